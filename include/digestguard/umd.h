@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libumd: user mode drivers in user space.
+ *
+ * A handler is a static executable embedded in the trusted program.  The
+ * manager copies it into a sealed memfd, checks its SHA-256 against the value
+ * recorded at build time, and starts it with fexecve() inside a sandbox
+ * (namespaces, empty root, no capabilities, rlimits, Landlock, seccomp).  The
+ * two sides talk through framed messages on a socketpair (docs/protocol.md).
+ * Every call has a deadline; a handler that crashes, hangs or answers
+ * malformed frames is killed by pidfd, reaped, and replaced on the next call.
+ *
+ * All functions return 0 (or a non-negative count) on success and a negative
+ * errno on failure, like libbpf.
+ */
+#ifndef DIGESTGUARD_UMD_H
+#define DIGESTGUARD_UMD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct dg_umd;	/* opaque handle */
+
+/* Start a fresh handler for every call (one untrusted input per process). */
+#define DG_UMD_FRESH_PER_CALL	(1u << 0)
+/* Skip user/pid/net/... namespaces (only for environments without userns;
+ * seccomp, Landlock and rlimits still apply). */
+#define DG_UMD_NO_NAMESPACES	(1u << 1)
+
+struct dg_umd_desc {
+	const char *name;		/* for messages, e.g. "pgp" */
+	const uint8_t *blob;		/* embedded static executable */
+	size_t blob_len;
+	const uint8_t *blob_sha256;	/* 32 bytes recorded at build time */
+	uint32_t max_frame;		/* 0: DG_FRAME_MAX_DEFAULT (64 MiB) */
+	int timeout_ms;			/* per call; 0: 2000 */
+	uint64_t rlimit_as;		/* bytes; 0: max_frame * 4 + 64 MiB */
+	uint64_t rlimit_cpu;		/* seconds; 0: 60 */
+	unsigned int flags;		/* DG_UMD_* */
+};
+
+struct dg_umd_stats {
+	uint64_t starts;	/* handler processes started */
+	uint64_t restarts;	/* starts after a kill (crash, hang, bad frame) */
+	uint64_t calls;		/* calls answered without error frames */
+	uint64_t failures;	/* calls that killed the handler */
+	uint64_t bytes_out;	/* payload bytes sent */
+	uint64_t bytes_in;	/* payload bytes received */
+	uint64_t last_start_ns;	/* spawn to first (hello) answer */
+	int sandbox_namespaces;	/* 1 if the last start got namespaces */
+	int sandbox_landlock;	/* Landlock ABI in force, 0 if none */
+};
+
+/* An answer owned by the caller: release with dg_umd_answer_free(). */
+struct dg_umd_answer {
+	uint16_t type;		/* request type | DG_MSG_ANSWER */
+	uint8_t *data;
+	size_t len;
+};
+
+/* Allocate a manager for the handler in @desc (nothing is started). */
+int dg_umd_new(const struct dg_umd_desc *desc, struct dg_umd **out);
+
+/* Start the handler now instead of on the first call. */
+int dg_umd_start(struct dg_umd *umd);
+
+/*
+ * Send request @type (>= DG_MSG_USER) with @len bytes and wait for the
+ * answer within the deadline.  Returns 0 and fills @ans; the handler's own
+ * error (an ERROR frame) as its negative errno, with the handler's message
+ * in dg_umd_last_error(); -ETIMEDOUT on a hang, -ECHILD when the handler
+ * died, -EBADMSG on a malformed answer, -E2BIG when @len exceeds the
+ * maximum.  After any of the last three the handler was killed and reaped,
+ * and the next call starts a fresh one.
+ */
+int dg_umd_call(struct dg_umd *umd, uint16_t type, const void *req, size_t len,
+		struct dg_umd_answer *ans);
+
+/* Human-readable reason for the last failed call (never NULL). */
+const char *dg_umd_last_error(const struct dg_umd *umd);
+
+/* Stop the handler (SIGKILL via pidfd, reap); a later call restarts it. */
+int dg_umd_stop(struct dg_umd *umd);
+
+/* Stop and free; NULL is allowed. */
+void dg_umd_free(struct dg_umd *umd);
+
+void dg_umd_stats(const struct dg_umd *umd, struct dg_umd_stats *st);
+
+/* Current handler pid (0 when none), for tests and diagnostics. */
+int dg_umd_pid(const struct dg_umd *umd);
+
+/* Set the per-call deadline in milliseconds (> 0). */
+void dg_umd_set_timeout(struct dg_umd *umd, int timeout_ms);
+
+void dg_umd_answer_free(struct dg_umd_answer *ans);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef DG_CLI_H
+#define DG_CLI_H
+
+#include <stdio.h>
+
+/* Exit codes (DESIGN.md §9). */
+#define EXIT_OK 0
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+
+struct cli_cmd {
+	const char *name;
+	const char *args;	/* usage line after the command name */
+	const char *help;	/* one line */
+	int (*run)(int argc, char **argv);
+};
+
+struct cli_object {
+	const char *name;
+	const char *help;
+	const struct cli_cmd *cmds;	/* NULL-terminated; NULL: a command itself */
+	int (*run)(int argc, char **argv);
+};
+
+/* Print the usage of @obj to @f. */
+void cli_object_usage(const struct cli_object *obj, FILE *f);
+/* True when argv holds -h/--help. */
+int cli_wants_help(int argc, char **argv);
+
+extern const struct cli_object cli_umd;
+extern const struct cli_object cli_demo;
+
+#endif

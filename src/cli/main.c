@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+/* digestguard OBJECT COMMAND [OPTIONS] ARGS — bpftool-style dispatch. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "log.h"
+
+#ifndef DG_VERSION
+#define DG_VERSION "unknown"
+#endif
+
+static int cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("digestguard %s\n", DG_VERSION);
+	return EXIT_OK;
+}
+
+static const struct cli_object cli_version = {
+	"version", "print the version", NULL, cmd_version,
+};
+
+static const struct cli_object *const objects[] = {
+	&cli_version, &cli_demo, &cli_umd,
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: digestguard [-v] OBJECT COMMAND [OPTIONS] ARGS\n"
+		   "       digestguard OBJECT --help\n\nobjects:\n");
+	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
+		fprintf(f, "  %-10s %s\n", objects[i]->name, objects[i]->help);
+	fprintf(f, "\nExit status: 0 success, 1 verification failed / denied / not found,\n"
+		   "2 usage or input error.\n");
+}
+
+int cli_wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return 1;
+	return 0;
+}
+
+void cli_object_usage(const struct cli_object *obj, FILE *f)
+{
+	const struct cli_cmd *c;
+
+	if (!obj->cmds) {
+		fprintf(f, "usage: digestguard %s\n  %s\n", obj->name, obj->help);
+		return;
+	}
+	fprintf(f, "usage: digestguard %s COMMAND\n\ncommands:\n", obj->name);
+	for (c = obj->cmds; c->name; c++)
+		fprintf(f, "  %s %s\n      %s\n", c->name, c->args, c->help);
+}
+
+static int run_object(const struct cli_object *obj, int argc, char **argv)
+{
+	const struct cli_cmd *c;
+
+	if (!obj->cmds) {
+		if (cli_wants_help(argc, argv)) {
+			cli_object_usage(obj, stdout);
+			return EXIT_OK;
+		}
+		return obj->run(argc, argv);
+	}
+	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "help")) {
+		cli_object_usage(obj, argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : EXIT_OK;
+	}
+	for (c = obj->cmds; c->name; c++) {
+		if (strcmp(c->name, argv[1]))
+			continue;
+		if (cli_wants_help(argc - 1, argv + 1)) {
+			printf("usage: digestguard %s %s %s\n  %s\n", obj->name,
+			       c->name, c->args, c->help);
+			return EXIT_OK;
+		}
+		return c->run(argc - 1, argv + 1);
+	}
+	fprintf(stderr, "digestguard %s: unknown command '%s'\n\n", obj->name, argv[1]);
+	cli_object_usage(obj, stderr);
+	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	while (argc > 1 && (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--verbose"))) {
+		dg_verbose++;
+		argv++;
+		argc--;
+	}
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version"))
+		return cmd_version(0, NULL);
+	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
+		if (!strcmp(objects[i]->name, argv[1]))
+			return run_object(objects[i], argc - 1, argv + 1);
+	fprintf(stderr, "digestguard: unknown object '%s'\n\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

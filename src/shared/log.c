@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+#include "log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+int dg_verbose;
+
+static void vlog(const char *fmt, va_list ap)
+{
+	fputs("digestguard: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void dg_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(fmt, ap);
+	va_end(ap);
+}
+
+void dg_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (dg_verbose < 1)
+		return;
+	va_start(ap, fmt);
+	vlog(fmt, ap);
+	va_end(ap);
+}
+
+void dg_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (dg_verbose < 2)
+		return;
+	va_start(ap, fmt);
+	vlog(fmt, ap);
+	va_end(ap);
+}
+
+const char *dg_strerror(int err)
+{
+	if (err < 0)
+		err = -err;
+	switch (err) {
+	case EBADMSG: return "malformed input";
+	case E2BIG: return "over a limit";
+	case EOPNOTSUPP: return "valid but unsupported";
+	case ENODATA: return "truncated input";
+	case EKEYREJECTED: return "bad signature";
+	case ENOKEY: return "no trusted key";
+	case ETIMEDOUT: return "handler timed out";
+	case ECHILD: return "handler died";
+	default: return strerror(err);
+	}
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/* Handler executables embedded at build time (tools/embed.py). */
+#ifndef DG_BLOBS_H
+#define DG_BLOBS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct dg_umd_blob {
+	const char *name;
+	const uint8_t *data;
+	size_t len;
+	const uint8_t *sha256;
+};
+
+extern const struct dg_umd_blob dg_blob_sample;
+extern const struct dg_umd_blob dg_blob_pgp;
+extern const struct dg_umd_blob dg_blob_rpm;
+
+#endif

@@ -1,0 +1,554 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The trusted side of libumd: start handlers, frame requests, read answers
+ * under a deadline, and kill/reap/replace a handler that misbehaves.
+ *
+ * Deadlines use SO_RCVTIMEO/SO_SNDTIMEO on the channel rather than poll():
+ * the common small call is then one sendmsg and one recv, which is what
+ * keeps a round trip close to a raw socketpair's.
+ */
+#include <digestguard/umd.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cursor.h"
+#include "frame.h"
+#include "loader.h"
+#include "sandbox.h"
+
+#define UMD_STAGE (64u << 10)	/* first read of an answer lands here */
+#define UMD_ERRMSG_MAX 512	/* longest handler error message kept */
+#define UMD_TIMEOUT_DEFAULT_MS 2000
+#define UMD_CPU_DEFAULT_S 60
+
+struct dg_umd {
+	struct dg_umd_desc d;
+	char name[32];
+	int exec_fd;		/* sealed, hash-checked memfd; made once */
+	int sock;		/* our end of the channel, -1 when stopped */
+	int pidfd;
+	pid_t pid;
+	uint32_t next_id;
+	uint32_t max;		/* negotiated maximum frame payload */
+	int cur_timeout_ms;	/* what SO_RCVTIMEO holds now */
+	int killed;		/* the next start is a restart */
+	struct dg_umd_stats st;
+	char err[UMD_ERRMSG_MAX + 128];
+	uint8_t stage[UMD_STAGE];
+};
+
+static void set_err(struct dg_umd *u, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void set_err(struct dg_umd *u, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(u->err, sizeof(u->err), "%s: ", u->name);
+
+	va_start(ap, fmt);
+	vsnprintf(u->err + n, sizeof(u->err) - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int dg_umd_new(const struct dg_umd_desc *desc, struct dg_umd **out)
+{
+	struct dg_umd *u;
+
+	if (!desc || !desc->blob || !desc->blob_len || !desc->blob_sha256 || !out)
+		return -EINVAL;
+	if (desc->max_frame > DG_FRAME_MAX_LIMIT)
+		return -E2BIG;
+	u = calloc(1, sizeof(*u));
+	if (!u)
+		return -ENOMEM;
+	u->d = *desc;
+	snprintf(u->name, sizeof(u->name), "%s", desc->name ? desc->name : "umd");
+	u->d.name = u->name;
+	if (!u->d.max_frame)
+		u->d.max_frame = DG_FRAME_MAX_DEFAULT;
+	if (u->d.timeout_ms <= 0)
+		u->d.timeout_ms = UMD_TIMEOUT_DEFAULT_MS;
+	if (!u->d.rlimit_as)
+		u->d.rlimit_as = (uint64_t)u->d.max_frame * 4 + (64u << 20);
+	if (!u->d.rlimit_cpu)
+		u->d.rlimit_cpu = UMD_CPU_DEFAULT_S;
+	u->exec_fd = -1;
+	u->sock = -1;
+	u->pidfd = -1;
+	u->max = u->d.max_frame;
+	snprintf(u->err, sizeof(u->err), "%s: no error", u->name);
+	*out = u;
+	return 0;
+}
+
+static const char *sig_reason(int sig)
+{
+	switch (sig) {
+	case SIGSYS: return "seccomp: forbidden system call";
+	case SIGSEGV: return "invalid memory access";
+	case SIGXCPU: return "CPU time limit";
+	case SIGKILL: return "killed";
+	case SIGABRT: return "aborted";
+	default: return "signal";
+	}
+}
+
+/*
+ * Kill (if alive) and reap; describe how it ended in *how.  @grace_ms: how
+ * long to wait for a handler that is already on its way out (we saw EOF) so
+ * that its own cause of death, not our kill, is reported.
+ */
+static void reap(struct dg_umd *u, char *how, size_t howlen, int grace_ms)
+{
+	struct pollfd pfd = { .fd = u->pidfd, .events = POLLIN };
+	siginfo_t si;
+
+	if (u->pidfd < 0)
+		return;
+	if (grace_ms > 0)
+		poll(&pfd, 1, grace_ms);
+	memset(&si, 0, sizeof(si));
+	/* Did it already end by itself?  Then report that, not our kill. */
+	if (waitid((idtype_t)P_PIDFD, (id_t)u->pidfd, &si, WEXITED | WNOHANG) < 0 ||
+	    si.si_pid == 0) {
+		syscall(__NR_pidfd_send_signal, u->pidfd, SIGKILL, NULL, 0);
+		memset(&si, 0, sizeof(si));
+		while (waitid((idtype_t)P_PIDFD, (id_t)u->pidfd, &si, WEXITED) < 0 &&
+		       errno == EINTR)
+			;
+		if (how)
+			snprintf(how, howlen, "killed by the manager");
+	} else if (how) {
+		if (si.si_code == CLD_EXITED)
+			snprintf(how, howlen, "exited with status %d", si.si_status);
+		else
+			snprintf(how, howlen, "killed by signal %d (%s)", si.si_status,
+				 sig_reason(si.si_status));
+	}
+	close(u->pidfd);
+	u->pidfd = -1;
+	u->pid = 0;
+	if (u->sock >= 0)
+		close(u->sock);
+	u->sock = -1;
+}
+
+static int set_timeouts(struct dg_umd *u, int ms)
+{
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+
+	if (tv.tv_sec == 0 && tv.tv_usec == 0)
+		tv.tv_usec = 1000;
+	if (setsockopt(u->sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+	    setsockopt(u->sock, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0)
+		return -errno;
+	u->cur_timeout_ms = ms;
+	return 0;
+}
+
+/* Before each blocking step: -ETIMEDOUT once the deadline passed. */
+static int arm_deadline(struct dg_umd *u, uint64_t deadline)
+{
+	uint64_t now = now_ns();
+	int left;
+
+	if (now >= deadline)
+		return -ETIMEDOUT;
+	left = (int)((deadline - now + 999999) / 1000000);
+	if (left < u->cur_timeout_ms)
+		return set_timeouts(u, left);
+	return 0;
+}
+
+static int send_all(struct dg_umd *u, struct iovec *v, int cnt, uint64_t deadline)
+{
+	while (cnt) {
+		struct msghdr m = { .msg_iov = v, .msg_iovlen = (size_t)cnt };
+		ssize_t w = sendmsg(u->sock, &m, MSG_NOSIGNAL);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return -ETIMEDOUT;
+			return -ECHILD;		/* EPIPE, ECONNRESET: gone */
+		}
+		while (cnt && (size_t)w >= v->iov_len) {
+			w -= (ssize_t)v->iov_len;
+			v++;
+			cnt--;
+		}
+		if (cnt) {
+			v->iov_base = (uint8_t *)v->iov_base + w;
+			v->iov_len -= (size_t)w;
+			if (arm_deadline(u, deadline) < 0)
+				return -ETIMEDOUT;
+		}
+	}
+	return 0;
+}
+
+/* recv up to n bytes (at least 1); 0 on EOF mapped to -ECHILD. */
+static ssize_t recv_some(struct dg_umd *u, void *p, size_t n, uint64_t deadline)
+{
+	ssize_t r;
+
+	for (;;) {
+		r = recv(u->sock, p, n, 0);
+		if (r > 0)
+			return r;
+		if (r == 0)
+			return -ECHILD;
+		if (errno == EINTR) {
+			if (arm_deadline(u, deadline) < 0)
+				return -ETIMEDOUT;
+			continue;
+		}
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return -ETIMEDOUT;
+		return -ECHILD;
+	}
+}
+
+/*
+ * Read one answer frame for request @id.  Anything unexpected is -EBADMSG
+ * with u->err saying what; the caller then kills the handler.
+ */
+static int read_answer(struct dg_umd *u, uint32_t id, uint16_t type,
+		       uint64_t deadline, struct dg_umd_answer *ans)
+{
+	struct dg_frame_hdr h;
+	size_t have = 0, total, n;
+	uint8_t *data;
+	ssize_t r;
+	int e;
+
+	while (have < DG_FRAME_HDR_LEN) {
+		if (have && (e = arm_deadline(u, deadline)) < 0)
+			return e;
+		r = recv_some(u, u->stage + have, UMD_STAGE - have, deadline);
+		if (r < 0) {
+			if (r == -ECHILD && have)
+				set_err(u, "answer truncated: EOF inside the frame header");
+			return r == -ECHILD && have ? -EBADMSG : (int)r;
+		}
+		have += (size_t)r;
+	}
+	e = dg_frame_decode(u->stage, u->max, &h);
+	if (e == -E2BIG) {
+		set_err(u, "answer announces %u bytes, over the maximum %u",
+			h.len, u->max);
+		return -EBADMSG;
+	}
+	if (e < 0) {
+		set_err(u, "answer has a bad frame header (magic or version)");
+		return -EBADMSG;
+	}
+	if (h.id != id) {
+		set_err(u, "answer id %u does not match request id %u", h.id, id);
+		return -EBADMSG;
+	}
+	if (h.type != (type | DG_MSG_ANSWER) && h.type != DG_MSG_ERROR) {
+		set_err(u, "answer type 0x%x does not match request type 0x%x",
+			h.type, type);
+		return -EBADMSG;
+	}
+	total = DG_FRAME_HDR_LEN + (size_t)h.len;
+	if (have > total) {
+		set_err(u, "answer has %zu trailing bytes after the frame",
+			have - total);
+		return -EBADMSG;
+	}
+	data = malloc(h.len ? h.len : 1);
+	if (!data) {
+		set_err(u, "out of memory for a %u-byte answer", h.len);
+		return -ENOMEM;
+	}
+	n = have - DG_FRAME_HDR_LEN;
+	memcpy(data, u->stage + DG_FRAME_HDR_LEN, n);
+	while (n < h.len) {
+		if ((e = arm_deadline(u, deadline)) < 0) {
+			free(data);
+			return e;
+		}
+		r = recv_some(u, data + n, h.len - n, deadline);
+		if (r < 0) {
+			free(data);
+			if (r == -ECHILD) {
+				set_err(u, "answer truncated: EOF after %zu of %u bytes",
+					n, h.len);
+				return -EBADMSG;
+			}
+			return (int)r;
+		}
+		n += (size_t)r;
+	}
+	ans->type = h.type;
+	ans->data = data;
+	ans->len = h.len;
+	return 0;
+}
+
+/* Turn an ERROR frame into the handler's errno and message. */
+static int error_frame(struct dg_umd *u, struct dg_umd_answer *ans)
+{
+	struct dg_cur c = cur_init(ans->data, ans->len);
+	char msg[UMD_ERRMSG_MAX + 1];
+	uint32_t v;
+	int32_t err;
+	size_t i, n;
+
+	if (cur_le32(&c, &v) < 0) {
+		set_err(u, "error answer shorter than its errno field");
+		return -EBADMSG;
+	}
+	err = (int32_t)v;
+	if (err >= 0 || err < -4095) {
+		set_err(u, "error answer carries an invalid errno %d", err);
+		return -EBADMSG;
+	}
+	n = c.len < UMD_ERRMSG_MAX ? c.len : UMD_ERRMSG_MAX;
+	for (i = 0; i < n; i++)	/* printable ASCII only: it reaches a terminal */
+		msg[i] = c.p[i] >= 0x20 && c.p[i] < 0x7f ? (char)c.p[i] : '?';
+	msg[n] = '\0';
+	set_err(u, "%s", n ? msg : strerror(-err));
+	return err;
+}
+
+static void fail_handler(struct dg_umd *u, int err)
+{
+	char how[96] = "";
+	char prev[sizeof(u->err)];
+
+	memcpy(prev, u->err, sizeof(prev));
+	reap(u, how, sizeof(how), err == -ECHILD ? 200 : 0);
+	u->killed = 1;
+	u->st.failures++;
+	if (err == -ETIMEDOUT)
+		set_err(u, "handler did not answer within %d ms; %s", u->d.timeout_ms, how);
+	else if (err == -ECHILD)
+		set_err(u, "handler died (%s)", how);
+	else if (err == -EBADMSG)
+		snprintf(u->err, sizeof(u->err), "%s; handler %s", prev, how);
+}
+
+static int call_raw(struct dg_umd *u, uint16_t type, const void *req, size_t len,
+		    struct dg_umd_answer *ans)
+{
+	uint8_t hdr[DG_FRAME_HDR_LEN];
+	struct dg_frame_hdr h = {
+		.magic = DG_FRAME_MAGIC, .version = DG_FRAME_VERSION,
+		.type = type, .id = ++u->next_id, .len = (uint32_t)len,
+	};
+	struct iovec v[2] = {
+		{ .iov_base = hdr, .iov_len = sizeof(hdr) },
+		{ .iov_base = (void *)req, .iov_len = len },
+	};
+	uint64_t deadline = now_ns() + (uint64_t)u->d.timeout_ms * 1000000u;
+	int r;
+
+	if (u->cur_timeout_ms != u->d.timeout_ms) {
+		r = set_timeouts(u, u->d.timeout_ms);
+		if (r < 0)
+			return r;
+	}
+	dg_frame_encode(hdr, &h);
+	r = send_all(u, v, len ? 2 : 1, deadline);
+	if (r < 0) {
+		fail_handler(u, r);
+		return r;
+	}
+	r = read_answer(u, h.id, type, deadline, ans);
+	if (r < 0) {
+		if (r != -ENOMEM)
+			fail_handler(u, r);
+		return r;
+	}
+	u->st.bytes_out += len;
+	u->st.bytes_in += ans->len;
+	return 0;
+}
+
+int dg_umd_start(struct dg_umd *u)
+{
+	struct dg_sandbox_cfg cfg = {
+		.name = u->name, .rlimit_as = u->d.rlimit_as,
+		.rlimit_cpu = u->d.rlimit_cpu,
+		.namespaces = !(u->d.flags & DG_UMD_NO_NAMESPACES),
+	};
+	struct dg_sandbox_proc p;
+	struct dg_umd_answer ans = { 0 };
+	uint8_t hello[4];
+	uint64_t t0 = now_ns();
+	struct dg_cur c;
+	uint32_t max, abi;
+	int sv[2], r;
+
+	if (u->sock >= 0)
+		return 0;
+	if (u->exec_fd < 0) {
+		r = dg_loader_memfd(u->name, u->d.blob, u->d.blob_len, u->d.blob_sha256);
+		if (r < 0) {
+			set_err(u, r == -EKEYREJECTED ?
+				"embedded handler does not match its build-time SHA-256" :
+				"cannot load handler into a memfd: %s", strerror(-r));
+			return r;
+		}
+		u->exec_fd = r;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		r = -errno;
+		set_err(u, "socketpair: %s", strerror(-r));
+		return r;
+	}
+	r = dg_sandbox_spawn(&cfg, u->exec_fd, sv[1], &p);
+	close(sv[1]);
+	if (r < 0) {
+		close(sv[0]);
+		set_err(u, "cannot start sandboxed handler: %s", strerror(-r));
+		return r;
+	}
+	u->sock = sv[0];
+	u->pid = p.pid;
+	u->pidfd = p.pidfd;
+	u->cur_timeout_ms = 0;
+	u->max = u->d.max_frame;
+	u->st.starts++;
+	if (u->killed)
+		u->st.restarts++;
+	u->killed = 0;
+	u->st.sandbox_namespaces = p.namespaces;
+
+	put_le32(hello, u->d.max_frame);
+	r = call_raw(u, DG_MSG_HELLO, hello, sizeof(hello), &ans);
+	if (r < 0) {
+		char prev[sizeof(u->err)];
+
+		memcpy(prev, u->err, sizeof(prev));
+		snprintf(u->err, sizeof(u->err), "%s (during start-up)", prev);
+		if (u->sock >= 0)
+			reap(u, NULL, 0, 0);
+		return r;
+	}
+	c = cur_init(ans.data, ans.len);
+	if (ans.type != (DG_MSG_HELLO | DG_MSG_ANSWER) || cur_le32(&c, &max) < 0 ||
+	    cur_le32(&c, &abi) < 0 || max == 0 || max > u->d.max_frame) {
+		dg_umd_answer_free(&ans);
+		set_err(u, "handler answered start-up with a malformed hello");
+		reap(u, NULL, 0, 0);
+		u->killed = 1;
+		return -EBADMSG;
+	}
+	u->max = max;
+	u->st.sandbox_landlock = (int)abi;
+	u->st.last_start_ns = now_ns() - t0;
+	dg_umd_answer_free(&ans);
+	return 0;
+}
+
+int dg_umd_call(struct dg_umd *u, uint16_t type, const void *req, size_t len,
+		struct dg_umd_answer *ans)
+{
+	int r;
+
+	if (!u || !ans || (len && !req))
+		return -EINVAL;
+	memset(ans, 0, sizeof(*ans));
+	if (type < DG_MSG_USER || (type & DG_MSG_ANSWER)) {
+		set_err(u, "request type 0x%x is reserved", type);
+		return -EINVAL;
+	}
+	if (len > u->d.max_frame) {
+		set_err(u, "request of %zu bytes exceeds the maximum frame %u",
+			len, u->d.max_frame);
+		return -E2BIG;
+	}
+	if ((u->d.flags & DG_UMD_FRESH_PER_CALL) && u->sock >= 0)
+		reap(u, NULL, 0, 0);
+	r = dg_umd_start(u);
+	if (r < 0)
+		return r;
+	r = call_raw(u, type, req, len, ans);
+	if (r < 0)
+		return r;
+	if (ans->type == DG_MSG_ERROR) {
+		r = error_frame(u, ans);
+		dg_umd_answer_free(ans);
+		if (r == -EBADMSG)
+			fail_handler(u, r);
+		return r;
+	}
+	u->st.calls++;
+	if (u->d.flags & DG_UMD_FRESH_PER_CALL)
+		reap(u, NULL, 0, 0);
+	return 0;
+}
+
+const char *dg_umd_last_error(const struct dg_umd *u)
+{
+	return u ? u->err : "no handler";
+}
+
+int dg_umd_stop(struct dg_umd *u)
+{
+	if (!u)
+		return -EINVAL;
+	reap(u, NULL, 0, 0);
+	return 0;
+}
+
+void dg_umd_free(struct dg_umd *u)
+{
+	if (!u)
+		return;
+	reap(u, NULL, 0, 0);
+	if (u->exec_fd >= 0)
+		close(u->exec_fd);
+	free(u);
+}
+
+void dg_umd_stats(const struct dg_umd *u, struct dg_umd_stats *st)
+{
+	*st = u->st;
+}
+
+int dg_umd_pid(const struct dg_umd *u)
+{
+	return u && u->sock >= 0 ? (int)u->pid : 0;
+}
+
+void dg_umd_set_timeout(struct dg_umd *u, int timeout_ms)
+{
+	if (timeout_ms > 0)
+		u->d.timeout_ms = timeout_ms;
+}
+
+void dg_umd_answer_free(struct dg_umd_answer *ans)
+{
+	if (!ans)
+		return;
+	free(ans->data);
+	ans->data = NULL;
+	ans->len = 0;
+}

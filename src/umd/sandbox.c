@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Start a handler in its sandbox.  Order matters and follows bubblewrap:
+ * clone3 into new namespaces with a pidfd; the parent maps the child's
+ * root to nobody (when the parent is root) and releases it; the child
+ * switches to that uid, pivots into an empty read-only tmpfs, sets rlimits,
+ * empties its capability sets, locks securebits, sets no_new_privs and a
+ * parent-death signal, moves the channel to fd 3, closes everything else and
+ * execs the sealed memfd.  The handler then adds Landlock and seccomp
+ * itself (runtime.c) before it reads a byte.
+ *
+ * Between clone3 and exec the child calls only async-signal-safe syscalls.
+ */
+#include "sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <linux/sched.h>
+#include <linux/securebits.h>
+
+#include <digestguard/handler.h>
+
+#define NOBODY_MAP "0 65534 1\n"	/* handler root -> nobody outside */
+#define NS_FLAGS (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | \
+		  CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP)
+
+static long sys_clone3(struct clone_args *a)
+{
+	return syscall(__NR_clone3, a, sizeof(*a));
+}
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -EIO;
+}
+
+/* Child: replace / by an empty read-only tmpfs. */
+static int child_empty_root(void)
+{
+	static const char *const spots[] = { "/tmp", "/mnt", "/run", "/dev" };
+	size_t i;
+
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return -1;
+	for (i = 0; i < sizeof(spots) / sizeof(spots[0]); i++)
+		if (mount("dg-empty", spots[i], "tmpfs",
+			  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  "size=4k,nr_inodes=1,mode=0555") == 0)
+			break;
+	if (i == sizeof(spots) / sizeof(spots[0]))
+		return -1;
+	if (chdir(spots[i]) < 0)
+		return -1;
+	/* pivot_root(".", ".") stacks the old root on top; detach it. */
+	if (syscall(__NR_pivot_root, ".", ".") < 0)
+		return -1;
+	if (umount2(".", MNT_DETACH) < 0)
+		return -1;
+	return chdir("/");
+}
+
+static int child_drop_caps(void)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2] = { { 0 } };
+	int cap;
+
+	for (cap = 0; cap <= 63; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+			return -1;
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	/* Root inside the namespace must not regain capabilities on exec. */
+	if (prctl(PR_SET_SECUREBITS,
+		  SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
+		  SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED |
+		  SECBIT_KEEP_CAPS_LOCKED |
+		  SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED,
+		  0, 0, 0) < 0 && errno != EPERM)
+		return -1;
+	return (int)syscall(__NR_capset, &hdr, data);
+}
+
+static int child_rlimits(const struct dg_sandbox_cfg *cfg)
+{
+	const struct { int res; rlim_t v; } lim[] = {
+		{ RLIMIT_NOFILE, DG_HANDLER_FD + 1 },
+		{ RLIMIT_FSIZE, 0 },
+		{ RLIMIT_NPROC, 0 },
+		{ RLIMIT_CORE, 0 },
+		{ RLIMIT_MEMLOCK, 0 },
+		{ RLIMIT_MSGQUEUE, 0 },
+		{ RLIMIT_AS, cfg->rlimit_as },
+		{ RLIMIT_CPU, cfg->rlimit_cpu },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
+		struct rlimit r = { lim[i].v, lim[i].v };
+
+		if (setrlimit(lim[i].res, &r) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static __attribute__((noreturn)) void child_main(const struct dg_sandbox_cfg *cfg,
+						  int exec_fd, int chan, int sync_fd,
+						  int ns, int mapped)
+{
+	char *const argv[] = { (char *)cfg->name, NULL };
+	char *const envp[] = { NULL };
+	char c;
+
+	if (sync_fd >= 0) {
+		/* Wait until the parent has written our uid/gid maps. */
+		if (read(sync_fd, &c, 1) != 1)
+			_exit(120);
+		close(sync_fd);
+	}
+	if (mapped) {
+		if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 ||
+		    setresuid(0, 0, 0) < 0)
+			_exit(121);
+	}
+	if (ns && child_empty_root() < 0)
+		_exit(122);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		_exit(123);
+	/* Channel to fd 3, the executable above it, nothing else. */
+	if (exec_fd == DG_HANDLER_FD) {
+		int t = fcntl(exec_fd, F_DUPFD_CLOEXEC, DG_HANDLER_FD + 1);
+
+		if (t < 0)
+			_exit(124);
+		exec_fd = t;
+	}
+	if (chan != DG_HANDLER_FD && dup2(chan, DG_HANDLER_FD) < 0)
+		_exit(124);
+	if (exec_fd != DG_HANDLER_FD + 1) {
+		if (dup3(exec_fd, DG_HANDLER_FD + 1, O_CLOEXEC) < 0)
+			_exit(124);
+		exec_fd = DG_HANDLER_FD + 1;
+	}
+	syscall(__NR_close_range, 0, DG_HANDLER_FD - 1, 0);
+	syscall(__NR_close_range, DG_HANDLER_FD + 2, ~0u, 0);
+	if (fcntl(DG_HANDLER_FD, F_SETFD, 0) < 0)
+		_exit(124);
+	if (child_rlimits(cfg) < 0)
+		_exit(125);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		_exit(126);
+	if (child_drop_caps() < 0)
+		_exit(127);
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		_exit(126);
+	syscall(__NR_execveat, exec_fd, "", argv, envp, AT_EMPTY_PATH);
+	_exit(128);
+}
+
+int dg_sandbox_spawn(const struct dg_sandbox_cfg *cfg, int exec_fd, int chan,
+		     struct dg_sandbox_proc *out)
+{
+	int pidfd = -1, sync[2] = { -1, -1 }, ns = cfg->namespaces, mapped = 0, r;
+	struct clone_args a;
+	long pid;
+
+	if (ns) {
+		if (pipe2(sync, O_CLOEXEC) < 0)
+			return -errno;
+		mapped = geteuid() == 0;
+	}
+	memset(&a, 0, sizeof(a));
+	a.flags = CLONE_PIDFD | (ns ? NS_FLAGS : 0);
+	a.pidfd = (uint64_t)(uintptr_t)&pidfd;
+	a.exit_signal = SIGCHLD;
+	pid = sys_clone3(&a);
+	if (pid < 0 && ns && (errno == EPERM || errno == EINVAL || errno == ENOSPC ||
+			      errno == EUSERS)) {
+		/* No user namespaces here: run with the in-process protections. */
+		close(sync[0]);
+		close(sync[1]);
+		sync[0] = sync[1] = -1;
+		ns = mapped = 0;
+		a.flags = CLONE_PIDFD;
+		pid = sys_clone3(&a);
+	}
+	if (pid < 0) {
+		r = -errno;
+		goto fail;
+	}
+	if (pid == 0) {
+		if (sync[1] >= 0)
+			close(sync[1]);
+		child_main(cfg, exec_fd, chan, sync[0], ns, mapped);
+	}
+	if (ns) {
+		char path[64];
+
+		close(sync[0]);
+		sync[0] = -1;
+		if (mapped) {
+			snprintf(path, sizeof(path), "/proc/%ld/uid_map", pid);
+			r = write_file(path, NOBODY_MAP);
+			snprintf(path, sizeof(path), "/proc/%ld/gid_map", pid);
+			if (!r)
+				r = write_file(path, NOBODY_MAP);
+			if (r < 0)
+				goto kill;
+		}
+		if (write(sync[1], "g", 1) != 1) {
+			r = -EIO;
+			goto kill;
+		}
+		close(sync[1]);
+	}
+	out->pid = (pid_t)pid;
+	out->pidfd = pidfd;
+	out->namespaces = ns;
+	return 0;
+kill:
+	{
+		siginfo_t si;
+
+		syscall(__NR_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+		waitid((idtype_t)P_PIDFD, (id_t)pidfd, &si, WEXITED);
+	}
+	close(pidfd);
+fail:
+	if (sync[0] >= 0)
+		close(sync[0]);
+	if (sync[1] >= 0)
+		close(sync[1]);
+	return r;
+}
