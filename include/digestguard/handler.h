@@ -36,6 +36,14 @@ typedef int (*dg_handler_fn)(uint16_t type, const uint8_t *req, size_t len,
 /* Run the handler loop; returns the process exit status. */
 int dg_handler_main(const char *name, dg_handler_fn handle, void *ctx);
 
+/*
+ * For the sandbox's own tests only: run without the seccomp layer, to show
+ * that the other layers hold by themselves.  Never used by a real handler.
+ */
+#define DG_HANDLER_TEST_NO_SECCOMP (1u << 0)
+int dg_handler_main_flags(const char *name, dg_handler_fn handle, void *ctx,
+			  unsigned int flags);
+
 /* Set the message sent with the ERROR frame for the current request. */
 void dg_handler_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -1,0 +1,56 @@
+# Thin wrapper around meson + ninja.  `make demo` and `make check` install
+# any missing Debian build packages first (as root), so they work on a fresh
+# Debian 12.
+BUILD ?= build
+ASAN ?= build-asan
+# Packages the build, the tests and the differential peers need.
+DEPS := gcc libc6-dev make meson ninja-build pkg-config python3 \
+	libssl-dev zlib1g-dev bubblewrap
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps setup build demo check test bench fuzz clean
+
+all: build
+
+deps:
+	@missing=$$(for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing: $$missing"; \
+		$(SUDO) apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
+	fi
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) --buildtype=debugoptimized
+
+$(ASAN)/build.ninja:
+	meson setup $(ASAN) --buildtype=debug -Db_sanitize=address,undefined \
+		-Db_lundef=false
+
+setup: deps $(BUILD)/build.ninja
+
+build: setup
+	ninja -C $(BUILD)
+
+demo: build
+	./$(BUILD)/src/cli/digestguard demo
+
+# Every test, in the normal build and (unit tests, corpus replays) under
+# ASan+UBSan; ends with "N passed, N failed[, N skipped]".
+check: deps $(BUILD)/build.ninja $(ASAN)/build.ninja
+	ninja -C $(BUILD)
+	ninja -C $(ASAN)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		tests/run.sh $(BUILD) $(ASAN)
+
+test: check
+
+bench: build
+	bench/umd.sh
+
+fuzz: deps
+	fuzz/run.sh 1
+
+clean:
+	rm -rf $(BUILD) $(ASAN) build-fuzz

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef DG_HOSTILE_PROTO_H
+#define DG_HOSTILE_PROTO_H
+
+enum hostile_msg {
+	H_NOP = 0x100,		/* harmless: proves the handler answers */
+	H_OPEN_FILE,
+	H_READ_PROC_MAPS,
+	H_SOCKET,
+	H_CONNECT,
+	H_PTRACE,		/* arg: pid */
+	H_KILL_PARENT,		/* arg: the manager's pid */
+	H_KILL_INIT,
+	H_EXECVE,
+	H_MMAP_EXEC,
+	H_MPROTECT_EXEC,
+	H_FORK,
+	H_RAISE_RLIMIT,
+	H_WRITE_OTHER_FD,	/* arg: fd */
+	H_UNSHARE,
+	H_MOUNT,
+};
+
+#endif

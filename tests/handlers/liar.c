@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Test-only handler that answers with malformed frames, one kind per
+ * request type; L_ECHO answers correctly so recovery can be checked.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include <digestguard/handler.h>
+
+#include "buf.h"
+#include "cursor.h"
+#include "frame.h"
+#include "liar_proto.h"
+
+static void raw(const void *p, size_t n)
+{
+	if (write(DG_HANDLER_FD, p, n) != (ssize_t)n)
+		_exit(9);
+}
+
+static void hdr(uint32_t magic, uint16_t version, uint16_t type, uint32_t id, uint32_t len)
+{
+	struct dg_frame_hdr h = { magic, version, type, id, len };
+	uint8_t b[DG_FRAME_HDR_LEN];
+
+	dg_frame_encode(b, &h);
+	raw(b, sizeof(b));
+}
+
+static __attribute__((noreturn)) void block(void)
+{
+	uint8_t b;
+
+	for (;;)
+		if (read(DG_HANDLER_FD, &b, 1) <= 0)
+			_exit(0);
+}
+
+static int handle(uint16_t type, const uint8_t *req, size_t len, struct dg_buf *ans,
+		  void *ctx)
+{
+	uint32_t id = dg_handler_current_id();
+	uint16_t at = type | DG_MSG_ANSWER;
+	uint8_t err[8];
+
+	(void)ctx;
+	switch (type) {
+	case L_ECHO:
+		return dg_buf_put(ans, req, len);
+	case L_BAD_MAGIC:
+		hdr(0xdeadbeef, DG_FRAME_VERSION, at, id, 0);
+		block();
+	case L_BAD_VERSION:
+		hdr(DG_FRAME_MAGIC, 9, at, id, 0);
+		block();
+	case L_WRONG_ID:
+		hdr(DG_FRAME_MAGIC, DG_FRAME_VERSION, at, id + 1, 0);
+		block();
+	case L_WRONG_TYPE:
+		hdr(DG_FRAME_MAGIC, DG_FRAME_VERSION, (uint16_t)(at + 1), id, 0);
+		block();
+	case L_OVER_MAX:
+		hdr(DG_FRAME_MAGIC, DG_FRAME_VERSION, at, id, 0xfffffff0u);
+		block();
+	case L_TRUNCATED:
+		hdr(DG_FRAME_MAGIC, DG_FRAME_VERSION, at, id, 100);
+		raw("0123456789", 10);
+		_exit(0);
+	case L_SHORT_HEADER:
+		raw("DGUM\1\0", 6);
+		_exit(0);
+	case L_TRAILING:
+		hdr(DG_FRAME_MAGIC, DG_FRAME_VERSION, at, id, 4);
+		raw("abcdEXTRA", 9);
+		block();
+	case L_EOF:
+		_exit(0);
+	case L_BAD_ERRNO:
+		put_le32(err, 5);	/* errno must be negative */
+		hdr(DG_FRAME_MAGIC, DG_FRAME_VERSION, DG_MSG_ERROR, id, 4);
+		raw(err, 4);
+		block();
+	case L_SLOW_DRIP:
+		/* A valid header, then the payload never completes. */
+		hdr(DG_FRAME_MAGIC, DG_FRAME_VERSION, at, id, 8);
+		raw("1234", 4);
+		block();
+	case L_HANDLER_ERROR:
+		dg_handler_error("liar: refusing this input on purpose");
+		return -EBADMSG;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+int main(void)
+{
+	return dg_handler_main("liar", handle, NULL);
+}

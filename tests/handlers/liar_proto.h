@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef DG_LIAR_PROTO_H
+#define DG_LIAR_PROTO_H
+
+enum liar_msg {
+	L_ECHO = 0x100,
+	L_BAD_MAGIC,
+	L_BAD_VERSION,
+	L_WRONG_ID,
+	L_WRONG_TYPE,
+	L_OVER_MAX,
+	L_TRUNCATED,
+	L_SHORT_HEADER,
+	L_TRAILING,
+	L_EOF,
+	L_BAD_ERRNO,
+	L_SLOW_DRIP,
+	L_HANDLER_ERROR,
+};
+
+#endif

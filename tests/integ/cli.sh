@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The CLI contract (DESIGN.md §9): help on every level, exit codes.
+. "$(dirname "$0")/lib.bash"
+
+out=$("$DG" version); rc=$?
+[ $rc = 0 ] && [[ $out == "digestguard "* ]] && ok "version_prints_name_and_version" || nok "version_prints_name_and_version" "$out"
+
+"$DG" --help >/dev/null; [ $? = 0 ] && ok "top_help_exits_0" || nok "top_help_exits_0"
+
+"$DG" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q usage "$T/err" && ok "no_object_is_usage_error" || nok "no_object_is_usage_error" "rc=$rc"
+
+"$DG" frobnicate 2>"$T/err" >/dev/null; rc=$?
+[ $rc = 2 ] && grep -q "unknown object 'frobnicate'" "$T/err" && ok "unknown_object_exit_2" || nok "unknown_object_exit_2" "rc=$rc"
+
+"$DG" umd frobnicate 2>"$T/err" >/dev/null; rc=$?
+[ $rc = 2 ] && grep -q "unknown command 'frobnicate'" "$T/err" && ok "unknown_command_exit_2" || nok "unknown_command_exit_2" "rc=$rc"
+
+for obj in $("$DG" --help | awk '/^objects:/{f=1;next} f && !NF{exit} f{print $1}'); do
+	"$DG" "$obj" --help >"$T/out" 2>&1; rc=$?
+	[ $rc = 0 ] && grep -q "usage: digestguard $obj" "$T/out" && ok "help_for_$obj" || nok "help_for_$obj" "rc=$rc"
+done
+
+"$DG" umd selftest --help >"$T/out"; rc=$?
+[ $rc = 0 ] && grep -q "usage: digestguard umd selftest" "$T/out" && ok "command_level_help" || nok "command_level_help"
+
+done_testing

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Run every test and print one closing line: "N passed, N failed[, N skipped]".
+#   tests/run.sh BUILD_DIR [ASAN_BUILD_DIR]
+# TAP producers: C programs build*/tests/unit/test_* and scripts tests/integ/*.sh
+# (each script gets DG=path/to/digestguard and BUILD=dir in its environment).
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-build}
+asan=${2:-}
+passed=0 failed=0 skipped=0
+skips=()
+
+run_tap() {	# label, command...
+	local label=$1; shift
+	local out rc line
+	out=$(timeout --kill-after=10 600 "$@" 2>&1); rc=$?
+	local saw=0
+	while IFS= read -r line; do
+		case $line in
+		"ok "*"# SKIP"*) skipped=$((skipped + 1)); saw=1
+			skips+=("$label: ${line#ok }"); echo "$label: $line";;
+		"ok "*) passed=$((passed + 1)); saw=1; echo "$label: $line";;
+		"not ok "*) failed=$((failed + 1)); saw=1; echo "$label: $line";;
+		"#"*) echo "$label: $line";;
+		esac
+	done <<< "$out"
+	if [ $saw = 0 ] || { [ $rc != 0 ] && ! grep -q '^not ok' <<< "$out"; }; then
+		failed=$((failed + 1))
+		echo "$label: not ok - exited with status $rc without a failing case"
+		tail -n 20 <<< "$out" | sed "s|^|$label: # |"
+	fi
+}
+
+for dir in "$build" $asan; do
+	[ -d "$dir/tests/unit" ] || { echo "no unit tests in $dir"; failed=$((failed + 1)); continue; }
+	for t in "$dir"/tests/unit/test_*; do
+		[ -x "$t" ] && [ -f "$t" ] || continue
+		run_tap "$(basename "$dir")/$(basename "$t")" "$t"
+	done
+	for t in "$dir"/fuzz/replay_*; do
+		[ -x "$t" ] && [ -f "$t" ] || continue
+		name=${t##*/replay_}
+		run_tap "$(basename "$dir")/fuzz-$name" "$t" "$here/fuzz/corpus/$name"
+	done
+done
+
+export DG="$here/$build/src/cli/digestguard" BUILD="$here/$build" SRC="$here"
+for t in "$here"/tests/integ/*.sh; do
+	[ -f "$t" ] || continue
+	run_tap "integ/$(basename "$t" .sh)" bash "$t"
+done
+
+if [ $skipped -gt 0 ]; then
+	echo "skipped, with reasons:"
+	printf '  %s\n' "${skips[@]}"
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ $failed -eq 0 ]

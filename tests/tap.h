@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Minimal TAP for C tests: one behaviour per case, named after it.
+ *   TEST(test_frame_rejects_oversized_len) { ... CHECK(cond, "why"); }
+ *   int main(void) { RUN(test_frame_rejects_oversized_len); return tap_done(); }
+ */
+#ifndef DG_TAP_H
+#define DG_TAP_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static int tap_n, tap_failed, tap_case_failed __attribute__((unused));
+static const char *tap_skip_reason __attribute__((unused));
+
+#define TEST(name) static void name(void)
+
+/* Fail the current case (it continues; the first failure is reported). */
+#define CHECK(cond, ...)                                                      \
+	do {                                                                  \
+		if (!(cond)) {                                                \
+			if (!tap_case_failed++) {                             \
+				printf("# %s:%d: check failed: %s\n# ",       \
+				       __FILE__, __LINE__, #cond);            \
+				printf(__VA_ARGS__);                          \
+				printf("\n");                                 \
+			}                                                     \
+		}                                                             \
+	} while (0)
+
+/* Skip the current case with a reason (printed, and counted as skipped). */
+#define SKIP(reason)                        \
+	do {                                \
+		tap_skip_reason = (reason); \
+		return;                     \
+	} while (0)
+
+#define RUN(fn)                                                              \
+	do {                                                                 \
+		tap_case_failed = 0;                                         \
+		tap_skip_reason = NULL;                                      \
+		fn();                                                        \
+		tap_n++;                                                     \
+		if (tap_skip_reason)                                         \
+			printf("ok %d - %s # SKIP %s\n", tap_n, #fn,         \
+			       tap_skip_reason);                             \
+		else if (tap_case_failed)                                    \
+			printf("not ok %d - %s\n", tap_n, #fn), tap_failed++; \
+		else                                                         \
+			printf("ok %d - %s\n", tap_n, #fn);                  \
+		fflush(stdout);                                              \
+	} while (0)
+
+static inline int tap_done(void)
+{
+	printf("1..%d\n", tap_n);
+	return tap_failed ? 1 : 0;
+}
+
+#endif
