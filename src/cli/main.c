@@ -22,8 +22,11 @@ static const struct cli_object cli_version = {
 	"version", "print the version", NULL, cmd_version,
 };
 
+/* One line per object; each object lives in its own file. */
 static const struct cli_object *const objects[] = {
-	&cli_version, &cli_demo, &cli_umd,
+	&cli_version,
+	&cli_demo,
+	&cli_umd,
 };
 
 static void usage(FILE *f)
