@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * OpenPGP verification (trusted core).
+ *
+ * Untrusted OpenPGP bytes (certificates, signatures, messages) are parsed
+ * only by the sandboxed pgp handler (src/handlers/pgp/), started lazily
+ * through libumd on the first call that needs it.  The core re-checks every
+ * span and claim of the handler's answer against the original input
+ * (DESIGN.md §5), computes fingerprints itself, and verifies signatures with
+ * OpenSSL over bytes of the original input (or of its own strict re-decoding
+ * of ASCII armor), never over bytes the handler produced.  See
+ * docs/pgp-verify.md for the algorithms, the default policy and the
+ * re-checks.
+ *
+ * All functions return 0 (or a non-negative count) on success and a negative
+ * errno on failure: -EBADMSG malformed input, -E2BIG over a limit,
+ * -EOPNOTSUPP valid but unsupported, -ENODATA truncated, -EKEYREJECTED bad
+ * signature, -ENOKEY no trusted key.  Callers must treat only exactly 0 as
+ * "verified".  dg_pgp_last_error() gives the reason in words.
+ */
+#ifndef DIGESTGUARD_PGP_H
+#define DIGESTGUARD_PGP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Opaque: a keyring, a policy and a (lazily started) pgp handler. */
+struct dg_pgp;
+
+/* Signature modes (RFC 9580 §5.2.1: type 0x00 binary, 0x01 text). */
+enum dg_pgp_mode {
+	DG_PGP_MODE_BINARY = 0,
+	DG_PGP_MODE_TEXT = 1,
+};
+
+/* Largest fingerprint: v6 is SHA-256 (32 bytes), v4 is SHA-1 (20 bytes). */
+#define DG_PGP_FPR_MAX 32
+
+/*
+ * Verification policy.  dg_pgp_new() installs the defaults:
+ * rsa_min_bits 2048, allow_sha1 0, allow_md5 0, not_before INT64_MIN,
+ * not_after INT64_MAX, now 0 (the current time).
+ */
+struct dg_pgp_policy {
+	unsigned int rsa_min_bits;	/* RSA keys smaller than this are rejected */
+	int allow_sha1;			/* accept SHA-1 data signatures (default no) */
+	int allow_md5;			/* accept MD5 data signatures (default no) */
+	int64_t not_before;		/* reject signatures created before (Unix s) */
+	int64_t not_after;		/* reject signatures created after (Unix s) */
+	int64_t now;			/* reference time for expiry; 0: time(NULL) */
+};
+
+/* One signature found in the input and what became of it. */
+struct dg_pgp_sig {
+	int status;			/* 0 good, else negative errno */
+	char reason[192];		/* why it failed ("" when good) */
+	int version;			/* signature packet version: 4 or 6 */
+	int type;			/* signature type (0x00 binary, 0x01 text) */
+	int mode;			/* enum dg_pgp_mode */
+	int pk_algo;			/* RFC 9580 §9.1 public-key algorithm id */
+	int hash_algo;			/* RFC 9580 §9.5 hash algorithm id */
+	int64_t created;		/* signature creation time (Unix seconds) */
+	/* Set only when status == 0: computed by the core from the key. */
+	uint8_t signer_fpr[DG_PGP_FPR_MAX];	/* signing (sub)key */
+	uint8_t primary_fpr[DG_PGP_FPR_MAX];	/* its certificate's primary key */
+	size_t fpr_len;			/* 20 (v4) or 32 (v6) */
+	/* Issuer as the signature claims it (for "no key" messages only). */
+	uint8_t issuer[DG_PGP_FPR_MAX];
+	size_t issuer_len;		/* 8 (key ID), 20 or 32; 0 if none */
+};
+
+struct dg_pgp_result {
+	struct dg_pgp_sig *sigs;	/* one per signature packet, in order */
+	size_t n_sigs;
+	size_t n_good;			/* signatures with status == 0 */
+};
+
+/* Create a context with an empty keyring and the default policy. */
+int dg_pgp_new(struct dg_pgp **out);
+
+/* Free the context, stopping its handler; NULL is allowed. */
+void dg_pgp_free(struct dg_pgp *pgp);
+
+/* Read or replace the policy (copied). */
+void dg_pgp_get_policy(const struct dg_pgp *pgp, struct dg_pgp_policy *pol);
+void dg_pgp_set_policy(struct dg_pgp *pgp, const struct dg_pgp_policy *pol);
+
+/* Describe the policy in one line (printed by the CLI with -v). */
+void dg_pgp_policy_describe(const struct dg_pgp_policy *pol, char *buf, size_t len);
+
+/*
+ * Add the certificates in @data (binary or ASCII-armored, one or many) to
+ * the keyring.  @name names the input in messages.  Certificates whose
+ * self-signatures do not verify are skipped (with the reason in
+ * dg_pgp_last_error()); subkeys without a valid binding signature are not
+ * used.  Returns the number of certificates added (0 is not an error when
+ * the input held no usable certificate; -EBADMSG when it was not OpenPGP).
+ */
+int dg_pgp_keyring_add_mem(struct dg_pgp *pgp, const char *name,
+			   const void *data, size_t len);
+
+/* Same for the contents of the file at @path. */
+int dg_pgp_keyring_add_file(struct dg_pgp *pgp, const char *path);
+
+/* Number of certificates in the keyring. */
+size_t dg_pgp_keyring_count(const struct dg_pgp *pgp);
+
+/*
+ * THE simple entry point: verify the detached signature(s) in @sig
+ * (binary or armored) over the @data_len bytes at @data against the
+ * keyring.  Returns 0 when at least one signature is good, otherwise the
+ * error of the first signature (-EKEYREJECTED, -ENOKEY, -EOPNOTSUPP, ...)
+ * or of the input.  @res may be NULL; when given, it receives one entry per
+ * signature and must be released with dg_pgp_result_free() (also on error).
+ */
+int dg_pgp_verify_detached(struct dg_pgp *pgp, const void *sig, size_t sig_len,
+			   const void *data, size_t data_len,
+			   struct dg_pgp_result *res);
+
+/*
+ * Like dg_pgp_verify_detached() with the data read from @fd until EOF
+ * (regular files are mapped, other fds read in 1 MiB blocks), hashed as it
+ * streams; the data never goes to the handler.
+ */
+int dg_pgp_verify_detached_fd(struct dg_pgp *pgp, const void *sig, size_t sig_len,
+			      int fd, struct dg_pgp_result *res);
+
+/*
+ * Verify a signed message: an inline-signed OpenPGP message (binary or
+ * armored; one-pass or prefixed signatures, compressed or not) or a
+ * cleartext-signed message (RFC 9580 §7), detected from its first bytes.
+ * On success (0, at least one good signature) and also on -EKEYREJECTED /
+ * -ENOKEY, *@body (when @body is not NULL) receives a malloc'ed copy of the
+ * signed content (the literal data, or the cleartext with dash-escapes
+ * removed and line ends as RFC 9580 §7 gives them) and *@body_len its
+ * length; free() it.
+ */
+int dg_pgp_verify_message(struct dg_pgp *pgp, const void *msg, size_t len,
+			  struct dg_pgp_result *res, uint8_t **body, size_t *body_len);
+
+/* Release the signatures in @res (and zero it); NULL is allowed. */
+void dg_pgp_result_free(struct dg_pgp_result *res);
+
+/* The reason for the last failure, naming the input (never NULL). */
+const char *dg_pgp_last_error(const struct dg_pgp *pgp);
+
+/* Upper-case hex of a fingerprint into @out (at least 2 * len + 1 bytes). */
+void dg_pgp_fpr_hex(const uint8_t *fpr, size_t len, char *out);
+
+/* Names for algorithm ids ("RSA", "Ed25519", "SHA256", ...; "unknown"). */
+const char *dg_pgp_pk_algo_name(int algo);
+const char *dg_pgp_hash_algo_name(int algo);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
