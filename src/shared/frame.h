@@ -22,6 +22,7 @@
 /* Message types shared by all handlers; handler types start at 0x100. */
 enum dg_frame_type {
 	DG_MSG_HELLO = 0x0001,	/* req: u32 max_frame; ans: u32 max, name */
+	DG_MSG_BULK = 0x0002,	/* req: u16 type, u16 0, u32 len; data in the bulk memfd */
 	DG_MSG_ERROR = 0x7fff,	/* ans only: i32 -errno, utf-8 message */
 	DG_MSG_USER = 0x0100,	/* first handler-specific type */
 	DG_MSG_ANSWER = 0x8000,	/* bit set in every answer's type */

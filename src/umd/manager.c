@@ -10,12 +10,14 @@
 #include <digestguard/umd.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -33,6 +35,11 @@
 #define UMD_ERRMSG_MAX 512	/* longest handler error message kept */
 #define UMD_TIMEOUT_DEFAULT_MS 2000
 #define UMD_CPU_DEFAULT_S 60
+/*
+ * Requests from this size up travel through a memfd shared with the handler
+ * (read-only on its side) instead of the socket: one copy instead of two.
+ */
+#define UMD_BULK_MIN (256u << 10)
 
 struct dg_umd {
 	struct dg_umd_desc d;
@@ -45,6 +52,9 @@ struct dg_umd {
 	uint32_t max;		/* negotiated maximum frame payload */
 	int cur_timeout_ms;	/* what SO_RCVTIMEO holds now */
 	int killed;		/* the next start is a restart */
+	int bulk_fd;		/* memfd for large requests (ours, read-write) */
+	int bulk_ro;		/* the same file opened read-only, for the handler */
+	int bulk_sent;		/* the running handler has bulk_ro */
 	struct dg_umd_stats st;
 	char err[UMD_ERRMSG_MAX + 128];
 	uint8_t stage[UMD_STAGE];
@@ -94,6 +104,8 @@ int dg_umd_new(const struct dg_umd_desc *desc, struct dg_umd **out)
 	if (!u->d.rlimit_cpu)
 		u->d.rlimit_cpu = UMD_CPU_DEFAULT_S;
 	u->exec_fd = -1;
+	u->bulk_fd = -1;
+	u->bulk_ro = -1;
 	u->sock = -1;
 	u->pidfd = -1;
 	u->max = u->d.max_frame;
@@ -149,6 +161,7 @@ static void reap(struct dg_umd *u, char *how, size_t howlen, int grace_ms)
 	close(u->pidfd);
 	u->pidfd = -1;
 	u->pid = 0;
+	u->bulk_sent = 0;
 	if (u->sock >= 0)
 		close(u->sock);
 	u->sock = -1;
@@ -181,11 +194,34 @@ static int arm_deadline(struct dg_umd *u, uint64_t deadline)
 	return 0;
 }
 
-static int send_all(struct dg_umd *u, struct iovec *v, int cnt, uint64_t deadline)
+/* Send the iovecs; @pass_fd >= 0 rides along with the first byte. */
+static int send_all(struct dg_umd *u, struct iovec *v, int cnt, uint64_t deadline,
+		    int pass_fd)
 {
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} cm;
+
 	while (cnt) {
 		struct msghdr m = { .msg_iov = v, .msg_iovlen = (size_t)cnt };
-		ssize_t w = sendmsg(u->sock, &m, MSG_NOSIGNAL);
+		ssize_t w;
+
+		if (pass_fd >= 0) {
+			struct cmsghdr *c;
+
+			memset(&cm, 0, sizeof(cm));
+			m.msg_control = cm.buf;
+			m.msg_controllen = sizeof(cm.buf);
+			c = CMSG_FIRSTHDR(&m);
+			c->cmsg_level = SOL_SOCKET;
+			c->cmsg_type = SCM_RIGHTS;
+			c->cmsg_len = CMSG_LEN(sizeof(int));
+			memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
+		}
+		w = sendmsg(u->sock, &m, MSG_NOSIGNAL);
+		if (w > 0)
+			pass_fd = -1;
 
 		if (w < 0) {
 			if (errno == EINTR)
@@ -353,10 +389,50 @@ static void fail_handler(struct dg_umd *u, int err)
 		snprintf(u->err, sizeof(u->err), "%s; handler %s", prev, how);
 }
 
+/* Create the bulk memfd (sparse, max_frame bytes) and its read-only twin. */
+static int bulk_setup(struct dg_umd *u)
+{
+	char path[64];
+
+	if (u->bulk_fd >= 0)
+		return 0;
+	u->bulk_fd = memfd_create("dg-umd-bulk", MFD_CLOEXEC);
+	if (u->bulk_fd < 0)
+		return -errno;
+	if (ftruncate(u->bulk_fd, u->d.max_frame) < 0)
+		goto fail;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", u->bulk_fd);
+	u->bulk_ro = open(path, O_RDONLY | O_CLOEXEC);
+	if (u->bulk_ro < 0)
+		goto fail;
+	return 0;
+fail:
+	close(u->bulk_fd);
+	u->bulk_fd = -1;
+	return -errno;
+}
+
+static int bulk_write(struct dg_umd *u, const void *req, size_t len)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		ssize_t w = pwrite(u->bulk_fd, (const uint8_t *)req + off, len - off,
+				   (off_t)off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -EIO;
+		off += (size_t)w;
+	}
+	return 0;
+}
+
 static int call_raw(struct dg_umd *u, uint16_t type, const void *req, size_t len,
 		    struct dg_umd_answer *ans)
 {
-	uint8_t hdr[DG_FRAME_HDR_LEN];
+	uint8_t hdr[DG_FRAME_HDR_LEN], bulk[8];
 	struct dg_frame_hdr h = {
 		.magic = DG_FRAME_MAGIC, .version = DG_FRAME_VERSION,
 		.type = type, .id = ++u->next_id, .len = (uint32_t)len,
@@ -366,15 +442,31 @@ static int call_raw(struct dg_umd *u, uint16_t type, const void *req, size_t len
 		{ .iov_base = (void *)req, .iov_len = len },
 	};
 	uint64_t deadline = now_ns() + (uint64_t)u->d.timeout_ms * 1000000u;
-	int r;
+	int r, pass_fd = -1;
 
 	if (u->cur_timeout_ms != u->d.timeout_ms) {
 		r = set_timeouts(u, u->d.timeout_ms);
 		if (r < 0)
 			return r;
 	}
+	if (len >= UMD_BULK_MIN && type != DG_MSG_HELLO &&
+	    !(u->d.flags & DG_UMD_FRESH_PER_CALL) && bulk_setup(u) == 0 &&
+	    bulk_write(u, req, len) == 0) {
+		/* The handler reads the bytes from its read-only mapping. */
+		put_le16(bulk, type);
+		put_le16(bulk + 2, 0);
+		put_le32(bulk + 4, (uint32_t)len);
+		h.type = DG_MSG_BULK;
+		h.len = sizeof(bulk);
+		v[1].iov_base = bulk;
+		v[1].iov_len = sizeof(bulk);
+		if (!u->bulk_sent)
+			pass_fd = u->bulk_ro;
+	}
 	dg_frame_encode(hdr, &h);
-	r = send_all(u, v, len ? 2 : 1, deadline);
+	r = send_all(u, v, h.len ? 2 : 1, deadline, pass_fd);
+	if (r == 0 && pass_fd >= 0)
+		u->bulk_sent = 1;
 	if (r < 0) {
 		fail_handler(u, r);
 		return r;
@@ -525,6 +617,10 @@ void dg_umd_free(struct dg_umd *u)
 	reap(u, NULL, 0, 0);
 	if (u->exec_fd >= 0)
 		close(u->exec_fd);
+	if (u->bulk_fd >= 0)
+		close(u->bulk_fd);
+	if (u->bulk_ro >= 0)
+		close(u->bulk_ro);
 	free(u);
 }
 

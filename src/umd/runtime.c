@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -35,6 +37,10 @@ static uint8_t inbuf[RT_INBUF];
  */
 static uint8_t *bigbuf;
 static size_t bigcap;
+/* Read-only mapping of the manager's bulk memfd (DG_MSG_BULK requests). */
+static const uint8_t *bulk_map;
+static size_t bulk_len;
+static uint32_t max_frame = DG_FRAME_MAX_DEFAULT;
 
 void dg_handler_error(const char *fmt, ...)
 {
@@ -59,6 +65,49 @@ static int read_some(void *p, size_t n, size_t *got)
 	while (r < 0 && errno == EINTR);
 	if (r < 0)
 		return -errno;
+	*got = (size_t)r;
+	return 0;
+}
+
+/*
+ * First read of a frame: recvmsg, because the manager attaches the bulk
+ * memfd to the first DG_MSG_BULK frame.  The fd is mapped read-only once
+ * and closed; any other or further fd is closed unused.
+ */
+static int read_head(void *p, size_t n, size_t *got)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} cm;
+	struct iovec v = { .iov_base = p, .iov_len = n };
+	struct msghdr m = { .msg_iov = &v, .msg_iovlen = 1,
+			    .msg_control = cm.buf, .msg_controllen = sizeof(cm.buf) };
+	struct cmsghdr *c;
+	ssize_t r;
+
+	do
+		r = recvmsg(DG_HANDLER_FD, &m, MSG_CMSG_CLOEXEC);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+		int fd;
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+		    c->cmsg_len != CMSG_LEN(sizeof(int)))
+			continue;
+		memcpy(&fd, CMSG_DATA(c), sizeof(int));
+		if (!bulk_map) {
+			void *map = mmap(NULL, max_frame, PROT_READ, MAP_SHARED, fd, 0);
+
+			if (map != MAP_FAILED) {
+				bulk_map = map;
+				bulk_len = max_frame;
+			}
+		}
+		close(fd);
+	}
 	*got = (size_t)r;
 	return 0;
 }
@@ -172,7 +221,8 @@ int dg_handler_main_flags(const char *name, dg_handler_fn handle, void *ctx,
 		int r;
 
 		while (have < DG_FRAME_HDR_LEN) {
-			if (read_some(inbuf + have, RT_INBUF - have, &got) < 0)
+			if ((have ? read_some(inbuf + have, RT_INBUF - have, &got) :
+				    read_head(inbuf, RT_INBUF, &got)) < 0)
 				return 3;
 			if (!got)
 				return have ? 3 : 0;	/* manager closed: done */
@@ -211,13 +261,25 @@ int dg_handler_main_flags(const char *name, dg_handler_fn handle, void *ctx,
 			struct dg_cur c = cur_init(payload, h.len);
 			uint32_t want;
 
-			if (cur_le32(&c, &want) == 0 && want && want <= DG_FRAME_MAX_LIMIT)
-				max = want;
+			if (cur_le32(&c, &want) == 0 && want && want <= DG_FRAME_MAX_LIMIT &&
+			    !bulk_map)
+				max = max_frame = want;
 			r = dg_buf_put_le32(&ans, max);
 			if (!r)
 				r = dg_buf_put_le32(&ans, (uint32_t)landlock_abi);
 			if (!r)
 				r = dg_buf_put(&ans, name, strlen(name));
+		} else if (h.type == DG_MSG_BULK) {
+			struct dg_cur c = cur_init(payload, h.len);
+			uint16_t btype = 0, pad;
+			uint32_t blen = 0;
+
+			if (cur_le16(&c, &btype) < 0 || cur_le16(&c, &pad) < 0 ||
+			    cur_le32(&c, &blen) < 0 || !bulk_map || blen > bulk_len ||
+			    btype < DG_MSG_USER || (btype & DG_MSG_ANSWER))
+				return 4;	/* the manager is trusted: this is a bug */
+			h.type = btype;
+			r = handle(btype, bulk_map, blen, &ans, ctx);
 		} else if (h.type < DG_MSG_USER || (h.type & DG_MSG_ANSWER)) {
 			dg_handler_error("unknown request type 0x%x", h.type);
 			r = -EOPNOTSUPP;

@@ -5,7 +5,9 @@
  * handler is a static executable, and the whole policy fits on one screen.
  *
  * Allowed, and why:
- *   read, write, readv, writev   only on the channel fd (arg0 checked)
+ *   read, write, readv, writev,  only on the channel fd (arg0 checked);
+ *   recvmsg                      recvmsg takes the bulk memfd (SCM_RIGHTS)
+ *   close                        drop the received fd after mapping it
  *   mmap, mprotect               only without PROT_EXEC (arg2 checked)
  *   brk, munmap, mremap, madvise malloc
  *   exit, exit_group             leaving
@@ -76,6 +78,8 @@ int dg_seccomp_install(int fd)
 		SC_ALLOW_ARG_EQ(__NR_write, 0, cfd),
 		SC_ALLOW_ARG_EQ(__NR_readv, 0, cfd),
 		SC_ALLOW_ARG_EQ(__NR_writev, 0, cfd),
+		SC_ALLOW_ARG_EQ(__NR_recvmsg, 0, cfd),
+		SC_ALLOW(__NR_close),
 		SC_ALLOW_ARG_CLEAR(__NR_mmap, 2, PROT_EXEC),
 		SC_ALLOW_ARG_CLEAR(__NR_mprotect, 2, PROT_EXEC),
 		SC_ALLOW(__NR_brk),

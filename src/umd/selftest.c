@@ -191,6 +191,30 @@ out:
 	return r;
 }
 
+/* Large requests go through the bulk memfd; a new handler must get it again. */
+static int st_bulk_after_restart(const struct dg_umd_blob *b, char *msg, size_t msglen)
+{
+	struct dg_umd_answer a;
+	struct dg_umd *u = NULL;
+	int i, r = open_umd(b, 5000, 0, &u);
+
+	if (r < 0)
+		FAIL("dg_umd_new: %s", strerror(-r));
+	for (i = 0; i < 3; i++) {
+		if ((r = echo_check(u, (1u << 20) + (size_t)i, (unsigned)i, msg, msglen)) < 0)
+			goto out;
+		if ((r = echo_check(u, 300u << 10, (unsigned)i + 7, msg, msglen)) < 0)
+			goto out;
+		r = dg_umd_call(u, SAMPLE_CRASH, NULL, 0, &a);
+		if (r != -ECHILD)
+			FAIL("crash %d returned %d", i, r);
+	}
+	r = 0;
+out:
+	dg_umd_free(u);
+	return r;
+}
+
 static int st_hang_recovery(const struct dg_umd_blob *b, char *msg, size_t msglen)
 {
 	struct dg_umd_answer a;
@@ -380,6 +404,7 @@ const struct dg_selftest dg_selftests[] = {
 	{ "random_500_requests", "500 requests of random sizes, content checked", st_random_500 },
 	{ "load_unload_reload", "20 start/call/stop cycles", st_reload_cycles },
 	{ "crash_recovery", "a crash is reported and the next call gets a fresh handler", st_crash_recovery },
+	{ "bulk_after_restart", "1 MiB requests through the bulk memfd survive handler restarts", st_bulk_after_restart },
 	{ "hang_recovery", "a hang is cut at the 300 ms deadline and recovered", st_hang_recovery },
 	{ "oversized_rejected", "requests and answers over the maximum are refused", st_oversized_request },
 	{ "no_leaks_1000_calls", "1000 calls with crashes and hangs leave no fds or children", st_no_leaks_1000 },

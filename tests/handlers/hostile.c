@@ -31,6 +31,7 @@
 
 static int attempt(uint16_t type, struct dg_cur *c)
 {
+	const uint8_t *req = c->p;
 	uint32_t arg = 0;
 
 	cur_le32(c, &arg);
@@ -97,6 +98,13 @@ static int attempt(uint16_t type, struct dg_cur *c)
 		return (int)syscall(__NR_unshare, 0x10000000 /* CLONE_NEWUSER */);
 	case H_MOUNT:
 		return (int)syscall(__NR_mount, "none", "/", "tmpfs", 0, NULL);
+	case H_WRITE_REQUEST: {
+		/* A large request is a read-only shared mapping of the manager's
+		 * memfd: making it writable must fail. */
+		uintptr_t page = (uintptr_t)req & ~(uintptr_t)4095;
+
+		return mprotect((void *)page, 4096, PROT_READ | PROT_WRITE);
+	}
 	default:
 		errno = EOPNOTSUPP;
 		return -1;

@@ -19,6 +19,7 @@ enum hostile_msg {
 	H_WRITE_OTHER_FD,	/* arg: fd */
 	H_UNSHARE,
 	H_MOUNT,
+	H_WRITE_REQUEST,	/* make the (bulk, shared) request bytes writable */
 };
 
 #endif

@@ -158,6 +158,37 @@ static void run_nsc(const struct action *a)
 	dg_umd_free(u);
 }
 
+/* Both variants: the bulk memfd reaches the handler read-only. */
+TEST(test_sandbox_bulk_request_is_read_only_for_the_handler)
+{
+	const struct dg_umd_blob *blobs[] = { &dg_blob_hostile, &dg_blob_hostile_nsc };
+	size_t n = 1u << 20, i;
+	uint8_t *req = calloc(1, n);
+
+	for (i = 0; req && i < 2; i++) {
+		struct dg_umd *u = open_blob(blobs[i]);
+		struct dg_umd_answer ans;
+		struct dg_cur c;
+		uint32_t failed = 0, err = 0;
+		int r;
+
+		put_le32(req, 0);
+		r = u ? dg_umd_call(u, H_WRITE_REQUEST, req, n, &ans) : -1;
+		CHECK(r == 0, "%s: call returned %d: %s", blobs[i]->name, r,
+		      u ? dg_umd_last_error(u) : "");
+		if (r == 0) {
+			c = cur_init(ans.data, ans.len);
+			cur_le32(&c, &failed);
+			cur_le32(&c, &err);
+			CHECK(failed == 1 && err == EACCES, "%s: mprotect RW on the request: "
+			      "failed=%u errno=%u", blobs[i]->name, failed, err);
+			dg_umd_answer_free(&ans);
+		}
+		dg_umd_free(u);
+	}
+	free(req);
+}
+
 TEST(test_sandbox_manager_survives_all_attacks_without_leaks)
 {
 	int fds = dg_count_fds(), kids = dg_count_children();
@@ -188,6 +219,7 @@ int main(void)
 		run_full(&actions[i]);
 	for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
 		run_nsc(&actions[i]);
+	RUN(test_sandbox_bulk_request_is_read_only_for_the_handler);
 	RUN(test_sandbox_manager_survives_all_attacks_without_leaks);
 	return tap_done();
 }
