@@ -53,6 +53,33 @@ static int write_file(const char *path, const char *s)
 	return n == (ssize_t)strlen(s) ? 0 : -EIO;
 }
 
+/*
+ * Child, still holding capabilities inside its user namespace: forbid any
+ * further namespaces.  These limits are per user namespace, so this touches
+ * only the handler's own (and any namespace it could create under it).
+ */
+static void child_no_more_namespaces(void)
+{
+	static const char *const kinds[] = {
+		"user", "mnt", "net", "pid", "ipc", "uts", "cgroup", "time",
+	};
+	char path[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		int fd;
+
+		snprintf(path, sizeof(path), "/proc/sys/user/max_%s_namespaces", kinds[i]);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (write(fd, "0", 1) < 0) {
+			/* best effort: seccomp refuses unshare/clone anyway */
+		}
+		close(fd);
+	}
+}
+
 /* Child: replace / by an empty read-only tmpfs. */
 static int child_empty_root(void)
 {
@@ -141,6 +168,8 @@ static __attribute__((noreturn)) void child_main(const struct dg_sandbox_cfg *cf
 		    setresuid(0, 0, 0) < 0)
 			_exit(121);
 	}
+	if (ns)
+		child_no_more_namespaces();
 	if (ns && child_empty_root() < 0)
 		_exit(122);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)

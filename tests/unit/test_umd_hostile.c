@@ -4,8 +4,8 @@
  *  - the full sandbox must kill the handler (seccomp, SIGSYS) or make the
  *    action fail, and the manager must report it and serve the next call;
  *  - without seccomp ("nsc"), the remaining layers must still make the
- *    action fail, except where seccomp is the only layer that can (W^X,
- *    nested namespaces), which is stated.
+ *    action fail, except where seccomp is the only layer that can (W^X),
+ *    W^X), which is stated.
  */
 #include <errno.h>
 #include <signal.h>
@@ -49,7 +49,7 @@ static const struct action actions[] = {
 	{ H_RAISE_RLIMIT, "raise_rlimit_nofile", MUST_FAIL, 0, 0 },
 	{ H_WRITE_OTHER_FD, "write_stdout", MUST_FAIL, 0, 1 },
 	{ H_WRITE_OTHER_FD, "write_fd_2", MUST_FAIL, 0, 2 },
-	{ H_UNSHARE, "unshare_user_ns", SECCOMP_ONLY, 0, 0 },
+	{ H_UNSHARE, "unshare_user_ns", MUST_FAIL, 0, 0 },
 	{ H_MOUNT, "mount_tmpfs", MUST_FAIL, 0, 0 },
 };
 
