@@ -4,8 +4,8 @@
  *  - the full sandbox must kill the handler (seccomp, SIGSYS) or make the
  *    action fail, and the manager must report it and serve the next call;
  *  - without seccomp ("nsc"), the remaining layers must still make the
- *    action fail, except where seccomp is the only layer that can (W^X),
- *    W^X), which is stated.
+ *    action fail, except where seccomp is the only layer that can (W^X:
+ *    mmap/mprotect with PROT_EXEC), which is reported as a skip.
  */
 #include <errno.h>
 #include <signal.h>
