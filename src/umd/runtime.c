@@ -26,6 +26,8 @@
 
 #define RT_INBUF (64u << 10)
 #define RT_ERRMSG_MAX 512
+#define RT_PR_SET_MDWE 65	/* not in Debian 12's headers */
+#define RT_PR_MDWE_REFUSE_EXEC_GAIN 1
 
 static char errmsg[RT_ERRMSG_MAX];
 static int landlock_abi;
@@ -189,6 +191,13 @@ static int sandbox_self(unsigned int flags)
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return -errno;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	/*
+	 * Memory-deny-write-execute (Linux 6.3): no mapping may become
+	 * executable after the fact.  W^X even without seccomp.
+	 */
+	if (prctl(RT_PR_SET_MDWE, RT_PR_MDWE_REFUSE_EXEC_GAIN, 0, 0, 0) < 0 &&
+	    errno != EINVAL)
 		return -errno;
 	/* First malloc may ask for randomness or map arenas: do it now. */
 	free(malloc(1));
