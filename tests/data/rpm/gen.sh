@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Generate the RPM fixtures with the real tools (gpg, rpmbuild, rpmsign):
+#   tests/data/rpm/gen.sh OUTDIR
+# Writes OUTDIR/keys/*.asc, OUTDIR/*.rpm and OUTDIR/cases.txt (one line per
+# package: "FILE KEYRING-FILE WHAT").  Reproducible inputs (SOURCE_DATE_EPOCH,
+# fixed user IDs, clamped mtimes); keys are fresh each run.  Cached: when
+# OUTDIR/.stamp holds this script's SHA-256, nothing is done.
+# Exit 77 (skip) when rpmbuild/rpmsign/gpg are missing.
+set -euo pipefail
+out=${1:?usage: gen.sh OUTDIR}
+here=$(cd "$(dirname "$0")" && pwd)
+stamp=$(sha256sum "$here/gen.sh" | cut -d' ' -f1)
+if [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$stamp" ]; then
+	exit 0
+fi
+for t in gpg rpmbuild rpmsign python3; do
+	command -v $t >/dev/null || { echo "gen.sh: $t not installed" >&2; exit 77; }
+done
+export SOURCE_DATE_EPOCH=1700000000 LC_ALL=C.UTF-8 TZ=UTC
+rm -rf "$out"
+mkdir -p "$out/keys"
+work=$(mktemp -d /tmp/dg-rpm-gen.XXXXXX)
+trap 'gpgconf --homedir "$work/gnupg" --kill all 2>/dev/null || true; rm -rf "$work"' EXIT
+export GNUPGHOME=$work/gnupg
+mkdir -m 700 "$GNUPGHOME"
+echo "allow-loopback-pinentry" >"$GNUPGHOME/gpg-agent.conf"
+g() { gpg --batch --quiet --pinentry-mode loopback --passphrase '' "$@"; }
+
+fpr_of() { g --with-colons --list-keys "$1" | awk -F: '/^fpr:/{print $10; exit}'; }
+newkey() {	# name algo usage
+	g --quick-gen-key "DG RPM $1 <$1@rpm.test>" "$2" "$3" never
+	fpr_of "$1@rpm.test"
+}
+rsa=$(newkey rsa rsa3072 sign)
+eddsa=$(newkey eddsa ed25519 sign)
+other=$(newkey other rsa3072 sign)
+sub=$(newkey subkey ed25519 cert)
+g --quick-add-key "$sub" rsa3072 sign never
+for k in rsa eddsa other subkey; do
+	g --armor --export "$k@rpm.test" >"$out/keys/$k.asc"
+done
+
+# One source tree with the awkward cases: a directory, a symlink, a %ghost
+# file, hard links, names with spaces and non-ASCII characters.
+mkdir -p "$work/top/SPECS"
+cat >"$work/top/SPECS/dgtest.spec" <<'SPEC'
+Name: %{pkgname}
+Version: 1.0
+Release: 1
+Summary: digestguard test package DGMARKER
+License: MIT
+BuildArch: noarch
+%description
+digestguard RPM test fixture.
+%install
+mkdir -p %{buildroot}/usr/share/dgtest/sub %{buildroot}/usr/bin
+printf 'hello %s\n' %{pkgname} > %{buildroot}/usr/share/dgtest/hello.txt
+printf '#!/bin/sh\necho hi\n' > %{buildroot}/usr/bin/dgtest-%{pkgname}
+chmod 755 %{buildroot}/usr/bin/dgtest-%{pkgname}
+printf 'with space\n' > "%{buildroot}/usr/share/dgtest/name with space.txt"
+printf 'unicode\n' > "%{buildroot}/usr/share/dgtest/grüße-ü.txt"
+printf 'linked\n' > %{buildroot}/usr/share/dgtest/sub/link-a
+ln %{buildroot}/usr/share/dgtest/sub/link-a %{buildroot}/usr/share/dgtest/sub/link-b
+ln -s hello.txt %{buildroot}/usr/share/dgtest/symlink
+: > %{buildroot}/usr/share/dgtest/empty
+%files
+%dir /usr/share/dgtest
+%dir /usr/share/dgtest/sub
+/usr/share/dgtest/hello.txt
+/usr/bin/dgtest-%{pkgname}
+"/usr/share/dgtest/name with space.txt"
+/usr/share/dgtest/grüße-ü.txt
+/usr/share/dgtest/sub/link-a
+/usr/share/dgtest/sub/link-b
+/usr/share/dgtest/symlink
+/usr/share/dgtest/empty
+%ghost /usr/share/dgtest/ghost.log
+SPEC
+
+build() {	# pkgname [rpmbuild args...]
+	local name=$1; shift
+	rpmbuild -bb --quiet --define "_topdir $work/top" --define "pkgname $name" \
+		--define "debug_package %{nil}" --define "_build_id_links none" \
+		--define "__os_install_post %{nil}" --define "_buildhost dg.test" \
+		--define "use_source_date_epoch_as_buildtime 1" \
+		--define "clamp_mtime_to_source_date_epoch 1" \
+		"$@" "$work/top/SPECS/dgtest.spec" >/dev/null 2>"$work/build.log" ||
+		{ cat "$work/build.log" >&2; exit 1; }
+	cp "$work/top/RPMS/noarch/$name-1.0-1.noarch.rpm" "$out/$name.rpm"
+}
+sign() {	# file fingerprint
+	rpmsign --define "__gpg /usr/bin/gpg" --define "_gpg_name $2" \
+		--addsign "$1" >/dev/null 2>"$work/sign.log" ||
+		{ cat "$work/sign.log" >&2; exit 1; }
+}
+flip() {	# file, python expression for the offset given data d
+	python3 - "$1" "$2" <<'PY'
+import sys
+path, expr = sys.argv[1], sys.argv[2]
+d = bytearray(open(path, 'rb').read())
+off = eval(expr, {'d': d})
+d[off] ^= 0x01
+open(path, 'wb').write(d)
+PY
+}
+
+build unsigned
+build rsa && sign "$out/rsa.rpm" "$rsa"
+build eddsa && sign "$out/eddsa.rpm" "$eddsa"
+build subkey && sign "$out/subkey.rpm" "$sub"
+build wrongkey && sign "$out/wrongkey.rpm" "$other"
+build sha512 --define "_binary_filedigest_algorithm 10" && sign "$out/sha512.rpm" "$rsa"
+build md5 --define "_binary_filedigest_algorithm 1" && sign "$out/md5.rpm" "$rsa"
+build corrupt-header && sign "$out/corrupt-header.rpm" "$rsa"
+flip "$out/corrupt-header.rpm" "d.index(b'DGMARKER') + 7"
+build corrupt-payload && sign "$out/corrupt-payload.rpm" "$rsa"
+flip "$out/corrupt-payload.rpm" "len(d) - 40"
+
+cat >"$out/cases.txt" <<CASES
+unsigned.rpm rsa.asc no signature
+rsa.rpm rsa.asc RSA-3072 header signature
+eddsa.rpm eddsa.asc EdDSA header signature
+subkey.rpm subkey.asc signed by an RSA signing subkey of an Ed25519 primary
+wrongkey.rpm rsa.asc signed by a key not in the keyring
+sha512.rpm rsa.asc SHA-512 file digests
+md5.rpm rsa.asc MD5 file digests
+corrupt-header.rpm rsa.asc one bit flipped in the signed main header
+corrupt-payload.rpm rsa.asc one bit flipped in the payload
+CASES
+echo "$stamp" >"$out/.stamp"
