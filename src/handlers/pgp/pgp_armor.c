@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ASCII armor (RFC 9580 §6): BEGIN line, armor headers, blank line, base64
+ * body, optional "=XXXX" CRC24 line, END line with the same label.  Several
+ * blocks may follow each other; text around them is reported, never decoded.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cursor.h"
+#include "pgp_parse.h"
+
+#define CRC24_INIT 0xB704CEu
+#define CRC24_POLY 0x1864CFBu
+
+uint32_t pgp_crc24(const uint8_t *p, size_t n)
+{
+	uint32_t crc = CRC24_INIT;
+	size_t i;
+	int b;
+
+	for (i = 0; i < n; i++) {
+		crc ^= (uint32_t)p[i] << 16;
+		for (b = 0; b < 8; b++) {
+			crc <<= 1;
+			if (crc & 0x1000000u)
+				crc ^= CRC24_POLY;
+		}
+	}
+	return crc & 0xFFFFFFu;
+}
+
+struct line {
+	const uint8_t *p;
+	size_t len;	/* without the line ending and trailing whitespace */
+	size_t raw;	/* without the line ending only */
+};
+
+/* Next line of @c (LF or CRLF ending, or the end of input); 1 at EOF. */
+static int next_line(struct dg_cur *c, struct line *l)
+{
+	const uint8_t *nl;
+	struct dg_cur sub = { 0 };
+	size_t n;
+
+	if (!c->len)
+		return 1;
+	nl = memchr(c->p, '\n', c->len);
+	n = nl ? (size_t)(nl - c->p) : c->len;
+	cur_take(c, n, &sub);
+	if (nl)
+		cur_skip(c, 1);
+	if (sub.len && sub.p[sub.len - 1] == '\r')
+		sub.len--;
+	l->p = sub.p;
+	l->raw = sub.len;
+	while (sub.len && (sub.p[sub.len - 1] == ' ' || sub.p[sub.len - 1] == '\t'))
+		sub.len--;
+	l->len = sub.len;
+	return 0;
+}
+
+static int has_prefix(const struct line *l, const char *s)
+{
+	size_t n = strlen(s);
+
+	return l->len >= n && !memcmp(l->p, s, n);
+}
+
+/* "-----BEGIN PGP X-----" / "-----END PGP X-----": the label X or NULL. */
+static const uint8_t *armor_label(const struct line *l, const char *what,
+				  size_t *n)
+{
+	size_t pre = strlen(what);
+
+	if (!has_prefix(l, what) || l->len < pre + 5 ||
+	    memcmp(l->p + l->len - 5, "-----", 5))
+		return NULL;
+	*n = l->len - pre - 5;
+	return l->p + pre;
+}
+
+static uint8_t armor_kind(const uint8_t *lab, size_t n)
+{
+	static const struct { const char *s; uint8_t kind; } kinds[] = {
+		{ "MESSAGE", PGP_ARMOR_MESSAGE },
+		{ "PUBLIC KEY BLOCK", PGP_ARMOR_PUBLIC_KEY },
+		{ "PRIVATE KEY BLOCK", PGP_ARMOR_PRIVATE_KEY },
+		{ "SIGNATURE", PGP_ARMOR_SIGNATURE },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strlen(kinds[i].s) == n && !memcmp(kinds[i].s, lab, n))
+			return kinds[i].kind;
+	return PGP_ARMOR_UNKNOWN;
+}
+
+static int b64_val(uint8_t ch)
+{
+	if (ch >= 'A' && ch <= 'Z')
+		return ch - 'A';
+	if (ch >= 'a' && ch <= 'z')
+		return ch - 'a' + 26;
+	if (ch >= '0' && ch <= '9')
+		return ch - '0' + 52;
+	if (ch == '+')
+		return 62;
+	if (ch == '/')
+		return 63;
+	return -1;
+}
+
+/* Strict streaming base64 decoder: padding only in the final quad. */
+struct b64 {
+	uint32_t acc;
+	unsigned int n, pad;
+	int done;
+};
+
+static int b64_feed(struct b64 *s, const uint8_t *p, size_t n, struct dg_buf *out)
+{
+	uint8_t o[3];
+	size_t i;
+	int v, r;
+
+	for (i = 0; i < n; i++) {
+		if (s->done)
+			return -EBADMSG;
+		if (p[i] == '=') {
+			if (s->n < 2)
+				return -EBADMSG;
+			s->pad++;
+			s->acc <<= 6;
+			s->n++;
+		} else {
+			v = b64_val(p[i]);
+			if (v < 0 || s->pad)
+				return -EBADMSG;
+			s->acc = s->acc << 6 | (uint32_t)v;
+			s->n++;
+		}
+		if (s->n < 4)
+			continue;
+		o[0] = (uint8_t)(s->acc >> 16);
+		o[1] = (uint8_t)(s->acc >> 8);
+		o[2] = (uint8_t)s->acc;
+		/* Non-canonical encodings (bits set under the padding) are
+		 * rejected so that exactly one text decodes to given bytes. */
+		if ((s->pad == 1 && o[2]) || (s->pad == 2 && (o[1] || o[2])))
+			return -EBADMSG;
+		r = dg_buf_put(out, o, 3 - s->pad);
+		if (r < 0)
+			return r;
+		if (s->pad)
+			s->done = 1;
+		s->acc = 0;
+		s->n = 0;
+	}
+	return 0;
+}
+
+static int is_b64_line(const struct line *l)
+{
+	size_t i;
+
+	if (!l->len)
+		return 0;
+	for (i = 0; i < l->len; i++)
+		if (b64_val(l->p[i]) < 0 && l->p[i] != '=')
+			return 0;
+	return 1;
+}
+
+/* Parse one block whose BEGIN line is @begin; @c is after it. */
+static int armor_block(struct pgp_ans *a, struct dg_cur *c, const struct line *begin,
+		       uint32_t index)
+{
+	struct dg_buf out = { .max = PGP_PACKET_MAX * 4u };
+	struct line l, crcl = { 0 }, endl = { 0 };
+	const uint8_t *lab, *elab;
+	size_t lablen, elablen, mark, fixed, dmark;
+	uint32_t nhdr = 0, nline = 0, crc = 0;
+	struct b64 st = { 0 };
+	int r, in_headers = 1;
+	uint8_t kind, flags = 0;
+
+	lab = armor_label(begin, "-----BEGIN PGP ", &lablen);
+	kind = armor_kind(lab, lablen);
+	if (lablen == strlen("SIGNED MESSAGE") && !memcmp(lab, "SIGNED MESSAGE", lablen))
+		return pgp_fail(a->e, -EOPNOTSUPP,
+				"armor block %u is a cleartext signed message (use the cleartext request)",
+				index);
+	r = pgp_ans_rec_begin(a, PGP_REC_ARMOR, &mark);
+	if (r < 0)
+		return r;
+	fixed = a->b->len;
+	r = dg_buf_reserve(a->b, PGP_REC_ARMOR_FIXED);
+	if (r < 0)
+		return pgp_ans_err(a, r);
+	memset(a->b->data + fixed, 0, PGP_REC_ARMOR_FIXED);
+	a->b->len += PGP_REC_ARMOR_FIXED;
+
+	for (;;) {
+		if (next_line(c, &l)) {
+			r = pgp_fail(a->e, -ENODATA, "armor block %u: no END line", index);
+			goto out;
+		}
+		if (l.raw > PGP_ARMOR_LINE_MAX) {
+			r = pgp_fail(a->e, -E2BIG, "armor block %u: line of %zu bytes exceeds limit %u",
+				     index, l.raw, PGP_ARMOR_LINE_MAX);
+			goto out;
+		}
+		if (in_headers) {
+			const uint8_t *colon;
+
+			if (!l.len) {
+				in_headers = 0;
+				continue;
+			}
+			colon = memchr(l.p, ':', l.len);
+			if (colon && colon > l.p && (size_t)(colon - l.p) + 1 < l.len &&
+			    colon[1] == ' ') {
+				if (nhdr >= PGP_ARMOR_HEADERS_MAX) {
+					r = pgp_fail(a->e, -E2BIG,
+						     "armor block %u: header count exceeds limit %u",
+						     index, PGP_ARMOR_HEADERS_MAX);
+					goto out;
+				}
+				r = pgp_ans_span(a, l.p, (size_t)(colon - l.p));
+				if (!r)
+					r = pgp_ans_span(a, colon + 2,
+							 l.len - (size_t)(colon - l.p) - 2);
+				if (r < 0)
+					goto out;
+				nhdr++;
+				continue;
+			}
+			/* No blank line after BEGIN: accepted when no header
+			 * was seen and the line is base64 (gpg does too). */
+			if (nhdr || (!is_b64_line(&l) && !has_prefix(&l, "-----END PGP "))) {
+				r = pgp_fail(a->e, -EBADMSG, "armor block %u: malformed armor header line",
+					     index);
+				goto out;
+			}
+			in_headers = 0;
+		}
+		if (has_prefix(&l, "-----END PGP ")) {
+			endl = l;
+			break;
+		}
+		if (l.len && l.p[0] == '=') {
+			int i, v;
+
+			if (l.len != 5) {
+				r = pgp_fail(a->e, -EBADMSG, "armor block %u: malformed checksum line",
+					     index);
+				goto out;
+			}
+			for (i = 1; i < 5; i++) {
+				v = b64_val(l.p[i]);
+				if (v < 0) {
+					r = pgp_fail(a->e, -EBADMSG,
+						     "armor block %u: malformed checksum line", index);
+					goto out;
+				}
+				crc = crc << 6 | (uint32_t)v;
+			}
+			crcl = l;
+			if (next_line(c, &l) || !has_prefix(&l, "-----END PGP ")) {
+				r = pgp_fail(a->e, -EBADMSG,
+					     "armor block %u: checksum line not followed by END line", index);
+				goto out;
+			}
+			endl = l;
+			break;
+		}
+		if (!is_b64_line(&l)) {
+			r = pgp_fail(a->e, -EBADMSG, "armor block %u: invalid base64 line", index);
+			goto out;
+		}
+		r = b64_feed(&st, l.p, l.len, &out);
+		if (r == -E2BIG) {
+			r = pgp_fail(a->e, r, "armor block %u: decoded size exceeds limit %zu",
+				     index, out.max);
+			goto out;
+		}
+		if (r < 0) {
+			r = pgp_fail(a->e, r == -ENOMEM ? r : -EBADMSG,
+				     "armor block %u: invalid base64 data", index);
+			goto out;
+		}
+		r = pgp_ans_span(a, l.p, l.len);
+		if (r < 0)
+			goto out;
+		nline++;
+	}
+	if (st.n) {
+		r = pgp_fail(a->e, -EBADMSG, "armor block %u: base64 data ends mid-quad", index);
+		goto out;
+	}
+	elab = armor_label(&endl, "-----END PGP ", &elablen);
+	if (!elab || elablen != lablen || memcmp(elab, lab, lablen)) {
+		r = pgp_fail(a->e, -EBADMSG, "armor block %u: END line does not match BEGIN line",
+			     index);
+		goto out;
+	}
+	if (crcl.p) {
+		if (crc != pgp_crc24(out.data, out.len)) {
+			r = pgp_fail(a->e, -EBADMSG,
+				     "armor block %u: CRC24 mismatch (armor says %06x, data has %06x)",
+				     index, crc, pgp_crc24(out.data, out.len));
+			goto out;
+		}
+		flags |= PGP_ARMOR_F_CRC;
+	}
+	{
+		uint8_t *f = a->b->data + fixed;
+
+		put_le32(f + 0, index);
+		f[4] = kind;
+		f[5] = flags;
+		put_le32(f + 8, crc);
+		put_le32(f + 12, (uint32_t)(begin->p - a->base));
+		put_le32(f + 16, (uint32_t)begin->len);
+		put_le32(f + 20, (uint32_t)(endl.p - a->base));
+		put_le32(f + 24, (uint32_t)endl.len);
+		if (crcl.p) {
+			put_le32(f + 28, (uint32_t)(crcl.p + 1 - a->base));
+			put_le32(f + 32, 4);
+		}
+		put_le32(f + 36, (uint32_t)out.len);
+		put_le32(f + 40, nhdr);
+		put_le32(f + 44, nline);
+	}
+	r = pgp_ans_rec_end(a, mark);
+	if (!r)
+		r = pgp_ans_rec_begin(a, PGP_REC_ARMOR_DATA, &dmark);
+	if (!r)
+		r = dg_buf_put_le32(a->b, index);
+	if (!r)
+		r = dg_buf_put(a->b, out.data, out.len);
+	if (r < 0) {
+		r = pgp_ans_err(a, r);
+		goto out;
+	}
+	r = pgp_ans_rec_end(a, dmark);
+out:
+	dg_buf_free(&out);
+	return r;
+}
+
+int pgp_dearmor(const uint8_t *in, size_t len, struct dg_buf *ans, struct pgp_err *e)
+{
+	struct dg_cur c = cur_init(in, len);
+	struct pgp_ans a;
+	struct line l;
+	uint32_t nblock = 0;
+	size_t lablen;
+	int r;
+
+	r = pgp_ans_begin(&a, ans, PGP_REQ_DEARMOR, in, len, e);
+	if (r < 0)
+		return r;
+	while (!next_line(&c, &l)) {
+		if (armor_label(&l, "-----BEGIN PGP ", &lablen)) {
+			if (nblock >= PGP_ARMOR_BLOCKS_MAX)
+				return pgp_fail(e, -E2BIG, "armor block count exceeds limit %u",
+						PGP_ARMOR_BLOCKS_MAX);
+			if (l.raw > PGP_ARMOR_LINE_MAX)
+				return pgp_fail(e, -E2BIG,
+						"armor block %u: line of %zu bytes exceeds limit %u",
+						nblock, l.raw, PGP_ARMOR_LINE_MAX);
+			r = armor_block(&a, &c, &l, nblock);
+			if (r < 0)
+				return r;
+			nblock++;
+		} else if (l.len) {
+			a.flags |= PGP_ANS_F_TEXT_OUTSIDE;
+		}
+	}
+	if (!nblock)
+		return pgp_fail(e, -EBADMSG, "no armor BEGIN line found");
+	return pgp_ans_finish(&a);
+}
