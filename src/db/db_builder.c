@@ -1,0 +1,523 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Building a database generation in memory: sources and paths are
+ * deduplicated as they are added; at write time the digests are sorted,
+ * duplicates dropped (the first added wins) and the file image laid out
+ * (db_format.h).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <digestguard/db.h>
+
+#include "buf.h"
+#include "cleanup.h"
+#include "db_format.h"
+#include "db_internal.h"
+#include "sha256.h"
+
+#define NO_PATH UINT32_MAX
+
+struct entry {
+	uint8_t d[DG_DB_SHA256_LEN];
+	uint32_t src;
+	uint32_t path;	/* builder path id or NO_PATH */
+};
+
+struct path_rec {
+	uint32_t src;
+	uint32_t off;	/* in the arena */
+	uint32_t len;
+};
+
+/* Open-addressing set of ids (id + 1; 0 is empty), power-of-two capacity. */
+struct idset {
+	uint32_t *slot;
+	size_t cap;
+};
+
+struct dg_db_builder {
+	enum dg_db_algo algo;
+	struct entry *ents;
+	size_t n, cap;
+	char **src;
+	uint32_t nsrc, srccap;
+	struct idset srcset;
+	struct path_rec *paths;
+	uint32_t npaths, pathcap;
+	struct idset pathset;
+	struct dg_buf arena;	/* path bytes */
+};
+
+static uint64_t fnv1a(const void *p, size_t n, uint64_t h)
+{
+	const uint8_t *b = p;
+
+	while (n--)
+		h = (h ^ *b++) * 0x100000001b3ull;
+	return h;
+}
+
+#define FNV_INIT 0xcbf29ce484222325ull
+
+static int idset_grow(struct idset *s, uint32_t used,
+		      uint64_t (*hash)(const struct dg_db_builder *, uint32_t),
+		      const struct dg_db_builder *b)
+{
+	size_t cap, i;
+	uint32_t *slot;
+
+	if ((size_t)used * 2 < s->cap)
+		return 0;
+	cap = s->cap ? s->cap * 2 : 1024;
+	slot = calloc(cap, sizeof(*slot));
+	if (!slot)
+		return -ENOMEM;
+	for (i = 0; i < s->cap; i++) {
+		size_t j;
+
+		if (!s->slot[i])
+			continue;
+		j = hash(b, s->slot[i] - 1) & (cap - 1);
+		while (slot[j])
+			j = (j + 1) & (cap - 1);
+		slot[j] = s->slot[i];
+	}
+	free(s->slot);
+	s->slot = slot;
+	s->cap = cap;
+	return 0;
+}
+
+static uint64_t src_hash_of(const struct dg_db_builder *b, uint32_t id)
+{
+	return fnv1a(b->src[id], strlen(b->src[id]), FNV_INIT);
+}
+
+static uint64_t path_hash(uint32_t src, const char *p, size_t len)
+{
+	return fnv1a(p, len, fnv1a(&src, sizeof(src), FNV_INIT));
+}
+
+static uint64_t path_hash_of(const struct dg_db_builder *b, uint32_t id)
+{
+	const struct path_rec *r = &b->paths[id];
+
+	return path_hash(r->src, (const char *)b->arena.data + r->off, r->len);
+}
+
+struct dg_db_builder *dg_db_builder_new(enum dg_db_algo algo)
+{
+	struct dg_db_builder *b;
+
+	if (algo != DG_DB_SHA256) {
+		errno = EOPNOTSUPP;
+		return NULL;
+	}
+	b = calloc(1, sizeof(*b));
+	if (b)
+		b->algo = algo;
+	return b;
+}
+
+void dg_db_builder_free(struct dg_db_builder *b)
+{
+	uint32_t i;
+
+	if (!b)
+		return;
+	for (i = 0; i < b->nsrc; i++)
+		free(b->src[i]);
+	free(b->src);
+	free(b->srcset.slot);
+	free(b->paths);
+	free(b->pathset.slot);
+	free(b->ents);
+	dg_buf_free(&b->arena);
+	free(b);
+}
+
+size_t dg_db_builder_count(const struct dg_db_builder *b)
+{
+	return b->n;
+}
+
+static int name_ok(const char *s, size_t *len)
+{
+	size_t n = strnlen(s, DG_DB_NAME_MAX + 1);
+
+	if (n > DG_DB_NAME_MAX || memchr(s, '\n', n))
+		return 0;
+	*len = n;
+	return 1;
+}
+
+int dg_db_builder_add_source(struct dg_db_builder *b, const char *name, uint32_t *id)
+{
+	size_t len, j;
+	uint64_t h;
+	int err;
+
+	if (!name_ok(name, &len) || !len)
+		return -EINVAL;
+	err = idset_grow(&b->srcset, b->nsrc, src_hash_of, b);
+	if (err)
+		return err;
+	h = fnv1a(name, len, FNV_INIT);
+	for (j = h & (b->srcset.cap - 1); b->srcset.slot[j]; j = (j + 1) & (b->srcset.cap - 1)) {
+		if (!strcmp(b->src[b->srcset.slot[j] - 1], name)) {
+			*id = b->srcset.slot[j] - 1;
+			return 0;
+		}
+	}
+	if (b->nsrc >= DGDB_SOURCES_MAX)
+		return -E2BIG;
+	if (b->nsrc == b->srccap) {
+		uint32_t cap = b->srccap ? b->srccap * 2 : 64;
+		char **n = realloc(b->src, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		b->src = n;
+		b->srccap = cap;
+	}
+	b->src[b->nsrc] = strdup(name);
+	if (!b->src[b->nsrc])
+		return -ENOMEM;
+	b->srcset.slot[j] = b->nsrc + 1;
+	*id = b->nsrc++;
+	return 0;
+}
+
+static int add_path(struct dg_db_builder *b, uint32_t src, const char *p, size_t len,
+		    uint32_t *id)
+{
+	uint64_t h = path_hash(src, p, len);
+	size_t j;
+	int err;
+
+	err = idset_grow(&b->pathset, b->npaths, path_hash_of, b);
+	if (err)
+		return err;
+	for (j = h & (b->pathset.cap - 1); b->pathset.slot[j]; j = (j + 1) & (b->pathset.cap - 1)) {
+		const struct path_rec *r = &b->paths[b->pathset.slot[j] - 1];
+
+		if (r->src == src && r->len == len &&
+		    !memcmp(b->arena.data + r->off, p, len)) {
+			*id = b->pathset.slot[j] - 1;
+			return 0;
+		}
+	}
+	if (b->npaths >= UINT32_MAX - 1 || b->arena.len + len + 1 > DGDB_STRINGS_MAX)
+		return -E2BIG;
+	if (b->npaths == b->pathcap) {
+		uint32_t cap = b->pathcap ? b->pathcap * 2 : 1024;
+		struct path_rec *n = realloc(b->paths, (size_t)cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		b->paths = n;
+		b->pathcap = cap;
+	}
+	b->paths[b->npaths] = (struct path_rec){ src, (uint32_t)b->arena.len, (uint32_t)len };
+	err = dg_buf_put(&b->arena, p, len);
+	if (!err)
+		err = dg_buf_put_u8(&b->arena, 0);
+	if (err)
+		return err;
+	b->pathset.slot[j] = b->npaths + 1;
+	*id = b->npaths++;
+	return 0;
+}
+
+int dg_db_builder_add(struct dg_db_builder *b, const uint8_t *digest,
+		      enum dg_db_algo algo, uint32_t source_id, const char *path)
+{
+	uint32_t pid = NO_PATH;
+	struct entry *e;
+	size_t len;
+	int err;
+
+	if (algo != b->algo)
+		return -EOPNOTSUPP;
+	if (source_id >= b->nsrc)
+		return -EINVAL;
+	if (path && *path) {
+		if (!name_ok(path, &len))
+			return -EINVAL;
+		err = add_path(b, source_id, path, len, &pid);
+		if (err)
+			return err;
+	}
+	if (b->n >= DGDB_COUNT_MAX - 1)
+		return -E2BIG;
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 4096;
+		struct entry *n = realloc(b->ents, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		b->ents = n;
+		b->cap = cap;
+	}
+	e = &b->ents[b->n++];
+	memcpy(e->d, digest, DG_DB_SHA256_LEN);
+	e->src = source_id;
+	e->path = pid;
+	return 0;
+}
+
+int dg_db_builder_merge(struct dg_db_builder *b, const struct dg_db *db)
+{
+	struct dg_db_stats st;
+	_cleanup_free_ uint32_t *map = NULL;
+	uint64_t i;
+	uint32_t s;
+	int err;
+
+	dg_db_stats(db, &st);
+	if (st.algo != (uint32_t)b->algo)
+		return -EOPNOTSUPP;
+	map = calloc(st.sources ? st.sources : 1, sizeof(*map));
+	if (!map)
+		return -ENOMEM;
+	for (s = 0; s < st.sources; s++) {
+		const char *name;
+
+		err = dg_db_source_name(db, s, &name);
+		if (!err)
+			err = dg_db_builder_add_source(b, name, &map[s]);
+		if (err)
+			return err;
+	}
+	for (i = 0; i < st.count; i++) {
+		const uint8_t *d;
+		const char *path;
+		dg_db_ref ref;
+
+		dg_db_entry(db, i, &d, &ref);
+		err = dg_db_source_index(db, ref, &s);
+		if (!err)
+			err = dg_db_source(db, ref, NULL, &path);
+		if (!err)
+			err = dg_db_builder_add(b, d, b->algo, map[s], path);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* ---- laying out the file ---- */
+
+struct sortkey {
+	uint64_t prefix;
+	uint32_t idx;
+};
+
+static const struct entry *sort_ents;
+
+static int cmp_key(const void *a, const void *b)
+{
+	const struct sortkey *x = a, *y = b;
+	int c;
+
+	if (x->prefix != y->prefix)
+		return x->prefix < y->prefix ? -1 : 1;
+	c = memcmp(sort_ents[x->idx].d + 8, sort_ents[y->idx].d + 8, DG_DB_SHA256_LEN - 8);
+	if (c)
+		return c;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static uint64_t build_time(void)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	unsigned long long v;
+
+	if (sde && *sde) {
+		errno = 0;
+		v = strtoull(sde, &end, 10);
+		if (!errno && !*end)
+			return v;
+	}
+	return (uint64_t)time(NULL);
+}
+
+static int sources_hash(const struct dg_db_builder *b, uint8_t out[32])
+{
+	_cleanup_free_ char **sorted = NULL;
+	struct dg_sha256 s;
+	uint32_t i;
+
+	sorted = malloc((b->nsrc ? b->nsrc : 1) * sizeof(*sorted));
+	if (!sorted)
+		return -ENOMEM;
+	if (b->nsrc)
+		memcpy(sorted, b->src, b->nsrc * sizeof(*sorted));
+	qsort(sorted, b->nsrc, sizeof(*sorted), cmp_str);
+	dg_sha256_init(&s);
+	for (i = 0; i < b->nsrc; i++) {
+		if (i)
+			dg_sha256_update(&s, "\n", 1);
+		dg_sha256_update(&s, sorted[i], strlen(sorted[i]));
+	}
+	dg_sha256_final(&s, out);
+	return 0;
+}
+
+/* Lay out the strings: all source names, then per source "" + its paths. */
+static int layout_strings(const struct dg_db_builder *b, const uint8_t *used,
+			  struct dg_buf *str, uint32_t *name_off, uint32_t *region,
+			  uint32_t *path_off)
+{
+	_cleanup_free_ uint32_t *first = NULL, *order = NULL;
+	uint32_t s, p;
+	int err = 0;
+
+	first = calloc((size_t)b->nsrc + 1, sizeof(*first));
+	order = malloc((b->npaths ? b->npaths : 1) * sizeof(*order));
+	if (!first || !order)
+		return -ENOMEM;
+	/* counting sort of the used paths by source */
+	for (p = 0; p < b->npaths; p++)
+		if (used[p])
+			first[b->paths[p].src + 1]++;
+	for (s = 0; s < b->nsrc; s++)
+		first[s + 1] += first[s];
+	for (p = 0; p < b->npaths; p++)
+		if (used[p])
+			order[first[b->paths[p].src]++] = p;
+	/* first[s] is now the end of source s's run; its start is first[s-1] */
+	err = dg_buf_put_u8(str, 0);
+	for (s = 0; s < b->nsrc && !err; s++) {
+		name_off[s] = (uint32_t)str->len;
+		err = dg_buf_put(str, b->src[s], strlen(b->src[s]) + 1);
+	}
+	for (s = 0; s < b->nsrc && !err; s++) {
+		uint32_t k = s ? first[s - 1] : 0;
+
+		region[s] = (uint32_t)str->len;
+		err = dg_buf_put_u8(str, 0);
+		for (; k < first[s] && !err; k++) {
+			const struct path_rec *r = &b->paths[order[k]];
+
+			path_off[order[k]] = (uint32_t)str->len;
+			err = dg_buf_put(str, b->arena.data + r->off, (size_t)r->len + 1);
+		}
+	}
+	return err;
+}
+
+int dg_db_builder_image(struct dg_db_builder *b, uint64_t generation,
+			uint8_t **out, size_t *outlen, char *msg, size_t msglen)
+{
+	_cleanup_free_ struct sortkey *keys = NULL;
+	_cleanup_free_ uint8_t *used = NULL, *img = NULL;
+	_cleanup_free_ uint32_t *name_off = NULL, *region = NULL, *path_off = NULL;
+	struct dg_buf str = { .max = DGDB_STRINGS_MAX - 1 };
+	uint64_t digests_off, refs_off, index_off, sources_off, strings_off, size;
+	uint64_t n = 0, i, nb, bkt = 0;
+	uint32_t bits, *refs, *index, *srcs;
+	uint8_t hash[32];
+	int err;
+
+	keys = malloc((b->n ? b->n : 1) * sizeof(*keys));
+	used = calloc(b->npaths ? b->npaths : 1, 1);
+	name_off = calloc(b->nsrc ? b->nsrc : 1, sizeof(*name_off));
+	region = calloc(b->nsrc ? b->nsrc : 1, sizeof(*region));
+	path_off = calloc(b->npaths ? b->npaths : 1, sizeof(*path_off));
+	if (!keys || !used || !name_off || !region || !path_off)
+		return -ENOMEM;
+	for (i = 0; i < b->n; i++) {
+		keys[i].prefix = dgdb_prefix64(b->ents[i].d);
+		keys[i].idx = (uint32_t)i;
+	}
+	sort_ents = b->ents;
+	qsort(keys, b->n, sizeof(*keys), cmp_key);
+	/* drop duplicates: the first added (lowest idx) sorts first */
+	for (i = 0; i < b->n; i++) {
+		if (n && keys[n - 1].prefix == keys[i].prefix &&
+		    !memcmp(b->ents[keys[n - 1].idx].d, b->ents[keys[i].idx].d, DG_DB_SHA256_LEN))
+			continue;
+		keys[n++] = keys[i];
+		if (b->ents[keys[i].idx].path != NO_PATH)
+			used[b->ents[keys[i].idx].path] = 1;
+	}
+	err = layout_strings(b, used, &str, name_off, region, path_off);
+	if (err) {
+		dg_buf_free(&str);
+		dg_db_msg(msg, msglen, "string table: %s", strerror(-err));
+		return err;
+	}
+	bits = dgdb_index_bits(n);
+	nb = 1ull << bits;
+	digests_off = DGDB_HEADER_SIZE;
+	refs_off = dgdb_align(digests_off + n * DG_DB_SHA256_LEN);
+	index_off = dgdb_align(refs_off + n * 4);
+	sources_off = dgdb_align(index_off + (nb + 1) * 4);
+	strings_off = dgdb_align(sources_off + (uint64_t)b->nsrc * 8);
+	size = strings_off + str.len;
+	if (size > SIZE_MAX) {
+		dg_buf_free(&str);
+		return -E2BIG;
+	}
+	img = calloc(1, size);
+	if (!img) {
+		dg_buf_free(&str);
+		return -ENOMEM;
+	}
+	refs = (uint32_t *)(img + refs_off);
+	index = (uint32_t *)(img + index_off);
+	srcs = (uint32_t *)(img + sources_off);
+	for (i = 0; i < n; i++) {
+		const struct entry *e = &b->ents[keys[i].idx];
+		uint64_t k = bits ? keys[i].prefix >> (64 - bits) : 0;
+
+		memcpy(img + digests_off + i * DG_DB_SHA256_LEN, e->d, DG_DB_SHA256_LEN);
+		refs[i] = e->path == NO_PATH ? region[e->src] : path_off[e->path];
+		while (bkt <= k)
+			index[bkt++] = (uint32_t)i;
+	}
+	while (bkt <= nb)
+		index[bkt++] = (uint32_t)n;
+	for (i = 0; i < b->nsrc; i++) {
+		srcs[2 * i] = name_off[i];
+		srcs[2 * i + 1] = region[i];
+	}
+	memcpy(img + strings_off, str.data, str.len);
+	memcpy(img + H_MAGIC, DGDB_MAGIC, DGDB_MAGIC_LEN);
+	dgdb_put32(img + H_VERSION, DGDB_VERSION);
+	dgdb_put32(img + H_HEADER_SIZE, DGDB_HEADER_SIZE);
+	dgdb_put64(img + H_GENERATION, generation);
+	dgdb_put64(img + H_BUILD_TIME, build_time());
+	dgdb_put64(img + H_COUNT, n);
+	dgdb_put32(img + H_ALGO, b->algo);
+	dgdb_put32(img + H_DIGEST_LEN, DG_DB_SHA256_LEN);
+	dgdb_put32(img + H_INDEX_BITS, bits);
+	dgdb_put32(img + H_SOURCE_COUNT, b->nsrc);
+	dgdb_put64(img + H_FILE_SIZE, size);
+	dgdb_put64(img + H_DIGESTS_OFF, digests_off);
+	dgdb_put64(img + H_REFS_OFF, refs_off);
+	dgdb_put64(img + H_INDEX_OFF, index_off);
+	dgdb_put64(img + H_SOURCES_OFF, sources_off);
+	dgdb_put64(img + H_STRINGS_OFF, strings_off);
+	dgdb_put64(img + H_STRINGS_SIZE, str.len);
+	dg_buf_free(&str);
+	err = sources_hash(b, img + H_SOURCES_HASH);
+	if (err)
+		return err;
+	dg_sha256(img + DGDB_HEADER_SIZE, size - DGDB_HEADER_SIZE, img + H_BODY_HASH);
+	dg_sha256(img, H_HEADER_HASH, hash);
+	memcpy(img + H_HEADER_HASH, hash, 16);
+	*out = TAKE_PTR(img);
+	*outlen = size;
+	return 0;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* Helpers shared by the database's reader, builder and state files. */
+#ifndef DG_DB_INTERNAL_H
+#define DG_DB_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <digestguard/db.h>
+
+/* snprintf into an optional message buffer. */
+void dg_db_msg(char *msg, size_t msglen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Index of the source owning @ref; -EBADMSG outside every region. */
+int dg_db_source_index(const struct dg_db *db, dg_db_ref ref, uint32_t *idx);
+
+/*
+ * Test hook: milliseconds to sleep between writing a generation's
+ * temporary file and renaming it, from $DIGESTGUARD_TEST_COMMIT_DELAY_MS
+ * (lets tests kill -9 a writer at the worst moment).
+ */
+void dg_db_test_delay(void);
+
+/* The complete file image of @b as generation @generation (malloc'd). */
+int dg_db_builder_image(struct dg_db_builder *b, uint64_t generation,
+			uint8_t **out, size_t *outlen, char *msg, size_t msglen);
+
+#endif

@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Reading a database generation: map read-only, validate the header against
+ * the file size before trusting any offset, look digests up.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <digestguard/db.h>
+
+#include "cleanup.h"
+#include "db_format.h"
+#include "db_internal.h"
+#include "sha256.h"
+
+struct dg_db {
+	uint8_t *map;
+	size_t size;
+	char *open_arg;		/* what the caller passed (dir or file) */
+	char *watch;		/* path stat()ed for changes: DIR/current or the file */
+	char *path;		/* the mapped file, symlinks resolved */
+	dev_t dev;
+	ino_t ino;
+	/* validated header fields and section pointers */
+	uint64_t generation, build_time, count, strings_size;
+	uint32_t algo, digest_len, index_bits, nsources;
+	const uint8_t *digests;
+	const uint32_t *refs;
+	const uint32_t *index;
+	const uint32_t *sources;	/* pairs: name_off, region_start */
+	const char *strings;
+};
+
+void dg_db_msg(char *msg, size_t msglen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!msg || !msglen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, msglen, fmt, ap);
+	va_end(ap);
+}
+
+const char *dg_db_algo_name(uint32_t algo)
+{
+	switch (algo) {
+	case DG_DB_SHA256: return "sha256";
+	default: return "unknown";
+	}
+}
+
+/* [off, off + n * elem) lies inside [lo, size), aligned; end stored in @end. */
+static int section_ok(uint64_t off, uint64_t n, uint64_t elem, uint64_t lo,
+		      uint64_t size, uint64_t *end)
+{
+	uint64_t len;
+
+	if (off < lo || off > size || off % 4)
+		return 0;
+	if (elem && n > (size - off) / elem)
+		return 0;
+	len = n * elem;
+	*end = off + len;
+	return 1;
+}
+
+static int validate(struct dg_db *db, const char *name, char *msg, size_t msglen)
+{
+	const uint8_t *h = db->map;
+	uint8_t hash[32];
+	uint64_t file_size, digests_off, refs_off, index_off, sources_off, strings_off;
+	uint64_t end, nindex;
+	uint32_t i, version, header_size;
+
+	if (db->size < DGDB_HEADER_SIZE) {
+		dg_db_msg(msg, msglen, "%s: truncated: %zu bytes, the header alone needs %d",
+			  name, db->size, DGDB_HEADER_SIZE);
+		return -ENODATA;
+	}
+	if (memcmp(h + H_MAGIC, DGDB_MAGIC, DGDB_MAGIC_LEN)) {
+		dg_db_msg(msg, msglen, "%s: not a digestguard database (bad magic)", name);
+		return -EBADMSG;
+	}
+	version = dgdb_get32(h + H_VERSION);
+	if (version != DGDB_VERSION) {
+		dg_db_msg(msg, msglen, "%s: database format version %u not supported (this build reads %d)",
+			  name, version, DGDB_VERSION);
+		return -EOPNOTSUPP;
+	}
+	header_size = dgdb_get32(h + H_HEADER_SIZE);
+	if (header_size != DGDB_HEADER_SIZE) {
+		dg_db_msg(msg, msglen, "%s: header size %u, expected %d", name,
+			  header_size, DGDB_HEADER_SIZE);
+		return -EBADMSG;
+	}
+	dg_sha256(h, H_HEADER_HASH, hash);
+	if (memcmp(hash, h + H_HEADER_HASH, 16)) {
+		dg_db_msg(msg, msglen, "%s: header checksum mismatch (corrupt header)", name);
+		return -EBADMSG;
+	}
+	file_size = dgdb_get64(h + H_FILE_SIZE);
+	if (file_size > db->size) {
+		dg_db_msg(msg, msglen, "%s: truncated: %zu bytes, header says %llu",
+			  name, db->size, (unsigned long long)file_size);
+		return -ENODATA;
+	}
+	if (file_size < db->size) {
+		dg_db_msg(msg, msglen, "%s: %zu bytes, header says %llu (trailing data)",
+			  name, db->size, (unsigned long long)file_size);
+		return -EBADMSG;
+	}
+	db->algo = dgdb_get32(h + H_ALGO);
+	db->digest_len = dgdb_get32(h + H_DIGEST_LEN);
+	if (db->algo != DG_DB_SHA256 || db->digest_len != DG_DB_SHA256_LEN) {
+		dg_db_msg(msg, msglen, "%s: digest algorithm %u length %u not supported",
+			  name, db->algo, db->digest_len);
+		return -EOPNOTSUPP;
+	}
+	db->generation = dgdb_get64(h + H_GENERATION);
+	db->build_time = dgdb_get64(h + H_BUILD_TIME);
+	db->count = dgdb_get64(h + H_COUNT);
+	db->index_bits = dgdb_get32(h + H_INDEX_BITS);
+	db->nsources = dgdb_get32(h + H_SOURCE_COUNT);
+	db->strings_size = dgdb_get64(h + H_STRINGS_SIZE);
+	if (db->count >= DGDB_COUNT_MAX) {
+		dg_db_msg(msg, msglen, "%s: digest count %llu exceeds limit %llu", name,
+			  (unsigned long long)db->count, DGDB_COUNT_MAX - 1);
+		return -E2BIG;
+	}
+	if (db->index_bits > DGDB_INDEX_BITS_MAX) {
+		dg_db_msg(msg, msglen, "%s: index bits %u exceed limit %d", name,
+			  db->index_bits, DGDB_INDEX_BITS_MAX);
+		return -E2BIG;
+	}
+	if (db->nsources > DGDB_SOURCES_MAX) {
+		dg_db_msg(msg, msglen, "%s: source count %u exceeds limit %u", name,
+			  db->nsources, DGDB_SOURCES_MAX);
+		return -E2BIG;
+	}
+	if (db->strings_size == 0 || db->strings_size > DGDB_STRINGS_MAX) {
+		dg_db_msg(msg, msglen, "%s: string table size %llu outside 1..%llu", name,
+			  (unsigned long long)db->strings_size, DGDB_STRINGS_MAX);
+		return -EBADMSG;
+	}
+	digests_off = dgdb_get64(h + H_DIGESTS_OFF);
+	refs_off = dgdb_get64(h + H_REFS_OFF);
+	index_off = dgdb_get64(h + H_INDEX_OFF);
+	sources_off = dgdb_get64(h + H_SOURCES_OFF);
+	strings_off = dgdb_get64(h + H_STRINGS_OFF);
+	nindex = (1ull << db->index_bits) + 1;
+	/* Sections in order, each inside the file and after the previous one. */
+	end = DGDB_HEADER_SIZE;
+	if (!section_ok(digests_off, db->count, db->digest_len, end, file_size, &end) ||
+	    !section_ok(refs_off, db->count, 4, end, file_size, &end) ||
+	    !section_ok(index_off, nindex, 4, end, file_size, &end) ||
+	    !section_ok(sources_off, db->nsources, 8, end, file_size, &end) ||
+	    !section_ok(strings_off, db->strings_size, 1, end, file_size, &end)) {
+		dg_db_msg(msg, msglen, "%s: section offsets outside the file or out of order (corrupt header)",
+			  name);
+		return -EBADMSG;
+	}
+	db->digests = db->map + digests_off;
+	db->refs = (const uint32_t *)(db->map + refs_off);
+	db->index = (const uint32_t *)(db->map + index_off);
+	db->sources = (const uint32_t *)(db->map + sources_off);
+	db->strings = (const char *)(db->map + strings_off);
+	if (db->strings[db->strings_size - 1] != '\0') {
+		dg_db_msg(msg, msglen, "%s: string table not terminated", name);
+		return -EBADMSG;
+	}
+	/* Sources: names inside the table, regions ascending (dg_db_source
+	 * bisects them).  O(sources), a few thousand. */
+	for (i = 0; i < db->nsources; i++) {
+		uint32_t name_off = db->sources[2 * i], start = db->sources[2 * i + 1];
+
+		if (name_off >= db->strings_size || start >= db->strings_size ||
+		    (i && start <= db->sources[2 * i - 1])) {
+			dg_db_msg(msg, msglen, "%s: source %u: offsets outside the string table or out of order",
+				  name, i);
+			return -EBADMSG;
+		}
+	}
+	return 0;
+}
+
+/* The file to map for @arg: DIR/current for a directory, else @arg. */
+static int resolve(const char *arg, char **watch, char *msg, size_t msglen)
+{
+	struct stat st;
+
+	if (stat(arg, &st) < 0) {
+		int err = -errno;
+
+		dg_db_msg(msg, msglen, "%s: %s", arg, strerror(errno));
+		return err;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		if (asprintf(watch, "%s/current", arg) < 0)
+			return -ENOMEM;
+	} else {
+		*watch = strdup(arg);
+		if (!*watch)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int dg_db_open(const char *path, struct dg_db **out, char *msg, size_t msglen)
+{
+	_cleanup_close_ int fd = -1;
+	struct dg_db *db;
+	struct stat st;
+	void *map;
+	int err;
+
+	*out = NULL;
+	db = calloc(1, sizeof(*db));
+	if (!db)
+		return -ENOMEM;
+	db->open_arg = strdup(path);
+	if (!db->open_arg) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	err = resolve(path, &db->watch, msg, msglen);
+	if (err)
+		goto fail;
+	fd = open(db->watch, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		if (errno == ENOENT)
+			dg_db_msg(msg, msglen, "%s: no database (run 'digestguard db import' first)",
+				  path);
+		else
+			dg_db_msg(msg, msglen, "%s: %s", db->watch, strerror(errno));
+		goto fail;
+	}
+	if (fstat(fd, &st) < 0) {
+		err = -errno;
+		dg_db_msg(msg, msglen, "%s: %s", db->watch, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err = -EBADMSG;
+		dg_db_msg(msg, msglen, "%s: not a regular file", db->watch);
+		goto fail;
+	}
+	db->dev = st.st_dev;
+	db->ino = st.st_ino;
+	db->path = realpath(db->watch, NULL);
+	if (!db->path)
+		db->path = strdup(db->watch);
+	if (!db->path) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	if ((uint64_t)st.st_size > SIZE_MAX || st.st_size == 0) {
+		err = st.st_size ? -E2BIG : -ENODATA;
+		dg_db_msg(msg, msglen, "%s: %s", db->path,
+			  st.st_size ? "file too large to map" : "empty file (truncated)");
+		goto fail;
+	}
+	db->size = (size_t)st.st_size;
+	map = mmap(NULL, db->size, PROT_READ, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED) {
+		err = -errno;
+		dg_db_msg(msg, msglen, "%s: mmap: %s", db->path, strerror(errno));
+		goto fail;
+	}
+	db->map = map;
+	err = validate(db, db->path, msg, msglen);
+	if (err)
+		goto fail;
+	*out = db;
+	return 0;
+fail:
+	dg_db_close(db);
+	return err;
+}
+
+void dg_db_close(struct dg_db *db)
+{
+	if (!db)
+		return;
+	if (db->map)
+		munmap(db->map, db->size);
+	free(db->open_arg);
+	free(db->watch);
+	free(db->path);
+	free(db);
+}
+
+/*
+ * Prefix index -> a bucket of ~4-8 digests -> branch-free lower bound on
+ * the first 8 bytes -> one memcmp.  Index values are clamped, so a damaged
+ * index cannot make us read outside the table.
+ */
+int dg_db_lookup(const struct dg_db *db, const uint8_t *digest, dg_db_ref *ref)
+{
+	const uint8_t *d = db->digests;
+	uint64_t key = dgdb_prefix64(digest);
+	uint64_t k = db->index_bits ? key >> (64 - db->index_bits) : 0;
+	uint64_t lo = db->index[k], hi = db->index[k + 1], pos, i;
+
+	hi = hi < db->count ? hi : db->count;
+	lo = lo < hi ? lo : hi;
+	pos = lo;
+	for (i = lo; i < hi; i++)
+		pos += dgdb_prefix64(d + i * DG_DB_SHA256_LEN) < key;
+	for (; pos < hi; pos++) {
+		const uint8_t *e = d + pos * DG_DB_SHA256_LEN;
+
+		if (dgdb_prefix64(e) != key)
+			break;
+		if (!memcmp(e + 8, digest + 8, DG_DB_SHA256_LEN - 8)) {
+			if (ref)
+				*ref = db->refs[pos];
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int dg_db_source_index(const struct dg_db *db, dg_db_ref ref, uint32_t *idx)
+{
+	uint32_t lo = 0, hi = db->nsources;
+
+	if (ref >= db->strings_size || !db->nsources || ref < db->sources[1])
+		return -EBADMSG;
+	/* last source whose region starts at or before ref */
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (db->sources[2 * mid + 1] <= ref)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*idx = lo;
+	return 0;
+}
+
+int dg_db_source(const struct dg_db *db, dg_db_ref ref, const char **pkg,
+		 const char **path)
+{
+	uint32_t s;
+	int err = dg_db_source_index(db, ref, &s);
+
+	if (err)
+		return err;
+	if (pkg)
+		*pkg = db->strings + db->sources[2 * s];
+	if (path)
+		*path = db->strings + ref;
+	return 0;
+}
+
+int dg_db_stats(const struct dg_db *db, struct dg_db_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->generation = db->generation;
+	st->count = db->count;
+	st->build_time = db->build_time;
+	st->file_size = db->size;
+	st->algo = db->algo;
+	st->digest_len = db->digest_len;
+	st->sources = db->nsources;
+	st->index_bits = db->index_bits;
+	st->strings_size = db->strings_size;
+	memcpy(st->sources_hash, db->map + H_SOURCES_HASH, 32);
+	return 0;
+}
+
+const char *dg_db_path(const struct dg_db *db)
+{
+	return db->path;
+}
+
+int dg_db_entry(const struct dg_db *db, uint64_t i, const uint8_t **digest,
+		dg_db_ref *ref)
+{
+	if (i >= db->count)
+		return -ERANGE;
+	if (digest)
+		*digest = db->digests + i * db->digest_len;
+	if (ref)
+		*ref = db->refs[i];
+	return 0;
+}
+
+int dg_db_source_name(const struct dg_db *db, uint32_t i, const char **name)
+{
+	if (i >= db->nsources)
+		return -ERANGE;
+	*name = db->strings + db->sources[2 * i];
+	return 0;
+}
+
+int dg_db_verify(const struct dg_db *db, char *msg, size_t msglen)
+{
+	uint8_t hash[32];
+	uint64_t i, nb = 1ull << db->index_bits;
+	uint64_t b = 0;
+
+	dg_sha256(db->map + DGDB_HEADER_SIZE, db->size - DGDB_HEADER_SIZE, hash);
+	if (memcmp(hash, db->map + H_BODY_HASH, 32)) {
+		dg_db_msg(msg, msglen, "%s: body checksum mismatch (corrupt file)", db->path);
+		return -EBADMSG;
+	}
+	for (i = 0; i < db->count; i++) {
+		const uint8_t *d = db->digests + i * db->digest_len;
+		uint32_t s;
+		uint64_t k = db->index_bits ? dgdb_prefix64(d) >> (64 - db->index_bits) : 0;
+
+		if (i && memcmp(d - db->digest_len, d, db->digest_len) >= 0) {
+			dg_db_msg(msg, msglen, "%s: digest %llu out of order or duplicate",
+				  db->path, (unsigned long long)i);
+			return -EBADMSG;
+		}
+		while (b <= k) {	/* index[b] must be the first digest of bucket >= b */
+			if (db->index[b] != i) {
+				dg_db_msg(msg, msglen, "%s: prefix index entry %llu wrong",
+					  db->path, (unsigned long long)b);
+				return -EBADMSG;
+			}
+			b++;
+		}
+		if (dg_db_source_index(db, db->refs[i], &s)) {
+			dg_db_msg(msg, msglen, "%s: digest %llu: source reference %u outside the string table",
+				  db->path, (unsigned long long)i, db->refs[i]);
+			return -EBADMSG;
+		}
+	}
+	for (; b <= nb; b++) {
+		if (db->index[b] != db->count) {
+			dg_db_msg(msg, msglen, "%s: prefix index entry %llu wrong",
+				  db->path, (unsigned long long)b);
+			return -EBADMSG;
+		}
+	}
+	return 0;
+}
+
+int dg_db_changed(const struct dg_db *db)
+{
+	struct stat st;
+
+	if (stat(db->watch, &st) < 0)
+		return -errno;
+	return st.st_dev != db->dev || st.st_ino != db->ino;
+}
+
+int dg_db_reopen(struct dg_db **dbp, char *msg, size_t msglen)
+{
+	struct dg_db *fresh;
+	int err = dg_db_changed(*dbp);
+
+	if (err <= 0) {
+		if (err < 0)
+			dg_db_msg(msg, msglen, "%s: %s", (*dbp)->watch, strerror(-err));
+		return err;
+	}
+	err = dg_db_open((*dbp)->open_arg, &fresh, msg, msglen);
+	if (err)
+		return err;
+	dg_db_close(*dbp);
+	*dbp = fresh;
+	return 1;
+}

@@ -1,0 +1,738 @@
+// SPDX-License-Identifier: MIT
+/* The digest database: build, open, look up, validate, switch generations. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <digestguard/db.h>
+
+#include "db_format.h"
+#include "sha256.h"
+#include "tap.h"
+
+static char tmpdir[] = "/tmp/dg-test-db.XXXXXX";
+static char msg[512];
+
+/* Deterministic "random" digests: SHA-256 of a counter. */
+static void digest_of(uint64_t i, uint8_t d[32])
+{
+	dg_sha256(&i, sizeof(i), d);
+}
+
+static char *tpath(const char *name)
+{
+	static char p[4][256];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(p[k], sizeof(p[k]), "%s/%s", tmpdir, name);
+	return p[k];
+}
+
+/* Build @n digests digest_of(0..n-1) from two sources into @file. */
+static int build_file(const char *file, uint64_t n, uint64_t generation)
+{
+	struct dg_db_builder *b = dg_db_builder_new(DG_DB_SHA256);
+	uint32_t s1, s2;
+	uint64_t i;
+	int err;
+
+	if (!b)
+		return -ENOMEM;
+	err = dg_db_builder_add_source(b, "bash-5.2.15-3.el9.x86_64", &s1);
+	if (!err)
+		err = dg_db_builder_add_source(b, "local", &s2);
+	for (i = 0; i < n && !err; i++) {
+		uint8_t d[32];
+		char path[64];
+
+		digest_of(i, d);
+		snprintf(path, sizeof(path), "/usr/bin/f%llu", (unsigned long long)i);
+		err = dg_db_builder_add(b, d, DG_DB_SHA256, i % 2 ? s2 : s1, path);
+	}
+	if (!err)
+		err = dg_db_builder_write(b, file, generation, msg, sizeof(msg));
+	dg_db_builder_free(b);
+	return err;
+}
+
+static int read_all(const char *file, uint8_t **data, size_t *len)
+{
+	FILE *f = fopen(file, "rb");
+	long n;
+
+	if (!f)
+		return -errno;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	*data = malloc((size_t)n + 1);
+	*len = fread(*data, 1, (size_t)n, f);
+	fclose(f);
+	return 0;
+}
+
+static int write_all(const char *file, const uint8_t *data, size_t len)
+{
+	FILE *f = fopen(file, "wb");
+
+	if (!f)
+		return -errno;
+	fwrite(data, 1, len, f);
+	fclose(f);
+	return 0;
+}
+
+static void rehash_header(uint8_t *img)
+{
+	uint8_t h[32];
+
+	dg_sha256(img, H_HEADER_HASH, h);
+	memcpy(img + H_HEADER_HASH, h, 16);
+}
+
+/* Open a modified copy of a good 100-entry file; returns dg_db_open's result. */
+static int open_mutated(void (*mutate)(uint8_t *img, size_t *len))
+{
+	const char *good = tpath("good.dgdb"), *bad = tpath("bad.dgdb");
+	struct dg_db *db = NULL;
+	uint8_t *img;
+	size_t len;
+	int err;
+
+	if (build_file(good, 100, 1) || read_all(good, &img, &len))
+		return -999;
+	mutate(img, &len);
+	write_all(bad, img, len);
+	free(img);
+	msg[0] = '\0';
+	err = dg_db_open(bad, &db, msg, sizeof(msg));
+	dg_db_close(db);
+	return err;
+}
+
+TEST(test_db_empty_database_opens_and_finds_nothing)
+{
+	struct dg_db_builder *b = dg_db_builder_new(DG_DB_SHA256);
+	struct dg_db *db = NULL;
+	struct dg_db_stats st;
+	uint8_t d[32] = { 0 };
+	int err;
+
+	err = dg_db_builder_write(b, tpath("empty.dgdb"), 7, msg, sizeof(msg));
+	dg_db_builder_free(b);
+	CHECK(err == 0, "write: %s", msg);
+	err = dg_db_open(tpath("empty.dgdb"), &db, msg, sizeof(msg));
+	CHECK(err == 0, "open: %s", msg);
+	if (err)
+		return;
+	dg_db_stats(db, &st);
+	CHECK(st.count == 0 && st.generation == 7, "count %llu gen %llu",
+	      (unsigned long long)st.count, (unsigned long long)st.generation);
+	CHECK(dg_db_lookup(db, d, NULL) == 0, "empty database found a digest");
+	memset(d, 0xff, sizeof(d));
+	CHECK(dg_db_lookup(db, d, NULL) == 0, "empty database found a digest");
+	CHECK(dg_db_verify(db, msg, sizeof(msg)) == 0, "verify: %s", msg);
+	dg_db_close(db);
+}
+
+TEST(test_db_lookup_finds_every_present_digest_with_its_source)
+{
+	struct dg_db *db = NULL;
+	uint64_t i, bad = 0;
+	int err;
+
+	err = build_file(tpath("a.dgdb"), 20000, 1);
+	CHECK(err == 0, "build: %s", msg);
+	err = dg_db_open(tpath("a.dgdb"), &db, msg, sizeof(msg));
+	CHECK(err == 0, "open: %s", msg);
+	if (err)
+		return;
+	for (i = 0; i < 20000; i++) {
+		uint8_t d[32];
+		dg_db_ref ref;
+		const char *pkg, *path;
+		char want[64];
+
+		digest_of(i, d);
+		snprintf(want, sizeof(want), "/usr/bin/f%llu", (unsigned long long)i);
+		if (dg_db_lookup(db, d, &ref) != 1 || dg_db_source(db, ref, &pkg, &path) ||
+		    strcmp(pkg, i % 2 ? "local" : "bash-5.2.15-3.el9.x86_64") ||
+		    strcmp(path, want))
+			bad++;
+	}
+	CHECK(bad == 0, "%llu of 20000 present digests not found or wrong source",
+	      (unsigned long long)bad);
+	CHECK(dg_db_verify(db, msg, sizeof(msg)) == 0, "verify: %s", msg);
+	dg_db_close(db);
+}
+
+TEST(test_db_lookup_rejects_absent_digests_and_near_misses)
+{
+	struct dg_db *db = NULL;
+	uint64_t i, found = 0;
+	int err;
+
+	build_file(tpath("a.dgdb"), 20000, 1);
+	err = dg_db_open(tpath("a.dgdb"), &db, msg, sizeof(msg));
+	CHECK(err == 0, "open: %s", msg);
+	if (err)
+		return;
+	for (i = 20000; i < 40000; i++) {
+		uint8_t d[32];
+
+		digest_of(i, d);
+		found += dg_db_lookup(db, d, NULL);
+		digest_of(i - 20000, d);	/* present ones, one bit off */
+		d[31] ^= 1;
+		found += dg_db_lookup(db, d, NULL);
+		d[31] ^= 1;
+		d[0] ^= 0x80;
+		found += dg_db_lookup(db, d, NULL);
+		d[0] ^= 0x80;
+		d[8] ^= 1;	/* first byte after the 64-bit prefix */
+		found += dg_db_lookup(db, d, NULL);
+	}
+	CHECK(found == 0, "%llu absent digests reported present", (unsigned long long)found);
+	dg_db_close(db);
+}
+
+TEST(test_db_first_and_last_possible_digests_are_found)
+{
+	struct dg_db_builder *b = dg_db_builder_new(DG_DB_SHA256);
+	struct dg_db *db = NULL;
+	uint8_t lo[32], hi[32], mid[32];
+	uint32_t s;
+	uint64_t i;
+	int err;
+
+	memset(lo, 0, 32);
+	memset(hi, 0xff, 32);
+	dg_db_builder_add_source(b, "edge-1-1.noarch", &s);
+	dg_db_builder_add(b, hi, DG_DB_SHA256, s, "/hi");
+	for (i = 0; i < 1000; i++) {
+		digest_of(i, mid);
+		dg_db_builder_add(b, mid, DG_DB_SHA256, s, NULL);
+	}
+	dg_db_builder_add(b, lo, DG_DB_SHA256, s, "/lo");
+	err = dg_db_builder_write(b, tpath("edge.dgdb"), 1, msg, sizeof(msg));
+	dg_db_builder_free(b);
+	CHECK(err == 0, "write: %s", msg);
+	err = dg_db_open(tpath("edge.dgdb"), &db, msg, sizeof(msg));
+	CHECK(err == 0, "open: %s", msg);
+	if (err)
+		return;
+	CHECK(dg_db_lookup(db, lo, NULL) == 1, "all-zero digest (first entry) not found");
+	CHECK(dg_db_lookup(db, hi, NULL) == 1, "all-ones digest (last entry) not found");
+	{
+		const uint8_t *first, *last;
+		struct dg_db_stats st;
+
+		dg_db_stats(db, &st);
+		dg_db_entry(db, 0, &first, NULL);
+		dg_db_entry(db, st.count - 1, &last, NULL);
+		CHECK(!memcmp(first, lo, 32) && !memcmp(last, hi, 32), "table not sorted at the ends");
+		CHECK(dg_db_entry(db, st.count, &first, NULL) == -ERANGE, "entry past the end accepted");
+	}
+	lo[31] = 1;
+	hi[31] = 0xfe;
+	CHECK(dg_db_lookup(db, lo, NULL) == 0 && dg_db_lookup(db, hi, NULL) == 0,
+	      "neighbours of the first/last entry found");
+	dg_db_close(db);
+}
+
+TEST(test_db_digests_sharing_a_64bit_prefix_are_told_apart)
+{
+	struct dg_db_builder *b = dg_db_builder_new(DG_DB_SHA256);
+	struct dg_db *db = NULL;
+	uint8_t d[32];
+	uint32_t s;
+	int i, found = 0, err;
+
+	dg_db_builder_add_source(b, "p", &s);
+	for (i = 0; i < 50; i += 2) {	/* even last bytes present */
+		memset(d, 0x42, 32);
+		d[31] = (uint8_t)i;
+		dg_db_builder_add(b, d, DG_DB_SHA256, s, NULL);
+	}
+	err = dg_db_builder_write(b, tpath("pfx.dgdb"), 1, msg, sizeof(msg));
+	dg_db_builder_free(b);
+	err = err ? err : dg_db_open(tpath("pfx.dgdb"), &db, msg, sizeof(msg));
+	CHECK(err == 0, "%s", msg);
+	if (err)
+		return;
+	for (i = 0; i < 50; i++) {
+		memset(d, 0x42, 32);
+		d[31] = (uint8_t)i;
+		if (dg_db_lookup(db, d, NULL) == (i % 2 == 0))
+			found++;
+	}
+	CHECK(found == 50, "%d of 50 answers right", found);
+	dg_db_close(db);
+}
+
+TEST(test_db_duplicate_digest_keeps_its_first_source)
+{
+	struct dg_db_builder *b = dg_db_builder_new(DG_DB_SHA256);
+	struct dg_db *db = NULL;
+	struct dg_db_stats st;
+	const char *pkg = NULL, *path = NULL;
+	dg_db_ref ref;
+	uint8_t d[32];
+	uint32_t s1, s2, again;
+	int err;
+
+	digest_of(1, d);
+	dg_db_builder_add_source(b, "first-1-1.x86_64", &s1);
+	dg_db_builder_add_source(b, "second-1-1.x86_64", &s2);
+	dg_db_builder_add_source(b, "first-1-1.x86_64", &again);
+	CHECK(again == s1, "same source name got a second id");
+	dg_db_builder_add(b, d, DG_DB_SHA256, s1, "/a");
+	dg_db_builder_add(b, d, DG_DB_SHA256, s2, "/b");
+	err = dg_db_builder_write(b, tpath("dup.dgdb"), 1, msg, sizeof(msg));
+	dg_db_builder_free(b);
+	err = err ? err : dg_db_open(tpath("dup.dgdb"), &db, msg, sizeof(msg));
+	CHECK(err == 0, "%s", msg);
+	if (err)
+		return;
+	dg_db_stats(db, &st);
+	CHECK(st.count == 1 && st.sources == 2, "count %llu sources %u",
+	      (unsigned long long)st.count, st.sources);
+	CHECK(dg_db_lookup(db, d, &ref) == 1 && dg_db_source(db, ref, &pkg, &path) == 0,
+	      "lookup failed");
+	CHECK(pkg && path && !strcmp(pkg, "first-1-1.x86_64") && !strcmp(path, "/a"),
+	      "got %s %s", pkg ? pkg : "-", path ? path : "-");
+	dg_db_close(db);
+}
+
+TEST(test_db_entry_without_path_reports_empty_path)
+{
+	struct dg_db_builder *b = dg_db_builder_new(DG_DB_SHA256);
+	struct dg_db *db = NULL;
+	const char *pkg = NULL, *path = NULL;
+	dg_db_ref ref;
+	uint8_t d[32];
+	uint32_t s1, s2;
+	int err;
+
+	dg_db_builder_add_source(b, "one", &s1);
+	dg_db_builder_add_source(b, "two", &s2);
+	digest_of(5, d);
+	dg_db_builder_add(b, d, DG_DB_SHA256, s2, NULL);
+	err = dg_db_builder_write(b, tpath("nopath.dgdb"), 1, msg, sizeof(msg));
+	dg_db_builder_free(b);
+	err = err ? err : dg_db_open(tpath("nopath.dgdb"), &db, msg, sizeof(msg));
+	CHECK(err == 0, "%s", msg);
+	if (err)
+		return;
+	CHECK(dg_db_lookup(db, d, &ref) == 1 && dg_db_source(db, ref, &pkg, &path) == 0,
+	      "lookup failed");
+	CHECK(pkg && !strcmp(pkg, "two") && path && !*path, "got '%s' '%s'", pkg, path);
+	CHECK(dg_db_source(db, 0xffffffffu, &pkg, &path) == -EBADMSG,
+	      "reference outside the string table accepted");
+	dg_db_close(db);
+}
+
+TEST(test_db_builder_rejects_bad_names_and_other_algorithms)
+{
+	struct dg_db_builder *b = dg_db_builder_new(DG_DB_SHA256);
+	uint8_t d[32] = { 1 };
+	uint32_t s;
+
+	CHECK(dg_db_builder_add_source(b, "", &s) == -EINVAL, "empty source name accepted");
+	CHECK(dg_db_builder_add_source(b, "a\nb", &s) == -EINVAL, "newline in name accepted");
+	CHECK(dg_db_builder_add_source(b, "ok", &s) == 0, "good name rejected");
+	CHECK(dg_db_builder_add(b, d, (enum dg_db_algo)2, s, NULL) == -EOPNOTSUPP,
+	      "other algorithm accepted");
+	CHECK(dg_db_builder_add(b, d, DG_DB_SHA256, s + 1, NULL) == -EINVAL,
+	      "unknown source id accepted");
+	CHECK(dg_db_builder_add(b, d, DG_DB_SHA256, s, "/x\n") == -EINVAL,
+	      "newline in path accepted");
+	CHECK(dg_db_builder_new((enum dg_db_algo)9) == NULL, "builder for unknown algorithm");
+	dg_db_builder_free(b);
+}
+
+static void cut_to_header(uint8_t *img, size_t *len) { (void)img; *len = 100; }
+static void cut_last_byte(uint8_t *img, size_t *len) { (void)img; *len -= 1; }
+static void cut_to_zero(uint8_t *img, size_t *len) { (void)img; *len = 0; }
+static void add_trailing(uint8_t *img, size_t *len) { img[*len] = 0; *len += 1; }
+static void bad_magic(uint8_t *img, size_t *len) { (void)len; img[0] = 'X'; }
+static void flip_header_byte(uint8_t *img, size_t *len) { (void)len; img[H_COUNT] ^= 1; }
+static void bad_version(uint8_t *img, size_t *len)
+{
+	(void)len;
+	dgdb_put32(img + H_VERSION, 99);
+	rehash_header(img);
+}
+static void huge_count(uint8_t *img, size_t *len)
+{
+	(void)len;
+	dgdb_put64(img + H_COUNT, 1ull << 40);
+	rehash_header(img);
+}
+static void count_past_file(uint8_t *img, size_t *len)
+{
+	(void)len;
+	dgdb_put64(img + H_COUNT, 1u << 20);
+	rehash_header(img);
+}
+static void strings_off_past_end(uint8_t *img, size_t *len)
+{
+	(void)len;
+	dgdb_put64(img + H_STRINGS_OFF, ~0ull - 3);
+	rehash_header(img);
+}
+static void sections_overlap(uint8_t *img, size_t *len)
+{
+	(void)len;
+	dgdb_put64(img + H_REFS_OFF, DGDB_HEADER_SIZE);
+	rehash_header(img);
+}
+static void huge_index_bits(uint8_t *img, size_t *len)
+{
+	(void)len;
+	dgdb_put32(img + H_INDEX_BITS, 40);
+	rehash_header(img);
+}
+static void unterminated_strings(uint8_t *img, size_t *len)
+{
+	img[*len - 1] = 'x';
+}
+
+TEST(test_db_open_rejects_truncated_files_with_a_message)
+{
+	int err = open_mutated(cut_to_header);
+
+	CHECK(err == -ENODATA && strstr(msg, "truncated"), "header cut: %d %s", err, msg);
+	err = open_mutated(cut_last_byte);
+	CHECK(err == -ENODATA && strstr(msg, "truncated"), "last byte cut: %d %s", err, msg);
+	err = open_mutated(cut_to_zero);
+	CHECK(err == -ENODATA && strstr(msg, "bad.dgdb"), "empty: %d %s", err, msg);
+}
+
+TEST(test_db_open_rejects_trailing_data)
+{
+	int err = open_mutated(add_trailing);
+
+	CHECK(err == -EBADMSG && strstr(msg, "trailing"), "%d %s", err, msg);
+}
+
+TEST(test_db_open_rejects_bad_magic)
+{
+	int err = open_mutated(bad_magic);
+
+	CHECK(err == -EBADMSG && strstr(msg, "not a digestguard database"), "%d %s", err, msg);
+}
+
+TEST(test_db_open_rejects_corrupt_header_checksum)
+{
+	int err = open_mutated(flip_header_byte);
+
+	CHECK(err == -EBADMSG && strstr(msg, "header checksum"), "%d %s", err, msg);
+}
+
+TEST(test_db_open_rejects_unsupported_version)
+{
+	int err = open_mutated(bad_version);
+
+	CHECK(err == -EOPNOTSUPP && strstr(msg, "version 99"), "%d %s", err, msg);
+}
+
+TEST(test_db_open_rejects_header_fields_beyond_the_file)
+{
+	int err = open_mutated(huge_count);
+
+	CHECK(err == -E2BIG && strstr(msg, "exceeds limit"), "count 2^40: %d %s", err, msg);
+	err = open_mutated(count_past_file);
+	CHECK(err == -EBADMSG && strstr(msg, "section"), "count past file: %d %s", err, msg);
+	err = open_mutated(strings_off_past_end);
+	CHECK(err == -EBADMSG && strstr(msg, "section"), "strings offset: %d %s", err, msg);
+	err = open_mutated(sections_overlap);
+	CHECK(err == -EBADMSG && strstr(msg, "section"), "overlap: %d %s", err, msg);
+	err = open_mutated(huge_index_bits);
+	CHECK(err == -E2BIG, "index bits 40: %d %s", err, msg);
+	err = open_mutated(unterminated_strings);
+	CHECK(err == -EBADMSG && strstr(msg, "string table"), "strings: %d %s", err, msg);
+}
+
+TEST(test_db_open_of_missing_database_says_so)
+{
+	struct dg_db *db = NULL;
+	int err;
+
+	mkdir(tpath("nostate"), 0755);
+	err = dg_db_open(tpath("nostate"), &db, msg, sizeof(msg));
+	CHECK(err == -ENOENT && strstr(msg, "no database"), "%d %s", err, msg);
+	CHECK(db == NULL, "handle returned on failure");
+}
+
+/*
+ * Every single-byte corruption of the body of a small database either
+ * fails dg_db_verify() or leaves lookups working; none crashes (ASan).
+ */
+TEST(test_db_corrupt_body_never_crashes_and_verify_catches_it)
+{
+	const char *good = tpath("good2.dgdb"), *bad = tpath("bad2.dgdb");
+	uint8_t *img;
+	size_t len, off;
+	unsigned caught = 0, opened = 0;
+
+	if (build_file(good, 64, 1) || read_all(good, &img, &len)) {
+		CHECK(0, "build failed: %s", msg);
+		return;
+	}
+	for (off = DGDB_HEADER_SIZE; off < len; off += 3) {
+		struct dg_db *db = NULL;
+		uint64_t i;
+
+		img[off] ^= 0x5a;
+		write_all(bad, img, len);
+		img[off] ^= 0x5a;
+		if (dg_db_open(bad, &db, msg, sizeof(msg)))
+			continue;
+		opened++;
+		for (i = 0; i < 70; i++) {
+			uint8_t d[32];
+			dg_db_ref ref;
+			const char *pkg, *path;
+
+			digest_of(i, d);
+			if (dg_db_lookup(db, d, &ref) == 1 && !dg_db_source(db, ref, &pkg, &path))
+				(void)(strlen(pkg) + strlen(path));
+		}
+		if (dg_db_verify(db, msg, sizeof(msg)))
+			caught++;
+		dg_db_close(db);
+	}
+	free(img);
+	CHECK(opened > 0 && caught == opened, "verify missed %u of %u corruptions",
+	      opened - caught, opened);
+}
+
+static int count_files(const char *dir, const char *needle)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		if (strstr(de->d_name, needle))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static int commit_n(const char *state, uint64_t first, uint64_t n, unsigned flags,
+		    uint64_t *gen)
+{
+	struct dg_db_builder *b = dg_db_builder_new(DG_DB_SHA256);
+	uint32_t s;
+	uint64_t i;
+	int err;
+
+	dg_db_builder_add_source(b, "local", &s);
+	for (i = first; i < first + n; i++) {
+		uint8_t d[32];
+
+		digest_of(i, d);
+		dg_db_builder_add(b, d, DG_DB_SHA256, s, "/p");
+	}
+	err = dg_db_builder_commit(b, state, flags, gen, msg, sizeof(msg));
+	dg_db_builder_free(b);
+	return err;
+}
+
+TEST(test_db_reader_notices_a_new_generation_and_switches)
+{
+	const char *state = tpath("state-switch");
+	struct dg_db *db = NULL;
+	struct dg_db_stats st;
+	uint8_t d0[32], d1[32];
+	uint64_t gen = 0;
+	int err;
+
+	digest_of(100, d0);
+	digest_of(200, d1);
+	err = commit_n(state, 100, 10, 0, &gen);
+	CHECK(err == 0 && gen == 1, "first commit: %d gen %llu %s", err,
+	      (unsigned long long)gen, msg);
+	err = dg_db_open(state, &db, msg, sizeof(msg));
+	CHECK(err == 0, "open: %s", msg);
+	if (err)
+		return;
+	CHECK(dg_db_changed(db) == 0, "unchanged state reported changed");
+	CHECK(dg_db_reopen(&db, msg, sizeof(msg)) == 0, "reopen without change switched");
+	err = commit_n(state, 200, 10, 0, &gen);
+	CHECK(err == 0 && gen == 2, "second commit: %d gen %llu", err, (unsigned long long)gen);
+	CHECK(dg_db_changed(db) == 1, "new generation not noticed");
+	/* the old mapping still answers until we switch */
+	CHECK(dg_db_lookup(db, d0, NULL) == 1 && dg_db_lookup(db, d1, NULL) == 0,
+	      "old generation changed under the reader");
+	CHECK(dg_db_reopen(&db, msg, sizeof(msg)) == 1, "reopen did not switch: %s", msg);
+	dg_db_stats(db, &st);
+	CHECK(st.generation == 2, "generation %llu after switch", (unsigned long long)st.generation);
+	CHECK(dg_db_lookup(db, d0, NULL) == 0 && dg_db_lookup(db, d1, NULL) == 1,
+	      "replace commit kept old entries or lost new ones");
+	dg_db_close(db);
+}
+
+TEST(test_db_commit_merge_keeps_the_previous_entries)
+{
+	const char *state = tpath("state-merge");
+	struct dg_db *db = NULL;
+	struct dg_db_stats st;
+	uint64_t gen, i, found = 0;
+	int err;
+
+	commit_n(state, 0, 500, 0, &gen);
+	err = commit_n(state, 400, 500, DG_DB_COMMIT_MERGE, &gen);
+	CHECK(err == 0, "merge commit: %s", msg);
+	err = dg_db_open(state, &db, msg, sizeof(msg));
+	CHECK(err == 0, "open: %s", msg);
+	if (err)
+		return;
+	dg_db_stats(db, &st);
+	CHECK(st.count == 900 && st.generation == 2, "count %llu gen %llu",
+	      (unsigned long long)st.count, (unsigned long long)st.generation);
+	for (i = 0; i < 900; i++) {
+		uint8_t d[32];
+
+		digest_of(i, d);
+		found += dg_db_lookup(db, d, NULL);
+	}
+	CHECK(found == 900, "%llu of 900 found", (unsigned long long)found);
+	CHECK(dg_db_verify(db, msg, sizeof(msg)) == 0, "verify: %s", msg);
+	dg_db_close(db);
+}
+
+TEST(test_db_commit_prunes_to_the_last_generations_and_stale_temp_files)
+{
+	const char *state = tpath("state-prune");
+	char stale[300];
+	uint64_t gen = 0;
+	int i, fd;
+
+	for (i = 0; i < 6; i++)
+		commit_n(state, (uint64_t)i, 1, 0, &gen);
+	CHECK(gen == 6, "generation %llu after 6 commits", (unsigned long long)gen);
+	CHECK(count_files(state, ".dgdb") == DG_DB_KEEP, "%d generation files kept",
+	      count_files(state, ".dgdb"));
+	snprintf(stale, sizeof(stale), "%s/gen-0000000000000007.dgdb.tmp.abcdef", state);
+	fd = open(stale, O_CREAT | O_WRONLY, 0644);
+	if (fd >= 0)
+		close(fd);
+	CHECK(count_files(state, ".tmp.") == 1, "stale temp file not created");
+	commit_n(state, 9, 1, 0, &gen);
+	CHECK(count_files(state, ".tmp.") == 0, "stale temp file left behind");
+	CHECK(gen == 7, "generation %llu", (unsigned long long)gen);
+}
+
+TEST(test_db_reopen_keeps_the_old_generation_when_the_new_one_is_corrupt)
+{
+	const char *state = tpath("state-corrupt");
+	char cur[300];
+	struct dg_db *db = NULL;
+	uint8_t d[32];
+	uint64_t gen;
+	FILE *f;
+	int err;
+
+	commit_n(state, 0, 10, 0, &gen);
+	err = dg_db_open(state, &db, msg, sizeof(msg));
+	CHECK(err == 0, "open: %s", msg);
+	if (err)
+		return;
+	/* someone points current at garbage */
+	snprintf(cur, sizeof(cur), "%s/garbage", state);
+	f = fopen(cur, "w");
+	fputs("not a database at all, but long enough to pass the size check ......"
+	      "...................................................................."
+	      "....................................................................", f);
+	fclose(f);
+	snprintf(cur, sizeof(cur), "%s/current", state);
+	unlink(cur);
+	CHECK(symlink("garbage", cur) == 0, "symlink");
+	err = dg_db_reopen(&db, msg, sizeof(msg));
+	CHECK(err == -EBADMSG && strstr(msg, "bad magic"), "reopen: %d %s", err, msg);
+	digest_of(3, d);
+	CHECK(dg_db_lookup(db, d, NULL) == 1, "old generation lost after a failed reopen");
+	dg_db_close(db);
+}
+
+TEST(test_db_commit_merge_refuses_a_corrupt_current)
+{
+	const char *state = tpath("state-refuse");
+	char cur[300];
+	uint64_t gen;
+	int err, fd;
+
+	commit_n(state, 0, 10, 0, &gen);
+	snprintf(cur, sizeof(cur), "%s/gen-0000000000000001.dgdb", state);
+	fd = open(cur, O_WRONLY);
+	CHECK(fd >= 0 && write(fd, "XX", 2) == 2, "corrupting");
+	if (fd >= 0)
+		close(fd);
+	err = commit_n(state, 20, 10, DG_DB_COMMIT_MERGE, &gen);
+	CHECK(err == -EBADMSG && strstr(msg, "--replace"), "%d %s", err, msg);
+	err = commit_n(state, 20, 10, 0, &gen);
+	CHECK(err == 0 && gen == 2, "replace after corruption: %d %s", err, msg);
+}
+
+TEST(test_db_hash_file_matches_sha256)
+{
+	const char *p = tpath("hashme");
+	uint8_t d[32], want[32];
+
+	write_all(p, (const uint8_t *)"abc", 3);
+	CHECK(dg_db_hash_file(p, d) == 0, "hash failed");
+	dg_sha256("abc", 3, want);
+	CHECK(!memcmp(d, want, 32), "digest differs");
+	CHECK(d[0] == 0xba && d[1] == 0x78 && d[31] == 0xad, "not SHA-256(\"abc\") (FIPS 180-2 B.1)");
+	CHECK(dg_db_hash_file(tpath("missing"), d) == -ENOENT, "missing file hashed");
+}
+
+int main(void)
+{
+	char cmd[300];
+	int rc;
+
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+	RUN(test_db_empty_database_opens_and_finds_nothing);
+	RUN(test_db_lookup_finds_every_present_digest_with_its_source);
+	RUN(test_db_lookup_rejects_absent_digests_and_near_misses);
+	RUN(test_db_first_and_last_possible_digests_are_found);
+	RUN(test_db_digests_sharing_a_64bit_prefix_are_told_apart);
+	RUN(test_db_duplicate_digest_keeps_its_first_source);
+	RUN(test_db_entry_without_path_reports_empty_path);
+	RUN(test_db_builder_rejects_bad_names_and_other_algorithms);
+	RUN(test_db_open_rejects_truncated_files_with_a_message);
+	RUN(test_db_open_rejects_trailing_data);
+	RUN(test_db_open_rejects_bad_magic);
+	RUN(test_db_open_rejects_corrupt_header_checksum);
+	RUN(test_db_open_rejects_unsupported_version);
+	RUN(test_db_open_rejects_header_fields_beyond_the_file);
+	RUN(test_db_open_of_missing_database_says_so);
+	RUN(test_db_corrupt_body_never_crashes_and_verify_catches_it);
+	RUN(test_db_reader_notices_a_new_generation_and_switches);
+	RUN(test_db_commit_merge_keeps_the_previous_entries);
+	RUN(test_db_commit_prunes_to_the_last_generations_and_stale_temp_files);
+	RUN(test_db_reopen_keeps_the_old_generation_when_the_new_one_is_corrupt);
+	RUN(test_db_commit_merge_refuses_a_corrupt_current);
+	RUN(test_db_hash_file_matches_sha256);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	rc = system(cmd);
+	(void)rc;
+	return tap_done();
+}
