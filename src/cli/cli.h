@@ -30,5 +30,6 @@ int cli_wants_help(int argc, char **argv);
 
 extern const struct cli_object cli_umd;
 extern const struct cli_object cli_demo;
+extern const struct cli_object cli_db;
 
 #endif

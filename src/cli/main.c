@@ -27,6 +27,7 @@ static const struct cli_object *const objects[] = {
 	&cli_version,
 	&cli_demo,
 	&cli_umd,
+	&cli_db,
 };
 
 static void usage(FILE *f)

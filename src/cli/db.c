@@ -1,0 +1,794 @@
+// SPDX-License-Identifier: MIT
+/* digestguard db import | lookup | check | stats | export (docs/db.md) */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <digestguard/db.h>
+
+#include "cleanup.h"
+#include "cli.h"
+
+/* Bounds on the operator's allowlist (trusted, but a typo must not hurt). */
+#define LOCAL_LINE_MAX	(DG_DB_NAME_MAX + 80)
+#define IMPORTERS_MAX	256
+#define KEYRINGS_MAX	32
+
+static int map_exit(int err)
+{
+	if (!err)
+		return EXIT_OK;
+	if (err == -EKEYREJECTED || err == -ENOKEY)
+		return EXIT_FAIL;
+	return EXIT_USAGE;
+}
+
+static void print_hex(FILE *f, const uint8_t *d, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		fprintf(f, "%02x", d[i]);
+}
+
+static int unhex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Exactly 64 hex digits at @s (not NUL-checked past them). */
+static int parse_hex32(const char *s, uint8_t d[32])
+{
+	int i;
+
+	for (i = 0; i < 32; i++) {
+		int hi = unhex(s[2 * i]), lo = hi < 0 ? -1 : unhex(s[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -EBADMSG;
+		d[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+/* Write @len bytes to @path: temporary file, fsync, rename. */
+static int write_file_atomic(const char *path, const char *data, size_t len)
+{
+	_cleanup_free_ char *tmp = NULL;
+	int fd, err = 0;
+	size_t done = 0;
+
+	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
+		return -ENOMEM;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fchmod(fd, 0644) < 0)
+		err = -errno;
+	while (!err && done < len) {
+		ssize_t r = write(fd, data + done, len - done);
+
+		if (r < 0 && errno != EINTR)
+			err = -errno;
+		else if (r > 0)
+			done += (size_t)r;
+	}
+	if (!err && fsync(fd) < 0)
+		err = -errno;
+	if (close(fd) < 0 && !err)
+		err = -errno;
+	if (!err && rename(tmp, path) < 0)
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	return err;
+}
+
+static int open_db(const char *state, struct dg_db **db, const char *cmd)
+{
+	char msg[512];
+	int err = dg_db_open(dg_db_state_dir(state), db, msg, sizeof(msg));
+
+	if (err)
+		fprintf(stderr, "digestguard db %s: %s\n", cmd, msg);
+	return err;
+}
+
+/* ---- import ---- */
+
+struct import_ctx {
+	struct dg_db_builder *b;
+	const char *state;
+	const char *keyrings[KEYRINGS_MAX];
+	int nkeyrings;
+	const char *debs;	/* --debs DIR, for --apt-lists */
+	size_t added;		/* entries added by the importers */
+};
+
+/*
+ * One importer per source kind: adds the digests of @arg to ctx->b and
+ * returns 0 or a negative errno after printing a message naming the input.
+ * To add one, write the function and put it in its slot of `importers`.
+ */
+typedef int (*importer_fn)(struct import_ctx *ctx, const char *arg);
+
+/*
+ * --local FILE: sha256sum(1) lines "HEX  PATH" (or "HEX *PATH"; a leading
+ * backslash marks an escaped path as GNU sha256sum writes it), '#' comments
+ * and blank lines allowed.  Recorded as source "local".
+ */
+static int import_local(struct import_ctx *ctx, const char *file)
+{
+	_cleanup_fclose_ FILE *f = NULL;
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0, lineno = 0, n = 0;
+	uint32_t src;
+	ssize_t len;
+	int err;
+
+	f = !strcmp(file, "-") ? fdopen(dup(0), "r") : fopen(file, "re");
+	if (!f) {
+		fprintf(stderr, "digestguard db import: %s: %s\n", file, strerror(errno));
+		return -errno;
+	}
+	err = dg_db_builder_add_source(ctx->b, DG_DB_SOURCE_LOCAL, &src);
+	if (err)
+		return err;
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		uint8_t d[32];
+		char *p = line, *path;
+		int escaped;
+
+		lineno++;
+		if (len > LOCAL_LINE_MAX) {
+			fprintf(stderr, "digestguard db import: %s:%zu: line of %zd bytes exceeds limit %d\n",
+				file, lineno, len, LOCAL_LINE_MAX);
+			return -E2BIG;
+		}
+		if ((size_t)len != strlen(line)) {
+			fprintf(stderr, "digestguard db import: %s:%zu: NUL byte in line\n", file, lineno);
+			return -EBADMSG;
+		}
+		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (!len || line[0] == '#')
+			continue;
+		escaped = line[0] == '\\';
+		p += escaped;
+		if (strlen(p) < 67 || parse_hex32(p, d) || p[64] != ' ' ||
+		    (p[65] != ' ' && p[65] != '*') || !p[66]) {
+			fprintf(stderr, "digestguard db import: %s:%zu: expected 64 hex digits, two spaces and a path (sha256sum format)\n",
+				file, lineno);
+			return -EBADMSG;
+		}
+		path = p + 66;
+		if (escaped) {	/* GNU coreutils: \\ and \n inside the name */
+			char *r = path, *w = path;
+
+			for (; *r; r++) {
+				if (*r != '\\') {
+					*w++ = *r;
+					continue;
+				}
+				if (r[1] == '\\') {
+					*w++ = '\\';
+					r++;
+				} else {
+					fprintf(stderr, "digestguard db import: %s:%zu: escape '\\%c' in path not supported\n",
+						file, lineno, r[1] ? r[1] : ' ');
+					return -EBADMSG;
+				}
+			}
+			*w = '\0';
+		}
+		err = dg_db_builder_add(ctx->b, d, DG_DB_SHA256, src, path);
+		if (err) {
+			fprintf(stderr, "digestguard db import: %s:%zu: %s\n", file, lineno,
+				strerror(-err));
+			return err;
+		}
+		n++;
+	}
+	if (ferror(f)) {
+		fprintf(stderr, "digestguard db import: %s: read error\n", file);
+		return -EIO;
+	}
+	printf("%s: %zu digests (source \"%s\")\n", file, n, DG_DB_SOURCE_LOCAL);
+	ctx->added += n;
+	return 0;
+}
+
+static const struct importer {
+	const char *opt;	/* long option naming the input */
+	importer_fn fn;		/* NULL: not available in this build */
+	const char *what;
+} importers[] = {
+	{ "local", import_local, "operator's allowlist, sha256sum format" },
+	{ "rpm", NULL, "signed RPM packages (needs --keyring)" },
+	{ "deb", NULL, "Debian packages (needs --keyring, --inrelease, --packages)" },
+	{ "apt-lists", NULL, "apt lists directory (needs --keyring and --debs DIR)" },
+};
+
+enum { OPT_STATE = 1000, OPT_REPLACE, OPT_KEYRING, OPT_DEBS, OPT_IMPORTER };
+
+static int cmd_import(int argc, char **argv)
+{
+	struct option opts[ARRAY_SIZE(importers) + 6] = {
+		{ "state", required_argument, NULL, OPT_STATE },
+		{ "replace", no_argument, NULL, OPT_REPLACE },
+		{ "keyring", required_argument, NULL, OPT_KEYRING },
+		{ "debs", required_argument, NULL, OPT_DEBS },
+		{ "help", no_argument, NULL, 'h' },
+	};
+	struct { const struct importer *imp; const char *arg; } todo[IMPORTERS_MAX];
+	struct import_ctx ctx = { 0 };
+	unsigned int flags = DG_DB_COMMIT_MERGE;
+	size_t i, ntodo = 0;
+	uint64_t gen;
+	char msg[512];
+	int c, err = 0;
+
+	for (i = 0; i < ARRAY_SIZE(importers); i++)
+		opts[5 + i] = (struct option){ importers[i].opt, required_argument, NULL,
+					       OPT_IMPORTER + (int)i };
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_STATE: ctx.state = optarg; break;
+		case OPT_REPLACE: flags &= ~DG_DB_COMMIT_MERGE; break;
+		case OPT_DEBS: ctx.debs = optarg; break;
+		case OPT_KEYRING:
+			if (ctx.nkeyrings == KEYRINGS_MAX) {
+				fprintf(stderr, "digestguard db import: more than %d --keyring\n",
+					KEYRINGS_MAX);
+				return EXIT_USAGE;
+			}
+			ctx.keyrings[ctx.nkeyrings++] = optarg;
+			break;
+		default:
+			if (c >= OPT_IMPORTER && c < OPT_IMPORTER + (int)ARRAY_SIZE(importers)) {
+				const struct importer *imp = &importers[c - OPT_IMPORTER];
+
+				if (!imp->fn) {
+					fprintf(stderr, "digestguard db import: --%s: not available in this build\n",
+						imp->opt);
+					return EXIT_USAGE;
+				}
+				if (ntodo == IMPORTERS_MAX) {
+					fprintf(stderr, "digestguard db import: more than %d inputs\n",
+						IMPORTERS_MAX);
+					return EXIT_USAGE;
+				}
+				todo[ntodo].imp = imp;
+				todo[ntodo++].arg = optarg;
+				break;
+			}
+			fprintf(stderr, "usage: digestguard db import [--state DIR] [--replace] --local FILE...\n");
+			return EXIT_USAGE;
+		}
+	}
+	/* Further operands belong to the last importer (--rpm a.rpm b.rpm). */
+	for (; optind < argc; optind++) {
+		if (!ntodo || ntodo == IMPORTERS_MAX) {
+			fprintf(stderr, "digestguard db import: '%s': which input kind? (--local FILE)\n",
+				argv[optind]);
+			return EXIT_USAGE;
+		}
+		todo[ntodo].imp = todo[ntodo - 1].imp;
+		todo[ntodo++].arg = argv[optind];
+	}
+	if (!ntodo) {
+		fprintf(stderr, "digestguard db import: nothing to import (--local FILE)\n");
+		return EXIT_USAGE;
+	}
+	ctx.b = dg_db_builder_new(DG_DB_SHA256);
+	if (!ctx.b)
+		return EXIT_USAGE;
+	for (i = 0; i < ntodo && !err; i++)
+		err = todo[i].imp->fn(&ctx, todo[i].arg);
+	if (!err) {
+		err = dg_db_builder_commit(ctx.b, dg_db_state_dir(ctx.state), flags, &gen,
+					   msg, sizeof(msg));
+		if (err)
+			fprintf(stderr, "digestguard db import: %s\n", msg);
+	}
+	if (!err) {
+		struct dg_db *db = NULL;
+		struct dg_db_stats st;
+
+		if (!open_db(ctx.state, &db, "import")) {
+			dg_db_stats(db, &st);
+			printf("generation %llu: %llu digests from %u sources in %s\n",
+			       (unsigned long long)gen, (unsigned long long)st.count,
+			       st.sources, dg_db_path(db));
+			dg_db_close(db);
+		}
+	} else {
+		fprintf(stderr, "digestguard db import: nothing committed; the current generation is unchanged\n");
+	}
+	dg_db_builder_free(ctx.b);
+	return map_exit(err);
+}
+
+/* ---- lookup ---- */
+
+static int cmd_lookup(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "state", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *state = NULL;
+	struct dg_db *db = NULL;
+	int c, i, json = 0, missing = 0;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 's')
+			state = optarg;
+		else if (c == 'j')
+			json = 1;
+		else
+			return EXIT_USAGE;
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "usage: digestguard db lookup [--state DIR] [--json] HEX...\n");
+		return EXIT_USAGE;
+	}
+	for (i = optind; i < argc; i++) {
+		uint8_t d[32];
+
+		if (strlen(argv[i]) != 64 || parse_hex32(argv[i], d)) {
+			fprintf(stderr, "digestguard db lookup: '%s': not a SHA-256 digest (64 hex digits)\n",
+				argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (open_db(state, &db, "lookup"))
+		return EXIT_USAGE;
+	if (json)
+		printf("[");
+	for (i = optind; i < argc; i++) {
+		const char *pkg = "", *path = "";
+		uint8_t d[32];
+		dg_db_ref ref;
+		int found;
+
+		parse_hex32(argv[i], d);
+		found = dg_db_lookup(db, d, &ref) == 1 && !dg_db_source(db, ref, &pkg, &path);
+		missing += !found;
+		if (json) {
+			printf("%s\n  {\"digest\": \"", i > optind ? "," : "");
+			print_hex(stdout, d, 32);
+			printf("\", \"found\": %s", found ? "true" : "false");
+			if (found) {
+				printf(", \"source\": ");
+				json_str(stdout, pkg);
+				printf(", \"path\": ");
+				json_str(stdout, path);
+			}
+			printf("}");
+		} else if (found) {
+			print_hex(stdout, d, 32);
+			printf(": %s%s%s\n", pkg, *path ? " " : "", path);
+		} else {
+			print_hex(stdout, d, 32);
+			printf(": not found\n");
+		}
+	}
+	if (json)
+		printf("\n]\n");
+	dg_db_close(db);
+	return missing ? EXIT_FAIL : EXIT_OK;
+}
+
+/* ---- check ---- */
+
+static struct {
+	struct dg_db *db;
+	int missing, errors;
+} chk;
+
+static void check_one(const char *path)
+{
+	const char *pkg, *spath;
+	uint8_t d[32];
+	dg_db_ref ref;
+	int err = dg_db_hash_file(path, d);
+
+	if (err) {
+		fprintf(stderr, "digestguard db check: %s: %s\n", path, strerror(-err));
+		chk.errors++;
+		return;
+	}
+	if (dg_db_lookup(chk.db, d, &ref) == 1 && !dg_db_source(chk.db, ref, &pkg, &spath)) {
+		printf("%s: OK %s%s%s\n", path, pkg, *spath ? " " : "", spath);
+		return;
+	}
+	printf("%s: NOT FOUND sha256:", path);
+	print_hex(stdout, d, 32);
+	printf("\n");
+	chk.missing++;
+}
+
+static int walk_cb(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)ftw;
+	if (type == FTW_F && S_ISREG(st->st_mode))
+		check_one(path);
+	else if (type == FTW_DNR || type == FTW_NS) {
+		fprintf(stderr, "digestguard db check: %s: cannot read\n", path);
+		chk.errors++;
+	}
+	return 0;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "state", required_argument, NULL, 's' },
+		{ "recursive", no_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *state = NULL;
+	int c, i, recursive = 0;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "r", opts, NULL)) != -1) {
+		if (c == 's')
+			state = optarg;
+		else if (c == 'r')
+			recursive = 1;
+		else
+			return EXIT_USAGE;
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "usage: digestguard db check [--state DIR] [-r] PATH...\n");
+		return EXIT_USAGE;
+	}
+	memset(&chk, 0, sizeof(chk));
+	if (open_db(state, &chk.db, "check"))
+		return EXIT_USAGE;
+	for (i = optind; i < argc; i++) {
+		struct stat st;
+
+		if (stat(argv[i], &st) < 0) {
+			fprintf(stderr, "digestguard db check: %s: %s\n", argv[i], strerror(errno));
+			chk.errors++;
+		} else if (S_ISDIR(st.st_mode)) {
+			if (!recursive) {
+				fprintf(stderr, "digestguard db check: %s: is a directory (use -r)\n",
+					argv[i]);
+				chk.errors++;
+			} else if (nftw(argv[i], walk_cb, 32, FTW_PHYS) < 0) {
+				fprintf(stderr, "digestguard db check: %s: %s\n", argv[i],
+					strerror(errno));
+				chk.errors++;
+			}
+		} else if (S_ISREG(st.st_mode)) {
+			check_one(argv[i]);
+		} else {
+			fprintf(stderr, "digestguard db check: %s: not a regular file\n", argv[i]);
+			chk.errors++;
+		}
+	}
+	dg_db_close(chk.db);
+	if (chk.errors)
+		return EXIT_USAGE;
+	return chk.missing ? EXIT_FAIL : EXIT_OK;
+}
+
+/* ---- stats ---- */
+
+static int cmd_stats(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "state", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "verify", no_argument, NULL, 'V' },
+		{ "sources", no_argument, NULL, 'S' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *state = NULL;
+	struct dg_db *db = NULL;
+	struct dg_db_stats st;
+	char when[64], msg[512];
+	int c, json = 0, verify = 0, list = 0, verr = 0;
+	uint32_t i;
+	time_t t;
+	struct tm tm;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': state = optarg; break;
+		case 'j': json = 1; break;
+		case 'V': verify = 1; break;
+		case 'S': list = 1; break;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "usage: digestguard db stats [--state DIR] [--json] [--verify] [--sources]\n");
+		return EXIT_USAGE;
+	}
+	if (open_db(state, &db, "stats"))
+		return EXIT_USAGE;
+	dg_db_stats(db, &st);
+	if (verify) {
+		verr = dg_db_verify(db, msg, sizeof(msg));
+		if (verr)
+			fprintf(stderr, "digestguard db stats: %s\n", msg);
+	}
+	t = (time_t)st.build_time;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (json) {
+		printf("{\n  \"state\": ");
+		json_str(stdout, dg_db_state_dir(state));
+		printf(",\n  \"file\": ");
+		json_str(stdout, dg_db_path(db));
+		printf(",\n  \"generation\": %llu,\n  \"count\": %llu,\n  \"algorithm\": \"%s\",\n"
+		       "  \"build_time\": %llu,\n  \"build_time_utc\": \"%s\",\n  \"sources\": %u,\n"
+		       "  \"file_size\": %llu,\n  \"bytes_per_entry\": %.1f,\n  \"sources_sha256\": \"",
+		       (unsigned long long)st.generation, (unsigned long long)st.count,
+		       dg_db_algo_name(st.algo), (unsigned long long)st.build_time, when,
+		       st.sources, (unsigned long long)st.file_size,
+		       st.count ? (double)st.file_size / (double)st.count : 0.0);
+		print_hex(stdout, st.sources_hash, 32);
+		printf("\"");
+		if (verify)
+			printf(",\n  \"verified\": %s", verr ? "false" : "true");
+		if (list) {
+			printf(",\n  \"source_names\": [");
+			for (i = 0; i < st.sources; i++) {
+				const char *name;
+
+				dg_db_source_name(db, i, &name);
+				printf("%s", i ? ", " : "");
+				json_str(stdout, name);
+			}
+			printf("]");
+		}
+		printf("\n}\n");
+	} else {
+		printf("state:         %s\nfile:          %s\ngeneration:    %llu\n"
+		       "digests:       %llu\nalgorithm:     %s\nbuild time:    %s (%llu)\n"
+		       "sources:       %u\nfile size:     %llu bytes\n",
+		       dg_db_state_dir(state), dg_db_path(db),
+		       (unsigned long long)st.generation, (unsigned long long)st.count,
+		       dg_db_algo_name(st.algo), when, (unsigned long long)st.build_time,
+		       st.sources, (unsigned long long)st.file_size);
+		if (st.count)
+			printf("bytes/entry:   %.1f\n", (double)st.file_size / (double)st.count);
+		printf("sources hash:  ");
+		print_hex(stdout, st.sources_hash, 32);
+		printf("\n");
+		if (verify)
+			printf("verified:      %s\n", verr ? "NO (corrupt)" : "ok");
+		for (i = 0; list && i < st.sources; i++) {
+			const char *name;
+
+			dg_db_source_name(db, i, &name);
+			printf("source:        %s\n", name);
+		}
+	}
+	dg_db_close(db);
+	return verr ? EXIT_USAGE : EXIT_OK;
+}
+
+/* ---- export ---- */
+
+struct xent {
+	const char *path;
+	const uint8_t *digest;
+};
+
+static int cmp_xent(const void *a, const void *b)
+{
+	const struct xent *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	return c ? c : memcmp(x->digest, y->digest, 32);
+}
+
+/* fapolicyd.trust(5): "PATH SIZE SHA256" per line, space separated, '#' comments. */
+static int path_fits_fapolicyd(const char *p)
+{
+	if (*p != '/')
+		return 0;
+	for (; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+static int export_fapolicyd(FILE *out, const struct xent *e, size_t n,
+			    const struct dg_db_stats *st, size_t *skipped)
+{
+	size_t i;
+
+	fprintf(out, "# digestguard db export --format fapolicyd: generation %llu, %zu entries\n",
+		(unsigned long long)st->generation, n);
+	fprintf(out, "# sizes are those of the files on the exporting host\n");
+	for (i = 0; i < n; i++) {
+		struct stat sb;
+
+		/* fapolicyd checks size before hash; we have no size in the
+		 * database, so take it from the file here, when it exists. */
+		if (!path_fits_fapolicyd(e[i].path) || lstat(e[i].path, &sb) < 0 ||
+		    !S_ISREG(sb.st_mode)) {
+			(*skipped)++;
+			continue;
+		}
+		fprintf(out, "%s %llu ", e[i].path, (unsigned long long)sb.st_size);
+		print_hex(out, e[i].digest, 32);
+		fputc('\n', out);
+	}
+	return 0;
+}
+
+/* Keylime runtime policy (meta.version 1): path -> list of digests. */
+static int export_keylime(FILE *out, const struct xent *e, size_t n,
+			  const struct dg_db_stats *st)
+{
+	char when[64];
+	time_t t = (time_t)st->build_time;
+	struct tm tm;
+	size_t i;
+
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fprintf(out, "{\n  \"meta\": {\"version\": 1, \"generator\": 0, \"timestamp\": \"%s\"},\n"
+		     "  \"release\": 0,\n  \"digests\": {", when);
+	for (i = 0; i < n; i++) {
+		int first = !i || strcmp(e[i - 1].path, e[i].path);
+
+		if (first) {
+			fprintf(out, "%s\n    ", i ? "]," : "");
+			json_str(out, e[i].path);
+			fprintf(out, ": [\"");
+		} else {
+			fprintf(out, ", \"");
+		}
+		print_hex(out, e[i].digest, 32);
+		fputc('"', out);
+	}
+	fprintf(out, "%s\n  },\n  \"excludes\": [],\n  \"keyrings\": {},\n"
+		     "  \"ima\": {\"ignored_keyrings\": [], \"log_hash_alg\": \"sha1\", \"dm_policy\": null},\n"
+		     "  \"ima-buf\": {},\n  \"verification-keys\": \"\"\n}\n", n ? "]" : "");
+	return 0;
+}
+
+static int cmd_export(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "state", required_argument, NULL, 's' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *state = NULL, *format = NULL, *output = NULL;
+	_cleanup_free_ struct xent *e = NULL;
+	_cleanup_free_ char *buf = NULL;
+	struct dg_db *db = NULL;
+	struct dg_db_stats st;
+	size_t n = 0, nopath = 0, skipped = 0, buflen = 0;
+	uint64_t i;
+	FILE *out;
+	int c, err;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': state = optarg; break;
+		case 'f': format = optarg; break;
+		case 'o': output = optarg; break;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (optind < argc || !format ||
+	    (strcmp(format, "fapolicyd") && strcmp(format, "keylime"))) {
+		fprintf(stderr, "usage: digestguard db export [--state DIR] --format fapolicyd|keylime [-o FILE]\n");
+		return EXIT_USAGE;
+	}
+	if (open_db(state, &db, "export"))
+		return EXIT_USAGE;
+	dg_db_stats(db, &st);
+	e = calloc(st.count ? st.count : 1, sizeof(*e));
+	if (!e) {
+		dg_db_close(db);
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < st.count; i++) {
+		dg_db_ref ref;
+		const char *path;
+
+		dg_db_entry(db, i, &e[n].digest, &ref);
+		if (dg_db_source(db, ref, NULL, &path) || !*path) {
+			nopath++;	/* both formats are keyed by path */
+			continue;
+		}
+		e[n++].path = path;
+	}
+	qsort(e, n, sizeof(*e), cmp_xent);
+	out = open_memstream(&buf, &buflen);
+	if (!out) {
+		dg_db_close(db);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(format, "fapolicyd"))
+		export_fapolicyd(out, e, n, &st, &skipped);
+	else
+		export_keylime(out, e, n, &st);
+	fclose(out);
+	if (output) {
+		err = write_file_atomic(output, buf, buflen);
+		if (err) {
+			fprintf(stderr, "digestguard db export: %s: %s\n", output, strerror(-err));
+			dg_db_close(db);
+			return EXIT_USAGE;
+		}
+	} else if (fwrite(buf, 1, buflen, stdout) != buflen || fflush(stdout)) {
+		dg_db_close(db);
+		return EXIT_USAGE;
+	}
+	fprintf(stderr, "digestguard db export: %zu of %llu entries exported as %s",
+		n - skipped, (unsigned long long)st.count, format);
+	if (nopath)
+		fprintf(stderr, "; %zu skipped without a path", nopath);
+	if (skipped)
+		fprintf(stderr, "; %zu skipped: not an absolute path of a regular file on this host, or a path with blanks (fapolicyd needs the size)",
+			skipped);
+	fprintf(stderr, "\n");
+	dg_db_close(db);
+	return EXIT_OK;
+}
+
+static const struct cli_cmd db_cmds[] = {
+	{ "import", "[--state DIR] [--replace] --local FILE... (--rpm/--deb/--apt-lists: other builds)",
+	  "add digests to a new generation (old + new unless --replace)", cmd_import },
+	{ "lookup", "[--state DIR] [--json] HEX...",
+	  "look digests up; exit 0 if all are found, 1 otherwise", cmd_lookup },
+	{ "check", "[--state DIR] [-r] PATH...",
+	  "hash files (directories with -r) and look them up; exit 1 if any is not found", cmd_check },
+	{ "stats", "[--state DIR] [--json] [--verify] [--sources]",
+	  "generation, count, algorithm, build time, sources, size, bytes/entry", cmd_stats },
+	{ "export", "[--state DIR] --format fapolicyd|keylime [-o FILE]",
+	  "fapolicyd trust file lines or a Keylime runtime policy", cmd_export },
+	{ NULL, NULL, NULL, NULL },
+};
+
+const struct cli_object cli_db = {
+	"db", "digest database: import, lookup, check, stats, export", db_cmds, NULL,
+};
