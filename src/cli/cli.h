@@ -31,5 +31,7 @@ int cli_wants_help(int argc, char **argv);
 extern const struct cli_object cli_umd;
 extern const struct cli_object cli_demo;
 extern const struct cli_object cli_db;
+extern const struct cli_object cli_enforce;
+extern const struct cli_object cli_measure;
 
 #endif

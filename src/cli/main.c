@@ -28,6 +28,8 @@ static const struct cli_object *const objects[] = {
 	&cli_demo,
 	&cli_umd,
 	&cli_db,
+	&cli_enforce,
+	&cli_measure,
 };
 
 static void usage(FILE *f)

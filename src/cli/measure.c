@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: MIT
+/* digestguard measure show | verify: IMA measurement logs (docs/enforcer.md). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "imalog.h"
+
+/* A log bigger than this is refused rather than mapped. */
+#define MEASURE_LOG_MAX (4ull << 30)
+
+struct mapped {
+	const uint8_t *p;
+	size_t n;
+};
+
+static int map_log(const char *path, struct mapped *m)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	m->p = NULL;
+	m->n = 0;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		fprintf(stderr, "digestguard measure: %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > MEASURE_LOG_MAX) {
+		fprintf(stderr, "digestguard measure: %s: %s\n", path,
+			S_ISREG(st.st_mode) ? "larger than 4 GiB" : "not a regular file");
+		close(fd);
+		return -1;
+	}
+	if (st.st_size) {
+		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+
+		if (p == MAP_FAILED) {
+			fprintf(stderr, "digestguard measure: %s: %s\n", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		m->p = p;
+		m->n = (size_t)st.st_size;
+	}
+	close(fd);
+	return 0;
+}
+
+static void unmap_log(struct mapped *m)
+{
+	if (m->n)
+		munmap((void *)m->p, m->n);
+}
+
+static void json_str(const char *s, size_t n)
+{
+	size_t i;
+
+	putchar('"');
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static int cmd_show(int argc, char **argv)
+{
+	const char *path = NULL;
+	struct mapped m;
+	struct dg_cur c;
+	uint64_t n = 0;
+	int json = 0, i, r = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = 1;
+		else if (!path && argv[i][0] != '-')
+			path = argv[i];
+		else {
+			fprintf(stderr, "digestguard measure show: unexpected '%s'\n"
+				"usage: digestguard measure show [--json] LOG\n", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (!path) {
+		fprintf(stderr, "usage: digestguard measure show [--json] LOG\n");
+		return EXIT_USAGE;
+	}
+	if (map_log(path, &m) < 0)
+		return EXIT_USAGE;
+	c = cur_init(m.p, m.n);
+	if (json)
+		printf("[");
+	while (c.len) {
+		struct dg_ima_entry e;
+		char msg[256], t[41], d[2 * DG_IMA_DIGEST_MAX + 1];
+
+		r = dg_ima_next(&c, &e, msg, sizeof(msg));
+		if (r < 0) {
+			fflush(stdout);
+			fprintf(stderr, "digestguard measure: %s: entry %llu at offset %zu: %s\n",
+				path, (unsigned long long)n + 1, cur_off(&c, m.p), msg);
+			break;
+		}
+		n++;
+		if (!json) {
+			dg_ima_print_ascii(stdout, &e);
+			continue;
+		}
+		dg_hex(t, e.tdigest, 20);
+		dg_hex(d, e.digest, e.digest_len);
+		printf("%s\n {\"pcr\": %u, \"template_hash\": \"sha1:%s\", \"template\": \"%s\", "
+		       "\"digest\": \"%s:%s\", \"path\": ", n > 1 ? "," : "", e.pcr, t, e.tname,
+		       e.algo, d);
+		json_str(e.path, e.path_len);
+		printf("}");
+	}
+	if (json)
+		printf("%s]\n", n ? "\n" : "");
+	unmap_log(&m);
+	return r < 0 ? EXIT_USAGE : EXIT_OK;
+}
+
+static int cmd_verify(int argc, char **argv)
+{
+	const char *path = NULL, *want_hex = NULL;
+	uint8_t pcr[32], want[32];
+	char hex[65], msg[512];
+	struct mapped m;
+	uint64_t n;
+	int json = 0, i, r;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = 1;
+		else if (!strcmp(argv[i], "--pcr") && i + 1 < argc)
+			want_hex = argv[++i];
+		else if (!path && argv[i][0] != '-')
+			path = argv[i];
+		else {
+			fprintf(stderr, "digestguard measure verify: unexpected '%s'\n"
+				"usage: digestguard measure verify [--json] LOG [--pcr HEX]\n",
+				argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (!path) {
+		fprintf(stderr, "usage: digestguard measure verify [--json] LOG [--pcr HEX]\n");
+		return EXIT_USAGE;
+	}
+	if (want_hex && dg_unhex(want, sizeof(want), want_hex) < 0) {
+		fprintf(stderr, "digestguard measure verify: --pcr needs 64 hex digits (SHA-256 "
+			"bank), got '%s'\n", want_hex);
+		return EXIT_USAGE;
+	}
+	if (map_log(path, &m) < 0)
+		return EXIT_USAGE;
+	r = dg_ima_replay(m.p, m.n, pcr, &n, NULL, msg, sizeof(msg));
+	unmap_log(&m);
+	if (r < 0) {
+		fprintf(stderr, "digestguard measure: %s: %s\n", path, msg);
+		return EXIT_FAIL;
+	}
+	dg_hex(hex, pcr, 32);
+	if (json) {
+		printf("{\"entries\": %llu, \"pcr\": 10, \"bank\": \"sha256\", \"value\": \"%s\"",
+		       (unsigned long long)n, hex);
+		if (want_hex)
+			printf(", \"match\": %s", memcmp(pcr, want, 32) ? "false" : "true");
+		printf("}\n");
+	} else {
+		printf("%s: %llu entries, template digests OK\nPCR-10 sha256: %s\n", path,
+		       (unsigned long long)n, hex);
+	}
+	if (want_hex && memcmp(pcr, want, 32)) {
+		if (!json)
+			printf("PCR-10 MISMATCH: expected %s\n", want_hex);
+		return EXIT_FAIL;
+	}
+	if (want_hex && !json)
+		printf("PCR-10 matches\n");
+	return EXIT_OK;
+}
+
+static const struct cli_cmd measure_cmds[] = {
+	{ "show", "[--json] LOG", "print an IMA binary log like ascii_runtime_measurements",
+	  cmd_show },
+	{ "verify", "[--json] LOG [--pcr HEX]",
+	  "replay the log, check template digests, print PCR 10 (sha256); exit 1 if --pcr differs",
+	  cmd_verify },
+	{ NULL, NULL, NULL, NULL },
+};
+
+const struct cli_object cli_measure = {
+	"measure", "IMA measurement logs: show, verify", measure_cmds, NULL,
+};

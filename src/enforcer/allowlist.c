@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: MIT
+/* Database generations for the enforcer, reloaded by a helper thread. */
+#include "allowlist.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include "log.h"
+
+#ifndef DG_ENF_NO_DB
+#include <digestguard/db.h>
+#else
+/* Built before the database library exists: every lookup is an error. */
+struct dg_db;
+static int dg_db_open(const char *p, struct dg_db **o, char *m, size_t l)
+{
+	(void)p; (void)o;
+	snprintf(m, l, "digest database support not built");
+	return -ENOSYS;
+}
+static void dg_db_close(struct dg_db *d) { (void)d; }
+static int dg_db_changed(const struct dg_db *d) { (void)d; return 0; }
+static int dg_db_lookup(const struct dg_db *d, const uint8_t *g, uint32_t *r)
+{ (void)d; (void)g; (void)r; return -ENOSYS; }
+static int dg_db_source(const struct dg_db *d, uint32_t r, const char **p, const char **q)
+{ (void)d; (void)r; (void)p; (void)q; return -ENOSYS; }
+struct dg_db_stats { uint64_t generation; };
+static int dg_db_stats(const struct dg_db *d, struct dg_db_stats *s)
+{ (void)d; s->generation = 0; return 0; }
+#endif
+
+struct dg_enf_allow {
+	char *state;
+	struct dg_db *db;		/* used by the event loop only */
+	uint32_t gen;			/* local generation number of @db */
+	_Atomic(struct dg_db *) pending;	/* handed over by the thread */
+	_Atomic uint32_t next_gen;
+	struct dg_db *latest;		/* thread only: newest opened */
+	pthread_t thread;
+	int stop_fd;			/* eventfd: wakes the thread to stop */
+	int have_thread;
+};
+
+static void *reload_thread(void *arg)
+{
+	struct dg_enf_allow *a = arg;
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	int ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+
+	if (ifd >= 0 && inotify_add_watch(ifd, a->state, IN_CREATE | IN_MOVED_TO |
+					  IN_ONLYDIR) < 0) {
+		close(ifd);
+		ifd = -1;
+	}
+	for (;;) {
+		struct pollfd p[2] = { { a->stop_fd, POLLIN, 0 }, { ifd, POLLIN, 0 } };
+		struct dg_db *db, *old;
+		char msg[256];
+		int changed;
+
+		if (poll(p, ifd >= 0 ? 2 : 1, DG_ENF_RELOAD_POLL_MS) < 0 && errno != EINTR)
+			break;
+		if (p[0].revents)
+			break;
+		if (ifd >= 0 && p[1].revents)
+			while (read(ifd, buf, sizeof(buf)) > 0)
+				;
+		changed = a->latest ? dg_db_changed(a->latest) : 1;
+		if (changed <= 0)
+			continue;
+		if (dg_db_open(a->state, &db, msg, sizeof(msg)) < 0)
+			continue;	/* keep using the previous generation */
+		a->latest = db;
+		atomic_fetch_add(&a->next_gen, 1);
+		old = atomic_exchange(&a->pending, db);
+		/* Never taken by the event loop: ours to close. */
+		if (old)
+			dg_db_close(old);
+	}
+	if (ifd >= 0)
+		close(ifd);
+	return NULL;
+}
+
+int dg_enf_allow_open(const char *state_dir, struct dg_enf_allow **out, char *msg,
+		      size_t msglen)
+{
+	struct dg_enf_allow *a = calloc(1, sizeof(*a));
+	int r;
+
+	if (!a)
+		return -ENOMEM;
+	a->stop_fd = -1;
+	a->state = strdup(state_dir);
+	if (!a->state) {
+		free(a);
+		return -ENOMEM;
+	}
+	r = dg_db_open(state_dir, &a->db, msg, msglen);
+	if (r < 0)
+		a->db = NULL;	/* lookups fail until a generation appears */
+	else
+		a->gen = 1;
+	a->latest = a->db;
+	atomic_store(&a->next_gen, a->gen);
+	a->stop_fd = eventfd(0, EFD_CLOEXEC);
+	if (a->stop_fd < 0 || pthread_create(&a->thread, NULL, reload_thread, a) != 0) {
+		r = -errno;
+		dg_enf_allow_close(a);
+		return r ? r : -EAGAIN;
+	}
+	a->have_thread = 1;
+	*out = a;
+	return 0;
+}
+
+uint32_t dg_enf_allow_refresh(struct dg_enf_allow *a)
+{
+	struct dg_db *n;
+
+	if (atomic_load_explicit(&a->pending, memory_order_relaxed) == NULL)
+		return a->gen;
+	n = atomic_exchange(&a->pending, NULL);
+	if (n) {
+		/* The thread never touches a handle once it is superseded. */
+		if (a->db && a->db != n)
+			dg_db_close(a->db);
+		a->db = n;
+		a->gen++;
+	}
+	return a->gen;
+}
+
+int dg_enf_allow_lookup(struct dg_enf_allow *a, const uint8_t digest[32], uint32_t *gen,
+			const char **source)
+{
+	uint32_t ref;
+	int r;
+
+	dg_enf_allow_refresh(a);
+	if (gen)
+		*gen = a->gen;
+	if (!a->db)
+		return -ENOENT;
+	r = dg_db_lookup(a->db, digest, &ref);
+	if (r == 1 && source && dg_db_source(a->db, ref, source, NULL) < 0)
+		*source = "?";
+	return r;
+}
+
+uint64_t dg_enf_allow_db_generation(struct dg_enf_allow *a)
+{
+	struct dg_db_stats st;
+
+	if (!a->db || dg_db_stats(a->db, &st) < 0)
+		return 0;
+	return st.generation;
+}
+
+void dg_enf_allow_close(struct dg_enf_allow *a)
+{
+	struct dg_db *p;
+
+	if (!a)
+		return;
+	if (a->have_thread) {
+		uint64_t one = 1;
+
+		if (write(a->stop_fd, &one, sizeof(one)) == sizeof(one))
+			pthread_join(a->thread, NULL);
+	}
+	p = atomic_exchange(&a->pending, NULL);
+	if (p && p != a->db)
+		dg_db_close(p);
+	if (a->db)
+		dg_db_close(a->db);
+	if (a->stop_fd >= 0)
+		close(a->stop_fd);
+	free(a->state);
+	free(a);
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The enforcer's view of the digest database: the current generation for
+ * lookups, and a reload thread that opens each new generation as soon as
+ * `current` changes (inotify on the state directory, and a poll as a
+ * fallback) and hands it over through one atomic pointer.  The event loop
+ * switches at its next lookup, so a new generation is picked up without a
+ * restart, without a lock on the hot path and without stalling events.
+ */
+#ifndef DG_ENF_ALLOWLIST_H
+#define DG_ENF_ALLOWLIST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct dg_enf_allow;
+
+/* Interval of the fallback poll for a changed `current`. */
+#define DG_ENF_RELOAD_POLL_MS	500
+
+/*
+ * Open the state directory's current generation (a missing database is not
+ * an error: lookups then fail with -ENOENT until one appears) and start the
+ * reload thread.
+ */
+int dg_enf_allow_open(const char *state_dir, struct dg_enf_allow **out, char *msg,
+		      size_t msglen);
+
+/*
+ * Look @digest up in the newest generation: 1 present, 0 absent, negative
+ * errno if there is no database.  @gen (may be NULL) gets a local number
+ * that changes whenever the generation does; @source the source name.
+ */
+int dg_enf_allow_lookup(struct dg_enf_allow *a, const uint8_t digest[32], uint32_t *gen,
+			const char **source);
+
+/* Switch to a pending generation now; returns the local generation number. */
+uint32_t dg_enf_allow_refresh(struct dg_enf_allow *a);
+
+/* Database generation number (from the file header) in use, 0 if none. */
+uint64_t dg_enf_allow_db_generation(struct dg_enf_allow *a);
+
+void dg_enf_allow_close(struct dg_enf_allow *a);
+
+#endif

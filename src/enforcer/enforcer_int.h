@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/* Internals shared by the supervisor and the worker. */
+#ifndef DG_ENF_INT_H
+#define DG_ENF_INT_H
+
+#include <sys/types.h>
+
+#include "enforcer.h"
+#include "journal.h"
+
+struct dg_enf_ctx {
+	const struct dg_enf_config *cfg;
+	int gfd;			/* fanotify group */
+	struct dg_enf_journal *j;
+	pid_t supervisor;
+	int log_fd;			/* --log, or -1 */
+};
+
+/* The worker: returns its exit status. */
+int dg_enf_worker_main(struct dg_enf_ctx *ctx);
+
+/* Write one fanotify response; 0 or negative errno. */
+int dg_enf_respond(int gfd, int fd, int allow);
+
+/* Append one line (timestamp added) to the decision log. */
+void dg_enf_log(int log_fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+uint64_t dg_enf_now_ns(void);
+
+#endif

@@ -1,0 +1,529 @@
+// SPDX-License-Identifier: MIT
+/* IMA binary measurement log: encoder, bounded parser, replay, writer. */
+#include "imalog.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "sha1.h"
+#include "sha256.h"
+
+/* Bytes before the template data: pcr, sha1, name_len, "ima-ng", data_len. */
+#define IMA_HDR_LEN	(4 + 20 + 4 + 6 + 4)
+/* Dedup set of template-data hashes: grows by doubling up to this. */
+#define IMA_SET_MAX	(1u << 26)
+
+struct dg_ima_log {
+	int fd;
+	char *path;
+	char *pcrs_path;
+	uint8_t pcr[32];
+	uint64_t entries;
+	uint8_t (*set)[32];	/* open addressing; all-zero slot = empty */
+	size_t set_cap, set_n;
+};
+
+static void say(char *msg, size_t msglen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void say(char *msg, size_t msglen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!msg || !msglen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, msglen, fmt, ap);
+	va_end(ap);
+}
+
+void dg_hex(char *out, const uint8_t *p, size_t n)
+{
+	static const char x[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = x[p[i] >> 4];
+		out[2 * i + 1] = x[p[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int dg_unhex(uint8_t *out, size_t n, const char *s)
+{
+	size_t i;
+
+	if (strlen(s) != 2 * n)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+int dg_ima_encode(struct dg_buf *out, const uint8_t digest[32], const char *path)
+{
+	static const char algo[] = "sha256:";	/* sizeof includes the NUL */
+	size_t plen = strlen(path);
+	uint8_t data[4 + sizeof(algo) + 32 + 4 + DG_IMA_PATH_MAX];
+	uint8_t sha1[DG_SHA1_LEN];
+	size_t n = 0;
+	int r;
+
+	if (plen + 1 > DG_IMA_PATH_MAX)
+		return -E2BIG;
+	/* d-ng: "sha256:" NUL digest; n-ng: path NUL (kernel ima_template_lib.c) */
+	data[n++] = sizeof(algo) + 32; data[n++] = 0; data[n++] = 0; data[n++] = 0;
+	memcpy(data + n, algo, sizeof(algo));
+	n += sizeof(algo);
+	memcpy(data + n, digest, 32);
+	n += 32;
+	data[n++] = (uint8_t)(plen + 1);
+	data[n++] = (uint8_t)((plen + 1) >> 8);
+	data[n++] = 0;
+	data[n++] = 0;
+	memcpy(data + n, path, plen + 1);
+	n += plen + 1;
+	dg_sha1(data, n, sha1);
+	if ((r = dg_buf_put_le32(out, DG_IMA_PCR)) < 0 ||
+	    (r = dg_buf_put(out, sha1, sizeof(sha1))) < 0 ||
+	    (r = dg_buf_put_str(out, DG_IMA_TEMPLATE, strlen(DG_IMA_TEMPLATE))) < 0 ||
+	    (r = dg_buf_put_str(out, data, n)) < 0)
+		return r;
+	return 0;
+}
+
+static size_t algo_len(const char *algo)
+{
+	if (!strcmp(algo, "sha1"))
+		return 20;
+	if (!strcmp(algo, "sha256"))
+		return 32;
+	if (!strcmp(algo, "sha384"))
+		return 48;
+	if (!strcmp(algo, "sha512"))
+		return 64;
+	return 0;
+}
+
+int dg_ima_next(struct dg_cur *c, struct dg_ima_entry *e, char *msg, size_t msglen)
+{
+	struct dg_cur in = *c, name, data, d, n;
+	uint32_t name_len, data_len, len;
+	uint8_t sha1[DG_SHA1_LEN];
+	size_t i;
+	int r;
+
+	memset(e, 0, sizeof(*e));
+	if ((r = cur_le32(&in, &e->pcr)) < 0 || (r = cur_bytes(&in, e->tdigest, 20)) < 0 ||
+	    (r = cur_le32(&in, &name_len)) < 0) {
+		say(msg, msglen, "truncated entry header");
+		return r;
+	}
+	if (e->pcr >= DG_IMA_PCR_MAX) {
+		say(msg, msglen, "PCR %u out of range", e->pcr);
+		return -EBADMSG;
+	}
+	if (name_len == 0 || name_len > DG_IMA_NAME_MAX) {
+		say(msg, msglen, "template name length %u exceeds limit %u", name_len,
+		    DG_IMA_NAME_MAX);
+		return -EBADMSG;
+	}
+	if ((r = cur_take(&in, name_len, &name)) < 0) {
+		say(msg, msglen, "truncated template name");
+		return r;
+	}
+	memcpy(e->tname, name.p, name.len);
+	e->tname[name.len] = '\0';
+	if (strcmp(e->tname, DG_IMA_TEMPLATE)) {
+		say(msg, msglen, "template '%.32s' is not supported (only ima-ng)", e->tname);
+		return -EOPNOTSUPP;
+	}
+	if ((r = cur_le32(&in, &data_len)) < 0) {
+		say(msg, msglen, "truncated template data length");
+		return r;
+	}
+	if (data_len > DG_IMA_DATA_MAX) {
+		say(msg, msglen, "template data length %u exceeds limit %u", data_len,
+		    DG_IMA_DATA_MAX);
+		return -E2BIG;
+	}
+	if ((r = cur_take(&in, data_len, &data)) < 0) {
+		say(msg, msglen, "truncated template data");
+		return r;
+	}
+	e->tdata = data.p;
+	e->tdata_len = data.len;
+	/* d-ng field: "ALGO:" NUL digest */
+	if (cur_le32(&data, &len) < 0 || cur_take(&data, len, &d) < 0) {
+		say(msg, msglen, "d-ng field overruns the template data");
+		return -EBADMSG;
+	}
+	for (i = 0; i < d.len && i < sizeof(e->algo) && d.p[i] != ':'; i++)
+		e->algo[i] = (char)d.p[i];
+	if (i == d.len || i == sizeof(e->algo) || i + 2 > d.len || d.p[i + 1] != '\0') {
+		say(msg, msglen, "d-ng field has no 'algo:' prefix");
+		return -EBADMSG;
+	}
+	e->algo[i] = '\0';
+	e->digest = d.p + i + 2;
+	e->digest_len = d.len - i - 2;
+	if (!algo_len(e->algo) || algo_len(e->algo) != e->digest_len) {
+		say(msg, msglen, "digest algorithm '%s' with %zu bytes is not supported",
+		    e->algo, e->digest_len);
+		return -EOPNOTSUPP;
+	}
+	/* n-ng field: path NUL */
+	if (cur_le32(&data, &len) < 0 || cur_take(&data, len, &n) < 0) {
+		say(msg, msglen, "n-ng field overruns the template data");
+		return -EBADMSG;
+	}
+	if (n.len == 0 || n.p[n.len - 1] != '\0' || memchr(n.p, '\0', n.len - 1)) {
+		say(msg, msglen, "file name is not one NUL-terminated string");
+		return -EBADMSG;
+	}
+	if (data.len) {
+		say(msg, msglen, "%zu bytes after the last ima-ng field", data.len);
+		return -EBADMSG;
+	}
+	e->path = (const char *)n.p;
+	e->path_len = n.len - 1;
+	dg_sha1(e->tdata, e->tdata_len, sha1);
+	if (memcmp(sha1, e->tdigest, sizeof(sha1)) && !dg_ima_is_violation(e)) {
+		say(msg, msglen, "template digest does not match the template data (%s)",
+		    e->path);
+		return -EBADMSG;
+	}
+	*c = in;
+	return 0;
+}
+
+int dg_ima_is_violation(const struct dg_ima_entry *e)
+{
+	static const uint8_t zero[20];
+
+	return !memcmp(e->tdigest, zero, sizeof(zero));
+}
+
+void dg_ima_extend(uint8_t pcr[32], const uint8_t *tdata, size_t n)
+{
+	struct dg_sha256 s;
+	uint8_t h[32];
+
+	dg_sha256(tdata, n, h);
+	dg_sha256_init(&s);
+	dg_sha256_update(&s, pcr, 32);
+	dg_sha256_update(&s, h, 32);
+	dg_sha256_final(&s, pcr);
+}
+
+/* A violation (zero template digest) extends the PCR with all ones. */
+static void extend_entry(uint8_t pcr[32], const struct dg_ima_entry *e)
+{
+	uint8_t ff[64];
+	struct dg_sha256 s;
+
+	if (!dg_ima_is_violation(e)) {
+		dg_ima_extend(pcr, e->tdata, e->tdata_len);
+		return;
+	}
+	memset(ff, 0xff, sizeof(ff));
+	memcpy(ff, pcr, 32);
+	dg_sha256_init(&s);
+	dg_sha256_update(&s, ff, 64);
+	dg_sha256_final(&s, pcr);
+}
+
+int dg_ima_replay(const uint8_t *p, size_t n, uint8_t pcr[32], uint64_t *entries,
+		  size_t *good_len, char *msg, size_t msglen)
+{
+	struct dg_cur c = cur_init(p, n);
+	struct dg_ima_entry e;
+	uint64_t cnt = 0;
+	int r = 0;
+
+	memset(pcr, 0, 32);
+	if (good_len)
+		*good_len = 0;
+	while (c.len) {
+		char why[256];
+
+		r = dg_ima_next(&c, &e, why, sizeof(why));
+		if (r < 0) {
+			say(msg, msglen, "entry %llu at offset %zu: %s",
+			    (unsigned long long)cnt + 1, cur_off(&c, p), why);
+			break;
+		}
+		if (e.pcr == DG_IMA_PCR)
+			extend_entry(pcr, &e);
+		cnt++;
+		if (good_len)
+			*good_len = cur_off(&c, p);
+	}
+	if (entries)
+		*entries = cnt;
+	return r;
+}
+
+void dg_ima_print_ascii(FILE *f, const struct dg_ima_entry *e)
+{
+	char t[41], d[2 * DG_IMA_DIGEST_MAX + 1];
+	size_t i;
+
+	dg_hex(t, e->tdigest, 20);
+	dg_hex(d, e->digest, e->digest_len);
+	fprintf(f, "%u %s %s %s:%s ", e->pcr, t, e->tname, e->algo, d);
+	/* File names are attacker-chosen: never send raw control bytes to a tty. */
+	for (i = 0; i < e->path_len; i++) {
+		unsigned char ch = (unsigned char)e->path[i];
+
+		if (ch < 0x20 || ch == 0x7f || ch == '\\')
+			fprintf(f, "\\x%02x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('\n', f);
+}
+
+int dg_ima_write_pcrs(const char *path, const uint8_t pcr10[32])
+{
+	_cleanup_free_ char *tmp = NULL;
+	char line[96], hex[65];
+	static const uint8_t zero[32];
+	int fd, i, r = 0;
+
+	if (asprintf(&tmp, "%s.tmp", path) < 0)
+		return -ENOMEM;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return -errno;
+	for (i = 0; i < DG_IMA_PCR_MAX && !r; i++) {
+		int len;
+
+		dg_hex(hex, i == DG_IMA_PCR ? pcr10 : zero, 32);
+		len = snprintf(line, sizeof(line), "PCR-%02d: %s\n", i, hex);
+		if (write(fd, line, (size_t)len) != len)
+			r = -EIO;
+	}
+	if (!r && fsync(fd) < 0)
+		r = -errno;
+	close(fd);
+	if (!r && rename(tmp, path) < 0)
+		r = -errno;
+	if (r)
+		unlink(tmp);
+	return r;
+}
+
+static uint64_t key64(const uint8_t k[32])
+{
+	uint64_t v;
+
+	memcpy(&v, k, 8);
+	return v;
+}
+
+/* 1 if present, 0 if added; -ENOMEM/-E2BIG when it cannot grow. */
+static int set_add(struct dg_ima_log *l, const uint8_t k[32])
+{
+	static const uint8_t zero[32];
+	size_t i, mask;
+
+	if ((l->set_n + 1) * 4 >= l->set_cap * 3) {
+		size_t ncap = l->set_cap ? l->set_cap * 2 : 1024, j;
+		uint8_t (*ns)[32];
+
+		if (ncap > IMA_SET_MAX)
+			return -E2BIG;
+		ns = calloc(ncap, 32);
+		if (!ns)
+			return -ENOMEM;
+		for (j = 0; j < l->set_cap; j++) {
+			if (!memcmp(l->set[j], zero, 32))
+				continue;
+			for (i = key64(l->set[j]) & (ncap - 1); memcmp(ns[i], zero, 32);
+			     i = (i + 1) & (ncap - 1))
+				;
+			memcpy(ns[i], l->set[j], 32);
+		}
+		free(l->set);
+		l->set = ns;
+		l->set_cap = ncap;
+	}
+	mask = l->set_cap - 1;
+	for (i = key64(k) & mask; memcmp(l->set[i], zero, 32); i = (i + 1) & mask)
+		if (!memcmp(l->set[i], k, 32))
+			return 1;
+	memcpy(l->set[i], k, 32);
+	l->set_n++;
+	return 0;
+}
+
+void dg_ima_log_close(struct dg_ima_log *l)
+{
+	if (!l)
+		return;
+	if (l->fd >= 0)
+		close(l->fd);
+	free(l->path);
+	free(l->pcrs_path);
+	free(l->set);
+	free(l);
+}
+
+/* Replay the existing log into @l; cut a torn last entry. */
+static int log_load(struct dg_ima_log *l, char *msg, size_t msglen)
+{
+	struct stat st;
+	struct dg_cur c;
+	struct dg_ima_entry e;
+	size_t good = 0;
+	uint8_t *map;
+	int r = 0;
+
+	if (fstat(l->fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode)) {
+		say(msg, msglen, "%s: not a regular file", l->path);
+		return -EINVAL;
+	}
+	if (st.st_size == 0)
+		return 0;
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, l->fd, 0);
+	if (map == MAP_FAILED)
+		return -errno;
+	c = cur_init(map, (size_t)st.st_size);
+	while (c.len) {
+		char why[256];
+		uint8_t h[32];
+
+		r = dg_ima_next(&c, &e, why, sizeof(why));
+		if (r < 0) {
+			say(msg, msglen, "%s: entry %llu: %s", l->path,
+			    (unsigned long long)l->entries + 1, why);
+			break;
+		}
+		if (e.pcr == DG_IMA_PCR)
+			extend_entry(l->pcr, &e);
+		dg_sha256(e.tdata, e.tdata_len, h);
+		if ((r = set_add(l, h)) < 0)
+			break;
+		r = 0;
+		l->entries++;
+		good = cur_off(&c, map);
+	}
+	munmap(map, (size_t)st.st_size);
+	if (r == -ENODATA) {
+		/* Only a torn tail (a writer killed mid-entry) is repaired. */
+		if (ftruncate(l->fd, (off_t)good) < 0)
+			return -errno;
+		r = 0;
+	}
+	return r;
+}
+
+static int log_append(struct dg_ima_log *l, const uint8_t digest[32], const char *path,
+		      int dedup)
+{
+	struct dg_buf b = { 0 };
+	uint8_t h[32];
+	ssize_t w;
+	int r;
+
+	r = dg_ima_encode(&b, digest, path);
+	if (r < 0)
+		goto out;
+	dg_sha256(b.data + IMA_HDR_LEN, b.len - IMA_HDR_LEN, h);
+	r = set_add(l, h);
+	if (r != 0 && dedup)
+		goto out;	/* 1: already measured; or an error */
+	/* One write() per entry: O_APPEND, so a reader sees whole entries. */
+	w = write(l->fd, b.data, b.len);
+	if (w != (ssize_t)b.len) {
+		r = w < 0 ? -errno : -EIO;
+		goto out;
+	}
+	dg_ima_extend(l->pcr, b.data + IMA_HDR_LEN, b.len - IMA_HDR_LEN);
+	l->entries++;
+	r = dg_ima_write_pcrs(l->pcrs_path, l->pcr);
+	if (r == 0)
+		r = 1;
+out:
+	dg_buf_free(&b);
+	return r;
+}
+
+int dg_ima_log_open(const char *path, struct dg_ima_log **out, char *msg, size_t msglen)
+{
+	struct dg_ima_log *l = calloc(1, sizeof(*l));
+	static const uint8_t zero[32];
+	int r;
+
+	if (!l)
+		return -ENOMEM;
+	l->fd = -1;
+	l->path = strdup(path);
+	if (!l->path || asprintf(&l->pcrs_path, "%s.pcrs", path) < 0) {
+		l->pcrs_path = NULL;
+		r = -ENOMEM;
+		goto fail;
+	}
+	l->fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (l->fd < 0) {
+		r = -errno;
+		say(msg, msglen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	r = log_load(l, msg, msglen);
+	if (r < 0)
+		goto fail;
+	if (l->entries == 0) {
+		/* No TPM is read: boot_aggregate is all zeros, as the kernel
+		 * records it on a machine without a TPM. */
+		r = log_append(l, zero, DG_IMA_BOOT_AGGREGATE, 0);
+	} else {
+		r = dg_ima_write_pcrs(l->pcrs_path, l->pcr);
+	}
+	if (r < 0) {
+		say(msg, msglen, "%s: %s", path, strerror(-r));
+		goto fail;
+	}
+	*out = l;
+	return 0;
+fail:
+	dg_ima_log_close(l);
+	return r;
+}
+
+int dg_ima_log_measure(struct dg_ima_log *l, const uint8_t digest[32], const char *path)
+{
+	return log_append(l, digest, path, 1);
+}
+
+void dg_ima_log_pcr(const struct dg_ima_log *l, uint8_t pcr[32], uint64_t *entries)
+{
+	memcpy(pcr, l->pcr, 32);
+	if (entries)
+		*entries = l->entries;
+}

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * IMA measurement log, binary format of the kernel's
+ * /sys/kernel/security/ima/binary_runtime_measurements, template "ima-ng",
+ * SHA-256 file digests, PCR 10 (docs/enforcer.md "Measurement log").
+ *
+ * Entry (host byte order, little-endian here):
+ *   u32 pcr; u8 template_digest[20] (SHA-1 of template data, the legacy
+ *   field); u32 name_len; name ("ima-ng"); u32 data_len; data =
+ *   { u32 len; "sha256:" NUL digest[32] } { u32 len; path NUL }.
+ * PCR 10 (SHA-256 bank) = SHA-256(PCR || SHA-256(data)) per entry, starting
+ * from 32 zero bytes; the first entry is "boot_aggregate".
+ *
+ * The log is the enforcer's own output (trusted per DESIGN.md §2), but
+ * `measure show/verify` read whatever file they are given, so the reader
+ * goes through the bounded cursor with the limits below and never trusts a
+ * length before checking it against what remains.
+ */
+#ifndef DG_ENF_IMALOG_H
+#define DG_ENF_IMALOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "buf.h"
+#include "cursor.h"
+
+#define DG_IMA_PCR		10
+#define DG_IMA_PCR_MAX		24		/* TPM PCRs 0..23 */
+#define DG_IMA_TEMPLATE		"ima-ng"
+#define DG_IMA_NAME_MAX		255		/* TCG_EVENT_NAME_LEN_MAX */
+#define DG_IMA_PATH_MAX		4096		/* PATH_MAX, NUL included */
+#define DG_IMA_DATA_MAX		(DG_IMA_PATH_MAX + 256)
+#define DG_IMA_DIGEST_MAX	64		/* sha512 */
+#define DG_IMA_BOOT_AGGREGATE	"boot_aggregate"
+
+struct dg_ima_entry {
+	uint32_t pcr;
+	uint8_t tdigest[20];		/* as recorded in the header */
+	char tname[DG_IMA_NAME_MAX + 1];
+	const uint8_t *tdata;		/* template data, inside the input */
+	size_t tdata_len;
+	char algo[16];			/* "sha256" */
+	const uint8_t *digest;		/* file digest, inside the input */
+	size_t digest_len;
+	const char *path;		/* NUL-terminated, inside the input */
+	size_t path_len;		/* without the NUL */
+};
+
+/* Append one ima-ng entry for @digest (SHA-256) and @path to @out. */
+int dg_ima_encode(struct dg_buf *out, const uint8_t digest[32], const char *path);
+
+/*
+ * Parse the next entry at @c into @e (pointers into the input).
+ * -ENODATA truncated, -EBADMSG malformed, -E2BIG over a limit,
+ * -EOPNOTSUPP a template other than ima-ng.  @msg gets the reason.
+ */
+int dg_ima_next(struct dg_cur *c, struct dg_ima_entry *e, char *msg, size_t msglen);
+
+/* A violation entry: all-zero template digest (extends with all ones). */
+int dg_ima_is_violation(const struct dg_ima_entry *e);
+
+/* PCR = SHA-256(PCR || SHA-256(@tdata)). */
+void dg_ima_extend(uint8_t pcr[32], const uint8_t *tdata, size_t n);
+
+/*
+ * Replay a whole log: checks every entry (template digest included) and
+ * computes PCR 10.  @good_len gets the length of the prefix made of whole,
+ * valid entries (for a writer recovering from a torn last write).
+ * Returns 0 when the whole input is valid, else negative errno with @msg.
+ */
+int dg_ima_replay(const uint8_t *p, size_t n, uint8_t pcr[32], uint64_t *entries,
+		  size_t *good_len, char *msg, size_t msglen);
+
+/* One line like ascii_runtime_measurements: "10 SHA1 ima-ng sha256:HEX PATH". */
+void dg_ima_print_ascii(FILE *f, const struct dg_ima_entry *e);
+
+void dg_hex(char *out, const uint8_t *p, size_t n);
+/* Parse exactly @n bytes of hex from @s (whole string); 0 or -EINVAL. */
+int dg_unhex(uint8_t *out, size_t n, const char *s);
+
+/* ---- the writer the enforcer uses ---- */
+
+struct dg_ima_log;
+
+/*
+ * Open (create) the log at @path: replay what is there (a torn last entry
+ * is cut off; any other damage is an error), write the boot_aggregate entry
+ * into an empty log, and write the "@path.pcrs" file (evmctl --pcrs format).
+ */
+int dg_ima_log_open(const char *path, struct dg_ima_log **out, char *msg, size_t msglen);
+
+/*
+ * Measure @digest at @path: append an entry unless the same (digest, path)
+ * is already in the log, extend PCR 10, rewrite the .pcrs file.
+ * Returns 1 if an entry was added, 0 if it was already there.
+ */
+int dg_ima_log_measure(struct dg_ima_log *log, const uint8_t digest[32], const char *path);
+
+/* Current PCR 10 value and entry count. */
+void dg_ima_log_pcr(const struct dg_ima_log *log, uint8_t pcr[32], uint64_t *entries);
+
+void dg_ima_log_close(struct dg_ima_log *log);
+
+/* Write an evmctl --pcrs file: PCR-00..PCR-23, all zero but PCR 10. */
+int dg_ima_write_pcrs(const char *path, const uint8_t pcr10[32]);
+
+#endif

@@ -1,0 +1,474 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The supervisor: single-instance lock, fanotify group and marks, the
+ * journal page, the worker's lifecycle, and clean stop on SIGTERM/SIGINT.
+ * It never reads events while a worker runs; it answers events only for a
+ * dead worker (from the journal) or while a crashing worker backs off.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/fanotify.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "enforcer_int.h"
+#include "imalog.h"
+#include "log.h"
+
+#ifndef STATX_ATTR_MOUNT_ROOT
+#define STATX_ATTR_MOUNT_ROOT 0x00002000
+#endif
+#ifndef FAN_MARK_IGNORE
+#define FAN_MARK_IGNORE 0x00000400
+#endif
+
+/* Events on marked objects we ask for (docs/enforcer.md "What is checked"). */
+#define ENF_MASK		(FAN_OPEN_EXEC_PERM | FAN_OPEN_PERM)
+/* Time a stopping worker gets to drain the queue before SIGKILL. */
+#define STOP_GRACE_MS		5000
+/* Backoff for a worker that keeps dying right after start. */
+#define RESTART_BACKOFF_MAX_MS	2000
+
+struct sup {
+	const struct dg_enf_config *cfg;
+	struct dg_enf_ctx ctx;
+	int sfd, lock_fd;
+	pid_t worker;
+	uint64_t worker_started_ns;
+	unsigned fast_fails, restarts;
+	int stopping;
+};
+
+static int take_lock(const char *state, int *fd_out)
+{
+	char path[PATH_MAX], pid[32];
+	int fd, n;
+
+	if (mkdir(state, 0755) < 0 && errno != EEXIST) {
+		dg_err("enforce: %s: %s", state, strerror(errno));
+		return -errno;
+	}
+	snprintf(path, sizeof(path), "%s/enforce.lock", state);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		dg_err("enforce: %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		n = (int)read(fd, pid, sizeof(pid) - 1);
+		pid[n > 0 ? n : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		dg_err("enforce: another enforcer (pid %s) holds %s", pid[0] ? pid : "?", path);
+		close(fd);
+		return -EBUSY;
+	}
+	n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)n, 0) != n) {
+		dg_err("enforce: %s: cannot record our pid", path);
+		close(fd);
+		return -EIO;
+	}
+	*fd_out = fd;
+	return 0;
+}
+
+static int add_mark(int gfd, const struct dg_enf_mark *m)
+{
+	char rp[PATH_MAX];
+	struct statx sx;
+	unsigned int flags = FAN_MARK_ADD;
+	uint64_t mask = ENF_MASK;
+	const char *kind;
+
+	if (!realpath(m->path, rp)) {
+		dg_err("enforce: --mark %s: %s", m->path, strerror(errno));
+		return -errno;
+	}
+	if (statx(AT_FDCWD, rp, 0, STATX_BASIC_STATS, &sx) < 0) {
+		dg_err("enforce: --mark %s: %s", rp, strerror(errno));
+		return -errno;
+	}
+	if (m->kind == DG_MARK_FILESYSTEM) {
+		flags |= FAN_MARK_FILESYSTEM;
+		kind = "filesystem";
+	} else if ((sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+		   (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT)) {
+		/* The operator named a mount point: the whole mount. */
+		flags |= FAN_MARK_MOUNT;
+		kind = "mount";
+	} else if (S_ISDIR(sx.stx_mode)) {
+		flags |= FAN_MARK_ONLYDIR;
+		mask |= FAN_EVENT_ON_CHILD;
+		kind = "directory (its entries, not subdirectories)";
+	} else if (S_ISREG(sx.stx_mode)) {
+		kind = "file";
+	} else {
+		dg_err("enforce: --mark %s: not a directory, mount point or file", rp);
+		return -EINVAL;
+	}
+	if (fanotify_mark(gfd, flags, mask, AT_FDCWD, rp) < 0) {
+		int e = errno;
+
+		dg_err("enforce: cannot mark %s %s: %s", kind, rp, strerror(e));
+		return -e;
+	}
+	fprintf(stderr, "digestguard enforce: marked %s %s\n", kind, rp);
+	return 0;
+}
+
+/*
+ * Our own files (state directory, logs) are opened by the worker's event
+ * loop thread itself; a permission event for them would wait on that very
+ * thread.  An ignore mark on their directory keeps such events from being
+ * generated at all.
+ */
+static void ignore_dir_of(int gfd, const char *path, int is_dir)
+{
+	char buf[PATH_MAX], *slash;
+
+	if (!path)
+		return;
+	snprintf(buf, sizeof(buf), "%s", path);
+	if (!is_dir) {
+		slash = strrchr(buf, '/');
+		if (!slash)
+			snprintf(buf, sizeof(buf), ".");
+		else if (slash == buf)
+			buf[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	if (fanotify_mark(gfd, FAN_MARK_ADD | FAN_MARK_IGNORE | FAN_MARK_IGNORED_SURV_MODIFY |
+			  FAN_MARK_ONLYDIR, ENF_MASK | FAN_EVENT_ON_CHILD, AT_FDCWD, buf) < 0)
+		dg_debug("enforce: no ignore mark on %s: %s", buf, strerror(errno));
+}
+
+/* Answer every event a dead worker left: journal slots, then the sweep. */
+static unsigned recover(struct sup *s)
+{
+	struct dg_enf_journal *j = s->ctx.j;
+	int allow = s->cfg->audit;
+	unsigned answered = 0;
+	uint32_t i, n = atomic_load(&j->nslots);
+
+	if (n > DG_JOURNAL_SLOTS)
+		n = DG_JOURNAL_SLOTS;
+	for (i = 0; i < n; i++) {
+		int fd = atomic_load(&j->fds[i]);
+
+		if (fd < 0)
+			continue;
+		if (dg_enf_respond(s->ctx.gfd, fd, allow) == 0) {
+			answered++;
+			dg_enf_log(s->ctx.log_fd, "%s event fd=%d reason=worker-died",
+				   allow ? "allow" : "deny", fd);
+		}
+		atomic_store(&j->fds[i], -1);
+	}
+	if (atomic_load(&j->reading)) {
+		int fd;
+
+		/* Died inside read(): fds the journal never saw. */
+		for (fd = 0; fd < DG_WORKER_NOFILE; fd++)
+			if (dg_enf_respond(s->ctx.gfd, fd, allow) == 0) {
+				answered++;
+				dg_enf_log(s->ctx.log_fd, "%s event fd=%d reason=worker-died-in-read",
+					   allow ? "allow" : "deny", fd);
+			}
+	}
+	atomic_store(&j->reading, 0);
+	atomic_store(&j->nslots, 0);
+	atomic_store(&j->busy_since_ns, 0);
+	return answered;
+}
+
+/* Without a worker: answer queued events by policy (enforce: deny). */
+static void answer_queued(struct sup *s)
+{
+	static uint8_t buf[DG_JOURNAL_SLOTS * sizeof(struct fanotify_event_metadata)]
+		__attribute__((aligned(8)));
+	int allow = s->cfg->audit;
+	ssize_t n;
+
+	while ((n = read(s->ctx.gfd, buf, sizeof(buf))) > 0) {
+		const struct fanotify_event_metadata *ev;
+		size_t rest = (size_t)n;
+
+		for (ev = (const void *)buf; FAN_EVENT_OK(ev, rest); ev = FAN_EVENT_NEXT(ev, rest)) {
+			if (ev->fd < 0)
+				continue;
+			/* Our own opens (pid match) are always let through. */
+			dg_enf_respond(s->ctx.gfd, ev->fd, allow || ev->pid == getpid());
+			dg_enf_log(s->ctx.log_fd, "%s event pid=%d reason=no-worker",
+				   allow ? "allow" : "deny", (int)ev->pid);
+			close(ev->fd);
+		}
+	}
+}
+
+static int start_worker(struct sup *s)
+{
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		dg_err("enforce: fork: %s", strerror(errno));
+		return -errno;
+	}
+	if (pid == 0) {
+		struct rlimit rl = { DG_WORKER_NOFILE, DG_WORKER_NOFILE };
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != s->ctx.supervisor)
+			_exit(0);
+		close(s->sfd);
+		/* The sweep after a crash covers fd numbers below this. */
+		setrlimit(RLIMIT_NOFILE, &rl);
+		_exit(dg_enf_worker_main(&s->ctx));
+	}
+	s->worker = pid;
+	s->worker_started_ns = dg_enf_now_ns();
+	fprintf(stderr, "digestguard enforce: worker %d started\n", (int)pid);
+	return 0;
+}
+
+static int handle_signals(struct sup *s)
+{
+	struct signalfd_siginfo si;
+
+	while (read(s->sfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
+			s->stopping = 1;
+	}
+	return 0;
+}
+
+/* Reap the worker; after a death (not a requested stop) recover + restart. */
+static void reap(struct sup *s)
+{
+	int st;
+	pid_t p;
+
+	while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
+		unsigned n;
+
+		if (p != s->worker)
+			continue;
+		s->worker = 0;
+		n = recover(s);
+		if (!s->stopping) {
+			fprintf(stderr, "digestguard enforce: worker %d %s %d; answered %u pending "
+				"event(s) with %s\n", (int)p,
+				WIFSIGNALED(st) ? "killed by signal" : "exited with",
+				WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st), n,
+				s->cfg->audit ? "FAN_ALLOW" : "FAN_DENY");
+			dg_enf_log(s->ctx.log_fd, "worker %d died; %u pending event(s) answered",
+				   (int)p, n);
+		}
+	}
+}
+
+static void backoff_then_restart(struct sup *s)
+{
+	uint64_t now = dg_enf_now_ns(), until;
+	unsigned delay_ms;
+
+	if (now - s->worker_started_ns < 1000000000ull)
+		s->fast_fails++;
+	else
+		s->fast_fails = 0;
+	delay_ms = s->fast_fails ? 100u << (s->fast_fails < 5 ? s->fast_fails : 5) : 0;
+	if (delay_ms > RESTART_BACKOFF_MAX_MS)
+		delay_ms = RESTART_BACKOFF_MAX_MS;
+	until = now + (uint64_t)delay_ms * 1000000ull;
+	while (!s->stopping && dg_enf_now_ns() < until) {
+		struct pollfd p[2] = { { s->ctx.gfd, POLLIN, 0 }, { s->sfd, POLLIN, 0 } };
+
+		if (poll(p, 2, 50) > 0) {
+			if (p[0].revents)
+				answer_queued(s);
+			if (p[1].revents)
+				handle_signals(s);
+		}
+	}
+	if (!s->stopping) {
+		s->restarts++;
+		start_worker(s);
+	}
+}
+
+static void stop(struct sup *s)
+{
+	uint64_t deadline;
+
+	/* 1. No new events: remove every mark (pending ones stay queued). */
+	fanotify_mark(s->ctx.gfd, FAN_MARK_FLUSH | FAN_MARK_MOUNT, 0, AT_FDCWD, "/");
+	fanotify_mark(s->ctx.gfd, FAN_MARK_FLUSH | FAN_MARK_FILESYSTEM, 0, AT_FDCWD, "/");
+	fanotify_mark(s->ctx.gfd, FAN_MARK_FLUSH, 0, AT_FDCWD, "/");
+	/* 2. The worker decides what is queued, then exits. */
+	if (s->worker > 0) {
+		kill(s->worker, SIGTERM);
+		deadline = dg_enf_now_ns() + STOP_GRACE_MS * 1000000ull;
+		while (s->worker > 0 && dg_enf_now_ns() < deadline) {
+			reap(s);
+			if (s->worker > 0)
+				usleep(10000);
+		}
+		if (s->worker > 0) {
+			kill(s->worker, SIGKILL);
+			while (s->worker > 0) {
+				reap(s);
+				if (s->worker > 0)
+					usleep(1000);
+			}
+		}
+	}
+	/* 3. Whatever raced with the flush is answered by policy, not by close(). */
+	answer_queued(s);
+}
+
+int dg_enforcer_run(const struct dg_enf_config *cfg)
+{
+	struct sup s = { .cfg = cfg, .sfd = -1, .lock_fd = -1 };
+	struct dg_enf_journal *j;
+	sigset_t ss;
+	size_t i;
+	int r, mfd;
+
+	s.ctx.cfg = cfg;
+	s.ctx.log_fd = -1;
+	s.ctx.supervisor = getpid();
+	r = take_lock(cfg->state_dir, &s.lock_fd);
+	if (r < 0)
+		return r;
+	fprintf(stderr, "digestguard enforce: mode %s, on-error %s, state %s%s%s%s%s\n",
+		cfg->audit ? "audit (log, always allow)" : "enforce",
+		cfg->on_error_allow ? "allow" : "deny", cfg->state_dir,
+		cfg->libs ? ", --libs" : "", cfg->scripts ? ", --scripts" : "",
+		cfg->measure_path ? ", measuring to " : "",
+		cfg->measure_path ? cfg->measure_path : "");
+	if (cfg->log_path) {
+		s.ctx.log_fd = open(cfg->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
+				    O_NOFOLLOW, 0600);
+		if (s.ctx.log_fd < 0) {
+			dg_err("enforce: --log %s: %s", cfg->log_path, strerror(errno));
+			return -errno;
+		}
+	}
+	if (cfg->measure_path) {
+		struct dg_ima_log *l;
+		char msg[512];
+		uint8_t pcr[32];
+		char hex[65];
+		uint64_t n;
+
+		/* Validate (and create) before any mark exists. */
+		r = dg_ima_log_open(cfg->measure_path, &l, msg, sizeof(msg));
+		if (r < 0) {
+			dg_err("enforce: --measure %s", msg);
+			return r;
+		}
+		dg_ima_log_pcr(l, pcr, &n);
+		dg_ima_log_close(l);
+		dg_hex(hex, pcr, 32);
+		fprintf(stderr, "digestguard enforce: measurement log %s: %llu entries, "
+			"PCR-10 %s\n", cfg->measure_path, (unsigned long long)n, hex);
+	}
+	mfd = memfd_create("digestguard-journal", MFD_CLOEXEC);
+	if (mfd < 0 || ftruncate(mfd, sizeof(*j)) < 0) {
+		dg_err("enforce: journal: %s", strerror(errno));
+		return -errno;
+	}
+	j = mmap(NULL, sizeof(*j), PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+	close(mfd);
+	if (j == MAP_FAILED) {
+		dg_err("enforce: journal: %s", strerror(errno));
+		return -errno;
+	}
+	for (i = 0; i < DG_JOURNAL_SLOTS; i++)
+		atomic_store(&j->fds[i], -1);
+	s.ctx.j = j;
+	s.ctx.gfd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK |
+				  FAN_UNLIMITED_QUEUE | FAN_UNLIMITED_MARKS,
+				  O_RDONLY | O_LARGEFILE | O_CLOEXEC);
+	if (s.ctx.gfd < 0) {
+		r = -errno;
+		dg_err("enforce: fanotify_init: %s%s", strerror(errno),
+		       errno == EPERM ? " (needs CAP_SYS_ADMIN)" : "");
+		return r;
+	}
+	ignore_dir_of(s.ctx.gfd, cfg->state_dir, 1);
+	ignore_dir_of(s.ctx.gfd, cfg->measure_path, 0);
+	ignore_dir_of(s.ctx.gfd, cfg->log_path, 0);
+	sigemptyset(&ss);
+	sigaddset(&ss, SIGTERM);
+	sigaddset(&ss, SIGINT);
+	sigaddset(&ss, SIGCHLD);
+	sigaddset(&ss, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &ss, NULL);
+	sigdelset(&ss, SIGPIPE);
+	s.sfd = signalfd(-1, &ss, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (s.sfd < 0)
+		return -errno;
+	/* The worker runs before the first mark: no event waits for nobody. */
+	r = start_worker(&s);
+	if (r < 0)
+		return r;
+	for (i = 0; i < cfg->nmarks; i++) {
+		r = add_mark(s.ctx.gfd, &cfg->marks[i]);
+		if (r < 0) {
+			s.stopping = 1;
+			stop(&s);
+			return r;
+		}
+	}
+	printf("ready\n");
+	fflush(stdout);
+	dg_sd_notify("READY=1\nSTATUS=enforcing");
+	while (!s.stopping) {
+		struct pollfd p = { s.sfd, POLLIN, 0 };
+		uint64_t busy;
+
+		if (poll(&p, 1, 250) > 0)
+			handle_signals(&s);
+		reap(&s);
+		if (s.stopping)
+			break;
+		if (s.worker == 0) {
+			backoff_then_restart(&s);
+			continue;
+		}
+		busy = atomic_load(&j->busy_since_ns);
+		if (busy && dg_enf_now_ns() - busy > (uint64_t)cfg->event_timeout_ms * 1000000ull) {
+			fprintf(stderr, "digestguard enforce: worker %d stuck for over %u ms; "
+				"killing it\n", (int)s.worker, cfg->event_timeout_ms);
+			kill(s.worker, SIGKILL);
+		}
+	}
+	dg_sd_notify("STOPPING=1");
+	stop(&s);
+	fprintf(stderr, "digestguard enforce: stopped: %llu events, %llu allowed, %llu denied, "
+		"%llu hashed, %u worker restart(s)\n",
+		(unsigned long long)atomic_load(&j->events),
+		(unsigned long long)atomic_load(&j->allowed),
+		(unsigned long long)atomic_load(&j->denied),
+		(unsigned long long)atomic_load(&j->hashed), s.restarts);
+	close(s.ctx.gfd);
+	if (s.ctx.log_fd >= 0)
+		close(s.ctx.log_fd);
+	close(s.sfd);
+	close(s.lock_fd);
+	return 0;
+}
