@@ -622,15 +622,22 @@ static int cmp_xent(const void *a, const void *b)
 	return c ? c : memcmp(x->digest, y->digest, 32);
 }
 
-/* fapolicyd.trust(5): "PATH SIZE SHA256" per line, space separated, '#' comments. */
-static int path_fits_fapolicyd(const char *p)
+/*
+ * fapolicyd.trust(5): "PATH SIZE SHA256" per line, space separated, '#'
+ * comments.  A blank inside a path is written as %20, as fapolicyd-cli
+ * --file add does (1.1.x); newer fapolicyd still reads that older form.
+ * So are control bytes and '%' itself.
+ */
+static void put_fapolicyd_path(FILE *out, const char *p)
 {
-	if (*p != '/')
-		return 0;
-	for (; *p; p++)
-		if ((unsigned char)*p <= ' ' || *p == 0x7f)
-			return 0;
-	return 1;
+	for (; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c <= ' ' || c == 0x7f || c == '%')
+			fprintf(out, "%%%02X", c);
+		else
+			fputc(c, out);
+	}
 }
 
 static int export_fapolicyd(FILE *out, const struct xent *e, size_t n,
@@ -646,12 +653,12 @@ static int export_fapolicyd(FILE *out, const struct xent *e, size_t n,
 
 		/* fapolicyd checks size before hash; we have no size in the
 		 * database, so take it from the file here, when it exists. */
-		if (!path_fits_fapolicyd(e[i].path) || lstat(e[i].path, &sb) < 0 ||
-		    !S_ISREG(sb.st_mode)) {
+		if (e[i].path[0] != '/' || lstat(e[i].path, &sb) < 0 || !S_ISREG(sb.st_mode)) {
 			(*skipped)++;
 			continue;
 		}
-		fprintf(out, "%s %llu ", e[i].path, (unsigned long long)sb.st_size);
+		put_fapolicyd_path(out, e[i].path);
+		fprintf(out, " %llu ", (unsigned long long)sb.st_size);
 		print_hex(out, e[i].digest, 32);
 		fputc('\n', out);
 	}
@@ -768,7 +775,7 @@ static int cmd_export(int argc, char **argv)
 	if (nopath)
 		fprintf(stderr, "; %zu skipped without a path", nopath);
 	if (skipped)
-		fprintf(stderr, "; %zu skipped: not an absolute path of a regular file on this host, or a path with blanks (fapolicyd needs the size)",
+		fprintf(stderr, "; %zu skipped: not an absolute path of a regular file on this host (fapolicyd needs its size)",
 			skipped);
 	fprintf(stderr, "\n");
 	dg_db_close(db);

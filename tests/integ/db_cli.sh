@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# digestguard db: import --local from real sha256sum output, lookup/check exit
+# codes, stats --json, export formats, and atomicity under kill -9.
+. "$(dirname "$0")/lib.bash"
+
+dg() { wd 60 "$DG" "$@"; }
+S="$T/state"
+F="$T/files"
+mkdir -p "$F/sub"
+for i in 1 2 3 4 5; do printf 'file %s\n' "$i" >"$F/f$i"; done
+printf 'nested\n' >"$F/sub/n1"
+printf 'blank name\n' >"$F/with space"
+(cd "$F" && sha256sum "$F"/f1 "$F"/f2 "$F"/f3 "$F/sub/n1" "$F/with space") >"$T/sums"
+hex() { sha256sum "$1" | cut -c1-64; }
+gen_of() { dg db stats --state "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["generation"])'; }
+count_of() { dg db stats --state "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])'; }
+
+# --- import ---
+out=$(dg db import --state "$S" --local "$T/sums" 2>&1); rc=$?
+[ $rc = 0 ] && grep -q "generation 1: 5 digests" <<<"$out" && ok "import_local_sha256sum_file" || nok "import_local_sha256sum_file" "rc=$rc" "$out"
+[ -L "$S/current" ] && [ -f "$S/$(readlink "$S/current")" ] && ok "current_is_symlink_to_generation_file" || nok "current_is_symlink_to_generation_file" "$(ls -l "$S")"
+
+# --- lookup ---
+out=$(dg db lookup --state "$S" "$(hex "$F/f1")" "$(hex "$F/sub/n1")"); rc=$?
+[ $rc = 0 ] && grep -q ": local $F/f1\$" <<<"$out" && grep -q ": local $F/sub/n1\$" <<<"$out" \
+	&& ok "lookup_all_present_exits_0_and_prints_source" || nok "lookup_all_present_exits_0_and_prints_source" "rc=$rc" "$out"
+out=$(dg db lookup --state "$S" "$(hex "$F/f1")" "$(hex "$F/f4")"); rc=$?
+[ $rc = 1 ] && grep -q "$(hex "$F/f4"): not found" <<<"$out" && ok "lookup_one_absent_exits_1" || nok "lookup_one_absent_exits_1" "rc=$rc" "$out"
+dg db lookup --state "$S" 1234 >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "not a SHA-256 digest" "$T/err" && ok "lookup_bad_hex_exits_2" || nok "lookup_bad_hex_exits_2" "rc=$rc"
+out=$(dg db lookup --state "$S" --json "$(hex "$F/f2")" "$(hex "$F/f5")"); rc=$?
+[ $rc = 1 ] && python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d[0]["found"] and not d[1]["found"] and d[0]["source"]=="local"' "$out" \
+	&& ok "lookup_json_is_valid" || nok "lookup_json_is_valid" "rc=$rc" "$out"
+
+# --- check ---
+out=$(dg db check --state "$S" "$F/f1" "$F/f3"); rc=$?
+[ $rc = 0 ] && [ "$(grep -c ': OK local' <<<"$out")" = 2 ] && ok "check_known_files_exits_0" || nok "check_known_files_exits_0" "rc=$rc" "$out"
+out=$(dg db check --state "$S" "$F/f1" "$F/f4"); rc=$?
+[ $rc = 1 ] && grep -q "$F/f4: NOT FOUND sha256:$(hex "$F/f4")" <<<"$out" && ok "check_unknown_file_exits_1" || nok "check_unknown_file_exits_1" "rc=$rc" "$out"
+printf 'tampered\n' >>"$F/f2"
+dg db check --state "$S" "$F/f2" >/dev/null; rc=$?
+[ $rc = 1 ] && ok "check_modified_file_exits_1" || nok "check_modified_file_exits_1" "rc=$rc"
+dg db check --state "$S" "$F" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "is a directory (use -r)" "$T/err" && ok "check_directory_without_r_exits_2" || nok "check_directory_without_r_exits_2" "rc=$rc"
+out=$(dg db check --state "$S" -r "$F"); rc=$?
+[ $rc = 1 ] && [ "$(grep -c ': OK' <<<"$out")" = 4 ] && [ "$(grep -c 'NOT FOUND' <<<"$out")" = 3 ] \
+	&& ok "check_recursive_hashes_every_file" || nok "check_recursive_hashes_every_file" "rc=$rc" "$out"
+dg db check --state "$S" "$T/nonexistent" >/dev/null 2>&1; rc=$?
+[ $rc = 2 ] && ok "check_missing_path_exits_2" || nok "check_missing_path_exits_2" "rc=$rc"
+
+# --- malformed input leaves the current generation alone ---
+{ sha256sum "$F/f4"; echo "# a comment"; echo "xyz  /not/hex"; } >"$T/bad.sums"
+dg db import --state "$S" --local "$T/bad.sums" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "bad.sums:3: expected 64 hex digits" "$T/err" && ok "malformed_line_names_file_and_line" || nok "malformed_line_names_file_and_line" "rc=$rc" "$(cat "$T/err")"
+[ "$(gen_of "$S")" = 1 ] && ! dg db lookup --state "$S" "$(hex "$F/f4")" >/dev/null && ok "failed_import_commits_nothing" || nok "failed_import_commits_nothing"
+dg db import --state "$S" --local "$T/missing.sums" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "missing.sums: No such file" "$T/err" && ok "import_missing_file_exits_2" || nok "import_missing_file_exits_2" "rc=$rc"
+
+# --- merge and replace ---
+sha256sum "$F/f4" >"$T/more.sums"
+dg db import --state "$S" --local "$T/more.sums" >/dev/null; rc=$?
+[ $rc = 0 ] && [ "$(gen_of "$S")" = 2 ] && [ "$(count_of "$S")" = 6 ] \
+	&& dg db lookup --state "$S" "$(hex "$F/f1")" "$(hex "$F/f4")" >/dev/null \
+	&& ok "import_merges_with_current_generation" || nok "import_merges_with_current_generation" "rc=$rc"
+DIGESTGUARD_STATE="$S" dg db lookup "$(hex "$F/f4")" >/dev/null; rc=$?
+[ $rc = 0 ] && ok "state_dir_from_environment" || nok "state_dir_from_environment" "rc=$rc"
+S2="$T/state2"
+dg db import --state "$S2" --local "$T/sums" >/dev/null && dg db import --state "$S2" --replace --local "$T/more.sums" >/dev/null; rc=$?
+dg db lookup --state "$S2" "$(hex "$F/f1")" >/dev/null; rc2=$?
+[ $rc = 0 ] && [ $rc2 = 1 ] && [ "$(count_of "$S2")" = 1 ] && ok "import_replace_starts_fresh" || nok "import_replace_starts_fresh" "rc=$rc rc2=$rc2"
+
+# --- stats ---
+dg db stats --state "$S" --json --verify --sources >"$T/stats.json"; rc=$?
+[ $rc = 0 ] && python3 -m json.tool "$T/stats.json" >/dev/null \
+	&& python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["count"]==6 and d["generation"]==2 and d["algorithm"]=="sha256" and d["sources"]==1 and d["verified"] and d["file_size"]>0 and d["source_names"]==["local"]' "$T/stats.json" \
+	&& ok "stats_json_is_valid_json_with_fields" || nok "stats_json_is_valid_json_with_fields" "rc=$rc" "$(cat "$T/stats.json")"
+out=$(dg db stats --state "$S"); rc=$?
+[ $rc = 0 ] && grep -q "^generation: *2" <<<"$out" && grep -q "^bytes/entry:" <<<"$out" && ok "stats_text" || nok "stats_text" "$out"
+out=$(SOURCE_DATE_EPOCH=1700000000 dg db import --state "$T/sde" --local "$T/sums" && dg db stats --state "$T/sde" --json)
+grep -q '"build_time": 1700000000' <<<"$out" && ok "build_time_honours_source_date_epoch" || nok "build_time_honours_source_date_epoch" "$out"
+
+# --- export ---
+dg db export --state "$S" --format fapolicyd -o "$T/trust" 2>"$T/err"; rc=$?
+# fapolicyd.trust(5): three space-separated columns "path size sha256", '#' comments.
+bad=$(grep -v '^#' "$T/trust" | grep -Evc '^/[^ ]+ [0-9]+ [0-9a-f]{64}$')
+good=0
+while read -r p size h; do
+	p=${p//%20/ }
+	[ "$size" = "$(stat -c %s "$p")" ] && [ "$h" = "$(hex "$p")" ] && good=$((good + 1))
+done < <(grep -v '^#' "$T/trust")
+# f2 was modified after import: exported with its recorded digest, so it differs.
+[ $rc = 0 ] && [ "$bad" = 0 ] && [ "$good" = 5 ] && [ "$(grep -vc '^#' "$T/trust")" = 6 ] && grep -q "%20space" "$T/trust" \
+	&& ok "export_fapolicyd_trust_lines_match_sha256sum_and_stat" || nok "export_fapolicyd_trust_lines_match_sha256sum_and_stat" "rc=$rc bad=$bad good=$good" "$(cat "$T/trust" "$T/err")"
+ls "$T" | grep -q 'trust.tmp' && nok "export_leaves_no_temp_file" || ok "export_leaves_no_temp_file"
+# Differential: fapolicyd's own writer (fapolicyd-cli --file add, no daemon
+# needed) must produce the same lines for the same files.
+tdir=/etc/fapolicyd/trust.d
+if command -v fapolicyd-cli >/dev/null && [ -d "$tdir" ] && [ -w "$tdir" ]; then
+	tname="digestguard-test-$$"
+	trap 'rm -rf "$T"; rm -f "$tdir/$tname"' EXIT
+	for p in "$F/f1" "$F/f3" "$F/f4" "$F/sub/n1" "$F/with space"; do
+		wd 20 fapolicyd-cli --file add "$p" --trust-file "$tname" >/dev/null 2>&1
+	done
+	grep -v '^#' "$tdir/$tname" 2>/dev/null | sort >"$T/fapo.lines"
+	rm -f "$tdir/$tname"
+	grep -v '^#' "$T/trust" | grep -v "$F/f2 " | grep -v "$F/f5 " | sort >"$T/ours.lines"
+	[ -s "$T/fapo.lines" ] && diff -u "$T/fapo.lines" "$T/ours.lines" >"$T/diff" \
+		&& ok "export_fapolicyd_matches_fapolicyd_cli_file_add" || nok "export_fapolicyd_matches_fapolicyd_cli_file_add" "$(cat "$T/diff")"
+else
+	skip "export_fapolicyd_matches_fapolicyd_cli_file_add" "fapolicyd-cli not installed (Debian package fapolicyd) or $tdir not writable"
+fi
+dg db export --state "$S" --format keylime >"$T/policy.json" 2>/dev/null; rc=$?
+python3 - "$T/policy.json" "$T/sums" "$T/more.sums" <<'EOF' && [ $rc = 0 ] && ok "export_keylime_policy_matches_sha256sum" || nok "export_keylime_policy_matches_sha256sum" "rc=$rc"
+import json, sys
+d = json.load(open(sys.argv[1]))
+want = {}
+for f in sys.argv[2:]:
+    for line in open(f):
+        h, p = line.rstrip("\n").split("  ", 1)
+        want.setdefault(p, []).append(h)
+assert d["meta"]["version"] == 1 and d["digests"] == want, (d["digests"], want)
+for k in ("excludes", "keyrings", "ima", "ima-buf", "verification-keys", "release"):
+    assert k in d, k
+EOF
+dg db export --state "$S" --format xml >/dev/null 2>&1; rc=$?
+[ $rc = 2 ] && ok "export_unknown_format_exits_2" || nok "export_unknown_format_exits_2" "rc=$rc"
+
+# --- importers from other areas ---
+out=$(dg db import --state "$S" --rpm "$T/x.rpm" 2>&1); rc=$?
+if grep -q "not available in this build" <<<"$out"; then
+	[ $rc = 2 ] && ok "import_rpm_unavailable_is_usage_error" || nok "import_rpm_unavailable_is_usage_error" "rc=$rc"
+else
+	skip "import_rpm_unavailable_is_usage_error" "this build has the --rpm importer"
+fi
+
+# --- a corrupt current generation: clear error, exit 2, never a crash ---
+S3="$T/state3"
+dg db import --state "$S3" --local "$T/sums" >/dev/null
+cur="$S3/$(readlink "$S3/current")"
+truncate -s 100 "$cur"
+dg db stats --state "$S3" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "$cur: truncated" "$T/err" && ok "truncated_database_is_clear_error" || nok "truncated_database_is_clear_error" "rc=$rc" "$(cat "$T/err")"
+dg db lookup --state "$S3" "$(hex "$F/f1")" >/dev/null 2>&1; rc=$?
+[ $rc = 2 ] && ok "lookup_on_corrupt_database_exits_2_not_1" || nok "lookup_on_corrupt_database_exits_2_not_1" "rc=$rc"
+dg db import --state "$S3" --local "$T/more.sums" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q -- "--replace" "$T/err" && ok "merge_into_corrupt_database_refused" || nok "merge_into_corrupt_database_refused" "rc=$rc" "$(cat "$T/err")"
+
+# --- kill -9 between writing the new generation and switching to it ---
+# The test hook sleeps after the temporary file is written and fsynced.
+S4="$T/state4"
+dg db import --state "$S4" --local "$T/sums" >/dev/null
+for i in $(seq 1 20000); do printf '%064x  /big/%d\n' "$i" "$i"; done >"$T/big.sums"
+DIGESTGUARD_TEST_COMMIT_DELAY_MS=20000 "$DG" db import --state "$S4" --local "$T/big.sums" >/dev/null 2>&1 &
+pid=$!
+for i in $(seq 1 200); do
+	ls "$S4" | grep -q '\.tmp\.' && break
+	sleep 0.05
+done
+saw_tmp=$(ls "$S4" | grep -c '\.tmp\.')
+kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+out=$(dg db stats --state "$S4" --json --verify); rc=$?
+[ "$saw_tmp" -ge 1 ] && [ $rc = 0 ] && python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["generation"]==1 and d["count"]==5 and d["verified"]' "$out" \
+	&& ok "kill_9_during_import_keeps_previous_generation" || nok "kill_9_during_import_keeps_previous_generation" "tmp=$saw_tmp rc=$rc" "$out"
+case $(readlink "$S4/current") in *.tmp.*) nok "current_never_names_a_temp_file" "$(readlink "$S4/current")";; *) ok "current_never_names_a_temp_file";; esac
+dg db import --state "$S4" --local "$T/more.sums" >/dev/null; rc=$?
+left=$(ls "$S4" | grep -c '\.tmp\.')
+[ $rc = 0 ] && [ "$left" = 0 ] && [ "$(gen_of "$S4")" = 2 ] && [ "$(count_of "$S4")" = 6 ] \
+	&& ok "next_import_cleans_stale_temp_files" || nok "next_import_cleans_stale_temp_files" "rc=$rc left=$left" "$(ls -la "$S4")"
+
+# --- old generations are pruned to the last few ---
+for i in 1 2 3 4; do dg db import --state "$S4" --local "$T/more.sums" >/dev/null; done
+[ "$(ls "$S4" | grep -c '^gen-.*\.dgdb$')" = 3 ] && [ "$(gen_of "$S4")" = 6 ] && ok "old_generations_pruned" || nok "old_generations_pruned" "$(ls "$S4")"
+
+# --- help on every command ---
+for c in import lookup check stats export; do
+	dg db "$c" --help >"$T/out" 2>&1; rc=$?
+	[ $rc = 0 ] && grep -q "usage: digestguard db $c" "$T/out" && ok "help_db_$c" || nok "help_db_$c" "rc=$rc"
+done
+
+done_testing
