@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Enforcer basics on a private tmpfs: allow, deny, audit, log lines, cache
+# invalidation by an in-place write, --on-error, single instance, ready.
+. "$(dirname "$0")/lib.bash"
+. "$(dirname "$0")/enforce_lib.bash"
+enf_require
+
+S=$T/state LOG=$T/decisions
+enf_bin hello && enf_bin unknown || { nok "build test binaries"; done_testing; exit 1; }
+enf_allow "$S" "$MNT/hello"
+
+# sd_notify: a datagram socket that records what it receives.
+python3 - "$T/notify.sock" "$T/notify.msg" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1]); s.settimeout(30)
+try:
+    open(sys.argv[2], "wb").write(s.recv(4096))
+except Exception:
+    pass
+PY
+NPID=$!
+ENF_PIDS+=("$NPID")
+for i in $(seq 50); do [ -S "$T/notify.sock" ] && break; sleep 0.1; done
+
+if NOTIFY_SOCKET=$T/notify.sock enf_start --state "$S" --mark "$MNT" --log "$LOG"; then
+	ok "enforcer_prints_ready_once_marks_are_in_place"
+else
+	nok "enforcer_prints_ready_once_marks_are_in_place"; done_testing; exit 1
+fi
+wd 10 bash -c "wait $NPID" 2>/dev/null; wait "$NPID" 2>/dev/null
+if grep -q '^READY=1' "$T/notify.msg" 2>/dev/null; then ok "enforcer_sends_sd_notify_ready"
+else nok "enforcer_sends_sd_notify_ready" "got: $(cat "$T/notify.msg" 2>/dev/null)"; fi
+check "enforcer_prints_policy_at_start" grep -q 'mode enforce, on-error deny' "$T/enf.err"
+
+out=$(wd 10 "$MNT/hello" 2>&1); rc=$?
+if [ $rc = 0 ] && [ "$out" = "hello ran" ]; then ok "allowlisted_exec_runs"
+else nok "allowlisted_exec_runs" "rc=$rc out=$out"; fi
+
+out=$(wd 10 "$MNT/unknown" "$T/ran" 2>&1); rc=$?
+if [ $rc = 126 ] && grep -q 'Operation not permitted' <<< "$out" && ! [ -e "$T/ran" ]; then
+	ok "unknown_exec_gets_eperm_in_enforce_mode"
+else nok "unknown_exec_gets_eperm_in_enforce_mode" "rc=$rc out=$out"; fi
+
+h=$(sha256sum < "$MNT/hello" | cut -d' ' -f1)
+u=$(sha256sum < "$MNT/unknown" | cut -d' ' -f1)
+check "log_line_for_allowed_exec" grep -q " allow exec pid=[0-9]* path=$MNT/hello sha256=$h reason=allowlisted source=local$" "$LOG"
+check "log_line_for_denied_exec" grep -q " deny exec pid=[0-9]* path=$MNT/unknown sha256=$u reason=not-in-database$" "$LOG"
+
+# Second instance on the same state directory.
+out=$(wd 10 "$DG" enforce --state "$S" --mark "$MNT" 2>&1); rc=$?
+if [ $rc = 2 ] && grep -q 'another enforcer' <<< "$out"; then ok "second_instance_is_refused_by_the_lock"
+else nok "second_instance_is_refused_by_the_lock" "rc=$rc out=$out"; fi
+
+# In-place write to an allowed binary: the cached allow must not survive.
+run_bin "$MNT/hello" || true
+printf 'X' | dd of="$MNT/hello" bs=1 seek=1000 conv=notrunc status=none
+if ! run_bin "$MNT/hello"; then ok "in_place_write_to_allowed_binary_denies_next_exec"
+else nok "in_place_write_to_allowed_binary_denies_next_exec"; fi
+
+if enf_stop; then ok "sigterm_stops_cleanly"; else nok "sigterm_stops_cleanly" "$(tail -n 3 "$T/enf.err")"; fi
+check "exec_after_stop_is_unchecked" run_bin "$MNT/unknown"
+
+# Audit mode: runs, but logged as a would-be denial.
+enf_bin hello
+enf_start --state "$S" --mark "$MNT" --mode audit --log "$LOG" || nok "audit start"
+rm -f "$T/ran"
+if run_bin "$MNT/unknown" "$T/ran" && [ -e "$T/ran" ]; then ok "unknown_exec_runs_in_audit_mode"
+else nok "unknown_exec_runs_in_audit_mode"; fi
+check "audit_mode_logs_the_would_be_denial" grep -q " audit-deny exec pid=[0-9]* path=$MNT/unknown sha256=$u reason=not-in-database$" "$LOG"
+enf_stop
+
+# No database at all: the --on-error policy decides, and says so.
+enf_start --state "$T/empty" --mark "$MNT" --log "$LOG" --on-error deny || nok "on-error start"
+if ! run_bin "$MNT/hello"; then ok "on_error_deny_denies_when_lookup_fails"
+else nok "on_error_deny_denies_when_lookup_fails"; fi
+check "on_error_denial_is_logged" grep -q " deny exec pid=[0-9]* path=$MNT/hello .*reason=error-denied database lookup" "$LOG"
+enf_stop
+enf_start --state "$T/empty" --mark "$MNT" --log "$LOG" --on-error allow || nok "on-error start"
+check "on_error_allow_is_printed_at_start" grep -q 'on-error allow' "$T/enf.err"
+check "on_error_allow_allows_when_lookup_fails" run_bin "$MNT/hello"
+enf_stop
+
+out=$(wd 10 "$DG" enforce --state "$S" --mark "$MNT" --mode bogus 2>&1); rc=$?
+if [ $rc = 2 ] && grep -q 'audit or enforce' <<< "$out"; then ok "bad_mode_is_a_usage_error"
+else nok "bad_mode_is_a_usage_error" "rc=$rc"; fi
+done_testing

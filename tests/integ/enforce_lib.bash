@@ -1,0 +1,106 @@
+# Helpers for tests/integ/enforce_*.sh (sourced after lib.bash).
+#
+# SAFETY: every test mounts its own private tmpfs at $T/mnt and marks only
+# that; the enforcer runs under a watchdog (so a hung test releases every
+# blocked exec when the watchdog kills it: closing the fanotify group allows
+# what is pending); cleanup kills only the PIDs these helpers started and
+# unmounts the tmpfs.
+ENF_PIDS=()
+MNT=$T/mnt
+
+enf_cleanup() {
+	local p
+	for p in "${ENF_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
+	for p in "${ENF_PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	mountpoint -q "$MNT" && umount -l "$MNT"
+	rm -rf "$T"
+}
+trap enf_cleanup EXIT
+
+# Skip the whole script (TAP plan with a skip) when it cannot run here.
+enf_require() {
+	local why=
+	[ "$(id -u)" = 0 ] || why="needs root (fanotify, mount)"
+	[ -z "$why" ] && ! [ -x "${DG:-}" ] && why="no digestguard binary (DG)"
+	[ -z "$why" ] && ! command -v gcc >/dev/null && why="no gcc"
+	[ -z "$why" ] && ! [ -e /usr/lib/x86_64-linux-gnu/libc.a ] && ! [ -e /usr/lib/libc.a ] &&
+		why="no static libc (libc6-dev)"
+	if [ -z "$why" ]; then
+		mkdir -p "$MNT"
+		wd 10 mount -t tmpfs -o size=512m,mode=0755 dgtest "$MNT" || why="cannot mount a tmpfs"
+	fi
+	if [ -n "$why" ]; then
+		skip "enforcer tests" "$why"
+		done_testing
+		exit 0
+	fi
+}
+
+# enf_bin NAME [TAG]: a small static binary at $MNT/NAME.  Run with an
+# argument FILE it appends TAG to FILE, so a test can tell whether it ran.
+enf_bin() {
+	local name=$1 tag=${2:-$1}
+	if ! [ -e "$T/src/$tag" ]; then
+		mkdir -p "$T/src"
+		cat > "$T/src/$tag.c" <<-CEOF
+		#include <stdio.h>
+		int main(int argc, char **argv)
+		{
+			if (argc > 1) {
+				FILE *f = fopen(argv[1], "a");
+				if (f) { fputs("$tag\n", f); fclose(f); }
+			}
+			puts("$tag ran");
+			return 0;
+		}
+		CEOF
+		wd 60 gcc -static -O2 -o "$T/src/$tag" "$T/src/$tag.c" || return 1
+	fi
+	cp "$T/src/$tag" "$MNT/$name"
+}
+
+# enf_allow STATE FILE...: import the files' digests as the only entries.
+enf_allow() {
+	local state=$1; shift
+	sha256sum "$@" > "$T/allow.$$"
+	wd 30 "$DG" db import --state "$state" --replace --local "$T/allow.$$" >/dev/null
+}
+
+# enf_start ARGS...: start the enforcer (watchdog 300 s), wait for "ready".
+# Sets EPID (the watchdog's pid; signals reach the enforcer through it).
+enf_start() {
+	: > "$T/enf.out"
+	timeout --kill-after=5 300 "$DG" enforce "$@" > "$T/enf.out" 2> "$T/enf.err" &
+	EPID=$!
+	ENF_PIDS+=("$EPID")
+	local i
+	for i in $(seq 100); do
+		grep -qx ready "$T/enf.out" && return 0
+		kill -0 "$EPID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "# enforcer did not get ready:"; sed 's/^/# /' "$T/enf.err"
+	return 1
+}
+
+# enf_stop: SIGTERM, wait (watchdog 20 s); returns the enforcer's status.
+enf_stop() {
+	local i rc
+	kill -TERM "$EPID" 2>/dev/null
+	for i in $(seq 200); do kill -0 "$EPID" 2>/dev/null || break; sleep 0.1; done
+	if kill -0 "$EPID" 2>/dev/null; then
+		kill -KILL "$EPID"
+		wait "$EPID" 2>/dev/null
+		return 124
+	fi
+	wait "$EPID"; rc=$?
+	return $rc
+}
+
+# The pid of the current worker (printed by the supervisor).
+enf_worker() {
+	sed -n 's/^digestguard enforce: worker \([0-9]*\) started$/\1/p' "$T/enf.err" | tail -n 1
+}
+
+# run_bin PATH ARGS...: exec under a watchdog; prints nothing, returns status.
+run_bin() { wd 10 "$@" >/dev/null 2>&1; }
