@@ -246,6 +246,10 @@ static int armor_block(struct pgp_ans *a, struct dg_cur *c, const struct line *b
 			}
 			in_headers = 0;
 		}
+		/* Blank lines in the body carry no data; gpg skips them and
+		 * real keys have them (gnupg tests/openpgp keys). */
+		if (!l.len)
+			continue;
 		if (has_prefix(&l, "-----END PGP ")) {
 			endl = l;
 			break;

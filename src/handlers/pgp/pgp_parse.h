@@ -34,6 +34,14 @@ int pgp_parse_packets(const uint8_t *in, size_t len, uint32_t depth,
 int pgp_cleartext(const uint8_t *in, size_t len, struct dg_buf *ans,
 		  struct pgp_err *e);
 
+/*
+ * Tests and fuzz targets only: check that answer @ans keeps every promise
+ * of pgp_proto.h about input @in (sizes, spans inside, tiling).  0 or
+ * -EBADMSG with the broken promise in @e.
+ */
+int pgp_answer_validate(const uint8_t *ans, size_t len, const uint8_t *in,
+			size_t input_len, struct pgp_err *e);
+
 /* CRC24 of RFC 9580 §6.1. */
 uint32_t pgp_crc24(const uint8_t *p, size_t n);
 
