@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Execution without execve() of the file: "ld.so ./bin", "sh ./script"
+# (--scripts) and an untrusted shared library (--libs).
+. "$(dirname "$0")/lib.bash"
+. "$(dirname "$0")/enforce_lib.bash"
+enf_require
+
+S=$T/state LOG=$T/decisions
+LDSO=$(readlink -f /lib64/ld-linux-x86-64.so.2 2>/dev/null || true)
+enf_bin hello && enf_bin unknown || { nok "build test binaries"; done_testing; exit 1; }
+printf '#!/bin/sh\necho script ran\n' > "$MNT/good.sh"
+printf '#!/bin/sh\necho "$1" > /dev/null; echo evil >> "$1"\n' > "$MNT/evil.sh"
+chmod +x "$MNT/good.sh" "$MNT/evil.sh"
+# A dynamically linked program and its own library, both on the tmpfs.
+printf 'int dg_lib_answer(void) { return 42; }\n' > "$T/lib.c"
+printf '#include <stdio.h>\nint dg_lib_answer(void);\nint main(void) { printf("lib %%d\\n", dg_lib_answer()); return 0; }\n' > "$T/prog.c"
+wd 60 gcc -shared -fPIC -o "$MNT/libdgtest.so" "$T/lib.c" &&
+	wd 60 gcc -o "$MNT/prog" "$T/prog.c" -L"$MNT" -ldgtest -Wl,-rpath,"$MNT" ||
+	{ nok "build the dynamic test program"; done_testing; exit 1; }
+enf_allow "$S" "$MNT/hello" "$MNT/good.sh" "$MNT/prog"
+# Hashed now: with --libs, reading an unknown ELF file is itself denied.
+sha256sum "$MNT/hello" "$MNT/prog" "$MNT/libdgtest.so" > "$T/allow-lib"
+
+enf_start --state "$S" --mark "$MNT" --log "$LOG" || { nok "start"; done_testing; exit 1; }
+if [ -x "$LDSO" ]; then
+	check "ldso_runs_an_allowlisted_binary" run_bin "$LDSO" "$MNT/hello"
+	if ! run_bin "$LDSO" "$MNT/unknown" "$T/ran" && ! [ -e "$T/ran" ]; then
+		ok "ldso_refuses_an_unknown_binary_without_execve"
+	else nok "ldso_refuses_an_unknown_binary_without_execve"; fi
+	check "ldso_denial_is_logged" grep -q " deny ld.so pid=[0-9]* path=$MNT/unknown .*reason=not-in-database" "$LOG"
+else
+	skip "ldso_runs_an_allowlisted_binary" "no /lib64/ld-linux-x86-64.so.2"
+	skip "ldso_refuses_an_unknown_binary_without_execve" "no /lib64/ld-linux-x86-64.so.2"
+	skip "ldso_denial_is_logged" "no /lib64/ld-linux-x86-64.so.2"
+fi
+# Without --scripts an interpreter reading a script is not checked.
+if run_bin sh "$MNT/evil.sh" "$T/ran" && [ -e "$T/ran" ]; then
+	ok "without_scripts_sh_script_is_not_checked"
+else nok "without_scripts_sh_script_is_not_checked"; fi
+# Without --libs the untrusted library loads.
+check "without_libs_untrusted_library_loads" run_bin "$MNT/prog"
+enf_stop
+
+rm -f "$T/ran"
+enf_start --state "$S" --mark "$MNT" --log "$LOG" --scripts || nok "start --scripts"
+check "scripts_sh_runs_an_allowlisted_script" run_bin sh "$MNT/good.sh"
+if ! run_bin sh "$MNT/evil.sh" "$T/ran" && ! [ -e "$T/ran" ]; then
+	ok "scripts_sh_refuses_an_unknown_script"
+else nok "scripts_sh_refuses_an_unknown_script"; fi
+if ! run_bin "$MNT/evil.sh" "$T/ran" && ! [ -e "$T/ran" ]; then
+	ok "unknown_script_exec_is_denied"
+else nok "unknown_script_exec_is_denied"; fi
+check "script_denial_is_logged" grep -q " deny script pid=[0-9]* path=$MNT/evil.sh .*reason=not-in-database" "$LOG"
+enf_stop
+
+enf_start --state "$S" --mark "$MNT" --log "$LOG" --libs || nok "start --libs"
+out=$(wd 10 "$MNT/prog" 2>&1); rc=$?
+if [ $rc != 0 ] && grep -q 'libdgtest.so' <<< "$out"; then ok "libs_refuses_an_untrusted_shared_library"
+else nok "libs_refuses_an_untrusted_shared_library" "rc=$rc out=$out"; fi
+check "library_denial_is_logged" grep -q " deny lib pid=[0-9]* path=$MNT/libdgtest.so .*reason=not-in-database" "$LOG"
+wd 30 "$DG" db import --state "$S" --replace --local "$T/allow-lib" >/dev/null
+ok_lib=0
+for i in $(seq 40); do run_bin "$MNT/prog" && { ok_lib=1; break; }; sleep 0.1; done
+if [ $ok_lib = 1 ]; then ok "libs_allows_an_allowlisted_shared_library"
+else nok "libs_allows_an_allowlisted_shared_library"; fi
+if ! wd 10 sha256sum "$MNT/unknown" >/dev/null 2>&1; then ok "libs_denies_any_open_of_an_unknown_elf_file"
+else nok "libs_denies_any_open_of_an_unknown_elf_file"; fi
+enf_stop
+done_testing
