@@ -33,5 +33,6 @@ extern const struct cli_object cli_demo;
 extern const struct cli_object cli_db;
 extern const struct cli_object cli_enforce;
 extern const struct cli_object cli_measure;
+extern const struct cli_object cli_rpm;
 
 #endif

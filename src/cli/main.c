@@ -30,6 +30,7 @@ static const struct cli_object *const objects[] = {
 	&cli_db,
 	&cli_enforce,
 	&cli_measure,
+	&cli_rpm,
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: MIT
+/* digestguard rpm verify | digests */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <digestguard/rpm.h>
+
+#include "cli.h"
+#include "log.h"
+
+#define RPM_KEYRINGS_MAX 64
+
+struct rpm_opts {
+	const char *keyrings[RPM_KEYRINGS_MAX];
+	int n_keyrings;
+	unsigned int flags;
+	int verbose;
+	int tag;
+};
+
+enum { OPT_KEYRING = 256, OPT_PAYLOAD, OPT_ALLOW_WEAK, OPT_TAG, OPT_NO_NS };
+
+static const struct option rpm_long[] = {
+	{ "keyring", required_argument, NULL, OPT_KEYRING },
+	{ "payload", no_argument, NULL, OPT_PAYLOAD },
+	{ "allow-weak", no_argument, NULL, OPT_ALLOW_WEAK },
+	{ "tag", no_argument, NULL, OPT_TAG },
+	{ "no-namespaces", no_argument, NULL, OPT_NO_NS },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Parse options; returns the index of the first file or -1 on a usage error. */
+static int parse_opts(const char *cmd, int argc, char **argv, struct rpm_opts *o)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->verbose = dg_verbose;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+v", rpm_long, NULL)) != -1) {
+		switch (c) {
+		case OPT_KEYRING:
+			if (o->n_keyrings >= RPM_KEYRINGS_MAX) {
+				fprintf(stderr, "digestguard rpm %s: more than %d --keyring\n", cmd,
+					RPM_KEYRINGS_MAX);
+				return -1;
+			}
+			o->keyrings[o->n_keyrings++] = optarg;
+			break;
+		case OPT_PAYLOAD:
+			o->flags |= DG_RPM_PAYLOAD;
+			break;
+		case OPT_ALLOW_WEAK:
+			o->flags |= DG_RPM_ALLOW_WEAK;
+			break;
+		case OPT_TAG:
+			o->tag = 1;
+			break;
+		case OPT_NO_NS:
+			o->flags |= DG_RPM_NO_NAMESPACES;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		default:
+			fprintf(stderr, "digestguard rpm %s: unknown option '%s'\n", cmd,
+				argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "digestguard rpm %s: no package given\n", cmd);
+		return -1;
+	}
+	return optind;
+}
+
+static struct dg_rpm *open_ctx(const char *cmd, const struct rpm_opts *o, int need_keys)
+{
+	struct dg_rpm *rpm;
+	int i, r;
+
+	if (need_keys && o->n_keyrings == 0) {
+		fprintf(stderr, "digestguard rpm %s: --keyring CERTS is required\n", cmd);
+		return NULL;
+	}
+	r = dg_rpm_new(o->flags, &rpm);
+	if (r < 0) {
+		fprintf(stderr, "digestguard rpm %s: %s\n", cmd, strerror(-r));
+		return NULL;
+	}
+	for (i = 0; i < o->n_keyrings; i++) {
+		r = dg_rpm_add_keyring(rpm, o->keyrings[i]);
+		if (r < 0) {
+			fprintf(stderr, "digestguard rpm %s: %s: cannot load keyring: %s\n", cmd,
+				o->keyrings[i], strerror(-r));
+			dg_rpm_free(rpm);
+			return NULL;
+		}
+	}
+	return rpm;
+}
+
+static const char *rc_word(enum dg_rpm_rc rc)
+{
+	switch (rc) {
+	case DG_RPM_OK: return "OK";
+	case DG_RPM_BAD: return "BAD";
+	case DG_RPM_NOKEY: return "NOKEY";
+	case DG_RPM_NOTTRUSTED: return "NOTTRUSTED";
+	case DG_RPM_NOTFOUND: return "NOTFOUND";
+	}
+	return "UNKNOWN";
+}
+
+/* One file in rpmkeys --checksig's words (and -Kv's with -v). */
+static void print_report(const char *file, const struct dg_rpm_report *rep, int verbose)
+{
+	size_t i;
+
+	if (verbose) {
+		printf("%s:\n", file);
+		for (i = 0; i < rep->n_items; i++) {
+			const struct dg_rpm_item *it = &rep->items[i];
+
+			printf("    %s: %s", it->descr, rc_word(it->rc));
+			if (it->msg[0])
+				printf(" (%s)", it->msg);
+			printf("\n");
+			if (verbose > 1 && it->why[0] && it->rc != DG_RPM_OK)
+				printf("      reason: %s\n", it->why);
+		}
+		return;
+	}
+	printf("%s:", file);
+	if (rep->seen & DG_RPM_DIGEST)
+		printf(" %s", rep->bad & DG_RPM_DIGEST ? "DIGESTS" : "digests");
+	if (rep->seen & DG_RPM_SIGNATURE)
+		printf(" %s", rep->bad & DG_RPM_SIGNATURE ? "SIGNATURES" : "signatures");
+	printf(" %s\n", rep->ok ? "OK" : "NOT OK");
+}
+
+/* Errors that mean the input could not be read as a package (exit 2). */
+static int input_error(int r)
+{
+	return r != 0 && r != -EKEYREJECTED && r != -ENOKEY;
+}
+
+static int cmd_verify(int argc, char **argv)
+{
+	struct dg_rpm_report *rep = malloc(sizeof(*rep));
+	struct rpm_opts o;
+	struct dg_rpm *rpm;
+	int i, first, r, worst = EXIT_OK;
+
+	first = parse_opts("verify", argc, argv, &o);
+	if (!rep || first < 0 || !(rpm = open_ctx("verify", &o, 1))) {
+		free(rep);
+		return EXIT_USAGE;
+	}
+	for (i = first; i < argc; i++) {
+		r = dg_rpm_verify(rpm, argv[i], rep);
+		if (input_error(r) && rep->n_items == 0) {
+			printf("%s: NOT OK\n", argv[i]);
+			fprintf(stderr, "digestguard: %s\n", rep->error);
+			worst = EXIT_USAGE;
+			continue;
+		}
+		print_report(argv[i], rep, o.verbose);
+		if (r != 0) {
+			if (o.verbose > 1 && rep->error[0])
+				fprintf(stderr, "digestguard: %s\n", rep->error);
+			if (worst == EXIT_OK)
+				worst = EXIT_FAIL;
+		}
+		fflush(stdout);
+	}
+	dg_rpm_free(rpm);
+	free(rep);
+	return worst;
+}
+
+struct print_ctx {
+	int tag;
+};
+
+/* sha256sum's escaping: a leading backslash when the name holds \ or \n. */
+static void print_name(const char *p)
+{
+	for (; *p; p++) {
+		if (*p == '\\')
+			fputs("\\\\", stdout);
+		else if (*p == '\n')
+			fputs("\\n", stdout);
+		else if (*p == '\r')
+			fputs("\\r", stdout);
+		else
+			putchar(*p);
+	}
+}
+
+static int print_file(const struct dg_rpm_file *f, void *ctx)
+{
+	const struct print_ctx *pc = ctx;
+	int esc = strpbrk(f->path, "\\\n\r") != NULL;
+
+	if (esc)
+		putchar('\\');
+	if (pc->tag) {
+		printf("%s (", dg_rpm_hash_name(f->algo));
+		print_name(f->path);
+		printf(") = %s\n", f->hex);
+	} else {
+		printf("%s  ", f->hex);
+		print_name(f->path);
+		putchar('\n');
+	}
+	return 0;
+}
+
+static int cmd_digests(int argc, char **argv)
+{
+	struct dg_rpm_report *rep = malloc(sizeof(*rep));
+	struct rpm_opts o;
+	struct print_ctx pc;
+	struct dg_rpm *rpm;
+	int i, first, r, worst = EXIT_OK;
+
+	first = parse_opts("digests", argc, argv, &o);
+	if (!rep || first < 0 || !(rpm = open_ctx("digests", &o, 1))) {
+		free(rep);
+		return EXIT_USAGE;
+	}
+	pc.tag = o.tag;
+	for (i = first; i < argc; i++) {
+		r = dg_rpm_files(rpm, argv[i], print_file, &pc, rep);
+		fflush(stdout);
+		if (r != 0) {
+			fprintf(stderr, "digestguard: %s\n",
+				rep->error[0] ? rep->error : strerror(-r));
+			worst = input_error(r) && r != -EOPNOTSUPP && worst != EXIT_FAIL ?
+				EXIT_USAGE : EXIT_FAIL;
+		}
+	}
+	dg_rpm_free(rpm);
+	free(rep);
+	return worst;
+}
+
+static const struct cli_cmd rpm_cmds[] = {
+	{ "verify", "--keyring CERTS [--keyring ...] [--payload] [-v] FILE.rpm...",
+	  "check header digests and signatures like `rpmkeys --checksig` (--payload: the payload too)",
+	  cmd_verify },
+	{ "digests", "--keyring CERTS [--tag] [--allow-weak] [--payload] FILE.rpm...",
+	  "after verification, print \"HEX  /path\" for each regular file (sha256sum format; --tag: BSD style)",
+	  cmd_digests },
+	{ NULL, NULL, NULL, NULL },
+};
+
+const struct cli_object cli_rpm = {
+	"rpm", "RPM packages: verify signatures, list signed file digests", rpm_cmds, NULL,
+};

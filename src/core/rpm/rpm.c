@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: MIT
+/*
+ * dg_rpm_*: read a package's headers, have the sandboxed rpm handler parse
+ * them, re-check its answer, verify, and hand out file digests.
+ *
+ * The header bytes are read once into memory and every check and hash runs
+ * over that copy, so a file changed while we read it cannot make us check
+ * one header and trust another.  With DG_RPM_PAYLOAD the whole file is
+ * mapped to hash the payload; the header inside the mapping must equal the
+ * copy (rpm_verify.c checks).
+ */
+#include <digestguard/rpm.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <digestguard/umd.h>
+
+#include "blobs.h"
+#include "cursor.h"
+#include "rpm_config.h"
+#include "rpm_core.h"
+#include "../../handlers/rpm/rpm_parse.h"
+#include "../../handlers/rpm/rpm_proto.h"
+
+#if DG_RPM_HAVE_PGP
+#include <digestguard/pgp.h>
+#endif
+
+/* Headers (lead + both headers) larger than this are refused. */
+#define RPM_HEADERS_MAX (56u << 20)
+#define RPM_FIRST_READ (256u << 10)
+#define RPM_HANDLER_TIMEOUT_MS 5000
+
+struct dg_rpm {
+	unsigned int flags;
+	struct dg_umd *umd;
+#if DG_RPM_HAVE_PGP
+	struct dg_pgp *pgp;
+#endif
+	char err[320];
+};
+
+#if DG_RPM_HAVE_PGP
+/* The OpenPGP core as rpm_verify.c's signature verifier. */
+static int pgp_verify(void *ctx, const uint8_t *sig, size_t sig_len,
+		      const uint8_t *data, size_t data_len, struct rpm_siginfo *info)
+{
+	struct dg_pgp *pgp = ctx;
+	struct dg_pgp_result res = { 0 };
+	int r = dg_pgp_verify_detached(pgp, sig, sig_len, data, data_len, &res);
+
+	if (res.n_sigs > 0) {
+		const struct dg_pgp_sig *s = &res.sigs[0];
+		size_t i;
+
+		info->parsed = 1;
+		info->version = s->version;
+		info->pk_algo = s->pk_algo;
+		info->hash_algo = s->hash_algo;
+		info->sig_type = s->type;
+		/* v4 key ID: last 8 bytes of the fingerprint; v6: first 8. */
+		if (s->issuer_len == 8 || s->issuer_len == 32)
+			memcpy(info->keyid, s->issuer, 8);
+		else if (s->issuer_len == 20)
+			memcpy(info->keyid, s->issuer + 12, 8);
+		for (i = 0; i < res.n_sigs && r != 0; i++)
+			if (res.sigs[i].reason[0]) {
+				snprintf(info->reason, sizeof(info->reason), "%s", res.sigs[i].reason);
+				break;
+			}
+	}
+	if (r != 0 && !info->reason[0])
+		snprintf(info->reason, sizeof(info->reason), "%s", dg_pgp_last_error(pgp));
+	dg_pgp_result_free(&res);
+	return r;
+}
+#endif
+
+int dg_rpm_new(unsigned int flags, struct dg_rpm **out)
+{
+	struct dg_umd_desc d = {
+		.name = "rpm",
+		.blob = dg_blob_rpm.data,
+		.blob_len = dg_blob_rpm.len,
+		.blob_sha256 = dg_blob_rpm.sha256,
+		.timeout_ms = RPM_HANDLER_TIMEOUT_MS,
+		.flags = flags & DG_RPM_NO_NAMESPACES ? DG_UMD_NO_NAMESPACES : 0,
+	};
+	struct dg_rpm *rpm = calloc(1, sizeof(*rpm));
+	int r;
+
+	if (!rpm)
+		return -ENOMEM;
+	rpm->flags = flags;
+	r = dg_umd_new(&d, &rpm->umd);
+#if DG_RPM_HAVE_PGP
+	if (r == 0)
+		r = dg_pgp_new(&rpm->pgp);
+#endif
+	if (r < 0) {
+		dg_rpm_free(rpm);
+		return r;
+	}
+	*out = rpm;
+	return 0;
+}
+
+void dg_rpm_free(struct dg_rpm *rpm)
+{
+	if (!rpm)
+		return;
+	dg_umd_free(rpm->umd);
+#if DG_RPM_HAVE_PGP
+	dg_pgp_free(rpm->pgp);
+#endif
+	free(rpm);
+}
+
+int dg_rpm_add_keyring(struct dg_rpm *rpm, const char *path)
+{
+#if DG_RPM_HAVE_PGP
+	int r = dg_pgp_keyring_add_file(rpm->pgp, path);
+
+	if (r < 0)
+		snprintf(rpm->err, sizeof(rpm->err), "%s", dg_pgp_last_error(rpm->pgp));
+	return r;
+#else
+	(void)path;
+	snprintf(rpm->err, sizeof(rpm->err), "OpenPGP verification is not in this build");
+	return -EOPNOTSUPP;
+#endif
+}
+
+/* Read exactly @n bytes at @off (short only at end of file). */
+static int read_at(int fd, uint8_t *buf, size_t n, off_t off, size_t *got)
+{
+	*got = 0;
+	while (*got < n) {
+		ssize_t k = pread(fd, buf + *got, n - *got, off + (off_t)*got);
+
+		if (k < 0)
+			return -errno;
+		if (k == 0)
+			break;
+		*got += (size_t)k;
+	}
+	return 0;
+}
+
+/*
+ * Read the lead and both headers of @fd into a fresh buffer (8 spare bytes
+ * in front for the request's file size).  Sizes come from the fixed intros.
+ */
+static int read_headers(const char *name, int fd, uint64_t size, uint8_t **out,
+			size_t *out_len, char *err, size_t errlen)
+{
+	size_t want = size < RPM_FIRST_READ ? (size_t)size : RPM_FIRST_READ, have = 0, got;
+	uint8_t *buf = NULL, *nb;
+	uint32_t sig_len, main_off, main_len;
+	int r;
+
+	for (;;) {
+		nb = realloc(buf, RPM_REQ_FIXED + want);
+		if (!nb) {
+			free(buf);
+			return -ENOMEM;
+		}
+		buf = nb;
+		r = read_at(fd, buf + RPM_REQ_FIXED + have, want - have, (off_t)have, &got);
+		if (r < 0) {
+			snprintf(err, errlen, "%s: read: %s", name, strerror(-r));
+			break;
+		}
+		have += got;
+		r = rpm_layout(name, buf + RPM_REQ_FIXED, have, &sig_len, &main_off, &main_len,
+			       err, errlen);
+		if (r == 0 && (uint64_t)main_off + main_len <= have) {
+			*out = buf;
+			*out_len = (size_t)main_off + main_len;
+			return 0;
+		}
+		if (r < 0 && r != -ENODATA)
+			break;
+		if (have >= size) {
+			snprintf(err, errlen, "%s: truncated: the headers run past the end of the %llu-byte file",
+				 name, (unsigned long long)size);
+			r = -ENODATA;
+			break;
+		}
+		want = r == 0 ? (size_t)main_off + main_len : have * 4;
+		if (want > size)
+			want = (size_t)size;
+		if (want > RPM_HEADERS_MAX) {
+			snprintf(err, errlen, "%s: headers of %zu bytes exceed limit %u", name,
+				 want, RPM_HEADERS_MAX);
+			r = -E2BIG;
+			break;
+		}
+	}
+	free(buf);
+	return r;
+}
+
+struct loaded {
+	struct rpm_pkg pkg;
+	uint8_t *req;		/* le64 size + header bytes; pkg.buf points inside */
+	void *map;
+	size_t map_len;
+};
+
+static void loaded_free(struct loaded *l)
+{
+	rpm_pkg_release(&l->pkg);
+	free(l->req);
+	if (l->map)
+		munmap(l->map, l->map_len);
+	memset(l, 0, sizeof(*l));
+}
+
+static int load(struct dg_rpm *rpm, const char *path, struct loaded *l,
+		struct dg_rpm_report *rep)
+{
+	struct dg_umd_answer ans = { 0 };
+	struct stat st;
+	size_t hlen;
+	int fd, r;
+
+	memset(l, 0, sizeof(*l));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		r = -errno;
+		snprintf(rep->error, sizeof(rep->error), "%s: open failed: %s", path, strerror(errno));
+		return r;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(rep->error, sizeof(rep->error), "%s: not a regular file", path);
+		close(fd);
+		return -EINVAL;
+	}
+	r = read_headers(path, fd, (uint64_t)st.st_size, &l->req, &hlen, rep->error,
+			 sizeof(rep->error));
+	if (r == 0 && (rpm->flags & DG_RPM_PAYLOAD) && st.st_size > 0) {
+		l->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (l->map == MAP_FAILED) {
+			l->map = NULL;
+			r = -errno;
+			snprintf(rep->error, sizeof(rep->error), "%s: mmap: %s", path, strerror(errno));
+		} else {
+			l->map_len = (size_t)st.st_size;
+		}
+	}
+	close(fd);
+	if (r < 0) {
+		loaded_free(l);
+		return r;
+	}
+	put_le64(l->req, (uint64_t)st.st_size);
+	r = dg_umd_call(rpm->umd, RPM_REQ_PARSE, l->req, RPM_REQ_FIXED + hlen, &ans);
+	if (r < 0) {
+		snprintf(rep->error, sizeof(rep->error), "%s: %s", path, dg_umd_last_error(rpm->umd));
+		loaded_free(l);
+		return r;
+	}
+	l->pkg.name = path;
+	l->pkg.buf = l->req + RPM_REQ_FIXED;
+	l->pkg.buf_len = hlen;
+	l->pkg.file_size = (uint64_t)st.st_size;
+	r = rpm_check_answer(&l->pkg, ans.data, ans.len, rep->error, sizeof(rep->error));
+	dg_umd_answer_free(&ans);
+	if (r < 0) {
+		loaded_free(l);
+		return r;
+	}
+	if (rpm_pkg_nevra(&l->pkg, rep->nevra, sizeof(rep->nevra)) < 0)
+		rep->nevra[0] = '\0';
+	return 0;
+}
+
+static int verify_loaded(struct dg_rpm *rpm, struct loaded *l, struct dg_rpm_report *rep)
+{
+	struct rpm_verifier v = {
+		.flags = rpm->flags,
+		.whole = l->map,
+		.whole_len = l->map_len,
+	};
+
+#if DG_RPM_HAVE_PGP
+	v.fn = pgp_verify;
+	v.ctx = rpm->pgp;
+#endif
+	if ((rpm->flags & DG_RPM_PAYLOAD) && !l->map)
+		v.whole = (const uint8_t *)"", v.whole_len = 0;	/* empty file */
+	return rpm_verify_pkg(&l->pkg, &v, rep);
+}
+
+int dg_rpm_verify(struct dg_rpm *rpm, const char *path, struct dg_rpm_report *rep)
+{
+	struct loaded l;
+	int r;
+
+	memset(rep, 0, sizeof(*rep));
+	r = load(rpm, path, &l, rep);
+	if (r < 0)
+		return r;
+	r = verify_loaded(rpm, &l, rep);
+	loaded_free(&l);
+	return r;
+}
+
+int dg_rpm_files(struct dg_rpm *rpm, const char *path, dg_rpm_file_fn fn, void *ctx,
+		 struct dg_rpm_report *rep)
+{
+	struct loaded l;
+	int r;
+
+	memset(rep, 0, sizeof(*rep));
+	r = load(rpm, path, &l, rep);
+	if (r < 0)
+		return r;
+	r = verify_loaded(rpm, &l, rep);
+	if (r == 0 && !rep->signed_ok) {
+		snprintf(rep->error, sizeof(rep->error),
+			 "%s: no header signature verified against the keyring", path);
+		r = -ENOKEY;
+	}
+	if (r == 0)
+		r = rpm_pkg_files(&l.pkg, rpm->flags, fn, ctx, rep->error, sizeof(rep->error));
+	loaded_free(&l);
+	return r;
+}

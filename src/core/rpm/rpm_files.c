@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: MIT
+/*
+ * File digests of a verified package.  Every value used here comes from a
+ * tag that rpm_check_answer() re-checked against its own 16-byte index
+ * entry inside the main header, so it lies inside the bytes the header
+ * signature covers.  Fixed-width arrays (FILEMODES, FILEFLAGS, DIRINDEXES,
+ * FILEDIGESTALGO) are read by the core directly at the entry's offset;
+ * strings come from records that tile their tag's data.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "rpm_core.h"
+#include "../../handlers/rpm/rpm_parse.h"
+#include "../../handlers/rpm/rpm_proto.h"
+
+#define PGP_HASH_MD5 1
+#define PGP_HASH_SHA1 2
+
+static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return r;
+}
+
+static uint32_t be32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* A main-header STRING tag as a C string into @out. */
+static int get_string(const struct rpm_pkg *pkg, uint32_t tag, char *out, size_t n)
+{
+	const struct rpm_tagref *t = rpm_pkg_tag(pkg, RPM_HDR_MAIN, tag);
+	uint32_t len;
+	const char *s;
+
+	if (!t || !(s = rpm_pkg_string(pkg, t, 0, &len)) || len >= n)
+		return -ENODATA;
+	memcpy(out, s, len);
+	out[len] = '\0';
+	return 0;
+}
+
+int rpm_pkg_nevra(const struct rpm_pkg *pkg, char *out, size_t n)
+{
+	char name[256], ver[256], rel[256], arch[64], epoch[16] = "";
+	const struct rpm_tagref *e = rpm_pkg_tag(pkg, RPM_HDR_MAIN, RPMTAG_EPOCH);
+	int r;
+
+	r = get_string(pkg, RPMTAG_NAME, name, sizeof(name));
+	if (r == 0)
+		r = get_string(pkg, RPMTAG_VERSION, ver, sizeof(ver));
+	if (r == 0)
+		r = get_string(pkg, RPMTAG_RELEASE, rel, sizeof(rel));
+	if (r < 0)
+		return r;
+	if (get_string(pkg, RPMTAG_ARCH, arch, sizeof(arch)) < 0)
+		snprintf(arch, sizeof(arch), "noarch");
+	if (e && e->count >= 1)
+		snprintf(epoch, sizeof(epoch), "%u:", be32_at(pkg->buf + e->data_off));
+	if ((size_t)snprintf(out, n, "%s-%s%s-%s.%s", name, epoch, ver, rel, arch) >= n)
+		return -E2BIG;
+	return 0;
+}
+
+static size_t algo_len(int algo)
+{
+	switch (algo) {
+	case 1: return 16;
+	case 2: return 20;
+	case 8: return 32;
+	case 9: return 48;
+	case 10: return 64;
+	case 11: return 28;
+	case 12: return 32;
+	case 14: return 64;
+	}
+	return 0;
+}
+
+static int unhex(const char *s, size_t n, uint8_t *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int c = s[i], v;
+
+		if (c >= '0' && c <= '9')
+			v = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			v = c - 'A' + 10;
+		else
+			return -EBADMSG;
+		if (i % 2)
+			out[i / 2] |= (uint8_t)v;
+		else
+			out[i / 2] = (uint8_t)(v << 4);
+	}
+	return 0;
+}
+
+/* A per-file tag must have exactly @n items. */
+static const struct rpm_tagref *per_file(const struct rpm_pkg *pkg, uint32_t tag, uint32_t n,
+					 int required, char *err, size_t errlen, int *r)
+{
+	const struct rpm_tagref *t = rpm_pkg_tag(pkg, RPM_HDR_MAIN, tag);
+
+	if (!t) {
+		if (required)
+			*r = fail(err, errlen, -EBADMSG, "%s: main header lacks %s",
+				  pkg->name, rpm_tag_name(RPM_HDR_MAIN, tag));
+		return NULL;
+	}
+	if (t->count != n) {
+		*r = fail(err, errlen, -EBADMSG, "%s: %s has %u items for %u files",
+			  pkg->name, rpm_tag_name(RPM_HDR_MAIN, tag), t->count, n);
+		return NULL;
+	}
+	return t;
+}
+
+int rpm_pkg_files(const struct rpm_pkg *pkg, unsigned int flags, dg_rpm_file_fn fn,
+		  void *ctx, char *err, size_t errlen)
+{
+	const struct rpm_tagref *dig, *modes, *fflags, *base, *dirs, *dirix, *old, *alg;
+	char nevra[512], hex[2 * 64 + 1];
+	uint8_t bin[64];
+	char *path = NULL;
+	int algo = PGP_HASH_MD5, r = 0;
+	uint32_t nfiles, i;
+	size_t dlen;
+
+	if (rpm_pkg_nevra(pkg, nevra, sizeof(nevra)) < 0)
+		return fail(err, errlen, -EBADMSG, "%s: main header lacks NAME, VERSION or RELEASE",
+			    pkg->name);
+	base = rpm_pkg_tag(pkg, RPM_HDR_MAIN, RPMTAG_BASENAMES);
+	old = rpm_pkg_tag(pkg, RPM_HDR_MAIN, RPMTAG_OLDFILENAMES);
+	nfiles = base ? base->count : old ? old->count : 0;
+	if (nfiles == 0)
+		return 0;	/* a package without files */
+	alg = rpm_pkg_tag(pkg, RPM_HDR_MAIN, RPMTAG_FILEDIGESTALGO);
+	if (alg)
+		algo = (int)be32_at(pkg->buf + alg->data_off);
+	dlen = algo_len(algo);
+	if (!dlen)
+		return fail(err, errlen, -EOPNOTSUPP, "%s: file digest algorithm %d is not supported",
+			    pkg->name, algo);
+	if ((algo == PGP_HASH_MD5 || algo == PGP_HASH_SHA1) && !(flags & DG_RPM_ALLOW_WEAK))
+		return fail(err, errlen, -EOPNOTSUPP,
+			    "%s: file digests are %s%s; refused (--allow-weak accepts them)",
+			    pkg->name, dg_rpm_hash_name(algo),
+			    alg ? "" : " (no FILEDIGESTALGO tag means MD5)");
+	dig = per_file(pkg, RPMTAG_FILEDIGESTS, nfiles, 1, err, errlen, &r);
+	modes = r ? NULL : per_file(pkg, RPMTAG_FILEMODES, nfiles, 1, err, errlen, &r);
+	fflags = r ? NULL : per_file(pkg, RPMTAG_FILEFLAGS, nfiles, 0, err, errlen, &r);
+	dirix = r || !base ? NULL : per_file(pkg, RPMTAG_DIRINDEXES, nfiles, 1, err, errlen, &r);
+	dirs = base ? rpm_pkg_tag(pkg, RPM_HDR_MAIN, RPMTAG_DIRNAMES) : NULL;
+	if (r < 0)
+		return r;
+	if (base && !dirs)
+		return fail(err, errlen, -EBADMSG, "%s: main header lacks DIRNAMES", pkg->name);
+	path = malloc(2 * RPM_PATH_MAX + 2);
+	if (!path)
+		return -ENOMEM;
+	for (i = 0; i < nfiles && r == 0; i++) {
+		uint32_t mode = (uint32_t)pkg->buf[modes->data_off + 2 * i] << 8 |
+				pkg->buf[modes->data_off + 2 * i + 1];
+		uint32_t ff = fflags ? be32_at(pkg->buf + fflags->data_off + 4 * i) : 0;
+		uint32_t hl, bl, dl;
+		const char *h = rpm_pkg_string(pkg, dig, i, &hl), *b, *d;
+		struct dg_rpm_file f;
+
+		if (!S_ISREG(mode) || (ff & RPMFILE_GHOST))
+			continue;
+		if (hl != 2 * dlen || unhex(h, hl, bin) < 0) {
+			r = fail(err, errlen, -EBADMSG,
+				 "%s: FILEDIGESTS item %u is not a %s digest in hex", pkg->name, i,
+				 dg_rpm_hash_name(algo));
+			break;
+		}
+		if (base) {
+			uint32_t di = be32_at(pkg->buf + dirix->data_off + 4 * i);
+
+			if (di >= dirs->count) {
+				r = fail(err, errlen, -EBADMSG,
+					 "%s: DIRINDEXES item %u is %u, DIRNAMES has %u", pkg->name,
+					 i, di, dirs->count);
+				break;
+			}
+			d = rpm_pkg_string(pkg, dirs, di, &dl);
+			b = rpm_pkg_string(pkg, base, i, &bl);
+		} else {
+			d = "";
+			dl = 0;
+			b = rpm_pkg_string(pkg, old, i, &bl);
+		}
+		if (dl > RPM_PATH_MAX || bl > RPM_PATH_MAX) {
+			r = fail(err, errlen, -E2BIG, "%s: path of file %u too long", pkg->name, i);
+			break;
+		}
+		memcpy(path, d, dl);
+		memcpy(path + dl, b, bl);
+		path[dl + bl] = '\0';
+		if (path[0] != '/') {
+			r = fail(err, errlen, -EBADMSG, "%s: file %u path is not absolute", pkg->name, i);
+			break;
+		}
+		hl = (uint32_t)(2 * dlen);
+		for (bl = 0; bl < hl; bl++)
+			hex[bl] = (char)(h[bl] >= 'A' && h[bl] <= 'F' ? h[bl] - 'A' + 'a' : h[bl]);
+		hex[hl] = '\0';
+		f.nevra = nevra;
+		f.path = path;
+		f.hex = hex;
+		f.algo = algo;
+		f.digest = bin;
+		f.digest_len = dlen;
+		f.mode = mode;
+		r = fn(&f, ctx);
+	}
+	free(path);
+	return r;
+}
