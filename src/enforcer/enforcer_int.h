@@ -27,4 +27,18 @@ void dg_enf_log(int log_fd, const char *fmt, ...) __attribute__((format(printf, 
 
 uint64_t dg_enf_now_ns(void);
 
+#include "cache.h"
+
+/* File class from its first bytes (pread on the event fd). */
+enum dg_enf_class dg_enf_classify(int fd);
+
+/*
+ * Whether a FAN_OPEN_PERM (not an exec) by @pid of a file of class @cls is
+ * checked: ELF files with --libs or when the opener is the dynamic loader
+ * run as a program; with --scripts, #! files and anything an interpreter
+ * opens.  Returns what it is ("lib", "ld.so", "script") or NULL.
+ */
+const char *dg_enf_open_check(const struct dg_enf_config *cfg, pid_t pid,
+			      enum dg_enf_class cls);
+
 #endif

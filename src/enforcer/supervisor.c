@@ -195,7 +195,10 @@ static unsigned recover(struct sup *s)
 	return answered;
 }
 
-/* Without a worker: answer queued events by policy (enforce: deny). */
+/*
+ * Without a worker: answer queued events by policy (enforce: deny) when
+ * they are events the worker would check; plain opens are let through.
+ */
 static void answer_queued(struct sup *s)
 {
 	static uint8_t buf[DG_JOURNAL_SLOTS * sizeof(struct fanotify_event_metadata)]
@@ -210,10 +213,22 @@ static void answer_queued(struct sup *s)
 		for (ev = (const void *)buf; FAN_EVENT_OK(ev, rest); ev = FAN_EVENT_NEXT(ev, rest)) {
 			if (ev->fd < 0)
 				continue;
-			/* Our own opens (pid match) are always let through. */
-			dg_enf_respond(s->ctx.gfd, ev->fd, allow || ev->pid == getpid());
-			dg_enf_log(s->ctx.log_fd, "%s event pid=%d reason=no-worker",
-				   allow ? "allow" : "deny", (int)ev->pid);
+			struct stat st;
+			int a = allow;
+
+			/* Our own opens, and what the worker would not check. */
+			if (ev->pid == getpid() ||
+			    (fstat(ev->fd, &st) == 0 && !S_ISREG(st.st_mode)) ||
+			    (!(ev->mask & FAN_OPEN_EXEC_PERM) &&
+			     !dg_enf_open_check(s->cfg, ev->pid, dg_enf_classify(ev->fd)))) {
+				dg_enf_respond(s->ctx.gfd, ev->fd, 1);
+				close(ev->fd);
+				continue;
+			}
+			dg_enf_respond(s->ctx.gfd, ev->fd, a);
+			dg_enf_log(s->ctx.log_fd, "%s %s pid=%d reason=no-worker",
+				   a ? "allow" : "deny",
+				   ev->mask & FAN_OPEN_EXEC_PERM ? "exec" : "open", (int)ev->pid);
 			close(ev->fd);
 		}
 	}
@@ -289,7 +304,8 @@ static void backoff_then_restart(struct sup *s)
 		s->fast_fails++;
 	else
 		s->fast_fails = 0;
-	delay_ms = s->fast_fails ? 100u << (s->fast_fails < 5 ? s->fast_fails : 5) : 0;
+	/* One early death is not a crash loop; repeated ones back off. */
+	delay_ms = s->fast_fails > 1 ? 100u << (s->fast_fails < 6 ? s->fast_fails - 1 : 5) : 0;
 	if (delay_ms > RESTART_BACKOFF_MAX_MS)
 		delay_ms = RESTART_BACKOFF_MAX_MS;
 	until = now + (uint64_t)delay_ms * 1000000ull;

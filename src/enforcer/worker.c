@@ -158,7 +158,7 @@ static int hash_fd(struct worker *w, int fd, const struct dg_enf_key *k, uint8_t
 	return 0;
 }
 
-static enum dg_enf_class classify(int fd)
+enum dg_enf_class dg_enf_classify(int fd)
 {
 	uint8_t m[4];
 	ssize_t n = pread(fd, m, sizeof(m), 0);
@@ -219,6 +219,30 @@ static int is_interpreter(const char *exe)
 	return 0;
 }
 
+const char *dg_enf_open_check(const struct dg_enf_config *cfg, pid_t pid,
+			      enum dg_enf_class cls)
+{
+	char exe[PATH_MAX];
+	int have_exe = -1;
+
+	if (cls == DG_CLASS_ELF) {
+		if (cfg->libs)
+			return "lib";
+		have_exe = exe_of(pid, exe, sizeof(exe));
+		if (have_exe == 0 && is_ldso(exe))
+			return "ld.so";
+	}
+	if (!cfg->scripts)
+		return NULL;
+	if (cls == DG_CLASS_SCRIPT)
+		return "script";
+	if (cls == DG_CLASS_ELF)
+		return NULL;
+	if (have_exe < 0)
+		have_exe = exe_of(pid, exe, sizeof(exe));
+	return have_exe == 0 && is_interpreter(exe) ? "script" : NULL;
+}
+
 static void on_error(struct worker *w, struct outcome *o, const char *why, int err)
 {
 	o->v = w->cfg->on_error_allow ? V_ALLOW : V_DENY;
@@ -256,36 +280,16 @@ static void decide(struct worker *w, const struct fanotify_event_metadata *ev,
 	e = dg_enf_cache_get(w->cache, &k);
 	if (!exec) {
 		enum dg_enf_class cls = e ? e->cls : DG_CLASS_UNKNOWN;
-		char exe[PATH_MAX];
-		int check = 0;
 
 		if (cls == DG_CLASS_UNKNOWN) {
-			cls = classify(ev->fd);
+			cls = dg_enf_classify(ev->fd);
 			if (!e)
 				e = dg_enf_cache_put(w->cache, &k);
 			if (e)
 				e->cls = (uint8_t)cls;
 		}
-		if (cls == DG_CLASS_ELF) {
-			if (cfg->libs) {
-				check = 1;
-				o->what = "lib";
-			} else if (exe_of(ev->pid, exe, sizeof(exe)) == 0 && is_ldso(exe)) {
-				check = 1;
-				o->what = "ld.so";
-			}
-		}
-		if (!check && cfg->scripts) {
-			if (cls == DG_CLASS_SCRIPT) {
-				check = 1;
-				o->what = "script";
-			} else if (cls != DG_CLASS_ELF && exe_of(ev->pid, exe, sizeof(exe)) == 0 &&
-				   is_interpreter(exe)) {
-				check = 1;
-				o->what = "script";
-			}
-		}
-		if (!check)
+		o->what = dg_enf_open_check(cfg, ev->pid, cls);
+		if (!o->what)
 			return;
 	}
 	o->logged = 1;

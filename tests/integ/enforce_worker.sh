@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# kill -9 of the worker while execs of an unknown binary are pending: the
+# supervisor denies what the dead worker left unanswered (journal) and
+# starts a new worker; none of the unknown execs runs, none hangs.
+. "$(dirname "$0")/lib.bash"
+. "$(dirname "$0")/enforce_lib.bash"
+enf_require
+
+S=$T/state LOG=$T/decisions
+enf_bin hello && enf_bin unknown || { nok "build test binaries"; done_testing; exit 1; }
+# A 48 MiB unknown binary, changed before each exec so that each exec is
+# hashed again (~30 ms): the worker is busy most of the time.
+cp "$MNT/unknown" "$MNT/big"
+head -c $((48 << 20)) /dev/zero >> "$MNT/big"
+enf_allow "$S" "$MNT/hello"
+enf_start --state "$S" --mark "$MNT" --log "$LOG" || { nok "start"; done_testing; exit 1; }
+
+(
+	for i in $(seq 400); do
+		printf x >> "$MNT/big" 2>/dev/null  # denied too if pending when a worker dies
+		wd 10 "$MNT/big" "$T/ran" >/dev/null 2>&1
+		[ -e "$T/loop.stop" ] && break
+	done
+	touch "$T/loop.done"
+) &
+LPID=$!
+ENF_PIDS+=("$LPID")
+
+kills=0 journaled=0
+for k in $(seq 10); do
+	sleep 0.3
+	w=$(enf_worker)
+	[ -n "$w" ] && kill -KILL "$w" 2>/dev/null && kills=$((kills + 1))
+	for i in $(seq 50); do [ "$(enf_worker)" != "$w" ] && break; sleep 0.05; done
+	grep -q 'reason=worker-died' "$LOG" && { journaled=1; break; }
+done
+touch "$T/loop.stop"
+for i in $(seq 200); do [ -e "$T/loop.done" ] && break; sleep 0.1; done
+
+if [ -e "$T/loop.done" ]; then ok "exec_loop_finishes_no_exec_hangs"
+else nok "exec_loop_finishes_no_exec_hangs"; fi
+if [ $kills -gt 0 ]; then ok "worker_was_killed ($kills times)"
+else nok "worker_was_killed" "no worker pid found"; fi
+if [ $journaled = 1 ]; then ok "supervisor_denies_events_the_dead_worker_left_pending"
+else nok "supervisor_denies_events_the_dead_worker_left_pending" "$(tail -n 5 "$T/enf.err")"; fi
+if ! [ -e "$T/ran" ]; then ok "no_unknown_exec_ran_across_worker_deaths"
+else nok "no_unknown_exec_ran_across_worker_deaths" "$(wc -l < "$T/ran") ran"; fi
+check "restarted_worker_allows_allowlisted_exec" run_bin "$MNT/hello"
+if ! run_bin "$MNT/unknown"; then ok "restarted_worker_denies_unknown_exec"
+else nok "restarted_worker_denies_unknown_exec"; fi
+starts=$(grep -c ' started$' "$T/enf.err")
+if [ "$starts" -gt "$kills" ]; then ok "supervisor_restarted_the_worker"
+else nok "supervisor_restarted_the_worker" "$starts starts for $kills kills"; fi
+if enf_stop; then ok "stops_cleanly_after_worker_deaths"; else nok "stops_cleanly_after_worker_deaths"; fi
+done_testing
