@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# New database generations are picked up without a restart, and swapping
+# generations during many execs gives no wrong decision and no hang.
+. "$(dirname "$0")/lib.bash"
+. "$(dirname "$0")/enforce_lib.bash"
+enf_require
+
+S=$T/state LOG=$T/decisions
+for b in always gen1only gen2only never; do enf_bin $b || { nok "build $b"; done_testing; exit 1; }; done
+sha256sum "$MNT/always" "$MNT/gen1only" > "$T/allow1"
+sha256sum "$MNT/always" "$MNT/gen2only" > "$T/allow2"
+wd 30 "$DG" db import --state "$S" --replace --local "$T/allow1" >/dev/null
+enf_start --state "$S" --mark "$MNT" --log "$LOG" || { nok "start"; done_testing; exit 1; }
+
+check "gen1_allows_gen1only" run_bin "$MNT/gen1only"
+if ! run_bin "$MNT/gen2only"; then ok "gen1_denies_gen2only"; else nok "gen1_denies_gen2only"; fi
+
+wd 30 "$DG" db import --state "$S" --replace --local "$T/allow2" >/dev/null
+switched=0
+for i in $(seq 50); do run_bin "$MNT/gen2only" && { switched=1; break; }; sleep 0.05; done
+if [ $switched = 1 ]; then ok "new_generation_is_picked_up_without_restart"
+else nok "new_generation_is_picked_up_without_restart"; fi
+if ! run_bin "$MNT/gen1only"; then ok "new_generation_drops_old_entries"
+else nok "new_generation_drops_old_entries"; fi
+
+# Swap generations continuously while execs run.
+(
+	for i in $(seq 40); do
+		sleep 0.05
+		wd 30 "$DG" db import --state "$S" --replace --local "$T/allow$((i % 2 + 1))" >/dev/null ||
+			echo "import $i failed" >> "$T/swap.err"
+	done
+	touch "$T/swap.done"
+) &
+ENF_PIDS+=($!)
+wrong=0 runs=0
+while ! [ -e "$T/swap.done" ] && [ $runs -lt 3000 ]; do
+	run_bin "$MNT/always" || { wrong=$((wrong + 1)); echo "# always denied at run $runs"; }
+	run_bin "$MNT/never" "$T/ran"
+	run_bin "$MNT/gen1only"; run_bin "$MNT/gen2only"
+	runs=$((runs + 1))
+done
+gens=$(wd 10 "$DG" db stats --state "$S" 2>/dev/null | sed -n 's/^generation:* *\([0-9]*\).*/\1/p' | head -n 1)
+if [ -e "$T/swap.done" ] && ! [ -e "$T/swap.err" ]; then ok "40_generations_committed_during_execs (rounds $runs, last generation ${gens:-?})"
+else nok "40_generations_committed_during_execs" "$(cat "$T/swap.err" 2>/dev/null)"; fi
+if [ $wrong = 0 ]; then ok "allowlisted_in_every_generation_never_denied"
+else nok "allowlisted_in_every_generation_never_denied" "$wrong wrong denials"; fi
+if ! [ -e "$T/ran" ]; then ok "never_allowlisted_never_runs"
+else nok "never_allowlisted_never_runs"; fi
+# The last import was allow1 (i = 40): gen1only allowed, gen2only denied.
+settled=0
+for i in $(seq 50); do run_bin "$MNT/gen1only" && { settled=1; break; }; sleep 0.05; done
+if [ $settled = 1 ] && ! run_bin "$MNT/gen2only"; then ok "final_generation_decides_after_swaps"
+else nok "final_generation_decides_after_swaps"; fi
+check "enforcer_still_running_after_swaps" kill -0 "$EPID"
+if [ "$(grep -c ' started$' "$T/enf.err")" = 1 ]; then ok "no_worker_restart_during_swaps"
+else nok "no_worker_restart_during_swaps" "$(cat "$T/enf.err")"; fi
+if enf_stop; then ok "stops_cleanly"; else nok "stops_cleanly"; fi
+done_testing
