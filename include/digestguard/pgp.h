@@ -155,6 +155,9 @@ void dg_pgp_fpr_hex(const uint8_t *fpr, size_t len, char *out);
 const char *dg_pgp_pk_algo_name(int algo);
 const char *dg_pgp_hash_algo_name(int algo);
 
+/* The cryptographic library in use, e.g. "OpenSSL 3.0.x ...". */
+const char *dg_pgp_crypto_version(void);
+
 #ifdef __cplusplus
 }
 #endif

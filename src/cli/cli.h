@@ -34,5 +34,7 @@ extern const struct cli_object cli_db;
 extern const struct cli_object cli_enforce;
 extern const struct cli_object cli_measure;
 extern const struct cli_object cli_rpm;
+extern const struct cli_object cli_pgp;
+extern const struct cli_object cli_sopv;
 
 #endif

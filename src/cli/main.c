@@ -31,6 +31,8 @@ static const struct cli_object *const objects[] = {
 	&cli_enforce,
 	&cli_measure,
 	&cli_rpm,
+	&cli_pgp,
+	&cli_sopv,
 };
 
 static void usage(FILE *f)
@@ -72,6 +74,8 @@ static int run_object(const struct cli_object *obj, int argc, char **argv)
 {
 	const struct cli_cmd *c;
 
+	if (obj == &cli_sopv)	/* SOP exit codes and its own --help */
+		return obj->run(argc, argv);
 	if (!obj->cmds) {
 		if (cli_wants_help(argc, argv)) {
 			cli_object_usage(obj, stdout);
@@ -103,6 +107,9 @@ int main(int argc, char **argv)
 {
 	size_t i;
 
+	/* Installed as dg-sopv: behave as `digestguard sopv`. */
+	if (argc > 0 && !strcmp(basename(argv[0]), "dg-sopv"))
+		return run_object(&cli_sopv, argc, argv);
 	while (argc > 1 && (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--verbose"))) {
 		dg_verbose++;
 		argv++;

@@ -1,0 +1,519 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Talking to the pgp handler, and turning re-checked packets into
+ * certificates: self-signatures over user IDs and direct-key signatures,
+ * subkey bindings with primary-key back-signatures for signing subkeys, and
+ * revocations (RFC 9580 §5.2.1, §5.2.3.31, §10.1).  Every signature here is
+ * verified by the core over bytes it re-checked; the handler's view of which
+ * signature is which only steers the search.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <digestguard/umd.h>
+
+#include "blobs.h"
+#include "frame.h"
+#include "log.h"
+#include "pgp_internal.h"
+#include "../../handlers/pgp/pgp_proto.h"
+
+/* A call may carry up to the frame maximum; give big inputs time. */
+#define PGP_CALL_TIMEOUT_MS 10000
+/* Bounds on what one keyring input may add. */
+#define PGP_SUBKEYS_MAX 256u
+#define PGP_BINDS_MAX 1024u
+
+int pgp_errorf(struct dg_pgp *pgp, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(pgp->err, sizeof(pgp->err), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int pgp_umd_call(struct dg_pgp *pgp, void *ctx, uint16_t type, const uint8_t *req,
+		 size_t len, uint8_t **ans, size_t *ans_len)
+{
+	struct dg_umd_answer a = { 0 };
+	int r;
+
+	(void)ctx;
+	if (!pgp->umd) {
+		struct dg_umd_desc d = {
+			.name = "pgp", .blob = dg_blob_pgp.data, .blob_len = dg_blob_pgp.len,
+			.blob_sha256 = dg_blob_pgp.sha256, .timeout_ms = PGP_CALL_TIMEOUT_MS,
+		};
+
+		r = dg_umd_new(&d, &pgp->umd);
+		if (r < 0)
+			return pgp_errorf(pgp, r, "cannot set up the pgp handler: %s", strerror(-r));
+	}
+	r = dg_umd_call(pgp->umd, type, req, len, &a);
+	if (r < 0)
+		return pgp_errorf(pgp, r, "%s", dg_umd_last_error(pgp->umd));
+	*ans = a.data;
+	*ans_len = a.len;
+	return 0;
+}
+
+int pgp_handler_request(struct dg_pgp *pgp, uint16_t type, uint32_t depth,
+			const uint8_t *in, size_t len, uint8_t **ans, size_t *ans_len)
+{
+	uint8_t *req;
+	int r;
+
+	if (len > DG_FRAME_MAX_LIMIT - PGP_REQ_HDR_LEN)
+		return pgp_errorf(pgp, -E2BIG, "input of %zu bytes exceeds the handler limit", len);
+	req = malloc(PGP_REQ_HDR_LEN + len);
+	if (!req)
+		return -ENOMEM;
+	pgp_req_hdr_put(req, depth);
+	if (len)
+		memcpy(req + PGP_REQ_HDR_LEN, in, len);
+	r = pgp->call(pgp, pgp->call_ctx, type, req, PGP_REQ_HDR_LEN + len, ans, ans_len);
+	free(req);
+	return r;
+}
+
+void pgp_inputs_free(struct pgp_inputs *in)
+{
+	size_t i;
+
+	if (!in)
+		return;
+	for (i = 0; i < in->n; i++) {
+		pgp_packets_free(&in->v[i]);
+		free(in->bufs[i]);
+	}
+	free(in->v);
+	free(in->bufs);
+	memset(in, 0, sizeof(*in));
+}
+
+int pgp_parse_packets(struct dg_pgp *pgp, const char *name, const uint8_t *in, size_t len,
+		     uint32_t depth, struct pgp_packets *out)
+{
+	uint8_t *ans = NULL;
+	size_t ans_len = 0;
+	char why[384];
+	int r;
+
+	r = pgp_handler_request(pgp, PGP_REQ_PARSE, depth, in, len, &ans, &ans_len);
+	if (r < 0)
+		return pgp_errorf(pgp, r, "%s: %s", name, pgp->err);
+	why[0] = '\0';
+	r = pgp_recheck_parse(in, len, ans, ans_len, out, why, sizeof(why));
+	free(ans);
+	if (r < 0)
+		return pgp_errorf(pgp, r, "%s: %s", name, why[0] ? why : dg_strerror(r));
+	return 0;
+}
+
+int pgp_load_packets(struct dg_pgp *pgp, const char *name, const uint8_t *in,
+		     size_t len, uint32_t depth, struct pgp_inputs *out)
+{
+	struct pgp_armor arm;
+	uint8_t *ans = NULL;
+	size_t ans_len = 0, i;
+	char why[384];
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (!len)
+		return pgp_errorf(pgp, -EBADMSG, "%s: empty input", name);
+	if (in[0] & 0x80) {
+		out->v = calloc(1, sizeof(*out->v));
+		out->bufs = calloc(1, sizeof(*out->bufs));
+		if (!out->v || !out->bufs) {
+			pgp_inputs_free(out);
+			return -ENOMEM;
+		}
+		out->armor_kind = -1;
+		r = pgp_parse_packets(pgp, name, in, len, depth, &out->v[0]);
+		if (r < 0) {
+			pgp_inputs_free(out);
+			return r;
+		}
+		out->n = 1;
+		return 0;
+	}
+	r = pgp_handler_request(pgp, PGP_REQ_DEARMOR, depth, in, len, &ans, &ans_len);
+	if (r < 0)
+		return pgp_errorf(pgp, r, "%s: %s", name, pgp->err);
+	why[0] = '\0';
+	r = pgp_recheck_dearmor(in, len, ans, ans_len, &arm, why, sizeof(why));
+	free(ans);
+	if (r < 0)
+		return pgp_errorf(pgp, r, "%s: %s", name, why[0] ? why : dg_strerror(r));
+	out->v = calloc(arm.n, sizeof(*out->v));
+	out->bufs = calloc(arm.n, sizeof(*out->bufs));
+	if (!out->v || !out->bufs) {
+		pgp_armor_free(&arm);
+		pgp_inputs_free(out);
+		return -ENOMEM;
+	}
+	out->armor_kind = arm.v[0].kind;
+	for (i = 0; i < arm.n; i++) {
+		/* Parse the core's own decoding, never the handler's copy. */
+		out->bufs[i] = arm.v[i].data;
+		arm.v[i].data = NULL;
+		out->n++;
+		r = pgp_parse_packets(pgp, name, out->bufs[i], arm.v[i].len, depth, &out->v[i]);
+		if (r < 0) {
+			pgp_armor_free(&arm);
+			pgp_inputs_free(out);
+			return r;
+		}
+	}
+	pgp_armor_free(&arm);
+	return 0;
+}
+
+/* ---------------------------------------------------------- certificates */
+
+static void ckey_free(struct pgp_ckey *k)
+{
+	EVP_PKEY_free(k->key.pkey);
+	free((void *)k->key.body.p);
+	free(k->binds);
+	free(k->revs);
+	memset(k, 0, sizeof(*k));
+}
+
+void pgp_cert_free(struct pgp_cert *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	ckey_free(&c->primary);
+	for (i = 0; i < c->n_subs; i++)
+		ckey_free(&c->subs[i]);
+	free(c->subs);
+	free(c);
+}
+
+/* Copy the key body so the certificate outlives the input; load the key. */
+static int ckey_init(struct pgp_ckey *ck, const struct pgp_key *k)
+{
+	uint8_t *body = malloc(k->body.len ? k->body.len : 1);
+	int i;
+
+	memset(ck, 0, sizeof(*ck));
+	if (!body)
+		return -ENOMEM;
+	memcpy(body, k->body.p, k->body.len);
+	ck->key = *k;
+	ck->key.pkey = NULL;
+	ck->key.body.p = body;
+	for (i = 0; i < k->n_fields; i++)
+		ck->key.field[i].p = body + (k->field[i].p - k->body.p);
+	ck->key.load_err = pgp_key_load(&ck->key, ck->key.load_why, sizeof(ck->key.load_why));
+	return 0;
+}
+
+/* RFC 9580 §5.2.3.31: soft = superseded (1), retired (3), UID invalid (32). */
+static bool reason_is_soft(const struct pgp_sig *s)
+{
+	return s->has_reason && (s->reason == 1 || s->reason == 3 || s->reason == 32);
+}
+
+/* Does @s claim an issuer other than @k?  (Third-party certifications.) */
+static bool issuer_is_other(const struct pgp_sig *s, const struct pgp_key *k)
+{
+	if (s->issuer_fpr_len)
+		return s->issuer_fpr_len != k->fpr_len || memcmp(s->issuer_fpr, k->fpr, k->fpr_len);
+	if (s->has_issuer_id)
+		return memcmp(s->issuer_id, k->version == 4 ? k->fpr + 12 : k->fpr, 8) != 0;
+	return false;
+}
+
+static int verify_keysig(const struct pgp_sig *s, const struct pgp_key *signer,
+			 const struct pgp_key *primary, const struct pgp_key *sub,
+			 uint8_t uid_tag, const struct pgp_bytes *uid, char *why, size_t wl)
+{
+	struct pgp_hasher h;
+	int r;
+
+	if (s->version != signer->version) {
+		snprintf(why, wl, "v%d signature by a v%d key", s->version, signer->version);
+		return -EKEYREJECTED;
+	}
+	if (s->unknown_critical) {
+		snprintf(why, wl, "unknown critical subpacket %d", s->unknown_critical_type);
+		return -EKEYREJECTED;
+	}
+	/* MD5 and unknown hashes never bind keys; SHA-1 self-signatures are
+	 * accepted (docs/pgp-verify.md). */
+	if (s->hash_algo == PGP_H_MD5 || !pgp_hash_md(s->hash_algo)) {
+		snprintf(why, wl, "%s key signature rejected", dg_pgp_hash_algo_name(s->hash_algo));
+		return -EKEYREJECTED;
+	}
+	r = pgp_hasher_init(&h, s, 0);
+	if (r == 0)
+		r = pgp_hasher_key(&h, primary);
+	if (r == 0 && sub)
+		r = pgp_hasher_key(&h, sub);
+	if (r == 0 && uid)
+		r = pgp_hasher_uid(&h, uid_tag, uid->p, uid->len);
+	if (r == 0)
+		r = pgp_hasher_finish_verify(&h, s, signer, why, wl);
+	pgp_hasher_free(&h);
+	return r;
+}
+
+static int add_bind(struct pgp_ckey *k, const struct pgp_sig *s, bool direct, bool backsig)
+{
+	struct pgp_bind *b;
+
+	if (k->n_binds >= PGP_BINDS_MAX)
+		return -E2BIG;
+	b = realloc(k->binds, (k->n_binds + 1) * sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	k->binds = b;
+	b = &k->binds[k->n_binds++];
+	memset(b, 0, sizeof(*b));
+	b->created = s->created;
+	b->sig_expires_at = s->sig_expires ? s->created + s->sig_expires : 0;
+	b->has_key_expires = s->has_key_expires;
+	b->key_expires = s->key_expires;
+	b->has_flags = s->has_key_flags;
+	b->flags = s->key_flags;
+	b->direct = direct;
+	b->backsig = backsig;
+	b->primary_uid = s->primary_uid;
+	return 0;
+}
+
+static int add_rev(struct pgp_ckey *k, const struct pgp_sig *s)
+{
+	struct pgp_rev *v;
+
+	if (k->n_revs >= PGP_BINDS_MAX)
+		return -E2BIG;
+	v = realloc(k->revs, (k->n_revs + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	k->revs = v;
+	v[k->n_revs].created = s->created;
+	v[k->n_revs].hard = !reason_is_soft(s);
+	v[k->n_revs].reason = s->has_reason ? s->reason : 0;
+	k->n_revs++;
+	return 0;
+}
+
+/*
+ * A signing subkey's binding needs an embedded Primary Key Binding
+ * signature (0x19) made by the subkey (RFC 9580 §5.2.1.9).  The embedded
+ * bytes are framed as a packet in a buffer of our own and parsed by the
+ * handler like any input; then re-checked and verified here.
+ */
+static bool backsig_ok(struct dg_pgp *pgp, const struct pgp_sig *bind,
+		       const struct pgp_key *primary, const struct pgp_key *sub)
+{
+	struct pgp_packets pk;
+	uint8_t *buf;
+	size_t n = bind->embedded.len;
+	char why[256];
+	char err[sizeof(pgp->err)];
+	bool ok = false;
+
+	if (!bind->embedded.p || n > 0xffffff)
+		return false;
+	buf = malloc(n + 6);
+	if (!buf)
+		return false;
+	buf[0] = 0xc2;	/* new format, tag 2 */
+	buf[1] = 0xff;
+	buf[2] = (uint8_t)(n >> 24);
+	buf[3] = (uint8_t)(n >> 16);
+	buf[4] = (uint8_t)(n >> 8);
+	buf[5] = (uint8_t)n;
+	memcpy(buf + 6, bind->embedded.p, n);
+	memcpy(err, pgp->err, sizeof(err));
+	if (pgp_parse_packets(pgp, "embedded signature", buf, n + 6, 0, &pk) == 0) {
+		if (pk.n == 1 && pk.v[0].kind == PGP_K_SIG && !pk.v[0].sig_unsupported &&
+		    pk.v[0].sig.type == PGP_SIG_PRIMARY_BINDING)
+			ok = verify_keysig(&pk.v[0].sig, sub, primary, sub, 0, NULL, why,
+					   sizeof(why)) == 0;
+		pgp_packets_free(&pk);
+	}
+	memcpy(pgp->err, err, sizeof(err));
+	free(buf);
+	return ok;
+}
+
+static int push_cert(struct dg_pgp *pgp, struct pgp_cert *c)
+{
+	struct pgp_cert **v = realloc(pgp->certs, (pgp->n_certs + 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	pgp->certs = v;
+	v[pgp->n_certs++] = c;
+	return 0;
+}
+
+/* Finish the certificate being built: keep it if its primary key is usable. */
+static int finish_cert(struct dg_pgp *pgp, const char *name, struct pgp_cert *c,
+		       size_t n_selfsig_pkts, int *added)
+{
+	char hex[2 * DG_PGP_FPR_MAX + 1];
+
+	dg_pgp_fpr_hex(c->primary.key.fpr, c->primary.key.fpr_len, hex);
+	if (!c->primary.key.pkey) {
+		pgp_errorf(pgp, -EOPNOTSUPP, "%s: certificate %s skipped: %s", name, hex,
+			   c->primary.key.load_why);
+		pgp_cert_free(c);
+		return 0;
+	}
+	c->bare = n_selfsig_pkts == 0;
+	if (!c->bare && !c->primary.n_binds) {
+		pgp_errorf(pgp, -EKEYREJECTED, "%s: certificate %s skipped: no valid self-signature",
+			   name, hex);
+		pgp_cert_free(c);
+		return 0;
+	}
+	if (push_cert(pgp, c) < 0) {
+		pgp_cert_free(c);
+		return -ENOMEM;
+	}
+	(*added)++;
+	return 0;
+}
+
+int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pgp_packets *pk)
+{
+	struct pgp_cert *c = NULL;
+	const struct pgp_pkt *uid = NULL;
+	struct pgp_ckey *sub = NULL;
+	size_t i, n_self = 0;
+	int added = 0, r;
+	char why[256];
+
+	for (i = 0; i < pk->n; i++) {
+		const struct pgp_pkt *p = &pk->v[i];
+		const struct pgp_sig *s = &p->sig;
+		struct pgp_ckey *pr;
+
+		if (p->kind == PGP_K_KEY && !p->key_subkey) {
+			if (c && (r = finish_cert(pgp, name, c, n_self, &added)) < 0)
+				return r;
+			c = NULL;
+			uid = NULL;
+			sub = NULL;
+			n_self = 0;
+			if (p->key_unsupported)
+				continue;	/* its packets are skipped up to the next primary */
+			c = calloc(1, sizeof(*c));
+			if (!c || ckey_init(&c->primary, &p->key) < 0) {
+				free(c);
+				return -ENOMEM;
+			}
+			continue;
+		}
+		if (!c)
+			continue;
+		pr = &c->primary;
+		if (p->kind == PGP_K_KEY) {
+			sub = NULL;
+			uid = NULL;
+			if (p->key_unsupported)
+				continue;
+			if (c->n_subs >= PGP_SUBKEYS_MAX)
+				continue;
+			sub = realloc(c->subs, (c->n_subs + 1) * sizeof(*sub));
+			if (!sub)
+				return -ENOMEM;
+			c->subs = sub;
+			sub = &c->subs[c->n_subs];
+			if (ckey_init(sub, &p->key) < 0)
+				return -ENOMEM;
+			c->n_subs++;
+			continue;
+		}
+		if (p->kind == PGP_K_UID || p->kind == PGP_K_UAT) {
+			uid = p;
+			sub = NULL;
+			continue;
+		}
+		if (p->kind != PGP_K_SIG)
+			continue;
+		if (!issuer_is_other(s, &pr->key))
+			n_self++;
+		if (p->sig_unsupported || issuer_is_other(s, &pr->key))
+			continue;
+		why[0] = '\0';
+		if (sub) {
+			if (s->type == PGP_SIG_SUBKEY_BINDING &&
+			    verify_keysig(s, &pr->key, &pr->key, &sub->key, 0, NULL, why, sizeof(why)) == 0) {
+				bool bs = s->has_key_flags && (s->key_flags & PGP_KF_SIGN) &&
+					  sub->key.pkey && backsig_ok(pgp, s, &pr->key, &sub->key);
+
+				if ((r = add_bind(sub, s, false, bs)) == -ENOMEM)
+					return r;
+			} else if (s->type == PGP_SIG_SUBKEY_REVOCATION &&
+				   verify_keysig(s, &pr->key, &pr->key, &sub->key, 0, NULL, why, sizeof(why)) == 0) {
+				if ((r = add_rev(sub, s)) == -ENOMEM)
+					return r;
+			}
+			continue;
+		}
+		if (uid) {
+			if (s->type >= PGP_SIG_CERT_GENERIC && s->type <= PGP_SIG_CERT_POSITIVE &&
+			    verify_keysig(s, &pr->key, &pr->key, NULL,
+					  uid->kind == PGP_K_UID ? 0xb4 : 0xd1, &uid->body,
+					  why, sizeof(why)) == 0) {
+				if ((r = add_bind(pr, s, false, false)) == -ENOMEM)
+					return r;
+			}
+			continue;
+		}
+		if (s->type == PGP_SIG_DIRECT_KEY &&
+		    verify_keysig(s, &pr->key, &pr->key, NULL, 0, NULL, why, sizeof(why)) == 0) {
+			if ((r = add_bind(pr, s, true, false)) == -ENOMEM)
+				return r;
+		} else if (s->type == PGP_SIG_KEY_REVOCATION &&
+			   verify_keysig(s, &pr->key, &pr->key, NULL, 0, NULL, why, sizeof(why)) == 0) {
+			if ((r = add_rev(pr, s)) == -ENOMEM)
+				return r;
+		}
+	}
+	if (c && (r = finish_cert(pgp, name, c, n_self, &added)) < 0)
+		return r;
+	return added;
+}
+
+int dg_pgp_keyring_add_mem(struct dg_pgp *pgp, const char *name, const void *data, size_t len)
+{
+	struct pgp_inputs in;
+	int r, total = 0;
+	size_t i;
+
+	pgp->err[0] = '\0';
+	r = pgp_load_packets(pgp, name, data, len, 0, &in);
+	if (r < 0)
+		return r;
+	for (i = 0; i < in.n; i++) {
+		r = pgp_certs_from_packets(pgp, name, &in.v[i]);
+		if (r < 0) {
+			pgp_inputs_free(&in);
+			return pgp_errorf(pgp, r, "%s: %s", name, strerror(-r));
+		}
+		total += r;
+	}
+	pgp_inputs_free(&in);
+	return total;
+}
+
+size_t dg_pgp_keyring_count(const struct dg_pgp *pgp)
+{
+	return pgp->n_certs;
+}

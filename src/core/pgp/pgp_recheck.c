@@ -1,0 +1,1465 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Re-checking the pgp handler's answers (DESIGN.md §5, pgp_proto.h).
+ *
+ * The answer is untrusted: it is read only through the bounded cursor, every
+ * count is bounded by the record length before it sizes a loop or an
+ * allocation, and every span must lie inside the input.  Beyond bounds, the
+ * core re-derives each structural claim from the ORIGINAL input bytes with
+ * fixed-size reads only: packet framing octets, the fixed fields of key and
+ * signature packets, the tiling of subpackets and of key/signature material,
+ * and the values of the subpackets it acts on.  A claim that does not match
+ * rejects the whole answer with -EBADMSG and a message saying which.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <endian.h>
+
+#include "cursor.h"
+#include "pgp_internal.h"
+#include "../../handlers/pgp/pgp_proto.h"
+
+/* Bounds the core applies to answers on top of the handler's own. */
+#define RC_PACKETS_MAX PGP_PACKETS_MAX
+#define RC_BLOCKS_MAX PGP_ARMOR_BLOCKS_MAX
+
+static int fail(char *why, size_t wl, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *why, size_t wl, int err, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(why, wl, "handler answer rejected: ");
+
+	va_start(ap, fmt);
+	if (n > 0 && (size_t)n < wl)
+		vsnprintf(why + n, wl - (size_t)n, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+#define BAD(...) fail(why, wl, -EBADMSG, __VA_ARGS__)
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static int get_span(struct dg_cur *c, size_t in_len, struct pgp_span *s)
+{
+	if (cur_le32(c, &s->off) < 0 || cur_le32(c, &s->len) < 0)
+		return -ENODATA;
+	if ((uint64_t)s->off + s->len > in_len)
+		return -ERANGE;
+	return 0;
+}
+
+static uint32_t span_end(const struct pgp_span *s)
+{
+	return s->off + s->len;
+}
+
+static struct pgp_bytes bytes_of(const uint8_t *in, const struct pgp_span *s)
+{
+	struct pgp_bytes b = { in + s->off, s->len };
+
+	return b;
+}
+
+static int span_eq(const struct pgp_span *a, uint64_t off, uint64_t len)
+{
+	return a->off == off && a->len == len;
+}
+
+/* Answer header; leaves @recs at the first record. */
+static int ans_open(const uint8_t *ans, size_t ans_len, uint16_t req, size_t in_len,
+		    uint32_t *flags, uint32_t *nrec, struct dg_cur *recs,
+		    char *why, size_t wl)
+{
+	struct dg_cur c = cur_init(ans, ans_len);
+	uint32_t magic, ilen, res;
+	uint16_t ver, type;
+
+	if (cur_le32(&c, &magic) < 0 || cur_le16(&c, &ver) < 0 || cur_le16(&c, &type) < 0 ||
+	    cur_le32(&c, flags) < 0 || cur_le32(&c, nrec) < 0 || cur_le32(&c, &ilen) < 0 ||
+	    cur_le32(&c, &res) < 0)
+		return BAD("answer shorter than its %d-byte header", PGP_ANS_HDR_LEN);
+	if (magic != PGP_ANS_MAGIC || ver != PGP_PROTO_VERSION || type != req)
+		return BAD("answer magic/version/type mismatch (type 0x%x for request 0x%x)",
+			   type, req);
+	if (ilen != in_len)
+		return BAD("answer is about %u input bytes, the input has %zu", ilen, in_len);
+	if (*nrec > PGP_ANS_RECORDS_MAX)
+		return fail(why, wl, -E2BIG, "answer record count %u exceeds limit %u",
+			    *nrec, PGP_ANS_RECORDS_MAX);
+	*recs = c;
+	return 0;
+}
+
+static int rec_next(struct dg_cur *recs, uint16_t *type, struct dg_cur *body,
+		    char *why, size_t wl)
+{
+	uint16_t res;
+	uint32_t len;
+
+	if (cur_le16(recs, type) < 0 || cur_le16(recs, &res) < 0 || cur_le32(recs, &len) < 0 ||
+	    cur_take(recs, len, body) < 0)
+		return BAD("record runs past the end of the answer");
+	return 0;
+}
+
+/* Body length must be fixed + count * size exactly (64-bit arithmetic). */
+static int arr_len_ok(const struct dg_cur *body, size_t fixed, uint64_t count, size_t size)
+{
+	return (uint64_t)body->len == fixed + count * size;
+}
+
+/* ---------------------------------------------------------------- PARSE */
+
+static int is_partial_ok(int tag)
+{
+	return tag == 8 || tag == 9 || tag == 11 || tag == 18 || tag == 20;
+}
+
+/*
+ * Decode the framing octets at @hdr of the input ourselves and compare with
+ * what the handler said.  Returns the body length (or the first chunk's
+ * length for partial packets) in *@len.
+ */
+static int check_header(const uint8_t *in, size_t in_len, const struct pgp_span *hdr,
+			int claimed_tag, int claimed_fmt, int *partial, uint64_t *len,
+			char *why, size_t wl)
+{
+	struct dg_cur c = cur_init(in + hdr->off, hdr->len);
+	uint8_t b = 0, l1 = 0, l2 = 0;
+	uint16_t v16;
+	uint32_t v32;
+	int tag, fmt;
+
+	*partial = 0;
+	if (cur_u8(&c, &b) < 0 || !(b & 0x80))
+		return BAD("packet at %u: header octet lacks bit 7", hdr->off);
+	fmt = !!(b & 0x40);
+	if (fmt) {
+		tag = b & 0x3f;
+		if (cur_u8(&c, &l1) < 0)
+			return BAD("packet at %u: header span too short", hdr->off);
+		if (l1 < 192) {
+			*len = l1;
+		} else if (l1 < 224) {
+			if (cur_u8(&c, &l2) < 0)
+				return BAD("packet at %u: header span too short", hdr->off);
+			*len = ((uint64_t)(l1 - 192) << 8) + l2 + 192;
+		} else if (l1 == 255) {
+			if (cur_be32(&c, &v32) < 0)
+				return BAD("packet at %u: header span too short", hdr->off);
+			*len = v32;
+		} else {
+			*partial = 1;
+			*len = 1u << (l1 & 0x1f);
+		}
+	} else {
+		tag = (b >> 2) & 0xf;
+		switch (b & 3) {
+		case 0:
+			if (cur_u8(&c, &l1) < 0)
+				return BAD("packet at %u: header span too short", hdr->off);
+			*len = l1;
+			break;
+		case 1:
+			if (cur_be16(&c, &v16) < 0)
+				return BAD("packet at %u: header span too short", hdr->off);
+			*len = v16;
+			break;
+		case 2:
+			if (cur_be32(&c, &v32) < 0)
+				return BAD("packet at %u: header span too short", hdr->off);
+			*len = v32;
+			break;
+		default:	/* indeterminate: to the end of the input */
+			*len = in_len - span_end(hdr);
+			break;
+		}
+	}
+	if (c.len)
+		return BAD("packet at %u: header span is %u bytes, framing needs %u",
+			   hdr->off, hdr->len, hdr->len - (uint32_t)c.len);
+	if (tag != claimed_tag || fmt != claimed_fmt)
+		return BAD("packet at %u: claimed tag %d, framing says %d", hdr->off,
+			   claimed_tag, tag);
+	return 0;
+}
+
+/* A growable list of the current packet's chunk data spans. */
+struct chunks {
+	struct pgp_span *v;
+	size_t n, cap;
+};
+
+static int check_chunks(const uint8_t *in, struct dg_cur *body, uint32_t nchunk,
+			const struct pgp_span *hdr, const struct pgp_span *pbody,
+			uint64_t first_len, size_t in_len, struct chunks *ch,
+			char *why, size_t wl)
+{
+	uint64_t pos = (uint64_t)hdr->off + 1;
+	uint32_t i;
+
+	if (nchunk > PGP_CHUNKS_MAX)
+		return fail(why, wl, -E2BIG, "chunk count %u exceeds limit %u", nchunk,
+			    PGP_CHUNKS_MAX);
+	if (nchunk > ch->cap) {
+		struct pgp_span *v = realloc(ch->v, nchunk * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		ch->v = v;
+		ch->cap = nchunk;
+	}
+	ch->n = 0;
+	for (i = 0; i < nchunk; i++) {
+		struct pgp_span lh, data;
+		uint64_t dlen;
+		int last = 0;
+		uint8_t l1;
+
+		if (get_span(body, in_len, &lh) < 0 || get_span(body, in_len, &data) < 0)
+			return BAD("chunk %u span outside the input", i);
+		if (lh.off != pos || lh.len == 0)
+			return BAD("chunk %u does not follow the previous one", i);
+		l1 = in[lh.off];
+		if (i == 0) {
+			if (lh.len != 1)
+				return BAD("chunk 0 length octets differ from the header");
+			dlen = first_len;
+		} else if (l1 < 192) {
+			last = 1;
+			dlen = l1;
+			if (lh.len != 1)
+				return BAD("chunk %u length octets miscounted", i);
+		} else if (l1 < 224) {
+			last = 1;
+			if (lh.len != 2)
+				return BAD("chunk %u length octets miscounted", i);
+			dlen = ((uint64_t)(l1 - 192) << 8) + in[lh.off + 1] + 192;
+		} else if (l1 == 255) {
+			last = 1;
+			if (lh.len != 5)
+				return BAD("chunk %u length octets miscounted", i);
+			dlen = be32(in + lh.off + 1);
+		} else {
+			if (lh.len != 1)
+				return BAD("chunk %u length octets miscounted", i);
+			dlen = 1u << (l1 & 0x1f);
+		}
+		if (last != (i == nchunk - 1))
+			return BAD("chunk %u: %s", i, last ? "final length before the last chunk"
+						       : "last chunk has a partial length");
+		if (!span_eq(&data, span_end(&lh), dlen))
+			return BAD("chunk %u data span does not match its length octets", i);
+		ch->v[ch->n++] = data;
+		pos = span_end(&data);
+	}
+	if (pos != span_end(pbody) || pbody->off != span_end(hdr))
+		return BAD("chunks do not tile the partial packet at %u", hdr->off);
+	return 0;
+}
+
+/* Expected field kinds per public-key algorithm (RFC 9580 §5.5.5). */
+static const char *key_layout(int algo, size_t *native)
+{
+	*native = 0;
+	switch (algo) {
+	case PGP_PK_RSA: case PGP_PK_RSA_E: case PGP_PK_RSA_S: return "MM";
+	case PGP_PK_DSA: return "MMMM";
+	case PGP_PK_ELGAMAL: return "MMM";
+	case PGP_PK_ECDSA: case PGP_PK_EDDSA_LEGACY: return "OM";
+	case PGP_PK_ECDH: return "OMK";
+	case PGP_PK_X25519: *native = 32; return "N";
+	case PGP_PK_X448: *native = 56; return "N";
+	case PGP_PK_ED25519: *native = 32; return "N";
+	case PGP_PK_ED448: *native = 57; return "N";
+	default: return NULL;
+	}
+}
+
+static const char *sig_layout(int algo, size_t *native)
+{
+	*native = 0;
+	switch (algo) {
+	case PGP_PK_RSA: case PGP_PK_RSA_S: return "M";
+	case PGP_PK_DSA: case PGP_PK_ECDSA: case PGP_PK_EDDSA_LEGACY: return "MM";
+	case PGP_PK_ED25519: *native = 64; return "N";
+	case PGP_PK_ED448: *native = 114; return "N";
+	default: return NULL;
+	}
+}
+
+/*
+ * Read @n FIELD entries and check that they tile [@start, @end) of the input
+ * with the kinds of @layout; store value bytes in @vals (up to @max).
+ */
+static int check_fields(const uint8_t *in, size_t in_len, struct dg_cur *body,
+			uint32_t n, uint64_t start, uint64_t end, const char *layout,
+			size_t native, struct pgp_bytes *vals, size_t max, const char *what,
+			char *why, size_t wl)
+{
+	uint64_t pos = start;
+	uint32_t i;
+
+	if (!layout || strlen(layout) != n)
+		return BAD("%s: %u material fields, the algorithm has %zu", what, n,
+			   layout ? strlen(layout) : 0);
+	for (i = 0; i < n; i++) {
+		struct pgp_span whole, val;
+		uint8_t kind, res;
+		uint16_t bits;
+		uint64_t vlen;
+
+		if (cur_u8(body, &kind) < 0 || cur_u8(body, &res) < 0 ||
+		    cur_le16(body, &bits) < 0 || get_span(body, in_len, &whole) < 0 ||
+		    get_span(body, in_len, &val) < 0)
+			return BAD("%s: field %u span outside the input", what, i);
+		if (whole.off != pos || span_end(&whole) > end)
+			return BAD("%s: field %u does not follow the previous one", what, i);
+		switch (layout[i]) {
+		case 'M':
+			if (kind != PGP_FIELD_MPI || whole.len < 2)
+				return BAD("%s: field %u is not an MPI", what, i);
+			vlen = ((uint64_t)(in[whole.off] << 8 | in[whole.off + 1]) + 7) / 8;
+			if (bits != (in[whole.off] << 8 | in[whole.off + 1]) ||
+			    !span_eq(&whole, whole.off, 2 + vlen) ||
+			    !span_eq(&val, (uint64_t)whole.off + 2, vlen))
+				return BAD("%s: MPI %u length does not match its bit count", what, i);
+			break;
+		case 'O':
+		case 'K':
+			if (kind != (layout[i] == 'O' ? PGP_FIELD_OID : PGP_FIELD_KDF) || whole.len < 1)
+				return BAD("%s: field %u has the wrong kind", what, i);
+			vlen = in[whole.off];
+			if (vlen == 0 || vlen == 0xff || !span_eq(&whole, whole.off, 1 + vlen) ||
+			    !span_eq(&val, (uint64_t)whole.off + 1, vlen))
+				return BAD("%s: field %u length octet mismatch", what, i);
+			break;
+		default:	/* 'N' */
+			if (kind != PGP_FIELD_NATIVE || whole.len != native ||
+			    !span_eq(&val, whole.off, whole.len))
+				return BAD("%s: native field %u must be %zu bytes", what, i, native);
+			break;
+		}
+		if (i < max)
+			vals[i] = bytes_of(in, &val);
+		pos = span_end(&whole);
+	}
+	if (pos != end)
+		return BAD("%s: material fields do not reach the end of the packet", what);
+	return 0;
+}
+
+static int rec_key(const uint8_t *in, size_t in_len, struct dg_cur *body,
+		   struct pgp_pkt *pk, char *why, size_t wl)
+{
+	uint8_t ver = 0, algo = 0;
+	uint16_t flags = 0;
+	uint32_t created = 0, matlen = 0, nfield = 0, idx = 0;
+	struct pgp_span kb;
+	const uint8_t *k;
+	uint64_t mstart;
+	size_t native;
+	int r;
+
+	if (body->len < PGP_REC_KEY_FIXED)
+		return BAD("KEY record too short");
+	cur_le32(body, &idx);
+	cur_u8(body, &ver);
+	cur_u8(body, &algo);
+	cur_le16(body, &flags);
+	cur_le32(body, &created);
+	cur_le32(body, &matlen);
+	if (get_span(body, in_len, &kb) < 0)
+		return BAD("KEY record: key body span outside the input");
+	cur_le32(body, &nfield);
+	if (!arr_len_ok(body, 0, nfield, PGP_FIELD_LEN))
+		return BAD("KEY record length does not match its %u fields", nfield);
+	if (pk->tag != 5 && pk->tag != 6 && pk->tag != 7 && pk->tag != 14)
+		return BAD("KEY record for a packet with tag %d", pk->tag);
+	if (kb.off != (uint32_t)(pk->body.p - in) ||
+	    ((pk->tag == 6 || pk->tag == 14) ? kb.len != pk->body.len : kb.len > pk->body.len))
+		return BAD("key body span is not the packet body");
+	pk->kind = PGP_K_KEY;
+	pk->key_secret = pk->tag == 5 || pk->tag == 7;
+	pk->key_subkey = pk->tag == 7 || pk->tag == 14;
+	k = in + kb.off;
+	if (kb.len < 1 || k[0] != ver)
+		return BAD("key version claim %u does not match the packet", ver);
+	if (ver != 4 && ver != 6) {
+		pk->key_unsupported = true;
+		pk->key.version = ver;
+		return 0;
+	}
+	if (kb.len < (ver == 4 ? 6u : 10u))
+		return BAD("key packet too short for its version");
+	if (be32(k + 1) != created || k[5] != algo)
+		return BAD("key creation time or algorithm claim does not match the packet");
+	mstart = (uint64_t)kb.off + (ver == 4 ? 6 : 10);
+	if (ver == 6 && (be32(k + 6) != matlen || matlen != kb.len - 10))
+		return BAD("v6 key material length does not match the packet");
+	pk->key.version = ver;
+	pk->key.algo = algo;
+	pk->key.created = created;
+	pk->key.body = bytes_of(in, &kb);
+	if (!key_layout(algo, &native)) {
+		/* Unknown algorithm: usable only as fingerprint input. */
+		pk->key.n_fields = 0;
+		body->len = 0;
+		return pgp_key_fingerprint(&pk->key);
+	}
+	r = check_fields(in, in_len, body, nfield, mstart, span_end(&kb), key_layout(algo, &native),
+			 native, pk->key.field, PGP_KEY_FIELDS_MAX, "key", why, wl);
+	if (r < 0)
+		return r;
+	pk->key.n_fields = (int)nfield;
+	return pgp_key_fingerprint(&pk->key);
+}
+
+static bool subpacket_known(int type)
+{
+	switch (type) {
+	case PGP_SP_CREATED: case PGP_SP_SIG_EXPIRES: case PGP_SP_EXPORTABLE:
+	case PGP_SP_TRUST: case PGP_SP_REGEXP: case PGP_SP_REVOCABLE:
+	case PGP_SP_KEY_EXPIRES: case PGP_SP_PREF_SYM: case PGP_SP_REVOKER:
+	case PGP_SP_ISSUER: case PGP_SP_PREF_HASH: case PGP_SP_PREF_COMP:
+	case PGP_SP_KS_PREFS: case PGP_SP_PREF_KS: case PGP_SP_PRIMARY_UID:
+	case PGP_SP_POLICY: case PGP_SP_KEY_FLAGS: case PGP_SP_SIGNER_UID:
+	case PGP_SP_REVOCATION_REASON: case PGP_SP_FEATURES: case PGP_SP_TARGET:
+	case PGP_SP_EMBEDDED: case PGP_SP_ISSUER_FPR: case PGP_SP_INTENDED_RCPT:
+	case PGP_SP_PREF_AEAD:
+		return true;
+	default:	/* includes notations (20): a critical one is unknown to us */
+		return false;
+	}
+}
+
+/* Decode one subpacket value we act on (RFC 9580 §5.2.3.x). */
+static int sub_value(struct pgp_sig *s, int type, bool crit, bool hashed,
+		     const uint8_t *p, uint32_t n, uint32_t *first_issuer, uint32_t off)
+{
+	if (hashed && crit && !subpacket_known(type) && !s->unknown_critical) {
+		s->unknown_critical = true;
+		s->unknown_critical_type = type;
+	}
+	switch (type) {
+	case PGP_SP_CREATED:
+		if (!hashed)
+			return 0;
+		if (n != 4)
+			return -EBADMSG;
+		if (!s->has_created) {
+			s->has_created = true;
+			s->created = be32(p);
+		}
+		return 0;
+	case PGP_SP_SIG_EXPIRES:
+		if (!hashed)
+			return 0;
+		if (n != 4)
+			return -EBADMSG;
+		s->sig_expires = be32(p);
+		return 0;
+	case PGP_SP_KEY_EXPIRES:
+		if (!hashed)
+			return 0;
+		if (n != 4)
+			return -EBADMSG;
+		s->has_key_expires = true;
+		s->key_expires = be32(p);
+		return 0;
+	case PGP_SP_KEY_FLAGS:
+		if (hashed && n >= 1) {
+			s->has_key_flags = true;
+			s->key_flags = p[0];
+		}
+		return 0;
+	case PGP_SP_REVOCATION_REASON:
+		if (hashed && n >= 1) {
+			s->has_reason = true;
+			s->reason = p[0];
+		}
+		return 0;
+	case PGP_SP_PRIMARY_UID:
+		if (hashed && n >= 1)
+			s->primary_uid = p[0] != 0;
+		return 0;
+	case PGP_SP_ISSUER_FPR:
+		if ((n == 21 && p[0] == 4) || (n == 33 && p[0] == 6)) {
+			if (!s->issuer_fpr_len) {
+				memcpy(s->issuer_fpr, p + 1, n - 1);
+				s->issuer_fpr_len = n - 1;
+				first_issuer[0] = off;
+			}
+		}
+		return 0;
+	case PGP_SP_ISSUER:
+		if (n == 8 && !s->has_issuer_id) {
+			memcpy(s->issuer_id, p, 8);
+			s->has_issuer_id = true;
+		}
+		if (n == 8 && first_issuer[1] == UINT32_MAX) {
+			first_issuer[1] = off;
+		}
+		return 0;
+	case PGP_SP_EMBEDDED:
+		if (!s->embedded.p) {
+			s->embedded.p = p;
+			s->embedded.len = n;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* Check that the SUBPACKET entries tile @area exactly and decode them. */
+static int check_area(const uint8_t *in, size_t in_len, struct dg_cur *body, uint32_t *left,
+		      const struct pgp_span *area, bool hashed, struct pgp_sig *s,
+		      uint32_t *first_issuer, char *why, size_t wl)
+{
+	uint64_t pos = area->off, end = span_end(area);
+
+	while (pos < end) {
+		uint32_t start, n, lb;
+		uint8_t hdrlen, type, flags, res, l1, t;
+		struct pgp_span sb;
+		bool crit;
+
+		if (!*left)
+			return BAD("subpackets do not tile the %s area", hashed ? "hashed" : "unhashed");
+		(*left)--;
+		if (cur_le32(body, &start) < 0 || cur_u8(body, &hdrlen) < 0 ||
+		    cur_u8(body, &type) < 0 || cur_u8(body, &flags) < 0 ||
+		    cur_u8(body, &res) < 0 || get_span(body, in_len, &sb) < 0)
+			return BAD("subpacket entry outside the input");
+		if (start != pos)
+			return BAD("subpacket at %u does not start where the previous ended (%llu)",
+				   start, (unsigned long long)pos);
+		l1 = in[start];
+		if (l1 < 192) {
+			lb = 1;
+			n = l1;
+		} else if (l1 < 255) {
+			if (end - pos < 2)
+				return BAD("subpacket length at %u runs out of the area", start);
+			lb = 2;
+			n = ((uint32_t)(l1 - 192) << 8) + in[start + 1] + 192;
+		} else {
+			if (end - pos < 5)
+				return BAD("subpacket length at %u runs out of the area", start);
+			lb = 5;
+			n = be32(in + start + 1);
+		}
+		if (n < 1 || (uint64_t)lb + n > end - pos)
+			return BAD("subpacket at %u overruns its area", start);
+		t = in[start + lb];
+		crit = t & 0x80;
+		if (hdrlen != lb + 1 || type != (t & 0x7f) ||
+		    !!(flags & PGP_SUB_F_CRITICAL) != crit ||
+		    !!(flags & PGP_SUB_F_HASHED) != hashed ||
+		    !span_eq(&sb, (uint64_t)start + lb + 1, n - 1))
+			return BAD("subpacket at %u: type, flags or body span differ from the packet",
+				   start);
+		if (sub_value(s, t & 0x7f, crit, hashed, in + sb.off, sb.len, first_issuer,
+			      sb.off) < 0)
+			return BAD("subpacket type %d at %u has the wrong size", t & 0x7f, start);
+		pos += lb + n;
+	}
+	return 0;
+}
+
+static int rec_sig(const uint8_t *in, size_t in_len, struct dg_cur *body,
+		   struct pgp_pkt *pk, char *why, size_t wl)
+{
+	uint8_t ver = 0, type = 0, pka = 0, ha = 0;
+	uint32_t flags = 0, created = 0, nsub = 0, nfield = 0, idx = 0, hl, ul, first_issuer[2];
+	struct pgp_span pre, hs, us, l16, salt, iss;
+	struct pgp_sig *s = &pk->sig;
+	struct dg_cur c;
+	const uint8_t *b;
+	uint64_t boff, mstart, hoff;
+	uint8_t saltlen = 0;
+	size_t native;
+	int r;
+
+	if (body->len < PGP_REC_SIG_FIXED)
+		return BAD("SIG record too short");
+	cur_le32(body, &idx);
+	cur_u8(body, &ver);
+	cur_u8(body, &type);
+	cur_u8(body, &pka);
+	cur_u8(body, &ha);
+	cur_le32(body, &flags);
+	cur_le32(body, &created);
+	if (get_span(body, in_len, &pre) < 0 || get_span(body, in_len, &hs) < 0 ||
+	    get_span(body, in_len, &us) < 0 || get_span(body, in_len, &l16) < 0 ||
+	    get_span(body, in_len, &salt) < 0 || get_span(body, in_len, &iss) < 0)
+		return BAD("SIG record: a span lies outside the input");
+	cur_le32(body, &nsub);
+	cur_le32(body, &nfield);
+	if (!arr_len_ok(body, 0, (uint64_t)nsub * PGP_SUBPACKET_LEN + (uint64_t)nfield * PGP_FIELD_LEN, 1))
+		return BAD("SIG record length does not match %u subpackets and %u fields",
+			   nsub, nfield);
+	if (nsub > PGP_SUBPACKETS_MAX)
+		return fail(why, wl, -E2BIG, "subpacket count %u exceeds limit %u", nsub,
+			    PGP_SUBPACKETS_MAX);
+	if (pk->tag != 2)
+		return BAD("SIG record for a packet with tag %d", pk->tag);
+	pk->kind = PGP_K_SIG;
+	s->body = pk->body;
+	b = pk->body.p;
+	boff = (uint64_t)(b - in);
+	c = cur_init(b, pk->body.len);
+	if (pk->body.len < 1 || b[0] != ver)
+		return BAD("signature version claim %u does not match the packet", ver);
+	s->version = ver;
+	if (ver != 4 && ver != 6) {
+		/* v3 and others: reported, never verified (RFC 9580 §5.2.2). */
+		pk->sig_unsupported = true;
+		if (ver == 3 && pk->body.len >= 17) {
+			s->type = b[2];
+			s->created = be32(b + 3);
+			s->has_created = true;
+			s->pk_algo = b[15];
+			s->hash_algo = b[16];
+			memcpy(s->issuer_id, b + 7, 8);
+			s->has_issuer_id = true;
+		}
+		body->len = 0;
+		return 0;
+	}
+	if (pk->body.len < 4)
+		return BAD("signature packet truncated");
+	s->type = b[1];
+	s->pk_algo = b[2];
+	s->hash_algo = b[3];
+	c = cur_init(b + 4, pk->body.len - 4);
+	if (ver == 4) {
+		uint16_t v;
+
+		if (cur_be16(&c, &v) < 0)
+			return BAD("signature packet truncated");
+		hl = v;
+	} else if (cur_be32(&c, &hl) < 0) {
+		return BAD("signature packet truncated");
+	}
+	hoff = boff + (ver == 4 ? 6 : 8);
+	if (cur_skip(&c, hl) < 0)
+		return BAD("hashed area runs past the packet");
+	if (ver == 4) {
+		uint16_t v;
+
+		if (cur_be16(&c, &v) < 0)
+			return BAD("signature packet truncated");
+		ul = v;
+	} else if (cur_be32(&c, &ul) < 0) {
+		return BAD("signature packet truncated");
+	}
+	if (cur_skip(&c, ul) < 0 || c.len < 2)
+		return BAD("unhashed area runs past the packet");
+	if (type != s->type || pka != s->pk_algo || ha != s->hash_algo)
+		return BAD("signature type/algorithm claims do not match the packet");
+	if (!span_eq(&pre, boff, hoff + hl - boff))
+		return BAD("signed-region span [%u,+%u) is not the packet's hashed part [%llu,+%llu)",
+			   pre.off, pre.len, (unsigned long long)boff,
+			   (unsigned long long)(hoff + hl - boff));
+	if (!span_eq(&hs, hoff, hl))
+		return BAD("hashed area span does not match the packet");
+	if (!span_eq(&us, hoff + hl + (ver == 4 ? 2 : 4), ul))
+		return BAD("unhashed area span does not match the packet");
+	if (!span_eq(&l16, span_end(&us), 2))
+		return BAD("left-16 span does not match the packet");
+	mstart = span_end(&l16);
+	cur_skip(&c, 2);
+	if (ver == 6) {
+		if (cur_u8(&c, &saltlen) < 0 || cur_skip(&c, saltlen) < 0)
+			return BAD("v6 salt runs past the packet");
+		if (!span_eq(&salt, mstart + 1, saltlen))
+			return BAD("salt span does not match the packet");
+		if (saltlen != pgp_hash_salt_len(ha))
+			pk->sig_unsupported = true;	/* unknown hash or wrong size */
+		mstart += 1 + saltlen;
+	} else if (salt.len) {
+		return BAD("salt span on a v4 signature");
+	}
+	s->hashed = bytes_of(in, &pre);
+	s->salt = bytes_of(in, &salt);
+	s->left16[0] = in[l16.off];
+	s->left16[1] = in[l16.off + 1];
+
+	first_issuer[0] = first_issuer[1] = UINT32_MAX;
+	r = check_area(in, in_len, body, &nsub, &hs, true, s, first_issuer, why, wl);
+	if (r == 0)
+		r = check_area(in, in_len, body, &nsub, &us, false, s, first_issuer, why, wl);
+	if (r < 0)
+		return r;
+	if (nsub)
+		return BAD("%u subpacket entries beyond the areas", nsub);
+	if (!s->has_created)
+		pk->sig_unsupported = true;	/* RFC 9580 §5.2.3.11: MUST be hashed */
+	if ((flags & PGP_SIG_F_HAS_CREATED) && created != s->created)
+		return BAD("creation time claim %u differs from the subpacket's %lld",
+			   created, (long long)s->created);
+	if (iss.len) {
+		uint32_t want = s->issuer_fpr_len ? first_issuer[0] : first_issuer[1];
+
+		if (want == UINT32_MAX || iss.off != want)
+			return BAD("issuer claim does not point at the first issuer subpacket");
+		if (s->issuer_fpr_len ? iss.len != s->issuer_fpr_len + 1 : iss.len != 8)
+			return BAD("issuer claim length does not match its subpacket");
+	}
+	if (!sig_layout(pka, &native)) {
+		pk->sig_unsupported = true;
+		body->len = 0;
+		return 0;
+	}
+	r = check_fields(in, in_len, body, nfield, mstart, boff + pk->body.len,
+			 sig_layout(pka, &native), native, s->mpi, PGP_SIG_MPIS_MAX,
+			 "signature", why, wl);
+	if (r < 0)
+		return r;
+	s->n_mpi = (int)nfield;
+	return 0;
+}
+
+static int rec_ops(const uint8_t *in, struct dg_cur *body, struct pgp_pkt *pk,
+		   char *why, size_t wl)
+{
+	uint32_t idx = 0;
+	uint8_t ver = 0, type = 0, ha = 0, pka = 0, nested = 0;
+	const uint8_t *b = pk->body.p;
+
+	if (body->len < PGP_REC_OPS_FIXED || pk->tag != 4)
+		return BAD("OPS record malformed or for tag %d", pk->tag);
+	(void)in;
+	cur_le32(body, &idx);
+	cur_u8(body, &ver);
+	cur_u8(body, &type);
+	cur_u8(body, &ha);
+	cur_u8(body, &pka);
+	cur_u8(body, &nested);
+	pk->kind = PGP_K_OPS;
+	if (pk->body.len < 4 || b[0] != ver || b[1] != type || b[2] != ha || b[3] != pka ||
+	    b[pk->body.len - 1] != nested)
+		return BAD("one-pass signature claims do not match the packet");
+	pk->ops.version = ver;
+	pk->ops.type = type;
+	pk->ops.hash_algo = ha;
+	pk->ops.pk_algo = pka;
+	pk->ops.nested = nested;
+	return 0;
+}
+
+static int rec_literal(const uint8_t *in, size_t in_len, struct dg_cur *body,
+		       struct pgp_pkt *pk, const struct chunks *ch, char *why, size_t wl)
+{
+	uint32_t idx = 0, date = 0, ndata = 0, i;
+	uint8_t fmt = 0, res[3];
+	struct pgp_span fn, first;
+	const uint8_t *p;
+	uint64_t hdr;
+
+	if (body->len < PGP_REC_LITERAL_FIXED || pk->tag != 11)
+		return BAD("LITERAL record malformed or for tag %d", pk->tag);
+	cur_le32(body, &idx);
+	cur_u8(body, &fmt);
+	cur_bytes(body, res, 3);
+	cur_le32(body, &date);
+	if (get_span(body, in_len, &fn) < 0)
+		return BAD("literal file name span outside the input");
+	cur_le32(body, &ndata);
+	if (!arr_len_ok(body, 0, ndata, PGP_SPAN_LEN))
+		return BAD("LITERAL record length does not match %u data spans", ndata);
+	pk->kind = PGP_K_LITERAL;
+	if (pk->partial) {
+		if (!ch->n)
+			return BAD("partial literal packet without chunks");
+		first = ch->v[0];
+		if (ndata != ch->n)
+			return BAD("literal has %u data spans for %zu chunks", ndata, ch->n);
+	} else {
+		first.off = (uint32_t)(pk->body.p - in);
+		first.len = (uint32_t)pk->body.len;
+		if (ndata != 1)
+			return BAD("literal has %u data spans, expected 1", ndata);
+	}
+	p = in + first.off;
+	if (first.len < 2 || (uint64_t)first.len < 6u + p[1])
+		return BAD("literal header does not fit its first chunk");
+	hdr = 6u + p[1];
+	if (p[0] != fmt || !span_eq(&fn, (uint64_t)first.off + 2, p[1]) ||
+	    be32(p + 2 + p[1]) != date)
+		return BAD("literal format, file name or date claims do not match the packet");
+	pk->lit = calloc(ndata, sizeof(*pk->lit));
+	if (!pk->lit)
+		return -ENOMEM;
+	for (i = 0; i < ndata; i++) {
+		struct pgp_span d;
+
+		if (get_span(body, in_len, &d) < 0)
+			return BAD("literal data span outside the input");
+		if (i == 0 ? !span_eq(&d, first.off + hdr, first.len - hdr)
+			   : !span_eq(&d, ch->v[i].off, ch->v[i].len))
+			return BAD("literal data span %u is not the packet's content", i);
+		pk->lit[i] = bytes_of(in, &d);
+	}
+	pk->n_lit = ndata;
+	pk->lit_format = fmt;
+	return 0;
+}
+
+static int rec_compressed(const uint8_t *in, struct dg_cur *body, struct pgp_pkt *pk,
+			  const struct chunks *ch, char *why, size_t wl)
+{
+	uint32_t idx = 0, outlen = 0;
+	uint8_t algo = 0, res[3];
+	const uint8_t *first;
+
+	if (body->len < PGP_REC_COMPRESSED_FIXED || pk->tag != 8)
+		return BAD("COMPRESSED record malformed or for tag %d", pk->tag);
+	cur_le32(body, &idx);
+	cur_u8(body, &algo);
+	cur_bytes(body, res, 3);
+	cur_le32(body, &outlen);
+	if (body->len != outlen)
+		return BAD("COMPRESSED record length does not match outlen %u", outlen);
+	if (outlen > PGP_DECOMPRESSED_MAX)
+		return fail(why, wl, -E2BIG, "decompressed size %u exceeds limit %u", outlen,
+			    PGP_DECOMPRESSED_MAX);
+	pk->kind = PGP_K_COMPRESSED;
+	first = pk->partial ? (ch->n && ch->v[0].len ? in + ch->v[0].off : NULL)
+			    : (pk->body.len ? pk->body.p : NULL);
+	if (!first || *first != algo)
+		return BAD("compression algorithm claim does not match the packet");
+	pk->comp_algo = algo;
+	pk->comp = malloc(outlen ? outlen : 1);
+	if (!pk->comp)
+		return -ENOMEM;
+	memcpy(pk->comp, body->p, outlen);
+	pk->comp_len = outlen;
+	return 0;
+}
+
+/* Every packet whose tag calls for an extra record must have got one. */
+static int close_packet(const struct pgp_pkt *pk, char *why, size_t wl)
+{
+	int want;
+
+	switch (pk->tag) {
+	case 5: case 6: case 7: case 14: want = PGP_K_KEY; break;
+	case 2: want = PGP_K_SIG; break;
+	case 4: want = PGP_K_OPS; break;
+	case 11: want = PGP_K_LITERAL; break;
+	case 8: want = PGP_K_COMPRESSED; break;
+	case 13: want = PGP_K_UID; break;
+	case 17: want = PGP_K_UAT; break;
+	default: want = PGP_K_OTHER; break;
+	}
+	if (pk->kind != want)
+		return BAD("packet with tag %d lacks its %s record", pk->tag,
+			   want == PGP_K_SIG ? "SIG" : want == PGP_K_KEY ? "KEY" : "detail");
+	return 0;
+}
+
+void pgp_packets_free(struct pgp_packets *p)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	for (i = 0; i < p->n; i++) {
+		free(p->v[i].lit);
+		free(p->v[i].comp);
+		EVP_PKEY_free(p->v[i].key.pkey);
+	}
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}
+
+int pgp_recheck_parse(const uint8_t *in, size_t in_len, const uint8_t *ans,
+		      size_t ans_len, struct pgp_packets *out, char *why, size_t wl)
+{
+	struct chunks ch = { 0 };
+	struct dg_cur recs, body;
+	uint32_t nrec, i;
+	uint64_t pos = 0;
+	size_t cap = 0;
+	uint16_t type;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (in_len > UINT32_MAX)
+		return fail(why, wl, -E2BIG, "input of %zu bytes", in_len);
+	r = ans_open(ans, ans_len, PGP_REQ_PARSE, in_len, &out->ans_flags, &nrec, &recs, why, wl);
+	if (r < 0)
+		return r;
+	for (i = 0; i < nrec; i++) {
+		struct pgp_pkt *pk = out->n ? &out->v[out->n - 1] : NULL;
+		uint32_t idx = 0;
+
+		if ((r = rec_next(&recs, &type, &body, why, wl)) < 0)
+			goto err;
+		if (type == PGP_REC_PACKET) {
+			struct pgp_span hdr, pb;
+			uint8_t tag = 0, fmt = 0;
+			uint16_t flags = 0;
+			uint32_t nchunk = 0;
+			uint64_t len = 0;
+			int partial;
+
+			if (pk && (r = close_packet(pk, why, wl)) < 0)
+				goto err;
+			if (body.len < PGP_REC_PACKET_FIXED) {
+				r = BAD("PACKET record too short");
+				goto err;
+			}
+			cur_le32(&body, &idx);
+			cur_u8(&body, &tag);
+			cur_u8(&body, &fmt);
+			cur_le16(&body, &flags);
+			if (get_span(&body, in_len, &hdr) < 0 || get_span(&body, in_len, &pb) < 0) {
+				r = BAD("packet %u: span outside the input", idx);
+				goto err;
+			}
+			cur_le32(&body, &nchunk);
+			if (!arr_len_ok(&body, 0, nchunk, PGP_CHUNK_LEN)) {
+				r = BAD("PACKET record length does not match %u chunks", nchunk);
+				goto err;
+			}
+			if (idx != out->n || hdr.off != pos || pb.off != span_end(&hdr)) {
+				r = BAD("packet %u does not follow packet %zu (at %llu)", idx, out->n,
+					(unsigned long long)pos);
+				goto err;
+			}
+			if (out->n >= RC_PACKETS_MAX) {
+				r = fail(why, wl, -E2BIG, "packet count exceeds limit %u", RC_PACKETS_MAX);
+				goto err;
+			}
+			r = check_header(in, in_len, &hdr, tag, fmt, &partial, &len, why, wl);
+			if (r < 0)
+				goto err;
+			if (partial) {
+				if (!is_partial_ok(tag)) {
+					r = BAD("partial body length on a packet with tag %d", tag);
+					goto err;
+				}
+				r = check_chunks(in, &body, nchunk, &hdr, &pb, len, in_len, &ch, why, wl);
+				if (r < 0)
+					goto err;
+			} else if (nchunk || !span_eq(&pb, pb.off, len)) {
+				r = BAD("packet %u body span differs from its length octets", idx);
+				goto err;
+			} else {
+				ch.n = 0;
+			}
+			if (out->n == cap) {
+				size_t ncap = cap ? cap * 2 : 16;
+				struct pgp_pkt *v = realloc(out->v, ncap * sizeof(*v));
+
+				if (!v) {
+					r = -ENOMEM;
+					goto err;
+				}
+				out->v = v;
+				cap = ncap;
+			}
+			pk = &out->v[out->n++];
+			memset(pk, 0, sizeof(*pk));
+			pk->tag = tag;
+			pk->flags = flags;
+			pk->partial = partial;
+			if (!partial)
+				pk->body = bytes_of(in, &pb);
+			if (tag == 17)
+				pk->kind = PGP_K_UAT;
+			pos = span_end(&pb);
+			continue;
+		}
+		if (type != PGP_REC_KEY && type != PGP_REC_SIG && type != PGP_REC_OPS &&
+		    type != PGP_REC_LITERAL && type != PGP_REC_COMPRESSED && type != PGP_REC_USERID)
+			continue;	/* a later protocol addition: skip */
+		if (!pk || body.len < 4) {
+			r = BAD("record type 0x%x before any packet", type);
+			goto err;
+		}
+		memcpy(&idx, body.p, 4);
+		idx = le32toh(idx);
+		if (idx != out->n - 1 || pk->kind != PGP_K_OTHER ||
+		    (pk->partial && type != PGP_REC_LITERAL && type != PGP_REC_COMPRESSED)) {
+			r = BAD("record type 0x%x for packet %u is out of place", type, idx);
+			goto err;
+		}
+		switch (type) {
+		case PGP_REC_KEY: r = rec_key(in, in_len, &body, pk, why, wl); break;
+		case PGP_REC_SIG: r = rec_sig(in, in_len, &body, pk, why, wl); break;
+		case PGP_REC_OPS: r = rec_ops(in, &body, pk, why, wl); break;
+		case PGP_REC_LITERAL: r = rec_literal(in, in_len, &body, pk, &ch, why, wl); break;
+		case PGP_REC_COMPRESSED: r = rec_compressed(in, &body, pk, &ch, why, wl); break;
+		default: {	/* USERID */
+			struct pgp_span u;
+
+			cur_skip(&body, 4);
+			if (body.len != PGP_REC_USERID_FIXED - 4 || pk->tag != 13 ||
+			    get_span(&body, in_len, &u) < 0 ||
+			    u.off != (uint32_t)(pk->body.p - in) || u.len != pk->body.len)
+				r = BAD("user ID span is not the packet body");
+			else
+				pk->kind = PGP_K_UID;
+			break;
+		}
+		}
+		if (r < 0)
+			goto err;
+	}
+	if (recs.len) {
+		r = BAD("%zu bytes after the last record", recs.len);
+		goto err;
+	}
+	if (out->n && (r = close_packet(&out->v[out->n - 1], why, wl)) < 0)
+		goto err;
+	if (pos != in_len) {
+		r = BAD("packets cover %llu of %zu input bytes", (unsigned long long)pos, in_len);
+		goto err;
+	}
+	free(ch.v);
+	return 0;
+err:
+	free(ch.v);
+	pgp_packets_free(out);
+	return r;
+}
+
+/* -------------------------------------------------------------- DEARMOR */
+
+static bool only_ws(const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+			return false;
+	return true;
+}
+
+static bool at_line_start(const uint8_t *in, uint32_t off)
+{
+	return off == 0 || in[off - 1] == '\n';
+}
+
+/*
+ * [@from, @to) must be: the rest of a line ending, then header lines (none
+ * blank), then one blank line.  This pins the first body line: a handler
+ * cannot make the core skip or add data lines (RFC 9580 §6.2, §7).
+ */
+static bool header_region_ok(const uint8_t *in, uint64_t from, uint64_t to)
+{
+	const uint8_t *p = in + from, *end = in + to, *nl;
+	int lines = 0;
+
+	if (from >= to || in[to - 1] != '\n')
+		return false;
+	/* the line ending of the BEGIN line */
+	if (*p == '\r')
+		p++;
+	if (p >= end || *p != '\n')
+		return false;
+	p++;
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return false;
+		if (nl + 1 == end)	/* the last line must be blank */
+			return only_ws(p, (size_t)(nl - p));
+		if (only_ws(p, (size_t)(nl - p)))
+			return false;	/* a blank line before the last one */
+		lines++;
+		p = nl + 1;
+	}
+	(void)lines;
+	return false;
+}
+
+static int armor_kind(const uint8_t *p, size_t n, size_t skip)
+{
+	static const struct { const char *s; int k; } kinds[] = {
+		{ "MESSAGE-----", PGP_ARMOR_MESSAGE },
+		{ "PUBLIC KEY BLOCK-----", PGP_ARMOR_PUBLIC_KEY },
+		{ "PRIVATE KEY BLOCK-----", PGP_ARMOR_PRIVATE_KEY },
+		{ "SIGNATURE-----", PGP_ARMOR_SIGNATURE },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		size_t l = strlen(kinds[i].s);
+
+		if (n >= skip + l && !memcmp(p + skip, kinds[i].s, l) && only_ws(p + skip + l, n - skip - l))
+			return kinds[i].k;
+	}
+	return PGP_ARMOR_UNKNOWN;
+}
+
+void pgp_armor_free(struct pgp_armor *a)
+{
+	size_t i;
+
+	if (!a)
+		return;
+	for (i = 0; i < a->n; i++)
+		free(a->v[i].data);
+	free(a->v);
+	memset(a, 0, sizeof(*a));
+}
+
+static int b64_crc(const uint8_t *p, uint32_t *crc)
+{
+	uint32_t v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		uint8_t c = p[i];
+		int d;
+
+		if (c >= 'A' && c <= 'Z') d = c - 'A';
+		else if (c >= 'a' && c <= 'z') d = c - 'a' + 26;
+		else if (c >= '0' && c <= '9') d = c - '0' + 52;
+		else if (c == '+') d = 62;
+		else if (c == '/') d = 63;
+		else return -EBADMSG;
+		v = v << 6 | (uint32_t)d;
+	}
+	*crc = v;
+	return 0;
+}
+
+static int one_block(const uint8_t *in, size_t in_len, struct dg_cur *body, uint64_t *pos,
+		     struct dg_cur *recs, struct pgp_armor_block *blk, uint32_t want_idx,
+		     char *why, size_t wl)
+{
+	uint32_t idx = 0, crc = 0, dlen = 0, nhdr = 0, nline = 0, i, dblk = 0;
+	uint8_t kind = 0, flags = 0;
+	uint16_t res = 0;
+	struct pgp_span begin, end, crcs, *lines = NULL;
+	struct dg_cur dbody;
+	uint16_t type;
+	uint64_t lpos;
+	char sub[160];
+	int r;
+
+	if (body->len < PGP_REC_ARMOR_FIXED)
+		return BAD("ARMOR record too short");
+	cur_le32(body, &idx);
+	cur_u8(body, &kind);
+	cur_u8(body, &flags);
+	cur_le16(body, &res);
+	cur_le32(body, &crc);
+	if (get_span(body, in_len, &begin) < 0 || get_span(body, in_len, &end) < 0 ||
+	    get_span(body, in_len, &crcs) < 0)
+		return BAD("armor block %u: span outside the input", idx);
+	cur_le32(body, &dlen);
+	cur_le32(body, &nhdr);
+	cur_le32(body, &nline);
+	if (!arr_len_ok(body, 0, (uint64_t)nhdr * PGP_ARMOR_HDR_LEN + (uint64_t)nline * PGP_SPAN_LEN, 1))
+		return BAD("ARMOR record length does not match %u headers and %u lines", nhdr, nline);
+	if (idx != want_idx || begin.off < *pos || !at_line_start(in, begin.off))
+		return BAD("armor block %u is out of order", idx);
+	if (begin.len < 15 || memcmp(in + begin.off, "-----BEGIN PGP ", 15) ||
+	    armor_kind(in + begin.off, begin.len, 15) != kind)
+		return BAD("armor block %u: BEGIN line or kind claim does not match", idx);
+	if (end.off <= span_end(&begin) || !at_line_start(in, end.off) || end.len < 13 ||
+	    memcmp(in + end.off, "-----END PGP ", 13) ||
+	    armor_kind(in + end.off, end.len, 13) != kind)
+		return BAD("armor block %u: END line does not match", idx);
+	for (i = 0; i < nhdr; i++) {
+		struct pgp_span k, v;
+
+		if (get_span(body, in_len, &k) < 0 || get_span(body, in_len, &v) < 0 ||
+		    k.off < span_end(&begin) || span_end(&v) > end.off)
+			return BAD("armor block %u: header span outside the block", idx);
+	}
+	lines = calloc(nline ? nline : 1, sizeof(*lines));
+	if (!lines)
+		return -ENOMEM;
+	lpos = span_end(&begin);
+	for (i = 0; i < nline; i++) {
+		if (get_span(body, in_len, &lines[i]) < 0 || lines[i].off < lpos ||
+		    span_end(&lines[i]) > end.off || lines[i].len == 0) {
+			r = BAD("armor block %u: line %u out of place", idx, i);
+			goto out;
+		}
+		if (i == 0 ? !header_region_ok(in, span_end(&begin), lines[0].off)
+			   : !only_ws(in + lpos, lines[i].off - lpos)) {
+			r = BAD("armor block %u: text between begin/body line %u is not armor framing",
+				idx, i);
+			goto out;
+		}
+		lpos = span_end(&lines[i]);
+	}
+	if (crcs.len) {
+		uint32_t mine;
+
+		if (crcs.len != 4 || crcs.off < lpos + 1 || span_end(&crcs) > end.off ||
+		    in[crcs.off - 1] != '=' || !only_ws(in + lpos, crcs.off - 1 - lpos) ||
+		    b64_crc(in + crcs.off, &mine) < 0 || mine != crc) {
+			r = BAD("armor block %u: checksum line claim does not match", idx);
+			goto out;
+		}
+		lpos = span_end(&crcs);
+	}
+	if (!only_ws(in + lpos, end.off - lpos)) {
+		r = BAD("armor block %u: text between the body and the END line", idx);
+		goto out;
+	}
+	r = pgp_b64_decode_lines(in, in_len, lines, nline, &blk->data, &blk->len, sub, sizeof(sub));
+	if (r < 0) {
+		fail(why, wl, r, "armor block %u: %s", idx, sub);
+		goto out;
+	}
+	if (crcs.len && pgp_crc24(blk->data, blk->len) != crc) {
+		/* The handler must have refused this input. */
+		r = BAD("armor block %u: CRC24 mismatch the handler did not report", idx);
+		goto out;
+	}
+	/* The ARMOR_DATA record must carry exactly the bytes we decoded. */
+	if ((r = rec_next(recs, &type, &dbody, why, wl)) < 0)
+		goto out;
+	if (type != PGP_REC_ARMOR_DATA || cur_le32(&dbody, &dblk) < 0 || dblk != idx ||
+	    dbody.len != dlen || dlen != blk->len || memcmp(dbody.p, blk->data, dlen)) {
+		r = BAD("armor block %u: decoded bytes differ from the core's own decoding", idx);
+		goto out;
+	}
+	blk->kind = kind;
+	*pos = span_end(&end);
+	r = 0;
+out:
+	free(lines);
+	return r;
+}
+
+int pgp_recheck_dearmor(const uint8_t *in, size_t in_len, const uint8_t *ans,
+			size_t ans_len, struct pgp_armor *out, char *why, size_t wl)
+{
+	uint32_t flags, nrec, i;
+	struct dg_cur recs, body;
+	uint64_t pos = 0;
+	uint16_t type;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (in_len > UINT32_MAX)
+		return fail(why, wl, -E2BIG, "input of %zu bytes", in_len);
+	r = ans_open(ans, ans_len, PGP_REQ_DEARMOR, in_len, &flags, &nrec, &recs, why, wl);
+	if (r < 0)
+		return r;
+	for (i = 0; i < nrec; i++) {
+		if ((r = rec_next(&recs, &type, &body, why, wl)) < 0)
+			goto err;
+		if (type == PGP_REC_ARMOR_DATA) {
+			r = BAD("ARMOR_DATA record without its ARMOR record");
+			goto err;
+		}
+		if (type != PGP_REC_ARMOR)
+			continue;
+		if (out->n >= RC_BLOCKS_MAX) {
+			r = fail(why, wl, -E2BIG, "armor block count exceeds limit %u", RC_BLOCKS_MAX);
+			goto err;
+		}
+		if (!(out->n & 15)) {
+			struct pgp_armor_block *v = realloc(out->v, (out->n + 16) * sizeof(*v));
+
+			if (!v) {
+				r = -ENOMEM;
+				goto err;
+			}
+			out->v = v;
+		}
+		memset(&out->v[out->n], 0, sizeof(out->v[0]));
+		r = one_block(in, in_len, &body, &pos, &recs, &out->v[out->n], (uint32_t)out->n, why, wl);
+		out->n++;
+		if (r < 0)
+			goto err;
+		i++;	/* the ARMOR_DATA record */
+	}
+	if (recs.len) {
+		r = BAD("%zu bytes after the last record", recs.len);
+		goto err;
+	}
+	if (!out->n) {
+		r = BAD("no armor block reported");
+		goto err;
+	}
+	return 0;
+err:
+	pgp_armor_free(out);
+	return r;
+}
+
+/* ------------------------------------------------------------ CLEARTEXT */
+
+static int hash_by_name(const uint8_t *p, size_t n)
+{
+	static const struct { const char *s; int a; } names[] = {
+		{ "MD5", PGP_H_MD5 }, { "SHA1", PGP_H_SHA1 }, { "RIPEMD160", PGP_H_RIPEMD160 },
+		{ "SHA256", PGP_H_SHA256 }, { "SHA384", PGP_H_SHA384 },
+		{ "SHA512", PGP_H_SHA512 }, { "SHA224", PGP_H_SHA224 },
+		{ "SHA3-256", PGP_H_SHA3_256 }, { "SHA3-512", PGP_H_SHA3_512 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i].s) == n && !memcmp(names[i].s, p, n))
+			return names[i].a;
+	return 0;
+}
+
+void pgp_cleartext_free(struct pgp_cleartext *c)
+{
+	if (!c)
+		return;
+	free(c->lines);
+	free(c->hashes);
+	memset(c, 0, sizeof(*c));
+}
+
+static const char ct_begin[] = "-----BEGIN PGP SIGNED MESSAGE-----";
+static const char sig_begin[] = "-----BEGIN PGP SIGNATURE-----";
+static const char sig_end[] = "-----END PGP SIGNATURE-----";
+
+int pgp_recheck_cleartext(const uint8_t *in, size_t in_len, const uint8_t *ans,
+			  size_t ans_len, struct pgp_cleartext *out, char *why, size_t wl)
+{
+	uint32_t aflags, nrec, flags = 0, nhash = 0, nline = 0, nout = 0, i;
+	struct pgp_span begin, sb;
+	struct dg_cur recs, body;
+	uint64_t pos;
+	uint16_t type;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (in_len > UINT32_MAX)
+		return fail(why, wl, -E2BIG, "input of %zu bytes", in_len);
+	r = ans_open(ans, ans_len, PGP_REQ_CLEARTEXT, in_len, &aflags, &nrec, &recs, why, wl);
+	if (r < 0)
+		return r;
+	if (nrec != 1 || rec_next(&recs, &type, &body, why, wl) < 0 ||
+	    type != PGP_REC_CLEARTEXT || recs.len || body.len < PGP_REC_CLEARTEXT_FIXED)
+		return BAD("cleartext answer must be exactly one CLEARTEXT record");
+	cur_le32(&body, &flags);
+	if (get_span(&body, in_len, &begin) < 0 || get_span(&body, in_len, &sb) < 0)
+		return BAD("cleartext span outside the input");
+	cur_le32(&body, &nhash);
+	cur_le32(&body, &nline);
+	cur_le32(&body, &nout);
+	if (!arr_len_ok(&body, 0, (uint64_t)nhash * PGP_CT_HASH_LEN +
+			(uint64_t)nline * PGP_CT_LINE_LEN + (uint64_t)nout * PGP_SPAN_LEN, 1))
+		return BAD("CLEARTEXT record length does not match its arrays");
+	if (nline > PGP_CLEARTEXT_LINES_MAX)
+		return fail(why, wl, -E2BIG, "cleartext line count %u exceeds limit %u", nline,
+			    PGP_CLEARTEXT_LINES_MAX);
+	if (!at_line_start(in, begin.off) || begin.len < sizeof(ct_begin) - 1 ||
+	    memcmp(in + begin.off, ct_begin, sizeof(ct_begin) - 1) ||
+	    !only_ws(in + begin.off + sizeof(ct_begin) - 1, begin.len - (sizeof(ct_begin) - 1)))
+		return BAD("BEGIN PGP SIGNED MESSAGE line claim does not match the input");
+	if (sb.off <= span_end(&begin) || !at_line_start(in, sb.off) ||
+	    sb.len < sizeof(sig_begin) - 1 + sizeof(sig_end) - 1 ||
+	    memcmp(in + sb.off, sig_begin, sizeof(sig_begin) - 1) ||
+	    memcmp(in + span_end(&sb) - (sizeof(sig_end) - 1), sig_end, sizeof(sig_end) - 1))
+		return BAD("signature block claim does not match the input");
+	out->hashes = calloc(nhash ? nhash : 1, sizeof(*out->hashes));
+	out->lines = calloc(nline ? nline : 1, sizeof(*out->lines));
+	if (!out->hashes || !out->lines) {
+		pgp_cleartext_free(out);
+		return -ENOMEM;
+	}
+	for (i = 0; i < nhash; i++) {
+		struct pgp_span name;
+		uint8_t algo = 0, res[3];
+
+		cur_u8(&body, &algo);
+		cur_bytes(&body, res, 3);
+		if (get_span(&body, in_len, &name) < 0 || name.off < span_end(&begin) ||
+		    span_end(&name) > sb.off) {
+			r = BAD("Hash: header value span out of place");
+			goto err;
+		}
+		out->hashes[i] = hash_by_name(in + name.off, name.len);
+		if (out->hashes[i] != algo) {
+			r = BAD("Hash: header value claim %u does not match its name", algo);
+			goto err;
+		}
+	}
+	out->n_hashes = nhash;
+	pos = span_end(&begin);
+	for (i = 0; i < nline; i++) {
+		struct pgp_span raw, text;
+		const uint8_t *p;
+		uint64_t skip;
+
+		if (get_span(&body, in_len, &raw) < 0 || get_span(&body, in_len, &text) < 0) {
+			r = BAD("cleartext line %u span outside the input", i);
+			goto err;
+		}
+		if (i == 0) {
+			if (raw.off < pos || !header_region_ok(in, pos, raw.off)) {
+				r = BAD("cleartext line 0 does not follow the armor headers");
+				goto err;
+			}
+		} else if (!((raw.off == pos + 1 && in[pos] == '\n') ||
+			     (raw.off == pos + 2 && in[pos] == '\r' && in[pos + 1] == '\n'))) {
+			r = BAD("cleartext line %u does not follow line %u", i, i - 1);
+			goto err;
+		}
+		p = in + raw.off;
+		if (memchr(p, '\n', raw.len) || (raw.len && p[raw.len - 1] == '\r') ||
+		    (raw.len >= 5 && !memcmp(p, "-----", 5))) {
+			r = BAD("cleartext line %u is not a single signed text line", i);
+			goto err;
+		}
+		skip = raw.len >= 2 && p[0] == '-' && p[1] == ' ' ? 2 : 0;
+		if (text.off != raw.off + skip || span_end(&text) > span_end(&raw) ||
+		    !only_ws(in + span_end(&text), span_end(&raw) - span_end(&text)) ||
+		    memchr(in + span_end(&text), '\r', span_end(&raw) - span_end(&text)) ||
+		    (text.len && (in[span_end(&text) - 1] == ' ' || in[span_end(&text) - 1] == '\t'))) {
+			r = BAD("cleartext line %u: hashed text is not the line without dash-escape "
+				"and trailing whitespace", i);
+			goto err;
+		}
+		out->lines[i] = bytes_of(in, &text);
+		pos = span_end(&raw);
+	}
+	out->n_lines = nline;
+	/* The last line ends right before the signature block. */
+	if (nline ? !((sb.off == pos + 1 && in[pos] == '\n') ||
+		      (sb.off == pos + 2 && in[pos] == '\r' && in[pos + 1] == '\n'))
+		  : !header_region_ok(in, pos, sb.off)) {
+		r = BAD("signed text does not end right before the signature block");
+		goto err;
+	}
+	for (i = 0; i < nout; i++) {
+		struct pgp_span o;
+
+		if (get_span(&body, in_len, &o) < 0 ||
+		    (o.off >= begin.off && span_end(&o) <= span_end(&sb))) {
+			r = BAD("text-outside span lies inside the signed message");
+			goto err;
+		}
+	}
+	/* Our own view of text outside the message, whatever was claimed. */
+	out->text_outside = nout || !only_ws(in, begin.off) ||
+			    !only_ws(in + span_end(&sb), in_len - span_end(&sb));
+	out->other_header = flags & PGP_CT_F_OTHER_HEADER;
+	out->sigblock = bytes_of(in, &sb);
+	return 0;
+err:
+	pgp_cleartext_free(out);
+	return r;
+}

@@ -1,0 +1,834 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The public OpenPGP API (include/digestguard/pgp.h): contexts and policy,
+ * detached / inline / cleartext verification.  Data is hashed by the core,
+ * from the caller's buffer or file, or from spans of the original input the
+ * core re-checked; a signature counts only when OpenSSL verifies it with a
+ * key whose certificate is valid at the signature's creation time.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <digestguard/umd.h>
+
+#include "log.h"
+#include "pgp_internal.h"
+#include "../../handlers/pgp/pgp_proto.h"
+
+/* Limits on what the core accepts from callers. */
+#define PGP_KEYRING_FILE_MAX (64u << 20)
+#define PGP_SIGS_MAX 1024u
+#define PGP_READ_BLOCK (1u << 20)
+
+static void policy_default(struct dg_pgp_policy *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->rsa_min_bits = 2048;
+	p->not_before = INT64_MIN;
+	p->not_after = INT64_MAX;
+}
+
+int dg_pgp_new(struct dg_pgp **out)
+{
+	struct dg_pgp *pgp = calloc(1, sizeof(*pgp));
+
+	if (!pgp)
+		return -ENOMEM;
+	policy_default(&pgp->pol);
+	pgp->call = pgp_umd_call;
+	*out = pgp;
+	return 0;
+}
+
+void dg_pgp_free(struct dg_pgp *pgp)
+{
+	size_t i;
+
+	if (!pgp)
+		return;
+	for (i = 0; i < pgp->n_certs; i++)
+		pgp_cert_free(pgp->certs[i]);
+	free(pgp->certs);
+	dg_umd_free(pgp->umd);
+	free(pgp);
+}
+
+void dg_pgp_get_policy(const struct dg_pgp *pgp, struct dg_pgp_policy *pol)
+{
+	*pol = pgp->pol;
+}
+
+void dg_pgp_set_policy(struct dg_pgp *pgp, const struct dg_pgp_policy *pol)
+{
+	pgp->pol = *pol;
+}
+
+static void fmt_time(int64_t t, char *buf, size_t len, const char *inf)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (t == INT64_MIN || t == INT64_MAX || !gmtime_r(&tt, &tm))
+		snprintf(buf, len, "%s", inf);
+	else
+		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void dg_pgp_policy_describe(const struct dg_pgp_policy *pol, char *buf, size_t len)
+{
+	char nb[32], na[32];
+
+	fmt_time(pol->not_before, nb, sizeof(nb), "-");
+	fmt_time(pol->not_after, na, sizeof(na), "-");
+	snprintf(buf, len,
+		 "policy: RSA >= %u bits, ECDSA P-256/384/521, EdDSALegacy Ed25519, Ed25519, Ed448; "
+		 "data hashes SHA2-224/256/384/512, SHA3-256/512%s%s; SHA-1 accepted only in key "
+		 "self-signatures; signatures created in [%s, %s]",
+		 pol->rsa_min_bits, pol->allow_sha1 ? ", SHA-1 (allowed by option)" : "",
+		 pol->allow_md5 ? ", MD5 (allowed by option)" : "", nb, na);
+}
+
+const char *dg_pgp_last_error(const struct dg_pgp *pgp)
+{
+	return pgp->err[0] ? pgp->err : "no error";
+}
+
+void dg_pgp_result_free(struct dg_pgp_result *res)
+{
+	if (!res)
+		return;
+	free(res->sigs);
+	memset(res, 0, sizeof(*res));
+}
+
+int dg_pgp_keyring_add_file(struct dg_pgp *pgp, const char *path)
+{
+	struct stat st;
+	uint8_t *buf;
+	ssize_t n;
+	size_t got = 0;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return pgp_errorf(pgp, -errno, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return pgp_errorf(pgp, -EINVAL, "%s: not a regular file", path);
+	}
+	if ((uint64_t)st.st_size > PGP_KEYRING_FILE_MAX) {
+		close(fd);
+		return pgp_errorf(pgp, -E2BIG, "%s: keyring of %lld bytes exceeds limit %u", path,
+				  (long long)st.st_size, PGP_KEYRING_FILE_MAX);
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (got < (size_t)st.st_size &&
+	       (n = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	r = dg_pgp_keyring_add_mem(pgp, path, buf, got);
+	free(buf);
+	return r;
+}
+
+/* ------------------------------------------------------ key evaluation */
+
+static int64_t now_of(const struct dg_pgp *pgp)
+{
+	return pgp->pol.now ? pgp->pol.now : (int64_t)time(NULL);
+}
+
+/* The binding in force at @t: latest not after @t and not expired then. */
+static const struct pgp_bind *bind_at(const struct pgp_ckey *k, int64_t t)
+{
+	const struct pgp_bind *best = NULL, *best_direct = NULL, *best_primary = NULL;
+	size_t i;
+
+	for (i = 0; i < k->n_binds; i++) {
+		const struct pgp_bind *b = &k->binds[i];
+
+		if (b->created > t || (b->sig_expires_at && t >= b->sig_expires_at))
+			continue;
+		if (!best || b->created >= best->created)
+			best = b;
+		if (b->direct && (!best_direct || b->created >= best_direct->created))
+			best_direct = b;
+		if (b->primary_uid && (!best_primary || b->created >= best_primary->created))
+			best_primary = b;
+	}
+	return best_direct ? best_direct : best_primary ? best_primary : best;
+}
+
+static int revoked(const struct pgp_ckey *k, int64_t t, const char *what, char *why, size_t wl)
+{
+	size_t i;
+
+	for (i = 0; i < k->n_revs; i++) {
+		if (k->revs[i].hard) {
+			snprintf(why, wl, "%s is revoked (hard revocation, reason %u)", what,
+				 k->revs[i].reason);
+			return -EKEYREJECTED;
+		}
+		if (k->revs[i].created <= t) {
+			snprintf(why, wl, "%s was revoked (soft, reason %u) before the signature",
+				 what, k->revs[i].reason);
+			return -EKEYREJECTED;
+		}
+	}
+	return 0;
+}
+
+/* Was @k of @c fit to make a data signature at time @t? */
+static int key_usable(const struct dg_pgp *pgp, const struct pgp_cert *c,
+		      const struct pgp_ckey *k, int64_t t, char *why, size_t wl)
+{
+	const struct pgp_ckey *p = &c->primary;
+	const struct pgp_bind *pb = NULL, *kb;
+	int r;
+
+	if ((r = revoked(p, t, "certificate", why, wl)) < 0)
+		return r;
+	if (p->key.algo <= PGP_PK_RSA_S && p->key.bits < pgp->pol.rsa_min_bits) {
+		snprintf(why, wl, "certificate key is RSA-%u, policy needs >= %u bits",
+			 p->key.bits, pgp->pol.rsa_min_bits);
+		return -EKEYREJECTED;
+	}
+	if (!c->bare) {
+		pb = bind_at(p, t);
+		if (!pb) {
+			snprintf(why, wl, "certificate has no valid self-signature at the signature time");
+			return -EKEYREJECTED;
+		}
+		if (pb->has_key_expires && pb->key_expires &&
+		    t >= p->key.created + (int64_t)pb->key_expires) {
+			snprintf(why, wl, "certificate was expired at the signature time");
+			return -EKEYREJECTED;
+		}
+	}
+	if (p->key.created > t) {
+		snprintf(why, wl, "signature predates the certificate");
+		return -EKEYREJECTED;
+	}
+	if (k == p) {
+		if (pb && pb->has_flags && !(pb->flags & PGP_KF_SIGN)) {
+			snprintf(why, wl, "primary key is not signing-capable (key flags 0x%02x)",
+				 pb->flags);
+			return -EKEYREJECTED;
+		}
+		return 0;
+	}
+	if ((r = revoked(k, t, "signing subkey", why, wl)) < 0)
+		return r;
+	if (k->key.algo <= PGP_PK_RSA_S && k->key.bits < pgp->pol.rsa_min_bits) {
+		snprintf(why, wl, "signing subkey is RSA-%u, policy needs >= %u bits",
+			 k->key.bits, pgp->pol.rsa_min_bits);
+		return -EKEYREJECTED;
+	}
+	if (k->key.created > t) {
+		snprintf(why, wl, "signature predates the signing subkey");
+		return -EKEYREJECTED;
+	}
+	kb = bind_at(k, t);
+	if (!kb) {
+		snprintf(why, wl, "subkey has no valid binding signature at the signature time");
+		return -EKEYREJECTED;
+	}
+	if (!kb->has_flags || !(kb->flags & PGP_KF_SIGN)) {
+		snprintf(why, wl, "subkey is not signing-capable");
+		return -EKEYREJECTED;
+	}
+	if (!kb->backsig) {
+		snprintf(why, wl, "signing subkey lacks a valid primary key binding (back-)signature");
+		return -EKEYREJECTED;
+	}
+	if (kb->has_key_expires && kb->key_expires &&
+	    t >= k->key.created + (int64_t)kb->key_expires) {
+		snprintf(why, wl, "signing subkey was expired at the signature time");
+		return -EKEYREJECTED;
+	}
+	return 0;
+}
+
+static bool key_matches(const struct pgp_sig *s, const struct pgp_key *k)
+{
+	if (s->issuer_fpr_len)
+		return s->issuer_fpr_len == k->fpr_len && !memcmp(s->issuer_fpr, k->fpr, k->fpr_len);
+	if (s->has_issuer_id)
+		return !memcmp(s->issuer_id, k->version == 4 ? k->fpr + 12 : k->fpr, 8);
+	return true;	/* no issuer: try every key */
+}
+
+/* ------------------------------------------------------------ sig jobs */
+
+struct job {
+	const struct pgp_sig *s;
+	struct dg_pgp_sig *res;
+	struct pgp_hasher h;
+	bool active;
+};
+
+struct jobs {
+	struct job *v;
+	size_t n;
+	struct dg_pgp_sig *res;
+	const int *hashes;	/* cleartext Hash: header values */
+	size_t n_hashes;
+};
+
+static void sig_fail(struct dg_pgp_sig *r, int err, const char *fmt, const char *arg)
+{
+	r->status = err;
+	snprintf(r->reason, sizeof(r->reason), fmt, arg);
+}
+
+/* Policy checks before hashing; leaves the job inactive on failure. */
+static void job_start(const struct dg_pgp *pgp, struct jobs *js, const struct pgp_pkt *pk)
+{
+	const struct pgp_sig *s = &pk->sig;
+	struct job *j = &js->v[js->n];
+	struct dg_pgp_sig *r = &js->res[js->n];
+	int64_t now = now_of(pgp);
+	size_t i;
+
+	js->n++;
+	memset(j, 0, sizeof(*j));
+	memset(r, 0, sizeof(*r));
+	j->s = s;
+	j->res = r;
+	r->version = s->version;
+	r->type = s->type;
+	r->mode = s->type == PGP_SIG_TEXT ? DG_PGP_MODE_TEXT : DG_PGP_MODE_BINARY;
+	r->pk_algo = s->pk_algo;
+	r->hash_algo = s->hash_algo;
+	r->created = s->created;
+	if (s->issuer_fpr_len) {
+		memcpy(r->issuer, s->issuer_fpr, s->issuer_fpr_len);
+		r->issuer_len = s->issuer_fpr_len;
+	} else if (s->has_issuer_id) {
+		memcpy(r->issuer, s->issuer_id, 8);
+		r->issuer_len = 8;
+	}
+	r->status = -EKEYREJECTED;
+	if (pk->sig_unsupported) {
+		sig_fail(r, -EOPNOTSUPP, "%s", s->version == 4 || s->version == 6 ?
+			 "signature uses an unsupported algorithm or lacks a creation time" :
+			 "signature version not supported (only v4 and v6)");
+		return;
+	}
+	if (s->type != PGP_SIG_BINARY && s->type != PGP_SIG_TEXT) {
+		sig_fail(r, -EBADMSG, "%s", "not a document signature (type must be 0x00 or 0x01)");
+		return;
+	}
+	if (s->unknown_critical) {
+		snprintf(r->reason, sizeof(r->reason), "unknown critical subpacket %d",
+			 s->unknown_critical_type);
+		return;
+	}
+	if ((s->hash_algo == PGP_H_SHA1 && !pgp->pol.allow_sha1) ||
+	    (s->hash_algo == PGP_H_MD5 && !pgp->pol.allow_md5)) {
+		sig_fail(r, -EKEYREJECTED, "%s data signatures are rejected by policy",
+			 dg_pgp_hash_algo_name(s->hash_algo));
+		return;
+	}
+	if (!pgp_hash_md(s->hash_algo)) {
+		sig_fail(r, -EOPNOTSUPP, "hash algorithm %s not supported",
+			 dg_pgp_hash_algo_name(s->hash_algo));
+		return;
+	}
+	if (s->created < pgp->pol.not_before || s->created > pgp->pol.not_after) {
+		sig_fail(r, -EKEYREJECTED, "%s", "signature creation time outside the accepted range");
+		return;
+	}
+	if (s->sig_expires && now >= s->created + (int64_t)s->sig_expires) {
+		sig_fail(r, -EKEYREJECTED, "%s", "signature has expired");
+		return;
+	}
+	if (js->n_hashes && s->version == 4) {
+		for (i = 0; i < js->n_hashes && js->hashes[i] != s->hash_algo; i++)
+			;
+		if (i == js->n_hashes) {
+			sig_fail(r, -EKEYREJECTED, "%s hash not announced in the Hash: header",
+				 dg_pgp_hash_algo_name(s->hash_algo));
+			return;
+		}
+	}
+	if (pgp_hasher_init(&j->h, s, s->type == PGP_SIG_TEXT) < 0) {
+		sig_fail(r, -ENOMEM, "%s", "cannot start the hash");
+		return;
+	}
+	j->active = true;
+}
+
+static int jobs_feed(struct jobs *js, const void *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < js->n; i++)
+		if (js->v[i].active && pgp_hasher_data(&js->v[i].h, p, n) < 0)
+			return -EIO;
+	return 0;
+}
+
+static void job_finish(const struct dg_pgp *pgp, struct job *j)
+{
+	struct dg_pgp_sig *r = j->res;
+	const struct pgp_sig *s = j->s;
+	uint8_t dg[EVP_MAX_MD_SIZE];
+	unsigned int dl = 0;
+	bool candidate = false;
+	char why[192];
+	size_t ci, ki;
+
+	if (!j->active)
+		return;
+	j->active = false;
+	if (pgp_hasher_finish(&j->h, s, dg, &dl) < 0) {
+		sig_fail(r, -EIO, "%s", "hashing failed");
+		pgp_hasher_free(&j->h);
+		return;
+	}
+	pgp_hasher_free(&j->h);
+	why[0] = '\0';
+	for (ci = 0; ci < pgp->n_certs; ci++) {
+		const struct pgp_cert *c = pgp->certs[ci];
+
+		for (ki = 0; ki <= c->n_subs; ki++) {
+			const struct pgp_ckey *k = ki ? &c->subs[ki - 1] : &c->primary;
+			int e;
+
+			if (!key_matches(s, &k->key) || k->key.version != s->version)
+				continue;
+			candidate = true;
+			e = pgp_check_digest(s, &k->key, dg, dl, why, sizeof(why));
+			if (e == 0)
+				e = key_usable(pgp, c, k, s->created, why, sizeof(why));
+			if (e == 0) {
+				r->status = 0;
+				r->reason[0] = '\0';
+				memcpy(r->signer_fpr, k->key.fpr, k->key.fpr_len);
+				memcpy(r->primary_fpr, c->primary.key.fpr, c->primary.key.fpr_len);
+				r->fpr_len = k->key.fpr_len;
+				return;
+			}
+			r->status = e;
+			snprintf(r->reason, sizeof(r->reason), "%s", why[0] ? why : "bad signature");
+		}
+	}
+	if (!candidate)
+		sig_fail(r, -ENOKEY, "%s", "no certificate in the keyring has the signing key");
+}
+
+static void jobs_free(struct jobs *js)
+{
+	size_t i;
+
+	for (i = 0; i < js->n; i++)
+		if (js->v[i].active)
+			pgp_hasher_free(&js->v[i].h);
+	free(js->v);
+	js->v = NULL;
+}
+
+/* Count signature packets and start one job per packet. */
+static int jobs_from(struct dg_pgp *pgp, const char *name, const struct pgp_packets *lists,
+		     size_t n_lists, struct jobs *js, struct dg_pgp_result *res)
+{
+	size_t i, k, n = 0;
+
+	for (i = 0; i < n_lists; i++)
+		for (k = 0; k < lists[i].n; k++)
+			n += lists[i].v[k].kind == PGP_K_SIG;
+	if (!n)
+		return pgp_errorf(pgp, -EBADMSG, "%s: no signature packet found", name);
+	if (n > PGP_SIGS_MAX)
+		return pgp_errorf(pgp, -E2BIG, "%s: %zu signatures exceed limit %u", name, n,
+				  PGP_SIGS_MAX);
+	js->v = calloc(n, sizeof(*js->v));
+	res->sigs = calloc(n, sizeof(*res->sigs));
+	if (!js->v || !res->sigs)
+		return -ENOMEM;
+	js->res = res->sigs;
+	for (i = 0; i < n_lists; i++)
+		for (k = 0; k < lists[i].n; k++)
+			if (lists[i].v[k].kind == PGP_K_SIG)
+				job_start(pgp, js, &lists[i].v[k]);
+	res->n_sigs = js->n;
+	return 0;
+}
+
+static int jobs_done(struct dg_pgp *pgp, const char *name, struct jobs *js,
+		     struct dg_pgp_result *res)
+{
+	int first = 0;
+	size_t i;
+
+	for (i = 0; i < js->n; i++)
+		job_finish(pgp, &js->v[i]);
+	res->n_good = 0;
+	for (i = 0; i < res->n_sigs; i++) {
+		if (res->sigs[i].status == 0)
+			res->n_good++;
+		else if (!first)
+			first = i + 1;
+	}
+	if (res->n_good)
+		return 0;
+	if (!first)
+		return pgp_errorf(pgp, -EKEYREJECTED, "%s: no good signature", name);
+	return pgp_errorf(pgp, res->sigs[first - 1].status, "%s: %s", name,
+			  res->sigs[first - 1].reason);
+}
+
+/* ------------------------------------------------------------ detached */
+
+typedef int (*feed_fn)(struct jobs *js, void *ctx);
+
+static int verify_detached(struct dg_pgp *pgp, const void *sig, size_t sig_len,
+			   feed_fn feed, void *ctx, struct dg_pgp_result *res)
+{
+	struct dg_pgp_result local = { 0 };
+	struct pgp_inputs in;
+	struct jobs js = { 0 };
+	int r;
+
+	if (!res)
+		res = &local;
+	memset(res, 0, sizeof(*res));
+	pgp->err[0] = '\0';
+	r = pgp_load_packets(pgp, "signature", sig, sig_len, 0, &in);
+	if (r < 0)
+		return r;
+	r = jobs_from(pgp, "signature", in.v, in.n, &js, res);
+	if (r == 0)
+		r = feed(&js, ctx);
+	if (r == 0)
+		r = jobs_done(pgp, "signature", &js, res);
+	else if (!pgp->err[0])
+		pgp_errorf(pgp, r, "data: %s", strerror(-r));
+	jobs_free(&js);
+	pgp_inputs_free(&in);
+	dg_pgp_result_free(&local);
+	return r;
+}
+
+struct mem { const uint8_t *p; size_t n; };
+
+static int feed_mem(struct jobs *js, void *ctx)
+{
+	struct mem *m = ctx;
+
+	return jobs_feed(js, m->p, m->n);
+}
+
+int dg_pgp_verify_detached(struct dg_pgp *pgp, const void *sig, size_t sig_len,
+			   const void *data, size_t data_len, struct dg_pgp_result *res)
+{
+	struct mem m = { data, data_len };
+
+	return verify_detached(pgp, sig, sig_len, feed_mem, &m, res);
+}
+
+static int feed_fd(struct jobs *js, void *ctx)
+{
+	int fd = *(int *)ctx;
+	struct stat st;
+	uint8_t *buf;
+	ssize_t n;
+	int r = 0;
+
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+
+		if (m != MAP_FAILED) {
+			size_t off;
+
+			madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+			/* Hash in 4 MiB pieces so several jobs share the cache. */
+			for (off = 0; off < (size_t)st.st_size && r == 0; off += 4u << 20) {
+				size_t len = (size_t)st.st_size - off;
+
+				r = jobs_feed(js, (uint8_t *)m + off, len < (4u << 20) ? len : 4u << 20);
+			}
+			munmap(m, (size_t)st.st_size);
+			return r;
+		}
+	}
+	buf = malloc(PGP_READ_BLOCK);
+	if (!buf)
+		return -ENOMEM;
+	while ((n = read(fd, buf, PGP_READ_BLOCK)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			break;
+		}
+		if ((r = jobs_feed(js, buf, (size_t)n)) < 0)
+			break;
+	}
+	free(buf);
+	return r;
+}
+
+int dg_pgp_verify_detached_fd(struct dg_pgp *pgp, const void *sig, size_t sig_len,
+			      int fd, struct dg_pgp_result *res)
+{
+	return verify_detached(pgp, sig, sig_len, feed_fd, &fd, res);
+}
+
+/* ------------------------------------------------------------- messages */
+
+/* Packet lists of a message, including re-parsed compressed contents. */
+struct msg {
+	struct pgp_packets *lists;	/* nested lists (decompressed contents) */
+	size_t n, cap;
+	const struct pgp_pkt *literal;
+};
+
+static void msg_free(struct msg *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		pgp_packets_free(&m->lists[i]);
+	free(m->lists);
+	memset(m, 0, sizeof(*m));
+}
+
+static int msg_add(struct dg_pgp *pgp, struct msg *m, const struct pgp_packets *pl,
+		   uint32_t depth)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < pl->n; i++) {
+		const struct pgp_pkt *p = &pl->v[i];
+
+		if (p->kind == PGP_K_LITERAL) {
+			if (m->literal)
+				return pgp_errorf(pgp, -EBADMSG, "message: more than one literal data packet");
+			m->literal = p;
+		} else if (p->kind == PGP_K_COMPRESSED) {
+			if (depth + 1 >= PGP_NEST_MAX)
+				return pgp_errorf(pgp, -E2BIG, "message: compression nesting exceeds %u",
+						  PGP_NEST_MAX);
+			if (m->n == m->cap) {
+				size_t nc = m->cap ? m->cap * 2 : 4;
+				struct pgp_packets *v = realloc(m->lists, nc * sizeof(*v));
+
+				if (!v)
+					return -ENOMEM;
+				m->lists = v;
+				m->cap = nc;
+			}
+			/* Handler output: parsed again as a new input, and trusted
+			 * only through signatures the core verifies over it. */
+			r = pgp_parse_packets(pgp, "message (decompressed)", p->comp, p->comp_len,
+					      depth + 1, &m->lists[m->n]);
+			if (r < 0)
+				return r;
+			m->n++;
+			r = msg_add(pgp, m, &m->lists[m->n - 1], depth + 1);
+			if (r < 0)
+				return r;
+		} else if (p->kind == PGP_K_KEY || p->kind == PGP_K_UID) {
+			return pgp_errorf(pgp, -EBADMSG,
+					  "message: holds key material, not a signed message");
+		} else if (p->tag == 1 || p->tag == 3 || p->tag == 9 || p->tag == 18 || p->tag == 20) {
+			return pgp_errorf(pgp, -EOPNOTSUPP,
+					  "message: encrypted messages are not supported");
+		}
+	}
+	return 0;
+}
+
+static int feed_literal(struct jobs *js, void *ctx)
+{
+	const struct pgp_pkt *lit = ctx;
+	size_t i;
+	int r;
+
+	for (i = 0; i < lit->n_lit; i++)
+		if ((r = jobs_feed(js, lit->lit[i].p, lit->lit[i].len)) < 0)
+			return r;
+	return 0;
+}
+
+static int copy_literal(const struct pgp_pkt *lit, uint8_t **body, size_t *body_len)
+{
+	size_t i, n = 0;
+	uint8_t *b;
+
+	for (i = 0; i < lit->n_lit; i++)
+		n += lit->lit[i].len;
+	b = malloc(n ? n : 1);
+	if (!b)
+		return -ENOMEM;
+	for (n = 0, i = 0; i < lit->n_lit; i++) {
+		memcpy(b + n, lit->lit[i].p, lit->lit[i].len);
+		n += lit->lit[i].len;
+	}
+	*body = b;
+	*body_len = n;
+	return 0;
+}
+
+static int verify_inline(struct dg_pgp *pgp, const uint8_t *msg, size_t len,
+			 struct dg_pgp_result *res, uint8_t **body, size_t *body_len)
+{
+	struct pgp_packets *all = NULL;
+	struct pgp_inputs in;
+	struct msg m = { 0 };
+	struct jobs js = { 0 };
+	size_t i, n_all;
+	int r;
+
+	r = pgp_load_packets(pgp, "message", msg, len, 0, &in);
+	if (r < 0)
+		return r;
+	for (i = 0; i < in.n && r == 0; i++)
+		r = msg_add(pgp, &m, &in.v[i], 0);
+	if (r == 0 && !m.literal)
+		r = pgp_errorf(pgp, -EBADMSG, "message: no literal data packet");
+	if (r < 0)
+		goto out;
+	/* Signatures at every level, over the one literal packet. */
+	n_all = in.n + m.n;
+	all = calloc(n_all, sizeof(*all));
+	if (!all) {
+		r = -ENOMEM;
+		goto out;
+	}
+	memcpy(all, in.v, in.n * sizeof(*all));
+	if (m.n)
+		memcpy(all + in.n, m.lists, m.n * sizeof(*all));
+	r = jobs_from(pgp, "message", all, n_all, &js, res);
+	if (r == 0)
+		r = feed_literal(&js, (void *)m.literal);
+	if (r == 0)
+		r = jobs_done(pgp, "message", &js, res);
+	if ((r == 0 || r == -EKEYREJECTED || r == -ENOKEY) && body) {
+		int e = copy_literal(m.literal, body, body_len);
+
+		if (e < 0)
+			r = e;
+	}
+out:
+	free(all);
+	jobs_free(&js);
+	msg_free(&m);
+	pgp_inputs_free(&in);
+	return r;
+}
+
+struct ct_feed { const struct pgp_cleartext *ct; };
+
+static int feed_cleartext(struct jobs *js, void *ctx)
+{
+	const struct pgp_cleartext *ct = ctx;
+	size_t i;
+	int r;
+
+	/* RFC 9580 §7.2: lines joined with CR LF, none after the last. */
+	for (i = 0; i < ct->n_lines; i++) {
+		if (i && (r = jobs_feed(js, "\r\n", 2)) < 0)
+			return r;
+		if ((r = jobs_feed(js, ct->lines[i].p, ct->lines[i].len)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int verify_cleartext(struct dg_pgp *pgp, const uint8_t *msg, size_t len,
+			    struct dg_pgp_result *res, uint8_t **body, size_t *body_len)
+{
+	struct pgp_cleartext ct;
+	struct pgp_inputs in = { 0 };
+	struct jobs js = { 0 };
+	uint8_t *ans = NULL;
+	size_t ans_len = 0, i, n;
+	char why[384];
+	int r;
+
+	r = pgp_handler_request(pgp, PGP_REQ_CLEARTEXT, 0, msg, len, &ans, &ans_len);
+	if (r < 0)
+		return pgp_errorf(pgp, r, "message: %s", pgp->err);
+	why[0] = '\0';
+	r = pgp_recheck_cleartext(msg, len, ans, ans_len, &ct, why, sizeof(why));
+	free(ans);
+	if (r < 0)
+		return pgp_errorf(pgp, r, "message: %s", why[0] ? why : dg_strerror(r));
+	r = pgp_load_packets(pgp, "message signature block", ct.sigblock.p, ct.sigblock.len,
+			     0, &in);
+	if (r == 0 && in.armor_kind != PGP_ARMOR_SIGNATURE)
+		r = pgp_errorf(pgp, -EBADMSG, "message: signature block is not a PGP SIGNATURE");
+	if (r < 0)
+		goto out;
+	js.hashes = ct.hashes;
+	js.n_hashes = ct.n_hashes;
+	r = jobs_from(pgp, "message", in.v, in.n, &js, res);
+	if (r == 0)
+		r = feed_cleartext(&js, &ct);
+	if (r == 0)
+		r = jobs_done(pgp, "message", &js, res);
+	if ((r == 0 || r == -EKEYREJECTED || r == -ENOKEY) && body) {
+		/* The text as sopv prints it: each line followed by LF. */
+		for (n = 0, i = 0; i < ct.n_lines; i++)
+			n += ct.lines[i].len + 1;
+		*body = malloc(n ? n : 1);
+		if (!*body) {
+			r = -ENOMEM;
+			goto out;
+		}
+		for (n = 0, i = 0; i < ct.n_lines; i++) {
+			memcpy(*body + n, ct.lines[i].p, ct.lines[i].len);
+			n += ct.lines[i].len;
+			(*body)[n++] = '\n';
+		}
+		*body_len = n;
+	}
+out:
+	jobs_free(&js);
+	pgp_inputs_free(&in);
+	pgp_cleartext_free(&ct);
+	return r;
+}
+
+int dg_pgp_verify_message(struct dg_pgp *pgp, const void *msg, size_t len,
+			  struct dg_pgp_result *res, uint8_t **body, size_t *body_len)
+{
+	static const char csf[] = "-----BEGIN PGP SIGNED MESSAGE-----";
+	struct dg_pgp_result local = { 0 };
+	const uint8_t *p = msg;
+	size_t skip = 0;
+	int r;
+
+	if (!res)
+		res = &local;
+	memset(res, 0, sizeof(*res));
+	if (body) {
+		*body = NULL;
+		*body_len = 0;
+	}
+	pgp->err[0] = '\0';
+	while (skip < len && (p[skip] == ' ' || p[skip] == '\t' || p[skip] == '\r' || p[skip] == '\n'))
+		skip++;
+	if (len - skip >= sizeof(csf) - 1 && !memcmp(p + skip, csf, sizeof(csf) - 1))
+		r = verify_cleartext(pgp, msg, len, res, body, body_len);
+	else
+		r = verify_inline(pgp, msg, len, res, body, body_len);
+	dg_pgp_result_free(&local);
+	return r;
+}
