@@ -8,8 +8,9 @@ DEPS := gcc libc6-dev make meson ninja-build pkg-config python3 \
 	libssl-dev zlib1g-dev bubblewrap
 # rpm: differential peers and fixture generation (rpm, rpmbuild, rpmsign)
 DEPS += rpm rpm2cpio cpio gnupg
-# enforcer: evmctl replays our IMA log; fapolicyd is the bench peer
-DEPS += ima-evm-utils fapolicyd
+# enforcer: evmctl replays our IMA log.  (Not fapolicyd, the bench peer:
+# its package may start a system-wide daemon; bench/exec.sh says how.)
+DEPS += ima-evm-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps setup build demo check test bench fuzz clean
