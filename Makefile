@@ -53,6 +53,7 @@ test: check
 
 bench: build
 	bench/umd.sh
+	bench/db.sh $(BUILD)
 
 fuzz: deps
 	fuzz/run.sh 1
