@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The rpm handler's parser, in process: well-formed packages (built here
+ * and from the shared corpus) parse; each broken rule is rejected with the
+ * right errno and a message naming the tag or the limit.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cursor.h"
+#include "tap.h"
+#include "test_rpm_pkg.h"
+#include "../../src/handlers/rpm/rpm_parse.h"
+
+static char err[256];
+
+static int parse(const uint8_t *p, size_t n)
+{
+	struct dg_buf ans = { 0 };
+	int r = rpm_parse(p, n, n, &ans, err, sizeof(err));
+
+	dg_buf_free(&ans);
+	return r;
+}
+
+/* Index entry @i (0 = region) of the main header of @tp. */
+static uint8_t *main_entry(struct tp_pkg *tp, int i)
+{
+	return tp->bytes + tp->main_off + 16 + 16 * i;
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+TEST(test_rpm_parse_accepts_built_package)
+{
+	struct tp_pkg tp;
+	struct dg_buf ans = { 0 };
+	struct dg_cur c;
+	uint32_t magic, n_tags = 0, n_strs = 0;
+	int r;
+
+	tp_build(&tp, TP_GOODSIG);
+	r = rpm_parse(tp.bytes, tp.len, tp.len, &ans, err, sizeof(err));
+	CHECK(r == 0, "parse failed: %d %s", r, err);
+	c = cur_init(ans.data, ans.len);
+	cur_le32(&c, &magic);
+	CHECK(magic == RPM_ANS_MAGIC, "magic %x", magic);
+	if (ans.len >= RPM_ANS_FIXED) {
+		c = cur_init(ans.data + 64, 8);
+		cur_le32(&c, &n_tags);
+		cur_le32(&c, &n_strs);
+	}
+	/* 2 signature tags + 11 main tags; strings: 1+4 + 3+3+1 */
+	CHECK(n_tags == 13, "n_tags %u", n_tags);
+	CHECK(n_strs == 1 + 4 + 3 + 3 + 1, "n_strs %u", n_strs);
+	CHECK(ans.len == RPM_ANS_FIXED + 32u * n_tags + 8u * n_strs, "answer length %zu", ans.len);
+	dg_buf_free(&ans);
+	free(tp.bytes);
+}
+
+TEST(test_rpm_parse_accepts_corpus_packages)
+{
+	const char *dir = DG_SRCDIR "/../shared/corpora/rpm/RPMS";
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	if (!d)
+		SKIP("../shared/corpora/rpm/RPMS not present");
+	while ((e = readdir(d))) {
+		char path[512];
+		uint8_t *buf;
+		FILE *f;
+		long len;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		f = fopen(path, "rb");
+		if (!f)
+			continue;
+		fseek(f, 0, SEEK_END);
+		len = ftell(f);
+		rewind(f);
+		buf = malloc((size_t)len);
+		if (fread(buf, 1, (size_t)len, f) == (size_t)len) {
+			int r = parse(buf, (size_t)len);
+
+			CHECK(r == 0, "%s: %d %s", e->d_name, r, err);
+			n++;
+		}
+		fclose(f);
+		free(buf);
+	}
+	closedir(d);
+	CHECK(n > 10, "only %d corpus packages", n);
+}
+
+TEST(test_rpm_parse_rejects_bad_lead_magic)
+{
+	struct tp_pkg tp;
+
+	tp_build(&tp, TP_GOODSIG);
+	tp.bytes[0] ^= 1;
+	CHECK(parse(tp.bytes, tp.len) == -EBADMSG, "%s", err);
+	CHECK(strstr(err, "lead") != NULL, "%s", err);
+	free(tp.bytes);
+}
+
+TEST(test_rpm_parse_rejects_old_signature_type)
+{
+	struct tp_pkg tp;
+
+	tp_build(&tp, TP_GOODSIG);
+	tp.bytes[79] = 1;
+	CHECK(parse(tp.bytes, tp.len) == -EOPNOTSUPP, "%s", err);
+	CHECK(strstr(err, "signature type 1") != NULL, "%s", err);
+	free(tp.bytes);
+}
+
+TEST(test_rpm_parse_rejects_index_count_over_limit)
+{
+	struct tp_pkg tp;
+
+	tp_build(&tp, TP_GOODSIG);
+	tp_be32(tp.bytes + tp.main_off + 8, 70000);
+	CHECK(parse(tp.bytes, tp.len) == -E2BIG, "%s", err);
+	CHECK(strstr(err, "main header index count 70000 exceeds limit 65536") != NULL, "%s", err);
+	free(tp.bytes);
+}
+
+TEST(test_rpm_parse_rejects_data_size_over_limit)
+{
+	struct tp_pkg tp;
+
+	tp_build(&tp, TP_GOODSIG);
+	tp_be32(tp.bytes + 96 + 12, RPM_SIG_DATA_MAX + 1);
+	CHECK(parse(tp.bytes, tp.len) == -E2BIG, "%s", err);
+	CHECK(strstr(err, "signature header data size") != NULL, "%s", err);
+	free(tp.bytes);
+}
+
+TEST(test_rpm_parse_rejects_every_truncation)
+{
+	struct tp_pkg tp;
+	size_t n;
+	int bad = 0;
+
+	tp_build(&tp, TP_GOODSIG);
+	for (n = 0; n < tp.main_off + tp.main_len; n++) {
+		int r = parse(tp.bytes, n);
+
+		if (r != -ENODATA)
+			bad++;
+	}
+	CHECK(bad == 0, "%d truncations not reported as -ENODATA", bad);
+	CHECK(parse(tp.bytes, tp.main_off + tp.main_len) == 0, "header-only prefix: %s", err);
+	free(tp.bytes);
+}
+
+TEST(test_rpm_parse_rejects_overlapping_entries)
+{
+	struct tp_pkg tp;
+
+	tp_build(&tp, TP_GOODSIG);
+	/* VERSION (entry 2) points at NAME's data. */
+	memcpy(main_entry(&tp, 2) + 8, main_entry(&tp, 1) + 8, 4);
+	CHECK(parse(tp.bytes, tp.len) == -EBADMSG, "%s", err);
+	CHECK(strstr(err, "overlaps") && strstr(err, "NAME"), "%s", err);
+	free(tp.bytes);
+}
+
+TEST(test_rpm_parse_rejects_offset_out_of_range)
+{
+	struct tp_pkg tp;
+
+	tp_build(&tp, TP_GOODSIG);
+	tp_be32(main_entry(&tp, 6) + 8, 0x7ffffff0);	/* FILEDIGESTS */
+	CHECK(parse(tp.bytes, tp.len) == -EBADMSG, "%s", err);
+	CHECK(strstr(err, "tag 1035 (FILEDIGESTS)") != NULL, "%s", err);
+	free(tp.bytes);
+}
+
+TEST(test_rpm_parse_rejects_count_past_data)
+{
+	struct tp_pkg tp;
+
+	tp_build(&tp, TP_GOODSIG);
+	tp_be32(main_entry(&tp, 5) + 12, 100000);	/* FILEMODES */
+	CHECK(parse(tp.bytes, tp.len) == -EBADMSG, "%s", err);
+	CHECK(strstr(err, "FILEMODES") != NULL, "%s", err);
+	free(tp.bytes);
+}
+
+TEST(test_rpm_parse_rejects_unterminated_string)
+{
+	struct tp_pkg tp;
+	uint32_t dl;
+
+	tp_build(&tp, TP_GOODSIG);
+	/* NAME points at the last data byte (the trailer's count, 0x10). */
+	dl = rd32(tp.bytes + tp.main_off + 12);
+	tp_be32(main_entry(&tp, 1) + 8, dl - 1);
+	CHECK(parse(tp.bytes, tp.len) == -EBADMSG, "%s", err);
+	CHECK(strstr(err, "NAME") && strstr(err, "not terminated"), "%s", err);
+	free(tp.bytes);
+}
+
+TEST(test_rpm_parse_rejects_misaligned_int32)
+{
+	struct tp_pkg tp;
+
+	tp_build(&tp, TP_GOODSIG);
+	tp_be32(main_entry(&tp, 7) + 8, rd32(main_entry(&tp, 7) + 8) + 1);	/* FILEFLAGS */
+	CHECK(parse(tp.bytes, tp.len) == -EBADMSG, "%s", err);
+	CHECK(strstr(err, "FILEFLAGS") && strstr(err, "misaligned"), "%s", err);
+	free(tp.bytes);
+}
+
+TEST(test_rpm_parse_rejects_wrong_type_for_filedigests)
+{
+	struct tp_pkg tp;
+
+	tp_build(&tp, TP_GOODSIG);
+	tp_be32(main_entry(&tp, 6) + 4, RPM_TYPE_BIN);
+	CHECK(parse(tp.bytes, tp.len) == -EBADMSG, "%s", err);
+	CHECK(strstr(err, "FILEDIGESTS") && strstr(err, "type 7"), "%s", err);
+	free(tp.bytes);
+}
+
+TEST(test_rpm_parse_rejects_duplicate_tag)
+{
+	struct tp_pkg tp;
+
+	tp_build(&tp, TP_GOODSIG);
+	tp_be32(main_entry(&tp, 2), RPMTAG_NAME);	/* VERSION becomes a second NAME */
+	CHECK(parse(tp.bytes, tp.len) == -EBADMSG, "%s", err);
+	CHECK(strstr(err, "NAME") && strstr(err, "duplicate"), "%s", err);
+	free(tp.bytes);
+}
+
+TEST(test_rpm_parse_rejects_bad_region_trailer)
+{
+	struct tp_pkg tp;
+	uint8_t *trailer;
+
+	tp_build(&tp, TP_GOODSIG);
+	trailer = tp.bytes + tp.main_off + tp.main_len - 16;
+	tp_be32(trailer, RPMTAG_HEADERSIGNATURES);
+	CHECK(parse(tp.bytes, tp.len) == -EBADMSG, "%s", err);
+	CHECK(strstr(err, "region trailer") != NULL, "%s", err);
+	free(tp.bytes);
+}
+
+TEST(test_rpm_parse_rejects_region_not_covering_header)
+{
+	struct tp_pkg tp;
+	uint8_t *trailer;
+
+	tp_build(&tp, TP_GOODSIG);
+	trailer = tp.bytes + tp.main_off + tp.main_len - 16;
+	tp_be32(trailer + 8, (uint32_t)-(int32_t)(16 * 5));	/* 5 of 12 entries */
+	CHECK(parse(tp.bytes, tp.len) == -EBADMSG, "%s", err);
+	CHECK(strstr(err, "immutable region covers 5 of 12") != NULL, "%s", err);
+	free(tp.bytes);
+}
+
+TEST(test_rpm_parse_rejects_region_tag_in_wrong_header)
+{
+	struct tp_pkg tp;
+
+	tp_build(&tp, TP_GOODSIG);
+	tp_be32(main_entry(&tp, 0), RPMTAG_HEADERSIGNATURES);
+	CHECK(parse(tp.bytes, tp.len) == -EBADMSG, "%s", err);
+	CHECK(strstr(err, "wrong header") != NULL, "%s", err);
+	free(tp.bytes);
+}
+
+TEST(test_rpm_parse_rejects_request_shorter_than_size_field)
+{
+	struct dg_buf ans = { 0 };
+
+	CHECK(rpm_parse_request((const uint8_t *)"abc", 3, &ans, err, sizeof(err)) == -EBADMSG,
+	      "%s", err);
+	dg_buf_free(&ans);
+}
+
+TEST(test_rpm_parse_rejects_prefix_longer_than_file)
+{
+	struct tp_pkg tp;
+	struct dg_buf ans = { 0 };
+
+	tp_build(&tp, TP_GOODSIG);
+	CHECK(rpm_parse(tp.bytes, tp.len, tp.len - 1, &ans, err, sizeof(err)) == -EBADMSG,
+	      "%s", err);
+	dg_buf_free(&ans);
+	free(tp.bytes);
+}
+
+int main(void)
+{
+	RUN(test_rpm_parse_accepts_built_package);
+	RUN(test_rpm_parse_accepts_corpus_packages);
+	RUN(test_rpm_parse_rejects_bad_lead_magic);
+	RUN(test_rpm_parse_rejects_old_signature_type);
+	RUN(test_rpm_parse_rejects_index_count_over_limit);
+	RUN(test_rpm_parse_rejects_data_size_over_limit);
+	RUN(test_rpm_parse_rejects_every_truncation);
+	RUN(test_rpm_parse_rejects_overlapping_entries);
+	RUN(test_rpm_parse_rejects_offset_out_of_range);
+	RUN(test_rpm_parse_rejects_count_past_data);
+	RUN(test_rpm_parse_rejects_unterminated_string);
+	RUN(test_rpm_parse_rejects_misaligned_int32);
+	RUN(test_rpm_parse_rejects_wrong_type_for_filedigests);
+	RUN(test_rpm_parse_rejects_duplicate_tag);
+	RUN(test_rpm_parse_rejects_bad_region_trailer);
+	RUN(test_rpm_parse_rejects_region_not_covering_header);
+	RUN(test_rpm_parse_rejects_region_tag_in_wrong_header);
+	RUN(test_rpm_parse_rejects_request_shorter_than_size_field);
+	RUN(test_rpm_parse_rejects_prefix_longer_than_file);
+	return tap_done();
+}
