@@ -456,8 +456,12 @@ static int log_append(struct dg_ima_log *l, const uint8_t digest[32], const char
 		goto out;
 	dg_sha256(b.data + IMA_HDR_LEN, b.len - IMA_HDR_LEN, h);
 	r = set_add(l, h);
-	if (r != 0 && dedup)
-		goto out;	/* 1: already measured; or an error */
+	if (r == 1 && dedup) {
+		r = 0;		/* already measured */
+		goto out;
+	}
+	if (r < 0 && dedup)
+		goto out;
 	/* One write() per entry: O_APPEND, so a reader sees whole entries. */
 	w = write(l->fd, b.data, b.len);
 	if (w != (ssize_t)b.len) {

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+/* The enforcer's decision cache: per inode, valid only for one version. */
+#include <string.h>
+
+#include "cache.h"
+#include "tap.h"
+
+static struct dg_enf_key key(uint64_t ino)
+{
+	struct dg_enf_key k = { .dev = 0x801, .ino = ino, .size = 4096,
+				.mtime_ns = 1000, .ctime_ns = 2000 };
+	return k;
+}
+
+TEST(test_cache_hit_for_the_same_version)
+{
+	struct dg_enf_cache *c = dg_enf_cache_new(0);
+	struct dg_enf_key k = key(7);
+	struct dg_enf_entry *e = dg_enf_cache_put(c, &k);
+
+	e->have_digest = 1;
+	e->digest[0] = 0xaa;
+	e = dg_enf_cache_get(c, &k);
+	CHECK(e && e->have_digest && e->digest[0] == 0xaa, "hit keeps the digest");
+	dg_enf_cache_free(c);
+}
+
+TEST(test_cache_miss_after_any_version_change)
+{
+	struct dg_enf_cache *c = dg_enf_cache_new(0);
+	struct dg_enf_key k = key(7), m;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		dg_enf_cache_put(c, &k)->have_digest = 1;
+		m = k;
+		if (i == 0)
+			m.size++;
+		else if (i == 1)
+			m.mtime_ns++;
+		else
+			m.ctime_ns++;
+		CHECK(dg_enf_cache_get(c, &m) == NULL, "change %d must miss", i);
+		/* and the old version is gone too: a write invalidates it */
+		CHECK(dg_enf_cache_get(c, &k) == NULL, "old version dropped after change %d", i);
+	}
+	dg_enf_cache_free(c);
+}
+
+TEST(test_cache_keeps_inodes_apart)
+{
+	struct dg_enf_cache *c = dg_enf_cache_new(0);
+	struct dg_enf_key a = key(1), b = key(2);
+
+	dg_enf_cache_put(c, &a)->digest[0] = 1;
+	dg_enf_cache_put(c, &b)->digest[0] = 2;
+	b.dev = 0x802;
+	CHECK(dg_enf_cache_get(c, &b) == NULL, "other device, same inode number");
+	b.dev = 0x801;
+	CHECK(dg_enf_cache_get(c, &a)->digest[0] == 1 && dg_enf_cache_get(c, &b)->digest[0] == 2,
+	      "two inodes, two entries");
+	dg_enf_cache_free(c);
+}
+
+TEST(test_cache_grows_and_keeps_every_entry)
+{
+	struct dg_enf_cache *c = dg_enf_cache_new(0);
+	uint64_t i;
+	int missing = 0;
+
+	for (i = 1; i <= 20000; i++) {
+		struct dg_enf_key k = key(i);
+
+		dg_enf_cache_put(c, &k)->digest[0] = (uint8_t)i;
+	}
+	for (i = 1; i <= 20000; i++) {
+		struct dg_enf_key k = key(i);
+		struct dg_enf_entry *e = dg_enf_cache_get(c, &k);
+
+		if (!e || e->digest[0] != (uint8_t)i)
+			missing++;
+	}
+	CHECK(missing == 0, "%d entries lost", missing);
+	CHECK(dg_enf_cache_count(c) == 20000, "count %zu", dg_enf_cache_count(c));
+	dg_enf_cache_free(c);
+}
+
+TEST(test_cache_is_bounded)
+{
+	struct dg_enf_cache *c = dg_enf_cache_new(100);
+	uint64_t i;
+
+	for (i = 1; i <= 1000; i++) {
+		struct dg_enf_key k = key(i);
+
+		CHECK(dg_enf_cache_put(c, &k) != NULL, "put %llu", (unsigned long long)i);
+	}
+	CHECK(dg_enf_cache_count(c) <= 100, "count %zu over the bound", dg_enf_cache_count(c));
+	dg_enf_cache_free(c);
+}
+
+int main(void)
+{
+	RUN(test_cache_hit_for_the_same_version);
+	RUN(test_cache_miss_after_any_version_change);
+	RUN(test_cache_keeps_inodes_apart);
+	RUN(test_cache_grows_and_keeps_every_entry);
+	RUN(test_cache_is_bounded);
+	return tap_done();
+}
