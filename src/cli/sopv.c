@@ -383,16 +383,15 @@ static int cmd_verify(int argc, char **argv)
 		return sopv_err(SOP_MISSING_ARG, "verify needs SIGNATURES and CERTS");
 	if (argc - o.first_arg < 2)
 		return sopv_err(SOP_MISSING_ARG, "verify needs at least one CERTS file");
+	pgp = new_ctx(&o);
+	if (!pgp)
+		return SOP_GENERIC;
 	r = read_input(argv[o.first_arg], &sig, &sig_len);
 	if (r < 0)
-		return sopv_err(r == -E2BIG ? SOP_BAD_DATA : SOP_MISSING_INPUT, "%s: %s",
+		code = sopv_err(r == -E2BIG ? SOP_BAD_DATA : SOP_MISSING_INPUT, "%s: %s",
 				argv[o.first_arg], strerror(-r));
-	pgp = new_ctx(&o);
-	if (!pgp) {
-		free(sig);
-		return SOP_GENERIC;
-	}
-	code = load_certs(pgp, argc, argv, o.first_arg + 1);
+	else
+		code = load_certs(pgp, argc, argv, o.first_arg + 1);
 	if (!code) {
 		r = dg_pgp_verify_detached_fd(pgp, sig, sig_len, STDIN_FILENO, &res);
 		if (r == 0) {

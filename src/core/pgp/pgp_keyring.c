@@ -29,11 +29,14 @@
 
 int pgp_errorf(struct dg_pgp *pgp, int err, const char *fmt, ...)
 {
+	char msg[sizeof(pgp->err)];
 	va_list ap;
 
+	/* Format aside first: callers pass pgp->err itself as an argument. */
 	va_start(ap, fmt);
-	vsnprintf(pgp->err, sizeof(pgp->err), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	memcpy(pgp->err, msg, sizeof(msg));
 	return err;
 }
 
