@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared body of the pgp fuzz targets: run a request, and when it succeeds
+ * insist that the answer keeps the promises of pgp_proto.h. */
+#ifndef DG_PGP_FUZZ_COMMON_H
+#define DG_PGP_FUZZ_COMMON_H
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "pgp_parse.h"
+
+static int pgp_fuzz_one(uint16_t type, const uint8_t *data, size_t size, uint32_t depth)
+{
+	struct dg_buf ans = { .max = 64u << 20 };
+	struct pgp_err e = { { 0 } };
+	uint8_t *req = malloc(size + PGP_REQ_HDR_LEN);
+	int r;
+
+	if (!req)
+		return -ENOMEM;
+	pgp_req_hdr_put(req, depth);
+	if (size)
+		memcpy(req + PGP_REQ_HDR_LEN, data, size);
+	r = pgp_handle_request(type, req, size + PGP_REQ_HDR_LEN, &ans, &e);
+	if (r == 0) {
+		struct pgp_err ve = { { 0 } };
+
+		if (pgp_answer_validate(ans.data, ans.len, req + PGP_REQ_HDR_LEN, size, &ve) < 0)
+			__builtin_trap();
+		/* Decompressed output is a new input: parse it too. */
+		if (type == PGP_REQ_PARSE) {
+			const uint8_t *p = ans.data + PGP_ANS_HDR_LEN;
+			uint32_t n, i;
+
+			memcpy(&n, ans.data + 12, 4);	/* little-endian host */
+			for (i = 0; i < n; i++) {
+				uint16_t t = (uint16_t)(p[0] | p[1] << 8);
+				uint32_t l;
+
+				memcpy(&l, p + 4, 4);
+				if (t == PGP_REC_COMPRESSED) {
+					uint32_t ol;
+
+					memcpy(&ol, p + 8 + 8, 4);
+					pgp_fuzz_one(PGP_REQ_PARSE, p + 8 + 12, ol, depth + 1);
+				}
+				p += 8 + l;
+			}
+		}
+	} else if (!e.msg[0] || r >= 0) {
+		/* Every error carries a message naming the reason. */
+		__builtin_trap();
+	}
+	free(req);
+	dg_buf_free(&ans);
+	return r;
+}
+
+#endif
