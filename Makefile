@@ -11,6 +11,8 @@ DEPS += rpm rpm2cpio cpio gnupg
 # enforcer: evmctl replays our IMA log.  (Not fapolicyd, the bench peer:
 # its package may start a system-wide daemon; bench/exec.sh says how.)
 DEPS += ima-evm-utils
+# pgp handler: BZip2 compressed packets (linked statically into the handler)
+DEPS += libbz2-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps setup build demo check test bench fuzz clean
