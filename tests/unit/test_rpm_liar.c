@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Liar handler answers fed to the trusted RPM core's re-check
+ * (rpm_check_answer): each forged claim is rejected with a clear message,
+ * so that even a fully compromised rpm handler cannot make the core accept
+ * a digest outside the signed main header.  The honest answer comes from
+ * the real parser (in process); each case bends one field of it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cursor.h"
+#include "tap.h"
+#include "test_rpm_pkg.h"
+#include "../../src/core/rpm/rpm_core.h"
+#include "../../src/handlers/rpm/rpm_parse.h"
+
+static char err[320];
+
+/* Accepts exactly TP_GOODSIG over exactly the bytes it was given. */
+static const uint8_t *expect_data;
+static size_t expect_len;
+
+static int fake_verify(void *ctx, const uint8_t *sig, size_t sig_len, const uint8_t *data,
+		       size_t data_len, struct rpm_siginfo *info)
+{
+	(void)ctx;
+	info->parsed = 1;
+	info->version = 4;
+	info->pk_algo = 1;
+	info->hash_algo = 8;
+	memcpy(info->keyid, "\1\2\3\4\5\6\7\x8", 8);
+	if (sig_len != strlen(TP_GOODSIG) || memcmp(sig, TP_GOODSIG, sig_len))
+		return -EKEYREJECTED;
+	if (data_len != expect_len || memcmp(data, expect_data, data_len))
+		return -EKEYREJECTED;
+	return 0;
+}
+
+struct fixture {
+	struct tp_pkg tp;
+	struct dg_buf ans;
+	struct rpm_pkg pkg;
+};
+
+static void setup(struct fixture *f)
+{
+	memset(f, 0, sizeof(*f));
+	tp_build(&f->tp, TP_GOODSIG);
+	expect_data = f->tp.bytes + f->tp.main_off;
+	expect_len = f->tp.main_len;
+	if (rpm_parse(f->tp.bytes, f->tp.len, f->tp.len, &f->ans, err, sizeof(err)) < 0)
+		printf("# honest parse failed: %s\n", err);
+	f->pkg.name = "liar.rpm";
+	f->pkg.buf = f->tp.bytes;
+	f->pkg.buf_len = f->tp.main_off + f->tp.main_len;
+	f->pkg.file_size = f->tp.len;
+}
+
+static void teardown(struct fixture *f)
+{
+	rpm_pkg_release(&f->pkg);
+	dg_buf_free(&f->ans);
+	free(f->tp.bytes);
+}
+
+static uint32_t ans32(const struct fixture *f, size_t off)
+{
+	struct dg_cur c = cur_init(f->ans.data + off, 4);
+	uint32_t v = 0;
+
+	cur_le32(&c, &v);
+	return v;
+}
+
+/* Answer offset of the tag record for (@hdr, @tag). */
+static size_t tag_rec(const struct fixture *f, int hdr, uint32_t tag)
+{
+	uint32_t n = ans32(f, 64), i;
+
+	for (i = 0; i < n; i++) {
+		size_t o = RPM_ANS_FIXED + (size_t)i * RPM_ANS_TAG_SIZE;
+
+		if (f->ans.data[o] == hdr && ans32(f, o + 4) == tag)
+			return o;
+	}
+	return 0;
+}
+
+/* Answer offset of string record @i. */
+static size_t str_rec(const struct fixture *f, uint32_t i)
+{
+	return RPM_ANS_FIXED + (size_t)ans32(f, 64) * RPM_ANS_TAG_SIZE + (size_t)i * RPM_ANS_STR_SIZE;
+}
+
+static int check(struct fixture *f)
+{
+	err[0] = '\0';
+	return rpm_check_answer(&f->pkg, f->ans.data, f->ans.len, err, sizeof(err));
+}
+
+static int count_file(const struct dg_rpm_file *file, void *ctx)
+{
+	char *seen = ctx;
+
+	strncat(seen, file->path, 64);
+	strncat(seen, "=", 2);
+	strncat(seen, file->hex, 65);
+	strncat(seen, ";", 2);
+	return 0;
+}
+
+TEST(test_rpm_liar_honest_answer_yields_only_signed_digest)
+{
+	struct fixture f;
+	struct rpm_verifier v = { .fn = fake_verify };
+	struct dg_rpm_report rep;
+	char seen[512] = "", want[512];
+	int r;
+
+	setup(&f);
+	r = check(&f);
+	CHECK(r == 0, "honest answer rejected: %s", err);
+	memset(&rep, 0, sizeof(rep));
+	r = r ? r : rpm_verify_pkg(&f.pkg, &v, &rep);
+	CHECK(r == 0 && rep.ok && rep.signed_ok, "verify: %d %s", r, rep.error);
+	r = r ? r : rpm_pkg_files(&f.pkg, 0, count_file, seen, err, sizeof(err));
+	snprintf(want, sizeof(want), "/usr/a=%s;", f.tp.digest_a);
+	CHECK(r == 0 && !strcmp(seen, want), "files: %d '%s' (%s)", r, seen, err);
+	teardown(&f);
+}
+
+TEST(test_rpm_liar_rejects_digest_not_in_header)
+{
+	struct fixture f;
+	size_t t, s;
+	uint32_t first;
+
+	setup(&f);
+	/* Point file 0's digest string at the payload, where the attacker put
+	 * 64 hex digits of their choosing. */
+	t = tag_rec(&f, RPM_HDR_MAIN, RPMTAG_FILEDIGESTS);
+	first = ans32(&f, t + 28);
+	s = str_rec(&f, first);
+	put_le32(f.ans.data + s, (uint32_t)(f.tp.len - sizeof(TP_PAYLOAD) + 15));
+	put_le32(f.ans.data + s + 4, 64);
+	CHECK(check(&f) == -EBADMSG, "accepted: %s", err);
+	CHECK(strstr(err, "FILEDIGESTS") && strstr(err, "string 0"), "message: %s", err);
+	teardown(&f);
+}
+
+TEST(test_rpm_liar_rejects_digest_span_outside_filedigests)
+{
+	struct fixture f;
+	size_t t, s, tb;
+	uint32_t first, firstb;
+
+	setup(&f);
+	/* File 0's digest "is" BASENAMES' first string: inside the signed
+	 * header, but not inside FILEDIGESTS. */
+	t = tag_rec(&f, RPM_HDR_MAIN, RPMTAG_FILEDIGESTS);
+	tb = tag_rec(&f, RPM_HDR_MAIN, RPMTAG_BASENAMES);
+	first = ans32(&f, t + 28);
+	firstb = ans32(&f, tb + 28);
+	s = str_rec(&f, first);
+	memcpy(f.ans.data + s, f.ans.data + str_rec(&f, firstb), 8);
+	CHECK(check(&f) == -EBADMSG, "accepted: %s", err);
+	CHECK(strstr(err, "FILEDIGESTS") != NULL, "message: %s", err);
+	teardown(&f);
+}
+
+TEST(test_rpm_liar_rejects_filedigests_data_moved)
+{
+	struct fixture f;
+	size_t t;
+
+	setup(&f);
+	/* The FILEDIGESTS record claims its data lives 8 bytes later. */
+	t = tag_rec(&f, RPM_HDR_MAIN, RPMTAG_FILEDIGESTS);
+	put_le32(f.ans.data + t + 20, ans32(&f, t + 20) + 8);
+	CHECK(check(&f) == -EBADMSG, "accepted: %s", err);
+	CHECK(strstr(err, "FILEDIGESTS") && strstr(err, "not where the index entry points"),
+	      "message: %s", err);
+	teardown(&f);
+}
+
+TEST(test_rpm_liar_rejects_entry_of_another_tag)
+{
+	struct fixture f;
+	size_t t, tb;
+
+	setup(&f);
+	/* FILEDIGESTS claims BASENAMES' index entry. */
+	t = tag_rec(&f, RPM_HDR_MAIN, RPMTAG_FILEDIGESTS);
+	tb = tag_rec(&f, RPM_HDR_MAIN, RPMTAG_BASENAMES);
+	put_le32(f.ans.data + t + 16, ans32(&f, tb + 16));
+	CHECK(check(&f) == -EBADMSG, "accepted: %s", err);
+	CHECK(strstr(err, "differs from the index entry"), "message: %s", err);
+	teardown(&f);
+}
+
+TEST(test_rpm_liar_rejects_region_signature_does_not_cover)
+{
+	struct fixture f;
+
+	setup(&f);
+	/* Claim a main header region 16 bytes shorter: the signature would be
+	 * checked over different bytes than the header's own intro declares. */
+	put_le32(f.ans.data + 44, ans32(&f, 44) - 16);
+	CHECK(check(&f) == -EBADMSG, "accepted: %s", err);
+	CHECK(strstr(err, "main header region") && strstr(err, "own intro"), "message: %s", err);
+	teardown(&f);
+}
+
+TEST(test_rpm_liar_rejects_shifted_main_header)
+{
+	struct fixture f;
+
+	setup(&f);
+	put_le32(f.ans.data + 40, ans32(&f, 40) + 8);
+	CHECK(check(&f) == -EBADMSG, "accepted: %s", err);
+	CHECK(strstr(err, "main header region"), "message: %s", err);
+	teardown(&f);
+}
+
+TEST(test_rpm_liar_rejects_hidden_signature_tag)
+{
+	struct fixture f;
+	size_t t;
+
+	setup(&f);
+	/* Rename RSAHEADER to DSAHEADER in the claim: the entry says 268. */
+	t = tag_rec(&f, RPM_HDR_SIG, RPMSIGTAG_RSAHEADER);
+	put_le32(f.ans.data + t + 4, RPMSIGTAG_DSAHEADER);
+	CHECK(check(&f) == -EBADMSG, "accepted: %s", err);
+	teardown(&f);
+
+	/* Drop the FILEDIGESTS record entirely (n_tags - 1, records shifted). */
+	setup(&f);
+	{
+		uint32_t n = ans32(&f, 64);
+		size_t td = tag_rec(&f, RPM_HDR_MAIN, RPMTAG_FILEDIGESTS);
+		size_t last = RPM_ANS_FIXED + (size_t)(n - 1) * RPM_ANS_TAG_SIZE;
+
+		memmove(f.ans.data + td, f.ans.data + td + RPM_ANS_TAG_SIZE,
+			f.ans.len - td - RPM_ANS_TAG_SIZE);
+		f.ans.len -= RPM_ANS_TAG_SIZE;
+		put_le32(f.ans.data + 64, n - 1);
+		(void)last;
+	}
+	CHECK(check(&f) == -EBADMSG, "accepted: %s", err);
+	CHECK(strstr(err, "left out") && strstr(err, "FILEDIGESTS"), "message: %s", err);
+	teardown(&f);
+}
+
+TEST(test_rpm_liar_rejects_string_swallowing_nul)
+{
+	struct fixture f;
+	size_t t, s;
+
+	setup(&f);
+	t = tag_rec(&f, RPM_HDR_MAIN, RPMTAG_BASENAMES);
+	s = str_rec(&f, ans32(&f, t + 28));
+	put_le32(f.ans.data + s + 4, ans32(&f, s + 4) + 2);	/* "a\0d" */
+	CHECK(check(&f) == -EBADMSG, "accepted: %s", err);
+	CHECK(strstr(err, "BASENAMES"), "message: %s", err);
+	teardown(&f);
+}
+
+TEST(test_rpm_liar_rejects_wrong_file_size_and_payload)
+{
+	struct fixture f;
+
+	setup(&f);
+	put_le64(f.ans.data + 16, f.tp.len + 1);
+	CHECK(check(&f) == -EBADMSG && strstr(err, "file size"), "accepted: %s", err);
+	teardown(&f);
+	setup(&f);
+	put_le64(f.ans.data + 56, f.tp.len - 4);
+	CHECK(check(&f) == -EBADMSG && strstr(err, "payload"), "accepted: %s", err);
+	teardown(&f);
+}
+
+TEST(test_rpm_liar_rejects_huge_counts)
+{
+	struct fixture f;
+
+	setup(&f);
+	put_le32(f.ans.data + 64, 0xffffffffu);
+	CHECK(check(&f) == -EBADMSG, "accepted: %s", err);
+	teardown(&f);
+	setup(&f);
+	put_le32(f.ans.data + 68, 0x7fffffffu);
+	CHECK(check(&f) == -EBADMSG, "accepted: %s", err);
+	teardown(&f);
+	setup(&f);
+	{
+		size_t t = tag_rec(&f, RPM_HDR_MAIN, RPMTAG_BASENAMES);
+
+		put_le32(f.ans.data + t + 28, 0xfffffff0u);	/* first_string */
+	}
+	CHECK(check(&f) == -EBADMSG, "accepted: %s", err);
+	teardown(&f);
+}
+
+TEST(test_rpm_liar_rejects_truncated_answer)
+{
+	struct fixture f;
+	size_t n;
+	int bad = 0;
+
+	setup(&f);
+	for (n = 0; n < f.ans.len; n++) {
+		if (rpm_check_answer(&f.pkg, f.ans.data, n, err, sizeof(err)) != -EBADMSG)
+			bad++;
+		rpm_pkg_release(&f.pkg);
+	}
+	CHECK(bad == 0, "%d truncated answers not rejected", bad);
+	teardown(&f);
+}
+
+TEST(test_rpm_liar_tampered_header_fails_signature)
+{
+	struct fixture f;
+	struct rpm_verifier v = { .fn = fake_verify };
+	struct dg_rpm_report rep;
+	char seen[512] = "";
+	uint8_t *copy;
+	int r;
+
+	/* The handler is honest, but the file's header changed after signing:
+	 * the core's own digest and signature checks over its bytes fail. */
+	setup(&f);
+	copy = malloc(f.tp.len);
+	memcpy(copy, f.tp.bytes, f.tp.len);
+	expect_data = copy + f.tp.main_off;
+	/* NAME "tp" becomes "up": the first byte of the main header's data. */
+	f.tp.bytes[f.tp.main_off + 16 + 12 * 16] ^= 1;
+	dg_buf_reset(&f.ans);
+	r = rpm_parse(f.tp.bytes, f.tp.len, f.tp.len, &f.ans, err, sizeof(err));
+	r = r ? r : check(&f);
+	CHECK(r == 0, "tampered but well-formed header must parse: %s", err);
+	memset(&rep, 0, sizeof(rep));
+	r = rpm_verify_pkg(&f.pkg, &v, &rep);
+	CHECK(r == -EKEYREJECTED && !rep.ok && !rep.signed_ok, "verify: %d", r);
+	CHECK(rep.n_items >= 2 && rep.items[0].kind == DG_RPM_SIGNATURE &&
+	      rep.items[0].rc == DG_RPM_BAD && rep.items[1].rc == DG_RPM_BAD,
+	      "signature and SHA256 digest BAD");
+	CHECK(strstr(rep.error, "BAD") != NULL, "error: %s", rep.error);
+	(void)seen;
+	free(copy);
+	teardown(&f);
+}
+
+TEST(test_rpm_liar_weak_file_digests_refused)
+{
+	struct fixture f;
+	char seen[512] = "";
+	uint8_t *algo;
+	size_t t;
+	int r;
+
+	setup(&f);
+	CHECK(check(&f) == 0, "%s", err);
+	t = tag_rec(&f, RPM_HDR_MAIN, RPMTAG_FILEDIGESTALGO);
+	algo = f.tp.bytes + ans32(&f, t + 20);
+	algo[3] = 2;	/* SHA-1: the hex lengths then disagree too, but policy comes first */
+	r = rpm_pkg_files(&f.pkg, 0, count_file, seen, err, sizeof(err));
+	CHECK(r == -EOPNOTSUPP && strstr(err, "SHA1") && strstr(err, "--allow-weak"),
+	      "r=%d %s", r, err);
+	algo[3] = 8;
+	teardown(&f);
+}
+
+int main(void)
+{
+	RUN(test_rpm_liar_honest_answer_yields_only_signed_digest);
+	RUN(test_rpm_liar_rejects_digest_not_in_header);
+	RUN(test_rpm_liar_rejects_digest_span_outside_filedigests);
+	RUN(test_rpm_liar_rejects_filedigests_data_moved);
+	RUN(test_rpm_liar_rejects_entry_of_another_tag);
+	RUN(test_rpm_liar_rejects_region_signature_does_not_cover);
+	RUN(test_rpm_liar_rejects_shifted_main_header);
+	RUN(test_rpm_liar_rejects_hidden_signature_tag);
+	RUN(test_rpm_liar_rejects_string_swallowing_nul);
+	RUN(test_rpm_liar_rejects_wrong_file_size_and_payload);
+	RUN(test_rpm_liar_rejects_huge_counts);
+	RUN(test_rpm_liar_rejects_truncated_answer);
+	RUN(test_rpm_liar_tampered_header_fails_signature);
+	RUN(test_rpm_liar_weak_file_digests_refused);
+	return tap_done();
+}
