@@ -256,7 +256,12 @@ int pgp_key_load(struct pgp_key *k, char *why, size_t wl)
 		why_set(why, wl, "%s", "ECDSA curve not supported");
 		return -EOPNOTSUPP;
 	case PGP_PK_EDDSA_LEGACY:
-		/* RFC 9580 §5.5.5.5: OID, then an MPI of 0x40 || 32-byte point. */
+		/* RFC 9580 §5.5.5.5: OID, then an MPI of 0x40 || 32-byte point;
+		 * MUST NOT be used with v6 keys. */
+		if (k->version != 4) {
+			why_set(why, wl, "%s", "EdDSALegacy is not allowed in v6 keys");
+			return -EBADMSG;
+		}
 		if (k->n_fields != 2 || !oid_is(&k->field[0], oid_ed25519, sizeof(oid_ed25519))) {
 			why_set(why, wl, "%s", "EdDSALegacy key is not on Ed25519");
 			return -EOPNOTSUPP;

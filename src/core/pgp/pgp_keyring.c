@@ -454,6 +454,18 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 		if (p->sig_unsupported || issuer_is_other(s, &pr->key))
 			continue;
 		why[0] = '\0';
+		/* Direct-key signatures and key revocations are about the
+		 * primary key wherever they appear (e.g. a revocation
+		 * certificate appended to an exported key). */
+		if (s->type == PGP_SIG_DIRECT_KEY || s->type == PGP_SIG_KEY_REVOCATION) {
+			if (verify_keysig(s, &pr->key, &pr->key, NULL, 0, NULL, why, sizeof(why)) == 0) {
+				r = s->type == PGP_SIG_DIRECT_KEY ? add_bind(pr, s, true, false)
+								  : add_rev(pr, s);
+				if (r == -ENOMEM)
+					return r;
+			}
+			continue;
+		}
 		if (sub) {
 			if (s->type == PGP_SIG_SUBKEY_BINDING &&
 			    verify_keysig(s, &pr->key, &pr->key, &sub->key, 0, NULL, why, sizeof(why)) == 0) {
@@ -478,15 +490,6 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 					return r;
 			}
 			continue;
-		}
-		if (s->type == PGP_SIG_DIRECT_KEY &&
-		    verify_keysig(s, &pr->key, &pr->key, NULL, 0, NULL, why, sizeof(why)) == 0) {
-			if ((r = add_bind(pr, s, true, false)) == -ENOMEM)
-				return r;
-		} else if (s->type == PGP_SIG_KEY_REVOCATION &&
-			   verify_keysig(s, &pr->key, &pr->key, NULL, 0, NULL, why, sizeof(why)) == 0) {
-			if ((r = add_rev(pr, s)) == -ENOMEM)
-				return r;
 		}
 	}
 	if (c && (r = finish_cert(pgp, name, c, n_self, &added)) < 0)

@@ -1057,14 +1057,16 @@ static bool at_line_start(const uint8_t *in, uint32_t off)
 }
 
 /*
- * [@from, @to) must be: the rest of a line ending, then header lines (none
- * blank), then one blank line.  This pins the first body line: a handler
- * cannot make the core skip or add data lines (RFC 9580 §6.2, §7).
+ * [@from, @to) must be: the rest of the BEGIN line's ending, then header
+ * lines ("Key: value", never blank), then one or more blank lines up to the
+ * first body line.  Base64 never holds ':', and nothing but blank lines may
+ * follow a blank line, so this pins the first body line: a handler cannot
+ * make the core skip or add data lines (RFC 9580 §6.2, §7.1).
  */
 static bool header_region_ok(const uint8_t *in, uint64_t from, uint64_t to)
 {
 	const uint8_t *p = in + from, *end = in + to, *nl;
-	int lines = 0;
+	bool blank_seen = false;
 
 	if (from >= to || in[to - 1] != '\n')
 		return false;
@@ -1078,15 +1080,13 @@ static bool header_region_ok(const uint8_t *in, uint64_t from, uint64_t to)
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
 			return false;
-		if (nl + 1 == end)	/* the last line must be blank */
-			return only_ws(p, (size_t)(nl - p));
 		if (only_ws(p, (size_t)(nl - p)))
-			return false;	/* a blank line before the last one */
-		lines++;
+			blank_seen = true;
+		else if (blank_seen || !memchr(p, ':', (size_t)(nl - p)))
+			return false;
 		p = nl + 1;
 	}
-	(void)lines;
-	return false;
+	return blank_seen;
 }
 
 static int armor_kind(const uint8_t *p, size_t n, size_t skip)

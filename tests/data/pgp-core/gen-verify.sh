@@ -1,0 +1,84 @@
+#!/bin/sh
+# Generate the OpenPGP inputs of tests/unit/test_pgp_verify.c with gpg, into
+# OUT: keys (ed25519, RSA-2048, RSA-1024, ECDSA P-256, a certify-only primary
+# with a signing subkey, one to revoke), detached/text/armored/cleartext/
+# inline signatures, SHA-1 and expiring signatures, and hard and soft
+# revocations with signatures before and after them.  Times are fixed
+# (--faked-system-time), so every run makes the same kinds of objects.
+#   gen-verify.sh OUT
+set -eu
+out=$1
+mkdir -p "$out"
+cd "$out"
+export GNUPGHOME="$out/gnupg" SOURCE_DATE_EPOCH=1700000000
+rm -rf "$GNUPGHOME"
+mkdir -m 700 "$GNUPGHOME"
+T=$SOURCE_DATE_EPOCH
+S=$((T + 100))
+
+g() {	# TIME gpg-args...
+	t=$1
+	shift
+	gpg --batch --quiet --no-tty --faked-system-time "$t!" "$@" 2>>gpg.log
+}
+
+key() {	# NAME key-parameter-lines...
+	name=$1
+	shift
+	{
+		echo "%no-protection"
+		printf '%s\n' "$@"
+		echo "Name-Real: $name"
+		echo "Name-Email: $name@example.org"
+		echo "Expire-Date: 0"
+	} | g "$T" --gen-key
+	# primary fingerprint first, then the subkeys'
+	gpg --with-colons --fingerprint --fingerprint "$name@example.org" 2>/dev/null |
+		awk -F: '/^fpr/ {print $10}' >"$name.fprs"
+	gpg --export "$name@example.org" >"$name.pub"
+}
+
+revoke() {	# NAME MENU-REASON TIME OUT
+	fpr=$(head -n 1 "$1.fprs")
+	printf 'y\n%s\nrevoked for a test\n\ny\n' "$2" |
+		gpg --no-tty --faked-system-time "$3!" --command-fd 0 -a -o "$4.asc" \
+			--gen-revoke "$fpr" >/dev/null 2>>gpg.log
+	gpg --dearmor <"$4.asc" >"$4"
+}
+
+printf 'line one\nline two\n' >data.txt
+printf 'line one\r\nline two\r\n' >data.crlf
+
+key ed "Key-Type: eddsa" "Key-Curve: ed25519" "Key-Usage: sign,cert"
+key rsa "Key-Type: RSA" "Key-Length: 2048" "Key-Usage: sign,cert"
+key rsa1k "Key-Type: RSA" "Key-Length: 1024" "Key-Usage: sign,cert"
+key p256 "Key-Type: ECDSA" "Key-Curve: nistp256" "Key-Usage: sign,cert"
+key sub "Key-Type: eddsa" "Key-Curve: ed25519" "Key-Usage: cert" \
+	"Subkey-Type: eddsa" "Subkey-Curve: ed25519" "Subkey-Usage: sign"
+key rv "Key-Type: eddsa" "Key-Curve: ed25519" "Key-Usage: sign,cert"
+
+for k in ed rsa rsa1k p256 sub; do
+	g "$S" -u "$k@example.org" --detach-sign -o "$k.bin.sig" data.txt
+done
+g "$S" -u ed@example.org --textmode --detach-sign -o ed.txt.sig data.txt
+g "$S" -u ed@example.org --armor --detach-sign -o ed.asc.sig data.txt
+g "$S" -u ed@example.org --clearsign -o ed.clear.asc data.txt
+g "$S" -u ed@example.org --sign -o ed.inline.gpg data.txt
+g "$S" -u ed@example.org --armor --sign -o ed.inline.asc data.txt
+g "$S" -u rsa@example.org --digest-algo SHA1 --detach-sign -o rsa.sha1.sig data.txt
+g "$S" -u ed@example.org --default-sig-expire 1d --detach-sign -o ed.sigexp.sig data.txt
+# Made before the key existed (gpg needs to be told to allow the time warp).
+g $((T - 1000)) --ignore-time-conflict -u ed@example.org --detach-sign -o ed.early.sig data.txt
+
+# Revocations: menu 1 = compromised (hard), 2 = superseded (soft).
+g "$S" -u rv@example.org --detach-sign -o rv.before.sig data.txt
+g $((T + 300)) -u rv@example.org --detach-sign -o rv.after.sig data.txt
+revoke rv 2 $((T + 200)) rv.soft.rev
+revoke rv 1 $((T + 200)) rv.hard.rev
+cat rv.pub rv.soft.rev >rv.soft.pub
+cat rv.pub rv.hard.rev >rv.hard.pub
+
+# Keyrings with several certificates, binary and armored.
+cat ed.pub rsa.pub p256.pub sub.pub >ring.gpg
+for k in ed rsa p256 sub; do gpg --armor --export "$k@example.org"; done >ring.asc 2>/dev/null
+echo done >ok
