@@ -67,6 +67,11 @@ g "$S" -u ed@example.org --sign -o ed.inline.gpg data.txt
 g "$S" -u ed@example.org --armor --sign -o ed.inline.asc data.txt
 g "$S" -u rsa@example.org --digest-algo SHA1 --detach-sign -o rsa.sha1.sig data.txt
 g "$S" -u ed@example.org --default-sig-expire 1d --detach-sign -o ed.sigexp.sig data.txt
+# Several MiB, for streaming from a pipe and from a mapped file.
+yes 'digestguard streams this line through the hash' | head -c 3145728 >big.bin
+g "$S" -u ed@example.org --detach-sign -o big.sig big.bin
+# Two signatures in one file: one by a key the test keyring lacks.
+cat ed.bin.sig rsa.bin.sig >two.sig
 # Made before the key existed (gpg needs to be told to allow the time warp).
 g $((T - 1000)) --ignore-time-conflict -u ed@example.org --detach-sign -o ed.early.sig data.txt
 
