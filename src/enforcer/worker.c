@@ -53,6 +53,7 @@ struct outcome {
 	char detail[160];
 	uint8_t digest[32];
 	int have_digest;
+	uint64_t hash_ns;
 };
 
 uint64_t dg_enf_now_ns(void)
@@ -298,7 +299,10 @@ static void decide(struct worker *w, const struct fanotify_event_metadata *ev,
 	if (e && e->have_digest) {
 		memcpy(o->digest, e->digest, 32);
 	} else {
+		uint64_t t0 = dg_enf_now_ns();
+
 		r = hash_fd(w, ev->fd, &k, o->digest);
+		o->hash_ns = dg_enf_now_ns() - t0;
 		atomic_fetch_add(&w->ctx->j->hashed, 1);
 		if (r < 0) {
 			on_error(w, o, r == -E2BIG ? "file over the hash size limit" :
@@ -341,6 +345,17 @@ static void decide(struct worker *w, const struct fanotify_event_metadata *ev,
 	}
 }
 
+static const char *hash_us(const struct outcome *o, const struct fanotify_event_metadata *ev)
+{
+	static char b[64];
+	struct stat st;
+
+	snprintf(b, sizeof(b), " size=%lld hash_us=%llu",
+		 fstat(ev->fd, &st) == 0 ? (long long)st.st_size : -1LL,
+		 (unsigned long long)(o->hash_ns / 1000));
+	return b;
+}
+
 static void after(struct worker *w, const struct fanotify_event_metadata *ev,
 		  const struct outcome *o, int answered_allow)
 {
@@ -365,10 +380,11 @@ static void after(struct worker *w, const struct fanotify_event_metadata *ev,
 		dg_hex(hex, o->digest, 32);
 	else
 		strcpy(hex, "-");
-	dg_enf_log(w->ctx->log_fd, "%s %s pid=%d path=%s sha256=%s reason=%s%s%s",
+	/* hash_us only when this event hashed the file (a cache miss). */
+	dg_enf_log(w->ctx->log_fd, "%s %s pid=%d path=%s sha256=%s reason=%s%s%s%s",
 		   o->v == V_DENY ? (answered_allow ? "audit-deny" : "deny") : "allow",
 		   o->what, (int)ev->pid, path, hex, o->reason ? o->reason : "-",
-		   o->detail[0] ? " " : "", o->detail);
+		   o->detail[0] ? " " : "", o->detail, o->hashed ? hash_us(o, ev) : "");
 }
 
 static int handle_batch(struct worker *w, const uint8_t *buf, size_t len)
