@@ -113,6 +113,29 @@ typedef int (*dg_rpm_file_fn)(const struct dg_rpm_file *f, void *ctx);
 int dg_rpm_files(struct dg_rpm *rpm, const char *path, dg_rpm_file_fn fn, void *ctx,
 		 struct dg_rpm_report *rep);
 
+/* Called for each package that fails in dg_rpm_import() (message names it). */
+typedef void (*dg_rpm_error_fn)(const char *msg, void *ctx);
+
+struct dg_rpm_import_stats {
+	size_t packages;	/* packages imported */
+	size_t failed;		/* packages reported and skipped */
+	size_t files;		/* file records passed to the callback */
+};
+
+/*
+ * Import @path: a package, or a directory whose *.rpm files (recursively,
+ * in name order) are imported.  Each package is verified and its regular
+ * files collected first; only a package that passed completely reaches
+ * @fn, so a bad package adds nothing.  A package whose file digests are
+ * not @want_algo (OpenPGP hash id; 0: any) fails.  A failing package is
+ * reported through @on_err and skipped; with @strict the import stops at
+ * the first failure and returns its error.  Returns 0, the first error of
+ * @fn, or (strict) the package's error.
+ */
+int dg_rpm_import(struct dg_rpm *rpm, const char *path, int want_algo, int strict,
+		  dg_rpm_file_fn fn, dg_rpm_error_fn on_err, void *ctx,
+		  struct dg_rpm_import_stats *st);
+
 /* rpm's name for a hash algorithm id ("SHA256"), "UNKNOWN" otherwise. */
 const char *dg_rpm_hash_name(int algo);
 

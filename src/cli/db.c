@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <digestguard/db.h>
+#include <digestguard/rpm.h>
 
 #include "cleanup.h"
 #include "cli.h"
@@ -132,6 +133,8 @@ struct import_ctx {
 	int nkeyrings;
 	const char *debs;	/* --debs DIR, for --apt-lists */
 	size_t added;		/* entries added by the importers */
+	int strict;		/* --strict: one bad package fails the import */
+	struct dg_rpm *rpm;	/* --rpm: verifier, made on first use */
 };
 
 /*
@@ -227,22 +230,70 @@ static int import_local(struct import_ctx *ctx, const char *file)
 	return 0;
 }
 
+static void rpm_report(const char *msg, void *ctx)
+{
+	(void)ctx;
+	fprintf(stderr, "digestguard db import: %s\n", msg);
+}
+
+static int rpm_add(const struct dg_rpm_file *f, void *vctx)
+{
+	struct import_ctx *ctx = vctx;
+	uint32_t src;
+	int err = dg_db_builder_add_source(ctx->b, f->nevra, &src);
+
+	return err ? err : dg_db_builder_add(ctx->b, f->digest, DG_DB_SHA256, src, f->path);
+}
+
+/*
+ * --rpm FILE|DIR: packages verified against --keyring by the rpm core
+ * (src/core/rpm/rpm_import.c); a bad package is reported and skipped
+ * (nothing of it is added), --strict makes it fail the import.
+ */
+static int import_rpm(struct import_ctx *ctx, const char *path)
+{
+	struct dg_rpm_import_stats st;
+	int i, err;
+
+	if (!ctx->rpm) {
+		if (!ctx->nkeyrings) {
+			fprintf(stderr, "digestguard db import: --rpm needs --keyring CERTS\n");
+			return -EINVAL;
+		}
+		err = dg_rpm_new(0, &ctx->rpm);
+		for (i = 0; !err && i < ctx->nkeyrings; i++)
+			if ((err = dg_rpm_add_keyring(ctx->rpm, ctx->keyrings[i])) > 0)
+				err = 0;
+		if (err) {
+			fprintf(stderr, "digestguard db import: --rpm: keyring: %s\n", strerror(-err));
+			return err;
+		}
+	}
+	err = dg_rpm_import(ctx->rpm, path, 8 /* SHA-256 */, ctx->strict, rpm_add,
+			    rpm_report, ctx, &st);
+	printf("%s: %zu digests from %zu packages, %zu packages skipped\n", path, st.files,
+	       st.packages, st.failed);
+	ctx->added += st.files;
+	return err;
+}
+
 static const struct importer {
 	const char *opt;	/* long option naming the input */
 	importer_fn fn;		/* NULL: not available in this build */
 	const char *what;
 } importers[] = {
 	{ "local", import_local, "operator's allowlist, sha256sum format" },
-	{ "rpm", NULL, "signed RPM packages (needs --keyring)" },
+	{ "rpm", import_rpm, "signed RPM packages (needs --keyring)" },
 	{ "deb", NULL, "Debian packages (needs --keyring, --inrelease, --packages)" },
 	{ "apt-lists", NULL, "apt lists directory (needs --keyring and --debs DIR)" },
 };
 
-enum { OPT_STATE = 1000, OPT_REPLACE, OPT_KEYRING, OPT_DEBS, OPT_IMPORTER };
+enum { OPT_STATE = 1000, OPT_REPLACE, OPT_KEYRING, OPT_DEBS, OPT_STRICT, OPT_IMPORTER };
 
 static int cmd_import(int argc, char **argv)
 {
-	struct option opts[ARRAY_SIZE(importers) + 6] = {
+	struct option opts[ARRAY_SIZE(importers) + 7] = {
+		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "state", required_argument, NULL, OPT_STATE },
 		{ "replace", no_argument, NULL, OPT_REPLACE },
 		{ "keyring", required_argument, NULL, OPT_KEYRING },
@@ -258,7 +309,7 @@ static int cmd_import(int argc, char **argv)
 	int c, err = 0;
 
 	for (i = 0; i < ARRAY_SIZE(importers); i++)
-		opts[5 + i] = (struct option){ importers[i].opt, required_argument, NULL,
+		opts[6 + i] = (struct option){ importers[i].opt, required_argument, NULL,
 					       OPT_IMPORTER + (int)i };
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -266,6 +317,7 @@ static int cmd_import(int argc, char **argv)
 		case OPT_STATE: ctx.state = optarg; break;
 		case OPT_REPLACE: flags &= ~DG_DB_COMMIT_MERGE; break;
 		case OPT_DEBS: ctx.debs = optarg; break;
+		case OPT_STRICT: ctx.strict = 1; break;
 		case OPT_KEYRING:
 			if (ctx.nkeyrings == KEYRINGS_MAX) {
 				fprintf(stderr, "digestguard db import: more than %d --keyring\n",
@@ -336,6 +388,7 @@ static int cmd_import(int argc, char **argv)
 		fprintf(stderr, "digestguard db import: nothing committed; the current generation is unchanged\n");
 	}
 	dg_db_builder_free(ctx.b);
+	dg_rpm_free(ctx.rpm);
 	return map_exit(err);
 }
 
@@ -783,7 +836,7 @@ static int cmd_export(int argc, char **argv)
 }
 
 static const struct cli_cmd db_cmds[] = {
-	{ "import", "[--state DIR] [--replace] --local FILE... (--rpm/--deb/--apt-lists: other builds)",
+	{ "import", "[--state DIR] [--replace] (--local FILE... | --keyring CERTS [--strict] --rpm FILE|DIR...) (--deb/--apt-lists: other builds)",
 	  "add digests to a new generation (old + new unless --replace)", cmd_import },
 	{ "lookup", "[--state DIR] [--json] HEX...",
 	  "look digests up; exit 0 if all are found, 1 otherwise", cmd_lookup },
