@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# digestguard sopv / dg-sopv: SOP exit codes, argument errors, the RFC 9580
+# samples by path, and every apt InRelease on the machine against the
+# Debian archive keyring.
+. "$(dirname "$0")/lib.bash"
+
+SOPV=("$DG" sopv)
+ALIAS="$(dirname "$DG")/dg-sopv"
+CORP=${DG_CORPORA:-${SRC:-.}/../shared/corpora}/pgp/rfc9580
+
+rc_is() {	# NAME WANT CMD...   (stdin from /dev/null unless redirected)
+	local name=$1 want=$2; shift 2
+	wd 30 "$@" >"$T/out" 2>"$T/err"; local rc=$?
+	if [ "$rc" = "$want" ]; then ok "$name"; else nok "$name" "rc=$rc want $want" "$(tail -n 3 "$T/err")"; fi
+}
+
+rc_is version_exits_0 0 "${SOPV[@]}" version
+grep -q '^digestguard-sopv ' "$T/out" && ok version_prints_name || nok version_prints_name "$(cat "$T/out")"
+rc_is version_sopv_prints_1_0 0 "${SOPV[@]}" version --sopv
+[ "$(cat "$T/out")" = "1.0" ] && ok version_sopv_is_1_0 || nok version_sopv_is_1_0 "$(cat "$T/out")"
+rc_is version_extended_exits_0 0 "${SOPV[@]}" version --extended
+[ "$(head -n 1 "$T/out")" = "$("${SOPV[@]}" version)" ] && ok version_extended_first_line_is_version ||
+	nok version_extended_first_line_is_version
+rc_is version_sop_spec_exits_0 0 "${SOPV[@]}" version --sop-spec
+rc_is version_unknown_option_is_37 37 "${SOPV[@]}" version --frobnicate
+rc_is no_subcommand_is_19 19 "${SOPV[@]}"
+rc_is unknown_subcommand_is_69 69 "${SOPV[@]}" sign
+rc_is help_exits_0 0 "${SOPV[@]}" --help
+grep -q "usage: digestguard sopv" "$T/out" && ok help_names_usage || nok help_names_usage
+rc_is verify_without_args_is_19 19 "${SOPV[@]}" verify
+rc_is verify_without_certs_is_19 19 "${SOPV[@]}" verify /dev/null
+rc_is verify_unknown_option_is_37 37 "${SOPV[@]}" verify --frob x y
+rc_is verify_missing_signature_file_is_61 61 "${SOPV[@]}" verify "$T/nonexistent.sig" "$T/nonexistent.cert"
+rc_is inline_verify_without_certs_is_19 19 "${SOPV[@]}" inline-verify
+
+if [ -f "$CORP/A.2-v4-ed25519legacy-sig.asc" ]; then
+	A1=$CORP/A.1-v4-ed25519legacy-key.asc A2=$CORP/A.2-v4-ed25519legacy-sig.asc
+	rc_is verify_rfc9580_a2_with_a1 0 "${SOPV[@]}" verify "$A2" "$A1" <"$CORP/A.2-signed-data.txt"
+	# RFC 9580 A.1 prints the fingerprint and A.2's creation time (2015-09-16).
+	grep -qx '2015-09-16T12:24:53Z C959BDBAFA32A2F89A153B678CFDE12197965A9A C959BDBAFA32A2F89A153B678CFDE12197965A9A mode:binary' "$T/out" &&
+		ok verify_rfc9580_a2_prints_verification || nok verify_rfc9580_a2_prints_verification "$(cat "$T/out")"
+	printf 'OpenPGQ' >"$T/bad.txt"
+	rc_is verify_rfc9580_a2_over_other_data_is_3 3 "${SOPV[@]}" verify "$A2" "$A1" <"$T/bad.txt"
+	[ ! -s "$T/out" ] && ok failed_verify_prints_no_verification || nok failed_verify_prints_no_verification
+	rc_is verify_not_after_before_signature_is_3 3 "${SOPV[@]}" verify --not-after=2015-01-01T00:00:00Z "$A2" "$A1" <"$CORP/A.2-signed-data.txt"
+	rc_is verify_not_before_after_signature_is_3 3 "${SOPV[@]}" verify --not-before 2016-01-01 "$A2" "$A1" <"$CORP/A.2-signed-data.txt"
+	rc_is verify_not_before_dash_is_0 0 "${SOPV[@]}" verify --not-before=- --not-after=now "$A2" "$A1" <"$CORP/A.2-signed-data.txt"
+	rc_is verify_malformed_date_fails 1 "${SOPV[@]}" verify --not-before=yesterday "$A2" "$A1" <"$CORP/A.2-signed-data.txt"
+	rc_is verify_data_as_signature_is_41 41 "${SOPV[@]}" verify "$CORP/A.2-signed-data.txt" "$A1" <"$CORP/A.2-signed-data.txt"
+	rc_is verify_wrong_cert_is_3 3 "${SOPV[@]}" verify "$A2" "$CORP/A.3-v6-cert.asc" <"$CORP/A.2-signed-data.txt"
+	rc_is verify_at_fd_designators 0 "${SOPV[@]}" verify @FD:3 @FD:4 3<"$A2" 4<"$A1" <"$CORP/A.2-signed-data.txt"
+	if [ -x "$ALIAS" ]; then
+		rc_is dg_sopv_alias_verifies 0 "$ALIAS" verify "$A2" "$A1" <"$CORP/A.2-signed-data.txt"
+		rc_is dg_sopv_alias_unknown_subcommand_is_69 69 "$ALIAS" encrypt
+	else
+		skip dg_sopv_alias_verifies "no dg-sopv next to $DG"
+	fi
+	if [ -f "$CORP/A.6-cleartext-signed-message.asc" ]; then
+		rc_is inline_verify_rfc9580_a7 0 "${SOPV[@]}" inline-verify --verifications-out="$T/verif" "$CORP/A.3-v6-cert.asc" <"$CORP/A.7-inline-signed-message.asc"
+		cmp -s "$T/out" "$CORP/A.6-A.7-expected-plaintext.txt" && ok inline_verify_a7_prints_expected_plaintext ||
+			nok inline_verify_a7_prints_expected_plaintext
+		grep -q ' mode:' "$T/verif" && ok inline_verify_writes_verifications || nok inline_verify_writes_verifications
+		rc_is inline_verify_existing_output_is_59 59 "${SOPV[@]}" inline-verify --verifications-out="$T/verif" "$CORP/A.3-v6-cert.asc" <"$CORP/A.7-inline-signed-message.asc"
+		rc_is inline_verify_rfc9580_a6_cleartext 0 "${SOPV[@]}" inline-verify "$CORP/A.3-v6-cert.asc" <"$CORP/A.6-cleartext-signed-message.asc"
+		rc_is inline_verify_a6_wrong_cert_is_3 3 "${SOPV[@]}" inline-verify "$A1" <"$CORP/A.6-cleartext-signed-message.asc"
+		[ ! -s "$T/out" ] && ok failed_inline_verify_prints_no_body || nok failed_inline_verify_prints_no_body
+	fi
+else
+	skip verify_rfc9580_a2_with_a1 "corpus $CORP absent"
+fi
+
+ring=/usr/share/keyrings/debian-archive-keyring.gpg
+shopt -s nullglob
+lists=(/var/lib/apt/lists/*InRelease)
+if [ ${#lists[@]} = 0 ] || [ ! -f "$ring" ]; then
+	skip apt_inrelease_verifies "no /var/lib/apt/lists/*InRelease or no $ring (run apt-get update)"
+else
+	for f in "${lists[@]}"; do
+		name=apt_inrelease_verifies_$(basename "$f" | tr -c 'A-Za-z0-9_\n' _)
+		rc_is "$name" 0 "${SOPV[@]}" inline-verify "$ring" <"$f"
+		# the body is the signed text: its first line is the Origin/Label field block
+		head -n 1 "$T/out" | grep -q '^[A-Z][A-Za-z-]*: ' && ok "${name}_prints_body" || nok "${name}_prints_body"
+	done
+fi
+
+done_testing
