@@ -86,4 +86,6 @@ cat rv.pub rv.hard.rev >rv.hard.pub
 # Keyrings with several certificates, binary and armored.
 cat ed.pub rsa.pub p256.pub sub.pub >ring.gpg
 for k in ed rsa p256 sub; do gpg --armor --export "$k@example.org"; done >ring.asc 2>/dev/null
+# Stop the agent this GNUPGHOME started (only ours).
+gpgconf --kill gpg-agent 2>/dev/null || true
 echo done >ok
