@@ -463,6 +463,20 @@ static int call_raw(struct dg_umd *u, uint16_t type, const void *req, size_t len
 		if (!u->bulk_sent)
 			pass_fd = u->bulk_ro;
 	}
+	/*
+	 * Between calls the handler has nothing to say: bytes waiting now are
+	 * trailing bytes of the last answer or unsolicited, i.e. malformed.
+	 */
+	{
+		uint8_t b;
+		ssize_t n = recv(u->sock, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+
+		if (n > 0) {
+			set_err(u, "handler sent bytes after its last answer (trailing or unsolicited)");
+			fail_handler(u, -EBADMSG);
+			return -EBADMSG;
+		}
+	}
 	dg_frame_encode(hdr, &h);
 	r = send_all(u, v, h.len ? 2 : 1, deadline, pass_fd);
 	if (r == 0 && pass_fd >= 0)

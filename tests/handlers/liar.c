@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <digestguard/handler.h>
@@ -71,9 +72,21 @@ static int handle(uint16_t type, const uint8_t *req, size_t len, struct dg_buf *
 	case L_SHORT_HEADER:
 		raw("DGUM\1\0", 6);
 		_exit(0);
-	case L_TRAILING:
+	case L_TRAILING: {
+		/* One write, so the manager sees the extra bytes with the frame. */
+		struct dg_frame_hdr h = { DG_FRAME_MAGIC, DG_FRAME_VERSION, at, id, 4 };
+		uint8_t b[DG_FRAME_HDR_LEN + 9];
+
+		dg_frame_encode(b, &h);
+		memcpy(b + DG_FRAME_HDR_LEN, "abcdEXTRA", 9);
+		raw(b, sizeof(b));
+		block();
+	}
+	case L_TRAILING_LATE:
+		/* A correct answer, then more bytes in a later write. */
 		hdr(DG_FRAME_MAGIC, DG_FRAME_VERSION, at, id, 4);
-		raw("abcdEXTRA", 9);
+		raw("abcd", 4);
+		raw("LATE", 4);
 		block();
 	case L_EOF:
 		_exit(0);

@@ -16,6 +16,7 @@ enum liar_msg {
 	L_BAD_ERRNO,
 	L_SLOW_DRIP,
 	L_HANDLER_ERROR,
+	L_TRAILING_LATE,
 };
 
 #endif

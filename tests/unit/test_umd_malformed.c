@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
+#include <unistd.h>
 
 #include <digestguard/umd.h>
 
@@ -69,6 +70,40 @@ TEST(test_answer_over_maximum_is_rejected) { expect(L_OVER_MAX, -EBADMSG, "over 
 TEST(test_truncated_answer_is_rejected) { expect(L_TRUNCATED, -EBADMSG, "truncated"); }
 TEST(test_short_header_then_eof_is_rejected) { expect(L_SHORT_HEADER, -EBADMSG, "truncated"); }
 TEST(test_answer_with_trailing_bytes_is_rejected) { expect(L_TRAILING, -EBADMSG, "trailing"); }
+/*
+ * Bytes written after a complete answer may arrive after the manager has
+ * returned that answer: they must fail the next call, before its request
+ * is sent, and the handler must be replaced.
+ */
+TEST(test_late_trailing_bytes_fail_the_next_call)
+{
+	struct dg_umd *u = liar(500);
+	struct dg_umd_answer a;
+	struct dg_umd_stats st;
+	int r, i;
+
+	CHECK(u && echo_ok(u), "liar starts");
+	if (!u)
+		return;
+	r = dg_umd_call(u, L_TRAILING_LATE, "x", 1, &a);
+	if (r == 0)
+		dg_umd_answer_free(&a);
+	/* Either this call already saw them, or the next one must. */
+	for (i = 0; i < 50 && r == 0; i++) {
+		usleep(1000);
+		r = dg_umd_call(u, L_ECHO, "x", 1, &a);
+		if (r == 0)
+			dg_umd_answer_free(&a);
+	}
+	CHECK(r == -EBADMSG, "late trailing bytes never rejected (r=%d)", r);
+	CHECK(strstr(dg_umd_last_error(u), "after its last answer") ||
+	      strstr(dg_umd_last_error(u), "trailing"), "message: %s", dg_umd_last_error(u));
+	CHECK(echo_ok(u), "serves afterwards");
+	dg_umd_stats(u, &st);
+	CHECK(st.restarts == 1, "restarts %llu", (unsigned long long)st.restarts);
+	dg_umd_free(u);
+}
+
 TEST(test_eof_without_answer_is_reported) { expect(L_EOF, -ECHILD, "exited with status 0"); }
 TEST(test_error_frame_with_invalid_errno_is_rejected) { expect(L_BAD_ERRNO, -EBADMSG, "invalid errno"); }
 TEST(test_answer_that_never_completes_times_out) { expect(L_SLOW_DRIP, -ETIMEDOUT, "did not answer within"); }
@@ -140,6 +175,7 @@ int main(void)
 	RUN(test_truncated_answer_is_rejected);
 	RUN(test_short_header_then_eof_is_rejected);
 	RUN(test_answer_with_trailing_bytes_is_rejected);
+	RUN(test_late_trailing_bytes_fail_the_next_call);
 	RUN(test_eof_without_answer_is_reported);
 	RUN(test_error_frame_with_invalid_errno_is_rejected);
 	RUN(test_answer_that_never_completes_times_out);
