@@ -9,6 +9,14 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-build}
 asan=${2:-}
 passed=0 failed=0 skipped=0
+# Third-party corpora (../shared/corpora beside the checkout, or the
+# workplace's copy); tests read $DG_CORPORA and skip with a reason if unset.
+if [ -z "${DG_CORPORA:-}" ]; then
+	for c in "$here/../shared/corpora" /work/shared/corpora; do
+		[ -d "$c" ] && { DG_CORPORA=$(cd "$c" && pwd); break; }
+	done
+fi
+export DG_CORPORA=${DG_CORPORA:-}
 skips=()
 
 run_tap() {	# label, command...
