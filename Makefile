@@ -13,6 +13,10 @@ DEPS += rpm rpm2cpio cpio gnupg
 DEPS += ima-evm-utils
 # pgp handler: BZip2 compressed packets (linked statically into the handler)
 DEPS += libbz2-dev
+# pgp: differential peers, fixture generation, benchmark.  openpgp.js (v6
+# fixtures) comes from npm at test time; not the Debian npm package, which
+# conflicts with a Node.js that ships its own npm.
+DEPS += sqop sqv gpgv gpg hyperfine nodejs
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps setup build demo check test bench fuzz clean
@@ -56,6 +60,7 @@ test: check
 bench: build
 	bench/umd.sh
 	bench/db.sh $(BUILD)
+	bench/exec.sh $(BUILD)
 
 fuzz: deps
 	fuzz/run.sh 1

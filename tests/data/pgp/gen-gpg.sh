@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# Generate OpenPGP v4 fixtures with GnuPG into OUTDIR/gpg/ and append one
+# manifest line per case to OUTDIR/manifest.tsv (format: see gen-fixtures.sh).
+#
+#   tests/data/pgp/gen-gpg.sh OUTDIR
+#
+# Reproducible apart from key material and signature randomness: every time
+# stamp comes from SOURCE_DATE_EPOCH through gpg --faked-system-time (frozen
+# with "!"), user IDs are fixed, GNUPGHOME is a temp dir removed at exit.
+set -euo pipefail
+
+out=${1:?usage: gen-gpg.sh OUTDIR}
+mkdir -p "$out/gpg"
+out=$(cd "$out" && pwd)
+manifest=$out/manifest.tsv
+dir=$out/gpg
+
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1700000000}
+T0=$SOURCE_DATE_EPOCH
+export GNUPGHOME
+GNUPGHOME=$(mktemp -d /tmp/dg-gpg-fixtures.XXXXXX)
+cleanup() { gpgconf --kill all >/dev/null 2>&1 || true; rm -rf "$GNUPGHOME"; }
+export TZ=UTC LC_ALL=C
+# gpg warns on every call about the faked time: keep its chatter in a log
+# and show the end of it only if a step fails
+log=$out/gpg.log
+: >"$log"
+exec 3>&2 2>>"$log"
+trap 'rc=$?; if [ $rc != 0 ]; then echo "gen-gpg.sh: failed (rc=$rc), end of $log:" >&3; tail -n 15 "$log" >&3; fi; cleanup' EXIT
+
+# g TIME ARGS...: gpg at a frozen fake time, no passphrases, no prompts
+g() {
+	local t=$1; shift
+	gpg --batch --yes --no-tty --quiet --no-auto-key-locate \
+		--faked-system-time "$t!" --pinentry-mode loopback --passphrase '' \
+		--no-auto-check-trustdb --trust-model always "$@"
+}
+fpr_of() { gpg --batch --with-colons --list-keys "$1" 2>/dev/null | awk -F: '/^fpr/{print $10; exit}'; }
+
+# add CASE KIND SIG DATA "CERTS..." INTENT [NOTE]
+#   KIND detached|inline|cleartext; DATA is "-" for inline/cleartext;
+#   paths relative to OUTDIR; INTENT is what the fixture was built to be
+#   (good, bad, or policy when verifiers may legitimately differ).
+add() { printf 'gpg/%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$6" "${7:--}" >>"$manifest"; }
+
+# Data: LF line endings, trailing blanks, a dash-led line and "From " line
+# (cleartext dash-escaping), non-ASCII, and no final newline on the text file
+# so text-mode canonicalisation is exercised.
+{
+	printf 'digestguard OpenPGP fixture data\n'
+	printf 'line with trailing blanks   \n'
+	printf -- '- a line that starts with a dash\n'
+	printf 'From the start of a line\n'
+	printf 'tab\tand utf-8: \xc3\xa9\xe2\x82\xac\n'
+	printf 'last line without newline'
+} >"$dir/data.txt"
+cp "$dir/data.txt" "$dir/data-tampered.txt"
+printf 'X' | dd of="$dir/data-tampered.txt" bs=1 seek=5 conv=notrunc status=none
+head -c 65536 /dev/zero | tr '\0' 'A' >"$dir/data.bin"
+printf '\x00\x01\x02\xff\r\n\r\n' >>"$dir/data.bin"
+
+# key NAME ALGO USAGE EXPIRE [TIME]: make a key, export its cert (armored
+# and binary), remember its fingerprint in $fpr_NAME
+key() {
+	local name=$1 algo=$2 usage=$3 expire=$4 t=${5:-$T0}
+	g "$t" --quick-gen-key "$name <$name@fixtures.digestguard.test>" "$algo" "$usage" "$expire"
+	local f; f=$(fpr_of "<$name@fixtures.digestguard.test>")
+	printf -v "fpr_$name" '%s' "$f"
+	export_cert "$name"
+}
+export_cert() {
+	local name=$1 f; f=$(fpr_of "<$name@fixtures.digestguard.test>")
+	gpg --batch --armor --export "$f" >"$dir/$name.cert.asc"
+	gpg --batch --export "$f" >"$dir/$name.cert.pgp"
+}
+uid() { printf '%s' "<$1@fixtures.digestguard.test>"; }
+
+T1=$((T0 + 3600))	# signatures are made an hour after the keys
+
+# --- one key per algorithm, every kind of signature --------------------------
+for spec in rsa2048:rsa2048 rsa3072:rsa3072 rsa4096:rsa4096 \
+	p256:nistp256 p384:nistp384 p521:nistp521 ed25519:ed25519; do
+	name=${spec%%:*} algo=${spec#*:}
+	key "$name" "$algo" sign,cert never
+	u=$(uid "$name")
+	g $T1 -u "$u" -o "$dir/$name.bin.sig" --detach-sign "$dir/data.bin"
+	add "$name/detached-binary" detached "gpg/$name.bin.sig" gpg/data.bin "gpg/$name.cert.pgp" good
+	g $T1 -u "$u" -o "$dir/$name.sig" --detach-sign "$dir/data.txt"
+	add "$name/detached" detached "gpg/$name.sig" gpg/data.txt "gpg/$name.cert.asc" good
+	g $T1 -u "$u" -a -o "$dir/$name.sig.asc" --detach-sign "$dir/data.txt"
+	add "$name/detached-armored" detached "gpg/$name.sig.asc" gpg/data.txt "gpg/$name.cert.asc" good
+	g $T1 -u "$u" --textmode -o "$dir/$name.text.sig" --detach-sign "$dir/data.txt"
+	add "$name/detached-textmode" detached "gpg/$name.text.sig" gpg/data.txt "gpg/$name.cert.asc" good
+	g $T1 -u "$u" -o "$dir/$name.clear.asc" --clearsign "$dir/data.txt"
+	add "$name/cleartext" cleartext "gpg/$name.clear.asc" - "gpg/$name.cert.asc" good
+	g $T1 -u "$u" -o "$dir/$name.inline.gpg" --sign "$dir/data.txt"
+	add "$name/inline" inline "gpg/$name.inline.gpg" - "gpg/$name.cert.pgp" good
+	g $T1 -u "$u" -a -o "$dir/$name.inline.asc" --sign "$dir/data.txt"
+	add "$name/inline-armored" inline "gpg/$name.inline.asc" - "gpg/$name.cert.asc" good
+	g $T1 -u "$u" --textmode -a -o "$dir/$name.inline-text.asc" --sign "$dir/data.txt"
+	add "$name/inline-textmode" inline "gpg/$name.inline-text.asc" - "gpg/$name.cert.asc" good
+done
+
+# --- wrong key, tampered data ------------------------------------------------
+add "wrong-key/detached" detached gpg/rsa2048.sig gpg/data.txt gpg/ed25519.cert.asc bad
+add "wrong-key/inline" inline gpg/p256.inline.asc - gpg/rsa3072.cert.asc bad
+add "wrong-key/cleartext" cleartext gpg/ed25519.clear.asc - gpg/p384.cert.asc bad
+add "tampered/detached" detached gpg/p256.sig gpg/data-tampered.txt gpg/p256.cert.asc bad
+add "tampered/detached-textmode" detached gpg/rsa2048.text.sig gpg/data-tampered.txt gpg/rsa2048.cert.asc bad
+# a cleartext message whose signed text was altered after signing
+sed 's/fixture data/fixture dada/' "$dir/ed25519.clear.asc" >"$dir/tampered.clear.asc"
+add "tampered/cleartext" cleartext gpg/tampered.clear.asc - gpg/ed25519.cert.asc bad
+
+# --- expired key: valid for one day, signature made inside that day ---------
+key expkey ed25519 sign,cert 1d
+g $T1 -u "$(uid expkey)" -o "$dir/expkey.sig" --detach-sign "$dir/data.txt"
+add "expired-key/detached" detached gpg/expkey.sig gpg/data.txt gpg/expkey.cert.asc policy \
+	"key expired after the signature was made"
+
+# --- expired signature (signature expiration time one day) ------------------
+g $T1 -u "$(uid ed25519)" --default-sig-expire 1d -o "$dir/expsig.sig" --detach-sign "$dir/data.txt"
+add "expired-sig/detached" detached gpg/expsig.sig gpg/data.txt gpg/ed25519.cert.asc bad
+
+# --- revocations: hard (compromised) and soft (superseded), signatures made
+# before and after the revocation's creation time ---------------------------
+revoke() {	# NAME REASON TIME: revoke NAME with reason code (1 compromised, 2 superseded)
+	local name=$1 reason=$2 t=$3 f; f=$(fpr_of "$(uid "$name")")
+	# --gen-revoke refuses --batch; its prompts are answered on --command-fd
+	printf 'y\n%s\nfixture revocation\n\ny\n' "$reason" |
+		gpg --yes --no-tty --quiet --faked-system-time "$t!" \
+			--pinentry-mode loopback --passphrase '' --command-fd 0 \
+			-a -o "$dir/$name.rev.asc" --gen-revoke "$f"
+	gpg --batch --quiet --import "$dir/$name.rev.asc"
+}
+TB=$((T0 + 7200)) TR=$((T0 + 10800)) TA=$((T0 + 14400))
+for spec in revhard:1 revsoft:2; do
+	name=${spec%%:*} reason=${spec#*:}
+	key "$name" ed25519 sign,cert never
+	g $TB -u "$(uid "$name")" -o "$dir/$name.before.sig" --detach-sign "$dir/data.txt"
+	g $TA -u "$(uid "$name")" -o "$dir/$name.after.sig" --detach-sign "$dir/data.txt"
+	revoke "$name" "$reason" $TR
+	export_cert "$name"
+done
+add "revoked-hard/sig-before-revocation" detached gpg/revhard.before.sig gpg/data.txt gpg/revhard.cert.asc bad \
+	"hard revocation (compromised) invalidates every signature"
+add "revoked-hard/sig-after-revocation" detached gpg/revhard.after.sig gpg/data.txt gpg/revhard.cert.asc bad
+add "revoked-soft/sig-before-revocation" detached gpg/revsoft.before.sig gpg/data.txt gpg/revsoft.cert.asc policy \
+	"soft revocation (superseded): signatures made before it stay valid (RFC 9580 5.2.3.31)"
+add "revoked-soft/sig-after-revocation" detached gpg/revsoft.after.sig gpg/data.txt gpg/revsoft.cert.asc bad
+
+# --- signing subkey, primary certify-only ------------------------------------
+key subkey rsa3072 cert never
+g $T0 --quick-add-key "$fpr_subkey" ed25519 sign never
+export_cert subkey
+g $T1 -u "$(uid subkey)" -o "$dir/subkey.sig" --detach-sign "$dir/data.txt"
+add "subkey/detached" detached gpg/subkey.sig gpg/data.txt gpg/subkey.cert.asc good
+g $T1 -u "$(uid subkey)" -o "$dir/subkey.clear.asc" --clearsign "$dir/data.txt"
+add "subkey/cleartext" cleartext gpg/subkey.clear.asc - gpg/subkey.cert.asc good
+g $T1 -u "$(uid subkey)" -o "$dir/subkey.inline.gpg" --sign "$dir/data.txt"
+add "subkey/inline" inline gpg/subkey.inline.gpg - gpg/subkey.cert.asc good
+
+# --- several signatures, some invalid ----------------------------------------
+g $T1 -u "$(uid p384)" -o "$dir/p384.tampered.sig" --detach-sign "$dir/data-tampered.txt"
+cat "$dir/rsa2048.sig" "$dir/p384.tampered.sig" "$dir/ed25519.sig" >"$dir/multi.sig"
+add "multi/two-of-three-valid" detached gpg/multi.sig gpg/data.txt \
+	"gpg/rsa2048.cert.asc gpg/p384.cert.asc gpg/ed25519.cert.asc" good
+add "multi/one-cert-known" detached gpg/multi.sig gpg/data.txt gpg/ed25519.cert.pgp good
+add "multi/only-invalid-one-known" detached gpg/multi.sig gpg/data.txt gpg/p384.cert.asc bad
+g $T1 -u "$(uid rsa3072)" -u "$(uid p521)" -o "$dir/multi.inline.asc" -a --sign "$dir/data.txt"
+add "multi/inline-two-signers" inline gpg/multi.inline.asc - "gpg/rsa3072.cert.asc gpg/p521.cert.asc" good
+add "multi/inline-one-signer-known" inline gpg/multi.inline.asc - gpg/p521.cert.asc good
+g $T1 -u "$(uid ed25519)" -u "$(uid p256)" -o "$dir/multi.clear.asc" --clearsign "$dir/data.txt"
+add "multi/cleartext-two-signers" cleartext gpg/multi.clear.asc - "gpg/ed25519.cert.asc gpg/p256.cert.asc" good
+cat "$dir/rsa2048.cert.pgp" "$dir/ed25519.cert.pgp" "$dir/p256.cert.pgp" >"$dir/keyring.pgp"
+add "multi/keyring-file" detached gpg/multi.sig gpg/data.txt gpg/keyring.pgp good
+
+# --- SHA-1 data signature (weak hash: rejected by default policy) ------------
+g $T1 -u "$(uid rsa2048)" --digest-algo SHA1 -o "$dir/sha1.sig" --detach-sign "$dir/data.txt"
+add "sha1/detached" detached gpg/sha1.sig gpg/data.txt gpg/rsa2048.cert.asc bad \
+	"SHA-1 data signatures are rejected by default"
+g $T1 -u "$(uid rsa2048)" --digest-algo SHA512 -o "$dir/sha512.sig" --detach-sign "$dir/data.txt"
+add "sha512/detached" detached gpg/sha512.sig gpg/data.txt gpg/rsa2048.cert.asc good

@@ -1,0 +1,253 @@
+// OpenPGP fixtures made with openpgp.js (RFC 9580 v6 keys, and a v4 key with
+// the native Ed25519 algorithm), and openpgp.js as a verifying peer.
+//
+//   node gen-v6.mjs gen OUTDIR      write OUTDIR/v6/*, append to OUTDIR/manifest.tsv
+//   node gen-v6.mjs verify <CASES   one line per case on stdin:
+//       CASE \t KIND \t SIG \t DATA \t CERTS(space-separated) [\t BODY-OUT]
+//     prints CASE \t good|bad \t ENTRIES \t ERROR-OR-DASH, ENTRIES being
+//     "TIMESTAMP SIGNING-FPR PRIMARY-FPR" joined by ";" (a SOP VERIFICATIONS
+//     line without the mode); for inline/cleartext, BODY-OUT receives the
+//     message body.
+//
+// openpgp.js itself is found through OPENPGP_JS_DIR (an npm --prefix dir);
+// pgp_diff.sh installs it there at test time. Time stamps come from
+// SOURCE_DATE_EPOCH; key material and signature salts are random.
+import { readFileSync, writeFileSync, appendFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+
+const prefix = process.env.OPENPGP_JS_DIR;
+if (!prefix) {
+	console.error('gen-v6.mjs: set OPENPGP_JS_DIR to the npm prefix holding openpgp');
+	process.exit(2);
+}
+const require = createRequire(join(prefix, 'node_modules') + '/');
+const openpgp = await import(pathToFileURL(require.resolve('openpgp')).href);
+const { enums } = openpgp;
+
+const epoch = Number(process.env.SOURCE_DATE_EPOCH || 1700000000);
+const at = (s) => new Date((epoch + s) * 1000);
+const T0 = at(0), T1 = at(3600);
+
+function upper(fpr) { return fpr.toUpperCase(); }
+function iso(d) { return d.toISOString().replace(/\.\d{3}Z$/, 'Z'); }
+
+async function gen(out) {
+	const dir = join(out, 'v6');
+	mkdirSync(dir, { recursive: true });
+	const manifest = join(out, 'manifest.tsv');
+	// add(case, kind, sig, data, certs, intent, note): see gen-fixtures.sh
+	const add = (c, kind, sig, data, certs, intent, note = '-') =>
+		appendFileSync(manifest, [`v6/${c}`, kind, sig, data, certs, intent, note].join('\t') + '\n');
+	const put = (name, bytes) => { writeFileSync(join(dir, name), bytes); return `v6/${name}`; };
+
+	// Same shape of data as gen-gpg.sh: trailing blanks, dash-led and
+	// "From " lines, UTF-8, no final newline.
+	const text = 'digestguard OpenPGP fixture data\n' +
+		'line with trailing blanks   \n' +
+		'- a line that starts with a dash\n' +
+		'From the start of a line\n' +
+		'tab\tand utf-8: \u00e9\u20ac\n' +
+		'last line without newline';
+	const data = new TextEncoder().encode(text);
+	const dataPath = put('data.txt', data);
+	const tampered = data.slice(); tampered[5] = 0x58;
+	const tamperedPath = put('data-tampered.txt', tampered);
+	const bin = new Uint8Array(65536 + 8); bin.fill(0x41);
+	bin.set([0, 1, 2, 0xff, 13, 10, 13, 10], 65536);
+	const binPath = put('data.bin', bin);
+
+	const keys = {};
+	async function key(name, opts, date = T0) {
+		const { privateKey, publicKey } = await openpgp.generateKey({
+			userIDs: [{ name, email: `${name}@fixtures.digestguard.test` }],
+			date, format: 'object', config: { v6Keys: true }, ...opts,
+		});
+		keys[name] = privateKey;
+		put(`${name}.cert.asc`, publicKey.armor());
+		put(`${name}.cert.pgp`, publicKey.write());
+		return privateKey;
+	}
+	const cert = (name, bin = false) => `v6/${name}.cert.${bin ? 'pgp' : 'asc'}`;
+	async function detached(k, bytes, { armored = false, textMode = false, date = T1 } = {}) {
+		const message = textMode
+			? await openpgp.createMessage({ text: new TextDecoder().decode(bytes) })
+			: await openpgp.createMessage({ binary: bytes });
+		return openpgp.sign({ message, signingKeys: k, detached: true,
+			format: armored ? 'armored' : 'binary', date });
+	}
+
+	// --- one key per algorithm, every kind of signature ------------------
+	const algos = {
+		ed25519: { type: 'curve25519' },
+		ed448: { type: 'curve448' },
+		rsa3072: { type: 'rsa', rsaBits: 3072 },
+	};
+	for (const [name, opts] of Object.entries(algos)) {
+		const k = await key(name, opts);
+		add(`${name}/detached-binary`, 'detached', put(`${name}.bin.sig`, await detached(k, bin)),
+			binPath, cert(name, true), 'good');
+		add(`${name}/detached`, 'detached', put(`${name}.sig`, await detached(k, data)),
+			dataPath, cert(name), 'good');
+		add(`${name}/detached-armored`, 'detached',
+			put(`${name}.sig.asc`, await detached(k, data, { armored: true })),
+			dataPath, cert(name), 'good');
+		add(`${name}/detached-textmode`, 'detached',
+			put(`${name}.text.sig`, await detached(k, data, { textMode: true })),
+			dataPath, cert(name), 'good');
+		const clear = await openpgp.sign({
+			message: await openpgp.createCleartextMessage({ text }), signingKeys: k, date: T1 });
+		add(`${name}/cleartext`, 'cleartext', put(`${name}.clear.asc`, clear), '-', cert(name), 'good');
+		const inl = await openpgp.createMessage({ binary: data });
+		add(`${name}/inline`, 'inline', put(`${name}.inline.pgp`,
+			await openpgp.sign({ message: inl, signingKeys: k, format: 'binary', date: T1 })),
+			'-', cert(name, true), 'good');
+		add(`${name}/inline-armored`, 'inline', put(`${name}.inline.asc`,
+			await openpgp.sign({ message: inl, signingKeys: k, date: T1 })),
+			'-', cert(name), 'good');
+		const inlText = await openpgp.createMessage({ text });
+		add(`${name}/inline-textmode`, 'inline', put(`${name}.inline-text.asc`,
+			await openpgp.sign({ message: inlText, signingKeys: k, date: T1 })),
+			'-', cert(name), 'good');
+	}
+
+	// v4 key with the RFC 9580 native Ed25519 algorithm (27)
+	const v4n = await key('v4-ed25519-native', { type: 'curve25519', config: { v6Keys: false } });
+	add('v4-ed25519-native/detached', 'detached', put('v4-ed25519-native.sig', await detached(v4n, data)),
+		dataPath, cert('v4-ed25519-native'), 'good');
+
+	// --- wrong key, tampered data ----------------------------------------
+	add('wrong-key/detached', 'detached', 'v6/ed25519.sig', dataPath, cert('ed448'), 'bad');
+	add('wrong-key/cleartext', 'cleartext', 'v6/ed448.clear.asc', '-', cert('rsa3072'), 'bad');
+	add('tampered/detached', 'detached', 'v6/ed448.sig', tamperedPath, cert('ed448'), 'bad');
+	add('tampered/detached-textmode', 'detached', 'v6/rsa3072.text.sig', tamperedPath, cert('rsa3072'), 'bad');
+	const clear = readFileSync(join(dir, 'ed25519.clear.asc'), 'utf8');
+	add('tampered/cleartext', 'cleartext',
+		put('tampered.clear.asc', clear.replace('fixture data', 'fixture dada')), '-', cert('ed25519'), 'bad');
+
+	// --- expired key: one day of validity, signature inside it -----------
+	const ek = await key('expkey', { type: 'curve25519', keyExpirationTime: 86400 });
+	add('expired-key/detached', 'detached', put('expkey.sig', await detached(ek, data)),
+		dataPath, cert('expkey'), 'policy', 'key expired after the signature was made');
+
+	// --- revocations: hard (compromised) and soft (superseded) -----------
+	const TB = at(7200), TR = at(10800), TA = at(14400);
+	for (const [name, flag] of [['revhard', enums.reasonForRevocation.keyCompromised],
+		['revsoft', enums.reasonForRevocation.keySuperseded]]) {
+		const k = await key(name, { type: 'curve25519' });
+		put(`${name}.before.sig`, await detached(k, data, { date: TB }));
+		put(`${name}.after.sig`, await detached(k, data, { date: TA }));
+		const { publicKey } = await openpgp.revokeKey({ key: k, date: TR, format: 'object',
+			reasonForRevocation: { flag, string: 'fixture revocation' } });
+		put(`${name}.cert.asc`, publicKey.armor());
+		put(`${name}.cert.pgp`, publicKey.write());
+	}
+	add('revoked-hard/sig-before-revocation', 'detached', 'v6/revhard.before.sig', dataPath, cert('revhard'), 'bad',
+		'hard revocation (compromised) invalidates every signature');
+	add('revoked-hard/sig-after-revocation', 'detached', 'v6/revhard.after.sig', dataPath, cert('revhard'), 'bad');
+	add('revoked-soft/sig-before-revocation', 'detached', 'v6/revsoft.before.sig', dataPath, cert('revsoft'), 'policy',
+		'soft revocation (superseded): signatures made before it stay valid (RFC 9580 5.2.3.31)');
+	add('revoked-soft/sig-after-revocation', 'detached', 'v6/revsoft.after.sig', dataPath, cert('revsoft'), 'bad');
+
+	// --- signing subkey (openpgp.js picks a valid signing subkey first) ---
+	const sk = await key('subkey', { type: 'curve448', subkeys: [{ sign: true, type: 'curve25519' }] });
+	add('subkey/detached', 'detached', put('subkey.sig', await detached(sk, data)), dataPath, cert('subkey'), 'good');
+
+	// --- several signatures, some invalid --------------------------------
+	const two = await openpgp.sign({ message: await openpgp.createMessage({ binary: data }),
+		signingKeys: [keys.ed25519, keys.rsa3072], detached: true, format: 'binary', date: T1 });
+	add('multi/two-signers', 'detached', put('multi2.sig', two), dataPath,
+		`${cert('ed25519')} ${cert('rsa3072')}`, 'good');
+	const bad = await detached(keys.ed448, tampered);
+	const three = new Uint8Array([...readFileSync(join(dir, 'ed25519.sig')), ...bad,
+		...readFileSync(join(dir, 'rsa3072.sig'))]);
+	add('multi/two-of-three-valid', 'detached', put('multi3.sig', three), dataPath,
+		`${cert('ed25519')} ${cert('ed448')} ${cert('rsa3072')}`, 'good');
+	add('multi/only-invalid-one-known', 'detached', 'v6/multi3.sig', dataPath, cert('ed448'), 'bad');
+	const inl2 = await openpgp.sign({ message: await openpgp.createMessage({ binary: data }),
+		signingKeys: [keys.ed448, keys.ed25519], date: T1 });
+	add('multi/inline-two-signers', 'inline', put('multi.inline.asc', inl2), '-',
+		`${cert('ed448')} ${cert('ed25519')}`, 'good');
+}
+
+// --- verify ------------------------------------------------------------
+// armored if an armor header line appears anywhere (gnupg's sample keys
+// carry a key listing before it)
+const isArmored = (b) => b.includes('-----BEGIN PGP');
+
+async function readCerts(paths) {
+	const all = [];
+	for (const p of paths) {
+		const b = readFileSync(p);
+		all.push(...(isArmored(b) ? await openpgp.readKeys({ armoredKeys: b.toString('utf8') })
+			: await openpgp.readKeys({ binaryKeys: b })));
+	}
+	return all;
+}
+
+async function entries(verifications, certs) {
+	const out = [];
+	for (const v of verifications) {
+		try {
+			await v.verified;
+			const sig = (await v.signature).packets[0];
+			for (const c of certs) {
+				const sub = c.getKeys(v.keyID)[0];
+				if (sub) {
+					out.push(`${iso(sig.created)} ${upper(sub.getFingerprint())} ${upper(c.getFingerprint())}`);
+					break;
+				}
+			}
+		} catch { /* an invalid signature is not a verification */ }
+	}
+	return out.sort();
+}
+
+async function verifyOne(kind, sigPath, dataPath, certPaths, bodyOut) {
+	const certs = await readCerts(certPaths);
+	if (kind === 'detached') {
+		const b = readFileSync(sigPath);
+		const signature = isArmored(b) ? await openpgp.readSignature({ armoredSignature: b.toString('utf8') })
+			: await openpgp.readSignature({ binarySignature: b });
+		const message = await openpgp.createMessage({ binary: readFileSync(dataPath) });
+		const r = await openpgp.verify({ message, signature, verificationKeys: certs, format: 'binary' });
+		return entries(r.signatures, certs);
+	}
+	const b = readFileSync(sigPath);
+	let message, format = 'binary';
+	if (b.includes('-----BEGIN PGP SIGNED MESSAGE-----')) {
+		message = await openpgp.readCleartextMessage({ cleartextMessage: b.toString('utf8') });
+		format = 'utf8';	// openpgp.js returns cleartext bodies only as text
+	}
+	else if (isArmored(b))
+		message = await openpgp.readMessage({ armoredMessage: b.toString('utf8') });
+	else
+		message = await openpgp.readMessage({ binaryMessage: b });
+	const r = await openpgp.verify({ message, verificationKeys: certs, format });
+	if (bodyOut) writeFileSync(bodyOut, r.data);
+	return entries(r.signatures, certs);
+}
+
+async function verify() {
+	const lines = readFileSync(0, 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+	for (const line of lines) {
+		const [name, kind, sig, data, certs, bodyOut] = line.split('\t');
+		let res;
+		try {
+			const e = await verifyOne(kind, sig, data, certs.split(' ').filter(Boolean), bodyOut);
+			res = `${e.length ? 'good' : 'bad'}\t${e.join(';')}\t-`;
+		} catch (err) {
+			res = `bad\t\t${String(err.message || err).split('\n')[0]}`;
+		}
+		process.stdout.write(`${name}\t${res}\n`);
+	}
+}
+
+const [cmd, arg] = process.argv.slice(2);
+if (cmd === 'gen' && arg) await gen(arg);
+else if (cmd === 'verify') await verify();
+else {
+	console.error('usage: node gen-v6.mjs gen OUTDIR | verify <CASES');
+	process.exit(2);
+}
