@@ -1,0 +1,283 @@
+#!/usr/bin/env bash
+# Enforcer benchmark against fapolicyd (Debian 1.1.7), everything pinned to
+# one CPU, ratios printed last:
+#   - 20,000 execs of a small static binary on a marked tmpfs: overhead over
+#     the unwatched baseline, ours vs fapolicyd's (target: ours <= 1/3);
+#   - first exec of a 50 MiB binary: hashing rate (target: >= 1.5 GB/s);
+#   - RSS with a 1 M-entry database vs fapolicyd with the same entries in its
+#     trust file (target: <= 1/2), and start-up time to "listening".
+#
+# SAFETY: the bench mounts its own tmpfs and marks only that.  fapolicyd
+# marks every mount of the types in its watch_fs, so it runs inside a
+# private mount namespace (unshare -m) where that tmpfs is the only tmpfs
+# (the namespace's copies of the others are unmounted, which affects no
+# process outside it), with its config, database and run directories on
+# ramfs in that namespace, allow_filesystem_mark=0 (a filesystem mark would
+# reach other namespaces), permissive = 1, and is stopped by its PID.
+# fapolicyd is not installed by `make deps`: its package enables a
+# system-wide service.  Install it by hand (apt-get install fapolicyd, then
+# systemctl disable --now fapolicyd) to get the comparison.
+#
+#   bench/exec.sh [BUILD_DIR]      (root; N=20000 ENTRIES=1000000 BENCH_CPU=0)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+DG=${DG:-$PWD/$BUILD/src/cli/digestguard}
+N=${N:-20000}
+ENTRIES=${ENTRIES:-1000000}
+CPU=${BENCH_CPU:-0}
+[ "$(id -u)" = 0 ] || { echo "bench/exec.sh: needs root (fanotify, mount)" >&2; exit 2; }
+[ -x "$DG" ] || { echo "bench/exec.sh: build first: make build" >&2; exit 2; }
+
+T=$(mktemp -d /tmp/dg-bench-exec.XXXXXX)
+MNT=$T/mnt
+PIDS=()
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+	mountpoint -q "$MNT" && umount -l "$MNT"
+	mountpoint -q "$T/base" && umount -l "$T/base"
+	rm -rf "$T"
+}
+trap cleanup EXIT
+wd() { local s=$1; shift; timeout --kill-after=5 "$s" "$@"; }
+pin() { taskset -c "$CPU" "$@"; }
+
+mkdir -p "$MNT" "$T/base"
+mount -t tmpfs -o size=1g dgbench "$MNT"
+# Baseline: the same binary on an unwatched ramfs (neither enforcer watches
+# ramfs), measured in alternation with the watched one, so that load from
+# other processes hits both the same way.
+mount -t ramfs dgbase "$T/base"
+# The exec target: a static binary that does nothing.
+printf 'int main(void) { return 0; }\n' > "$T/nop.c"
+gcc -static -O2 -o "$MNT/nop" "$T/nop.c"
+cp "$MNT/nop" "$T/base/nop"
+# The driver: vfork+execve N times, seconds per exec on stdout.
+cat > "$T/execloop.c" <<'EOF'
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+	int n = atoi(argv[1]), i, bad = 0;
+	char *args[] = { argv[2], NULL }, *env[] = { NULL };
+	struct timespec a, b;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (i = 0; i < n; i++) {
+		int st;
+		pid_t p = vfork();
+
+		if (p == 0) {
+			execve(argv[2], args, env);
+			_exit(127);
+		}
+		if (p < 0 || waitpid(p, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+			bad++;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	printf("%.9f %d\n", ((b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9) / n, bad);
+	return 0;
+}
+EOF
+gcc -O2 -o "$T/execloop" "$T/execloop.c"
+# us per exec of $2, N=$1 (failures must be 0)
+per_exec() {
+	local out
+	out=$(pin timeout 600 "$T/execloop" "$1" "$2")
+	[ "${out#* }" = 0 ] || { echo "bench/exec.sh: $((${out#* })) of $1 execs of $2 failed" >&2; exit 1; }
+	awk -v s="${out% *}" 'BEGIN { printf "%.2f", s * 1e6 }'
+}
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+# Proportional set size: pages a forked worker shares with its supervisor
+# count once, not twice.
+pss_kb() { awk '/^Pss:/ { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
+ms_since() { awk -v a="$1" -v b="$(date +%s%N)" 'BEGIN { printf "%.0f", (b - a) / 1e6 }'; }
+
+echo "digestguard exec bench (pinned to CPU $CPU, $N execs), $(date -u +%FT%TZ)"
+ROUNDS=${ROUNDS:-3}
+# median of ROUNDS alternating runs: "BASE WATCHED" in us/exec
+median() { sort -g | sed -n "$(( (ROUNDS + 1) / 2 ))p"; }
+alternate() {
+	local r bs=() ws=()
+	for r in $(seq "$ROUNDS"); do
+		bs+=("$(per_exec $((N / ROUNDS)) "$T/base/nop")")
+		ws+=("$(per_exec $((N / ROUNDS)) "$MNT/nop")")
+	done
+	echo "$(printf '%s\n' "${bs[@]}" | median) $(printf '%s\n' "${ws[@]}" | median)"
+}
+NOP_SHA=$(sha256sum < "$MNT/nop" | cut -d' ' -f1)
+NOP_SIZE=$(stat -c %s "$MNT/nop")
+
+# Database / trust file with ENTRIES entries plus the exec target.
+python3 - "$T" "$ENTRIES" "$MNT/nop" "$NOP_SIZE" "$NOP_SHA" <<'EOF'
+import hashlib, sys
+t, n, nop, size, sha = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+with open(t + "/big.sha256sum", "w") as a, open(t + "/big.trust", "w") as b:
+    for i in range(n):
+        h = hashlib.sha256(b"%d" % i).hexdigest()
+        a.write("%s  /opt/bench/f%07d\n" % (h, i))
+        b.write("/opt/bench/f%07d %d %s\n" % (i, 4096 + i, h))
+    a.write("%s  %s\n" % (sha, nop))
+    b.write("%s %s %s\n" % (nop, size, sha))
+with open(t + "/small.sha256sum", "w") as a, open(t + "/small.trust", "w") as b:
+    a.write("%s  %s\n" % (sha, nop))
+    b.write("%s %s %s\n" % (nop, size, sha))
+EOF
+cp "$MNT/nop" "$T/nop50"
+head -c $((50 << 20)) /dev/urandom >> "$T/nop50"
+echo "$(sha256sum < "$T/nop50" | cut -d' ' -f1)  /nop50" >> "$T/small.sha256sum"
+"$DG" db import --state "$T/state-small" --local "$T/small.sha256sum" >/dev/null
+"$DG" db import --state "$T/state-big" --local "$T/big.sha256sum" >/dev/null
+
+# Start our enforcer on the tmpfs; sets EPID, START_MS.
+enf_start() {
+	local t0
+	: > "$T/enf.out"
+	t0=$(date +%s%N)
+	local st=$1; shift
+	# taskset execs timeout, which execs digestguard: $! is timeout's pid,
+	# and timeout passes SIGTERM on (a shell function here would not).
+	taskset -c "$CPU" timeout --kill-after=5 900 "$DG" enforce --state "$st" --mark "$MNT" "$@" \
+		> "$T/enf.out" 2> "$T/enf.err" &
+	EPID=$!
+	PIDS+=("$EPID")
+	for _ in $(seq 600); do grep -qx ready "$T/enf.out" && break; sleep 0.01; done
+	grep -qx ready "$T/enf.out" || { cat "$T/enf.err" >&2; exit 1; }
+	START_MS=$(ms_since "$t0")
+}
+enf_stop() { kill -TERM "$EPID"; wait "$EPID" || true; PIDS=("${PIDS[@]/$EPID}"); }
+enf_rss() {
+	local w kb
+	w=$(sed -n 's/^digestguard enforce: worker \([0-9]*\) started$/\1/p' "$T/enf.err" | tail -n 1)
+	# timeout -> supervisor -> worker
+	local sup
+	sup=$(ps -o pid= --ppid "$EPID" | head -n 1 | tr -d ' ')
+	kb=$(( $(rss_kb "$sup") + $(rss_kb "$w") ))
+	echo "$kb $(( $(pss_kb "$sup") + $(pss_kb "$w") ))"
+}
+
+per_exec 2000 "$T/base/nop" >/dev/null	# warm up
+enf_start "$T/state-small"
+per_exec 1000 "$MNT/nop" >/dev/null
+read -r BASE OURS < <(alternate)
+echo "baseline (unwatched):      $BASE us/exec"
+echo "digestguard enforce:       $OURS us/exec (median of $ROUNDS alternating rounds)"
+enf_stop
+# First exec of a 50 MiB binary: the enforcer logs each miss's hashing time.
+enf_start "$T/state-small" --log "$T/hash.log"
+for i in 1 2 3 4 5; do
+	cp "$T/nop50" "$MNT/h$i"
+	pin timeout 60 "$MNT/h$i" || { echo "bench/exec.sh: 50 MiB exec $i failed" >&2; exit 1; }
+done
+enf_stop
+HASH=$(sed -n 's/.* size=\([0-9]*\) hash_us=\([0-9]*\)$/\1 \2/p' "$T/hash.log" |
+	awk '$2 > 0 { print $1 / $2 / 1000 }' | sort -g | sed -n 3p)
+RAW=$(python3 -c 'import hashlib, time
+b = bytes(50 << 20); t = time.perf_counter(); hashlib.sha256(b).digest(); print("%.2f" % (len(b) / (time.perf_counter() - t) / 1e9))')
+echo "first exec of 50 MiB:      hashing at ${HASH:-0} GB/s (median of 5; python hashlib on this CPU now: $RAW GB/s)"
+rm -f "$MNT"/h*
+
+enf_start "$T/state-big"
+OURS_START=$START_MS
+per_exec 1000 "$MNT/nop" >/dev/null
+read -r OURS_RSS OURS_PSS < <(enf_rss)
+echo "digestguard, $ENTRIES entries: start-up $OURS_START ms, RSS $OURS_RSS KiB, PSS $OURS_PSS KiB (supervisor + worker)"
+enf_stop
+
+FAPO=""
+if ! command -v fapolicyd >/dev/null; then
+	echo "fapolicyd:                 not installed (apt-get install fapolicyd; systemctl disable --now fapolicyd): no comparison"
+elif pgrep -x fapolicyd >/dev/null; then
+	echo "fapolicyd:                 a system fapolicyd is running; not starting a second one: no comparison"
+else
+	# fapolicyd run: $1 = trust file; prints "us/exec rss_kb start_ms" (us/exec only with $2=exec)
+	fapo_run() {
+		unshare -m --propagation private -- bash -s "$1" "$2" "$T" "$MNT" "$CPU" "$N" "$ROUNDS" <<'EOF'
+set -euo pipefail
+trust=$1 mode=$2 T=$3 MNT=$4 CPU=$5 N=$6 ROUNDS=$7
+# Only the bench tmpfs may be a tmpfs in here: drop this namespace's copies
+# of every other tmpfs mount (deepest first).
+awk -v m="$MNT" '$3 == "tmpfs" && $2 != m { print $2 }' /proc/self/mounts | sort -r |
+	while read -r p; do umount -l "$p" 2>/dev/null || true; done
+for d in /etc/fapolicyd /var/lib/fapolicyd /run; do mkdir -p "$d"; mount -t ramfs fapobench "$d"; done
+mkdir -p /etc/fapolicyd/trust.d /etc/fapolicyd/rules.d /run/fapolicyd
+cat > /etc/fapolicyd/fapolicyd.conf <<CONF
+permissive = 1
+nice_val = 0
+q_size = 640
+uid = root
+gid = root
+do_stat_report = 0
+detailed_report = 0
+db_max_size = 1024
+subj_cache_size = 1549
+obj_cache_size = 8191
+watch_fs = tmpfs
+trust = file
+integrity = none
+syslog_format = rule,dec,perm,auid,pid,exe,:,path,ftype,trust
+rpm_sha256_only = 0
+allow_filesystem_mark = 0
+CONF
+printf 'allow perm=execute all : trust=1\ndeny_audit perm=execute all : all\nallow perm=open all : all\n' > /etc/fapolicyd/fapolicyd.rules
+cp "$trust" /etc/fapolicyd/fapolicyd.trust
+[ "$(awk '$3 == "tmpfs"' /proc/self/mounts | wc -l)" = 1 ] || { echo "fapolicyd: other tmpfs mounts remain" >&2; exit 1; }
+t0=$(date +%s%N)
+taskset -c "$CPU" fapolicyd --debug-deny --permissive 2> "$T/fapo.err" &
+F=$!
+trap 'kill -KILL $F 2>/dev/null || true' EXIT
+for _ in $(seq 12000); do grep -q 'Starting to listen for events' "$T/fapo.err" && break
+	kill -0 $F 2>/dev/null || break; sleep 0.01; done
+grep -q 'Starting to listen for events' "$T/fapo.err" || { kill -KILL $F; tail "$T/fapo.err" >&2; exit 1; }
+start=$(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN { printf "%.0f", (b - a) / 1e6 }')
+us=- base=-
+taskset -c "$CPU" "$T/execloop" 1000 "$MNT/nop" > /dev/null
+if [ "$mode" = exec ]; then
+	one() { local out; out=$(taskset -c "$CPU" timeout 600 "$T/execloop" $((N / ROUNDS)) "$1")
+		awk -v s="${out% *}" 'BEGIN { printf "%.2f", s * 1e6 }'; }
+	bs=() ws=()
+	for r in $(seq "$ROUNDS"); do bs+=("$(one "$T/base/nop")"); ws+=("$(one "$MNT/nop")"); done
+	base=$(printf '%s\n' "${bs[@]}" | sort -g | sed -n "$(( (ROUNDS + 1) / 2 ))p")
+	us=$(printf '%s\n' "${ws[@]}" | sort -g | sed -n "$(( (ROUNDS + 1) / 2 ))p")
+fi
+rss=$(awk '/^VmRSS:/ { print $2 }' /proc/$F/status)
+pss=$(awk '/^Pss:/ { print $2 }' /proc/$F/smaps_rollup)
+kill -TERM $F; for _ in $(seq 100); do kill -0 $F 2>/dev/null || break; sleep 0.1; done
+kill -KILL $F 2>/dev/null || true; wait $F 2>/dev/null || true
+echo "$us $rss $start $base $pss"
+EOF
+	}
+	read -r FAPO _ _ FBASE < <(fapo_run "$T/small.trust" exec)
+	echo "fapolicyd (permissive):    $FAPO us/exec (its baseline in the same run: $FBASE us/exec)"
+	read -r _ FAPO_RSS FAPO_START _ FAPO_PSS < <(fapo_run "$T/big.trust" rss)
+	echo "fapolicyd, $ENTRIES entries:   start-up $FAPO_START ms, RSS $FAPO_RSS KiB, PSS $FAPO_PSS KiB"
+fi
+
+echo "ratios (target):"
+awk -v b="$BASE" -v o="$OURS" -v f="${FAPO:-}" -v fb="${FBASE:-}" -v h="$HASH" -v orss="$OURS_RSS" \
+    -v frss="${FAPO_RSS:-}" -v ost="$OURS_START" -v fst="${FAPO_START:-}" \
+    -v opss="$OURS_PSS" -v fpss="${FAPO_PSS:-}" 'BEGIN {
+	ok = 1
+	printf "  our exec overhead            %.2f us (%.1f%% over baseline)\n", o - b, (o - b) / b * 100
+	if (f != "") {
+		r = (o - b) / (f - fb)
+		printf "  fapolicyd exec overhead      %.2f us (%.1f%% over baseline)\n", f - fb, (f - fb) / fb * 100
+		printf "  overhead ours/fapolicyd      %.2f  (<= 0.33) %s\n", r, (r <= 1/3 ? "met" : "MISSED")
+		if (r > 1/3) ok = 0
+	}
+	printf "  hashing GB/s                 %.2f  (>= 1.50) %s\n", h, (h >= 1.5 ? "met" : "MISSED")
+	if (h < 1.5) ok = 0
+	if (frss != "") {
+		printf "  RSS sum ours/fapolicyd       %.2f  (double-counts the pages worker and supervisor share)\n", orss / frss
+		r = opss / fpss
+		printf "  memory (PSS) ours/fapolicyd  %.2f  (<= 0.50) %s\n", r, (r <= 0.5 ? "met" : "MISSED")
+		if (r > 0.5) ok = 0
+		printf "  start-up ours/fapolicyd      %.3f (%d ms vs %d ms)\n", ost / fst, ost, fst
+	}
+	exit (ok ? 0 : 1)
+}'
