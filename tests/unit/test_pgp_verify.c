@@ -543,6 +543,14 @@ TEST(test_v6_key_with_legacy_eddsa_is_refused)
 		       "rpgp-rfc9580/v6-legacy_illegal/csf.asc", -ENOKEY);
 }
 
+TEST(test_certificate_with_forged_self_signatures_is_not_used)
+{
+	/* gnupg's forged keyring: user IDs and a subkey whose binding
+	 * signatures were made by another key.  Not a bare key. */
+	corpus_message("gnupg/keys/forged-keyring.gpg",
+		       "gnupg/signed-messages/forged-keyring-msg_signed_asc.asc", -ENOKEY);
+}
+
 static void cleanup(void)
 {
 	char cmd[PATH_MAX + 16];
@@ -598,6 +606,7 @@ int main(void)
 	RUN(test_rpgp_v6_rsa_cleartext_verifies);
 	RUN(test_rpgp_v6_nist_cleartext_verifies);
 	RUN(test_v6_key_with_legacy_eddsa_is_refused);
+	RUN(test_certificate_with_forged_self_signatures_is_not_used);
 	cleanup();
 	return tap_done();
 }

@@ -366,7 +366,7 @@ static int push_cert(struct dg_pgp *pgp, struct pgp_cert *c)
 
 /* Finish the certificate being built: keep it if its primary key is usable. */
 static int finish_cert(struct dg_pgp *pgp, const char *name, struct pgp_cert *c,
-		       size_t n_selfsig_pkts, int *added)
+		       size_t n_parts, int *added)
 {
 	char hex[2 * DG_PGP_FPR_MAX + 1];
 
@@ -377,7 +377,9 @@ static int finish_cert(struct dg_pgp *pgp, const char *name, struct pgp_cert *c,
 		pgp_cert_free(c);
 		return 0;
 	}
-	c->bare = n_selfsig_pkts == 0;
+	/* Only a lone primary key packet (RFC 9580 A.1) is a bare key: one
+	 * whose user IDs or subkeys lack valid self-signatures is not. */
+	c->bare = n_parts == 0;
 	if (!c->bare && !c->primary.n_binds) {
 		pgp_errorf(pgp, -EKEYREJECTED, "%s: certificate %s skipped: no valid self-signature",
 			   name, hex);
@@ -397,7 +399,7 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 	struct pgp_cert *c = NULL;
 	const struct pgp_pkt *uid = NULL;
 	struct pgp_ckey *sub = NULL;
-	size_t i, n_self = 0;
+	size_t i, n_parts = 0;
 	int added = 0, r;
 	char why[256];
 
@@ -407,12 +409,12 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 		struct pgp_ckey *pr;
 
 		if (p->kind == PGP_K_KEY && !p->key_subkey) {
-			if (c && (r = finish_cert(pgp, name, c, n_self, &added)) < 0)
+			if (c && (r = finish_cert(pgp, name, c, n_parts, &added)) < 0)
 				return r;
 			c = NULL;
 			uid = NULL;
 			sub = NULL;
-			n_self = 0;
+			n_parts = 0;
 			if (p->key_unsupported)
 				continue;	/* its packets are skipped up to the next primary */
 			c = calloc(1, sizeof(*c));
@@ -425,6 +427,10 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 		if (!c)
 			continue;
 		pr = &c->primary;
+		/* Anything but trust (12), marker (10) and padding (21) packets
+		 * makes the certificate more than a bare key. */
+		if (p->tag != 12 && p->tag != 10 && p->tag != 21)
+			n_parts++;
 		if (p->kind == PGP_K_KEY) {
 			sub = NULL;
 			uid = NULL;
@@ -449,8 +455,6 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 		}
 		if (p->kind != PGP_K_SIG)
 			continue;
-		if (!issuer_is_other(s, &pr->key))
-			n_self++;
 		if (p->sig_unsupported || issuer_is_other(s, &pr->key))
 			continue;
 		why[0] = '\0';
@@ -492,7 +496,7 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 			continue;
 		}
 	}
-	if (c && (r = finish_cert(pgp, name, c, n_self, &added)) < 0)
+	if (c && (r = finish_cert(pgp, name, c, n_parts, &added)) < 0)
 		return r;
 	return added;
 }
