@@ -21,14 +21,13 @@ struct rpm_opts {
 	int tag;
 };
 
-enum { OPT_KEYRING = 256, OPT_PAYLOAD, OPT_ALLOW_WEAK, OPT_TAG, OPT_NO_NS };
+enum { OPT_KEYRING = 256, OPT_PAYLOAD, OPT_ALLOW_WEAK, OPT_TAG };
 
 static const struct option rpm_long[] = {
 	{ "keyring", required_argument, NULL, OPT_KEYRING },
 	{ "payload", no_argument, NULL, OPT_PAYLOAD },
 	{ "allow-weak", no_argument, NULL, OPT_ALLOW_WEAK },
 	{ "tag", no_argument, NULL, OPT_TAG },
-	{ "no-namespaces", no_argument, NULL, OPT_NO_NS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -60,9 +59,6 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct rpm_opts *o
 			break;
 		case OPT_TAG:
 			o->tag = 1;
-			break;
-		case OPT_NO_NS:
-			o->flags |= DG_RPM_NO_NAMESPACES;
 			break;
 		case 'v':
 			o->verbose++;

@@ -79,10 +79,10 @@ int rpm_layout(const char *name, const uint8_t *buf, size_t len, uint32_t *sig_l
 	uint32_t il, dl, off;
 	int r;
 
+	if (memcmp(buf, lead_magic, len < 4 ? len : 4))
+		return fail(err, errlen, -EBADMSG, "%s: not an RPM package (bad lead magic)", name);
 	if (len < RPM_LEAD_SIZE)
 		return fail(err, errlen, -ENODATA, "%s: shorter than the 96-byte lead", name);
-	if (memcmp(buf, lead_magic, 4))
-		return fail(err, errlen, -EBADMSG, "%s: not an RPM package (bad lead magic)", name);
 	r = read_intro(name, buf, len, RPM_LEAD_SIZE, RPM_HDR_SIG, &il, &dl, sig_len, err, errlen);
 	if (r < 0)
 		return r;

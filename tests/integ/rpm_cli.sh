@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# digestguard rpm / db import --rpm: usage, exit codes and messages, on the
+# generated fixtures (tests/data/rpm/gen.sh, cached in $BUILD/rpm-fixtures).
+. "$(dirname "$0")/lib.bash"
+
+"$DG" rpm --help >"$T/out"; rc=$?
+[ $rc = 0 ] && grep -q "verify" "$T/out" && grep -q "digests" "$T/out" && ok "rpm_help_lists_commands" || nok "rpm_help_lists_commands" "rc=$rc"
+"$DG" rpm digests --help >"$T/out"; rc=$?
+[ $rc = 0 ] && grep -q "usage: digestguard rpm digests" "$T/out" && ok "rpm_digests_help" || nok "rpm_digests_help" "rc=$rc"
+"$DG" rpm verify x.rpm >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q -- "--keyring CERTS is required" "$T/err" && ok "verify_without_keyring_is_usage_error" || nok "verify_without_keyring_is_usage_error" "rc=$rc $(cat "$T/err")"
+"$DG" rpm verify --keyring /dev/null >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "no package given" "$T/err" && ok "verify_without_package_is_usage_error" || nok "verify_without_package_is_usage_error" "rc=$rc"
+"$DG" rpm verify --frobnicate >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "unknown option" "$T/err" && ok "verify_unknown_option_is_usage_error" || nok "verify_unknown_option_is_usage_error" "rc=$rc"
+
+fx=$BUILD/rpm-fixtures
+wd 120 bash "$SRC/tests/data/rpm/gen.sh" "$fx" >"$T/gen.log" 2>&1; rc=$?
+if [ $rc != 0 ]; then
+	skip "rpm_cli_fixtures" "fixtures not generated: $(tail -1 "$T/gen.log")"; done_testing; exit
+fi
+"$DG" rpm verify --keyring "$fx/keys/rsa.asc" "$fx/unsigned.rpm" >/dev/null 2>"$T/probe"
+if grep -q "not in this build" "$T/probe"; then
+	skip "rpm_cli_signatures" "$(cat "$T/probe")"; done_testing; exit
+fi
+key=$fx/keys/rsa.asc
+
+printf 'not an rpm\n' >"$T/junk.rpm"
+"$DG" rpm verify --keyring "$key" "$T/junk.rpm" >"$T/out" 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "junk.rpm: NOT OK" "$T/out" && grep -q "junk.rpm: not an RPM package" "$T/err" &&
+	ok "verify_non_package_names_file_and_reason" || nok "verify_non_package_names_file_and_reason" "rc=$rc $(cat "$T/err")"
+"$DG" rpm verify --keyring "$key" "$T/missing.rpm" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "missing.rpm: open failed" "$T/err" && ok "verify_missing_file_exit_2" || nok "verify_missing_file_exit_2" "rc=$rc"
+head -c 3000 "$fx/rsa.rpm" >"$T/trunc.rpm"
+"$DG" rpm verify --keyring "$key" "$T/trunc.rpm" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "trunc.rpm: truncated" "$T/err" && ok "verify_truncated_package_exit_2" || nok "verify_truncated_package_exit_2" "rc=$rc $(cat "$T/err")"
+"$DG" rpm verify --keyring "$key" "$fx/rsa.rpm" "$fx/wrongkey.rpm" >"$T/out"; rc=$?
+[ $rc = 1 ] && [ "$(wc -l <"$T/out")" = 2 ] && ok "verify_exit_1_when_any_package_fails" || nok "verify_exit_1_when_any_package_fails" "rc=$rc"
+"$DG" rpm verify --keyring "$key" --keyring "$fx/keys/eddsa.asc" "$fx/rsa.rpm" "$fx/eddsa.rpm" >/dev/null; rc=$?
+[ $rc = 0 ] && ok "verify_with_two_keyrings" || nok "verify_with_two_keyrings" "rc=$rc"
+"$DG" rpm verify -v -v --keyring "$key" "$fx/wrongkey.rpm" >"$T/out" 2>&1
+grep -q "reason: .*" "$T/out" && ok "verify_vv_prints_reason" || nok "verify_vv_prints_reason" "$(cat "$T/out")"
+"$DG" rpm digests --tag --keyring "$key" "$fx/rsa.rpm" >"$T/out"; rc=$?
+[ $rc = 0 ] && grep -q '^SHA256 (/usr/share/dgtest/hello.txt) = [0-9a-f]\{64\}$' "$T/out" && ok "digests_tag_is_bsd_style" || nok "digests_tag_is_bsd_style" "rc=$rc"
+"$DG" rpm digests --keyring "$key" "$fx/rsa.rpm" >"$T/out"
+! grep -q "ghost\|symlink\|/usr/share/dgtest$" "$T/out" && grep -q "link-b" "$T/out" &&
+	ok "digests_skip_ghost_symlink_directory_keep_hardlinks" || nok "digests_skip_ghost_symlink_directory_keep_hardlinks" "$(cat "$T/out")"
+
+# db import --rpm
+st=$T/state
+mkdir -p "$T/pkgs/sub" && cp "$fx"/*.rpm "$T/pkgs/sub/"
+wd 60 "$DG" db import --state "$st" --keyring "$key" --keyring "$fx/keys/eddsa.asc" --rpm "$T/pkgs" >"$T/out" 2>"$T/err"; rc=$?
+[ $rc = 0 ] && grep -q "21 digests from 3 packages, 6 packages skipped" "$T/out" &&
+	grep -q "unsigned.rpm: no header signature" "$T/err" && grep -q "sha512.rpm: file digests are SHA512" "$T/err" &&
+	ok "db_import_directory_skips_bad_packages" || nok "db_import_directory_skips_bad_packages" "rc=$rc" "$(cat "$T/out" "$T/err")"
+h=$("$DG" rpm digests --keyring "$key" "$fx/rsa.rpm" | awk '/hello.txt/ {print $1}')
+"$DG" db lookup --state "$st" "$h" >"$T/out"; rc=$?
+[ $rc = 0 ] && grep -q "rsa-1.0-1.noarch /usr/share/dgtest/hello.txt" "$T/out" && ok "db_lookup_finds_imported_rpm_digest" || nok "db_lookup_finds_imported_rpm_digest" "rc=$rc $(cat "$T/out")"
+h2=$("$DG" rpm digests --keyring "$key" "$fx/wrongkey.rpm" 2>/dev/null | awk '/hello.txt/ {print $1}')
+h2=$(rpm -qp --qf '[%{FILEDIGESTS} %{FILENAMES}\n]' "$fx/wrongkey.rpm" 2>/dev/null | awk '/hello.txt/ {print $1}')
+"$DG" db lookup --state "$st" "$h2" >/dev/null 2>&1; rc=$?
+[ $rc = 1 ] && ok "db_lookup_misses_digest_of_unverified_package" || nok "db_lookup_misses_digest_of_unverified_package" "rc=$rc"
+gen=$("$DG" db stats --state "$st" | awk '/^generation:/ {print $2}')
+wd 60 "$DG" db import --state "$st" --strict --keyring "$key" --rpm "$T/pkgs" >/dev/null 2>"$T/err"; rc=$?
+gen2=$("$DG" db stats --state "$st" | awk '/^generation:/ {print $2}')
+[ $rc = 1 ] && [ "$gen" = "$gen2" ] && grep -q "nothing committed" "$T/err" && ok "db_import_strict_commits_nothing" || nok "db_import_strict_commits_nothing" "rc=$rc gen $gen -> $gen2"
+"$DG" db import --state "$st" --rpm "$fx/rsa.rpm" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "needs --keyring" "$T/err" && ok "db_import_rpm_needs_keyring" || nok "db_import_rpm_needs_keyring" "rc=$rc"
+done_testing
