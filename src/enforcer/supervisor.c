@@ -135,12 +135,15 @@ static int add_mark(int gfd, const struct dg_enf_mark *m)
  * thread.  An ignore mark on their directory keeps such events from being
  * generated at all.
  */
-static void ignore_dir_of(int gfd, const char *path, int is_dir)
+static int ignore_dir_of(int gfd, const struct dg_enf_config *cfg, const char *path,
+			 int is_dir)
 {
 	char buf[PATH_MAX], *slash;
+	struct stat d, m;
+	size_t i;
 
 	if (!path)
-		return;
+		return 0;
 	snprintf(buf, sizeof(buf), "%s", path);
 	if (!is_dir) {
 		slash = strrchr(buf, '/');
@@ -152,8 +155,21 @@ static void ignore_dir_of(int gfd, const char *path, int is_dir)
 			*slash = '\0';
 	}
 	if (fanotify_mark(gfd, FAN_MARK_ADD | FAN_MARK_IGNORE | FAN_MARK_IGNORED_SURV_MODIFY |
-			  FAN_MARK_ONLYDIR, ENF_MASK | FAN_EVENT_ON_CHILD, AT_FDCWD, buf) < 0)
-		dg_debug("enforce: no ignore mark on %s: %s", buf, strerror(errno));
+			  FAN_MARK_ONLYDIR, ENF_MASK | FAN_EVENT_ON_CHILD, AT_FDCWD, buf) == 0)
+		return 0;
+	/* Without FAN_MARK_IGNORE (Linux < 6.0) our own files must not be on
+	 * a marked filesystem: the worker would wait on itself. */
+	if (stat(buf, &d) < 0)
+		return 0;
+	for (i = 0; i < cfg->nmarks; i++)
+		if (stat(cfg->marks[i].path, &m) == 0 && m.st_dev == d.st_dev) {
+			dg_err("enforce: %s is on the filesystem of --mark %s and cannot be "
+			       "excluded from the watch here (no FAN_MARK_IGNORE: %s); put the "
+			       "state directory and logs elsewhere", buf, cfg->marks[i].path,
+			       strerror(errno));
+			return -EINVAL;
+		}
+	return 0;
 }
 
 /* Answer every event a dead worker left: journal slots, then the sweep. */
@@ -425,9 +441,10 @@ int dg_enforcer_run(const struct dg_enf_config *cfg)
 		       errno == EPERM ? " (needs CAP_SYS_ADMIN)" : "");
 		return r;
 	}
-	ignore_dir_of(s.ctx.gfd, cfg->state_dir, 1);
-	ignore_dir_of(s.ctx.gfd, cfg->measure_path, 0);
-	ignore_dir_of(s.ctx.gfd, cfg->log_path, 0);
+	if ((r = ignore_dir_of(s.ctx.gfd, cfg, cfg->state_dir, 1)) < 0 ||
+	    (r = ignore_dir_of(s.ctx.gfd, cfg, cfg->measure_path, 0)) < 0 ||
+	    (r = ignore_dir_of(s.ctx.gfd, cfg, cfg->log_path, 0)) < 0)
+		return r;
 	sigemptyset(&ss);
 	sigaddset(&ss, SIGTERM);
 	sigaddset(&ss, SIGINT);

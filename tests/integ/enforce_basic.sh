@@ -81,6 +81,18 @@ check "on_error_allow_is_printed_at_start" grep -q 'on-error allow' "$T/enf.err"
 check "on_error_allow_allows_when_lookup_fails" run_bin "$MNT/hello"
 enf_stop
 
+# The enforcer's own files inside the watched mount: its opens there must
+# not wait on itself (ignore marks), with --libs and --scripts on.
+mkdir -p "$MNT/own"
+enf_allow "$MNT/own/state" "$MNT/hello"
+if enf_start --state "$MNT/own/state" --mark "$MNT" --measure "$MNT/own/ima" \
+	--log "$MNT/own/log" --libs --scripts &&
+   run_bin "$MNT/hello" && ! run_bin "$MNT/unknown" && [ -s "$MNT/own/log" ] &&
+   wd 10 "$DG" measure verify "$MNT/own/ima" >/dev/null; then
+	ok "own_state_and_logs_inside_the_marked_mount_do_not_deadlock"
+else nok "own_state_and_logs_inside_the_marked_mount_do_not_deadlock" "$(tail -n 3 "$T/enf.err")"; fi
+enf_stop
+
 out=$(wd 10 "$DG" enforce --state "$S" --mark "$MNT" --mode bogus 2>&1); rc=$?
 if [ $rc = 2 ] && grep -q 'audit or enforce' <<< "$out"; then ok "bad_mode_is_a_usage_error"
 else nok "bad_mode_is_a_usage_error" "rc=$rc"; fi
