@@ -22,6 +22,14 @@ int dg_db_source_index(const struct dg_db *db, dg_db_ref ref, uint32_t *idx);
  */
 void dg_db_test_delay(void);
 
+/*
+ * Refuse a state directory that users other than its owner could write
+ * (they could replace `current`), or whose owner is neither root nor us.
+ * -EPERM with a message naming @dir.
+ */
+struct stat;
+int dg_db_state_safe(const char *dir, const struct stat *st, char *msg, size_t msglen);
+
 /* The complete file image of @b as generation @generation (malloc'd). */
 int dg_db_builder_image(struct dg_db_builder *b, uint64_t generation,
 			uint8_t **out, size_t *outlen, char *msg, size_t msglen);

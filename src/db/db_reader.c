@@ -204,6 +204,10 @@ static int resolve(const char *arg, char **watch, char *msg, size_t msglen)
 		return err;
 	}
 	if (S_ISDIR(st.st_mode)) {
+		int err = dg_db_state_safe(arg, &st, msg, msglen);
+
+		if (err)
+			return err;
 		if (asprintf(watch, "%s/current", arg) < 0)
 			return -ENOMEM;
 	} else {
@@ -234,7 +238,8 @@ int dg_db_open(const char *path, struct dg_db **out, char *msg, size_t msglen)
 	err = resolve(path, &db->watch, msg, msglen);
 	if (err)
 		goto fail;
-	fd = open(db->watch, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO planted as `current` must not hang us. */
+	fd = open(db->watch, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		err = -errno;
 		if (errno == ENOENT)

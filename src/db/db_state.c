@@ -45,6 +45,21 @@ const char *dg_db_state_dir(const char *opt)
 	return DG_DB_STATE_DEFAULT;
 }
 
+int dg_db_state_safe(const char *dir, const struct stat *st, char *msg, size_t msglen)
+{
+	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
+		dg_db_msg(msg, msglen, "%s: writable by other users (mode %04o): refusing, anyone could replace the database",
+			  dir, (unsigned)(st->st_mode & 07777));
+		return -EPERM;
+	}
+	if (st->st_uid != 0 && st->st_uid != geteuid()) {
+		dg_db_msg(msg, msglen, "%s: owned by uid %u, neither root nor us: refusing",
+			  dir, (unsigned)st->st_uid);
+		return -EPERM;
+	}
+	return 0;
+}
+
 void dg_db_test_delay(void)
 {
 	const char *v = getenv(TEST_DELAY_ENV);
@@ -263,6 +278,7 @@ int dg_db_builder_commit(struct dg_db_builder *b, const char *state_dir,
 	_cleanup_free_ uint64_t *gens = NULL;
 	_cleanup_free_ char *lockp = NULL, *genp = NULL, *linkp = NULL, *curp = NULL;
 	struct dg_db *cur = NULL;
+	struct stat dst;
 	char name[64], cmsg[512];
 	uint64_t gen = 0;
 	size_t ngens;
@@ -280,7 +296,15 @@ int dg_db_builder_commit(struct dg_db_builder *b, const char *state_dir,
 		dg_db_msg(msg, msglen, "%s: %s", state_dir, strerror(-err));
 		return err;
 	}
-	lock = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fstat(dfd, &dst) < 0) {
+		err = -errno;
+		dg_db_msg(msg, msglen, "%s: %s", state_dir, strerror(errno));
+		return err;
+	}
+	err = dg_db_state_safe(state_dir, &dst, msg, msglen);
+	if (err)
+		return err;
+	lock = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (lock < 0 || flock(lock, LOCK_EX) < 0) {
 		err = -errno;
 		dg_db_msg(msg, msglen, "%s: %s", lockp, strerror(errno));

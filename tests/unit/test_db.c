@@ -686,6 +686,42 @@ TEST(test_db_commit_merge_refuses_a_corrupt_current)
 	CHECK(err == 0 && gen == 2, "replace after corruption: %d %s", err, msg);
 }
 
+TEST(test_db_refuses_a_state_dir_others_can_write)
+{
+	const char *state = tpath("state-open");
+	struct dg_db *db = NULL;
+	uint64_t gen;
+	int err;
+
+	commit_n(state, 0, 3, 0, &gen);
+	chmod(state, 0777);
+	err = commit_n(state, 5, 3, 0, &gen);
+	CHECK(err == -EPERM && strstr(msg, "writable by other users"), "commit: %d %s", err, msg);
+	err = dg_db_open(state, &db, msg, sizeof(msg));
+	CHECK(err == -EPERM && strstr(msg, "state-open"), "open: %d %s", err, msg);
+	dg_db_close(db);
+	chmod(state, 0755);
+	err = dg_db_open(state, &db, msg, sizeof(msg));
+	CHECK(err == 0, "open after chmod 0755: %s", msg);
+	dg_db_close(db);
+}
+
+TEST(test_db_open_does_not_hang_on_a_fifo_as_current)
+{
+	const char *state = tpath("state-fifo");
+	char cur[300];
+	struct dg_db *db = NULL;
+	int err;
+
+	mkdir(state, 0755);
+	snprintf(cur, sizeof(cur), "%s/current", state);
+	CHECK(mkfifo(cur, 0644) == 0, "mkfifo");
+	alarm(10);	/* watchdog: a blocking open() would hang here */
+	err = dg_db_open(state, &db, msg, sizeof(msg));
+	alarm(0);
+	CHECK(err == -EBADMSG && strstr(msg, "not a regular file"), "%d %s", err, msg);
+}
+
 TEST(test_db_hash_file_matches_sha256)
 {
 	const char *p = tpath("hashme");
@@ -730,6 +766,8 @@ int main(void)
 	RUN(test_db_commit_prunes_to_the_last_generations_and_stale_temp_files);
 	RUN(test_db_reopen_keeps_the_old_generation_when_the_new_one_is_corrupt);
 	RUN(test_db_commit_merge_refuses_a_corrupt_current);
+	RUN(test_db_refuses_a_state_dir_others_can_write);
+	RUN(test_db_open_does_not_hang_on_a_fifo_as_current);
 	RUN(test_db_hash_file_matches_sha256);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	rc = system(cmd);
