@@ -449,6 +449,7 @@ int dg_enforcer_run(const struct dg_enf_config *cfg)
 	sigaddset(&ss, SIGTERM);
 	sigaddset(&ss, SIGINT);
 	sigaddset(&ss, SIGCHLD);
+	sigaddset(&ss, SIGHUP);		/* a lost terminal must not end enforcement */
 	sigaddset(&ss, SIGPIPE);
 	sigprocmask(SIG_BLOCK, &ss, NULL);
 	sigdelset(&ss, SIGPIPE);
@@ -474,7 +475,8 @@ int dg_enforcer_run(const struct dg_enf_config *cfg)
 		struct pollfd p = { s.sfd, POLLIN, 0 };
 		uint64_t busy;
 
-		if (poll(&p, 1, 250) > 0)
+		/* Check the worker's progress often enough for the event timeout. */
+		if (poll(&p, 1, cfg->event_timeout_ms / 4 < 250 ? (int)cfg->event_timeout_ms / 4 : 250) > 0)
 			handle_signals(&s);
 		reap(&s);
 		if (s.stopping)

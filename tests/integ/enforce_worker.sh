@@ -52,4 +52,17 @@ starts=$(grep -c ' started$' "$T/enf.err")
 if [ "$starts" -gt "$kills" ]; then ok "supervisor_restarted_the_worker"
 else nok "supervisor_restarted_the_worker" "$starts starts for $kills kills"; fi
 if enf_stop; then ok "stops_cleanly_after_worker_deaths"; else nok "stops_cleanly_after_worker_deaths"; fi
+
+# A worker stuck on one event longer than --event-timeout is killed and the
+# event denied: a 400 MiB allowlisted binary takes longer than 100 ms to hash.
+rm -f "$MNT/big"
+cp "$MNT/hello" "$MNT/huge"
+head -c $((400 << 20)) /dev/zero >> "$MNT/huge"
+enf_allow "$S" "$MNT/hello" "$MNT/huge"
+enf_start --state "$S" --mark "$MNT" --log "$LOG" --event-timeout 100 || nok "start --event-timeout"
+if ! run_bin "$MNT/huge" && grep -q 'stuck for over 100 ms' "$T/enf.err"; then
+	ok "worker_stuck_past_event_timeout_is_killed_and_the_event_denied"
+else nok "worker_stuck_past_event_timeout_is_killed_and_the_event_denied" "$(tail -n 3 "$T/enf.err")"; fi
+check "enforcer_keeps_working_after_a_timeout" run_bin "$MNT/hello"
+enf_stop
 done_testing
