@@ -629,6 +629,45 @@ TEST(test_liar_garbage_answer_is_rejected)
 	dg_pgp_free(pgp);
 }
 
+/* DG_WRITE_FUZZ_SEEDS=DIR: write genuine (input, answer) pairs as seeds for
+ * fuzz/core_pgp_recheck_fuzz.c (u8 request, le32 input length, input, answer). */
+static void write_seeds(const char *out)
+{
+	static const struct { const char *file; uint16_t type; uint8_t sel; } s[] = {
+		{ "ed.bin.sig", PGP_REQ_PARSE, 0 }, { "ed.pub", PGP_REQ_PARSE, 0 },
+		{ "rv.hard.pub", PGP_REQ_PARSE, 0 }, { "sub.pub", PGP_REQ_PARSE, 0 },
+		{ "ed.inline.gpg", PGP_REQ_PARSE, 0 }, { "rsa.bin.sig", PGP_REQ_PARSE, 0 },
+		{ "p256.pub", PGP_REQ_PARSE, 0 }, { "ring.gpg", PGP_REQ_PARSE, 0 },
+		{ "ed.asc.sig", PGP_REQ_DEARMOR, 1 }, { "ring.asc", PGP_REQ_DEARMOR, 1 },
+		{ "ed.clear.asc", PGP_REQ_CLEARTEXT, 2 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
+		uint8_t *in = NULL, *ans = NULL, hdr[5];
+		size_t len = 0, alen = 0;
+		char fn[PATH_MAX];
+		FILE *f;
+
+		if (slurp(s[i].file, &in, &len) < 0 || genuine(s[i].type, in, len, &ans, &alen) < 0) {
+			free(in);
+			continue;
+		}
+		hdr[0] = s[i].sel;
+		wr32(hdr + 1, (uint32_t)len);
+		snprintf(fn, sizeof(fn), "%s/seed-%s", out, s[i].file);
+		f = fopen(fn, "wb");
+		if (f) {
+			fwrite(hdr, 1, 5, f);
+			fwrite(in, 1, len, f);
+			fwrite(ans, 1, alen, f);
+			fclose(f);
+		}
+		free(in);
+		free(ans);
+	}
+}
+
 int main(void)
 {
 	char cmd[2 * PATH_MAX];
@@ -645,6 +684,8 @@ int main(void)
 		printf("# fixture generation failed; cases skip\n");
 	if (dg_pgp_new(&honest) < 0)
 		return 1;
+	if (getenv("DG_WRITE_FUZZ_SEEDS") && have_gpg)
+		write_seeds(getenv("DG_WRITE_FUZZ_SEEDS"));
 
 	RUN(test_liar_signed_region_span_shorter_than_packet);
 	RUN(test_liar_signed_region_span_outside_input);
