@@ -47,6 +47,7 @@ if [ -f "$CORP/A.2-v4-ed25519legacy-sig.asc" ]; then
 	rc_is verify_not_before_dash_is_0 0 "${SOPV[@]}" verify --not-before=- --not-after=now "$A2" "$A1" <"$CORP/A.2-signed-data.txt"
 	rc_is verify_malformed_date_fails 1 "${SOPV[@]}" verify --not-before=yesterday "$A2" "$A1" <"$CORP/A.2-signed-data.txt"
 	rc_is verify_data_as_signature_is_41 41 "${SOPV[@]}" verify "$CORP/A.2-signed-data.txt" "$A1" <"$CORP/A.2-signed-data.txt"
+	rc_is verify_cert_as_signature_is_41 41 "${SOPV[@]}" verify "$A1" "$A1" <"$CORP/A.2-signed-data.txt"
 	rc_is verify_wrong_cert_is_3 3 "${SOPV[@]}" verify "$A2" "$CORP/A.3-v6-cert.asc" <"$CORP/A.2-signed-data.txt"
 	rc_is verify_at_fd_designators 0 "${SOPV[@]}" verify @FD:3 @FD:4 3<"$A2" 4<"$A1" <"$CORP/A.2-signed-data.txt"
 	if [ -x "$ALIAS" ]; then

@@ -501,6 +501,7 @@ static int verify_detached(struct dg_pgp *pgp, const void *sig, size_t sig_len,
 	struct dg_pgp_result local = { 0 };
 	struct pgp_inputs in;
 	struct jobs js = { 0 };
+	size_t i, k;
 	int r;
 
 	if (!res)
@@ -510,7 +511,13 @@ static int verify_detached(struct dg_pgp *pgp, const void *sig, size_t sig_len,
 	r = pgp_load_packets(pgp, "signature", sig, sig_len, 0, &in);
 	if (r < 0)
 		return r;
-	r = jobs_from(pgp, "signature", in.v, in.n, &js, res);
+	for (i = 0; i < in.n && r == 0; i++)
+		for (k = 0; k < in.v[i].n && r == 0; k++)
+			if (in.v[i].v[k].kind == PGP_K_KEY || in.v[i].v[k].kind == PGP_K_LITERAL)
+				r = pgp_errorf(pgp, -EBADMSG, "signature: holds %s, not detached signatures",
+					       in.v[i].v[k].kind == PGP_K_KEY ? "key material" : "a message");
+	if (r == 0)
+		r = jobs_from(pgp, "signature", in.v, in.n, &js, res);
 	if (r == 0)
 		r = feed(&js, ctx);
 	if (r == 0)
