@@ -662,6 +662,22 @@ TEST(test_packet_over_limit_gives_e2big)
 	res_free(&x);
 }
 
+TEST(test_packet_count_over_limit_gives_e2big)
+{
+	size_t n = (size_t)PGP_PACKETS_MAX + 1, i;
+	uint8_t *in = malloc(2 * n);
+	struct res x;
+
+	for (i = 0; i < n; i++)
+		in[2 * i] = 0xD5, in[2 * i + 1] = 0;	/* empty padding packets */
+	CHECK(call(&x, PGP_REQ_PARSE, in, 2 * n - 2, 0) == 0, "exactly at the limit");
+	res_free(&x);
+	CHECK(call(&x, PGP_REQ_PARSE, in, 2 * n, 0) == -E2BIG &&
+	      strstr(x.e.msg, "packet count exceeds limit"), "%s", x.e.msg);
+	res_free(&x);
+	free(in);
+}
+
 TEST(test_truncated_packet_gives_enodata)
 {
 	size_t len;
@@ -1057,6 +1073,7 @@ int main(void)
 	RUN(test_nesting_over_limit_gives_e2big);
 	RUN(test_decompressed_size_over_limit_gives_e2big);
 	RUN(test_packet_over_limit_gives_e2big);
+	RUN(test_packet_count_over_limit_gives_e2big);
 	RUN(test_truncated_packet_gives_enodata);
 	RUN(test_subpacket_count_over_limit_gives_e2big);
 	RUN(test_v3_signature_parsed_and_marked_unsupported);
