@@ -423,9 +423,10 @@ int dg_db_builder_image(struct dg_db_builder *b, uint64_t generation,
 	_cleanup_free_ uint8_t *used = NULL, *img = NULL;
 	_cleanup_free_ uint32_t *name_off = NULL, *region = NULL, *path_off = NULL;
 	struct dg_buf str = { .max = DGDB_STRINGS_MAX - 1 };
-	uint64_t digests_off, refs_off, index_off, sources_off, strings_off, size;
+	uint64_t digests_off, refs_off, index_off, fps_off, sources_off, strings_off, size;
 	uint64_t n = 0, i, nb, bkt = 0;
 	uint32_t bits, *refs, *index, *srcs;
+	uint16_t *fps;
 	uint8_t hash[32];
 	int err;
 
@@ -462,7 +463,8 @@ int dg_db_builder_image(struct dg_db_builder *b, uint64_t generation,
 	digests_off = DGDB_HEADER_SIZE;
 	refs_off = dgdb_align(digests_off + n * DG_DB_SHA256_LEN);
 	index_off = dgdb_align(refs_off + n * 4);
-	sources_off = dgdb_align(index_off + (nb + 1) * 4);
+	fps_off = dgdb_align(index_off + (nb + 1) * 4);
+	sources_off = dgdb_align(fps_off + n * 2);
 	strings_off = dgdb_align(sources_off + (uint64_t)b->nsrc * 8);
 	size = strings_off + str.len;
 	if (size > SIZE_MAX) {
@@ -476,6 +478,7 @@ int dg_db_builder_image(struct dg_db_builder *b, uint64_t generation,
 	}
 	refs = (uint32_t *)(img + refs_off);
 	index = (uint32_t *)(img + index_off);
+	fps = (uint16_t *)(img + fps_off);
 	srcs = (uint32_t *)(img + sources_off);
 	for (i = 0; i < n; i++) {
 		const struct entry *e = &b->ents[keys[i].idx];
@@ -483,6 +486,7 @@ int dg_db_builder_image(struct dg_db_builder *b, uint64_t generation,
 
 		memcpy(img + digests_off + i * DG_DB_SHA256_LEN, e->d, DG_DB_SHA256_LEN);
 		refs[i] = e->path == NO_PATH ? region[e->src] : path_off[e->path];
+		fps[i] = dgdb_fp(keys[i].prefix, bits);
 		while (bkt <= k)
 			index[bkt++] = (uint32_t)i;
 	}
@@ -507,6 +511,7 @@ int dg_db_builder_image(struct dg_db_builder *b, uint64_t generation,
 	dgdb_put64(img + H_DIGESTS_OFF, digests_off);
 	dgdb_put64(img + H_REFS_OFF, refs_off);
 	dgdb_put64(img + H_INDEX_OFF, index_off);
+	dgdb_put64(img + H_FPS_OFF, fps_off);
 	dgdb_put64(img + H_SOURCES_OFF, sources_off);
 	dgdb_put64(img + H_STRINGS_OFF, strings_off);
 	dgdb_put64(img + H_STRINGS_SIZE, str.len);

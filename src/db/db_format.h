@@ -11,6 +11,10 @@
  *               region contains the offset)
  *   index       (2^index_bits + 1) * u32: index[k] = first digest whose
  *               top index_bits bits are >= k; index[2^bits] = count
+ *   fps         count * u16: per digest, the 16 bits after the top
+ *               index_bits bits (a fingerprint: sorted inside a bucket, so
+ *               a lookup scans 2 bytes per entry and touches the digest
+ *               itself only on a fingerprint match)
  *   sources     source_count * { u32 name_off, u32 region_start }: names
  *               are offsets into the string table; region_start ascending
  *   strings     NUL-terminated strings; the table ends with a NUL.  Each
@@ -29,7 +33,7 @@
 #define DGDB_MAGIC		"DGDB\r\n\032\n"	/* PNG-style: catches text-mode mangling */
 #define DGDB_MAGIC_LEN		8
 #define DGDB_VERSION		1
-#define DGDB_HEADER_SIZE	192
+#define DGDB_HEADER_SIZE	200
 #define DGDB_ALIGN		8
 
 /* Bounds a reader applies before trusting header fields. */
@@ -56,9 +60,10 @@
 #define H_SOURCES_OFF	88	/* u64 */
 #define H_STRINGS_OFF	96	/* u64 */
 #define H_STRINGS_SIZE	104	/* u64 */
-#define H_SOURCES_HASH	112	/* 32 bytes: SHA-256 of sorted source names, '\n'-joined */
-#define H_BODY_HASH	144	/* 32 bytes: SHA-256 of bytes [header_size, file_size) */
-#define H_HEADER_HASH	176	/* 16 bytes: SHA-256 of bytes [0, 176), truncated */
+#define H_FPS_OFF	112	/* u64 */
+#define H_SOURCES_HASH	120	/* 32 bytes: SHA-256 of sorted source names, '\n'-joined */
+#define H_BODY_HASH	152	/* 32 bytes: SHA-256 of bytes [header_size, file_size) */
+#define H_HEADER_HASH	184	/* 16 bytes: SHA-256 of bytes [0, 184), truncated */
 
 static inline uint32_t dgdb_get32(const uint8_t *p)
 {
@@ -110,6 +115,12 @@ static inline uint64_t dgdb_prefix64(const uint8_t *d)
 
 	memcpy(&v, d, 8);
 	return __builtin_bswap64(v);
+}
+
+/* The fingerprint of a digest prefix under @bits index bits. */
+static inline uint16_t dgdb_fp(uint64_t prefix, uint32_t bits)
+{
+	return (uint16_t)((prefix << bits) >> 48);
 }
 
 #endif

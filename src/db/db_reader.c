@@ -35,6 +35,7 @@ struct dg_db {
 	const uint8_t *digests;
 	const uint32_t *refs;
 	const uint32_t *index;
+	const uint16_t *fps;
 	const uint32_t *sources;	/* pairs: name_off, region_start */
 	const char *strings;
 };
@@ -77,7 +78,7 @@ static int validate(struct dg_db *db, const char *name, char *msg, size_t msglen
 {
 	const uint8_t *h = db->map;
 	uint8_t hash[32];
-	uint64_t file_size, digests_off, refs_off, index_off, sources_off, strings_off;
+	uint64_t file_size, digests_off, refs_off, index_off, fps_off, sources_off, strings_off;
 	uint64_t end, nindex;
 	uint32_t i, version, header_size;
 
@@ -154,6 +155,7 @@ static int validate(struct dg_db *db, const char *name, char *msg, size_t msglen
 	digests_off = dgdb_get64(h + H_DIGESTS_OFF);
 	refs_off = dgdb_get64(h + H_REFS_OFF);
 	index_off = dgdb_get64(h + H_INDEX_OFF);
+	fps_off = dgdb_get64(h + H_FPS_OFF);
 	sources_off = dgdb_get64(h + H_SOURCES_OFF);
 	strings_off = dgdb_get64(h + H_STRINGS_OFF);
 	nindex = (1ull << db->index_bits) + 1;
@@ -162,6 +164,7 @@ static int validate(struct dg_db *db, const char *name, char *msg, size_t msglen
 	if (!section_ok(digests_off, db->count, db->digest_len, end, file_size, &end) ||
 	    !section_ok(refs_off, db->count, 4, end, file_size, &end) ||
 	    !section_ok(index_off, nindex, 4, end, file_size, &end) ||
+	    !section_ok(fps_off, db->count, 2, end, file_size, &end) ||
 	    !section_ok(sources_off, db->nsources, 8, end, file_size, &end) ||
 	    !section_ok(strings_off, db->strings_size, 1, end, file_size, &end)) {
 		dg_db_msg(msg, msglen, "%s: section offsets outside the file or out of order (corrupt header)",
@@ -171,6 +174,7 @@ static int validate(struct dg_db *db, const char *name, char *msg, size_t msglen
 	db->digests = db->map + digests_off;
 	db->refs = (const uint32_t *)(db->map + refs_off);
 	db->index = (const uint32_t *)(db->map + index_off);
+	db->fps = (const uint16_t *)(db->map + fps_off);
 	db->sources = (const uint32_t *)(db->map + sources_off);
 	db->strings = (const char *)(db->map + strings_off);
 	if (db->strings[db->strings_size - 1] != '\0') {
@@ -304,35 +308,51 @@ void dg_db_close(struct dg_db *db)
 	free(db);
 }
 
+/* Any bucket, any fingerprint collisions: compare every digest in it. */
+static int lookup_slow(const struct dg_db *db, const uint8_t *digest, uint64_t lo,
+		       uint64_t hi, dg_db_ref *ref)
+{
+	uint64_t i;
+
+	for (i = lo; i < hi; i++) {
+		if (!memcmp(db->digests + i * DG_DB_SHA256_LEN, digest, DG_DB_SHA256_LEN)) {
+			if (ref)
+				*ref = db->refs[i];
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /*
- * Prefix index -> a bucket of ~4-8 digests -> branch-free lower bound on
- * the first 8 bytes -> one memcmp.  Index values are clamped, so a damaged
- * index cannot make us read outside the table.
+ * Top index_bits bits -> a bucket of ~4-8 entries -> count the 16-bit
+ * fingerprints below the key's (2 bytes per entry, usually one cache line,
+ * and the fingerprint array is small enough to stay cached) -> only on a
+ * fingerprint match, compare the 32-byte digest.  An absent digest rarely
+ * touches the digest table at all.  Index values are clamped: a damaged
+ * index can give a wrong answer, never a read outside the tables.
  */
 int dg_db_lookup(const struct dg_db *db, const uint8_t *digest, dg_db_ref *ref)
 {
-	const uint8_t *d = db->digests;
 	uint64_t key = dgdb_prefix64(digest);
 	uint64_t k = db->index_bits ? key >> (64 - db->index_bits) : 0;
+	uint16_t kfp = dgdb_fp(key, db->index_bits);
 	uint64_t lo = db->index[k], hi = db->index[k + 1], pos, i;
 
 	hi = hi < db->count ? hi : db->count;
 	lo = lo < hi ? lo : hi;
 	pos = lo;
 	for (i = lo; i < hi; i++)
-		pos += dgdb_prefix64(d + i * DG_DB_SHA256_LEN) < key;
-	for (; pos < hi; pos++) {
-		const uint8_t *e = d + pos * DG_DB_SHA256_LEN;
-
-		if (dgdb_prefix64(e) != key)
-			break;
-		if (!memcmp(e + 8, digest + 8, DG_DB_SHA256_LEN - 8)) {
-			if (ref)
-				*ref = db->refs[pos];
-			return 1;
-		}
+		pos += db->fps[i] < kfp;
+	if (pos >= hi || db->fps[pos] != kfp)
+		return 0;
+	if (!memcmp(db->digests + pos * DG_DB_SHA256_LEN, digest, DG_DB_SHA256_LEN)) {
+		if (ref)
+			*ref = db->refs[pos];
+		return 1;
 	}
-	return 0;
+	/* Same fingerprint, other digest: the rest of the run (rare). */
+	return lookup_slow(db, digest, pos + 1, hi, ref);
 }
 
 int dg_db_source_index(const struct dg_db *db, dg_db_ref ref, uint32_t *idx)
@@ -426,6 +446,11 @@ int dg_db_verify(const struct dg_db *db, char *msg, size_t msglen)
 		uint32_t s;
 		uint64_t k = db->index_bits ? dgdb_prefix64(d) >> (64 - db->index_bits) : 0;
 
+		if (db->fps[i] != dgdb_fp(dgdb_prefix64(d), db->index_bits)) {
+			dg_db_msg(msg, msglen, "%s: fingerprint of digest %llu wrong",
+				  db->path, (unsigned long long)i);
+			return -EBADMSG;
+		}
 		if (i && memcmp(d - db->digest_len, d, db->digest_len) >= 0) {
 			dg_db_msg(msg, msglen, "%s: digest %llu out of order or duplicate",
 				  db->path, (unsigned long long)i);
