@@ -61,6 +61,7 @@ bench: build
 	bench/umd.sh
 	bench/db.sh $(BUILD)
 	bench/exec.sh $(BUILD)
+	DG=$(BUILD)/src/cli/digestguard bench/pgp.sh
 
 fuzz: deps
 	fuzz/run.sh 1
