@@ -19,15 +19,17 @@ struct rpm_opts {
 	unsigned int flags;
 	int verbose;
 	int tag;
+	int json;
 };
 
-enum { OPT_KEYRING = 256, OPT_PAYLOAD, OPT_ALLOW_WEAK, OPT_TAG };
+enum { OPT_KEYRING = 256, OPT_PAYLOAD, OPT_ALLOW_WEAK, OPT_TAG, OPT_JSON };
 
 static const struct option rpm_long[] = {
 	{ "keyring", required_argument, NULL, OPT_KEYRING },
 	{ "payload", no_argument, NULL, OPT_PAYLOAD },
 	{ "allow-weak", no_argument, NULL, OPT_ALLOW_WEAK },
 	{ "tag", no_argument, NULL, OPT_TAG },
+	{ "json", no_argument, NULL, OPT_JSON },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -59,6 +61,9 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct rpm_opts *o
 			break;
 		case OPT_TAG:
 			o->tag = 1;
+			break;
+		case OPT_JSON:
+			o->json = 1;
 			break;
 		case 'v':
 			o->verbose++;
@@ -141,6 +146,52 @@ static void print_report(const char *file, const struct dg_rpm_report *rep, int 
 	printf(" %s\n", rep->ok ? "OK" : "NOT OK");
 }
 
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+/* One package as a JSON object (the array is printed by the caller). */
+static void print_json(const char *file, const struct dg_rpm_report *rep, int r)
+{
+	size_t i;
+
+	printf("{\"file\": ");
+	json_str(file);
+	printf(", \"ok\": %s, \"signed\": %s, \"digests\": \"%s\", \"signatures\": \"%s\"",
+	       r == 0 ? "true" : "false", rep->signed_ok ? "true" : "false",
+	       !(rep->seen & DG_RPM_DIGEST) ? "none" : rep->bad & DG_RPM_DIGEST ? "bad" : "ok",
+	       !(rep->seen & DG_RPM_SIGNATURE) ? "none" : rep->bad & DG_RPM_SIGNATURE ? "bad" : "ok");
+	printf(", \"nevra\": ");
+	json_str(rep->nevra);
+	printf(", \"error\": ");
+	json_str(rep->error);
+	printf(", \"items\": [");
+	for (i = 0; i < rep->n_items; i++) {
+		const struct dg_rpm_item *it = &rep->items[i];
+
+		printf("%s{\"item\": ", i ? ", " : "");
+		json_str(it->descr);
+		printf(", \"result\": \"%s\", \"detail\": ", rc_word(it->rc));
+		json_str(it->msg);
+		printf(", \"reason\": ");
+		json_str(it->why);
+		printf("}");
+	}
+	printf("]}");
+}
+
 /* Errors that mean the input could not be read as a package (exit 2). */
 static int input_error(int r)
 {
@@ -159,8 +210,18 @@ static int cmd_verify(int argc, char **argv)
 		free(rep);
 		return EXIT_USAGE;
 	}
+	if (o.json)
+		printf("[");
 	for (i = first; i < argc; i++) {
 		r = dg_rpm_verify(rpm, argv[i], rep);
+		if (o.json) {
+			printf("%s\n  ", i > first ? "," : "");
+			print_json(argv[i], rep, r);
+			if (r != 0)
+				worst = input_error(r) && rep->n_items == 0 ? EXIT_USAGE :
+					worst == EXIT_OK ? EXIT_FAIL : worst;
+			continue;
+		}
 		if (input_error(r) && rep->n_items == 0) {
 			printf("%s: NOT OK\n", argv[i]);
 			fprintf(stderr, "digestguard: %s\n", rep->error);
@@ -176,6 +237,8 @@ static int cmd_verify(int argc, char **argv)
 		}
 		fflush(stdout);
 	}
+	if (o.json)
+		printf("\n]\n");
 	dg_rpm_free(rpm);
 	free(rep);
 	return worst;
@@ -249,7 +312,7 @@ static int cmd_digests(int argc, char **argv)
 }
 
 static const struct cli_cmd rpm_cmds[] = {
-	{ "verify", "--keyring CERTS [--keyring ...] [--payload] [-v] FILE.rpm...",
+	{ "verify", "--keyring CERTS [--keyring ...] [--payload] [-v] [--json] FILE.rpm...",
 	  "check header digests and signatures like `rpmkeys --checksig` (--payload: the payload too)",
 	  cmd_verify },
 	{ "digests", "--keyring CERTS [--tag] [--allow-weak] [--payload] FILE.rpm...",
