@@ -62,6 +62,7 @@ bench: build
 	bench/db.sh $(BUILD)
 	bench/exec.sh $(BUILD)
 	DG=$(BUILD)/src/cli/digestguard bench/pgp.sh
+	bench/rpm.sh $(BUILD)
 
 fuzz: deps
 	fuzz/run.sh 1
