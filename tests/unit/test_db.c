@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <digestguard/db.h>
@@ -722,6 +723,69 @@ TEST(test_db_open_does_not_hang_on_a_fifo_as_current)
 	CHECK(err == -EBADMSG && strstr(msg, "not a regular file"), "%d %s", err, msg);
 }
 
+/*
+ * A writer commits generation after generation while this process opens
+ * `current` over and over: every open must succeed and see a complete,
+ * verified generation (never missing, never half written).
+ */
+TEST(test_db_readers_never_see_a_partial_generation)
+{
+	const char *state = tpath("state-race");
+	uint64_t gen, opens = 0, bad = 0;
+	pid_t pid;
+	int status = 0;
+
+	commit_n(state, 0, 2000, 0, &gen);
+	pid = fork();
+	if (pid == 0) {
+		int i, err = 0;
+
+		alarm(60);
+		for (i = 1; i <= 12 && !err; i++)
+			err = commit_n(state, (uint64_t)i * 100, 2000, 0, &gen);
+		_exit(err ? 1 : 0);
+	}
+	CHECK(pid > 0, "fork");
+	if (pid <= 0)
+		return;
+	alarm(60);
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		struct dg_db *db = NULL;
+		struct dg_db_stats st;
+
+		opens++;
+		if (dg_db_open(state, &db, msg, sizeof(msg)) ||
+		    dg_db_verify(db, msg, sizeof(msg))) {
+			if (!bad++)
+				printf("# %s\n", msg);
+		} else {
+			dg_db_stats(db, &st);
+			if (st.count != 2000 && !bad++)
+				printf("# generation %llu has %llu entries\n",
+				       (unsigned long long)st.generation,
+				       (unsigned long long)st.count);
+		}
+		dg_db_close(db);
+	}
+	alarm(0);
+	printf("# %llu opens while 12 generations were committed\n", (unsigned long long)opens);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "writer failed");
+	CHECK(bad == 0 && opens > 0, "%llu of %llu opens saw a broken database",
+	      (unsigned long long)bad, (unsigned long long)opens);
+	gen = 0;
+	{
+		struct dg_db *db = NULL;
+		struct dg_db_stats st;
+
+		if (!dg_db_open(state, &db, msg, sizeof(msg))) {
+			dg_db_stats(db, &st);
+			gen = st.generation;
+		}
+		dg_db_close(db);
+	}
+	CHECK(gen == 13, "final generation %llu, expected 13", (unsigned long long)gen);
+}
+
 TEST(test_db_hash_file_matches_sha256)
 {
 	const char *p = tpath("hashme");
@@ -768,6 +832,7 @@ int main(void)
 	RUN(test_db_commit_merge_refuses_a_corrupt_current);
 	RUN(test_db_refuses_a_state_dir_others_can_write);
 	RUN(test_db_open_does_not_hang_on_a_fifo_as_current);
+	RUN(test_db_readers_never_see_a_partial_generation);
 	RUN(test_db_hash_file_matches_sha256);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	rc = system(cmd);
