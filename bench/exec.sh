@@ -252,7 +252,7 @@ kill -KILL $F 2>/dev/null || true; wait $F 2>/dev/null || true
 echo "$us $rss $start $base $pss"
 EOF
 	}
-	read -r FAPO _ _ FBASE < <(fapo_run "$T/small.trust" exec)
+	read -r FAPO _ _ FBASE _ < <(fapo_run "$T/small.trust" exec)
 	echo "fapolicyd (permissive):    $FAPO us/exec (its baseline in the same run: $FBASE us/exec)"
 	read -r _ FAPO_RSS FAPO_START _ FAPO_PSS < <(fapo_run "$T/big.trust" rss)
 	echo "fapolicyd, $ENTRIES entries:   start-up $FAPO_START ms, RSS $FAPO_RSS KiB, PSS $FAPO_PSS KiB"

@@ -13,7 +13,7 @@
 static const char enforce_usage[] =
 	"usage: digestguard enforce --state DIR --mark PATH... [--mark-filesystem PATH]\n"
 	"         [--mode audit|enforce] [--on-error deny|allow] [--measure LOG]\n"
-	"         [--log FILE] [--libs] [--scripts] [--hash-max BYTES]\n"
+	"         [--tpm TCTI] [--log FILE] [--libs] [--scripts] [--hash-max BYTES]\n"
 	"         [--event-timeout MS]\n"
 	"  --mark PATH            a mount point (whole mount) or a directory (its entries)\n"
 	"  --mark-filesystem PATH the whole filesystem holding PATH\n"
@@ -22,6 +22,8 @@ static const char enforce_usage[] =
 	"  --on-error             when hashing or the lookup fails (default deny)\n"
 	"  --measure LOG          IMA-format measurement log (ima-ng, sha256, PCR 10);\n"
 	"                         LOG.pcrs holds the PCR values for evmctl --pcrs\n"
+	"  --tpm TCTI             also extend a TPM's PCR 10 (tpm2-tss TCTI, e.g.\n"
+	"                         device:/dev/tpmrm0 or swtpm:host=127.0.0.1,port=2321)\n"
 	"  --log FILE             one line per decision\n"
 	"  --libs                 also check ELF files any process opens (shared libraries)\n"
 	"  --scripts              also check #! files and files interpreters open\n"
@@ -101,6 +103,8 @@ static int cmd_enforce(int argc, char **argv)
 				return usage_error("--on-error must be deny or allow, not '%s'", v);
 		} else if (!strcmp(a, "--measure")) {
 			cfg.measure_path = v;
+		} else if (!strcmp(a, "--tpm")) {
+			cfg.tpm_tcti = v;
 		} else if (!strcmp(a, "--log")) {
 			cfg.log_path = v;
 		} else if (!strcmp(a, "--hash-max")) {
@@ -114,6 +118,8 @@ static int cmd_enforce(int argc, char **argv)
 			return usage_error("unknown option '%s'", a);
 		}
 	}
+	if (cfg.tpm_tcti && !cfg.measure_path)
+		return usage_error("%s", "--tpm needs --measure LOG");
 	if (!cfg.nmarks)
 		return usage_error("%s", "nothing to watch: give --mark PATH");
 	cfg.state_dir = dg_db_state_dir(state);

@@ -38,6 +38,7 @@ struct dg_enf_config {
 	int on_error_allow;	/* hashing or lookup failed: allow (else deny) */
 	const char *measure_path;	/* IMA log, or NULL */
 	const char *log_path;	/* decision log, or NULL */
+	const char *tpm_tcti;	/* extend this TPM's PCR 10 too, or NULL */
 	int libs;		/* check ELF files any process opens */
 	int scripts;		/* check files interpreters open, and #! files */
 	uint64_t hash_max;

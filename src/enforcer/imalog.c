@@ -14,6 +14,7 @@
 #include "cleanup.h"
 #include "sha1.h"
 #include "sha256.h"
+#include "tpm.h"
 
 /* Bytes before the template data: pcr, sha1, name_len, "ima-ng", data_len. */
 #define IMA_HDR_LEN	(4 + 20 + 4 + 6 + 4)
@@ -28,6 +29,7 @@ struct dg_ima_log {
 	uint64_t entries;
 	uint8_t (*set)[32];	/* open addressing; all-zero slot = empty */
 	size_t set_cap, set_n;
+	struct dg_tpm *tpm;	/* not owned; NULL: software PCR only */
 };
 
 static void say(char *msg, size_t msglen, const char *fmt, ...)
@@ -468,6 +470,13 @@ static int log_append(struct dg_ima_log *l, const uint8_t digest[32], const char
 		r = w < 0 ? -errno : -EIO;
 		goto out;
 	}
+	if (l->tpm) {
+		char why[256];
+
+		r = dg_tpm_extend(l->tpm, DG_IMA_PCR, b.data + 4, h, why, sizeof(why));
+		if (r < 0)
+			goto out;	/* the caller logs it; the log is ahead of the TPM */
+	}
 	dg_ima_extend(l->pcr, b.data + IMA_HDR_LEN, b.len - IMA_HDR_LEN);
 	l->entries++;
 	r = dg_ima_write_pcrs(l->pcrs_path, l->pcr);
@@ -479,6 +488,12 @@ out:
 }
 
 int dg_ima_log_open(const char *path, struct dg_ima_log **out, char *msg, size_t msglen)
+{
+	return dg_ima_log_open_tpm(path, NULL, out, msg, msglen);
+}
+
+int dg_ima_log_open_tpm(const char *path, struct dg_tpm *tpm, struct dg_ima_log **out,
+			char *msg, size_t msglen)
 {
 	struct dg_ima_log *l = calloc(1, sizeof(*l));
 	static const uint8_t zero[32];
@@ -502,6 +517,23 @@ int dg_ima_log_open(const char *path, struct dg_ima_log **out, char *msg, size_t
 	r = log_load(l, msg, msglen);
 	if (r < 0)
 		goto fail;
+	if (tpm) {
+		uint8_t have[32];
+		char a[65], b[65];
+
+		r = dg_tpm_read(tpm, DG_IMA_PCR, have, msg, msglen);
+		if (r < 0)
+			goto fail;
+		if (memcmp(have, l->pcr, 32)) {
+			dg_hex(a, have, 32);
+			dg_hex(b, l->pcr, 32);
+			say(msg, msglen, "%s: TPM PCR 10 is %s but the log replays to %s (TPM reset, "
+			    "or PCR 10 used by the kernel's IMA?)", path, a, b);
+			r = -EBADE;
+			goto fail;
+		}
+		l->tpm = tpm;
+	}
 	if (l->entries == 0) {
 		/* No TPM is read: boot_aggregate is all zeros, as the kernel
 		 * records it on a machine without a TPM. */

@@ -91,6 +91,15 @@ struct dg_ima_log;
  */
 int dg_ima_log_open(const char *path, struct dg_ima_log **out, char *msg, size_t msglen);
 
+struct dg_tpm;
+/*
+ * The same, also extending a TPM's PCR 10 with every entry written.  The
+ * TPM's PCR 10 must equal the log's replay at open (a fresh TPM and a new
+ * log, or the TPM this log was written to): otherwise -EBADE.
+ */
+int dg_ima_log_open_tpm(const char *path, struct dg_tpm *tpm, struct dg_ima_log **out,
+			char *msg, size_t msglen);
+
 /*
  * Measure @digest at @path: append an entry unless the same (digest, path)
  * is already in the log, extend PCR 10, rewrite the .pcrs file.

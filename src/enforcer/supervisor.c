@@ -27,6 +27,7 @@
 #include "enforcer_int.h"
 #include "imalog.h"
 #include "log.h"
+#include "tpm.h"
 
 #ifndef STATX_ATTR_MOUNT_ROOT
 #define STATX_ATTR_MOUNT_ROOT 0x00002000
@@ -406,17 +407,29 @@ int dg_enforcer_run(const struct dg_enf_config *cfg)
 		char hex[65];
 		uint64_t n;
 
-		/* Validate (and create) before any mark exists. */
-		r = dg_ima_log_open(cfg->measure_path, &l, msg, sizeof(msg));
+		struct dg_tpm *tpm = NULL;
+
+		if (cfg->tpm_tcti && (r = dg_tpm_open(cfg->tpm_tcti, &tpm, msg, sizeof(msg))) < 0) {
+			dg_err("enforce: --tpm %s", msg);
+			return r;
+		}
+		/* Validate (and create) before any mark exists; with a TPM, its
+		 * PCR 10 must match the log's replay. */
+		r = dg_ima_log_open_tpm(cfg->measure_path, tpm, &l, msg, sizeof(msg));
 		if (r < 0) {
 			dg_err("enforce: --measure %s", msg);
+			dg_tpm_close(tpm);
 			return r;
 		}
 		dg_ima_log_pcr(l, pcr, &n);
 		dg_ima_log_close(l);
+		/* The worker opens its own connection (swtpm serves one at a time). */
+		dg_tpm_close(tpm);
 		dg_hex(hex, pcr, 32);
 		fprintf(stderr, "digestguard enforce: measurement log %s: %llu entries, "
-			"PCR-10 %s\n", cfg->measure_path, (unsigned long long)n, hex);
+			"PCR-10 %s%s%s\n", cfg->measure_path, (unsigned long long)n, hex,
+			cfg->tpm_tcti ? ", extending the TPM at " : "",
+			cfg->tpm_tcti ? cfg->tpm_tcti : "");
 	}
 	mfd = memfd_create("digestguard-journal", MFD_CLOEXEC);
 	if (mfd < 0 || ftruncate(mfd, sizeof(*j)) < 0) {

@@ -25,6 +25,7 @@
 #include "imalog.h"
 #include "log.h"
 #include "sha256.h"
+#include "tpm.h"
 
 #define HASH_CHUNK	(1u << 20)
 
@@ -36,6 +37,7 @@ struct worker {
 	struct dg_enf_cache *cache;
 	struct dg_enf_allow *allow;
 	struct dg_ima_log *ima;
+	struct dg_tpm *tpm;
 	uint8_t *buf;
 	pid_t self;
 	/* The exec event just answered: its own FAN_OPEN_PERM follows. */
@@ -454,8 +456,12 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 		dg_err("enforce worker: %s", msg);
 		return 70;
 	}
+	if (ctx->cfg->tpm_tcti && dg_tpm_open(ctx->cfg->tpm_tcti, &w.tpm, msg, sizeof(msg)) < 0) {
+		dg_err("enforce worker: %s", msg);
+		return 70;
+	}
 	if (ctx->cfg->measure_path &&
-	    dg_ima_log_open(ctx->cfg->measure_path, &w.ima, msg, sizeof(msg)) < 0) {
+	    dg_ima_log_open_tpm(ctx->cfg->measure_path, w.tpm, &w.ima, msg, sizeof(msg)) < 0) {
 		dg_err("enforce worker: %s", msg);
 		return 70;
 	}
@@ -496,6 +502,7 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 		}
 	}
 	dg_ima_log_close(w.ima);
+	dg_tpm_close(w.tpm);
 	dg_enf_allow_close(w.allow);
 	dg_enf_cache_free(w.cache);
 	free(w.buf);

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+/* PCR extend and read through tpm2-tss (ESAPI + TCTI loader). */
+#include "tpm.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef DG_HAVE_TSS2
+#include <tss2/tss2_esys.h>
+#include <tss2/tss2_rc.h>
+#include <tss2/tss2_tctildr.h>
+
+struct dg_tpm {
+	TSS2_TCTI_CONTEXT *tcti;
+	ESYS_CONTEXT *esys;
+};
+
+int dg_tpm_open(const char *tcti, struct dg_tpm **out, char *msg, size_t msglen)
+{
+	struct dg_tpm *t = calloc(1, sizeof(*t));
+	TSS2_RC rc;
+
+	if (!t)
+		return -ENOMEM;
+	rc = Tss2_TctiLdr_Initialize(tcti, &t->tcti);
+	if (rc != TSS2_RC_SUCCESS) {
+		snprintf(msg, msglen, "TPM %s: %s", tcti, Tss2_RC_Decode(rc));
+		free(t);
+		return -ENODEV;
+	}
+	rc = Esys_Initialize(&t->esys, t->tcti, NULL);
+	if (rc != TSS2_RC_SUCCESS) {
+		snprintf(msg, msglen, "TPM %s: %s", tcti, Tss2_RC_Decode(rc));
+		Tss2_TctiLdr_Finalize(&t->tcti);
+		free(t);
+		return -ENODEV;
+	}
+	*out = t;
+	return 0;
+}
+
+int dg_tpm_extend(struct dg_tpm *t, uint32_t pcr, const uint8_t sha1[20],
+		  const uint8_t sha256[32], char *msg, size_t msglen)
+{
+	TPML_DIGEST_VALUES v;
+	TSS2_RC rc;
+
+	memset(&v, 0, sizeof(v));
+	v.count = 2;
+	v.digests[0].hashAlg = TPM2_ALG_SHA256;
+	memcpy(v.digests[0].digest.sha256, sha256, 32);
+	/* The SHA-1 bank gets the SHA-1 template digest, as the kernel does;
+	 * digests for banks the TPM has not allocated are ignored by it. */
+	v.digests[1].hashAlg = TPM2_ALG_SHA1;
+	memcpy(v.digests[1].digest.sha1, sha1, 20);
+	rc = Esys_PCR_Extend(t->esys, ESYS_TR_PCR0 + pcr, ESYS_TR_PASSWORD, ESYS_TR_NONE,
+			     ESYS_TR_NONE, &v);
+	if (rc != TSS2_RC_SUCCESS) {
+		snprintf(msg, msglen, "TPM PCR %u extend: %s", pcr, Tss2_RC_Decode(rc));
+		return -EIO;
+	}
+	return 0;
+}
+
+int dg_tpm_read(struct dg_tpm *t, uint32_t pcr, uint8_t sha256[32], char *msg, size_t msglen)
+{
+	TPML_PCR_SELECTION sel;
+	TPML_PCR_SELECTION *sel_out = NULL;
+	TPML_DIGEST *vals = NULL;
+	UINT32 counter;
+	TSS2_RC rc;
+	int r = 0;
+
+	memset(&sel, 0, sizeof(sel));
+	sel.count = 1;
+	sel.pcrSelections[0].hash = TPM2_ALG_SHA256;
+	sel.pcrSelections[0].sizeofSelect = 3;
+	sel.pcrSelections[0].pcrSelect[pcr / 8] = (uint8_t)(1u << (pcr % 8));
+	rc = Esys_PCR_Read(t->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &sel, &counter,
+			   &sel_out, &vals);
+	if (rc != TSS2_RC_SUCCESS) {
+		snprintf(msg, msglen, "TPM PCR %u read: %s", pcr, Tss2_RC_Decode(rc));
+		r = -EIO;
+	} else if (!vals || vals->count != 1 || vals->digests[0].size != 32) {
+		snprintf(msg, msglen, "TPM has no SHA-256 bank for PCR %u", pcr);
+		r = -EOPNOTSUPP;
+	} else {
+		memcpy(sha256, vals->digests[0].buffer, 32);
+	}
+	Esys_Free(sel_out);
+	Esys_Free(vals);
+	return r;
+}
+
+void dg_tpm_close(struct dg_tpm *t)
+{
+	if (!t)
+		return;
+	Esys_Finalize(&t->esys);
+	Tss2_TctiLdr_Finalize(&t->tcti);
+	free(t);
+}
+
+#else /* !DG_HAVE_TSS2 */
+
+int dg_tpm_open(const char *tcti, struct dg_tpm **out, char *msg, size_t msglen)
+{
+	(void)out;
+	snprintf(msg, msglen, "TPM %s: built without tpm2-tss (libtss2-dev)", tcti);
+	return -ENOSYS;
+}
+
+int dg_tpm_extend(struct dg_tpm *t, uint32_t pcr, const uint8_t sha1[20],
+		  const uint8_t sha256[32], char *msg, size_t msglen)
+{
+	(void)t; (void)pcr; (void)sha1; (void)sha256;
+	snprintf(msg, msglen, "no TPM support");
+	return -ENOSYS;
+}
+
+int dg_tpm_read(struct dg_tpm *t, uint32_t pcr, uint8_t sha256[32], char *msg, size_t msglen)
+{
+	(void)t; (void)pcr; (void)sha256;
+	snprintf(msg, msglen, "no TPM support");
+	return -ENOSYS;
+}
+
+void dg_tpm_close(struct dg_tpm *t)
+{
+	(void)t;
+}
+
+#endif

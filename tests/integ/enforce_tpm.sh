@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# --tpm: each measurement also extends a TPM's PCR 10 (tested against swtpm
+# through tpm2-tss; read back with tpm2-tools): the TPM, our replay and
+# evmctl agree; a TPM that does not match the log is refused at start.
+. "$(dirname "$0")/lib.bash"
+. "$(dirname "$0")/enforce_lib.bash"
+for c in swtpm tpm2_pcrread evmctl; do
+	command -v $c >/dev/null || { skip "enforce --tpm" "$c not installed (swtpm, tpm2-tools, ima-evm-utils)"; done_testing; exit 0; }
+done
+if [ -x "${DG:-}" ] && "$DG" enforce --tpm x --measure y --mark z --state "$T/s" 2>&1 | grep -q 'built without tpm2-tss'; then
+	skip "enforce --tpm" "digestguard built without tpm2-tss (libtss2-dev)"; done_testing; exit 0
+fi
+enf_require
+
+S=$T/state IMA=$T/ima
+PORT=$((20000 + RANDOM % 20000))
+TCTI="swtpm:host=127.0.0.1,port=$PORT"
+# swtpm on loopback, started and stopped by PID.
+tpm_start() {
+	mkdir -p "$T/tpm$1"
+	swtpm socket --tpm2 --tpmstate dir="$T/tpm$1" \
+		--server type=tcp,port=$PORT,bindaddr=127.0.0.1 \
+		--ctrl type=tcp,port=$((PORT + 1)),bindaddr=127.0.0.1 \
+		--flags not-need-init,startup-clear > "$T/swtpm.log" 2>&1 &
+	TPID=$!
+	ENF_PIDS+=("$TPID")
+	for _ in $(seq 50); do wd 5 tpm2_pcrread sha256:10 -T "$TCTI" >/dev/null 2>&1 && return 0; sleep 0.1; done
+	return 1
+}
+tpm_stop() { kill -TERM "$TPID"; wait "$TPID" 2>/dev/null; }
+tpm_pcr10() { wd 10 tpm2_pcrread sha256:10 -T "$TCTI" | sed -n 's/^ *10: 0x//p' | tr 'A-F' 'a-f'; }
+
+tpm_start 1 || { nok "swtpm starts"; done_testing; exit 1; }
+enf_bin hello && enf_bin unknown && enf_bin later || { nok "build test binaries"; done_testing; exit 1; }
+enf_allow "$S" "$MNT/hello"
+enf_start --state "$S" --mark "$MNT" --measure "$IMA" --tpm "$TCTI" || { nok "start --tpm"; done_testing; exit 1; }
+run_bin "$MNT/hello"; run_bin "$MNT/unknown"
+enf_stop
+
+replay=$("$DG" measure verify "$IMA" | sed -n 's/^PCR-10 sha256: //p')
+tpm=$(tpm_pcr10)
+if [ -n "$tpm" ] && [ "$tpm" = "$replay" ]; then ok "tpm_pcr10_equals_the_log_replay"
+else nok "tpm_pcr10_equals_the_log_replay" "tpm=$tpm replay=$replay"; fi
+{ for i in $(seq 0 23); do
+	if [ $i = 10 ]; then printf 'PCR-10: %s\n' "$tpm"; else printf 'PCR-%02d: %064d\n' $i 0; fi
+  done; } > "$T/tpm.pcrs"
+check "evmctl_validates_the_log_against_the_tpm_pcr" wd 30 evmctl ima_measurement --pcrs "sha256,$T/tpm.pcrs" "$IMA"
+
+# Same TPM, same log: a restart continues both.
+enf_start --state "$S" --mark "$MNT" --measure "$IMA" --tpm "$TCTI" || nok "restart with the same TPM"
+run_bin "$MNT/later"
+enf_stop
+if [ "$(tpm_pcr10)" = "$("$DG" measure verify "$IMA" | sed -n 's/^PCR-10 sha256: //p')" ]; then
+	ok "restart_keeps_tpm_and_log_in_step"
+else nok "restart_keeps_tpm_and_log_in_step"; fi
+tpm_stop
+
+# A fresh TPM (reset) with the old log: refused, not silently diverging.
+tpm_start 2 || nok "second swtpm"
+out=$(wd 20 "$DG" enforce --state "$S" --mark "$MNT" --measure "$IMA" --tpm "$TCTI" 2>&1); rc=$?
+if [ $rc != 0 ] && grep -q 'TPM PCR 10 is 0\{64\} but the log replays to' <<< "$out"; then
+	ok "tpm_that_does_not_match_the_log_is_refused"
+else nok "tpm_that_does_not_match_the_log_is_refused" "rc=$rc $out"; fi
+tpm_stop
+out=$(wd 20 "$DG" enforce --state "$S" --mark "$MNT" --tpm "$TCTI" 2>&1); rc=$?
+if [ $rc = 2 ] && grep -q -- '--tpm needs --measure' <<< "$out"; then ok "tpm_without_measure_is_a_usage_error"
+else nok "tpm_without_measure_is_a_usage_error" "rc=$rc"; fi
+done_testing
