@@ -150,25 +150,40 @@ static int64_t now_of(const struct dg_pgp *pgp)
 	return pgp->pol.now ? pgp->pol.now : (int64_t)time(NULL);
 }
 
-/* The binding in force at @t: latest not after @t and not expired then. */
-static const struct pgp_bind *bind_at(const struct pgp_ckey *k, int64_t t)
+/*
+ * The bindings in force at @t (latest made at or before @t, not expired
+ * then): the direct-key signature, and the user ID (or subkey) binding,
+ * preferring one that marks the primary user ID.
+ */
+static void binds_at(const struct pgp_ckey *k, int64_t t, const struct pgp_bind **direct,
+		     const struct pgp_bind **other)
 {
-	const struct pgp_bind *best = NULL, *best_direct = NULL, *best_primary = NULL;
+	const struct pgp_bind *best = NULL, *best_primary = NULL;
 	size_t i;
 
+	*direct = NULL;
 	for (i = 0; i < k->n_binds; i++) {
 		const struct pgp_bind *b = &k->binds[i];
 
 		if (b->created > t || (b->sig_expires_at && t >= b->sig_expires_at))
 			continue;
+		if (b->direct) {
+			if (!*direct || b->created >= (*direct)->created)
+				*direct = b;
+			continue;
+		}
 		if (!best || b->created >= best->created)
 			best = b;
-		if (b->direct && (!best_direct || b->created >= best_direct->created))
-			best_direct = b;
 		if (b->primary_uid && (!best_primary || b->created >= best_primary->created))
 			best_primary = b;
 	}
-	return best_direct ? best_direct : best_primary ? best_primary : best;
+	*other = best_primary ? best_primary : best;
+}
+
+/* Did the key expire by @t according to @b (seconds after @created)? */
+static bool expired_by(const struct pgp_bind *b, int64_t created, int64_t t)
+{
+	return b && b->has_key_expires && b->key_expires && t >= created + (int64_t)b->key_expires;
 }
 
 static int revoked(const struct pgp_ckey *k, int64_t t, const char *what, char *why, size_t wl)
@@ -195,7 +210,7 @@ static int key_usable(const struct dg_pgp *pgp, const struct pgp_cert *c,
 		      const struct pgp_ckey *k, int64_t t, char *why, size_t wl)
 {
 	const struct pgp_ckey *p = &c->primary;
-	const struct pgp_bind *pb = NULL, *kb;
+	const struct pgp_bind *pd = NULL, *pu = NULL, *pf, *kd, *kb;
 	int r;
 
 	if ((r = revoked(p, t, "certificate", why, wl)) < 0)
@@ -206,13 +221,13 @@ static int key_usable(const struct dg_pgp *pgp, const struct pgp_cert *c,
 		return -EKEYREJECTED;
 	}
 	if (!c->bare) {
-		pb = bind_at(p, t);
-		if (!pb) {
+		binds_at(p, t, &pd, &pu);
+		if (!pd && !pu) {
 			snprintf(why, wl, "certificate has no valid self-signature at the signature time");
 			return -EKEYREJECTED;
 		}
-		if (pb->has_key_expires && pb->key_expires &&
-		    t >= p->key.created + (int64_t)pb->key_expires) {
+		/* An expiration in either binding counts (the stricter wins). */
+		if (expired_by(pd, p->key.created, t) || expired_by(pu, p->key.created, t)) {
 			snprintf(why, wl, "certificate was expired at the signature time");
 			return -EKEYREJECTED;
 		}
@@ -222,9 +237,10 @@ static int key_usable(const struct dg_pgp *pgp, const struct pgp_cert *c,
 		return -EKEYREJECTED;
 	}
 	if (k == p) {
-		if (pb && pb->has_flags && !(pb->flags & PGP_KF_SIGN)) {
+		pf = pd && pd->has_flags ? pd : pu;
+		if (pf && pf->has_flags && !(pf->flags & PGP_KF_SIGN)) {
 			snprintf(why, wl, "primary key is not signing-capable (key flags 0x%02x)",
-				 pb->flags);
+				 pf->flags);
 			return -EKEYREJECTED;
 		}
 		return 0;
@@ -240,7 +256,7 @@ static int key_usable(const struct dg_pgp *pgp, const struct pgp_cert *c,
 		snprintf(why, wl, "signature predates the signing subkey");
 		return -EKEYREJECTED;
 	}
-	kb = bind_at(k, t);
+	binds_at(k, t, &kd, &kb);
 	if (!kb) {
 		snprintf(why, wl, "subkey has no valid binding signature at the signature time");
 		return -EKEYREJECTED;
@@ -253,8 +269,7 @@ static int key_usable(const struct dg_pgp *pgp, const struct pgp_cert *c,
 		snprintf(why, wl, "signing subkey lacks a valid primary key binding (back-)signature");
 		return -EKEYREJECTED;
 	}
-	if (kb->has_key_expires && kb->key_expires &&
-	    t >= k->key.created + (int64_t)kb->key_expires) {
+	if (expired_by(kb, k->key.created, t)) {
 		snprintf(why, wl, "signing subkey was expired at the signature time");
 		return -EKEYREJECTED;
 	}
@@ -739,8 +754,6 @@ out:
 	pgp_inputs_free(&in);
 	return r;
 }
-
-struct ct_feed { const struct pgp_cleartext *ct; };
 
 static int feed_cleartext(struct jobs *js, void *ctx)
 {
