@@ -11,12 +11,14 @@ DEPS += rpm rpm2cpio cpio gnupg
 # enforcer: evmctl replays our IMA log.  (Not fapolicyd, the bench peer:
 # its package may start a system-wide daemon; bench/exec.sh says how.)
 DEPS += ima-evm-utils
+# enforce --tpm: tpm2-tss to build; swtpm and tpm2-tools to test it
+DEPS += libtss2-dev swtpm swtpm-tools tpm2-tools
 # pgp handler: BZip2 compressed packets (linked statically into the handler)
 DEPS += libbz2-dev
 # pgp: differential peers, fixture generation, benchmark.  openpgp.js (v6
 # fixtures) comes from npm at test time; not the Debian npm package, which
 # conflicts with a Node.js that ships its own npm.
-DEPS += sqop sqv gpgv gpg hyperfine nodejs
+DEPS += sqop sqv gpgv gpg nodejs
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps setup build demo check test bench fuzz clean

@@ -25,6 +25,10 @@ set -euo pipefail
 out=${1:?usage: gen-fixtures.sh OUTDIR}
 here=$(cd "$(dirname "$0")" && pwd)
 OPENPGP_JS_VERSION=6.3.2
+# Fixed, not inherited: the expiry cases are built to be expired by the time
+# the tests run, which a recent SOURCE_DATE_EPOCH from the environment (a
+# commit date, say) would not guarantee.
+export SOURCE_DATE_EPOCH=1700000000
 
 stamp=$(cat "$here/gen-fixtures.sh" "$here/gen-gpg.sh" "$here/gen-v6.mjs" | sha256sum | cut -c1-64)
 have_v6() { command -v node >/dev/null && [ -d "$out/npm/node_modules/openpgp" ]; }
