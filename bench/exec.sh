@@ -197,6 +197,7 @@ elif pgrep -x fapolicyd >/dev/null; then
 else
 	# fapolicyd run: $1 = trust file; prints "us/exec rss_kb start_ms" (us/exec only with $2=exec)
 	fapo_run() {
+		FAPO_WAIT=${FAPO_WAIT:-1800} \
 		unshare -m --propagation private -- bash -s "$1" "$2" "$T" "$MNT" "$CPU" "$N" "$ROUNDS" <<'EOF'
 set -euo pipefail
 trust=$1 mode=$2 T=$3 MNT=$4 CPU=$5 N=$6 ROUNDS=$7
@@ -231,7 +232,9 @@ t0=$(date +%s%N)
 taskset -c "$CPU" fapolicyd --debug-deny --permissive 2> "$T/fapo.err" &
 F=$!
 trap 'kill -KILL $F 2>/dev/null || true' EXIT
-for _ in $(seq 12000); do grep -q 'Starting to listen for events' "$T/fapo.err" && break
+# Loading a big trust file takes fapolicyd minutes: wait up to FAPO_WAIT s.
+end=$(( $(date +%s) + ${FAPO_WAIT:-1800} ))
+while [ "$(date +%s)" -lt $end ]; do grep -q 'Starting to listen for events' "$T/fapo.err" && break
 	kill -0 $F 2>/dev/null || break; sleep 0.01; done
 grep -q 'Starting to listen for events' "$T/fapo.err" || { kill -KILL $F; tail "$T/fapo.err" >&2; exit 1; }
 start=$(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN { printf "%.0f", (b - a) / 1e6 }')
