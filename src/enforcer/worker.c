@@ -29,7 +29,7 @@
 
 #define HASH_CHUNK	(1u << 20)
 
-enum verdict { V_ALLOW, V_DENY, V_SKIP };
+enum verdict { V_ALLOW, V_DENY };
 
 struct worker {
 	struct dg_enf_ctx *ctx;
