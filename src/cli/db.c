@@ -65,18 +65,61 @@ static int parse_hex32(const char *s, uint8_t d[32])
 	return 0;
 }
 
-static void json_str(FILE *f, const char *s)
+/* Length of the well-formed UTF-8 sequence at @s (RFC 3629 §4), 0 if none. */
+static size_t utf8_seq(const unsigned char *s)
 {
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	size_t n, i;
+	uint32_t cp;
 
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)	/* also stops at the NUL */
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+static int utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
+	for (; *p; p += n)
+		if (!(n = utf8_seq(p)))
+			return 0;
+	return 1;
+}
+
+/* A JSON string; bytes that are not UTF-8 become U+FFFD (JSON is UTF-8). */
+static void json_str(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n;
+
+	fputc('"', f);
+	for (; *s; s += n ? n : 1) {
+		n = utf8_seq(s);
+		if (!n)
+			fputs("\\ufffd", f);
+		else if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if (*s < 0x20)
+			fprintf(f, "\\u%04x", *s);
 		else
-			fputc(c, f);
+			fwrite(s, 1, n, f);
 	}
 	fputc('"', f);
 }
@@ -718,10 +761,14 @@ static int export_fapolicyd(FILE *out, const struct xent *e, size_t n,
 	return 0;
 }
 
-/* Keylime runtime policy (meta.version 1): path -> list of digests. */
+/*
+ * Keylime runtime policy (meta.version 1): path -> list of digests.  A path
+ * that is not UTF-8 cannot be a JSON key faithfully: skipped and counted.
+ */
 static int export_keylime(FILE *out, const struct xent *e, size_t n,
-			  const struct dg_db_stats *st)
+			  const struct dg_db_stats *st, size_t *skipped)
 {
+	const char *prev = NULL;
 	char when[64];
 	time_t t = (time_t)st->build_time;
 	struct tm tm;
@@ -732,10 +779,15 @@ static int export_keylime(FILE *out, const struct xent *e, size_t n,
 	fprintf(out, "{\n  \"meta\": {\"version\": 1, \"generator\": 0, \"timestamp\": \"%s\"},\n"
 		     "  \"release\": 0,\n  \"digests\": {", when);
 	for (i = 0; i < n; i++) {
-		int first = !i || strcmp(e[i - 1].path, e[i].path);
+		int first = !prev || strcmp(prev, e[i].path);
 
+		if (first && !utf8_valid(e[i].path)) {
+			(*skipped)++;
+			continue;
+		}
 		if (first) {
-			fprintf(out, "%s\n    ", i ? "]," : "");
+			fprintf(out, "%s\n    ", prev ? "]," : "");
+			prev = e[i].path;
 			json_str(out, e[i].path);
 			fprintf(out, ": [\"");
 		} else {
@@ -746,7 +798,7 @@ static int export_keylime(FILE *out, const struct xent *e, size_t n,
 	}
 	fprintf(out, "%s\n  },\n  \"excludes\": [],\n  \"keyrings\": {},\n"
 		     "  \"ima\": {\"ignored_keyrings\": [], \"log_hash_alg\": \"sha1\", \"dm_policy\": null},\n"
-		     "  \"ima-buf\": {},\n  \"verification-keys\": \"\"\n}\n", n ? "]" : "");
+		     "  \"ima-buf\": {},\n  \"verification-keys\": \"\"\n}\n", prev ? "]" : "");
 	return 0;
 }
 
@@ -810,7 +862,7 @@ static int cmd_export(int argc, char **argv)
 	if (!strcmp(format, "fapolicyd"))
 		export_fapolicyd(out, e, n, &st, &skipped);
 	else
-		export_keylime(out, e, n, &st);
+		export_keylime(out, e, n, &st, &skipped);
 	fclose(out);
 	if (output) {
 		err = write_file_atomic(output, buf, buflen);
@@ -827,9 +879,11 @@ static int cmd_export(int argc, char **argv)
 		n - skipped, (unsigned long long)st.count, format);
 	if (nopath)
 		fprintf(stderr, "; %zu skipped without a path", nopath);
-	if (skipped)
+	if (skipped && !strcmp(format, "fapolicyd"))
 		fprintf(stderr, "; %zu skipped: not an absolute path of a regular file on this host (fapolicyd needs its size)",
 			skipped);
+	else if (skipped)
+		fprintf(stderr, "; %zu skipped: path not UTF-8", skipped);
 	fprintf(stderr, "\n");
 	dg_db_close(db);
 	return EXIT_OK;

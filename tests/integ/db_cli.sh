@@ -122,6 +122,19 @@ assert d["meta"]["version"] == 1 and d["digests"] == want, (d["digests"], want)
 for k in ("excludes", "keyrings", "ima", "ima-buf", "verification-keys", "release"):
     assert k in d, k
 EOF
+# A path that is not UTF-8 cannot be a JSON key: skipped by keylime, U+FFFD in --json.
+S5="$T/state5"
+bad_name=$(printf 'bad\377name')
+printf 'x\n' >"$F/$bad_name"
+sha256sum "$F/$bad_name" "$F/f1" >"$T/utf8.sums"
+dg db import --state "$S5" --local "$T/utf8.sums" >/dev/null
+dg db export --state "$S5" --format keylime >"$T/p5.json" 2>"$T/err"; rc=$?
+out=$(dg db lookup --state "$S5" --json "$(hex "$F/$bad_name")")
+[ $rc = 0 ] && python3 -m json.tool "$T/p5.json" >/dev/null && grep -q "1 skipped: path not UTF-8" "$T/err" \
+	&& python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert "\ufffd" in d[0]["path"]' "$out" \
+	&& ok "json_outputs_stay_valid_with_non_utf8_paths" || nok "json_outputs_stay_valid_with_non_utf8_paths" "rc=$rc" "$(cat "$T/err")" "$out"
+rm -f "$F/$bad_name"
+
 dg db export --state "$S" --format xml >/dev/null 2>&1; rc=$?
 [ $rc = 2 ] && ok "export_unknown_format_exits_2" || nok "export_unknown_format_exits_2" "rc=$rc"
 
