@@ -131,6 +131,24 @@ async function gen(out) {
 	add('expired-key/detached', 'detached', put('expkey.sig', await detached(ek, data)),
 		dataPath, cert('expkey'), 'policy', 'key expired after the signature was made');
 
+	// --- expired signature: one day of validity (sign() has no option for
+	// it, so the signature packet is made directly) ------------------------
+	{
+		const k = keys.ed25519;
+		const lit = new openpgp.LiteralDataPacket();
+		lit.setBytes(data, enums.literal.binary);
+		const sp = new openpgp.SignaturePacket();
+		sp.signatureType = enums.signature.binary;
+		sp.publicKeyAlgorithm = k.keyPacket.algorithm;
+		sp.hashAlgorithm = enums.hash.sha256;
+		sp.signatureExpirationTime = 86400;
+		sp.signatureNeverExpires = false;
+		await sp.sign(k.keyPacket, lit, T1, true, openpgp.config);
+		const pl = new openpgp.PacketList();
+		pl.push(sp);
+		add('expired-sig/detached', 'detached', put('expsig.sig', pl.write()), dataPath, cert('ed25519'), 'bad');
+	}
+
 	// --- revocations: hard (compromised) and soft (superseded) -----------
 	const TB = at(7200), TR = at(10800), TA = at(14400);
 	for (const [name, flag] of [['revhard', enums.reasonForRevocation.keyCompromised],
