@@ -136,6 +136,9 @@ int dg_rpm_import(struct dg_rpm *rpm, const char *path, int want_algo, int stric
 		  dg_rpm_file_fn fn, dg_rpm_error_fn on_err, void *ctx,
 		  struct dg_rpm_import_stats *st);
 
+/* Describe the context's policy in one line (printed by the CLI with -v). */
+void dg_rpm_policy_describe(const struct dg_rpm *rpm, char *buf, size_t len);
+
 /* rpm's name for a hash algorithm id ("SHA256"), "UNKNOWN" otherwise. */
 const char *dg_rpm_hash_name(int algo);
 

@@ -104,6 +104,12 @@ static struct dg_rpm *open_ctx(const char *cmd, const struct rpm_opts *o, int ne
 			return NULL;
 		}
 	}
+	if (o->verbose) {
+		char pol[640];
+
+		dg_rpm_policy_describe(rpm, pol, sizeof(pol));
+		fprintf(stderr, "digestguard rpm %s: policy: %s\n", cmd, pol);
+	}
 	return rpm;
 }
 

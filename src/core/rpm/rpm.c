@@ -138,6 +138,26 @@ int dg_rpm_add_keyring(struct dg_rpm *rpm, const char *path)
 #endif
 }
 
+void dg_rpm_policy_describe(const struct dg_rpm *rpm, char *buf, size_t len)
+{
+	char pgp[256] = "no OpenPGP verifier in this build";
+
+#if DG_RPM_HAVE_PGP
+	struct dg_pgp_policy pol;
+
+	dg_pgp_get_policy(rpm->pgp, &pol);
+	dg_pgp_policy_describe(&pol, pgp, sizeof(pgp));
+#endif
+	if (!strncmp(pgp, "policy: ", 8))
+		memmove(pgp, pgp + 8, strlen(pgp + 8) + 1);
+	snprintf(buf, len,
+		 "checks: %s; file digests: SHA-2/SHA-3%s; a good header signature is required for file digests; signatures: %s",
+		 rpm->flags & DG_RPM_PAYLOAD ? "header and payload" : "header only",
+		 rpm->flags & DG_RPM_ALLOW_WEAK ? ", MD5 and SHA-1 allowed (--allow-weak)" :
+						  " (MD5, SHA-1 and no FILEDIGESTALGO refused)",
+		 pgp);
+}
+
 /* Read exactly @n bytes at @off (short only at end of file). */
 static int read_at(int fd, uint8_t *buf, size_t n, off_t off, size_t *got)
 {
