@@ -22,12 +22,11 @@
 #include "allowlist.h"
 #include "cache.h"
 #include "enforcer_int.h"
+#include "filehash.h"
 #include "imalog.h"
 #include "log.h"
 #include "sha256.h"
 #include "tpm.h"
-
-#define HASH_CHUNK	(1u << 20)
 
 enum verdict { V_ALLOW, V_DENY };
 
@@ -38,7 +37,6 @@ struct worker {
 	struct dg_enf_allow *allow;
 	struct dg_ima_log *ima;
 	struct dg_tpm *tpm;
-	uint8_t *buf;
 	pid_t self;
 	/* The exec event just answered: its own FAN_OPEN_PERM follows. */
 	pid_t last_exec_pid;
@@ -129,34 +127,15 @@ static int same_key(const struct dg_enf_key *a, const struct dg_enf_key *b)
 /* SHA-256 of the whole file behind @fd, then check it did not change. */
 static int hash_fd(struct worker *w, int fd, const struct dg_enf_key *k, uint8_t out[32])
 {
-	struct dg_sha256 s;
 	struct dg_enf_key after;
-	uint64_t total = 0;
-	off_t off = 0;
 	mode_t mode;
+	int r;
 
-	if (k->size > w->cfg->hash_max)
-		return -E2BIG;
-	dg_sha256_init(&s);
-	for (;;) {
-		ssize_t n = pread(fd, w->buf, HASH_CHUNK, off);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		total += (uint64_t)n;
-		if (total > w->cfg->hash_max)
-			return -E2BIG;
-		dg_sha256_update(&s, w->buf, (size_t)n);
-		off += n;
-	}
-	dg_sha256_final(&s, out);
+	r = dg_enf_hash_fd(fd, k->size, w->cfg->hash_max, out);
+	if (r < 0)
+		return r;
 	/* A write during hashing: the digest matches no single version. */
-	if (key_of(fd, &after, &mode) < 0 || !same_key(&after, k) || total != k->size)
+	if (key_of(fd, &after, &mode) < 0 || !same_key(&after, k))
 		return -ESTALE;
 	return 0;
 }
@@ -447,8 +426,7 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 	sigaddset(&ss, SIGINT);
 	sfd = signalfd(-1, &ss, SFD_CLOEXEC | SFD_NONBLOCK);
 	w.cache = dg_enf_cache_new(0);
-	w.buf = malloc(HASH_CHUNK);
-	if (sfd < 0 || !w.cache || !w.buf) {
+	if (sfd < 0 || !w.cache) {
 		dg_err("enforce worker: out of resources");
 		return 70;
 	}
@@ -505,7 +483,6 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 	dg_tpm_close(w.tpm);
 	dg_enf_allow_close(w.allow);
 	dg_enf_cache_free(w.cache);
-	free(w.buf);
 	close(sfd);
 	return rc;
 }
