@@ -6,8 +6,9 @@
  * The header bytes are read once into memory and every check and hash runs
  * over that copy, so a file changed while we read it cannot make us check
  * one header and trust another.  With DG_RPM_PAYLOAD the whole file is
- * mapped to hash the payload; the header inside the mapping must equal the
- * copy (rpm_verify.c checks).
+ * read into memory (not mapped: a file truncated under a mapping would
+ * raise SIGBUS in the trusted process); the header inside it must equal
+ * the copy (rpm_verify.c checks).
  */
 #include <digestguard/rpm.h>
 
@@ -16,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,6 +37,8 @@
 #define RPM_HEADERS_MAX (56u << 20)
 #define RPM_FIRST_READ (256u << 10)
 #define RPM_HANDLER_TIMEOUT_MS 5000
+/* --payload reads the whole package; larger ones are refused. */
+#define RPM_PAYLOAD_READ_MAX (4ull << 30)
 
 struct dg_rpm {
 	unsigned int flags;
@@ -199,6 +201,11 @@ static int read_headers(const char *name, int fd, uint64_t size, uint8_t **out,
 			break;
 		}
 		have += got;
+		if (have < want) {	/* end of file before fstat's size */
+			snprintf(err, errlen, "%s: file shrank while being read", name);
+			r = -ENODATA;
+			break;
+		}
 		r = rpm_layout(name, buf + RPM_REQ_FIXED, have, &sig_len, &main_off, &main_len,
 			       err, errlen);
 		if (r == 0 && (uint64_t)main_off + main_len <= have) {
@@ -231,16 +238,15 @@ static int read_headers(const char *name, int fd, uint64_t size, uint8_t **out,
 struct loaded {
 	struct rpm_pkg pkg;
 	uint8_t *req;		/* le64 size + header bytes; pkg.buf points inside */
-	void *map;
-	size_t map_len;
+	uint8_t *whole;		/* the whole file (DG_RPM_PAYLOAD) */
+	size_t whole_len;
 };
 
 static void loaded_free(struct loaded *l)
 {
 	rpm_pkg_release(&l->pkg);
 	free(l->req);
-	if (l->map)
-		munmap(l->map, l->map_len);
+	free(l->whole);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -267,13 +273,22 @@ static int load(struct dg_rpm *rpm, const char *path, struct loaded *l,
 	r = read_headers(path, fd, (uint64_t)st.st_size, &l->req, &hlen, rep->error,
 			 sizeof(rep->error));
 	if (r == 0 && (rpm->flags & DG_RPM_PAYLOAD) && st.st_size > 0) {
-		l->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (l->map == MAP_FAILED) {
-			l->map = NULL;
-			r = -errno;
-			snprintf(rep->error, sizeof(rep->error), "%s: mmap: %s", path, strerror(errno));
+		size_t got = 0;
+
+		if ((uint64_t)st.st_size > RPM_PAYLOAD_READ_MAX) {
+			r = -E2BIG;
+			snprintf(rep->error, sizeof(rep->error), "%s: %lld bytes exceed the --payload limit %llu",
+				 path, (long long)st.st_size, RPM_PAYLOAD_READ_MAX);
+		} else if (!(l->whole = malloc((size_t)st.st_size))) {
+			r = -ENOMEM;
+			snprintf(rep->error, sizeof(rep->error), "%s: out of memory", path);
+		} else if ((r = read_at(fd, l->whole, (size_t)st.st_size, 0, &got)) < 0 ||
+			   got != (size_t)st.st_size) {
+			snprintf(rep->error, sizeof(rep->error), "%s: %s", path,
+				 r < 0 ? strerror(-r) : "file shrank while being read");
+			r = r < 0 ? r : -ENODATA;
 		} else {
-			l->map_len = (size_t)st.st_size;
+			l->whole_len = got;
 		}
 	}
 	close(fd);
@@ -307,15 +322,15 @@ static int verify_loaded(struct dg_rpm *rpm, struct loaded *l, struct dg_rpm_rep
 {
 	struct rpm_verifier v = {
 		.flags = rpm->flags,
-		.whole = l->map,
-		.whole_len = l->map_len,
+		.whole = l->whole,
+		.whole_len = l->whole_len,
 	};
 
 #if DG_RPM_HAVE_PGP
 	v.fn = pgp_verify;
 	v.ctx = rpm->pgp;
 #endif
-	if ((rpm->flags & DG_RPM_PAYLOAD) && !l->map)
+	if ((rpm->flags & DG_RPM_PAYLOAD) && !l->whole)
 		v.whole = (const uint8_t *)"", v.whole_len = 0;	/* empty file */
 	return rpm_verify_pkg(&l->pkg, &v, rep);
 }
