@@ -760,6 +760,21 @@ TEST(test_partial_length_on_signature_rejected)
 	res_free(&x);
 }
 
+TEST(test_indeterminate_length_only_on_data_packets)
+{
+	static const uint8_t sig[] = { 0x8B, 4, 0, 1, 8 };	/* old format tag 2, type 3 */
+	static const uint8_t lit[] = { 0xAF, 'b', 0, 0, 0, 0, 0, 'h', 'i' };	/* tag 11 */
+	struct res x;
+	const uint8_t *p;
+
+	CHECK(call(&x, PGP_REQ_PARSE, sig, sizeof(sig), 0) == -EBADMSG, "signature");
+	res_free(&x);
+	CHECK(call(&x, PGP_REQ_PARSE, lit, sizeof(lit), 0) == 0, "literal data");
+	p = x.r ? NULL : rec(&x, PGP_REC_LITERAL, 0, NULL);
+	CHECK(p && u32(p + 28) == 2 && !memcmp(in_of(&x) + u32(p + 24), "hi", 2), "content");
+	res_free(&x);
+}
+
 TEST(test_request_header_checked)
 {
 	uint8_t req[20] = { 0 };
@@ -1079,6 +1094,7 @@ int main(void)
 	RUN(test_v3_signature_parsed_and_marked_unsupported);
 	RUN(test_unknown_packets_skipped_with_criticality);
 	RUN(test_partial_length_on_signature_rejected);
+	RUN(test_indeterminate_length_only_on_data_packets);
 	RUN(test_request_header_checked);
 	RUN(test_cleartext_dash_escapes_and_trailing_whitespace);
 	RUN(test_cleartext_signature_block_dearmors_and_parses);

@@ -115,6 +115,12 @@ static int frame_packet(struct pgp_ans *a, struct dg_cur *c, struct packet *p)
 	}
 	if (p->tag == 0)
 		return pgp_fail(a->e, -EBADMSG, "packet %u: reserved packet tag 0", p->index);
+	/* Like partial lengths, "to the end of the input" only makes sense
+	 * for data packets (RFC 9580 §4.2.2.4 legacy length type 3). */
+	if ((p->flags & PGP_PKT_F_INDETERMINATE) && !may_be_partial(p->tag))
+		return pgp_fail(a->e, -EBADMSG,
+				"packet %u: indeterminate length on packet type %u",
+				p->index, p->tag);
 	p->hdr = start;
 	p->hdr_len = (size_t)(c->p - start);
 	p->body = c->p;
