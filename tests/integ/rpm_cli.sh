@@ -49,6 +49,27 @@ grep -q "reason: .*" "$T/out" && ok "verify_vv_prints_reason" || nok "verify_vv_
 ! grep -q "ghost\|symlink\|/usr/share/dgtest$" "$T/out" && grep -q "link-b" "$T/out" &&
 	ok "digests_skip_ghost_symlink_directory_keep_hardlinks" || nok "digests_skip_ghost_symlink_directory_keep_hardlinks" "$(cat "$T/out")"
 
+# rpm-6 style: a v6 Ed25519 signature (openpgp.js) in the OPENPGP tag.
+wd 240 bash "$SRC/tests/data/rpm/gen-v6.sh" "$fx" >"$T/v6.log" 2>&1; rc=$?
+if [ $rc = 0 ]; then
+	v6=$fx/v6/v6sig.rpm
+	"$DG" rpm verify -v --keyring "$fx/v6/v6.asc" "$v6" >"$T/out" 2>/dev/null; rc=$?
+	[ $rc = 0 ] && grep -q "Header V6 Ed25519/SHA512 Signature, key ID [0-9a-f]\{8\}: OK" "$T/out" &&
+		ok "v6_openpgp_tag_signature_verifies" || nok "v6_openpgp_tag_signature_verifies" "rc=$rc $(cat "$T/out")"
+	"$DG" rpm verify --keyring "$key" "$v6" >"$T/out" 2>/dev/null; rc=$?
+	[ $rc = 1 ] && grep -q ": digests SIGNATURES NOT OK" "$T/out" &&
+		ok "v6_openpgp_tag_with_wrong_key_fails" || nok "v6_openpgp_tag_with_wrong_key_fails" "rc=$rc $(cat "$T/out")"
+	"$DG" rpm digests --keyring "$fx/v6/v6.asc" "$v6" >"$T/dg"; rc=$?
+	rpm -qp --qf '[%{FILEMODES:perms}\t%{FILEFLAGS:fflags}\t%{FILEDIGESTS}  %{FILENAMES}\n]' "$v6" 2>/dev/null |
+		awk -F'\t' '$1 ~ /^-/ && $2 !~ /g/ { print $3 }' >"$T/peer"
+	[ $rc = 0 ] && [ -s "$T/peer" ] && cmp -s "$T/dg" "$T/peer" &&
+		ok "v6_digests_equal_rpm_query" || nok "v6_digests_equal_rpm_query" "rc=$rc"
+elif [ $rc = 77 ]; then
+	skip "v6_openpgp_tag" "$(tail -n 1 "$T/v6.log")"
+else
+	nok "v6_fixture_generated" "$(tail -n 5 "$T/v6.log")"
+fi
+
 # db import --rpm
 st=$T/state
 mkdir -p "$T/pkgs/sub" && cp "$fx"/*.rpm "$T/pkgs/sub/"
