@@ -6,8 +6,8 @@ ASAN ?= build-asan
 # Packages the build, the tests and the differential peers need.
 DEPS := gcc libc6-dev make meson ninja-build pkg-config python3 \
 	libssl-dev zlib1g-dev bubblewrap
-# rpm: differential peers and fixture generation (rpm, rpmbuild, rpmsign)
-DEPS += rpm rpm2cpio cpio gnupg
+# rpm: differential peers and fixture generation (rpm, rpmbuild, rpmsign); bc for bench/rpm.sh
+DEPS += rpm rpm2cpio cpio gnupg bc
 # enforcer: evmctl replays our IMA log.  (Not fapolicyd, the bench peer:
 # its package may start a system-wide daemon; bench/exec.sh says how.)
 DEPS += ima-evm-utils
