@@ -947,6 +947,38 @@ TEST(test_rfc9580_v6_salt_parsed)
 	free(in);
 }
 
+TEST(test_rfc9580_v6_secret_key_has_the_certs_fingerprints)
+{
+	static const char *files[] = { "A.3-v6-cert.asc", "A.4-v6-secret-key.asc" };
+	char path[512], fpr[2][2][80];
+	size_t len, dl = 0;
+	int f, k;
+
+	if (!corpora)
+		SKIP("no /work/shared/corpora/pgp");
+	memset(fpr, 0, sizeof(fpr));
+	for (f = 0; f < 2; f++) {
+		uint8_t *in, *dec = NULL;
+		struct res x;
+
+		snprintf(path, sizeof(path), "%s/rfc9580/%s", corpora, files[f]);
+		in = slurp(path, &len);
+		if (in)
+			dec = dearmored(in, len, 0, &dl);
+		CHECK(dec && call(&x, PGP_REQ_PARSE, dec, dl, 0) == 0, "%s parses", files[f]);
+		for (k = 0; x.r == 0 && k < 2; k++)
+			CHECK(key_fpr(&x, (uint32_t)k, fpr[f][k]) == 32, "%s key %d", files[f], k);
+		CHECK(f == 0 || (x.r == 0 && (u32(x.ans.data + 8) & PGP_ANS_F_SECRET_KEY)),
+		      "secret flagged");
+		res_free(&x);
+		free(dec);
+		free(in);
+	}
+	for (k = 0; k < 2; k++)
+		CHECK(fpr[0][k][0] && !strcmp(fpr[0][k], fpr[1][k]), "key %d: %s vs %s", k,
+		      fpr[0][k], fpr[1][k]);
+}
+
 TEST(test_rfc9580_v6_inline_message_one_pass_salt)
 {
 	char path[512];
@@ -1101,6 +1133,7 @@ int main(void)
 	RUN(test_cleartext_text_outside_reported);
 	RUN(test_cleartext_undashed_line_rejected);
 	RUN(test_rfc9580_v6_salt_parsed);
+	RUN(test_rfc9580_v6_secret_key_has_the_certs_fingerprints);
 	RUN(test_rfc9580_v6_inline_message_one_pass_salt);
 	RUN(test_corpus_files_answer_validly_or_fail_with_a_message);
 	if (fx[0]) {
