@@ -166,7 +166,7 @@ int pgp_answer_validate(const uint8_t *ans, size_t len, const uint8_t *in,
 		case PGP_REC_SIG: {
 			struct vspan hs, us;
 			uint32_t ns, nf, k;
-			uint64_t pos = 0, end = 0;
+			uint64_t pos = 0, end = 0, hend = 0, uend = 0;
 
 			if (rl < PGP_REC_SIG_FIXED)
 				BAD("sig record short");
@@ -191,7 +191,14 @@ int pgp_answer_validate(const uint8_t *ans, size_t len, const uint8_t *in,
 				    (uint64_t)sb.off + sb.len > (uint64_t)area.off + area.len)
 					BAD("subpacket %u does not tile its area", k);
 				pos = (uint64_t)sb.off + sb.len;
+				if (hashed)
+					hend = pos;
+				else
+					uend = pos;
 			}
+			if ((hs.len && hend != (uint64_t)hs.off + hs.len) ||
+			    (us.len && uend != (uint64_t)us.off + us.len))
+				BAD("subpackets do not fill their areas");
 			if (check_fields(b + PGP_REC_SIG_FIXED + 16ull * ns, nf, ilen, &end, e) < 0)
 				return -EBADMSG;
 			break;
