@@ -793,6 +793,35 @@ TEST(test_request_header_checked)
 	dg_buf_free(&b);
 }
 
+/* The validator the fuzzers rely on must catch forged claims. */
+TEST(test_validator_rejects_forged_spans)
+{
+	static const uint8_t in[] = { 0xCA, 0x03, 'P', 'G', 'P', 0xCD, 0x05, 'a', 'l', 'i', 'c', 'e' };
+	static const size_t pokes[] = { 8, 16, 20 };	/* header.off, body.off, body.len */
+	struct res x;
+	uint8_t *p;
+	size_t i;
+
+	CHECK(call(&x, PGP_REQ_PARSE, in, sizeof(in), 0) == 0, "parses");
+	for (i = 0; x.r == 0 && i < sizeof(pokes) / sizeof(pokes[0]); i++) {
+		struct pgp_err e = { { 0 } };
+
+		p = (uint8_t *)rec(&x, PGP_REC_PACKET, 1, NULL);
+		p[pokes[i]]++;
+		CHECK(pgp_answer_validate(x.ans.data, x.ans.len, in, sizeof(in), &e) == -EBADMSG,
+		      "poke %zu accepted", i);
+		p[pokes[i]]--;
+	}
+	if (x.r == 0) {
+		struct pgp_err e = { { 0 } };
+
+		x.ans.data[12]++;	/* nrec */
+		CHECK(pgp_answer_validate(x.ans.data, x.ans.len, in, sizeof(in), &e) == -EBADMSG,
+		      "record count");
+	}
+	res_free(&x);
+}
+
 /* ------------------------------------------------------------ cleartext */
 
 TEST(test_cleartext_dash_escapes_and_trailing_whitespace)
@@ -1128,6 +1157,7 @@ int main(void)
 	RUN(test_partial_length_on_signature_rejected);
 	RUN(test_indeterminate_length_only_on_data_packets);
 	RUN(test_request_header_checked);
+	RUN(test_validator_rejects_forged_spans);
 	RUN(test_cleartext_dash_escapes_and_trailing_whitespace);
 	RUN(test_cleartext_signature_block_dearmors_and_parses);
 	RUN(test_cleartext_text_outside_reported);
