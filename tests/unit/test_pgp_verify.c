@@ -403,6 +403,82 @@ TEST(test_cleartext_message_verifies_and_yields_text)
 	message_case("ed.clear.asc", "data.txt");
 }
 
+/* Packet boundaries of trusted, gpg-made bytes (old and new framing). */
+static size_t split_packets(const uint8_t *p, size_t n, size_t off[8], size_t len[8])
+{
+	size_t k = 0, i = 0;
+
+	while (i < n && k < 8) {
+		size_t h, l;
+
+		if (p[i] & 0x40) {	/* new format, no partial lengths here */
+			if (p[i + 1] < 192) {
+				h = 2;
+				l = p[i + 1];
+			} else if (p[i + 1] < 224) {
+				h = 3;
+				l = ((size_t)(p[i + 1] - 192) << 8) + p[i + 2] + 192;
+			} else {
+				h = 6;
+				l = (size_t)p[i + 2] << 24 | (size_t)p[i + 3] << 16 | (size_t)p[i + 4] << 8 | p[i + 5];
+			}
+		} else {
+			int lt = p[i] & 3;
+
+			h = lt == 0 ? 2 : lt == 1 ? 3 : 5;
+			l = lt == 0 ? p[i + 1] : lt == 1 ? (size_t)p[i + 1] << 8 | p[i + 2]
+				: (size_t)p[i + 1] << 24 | (size_t)p[i + 2] << 16 | (size_t)p[i + 3] << 8 | p[i + 4];
+		}
+		off[k] = i;
+		len[k++] = h + l;
+		i += h + l;
+	}
+	return k;
+}
+
+/* Verify the packets of ed.plain.gpg (O L S) rearranged as @order. */
+static int rearranged(const char *order)
+{
+	const char *rings[] = { "ed.pub", NULL };
+	struct dg_pgp *pgp = ctx_with(rings);
+	size_t off[8], len[8], n, o = 0;
+	uint8_t *m, buf[4096];
+	size_t ml;
+	int r;
+
+	slurp(path_of("ed.plain.gpg"), &m, &ml);
+	n = split_packets(m, ml, off, len);
+	if (n != 3) {
+		printf("# ed.plain.gpg has %zu packets, expected O L S\n", n);
+		free(m);
+		dg_pgp_free(pgp);
+		return 1;
+	}
+	for (; *order; order++) {
+		int k = *order == 'O' ? 0 : *order == 'L' ? 1 : 2;
+
+		memcpy(buf + o, m + off[k], len[k]);
+		o += len[k];
+	}
+	r = dg_pgp_verify_message(pgp, buf, o, NULL, NULL, NULL);
+	if (r < 0)
+		printf("# %s\n", dg_pgp_last_error(pgp));
+	free(m);
+	dg_pgp_free(pgp);
+	return r;
+}
+
+TEST(test_inline_message_grammar_is_enforced)
+{
+	NEED_GPG();
+	CHECK(rearranged("OLS") == 0, "one-pass signed message");
+	CHECK(rearranged("SL") == 0, "signature-prefixed message");
+	CHECK(rearranged("OL") == -EBADMSG, "one-pass signature without its signature");
+	CHECK(rearranged("OOLS") == -EBADMSG, "two one-pass signatures, one signature");
+	CHECK(rearranged("LS") == -EBADMSG, "trailing signature without a one-pass signature");
+	CHECK(rearranged("OLLS") == -EBADMSG, "two literal packets");
+}
+
 TEST(test_detached_fd_streams_pipe_and_mapped_file)
 {
 	const char *rings[] = { "ed.pub", NULL };
@@ -597,6 +673,7 @@ int main(void)
 	RUN(test_inline_compressed_message_verifies_and_yields_body);
 	RUN(test_inline_armored_message_verifies);
 	RUN(test_cleartext_message_verifies_and_yields_text);
+	RUN(test_inline_message_grammar_is_enforced);
 	RUN(test_detached_fd_streams_pipe_and_mapped_file);
 	RUN(test_garbage_signature_is_bad_data);
 	RUN(test_rfc9580_a2_signature_verifies_with_bare_a1_key);

@@ -629,50 +629,84 @@ static void msg_free(struct msg *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/*
+ * One level of an OpenPGP message (RFC 9580 §10.3): signatures and one-pass
+ * signatures, then exactly one literal or compressed packet, then as many
+ * signatures as there were one-pass signatures.  Marker and padding packets
+ * are ignored; a compressed packet's contents are parsed (by the handler,
+ * as a new input) and must form a message themselves.
+ */
 static int msg_add(struct dg_pgp *pgp, struct msg *m, const struct pgp_packets *pl,
 		   uint32_t depth)
 {
-	size_t i;
+	size_t i, n_ops = 0, n_trail = 0;
+	bool body = false;
 	int r;
 
 	for (i = 0; i < pl->n; i++) {
 		const struct pgp_pkt *p = &pl->v[i];
 
-		if (p->kind == PGP_K_LITERAL) {
-			if (m->literal)
-				return pgp_errorf(pgp, -EBADMSG, "message: more than one literal data packet");
-			m->literal = p;
-		} else if (p->kind == PGP_K_COMPRESSED) {
-			if (depth + 1 >= PGP_NEST_MAX)
-				return pgp_errorf(pgp, -E2BIG, "message: compression nesting exceeds %u",
-						  PGP_NEST_MAX);
-			if (m->n == m->cap) {
-				size_t nc = m->cap ? m->cap * 2 : 4;
-				struct pgp_packets *v = realloc(m->lists, nc * sizeof(*v));
-
-				if (!v)
-					return -ENOMEM;
-				m->lists = v;
-				m->cap = nc;
-			}
-			/* Handler output: parsed again as a new input, and trusted
-			 * only through signatures the core verifies over it. */
-			r = pgp_parse_packets(pgp, "message (decompressed)", p->comp, p->comp_len,
-					      depth + 1, &m->lists[m->n]);
-			if (r < 0)
-				return r;
-			m->n++;
-			r = msg_add(pgp, m, &m->lists[m->n - 1], depth + 1);
-			if (r < 0)
-				return r;
-		} else if (p->kind == PGP_K_KEY || p->kind == PGP_K_UID) {
+		if (p->tag == 10 || p->tag == 21)
+			continue;
+		switch (p->kind) {
+		case PGP_K_SIG:
+			n_trail += body;
+			continue;
+		case PGP_K_OPS:
+			if (body)
+				return pgp_errorf(pgp, -EBADMSG,
+						  "message: one-pass signature after the signed data");
+			n_ops++;
+			continue;
+		case PGP_K_LITERAL:
+		case PGP_K_COMPRESSED:
+			if (body || m->literal)
+				return pgp_errorf(pgp, -EBADMSG, "message: more than one data packet");
+			body = true;
+			break;
+		case PGP_K_KEY:
+		case PGP_K_UID:
 			return pgp_errorf(pgp, -EBADMSG,
 					  "message: holds key material, not a signed message");
-		} else if (p->tag == 1 || p->tag == 3 || p->tag == 9 || p->tag == 18 || p->tag == 20) {
-			return pgp_errorf(pgp, -EOPNOTSUPP,
-					  "message: encrypted messages are not supported");
+		default:
+			if (p->tag == 1 || p->tag == 3 || p->tag == 9 || p->tag == 18 || p->tag == 20)
+				return pgp_errorf(pgp, -EOPNOTSUPP,
+						  "message: encrypted messages are not supported");
+			return pgp_errorf(pgp, -EBADMSG, "message: unexpected packet (tag %d)", p->tag);
 		}
+		if (p->kind == PGP_K_LITERAL) {
+			m->literal = p;
+			continue;
+		}
+		if (depth + 1 >= PGP_NEST_MAX)
+			return pgp_errorf(pgp, -E2BIG, "message: compression nesting exceeds %u",
+					  PGP_NEST_MAX);
+		if (m->n == m->cap) {
+			size_t nc = m->cap ? m->cap * 2 : 4;
+			struct pgp_packets *v = realloc(m->lists, nc * sizeof(*v));
+
+			if (!v)
+				return -ENOMEM;
+			m->lists = v;
+			m->cap = nc;
+		}
+		/* Handler output: parsed again as a new input, and trusted only
+		 * through signatures the core verifies over it. */
+		r = pgp_parse_packets(pgp, "message (decompressed)", p->comp, p->comp_len,
+				      depth + 1, &m->lists[m->n]);
+		if (r < 0)
+			return r;
+		m->n++;
+		r = msg_add(pgp, m, &m->lists[m->n - 1], depth + 1);
+		if (r < 0)
+			return r;
 	}
+	if (!body)
+		return pgp_errorf(pgp, -EBADMSG, "message: no literal data packet");
+	if (n_trail != n_ops)
+		return pgp_errorf(pgp, -EBADMSG,
+				  "message: %zu one-pass signatures but %zu signatures after the data",
+				  n_ops, n_trail);
 	return 0;
 }
 
@@ -714,14 +748,16 @@ static int verify_inline(struct dg_pgp *pgp, const uint8_t *msg, size_t len,
 	struct pgp_inputs in;
 	struct msg m = { 0 };
 	struct jobs js = { 0 };
-	size_t i, n_all;
+	size_t n_all;
 	int r;
 
 	r = pgp_load_packets(pgp, "message", msg, len, 0, &in);
 	if (r < 0)
 		return r;
-	for (i = 0; i < in.n && r == 0; i++)
-		r = msg_add(pgp, &m, &in.v[i], 0);
+	if (in.n != 1)
+		r = pgp_errorf(pgp, -EBADMSG, "message: %zu armor blocks, expected one", in.n);
+	else
+		r = msg_add(pgp, &m, &in.v[0], 0);
 	if (r == 0 && !m.literal)
 		r = pgp_errorf(pgp, -EBADMSG, "message: no literal data packet");
 	if (r < 0)

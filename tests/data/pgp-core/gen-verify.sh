@@ -65,6 +65,7 @@ g "$S" -u ed@example.org --armor --detach-sign -o ed.asc.sig data.txt
 g "$S" -u ed@example.org --clearsign -o ed.clear.asc data.txt
 g "$S" -u ed@example.org --sign -o ed.inline.gpg data.txt
 g "$S" -u ed@example.org --armor --sign -o ed.inline.asc data.txt
+g "$S" -u ed@example.org --compress-algo none --sign -o ed.plain.gpg data.txt
 g "$S" -u rsa@example.org --digest-algo SHA1 --detach-sign -o rsa.sha1.sig data.txt
 g "$S" -u ed@example.org --default-sig-expire 1d --detach-sign -o ed.sigexp.sig data.txt
 # Several MiB, for streaming from a pipe and from a mapped file.
