@@ -255,7 +255,9 @@ while IFS=$'\t' read -r name kind sig dat certs intent note; do
 		[ $have_dg = 1 ] && [ -s "$T/r/$id.dg.err" ] && diag+=("digestguard said: $(head -c 300 "$T/r/$id.dg.err" | tr '\n' ' ')")
 	fi
 	nsig=0; [ -n "$re" ] && nsig=$(tr ';' '\n' <<<"$re" | wc -l)
-	summary="$name: $rv, $nsig valid ($refname; agree: ${agree[*]:-none}${knowns:+; known: ${knowns[*]}})"
+	summary="$name: $rv, $nsig valid ($refname; agree: ${agree[*]:-none}${knowns:+; known: ${knowns[*]}}"
+	[[ $intent == good || $intent == bad ]] && summary+="; built to be $intent"
+	summary+=")"
 	if [ ${#agree[@]} = 0 ] && [ ${#bad[@]} = 0 ] && [ ${#knowns[@]} -gt 0 ] && [[ $intent != good && $intent != bad ]]; then
 		skip "$name" "no peer without a known difference to compare with (${knowns[*]})"
 	elif [ ${#bad[@]} = 0 ]; then
