@@ -387,7 +387,7 @@ static int cmd_import(int argc, char **argv)
 				todo[ntodo++].arg = optarg;
 				break;
 			}
-			fprintf(stderr, "usage: digestguard db import [--state DIR] [--replace] --local FILE...\n");
+			fprintf(stderr, "usage: digestguard db import [--state DIR] [--replace] (--local FILE... | --keyring CERTS [--strict] --rpm FILE|DIR...)\n");
 			return EXIT_USAGE;
 		}
 	}
