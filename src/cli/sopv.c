@@ -432,28 +432,56 @@ static int cmd_verify(int argc, char **argv)
 	return code;
 }
 
-static int open_output(const char *name, FILE **f)
+/* SOP refuses to overwrite an output file (OUTPUT_EXISTS): check early. */
+static int check_output(const char *name)
 {
-	int fd;
+	if (strncmp(name, "@FD:", 4) && access(name, F_OK) == 0)
+		return sopv_err(SOP_OUTPUT_EXISTS, "%s: output file already exists", name);
+	return 0;
+}
+
+/*
+ * Write the VERIFICATIONS to @name: @FD:N directly; a path as a temporary
+ * file in the same directory, fsync'ed, then link()ed into place, which
+ * fails rather than overwrite a file that appeared meanwhile.
+ */
+static int write_output(const char *name, const struct dg_pgp_result *res)
+{
+	char tmp[PATH_MAX];
+	const char *slash;
+	FILE *f;
+	int fd, r;
 
 	if (!strncmp(name, "@FD:", 4)) {
 		char *end;
 		long v = strtol(name + 4, &end, 10);
 
-		if (*end || v < 0 || v > INT_MAX)
-			return sopv_err(SOP_MISSING_ARG, "bad output designator '%s'", name);
-		fd = dup((int)v);
-	} else {
-		fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		if (fd < 0 && errno == EEXIST)
-			return sopv_err(SOP_OUTPUT_EXISTS, "%s: output file already exists", name);
+		if (*end || v < 0 || v > INT_MAX || (fd = dup((int)v)) < 0 || !(f = fdopen(fd, "w")))
+			return sopv_err(SOP_GENERIC, "%s: cannot write", name);
+		print_verifications(f, res);
+		return fclose(f) ? sopv_err(SOP_GENERIC, "%s: %s", name, strerror(errno)) : 0;
 	}
-	if (fd < 0 || !(*f = fdopen(fd, "w"))) {
-		if (fd >= 0)
+	slash = strrchr(name, '/');
+	snprintf(tmp, sizeof(tmp), "%.*s.dg-sopv.XXXXXX", slash ? (int)(slash - name + 1) : 0, name);
+	fd = mkstemp(tmp);
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		r = errno;
+		if (fd >= 0) {
 			close(fd);
-		return sopv_err(SOP_GENERIC, "%s: %s", name, strerror(errno));
+			unlink(tmp);
+		}
+		return sopv_err(SOP_GENERIC, "%s: %s", name, strerror(r));
 	}
-	return 0;
+	print_verifications(f, res);
+	r = fflush(f) || fsync(fileno(f)) ? errno : 0;
+	if (fclose(f) && !r)
+		r = errno;
+	if (!r && link(tmp, name) < 0)
+		r = errno;
+	unlink(tmp);
+	if (r == EEXIST)
+		return sopv_err(SOP_OUTPUT_EXISTS, "%s: output file already exists", name);
+	return r ? sopv_err(SOP_GENERIC, "%s: %s", name, strerror(r)) : 0;
 }
 
 static int cmd_inline_verify(int argc, char **argv)
@@ -463,10 +491,11 @@ static int cmd_inline_verify(int argc, char **argv)
 	struct opts o;
 	uint8_t *msg = NULL, *body = NULL;
 	size_t len = 0, body_len = 0;
-	FILE *vf = NULL;
 	int r, code;
 
 	if ((code = parse_opts(argc, argv, 1, &o)))
+		return code;
+	if (o.verif_out && (code = check_output(o.verif_out)))
 		return code;
 	if (argc - o.first_arg < 1)
 		return sopv_err(SOP_MISSING_ARG, "inline-verify needs at least one CERTS file");
@@ -477,8 +506,6 @@ static int cmd_inline_verify(int argc, char **argv)
 	if (!code && (r = read_fd(STDIN_FILENO, &msg, &len)) < 0)
 		code = sopv_err(r == -E2BIG ? SOP_BAD_DATA : SOP_GENERIC, "message: %s",
 				strerror(-r));
-	if (!code && o.verif_out)
-		code = open_output(o.verif_out, &vf);
 	if (!code) {
 		r = dg_pgp_verify_message(pgp, msg, len, &res, &body, &body_len);
 		if (r == 0) {
@@ -486,8 +513,8 @@ static int cmd_inline_verify(int argc, char **argv)
 				code = SOP_GENERIC;
 			if (fflush(stdout))
 				code = SOP_GENERIC;
-			if (vf)
-				print_verifications(vf, &res);
+			if (o.verif_out && !code)
+				code = write_output(o.verif_out, &res);
 			print_failures(&res, 0);
 		} else {
 			code = sop_code(r, &res);
@@ -495,8 +522,6 @@ static int cmd_inline_verify(int argc, char **argv)
 			sopv_err(code, "%s", dg_pgp_last_error(pgp));
 		}
 	}
-	if (vf && fclose(vf) && !code)
-		code = SOP_GENERIC;
 	free(body);
 	free(msg);
 	dg_pgp_result_free(&res);

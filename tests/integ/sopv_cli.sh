@@ -65,6 +65,10 @@ if [ -f "$CORP/A.2-v4-ed25519legacy-sig.asc" ]; then
 		rc_is inline_verify_rfc9580_a6_cleartext 0 "${SOPV[@]}" inline-verify "$CORP/A.3-v6-cert.asc" <"$CORP/A.6-cleartext-signed-message.asc"
 		rc_is inline_verify_a6_wrong_cert_is_3 3 "${SOPV[@]}" inline-verify "$A1" <"$CORP/A.6-cleartext-signed-message.asc"
 		[ ! -s "$T/out" ] && ok failed_inline_verify_prints_no_body || nok failed_inline_verify_prints_no_body
+		rc_is inline_verify_failure_with_output_is_3 3 "${SOPV[@]}" inline-verify --verifications-out="$T/verif2" "$A1" <"$CORP/A.6-cleartext-signed-message.asc"
+		[ ! -e "$T/verif2" ] && ok failed_inline_verify_writes_no_verifications_file ||
+			nok failed_inline_verify_writes_no_verifications_file
+		ls "$T" | grep -q dg-sopv && nok verifications_temp_file_left_behind || ok verifications_temp_file_removed
 	fi
 else
 	skip verify_rfc9580_a2_with_a1 "corpus $CORP absent"
