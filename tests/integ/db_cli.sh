@@ -119,8 +119,19 @@ for f in sys.argv[2:]:
         h, p = line.rstrip("\n").split("  ", 1)
         want.setdefault(p, []).append(h)
 assert d["meta"]["version"] == 1 and d["digests"] == want, (d["digests"], want)
-for k in ("excludes", "keyrings", "ima", "ima-buf", "verification-keys", "release"):
+# The constraints of Keylime's RUNTIME_POLICY_SCHEMA (keylime/ima/ima.py).
+import re
+for k in ("meta", "release", "digests", "excludes", "keyrings", "ima", "ima-buf", "verification-keys"):
     assert k in d, k
+assert isinstance(d["meta"]["version"], int) and isinstance(d["meta"]["generator"], int)
+assert isinstance(d["release"], int) and d["release"] >= 0
+for path, hs in d["digests"].items():
+    assert isinstance(hs, list) and len(hs) >= 1, path
+    assert all(re.fullmatch("[0-9a-f]{40,128}", h) for h in hs), hs
+assert isinstance(d["excludes"], list) and isinstance(d["keyrings"], dict) and isinstance(d["ima-buf"], dict)
+assert set(d["ima"]) >= {"ignored_keyrings", "log_hash_alg", "dm_policy"}
+assert d["ima"]["log_hash_alg"] in ("sha1", "sha256", "sha384", "sha512") and d["ima"]["dm_policy"] is None
+assert isinstance(d["verification-keys"], str)
 EOF
 # A path that is not UTF-8 cannot be a JSON key: skipped by keylime, U+FFFD in --json.
 S5="$T/state5"
