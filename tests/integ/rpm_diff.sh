@@ -125,6 +125,7 @@ fi
 
 # Third-party corpora, by path.
 C=${SRC}/../shared/corpora
+[ -d "$C" ] || C=/work/shared/corpora
 if [ -d "$C/rpm/RPMS" ]; then
 	for f in "$C"/rpm/RPMS/*; do
 		compare_verify "corpus_$(basename "$f" | tr -c 'A-Za-z0-9_\n' _)" "$f" \
