@@ -245,7 +245,7 @@ int dg_db_builder_add(struct dg_db_builder *b, const uint8_t *digest,
 	if (source_id >= b->nsrc)
 		return -EINVAL;
 	if (path && *path) {
-		if (!name_ok(path, &len))
+		if (!name_ok(path, &len) || path[0] == DGDB_PATH_LINK)
 			return -EINVAL;
 		err = add_path(b, source_id, path, len, &pid);
 		if (err)
@@ -373,18 +373,52 @@ static int sources_hash(const struct dg_db_builder *b, uint8_t out[32])
 	return 0;
 }
 
+/*
+ * Append path @p to the string table: inline the first time its text is
+ * seen (in any source), as a 5-byte link to that copy afterwards.  @seen
+ * is an open-addressing table of inline path ids + 1, capacity @cap.
+ */
+static int put_path(const struct dg_db_builder *b, uint32_t p, uint32_t *seen,
+		    size_t cap, struct dg_buf *str, uint32_t *path_off)
+{
+	const struct path_rec *r = &b->paths[p];
+	const uint8_t *text = b->arena.data + r->off;
+	size_t j = fnv1a(text, r->len, FNV_INIT) & (cap - 1);
+	uint8_t link[DGDB_PATH_LINK_LEN];
+
+	for (; seen[j]; j = (j + 1) & (cap - 1)) {
+		const struct path_rec *q = &b->paths[seen[j] - 1];
+
+		if (q->len == r->len && !memcmp(b->arena.data + q->off, text, r->len))
+			break;
+	}
+	path_off[p] = (uint32_t)str->len;
+	if (seen[j] && r->len + 1 > DGDB_PATH_LINK_LEN) {
+		link[0] = DGDB_PATH_LINK;
+		dgdb_put32(link + 1, path_off[seen[j] - 1]);
+		return dg_buf_put(str, link, sizeof(link));
+	}
+	if (!seen[j])
+		seen[j] = p + 1;
+	return dg_buf_put(str, text, (size_t)r->len + 1);
+}
+
 /* Lay out the strings: all source names, then per source "" + its paths. */
 static int layout_strings(const struct dg_db_builder *b, const uint8_t *used,
 			  struct dg_buf *str, uint32_t *name_off, uint32_t *region,
 			  uint32_t *path_off)
 {
-	_cleanup_free_ uint32_t *first = NULL, *order = NULL;
+	_cleanup_free_ uint32_t *first = NULL, *order = NULL, *seen = NULL;
+	size_t cap = 16;
 	uint32_t s, p;
 	int err = 0;
 
+	while (cap < 2 * (size_t)b->npaths)
+		cap *= 2;
 	first = calloc((size_t)b->nsrc + 1, sizeof(*first));
 	order = malloc((b->npaths ? b->npaths : 1) * sizeof(*order));
-	if (!first || !order)
+	seen = calloc(cap, sizeof(*seen));
+	if (!first || !order || !seen)
 		return -ENOMEM;
 	/* counting sort of the used paths by source */
 	for (p = 0; p < b->npaths; p++)
@@ -406,12 +440,8 @@ static int layout_strings(const struct dg_db_builder *b, const uint8_t *used,
 
 		region[s] = (uint32_t)str->len;
 		err = dg_buf_put_u8(str, 0);
-		for (; k < first[s] && !err; k++) {
-			const struct path_rec *r = &b->paths[order[k]];
-
-			path_off[order[k]] = (uint32_t)str->len;
-			err = dg_buf_put(str, b->arena.data + r->off, (size_t)r->len + 1);
-		}
+		for (; k < first[s] && !err; k++)
+			err = put_path(b, order[k], seen, cap, str, path_off);
 	}
 	return err;
 }

@@ -19,6 +19,9 @@
  *               are offsets into the string table; region_start ascending
  *   strings     NUL-terminated strings; the table ends with a NUL.  Each
  *               source's region starts with "" (entries without a path).
+ *               A path already stored for another source is a 5-byte link
+ *               record instead: DGDB_PATH_LINK, u32 offset of the stored
+ *               path (which is never a link itself).
  */
 #ifndef DG_DB_FORMAT_H
 #define DG_DB_FORMAT_H
@@ -41,6 +44,10 @@
 #define DGDB_INDEX_BITS_MAX	26
 #define DGDB_SOURCES_MAX	(1u << 24)
 #define DGDB_STRINGS_MAX	(1ull << 32)
+
+/* First byte of a link record in the string table (never starts a path). */
+#define DGDB_PATH_LINK		0x01
+#define DGDB_PATH_LINK_LEN	5
 
 /* Header field offsets. */
 #define H_MAGIC		0

@@ -377,15 +377,24 @@ int dg_db_source_index(const struct dg_db *db, dg_db_ref ref, uint32_t *idx)
 int dg_db_source(const struct dg_db *db, dg_db_ref ref, const char **pkg,
 		 const char **path)
 {
-	uint32_t s;
+	uint32_t s, target = ref;
 	int err = dg_db_source_index(db, ref, &s);
 
 	if (err)
 		return err;
+	if ((uint8_t)db->strings[ref] == DGDB_PATH_LINK) {
+		/* a path stored once for several sources (db_format.h) */
+		if (db->strings_size - ref < DGDB_PATH_LINK_LEN)
+			return -EBADMSG;
+		target = dgdb_get32((const uint8_t *)db->strings + ref + 1);
+		if (target >= db->strings_size ||
+		    (uint8_t)db->strings[target] == DGDB_PATH_LINK)
+			return -EBADMSG;
+	}
 	if (pkg)
 		*pkg = db->strings + db->sources[2 * s];
 	if (path)
-		*path = db->strings + ref;
+		*path = db->strings + target;
 	return 0;
 }
 
@@ -443,7 +452,6 @@ int dg_db_verify(const struct dg_db *db, char *msg, size_t msglen)
 	}
 	for (i = 0; i < db->count; i++) {
 		const uint8_t *d = db->digests + i * db->digest_len;
-		uint32_t s;
 		uint64_t k = db->index_bits ? dgdb_prefix64(d) >> (64 - db->index_bits) : 0;
 
 		if (db->fps[i] != dgdb_fp(dgdb_prefix64(d), db->index_bits)) {
@@ -464,8 +472,8 @@ int dg_db_verify(const struct dg_db *db, char *msg, size_t msglen)
 			}
 			b++;
 		}
-		if (dg_db_source_index(db, db->refs[i], &s)) {
-			dg_db_msg(msg, msglen, "%s: digest %llu: source reference %u outside the string table",
+		if (dg_db_source(db, db->refs[i], NULL, NULL)) {
+			dg_db_msg(msg, msglen, "%s: digest %llu: source reference %u outside the string table or a bad link",
 				  db->path, (unsigned long long)i, db->refs[i]);
 			return -EBADMSG;
 		}

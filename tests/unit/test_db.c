@@ -340,6 +340,54 @@ TEST(test_db_entry_without_path_reports_empty_path)
 	dg_db_close(db);
 }
 
+/* Many versions of a package ship the same paths: stored once, linked after. */
+TEST(test_db_same_path_in_several_sources_is_stored_once)
+{
+	static const char path[] = "/usr/lib64/libexample.so.1.2.3";
+	struct dg_db_builder *b = dg_db_builder_new(DG_DB_SHA256);
+	struct dg_db *db = NULL;
+	uint8_t *img = NULL;
+	size_t len = 0, copies = 0, i;
+	uint32_t s[5];
+	int k, good = 0, err;
+
+	for (k = 0; k < 5; k++) {
+		char name[64];
+		uint8_t d[32];
+
+		snprintf(name, sizeof(name), "example-1.%d-1.x86_64", k);
+		dg_db_builder_add_source(b, name, &s[k]);
+		digest_of(1000 + (uint64_t)k, d);
+		dg_db_builder_add(b, d, DG_DB_SHA256, s[k], path);
+	}
+	err = dg_db_builder_write(b, tpath("links.dgdb"), 1, msg, sizeof(msg));
+	dg_db_builder_free(b);
+	err = err ? err : dg_db_open(tpath("links.dgdb"), &db, msg, sizeof(msg));
+	CHECK(err == 0, "%s", msg);
+	if (err)
+		return;
+	for (k = 0; k < 5; k++) {
+		const char *pkg, *p;
+		char want[64];
+		uint8_t d[32];
+		dg_db_ref ref;
+
+		digest_of(1000 + (uint64_t)k, d);
+		snprintf(want, sizeof(want), "example-1.%d-1.x86_64", k);
+		if (dg_db_lookup(db, d, &ref) == 1 && !dg_db_source(db, ref, &pkg, &p) &&
+		    !strcmp(pkg, want) && !strcmp(p, path))
+			good++;
+	}
+	CHECK(good == 5, "%d of 5 entries resolved to their package and the shared path", good);
+	CHECK(dg_db_verify(db, msg, sizeof(msg)) == 0, "verify: %s", msg);
+	dg_db_close(db);
+	read_all(tpath("links.dgdb"), &img, &len);
+	for (i = 0; img && i + sizeof(path) <= len; i++)
+		copies += !memcmp(img + i, path, sizeof(path) - 1);
+	free(img);
+	CHECK(copies == 1, "path stored %zu times", copies);
+}
+
 TEST(test_db_builder_rejects_bad_names_and_other_algorithms)
 {
 	struct dg_db_builder *b = dg_db_builder_new(DG_DB_SHA256);
@@ -355,6 +403,8 @@ TEST(test_db_builder_rejects_bad_names_and_other_algorithms)
 	      "unknown source id accepted");
 	CHECK(dg_db_builder_add(b, d, DG_DB_SHA256, s, "/x\n") == -EINVAL,
 	      "newline in path accepted");
+	CHECK(dg_db_builder_add(b, d, DG_DB_SHA256, s, "\001x") == -EINVAL,
+	      "path starting with the link marker accepted");
 	CHECK(dg_db_builder_new((enum dg_db_algo)9) == NULL, "builder for unknown algorithm");
 	dg_db_builder_free(b);
 }
@@ -816,6 +866,7 @@ int main(void)
 	RUN(test_db_digests_sharing_a_64bit_prefix_are_told_apart);
 	RUN(test_db_duplicate_digest_keeps_its_first_source);
 	RUN(test_db_entry_without_path_reports_empty_path);
+	RUN(test_db_same_path_in_several_sources_is_stored_once);
 	RUN(test_db_builder_rejects_bad_names_and_other_algorithms);
 	RUN(test_db_open_rejects_truncated_files_with_a_message);
 	RUN(test_db_open_rejects_trailing_data);
