@@ -77,6 +77,7 @@ fi
 # "TS SIGNING PRIMARY" joined by ";" (sorted, unique), a field a peer does
 # not report is "*". Inline bodies go to $T/r/ID.PEER.body (sha256 only).
 mkdir -p "$T/r" "$T/kr"
+window=()	# --not-before/--not-after for verify (sqop, sqv and sopv spell them alike)
 join_entries() { sort -u | paste -sd ';' -; }
 emit() {	# FILE RC ENTRIES
 	local v=bad
@@ -90,7 +91,7 @@ run_sop() {	# PEER ID KIND SIG DATA CERTS...
 	local cmd r=$T/r/$id.$peer rc e
 	case $peer in dg) cmd=("$DG" sopv);; sqop) cmd=(sqop);; esac
 	if [ "$kind" = detached ]; then
-		wd 60 "${cmd[@]}" verify "$sig" "$@" <"$dat" >"$r.out" 2>"$r.err"; rc=$?
+		wd 60 "${cmd[@]}" verify "${window[@]}" "$sig" "$@" <"$dat" >"$r.out" 2>"$r.err"; rc=$?
 	else
 		rm -f "$r.out"
 		{ wd 120 "${cmd[@]}" inline-verify --verifications-out="$r.out" "$@" <"$sig" 2>"$r.err"
@@ -147,7 +148,7 @@ run_sqv() {	# ID SIG DATA CERTS...
 	local id=$1 sig=$2 dat=$3; shift 3
 	local r=$T/r/$id.sqv k args=() rc e
 	for k in "$@"; do args+=(--keyring "$k"); done
-	wd 60 sqv "${args[@]}" "$sig" "$dat" >"$r.out" 2>"$r.err"; rc=$?
+	wd 60 sqv "${window[@]}" "${args[@]}" "$sig" "$dat" >"$r.out" 2>"$r.err"; rc=$?
 	e=$(awk 'NF == 1 {print "* * " $1}' "$r.out" | join_entries)
 	emit "$r" "$rc" "$e"
 }
@@ -195,30 +196,12 @@ project() {	# PEER RESULT-FILE: the result as that peer can report it
 	fi
 }
 
-# --- the cases -----------------------------------------------------------
-id=0
-body_cases=()
-while IFS=$'\t' read -r name kind sig dat certs intent note; do
-	id=$((id + 1))
-	read -ra cert_list <<<"$certs"
-	peers=()
-	[ $have_dg = 1 ] && run_sop dg $id "$kind" "$sig" "$dat" "${cert_list[@]}"
-	if [[ $note != huge* ]] || [ "${PGP_DIFF_HUGE:-0}" = 1 ]; then
-		run_sop sqop $id "$kind" "$sig" "$dat" "${cert_list[@]}"; peers+=(sqop)
-	fi
-	if [[ $note != huge* ]]; then
-		run_gpgv $id "$kind" "$sig" "$dat" "${cert_list[@]}"; peers+=(gpgv)
-		if [ "$kind" = detached ]; then
-			run_sqv $id "$sig" "$dat" "${cert_list[@]}"; peers+=(sqv)
-		fi
-		if [ -n "$opjs" ]; then
-			awk -F'\t' -v n="$name" -v e="$T/r/$id.opjs.err" '$1 == n {
-				OFS = "\t"; print $2, $3; if ($4 != "-") print $4 >e }' "$T/opjs.out" >"$T/r/$id.opjs"
-			peers+=(opjs)
-		fi
-	fi
-
-	# the reference
+# judge NAME ID INTENT: compare the results in $T/r/ID.* of digestguard (or,
+# without it, the first peer without a known difference) with every peer
+# in ${peers[@]}; print the TAP line; leave the reference verdict in $rv
+judge() {
+	local name=$1 id=$2 intent=$3 ref refname re p mine theirs reason nsig summary
+	local agree knowns bad diag
 	ref= refname=
 	if [ $have_dg = 1 ]; then
 		ref=$T/r/$id.dg refname=digestguard
@@ -231,7 +214,7 @@ while IFS=$'\t' read -r name kind sig dat certs intent note; do
 	fi
 	if [ -z "$ref" ]; then
 		skip "$name" "every peer has a known difference on this case"
-		continue
+		rv=bad; return
 	fi
 	IFS=$'\t' read -r rv re <"$ref"
 	agree=() knowns=() bad=() diag=()
@@ -270,8 +253,73 @@ while IFS=$'\t' read -r name kind sig dat certs intent note; do
 	else
 		nok "$summary; DIFFERS: ${bad[*]}" "${diag[@]}"
 	fi
+}
+
+# --- the cases -----------------------------------------------------------
+id=0
+body_cases=()
+while IFS=$'\t' read -r name kind sig dat certs intent note; do
+	id=$((id + 1))
+	read -ra cert_list <<<"$certs"
+	peers=()
+	[ $have_dg = 1 ] && run_sop dg $id "$kind" "$sig" "$dat" "${cert_list[@]}"
+	if [[ $note != huge* ]] || [ "${PGP_DIFF_HUGE:-0}" = 1 ]; then
+		run_sop sqop $id "$kind" "$sig" "$dat" "${cert_list[@]}"; peers+=(sqop)
+	fi
+	if [[ $note != huge* ]]; then
+		run_gpgv $id "$kind" "$sig" "$dat" "${cert_list[@]}"; peers+=(gpgv)
+		if [ "$kind" = detached ]; then
+			run_sqv $id "$sig" "$dat" "${cert_list[@]}"; peers+=(sqv)
+		fi
+		if [ -n "$opjs" ]; then
+			awk -F'\t' -v n="$name" -v e="$T/r/$id.opjs.err" '$1 == n {
+				OFS = "\t"; print $2, $3; if ($4 != "-") print $4 >e }' "$T/opjs.out" >"$T/r/$id.opjs"
+			peers+=(opjs)
+		fi
+	fi
+
+	judge "$name" $id "$intent"
 	[ "$kind" != detached ] && [ "$rv" = good ] && body_cases+=("$id|$kind|$name")
 done <"$cases"
+
+# --- time windows: --not-before / --not-after ---------------------------
+# The gpg signatures are made at SOURCE_DATE_EPOCH + 1 h = 2023-11-14T23:13:20Z
+# (gen-gpg.sh); windows just before, just after, around and exactly at that
+# instant, and the SOP spellings "-" (no bound) and "now". sqop and sqv are
+# the peers; the case name is window/CASE/LABEL. (The soft-revoked key's
+# signature is an hour later, so for it "after" and "at-*" fall before it.)
+windows=(
+	"before|--not-after=2023-11-14T23:13:19Z"
+	"after|--not-before=2023-11-14T23:13:21Z"
+	"around|--not-before=2023-11-14T00:00:00Z --not-after=2023-11-15T00:00:00Z"
+	"at-not-after|--not-after=2023-11-14T23:13:20Z"
+	"at-not-before|--not-before=2023-11-14T23:13:20Z"
+	"unbounded|--not-before=- --not-after=-"
+	"wide|--not-before=1970-01-01T00:00:00Z --not-after=2999-12-31T23:59:59Z"
+	"until-now|--not-after=now"
+)
+for wcase in gpg/ed25519/detached gpg/rsa2048/detached-textmode gpg/subkey/detached \
+	gpg/multi/two-of-three-valid gpg/revoked-soft/sig-before-revocation; do
+	line=$(awk -F'\t' -v n="$wcase" '$1 == n' "$cases")
+	[ -n "$line" ] || continue
+	IFS=$'\t' read -r name kind sig dat certs intent note <<<"$line"
+	read -ra cert_list <<<"$certs"
+	for w in "${windows[@]}"; do
+		# no peer here reads "-": one such case shows it, not five skips
+		[[ ${w%%|*} == unbounded && $wcase != gpg/ed25519/detached ]] && continue
+		id=$((id + 1))
+		read -ra window <<<"${w#*|}"
+		[ $have_dg = 1 ] && run_sop dg $id "$kind" "$sig" "$dat" "${cert_list[@]}"
+		run_sop sqop $id "$kind" "$sig" "$dat" "${cert_list[@]}"
+		# sqv reads "-" and "now" as no timestamp at all
+		peers=(sqop)
+		if [[ " ${window[*]}" != *=-* && " ${window[*]}" != *=now* ]]; then
+			run_sqv $id "$sig" "$dat" "${cert_list[@]}"; peers+=(sqv)
+		fi
+		judge "window/$name/${w%%|*}" $id -
+	done
+done
+window=()
 
 # --- inline-verify output must be byte-identical to sqop's ----------------
 # (openpgp.js's where sqop has a known difference, e.g. v6)
