@@ -15,6 +15,13 @@ tmp=$(mktemp -d /tmp/dg-bench-db.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 ${CC:-cc} -O2 -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc/shared bench/db_bench.c \
 	"$lib" "$build/src/shared/libdg_shared.a" -o "$tmp/db_bench"
+# Real package names and paths (digests synthetic) from dpkg's file lists.
+list=
+if ls /var/lib/dpkg/info/*.md5sums >/dev/null 2>&1; then
+	awk '{ p = FILENAME; sub(/.*\//, "", p); sub(/\.md5sums$/, "", p); sub(/^[0-9a-f]+  /, "");
+	       print p "\t/" $0 }' /var/lib/dpkg/info/*.md5sums >"$tmp/dpkg.list"
+	list="$tmp/dpkg.list"
+fi
 cpu=${BENCH_CPU:-0}
 echo "digestguard db bench (pinned to CPU $cpu), $(date -u +%FT%TZ), $(nproc) CPUs"
-taskset -c "$cpu" "$tmp/db_bench" "$tmp" "$entries"
+taskset -c "$cpu" "$tmp/db_bench" "$tmp" "$entries" $list
