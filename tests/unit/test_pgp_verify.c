@@ -397,6 +397,12 @@ TEST(test_inline_armored_message_verifies)
 	message_case("ed.inline.asc", "data.txt");
 }
 
+TEST(test_inline_message_with_partial_body_lengths_verifies)
+{
+	NEED_GPG();
+	message_case("ed.partial.gpg", "big.head");
+}
+
 TEST(test_cleartext_message_verifies_and_yields_text)
 {
 	NEED_GPG();
@@ -672,6 +678,7 @@ int main(void)
 	RUN(test_two_signatures_one_good_one_unknown_key);
 	RUN(test_inline_compressed_message_verifies_and_yields_body);
 	RUN(test_inline_armored_message_verifies);
+	RUN(test_inline_message_with_partial_body_lengths_verifies);
 	RUN(test_cleartext_message_verifies_and_yields_text);
 	RUN(test_inline_message_grammar_is_enforced);
 	RUN(test_detached_fd_streams_pipe_and_mapped_file);

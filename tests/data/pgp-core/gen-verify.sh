@@ -71,6 +71,9 @@ g "$S" -u ed@example.org --default-sig-expire 1d --detach-sign -o ed.sigexp.sig 
 # Several MiB, for streaming from a pipe and from a mapped file.
 yes 'digestguard streams this line through the hash' | head -c 3145728 >big.bin
 g "$S" -u ed@example.org --detach-sign -o big.sig big.bin
+# Signed from a pipe: gpg writes the literal data with partial body lengths.
+head -c 3000000 big.bin >big.head
+g "$S" -u ed@example.org --compress-algo none --sign <big.head >ed.partial.gpg
 # Two signatures in one file: one by a key the test keyring lacks.
 cat ed.bin.sig rsa.bin.sig >two.sig
 # Made before the key existed (gpg needs to be told to allow the time warp).
