@@ -98,7 +98,7 @@ run_sop() {	# PEER ID KIND SIG DATA CERTS...
 			echo $? >"$r.prc"; } | sha256sum | cut -c1-64 >"$r.body"
 		rc=$(cat "$r.prc")
 	fi
-	e=$(awk 'NF >= 3 {print $1, $2, $3}' "$r.out" 2>/dev/null | join_entries)
+	e=$(awk 'NF >= 3 {print $1, $2, $3 ($4 ~ /^mode:/ ? " " $4 : "")}' "$r.out" 2>/dev/null | join_entries)
 	emit "$r" "$rc" "$e"
 }
 
@@ -134,10 +134,11 @@ run_gpgv() {	# ID KIND SIG DATA CERTS...
 	# expired since) and REVKEYSIG (key revoked): a VALIDSIG after one of
 	# those is a valid signature; after EXPSIG (signature expired) it is not
 	e=$(awk '$1 == "[GNUPG:]" && $2 ~ /^(GOODSIG|EXPSIG|EXPKEYSIG|REVKEYSIG|BADSIG|ERRSIG)$/ {st = $2}
-		$1 == "[GNUPG:]" && $2 == "VALIDSIG" && st ~ /^(GOODSIG|EXPKEYSIG|REVKEYSIG)$/ {print $5, $3, $12; st = ""}' "$r.out" |
-		while read -r ts sfpr pfpr; do
+		$1 == "[GNUPG:]" && $2 == "VALIDSIG" && st ~ /^(GOODSIG|EXPKEYSIG|REVKEYSIG)$/ {
+			print $5, $3, $12, ($11 == "00" ? "mode:binary" : $11 == "01" ? "mode:text" : "class:" $11); st = "" }' "$r.out" |
+		while read -r ts sfpr pfpr mode; do
 			[[ $ts == *T* ]] || ts=$(date -u -d "@$ts" +%Y-%m-%dT%H:%M:%SZ)
-			echo "$ts $sfpr $pfpr"
+			echo "$ts $sfpr $pfpr $mode"
 		done | join_entries)
 	# gpgv fails when any signature is bad; map to "at least one good"
 	[ -n "$e" ] && rc=0
@@ -186,21 +187,27 @@ open_bug() {	# CASE: print the reason when digestguard has a listed open bug
 	done <"$bugs"
 	return 1
 }
-project() {	# PEER RESULT-FILE: the result as that peer can report it
-	if [ "$1" = sqv ]; then
-		awk -F'\t' 'BEGIN{OFS="\t"} {n = split($2, e, ";"); s = ""
-			for (i = 1; i <= n; i++) { split(e[i], f, " "); s = s (i > 1 ? ";" : "") "* * " f[3] }
-			print $1, s}' "$2" | { IFS=$'\t' read -r v s; printf '%s\t%s\n' "$v" "$(tr ';' '\n' <<<"$s" | grep -v '^$' | join_entries)"; }
-	else
-		cat "$2"
-	fi
+# What each peer reports of a valid signature: 3 = TS SIGNING PRIMARY MODE
+# (digestguard, gpgv from VALIDSIG's class, openpgp.js), 2 = without the
+# mode (sqop 0.27 prints none), 1 = the primary fingerprint only (sqv).
+detail() { case $1 in sqop) echo 2;; sqv) echo 1;; *) echo 3;; esac; }
+project() {	# LEVEL RESULT-FILE: the result cut down to what LEVEL reports
+	awk -F'\t' -v lvl="$1" 'BEGIN{OFS="\t"} {n = split($2, e, ";"); s = ""
+		for (i = 1; i <= n; i++) {
+			split(e[i], f, " ")
+			if (lvl == 1) x = "* * " f[3]
+			else if (lvl == 2) x = f[1] " " f[2] " " f[3]
+			else x = e[i]
+			s = s (i > 1 ? ";" : "") x
+		}
+		print $1, s}' "$2" | { IFS=$'\t' read -r v s; printf '%s\t%s\n' "$v" "$(tr ';' '\n' <<<"$s" | grep -v '^$' | join_entries)"; }
 }
 
 # judge NAME ID INTENT: compare the results in $T/r/ID.* of digestguard (or,
 # without it, the first peer without a known difference) with every peer
 # in ${peers[@]}; print the TAP line; leave the reference verdict in $rv
 judge() {
-	local name=$1 id=$2 intent=$3 ref refname re p mine theirs reason nsig summary
+	local name=$1 id=$2 intent=$3 ref refname re p mine theirs reason nsig summary lvl
 	local agree knowns bad diag
 	ref= refname=
 	if [ $have_dg = 1 ]; then
@@ -220,7 +227,9 @@ judge() {
 	agree=() knowns=() bad=() diag=()
 	for p in "${peers[@]}"; do
 		[ "$T/r/$id.$p" = "$ref" ] && continue
-		mine=$(project $p "$ref") theirs=$(project $p "$T/r/$id.$p")
+		lvl=$(detail $p)
+		[ "$(detail "${ref##*.}")" -lt "$lvl" ] && lvl=$(detail "${ref##*.}")
+		mine=$(project $lvl "$ref") theirs=$(project $lvl "$T/r/$id.$p")
 		if [ "$mine" = "$theirs" ]; then
 			agree+=("$p")
 		elif reason=$(known "$name" $p); then

@@ -5,8 +5,8 @@
 //   node gen-v6.mjs verify <CASES   one line per case on stdin:
 //       CASE \t KIND \t SIG \t DATA \t CERTS(space-separated) [\t BODY-OUT]
 //     prints CASE \t good|bad \t ENTRIES \t ERROR-OR-DASH, ENTRIES being
-//     "TIMESTAMP SIGNING-FPR PRIMARY-FPR" joined by ";" (a SOP VERIFICATIONS
-//     line without the mode); for inline/cleartext, BODY-OUT receives the
+//     "TIMESTAMP SIGNING-FPR PRIMARY-FPR mode:binary|text" joined by ";" (SOP
+//     VERIFICATIONS lines); for inline/cleartext, BODY-OUT receives the
 //     message body.
 //
 // openpgp.js itself is found through OPENPGP_JS_DIR (an npm --prefix dir);
@@ -213,7 +213,8 @@ async function entries(verifications, certs) {
 			for (const c of certs) {
 				const sub = c.getKeys(v.keyID)[0];
 				if (sub) {
-					out.push(`${iso(sig.created)} ${upper(sub.getFingerprint())} ${upper(c.getFingerprint())}`);
+					const mode = sig.signatureType === enums.signature.text ? 'text' : 'binary';
+					out.push(`${iso(sig.created)} ${upper(sub.getFingerprint())} ${upper(c.getFingerprint())} mode:${mode}`);
 					break;
 				}
 			}
