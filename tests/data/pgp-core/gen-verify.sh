@@ -13,6 +13,8 @@ cd "$out"
 export GNUPGHOME="$out/gnupg" SOURCE_DATE_EPOCH=1700000000
 rm -rf "$GNUPGHOME"
 mkdir -m 700 "$GNUPGHOME"
+# Stop the agent this GNUPGHOME starts (only ours), also on failure.
+trap 'gpgconf --kill gpg-agent 2>/dev/null || true' EXIT
 T=$SOURCE_DATE_EPOCH
 S=$((T + 100))
 
@@ -90,6 +92,4 @@ cat rv.pub rv.hard.rev >rv.hard.pub
 # Keyrings with several certificates, binary and armored.
 cat ed.pub rsa.pub p256.pub sub.pub >ring.gpg
 for k in ed rsa p256 sub; do gpg --armor --export "$k@example.org"; done >ring.asc 2>/dev/null
-# Stop the agent this GNUPGHOME started (only ours).
-gpgconf --kill gpg-agent 2>/dev/null || true
 echo done >ok
