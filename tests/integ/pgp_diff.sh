@@ -352,6 +352,11 @@ else
 		got=$(cat "$T/r/$id.dg.body")
 		if [ "$got" = "$want" ]; then
 			ok "inline-verify-body/$name: identical to $peer"
+			if reason=$(open_bug "inline-verify-body/$name"); then
+				echo "# digestguard-open-bugs.txt entry no longer needed for inline-verify-body/$name: $reason"
+			fi
+		elif reason=$(open_bug "inline-verify-body/$name"); then
+			skip "inline-verify-body/$name" "digestguard open bug: $reason (differs from $peer)"
 		else
 			nok "inline-verify-body/$name: differs from $peer" "digestguard sha256 $got" "$peer sha256 $want"
 		fi

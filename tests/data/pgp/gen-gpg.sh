@@ -174,6 +174,27 @@ add "multi/cleartext-two-signers" cleartext gpg/multi.clear.asc - "gpg/ed25519.c
 cat "$dir/rsa2048.cert.pgp" "$dir/ed25519.cert.pgp" "$dir/p256.cert.pgp" >"$dir/keyring.pgp"
 add "multi/keyring-file" detached gpg/multi.sig gpg/data.txt gpg/keyring.pgp good
 
+# --- message encodings: compression algorithms, partial body lengths
+# (gpg streams stdin with partial lengths), CRLF armor, armor comments ------
+for algo in none zip zlib bzip2; do
+	g $T1 -u "$(uid p256)" --compress-algo $algo -o "$dir/compress-$algo.gpg" --sign "$dir/data.bin"
+	add "encoding/inline-compress-$algo" inline "gpg/compress-$algo.gpg" - gpg/p256.cert.asc good
+done
+g $T1 -u "$(uid ed25519)" --compress-algo none --sign <"$dir/data.bin" >"$dir/partial.gpg"
+add "encoding/inline-partial-lengths" inline gpg/partial.gpg - gpg/ed25519.cert.asc good
+g $T1 -u "$(uid ed25519)" --compress-algo zlib --sign <"$dir/data.bin" >"$dir/partial-zlib.gpg"
+add "encoding/inline-partial-lengths-zlib" inline gpg/partial-zlib.gpg - gpg/ed25519.cert.asc good
+sed 's/$/\r/' "$dir/rsa3072.sig.asc" >"$dir/crlf.sig.asc"
+add "encoding/detached-armor-crlf" detached gpg/crlf.sig.asc gpg/data.txt gpg/rsa3072.cert.asc good
+sed 's/$/\r/' "$dir/p384.clear.asc" >"$dir/crlf.clear.asc"
+add "encoding/cleartext-crlf" cleartext gpg/crlf.clear.asc - gpg/p384.cert.asc policy \
+	"CRLF line endings throughout a cleartext message"
+g $T1 -u "$(uid rsa2048)" -a --comment "fixture comment" --emit-version -o "$dir/comment.sig.asc" \
+	--detach-sign "$dir/data.txt"
+add "encoding/detached-armor-headers" detached gpg/comment.sig.asc gpg/data.txt gpg/rsa2048.cert.asc good
+g $T1 -u "$(uid ed25519)" --digest-algo SHA384 -o "$dir/sha384.clear.asc" --clearsign "$dir/data.txt"
+add "encoding/cleartext-sha384" cleartext gpg/sha384.clear.asc - gpg/ed25519.cert.asc good
+
 # --- SHA-1 data signature (weak hash: rejected by default policy) ------------
 g $T1 -u "$(uid rsa2048)" --digest-algo SHA1 -o "$dir/sha1.sig" --detach-sign "$dir/data.txt"
 add "sha1/detached" detached gpg/sha1.sig gpg/data.txt gpg/rsa2048.cert.asc bad \
