@@ -485,6 +485,50 @@ TEST(test_inline_message_grammar_is_enforced)
 	CHECK(rearranged("OLLS") == -EBADMSG, "two literal packets");
 }
 
+/* ed.clear.asc with its "Hash: SHA256" line replaced by @hdr. */
+static int cleartext_with_header(const char *hdr)
+{
+	const char *rings[] = { "ed.pub", NULL };
+	struct dg_pgp *pgp = ctx_with(rings);
+	uint8_t *m, *out;
+	size_t ml;
+	char *h;
+	int r;
+
+	slurp(path_of("ed.clear.asc"), &m, &ml);
+	m[ml] = '\0';
+	h = strstr((char *)m, "Hash: SHA256\n");
+	if (!h) {
+		free(m);
+		dg_pgp_free(pgp);
+		return 1;
+	}
+	out = malloc(ml + strlen(hdr) + 1);
+	memcpy(out, m, (size_t)((uint8_t *)h - m));
+	strcpy((char *)out + ((uint8_t *)h - m), hdr);
+	strcat((char *)out, h + strlen("Hash: SHA256"));
+	r = dg_pgp_verify_message(pgp, out, strlen((char *)out), NULL, NULL, NULL);
+	if (r < 0)
+		printf("# %s\n", dg_pgp_last_error(pgp));
+	free(out);
+	free(m);
+	dg_pgp_free(pgp);
+	return r;
+}
+
+TEST(test_cleartext_misleading_headers_rejected)
+{
+	NEED_GPG();
+	CHECK(cleartext_with_header("Hash: SHA256") == 0, "the unmodified message verifies");
+	CHECK(cleartext_with_header("Hash: SHA256\vThis text is part of the header.") == -EBADMSG,
+	      "vertical tab smuggling text into the header");
+	CHECK(cleartext_with_header("Hash: SHA256, NOTAHASH") == -EBADMSG, "unknown hash name");
+	CHECK(cleartext_with_header("Comment: hi\nHash: SHA256") == -EBADMSG,
+	      "a header other than Hash:");
+	CHECK(cleartext_with_header("Hash: SHA512") == -EKEYREJECTED,
+	      "signature hash not announced by the Hash: header");
+}
+
 TEST(test_detached_fd_streams_pipe_and_mapped_file)
 {
 	const char *rings[] = { "ed.pub", NULL };
@@ -681,6 +725,7 @@ int main(void)
 	RUN(test_inline_message_with_partial_body_lengths_verifies);
 	RUN(test_cleartext_message_verifies_and_yields_text);
 	RUN(test_inline_message_grammar_is_enforced);
+	RUN(test_cleartext_misleading_headers_rejected);
 	RUN(test_detached_fd_streams_pipe_and_mapped_file);
 	RUN(test_garbage_signature_is_bad_data);
 	RUN(test_rfc9580_a2_signature_verifies_with_bare_a1_key);

@@ -1321,6 +1321,34 @@ static int hash_by_name(const uint8_t *p, size_t n)
 	return 0;
 }
 
+/*
+ * Cleartext headers (RFC 9580 §7.1): only "Hash: " lines of printable
+ * ASCII.  A control character such as a vertical tab could make unsigned
+ * text look like part of the message to a human (CVE-2019-11841).
+ */
+static bool ct_headers_ok(const uint8_t *in, uint64_t from, uint64_t to)
+{
+	const uint8_t *p = in + from, *end = in + to, *nl;
+	size_t i, n;
+
+	p += *p == '\r';
+	p++;	/* the BEGIN line's ending, checked by header_region_ok() */
+	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p)))) {
+		n = (size_t)(nl - p);
+		if (n && p[n - 1] == '\r')
+			n--;
+		if (!only_ws(p, n)) {
+			if (n < 6 || memcmp(p, "Hash: ", 6))
+				return false;
+			for (i = 0; i < n; i++)
+				if (p[i] < 0x20 || p[i] > 0x7e)
+					return false;
+		}
+		p = nl + 1;
+	}
+	return true;
+}
+
 void pgp_cleartext_free(struct pgp_cleartext *c)
 {
 	if (!c)
@@ -1411,6 +1439,12 @@ int pgp_recheck_cleartext(const uint8_t *in, size_t in_len, const uint8_t *ans,
 		if (i == 0) {
 			if (raw.off < pos || !header_region_ok(in, pos, raw.off)) {
 				r = BAD("cleartext line 0 does not follow the armor headers");
+				goto err;
+			}
+			if (!ct_headers_ok(in, pos, raw.off)) {
+				snprintf(why, wl, "cleartext header other than 'Hash: ' or with "
+					 "control characters (RFC 9580 §7.1)");
+				r = -EBADMSG;
 				goto err;
 			}
 		} else if (!((raw.off == pos + 1 && in[pos] == '\n') ||

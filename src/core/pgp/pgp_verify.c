@@ -828,6 +828,12 @@ static int verify_cleartext(struct dg_pgp *pgp, const uint8_t *msg, size_t len,
 	free(ans);
 	if (r < 0)
 		return pgp_errorf(pgp, r, "message: %s", why[0] ? why : dg_strerror(r));
+	for (i = 0; i < ct.n_hashes; i++)
+		if (!ct.hashes[i]) {
+			/* RFC 9580 §7.1: reject misleading Hash: headers. */
+			r = pgp_errorf(pgp, -EBADMSG, "message: unknown hash in a Hash: header");
+			goto out;
+		}
 	r = pgp_load_packets(pgp, "message signature block", ct.sigblock.p, ct.sigblock.len,
 			     0, &in);
 	if (r == 0 && in.armor_kind != PGP_ARMOR_SIGNATURE)
