@@ -691,7 +691,7 @@ int main(void)
 	char cmd[2 * PATH_MAX];
 	const char *c = getenv("DG_CORPORA");
 
-	snprintf(corpus, sizeof(corpus), "%s/pgp", c ? c : DG_SRCDIR "/../shared/corpora");
+	snprintf(corpus, sizeof(corpus), "%s/pgp", c && *c ? c : DG_SRCDIR "/../shared/corpora");
 	if (!mkdtemp(dir)) {
 		printf("Bail out! mkdtemp\n");
 		return 1;
