@@ -18,7 +18,7 @@
 # system-wide service.  Install it by hand (apt-get install fapolicyd, then
 # systemctl disable --now fapolicyd) to get the comparison.
 #
-#   bench/exec.sh [BUILD_DIR]      (root; N=20000 ENTRIES=1000000 BENCH_CPU=0)
+#   bench/exec.sh [BUILD_DIR]   (root; N=20000 ENTRIES=1000000 ROUNDS=3 BENCH_CPU=0 FAPO_WAIT=900)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
@@ -197,7 +197,7 @@ elif pgrep -x fapolicyd >/dev/null; then
 else
 	# fapolicyd run: $1 = trust file; prints "us/exec rss_kb start_ms" (us/exec only with $2=exec)
 	fapo_run() {
-		FAPO_WAIT=${FAPO_WAIT:-1800} \
+		FAPO_WAIT=${FAPO_WAIT:-900} \
 		unshare -m --propagation private -- bash -s "$1" "$2" "$T" "$MNT" "$CPU" "$N" "$ROUNDS" <<'EOF'
 set -euo pipefail
 trust=$1 mode=$2 T=$3 MNT=$4 CPU=$5 N=$6 ROUNDS=$7
@@ -232,11 +232,22 @@ t0=$(date +%s%N)
 taskset -c "$CPU" fapolicyd --debug-deny --permissive 2> "$T/fapo.err" &
 F=$!
 trap 'kill -KILL $F 2>/dev/null || true' EXIT
-# Loading a big trust file takes fapolicyd minutes: wait up to FAPO_WAIT s.
-end=$(( $(date +%s) + ${FAPO_WAIT:-1800} ))
+# Loading a big trust file takes fapolicyd minutes: wait up to FAPO_WAIT s
+# (default 900), then report its memory so far as a lower bound.
+end=$(( $(date +%s) + ${FAPO_WAIT:-900} ))
 while [ "$(date +%s)" -lt $end ]; do grep -q 'Starting to listen for events' "$T/fapo.err" && break
 	kill -0 $F 2>/dev/null || break; sleep 0.01; done
-grep -q 'Starting to listen for events' "$T/fapo.err" || { kill -KILL $F; tail "$T/fapo.err" >&2; exit 1; }
+if ! grep -q 'Starting to listen for events' "$T/fapo.err"; then
+	# Still loading: its memory so far is a lower bound.
+	if kill -0 $F 2>/dev/null; then
+		rss=$(awk '/^VmRSS:/ { print $2 }' /proc/$F/status)
+		pss=$(awk '/^Pss:/ { print $2 }' /proc/$F/smaps_rollup)
+		kill -KILL $F; wait $F 2>/dev/null || true
+		echo "- $rss timeout - $pss"
+		exit 0
+	fi
+	tail "$T/fapo.err" >&2; exit 1
+fi
 start=$(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN { printf "%.0f", (b - a) / 1e6 }')
 us=- base=-
 taskset -c "$CPU" "$T/execloop" 1000 "$MNT/nop" > /dev/null
@@ -255,16 +266,21 @@ kill -KILL $F 2>/dev/null || true; wait $F 2>/dev/null || true
 echo "$us $rss $start $base $pss"
 EOF
 	}
-	read -r FAPO _ _ FBASE _ < <(fapo_run "$T/small.trust" exec)
+	read -r FAPO _ _ FBASE _ < <(fapo_run "$T/small.trust" exec) || true
 	echo "fapolicyd (permissive):    $FAPO us/exec (its baseline in the same run: $FBASE us/exec)"
-	read -r _ FAPO_RSS FAPO_START _ FAPO_PSS < <(fapo_run "$T/big.trust" rss)
-	echo "fapolicyd, $ENTRIES entries:   start-up $FAPO_START ms, RSS $FAPO_RSS KiB, PSS $FAPO_PSS KiB"
+	read -r _ FAPO_RSS FAPO_START _ FAPO_PSS < <(fapo_run "$T/big.trust" rss) || true
+	if [ "${FAPO_START:-}" = timeout ]; then
+		echo "fapolicyd, $ENTRIES entries:   still loading after ${FAPO_WAIT:-900} s; RSS by then $FAPO_RSS KiB, PSS $FAPO_PSS KiB (lower bounds)"
+		FAPO_START=$(( ${FAPO_WAIT:-900} * 1000 )) FAPO_LOWER=1
+	else
+		echo "fapolicyd, $ENTRIES entries:   start-up $FAPO_START ms, RSS $FAPO_RSS KiB, PSS $FAPO_PSS KiB"
+	fi
 fi
 
 echo "ratios (target):"
 awk -v b="$BASE" -v o="$OURS" -v f="${FAPO:-}" -v fb="${FBASE:-}" -v h="$HASH" -v orss="$OURS_RSS" \
     -v frss="${FAPO_RSS:-}" -v ost="$OURS_START" -v fst="${FAPO_START:-}" \
-    -v opss="$OURS_PSS" -v fpss="${FAPO_PSS:-}" 'BEGIN {
+    -v opss="$OURS_PSS" -v fpss="${FAPO_PSS:-}" -v lower="${FAPO_LOWER:-}" 'BEGIN {
 	ok = 1
 	printf "  our exec overhead            %.2f us (%.1f%% over baseline)\n", o - b, (o - b) / b * 100
 	if (f != "") {
@@ -278,9 +294,9 @@ awk -v b="$BASE" -v o="$OURS" -v f="${FAPO:-}" -v fb="${FBASE:-}" -v h="$HASH" -
 	if (frss != "") {
 		printf "  RSS sum ours/fapolicyd       %.2f  (double-counts the pages worker and supervisor share)\n", orss / frss
 		r = opss / fpss
-		printf "  memory (PSS) ours/fapolicyd  %.2f  (<= 0.50) %s\n", r, (r <= 0.5 ? "met" : "MISSED")
+		printf "  memory (PSS) ours/fapolicyd  %s%.2f  (<= 0.50) %s\n", (lower ? "<= " : ""), r, (r <= 0.5 ? "met" : "MISSED")
 		if (r > 0.5) ok = 0
-		printf "  start-up ours/fapolicyd      %.3f (%d ms vs %d ms)\n", ost / fst, ost, fst
+		printf "  start-up ours/fapolicyd      %s%.4f (%d ms vs %s%d ms)\n", (lower ? "< " : ""), ost / fst, ost, (lower ? "> " : ""), fst
 	}
 	exit (ok ? 0 : 1)
 }'
