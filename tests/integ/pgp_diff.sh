@@ -192,15 +192,22 @@ open_bug() {	# CASE: print the reason when digestguard has a listed open bug
 # mode (sqop 0.27 prints none), 1 = the primary fingerprint only (sqv).
 detail() { case $1 in sqop) echo 2;; sqv) echo 1;; *) echo 3;; esac; }
 project() {	# LEVEL RESULT-FILE: the result cut down to what LEVEL reports
-	awk -F'\t' -v lvl="$1" 'BEGIN{OFS="\t"} {n = split($2, e, ";"); s = ""
+	if [ "$1" = 3 ]; then
+		printf '%s\n' "$(<"$2")"	# no fork: this runs for most pairs
+		return
+	fi
+	# level 2 keeps the sorted order; level 1 needs sorting again
+	awk -F'\t' -v lvl="$1" 'BEGIN{OFS="\t"} {n = split($2, e, ";"); m = 0
 		for (i = 1; i <= n; i++) {
 			split(e[i], f, " ")
-			if (lvl == 1) x = "* * " f[3]
-			else if (lvl == 2) x = f[1] " " f[2] " " f[3]
-			else x = e[i]
-			s = s (i > 1 ? ";" : "") x
+			x = (lvl == 1) ? "* * " f[3] : f[1] " " f[2] " " f[3]
+			if (x in seen) continue
+			seen[x] = 1
+			for (j = ++m; j > 1 && o[j - 1] > x; j--) o[j] = o[j - 1]	# insertion sort
+			o[j] = x
 		}
-		print $1, s}' "$2" | { IFS=$'\t' read -r v s; printf '%s\t%s\n' "$v" "$(tr ';' '\n' <<<"$s" | grep -v '^$' | join_entries)"; }
+		s = ""; for (i = 1; i <= m; i++) s = s (i > 1 ? ";" : "") o[i]
+		print $1, s}' "$2"
 }
 
 # judge NAME ID INTENT: compare the results in $T/r/ID.* of digestguard (or,
