@@ -9,8 +9,10 @@
 # Peers: sqop verify/inline-verify (SOP), sqv (detached only), gpgv, and
 # openpgp.js (tests/data/pgp/gen-v6.mjs verify), each mapped to a verdict
 # (good = at least one valid signature) plus the sorted list of
-# "TIMESTAMP SIGNING-FPR PRIMARY-FPR" of the valid signatures (sqv reports
-# only the primary fingerprint, so only that field is compared with it).
+# "TIMESTAMP SIGNING-FPR PRIMARY-FPR mode:binary|text" of the valid
+# signatures, compared as far as both sides report (see detail()). Then
+# --not-before/--not-after windows, and `inline-verify` output, which must
+# be byte-identical to sqop's.
 #
 # The reference is digestguard once `$DG sopv version` works; before that it
 # is the first of sqop, opjs, gpgv, sqv without a known difference on the
@@ -18,7 +20,9 @@
 # A peer that disagrees with the reference fails the case unless
 # tests/data/pgp/known-differences.txt lists (case, peer); reasons are in
 # docs/pgp-differences.md. A reference verdict that contradicts the
-# generator's intent (tampered data that verifies, say) fails too.
+# generator's intent (tampered data that verifies, say) fails too. A case in
+# tests/data/pgp/digestguard-open-bugs.txt (digestguard known to be wrong)
+# is a SKIP naming the defect.
 . "$(dirname "$0")/lib.bash"
 
 SRC=${SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -74,8 +78,8 @@ fi
 
 # --- running the peers ---------------------------------------------------
 # Each writes "VERDICT<TAB>ENTRIES" to $T/r/ID.PEER; ENTRIES are
-# "TS SIGNING PRIMARY" joined by ";" (sorted, unique), a field a peer does
-# not report is "*". Inline bodies go to $T/r/ID.PEER.body (sha256 only).
+# "TS SIGNING PRIMARY [mode:M]" joined by ";" (sorted, unique). Inline
+# bodies go to $T/r/ID.PEER.body (their sha256 only: one is 4 GiB).
 mkdir -p "$T/r" "$T/kr"
 window=()	# --not-before/--not-after for verify (sqop, sqv and sopv spell them alike)
 join_entries() { sort -u | paste -sd ';' -; }
