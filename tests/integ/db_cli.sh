@@ -149,12 +149,16 @@ rm -f "$F/$bad_name"
 dg db export --state "$S" --format xml >/dev/null 2>&1; rc=$?
 [ $rc = 2 ] && ok "export_unknown_format_exits_2" || nok "export_unknown_format_exits_2" "rc=$rc"
 
-# --- importers from other areas ---
-out=$(dg db import --state "$S" --rpm "$T/x.rpm" 2>&1); rc=$?
-if grep -q "not available in this build" <<<"$out"; then
-	[ $rc = 2 ] && ok "import_rpm_unavailable_is_usage_error" || nok "import_rpm_unavailable_is_usage_error" "rc=$rc"
+# --- importers from other areas: a clear usage error until they land ---
+missing=
+for kind in deb apt-lists rpm; do
+	out=$(dg db import --state "$S" --"$kind" "$T/x" 2>&1); rc=$?
+	if grep -q -- "--$kind: not available in this build" <<<"$out"; then missing=$kind; break; fi
+done
+if [ -n "$missing" ]; then
+	[ $rc = 2 ] && [ "$(gen_of "$S")" = 2 ] && ok "import_unavailable_kind_is_usage_error" || nok "import_unavailable_kind_is_usage_error" "--$missing rc=$rc"
 else
-	skip "import_rpm_unavailable_is_usage_error" "this build has the --rpm importer"
+	skip "import_unavailable_kind_is_usage_error" "every importer (--rpm, --deb, --apt-lists) is in this build"
 fi
 
 # --- a corrupt current generation: clear error, exit 2, never a crash ---
