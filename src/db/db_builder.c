@@ -316,11 +316,12 @@ struct sortkey {
 	uint32_t idx;
 };
 
-static const struct entry *sort_ents;
-
-static int cmp_key(const void *a, const void *b)
+/* qsort_r() comparator: @arg is the entry array (no global state, so
+ * builders in different threads do not race). */
+static int cmp_key(const void *a, const void *b, void *arg)
 {
 	const struct sortkey *x = a, *y = b;
+	const struct entry *sort_ents = arg;
 	int c;
 
 	if (x->prefix != y->prefix)
@@ -471,8 +472,7 @@ int dg_db_builder_image(struct dg_db_builder *b, uint64_t generation,
 		keys[i].prefix = dgdb_prefix64(b->ents[i].d);
 		keys[i].idx = (uint32_t)i;
 	}
-	sort_ents = b->ents;
-	qsort(keys, b->n, sizeof(*keys), cmp_key);
+	qsort_r(keys, b->n, sizeof(*keys), cmp_key, b->ents);
 	/* drop duplicates: the first added (lowest idx) sorts first */
 	for (i = 0; i < b->n; i++) {
 		if (n && keys[n - 1].prefix == keys[i].prefix &&
