@@ -195,6 +195,25 @@ add "encoding/detached-armor-headers" detached gpg/comment.sig.asc gpg/data.txt 
 g $T1 -u "$(uid ed25519)" --digest-algo SHA384 -o "$dir/sha384.clear.asc" --clearsign "$dir/data.txt"
 add "encoding/cleartext-sha384" cleartext gpg/sha384.clear.asc - gpg/ed25519.cert.asc good
 
+# --- framing abuse around a valid signature: text outside a cleartext
+# block, two blocks in one file, a Hash: header that lies, a wrong armor
+# checksum, blanks after armor lines. Peers decide the verdict; the
+# inline-verify body shows whether outside text leaks into the output.
+c=$dir/ed25519.clear.asc
+{ printf 'Text before the signed block\n\n'; cat "$c"; } >"$dir/abuse-prefix.clear.asc"
+add "abuse/cleartext-text-before" cleartext gpg/abuse-prefix.clear.asc - gpg/ed25519.cert.asc policy
+{ cat "$c"; printf 'Text after the signature block\n'; } >"$dir/abuse-suffix.clear.asc"
+add "abuse/cleartext-text-after" cleartext gpg/abuse-suffix.clear.asc - gpg/ed25519.cert.asc policy
+cat "$c" "$dir/p256.clear.asc" >"$dir/abuse-two.clear.asc"
+add "abuse/cleartext-two-blocks" cleartext gpg/abuse-two.clear.asc - \
+	"gpg/ed25519.cert.asc gpg/p256.cert.asc" policy
+sed 's/^Hash: SHA512$/Hash: SHA256/; s/^Hash: SHA256$/Hash: SHA512/' "$dir/rsa2048.clear.asc" >"$dir/abuse-hash.clear.asc"
+add "abuse/cleartext-hash-header-lies" cleartext gpg/abuse-hash.clear.asc - gpg/rsa2048.cert.asc policy
+awk '/^=/ && length($0) == 5 { $0 = "=AAAA" } { print }' "$dir/p521.sig.asc" >"$dir/abuse-crc.sig.asc"
+add "abuse/detached-armor-bad-checksum" detached gpg/abuse-crc.sig.asc gpg/data.txt gpg/p521.cert.asc policy
+sed 's/$/  /' "$dir/ed25519.sig.asc" >"$dir/abuse-blanks.sig.asc"
+add "abuse/detached-armor-trailing-blanks" detached gpg/abuse-blanks.sig.asc gpg/data.txt gpg/ed25519.cert.asc policy
+
 # --- SHA-1 data signature (weak hash: rejected by default policy) ------------
 g $T1 -u "$(uid rsa2048)" --digest-algo SHA1 -o "$dir/sha1.sig" --detach-sign "$dir/data.txt"
 add "sha1/detached" detached gpg/sha1.sig gpg/data.txt gpg/rsa2048.cert.asc bad \
