@@ -82,14 +82,6 @@ struct dg_pgp_result {
 /* Create a context with an empty keyring and the default policy. */
 int dg_pgp_new(struct dg_pgp **out);
 
-/*
- * Optional: start the sandboxed handler in the background now (otherwise it
- * starts on the first call that needs it) and initialize the crypto library
- * while it starts, so that the start overlaps the caller's own work, e.g.
- * reading certificate and data files.  Errors surface on the first call.
- */
-int dg_pgp_prestart(struct dg_pgp *pgp);
-
 /* Free the context, stopping its handler; NULL is allowed. */
 void dg_pgp_free(struct dg_pgp *pgp);
 

@@ -378,7 +378,6 @@ static struct dg_pgp *new_ctx(const struct opts *o)
 
 	if (dg_pgp_new(&pgp) < 0)
 		return NULL;
-	dg_pgp_prestart(pgp);	/* overlap the sandbox start with our file I/O */
 	dg_pgp_get_policy(pgp, &pol);
 	pol.not_before = o->not_before;
 	pol.not_after = o->not_after;

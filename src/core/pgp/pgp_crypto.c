@@ -86,15 +86,6 @@ const char *dg_pgp_pk_algo_name(int algo)
 	}
 }
 
-void pgp_crypto_warmup(void)
-{
-	uint8_t dg[EVP_MAX_MD_SIZE];
-	unsigned int n;
-
-	/* The first digest loads the default provider and its method store. */
-	EVP_Digest("", 0, dg, &n, EVP_sha256(), NULL);
-}
-
 const char *dg_pgp_crypto_version(void)
 {
 	return OpenSSL_version(OPENSSL_VERSION);

@@ -8,7 +8,6 @@
 #ifndef DG_PGP_INTERNAL_H
 #define DG_PGP_INTERNAL_H
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -243,13 +242,6 @@ typedef int (*pgp_call_fn)(struct dg_pgp *pgp, void *ctx, uint16_t type,
 
 struct dg_pgp {
 	struct dg_umd *umd;		/* started on the first request */
-	/* dg_pgp_prestart(): a thread starts the handler and then stays
-	 * parked until dg_pgp_free(), because the handler's
-	 * PR_SET_PDEATHSIG fires when the thread that forked it exits. */
-	pthread_t starter;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	bool starting, started, release;
 	struct dg_pgp_policy pol;
 	struct pgp_cert **certs;
 	size_t n_certs;
@@ -261,12 +253,6 @@ struct dg_pgp {
 /* Set the context's error message (returns @err). */
 int pgp_errorf(struct dg_pgp *pgp, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-
-/* Wait until a dg_pgp_prestart() start finished; stop its thread (free). */
-void pgp_wait_started(struct dg_pgp *pgp);
-void pgp_stop_starter(struct dg_pgp *pgp);
-/* Initialize OpenSSL's default provider and digests now. */
-void pgp_crypto_warmup(void);
 
 /* Send @in as request @type (nesting @depth) and get the raw answer. */
 int pgp_handler_request(struct dg_pgp *pgp, uint16_t type, uint32_t depth,

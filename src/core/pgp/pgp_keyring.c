@@ -56,67 +56,6 @@ static int umd_setup(struct dg_pgp *pgp)
 	return 0;
 }
 
-static void *starter_main(void *arg)
-{
-	struct dg_pgp *pgp = arg;
-
-	dg_umd_start(pgp->umd);	/* a failure is retried by the first call */
-	pthread_mutex_lock(&pgp->mu);
-	pgp->started = true;
-	pthread_cond_broadcast(&pgp->cv);
-	while (!pgp->release)
-		pthread_cond_wait(&pgp->cv, &pgp->mu);
-	pthread_mutex_unlock(&pgp->mu);
-	return NULL;
-}
-
-int dg_pgp_prestart(struct dg_pgp *pgp)
-{
-	int r;
-
-	if (pgp->starting || pgp->call != pgp_umd_call)
-		return 0;
-	if ((r = umd_setup(pgp)) < 0)
-		return r;
-	if (dg_umd_pid(pgp->umd) > 0)
-		return 0;
-	pthread_mutex_init(&pgp->mu, NULL);
-	pthread_cond_init(&pgp->cv, NULL);
-	r = pthread_create(&pgp->starter, NULL, starter_main, pgp);
-	if (r) {
-		pthread_cond_destroy(&pgp->cv);
-		pthread_mutex_destroy(&pgp->mu);
-		return -r;
-	}
-	pgp->starting = true;
-	pgp_crypto_warmup();	/* overlaps the handler's start */
-	return 0;
-}
-
-void pgp_wait_started(struct dg_pgp *pgp)
-{
-	if (!pgp->starting)
-		return;
-	pthread_mutex_lock(&pgp->mu);
-	while (!pgp->started)
-		pthread_cond_wait(&pgp->cv, &pgp->mu);
-	pthread_mutex_unlock(&pgp->mu);
-}
-
-void pgp_stop_starter(struct dg_pgp *pgp)
-{
-	if (!pgp->starting)
-		return;
-	pthread_mutex_lock(&pgp->mu);
-	pgp->release = true;
-	pthread_cond_broadcast(&pgp->cv);
-	pthread_mutex_unlock(&pgp->mu);
-	pthread_join(pgp->starter, NULL);
-	pthread_cond_destroy(&pgp->cv);
-	pthread_mutex_destroy(&pgp->mu);
-	pgp->starting = false;
-}
-
 int pgp_umd_call(struct dg_pgp *pgp, void *ctx, uint16_t type, const uint8_t *req,
 		 size_t len, uint8_t **ans, size_t *ans_len)
 {
@@ -124,7 +63,6 @@ int pgp_umd_call(struct dg_pgp *pgp, void *ctx, uint16_t type, const uint8_t *re
 	int r;
 
 	(void)ctx;
-	pgp_wait_started(pgp);
 	if ((r = umd_setup(pgp)) < 0)
 		return r;
 	r = dg_umd_call(pgp->umd, type, req, len, &a);

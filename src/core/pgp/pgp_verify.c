@@ -54,12 +54,10 @@ void dg_pgp_free(struct dg_pgp *pgp)
 
 	if (!pgp)
 		return;
-	pgp_wait_started(pgp);
 	for (i = 0; i < pgp->n_certs; i++)
 		pgp_cert_free(pgp->certs[i]);
 	free(pgp->certs);
-	dg_umd_free(pgp->umd);	/* kill and reap first, then let the starter go */
-	pgp_stop_starter(pgp);
+	dg_umd_free(pgp->umd);
 	free(pgp);
 }
 
