@@ -228,11 +228,11 @@ static void answer_queued(struct sup *s)
 		size_t rest = (size_t)n;
 
 		for (ev = (const void *)buf; FAN_EVENT_OK(ev, rest); ev = FAN_EVENT_NEXT(ev, rest)) {
-			if (ev->fd < 0)
-				continue;
 			struct stat st;
 			int a = allow;
 
+			if (ev->fd < 0)
+				continue;
 			/* Our own opens, and what the worker would not check. */
 			if (ev->pid == getpid() ||
 			    (fstat(ev->fd, &st) == 0 && !S_ISREG(st.st_mode)) ||
