@@ -16,6 +16,8 @@ enf_cleanup() {
 	rm -rf "$T"
 }
 trap enf_cleanup EXIT
+# A runner's timeout (SIGTERM) must still clean up: exit runs the EXIT trap.
+trap 'exit 143' TERM INT HUP
 
 # Skip the whole script (TAP plan with a skip) when it cannot run here.
 enf_require() {
