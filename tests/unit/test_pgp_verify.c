@@ -529,6 +529,86 @@ TEST(test_cleartext_misleading_headers_rejected)
 	      "signature hash not announced by the Hash: header");
 }
 
+/* @src with every LF replaced by @eol (e.g. "  \n" or "\r\n"), after @prefix. */
+static uint8_t *rewrite(const char *src, const char *prefix, const char *eol, size_t *out_len)
+{
+	uint8_t *m, *o;
+	size_t ml, i, n;
+
+	slurp(path_of(src), &m, &ml);
+	o = malloc(strlen(prefix) + ml * strlen(eol) + 1);
+	n = strlen(prefix);
+	memcpy(o, prefix, n);
+	for (i = 0; i < ml; i++) {
+		if (m[i] == '\n') {
+			memcpy(o + n, eol, strlen(eol));
+			n += strlen(eol);
+		} else {
+			o[n++] = m[i];
+		}
+	}
+	free(m);
+	*out_len = n;
+	return o;
+}
+
+TEST(test_armor_with_trailing_blanks_verifies)
+{
+	const char *rings[] = { "ed.pub", NULL };
+	struct dg_pgp *pgp;
+	uint8_t *sig, *d;
+	size_t sl, dl;
+
+	NEED_GPG();
+	pgp = ctx_with(rings);
+	sig = rewrite("ed.asc.sig", "", " \t \n", &sl);
+	slurp(path_of("data.txt"), &d, &dl);
+	CHECK(dg_pgp_verify_detached(pgp, sig, sl, d, dl, NULL) == 0,
+	      "RFC 9580 §6: whitespace at line ends is ignored: %s", dg_pgp_last_error(pgp));
+	free(sig);
+	free(d);
+	dg_pgp_free(pgp);
+}
+
+static int message_body(const uint8_t *m, size_t ml, const char *want)
+{
+	const char *rings[] = { "ed.pub", NULL };
+	struct dg_pgp *pgp = ctx_with(rings);
+	uint8_t *body = NULL;
+	size_t bl = 0;
+	int r = dg_pgp_verify_message(pgp, m, ml, NULL, &body, &bl);
+
+	if (r < 0)
+		printf("# %s\n", dg_pgp_last_error(pgp));
+	else if (bl != strlen(want) || memcmp(body, want, bl))
+		r = 1;
+	free(body);
+	dg_pgp_free(pgp);
+	return r;
+}
+
+TEST(test_cleartext_text_before_is_allowed_and_not_output)
+{
+	uint8_t *m;
+	size_t ml;
+
+	NEED_GPG();
+	m = rewrite("ed.clear.asc", "This line is not signed.\n\n", "\n", &ml);
+	CHECK(message_body(m, ml, "line one\nline two\n") == 0, "only the signed text");
+	free(m);
+}
+
+TEST(test_cleartext_crlf_keeps_its_line_endings)
+{
+	uint8_t *m;
+	size_t ml;
+
+	NEED_GPG();
+	m = rewrite("ed.clear.asc", "", "\r\n", &ml);
+	CHECK(message_body(m, ml, "line one\r\nline two\r\n") == 0, "CRLF kept, as sqop prints");
+	free(m);
+}
+
 TEST(test_detached_fd_streams_pipe_and_mapped_file)
 {
 	const char *rings[] = { "ed.pub", NULL };
@@ -726,6 +806,9 @@ int main(void)
 	RUN(test_cleartext_message_verifies_and_yields_text);
 	RUN(test_inline_message_grammar_is_enforced);
 	RUN(test_cleartext_misleading_headers_rejected);
+	RUN(test_armor_with_trailing_blanks_verifies);
+	RUN(test_cleartext_text_before_is_allowed_and_not_output);
+	RUN(test_cleartext_crlf_keeps_its_line_endings);
 	RUN(test_detached_fd_streams_pipe_and_mapped_file);
 	RUN(test_garbage_signature_is_bad_data);
 	RUN(test_rfc9580_a2_signature_verifies_with_bare_a1_key);

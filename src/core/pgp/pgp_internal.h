@@ -175,6 +175,7 @@ struct pgp_armor {
 /* A re-checked cleartext signed message. */
 struct pgp_cleartext {
 	struct pgp_bytes *lines;	/* signed text lines (RFC 9580 §7.2) */
+	bool *crlf;			/* line i ends in CR LF (else LF) */
 	size_t n_lines;
 	struct pgp_bytes sigblock;	/* armored signature block */
 	int *hashes;			/* Hash: header values (0: unknown) */

@@ -846,9 +846,10 @@ static int verify_cleartext(struct dg_pgp *pgp, const uint8_t *msg, size_t len,
 	if (r == 0)
 		r = jobs_done(pgp, "message", &js, res);
 	if ((r == 0 || r == -EKEYREJECTED || r == -ENOKEY) && body) {
-		/* The text as sopv prints it: each line followed by LF. */
+		/* The text as sopv peers print it: each line followed by its
+		 * own line ending (LF or CR LF). */
 		for (n = 0, i = 0; i < ct.n_lines; i++)
-			n += ct.lines[i].len + 1;
+			n += ct.lines[i].len + 2;
 		*body = malloc(n ? n : 1);
 		if (!*body) {
 			r = -ENOMEM;
@@ -857,6 +858,8 @@ static int verify_cleartext(struct dg_pgp *pgp, const uint8_t *msg, size_t len,
 		for (n = 0, i = 0; i < ct.n_lines; i++) {
 			memcpy(*body + n, ct.lines[i].p, ct.lines[i].len);
 			n += ct.lines[i].len;
+			if (ct.crlf[i])
+				(*body)[n++] = '\r';
 			(*body)[n++] = '\n';
 		}
 		*body_len = n;
@@ -885,9 +888,21 @@ int dg_pgp_verify_message(struct dg_pgp *pgp, const void *msg, size_t len,
 		*body_len = 0;
 	}
 	pgp->err[0] = '\0';
-	while (skip < len && (p[skip] == ' ' || p[skip] == '\t' || p[skip] == '\r' || p[skip] == '\n'))
-		skip++;
-	if (len - skip >= sizeof(csf) - 1 && !memcmp(p + skip, csf, sizeof(csf) - 1))
+	/* Text (not binary packets): the first armor line decides.  Text
+	 * before a cleartext message is allowed and never part of it. */
+	if (len && !(p[0] & 0x80)) {
+		while (skip < len) {
+			const uint8_t *nl = memchr(p + skip, '\n', len - skip);
+
+			if (len - skip >= 15 && !memcmp(p + skip, "-----BEGIN PGP ", 15))
+				break;
+			if (!nl)
+				skip = len;
+			else
+				skip = (size_t)(nl - p) + 1;
+		}
+	}
+	if (skip < len && len - skip >= sizeof(csf) - 1 && !memcmp(p + skip, csf, sizeof(csf) - 1))
 		r = verify_cleartext(pgp, msg, len, res, body, body_len);
 	else
 		r = verify_inline(pgp, msg, len, res, body, body_len);
