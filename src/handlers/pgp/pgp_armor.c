@@ -14,21 +14,39 @@
 #define CRC24_INIT 0xB704CEu
 #define CRC24_POLY 0x1864CFBu
 
+/* Table-driven CRC24 (RFC 9580 §6.1): the bitwise loop was most of the
+ * dearmor time.  The table is built once; concurrent first calls write the
+ * same values. */
+static uint32_t crc24_table[256];
+static int crc24_ready;
+
+static void crc24_init(void)
+{
+	uint32_t i, c;
+	int b;
+
+	for (i = 0; i < 256; i++) {
+		c = i << 16;
+		for (b = 0; b < 8; b++) {
+			c <<= 1;
+			if (c & 0x1000000u)
+				c ^= CRC24_POLY;
+		}
+		crc24_table[i] = c & 0xFFFFFFu;
+	}
+	crc24_ready = 1;
+}
+
 uint32_t pgp_crc24(const uint8_t *p, size_t n)
 {
 	uint32_t crc = CRC24_INIT;
 	size_t i;
-	int b;
 
-	for (i = 0; i < n; i++) {
-		crc ^= (uint32_t)p[i] << 16;
-		for (b = 0; b < 8; b++) {
-			crc <<= 1;
-			if (crc & 0x1000000u)
-				crc ^= CRC24_POLY;
-		}
-	}
-	return crc & 0xFFFFFFu;
+	if (!crc24_ready)
+		crc24_init();
+	for (i = 0; i < n; i++)
+		crc = (crc << 8 ^ crc24_table[(crc >> 16 ^ p[i]) & 0xFF]) & 0xFFFFFFu;
+	return crc;
 }
 
 struct line {
@@ -97,19 +115,26 @@ static uint8_t armor_kind(const uint8_t *lab, size_t n)
 	return PGP_ARMOR_UNKNOWN;
 }
 
+/* Base64 alphabet value + 1 (0: not in the alphabet). */
+#define B64(ch, v) [ch] = (v) + 1
+static const uint8_t b64_tab[256] = {
+	B64('A', 0), B64('B', 1), B64('C', 2), B64('D', 3), B64('E', 4), B64('F', 5),
+	B64('G', 6), B64('H', 7), B64('I', 8), B64('J', 9), B64('K', 10), B64('L', 11),
+	B64('M', 12), B64('N', 13), B64('O', 14), B64('P', 15), B64('Q', 16), B64('R', 17),
+	B64('S', 18), B64('T', 19), B64('U', 20), B64('V', 21), B64('W', 22), B64('X', 23),
+	B64('Y', 24), B64('Z', 25), B64('a', 26), B64('b', 27), B64('c', 28), B64('d', 29),
+	B64('e', 30), B64('f', 31), B64('g', 32), B64('h', 33), B64('i', 34), B64('j', 35),
+	B64('k', 36), B64('l', 37), B64('m', 38), B64('n', 39), B64('o', 40), B64('p', 41),
+	B64('q', 42), B64('r', 43), B64('s', 44), B64('t', 45), B64('u', 46), B64('v', 47),
+	B64('w', 48), B64('x', 49), B64('y', 50), B64('z', 51), B64('0', 52), B64('1', 53),
+	B64('2', 54), B64('3', 55), B64('4', 56), B64('5', 57), B64('6', 58), B64('7', 59),
+	B64('8', 60), B64('9', 61), B64('+', 62), B64('/', 63),
+};
+#undef B64
+
 static int b64_val(uint8_t ch)
 {
-	if (ch >= 'A' && ch <= 'Z')
-		return ch - 'A';
-	if (ch >= 'a' && ch <= 'z')
-		return ch - 'a' + 26;
-	if (ch >= '0' && ch <= '9')
-		return ch - '0' + 52;
-	if (ch == '+')
-		return 62;
-	if (ch == '/')
-		return 63;
-	return -1;
+	return (int)b64_tab[ch] - 1;
 }
 
 /* Strict streaming base64 decoder: padding only in the final quad. */
@@ -121,43 +146,52 @@ struct b64 {
 
 static int b64_feed(struct b64 *s, const uint8_t *p, size_t n, struct dg_buf *out)
 {
-	uint8_t o[3];
+	uint32_t acc = s->acc;
+	unsigned int q = s->n, pad = s->pad;
+	uint8_t *o;
 	size_t i;
-	int v, r;
+	int r;
 
+	/* One reservation per line: a call completes at most n / 4 + 1 quads. */
+	r = dg_buf_reserve(out, (n / 4 + 1) * 3);
+	if (r < 0)
+		return r;
+	o = out->data + out->len;
 	for (i = 0; i < n; i++) {
+		uint8_t v = b64_tab[p[i]];
+
 		if (s->done)
 			return -EBADMSG;
 		if (p[i] == '=') {
-			if (s->n < 2)
+			if (q < 2)
 				return -EBADMSG;
-			s->pad++;
-			s->acc <<= 6;
-			s->n++;
+			pad++;
+			acc <<= 6;
 		} else {
-			v = b64_val(p[i]);
-			if (v < 0 || s->pad)
+			if (!v || pad)
 				return -EBADMSG;
-			s->acc = s->acc << 6 | (uint32_t)v;
-			s->n++;
+			acc = acc << 6 | (uint32_t)(v - 1);
 		}
-		if (s->n < 4)
+		if (++q < 4)
 			continue;
-		o[0] = (uint8_t)(s->acc >> 16);
-		o[1] = (uint8_t)(s->acc >> 8);
-		o[2] = (uint8_t)s->acc;
 		/* Non-canonical encodings (bits set under the padding) are
 		 * rejected so that exactly one text decodes to given bytes. */
-		if ((s->pad == 1 && o[2]) || (s->pad == 2 && (o[1] || o[2])))
+		if ((pad == 1 && (acc & 0xFF)) || (pad == 2 && (acc & 0xFFFF)))
 			return -EBADMSG;
-		r = dg_buf_put(out, o, 3 - s->pad);
-		if (r < 0)
-			return r;
-		if (s->pad)
+		*o++ = (uint8_t)(acc >> 16);
+		if (pad < 2)
+			*o++ = (uint8_t)(acc >> 8);
+		if (pad < 1)
+			*o++ = (uint8_t)acc;
+		if (pad)
 			s->done = 1;
-		s->acc = 0;
-		s->n = 0;
+		acc = 0;
+		q = 0;
 	}
+	out->len = (size_t)(o - out->data);
+	s->acc = acc;
+	s->n = q;
+	s->pad = pad;
 	return 0;
 }
 
