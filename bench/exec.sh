@@ -205,11 +205,14 @@ for i in 1 2 3 4 5; do
 	pin timeout 60 "$MNT/h$i" || { echo "bench/exec.sh: 50 MiB exec $i failed" >&2; exit 1; }
 done
 enf_stop
-HASH=$(sed -n 's/.* size=\([0-9]*\) hash_us=\([0-9]*\)$/\1 \2/p' "$T/hash.log" |
+# Wall time, and the worker's CPU time (what other load does not skew).
+HASH_WALL=$(sed -n 's/.* size=\([0-9]*\) hash_us=\([0-9]*\) hash_cpu_us=\([0-9]*\)$/\1 \2/p' "$T/hash.log" |
+	awk '$2 > 0 { print $1 / $2 / 1000 }' | sort -g | sed -n 3p)
+HASH=$(sed -n 's/.* size=\([0-9]*\) hash_us=\([0-9]*\) hash_cpu_us=\([0-9]*\)$/\1 \3/p' "$T/hash.log" |
 	awk '$2 > 0 { print $1 / $2 / 1000 }' | sort -g | sed -n 3p)
 RAW=$(python3 -c 'import hashlib, time
 b = bytes(50 << 20); t = time.perf_counter(); hashlib.sha256(b).digest(); print("%.2f" % (len(b) / (time.perf_counter() - t) / 1e9))')
-echo "first exec of 50 MiB:      hashing at ${HASH:-0} GB/s (median of 5; python hashlib on this CPU now: $RAW GB/s)"
+echo "first exec of 50 MiB:      hashing at ${HASH:-0} GB/s per CPU second, ${HASH_WALL:-0} GB/s wall (median of 5; python hashlib on this CPU now: $RAW GB/s wall)"
 rm -f "$MNT"/h*
 
 enf_start "$T/state-big"
@@ -329,7 +332,7 @@ awk -v b="$BASE" -v o="$OURS" -v f="${FAPO:-}" -v fb="${FBASE:-}" \
 		if (f - fb > 0)
 			printf "  wall-time overhead ratio     %.2f  (noisy on a loaded machine)\n", (o - b) / (f - fb)
 	}
-	printf "  hashing GB/s                 %.2f  (>= 1.50) %s\n", h, (h >= 1.5 ? "met" : "MISSED")
+	printf "  hashing GB/s (per CPU s)     %.2f  (>= 1.50) %s\n", h, (h >= 1.5 ? "met" : "MISSED")
 	if (h < 1.5) ok = 0
 	if (frss != "") {
 		printf "  RSS sum ours/fapolicyd       %.2f  (double-counts the pages worker and supervisor share)\n", orss / frss

@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: MIT
-/* mmap + SHA-256 with SIGBUS recovery. */
+/*
+ * mmap + SHA-256 with SIGBUS recovery.  For big files a helper thread fills
+ * the page tables ahead of the hashing (MADV_POPULATE_READ): mapping the
+ * pages costs about a quarter of what SHA-NI hashing does, and on a second
+ * CPU it overlaps instead of adding up.
+ */
 #include "filehash.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -11,8 +17,21 @@
 
 #include "sha256.h"
 
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22	/* Linux 5.14 */
+#endif
+
+/* Files from this size on get the prefault helper. */
+#define PREFAULT_MIN	(8u << 20)
+#define PREFAULT_CHUNK	(2u << 20)
+
 static sigjmp_buf bus_jmp;
 static volatile sig_atomic_t bus_armed;
+
+struct prefault {
+	uint8_t *p;
+	size_t n;
+};
 
 static void on_sigbus(int sig, siginfo_t *si, void *uc)
 {
@@ -42,9 +61,28 @@ static int install_handler(void)
 	return 0;
 }
 
+/* Populate ahead; a failure (old kernel, shrunk file) just stops early:
+ * the hashing thread then faults the pages in itself. */
+static void *prefault_main(void *arg)
+{
+	struct prefault *pf = arg;
+	size_t off;
+
+	for (off = 0; off < pf->n; off += PREFAULT_CHUNK) {
+		size_t len = pf->n - off < PREFAULT_CHUNK ? pf->n - off : PREFAULT_CHUNK;
+
+		if (madvise(pf->p + off, len, MADV_POPULATE_READ) < 0)
+			break;
+	}
+	return NULL;
+}
+
 int dg_enf_hash_fd(int fd, uint64_t size, uint64_t max, uint8_t out[32])
 {
 	struct dg_sha256 s;
+	struct prefault pf;
+	pthread_t helper;
+	volatile int have_helper = 0;
 	uint8_t *volatile map = NULL;
 	int r;
 
@@ -57,14 +95,22 @@ int dg_enf_hash_fd(int fd, uint64_t size, uint64_t max, uint8_t out[32])
 	r = install_handler();
 	if (r < 0)
 		return r;
-	map = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	map = mmap(NULL, (size_t)size, PROT_READ,
+		   MAP_PRIVATE | (size < PREFAULT_MIN ? MAP_POPULATE : 0), fd, 0);
 	if (map == MAP_FAILED)
 		return -errno;
 	madvise(map, (size_t)size, MADV_SEQUENTIAL);
+	if (size >= PREFAULT_MIN) {
+		pf.p = map;
+		pf.n = (size_t)size;
+		have_helper = pthread_create(&helper, NULL, prefault_main, &pf) == 0;
+	}
 	dg_sha256_init(&s);
 	if (sigsetjmp(bus_jmp, 1)) {
 		/* The file got shorter than statx said: not one version. */
 		bus_armed = 0;
+		if (have_helper)
+			pthread_join(helper, NULL);
 		munmap(map, (size_t)size);
 		return -ESTALE;
 	}
@@ -72,6 +118,8 @@ int dg_enf_hash_fd(int fd, uint64_t size, uint64_t max, uint8_t out[32])
 	dg_sha256_update(&s, map, (size_t)size);
 	bus_armed = 0;
 	dg_sha256_final(&s, out);
+	if (have_helper)
+		pthread_join(helper, NULL);
 	munmap(map, (size_t)size);
 	return 0;
 }

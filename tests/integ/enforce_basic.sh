@@ -44,8 +44,8 @@ else nok "unknown_exec_gets_eperm_in_enforce_mode" "rc=$rc out=$out"; fi
 
 h=$(sha256sum < "$MNT/hello" | cut -d' ' -f1)
 u=$(sha256sum < "$MNT/unknown" | cut -d' ' -f1)
-check "log_line_for_allowed_exec" grep -q " allow exec pid=[0-9]* path=$MNT/hello sha256=$h reason=allowlisted source=local size=[0-9]* hash_us=[0-9]*$" "$LOG"
-check "log_line_for_denied_exec" grep -q " deny exec pid=[0-9]* path=$MNT/unknown sha256=$u reason=not-in-database\( size=[0-9]* hash_us=[0-9]*\)\?$" "$LOG"
+check "log_line_for_allowed_exec" grep -q " allow exec pid=[0-9]* path=$MNT/hello sha256=$h reason=allowlisted source=local size=[0-9]* hash_us=[0-9]* hash_cpu_us=[0-9]*$" "$LOG"
+check "log_line_for_denied_exec" grep -q " deny exec pid=[0-9]* path=$MNT/unknown sha256=$u reason=not-in-database\( size=[0-9]* hash_us=[0-9]* hash_cpu_us=[0-9]*\)\?$" "$LOG"
 
 # Second instance on the same state directory.
 out=$(wd 10 "$DG" enforce --state "$S" --mark "$MNT" 2>&1); rc=$?
@@ -67,7 +67,7 @@ enf_start --state "$S" --mark "$MNT" --mode audit --log "$LOG" || nok "audit sta
 rm -f "$T/ran"
 if run_bin "$MNT/unknown" "$T/ran" && [ -e "$T/ran" ]; then ok "unknown_exec_runs_in_audit_mode"
 else nok "unknown_exec_runs_in_audit_mode"; fi
-check "audit_mode_logs_the_would_be_denial" grep -q " audit-deny exec pid=[0-9]* path=$MNT/unknown sha256=$u reason=not-in-database\( size=[0-9]* hash_us=[0-9]*\)\?$" "$LOG"
+check "audit_mode_logs_the_would_be_denial" grep -q " audit-deny exec pid=[0-9]* path=$MNT/unknown sha256=$u reason=not-in-database\( size=[0-9]* hash_us=[0-9]* hash_cpu_us=[0-9]*\)\?$" "$LOG"
 enf_stop
 
 # No database at all: the --on-error policy decides, and says so.

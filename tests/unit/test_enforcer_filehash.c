@@ -77,11 +77,40 @@ TEST(test_hash_fd_survives_a_file_shorter_than_its_size)
 	close(fd);
 }
 
+TEST(test_hash_fd_with_prefault_helper_survives_a_shrunk_file)
+{
+	static uint8_t page[8192];
+	uint8_t got[32];
+	int fd = tmpfile_with(page, sizeof(page));
+
+	/* Big enough for the helper thread; it stops, the hasher recovers. */
+	CHECK(dg_enf_hash_fd(fd, 64u << 20, 1u << 30, got) == -ESTALE, "shrunk big file");
+	close(fd);
+}
+
+TEST(test_hash_fd_of_a_big_file_equals_sha256)
+{
+	size_t n = (20u << 20) + 7, i;
+	uint8_t *p = malloc(n), want[32], got[32];
+	int fd;
+
+	for (i = 0; i < n; i++)
+		p[i] = (uint8_t)(i * 40503u >> 7);
+	fd = tmpfile_with(p, n);
+	dg_sha256(p, n, want);
+	CHECK(fd >= 0 && dg_enf_hash_fd(fd, n, 1ull << 32, got) == 0 && !memcmp(got, want, 32),
+	      "20 MiB with the prefault helper");
+	close(fd);
+	free(p);
+}
+
 int main(void)
 {
 	RUN(test_hash_fd_equals_sha256_of_the_content);
 	RUN(test_hash_fd_of_an_empty_file);
 	RUN(test_hash_fd_refuses_files_over_the_limit);
 	RUN(test_hash_fd_survives_a_file_shorter_than_its_size);
+	RUN(test_hash_fd_with_prefault_helper_survives_a_shrunk_file);
+	RUN(test_hash_fd_of_a_big_file_equals_sha256);
 	return tap_done();
 }
