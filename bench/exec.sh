@@ -116,6 +116,7 @@ rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0;
 # Proportional set size: pages a forked worker shares with its supervisor
 # count once, not twice.
 pss_kb() { awk '/^Pss:/ { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
+priv_kb() { awk '/^Private_(Clean|Dirty):/ { s += $2 } END { print s + 0 }' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
 ms_since() { awk -v a="$1" -v b="$(date +%s%N)" 'BEGIN { printf "%.0f", (b - a) / 1e6 }'; }
 
 echo "digestguard exec bench (pinned to CPU $CPU, $N execs), $(date -u +%FT%TZ)"
@@ -186,7 +187,10 @@ enf_rss() {
 	local sup
 	sup=$(ps -o pid= --ppid "$EPID" | head -n 1 | tr -d ' ')
 	kb=$(( $(rss_kb "$sup") + $(rss_kb "$w") ))
-	echo "$kb $(( $(pss_kb "$sup") + $(pss_kb "$w") ))"
+	# Resident pages counted once: the worker's, plus those only the
+	# supervisor has (it forked the worker, so the rest are the same pages).
+	# PSS would also divide pages shared with unrelated processes.
+	echo "$kb $(( $(pss_kb "$sup") + $(pss_kb "$w") )) $(( $(rss_kb "$w") + $(priv_kb "$sup") ))"
 }
 
 per_exec 2000 "$T/base/nop" >/dev/null	# warm up
@@ -219,8 +223,8 @@ rm -f "$MNT"/h*
 enf_start "$T/state-big"
 OURS_START=$START_MS
 per_exec 1000 "$MNT/nop" >/dev/null
-read -r OURS_RSS OURS_PSS < <(enf_rss)
-echo "digestguard, $ENTRIES entries: start-up $OURS_START ms, RSS $OURS_RSS KiB, PSS $OURS_PSS KiB (supervisor + worker)"
+read -r OURS_RSS OURS_PSS OURS_UNION < <(enf_rss)
+echo "digestguard, $ENTRIES entries: start-up $OURS_START ms, resident $OURS_UNION KiB (worker + supervisor-only pages; RSS sum $OURS_RSS, PSS $OURS_PSS)"
 enf_stop
 
 FAPO=""
@@ -322,7 +326,7 @@ echo "ratios (target):"
 awk -v b="$BASE" -v o="$OURS" -v f="${FAPO:-}" -v fb="${FBASE:-}" \
     -v bc="$BASE_CPU" -v oc="$OURS_CPU" -v fc="${FAPO_CPU:-}" -v fbc="${FBASE_CPU:-}" -v h="$HASH" -v orss="$OURS_RSS" \
     -v frss="${FAPO_RSS:-}" -v ost="$OURS_START" -v fst="${FAPO_START:-}" \
-    -v opss="$OURS_PSS" -v fpss="${FAPO_PSS:-}" -v lower="${FAPO_LOWER:-}" 'BEGIN {
+    -v opss="$OURS_PSS" -v fpss="${FAPO_PSS:-}" -v lower="${FAPO_LOWER:-}" -v ou="$OURS_UNION" 'BEGIN {
 	ok = 1
 	printf "  our exec overhead            %.2f us CPU (%.1f%%), %.2f us wall\n", oc - bc, (oc - bc) / bc * 100, o - b
 	if (f != "" && fc != "") {
@@ -336,10 +340,11 @@ awk -v b="$BASE" -v o="$OURS" -v f="${FAPO:-}" -v fb="${FBASE:-}" \
 	printf "  hashing GB/s (per CPU s)     %.2f  (>= 1.50) %s\n", h, (h >= 1.5 ? "met" : "MISSED")
 	if (h < 1.5) ok = 0
 	if (frss != "") {
-		printf "  RSS sum ours/fapolicyd       %.2f  (double-counts the pages worker and supervisor share)\n", orss / frss
-		r = opss / fpss
-		printf "  memory (PSS) ours/fapolicyd  %s%.2f  (<= 0.50) %s\n", (lower ? "<= " : ""), r, (r <= 0.5 ? "met" : "MISSED")
+		r = ou / frss
+		printf "  resident ours/fapolicyd RSS  %s%.2f  (<= 0.50) %s\n", (lower ? "<= " : ""), r, (r <= 0.5 ? "met" : "MISSED")
 		if (r > 0.5) ok = 0
+		printf "  RSS sum ours/fapolicyd       %s%.2f  (counts pages worker and supervisor share twice)\n", (lower ? "<= " : ""), orss / frss
+		printf "  PSS ours/fapolicyd           %s%.2f\n", (lower ? "<= " : ""), opss / fpss
 		printf "  start-up ours/fapolicyd      %s%.4f (%d ms vs %s%d ms)\n", (lower ? "< " : ""), ost / fst, ost, (lower ? "> " : ""), fst
 	}
 	exit (ok ? 0 : 1)
