@@ -329,7 +329,7 @@ static int add_rev(struct pgp_ckey *k, const struct pgp_sig *s)
 static bool backsig_ok(struct dg_pgp *pgp, const struct pgp_sig *bind,
 		       const struct pgp_key *primary, const struct pgp_key *sub)
 {
-	struct pgp_packets pk;
+	struct pgp_packets pk = { 0 };
 	uint8_t *buf;
 	size_t n = bind->embedded.len;
 	char why[256];

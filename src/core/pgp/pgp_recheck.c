@@ -891,10 +891,10 @@ int pgp_recheck_parse(const uint8_t *in, size_t in_len, const uint8_t *ans,
 {
 	struct chunks ch = { 0 };
 	struct dg_cur recs, body;
-	uint32_t nrec, i;
+	uint32_t nrec = 0, i;
 	uint64_t pos = 0;
 	size_t cap = 0;
-	uint16_t type;
+	uint16_t type = 0;
 	int r;
 
 	memset(out, 0, sizeof(*out));
@@ -1152,7 +1152,7 @@ static int one_block(const uint8_t *in, size_t in_len, struct dg_cur *body, uint
 	uint16_t res = 0;
 	struct pgp_span begin, end, crcs, *lines = NULL;
 	struct dg_cur dbody;
-	uint16_t type;
+	uint16_t type = 0;
 	uint64_t lpos;
 	char sub[160];
 	int r;
@@ -1249,10 +1249,10 @@ out:
 int pgp_recheck_dearmor(const uint8_t *in, size_t in_len, const uint8_t *ans,
 			size_t ans_len, struct pgp_armor *out, char *why, size_t wl)
 {
-	uint32_t flags, nrec, i;
+	uint32_t flags = 0, nrec = 0, i;
 	struct dg_cur recs, body;
 	uint64_t pos = 0;
-	uint16_t type;
+	uint16_t type = 0;
 	int r;
 
 	memset(out, 0, sizeof(*out));
@@ -1369,7 +1369,7 @@ static const char sig_end[] = "-----END PGP SIGNATURE-----";
 int pgp_recheck_cleartext(const uint8_t *in, size_t in_len, const uint8_t *ans,
 			  size_t ans_len, struct pgp_cleartext *out, char *why, size_t wl)
 {
-	uint32_t aflags, nrec, flags = 0, nhash = 0, nline = 0, nout = 0, i;
+	uint32_t aflags = 0, nrec = 0, flags = 0, nhash = 0, nline = 0, nout = 0, i;
 	struct pgp_span begin, sb;
 	struct dg_cur recs, body;
 	uint64_t pos;
