@@ -327,7 +327,7 @@ static int rec_fits(const struct rec *r, size_t fixed, uint64_t count, size_t el
 }
 
 static int call(struct dump *d, uint16_t type, const uint8_t *in, size_t len,
-		uint32_t depth, struct answer *a)
+		uint32_t depth, uint16_t flags, struct answer *a)
 {
 	struct dg_cur c;
 	uint32_t magic, ilen, res;
@@ -339,7 +339,7 @@ static int call(struct dump *d, uint16_t type, const uint8_t *in, size_t len,
 	req = malloc(len + PGP_REQ_HDR_LEN);
 	if (!req)
 		return -ENOMEM;
-	pgp_req_hdr_put(req, depth);
+	pgp_req_hdr_put_flags(req, depth, flags);
 	memcpy(req + PGP_REQ_HDR_LEN, in, len);
 	r = dg_umd_call(d->umd, type, req, len + PGP_REQ_HDR_LEN, &a->raw);
 	free(req);
@@ -707,7 +707,7 @@ static int dump_packets(struct dump *d, const uint8_t *in, size_t len, uint32_t 
 	struct rec r;
 	int rr, open = 0;
 
-	rr = call(d, PGP_REQ_PARSE, in, len, depth, &a);
+	rr = call(d, PGP_REQ_PARSE, in, len, depth, 0, &a);
 	if (rr < 0)
 		return rr;
 	if (!d->json && (a.flags & PGP_ANS_F_UNKNOWN_CRITICAL_PACKET))
@@ -731,7 +731,8 @@ static int dump_armor(struct dump *d, const uint8_t *in, size_t len)
 	struct rec r;
 	int rr;
 
-	rr = call(d, PGP_REQ_DEARMOR, in, len, 0, &a);
+	/* RFC 9580 §6.1: a wrong CRC24 footer is shown, not fatal. */
+	rr = call(d, PGP_REQ_DEARMOR, in, len, 0, PGP_REQ_F_LENIENT_CRC, &a);
 	if (rr < 0)
 		return rr;
 	if (d->json)
@@ -751,12 +752,15 @@ static int dump_armor(struct dump *d, const uint8_t *in, size_t len)
 				j_num(d, "block", g32(&r, 0));
 				j_str(d, "kind", armor_name(g8(&r, 4)));
 				j_bool(d, "crc", g8(&r, 5) & PGP_ARMOR_F_CRC);
+				j_bool(d, "crc_bad", g8(&r, 5) & PGP_ARMOR_F_CRC_BAD);
 				j_num(d, "decoded_length", g32(&r, 36));
 				j_open(d, "packets", '[');
 			} else {
 				printf("# armor block %u: %s, %u header(s), %u base64 line(s), %s, "
 				       "%u bytes\n", g32(&r, 0), armor_name(g8(&r, 4)), nh, nl,
-				       g8(&r, 5) & PGP_ARMOR_F_CRC ? "CRC24 ok" : "no CRC24",
+				       g8(&r, 5) & PGP_ARMOR_F_CRC ? "CRC24 ok" :
+				       g8(&r, 5) & PGP_ARMOR_F_CRC_BAD ?
+				       "CRC24 WRONG (ignored, RFC 9580 §6.1)" : "no CRC24",
 				       g32(&r, 36));
 				for (i = 0; i < nh; i++) {
 					const uint8_t *k = gspan(&a, &r, PGP_REC_ARMOR_FIXED + 16 * (size_t)i, &kl);
@@ -799,7 +803,7 @@ static int dump_cleartext(struct dump *d, const uint8_t *in, size_t len)
 	struct rec r;
 	int rr;
 
-	rr = call(d, PGP_REQ_CLEARTEXT, in, len, 0, &a);
+	rr = call(d, PGP_REQ_CLEARTEXT, in, len, 0, 0, &a);
 	if (rr < 0)
 		return rr;
 	while ((rr = next_rec(&a, &r)) == 0) {

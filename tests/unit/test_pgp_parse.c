@@ -26,6 +26,7 @@
 #endif
 
 static char fx[256];	/* fixture directory, "" when gpg is missing */
+static uint16_t req_flags;	/* PGP_REQ_F_* for call() */
 static const char *corpora;
 
 struct res {
@@ -60,7 +61,7 @@ static int call(struct res *x, uint16_t type, const void *in, size_t len, uint32
 	x->req = malloc(len + PGP_REQ_HDR_LEN);
 	if (!x->req)
 		return -ENOMEM;
-	pgp_req_hdr_put(x->req, depth);
+	pgp_req_hdr_put_flags(x->req, depth, req_flags);
 	if (len)
 		memcpy(x->req + PGP_REQ_HDR_LEN, in, len);
 	x->inlen = len;
@@ -209,6 +210,39 @@ TEST(test_armor_crc_mismatch_rejected)
 	eq[2] = eq[2] == 'A' ? 'B' : 'A';
 	CHECK(call(&x, PGP_REQ_DEARMOR, asc, al, 0) == -EBADMSG &&
 	      strstr(x.e.msg, "CRC24"), "error names the CRC: %s", x.e.msg);
+	res_free(&x);
+	free(asc);
+}
+
+TEST(test_armor_crc_mismatch_flagged_when_lenient)
+{
+	size_t al;
+	uint8_t *asc, *eq;
+	struct res x;
+	const uint8_t *a;
+
+	NEED_GPG();
+	asc = fixture("sig-rsa.asc", &al);
+	eq = asc ? (uint8_t *)strstr((char *)asc, "\n=") : NULL;
+	if (!eq) {
+		free(asc);
+		SKIP("fixture without a CRC line");
+	}
+	eq[2] = eq[2] == 'A' ? 'B' : 'A';
+	req_flags = PGP_REQ_F_LENIENT_CRC;
+	CHECK(call(&x, PGP_REQ_DEARMOR, asc, al, 0) == 0, "RFC 9580 §6.1: not rejected");
+	a = x.r ? NULL : rec(&x, PGP_REC_ARMOR, 0, NULL);
+	CHECK(a && (a[5] & PGP_ARMOR_F_CRC_BAD) && !(a[5] & PGP_ARMOR_F_CRC) && u32(a + 32) == 4,
+	      "wrong CRC flagged, its span still reported");
+	res_free(&x);
+	/* A malformed footer: flagged, no span. */
+	eq[3] = '*';
+	CHECK(call(&x, PGP_REQ_DEARMOR, asc, al, 0) == 0, "malformed footer not rejected");
+	a = x.r ? NULL : rec(&x, PGP_REC_ARMOR, 0, NULL);
+	CHECK(a && (a[5] & PGP_ARMOR_F_CRC_BAD) && u32(a + 32) == 0, "flagged without span");
+	res_free(&x);
+	req_flags = 0;
+	CHECK(call(&x, PGP_REQ_DEARMOR, asc, al, 0) == -EBADMSG, "strict by default");
 	res_free(&x);
 	free(asc);
 }
@@ -784,7 +818,7 @@ TEST(test_request_header_checked)
 	CHECK(pgp_handle_request(PGP_REQ_PARSE, req, sizeof(req), &b, &e) == -EBADMSG,
 	      "bad magic");
 	pgp_req_hdr_put(req, 0);
-	req[6] = 1;
+	req[6] = 0x80;
 	e.msg[0] = 0;
 	CHECK(pgp_handle_request(PGP_REQ_PARSE, req, sizeof(req), &b, &e) == -EOPNOTSUPP,
 	      "unknown flag");
@@ -1131,6 +1165,7 @@ int main(void)
 	RUN(test_armor_decodes_to_the_same_bytes_as_gpg_binary_export);
 	RUN(test_armor_reports_crc_and_base64_line_spans);
 	RUN(test_armor_crc_mismatch_rejected);
+	RUN(test_armor_crc_mismatch_flagged_when_lenient);
 	RUN(test_armor_without_crc_line_accepted);
 	RUN(test_armor_text_outside_and_several_blocks);
 	RUN(test_armor_end_label_mismatch_rejected);

@@ -209,8 +209,9 @@ static int is_b64_line(const struct line *l)
 
 /* Parse one block whose BEGIN line is @begin; @c is after it. */
 static int armor_block(struct pgp_ans *a, struct dg_cur *c, const struct line *begin,
-		       uint32_t index)
+		       uint32_t index, unsigned int rflags)
 {
+	const int lenient = !!(rflags & PGP_REQ_F_LENIENT_CRC);
 	struct dg_buf out = { .max = PGP_PACKET_MAX * 4u };
 	struct line l, crcl = { 0 }, endl = { 0 };
 	const uint8_t *lab, *elab;
@@ -289,23 +290,25 @@ static int armor_block(struct pgp_ans *a, struct dg_cur *c, const struct line *b
 			break;
 		}
 		if (l.len && l.p[0] == '=') {
-			int i, v;
+			int i, v, ok = l.len == 5;
 
-			if (l.len != 5) {
+			for (i = 1; ok && i < 5; i++) {
+				v = b64_val(l.p[i]);
+				ok = v >= 0;
+				crc = crc << 6 | (uint32_t)(ok ? v : 0);
+			}
+			if (ok) {
+				crcl = l;
+			} else if (lenient) {
+				/* RFC 9580 §6.1: a malformed CRC24 footer must not
+				 * cause rejection; report it, give it no span. */
+				flags |= PGP_ARMOR_F_CRC_BAD;
+				crc = 0;
+			} else {
 				r = pgp_fail(a->e, -EBADMSG, "armor block %u: malformed checksum line",
 					     index);
 				goto out;
 			}
-			for (i = 1; i < 5; i++) {
-				v = b64_val(l.p[i]);
-				if (v < 0) {
-					r = pgp_fail(a->e, -EBADMSG,
-						     "armor block %u: malformed checksum line", index);
-					goto out;
-				}
-				crc = crc << 6 | (uint32_t)v;
-			}
-			crcl = l;
 			if (next_line(c, &l) || !has_prefix(&l, "-----END PGP ")) {
 				r = pgp_fail(a->e, -EBADMSG,
 					     "armor block %u: checksum line not followed by END line", index);
@@ -345,13 +348,16 @@ static int armor_block(struct pgp_ans *a, struct dg_cur *c, const struct line *b
 		goto out;
 	}
 	if (crcl.p) {
-		if (crc != pgp_crc24(out.data, out.len)) {
+		if (crc == pgp_crc24(out.data, out.len)) {
+			flags |= PGP_ARMOR_F_CRC;
+		} else if (lenient) {
+			flags |= PGP_ARMOR_F_CRC_BAD;
+		} else {
 			r = pgp_fail(a->e, -EBADMSG,
 				     "armor block %u: CRC24 mismatch (armor says %06x, data has %06x)",
 				     index, crc, pgp_crc24(out.data, out.len));
 			goto out;
 		}
-		flags |= PGP_ARMOR_F_CRC;
 	}
 	{
 		uint8_t *f = a->b->data + fixed;
@@ -389,7 +395,8 @@ out:
 	return r;
 }
 
-int pgp_dearmor(const uint8_t *in, size_t len, struct dg_buf *ans, struct pgp_err *e)
+int pgp_dearmor(const uint8_t *in, size_t len, unsigned int flags, struct dg_buf *ans,
+		struct pgp_err *e)
 {
 	struct dg_cur c = cur_init(in, len);
 	struct pgp_ans a;
@@ -410,7 +417,7 @@ int pgp_dearmor(const uint8_t *in, size_t len, struct dg_buf *ans, struct pgp_er
 				return pgp_fail(e, -E2BIG,
 						"armor block %u: line of %zu bytes exceeds limit %u",
 						nblock, l.raw, PGP_ARMOR_LINE_MAX);
-			r = armor_block(&a, &c, &l, nblock);
+			r = armor_block(&a, &c, &l, nblock, flags);
 			if (r < 0)
 				return r;
 			nblock++;

@@ -22,8 +22,9 @@ struct pgp_err {
 int pgp_handle_request(uint16_t type, const uint8_t *req, size_t len,
 		       struct dg_buf *ans, struct pgp_err *e);
 
-/* ASCII armor (RFC 9580 §6) -> PGP_REC_ARMOR + PGP_REC_ARMOR_DATA. */
-int pgp_dearmor(const uint8_t *in, size_t len, struct dg_buf *ans,
+/* ASCII armor (RFC 9580 §6) -> PGP_REC_ARMOR + PGP_REC_ARMOR_DATA;
+ * @flags: PGP_REQ_F_* of the request. */
+int pgp_dearmor(const uint8_t *in, size_t len, unsigned int flags, struct dg_buf *ans,
 		struct pgp_err *e);
 
 /* Binary packets at nesting @depth -> PGP_REC_PACKET and friends. */

@@ -20,7 +20,7 @@
  *   off size
  *     0   4  magic  PGP_REQ_MAGIC  ("PGPQ" as bytes)
  *     4   2  version PGP_PROTO_VERSION
- *     6   2  flags  PGP_REQ_F_* (0 today; unknown bits are rejected)
+ *     6   2  flags  PGP_REQ_F_* (unknown bits are rejected, -EOPNOTSUPP)
  *     8   4  depth  compressed-data nesting depth of this input: 0 for a
  *                   file, parent depth + 1 for the decompressed bytes of a
  *                   PGP_REC_COMPRESSED answer sent back for parsing.  A
@@ -60,7 +60,12 @@
  * (e.g. several concatenated "PUBLIC KEY BLOCK"s).  Text before the first,
  * between and after blocks is allowed and reported (PGP_ANS_F_TEXT_OUTSIDE);
  * no block at all -> -EBADMSG.  A present CRC24 that does not match the
- * decoded bytes -> -EBADMSG.  Answer, per block, in order:
+ * decoded bytes, or a malformed checksum line -> -EBADMSG, unless the
+ * request has PGP_REQ_F_LENIENT_CRC: RFC 9580 §6.1 says an implementation
+ * MUST NOT reject an object whose CRC24 footer is present, missing,
+ * malformed or wrong, so with that flag the block is answered and flagged
+ * PGP_ARMOR_F_CRC_BAD instead (a malformed line then gets no crc_span).
+ * Answer, per block, in order:
  *
  *   PGP_REC_ARMOR      one per block
  *     0  4 block     index of this block (0, 1, ...)
@@ -289,6 +294,11 @@ enum pgp_req_type {
 	PGP_REQ_CLEARTEXT = 0x0102,
 };
 
+/* Request header flags. */
+#define PGP_REQ_F_LENIENT_CRC	(1u << 0)	/* DEARMOR: a bad CRC24 footer is
+						   flagged, not rejected (§6.1) */
+#define PGP_REQ_F_KNOWN		PGP_REQ_F_LENIENT_CRC
+
 /* Record types. */
 enum pgp_rec_type {
 	PGP_REC_ARMOR = 0x0001,
@@ -338,6 +348,8 @@ enum pgp_armor_kind {
 	PGP_ARMOR_SIGNATURE = 4,	/* PGP SIGNATURE */
 };
 #define PGP_ARMOR_F_CRC		(1u << 0)	/* checksum line present (and matched) */
+#define PGP_ARMOR_F_CRC_BAD	(1u << 1)	/* checksum line malformed or wrong
+						   (only with PGP_REQ_F_LENIENT_CRC) */
 
 /* PGP_REC_PACKET flags. */
 #define PGP_PKT_F_PARTIAL	(1u << 0)	/* partial body lengths, see chunks */
@@ -402,16 +414,23 @@ enum pgp_field_kind {
 #define PGP_DECOMPRESSED_MAX	(32u << 20)	/* decompressed bytes */
 #define PGP_ANS_RECORDS_MAX	(1u << 22)	/* records per answer */
 
-/* Build a request header for @type's INPUT at nesting @depth. */
-static inline void pgp_req_hdr_put(uint8_t out[PGP_REQ_HDR_LEN], uint32_t depth)
+/* Build a request header with PGP_REQ_F_* @flags at nesting @depth. */
+static inline void pgp_req_hdr_put_flags(uint8_t out[PGP_REQ_HDR_LEN], uint32_t depth,
+					 uint16_t flags)
 {
 	const uint32_t w[4] = { PGP_REQ_MAGIC,
-				(uint32_t)PGP_PROTO_VERSION, depth, 0 };
+				(uint32_t)PGP_PROTO_VERSION | (uint32_t)flags << 16, depth, 0 };
 	int i, j;
 
 	for (i = 0; i < 4; i++)
 		for (j = 0; j < 4; j++)
 			out[i * 4 + j] = (uint8_t)(w[i] >> (8 * j));
+}
+
+/* Build a request header without flags at nesting @depth. */
+static inline void pgp_req_hdr_put(uint8_t out[PGP_REQ_HDR_LEN], uint32_t depth)
+{
+	pgp_req_hdr_put_flags(out, depth, 0);
 }
 
 #endif

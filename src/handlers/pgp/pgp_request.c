@@ -21,11 +21,11 @@ int pgp_handle_request(uint16_t type, const uint8_t *req, size_t len,
 	if (magic != PGP_REQ_MAGIC || version != PGP_PROTO_VERSION)
 		return pgp_fail(e, -EBADMSG, "request header: bad magic 0x%08x or version %u",
 				magic, version);
-	if (flags || reserved)
+	if ((flags & ~PGP_REQ_F_KNOWN) || reserved)
 		return pgp_fail(e, -EOPNOTSUPP, "request header: unknown flags 0x%x", flags);
 	switch (type) {
 	case PGP_REQ_DEARMOR:
-		r = pgp_dearmor(c.p, c.len, ans, e);
+		r = pgp_dearmor(c.p, c.len, flags, ans, e);
 		break;
 	case PGP_REQ_PARSE:
 		r = pgp_parse_packets(c.p, c.len, depth, ans, e);
