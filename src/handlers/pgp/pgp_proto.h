@@ -73,8 +73,9 @@
  *     5  1 flags     PGP_ARMOR_F_*
  *     6  2 reserved
  *     8  4 crc       CRC24 from the checksum line (0 when absent)
- *    12  s begin     the "-----BEGIN PGP ...-----" line, no line ending
- *    20  s end       the "-----END PGP ...-----" line, no line ending
+ *    12  s begin     the "-----BEGIN PGP ...-----" line, without line
+ *                    ending and trailing spaces/tabs
+ *    20  s end       the "-----END PGP ...-----" line, likewise
  *    28  s crc_span  the 4 base64 chars after '=' on the checksum line
  *                    (len 0 when there is no checksum line)
  *    36  4 decoded_len  length of the PGP_REC_ARMOR_DATA bytes
