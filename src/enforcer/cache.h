@@ -37,6 +37,7 @@ struct dg_enf_entry {
 	uint8_t have_digest;
 	int8_t found;		/* db answer for generation @gen: 1, 0 */
 	uint32_t gen;		/* allowlist generation @found belongs to, 0 none */
+	uint32_t ignore_gen;	/* worker's ignore-mark epoch when marked */
 };
 
 struct dg_enf_cache;

@@ -14,7 +14,19 @@ struct dg_enf_ctx {
 	struct dg_enf_journal *j;
 	pid_t supervisor;
 	int log_fd;			/* --log, or -1 */
+	/*
+	 * Every mark is a mount or filesystem mark, so flushing the group's
+	 * inode marks drops only our own ignore marks: the worker may then put
+	 * a per-file ignore mark for FAN_OPEN_PERM on allowlisted files.
+	 */
+	int per_file_ignore;
 };
+
+/*
+ * Put the ignore marks on the directories of our own files again (after
+ * the worker flushed the group's inode marks).
+ */
+void dg_enf_ignore_own_dirs(int gfd, const struct dg_enf_config *cfg);
 
 /* The worker: returns its exit status. */
 int dg_enf_worker_main(struct dg_enf_ctx *ctx);

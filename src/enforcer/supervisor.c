@@ -173,6 +173,25 @@ static int ignore_dir_of(int gfd, const struct dg_enf_config *cfg, const char *p
 	return 0;
 }
 
+void dg_enf_ignore_own_dirs(int gfd, const struct dg_enf_config *cfg)
+{
+	ignore_dir_of(gfd, cfg, cfg->state_dir, 1);
+	ignore_dir_of(gfd, cfg, cfg->measure_path, 0);
+	ignore_dir_of(gfd, cfg, cfg->log_path, 0);
+}
+
+/* 1 if @m will be a mount or filesystem mark (not an inode mark). */
+static int is_sb_or_mount_mark(const struct dg_enf_mark *m)
+{
+	struct statx sx;
+
+	if (m->kind == DG_MARK_FILESYSTEM)
+		return 1;
+	return statx(AT_FDCWD, m->path, 0, STATX_BASIC_STATS, &sx) == 0 &&
+	       (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+	       (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
 /* Answer every event a dead worker left: journal slots, then the sweep. */
 static unsigned recover(struct sup *s)
 {
@@ -469,6 +488,10 @@ int dg_enforcer_run(const struct dg_enf_config *cfg)
 	s.sfd = signalfd(-1, &ss, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (s.sfd < 0)
 		return -errno;
+	s.ctx.per_file_ignore = 1;
+	for (i = 0; i < cfg->nmarks; i++)
+		if (!is_sb_or_mount_mark(&cfg->marks[i]))
+			s.ctx.per_file_ignore = 0;
 	/* The worker runs before the first mark: no event waits for nobody. */
 	r = start_worker(&s);
 	if (r < 0)

@@ -41,6 +41,9 @@ struct worker {
 	/* The exec event just answered: its own FAN_OPEN_PERM follows. */
 	pid_t last_exec_pid;
 	struct dg_enf_key last_exec_key;
+	/* Generation the per-file ignore marks were made under. */
+	uint32_t marks_gen;
+	int per_file_ignore;
 };
 
 /* What one event came to, for the log line written after the answer. */
@@ -53,6 +56,7 @@ struct outcome {
 	char detail[160];
 	uint8_t digest[32];
 	int have_digest;
+	int mark_ignore;	/* allowlisted: put the per-file ignore mark */
 	uint64_t hash_ns, hash_cpu_ns;
 };
 
@@ -324,6 +328,10 @@ static void decide(struct worker *w, const struct fanotify_event_metadata *ev,
 	} else if (r == 1) {
 		o->v = V_ALLOW;
 		o->reason = "allowlisted";
+		if (w->per_file_ignore && e && e->ignore_gen != w->marks_gen) {
+			o->mark_ignore = 1;
+			e->ignore_gen = w->marks_gen;
+		}
 		if (source)
 			snprintf(o->detail, sizeof(o->detail), "source=%s", source);
 	} else {
@@ -348,11 +356,53 @@ static const char *hash_us(const struct outcome *o, const struct fanotify_event_
 	return b;
 }
 
+#ifndef FAN_MARK_EVICTABLE
+#define FAN_MARK_EVICTABLE 0x00000200	/* Linux 5.19 */
+#endif
+
+/*
+ * After an allowlisted decision: an ignore mark for FAN_OPEN_PERM on the
+ * file, so the FAN_OPEN_PERM that follows every exec of it (and ld.so or
+ * library opens of it) is not even generated — half the events of an
+ * exec.  Only for files no one but root can change (owner root, not
+ * group/other writable: a write by anyone else is impossible, and the
+ * kernel clears the ignore mask on a modification anyway); evictable, so
+ * it pins no inode; all dropped whenever the generation changes.  Execs
+ * themselves (FAN_OPEN_EXEC_PERM) are never ignored.
+ */
+static void ignore_allowlisted(struct worker *w, const struct fanotify_event_metadata *ev)
+{
+	struct stat st;
+
+	if (!w->per_file_ignore || fstat(ev->fd, &st) < 0 || st.st_uid != 0 ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)))
+		return;
+	if (fanotify_mark(w->ctx->gfd, FAN_MARK_ADD | FAN_MARK_IGNORED_MASK | FAN_MARK_EVICTABLE,
+			  FAN_OPEN_PERM, ev->fd, NULL) < 0)
+		w->per_file_ignore = 0;	/* e.g. no FAN_MARK_EVICTABLE: never pin */
+}
+
+/* A new generation may revoke files we ignore: drop every per-file mark. */
+static void sync_ignore_marks(struct worker *w)
+{
+	uint32_t gen = dg_enf_allow_refresh(w->allow);
+
+	if (!w->per_file_ignore || gen == w->marks_gen)
+		return;
+	/* Only our own marks are inode marks here (ctx->per_file_ignore). */
+	fanotify_mark(w->ctx->gfd, FAN_MARK_FLUSH, 0, AT_FDCWD, "/");
+	dg_enf_ignore_own_dirs(w->ctx->gfd, w->cfg);
+	w->marks_gen = gen;
+}
+
 static void after(struct worker *w, const struct fanotify_event_metadata *ev,
 		  const struct outcome *o, int answered_allow)
 {
 	char fdp[64], path[PATH_MAX], hex[65];
 	ssize_t n;
+
+	if (o->mark_ignore)
+		ignore_allowlisted(w, ev);
 
 	if (!o->logged || (w->ctx->log_fd < 0 && !(w->ima && o->hashed)))
 		return;
@@ -397,6 +447,7 @@ static int handle_batch(struct worker *w, const uint8_t *buf, size_t len)
 	atomic_store(&j->nslots, (uint32_t)(nev < DG_JOURNAL_SLOTS ? nev : DG_JOURNAL_SLOTS));
 	atomic_store(&j->busy_since_ns, dg_enf_now_ns());
 	atomic_store(&j->reading, 0);
+	sync_ignore_marks(w);
 	rest = len;
 	i = 0;
 	for (ev = (const void *)buf; FAN_EVENT_OK(ev, rest);
@@ -427,7 +478,10 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 	/* Sized so one read() returns at most DG_JOURNAL_SLOTS events. */
 	static uint8_t evbuf[DG_JOURNAL_SLOTS * sizeof(struct fanotify_event_metadata)]
 		__attribute__((aligned(8)));
-	struct worker w = { .ctx = ctx, .cfg = ctx->cfg, .self = getpid() };
+	/* marks_gen: no epoch yet, so the first batch flushes what an earlier
+	 * worker may have marked under an older generation. */
+	struct worker w = { .ctx = ctx, .cfg = ctx->cfg, .self = getpid(),
+			    .per_file_ignore = ctx->per_file_ignore, .marks_gen = UINT32_MAX };
 	char msg[512] = "";
 	sigset_t ss;
 	int sfd, stopping = 0, rc = 0;

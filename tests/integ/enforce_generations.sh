@@ -52,6 +52,23 @@ settled=0
 for i in $(seq 50); do run_bin "$MNT/gen1only" && { settled=1; break; }; sleep 0.05; done
 if [ $settled = 1 ] && ! run_bin "$MNT/gen2only"; then ok "final_generation_decides_after_swaps"
 else nok "final_generation_decides_after_swaps"; fi
+# Allowlisted files carry a per-file ignore mark for FAN_OPEN_PERM (half
+# the events of an exec); a new generation must drop it, or "ld.so FILE"
+# of a revoked file would go unchecked.
+LDSO=$(readlink -f /lib64/ld-linux-x86-64.so.2 2>/dev/null || true)
+if [ -x "$LDSO" ]; then
+	wd 30 "$DG" db import --state "$S" --replace --local "$T/allow2" >/dev/null
+	for i in $(seq 50); do run_bin "$MNT/gen2only" && break; sleep 0.05; done
+	run_bin "$MNT/gen2only"; ok_before=$?
+	run_bin "$LDSO" "$MNT/gen2only"; ldso_before=$?
+	wd 30 "$DG" db import --state "$S" --replace --local "$T/allow1" >/dev/null
+	for i in $(seq 50); do run_bin "$MNT/gen1only" && break; sleep 0.05; done
+	if [ $ok_before = 0 ] && [ $ldso_before = 0 ] && ! run_bin "$LDSO" "$MNT/gen2only" "$T/ran"; then
+		ok "revoked_file_is_checked_again_for_ldso_after_a_generation_change"
+	else nok "revoked_file_is_checked_again_for_ldso_after_a_generation_change" "before: exec $ok_before ld.so $ldso_before"; fi
+else
+	skip "revoked_file_is_checked_again_for_ldso_after_a_generation_change" "no /lib64/ld-linux-x86-64.so.2"
+fi
 check "enforcer_still_running_after_swaps" kill -0 "$EPID"
 if [ "$(grep -c ' started$' "$T/enf.err")" = 1 ]; then ok "no_worker_restart_during_swaps"
 else nok "no_worker_restart_during_swaps" "$(cat "$T/enf.err")"; fi
