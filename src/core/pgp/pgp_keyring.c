@@ -84,7 +84,11 @@ int pgp_handler_request(struct dg_pgp *pgp, uint16_t type, uint32_t depth,
 	req = malloc(PGP_REQ_HDR_LEN + len);
 	if (!req)
 		return -ENOMEM;
-	pgp_req_hdr_put(req, depth);
+	/*
+	 * RFC 9580 §6.1: a wrong CRC24 footer must not make us reject an armored
+	 * object; the handler flags it and we verify the signature anyway.
+	 */
+	pgp_req_hdr_put_flags(req, depth, type == PGP_REQ_DEARMOR ? PGP_REQ_F_LENIENT_CRC : 0);
 	if (len)
 		memcpy(req + PGP_REQ_HDR_LEN, in, len);
 	r = pgp->call(pgp, pgp->call_ctx, type, req, PGP_REQ_HDR_LEN + len, ans, ans_len);
