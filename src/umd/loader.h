@@ -7,8 +7,7 @@
 
 /*
  * Copy an embedded handler into a memfd, seal it against every change, and
- * check the SHA-256 of what the memfd now holds (read back through a
- * read-only mapping of the sealed file) against @sha256.  Returns the memfd
+ * check the SHA-256 of the bytes written into it against @sha256.  Returns the memfd
  * (O_CLOEXEC) or -EKEYREJECTED on a hash mismatch, -errno otherwise.
  */
 int dg_loader_memfd(const char *name, const uint8_t *blob, size_t len,
