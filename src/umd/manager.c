@@ -346,8 +346,12 @@ static int read_answer(struct dg_umd *u, uint32_t id, uint16_t type,
 	return 0;
 }
 
-/* Turn an ERROR frame into the handler's errno and message. */
-static int error_frame(struct dg_umd *u, struct dg_umd_answer *ans)
+/*
+ * Turn an ERROR frame into the handler's errno and message.  *malformed is
+ * set when the frame itself is broken (then the handler must go), as
+ * opposed to a well-formed "this input is bad" answer.
+ */
+static int error_frame(struct dg_umd *u, struct dg_umd_answer *ans, int *malformed)
 {
 	struct dg_cur c = cur_init(ans->data, ans->len);
 	char msg[UMD_ERRMSG_MAX + 1];
@@ -355,6 +359,7 @@ static int error_frame(struct dg_umd *u, struct dg_umd_answer *ans)
 	int32_t err;
 	size_t i, n;
 
+	*malformed = 1;
 	if (cur_le32(&c, &v) < 0) {
 		set_err(u, "error answer shorter than its errno field");
 		return -EBADMSG;
@@ -364,6 +369,7 @@ static int error_frame(struct dg_umd *u, struct dg_umd_answer *ans)
 		set_err(u, "error answer carries an invalid errno %d", err);
 		return -EBADMSG;
 	}
+	*malformed = 0;
 	n = c.len < UMD_ERRMSG_MAX ? c.len : UMD_ERRMSG_MAX;
 	for (i = 0; i < n; i++)	/* printable ASCII only: it reaches a terminal */
 		msg[i] = c.p[i] >= 0x20 && c.p[i] < 0x7f ? (char)c.p[i] : '?';
@@ -599,10 +605,14 @@ int dg_umd_call(struct dg_umd *u, uint16_t type, const void *req, size_t len,
 	if (r < 0)
 		return r;
 	if (ans->type == DG_MSG_ERROR) {
-		r = error_frame(u, ans);
+		int malformed;
+
+		r = error_frame(u, ans, &malformed);
 		dg_umd_answer_free(ans);
-		if (r == -EBADMSG)
+		if (malformed)
 			fail_handler(u, r);
+		else if (u->d.flags & DG_UMD_FRESH_PER_CALL)
+			reap(u, NULL, 0, 0);
 		return r;
 	}
 	u->st.calls++;
