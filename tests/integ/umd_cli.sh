@@ -10,6 +10,19 @@ out=$(wd 60 "$DG" demo 2>&1); rc=$?
 [ $rc = 0 ] && grep -q "demo finished" <<< "$out" && grep -q -- "-ECHILD" <<< "$out" && grep -q -- "-ETIMEDOUT" <<< "$out" \
 	&& ok "demo_runs_end_to_end" || nok "demo_runs_end_to_end" "$out"
 
+# The RPM steps: the signed package verifies, the tampered one does not, and
+# only the signed files' digests are allowed afterwards.
+if grep -q "rpmbuild/rpmsign/gpg were not available" <<< "$out"; then
+	skip "demo_rpm_steps" "rpmbuild/rpmsign/gpg were not available at build time"
+elif grep -q "dg-demo-1.0-1.noarch.rpm: digests signatures OK" <<< "$out" &&
+     grep -q "dg-demo-tampered.rpm: DIGESTS SIGNATURES NOT OK" <<< "$out" &&
+     grep -q "/usr/bin/dg-demo-hello  *allowed: signed by dg-demo-1.0-1.noarch" <<< "$out" &&
+     grep -q "a patched dg-demo-hello  *NOT in the database" <<< "$out"; then
+	ok "demo_rpm_steps"
+else
+	nok "demo_rpm_steps" "$out"
+fi
+
 out=$(wd 30 "$DG" umd info 2>&1); rc=$?
 [ $rc = 0 ] && grep -q "namespaces:  user" <<< "$out" && ok "umd_info_shows_namespaces" || nok "umd_info_shows_namespaces" "$out"
 
