@@ -138,6 +138,15 @@ static inline int cur_be64(struct dg_cur *c, uint64_t *v)
 	return 0;
 }
 
+/*
+ * Big-endian load at a position the caller has already bounds-checked
+ * (e.g. inside a span it verified); prefer cur_be32() everywhere else.
+ */
+static inline uint32_t get_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 /* Little-endian stores for building frames and answers (trusted output). */
 static inline void put_le16(uint8_t *p, uint16_t v)
 {

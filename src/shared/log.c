@@ -45,6 +45,18 @@ void dg_debug(const char *fmt, ...)
 	va_end(ap);
 }
 
+int dg_errf(char *buf, size_t len, int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (buf && len) {
+		va_start(ap, fmt);
+		vsnprintf(buf, len, fmt, ap);
+		va_end(ap);
+	}
+	return r;
+}
+
 const char *dg_strerror(int err)
 {
 	if (err < 0)

@@ -28,6 +28,7 @@
 
 #include "cursor.h"
 #include "frame.h"
+#include "iov.h"
 #include "loader.h"
 #include "sandbox.h"
 
@@ -230,17 +231,9 @@ static int send_all(struct dg_umd *u, struct iovec *v, int cnt, uint64_t deadlin
 				return -ETIMEDOUT;
 			return -ECHILD;		/* EPIPE, ECONNRESET: gone */
 		}
-		while (cnt && (size_t)w >= v->iov_len) {
-			w -= (ssize_t)v->iov_len;
-			v++;
-			cnt--;
-		}
-		if (cnt) {
-			v->iov_base = (uint8_t *)v->iov_base + w;
-			v->iov_len -= (size_t)w;
-			if (arm_deadline(u, deadline) < 0)
-				return -ETIMEDOUT;
-		}
+		dg_iov_advance(&v, &cnt, (size_t)w);
+		if (cnt && arm_deadline(u, deadline) < 0)
+			return -ETIMEDOUT;
 	}
 	return 0;
 }

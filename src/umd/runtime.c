@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "cursor.h"
 #include "frame.h"
+#include "iov.h"
 #include "landlock.h"
 #include "seccomp_filter.h"
 
@@ -154,15 +155,7 @@ static int write_frame(uint16_t type, uint32_t id, const uint8_t *p, size_t len)
 				continue;
 			return -errno;
 		}
-		while (cnt && (size_t)w >= v->iov_len) {
-			w -= (ssize_t)v->iov_len;
-			v++;
-			cnt--;
-		}
-		if (cnt) {
-			v->iov_base = (uint8_t *)v->iov_base + w;
-			v->iov_len -= (size_t)w;
-		}
+		dg_iov_advance(&v, &cnt, (size_t)w);
 	}
 	return 0;
 }

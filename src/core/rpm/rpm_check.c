@@ -15,29 +15,11 @@
 #include <string.h>
 
 #include "cursor.h"
+#include "log.h"
 #include "rpm_core.h"
 #include "../../handlers/rpm/rpm_parse.h"
 #include "../../handlers/rpm/rpm_proto.h"
 
-static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return r;
-}
-
-static uint32_t be32_at(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 /* At most this many distinct tags are wanted (rpm_tag_wanted()). */
 #define RPM_WANTED_MAX 32
@@ -54,18 +36,18 @@ static int read_intro(const char *name, const uint8_t *buf, size_t len, size_t o
 	uint64_t need;
 
 	if (off > len || len - off < RPM_INTRO_SIZE)
-		return fail(err, errlen, -ENODATA, "%s: %s at offset %zu truncated",
+		return dg_errf(err, errlen, -ENODATA, "%s: %s at offset %zu truncated",
 			    name, what, off);
 	if (memcmp(buf + off, header_magic, sizeof(header_magic)))
-		return fail(err, errlen, -EBADMSG, "%s: %s at offset %zu: bad magic",
+		return dg_errf(err, errlen, -EBADMSG, "%s: %s at offset %zu: bad magic",
 			    name, what, off);
-	*il = be32_at(buf + off + 8);
-	*dl = be32_at(buf + off + 12);
+	*il = get_be32(buf + off + 8);
+	*dl = get_be32(buf + off + 12);
 	if (*il > imax)
-		return fail(err, errlen, -E2BIG, "%s: %s index count %u exceeds limit %u",
+		return dg_errf(err, errlen, -E2BIG, "%s: %s index count %u exceeds limit %u",
 			    name, what, *il, imax);
 	if (*dl > dmax)
-		return fail(err, errlen, -E2BIG, "%s: %s data size %u exceeds limit %u",
+		return dg_errf(err, errlen, -E2BIG, "%s: %s data size %u exceeds limit %u",
 			    name, what, *dl, dmax);
 	need = RPM_INTRO_SIZE + (uint64_t)*il * RPM_ENTRY_SIZE + *dl;
 	*total = (uint32_t)need;
@@ -80,9 +62,9 @@ int rpm_layout(const char *name, const uint8_t *buf, size_t len, uint32_t *sig_l
 	int r;
 
 	if (memcmp(buf, lead_magic, len < 4 ? len : 4))
-		return fail(err, errlen, -EBADMSG, "%s: not an RPM package (bad lead magic)", name);
+		return dg_errf(err, errlen, -EBADMSG, "%s: not an RPM package (bad lead magic)", name);
 	if (len < RPM_LEAD_SIZE)
-		return fail(err, errlen, -ENODATA, "%s: shorter than the 96-byte lead", name);
+		return dg_errf(err, errlen, -ENODATA, "%s: shorter than the 96-byte lead", name);
 	r = read_intro(name, buf, len, RPM_LEAD_SIZE, RPM_HDR_SIG, &il, &dl, sig_len, err, errlen);
 	if (r < 0)
 		return r;
@@ -150,46 +132,46 @@ static int check_tag(const struct rpm_pkg *pkg, const struct hdr_box *h,
 	size_t sz;
 
 	if (!rpm_tag_wanted(t->hdr, t->tag))
-		return fail(err, errlen, -EBADMSG, "%s: handler reported unrequested %s tag %u",
+		return dg_errf(err, errlen, -EBADMSG, "%s: handler reported unrequested %s tag %u",
 			    pkg->name, hn, t->tag);
 	if (t->entry_off < h->index_off || (rel = t->entry_off - h->index_off) % RPM_ENTRY_SIZE ||
 	    rel / RPM_ENTRY_SIZE >= h->il)
-		return fail(err, errlen, -EBADMSG,
+		return dg_errf(err, errlen, -EBADMSG,
 			    "%s: %s tag %u (%s): index entry offset %u is not an entry of that header",
 			    pkg->name, hn, t->tag, tn, t->entry_off);
 	e = pkg->buf + t->entry_off;
-	off = be32_at(e + 8);
-	if (be32_at(e) != t->tag || be32_at(e + 4) != t->type || be32_at(e + 12) != t->count)
-		return fail(err, errlen, -EBADMSG,
+	off = get_be32(e + 8);
+	if (get_be32(e) != t->tag || get_be32(e + 4) != t->type || get_be32(e + 12) != t->count)
+		return dg_errf(err, errlen, -EBADMSG,
 			    "%s: %s tag %u (%s): claim (type %u count %u) differs from the index entry (tag %u type %u count %u)",
-			    pkg->name, hn, t->tag, tn, t->type, t->count, be32_at(e),
-			    be32_at(e + 4), be32_at(e + 12));
+			    pkg->name, hn, t->tag, tn, t->type, t->count, get_be32(e),
+			    get_be32(e + 4), get_be32(e + 12));
 	if (t->type != (uint32_t)rpm_tag_type(t->hdr, t->tag))
-		return fail(err, errlen, -EBADMSG, "%s: %s tag %u (%s): type %u, expected %d",
+		return dg_errf(err, errlen, -EBADMSG, "%s: %s tag %u (%s): type %u, expected %d",
 			    pkg->name, hn, t->tag, tn, t->type, rpm_tag_type(t->hdr, t->tag));
 	if (off >= h->dl || t->data_off != h->data_off + off)
-		return fail(err, errlen, -EBADMSG,
+		return dg_errf(err, errlen, -EBADMSG,
 			    "%s: %s tag %u (%s): data span at %u is not where the index entry points (%u + %u)",
 			    pkg->name, hn, t->tag, tn, t->data_off, h->data_off, off);
 	if (t->data_len > h->dl - off)
-		return fail(err, errlen, -EBADMSG,
+		return dg_errf(err, errlen, -EBADMSG,
 			    "%s: %s tag %u (%s): data span of %u bytes runs outside the header",
 			    pkg->name, hn, t->tag, tn, t->data_len);
 	sz = type_size(t->type);
 	if (sz) {
 		if (t->first_string != RPM_NO_STRING || (uint64_t)t->count * sz != t->data_len ||
 		    off % sz)
-			return fail(err, errlen, -EBADMSG,
+			return dg_errf(err, errlen, -EBADMSG,
 				    "%s: %s tag %u (%s): data length %u does not match %u items of %zu bytes",
 				    pkg->name, hn, t->tag, tn, t->data_len, t->count, sz);
 		return 0;
 	}
 	/* String types: count records that tile the data exactly. */
 	if (t->type == RPM_TYPE_STRING && t->count != 1)
-		return fail(err, errlen, -EBADMSG, "%s: %s tag %u (%s): string with count %u",
+		return dg_errf(err, errlen, -EBADMSG, "%s: %s tag %u (%s): string with count %u",
 			    pkg->name, hn, t->tag, tn, t->count);
 	if (t->first_string > pkg->n_strs || t->count > pkg->n_strs - t->first_string)
-		return fail(err, errlen, -EBADMSG,
+		return dg_errf(err, errlen, -EBADMSG,
 			    "%s: %s tag %u (%s): string records %u+%u outside the answer",
 			    pkg->name, hn, t->tag, tn, t->first_string, t->count);
 	pos = t->data_off;
@@ -199,13 +181,13 @@ static int check_tag(const struct rpm_pkg *pkg, const struct hdr_box *h,
 
 		if (s->off != pos || s->len >= end - pos || pkg->buf[s->off + s->len] != 0 ||
 		    memchr(pkg->buf + s->off, 0, s->len))
-			return fail(err, errlen, -EBADMSG,
+			return dg_errf(err, errlen, -EBADMSG,
 				    "%s: %s tag %u (%s): string %u at %u+%u is not the next NUL-terminated string of the tag's data",
 				    pkg->name, hn, t->tag, tn, i, s->off, s->len);
 		pos = s->off + s->len + 1;
 	}
 	if (pos != end)
-		return fail(err, errlen, -EBADMSG,
+		return dg_errf(err, errlen, -EBADMSG,
 			    "%s: %s tag %u (%s): strings end at %u, the data at %u",
 			    pkg->name, hn, t->tag, tn, pos, end);
 	return 0;
@@ -219,13 +201,13 @@ static int check_complete(const struct rpm_pkg *pkg, int kind, const struct hdr_
 
 	for (i = 0; i < h->il; i++) {
 		uint32_t eoff = h->index_off + i * RPM_ENTRY_SIZE;
-		uint32_t tag = be32_at(pkg->buf + eoff);
+		uint32_t tag = get_be32(pkg->buf + eoff);
 
 		if (!rpm_tag_wanted(kind, tag))
 			continue;
 		wanted++;
 		if (!rpm_pkg_tag(pkg, kind, tag) || rpm_pkg_tag(pkg, kind, tag)->entry_off != eoff)
-			return fail(err, errlen, -EBADMSG,
+			return dg_errf(err, errlen, -EBADMSG,
 				    "%s: handler left out %s tag %u (%s) at index entry %u",
 				    pkg->name, kind == RPM_HDR_SIG ? "signature header" : "main header",
 				    tag, rpm_tag_name(kind, tag), i);
@@ -233,7 +215,7 @@ static int check_complete(const struct rpm_pkg *pkg, int kind, const struct hdr_
 	for (i = 0; i < pkg->n_tags; i++)
 		claimed += pkg->tags[i].hdr == kind;
 	if (claimed != wanted)
-		return fail(err, errlen, -EBADMSG, "%s: handler reported %u tags, the header has %u",
+		return dg_errf(err, errlen, -EBADMSG, "%s: handler reported %u tags, the header has %u",
 			    pkg->name, claimed, wanted);
 	return 0;
 }
@@ -256,10 +238,10 @@ int rpm_check_answer(struct rpm_pkg *pkg, const uint8_t *ans, size_t ans_len,
 	if (r < 0)
 		return r;
 	if ((uint64_t)main_off + main_len > pkg->buf_len)
-		return fail(err, errlen, -ENODATA, "%s: main header ends at %llu, past the %zu bytes read",
+		return dg_errf(err, errlen, -ENODATA, "%s: main header ends at %llu, past the %zu bytes read",
 			    pkg->name, (unsigned long long)main_off + main_len, pkg->buf_len);
 	if (ans_len < RPM_ANS_FIXED)
-		return fail(err, errlen, -EBADMSG, "%s: handler answer of %zu bytes too short",
+		return dg_errf(err, errlen, -EBADMSG, "%s: handler answer of %zu bytes too short",
 			    pkg->name, ans_len);
 	cur_le32(&c, &magic);
 	cur_le16(&c, &version);
@@ -272,31 +254,31 @@ int rpm_check_answer(struct rpm_pkg *pkg, const uint8_t *ans, size_t ans_len,
 	cur_le32(&c, &n_tags);
 	cur_le32(&c, &n_strs);
 	if (magic != RPM_ANS_MAGIC || version != RPM_ANS_VERSION)
-		return fail(err, errlen, -EBADMSG, "%s: handler answer has bad magic/version", pkg->name);
+		return dg_errf(err, errlen, -EBADMSG, "%s: handler answer has bad magic/version", pkg->name);
 	if (fsize != pkg->file_size)
-		return fail(err, errlen, -EBADMSG, "%s: handler claims file size %llu, it is %llu",
+		return dg_errf(err, errlen, -EBADMSG, "%s: handler claims file size %llu, it is %llu",
 			    pkg->name, (unsigned long long)fsize, (unsigned long long)pkg->file_size);
 	/* The regions the signatures cover are the core's own computation. */
 	if (v[0] != RPM_LEAD_SIZE || v[1] != sig_len)
-		return fail(err, errlen, -EBADMSG,
+		return dg_errf(err, errlen, -EBADMSG,
 			    "%s: handler claims the signature header at %u+%u, it is at %u+%u",
 			    pkg->name, v[0], v[1], RPM_LEAD_SIZE, sig_len);
 	if (v[4] != main_off || v[5] != main_len)
-		return fail(err, errlen, -EBADMSG,
+		return dg_errf(err, errlen, -EBADMSG,
 			    "%s: handler claims the main header region at %u+%u, the header's own intro gives %u+%u",
 			    pkg->name, v[4], v[5], main_off, main_len);
 	if (payload_off != (uint64_t)main_off + main_len || payload_off > pkg->file_size)
-		return fail(err, errlen, -EBADMSG, "%s: handler claims the payload at %llu, it starts at %llu",
+		return dg_errf(err, errlen, -EBADMSG, "%s: handler claims the payload at %llu, it starts at %llu",
 			    pkg->name, (unsigned long long)payload_off,
 			    (unsigned long long)main_off + main_len);
 	hs.off = RPM_LEAD_SIZE;
-	hs.il = be32_at(pkg->buf + hs.off + 8);
-	hs.dl = be32_at(pkg->buf + hs.off + 12);
+	hs.il = get_be32(pkg->buf + hs.off + 8);
+	hs.dl = get_be32(pkg->buf + hs.off + 12);
 	hm.off = main_off;
-	hm.il = be32_at(pkg->buf + hm.off + 8);
-	hm.dl = be32_at(pkg->buf + hm.off + 12);
+	hm.il = get_be32(pkg->buf + hm.off + 8);
+	hm.dl = get_be32(pkg->buf + hm.off + 12);
 	if (v[2] != hs.il || v[3] != hs.dl || v[6] != hm.il || v[7] != hm.dl)
-		return fail(err, errlen, -EBADMSG, "%s: handler's index counts or data sizes differ from the intros",
+		return dg_errf(err, errlen, -EBADMSG, "%s: handler's index counts or data sizes differ from the intros",
 			    pkg->name);
 	hs.index_off = hs.off + RPM_INTRO_SIZE;
 	hs.data_off = hs.index_off + hs.il * RPM_ENTRY_SIZE;
@@ -304,13 +286,13 @@ int rpm_check_answer(struct rpm_pkg *pkg, const uint8_t *ans, size_t ans_len,
 	hm.data_off = hm.index_off + hm.il * RPM_ENTRY_SIZE;
 	if (n_tags > RPM_WANTED_MAX || n_tags > hs.il + hm.il || n_strs > RPM_STRINGS_MAX ||
 	    c.len != (size_t)n_tags * RPM_ANS_TAG_SIZE + (size_t)n_strs * RPM_ANS_STR_SIZE)
-		return fail(err, errlen, -EBADMSG, "%s: handler answer length %zu does not match %u tags and %u strings",
+		return dg_errf(err, errlen, -EBADMSG, "%s: handler answer length %zu does not match %u tags and %u strings",
 			    pkg->name, ans_len, n_tags, n_strs);
 	pkg->tags = calloc(n_tags ? n_tags : 1, sizeof(*pkg->tags));
 	pkg->strs = calloc(n_strs ? n_strs : 1, sizeof(*pkg->strs));
 	if (!pkg->tags || !pkg->strs) {
 		rpm_pkg_release(pkg);
-		return fail(err, errlen, -ENOMEM, "%s: out of memory", pkg->name);
+		return dg_errf(err, errlen, -ENOMEM, "%s: out of memory", pkg->name);
 	}
 	for (i = 0; i < n_tags; i++) {
 		struct rpm_tagref *t = &pkg->tags[i];
@@ -337,13 +319,13 @@ int rpm_check_answer(struct rpm_pkg *pkg, const uint8_t *ans, size_t ans_len,
 		const struct rpm_tagref *t = &pkg->tags[i];
 
 		if (t->hdr != RPM_HDR_SIG && t->hdr != RPM_HDR_MAIN) {
-			r = fail(err, errlen, -EBADMSG, "%s: handler answer names header %d",
+			r = dg_errf(err, errlen, -EBADMSG, "%s: handler answer names header %d",
 				 pkg->name, t->hdr);
 			goto bad;
 		}
 		for (j = 0; j < i; j++)
 			if (pkg->tags[j].hdr == t->hdr && pkg->tags[j].tag == t->tag) {
-				r = fail(err, errlen, -EBADMSG, "%s: handler reported tag %u twice",
+				r = dg_errf(err, errlen, -EBADMSG, "%s: handler reported tag %u twice",
 					 pkg->name, t->tag);
 				goto bad;
 			}

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cursor.h"
+#include "log.h"
 #include "rpm_core.h"
 #include "../../handlers/rpm/rpm_parse.h"
 #include "../../handlers/rpm/rpm_proto.h"
@@ -21,25 +23,6 @@
 #define PGP_HASH_MD5 1
 #define PGP_HASH_SHA1 2
 
-static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return r;
-}
-
-static uint32_t be32_at(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 /* A main-header STRING tag as a C string into @out. */
 static int get_string(const struct rpm_pkg *pkg, uint32_t tag, char *out, size_t n)
@@ -71,7 +54,7 @@ int rpm_pkg_nevra(const struct rpm_pkg *pkg, char *out, size_t n)
 	if (get_string(pkg, RPMTAG_ARCH, arch, sizeof(arch)) < 0)
 		snprintf(arch, sizeof(arch), "noarch");
 	if (e && e->count >= 1)
-		snprintf(epoch, sizeof(epoch), "%u:", be32_at(pkg->buf + e->data_off));
+		snprintf(epoch, sizeof(epoch), "%u:", get_be32(pkg->buf + e->data_off));
 	if ((size_t)snprintf(out, n, "%s-%s%s-%s.%s", name, epoch, ver, rel, arch) >= n)
 		return -E2BIG;
 	return 0;
@@ -123,12 +106,12 @@ static const struct rpm_tagref *per_file(const struct rpm_pkg *pkg, uint32_t tag
 
 	if (!t) {
 		if (required)
-			*r = fail(err, errlen, -EBADMSG, "%s: main header lacks %s",
+			*r = dg_errf(err, errlen, -EBADMSG, "%s: main header lacks %s",
 				  pkg->name, rpm_tag_name(RPM_HDR_MAIN, tag));
 		return NULL;
 	}
 	if (t->count != n) {
-		*r = fail(err, errlen, -EBADMSG, "%s: %s has %u items for %u files",
+		*r = dg_errf(err, errlen, -EBADMSG, "%s: %s has %u items for %u files",
 			  pkg->name, rpm_tag_name(RPM_HDR_MAIN, tag), t->count, n);
 		return NULL;
 	}
@@ -147,7 +130,7 @@ int rpm_pkg_files(const struct rpm_pkg *pkg, unsigned int flags, dg_rpm_file_fn 
 	size_t dlen;
 
 	if (rpm_pkg_nevra(pkg, nevra, sizeof(nevra)) < 0)
-		return fail(err, errlen, -EBADMSG, "%s: main header lacks NAME, VERSION or RELEASE",
+		return dg_errf(err, errlen, -EBADMSG, "%s: main header lacks NAME, VERSION or RELEASE",
 			    pkg->name);
 	base = rpm_pkg_tag(pkg, RPM_HDR_MAIN, RPMTAG_BASENAMES);
 	old = rpm_pkg_tag(pkg, RPM_HDR_MAIN, RPMTAG_OLDFILENAMES);
@@ -156,13 +139,13 @@ int rpm_pkg_files(const struct rpm_pkg *pkg, unsigned int flags, dg_rpm_file_fn 
 		return 0;	/* a package without files */
 	alg = rpm_pkg_tag(pkg, RPM_HDR_MAIN, RPMTAG_FILEDIGESTALGO);
 	if (alg)
-		algo = (int)be32_at(pkg->buf + alg->data_off);
+		algo = (int)get_be32(pkg->buf + alg->data_off);
 	dlen = algo_len(algo);
 	if (!dlen)
-		return fail(err, errlen, -EOPNOTSUPP, "%s: file digest algorithm %d is not supported",
+		return dg_errf(err, errlen, -EOPNOTSUPP, "%s: file digest algorithm %d is not supported",
 			    pkg->name, algo);
 	if ((algo == PGP_HASH_MD5 || algo == PGP_HASH_SHA1) && !(flags & DG_RPM_ALLOW_WEAK))
-		return fail(err, errlen, -EOPNOTSUPP,
+		return dg_errf(err, errlen, -EOPNOTSUPP,
 			    "%s: file digests are %s%s; refused (--allow-weak accepts them)",
 			    pkg->name, dg_rpm_hash_name(algo),
 			    alg ? "" : " (no FILEDIGESTALGO tag means MD5)");
@@ -174,14 +157,14 @@ int rpm_pkg_files(const struct rpm_pkg *pkg, unsigned int flags, dg_rpm_file_fn 
 	if (r < 0)
 		return r;
 	if (base && !dirs)
-		return fail(err, errlen, -EBADMSG, "%s: main header lacks DIRNAMES", pkg->name);
+		return dg_errf(err, errlen, -EBADMSG, "%s: main header lacks DIRNAMES", pkg->name);
 	path = malloc(2 * RPM_PATH_MAX + 2);
 	if (!path)
 		return -ENOMEM;
 	for (i = 0; i < nfiles && r == 0; i++) {
 		uint32_t mode = (uint32_t)pkg->buf[modes->data_off + 2 * i] << 8 |
 				pkg->buf[modes->data_off + 2 * i + 1];
-		uint32_t ff = fflags ? be32_at(pkg->buf + fflags->data_off + 4 * i) : 0;
+		uint32_t ff = fflags ? get_be32(pkg->buf + fflags->data_off + 4 * i) : 0;
 		uint32_t hl, bl, dl;
 		const char *h = rpm_pkg_string(pkg, dig, i, &hl), *b, *d;
 		struct dg_rpm_file f;
@@ -189,16 +172,16 @@ int rpm_pkg_files(const struct rpm_pkg *pkg, unsigned int flags, dg_rpm_file_fn 
 		if (!S_ISREG(mode) || (ff & RPMFILE_GHOST))
 			continue;
 		if (hl != 2 * dlen || unhex(h, hl, bin) < 0) {
-			r = fail(err, errlen, -EBADMSG,
+			r = dg_errf(err, errlen, -EBADMSG,
 				 "%s: FILEDIGESTS item %u is not a %s digest in hex", pkg->name, i,
 				 dg_rpm_hash_name(algo));
 			break;
 		}
 		if (base) {
-			uint32_t di = be32_at(pkg->buf + dirix->data_off + 4 * i);
+			uint32_t di = get_be32(pkg->buf + dirix->data_off + 4 * i);
 
 			if (di >= dirs->count) {
-				r = fail(err, errlen, -EBADMSG,
+				r = dg_errf(err, errlen, -EBADMSG,
 					 "%s: DIRINDEXES item %u is %u, DIRNAMES has %u", pkg->name,
 					 i, di, dirs->count);
 				break;
@@ -211,14 +194,14 @@ int rpm_pkg_files(const struct rpm_pkg *pkg, unsigned int flags, dg_rpm_file_fn 
 			b = rpm_pkg_string(pkg, old, i, &bl);
 		}
 		if (dl > RPM_PATH_MAX || bl > RPM_PATH_MAX) {
-			r = fail(err, errlen, -E2BIG, "%s: path of file %u too long", pkg->name, i);
+			r = dg_errf(err, errlen, -E2BIG, "%s: path of file %u too long", pkg->name, i);
 			break;
 		}
 		memcpy(path, d, dl);
 		memcpy(path + dl, b, bl);
 		path[dl + bl] = '\0';
 		if (path[0] != '/') {
-			r = fail(err, errlen, -EBADMSG, "%s: file %u path is not absolute", pkg->name, i);
+			r = dg_errf(err, errlen, -EBADMSG, "%s: file %u path is not absolute", pkg->name, i);
 			break;
 		}
 		hl = (uint32_t)(2 * dlen);

@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "cursor.h"
+#include "log.h"
 #include "rpm_proto.h"
 
 static const uint8_t lead_magic[4] = { 0xed, 0xab, 0xee, 0xdb };
@@ -42,20 +43,6 @@ struct span_ref {
 	uint32_t off, len, idx;
 };
 
-static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return r;
-}
 
 static const char *hdr_name(int kind)
 {
@@ -130,28 +117,28 @@ static int entry_length(const struct rpm_hdr *h, struct rpm_entry *e,
 	tag_label(h->kind, e->tag, tl, sizeof(tl));
 	if (!is_string_type(e->type)) {
 		if (e->count > c.len / sz)
-			return fail(err, errlen, -EBADMSG,
+			return dg_errf(err, errlen, -EBADMSG,
 				    "%s %s: %u items of %zu bytes at data offset %u run past the data size %u",
 				    hdr_name(h->kind), tl, e->count, sz, e->offset, h->dl);
 		e->len = (uint32_t)(e->count * sz);
 		return 0;
 	}
 	if (e->type == RPM_TYPE_STRING && e->count != 1)
-		return fail(err, errlen, -EBADMSG, "%s %s: string with count %u",
+		return dg_errf(err, errlen, -EBADMSG, "%s %s: string with count %u",
 			    hdr_name(h->kind), tl, e->count);
 	/* Each string takes at least one byte: this bounds the loop. */
 	if (e->count > c.len)
-		return fail(err, errlen, -EBADMSG,
+		return dg_errf(err, errlen, -EBADMSG,
 			    "%s %s: %u strings cannot fit in %zu bytes",
 			    hdr_name(h->kind), tl, e->count, c.len);
 	for (i = 0; i < e->count; i++) {
 		r = string_len(&c, max, &n);
 		if (r == -E2BIG)
-			return fail(err, errlen, r,
+			return dg_errf(err, errlen, r,
 				    "%s %s: string %u longer than limit %zu",
 				    hdr_name(h->kind), tl, i, max);
 		if (r < 0)
-			return fail(err, errlen, r,
+			return dg_errf(err, errlen, r,
 				    "%s %s: string %u is not terminated inside the data",
 				    hdr_name(h->kind), tl, i);
 		cur_skip(&c, (size_t)n + 1);
@@ -173,34 +160,34 @@ static int check_region(struct rpm_hdr *h, char *err, size_t errlen)
 	if (e->tag != rtag) {
 		if (e->tag == RPMTAG_HEADERSIGNATURES || e->tag == RPMTAG_HEADERIMMUTABLE ||
 		    e->tag == RPMTAG_HEADERIMAGE)
-			return fail(err, errlen, -EBADMSG, "%s: region tag %u in the wrong header",
+			return dg_errf(err, errlen, -EBADMSG, "%s: region tag %u in the wrong header",
 				    hdr_name(h->kind), e->tag);
 		return 0;	/* legacy header without a region, as rpm allows */
 	}
 	if (e->type != RPM_TYPE_BIN || e->count != RPM_ENTRY_SIZE)
-		return fail(err, errlen, -EBADMSG, "%s: region tag %u has type %u count %u, want 7 and 16",
+		return dg_errf(err, errlen, -EBADMSG, "%s: region tag %u has type %u count %u, want 7 and 16",
 			    hdr_name(h->kind), rtag, e->type, e->count);
 	c = cur_init(h->data + e->offset, h->dl - e->offset);
 	if (cur_be32(&c, &ttag) < 0 || cur_be32(&c, &ttype) < 0 ||
 	    cur_be32(&c, &toff) < 0 || cur_be32(&c, &tcount) < 0)
-		return fail(err, errlen, -EBADMSG, "%s: region trailer runs past the data",
+		return dg_errf(err, errlen, -EBADMSG, "%s: region trailer runs past the data",
 			    hdr_name(h->kind));
 	/* Old packages carry HEADERIMAGE in the signature region trailer. */
 	if (h->kind == RPM_HDR_SIG && ttag == RPMTAG_HEADERIMAGE)
 		ttag = RPMTAG_HEADERSIGNATURES;
 	if (ttag != rtag || ttype != RPM_TYPE_BIN || tcount != RPM_ENTRY_SIZE)
-		return fail(err, errlen, -EBADMSG, "%s: invalid region trailer (tag %u type %u count %u)",
+		return dg_errf(err, errlen, -EBADMSG, "%s: invalid region trailer (tag %u type %u count %u)",
 			    hdr_name(h->kind), ttag, ttype, tcount);
 	/* The trailer's offset is negative: minus the region's index bytes. */
 	toff = (uint32_t)-toff;
 	if (toff % RPM_ENTRY_SIZE || toff == 0 || toff / RPM_ENTRY_SIZE > h->il)
-		return fail(err, errlen, -EBADMSG, "%s: invalid region size %u",
+		return dg_errf(err, errlen, -EBADMSG, "%s: invalid region size %u",
 			    hdr_name(h->kind), toff);
 	ril = toff / RPM_ENTRY_SIZE;
 	rdl = e->offset + RPM_ENTRY_SIZE;
 	/* In a package file the main header is exactly its region (rpm: exact_size). */
 	if (h->kind == RPM_HDR_MAIN && (ril != h->il || rdl != h->dl))
-		return fail(err, errlen, -EBADMSG,
+		return dg_errf(err, errlen, -EBADMSG,
 			    "main header: immutable region covers %u of %u entries and %u of %u data bytes",
 			    ril, h->il, rdl, h->dl);
 	h->region = 1;
@@ -222,7 +209,7 @@ static int check_overlap(const struct rpm_hdr *h, char *err, size_t errlen)
 	int r = 0;
 
 	if (!s)
-		return fail(err, errlen, -ENOMEM, "out of memory");
+		return dg_errf(err, errlen, -ENOMEM, "out of memory");
 	for (i = 0; i < h->il; i++) {
 		s[i].off = h->ent[i].offset;
 		s[i].len = h->ent[i].len;
@@ -233,7 +220,7 @@ static int check_overlap(const struct rpm_hdr *h, char *err, size_t errlen)
 		const struct span_ref *p = &s[i - 1], *q = &s[i];
 
 		if ((uint64_t)p->off + p->len > q->off)
-			r = fail(err, errlen, -EBADMSG, "%s %s: data overlaps %s",
+			r = dg_errf(err, errlen, -EBADMSG, "%s %s: data overlaps %s",
 				 hdr_name(h->kind),
 				 tag_label(h->kind, h->ent[q->idx].tag, t1, sizeof(t1)),
 				 tag_label(h->kind, h->ent[p->idx].tag, t2, sizeof(t2)));
@@ -258,29 +245,29 @@ static int parse_header(const uint8_t *pkg, size_t len, size_t off, int kind,
 	h->kind = kind;
 	h->off = off;
 	if (off > len)
-		return fail(err, errlen, -ENODATA, "%s at offset %zu: file ends at %zu",
+		return dg_errf(err, errlen, -ENODATA, "%s at offset %zu: file ends at %zu",
 			    hdr_name(kind), off, len);
 	c = cur_init(pkg + off, len - off);
 	if (cur_take(&c, RPM_INTRO_SIZE, &intro) < 0)
-		return fail(err, errlen, -ENODATA, "%s at offset %zu: truncated intro",
+		return dg_errf(err, errlen, -ENODATA, "%s at offset %zu: truncated intro",
 			    hdr_name(kind), off);
 	cur_bytes(&intro, magic, sizeof(magic));
 	cur_be32(&intro, &h->il);
 	cur_be32(&intro, &h->dl);
 	if (memcmp(magic, header_magic, sizeof(magic)))
-		return fail(err, errlen, -EBADMSG, "%s at offset %zu: bad magic",
+		return dg_errf(err, errlen, -EBADMSG, "%s at offset %zu: bad magic",
 			    hdr_name(kind), off);
 	if (h->il < 1)
-		return fail(err, errlen, -EBADMSG, "%s: no index entries", hdr_name(kind));
+		return dg_errf(err, errlen, -EBADMSG, "%s: no index entries", hdr_name(kind));
 	if (h->il > imax)
-		return fail(err, errlen, -E2BIG, "%s index count %u exceeds limit %u",
+		return dg_errf(err, errlen, -E2BIG, "%s index count %u exceeds limit %u",
 			    hdr_name(kind), h->il, imax);
 	if (h->dl > dmax)
-		return fail(err, errlen, -E2BIG, "%s data size %u exceeds limit %u",
+		return dg_errf(err, errlen, -E2BIG, "%s data size %u exceeds limit %u",
 			    hdr_name(kind), h->dl, dmax);
 	if (cur_take(&c, (size_t)h->il * RPM_ENTRY_SIZE, &index) < 0 ||
 	    cur_take(&c, h->dl, &data) < 0)
-		return fail(err, errlen, -ENODATA,
+		return dg_errf(err, errlen, -ENODATA,
 			    "%s at offset %zu: truncated (needs %zu bytes, %zu available)",
 			    hdr_name(kind), off,
 			    RPM_INTRO_SIZE + (size_t)h->il * RPM_ENTRY_SIZE + h->dl, len - off);
@@ -288,7 +275,7 @@ static int parse_header(const uint8_t *pkg, size_t len, size_t off, int kind,
 	h->data_off = cur_off(&data, pkg);
 	h->ent = calloc(h->il, sizeof(*h->ent));
 	if (!h->ent)
-		return fail(err, errlen, -ENOMEM, "out of memory");
+		return dg_errf(err, errlen, -ENOMEM, "out of memory");
 	for (i = 0; i < h->il; i++) {
 		struct rpm_entry *e = &h->ent[i];
 		size_t align;
@@ -299,20 +286,20 @@ static int parse_header(const uint8_t *pkg, size_t len, size_t off, int kind,
 		cur_be32(&index, &e->count);
 		tag_label(kind, e->tag, tl, sizeof(tl));
 		if (e->tag < 100 && i != 0)
-			return fail(err, errlen, -EBADMSG, "%s entry %u: invalid %s",
+			return dg_errf(err, errlen, -EBADMSG, "%s entry %u: invalid %s",
 				    hdr_name(kind), i, tl);
 		if (e->type < RPM_TYPE_CHAR || e->type > RPM_TYPE_I18NSTRING)
-			return fail(err, errlen, -EBADMSG, "%s %s: invalid type %u",
+			return dg_errf(err, errlen, -EBADMSG, "%s %s: invalid type %u",
 				    hdr_name(kind), tl, e->type);
 		if (e->count == 0)
-			return fail(err, errlen, -EBADMSG, "%s %s: count 0", hdr_name(kind), tl);
+			return dg_errf(err, errlen, -EBADMSG, "%s %s: count 0", hdr_name(kind), tl);
 		if (e->offset >= h->dl)
-			return fail(err, errlen, -EBADMSG,
+			return dg_errf(err, errlen, -EBADMSG,
 				    "%s %s: data offset %u outside the data size %u",
 				    hdr_name(kind), tl, e->offset, h->dl);
 		align = type_size(e->type);
 		if (align > 1 && e->offset % align)
-			return fail(err, errlen, -EBADMSG, "%s %s: data offset %u misaligned for type %u",
+			return dg_errf(err, errlen, -EBADMSG, "%s %s: data offset %u misaligned for type %u",
 				    hdr_name(kind), tl, e->offset, e->type);
 		r = entry_length(h, e, err, errlen);
 		if (r < 0)
@@ -320,11 +307,11 @@ static int parse_header(const uint8_t *pkg, size_t len, size_t off, int kind,
 		if (!rpm_tag_wanted(kind, e->tag))
 			continue;
 		if (e->type != (uint32_t)rpm_tag_type(kind, e->tag))
-			return fail(err, errlen, -EBADMSG, "%s %s: type %u, expected %d",
+			return dg_errf(err, errlen, -EBADMSG, "%s %s: type %u, expected %d",
 				    hdr_name(kind), tl, e->type, rpm_tag_type(kind, e->tag));
 		for (j = 0; j < i; j++)
 			if (h->ent[j].tag == e->tag)
-				return fail(err, errlen, -EBADMSG, "%s %s: duplicate",
+				return dg_errf(err, errlen, -EBADMSG, "%s %s: duplicate",
 					    hdr_name(kind), tl);
 	}
 	r = check_region(h, err, errlen);
@@ -366,7 +353,7 @@ static int emit_tags(const struct rpm_hdr *h, struct dg_buf *tags, struct dg_buf
 			struct dg_cur c = cur_init(h->data + e->offset, e->len);
 
 			if (e->count > RPM_STRINGS_MAX - *n_strs)
-				return fail(err, errlen, -E2BIG, "more than %u strings in the answer",
+				return dg_errf(err, errlen, -E2BIG, "more than %u strings in the answer",
 					    RPM_STRINGS_MAX);
 			for (k = 0; k < e->count; k++) {
 				const uint8_t *nul = memchr(c.p, 0, c.len);
@@ -376,14 +363,14 @@ static int emit_tags(const struct rpm_hdr *h, struct dg_buf *tags, struct dg_buf
 				if (r == 0)
 					r = dg_buf_put_le32(strs, n);
 				if (r < 0)
-					return fail(err, errlen, r, "answer too large");
+					return dg_errf(err, errlen, r, "answer too large");
 				cur_skip(&c, (size_t)n + 1);
 			}
 			*n_strs += e->count;
 		}
 		r = dg_buf_put(tags, rec, sizeof(rec));
 		if (r < 0)
-			return fail(err, errlen, r, "answer too large");
+			return dg_errf(err, errlen, r, "answer too large");
 		(*n_tags)++;
 	}
 	return 0;
@@ -404,25 +391,25 @@ int rpm_parse(const uint8_t *pkg, size_t len, uint64_t file_size,
 	if (err && errlen)
 		err[0] = '\0';
 	if (len > file_size)
-		return fail(err, errlen, -EBADMSG, "request holds %zu bytes of a %llu-byte file",
+		return dg_errf(err, errlen, -EBADMSG, "request holds %zu bytes of a %llu-byte file",
 			    len, (unsigned long long)file_size);
 	if (len >= (size_t)UINT32_MAX)
-		return fail(err, errlen, -E2BIG, "request of %zu bytes exceeds 4 GiB", len);
+		return dg_errf(err, errlen, -E2BIG, "request of %zu bytes exceeds 4 GiB", len);
 	if (cur_take(&c, RPM_LEAD_SIZE, &lead) < 0)
-		return fail(err, errlen, -ENODATA, "lead: file of %zu bytes is shorter than 96",
+		return dg_errf(err, errlen, -ENODATA, "lead: file of %zu bytes is shorter than 96",
 			    len);
 	cur_bytes(&lead, magic, 4);
 	cur_u8(&lead, &major);
 	cur_u8(&lead, &minor);
 	if (memcmp(magic, lead_magic, 4))
-		return fail(err, errlen, -EBADMSG, "lead: not an RPM package (bad magic)");
+		return dg_errf(err, errlen, -EBADMSG, "lead: not an RPM package (bad magic)");
 	if (major < 3 || major > 4)
-		return fail(err, errlen, -EOPNOTSUPP, "lead: unsupported package version %u",
+		return dg_errf(err, errlen, -EOPNOTSUPP, "lead: unsupported package version %u",
 			    major);
 	cur_skip(&lead, 2 + 2 + 66 + 2);	/* type, archnum, name, osnum */
 	cur_be16(&lead, &sigtype);
 	if (sigtype != RPM_SIGTYPE_HEADERSIG)
-		return fail(err, errlen, -EOPNOTSUPP, "lead: unsupported signature type %u",
+		return dg_errf(err, errlen, -EOPNOTSUPP, "lead: unsupported signature type %u",
 			    sigtype);
 
 	r = parse_header(pkg, len, RPM_LEAD_SIZE, RPM_HDR_SIG, &sig, err, errlen);
@@ -471,7 +458,7 @@ int rpm_parse(const uint8_t *pkg, size_t len, uint64_t file_size,
 	if (r == 0)
 		r = dg_buf_put(ans, strs.data, strs.len);
 	if (r < 0)
-		fail(err, errlen, r, "answer too large");
+		dg_errf(err, errlen, r, "answer too large");
 out:
 	free(sig.ent);
 	free(hdr.ent);
@@ -487,6 +474,6 @@ int rpm_parse_request(const uint8_t *req, size_t len, struct dg_buf *ans,
 	uint64_t file_size;
 
 	if (cur_le64(&c, &file_size) < 0)
-		return fail(err, errlen, -EBADMSG, "request shorter than %d bytes", RPM_REQ_FIXED);
+		return dg_errf(err, errlen, -EBADMSG, "request shorter than %d bytes", RPM_REQ_FIXED);
 	return rpm_parse(c.p, c.len, file_size, ans, err, errlen);
 }
