@@ -20,6 +20,7 @@
 
 #include <openssl/evp.h>
 
+#include <digestguard/pgp.h>
 #include <digestguard/umd.h>
 
 #include "blobs.h"
@@ -58,40 +59,9 @@ static const char *tag_name(uint8_t t)
 	return t < sizeof(n) / sizeof(n[0]) && n[t] ? n[t] : "unknown";
 }
 
-static const char *pk_name(uint8_t a)
-{
-	switch (a) {
-	case 1: return "RSA";
-	case 2: return "RSA encrypt-only";
-	case 3: return "RSA sign-only";
-	case 16: return "Elgamal";
-	case 17: return "DSA";
-	case 18: return "ECDH";
-	case 19: return "ECDSA";
-	case 22: return "EdDSALegacy";
-	case 25: return "X25519";
-	case 26: return "X448";
-	case 27: return "Ed25519";
-	case 28: return "Ed448";
-	default: return "unknown";
-	}
-}
-
-static const char *hash_name(uint8_t h)
-{
-	switch (h) {
-	case 1: return "MD5";
-	case 2: return "SHA1";
-	case 3: return "RIPEMD160";
-	case 8: return "SHA256";
-	case 9: return "SHA384";
-	case 10: return "SHA512";
-	case 11: return "SHA224";
-	case 12: return "SHA3-256";
-	case 14: return "SHA3-512";
-	default: return "unknown";
-	}
-}
+/* Algorithm names: the core's, so every command says the same. */
+#define pk_name(a) dg_pgp_pk_algo_name(a)
+#define hash_name(h) dg_pgp_hash_algo_name(h)
 
 static const char *sigtype_name(uint8_t t)
 {

@@ -18,6 +18,8 @@
 
 #include <openssl/evp.h>
 
+#include <digestguard/pgp.h>
+
 #include "rpm_core.h"
 #include "../../handlers/rpm/rpm_proto.h"
 
@@ -80,18 +82,9 @@ struct item {
 
 const char *dg_rpm_hash_name(int algo)
 {
-	switch (algo) {
-	case 1: return "MD5";
-	case 2: return "SHA1";
-	case 3: return "RIPEMD160";
-	case 8: return "SHA256";
-	case 9: return "SHA384";
-	case 10: return "SHA512";
-	case 11: return "SHA224";
-	case 12: return "SHA3-256";
-	case 14: return "SHA3-512";
-	}
-	return "UNKNOWN";
+	const char *n = dg_pgp_hash_algo_name(algo);
+
+	return strcmp(n, "unknown") ? n : "UNKNOWN";	/* rpm's spelling */
 }
 
 static const char *pk_name(int algo)
