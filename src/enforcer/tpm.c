@@ -3,14 +3,74 @@
 #include "tpm.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #ifdef DG_HAVE_TSS2
+#include <dlfcn.h>
 #include <tss2/tss2_esys.h>
 #include <tss2/tss2_rc.h>
 #include <tss2/tss2_tctildr.h>
+
+/*
+ * tpm2-tss is loaded with dlopen() only when --tpm is used: linking it
+ * would make every digestguard process (sopv, rpm verify, ...) load and
+ * relocate five TPM libraries at start-up for nothing.
+ */
+static struct {
+	__typeof__(&Esys_Initialize) Esys_Initialize;
+	__typeof__(&Esys_Finalize) Esys_Finalize;
+	__typeof__(&Esys_Free) Esys_Free;
+	__typeof__(&Esys_PCR_Extend) Esys_PCR_Extend;
+	__typeof__(&Esys_PCR_Read) Esys_PCR_Read;
+	__typeof__(&Tss2_RC_Decode) Tss2_RC_Decode;
+	__typeof__(&Tss2_TctiLdr_Initialize) Tss2_TctiLdr_Initialize;
+	__typeof__(&Tss2_TctiLdr_Finalize) Tss2_TctiLdr_Finalize;
+} tss;
+
+static int tss_load(char *msg, size_t msglen)
+{
+	static const struct { const char *lib, *sym; size_t off; } syms[] = {
+#define SYM(lib, name) { lib, #name, offsetof(__typeof__(tss), name) }
+		SYM("libtss2-esys.so.0", Esys_Initialize),
+		SYM("libtss2-esys.so.0", Esys_Finalize),
+		SYM("libtss2-esys.so.0", Esys_Free),
+		SYM("libtss2-esys.so.0", Esys_PCR_Extend),
+		SYM("libtss2-esys.so.0", Esys_PCR_Read),
+		SYM("libtss2-rc.so.0", Tss2_RC_Decode),
+		SYM("libtss2-tctildr.so.0", Tss2_TctiLdr_Initialize),
+		SYM("libtss2-tctildr.so.0", Tss2_TctiLdr_Finalize),
+#undef SYM
+	};
+	size_t i;
+
+	if (tss.Esys_Initialize)
+		return 0;
+	for (i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
+		void *h = dlopen(syms[i].lib, RTLD_NOW | RTLD_LOCAL), *f;
+
+		f = h ? dlsym(h, syms[i].sym) : NULL;
+		if (!f) {
+			snprintf(msg, msglen, "--tpm needs tpm2-tss (%s: %s)", syms[i].lib,
+				 dlerror());
+			memset(&tss, 0, sizeof(tss));
+			return -ENOSYS;
+		}
+		memcpy((char *)&tss + syms[i].off, &f, sizeof(f));
+	}
+	return 0;
+}
+
+#define Esys_Initialize tss.Esys_Initialize
+#define Esys_Finalize tss.Esys_Finalize
+#define Esys_Free tss.Esys_Free
+#define Esys_PCR_Extend tss.Esys_PCR_Extend
+#define Esys_PCR_Read tss.Esys_PCR_Read
+#define Tss2_RC_Decode tss.Tss2_RC_Decode
+#define Tss2_TctiLdr_Initialize tss.Tss2_TctiLdr_Initialize
+#define Tss2_TctiLdr_Finalize tss.Tss2_TctiLdr_Finalize
 
 struct dg_tpm {
 	TSS2_TCTI_CONTEXT *tcti;
@@ -19,9 +79,13 @@ struct dg_tpm {
 
 int dg_tpm_open(const char *tcti, struct dg_tpm **out, char *msg, size_t msglen)
 {
-	struct dg_tpm *t = calloc(1, sizeof(*t));
+	struct dg_tpm *t;
 	TSS2_RC rc;
+	int r = tss_load(msg, msglen);
 
+	if (r < 0)
+		return r;
+	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
 	rc = Tss2_TctiLdr_Initialize(tcti, &t->tcti);
