@@ -21,6 +21,7 @@ struct cli_object {
 	const char *help;
 	const struct cli_cmd *cmds;	/* NULL-terminated; NULL: a command itself */
 	int (*run)(int argc, char **argv);
+	const char *usage;	/* full usage for --help of a command-less object */
 };
 
 /* Print the usage of @obj to @f. */

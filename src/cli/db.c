@@ -904,5 +904,5 @@ static const struct cli_cmd db_cmds[] = {
 };
 
 const struct cli_object cli_db = {
-	"db", "digest database: import, lookup, check, stats, export", db_cmds, NULL,
+	"db", "digest database: import, lookup, check, stats, export", db_cmds, NULL, NULL,
 };

@@ -320,5 +320,5 @@ static int cmd_demo(int argc, char **argv)
 }
 
 const struct cli_object cli_demo = {
-	"demo", "run the main job on built-in demo data, step by step", NULL, cmd_demo,
+	"demo", "run the main job on built-in demo data, step by step", NULL, cmd_demo, NULL,
 };

@@ -131,7 +131,6 @@ static int cmd_enforce(int argc, char **argv)
 
 const struct cli_object cli_enforce = {
 	"enforce",
-	"execution enforcer (fanotify): --state DIR --mark PATH... [--mode audit|enforce] "
-	"[--on-error deny|allow] [--measure LOG] [--log FILE] [--libs] [--scripts]",
-	NULL, cmd_enforce,
+	"execution enforcer (fanotify): allow only allowlisted executables on marked paths",
+	NULL, cmd_enforce, enforce_usage,
 };

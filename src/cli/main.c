@@ -19,7 +19,7 @@ static int cmd_version(int argc, char **argv)
 }
 
 static const struct cli_object cli_version = {
-	"version", "print the version", NULL, cmd_version,
+	"version", "print the version", NULL, cmd_version, NULL,
 };
 
 /* One line per object; each object lives in its own file. */
@@ -62,7 +62,10 @@ void cli_object_usage(const struct cli_object *obj, FILE *f)
 	const struct cli_cmd *c;
 
 	if (!obj->cmds) {
-		fprintf(f, "usage: digestguard %s\n  %s\n", obj->name, obj->help);
+		if (obj->usage)
+			fprintf(f, "%s", obj->usage);
+		else
+			fprintf(f, "usage: digestguard %s\n  %s\n", obj->name, obj->help);
 		return;
 	}
 	fprintf(f, "usage: digestguard %s COMMAND\n\ncommands:\n", obj->name);

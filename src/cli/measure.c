@@ -207,5 +207,5 @@ static const struct cli_cmd measure_cmds[] = {
 };
 
 const struct cli_object cli_measure = {
-	"measure", "IMA measurement logs: show, verify", measure_cmds, NULL,
+	"measure", "IMA measurement logs: show, verify", measure_cmds, NULL, NULL,
 };

@@ -962,5 +962,5 @@ static const struct cli_cmd pgp_cmds[] = {
 };
 
 const struct cli_object cli_pgp = {
-	"pgp", "inspect OpenPGP data through the sandboxed parser", pgp_cmds, NULL,
+	"pgp", "inspect OpenPGP data through the sandboxed parser", pgp_cmds, NULL, NULL,
 };

@@ -328,5 +328,5 @@ static const struct cli_cmd rpm_cmds[] = {
 };
 
 const struct cli_object cli_rpm = {
-	"rpm", "RPM packages: verify signatures, list signed file digests", rpm_cmds, NULL,
+	"rpm", "RPM packages: verify signatures, list signed file digests", rpm_cmds, NULL, NULL,
 };

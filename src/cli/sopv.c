@@ -576,5 +576,5 @@ static int cmd_sopv(int argc, char **argv)
 /* Dispatched by main.c to cmd_sopv directly (SOP exit codes, own --help). */
 const struct cli_object cli_sopv = {
 	"sopv", "verify OpenPGP signatures: Stateless OpenPGP sopv 1.0 (version, verify, inline-verify)",
-	NULL, cmd_sopv,
+	NULL, cmd_sopv, NULL,
 };

@@ -319,5 +319,5 @@ static const struct cli_cmd umd_cmds[] = {
 };
 
 const struct cli_object cli_umd = {
-	"umd", "user mode driver manager: selftest, bench, info", umd_cmds, NULL,
+	"umd", "user mode driver manager: selftest, bench, info", umd_cmds, NULL, NULL,
 };
