@@ -178,7 +178,22 @@ struct import_ctx {
 	size_t added;		/* entries added by the importers */
 	int strict;		/* --strict: one bad package fails the import */
 	struct dg_rpm *rpm;	/* --rpm: verifier, made on first use */
+	int progress;		/* stderr is a terminal: show a progress line */
+	size_t pkgs_seen;	/* packages whose files reached rpm_add */
+	size_t pkgs_failed;
+	char last_nevra[256];
 };
+
+/* One updating line on a terminal; nothing when stderr is not one. */
+static void import_progress(struct import_ctx *ctx, int done)
+{
+	if (!ctx->progress)
+		return;
+	fprintf(stderr, "\r%zu packages imported, %zu skipped, %zu digests%s",
+		ctx->pkgs_seen, ctx->pkgs_failed, dg_db_builder_count(ctx->b),
+		done ? "\n" : "");
+	fflush(stderr);
+}
 
 /*
  * One importer per source kind: adds the digests of @arg to ctx->b and
@@ -273,10 +288,15 @@ static int import_local(struct import_ctx *ctx, const char *file)
 	return 0;
 }
 
-static void rpm_report(const char *msg, void *ctx)
+static void rpm_report(const char *msg, void *vctx)
 {
-	(void)ctx;
+	struct import_ctx *ctx = vctx;
+
+	if (ctx->progress)
+		fputc('\n', stderr);
 	fprintf(stderr, "digestguard db import: %s\n", msg);
+	ctx->pkgs_failed++;
+	import_progress(ctx, 0);
 }
 
 static int rpm_add(const struct dg_rpm_file *f, void *vctx)
@@ -285,6 +305,12 @@ static int rpm_add(const struct dg_rpm_file *f, void *vctx)
 	uint32_t src;
 	int err = dg_db_builder_add_source(ctx->b, f->nevra, &src);
 
+	if (strncmp(ctx->last_nevra, f->nevra, sizeof(ctx->last_nevra) - 1)) {
+		snprintf(ctx->last_nevra, sizeof(ctx->last_nevra), "%s", f->nevra);
+		ctx->pkgs_seen++;
+		if (ctx->pkgs_seen % 16 == 1)
+			import_progress(ctx, 0);
+	}
 	return err ? err : dg_db_builder_add(ctx->b, f->digest, DG_DB_SHA256, src, f->path);
 }
 
@@ -312,8 +338,10 @@ static int import_rpm(struct import_ctx *ctx, const char *path)
 			return err;
 		}
 	}
+	ctx->progress = isatty(STDERR_FILENO);
 	err = dg_rpm_import(ctx->rpm, path, 8 /* SHA-256 */, ctx->strict, rpm_add,
 			    rpm_report, ctx, &st);
+	import_progress(ctx, 1);
 	printf("%s: %zu digests from %zu packages, %zu packages skipped\n", path, st.files,
 	       st.packages, st.failed);
 	ctx->added += st.files;

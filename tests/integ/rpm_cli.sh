@@ -90,4 +90,15 @@ gen2=$("$DG" db stats --state "$st" | awk '/^generation:/ {print $2}')
 [ $rc = 1 ] && [ "$gen" = "$gen2" ] && grep -q "nothing committed" "$T/err" && ok "db_import_strict_commits_nothing" || nok "db_import_strict_commits_nothing" "rc=$rc gen $gen -> $gen2"
 "$DG" db import --state "$st" --rpm "$fx/rsa.rpm" >/dev/null 2>"$T/err"; rc=$?
 [ $rc = 2 ] && grep -q "needs --keyring" "$T/err" && ok "db_import_rpm_needs_keyring" || nok "db_import_rpm_needs_keyring" "rc=$rc"
+
+# On a terminal (script(1) gives it one) the import shows a progress line;
+# redirected, as above, it does not.
+if command -v script >/dev/null; then
+	wd 60 script -qec "'$DG' db import --state '$T/st-tty' --keyring '$key' --keyring '$fx/keys/eddsa.asc' --rpm '$T/pkgs'" /dev/null >"$T/tty" 2>&1
+	grep -aq "packages imported, .* skipped, .* digests" "$T/tty" && ! grep -q "packages imported" "$T/err" \
+		&& ok "db_import_rpm_progress_line_on_a_terminal_only" \
+		|| nok "db_import_rpm_progress_line_on_a_terminal_only" "$(tr '\r' '\n' < "$T/tty" | tail -n 3)"
+else
+	skip "db_import_rpm_progress_line_on_a_terminal_only" "script(1) not installed"
+fi
 done_testing
