@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "cursor.h"
+#include "exitcodes.h"
 #include "frame.h"
 #include "iov.h"
 #include "loader.h"
@@ -115,6 +116,27 @@ int dg_umd_new(const struct dg_umd_desc *desc, struct dg_umd **out)
 	return 0;
 }
 
+static const char *exit_reason(int status)
+{
+	switch (status) {
+	case 0: return "it stopped without answering";
+	case DG_EXIT_CHANNEL: return "channel I/O failed";
+	case DG_EXIT_PROTOCOL: return "it received a malformed frame";
+	case DG_EXIT_NOMEM: return "out of memory";
+	case DG_EXIT_SELF_SANDBOX: return "it could not apply Landlock/seccomp to itself";
+	case DG_EXIT_SYNC: return "no go-ahead from the manager";
+	case DG_EXIT_SETID: return "could not become nobody in its user namespace";
+	case DG_EXIT_ROOT: return "could not pivot into an empty root";
+	case DG_EXIT_PDEATHSIG: return "PR_SET_PDEATHSIG failed";
+	case DG_EXIT_FDS: return "could not arrange its file descriptors";
+	case DG_EXIT_RLIMIT: return "setrlimit failed";
+	case DG_EXIT_PRCTL: return "no_new_privs/dumpable failed";
+	case DG_EXIT_CAPS: return "could not drop capabilities";
+	case DG_EXIT_EXEC: return "execveat of the sealed memfd failed";
+	default: return "unexpected status";
+	}
+}
+
 static const char *sig_reason(int sig)
 {
 	switch (sig) {
@@ -154,7 +176,8 @@ static void reap(struct dg_umd *u, char *how, size_t howlen, int grace_ms)
 			snprintf(how, howlen, "killed by the manager");
 	} else if (how) {
 		if (si.si_code == CLD_EXITED)
-			snprintf(how, howlen, "exited with status %d", si.si_status);
+			snprintf(how, howlen, "exited with status %d: %s", si.si_status,
+				 exit_reason(si.si_status));
 		else
 			snprintf(how, howlen, "killed by signal %d (%s)", si.si_status,
 				 sig_reason(si.si_status));

@@ -20,6 +20,7 @@
 
 #include "buf.h"
 #include "cursor.h"
+#include "exitcodes.h"
 #include "frame.h"
 #include "iov.h"
 #include "landlock.h"
@@ -215,7 +216,7 @@ int dg_handler_main_flags(const char *name, dg_handler_fn handle, void *ctx,
 	struct dg_buf ans = { 0 };
 
 	if (sandbox_self(flags) < 0)
-		return 125;
+		return DG_EXIT_SELF_SANDBOX;
 	for (;;) {
 		struct dg_frame_hdr h;
 		size_t have = 0, got = 0;
@@ -225,33 +226,33 @@ int dg_handler_main_flags(const char *name, dg_handler_fn handle, void *ctx,
 		while (have < DG_FRAME_HDR_LEN) {
 			if ((have ? read_some(inbuf + have, RT_INBUF - have, &got) :
 				    read_head(inbuf, RT_INBUF, &got)) < 0)
-				return 3;
+				return DG_EXIT_CHANNEL;
 			if (!got)
-				return have ? 3 : 0;	/* manager closed: done */
+				return have ? DG_EXIT_CHANNEL : 0;	/* manager closed: done */
 			have += got;
 		}
 		if (dg_frame_decode(inbuf, max, &h) < 0)
-			return 4;
+			return DG_EXIT_PROTOCOL;
 		if ((size_t)h.len + DG_FRAME_HDR_LEN <= RT_INBUF) {
 			payload = inbuf + DG_FRAME_HDR_LEN;
 			if (have > DG_FRAME_HDR_LEN + (size_t)h.len)
-				return 4;
+				return DG_EXIT_PROTOCOL;
 			if (read_full(inbuf + have, DG_FRAME_HDR_LEN + h.len - have) < 0)
-				return 3;
+				return DG_EXIT_CHANNEL;
 		} else {
 			if (h.len > bigcap) {
 				free(bigbuf);
 				bigcap = 0;
 				bigbuf = malloc(h.len);
 				if (!bigbuf)
-					return 5;
+					return DG_EXIT_NOMEM;
 				bigcap = h.len;
 			}
 			heap = bigbuf;
 			memcpy(heap, inbuf + DG_FRAME_HDR_LEN, have - DG_FRAME_HDR_LEN);
 			if (read_full(heap + have - DG_FRAME_HDR_LEN,
 				      h.len - (have - DG_FRAME_HDR_LEN)) < 0)
-				return 3;
+				return DG_EXIT_CHANNEL;
 			payload = heap;
 		}
 
@@ -279,7 +280,7 @@ int dg_handler_main_flags(const char *name, dg_handler_fn handle, void *ctx,
 			if (cur_le16(&c, &btype) < 0 || cur_le16(&c, &pad) < 0 ||
 			    cur_le32(&c, &blen) < 0 || !bulk_map || blen > bulk_len ||
 			    btype < DG_MSG_USER || (btype & DG_MSG_ANSWER))
-				return 4;	/* the manager is trusted: this is a bug */
+				return DG_EXIT_PROTOCOL;	/* the manager is trusted: this is a bug */
 			h.type = btype;
 			r = handle(btype, bulk_map, blen, &ans, ctx);
 		} else if (h.type < DG_MSG_USER || (h.type & DG_MSG_ANSWER)) {
@@ -295,6 +296,6 @@ int dg_handler_main_flags(const char *name, dg_handler_fn handle, void *ctx,
 		else
 			r = write_frame(h.type | DG_MSG_ANSWER, h.id, ans.data, ans.len);
 		if (r < 0)
-			return 3;
+			return DG_EXIT_CHANNEL;
 	}
 }

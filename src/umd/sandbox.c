@@ -32,6 +32,8 @@
 
 #include <digestguard/handler.h>
 
+#include "exitcodes.h"
+
 #define NOBODY_MAP "0 65534 1\n"	/* handler root -> nobody outside */
 #define NS_FLAGS (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | \
 		  CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP)
@@ -152,49 +154,49 @@ static __attribute__((noreturn)) void child_main(const struct dg_sandbox_cfg *cf
 	if (sync_fd >= 0) {
 		/* Wait until the parent has written our uid/gid maps. */
 		if (read(sync_fd, &c, 1) != 1)
-			_exit(120);
+			_exit(DG_EXIT_SYNC);
 		close(sync_fd);
 	}
 	if (mapped) {
 		if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 ||
 		    setresuid(0, 0, 0) < 0)
-			_exit(121);
+			_exit(DG_EXIT_SETID);
 	}
 	if (ns)
 		child_no_more_namespaces();
 	if (ns && child_empty_root() < 0)
-		_exit(122);
+		_exit(DG_EXIT_ROOT);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-		_exit(123);
+		_exit(DG_EXIT_PDEATHSIG);
 	/* Channel to fd 3, the executable above it, nothing else. */
 	if (exec_fd == DG_HANDLER_FD) {
 		int t = fcntl(exec_fd, F_DUPFD_CLOEXEC, DG_HANDLER_FD + 1);
 
 		if (t < 0)
-			_exit(124);
+			_exit(DG_EXIT_FDS);
 		exec_fd = t;
 	}
 	if (chan != DG_HANDLER_FD && dup2(chan, DG_HANDLER_FD) < 0)
-		_exit(124);
+		_exit(DG_EXIT_FDS);
 	if (exec_fd != DG_HANDLER_FD + 1) {
 		if (dup3(exec_fd, DG_HANDLER_FD + 1, O_CLOEXEC) < 0)
-			_exit(124);
+			_exit(DG_EXIT_FDS);
 		exec_fd = DG_HANDLER_FD + 1;
 	}
 	syscall(__NR_close_range, 0, DG_HANDLER_FD - 1, 0);
 	syscall(__NR_close_range, DG_HANDLER_FD + 2, ~0u, 0);
 	if (fcntl(DG_HANDLER_FD, F_SETFD, 0) < 0)
-		_exit(124);
+		_exit(DG_EXIT_FDS);
 	if (child_rlimits(cfg) < 0)
-		_exit(125);
+		_exit(DG_EXIT_RLIMIT);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		_exit(126);
+		_exit(DG_EXIT_PRCTL);
 	if (child_drop_caps() < 0)
-		_exit(127);
+		_exit(DG_EXIT_CAPS);
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-		_exit(126);
+		_exit(DG_EXIT_PRCTL);
 	syscall(__NR_execveat, exec_fd, "", argv, envp, AT_EMPTY_PATH);
-	_exit(128);
+	_exit(DG_EXIT_EXEC);
 }
 
 int dg_sandbox_spawn(const struct dg_sandbox_cfg *cfg, int exec_fd, int chan,
