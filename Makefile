@@ -66,7 +66,11 @@ bench: build
 	DG=$(BUILD)/src/cli/digestguard bench/pgp.sh
 	bench/rpm.sh $(BUILD)
 
+# libFuzzer needs clang and its runtime (not needed by check/demo).
 fuzz: deps
+	@dpkg -s clang libclang-rt-14-dev >/dev/null 2>&1 || { \
+		$(SUDO) apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q clang libclang-rt-14-dev; }
 	fuzz/run.sh 1
 
 clean:
