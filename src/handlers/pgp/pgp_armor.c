@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cursor.h"
+#include "pgp_line.h"
 #include "pgp_parse.h"
 
 #define CRC24_INIT 0xB704CEu
@@ -49,37 +50,7 @@ uint32_t pgp_crc24(const uint8_t *p, size_t n)
 	return crc;
 }
 
-struct line {
-	const uint8_t *p;
-	size_t len;	/* without the line ending and trailing whitespace */
-	size_t raw;	/* without the line ending only */
-};
-
-/* Next line of @c (LF or CRLF ending, or the end of input); 1 at EOF. */
-static int next_line(struct dg_cur *c, struct line *l)
-{
-	const uint8_t *nl;
-	struct dg_cur sub = { 0 };
-	size_t n;
-
-	if (!c->len)
-		return 1;
-	nl = memchr(c->p, '\n', c->len);
-	n = nl ? (size_t)(nl - c->p) : c->len;
-	cur_take(c, n, &sub);
-	if (nl)
-		cur_skip(c, 1);
-	if (sub.len && sub.p[sub.len - 1] == '\r')
-		sub.len--;
-	l->p = sub.p;
-	l->raw = sub.len;
-	while (sub.len && (sub.p[sub.len - 1] == ' ' || sub.p[sub.len - 1] == '\t'))
-		sub.len--;
-	l->len = sub.len;
-	return 0;
-}
-
-static int has_prefix(const struct line *l, const char *s)
+static int has_prefix(const struct pgp_line *l, const char *s)
 {
 	size_t n = strlen(s);
 
@@ -87,7 +58,7 @@ static int has_prefix(const struct line *l, const char *s)
 }
 
 /* "-----BEGIN PGP X-----" / "-----END PGP X-----": the label X or NULL. */
-static const uint8_t *armor_label(const struct line *l, const char *what,
+static const uint8_t *armor_label(const struct pgp_line *l, const char *what,
 				  size_t *n)
 {
 	size_t pre = strlen(what);
@@ -195,7 +166,7 @@ static int b64_feed(struct b64 *s, const uint8_t *p, size_t n, struct dg_buf *ou
 	return 0;
 }
 
-static int is_b64_line(const struct line *l)
+static int is_b64_line(const struct pgp_line *l)
 {
 	size_t i;
 
@@ -208,12 +179,12 @@ static int is_b64_line(const struct line *l)
 }
 
 /* Parse one block whose BEGIN line is @begin; @c is after it. */
-static int armor_block(struct pgp_ans *a, struct dg_cur *c, const struct line *begin,
+static int armor_block(struct pgp_ans *a, struct dg_cur *c, const struct pgp_line *begin,
 		       uint32_t index, unsigned int rflags)
 {
 	const int lenient = !!(rflags & PGP_REQ_F_LENIENT_CRC);
 	struct dg_buf out = { .max = PGP_PACKET_MAX * 4u };
-	struct line l, crcl = { 0 }, endl = { 0 };
+	struct pgp_line l, crcl = { 0 }, endl = { 0 };
 	const uint8_t *lab, *elab;
 	size_t lablen, elablen, mark, fixed, dmark;
 	uint32_t nhdr = 0, nline = 0, crc = 0;
@@ -238,7 +209,7 @@ static int armor_block(struct pgp_ans *a, struct dg_cur *c, const struct line *b
 	a->b->len += PGP_REC_ARMOR_FIXED;
 
 	for (;;) {
-		if (next_line(c, &l)) {
+		if (pgp_next_line(c, &l)) {
 			r = pgp_fail(a->e, -ENODATA, "armor block %u: no END line", index);
 			goto out;
 		}
@@ -309,7 +280,7 @@ static int armor_block(struct pgp_ans *a, struct dg_cur *c, const struct line *b
 					     index);
 				goto out;
 			}
-			if (next_line(c, &l) || !has_prefix(&l, "-----END PGP ")) {
+			if (pgp_next_line(c, &l) || !has_prefix(&l, "-----END PGP ")) {
 				r = pgp_fail(a->e, -EBADMSG,
 					     "armor block %u: checksum line not followed by END line", index);
 				goto out;
@@ -400,7 +371,7 @@ int pgp_dearmor(const uint8_t *in, size_t len, unsigned int flags, struct dg_buf
 {
 	struct dg_cur c = cur_init(in, len);
 	struct pgp_ans a;
-	struct line l;
+	struct pgp_line l;
 	uint32_t nblock = 0;
 	size_t lablen;
 	int r;
@@ -408,7 +379,7 @@ int pgp_dearmor(const uint8_t *in, size_t len, unsigned int flags, struct dg_buf
 	r = pgp_ans_begin(&a, ans, PGP_REQ_DEARMOR, in, len, e);
 	if (r < 0)
 		return r;
-	while (!next_line(&c, &l)) {
+	while (!pgp_next_line(&c, &l)) {
 		if (armor_label(&l, "-----BEGIN PGP ", &lablen)) {
 			if (nblock >= PGP_ARMOR_BLOCKS_MAX)
 				return pgp_fail(e, -E2BIG, "armor block count exceeds limit %u",

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cursor.h"
+#include "pgp_line.h"
 #include "pgp_parse.h"
 
 #define CT_HASH_VALUES_MAX 16u
@@ -16,36 +17,7 @@ static const char ct_begin[] = "-----BEGIN PGP SIGNED MESSAGE-----";
 static const char sig_begin[] = "-----BEGIN PGP SIGNATURE-----";
 static const char sig_end[] = "-----END PGP SIGNATURE-----";
 
-struct ctline {
-	const uint8_t *p;
-	size_t raw;	/* without the line ending */
-	size_t len;	/* also without trailing spaces/tabs */
-};
-
-static int ct_next(struct dg_cur *c, struct ctline *l)
-{
-	const uint8_t *nl;
-	struct dg_cur sub = { 0 };
-	size_t n;
-
-	if (!c->len)
-		return 1;
-	nl = memchr(c->p, '\n', c->len);
-	n = nl ? (size_t)(nl - c->p) : c->len;
-	cur_take(c, n, &sub);
-	if (nl)
-		cur_skip(c, 1);
-	if (sub.len && sub.p[sub.len - 1] == '\r')
-		sub.len--;
-	l->p = sub.p;
-	l->raw = sub.len;
-	while (sub.len && (sub.p[sub.len - 1] == ' ' || sub.p[sub.len - 1] == '\t'))
-		sub.len--;
-	l->len = sub.len;
-	return 0;
-}
-
-static int line_is(const struct ctline *l, const char *s)
+static int line_is(const struct pgp_line *l, const char *s)
 {
 	return l->len == strlen(s) && !memcmp(l->p, s, l->len);
 }
@@ -80,7 +52,7 @@ int pgp_cleartext(const uint8_t *in, size_t len, struct dg_buf *ans, struct pgp_
 	struct dg_cur c = cur_init(in, len);
 	struct dg_buf outside = { 0 };
 	struct pgp_ans a;
-	struct ctline l, begin = { 0 };
+	struct pgp_line l, begin = { 0 };
 	const uint8_t *pre = NULL, *post = NULL, *sigstart = NULL;
 	size_t mark, fixed, lineno = 0;
 	uint32_t nhash = 0, nline = 0, nout = 0, flags = PGP_CT_F_NO_HASH_HEADER;
@@ -93,7 +65,7 @@ int pgp_cleartext(const uint8_t *in, size_t len, struct dg_buf *ans, struct pgp_
 	for (;;) {
 		const uint8_t *at = c.p;
 
-		if (ct_next(&c, &l)) {
+		if (pgp_next_line(&c, &l)) {
 			r = pgp_fail(e, -EBADMSG, "no BEGIN PGP SIGNED MESSAGE line");
 			goto out;
 		}
@@ -125,7 +97,7 @@ int pgp_cleartext(const uint8_t *in, size_t len, struct dg_buf *ans, struct pgp_
 	for (;;) {
 		const uint8_t *v, *end;
 
-		if (ct_next(&c, &l)) {
+		if (pgp_next_line(&c, &l)) {
 			r = pgp_fail(e, -ENODATA, "line %zu: input ends in the headers", lineno);
 			goto out;
 		}
@@ -188,7 +160,7 @@ int pgp_cleartext(const uint8_t *in, size_t len, struct dg_buf *ans, struct pgp_
 		const uint8_t *at = c.p, *t;
 		size_t tlen;
 
-		if (ct_next(&c, &l)) {
+		if (pgp_next_line(&c, &l)) {
 			r = pgp_fail(e, -ENODATA, "no BEGIN PGP SIGNATURE line");
 			goto out;
 		}
@@ -228,7 +200,7 @@ int pgp_cleartext(const uint8_t *in, size_t len, struct dg_buf *ans, struct pgp_
 	}
 	/* The armored signature, through its END line. */
 	for (;;) {
-		if (ct_next(&c, &l)) {
+		if (pgp_next_line(&c, &l)) {
 			r = pgp_fail(e, -ENODATA, "no END PGP SIGNATURE line");
 			goto out;
 		}
@@ -242,7 +214,7 @@ int pgp_cleartext(const uint8_t *in, size_t len, struct dg_buf *ans, struct pgp_
 		while (c.len) {
 			const uint8_t *at = c.p;
 
-			ct_next(&c, &l);
+			pgp_next_line(&c, &l);
 			if (l.len && !post)
 				post = at;
 		}
