@@ -16,6 +16,7 @@
 
 #include "cleanup.h"
 #include "cli.h"
+#include "hex.h"
 
 /* Bounds on the operator's allowlist (trusted, but a typo must not hurt). */
 #define LOCAL_LINE_MAX	(DG_DB_NAME_MAX + 80)
@@ -37,32 +38,6 @@ static void print_hex(FILE *f, const uint8_t *d, size_t n)
 
 	for (i = 0; i < n; i++)
 		fprintf(f, "%02x", d[i]);
-}
-
-static int unhex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Exactly 64 hex digits at @s (not NUL-checked past them). */
-static int parse_hex32(const char *s, uint8_t d[32])
-{
-	int i;
-
-	for (i = 0; i < 32; i++) {
-		int hi = unhex(s[2 * i]), lo = hi < 0 ? -1 : unhex(s[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -EBADMSG;
-		d[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
 }
 
 /* Length of the well-formed UTF-8 sequence at @s (RFC 3629 §4), 0 if none. */
@@ -245,7 +220,7 @@ static int import_local(struct import_ctx *ctx, const char *file)
 			continue;
 		escaped = line[0] == '\\';
 		p += escaped;
-		if (strlen(p) < 67 || parse_hex32(p, d) || p[64] != ' ' ||
+		if (strlen(p) < 67 || dg_unhex_n(p, d, 32) || p[64] != ' ' ||
 		    (p[65] != ' ' && p[65] != '*') || !p[66]) {
 			fprintf(stderr, "digestguard db import: %s:%zu: expected 64 hex digits, two spaces and a path (sha256sum format)\n",
 				file, lineno);
@@ -492,7 +467,7 @@ static int cmd_lookup(int argc, char **argv)
 	for (i = optind; i < argc; i++) {
 		uint8_t d[32];
 
-		if (strlen(argv[i]) != 64 || parse_hex32(argv[i], d)) {
+		if (strlen(argv[i]) != 64 || dg_unhex_n(argv[i], d, 32)) {
 			fprintf(stderr, "digestguard db lookup: '%s': not a SHA-256 digest (64 hex digits)\n",
 				argv[i]);
 			return EXIT_USAGE;
@@ -508,7 +483,7 @@ static int cmd_lookup(int argc, char **argv)
 		dg_db_ref ref;
 		int found;
 
-		parse_hex32(argv[i], d);
+		dg_unhex_n(argv[i], d, 32);
 		found = dg_db_lookup(db, d, &ref) == 1 && !dg_db_source(db, ref, &pkg, &path);
 		missing += !found;
 		if (json) {

@@ -2,6 +2,8 @@
 /* IMA binary measurement log: encoder, bounded parser, replay, writer. */
 #include "imalog.h"
 
+#include "hex.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -45,42 +47,10 @@ static void say(char *msg, size_t msglen, const char *fmt, ...)
 	va_end(ap);
 }
 
-void dg_hex(char *out, const uint8_t *p, size_t n)
-{
-	static const char x[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = x[p[i] >> 4];
-		out[2 * i + 1] = x[p[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int dg_unhex(uint8_t *out, size_t n, const char *s)
 {
-	size_t i;
-
-	if (strlen(s) != 2 * n)
+	if (strlen(s) != 2 * n || dg_unhex_n(s, out, n) < 0)
 		return -EINVAL;
-	for (i = 0; i < n; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
 	return 0;
 }
 

@@ -23,6 +23,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "hex.h"
+
 #include "buf.h"
 #include "cursor.h"
 
@@ -76,8 +78,7 @@ int dg_ima_replay(const uint8_t *p, size_t n, uint8_t pcr[32], uint64_t *entries
 /* One line like ascii_runtime_measurements: "10 SHA1 ima-ng sha256:HEX PATH". */
 void dg_ima_print_ascii(FILE *f, const struct dg_ima_entry *e);
 
-void dg_hex(char *out, const uint8_t *p, size_t n);
-/* Parse exactly @n bytes of hex from @s (whole string); 0 or -EINVAL. */
+/* dg_hex() is in hex.h; parse exactly @n bytes of hex from @s (whole string); 0 or -EINVAL. */
 int dg_unhex(uint8_t *out, size_t n, const char *s);
 
 /* ---- the writer the enforcer uses ---- */

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "cursor.h"
+#include "hex.h"
 #include "log.h"
 #include "rpm_core.h"
 #include "../../handlers/rpm/rpm_parse.h"
@@ -71,29 +72,6 @@ static size_t algo_len(int algo)
 	case 11: return 28;
 	case 12: return 32;
 	case 14: return 64;
-	}
-	return 0;
-}
-
-static int unhex(const char *s, size_t n, uint8_t *out)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		int c = s[i], v;
-
-		if (c >= '0' && c <= '9')
-			v = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			v = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			v = c - 'A' + 10;
-		else
-			return -EBADMSG;
-		if (i % 2)
-			out[i / 2] |= (uint8_t)v;
-		else
-			out[i / 2] = (uint8_t)(v << 4);
 	}
 	return 0;
 }
@@ -171,7 +149,7 @@ int rpm_pkg_files(const struct rpm_pkg *pkg, unsigned int flags, dg_rpm_file_fn 
 
 		if (!S_ISREG(mode) || (ff & RPMFILE_GHOST))
 			continue;
-		if (hl != 2 * dlen || unhex(h, hl, bin) < 0) {
+		if (hl != 2 * dlen || dg_unhex_n(h, bin, dlen) < 0) {
 			r = dg_errf(err, errlen, -EBADMSG,
 				 "%s: FILEDIGESTS item %u is not a %s digest in hex", pkg->name, i,
 				 dg_rpm_hash_name(algo));
