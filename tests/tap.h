@@ -7,8 +7,11 @@
 #ifndef DG_TAP_H
 #define DG_TAP_H
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int tap_n, tap_failed, tap_case_failed __attribute__((unused));
@@ -51,6 +54,24 @@ static const char *tap_skip_reason __attribute__((unused));
 			printf("ok %d - %s\n", tap_n, #fn);                  \
 		fflush(stdout);                                              \
 	} while (0)
+
+/* Read a whole fixture file into a malloc()ed buffer (one spare byte). */
+static inline __attribute__((unused)) int tap_read_file(const char *path, uint8_t **out,
+							 size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	long n;
+
+	if (!f)
+		return -errno;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	*out = malloc((size_t)n + 1);
+	*len = fread(*out, 1, (size_t)n, f);
+	fclose(f);
+	return 0;
+}
 
 static inline int tap_done(void)
 {

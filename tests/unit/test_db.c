@@ -63,22 +63,6 @@ static int build_file(const char *file, uint64_t n, uint64_t generation)
 	return err;
 }
 
-static int read_all(const char *file, uint8_t **data, size_t *len)
-{
-	FILE *f = fopen(file, "rb");
-	long n;
-
-	if (!f)
-		return -errno;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	*data = malloc((size_t)n + 1);
-	*len = fread(*data, 1, (size_t)n, f);
-	fclose(f);
-	return 0;
-}
-
 static int write_all(const char *file, const uint8_t *data, size_t len)
 {
 	FILE *f = fopen(file, "wb");
@@ -107,7 +91,7 @@ static int open_mutated(void (*mutate)(uint8_t *img, size_t *len))
 	size_t len;
 	int err;
 
-	if (build_file(good, 100, 1) || read_all(good, &img, &len))
+	if (build_file(good, 100, 1) || tap_read_file(good, &img, &len))
 		return -999;
 	mutate(img, &len);
 	write_all(bad, img, len);
@@ -381,7 +365,7 @@ TEST(test_db_same_path_in_several_sources_is_stored_once)
 	CHECK(good == 5, "%d of 5 entries resolved to their package and the shared path", good);
 	CHECK(dg_db_verify(db, msg, sizeof(msg)) == 0, "verify: %s", msg);
 	dg_db_close(db);
-	read_all(tpath("links.dgdb"), &img, &len);
+	tap_read_file(tpath("links.dgdb"), &img, &len);
 	for (i = 0; img && i + sizeof(path) <= len; i++)
 		copies += !memcmp(img + i, path, sizeof(path) - 1);
 	free(img);
@@ -534,7 +518,7 @@ TEST(test_db_corrupt_body_never_crashes_and_verify_catches_it)
 	size_t len, off;
 	unsigned caught = 0, opened = 0;
 
-	if (build_file(good, 64, 1) || read_all(good, &img, &len)) {
+	if (build_file(good, 64, 1) || tap_read_file(good, &img, &len)) {
 		CHECK(0, "build failed: %s", msg);
 		return;
 	}

@@ -37,22 +37,6 @@ static char *path_of(const char *name)
 	return p[i];
 }
 
-static int slurp(const char *name, uint8_t **out, size_t *len)
-{
-	FILE *f = fopen(path_of(name), "rb");
-	long n;
-
-	if (!f)
-		return -errno;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	*out = malloc((size_t)n + 1);
-	*len = fread(*out, 1, (size_t)n, f);
-	fclose(f);
-	return 0;
-}
-
 static uint32_t rd32(const uint8_t *p)
 {
 	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -105,7 +89,7 @@ static void parse_liar(const char *file, forge_fn forge, const char *words)
 	char why[384] = "";
 	int r;
 
-	if (slurp(file, &in, &len) < 0 || genuine(PGP_REQ_PARSE, in, len, &ans, &alen) < 0) {
+	if (tap_read_file(path_of(file), &in, &len) < 0 || genuine(PGP_REQ_PARSE, in, len, &ans, &alen) < 0) {
 		CHECK(0, "could not get a genuine answer for %s", file);
 		free(in);
 		return;
@@ -393,7 +377,7 @@ static void armor_liar(void (*forge)(uint8_t *, size_t), const char *words)
 	char why[384] = "";
 	int r;
 
-	if (slurp("ed.asc.sig", &in, &len) < 0 || genuine(PGP_REQ_DEARMOR, in, len, &ans, &alen) < 0) {
+	if (tap_read_file(path_of("ed.asc.sig"), &in, &len) < 0 || genuine(PGP_REQ_DEARMOR, in, len, &ans, &alen) < 0) {
 		CHECK(0, "no genuine DEARMOR answer");
 		free(in);
 		return;
@@ -467,7 +451,7 @@ static void ct_liar(void (*forge)(uint8_t *, size_t), const char *words)
 	char why[384] = "";
 	int r;
 
-	if (slurp("ed.clear.asc", &in, &len) < 0 ||
+	if (tap_read_file(path_of("ed.clear.asc"), &in, &len) < 0 ||
 	    genuine(PGP_REQ_CLEARTEXT, in, len, &ans, &alen) < 0) {
 		CHECK(0, "no genuine CLEARTEXT answer");
 		free(in);
@@ -571,8 +555,8 @@ TEST(test_liar_through_api_forged_signature_region_is_rejected)
 	CHECK(dg_pgp_keyring_add_file(pgp, path_of("ed.pub")) == 1, "honest keyring load");
 	pgp->call = lying_call;
 	pgp->call_ctx = &lie;
-	slurp("ed.bin.sig", &sig, &sl);
-	slurp("data.txt", &data, &dl);
+	tap_read_file(path_of("ed.bin.sig"), &sig, &sl);
+	tap_read_file(path_of("data.txt"), &data, &dl);
 	r = dg_pgp_verify_detached(pgp, sig, sl, data, dl, &res);
 	CHECK(r == -EBADMSG && lie.calls == 1, "returned %d after %d forgeries", r, lie.calls);
 	CHECK(strstr(dg_pgp_last_error(pgp), "handler answer rejected"), "message: %s",
@@ -649,7 +633,7 @@ static void write_seeds(const char *out)
 		char fn[PATH_MAX];
 		FILE *f;
 
-		if (slurp(s[i].file, &in, &len) < 0 || genuine(s[i].type, in, len, &ans, &alen) < 0) {
+		if (tap_read_file(path_of(s[i].file), &in, &len) < 0 || genuine(s[i].type, in, len, &ans, &alen) < 0) {
 			free(in);
 			continue;
 		}

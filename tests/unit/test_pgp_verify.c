@@ -38,22 +38,6 @@ static char *path_of(const char *name)
 	return p[i];
 }
 
-static int slurp(const char *path, uint8_t **out, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	long n;
-
-	if (!f)
-		return -errno;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	*out = malloc((size_t)n + 1);
-	*len = fread(*out, 1, (size_t)n, f);
-	fclose(f);
-	return 0;
-}
-
 /* Line @line (0 = primary) of NAME.fprs, as gpg printed it. */
 static void gpg_fpr(const char *name, int line, char out[2 * DG_PGP_FPR_MAX + 1])
 {
@@ -99,7 +83,7 @@ static int verify(const char *ring, const char *sig, const char *data,
 	size_t sl = 0, dl = 0;
 	int r;
 
-	if (!pgp || slurp(path_of(sig), &s, &sl) < 0 || slurp(path_of(data), &d, &dl) < 0)
+	if (!pgp || tap_read_file(path_of(sig), &s, &sl) < 0 || tap_read_file(path_of(data), &d, &dl) < 0)
 		return -EIO;
 	if (pol) {
 		struct dg_pgp_policy p;
@@ -218,8 +202,8 @@ TEST(test_tampered_data_rejected)
 
 	NEED_GPG();
 	pgp = ctx_with(rings);
-	slurp(path_of("ed.bin.sig"), &s, &sl);
-	slurp(path_of("data.txt"), &d, &dl);
+	tap_read_file(path_of("ed.bin.sig"), &s, &sl);
+	tap_read_file(path_of("data.txt"), &d, &dl);
 	d[0] ^= 1;
 	CHECK(dg_pgp_verify_detached(pgp, s, sl, d, dl, &res) == -EKEYREJECTED, "rejected");
 	CHECK(res.n_sigs == 1 && res.sigs[0].status == -EKEYREJECTED && !res.n_good, "status");
@@ -372,8 +356,8 @@ static void message_case(const char *file, const char *want_body)
 	size_t ml = 0, bl = 0, wl = 0;
 	int r;
 
-	slurp(path_of(file), &m, &ml);
-	slurp(path_of(want_body), &want, &wl);
+	tap_read_file(path_of(file), &m, &ml);
+	tap_read_file(path_of(want_body), &want, &wl);
 	r = dg_pgp_verify_message(pgp, m, ml, &res, &body, &bl);
 	CHECK(r == 0, "%s: %s", file, dg_pgp_last_error(pgp));
 	CHECK(res.n_good == 1 && good_by(&res, "ed", 0), "signer");
@@ -452,7 +436,7 @@ static int rearranged(const char *order)
 	size_t ml;
 	int r;
 
-	slurp(path_of("ed.plain.gpg"), &m, &ml);
+	tap_read_file(path_of("ed.plain.gpg"), &m, &ml);
 	n = split_packets(m, ml, off, len);
 	if (n != 3) {
 		printf("# ed.plain.gpg has %zu packets, expected O L S\n", n);
@@ -495,7 +479,7 @@ static int cleartext_with_header(const char *hdr)
 	char *h;
 	int r;
 
-	slurp(path_of("ed.clear.asc"), &m, &ml);
+	tap_read_file(path_of("ed.clear.asc"), &m, &ml);
 	m[ml] = '\0';
 	h = strstr((char *)m, "Hash: SHA256\n");
 	if (!h) {
@@ -535,7 +519,7 @@ static uint8_t *rewrite(const char *src, const char *prefix, const char *eol, si
 	uint8_t *m, *o;
 	size_t ml, i, n;
 
-	slurp(path_of(src), &m, &ml);
+	tap_read_file(path_of(src), &m, &ml);
 	o = malloc(strlen(prefix) + ml * strlen(eol) + 1);
 	n = strlen(prefix);
 	memcpy(o, prefix, n);
@@ -562,7 +546,7 @@ TEST(test_armor_with_trailing_blanks_verifies)
 	NEED_GPG();
 	pgp = ctx_with(rings);
 	sig = rewrite("ed.asc.sig", "", " \t \n", &sl);
-	slurp(path_of("data.txt"), &d, &dl);
+	tap_read_file(path_of("data.txt"), &d, &dl);
 	CHECK(dg_pgp_verify_detached(pgp, sig, sl, d, dl, NULL) == 0,
 	      "RFC 9580 §6: whitespace at line ends is ignored: %s", dg_pgp_last_error(pgp));
 	free(sig);
@@ -621,7 +605,7 @@ TEST(test_detached_fd_streams_pipe_and_mapped_file)
 
 	NEED_GPG();
 	pgp = ctx_with(rings);
-	slurp(path_of("big.sig"), &s, &sl);
+	tap_read_file(path_of("big.sig"), &s, &sl);
 	fd = open(path_of("big.bin"), O_RDONLY);
 	CHECK(dg_pgp_verify_detached_fd(pgp, s, sl, fd, &res) == 0, "mapped file: %s",
 	      dg_pgp_last_error(pgp));
@@ -683,8 +667,8 @@ TEST(test_rfc9580_a2_signature_verifies_with_bare_a1_key)
 	    !corpus_file("rfc9580/A.2-signed-data.txt", data, sizeof(data)))
 		SKIP("corpus pgp/rfc9580 absent");
 	pgp = ctx_with(rings);
-	slurp(sig, &s, &sl);
-	slurp(data, &d, &dl);
+	tap_read_file(sig, &s, &sl);
+	tap_read_file(data, &d, &dl);
 	CHECK(dg_pgp_verify_detached(pgp, s, sl, d, dl, &res) == 0, "%s", dg_pgp_last_error(pgp));
 	dg_pgp_fpr_hex(res.sigs[0].signer_fpr, res.sigs[0].fpr_len, hex);
 	/* RFC 9580 A.1 gives this fingerprint in its text. */
@@ -708,7 +692,7 @@ static void corpus_message(const char *certrel, const char *msgrel, int want)
 	if (!corpus_file(certrel, cert, sizeof(cert)) || !corpus_file(msgrel, msg, sizeof(msg)))
 		SKIP("corpus file absent");
 	pgp = ctx_with(rings);
-	slurp(msg, &m, &ml);
+	tap_read_file(msg, &m, &ml);
 	r = dg_pgp_verify_message(pgp, m, ml, &res, &body, &bl);
 	CHECK(r == want, "%s: returned %d, want %d: %s", msgrel, r, want, dg_pgp_last_error(pgp));
 	CHECK(want != 0 || (res.n_good >= 1 && res.sigs[0].version == 6), "a v6 signature");
