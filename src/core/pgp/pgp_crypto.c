@@ -108,30 +108,19 @@ int pgp_key_fingerprint(struct pgp_key *k)
 	uint8_t hdr[5];
 	unsigned int n = 0;
 	EVP_MD_CTX *ctx;
-	int ok;
+	size_t hl;
+	int ok, r;
 
-	if (k->version == 4) {
-		if (k->body.len > 0xffff)
-			return -EBADMSG;
-		hdr[0] = 0x99;
-		hdr[1] = (uint8_t)(k->body.len >> 8);
-		hdr[2] = (uint8_t)k->body.len;
-	} else if (k->version == 6) {
-		if (k->body.len > 0xffffffffu)
-			return -EBADMSG;
-		hdr[0] = 0x9b;
-		hdr[1] = (uint8_t)(k->body.len >> 24);
-		hdr[2] = (uint8_t)(k->body.len >> 16);
-		hdr[3] = (uint8_t)(k->body.len >> 8);
-		hdr[4] = (uint8_t)k->body.len;
-	} else {
+	if (k->version != 4 && k->version != 6)
 		return -EOPNOTSUPP;
-	}
+	r = pgp_key_hash_prefix(k, hdr, &hl);
+	if (r < 0)
+		return r;
 	ctx = EVP_MD_CTX_new();
 	if (!ctx)
 		return -ENOMEM;
 	ok = EVP_DigestInit_ex(ctx, k->version == 4 ? EVP_sha1() : EVP_sha256(), NULL) &&
-	     EVP_DigestUpdate(ctx, hdr, k->version == 4 ? 3 : 5) &&
+	     EVP_DigestUpdate(ctx, hdr, hl) &&
 	     EVP_DigestUpdate(ctx, k->body.p, k->body.len) &&
 	     EVP_DigestFinal_ex(ctx, k->fpr, &n);
 	EVP_MD_CTX_free(ctx);

@@ -62,26 +62,36 @@ int pgp_hasher_data(struct pgp_hasher *h, const void *data, size_t n)
 	return 0;
 }
 
-int pgp_hasher_key(struct pgp_hasher *h, const struct pgp_key *k)
+int pgp_key_hash_prefix(const struct pgp_key *k, uint8_t hdr[5], size_t *hl)
 {
-	uint8_t hdr[5];
-	size_t hl;
-
 	if (k->version == 4) {
 		if (k->body.len > 0xffff)
 			return -EBADMSG;
 		hdr[0] = 0x99;
 		hdr[1] = (uint8_t)(k->body.len >> 8);
 		hdr[2] = (uint8_t)k->body.len;
-		hl = 3;
+		*hl = 3;
 	} else {
+		if (k->body.len > 0xffffffffu)
+			return -EBADMSG;
 		hdr[0] = 0x9b;
 		hdr[1] = (uint8_t)(k->body.len >> 24);
 		hdr[2] = (uint8_t)(k->body.len >> 16);
 		hdr[3] = (uint8_t)(k->body.len >> 8);
 		hdr[4] = (uint8_t)k->body.len;
-		hl = 5;
+		*hl = 5;
 	}
+	return 0;
+}
+
+int pgp_hasher_key(struct pgp_hasher *h, const struct pgp_key *k)
+{
+	uint8_t hdr[5];
+	size_t hl;
+	int r = pgp_key_hash_prefix(k, hdr, &hl);
+
+	if (r < 0)
+		return r;
 	if (EVP_DigestUpdate(h->ctx, hdr, hl) != 1 ||
 	    EVP_DigestUpdate(h->ctx, k->body.p, k->body.len) != 1)
 		return -EIO;

@@ -322,6 +322,11 @@ int pgp_hasher_init(struct pgp_hasher *h, const struct pgp_sig *s, int text);
 /* Feed document bytes (text mode converts bare LF to CRLF). */
 int pgp_hasher_data(struct pgp_hasher *h, const void *p, size_t n);
 /* Hash a key packet as RFC 9580 §5.2.4 frames it (0x99/0x9B header). */
+/*
+ * The prefix RFC 9580 §5.2.4 puts before a key body when hashing it
+ * (0x99 + 2-byte length for v4, 0x9B + 4-byte length for v6).
+ */
+int pgp_key_hash_prefix(const struct pgp_key *k, uint8_t hdr[5], size_t *hl);
 int pgp_hasher_key(struct pgp_hasher *h, const struct pgp_key *k);
 /* Hash a user ID (0xB4) or user attribute (0xD1) with its 4-byte length. */
 int pgp_hasher_uid(struct pgp_hasher *h, uint8_t tag, const void *p, size_t n);
