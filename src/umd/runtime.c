@@ -212,7 +212,6 @@ int dg_handler_main(const char *name, dg_handler_fn handle, void *ctx)
 int dg_handler_main_flags(const char *name, dg_handler_fn handle, void *ctx,
 			  unsigned int flags)
 {
-	uint32_t max = DG_FRAME_MAX_DEFAULT;
 	struct dg_buf ans = { 0 };
 
 	if (sandbox_self(flags) < 0)
@@ -231,7 +230,7 @@ int dg_handler_main_flags(const char *name, dg_handler_fn handle, void *ctx,
 				return have ? DG_EXIT_CHANNEL : 0;	/* manager closed: done */
 			have += got;
 		}
-		if (dg_frame_decode(inbuf, max, &h) < 0)
+		if (dg_frame_decode(inbuf, max_frame, &h) < 0)
 			return DG_EXIT_PROTOCOL;
 		if ((size_t)h.len + DG_FRAME_HDR_LEN <= RT_INBUF) {
 			payload = inbuf + DG_FRAME_HDR_LEN;
@@ -258,7 +257,7 @@ int dg_handler_main_flags(const char *name, dg_handler_fn handle, void *ctx,
 
 		current_id = h.id;
 		dg_buf_reset(&ans);
-		ans.max = max;
+		ans.max = max_frame;
 		errmsg[0] = '\0';
 		if (h.type == DG_MSG_HELLO) {
 			struct dg_cur c = cur_init(payload, h.len);
@@ -266,8 +265,8 @@ int dg_handler_main_flags(const char *name, dg_handler_fn handle, void *ctx,
 
 			if (cur_le32(&c, &want) == 0 && want && want <= DG_FRAME_MAX_LIMIT &&
 			    !bulk_map)
-				max = max_frame = want;
-			r = dg_buf_put_le32(&ans, max);
+				max_frame = want;
+			r = dg_buf_put_le32(&ans, max_frame);
 			if (!r)
 				r = dg_buf_put_le32(&ans, (uint32_t)landlock_abi);
 			if (!r)
