@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -317,6 +318,38 @@ static int cmd_bench(int argc, char **argv)
 	return ok ? EXIT_OK : EXIT_FAIL;
 }
 
+/*
+ * The namespaces the handler really is in: each /proc/PID/ns/X link that
+ * differs from ours.  (Measured, not taken from the manager's flags, so a
+ * sandbox regression shows here and in tests/integ/umd_cli.sh.)
+ */
+static void print_namespaces(pid_t pid)
+{
+	static const char *const kinds[] = {
+		"user", "pid", "net", "ipc", "uts", "mnt", "cgroup",
+	};
+	const char *sep = "";
+	char path[64];
+	size_t i;
+
+	printf("namespaces:  ");
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		struct stat a, b;
+
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, kinds[i]);
+		if (stat(path, &b) < 0) {
+			printf("%s%s?", sep, kinds[i]);
+		} else {
+			snprintf(path, sizeof(path), "/proc/self/ns/%s", kinds[i]);
+			if (stat(path, &a) < 0 || a.st_ino == b.st_ino)
+				continue;
+			printf("%s%s", sep, kinds[i]);
+		}
+		sep = ", ";
+	}
+	printf("%s\n", *sep ? "" : " none");
+}
+
 static int cmd_info(int argc, char **argv)
 {
 	struct dg_umd *u = bench_umd();
@@ -335,8 +368,9 @@ static int cmd_info(int argc, char **argv)
 	printf("handler:     sample (%zu bytes, sha256 ", dg_blob_sample.len);
 	for (i = 0; i < 32; i++)
 		printf("%02x", dg_blob_sample.sha256[i]);
-	printf(")\nnamespaces:  %s\nlandlock:    %s (ABI %d)\nstart-up:    %.3f ms\n",
-	       st.sandbox_namespaces ? "user, pid, net, ipc, uts, mount, cgroup" : "none",
+	printf(")\n");
+	print_namespaces((pid_t)dg_umd_pid(u));
+	printf("landlock:    %s (ABI %d)\nstart-up:    %.3f ms\n",
 	       st.sandbox_landlock ? "yes" : "no", st.sandbox_landlock,
 	       (double)st.last_start_ns / 1e6);
 	dg_umd_free(u);

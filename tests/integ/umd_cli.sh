@@ -24,6 +24,8 @@ else
 fi
 
 out=$(wd 30 "$DG" umd info 2>&1); rc=$?
-[ $rc = 0 ] && grep -q "namespaces:  user" <<< "$out" && ok "umd_info_shows_namespaces" || nok "umd_info_shows_namespaces" "$out"
+# measured from /proc/PID/ns: the handler must be in seven namespaces of its own
+[ $rc = 0 ] && grep -qx "namespaces:  user, pid, net, ipc, uts, mnt, cgroup" <<< "$out" &&
+	ok "umd_info_handler_in_own_namespaces" || nok "umd_info_handler_in_own_namespaces" "$out"
 
 done_testing
