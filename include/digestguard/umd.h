@@ -69,6 +69,15 @@ int dg_umd_new(const struct dg_umd_desc *desc, struct dg_umd **out);
 int dg_umd_start(struct dg_umd *umd);
 
 /*
+ * Start the handler and return without waiting for it: the sandbox set-up,
+ * exec and the handler's own start-up run on another CPU while the caller
+ * goes on (e.g. initialising its crypto library).  The first call (or
+ * dg_umd_start) reads and checks the handler's hello; a handler that fails
+ * to start is reported there, "(during start-up)".
+ */
+int dg_umd_launch(struct dg_umd *umd);
+
+/*
  * Send request @type (>= DG_MSG_USER) with @len bytes and wait for the
  * answer within the deadline.  Returns 0 and fills @ans; the handler's own
  * error (an ERROR frame) as its negative errno, with the handler's message

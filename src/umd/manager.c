@@ -57,6 +57,9 @@ struct dg_umd {
 	int bulk_fd;		/* memfd for large requests (ours, read-write) */
 	int bulk_ro;		/* the same file opened read-only, for the handler */
 	int bulk_sent;		/* the running handler has bulk_ro */
+	int hello_pending;	/* launched; its hello answer not read yet */
+	uint32_t hello_id;
+	uint64_t start_ns;	/* when the running handler was launched */
 	struct dg_umd_stats st;
 	char err[UMD_ERRMSG_MAX + 128];
 	uint8_t stage[UMD_STAGE];
@@ -109,6 +112,7 @@ int dg_umd_new(const struct dg_umd_desc *desc, struct dg_umd **out)
 	u->bulk_fd = -1;
 	u->bulk_ro = -1;
 	u->sock = -1;
+	u->hello_pending = 0;
 	u->pidfd = -1;
 	u->max = u->d.max_frame;
 	snprintf(u->err, sizeof(u->err), "%s: no error", u->name);
@@ -132,6 +136,7 @@ static const char *exit_reason(int status)
 	case DG_EXIT_RLIMIT: return "setrlimit failed";
 	case DG_EXIT_PRCTL: return "no_new_privs/dumpable failed";
 	case DG_EXIT_CAPS: return "could not drop capabilities";
+	case DG_EXIT_UNSHARE: return "could not create its mount/network/ipc/uts/cgroup namespaces";
 	case DG_EXIT_EXEC: return "execveat of the sealed memfd failed";
 	default: return "unexpected status";
 	}
@@ -189,6 +194,7 @@ static void reap(struct dg_umd *u, char *how, size_t howlen, int grace_ms)
 	if (u->sock >= 0)
 		close(u->sock);
 	u->sock = -1;
+	u->hello_pending = 0;
 }
 
 static int set_timeouts(struct dg_umd *u, int ms)
@@ -451,8 +457,9 @@ static int bulk_write(struct dg_umd *u, const void *req, size_t len)
 	return 0;
 }
 
-static int call_raw(struct dg_umd *u, uint16_t type, const void *req, size_t len,
-		    struct dg_umd_answer *ans)
+/* Send one request frame; its id goes to *@id for read_answer(). */
+static int send_request(struct dg_umd *u, uint16_t type, const void *req, size_t len,
+			uint64_t deadline, uint32_t *id)
 {
 	uint8_t hdr[DG_FRAME_HDR_LEN], bulk[8];
 	struct dg_frame_hdr h = {
@@ -463,7 +470,6 @@ static int call_raw(struct dg_umd *u, uint16_t type, const void *req, size_t len
 		{ .iov_base = hdr, .iov_len = sizeof(hdr) },
 		{ .iov_base = (void *)req, .iov_len = len },
 	};
-	uint64_t deadline = now_ns() + (uint64_t)u->d.timeout_ms * 1000000u;
 	int r, pass_fd = -1;
 
 	if (u->cur_timeout_ms != u->d.timeout_ms) {
@@ -507,7 +513,21 @@ static int call_raw(struct dg_umd *u, uint16_t type, const void *req, size_t len
 		fail_handler(u, r);
 		return r;
 	}
-	r = read_answer(u, h.id, type, deadline, ans);
+	*id = h.id;
+	return 0;
+}
+
+static uint64_t deadline_from_now(const struct dg_umd *u)
+{
+	return now_ns() + (uint64_t)u->d.timeout_ms * 1000000u;
+}
+
+/* Receive the answer to request @id, @type; kills the handler on failure. */
+static int recv_answer(struct dg_umd *u, uint32_t id, uint16_t type, size_t len,
+		       uint64_t deadline, struct dg_umd_answer *ans)
+{
+	int r = read_answer(u, id, type, deadline, ans);
+
 	if (r < 0) {
 		if (r != -ENOMEM)
 			fail_handler(u, r);
@@ -518,7 +538,66 @@ static int call_raw(struct dg_umd *u, uint16_t type, const void *req, size_t len
 	return 0;
 }
 
+static int call_raw(struct dg_umd *u, uint16_t type, const void *req, size_t len,
+		    struct dg_umd_answer *ans)
+{
+	uint64_t deadline = deadline_from_now(u);
+	uint32_t id;
+	int r = send_request(u, type, req, len, deadline, &id);
+
+	return r < 0 ? r : recv_answer(u, id, type, len, deadline, ans);
+}
+
+static void startup_err(struct dg_umd *u)
+{
+	char prev[sizeof(u->err)];
+
+	memcpy(prev, u->err, sizeof(prev));
+	snprintf(u->err, sizeof(u->err), "%s (during start-up)", prev);
+}
+
+/* Read and check the hello that dg_umd_launch() sent. */
+static int finish_hello(struct dg_umd *u)
+{
+	struct dg_umd_answer ans = { 0 };
+	struct dg_cur c;
+	uint32_t max, abi;
+	int r;
+
+	u->hello_pending = 0;
+	r = recv_answer(u, u->hello_id, DG_MSG_HELLO, 4, deadline_from_now(u), &ans);
+	if (r < 0) {
+		startup_err(u);
+		if (u->sock >= 0)
+			reap(u, NULL, 0, 0);
+		return r;
+	}
+	c = cur_init(ans.data, ans.len);
+	if (ans.type != (DG_MSG_HELLO | DG_MSG_ANSWER) || cur_le32(&c, &max) < 0 ||
+	    cur_le32(&c, &abi) < 0 || max == 0 || max > u->d.max_frame) {
+		dg_umd_answer_free(&ans);
+		set_err(u, "handler answered start-up with a malformed hello");
+		reap(u, NULL, 0, 0);
+		u->killed = 1;
+		return -EBADMSG;
+	}
+	u->max = max;
+	u->st.sandbox_landlock = (int)abi;
+	u->st.last_start_ns = now_ns() - u->start_ns;
+	dg_umd_answer_free(&ans);
+	return 0;
+}
+
 int dg_umd_start(struct dg_umd *u)
+{
+	int r = dg_umd_launch(u);
+
+	if (r < 0 || !u->hello_pending)
+		return r;
+	return finish_hello(u);
+}
+
+int dg_umd_launch(struct dg_umd *u)
 {
 	struct dg_sandbox_cfg cfg = {
 		.name = u->name, .rlimit_as = u->d.rlimit_as,
@@ -526,15 +605,12 @@ int dg_umd_start(struct dg_umd *u)
 		.namespaces = !(u->d.flags & DG_UMD_NO_NAMESPACES),
 	};
 	struct dg_sandbox_proc p;
-	struct dg_umd_answer ans = { 0 };
 	uint8_t hello[4];
-	uint64_t t0 = now_ns();
-	struct dg_cur c;
-	uint32_t max, abi;
 	int sv[2], r;
 
 	if (u->sock >= 0)
 		return 0;
+	u->start_ns = now_ns();
 	if (u->exec_fd < 0) {
 		r = dg_loader_memfd(u->name, u->d.blob, u->d.blob_len, u->d.blob_sha256);
 		if (r < 0) {
@@ -569,29 +645,15 @@ int dg_umd_start(struct dg_umd *u)
 	u->st.sandbox_namespaces = p.namespaces;
 
 	put_le32(hello, u->d.max_frame);
-	r = call_raw(u, DG_MSG_HELLO, hello, sizeof(hello), &ans);
+	r = send_request(u, DG_MSG_HELLO, hello, sizeof(hello), deadline_from_now(u),
+			 &u->hello_id);
 	if (r < 0) {
-		char prev[sizeof(u->err)];
-
-		memcpy(prev, u->err, sizeof(prev));
-		snprintf(u->err, sizeof(u->err), "%s (during start-up)", prev);
+		startup_err(u);
 		if (u->sock >= 0)
 			reap(u, NULL, 0, 0);
 		return r;
 	}
-	c = cur_init(ans.data, ans.len);
-	if (ans.type != (DG_MSG_HELLO | DG_MSG_ANSWER) || cur_le32(&c, &max) < 0 ||
-	    cur_le32(&c, &abi) < 0 || max == 0 || max > u->d.max_frame) {
-		dg_umd_answer_free(&ans);
-		set_err(u, "handler answered start-up with a malformed hello");
-		reap(u, NULL, 0, 0);
-		u->killed = 1;
-		return -EBADMSG;
-	}
-	u->max = max;
-	u->st.sandbox_landlock = (int)abi;
-	u->st.last_start_ns = now_ns() - t0;
-	dg_umd_answer_free(&ans);
+	u->hello_pending = 1;
 	return 0;
 }
 
