@@ -82,6 +82,14 @@ struct dg_pgp_result {
 /* Create a context with an empty keyring and the default policy. */
 int dg_pgp_new(struct dg_pgp **out);
 
+/*
+ * Optional: start the sandboxed parser now and, while it starts on another
+ * CPU, initialise the crypto library, so that the first parse does not wait
+ * for both in turn.  Without it both happen on first use.  A failure here is
+ * reported again, with its context, by the first call that needs the parser.
+ */
+int dg_pgp_prestart(struct dg_pgp *pgp);
+
 /* Free the context, stopping its handler; NULL is allowed. */
 void dg_pgp_free(struct dg_pgp *pgp);
 

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "cli.h"
 #include "log.h"
 
@@ -110,6 +112,13 @@ int main(int argc, char **argv)
 {
 	size_t i;
 
+	/*
+	 * A trusted verifier does not let openssl.cnf (or OPENSSL_CONF from the
+	 * environment) load provider modules or change defaults: our policy is
+	 * our own (docs/pgp.md).  Skipping the file also saves ~0.5 ms per run,
+	 * and the process exits without OpenSSL's clean-up pass.
+	 */
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT, NULL);
 	/* Installed as dg-sopv: behave as `digestguard sopv`. */
 	if (argc > 0 && !strcmp(basename(argv[0]), "dg-sopv"))
 		return run_object(&cli_sopv, argc, argv);

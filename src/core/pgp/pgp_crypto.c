@@ -41,6 +41,19 @@ const EVP_MD *pgp_hash_md(int hash_algo)
 	}
 }
 
+/*
+ * OpenSSL 3 reads its configuration and builds each provider's method
+ * tables on first use: about 1 ms here, which dg_pgp_prestart() spends
+ * while the handler starts on another CPU.  One fetch per operation kind
+ * builds that kind's table for all algorithms.
+ */
+void pgp_crypto_warm(void)
+{
+	EVP_MD_free(EVP_MD_fetch(NULL, "SHA2-256", NULL));
+	EVP_KEYMGMT_free(EVP_KEYMGMT_fetch(NULL, "ED25519", NULL));
+	EVP_SIGNATURE_free(EVP_SIGNATURE_fetch(NULL, "ED25519", NULL));
+}
+
 size_t pgp_hash_salt_len(int hash_algo)
 {
 	switch (hash_algo) {

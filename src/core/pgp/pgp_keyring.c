@@ -56,6 +56,21 @@ static int umd_setup(struct dg_pgp *pgp)
 	return 0;
 }
 
+int dg_pgp_prestart(struct dg_pgp *pgp)
+{
+	int r;
+
+	if (pgp->call == pgp_umd_call) {
+		if ((r = umd_setup(pgp)) < 0)
+			return r;
+		r = dg_umd_launch(pgp->umd);
+		if (r < 0)
+			return pgp_errorf(pgp, r, "%s", dg_umd_last_error(pgp->umd));
+	}
+	pgp_crypto_warm();
+	return 0;
+}
+
 int pgp_umd_call(struct dg_pgp *pgp, void *ctx, uint16_t type, const uint8_t *req,
 		 size_t len, uint8_t **ans, size_t *ans_len)
 {
