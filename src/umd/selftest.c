@@ -2,6 +2,7 @@
 #include "selftest.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -372,6 +373,50 @@ out:
 	return r;
 }
 
+/*
+ * dg_umd_launch returns before the hello; the first call completes it.  A
+ * handler killed before its hello is reported "(during start-up)" by that
+ * call, and the next call starts a fresh one.
+ */
+static int st_launch(const struct dg_umd_blob *b, char *msg, size_t msglen)
+{
+	struct dg_umd_answer a;
+	struct dg_umd_stats st;
+	struct dg_umd *u = NULL;
+	int pid, r = open_umd(b, 2000, 0, &u);
+
+	if (r < 0)
+		FAIL("dg_umd_new: %s", strerror(-r));
+	if ((r = dg_umd_launch(u)) < 0)
+		FAIL("dg_umd_launch: %s", dg_umd_last_error(u));
+	pid = dg_umd_pid(u);
+	if (pid <= 0)
+		FAIL("no handler pid after dg_umd_launch");
+	if ((r = dg_umd_launch(u)) < 0 || dg_umd_pid(u) != pid)
+		FAIL("a second dg_umd_launch did not leave the running handler alone");
+	if ((r = echo_check(u, 100, 3, msg, msglen)) < 0)
+		goto out;
+	dg_umd_stats(u, &st);
+	if (st.starts != 1 || st.last_start_ns == 0 || st.sandbox_landlock == 0)
+		FAIL("after launch + call: %llu starts, start-up %llu ns, landlock ABI %d",
+		     (unsigned long long)st.starts, (unsigned long long)st.last_start_ns,
+		     st.sandbox_landlock);
+	dg_umd_stop(u);
+	if ((r = dg_umd_launch(u)) < 0)
+		FAIL("dg_umd_launch after stop: %s", dg_umd_last_error(u));
+	kill(dg_umd_pid(u), SIGKILL);
+	r = dg_umd_call(u, SAMPLE_ECHO, "x", 1, &a);
+	if (r != -ECHILD || !strstr(dg_umd_last_error(u), "during start-up"))
+		FAIL("call after a kill before the hello returned %d (%s), expected -ECHILD "
+		     "during start-up", r, dg_umd_last_error(u));
+	if ((r = echo_check(u, 10, 4, msg, msglen)) < 0)
+		goto out;
+	r = 0;
+out:
+	dg_umd_free(u);
+	return r;
+}
+
 static int st_tampered_blob(const struct dg_umd_blob *b, char *msg, size_t msglen)
 {
 	uint8_t bad[32];
@@ -390,6 +435,9 @@ static int st_tampered_blob(const struct dg_umd_blob *b, char *msg, size_t msgle
 	r = dg_umd_call(u, SAMPLE_ECHO, "x", 1, &a);
 	if (r != -EKEYREJECTED)
 		FAIL("handler with a wrong recorded hash returned %d, expected -EKEYREJECTED", r);
+	r = dg_umd_launch(u);
+	if (r != -EKEYREJECTED)
+		FAIL("dg_umd_launch with a wrong recorded hash returned %d, expected -EKEYREJECTED", r);
 	if (dg_umd_pid(u) != 0)
 		FAIL("a handler was started despite the hash mismatch");
 	r = 0;
@@ -409,6 +457,7 @@ const struct dg_selftest dg_selftests[] = {
 	{ "oversized_rejected", "requests and answers over the maximum are refused", st_oversized_request },
 	{ "no_leaks_1000_calls", "1000 calls with crashes and hangs leave no fds or children", st_no_leaks_1000 },
 	{ "fresh_handler_per_call", "DG_UMD_FRESH_PER_CALL starts one handler per call", st_fresh_per_call },
+	{ "launch_then_call", "dg_umd_launch returns before the hello; a kill before it is reported at the first call", st_launch },
 	{ "tampered_blob_refused", "a blob whose hash does not match is never executed", st_tampered_blob },
 };
 const size_t dg_selftests_count = sizeof(dg_selftests) / sizeof(dg_selftests[0]);
