@@ -679,6 +679,12 @@ int dg_umd_call(struct dg_umd *u, uint16_t type, const void *req, size_t len,
 	r = dg_umd_start(u);
 	if (r < 0)
 		return r;
+	if (len > u->max) {
+		/* The handler may have settled on less than we offered. */
+		set_err(u, "request of %zu bytes exceeds the handler's maximum frame %u",
+			len, u->max);
+		return -E2BIG;
+	}
 	r = call_raw(u, type, req, len, ans);
 	if (r < 0)
 		return r;
