@@ -130,6 +130,30 @@ int dg_pgp_verify_detached(struct dg_pgp *pgp, const void *sig, size_t sig_len,
 			   struct dg_pgp_result *res);
 
 /*
+ * dg_pgp_verify_detached() for binary signature packets @sig whose
+ * PGP_REQ_PARSE answer (pgp_proto.h) another sandboxed handler already
+ * produced (the rpm handler does, for the header signatures): @parsed,
+ * @parsed_len bytes, untrusted, takes the place of the pgp handler's answer
+ * and is re-checked against @sig exactly like it, so a lying answer fails
+ * just as a lying pgp handler's does.  With @parsed NULL, or @sig armored,
+ * the same as dg_pgp_verify_detached().
+ */
+int dg_pgp_verify_detached_parsed(struct dg_pgp *pgp, const void *sig, size_t sig_len,
+				  const void *parsed, size_t parsed_len,
+				  const void *data, size_t data_len,
+				  struct dg_pgp_result *res);
+
+/*
+ * Send the requests of @pgp to the handler of @umd instead of starting the
+ * pgp handler: one that answers the pgp handler's requests (pgp_proto.h)
+ * with the same parser, such as the rpm handler, so that one sandboxed
+ * process serves both.  The caller owns @umd and keeps it alive while @pgp
+ * may use it; NULL goes back to the pgp handler.
+ */
+struct dg_umd;
+void dg_pgp_set_handler(struct dg_pgp *pgp, struct dg_umd *umd);
+
+/*
  * Like dg_pgp_verify_detached() with the data read from @fd until EOF
  * (regular files are mapped, other fds read in 1 MiB blocks), hashed as it
  * streams; the data never goes to the handler.

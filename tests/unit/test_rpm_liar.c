@@ -24,10 +24,13 @@ static char err[320];
 static const uint8_t *expect_data;
 static size_t expect_len;
 
-static int fake_verify(void *ctx, const uint8_t *sig, size_t sig_len, const uint8_t *data,
-		       size_t data_len, struct rpm_siginfo *info)
+static int fake_verify(void *ctx, const uint8_t *sig, size_t sig_len, const uint8_t *parsed,
+		       size_t parsed_len, const uint8_t *data, size_t data_len,
+		       struct rpm_siginfo *info)
 {
 	(void)ctx;
+	(void)parsed;
+	(void)parsed_len;
 	info->parsed = 1;
 	info->version = 4;
 	info->pk_algo = 1;

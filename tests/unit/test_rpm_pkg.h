@@ -120,14 +120,15 @@ struct tp_pkg {
 	char digest_a[65];
 };
 
-static inline void tp_build(struct tp_pkg *tp, const char *sigtext)
+/* The standard package with @sig_len bytes @sig in RSAHEADER. */
+static inline void tp_build_sig(struct tp_pkg *tp, const void *sig, size_t sig_len)
 {
 	static const uint8_t modes[6] = { 0x81, 0xa4, 0x41, 0xed, 0x81, 0xa4 };
 	static const uint8_t fflags[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 64 };
 	static const uint8_t dirix[12] = { 0 };
 	static const uint8_t algo[4] = { 0, 0, 0, 8 };
 	char digests[65 + 1 + 65];
-	uint8_t *hdr, *sig;
+	uint8_t *hdr, *sh;
 	size_t hl, sl;
 	char hex[65];
 
@@ -154,17 +155,21 @@ static inline void tp_build(struct tp_pkg *tp, const char *sigtext)
 	tp_sha256_hex(hdr, hl, hex);
 	{
 		const struct tp_ent s[] = {
-			{ RPMSIGTAG_RSAHEADER, RPM_TYPE_BIN, (uint32_t)strlen(sigtext), sigtext,
-			  strlen(sigtext) },
+			{ RPMSIGTAG_RSAHEADER, RPM_TYPE_BIN, (uint32_t)sig_len, sig, sig_len },
 			{ RPMSIGTAG_SHA256HEADER, RPM_TYPE_STRING, 1, hex, 65 },
 		};
-		sig = tp_header(RPMTAG_HEADERSIGNATURES, s, 2, &sl);
+		sh = tp_header(RPMTAG_HEADERSIGNATURES, s, 2, &sl);
 	}
-	tp->bytes = tp_package(sig, sl, hdr, hl, TP_PAYLOAD, sizeof(TP_PAYLOAD), &tp->len);
+	tp->bytes = tp_package(sh, sl, hdr, hl, TP_PAYLOAD, sizeof(TP_PAYLOAD), &tp->len);
 	tp->main_len = hl;
 	tp->main_off = tp->len - sizeof(TP_PAYLOAD) - hl;
 	free(hdr);
-	free(sig);
+	free(sh);
+}
+
+static inline void tp_build(struct tp_pkg *tp, const char *sigtext)
+{
+	tp_build_sig(tp, sigtext, strlen(sigtext));
 }
 
 #endif

@@ -15,7 +15,7 @@
 /* A decoded armor body is at most 3/4 of the input; bound it anyway. */
 #define PGP_ARMOR_DECODED_MAX (256u << 20)
 
-uint32_t pgp_crc24(const uint8_t *p, size_t n)
+uint32_t pgp_armor_crc24(const uint8_t *p, size_t n)
 {
 	uint32_t crc = 0xB704CEu;
 	size_t i;

@@ -249,6 +249,14 @@ struct dg_pgp {
 	char err[768];
 	pgp_call_fn call;
 	void *call_ctx;
+	struct dg_umd *ext_umd;		/* dg_pgp_set_handler(): not ours */
+	/* dg_pgp_verify_detached_parsed(): the next PARSE of exactly these
+	 * input bytes (same pointer) at depth 0 re-checks this answer instead
+	 * of calling a handler.  HANDLER OUTPUT, untrusted. */
+	const uint8_t *pre_in;
+	size_t pre_in_len;
+	const uint8_t *pre_ans;
+	size_t pre_ans_len;
 };
 
 /* Set the context's error message (returns @err). */
@@ -264,7 +272,7 @@ int pgp_umd_call(struct dg_pgp *pgp, void *ctx, uint16_t type, const uint8_t *re
 		 size_t len, uint8_t **ans, size_t *ans_len);
 
 /* PARSE binary packets @in into @out (re-checked). */
-int pgp_parse_packets(struct dg_pgp *pgp, const char *name, const uint8_t *in,
+int pgp_parse_checked(struct dg_pgp *pgp, const char *name, const uint8_t *in,
 		      size_t len, uint32_t depth, struct pgp_packets *out);
 
 /* PARSE @in (DEARMOR first when it is armored) into one packet list per
@@ -354,6 +362,6 @@ void pgp_hasher_free(struct pgp_hasher *h);
 int pgp_b64_decode_lines(const uint8_t *base, size_t base_len,
 			 const struct pgp_span *lines, size_t n_lines,
 			 uint8_t **out, size_t *out_len, char *why, size_t why_len);
-uint32_t pgp_crc24(const uint8_t *p, size_t n);
+uint32_t pgp_armor_crc24(const uint8_t *p, size_t n);
 
 #endif

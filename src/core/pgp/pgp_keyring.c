@@ -75,14 +75,20 @@ int pgp_umd_call(struct dg_pgp *pgp, void *ctx, uint16_t type, const uint8_t *re
 		 size_t len, uint8_t **ans, size_t *ans_len)
 {
 	struct dg_umd_answer a = { 0 };
+	struct dg_umd *umd;
 	int r;
 
 	(void)ctx;
-	if ((r = umd_setup(pgp)) < 0)
-		return r;
-	r = dg_umd_call(pgp->umd, type, req, len, &a);
+	if (pgp->ext_umd) {
+		umd = pgp->ext_umd;
+	} else {
+		if ((r = umd_setup(pgp)) < 0)
+			return r;
+		umd = pgp->umd;
+	}
+	r = dg_umd_call(umd, type, req, len, &a);
 	if (r < 0)
-		return pgp_errorf(pgp, r, "%s", dg_umd_last_error(pgp->umd));
+		return pgp_errorf(pgp, r, "%s", dg_umd_last_error(umd));
 	*ans = a.data;
 	*ans_len = a.len;
 	return 0;
@@ -126,7 +132,7 @@ void pgp_inputs_free(struct pgp_inputs *in)
 	memset(in, 0, sizeof(*in));
 }
 
-int pgp_parse_packets(struct dg_pgp *pgp, const char *name, const uint8_t *in, size_t len,
+int pgp_parse_checked(struct dg_pgp *pgp, const char *name, const uint8_t *in, size_t len,
 		     uint32_t depth, struct pgp_packets *out)
 {
 	uint8_t *ans = NULL;
@@ -134,6 +140,17 @@ int pgp_parse_packets(struct dg_pgp *pgp, const char *name, const uint8_t *in, s
 	char why[384];
 	int r;
 
+	if (pgp->pre_in && in == pgp->pre_in && len == pgp->pre_in_len && depth == 0) {
+		/* Parsed by another handler (dg_pgp_verify_detached_parsed()):
+		 * the same re-check as the pgp handler's answer gets. */
+		pgp->pre_in = NULL;
+		why[0] = '\0';
+		r = pgp_recheck_parse(in, len, pgp->pre_ans, pgp->pre_ans_len, out, why,
+				      sizeof(why));
+		if (r < 0)
+			return pgp_errorf(pgp, r, "%s: %s", name, why[0] ? why : dg_strerror(r));
+		return 0;
+	}
 	r = pgp_handler_request(pgp, PGP_REQ_PARSE, depth, in, len, &ans, &ans_len);
 	if (r < 0)
 		return pgp_errorf(pgp, r, "%s: %s", name, pgp->err);
@@ -165,7 +182,7 @@ int pgp_load_packets(struct dg_pgp *pgp, const char *name, const uint8_t *in,
 			return -ENOMEM;
 		}
 		out->armor_kind = -1;
-		r = pgp_parse_packets(pgp, name, in, len, depth, &out->v[0]);
+		r = pgp_parse_checked(pgp, name, in, len, depth, &out->v[0]);
 		if (r < 0) {
 			pgp_inputs_free(out);
 			return r;
@@ -194,7 +211,7 @@ int pgp_load_packets(struct dg_pgp *pgp, const char *name, const uint8_t *in,
 		out->bufs[i] = arm.v[i].data;
 		arm.v[i].data = NULL;
 		out->n++;
-		r = pgp_parse_packets(pgp, name, out->bufs[i], arm.v[i].len, depth, &out->v[i]);
+		r = pgp_parse_checked(pgp, name, out->bufs[i], arm.v[i].len, depth, &out->v[i]);
 		if (r < 0) {
 			pgp_armor_free(&arm);
 			pgp_inputs_free(out);
@@ -368,7 +385,7 @@ static bool backsig_ok(struct dg_pgp *pgp, const struct pgp_sig *bind,
 	buf[5] = (uint8_t)n;
 	memcpy(buf + 6, bind->embedded.p, n);
 	memcpy(err, pgp->err, sizeof(err));
-	if (pgp_parse_packets(pgp, "embedded signature", buf, n + 6, 0, &pk) == 0) {
+	if (pgp_parse_checked(pgp, "embedded signature", buf, n + 6, 0, &pk) == 0) {
 		if (pk.n == 1 && pk.v[0].kind == PGP_K_SIG && !pk.v[0].sig_unsupported &&
 		    pk.v[0].sig.type == PGP_SIG_PRIMARY_BINDING)
 			ok = verify_keysig(&pk.v[0].sig, sub, primary, sub, 0, NULL, why,

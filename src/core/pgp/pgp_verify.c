@@ -562,6 +562,31 @@ int dg_pgp_verify_detached(struct dg_pgp *pgp, const void *sig, size_t sig_len,
 	return verify_detached(pgp, sig, sig_len, feed_mem, &m, res);
 }
 
+int dg_pgp_verify_detached_parsed(struct dg_pgp *pgp, const void *sig, size_t sig_len,
+				  const void *parsed, size_t parsed_len,
+				  const void *data, size_t data_len,
+				  struct dg_pgp_result *res)
+{
+	struct mem m = { data, data_len };
+	int r;
+
+	if (parsed) {
+		pgp->pre_in = sig;
+		pgp->pre_in_len = sig_len;
+		pgp->pre_ans = parsed;
+		pgp->pre_ans_len = parsed_len;
+	}
+	r = verify_detached(pgp, sig, sig_len, feed_mem, &m, res);
+	pgp->pre_in = NULL;
+	pgp->pre_ans = NULL;
+	return r;
+}
+
+void dg_pgp_set_handler(struct dg_pgp *pgp, struct dg_umd *umd)
+{
+	pgp->ext_umd = umd;
+}
+
 static int feed_fd(struct jobs *js, void *ctx)
 {
 	int fd = *(int *)ctx;
@@ -692,7 +717,7 @@ static int msg_add(struct dg_pgp *pgp, struct msg *m, const struct pgp_packets *
 		}
 		/* Handler output: parsed again as a new input, and trusted only
 		 * through signatures the core verifies over it. */
-		r = pgp_parse_packets(pgp, "message (decompressed)", p->comp, p->comp_len,
+		r = pgp_parse_checked(pgp, "message (decompressed)", p->comp, p->comp_len,
 				      depth + 1, &m->lists[m->n]);
 		if (r < 0)
 			return r;

@@ -50,13 +50,14 @@ struct dg_rpm {
 };
 
 #if DG_RPM_HAVE_PGP
-/* The OpenPGP core as rpm_verify.c's signature verifier. */
-static int pgp_verify(void *ctx, const uint8_t *sig, size_t sig_len,
+int rpm_pgp_sigverify(void *ctx, const uint8_t *sig, size_t sig_len,
+		      const uint8_t *parsed, size_t parsed_len,
 		      const uint8_t *data, size_t data_len, struct rpm_siginfo *info)
 {
 	struct dg_pgp *pgp = ctx;
 	struct dg_pgp_result res = { 0 };
-	int r = dg_pgp_verify_detached(pgp, sig, sig_len, data, data_len, &res);
+	int r = dg_pgp_verify_detached_parsed(pgp, sig, sig_len, parsed, parsed_len,
+					      data, data_len, &res);
 
 	if (res.n_sigs > 0) {
 		const struct dg_pgp_sig *s = &res.sigs[0];
@@ -105,6 +106,10 @@ int dg_rpm_new(unsigned int flags, struct dg_rpm **out)
 #if DG_RPM_HAVE_PGP
 	if (r == 0)
 		r = dg_pgp_new(&rpm->pgp);
+	/* The rpm handler also answers pgp requests (keyring, signatures it
+	 * could not pre-parse): one sandboxed process instead of two. */
+	if (r == 0)
+		dg_pgp_set_handler(rpm->pgp, rpm->umd);
 #endif
 	if (r < 0) {
 		dg_rpm_free(rpm);
@@ -118,10 +123,10 @@ void dg_rpm_free(struct dg_rpm *rpm)
 {
 	if (!rpm)
 		return;
-	dg_umd_free(rpm->umd);
 #if DG_RPM_HAVE_PGP
 	dg_pgp_free(rpm->pgp);
 #endif
+	dg_umd_free(rpm->umd);
 	free(rpm);
 }
 
@@ -237,6 +242,7 @@ static int read_headers(const char *name, int fd, uint64_t size, uint8_t **out,
 
 struct loaded {
 	struct rpm_pkg pkg;
+	struct dg_umd_answer ans;	/* pkg.presigs point into it */
 	uint8_t *req;		/* le64 size + header bytes; pkg.buf points inside */
 	uint8_t *whole;		/* the whole file (DG_RPM_PAYLOAD) */
 	size_t whole_len;
@@ -245,6 +251,7 @@ struct loaded {
 static void loaded_free(struct loaded *l)
 {
 	rpm_pkg_release(&l->pkg);
+	dg_umd_answer_free(&l->ans);
 	free(l->req);
 	free(l->whole);
 	memset(l, 0, sizeof(*l));
@@ -253,7 +260,6 @@ static void loaded_free(struct loaded *l)
 static int load(struct dg_rpm *rpm, const char *path, struct loaded *l,
 		struct dg_rpm_report *rep)
 {
-	struct dg_umd_answer ans = { 0 };
 	struct stat st;
 	size_t hlen;
 	int fd, r;
@@ -297,7 +303,7 @@ static int load(struct dg_rpm *rpm, const char *path, struct loaded *l,
 		return r;
 	}
 	put_le64(l->req, (uint64_t)st.st_size);
-	r = dg_umd_call(rpm->umd, RPM_REQ_PARSE, l->req, RPM_REQ_FIXED + hlen, &ans);
+	r = dg_umd_call(rpm->umd, RPM_REQ_PARSE, l->req, RPM_REQ_FIXED + hlen, &l->ans);
 	if (r < 0) {
 		snprintf(rep->error, sizeof(rep->error), "%s: %s", path, dg_umd_last_error(rpm->umd));
 		loaded_free(l);
@@ -307,8 +313,7 @@ static int load(struct dg_rpm *rpm, const char *path, struct loaded *l,
 	l->pkg.buf = l->req + RPM_REQ_FIXED;
 	l->pkg.buf_len = hlen;
 	l->pkg.file_size = (uint64_t)st.st_size;
-	r = rpm_check_answer(&l->pkg, ans.data, ans.len, rep->error, sizeof(rep->error));
-	dg_umd_answer_free(&ans);
+	r = rpm_check_answer(&l->pkg, l->ans.data, l->ans.len, rep->error, sizeof(rep->error));
 	if (r < 0) {
 		loaded_free(l);
 		return r;
@@ -327,7 +332,7 @@ static int verify_loaded(struct dg_rpm *rpm, struct loaded *l, struct dg_rpm_rep
 	};
 
 #if DG_RPM_HAVE_PGP
-	v.fn = pgp_verify;
+	v.fn = rpm_pgp_sigverify;
 	v.ctx = rpm->pgp;
 #endif
 	if ((rpm->flags & DG_RPM_PAYLOAD) && !l->whole)

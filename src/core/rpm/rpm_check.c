@@ -19,6 +19,7 @@
 #include "rpm_core.h"
 #include "../../handlers/rpm/rpm_parse.h"
 #include "../../handlers/rpm/rpm_proto.h"
+#include "../../handlers/rpm/rpm_sig.h"
 
 
 /* At most this many distinct tags are wanted (rpm_tag_wanted()). */
@@ -78,9 +79,11 @@ void rpm_pkg_release(struct rpm_pkg *pkg)
 {
 	free(pkg->tags);
 	free(pkg->strs);
+	free(pkg->presigs);
 	pkg->tags = NULL;
 	pkg->strs = NULL;
-	pkg->n_tags = pkg->n_strs = 0;
+	pkg->presigs = NULL;
+	pkg->n_tags = pkg->n_strs = pkg->n_presigs = 0;
 }
 
 const struct rpm_tagref *rpm_pkg_tag(const struct rpm_pkg *pkg, int hdr, uint32_t tag)
@@ -193,6 +196,65 @@ static int check_tag(const struct rpm_pkg *pkg, const struct hdr_box *h,
 	return 0;
 }
 
+static int is_pgp_sig_tag(uint32_t tag)
+{
+	return tag == RPMSIGTAG_RSAHEADER || tag == RPMSIGTAG_DSAHEADER ||
+	       tag == RPMSIGTAG_OPENPGP || tag == RPMSIGTAG_PGP || tag == RPMSIGTAG_GPG;
+}
+
+/*
+ * The pre-parsed signature section (RPM_ANS_F_PGP): each record names a
+ * value of a re-checked signature tag, once; its pgp answer is kept as a
+ * span of @c for the pgp core to re-check against the signature bytes.
+ */
+static int check_presigs(struct rpm_pkg *pkg, struct dg_cur *c, char *err, size_t errlen)
+{
+	uint32_t n = 0, i, j, rec, item, alen;
+	struct dg_cur a;
+
+	if (cur_le32(c, &n) < 0 || n > RPM_PGP_SIGS_MAX || n > c->len / 12)
+		return dg_errf(err, errlen, -EBADMSG,
+			    "%s: handler answer: pre-parsed signature count %u invalid for %zu bytes",
+			    pkg->name, n, c->len);
+	pkg->presigs = calloc(n ? n : 1, sizeof(*pkg->presigs));
+	if (!pkg->presigs)
+		return dg_errf(err, errlen, -ENOMEM, "%s: out of memory", pkg->name);
+	for (i = 0; i < n; i++) {
+		struct rpm_presig *ps = &pkg->presigs[i];
+		const struct rpm_tagref *t;
+
+		if (cur_le32(c, &rec) < 0 || cur_le32(c, &item) < 0 || cur_le32(c, &alen) < 0 ||
+		    cur_take(c, alen, &a) < 0)
+			return dg_errf(err, errlen, -EBADMSG,
+				    "%s: handler answer: pre-parsed signature %u runs past the answer",
+				    pkg->name, i);
+		t = rec < pkg->n_tags ? &pkg->tags[rec] : NULL;
+		if (!t || t->hdr != RPM_HDR_SIG || !is_pgp_sig_tag(t->tag))
+			return dg_errf(err, errlen, -EBADMSG,
+				    "%s: handler answer: pre-parsed signature %u names tag record %u, not a signature tag",
+				    pkg->name, i, rec);
+		if (item >= (t->first_string == RPM_NO_STRING ? 1 : t->count))
+			return dg_errf(err, errlen, -EBADMSG,
+				    "%s: handler answer: pre-parsed signature %u names value %u of tag %u (%s), which has %u",
+				    pkg->name, i, item, t->tag, rpm_tag_name(RPM_HDR_SIG, t->tag),
+				    t->first_string == RPM_NO_STRING ? 1 : t->count);
+		for (j = 0; j < i; j++)
+			if (pkg->presigs[j].tag == t->tag && pkg->presigs[j].item == item)
+				return dg_errf(err, errlen, -EBADMSG,
+					    "%s: handler answer: value %u of tag %u (%s) pre-parsed twice",
+					    pkg->name, item, t->tag, rpm_tag_name(RPM_HDR_SIG, t->tag));
+		ps->tag = t->tag;
+		ps->item = item;
+		ps->ans = a.p;
+		ps->ans_len = a.len;
+		pkg->n_presigs = i + 1;
+	}
+	if (c->len)
+		return dg_errf(err, errlen, -EBADMSG, "%s: handler answer: %zu bytes after the last record",
+			    pkg->name, c->len);
+	return 0;
+}
+
 /* Every wanted tag in the original index must have been reported. */
 static int check_complete(const struct rpm_pkg *pkg, int kind, const struct hdr_box *h,
 			  char *err, size_t errlen)
@@ -232,7 +294,8 @@ int rpm_check_answer(struct rpm_pkg *pkg, const uint8_t *ans, size_t ans_len,
 
 	pkg->tags = NULL;
 	pkg->strs = NULL;
-	pkg->n_tags = pkg->n_strs = 0;
+	pkg->presigs = NULL;
+	pkg->n_tags = pkg->n_strs = pkg->n_presigs = 0;
 	r = rpm_layout(pkg->name, pkg->buf, pkg->buf_len, &sig_len, &main_off, &main_len,
 		       err, errlen);
 	if (r < 0)
@@ -285,7 +348,9 @@ int rpm_check_answer(struct rpm_pkg *pkg, const uint8_t *ans, size_t ans_len,
 	hm.index_off = hm.off + RPM_INTRO_SIZE;
 	hm.data_off = hm.index_off + hm.il * RPM_ENTRY_SIZE;
 	if (n_tags > RPM_WANTED_MAX || n_tags > hs.il + hm.il || n_strs > RPM_STRINGS_MAX ||
-	    c.len != (size_t)n_tags * RPM_ANS_TAG_SIZE + (size_t)n_strs * RPM_ANS_STR_SIZE)
+	    (flags & RPM_ANS_F_PGP ?
+	     c.len < (size_t)n_tags * RPM_ANS_TAG_SIZE + (size_t)n_strs * RPM_ANS_STR_SIZE :
+	     c.len != (size_t)n_tags * RPM_ANS_TAG_SIZE + (size_t)n_strs * RPM_ANS_STR_SIZE))
 		return dg_errf(err, errlen, -EBADMSG, "%s: handler answer length %zu does not match %u tags and %u strings",
 			    pkg->name, ans_len, n_tags, n_strs);
 	pkg->tags = calloc(n_tags ? n_tags : 1, sizeof(*pkg->tags));
@@ -336,6 +401,8 @@ int rpm_check_answer(struct rpm_pkg *pkg, const uint8_t *ans, size_t ans_len,
 	r = check_complete(pkg, RPM_HDR_SIG, &hs, err, errlen);
 	if (r == 0)
 		r = check_complete(pkg, RPM_HDR_MAIN, &hm, err, errlen);
+	if (r == 0 && (flags & RPM_ANS_F_PGP))
+		r = check_presigs(pkg, &c, err, errlen);
 	if (r < 0)
 		goto bad;
 	pkg->sig_off = RPM_LEAD_SIZE;
@@ -345,7 +412,6 @@ int rpm_check_answer(struct rpm_pkg *pkg, const uint8_t *ans, size_t ans_len,
 	pkg->main_il = hm.il;
 	pkg->main_dl = hm.dl;
 	pkg->payload_off = payload_off;
-	(void)flags;
 	return 0;
 bad:
 	rpm_pkg_release(pkg);

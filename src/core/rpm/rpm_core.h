@@ -25,6 +25,18 @@ struct rpm_str {
 	uint32_t off, len;	/* file offset and length without the NUL */
 };
 
+/*
+ * A signature value the handler pre-parsed (RPM_ANS_F_PGP): where it sits
+ * is re-checked; the pgp answer itself is HANDLER OUTPUT, which only the
+ * pgp core's re-check against the signature bytes may turn into facts.
+ */
+struct rpm_presig {
+	uint32_t tag;		/* signature header tag (RSAHEADER, OPENPGP, ...) */
+	uint32_t item;		/* 0, or the OPENPGP string's index */
+	const uint8_t *ans;	/* points into the handler's answer */
+	size_t ans_len;
+};
+
 /* A package whose layout and tags the core has re-checked. */
 struct rpm_pkg {
 	const char *name;		/* the input, for messages */
@@ -38,6 +50,8 @@ struct rpm_pkg {
 	uint32_t n_tags;
 	struct rpm_str *strs;
 	uint32_t n_strs;
+	struct rpm_presig *presigs;	/* point into the answer: keep it alive */
+	uint32_t n_presigs;
 };
 
 /*
@@ -52,8 +66,11 @@ int rpm_layout(const char *name, const uint8_t *buf, size_t len, uint32_t *sig_l
  * Re-check the handler's answer @ans against @pkg->buf (which the caller
  * set, with name, buf_len and file_size): the layout, every tag record
  * against its 16-byte index entry read from the original bytes, every
- * string record tiling its tag's data, and that no wanted tag was left out.
- * Fills the rest of @pkg (release with rpm_pkg_release()).
+ * string record tiling its tag's data, and that no wanted tag was left out;
+ * pre-parsed signature records must name a signature value of the signature
+ * header, once each.  Fills the rest of @pkg (release with
+ * rpm_pkg_release()); pkg->presigs point into @ans, which the caller keeps
+ * until it is done with @pkg.
  */
 int rpm_check_answer(struct rpm_pkg *pkg, const uint8_t *ans, size_t ans_len,
 		     char *err, size_t errlen);
@@ -77,11 +94,18 @@ struct rpm_siginfo {
 
 /*
  * Verify the OpenPGP signature @sig over @data: 0 good, -ENOKEY no key,
- * -EOPNOTSUPP unsupported, another negative errno bad.
+ * -EOPNOTSUPP unsupported, another negative errno bad.  @parsed (NULL when
+ * none) is the handler's pre-parsed answer for @sig, untrusted.
  */
 typedef int (*rpm_sigverify_fn)(void *ctx, const uint8_t *sig, size_t sig_len,
+				const uint8_t *parsed, size_t parsed_len,
 				const uint8_t *data, size_t data_len,
 				struct rpm_siginfo *info);
+
+/* The OpenPGP core as the verifier: @ctx is a struct dg_pgp. */
+int rpm_pgp_sigverify(void *ctx, const uint8_t *sig, size_t sig_len,
+		      const uint8_t *parsed, size_t parsed_len,
+		      const uint8_t *data, size_t data_len, struct rpm_siginfo *info);
 
 struct rpm_verifier {
 	rpm_sigverify_fn fn;

@@ -22,6 +22,7 @@
 
 #include "rpm_core.h"
 #include "../../handlers/rpm/rpm_proto.h"
+#include "../../handlers/rpm/rpm_sig.h"	/* RPM_OPENPGP_SIG_MAX, as the handler decodes */
 
 /* rpm's RPMSIG_* ranges and the RPMVSF_* bits that order items. */
 #define R_HEADER 1
@@ -45,8 +46,6 @@
 #define PGP_HASH_SHA256 8
 #define PGP_HASH_SHA3_256 12
 
-/* Decoded OpenPGP signatures in OPENPGP are at most this large. */
-#define RPM_OPENPGP_SIG_MAX (64u << 10)
 
 struct item_def {
 	uint32_t tag;
@@ -76,6 +75,8 @@ struct item {
 	const uint8_t *val;	/* digest (hex string or MD5 bytes) or signature */
 	size_t val_len;
 	uint8_t *owned;		/* decoded base64 signature */
+	const uint8_t *pre;	/* the handler's pre-parsed answer for val, or NULL */
+	size_t pre_len;
 	struct rpm_siginfo si;
 	char msg[192], why[192];
 };
@@ -258,7 +259,7 @@ static void verify_signature(const struct rpm_pkg *pkg, const struct rpm_verifie
 		snprintf(it->why, sizeof(it->why), "no OpenPGP verifier in this build");
 		return;
 	}
-	r = v->fn(v->ctx, it->val, it->val_len, p, n, &it->si);
+	r = v->fn(v->ctx, it->val, it->val_len, it->pre, it->pre_len, p, n, &it->si);
 	if (it->si.reason[0])
 		snprintf(it->why, sizeof(it->why), "%s", it->si.reason);
 	if (r == 0 && it->si.parsed && it->si.sig_type != 0) {
@@ -321,7 +322,7 @@ static int add_items(const struct rpm_pkg *pkg, const struct item_def *d, int di
 {
 	const struct rpm_tagref *t = rpm_pkg_tag(pkg, d->hdr, d->tag);
 	/* One item per string of a string array, else one for the tag. */
-	uint32_t i, count = t && !disabled && t->first_string != RPM_NO_STRING ? t->count : 1;
+	uint32_t i, k, count = t && !disabled && t->first_string != RPM_NO_STRING ? t->count : 1;
 
 	/* rpm 4.18 (the peer we match) has no items for these newer tags:
 	 * they appear only when present. */
@@ -376,6 +377,12 @@ static int add_items(const struct rpm_pkg *pkg, const struct item_def *d, int di
 			}
 			it->val = it->owned;
 		}
+		if (d->kind == DG_RPM_SIGNATURE)
+			for (k = 0; k < pkg->n_presigs; k++)
+				if (pkg->presigs[k].tag == d->tag && pkg->presigs[k].item == i) {
+					it->pre = pkg->presigs[k].ans;
+					it->pre_len = pkg->presigs[k].ans_len;
+				}
 		it->has_ctx = 1;
 		it->id = (int)(d->tag << 16 | i);
 	}

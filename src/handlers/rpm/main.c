@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
-/* The sandboxed rpm handler: RPM_REQ_PARSE -> spans (rpm_proto.h). */
+/*
+ * The sandboxed rpm handler: RPM_REQ_PARSE -> spans (rpm_proto.h), and the
+ * pgp handler's requests (pgp_proto.h) with the pgp handler's own parser.
+ */
 #include <errno.h>
 #include <stdint.h>
 
 #include <digestguard/handler.h>
 
+#include "pgp_parse.h"
 #include "rpm_parse.h"
 #include "rpm_proto.h"
 
@@ -15,6 +19,14 @@ static int rpm_handle(uint16_t type, const uint8_t *req, size_t len,
 	int r;
 
 	(void)ctx;
+	if (type == PGP_REQ_DEARMOR || type == PGP_REQ_PARSE || type == PGP_REQ_CLEARTEXT) {
+		struct pgp_err e = { { 0 } };
+
+		r = pgp_handle_request(type, req, len, ans, &e);
+		if (r < 0)
+			dg_handler_error("%s", e.msg);
+		return r;
+	}
 	if (type != RPM_REQ_PARSE) {
 		dg_handler_error("unknown request type 0x%x", type);
 		return -EOPNOTSUPP;

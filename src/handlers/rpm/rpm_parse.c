@@ -20,6 +20,7 @@
 #include "cursor.h"
 #include "log.h"
 #include "rpm_proto.h"
+#include "rpm_sig.h"
 
 static const uint8_t lead_magic[4] = { 0xed, 0xab, 0xee, 0xdb };
 static const uint8_t header_magic[8] = { 0x8e, 0xad, 0xe8, 0x01, 0, 0, 0, 0 };
@@ -376,15 +377,74 @@ static int emit_tags(const struct rpm_hdr *h, struct dg_buf *tags, struct dg_buf
 	return 0;
 }
 
+/* rpm's OpenPGP signature tags, whose values the pgp parser pre-parses. */
+static int is_pgp_sig_tag(uint32_t tag)
+{
+	return tag == RPMSIGTAG_RSAHEADER || tag == RPMSIGTAG_DSAHEADER ||
+	       tag == RPMSIGTAG_OPENPGP || tag == RPMSIGTAG_PGP || tag == RPMSIGTAG_GPG;
+}
+
+/*
+ * The pre-parsed signature records of @h (the signature header): one per
+ * value of each signature tag that parses as OpenPGP packets.  Tag records
+ * are numbered as emit_tags() wrote them (wanted tags in index order).
+ */
+static int emit_sigs(const struct rpm_hdr *h, struct dg_buf *out, uint32_t *n_sigs,
+		     char *err, size_t errlen)
+{
+	uint8_t *dec = NULL;
+	uint32_t i, k, record = 0;
+	int r = 0;
+
+	for (i = 0; i < h->il && r >= 0; i++) {
+		const struct rpm_entry *e = &h->ent[i];
+		struct dg_cur c = cur_init(h->data + e->offset, e->len);
+
+		if (!rpm_tag_wanted(h->kind, e->tag))
+			continue;
+		if (!is_pgp_sig_tag(e->tag)) {
+			record++;
+			continue;
+		}
+		for (k = 0; k < (e->type == RPM_TYPE_BIN ? 1 : e->count) && r >= 0; k++) {
+			const uint8_t *nul;
+			size_t n, dl = 0;
+
+			if (*n_sigs >= RPM_PGP_SIGS_MAX)
+				break;
+			if (e->type == RPM_TYPE_BIN) {
+				r = rpm_sig_preparse(record, 0, c.p, c.len, out);
+			} else {
+				/* A base64 string per value; strings are NUL-terminated (checked). */
+				nul = memchr(c.p, 0, c.len);
+				n = (size_t)(nul - c.p);
+				if (!dec && !(dec = malloc(RPM_OPENPGP_SIG_MAX)))
+					r = -ENOMEM;
+				else if (rpm_b64_decode(c.p, n, dec, &dl) == 0)
+					r = rpm_sig_preparse(record, k, dec, dl, out);
+				cur_skip(&c, n + 1);
+			}
+			if (r > 0)
+				(*n_sigs)++;
+		}
+		record++;
+	}
+	free(dec);
+	if (r < 0)
+		return dg_errf(err, errlen, r, "signature header: cannot pre-parse the signatures: %s",
+			    r == -ENOMEM ? "out of memory" : "answer too large");
+	return 0;
+}
+
 int rpm_parse(const uint8_t *pkg, size_t len, uint64_t file_size,
 	      struct dg_buf *ans, char *err, size_t errlen)
 {
 	struct rpm_hdr sig = { 0 }, hdr = { 0 };
-	struct dg_buf tags = { 0 }, strs = { 0 };
+	struct dg_buf tags = { 0 }, strs = { 0 }, sigs = { 0 };
 	struct dg_cur c = cur_init(pkg, len), lead;
 	uint8_t magic[4], major, minor, fixed[RPM_ANS_FIXED];
 	uint16_t sigtype;
-	uint32_t n_tags = 0, n_strs = 0, flags = 0;
+	uint32_t n_tags = 0, n_strs = 0, n_sigs = 0, flags = 0;
 	size_t main_off, payload_off;
 	int r;
 
@@ -430,8 +490,11 @@ int rpm_parse(const uint8_t *pkg, size_t len, uint64_t file_size,
 	r = emit_tags(&sig, &tags, &strs, &n_tags, &n_strs, err, errlen);
 	if (r == 0)
 		r = emit_tags(&hdr, &tags, &strs, &n_tags, &n_strs, err, errlen);
+	if (r == 0)
+		r = emit_sigs(&sig, &sigs, &n_sigs, err, errlen);
 	if (r < 0)
 		goto out;
+	flags |= RPM_ANS_F_PGP;
 
 	memset(fixed, 0, sizeof(fixed));
 	put_le32(fixed + 0, RPM_ANS_MAGIC);
@@ -457,6 +520,10 @@ int rpm_parse(const uint8_t *pkg, size_t len, uint64_t file_size,
 		r = dg_buf_put(ans, tags.data, tags.len);
 	if (r == 0)
 		r = dg_buf_put(ans, strs.data, strs.len);
+	if (r == 0)
+		r = dg_buf_put_le32(ans, n_sigs);
+	if (r == 0)
+		r = dg_buf_put(ans, sigs.data, sigs.len);
 	if (r < 0)
 		dg_errf(err, errlen, r, "answer too large");
 out:
@@ -464,6 +531,7 @@ out:
 	free(hdr.ent);
 	dg_buf_free(&tags);
 	dg_buf_free(&strs);
+	dg_buf_free(&sigs);
 	return r;
 }
 

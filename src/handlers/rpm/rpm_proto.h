@@ -49,6 +49,31 @@
  *                       `count` records, in order, tiling the data),
  *                       RPM_NO_STRING for other types
  *   ...  8*n_strings string records: u32 offset, u32 length (without the NUL)
+ *   With flag RPM_ANS_F_PGP (absent: the section is absent too):
+ *   ...  4     n_sigs: number of pre-parsed signature records that follow
+ *   ...  n_sigs pre-parsed signature records, back to back:
+ *                0   4  tag_record: index of the tag record (above) of an
+ *                       OpenPGP signature tag of the signature header
+ *                       (RSAHEADER, DSAHEADER, OPENPGP, PGP, GPG)
+ *                4   4  item: which value of the tag: 0 for a BIN tag, the
+ *                       string's index for OPENPGP
+ *                8   4  ans_len
+ *                12  ans_len  the PGP_REQ_PARSE answer (pgp_proto.h) of the
+ *                       pgp handler's parser for the value's bytes at depth 0:
+ *                       the tag's data (BIN), or the base64-decoded string
+ *                       (OPENPGP); its spans are offsets into those bytes
+ *              At most one record per (tag_record, item), at most
+ *              RPM_PGP_SIGS_MAX (rpm_sig.h) records.  A value that does not
+ *              parse has no record: the core then asks the parser itself
+ *              (PGP_REQ_PARSE, which this handler also answers) and
+ *              reports its error.  The core re-checks each answer against
+ *              the signature bytes it reads (or decodes) itself, exactly as
+ *              it re-checks the pgp handler's.
+ *
+ * REQUEST PGP_REQ_DEARMOR, PGP_REQ_PARSE, PGP_REQ_CLEARTEXT (pgp_proto.h)
+ *   The rpm handler also answers the pgp handler's requests, with the same
+ *   parser, so that `rpm verify` needs one sandboxed process, not two: the
+ *   core sends it the keyring and any signature without a pre-parsed record.
  *
  * Only the tags the core uses are reported (rpm_tag_wanted() lists them),
  * every instance of each in either header.  A handler error is an ERROR
@@ -76,6 +101,7 @@ enum dg_rpm_msg {
 /* Answer flags. */
 #define RPM_ANS_F_SIG_REGION (1u << 0)	/* signature header has a region (62) */
 #define RPM_ANS_F_MAIN_REGION (1u << 1)	/* main header has an immutable region (63) */
+#define RPM_ANS_F_PGP (1u << 2)		/* pre-parsed signatures follow the strings */
 
 enum { RPM_HDR_SIG = 0, RPM_HDR_MAIN = 1 };
 

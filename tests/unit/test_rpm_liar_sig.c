@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Liar answers about the header signatures the rpm handler pre-parses
+ * (RPM_ANS_F_PGP, rpm_proto.h), with a real OpenPGP signature (made by gpg
+ * over the main header of a package built in memory) and the real OpenPGP
+ * core: the pre-parsed answer saves the second round trip, but a lying one
+ * can never make a bad signature pass, because the pgp core re-checks it
+ * against the signature bytes exactly as it re-checks the pgp handler's,
+ * and the rpm core re-checks where each pre-parsed record claims to belong.
+ * The keyring goes through the rpm handler too (dg_pgp_set_handler()).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <digestguard/pgp.h>
+#include <digestguard/umd.h>
+
+#include "blobs.h"
+#include "buf.h"
+#include "cursor.h"
+#include "tap.h"
+#include "test_rpm_pkg.h"
+#include "../../src/core/rpm/rpm_core.h"
+#include "../../src/handlers/pgp/pgp_parse.h"
+#include "../../src/handlers/rpm/rpm_parse.h"
+
+static char dir[] = "/tmp/dg-rpm-liar-sig.XXXXXX";
+static int have_gpg;
+static uint8_t *sig, *other;	/* gpg's signatures over the main header */
+static size_t sig_len, other_len;
+static char err[320];
+
+static char *path_of(const char *name)
+{
+	static char p[4][PATH_MAX];
+	static int i;
+
+	i = (i + 1) % 4;
+	snprintf(p[i], sizeof(p[i]), "%s/%s", dir, name);
+	return p[i];
+}
+
+#define NEED_GPG()                                                 \
+	do {                                                       \
+		if (!have_gpg)                                     \
+			SKIP("gpg could not make the test signature"); \
+	} while (0)
+
+struct fixture {
+	struct tp_pkg tp;
+	struct dg_buf ans;
+	struct rpm_pkg pkg;
+	struct dg_umd *umd;	/* the rpm handler, serving the pgp core too */
+	struct dg_pgp *pgp;
+	uint64_t calls;		/* handler calls after the keyring was loaded */
+};
+
+static uint64_t handler_calls(const struct fixture *f)
+{
+	struct dg_umd_stats st;
+
+	dg_umd_stats(f->umd, &st);
+	return st.calls;
+}
+
+static int setup(struct fixture *f)
+{
+	struct dg_umd_desc d = {
+		.name = "rpm", .blob = dg_blob_rpm.data, .blob_len = dg_blob_rpm.len,
+		.blob_sha256 = dg_blob_rpm.sha256, .timeout_ms = 5000,
+	};
+	int r;
+
+	memset(f, 0, sizeof(*f));
+	tp_build_sig(&f->tp, sig, sig_len);
+	r = rpm_parse(f->tp.bytes, f->tp.len, f->tp.len, &f->ans, err, sizeof(err));
+	if (r < 0) {
+		printf("# honest parse failed: %s\n", err);
+		return r;
+	}
+	f->pkg.name = "liar.rpm";
+	f->pkg.buf = f->tp.bytes;
+	f->pkg.buf_len = f->tp.main_off + f->tp.main_len;
+	f->pkg.file_size = f->tp.len;
+	if ((r = dg_umd_new(&d, &f->umd)) < 0 || (r = dg_pgp_new(&f->pgp)) < 0)
+		return r;
+	dg_pgp_set_handler(f->pgp, f->umd);
+	r = dg_pgp_keyring_add_file(f->pgp, path_of("key.pub"));
+	if (r != 1) {
+		printf("# keyring: %d %s\n", r, dg_pgp_last_error(f->pgp));
+		return -EINVAL;
+	}
+	f->calls = handler_calls(f);
+	return 0;
+}
+
+static void teardown(struct fixture *f)
+{
+	rpm_pkg_release(&f->pkg);
+	dg_buf_free(&f->ans);
+	dg_pgp_free(f->pgp);
+	dg_umd_free(f->umd);
+	free(f->tp.bytes);
+}
+
+static uint32_t ans32(const struct fixture *f, size_t off)
+{
+	struct dg_cur c = cur_init(f->ans.data + off, 4);
+	uint32_t v = 0;
+
+	cur_le32(&c, &v);
+	return v;
+}
+
+/* Answer offset of the pre-parsed signature section (its count). */
+static size_t sigs_off(const struct fixture *f)
+{
+	return RPM_ANS_FIXED + (size_t)ans32(f, 64) * RPM_ANS_TAG_SIZE +
+	       (size_t)ans32(f, 68) * RPM_ANS_STR_SIZE;
+}
+
+/* Index of the tag record of signature header tag @tag. */
+static uint32_t tag_index(const struct fixture *f, uint32_t tag)
+{
+	uint32_t n = ans32(f, 64), i;
+
+	for (i = 0; i < n; i++) {
+		size_t o = RPM_ANS_FIXED + (size_t)i * RPM_ANS_TAG_SIZE;
+
+		if (f->ans.data[o] == RPM_HDR_SIG && ans32(f, o + 4) == tag)
+			return i;
+	}
+	return UINT32_MAX;
+}
+
+/* Body of the SIG record inside the first pre-parsed pgp answer. */
+static uint8_t *pgp_sig_rec(struct fixture *f)
+{
+	size_t a = sigs_off(f) + 4 + 12, end = a + ans32(f, sigs_off(f) + 4 + 8);
+	size_t off = a + PGP_ANS_HDR_LEN;
+
+	while (off + PGP_REC_HDR_LEN <= end) {
+		uint16_t t = (uint16_t)(f->ans.data[off] | f->ans.data[off + 1] << 8);
+
+		if (t == PGP_REC_SIG)
+			return f->ans.data + off + PGP_REC_HDR_LEN;
+		off += PGP_REC_HDR_LEN + ans32(f, off + 4);
+	}
+	return NULL;
+}
+
+static int check(struct fixture *f)
+{
+	err[0] = '\0';
+	rpm_pkg_release(&f->pkg);
+	return rpm_check_answer(&f->pkg, f->ans.data, f->ans.len, err, sizeof(err));
+}
+
+/* Re-check and verify with the OpenPGP core; the first item's reason in @why. */
+static int verify(struct fixture *f, struct dg_rpm_report *rep)
+{
+	struct rpm_verifier v = { .fn = rpm_pgp_sigverify, .ctx = f->pgp };
+	int r = check(f);
+
+	memset(rep, 0, sizeof(*rep));
+	if (r < 0) {
+		snprintf(rep->error, sizeof(rep->error), "%s", err);
+		return r;
+	}
+	return rpm_verify_pkg(&f->pkg, &v, rep);
+}
+
+/* The signature item of @rep. */
+static const struct dg_rpm_item *sig_item(const struct dg_rpm_report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < rep->n_items; i++)
+		if (rep->items[i].kind == DG_RPM_SIGNATURE)
+			return &rep->items[i];
+	return NULL;
+}
+
+TEST(test_rpm_liar_sig_honest_preparse_verifies_in_one_round_trip)
+{
+	struct fixture f;
+	struct dg_rpm_report rep;
+	int r;
+
+	NEED_GPG();
+	r = setup(&f);
+	CHECK(r == 0, "setup: %d", r);
+	CHECK(f.ans.data[6] & RPM_ANS_F_PGP, "flag RPM_ANS_F_PGP set");
+	CHECK(ans32(&f, sigs_off(&f)) == 1, "one pre-parsed signature");
+	r = r ? r : verify(&f, &rep);
+	CHECK(r == 0 && rep.ok && rep.signed_ok, "verify: %d %s", r, rep.error);
+	CHECK(f.pkg.n_presigs == 1 && f.pkg.presigs[0].tag == RPMSIGTAG_RSAHEADER,
+	      "the re-checked pre-parsed record names RSAHEADER");
+	CHECK(handler_calls(&f) == f.calls, "no handler call for the signature (%llu more)",
+	      (unsigned long long)(handler_calls(&f) - f.calls));
+	teardown(&f);
+}
+
+TEST(test_rpm_liar_sig_without_preparse_the_core_asks_the_handler)
+{
+	struct fixture f;
+	struct dg_rpm_report rep;
+	int r;
+
+	NEED_GPG();
+	r = setup(&f);
+	/* A handler that says nothing about the signatures: the old protocol. */
+	f.ans.data[6] &= (uint8_t)~RPM_ANS_F_PGP;
+	f.ans.len = sigs_off(&f);
+	r = r ? r : verify(&f, &rep);
+	CHECK(r == 0 && rep.ok && rep.signed_ok, "verify: %d %s", r, rep.error);
+	CHECK(handler_calls(&f) == f.calls + 1, "one PGP_REQ_PARSE call (%llu)",
+	      (unsigned long long)(handler_calls(&f) - f.calls));
+	teardown(&f);
+}
+
+TEST(test_rpm_liar_sig_tampered_header_with_honest_preparse_is_bad)
+{
+	struct fixture f;
+	struct dg_rpm_report rep;
+	const struct dg_rpm_item *it;
+	int r;
+
+	NEED_GPG();
+	r = setup(&f);
+	/* NAME "tp" becomes "up" after signing; the answer stays honest. */
+	f.tp.bytes[f.tp.main_off + 16 + 12 * 16] ^= 1;
+	dg_buf_reset(&f.ans);
+	r = r ? r : rpm_parse(f.tp.bytes, f.tp.len, f.tp.len, &f.ans, err, sizeof(err));
+	r = r ? r : verify(&f, &rep);
+	it = sig_item(&rep);
+	CHECK(r == -EKEYREJECTED && !rep.ok && !rep.signed_ok, "verify: %d", r);
+	CHECK(it && it->rc == DG_RPM_BAD, "signature item BAD");
+	teardown(&f);
+}
+
+TEST(test_rpm_liar_sig_forged_signed_region_is_rejected)
+{
+	struct fixture f;
+	struct dg_rpm_report rep;
+	const struct dg_rpm_item *it;
+	uint8_t *s;
+	int r;
+
+	NEED_GPG();
+	r = setup(&f);
+	s = r ? NULL : pgp_sig_rec(&f);
+	CHECK(s != NULL, "SIG record in the pre-parsed answer");
+	if (s)
+		put_le32(s + 20, ans32(&f, (size_t)(s + 20 - f.ans.data)) - 1);	/* hashed_prefix.len */
+	r = r ? r : verify(&f, &rep);
+	it = sig_item(&rep);
+	CHECK(r == -EKEYREJECTED && !rep.signed_ok, "verify: %d", r);
+	CHECK(it && it->rc == DG_RPM_BAD && strstr(it->why, "handler answer rejected"),
+	      "reason: %s", it ? it->why : "(no item)");
+	teardown(&f);
+}
+
+TEST(test_rpm_liar_sig_forged_algorithm_is_rejected)
+{
+	struct fixture f;
+	struct dg_rpm_report rep;
+	const struct dg_rpm_item *it;
+	uint8_t *s;
+	int r;
+
+	NEED_GPG();
+	r = setup(&f);
+	s = r ? NULL : pgp_sig_rec(&f);
+	CHECK(s != NULL, "SIG record in the pre-parsed answer");
+	if (s)
+		s[6] = 1;	/* pkalgo: RSA, for an EdDSA signature */
+	r = r ? r : verify(&f, &rep);
+	it = sig_item(&rep);
+	CHECK(r == -EKEYREJECTED && !rep.signed_ok, "verify: %d", r);
+	CHECK(it && it->rc == DG_RPM_BAD && strstr(it->why, "handler answer rejected"),
+	      "reason: %s", it ? it->why : "(no item)");
+	teardown(&f);
+}
+
+TEST(test_rpm_liar_sig_answer_about_another_signature_is_rejected)
+{
+	struct fixture f;
+	struct dg_rpm_report rep;
+	struct dg_buf oa = { 0 };
+	struct pgp_err e = { { 0 } };
+	const struct dg_rpm_item *it;
+	size_t so;
+	int r;
+
+	NEED_GPG();
+	r = setup(&f);
+	/* The honest answer for gpg's other signature (a notation longer),
+	 * claimed for this one. */
+	r = r ? r : pgp_parse_packets(other, other_len, 0, &oa, &e);
+	so = sigs_off(&f);
+	f.ans.len = so + 4 + 8;
+	r = r ? r : dg_buf_put_le32(&f.ans, (uint32_t)oa.len);
+	r = r ? r : dg_buf_put(&f.ans, oa.data, oa.len);
+	r = r ? r : verify(&f, &rep);
+	it = sig_item(&rep);
+	CHECK(r == -EKEYREJECTED && !rep.signed_ok, "verify: %d %s", r, rep.error);
+	CHECK(it && it->rc == DG_RPM_BAD && strstr(it->why, "handler answer rejected"),
+	      "reason: %s", it ? it->why : "(no item)");
+	dg_buf_free(&oa);
+	teardown(&f);
+}
+
+/* Bend the first pre-parsed record: field at @field (0 record, 4 item,
+ * 8 length) becomes @v; the re-check must refuse it naming @what. */
+static void bend_record(size_t field, uint32_t v, const char *what)
+{
+	struct fixture f;
+	int r;
+
+	r = setup(&f);
+	CHECK(r == 0, "setup: %d", r);
+	if (r == 0) {
+		put_le32(f.ans.data + sigs_off(&f) + 4 + field, v);
+		r = check(&f);
+	}
+	CHECK(r == -EBADMSG && strstr(err, what), "r=%d: %s", r, err);
+	teardown(&f);
+}
+
+TEST(test_rpm_liar_sig_rejects_preparse_of_a_digest_tag)
+{
+	struct fixture f;
+	uint32_t t;
+	int r;
+
+	NEED_GPG();
+	r = setup(&f);
+	t = tag_index(&f, RPMSIGTAG_SHA256HEADER);
+	CHECK(t != UINT32_MAX, "SHA256HEADER record");
+	put_le32(f.ans.data + sigs_off(&f) + 4, t);
+	r = r ? r : check(&f);
+	CHECK(r == -EBADMSG && strstr(err, "not a signature tag"), "r=%d: %s", r, err);
+	teardown(&f);
+}
+
+TEST(test_rpm_liar_sig_rejects_record_index_out_of_range)
+{
+	NEED_GPG();
+	bend_record(0, 9999, "not a signature tag");
+}
+
+TEST(test_rpm_liar_sig_rejects_value_index_out_of_range)
+{
+	NEED_GPG();
+	bend_record(4, 1, "names value 1 of tag 268 (RSAHEADER), which has 1");
+}
+
+TEST(test_rpm_liar_sig_rejects_length_past_answer)
+{
+	NEED_GPG();
+	bend_record(8, 0xfffffff0u, "runs past the answer");
+}
+
+TEST(test_rpm_liar_sig_rejects_duplicate_and_overstated_count)
+{
+	struct fixture f;
+	size_t so, rl;
+	int r;
+
+	NEED_GPG();
+	r = setup(&f);
+	so = sigs_off(&f);
+	rl = f.ans.len - so - 4;
+	/* The same record twice. */
+	put_le32(f.ans.data + so, 2);
+	r = r ? r : dg_buf_reserve(&f.ans, rl);	/* the copy's source must not move */
+	r = r ? r : dg_buf_put(&f.ans, f.ans.data + so + 4, rl);
+	r = r ? r : check(&f);
+	CHECK(r == -EBADMSG && strstr(err, "pre-parsed twice"), "duplicate: %d %s", r, err);
+	/* Bytes after the last record. */
+	put_le32(f.ans.data + so, 1);
+	r = check(&f);
+	CHECK(r == -EBADMSG && strstr(err, "after the last record"), "trailing: %d %s", r, err);
+	/* A count the bytes cannot hold. */
+	f.ans.len = so + 4 + rl;
+	put_le32(f.ans.data + so, 2);
+	r = check(&f);
+	CHECK(r == -EBADMSG && strstr(err, "runs past the answer"), "overstated: %d %s", r, err);
+	put_le32(f.ans.data + so, 0xffffffffu);
+	r = check(&f);
+	CHECK(r == -EBADMSG && strstr(err, "count"), "huge count: %d %s", r, err);
+	teardown(&f);
+}
+
+/* gpg: a key and two signatures over the package's main header. */
+static int make_signatures(void)
+{
+	struct tp_pkg tp;
+	char cmd[4 * PATH_MAX];
+	FILE *fp;
+	int r;
+
+	tp_build(&tp, TP_GOODSIG);
+	fp = fopen(path_of("hdr"), "wb");
+	if (!fp)
+		return -1;
+	fwrite(tp.bytes + tp.main_off, 1, tp.main_len, fp);
+	fclose(fp);
+	free(tp.bytes);
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && export GNUPGHOME='%s/gnupg' && mkdir -m 700 gnupg && "
+		 "G='gpg --batch --quiet --no-tty --pinentry-mode loopback --passphrase \"\"' && "
+		 "timeout 60 $G --quick-gen-key 'rpm liar <liar@rpm.test>' ed25519 sign never && "
+		 "$G --export liar@rpm.test >key.pub && "
+		 "$G -u liar@rpm.test --detach-sign -o hdr.sig hdr && "
+		 "$G -u liar@rpm.test --sig-notation n@rpm.test=another-signature "
+		 "--detach-sign -o other.sig hdr; r=$?; "
+		 "gpgconf --kill gpg-agent; exit $r",
+		 dir, dir);
+	r = system(cmd);
+	if (r != 0)
+		return -1;
+	if (tap_read_file(path_of("hdr.sig"), &sig, &sig_len) < 0 ||
+	    tap_read_file(path_of("other.sig"), &other, &other_len) < 0)
+		return -1;
+	return sig_len != other_len ? 0 : -1;
+}
+
+int main(void)
+{
+	char cmd[PATH_MAX + 16];
+
+	if (!mkdtemp(dir)) {
+		printf("Bail out! mkdtemp\n");
+		return 1;
+	}
+	have_gpg = make_signatures() == 0;
+	if (!have_gpg)
+		printf("# gpg failed; cases skip\n");
+	RUN(test_rpm_liar_sig_honest_preparse_verifies_in_one_round_trip);
+	RUN(test_rpm_liar_sig_without_preparse_the_core_asks_the_handler);
+	RUN(test_rpm_liar_sig_tampered_header_with_honest_preparse_is_bad);
+	RUN(test_rpm_liar_sig_forged_signed_region_is_rejected);
+	RUN(test_rpm_liar_sig_forged_algorithm_is_rejected);
+	RUN(test_rpm_liar_sig_answer_about_another_signature_is_rejected);
+	RUN(test_rpm_liar_sig_rejects_preparse_of_a_digest_tag);
+	RUN(test_rpm_liar_sig_rejects_record_index_out_of_range);
+	RUN(test_rpm_liar_sig_rejects_value_index_out_of_range);
+	RUN(test_rpm_liar_sig_rejects_length_past_answer);
+	RUN(test_rpm_liar_sig_rejects_duplicate_and_overstated_count);
+	free(sig);
+	free(other);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", dir);
+	return tap_done();
+}
