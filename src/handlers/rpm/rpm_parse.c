@@ -115,33 +115,37 @@ static int entry_length(const struct rpm_hdr *h, struct rpm_entry *e,
 	uint32_t i, n;
 	int r;
 
-	tag_label(h->kind, e->tag, tl, sizeof(tl));
 	if (!is_string_type(e->type)) {
 		if (e->count > c.len / sz)
 			return dg_errf(err, errlen, -EBADMSG,
 				    "%s %s: %u items of %zu bytes at data offset %u run past the data size %u",
-				    hdr_name(h->kind), tl, e->count, sz, e->offset, h->dl);
+				    hdr_name(h->kind),
+				    tag_label(h->kind, e->tag, tl, sizeof(tl)), e->count, sz, e->offset, h->dl);
 		e->len = (uint32_t)(e->count * sz);
 		return 0;
 	}
 	if (e->type == RPM_TYPE_STRING && e->count != 1)
 		return dg_errf(err, errlen, -EBADMSG, "%s %s: string with count %u",
-			    hdr_name(h->kind), tl, e->count);
+			    hdr_name(h->kind),
+			    tag_label(h->kind, e->tag, tl, sizeof(tl)), e->count);
 	/* Each string takes at least one byte: this bounds the loop. */
 	if (e->count > c.len)
 		return dg_errf(err, errlen, -EBADMSG,
 			    "%s %s: %u strings cannot fit in %zu bytes",
-			    hdr_name(h->kind), tl, e->count, c.len);
+			    hdr_name(h->kind),
+			    tag_label(h->kind, e->tag, tl, sizeof(tl)), e->count, c.len);
 	for (i = 0; i < e->count; i++) {
 		r = string_len(&c, max, &n);
 		if (r == -E2BIG)
 			return dg_errf(err, errlen, r,
 				    "%s %s: string %u longer than limit %zu",
-				    hdr_name(h->kind), tl, i, max);
+				    hdr_name(h->kind),
+				    tag_label(h->kind, e->tag, tl, sizeof(tl)), i, max);
 		if (r < 0)
 			return dg_errf(err, errlen, r,
 				    "%s %s: string %u is not terminated inside the data",
-				    hdr_name(h->kind), tl, i);
+				    hdr_name(h->kind),
+				    tag_label(h->kind, e->tag, tl, sizeof(tl)), i);
 		cur_skip(&c, (size_t)n + 1);
 		total += (size_t)n + 1;
 	}
@@ -285,23 +289,26 @@ static int parse_header(const uint8_t *pkg, size_t len, size_t off, int kind,
 		cur_be32(&index, &e->type);
 		cur_be32(&index, &e->offset);
 		cur_be32(&index, &e->count);
-		tag_label(kind, e->tag, tl, sizeof(tl));
 		if (e->tag < 100 && i != 0)
 			return dg_errf(err, errlen, -EBADMSG, "%s entry %u: invalid %s",
-				    hdr_name(kind), i, tl);
+				    hdr_name(kind), i, tag_label(kind, e->tag, tl, sizeof(tl)));
 		if (e->type < RPM_TYPE_CHAR || e->type > RPM_TYPE_I18NSTRING)
 			return dg_errf(err, errlen, -EBADMSG, "%s %s: invalid type %u",
-				    hdr_name(kind), tl, e->type);
+				    hdr_name(kind),
+				    tag_label(kind, e->tag, tl, sizeof(tl)), e->type);
 		if (e->count == 0)
-			return dg_errf(err, errlen, -EBADMSG, "%s %s: count 0", hdr_name(kind), tl);
+			return dg_errf(err, errlen, -EBADMSG, "%s %s: count 0", hdr_name(kind),
+			tag_label(kind, e->tag, tl, sizeof(tl)));
 		if (e->offset >= h->dl)
 			return dg_errf(err, errlen, -EBADMSG,
 				    "%s %s: data offset %u outside the data size %u",
-				    hdr_name(kind), tl, e->offset, h->dl);
+				    hdr_name(kind),
+				    tag_label(kind, e->tag, tl, sizeof(tl)), e->offset, h->dl);
 		align = type_size(e->type);
 		if (align > 1 && e->offset % align)
 			return dg_errf(err, errlen, -EBADMSG, "%s %s: data offset %u misaligned for type %u",
-				    hdr_name(kind), tl, e->offset, e->type);
+				    hdr_name(kind),
+				    tag_label(kind, e->tag, tl, sizeof(tl)), e->offset, e->type);
 		r = entry_length(h, e, err, errlen);
 		if (r < 0)
 			return r;
@@ -309,11 +316,13 @@ static int parse_header(const uint8_t *pkg, size_t len, size_t off, int kind,
 			continue;
 		if (e->type != (uint32_t)rpm_tag_type(kind, e->tag))
 			return dg_errf(err, errlen, -EBADMSG, "%s %s: type %u, expected %d",
-				    hdr_name(kind), tl, e->type, rpm_tag_type(kind, e->tag));
+				    hdr_name(kind),
+				    tag_label(kind, e->tag, tl, sizeof(tl)), e->type, rpm_tag_type(kind, e->tag));
 		for (j = 0; j < i; j++)
 			if (h->ent[j].tag == e->tag)
 				return dg_errf(err, errlen, -EBADMSG, "%s %s: duplicate",
-					    hdr_name(kind), tl);
+					    hdr_name(kind),
+					    tag_label(kind, e->tag, tl, sizeof(tl)));
 	}
 	r = check_region(h, err, errlen);
 	if (r < 0)
@@ -352,21 +361,27 @@ static int emit_tags(const struct rpm_hdr *h, struct dg_buf *tags, struct dg_buf
 		put_le32(rec + 28, is_string_type(e->type) ? *n_strs : RPM_NO_STRING);
 		if (is_string_type(e->type)) {
 			struct dg_cur c = cur_init(h->data + e->offset, e->len);
+			uint8_t *w;
 
 			if (e->count > RPM_STRINGS_MAX - *n_strs)
 				return dg_errf(err, errlen, -E2BIG, "more than %u strings in the answer",
 					    RPM_STRINGS_MAX);
+			/* One reservation per tag, not two appends per string. */
+			r = dg_buf_reserve(strs, (size_t)e->count * RPM_ANS_STR_SIZE);
+			if (r < 0)
+				return dg_errf(err, errlen, r, "answer too large");
+			w = strs->data + strs->len;
 			for (k = 0; k < e->count; k++) {
+				/* entry_length() found count terminated strings in len. */
 				const uint8_t *nul = memchr(c.p, 0, c.len);
 				uint32_t n = (uint32_t)(nul - c.p);
 
-				r = dg_buf_put_le32(strs, (uint32_t)(data_off + (size_t)(c.p - (h->data + e->offset))));
-				if (r == 0)
-					r = dg_buf_put_le32(strs, n);
-				if (r < 0)
-					return dg_errf(err, errlen, r, "answer too large");
+				put_le32(w, (uint32_t)(data_off + (size_t)(c.p - (h->data + e->offset))));
+				put_le32(w + 4, n);
+				w += RPM_ANS_STR_SIZE;
 				cur_skip(&c, (size_t)n + 1);
 			}
+			strs->len += (size_t)e->count * RPM_ANS_STR_SIZE;
 			*n_strs += e->count;
 		}
 		r = dg_buf_put(tags, rec, sizeof(rec));
