@@ -90,6 +90,15 @@ int dg_pgp_new(struct dg_pgp **out);
  */
 int dg_pgp_prestart(struct dg_pgp *pgp);
 
+/*
+ * A context for another thread that uses the keyring and policy of @src
+ * without copying them (certificates are only read while verifying), with
+ * its own handler (started when needed) and error message.  @src must
+ * outlive it and keep its keyring and policy unchanged meanwhile; adding
+ * certificates to the new context fails with -EPERM.
+ */
+int dg_pgp_new_shared(const struct dg_pgp *src, struct dg_pgp **out);
+
 /* Free the context, stopping its handler; NULL is allowed. */
 void dg_pgp_free(struct dg_pgp *pgp);
 

@@ -89,6 +89,25 @@ int dg_rpm_add_keyring(struct dg_rpm *rpm, const char *path);
  */
 int dg_rpm_verify(struct dg_rpm *rpm, const char *path, struct dg_rpm_report *rep);
 
+/*
+ * Called by dg_rpm_verify_each() for package @i (@path) with what
+ * dg_rpm_verify() returned (@r) and its report; non-zero stops the run.
+ */
+typedef int (*dg_rpm_result_fn)(size_t i, const char *path, int r,
+				const struct dg_rpm_report *rep, void *ctx);
+
+/*
+ * dg_rpm_verify() for each of the @n packages in @paths, on up to @workers
+ * threads (0: one per CPU this process may run on; 1: the calling thread
+ * only).  Each extra thread has its own rpm handler and shares @rpm's
+ * keyring and policy, read-only.  @fn gets every result on the calling
+ * thread, in input order, so output is the same for any number of workers.
+ * Returns 0, or the first non-zero return of @fn (after which no further
+ * result is delivered), or a negative errno when the workers cannot start.
+ */
+int dg_rpm_verify_each(struct dg_rpm *rpm, const char *const *paths, size_t n,
+		       unsigned int workers, dg_rpm_result_fn fn, void *ctx);
+
 /* One regular file of a verified package. */
 struct dg_rpm_file {
 	const char *nevra;	/* package name-[epoch:]version-release.arch */

@@ -204,50 +204,65 @@ static int input_error(int r)
 	return r != 0 && r != -EKEYREJECTED && r != -ENOKEY;
 }
 
+struct verify_out {
+	const struct rpm_opts *o;
+	int worst;
+};
+
+/* One package's result, called in input order (dg_rpm_verify_each()). */
+static int verify_print(size_t i, const char *file, int r, const struct dg_rpm_report *rep,
+			void *ctx)
+{
+	struct verify_out *vo = ctx;
+
+	if (vo->o->json) {
+		printf("%s\n  ", i > 0 ? "," : "");
+		print_json(file, rep, r);
+		if (r != 0)
+			vo->worst = input_error(r) && rep->n_items == 0 ? EXIT_USAGE :
+				    vo->worst == EXIT_OK ? EXIT_FAIL : vo->worst;
+		return 0;
+	}
+	if (input_error(r) && rep->n_items == 0) {
+		printf("%s: NOT OK\n", file);
+		fprintf(stderr, "digestguard: %s\n", rep->error);
+		vo->worst = EXIT_USAGE;
+		return 0;
+	}
+	print_report(file, rep, vo->o->verbose);
+	if (r != 0) {
+		if (vo->o->verbose > 1 && rep->error[0])
+			fprintf(stderr, "digestguard: %s\n", rep->error);
+		if (vo->worst == EXIT_OK)
+			vo->worst = EXIT_FAIL;
+	}
+	fflush(stdout);
+	return 0;
+}
+
 static int cmd_verify(int argc, char **argv)
 {
-	struct dg_rpm_report *rep = malloc(sizeof(*rep));
 	struct rpm_opts o;
+	struct verify_out vo = { .o = &o, .worst = EXIT_OK };
 	struct dg_rpm *rpm;
-	int i, first, r, worst = EXIT_OK;
+	int first, r;
 
 	first = parse_opts("verify", argc, argv, &o);
-	if (!rep || first < 0 || !(rpm = open_ctx("verify", &o, 1))) {
-		free(rep);
+	if (first < 0 || !(rpm = open_ctx("verify", &o, 1)))
 		return EXIT_USAGE;
-	}
 	if (o.json)
 		printf("[");
-	for (i = first; i < argc; i++) {
-		r = dg_rpm_verify(rpm, argv[i], rep);
-		if (o.json) {
-			printf("%s\n  ", i > first ? "," : "");
-			print_json(argv[i], rep, r);
-			if (r != 0)
-				worst = input_error(r) && rep->n_items == 0 ? EXIT_USAGE :
-					worst == EXIT_OK ? EXIT_FAIL : worst;
-			continue;
-		}
-		if (input_error(r) && rep->n_items == 0) {
-			printf("%s: NOT OK\n", argv[i]);
-			fprintf(stderr, "digestguard: %s\n", rep->error);
-			worst = EXIT_USAGE;
-			continue;
-		}
-		print_report(argv[i], rep, o.verbose);
-		if (r != 0) {
-			if (o.verbose > 1 && rep->error[0])
-				fprintf(stderr, "digestguard: %s\n", rep->error);
-			if (worst == EXIT_OK)
-				worst = EXIT_FAIL;
-		}
-		fflush(stdout);
+	/* One worker thread per CPU (each its own handler); output in order. */
+	r = dg_rpm_verify_each(rpm, (const char *const *)argv + first, (size_t)(argc - first), 0,
+			       verify_print, &vo);
+	if (r < 0) {
+		fprintf(stderr, "digestguard rpm verify: %s\n", strerror(-r));
+		vo.worst = EXIT_USAGE;
 	}
 	if (o.json)
 		printf("\n]\n");
 	dg_rpm_free(rpm);
-	free(rep);
-	return worst;
+	return vo.worst;
 }
 
 struct print_ctx {

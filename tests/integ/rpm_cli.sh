@@ -49,6 +49,28 @@ grep -q "reason: .*" "$T/out" && ok "verify_vv_prints_reason" || nok "verify_vv_
 ! grep -q "ghost\|symlink\|/usr/share/dgtest$" "$T/out" && grep -q "link-b" "$T/out" &&
 	ok "digests_skip_ghost_symlink_directory_keep_hardlinks" || nok "digests_skip_ghost_symlink_directory_keep_hardlinks" "$(cat "$T/out")"
 
+# rpm verify runs one worker per CPU: output, stderr and exit code must be
+# those of one worker (taskset -c 0), for every mode, on a mix of good, bad
+# and unreadable packages longer than the workers' look-ahead.
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+	mix=()
+	for i in 1 2 3 4 5 6; do
+		mix+=("$fx"/*.rpm "$T/junk.rpm" "$T/missing.rpm" "$T/trunc.rpm")
+	done
+	same=1
+	for mode in "" "-v" "-v -v" "--json" "--payload"; do
+		"$DG" rpm verify $mode --keyring "$key" "${mix[@]}" >"$T/par.out" 2>"$T/par.err"; prc=$?
+		taskset -c 0 "$DG" rpm verify $mode --keyring "$key" "${mix[@]}" >"$T/ser.out" 2>"$T/ser.err"; src=$?
+		if [ $prc != $src ] || ! cmp -s "$T/par.out" "$T/ser.out" || ! cmp -s "$T/par.err" "$T/ser.err"; then
+			same=0; why="mode '$mode': rc $prc vs $src; $(diff "$T/ser.out" "$T/par.out" | head -3)"
+		fi
+	done
+	[ $same = 1 ] && [ "$(grep -c . "$T/ser.out")" -gt 50 ] &&
+		ok "verify_workers_output_same_as_one_worker" || nok "verify_workers_output_same_as_one_worker" "$why"
+else
+	skip "verify_workers_output_same_as_one_worker" "needs 2 CPUs and taskset"
+fi
+
 # rpm-6 style: a v6 Ed25519 signature (openpgp.js) in the OPENPGP tag.
 wd 240 bash "$SRC/tests/data/rpm/gen-v6.sh" "$fx" >"$T/v6.log" 2>&1; rc=$?
 if [ $rc = 0 ]; then

@@ -246,6 +246,7 @@ struct dg_pgp {
 	struct dg_pgp_policy pol;
 	struct pgp_cert **certs;
 	size_t n_certs;
+	bool certs_shared;		/* dg_pgp_new_shared(): certs are another's */
 	char err[768];
 	pgp_call_fn call;
 	void *call_ctx;

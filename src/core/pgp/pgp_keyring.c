@@ -552,6 +552,8 @@ int dg_pgp_keyring_add_mem(struct dg_pgp *pgp, const char *name, const void *dat
 	size_t i;
 
 	pgp->err[0] = '\0';
+	if (pgp->certs_shared)
+		return pgp_errorf(pgp, -EPERM, "%s: this context shares another's keyring", name);
 	r = pgp_load_packets(pgp, name, data, len, 0, &in);
 	if (r < 0)
 		return r;

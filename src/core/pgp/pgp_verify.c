@@ -48,15 +48,29 @@ int dg_pgp_new(struct dg_pgp **out)
 	return 0;
 }
 
+int dg_pgp_new_shared(const struct dg_pgp *src, struct dg_pgp **out)
+{
+	int r = dg_pgp_new(out);
+
+	if (r < 0)
+		return r;
+	(*out)->pol = src->pol;
+	(*out)->certs = src->certs;
+	(*out)->n_certs = src->n_certs;
+	(*out)->certs_shared = true;
+	return 0;
+}
+
 void dg_pgp_free(struct dg_pgp *pgp)
 {
 	size_t i;
 
 	if (!pgp)
 		return;
-	for (i = 0; i < pgp->n_certs; i++)
+	for (i = 0; i < pgp->n_certs && !pgp->certs_shared; i++)
 		pgp_cert_free(pgp->certs[i]);
-	free(pgp->certs);
+	if (!pgp->certs_shared)
+		free(pgp->certs);
 	dg_umd_free(pgp->umd);
 	free(pgp);
 }

@@ -86,7 +86,8 @@ int rpm_pgp_sigverify(void *ctx, const uint8_t *sig, size_t sig_len,
 }
 #endif
 
-int dg_rpm_new(unsigned int flags, struct dg_rpm **out)
+/* A context with @flags; its pgp core shares @keys' keyring when given. */
+static int ctx_new(unsigned int flags, const struct dg_rpm *keys, struct dg_rpm **out)
 {
 	struct dg_umd_desc d = {
 		.name = "rpm",
@@ -99,13 +100,14 @@ int dg_rpm_new(unsigned int flags, struct dg_rpm **out)
 	struct dg_rpm *rpm = calloc(1, sizeof(*rpm));
 	int r;
 
+	(void)keys;	/* used only with the OpenPGP core */
 	if (!rpm)
 		return -ENOMEM;
 	rpm->flags = flags;
 	r = dg_umd_new(&d, &rpm->umd);
 #if DG_RPM_HAVE_PGP
 	if (r == 0)
-		r = dg_pgp_new(&rpm->pgp);
+		r = keys ? dg_pgp_new_shared(keys->pgp, &rpm->pgp) : dg_pgp_new(&rpm->pgp);
 	/* The rpm handler also answers pgp requests (keyring, signatures it
 	 * could not pre-parse): one sandboxed process instead of two. */
 	if (r == 0)
@@ -117,6 +119,16 @@ int dg_rpm_new(unsigned int flags, struct dg_rpm **out)
 	}
 	*out = rpm;
 	return 0;
+}
+
+int dg_rpm_new(unsigned int flags, struct dg_rpm **out)
+{
+	return ctx_new(flags, NULL, out);
+}
+
+int rpm_ctx_new_worker(const struct dg_rpm *rpm, struct dg_rpm **out)
+{
+	return ctx_new(rpm->flags, rpm, out);
 }
 
 void dg_rpm_free(struct dg_rpm *rpm)

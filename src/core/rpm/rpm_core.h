@@ -119,6 +119,12 @@ struct rpm_verifier {
 int rpm_verify_pkg(const struct rpm_pkg *pkg, const struct rpm_verifier *v,
 		   struct dg_rpm_report *rep);
 
+/*
+ * A context for another thread: @rpm's flags, its keyring shared read-only
+ * (dg_pgp_new_shared()), its own rpm handler.  Free it before @rpm.
+ */
+int rpm_ctx_new_worker(const struct dg_rpm *rpm, struct dg_rpm **out);
+
 /* name-[epoch:]version-release.arch of @pkg into @out. */
 int rpm_pkg_nevra(const struct rpm_pkg *pkg, char *out, size_t n);
 
