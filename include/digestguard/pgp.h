@@ -146,11 +146,15 @@ int dg_pgp_verify_detached(struct dg_pgp *pgp, const void *sig, size_t sig_len,
  * and is re-checked against @sig exactly like it, so a lying answer fails
  * just as a lying pgp handler's does.  With @parsed NULL, or @sig armored,
  * the same as dg_pgp_verify_detached().
+ * @data_sha256, when not NULL, is an OpenSSL EVP_MD_CTX that has hashed
+ * exactly the @data_len bytes at @data with SHA-256 and was not finalised:
+ * a v4 binary SHA-256 signature continues a copy of it instead of hashing
+ * @data again (the caller wants that digest itself too, as RPM does).
  */
 int dg_pgp_verify_detached_parsed(struct dg_pgp *pgp, const void *sig, size_t sig_len,
 				  const void *parsed, size_t parsed_len,
 				  const void *data, size_t data_len,
-				  struct dg_pgp_result *res);
+				  const void *data_sha256, struct dg_pgp_result *res);
 
 /*
  * Send the requests of @pgp to the handler of @umd instead of starting the

@@ -26,11 +26,12 @@ static size_t expect_len;
 
 static int fake_verify(void *ctx, const uint8_t *sig, size_t sig_len, const uint8_t *parsed,
 		       size_t parsed_len, const uint8_t *data, size_t data_len,
-		       struct rpm_siginfo *info)
+		       const void *data_sha256, struct rpm_siginfo *info)
 {
 	(void)ctx;
 	(void)parsed;
 	(void)parsed_len;
+	(void)data_sha256;
 	info->parsed = 1;
 	info->version = 4;
 	info->pk_algo = 1;

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include <digestguard/pgp.h>
 #include <digestguard/umd.h>
 
@@ -315,6 +317,35 @@ TEST(test_rpm_liar_sig_answer_about_another_signature_is_rejected)
 	teardown(&f);
 }
 
+TEST(test_rpm_liar_sig_sha256_signature_continues_the_header_hash)
+{
+	struct fixture f;
+	struct rpm_siginfo si;
+	const uint8_t *hdr;
+	EVP_MD_CTX *good = EVP_MD_CTX_new(), *elsewhere = EVP_MD_CTX_new();
+	int r;
+
+	NEED_GPG();
+	r = setup(&f);
+	hdr = f.tp.bytes + f.tp.main_off;
+	EVP_DigestInit_ex(good, EVP_sha256(), NULL);
+	EVP_DigestUpdate(good, hdr, f.tp.main_len);
+	EVP_DigestInit_ex(elsewhere, EVP_sha256(), NULL);
+	EVP_DigestUpdate(elsewhere, hdr, f.tp.main_len - 1);
+	memset(&si, 0, sizeof(si));
+	r = r ? r : rpm_pgp_sigverify(f.pgp, sig, sig_len, NULL, 0, hdr, f.tp.main_len, good, &si);
+	CHECK(r == 0 && si.hash_algo == 8, "with the header's own SHA-256 state: %d (hash %d)", r,
+	      si.hash_algo);
+	/* The state is what gets verified: one over other bytes must fail,
+	 * though the data pointer still shows the right header. */
+	memset(&si, 0, sizeof(si));
+	r = rpm_pgp_sigverify(f.pgp, sig, sig_len, NULL, 0, hdr, f.tp.main_len, elsewhere, &si);
+	CHECK(r == -EKEYREJECTED, "with a state over other bytes: %d", r);
+	EVP_MD_CTX_free(good);
+	EVP_MD_CTX_free(elsewhere);
+	teardown(&f);
+}
+
 /* Bend the first pre-parsed record: field at @field (0 record, 4 item,
  * 8 length) becomes @v; the re-check must refuse it naming @what. */
 static void bend_record(size_t field, uint32_t v, const char *what)
@@ -448,6 +479,7 @@ int main(void)
 	RUN(test_rpm_liar_sig_forged_signed_region_is_rejected);
 	RUN(test_rpm_liar_sig_forged_algorithm_is_rejected);
 	RUN(test_rpm_liar_sig_answer_about_another_signature_is_rejected);
+	RUN(test_rpm_liar_sig_sha256_signature_continues_the_header_hash);
 	RUN(test_rpm_liar_sig_rejects_preparse_of_a_digest_tag);
 	RUN(test_rpm_liar_sig_rejects_record_index_out_of_range);
 	RUN(test_rpm_liar_sig_rejects_value_index_out_of_range);

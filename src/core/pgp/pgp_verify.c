@@ -306,6 +306,7 @@ struct job {
 	struct dg_pgp_sig *res;
 	struct pgp_hasher h;
 	bool active;
+	bool prefed;		/* continues the caller's hash of the data */
 };
 
 struct jobs {
@@ -314,6 +315,7 @@ struct jobs {
 	struct dg_pgp_sig *res;
 	const int *hashes;	/* cleartext Hash: header values */
 	size_t n_hashes;
+	const EVP_MD_CTX *data_sha256;	/* the data already hashed, or NULL */
 };
 
 static void sig_fail(struct dg_pgp_sig *r, int err, const char *fmt, const char *arg)
@@ -397,6 +399,13 @@ static void job_start(const struct dg_pgp *pgp, struct jobs *js, const struct pg
 		sig_fail(r, -ENOMEM, "%s", "cannot start the hash");
 		return;
 	}
+	/* v4 binary SHA-256 hashes exactly the data first (RFC 9580 §5.2.4):
+	 * the caller's context over the same bytes is that state. */
+	if (js->data_sha256 && s->version == 4 && s->type == PGP_SIG_BINARY &&
+	    s->hash_algo == PGP_H_SHA256 &&
+	    EVP_MD_is_a(EVP_MD_CTX_get0_md(js->data_sha256), "SHA2-256") &&
+	    EVP_MD_CTX_copy_ex(j->h.ctx, js->data_sha256) == 1)
+		j->prefed = true;
 	j->active = true;
 }
 
@@ -405,7 +414,7 @@ static int jobs_feed(struct jobs *js, const void *p, size_t n)
 	size_t i;
 
 	for (i = 0; i < js->n; i++)
-		if (js->v[i].active && pgp_hasher_data(&js->v[i].h, p, n) < 0)
+		if (js->v[i].active && !js->v[i].prefed && pgp_hasher_data(&js->v[i].h, p, n) < 0)
 			return -EIO;
 	return 0;
 }
@@ -525,11 +534,12 @@ static int jobs_done(struct dg_pgp *pgp, const char *name, struct jobs *js,
 typedef int (*feed_fn)(struct jobs *js, void *ctx);
 
 static int verify_detached(struct dg_pgp *pgp, const void *sig, size_t sig_len,
-			   feed_fn feed, void *ctx, struct dg_pgp_result *res)
+			   feed_fn feed, void *ctx, const EVP_MD_CTX *data_sha256,
+			   struct dg_pgp_result *res)
 {
 	struct dg_pgp_result local = { 0 };
 	struct pgp_inputs in;
-	struct jobs js = { 0 };
+	struct jobs js = { .data_sha256 = data_sha256 };
 	size_t i, k;
 	int r;
 
@@ -573,13 +583,13 @@ int dg_pgp_verify_detached(struct dg_pgp *pgp, const void *sig, size_t sig_len,
 {
 	struct mem m = { data, data_len };
 
-	return verify_detached(pgp, sig, sig_len, feed_mem, &m, res);
+	return verify_detached(pgp, sig, sig_len, feed_mem, &m, NULL, res);
 }
 
 int dg_pgp_verify_detached_parsed(struct dg_pgp *pgp, const void *sig, size_t sig_len,
 				  const void *parsed, size_t parsed_len,
 				  const void *data, size_t data_len,
-				  struct dg_pgp_result *res)
+				  const void *data_sha256, struct dg_pgp_result *res)
 {
 	struct mem m = { data, data_len };
 	int r;
@@ -590,7 +600,7 @@ int dg_pgp_verify_detached_parsed(struct dg_pgp *pgp, const void *sig, size_t si
 		pgp->pre_ans = parsed;
 		pgp->pre_ans_len = parsed_len;
 	}
-	r = verify_detached(pgp, sig, sig_len, feed_mem, &m, res);
+	r = verify_detached(pgp, sig, sig_len, feed_mem, &m, data_sha256, res);
 	pgp->pre_in = NULL;
 	pgp->pre_ans = NULL;
 	return r;
@@ -646,7 +656,7 @@ static int feed_fd(struct jobs *js, void *ctx)
 int dg_pgp_verify_detached_fd(struct dg_pgp *pgp, const void *sig, size_t sig_len,
 			      int fd, struct dg_pgp_result *res)
 {
-	return verify_detached(pgp, sig, sig_len, feed_fd, &fd, res);
+	return verify_detached(pgp, sig, sig_len, feed_fd, &fd, NULL, res);
 }
 
 /* ------------------------------------------------------------- messages */

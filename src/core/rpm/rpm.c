@@ -52,12 +52,13 @@ struct dg_rpm {
 #if DG_RPM_HAVE_PGP
 int rpm_pgp_sigverify(void *ctx, const uint8_t *sig, size_t sig_len,
 		      const uint8_t *parsed, size_t parsed_len,
-		      const uint8_t *data, size_t data_len, struct rpm_siginfo *info)
+		      const uint8_t *data, size_t data_len, const void *data_sha256,
+		      struct rpm_siginfo *info)
 {
 	struct dg_pgp *pgp = ctx;
 	struct dg_pgp_result res = { 0 };
 	int r = dg_pgp_verify_detached_parsed(pgp, sig, sig_len, parsed, parsed_len,
-					      data, data_len, &res);
+					      data, data_len, data_sha256, &res);
 
 	if (res.n_sigs > 0) {
 		const struct dg_pgp_sig *s = &res.sigs[0];

@@ -95,17 +95,20 @@ struct rpm_siginfo {
 /*
  * Verify the OpenPGP signature @sig over @data: 0 good, -ENOKEY no key,
  * -EOPNOTSUPP unsupported, another negative errno bad.  @parsed (NULL when
- * none) is the handler's pre-parsed answer for @sig, untrusted.
+ * none) is the handler's pre-parsed answer for @sig, untrusted;
+ * @data_sha256 (or NULL) an unfinished SHA-256 EVP_MD_CTX over exactly
+ * @data (dg_pgp_verify_detached_parsed()).
  */
 typedef int (*rpm_sigverify_fn)(void *ctx, const uint8_t *sig, size_t sig_len,
 				const uint8_t *parsed, size_t parsed_len,
 				const uint8_t *data, size_t data_len,
-				struct rpm_siginfo *info);
+				const void *data_sha256, struct rpm_siginfo *info);
 
 /* The OpenPGP core as the verifier: @ctx is a struct dg_pgp. */
 int rpm_pgp_sigverify(void *ctx, const uint8_t *sig, size_t sig_len,
 		      const uint8_t *parsed, size_t parsed_len,
-		      const uint8_t *data, size_t data_len, struct rpm_siginfo *info);
+		      const uint8_t *data, size_t data_len, const void *data_sha256,
+		      struct rpm_siginfo *info);
 
 struct rpm_verifier {
 	rpm_sigverify_fn fn;

@@ -211,8 +211,18 @@ static int is_hex(const uint8_t *s, size_t n)
 	return 1;
 }
 
+/* Finish a copy of @hdr256 (SHA-256 of the main header so far) into @dig. */
+static int finish_copy(const EVP_MD_CTX *hdr256, uint8_t *dig, unsigned int *dlen)
+{
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	int ok = c && EVP_MD_CTX_copy_ex(c, hdr256) == 1 && EVP_DigestFinal_ex(c, dig, dlen) == 1;
+
+	EVP_MD_CTX_free(c);
+	return ok;
+}
+
 static void verify_digest(const struct rpm_pkg *pkg, const struct rpm_verifier *v,
-			  struct item *it)
+			  const EVP_MD_CTX *hdr256, struct item *it)
 {
 	const EVP_MD *md = evp_for(it->hash);
 	uint8_t dig[EVP_MAX_MD_SIZE];
@@ -221,8 +231,14 @@ static void verify_digest(const struct rpm_pkg *pkg, const struct rpm_verifier *
 	const uint8_t *p;
 	size_t n;
 
-	if (!md || range_bytes(pkg, v, it->d->range, &p, &n) < 0 ||
-	    !EVP_Digest(p, n, dig, &dlen, md, NULL)) {
+	if (hdr256 && it->d->tag == RPMSIGTAG_SHA256HEADER) {
+		if (!finish_copy(hdr256, dig, &dlen))
+			md = NULL;
+	} else if (md && (range_bytes(pkg, v, it->d->range, &p, &n) < 0 ||
+			  !EVP_Digest(p, n, dig, &dlen, md, NULL))) {
+		md = NULL;
+	}
+	if (!md) {
 		it->rc = DG_RPM_NOTFOUND;
 		snprintf(it->why, sizeof(it->why), "cannot compute %s here", dg_rpm_hash_name(it->hash));
 		return;
@@ -244,7 +260,7 @@ static void verify_digest(const struct rpm_pkg *pkg, const struct rpm_verifier *
 }
 
 static void verify_signature(const struct rpm_pkg *pkg, const struct rpm_verifier *v,
-			     struct item *it)
+			     const EVP_MD_CTX *hdr256, struct item *it)
 {
 	const uint8_t *p;
 	size_t n;
@@ -259,7 +275,8 @@ static void verify_signature(const struct rpm_pkg *pkg, const struct rpm_verifie
 		snprintf(it->why, sizeof(it->why), "no OpenPGP verifier in this build");
 		return;
 	}
-	r = v->fn(v->ctx, it->val, it->val_len, it->pre, it->pre_len, p, n, &it->si);
+	r = v->fn(v->ctx, it->val, it->val_len, it->pre, it->pre_len, p, n,
+		  it->d->range == R_HEADER ? hdr256 : NULL, &it->si);
 	if (it->si.reason[0])
 		snprintf(it->why, sizeof(it->why), "%s", it->si.reason);
 	if (r == 0 && it->si.parsed && it->si.sig_type != 0) {
@@ -398,6 +415,7 @@ int rpm_verify_pkg(const struct rpm_pkg *pkg, const struct rpm_verifier *v,
 	int vfylevel = DG_RPM_DIGEST, needpayload = !(v->flags & DG_RPM_PAYLOAD);
 	size_t n = 0, i, j;
 	int r = 0, failed = 0;
+	EVP_MD_CTX *hdr256 = NULL;
 
 	rep->n_items = 0;
 	rep->seen = rep->bad = rep->ok = rep->signed_ok = 0;
@@ -423,6 +441,22 @@ int rpm_verify_pkg(const struct rpm_pkg *pkg, const struct rpm_verifier *v,
 			items[j] = items[j - 1];
 		items[j] = t;
 	}
+	/*
+	 * SHA256HEADER and a v4 SHA-256 header signature both hash the main
+	 * header first: hash it once, finish a copy for the digest and let the
+	 * OpenPGP core continue another with the signature trailer.
+	 */
+	for (i = 0; i < n; i++)
+		if (items[i].has_ctx && items[i].d->tag == RPMSIGTAG_SHA256HEADER) {
+			hdr256 = EVP_MD_CTX_new();
+			if (hdr256 && (EVP_DigestInit_ex(hdr256, EVP_sha256(), NULL) != 1 ||
+				       EVP_DigestUpdate(hdr256, pkg->buf + pkg->main_off,
+							pkg->main_len) != 1)) {
+				EVP_MD_CTX_free(hdr256);
+				hdr256 = NULL;	/* then each hashes on its own */
+			}
+			break;
+		}
 	for (i = 0; i < n; i++) {
 		struct item *it = &items[i];
 
@@ -430,9 +464,9 @@ int rpm_verify_pkg(const struct rpm_pkg *pkg, const struct rpm_verifier *v,
 			it->strength = DG_RPM_SIGNATURE;
 		if (it->has_ctx) {
 			if (it->d->kind == DG_RPM_DIGEST)
-				verify_digest(pkg, v, it);
+				verify_digest(pkg, v, hdr256, it);
 			else
-				verify_signature(pkg, v, it);
+				verify_signature(pkg, v, hdr256, it);
 			if (it->rc == DG_RPM_OK) {
 				verified[it->d->kind] |= it->d->range;
 				verified[it->strength] |= it->d->range;
@@ -487,6 +521,7 @@ int rpm_verify_pkg(const struct rpm_pkg *pkg, const struct rpm_verifier *v,
 				 rep->items[i].rc == DG_RPM_NOTFOUND ? "NOTFOUND" : "BAD",
 				 rep->items[i].why[0] ? ": " : "", rep->items[i].why);
 out:
+	EVP_MD_CTX_free(hdr256);
 	for (i = 0; i < n; i++)
 		free(items[i].owned);
 	return r;
