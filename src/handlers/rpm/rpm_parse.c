@@ -30,14 +30,22 @@ struct rpm_entry {
 	uint32_t len;	/* data bytes, computed and checked */
 };
 
+/*
+ * Headers of up to this many entries (every signature header, most main
+ * headers) are parsed without a heap allocation: the handler's libc may
+ * map and unmap memory for each request otherwise.
+ */
+#define RPM_HDR_SMALL_IL 256u
+
 struct rpm_hdr {
 	int kind;		/* RPM_HDR_SIG / RPM_HDR_MAIN */
 	size_t off;		/* file offset of the intro */
 	uint32_t il, dl;
 	size_t data_off;	/* file offset of the data store */
 	const uint8_t *data;
-	struct rpm_entry *ent;
+	struct rpm_entry *ent;	/* ent_small or a heap array (hdr_release()) */
 	int region;
+	struct rpm_entry ent_small[RPM_HDR_SMALL_IL];
 };
 
 struct span_ref {
@@ -208,7 +216,8 @@ static int cmp_span(const void *a, const void *b)
 
 static int check_overlap(const struct rpm_hdr *h, char *err, size_t errlen)
 {
-	struct span_ref *s = calloc(h->il, sizeof(*s));
+	struct span_ref small[RPM_HDR_SMALL_IL];
+	struct span_ref *s = h->il <= RPM_HDR_SMALL_IL ? small : calloc(h->il, sizeof(*s));
 	char t1[48], t2[48];
 	uint32_t i;
 	int r = 0;
@@ -230,7 +239,8 @@ static int check_overlap(const struct rpm_hdr *h, char *err, size_t errlen)
 				 tag_label(h->kind, h->ent[q->idx].tag, t1, sizeof(t1)),
 				 tag_label(h->kind, h->ent[p->idx].tag, t2, sizeof(t2)));
 	}
-	free(s);
+	if (s != small)
+		free(s);
 	return r;
 }
 
@@ -246,7 +256,7 @@ static int parse_header(const uint8_t *pkg, size_t len, size_t off, int kind,
 	char tl[48];
 	int r;
 
-	memset(h, 0, sizeof(*h));
+	memset(h, 0, offsetof(struct rpm_hdr, ent_small));
 	h->kind = kind;
 	h->off = off;
 	if (off > len)
@@ -278,7 +288,7 @@ static int parse_header(const uint8_t *pkg, size_t len, size_t off, int kind,
 			    RPM_INTRO_SIZE + (size_t)h->il * RPM_ENTRY_SIZE + h->dl, len - off);
 	h->data = data.p;
 	h->data_off = cur_off(&data, pkg);
-	h->ent = calloc(h->il, sizeof(*h->ent));
+	h->ent = h->il <= RPM_HDR_SMALL_IL ? h->ent_small : calloc(h->il, sizeof(*h->ent));
 	if (!h->ent)
 		return dg_errf(err, errlen, -ENOMEM, "out of memory");
 	for (i = 0; i < h->il; i++) {
@@ -330,13 +340,33 @@ static int parse_header(const uint8_t *pkg, size_t len, size_t off, int kind,
 	return check_overlap(h, err, errlen);
 }
 
+static void hdr_release(struct rpm_hdr *h)
+{
+	if (h->ent != h->ent_small)
+		free(h->ent);
+	h->ent = NULL;
+}
+
 static size_t hdr_len(const struct rpm_hdr *h)
 {
 	return RPM_INTRO_SIZE + (size_t)h->il * RPM_ENTRY_SIZE + h->dl;
 }
 
-/* Tag and string records for the wanted tags of @h. */
-static int emit_tags(const struct rpm_hdr *h, struct dg_buf *tags, struct dg_buf *strs,
+static uint32_t count_wanted(const struct rpm_hdr *h)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < h->il; i++)
+		n += rpm_tag_wanted(h->kind, h->ent[i].tag) != 0;
+	return n;
+}
+
+/*
+ * Tag records for the wanted tags of @h into @ans at @tag_pos (space the
+ * caller reserved for all of them; *n_tags so far), their string records
+ * appended to @ans.
+ */
+static int emit_tags(const struct rpm_hdr *h, struct dg_buf *ans, size_t tag_pos,
 		     uint32_t *n_tags, uint32_t *n_strs, char *err, size_t errlen)
 {
 	uint32_t i, k;
@@ -344,21 +374,12 @@ static int emit_tags(const struct rpm_hdr *h, struct dg_buf *tags, struct dg_buf
 
 	for (i = 0; i < h->il; i++) {
 		const struct rpm_entry *e = &h->ent[i];
-		uint8_t rec[RPM_ANS_TAG_SIZE];
 		size_t entry_off = h->off + RPM_INTRO_SIZE + (size_t)i * RPM_ENTRY_SIZE;
 		size_t data_off = h->data_off + e->offset;
+		uint8_t *rec;
 
 		if (!rpm_tag_wanted(h->kind, e->tag))
 			continue;
-		memset(rec, 0, sizeof(rec));
-		rec[0] = (uint8_t)h->kind;
-		put_le32(rec + 4, e->tag);
-		put_le32(rec + 8, e->type);
-		put_le32(rec + 12, e->count);
-		put_le32(rec + 16, (uint32_t)entry_off);
-		put_le32(rec + 20, (uint32_t)data_off);
-		put_le32(rec + 24, e->len);
-		put_le32(rec + 28, is_string_type(e->type) ? *n_strs : RPM_NO_STRING);
 		if (is_string_type(e->type)) {
 			struct dg_cur c = cur_init(h->data + e->offset, e->len);
 			uint8_t *w;
@@ -367,10 +388,10 @@ static int emit_tags(const struct rpm_hdr *h, struct dg_buf *tags, struct dg_buf
 				return dg_errf(err, errlen, -E2BIG, "more than %u strings in the answer",
 					    RPM_STRINGS_MAX);
 			/* One reservation per tag, not two appends per string. */
-			r = dg_buf_reserve(strs, (size_t)e->count * RPM_ANS_STR_SIZE);
+			r = dg_buf_reserve(ans, (size_t)e->count * RPM_ANS_STR_SIZE);
 			if (r < 0)
 				return dg_errf(err, errlen, r, "answer too large");
-			w = strs->data + strs->len;
+			w = ans->data + ans->len;
 			for (k = 0; k < e->count; k++) {
 				/* entry_length() found count terminated strings in len. */
 				const uint8_t *nul = memchr(c.p, 0, c.len);
@@ -381,12 +402,20 @@ static int emit_tags(const struct rpm_hdr *h, struct dg_buf *tags, struct dg_buf
 				w += RPM_ANS_STR_SIZE;
 				cur_skip(&c, (size_t)n + 1);
 			}
-			strs->len += (size_t)e->count * RPM_ANS_STR_SIZE;
-			*n_strs += e->count;
+			ans->len += (size_t)e->count * RPM_ANS_STR_SIZE;
 		}
-		r = dg_buf_put(tags, rec, sizeof(rec));
-		if (r < 0)
-			return dg_errf(err, errlen, r, "answer too large");
+		rec = ans->data + tag_pos + (size_t)*n_tags * RPM_ANS_TAG_SIZE;
+		memset(rec, 0, RPM_ANS_TAG_SIZE);
+		rec[0] = (uint8_t)h->kind;
+		put_le32(rec + 4, e->tag);
+		put_le32(rec + 8, e->type);
+		put_le32(rec + 12, e->count);
+		put_le32(rec + 16, (uint32_t)entry_off);
+		put_le32(rec + 20, (uint32_t)data_off);
+		put_le32(rec + 24, e->len);
+		put_le32(rec + 28, is_string_type(e->type) ? *n_strs : RPM_NO_STRING);
+		if (is_string_type(e->type))
+			*n_strs += e->count;
 		(*n_tags)++;
 	}
 	return 0;
@@ -454,15 +483,15 @@ static int emit_sigs(const struct rpm_hdr *h, struct dg_buf *out, uint32_t *n_si
 int rpm_parse(const uint8_t *pkg, size_t len, uint64_t file_size,
 	      struct dg_buf *ans, char *err, size_t errlen)
 {
-	struct rpm_hdr sig = { 0 }, hdr = { 0 };
-	struct dg_buf tags = { 0 }, strs = { 0 }, sigs = { 0 };
+	struct rpm_hdr sig, hdr;
 	struct dg_cur c = cur_init(pkg, len), lead;
-	uint8_t magic[4], major, minor, fixed[RPM_ANS_FIXED];
+	uint8_t magic[4], major, minor, *fixed;
 	uint16_t sigtype;
 	uint32_t n_tags = 0, n_strs = 0, n_sigs = 0, flags = 0;
-	size_t main_off, payload_off;
+	size_t main_off, payload_off, start = ans->len, sigs_pos;
 	int r;
 
+	sig.ent = hdr.ent = NULL;
 	if (err && errlen)
 		err[0] = '\0';
 	if (len > file_size)
@@ -502,16 +531,31 @@ int rpm_parse(const uint8_t *pkg, size_t len, uint64_t file_size,
 		flags |= RPM_ANS_F_SIG_REGION;
 	if (hdr.region)
 		flags |= RPM_ANS_F_MAIN_REGION;
-	r = emit_tags(&sig, &tags, &strs, &n_tags, &n_strs, err, errlen);
+	flags |= RPM_ANS_F_PGP;
+	/* Written in place: the fixed part and the tag records first (their
+	 * count is known), string records after them, then the signatures. */
+	n_tags = count_wanted(&sig) + count_wanted(&hdr);
+	r = dg_buf_reserve(ans, RPM_ANS_FIXED + (size_t)n_tags * RPM_ANS_TAG_SIZE);
+	if (r < 0) {
+		dg_errf(err, errlen, r, "answer too large");
+		goto out;
+	}
+	ans->len += RPM_ANS_FIXED + (size_t)n_tags * RPM_ANS_TAG_SIZE;
+	n_tags = 0;
+	r = emit_tags(&sig, ans, start + RPM_ANS_FIXED, &n_tags, &n_strs, err, errlen);
 	if (r == 0)
-		r = emit_tags(&hdr, &tags, &strs, &n_tags, &n_strs, err, errlen);
+		r = emit_tags(&hdr, ans, start + RPM_ANS_FIXED, &n_tags, &n_strs, err, errlen);
+	sigs_pos = ans->len;
+	if (r == 0 && (r = dg_buf_put_le32(ans, 0)) < 0)
+		dg_errf(err, errlen, r, "answer too large");
 	if (r == 0)
-		r = emit_sigs(&sig, &sigs, &n_sigs, err, errlen);
+		r = emit_sigs(&sig, ans, &n_sigs, err, errlen);
 	if (r < 0)
 		goto out;
-	flags |= RPM_ANS_F_PGP;
+	put_le32(ans->data + sigs_pos, n_sigs);
 
-	memset(fixed, 0, sizeof(fixed));
+	fixed = ans->data + start;
+	memset(fixed, 0, RPM_ANS_FIXED);
 	put_le32(fixed + 0, RPM_ANS_MAGIC);
 	put_le16(fixed + 4, RPM_ANS_VERSION);
 	put_le16(fixed + 6, (uint16_t)flags);
@@ -530,23 +574,11 @@ int rpm_parse(const uint8_t *pkg, size_t len, uint64_t file_size,
 	put_le64(fixed + 56, payload_off);
 	put_le32(fixed + 64, n_tags);
 	put_le32(fixed + 68, n_strs);
-	r = dg_buf_put(ans, fixed, sizeof(fixed));
-	if (r == 0)
-		r = dg_buf_put(ans, tags.data, tags.len);
-	if (r == 0)
-		r = dg_buf_put(ans, strs.data, strs.len);
-	if (r == 0)
-		r = dg_buf_put_le32(ans, n_sigs);
-	if (r == 0)
-		r = dg_buf_put(ans, sigs.data, sigs.len);
-	if (r < 0)
-		dg_errf(err, errlen, r, "answer too large");
 out:
-	free(sig.ent);
-	free(hdr.ent);
-	dg_buf_free(&tags);
-	dg_buf_free(&strs);
-	dg_buf_free(&sigs);
+	if (r < 0)
+		ans->len = start;	/* nothing of a failed parse */
+	hdr_release(&sig);
+	hdr_release(&hdr);
 	return r;
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "cursor.h"
 #include "pgp_parse.h"
 
 static int b64_value(uint8_t ch)
@@ -63,25 +64,27 @@ int rpm_b64_decode(const uint8_t *s, size_t n, uint8_t *out, size_t *out_len)
 int rpm_sig_preparse(uint32_t record, uint32_t item, const uint8_t *sig, size_t len,
 		     struct dg_buf *out)
 {
-	struct dg_buf ans = { .max = RPM_PGP_ANS_MAX };
 	struct pgp_err e = { { 0 } };
+	size_t mark = out->len, alen;
 	int r;
 
 	/* Binary packets only (bit 7 of the first octet), as the core sends. */
 	if (len == 0 || !(sig[0] & 0x80))
 		return 0;
-	r = pgp_parse_packets(sig, len, 0, &ans, &e);
-	if (r < 0) {
-		dg_buf_free(&ans);
-		return r == -ENOMEM ? r : 0;
-	}
+	/* Record head, then the pgp answer appended in place (no copy). */
 	r = dg_buf_put_le32(out, record);
 	if (r == 0)
 		r = dg_buf_put_le32(out, item);
 	if (r == 0)
-		r = dg_buf_put_le32(out, (uint32_t)ans.len);
-	if (r == 0)
-		r = dg_buf_put(out, ans.data, ans.len);
-	dg_buf_free(&ans);
-	return r < 0 ? r : 1;
+		r = dg_buf_put_le32(out, 0);	/* ans_len, patched below */
+	if (r < 0)
+		return r;
+	r = pgp_parse_packets(sig, len, 0, out, &e);
+	alen = out->len - mark - 12;
+	if (r < 0 || alen > RPM_PGP_ANS_MAX) {
+		out->len = mark;	/* no record: the core asks the parser itself */
+		return r == -ENOMEM ? r : 0;
+	}
+	put_le32(out->data + mark + 8, (uint32_t)alen);
+	return 1;
 }
