@@ -94,7 +94,13 @@ static int subpackets(struct pgp_ans *a, struct sig_state *s, struct dg_cur area
 				     (uint32_t)body.p[2] << 8 | body.p[3];
 			s->flags |= PGP_SIG_F_HAS_CREATED;
 		}
-		if (type == 33 && !s->issuer_fpr && body.len >= 1) {
+		/*
+		 * Only a well-formed Issuer Fingerprint counts (v4: 1 + 20 bytes,
+		 * v6: 1 + 32), as in the core's re-check; a malformed one must not
+		 * hide a later Issuer Key ID subpacket.
+		 */
+		if (type == 33 && !s->issuer_fpr &&
+		    ((body.len == 21 && body.p[0] == 4) || (body.len == 33 && body.p[0] == 6))) {
 			s->issuer = body.p;
 			s->issuer_len = body.len;
 			s->issuer_fpr = 1;
