@@ -456,6 +456,7 @@ static int emit_sigs(const struct rpm_hdr *h, struct dg_buf *out, uint32_t *n_si
 
 			if (*n_sigs >= RPM_PGP_SIGS_MAX)
 				break;
+			r = 0;	/* a value that does not decode adds no record */
 			if (e->type == RPM_TYPE_BIN) {
 				r = rpm_sig_preparse(record, 0, c.p, c.len, out);
 			} else {
