@@ -112,6 +112,7 @@ struct pgp_sig {
 	bool primary_uid;
 	bool unknown_critical;		/* an unknown critical subpacket */
 	int unknown_critical_type;
+	int bad_subpacket;		/* type of a malformed hashed time subpacket, or 0 */
 	/* Issuer: fingerprint (hashed or unhashed) or key ID (either area). */
 	uint8_t issuer_fpr[DG_PGP_FPR_MAX];
 	size_t issuer_fpr_len;

@@ -570,9 +570,13 @@ static int check_area(const uint8_t *in, size_t in_len, struct dg_cur *body, uin
 		    !span_eq(&sb, (uint64_t)start + lb + 1, n - 1))
 			return BAD("subpacket at %u: type, flags or body span differ from the packet",
 				   start);
+		/*
+		 * A hashed time subpacket of the wrong size is in the input as the
+		 * handler says: the signature is malformed, the answer is not.
+		 */
 		if (sub_value(s, t & 0x7f, crit, hashed, in + sb.off, sb.len, first_issuer,
-			      sb.off) < 0)
-			return BAD("subpacket type %d at %u has the wrong size", t & 0x7f, start);
+			      sb.off) < 0 && !s->bad_subpacket)
+			s->bad_subpacket = t & 0x7f;
 		pos += lb + n;
 	}
 	return 0;
@@ -705,6 +709,8 @@ static int rec_sig(const uint8_t *in, size_t in_len, struct dg_cur *body,
 		return r;
 	if (nsub)
 		return BAD("%u subpacket entries beyond the areas", nsub);
+	if (s->bad_subpacket)
+		pk->sig_unsupported = true;	/* job_start() says why */
 	if (!s->has_created)
 		pk->sig_unsupported = true;	/* RFC 9580 §5.2.3.11: MUST be hashed */
 	if ((flags & PGP_SIG_F_HAS_CREATED) && created != s->created)
@@ -1066,7 +1072,7 @@ static bool at_line_start(const uint8_t *in, uint32_t off)
 static bool header_region_ok(const uint8_t *in, uint64_t from, uint64_t to)
 {
 	const uint8_t *p = in + from, *end = in + to, *nl;
-	bool blank_seen = false;
+	bool blank_seen = false, header_seen = false;
 
 	if (from >= to || in[to - 1] != '\n')
 		return false;
@@ -1086,9 +1092,61 @@ static bool header_region_ok(const uint8_t *in, uint64_t from, uint64_t to)
 			blank_seen = true;
 		else if (blank_seen || !memchr(p, ':', (size_t)(nl - p)))
 			return false;
+		else
+			header_seen = true;
 		p = nl + 1;
 	}
-	return blank_seen;
+	/* Without headers the blank line may be missing (gpg and the handler
+	 * accept a body right after BEGIN). */
+	return blank_seen || !header_seen;
+}
+
+/*
+ * Where the framing after BEGIN ends when the block has no body lines: past
+ * the BEGIN line ending, then header lines, then blank lines (stopping at
+ * the first other line, the checksum or END line), or @from when the BEGIN
+ * line ending is not there.
+ */
+static uint64_t header_region_end(const uint8_t *in, uint64_t from, uint64_t to)
+{
+	const uint8_t *p = in + from, *end = in + to, *nl;
+	bool blank_seen = false;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p < end && *p == '\r')
+		p++;
+	if (p >= end || *p != '\n')
+		return from;
+	p++;
+	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p)))) {
+		if (only_ws(p, (size_t)(nl - p)))
+			blank_seen = true;
+		else if (blank_seen || !memchr(p, ':', (size_t)(nl - p)))
+			break;
+		p = nl + 1;
+	}
+	return (uint64_t)(p - in);
+}
+
+/*
+ * A malformed checksum line the handler flagged (PGP_ARMOR_F_CRC_BAD, no
+ * span; RFC 9580 §6.1 forbids rejecting for it): between @from and @to
+ * only blank lines, then one line starting with '=', then blanks.  Returns
+ * where that line ends, or 0.
+ */
+static uint64_t bad_crc_line_end(const uint8_t *in, uint64_t from, uint64_t to)
+{
+	const uint8_t *p = in + from, *end = in + to, *nl;
+
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	if (p >= end || *p != '=' || (p > in + from && p[-1] != '\n'))
+		return 0;
+	nl = memchr(p, '\n', (size_t)(end - p));
+	if (!nl || !only_ws(nl, (size_t)(end - nl)))
+		return 0;
+	return (uint64_t)(nl - in);
 }
 
 static int armor_kind(const uint8_t *p, size_t n, size_t skip)
@@ -1206,6 +1264,16 @@ static int one_block(const uint8_t *in, size_t in_len, struct dg_cur *body, uint
 		}
 		lpos = span_end(&lines[i]);
 	}
+	if (nline == 0) {
+		/* No body: the headers (if any) and blank lines come next. */
+		uint64_t h = header_region_end(in, lpos, end.off);
+
+		if (h > lpos && !header_region_ok(in, lpos, h)) {
+			r = BAD("armor block %u: text after BEGIN is not armor framing", idx);
+			goto out;
+		}
+		lpos = h;
+	}
 	if (crcs.len) {
 		uint32_t mine;
 
@@ -1220,6 +1288,15 @@ static int one_block(const uint8_t *in, size_t in_len, struct dg_cur *body, uint
 			goto out;
 		}
 		lpos = span_end(&crcs);
+	} else if (flags & PGP_ARMOR_F_CRC_BAD) {
+		uint64_t e = bad_crc_line_end(in, lpos, end.off);
+
+		if (!e && !only_ws(in + lpos, end.off - lpos)) {
+			r = BAD("armor block %u: checksum line claim does not match", idx);
+			goto out;
+		}
+		if (e)
+			lpos = e;
 	}
 	if (!only_ws(in + lpos, end.off - lpos)) {
 		r = BAD("armor block %u: text between the body and the END line", idx);
@@ -1372,7 +1449,7 @@ int pgp_recheck_cleartext(const uint8_t *in, size_t in_len, const uint8_t *ans,
 	uint32_t aflags = 0, nrec = 0, flags = 0, nhash = 0, nline = 0, nout = 0, i;
 	struct pgp_span begin, sb;
 	struct dg_cur recs, body;
-	uint64_t pos;
+	uint64_t pos, sb_end;
 	uint16_t type;
 	int r;
 
@@ -1401,10 +1478,15 @@ int pgp_recheck_cleartext(const uint8_t *in, size_t in_len, const uint8_t *ans,
 	    memcmp(in + begin.off, ct_begin, sizeof(ct_begin) - 1) ||
 	    !only_ws(in + begin.off + sizeof(ct_begin) - 1, begin.len - (sizeof(ct_begin) - 1)))
 		return BAD("BEGIN PGP SIGNED MESSAGE line claim does not match the input");
+	/* The block may end in trailing blanks after the END line's text. */
+	sb_end = span_end(&sb);
+	while (sb_end > sb.off && (in[sb_end - 1] == ' ' || in[sb_end - 1] == '\t' ||
+				   in[sb_end - 1] == '\r'))
+		sb_end--;
 	if (sb.off <= span_end(&begin) || !at_line_start(in, sb.off) ||
-	    sb.len < sizeof(sig_begin) - 1 + sizeof(sig_end) - 1 ||
+	    sb_end - sb.off < sizeof(sig_begin) - 1 + sizeof(sig_end) - 1 ||
 	    memcmp(in + sb.off, sig_begin, sizeof(sig_begin) - 1) ||
-	    memcmp(in + span_end(&sb) - (sizeof(sig_end) - 1), sig_end, sizeof(sig_end) - 1))
+	    memcmp(in + sb_end - (sizeof(sig_end) - 1), sig_end, sizeof(sig_end) - 1))
 		return BAD("signature block claim does not match the input");
 	out->hashes = calloc(nhash ? nhash : 1, sizeof(*out->hashes));
 	out->lines = calloc(nline ? nline : 1, sizeof(*out->lines));

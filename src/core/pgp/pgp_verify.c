@@ -352,6 +352,13 @@ static void job_start(const struct dg_pgp *pgp, struct jobs *js, const struct pg
 		r->issuer_len = 8;
 	}
 	r->status = -EKEYREJECTED;
+	if (s->bad_subpacket) {
+		snprintf(r->reason, sizeof(r->reason),
+			 "malformed signature: hashed subpacket type %d has the wrong size",
+			 s->bad_subpacket);
+		r->status = -EBADMSG;
+		return;
+	}
 	if (pk->sig_unsupported) {
 		sig_fail(r, -EOPNOTSUPP, "%s", s->version == 4 || s->version == 6 ?
 			 "signature uses an unsupported algorithm or lacks a creation time" :
