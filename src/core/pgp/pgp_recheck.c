@@ -1542,7 +1542,11 @@ int pgp_recheck_cleartext(const uint8_t *in, size_t in_len, const uint8_t *ans,
 			out->crlf[i - 1] = raw.off == pos + 2;
 		}
 		p = in + raw.off;
-		if (memchr(p, '\n', raw.len) || (raw.len && p[raw.len - 1] == '\r') ||
+		/* A line may end in a lone CR only when CR LF follows it (else
+		 * that CR was the line end's). */
+		if (memchr(p, '\n', raw.len) ||
+		    (raw.len && p[raw.len - 1] == '\r' &&
+		     !(span_end(&raw) < in_len && in[span_end(&raw)] == '\r')) ||
 		    (raw.len >= 5 && !memcmp(p, "-----", 5))) {
 			r = BAD("cleartext line %u is not a single signed text line", i);
 			goto err;
