@@ -213,6 +213,51 @@ TEST(test_tampered_data_rejected)
 	free(d);
 }
 
+/*
+ * A hashed Signature Creation Time (05 02 + 4 bytes) rewritten in place as a
+ * 2-byte Signature Expiration Time (03 03 + 2 bytes) and an empty private
+ * subpacket (01 65): the framing stays valid, the signature is malformed.
+ * The parser reports it as it is; the core must call the signature bad,
+ * not the parser a liar.
+ */
+TEST(test_wrong_size_time_subpacket_makes_the_signature_bad)
+{
+	static const uint8_t bad[6] = { 0x03, 0x03, 0x00, 0x00, 0x01, 0x65 };
+	struct dg_pgp_result res = { 0 };
+	const char *rings[] = { "ed.pub", NULL };
+	struct dg_pgp *pgp;
+	uint8_t *s, *d, *h;
+	size_t sl, dl, i, hl;
+	int done = 0;
+
+	NEED_GPG();
+	pgp = ctx_with(rings);
+	tap_read_file(path_of("ed.bin.sig"), &s, &sl);
+	tap_read_file(path_of("data.txt"), &d, &dl);
+	/* Old-format tag 2, 1-byte length: version, type, algos, hashed length. */
+	CHECK(sl > 8 && s[0] == 0x88 && s[2] == 4, "gpg wrote an old-format v4 signature");
+	h = s + 8;
+	hl = (size_t)s[6] << 8 | s[7];
+	for (i = 0; i + 6 <= hl && 8 + hl <= sl; i += (size_t)h[i] + 1)
+		if (h[i] == 5 && h[i + 1] == 2) {
+			memcpy(h + i, bad, sizeof(bad));
+			done = 1;
+			break;
+		}
+	CHECK(done, "found the creation time subpacket");
+	CHECK(dg_pgp_verify_detached(pgp, s, sl, d, dl, &res) < 0, "not verified");
+	CHECK(!strstr(dg_pgp_last_error(pgp), "handler answer rejected"),
+	      "the core does not call the parser a liar");
+	CHECK(res.n_sigs == 1 &&
+	      strstr(res.sigs[0].reason, "hashed subpacket type 3 has the wrong size"),
+	      "the signature's reason names the malformed subpacket");
+	printf("# %s\n", dg_pgp_last_error(pgp));
+	dg_pgp_result_free(&res);
+	dg_pgp_free(pgp);
+	free(s);
+	free(d);
+}
+
 TEST(test_signature_by_unknown_key_gives_enokey)
 {
 	struct dg_pgp_result res = { 0 };
@@ -773,6 +818,7 @@ int main(void)
 	RUN(test_ecdsa_p256_signature_verifies);
 	RUN(test_signing_subkey_reports_subkey_and_primary_fingerprints);
 	RUN(test_tampered_data_rejected);
+	RUN(test_wrong_size_time_subpacket_makes_the_signature_bad);
 	RUN(test_signature_by_unknown_key_gives_enokey);
 	RUN(test_sha1_data_signature_rejected_by_default_allowed_by_policy);
 	RUN(test_rsa1024_key_rejected_by_default_policy);
