@@ -347,7 +347,7 @@ static void print_namespaces(pid_t pid)
 		}
 		sep = ", ";
 	}
-	printf("%s\n", *sep ? "" : " none");
+	printf("%s\n", *sep ? "" : "none");
 }
 
 static int cmd_info(int argc, char **argv)
