@@ -55,6 +55,17 @@ static const char *tap_skip_reason __attribute__((unused));
 		fflush(stdout);                                              \
 	} while (0)
 
+/* "@dir/@name" in one of four rotating buffers (so a call may take a few). */
+static inline __attribute__((unused)) char *tap_path(const char *dir, const char *name)
+{
+	static char p[4][4096];
+	static int i;
+
+	i = (i + 1) % 4;
+	snprintf(p[i], sizeof(p[i]), "%s/%s", dir, name);
+	return p[i];
+}
+
 /* Read a whole fixture file into a malloc()ed buffer (one spare byte). */
 static inline __attribute__((unused)) int tap_read_file(const char *path, uint8_t **out,
 							 size_t *len)

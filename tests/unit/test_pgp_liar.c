@@ -29,12 +29,7 @@ static struct dg_pgp *honest;	/* talks to the real handler */
 
 static char *path_of(const char *name)
 {
-	static char p[4][PATH_MAX];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(p[i], sizeof(p[i]), "%s/%s", dir, name);
-	return p[i];
+	return tap_path(dir, name);
 }
 
 static uint32_t rd32(const uint8_t *p)

@@ -30,12 +30,7 @@ static char corpus[PATH_MAX];
 
 static char *path_of(const char *name)
 {
-	static char p[4][PATH_MAX];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(p[i], sizeof(p[i]), "%s/%s", dir, name);
-	return p[i];
+	return tap_path(dir, name);
 }
 
 /* Line @line (0 = primary) of NAME.fprs, as gpg printed it. */

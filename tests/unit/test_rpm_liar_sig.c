@@ -38,12 +38,7 @@ static char err[320];
 
 static char *path_of(const char *name)
 {
-	static char p[4][PATH_MAX];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(p[i], sizeof(p[i]), "%s/%s", dir, name);
-	return p[i];
+	return tap_path(dir, name);
 }
 
 #define NEED_GPG()                                                 \
