@@ -1063,55 +1063,19 @@ static bool at_line_start(const uint8_t *in, uint32_t off)
 }
 
 /*
- * [@from, @to) must be: the rest of the BEGIN line's ending, then header
- * lines ("Key: value", never blank), then one or more blank lines up to the
- * first body line.  Base64 never holds ':', and nothing but blank lines may
- * follow a blank line, so this pins the first body line: a handler cannot
- * make the core skip or add data lines (RFC 9580 §6.2, §7.1).
+ * Scan the framing after a BEGIN line, from the end of its text: its line
+ * ending, then header lines, then blank lines.  Returns where that stops
+ * (at the first other line or at @to), or @from when the BEGIN line ending
+ * is not there.  *@ok says whether the lines seen form a valid header
+ * region: a blank line after the headers, which may be missing only when
+ * there are none (gpg and the handler accept a body right after BEGIN).
  */
-static bool header_region_ok(const uint8_t *in, uint64_t from, uint64_t to)
+static uint64_t header_scan(const uint8_t *in, uint64_t from, uint64_t to, bool *ok)
 {
 	const uint8_t *p = in + from, *end = in + to, *nl;
 	bool blank_seen = false, header_seen = false;
 
-	if (from >= to || in[to - 1] != '\n')
-		return false;
-	/* trailing blanks and the line ending of the BEGIN line */
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	if (p < end && *p == '\r')
-		p++;
-	if (p >= end || *p != '\n')
-		return false;
-	p++;
-	while (p < end) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl)
-			return false;
-		if (only_ws(p, (size_t)(nl - p)))
-			blank_seen = true;
-		else if (blank_seen || !memchr(p, ':', (size_t)(nl - p)))
-			return false;
-		else
-			header_seen = true;
-		p = nl + 1;
-	}
-	/* Without headers the blank line may be missing (gpg and the handler
-	 * accept a body right after BEGIN). */
-	return blank_seen || !header_seen;
-}
-
-/*
- * Where the framing after BEGIN ends when the block has no body lines: past
- * the BEGIN line ending, then header lines, then blank lines (stopping at
- * the first other line, the checksum or END line), or @from when the BEGIN
- * line ending is not there.
- */
-static uint64_t header_region_end(const uint8_t *in, uint64_t from, uint64_t to)
-{
-	const uint8_t *p = in + from, *end = in + to, *nl;
-	bool blank_seen = false;
-
+	*ok = false;
 	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
 	if (p < end && *p == '\r')
@@ -1124,9 +1088,26 @@ static uint64_t header_region_end(const uint8_t *in, uint64_t from, uint64_t to)
 			blank_seen = true;
 		else if (blank_seen || !memchr(p, ':', (size_t)(nl - p)))
 			break;
+		else
+			header_seen = true;
 		p = nl + 1;
 	}
+	*ok = blank_seen || !header_seen;
 	return (uint64_t)(p - in);
+}
+
+/*
+ * [@from, @to) must be: the rest of the BEGIN line's ending, then header
+ * lines ("Key: value", never blank), then blank lines (at least one when
+ * there are headers) up to the first body line.  Base64 never holds ':', and nothing but blank lines may
+ * follow a blank line, so this pins the first body line: a handler cannot
+ * make the core skip or add data lines (RFC 9580 §6.2, §7.1).
+ */
+static bool header_region_ok(const uint8_t *in, uint64_t from, uint64_t to)
+{
+	bool ok;
+
+	return from < to && header_scan(in, from, to, &ok) == to && ok;
 }
 
 /*
@@ -1266,9 +1247,10 @@ static int one_block(const uint8_t *in, size_t in_len, struct dg_cur *body, uint
 	}
 	if (nline == 0) {
 		/* No body: the headers (if any) and blank lines come next. */
-		uint64_t h = header_region_end(in, lpos, end.off);
+		bool ok;
+		uint64_t h = header_scan(in, lpos, end.off, &ok);
 
-		if (h > lpos && !header_region_ok(in, lpos, h)) {
+		if (h > lpos && !ok) {
 			r = BAD("armor block %u: text after BEGIN is not armor framing", idx);
 			goto out;
 		}
