@@ -53,7 +53,7 @@ static void pgp_fuzz_core_agrees(uint16_t type, const uint8_t *in, size_t len,
 	 * header other than Hash:), with its own message; "handler answer
 	 * rejected" means it read the bytes differently from the parser.
 	 */
-	if (r < 0 && !strncmp(why, "handler answer rejected", 23)) {
+	if (r < 0 && !strncmp(why, PGP_ANSWER_REJECTED, sizeof(PGP_ANSWER_REJECTED) - 1)) {
 		fprintf(stderr, "honest answer (request %u) failed the core re-check: %s\n",
 			type, why);
 		abort();

@@ -265,6 +265,9 @@ struct dg_pgp {
 int pgp_errorf(struct dg_pgp *pgp, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* How every re-check failure that means "the handler lied" begins. */
+#define PGP_ANSWER_REJECTED "handler answer rejected"
+
 /* Send @in as request @type (nesting @depth) and get the raw answer. */
 int pgp_handler_request(struct dg_pgp *pgp, uint16_t type, uint32_t depth,
 			const uint8_t *in, size_t len, uint8_t **ans, size_t *ans_len);

@@ -33,7 +33,7 @@ static int fail(char *why, size_t wl, int err, const char *fmt, ...)
 static int fail(char *why, size_t wl, int err, const char *fmt, ...)
 {
 	va_list ap;
-	int n = snprintf(why, wl, "handler answer rejected: ");
+	int n = snprintf(why, wl, PGP_ANSWER_REJECTED ": ");
 
 	va_start(ap, fmt);
 	if (n > 0 && (size_t)n < wl)
