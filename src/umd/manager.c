@@ -112,7 +112,6 @@ int dg_umd_new(const struct dg_umd_desc *desc, struct dg_umd **out)
 	u->bulk_fd = -1;
 	u->bulk_ro = -1;
 	u->sock = -1;
-	u->hello_pending = 0;
 	u->pidfd = -1;
 	u->max = u->d.max_frame;
 	snprintf(u->err, sizeof(u->err), "%s: no error", u->name);
