@@ -175,6 +175,17 @@ int dg_pgp_verify_detached_fd(struct dg_pgp *pgp, const void *sig, size_t sig_le
 			      int fd, struct dg_pgp_result *res);
 
 /*
+ * While the handler started by dg_pgp_prestart() is still setting up, hash
+ * the start of regular file @fd with SHA-256, in steps, until the handler
+ * is up or the file is done; returns the bytes hashed (0 when the handler
+ * is already up, no handler was launched, or @fd is not a regular file).
+ * The next dg_pgp_verify_detached_fd() on the same file (same inode and
+ * size) continues that hash for v4 binary SHA-256 signatures; signatures
+ * of any other kind hash the whole file as usual.
+ */
+size_t dg_pgp_prehash_fd(struct dg_pgp *pgp, int fd);
+
+/*
  * Verify a signed message: an inline-signed OpenPGP message (binary or
  * armored; one-pass or prefixed signatures, compressed or not) or a
  * cleartext-signed message (RFC 9580 §7), detected from its first bytes.

@@ -78,6 +78,14 @@ int dg_umd_start(struct dg_umd *umd);
 int dg_umd_launch(struct dg_umd *umd);
 
 /*
+ * 1 while a launched handler is still setting up (its hello has not
+ * arrived), else 0; never blocks.  A caller with work that does not need
+ * the handler can do it in pieces while this says 1: time it would
+ * otherwise spend waiting in its first call.
+ */
+int dg_umd_starting(struct dg_umd *umd);
+
+/*
  * Send request @type (>= DG_MSG_USER) with @len bytes and wait for the
  * answer within the deadline.  Returns 0 and fills @ans; the handler's own
  * error (an ERROR frame) as its negative errno, with the handler's message

@@ -410,11 +410,18 @@ static int cmd_verify(int argc, char **argv)
 	if (!pgp)
 		return SOP_GENERIC;
 	r = read_input(argv[o.first_arg], &sig, &sig_len);
-	if (r < 0)
+	if (r < 0) {
 		code = sopv_err(r == -E2BIG ? SOP_BAD_DATA : SOP_MISSING_INPUT, "%s: %s",
 				argv[o.first_arg], strerror(-r));
-	else
+	} else {
+		/* Use the handler's start-up time to hash the data. */
+		size_t ahead = dg_pgp_prehash_fd(pgp, STDIN_FILENO);
+
+		if (dg_verbose)
+			fprintf(stderr, "sopv: hashed %zu bytes of the data while the handler started\n",
+				ahead);
 		code = load_certs(pgp, argc, argv, o.first_arg + 1);
+	}
 	if (!code) {
 		r = dg_pgp_verify_detached_fd(pgp, sig, sig_len, STDIN_FILENO, &res);
 		if (r == 0) {

@@ -656,6 +656,19 @@ int dg_umd_launch(struct dg_umd *u)
 	return 0;
 }
 
+int dg_umd_starting(struct dg_umd *u)
+{
+	struct pollfd pfd;
+
+	if (!u || !u->hello_pending || u->sock < 0)
+		return 0;
+	pfd.fd = u->sock;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	/* Readable (the hello, or EOF from a handler that failed) ends it. */
+	return poll(&pfd, 1, 0) == 0;
+}
+
 int dg_umd_call(struct dg_umd *u, uint16_t type, const void *req, size_t len,
 		struct dg_umd_answer *ans)
 {

@@ -383,10 +383,12 @@ static int st_launch(const struct dg_umd_blob *b, char *msg, size_t msglen)
 	struct dg_umd_answer a;
 	struct dg_umd_stats st;
 	struct dg_umd *u = NULL;
-	int pid, r = open_umd(b, 2000, 0, &u);
+	int pid, spins, r = open_umd(b, 2000, 0, &u);
 
 	if (r < 0)
 		FAIL("dg_umd_new: %s", strerror(-r));
+	if (dg_umd_starting(u))
+		FAIL("dg_umd_starting is 1 before any launch");
 	if ((r = dg_umd_launch(u)) < 0)
 		FAIL("dg_umd_launch: %s", dg_umd_last_error(u));
 	pid = dg_umd_pid(u);
@@ -394,6 +396,11 @@ static int st_launch(const struct dg_umd_blob *b, char *msg, size_t msglen)
 		FAIL("no handler pid after dg_umd_launch");
 	if ((r = dg_umd_launch(u)) < 0 || dg_umd_pid(u) != pid)
 		FAIL("a second dg_umd_launch did not leave the running handler alone");
+	/* "starting" ends by itself once the hello is there, with no call. */
+	for (spins = 0; dg_umd_starting(u) && spins < 2000; spins++)
+		usleep(1000);
+	if (dg_umd_starting(u))
+		FAIL("dg_umd_starting still 1 after 2 s: the hello never arrived");
 	if ((r = echo_check(u, 100, 3, msg, msglen)) < 0)
 		goto out;
 	dg_umd_stats(u, &st);
@@ -401,10 +408,17 @@ static int st_launch(const struct dg_umd_blob *b, char *msg, size_t msglen)
 		FAIL("after launch + call: %llu starts, start-up %llu ns, landlock ABI %d",
 		     (unsigned long long)st.starts, (unsigned long long)st.last_start_ns,
 		     st.sandbox_landlock);
+	if (dg_umd_starting(u))
+		FAIL("dg_umd_starting is 1 after a call");
 	dg_umd_stop(u);
 	if ((r = dg_umd_launch(u)) < 0)
 		FAIL("dg_umd_launch after stop: %s", dg_umd_last_error(u));
 	kill(dg_umd_pid(u), SIGKILL);
+	/* A handler that dies before its hello ends "starting" too (EOF). */
+	for (spins = 0; dg_umd_starting(u) && spins < 2000; spins++)
+		usleep(1000);
+	if (dg_umd_starting(u))
+		FAIL("dg_umd_starting still 1 2 s after the handler was killed");
 	r = dg_umd_call(u, SAMPLE_ECHO, "x", 1, &a);
 	if (r != -ECHILD || !strstr(dg_umd_last_error(u), "during start-up"))
 		FAIL("call after a kill before the hello returned %d (%s), expected -ECHILD "
@@ -457,7 +471,7 @@ const struct dg_selftest dg_selftests[] = {
 	{ "oversized_rejected", "requests and answers over the maximum are refused", st_oversized_request },
 	{ "no_leaks_1000_calls", "1000 calls with crashes and hangs leave no fds or children", st_no_leaks_1000 },
 	{ "fresh_handler_per_call", "DG_UMD_FRESH_PER_CALL starts one handler per call", st_fresh_per_call },
-	{ "launch_then_call", "dg_umd_launch returns before the hello; a kill before it is reported at the first call", st_launch },
+	{ "launch_then_call", "dg_umd_launch returns before the hello; dg_umd_starting ends with it; a kill before it is reported at the first call", st_launch },
 	{ "tampered_blob_refused", "a blob whose hash does not match is never executed", st_tampered_blob },
 };
 const size_t dg_selftests_count = sizeof(dg_selftests) / sizeof(dg_selftests[0]);

@@ -671,6 +671,76 @@ TEST(test_detached_fd_streams_pipe_and_mapped_file)
 	free(s);
 }
 
+/*
+ * dg_pgp_verify_detached_fd() after dg_pgp_prehash_fd(), in sopv's order
+ * (launch, hash ahead, load keys, verify).  How much is hashed ahead depends
+ * on how fast the handler starts; every verdict must be the same whatever
+ * it is, and across the cases some bytes must have been hashed ahead.
+ */
+static int prehashed_verify(const char *sig, const char *data, const char *swap_in,
+			    size_t *ahead)
+{
+	struct dg_pgp_result res = { 0 };
+	struct dg_pgp *pgp = NULL;
+	uint8_t *s = NULL;
+	size_t sl = 0;
+	int fd, r;
+
+	if (dg_pgp_new(&pgp) < 0 || tap_read_file(path_of(sig), &s, &sl) < 0)
+		return -EIO;
+	fd = open(path_of(data), O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || dg_pgp_prestart(pgp) < 0) {
+		r = -EIO;
+		goto out;
+	}
+	*ahead += dg_pgp_prehash_fd(pgp, fd);
+	if (swap_in) {
+		/* Another file behind the same descriptor number. */
+		int other = open(path_of(swap_in), O_RDONLY | O_CLOEXEC);
+
+		if (other < 0 || dup2(other, fd) < 0) {
+			r = -EIO;
+			goto out;
+		}
+		close(other);
+	}
+	r = dg_pgp_keyring_add_file(pgp, path_of("ed.pub"));
+	if (r >= 0)
+		r = dg_pgp_verify_detached_fd(pgp, s, sl, fd, &res);
+	if (r < 0)
+		printf("# %s over %s: %s\n", sig, swap_in ? swap_in : data, dg_pgp_last_error(pgp));
+out:
+	if (fd >= 0)
+		close(fd);
+	dg_pgp_result_free(&res);
+	dg_pgp_free(pgp);
+	free(s);
+	return r;
+}
+
+TEST(test_prehash_ahead_gives_the_same_verdicts)
+{
+	size_t ahead = 0;
+	int round;
+
+	NEED_GPG();
+	for (round = 0; round < 3; round++) {
+		CHECK(prehashed_verify("big.sig", "big.bin", NULL, &ahead) == 0,
+		      "SHA-256 signature over the hashed-ahead file verifies");
+		CHECK(prehashed_verify("big.sha512.sig", "big.bin", NULL, &ahead) == 0,
+		      "SHA-512 signature: the SHA-256 hash ahead is not used, the file is hashed");
+		CHECK(prehashed_verify("big.txt.sig", "big.bin", NULL, &ahead) == 0,
+		      "text-mode signature: hashed with line ends made CRLF, not from the hash ahead");
+		CHECK(prehashed_verify("big.sig", "big.badhead", NULL, &ahead) == -EKEYREJECTED,
+		      "first byte changed: rejected");
+		CHECK(prehashed_verify("big.sig", "big.badtail", NULL, &ahead) == -EKEYREJECTED,
+		      "last byte changed: rejected");
+		CHECK(prehashed_verify("big.sig", "big.badhead", "big.bin", &ahead) == 0,
+		      "another file behind the same fd: the hash ahead of the first is dropped");
+	}
+	CHECK(ahead > 0, "some bytes were hashed while a handler started (%zu)", ahead);
+}
+
 TEST(test_garbage_signature_is_bad_data)
 {
 	const char *rings[] = { NULL };
@@ -835,6 +905,7 @@ int main(void)
 	RUN(test_cleartext_text_before_is_allowed_and_not_output);
 	RUN(test_cleartext_crlf_keeps_its_line_endings);
 	RUN(test_detached_fd_streams_pipe_and_mapped_file);
+	RUN(test_prehash_ahead_gives_the_same_verdicts);
 	RUN(test_garbage_signature_is_bad_data);
 	RUN(test_rfc9580_a2_signature_verifies_with_bare_a1_key);
 	RUN(test_rfc9580_a6_cleartext_v6_verifies);

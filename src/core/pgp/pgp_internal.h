@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <openssl/evp.h>
 
@@ -259,6 +260,16 @@ struct dg_pgp {
 	size_t pre_in_len;
 	const uint8_t *pre_ans;
 	size_t pre_ans_len;
+	/* dg_pgp_prehash_fd(): the data file, mapped, and a SHA-256 context
+	 * over its first ahead_done bytes. */
+	struct pgp_ahead {
+		int fd;			/* -1: none */
+		dev_t dev;
+		ino_t ino;
+		uint8_t *map;
+		size_t len, done;
+		EVP_MD_CTX *ctx;
+	} ahead;
 };
 
 /* Set the context's error message (returns @err). */

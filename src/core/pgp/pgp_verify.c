@@ -27,6 +27,7 @@
 #define PGP_KEYRING_FILE_MAX (64u << 20)
 #define PGP_SIGS_MAX 1024u
 #define PGP_READ_BLOCK (1u << 20)
+#define PGP_FEED_PIECE (4u << 20)
 
 static void policy_default(struct dg_pgp_policy *p)
 {
@@ -34,6 +35,15 @@ static void policy_default(struct dg_pgp_policy *p)
 	p->rsa_min_bits = 2048;
 	p->not_before = INT64_MIN;
 	p->not_after = INT64_MAX;
+}
+
+static void ahead_drop(struct pgp_ahead *a)
+{
+	if (a->map)
+		munmap(a->map, a->len);
+	EVP_MD_CTX_free(a->ctx);
+	memset(a, 0, sizeof(*a));
+	a->fd = -1;
 }
 
 int dg_pgp_new(struct dg_pgp **out)
@@ -44,6 +54,7 @@ int dg_pgp_new(struct dg_pgp **out)
 		return -ENOMEM;
 	policy_default(&pgp->pol);
 	pgp->call = pgp_umd_call;
+	pgp->ahead.fd = -1;
 	*out = pgp;
 	return 0;
 }
@@ -71,6 +82,7 @@ void dg_pgp_free(struct dg_pgp *pgp)
 		pgp_cert_free(pgp->certs[i]);
 	if (!pgp->certs_shared)
 		free(pgp->certs);
+	ahead_drop(&pgp->ahead);
 	dg_umd_free(pgp->umd);
 	free(pgp);
 }
@@ -316,6 +328,8 @@ struct jobs {
 	const int *hashes;	/* cleartext Hash: header values */
 	size_t n_hashes;
 	const EVP_MD_CTX *data_sha256;	/* the data already hashed, or NULL */
+	size_t pre_len;		/* how many data bytes data_sha256 covers */
+	size_t at;		/* data bytes fed so far */
 };
 
 static void sig_fail(struct dg_pgp_sig *r, int err, const char *fmt, const char *arg)
@@ -416,13 +430,21 @@ static void job_start(const struct dg_pgp *pgp, struct jobs *js, const struct pg
 	j->active = true;
 }
 
-static int jobs_feed(struct jobs *js, const void *p, size_t n)
+/* Feed the next @n data bytes; prefed jobs skip what data_sha256 covers. */
+static int jobs_feed(struct jobs *js, const void *data, size_t n)
 {
-	size_t i;
+	const uint8_t *p = data;
+	size_t i, skip = 0;
 
-	for (i = 0; i < js->n; i++)
-		if (js->v[i].active && !js->v[i].prefed && pgp_hasher_data(&js->v[i].h, p, n) < 0)
+	if (js->at < js->pre_len)
+		skip = js->pre_len - js->at < n ? js->pre_len - js->at : n;
+	js->at += n;
+	for (i = 0; i < js->n; i++) {
+		size_t k = js->v[i].prefed ? skip : 0;
+
+		if (js->v[i].active && k < n && pgp_hasher_data(&js->v[i].h, p + k, n - k) < 0)
 			return -EIO;
+	}
 	return 0;
 }
 
@@ -540,13 +562,14 @@ static int jobs_done(struct dg_pgp *pgp, const char *name, struct jobs *js,
 
 typedef int (*feed_fn)(struct jobs *js, void *ctx);
 
+/* @data_sha256, when not NULL, is SHA-256 over the first @pre_len data bytes. */
 static int verify_detached(struct dg_pgp *pgp, const void *sig, size_t sig_len,
 			   feed_fn feed, void *ctx, const EVP_MD_CTX *data_sha256,
-			   struct dg_pgp_result *res)
+			   size_t pre_len, struct dg_pgp_result *res)
 {
 	struct dg_pgp_result local = { 0 };
 	struct pgp_inputs in;
-	struct jobs js = { .data_sha256 = data_sha256 };
+	struct jobs js = { .data_sha256 = data_sha256, .pre_len = pre_len };
 	size_t i, k;
 	int r;
 
@@ -581,8 +604,14 @@ struct mem { const uint8_t *p; size_t n; };
 static int feed_mem(struct jobs *js, void *ctx)
 {
 	struct mem *m = ctx;
+	size_t off;
+	int r = 0;
 
-	return jobs_feed(js, m->p, m->n);
+	/* In 4 MiB pieces, so that several jobs share the cache. */
+	for (off = 0; off < m->n && r == 0; off += PGP_FEED_PIECE)
+		r = jobs_feed(js, m->p + off,
+			      m->n - off < PGP_FEED_PIECE ? m->n - off : PGP_FEED_PIECE);
+	return r;
 }
 
 int dg_pgp_verify_detached(struct dg_pgp *pgp, const void *sig, size_t sig_len,
@@ -590,7 +619,7 @@ int dg_pgp_verify_detached(struct dg_pgp *pgp, const void *sig, size_t sig_len,
 {
 	struct mem m = { data, data_len };
 
-	return verify_detached(pgp, sig, sig_len, feed_mem, &m, NULL, res);
+	return verify_detached(pgp, sig, sig_len, feed_mem, &m, NULL, 0, res);
 }
 
 int dg_pgp_verify_detached_parsed(struct dg_pgp *pgp, const void *sig, size_t sig_len,
@@ -607,7 +636,7 @@ int dg_pgp_verify_detached_parsed(struct dg_pgp *pgp, const void *sig, size_t si
 		pgp->pre_ans = parsed;
 		pgp->pre_ans_len = parsed_len;
 	}
-	r = verify_detached(pgp, sig, sig_len, feed_mem, &m, data_sha256, res);
+	r = verify_detached(pgp, sig, sig_len, feed_mem, &m, data_sha256, data_len, res);
 	pgp->pre_in = NULL;
 	pgp->pre_ans = NULL;
 	return r;
@@ -630,16 +659,11 @@ static int feed_fd(struct jobs *js, void *ctx)
 		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 
 		if (m != MAP_FAILED) {
-			size_t off;
+			struct mem mm = { m, (size_t)st.st_size };
 
-			madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
-			/* Hash in 4 MiB pieces so several jobs share the cache. */
-			for (off = 0; off < (size_t)st.st_size && r == 0; off += 4u << 20) {
-				size_t len = (size_t)st.st_size - off;
-
-				r = jobs_feed(js, (uint8_t *)m + off, len < (4u << 20) ? len : 4u << 20);
-			}
-			munmap(m, (size_t)st.st_size);
+			madvise(m, mm.n, MADV_SEQUENTIAL);
+			r = feed_mem(js, &mm);
+			munmap(m, mm.n);
 			return r;
 		}
 	}
@@ -660,10 +684,67 @@ static int feed_fd(struct jobs *js, void *ctx)
 	return r;
 }
 
+/*
+ * Hash ahead in 64 KiB steps, checking between steps whether the handler is
+ * up: the work fills time the first handler call would spend waiting.
+ */
+#define PGP_AHEAD_STEP (64u << 10)
+
+size_t dg_pgp_prehash_fd(struct dg_pgp *pgp, int fd)
+{
+	struct dg_umd *umd = pgp->ext_umd ? pgp->ext_umd : pgp->umd;
+	struct pgp_ahead *a = &pgp->ahead;
+	struct stat st;
+	void *m;
+
+	ahead_drop(a);
+	if (!dg_umd_starting(umd) || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size <= 0 || (uintmax_t)st.st_size > SIZE_MAX)
+		return 0;
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (m == MAP_FAILED)
+		return 0;
+	madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+	a->map = m;
+	a->len = (size_t)st.st_size;
+	a->ctx = EVP_MD_CTX_new();
+	if (!a->ctx || EVP_DigestInit_ex(a->ctx, EVP_sha256(), NULL) != 1) {
+		ahead_drop(a);
+		return 0;
+	}
+	a->fd = fd;
+	a->dev = st.st_dev;
+	a->ino = st.st_ino;
+	while (a->done < a->len && dg_umd_starting(umd)) {
+		size_t n = a->len - a->done < PGP_AHEAD_STEP ? a->len - a->done : PGP_AHEAD_STEP;
+
+		if (EVP_DigestUpdate(a->ctx, a->map + a->done, n) != 1) {
+			ahead_drop(a);
+			return 0;
+		}
+		a->done += n;
+	}
+	return a->done;
+}
+
 int dg_pgp_verify_detached_fd(struct dg_pgp *pgp, const void *sig, size_t sig_len,
 			      int fd, struct dg_pgp_result *res)
 {
-	return verify_detached(pgp, sig, sig_len, feed_fd, &fd, NULL, res);
+	struct pgp_ahead *a = &pgp->ahead;
+	struct stat st;
+	int r;
+
+	/* The hash ahead counts only for the same file, still the same size. */
+	if (a->fd >= 0 && a->fd == fd && fstat(fd, &st) == 0 && st.st_dev == a->dev &&
+	    st.st_ino == a->ino && (uintmax_t)st.st_size == a->len) {
+		struct mem m = { a->map, a->len };
+
+		r = verify_detached(pgp, sig, sig_len, feed_mem, &m, a->ctx, a->done, res);
+		ahead_drop(a);
+		return r;
+	}
+	ahead_drop(a);
+	return verify_detached(pgp, sig, sig_len, feed_fd, &fd, NULL, 0, res);
 }
 
 /* ------------------------------------------------------------- messages */

@@ -73,6 +73,12 @@ g "$S" -u ed@example.org --default-sig-expire 1d --detach-sign -o ed.sigexp.sig 
 # Several MiB, for streaming from a pipe and from a mapped file.
 yes 'digestguard streams this line through the hash' | head -c 3145728 >big.bin
 g "$S" -u ed@example.org --detach-sign -o big.sig big.bin
+# The same data under a SHA-512 and a text-mode signature, and two copies
+# changed in one byte (near the start, at the end): dg_pgp_prehash_fd().
+g "$S" -u ed@example.org --digest-algo SHA512 --detach-sign -o big.sha512.sig big.bin
+g "$S" -u ed@example.org --textmode --detach-sign -o big.txt.sig big.bin
+{ printf 'X'; tail -c +2 big.bin; } >big.badhead
+{ head -c 3145727 big.bin; printf 'X'; } >big.badtail
 # Signed from a pipe: gpg writes the literal data with partial body lengths.
 head -c 3000000 big.bin >big.head
 g "$S" -u ed@example.org --compress-algo none --sign <big.head >ed.partial.gpg
