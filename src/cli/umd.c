@@ -350,6 +350,44 @@ static void print_namespaces(pid_t pid)
 	printf("%s\n", *sep ? "" : "none");
 }
 
+/* The "Cpus_allowed_list" of /proc/@pid/status (or "self"), "?" if unreadable. */
+static void cpus_allowed(const char *pid, char *out, size_t len)
+{
+	char path[64], line[256];
+	FILE *f;
+
+	snprintf(out, len, "?");
+	snprintf(path, sizeof(path), "/proc/%s/status", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "Cpus_allowed_list:", 18)) {
+			snprintf(out, len, "%s", line + 18 + strspn(line + 18, " \t"));
+			out[strcspn(out, "\n")] = '\0';
+			break;
+		}
+	fclose(f);
+}
+
+/*
+ * The CPUs the handler may run on: the manager moves a starting handler off
+ * its own CPU and the handler takes the full set back (sandbox.c), so this
+ * must end up the manager's set.
+ */
+static void print_cpus(pid_t pid)
+{
+	char mine[128], theirs[128], p[16];
+
+	snprintf(p, sizeof(p), "%d", (int)pid);
+	cpus_allowed(p, theirs, sizeof(theirs));
+	cpus_allowed("self", mine, sizeof(mine));
+	if (!strcmp(mine, theirs))
+		printf("cpus:        %s (same as the manager)\n", theirs);
+	else
+		printf("cpus:        %s (the manager has %s)\n", theirs, mine);
+}
+
 static int cmd_info(int argc, char **argv)
 {
 	struct dg_umd *u = bench_umd();
@@ -370,6 +408,7 @@ static int cmd_info(int argc, char **argv)
 		printf("%02x", dg_blob_sample.sha256[i]);
 	printf(")\n");
 	print_namespaces((pid_t)dg_umd_pid(u));
+	print_cpus((pid_t)dg_umd_pid(u));
 	printf("landlock:    %s (ABI %d)\nstart-up:    %.3f ms\n",
 	       st.sandbox_landlock ? "yes" : "no", st.sandbox_landlock,
 	       (double)st.last_start_ns / 1e6);

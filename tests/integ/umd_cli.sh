@@ -27,5 +27,9 @@ out=$(wd 30 "$DG" umd info 2>&1); rc=$?
 # measured from /proc/PID/ns: the handler must be in seven namespaces of its own
 [ $rc = 0 ] && grep -qx "namespaces:  user, pid, net, ipc, uts, mnt, cgroup" <<< "$out" &&
 	ok "umd_info_handler_in_own_namespaces" || nok "umd_info_handler_in_own_namespaces" "$out"
+# started away from the manager's CPU, the handler must get every CPU back
+[ $rc = 0 ] && grep -q "^cpus: .*(same as the manager)$" <<< "$out" &&
+	ok "umd_info_handler_keeps_the_manager_cpu_set" ||
+	nok "umd_info_handler_keeps_the_manager_cpu_set" "$out"
 
 done_testing

@@ -49,9 +49,19 @@ const EVP_MD *pgp_hash_md(int hash_algo)
  */
 void pgp_crypto_warm(void)
 {
+	/* The Ed25519 base point: the first key object costs another ~0.25 ms
+	 * of one-time set-up, whatever the key. */
+	static const uint8_t ed25519_base[32] = {
+		0x58, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+		0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+		0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+	};
+
 	EVP_MD_free(EVP_MD_fetch(NULL, "SHA2-256", NULL));
 	EVP_KEYMGMT_free(EVP_KEYMGMT_fetch(NULL, "ED25519", NULL));
 	EVP_SIGNATURE_free(EVP_SIGNATURE_fetch(NULL, "ED25519", NULL));
+	EVP_PKEY_free(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, ed25519_base,
+						  sizeof(ed25519_base)));
 }
 
 size_t pgp_hash_salt_len(int hash_algo)
