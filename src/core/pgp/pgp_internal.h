@@ -261,7 +261,7 @@ struct dg_pgp {
 	const uint8_t *pre_ans;
 	size_t pre_ans_len;
 	/* dg_pgp_prehash_fd(): the data file, mapped, and a SHA-256 context
-	 * over its first ahead_done bytes. */
+	 * over its first @done bytes. */
 	struct pgp_ahead {
 		int fd;			/* -1: none */
 		dev_t dev;

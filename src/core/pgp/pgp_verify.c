@@ -647,6 +647,24 @@ void dg_pgp_set_handler(struct dg_pgp *pgp, struct dg_umd *umd)
 	pgp->ext_umd = umd;
 }
 
+/*
+ * Map @fd read-only for one sequential pass when it is a non-empty regular
+ * file (@flags: more mmap flags); NULL for anything else, to be read().
+ */
+static uint8_t *map_data(int fd, int flags, struct stat *st)
+{
+	void *m;
+
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode) || st->st_size <= 0 ||
+	    (uintmax_t)st->st_size > SIZE_MAX)
+		return NULL;
+	m = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_PRIVATE | flags, fd, 0);
+	if (m == MAP_FAILED)
+		return NULL;
+	madvise(m, (size_t)st->st_size, MADV_SEQUENTIAL);
+	return m;
+}
+
 static int feed_fd(struct jobs *js, void *ctx)
 {
 	int fd = *(int *)ctx;
@@ -655,17 +673,13 @@ static int feed_fd(struct jobs *js, void *ctx)
 	ssize_t n;
 	int r = 0;
 
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	buf = map_data(fd, MAP_POPULATE, &st);
+	if (buf) {
+		struct mem mm = { buf, (size_t)st.st_size };
 
-		if (m != MAP_FAILED) {
-			struct mem mm = { m, (size_t)st.st_size };
-
-			madvise(m, mm.n, MADV_SEQUENTIAL);
-			r = feed_mem(js, &mm);
-			munmap(m, mm.n);
-			return r;
-		}
+		r = feed_mem(js, &mm);
+		munmap(buf, mm.n);
+		return r;
 	}
 	buf = malloc(PGP_READ_BLOCK);
 	if (!buf)
@@ -695,17 +709,11 @@ size_t dg_pgp_prehash_fd(struct dg_pgp *pgp, int fd)
 	struct dg_umd *umd = pgp->ext_umd ? pgp->ext_umd : pgp->umd;
 	struct pgp_ahead *a = &pgp->ahead;
 	struct stat st;
-	void *m;
 
 	ahead_drop(a);
-	if (!dg_umd_starting(umd) || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size <= 0 || (uintmax_t)st.st_size > SIZE_MAX)
+	/* No MAP_POPULATE: only what is hashed before the hello is read here. */
+	if (!dg_umd_starting(umd) || !(a->map = map_data(fd, 0, &st)))
 		return 0;
-	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (m == MAP_FAILED)
-		return 0;
-	madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
-	a->map = m;
 	a->len = (size_t)st.st_size;
 	a->ctx = EVP_MD_CTX_new();
 	if (!a->ctx || EVP_DigestInit_ex(a->ctx, EVP_sha256(), NULL) != 1) {
