@@ -21,6 +21,8 @@ DEPS += musl-tools
 # fixtures) comes from npm at test time; not the Debian npm package, which
 # conflicts with a Node.js that ships its own npm.
 DEPS += sqop sqv gpgv gpg nodejs
+# tests/integ/install.sh formats every installed man page with groff -ww
+DEPS += groff-base
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps setup build demo check test bench fuzz clean
