@@ -68,11 +68,11 @@ static struct dg_pgp *ctx_with(const char *const *rings)
 	return pgp;
 }
 
-/* Verify fixture signature @sig over fixture @data with keyring @ring. */
-static int verify(const char *ring, const char *sig, const char *data,
-		  struct dg_pgp_result *res, struct dg_pgp_policy *pol)
+/* Verify fixture signature @sig over fixture @data with the keyring files
+ * @rings (NULL-ended). */
+static int verify_rings(const char *const *rings, const char *sig, const char *data,
+			struct dg_pgp_result *res, struct dg_pgp_policy *pol)
 {
-	const char *rings[] = { ring, NULL };
 	struct dg_pgp *pgp = ctx_with(rings);
 	uint8_t *s = NULL, *d = NULL;
 	size_t sl = 0, dl = 0;
@@ -91,11 +91,20 @@ static int verify(const char *ring, const char *sig, const char *data,
 	}
 	r = dg_pgp_verify_detached(pgp, s, sl, d, dl, res);
 	if (r < 0)
-		printf("# %s over %s with %s: %s\n", sig, data, ring, dg_pgp_last_error(pgp));
+		printf("# %s over %s with %s...: %s\n", sig, data, rings[0], dg_pgp_last_error(pgp));
 	dg_pgp_free(pgp);
 	free(s);
 	free(d);
 	return r;
+}
+
+/* The same with one keyring file. */
+static int verify(const char *ring, const char *sig, const char *data,
+		  struct dg_pgp_result *res, struct dg_pgp_policy *pol)
+{
+	const char *rings[] = { ring, NULL };
+
+	return verify_rings(rings, sig, data, res, pol);
 }
 
 static int good_by(const struct dg_pgp_result *res, const char *key, int signer_line)
@@ -359,6 +368,74 @@ TEST(test_hard_revocation_rejects_every_signature)
 	      "signed after 'compromised'");
 	CHECK(res.n_sigs && strstr(res.sigs[0].reason, "hard"), "reason: %s",
 	      res.n_sigs ? res.sigs[0].reason : "");
+	dg_pgp_result_free(&res);
+}
+
+/* @rings holds rv's certificate and its hard revocation in some layout. */
+static void check_revoked_by(const char *const *rings, const char *layout)
+{
+	struct dg_pgp_result res = { 0 };
+
+	CHECK(verify_rings(rings, "rv.before.sig", "data.txt", &res, NULL) == -EKEYREJECTED,
+	      "hard revocation %s", layout);
+	CHECK(res.n_sigs && strstr(res.sigs[0].reason, "hard"), "%s: reason: %s", layout,
+	      res.n_sigs ? res.sigs[0].reason : "");
+	dg_pgp_result_free(&res);
+}
+
+TEST(test_revocation_in_its_own_armor_block_counts)
+{
+	const char *rings[] = { "rv.hard.blocks.asc", NULL };
+
+	NEED_GPG();
+	check_revoked_by(rings, "in a second armor block of the keyring file");
+}
+
+TEST(test_revocation_in_a_separate_file_counts_in_either_order)
+{
+	const char *after[] = { "rv.pub", "rv.hard.rev", NULL };
+	const char *before[] = { "rv.hard.rev", "rv.pub", NULL };
+	const char *armored[] = { "rv.hard.rev.asc", "rv.pub.asc", NULL };
+
+	NEED_GPG();
+	check_revoked_by(after, "in a file after the certificate's");
+	check_revoked_by(before, "in a file before the certificate's");
+	check_revoked_by(armored, "armored, in a file before the certificate's");
+}
+
+TEST(test_old_copy_of_a_certificate_does_not_hide_its_revocation)
+{
+	const char *one_file[] = { "rv.dup.gpg", NULL };
+	const char *two_files[] = { "rv.hard.pub", "rv.pub", NULL };
+	struct dg_pgp_result res = { 0 };
+	const char *rings[] = { "rv.pub", "rv.pub.asc", NULL };
+	struct dg_pgp *pgp;
+
+	NEED_GPG();
+	check_revoked_by(one_file, "with an old copy first in the same file");
+	check_revoked_by(two_files, "with an old copy in a later file");
+	/* Two copies are one certificate, and an unrevoked one still works. */
+	pgp = ctx_with(rings);
+	CHECK(pgp && dg_pgp_keyring_count(pgp) == 1, "two copies make %zu certificates",
+	      pgp ? dg_pgp_keyring_count(pgp) : 0);
+	dg_pgp_free(pgp);
+	CHECK(verify_rings(rings, "rv.before.sig", "data.txt", &res, NULL) == 0 &&
+	      good_by(&res, "rv", 0), "unrevoked copies verify");
+	dg_pgp_result_free(&res);
+}
+
+TEST(test_revoked_user_id_no_longer_decides_expiration)
+{
+	struct dg_pgp_result res = { 0 };
+
+	NEED_GPG();
+	CHECK(verify("ur.pub", "ur.late.sig", "data.txt", &res, NULL) == -EKEYREJECTED,
+	      "the revoked primary user ID's old self-signature kept the key alive");
+	CHECK(res.n_sigs && strstr(res.sigs[0].reason, "expired"), "reason: %s",
+	      res.n_sigs ? res.sigs[0].reason : "");
+	dg_pgp_result_free(&res);
+	CHECK(verify("ur.pub", "ur.early.sig", "data.txt", &res, NULL) == 0 &&
+	      good_by(&res, "ur", 0), "made before the expiration, by the remaining user ID");
 	dg_pgp_result_free(&res);
 }
 
@@ -893,6 +970,10 @@ int main(void)
 	RUN(test_soft_revocation_keeps_earlier_signature_valid);
 	RUN(test_soft_revocation_rejects_later_signature);
 	RUN(test_hard_revocation_rejects_every_signature);
+	RUN(test_revocation_in_its_own_armor_block_counts);
+	RUN(test_revocation_in_a_separate_file_counts_in_either_order);
+	RUN(test_old_copy_of_a_certificate_does_not_hide_its_revocation);
+	RUN(test_revoked_user_id_no_longer_decides_expiration);
 	RUN(test_keyrings_binary_and_armored_load_every_certificate);
 	RUN(test_two_signatures_one_good_one_unknown_key);
 	RUN(test_inline_compressed_message_verifies_and_yields_body);

@@ -213,6 +213,14 @@ struct pgp_bind {
 	bool backsig;			/* signing subkey: valid 0x19 back-signature */
 	bool direct;			/* direct-key signature (0x1F) */
 	bool primary_uid;
+	bool has_uid;			/* binds a user ID or attribute ... */
+	uint8_t uid_hash[32];		/* ... with this SHA-256 of its body */
+};
+
+/* A verified certification revocation (0x30) of one user ID. */
+struct pgp_uidrev {
+	int64_t created;
+	uint8_t uid_hash[32];
 };
 
 /* A verified revocation (RFC 9580 §5.2.3.31: hard or soft). */
@@ -228,6 +236,8 @@ struct pgp_ckey {
 	size_t n_binds;
 	struct pgp_rev *revs;
 	size_t n_revs;
+	struct pgp_uidrev *uidrevs;	/* primary key: revoked user IDs */
+	size_t n_uidrevs;
 };
 
 struct pgp_cert {
@@ -248,6 +258,19 @@ struct dg_pgp {
 	struct dg_pgp_policy pol;
 	struct pgp_cert **certs;
 	size_t n_certs;
+	/* Keyring pieces waiting for their certificate, which may come in a
+	 * later block or file: copies without a valid self-signature (kept for
+	 * their revocations), and key revocation signatures standing alone
+	 * (`gpg --gen-revoke` output), as packet bodies with their issuer. */
+	struct pgp_cert **limbo;
+	size_t n_limbo;
+	struct pgp_lone_rev {
+		uint8_t *body;
+		size_t len;
+		uint8_t issuer[DG_PGP_FPR_MAX];
+		size_t issuer_len;	/* 0: none, 8: key ID, else fingerprint */
+	} *lone;
+	size_t n_lone;
 	bool certs_shared;		/* dg_pgp_new_shared(): certs are another's */
 	char err[768];
 	pgp_call_fn call;

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include <digestguard/umd.h>
 
 #include "blobs.h"
@@ -26,6 +28,9 @@
 /* Bounds on what one keyring input may add. */
 #define PGP_SUBKEYS_MAX 256u
 #define PGP_BINDS_MAX 1024u
+/* Bounds on keyring pieces kept until their certificate arrives. */
+#define PGP_LIMBO_MAX 64u
+#define PGP_LONE_MAX 64u
 
 int pgp_errorf(struct dg_pgp *pgp, int err, const char *fmt, ...)
 {
@@ -230,6 +235,7 @@ static void ckey_free(struct pgp_ckey *k)
 	free((void *)k->key.body.p);
 	free(k->binds);
 	free(k->revs);
+	free(k->uidrevs);
 	memset(k, 0, sizeof(*k));
 }
 
@@ -315,7 +321,8 @@ static int verify_keysig(const struct pgp_sig *s, const struct pgp_key *signer,
 	return r;
 }
 
-static int add_bind(struct pgp_ckey *k, const struct pgp_sig *s, bool direct, bool backsig)
+static int add_bind(struct pgp_ckey *k, const struct pgp_sig *s, bool direct, bool backsig,
+		    const uint8_t *uid_hash)
 {
 	struct pgp_bind *b;
 
@@ -336,6 +343,26 @@ static int add_bind(struct pgp_ckey *k, const struct pgp_sig *s, bool direct, bo
 	b->direct = direct;
 	b->backsig = backsig;
 	b->primary_uid = s->primary_uid;
+	if (uid_hash) {
+		b->has_uid = true;
+		memcpy(b->uid_hash, uid_hash, sizeof(b->uid_hash));
+	}
+	return 0;
+}
+
+static int add_uidrev(struct pgp_ckey *k, const struct pgp_sig *s, const uint8_t *uid_hash)
+{
+	struct pgp_uidrev *v;
+
+	if (k->n_uidrevs >= PGP_BINDS_MAX)
+		return -E2BIG;
+	v = realloc(k->uidrevs, (k->n_uidrevs + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	k->uidrevs = v;
+	v[k->n_uidrevs].created = s->created;
+	memcpy(v[k->n_uidrevs].uid_hash, uid_hash, sizeof(v->uid_hash));
+	k->n_uidrevs++;
 	return 0;
 }
 
@@ -357,62 +384,261 @@ static int add_rev(struct pgp_ckey *k, const struct pgp_sig *s)
 }
 
 /*
+ * Parse the body of one signature packet kept by the core (an embedded
+ * back-signature, a revocation that came alone) as a packet in a buffer
+ * of our own: the handler parses it like any input, the core re-checks it.
+ * Keeps pgp->err as it was.  Returns the one signature packet, or NULL;
+ * free *pk and *buf after use either way.
+ */
+static const struct pgp_pkt *parse_sig_body(struct dg_pgp *pgp, const char *what,
+					    const uint8_t *body, size_t n,
+					    struct pgp_packets *pk, uint8_t **buf)
+{
+	char err[sizeof(pgp->err)];
+	const struct pgp_pkt *p = NULL;
+
+	memset(pk, 0, sizeof(*pk));
+	*buf = NULL;
+	if (!body || n > 0xffffff || !(*buf = malloc(n + 6)))
+		return NULL;
+	(*buf)[0] = 0xc2;	/* new format, tag 2 */
+	(*buf)[1] = 0xff;
+	(*buf)[2] = (uint8_t)(n >> 24);
+	(*buf)[3] = (uint8_t)(n >> 16);
+	(*buf)[4] = (uint8_t)(n >> 8);
+	(*buf)[5] = (uint8_t)n;
+	memcpy(*buf + 6, body, n);
+	memcpy(err, pgp->err, sizeof(err));
+	if (pgp_parse_checked(pgp, what, *buf, n + 6, 0, pk) == 0 && pk->n == 1 &&
+	    pk->v[0].kind == PGP_K_SIG && !pk->v[0].sig_unsupported)
+		p = &pk->v[0];
+	memcpy(pgp->err, err, sizeof(err));
+	return p;
+}
+
+/*
  * A signing subkey's binding needs an embedded Primary Key Binding
- * signature (0x19) made by the subkey (RFC 9580 §5.2.1.9).  The embedded
- * bytes are framed as a packet in a buffer of our own and parsed by the
- * handler like any input; then re-checked and verified here.
+ * signature (0x19) made by the subkey (RFC 9580 §5.2.1.9).
  */
 static bool backsig_ok(struct dg_pgp *pgp, const struct pgp_sig *bind,
 		       const struct pgp_key *primary, const struct pgp_key *sub)
 {
-	struct pgp_packets pk = { 0 };
+	struct pgp_packets pk;
+	const struct pgp_pkt *p;
 	uint8_t *buf;
-	size_t n = bind->embedded.len;
 	char why[256];
-	char err[sizeof(pgp->err)];
 	bool ok = false;
 
-	if (!bind->embedded.p || n > 0xffffff)
-		return false;
-	buf = malloc(n + 6);
-	if (!buf)
-		return false;
-	buf[0] = 0xc2;	/* new format, tag 2 */
-	buf[1] = 0xff;
-	buf[2] = (uint8_t)(n >> 24);
-	buf[3] = (uint8_t)(n >> 16);
-	buf[4] = (uint8_t)(n >> 8);
-	buf[5] = (uint8_t)n;
-	memcpy(buf + 6, bind->embedded.p, n);
-	memcpy(err, pgp->err, sizeof(err));
-	if (pgp_parse_checked(pgp, "embedded signature", buf, n + 6, 0, &pk) == 0) {
-		if (pk.n == 1 && pk.v[0].kind == PGP_K_SIG && !pk.v[0].sig_unsupported &&
-		    pk.v[0].sig.type == PGP_SIG_PRIMARY_BINDING)
-			ok = verify_keysig(&pk.v[0].sig, sub, primary, sub, 0, NULL, why,
-					   sizeof(why)) == 0;
-		pgp_packets_free(&pk);
-	}
-	memcpy(pgp->err, err, sizeof(err));
+	p = parse_sig_body(pgp, "embedded signature", bind->embedded.p, bind->embedded.len,
+			   &pk, &buf);
+	if (p && p->sig.type == PGP_SIG_PRIMARY_BINDING)
+		ok = verify_keysig(&p->sig, sub, primary, sub, 0, NULL, why, sizeof(why)) == 0;
+	pgp_packets_free(&pk);
 	free(buf);
 	return ok;
 }
 
-static int push_cert(struct dg_pgp *pgp, struct pgp_cert *c)
+static int push_cert(struct pgp_cert ***v, size_t *n, struct pgp_cert *c)
 {
-	struct pgp_cert **v = realloc(pgp->certs, (pgp->n_certs + 1) * sizeof(*v));
+	struct pgp_cert **nv = realloc(*v, (*n + 1) * sizeof(*nv));
 
-	if (!v)
+	if (!nv)
 		return -ENOMEM;
-	pgp->certs = v;
-	v[pgp->n_certs++] = c;
+	*v = nv;
+	nv[(*n)++] = c;
 	return 0;
 }
 
-/* Finish the certificate being built: keep it if its primary key is usable. */
+static bool same_key(const struct pgp_key *a, const struct pgp_key *b)
+{
+	return a->fpr_len == b->fpr_len && !memcmp(a->fpr, b->fpr, a->fpr_len);
+}
+
+/* Append @n items of @size at @from to the array *@to of *@n_to (bounded). */
+static int append(void *to, size_t *n_to, const void *from, size_t n, size_t size)
+{
+	void **v = to;
+	void *nv;
+
+	if (!n)
+		return 0;
+	if (*n_to + n > PGP_BINDS_MAX)
+		return -E2BIG;
+	nv = realloc(*v, (*n_to + n) * size);
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	memcpy((uint8_t *)nv + *n_to * size, from, n * size);
+	*n_to += n;
+	return 0;
+}
+
+/* Add what another copy of key @to verified (bindings, revocations). */
+static int ckey_merge(struct pgp_ckey *to, const struct pgp_ckey *from)
+{
+	int r;
+
+	if ((r = append(&to->revs, &to->n_revs, from->revs, from->n_revs, sizeof(*to->revs))) < 0 ||
+	    (r = append(&to->uidrevs, &to->n_uidrevs, from->uidrevs, from->n_uidrevs,
+			sizeof(*to->uidrevs))) < 0 ||
+	    (r = append(&to->binds, &to->n_binds, from->binds, from->n_binds,
+			sizeof(*to->binds))) < 0)
+		return r;
+	return 0;
+}
+
+/*
+ * Fold @from, another copy of the same certificate (same primary
+ * fingerprint), into @to, and free it: a keyring may hold an old copy next
+ * to a revoked one, and every verified revocation counts.
+ */
+static int cert_merge(struct pgp_cert *to, struct pgp_cert *from)
+{
+	size_t i, j;
+	int r;
+
+	r = ckey_merge(&to->primary, &from->primary);
+	for (i = 0; i < from->n_subs && r == 0; i++) {
+		struct pgp_ckey *s = &from->subs[i], *v;
+
+		for (j = 0; j < to->n_subs && !same_key(&to->subs[j].key, &s->key); j++)
+			;
+		if (j < to->n_subs) {
+			r = ckey_merge(&to->subs[j], s);
+			continue;
+		}
+		if (to->n_subs >= PGP_SUBKEYS_MAX)
+			continue;
+		v = realloc(to->subs, (to->n_subs + 1) * sizeof(*v));
+		if (!v) {
+			r = -ENOMEM;
+			break;
+		}
+		to->subs = v;
+		v[to->n_subs++] = *s;		/* moved: @from no longer owns it */
+		memset(s, 0, sizeof(*s));
+	}
+	to->bare = to->bare && from->bare;
+	pgp_cert_free(from);
+	return r == -E2BIG ? 0 : r;	/* bounded like one input: the rest is dropped */
+}
+
+/* Verify key revocation @s against @c's primary key; keep it if it holds. */
+static int try_key_revocation(struct pgp_cert *c, const struct pgp_sig *s, bool *ok)
+{
+	char why[256];
+	int r;
+
+	*ok = false;
+	if (s->type != PGP_SIG_KEY_REVOCATION || issuer_is_other(s, &c->primary.key) ||
+	    verify_keysig(s, &c->primary.key, &c->primary.key, NULL, 0, NULL, why, sizeof(why)))
+		return 0;
+	*ok = true;
+	r = add_rev(&c->primary, s);
+	return r == -E2BIG ? 0 : r;
+}
+
+/* Apply the lone revocations that are @c's (their issuer may be it). */
+static int apply_lone(struct dg_pgp *pgp, struct pgp_cert *c)
+{
+	const struct pgp_key *k = &c->primary.key;
+	size_t i = 0;
+	int r = 0;
+
+	while (i < pgp->n_lone && r == 0) {
+		struct pgp_lone_rev *l = &pgp->lone[i];
+		struct pgp_packets pk;
+		const struct pgp_pkt *p;
+		uint8_t *buf;
+		bool ok = false;
+
+		if ((l->issuer_len == 8 && memcmp(l->issuer, k->version == 4 ? k->fpr + 12 : k->fpr, 8)) ||
+		    (l->issuer_len > 8 && (l->issuer_len != k->fpr_len ||
+					   memcmp(l->issuer, k->fpr, k->fpr_len)))) {
+			i++;
+			continue;
+		}
+		p = parse_sig_body(pgp, "revocation", l->body, l->len, &pk, &buf);
+		if (p)
+			r = try_key_revocation(c, &p->sig, &ok);
+		pgp_packets_free(&pk);
+		free(buf);
+		if (!ok) {
+			i++;
+			continue;
+		}
+		free(l->body);
+		*l = pgp->lone[--pgp->n_lone];
+	}
+	return r;
+}
+
+/*
+ * A key revocation outside any certificate (`gpg --gen-revoke` writes one
+ * such packet): it counts for every certificate it verifies against, now
+ * or when one arrives in a later block or file.
+ */
+static int lone_revocation(struct dg_pgp *pgp, const struct pgp_pkt *p)
+{
+	const struct pgp_sig *s = &p->sig;
+	struct pgp_lone_rev *l;
+	bool ok, any = false;
+	size_t i;
+	int r;
+
+	for (i = 0; i < pgp->n_certs; i++) {
+		if ((r = try_key_revocation(pgp->certs[i], s, &ok)) < 0)
+			return r;
+		any |= ok;
+	}
+	if (any || pgp->n_lone >= PGP_LONE_MAX || !p->body.p)
+		return 0;
+	l = realloc(pgp->lone, (pgp->n_lone + 1) * sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	pgp->lone = l;
+	l = &l[pgp->n_lone];
+	memset(l, 0, sizeof(*l));
+	if (!(l->body = malloc(p->body.len ? p->body.len : 1)))
+		return -ENOMEM;
+	memcpy(l->body, p->body.p, p->body.len);
+	l->len = p->body.len;
+	if (s->issuer_fpr_len) {
+		memcpy(l->issuer, s->issuer_fpr, s->issuer_fpr_len);
+		l->issuer_len = s->issuer_fpr_len;
+	} else if (s->has_issuer_id) {
+		memcpy(l->issuer, s->issuer_id, 8);
+		l->issuer_len = 8;
+	}
+	pgp->n_lone++;
+	return 0;
+}
+
+static struct pgp_cert *cert_find(struct pgp_cert **v, size_t n, const struct pgp_cert *c,
+				  size_t *at)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (same_key(&v[i]->primary.key, &c->primary.key)) {
+			if (at)
+				*at = i;
+			return v[i];
+		}
+	return NULL;
+}
+
+/*
+ * Finish the certificate being built: keep it if its primary key is
+ * usable, folded into an earlier copy of itself if there is one.
+ */
 static int finish_cert(struct dg_pgp *pgp, const char *name, struct pgp_cert *c,
 		       size_t n_parts, int *added)
 {
 	char hex[2 * DG_PGP_FPR_MAX + 1];
+	struct pgp_cert *old;
+	size_t at;
+	int r;
 
 	dg_pgp_fpr_hex(c->primary.key.fpr, c->primary.key.fpr_len, hex);
 	if (!c->primary.key.pkey) {
@@ -424,18 +650,45 @@ static int finish_cert(struct dg_pgp *pgp, const char *name, struct pgp_cert *c,
 	/* Only a lone primary key packet (RFC 9580 A.1) is a bare key: one
 	 * whose user IDs or subkeys lack valid self-signatures is not. */
 	c->bare = n_parts == 0;
+	if ((old = cert_find(pgp->certs, pgp->n_certs, c, NULL))) {
+		if ((r = cert_merge(old, c)) < 0)
+			return r;
+		(*added)++;
+		return apply_lone(pgp, old);
+	}
 	if (!c->bare && !c->primary.n_binds) {
 		pgp_errorf(pgp, -EKEYREJECTED, "%s: certificate %s skipped: no valid self-signature",
 			   name, hex);
+		/* Its revocations still count once a valid copy arrives. */
+		if ((c->primary.n_revs || c->n_subs) && pgp->n_limbo < PGP_LIMBO_MAX) {
+			if ((old = cert_find(pgp->limbo, pgp->n_limbo, c, NULL)))
+				return cert_merge(old, c);
+			if (push_cert(&pgp->limbo, &pgp->n_limbo, c) == 0)
+				return 0;
+		}
 		pgp_cert_free(c);
 		return 0;
 	}
-	if (push_cert(pgp, c) < 0) {
+	while ((old = cert_find(pgp->limbo, pgp->n_limbo, c, &at))) {
+		pgp->limbo[at] = pgp->limbo[--pgp->n_limbo];
+		if ((r = cert_merge(c, old)) < 0) {
+			pgp_cert_free(c);
+			return r;
+		}
+	}
+	if (push_cert(&pgp->certs, &pgp->n_certs, c) < 0) {
 		pgp_cert_free(c);
 		return -ENOMEM;
 	}
 	(*added)++;
-	return 0;
+	return apply_lone(pgp, c);
+}
+
+/* SHA-256 of a user ID (or attribute) packet body: its identity here. */
+static int uid_hash(const struct pgp_pkt *uid, uint8_t out[32])
+{
+	return EVP_Digest(uid->body.p, uid->body.len, out, NULL, EVP_sha256(), NULL) == 1 ?
+	       0 : -ENOMEM;
 }
 
 int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pgp_packets *pk)
@@ -443,7 +696,9 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 	struct pgp_cert *c = NULL;
 	const struct pgp_pkt *uid = NULL;
 	struct pgp_ckey *sub = NULL;
+	uint8_t uh[32];
 	size_t i, n_parts = 0;
+	bool skipping = false;
 	int added = 0, r;
 	char why[256];
 
@@ -459,8 +714,9 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 			uid = NULL;
 			sub = NULL;
 			n_parts = 0;
-			if (p->key_unsupported)
-				continue;	/* its packets are skipped up to the next primary */
+			/* its packets are skipped up to the next primary */
+			if ((skipping = p->key_unsupported))
+				continue;
 			c = calloc(1, sizeof(*c));
 			if (!c || ckey_init(&c->primary, &p->key) < 0) {
 				free(c);
@@ -468,8 +724,13 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 			}
 			continue;
 		}
-		if (!c)
+		if (!c) {
+			if (!skipping && p->kind == PGP_K_SIG && !p->sig_unsupported &&
+			    s->type == PGP_SIG_KEY_REVOCATION &&
+			    (r = lone_revocation(pgp, p)) < 0)
+				return r;
 			continue;
+		}
 		pr = &c->primary;
 		/* Anything but trust (12), marker (10) and padding (21) packets
 		 * makes the certificate more than a bare key. */
@@ -484,17 +745,19 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 				continue;
 			sub = realloc(c->subs, (c->n_subs + 1) * sizeof(*sub));
 			if (!sub)
-				return -ENOMEM;
+				goto nomem;
 			c->subs = sub;
 			sub = &c->subs[c->n_subs];
 			if (ckey_init(sub, &p->key) < 0)
-				return -ENOMEM;
+				goto nomem;
 			c->n_subs++;
 			continue;
 		}
 		if (p->kind == PGP_K_UID || p->kind == PGP_K_UAT) {
 			uid = p;
 			sub = NULL;
+			if (uid_hash(uid, uh) < 0)
+				goto nomem;
 			continue;
 		}
 		if (p->kind != PGP_K_SIG)
@@ -507,10 +770,10 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 		 * certificate appended to an exported key). */
 		if (s->type == PGP_SIG_DIRECT_KEY || s->type == PGP_SIG_KEY_REVOCATION) {
 			if (verify_keysig(s, &pr->key, &pr->key, NULL, 0, NULL, why, sizeof(why)) == 0) {
-				r = s->type == PGP_SIG_DIRECT_KEY ? add_bind(pr, s, true, false)
+				r = s->type == PGP_SIG_DIRECT_KEY ? add_bind(pr, s, true, false, NULL)
 								  : add_rev(pr, s);
 				if (r == -ENOMEM)
-					return r;
+					goto nomem;
 			}
 			continue;
 		}
@@ -520,22 +783,25 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 				bool bs = s->has_key_flags && (s->key_flags & PGP_KF_SIGN) &&
 					  sub->key.pkey && backsig_ok(pgp, s, &pr->key, &sub->key);
 
-				if ((r = add_bind(sub, s, false, bs)) == -ENOMEM)
-					return r;
+				if ((r = add_bind(sub, s, false, bs, NULL)) == -ENOMEM)
+					goto nomem;
 			} else if (s->type == PGP_SIG_SUBKEY_REVOCATION &&
 				   verify_keysig(s, &pr->key, &pr->key, &sub->key, 0, NULL, why, sizeof(why)) == 0) {
 				if ((r = add_rev(sub, s)) == -ENOMEM)
-					return r;
+					goto nomem;
 			}
 			continue;
 		}
 		if (uid) {
-			if (s->type >= PGP_SIG_CERT_GENERIC && s->type <= PGP_SIG_CERT_POSITIVE &&
+			bool cert = s->type >= PGP_SIG_CERT_GENERIC && s->type <= PGP_SIG_CERT_POSITIVE;
+
+			if ((cert || s->type == PGP_SIG_CERT_REVOCATION) &&
 			    verify_keysig(s, &pr->key, &pr->key, NULL,
 					  uid->kind == PGP_K_UID ? 0xb4 : 0xd1, &uid->body,
 					  why, sizeof(why)) == 0) {
-				if ((r = add_bind(pr, s, false, false)) == -ENOMEM)
-					return r;
+				r = cert ? add_bind(pr, s, false, false, uh) : add_uidrev(pr, s, uh);
+				if (r == -ENOMEM)
+					goto nomem;
 			}
 			continue;
 		}
@@ -543,6 +809,9 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 	if (c && (r = finish_cert(pgp, name, c, n_parts, &added)) < 0)
 		return r;
 	return added;
+nomem:
+	pgp_cert_free(c);
+	return -ENOMEM;
 }
 
 int dg_pgp_keyring_add_mem(struct dg_pgp *pgp, const char *name, const void *data, size_t len)

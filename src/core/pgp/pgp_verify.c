@@ -82,6 +82,12 @@ void dg_pgp_free(struct dg_pgp *pgp)
 		pgp_cert_free(pgp->certs[i]);
 	if (!pgp->certs_shared)
 		free(pgp->certs);
+	for (i = 0; i < pgp->n_limbo; i++)
+		pgp_cert_free(pgp->limbo[i]);
+	free(pgp->limbo);
+	for (i = 0; i < pgp->n_lone; i++)
+		free(pgp->lone[i].body);
+	free(pgp->lone);
 	ahead_drop(&pgp->ahead);
 	dg_umd_free(pgp->umd);
 	free(pgp);
@@ -177,9 +183,29 @@ static int64_t now_of(const struct dg_pgp *pgp)
 }
 
 /*
+ * Had the user ID that @b binds been revoked by @t?  A certification
+ * revocation (0x30) undoes the self-signatures made before it on the same
+ * user ID; a newer self-signature binds the user ID again.
+ */
+static bool uid_revoked(const struct pgp_ckey *k, const struct pgp_bind *b, int64_t t)
+{
+	size_t i;
+
+	for (i = 0; b->has_uid && i < k->n_uidrevs; i++) {
+		const struct pgp_uidrev *v = &k->uidrevs[i];
+
+		if (v->created <= t && v->created >= b->created &&
+		    !memcmp(v->uid_hash, b->uid_hash, sizeof(v->uid_hash)))
+			return true;
+	}
+	return false;
+}
+
+/*
  * The bindings in force at @t (latest made at or before @t, not expired
- * then): the direct-key signature, and the user ID (or subkey) binding,
- * preferring one that marks the primary user ID.
+ * then, its user ID not revoked then): the direct-key signature, and the
+ * user ID (or subkey) binding, preferring one that marks the primary user
+ * ID.
  */
 static void binds_at(const struct pgp_ckey *k, int64_t t, const struct pgp_bind **direct,
 		     const struct pgp_bind **other)
@@ -198,6 +224,8 @@ static void binds_at(const struct pgp_ckey *k, int64_t t, const struct pgp_bind 
 				*direct = b;
 			continue;
 		}
+		if (uid_revoked(k, b, t))
+			continue;
 		if (!best || b->created >= best->created)
 			best = b;
 		if (b->primary_uid && (!best_primary || b->created >= best_primary->created))
@@ -759,8 +787,10 @@ int dg_pgp_verify_detached_fd(struct dg_pgp *pgp, const void *sig, size_t sig_le
 
 /* Packet lists of a message, including re-parsed compressed contents. */
 struct msg {
-	struct pgp_packets *lists;	/* nested lists (decompressed contents) */
-	size_t n, cap;
+	/* Nested lists (decompressed contents), at most one per level.  A
+	 * fixed array: msg_add() holds pointers into it while it recurses. */
+	struct pgp_packets lists[PGP_NEST_MAX];
+	size_t n;
 	const struct pgp_pkt *literal;
 };
 
@@ -770,7 +800,6 @@ static void msg_free(struct msg *m)
 
 	for (i = 0; i < m->n; i++)
 		pgp_packets_free(&m->lists[i]);
-	free(m->lists);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -826,15 +855,9 @@ static int msg_add(struct dg_pgp *pgp, struct msg *m, const struct pgp_packets *
 		if (depth + 1 >= PGP_NEST_MAX)
 			return pgp_errorf(pgp, -E2BIG, "message: compression nesting exceeds %u",
 					  PGP_NEST_MAX);
-		if (m->n == m->cap) {
-			size_t nc = m->cap ? m->cap * 2 : 4;
-			struct pgp_packets *v = realloc(m->lists, nc * sizeof(*v));
-
-			if (!v)
-				return -ENOMEM;
-			m->lists = v;
-			m->cap = nc;
-		}
+		if (m->n >= PGP_NEST_MAX)	/* cannot happen: one per level */
+			return pgp_errorf(pgp, -E2BIG, "message: more than %u nested lists",
+					  PGP_NEST_MAX);
 		/* Handler output: parsed again as a new input, and trusted only
 		 * through signatures the core verifies over it. */
 		r = pgp_parse_checked(pgp, "message (decompressed)", p->comp, p->comp_len,

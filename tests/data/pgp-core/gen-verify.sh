@@ -94,6 +94,27 @@ revoke rv 2 $((T + 200)) rv.soft.rev
 revoke rv 1 $((T + 200)) rv.hard.rev
 cat rv.pub rv.soft.rev >rv.soft.pub
 cat rv.pub rv.hard.rev >rv.hard.pub
+# The hard revocation apart from the certificate: its own armor block after
+# the key's (gpg --gen-revoke writes one), and an old copy of the
+# certificate next to the revoked one.  (rv.pub and rv.hard.rev as separate
+# files, in either order, come from the test.)
+gpg --armor --export rv@example.org >rv.pub.asc 2>>gpg.log
+cat rv.pub.asc rv.hard.rev.asc >rv.hard.blocks.asc
+cat rv.pub rv.hard.pub >rv.dup.gpg
+
+# A revoked primary user ID: its older self-signature (no expiration) must
+# not outlive the expiration that a later self-signature puts on the user ID
+# that is left.  ur.late.sig is made first, at a time after that
+# expiration; ur.early.sig before it.
+key ur "Key-Type: eddsa" "Key-Curve: ed25519" "Key-Usage: sign,cert"
+urf=$(head -n 1 ur.fprs)
+g $((T + 10)) --quick-add-uid "$urf" "ur2 <ur2@example.org>"
+g $((T + 20)) --quick-set-primary-uid "$urf" "ur <ur@example.org>"
+g $((T + 200000)) -u "$urf" --detach-sign -o ur.late.sig data.txt
+g $((T + 30)) --quick-revoke-uid "$urf" "ur <ur@example.org>"
+g $((T + 40)) --quick-set-expire "$urf" 1d
+g $((T + 100)) -u "$urf" --detach-sign -o ur.early.sig data.txt
+gpg --export "$urf" >ur.pub 2>>gpg.log
 
 # Keyrings with several certificates, binary and armored.
 cat ed.pub rsa.pub p256.pub sub.pub >ring.gpg

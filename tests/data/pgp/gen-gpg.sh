@@ -138,6 +138,7 @@ for spec in revhard:1 revsoft:2; do
 	key "$name" ed25519 sign,cert never
 	g $TB -u "$(uid "$name")" -o "$dir/$name.before.sig" --detach-sign "$dir/data.txt"
 	g $TA -u "$(uid "$name")" -o "$dir/$name.after.sig" --detach-sign "$dir/data.txt"
+	cp "$dir/$name.cert.asc" "$dir/$name.unrevoked.asc"
 	revoke "$name" "$reason" $TR
 	export_cert "$name"
 done
@@ -147,6 +148,34 @@ add "revoked-hard/sig-after-revocation" detached gpg/revhard.after.sig gpg/data.
 add "revoked-soft/sig-before-revocation" detached gpg/revsoft.before.sig gpg/data.txt gpg/revsoft.cert.asc policy \
 	"soft revocation (superseded): signatures made before it stay valid (RFC 9580 5.2.3.31)"
 add "revoked-soft/sig-after-revocation" detached gpg/revsoft.after.sig gpg/data.txt gpg/revsoft.cert.asc bad
+# The hard revocation apart from the certificate: in a file of its own (after
+# or before the certificate's), in an armor block of its own, and an old copy
+# of the certificate next to the revoked one.
+cat "$dir/revhard.unrevoked.asc" "$dir/revhard.rev.asc" >"$dir/revhard.blocks.asc"
+cat "$dir/revhard.unrevoked.asc" "$dir/revhard.cert.asc" >"$dir/revhard.dup.asc"
+add "revoked-hard/revocation-in-own-file" detached gpg/revhard.before.sig gpg/data.txt \
+	"gpg/revhard.unrevoked.asc gpg/revhard.rev.asc" bad
+add "revoked-hard/revocation-file-first" detached gpg/revhard.before.sig gpg/data.txt \
+	"gpg/revhard.rev.asc gpg/revhard.unrevoked.asc" bad
+add "revoked-hard/revocation-in-own-armor-block" detached gpg/revhard.before.sig gpg/data.txt \
+	gpg/revhard.blocks.asc bad
+add "revoked-hard/old-copy-next-to-revoked" detached gpg/revhard.before.sig gpg/data.txt \
+	gpg/revhard.dup.asc bad
+
+# --- a revoked primary user ID: its older self-signature (no expiration)
+# must not outlive the expiration put on the user ID that is left.  The late
+# signature is made first, at a time after that expiration. ------------------
+key uidrev ed25519 sign,cert never
+g $((T0 + 10)) --quick-add-uid "$fpr_uidrev" "uidrev2 $(uid uidrev2)"
+g $((T0 + 20)) --quick-set-primary-uid "$fpr_uidrev" "uidrev $(uid uidrev)"
+g $((T0 + 200000)) -u "$fpr_uidrev" -o "$dir/uidrev.late.sig" --detach-sign "$dir/data.txt"
+g $((T0 + 30)) --quick-revoke-uid "$fpr_uidrev" "uidrev $(uid uidrev)"
+g $((T0 + 40)) --quick-set-expire "$fpr_uidrev" 1d
+g $((T0 + 100)) -u "$fpr_uidrev" -o "$dir/uidrev.early.sig" --detach-sign "$dir/data.txt"
+export_cert uidrev
+add "uid-revoked/sig-after-expiration" detached gpg/uidrev.late.sig gpg/data.txt gpg/uidrev.cert.asc bad \
+	"made after the expiration set on the user ID left; the revoked primary user ID had none"
+add "uid-revoked/sig-before-expiration" detached gpg/uidrev.early.sig gpg/data.txt gpg/uidrev.cert.asc good
 
 # --- signing subkey, primary certify-only ------------------------------------
 key subkey rsa3072 cert never
