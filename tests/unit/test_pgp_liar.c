@@ -25,6 +25,7 @@
 
 static char dir[] = "/tmp/dg-pgp-liar.XXXXXX";
 static int have_gpg;
+static int have_empty;		/* empty.clear.asc: an empty text clearsigned */
 static struct dg_pgp *honest;	/* talks to the real handler */
 
 static char *path_of(const char *name)
@@ -74,6 +75,8 @@ static int genuine(uint16_t type, const uint8_t *in, size_t len, uint8_t **ans, 
 }
 
 typedef void (*forge_fn)(uint8_t *ans, size_t len);
+/* A forgery that may shorten the answer (records or entries left out). */
+typedef void (*forge_len_fn)(uint8_t *ans, size_t *len);
 
 /* PARSE @file, forge the answer, re-check; expect rejection naming @words. */
 static void parse_liar(const char *file, forge_fn forge, const char *words)
@@ -364,7 +367,7 @@ TEST(test_liar_record_count_overstated)
 
 /* ---- DEARMOR and CLEARTEXT answers ---- */
 
-static void armor_liar(void (*forge)(uint8_t *, size_t), const char *words)
+static void armor_liar_file(const char *file, forge_fn forge, const char *words)
 {
 	struct pgp_armor arm;
 	uint8_t *in = NULL, *ans = NULL;
@@ -372,7 +375,7 @@ static void armor_liar(void (*forge)(uint8_t *, size_t), const char *words)
 	char why[384] = "";
 	int r;
 
-	if (tap_read_file(path_of("ed.asc.sig"), &in, &len) < 0 || genuine(PGP_REQ_DEARMOR, in, len, &ans, &alen) < 0) {
+	if (tap_read_file(path_of(file), &in, &len) < 0 || genuine(PGP_REQ_DEARMOR, in, len, &ans, &alen) < 0) {
 		CHECK(0, "no genuine DEARMOR answer");
 		free(in);
 		return;
@@ -390,6 +393,11 @@ static void armor_liar(void (*forge)(uint8_t *, size_t), const char *words)
 		pgp_armor_free(&arm);
 	free(in);
 	free(ans);
+}
+
+static void armor_liar(forge_fn forge, const char *words)
+{
+	armor_liar_file("ed.asc.sig", forge, words);
 }
 
 static void forge_armor_data(uint8_t *a, size_t l)
@@ -438,33 +446,111 @@ TEST(test_liar_armor_crc_claim_forged)
 	armor_liar(forge_armor_crc, "checksum");
 }
 
-static void ct_liar(void (*forge)(uint8_t *, size_t), const char *words)
+/*
+ * Leave armor block @k out of a DEARMOR answer: its ARMOR and ARMOR_DATA
+ * records become a record type the core skips, and the later blocks are
+ * renumbered, so that the answer is a consistent account of the others.
+ */
+static void hide_armor_block(uint8_t *a, size_t l, uint32_t k)
+{
+	size_t off = PGP_ANS_HDR_LEN;
+
+	while (off + PGP_REC_HDR_LEN <= l) {
+		uint8_t *h = a + off, *b = h + PGP_REC_HDR_LEN;
+		uint16_t t = (uint16_t)(h[0] | h[1] << 8);
+		uint32_t bl = rd32(h + 4);
+
+		if ((t == PGP_REC_ARMOR || t == PGP_REC_ARMOR_DATA) && bl >= 4) {
+			if (rd32(b) == k)
+				h[0] = h[1] = 0x77;
+			else if (rd32(b) > k)
+				wr32(b, rd32(b) - 1);
+		}
+		off += PGP_REC_HDR_LEN + bl;
+	}
+}
+
+static void forge_armor_drop_first(uint8_t *a, size_t l)
+{
+	hide_armor_block(a, l, 0);
+}
+
+static void forge_armor_drop_middle(uint8_t *a, size_t l)
+{
+	hide_armor_block(a, l, 1);
+}
+
+static void forge_armor_drop_last(uint8_t *a, size_t l)
+{
+	uint32_t bl, n = 0;
+
+	while (find_rec(a, l, PGP_REC_ARMOR, (int)n, &bl))
+		n++;
+	if (n)
+		hide_armor_block(a, l, n - 1);
+}
+
+/* ring.asc: four armored certificates, one after the other. */
+TEST(test_liar_armor_first_block_of_keyring_dropped)
+{
+	NEED_GPG();
+	armor_liar_file("ring.asc", forge_armor_drop_first, "not reported as a block");
+}
+
+TEST(test_liar_armor_middle_block_of_keyring_dropped)
+{
+	NEED_GPG();
+	armor_liar_file("ring.asc", forge_armor_drop_middle, "not reported as a block");
+}
+
+TEST(test_liar_armor_last_block_of_keyring_dropped)
+{
+	NEED_GPG();
+	armor_liar_file("ring.asc", forge_armor_drop_last, "not reported as a block");
+}
+
+/* CLEARTEXT @in, forge the answer (@forge or @forge_len), re-check. */
+static void ct_liar_in(const uint8_t *in, size_t len, forge_fn forge, forge_len_fn forge_len,
+		       const char *words)
 {
 	struct pgp_cleartext ct;
-	uint8_t *in = NULL, *ans = NULL;
-	size_t len = 0, alen = 0;
+	uint8_t *ans = NULL;
+	size_t alen = 0;
 	char why[384] = "";
 	int r;
 
-	if (tap_read_file(path_of("ed.clear.asc"), &in, &len) < 0 ||
-	    genuine(PGP_REQ_CLEARTEXT, in, len, &ans, &alen) < 0) {
+	if (!in || genuine(PGP_REQ_CLEARTEXT, in, len, &ans, &alen) < 0) {
 		CHECK(0, "no genuine CLEARTEXT answer");
-		free(in);
 		return;
 	}
 	r = pgp_recheck_cleartext(in, len, ans, alen, &ct, why, sizeof(why));
 	CHECK(r == 0, "genuine answer passes: %s", why);
 	if (r == 0)
 		pgp_cleartext_free(&ct);
-	forge(ans, alen);
+	if (forge)
+		forge(ans, alen);
+	else
+		forge_len(ans, &alen);
 	why[0] = '\0';
 	r = pgp_recheck_cleartext(in, len, ans, alen, &ct, why, sizeof(why));
 	CHECK(r == -EBADMSG, "forged answer returned %d (%s)", r, why);
 	CHECK(strstr(why, words) != NULL, "message '%s' lacks '%s'", why, words);
 	if (r == 0)
 		pgp_cleartext_free(&ct);
-	free(in);
 	free(ans);
+}
+
+static void ct_liar(forge_fn forge, const char *words)
+{
+	uint8_t *in = NULL;
+	size_t len = 0;
+
+	if (tap_read_file(path_of("ed.clear.asc"), &in, &len) < 0) {
+		CHECK(0, "no ed.clear.asc");
+		return;
+	}
+	ct_liar_in(in, len, forge, NULL, words);
+	free(in);
 }
 
 static uint8_t *ct_line(uint8_t *a, size_t l, uint32_t i)
@@ -515,12 +601,131 @@ TEST(test_liar_cleartext_signature_block_moved)
 	ct_liar(forge_ct_sigblock, "signature block");
 }
 
+#define NEED_EMPTY() do { if (!have_empty) SKIP("gpg could not clearsign empty text"); } while (0)
+
+/* A copy of @file with the first @from replaced by @to, or NULL. */
+static uint8_t *edited(const char *file, const char *from, const char *to, size_t *len)
+{
+	size_t ml = 0, fl = strlen(from), tl = strlen(to), at;
+	uint8_t *m = NULL, *out;
+	char *h;
+
+	if (tap_read_file(path_of(file), &m, &ml) < 0)
+		return NULL;
+	m[ml] = '\0';
+	h = strstr((char *)m, from);
+	if (!h || !(out = malloc(ml - fl + tl + 1))) {
+		free(m);
+		return NULL;
+	}
+	at = (size_t)((uint8_t *)h - m);
+	memcpy(out, m, at);
+	memcpy(out + at, to, tl);
+	memcpy(out + at + tl, m + at + fl, ml - at - fl);
+	*len = ml - fl + tl;
+	out[*len] = '\0';
+	free(m);
+	return out;
+}
+
+/* Cut @n bytes at @at out of a CLEARTEXT answer (its only record). */
+static void ct_cut(uint8_t *a, size_t *l, uint8_t *at, size_t n)
+{
+	uint8_t *rec = a + PGP_ANS_HDR_LEN;
+
+	memmove(at, at + n, (size_t)(a + *l - (at + n)));
+	wr32(rec + 4, rd32(rec + 4) - (uint32_t)n);
+	*l -= n;
+}
+
+/* Leave out signed text line 0: the core would hash from line 1 on. */
+static void forge_ct_drop_first_line(uint8_t *a, size_t *l)
+{
+	uint32_t bl;
+	uint8_t *r = find_rec(a, *l, PGP_REC_CLEARTEXT, 0, &bl), *l0 = ct_line(a, *l, 0);
+
+	wr32(r + 24, rd32(r + 24) - 1);	/* nline */
+	ct_cut(a, l, l0, PGP_CT_LINE_LEN);
+}
+
+/* The BEGIN span taken over its LF, so that the next (blank) line looks
+ * like the BEGIN line's ending; line 0 left out. */
+static void forge_ct_begin_swallows_line(uint8_t *a, size_t *l)
+{
+	uint32_t bl;
+	uint8_t *r = find_rec(a, *l, PGP_REC_CLEARTEXT, 0, &bl);
+
+	wr32(r + 8, rd32(r + 8) + 1);	/* begin.len */
+	forge_ct_drop_first_line(a, l);
+}
+
+/* Report no Hash: header values at all. */
+static void forge_ct_no_hash(uint8_t *a, size_t *l)
+{
+	uint32_t bl;
+	uint8_t *r = find_rec(a, *l, PGP_REC_CLEARTEXT, 0, &bl);
+	uint32_t nhash = rd32(r + 20);
+
+	wr32(r + 20, 0);
+	ct_cut(a, l, r + 32, (size_t)nhash * PGP_CT_HASH_LEN);
+}
+
+/* RFC 9580 §7: exactly one blank line ends the headers; the next blank
+ * line is signed text.  ed.clear.asc with one more blank line is a message
+ * whose text starts with an empty line (its signature does not match). */
+TEST(test_liar_cleartext_leading_empty_line_dropped)
+{
+	uint8_t *in;
+	size_t len = 0;
+
+	NEED_GPG();
+	in = edited("ed.clear.asc", "SHA256\n\n", "SHA256\n\n\n", &len);
+	ct_liar_in(in, len, NULL, forge_ct_drop_first_line, "does not follow");
+	free(in);
+}
+
+TEST(test_liar_cleartext_begin_span_swallows_empty_line)
+{
+	uint8_t *in;
+	size_t len = 0;
+
+	NEED_GPG();
+	/* No headers: BEGIN, the blank line, an empty text line, ... */
+	in = edited("ed.clear.asc", "Hash: SHA256\n\n", "\n\n", &len);
+	ct_liar_in(in, len, NULL, forge_ct_begin_swallows_line, "BEGIN PGP SIGNED MESSAGE line");
+	free(in);
+}
+
+TEST(test_liar_cleartext_empty_line_claimed_as_framing)
+{
+	uint8_t *in = NULL;
+	size_t len = 0;
+
+	NEED_EMPTY();
+	/* gpg writes the empty text as one empty line after the blank one. */
+	tap_read_file(path_of("empty.clear.asc"), &in, &len);
+	ct_liar_in(in, len, NULL, forge_ct_drop_first_line, "does not end right before");
+	free(in);
+}
+
+TEST(test_liar_cleartext_hash_values_dropped)
+{
+	uint8_t *in;
+	size_t len = 0;
+
+	NEED_GPG();
+	in = edited("ed.clear.asc", "Hash: SHA256\n", "Hash: SHA512\n", &len);
+	ct_liar_in(in, len, NULL, forge_ct_no_hash, "Hash: header values");
+	free(in);
+}
+
 /* ---- through the public API with a lying transport ---- */
 
 struct lie {
 	uint16_t type;		/* request type to forge */
 	forge_fn forge;
 	int calls;
+	forge_len_fn forge_len;	/* instead of forge */
 };
 
 static int lying_call(struct dg_pgp *pgp, void *ctx, uint16_t type, const uint8_t *req,
@@ -529,8 +734,11 @@ static int lying_call(struct dg_pgp *pgp, void *ctx, uint16_t type, const uint8_
 	struct lie *l = ctx;
 	int r = pgp_umd_call(pgp, NULL, type, req, len, ans, alen);
 
-	if (r == 0 && type == l->type && l->forge) {
-		l->forge(*ans, *alen);
+	if (r == 0 && type == l->type && (l->forge || l->forge_len)) {
+		if (l->forge)
+			l->forge(*ans, *alen);
+		else
+			l->forge_len(*ans, alen);
 		l->calls++;
 	}
 	return r;
@@ -538,7 +746,7 @@ static int lying_call(struct dg_pgp *pgp, void *ctx, uint16_t type, const uint8_
 
 TEST(test_liar_through_api_forged_signature_region_is_rejected)
 {
-	struct lie lie = { PGP_REQ_PARSE, forge_signed_region_short, 0 };
+	struct lie lie = { PGP_REQ_PARSE, forge_signed_region_short, 0, NULL };
 	struct dg_pgp_result res = { 0 };
 	struct dg_pgp *pgp = NULL;
 	uint8_t *sig, *data;
@@ -565,7 +773,7 @@ TEST(test_liar_through_api_forged_signature_region_is_rejected)
 
 TEST(test_liar_through_api_keyring_with_hidden_revocation_is_rejected)
 {
-	struct lie lie = { PGP_REQ_PARSE, forge_hide_revocation, 0 };
+	struct lie lie = { PGP_REQ_PARSE, forge_hide_revocation, 0, NULL };
 	struct dg_pgp *pgp = NULL;
 	int r;
 
@@ -577,6 +785,206 @@ TEST(test_liar_through_api_keyring_with_hidden_revocation_is_rejected)
 	CHECK(r == -EBADMSG, "returned %d: %s", r, dg_pgp_last_error(pgp));
 	CHECK(dg_pgp_keyring_count(pgp) == 0, "no certificate added");
 	dg_pgp_free(pgp);
+}
+
+TEST(test_armor_keyring_honest_handler_loads_every_block)
+{
+	struct dg_pgp *pgp = NULL;
+	int r;
+
+	NEED_GPG();
+	dg_pgp_new(&pgp);
+	r = dg_pgp_keyring_add_file(pgp, path_of("ring.asc"));
+	CHECK(r == 4 && dg_pgp_keyring_count(pgp) == 4, "returned %d, %zu certificates: %s", r,
+	      dg_pgp_keyring_count(pgp), dg_pgp_last_error(pgp));
+	dg_pgp_free(pgp);
+}
+
+TEST(test_liar_through_api_keyring_with_dropped_armor_block_is_rejected)
+{
+	struct lie lie = { PGP_REQ_DEARMOR, forge_armor_drop_last, 0, NULL };
+	struct dg_pgp *pgp = NULL;
+	int r;
+
+	NEED_GPG();
+	dg_pgp_new(&pgp);
+	pgp->call = lying_call;
+	pgp->call_ctx = &lie;
+	r = dg_pgp_keyring_add_file(pgp, path_of("ring.asc"));
+	CHECK(r == -EBADMSG && lie.calls == 1, "returned %d after %d forgeries: %s", r, lie.calls,
+	      dg_pgp_last_error(pgp));
+	CHECK(strstr(dg_pgp_last_error(pgp), PGP_ANSWER_REJECTED) &&
+	      strstr(dg_pgp_last_error(pgp), "ring.asc"), "message: %s", dg_pgp_last_error(pgp));
+	CHECK(dg_pgp_keyring_count(pgp) == 0, "no certificate added");
+	dg_pgp_free(pgp);
+}
+
+/* dg_pgp_verify_message() of @msg with ed.pub trusted, through @lie
+ * (NULL: the real handler).  *@good: signatures verified; @err: message. */
+static int verify_msg(const uint8_t *msg, size_t len, struct lie *lie, size_t *good,
+		      char *err, size_t el)
+{
+	struct dg_pgp_result res = { 0 };
+	struct dg_pgp *pgp = NULL;
+	int r;
+
+	*good = 0;
+	snprintf(err, el, "no message");
+	if (!msg || dg_pgp_new(&pgp) < 0)
+		return -ENOMEM;
+	if (dg_pgp_keyring_add_file(pgp, path_of("ed.pub")) != 1) {
+		snprintf(err, el, "keyring: %s", dg_pgp_last_error(pgp));
+		dg_pgp_free(pgp);
+		return -ENOKEY;
+	}
+	if (lie) {
+		pgp->call = lying_call;
+		pgp->call_ctx = lie;
+	}
+	r = dg_pgp_verify_message(pgp, msg, len, &res, NULL, NULL);
+	*good = res.n_good;
+	snprintf(err, el, "%s", dg_pgp_last_error(pgp));
+	dg_pgp_result_free(&res);
+	dg_pgp_free(pgp);
+	return r;
+}
+
+TEST(test_liar_through_api_cleartext_leading_empty_line_dropped_does_not_verify)
+{
+	struct lie lie = { PGP_REQ_CLEARTEXT, NULL, 0, forge_ct_drop_first_line };
+	size_t len = 0, good;
+	char err[768];
+	uint8_t *in;
+	int r;
+
+	NEED_GPG();
+	in = edited("ed.clear.asc", "SHA256\n\n", "SHA256\n\n\n", &len);
+	r = verify_msg(in, len, NULL, &good, err, sizeof(err));
+	CHECK(r == -EKEYREJECTED && good == 0, "honest: %d, %zu good (%s)", r, good, err);
+	r = verify_msg(in, len, &lie, &good, err, sizeof(err));
+	CHECK(r == -EBADMSG && good == 0 && lie.calls == 1, "liar: %d, %zu good after %d forgeries (%s)",
+	      r, good, lie.calls, err);
+	CHECK(strstr(err, PGP_ANSWER_REJECTED) != NULL, "message: %s", err);
+	free(in);
+}
+
+/* The header names SHA512, the signature uses SHA256. */
+TEST(test_liar_through_api_cleartext_hash_values_dropped_does_not_verify)
+{
+	struct lie lie = { PGP_REQ_CLEARTEXT, NULL, 0, forge_ct_no_hash };
+	size_t len = 0, good;
+	char err[768];
+	uint8_t *in;
+	int r;
+
+	NEED_GPG();
+	in = edited("ed.clear.asc", "Hash: SHA256\n", "Hash: SHA512\n", &len);
+	r = verify_msg(in, len, NULL, &good, err, sizeof(err));
+	CHECK(r == -EKEYREJECTED && good == 0 && strstr(err, "not announced"),
+	      "honest: %d, %zu good (%s)", r, good, err);
+	r = verify_msg(in, len, &lie, &good, err, sizeof(err));
+	CHECK(r == -EBADMSG && good == 0 && lie.calls == 1, "liar: %d, %zu good after %d forgeries (%s)",
+	      r, good, lie.calls, err);
+	CHECK(strstr(err, PGP_ANSWER_REJECTED) != NULL, "message: %s", err);
+	free(in);
+}
+
+/* The core's own reading of the Hash: values agrees with the handler's:
+ * several headers, several values each, spaces around them. */
+TEST(test_cleartext_several_hash_headers_still_verify)
+{
+	static const int want[] = { PGP_H_SHA512, PGP_H_SHA1, PGP_H_SHA256 };
+	struct pgp_cleartext ct;
+	uint8_t *in, *ans = NULL;
+	size_t len = 0, alen = 0, good;
+	char err[768] = "";
+	int r;
+
+	NEED_GPG();
+	in = edited("ed.clear.asc", "Hash: SHA256\n", "Hash: SHA512\nHash: SHA1,  SHA256 \n", &len);
+	if (!in || genuine(PGP_REQ_CLEARTEXT, in, len, &ans, &alen) < 0) {
+		CHECK(0, "no genuine CLEARTEXT answer");
+		free(in);
+		return;
+	}
+	r = pgp_recheck_cleartext(in, len, ans, alen, &ct, err, sizeof(err));
+	CHECK(r == 0, "genuine answer passes: %s", err);
+	if (r == 0) {
+		CHECK(ct.n_hashes == 3 && !memcmp(ct.hashes, want, sizeof(want)),
+		      "%zu Hash: values", ct.n_hashes);
+		pgp_cleartext_free(&ct);
+	}
+	r = verify_msg(in, len, NULL, &good, err, sizeof(err));
+	CHECK(r == 0 && good == 1, "%d, %zu good (%s)", r, good, err);
+	free(ans);
+	free(in);
+}
+
+/* Empty signed text: with no text line at all (one blank line, then the
+ * signature block) the header rules are the same (CVE-2019-11841). */
+TEST(test_cleartext_empty_text_with_control_char_header_is_rejected)
+{
+	static const char *hdr[] = {
+		"\nComment: pay mallory\v  (signed by ed)\n\n-----BEGIN PGP SIGNATURE-----",
+		"\nComment: pay mallory\v  (signed by ed)\n\n\n-----BEGIN PGP SIGNATURE-----",
+	};
+	struct pgp_cleartext ct;
+	uint8_t *in, *ans;
+	size_t len, alen, good, i;
+	char err[768];
+	int r;
+
+	NEED_EMPTY();
+	for (i = 0; i < sizeof(hdr) / sizeof(hdr[0]); i++) {
+		in = edited("empty.clear.asc", "\n\n\n-----BEGIN PGP SIGNATURE-----", hdr[i], &len);
+		ans = NULL;
+		alen = 0;
+		if (!in || genuine(PGP_REQ_CLEARTEXT, in, len, &ans, &alen) < 0) {
+			CHECK(0, "no genuine CLEARTEXT answer");
+			free(in);
+			return;
+		}
+		err[0] = '\0';
+		r = pgp_recheck_cleartext(in, len, ans, alen, &ct, err, sizeof(err));
+		CHECK(r == -EBADMSG && strstr(err, "cleartext header"), "re-check %zu: %d (%s)", i, r, err);
+		if (r == 0)
+			pgp_cleartext_free(&ct);
+		r = verify_msg(in, len, NULL, &good, err, sizeof(err));
+		CHECK(r == -EBADMSG && good == 0 && strstr(err, "cleartext header"),
+		      "variant %zu: %d, %zu good (%s)", i, r, good, err);
+		free(ans);
+		free(in);
+	}
+}
+
+TEST(test_cleartext_empty_text_still_verifies)
+{
+	struct pgp_cleartext ct;
+	uint8_t *in = NULL, *one, *ans = NULL;
+	size_t len = 0, olen = 0, alen = 0, good;
+	char err[768] = "";
+	int r;
+
+	NEED_EMPTY();
+	tap_read_file(path_of("empty.clear.asc"), &in, &len);
+	r = verify_msg(in, len, NULL, &good, err, sizeof(err));
+	CHECK(r == 0 && good == 1, "as gpg wrote it: %d, %zu good (%s)", r, good, err);
+	/* No text line at all: the blank line is followed by the signature. */
+	one = edited("empty.clear.asc", "\n\n\n-----BEGIN PGP SIGNATURE-----",
+		     "\n\n-----BEGIN PGP SIGNATURE-----", &olen);
+	if (!one || genuine(PGP_REQ_CLEARTEXT, one, olen, &ans, &alen) < 0) {
+		CHECK(0, "no genuine CLEARTEXT answer");
+	} else {
+		r = pgp_recheck_cleartext(one, olen, ans, alen, &ct, err, sizeof(err));
+		CHECK(r == 0 && ct.n_lines == 0, "re-check: %d (%s)", r, err);
+		if (r == 0)
+			pgp_cleartext_free(&ct);
+		r = verify_msg(one, olen, NULL, &good, err, sizeof(err));
+		CHECK(r == 0 && good == 1, "no text line: %d, %zu good (%s)", r, good, err);
+	}
+	free(ans);
+	free(one);
+	free(in);
 }
 
 static int garbage_call(struct dg_pgp *pgp, void *ctx, uint16_t type, const uint8_t *req,
@@ -661,6 +1069,18 @@ int main(void)
 	have_gpg = system(cmd) == 0 && access(path_of("ok"), F_OK) == 0;
 	if (!have_gpg)
 		printf("# fixture generation failed; cases skip\n");
+	if (have_gpg) {
+		/* An empty text clearsigned with the ed key gen-verify.sh made
+		 * (its agent stopped again afterwards). */
+		snprintf(cmd, sizeof(cmd),
+			 "cd '%s' && : >empty.txt && export GNUPGHOME='%s/gnupg' && "
+			 "timeout 60 gpg --batch --quiet --no-tty -u ed@example.org --clearsign "
+			 "-o empty.clear.asc empty.txt 2>>gpg.log; r=$?; "
+			 "gpgconf --kill gpg-agent 2>/dev/null; exit $r", dir, dir);
+		have_empty = system(cmd) == 0 && access(path_of("empty.clear.asc"), F_OK) == 0;
+		if (!have_empty)
+			printf("# gpg could not clearsign an empty text; cases skip\n");
+	}
 	if (dg_pgp_new(&honest) < 0)
 		return 1;
 	if (getenv("DG_WRITE_FUZZ_SEEDS") && have_gpg)
@@ -686,11 +1106,25 @@ int main(void)
 	RUN(test_liar_armor_decoded_bytes_differ);
 	RUN(test_liar_armor_body_line_skipped);
 	RUN(test_liar_armor_crc_claim_forged);
+	RUN(test_liar_armor_first_block_of_keyring_dropped);
+	RUN(test_liar_armor_middle_block_of_keyring_dropped);
+	RUN(test_liar_armor_last_block_of_keyring_dropped);
 	RUN(test_liar_cleartext_hashed_text_truncated);
 	RUN(test_liar_cleartext_line_dropped);
 	RUN(test_liar_cleartext_signature_block_moved);
+	RUN(test_liar_cleartext_leading_empty_line_dropped);
+	RUN(test_liar_cleartext_begin_span_swallows_empty_line);
+	RUN(test_liar_cleartext_empty_line_claimed_as_framing);
+	RUN(test_liar_cleartext_hash_values_dropped);
 	RUN(test_liar_through_api_forged_signature_region_is_rejected);
 	RUN(test_liar_through_api_keyring_with_hidden_revocation_is_rejected);
+	RUN(test_armor_keyring_honest_handler_loads_every_block);
+	RUN(test_liar_through_api_keyring_with_dropped_armor_block_is_rejected);
+	RUN(test_liar_through_api_cleartext_leading_empty_line_dropped_does_not_verify);
+	RUN(test_liar_through_api_cleartext_hash_values_dropped_does_not_verify);
+	RUN(test_cleartext_several_hash_headers_still_verify);
+	RUN(test_cleartext_empty_text_with_control_char_header_is_rejected);
+	RUN(test_cleartext_empty_text_still_verifies);
 	RUN(test_liar_garbage_answer_is_rejected);
 	dg_pgp_free(honest);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);

@@ -26,6 +26,7 @@
 /* Bounds the core applies to answers on top of the handler's own. */
 #define RC_PACKETS_MAX PGP_PACKETS_MAX
 #define RC_BLOCKS_MAX PGP_ARMOR_BLOCKS_MAX
+#define RC_CT_HASHES_MAX 16u	/* cleartext Hash: values (the handler's limit) */
 
 static int fail(char *why, size_t wl, int err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -1099,9 +1100,11 @@ static uint64_t header_scan(const uint8_t *in, uint64_t from, uint64_t to, bool 
 /*
  * [@from, @to) must be: the rest of the BEGIN line's ending, then header
  * lines ("Key: value", never blank), then blank lines (at least one when
- * there are headers) up to the first body line.  Base64 never holds ':', and nothing but blank lines may
- * follow a blank line, so this pins the first body line: a handler cannot
- * make the core skip or add data lines (RFC 9580 §6.2, §7.1).
+ * there are headers) up to the first body line.  Base64 never holds ':',
+ * and nothing but blank lines may follow a blank line, so this pins the
+ * first body line: a handler cannot make the core skip or add data lines
+ * (RFC 9580 §6.2).  Armor only: in a cleartext message blank lines after
+ * the first are signed text (see ct_headers()).
  */
 static bool header_region_ok(const uint8_t *in, uint64_t from, uint64_t to)
 {
@@ -1128,6 +1131,49 @@ static uint64_t bad_crc_line_end(const uint8_t *in, uint64_t from, uint64_t to)
 	if (!nl || !only_ws(nl, (size_t)(end - nl)))
 		return 0;
 	return (uint64_t)(nl - in);
+}
+
+/*
+ * The first armor BEGIN line in [@from, @to) of the input, or @to.  The
+ * core runs it over every gap the answer leaves before, between and after
+ * its blocks: a handler must not silently leave out a block (a
+ * certificate, a signature, a revocation).  A BEGIN line is what the
+ * handler's dearmor decodes as one (pgp_armor.c armor_label()): at a line
+ * start, "-----BEGIN PGP ", and, without the line ending (one CR) and
+ * trailing spaces/tabs, ending in "-----".  Other lines there are text
+ * outside the armor, which nobody decodes.  Lines inside a reported block
+ * are pinned by one_block().  Linear in @to - @from; a line in a gap ends
+ * before @to (the next block starts a line).
+ */
+static uint64_t unreported_begin(const uint8_t *in, uint64_t from, uint64_t to)
+{
+	static const char pre[] = "-----BEGIN PGP ", dashes[] = "-----";
+	const size_t pl = sizeof(pre) - 1, dl = sizeof(dashes) - 1;
+	const uint8_t *p, *nl;
+	uint64_t o = from;
+	size_t n;
+
+	if (o < to && o && in[o - 1] != '\n') {
+		nl = memchr(in + o, '\n', (size_t)(to - o));
+		if (!nl)
+			return to;
+		o = (uint64_t)(nl - in) + 1;
+	}
+	while (o < to) {
+		p = in + o;
+		nl = memchr(p, '\n', (size_t)(to - o));
+		n = nl ? (size_t)(nl - p) : (size_t)(to - o);
+		if (n && p[n - 1] == '\r')
+			n--;
+		while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		if (n >= pl + dl && !memcmp(p, pre, pl) && !memcmp(p + n - dl, dashes, dl))
+			return o;
+		if (!nl)
+			break;
+		o = (uint64_t)(nl - in) + 1;
+	}
+	return to;
 }
 
 static int armor_kind(const uint8_t *p, size_t n, size_t skip)
@@ -1192,7 +1238,7 @@ static int one_block(const uint8_t *in, size_t in_len, struct dg_cur *body, uint
 	struct pgp_span begin, end, crcs, *lines = NULL;
 	struct dg_cur dbody;
 	uint16_t type = 0;
-	uint64_t lpos;
+	uint64_t lpos, hidden;
 	char sub[160];
 	int r;
 
@@ -1213,6 +1259,9 @@ static int one_block(const uint8_t *in, size_t in_len, struct dg_cur *body, uint
 		return BAD("ARMOR record length does not match %u headers and %u lines", nhdr, nline);
 	if (idx != want_idx || begin.off < *pos || !at_line_start(in, begin.off))
 		return BAD("armor block %u is out of order", idx);
+	if ((hidden = unreported_begin(in, *pos, begin.off)) < begin.off)
+		return BAD("armor BEGIN line at byte %llu, before block %u, is not reported "
+			   "as a block", (unsigned long long)hidden, idx);
 	if (begin.len < 15 || memcmp(in + begin.off, "-----BEGIN PGP ", 15) ||
 	    armor_kind(in + begin.off, begin.len, 15) != kind)
 		return BAD("armor block %u: BEGIN line or kind claim does not match", idx);
@@ -1310,7 +1359,7 @@ int pgp_recheck_dearmor(const uint8_t *in, size_t in_len, const uint8_t *ans,
 {
 	uint32_t flags = 0, nrec = 0, i;
 	struct dg_cur recs, body;
-	uint64_t pos = 0;
+	uint64_t pos = 0, hidden;
 	uint16_t type = 0;
 	int r;
 
@@ -1357,6 +1406,11 @@ int pgp_recheck_dearmor(const uint8_t *in, size_t in_len, const uint8_t *ans,
 		r = BAD("no armor block reported");
 		goto err;
 	}
+	if ((hidden = unreported_begin(in, pos, in_len)) < in_len) {
+		r = BAD("armor BEGIN line at byte %llu, after the last block, is not reported "
+			"as a block", (unsigned long long)hidden);
+		goto err;
+	}
 	return 0;
 err:
 	pgp_armor_free(out);
@@ -1381,34 +1435,104 @@ static int hash_by_name(const uint8_t *p, size_t n)
 	return 0;
 }
 
-/*
- * Cleartext headers (RFC 9580 §7.1): only "Hash: " lines of printable
- * ASCII.  A control character such as a vertical tab could make unsigned
- * text look like part of the message to a human (CVE-2019-11841).
- */
-static bool ct_headers_ok(const uint8_t *in, uint64_t from, uint64_t to)
+static bool only_sp_tab(const uint8_t *p, size_t n)
 {
-	const uint8_t *p = in + from, *end = in + to, *nl;
-	size_t i, n;
+	size_t i;
 
-	while (*p == ' ' || *p == '\t')
+	for (i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t')
+			return false;
+	return true;
+}
+
+/* A blank line (without its LF) as the handler sees one: spaces and tabs,
+ * then at most one CR. */
+static bool ct_blank(const uint8_t *p, size_t n)
+{
+	return only_sp_tab(p, n && p[n - 1] == '\r' ? n - 1 : n);
+}
+
+/* The Hash: header values, as the core reads them from the input. */
+struct ct_hdrs {
+	int algo[RC_CT_HASHES_MAX];	/* 0: unknown name */
+	struct pgp_span name[RC_CT_HASHES_MAX];
+	size_t n;
+	uint64_t end;			/* first byte after the blank line */
+};
+
+/*
+ * Read the cleartext armor headers from the input ourselves, from the end
+ * of the BEGIN line's text at @from, never past @to: the BEGIN line's
+ * ending, header lines, then "exactly one empty line not included into the
+ * message digest" (RFC 9580 §7.1).  What follows that line is signed text,
+ * blank lines included; a handler that took more blank lines as framing
+ * would make the core verify other text than was signed.
+ *
+ * Only printable-ASCII "Hash: " lines are accepted (GnuPG refuses other
+ * headers too): a control character such as a vertical tab could make
+ * unsigned text look like part of the message to a human (CVE-2019-11841).
+ * Their comma-separated values, spaces trimmed (a tab is a control
+ * character here), are collected as the handler's pgp_cleartext() reports
+ * them, unknown names as 0 (refused later by verify_cleartext()).
+ */
+static int ct_headers(const uint8_t *in, uint64_t from, uint64_t to, struct ct_hdrs *h,
+		      char *why, size_t wl)
+{
+	const uint8_t *p = in + from, *end = in + to, *nl, *v, *e;
+	size_t n, t, i;
+
+	h->n = 0;
+	h->end = 0;
+	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
-	p += *p == '\r';
-	p++;	/* the BEGIN line's ending, checked by header_region_ok() */
-	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p)))) {
+	if (p < end && *p == '\r')
+		p++;
+	if (p >= end || *p != '\n')
+		return BAD("BEGIN PGP SIGNED MESSAGE line does not end where claimed");
+	p++;
+	for (;;) {
+		nl = p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
+		if (!nl)
+			return BAD("no blank line ends the cleartext headers before the "
+				   "signature block");
 		n = (size_t)(nl - p);
-		if (n && p[n - 1] == '\r')
+		if (ct_blank(p, n)) {
+			h->end = (uint64_t)(nl + 1 - in);
+			return 0;
+		}
+		if (p[n - 1] == '\r')	/* n > 0: the line is not blank */
 			n--;
-		if (!only_ws(p, n)) {
-			if (n < 6 || memcmp(p, "Hash: ", 6))
-				return false;
-			for (i = 0; i < n; i++)
-				if (p[i] < 0x20 || p[i] > 0x7e)
-					return false;
+		for (i = 0; i < n && p[i] >= 0x20 && p[i] <= 0x7e; i++)
+			;
+		for (t = n; t && p[t - 1] == ' '; t--)
+			;
+		if (i < n || t < 6 || memcmp(p, "Hash: ", 6)) {
+			snprintf(why, wl, "cleartext header other than 'Hash: ' or with control "
+				 "characters (RFC 9580 §7.1)");
+			return -EBADMSG;
+		}
+		for (v = p + 6, e = p + t; v < e;) {
+			const uint8_t *comma = memchr(v, ',', (size_t)(e - v));
+			const uint8_t *vs = v, *ve = comma ? comma : e;
+
+			while (vs < ve && *vs == ' ')
+				vs++;
+			while (ve > vs && ve[-1] == ' ')
+				ve--;
+			if (vs == ve)
+				return BAD("empty Hash: header value at byte %llu",
+					   (unsigned long long)(vs - in));
+			if (h->n >= RC_CT_HASHES_MAX)
+				return fail(why, wl, -E2BIG, "Hash: value count exceeds limit %u",
+					    RC_CT_HASHES_MAX);
+			h->algo[h->n] = hash_by_name(vs, (size_t)(ve - vs));
+			h->name[h->n].off = (uint32_t)(vs - in);
+			h->name[h->n].len = (uint32_t)(ve - vs);
+			h->n++;
+			v = comma ? comma + 1 : e;
 		}
 		p = nl + 1;
 	}
-	return true;
 }
 
 void pgp_cleartext_free(struct pgp_cleartext *c)
@@ -1431,6 +1555,7 @@ int pgp_recheck_cleartext(const uint8_t *in, size_t in_len, const uint8_t *ans,
 	uint32_t aflags = 0, nrec = 0, flags = 0, nhash = 0, nline = 0, nout = 0, i;
 	struct pgp_span begin, sb;
 	struct dg_cur recs, body;
+	struct ct_hdrs hdrs;
 	uint64_t pos, sb_end;
 	uint16_t type;
 	int r;
@@ -1456,9 +1581,11 @@ int pgp_recheck_cleartext(const uint8_t *in, size_t in_len, const uint8_t *ans,
 	if (nline > PGP_CLEARTEXT_LINES_MAX)
 		return fail(why, wl, -E2BIG, "cleartext line count %u exceeds limit %u", nline,
 			    PGP_CLEARTEXT_LINES_MAX);
+	/* The span holds the line's text, never its ending: a span over
+	 * following blank lines would hide signed empty lines in framing. */
 	if (!at_line_start(in, begin.off) || begin.len < sizeof(ct_begin) - 1 ||
 	    memcmp(in + begin.off, ct_begin, sizeof(ct_begin) - 1) ||
-	    !only_ws(in + begin.off + sizeof(ct_begin) - 1, begin.len - (sizeof(ct_begin) - 1)))
+	    !only_sp_tab(in + begin.off + sizeof(ct_begin) - 1, begin.len - (sizeof(ct_begin) - 1)))
 		return BAD("BEGIN PGP SIGNED MESSAGE line claim does not match the input");
 	/* The block may end in trailing blanks after the END line's text. */
 	sb_end = span_end(&sb);
@@ -1470,12 +1597,23 @@ int pgp_recheck_cleartext(const uint8_t *in, size_t in_len, const uint8_t *ans,
 	    memcmp(in + sb.off, sig_begin, sizeof(sig_begin) - 1) ||
 	    memcmp(in + sb_end - (sizeof(sig_end) - 1), sig_end, sizeof(sig_end) - 1))
 		return BAD("signature block claim does not match the input");
-	out->hashes = calloc(nhash ? nhash : 1, sizeof(*out->hashes));
+	r = ct_headers(in, span_end(&begin), sb.off, &hdrs, why, wl);
+	if (r < 0)
+		return r;
+	out->hashes = calloc(hdrs.n ? hdrs.n : 1, sizeof(*out->hashes));
 	out->lines = calloc(nline ? nline : 1, sizeof(*out->lines));
 	out->crlf = calloc(nline ? nline : 1, sizeof(*out->crlf));
 	if (!out->hashes || !out->lines || !out->crlf) {
 		pgp_cleartext_free(out);
 		return -ENOMEM;
+	}
+	/* The Hash: values decide which hashes verify_cleartext() accepts:
+	 * the core uses its own reading; the claim must be that, value by
+	 * value (none left out, none added). */
+	if (nhash != hdrs.n) {
+		r = BAD("answer reports %u Hash: header values, the header lines hold %zu",
+			nhash, hdrs.n);
+		goto err;
 	}
 	for (i = 0; i < nhash; i++) {
 		struct pgp_span name;
@@ -1483,19 +1621,16 @@ int pgp_recheck_cleartext(const uint8_t *in, size_t in_len, const uint8_t *ans,
 
 		cur_u8(&body, &algo);
 		cur_bytes(&body, res, 3);
-		if (get_span(&body, in_len, &name) < 0 || name.off < span_end(&begin) ||
-		    span_end(&name) > sb.off) {
-			r = BAD("Hash: header value span out of place");
+		if (get_span(&body, in_len, &name) < 0 ||
+		    !span_eq(&name, hdrs.name[i].off, hdrs.name[i].len) ||
+		    algo != hdrs.algo[i]) {
+			r = BAD("Hash: header value %u claim does not match the header lines", i);
 			goto err;
 		}
-		out->hashes[i] = hash_by_name(in + name.off, name.len);
-		if (out->hashes[i] != algo) {
-			r = BAD("Hash: header value claim %u does not match its name", algo);
-			goto err;
-		}
+		out->hashes[i] = hdrs.algo[i];
 	}
-	out->n_hashes = nhash;
-	pos = span_end(&begin);
+	out->n_hashes = hdrs.n;
+	pos = hdrs.end;
 	for (i = 0; i < nline; i++) {
 		struct pgp_span raw, text;
 		const uint8_t *p;
@@ -1506,14 +1641,9 @@ int pgp_recheck_cleartext(const uint8_t *in, size_t in_len, const uint8_t *ans,
 			goto err;
 		}
 		if (i == 0) {
-			if (raw.off < pos || !header_region_ok(in, pos, raw.off)) {
-				r = BAD("cleartext line 0 does not follow the armor headers");
-				goto err;
-			}
-			if (!ct_headers_ok(in, pos, raw.off)) {
-				snprintf(why, wl, "cleartext header other than 'Hash: ' or with "
-					 "control characters (RFC 9580 §7.1)");
-				r = -EBADMSG;
+			if (raw.off != pos) {
+				r = BAD("cleartext line 0 does not follow the blank line that "
+					"ends the armor headers");
 				goto err;
 			}
 		} else if (!((raw.off == pos + 1 && in[pos] == '\n') ||
@@ -1546,10 +1676,11 @@ int pgp_recheck_cleartext(const uint8_t *in, size_t in_len, const uint8_t *ans,
 		pos = span_end(&raw);
 	}
 	out->n_lines = nline;
-	/* The last line ends right before the signature block. */
+	/* The last line ends right before the signature block; with no line,
+	 * the blank line after the headers does. */
 	if (nline ? !((sb.off == pos + 1 && in[pos] == '\n') ||
 		      (sb.off == pos + 2 && in[pos] == '\r' && in[pos + 1] == '\n'))
-		  : !header_region_ok(in, pos, sb.off)) {
+		  : sb.off != pos) {
 		r = BAD("signed text does not end right before the signature block");
 		goto err;
 	}
