@@ -744,6 +744,44 @@ static int lying_call(struct dg_pgp *pgp, void *ctx, uint16_t type, const uint8_
 	return r;
 }
 
+/*
+ * An empty Key Flags subpacket means "no capabilities" (RFC 9580
+ * §5.2.3.29), not "no key flags": the core must not read it as absent,
+ * which would leave the primary key signing-capable.
+ */
+TEST(test_empty_key_flags_subpacket_means_no_capabilities)
+{
+	static const uint8_t in[] = {
+		0xc2, 34,			/* new format, tag 2, 34 bytes */
+		4, 0x13, 22, 8,			/* v4, positive cert., EdDSA, SHA256 */
+		0, 8,				/* hashed: */
+		5, 2, 0x65, 0x53, 0xf1, 0x00,	/*   creation time */
+		1, 27,				/*   key flags, empty */
+		0, 10,				/* unhashed: */
+		9, 16, 1, 2, 3, 4, 5, 6, 7, 8,	/*   issuer key ID */
+		0xab, 0xcd,			/* left 16 bits */
+		0, 8, 1, 0, 8, 1,		/* r, s */
+	};
+	struct pgp_packets pk = { 0 };
+	uint8_t *ans = NULL;
+	size_t alen = 0;
+	char why[384] = "";
+	int r;
+
+	if (genuine(PGP_REQ_PARSE, in, sizeof(in), &ans, &alen) < 0) {
+		CHECK(0, "no genuine answer for the crafted signature");
+		return;
+	}
+	r = pgp_recheck_parse(in, sizeof(in), ans, alen, &pk, why, sizeof(why));
+	CHECK(r == 0 && pk.n == 1 && pk.v[0].kind == PGP_K_SIG, "re-check: %d %s", r, why);
+	if (r == 0 && pk.n == 1) {
+		CHECK(pk.v[0].sig.has_key_flags, "empty key flags read as absent");
+		CHECK(pk.v[0].sig.key_flags == 0, "key flags 0x%02x", pk.v[0].sig.key_flags);
+		pgp_packets_free(&pk);
+	}
+	free(ans);
+}
+
 TEST(test_liar_through_api_forged_signature_region_is_rejected)
 {
 	struct lie lie = { PGP_REQ_PARSE, forge_signed_region_short, 0, NULL };
@@ -1116,6 +1154,7 @@ int main(void)
 	RUN(test_liar_cleartext_begin_span_swallows_empty_line);
 	RUN(test_liar_cleartext_empty_line_claimed_as_framing);
 	RUN(test_liar_cleartext_hash_values_dropped);
+	RUN(test_empty_key_flags_subpacket_means_no_capabilities);
 	RUN(test_liar_through_api_forged_signature_region_is_rejected);
 	RUN(test_liar_through_api_keyring_with_hidden_revocation_is_rejected);
 	RUN(test_armor_keyring_honest_handler_loads_every_block);

@@ -326,6 +326,14 @@ int pgp_load_packets(struct dg_pgp *pgp, const char *name, const uint8_t *in,
 		     size_t len, uint32_t depth, struct pgp_inputs *out);
 void pgp_inputs_free(struct pgp_inputs *in);
 
+/*
+ * The issuer @s names (its fingerprint, else its key ID) into @out; returns
+ * the length: 0 none, 8 key ID, 20 or 32 fingerprint.
+ */
+size_t pgp_sig_issuer(const struct pgp_sig *s, uint8_t out[DG_PGP_FPR_MAX]);
+/* Could @k be the issuer @iss of @len bytes?  (No issuer: any key could.) */
+bool pgp_issuer_may_be(const uint8_t *iss, size_t len, const struct pgp_key *k);
+
 void pgp_cert_free(struct pgp_cert *c);
 /* Build certificates from @pk, verifying their self-signatures. */
 int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name,

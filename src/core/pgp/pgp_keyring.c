@@ -277,14 +277,32 @@ static bool reason_is_soft(const struct pgp_sig *s)
 	return s->has_reason && (s->reason == 1 || s->reason == 3 || s->reason == 32);
 }
 
+size_t pgp_sig_issuer(const struct pgp_sig *s, uint8_t out[DG_PGP_FPR_MAX])
+{
+	if (s->issuer_fpr_len) {
+		memcpy(out, s->issuer_fpr, s->issuer_fpr_len);
+		return s->issuer_fpr_len;
+	}
+	if (s->has_issuer_id) {
+		memcpy(out, s->issuer_id, 8);
+		return 8;
+	}
+	return 0;
+}
+
+bool pgp_issuer_may_be(const uint8_t *iss, size_t len, const struct pgp_key *k)
+{
+	if (len == 8)	/* v4 key ID: the fingerprint's last 8 bytes; v6: first 8 */
+		return !memcmp(iss, k->version == 4 ? k->fpr + 12 : k->fpr, 8);
+	return !len || (len == k->fpr_len && !memcmp(iss, k->fpr, len));
+}
+
 /* Does @s claim an issuer other than @k?  (Third-party certifications.) */
 static bool issuer_is_other(const struct pgp_sig *s, const struct pgp_key *k)
 {
-	if (s->issuer_fpr_len)
-		return s->issuer_fpr_len != k->fpr_len || memcmp(s->issuer_fpr, k->fpr, k->fpr_len);
-	if (s->has_issuer_id)
-		return memcmp(s->issuer_id, k->version == 4 ? k->fpr + 12 : k->fpr, 8) != 0;
-	return false;
+	uint8_t iss[DG_PGP_FPR_MAX];
+
+	return !pgp_issuer_may_be(iss, pgp_sig_issuer(s, iss), k);
 }
 
 static int verify_keysig(const struct pgp_sig *s, const struct pgp_key *signer,
@@ -552,9 +570,7 @@ static int apply_lone(struct dg_pgp *pgp, struct pgp_cert *c)
 		uint8_t *buf;
 		bool ok = false;
 
-		if ((l->issuer_len == 8 && memcmp(l->issuer, k->version == 4 ? k->fpr + 12 : k->fpr, 8)) ||
-		    (l->issuer_len > 8 && (l->issuer_len != k->fpr_len ||
-					   memcmp(l->issuer, k->fpr, k->fpr_len)))) {
+		if (!pgp_issuer_may_be(l->issuer, l->issuer_len, k)) {
 			i++;
 			continue;
 		}
@@ -603,13 +619,7 @@ static int lone_revocation(struct dg_pgp *pgp, const struct pgp_pkt *p)
 		return -ENOMEM;
 	memcpy(l->body, p->body.p, p->body.len);
 	l->len = p->body.len;
-	if (s->issuer_fpr_len) {
-		memcpy(l->issuer, s->issuer_fpr, s->issuer_fpr_len);
-		l->issuer_len = s->issuer_fpr_len;
-	} else if (s->has_issuer_id) {
-		memcpy(l->issuer, s->issuer_id, 8);
-		l->issuer_len = 8;
-	}
+	l->issuer_len = pgp_sig_issuer(s, l->issuer);
 	pgp->n_lone++;
 	return 0;
 }

@@ -479,9 +479,10 @@ static int sub_value(struct pgp_sig *s, int type, bool crit, bool hashed,
 		s->key_expires = be32(p);
 		return 0;
 	case PGP_SP_KEY_FLAGS:
-		if (hashed && n >= 1) {
+		/* Empty: no capabilities at all (RFC 9580 §5.2.3.29). */
+		if (hashed) {
 			s->has_key_flags = true;
-			s->key_flags = p[0];
+			s->key_flags = n >= 1 ? p[0] : 0;
 		}
 		return 0;
 	case PGP_SP_REVOCATION_REASON:

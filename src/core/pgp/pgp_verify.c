@@ -332,11 +332,9 @@ static int key_usable(const struct dg_pgp *pgp, const struct pgp_cert *c,
 
 static bool key_matches(const struct pgp_sig *s, const struct pgp_key *k)
 {
-	if (s->issuer_fpr_len)
-		return s->issuer_fpr_len == k->fpr_len && !memcmp(s->issuer_fpr, k->fpr, k->fpr_len);
-	if (s->has_issuer_id)
-		return !memcmp(s->issuer_id, k->version == 4 ? k->fpr + 12 : k->fpr, 8);
-	return true;	/* no issuer: try every key */
+	uint8_t iss[DG_PGP_FPR_MAX];
+
+	return pgp_issuer_may_be(iss, pgp_sig_issuer(s, iss), k);
 }
 
 /* ------------------------------------------------------------ sig jobs */
@@ -386,13 +384,7 @@ static void job_start(const struct dg_pgp *pgp, struct jobs *js, const struct pg
 	r->pk_algo = s->pk_algo;
 	r->hash_algo = s->hash_algo;
 	r->created = s->created;
-	if (s->issuer_fpr_len) {
-		memcpy(r->issuer, s->issuer_fpr, s->issuer_fpr_len);
-		r->issuer_len = s->issuer_fpr_len;
-	} else if (s->has_issuer_id) {
-		memcpy(r->issuer, s->issuer_id, 8);
-		r->issuer_len = 8;
-	}
+	r->issuer_len = pgp_sig_issuer(s, r->issuer);
 	r->status = -EKEYREJECTED;
 	if (s->bad_subpacket) {
 		snprintf(r->reason, sizeof(r->reason),
