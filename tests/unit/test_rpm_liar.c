@@ -375,6 +375,74 @@ TEST(test_rpm_liar_weak_file_digests_refused)
 	teardown(&f);
 }
 
+/* rpm's RPMTAG_ENCODING, a string tag the core does not use. */
+#define TP_TAG_ENCODING 5062
+
+TEST(test_rpm_liar_rejects_filedigestalgo_without_a_value)
+{
+	static const char *const encs[] = { "u", "ut", "utf", "utf-" };
+	struct fixture f;
+	char seen[512] = "";
+	uint8_t *hdrs = NULL, *ent;
+	uint32_t dl = 0, data;
+	size_t t = 0, i;
+	int r = -1;
+
+	/*
+	 * A main header whose data size is 1 modulo 4 (an ENCODING string
+	 * of the right length at its end), so that the last aligned offset,
+	 * dl - 1, is one byte before the end of the headers the core read: a
+	 * FILEDIGESTALGO there with count 0 (the handler refuses that, a liar
+	 * need not) must not be read as 4 bytes.
+	 */
+	memset(&f, 0, sizeof(f));
+	for (i = 0; i < 4; i++) {
+		const struct tp_ent e = {
+			TP_TAG_ENCODING, RPM_TYPE_STRING, 1, encs[i], strlen(encs[i]) + 1,
+		};
+
+		free(f.tp.bytes);
+		tp_build_ext(&f.tp, TP_GOODSIG, strlen(TP_GOODSIG), &e, 1);
+		dl = get_be32(f.tp.bytes + f.tp.main_off + 12);
+		if (dl % 4 == 1)
+			break;
+	}
+	CHECK(dl % 4 == 1, "main header data size %u", dl);
+	f.pkg.name = "liar.rpm";
+	f.pkg.buf_len = f.tp.main_off + f.tp.main_len;
+	f.pkg.file_size = f.tp.len;
+	if (dl % 4 == 1)
+		r = rpm_parse(f.tp.bytes, f.tp.len, f.tp.len, &f.ans, err, sizeof(err));
+	CHECK(r == 0, "honest parse: %s", err);
+	if (r == 0)
+		t = tag_rec(&f, RPM_HDR_MAIN, RPMTAG_FILEDIGESTALGO);
+	CHECK(t != 0, "FILEDIGESTALGO record");
+	if (t) {
+		data = (uint32_t)f.tp.main_off + 16 +
+		       16 * get_be32(f.tp.bytes + f.tp.main_off + 8);
+		/* Entry and record agree: count 0, data at dl - 1, no bytes. */
+		ent = f.tp.bytes + ans32(&f, t + 16);
+		tp_be32(ent + 8, dl - 1);
+		tp_be32(ent + 12, 0);
+		put_le32(f.ans.data + t + 12, 0);
+		put_le32(f.ans.data + t + 20, data + dl - 1);
+		put_le32(f.ans.data + t + 24, 0);
+		/* The core holds exactly the headers (rpm.c load()): copy them
+		 * to a buffer of that size, so that ASan sees a read past it. */
+		hdrs = malloc(f.pkg.buf_len);
+		memcpy(hdrs, f.tp.bytes, f.pkg.buf_len);
+		f.pkg.buf = hdrs;
+		r = check(&f);
+		CHECK(r == 0, "count-0 FILEDIGESTALGO passes the re-check: %s", err);
+		err[0] = '\0';
+		r = r ? r : rpm_pkg_files(&f.pkg, 0, count_file, seen, err, sizeof(err));
+		CHECK(r == -EBADMSG && strstr(err, "liar.rpm: FILEDIGESTALGO") && !seen[0],
+		      "r=%d '%s' files '%s'", r, err, seen);
+	}
+	teardown(&f);
+	free(hdrs);
+}
+
 int main(void)
 {
 	RUN(test_rpm_liar_honest_answer_yields_only_signed_digest);
@@ -391,5 +459,6 @@ int main(void)
 	RUN(test_rpm_liar_rejects_truncated_answer);
 	RUN(test_rpm_liar_tampered_header_fails_signature);
 	RUN(test_rpm_liar_weak_file_digests_refused);
+	RUN(test_rpm_liar_rejects_filedigestalgo_without_a_value);
 	return tap_done();
 }

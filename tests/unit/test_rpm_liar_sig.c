@@ -34,6 +34,11 @@ static char dir[] = "/tmp/dg-rpm-liar-sig.XXXXXX";
 static int have_gpg;
 static uint8_t *sig, *other;	/* gpg's signatures over the main header */
 static size_t sig_len, other_len;
+/* More of gpg's: text mode (0x01) over the main header by the same key,
+ * binary by the same key over other bytes (BAD), binary by a key not in
+ * the keyring over the main header (NOKEY). */
+static uint8_t *text, *bad, *stranger;
+static size_t text_len, bad_len, stranger_len;
 static char err[320];
 
 static char *path_of(const char *name)
@@ -64,7 +69,15 @@ static uint64_t handler_calls(const struct fixture *f)
 	return st.calls;
 }
 
+/* The fixture with @n bytes @s in RSAHEADER. */
+static int setup_sig(struct fixture *f, const uint8_t *s, size_t n);
+
 static int setup(struct fixture *f)
+{
+	return setup_sig(f, sig, sig_len);
+}
+
+static int setup_sig(struct fixture *f, const uint8_t *s, size_t n)
 {
 	struct dg_umd_desc d = {
 		.name = "rpm", .blob = dg_blob_rpm.data, .blob_len = dg_blob_rpm.len,
@@ -73,7 +86,7 @@ static int setup(struct fixture *f)
 	int r;
 
 	memset(f, 0, sizeof(*f));
-	tp_build_sig(&f->tp, sig, sig_len);
+	tp_build_sig(&f->tp, s, n);
 	r = rpm_parse(f->tp.bytes, f->tp.len, f->tp.len, &f->ans, err, sizeof(err));
 	if (r < 0) {
 		printf("# honest parse failed: %s\n", err);
@@ -341,6 +354,109 @@ TEST(test_rpm_liar_sig_sha256_signature_continues_the_header_hash)
 	teardown(&f);
 }
 
+/*
+ * Verify a package whose RSAHEADER holds the packets @a then @b (one tag,
+ * two signature packets): the verdict, the signature item's description
+ * into @descr and its reason into @why.
+ */
+static int verify_two(const uint8_t *a, size_t al, const uint8_t *b, size_t bl,
+		      struct dg_rpm_report *rep, char *descr, char *why)
+{
+	struct fixture f;
+	const struct dg_rpm_item *it;
+	uint8_t *both = malloc(al + bl);
+	int r;
+
+	memcpy(both, a, al);
+	if (bl)
+		memcpy(both + al, b, bl);
+	r = setup_sig(&f, both, al + bl);
+	r = r ? r : verify(&f, rep);
+	it = sig_item(rep);
+	snprintf(descr, 192, "%s", it ? it->descr : "(no signature item)");
+	snprintf(why, 192, "%s", it ? it->why : "");
+	teardown(&f);
+	free(both);
+	return r;
+}
+
+/* The description of the signature item of a package signed with @s alone. */
+static void descr_of(const uint8_t *s, size_t n, char *descr)
+{
+	struct fixture f;
+	struct dg_rpm_report rep;
+	const struct dg_rpm_item *it;
+
+	descr[0] = '\0';
+	if (setup_sig(&f, s, n) == 0) {
+		verify(&f, &rep);
+		it = sig_item(&rep);
+		snprintf(descr, 192, "%s", it ? it->descr : "");
+	}
+	teardown(&f);
+}
+
+TEST(test_rpm_liar_sig_good_text_after_bad_binary_is_not_binary)
+{
+	struct dg_rpm_report rep;
+	char descr[192], why[192];
+	int r;
+
+	NEED_GPG();
+	if (!text)
+		SKIP("gpg made no text-mode signature");
+	/* Text alone verifies in the core, and rpm refuses its type. */
+	r = verify_two(text, text_len, NULL, 0, &rep, descr, why);
+	CHECK(r == -EKEYREJECTED && strstr(why, "0x01 is not a binary signature"),
+	      "text alone: %d %s", r, why);
+	/* The packet that verified is the text one: the tag is not binary,
+	 * however good the first packet's type looks. */
+	r = verify_two(bad, bad_len, text, text_len, &rep, descr, why);
+	CHECK(r == -EKEYREJECTED && !rep.ok && !rep.signed_ok, "bad binary + good text: %d", r);
+	CHECK(strstr(why, "0x01 is not a binary signature") != NULL, "reason: %s", why);
+}
+
+TEST(test_rpm_liar_sig_good_binary_after_text_is_accepted)
+{
+	struct dg_rpm_report rep;
+	char descr[192], why[192], want[192];
+	int r;
+
+	NEED_GPG();
+	if (!text)
+		SKIP("gpg made no text-mode signature");
+	descr_of(sig, sig_len, want);
+	r = verify_two(text, text_len, sig, sig_len, &rep, descr, why);
+	CHECK(r == 0 && rep.ok && rep.signed_ok, "good text + good binary: %d %s", r, rep.error);
+	CHECK(!strcmp(descr, want), "descr '%s', want '%s'", descr, want);
+}
+
+TEST(test_rpm_liar_sig_good_binary_after_bad_reports_its_key_id)
+{
+	struct dg_rpm_report rep;
+	char descr[192], why[192], want[192], theirs[192];
+	int r;
+
+	NEED_GPG();
+	descr_of(sig, sig_len, want);
+	descr_of(stranger, stranger_len, theirs);
+	CHECK(strstr(want, "key ID") && strcmp(want, theirs), "two keys: '%s' vs '%s'", want,
+	      theirs);
+	/* A stranger's signature (no key) first: the key ID shown must be the
+	 * one that verified. */
+	r = verify_two(stranger, stranger_len, sig, sig_len, &rep, descr, why);
+	CHECK(r == 0 && rep.ok && rep.signed_ok, "stranger + good: %d %s", r, rep.error);
+	CHECK(!strcmp(descr, want), "descr '%s', want '%s'", descr, want);
+	/* A bad signature by the same key first. */
+	r = verify_two(bad, bad_len, sig, sig_len, &rep, descr, why);
+	CHECK(r == 0 && rep.ok && rep.signed_ok, "bad + good: %d %s", r, rep.error);
+	CHECK(!strcmp(descr, want), "descr '%s', want '%s'", descr, want);
+	/* Neither verifies: the first packet is reported, as before. */
+	r = verify_two(stranger, stranger_len, bad, bad_len, &rep, descr, why);
+	CHECK(r == -ENOKEY && !rep.signed_ok && !strcmp(descr, theirs), "stranger + bad: %d '%s'",
+	      r, descr);
+}
+
 /* Bend the first pre-parsed record: field at @field (0 record, 4 item,
  * 8 length) becomes @v; the re-check must refuse it naming @what. */
 static void bend_record(size_t field, uint32_t v, const char *what)
@@ -445,14 +561,22 @@ static int make_signatures(void)
 		 "$G --export liar@rpm.test >key.pub && "
 		 "$G -u liar@rpm.test --detach-sign -o hdr.sig hdr && "
 		 "$G -u liar@rpm.test --sig-notation n@rpm.test=another-signature "
-		 "--detach-sign -o other.sig hdr; r=$?; "
+		 "--detach-sign -o other.sig hdr && "
+		 "$G -u liar@rpm.test --textmode --detach-sign -o text.sig hdr && "
+		 "cp hdr not-hdr && printf x >>not-hdr && "
+		 "$G -u liar@rpm.test --detach-sign -o bad.sig not-hdr && "
+		 "timeout 60 $G --quick-gen-key 'rpm stranger <stranger@rpm.test>' ed25519 sign never && "
+		 "$G -u stranger@rpm.test --detach-sign -o stranger.sig hdr; r=$?; "
 		 "gpgconf --kill gpg-agent; exit $r",
 		 dir, dir);
 	r = system(cmd);
 	if (r != 0)
 		return -1;
 	if (tap_read_file(path_of("hdr.sig"), &sig, &sig_len) < 0 ||
-	    tap_read_file(path_of("other.sig"), &other, &other_len) < 0)
+	    tap_read_file(path_of("other.sig"), &other, &other_len) < 0 ||
+	    tap_read_file(path_of("text.sig"), &text, &text_len) < 0 ||
+	    tap_read_file(path_of("bad.sig"), &bad, &bad_len) < 0 ||
+	    tap_read_file(path_of("stranger.sig"), &stranger, &stranger_len) < 0)
 		return -1;
 	return sig_len != other_len ? 0 : -1;
 }
@@ -475,6 +599,9 @@ int main(void)
 	RUN(test_rpm_liar_sig_forged_algorithm_is_rejected);
 	RUN(test_rpm_liar_sig_answer_about_another_signature_is_rejected);
 	RUN(test_rpm_liar_sig_sha256_signature_continues_the_header_hash);
+	RUN(test_rpm_liar_sig_good_text_after_bad_binary_is_not_binary);
+	RUN(test_rpm_liar_sig_good_binary_after_text_is_accepted);
+	RUN(test_rpm_liar_sig_good_binary_after_bad_reports_its_key_id);
 	RUN(test_rpm_liar_sig_rejects_preparse_of_a_digest_tag);
 	RUN(test_rpm_liar_sig_rejects_record_index_out_of_range);
 	RUN(test_rpm_liar_sig_rejects_value_index_out_of_range);
@@ -482,6 +609,9 @@ int main(void)
 	RUN(test_rpm_liar_sig_rejects_duplicate_and_overstated_count);
 	free(sig);
 	free(other);
+	free(text);
+	free(bad);
+	free(stranger);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		printf("# could not remove %s\n", dir);

@@ -120,8 +120,12 @@ struct tp_pkg {
 	char digest_a[65];
 };
 
-/* The standard package with @sig_len bytes @sig in RSAHEADER. */
-static inline void tp_build_sig(struct tp_pkg *tp, const void *sig, size_t sig_len)
+/*
+ * The standard package with @sig_len bytes @sig in RSAHEADER and the
+ * @n_extra entries @extra after the standard ones in the main header.
+ */
+static inline void tp_build_ext(struct tp_pkg *tp, const void *sig, size_t sig_len,
+				const struct tp_ent *extra, size_t n_extra)
 {
 	static const uint8_t modes[6] = { 0x81, 0xa4, 0x41, 0xed, 0x81, 0xa4 };
 	static const uint8_t fflags[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 64 };
@@ -150,7 +154,15 @@ static inline void tp_build_sig(struct tp_pkg *tp, const void *sig, size_t sig_l
 			{ RPMTAG_DIRNAMES, RPM_TYPE_STRING_ARRAY, 1, "/usr/", 6 },
 			{ RPMTAG_FILEDIGESTALGO, RPM_TYPE_INT32, 1, algo, 4 },
 		};
-		hdr = tp_header(RPMTAG_HEADERIMMUTABLE, m, sizeof(m) / sizeof(m[0]), &hl);
+		struct tp_ent all[sizeof(m) / sizeof(m[0]) + 8];
+		size_t n = sizeof(m) / sizeof(m[0]);
+
+		memcpy(all, m, sizeof(m));
+		if (n_extra > 8)
+			n_extra = 8;
+		if (n_extra)
+			memcpy(all + n, extra, n_extra * sizeof(*extra));
+		hdr = tp_header(RPMTAG_HEADERIMMUTABLE, all, n + n_extra, &hl);
 	}
 	tp_sha256_hex(hdr, hl, hex);
 	{
@@ -165,6 +177,12 @@ static inline void tp_build_sig(struct tp_pkg *tp, const void *sig, size_t sig_l
 	tp->main_off = tp->len - sizeof(TP_PAYLOAD) - hl;
 	free(hdr);
 	free(sh);
+}
+
+/* The standard package with @sig_len bytes @sig in RSAHEADER. */
+static inline void tp_build_sig(struct tp_pkg *tp, const void *sig, size_t sig_len)
+{
+	tp_build_ext(tp, sig, sig_len, NULL, 0);
 }
 
 static inline void tp_build(struct tp_pkg *tp, const char *sigtext)

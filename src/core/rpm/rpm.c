@@ -50,6 +50,29 @@ struct dg_rpm {
 };
 
 #if DG_RPM_HAVE_PGP
+/*
+ * The packet a tag's verdict is about.  With several signature packets in
+ * one tag, 0 from the core means that one of them verified: describe and
+ * type-check that one, not the first.  A good binary signature (0x00, what
+ * RPM signs the header with) is preferred to a good text-mode one, which
+ * rpm_verify.c then refuses; when none verified, the first packet.
+ */
+static const struct dg_pgp_sig *verdict_sig(const struct dg_pgp_result *res)
+{
+	const struct dg_pgp_sig *good = NULL;
+	size_t i;
+
+	for (i = 0; i < res->n_sigs; i++) {
+		if (res->sigs[i].status != 0)
+			continue;
+		if (res->sigs[i].type == 0x00)
+			return &res->sigs[i];
+		if (!good)
+			good = &res->sigs[i];
+	}
+	return good ? good : &res->sigs[0];
+}
+
 int rpm_pgp_sigverify(void *ctx, const uint8_t *sig, size_t sig_len,
 		      const uint8_t *parsed, size_t parsed_len,
 		      const uint8_t *data, size_t data_len, const void *data_sha256,
@@ -61,7 +84,7 @@ int rpm_pgp_sigverify(void *ctx, const uint8_t *sig, size_t sig_len,
 					      data, data_len, data_sha256, &res);
 
 	if (res.n_sigs > 0) {
-		const struct dg_pgp_sig *s = &res.sigs[0];
+		const struct dg_pgp_sig *s = verdict_sig(&res);
 		size_t i;
 
 		info->parsed = 1;

@@ -116,8 +116,15 @@ int rpm_pkg_files(const struct rpm_pkg *pkg, unsigned int flags, dg_rpm_file_fn 
 	if (nfiles == 0)
 		return 0;	/* a package without files */
 	alg = rpm_pkg_tag(pkg, RPM_HDR_MAIN, RPMTAG_FILEDIGESTALGO);
-	if (alg)
+	if (alg) {
+		/* The handler refuses count 0, a liar need not: never read a
+		 * value the tag's data does not hold. */
+		if (alg->type != RPM_TYPE_INT32 || alg->count < 1 || alg->data_len < 4)
+			return dg_errf(err, errlen, -EBADMSG,
+				    "%s: FILEDIGESTALGO has type %u and %u items, want one INT32",
+				    pkg->name, alg->type, alg->count);
 		algo = (int)get_be32(pkg->buf + alg->data_off);
+	}
 	dlen = algo_len(algo);
 	if (!dlen)
 		return dg_errf(err, errlen, -EOPNOTSUPP, "%s: file digest algorithm %d is not supported",

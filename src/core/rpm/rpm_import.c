@@ -14,9 +14,15 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <digestguard/db.h>
+
+#include "../../db/db_format.h"	/* DGDB_PATH_LINK */
+
 /* Limits on what a directory walk may hold (operator input, still bounded). */
 #define RPM_IMPORT_DEPTH_MAX 32
 #define RPM_IMPORT_FILES_MAX (4u << 20)	/* file records held for one package */
+/* Bytes of an unstorable name quoted in the message (escaped, then "..."). */
+#define RPM_IMPORT_QUOTE_MAX 64
 
 struct rec {
 	uint8_t digest[64];
@@ -33,17 +39,90 @@ struct collect {
 	int want_algo;
 	char nevra[512];
 	int bad_algo;
+	char bad_name[320];	/* why a name cannot go into the database */
 };
+
+/*
+ * @s for a message: backslash and control characters escaped (\n, \xHH),
+ * cut after RPM_IMPORT_QUOTE_MAX bytes of @s with "...".  The names come
+ * from a signed package, but a signature says who built it, not that its
+ * names are fit for a terminal.
+ */
+static void quote_name(const char *s, char *out, size_t n)
+{
+	static const char hx[] = "0123456789abcdef";
+	size_t i, k = 0;
+
+	for (i = 0; s[i] && k + 8 < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (i == RPM_IMPORT_QUOTE_MAX) {
+			memcpy(out + k, "...", 3);
+			k += 3;
+			break;
+		}
+		if (ch == '\\' || ch == '\n' || ch == '\t') {
+			out[k++] = '\\';
+			out[k++] = ch == '\n' ? 'n' : ch == '\t' ? 't' : '\\';
+		} else if (ch < 0x20 || ch == 0x7f) {
+			out[k++] = '\\';
+			out[k++] = 'x';
+			out[k++] = hx[ch >> 4];
+			out[k++] = hx[ch & 15];
+		} else {
+			out[k++] = (char)ch;
+		}
+	}
+	out[k] = '\0';
+}
+
+/*
+ * Names the digest database cannot hold (dg_db_builder_add_source() and
+ * dg_db_builder_add() refuse them with -EINVAL, which would end the whole
+ * import): all legal in RPM.  The reason goes to c->bad_name, the name last
+ * (quoted, escaped), so that a cut message loses only the name's tail.
+ */
+static int name_unstorable(struct collect *c, const struct dg_rpm_file *f)
+{
+	const char *what = NULL, *name = f->path;
+	size_t plen = strnlen(f->path, DG_DB_NAME_MAX + 1);
+	char q[4 * RPM_IMPORT_QUOTE_MAX + 16];
+
+	if (strchr(f->nevra, '\n')) {
+		what = "package name holds a newline";
+		name = f->nevra;
+	} else if (plen > DG_DB_NAME_MAX) {
+		quote_name(f->path, q, sizeof(q));
+		snprintf(c->bad_name, sizeof(c->bad_name),
+			 "file path of %zu bytes exceeds the digest database's limit of %d: \"%s\"",
+			 strlen(f->path), DG_DB_NAME_MAX, q);
+		return -E2BIG;
+	} else if (memchr(f->path, '\n', plen)) {
+		what = "file name holds a newline";
+	} else if ((unsigned char)f->path[0] == DGDB_PATH_LINK) {
+		what = "file name starts with byte 0x01";
+	} else {
+		return 0;
+	}
+	quote_name(name, q, sizeof(q));
+	snprintf(c->bad_name, sizeof(c->bad_name),
+		 "%s, which the digest database cannot store: \"%s\"", what, q);
+	return -EOPNOTSUPP;
+}
 
 static int collect_file(const struct dg_rpm_file *f, void *ctx)
 {
 	struct collect *c = ctx;
 	struct rec *r;
+	int err;
 
 	if (c->want_algo && f->algo != c->want_algo) {
 		c->bad_algo = f->algo;
 		return -EOPNOTSUPP;
 	}
+	err = name_unstorable(c, f);
+	if (err)
+		return err;
 	if (c->n == c->cap) {
 		size_t ncap = c->cap ? c->cap * 2 : 64;
 		struct rec *nr;
@@ -83,6 +162,7 @@ static void collect_reset(struct collect *c)
 	}
 	c->n = 0;
 	c->bad_algo = 0;
+	c->bad_name[0] = '\0';
 	c->nevra[0] = '\0';
 }
 
@@ -117,6 +197,8 @@ static int import_one(struct walk *w, const char *path)
 		snprintf(w->rep.error, sizeof(w->rep.error),
 			 "%s: file digests are %s; the database holds %s", path,
 			 dg_rpm_hash_name(w->c.bad_algo), dg_rpm_hash_name(w->c.want_algo));
+	else if (r < 0 && w->c.bad_name[0])
+		snprintf(w->rep.error, sizeof(w->rep.error), "%s: %s", path, w->c.bad_name);
 	if (r < 0) {
 		w->st->failed++;
 		report(w, "%s%s", w->rep.error[0] ? w->rep.error : path,
