@@ -140,7 +140,7 @@ uint32_t dg_enf_allow_refresh(struct dg_enf_allow *a)
 }
 
 int dg_enf_allow_lookup(struct dg_enf_allow *a, const uint8_t digest[32], uint32_t *gen,
-			const char **source)
+			const char **source, const char **path)
 {
 	uint32_t ref;
 	int r;
@@ -150,9 +150,17 @@ int dg_enf_allow_lookup(struct dg_enf_allow *a, const uint8_t digest[32], uint32
 		*gen = a->gen;
 	if (!a->db)
 		return -ENOENT;
+	if (source)
+		*source = NULL;
+	if (path)
+		*path = NULL;
 	r = dg_db_lookup(a->db, digest, &ref);
-	if (r == 1 && source && dg_db_source(a->db, ref, source, NULL) < 0)
-		*source = "?";
+	if (r == 1 && (source || path) && dg_db_source(a->db, ref, source, path) < 0) {
+		if (source)
+			*source = "?";
+		if (path)
+			*path = NULL;
+	}
 	return r;
 }
 

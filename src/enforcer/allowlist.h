@@ -29,10 +29,12 @@ int dg_enf_allow_open(const char *state_dir, struct dg_enf_allow **out, char *ms
 /*
  * Look @digest up in the newest generation: 1 present, 0 absent, negative
  * errno if there is no database.  @gen (may be NULL) gets a local number
- * that changes whenever the generation does; @source the source name.
+ * that changes whenever the generation does; @source the source name and
+ * @path the path the database records for the digest ("" if none); both
+ * may be NULL and stay valid until the next lookup or refresh.
  */
 int dg_enf_allow_lookup(struct dg_enf_allow *a, const uint8_t digest[32], uint32_t *gen,
-			const char **source);
+			const char **source, const char **path);
 
 /* Switch to a pending generation now; returns the local generation number. */
 uint32_t dg_enf_allow_refresh(struct dg_enf_allow *a);

@@ -70,8 +70,9 @@ struct dg_enf_entry *dg_enf_cache_get(struct dg_enf_cache *c, const struct dg_en
 
 	if (empty(e))
 		return NULL;
-	if (!same_version(&e->key, k)) {
-		/* Changed file: forget everything about the old version. */
+	if (!same_version(&e->key, k) || e->racy) {
+		/* Changed file, or one that may change unseen: forget what was
+		 * read from it. */
 		struct dg_enf_key keep = e->key;
 
 		memset(e, 0, sizeof(*e));
@@ -119,6 +120,14 @@ struct dg_enf_entry *dg_enf_cache_put(struct dg_enf_cache *c, const struct dg_en
 	memset(e, 0, sizeof(*e));
 	e->key = *k;
 	return e;
+}
+
+void dg_enf_cache_mark_racy(struct dg_enf_entry *e, int64_t read_start_ns)
+{
+	int64_t safe_before = read_start_ns - DG_ENF_RACY_NS;
+
+	if (e->key.mtime_ns >= safe_before || e->key.ctime_ns >= safe_before)
+		e->racy = 1;
 }
 
 size_t dg_enf_cache_count(const struct dg_enf_cache *c)

@@ -15,6 +15,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * Racy entries (git's "racily clean" rule): on a filesystem whose
+ * timestamps are coarser than the time between two writes (ext4 with
+ * 128-byte inodes and vfat: 1-2 s; NFS; kernels without multigrain
+ * timestamps: a clock tick), a same-size rewrite can leave size, mtime
+ * and ctime exactly as they were.  What was read from a file whose mtime
+ * or ctime is not older than DG_ENF_RACY_NS before the read started is
+ * therefore used for that one event only, never reused: the next event
+ * reads the file again, until its timestamps are safely in the past.
+ * statx does not report a filesystem's timestamp granularity, so the
+ * window is the coarsest in common use (vfat's 2 s mtime).
+ */
+#define DG_ENF_RACY_NS		(2ll * 1000000000ll)
+
 /* Entries before the whole cache is dropped (bounded memory). */
 #define DG_ENF_CACHE_MAX	(1u << 20)
 
@@ -35,6 +49,10 @@ struct dg_enf_entry {
 	uint8_t digest[32];
 	uint8_t cls;		/* enum dg_enf_class */
 	uint8_t have_digest;
+	uint8_t elf_checked;	/* @elf_loader is known */
+	uint8_t elf_loader;	/* ET_DYN without PT_INTERP (role.h) */
+	uint8_t path_role;	/* role of the database path, generation @gen */
+	uint8_t racy;		/* content read too soon after a change: no reuse */
 	int8_t found;		/* db answer for generation @gen: 1, 0 */
 	uint32_t gen;		/* allowlist generation @found belongs to, 0 none */
 	uint32_t ignore_gen;	/* worker's ignore-mark epoch when marked */
@@ -46,13 +64,20 @@ struct dg_enf_cache *dg_enf_cache_new(size_t max);
 void dg_enf_cache_free(struct dg_enf_cache *c);
 
 /*
- * The entry for @k's inode if its version matches @k; NULL otherwise (an
- * entry of an older version is dropped).
+ * The entry for @k's inode if its version matches @k and it is not racy;
+ * NULL otherwise (an entry of an older version, or a racy one, is dropped).
  */
 struct dg_enf_entry *dg_enf_cache_get(struct dg_enf_cache *c, const struct dg_enf_key *k);
 
 /* A fresh entry for @k (replacing any entry of the inode); NULL on ENOMEM. */
 struct dg_enf_entry *dg_enf_cache_put(struct dg_enf_cache *c, const struct dg_enf_key *k);
+
+/*
+ * After reading @e's file (class, digest): mark @e racy if its mtime or
+ * ctime is not older than @read_start_ns (CLOCK_REALTIME, taken before the
+ * read) minus DG_ENF_RACY_NS.
+ */
+void dg_enf_cache_mark_racy(struct dg_enf_entry *e, int64_t read_start_ns);
 
 size_t dg_enf_cache_count(const struct dg_enf_cache *c);
 

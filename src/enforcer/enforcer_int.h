@@ -20,6 +20,12 @@ struct dg_enf_ctx {
 	 * a per-file ignore mark for FAN_OPEN_PERM on allowlisted files.
 	 */
 	int per_file_ignore;
+	/* Roles of allowed executables, shared with every worker (role.h). */
+	struct dg_enf_roles *roles;
+	/* Devices of the marked objects: a file on another device can be
+	 * opened by us without raising an event we would have to answer. */
+	uint64_t mark_devs[DG_ENF_MARKS_MAX];
+	size_t nmark_devs;
 };
 
 /*
@@ -34,10 +40,22 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx);
 /* Write one fanotify response; 0 or negative errno. */
 int dg_enf_respond(int gfd, int fd, int allow);
 
+/* A path in the decision log: every byte may need 4 ("\x0a"). */
+#define DG_ENF_LOG_PATH_MAX	(4 * 4096 + 1)
+
+/*
+ * Copy @in to @out for the decision log: control bytes, space, DEL and
+ * backslash as "\xHH", so a file name can neither end a line nor add a
+ * field.  Truncated (whole escapes only) to @outlen - 1 bytes.
+ */
+void dg_enf_log_escape(char *out, size_t outlen, const char *in);
+
 /* Append one line (timestamp added) to the decision log. */
 void dg_enf_log(int log_fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 uint64_t dg_enf_now_ns(void);
+/* CLOCK_REALTIME in ns: the clock file timestamps come from. */
+int64_t dg_enf_realtime_ns(void);
 
 #include "cache.h"
 
@@ -45,12 +63,22 @@ uint64_t dg_enf_now_ns(void);
 enum dg_enf_class dg_enf_classify(int fd);
 
 /*
- * Whether a FAN_OPEN_PERM (not an exec) by @pid of a file of class @cls is
- * checked: ELF files with --libs or when the opener is the dynamic loader
- * run as a program; with --scripts, #! files and anything an interpreter
- * opens.  Returns what it is ("lib", "ld.so", "script") or NULL.
+ * Whether deciding a FAN_OPEN_PERM of a file of class @cls needs the
+ * opener's role (role.h): 1 or 0.
  */
-const char *dg_enf_open_check(const struct dg_enf_config *cfg, pid_t pid,
-			      enum dg_enf_class cls);
+int dg_enf_open_needs_role(const struct dg_enf_config *cfg, enum dg_enf_class cls);
+
+/*
+ * Whether a FAN_OPEN_PERM (not an exec) of a file of class @cls by a
+ * process whose executable has @role (DG_ROLE_*) is checked: ELF files
+ * with --libs or when the opener is a dynamic loader run as a program;
+ * with --scripts, #! files and anything an interpreter opens.  Returns
+ * what it is ("lib", "ld.so", "script") or NULL.
+ */
+const char *dg_enf_open_check(const struct dg_enf_config *cfg, enum dg_enf_class cls,
+			      unsigned role);
+
+/* 1 if @dev is the device of a marked object (ctx->mark_devs). */
+int dg_enf_dev_marked(const struct dg_enf_ctx *ctx, uint64_t dev);
 
 #endif

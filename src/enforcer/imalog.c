@@ -32,6 +32,8 @@ struct dg_ima_log {
 	uint8_t (*set)[32];	/* open addressing; all-zero slot = empty */
 	size_t set_cap, set_n;
 	struct dg_tpm *tpm;	/* not owned; NULL: software PCR only */
+	uint64_t size;		/* bytes of whole entries in the file */
+	uint64_t tpm_off;	/* entries before this offset are in the TPM */
 };
 
 static void say(char *msg, size_t msglen, const char *fmt, ...)
@@ -316,6 +318,21 @@ static uint64_t key64(const uint8_t k[32])
 	return v;
 }
 
+/* 1 if present, 0 if not. */
+static int set_has(const struct dg_ima_log *l, const uint8_t k[32])
+{
+	static const uint8_t zero[32];
+	size_t i, mask;
+
+	if (!l->set_cap)
+		return 0;
+	mask = l->set_cap - 1;
+	for (i = key64(k) & mask; memcmp(l->set[i], zero, 32); i = (i + 1) & mask)
+		if (!memcmp(l->set[i], k, 32))
+			return 1;
+	return 0;
+}
+
 /* 1 if present, 0 if added; -ENOMEM/-E2BIG when it cannot grow. */
 static int set_add(struct dg_ima_log *l, const uint8_t k[32])
 {
@@ -380,6 +397,7 @@ static int log_load(struct dg_ima_log *l, char *msg, size_t msglen)
 		say(msg, msglen, "%s: not a regular file", l->path);
 		return -EINVAL;
 	}
+	l->size = 0;
 	if (st.st_size == 0)
 		return 0;
 	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, l->fd, 0);
@@ -412,6 +430,59 @@ static int log_load(struct dg_ima_log *l, char *msg, size_t msglen)
 			return -errno;
 		r = 0;
 	}
+	l->size = good;
+	return r;
+}
+
+/* Extend the TPM with one entry, as the kernel does (violations: all ones). */
+static int tpm_extend_entry(struct dg_tpm *tpm, const struct dg_ima_entry *e, char *why,
+			    size_t whylen)
+{
+	uint8_t sha1[20], sha256[32];
+
+	if (dg_ima_is_violation(e)) {
+		memset(sha1, 0xff, sizeof(sha1));
+		memset(sha256, 0xff, sizeof(sha256));
+	} else {
+		memcpy(sha1, e->tdigest, sizeof(sha1));
+		dg_sha256(e->tdata, e->tdata_len, sha256);
+	}
+	return dg_tpm_extend(tpm, DG_IMA_PCR, sha1, sha256, why, whylen);
+}
+
+/*
+ * Extend the TPM with every entry from l->tpm_off to the end of the log,
+ * read back from the file: the TPM only ever holds a prefix of the log,
+ * so an extend that failed (or never ran: the writer died between the
+ * write and the extend) is made up for, in order, by the next one.
+ */
+static int tpm_catch_up(struct dg_ima_log *l, char *why, size_t whylen)
+{
+	struct dg_ima_entry e;
+	struct dg_cur c;
+	uint8_t *map;
+	int r = 0;
+
+	if (!l->tpm || l->tpm_off >= l->size)
+		return 0;
+	map = mmap(NULL, (size_t)l->size, PROT_READ, MAP_PRIVATE, l->fd, 0);
+	if (map == MAP_FAILED) {
+		say(why, whylen, "%s: %s", l->path, strerror(errno));
+		return -errno;
+	}
+	c = cur_init(map + l->tpm_off, (size_t)(l->size - l->tpm_off));
+	while (c.len) {
+		r = dg_ima_next(&c, &e, why, whylen);
+		if (r < 0)
+			break;
+		if (e.pcr == DG_IMA_PCR) {
+			r = tpm_extend_entry(l->tpm, &e, why, whylen);
+			if (r < 0)
+				break;
+		}
+		l->tpm_off = cur_off(&c, map);
+	}
+	munmap(map, (size_t)l->size);
 	return r;
 }
 
@@ -427,34 +498,95 @@ static int log_append(struct dg_ima_log *l, const uint8_t digest[32], const char
 	if (r < 0)
 		goto out;
 	dg_sha256(b.data + IMA_HDR_LEN, b.len - IMA_HDR_LEN, h);
-	r = set_add(l, h);
-	if (r == 1 && dedup) {
+	if (dedup && set_has(l, h)) {
 		r = 0;		/* already measured */
 		goto out;
 	}
-	if (r < 0 && dedup)
-		goto out;
 	/* One write() per entry: O_APPEND, so a reader sees whole entries. */
 	w = write(l->fd, b.data, b.len);
 	if (w != (ssize_t)b.len) {
 		r = w < 0 ? -errno : -EIO;
+		/* A short write must not leave half an entry for the next one
+		 * to follow: cut the file back to where this entry began. */
+		if (w > 0 && ftruncate(l->fd, (off_t)l->size) < 0)
+			r = -errno;
 		goto out;
 	}
-	if (l->tpm) {
-		char why[256];
-
-		r = dg_tpm_extend(l->tpm, DG_IMA_PCR, b.data + 4, h, why, sizeof(why));
-		if (r < 0)
-			goto out;	/* the caller logs it; the log is ahead of the TPM */
-	}
+	/* In the log now: the software PCR, the count and the dedup set
+	 * follow it whatever happens to the TPM. */
+	l->size += b.len;
 	dg_ima_extend(l->pcr, b.data + IMA_HDR_LEN, b.len - IMA_HDR_LEN);
 	l->entries++;
+	/* Out of memory here only costs dedup: the entry may be written again. */
+	(void)set_add(l, h);
 	r = dg_ima_write_pcrs(l->pcrs_path, l->pcr);
+	if (l->tpm) {
+		char why[256];
+		int t = tpm_catch_up(l, why, sizeof(why));
+
+		/* The caller logs it; the TPM stays a prefix of the log and
+		 * catches up at the next entry or the next start. */
+		if (t < 0 && r == 0)
+			r = t;
+	}
 	if (r == 0)
 		r = 1;
 out:
 	dg_buf_free(&b);
 	return r;
+}
+
+int dg_ima_log_attach_tpm(struct dg_ima_log *l, struct dg_tpm *tpm, char *msg, size_t msglen)
+{
+	uint8_t have[32], pcr[32];
+	struct dg_ima_entry e;
+	struct dg_cur c;
+	uint8_t *map = NULL;
+	uint64_t match = UINT64_MAX;
+	char a[65], b[65], why[256];
+	int r;
+
+	r = dg_tpm_read(tpm, DG_IMA_PCR, have, msg, msglen);
+	if (r < 0)
+		return r;
+	memset(pcr, 0, sizeof(pcr));
+	if (l->size == 0 && !memcmp(have, pcr, 32))
+		match = 0;	/* a new log and a fresh TPM */
+	if (l->size) {
+		map = mmap(NULL, (size_t)l->size, PROT_READ, MAP_PRIVATE, l->fd, 0);
+		if (map == MAP_FAILED) {
+			say(msg, msglen, "%s: %s", l->path, strerror(errno));
+			return -errno;
+		}
+		/* The TPM may be behind the log (an extend failed, or the
+		 * writer died before it): it must then equal the replay of a
+		 * prefix of at least one entry.  The empty prefix (all zero)
+		 * is a reset TPM, not one that is behind. */
+		c = cur_init(map, (size_t)l->size);
+		while (c.len && dg_ima_next(&c, &e, why, sizeof(why)) == 0) {
+			if (e.pcr == DG_IMA_PCR)
+				extend_entry(pcr, &e);
+			if (!memcmp(pcr, have, 32))
+				match = cur_off(&c, map);
+		}
+		munmap(map, (size_t)l->size);
+	}
+	if (match == UINT64_MAX) {
+		dg_hex(a, have, 32);
+		dg_hex(b, l->pcr, 32);
+		say(msg, msglen, "%s: TPM PCR 10 is %s but the log replays to %s (TPM reset, "
+		    "or PCR 10 used by the kernel's IMA?)", l->path, a, b);
+		return -EBADE;
+	}
+	l->tpm = tpm;
+	l->tpm_off = match;
+	r = tpm_catch_up(l, why, sizeof(why));
+	if (r < 0) {
+		say(msg, msglen, "%s: bringing the TPM up to the log: %s", l->path, why);
+		l->tpm = NULL;
+		return r;
+	}
+	return 0;
 }
 
 int dg_ima_log_open(const char *path, struct dg_ima_log **out, char *msg, size_t msglen)
@@ -488,21 +620,9 @@ int dg_ima_log_open_tpm(const char *path, struct dg_tpm *tpm, struct dg_ima_log 
 	if (r < 0)
 		goto fail;
 	if (tpm) {
-		uint8_t have[32];
-		char a[65], b[65];
-
-		r = dg_tpm_read(tpm, DG_IMA_PCR, have, msg, msglen);
+		r = dg_ima_log_attach_tpm(l, tpm, msg, msglen);
 		if (r < 0)
 			goto fail;
-		if (memcmp(have, l->pcr, 32)) {
-			dg_hex(a, have, 32);
-			dg_hex(b, l->pcr, 32);
-			say(msg, msglen, "%s: TPM PCR 10 is %s but the log replays to %s (TPM reset, "
-			    "or PCR 10 used by the kernel's IMA?)", path, a, b);
-			r = -EBADE;
-			goto fail;
-		}
-		l->tpm = tpm;
 	}
 	if (l->entries == 0) {
 		/* No TPM is read: boot_aggregate is all zeros, as the kernel

@@ -94,17 +94,30 @@ int dg_ima_log_open(const char *path, struct dg_ima_log **out, char *msg, size_t
 
 struct dg_tpm;
 /*
- * The same, also extending a TPM's PCR 10 with every entry written.  The
- * TPM's PCR 10 must equal the log's replay at open (a fresh TPM and a new
- * log, or the TPM this log was written to): otherwise -EBADE.
+ * The same, also extending a TPM's PCR 10 with every entry written
+ * (dg_ima_log_attach_tpm()).
  */
 int dg_ima_log_open_tpm(const char *path, struct dg_tpm *tpm, struct dg_ima_log **out,
 			char *msg, size_t msglen);
 
 /*
+ * From now on also extend @tpm's PCR 10 with every entry.  Its PCR 10 must
+ * equal the replay of the whole log, or of a prefix of at least one entry
+ * (an extend failed, or the writer died between writing an entry and
+ * extending it): the missing entries are then extended now.  A TPM that
+ * is neither (reset, or used by the kernel's IMA) gives -EBADE.
+ */
+int dg_ima_log_attach_tpm(struct dg_ima_log *log, struct dg_tpm *tpm, char *msg,
+			  size_t msglen);
+
+/*
  * Measure @digest at @path: append an entry unless the same (digest, path)
  * is already in the log, extend PCR 10, rewrite the .pcrs file.
- * Returns 1 if an entry was added, 0 if it was already there.
+ * Returns 1 if an entry was added, 0 if it was already there, negative
+ * errno on failure.  A failed or short write leaves the log as it was
+ * (cut back to the entry's start) and the entry not counted as measured;
+ * once an entry is written the software PCR and .pcrs include it even if
+ * the TPM extend fails (the TPM then catches up with the next entry).
  */
 int dg_ima_log_measure(struct dg_ima_log *log, const uint8_t digest[32], const char *path);
 

@@ -27,6 +27,7 @@
 #include "enforcer_int.h"
 #include "imalog.h"
 #include "log.h"
+#include "role.h"
 #include "tpm.h"
 
 #ifndef STATX_ATTR_MOUNT_ROOT
@@ -232,6 +233,34 @@ static unsigned recover(struct sup *s)
 }
 
 /*
+ * The role of @pid's program without the worker: recorded at its exec,
+ * else (an executable on no marked filesystem) its ELF type, and its name.
+ */
+static unsigned sup_opener_role(struct sup *s, pid_t pid)
+{
+	struct statx sx;
+	unsigned name_role, role;
+	uint64_t dev;
+	char p[64];
+	int fd;
+
+	if (dg_enf_exe_of(pid, &sx, &dev, &name_role) < 0)
+		return name_role;
+	if (dg_enf_roles_get(s->ctx.roles, dev, sx.stx_ino, &role))
+		return role | name_role;
+	if (dg_enf_dev_marked(&s->ctx, dev))
+		return name_role;
+	/* On no marked filesystem: opening it raises no event for us. */
+	snprintf(p, sizeof(p), "/proc/%d/exe", (int)pid);
+	fd = open(p, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return name_role;
+	role = dg_enf_elf_is_loader(fd) ? DG_ROLE_LOADER : 0;
+	close(fd);
+	return role | name_role;
+}
+
+/*
  * Without a worker: answer queued events by policy (enforce: deny) when
  * they are events the worker would check; plain opens are let through.
  */
@@ -248,15 +277,18 @@ static void answer_queued(struct sup *s)
 
 		for (ev = (const void *)buf; FAN_EVENT_OK(ev, rest); ev = FAN_EVENT_NEXT(ev, rest)) {
 			struct stat st;
+			enum dg_enf_class cls;
 			int a = allow;
 
 			if (ev->fd < 0)
 				continue;
+			cls = ev->mask & FAN_OPEN_EXEC_PERM ? DG_CLASS_UNKNOWN : dg_enf_classify(ev->fd);
 			/* Our own opens, and what the worker would not check. */
 			if (ev->pid == getpid() ||
 			    (fstat(ev->fd, &st) == 0 && !S_ISREG(st.st_mode)) ||
 			    (!(ev->mask & FAN_OPEN_EXEC_PERM) &&
-			     !dg_enf_open_check(s->cfg, ev->pid, dg_enf_classify(ev->fd)))) {
+			     !dg_enf_open_check(s->cfg, cls, dg_enf_open_needs_role(s->cfg, cls) ?
+						sup_opener_role(s, ev->pid) : 0))) {
 				dg_enf_respond(s->ctx.gfd, ev->fd, 1);
 				close(ev->fd);
 				continue;
@@ -442,7 +474,8 @@ int dg_enforcer_run(const struct dg_enf_config *cfg)
 		}
 		dg_ima_log_pcr(l, pcr, &n);
 		dg_ima_log_close(l);
-		/* The worker opens its own connection (swtpm serves one at a time). */
+		/* The worker opens its own connection (swtpm serves one at a
+		 * time); the TCTI module stays loaded (tpm.c pins it). */
 		dg_tpm_close(tpm);
 		dg_hex(hex, pcr, 32);
 		fprintf(stderr, "digestguard enforce: measurement log %s: %llu entries, "
@@ -492,6 +525,20 @@ int dg_enforcer_run(const struct dg_enf_config *cfg)
 	for (i = 0; i < cfg->nmarks; i++)
 		if (!is_sb_or_mount_mark(&cfg->marks[i]))
 			s.ctx.per_file_ignore = 0;
+	s.ctx.roles = dg_enf_roles_new();
+	if (!s.ctx.roles) {
+		dg_err("enforce: role table: %s", strerror(errno));
+		return -ENOMEM;
+	}
+	for (i = 0; i < cfg->nmarks; i++) {
+		struct statx sx;
+
+		/* stat, not open: the devices whose files we must never open
+		 * ourselves once marked (role.h). */
+		if (statx(AT_FDCWD, cfg->marks[i].path, 0, STATX_BASIC_STATS, &sx) == 0)
+			s.ctx.mark_devs[s.ctx.nmark_devs++] =
+				(uint64_t)sx.stx_dev_major << 32 | sx.stx_dev_minor;
+	}
 	/* The worker runs before the first mark: no event waits for nobody. */
 	r = start_worker(&s);
 	if (r < 0)

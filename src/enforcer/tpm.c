@@ -10,6 +10,7 @@
 
 #ifdef DG_HAVE_TSS2
 #include <dlfcn.h>
+#include <link.h>
 #include <tss2/tss2_esys.h>
 #include <tss2/tss2_rc.h>
 #include <tss2/tss2_tctildr.h>
@@ -77,6 +78,36 @@ struct dg_tpm {
 	ESYS_CONTEXT *esys;
 };
 
+static int pin_one(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	void *h;
+
+	(void)size;
+	(void)arg;
+	if (!info->dlpi_name || !info->dlpi_name[0])
+		return 0;
+	/* Already loaded: RTLD_NOLOAD opens no file, RTLD_NODELETE makes it
+	 * stay when its last user dlclose()s it. */
+	h = dlopen(info->dlpi_name, RTLD_LAZY | RTLD_NOLOAD | RTLD_NODELETE);
+	if (h)
+		dlclose(h);
+	return 0;
+}
+
+/*
+ * Keep every shared object loaded so far (the TCTI module the loader
+ * picked, its dependencies) for the life of the process.
+ * Tss2_TctiLdr_Finalize() dlclose()s the TCTI module; opening the TPM
+ * again would then dlopen() it from disk, and the worker must not open
+ * files on a marked mount from its event loop thread (it would wait for
+ * its own answer): the supervisor opens the TPM once before any mark
+ * exists, so every worker it forks finds the module in memory.
+ */
+static void pin_loaded_objects(void)
+{
+	dl_iterate_phdr(pin_one, NULL);
+}
+
 int dg_tpm_open(const char *tcti, struct dg_tpm **out, char *msg, size_t msglen)
 {
 	struct dg_tpm *t;
@@ -101,6 +132,7 @@ int dg_tpm_open(const char *tcti, struct dg_tpm **out, char *msg, size_t msglen)
 		free(t);
 		return -ENODEV;
 	}
+	pin_loaded_objects();
 	*out = t;
 	return 0;
 }

@@ -8,11 +8,13 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/fanotify.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -25,6 +27,7 @@
 #include "filehash.h"
 #include "imalog.h"
 #include "log.h"
+#include "role.h"
 #include "sha256.h"
 #include "tpm.h"
 
@@ -44,6 +47,14 @@ struct worker {
 	/* Generation the per-file ignore marks were made under. */
 	uint32_t marks_gen;
 	int per_file_ignore;
+	/* CLOCK_REALTIME before the current event's file was read. */
+	int64_t content_t0;
+	/* --tpm: connected by tpm_thread, attached by the event loop. */
+	pthread_t tpm_thread;
+	int have_tpm_thread;
+	int tpm_efd;			/* eventfd: the thread is done */
+	struct dg_tpm *_Atomic tpm_ready;
+	char tpm_msg[512];
 };
 
 /* What one event came to, for the log line written after the answer. */
@@ -58,6 +69,9 @@ struct outcome {
 	int have_digest;
 	int mark_ignore;	/* allowlisted: put the per-file ignore mark */
 	uint64_t hash_ns, hash_cpu_ns;
+	struct dg_enf_key key;	/* the file version decided */
+	int have_key;
+	unsigned path_role;	/* role the database path implies */
 };
 
 uint64_t dg_enf_now_ns(void)
@@ -66,6 +80,14 @@ uint64_t dg_enf_now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int64_t dg_enf_realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
 }
 
 /* CPU time of this thread: hashing speed that other load does not skew. */
@@ -88,7 +110,7 @@ int dg_enf_respond(int gfd, int fd, int allow)
 
 void dg_enf_log(int log_fd, const char *fmt, ...)
 {
-	char line[PATH_MAX + 512];
+	char line[DG_ENF_LOG_PATH_MAX + 512];
 	struct timespec ts;
 	struct tm tm;
 	va_list ap;
@@ -114,6 +136,16 @@ void dg_enf_log(int log_fd, const char *fmt, ...)
 		return;
 }
 
+static void key_from_statx(const struct statx *sx, struct dg_enf_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->dev = (uint64_t)sx->stx_dev_major << 32 | sx->stx_dev_minor;
+	k->ino = sx->stx_ino;
+	k->size = sx->stx_size;
+	k->mtime_ns = sx->stx_mtime.tv_sec * 1000000000ll + sx->stx_mtime.tv_nsec;
+	k->ctime_ns = sx->stx_ctime.tv_sec * 1000000000ll + sx->stx_ctime.tv_nsec;
+}
+
 static int key_of(int fd, struct dg_enf_key *k, mode_t *mode)
 {
 	struct statx sx;
@@ -122,12 +154,7 @@ static int key_of(int fd, struct dg_enf_key *k, mode_t *mode)
 	 * statx does not report it to user space, so ctime carries the version. */
 	if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_SYNC_AS_STAT, STATX_BASIC_STATS, &sx) < 0)
 		return -errno;
-	memset(k, 0, sizeof(*k));
-	k->dev = (uint64_t)sx.stx_dev_major << 32 | sx.stx_dev_minor;
-	k->ino = sx.stx_ino;
-	k->size = sx.stx_size;
-	k->mtime_ns = sx.stx_mtime.tv_sec * 1000000000ll + sx.stx_mtime.tv_nsec;
-	k->ctime_ns = sx.stx_ctime.tv_sec * 1000000000ll + sx.stx_ctime.tv_nsec;
+	key_from_statx(&sx, k);
 	*mode = sx.stx_mode;
 	return 0;
 }
@@ -165,77 +192,38 @@ enum dg_enf_class dg_enf_classify(int fd)
 	return DG_CLASS_OTHER;
 }
 
-static int exe_of(pid_t pid, char *out, size_t len)
+int dg_enf_dev_marked(const struct dg_enf_ctx *ctx, uint64_t dev)
 {
-	char p[64];
-	ssize_t n;
-
-	snprintf(p, sizeof(p), "/proc/%d/exe", (int)pid);
-	n = readlink(p, out, len - 1);
-	if (n < 0)
-		return -errno;
-	out[n] = '\0';
-	return 0;
-}
-
-static const char *base_of(const char *p)
-{
-	const char *s = strrchr(p, '/');
-
-	return s ? s + 1 : p;
-}
-
-/* The process is the dynamic loader run as a program ("ld.so ./bin"). */
-static int is_ldso(const char *exe)
-{
-	const char *b = base_of(exe);
-
-	return !strncmp(b, "ld-linux", 8) || !strncmp(b, "ld.so", 5) ||
-	       !strncmp(b, "ld-musl", 7) || !strncmp(b, "ld64.so", 7);
-}
-
-static int is_interpreter(const char *exe)
-{
-	static const char *const exact[] = {
-		"sh", "bash", "dash", "zsh", "ksh", "ksh93", "mksh", "ash", "busybox",
-		"csh", "tcsh", "fish", "awk", "gawk", "mawk", "nawk", "node", "nodejs",
-		"tclsh", "wish", "Rscript", "pwsh", "guile", NULL,
-	};
-	static const char *const prefix[] = { "python", "perl", "ruby", "php", "lua", NULL };
-	const char *b = base_of(exe);
 	size_t i;
 
-	for (i = 0; exact[i]; i++)
-		if (!strcmp(b, exact[i]))
-			return 1;
-	for (i = 0; prefix[i]; i++)
-		if (!strncmp(b, prefix[i], strlen(prefix[i])))
+	for (i = 0; i < ctx->nmark_devs; i++)
+		if (ctx->mark_devs[i] == dev)
 			return 1;
 	return 0;
 }
 
-const char *dg_enf_open_check(const struct dg_enf_config *cfg, pid_t pid,
-			      enum dg_enf_class cls)
+int dg_enf_open_needs_role(const struct dg_enf_config *cfg, enum dg_enf_class cls)
 {
-	char exe[PATH_MAX];
-	int have_exe = -1;
+	if (cls == DG_CLASS_ELF)
+		return !cfg->libs;
+	return cfg->scripts && cls != DG_CLASS_SCRIPT;
+}
 
+const char *dg_enf_open_check(const struct dg_enf_config *cfg, enum dg_enf_class cls,
+			      unsigned role)
+{
 	if (cls == DG_CLASS_ELF) {
 		if (cfg->libs)
 			return "lib";
-		have_exe = exe_of(pid, exe, sizeof(exe));
-		if (have_exe == 0 && is_ldso(exe))
+		if (role & DG_ROLE_LOADER)
 			return "ld.so";
+		return NULL;
 	}
 	if (!cfg->scripts)
 		return NULL;
 	if (cls == DG_CLASS_SCRIPT)
 		return "script";
-	if (cls == DG_CLASS_ELF)
-		return NULL;
-	if (have_exe < 0)
-		have_exe = exe_of(pid, exe, sizeof(exe));
-	return have_exe == 0 && is_interpreter(exe) ? "script" : NULL;
+	return (role & DG_ROLE_INTERP) ? "script" : NULL;
 }
 
 static void on_error(struct worker *w, struct outcome *o, const char *why, int err)
@@ -246,23 +234,167 @@ static void on_error(struct worker *w, struct outcome *o, const char *why, int e
 	o->logged = 1;
 }
 
-static void decide(struct worker *w, const struct fanotify_event_metadata *ev,
-		   struct outcome *o)
+/*
+ * The digest of @e's file version behind @fd: from the cache, or hashed
+ * now (then @o, if not NULL, gets the timings and o->hashed).  0 or
+ * negative errno.
+ */
+static int entry_digest(struct worker *w, int fd, const struct dg_enf_key *k,
+			struct dg_enf_entry *e, uint8_t out[32], struct outcome *o)
+{
+	uint64_t t0, c0;
+	int r;
+
+	if (e && e->have_digest) {
+		memcpy(out, e->digest, 32);
+		return 0;
+	}
+	t0 = dg_enf_now_ns();
+	c0 = thread_cpu_ns();
+	r = hash_fd(w, fd, k, out);
+	if (o) {
+		o->hash_ns = dg_enf_now_ns() - t0;
+		o->hash_cpu_ns = thread_cpu_ns() - c0;
+	}
+	atomic_fetch_add(&w->ctx->j->hashed, 1);
+	if (r < 0) {
+		if (e)
+			e->key.size = UINT64_MAX;	/* never reuse */
+		return r;
+	}
+	if (o)
+		o->hashed = 1;
+	if (e) {
+		memcpy(e->digest, out, 32);
+		e->have_digest = 1;
+	}
+	return 0;
+}
+
+/*
+ * Look @digest up in the current generation (cached per generation in
+ * @e): 1 allowlisted, 0 not, negative errno.  @path_role gets the role
+ * the database's path for the digest implies.
+ */
+static int entry_lookup(struct worker *w, struct dg_enf_entry *e, const uint8_t digest[32],
+			const char **source, unsigned *path_role)
+{
+	const char *path = NULL;
+	uint32_t gen = dg_enf_allow_refresh(w->allow);
+	int r;
+
+	*source = NULL;
+	if (e && e->gen == gen && e->gen) {
+		*path_role = e->path_role;
+		return e->found;
+	}
+	r = dg_enf_allow_lookup(w->allow, digest, &gen, source, &path);
+	*path_role = r == 1 && path ? dg_enf_role_of_name(path) : 0;
+	if (r >= 0 && e) {
+		e->found = (int8_t)r;
+		e->gen = gen;
+		e->path_role = (uint8_t)*path_role;
+	}
+	return r;
+}
+
+static int elf_loader(int fd, struct dg_enf_entry *e)
+{
+	if (e && e->elf_checked)
+		return e->elf_loader;
+	if (!e)
+		return dg_enf_elf_is_loader(fd);
+	e->elf_loader = (uint8_t)dg_enf_elf_is_loader(fd);
+	e->elf_checked = 1;
+	return e->elf_loader;
+}
+
+/*
+ * The role (role.h) of the program @pid runs, judged by its content.
+ * Recorded when we allowed its exec; an executable on no marked
+ * filesystem never raised an exec event, so it is hashed here (opening
+ * it raises no event of ours); one on a marked filesystem that is not
+ * recorded was started before this enforcer: only its name is left.
+ */
+static unsigned opener_role(struct worker *w, pid_t pid)
+{
+	struct dg_enf_entry *e;
+	struct dg_enf_key k;
+	struct statx sx;
+	const char *source;
+	unsigned name_role, role, path_role = 0;
+	uint8_t d[32];
+	uint64_t dev;
+	char p[64];
+	int fd, r, loader;
+
+	if (dg_enf_exe_of(pid, &sx, &dev, &name_role) < 0)
+		return name_role;
+	if (dg_enf_roles_get(w->ctx->roles, dev, sx.stx_ino, &role))
+		return role | name_role;
+	if (dg_enf_dev_marked(w->ctx, dev) || !S_ISREG(sx.stx_mode))
+		return name_role;
+	key_from_statx(&sx, &k);
+	e = dg_enf_cache_get(w->cache, &k);
+	if (!e)
+		e = dg_enf_cache_put(w->cache, &k);
+	if (!e || !e->have_digest || !e->elf_checked) {
+		snprintf(p, sizeof(p), "/proc/%d/exe", (int)pid);
+		fd = open(p, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (fd < 0)
+			return name_role;
+		loader = elf_loader(fd, e);
+		r = entry_digest(w, fd, &k, e, d, NULL);
+		if (r == 0 && e)
+			dg_enf_cache_mark_racy(e, w->content_t0);
+		close(fd);
+		if (r < 0 || !e)
+			return name_role | (loader ? DG_ROLE_LOADER : 0);
+	}
+	if (entry_lookup(w, e, e->digest, &source, &path_role) < 0)
+		path_role = 0;
+	return name_role | path_role | (e->elf_loader ? DG_ROLE_LOADER : 0);
+}
+
+/*
+ * Before the answer that lets an exec run: record what the program is,
+ * so its later opens are checked by content (role.h).  -ENOSPC if the
+ * role table is full.
+ */
+static int record_exec(struct worker *w, const struct fanotify_event_metadata *ev,
+		       const struct outcome *o)
+{
+	struct dg_enf_entry *e = dg_enf_cache_get(w->cache, &o->key);
+	char fdp[64], path[PATH_MAX];
+	unsigned role = o->path_role;
+	ssize_t n;
+
+	snprintf(fdp, sizeof(fdp), "/proc/self/fd/%d", ev->fd);
+	n = readlink(fdp, path, sizeof(path) - 1);
+	if (n >= 0) {
+		path[n] = '\0';
+		role |= dg_enf_role_of_name(path);
+	}
+	if (elf_loader(ev->fd, e))
+		role |= DG_ROLE_LOADER;
+	return dg_enf_roles_set(w->ctx->roles, o->key.dev, o->key.ino, role);
+}
+
+static void decide_file(struct worker *w, const struct fanotify_event_metadata *ev,
+			struct outcome *o)
 {
 	const struct dg_enf_config *cfg = w->cfg;
 	int exec = !!(ev->mask & FAN_OPEN_EXEC_PERM);
 	struct dg_enf_entry *e;
 	struct dg_enf_key k;
 	const char *source = NULL;
-	uint32_t gen;
+	unsigned path_role = 0;
 	mode_t mode;
 	int r;
 
-	memset(o, 0, sizeof(*o));
-	o->v = V_ALLOW;
-	o->what = exec ? "exec" : "open";
-	if (ev->pid == w->self || ev->pid == w->ctx->supervisor)
-		return;		/* our own accesses: never wait on ourselves */
+	/* Taken before the file is read: racy entries (cache.h) are judged
+	 * against it. */
+	w->content_t0 = dg_enf_realtime_ns();
 	r = key_of(ev->fd, &k, &mode);
 	if (r < 0) {
 		on_error(w, o, "statx", r);
@@ -270,59 +402,47 @@ static void decide(struct worker *w, const struct fanotify_event_metadata *ev,
 	}
 	if (!S_ISREG(mode))
 		return;
+	o->key = k;
+	o->have_key = 1;
 	if (!exec && ev->pid == w->last_exec_pid && same_key(&k, &w->last_exec_key))
 		return;		/* the FAN_OPEN_PERM of an exec just allowed */
 	e = dg_enf_cache_get(w->cache, &k);
 	if (!exec) {
 		enum dg_enf_class cls = e ? e->cls : DG_CLASS_UNKNOWN;
+		unsigned role = 0;
 
 		if (cls == DG_CLASS_UNKNOWN) {
 			cls = dg_enf_classify(ev->fd);
 			if (!e)
 				e = dg_enf_cache_put(w->cache, &k);
-			if (e)
+			if (e) {
 				e->cls = (uint8_t)cls;
+				dg_enf_cache_mark_racy(e, w->content_t0);
+			}
 		}
-		o->what = dg_enf_open_check(cfg, ev->pid, cls);
+		if (dg_enf_open_needs_role(cfg, cls)) {
+			role = opener_role(w, ev->pid);
+			/* It may have added entries: @e can have moved. */
+			e = dg_enf_cache_get(w->cache, &k);
+		}
+		o->what = dg_enf_open_check(cfg, cls, role);
 		if (!o->what)
 			return;
 	}
 	o->logged = 1;
 	if (!e)
 		e = dg_enf_cache_put(w->cache, &k);
-	if (e && e->have_digest) {
-		memcpy(o->digest, e->digest, 32);
-	} else {
-		uint64_t t0 = dg_enf_now_ns(), c0 = thread_cpu_ns();
-
-		r = hash_fd(w, ev->fd, &k, o->digest);
-		o->hash_ns = dg_enf_now_ns() - t0;
-		o->hash_cpu_ns = thread_cpu_ns() - c0;
-		atomic_fetch_add(&w->ctx->j->hashed, 1);
-		if (r < 0) {
-			on_error(w, o, r == -E2BIG ? "file over the hash size limit" :
-				 r == -ESTALE ? "file changed while hashing" : "hash", r);
-			if (e)
-				e->key.size = UINT64_MAX;	/* never reuse */
-			return;
-		}
-		o->hashed = 1;
-		if (e) {
-			memcpy(e->digest, o->digest, 32);
-			e->have_digest = 1;
-		}
+	r = entry_digest(w, ev->fd, &k, e, o->digest, o);
+	if (r < 0) {
+		on_error(w, o, r == -E2BIG ? "file over the hash size limit" :
+			 r == -ESTALE ? "file changed while hashing" : "hash", r);
+		return;
 	}
+	if (e)
+		dg_enf_cache_mark_racy(e, w->content_t0);
 	o->have_digest = 1;
-	gen = dg_enf_allow_refresh(w->allow);
-	if (e && e->gen == gen && e->gen) {
-		r = e->found;
-	} else {
-		r = dg_enf_allow_lookup(w->allow, o->digest, &gen, &source);
-		if (r >= 0 && e) {
-			e->found = (int8_t)r;
-			e->gen = gen;
-		}
-	}
+	r = entry_lookup(w, e, o->digest, &source, &path_role);
+	o->path_role = path_role;
 	if (r < 0) {
 		on_error(w, o, "database lookup", r);
 	} else if (r == 1) {
@@ -341,6 +461,24 @@ static void decide(struct worker *w, const struct fanotify_event_metadata *ev,
 	if (exec && o->v == V_ALLOW) {
 		w->last_exec_pid = ev->pid;
 		w->last_exec_key = k;
+	}
+}
+
+static void decide(struct worker *w, const struct fanotify_event_metadata *ev,
+		   struct outcome *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->v = V_ALLOW;
+	o->what = ev->mask & FAN_OPEN_EXEC_PERM ? "exec" : "open";
+	if (ev->pid == w->self || ev->pid == w->ctx->supervisor)
+		return;		/* our own accesses: never wait on ourselves */
+	decide_file(w, ev, o);
+	/* A program about to run: its role is known before it can open anything. */
+	if ((ev->mask & FAN_OPEN_EXEC_PERM) && o->have_key &&
+	    (o->v == V_ALLOW || w->cfg->audit) && record_exec(w, ev, o) < 0) {
+		on_error(w, o, "loader/interpreter table full", -ENOSPC);
+		if (o->v == V_DENY && w->last_exec_pid == ev->pid)
+			w->last_exec_pid = 0;
 	}
 }
 
@@ -395,10 +533,39 @@ static void sync_ignore_marks(struct worker *w)
 	w->marks_gen = gen;
 }
 
+void dg_enf_log_escape(char *out, size_t outlen, const char *in)
+{
+	static const char hexd[] = "0123456789abcdef";
+	size_t o = 0;
+
+	if (!outlen)
+		return;
+	for (; *in; in++) {
+		unsigned char ch = (unsigned char)*in;
+
+		/* File names are attacker-chosen: a newline would forge a line,
+		 * a space a field (" reason=allowlisted"). */
+		if (ch <= 0x20 || ch == 0x7f || ch == '\\') {
+			if (o + 4 >= outlen)
+				break;
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hexd[ch >> 4];
+			out[o++] = hexd[ch & 15];
+		} else {
+			if (o + 1 >= outlen)
+				break;
+			out[o++] = (char)ch;
+		}
+	}
+	out[o] = '\0';
+}
+
 static void after(struct worker *w, const struct fanotify_event_metadata *ev,
 		  const struct outcome *o, int answered_allow)
 {
 	char fdp[64], path[PATH_MAX], hex[65];
+	static char epath[DG_ENF_LOG_PATH_MAX];
 	ssize_t n;
 
 	if (o->mark_ignore)
@@ -414,10 +581,15 @@ static void after(struct worker *w, const struct fanotify_event_metadata *ev,
 	if (w->ima && o->hashed) {
 		int r = dg_ima_log_measure(w->ima, o->digest, path);
 
-		if (r < 0)
-			dg_enf_log(w->ctx->log_fd, "error measure path=%s: %s", path,
+		if (r < 0) {
+			dg_enf_log_escape(epath, sizeof(epath), path);
+			dg_enf_log(w->ctx->log_fd, "error measure path=%s: %s", epath,
 				   strerror(-r));
+		}
 	}
+	if (w->ctx->log_fd < 0)
+		return;
+	dg_enf_log_escape(epath, sizeof(epath), path);
 	if (o->have_digest)
 		dg_hex(hex, o->digest, 32);
 	else
@@ -425,7 +597,7 @@ static void after(struct worker *w, const struct fanotify_event_metadata *ev,
 	/* hash_us only when this event hashed the file (a cache miss). */
 	dg_enf_log(w->ctx->log_fd, "%s %s pid=%d path=%s sha256=%s reason=%s%s%s%s",
 		   o->v == V_DENY ? (answered_allow ? "audit-deny" : "deny") : "allow",
-		   o->what, (int)ev->pid, path, hex, o->reason ? o->reason : "-",
+		   o->what, (int)ev->pid, epath, hex, o->reason ? o->reason : "-",
 		   o->detail[0] ? " " : "", o->detail, o->hashed ? hash_us(o, ev) : "");
 }
 
@@ -473,6 +645,50 @@ static int handle_batch(struct worker *w, const uint8_t *buf, size_t len)
 	return 0;
 }
 
+/*
+ * Connecting to the TPM may open files (a TCTI host name goes through NSS
+ * and /etc/hosts) that can be on a marked mount: done by this thread, the
+ * event loop stays free to answer those opens (our own pid: allowed).
+ */
+static void *tpm_thread(void *arg)
+{
+	struct worker *w = arg;
+	struct dg_tpm *t = NULL;
+	uint64_t one = 1;
+
+	if (dg_tpm_open(w->cfg->tpm_tcti, &t, w->tpm_msg, sizeof(w->tpm_msg)) == 0)
+		atomic_store(&w->tpm_ready, t);
+	if (write(w->tpm_efd, &one, sizeof(one)) < 0)
+		return NULL;
+	return NULL;
+}
+
+/* In the event loop: take the TPM over and bring it up to the log. */
+static void tpm_attach(struct worker *w)
+{
+	struct dg_tpm *t;
+	uint64_t v;
+	char msg[512];
+
+	if (read(w->tpm_efd, &v, sizeof(v)) < 0)
+		return;
+	pthread_join(w->tpm_thread, NULL);
+	w->have_tpm_thread = 0;
+	t = atomic_exchange(&w->tpm_ready, NULL);
+	if (!t) {
+		dg_err("enforce worker: %s; measuring without the TPM", w->tpm_msg);
+		dg_enf_log(w->ctx->log_fd, "error tpm: %s", w->tpm_msg);
+		return;
+	}
+	if (w->ima && dg_ima_log_attach_tpm(w->ima, t, msg, sizeof(msg)) < 0) {
+		dg_err("enforce worker: %s; measuring without the TPM", msg);
+		dg_enf_log(w->ctx->log_fd, "error tpm: %s", msg);
+		dg_tpm_close(t);
+		return;
+	}
+	w->tpm = t;
+}
+
 int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 {
 	/* Sized so one read() returns at most DG_JOURNAL_SLOTS events. */
@@ -486,6 +702,10 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 	sigset_t ss;
 	int sfd, stopping = 0, rc = 0;
 
+	/* Start-up is under the supervisor's watchdog too: a worker that
+	 * hangs before its event loop would otherwise hang every exec. */
+	atomic_store(&ctx->j->busy_since_ns, dg_enf_now_ns());
+	w.tpm_efd = -1;
 	sigemptyset(&ss);
 	sigaddset(&ss, SIGTERM);
 	sigaddset(&ss, SIGINT);
@@ -499,20 +719,27 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 		dg_err("enforce worker: %s", msg);
 		return 70;
 	}
-	if (ctx->cfg->tpm_tcti && dg_tpm_open(ctx->cfg->tpm_tcti, &w.tpm, msg, sizeof(msg)) < 0) {
-		dg_err("enforce worker: %s", msg);
-		return 70;
-	}
+	/* The log in our own (ignored) directory; the TPM comes later. */
 	if (ctx->cfg->measure_path &&
-	    dg_ima_log_open_tpm(ctx->cfg->measure_path, w.tpm, &w.ima, msg, sizeof(msg)) < 0) {
+	    dg_ima_log_open(ctx->cfg->measure_path, &w.ima, msg, sizeof(msg)) < 0) {
 		dg_err("enforce worker: %s", msg);
 		return 70;
 	}
+	if (ctx->cfg->tpm_tcti) {
+		w.tpm_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (w.tpm_efd < 0 || pthread_create(&w.tpm_thread, NULL, tpm_thread, &w) != 0) {
+			dg_err("enforce worker: cannot start the TPM thread");
+			return 70;
+		}
+		w.have_tpm_thread = 1;
+	}
+	atomic_store(&ctx->j->busy_since_ns, 0);
 	for (;;) {
-		struct pollfd p[2] = { { ctx->gfd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
+		struct pollfd p[3] = { { ctx->gfd, POLLIN, 0 }, { sfd, POLLIN, 0 },
+				       { w.tpm_efd, POLLIN, 0 } };
 		ssize_t n;
 
-		if (!stopping && poll(p, 2, -1) < 0) {
+		if (!stopping && poll(p, w.have_tpm_thread ? 3 : 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			rc = 71;
@@ -524,6 +751,8 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 			while (read(sfd, &si, sizeof(si)) == sizeof(si))
 				stopping = 1;
 		}
+		if (w.have_tpm_thread && p[2].revents)
+			tpm_attach(&w);
 		atomic_store(&ctx->j->reading, 1);
 		n = read(ctx->gfd, evbuf, sizeof(evbuf));
 		if (n <= 0) {
@@ -543,6 +772,10 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 			rc = 72;
 			break;
 		}
+	}
+	if (w.have_tpm_thread) {
+		/* Still connecting: do not wait on a TPM that does not answer. */
+		pthread_detach(w.tpm_thread);
 	}
 	dg_ima_log_close(w.ima);
 	dg_tpm_close(w.tpm);

@@ -47,6 +47,16 @@ u=$(sha256sum < "$MNT/unknown" | cut -d' ' -f1)
 check "log_line_for_allowed_exec" grep -q " allow exec pid=[0-9]* path=$MNT/hello sha256=$h reason=allowlisted source=local size=[0-9]* hash_us=[0-9]* hash_cpu_us=[0-9]*$" "$LOG"
 check "log_line_for_denied_exec" grep -q " deny exec pid=[0-9]* path=$MNT/unknown sha256=$u reason=not-in-database\( size=[0-9]* hash_us=[0-9]* hash_cpu_us=[0-9]*\)\?$" "$LOG"
 
+# A file name with a newline (and spaces) cannot forge a line or a field.
+forged=$'x\nFORGED allow exec pid=1 path=ok reason=allowlisted'
+cp "$MNT/unknown" "$MNT/$forged"
+run_bin "$MNT/$forged" || true
+if ! grep -q '^FORGED' "$LOG" &&
+	grep -q " deny exec pid=[0-9]* path=$MNT/x\\\\x0aFORGED\\\\x20allow\\\\x20exec.* sha256=$u reason=not-in-database" "$LOG"; then
+	ok "newline_in_a_file_name_is_escaped_in_the_log"
+else nok "newline_in_a_file_name_is_escaped_in_the_log" "$(tail -n 3 "$LOG")"; fi
+rm -f "$MNT/$forged"
+
 # Second instance on the same state directory.
 out=$(wd 10 "$DG" enforce --state "$S" --mark "$MNT" 2>&1); rc=$?
 if [ $rc = 2 ] && grep -q 'another enforcer' <<< "$out"; then ok "second_instance_is_refused_by_the_lock"

@@ -66,4 +66,76 @@ else nok "libs_allows_an_allowlisted_shared_library"; fi
 if ! wd 10 sha256sum "$MNT/unknown" >/dev/null 2>&1; then ok "libs_denies_any_open_of_an_unknown_elf_file"
 else nok "libs_denies_any_open_of_an_unknown_elf_file"; fi
 enf_stop
+
+# Loaders and interpreters are recognised by content, not name: a
+# byte-identical copy under another name is checked like the original.
+SH=$(readlink -f /bin/dash 2>/dev/null || readlink -f /bin/sh)
+printf 'echo "$1" > /dev/null; echo evil >> "$1"\n' > "$MNT/evil"	# no #! line
+printf 'echo fine\n' > "$MNT/fine"
+cp "$SH" "$MNT/x"; cp "$SH" "$MNT/$(basename "$SH")"
+if [ -x "$LDSO" ]; then
+	cp "$LDSO" "$MNT/myloader"; cp "$LDSO" "$MNT/$(basename "$LDSO")"
+	# Dynamically linked: ld.so re-executes a static program with execve().
+	wd 60 gcc -O2 -o "$MNT/unknown-dyn" "$T/src/unknown.c" &&
+		wd 60 gcc -O2 -o "$MNT/hello-dyn" "$T/src/hello.c" || nok "build dynamic test binaries"
+	# The loader's digest recorded under a name that says nothing: only
+	# its content (ET_DYN without PT_INTERP) makes it a loader.
+	sha256sum "$MNT/myloader" "$MNT/hello-dyn" > "$T/allow-copies"
+	sha256sum "$SH" "$MNT/fine" >> "$T/allow-copies"
+else
+	sha256sum "$SH" "$MNT/hello" "$MNT/fine" > "$T/allow-copies"
+fi
+wd 30 "$DG" db import --state "$S" --replace --local "$T/allow-copies" >/dev/null
+rm -f "$T/ran"
+enf_start --state "$S" --mark "$MNT" --log "$LOG" --scripts || nok "start (copies)"
+if [ -x "$LDSO" ]; then
+	rm -f "$T/ran"
+	if ! run_bin "$MNT/myloader" "$MNT/unknown-dyn" "$T/ran" && ! [ -e "$T/ran" ]; then
+		ok "renamed_loader_copy_refuses_an_unknown_binary"
+	else nok "renamed_loader_copy_refuses_an_unknown_binary"; fi
+	check "renamed_loader_denial_is_logged" grep -q " deny ld.so pid=[0-9]* path=$MNT/unknown-dyn " "$LOG"
+	check "renamed_loader_copy_runs_an_allowlisted_binary" run_bin "$MNT/myloader" "$MNT/hello-dyn"
+	check "loader_copy_under_its_own_name_runs_an_allowlisted_binary" \
+		run_bin "$MNT/$(basename "$LDSO")" "$MNT/hello-dyn"
+	rm -f "$T/ran"
+	if ! run_bin "$MNT/$(basename "$LDSO")" "$MNT/unknown-dyn" "$T/ran" && ! [ -e "$T/ran" ]; then
+		ok "loader_copy_under_its_own_name_refuses_an_unknown_binary"
+	else nok "loader_copy_under_its_own_name_refuses_an_unknown_binary"; fi
+else
+	for c in renamed_loader_copy_refuses_an_unknown_binary renamed_loader_denial_is_logged \
+		renamed_loader_copy_runs_an_allowlisted_binary \
+		loader_copy_under_its_own_name_runs_an_allowlisted_binary \
+		loader_copy_under_its_own_name_refuses_an_unknown_binary; do
+		skip "$c" "no /lib64/ld-linux-x86-64.so.2"
+	done
+fi
+# The shell's digest is recorded under its package path (/usr/bin/dash).
+rm -f "$T/ran"
+if ! run_bin "$MNT/x" "$MNT/evil" "$T/ran" && ! [ -e "$T/ran" ]; then
+	ok "renamed_shell_copy_refuses_an_unknown_script"
+else nok "renamed_shell_copy_refuses_an_unknown_script"; fi
+check "renamed_shell_denial_is_logged" grep -q " deny script pid=[0-9]* path=$MNT/evil " "$LOG"
+check "renamed_shell_copy_runs_an_allowlisted_script" run_bin "$MNT/x" "$MNT/fine"
+rm -f "$T/ran"
+if ! run_bin "$MNT/$(basename "$SH")" "$MNT/evil" "$T/ran" && ! [ -e "$T/ran" ]; then
+	ok "shell_copy_under_its_own_name_refuses_an_unknown_script"
+else nok "shell_copy_under_its_own_name_refuses_an_unknown_script"; fi
+# A renamed shell that was already running when its worker died: the new
+# worker still knows what it is (the role table outlives workers).
+rm -f "$T/ran"
+mkfifo "$T/go"
+wd 60 "$MNT/x" -c "read l < '$T/go'; set -- '$T/ran'; . '$MNT/evil'" >/dev/null 2>&1 &
+SHPID=$!
+ENF_PIDS+=("$SHPID")
+sleep 0.5
+old=$(enf_worker)
+kill -KILL "$old"
+for i in $(seq 100); do [ "$(enf_worker)" != "$old" ] && break; sleep 0.1; done
+sleep 0.3
+echo go > "$T/go"
+wait "$SHPID"
+if ! [ -e "$T/ran" ] && [ "$(enf_worker)" != "$old" ]; then
+	ok "renamed_shell_started_before_a_worker_restart_is_still_checked"
+else nok "renamed_shell_started_before_a_worker_restart_is_still_checked"; fi
+enf_stop
 done_testing

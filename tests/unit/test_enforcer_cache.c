@@ -47,6 +47,27 @@ TEST(test_cache_miss_after_any_version_change)
 	dg_enf_cache_free(c);
 }
 
+TEST(test_cache_does_not_reuse_what_was_read_within_the_racy_window)
+{
+	struct dg_enf_cache *c = dg_enf_cache_new(0);
+	struct dg_enf_key k = key(9);
+	int64_t read_start = 2000 + DG_ENF_RACY_NS;	/* ctime 2000 ns: just inside */
+	struct dg_enf_entry *e = dg_enf_cache_put(c, &k);
+
+	e->have_digest = 1;
+	dg_enf_cache_mark_racy(e, read_start);
+	CHECK(dg_enf_cache_get(c, &k) == NULL, "racy entry: read again next time");
+	e = dg_enf_cache_put(c, &k);
+	e->have_digest = 1;
+	dg_enf_cache_mark_racy(e, read_start + 1);
+	CHECK(dg_enf_cache_get(c, &k) == e, "timestamps older than the window: reused");
+	k.mtime_ns = read_start;	/* a future-dated mtime is racy too */
+	e = dg_enf_cache_put(c, &k);
+	dg_enf_cache_mark_racy(e, read_start + 1);
+	CHECK(dg_enf_cache_get(c, &k) == NULL, "mtime inside the window: not reused");
+	dg_enf_cache_free(c);
+}
+
 TEST(test_cache_keeps_inodes_apart)
 {
 	struct dg_enf_cache *c = dg_enf_cache_new(0);
@@ -103,6 +124,7 @@ int main(void)
 {
 	RUN(test_cache_hit_for_the_same_version);
 	RUN(test_cache_miss_after_any_version_change);
+	RUN(test_cache_does_not_reuse_what_was_read_within_the_racy_window);
 	RUN(test_cache_keeps_inodes_apart);
 	RUN(test_cache_grows_and_keeps_every_entry);
 	RUN(test_cache_is_bounded);

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -278,6 +280,49 @@ TEST(test_log_open_cuts_a_torn_tail_but_refuses_corruption)
 	CHECK(dg_ima_log_open(path, &l, msg, sizeof(msg)) == -EBADMSG, "corrupt log refused");
 }
 
+TEST(test_log_short_write_is_cut_back_and_not_counted_as_measured)
+{
+	char path[128], msg[256];
+	struct dg_ima_log *l;
+	struct rlimit old, lim;
+	struct stat before, after;
+	uint8_t d[32], pcr[32], got[32], *data = NULL;
+	size_t len = 0;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/short", dir);
+	CHECK(dg_ima_log_open(path, &l, msg, sizeof(msg)) == 0, "%s", msg);
+	digest_of("p1", d);
+	CHECK(dg_ima_log_measure(l, d, "/p1") == 1, "first entry");
+	stat(path, &before);
+	/* RLIMIT_FSIZE makes the next write() short: 20 bytes of the entry. */
+	signal(SIGXFSZ, SIG_IGN);
+	getrlimit(RLIMIT_FSIZE, &old);
+	lim = old;
+	lim.rlim_cur = (rlim_t)before.st_size + 20;
+	setrlimit(RLIMIT_FSIZE, &lim);
+	digest_of("p2", d);
+	r = dg_ima_log_measure(l, d, "/p2");
+	setrlimit(RLIMIT_FSIZE, &old);
+	CHECK(r < 0, "short write is an error, got %d", r);
+	stat(path, &after);
+	CHECK(after.st_size == before.st_size, "log cut back to the entry's start: %lld vs %lld",
+	      (long long)after.st_size, (long long)before.st_size);
+	/* Not written, so not measured: the same (digest, path) is written next time. */
+	CHECK(dg_ima_log_measure(l, d, "/p2") == 1, "entry written after a failed attempt");
+	dg_ima_log_pcr(l, pcr, NULL);
+	dg_ima_log_close(l);
+	if (read_file(path, &data, &len) < 0) {
+		CHECK(0, "read %s", path);
+		return;
+	}
+	CHECK(dg_ima_replay(data, len, got, NULL, NULL, msg, sizeof(msg)) == 0, "log valid: %s",
+	      msg);
+	CHECK(!memcmp(got, pcr, 32), "replay equals the writer's PCR");
+	CHECK(memmem(data, len, "/p2", 3) != NULL, "/p2 measured");
+	free(data);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -295,6 +340,7 @@ int main(void)
 	RUN(test_log_open_writes_boot_aggregate_and_pcrs_file);
 	RUN(test_log_measures_each_digest_and_path_once);
 	RUN(test_log_open_cuts_a_torn_tail_but_refuses_corruption);
+	RUN(test_log_short_write_is_cut_back_and_not_counted_as_measured);
 	{
 		char cmd[64];
 

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: MIT
+/* Loader and interpreter recognition by content (role.h). */
+#include "role.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *base_of(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s ? s + 1 : p;
+}
+
+unsigned dg_enf_role_of_name(const char *path)
+{
+	static const char *const interp[] = {
+		"sh", "bash", "dash", "zsh", "ksh", "ksh93", "mksh", "ash", "busybox",
+		"csh", "tcsh", "fish", "awk", "gawk", "mawk", "nawk", "node", "nodejs",
+		"tclsh", "wish", "Rscript", "pwsh", "guile", NULL,
+	};
+	static const char *const interp_prefix[] = {
+		"python", "perl", "ruby", "php", "lua", NULL,
+	};
+	static const char *const loader_prefix[] = {
+		"ld-linux", "ld.so", "ld-musl", "ld64.so", NULL,
+	};
+	const char *b = base_of(path);
+	size_t i;
+
+	for (i = 0; loader_prefix[i]; i++)
+		if (!strncmp(b, loader_prefix[i], strlen(loader_prefix[i])))
+			return DG_ROLE_LOADER;
+	for (i = 0; interp[i]; i++)
+		if (!strcmp(b, interp[i]))
+			return DG_ROLE_INTERP;
+	for (i = 0; interp_prefix[i]; i++)
+		if (!strncmp(b, interp_prefix[i], strlen(interp_prefix[i])))
+			return DG_ROLE_INTERP;
+	return 0;
+}
+
+int dg_enf_elf_is_loader(int fd)
+{
+	union { Elf64_Ehdr e64; Elf32_Ehdr e32; } h;
+	uint64_t phoff;
+	unsigned phnum, phentsize, i, type;
+	int is64;
+
+	if (pread(fd, &h, sizeof(h), 0) < (ssize_t)sizeof(h.e32) ||
+	    memcmp(h.e64.e_ident, ELFMAG, SELFMAG))
+		return 0;
+	is64 = h.e64.e_ident[EI_CLASS] == ELFCLASS64;
+	if (!is64 && h.e64.e_ident[EI_CLASS] != ELFCLASS32)
+		return 0;
+	/* Host byte order only: a foreign-endian file does not run here. */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (h.e64.e_ident[EI_DATA] != ELFDATA2LSB)
+		return 0;
+#else
+	if (h.e64.e_ident[EI_DATA] != ELFDATA2MSB)
+		return 0;
+#endif
+	type = is64 ? h.e64.e_type : h.e32.e_type;
+	phoff = is64 ? h.e64.e_phoff : h.e32.e_phoff;
+	phnum = is64 ? h.e64.e_phnum : h.e32.e_phnum;
+	phentsize = is64 ? h.e64.e_phentsize : h.e32.e_phentsize;
+	if (type != ET_DYN || phnum == 0 || phnum > DG_ENF_ELF_PHNUM_MAX ||
+	    phentsize != (is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)))
+		return 0;
+	for (i = 0; i < phnum; i++) {
+		uint32_t pt;
+
+		if (pread(fd, &pt, sizeof(pt), (off_t)(phoff + (uint64_t)i * phentsize)) !=
+		    (ssize_t)sizeof(pt))
+			return 0;
+		if (pt == PT_INTERP)
+			return 0;
+	}
+	return 1;
+}
+
+struct role_slot {
+	_Atomic uint32_t used;		/* set last: a torn write is never seen */
+	_Atomic uint32_t role;
+	uint64_t dev, ino;
+};
+
+struct dg_enf_roles {
+	struct role_slot slot[DG_ENF_ROLES_MAX];
+};
+
+struct dg_enf_roles *dg_enf_roles_new(void)
+{
+	void *p = mmap(NULL, sizeof(struct dg_enf_roles), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+void dg_enf_roles_free(struct dg_enf_roles *t)
+{
+	if (t)
+		munmap(t, sizeof(*t));
+}
+
+static size_t home_of(uint64_t dev, uint64_t ino)
+{
+	uint64_t h = (ino ^ (dev << 32 | dev >> 32)) * 0x9e3779b97f4a7c15ull;
+
+	return (size_t)(h >> 32) % DG_ENF_ROLES_MAX;
+}
+
+int dg_enf_roles_get(const struct dg_enf_roles *t, uint64_t dev, uint64_t ino,
+		     unsigned *role)
+{
+	size_t i = home_of(dev, ino), n;
+
+	if (!t)
+		return 0;
+	for (n = 0; n < DG_ENF_ROLES_MAX; n++, i = (i + 1) % DG_ENF_ROLES_MAX) {
+		const struct role_slot *s = &t->slot[i];
+
+		if (!atomic_load_explicit(&s->used, memory_order_acquire))
+			return 0;
+		if (s->dev == dev && s->ino == ino) {
+			*role = atomic_load(&s->role);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int dg_enf_roles_set(struct dg_enf_roles *t, uint64_t dev, uint64_t ino, unsigned role)
+{
+	size_t i = home_of(dev, ino), n;
+
+	if (!t)
+		return role ? -ENOSPC : 0;
+	for (n = 0; n < DG_ENF_ROLES_MAX; n++, i = (i + 1) % DG_ENF_ROLES_MAX) {
+		struct role_slot *s = &t->slot[i];
+
+		if (!atomic_load_explicit(&s->used, memory_order_acquire)) {
+			if (!role)
+				return 0;	/* nothing to forget */
+			s->dev = dev;
+			s->ino = ino;
+			atomic_store(&s->role, role);
+			atomic_store_explicit(&s->used, 1, memory_order_release);
+			return 0;
+		}
+		if (s->dev == dev && s->ino == ino) {
+			atomic_store(&s->role, role);
+			return 0;
+		}
+	}
+	return role ? -ENOSPC : 0;
+}
+
+int dg_enf_exe_of(pid_t pid, struct statx *sx, uint64_t *dev, unsigned *name_role)
+{
+	char p[64], exe[PATH_MAX];
+	ssize_t n;
+
+	snprintf(p, sizeof(p), "/proc/%d/exe", (int)pid);
+	*name_role = 0;
+	n = readlink(p, exe, sizeof(exe) - 1);
+	if (n >= 0) {
+		exe[n] = '\0';
+		*name_role = dg_enf_role_of_name(exe);
+	}
+	/* statx follows the magic link without opening the file. */
+	if (statx(AT_FDCWD, p, AT_STATX_SYNC_AS_STAT, STATX_BASIC_STATS, sx) < 0)
+		return -errno;
+	*dev = (uint64_t)sx->stx_dev_major << 32 | sx->stx_dev_minor;
+	return 0;
+}

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+/* Loaders and interpreters recognised by content and database path. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "role.h"
+#include "tap.h"
+
+TEST(test_role_of_name_knows_loaders_and_interpreters)
+{
+	CHECK(dg_enf_role_of_name("/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2") ==
+	      DG_ROLE_LOADER, "glibc loader");
+	CHECK(dg_enf_role_of_name("/lib/ld-musl-x86_64.so.1") == DG_ROLE_LOADER, "musl loader");
+	CHECK(dg_enf_role_of_name("/usr/bin/dash") == DG_ROLE_INTERP, "dash");
+	CHECK(dg_enf_role_of_name("/usr/bin/python3.12") == DG_ROLE_INTERP, "python prefix");
+	CHECK(dg_enf_role_of_name("/usr/bin/cp") == 0, "cp is neither");
+	CHECK(dg_enf_role_of_name("myloader") == 0, "a new name says nothing");
+}
+
+TEST(test_elf_without_pt_interp_is_a_loader)
+{
+	const char *ldso = "/lib64/ld-linux-x86-64.so.2";
+	int fd = open("/proc/self/exe", O_RDONLY);
+
+	CHECK(fd >= 0 && dg_enf_elf_is_loader(fd) == 0, "a dynamic program is not a loader");
+	if (fd >= 0)
+		close(fd);
+	fd = open(ldso, O_RDONLY);
+	if (fd < 0) {
+		SKIP("no /lib64/ld-linux-x86-64.so.2");
+		return;
+	}
+	CHECK(dg_enf_elf_is_loader(fd) == 1, "ld.so: ET_DYN without PT_INTERP");
+	close(fd);
+}
+
+TEST(test_elf_check_rejects_non_elf_and_truncated_input)
+{
+	char p[] = "/tmp/dg-role-XXXXXX";
+	int fd = mkstemp(p);
+
+	CHECK(fd >= 0, "temp file");
+	if (fd < 0)
+		return;
+	unlink(p);
+	CHECK(dg_enf_elf_is_loader(fd) == 0, "empty file");
+	CHECK(write(fd, "\177ELF\2\1\1", 7) == 7, "write");
+	CHECK(dg_enf_elf_is_loader(fd) == 0, "truncated header");
+	close(fd);
+}
+
+TEST(test_roles_table_records_replaces_and_fills)
+{
+	struct dg_enf_roles *t = dg_enf_roles_new();
+	unsigned role = 0;
+	uint64_t i;
+	int r = 0;
+
+	CHECK(t != NULL, "table");
+	if (!t)
+		return;
+	CHECK(dg_enf_roles_get(t, 1, 2, &role) == 0, "empty");
+	CHECK(dg_enf_roles_set(t, 1, 2, 0) == 0 && dg_enf_roles_get(t, 1, 2, &role) == 0,
+	      "a role-less file takes no slot");
+	CHECK(dg_enf_roles_set(t, 1, 2, DG_ROLE_LOADER) == 0 &&
+	      dg_enf_roles_get(t, 1, 2, &role) == 1 && role == DG_ROLE_LOADER, "recorded");
+	CHECK(dg_enf_roles_set(t, 1, 2, 0) == 0 && dg_enf_roles_get(t, 1, 2, &role) == 1 &&
+	      role == 0, "a new version of the inode replaces the role");
+	CHECK(dg_enf_roles_get(t, 2, 2, &role) == 0, "other device");
+	for (i = 0; i < DG_ENF_ROLES_MAX + 1 && r == 0; i++)
+		r = dg_enf_roles_set(t, 9, 100 + i, DG_ROLE_INTERP);
+	CHECK(r == -ENOSPC, "full table: -ENOSPC, got %d", r);
+	CHECK(dg_enf_roles_get(t, 9, 100, &role) == 1 && role == DG_ROLE_INTERP,
+	      "earlier records kept");
+	dg_enf_roles_free(t);
+}
+
+int main(void)
+{
+	RUN(test_role_of_name_knows_loaders_and_interpreters);
+	RUN(test_elf_without_pt_interp_is_a_loader);
+	RUN(test_elf_check_rejects_non_elf_and_truncated_input);
+	RUN(test_roles_table_records_replaces_and_fills);
+	return tap_done();
+}
