@@ -29,6 +29,9 @@ struct dg_buf;
  * Called once per request.  @req/@len are the untrusted request bytes
  * (valid until return); append the answer to @ans.  Return 0 or a
  * negative errno (then @ans is discarded and an ERROR frame is sent).
+ * Use the parser codes (-EBADMSG, -E2BIG, -ENODATA, -EOPNOTSUPP, -ENOMEM);
+ * -ETIMEDOUT, -ECHILD, -EKEYREJECTED and -ENOKEY are the manager's and
+ * reach the caller as -EPROTO.
  */
 typedef int (*dg_handler_fn)(uint16_t type, const uint8_t *req, size_t len,
 			     struct dg_buf *ans, void *ctx);

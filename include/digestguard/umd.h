@@ -28,7 +28,8 @@ struct dg_umd;	/* opaque handle */
 /* Start a fresh handler for every call (one untrusted input per process). */
 #define DG_UMD_FRESH_PER_CALL	(1u << 0)
 /* Skip user/pid/net/... namespaces (only for environments without userns;
- * seccomp, Landlock and rlimits still apply). */
+ * seccomp, Landlock and rlimits still apply; a root manager's handler then
+ * runs as uid/gid 65534). */
 #define DG_UMD_NO_NAMESPACES	(1u << 1)
 
 struct dg_umd_desc {
@@ -47,7 +48,8 @@ struct dg_umd_stats {
 	uint64_t starts;	/* handler processes started */
 	uint64_t restarts;	/* starts after a kill (crash, hang, bad frame) */
 	uint64_t calls;		/* calls answered without error frames */
-	uint64_t failures;	/* calls that killed the handler */
+	uint64_t failures;	/* handlers killed or lost: crash, hang, bad frame,
+				 * or exit or stray bytes between calls */
 	uint64_t bytes_out;	/* payload bytes sent */
 	uint64_t bytes_in;	/* payload bytes received */
 	uint64_t last_start_ns;	/* spawn to first (hello) answer */
@@ -65,7 +67,11 @@ struct dg_umd_answer {
 /* Allocate a manager for the handler in @desc (nothing is started). */
 int dg_umd_new(const struct dg_umd_desc *desc, struct dg_umd **out);
 
-/* Start the handler now instead of on the first call. */
+/*
+ * Start the handler now instead of on the first call.  A running handler
+ * is kept, unless it went away or sent bytes since its last answer: then
+ * it is reaped (a failure in the stats) and a fresh one started.
+ */
 int dg_umd_start(struct dg_umd *umd);
 
 /*
@@ -86,18 +92,31 @@ int dg_umd_launch(struct dg_umd *umd);
 int dg_umd_starting(struct dg_umd *umd);
 
 /*
- * Send request @type (>= DG_MSG_USER) with @len bytes and wait for the
- * answer within the deadline.  Returns 0 and fills @ans; the handler's own
- * error (an ERROR frame) as its negative errno, with the handler's message
- * in dg_umd_last_error(); -ETIMEDOUT on a hang, -ECHILD when the handler
- * died, -EBADMSG on a malformed answer, -E2BIG when @len exceeds the
- * maximum.  After any of the last three the handler was killed and reaped,
- * and the next call starts a fresh one.
+ * Send request @type (>= DG_MSG_USER) with @len bytes and get the answer,
+ * both within the deadline.  Returns 0 and fills @ans; or:
+ *  - the handler's own error (an ERROR frame) as its negative errno, with
+ *    the handler's message in dg_umd_last_error(); the handler runs on.
+ *    Codes that carry the manager's own meanings cannot come from a
+ *    handler: -ETIMEDOUT, -ECHILD, -EKEYREJECTED and -ENOKEY in an ERROR
+ *    frame are returned as -EPROTO (message kept).  A parser's verdicts
+ *    (-EBADMSG, -E2BIG, -ENODATA, -EOPNOTSUPP, ...) pass through.
+ *  - -ETIMEDOUT when the handler did not take the request or answer by
+ *    the deadline, -ECHILD when it died, -EBADMSG on a malformed answer,
+ *    -ENOMEM when the manager has no memory for the answer, another
+ *    -errno when the channel fails while a request or answer is under
+ *    way: the handler was killed and reaped, and the next call starts a
+ *    fresh one;
+ *  - -E2BIG when @len exceeds the maximum (nothing sent).
+ * A handler that exited or sent stray bytes since its last answer is
+ * replaced before the request is sent; the request does not fail for it.
  */
 int dg_umd_call(struct dg_umd *umd, uint16_t type, const void *req, size_t len,
 		struct dg_umd_answer *ans);
 
-/* Human-readable reason for the last failed call (never NULL). */
+/*
+ * Human-readable reason for the last failed call, or for the last handler
+ * replaced before a call (never NULL).
+ */
 const char *dg_umd_last_error(const struct dg_umd *umd);
 
 /* Stop the handler (SIGKILL via pidfd, reap); a later call restarts it. */

@@ -11,11 +11,13 @@ enum dg_umd_exit {
 	DG_EXIT_CHANNEL = 3,		/* read/write on the channel failed */
 	DG_EXIT_PROTOCOL = 4,		/* the manager sent a malformed frame */
 	DG_EXIT_NOMEM = 5,		/* no memory for a request */
+	DG_EXIT_KEYRING = 116,		/* loader: joining a new session keyring failed */
+	DG_EXIT_SETSID = 117,		/* loader: setsid failed */
 	DG_EXIT_SELF_SANDBOX = 119,	/* runtime: Landlock/seccomp/MDWE failed */
 	DG_EXIT_UNSHARE = 118,		/* loader: unshare of mount/net/ipc/uts/cgroup failed */
 	DG_EXIT_SYNC = 120,		/* loader: no go-ahead from the manager */
-	DG_EXIT_SETID = 121,		/* loader: setresuid/setresgid failed */
-	DG_EXIT_ROOT = 122,		/* loader: empty root (mount/pivot) failed */
+	DG_EXIT_SETID = 121,		/* loader: becoming nobody (setresuid/setresgid) failed */
+	DG_EXIT_ROOT = 122,		/* loader: empty root (mount/pivot), or chdir("/"), failed */
 	DG_EXIT_PDEATHSIG = 123,	/* loader: PR_SET_PDEATHSIG failed */
 	DG_EXIT_FDS = 124,		/* loader: arranging fds failed */
 	DG_EXIT_RLIMIT = 125,		/* loader: setrlimit failed */

@@ -3,9 +3,12 @@
  * The trusted side of libumd: start handlers, frame requests, read answers
  * under a deadline, and kill/reap/replace a handler that misbehaves.
  *
- * Deadlines use SO_RCVTIMEO/SO_SNDTIMEO on the channel rather than poll():
- * the common small call is then one sendmsg and one recv, which is what
- * keeps a round trip close to a raw socketpair's.
+ * Receiving uses SO_RCVTIMEO on the channel rather than poll(): the common
+ * small call is then one sendmsg and one recv, which is what keeps a round
+ * trip close to a raw socketpair's.  Sending is non-blocking and waits in
+ * poll() for the time left: a blocking sendmsg waits up to SO_SNDTIMEO for
+ * each socket buffer it fills, so a handler that frees one buffer just in
+ * time could hold a large send for many times the deadline.
  */
 #include <digestguard/umd.h>
 
@@ -53,6 +56,7 @@ struct dg_umd {
 	uint32_t next_id;
 	uint32_t max;		/* negotiated maximum frame payload */
 	int cur_timeout_ms;	/* what SO_RCVTIMEO holds now */
+	int sending;		/* a timeout now is in sending, not in answering */
 	int killed;		/* the next start is a restart */
 	int bulk_fd;		/* memfd for large requests (ours, read-write) */
 	int bulk_ro;		/* the same file opened read-only, for the handler */
@@ -128,8 +132,10 @@ static const char *exit_reason(int status)
 	case DG_EXIT_NOMEM: return "out of memory";
 	case DG_EXIT_SELF_SANDBOX: return "it could not apply Landlock/seccomp to itself";
 	case DG_EXIT_SYNC: return "no go-ahead from the manager";
-	case DG_EXIT_SETID: return "could not become nobody in its user namespace";
-	case DG_EXIT_ROOT: return "could not pivot into an empty root";
+	case DG_EXIT_SETID: return "could not become nobody (uid/gid 65534)";
+	case DG_EXIT_ROOT: return "could not pivot into an empty root (or chdir to /)";
+	case DG_EXIT_SETSID: return "could not start a session of its own (setsid)";
+	case DG_EXIT_KEYRING: return "could not join a new session keyring";
 	case DG_EXIT_PDEATHSIG: return "PR_SET_PDEATHSIG failed";
 	case DG_EXIT_FDS: return "could not arrange its file descriptors";
 	case DG_EXIT_RLIMIT: return "setrlimit failed";
@@ -199,12 +205,15 @@ static void reap(struct dg_umd *u, char *how, size_t howlen, int grace_ms)
 static int set_timeouts(struct dg_umd *u, int ms)
 {
 	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+	int r;
 
 	if (tv.tv_sec == 0 && tv.tv_usec == 0)
 		tv.tv_usec = 1000;
-	if (setsockopt(u->sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
-	    setsockopt(u->sock, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0)
-		return -errno;
+	if (setsockopt(u->sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0) {
+		r = -errno;
+		set_err(u, "cannot set the channel's receive timeout: %s", strerror(-r));
+		return r;
+	}
 	u->cur_timeout_ms = ms;
 	return 0;
 }
@@ -223,7 +232,34 @@ static int arm_deadline(struct dg_umd *u, uint64_t deadline)
 	return 0;
 }
 
-/* Send the iovecs; @pass_fd >= 0 rides along with the first byte. */
+/* Wait until the channel takes more bytes; -ETIMEDOUT at the deadline. */
+static int wait_writable(struct dg_umd *u, uint64_t deadline)
+{
+	struct pollfd pfd = { .fd = u->sock, .events = POLLOUT };
+
+	for (;;) {
+		uint64_t now = now_ns();
+		int r;
+
+		if (now >= deadline)
+			return -ETIMEDOUT;
+		r = poll(&pfd, 1, (int)((deadline - now + 999999) / 1000000));
+		if (r > 0)
+			return 0;	/* writable, or POLLERR/POLLHUP: sendmsg says which */
+		if (r < 0 && errno != EINTR) {
+			r = -errno;
+			set_err(u, "poll on the channel: %s", strerror(-r));
+			return r;
+		}
+		/* Timed out or interrupted: the loop recomputes what is left. */
+	}
+}
+
+/*
+ * Send the iovecs by the deadline; @pass_fd >= 0 rides along with the first
+ * byte.  -ECHILD when the handler is gone (EPIPE, ECONNRESET); any other
+ * failure is the manager's own, with its errno and u->err saying so.
+ */
 static int send_all(struct dg_umd *u, struct iovec *v, int cnt, uint64_t deadline,
 		    int pass_fd)
 {
@@ -231,6 +267,7 @@ static int send_all(struct dg_umd *u, struct iovec *v, int cnt, uint64_t deadlin
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} cm;
+	int r;
 
 	while (cnt) {
 		struct msghdr m = { .msg_iov = v, .msg_iovlen = (size_t)cnt };
@@ -248,20 +285,27 @@ static int send_all(struct dg_umd *u, struct iovec *v, int cnt, uint64_t deadlin
 			c->cmsg_len = CMSG_LEN(sizeof(int));
 			memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
 		}
-		w = sendmsg(u->sock, &m, MSG_NOSIGNAL);
-		if (w > 0)
+		w = sendmsg(u->sock, &m, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w > 0) {
 			pass_fd = -1;
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
+			dg_iov_advance(&v, &cnt, (size_t)w);
+			if (cnt && now_ns() >= deadline)
 				return -ETIMEDOUT;
-			return -ECHILD;		/* EPIPE, ECONNRESET: gone */
+			continue;
 		}
-		dg_iov_advance(&v, &cnt, (size_t)w);
-		if (cnt && arm_deadline(u, deadline) < 0)
-			return -ETIMEDOUT;
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w == 0 || errno == EAGAIN || errno == EWOULDBLOCK) {
+			r = wait_writable(u, deadline);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		if (errno == EPIPE || errno == ECONNRESET)
+			return -ECHILD;
+		r = -errno;
+		set_err(u, "cannot send a request to the handler: %s", strerror(-r));
+		return r;
 	}
 	return 0;
 }
@@ -302,7 +346,8 @@ static int read_answer(struct dg_umd *u, uint32_t id, uint16_t type,
 	int e;
 
 	while (have < DG_FRAME_HDR_LEN) {
-		if (have && (e = arm_deadline(u, deadline)) < 0)
+		/* Also before the first recv: the send may have used up time. */
+		if ((e = arm_deadline(u, deadline)) < 0)
 			return e;
 		r = recv_some(u, u->stage + have, UMD_STAGE - have, deadline);
 		if (r < 0) {
@@ -314,8 +359,13 @@ static int read_answer(struct dg_umd *u, uint32_t id, uint16_t type,
 	}
 	e = dg_frame_decode(u->stage, u->max, &h);
 	if (e == -E2BIG) {
+		/* @h is untouched on failure: read len, the header's last field. */
+		struct dg_cur lc = cur_init(u->stage + DG_FRAME_HDR_LEN - 4, 4);
+		uint32_t announced = 0;
+
+		cur_le32(&lc, &announced);
 		set_err(u, "answer announces %u bytes, over the maximum %u",
-			h.len, u->max);
+			announced, u->max);
 		return -EBADMSG;
 	}
 	if (e < 0) {
@@ -368,9 +418,21 @@ static int read_answer(struct dg_umd *u, uint32_t id, uint16_t type,
 }
 
 /*
+ * Codes a handler may not give (include/digestguard/umd.h): -ETIMEDOUT and
+ * -ECHILD mean the manager killed the handler, -EKEYREJECTED and -ENOKEY
+ * are verdicts only the trusted side, which verifies, may give.
+ */
+static int reserved_errno(int err)
+{
+	return err == -ETIMEDOUT || err == -ECHILD || err == -EKEYREJECTED ||
+	       err == -ENOKEY;
+}
+
+/*
  * Turn an ERROR frame into the handler's errno and message.  *malformed is
  * set when the frame itself is broken (then the handler must go), as
- * opposed to a well-formed "this input is bad" answer.
+ * opposed to a well-formed "this input is bad" answer.  A reserved errno
+ * becomes -EPROTO, with the handler's message kept.
  */
 static int error_frame(struct dg_umd *u, struct dg_umd_answer *ans, int *malformed)
 {
@@ -395,6 +457,11 @@ static int error_frame(struct dg_umd *u, struct dg_umd_answer *ans, int *malform
 	for (i = 0; i < n; i++)	/* printable ASCII only: it reaches a terminal */
 		msg[i] = c.p[i] >= 0x20 && c.p[i] < 0x7f ? (char)c.p[i] : '?';
 	msg[n] = '\0';
+	if (reserved_errno(err)) {
+		set_err(u, "handler error with errno %d, which is reserved to the manager "
+			"(reported as -EPROTO): %s", err, n ? msg : strerror(-err));
+		return -EPROTO;
+	}
 	set_err(u, "%s", n ? msg : strerror(-err));
 	return err;
 }
@@ -409,17 +476,51 @@ static void fail_handler(struct dg_umd *u, int err)
 	u->killed = 1;
 	u->st.failures++;
 	if (err == -ETIMEDOUT)
-		set_err(u, "handler did not answer within %d ms; %s", u->d.timeout_ms, how);
+		set_err(u, "handler did not %s within %d ms; %s",
+			u->sending ? "take its request" : "answer", u->d.timeout_ms, how);
 	else if (err == -ECHILD)
 		set_err(u, "handler died (%s)", how);
-	else if (err == -EBADMSG)
+	else	/* u->err already says what went wrong */
 		snprintf(u->err, sizeof(u->err), "%s; handler %s", prev, how);
+}
+
+/*
+ * Before a request, with nothing of it sent yet: a handler between calls
+ * has nothing to say.  If it is gone (EOF: it exited) or has spoken
+ * (trailing bytes of its last answer that came late, or unsolicited
+ * ones), kill and reap it, count a failure, and return 0 so that the
+ * caller starts a fresh handler: the new request has nothing to do with
+ * it and must not fail for it.  1 when the handler is idle and usable.
+ */
+static int idle_handler_usable(struct dg_umd *u)
+{
+	char how[96] = "";
+	uint8_t b;
+	ssize_t n = recv(u->sock, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+	int e = n < 0 ? errno : 0, gone = n == 0 || e == ECONNRESET;
+
+	if (n < 0 && (e == EAGAIN || e == EWOULDBLOCK || e == EINTR))
+		return 1;
+	/* A handler on its way out: let it finish, to report its own end. */
+	reap(u, how, sizeof(how), gone ? 200 : 0);
+	u->killed = 1;
+	u->st.failures++;
+	if (n > 0)
+		set_err(u, "handler sent bytes after its last answer (trailing or "
+			"unsolicited); it was %s and replaced", how);
+	else if (gone)
+		set_err(u, "handler went away between calls (%s); replaced it", how);
+	else
+		set_err(u, "channel to the idle handler failed (%s); it was %s and "
+			"replaced", strerror(e), how);
+	return 0;
 }
 
 /* Create the bulk memfd (sparse, max_frame bytes) and its read-only twin. */
 static int bulk_setup(struct dg_umd *u)
 {
 	char path[64];
+	int r;
 
 	if (u->bulk_fd >= 0)
 		return 0;
@@ -434,9 +535,10 @@ static int bulk_setup(struct dg_umd *u)
 		goto fail;
 	return 0;
 fail:
+	r = -errno;	/* before close() can change errno */
 	close(u->bulk_fd);
 	u->bulk_fd = -1;
-	return -errno;
+	return r;
 }
 
 static int bulk_write(struct dg_umd *u, const void *req, size_t len)
@@ -472,7 +574,7 @@ static int send_request(struct dg_umd *u, uint16_t type, const void *req, size_t
 	int r, pass_fd = -1;
 
 	if (u->cur_timeout_ms != u->d.timeout_ms) {
-		r = set_timeouts(u, u->d.timeout_ms);
+		r = set_timeouts(u, u->d.timeout_ms);	/* sets u->err; nothing sent yet */
 		if (r < 0)
 			return r;
 	}
@@ -490,28 +592,16 @@ static int send_request(struct dg_umd *u, uint16_t type, const void *req, size_t
 		if (!u->bulk_sent)
 			pass_fd = u->bulk_ro;
 	}
-	/*
-	 * Between calls the handler has nothing to say: bytes waiting now are
-	 * trailing bytes of the last answer or unsolicited, i.e. malformed.
-	 */
-	{
-		uint8_t b;
-		ssize_t n = recv(u->sock, &b, 1, MSG_PEEK | MSG_DONTWAIT);
-
-		if (n > 0) {
-			set_err(u, "handler sent bytes after its last answer (trailing or unsolicited)");
-			fail_handler(u, -EBADMSG);
-			return -EBADMSG;
-		}
-	}
 	dg_frame_encode(hdr, &h);
+	u->sending = 1;
 	r = send_all(u, v, h.len ? 2 : 1, deadline, pass_fd);
-	if (r == 0 && pass_fd >= 0)
-		u->bulk_sent = 1;
-	if (r < 0) {
+	if (r < 0)
 		fail_handler(u, r);
+	u->sending = 0;
+	if (r < 0)
 		return r;
-	}
+	if (pass_fd >= 0)
+		u->bulk_sent = 1;
 	*id = h.id;
 	return 0;
 }
@@ -527,9 +617,9 @@ static int recv_answer(struct dg_umd *u, uint32_t id, uint16_t type, size_t len,
 {
 	int r = read_answer(u, id, type, deadline, ans);
 
+	/* Even -ENOMEM: the frame is half read, the stream out of step. */
 	if (r < 0) {
-		if (r != -ENOMEM)
-			fail_handler(u, r);
+		fail_handler(u, r);
 		return r;
 	}
 	u->st.bytes_out += len;
@@ -607,7 +697,8 @@ int dg_umd_launch(struct dg_umd *u)
 	uint8_t hello[4];
 	int sv[2], r;
 
-	if (u->sock >= 0)
+	/* A running handler serves on, unless it went away or spoke out of turn. */
+	if (u->sock >= 0 && (u->hello_pending || idle_handler_usable(u)))
 		return 0;
 	u->start_ns = now_ns();
 	if (u->exec_fd < 0) {

@@ -3,12 +3,18 @@
  * Start a handler in its sandbox.  Order matters and follows bubblewrap:
  * clone3 into a new user and pid namespace with a pidfd; the parent maps
  * the child's root to nobody (when the parent is root) and releases it; the
- * child switches to that uid, unshares its mount, network, ipc, uts and
- * cgroup namespaces, pivots into an empty read-only tmpfs, sets rlimits,
- * empties its capability sets, locks securebits, sets no_new_privs and a
+ * child starts a session of its own, joins a new empty session keyring,
+ * switches to that uid, unshares its mount, network, ipc, uts and cgroup
+ * namespaces, pivots into an empty read-only tmpfs, sets rlimits, empties
+ * its capability sets, locks securebits, sets no_new_privs and a
  * parent-death signal, moves the channel to fd 3, closes everything else and
  * execs the sealed memfd.  The handler then adds Landlock and seccomp
  * itself (runtime.c) before it reads a byte.
+ *
+ * Without namespaces (DG_UMD_NO_NAMESPACES, or no user namespaces here) a
+ * root manager's child becomes nobody itself; a non-root manager's child
+ * keeps the manager's uid and cannot touch its bounding set (no
+ * CAP_SETPCAP), which no_new_privs and empty capability sets make moot.
  *
  * Between clone3 and exec the child makes raw system calls only: the
  * parent may have threads, and glibc's set*id wrappers would try to signal
@@ -41,6 +47,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <linux/keyctl.h>
 #include <linux/sched.h>
 #include <linux/securebits.h>
 
@@ -48,6 +55,7 @@
 
 #include "exitcodes.h"
 
+#define NOBODY_ID 65534		/* uid and gid "nobody" */
 #define NOBODY_MAP "0 65534 1\n"	/* handler root -> nobody outside */
 #define CLONE_NS_FLAGS (CLONE_NEWUSER | CLONE_NEWPID)	/* only at clone time */
 #define CHILD_NS_FLAGS (CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | \
@@ -114,15 +122,80 @@ static int child_empty_root(void)
 	return chdir("/");
 }
 
+/*
+ * Child: leave the manager's session keyring for a new, empty, anonymous
+ * one.  Keys in the inherited keyring are "possessed" by the handler, and
+ * possession grants reading them whatever the uid.  Done before the uid
+ * changes, so the keyring counts against the manager's key quota, not
+ * nobody's (shared by every handler of a root manager).
+ */
+static int child_new_session_keyring(void)
+{
+	if (syscall(__NR_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) >= 0)
+		return 0;
+	if (errno == ENOSYS)
+		return 0;	/* a kernel without keyrings: nothing to inherit */
+	/*
+	 * keyctl refused as a whole (a container's seccomp profile answers
+	 * EPERM): the handler inherits that refusal, so the manager's keyring
+	 * is out of its reach as well.  Any other failure stops the start.
+	 */
+	if (errno == EPERM &&
+	    syscall(__NR_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0) < 0 &&
+	    errno == EPERM)
+		return 0;
+	return -1;
+}
+
+/*
+ * Child of a root manager without a user namespace: become nobody, as a
+ * namespaced handler is from outside.  SECBIT_NO_SETUID_FIXUP keeps the
+ * capabilities for the steps that still need them (rlimits, the bounding
+ * set, securebits); child_drop_caps() then empties every set.  Before
+ * PR_SET_PDEATHSIG, which a change of uid resets.
+ */
+static int child_become_nobody(void)
+{
+	if (prctl(PR_SET_SECUREBITS, SECBIT_NO_SETUID_FIXUP, 0, 0, 0) < 0 && errno != EPERM)
+		return -1;
+	if (syscall(__NR_setresgid, NOBODY_ID, NOBODY_ID, NOBODY_ID) < 0 ||
+	    syscall(__NR_setgroups, 0, NULL) < 0 ||
+	    syscall(__NR_setresuid, NOBODY_ID, NOBODY_ID, NOBODY_ID) < 0)
+		return -1;
+	return 0;
+}
+
+/* 1 if @cap is in our effective set, 0 if not, -1 if capget failed. */
+static int child_has_cap(int cap)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2] = { { 0 } };
+
+	if (syscall(__NR_capget, &hdr, data) < 0)
+		return -1;
+	return !!(data[cap / 32].effective & (1u << (cap % 32)));
+}
+
 static int child_drop_caps(void)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct data[2] = { { 0 } };
 	int cap;
 
-	for (cap = 0; cap <= 63; cap++)
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-			return -1;
+	for (cap = 0; cap <= 63; cap++) {
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0 || errno == EINVAL)
+			continue;
+		/*
+		 * No CAP_SETPCAP (a non-root manager without a user namespace):
+		 * the bounding set cannot change, and need not.  It only limits
+		 * what an execve could grant, and with no_new_privs and empty
+		 * capability sets an execve grants nothing (no setuid-root, no
+		 * file capabilities).
+		 */
+		if (errno == EPERM && child_has_cap(CAP_SETPCAP) == 0)
+			break;
+		return -1;
+	}
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	/* Root inside the namespace must not regain capabilities on exec. */
 	if (prctl(PR_SET_SECUREBITS,
@@ -179,7 +252,8 @@ static void steer_init(struct steer *st)
 
 static __attribute__((noreturn)) void child_main(const struct dg_sandbox_cfg *cfg,
 						  int exec_fd, int chan, int sync_fd,
-						  int ns, int mapped, const struct steer *st)
+						  int ns, int mapped, int nobody,
+						  const struct steer *st)
 {
 	char *const argv[] = { (char *)cfg->name, NULL };
 	char *const envp[] = { NULL };
@@ -194,17 +268,31 @@ static __attribute__((noreturn)) void child_main(const struct dg_sandbox_cfg *cf
 		if (st->on)
 			syscall(__NR_sched_setaffinity, 0, sizeof(st->all), &st->all);
 	}
+	/*
+	 * A session and process group of its own: a pid namespace hides
+	 * other processes but not the process group, so kill(0, sig) would
+	 * otherwise signal the manager's group.
+	 */
+	if (syscall(__NR_setsid) < 0)
+		_exit(DG_EXIT_SETSID);
+	if (child_new_session_keyring() < 0)
+		_exit(DG_EXIT_KEYRING);
 	if (mapped) {
 		if (syscall(__NR_setresgid, 0, 0, 0) < 0 ||
 		    syscall(__NR_setgroups, 0, NULL) < 0 ||
 		    syscall(__NR_setresuid, 0, 0, 0) < 0)
 			_exit(DG_EXIT_SETID);
 	}
+	if (nobody && child_become_nobody() < 0)
+		_exit(DG_EXIT_SETID);
 	if (ns && unshare(CHILD_NS_FLAGS) < 0)
 		_exit(DG_EXIT_UNSHARE);
 	if (ns)
 		child_no_more_namespaces();
 	if (ns && child_empty_root() < 0)
+		_exit(DG_EXIT_ROOT);
+	/* No empty root to pivot into: at least hold no directory of the manager's. */
+	if (!ns && chdir("/") < 0)
 		_exit(DG_EXIT_ROOT);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		_exit(DG_EXIT_PDEATHSIG);
@@ -242,7 +330,8 @@ static __attribute__((noreturn)) void child_main(const struct dg_sandbox_cfg *cf
 int dg_sandbox_spawn(const struct dg_sandbox_cfg *cfg, int exec_fd, int chan,
 		     struct dg_sandbox_proc *out)
 {
-	int pidfd = -1, sync[2] = { -1, -1 }, ns = cfg->namespaces, mapped = 0, r;
+	int pidfd = -1, sync[2] = { -1, -1 }, ns = cfg->namespaces, mapped = 0, nobody, r;
+	int root = geteuid() == 0;
 	struct steer st = { .on = 0 };
 	struct clone_args a;
 	long pid;
@@ -250,7 +339,7 @@ int dg_sandbox_spawn(const struct dg_sandbox_cfg *cfg, int exec_fd, int chan,
 	if (ns) {
 		if (pipe2(sync, O_CLOEXEC) < 0)
 			return -errno;
-		mapped = geteuid() == 0;
+		mapped = root;
 		steer_init(&st);
 	}
 	memset(&a, 0, sizeof(a));
@@ -272,10 +361,11 @@ int dg_sandbox_spawn(const struct dg_sandbox_cfg *cfg, int exec_fd, int chan,
 		r = -errno;
 		goto fail;
 	}
+	nobody = !ns && root;
 	if (pid == 0) {
 		if (sync[1] >= 0)
 			close(sync[1]);
-		child_main(cfg, exec_fd, chan, sync[0], ns, mapped, &st);
+		child_main(cfg, exec_fd, chan, sync[0], ns, mapped, nobody, &st);
 	}
 	if (ns) {
 		char path[64];

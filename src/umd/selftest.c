@@ -17,7 +17,17 @@
 #include "frame.h"
 #include "sample_proto.h"
 
-#define FAIL(...) do { snprintf(msg, msglen, __VA_ARGS__); goto out; } while (0)
+/*
+ * Report and fail.  Every self-test keeps its status in r; a check that
+ * fails while r is still 0 from an earlier step must not end in "PASS".
+ */
+#define FAIL(...)                                        \
+	do {                                             \
+		snprintf(msg, msglen, __VA_ARGS__);      \
+		if (r >= 0)                              \
+			r = -EPROTO;                     \
+		goto out;                                \
+	} while (0)
 
 static int open_umd(const struct dg_umd_blob *b, int timeout_ms, unsigned flags,
 		    struct dg_umd **u)
@@ -431,6 +441,55 @@ out:
 	return r;
 }
 
+/* 1 when every id on the "Uid:"/"Gid:" line of /proc/PID/status is @id. */
+static int proc_ids_are(int pid, const char *key, long id)
+{
+	char path[64], line[256];
+	long v[4] = { -1, -1, -1, -1 };
+	int found = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)) &&
+		    sscanf(line + strlen(key), "%ld %ld %ld %ld", &v[0], &v[1], &v[2], &v[3]) == 4)
+			found = 1;
+	if (f)
+		fclose(f);
+	return found && v[0] == id && v[1] == id && v[2] == id && v[3] == id;
+}
+
+/*
+ * The fallback for hosts without user namespaces starts a handler as any
+ * user (as non-root it cannot drop the bounding set, and need not), and a
+ * root manager's handler runs as nobody, not as root.
+ */
+static int st_no_namespaces(const struct dg_umd_blob *b, char *msg, size_t msglen)
+{
+	struct dg_umd_stats st;
+	struct dg_umd *u = NULL;
+	int r = open_umd(b, 0, DG_UMD_NO_NAMESPACES, &u);
+
+	if (r < 0)
+		FAIL("dg_umd_new: %s", strerror(-r));
+	if ((r = echo_check(u, 100, 5, msg, msglen)) < 0)
+		goto out;
+	dg_umd_stats(u, &st);
+	if (st.sandbox_namespaces)
+		FAIL("DG_UMD_NO_NAMESPACES still gave the handler namespaces");
+	if (geteuid() == 0 && (!proc_ids_are(dg_umd_pid(u), "Uid:", 65534) ||
+			       !proc_ids_are(dg_umd_pid(u), "Gid:", 65534)))
+		FAIL("root manager without namespaces: handler %d is not uid/gid 65534",
+		     dg_umd_pid(u));
+	if ((r = echo_check(u, 300u << 10, 6, msg, msglen)) < 0)
+		goto out;
+	r = 0;
+out:
+	dg_umd_free(u);
+	return r;
+}
+
 static int st_tampered_blob(const struct dg_umd_blob *b, char *msg, size_t msglen)
 {
 	uint8_t bad[32];
@@ -473,5 +532,6 @@ const struct dg_selftest dg_selftests[] = {
 	{ "fresh_handler_per_call", "DG_UMD_FRESH_PER_CALL starts one handler per call", st_fresh_per_call },
 	{ "launch_then_call", "dg_umd_launch returns before the hello; dg_umd_starting ends with it; a kill before it is reported at the first call", st_launch },
 	{ "tampered_blob_refused", "a blob whose hash does not match is never executed", st_tampered_blob },
+	{ "no_namespaces_fallback", "without namespaces a handler starts as any user; as root it runs as nobody", st_no_namespaces },
 };
 const size_t dg_selftests_count = sizeof(dg_selftests) / sizeof(dg_selftests[0]);

@@ -22,6 +22,7 @@
 #include <sys/syscall.h>
 #include <netinet/in.h>
 #include <unistd.h>
+#include <linux/keyctl.h>
 
 #include <digestguard/handler.h>
 
@@ -104,6 +105,25 @@ static int attempt(uint16_t type, struct dg_cur *c)
 		uintptr_t page = (uintptr_t)req & ~(uintptr_t)4095;
 
 		return mprotect((void *)page, 4096, PROT_READ | PROT_WRITE);
+	}
+	case H_KILL_PGRP:
+		return kill(-(pid_t)arg, SIGUSR1);
+	case H_KILL_OWN_PGRP:
+		return kill(0, SIGUSR1);
+	case H_READ_KEY: {
+		/* By its id, then by a search of the handler's own keyrings. */
+		char b[64];
+		long k;
+		int e;
+
+		if (syscall(__NR_keyctl, KEYCTL_READ, (long)(int32_t)arg, b, sizeof(b)) >= 0)
+			return 0;
+		e = errno;
+		k = syscall(__NR_request_key, "user", "dg-test-secret", NULL, 0L);
+		if (k >= 0 && syscall(__NR_keyctl, KEYCTL_READ, k, b, sizeof(b)) >= 0)
+			return 0;
+		errno = e;
+		return -1;
 	}
 	default:
 		errno = EOPNOTSUPP;

@@ -20,6 +20,9 @@ enum hostile_msg {
 	H_UNSHARE,
 	H_MOUNT,
 	H_WRITE_REQUEST,	/* make the (bulk, shared) request bytes writable */
+	H_KILL_PGRP,		/* arg: the manager's process group; SIGUSR1 to it */
+	H_KILL_OWN_PGRP,	/* kill(0, SIGUSR1): the handler's own process group */
+	H_READ_KEY,		/* arg: a key in the manager's session keyring */
 };
 
 #endif

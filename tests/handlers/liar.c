@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <digestguard/handler.h>
@@ -39,11 +40,51 @@ static __attribute__((noreturn)) void block(void)
 			_exit(0);
 }
 
+/* No sleeping under seccomp (nanosleep is not allowed): spin on the clock. */
+static void spin_ms(uint32_t ms)
+{
+	struct timespec t0, t;
+	uint64_t waited;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		waited = (uint64_t)(t.tv_sec - t0.tv_sec) * 1000 +
+			 (uint64_t)((t.tv_nsec - t0.tv_nsec) / 1000000);
+	} while (waited < ms);
+}
+
+/*
+ * Answer this request, then drain the channel @step bytes every @pause_ms:
+ * slowly enough that the manager's next large request cannot be written
+ * in one go, fast enough that every socket buffer it waits for frees up
+ * well within its deadline.
+ */
+static __attribute__((noreturn)) void slow_reader(uint16_t at, uint32_t id, struct dg_cur *c)
+{
+	static uint8_t sink[64u << 10];
+	uint32_t step = 0, pause_ms = 0;
+
+	cur_le32(c, &step);
+	cur_le32(c, &pause_ms);
+	if (!step || step > sizeof(sink))
+		step = sizeof(sink);
+	hdr(DG_FRAME_MAGIC, DG_FRAME_VERSION, at, id, 2);
+	raw("ok", 2);
+	for (;;) {
+		spin_ms(pause_ms);
+		if (read(DG_HANDLER_FD, sink, step) <= 0)
+			_exit(0);
+	}
+}
+
 static int handle(uint16_t type, const uint8_t *req, size_t len, struct dg_buf *ans,
 		  void *ctx)
 {
 	uint32_t id = dg_handler_current_id();
 	uint16_t at = type | DG_MSG_ANSWER;
+	struct dg_cur c = cur_init(req, len);
+	uint32_t v = 0;
 	uint8_t err[8];
 
 	(void)ctx;
@@ -83,9 +124,11 @@ static int handle(uint16_t type, const uint8_t *req, size_t len, struct dg_buf *
 		block();
 	}
 	case L_TRAILING_LATE:
-		/* A correct answer, then more bytes in a later write. */
+		/* A correct answer, then more bytes in a later write, once the
+		 * manager has most likely returned the answer. */
 		hdr(DG_FRAME_MAGIC, DG_FRAME_VERSION, at, id, 4);
 		raw("abcd", 4);
+		spin_ms(20);
 		raw("LATE", 4);
 		block();
 	case L_EOF:
@@ -103,6 +146,20 @@ static int handle(uint16_t type, const uint8_t *req, size_t len, struct dg_buf *
 	case L_HANDLER_ERROR:
 		dg_handler_error("liar: refusing this input on purpose");
 		return -EBADMSG;
+	case L_SLOW_READER:
+		slow_reader(at, id, &c);
+	case L_ANSWER_THEN_EXIT:
+		hdr(DG_FRAME_MAGIC, DG_FRAME_VERSION, at, id, 4);
+		raw("abcd", 4);
+		_exit(0);
+	case L_FAKE_ERRNO:
+		cur_le32(&c, &v);
+		dg_handler_error("liar: pretending errno %d", (int32_t)v);
+		return (int32_t)v;
+	case L_HUGE_ANSWER:
+		cur_le32(&c, &v);
+		hdr(DG_FRAME_MAGIC, DG_FRAME_VERSION, at, id, v);
+		block();
 	default:
 		return -EOPNOTSUPP;
 	}

@@ -17,6 +17,10 @@ enum liar_msg {
 	L_SLOW_DRIP,
 	L_HANDLER_ERROR,
 	L_TRAILING_LATE,
+	L_SLOW_READER,		/* req: le32 step, le32 pause_ms; answers, then reads on slowly */
+	L_ANSWER_THEN_EXIT,	/* a correct answer, then the handler exits (EOF between calls) */
+	L_FAKE_ERRNO,		/* req: le32 errno (negative); an ERROR frame carrying it */
+	L_HUGE_ANSWER,		/* req: le32 len; a header announcing len bytes, then silence */
 };
 
 #endif

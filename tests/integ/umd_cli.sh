@@ -32,4 +32,30 @@ out=$(wd 30 "$DG" umd info 2>&1); rc=$?
 	ok "umd_info_handler_keeps_the_manager_cpu_set" ||
 	nok "umd_info_handler_keeps_the_manager_cpu_set" "$out"
 
+# The fallback without namespaces (DG_UMD_NO_NAMESPACES, or no user
+# namespaces on the host) must work for an unprivileged user: without
+# CAP_SETPCAP the bounding set cannot be dropped, and need not be.  The
+# self-test's no_namespaces_fallback case also checks that a root
+# manager's handler runs as nobody.
+as_nobody=(setpriv --reuid 65534 --regid 65534 --clear-groups)
+if [ "$(id -u)" != 0 ] || ! command -v setpriv >/dev/null; then
+	skip "umd_selftest_as_nobody" "needs root and setpriv to become nobody"
+	skip "pgp_dump_no_namespaces_as_nobody" "needs root and setpriv to become nobody"
+elif ! "${as_nobody[@]}" test -x "$DG"; then
+	skip "umd_selftest_as_nobody" "nobody cannot reach $DG"
+	skip "pgp_dump_no_namespaces_as_nobody" "nobody cannot reach $DG"
+else
+	out=$(wd 120 "${as_nobody[@]}" "$DG" umd selftest 2>&1); rc=$?
+	last=$(tail -n1 <<< "$out")
+	[ $rc = 0 ] && [[ $last =~ ^[0-9]+\ passed,\ 0\ failed$ ]] && grep -q "PASS  no_namespaces_fallback" <<< "$out" &&
+		ok "umd_selftest_as_nobody" || nok "umd_selftest_as_nobody" "$out"
+	# One literal data packet (RFC 9580 §5.9), readable by nobody.
+	chmod o+x "$T"
+	printf '\xcb\x10\x62\x00\x00\x00\x00\x00hello, umd' > "$T/literal.pgp"
+	chmod 644 "$T/literal.pgp"
+	out=$(wd 30 "${as_nobody[@]}" "$DG" pgp dump --no-namespaces "$T/literal.pgp" 2>&1); rc=$?
+	[ $rc = 0 ] && grep -q "literal data packet" <<< "$out" &&
+		ok "pgp_dump_no_namespaces_as_nobody" || nok "pgp_dump_no_namespaces_as_nobody" "$out"
+fi
+
 done_testing

@@ -6,11 +6,19 @@
  *  - without seccomp ("nsc"), the remaining layers must still make the
  *    action fail.  A case marked SECCOMP_ONLY (none today) would be
  *    reported as a skip naming seccomp as its only wall.
+ * Then what the loader sets up before exec, with and without namespaces:
+ * the handler's own session and process group, a fresh session keyring,
+ * and (without namespaces) nobody for a root manager, the manager's uid
+ * otherwise.  Cases that change process-wide state run in a child.
  */
 #include <errno.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
+#include <linux/keyctl.h>
 
 #include <digestguard/umd.h>
 
@@ -53,15 +61,20 @@ static const struct action actions[] = {
 	{ H_MOUNT, "mount_tmpfs", MUST_FAIL, 0, 0 },
 };
 
-static struct dg_umd *open_blob(const struct dg_umd_blob *b)
+static struct dg_umd *open_blob_flags(const struct dg_umd_blob *b, unsigned int flags)
 {
 	struct dg_umd_desc d = {
 		.name = b->name, .blob = b->data, .blob_len = b->len,
-		.blob_sha256 = b->sha256, .timeout_ms = 2000,
+		.blob_sha256 = b->sha256, .timeout_ms = 2000, .flags = flags,
 	};
 	struct dg_umd *u = NULL;
 
 	return dg_umd_new(&d, &u) < 0 ? NULL : u;
+}
+
+static struct dg_umd *open_blob(const struct dg_umd_blob *b)
+{
+	return open_blob_flags(b, 0);
 }
 
 /* 1: died, 0: answered (*failed, *err filled), -1: other error */
@@ -210,10 +223,264 @@ TEST(test_sandbox_manager_survives_all_attacks_without_leaks)
 	CHECK(dg_count_children() == kids, "children %d -> %d", kids, dg_count_children());
 }
 
+/* The without-seccomp handler, with and without namespaces. */
+static const struct {
+	const char *what;
+	unsigned int flags;
+} nsc_modes[] = {
+	{ "namespaces", 0 },
+	{ "no namespaces", DG_UMD_NO_NAMESPACES },
+};
+#define NSC_MODES (sizeof(nsc_modes) / sizeof(nsc_modes[0]))
+
+/* Run @fn in a child (it changes process-wide state); 0 when it returned 0. */
+static int in_child(int (*fn)(void))
+{
+	int status = -1;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		alarm(60);
+		status = fn();
+		fflush(stdout);
+		_exit(status);
+	}
+	if (pid < 0)
+		return -errno;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Process group and session of @pid, from /proc/PID/stat. */
+static int proc_pgrp_sid(int pid, long *pgrp, long *sid)
+{
+	char path[64], buf[1024], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');	/* the name may hold anything but ends there */
+	if (!p || sscanf(p + 1, " %*c %*d %ld %ld", pgrp, sid) != 2)
+		return -EBADMSG;
+	return 0;
+}
+
+/* The "Uid:" or "Gid:" line of /proc/PID/status: 1 when all four are @id. */
+static int proc_ids_are(int pid, const char *key, long id)
+{
+	char path[64], line[256];
+	long v[4] = { -1, -1, -1, -1 };
+	int found = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)) &&
+		    sscanf(line + strlen(key), "%ld %ld %ld %ld", &v[0], &v[1], &v[2], &v[3]) == 4)
+			found = 1;
+	if (f)
+		fclose(f);
+	return found && v[0] == id && v[1] == id && v[2] == id && v[3] == id;
+}
+
+/*
+ * The handler leads a session and process group of its own: kill(0, sig)
+ * or a signal to "its" group cannot reach the manager's group, whatever
+ * the other layers (pid namespace, Landlock scoping, seccomp) do.
+ */
+TEST(test_sandbox_handler_has_its_own_session_and_process_group)
+{
+	const struct dg_umd_blob *blobs[] = { &dg_blob_hostile, &dg_blob_hostile_nsc };
+	size_t i, m;
+
+	for (i = 0; i < 2; i++)
+		for (m = 0; m < NSC_MODES; m++) {
+			struct dg_umd *u = open_blob_flags(blobs[i], nsc_modes[m].flags);
+			long pgrp = -1, sid = -1;
+			int pid;
+
+			CHECK(u && still_serves(u), "%s (%s) does not start: %s", blobs[i]->name,
+			      nsc_modes[m].what, u ? dg_umd_last_error(u) : "alloc");
+			pid = u ? dg_umd_pid(u) : 0;
+			if (pid > 0) {
+				CHECK(proc_pgrp_sid(pid, &pgrp, &sid) == 0, "cannot read /proc/%d/stat",
+				      pid);
+				CHECK(sid == pid && pgrp == pid,
+				      "%s (%s): handler %d has session %ld, group %ld (manager: %ld, %ld)",
+				      blobs[i]->name, nsc_modes[m].what, pid, sid, pgrp,
+				      (long)getsid(0), (long)getpgrp());
+			}
+			dg_umd_free(u);
+		}
+}
+
+static volatile sig_atomic_t usr1_seen;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	usr1_seen++;
+}
+
+/* Child: a manager leading its own group (so a regression hits nobody else). */
+static int signal_child(void)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	int failed, err, bad = 0;
+	size_t m;
+
+	if (setpgid(0, 0) < 0 || sigaction(SIGUSR1, &sa, NULL) < 0)
+		return 10;
+	for (m = 0; m < NSC_MODES; m++) {
+		const struct action kill_own = { H_KILL_OWN_PGRP, "kill_own_pgrp", MUST_FAIL, 0, 0 };
+		const struct action kill_mgr = { H_KILL_PGRP, "kill_manager_pgrp", MUST_FAIL, 0,
+						 (uint32_t)getpgrp() };
+		struct dg_umd *u = open_blob_flags(&dg_blob_hostile_nsc, nsc_modes[m].flags);
+
+		if (!u || !still_serves(u)) {
+			printf("# hostile_nsc (%s) does not start\n", nsc_modes[m].what);
+			dg_umd_free(u);
+			bad = 11;
+			continue;
+		}
+		/* A handler outside a pid namespace may die of its own SIGUSR1. */
+		attempt(u, &kill_own, &failed, &err);
+		attempt(u, &kill_mgr, &failed, &err);
+		usleep(50 * 1000);
+		if (usr1_seen) {
+			printf("# hostile_nsc (%s): SIGUSR1 reached the manager %d times\n",
+			       nsc_modes[m].what, (int)usr1_seen);
+			bad = 1;
+		}
+		dg_umd_free(u);
+	}
+	return bad;
+}
+
+TEST(test_sandbox_signals_to_the_process_group_miss_the_manager)
+{
+	int r = in_child(signal_child);
+
+	CHECK(r == 0, "child returned %d", r);
+}
+
+/* Child: a manager whose session keyring holds a secret. */
+static int keyring_child(void)
+{
+	const struct action rd = { H_READ_KEY, "read_manager_session_key", MUST_FAIL, 0, 0 };
+	struct action a = rd;
+	int failed, err, bad = 0;
+	long key;
+	char b[16];
+	size_t m;
+
+	/* A session keyring of the test's own, so the caller's is untouched. */
+	if (syscall(__NR_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0)
+		return errno == ENOSYS ? 77 : 10;
+	key = syscall(__NR_add_key, "user", "dg-test-secret", "s3cret", 6,
+		      KEY_SPEC_SESSION_KEYRING);
+	if (key < 0 || syscall(__NR_keyctl, KEYCTL_READ, key, b, sizeof(b)) != 6)
+		return 11;
+	a.arg = (uint32_t)key;
+	for (m = 0; m < NSC_MODES; m++) {
+		struct dg_umd *u = open_blob_flags(&dg_blob_hostile_nsc, nsc_modes[m].flags);
+		int r = u ? attempt(u, &a, &failed, &err) : -1;
+
+		if (r != 0 || !failed) {
+			printf("# hostile_nsc (%s) read the manager's key (r=%d failed=%d): %s\n",
+			       nsc_modes[m].what, r, failed, u ? dg_umd_last_error(u) : "alloc");
+			bad = 1;
+		} else {
+			printf("# hostile_nsc (%s): failed with errno %d (%s)\n",
+			       nsc_modes[m].what, err, strerror(err));
+		}
+		dg_umd_free(u);
+	}
+	return bad;
+}
+
+/*
+ * The handler gets a new, empty session keyring: without seccomp it still
+ * cannot read (or find) a key in the manager's session keyring.
+ */
+TEST(test_sandbox_handler_cannot_read_the_managers_session_keyring)
+{
+	int r = in_child(keyring_child);
+
+	if (r == 77)
+		SKIP("no keyring support in this kernel");
+	CHECK(r == 0, "child returned %d", r);
+}
+
+/* Root without namespaces: the handler must not run as root. */
+TEST(test_sandbox_no_namespaces_as_root_runs_the_handler_as_nobody)
+{
+	struct dg_umd *u;
+	struct dg_umd_stats st;
+	int pid;
+
+	if (geteuid() != 0)
+		SKIP("needs root");
+	u = open_blob_flags(&dg_blob_hostile, DG_UMD_NO_NAMESPACES);
+	CHECK(u && still_serves(u), "no-namespace handler does not start: %s",
+	      u ? dg_umd_last_error(u) : "alloc");
+	pid = u ? dg_umd_pid(u) : 0;
+	if (pid > 0) {
+		dg_umd_stats(u, &st);
+		CHECK(st.sandbox_namespaces == 0, "namespaces were used");
+		CHECK(proc_ids_are(pid, "Uid:", 65534) && proc_ids_are(pid, "Gid:", 65534),
+		      "handler %d does not run as uid/gid 65534", pid);
+	}
+	dg_umd_free(u);
+}
+
+/* Child: become nobody (when root), then run handlers without namespaces. */
+static int non_root_child(void)
+{
+	const struct dg_umd_blob *blobs[] = { &dg_blob_hostile, &dg_blob_hostile_nsc };
+	size_t i;
+
+	if (geteuid() == 0 &&
+	    (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
+	     setresuid(65534, 65534, 65534) < 0))
+		return 10;
+	for (i = 0; i < 2; i++) {
+		struct dg_umd *u = open_blob_flags(blobs[i], DG_UMD_NO_NAMESPACES);
+
+		if (!u || !still_serves(u) || !still_serves(u)) {
+			printf("# %s without namespaces as uid %d: %s\n", blobs[i]->name,
+			       (int)geteuid(), u ? dg_umd_last_error(u) : "alloc");
+			dg_umd_free(u);
+			return 1;
+		}
+		dg_umd_free(u);
+	}
+	return 0;
+}
+
+/* No CAP_SETPCAP: the bounding set cannot be dropped, and need not be. */
+TEST(test_sandbox_no_namespaces_works_as_non_root)
+{
+	int r = in_child(non_root_child);
+
+	CHECK(r == 0, "child returned %d", r);
+}
+
 int main(void)
 {
 	size_t i;
 
+	alarm(300);	/* watchdog */
 	signal(SIGPIPE, SIG_IGN);
 	for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
 		run_full(&actions[i]);
@@ -221,5 +488,10 @@ int main(void)
 		run_nsc(&actions[i]);
 	RUN(test_sandbox_bulk_request_is_read_only_for_the_handler);
 	RUN(test_sandbox_manager_survives_all_attacks_without_leaks);
+	RUN(test_sandbox_handler_has_its_own_session_and_process_group);
+	RUN(test_sandbox_signals_to_the_process_group_miss_the_manager);
+	RUN(test_sandbox_handler_cannot_read_the_managers_session_keyring);
+	RUN(test_sandbox_no_namespaces_as_root_runs_the_handler_as_nobody);
+	RUN(test_sandbox_no_namespaces_works_as_non_root);
 	return tap_done();
 }

@@ -2,31 +2,67 @@
 /*
  * Malformed answers: each kind makes the call fail with -EBADMSG (or
  * -ETIMEDOUT for an answer that never completes), kills and replaces the
- * handler, and leaves the manager serving.
+ * handler, and leaves the manager serving.  Also: a handler that exits or
+ * speaks between calls never fails the next, unrelated request; a slow
+ * reader cannot stretch a send past the deadline; a handler cannot fake
+ * the manager's own error codes.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
-#include <unistd.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <digestguard/umd.h>
 
 #include "blobs.h"
+#include "cursor.h"
+#include "frame.h"
 #include "liar_proto.h"
 #include "selftest.h"
 #include "tap.h"
 
 extern const struct dg_umd_blob dg_blob_liar;
 
-static struct dg_umd *liar(int timeout_ms)
+static struct dg_umd *liar_max(int timeout_ms, uint32_t max_frame)
 {
 	struct dg_umd_desc d = {
 		.name = "liar", .blob = dg_blob_liar.data, .blob_len = dg_blob_liar.len,
 		.blob_sha256 = dg_blob_liar.sha256, .timeout_ms = timeout_ms,
+		.max_frame = max_frame,
 	};
 	struct dg_umd *u = NULL;
 
 	return dg_umd_new(&d, &u) < 0 ? NULL : u;
+}
+
+static struct dg_umd *liar(int timeout_ms)
+{
+	return liar_max(timeout_ms, 0);
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* A call with a le32 argument; the answer, if any, is dropped. */
+static int call_u32(struct dg_umd *u, uint16_t type, uint32_t v)
+{
+	struct dg_umd_answer a;
+	uint8_t req[4];
+	int r;
+
+	put_le32(req, v);
+	r = dg_umd_call(u, type, req, sizeof(req), &a);
+	if (r == 0)
+		dg_umd_answer_free(&a);
+	return r;
 }
 
 static int echo_ok(struct dg_umd *u)
@@ -71,16 +107,51 @@ TEST(test_answer_with_bad_magic_is_rejected) { expect(L_BAD_MAGIC, -EBADMSG, "ba
 TEST(test_answer_with_bad_version_is_rejected) { expect(L_BAD_VERSION, -EBADMSG, "bad frame header"); }
 TEST(test_answer_with_wrong_id_is_rejected) { expect(L_WRONG_ID, -EBADMSG, "does not match request id"); }
 TEST(test_answer_with_wrong_type_is_rejected) { expect(L_WRONG_TYPE, -EBADMSG, "does not match request type"); }
-TEST(test_answer_over_maximum_is_rejected) { expect(L_OVER_MAX, -EBADMSG, "over the maximum"); }
+/* The message names the length the answer announced (0xfffffff0). */
+TEST(test_answer_over_maximum_is_rejected) { expect(L_OVER_MAX, -EBADMSG, "announces 4294967280 bytes, over the maximum"); }
 TEST(test_truncated_answer_is_rejected) { expect(L_TRUNCATED, -EBADMSG, "truncated"); }
 TEST(test_short_header_then_eof_is_rejected) { expect(L_SHORT_HEADER, -EBADMSG, "truncated"); }
 TEST(test_answer_with_trailing_bytes_is_rejected) { expect(L_TRAILING, -EBADMSG, "trailing"); }
 /*
  * Bytes written after a complete answer may arrive after the manager has
- * returned that answer: they must fail the next call, before its request
- * is sent, and the handler must be replaced.
+ * returned that answer.  They are found before the next request is sent:
+ * that handler is killed and counted as a failure, and the next request,
+ * which has nothing to do with them, goes to a fresh handler and succeeds.
  */
-TEST(test_late_trailing_bytes_fail_the_next_call)
+TEST(test_late_trailing_bytes_replace_the_handler_not_fail_the_next_call)
+{
+	struct dg_umd *u = liar(500);
+	struct dg_umd_answer a;
+	struct dg_umd_stats st;
+	int r, pid;
+
+	CHECK(u && echo_ok(u), "liar starts");
+	if (!u)
+		return;
+	pid = dg_umd_pid(u);
+	r = dg_umd_call(u, L_TRAILING_LATE, "x", 1, &a);
+	/* This call may already see them with its answer (then it fails). */
+	CHECK(r == 0 || r == -EBADMSG, "trailing-late call returned %d (%s)", r,
+	      dg_umd_last_error(u));
+	if (r == 0)
+		dg_umd_answer_free(&a);
+	usleep(100 * 1000);	/* let "LATE" (written 20 ms later) land first */
+	CHECK(echo_ok(u), "the next call failed: %s", dg_umd_last_error(u));
+	CHECK(dg_umd_pid(u) != pid, "the handler that sent stray bytes still serves");
+	CHECK(strstr(dg_umd_last_error(u), "after its last answer") ||
+	      strstr(dg_umd_last_error(u), "trailing"), "message: %s", dg_umd_last_error(u));
+	dg_umd_stats(u, &st);
+	CHECK(st.failures == 1 && st.restarts == 1, "failures %llu, restarts %llu",
+	      (unsigned long long)st.failures, (unsigned long long)st.restarts);
+	CHECK(echo_ok(u), "serves afterwards");
+	dg_umd_free(u);
+}
+
+/*
+ * A handler that exits after a complete answer is gone before the next
+ * request: that request gets a fresh handler instead of "handler died".
+ */
+TEST(test_handler_exit_between_calls_does_not_fail_the_next_call)
 {
 	struct dg_umd *u = liar(500);
 	struct dg_umd_answer a;
@@ -90,22 +161,66 @@ TEST(test_late_trailing_bytes_fail_the_next_call)
 	CHECK(u && echo_ok(u), "liar starts");
 	if (!u)
 		return;
-	r = dg_umd_call(u, L_TRAILING_LATE, "x", 1, &a);
-	if (r == 0)
-		dg_umd_answer_free(&a);
-	/* Either this call already saw them, or the next one must. */
-	for (i = 0; i < 50 && r == 0; i++) {
-		usleep(1000);
-		r = dg_umd_call(u, L_ECHO, "x", 1, &a);
+	for (i = 0; i < 3; i++) {
+		r = dg_umd_call(u, L_ANSWER_THEN_EXIT, "x", 1, &a);
+		CHECK(r == 0 && a.len == 4, "answer-then-exit call %d returned %d (%s)", i, r,
+		      dg_umd_last_error(u));
 		if (r == 0)
 			dg_umd_answer_free(&a);
+		usleep(50 * 1000);	/* it has exited by now */
+		CHECK(echo_ok(u), "call %d after the exit failed: %s", i, dg_umd_last_error(u));
+		CHECK(strstr(dg_umd_last_error(u), "exited") != NULL, "message: %s",
+		      dg_umd_last_error(u));
 	}
-	CHECK(r == -EBADMSG, "late trailing bytes never rejected (r=%d)", r);
-	CHECK(strstr(dg_umd_last_error(u), "after its last answer") ||
-	      strstr(dg_umd_last_error(u), "trailing"), "message: %s", dg_umd_last_error(u));
-	CHECK(echo_ok(u), "serves afterwards");
+	dg_umd_stats(u, &st);
+	CHECK(st.failures == 3 && st.restarts == 3, "failures %llu, restarts %llu",
+	      (unsigned long long)st.failures, (unsigned long long)st.restarts);
+	dg_umd_free(u);
+}
+
+/*
+ * A handler that takes its request a few KiB at a time must not hold the
+ * manager in sendmsg() past the deadline.  The request is just under the
+ * bulk threshold (256 KiB) so it goes through the socket, and is larger
+ * than the socket buffers; the reader frees each buffer well within the
+ * deadline, so only an overall deadline on the send can stop it.
+ */
+TEST(test_slow_reader_cannot_stretch_a_send_past_the_deadline)
+{
+	size_t n = (256u << 10) - 1;
+	struct dg_umd *u = liar(300);
+	uint8_t *big = calloc(1, n), req[8];
+	struct dg_umd_answer a;
+	struct dg_umd_stats st;
+	uint64_t t0, dt;
+	int r;
+
+	CHECK(u && big && echo_ok(u), "liar starts");
+	if (!u || !big)
+		goto out;
+	put_le32(req, 4096);	/* 4 KiB every 30 ms */
+	put_le32(req + 4, 30);
+	r = dg_umd_call(u, L_SLOW_READER, req, sizeof(req), &a);
+	CHECK(r == 0, "slow-reader call returned %d (%s)", r, dg_umd_last_error(u));
+	if (r)
+		goto out;
+	dg_umd_answer_free(&a);
+	t0 = mono_ms();
+	r = dg_umd_call(u, L_ECHO, big, n, &a);
+	dt = mono_ms() - t0;
+	if (r == 0)
+		dg_umd_answer_free(&a);
+	CHECK(r == -ETIMEDOUT, "large request to a slow reader returned %d (%s)", r,
+	      dg_umd_last_error(u));
+	CHECK(dt < 300 + 200, "the call took %llu ms with a 300 ms deadline",
+	      (unsigned long long)dt);
+	CHECK(strstr(dg_umd_last_error(u), "within 300 ms") != NULL, "message: %s",
+	      dg_umd_last_error(u));
+	CHECK(echo_ok(u), "serves afterwards: %s", dg_umd_last_error(u));
 	dg_umd_stats(u, &st);
 	CHECK(st.restarts == 1, "restarts %llu", (unsigned long long)st.restarts);
+out:
+	free(big);
 	dg_umd_free(u);
 }
 
@@ -116,6 +231,54 @@ TEST(test_handler_error_is_passed_through_without_restart)
 {
 	/* A well-formed ERROR answer is the handler's verdict, not a fault. */
 	expect_restarts(L_HANDLER_ERROR, -EBADMSG, "refusing this input on purpose", 0);
+}
+
+/*
+ * -ETIMEDOUT and -ECHILD say the manager killed the handler; -EKEYREJECTED
+ * and -ENOKEY are verdicts only the trusted side gives.  A handler's ERROR
+ * frame carrying one of them becomes -EPROTO, its message kept.
+ */
+TEST(test_handler_cannot_fake_the_managers_own_errors)
+{
+	static const int reserved[] = { -ETIMEDOUT, -ECHILD, -EKEYREJECTED, -ENOKEY };
+	struct dg_umd *u = liar(2000);
+	struct dg_umd_stats st;
+	size_t i;
+	int r;
+
+	CHECK(u && echo_ok(u), "liar starts");
+	for (i = 0; u && i < sizeof(reserved) / sizeof(reserved[0]); i++) {
+		r = call_u32(u, L_FAKE_ERRNO, (uint32_t)reserved[i]);
+		CHECK(r == -EPROTO, "handler errno %d came back as %d (%s)", reserved[i], r,
+		      dg_umd_last_error(u));
+		CHECK(strstr(dg_umd_last_error(u), "pretending errno") &&
+		      strstr(dg_umd_last_error(u), "reserved"), "message: %s",
+		      dg_umd_last_error(u));
+	}
+	CHECK(u && echo_ok(u), "serves afterwards");
+	if (u) {
+		dg_umd_stats(u, &st);
+		CHECK(st.restarts == 0, "restarts %llu", (unsigned long long)st.restarts);
+	}
+	dg_umd_free(u);
+}
+
+/* A parser's own verdicts reach the caller unchanged. */
+TEST(test_handler_parser_errnos_pass_through)
+{
+	static const int mine[] = { -EBADMSG, -E2BIG, -ENODATA, -EOPNOTSUPP, -ENOMEM, -EIO,
+				    -EINVAL };
+	struct dg_umd *u = liar(2000);
+	size_t i;
+	int r;
+
+	CHECK(u && echo_ok(u), "liar starts");
+	for (i = 0; u && i < sizeof(mine) / sizeof(mine[0]); i++) {
+		r = call_u32(u, L_FAKE_ERRNO, (uint32_t)mine[i]);
+		CHECK(r == mine[i], "handler errno %d came back as %d (%s)", mine[i], r,
+		      dg_umd_last_error(u));
+	}
+	dg_umd_free(u);
 }
 
 static long vm_peak_kb(void)
@@ -154,6 +317,98 @@ TEST(test_oversized_answer_refused_before_allocation)
 	dg_umd_free(u);
 }
 
+static long vm_size_kb(void)
+{
+	char line[256];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmSize: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+/* Child of the test below: 0, or which step failed. */
+static int enomem_child(void)
+{
+	struct dg_umd *u = liar_max(2000, DG_FRAME_MAX_LIMIT);
+	struct rlimit old, rl;
+	struct dg_umd_stats st;
+	long kb;
+	int r;
+
+	if (!u || !echo_ok(u))
+		return 10;
+	kb = vm_size_kb();
+	if (kb <= 0 || getrlimit(RLIMIT_AS, &old) < 0)
+		return 11;
+	/* Room for the manager, not for a 768 MiB answer. */
+	rl = old;
+	rl.rlim_cur = ((rlim_t)kb << 10) + (64u << 20);
+	if (setrlimit(RLIMIT_AS, &rl) < 0)
+		return 12;
+	r = call_u32(u, L_HUGE_ANSWER, 768u << 20);
+	setrlimit(RLIMIT_AS, &old);
+	if (r != -ENOMEM) {
+		printf("# huge answer returned %d: %s\n", r, dg_umd_last_error(u));
+		return 1;
+	}
+	if (!strstr(dg_umd_last_error(u), "out of memory")) {
+		printf("# message: %s\n", dg_umd_last_error(u));
+		return 2;
+	}
+	if (dg_umd_pid(u) != 0) {
+		printf("# the handler is still running with its frame half read\n");
+		return 3;
+	}
+	if (!echo_ok(u)) {
+		printf("# the next call failed: %s\n", dg_umd_last_error(u));
+		return 4;
+	}
+	dg_umd_stats(u, &st);
+	if (st.failures != 1 || st.restarts != 1) {
+		printf("# failures %llu, restarts %llu\n", (unsigned long long)st.failures,
+		       (unsigned long long)st.restarts);
+		return 5;
+	}
+	dg_umd_free(u);
+	return 0;
+}
+
+/*
+ * No memory for an answer: the frame is half read, so the stream is out
+ * of step; the handler must go, and the next call gets a fresh one.  Runs
+ * in a child because it lowers RLIMIT_AS.
+ */
+TEST(test_answer_the_manager_cannot_allocate_kills_the_handler)
+{
+	int status = -1;
+	pid_t pid;
+
+#if defined(__SANITIZE_ADDRESS__)
+	SKIP("ASan's allocator aborts instead of returning NULL under RLIMIT_AS");
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+	SKIP("ASan's allocator aborts instead of returning NULL under RLIMIT_AS");
+#endif
+#endif
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		alarm(60);
+		status = enomem_child();
+		fflush(stdout);
+		_exit(status);
+	}
+	CHECK(pid > 0, "fork: %s", strerror(errno));
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status 0x%x", status);
+}
+
 TEST(test_malformed_answers_leak_nothing)
 {
 	static const uint16_t kinds[] = { L_BAD_MAGIC, L_TRUNCATED, L_TRAILING, L_EOF,
@@ -173,6 +428,8 @@ TEST(test_malformed_answers_leak_nothing)
 
 int main(void)
 {
+	alarm(300);	/* watchdog: every case has its own deadline, this is the backstop */
+	signal(SIGPIPE, SIG_IGN);
 	RUN(test_answer_with_bad_magic_is_rejected);
 	RUN(test_answer_with_bad_version_is_rejected);
 	RUN(test_answer_with_wrong_id_is_rejected);
@@ -181,12 +438,17 @@ int main(void)
 	RUN(test_truncated_answer_is_rejected);
 	RUN(test_short_header_then_eof_is_rejected);
 	RUN(test_answer_with_trailing_bytes_is_rejected);
-	RUN(test_late_trailing_bytes_fail_the_next_call);
+	RUN(test_late_trailing_bytes_replace_the_handler_not_fail_the_next_call);
+	RUN(test_handler_exit_between_calls_does_not_fail_the_next_call);
+	RUN(test_slow_reader_cannot_stretch_a_send_past_the_deadline);
 	RUN(test_eof_without_answer_is_reported);
 	RUN(test_error_frame_with_invalid_errno_is_rejected);
 	RUN(test_answer_that_never_completes_times_out);
 	RUN(test_handler_error_is_passed_through_without_restart);
+	RUN(test_handler_cannot_fake_the_managers_own_errors);
+	RUN(test_handler_parser_errnos_pass_through);
 	RUN(test_oversized_answer_refused_before_allocation);
+	RUN(test_answer_the_manager_cannot_allocate_kills_the_handler);
 	RUN(test_malformed_answers_leak_nothing);
 	return tap_done();
 }
