@@ -441,8 +441,7 @@ out:
 	return r;
 }
 
-/* 1 when every id on the "Uid:"/"Gid:" line of /proc/PID/status is @id. */
-static int proc_ids_are(int pid, const char *key, long id)
+int dg_proc_ids_are(int pid, const char *key, long id)
 {
 	char path[64], line[256];
 	long v[4] = { -1, -1, -1, -1 };
@@ -478,8 +477,8 @@ static int st_no_namespaces(const struct dg_umd_blob *b, char *msg, size_t msgle
 	dg_umd_stats(u, &st);
 	if (st.sandbox_namespaces)
 		FAIL("DG_UMD_NO_NAMESPACES still gave the handler namespaces");
-	if (geteuid() == 0 && (!proc_ids_are(dg_umd_pid(u), "Uid:", 65534) ||
-			       !proc_ids_are(dg_umd_pid(u), "Gid:", 65534)))
+	if (geteuid() == 0 && (!dg_proc_ids_are(dg_umd_pid(u), "Uid:", 65534) ||
+			       !dg_proc_ids_are(dg_umd_pid(u), "Gid:", 65534)))
 		FAIL("root manager without namespaces: handler %d is not uid/gid 65534",
 		     dg_umd_pid(u));
 	if ((r = echo_check(u, 300u << 10, 6, msg, msglen)) < 0)

@@ -24,5 +24,8 @@ extern const size_t dg_selftests_count;
 /* Number of open fds and live children of this process. */
 int dg_count_fds(void);
 int dg_count_children(void);
+/* 1 when every id on the "Uid:" or "Gid:" (@key) line of /proc/PID/status
+ * is @id. */
+int dg_proc_ids_are(int pid, const char *key, long id);
 
 #endif

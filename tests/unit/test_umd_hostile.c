@@ -274,25 +274,6 @@ static int proc_pgrp_sid(int pid, long *pgrp, long *sid)
 	return 0;
 }
 
-/* The "Uid:" or "Gid:" line of /proc/PID/status: 1 when all four are @id. */
-static int proc_ids_are(int pid, const char *key, long id)
-{
-	char path[64], line[256];
-	long v[4] = { -1, -1, -1, -1 };
-	int found = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	f = fopen(path, "re");
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)) &&
-		    sscanf(line + strlen(key), "%ld %ld %ld %ld", &v[0], &v[1], &v[2], &v[3]) == 4)
-			found = 1;
-	if (f)
-		fclose(f);
-	return found && v[0] == id && v[1] == id && v[2] == id && v[3] == id;
-}
-
 /*
  * The handler leads a session and process group of its own: kill(0, sig)
  * or a signal to "its" group cannot reach the manager's group, whatever
@@ -438,7 +419,7 @@ TEST(test_sandbox_no_namespaces_as_root_runs_the_handler_as_nobody)
 	if (pid > 0) {
 		dg_umd_stats(u, &st);
 		CHECK(st.sandbox_namespaces == 0, "namespaces were used");
-		CHECK(proc_ids_are(pid, "Uid:", 65534) && proc_ids_are(pid, "Gid:", 65534),
+		CHECK(dg_proc_ids_are(pid, "Uid:", 65534) && dg_proc_ids_are(pid, "Gid:", 65534),
 		      "handler %d does not run as uid/gid 65534", pid);
 	}
 	dg_umd_free(u);
