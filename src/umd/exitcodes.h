@@ -12,7 +12,7 @@ enum dg_umd_exit {
 	DG_EXIT_PROTOCOL = 4,		/* the manager sent a malformed frame */
 	DG_EXIT_NOMEM = 5,		/* no memory for a request */
 	DG_EXIT_KEYRING = 116,		/* loader: joining a new session keyring failed */
-	DG_EXIT_SETSID = 117,		/* loader: setsid failed */
+	DG_EXIT_SETPGID = 117,		/* loader: setpgid failed */
 	DG_EXIT_SELF_SANDBOX = 119,	/* runtime: Landlock/seccomp/MDWE failed */
 	DG_EXIT_UNSHARE = 118,		/* loader: unshare of mount/net/ipc/uts/cgroup failed */
 	DG_EXIT_SYNC = 120,		/* loader: no go-ahead from the manager */

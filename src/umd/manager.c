@@ -60,6 +60,7 @@ struct dg_umd {
 	int killed;		/* the next start is a restart */
 	int bulk_fd;		/* memfd for large requests (ours, read-write) */
 	int bulk_ro;		/* the same file opened read-only, for the handler */
+	uint8_t *bulk_map;	/* bulk_fd mapped read-write (NULL: use pwrite) */
 	int bulk_sent;		/* the running handler has bulk_ro */
 	int hello_pending;	/* launched; its hello answer not read yet */
 	uint32_t hello_id;
@@ -134,7 +135,7 @@ static const char *exit_reason(int status)
 	case DG_EXIT_SYNC: return "no go-ahead from the manager";
 	case DG_EXIT_SETID: return "could not become nobody (uid/gid 65534)";
 	case DG_EXIT_ROOT: return "could not pivot into an empty root (or chdir to /)";
-	case DG_EXIT_SETSID: return "could not start a session of its own (setsid)";
+	case DG_EXIT_SETPGID: return "could not start a process group of its own (setpgid)";
 	case DG_EXIT_KEYRING: return "could not join a new session keyring";
 	case DG_EXIT_PDEATHSIG: return "PR_SET_PDEATHSIG failed";
 	case DG_EXIT_FDS: return "could not arrange its file descriptors";
@@ -533,6 +534,12 @@ static int bulk_setup(struct dg_umd *u)
 	u->bulk_ro = open(path, O_RDONLY | O_CLOEXEC);
 	if (u->bulk_ro < 0)
 		goto fail;
+	/* Copying into a mapping that stays is about twice as fast as pwrite()
+	 * once the pages exist (no per-page lookup); pwrite() if it fails. */
+	u->bulk_map = mmap(NULL, u->d.max_frame, PROT_READ | PROT_WRITE, MAP_SHARED,
+			   u->bulk_fd, 0);
+	if (u->bulk_map == MAP_FAILED)
+		u->bulk_map = NULL;
 	return 0;
 fail:
 	r = -errno;	/* before close() can change errno */
@@ -545,6 +552,10 @@ static int bulk_write(struct dg_umd *u, const void *req, size_t len)
 {
 	size_t off = 0;
 
+	if (u->bulk_map) {	/* only we can resize the file: no SIGBUS */
+		memcpy(u->bulk_map, req, len);
+		return 0;
+	}
 	while (off < len) {
 		ssize_t w = pwrite(u->bulk_fd, (const uint8_t *)req + off, len - off,
 				   (off_t)off);
@@ -828,6 +839,8 @@ void dg_umd_free(struct dg_umd *u)
 	reap(u, NULL, 0, 0);
 	if (u->exec_fd >= 0)
 		close(u->exec_fd);
+	if (u->bulk_map)
+		munmap(u->bulk_map, u->d.max_frame);
 	if (u->bulk_fd >= 0)
 		close(u->bulk_fd);
 	if (u->bulk_ro >= 0)
