@@ -14,8 +14,9 @@
  *
  * All functions return 0 (or a non-negative count) on success and a negative
  * errno on failure: -EBADMSG malformed input, -E2BIG over a limit,
- * -EOPNOTSUPP valid but unsupported, -ENODATA truncated, -EKEYREJECTED bad
- * signature, -ENOKEY no trusted key.  Callers must treat only exactly 0 as
+ * -EOPNOTSUPP valid but unsupported, -ENODATA truncated, -ENOMSG well-formed
+ * but holding no signature at all, -EKEYREJECTED bad signature, -ENOKEY no
+ * trusted key.  Callers must treat only exactly 0 as
  * "verified".  dg_pgp_last_error() gives the reason in words.
  */
 #ifndef DIGESTGUARD_PGP_H
@@ -114,8 +115,11 @@ void dg_pgp_policy_describe(const struct dg_pgp_policy *pol, char *buf, size_t l
  * the keyring.  @name names the input in messages.  Certificates whose
  * self-signatures do not verify are skipped (with the reason in
  * dg_pgp_last_error()); subkeys without a valid binding signature are not
- * used.  Returns the number of certificates added (0 is not an error when
- * the input held no usable certificate; -EBADMSG when it was not OpenPGP).
+ * used.  Copies of a certificate already in the keyring are merged into it,
+ * and a key revocation standing alone is kept for its certificate.
+ * Returns how many of these the input gave (certificates added or merged,
+ * revocations taken); 0 is not an error when the input held nothing
+ * usable; -EBADMSG when it was not OpenPGP.
  */
 int dg_pgp_keyring_add_mem(struct dg_pgp *pgp, const char *name,
 			   const void *data, size_t len);

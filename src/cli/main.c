@@ -49,14 +49,14 @@ static void usage(FILE *f)
 		   "2 usage or input error.\n");
 }
 
+/*
+ * Help is asked for only by the first argument: "--help" further on (a file
+ * name, an option's value) must never turn a verification into a usage
+ * text and exit 0.
+ */
 int cli_wants_help(int argc, char **argv)
 {
-	int i;
-
-	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-			return 1;
-	return 0;
+	return argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"));
 }
 
 void cli_object_usage(const struct cli_object *obj, FILE *f)

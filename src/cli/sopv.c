@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -36,6 +37,12 @@
 #define SOP_OUTPUT_EXISTS 59
 #define SOP_MISSING_INPUT 61
 #define SOP_UNSUPPORTED_SUBCOMMAND 69
+#define SOP_UNSUPPORTED_SPECIAL_PREFIX 71
+#define SOP_AMBIGUOUS_INPUT 73
+
+/* read_input() failures beyond -errno, mapped by input_code(). */
+#define ERR_AMBIGUOUS (-ENOTUNIQ)	/* "@..." names a special designator and a file */
+#define ERR_PREFIX (-EPROTONOSUPPORT)	/* "@..." but not @ENV: or @FD: */
 
 /* Largest input read into memory (signatures, certificates, messages). */
 #define SOPV_INPUT_MAX (64u << 20)
@@ -49,12 +56,17 @@ static const char sopv_usage[] =
 	"       digestguard sopv inline-verify [--not-before=DATE] [--not-after=DATE]\n"
 	"                   [--verifications-out=FILE] [--] CERTS... <MESSAGE\n"
 	"       (also installed as dg-sopv)\n"
-	"DATE: ISO 8601 (2024-01-31T12:00:00Z), 'now', or '-' (beginning/end of time).\n"
-	"Inputs may be @FD:N or @ENV:NAME.  VERIFICATIONS lines:\n"
+	"DATE: ISO 8601 (2024-01-31T12:00:00Z, an offset such as +01:00, or no zone:\n"
+	"UTC), 'now', or '-' (beginning/end of time).\n"
+	"Inputs may be @FD:N or @ENV:NAME, the output @FD:N; other names that start\n"
+	"with '@' are refused.  Inputs are read into memory, up to 64 MiB each\n"
+	"(verify streams DATA from stdin and has no such limit).  VERIFICATIONS lines:\n"
 	"  TIMESTAMP SIGNING-FPR PRIMARY-FPR mode:binary|text\n"
 	"Exit: 0 ok, 3 no valid signature, 19 missing argument, 37 unsupported option,\n"
-	"41 bad data, 59 output exists, 61 missing input, 69 unsupported subcommand.\n"
-	"  -v (before sopv) prints the policy and why each signature failed.";
+	"41 bad data, 59 output exists, 61 missing input, 69 unsupported subcommand,\n"
+	"71 unsupported special prefix, 73 ambiguous input.\n"
+	"  --debug (before or after the subcommand), or -v before sopv, prints the\n"
+	"  policy and why each signature failed.\n";
 
 static int sopv_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -111,11 +123,31 @@ static int read_fd(int fd, uint8_t **out, size_t *len)
 	return 0;
 }
 
-/* Open an input designator: a path, @FD:N, or @ENV:NAME (read into memory). */
+/* @FD:N's N, or -1 if @name is not that. */
+static int fd_designator(const char *name)
+{
+	char *end;
+	long v;
+
+	if (strncmp(name, "@FD:", 4) || !name[4])
+		return -1;
+	v = strtol(name + 4, &end, 10);
+	return *end || v < 0 || v > INT_MAX ? -1 : (int)v;
+}
+
+/*
+ * Open an input designator: a path, @FD:N, or @ENV:NAME (read into memory).
+ * SOP: a name that starts with '@' and is also an existing file is
+ * ambiguous (73); an '@' prefix other than ENV: and FD: is unsupported (71).
+ */
 static int read_input(const char *name, uint8_t **out, size_t *len)
 {
 	int fd, r;
 
+	if (name[0] == '@' && access(name, F_OK) == 0)
+		return ERR_AMBIGUOUS;
+	if (name[0] == '@' && strncmp(name, "@ENV:", 5) && strncmp(name, "@FD:", 4))
+		return ERR_PREFIX;
 	if (!strncmp(name, "@ENV:", 5)) {
 		const char *v = getenv(name + 5);
 
@@ -128,20 +160,32 @@ static int read_input(const char *name, uint8_t **out, size_t *len)
 		memcpy(*out, v, *len + 1);
 		return 0;
 	}
-	if (!strncmp(name, "@FD:", 4)) {
-		char *end;
-		long v = strtol(name + 4, &end, 10);
-
-		if (*end || v < 0 || v > INT_MAX)
-			return -ENOENT;
-		return read_fd((int)v, out, len);
-	}
+	if (!strncmp(name, "@FD:", 4))
+		return (fd = fd_designator(name)) < 0 ? -ENOENT : read_fd(fd, out, len);
 	fd = open(name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	r = read_fd(fd, out, len);
 	close(fd);
 	return r;
+}
+
+/* Report a read_input() failure for @name; returns the SOP exit code. */
+static int input_err(const char *name, int r)
+{
+	switch (r) {
+	case -E2BIG:
+		return sopv_err(SOP_BAD_DATA, "%s: larger than the %u MiB input limit", name,
+				SOPV_INPUT_MAX >> 20);
+	case ERR_AMBIGUOUS:
+		return sopv_err(SOP_AMBIGUOUS_INPUT,
+				"%s: names a special designator and an existing file", name);
+	case ERR_PREFIX:
+		return sopv_err(SOP_UNSUPPORTED_SPECIAL_PREFIX,
+				"%s: unsupported special designator (only @ENV: and @FD:)", name);
+	default:
+		return sopv_err(SOP_MISSING_INPUT, "%s: %s", name, strerror(-r));
+	}
 }
 
 static int days_from_civil(int y, int m, int d)
@@ -156,12 +200,40 @@ static int days_from_civil(int y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-/* ISO 8601: YYYY-MM-DD[THH:MM[:SS][.frac]][Z|+HH:MM|-HH:MM], also compact
- * YYYYMMDDTHHMMSSZ; "now"; "-" for @dash. */
-static int parse_date(const char *s, int64_t dash, int64_t *out)
+/* Exactly @n decimal digits at *@p; advances *@p.  0 or -EINVAL. */
+static int digits(const char **p, int n, int *out)
 {
-	int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0, n = 0, oh = 0, om = 0;
-	const char *p;
+	int v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if ((*p)[i] < '0' || (*p)[i] > '9')
+			return -EINVAL;
+		v = v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	*out = v;
+	return 0;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	return m == 2 && ((y % 4 == 0 && y % 100) || y % 400 == 0) ? 29 : d[m - 1];
+}
+
+/*
+ * ISO 8601: YYYY-MM-DD[THH:MM[:SS][.frac]][Z|+HH[:MM]|-HH[:MM]], also
+ * compact YYYYMMDD[THHMM[SS]][Z|+HHMM]; no zone means UTC.  "now"; "-"
+ * for @dash.  A fraction of a second rounds up when @round_up (a
+ * --not-before bound must not admit the second it starts in), down
+ * otherwise.
+ */
+static int parse_date(const char *s, int64_t dash, bool round_up, int64_t *out)
+{
+	int y, mo, d, h = 0, mi = 0, se = 0, oh = 0, om = 0, sign = 1, frac = 0;
+	bool compact;
+	const char *p = s;
 	int64_t t;
 
 	if (!strcmp(s, "-")) {
@@ -172,43 +244,44 @@ static int parse_date(const char *s, int64_t dash, int64_t *out)
 		*out = (int64_t)time(NULL);
 		return 0;
 	}
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 &&
-	    sscanf(s, "%4d%2d%2d%n", &y, &mo, &d, &n) != 3)
+	if (digits(&p, 4, &y) < 0)
 		return -EINVAL;
-	p = s + n;
-	if (*p == 'T' || *p == ' ') {
+	compact = *p != '-';
+	if ((!compact && *p++ != '-') || digits(&p, 2, &mo) < 0 ||
+	    (!compact && *p++ != '-') || digits(&p, 2, &d) < 0)
+		return -EINVAL;
+	if (*p == 'T' || *p == 't') {
 		p++;
-		n = 0;
-		if (sscanf(p, "%2d:%2d%n", &h, &mi, &n) == 2) {
-			p += n;
-			if (*p == ':' && sscanf(p + 1, "%2d%n", &se, &n) == 1)
-				p += 1 + n;
-		} else if (sscanf(p, "%2d%2d%2d%n", &h, &mi, &se, &n) == 3) {
-			p += n;
-		} else {
+		if (digits(&p, 2, &h) < 0 || (!compact && *p++ != ':') || digits(&p, 2, &mi) < 0)
 			return -EINVAL;
+		if ((compact && *p >= '0' && *p <= '9') || (!compact && *p == ':')) {
+			p += !compact;
+			if (digits(&p, 2, &se) < 0)
+				return -EINVAL;
+			if (*p == '.' || *p == ',') {
+				if (p[1] < '0' || p[1] > '9')
+					return -EINVAL;
+				for (p++; *p >= '0' && *p <= '9'; p++)
+					frac |= *p != '0';
+			}
 		}
-		if (*p == '.' || *p == ',')
-			for (p++; *p >= '0' && *p <= '9'; p++)
-				;
 	}
-	if (*p == 'Z') {
+	if (*p == 'Z' || *p == 'z') {
 		p++;
 	} else if (*p == '+' || *p == '-') {
-		int sign = *p == '-' ? -1 : 1;
-
-		n = 0;
-		if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &n) != 2 &&
-		    sscanf(p + 1, "%2d%2d%n", &oh, &om, &n) != 2)
+		sign = *p++ == '-' ? -1 : 1;
+		if (digits(&p, 2, &oh) < 0)
 			return -EINVAL;
-		p += 1 + n;
-		oh *= sign;
-		om *= sign;
+		if (*p == ':')
+			p++;
+		if (*p && digits(&p, 2, &om) < 0)
+			return -EINVAL;
 	}
-	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+	if (*p || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 ||
+	    mi > 59 || se > 60 || oh > 23 || om > 59)
 		return -EINVAL;
 	t = (int64_t)days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
-	*out = t - oh * 3600 - om * 60;
+	*out = t - sign * (oh * 3600 + om * 60) + (round_up && frac);
 	return 0;
 }
 
@@ -251,12 +324,18 @@ static void print_failures(const struct dg_pgp_result *res, int always)
 	}
 }
 
-/* Map a library error to a SOP exit code. */
-static int sop_code(int r, const struct dg_pgp_result *res)
+/*
+ * Map a library error to a SOP exit code.  -ENOMSG (well-formed, but no
+ * signature at all) is NO_SIGNATURE for a message (inline-verify) and
+ * BAD_DATA for SIGNATURES that hold none (verify).
+ */
+static int sop_code(int r, const struct dg_pgp_result *res, bool message)
 {
 	if (res && res->n_sigs)
 		return SOP_NO_SIGNATURE;
 	switch (-r) {
+	case ENOMSG:
+		return message ? SOP_NO_SIGNATURE : SOP_BAD_DATA;
 	case EBADMSG: case ENODATA: case E2BIG: case EOPNOTSUPP:
 		return SOP_BAD_DATA;
 	case EKEYREJECTED: case ENOKEY:
@@ -269,30 +348,48 @@ static int sop_code(int r, const struct dg_pgp_result *res)
 struct opts {
 	int64_t not_before, not_after;
 	const char *verif_out;
-	int first_arg;
+	char **pos;		/* the positional arguments, in order */
+	int n_pos;
 };
 
-/* Parse options of verify/inline-verify; returns 0 or an exit code. */
+static bool is_help(const char *a)
+{
+	return !strcmp(a, "-h") || !strcmp(a, "--help");
+}
+
+/*
+ * Parse the options of verify/inline-verify, anywhere before "--" (as sqop
+ * and getopt_long do); the rest are positional.  Returns 0 or an exit code.
+ */
 static int parse_opts(int argc, char **argv, int allow_out, struct opts *o)
 {
+	bool opts_done = false;
 	int i;
 
 	o->not_before = INT64_MIN;
 	o->not_after = (int64_t)time(NULL);
 	o->verif_out = NULL;
+	o->n_pos = 0;
+	o->pos = calloc((size_t)argc, sizeof(*o->pos));
+	if (!o->pos)
+		return sopv_err(SOP_GENERIC, "%s", strerror(ENOMEM));
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = NULL;
 		int64_t *dst = NULL, dash = 0;
+		bool round_up = false;
 
-		if (!strcmp(a, "--")) {
-			i++;
-			break;
+		if (opts_done || a[0] != '-' || !a[1]) {	/* "-" alone is a name */
+			o->pos[o->n_pos++] = argv[i];
+			continue;
 		}
-		if (strncmp(a, "--", 2) || !a[2])
-			break;
+		if (!strcmp(a, "--")) {
+			opts_done = true;
+			continue;
+		}
 		if (!strncmp(a, "--not-before", 12)) {
 			dst = &o->not_before;
 			dash = INT64_MIN;
+			round_up = true;
 			v = a + 12;
 		} else if (!strncmp(a, "--not-after", 11)) {
 			dst = &o->not_after;
@@ -315,35 +412,45 @@ static int parse_opts(int argc, char **argv, int allow_out, struct opts *o)
 		} else {
 			return sopv_err(SOP_UNSUPPORTED_OPTION, "unsupported option '%s'", a);
 		}
+		if (!*v)
+			return sopv_err(SOP_MISSING_ARG, "option '%s' needs a value", a);
 		if (!dst) {
 			o->verif_out = v;
-		} else if (parse_date(v, dash, dst) < 0) {
+		} else if (parse_date(v, dash, round_up, dst) < 0) {
 			return sopv_err(SOP_GENERIC, "malformed ISO 8601 date '%s'", v);
 		}
 	}
-	o->first_arg = i;
 	return 0;
 }
 
-/* Load every CERTS argument into @pgp; returns 0 or an exit code. */
-static int load_certs(struct dg_pgp *pgp, int argc, char **argv, int from)
+/*
+ * Load every CERTS argument into @pgp; returns 0 or an exit code.  An input
+ * that holds no certificate at all (nor a revocation for one), such as a
+ * signature given by mistake, is BAD_DATA: ignoring it would hide the
+ * mistake.
+ */
+static int load_certs(struct dg_pgp *pgp, char **names, int n)
 {
 	int i, r;
 
-	for (i = from; i < argc; i++) {
+	for (i = 0; i < n; i++) {
 		uint8_t *buf = NULL;
 		size_t len = 0;
 
-		r = read_input(argv[i], &buf, &len);
+		r = read_input(names[i], &buf, &len);
 		if (r < 0)
-			return sopv_err(r == -E2BIG ? SOP_BAD_DATA : SOP_MISSING_INPUT,
-					"%s: %s", argv[i], strerror(-r));
-		r = dg_pgp_keyring_add_mem(pgp, argv[i], buf, len);
+			return input_err(names[i], r);
+		r = dg_pgp_keyring_add_mem(pgp, names[i], buf, len);
 		free(buf);
 		if (r < 0)
-			return sopv_err(sop_code(r, NULL), "%s", dg_pgp_last_error(pgp));
+			return sopv_err(sop_code(r, NULL, false), "%s", dg_pgp_last_error(pgp));
+		/* Certificates that are there but unusable (an algorithm we do
+		 * not have, no valid self-signature) are skipped, as by sqop;
+		 * an input without any is not a CERTS input at all. */
+		if (r == 0 && !strcmp(dg_pgp_last_error(pgp), "no error"))
+			return sopv_err(SOP_BAD_DATA, "%s: holds no OpenPGP certificate", names[i]);
 		if (r == 0 && dg_verbose)
-			fprintf(stderr, "sopv: %s: no usable certificate (%s)\n", argv[i],
+			fprintf(stderr, "sopv: %s: no usable certificate (%s)\n", names[i],
 				dg_pgp_last_error(pgp));
 	}
 	return 0;
@@ -400,19 +507,28 @@ static int cmd_verify(int argc, char **argv)
 	size_t sig_len = 0;
 	int r, code;
 
+	if (argc > 1 && is_help(argv[1])) {
+		fputs(sopv_usage, stdout);
+		return SOP_OK;
+	}
 	if ((code = parse_opts(argc, argv, 0, &o)))
-		return code;
-	if (argc - o.first_arg < 1)
-		return sopv_err(SOP_MISSING_ARG, "verify needs SIGNATURES and CERTS");
-	if (argc - o.first_arg < 2)
-		return sopv_err(SOP_MISSING_ARG, "verify needs at least one CERTS file");
+		goto out_opts;
+	if (o.n_pos < 1) {
+		code = sopv_err(SOP_MISSING_ARG, "verify needs SIGNATURES and CERTS");
+		goto out_opts;
+	}
+	if (o.n_pos < 2) {
+		code = sopv_err(SOP_MISSING_ARG, "verify needs at least one CERTS file");
+		goto out_opts;
+	}
 	pgp = new_ctx(&o);
-	if (!pgp)
-		return SOP_GENERIC;
-	r = read_input(argv[o.first_arg], &sig, &sig_len);
+	if (!pgp) {
+		code = SOP_GENERIC;
+		goto out_opts;
+	}
+	r = read_input(o.pos[0], &sig, &sig_len);
 	if (r < 0) {
-		code = sopv_err(r == -E2BIG ? SOP_BAD_DATA : SOP_MISSING_INPUT, "%s: %s",
-				argv[o.first_arg], strerror(-r));
+		code = input_err(o.pos[0], r);
 	} else {
 		/* Use the handler's start-up time to hash the data. */
 		size_t ahead = dg_pgp_prehash_fd(pgp, STDIN_FILENO);
@@ -420,7 +536,7 @@ static int cmd_verify(int argc, char **argv)
 		if (dg_verbose)
 			fprintf(stderr, "sopv: hashed %zu bytes of the data while the handler started\n",
 				ahead);
-		code = load_certs(pgp, argc, argv, o.first_arg + 1);
+		code = load_certs(pgp, o.pos + 1, o.n_pos - 1);
 	}
 	if (!code) {
 		r = dg_pgp_verify_detached_fd(pgp, sig, sig_len, STDIN_FILENO, &res);
@@ -429,7 +545,7 @@ static int cmd_verify(int argc, char **argv)
 			code = fflush(stdout) ? SOP_GENERIC : SOP_OK;
 			print_failures(&res, 0);
 		} else {
-			code = sop_code(r, &res);
+			code = sop_code(r, &res, false);
 			print_failures(&res, 1);
 			sopv_err(code, "%s", dg_pgp_last_error(pgp));
 		}
@@ -437,13 +553,27 @@ static int cmd_verify(int argc, char **argv)
 	dg_pgp_result_free(&res);
 	release_ctx(pgp);
 	free(sig);
+out_opts:
+	free(o.pos);
 	return code;
 }
 
-/* SOP refuses to overwrite an output file (OUTPUT_EXISTS): check early. */
+/*
+ * Check the --verifications-out name early: only @FD:N among the special
+ * designators (71 for others, 73 when also a file), and SOP refuses to
+ * overwrite a file (OUTPUT_EXISTS).
+ */
 static int check_output(const char *name)
 {
-	if (strncmp(name, "@FD:", 4) && access(name, F_OK) == 0)
+	if (name[0] == '@' && access(name, F_OK) == 0)
+		return sopv_err(SOP_AMBIGUOUS_INPUT,
+				"%s: names a special designator and an existing file", name);
+	if (name[0] == '@' && fd_designator(name) < 0)
+		return sopv_err(SOP_UNSUPPORTED_SPECIAL_PREFIX,
+				"%s: unsupported special designator for an output (only @FD:N)", name);
+	if (name[0] == '@' && fcntl(fd_designator(name), F_GETFD) < 0)
+		return sopv_err(SOP_GENERIC, "%s: %s", name, strerror(errno));
+	if (name[0] != '@' && access(name, F_OK) == 0)
 		return sopv_err(SOP_OUTPUT_EXISTS, "%s: output file already exists", name);
 	return 0;
 }
@@ -461,17 +591,24 @@ static int write_output(const char *name, const struct dg_pgp_result *res)
 	int fd, r;
 
 	if (!strncmp(name, "@FD:", 4)) {
-		char *end;
-		long v = strtol(name + 4, &end, 10);
-
-		if (*end || v < 0 || v > INT_MAX || (fd = dup((int)v)) < 0 || !(f = fdopen(fd, "w")))
+		if ((fd = fd_designator(name)) < 0 || (fd = dup(fd)) < 0 || !(f = fdopen(fd, "w"))) {
+			if (fd >= 0)
+				close(fd);
 			return sopv_err(SOP_GENERIC, "%s: cannot write", name);
+		}
 		print_verifications(f, res);
 		return fclose(f) ? sopv_err(SOP_GENERIC, "%s: %s", name, strerror(errno)) : 0;
 	}
 	slash = strrchr(name, '/');
 	snprintf(tmp, sizeof(tmp), "%.*s.dg-sopv.XXXXXX", slash ? (int)(slash - name + 1) : 0, name);
 	fd = mkstemp(tmp);
+	/* mkstemp() makes 0600; the file gets what the umask allows. */
+	if (fd >= 0) {
+		mode_t m = umask(0);
+
+		umask(m);
+		(void)fchmod(fd, 0666 & ~m);	/* best effort: 0600 is safe too */
+	}
 	if (fd < 0 || !(f = fdopen(fd, "w"))) {
 		r = errno;
 		if (fd >= 0) {
@@ -501,31 +638,42 @@ static int cmd_inline_verify(int argc, char **argv)
 	size_t len = 0, body_len = 0;
 	int r, code;
 
+	if (argc > 1 && is_help(argv[1])) {
+		fputs(sopv_usage, stdout);
+		return SOP_OK;
+	}
 	if ((code = parse_opts(argc, argv, 1, &o)))
-		return code;
+		goto out_opts;
 	if (o.verif_out && (code = check_output(o.verif_out)))
-		return code;
-	if (argc - o.first_arg < 1)
-		return sopv_err(SOP_MISSING_ARG, "inline-verify needs at least one CERTS file");
+		goto out_opts;
+	if (o.n_pos < 1) {
+		code = sopv_err(SOP_MISSING_ARG, "inline-verify needs at least one CERTS file");
+		goto out_opts;
+	}
 	pgp = new_ctx(&o);
-	if (!pgp)
-		return SOP_GENERIC;
-	code = load_certs(pgp, argc, argv, o.first_arg);
+	if (!pgp) {
+		code = SOP_GENERIC;
+		goto out_opts;
+	}
+	code = load_certs(pgp, o.pos, o.n_pos);
 	if (!code && (r = read_fd(STDIN_FILENO, &msg, &len)) < 0)
-		code = sopv_err(r == -E2BIG ? SOP_BAD_DATA : SOP_GENERIC, "message: %s",
-				strerror(-r));
+		code = r == -E2BIG ?
+		       sopv_err(SOP_GENERIC, "message: larger than the %u MiB limit of inline-verify "
+				"(use verify with a detached signature)", SOPV_INPUT_MAX >> 20) :
+		       sopv_err(SOP_GENERIC, "message: %s", strerror(-r));
 	if (!code) {
 		r = dg_pgp_verify_message(pgp, msg, len, &res, &body, &body_len);
 		if (r == 0) {
-			if (body_len && fwrite(body, 1, body_len, stdout) != body_len)
-				code = SOP_GENERIC;
-			if (fflush(stdout))
-				code = SOP_GENERIC;
-			if (o.verif_out && !code)
+			/* The VERIFICATIONS first: a message on stdout means success. */
+			if (o.verif_out)
 				code = write_output(o.verif_out, &res);
+			if (!code && body_len && fwrite(body, 1, body_len, stdout) != body_len)
+				code = SOP_GENERIC;
+			if (!code && fflush(stdout))
+				code = SOP_GENERIC;
 			print_failures(&res, 0);
 		} else {
-			code = sop_code(r, &res);
+			code = sop_code(r, &res, true);
 			print_failures(&res, 1);
 			sopv_err(code, "%s", dg_pgp_last_error(pgp));
 		}
@@ -534,43 +682,67 @@ static int cmd_inline_verify(int argc, char **argv)
 	free(msg);
 	dg_pgp_result_free(&res);
 	release_ctx(pgp);
+out_opts:
+	free(o.pos);
 	return code;
 }
 
 static int cmd_version(int argc, char **argv)
 {
-	if (argc < 2) {
-		printf("digestguard-sopv %s\n", DG_VERSION);
-		return SOP_OK;
+	const char *opt = NULL;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--debug")) {
+			dg_verbose++;
+			continue;
+		}
+		if (opt)
+			return sopv_err(SOP_UNSUPPORTED_OPTION, "version takes at most one option");
+		opt = argv[i];
 	}
-	if (argc > 2)
-		return sopv_err(SOP_UNSUPPORTED_OPTION, "version takes at most one option");
-	if (!strcmp(argv[1], "--extended")) {
+	if (!opt) {
+		printf("digestguard-sopv %s\n", DG_VERSION);
+	} else if (!strcmp(opt, "--extended")) {
 		printf("digestguard-sopv %s\n"
 		       "sopv 1.0 (verification-only subset of %s)\n"
 		       "OpenPGP parsing: sandboxed pgp handler (libumd)\n"
 		       "Cryptography: %s\n", DG_VERSION, SOP_SPEC, dg_pgp_crypto_version());
-	} else if (!strcmp(argv[1], "--backend")) {
+	} else if (!strcmp(opt, "--backend")) {
 		printf("%s\n", dg_pgp_crypto_version());
-	} else if (!strcmp(argv[1], "--sop-spec")) {
+	} else if (!strcmp(opt, "--sop-spec")) {
 		printf("%s\n", SOP_SPEC);
-	} else if (!strcmp(argv[1], "--sopv")) {
+	} else if (!strcmp(opt, "--sopv")) {
 		printf("1.0\n");
+	} else if (is_help(opt)) {
+		fputs(sopv_usage, stdout);
 	} else {
-		return sopv_err(SOP_UNSUPPORTED_OPTION, "unsupported option '%s'", argv[1]);
+		return sopv_err(SOP_UNSUPPORTED_OPTION, "unsupported option '%s'", opt);
 	}
 	return SOP_OK;
 }
 
-/* argv[0] is "sopv" (or "dg-sopv"), argv[1] the subcommand. */
+/*
+ * argv[0] is "sopv" (or "dg-sopv"), then the common options (--debug; -h,
+ * --help), then the subcommand.  Help is only ever the first argument of
+ * sopv or of a subcommand: "--help" further on, as a file name after
+ * "--" or as an option's value, must never turn a verification into a
+ * usage text and exit 0.
+ */
 static int cmd_sopv(int argc, char **argv)
 {
-	if (cli_wants_help(argc, argv)) {
-		printf("%s\n", sopv_usage);
+	while (argc > 1 && !strcmp(argv[1], "--debug")) {
+		dg_verbose++;
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	}
+	if (argc > 1 && is_help(argv[1])) {
+		fputs(sopv_usage, stdout);
 		return SOP_OK;
 	}
 	if (argc < 2) {
-		fprintf(stderr, "%s\n", sopv_usage);
+		fputs(sopv_usage, stderr);
 		return SOP_MISSING_ARG;
 	}
 	if (!strcmp(argv[1], "version"))
@@ -585,5 +757,5 @@ static int cmd_sopv(int argc, char **argv)
 /* Dispatched by main.c to cmd_sopv directly (SOP exit codes, own --help). */
 const struct cli_object cli_sopv = {
 	"sopv", "verify OpenPGP signatures: Stateless OpenPGP sopv 1.0 (version, verify, inline-verify)",
-	NULL, cmd_sopv, NULL,
+	NULL, cmd_sopv, sopv_usage,
 };

@@ -63,6 +63,7 @@ const char *dg_strerror(int err)
 		err = -err;
 	switch (err) {
 	case EBADMSG: return "malformed input";
+	case ENOMSG: return "no signature in the input";
 	case E2BIG: return "over a limit";
 	case EOPNOTSUPP: return "valid but unsupported";
 	case ENODATA: return "truncated input";

@@ -50,6 +50,49 @@ if [ -f "$CORP/A.2-v4-ed25519legacy-sig.asc" ]; then
 	rc_is verify_cert_as_signature_is_41 41 "${SOPV[@]}" verify "$A1" "$A1" <"$CORP/A.2-signed-data.txt"
 	rc_is verify_wrong_cert_is_3 3 "${SOPV[@]}" verify "$A2" "$CORP/A.3-v6-cert.asc" <"$CORP/A.2-signed-data.txt"
 	rc_is verify_at_fd_designators 0 "${SOPV[@]}" verify @FD:3 @FD:4 3<"$A2" 4<"$A1" <"$CORP/A.2-signed-data.txt"
+	D=$CORP/A.2-signed-data.txt
+	# Help only as the first argument: "--help" as a file name or option
+	# value must never turn a verification into usage text and exit 0.
+	rc_is verify_help_after_dashdash_is_a_missing_file_61 61 "${SOPV[@]}" verify -- "$A2" --help <"$D"
+	rc_is verify_help_after_files_is_unsupported_37 37 "${SOPV[@]}" verify "$A2" "$A1" --help <"$D"
+	rc_is inline_verify_h_after_dashdash_is_61 61 "${SOPV[@]}" inline-verify -- -h <"$D"
+	[ ! -s "$T/out" ] && ok inline_verify_h_prints_no_usage_as_body || nok inline_verify_h_prints_no_usage_as_body
+	rc_is verify_help_first_is_usage 0 "${SOPV[@]}" verify --help
+	# Options anywhere before "--" (as sqop), --debug before the subcommand.
+	rc_is verify_option_after_files_applies 3 "${SOPV[@]}" verify "$A2" "$A1" --not-before=2016-01-01 <"$D"
+	rc_is verify_debug_before_subcommand 0 "${SOPV[@]}" --debug verify "$A2" "$A1" <"$D"
+	rc_is version_debug_accepted 0 "${SOPV[@]}" version --debug
+	rc_is verify_single_dash_option_is_37 37 "${SOPV[@]}" verify -x "$A2" "$A1" <"$D"
+	# Special designators (SOP): unknown prefix 71, a name that is also a file 73.
+	rc_is verify_unknown_special_prefix_is_71 71 "${SOPV[@]}" verify "$A2" @HTTP:x <"$D"
+	cp "$A1" "$T/@cert"
+	pushd "$T" >/dev/null
+	rc_is verify_at_name_that_is_a_file_is_73 73 "${SOPV[@]}" verify "$A2" @cert <"$D"
+	popd >/dev/null
+	rc_is inline_verify_env_output_is_71 71 "${SOPV[@]}" inline-verify --verifications-out=@ENV:X "$A1" <"$D"
+	[ ! -e "@ENV:X" ] && [ ! -e "$T/@ENV:X" ] && ok inline_verify_env_output_creates_no_file ||
+		nok inline_verify_env_output_creates_no_file
+	# Dates: a fraction of a second after the signature's second is after it.
+	rc_is verify_not_before_fraction_after_signature_is_3 3 "${SOPV[@]}" verify \
+		--not-before=2015-09-16T12:24:53.5Z "$A2" "$A1" <"$D"
+	rc_is verify_not_before_at_signature_second_is_0 0 "${SOPV[@]}" verify \
+		--not-before=2015-09-16T12:24:53Z "$A2" "$A1" <"$D"
+	rc_is verify_not_after_hour_offset_is_applied_3 3 "${SOPV[@]}" verify \
+		--not-after=2015-09-16T12:30:00+01 "$A2" "$A1" <"$D"
+	rc_is verify_impossible_date_fails 1 "${SOPV[@]}" verify --not-before=2015-02-30 "$A2" "$A1" <"$D"
+	rc_is verify_bad_offset_fails 1 "${SOPV[@]}" verify --not-before=2015-01-01T00:00:00+99:99 "$A2" "$A1" <"$D"
+	rc_is verify_one_digit_fields_fail 1 "${SOPV[@]}" verify --not-before=2015-1-1T1:0:1Z "$A2" "$A1" <"$D"
+	# CERTS must hold a certificate: a signature given by mistake is 41.
+	rc_is verify_signature_as_certs_is_41 41 "${SOPV[@]}" verify "$A2" "$A2" <"$D"
+	# A well-formed message without any signature: NO_SIGNATURE.
+	if command -v gpg >/dev/null; then
+		mkdir -m 700 "$T/g"
+		gpg --batch --quiet --homedir "$T/g" --store -o "$T/lit.gpg" "$D" 2>/dev/null
+		rc_is inline_verify_unsigned_message_is_3 3 "${SOPV[@]}" inline-verify "$A1" <"$T/lit.gpg"
+		gpgconf --homedir "$T/g" --kill all >/dev/null 2>&1 || true
+	else
+		skip inline_verify_unsigned_message_is_3 "gpg not installed"
+	fi
 	if [ -x "$ALIAS" ]; then
 		rc_is dg_sopv_alias_verifies 0 "$ALIAS" verify "$A2" "$A1" <"$CORP/A.2-signed-data.txt"
 		rc_is dg_sopv_alias_unknown_subcommand_is_69 69 "$ALIAS" encrypt
@@ -69,6 +112,11 @@ if [ -f "$CORP/A.2-v4-ed25519legacy-sig.asc" ]; then
 		[ ! -e "$T/verif2" ] && ok failed_inline_verify_writes_no_verifications_file ||
 			nok failed_inline_verify_writes_no_verifications_file
 		ls "$T" | grep -q dg-sopv && nok verifications_temp_file_left_behind || ok verifications_temp_file_removed
+		# The verifications are written before the message: no message on
+		# stdout when they cannot be.
+		rc_is inline_verify_unwritable_output_fails 1 "${SOPV[@]}" inline-verify \
+			--verifications-out="$T/nonexistent/verif" "$CORP/A.3-v6-cert.asc" <"$CORP/A.7-inline-signed-message.asc"
+		[ ! -s "$T/out" ] && ok unwritable_output_prints_no_message || nok unwritable_output_prints_no_message
 	fi
 else
 	skip verify_rfc9580_a2_with_a1 "corpus $CORP absent"

@@ -592,7 +592,8 @@ static int apply_lone(struct dg_pgp *pgp, struct pgp_cert *c)
 /*
  * A key revocation outside any certificate (`gpg --gen-revoke` writes one
  * such packet): it counts for every certificate it verifies against, now
- * or when one arrives in a later block or file.
+ * or when one arrives in a later block or file.  1 when taken (applied or
+ * kept), 0 when not (the waiting list is full).
  */
 static int lone_revocation(struct dg_pgp *pgp, const struct pgp_pkt *p)
 {
@@ -607,7 +608,9 @@ static int lone_revocation(struct dg_pgp *pgp, const struct pgp_pkt *p)
 			return r;
 		any |= ok;
 	}
-	if (any || pgp->n_lone >= PGP_LONE_MAX || !p->body.p)
+	if (any)
+		return 1;
+	if (pgp->n_lone >= PGP_LONE_MAX || !p->body.p)
 		return 0;
 	l = realloc(pgp->lone, (pgp->n_lone + 1) * sizeof(*l));
 	if (!l)
@@ -621,7 +624,7 @@ static int lone_revocation(struct dg_pgp *pgp, const struct pgp_pkt *p)
 	l->len = p->body.len;
 	l->issuer_len = pgp_sig_issuer(s, l->issuer);
 	pgp->n_lone++;
-	return 0;
+	return 1;
 }
 
 static struct pgp_cert *cert_find(struct pgp_cert **v, size_t n, const struct pgp_cert *c,
@@ -736,9 +739,11 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 		}
 		if (!c) {
 			if (!skipping && p->kind == PGP_K_SIG && !p->sig_unsupported &&
-			    s->type == PGP_SIG_KEY_REVOCATION &&
-			    (r = lone_revocation(pgp, p)) < 0)
-				return r;
+			    s->type == PGP_SIG_KEY_REVOCATION) {
+				if ((r = lone_revocation(pgp, p)) < 0)
+					return r;
+				added += r;
+			}
 			continue;
 		}
 		pr = &c->primary;

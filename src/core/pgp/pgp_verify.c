@@ -538,7 +538,7 @@ static int jobs_from(struct dg_pgp *pgp, const char *name, const struct pgp_pack
 		for (k = 0; k < lists[i].n; k++)
 			n += lists[i].v[k].kind == PGP_K_SIG;
 	if (!n)
-		return pgp_errorf(pgp, -EBADMSG, "%s: no signature packet found", name);
+		return pgp_errorf(pgp, -ENOMSG, "%s: no signature packet found", name);
 	if (n > PGP_SIGS_MAX)
 		return pgp_errorf(pgp, -E2BIG, "%s: %zu signatures exceed limit %u", name, n,
 				  PGP_SIGS_MAX);
