@@ -13,10 +13,12 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #include <openssl/evp.h>
 
@@ -437,6 +439,26 @@ static void dump_key(struct dump *d, const struct answer *a, const struct rec *r
 	dump_fields(d, a, r, PGP_REC_KEY_FIXED, nf);
 }
 
+/*
+ * An issuer claim as the subpacket holds it: a key ID (8 bytes), or an
+ * issuer fingerprint (type 33) with its key version octet first.  The
+ * fingerprint is shown without that octet, as a key's own fingerprint is.
+ */
+static void put_issuer(struct dump *d, const char *key, const uint8_t *iss, uint32_t il)
+{
+	int ver = (il == 21 && iss[0] == 4) || (il == 33 && iss[0] == 6) ? iss[0] : 0;
+
+	if (d->json) {
+		j_hex(d, key, ver ? iss + 1 : iss, ver ? il - 1 : il);
+		if (ver)
+			j_num(d, "issuer_key_version", (uint32_t)ver);
+		return;
+	}
+	if (ver)
+		printf("v%d ", ver);
+	put_hex(ver ? iss + 1 : iss, ver ? il - 1 : il);
+}
+
 static void dump_sig(struct dump *d, const struct answer *a, const struct rec *r)
 {
 	uint32_t ns = g32(r, 64), nf = g32(r, 68), fl = g32(r, 8), i, il, sl;
@@ -462,7 +484,7 @@ static void dump_sig(struct dump *d, const struct answer *a, const struct rec *r
 		if (salt && sl)
 			j_hex(d, "salt", salt, sl);
 		if (iss && il)
-			j_hex(d, "issuer_claimed", iss, il);
+			put_issuer(d, "issuer_claimed", iss, il);
 		j_open(d, "subpackets", '[');
 	} else {
 		printf("\tversion %u, type 0x%02x (%s), pk algo %u (%s), hash algo %u (%s)\n",
@@ -483,7 +505,7 @@ static void dump_sig(struct dump *d, const struct answer *a, const struct rec *r
 		}
 		if (iss && il) {
 			printf("\tissuer ");
-			put_hex(iss, il);
+			put_issuer(d, NULL, iss, il);
 			printf(" (claimed by the signature, not verified)\n");
 		}
 	}
@@ -607,13 +629,13 @@ static int dump_record(struct dump *d, struct answer *a, const struct rec *r,
 			j_num(d, "sigtype", g8(r, 5));
 			j_num(d, "hash_algo", g8(r, 6));
 			j_num(d, "pk_algo", g8(r, 7));
-			j_hex(d, "issuer_claimed", iss, il);
+			put_issuer(d, "issuer_claimed", iss, il);
 			j_bool(d, "last", g8(r, 8));
 		} else {
 			printf("\tversion %u, type 0x%02x, hash %u (%s), pk %u (%s), last=%u\n\tissuer ",
 			       g8(r, 4), g8(r, 5), g8(r, 6), hash_name(g8(r, 6)), g8(r, 7),
 			       pk_name(g8(r, 7)), g8(r, 8));
-			put_hex(iss, il);
+			put_issuer(d, NULL, iss, il);
 			printf(" (claimed)\n");
 		}
 		return 0;
@@ -829,14 +851,23 @@ static int dump_cleartext(struct dump *d, const uint8_t *in, size_t len)
 
 /* ---------------------------------------------------------- command */
 
+/* Read @path ("-": standard input), at most PGP_DUMP_INPUT_MAX bytes. */
 static uint8_t *read_file(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
+	bool in = !strcmp(path, "-");
+	FILE *f = in ? stdin : fopen(path, "rb");
+	struct stat st;
 	uint8_t *b = NULL;
 	size_t n = 0, cap = 0;
 
 	if (!f) {
 		fprintf(stderr, "digestguard pgp dump: %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "digestguard pgp dump: %s: is a directory\n", path);
+		if (!in)
+			fclose(f);
 		return NULL;
 	}
 	for (;;) {
@@ -849,7 +880,8 @@ static uint8_t *read_file(const char *path, size_t *len)
 				fprintf(stderr, "digestguard pgp dump: %s: larger than the limit of %u bytes\n",
 					path, PGP_DUMP_INPUT_MAX);
 				free(b);
-				fclose(f);
+				if (!in)
+					fclose(f);
 				return NULL;
 			}
 			cap = cap ? cap * 2 : 65536;
@@ -858,7 +890,8 @@ static uint8_t *read_file(const char *path, size_t *len)
 			nb = realloc(b, cap + 1);
 			if (!nb) {
 				free(b);
-				fclose(f);
+				if (!in)
+					fclose(f);
 				return NULL;
 			}
 			b = nb;
@@ -869,11 +902,12 @@ static uint8_t *read_file(const char *path, size_t *len)
 			break;
 	}
 	if (ferror(f)) {
-		fprintf(stderr, "digestguard pgp dump: %s: read error\n", path);
+		fprintf(stderr, "digestguard pgp dump: %s: read error: %s\n", path, strerror(errno));
 		free(b);
 		b = NULL;
 	}
-	fclose(f);
+	if (!in)
+		fclose(f);
 	*len = n;
 	return b;
 }
@@ -900,7 +934,8 @@ static int cmd_dump(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	/* Options anywhere before "--" (GNU getopt permutes). */
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			d.json = 1;
@@ -914,7 +949,7 @@ static int cmd_dump(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "usage: digestguard pgp dump [--json] FILE\n");
+		fprintf(stderr, "usage: digestguard pgp dump [--json] [--no-namespaces] FILE|-\n");
 		return EXIT_USAGE;
 	}
 	d.file = argv[optind];
@@ -945,6 +980,8 @@ static int cmd_dump(int argc, char **argv)
 		r = dump_armor(&d, in, len);
 	}
 	if (d.json) {
+		/* A consumer must not take a partial listing for the whole. */
+		j_bool(&d, "complete", r >= 0);
 		j_close(&d, '}');
 		printf("\n");
 	}
@@ -955,7 +992,7 @@ static int cmd_dump(int argc, char **argv)
 }
 
 static const struct cli_cmd pgp_cmds[] = {
-	{ "dump", "[--json] [--no-namespaces] FILE",
+	{ "dump", "[--json] [--no-namespaces] FILE|-",
 	  "print OpenPGP packets as the sandboxed parser sees them (nothing verified)",
 	  cmd_dump },
 	{ NULL, NULL, NULL, NULL },

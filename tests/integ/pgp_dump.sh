@@ -61,4 +61,23 @@ else nok "dump_escapes_control_bytes_in_user_ids" "rc=$rc" "$out"; fi
 check "pgp_dump_help_exits_0" wd 10 "$DG" pgp dump --help
 out=$(wd 10 "$DG" pgp dump 2>&1); rc=$?
 [ $rc = 2 ] && ok "pgp_dump_without_file_exits_2" || nok "pgp_dump_without_file_exits_2" "rc=$rc"
+# The issuer a signature claims, shown like the key's fingerprint (no
+# version octet in front), so the two can be compared by eye.
+key_fpr=$(gpg --homedir "$T/gh" --batch --with-colons --import-options show-only --import \
+	"$T/fx/key-ed25519.gpg" 2>/dev/null | awk -F: '/^fpr/{print $10; exit}')
+if wd 30 "$DG" pgp dump "$T/fx/sig-ed25519.gpg" | grep -q "^	issuer v4 $key_fpr "; then
+	ok dump_issuer_is_the_fingerprint_without_version_octet
+else nok dump_issuer_is_the_fingerprint_without_version_octet "want issuer v4 $key_fpr"; fi
+a=$(wd 30 "$DG" pgp dump "$T/fx/sig-ed25519.gpg"); b=$(wd 30 "$DG" pgp dump - <"$T/fx/sig-ed25519.gpg")
+[ -n "$a" ] && [ "$a" = "$b" ] && ok dump_reads_stdin_as_dash || nok dump_reads_stdin_as_dash
+check dump_option_after_file bash -c "timeout 30 '$DG' pgp dump '$T/fx/sig-ed25519.gpg' --json | python3 -m json.tool >/dev/null"
+out=$(wd 30 "$DG" pgp dump "$T" 2>&1); rc=$?
+[ $rc != 0 ] && grep -q "is a directory" <<<"$out" && ok dump_directory_says_so || nok dump_directory_says_so "rc=$rc $out"
+out=$(echo garbage | wd 30 "$DG" pgp dump --json - 2>/dev/null); rc=$?
+[ $rc != 0 ] && python3 -c 'import json,sys; sys.exit(json.loads(sys.argv[1])["complete"] is not False)' "$out" &&
+	ok dump_json_failure_says_incomplete || nok dump_json_failure_says_incomplete "rc=$rc $out"
+python3 -c 'import json,sys; sys.exit(json.loads(sys.argv[1])["complete"] is not True)' \
+	"$(wd 30 "$DG" pgp dump --json "$T/fx/sig-ed25519.gpg")" &&
+	ok dump_json_success_says_complete || nok dump_json_success_says_complete
+
 done_testing
