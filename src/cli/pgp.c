@@ -423,10 +423,16 @@ static void dump_key(struct dump *d, const struct answer *a, const struct rec *r
 		dump_fields(d, a, r, PGP_REC_KEY_FIXED, nf);
 		return;
 	}
+	if (fl & PGP_KEY_F_UNSUPPORTED) {
+		/* The handler reads nothing past the version of such a key:
+		 * no algorithm or time to show. */
+		printf("\tversion %u: UNSUPPORTED key version (only v4 and v6 keys are read)\n",
+		       ver);
+		return;
+	}
 	printf("\tversion %u, algo %u (%s), created %u (", ver, algo, pk_name(algo), g32(r, 8));
 	put_time(g32(r, 8));
-	printf(")%s%s%s\n", fl & PGP_KEY_F_SECRET ? ", SECRET (secret part not parsed)" : "",
-	       fl & PGP_KEY_F_UNSUPPORTED ? ", UNSUPPORTED version" : "",
+	printf(")%s%s\n", fl & PGP_KEY_F_SECRET ? ", SECRET (secret part not parsed)" : "",
 	       fl & PGP_KEY_F_UNKNOWN_ALGO ? ", unknown algorithm" : "");
 	if (fn) {
 		printf("\tfingerprint ");
@@ -487,6 +493,11 @@ static void dump_sig(struct dump *d, const struct answer *a, const struct rec *r
 			put_issuer(d, "issuer_claimed", iss, il);
 		j_open(d, "subpackets", '[');
 	} else {
+		if (fl & PGP_SIG_F_UNSUPPORTED && ver != 3 && ver != 4 && ver != 6) {
+			printf("\tversion %u: UNSUPPORTED signature version (only v4 and v6 are read;"
+			       " never verified)\n", ver);
+			return;
+		}
 		printf("\tversion %u, type 0x%02x (%s), pk algo %u (%s), hash algo %u (%s)\n",
 		       ver, type, sigtype_name(type), pk, pk_name(pk), h, hash_name(h));
 		if (fl & PGP_SIG_F_HAS_CREATED) {

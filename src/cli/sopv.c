@@ -306,22 +306,26 @@ static void print_verifications(FILE *f, const struct dg_pgp_result *res)
 	}
 }
 
-static void print_failures(const struct dg_pgp_result *res, int always)
+/* Each failed signature and why; returns how many reasons were printed. */
+static int print_failures(const struct dg_pgp_result *res, int always)
 {
 	char hex[2 * DG_PGP_FPR_MAX + 1];
 	size_t i;
+	int n = 0;
 
 	for (i = 0; i < res->n_sigs; i++) {
 		const struct dg_pgp_sig *s = &res->sigs[i];
 
-		if (!s->status || (!always && !dg_verbose))
+		if (!s->status || (!always && !dg_verbose) || !s->reason[0])
 			continue;
+		n++;
 		dg_pgp_fpr_hex(s->issuer, s->issuer_len, hex);
 		fprintf(stderr, "sopv: signature %zu (v%d %s/%s, issuer %s): %s\n", i + 1,
 			s->version, dg_pgp_pk_algo_name(s->pk_algo),
 			dg_pgp_hash_algo_name(s->hash_algo), s->issuer_len ? hex : "none",
 			s->reason);
 	}
+	return n;
 }
 
 /*
@@ -546,8 +550,8 @@ static int cmd_verify(int argc, char **argv)
 			print_failures(&res, 0);
 		} else {
 			code = sop_code(r, &res, false);
-			print_failures(&res, 1);
-			sopv_err(code, "%s", dg_pgp_last_error(pgp));
+			if (!print_failures(&res, 1))	/* else each reason is out */
+				sopv_err(code, "%s", dg_pgp_last_error(pgp));
 		}
 	}
 	dg_pgp_result_free(&res);
@@ -674,8 +678,8 @@ static int cmd_inline_verify(int argc, char **argv)
 			print_failures(&res, 0);
 		} else {
 			code = sop_code(r, &res, true);
-			print_failures(&res, 1);
-			sopv_err(code, "%s", dg_pgp_last_error(pgp));
+			if (!print_failures(&res, 1))	/* else each reason is out */
+				sopv_err(code, "%s", dg_pgp_last_error(pgp));
 		}
 	}
 	free(body);

@@ -80,4 +80,14 @@ python3 -c 'import json,sys; sys.exit(json.loads(sys.argv[1])["complete"] is not
 	"$(wd 30 "$DG" pgp dump --json "$T/fx/sig-ed25519.gpg")" &&
 	ok dump_json_success_says_complete || nok dump_json_success_says_complete
 
+v5=${DG_CORPORA:-$SRC/../shared/corpora}/pgp/gnupg/keys/v5-sample-1-pub.asc
+if [ -f "$v5" ]; then
+	out=$(wd 30 "$DG" pgp dump "$v5")
+	grep -q "version 5: UNSUPPORTED key version" <<<"$out" && ! grep -q "created 0 " <<<"$out" &&
+		ok dump_v5_key_says_unsupported_without_made_up_fields ||
+		nok dump_v5_key_says_unsupported_without_made_up_fields "$(head -n 8 <<<"$out")"
+else
+	skip dump_v5_key_says_unsupported_without_made_up_fields "no corpus file $v5"
+fi
+
 done_testing

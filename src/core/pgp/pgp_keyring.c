@@ -728,8 +728,12 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 			sub = NULL;
 			n_parts = 0;
 			/* its packets are skipped up to the next primary */
-			if ((skipping = p->key_unsupported))
+			if ((skipping = p->key_unsupported)) {
+				pgp_errorf(pgp, -EOPNOTSUPP,
+					   "%s: certificate skipped: version %d keys are not supported",
+					   name, p->key.version);
 				continue;
+			}
 			c = calloc(1, sizeof(*c));
 			if (!c || ckey_init(&c->primary, &p->key) < 0) {
 				free(c);
