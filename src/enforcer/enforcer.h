@@ -46,9 +46,20 @@ struct dg_enf_config {
 };
 
 /*
+ * Check that every mark in @cfg names an existing mount point, directory
+ * or file and that fanotify accepts the mark (a throwaway group of the
+ * same class, flags and mask), before anything is started.  0 or negative
+ * errno (message naming the path on stderr).  dg_enforcer_run() does this
+ * first too.
+ */
+int dg_enforcer_check_marks(const struct dg_enf_config *cfg);
+
+/*
  * Run until SIGTERM/SIGINT.  Prints "ready" on stdout once the marks are in
  * place (and READY=1 to $NOTIFY_SOCKET).  Returns 0 after a clean stop,
- * negative errno when it could not start (message on stderr).
+ * negative errno when it could not start (message on stderr).  The state
+ * directory must exist (it is not created); a missing database there is
+ * not checked here: lookups fail (the --on-error answer) until one appears.
  */
 int dg_enforcer_run(const struct dg_enf_config *cfg);
 

@@ -59,10 +59,7 @@ static int take_lock(const char *state, int *fd_out)
 	char path[PATH_MAX], pid[32];
 	int fd, n;
 
-	if (mkdir(state, 0755) < 0 && errno != EEXIST) {
-		dg_err("enforce: %s: %s", state, strerror(errno));
-		return -errno;
-	}
+	/* Not created: a mistyped --state must fail, not start empty. */
 	snprintf(path, sizeof(path), "%s/enforce.lock", state);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
@@ -87,47 +84,105 @@ static int take_lock(const char *state, int *fd_out)
 	return 0;
 }
 
-static int add_mark(int gfd, const struct dg_enf_mark *m)
-{
-	char rp[PATH_MAX];
-	struct statx sx;
-	unsigned int flags = FAN_MARK_ADD;
-	uint64_t mask = ENF_MASK;
+/* A mark resolved to what fanotify_mark() gets. */
+struct mark_plan {
+	char path[PATH_MAX];
+	unsigned int flags;
+	uint64_t mask;
 	const char *kind;
+};
 
-	if (!realpath(m->path, rp)) {
-		dg_err("enforce: --mark %s: %s", m->path, strerror(errno));
-		return -errno;
+/* Resolve @m: the real path, and mount, filesystem, directory or file mark. */
+static int plan_mark(const struct dg_enf_mark *m, struct mark_plan *p)
+{
+	const char *opt = m->kind == DG_MARK_FILESYSTEM ? "--mark-filesystem" : "--mark";
+	struct statx sx;
+
+	p->flags = FAN_MARK_ADD;
+	p->mask = ENF_MASK;
+	if (!realpath(m->path, p->path)) {
+		int e = errno;
+
+		dg_err("enforce: %s %s: %s", opt, m->path, strerror(e));
+		return -e;
 	}
-	if (statx(AT_FDCWD, rp, 0, STATX_BASIC_STATS, &sx) < 0) {
-		dg_err("enforce: --mark %s: %s", rp, strerror(errno));
-		return -errno;
+	if (statx(AT_FDCWD, p->path, 0, STATX_BASIC_STATS, &sx) < 0) {
+		int e = errno;
+
+		dg_err("enforce: %s %s: %s", opt, p->path, strerror(e));
+		return -e;
 	}
 	if (m->kind == DG_MARK_FILESYSTEM) {
-		flags |= FAN_MARK_FILESYSTEM;
-		kind = "filesystem";
+		p->flags |= FAN_MARK_FILESYSTEM;
+		p->kind = "filesystem";
 	} else if ((sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
 		   (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT)) {
 		/* The operator named a mount point: the whole mount. */
-		flags |= FAN_MARK_MOUNT;
-		kind = "mount";
+		p->flags |= FAN_MARK_MOUNT;
+		p->kind = "mount";
 	} else if (S_ISDIR(sx.stx_mode)) {
-		flags |= FAN_MARK_ONLYDIR;
-		mask |= FAN_EVENT_ON_CHILD;
-		kind = "directory (its entries, not subdirectories)";
+		p->flags |= FAN_MARK_ONLYDIR;
+		p->mask |= FAN_EVENT_ON_CHILD;
+		p->kind = "directory (its entries, not subdirectories)";
 	} else if (S_ISREG(sx.stx_mode)) {
-		kind = "file";
+		p->kind = "file";
 	} else {
-		dg_err("enforce: --mark %s: not a directory, mount point or file", rp);
+		dg_err("enforce: %s %s: not a directory, mount point or file", opt, p->path);
 		return -EINVAL;
 	}
-	if (fanotify_mark(gfd, flags, mask, AT_FDCWD, rp) < 0) {
+	return 0;
+}
+
+/*
+ * Every mark must be possible before a worker starts or anything is
+ * marked, so a bad --mark fails at once with its path.  The test marks go
+ * on a throwaway group of the same class with the same flags and mask (the
+ * kernel refuses permission events on some filesystems): nothing reads it,
+ * so an event in that window waits until the close below answers it (allow:
+ * nothing was enforced yet anyway).  We open nothing meanwhile.
+ */
+int dg_enforcer_check_marks(const struct dg_enf_config *cfg)
+{
+	struct mark_plan p;
+	size_t i;
+	int fd, r = 0;
+
+	for (i = 0; i < cfg->nmarks; i++)
+		if ((r = plan_mark(&cfg->marks[i], &p)) < 0)
+			return r;
+	fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		r = -errno;
+		dg_err("enforce: fanotify_init: %s%s", strerror(errno),
+		       errno == EPERM ? " (needs CAP_SYS_ADMIN)" : "");
+		return r;
+	}
+	for (i = 0; i < cfg->nmarks && r == 0; i++) {
+		if ((r = plan_mark(&cfg->marks[i], &p)) < 0)
+			break;
+		if (fanotify_mark(fd, p.flags, p.mask, AT_FDCWD, p.path) < 0) {
+			r = -errno;
+			dg_err("enforce: cannot mark %s %s: %s", p.kind, p.path, strerror(errno));
+		}
+	}
+	close(fd);
+	return r;
+}
+
+static int add_mark(int gfd, const struct dg_enf_mark *m)
+{
+	struct mark_plan p;
+	int r = plan_mark(m, &p);
+
+	if (r < 0)
+		return r;
+	if (fanotify_mark(gfd, p.flags, p.mask, AT_FDCWD, p.path) < 0) {
 		int e = errno;
 
-		dg_err("enforce: cannot mark %s %s: %s", kind, rp, strerror(e));
+		dg_err("enforce: cannot mark %s %s: %s", p.kind, p.path, strerror(e));
 		return -e;
 	}
-	fprintf(stderr, "digestguard enforce: marked %s %s\n", kind, rp);
+	fprintf(stderr, "digestguard enforce: marked %s %s\n", p.kind, p.path);
 	return 0;
 }
 
@@ -434,6 +489,9 @@ int dg_enforcer_run(const struct dg_enf_config *cfg)
 	s.ctx.cfg = cfg;
 	s.ctx.log_fd = -1;
 	s.ctx.supervisor = getpid();
+	r = dg_enforcer_check_marks(cfg);
+	if (r < 0)
+		return r;
 	r = take_lock(cfg->state_dir, &s.lock_fd);
 	if (r < 0)
 		return r;

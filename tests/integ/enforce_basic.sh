@@ -80,13 +80,17 @@ else nok "unknown_exec_runs_in_audit_mode"; fi
 check "audit_mode_logs_the_would_be_denial" grep -q " audit-deny exec pid=[0-9]* path=$MNT/unknown sha256=$u reason=not-in-database\( size=[0-9]* hash_us=[0-9]* hash_cpu_us=[0-9]*\)\?$" "$LOG"
 enf_stop
 
-# No database at all: the --on-error policy decides, and says so.
-enf_start --state "$T/empty" --mark "$MNT" --log "$LOG" --on-error deny || nok "on-error start"
+# No database at all (started anyway with --allow-empty): the --on-error
+# policy decides, and says so.
+mkdir -p "$T/empty"
+enf_start --state "$T/empty" --mark "$MNT" --log "$LOG" --on-error deny --allow-empty ||
+	nok "on-error start"
 if ! run_bin "$MNT/hello"; then ok "on_error_deny_denies_when_lookup_fails"
 else nok "on_error_deny_denies_when_lookup_fails"; fi
 check "on_error_denial_is_logged" grep -q " deny exec pid=[0-9]* path=$MNT/hello .*reason=error-denied database lookup" "$LOG"
 enf_stop
-enf_start --state "$T/empty" --mark "$MNT" --log "$LOG" --on-error allow || nok "on-error start"
+enf_start --state "$T/empty" --mark "$MNT" --log "$LOG" --on-error allow --allow-empty ||
+	nok "on-error start"
 check "on_error_allow_is_printed_at_start" grep -q 'on-error allow' "$T/enf.err"
 check "on_error_allow_allows_when_lookup_fails" run_bin "$MNT/hello"
 enf_stop

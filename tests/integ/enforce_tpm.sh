@@ -7,10 +7,15 @@
 for c in swtpm tpm2_pcrread evmctl; do
 	command -v $c >/dev/null || { skip "enforce --tpm" "$c not installed (swtpm, tpm2-tools, ima-evm-utils)"; done_testing; exit 0; }
 done
-if [ -x "${DG:-}" ] && "$DG" enforce --tpm x --measure y --mark z --state "$T/s" 2>&1 | grep -q 'built without tpm2-tss'; then
+enf_require
+# Built without tpm2-tss?  The TPM is opened after the marks and the state
+# are checked (so: our own tmpfs, an existing state directory, audit mode
+# for the empty one) and before any worker or mark.
+mkdir -p "$T/s"
+if wd 20 "$DG" enforce --tpm x --measure "$T/s/ima" --mark "$MNT" --state "$T/s" --mode audit 2>&1 |
+	grep -q 'built without tpm2-tss'; then
 	skip "enforce --tpm" "digestguard built without tpm2-tss (libtss2-dev)"; done_testing; exit 0
 fi
-enf_require
 
 S=$T/state IMA=$T/ima
 PORT=$((20000 + RANDOM % 20000))
