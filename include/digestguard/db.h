@@ -90,12 +90,19 @@ size_t dg_db_builder_count(const struct dg_db_builder *b);
 /* Under the state lock, first merge the entries of the current generation:
  * the new generation holds old + new (what `db import` does by default). */
 #define DG_DB_COMMIT_MERGE	(1u << 0)
+/* Refuse (-ENODATA, nothing written) a generation that would hold no
+ * digest: `db import --replace` of an input that yielded nothing must not
+ * empty the live database (`--allow-empty` clears this flag). */
+#define DG_DB_COMMIT_NONEMPTY	(1u << 1)
 
 /*
  * Write the builder's entries as a new generation into @state_dir (created
  * if missing, mode 0755), atomically switch `current` to it, fsync the
  * directory, prune generations older than the last DG_DB_KEEP and stale
  * temporary files.  Writers are serialised by flock() on @state_dir/lock.
+ * With DG_DB_COMMIT_MERGE the current generation is checked whole with
+ * dg_db_verify() first and a damaged one is refused (-EBADMSG): merging
+ * would re-seal its damage as a valid new generation.
  * On any error `current` still names the previous generation.  The new
  * generation number goes to @generation (may be NULL).
  */

@@ -26,8 +26,13 @@ struct cli_object {
 
 /* Print the usage of @obj to @f. */
 void cli_object_usage(const struct cli_object *obj, FILE *f);
-/* True when argv holds -h/--help. */
+/* True when the first argument is -h or --help (main.c). */
 int cli_wants_help(int argc, char **argv);
+
+struct dg_rpm;
+/* Load one --keyring file into @rpm, or say on stderr, for command @cmd,
+ * why it gives no usable certificate (rpm.c).  The count or -errno. */
+int cli_rpm_load_keyring(const char *cmd, struct dg_rpm *rpm, const char *file);
 
 extern const struct cli_object cli_umd;
 extern const struct cli_object cli_demo;

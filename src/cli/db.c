@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* digestguard db import | lookup | check | stats | export (docs/db.md) */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -7,11 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <digestguard/db.h>
+#include <digestguard/pgp.h>
 #include <digestguard/rpm.h>
 
 #include "cleanup.h"
@@ -99,6 +102,23 @@ static void json_str(FILE *f, const char *str)
 	fputc('"', f);
 }
 
+/*
+ * A name on a text line: control bytes, DEL and the backslash itself as
+ * \xHH (like the enforcer's decision log and the IMA ascii log), so that a
+ * file named "x: OK local\nfake" cannot forge a line of `db check`.
+ */
+static void put_name(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f || c == '\\')
+			fprintf(f, "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
+}
+
 /* Write @len bytes to @path: temporary file, fsync, rename. */
 static int write_file_atomic(const char *path, const char *data, size_t len)
 {
@@ -135,9 +155,14 @@ static int write_file_atomic(const char *path, const char *data, size_t len)
 static int open_db(const char *state, struct dg_db **db, const char *cmd)
 {
 	char msg[512];
-	int err = dg_db_open(dg_db_state_dir(state), db, msg, sizeof(msg));
+	const char *dir = dg_db_state_dir(state);
+	int err = dg_db_open(dir, db, msg, sizeof(msg));
 
-	if (err)
+	/* Same words as `digestguard enforce` for a state dir never imported into. */
+	if (err == -ENOENT)
+		fprintf(stderr, "digestguard db %s: no database in %s (run 'digestguard db import%s%s' first)\n",
+			cmd, dir, state ? " --state " : "", state ? state : "");
+	else if (err)
 		fprintf(stderr, "digestguard db %s: %s\n", cmd, msg);
 	return err;
 }
@@ -156,6 +181,8 @@ struct import_ctx {
 	int progress;		/* stderr is a terminal: show a progress line */
 	size_t pkgs_seen;	/* packages whose files reached rpm_add */
 	size_t pkgs_failed;
+	size_t rpm_imported;	/* packages imported, over every --rpm */
+	size_t rpm_skipped;	/* packages (and unreadable directories) skipped */
 	char last_nevra[256];
 };
 
@@ -246,6 +273,14 @@ static int import_local(struct import_ctx *ctx, const char *file)
 			}
 			*w = '\0';
 		}
+		/* Exports key by path (Keylime, fapolicyd), and a relative one
+		 * means nothing there: sha256sum was run on relative names. */
+		if (path[0] != '/') {
+			fprintf(stderr, "digestguard db import: %s:%zu: path \"", file, lineno);
+			put_name(stderr, path);
+			fprintf(stderr, "\" is not absolute (run sha256sum on absolute paths, e.g. sha256sum \"$PWD\"/FILE)\n");
+			return -EINVAL;
+		}
 		err = dg_db_builder_add(ctx->b, d, DG_DB_SHA256, src, path);
 		if (err) {
 			fprintf(stderr, "digestguard db import: %s:%zu: %s\n", file, lineno,
@@ -289,37 +324,93 @@ static int rpm_add(const struct dg_rpm_file *f, void *vctx)
 	return err ? err : dg_db_builder_add(ctx->b, f->digest, DG_DB_SHA256, src, f->path);
 }
 
+/* The verifier with every --keyring loaded, before any package is read. */
+static int rpm_setup(struct import_ctx *ctx)
+{
+	int i, err;
+
+	if (!ctx->nkeyrings) {
+		fprintf(stderr, "digestguard db import: --rpm needs --keyring CERTS\n");
+		return -EINVAL;
+	}
+	err = dg_rpm_new(0, &ctx->rpm);
+	if (err) {
+		fprintf(stderr, "digestguard db import: --rpm: %s\n", strerror(-err));
+		return err;
+	}
+	for (i = 0; i < ctx->nkeyrings; i++) {
+		err = cli_rpm_load_keyring("db import", ctx->rpm, ctx->keyrings[i]);
+		if (err < 0)
+			return err == -ENOKEY || err == -EKEYREJECTED ? -EBADMSG : err;
+	}
+	return 0;
+}
+
+/*
+ * An --rpm argument must exist and be readable: a typo or an unmounted
+ * repository is the operator's error, not a package to skip (with
+ * --replace it would empty the database).  Packages inside a directory
+ * are still skipped one by one.
+ */
+static int rpm_input_ok(const char *path)
+{
+	struct stat st;
+	DIR *d;
+	int fd, err;
+
+	if (stat(path, &st) < 0) {
+		err = -errno;
+		fprintf(stderr, "digestguard db import: --rpm %s: %s\n", path, strerror(errno));
+		return err;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		d = opendir(path);
+		if (!d) {
+			err = -errno;
+			fprintf(stderr, "digestguard db import: --rpm %s: %s\n", path, strerror(errno));
+			return err;
+		}
+		closedir(d);
+		return 0;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		fprintf(stderr, "digestguard db import: --rpm %s: not a regular file or directory\n", path);
+		return -EINVAL;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		err = -errno;
+		fprintf(stderr, "digestguard db import: --rpm %s: %s\n", path, strerror(errno));
+		return err;
+	}
+	close(fd);
+	return 0;
+}
+
 /*
  * --rpm FILE|DIR: packages verified against --keyring by the rpm core
  * (src/core/rpm/rpm_import.c); a bad package is reported and skipped
- * (nothing of it is added), --strict makes it fail the import.
+ * (nothing of it is added), --strict makes it fail the import.  Whether
+ * anything was imported at all is judged by cmd_import() over every --rpm.
  */
 static int import_rpm(struct import_ctx *ctx, const char *path)
 {
 	struct dg_rpm_import_stats st;
-	int i, err;
+	int err;
 
-	if (!ctx->rpm) {
-		if (!ctx->nkeyrings) {
-			fprintf(stderr, "digestguard db import: --rpm needs --keyring CERTS\n");
-			return -EINVAL;
-		}
-		err = dg_rpm_new(0, &ctx->rpm);
-		for (i = 0; !err && i < ctx->nkeyrings; i++)
-			if ((err = dg_rpm_add_keyring(ctx->rpm, ctx->keyrings[i])) > 0)
-				err = 0;
-		if (err) {
-			fprintf(stderr, "digestguard db import: --rpm: keyring: %s\n", strerror(-err));
-			return err;
-		}
-	}
+	if (!ctx->rpm && (err = rpm_setup(ctx)))
+		return err;
 	ctx->progress = isatty(STDERR_FILENO);
 	err = dg_rpm_import(ctx->rpm, path, 8 /* SHA-256 */, ctx->strict, rpm_add,
 			    rpm_report, ctx, &st);
 	import_progress(ctx, 1);
 	printf("%s: %zu digests from %zu packages, %zu packages skipped\n", path, st.files,
 	       st.packages, st.failed);
+	if (!err && !st.packages && !st.failed)
+		fprintf(stderr, "digestguard db import: --rpm %s: no *.rpm package found\n", path);
 	ctx->added += st.files;
+	ctx->rpm_imported += st.packages;
+	ctx->rpm_skipped += st.failed;
 	return err;
 }
 
@@ -334,12 +425,18 @@ static const struct importer {
 	{ "apt-lists", NULL, "apt lists directory (needs --keyring and --debs DIR)" },
 };
 
-enum { OPT_STATE = 1000, OPT_REPLACE, OPT_KEYRING, OPT_DEBS, OPT_STRICT, OPT_IMPORTER };
+enum {
+	OPT_STATE = 1000, OPT_REPLACE, OPT_KEYRING, OPT_DEBS, OPT_STRICT, OPT_ALLOW_EMPTY,
+	OPT_IMPORTER
+};
+
+#define IMPORT_USAGE "usage: digestguard db import [--state DIR] [--replace] [--allow-empty] (--local FILE... | --keyring CERTS [--strict] --rpm FILE|DIR...)\n"
 
 static int cmd_import(int argc, char **argv)
 {
-	struct option opts[ARRAY_SIZE(importers) + 7] = {
+	struct option opts[ARRAY_SIZE(importers) + 8] = {
 		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
 		{ "state", required_argument, NULL, OPT_STATE },
 		{ "replace", no_argument, NULL, OPT_REPLACE },
 		{ "keyring", required_argument, NULL, OPT_KEYRING },
@@ -348,22 +445,34 @@ static int cmd_import(int argc, char **argv)
 	};
 	struct { const struct importer *imp; const char *arg; } todo[IMPORTERS_MAX];
 	struct import_ctx ctx = { 0 };
-	unsigned int flags = DG_DB_COMMIT_MERGE;
-	size_t i, ntodo = 0;
+	unsigned int flags = DG_DB_COMMIT_MERGE | DG_DB_COMMIT_NONEMPTY;
+	size_t i, ntodo = 0, nrpm = 0;
 	uint64_t gen;
 	char msg[512];
 	int c, err = 0;
 
 	for (i = 0; i < ARRAY_SIZE(importers); i++)
-		opts[6 + i] = (struct option){ importers[i].opt, required_argument, NULL,
+		opts[7 + i] = (struct option){ importers[i].opt, required_argument, NULL,
 					       OPT_IMPORTER + (int)i };
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	/* "-": operands come back in place (c == 1), so that in
+	 * "--rpm a.rpm b.rpm --local f" b.rpm goes with --rpm, not --local. */
+	while ((c = getopt_long(argc, argv, "-h", opts, NULL)) != -1) {
 		switch (c) {
+		case 1:
+			if (!ntodo || ntodo == IMPORTERS_MAX) {
+				fprintf(stderr, "digestguard db import: '%s': which input kind? (--local FILE, --rpm FILE|DIR)\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			todo[ntodo].imp = todo[ntodo - 1].imp;
+			todo[ntodo++].arg = optarg;
+			break;
 		case OPT_STATE: ctx.state = optarg; break;
 		case OPT_REPLACE: flags &= ~DG_DB_COMMIT_MERGE; break;
 		case OPT_DEBS: ctx.debs = optarg; break;
 		case OPT_STRICT: ctx.strict = 1; break;
+		case OPT_ALLOW_EMPTY: flags &= ~DG_DB_COMMIT_NONEMPTY; break;
 		case OPT_KEYRING:
 			if (ctx.nkeyrings == KEYRINGS_MAX) {
 				fprintf(stderr, "digestguard db import: more than %d --keyring\n",
@@ -390,11 +499,11 @@ static int cmd_import(int argc, char **argv)
 				todo[ntodo++].arg = optarg;
 				break;
 			}
-			fprintf(stderr, "usage: digestguard db import [--state DIR] [--replace] (--local FILE... | --keyring CERTS [--strict] --rpm FILE|DIR...)\n");
+			fputs(IMPORT_USAGE, stderr);
 			return EXIT_USAGE;
 		}
 	}
-	/* Further operands belong to the last importer (--rpm a.rpm b.rpm). */
+	/* Operands after "--" belong to the last importer (--rpm a.rpm -- -b.rpm). */
 	for (; optind < argc; optind++) {
 		if (!ntodo || ntodo == IMPORTERS_MAX) {
 			fprintf(stderr, "digestguard db import: '%s': which input kind? (--local FILE)\n",
@@ -411,13 +520,38 @@ static int cmd_import(int argc, char **argv)
 	ctx.b = dg_db_builder_new(DG_DB_SHA256);
 	if (!ctx.b)
 		return EXIT_USAGE;
+	/* Operator errors first, before any package is verified. */
+	for (i = 0; i < ntodo && !err; i++) {
+		if (todo[i].imp->fn != import_rpm)
+			continue;
+		nrpm++;
+		err = rpm_input_ok(todo[i].arg);
+	}
+	if (!err && nrpm)
+		err = rpm_setup(&ctx);
 	for (i = 0; i < ntodo && !err; i++)
 		err = todo[i].imp->fn(&ctx, todo[i].arg);
+	/*
+	 * Skipping a bad package is for a repository with a few bad ones; when
+	 * no package at all was imported (a wrong --keyring, a file that is no
+	 * RPM) the operator is told and nothing is committed.
+	 */
+	if (!err && nrpm && !ctx.rpm_imported) {
+		if (ctx.rpm_skipped) {
+			fprintf(stderr, "digestguard db import: --rpm: no package imported: all %zu failed (see above; the right --keyring?)\n",
+				ctx.rpm_skipped);
+			err = -ENOKEY;
+		} else {
+			fprintf(stderr, "digestguard db import: --rpm: no package to import\n");
+			err = -ENOENT;
+		}
+	}
 	if (!err) {
 		err = dg_db_builder_commit(ctx.b, dg_db_state_dir(ctx.state), flags, &gen,
 					   msg, sizeof(msg));
 		if (err)
-			fprintf(stderr, "digestguard db import: %s\n", msg);
+			fprintf(stderr, "digestguard db import: %s%s\n", msg,
+				err == -ENODATA ? " (--allow-empty to commit it anyway)" : "");
 	}
 	if (!err) {
 		struct dg_db *db = NULL;
@@ -439,6 +573,12 @@ static int cmd_import(int argc, char **argv)
 }
 
 /* ---- lookup ---- */
+
+/* A digest as `db check` prints it ("sha256:HEX") or bare HEX. */
+static const char *digest_arg(const char *s)
+{
+	return strncasecmp(s, "sha256:", 7) ? s : s + 7;
+}
 
 static int cmd_lookup(int argc, char **argv)
 {
@@ -466,10 +606,12 @@ static int cmd_lookup(int argc, char **argv)
 	}
 	for (i = optind; i < argc; i++) {
 		uint8_t d[32];
+		const char *h = digest_arg(argv[i]);
 
-		if (strlen(argv[i]) != 64 || dg_unhex_n(argv[i], d, 32)) {
-			fprintf(stderr, "digestguard db lookup: '%s': not a SHA-256 digest (64 hex digits)\n",
-				argv[i]);
+		if (strlen(h) != 64 || dg_unhex_n(h, d, 32)) {
+			fprintf(stderr, "digestguard db lookup: '");
+			put_name(stderr, argv[i]);
+			fprintf(stderr, "': not a SHA-256 digest (64 hex digits, optionally after \"sha256:\")\n");
 			return EXIT_USAGE;
 		}
 	}
@@ -483,7 +625,7 @@ static int cmd_lookup(int argc, char **argv)
 		dg_db_ref ref;
 		int found;
 
-		dg_unhex_n(argv[i], d, 32);
+		dg_unhex_n(digest_arg(argv[i]), d, 32);
 		found = dg_db_lookup(db, d, &ref) == 1 && !dg_db_source(db, ref, &pkg, &path);
 		missing += !found;
 		if (json) {
@@ -499,7 +641,12 @@ static int cmd_lookup(int argc, char **argv)
 			printf("}");
 		} else if (found) {
 			print_hex(stdout, d, 32);
-			printf(": %s%s%s\n", pkg, *path ? " " : "", path);
+			printf(": ");
+			put_name(stdout, pkg);
+			if (*path)
+				putchar(' ');
+			put_name(stdout, path);
+			putchar('\n');
 		} else {
 			print_hex(stdout, d, 32);
 			printf(": not found\n");
@@ -518,6 +665,14 @@ static struct {
 	int missing, errors;
 } chk;
 
+static void check_err(const char *path, const char *why)
+{
+	fprintf(stderr, "digestguard db check: ");
+	put_name(stderr, path);
+	fprintf(stderr, ": %s\n", why);
+	chk.errors++;
+}
+
 static void check_one(const char *path)
 {
 	const char *pkg, *spath;
@@ -526,15 +681,21 @@ static void check_one(const char *path)
 	int err = dg_db_hash_file(path, d);
 
 	if (err) {
-		fprintf(stderr, "digestguard db check: %s: %s\n", path, strerror(-err));
-		chk.errors++;
+		check_err(path, strerror(-err));
 		return;
 	}
+	/* Names are escaped (put_name()): one file, one line. */
+	put_name(stdout, path);
 	if (dg_db_lookup(chk.db, d, &ref) == 1 && !dg_db_source(chk.db, ref, &pkg, &spath)) {
-		printf("%s: OK %s%s%s\n", path, pkg, *spath ? " " : "", spath);
+		printf(": OK ");
+		put_name(stdout, pkg);
+		if (*spath)
+			putchar(' ');
+		put_name(stdout, spath);
+		putchar('\n');
 		return;
 	}
-	printf("%s: NOT FOUND sha256:", path);
+	printf(": NOT FOUND sha256:");
 	print_hex(stdout, d, 32);
 	printf("\n");
 	chk.missing++;
@@ -545,10 +706,8 @@ static int walk_cb(const char *path, const struct stat *st, int type, struct FTW
 	(void)ftw;
 	if (type == FTW_F && S_ISREG(st->st_mode))
 		check_one(path);
-	else if (type == FTW_DNR || type == FTW_NS) {
-		fprintf(stderr, "digestguard db check: %s: cannot read\n", path);
-		chk.errors++;
-	}
+	else if (type == FTW_DNR || type == FTW_NS)
+		check_err(path, "cannot read");
 	return 0;
 }
 
@@ -581,25 +740,16 @@ static int cmd_check(int argc, char **argv)
 	for (i = optind; i < argc; i++) {
 		struct stat st;
 
-		if (stat(argv[i], &st) < 0) {
-			fprintf(stderr, "digestguard db check: %s: %s\n", argv[i], strerror(errno));
-			chk.errors++;
-		} else if (S_ISDIR(st.st_mode)) {
-			if (!recursive) {
-				fprintf(stderr, "digestguard db check: %s: is a directory (use -r)\n",
-					argv[i]);
-				chk.errors++;
-			} else if (nftw(argv[i], walk_cb, 32, FTW_PHYS) < 0) {
-				fprintf(stderr, "digestguard db check: %s: %s\n", argv[i],
-					strerror(errno));
-				chk.errors++;
-			}
-		} else if (S_ISREG(st.st_mode)) {
+		if (stat(argv[i], &st) < 0)
+			check_err(argv[i], strerror(errno));
+		else if (S_ISDIR(st.st_mode) && !recursive)
+			check_err(argv[i], "is a directory (use -r)");
+		else if (S_ISDIR(st.st_mode) && nftw(argv[i], walk_cb, 32, FTW_PHYS) < 0)
+			check_err(argv[i], strerror(errno));
+		else if (S_ISREG(st.st_mode))
 			check_one(argv[i]);
-		} else {
-			fprintf(stderr, "digestguard db check: %s: not a regular file\n", argv[i]);
-			chk.errors++;
-		}
+		else if (!S_ISDIR(st.st_mode))
+			check_err(argv[i], "not a regular file");
 	}
 	dg_db_close(chk.db);
 	if (chk.errors)
@@ -681,10 +831,13 @@ static int cmd_stats(int argc, char **argv)
 		}
 		printf("\n}\n");
 	} else {
-		printf("state:         %s\nfile:          %s\ngeneration:    %llu\n"
+		printf("state:         ");
+		put_name(stdout, dg_db_state_dir(state));
+		printf("\nfile:          ");
+		put_name(stdout, dg_db_path(db));
+		printf("\ngeneration:    %llu\n"
 		       "digests:       %llu\nalgorithm:     %s\nbuild time:    %s (%llu)\n"
 		       "sources:       %u\nfile size:     %llu bytes\n",
-		       dg_db_state_dir(state), dg_db_path(db),
 		       (unsigned long long)st.generation, (unsigned long long)st.count,
 		       dg_db_algo_name(st.algo), when, (unsigned long long)st.build_time,
 		       st.sources, (unsigned long long)st.file_size);
@@ -699,7 +852,9 @@ static int cmd_stats(int argc, char **argv)
 			const char *name;
 
 			dg_db_source_name(db, i, &name);
-			printf("source:        %s\n", name);
+			printf("source:        ");
+			put_name(stdout, name);
+			putchar('\n');
 		}
 	}
 	dg_db_close(db);
@@ -893,7 +1048,7 @@ static int cmd_export(int argc, char **argv)
 }
 
 static const struct cli_cmd db_cmds[] = {
-	{ "import", "[--state DIR] [--replace] (--local FILE... | --keyring CERTS [--strict] --rpm FILE|DIR...) (--deb/--apt-lists: other builds)",
+	{ "import", "[--state DIR] [--replace] [--allow-empty] (--local FILE... | --keyring CERTS [--strict] --rpm FILE|DIR...) (--deb/--apt-lists: other builds)",
 	  "add digests to a new generation (old + new unless --replace)", cmd_import },
 	{ "lookup", "[--state DIR] [--json] HEX...",
 	  "look digests up; exit 0 if all are found, 1 otherwise", cmd_lookup },

@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include <digestguard/pgp.h>
 #include <digestguard/rpm.h>
 
 #include "cli.h"
@@ -41,9 +43,9 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct rpm_opts *o
 
 	memset(o, 0, sizeof(*o));
 	o->verbose = dg_verbose;
-	optind = 1;
+	optind = 0;	/* full re-initialisation: options may follow the files */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+v", rpm_long, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "v", rpm_long, NULL)) != -1) {
 		switch (c) {
 		case OPT_KEYRING:
 			if (o->n_keyrings >= RPM_KEYRINGS_MAX) {
@@ -81,13 +83,62 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct rpm_opts *o
 	return optind;
 }
 
+/*
+ * Load one --keyring file for command @cmd ("rpm verify", "db import").
+ * A file that gives no usable certificate (a
+ * signature, a v5 key, garbage, a directory) is an error naming the file
+ * and the reason: accepting it would make every package NOKEY without
+ * saying why.  dg_rpm has no error accessor, so on failure the file is read
+ * once more by a throwaway OpenPGP context just for dg_pgp_last_error().
+ */
+int cli_rpm_load_keyring(const char *cmd, struct dg_rpm *rpm, const char *file)
+{
+	struct dg_pgp *pgp = NULL;
+	const char *why;
+	struct stat st;
+	int r, r2;
+
+	if (stat(file, &st) < 0) {
+		r = -errno;
+		fprintf(stderr, "digestguard %s: --keyring %s: %s\n", cmd, file, strerror(errno));
+		return r;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "digestguard %s: --keyring %s: is a directory (give certificate files)\n",
+			cmd, file);
+		return -EISDIR;
+	}
+	r = dg_rpm_add_keyring(rpm, file);
+	if (r > 0)
+		return r;
+	r2 = dg_pgp_new(&pgp);
+	why = !r2 && dg_pgp_keyring_add_file(pgp, file) <= 0 ? dg_pgp_last_error(pgp) : "";
+	if (r == -EOPNOTSUPP && !*why)
+		why = "OpenPGP verification is not in this build";
+	if (!strcmp(why, "no error"))
+		why = "";
+	/* The reason names the file itself: say it once. */
+	if (!strncmp(why, file, strlen(file)) && !strncmp(why + strlen(file), ": ", 2))
+		why += strlen(file) + 2;
+	if (r < 0)
+		fprintf(stderr, "digestguard %s: --keyring %s: cannot load: %s\n", cmd, file,
+			*why ? why : strerror(-r));
+	else
+		fprintf(stderr, "digestguard %s: --keyring %s: no usable OpenPGP certificate in it (%s)\n",
+			cmd, file, *why ? why : "no public key with a valid self-signature");
+	dg_pgp_free(pgp);
+	return r < 0 ? r : -EBADMSG;
+}
+
 static struct dg_rpm *open_ctx(const char *cmd, const struct rpm_opts *o, int need_keys)
 {
 	struct dg_rpm *rpm;
+	char who[32];
 	int i, r;
 
+	snprintf(who, sizeof(who), "rpm %s", cmd);
 	if (need_keys && o->n_keyrings == 0) {
-		fprintf(stderr, "digestguard rpm %s: --keyring CERTS is required\n", cmd);
+		fprintf(stderr, "digestguard %s: --keyring CERTS is required\n", who);
 		return NULL;
 	}
 	r = dg_rpm_new(o->flags, &rpm);
@@ -96,10 +147,7 @@ static struct dg_rpm *open_ctx(const char *cmd, const struct rpm_opts *o, int ne
 		return NULL;
 	}
 	for (i = 0; i < o->n_keyrings; i++) {
-		r = dg_rpm_add_keyring(rpm, o->keyrings[i]);
-		if (r < 0) {
-			fprintf(stderr, "digestguard rpm %s: %s: cannot load keyring: %s\n", cmd,
-				o->keyrings[i], strerror(-r));
+		if (cli_rpm_load_keyring(who, rpm, o->keyrings[i]) < 0) {
 			dg_rpm_free(rpm);
 			return NULL;
 		}

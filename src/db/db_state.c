@@ -325,10 +325,18 @@ int dg_db_builder_commit(struct dg_db_builder *b, const char *state_dir,
 		if (st.generation > gen)
 			gen = st.generation;
 		if (flags & DG_DB_COMMIT_MERGE) {
-			err = dg_db_builder_merge(b, cur);
-			if (err)
-				dg_db_msg(msg, msglen, "%s: merging the current generation: %s",
-					  dg_db_path(cur), strerror(-err));
+			/* Never re-seal damage: a flipped digest byte would come
+			 * out as a valid entry of the new generation. */
+			err = dg_db_verify(cur, cmsg, sizeof(cmsg));
+			if (err) {
+				dg_db_msg(msg, msglen, "refusing to merge a damaged current generation: %s (restore it, or start a fresh database with --replace)",
+					  cmsg);
+			} else {
+				err = dg_db_builder_merge(b, cur);
+				if (err)
+					dg_db_msg(msg, msglen, "%s: merging the current generation: %s",
+						  dg_db_path(cur), strerror(-err));
+			}
 		}
 		dg_db_close(cur);
 		if (err)
@@ -337,6 +345,11 @@ int dg_db_builder_commit(struct dg_db_builder *b, const char *state_dir,
 		/* Never silently drop the old entries. */
 		dg_db_msg(msg, msglen, "%s (use --replace to start a fresh database)", cmsg);
 		return err;
+	}
+	if ((flags & DG_DB_COMMIT_NONEMPTY) && !dg_db_builder_count(b)) {
+		dg_db_msg(msg, msglen, "%s: the new generation would hold no digest: refusing to commit an empty database",
+			  state_dir);
+		return -ENODATA;
 	}
 	gen++;
 	snprintf(name, sizeof(name), GEN_PREFIX "%016llu" GEN_SUFFIX, (unsigned long long)gen);

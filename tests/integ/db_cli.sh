@@ -199,6 +199,73 @@ left=$(ls "$S4" | grep -c '\.tmp\.')
 for i in 1 2 3 4; do dg db import --state "$S4" --local "$T/more.sums" >/dev/null; done
 [ "$(ls "$S4" | grep -c '^gen-.*\.dgdb$')" = 3 ] && [ "$(gen_of "$S4")" = 6 ] && ok "old_generations_pruned" || nok "old_generations_pruned" "$(ls "$S4")"
 
+# --- a flipped byte in the current generation's digest table ---
+# The header checksum does not cover the body, so the file still opens; a
+# merge import must verify it whole instead of re-sealing the damage.
+S6="$T/state6"
+dg db import --state "$S6" --local "$T/sums" >/dev/null
+cur6="$S6/$(readlink "$S6/current")"
+python3 - "$cur6" "$(hex "$F/f1")" <<'EOF2'
+import sys
+p, h = sys.argv[1], bytes.fromhex(sys.argv[2])
+b = bytearray(open(p, "rb").read())
+i = b.find(h)
+assert i > 0
+b[i + 7] ^= 1
+open(p, "wb").write(b)
+EOF2
+out=$(dg db stats --state "$S6" --verify 2>&1)
+sha256sum "$F/f4" | dg db import --state "$S6" --local - >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "verified: *NO (corrupt)" <<<"$out" && grep -q "refusing to merge a damaged current generation" "$T/err" \
+	&& grep -q "nothing committed" "$T/err" && [ "$(readlink "$S6/current")" = "$(basename "$cur6")" ] \
+	&& ok "merge_into_generation_with_flipped_digest_refused" || nok "merge_into_generation_with_flipped_digest_refused" "rc=$rc" "$out" "$(cat "$T/err")"
+
+# --- --replace never empties the database by accident ---
+: >"$T/empty.sums"
+dg db import --state "$S2" --replace --local "$T/empty.sums" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "would hold no digest" "$T/err" && grep -q -- "--allow-empty" "$T/err" && [ "$(count_of "$S2")" = 1 ] \
+	&& ok "import_replace_with_empty_input_refused" || nok "import_replace_with_empty_input_refused" "rc=$rc" "$(cat "$T/err")"
+dg db import --state "$T/state7" --replace --allow-empty --local "$T/empty.sums" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 0 ] && [ "$(count_of "$T/state7")" = 0 ] \
+	&& ok "import_allow_empty_commits_empty_generation" || nok "import_allow_empty_commits_empty_generation" "rc=$rc" "$(cat "$T/err")"
+
+# --- relative paths: Keylime and fapolicyd key by absolute path ---
+(cd "$F" && sha256sum f1 sub/n1) >"$T/rel.sums"
+dg db import --state "$S" --local "$T/rel.sums" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q 'rel.sums:1: path "f1" is not absolute' "$T/err" && [ "$(gen_of "$S")" = 2 ] \
+	&& ok "import_local_relative_path_refused" || nok "import_local_relative_path_refused" "rc=$rc" "$(cat "$T/err")"
+
+# --- names are escaped: a file name cannot forge a line of output ---
+evil="$F/evil: OK local trusted
+fake"
+printf 'evil\n' >"$evil"
+out=$(dg db check --state "$S" "$evil" "$F/f1"); rc=$?
+[ $rc = 1 ] && [ "$(wc -l <<<"$out")" = 2 ] && ! grep -q '^fake' <<<"$out" \
+	&& grep -qF "$F/evil: OK local trusted\\x0afake: NOT FOUND sha256:" <<<"$out" \
+	&& ok "check_escapes_control_characters_in_names" || nok "check_escapes_control_characters_in_names" "rc=$rc" "$out"
+printf 'bs\n' >"$F/back\\slash"
+out=$(dg db check --state "$S" "$F/back\\slash")
+grep -qF "$F/back\\x5cslash: NOT FOUND" <<<"$out" && ok "check_escapes_backslash" || nok "check_escapes_backslash" "$out"
+rm -f "$evil" "$F/back\\slash"
+
+# --- lookup takes what check prints ---
+out=$(dg db lookup --state "$S" "sha256:$(hex "$F/f1")"); rc=$?
+[ $rc = 0 ] && grep -q ": local $F/f1\$" <<<"$out" && ok "lookup_accepts_sha256_prefix" || nok "lookup_accepts_sha256_prefix" "rc=$rc" "$out"
+
+# --- options anywhere, --opt=value form ---
+out=$(dg db lookup "$(hex "$F/f1")" --state="$S"); rc=$?
+[ $rc = 0 ] && ok "lookup_options_after_operands_and_equals_form" || nok "lookup_options_after_operands_and_equals_form" "rc=$rc" "$out"
+out=$(dg db check "$F/f1" --state "$S"); rc=$?
+[ $rc = 0 ] && ok "check_options_after_operands" || nok "check_options_after_operands" "rc=$rc" "$out"
+sha256sum "$F/f5" >"$T/f5.sums"
+dg db import --local "$T/f5.sums" --state="$T/state8" >/dev/null; rc=$?
+[ $rc = 0 ] && [ "$(count_of "$T/state8")" = 1 ] && ok "import_options_after_inputs" || nok "import_options_after_inputs" "rc=$rc"
+
+# --- no database yet: say so and what to do ---
+dg db stats --state "$T/never" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -qF "no database in $T/never (run 'digestguard db import --state $T/never' first)" "$T/err" \
+	&& ok "stats_without_database_says_run_import" || nok "stats_without_database_says_run_import" "rc=$rc" "$(cat "$T/err")"
+
 # --- help on every command ---
 for c in import lookup check stats export; do
 	dg db "$c" --help >"$T/out" 2>&1; rc=$?

@@ -113,6 +113,75 @@ gen2=$("$DG" db stats --state "$st" | awk '/^generation:/ {print $2}')
 "$DG" db import --state "$st" --rpm "$fx/rsa.rpm" >/dev/null 2>"$T/err"; rc=$?
 [ $rc = 2 ] && grep -q "needs --keyring" "$T/err" && ok "db_import_rpm_needs_keyring" || nok "db_import_rpm_needs_keyring" "rc=$rc"
 
+# An import that imports no package commits nothing, even with --replace
+# (which would otherwise empty the live database): a missing or unreadable
+# --rpm is exit 2, no package verified (wrong keyring, not an RPM) exit 1.
+gen_st() { "$DG" db stats --state "$st" | awk '/^generation:/ {print $2}'; }
+gen=$(gen_st)
+wd 60 "$DG" db import --state "$st" --replace --keyring "$key" --rpm "$T/missing.rpm" >"$T/out" 2>"$T/err"; rc=$?
+[ $rc = 2 ] && [ "$(gen_st)" = "$gen" ] && grep -q -- "--rpm $T/missing.rpm: No such file or directory" "$T/err" &&
+	grep -q "nothing committed" "$T/err" && ok "db_import_missing_rpm_path_exits_2_commits_nothing" ||
+	nok "db_import_missing_rpm_path_exits_2_commits_nothing" "rc=$rc gen $gen -> $(gen_st)" "$(cat "$T/out" "$T/err")"
+mkdir -p "$T/noread" && cp "$fx/rsa.rpm" "$T/noread/" && chmod 000 "$T/noread"
+if ! ls "$T/noread" >/dev/null 2>&1; then
+	wd 60 "$DG" db import --state "$st" --replace --keyring "$key" --rpm "$T/noread" >/dev/null 2>"$T/err"; rc=$?
+	[ $rc = 2 ] && [ "$(gen_st)" = "$gen" ] && grep -q "Permission denied" "$T/err" &&
+		ok "db_import_unreadable_rpm_dir_exits_2" || nok "db_import_unreadable_rpm_dir_exits_2" "rc=$rc" "$(cat "$T/err")"
+else
+	skip "db_import_unreadable_rpm_dir_exits_2" "running as root: mode 000 does not stop us"
+fi
+chmod 755 "$T/noread"
+wd 60 "$DG" db import --state "$st" --replace --keyring "$fx/keys/other.asc" --rpm "$fx/rsa.rpm" "$fx/eddsa.rpm" >"$T/out" 2>"$T/err"; rc=$?
+[ $rc = 1 ] && [ "$(gen_st)" = "$gen" ] && grep -q "no package imported: all 2 failed" "$T/err" && grep -q "nothing committed" "$T/err" &&
+	ok "db_import_wrong_keyring_commits_nothing" || nok "db_import_wrong_keyring_commits_nothing" "rc=$rc gen $gen -> $(gen_st)" "$(cat "$T/out" "$T/err")"
+wd 60 "$DG" db import --state "$st" --replace --keyring "$key" --rpm "$T/junk.rpm" >"$T/out" 2>"$T/err"; rc=$?
+[ $rc = 1 ] && [ "$(gen_st)" = "$gen" ] && grep -q "junk.rpm: not an RPM package" "$T/err" && grep -q "nothing committed" "$T/err" &&
+	ok "db_import_non_rpm_commits_nothing" || nok "db_import_non_rpm_commits_nothing" "rc=$rc gen $gen -> $(gen_st)" "$(cat "$T/out" "$T/err")"
+mkdir -p "$T/norpms"
+wd 60 "$DG" db import --state "$st" --replace --keyring "$key" --rpm "$T/norpms" >"$T/out" 2>"$T/err"; rc=$?
+[ $rc = 2 ] && [ "$(gen_st)" = "$gen" ] && grep -q "no \*.rpm package found" "$T/err" &&
+	ok "db_import_directory_without_packages_commits_nothing" || nok "db_import_directory_without_packages_commits_nothing" "rc=$rc" "$(cat "$T/err")"
+# ...while one good package among bad ones still imports (skip, not fail).
+wd 60 "$DG" db import --state "$T/st-one" --keyring "$key" --rpm "$fx/rsa.rpm" "$fx/wrongkey.rpm" "$T/junk.rpm" >"$T/out" 2>"$T/err"; rc=$?
+[ $rc = 0 ] && grep -q "wrongkey.rpm: 0 digests from 0 packages, 1 packages skipped" "$T/out" &&
+	ok "db_import_one_good_package_among_bad_commits" || nok "db_import_one_good_package_among_bad_commits" "rc=$rc" "$(cat "$T/out" "$T/err")"
+
+# --keyring inputs that give no usable certificate are errors naming the
+# file and the reason, not an empty keyring (every package NOKEY).
+rpm -qp --qf '%{RSAHEADER}' "$fx/rsa.rpm" 2>/dev/null | python3 -c 'import sys; sys.stdout.buffer.write(bytes.fromhex(sys.stdin.read().strip()))' >"$T/hdr.sig"
+[ -s "$T/hdr.sig" ] || printf '\xcd\x01x' >"$T/hdr.sig"	# a lone User ID packet
+printf 'garbage\n' >"$T/garbage.key"
+kr_ok=1 kr_why=
+for kr in "$T/hdr.sig:no usable OpenPGP certificate in it" "$T/garbage.key:cannot load: " "$fx/keys:is a directory" "$T/nokey.asc:No such file or directory"; do
+	f=${kr%%:*} want=${kr#*:}
+	"$DG" rpm verify --keyring "$f" "$fx/rsa.rpm" >"$T/out" 2>"$T/err"; rc=$?
+	if [ $rc != 2 ] || [ -s "$T/out" ] || ! grep -qF -- "--keyring $f: $want" "$T/err"; then
+		kr_ok=0 kr_why="rpm verify $f: rc=$rc $(cat "$T/err")"
+	fi
+	wd 60 "$DG" db import --state "$st" --keyring "$f" --rpm "$fx/rsa.rpm" >"$T/out" 2>"$T/err"; rc=$?
+	if [ $rc != 2 ] || [ "$(gen_st)" != "$gen" ] || ! grep -qF -- "--keyring $f: $want" "$T/err"; then
+		kr_ok=0 kr_why="db import $f: rc=$rc $(cat "$T/err")"
+	fi
+done
+[ $kr_ok = 1 ] && ok "keyring_without_usable_certificate_is_an_error" || nok "keyring_without_usable_certificate_is_an_error" "$kr_why"
+
+# Options anywhere before "--", and --opt=value.
+"$DG" rpm verify "$fx/rsa.rpm" --keyring "$key" >"$T/out" 2>"$T/err"; rc=$?
+[ $rc = 0 ] && grep -q "rsa.rpm: digests signatures OK" "$T/out" && ok "verify_accepts_options_after_files" || nok "verify_accepts_options_after_files" "rc=$rc $(cat "$T/err")"
+"$DG" rpm verify --keyring="$key" -- "$fx/rsa.rpm" >"$T/out" 2>"$T/err"; rc=$?
+[ $rc = 0 ] && ok "verify_accepts_equals_form_and_double_dash" || nok "verify_accepts_equals_form_and_double_dash" "rc=$rc $(cat "$T/err")"
+"$DG" rpm digests "$fx/rsa.rpm" --keyring "$key" >"$T/out" 2>"$T/err"; rc=$?
+[ $rc = 0 ] && grep -q "hello.txt" "$T/out" && ok "digests_accepts_options_after_files" || nok "digests_accepts_options_after_files" "rc=$rc $(cat "$T/err")"
+wd 60 "$DG" db import --rpm "$fx/rsa.rpm" "$fx/eddsa.rpm" --local "$T/nosuch.sums" --state "$T/st-order" --keyring "$key" >"$T/out" 2>"$T/err"; rc=$?
+# eddsa.rpm goes with --rpm (skipped: other key), not with --local.
+[ $rc = 2 ] && grep -q "eddsa.rpm: 0 digests from 0 packages, 1 packages skipped" "$T/out" && grep -q "nosuch.sums: No such file" "$T/err" &&
+	ok "db_import_operands_stay_with_their_option" || nok "db_import_operands_stay_with_their_option" "rc=$rc" "$(cat "$T/out" "$T/err")"
+
+# rpmkeys --checksig semantics: an unsigned package with a good digest is
+# "digests OK", exit 0; a signature is required only to import or list.
+"$DG" rpm verify --keyring "$key" "$fx/unsigned.rpm" >"$T/out"; rc=$?
+[ $rc = 0 ] && grep -q "unsigned.rpm: digests OK$" "$T/out" && ok "verify_unsigned_package_is_digests_ok_like_rpmkeys" || nok "verify_unsigned_package_is_digests_ok_like_rpmkeys" "rc=$rc $(cat "$T/out")"
+
 # Names RPM allows but the database cannot store (gen-names.sh: a newline in
 # a file name or in NAME, a full path of 4100 bytes): only that package is
 # skipped, its message names it and escapes the name; --strict fails.

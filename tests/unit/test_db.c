@@ -721,6 +721,70 @@ TEST(test_db_commit_merge_refuses_a_corrupt_current)
 	CHECK(err == 0 && gen == 2, "replace after corruption: %d %s", err, msg);
 }
 
+/*
+ * One flipped bit in the digest table leaves the file openable (the header
+ * checksum covers only the header): a merge must verify the whole current
+ * generation, not copy the damaged digest into a freshly sealed one.
+ */
+TEST(test_db_commit_merge_refuses_a_flipped_digest_in_the_current)
+{
+	const char *state = tpath("state-flip");
+	char cur[300];
+	uint8_t d[32], *img = NULL, *hit;
+	struct dg_db *db = NULL;
+	struct stat st;
+	uint64_t gen;
+	size_t len;
+	int err;
+
+	commit_n(state, 0, 10, 0, &gen);
+	snprintf(cur, sizeof(cur), "%s/gen-0000000000000001.dgdb", state);
+	digest_of(3, d);
+	if (tap_read_file(cur, &img, &len) || !(hit = memmem(img, len, d, 32))) {
+		CHECK(0, "digest 3 not found in %s", cur);
+		free(img);
+		return;
+	}
+	hit[7] ^= 0x01;
+	write_all(cur, img, len);
+	free(img);
+	err = dg_db_open(state, &db, msg, sizeof(msg));
+	CHECK(err == 0, "the damaged file should still open: %s", msg);
+	if (!err)
+		CHECK(dg_db_verify(db, msg, sizeof(msg)) == -EBADMSG, "verify missed the flip");
+	dg_db_close(db);
+	err = commit_n(state, 20, 10, DG_DB_COMMIT_MERGE, &gen);
+	CHECK(err == -EBADMSG && strstr(msg, "damaged current generation") && strstr(msg, "--replace"),
+	      "merge into a damaged current: %d %s", err, msg);
+	snprintf(cur, sizeof(cur), "%s/gen-0000000000000002.dgdb", state);
+	CHECK(stat(cur, &st) < 0 && errno == ENOENT, "a generation 2 was written");
+}
+
+TEST(test_db_commit_nonempty_refuses_an_empty_generation)
+{
+	const char *state = tpath("state-empty");
+	char cur[300];
+	struct stat st;
+	uint64_t gen = 0;
+	int err;
+
+	err = commit_n(state, 0, 0, DG_DB_COMMIT_NONEMPTY, &gen);
+	CHECK(err == -ENODATA && strstr(msg, "no digest"), "empty first commit: %d %s", err, msg);
+	err = commit_n(state, 0, 5, DG_DB_COMMIT_NONEMPTY, &gen);
+	CHECK(err == 0 && gen == 1, "non-empty commit: %d %s", err, msg);
+	/* merged with the current, the new generation is not empty */
+	err = commit_n(state, 0, 0, DG_DB_COMMIT_NONEMPTY | DG_DB_COMMIT_MERGE, &gen);
+	CHECK(err == 0 && gen == 2, "empty input merged: %d %s", err, msg);
+	/* replace with nothing: refused, generation 2 stays current */
+	err = commit_n(state, 0, 0, DG_DB_COMMIT_NONEMPTY, &gen);
+	CHECK(err == -ENODATA, "empty replace: %d %s", err, msg);
+	snprintf(cur, sizeof(cur), "%s/gen-0000000000000003.dgdb", state);
+	CHECK(stat(cur, &st) < 0, "generation 3 written");
+	/* without the flag an empty generation is still possible */
+	err = commit_n(state, 0, 0, 0, &gen);
+	CHECK(err == 0 && gen == 3, "empty replace without the flag: %d %s", err, msg);
+}
+
 TEST(test_db_refuses_a_state_dir_others_can_write)
 {
 	const char *state = tpath("state-open");
@@ -865,6 +929,8 @@ int main(void)
 	RUN(test_db_commit_prunes_to_the_last_generations_and_stale_temp_files);
 	RUN(test_db_reopen_keeps_the_old_generation_when_the_new_one_is_corrupt);
 	RUN(test_db_commit_merge_refuses_a_corrupt_current);
+	RUN(test_db_commit_merge_refuses_a_flipped_digest_in_the_current);
+	RUN(test_db_commit_nonempty_refuses_an_empty_generation);
 	RUN(test_db_refuses_a_state_dir_others_can_write);
 	RUN(test_db_open_does_not_hang_on_a_fifo_as_current);
 	RUN(test_db_readers_never_see_a_partial_generation);
