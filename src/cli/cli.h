@@ -28,6 +28,9 @@ struct cli_object {
 void cli_object_usage(const struct cli_object *obj, FILE *f);
 /* True when the first argument is -h or --help (main.c). */
 int cli_wants_help(int argc, char **argv);
+/* For a command without arguments: 0, or EXIT_USAGE after saying which
+ * argument was not expected ("digestguard @who: ..."). */
+int cli_no_args(const char *who, int argc, char **argv);
 
 struct dg_rpm;
 /* Load one --keyring file into @rpm, or say on stderr, for command @cmd,

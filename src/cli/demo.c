@@ -305,8 +305,8 @@ out:
 
 static int cmd_demo(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	if (cli_no_args("demo", argc, argv))
+		return EXIT_USAGE;
 	printf("digestguard demo: untrusted formats are parsed only inside sandboxed\n"
 	       "user mode drivers; the trusted side checks what they return.\n");
 	if (demo_umd() < 0)

@@ -12,10 +12,18 @@
 #define DG_VERSION "unknown"
 #endif
 
+int cli_no_args(const char *who, int argc, char **argv)
+{
+	if (argc < 2)
+		return 0;
+	fprintf(stderr, "digestguard %s: unexpected argument '%s' (see --help)\n", who, argv[1]);
+	return EXIT_USAGE;
+}
+
 static int cmd_version(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	if (cli_no_args("version", argc, argv))
+		return EXIT_USAGE;
 	printf("digestguard %s\n", DG_VERSION);
 	return EXIT_OK;
 }

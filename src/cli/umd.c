@@ -27,8 +27,8 @@ static int cmd_selftest(int argc, char **argv)
 	char msg[512];
 	size_t i, failed = 0;
 
-	(void)argc;
-	(void)argv;
+	if (cli_no_args("umd selftest", argc, argv))
+		return EXIT_USAGE;
 	printf("libumd self-test against the embedded sample handler\n");
 	for (i = 0; i < dg_selftests_count; i++) {
 		const struct dg_selftest *t = &dg_selftests[i];
@@ -279,8 +279,12 @@ static int cmd_bench(int argc, char **argv)
 	uint8_t *big;
 	int ok = 1;
 
-	if (argc > 1 && !strcmp(argv[1], "--quick"))
+	if (argc > 1 && !strcmp(argv[1], "--quick")) {
 		rtt_n = 2000, cold_n = 10, reps = 3;
+		argc--, argv++;
+	}
+	if (cli_no_args("umd bench", argc, argv))
+		return EXIT_USAGE;
 	big = malloc(big_n);
 	if (!big)
 		return EXIT_FAIL;
@@ -394,8 +398,10 @@ static int cmd_info(int argc, char **argv)
 	struct dg_umd_stats st;
 	size_t i;
 
-	(void)argc;
-	(void)argv;
+	if (cli_no_args("umd info", argc, argv)) {
+		dg_umd_free(u);
+		return EXIT_USAGE;
+	}
 	if (!u || dg_umd_start(u) < 0) {
 		fprintf(stderr, "digestguard umd info: %s\n",
 			u ? dg_umd_last_error(u) : "out of memory");

@@ -24,4 +24,20 @@ done
 "$DG" umd selftest --help >"$T/out"; rc=$?
 [ $rc = 0 ] && grep -q "usage: digestguard umd selftest" "$T/out" && ok "command_level_help" || nok "command_level_help"
 
+# Commands without arguments refuse one instead of ignoring it, and help
+# is only ever the first argument (never a file name further on).
+for c in "version" "umd info" "umd selftest"; do
+	# shellcheck disable=SC2086
+	"$DG" $c --bogus >/dev/null 2>"$T/err"; rc=$?
+	[ $rc = 2 ] && grep -q "unexpected argument '--bogus'" "$T/err" &&
+		ok "unexpected_argument_refused_${c// /_}" || nok "unexpected_argument_refused_${c// /_}" "rc=$rc $(cat "$T/err")"
+done
+h=$(printf x | sha256sum | cut -d' ' -f1)
+echo "$h  /x" >"$T/list"
+"$DG" db import --state "$T/st" --local "$T/list" >/dev/null 2>&1
+"$DG" db lookup --state "$T/st" "$h" --help >"$T/out" 2>&1; rc=$?
+[ $rc != 0 ] && ! grep -q "^usage:" "$T/out" && ok help_after_an_operand_is_not_help ||
+	nok help_after_an_operand_is_not_help "rc=$rc $(head -n 2 "$T/out")"
+"$DG" db lookup --state "$T/st" "$h" >/dev/null 2>&1 && ok lookup_without_help_finds_it || nok lookup_without_help_finds_it
+
 done_testing
