@@ -628,6 +628,17 @@ static uint8_t *edited(const char *file, const char *from, const char *to, size_
 	return out;
 }
 
+/* ct_liar_in() over ed.clear.asc with @from replaced by @to. */
+static void ct_liar_edited(const char *from, const char *to, forge_len_fn forge,
+			   const char *words)
+{
+	size_t len = 0;
+	uint8_t *in = edited("ed.clear.asc", from, to, &len);
+
+	ct_liar_in(in, len, NULL, forge, words);
+	free(in);
+}
+
 /* Cut @n bytes at @at out of a CLEARTEXT answer (its only record). */
 static void ct_cut(uint8_t *a, size_t *l, uint8_t *at, size_t n)
 {
@@ -675,25 +686,16 @@ static void forge_ct_no_hash(uint8_t *a, size_t *l)
  * whose text starts with an empty line (its signature does not match). */
 TEST(test_liar_cleartext_leading_empty_line_dropped)
 {
-	uint8_t *in;
-	size_t len = 0;
-
 	NEED_GPG();
-	in = edited("ed.clear.asc", "SHA256\n\n", "SHA256\n\n\n", &len);
-	ct_liar_in(in, len, NULL, forge_ct_drop_first_line, "does not follow");
-	free(in);
+	ct_liar_edited("SHA256\n\n", "SHA256\n\n\n", forge_ct_drop_first_line, "does not follow");
 }
 
 TEST(test_liar_cleartext_begin_span_swallows_empty_line)
 {
-	uint8_t *in;
-	size_t len = 0;
-
 	NEED_GPG();
 	/* No headers: BEGIN, the blank line, an empty text line, ... */
-	in = edited("ed.clear.asc", "Hash: SHA256\n\n", "\n\n", &len);
-	ct_liar_in(in, len, NULL, forge_ct_begin_swallows_line, "BEGIN PGP SIGNED MESSAGE line");
-	free(in);
+	ct_liar_edited("Hash: SHA256\n\n", "\n\n", forge_ct_begin_swallows_line,
+		       "BEGIN PGP SIGNED MESSAGE line");
 }
 
 TEST(test_liar_cleartext_empty_line_claimed_as_framing)
@@ -710,13 +712,8 @@ TEST(test_liar_cleartext_empty_line_claimed_as_framing)
 
 TEST(test_liar_cleartext_hash_values_dropped)
 {
-	uint8_t *in;
-	size_t len = 0;
-
 	NEED_GPG();
-	in = edited("ed.clear.asc", "Hash: SHA256\n", "Hash: SHA512\n", &len);
-	ct_liar_in(in, len, NULL, forge_ct_no_hash, "Hash: header values");
-	free(in);
+	ct_liar_edited("Hash: SHA256\n", "Hash: SHA512\n", forge_ct_no_hash, "Hash: header values");
 }
 
 /* ---- through the public API with a lying transport ---- */
@@ -742,6 +739,18 @@ static int lying_call(struct dg_pgp *pgp, void *ctx, uint16_t type, const uint8_
 		l->calls++;
 	}
 	return r;
+}
+
+/* A context whose handler calls go through @lie. */
+static struct dg_pgp *liar_ctx(struct lie *lie)
+{
+	struct dg_pgp *pgp = NULL;
+
+	if (dg_pgp_new(&pgp) < 0)
+		return NULL;
+	pgp->call = lying_call;
+	pgp->call_ctx = lie;
+	return pgp;
 }
 
 /*
@@ -816,9 +825,7 @@ TEST(test_liar_through_api_keyring_with_hidden_revocation_is_rejected)
 	int r;
 
 	NEED_GPG();
-	dg_pgp_new(&pgp);
-	pgp->call = lying_call;
-	pgp->call_ctx = &lie;
+	pgp = liar_ctx(&lie);
 	r = dg_pgp_keyring_add_file(pgp, path_of("rv.hard.pub"));
 	CHECK(r == -EBADMSG, "returned %d: %s", r, dg_pgp_last_error(pgp));
 	CHECK(dg_pgp_keyring_count(pgp) == 0, "no certificate added");
@@ -845,9 +852,7 @@ TEST(test_liar_through_api_keyring_with_dropped_armor_block_is_rejected)
 	int r;
 
 	NEED_GPG();
-	dg_pgp_new(&pgp);
-	pgp->call = lying_call;
-	pgp->call_ctx = &lie;
+	pgp = liar_ctx(&lie);
 	r = dg_pgp_keyring_add_file(pgp, path_of("ring.asc"));
 	CHECK(r == -EBADMSG && lie.calls == 1, "returned %d after %d forgeries: %s", r, lie.calls,
 	      dg_pgp_last_error(pgp));
