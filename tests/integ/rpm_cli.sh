@@ -127,9 +127,18 @@ if ! ls "$T/noread" >/dev/null 2>&1; then
 	wd 60 "$DG" db import --state "$st" --replace --keyring "$key" --rpm "$T/noread" >/dev/null 2>"$T/err"; rc=$?
 	[ $rc = 2 ] && [ "$(gen_st)" = "$gen" ] && grep -q "Permission denied" "$T/err" &&
 		ok "db_import_unreadable_rpm_dir_exits_2" || nok "db_import_unreadable_rpm_dir_exits_2" "rc=$rc" "$(cat "$T/err")"
+elif command -v setpriv >/dev/null && chmod 711 "$T" && mkdir -m 777 "$T/nb" &&
+	cp "$key" "$T/nb/key" && chmod 644 "$T/nb/key" &&
+	setpriv --reuid 65534 --regid 65534 --clear-groups -- "$DG" version >/dev/null 2>&1; then
+	# Root reads mode 000 anyway: run the import as nobody, on a state dir of its own.
+	wd 60 setpriv --reuid 65534 --regid 65534 --clear-groups -- "$DG" db import --state "$T/nb/st" \
+		--keyring "$T/nb/key" --rpm "$T/noread" >/dev/null 2>"$T/err"; rc=$?
+	[ $rc = 2 ] && grep -q "Permission denied" "$T/err" && ! "$DG" db stats --state "$T/nb/st" >/dev/null 2>&1 &&
+		ok "db_import_unreadable_rpm_dir_exits_2" || nok "db_import_unreadable_rpm_dir_exits_2" "rc=$rc" "$(cat "$T/err")"
 else
-	skip "db_import_unreadable_rpm_dir_exits_2" "running as root: mode 000 does not stop us"
+	skip "db_import_unreadable_rpm_dir_exits_2" "running as root and cannot run digestguard as nobody (setpriv, or $DG not reachable)"
 fi
+chmod 700 "$T"
 chmod 755 "$T/noread"
 wd 60 "$DG" db import --state "$st" --replace --keyring "$fx/keys/other.asc" --rpm "$fx/rsa.rpm" "$fx/eddsa.rpm" >"$T/out" 2>"$T/err"; rc=$?
 [ $rc = 1 ] && [ "$(gen_st)" = "$gen" ] && grep -q "no package imported: all 2 failed" "$T/err" && grep -q "nothing committed" "$T/err" &&
