@@ -85,6 +85,7 @@ void cli_object_usage(const struct cli_object *obj, FILE *f)
 
 static int run_object(const struct cli_object *obj, int argc, char **argv)
 {
+	static char who[96];
 	const struct cli_cmd *c;
 
 	if (obj == &cli_sopv)	/* SOP exit codes and its own --help */
@@ -109,6 +110,9 @@ static int run_object(const struct cli_object *obj, int argc, char **argv)
 			       c->name, c->args, c->help);
 			return EXIT_OK;
 		}
+		/* getopt names argv[0] in its messages: the whole command. */
+		snprintf(who, sizeof(who), "digestguard %s %s", obj->name, c->name);
+		argv[1] = who;
 		return c->run(argc - 1, argv + 1);
 	}
 	fprintf(stderr, "digestguard %s: unknown command '%s'\n\n", obj->name, argv[1]);

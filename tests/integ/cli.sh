@@ -40,4 +40,8 @@ echo "$h  /x" >"$T/list"
 	nok help_after_an_operand_is_not_help "rc=$rc $(head -n 2 "$T/out")"
 "$DG" db lookup --state "$T/st" "$h" >/dev/null 2>&1 && ok lookup_without_help_finds_it || nok lookup_without_help_finds_it
 
+"$DG" db import --bogus >/dev/null 2>"$T/err"
+grep -q "^digestguard db import: unrecognized option '--bogus'" "$T/err" && ok option_errors_name_the_whole_command ||
+	nok option_errors_name_the_whole_command "$(head -n 1 "$T/err")"
+
 done_testing
