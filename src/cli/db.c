@@ -546,6 +546,13 @@ static int cmd_import(int argc, char **argv)
 			err = -ENOENT;
 		}
 	}
+	/* An input without any digest changes nothing: no new generation
+	 * (it would push an old one out of the rollback history). */
+	if (!err && !ctx.added && (flags & DG_DB_COMMIT_NONEMPTY)) {
+		fprintf(stderr, "digestguard db import: the input holds no digest; nothing committed"
+			" (--allow-empty to commit anyway)\n");
+		err = -ENODATA;
+	}
 	if (!err) {
 		err = dg_db_builder_commit(ctx.b, dg_db_state_dir(ctx.state), flags, &gen,
 					   msg, sizeof(msg));

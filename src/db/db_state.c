@@ -341,10 +341,22 @@ int dg_db_builder_commit(struct dg_db_builder *b, const char *state_dir,
 		dg_db_close(cur);
 		if (err)
 			return err;
-	} else if (err != -ENOENT && (flags & DG_DB_COMMIT_MERGE)) {
-		/* Never silently drop the old entries. */
-		dg_db_msg(msg, msglen, "%s (use --replace to start a fresh database)", cmsg);
-		return err;
+	} else if (flags & DG_DB_COMMIT_MERGE) {
+		struct stat lst;
+
+		/* Never silently drop the old entries: "current" missing or
+		 * dangling while generations exist is damage, not a new
+		 * database. */
+		if (err != -ENOENT) {
+			dg_db_msg(msg, msglen, "%s (use --replace to start a fresh database)", cmsg);
+			return err;
+		}
+		if (ngens || fstatat(dfd, "current", &lst, AT_SYMLINK_NOFOLLOW) == 0) {
+			dg_db_msg(msg, msglen, "%s: \"current\" is missing or points at no generation, "
+				  "but generations exist: restore it, or start a fresh database with --replace",
+				  state_dir);
+			return -ENOENT;
+		}
 	}
 	if ((flags & DG_DB_COMMIT_NONEMPTY) && !dg_db_builder_count(b)) {
 		dg_db_msg(msg, msglen, "%s: the new generation would hold no digest: refusing to commit an empty database",

@@ -220,10 +220,26 @@ sha256sum "$F/f4" | dg db import --state "$S6" --local - >/dev/null 2>"$T/err"; 
 	&& grep -q "nothing committed" "$T/err" && [ "$(readlink "$S6/current")" = "$(basename "$cur6")" ] \
 	&& ok "merge_into_generation_with_flipped_digest_refused" || nok "merge_into_generation_with_flipped_digest_refused" "rc=$rc" "$out" "$(cat "$T/err")"
 
+# --- "current" gone while generations exist: damage, not a new database ---
+S7="$T/state7"
+dg db import --state "$S7" --local "$T/sums" >/dev/null
+rm "$S7/current"
+sha256sum "$F/f4" | dg db import --state "$S7" --local - >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q '"current" is missing' "$T/err" && [ ! -e "$S7/current" ] &&
+	ok "merge_with_current_missing_refused" || nok "merge_with_current_missing_refused" "rc=$rc" "$(cat "$T/err")"
+sha256sum "$F/f4" | dg db import --state "$S7" --replace --local - >/dev/null 2>"$T/err" &&
+	ok "replace_with_current_missing_starts_fresh" || nok "replace_with_current_missing_starts_fresh" "$(cat "$T/err")"
+
+# --- an input without any digest commits nothing, also when merging ---
+g7=$(gen_of "$S7")
+dg db import --state "$S7" --local /dev/null >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && [ "$(gen_of "$S7")" = "$g7" ] && grep -q "holds no digest" "$T/err" &&
+	ok "merge_import_of_nothing_commits_nothing" || nok "merge_import_of_nothing_commits_nothing" "rc=$rc gen $g7 -> $(gen_of "$S7")" "$(cat "$T/err")"
+
 # --- --replace never empties the database by accident ---
 : >"$T/empty.sums"
 dg db import --state "$S2" --replace --local "$T/empty.sums" >/dev/null 2>"$T/err"; rc=$?
-[ $rc = 2 ] && grep -q "would hold no digest" "$T/err" && grep -q -- "--allow-empty" "$T/err" && [ "$(count_of "$S2")" = 1 ] \
+[ $rc = 2 ] && grep -q "holds no digest\|would hold no digest" "$T/err" && grep -q -- "--allow-empty" "$T/err" && [ "$(count_of "$S2")" = 1 ] \
 	&& ok "import_replace_with_empty_input_refused" || nok "import_replace_with_empty_input_refused" "rc=$rc" "$(cat "$T/err")"
 dg db import --state "$T/state7" --replace --allow-empty --local "$T/empty.sums" >/dev/null 2>"$T/err"; rc=$?
 [ $rc = 0 ] && [ "$(count_of "$T/state7")" = 0 ] \
