@@ -424,6 +424,165 @@ TEST(test_old_copy_of_a_certificate_does_not_hide_its_revocation)
 	dg_pgp_result_free(&res);
 }
 
+/* Header and body length of the OpenPGP packet at @p (old or new format);
+ * 0 when it does not fit in @n. */
+static size_t pkt_at(const uint8_t *p, size_t n, size_t *hlen)
+{
+	size_t bl;
+
+	if (n < 2 || !(p[0] & 0x80))
+		return 0;
+	if (p[0] & 0x40) {	/* new format, one- or two-octet lengths only */
+		if (p[1] < 192) {
+			*hlen = 2, bl = p[1];
+		} else if (p[1] < 224 && n >= 3) {
+			*hlen = 3, bl = ((size_t)(p[1] - 192) << 8) + p[2] + 192;
+		} else {
+			return 0;
+		}
+	} else if ((p[0] & 3) == 0) {
+		*hlen = 2, bl = p[1];
+	} else if ((p[0] & 3) == 1 && n >= 3) {
+		*hlen = 3, bl = (size_t)p[1] << 8 | p[2];
+	} else {
+		return 0;
+	}
+	return *hlen + bl <= n ? *hlen + bl : 0;
+}
+
+/* Load @len bytes as one keyring input into a fresh context. */
+static struct dg_pgp *ctx_mem(const uint8_t *buf, size_t len, int *r)
+{
+	struct dg_pgp *pgp = NULL;
+
+	if (dg_pgp_new(&pgp) < 0)
+		return NULL;
+	*r = dg_pgp_keyring_add_mem(pgp, "test keyring", buf, len);
+	return pgp;
+}
+
+static int verify_with(struct dg_pgp *pgp, const char *sig, const char *data)
+{
+	struct dg_pgp_result res = { 0 };
+	uint8_t *s = NULL, *d = NULL;
+	size_t sl = 0, dl = 0;
+	int r = -EIO;
+
+	if (tap_read_file(path_of(sig), &s, &sl) == 0 && tap_read_file(path_of(data), &d, &dl) == 0)
+		r = dg_pgp_verify_detached(pgp, s, sl, d, dl, &res);
+	if (r < 0)
+		printf("# %s: %s\n", sig, dg_pgp_last_error(pgp));
+	dg_pgp_result_free(&res);
+	free(s);
+	free(d);
+	return r;
+}
+
+/*
+ * Lone revocations wait for their certificate in a bounded list: the same
+ * one given again takes no place, and when the list is full the load
+ * fails instead of dropping one (a revocation dropped is a revoked key
+ * that verifies).
+ */
+TEST(test_lone_revocations_are_deduplicated_and_never_dropped)
+{
+	uint8_t *rev = NULL, *pub = NULL, *buf;
+	size_t rl = 0, pl = 0, i, hl;
+	struct dg_pgp *pgp;
+	int r = 0;
+
+	NEED_GPG();
+	if (tap_read_file(path_of("rv.hard.rev"), &rev, &rl) < 0 ||
+	    tap_read_file(path_of("rv.pub"), &pub, &pl) < 0 || !pkt_at(rev, rl, &hl)) {
+		CHECK(0, "fixtures");
+		goto out;
+	}
+	/* 70 times the same revocation, then the certificate: still revoked. */
+	buf = malloc(70 * rl + pl);
+	for (i = 0; i < 70; i++)
+		memcpy(buf + i * rl, rev, rl);
+	memcpy(buf + 70 * rl, pub, pl);
+	pgp = ctx_mem(buf, 70 * rl + pl, &r);
+	CHECK(r > 0, "load: %d %s", r, dg_pgp_last_error(pgp));
+	CHECK(verify_with(pgp, "rv.before.sig", "data.txt") == -EKEYREJECTED,
+	      "the repeated revocation still revokes");
+	dg_pgp_free(pgp);
+	/* 65 different ones (the last byte of the signature changed): the 65th
+	 * cannot wait, and the load says so. */
+	for (i = 0; i < 65; i++) {
+		memcpy(buf + i * rl, rev, rl);
+		buf[i * rl + rl - 1] ^= (uint8_t)(i + 1);
+	}
+	pgp = ctx_mem(buf, 65 * rl, &r);
+	CHECK(r == -E2BIG && strstr(dg_pgp_last_error(pgp), "wait for their certificate"),
+	      "full list: %d %s", r, dg_pgp_last_error(pgp));
+	dg_pgp_free(pgp);
+	free(buf);
+out:
+	free(rev);
+	free(pub);
+}
+
+/* A bare key (a lone primary key packet) stays usable whatever copy
+ * without a valid self-signature comes before or after it. */
+TEST(test_bare_key_merge_does_not_depend_on_order)
+{
+	uint8_t *pub = NULL, *buf = NULL;
+	size_t pl = 0, off, hl, kl, n;
+	struct dg_pgp *pgp;
+	int r = 0, order;
+
+	NEED_GPG();
+	if (tap_read_file(path_of("ed.pub"), &pub, &pl) < 0 || !(kl = pkt_at(pub, pl, &hl))) {
+		CHECK(0, "fixture ed.pub");
+		free(pub);
+		return;
+	}
+	/* The bad copy: ed.pub with its last signature's last byte changed. */
+	buf = malloc(kl + pl);
+	for (order = 0; order < 2; order++) {
+		uint8_t *bad = buf + (order ? 0 : kl), *bare = buf + (order ? pl : 0);
+
+		memcpy(bare, pub, kl);
+		memcpy(bad, pub, pl);
+		for (off = 0; off < pl && (n = pkt_at(pub + off, pl - off, &hl)); off += n)
+			if (((pub[off] & 0x40) ? pub[off] & 0x3f : (pub[off] >> 2) & 0xf) == 2)
+				bad[off + n - 1] ^= 0x55;
+		pgp = ctx_mem(buf, kl + pl, &r);
+		CHECK(verify_with(pgp, "ed.bin.sig", "data.txt") == 0,
+		      "%s: bare key no longer verifies", order ? "bad copy first" : "bare key first");
+		dg_pgp_free(pgp);
+	}
+	free(buf);
+	free(pub);
+}
+
+/* Bindings past the bound are dropped, not the load and not the subkey:
+ * 1100 copies of a certificate with a signing subkey still verify. */
+TEST(test_binding_overflow_keeps_the_certificate_usable)
+{
+	uint8_t *pub = NULL, *buf;
+	size_t pl = 0, i;
+	struct dg_pgp *pgp;
+	int r = 0;
+
+	NEED_GPG();
+	if (tap_read_file(path_of("sub.pub"), &pub, &pl) < 0) {
+		CHECK(0, "fixture sub.pub");
+		return;
+	}
+	buf = malloc(1100 * pl);
+	for (i = 0; i < 1100; i++)
+		memcpy(buf + i * pl, pub, pl);
+	pgp = ctx_mem(buf, 1100 * pl, &r);
+	CHECK(r > 0 && dg_pgp_keyring_count(pgp) == 1, "load: %d, %zu certificates: %s", r,
+	      dg_pgp_keyring_count(pgp), dg_pgp_last_error(pgp));
+	CHECK(verify_with(pgp, "sub.bin.sig", "data.txt") == 0, "the subkey still signs");
+	dg_pgp_free(pgp);
+	free(buf);
+	free(pub);
+}
+
 TEST(test_revoked_user_id_no_longer_decides_expiration)
 {
 	struct dg_pgp_result res = { 0 };
@@ -974,6 +1133,9 @@ int main(void)
 	RUN(test_revocation_in_a_separate_file_counts_in_either_order);
 	RUN(test_old_copy_of_a_certificate_does_not_hide_its_revocation);
 	RUN(test_revoked_user_id_no_longer_decides_expiration);
+	RUN(test_lone_revocations_are_deduplicated_and_never_dropped);
+	RUN(test_bare_key_merge_does_not_depend_on_order);
+	RUN(test_binding_overflow_keeps_the_certificate_usable);
 	RUN(test_keyrings_binary_and_armored_load_every_certificate);
 	RUN(test_two_signatures_one_good_one_unknown_key);
 	RUN(test_inline_compressed_message_verifies_and_yields_body);

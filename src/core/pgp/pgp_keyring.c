@@ -492,17 +492,21 @@ static int append(void *to, size_t *n_to, const void *from, size_t n, size_t siz
 }
 
 /* Add what another copy of key @to verified (bindings, revocations). */
+/*
+ * Revocations first, and never dropped: one that does not fit fails the
+ * load (-E2BIG) rather than leave a revoked key usable.  Bindings past
+ * the bound are dropped, as within one input.
+ */
 static int ckey_merge(struct pgp_ckey *to, const struct pgp_ckey *from)
 {
 	int r;
 
 	if ((r = append(&to->revs, &to->n_revs, from->revs, from->n_revs, sizeof(*to->revs))) < 0 ||
 	    (r = append(&to->uidrevs, &to->n_uidrevs, from->uidrevs, from->n_uidrevs,
-			sizeof(*to->uidrevs))) < 0 ||
-	    (r = append(&to->binds, &to->n_binds, from->binds, from->n_binds,
-			sizeof(*to->binds))) < 0)
+			sizeof(*to->uidrevs))) < 0)
 		return r;
-	return 0;
+	r = append(&to->binds, &to->n_binds, from->binds, from->n_binds, sizeof(*to->binds));
+	return r == -E2BIG ? 0 : r;
 }
 
 /*
@@ -536,9 +540,10 @@ static int cert_merge(struct pgp_cert *to, struct pgp_cert *from)
 		v[to->n_subs++] = *s;		/* moved: @from no longer owns it */
 		memset(s, 0, sizeof(*s));
 	}
-	to->bare = to->bare && from->bare;
+	/* A bare key stays bare unless a copy brought a valid binding. */
+	to->bare = (to->bare || from->bare) && !to->primary.n_binds;
 	pgp_cert_free(from);
-	return r == -E2BIG ? 0 : r;	/* bounded like one input: the rest is dropped */
+	return r;
 }
 
 /* Verify key revocation @s against @c's primary key; keep it if it holds. */
@@ -553,7 +558,7 @@ static int try_key_revocation(struct pgp_cert *c, const struct pgp_sig *s, bool 
 		return 0;
 	*ok = true;
 	r = add_rev(&c->primary, s);
-	return r == -E2BIG ? 0 : r;
+	return r;	/* -E2BIG fails the load: never drop a revocation */
 }
 
 /* Apply the lone revocations that are @c's (their issuer may be it). */
@@ -593,7 +598,7 @@ static int apply_lone(struct dg_pgp *pgp, struct pgp_cert *c)
  * A key revocation outside any certificate (`gpg --gen-revoke` writes one
  * such packet): it counts for every certificate it verifies against, now
  * or when one arrives in a later block or file.  1 when taken (applied or
- * kept), 0 when not (the waiting list is full).
+ * kept), -E2BIG when PGP_LONE_MAX others are already waiting.
  */
 static int lone_revocation(struct dg_pgp *pgp, const struct pgp_pkt *p)
 {
@@ -610,8 +615,16 @@ static int lone_revocation(struct dg_pgp *pgp, const struct pgp_pkt *p)
 	}
 	if (any)
 		return 1;
-	if (pgp->n_lone >= PGP_LONE_MAX || !p->body.p)
+	if (!p->body.p)
 		return 0;
+	for (i = 0; i < pgp->n_lone; i++)	/* the same revocation again */
+		if (pgp->lone[i].len == p->body.len &&
+		    !memcmp(pgp->lone[i].body, p->body.p, p->body.len))
+			return 1;
+	/* Never drop one silently: a revocation that cannot wait fails the load. */
+	if (pgp->n_lone >= PGP_LONE_MAX)
+		return pgp_errorf(pgp, -E2BIG, "more than %u key revocations wait for their "
+				  "certificate", PGP_LONE_MAX);
 	l = realloc(pgp->lone, (pgp->n_lone + 1) * sizeof(*l));
 	if (!l)
 		return -ENOMEM;
@@ -641,6 +654,15 @@ static struct pgp_cert *cert_find(struct pgp_cert **v, size_t n, const struct pg
 	return NULL;
 }
 
+/* @r from a merge: -E2BIG means revocations that would not fit. */
+static int revs_overflow(struct dg_pgp *pgp, const char *name, const char *hex, int r)
+{
+	if (r != -E2BIG)
+		return r;
+	return pgp_errorf(pgp, r, "%s: certificate %s: more than %u revocations of one key", name,
+			  hex, PGP_BINDS_MAX);
+}
+
 /*
  * Finish the certificate being built: keep it if its primary key is
  * usable, folded into an earlier copy of itself if there is one.
@@ -665,7 +687,7 @@ static int finish_cert(struct dg_pgp *pgp, const char *name, struct pgp_cert *c,
 	c->bare = n_parts == 0;
 	if ((old = cert_find(pgp->certs, pgp->n_certs, c, NULL))) {
 		if ((r = cert_merge(old, c)) < 0)
-			return r;
+			return revs_overflow(pgp, name, hex, r);
 		(*added)++;
 		return apply_lone(pgp, old);
 	}
@@ -673,9 +695,15 @@ static int finish_cert(struct dg_pgp *pgp, const char *name, struct pgp_cert *c,
 		pgp_errorf(pgp, -EKEYREJECTED, "%s: certificate %s skipped: no valid self-signature",
 			   name, hex);
 		/* Its revocations still count once a valid copy arrives. */
-		if ((c->primary.n_revs || c->n_subs) && pgp->n_limbo < PGP_LIMBO_MAX) {
+		if (c->primary.n_revs || c->n_subs) {
 			if ((old = cert_find(pgp->limbo, pgp->n_limbo, c, NULL)))
-				return cert_merge(old, c);
+				return revs_overflow(pgp, name, hex, cert_merge(old, c));
+			if (pgp->n_limbo >= PGP_LIMBO_MAX) {
+				pgp_cert_free(c);
+				return pgp_errorf(pgp, -E2BIG, "%s: more than %u copies without a valid "
+						  "self-signature wait for their certificate", name,
+						  PGP_LIMBO_MAX);
+			}
 			if (push_cert(&pgp->limbo, &pgp->n_limbo, c) == 0)
 				return 0;
 		}
@@ -686,7 +714,7 @@ static int finish_cert(struct dg_pgp *pgp, const char *name, struct pgp_cert *c,
 		pgp->limbo[at] = pgp->limbo[--pgp->n_limbo];
 		if ((r = cert_merge(c, old)) < 0) {
 			pgp_cert_free(c);
-			return r;
+			return revs_overflow(pgp, name, hex, r);
 		}
 	}
 	if (push_cert(&pgp->certs, &pgp->n_certs, c) < 0) {
@@ -697,11 +725,19 @@ static int finish_cert(struct dg_pgp *pgp, const char *name, struct pgp_cert *c,
 	return apply_lone(pgp, c);
 }
 
-/* SHA-256 of a user ID (or attribute) packet body: its identity here. */
+/* SHA-256 of a user ID (or attribute) packet's tag and body: its identity
+ * here (a user ID and an attribute with the same bytes are different). */
 static int uid_hash(const struct pgp_pkt *uid, uint8_t out[32])
 {
-	return EVP_Digest(uid->body.p, uid->body.len, out, NULL, EVP_sha256(), NULL) == 1 ?
-	       0 : -ENOMEM;
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	uint8_t tag = (uint8_t)uid->tag;
+	int ok = c && EVP_DigestInit_ex(c, EVP_sha256(), NULL) == 1 &&
+		 EVP_DigestUpdate(c, &tag, 1) == 1 &&
+		 EVP_DigestUpdate(c, uid->body.p, uid->body.len) == 1 &&
+		 EVP_DigestFinal_ex(c, out, NULL) == 1;
+
+	EVP_MD_CTX_free(c);
+	return ok ? 0 : -ENOMEM;
 }
 
 int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pgp_packets *pk)
@@ -793,6 +829,8 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 								  : add_rev(pr, s);
 				if (r == -ENOMEM)
 					goto nomem;
+				if (r == -E2BIG && s->type == PGP_SIG_KEY_REVOCATION)
+					goto too_many;
 			}
 			continue;
 		}
@@ -808,6 +846,8 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 				   verify_keysig(s, &pr->key, &pr->key, &sub->key, 0, NULL, why, sizeof(why)) == 0) {
 				if ((r = add_rev(sub, s)) == -ENOMEM)
 					goto nomem;
+				if (r == -E2BIG)
+					goto too_many;
 			}
 			continue;
 		}
@@ -821,6 +861,8 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 				r = cert ? add_bind(pr, s, false, false, uh) : add_uidrev(pr, s, uh);
 				if (r == -ENOMEM)
 					goto nomem;
+				if (r == -E2BIG && !cert)
+					goto too_many;
 			}
 			continue;
 		}
@@ -831,6 +873,10 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 nomem:
 	pgp_cert_free(c);
 	return -ENOMEM;
+too_many:	/* never drop a revocation: fail the load instead */
+	pgp_cert_free(c);
+	return pgp_errorf(pgp, -E2BIG, "%s: more than %u revocations of one key", name,
+			  PGP_BINDS_MAX);
 }
 
 int dg_pgp_keyring_add_mem(struct dg_pgp *pgp, const char *name, const void *data, size_t len)
@@ -849,7 +895,8 @@ int dg_pgp_keyring_add_mem(struct dg_pgp *pgp, const char *name, const void *dat
 		r = pgp_certs_from_packets(pgp, name, &in.v[i]);
 		if (r < 0) {
 			pgp_inputs_free(&in);
-			return pgp_errorf(pgp, r, "%s: %s", name, strerror(-r));
+			/* -E2BIG comes with its own message, naming what overflowed. */
+			return r == -E2BIG ? r : pgp_errorf(pgp, r, "%s: %s", name, strerror(-r));
 		}
 		total += r;
 	}

@@ -205,12 +205,13 @@ static bool uid_revoked(const struct pgp_ckey *k, const struct pgp_bind *b, int6
  * The bindings in force at @t (latest made at or before @t, not expired
  * then, its user ID not revoked then): the direct-key signature, and the
  * user ID (or subkey) binding, preferring one that marks the primary user
- * ID.
+ * ID.  Only when every user ID is revoked and there is no direct-key
+ * signature does a revoked user ID's binding count.
  */
 static void binds_at(const struct pgp_ckey *k, int64_t t, const struct pgp_bind **direct,
 		     const struct pgp_bind **other)
 {
-	const struct pgp_bind *best = NULL, *best_primary = NULL;
+	const struct pgp_bind *best = NULL, *best_primary = NULL, *best_revoked = NULL;
 	size_t i;
 
 	*direct = NULL;
@@ -224,14 +225,21 @@ static void binds_at(const struct pgp_ckey *k, int64_t t, const struct pgp_bind 
 				*direct = b;
 			continue;
 		}
-		if (uid_revoked(k, b, t))
+		if (uid_revoked(k, b, t)) {
+			if (!best_revoked || b->created >= best_revoked->created)
+				best_revoked = b;
 			continue;
+		}
 		if (!best || b->created >= best->created)
 			best = b;
 		if (b->primary_uid && (!best_primary || b->created >= best_primary->created))
 			best_primary = b;
 	}
 	*other = best_primary ? best_primary : best;
+	/* Every user ID revoked and no direct-key signature: the key is still
+	 * bound by its newest self-signature (as Sequoia has it). */
+	if (!*other && !*direct)
+		*other = best_revoked;
 }
 
 /* Did the key expire by @t according to @b (seconds after @created)? */
