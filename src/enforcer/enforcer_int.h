@@ -42,6 +42,9 @@ int dg_enf_respond(int gfd, int fd, int allow);
 
 /* A path in the decision log: every byte may need 4 ("\x0a"). */
 #define DG_ENF_LOG_PATH_MAX	(4 * 4096 + 1)
+/* Start-up and TPM attach (log replay, catch-up) may take longer than one
+ * event: ten event timeouts, at least 30 s. */
+#define DG_ENF_START_TIMEOUT_MS(ev) ((ev) * 10u > 30000u ? (ev) * 10u : 30000u)
 
 /*
  * Copy @in to @out for the decision log: control bytes, space, DEL and

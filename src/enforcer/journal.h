@@ -29,6 +29,9 @@ struct dg_enf_journal {
 	_Atomic uint32_t nslots;
 	_Atomic int32_t fds[DG_JOURNAL_SLOTS];	/* -1: answered */
 	_Atomic uint64_t busy_since_ns;	/* CLOCK_MONOTONIC; 0 idle */
+	/* 1 while busy starting up or attaching the TPM (replaying a large
+	 * measurement log, catching a TPM up): a longer deadline applies. */
+	_Atomic uint32_t starting;
 	_Atomic uint64_t events, allowed, denied, errors, hashed;
 };
 

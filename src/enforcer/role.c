@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <dirent.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 static const char *base_of(const char *p)
@@ -177,9 +179,103 @@ int dg_enf_exe_of(pid_t pid, struct statx *sx, uint64_t *dev, unsigned *name_rol
 		exe[n] = '\0';
 		*name_role = dg_enf_role_of_name(exe);
 	}
-	/* statx follows the magic link without opening the file. */
-	if (statx(AT_FDCWD, p, AT_STATX_SYNC_AS_STAT, STATX_BASIC_STATS, sx) < 0)
+	/* statx follows the magic link without opening the file; DONT_SYNC
+	 * takes the attributes the kernel has, without asking a FUSE or NFS
+	 * server that might never answer. */
+	if (statx(AT_FDCWD, p, AT_STATX_DONT_SYNC, STATX_BASIC_STATS, sx) < 0)
 		return -errno;
 	*dev = (uint64_t)sx->stx_dev_major << 32 | sx->stx_dev_minor;
 	return 0;
+}
+
+int dg_enf_runs_without_interp(pid_t pid)
+{
+	uint64_t av[2 * 64];
+	char p[64];
+	ssize_t n;
+	size_t i;
+	int fd;
+
+	snprintf(p, sizeof(p), "/proc/%d/auxv", (int)pid);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, av, sizeof(av));
+	close(fd);
+	for (i = 0; n > 0 && i + 1 < (size_t)n / sizeof(av[0]) && av[i] != AT_NULL; i += 2)
+		if (av[i] == AT_BASE)
+			return av[i + 1] == 0;
+	return 0;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+
+	return x[0] != y[0] ? (x[0] < y[0] ? -1 : 1) : x[1] != y[1] ? (x[1] < y[1] ? -1 : 1) : 0;
+}
+
+size_t dg_enf_roles_compact(struct dg_enf_roles *t)
+{
+	struct { uint64_t dev, ino; unsigned role; } *keep;
+	uint64_t (*live)[2] = NULL, k[2];
+	size_t nlive = 0, caplive = 0, nkeep = 0, i;
+	struct dirent *de;
+	DIR *d;
+
+	if (!t)
+		return 0;
+	d = opendir("/proc");
+	while (d && (de = readdir(d))) {
+		struct statx sx;
+		char p[64];
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(p, sizeof(p), "/proc/%s/exe", de->d_name);
+		if (statx(AT_FDCWD, p, AT_STATX_DONT_SYNC, STATX_BASIC_STATS, &sx) < 0)
+			continue;
+		if (nlive == caplive) {
+			size_t nc = caplive ? 2 * caplive : 1024;
+			void *nv = realloc(live, nc * sizeof(*live));
+
+			if (!nv)
+				break;
+			live = nv;
+			caplive = nc;
+		}
+		live[nlive][0] = (uint64_t)sx.stx_dev_major << 32 | sx.stx_dev_minor;
+		live[nlive][1] = sx.stx_ino;
+		nlive++;
+	}
+	if (d)
+		closedir(d);
+	if (live)
+		qsort(live, nlive, sizeof(*live), key_cmp);
+	keep = calloc(DG_ENF_ROLES_MAX, sizeof(*keep));
+	if (!keep) {
+		free(live);
+		return DG_ENF_ROLES_MAX;	/* nothing forgotten */
+	}
+	for (i = 0; i < DG_ENF_ROLES_MAX; i++) {
+		struct role_slot *s = &t->slot[i];
+
+		if (!atomic_load(&s->used))
+			continue;
+		k[0] = s->dev;
+		k[1] = s->ino;
+		if (live && bsearch(k, live, nlive, sizeof(*live), key_cmp)) {
+			keep[nkeep].dev = s->dev;
+			keep[nkeep].ino = s->ino;
+			keep[nkeep].role = atomic_load(&s->role);
+			nkeep++;
+		}
+	}
+	for (i = 0; i < DG_ENF_ROLES_MAX; i++)
+		atomic_store(&t->slot[i].used, 0);
+	for (i = 0; i < nkeep; i++)
+		dg_enf_roles_set(t, keep[i].dev, keep[i].ino, keep[i].role);
+	free(keep);
+	free(live);
+	return nkeep;
 }

@@ -51,6 +51,15 @@ struct dg_enf_roles;
 struct dg_enf_roles *dg_enf_roles_new(void);
 void dg_enf_roles_free(struct dg_enf_roles *t);
 
+/*
+ * When the table is full: keep only the records of programs running now
+ * (/proc/PID/exe of every process, by statx without syncing, so no
+ * filesystem is asked), forget the rest.  A program that is not running
+ * needs no record: its next exec records it again.  Returns how many
+ * records were kept.  The one writer (the worker) calls it.
+ */
+size_t dg_enf_roles_compact(struct dg_enf_roles *t);
+
 /* 1 and @role if (@dev, @ino) is recorded, 0 if not. */
 int dg_enf_roles_get(const struct dg_enf_roles *t, uint64_t dev, uint64_t ino,
 		     unsigned *role);
@@ -70,5 +79,13 @@ int dg_enf_roles_set(struct dg_enf_roles *t, uint64_t dev, uint64_t ino, unsigne
  */
 struct statx;
 int dg_enf_exe_of(pid_t pid, struct statx *sx, uint64_t *dev, unsigned *name_role);
+
+/*
+ * 1 if @pid runs without a program interpreter (AT_BASE is 0 in its
+ * auxiliary vector): ld.so run as the program, or a static program.  Read
+ * from /proc/PID/auxv, i.e. from the kernel, never from the executable's
+ * filesystem, which may be a FUSE or NFS mount that never answers.
+ */
+int dg_enf_runs_without_interp(pid_t pid);
 
 #endif

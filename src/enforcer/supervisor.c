@@ -22,6 +22,7 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "enforcer_int.h"
@@ -289,15 +290,14 @@ static unsigned recover(struct sup *s)
 
 /*
  * The role of @pid's program without the worker: recorded at its exec,
- * else (an executable on no marked filesystem) its ELF type, and its name.
+ * else (an executable on no marked filesystem) whether it runs without a
+ * program interpreter (ld.so itself, or static), and its name.
  */
 static unsigned sup_opener_role(struct sup *s, pid_t pid)
 {
 	struct statx sx;
 	unsigned name_role, role;
 	uint64_t dev;
-	char p[64];
-	int fd;
 
 	if (dg_enf_exe_of(pid, &sx, &dev, &name_role) < 0)
 		return name_role;
@@ -305,14 +305,8 @@ static unsigned sup_opener_role(struct sup *s, pid_t pid)
 		return role | name_role;
 	if (dg_enf_dev_marked(&s->ctx, dev))
 		return name_role;
-	/* On no marked filesystem: opening it raises no event for us. */
-	snprintf(p, sizeof(p), "/proc/%d/exe", (int)pid);
-	fd = open(p, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return name_role;
-	role = dg_enf_elf_is_loader(fd) ? DG_ROLE_LOADER : 0;
-	close(fd);
-	return role | name_role;
+	/* Never open the executable: its filesystem may not answer. */
+	return (dg_enf_runs_without_interp(pid) ? DG_ROLE_LOADER : 0) | name_role;
 }
 
 /*
@@ -489,6 +483,13 @@ int dg_enforcer_run(const struct dg_enf_config *cfg)
 	s.ctx.cfg = cfg;
 	s.ctx.log_fd = -1;
 	s.ctx.supervisor = getpid();
+	/*
+	 * Load what libc loads lazily before any mark exists: the first
+	 * gmtime_r() (every log line) reads the time zone file, and an open
+	 * of our own on a marked mount would wait for our own answer.
+	 * Workers inherit it across fork().
+	 */
+	tzset();
 	r = dg_enforcer_check_marks(cfg);
 	if (r < 0)
 		return r;
@@ -615,6 +616,7 @@ int dg_enforcer_run(const struct dg_enf_config *cfg)
 	while (!s.stopping) {
 		struct pollfd p = { s.sfd, POLLIN, 0 };
 		uint64_t busy;
+		unsigned limit_ms;
 
 		/* Check the worker's progress often enough for the event timeout. */
 		if (poll(&p, 1, cfg->event_timeout_ms / 4 < 250 ? (int)cfg->event_timeout_ms / 4 : 250) > 0)
@@ -627,9 +629,12 @@ int dg_enforcer_run(const struct dg_enf_config *cfg)
 			continue;
 		}
 		busy = atomic_load(&j->busy_since_ns);
-		if (busy && dg_enf_now_ns() - busy > (uint64_t)cfg->event_timeout_ms * 1000000ull) {
-			fprintf(stderr, "digestguard enforce: worker %d stuck for over %u ms; "
-				"killing it\n", (int)s.worker, cfg->event_timeout_ms);
+		limit_ms = atomic_load(&j->starting) ? DG_ENF_START_TIMEOUT_MS(cfg->event_timeout_ms)
+						     : cfg->event_timeout_ms;
+		if (busy && dg_enf_now_ns() - busy > (uint64_t)limit_ms * 1000000ull) {
+			fprintf(stderr, "digestguard enforce: worker %d stuck for over %u ms%s; "
+				"killing it\n", (int)s.worker, limit_ms,
+				atomic_load(&j->starting) ? " starting up" : "");
 			kill(s.worker, SIGKILL);
 		}
 	}

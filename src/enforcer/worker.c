@@ -310,23 +310,20 @@ static int elf_loader(int fd, struct dg_enf_entry *e)
 }
 
 /*
- * The role (role.h) of the program @pid runs, judged by its content.
- * Recorded when we allowed its exec; an executable on no marked
- * filesystem never raised an exec event, so it is hashed here (opening
- * it raises no event of ours); one on a marked filesystem that is not
- * recorded was started before this enforcer: only its name is left.
+ * The role (role.h) of the program @pid runs.  Recorded, by content, when
+ * we allowed its exec.  An executable on no marked filesystem never raised
+ * an exec event; it is never opened or hashed here either (its filesystem
+ * may be a FUSE or NFS mount that never answers, which would hang every
+ * permission event): it is a loader when it runs without a program
+ * interpreter (ld.so itself, or a static program; from /proc/PID/auxv),
+ * and an interpreter only by its name.  One on a marked filesystem that is
+ * not recorded was started before this enforcer: only its name is left.
  */
 static unsigned opener_role(struct worker *w, pid_t pid)
 {
-	struct dg_enf_entry *e;
-	struct dg_enf_key k;
 	struct statx sx;
-	const char *source;
-	unsigned name_role, role, path_role = 0;
-	uint8_t d[32];
+	unsigned name_role, role;
 	uint64_t dev;
-	char p[64];
-	int fd, r, loader;
 
 	if (dg_enf_exe_of(pid, &sx, &dev, &name_role) < 0)
 		return name_role;
@@ -334,26 +331,7 @@ static unsigned opener_role(struct worker *w, pid_t pid)
 		return role | name_role;
 	if (dg_enf_dev_marked(w->ctx, dev) || !S_ISREG(sx.stx_mode))
 		return name_role;
-	key_from_statx(&sx, &k);
-	e = dg_enf_cache_get(w->cache, &k);
-	if (!e)
-		e = dg_enf_cache_put(w->cache, &k);
-	if (!e || !e->have_digest || !e->elf_checked) {
-		snprintf(p, sizeof(p), "/proc/%d/exe", (int)pid);
-		fd = open(p, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-		if (fd < 0)
-			return name_role;
-		loader = elf_loader(fd, e);
-		r = entry_digest(w, fd, &k, e, d, NULL);
-		if (r == 0 && e)
-			dg_enf_cache_mark_racy(e, w->content_t0);
-		close(fd);
-		if (r < 0 || !e)
-			return name_role | (loader ? DG_ROLE_LOADER : 0);
-	}
-	if (entry_lookup(w, e, e->digest, &source, &path_role) < 0)
-		path_role = 0;
-	return name_role | path_role | (e->elf_loader ? DG_ROLE_LOADER : 0);
+	return (dg_enf_runs_without_interp(pid) ? DG_ROLE_LOADER : 0) | name_role;
 }
 
 /*
@@ -377,7 +355,12 @@ static int record_exec(struct worker *w, const struct fanotify_event_metadata *e
 	}
 	if (elf_loader(ev->fd, e))
 		role |= DG_ROLE_LOADER;
-	return dg_enf_roles_set(w->ctx->roles, o->key.dev, o->key.ino, role);
+	if (dg_enf_roles_set(w->ctx->roles, o->key.dev, o->key.ino, role) == -ENOSPC) {
+		/* Full: forget the programs that are not running any more. */
+		dg_enf_roles_compact(w->ctx->roles);
+		return dg_enf_roles_set(w->ctx->roles, o->key.dev, o->key.ino, role);
+	}
+	return 0;
 }
 
 static void decide_file(struct worker *w, const struct fanotify_event_metadata *ev,
@@ -702,8 +685,10 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 	sigset_t ss;
 	int sfd, stopping = 0, rc = 0;
 
-	/* Start-up is under the supervisor's watchdog too: a worker that
-	 * hangs before its event loop would otherwise hang every exec. */
+	/* Start-up is under the supervisor's watchdog too, with the longer
+	 * start-up deadline (a large log is replayed): a worker that hangs
+	 * before its event loop would otherwise hang every exec. */
+	atomic_store(&ctx->j->starting, 1);
 	atomic_store(&ctx->j->busy_since_ns, dg_enf_now_ns());
 	w.tpm_efd = -1;
 	sigemptyset(&ss);
@@ -734,6 +719,7 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 		w.have_tpm_thread = 1;
 	}
 	atomic_store(&ctx->j->busy_since_ns, 0);
+	atomic_store(&ctx->j->starting, 0);
 	for (;;) {
 		struct pollfd p[3] = { { ctx->gfd, POLLIN, 0 }, { sfd, POLLIN, 0 },
 				       { w.tpm_efd, POLLIN, 0 } };
@@ -751,8 +737,14 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 			while (read(sfd, &si, sizeof(si)) == sizeof(si))
 				stopping = 1;
 		}
-		if (w.have_tpm_thread && p[2].revents)
+		if (w.have_tpm_thread && p[2].revents) {
+			/* PCR read and catch-up talk to the TPM: watched too. */
+			atomic_store(&ctx->j->starting, 1);
+			atomic_store(&ctx->j->busy_since_ns, dg_enf_now_ns());
 			tpm_attach(&w);
+			atomic_store(&ctx->j->busy_since_ns, 0);
+			atomic_store(&ctx->j->starting, 0);
+		}
 		atomic_store(&ctx->j->reading, 1);
 		n = read(ctx->gfd, evbuf, sizeof(evbuf));
 		if (n <= 0) {

@@ -107,6 +107,16 @@ if enf_start --state "$MNT/own/state" --mark "$MNT" --measure "$MNT/own/ima" \
 else nok "own_state_and_logs_inside_the_marked_mount_do_not_deadlock" "$(tail -n 3 "$T/enf.err")"; fi
 enf_stop
 
+# The time zone file on the marked mount (TZ=:FILE): libc reads it at the
+# first log line, which must not make the enforcer wait on its own answer.
+cp /usr/share/zoneinfo/Etc/UTC "$MNT/UTC" 2>/dev/null || printf 'TZif2' >"$MNT/UTC"
+if TZ=:$MNT/UTC enf_start --state "$S" --mark "$MNT" --log "$T/tzlog" &&
+   run_bin "$MNT/hello" && ! run_bin "$MNT/unknown" && wd 10 cat "$MNT/UTC" >/dev/null &&
+   [ -s "$T/tzlog" ]; then
+	ok "time_zone_file_on_the_marked_mount_does_not_deadlock"
+else nok "time_zone_file_on_the_marked_mount_does_not_deadlock" "$(tail -n 3 "$T/enf.err")"; fi
+enf_stop
+
 out=$(wd 10 "$DG" enforce --state "$S" --mark "$MNT" --mode bogus 2>&1); rc=$?
 if [ $rc = 2 ] && grep -q 'audit or enforce' <<< "$out"; then ok "bad_mode_is_a_usage_error"
 else nok "bad_mode_is_a_usage_error" "rc=$rc"; fi

@@ -4,6 +4,10 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "role.h"
@@ -78,11 +82,83 @@ TEST(test_roles_table_records_replaces_and_fills)
 	dg_enf_roles_free(t);
 }
 
+/*
+ * A full table forgets the programs not running now and keeps the running
+ * one (this test's own executable), so new execs can be recorded again.
+ */
+TEST(test_roles_table_compacts_to_running_programs)
+{
+	struct dg_enf_roles *t = dg_enf_roles_new();
+	struct statx sx;
+	unsigned role = 0;
+	uint64_t i, dev;
+	int r = 0;
+
+	CHECK(t != NULL, "table");
+	if (!t || statx(AT_FDCWD, "/proc/self/exe", 0, STATX_BASIC_STATS, &sx) < 0) {
+		dg_enf_roles_free(t);
+		return;
+	}
+	dev = (uint64_t)sx.stx_dev_major << 32 | sx.stx_dev_minor;
+	CHECK(dg_enf_roles_set(t, dev, sx.stx_ino, DG_ROLE_LOADER) == 0, "own exe recorded");
+	for (i = 0; r == 0; i++)	/* inodes of no running program */
+		r = dg_enf_roles_set(t, 0xdead, 1000 + i, DG_ROLE_INTERP);
+	CHECK(r == -ENOSPC, "full");
+	CHECK(dg_enf_roles_compact(t) >= 1, "something kept");
+	CHECK(dg_enf_roles_get(t, dev, sx.stx_ino, &role) == 1 && role == DG_ROLE_LOADER,
+	      "the running program's record kept");
+	CHECK(dg_enf_roles_get(t, 0xdead, 1000, &role) == 0, "the others forgotten");
+	CHECK(dg_enf_roles_set(t, 0xdead, 5, DG_ROLE_INTERP) == 0, "room again");
+	dg_enf_roles_free(t);
+}
+
+/*
+ * A process that runs without a program interpreter (ld.so run as the
+ * program) is told from /proc/PID/auxv, without opening its executable;
+ * an ordinary dynamic program (this test) is not.
+ */
+TEST(test_runs_without_interp_from_auxv)
+{
+	const char *ldso = "/lib64/ld-linux-x86-64.so.2";
+	char exe[256], p[64];
+	pid_t pid;
+	int i, got = -1;
+
+	CHECK(dg_enf_runs_without_interp(getpid()) == 0, "a dynamic program has AT_BASE");
+	if (access(ldso, X_OK) < 0 || access("/bin/sleep", X_OK) < 0)
+		SKIP("no /lib64/ld-linux-x86-64.so.2 or /bin/sleep");
+	pid = fork();
+	if (pid == 0) {
+		alarm(10);
+		execl(ldso, ldso, "/bin/sleep", "5", (char *)NULL);
+		_exit(127);
+	}
+	snprintf(p, sizeof(p), "/proc/%d/exe", (int)pid);
+	for (i = 0; i < 200; i++) {	/* until the exec happened (<= 2 s) */
+		ssize_t n = readlink(p, exe, sizeof(exe) - 1);
+		struct timespec ts = { 0, 10000000 };
+
+		if (n > 0) {
+			exe[n] = '\0';
+			if (strstr(exe, "ld-linux")) {
+				got = dg_enf_runs_without_interp(pid);
+				break;
+			}
+		}
+		nanosleep(&ts, NULL);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	CHECK(got == 1, "ld.so run as the program: %d", got);
+}
+
 int main(void)
 {
 	RUN(test_role_of_name_knows_loaders_and_interpreters);
 	RUN(test_elf_without_pt_interp_is_a_loader);
 	RUN(test_elf_check_rejects_non_elf_and_truncated_input);
 	RUN(test_roles_table_records_replaces_and_fills);
+	RUN(test_runs_without_interp_from_auxv);
+	RUN(test_roles_table_compacts_to_running_programs);
 	return tap_done();
 }
