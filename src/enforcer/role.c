@@ -27,20 +27,28 @@ unsigned dg_enf_role_of_name(const char *path)
 	static const char *const interp[] = {
 		"sh", "bash", "dash", "zsh", "ksh", "ksh93", "mksh", "ash", "busybox",
 		"csh", "tcsh", "fish", "awk", "gawk", "mawk", "nawk", "node", "nodejs",
-		"tclsh", "wish", "Rscript", "pwsh", "guile", NULL,
+		"Rscript", "pwsh", NULL,
 	};
+	/* Also under versioned names: python3.11, tclsh8.6, wish8.6, guile-3.0. */
 	static const char *const interp_prefix[] = {
-		"python", "perl", "ruby", "php", "lua", NULL,
+		"python", "perl", "ruby", "php", "lua", "tclsh", "wish", "guile", NULL,
 	};
 	static const char *const loader_prefix[] = {
 		"ld-linux", "ld.so", "ld-musl", "ld64.so", NULL,
 	};
 	const char *b = base_of(path);
-	size_t i;
+	char name[64];
+	size_t i, n = strlen(b);
 
 	for (i = 0; loader_prefix[i]; i++)
 		if (!strncmp(b, loader_prefix[i], strlen(loader_prefix[i])))
 			return DG_ROLE_LOADER;
+	/* bash-static, zsh-static, mksh-static: the same shells. */
+	if (n > 7 && n - 7 < sizeof(name) && !strcmp(b + n - 7, "-static")) {
+		memcpy(name, b, n - 7);
+		name[n - 7] = '\0';
+		b = name;
+	}
 	for (i = 0; interp[i]; i++)
 		if (!strcmp(b, interp[i]))
 			return DG_ROLE_INTERP;

@@ -387,8 +387,10 @@ static void decide_file(struct worker *w, const struct fanotify_event_metadata *
 		return;
 	o->key = k;
 	o->have_key = 1;
-	if (!exec && ev->pid == w->last_exec_pid && same_key(&k, &w->last_exec_key))
+	if (!exec && ev->pid == w->last_exec_pid && same_key(&k, &w->last_exec_key)) {
+		w->last_exec_pid = 0;	/* once: later opens are checked again */
 		return;		/* the FAN_OPEN_PERM of an exec just allowed */
+	}
 	e = dg_enf_cache_get(w->cache, &k);
 	if (!exec) {
 		enum dg_enf_class cls = e ? e->cls : DG_CLASS_UNKNOWN;
@@ -441,7 +443,8 @@ static void decide_file(struct worker *w, const struct fanotify_event_metadata *
 		o->v = V_DENY;
 		o->reason = "not-in-database";
 	}
-	if (exec && o->v == V_ALLOW) {
+	/* Not for a racy version: its content may change before the open. */
+	if (exec && o->v == V_ALLOW && !(e && e->racy)) {
 		w->last_exec_pid = ev->pid;
 		w->last_exec_key = k;
 	}

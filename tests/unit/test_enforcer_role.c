@@ -20,6 +20,9 @@ TEST(test_role_of_name_knows_loaders_and_interpreters)
 	CHECK(dg_enf_role_of_name("/lib/ld-musl-x86_64.so.1") == DG_ROLE_LOADER, "musl loader");
 	CHECK(dg_enf_role_of_name("/usr/bin/dash") == DG_ROLE_INTERP, "dash");
 	CHECK(dg_enf_role_of_name("/usr/bin/python3.12") == DG_ROLE_INTERP, "python prefix");
+	CHECK(dg_enf_role_of_name("/usr/bin/tclsh8.6") == DG_ROLE_INTERP, "tclsh8.6");
+	CHECK(dg_enf_role_of_name("/usr/bin/guile-3.0") == DG_ROLE_INTERP, "guile-3.0");
+	CHECK(dg_enf_role_of_name("/bin/bash-static") == DG_ROLE_INTERP, "bash-static");
 	CHECK(dg_enf_role_of_name("/usr/bin/cp") == 0, "cp is neither");
 	CHECK(dg_enf_role_of_name("myloader") == 0, "a new name says nothing");
 }
