@@ -83,5 +83,7 @@ const char *dg_enf_open_check(const struct dg_enf_config *cfg, enum dg_enf_class
 
 /* 1 if @dev is the device of a marked object (ctx->mark_devs). */
 int dg_enf_dev_marked(const struct dg_enf_ctx *ctx, uint64_t dev);
+/* The role (role.h) of the program @pid runs, without opening it (worker.c). */
+unsigned dg_enf_opener_role(const struct dg_enf_ctx *ctx, pid_t pid);
 
 #endif

@@ -289,27 +289,6 @@ static unsigned recover(struct sup *s)
 }
 
 /*
- * The role of @pid's program without the worker: recorded at its exec,
- * else (an executable on no marked filesystem) whether it runs without a
- * program interpreter (ld.so itself, or static), and its name.
- */
-static unsigned sup_opener_role(struct sup *s, pid_t pid)
-{
-	struct statx sx;
-	unsigned name_role, role;
-	uint64_t dev;
-
-	if (dg_enf_exe_of(pid, &sx, &dev, &name_role) < 0)
-		return name_role;
-	if (dg_enf_roles_get(s->ctx.roles, dev, sx.stx_ino, &role))
-		return role | name_role;
-	if (dg_enf_dev_marked(&s->ctx, dev))
-		return name_role;
-	/* Never open the executable: its filesystem may not answer. */
-	return (dg_enf_runs_without_interp(pid) ? DG_ROLE_LOADER : 0) | name_role;
-}
-
-/*
  * Without a worker: answer queued events by policy (enforce: deny) when
  * they are events the worker would check; plain opens are let through.
  */
@@ -337,7 +316,7 @@ static void answer_queued(struct sup *s)
 			    (fstat(ev->fd, &st) == 0 && !S_ISREG(st.st_mode)) ||
 			    (!(ev->mask & FAN_OPEN_EXEC_PERM) &&
 			     !dg_enf_open_check(s->cfg, cls, dg_enf_open_needs_role(s->cfg, cls) ?
-						sup_opener_role(s, ev->pid) : 0))) {
+						dg_enf_opener_role(&s->ctx, ev->pid) : 0))) {
 				dg_enf_respond(s->ctx.gfd, ev->fd, 1);
 				close(ev->fd);
 				continue;

@@ -318,8 +318,9 @@ static int elf_loader(int fd, struct dg_enf_entry *e)
  * interpreter (ld.so itself, or a static program; from /proc/PID/auxv),
  * and an interpreter only by its name.  One on a marked filesystem that is
  * not recorded was started before this enforcer: only its name is left.
+ * The supervisor judges the same way while no worker runs.
  */
-static unsigned opener_role(struct worker *w, pid_t pid)
+unsigned dg_enf_opener_role(const struct dg_enf_ctx *ctx, pid_t pid)
 {
 	struct statx sx;
 	unsigned name_role, role;
@@ -327,9 +328,9 @@ static unsigned opener_role(struct worker *w, pid_t pid)
 
 	if (dg_enf_exe_of(pid, &sx, &dev, &name_role) < 0)
 		return name_role;
-	if (dg_enf_roles_get(w->ctx->roles, dev, sx.stx_ino, &role))
+	if (dg_enf_roles_get(ctx->roles, dev, sx.stx_ino, &role))
 		return role | name_role;
-	if (dg_enf_dev_marked(w->ctx, dev) || !S_ISREG(sx.stx_mode))
+	if (dg_enf_dev_marked(ctx, dev) || !S_ISREG(sx.stx_mode))
 		return name_role;
 	return (dg_enf_runs_without_interp(pid) ? DG_ROLE_LOADER : 0) | name_role;
 }
@@ -406,7 +407,7 @@ static void decide_file(struct worker *w, const struct fanotify_event_metadata *
 			}
 		}
 		if (dg_enf_open_needs_role(cfg, cls)) {
-			role = opener_role(w, ev->pid);
+			role = dg_enf_opener_role(w->ctx, ev->pid);
 			/* It may have added entries: @e can have moved. */
 			e = dg_enf_cache_get(w->cache, &k);
 		}
