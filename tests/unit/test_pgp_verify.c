@@ -68,17 +68,41 @@ static struct dg_pgp *ctx_with(const char *const *rings)
 	return pgp;
 }
 
-/* Verify fixture signature @sig over fixture @data with the keyring files
- * @rings (NULL-ended). */
+/* Verify fixture signature @sig over fixture @data with @pgp's keyring. */
+static int verify_ctx(struct dg_pgp *pgp, const char *sig, const char *data,
+		      struct dg_pgp_result *res)
+{
+	uint8_t *s = NULL, *d = NULL;
+	size_t sl = 0, dl = 0;
+	int r = -EIO;
+
+	if (tap_read_file(path_of(sig), &s, &sl) == 0 && tap_read_file(path_of(data), &d, &dl) == 0)
+		r = dg_pgp_verify_detached(pgp, s, sl, d, dl, res);
+	if (r < 0)
+		printf("# %s over %s: %s\n", sig, data, dg_pgp_last_error(pgp));
+	free(s);
+	free(d);
+	return r;
+}
+
+/* The same, the result thrown away. */
+static int verify_with(struct dg_pgp *pgp, const char *sig, const char *data)
+{
+	struct dg_pgp_result res = { 0 };
+	int r = verify_ctx(pgp, sig, data, &res);
+
+	dg_pgp_result_free(&res);
+	return r;
+}
+
+/* The same with the keyring files @rings (NULL-ended) and policy @pol. */
 static int verify_rings(const char *const *rings, const char *sig, const char *data,
 			struct dg_pgp_result *res, struct dg_pgp_policy *pol)
 {
 	struct dg_pgp *pgp = ctx_with(rings);
-	uint8_t *s = NULL, *d = NULL;
-	size_t sl = 0, dl = 0;
 	int r;
 
-	if (!pgp || tap_read_file(path_of(sig), &s, &sl) < 0 || tap_read_file(path_of(data), &d, &dl) < 0)
+	if (!pgp)
 		return -EIO;
 	if (pol) {
 		struct dg_pgp_policy p;
@@ -89,12 +113,8 @@ static int verify_rings(const char *const *rings, const char *sig, const char *d
 		p.not_after = pol->not_after ? pol->not_after : p.not_after;
 		dg_pgp_set_policy(pgp, &p);
 	}
-	r = dg_pgp_verify_detached(pgp, s, sl, d, dl, res);
-	if (r < 0)
-		printf("# %s over %s with %s...: %s\n", sig, data, rings[0], dg_pgp_last_error(pgp));
+	r = verify_ctx(pgp, sig, data, res);
 	dg_pgp_free(pgp);
-	free(s);
-	free(d);
 	return r;
 }
 
@@ -459,23 +479,6 @@ static struct dg_pgp *ctx_mem(const uint8_t *buf, size_t len, int *r)
 		return NULL;
 	*r = dg_pgp_keyring_add_mem(pgp, "test keyring", buf, len);
 	return pgp;
-}
-
-static int verify_with(struct dg_pgp *pgp, const char *sig, const char *data)
-{
-	struct dg_pgp_result res = { 0 };
-	uint8_t *s = NULL, *d = NULL;
-	size_t sl = 0, dl = 0;
-	int r = -EIO;
-
-	if (tap_read_file(path_of(sig), &s, &sl) == 0 && tap_read_file(path_of(data), &d, &dl) == 0)
-		r = dg_pgp_verify_detached(pgp, s, sl, d, dl, &res);
-	if (r < 0)
-		printf("# %s: %s\n", sig, dg_pgp_last_error(pgp));
-	dg_pgp_result_free(&res);
-	free(s);
-	free(d);
-	return r;
 }
 
 /*

@@ -253,7 +253,21 @@ TEST(test_rpm_liar_sig_tampered_header_with_honest_preparse_is_bad)
 	teardown(&f);
 }
 
-TEST(test_rpm_liar_sig_forged_signed_region_is_rejected)
+/* hashed_prefix.len one short of the truth */
+static void forge_signed_region(struct fixture *f, uint8_t *s)
+{
+	put_le32(s + 20, ans32(f, (size_t)(s + 20 - f->ans.data)) - 1);
+}
+
+/* pkalgo: RSA, for an EdDSA signature */
+static void forge_algorithm(struct fixture *f, uint8_t *s)
+{
+	(void)f;
+	s[6] = 1;
+}
+
+/* Forge the SIG record of the pre-parsed answer; the core must refuse. */
+static void sig_rec_liar(void (*forge)(struct fixture *, uint8_t *))
 {
 	struct fixture f;
 	struct dg_rpm_report rep;
@@ -261,12 +275,11 @@ TEST(test_rpm_liar_sig_forged_signed_region_is_rejected)
 	uint8_t *s;
 	int r;
 
-	NEED_GPG();
 	r = setup(&f);
 	s = r ? NULL : pgp_sig_rec(&f);
 	CHECK(s != NULL, "SIG record in the pre-parsed answer");
 	if (s)
-		put_le32(s + 20, ans32(&f, (size_t)(s + 20 - f.ans.data)) - 1);	/* hashed_prefix.len */
+		forge(&f, s);
 	r = r ? r : verify(&f, &rep);
 	it = sig_item(&rep);
 	CHECK(r == -EKEYREJECTED && !rep.signed_ok, "verify: %d", r);
@@ -275,26 +288,16 @@ TEST(test_rpm_liar_sig_forged_signed_region_is_rejected)
 	teardown(&f);
 }
 
+TEST(test_rpm_liar_sig_forged_signed_region_is_rejected)
+{
+	NEED_GPG();
+	sig_rec_liar(forge_signed_region);
+}
+
 TEST(test_rpm_liar_sig_forged_algorithm_is_rejected)
 {
-	struct fixture f;
-	struct dg_rpm_report rep;
-	const struct dg_rpm_item *it;
-	uint8_t *s;
-	int r;
-
 	NEED_GPG();
-	r = setup(&f);
-	s = r ? NULL : pgp_sig_rec(&f);
-	CHECK(s != NULL, "SIG record in the pre-parsed answer");
-	if (s)
-		s[6] = 1;	/* pkalgo: RSA, for an EdDSA signature */
-	r = r ? r : verify(&f, &rep);
-	it = sig_item(&rep);
-	CHECK(r == -EKEYREJECTED && !rep.signed_ok, "verify: %d", r);
-	CHECK(it && it->rc == DG_RPM_BAD && strstr(it->why, "handler answer rejected"),
-	      "reason: %s", it ? it->why : "(no item)");
-	teardown(&f);
+	sig_rec_liar(forge_algorithm);
 }
 
 TEST(test_rpm_liar_sig_answer_about_another_signature_is_rejected)
