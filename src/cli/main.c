@@ -129,8 +129,17 @@ int main(int argc, char **argv)
 	 * environment) load provider modules or change defaults: our policy is
 	 * our own (docs/pgp.md).  Skipping the file also saves ~0.5 ms per run,
 	 * and the process exits without OpenSSL's clean-up pass.
+	 *
+	 * Nor does it need OpenSSL's legacy name tables (every cipher and digest
+	 * registered under its old names, copied into the name map at the first
+	 * fetch) or its error strings: algorithms are taken by EVP_sha256()-style
+	 * pointers and fetched by their provider names, and no message prints an
+	 * OpenSSL error string.  Skipping both takes the first fetch and the
+	 * first key object from ~0.7 ms to ~0.2 ms.
 	 */
-	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT, NULL);
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT |
+			    OPENSSL_INIT_NO_ADD_ALL_CIPHERS | OPENSSL_INIT_NO_ADD_ALL_DIGESTS |
+			    OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS, NULL);
 	/* Installed as dg-sopv: behave as `digestguard sopv`. */
 	if (argc > 0 && !strcmp(basename(argv[0]), "dg-sopv"))
 		return run_object(&cli_sopv, argc, argv);

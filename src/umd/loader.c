@@ -16,20 +16,22 @@
 #define LOADER_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 #define LOADER_CHUNK (64u << 10)	/* hash and write in cache-sized pieces */
 
-int dg_loader_memfd(const char *name, const uint8_t *blob, size_t len,
-		    const uint8_t sha256[32])
+int dg_loader_memfd_create(const char *name)
+{
+	/* vm.memfd_noexec=1 makes memfds non-executable unless MFD_EXEC. */
+	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+
+	if (fd < 0 && errno == EINVAL)
+		fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	return fd < 0 ? -errno : fd;
+}
+
+int dg_loader_memfd_fill(int fd, const uint8_t *blob, size_t len, const uint8_t sha256[32])
 {
 	struct dg_sha256 h;
 	uint8_t got[32];
 	size_t off = 0;
-	int fd, r;
 
-	/* vm.memfd_noexec=1 makes memfds non-executable unless MFD_EXEC. */
-	fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
-	if (fd < 0 && errno == EINVAL)
-		fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (fd < 0)
-		return -errno;
 	/*
 	 * Hash exactly the bytes the kernel accepted into the file, chunk by
 	 * chunk while they are in cache; once sealed, the file cannot differ
@@ -42,24 +44,28 @@ int dg_loader_memfd(const char *name, const uint8_t *blob, size_t len,
 
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w <= 0) {
-			r = w < 0 ? -errno : -EIO;
-			goto fail;
-		}
+		if (w <= 0)
+			return w < 0 ? -errno : -EIO;
 		dg_sha256_update(&h, blob + off, (size_t)w);
 		off += (size_t)w;
 	}
-	if (fcntl(fd, F_ADD_SEALS, LOADER_SEALS) < 0) {
-		r = -errno;
-		goto fail;
-	}
+	if (fcntl(fd, F_ADD_SEALS, LOADER_SEALS) < 0)
+		return -errno;
 	dg_sha256_final(&h, got);
-	if (memcmp(got, sha256, sizeof(got)) != 0) {
-		r = -EKEYREJECTED;
-		goto fail;
+	return memcmp(got, sha256, sizeof(got)) ? -EKEYREJECTED : 0;
+}
+
+int dg_loader_memfd(const char *name, const uint8_t *blob, size_t len,
+		    const uint8_t sha256[32])
+{
+	int fd = dg_loader_memfd_create(name), r;
+
+	if (fd < 0)
+		return fd;
+	r = dg_loader_memfd_fill(fd, blob, len, sha256);
+	if (r < 0) {
+		close(fd);
+		return r;
 	}
 	return fd;
-fail:
-	close(fd);
-	return r;
 }

@@ -13,4 +13,12 @@
 int dg_loader_memfd(const char *name, const uint8_t *blob, size_t len,
 		    const uint8_t sha256[32]);
 
+/*
+ * The same in two steps, so that the copy can run while a child already
+ * sets up its sandbox: an empty memfd (O_CLOEXEC) or -errno; then fill,
+ * seal and check it (0, -EKEYREJECTED on a hash mismatch, or -errno).
+ */
+int dg_loader_memfd_create(const char *name);
+int dg_loader_memfd_fill(int fd, const uint8_t *blob, size_t len, const uint8_t sha256[32]);
+
 #endif

@@ -50,6 +50,8 @@ struct dg_umd {
 	struct dg_umd_desc d;
 	char name[32];
 	int exec_fd;		/* sealed, hash-checked memfd; made once */
+	int exec_filled;	/* exec_fd holds the checked handler */
+	int fill_err;		/* the last fill_exec() failed */
 	int sock;		/* our end of the channel, -1 when stopped */
 	int pidfd;
 	pid_t pid;
@@ -65,6 +67,8 @@ struct dg_umd {
 	int hello_pending;	/* launched; its hello answer not read yet */
 	uint32_t hello_id;
 	uint64_t start_ns;	/* when the running handler was launched */
+	int (*idle_fn)(void *);	/* dg_umd_set_idle(): the caller's work */
+	void *idle_arg;
 	struct dg_umd_stats st;
 	char err[UMD_ERRMSG_MAX + 128];
 	uint8_t stage[UMD_STAGE];
@@ -333,6 +337,16 @@ static ssize_t recv_some(struct dg_umd *u, void *p, size_t n, uint64_t deadline)
 	}
 }
 
+/* Until something arrives: the caller's idle work, a step at a time. */
+static void run_idle(struct dg_umd *u, uint64_t deadline)
+{
+	struct pollfd pfd = { .fd = u->sock, .events = POLLIN };
+
+	while (u->idle_fn && now_ns() < deadline && poll(&pfd, 1, 0) == 0)
+		if (u->idle_fn(u->idle_arg) <= 0)
+			break;
+}
+
 /*
  * Read one answer frame for request @id.  Anything unexpected is -EBADMSG
  * with u->err saying what; the caller then kills the handler.
@@ -346,6 +360,7 @@ static int read_answer(struct dg_umd *u, uint32_t id, uint16_t type,
 	ssize_t r;
 	int e;
 
+	run_idle(u, deadline);
 	while (have < DG_FRAME_HDR_LEN) {
 		/* Also before the first recv: the send may have used up time. */
 		if ((e = arm_deadline(u, deadline)) < 0)
@@ -697,6 +712,17 @@ int dg_umd_start(struct dg_umd *u)
 	return finish_hello(u);
 }
 
+/* dg_sandbox_spawn() callback: copy the embedded handler into the memfd. */
+static int fill_exec(void *arg)
+{
+	struct dg_umd *u = arg;
+	int r = dg_loader_memfd_fill(u->exec_fd, u->d.blob, u->d.blob_len, u->d.blob_sha256);
+
+	u->exec_filled = r == 0;
+	u->fill_err = r < 0;
+	return r;
+}
+
 int dg_umd_launch(struct dg_umd *u)
 {
 	struct dg_sandbox_cfg cfg = {
@@ -713,14 +739,16 @@ int dg_umd_launch(struct dg_umd *u)
 		return 0;
 	u->start_ns = now_ns();
 	if (u->exec_fd < 0) {
-		r = dg_loader_memfd(u->name, u->d.blob, u->d.blob_len, u->d.blob_sha256);
+		/* Made once; filled while the first child sets up (fill_exec). */
+		r = dg_loader_memfd_create(u->name);
 		if (r < 0) {
-			set_err(u, r == -EKEYREJECTED ?
-				"embedded handler does not match its build-time SHA-256" :
-				"cannot load handler into a memfd: %s", strerror(-r));
+			set_err(u, "cannot load handler into a memfd: %s", strerror(-r));
 			return r;
 		}
 		u->exec_fd = r;
+		u->exec_filled = u->fill_err = 0;
+		cfg.prepare_exec = fill_exec;
+		cfg.prepare_arg = u;
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
 		r = -errno;
@@ -729,9 +757,19 @@ int dg_umd_launch(struct dg_umd *u)
 	}
 	r = dg_sandbox_spawn(&cfg, u->exec_fd, sv[1], &p);
 	close(sv[1]);
+	if (!u->exec_filled) {
+		/* Not written, or not as built: never exec it; start over next time. */
+		close(u->exec_fd);
+		u->exec_fd = -1;
+	}
 	if (r < 0) {
 		close(sv[0]);
-		set_err(u, "cannot start sandboxed handler: %s", strerror(-r));
+		if (r == -EKEYREJECTED)
+			set_err(u, "embedded handler does not match its build-time SHA-256");
+		else if (u->fill_err)
+			set_err(u, "cannot load handler into a memfd: %s", strerror(-r));
+		else
+			set_err(u, "cannot start sandboxed handler: %s", strerror(-r));
 		return r;
 	}
 	u->sock = sv[0];
@@ -769,6 +807,14 @@ int dg_umd_starting(struct dg_umd *u)
 	pfd.revents = 0;
 	/* Readable (the hello, or EOF from a handler that failed) ends it. */
 	return poll(&pfd, 1, 0) == 0;
+}
+
+void dg_umd_set_idle(struct dg_umd *u, int (*fn)(void *arg), void *arg)
+{
+	if (!u)
+		return;
+	u->idle_fn = fn;
+	u->idle_arg = fn ? arg : NULL;
 }
 
 int dg_umd_call(struct dg_umd *u, uint16_t type, const void *req, size_t len,

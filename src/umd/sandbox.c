@@ -263,7 +263,6 @@ static __attribute__((noreturn)) void child_main(const struct dg_sandbox_cfg *cf
 		/* Wait until the parent has written our uid/gid maps. */
 		if (read(sync_fd, &c, 1) != 1)
 			_exit(DG_EXIT_SYNC);
-		close(sync_fd);
 		/* Running away from the parent's CPU now: allow every CPU again. */
 		if (st->on)
 			syscall(__NR_sched_setaffinity, 0, sizeof(st->all), &st->all);
@@ -299,6 +298,12 @@ static __attribute__((noreturn)) void child_main(const struct dg_sandbox_cfg *cf
 		_exit(DG_EXIT_ROOT);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		_exit(DG_EXIT_PDEATHSIG);
+	if (sync_fd >= 0) {
+		/* The second byte: the executable is written and sealed. */
+		if (read(sync_fd, &c, 1) != 1)
+			_exit(DG_EXIT_SYNC);
+		close(sync_fd);
+	}
 	/* Channel to fd 3, the executable above it, nothing else. */
 	if (exec_fd == DG_HANDLER_FD) {
 		int t = fcntl(exec_fd, F_DUPFD_CLOEXEC, DG_HANDLER_FD + 1);
@@ -344,6 +349,8 @@ int dg_sandbox_spawn(const struct dg_sandbox_cfg *cfg, int exec_fd, int chan,
 			return -errno;
 		mapped = root;
 		steer_init(&st);
+	} else if (cfg->prepare_exec && (r = cfg->prepare_exec(cfg->prepare_arg)) < 0) {
+		return r;
 	}
 	memset(&a, 0, sizeof(a));
 	a.flags = CLONE_PIDFD | (ns ? CLONE_NS_FLAGS : 0);
@@ -357,6 +364,8 @@ int dg_sandbox_spawn(const struct dg_sandbox_cfg *cfg, int exec_fd, int chan,
 		close(sync[1]);
 		sync[0] = sync[1] = -1;
 		ns = mapped = st.on = 0;
+		if (cfg->prepare_exec && (r = cfg->prepare_exec(cfg->prepare_arg)) < 0)
+			return r;
 		a.flags = CLONE_PIDFD;
 		pid = sys_clone3(&a);
 	}
@@ -388,6 +397,13 @@ int dg_sandbox_spawn(const struct dg_sandbox_cfg *cfg, int exec_fd, int chan,
 				goto kill;
 		}
 		if (write(sync[1], "g", 1) != 1) {
+			r = -EIO;
+			goto kill;
+		}
+		/* The child unshares and builds its root meanwhile. */
+		if (cfg->prepare_exec && (r = cfg->prepare_exec(cfg->prepare_arg)) < 0)
+			goto kill;
+		if (write(sync[1], "x", 1) != 1) {
 			r = -EIO;
 			goto kill;
 		}

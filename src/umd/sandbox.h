@@ -10,6 +10,13 @@ struct dg_sandbox_cfg {
 	uint64_t rlimit_as;
 	uint64_t rlimit_cpu;
 	int namespaces;		/* try user/pid/net/ipc/uts/mount/cgroup */
+	/*
+	 * Optional: makes @exec_fd ready (fills and seals it) while the child
+	 * sets up its namespaces; the child execs only after it returned 0.
+	 * A negative return is dg_sandbox_spawn()'s, the child killed.
+	 */
+	int (*prepare_exec)(void *arg);
+	void *prepare_arg;
 };
 
 struct dg_sandbox_proc {

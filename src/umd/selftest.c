@@ -518,6 +518,76 @@ out:
 	return r;
 }
 
+/* dg_umd_set_idle(): what the idle function saw. */
+struct idle_count {
+	unsigned calls;
+	unsigned more;		/* return 1 (more to do) for this many calls */
+};
+
+static int idle_fn(void *arg)
+{
+	struct idle_count *c = arg;
+
+	c->calls++;
+	usleep(20);	/* a short step of work */
+	return c->calls < c->more;
+}
+
+/*
+ * The idle work runs while the manager waits (for the hello and for
+ * answers), never delays an answer past one step, stops when it says it is
+ * done, and cannot stretch the deadline.
+ */
+static int st_idle_work(const struct dg_umd_blob *b, char *msg, size_t msglen)
+{
+	struct idle_count c = { 0, ~0u };
+	struct dg_umd_answer a;
+	struct dg_umd *u = NULL;
+	uint64_t t0, dt;
+	int r = open_umd(b, 300, 0, &u);
+
+	if (r < 0)
+		FAIL("dg_umd_new: %s", strerror(-r));
+	dg_umd_set_idle(u, idle_fn, &c);
+	if ((r = dg_umd_launch(u)) < 0)
+		FAIL("dg_umd_launch: %s", dg_umd_last_error(u));
+	if ((r = echo_check(u, 1000, 5, msg, msglen)) < 0)
+		goto out;
+	if (c.calls == 0)
+		FAIL("the idle function never ran while the hello was awaited");
+	/* A hang: idle work all along, and still cut at the deadline. */
+	c.calls = 0;
+	t0 = mono_ms();
+	r = dg_umd_call(u, SAMPLE_HANG, NULL, 0, &a);
+	dt = mono_ms() - t0;
+	if (r != -ETIMEDOUT)
+		FAIL("hang with idle work returned %d, expected -ETIMEDOUT", r);
+	if (dt < 290 || dt > 800)
+		FAIL("hang with idle work cut after %llu ms, deadline 300 ms",
+		     (unsigned long long)dt);
+	if (c.calls < 100)
+		FAIL("only %u idle steps during a 300 ms wait", c.calls);
+	/* Done after its first step: called once per wait, not spun. */
+	c.calls = 0;
+	c.more = 0;
+	if ((r = echo_check(u, 10, 6, msg, msglen)) < 0 ||
+	    (r = echo_check(u, 10, 7, msg, msglen)) < 0)
+		goto out;
+	if (c.calls < 1 || c.calls > 4)
+		FAIL("an idle function that is done ran %u times in 2 calls", c.calls);
+	/* Removed: never called again. */
+	dg_umd_set_idle(u, NULL, NULL);
+	c.calls = 0;
+	if ((r = echo_check(u, 10, 8, msg, msglen)) < 0)
+		goto out;
+	if (c.calls)
+		FAIL("idle function ran %u times after it was removed", c.calls);
+	r = 0;
+out:
+	dg_umd_free(u);
+	return r;
+}
+
 const struct dg_selftest dg_selftests[] = {
 	{ "frame_sizes_round_trip", "echo 0, 1, 4095, 65536, 65537, 1 MiB, 16 MiB bytes", st_frame_sizes },
 	{ "sized_answer_128k", "a 128 KiB answer with the expected content", st_sized_answer },
@@ -530,6 +600,7 @@ const struct dg_selftest dg_selftests[] = {
 	{ "no_leaks_1000_calls", "1000 calls with crashes and hangs leave no fds or children", st_no_leaks_1000 },
 	{ "fresh_handler_per_call", "DG_UMD_FRESH_PER_CALL starts one handler per call", st_fresh_per_call },
 	{ "launch_then_call", "dg_umd_launch returns before the hello; dg_umd_starting ends with it; a kill before it is reported at the first call", st_launch },
+	{ "idle_work", "dg_umd_set_idle work runs while waiting, answers still come, the deadline holds", st_idle_work },
 	{ "tampered_blob_refused", "a blob whose hash does not match is never executed", st_tampered_blob },
 	{ "no_namespaces_fallback", "without namespaces a handler starts as any user; as root it runs as nobody", st_no_namespaces },
 };

@@ -42,15 +42,17 @@ const EVP_MD *pgp_hash_md(int hash_algo)
 }
 
 /*
- * OpenSSL 3 reads its configuration and builds each provider's method
- * tables on first use: about 1 ms here, which dg_pgp_prestart() spends
- * while the handler starts on another CPU.  One fetch per operation kind
- * builds that kind's table for all algorithms.
+ * OpenSSL 3 builds each provider's method tables on first use, which
+ * dg_pgp_prestart() does while the handler starts on another CPU.  One
+ * fetch per operation kind builds that kind's table for all algorithms.
+ * About 0.25 ms when the CLI's OPENSSL_init_crypto() skipped the legacy
+ * name tables and error strings, 0.75 ms otherwise (the first fetch copies
+ * every legacy name, the first key object loads the error strings).
  */
 void pgp_crypto_warm(void)
 {
-	/* The Ed25519 base point: the first key object costs another ~0.25 ms
-	 * of one-time set-up, whatever the key. */
+	/* The Ed25519 base point: the first key object has one-time set-up
+	 * of its own, whatever the key. */
 	static const uint8_t ed25519_base[32] = {
 		0x58, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
 		0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,

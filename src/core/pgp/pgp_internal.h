@@ -17,6 +17,8 @@
 
 #include <digestguard/pgp.h>
 
+#include "sha256.h"
+
 /* RFC 9580 §9.1 public-key algorithms. */
 enum {
 	PGP_PK_RSA = 1, PGP_PK_RSA_E = 2, PGP_PK_RSA_S = 3,
@@ -284,14 +286,15 @@ struct dg_pgp {
 	const uint8_t *pre_ans;
 	size_t pre_ans_len;
 	/* dg_pgp_prehash_fd(): the data file, mapped, and a SHA-256 context
-	 * over its first @done bytes. */
+	 * over its first @done bytes; @umd runs ahead_step() while it waits. */
 	struct pgp_ahead {
+		struct dg_umd *umd;	/* the idle hook is set on it */
 		int fd;			/* -1: none */
 		dev_t dev;
 		ino_t ino;
 		uint8_t *map;
 		size_t len, done;
-		EVP_MD_CTX *ctx;
+		struct dg_sha256 sha;	/* over map[0 .. done] */
 	} ahead;
 };
 
@@ -343,7 +346,7 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name,
 
 const EVP_MD *pgp_hash_md(int hash_algo);
 
-/* Load OpenSSL's configuration and providers now (see dg_pgp_prestart). */
+/* Build OpenSSL's method tables now (see dg_pgp_prestart). */
 void pgp_crypto_warm(void);
 /* v6 salt size for a hash algorithm (RFC 9580 §9.5), 0 if unknown. */
 size_t pgp_hash_salt_len(int hash_algo);
@@ -373,10 +376,20 @@ struct pgp_hasher {
 	EVP_MD_CTX *ctx;
 	int text;		/* canonicalize line ends to CRLF */
 	int pending_cr;		/* text mode: last byte was CR */
+	/* SHA-256 continued from the hash ahead (pgp_hasher_continue()):
+	 * then @sha takes every byte and @ctx none. */
+	bool own;
+	struct dg_sha256 sha;
 };
 
 /* Start hashing for @s: context for its hash algorithm, v6 salt first. */
 int pgp_hasher_init(struct pgp_hasher *h, const struct pgp_sig *s, int text);
+/*
+ * Go on from @sha, a SHA-256 state over the first document bytes that
+ * libdg_shared's SHA-256 computed (the hash ahead of dg_pgp_prehash_fd):
+ * only for a SHA-256 binary v4 signature, where those bytes come first.
+ */
+void pgp_hasher_continue(struct pgp_hasher *h, const struct dg_sha256 *sha);
 /* Feed document bytes (text mode converts bare LF to CRLF). */
 int pgp_hasher_data(struct pgp_hasher *h, const void *p, size_t n);
 /* Hash a key packet as RFC 9580 §5.2.4 frames it (0x99/0x9B header). */

@@ -39,9 +39,10 @@ static void policy_default(struct dg_pgp_policy *p)
 
 static void ahead_drop(struct pgp_ahead *a)
 {
+	if (a->umd)
+		dg_umd_set_idle(a->umd, NULL, NULL);
 	if (a->map)
 		munmap(a->map, a->len);
-	EVP_MD_CTX_free(a->ctx);
 	memset(a, 0, sizeof(*a));
 	a->fd = -1;
 }
@@ -361,8 +362,11 @@ struct jobs {
 	struct dg_pgp_sig *res;
 	const int *hashes;	/* cleartext Hash: header values */
 	size_t n_hashes;
-	const EVP_MD_CTX *data_sha256;	/* the data already hashed, or NULL */
-	size_t pre_len;		/* how many data bytes data_sha256 covers */
+	/* The first pre_len data bytes already hashed with SHA-256: by the
+	 * caller's OpenSSL context, or by the hash ahead (own); or neither. */
+	const EVP_MD_CTX *data_sha256;
+	const struct dg_sha256 *own_sha256;
+	size_t pre_len;
 	size_t at;		/* data bytes fed so far */
 };
 
@@ -450,11 +454,16 @@ static void job_start(const struct dg_pgp *pgp, struct jobs *js, const struct pg
 	}
 	/* v4 binary SHA-256 hashes exactly the data first (RFC 9580 §5.2.4):
 	 * the caller's context over the same bytes is that state. */
-	if (js->data_sha256 && s->version == 4 && s->type == PGP_SIG_BINARY &&
-	    s->hash_algo == PGP_H_SHA256 &&
-	    EVP_MD_is_a(EVP_MD_CTX_get0_md(js->data_sha256), "SHA2-256") &&
-	    EVP_MD_CTX_copy_ex(j->h.ctx, js->data_sha256) == 1)
-		j->prefed = true;
+	if (s->version == 4 && s->type == PGP_SIG_BINARY && s->hash_algo == PGP_H_SHA256) {
+		if (js->own_sha256) {
+			pgp_hasher_continue(&j->h, js->own_sha256);
+			j->prefed = true;
+		} else if (js->data_sha256 &&
+			   EVP_MD_is_a(EVP_MD_CTX_get0_md(js->data_sha256), "SHA2-256") &&
+			   EVP_MD_CTX_copy_ex(j->h.ctx, js->data_sha256) == 1) {
+			j->prefed = true;
+		}
+	}
 	j->active = true;
 }
 
@@ -590,10 +599,15 @@ static int jobs_done(struct dg_pgp *pgp, const char *name, struct jobs *js,
 
 typedef int (*feed_fn)(struct jobs *js, void *ctx);
 
-/* @data_sha256, when not NULL, is SHA-256 over the first @pre_len data bytes. */
+/*
+ * @data_sha256, when not NULL, is SHA-256 over the first @pre_len data
+ * bytes.  With @ahead instead, the hash ahead goes on while the signature is
+ * parsed and is taken as it stands once that call is done.
+ */
 static int verify_detached(struct dg_pgp *pgp, const void *sig, size_t sig_len,
 			   feed_fn feed, void *ctx, const EVP_MD_CTX *data_sha256,
-			   size_t pre_len, struct dg_pgp_result *res)
+			   size_t pre_len, struct pgp_ahead *ahead,
+			   struct dg_pgp_result *res)
 {
 	struct dg_pgp_result local = { 0 };
 	struct pgp_inputs in;
@@ -606,6 +620,14 @@ static int verify_detached(struct dg_pgp *pgp, const void *sig, size_t sig_len,
 	memset(res, 0, sizeof(*res));
 	pgp->err[0] = '\0';
 	r = pgp_load_packets(pgp, "signature", sig, sig_len, 0, &in);
+	if (ahead) {
+		/* No more steps: the jobs copy the context at this length. */
+		if (ahead->umd)
+			dg_umd_set_idle(ahead->umd, NULL, NULL);
+		ahead->umd = NULL;
+		js.own_sha256 = ahead->fd >= 0 ? &ahead->sha : NULL;
+		js.pre_len = ahead->fd >= 0 ? ahead->done : 0;
+	}
 	if (r < 0)
 		return r;
 	for (i = 0; i < in.n && r == 0; i++)
@@ -647,7 +669,7 @@ int dg_pgp_verify_detached(struct dg_pgp *pgp, const void *sig, size_t sig_len,
 {
 	struct mem m = { data, data_len };
 
-	return verify_detached(pgp, sig, sig_len, feed_mem, &m, NULL, 0, res);
+	return verify_detached(pgp, sig, sig_len, feed_mem, &m, NULL, 0, NULL, res);
 }
 
 int dg_pgp_verify_detached_parsed(struct dg_pgp *pgp, const void *sig, size_t sig_len,
@@ -664,7 +686,7 @@ int dg_pgp_verify_detached_parsed(struct dg_pgp *pgp, const void *sig, size_t si
 		pgp->pre_ans = parsed;
 		pgp->pre_ans_len = parsed_len;
 	}
-	r = verify_detached(pgp, sig, sig_len, feed_mem, &m, data_sha256, data_len, res);
+	r = verify_detached(pgp, sig, sig_len, feed_mem, &m, data_sha256, data_len, NULL, res);
 	pgp->pre_in = NULL;
 	pgp->pre_ans = NULL;
 	return r;
@@ -727,10 +749,27 @@ static int feed_fd(struct jobs *js, void *ctx)
 }
 
 /*
- * Hash ahead in 64 KiB steps, checking between steps whether the handler is
- * up: the work fills time the first handler call would spend waiting.
+ * Hash ahead in 64 KiB steps: while the handler starts (checking between
+ * steps whether its hello came), then as the manager's idle work while
+ * later calls wait for answers.  An answer waits at most one step (about
+ * 30 us with SHA-NI).
  */
 #define PGP_AHEAD_STEP (64u << 10)
+
+/* One step; > 0 while more is left. */
+static int ahead_step(void *arg)
+{
+	struct pgp_ahead *a = arg;
+	size_t n = a->len - a->done;
+
+	if (a->fd < 0 || !n)
+		return 0;
+	if (n > PGP_AHEAD_STEP)
+		n = PGP_AHEAD_STEP;
+	dg_sha256_update(&a->sha, a->map + a->done, n);
+	a->done += n;
+	return a->done < a->len;
+}
 
 size_t dg_pgp_prehash_fd(struct dg_pgp *pgp, int fd)
 {
@@ -739,26 +778,19 @@ size_t dg_pgp_prehash_fd(struct dg_pgp *pgp, int fd)
 	struct stat st;
 
 	ahead_drop(a);
-	/* No MAP_POPULATE: only what is hashed before the hello is read here. */
+	/* No MAP_POPULATE: pages are read as the steps reach them. */
 	if (!dg_umd_starting(umd) || !(a->map = map_data(fd, 0, &st)))
 		return 0;
 	a->len = (size_t)st.st_size;
-	a->ctx = EVP_MD_CTX_new();
-	if (!a->ctx || EVP_DigestInit_ex(a->ctx, EVP_sha256(), NULL) != 1) {
-		ahead_drop(a);
-		return 0;
-	}
+	dg_sha256_init(&a->sha);
 	a->fd = fd;
 	a->dev = st.st_dev;
 	a->ino = st.st_ino;
-	while (a->done < a->len && dg_umd_starting(umd)) {
-		size_t n = a->len - a->done < PGP_AHEAD_STEP ? a->len - a->done : PGP_AHEAD_STEP;
-
-		if (EVP_DigestUpdate(a->ctx, a->map + a->done, n) != 1) {
-			ahead_drop(a);
-			return 0;
-		}
-		a->done += n;
+	while (dg_umd_starting(umd) && ahead_step(a) > 0)
+		;
+	if (a->done < a->len) {
+		a->umd = umd;
+		dg_umd_set_idle(umd, ahead_step, a);
 	}
 	return a->done;
 }
@@ -775,12 +807,12 @@ int dg_pgp_verify_detached_fd(struct dg_pgp *pgp, const void *sig, size_t sig_le
 	    st.st_ino == a->ino && (uintmax_t)st.st_size == a->len) {
 		struct mem m = { a->map, a->len };
 
-		r = verify_detached(pgp, sig, sig_len, feed_mem, &m, a->ctx, a->done, res);
+		r = verify_detached(pgp, sig, sig_len, feed_mem, &m, NULL, 0, a, res);
 		ahead_drop(a);
 		return r;
 	}
 	ahead_drop(a);
-	return verify_detached(pgp, sig, sig_len, feed_fd, &fd, NULL, 0, res);
+	return verify_detached(pgp, sig, sig_len, feed_fd, &fd, NULL, 0, NULL, res);
 }
 
 /* ------------------------------------------------------------- messages */
