@@ -79,8 +79,22 @@ int dg_rpm_new(unsigned int flags, struct dg_rpm **out);
 
 void dg_rpm_free(struct dg_rpm *rpm);
 
-/* Add the OpenPGP certificates in @path (binary or armored); count or errno. */
+/*
+ * Add the OpenPGP certificates in @path (binary or armored); how many it
+ * gave (certificates, revocations), or -errno.  On 0 or an error,
+ * dg_rpm_last_error() says why ("" when there is nothing to say).
+ */
 int dg_rpm_add_keyring(struct dg_rpm *rpm, const char *path);
+
+/* The reason of the last dg_rpm_add_keyring() that gave nothing, or "". */
+const char *dg_rpm_last_error(const struct dg_rpm *rpm);
+
+/*
+ * Certificates in the keyring (each with a primary key that has a valid
+ * self-signature; revoked ones too).  Revocations waiting for a certificate
+ * that never came do not count.
+ */
+size_t dg_rpm_keyring_count(const struct dg_rpm *rpm);
 
 /*
  * Verify the package at @path like `rpmkeys --checksig` (header only, or

@@ -85,18 +85,15 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct rpm_opts *o
 
 /*
  * Load one --keyring file for command @cmd ("rpm verify", "db import").
- * A file that gives no usable certificate (a
- * signature, a v5 key, garbage, a directory) is an error naming the file
- * and the reason: accepting it would make every package NOKEY without
- * saying why.  dg_rpm has no error accessor, so on failure the file is read
- * once more by a throwaway OpenPGP context just for dg_pgp_last_error().
+ * A file that gives nothing (a signature, a v5 key, garbage, a directory)
+ * is an error naming the file and the reason: accepting it would make
+ * every package NOKEY without saying why.
  */
 int cli_rpm_load_keyring(const char *cmd, struct dg_rpm *rpm, const char *file)
 {
-	struct dg_pgp *pgp = NULL;
 	const char *why;
 	struct stat st;
-	int r, r2;
+	int r;
 
 	if (stat(file, &st) < 0) {
 		r = -errno;
@@ -111,12 +108,7 @@ int cli_rpm_load_keyring(const char *cmd, struct dg_rpm *rpm, const char *file)
 	r = dg_rpm_add_keyring(rpm, file);
 	if (r > 0)
 		return r;
-	r2 = dg_pgp_new(&pgp);
-	why = !r2 && dg_pgp_keyring_add_file(pgp, file) <= 0 ? dg_pgp_last_error(pgp) : "";
-	if (r == -EOPNOTSUPP && !*why)
-		why = "OpenPGP verification is not in this build";
-	if (!strcmp(why, "no error"))
-		why = "";
+	why = dg_rpm_last_error(rpm);
 	/* The reason names the file itself: say it once. */
 	if (!strncmp(why, file, strlen(file)) && !strncmp(why + strlen(file), ": ", 2))
 		why += strlen(file) + 2;
@@ -126,8 +118,21 @@ int cli_rpm_load_keyring(const char *cmd, struct dg_rpm *rpm, const char *file)
 	else
 		fprintf(stderr, "digestguard %s: --keyring %s: no usable OpenPGP certificate in it (%s)\n",
 			cmd, file, *why ? why : "no public key with a valid self-signature");
-	dg_pgp_free(pgp);
 	return r < 0 ? r : -EBADMSG;
+}
+
+/*
+ * After every --keyring file: at least one certificate.  Files of
+ * revocations alone each give something, but nothing to verify with unless
+ * another file has their certificate.
+ */
+int cli_rpm_keyrings_usable(const char *cmd, const struct dg_rpm *rpm)
+{
+	if (dg_rpm_keyring_count(rpm) > 0)
+		return 0;
+	fprintf(stderr, "digestguard %s: --keyring: no usable OpenPGP certificate in the files "
+		"given (only revocations, or keys without a valid self-signature)\n", cmd);
+	return -EBADMSG;
 }
 
 static struct dg_rpm *open_ctx(const char *cmd, const struct rpm_opts *o, int need_keys)
@@ -151,6 +156,10 @@ static struct dg_rpm *open_ctx(const char *cmd, const struct rpm_opts *o, int ne
 			dg_rpm_free(rpm);
 			return NULL;
 		}
+	}
+	if (o->n_keyrings && cli_rpm_keyrings_usable(who, rpm) < 0) {
+		dg_rpm_free(rpm);
+		return NULL;
 	}
 	if (o->verbose) {
 		char pol[640];

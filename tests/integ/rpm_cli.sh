@@ -174,6 +174,35 @@ for kr in "$T/hdr.sig:no usable OpenPGP certificate in it" "$T/garbage.key:canno
 done
 [ $kr_ok = 1 ] && ok "keyring_without_usable_certificate_is_an_error" || nok "keyring_without_usable_certificate_is_an_error" "$kr_why"
 
+# A file of revocations alone gives no certificate: with nothing else it is
+# an error (it used to pass as a keyring, and every package was NOT OK);
+# next to a file with a certificate it is fine (sqv takes revocations in
+# separate files too).
+export GNUPGHOME=$T/gnupg-rev
+mkdir -m 700 "$GNUPGHOME"
+gpg --batch --quiet --faked-system-time "1700000000!" --pinentry-mode loopback --passphrase '' \
+	--quick-gen-key "rev <rev@fixtures.digestguard.test>" ed25519 sign never 2>/dev/null
+revfpr=$(gpg --batch --with-colons --list-keys 2>/dev/null | awk -F: '$1 == "fpr" { print $10; exit }')
+printf 'y\n1\nfixture revocation\n\ny\n' |
+	gpg --yes --no-tty --quiet --faked-system-time "1700003600!" --pinentry-mode loopback \
+		--passphrase '' --command-fd 0 -a -o "$T/rev-only.asc" --gen-revoke "$revfpr" 2>/dev/null
+gpgconf --kill all >/dev/null 2>&1
+unset GNUPGHOME
+if [ ! -s "$T/rev-only.asc" ]; then
+	nok "keyring_of_revocations_alone_is_an_error" "gpg made no revocation"
+else
+	"$DG" rpm verify --keyring "$T/rev-only.asc" "$fx/rsa.rpm" >"$T/out" 2>"$T/err"; rc=$?
+	wd 60 "$DG" db import --state "$st" --keyring "$T/rev-only.asc" --rpm "$fx/rsa.rpm" >"$T/out2" 2>"$T/err2"; rc2=$?
+	[ $rc = 2 ] && [ ! -s "$T/out" ] && grep -q "rpm verify: --keyring: no usable OpenPGP certificate in the files given" "$T/err" &&
+		[ $rc2 = 2 ] && [ "$(gen_st)" = "$gen" ] && grep -q "db import: --keyring: no usable OpenPGP certificate" "$T/err2" &&
+		ok "keyring_of_revocations_alone_is_an_error" ||
+		nok "keyring_of_revocations_alone_is_an_error" "verify rc=$rc import rc=$rc2" "$(cat "$T/out" "$T/err" "$T/err2")"
+	"$DG" rpm verify --keyring "$key" --keyring "$T/rev-only.asc" "$fx/rsa.rpm" >"$T/out" 2>"$T/err"; rc=$?
+	[ $rc = 0 ] && grep -q "rsa.rpm: digests signatures OK" "$T/out" &&
+		ok "revocations_next_to_a_certificate_are_accepted" ||
+		nok "revocations_next_to_a_certificate_are_accepted" "rc=$rc" "$(cat "$T/out" "$T/err")"
+fi
+
 # Options anywhere before "--", and --opt=value.
 "$DG" rpm verify "$fx/rsa.rpm" --keyring "$key" >"$T/out" 2>"$T/err"; rc=$?
 [ $rc = 0 ] && grep -q "rsa.rpm: digests signatures OK" "$T/out" && ok "verify_accepts_options_after_files" || nok "verify_accepts_options_after_files" "rc=$rc $(cat "$T/err")"

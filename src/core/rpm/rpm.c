@@ -170,14 +170,30 @@ int dg_rpm_add_keyring(struct dg_rpm *rpm, const char *path)
 {
 #if DG_RPM_HAVE_PGP
 	int r = dg_pgp_keyring_add_file(rpm->pgp, path);
+	const char *why = dg_pgp_last_error(rpm->pgp);
 
-	if (r < 0)
-		snprintf(rpm->err, sizeof(rpm->err), "%s", dg_pgp_last_error(rpm->pgp));
+	/* "no error" on 0: nothing in it was OpenPGP material we could use. */
+	snprintf(rpm->err, sizeof(rpm->err), "%s", r <= 0 && strcmp(why, "no error") ? why : "");
 	return r;
 #else
 	(void)path;
 	snprintf(rpm->err, sizeof(rpm->err), "OpenPGP verification is not in this build");
 	return -EOPNOTSUPP;
+#endif
+}
+
+const char *dg_rpm_last_error(const struct dg_rpm *rpm)
+{
+	return rpm->err;
+}
+
+size_t dg_rpm_keyring_count(const struct dg_rpm *rpm)
+{
+#if DG_RPM_HAVE_PGP
+	return dg_pgp_keyring_count(rpm->pgp);
+#else
+	(void)rpm;
+	return 0;
 #endif
 }
 
