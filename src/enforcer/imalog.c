@@ -34,6 +34,7 @@ struct dg_ima_log {
 	struct dg_tpm *tpm;	/* not owned; NULL: software PCR only */
 	uint64_t size;		/* bytes of whole entries in the file */
 	uint64_t tpm_off;	/* entries before this offset are in the TPM */
+	char tpm_err[256];	/* why the last catch-up stopped */
 };
 
 static void say(char *msg, size_t msglen, const char *fmt, ...)
@@ -521,8 +522,7 @@ static int log_append(struct dg_ima_log *l, const uint8_t digest[32], const char
 	(void)set_add(l, h);
 	r = dg_ima_write_pcrs(l->pcrs_path, l->pcr);
 	if (l->tpm) {
-		char why[256];
-		int t = tpm_catch_up(l, why, sizeof(why));
+		int t = tpm_catch_up(l, l->tpm_err, sizeof(l->tpm_err));
 
 		/* The caller logs it; the TPM stays a prefix of the log and
 		 * catches up at the next entry or the next start. */
@@ -587,6 +587,22 @@ int dg_ima_log_attach_tpm(struct dg_ima_log *l, struct dg_tpm *tpm, char *msg, s
 		return r;
 	}
 	return 0;
+}
+
+int dg_ima_log_tpm_behind(const struct dg_ima_log *l, const char **why)
+{
+	if (!l->tpm || l->tpm_off >= l->size)
+		return 0;
+	*why = l->tpm_err[0] ? l->tpm_err : "extend failed";
+	return 1;
+}
+
+struct dg_tpm *dg_ima_log_detach_tpm(struct dg_ima_log *l)
+{
+	struct dg_tpm *t = l->tpm;
+
+	l->tpm = NULL;
+	return t;
 }
 
 int dg_ima_log_open(const char *path, struct dg_ima_log **out, char *msg, size_t msglen)

@@ -111,6 +111,15 @@ int dg_ima_log_attach_tpm(struct dg_ima_log *log, struct dg_tpm *tpm, char *msg,
 			  size_t msglen);
 
 /*
+ * 1 when the attached TPM is behind the log (its last extend failed; the
+ * next entry retries the missing ones), with the reason in *@why; else 0.
+ */
+int dg_ima_log_tpm_behind(const struct dg_ima_log *log, const char **why);
+
+/* Stop extending the TPM (the caller owns it); returns it, or NULL. */
+struct dg_tpm *dg_ima_log_detach_tpm(struct dg_ima_log *log);
+
+/*
  * Measure @digest at @path: append an entry unless the same (digest, path)
  * is already in the log, extend PCR 10, rewrite the .pcrs file.
  * Returns 1 if an entry was added, 0 if it was already there, negative

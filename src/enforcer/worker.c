@@ -55,7 +55,14 @@ struct worker {
 	int tpm_efd;			/* eventfd: the thread is done */
 	struct dg_tpm *_Atomic tpm_ready;
 	char tpm_msg[512];
+	/* Lost or never made: the next connection attempt, and the wait
+	 * after a failed one (1 s, doubling up to TPM_RETRY_MAX_NS). */
+	uint64_t tpm_retry_ns;
+	uint64_t tpm_backoff_ns;
 };
+
+#define TPM_RETRY_MIN_NS 1000000000ull
+#define TPM_RETRY_MAX_NS 60000000000ull
 
 /* What one event came to, for the log line written after the answer. */
 struct outcome {
@@ -548,6 +555,108 @@ void dg_enf_log_escape(char *out, size_t outlen, const char *in)
 	out[o] = '\0';
 }
 
+/*
+ * Connecting to the TPM may open files (a TCTI host name goes through NSS
+ * and /etc/hosts) that can be on a marked mount: done by this thread, the
+ * event loop stays free to answer those opens (our own pid: allowed).
+ */
+static void *tpm_thread(void *arg)
+{
+	struct worker *w = arg;
+	struct dg_tpm *t = NULL;
+	uint64_t one = 1;
+
+	if (dg_tpm_open(w->cfg->tpm_tcti, &t, w->tpm_msg, sizeof(w->tpm_msg)) == 0)
+		atomic_store(&w->tpm_ready, t);
+	if (write(w->tpm_efd, &one, sizeof(one)) < 0)
+		return NULL;
+	return NULL;
+}
+
+/* Start connecting (once at start-up, again after the TPM was lost). */
+static int tpm_connect(struct worker *w)
+{
+	if (w->have_tpm_thread || w->tpm)
+		return 0;
+	if (pthread_create(&w->tpm_thread, NULL, tpm_thread, w) != 0)
+		return -EAGAIN;
+	w->have_tpm_thread = 1;
+	return 0;
+}
+
+/* A failed connection or attach: try again later, waiting longer each time. */
+static void tpm_retry_later(struct worker *w)
+{
+	uint64_t b = w->tpm_backoff_ns ? w->tpm_backoff_ns : TPM_RETRY_MIN_NS;
+
+	w->tpm_retry_ns = dg_enf_now_ns() + b;
+	w->tpm_backoff_ns = b * 2 > TPM_RETRY_MAX_NS ? TPM_RETRY_MAX_NS : b * 2;
+}
+
+/* In the event loop: take the TPM over and bring it up to the log. */
+static void tpm_attach(struct worker *w)
+{
+	struct dg_tpm *t;
+	uint64_t v;
+	char msg[512];
+
+	if (read(w->tpm_efd, &v, sizeof(v)) < 0)
+		return;
+	pthread_join(w->tpm_thread, NULL);
+	w->have_tpm_thread = 0;
+	t = atomic_exchange(&w->tpm_ready, NULL);
+	if (!t) {
+		tpm_retry_later(w);
+		dg_err("enforce worker: %s; measuring without the TPM, retrying in %llu s",
+		       w->tpm_msg, (unsigned long long)((w->tpm_retry_ns - dg_enf_now_ns()) / 1000000000ull + 1));
+		dg_enf_log(w->ctx->log_fd, "error tpm: %s", w->tpm_msg);
+		return;
+	}
+	if (w->ima && dg_ima_log_attach_tpm(w->ima, t, msg, sizeof(msg)) < 0) {
+		tpm_retry_later(w);
+		dg_err("enforce worker: %s; measuring without the TPM, retrying later", msg);
+		dg_enf_log(w->ctx->log_fd, "error tpm: %s", msg);
+		dg_tpm_close(t);
+		return;
+	}
+	w->tpm = t;
+	w->tpm_backoff_ns = 0;
+	dg_enf_log(w->ctx->log_fd, "tpm attached");
+}
+
+/*
+ * After a measurement: a TPM that fell behind the log (its extend failed:
+ * the TPM restarted, the connection dropped) is let go, and a new
+ * connection made; attaching it extends the missing entries.  Meanwhile
+ * entries are only in the log, as the TPM only ever holds a prefix of it.
+ */
+static void tpm_check(struct worker *w)
+{
+	const char *why;
+
+	if (!w->tpm || !dg_ima_log_tpm_behind(w->ima, &why))
+		return;
+	dg_err("enforce worker: TPM: %s; reconnecting", why);
+	dg_enf_log(w->ctx->log_fd, "error tpm: %s; reconnecting", why);
+	dg_ima_log_detach_tpm(w->ima);
+	dg_tpm_close(w->tpm);
+	w->tpm = NULL;
+	w->tpm_retry_ns = 0;
+	if (tpm_connect(w) < 0)
+		tpm_retry_later(w);
+}
+
+/* Poll timeout: until the next connection attempt is due, or -1. */
+static int tpm_poll_ms(const struct worker *w)
+{
+	uint64_t now;
+
+	if (!w->cfg->tpm_tcti || w->tpm || w->have_tpm_thread || !w->tpm_retry_ns)
+		return -1;
+	now = dg_enf_now_ns();
+	return now >= w->tpm_retry_ns ? 0 : (int)((w->tpm_retry_ns - now) / 1000000u + 1);
+}
+
 static void after(struct worker *w, const struct fanotify_event_metadata *ev,
 		  const struct outcome *o, int answered_allow)
 {
@@ -573,6 +682,7 @@ static void after(struct worker *w, const struct fanotify_event_metadata *ev,
 			dg_enf_log(w->ctx->log_fd, "error measure path=%s: %s", epath,
 				   strerror(-r));
 		}
+		tpm_check(w);
 	}
 	if (w->ctx->log_fd < 0)
 		return;
@@ -632,50 +742,6 @@ static int handle_batch(struct worker *w, const uint8_t *buf, size_t len)
 	return 0;
 }
 
-/*
- * Connecting to the TPM may open files (a TCTI host name goes through NSS
- * and /etc/hosts) that can be on a marked mount: done by this thread, the
- * event loop stays free to answer those opens (our own pid: allowed).
- */
-static void *tpm_thread(void *arg)
-{
-	struct worker *w = arg;
-	struct dg_tpm *t = NULL;
-	uint64_t one = 1;
-
-	if (dg_tpm_open(w->cfg->tpm_tcti, &t, w->tpm_msg, sizeof(w->tpm_msg)) == 0)
-		atomic_store(&w->tpm_ready, t);
-	if (write(w->tpm_efd, &one, sizeof(one)) < 0)
-		return NULL;
-	return NULL;
-}
-
-/* In the event loop: take the TPM over and bring it up to the log. */
-static void tpm_attach(struct worker *w)
-{
-	struct dg_tpm *t;
-	uint64_t v;
-	char msg[512];
-
-	if (read(w->tpm_efd, &v, sizeof(v)) < 0)
-		return;
-	pthread_join(w->tpm_thread, NULL);
-	w->have_tpm_thread = 0;
-	t = atomic_exchange(&w->tpm_ready, NULL);
-	if (!t) {
-		dg_err("enforce worker: %s; measuring without the TPM", w->tpm_msg);
-		dg_enf_log(w->ctx->log_fd, "error tpm: %s", w->tpm_msg);
-		return;
-	}
-	if (w->ima && dg_ima_log_attach_tpm(w->ima, t, msg, sizeof(msg)) < 0) {
-		dg_err("enforce worker: %s; measuring without the TPM", msg);
-		dg_enf_log(w->ctx->log_fd, "error tpm: %s", msg);
-		dg_tpm_close(t);
-		return;
-	}
-	w->tpm = t;
-}
-
 int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 {
 	/* Sized so one read() returns at most DG_JOURNAL_SLOTS events. */
@@ -716,11 +782,10 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 	}
 	if (ctx->cfg->tpm_tcti) {
 		w.tpm_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-		if (w.tpm_efd < 0 || pthread_create(&w.tpm_thread, NULL, tpm_thread, &w) != 0) {
+		if (w.tpm_efd < 0 || tpm_connect(&w) < 0) {
 			dg_err("enforce worker: cannot start the TPM thread");
 			return 70;
 		}
-		w.have_tpm_thread = 1;
 	}
 	atomic_store(&ctx->j->busy_since_ns, 0);
 	atomic_store(&ctx->j->starting, 0);
@@ -729,11 +794,19 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 				       { w.tpm_efd, POLLIN, 0 } };
 		ssize_t n;
 
-		if (!stopping && poll(p, w.have_tpm_thread ? 3 : 2, -1) < 0) {
+		int pr = stopping ? 0 : poll(p, w.have_tpm_thread ? 3 : 2, tpm_poll_ms(&w));
+
+		if (pr < 0) {
 			if (errno == EINTR)
 				continue;
 			rc = 71;
 			break;
+		}
+		if (pr == 0 && !stopping) {
+			/* The TPM is due another connection attempt. */
+			if (tpm_connect(&w) < 0)
+				tpm_retry_later(&w);
+			continue;
 		}
 		if (p[1].revents) {
 			struct signalfd_siginfo si;

@@ -109,6 +109,73 @@ else
 		skip "$c" "libtss2-tcti-swtpm.so.0 not found"
 	done
 fi
+# The connection to the TPM lost while the enforcer runs (here: a TCP relay
+# in front of swtpm's command and control ports, killed and started again
+# by PID; the TPM keeps its PCRs): entries go on into the log, the worker
+# reconnects, and attaching the TPM again extends what it missed.
+PPORT=$((PORT + 2))
+PTCTI="swtpm:host=127.0.0.1,port=$PPORT"
+relay_start() {
+	python3 -c '
+import socket, sys, threading
+def pipe(a, b):
+    try:
+        while True:
+            d = a.recv(65536)
+            if not d:
+                break
+            b.sendall(d)
+    except OSError:
+        pass
+    for x in (a, b):
+        try:
+            x.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+def relay(lp, tp):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", lp))
+    s.listen(8)
+    while True:
+        c, _ = s.accept()
+        u = socket.create_connection(("127.0.0.1", tp))
+        threading.Thread(target=pipe, args=(c, u), daemon=True).start()
+        threading.Thread(target=pipe, args=(u, c), daemon=True).start()
+lp, tp = int(sys.argv[1]), int(sys.argv[2])
+threading.Thread(target=relay, args=(lp + 1, tp + 1), daemon=True).start()
+relay(lp, tp)
+' "$PPORT" "$PORT" &
+	RPID=$!
+	ENF_PIDS+=("$RPID")
+	for _ in $(seq 50); do wd 5 tpm2_pcrread sha256:10 -T "$PTCTI" >/dev/null 2>&1 && return 0; sleep 0.1; done
+	return 1
+}
+relay_stop() { kill -KILL "$RPID"; wait "$RPID" 2>/dev/null; }
+wait_log() { local i; for i in $(seq 100); do [ "$(grep -c "$1" "$T/tpm.log")" -ge "$2" ] && return 0; sleep 0.1; done; return 1; }
+enf_bin lost1 && enf_bin lost2 && enf_bin lost3 || nok "build test binaries"
+: > "$T/tpm.log"
+if relay_start && enf_start --state "$S" --mark "$MNT" --measure "$IMA" --tpm "$PTCTI" --log "$T/tpm.log" &&
+	wait_log " tpm attached$" 1; then
+	relay_stop
+	run_bin "$MNT/lost1"	# its extend fails: the worker lets the TPM go
+	wait_log "error tpm: .*reconnecting" 1 && ok "lost_tpm_connection_is_reported" ||
+		nok "lost_tpm_connection_is_reported" "$(cat "$T/tpm.log" "$T/enf.err")"
+	run_bin "$MNT/lost2"	# measured into the log only
+	relay_start || nok "relay starts again"
+	# Retried within the back-off (1 s, then 2 s, ...), without any exec.
+	if wait_log " tpm attached$" 2; then ok "worker_reconnects_to_the_tpm_by_itself"
+	else nok "worker_reconnects_to_the_tpm_by_itself" "$(cat "$T/tpm.log" "$T/enf.err")"; fi
+	run_bin "$MNT/lost3"
+	enf_stop
+	relay_stop
+	if [ "$(tpm_pcr10)" = "$("$DG" measure verify "$IMA" | sed -n 's/^PCR-10 sha256: //p')" ]; then
+		ok "tpm_catches_up_with_entries_measured_while_it_was_away"
+	else nok "tpm_catches_up_with_entries_measured_while_it_was_away" "$(cat "$T/tpm.log")"; fi
+else
+	nok "start --tpm through a relay" "$(cat "$T/enf.err" "$T/tpm.log")"
+	enf_stop
+fi
 tpm_stop
 
 # A fresh TPM (reset) with the old log: refused, not silently diverging.
