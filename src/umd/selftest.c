@@ -226,25 +226,34 @@ out:
 	return r;
 }
 
-static int st_hang_recovery(const struct dg_umd_blob *b, char *msg, size_t msglen)
+/* A hanging request on @u (deadline 300 ms) is cut at its deadline. */
+static int hang_is_cut(struct dg_umd *u, char *msg, size_t msglen)
 {
 	struct dg_umd_answer a;
+	uint64_t t0 = mono_ms(), dt;
+	int r = dg_umd_call(u, SAMPLE_HANG, NULL, 0, &a);
+
+	dt = mono_ms() - t0;
+	if (r != -ETIMEDOUT)
+		FAIL("hang request returned %d, expected -ETIMEDOUT", r);
+	if (dt < 290 || dt > 800)
+		FAIL("hang detected after %llu ms, deadline 300 ms", (unsigned long long)dt);
+	r = 0;
+out:
+	return r;
+}
+
+static int st_hang_recovery(const struct dg_umd_blob *b, char *msg, size_t msglen)
+{
 	struct dg_umd *u = NULL;
-	uint64_t t0, dt;
 	int r = open_umd(b, 300, 0, &u);
 
 	if (r < 0)
 		FAIL("dg_umd_new: %s", strerror(-r));
 	if ((r = dg_umd_start(u)) < 0)
 		FAIL("start: %s", dg_umd_last_error(u));
-	t0 = mono_ms();
-	r = dg_umd_call(u, SAMPLE_HANG, NULL, 0, &a);
-	dt = mono_ms() - t0;
-	if (r != -ETIMEDOUT)
-		FAIL("hang request returned %d, expected -ETIMEDOUT", r);
-	if (dt < 290 || dt > 800)
-		FAIL("hang detected after %llu ms, deadline 300 ms", (unsigned long long)dt);
-	if ((r = echo_check(u, 10, 3, msg, msglen)) < 0)
+	if ((r = hang_is_cut(u, msg, msglen)) < 0 ||
+	    (r = echo_check(u, 10, 3, msg, msglen)) < 0)
 		goto out;
 	r = 0;
 out:
@@ -541,9 +550,7 @@ static int idle_fn(void *arg)
 static int st_idle_work(const struct dg_umd_blob *b, char *msg, size_t msglen)
 {
 	struct idle_count c = { 0, ~0u };
-	struct dg_umd_answer a;
 	struct dg_umd *u = NULL;
-	uint64_t t0, dt;
 	int r = open_umd(b, 300, 0, &u);
 
 	if (r < 0)
@@ -557,14 +564,8 @@ static int st_idle_work(const struct dg_umd_blob *b, char *msg, size_t msglen)
 		FAIL("the idle function never ran while the hello was awaited");
 	/* A hang: idle work all along, and still cut at the deadline. */
 	c.calls = 0;
-	t0 = mono_ms();
-	r = dg_umd_call(u, SAMPLE_HANG, NULL, 0, &a);
-	dt = mono_ms() - t0;
-	if (r != -ETIMEDOUT)
-		FAIL("hang with idle work returned %d, expected -ETIMEDOUT", r);
-	if (dt < 290 || dt > 800)
-		FAIL("hang with idle work cut after %llu ms, deadline 300 ms",
-		     (unsigned long long)dt);
+	if ((r = hang_is_cut(u, msg, msglen)) < 0)
+		goto out;
 	if (c.calls < 100)
 		FAIL("only %u idle steps during a 300 ms wait", c.calls);
 	/* Done after its first step: called once per wait, not spun. */
