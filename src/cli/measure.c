@@ -5,14 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "imalog.h"
 
-/* A log bigger than this is refused rather than mapped. */
+/* A log bigger than this is refused rather than read. */
 #define MEASURE_LOG_MAX (4ull << 30)
 
 struct mapped {
@@ -20,9 +19,17 @@ struct mapped {
 	size_t n;
 };
 
+/*
+ * Read the whole log (not mapped: the enforcer cuts back a half-written
+ * entry with ftruncate(), and reading a mapping past the new end would kill
+ * this process with SIGBUS).  Whole entries appended meanwhile are left for
+ * the next run; a cut tail is just a shorter log.
+ */
 static int map_log(const char *path, struct mapped *m)
 {
 	struct stat st;
+	uint8_t *p = NULL;
+	size_t n = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	m->p = NULL;
@@ -39,25 +46,36 @@ static int map_log(const char *path, struct mapped *m)
 		close(fd);
 		return -1;
 	}
-	if (st.st_size) {
-		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (st.st_size && !(p = malloc((size_t)st.st_size))) {
+		fprintf(stderr, "digestguard measure: %s: out of memory for %lld bytes\n", path,
+			(long long)st.st_size);
+		close(fd);
+		return -1;
+	}
+	while (n < (size_t)st.st_size) {
+		ssize_t r = read(fd, p + n, (size_t)st.st_size - n);
 
-		if (p == MAP_FAILED) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
 			fprintf(stderr, "digestguard measure: %s: %s\n", path, strerror(errno));
+			free(p);
 			close(fd);
 			return -1;
 		}
-		m->p = p;
-		m->n = (size_t)st.st_size;
+		if (r == 0)
+			break;	/* cut back meanwhile */
+		n += (size_t)r;
 	}
 	close(fd);
+	m->p = p;
+	m->n = n;
 	return 0;
 }
 
 static void unmap_log(struct mapped *m)
 {
-	if (m->n)
-		munmap((void *)m->p, m->n);
+	free((void *)m->p);
 }
 
 static void json_str(const char *s, size_t n)

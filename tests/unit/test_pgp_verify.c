@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -980,6 +981,91 @@ TEST(test_prehash_ahead_gives_the_same_verdicts)
 	CHECK(ahead > 0, "some bytes were hashed while a handler started (%zu)", ahead);
 }
 
+/* Truncates and restores the file behind @arg while a verification reads it. */
+struct shrinker {
+	const char *path;
+	const uint8_t *data;
+	size_t len;
+	volatile int stop;
+};
+
+static void *shrink_main(void *arg)
+{
+	struct shrinker *k = arg;
+
+	while (!k->stop) {
+		int fd = open(k->path, O_WRONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			break;
+		if (ftruncate(fd, 4096) < 0 || pwrite(fd, k->data, k->len, 0) != (ssize_t)k->len) {
+			close(fd);
+			break;
+		}
+		close(fd);
+	}
+	return NULL;
+}
+
+/*
+ * The data file is read, never mapped: a file shrunk by someone else while
+ * it is hashed must give a verdict, not kill the verifier with SIGBUS (as
+ * reading a mapping past the new end does).  In a child, so that a SIGBUS
+ * is seen as such; 40 verifications against a writer that truncates the
+ * file over and over (the mapping version died within a few).
+ */
+TEST(test_data_file_shrinking_under_the_verifier_gives_a_verdict)
+{
+	char tmpl[] = "/tmp/dg-shrink.XXXXXX";
+	uint8_t *s = NULL, *d = NULL;
+	size_t sl = 0, dl = 0;
+	int status = 0, fd;
+	pid_t pid;
+
+	NEED_GPG();
+	CHECK(tap_read_file(path_of("big.sig"), &s, &sl) == 0 &&
+	      tap_read_file(path_of("big.bin"), &d, &dl) == 0, "fixtures read");
+	fd = mkstemp(tmpl);
+	CHECK(fd >= 0 && write(fd, d, dl) == (ssize_t)dl, "copy of big.bin written");
+	close(fd);
+	pid = fork();
+	if (pid == 0) {
+		struct shrinker k = { tmpl, d, dl, 0 };
+		struct dg_pgp *pgp = NULL;
+		pthread_t th;
+		int i, bad = 0;
+
+		alarm(120);
+		if (dg_pgp_new(&pgp) < 0 || dg_pgp_keyring_add_file(pgp, path_of("ed.pub")) <= 0 ||
+		    pthread_create(&th, NULL, shrink_main, &k) != 0)
+			_exit(3);
+		for (i = 0; i < 40; i++) {
+			struct dg_pgp_result res = { 0 };
+			int vfd = open(tmpl, O_RDONLY | O_CLOEXEC), r;
+
+			if (vfd < 0)
+				_exit(4);
+			r = dg_pgp_verify_detached_fd(pgp, s, sl, vfd, &res);
+			if (r != 0 && r != -EKEYREJECTED)
+				bad++;
+			dg_pgp_result_free(&res);
+			close(vfd);
+		}
+		k.stop = 1;
+		pthread_join(th, NULL);
+		dg_pgp_free(pgp);
+		_exit(bad ? 5 : 0);
+	}
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid, "child ran");
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "40 verifications of a shrinking file: each a verdict (status %s %d)",
+	      WIFSIGNALED(status) ? "signal" : "exit",
+	      WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	unlink(tmpl);
+	free(s);
+	free(d);
+}
+
 TEST(test_garbage_signature_is_bad_data)
 {
 	const char *rings[] = { NULL };
@@ -1152,6 +1238,7 @@ int main(void)
 	RUN(test_cleartext_crlf_keeps_its_line_endings);
 	RUN(test_detached_fd_streams_pipe_and_mapped_file);
 	RUN(test_prehash_ahead_gives_the_same_verdicts);
+	RUN(test_data_file_shrinking_under_the_verifier_gives_a_verdict);
 	RUN(test_garbage_signature_is_bad_data);
 	RUN(test_rfc9580_a2_signature_verifies_with_bare_a1_key);
 	RUN(test_rfc9580_a6_cleartext_v6_verifies);

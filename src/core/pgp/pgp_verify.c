@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,7 +25,7 @@
 /* Limits on what the core accepts from callers. */
 #define PGP_KEYRING_FILE_MAX (64u << 20)
 #define PGP_SIGS_MAX 1024u
-#define PGP_READ_BLOCK (1u << 20)
+#define PGP_READ_BLOCK (256u << 10)	/* read and hashed while in L2 */
 #define PGP_FEED_PIECE (4u << 20)
 
 static void policy_default(struct dg_pgp_policy *p)
@@ -41,8 +40,7 @@ static void ahead_drop(struct pgp_ahead *a)
 {
 	if (a->umd)
 		dg_umd_set_idle(a->umd, NULL, NULL);
-	if (a->map)
-		munmap(a->map, a->len);
+	free(a->buf);
 	memset(a, 0, sizeof(*a));
 	a->fd = -1;
 }
@@ -698,49 +696,55 @@ void dg_pgp_set_handler(struct dg_pgp *pgp, struct dg_umd *umd)
 }
 
 /*
- * Map @fd read-only for one sequential pass when it is a non-empty regular
- * file (@flags: more mmap flags); NULL for anything else, to be read().
+ * Where every active job already has the data: the common prefix the hash
+ * ahead covers when all of them continue it, else 0.
  */
-static uint8_t *map_data(int fd, int flags, struct stat *st)
+static size_t jobs_known_prefix(const struct jobs *js)
 {
-	void *m;
+	size_t i;
 
-	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode) || st->st_size <= 0 ||
-	    (uintmax_t)st->st_size > SIZE_MAX)
-		return NULL;
-	m = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_PRIVATE | flags, fd, 0);
-	if (m == MAP_FAILED)
-		return NULL;
-	madvise(m, (size_t)st->st_size, MADV_SEQUENTIAL);
-	return m;
+	for (i = 0; i < js->n; i++)
+		if (js->v[i].active && !js->v[i].prefed)
+			return 0;
+	return js->pre_len;
 }
 
+/*
+ * Read, never map: a file truncated by someone else while a mapping of it
+ * is read raises SIGBUS in this process, and the trusted side must not be
+ * killable that way.  A regular file is read with pread() from offset 0
+ * (or from where every job already is), in blocks that stay in cache while
+ * they are hashed; anything else is read to EOF from where it stands.
+ */
 static int feed_fd(struct jobs *js, void *ctx)
 {
 	int fd = *(int *)ctx;
 	struct stat st;
 	uint8_t *buf;
-	ssize_t n;
+	off_t off = 0;
+	int regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 	int r = 0;
 
-	buf = map_data(fd, MAP_POPULATE, &st);
-	if (buf) {
-		struct mem mm = { buf, (size_t)st.st_size };
-
-		r = feed_mem(js, &mm);
-		munmap(buf, mm.n);
-		return r;
-	}
 	buf = malloc(PGP_READ_BLOCK);
 	if (!buf)
 		return -ENOMEM;
-	while ((n = read(fd, buf, PGP_READ_BLOCK)) != 0) {
+	if (regular) {
+		off = (off_t)jobs_known_prefix(js);
+		js->at = (size_t)off;
+	}
+	for (;;) {
+		ssize_t n = regular ? pread(fd, buf, PGP_READ_BLOCK, off) :
+				      read(fd, buf, PGP_READ_BLOCK);
+
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
 			r = -errno;
 			break;
 		}
+		if (n == 0)
+			break;
+		off += n;
 		if ((r = jobs_feed(js, buf, (size_t)n)) < 0)
 			break;
 	}
@@ -756,18 +760,26 @@ static int feed_fd(struct jobs *js, void *ctx)
  */
 #define PGP_AHEAD_STEP (64u << 10)
 
-/* One step; > 0 while more is left. */
+/* One step; > 0 while more is left.  A short file ends the hash ahead. */
 static int ahead_step(void *arg)
 {
 	struct pgp_ahead *a = arg;
-	size_t n = a->len - a->done;
+	size_t want = a->len - a->done;
+	ssize_t n;
 
-	if (a->fd < 0 || !n)
+	if (a->fd < 0 || !want)
 		return 0;
-	if (n > PGP_AHEAD_STEP)
-		n = PGP_AHEAD_STEP;
-	dg_sha256_update(&a->sha, a->map + a->done, n);
-	a->done += n;
+	if (want > PGP_AHEAD_STEP)
+		want = PGP_AHEAD_STEP;
+	do
+		n = pread(a->fd, a->buf, want, (off_t)a->done);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0) {
+		a->fd = -1;	/* changed under us: not used at verification */
+		return 0;
+	}
+	dg_sha256_update(&a->sha, a->buf, (size_t)n);
+	a->done += (size_t)n;
 	return a->done < a->len;
 }
 
@@ -778,8 +790,9 @@ size_t dg_pgp_prehash_fd(struct dg_pgp *pgp, int fd)
 	struct stat st;
 
 	ahead_drop(a);
-	/* No MAP_POPULATE: pages are read as the steps reach them. */
-	if (!dg_umd_starting(umd) || !(a->map = map_data(fd, 0, &st)))
+	if (!dg_umd_starting(umd) || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size <= 0 || (uintmax_t)st.st_size > SIZE_MAX ||
+	    !(a->buf = malloc(PGP_AHEAD_STEP)))
 		return 0;
 	a->len = (size_t)st.st_size;
 	dg_sha256_init(&a->sha);
@@ -805,9 +818,7 @@ int dg_pgp_verify_detached_fd(struct dg_pgp *pgp, const void *sig, size_t sig_le
 	/* The hash ahead counts only for the same file, still the same size. */
 	if (a->fd >= 0 && a->fd == fd && fstat(fd, &st) == 0 && st.st_dev == a->dev &&
 	    st.st_ino == a->ino && (uintmax_t)st.st_size == a->len) {
-		struct mem m = { a->map, a->len };
-
-		r = verify_detached(pgp, sig, sig_len, feed_mem, &m, NULL, 0, a, res);
+		r = verify_detached(pgp, sig, sig_len, feed_fd, &fd, NULL, 0, a, res);
 		ahead_drop(a);
 		return r;
 	}
