@@ -181,12 +181,14 @@ int dg_pgp_verify_detached_fd(struct dg_pgp *pgp, const void *sig, size_t sig_le
 
 /*
  * While the handler started by dg_pgp_prestart() is still setting up, hash
- * the start of regular file @fd with SHA-256, in steps, until the handler
- * is up or the file is done; returns the bytes hashed (0 when the handler
- * is already up, no handler was launched, or @fd is not a regular file).
- * The next dg_pgp_verify_detached_fd() on the same file (same inode and
- * size) continues that hash for v4 binary SHA-256 signatures; signatures
- * of any other kind hash the whole file as usual.
+ * regular file @fd with SHA-256 in steps, and go on a step at a time while
+ * later calls of @pgp wait for the handler's answers (dg_umd_set_idle),
+ * until the file is done; returns the bytes hashed before the handler was
+ * up (0 when it already was, no handler was launched, or @fd is not a
+ * regular file).  @fd must stay open until dg_pgp_verify_detached_fd(),
+ * dg_pgp_set_handler() or dg_pgp_free().  That verification on the same
+ * file (same inode and size) continues the hash for v4 binary SHA-256
+ * signatures; signatures of any other kind hash the whole file as usual.
  */
 size_t dg_pgp_prehash_fd(struct dg_pgp *pgp, int fd);
 

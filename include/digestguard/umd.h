@@ -93,12 +93,13 @@ int dg_umd_starting(struct dg_umd *umd);
 
 /*
  * Work for the caller to do while it waits for the handler (the hello, or
- * the answer to any later call): before each blocking read of the channel
- * the manager calls @fn(@arg), then checks the channel without blocking,
- * and again, for as long as @fn returns > 0 (more to do), nothing has
- * arrived and the deadline has not passed.  Each call should be a short
- * step (tens of microseconds): an answer waits at most one step.  @fn
- * must not call into this manager.  NULL removes it.
+ * the answer to any later call): before it blocks on an answer, the
+ * manager checks the channel without blocking and, while nothing has
+ * arrived and the deadline has not passed, calls @fn(@arg), for as long
+ * as it returns > 0 (more to do).  Each call should be a short step (tens
+ * of microseconds): an answer waits at most one step, and one that came
+ * during a step that ran past the deadline is still taken.  @fn must not
+ * call into this manager.  NULL removes it.
  */
 void dg_umd_set_idle(struct dg_umd *umd, int (*fn)(void *arg), void *arg);
 

@@ -14,7 +14,7 @@
 /* A log bigger than this is refused rather than read. */
 #define MEASURE_LOG_MAX (4ull << 30)
 
-struct mapped {
+struct logbuf {
 	const uint8_t *p;
 	size_t n;
 };
@@ -25,7 +25,7 @@ struct mapped {
  * this process with SIGBUS).  Whole entries appended meanwhile are left for
  * the next run; a cut tail is just a shorter log.
  */
-static int map_log(const char *path, struct mapped *m)
+static int read_log(const char *path, struct logbuf *m)
 {
 	struct stat st;
 	uint8_t *p = NULL;
@@ -73,7 +73,7 @@ static int map_log(const char *path, struct mapped *m)
 	return 0;
 }
 
-static void unmap_log(struct mapped *m)
+static void unread_log(struct logbuf *m)
 {
 	free((void *)m->p);
 }
@@ -99,7 +99,7 @@ static void json_str(const char *s, size_t n)
 static int cmd_show(int argc, char **argv)
 {
 	const char *path = NULL;
-	struct mapped m;
+	struct logbuf m;
 	struct dg_cur c;
 	uint64_t n = 0;
 	int json = 0, i, r = 0;
@@ -119,7 +119,7 @@ static int cmd_show(int argc, char **argv)
 		fprintf(stderr, "usage: digestguard measure show [--json] LOG\n");
 		return EXIT_USAGE;
 	}
-	if (map_log(path, &m) < 0)
+	if (read_log(path, &m) < 0)
 		return EXIT_USAGE;
 	c = cur_init(m.p, m.n);
 	if (json)
@@ -150,7 +150,7 @@ static int cmd_show(int argc, char **argv)
 	}
 	if (json)
 		printf("%s]\n", n ? "\n" : "");
-	unmap_log(&m);
+	unread_log(&m);
 	return r < 0 ? EXIT_USAGE : EXIT_OK;
 }
 
@@ -159,7 +159,7 @@ static int cmd_verify(int argc, char **argv)
 	const char *path = NULL, *want_hex = NULL;
 	uint8_t pcr[32], want[32];
 	char hex[65], msg[512];
-	struct mapped m;
+	struct logbuf m;
 	uint64_t n;
 	int json = 0, i, r;
 
@@ -186,10 +186,10 @@ static int cmd_verify(int argc, char **argv)
 			"bank), got '%s'\n", want_hex);
 		return EXIT_USAGE;
 	}
-	if (map_log(path, &m) < 0)
+	if (read_log(path, &m) < 0)
 		return EXIT_USAGE;
 	r = dg_ima_replay(m.p, m.n, pcr, &n, NULL, msg, sizeof(msg));
-	unmap_log(&m);
+	unread_log(&m);
 	if (r < 0) {
 		fprintf(stderr, "digestguard measure: %s: %s\n", path, msg);
 		return EXIT_FAIL;

@@ -802,12 +802,12 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 			rc = 71;
 			break;
 		}
-		if (pr == 0 && !stopping) {
-			/* The TPM is due another connection attempt. */
-			if (tpm_connect(&w) < 0)
-				tpm_retry_later(&w);
+		/* The TPM due another connection attempt: also when events keep
+		 * poll() from timing out (a busy system would starve it). */
+		if (!stopping && tpm_poll_ms(&w) == 0 && tpm_connect(&w) < 0)
+			tpm_retry_later(&w);
+		if (pr == 0 && !stopping)
 			continue;
-		}
 		if (p[1].revents) {
 			struct signalfd_siginfo si;
 

@@ -337,14 +337,22 @@ static ssize_t recv_some(struct dg_umd *u, void *p, size_t n, uint64_t deadline)
 	}
 }
 
-/* Until something arrives: the caller's idle work, a step at a time. */
-static void run_idle(struct dg_umd *u, uint64_t deadline)
+/*
+ * Until something arrives: the caller's idle work, a step at a time.
+ * 1 when the answer is there to read now (a step may have run past the
+ * deadline meanwhile: that time was the caller's, not the handler's).
+ */
+static int run_idle(struct dg_umd *u, uint64_t deadline)
 {
 	struct pollfd pfd = { .fd = u->sock, .events = POLLIN };
+	int ran = 0, r;
 
-	while (u->idle_fn && now_ns() < deadline && poll(&pfd, 1, 0) == 0)
+	while (u->idle_fn && now_ns() < deadline && (r = poll(&pfd, 1, 0)) == 0) {
+		ran = 1;
 		if (u->idle_fn(u->idle_arg) <= 0)
 			break;
+	}
+	return ran && poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLIN);
 }
 
 /*
@@ -358,12 +366,13 @@ static int read_answer(struct dg_umd *u, uint32_t id, uint16_t type,
 	size_t have = 0, total, n;
 	uint8_t *data;
 	ssize_t r;
-	int e;
+	int e, ready;
 
-	run_idle(u, deadline);
+	ready = run_idle(u, deadline);
 	while (have < DG_FRAME_HDR_LEN) {
-		/* Also before the first recv: the send may have used up time. */
-		if ((e = arm_deadline(u, deadline)) < 0)
+		/* Also before the first recv: the send may have used up time;
+		 * not when bytes that came during idle work are waiting. */
+		if (!(ready && !have) && (e = arm_deadline(u, deadline)) < 0)
 			return e;
 		r = recv_some(u, u->stage + have, UMD_STAGE - have, deadline);
 		if (r < 0) {
@@ -723,6 +732,15 @@ static int fill_exec(void *arg)
 	return r;
 }
 
+/* A memfd not (or not rightly) filled is never kept: start over next time. */
+static void drop_unfilled(struct dg_umd *u)
+{
+	if (u->exec_fd >= 0 && !u->exec_filled) {
+		close(u->exec_fd);
+		u->exec_fd = -1;
+	}
+}
+
 int dg_umd_launch(struct dg_umd *u)
 {
 	struct dg_sandbox_cfg cfg = {
@@ -747,21 +765,20 @@ int dg_umd_launch(struct dg_umd *u)
 		}
 		u->exec_fd = r;
 		u->exec_filled = u->fill_err = 0;
+	}
+	if (!u->exec_filled) {
 		cfg.prepare_exec = fill_exec;
 		cfg.prepare_arg = u;
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
 		r = -errno;
 		set_err(u, "socketpair: %s", strerror(-r));
+		drop_unfilled(u);
 		return r;
 	}
 	r = dg_sandbox_spawn(&cfg, u->exec_fd, sv[1], &p);
 	close(sv[1]);
-	if (!u->exec_filled) {
-		/* Not written, or not as built: never exec it; start over next time. */
-		close(u->exec_fd);
-		u->exec_fd = -1;
-	}
+	drop_unfilled(u);
 	if (r < 0) {
 		close(sv[0]);
 		if (r == -EKEYREJECTED)

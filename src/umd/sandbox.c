@@ -43,6 +43,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -335,6 +336,17 @@ static __attribute__((noreturn)) void child_main(const struct dg_sandbox_cfg *cf
 	_exit(DG_EXIT_EXEC);
 }
 
+/* One go-ahead byte; 0 also when the child is already gone (EPIPE). */
+static int go_ahead(int fd, char c)
+{
+	ssize_t w;
+
+	do
+		w = send(fd, &c, 1, MSG_NOSIGNAL);
+	while (w < 0 && errno == EINTR);
+	return w == 1 || (w < 0 && (errno == EPIPE || errno == ECONNRESET)) ? 0 : -1;
+}
+
 int dg_sandbox_spawn(const struct dg_sandbox_cfg *cfg, int exec_fd, int chan,
 		     struct dg_sandbox_proc *out)
 {
@@ -345,7 +357,9 @@ int dg_sandbox_spawn(const struct dg_sandbox_cfg *cfg, int exec_fd, int chan,
 	long pid;
 
 	if (ns) {
-		if (pipe2(sync, O_CLOEXEC) < 0)
+		/* A socket, not a pipe: send(MSG_NOSIGNAL) to a child that died
+		 * meanwhile is EPIPE, where write() to a pipe raises SIGPIPE. */
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0)
 			return -errno;
 		mapped = root;
 		steer_init(&st);
@@ -396,14 +410,20 @@ int dg_sandbox_spawn(const struct dg_sandbox_cfg *cfg, int exec_fd, int chan,
 			if (r < 0)
 				goto kill;
 		}
-		if (write(sync[1], "g", 1) != 1) {
+		/*
+		 * A go-ahead that finds the child gone (it failed a set-up step
+		 * and exited) is not an error here: the caller reads EOF for the
+		 * hello and reports the child's exit status, which says which
+		 * step failed.
+		 */
+		if (go_ahead(sync[1], 'g') < 0) {
 			r = -EIO;
 			goto kill;
 		}
 		/* The child unshares and builds its root meanwhile. */
 		if (cfg->prepare_exec && (r = cfg->prepare_exec(cfg->prepare_arg)) < 0)
 			goto kill;
-		if (write(sync[1], "x", 1) != 1) {
+		if (go_ahead(sync[1], 'x') < 0) {
 			r = -EIO;
 			goto kill;
 		}

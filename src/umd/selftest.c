@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -558,10 +559,13 @@ static int st_idle_work(const struct dg_umd_blob *b, char *msg, size_t msglen)
 	dg_umd_set_idle(u, idle_fn, &c);
 	if ((r = dg_umd_launch(u)) < 0)
 		FAIL("dg_umd_launch: %s", dg_umd_last_error(u));
-	if ((r = echo_check(u, 1000, 5, msg, msglen)) < 0)
-		goto out;
+	/* dg_umd_start() now only waits for the hello. */
+	if ((r = dg_umd_start(u)) < 0)
+		FAIL("start: %s", dg_umd_last_error(u));
 	if (c.calls == 0)
 		FAIL("the idle function never ran while the hello was awaited");
+	if ((r = echo_check(u, 1000, 5, msg, msglen)) < 0)
+		goto out;
 	/* A hang: idle work all along, and still cut at the deadline. */
 	c.calls = 0;
 	if ((r = hang_is_cut(u, msg, msglen)) < 0)
@@ -589,6 +593,44 @@ out:
 	return r;
 }
 
+/*
+ * Out of fds after the handler's memfd was made but before its channel
+ * was: the failed start keeps no memfd that was never filled and checked,
+ * and the next start (fds back) runs the handler.
+ */
+static int st_fd_exhaustion(const struct dg_umd_blob *b, char *msg, size_t msglen)
+{
+	struct rlimit old, low;
+	struct dg_umd *u = NULL;
+	int r = open_umd(b, 2000, 0, &u), lowest, limited = 0;
+
+	if (r < 0)
+		FAIL("dg_umd_new: %s", strerror(-r));
+	if (getrlimit(RLIMIT_NOFILE, &old) < 0 || (lowest = dup(0)) < 0)
+		FAIL("getrlimit/dup: %s", strerror(errno));
+	close(lowest);
+	/* Room for the memfd only: the socketpair then fails. */
+	low = old;
+	low.rlim_cur = (rlim_t)lowest + 1;
+	if (setrlimit(RLIMIT_NOFILE, &low) < 0)
+		FAIL("setrlimit: %s", strerror(errno));
+	limited = 1;
+	r = dg_umd_start(u);
+	setrlimit(RLIMIT_NOFILE, &old);
+	limited = 0;
+	if (r != -EMFILE)
+		FAIL("start with one free fd returned %d (%s), expected -EMFILE", r,
+		     dg_umd_last_error(u));
+	if ((r = echo_check(u, 100, 9, msg, msglen)) < 0)
+		goto out;
+	r = 0;
+out:
+	if (limited)
+		setrlimit(RLIMIT_NOFILE, &old);
+	dg_umd_free(u);
+	return r;
+}
+
 const struct dg_selftest dg_selftests[] = {
 	{ "frame_sizes_round_trip", "echo 0, 1, 4095, 65536, 65537, 1 MiB, 16 MiB bytes", st_frame_sizes },
 	{ "sized_answer_128k", "a 128 KiB answer with the expected content", st_sized_answer },
@@ -602,6 +644,7 @@ const struct dg_selftest dg_selftests[] = {
 	{ "fresh_handler_per_call", "DG_UMD_FRESH_PER_CALL starts one handler per call", st_fresh_per_call },
 	{ "launch_then_call", "dg_umd_launch returns before the hello; dg_umd_starting ends with it; a kill before it is reported at the first call", st_launch },
 	{ "idle_work", "dg_umd_set_idle work runs while waiting, answers still come, the deadline holds", st_idle_work },
+	{ "fd_exhaustion_recovers", "a start that runs out of fds keeps no unchecked memfd; the next one works", st_fd_exhaustion },
 	{ "tampered_blob_refused", "a blob whose hash does not match is never executed", st_tampered_blob },
 	{ "no_namespaces_fallback", "without namespaces a handler starts as any user; as root it runs as nobody", st_no_namespaces },
 };

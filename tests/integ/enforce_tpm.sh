@@ -32,7 +32,9 @@ tpm_start() {
 	for _ in $(seq 50); do wd 5 tpm2_pcrread sha256:10 -T "$TCTI" >/dev/null 2>&1 && return 0; sleep 0.1; done
 	return 1
 }
-tpm_stop() { kill -TERM "$TPID"; wait "$TPID" 2>/dev/null; }
+# A process we stopped and reaped leaves ENF_PIDS: its pid may be reused.
+forget_pid() { local p k=(); for p in "${ENF_PIDS[@]}"; do [ "$p" = "$1" ] || k+=("$p"); done; ENF_PIDS=("${k[@]}"); }
+tpm_stop() { kill -TERM "$TPID"; wait "$TPID" 2>/dev/null; forget_pid "$TPID"; }
 tpm_pcr10() { wd 10 tpm2_pcrread sha256:10 -T "$TCTI" | sed -n 's/^ *10: 0x//p' | tr 'A-F' 'a-f'; }
 
 tpm_start 1 || { nok "swtpm starts"; done_testing; exit 1; }
@@ -151,7 +153,7 @@ relay(lp, tp)
 	for _ in $(seq 50); do wd 5 tpm2_pcrread sha256:10 -T "$PTCTI" >/dev/null 2>&1 && return 0; sleep 0.1; done
 	return 1
 }
-relay_stop() { kill -KILL "$RPID"; wait "$RPID" 2>/dev/null; }
+relay_stop() { kill -KILL "$RPID"; wait "$RPID" 2>/dev/null; forget_pid "$RPID"; }
 wait_log() { local i; for i in $(seq 100); do [ "$(grep -c "$1" "$T/tpm.log")" -ge "$2" ] && return 0; sleep 0.1; done; return 1; }
 enf_bin lost1 && enf_bin lost2 && enf_bin lost3 || nok "build test binaries"
 : > "$T/tpm.log"

@@ -18,7 +18,9 @@
 #include <unistd.h>
 
 #include <digestguard/pgp.h>
+#include <digestguard/umd.h>
 
+#include "blobs.h"
 #include "tap.h"
 
 #ifndef DG_SRCDIR
@@ -1066,6 +1068,44 @@ TEST(test_data_file_shrinking_under_the_verifier_gives_a_verdict)
 	free(d);
 }
 
+/*
+ * A hash ahead started on a caller's handler (dg_pgp_set_handler) is that
+ * handler's idle work: switching the handler drops it, so the caller may
+ * free its handler first (under ASan a use after free otherwise), and the
+ * context still verifies with its own handler afterwards.
+ */
+TEST(test_switching_handlers_drops_the_hash_ahead)
+{
+	struct dg_umd_desc d = {
+		.name = "pgp", .blob = dg_blob_pgp.data, .blob_len = dg_blob_pgp.len,
+		.blob_sha256 = dg_blob_pgp.sha256,
+	};
+	struct dg_pgp_result res = { 0 };
+	struct dg_pgp *pgp = NULL;
+	struct dg_umd *u = NULL;
+	uint8_t *s = NULL;
+	size_t sl = 0;
+	int fd, r;
+
+	NEED_GPG();
+	CHECK(dg_umd_new(&d, &u) == 0 && dg_umd_launch(u) == 0, "caller's pgp handler launched");
+	CHECK(dg_pgp_new(&pgp) == 0, "context");
+	dg_pgp_set_handler(pgp, u);
+	fd = open(path_of("big.bin"), O_RDONLY | O_CLOEXEC);
+	CHECK(fd >= 0 && tap_read_file(path_of("big.sig"), &s, &sl) == 0, "fixtures open");
+	(void)dg_pgp_prehash_fd(pgp, fd);
+	dg_pgp_set_handler(pgp, NULL);
+	dg_umd_free(u);
+	r = dg_pgp_keyring_add_file(pgp, path_of("ed.pub"));
+	CHECK(r > 0, "keyring through the context's own handler (%s)", dg_pgp_last_error(pgp));
+	r = dg_pgp_verify_detached_fd(pgp, s, sl, fd, &res);
+	CHECK(r == 0, "verifies after the switch (%s)", dg_pgp_last_error(pgp));
+	dg_pgp_result_free(&res);
+	dg_pgp_free(pgp);
+	close(fd);
+	free(s);
+}
+
 TEST(test_garbage_signature_is_bad_data)
 {
 	const char *rings[] = { NULL };
@@ -1239,6 +1279,7 @@ int main(void)
 	RUN(test_detached_fd_streams_pipe_and_mapped_file);
 	RUN(test_prehash_ahead_gives_the_same_verdicts);
 	RUN(test_data_file_shrinking_under_the_verifier_gives_a_verdict);
+	RUN(test_switching_handlers_drops_the_hash_ahead);
 	RUN(test_garbage_signature_is_bad_data);
 	RUN(test_rfc9580_a2_signature_verifies_with_bare_a1_key);
 	RUN(test_rfc9580_a6_cleartext_v6_verifies);

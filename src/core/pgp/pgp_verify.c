@@ -163,7 +163,8 @@ int dg_pgp_keyring_add_file(struct dg_pgp *pgp, const char *path)
 	buf = malloc((size_t)st.st_size + 1);
 	if (!buf) {
 		close(fd);
-		return -ENOMEM;
+		return pgp_errorf(pgp, -ENOMEM, "%s: out of memory for %lld bytes", path,
+				  (long long)st.st_size);
 	}
 	while (got < (size_t)st.st_size &&
 	       (n = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
@@ -692,6 +693,8 @@ int dg_pgp_verify_detached_parsed(struct dg_pgp *pgp, const void *sig, size_t si
 
 void dg_pgp_set_handler(struct dg_pgp *pgp, struct dg_umd *umd)
 {
+	/* The hash ahead is the idle work of the handler it was started on. */
+	ahead_drop(&pgp->ahead);
 	pgp->ext_umd = umd;
 }
 
