@@ -172,8 +172,8 @@ void dg_pgp_set_handler(struct dg_pgp *pgp, struct dg_umd *umd);
 
 /*
  * Like dg_pgp_verify_detached() with the data read from @fd until EOF
- * (a regular file from its start with pread(), anything else from where it
- * stands; read, never mapped), hashed as it streams; the data never goes to
+ * from where @fd stands (a regular file with pread(), its position left
+ * alone; read, never mapped), hashed as it streams; the data never goes to
  * the handler.
  */
 int dg_pgp_verify_detached_fd(struct dg_pgp *pgp, const void *sig, size_t sig_len,

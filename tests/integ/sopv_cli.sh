@@ -51,6 +51,12 @@ if [ -f "$CORP/A.2-v4-ed25519legacy-sig.asc" ]; then
 	rc_is verify_wrong_cert_is_3 3 "${SOPV[@]}" verify "$A2" "$CORP/A.3-v6-cert.asc" <"$CORP/A.2-signed-data.txt"
 	rc_is verify_at_fd_designators 0 "${SOPV[@]}" verify @FD:3 @FD:4 3<"$A2" 4<"$A1" <"$CORP/A.2-signed-data.txt"
 	D=$CORP/A.2-signed-data.txt
+	# DATA is what follows stdin's position, also in a regular file (a
+	# caller read a header off it first), as from a pipe.
+	{ printf 'HEADER\n'; cat "$D"; } >"$T/with-header.txt"
+	rc_is verify_data_from_the_stdin_position_is_0 0 sh -c \
+		'dd bs=1 count=7 of=/dev/null 2>/dev/null; exec "$@"' sh "${SOPV[@]}" verify "$A2" "$A1" <"$T/with-header.txt"
+	rc_is verify_data_with_the_header_is_3 3 "${SOPV[@]}" verify "$A2" "$A1" <"$T/with-header.txt"
 	# Help only as the first argument: "--help" as a file name or option
 	# value must never turn a verification into usage text and exit 0.
 	rc_is verify_help_after_dashdash_is_a_missing_file_61 61 "${SOPV[@]}" verify -- "$A2" --help <"$D"

@@ -285,15 +285,16 @@ struct dg_pgp {
 	size_t pre_in_len;
 	const uint8_t *pre_ans;
 	size_t pre_ans_len;
-	/* dg_pgp_prehash_fd(): the data file and a SHA-256 context over its
-	 * first @done bytes; @umd runs ahead_step() while it waits. */
+	/* dg_pgp_prehash_fd(): the data file and a SHA-256 context over the
+	 * first @done bytes of the data; @umd runs ahead_step() while it waits. */
 	struct pgp_ahead {
 		struct dg_umd *umd;	/* the idle hook is set on it */
 		int fd;			/* -1: none */
 		dev_t dev;
 		ino_t ino;
 		uint8_t *buf;		/* one step's bytes */
-		size_t len, done;	/* file size; bytes hashed */
+		off_t start;		/* where the data starts in the file */
+		size_t len, done;	/* data size; bytes hashed */
 		struct dg_sha256 sha;	/* over the file's first @done bytes */
 	} ahead;
 };

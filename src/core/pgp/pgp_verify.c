@@ -712,28 +712,36 @@ static size_t jobs_known_prefix(const struct jobs *js)
 	return js->pre_len;
 }
 
+/* Where a regular file @fd stands (the data starts there), or -1. */
+static off_t data_start(int fd, const struct stat *st)
+{
+	return S_ISREG(st->st_mode) ? lseek(fd, 0, SEEK_CUR) : -1;
+}
+
 /*
  * Read, never map: a file truncated by someone else while a mapping of it
  * is read raises SIGBUS in this process, and the trusted side must not be
- * killable that way.  A regular file is read with pread() from offset 0
- * (or from where every job already is), in blocks that stay in cache while
- * they are hashed; anything else is read to EOF from where it stands.
+ * killable that way.  The data is what follows the descriptor's position,
+ * as for a pipe (a caller may have read a header off the same stdin): a
+ * regular file is read with pread() from there (or from where every job
+ * already is), in blocks that stay in cache while they are hashed;
+ * anything else is read to EOF.
  */
 static int feed_fd(struct jobs *js, void *ctx)
 {
 	int fd = *(int *)ctx;
 	struct stat st;
 	uint8_t *buf;
-	off_t off = 0;
-	int regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	off_t off = fstat(fd, &st) == 0 ? data_start(fd, &st) : -1;
+	int regular = off >= 0;
 	int r = 0;
 
 	buf = malloc(PGP_READ_BLOCK);
 	if (!buf)
 		return -ENOMEM;
 	if (regular) {
-		off = (off_t)jobs_known_prefix(js);
-		js->at = (size_t)off;
+		js->at = jobs_known_prefix(js);
+		off += (off_t)js->at;
 	}
 	for (;;) {
 		ssize_t n = regular ? pread(fd, buf, PGP_READ_BLOCK, off) :
@@ -775,7 +783,7 @@ static int ahead_step(void *arg)
 	if (want > PGP_AHEAD_STEP)
 		want = PGP_AHEAD_STEP;
 	do
-		n = pread(a->fd, a->buf, want, (off_t)a->done);
+		n = pread(a->fd, a->buf, want, a->start + (off_t)a->done);
 	while (n < 0 && errno == EINTR);
 	if (n <= 0) {
 		a->fd = -1;	/* changed under us: not used at verification */
@@ -793,11 +801,13 @@ size_t dg_pgp_prehash_fd(struct dg_pgp *pgp, int fd)
 	struct stat st;
 
 	ahead_drop(a);
-	if (!dg_umd_starting(umd) || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size <= 0 || (uintmax_t)st.st_size > SIZE_MAX ||
-	    !(a->buf = malloc(PGP_AHEAD_STEP)))
+	if (!dg_umd_starting(umd) || fstat(fd, &st) < 0 || (a->start = data_start(fd, &st)) < 0 ||
+	    st.st_size <= a->start || (uintmax_t)(st.st_size - a->start) > SIZE_MAX ||
+	    !(a->buf = malloc(PGP_AHEAD_STEP))) {
+		ahead_drop(a);
 		return 0;
-	a->len = (size_t)st.st_size;
+	}
+	a->len = (size_t)(st.st_size - a->start);
 	dg_sha256_init(&a->sha);
 	a->fd = fd;
 	a->dev = st.st_dev;
@@ -820,7 +830,8 @@ int dg_pgp_verify_detached_fd(struct dg_pgp *pgp, const void *sig, size_t sig_le
 
 	/* The hash ahead counts only for the same file, still the same size. */
 	if (a->fd >= 0 && a->fd == fd && fstat(fd, &st) == 0 && st.st_dev == a->dev &&
-	    st.st_ino == a->ino && (uintmax_t)st.st_size == a->len) {
+	    st.st_ino == a->ino && data_start(fd, &st) == a->start &&
+	    (uintmax_t)(st.st_size - a->start) == a->len) {
 		r = verify_detached(pgp, sig, sig_len, feed_fd, &fd, NULL, 0, a, res);
 		ahead_drop(a);
 		return r;
