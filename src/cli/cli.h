@@ -36,9 +36,10 @@ struct dg_rpm;
 /* Load one --keyring file into @rpm, or say on stderr, for command @cmd,
  * why it gives no usable certificate (rpm.c).  The count or -errno. */
 int cli_rpm_load_keyring(const char *cmd, struct dg_rpm *rpm, const char *file);
-/* After all of them: 0 when the keyring holds a certificate, else says so
- * and returns -EBADMSG. */
-int cli_rpm_keyrings_usable(const char *cmd, const struct dg_rpm *rpm);
+/* After all of them (@files, @n): 0 when the keyring holds a certificate,
+ * else says so, naming the files, and returns -EBADMSG. */
+int cli_rpm_keyrings_usable(const char *cmd, const struct dg_rpm *rpm,
+			    const char *const *files, int n);
 
 extern const struct cli_object cli_umd;
 extern const struct cli_object cli_demo;

@@ -343,7 +343,7 @@ static int rpm_setup(struct import_ctx *ctx)
 		if (err < 0)
 			return err == -ENOKEY || err == -EKEYREJECTED ? -EBADMSG : err;
 	}
-	return cli_rpm_keyrings_usable("db import", ctx->rpm);
+	return cli_rpm_keyrings_usable("db import", ctx->rpm, ctx->keyrings, ctx->nkeyrings);
 }
 
 /*

@@ -126,12 +126,18 @@ int cli_rpm_load_keyring(const char *cmd, struct dg_rpm *rpm, const char *file)
  * revocations alone each give something, but nothing to verify with unless
  * another file has their certificate.
  */
-int cli_rpm_keyrings_usable(const char *cmd, const struct dg_rpm *rpm)
+int cli_rpm_keyrings_usable(const char *cmd, const struct dg_rpm *rpm,
+			    const char *const *files, int n)
 {
+	int i;
+
 	if (dg_rpm_keyring_count(rpm) > 0)
 		return 0;
-	fprintf(stderr, "digestguard %s: --keyring: no usable OpenPGP certificate in the files "
-		"given (only revocations, or keys without a valid self-signature)\n", cmd);
+	fprintf(stderr, "digestguard %s: --keyring", cmd);
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "%s%s", i ? ", " : " ", files[i]);
+	fprintf(stderr, ": no usable OpenPGP certificate in %s (only revocations, or keys "
+		"without a valid self-signature)\n", n > 1 ? "these files together" : "it");
 	return -EBADMSG;
 }
 
@@ -157,7 +163,7 @@ static struct dg_rpm *open_ctx(const char *cmd, const struct rpm_opts *o, int ne
 			return NULL;
 		}
 	}
-	if (o->n_keyrings && cli_rpm_keyrings_usable(who, rpm) < 0) {
+	if (o->n_keyrings && cli_rpm_keyrings_usable(who, rpm, o->keyrings, o->n_keyrings) < 0) {
 		dg_rpm_free(rpm);
 		return NULL;
 	}

@@ -193,8 +193,8 @@ if [ ! -s "$T/rev-only.asc" ]; then
 else
 	"$DG" rpm verify --keyring "$T/rev-only.asc" "$fx/rsa.rpm" >"$T/out" 2>"$T/err"; rc=$?
 	wd 60 "$DG" db import --state "$st" --keyring "$T/rev-only.asc" --rpm "$fx/rsa.rpm" >"$T/out2" 2>"$T/err2"; rc2=$?
-	[ $rc = 2 ] && [ ! -s "$T/out" ] && grep -q "rpm verify: --keyring: no usable OpenPGP certificate in the files given" "$T/err" &&
-		[ $rc2 = 2 ] && [ "$(gen_st)" = "$gen" ] && grep -q "db import: --keyring: no usable OpenPGP certificate" "$T/err2" &&
+	[ $rc = 2 ] && [ ! -s "$T/out" ] && grep -qF "rpm verify: --keyring $T/rev-only.asc: no usable OpenPGP certificate in it" "$T/err" &&
+		[ $rc2 = 2 ] && [ "$(gen_st)" = "$gen" ] && grep -qF "db import: --keyring $T/rev-only.asc: no usable OpenPGP certificate in it" "$T/err2" &&
 		ok "keyring_of_revocations_alone_is_an_error" ||
 		nok "keyring_of_revocations_alone_is_an_error" "verify rc=$rc import rc=$rc2" "$(cat "$T/out" "$T/err" "$T/err2")"
 	"$DG" rpm verify --keyring "$key" --keyring "$T/rev-only.asc" "$fx/rsa.rpm" >"$T/out" 2>"$T/err"; rc=$?
