@@ -91,7 +91,8 @@ static int run_object(const struct cli_object *obj, int argc, char **argv)
 	if (obj == &cli_sopv)	/* SOP exit codes and its own --help */
 		return obj->run(argc, argv);
 	if (!obj->cmds) {
-		if (cli_wants_help(argc, argv)) {
+		/* "help" too, as for objects with commands, when it is all. */
+		if (cli_wants_help(argc, argv) || (argc == 2 && !strcmp(argv[1], "help"))) {
 			cli_object_usage(obj, stdout);
 			return EXIT_OK;
 		}

@@ -21,6 +21,11 @@ for obj in $("$DG" --help | awk '/^objects:/{f=1;next} f && !NF{exit} f{print $1
 	[ $rc = 0 ] && grep -q "usage: digestguard $obj" "$T/out" && ok "help_for_$obj" || nok "help_for_$obj" "rc=$rc"
 done
 
+# "help" as the only argument, also for objects without commands.
+for obj in demo version; do
+	"$DG" "$obj" help >"$T/out" 2>&1; rc=$?
+	[ $rc = 0 ] && grep -q "usage: digestguard $obj" "$T/out" && ok "help_word_for_$obj" || nok "help_word_for_$obj" "rc=$rc $(cat "$T/out")"
+done
 "$DG" umd selftest --help >"$T/out"; rc=$?
 [ $rc = 0 ] && grep -q "usage: digestguard umd selftest" "$T/out" && ok "command_level_help" || nok "command_level_help"
 
