@@ -72,6 +72,7 @@ struct dg_rpm_report {
 	int signed_ok;		/* a header signature verified over the main header */
 	char nevra[512];	/* name-[epoch:]version-release.arch, when parsed */
 	char error[320];	/* why the package could not be read, "" if it could */
+	int error_is_item;	/* error[] only repeats the first failed item */
 };
 
 /* A context with an empty keyring and @flags (DG_RPM_*). */

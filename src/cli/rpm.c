@@ -294,7 +294,8 @@ static int verify_print(size_t i, const char *file, int r, const struct dg_rpm_r
 	}
 	print_report(file, rep, vo->o->verbose);
 	if (r != 0) {
-		if (vo->o->verbose > 1 && rep->error[0])
+		/* The report above already gave each failed item with its reason. */
+		if (vo->o->verbose > 1 && rep->error[0] && !rep->error_is_item)
 			fprintf(stderr, "digestguard: %s\n", rep->error);
 		if (vo->worst == EXIT_OK)
 			vo->worst = EXIT_FAIL;

@@ -40,6 +40,8 @@ head -c 3000 "$fx/rsa.rpm" >"$T/trunc.rpm"
 [ $rc = 0 ] && ok "verify_with_two_keyrings" || nok "verify_with_two_keyrings" "rc=$rc"
 "$DG" rpm verify -v -v --keyring "$key" "$fx/wrongkey.rpm" >"$T/out" 2>&1
 grep -q "reason: .*" "$T/out" && ok "verify_vv_prints_reason" || nok "verify_vv_prints_reason" "$(cat "$T/out")"
+[ "$(grep -c "no certificate in the keyring has the signing key" "$T/out")" = 1 ] &&
+	ok "verify_vv_prints_the_reason_once" || nok "verify_vv_prints_the_reason_once" "$(cat "$T/out")"
 "$DG" rpm verify --json --keyring "$key" "$fx/rsa.rpm" "$fx/wrongkey.rpm" >"$T/out"; rc=$?
 [ $rc = 1 ] && python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [p["ok"] for p in d] == [True, False] and d[1]["signatures"] == "bad" and d[0]["nevra"] == "rsa-1.0-1.noarch"' "$T/out" &&
 	ok "verify_json_is_valid_and_matches_verdicts" || nok "verify_json_is_valid_and_matches_verdicts" "rc=$rc $(head -c 300 "$T/out")"

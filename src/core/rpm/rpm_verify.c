@@ -513,13 +513,16 @@ int rpm_verify_pkg(const struct rpm_pkg *pkg, const struct rpm_verifier *v,
 			r = -ENOKEY;
 			break;
 		}
-	for (i = 0; i < rep->n_items && r < 0 && !rep->error[0]; i++)
-		if (rep->items[i].rc != DG_RPM_OK)
-			snprintf(rep->error, sizeof(rep->error), "%s: %s: %s%s%s", pkg->name,
-				 rep->items[i].descr,
-				 rep->items[i].rc == DG_RPM_NOKEY ? "NOKEY" :
-				 rep->items[i].rc == DG_RPM_NOTFOUND ? "NOTFOUND" : "BAD",
-				 rep->items[i].why[0] ? ": " : "", rep->items[i].why);
+	for (i = 0; i < rep->n_items && r < 0 && !rep->error[0]; i++) {
+		if (rep->items[i].rc == DG_RPM_OK)
+			continue;
+		snprintf(rep->error, sizeof(rep->error), "%s: %s: %s%s%s", pkg->name,
+			 rep->items[i].descr,
+			 rep->items[i].rc == DG_RPM_NOKEY ? "NOKEY" :
+			 rep->items[i].rc == DG_RPM_NOTFOUND ? "NOTFOUND" : "BAD",
+			 rep->items[i].why[0] ? ": " : "", rep->items[i].why);
+		rep->error_is_item = 1;
+	}
 out:
 	EVP_MD_CTX_free(hdr256);
 	for (i = 0; i < n; i++)
