@@ -34,7 +34,9 @@ struct dg_ima_log {
 	struct dg_tpm *tpm;	/* not owned; NULL: software PCR only */
 	uint64_t size;		/* bytes of whole entries in the file */
 	uint64_t tpm_off;	/* entries before this offset are in the TPM */
-	char tpm_err[256];	/* why the last catch-up stopped */
+	size_t tpm_batch;	/* at most this many extends per catch-up; 0: all */
+	int tpm_failed;		/* the last extend failed (tpm_err says why) */
+	char tpm_err[256];
 };
 
 static void say(char *msg, size_t msglen, const char *fmt, ...)
@@ -452,27 +454,32 @@ static int tpm_extend_entry(struct dg_tpm *tpm, const struct dg_ima_entry *e, ch
 }
 
 /*
- * Extend the TPM with every entry from l->tpm_off to the end of the log,
- * read back from the file: the TPM only ever holds a prefix of the log,
- * so an extend that failed (or never ran: the writer died between the
- * write and the extend) is made up for, in order, by the next one.
+ * Extend the TPM with the entries from l->tpm_off to the end of the log (at
+ * most l->tpm_batch of them, when set), read back from the file: the TPM
+ * only ever holds a prefix of the log, so an extend that failed (or never
+ * ran: the writer died between the write and the extend) is made up for,
+ * in order, by the next one.
  */
 static int tpm_catch_up(struct dg_ima_log *l, char *why, size_t whylen)
 {
 	struct dg_ima_entry e;
 	struct dg_cur c;
 	uint8_t *map;
+	size_t done = 0;
 	int r = 0;
 
+	l->tpm_failed = 0;
 	if (!l->tpm || l->tpm_off >= l->size)
 		return 0;
 	map = mmap(NULL, (size_t)l->size, PROT_READ, MAP_PRIVATE, l->fd, 0);
 	if (map == MAP_FAILED) {
-		say(why, whylen, "%s: %s", l->path, strerror(errno));
-		return -errno;
+		r = -errno;
+		say(why, whylen, "%s: %s", l->path, strerror(-r));
+		l->tpm_failed = 1;
+		return r;
 	}
 	c = cur_init(map + l->tpm_off, (size_t)(l->size - l->tpm_off));
-	while (c.len) {
+	while (c.len && (!l->tpm_batch || done < l->tpm_batch)) {
 		r = dg_ima_next(&c, &e, why, whylen);
 		if (r < 0)
 			break;
@@ -480,10 +487,12 @@ static int tpm_catch_up(struct dg_ima_log *l, char *why, size_t whylen)
 			r = tpm_extend_entry(l->tpm, &e, why, whylen);
 			if (r < 0)
 				break;
+			done++;
 		}
 		l->tpm_off = cur_off(&c, map);
 	}
 	munmap(map, (size_t)l->size);
+	l->tpm_failed = r < 0;
 	return r;
 }
 
@@ -591,10 +600,25 @@ int dg_ima_log_attach_tpm(struct dg_ima_log *l, struct dg_tpm *tpm, char *msg, s
 
 int dg_ima_log_tpm_behind(const struct dg_ima_log *l, const char **why)
 {
-	if (!l->tpm || l->tpm_off >= l->size)
+	if (!l->tpm || !l->tpm_failed)
 		return 0;
 	*why = l->tpm_err[0] ? l->tpm_err : "extend failed";
 	return 1;
+}
+
+void dg_ima_log_set_tpm_batch(struct dg_ima_log *l, size_t n)
+{
+	l->tpm_batch = n;
+}
+
+int dg_ima_log_tpm_pending(const struct dg_ima_log *l)
+{
+	return l->tpm && !l->tpm_failed && l->tpm_off < l->size;
+}
+
+int dg_ima_log_tpm_step(struct dg_ima_log *l)
+{
+	return tpm_catch_up(l, l->tpm_err, sizeof(l->tpm_err));
 }
 
 struct dg_tpm *dg_ima_log_detach_tpm(struct dg_ima_log *l)

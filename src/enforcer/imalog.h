@@ -111,10 +111,22 @@ int dg_ima_log_attach_tpm(struct dg_ima_log *log, struct dg_tpm *tpm, char *msg,
 			  size_t msglen);
 
 /*
- * 1 when the attached TPM is behind the log (its last extend failed; the
- * next entry retries the missing ones), with the reason in *@why; else 0.
+ * 1 when the attached TPM's last extend failed (the next entry retries the
+ * missing ones), with the reason in *@why; else 0.
  */
 int dg_ima_log_tpm_behind(const struct dg_ima_log *log, const char **why);
+
+/*
+ * Catch the TPM up at most @n entries at a time (0: all at once, the
+ * default), at attach and after each entry; the rest with
+ * dg_ima_log_tpm_step() while dg_ima_log_tpm_pending() says 1 (attached,
+ * no failure, still behind the log).  So a long catch-up (a hardware TPM
+ * takes milliseconds per extend) can be spread between other work.
+ */
+void dg_ima_log_set_tpm_batch(struct dg_ima_log *log, size_t n);
+int dg_ima_log_tpm_pending(const struct dg_ima_log *log);
+/* One batch; 0 or the failed extend's -errno (then tpm_behind says why). */
+int dg_ima_log_tpm_step(struct dg_ima_log *log);
 
 /* Stop extending the TPM (the caller owns it); returns it, or NULL. */
 struct dg_tpm *dg_ima_log_detach_tpm(struct dg_ima_log *log);

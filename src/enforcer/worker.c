@@ -61,6 +61,7 @@ struct worker {
 	uint64_t tpm_backoff_ns;
 };
 
+#define TPM_CATCH_UP_BATCH 16	/* extends between two event batches */
 #define TPM_RETRY_MIN_NS 1000000000ull
 #define TPM_RETRY_MAX_NS 60000000000ull
 
@@ -646,8 +647,8 @@ static void tpm_check(struct worker *w)
 		tpm_retry_later(w);
 }
 
-/* Poll timeout: until the next connection attempt is due, or -1. */
-static int tpm_poll_ms(const struct worker *w)
+/* Until the next connection attempt is due (0: now), or -1: none. */
+static int tpm_connect_ms(const struct worker *w)
 {
 	uint64_t now;
 
@@ -655,6 +656,32 @@ static int tpm_poll_ms(const struct worker *w)
 		return -1;
 	now = dg_enf_now_ns();
 	return now >= w->tpm_retry_ns ? 0 : (int)((w->tpm_retry_ns - now) / 1000000u + 1);
+}
+
+/* An attached TPM still behind the log: another catch-up batch is due. */
+static int tpm_step_due(const struct worker *w)
+{
+	return w->tpm && w->ima && dg_ima_log_tpm_pending(w->ima);
+}
+
+/* Poll timeout: 0 while a catch-up batch is due, else tpm_connect_ms(). */
+static int tpm_poll_ms(const struct worker *w)
+{
+	return tpm_step_due(w) ? 0 : tpm_connect_ms(w);
+}
+
+/*
+ * One catch-up batch (TPM_CATCH_UP_BATCH extends) between event batches,
+ * under the watchdog like an event batch; a failed extend lets the TPM go
+ * (tpm_check).
+ */
+static void tpm_step(struct worker *w)
+{
+	atomic_store(&w->ctx->j->busy_since_ns, dg_enf_now_ns());
+	if (dg_ima_log_tpm_step(w->ima) == 0 && !dg_ima_log_tpm_pending(w->ima))
+		dg_enf_log(w->ctx->log_fd, "tpm caught up");
+	atomic_store(&w->ctx->j->busy_since_ns, 0);
+	tpm_check(w);
 }
 
 static void after(struct worker *w, const struct fanotify_event_metadata *ev,
@@ -780,6 +807,9 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 		dg_err("enforce worker: %s", msg);
 		return 70;
 	}
+	/* A long catch-up (after an outage) goes in batches between events. */
+	if (w.ima)
+		dg_ima_log_set_tpm_batch(w.ima, TPM_CATCH_UP_BATCH);
 	if (ctx->cfg->tpm_tcti) {
 		w.tpm_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		if (w.tpm_efd < 0 || tpm_connect(&w) < 0) {
@@ -802,10 +832,12 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 			rc = 71;
 			break;
 		}
-		/* The TPM due another connection attempt: also when events keep
-		 * poll() from timing out (a busy system would starve it). */
-		if (!stopping && tpm_poll_ms(&w) == 0 && tpm_connect(&w) < 0)
+		/* TPM work that is due: also when events keep poll() from
+		 * timing out (a busy system would starve it). */
+		if (!stopping && tpm_connect_ms(&w) == 0 && tpm_connect(&w) < 0)
 			tpm_retry_later(&w);
+		if (!stopping && tpm_step_due(&w))
+			tpm_step(&w);
 		if (pr == 0 && !stopping)
 			continue;
 		if (p[1].revents) {

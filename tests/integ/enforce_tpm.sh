@@ -164,10 +164,17 @@ if relay_start && enf_start --state "$S" --mark "$MNT" --measure "$IMA" --tpm "$
 	wait_log "error tpm: .*reconnecting" 1 && ok "lost_tpm_connection_is_reported" ||
 		nok "lost_tpm_connection_is_reported" "$(cat "$T/tpm.log" "$T/enf.err")"
 	run_bin "$MNT/lost2"	# measured into the log only
+	# More entries than one catch-up batch (16): the rest is extended in
+	# batches between events after the attach.
+	for i in $(seq 20); do
+		cp "$MNT/lost2" "$MNT/many$i" && printf '%s' "$i" >>"$MNT/many$i" && run_bin "$MNT/many$i"
+	done
 	relay_start || nok "relay starts again"
 	# Retried within the back-off (1 s, then 2 s, ...), without any exec.
 	if wait_log " tpm attached$" 2; then ok "worker_reconnects_to_the_tpm_by_itself"
 	else nok "worker_reconnects_to_the_tpm_by_itself" "$(cat "$T/tpm.log" "$T/enf.err")"; fi
+	if wait_log " tpm caught up$" 1; then ok "long_catch_up_goes_in_batches_and_ends"
+	else nok "long_catch_up_goes_in_batches_and_ends" "$(cat "$T/tpm.log")"; fi
 	run_bin "$MNT/lost3"
 	enf_stop
 	relay_stop
