@@ -127,7 +127,7 @@ ROUNDS=${ROUNDS:-3}
 # mostly measures the scheduler.
 median() { sort -g | sed -n "$(( (ROUNDS + 1) / 2 ))p"; }
 alternate() {
-	local r w c t0 t1 n=$((N / ROUNDS)) bw=() ww=() bc=() wc=()
+	local r w c t0 t1 n=$((N / ROUNDS)) bw=() ww=() bc=() wc=() dc=()
 	for r in $(seq "$ROUNDS"); do
 		read -r w c < <(per_exec $n "$T/base/nop"); bw+=("$w"); bc+=("$c")
 		t0=$(daemon_ticks "${DPIDS[@]}")
@@ -135,9 +135,11 @@ alternate() {
 		t1=$(daemon_ticks "${DPIDS[@]}")
 		ww+=("$w")
 		wc+=("$(awk -v c="$c" -v d=$((t1 - t0)) -v hz="$HZ" -v n=$n 'BEGIN { printf "%.2f", c + d / hz / n * 1e6 }')")
+		dc+=("$(awk -v d=$((t1 - t0)) -v hz="$HZ" -v n=$n 'BEGIN { printf "%.2f", d / hz / n * 1e6 }')")
 	done
 	echo "$(printf '%s\n' "${bw[@]}" | median) $(printf '%s\n' "${ww[@]}" | median)" \
-	     "$(printf '%s\n' "${bc[@]}" | median) $(printf '%s\n' "${wc[@]}" | median)"
+	     "$(printf '%s\n' "${bc[@]}" | median) $(printf '%s\n' "${wc[@]}" | median)" \
+	     "$(printf '%s\n' "${dc[@]}" | median)"
 }
 NOP_SHA=$(sha256sum < "$MNT/nop" | cut -d' ' -f1)
 NOP_SIZE=$(stat -c %s "$MNT/nop")
@@ -198,7 +200,7 @@ enf_start "$T/state-small"
 per_exec 1000 "$MNT/nop" >/dev/null
 SUP=$(ps -o pid= --ppid "$EPID" | head -n 1 | tr -d ' ')
 DPIDS=("$SUP" $(ps -o pid= --ppid "$SUP"))	# supervisor, worker
-read -r BASE OURS BASE_CPU OURS_CPU < <(alternate)
+read -r BASE OURS BASE_CPU OURS_CPU OURS_DAEMON < <(alternate)
 echo "baseline (unwatched):      $BASE us/exec wall, $BASE_CPU us CPU"
 echo "digestguard enforce:       $OURS us/exec wall, $OURS_CPU us CPU incl. enforcer (medians of $ROUNDS alternating rounds)"
 enf_stop
@@ -287,7 +289,7 @@ if ! grep -q 'Starting to listen for events' "$T/fapo.err"; then
 	tail "$T/fapo.err" >&2; exit 1
 fi
 start=$(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN { printf "%.0f", (b - a) / 1e6 }')
-us=- base=- bcpu=- ucpu=-
+us=- base=- bcpu=- ucpu=- dcpu=-
 taskset -c "$CPU" "$T/execloop" 1000 "$MNT/nop" > /dev/null
 if [ "$mode" = exec ]; then
 	n=$((N / ROUNDS)) hz=$(getconf CLK_TCK)
@@ -295,23 +297,25 @@ if [ "$mode" = exec ]; then
 		awk -v w="$w" -v c="$c" 'BEGIN { printf "%.2f %.2f\n", w * 1e6, c * 1e6 }'; }
 	ticks() { awk '{ print $14 + $15 }' /proc/$F/stat; }
 	med() { sort -g | sed -n "$(( (ROUNDS + 1) / 2 ))p"; }
-	bw=() ww=() bc=() wc=()
+	bw=() ww=() bc=() wc=() dc=()
 	for r in $(seq "$ROUNDS"); do
 		read -r w c < <(one "$T/base/nop"); bw+=("$w"); bc+=("$c")
 		t0=$(ticks); read -r w c < <(one "$MNT/nop"); t1=$(ticks)
 		ww+=("$w"); wc+=("$(awk -v c="$c" -v d=$((t1 - t0)) -v hz="$hz" -v n=$n 'BEGIN { printf "%.2f", c + d / hz / n * 1e6 }')")
+		dc+=("$(awk -v d=$((t1 - t0)) -v hz="$hz" -v n=$n 'BEGIN { printf "%.2f", d / hz / n * 1e6 }')")
 	done
 	base=$(printf '%s\n' "${bw[@]}" | med); us=$(printf '%s\n' "${ww[@]}" | med)
 	bcpu=$(printf '%s\n' "${bc[@]}" | med); ucpu=$(printf '%s\n' "${wc[@]}" | med)
+	dcpu=$(printf '%s\n' "${dc[@]}" | med)
 fi
 rss=$(awk '/^VmRSS:/ { print $2 }' /proc/$F/status)
 pss=$(awk '/^Pss:/ { print $2 }' /proc/$F/smaps_rollup)
 kill -TERM $F; for _ in $(seq 100); do kill -0 $F 2>/dev/null || break; sleep 0.1; done
 kill -KILL $F 2>/dev/null || true; wait $F 2>/dev/null || true
-echo "$us $rss $start $base $pss $bcpu $ucpu"
+echo "$us $rss $start $base $pss $bcpu $ucpu $dcpu"
 EOF
 	}
-	read -r FAPO _ _ FBASE _ FBASE_CPU FAPO_CPU < <(fapo_run "$T/small.trust" exec) || true
+	read -r FAPO _ _ FBASE _ FBASE_CPU FAPO_CPU FAPO_DAEMON < <(fapo_run "$T/small.trust" exec) || true
 	echo "fapolicyd (permissive):    $FAPO us/exec wall, $FAPO_CPU us CPU incl. fapolicyd (its baseline in the same run: $FBASE us wall, $FBASE_CPU us CPU)"
 	read -r _ FAPO_RSS FAPO_START _ FAPO_PSS < <(fapo_run "$T/big.trust" rss) || true
 	if [ "${FAPO_START:-}" = timeout ]; then
@@ -326,7 +330,8 @@ echo "ratios (target):"
 awk -v b="$BASE" -v o="$OURS" -v f="${FAPO:-}" -v fb="${FBASE:-}" \
     -v bc="$BASE_CPU" -v oc="$OURS_CPU" -v fc="${FAPO_CPU:-}" -v fbc="${FBASE_CPU:-}" -v h="$HASH" -v orss="$OURS_RSS" \
     -v frss="${FAPO_RSS:-}" -v ost="$OURS_START" -v fst="${FAPO_START:-}" \
-    -v opss="$OURS_PSS" -v fpss="${FAPO_PSS:-}" -v lower="${FAPO_LOWER:-}" -v ou="$OURS_UNION" 'BEGIN {
+    -v opss="$OURS_PSS" -v fpss="${FAPO_PSS:-}" -v lower="${FAPO_LOWER:-}" -v ou="$OURS_UNION" \
+    -v od="$OURS_DAEMON" -v fd="${FAPO_DAEMON:-}" 'BEGIN {
 	ok = 1
 	printf "  our exec overhead            %.2f us CPU (%.1f%%), %.2f us wall\n", oc - bc, (oc - bc) / bc * 100, o - b
 	if (f != "" && fc != "") {
@@ -336,6 +341,9 @@ awk -v b="$BASE" -v o="$OURS" -v f="${FAPO:-}" -v fb="${FBASE:-}" \
 		if (r > 1/3) ok = 0
 		if (f - fb > 0)
 			printf "  wall-time overhead ratio     %.2f  (noisy on a loaded machine)\n", (o - b) / (f - fb)
+		# Each daemon own CPU per exec: the part the exec noise does not touch.
+		if (fd != "" && fd != "-" && fd > 0)
+			printf "  daemon CPU per exec          ours %.2f us, fapolicyd %.2f us, ratio %.2f (information)\n", od, fd, od / fd
 	}
 	printf "  hashing GB/s (per CPU s)     %.2f  (>= 1.50) %s\n", h, (h >= 1.5 ? "met" : "MISSED")
 	if (h < 1.5) ok = 0
