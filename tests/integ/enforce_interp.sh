@@ -6,6 +6,14 @@
 enf_require
 
 S=$T/state LOG=$T/decisions
+
+# refused NAME COMMAND...: COMMAND (given "$T/ran" as its last argument, the
+# file it would write if it ran) fails and never ran.
+refused() {
+	local name=$1; shift
+	rm -f "$T/ran"
+	if ! run_bin "$@" "$T/ran" && ! [ -e "$T/ran" ]; then ok "$name"; else nok "$name"; fi
+}
 LDSO=$(readlink -f /lib64/ld-linux-x86-64.so.2 2>/dev/null || true)
 enf_bin hello && enf_bin unknown || { nok "build test binaries"; done_testing; exit 1; }
 printf '#!/bin/sh\necho script ran\n' > "$MNT/good.sh"
@@ -24,9 +32,7 @@ sha256sum "$MNT/hello" "$MNT/prog" "$MNT/libdgtest.so" > "$T/allow-lib"
 enf_start --state "$S" --mark "$MNT" --log "$LOG" || { nok "start"; done_testing; exit 1; }
 if [ -x "$LDSO" ]; then
 	check "ldso_runs_an_allowlisted_binary" run_bin "$LDSO" "$MNT/hello"
-	if ! run_bin "$LDSO" "$MNT/unknown" "$T/ran" && ! [ -e "$T/ran" ]; then
-		ok "ldso_refuses_an_unknown_binary_without_execve"
-	else nok "ldso_refuses_an_unknown_binary_without_execve"; fi
+	refused "ldso_refuses_an_unknown_binary_without_execve" "$LDSO" "$MNT/unknown"
 	check "ldso_denial_is_logged" grep -q " deny ld.so pid=[0-9]* path=$MNT/unknown .*reason=not-in-database" "$LOG"
 else
 	skip "ldso_runs_an_allowlisted_binary" "no /lib64/ld-linux-x86-64.so.2"
@@ -41,15 +47,10 @@ else nok "without_scripts_sh_script_is_not_checked"; fi
 check "without_libs_untrusted_library_loads" run_bin "$MNT/prog"
 enf_stop
 
-rm -f "$T/ran"
 enf_start --state "$S" --mark "$MNT" --log "$LOG" --scripts || nok "start --scripts"
 check "scripts_sh_runs_an_allowlisted_script" run_bin sh "$MNT/good.sh"
-if ! run_bin sh "$MNT/evil.sh" "$T/ran" && ! [ -e "$T/ran" ]; then
-	ok "scripts_sh_refuses_an_unknown_script"
-else nok "scripts_sh_refuses_an_unknown_script"; fi
-if ! run_bin "$MNT/evil.sh" "$T/ran" && ! [ -e "$T/ran" ]; then
-	ok "unknown_script_exec_is_denied"
-else nok "unknown_script_exec_is_denied"; fi
+refused "scripts_sh_refuses_an_unknown_script" sh "$MNT/evil.sh"
+refused "unknown_script_exec_is_denied" "$MNT/evil.sh"
 check "script_denial_is_logged" grep -q " deny script pid=[0-9]* path=$MNT/evil.sh .*reason=not-in-database" "$LOG"
 enf_stop
 
@@ -86,21 +87,14 @@ else
 	sha256sum "$SH" "$MNT/hello" "$MNT/fine" > "$T/allow-copies"
 fi
 wd 30 "$DG" db import --state "$S" --replace --local "$T/allow-copies" >/dev/null
-rm -f "$T/ran"
 enf_start --state "$S" --mark "$MNT" --log "$LOG" --scripts || nok "start (copies)"
 if [ -x "$LDSO" ]; then
-	rm -f "$T/ran"
-	if ! run_bin "$MNT/myloader" "$MNT/unknown-dyn" "$T/ran" && ! [ -e "$T/ran" ]; then
-		ok "renamed_loader_copy_refuses_an_unknown_binary"
-	else nok "renamed_loader_copy_refuses_an_unknown_binary"; fi
+	refused "renamed_loader_copy_refuses_an_unknown_binary" "$MNT/myloader" "$MNT/unknown-dyn"
 	check "renamed_loader_denial_is_logged" grep -q " deny ld.so pid=[0-9]* path=$MNT/unknown-dyn " "$LOG"
 	check "renamed_loader_copy_runs_an_allowlisted_binary" run_bin "$MNT/myloader" "$MNT/hello-dyn"
 	check "loader_copy_under_its_own_name_runs_an_allowlisted_binary" \
 		run_bin "$MNT/$(basename "$LDSO")" "$MNT/hello-dyn"
-	rm -f "$T/ran"
-	if ! run_bin "$MNT/$(basename "$LDSO")" "$MNT/unknown-dyn" "$T/ran" && ! [ -e "$T/ran" ]; then
-		ok "loader_copy_under_its_own_name_refuses_an_unknown_binary"
-	else nok "loader_copy_under_its_own_name_refuses_an_unknown_binary"; fi
+	refused "loader_copy_under_its_own_name_refuses_an_unknown_binary" "$MNT/$(basename "$LDSO")" "$MNT/unknown-dyn"
 else
 	for c in renamed_loader_copy_refuses_an_unknown_binary renamed_loader_denial_is_logged \
 		renamed_loader_copy_runs_an_allowlisted_binary \
@@ -110,16 +104,10 @@ else
 	done
 fi
 # The shell's digest is recorded under its package path (/usr/bin/dash).
-rm -f "$T/ran"
-if ! run_bin "$MNT/x" "$MNT/evil" "$T/ran" && ! [ -e "$T/ran" ]; then
-	ok "renamed_shell_copy_refuses_an_unknown_script"
-else nok "renamed_shell_copy_refuses_an_unknown_script"; fi
+refused "renamed_shell_copy_refuses_an_unknown_script" "$MNT/x" "$MNT/evil"
 check "renamed_shell_denial_is_logged" grep -q " deny script pid=[0-9]* path=$MNT/evil " "$LOG"
 check "renamed_shell_copy_runs_an_allowlisted_script" run_bin "$MNT/x" "$MNT/fine"
-rm -f "$T/ran"
-if ! run_bin "$MNT/$(basename "$SH")" "$MNT/evil" "$T/ran" && ! [ -e "$T/ran" ]; then
-	ok "shell_copy_under_its_own_name_refuses_an_unknown_script"
-else nok "shell_copy_under_its_own_name_refuses_an_unknown_script"; fi
+refused "shell_copy_under_its_own_name_refuses_an_unknown_script" "$MNT/$(basename "$SH")" "$MNT/evil"
 # A renamed shell that was already running when its worker died: the new
 # worker still knows what it is (the role table outlives workers).
 rm -f "$T/ran"
