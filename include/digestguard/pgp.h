@@ -84,12 +84,20 @@ struct dg_pgp_result {
 int dg_pgp_new(struct dg_pgp **out);
 
 /*
- * Optional: start the sandboxed parser now and, while it starts on another
- * CPU, initialise the crypto library, so that the first parse does not wait
- * for both in turn.  Without it both happen on first use.  A failure here is
- * reported again, with its context, by the first call that needs the parser.
+ * Optional: start the sandboxed parser now, so that it starts on another
+ * CPU while the caller goes on (with dg_pgp_prehash_fd(), or
+ * dg_pgp_crypto_warm() on a thread); without it, it starts on first use.
+ * A failure here is reported again, with its context, by the first call
+ * that needs the parser.
  */
 int dg_pgp_prestart(struct dg_pgp *pgp);
+
+/*
+ * Optional: have the crypto library build its tables for the common
+ * algorithms now (~0.25 ms), which the first verification would otherwise
+ * do.  Thread-safe; meant for a thread that has the time.
+ */
+void dg_pgp_crypto_warm(void);
 
 /*
  * A context for another thread that uses the keyring and policy of @src

@@ -2,6 +2,8 @@
 #ifndef DG_CLI_H
 #define DG_CLI_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Exit codes (DESIGN.md §9). */
@@ -40,6 +42,22 @@ int cli_rpm_load_keyring(const char *cmd, struct dg_rpm *rpm, const char *file);
  * else says so, naming the files, and returns -EBADMSG. */
 int cli_rpm_keyrings_usable(const char *cmd, const struct dg_rpm *rpm,
 			    const char *const *files, int n);
+
+/*
+ * OpenSSL (crypto.c).  main() calls cli_crypto_start() with when the
+ * command wants it ready: NOW, before it runs; ON_USE, at its first OpenSSL
+ * call (with a linked libcrypto: NOW, as it cannot wait); PRELOAD, when the
+ * command calls cli_crypto_preload() to have it made ready on another
+ * thread, then @warm run there, while it goes on (OpenSSL calls meanwhile
+ * wait for it).  cli_crypto_load() makes it ready now.  A library that
+ * cannot be loaded ends the process with 127 and the reason.
+ */
+enum cli_crypto_when { CLI_CRYPTO_NOW, CLI_CRYPTO_ON_USE, CLI_CRYPTO_PRELOAD };
+void cli_crypto_start(enum cli_crypto_when when);
+void cli_crypto_load(void);
+void cli_crypto_preload(void (*warm)(void));
+/* Load (deferred build) and initialise libcrypto; -1 with @msg on failure. */
+int cli_crypto_open(uint64_t init_opts, char *msg, size_t msglen);
 
 extern const struct cli_object cli_umd;
 extern const struct cli_object cli_demo;

@@ -3,8 +3,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-
 #include "cli.h"
 #include "log.h"
 
@@ -121,26 +119,40 @@ static int run_object(const struct cli_object *obj, int argc, char **argv)
 	return EXIT_USAGE;
 }
 
+/*
+ * When the command wants OpenSSL ready (crypto.c):
+ * - `sopv verify` and `sopv inline-verify` (also as dg-sopv) are one-shot
+ *   verifications, where loading libcrypto is a large part of the run: they
+ *   start their handler first and have the library made ready on another
+ *   thread meanwhile (cli_crypto_preload);
+ * - `enforce` before it runs: it forks workers and marks mounts, after
+ *   which it must not load a library from disk;
+ * - everything else when it first calls OpenSSL (many never do).
+ */
+static enum cli_crypto_when crypto_when(int argc, char **argv)
+{
+	int i = 1;
+
+	if (argc > 0 && !strcmp(basename(argv[0]), "dg-sopv"))
+		i = 0;	/* argv[0] stands for "digestguard sopv" */
+	else
+		while (i < argc && (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")))
+			i++;
+	if (i >= argc)
+		return CLI_CRYPTO_ON_USE;
+	if (!strcmp(argv[i], "enforce"))
+		return CLI_CRYPTO_NOW;
+	if ((i == 0 || !strcmp(argv[i], "sopv")) && i + 1 < argc &&
+	    (!strcmp(argv[i + 1], "verify") || !strcmp(argv[i + 1], "inline-verify")))
+		return CLI_CRYPTO_PRELOAD;
+	return CLI_CRYPTO_ON_USE;
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
 
-	/*
-	 * A trusted verifier does not let openssl.cnf (or OPENSSL_CONF from the
-	 * environment) load provider modules or change defaults: our policy is
-	 * our own (docs/pgp.md).  Skipping the file also saves ~0.5 ms per run,
-	 * and the process exits without OpenSSL's clean-up pass.
-	 *
-	 * Nor does it need OpenSSL's legacy name tables (every cipher and digest
-	 * registered under its old names, copied into the name map at the first
-	 * fetch) or its error strings: algorithms are taken by EVP_sha256()-style
-	 * pointers and fetched by their provider names, and no message prints an
-	 * OpenSSL error string.  Skipping both takes the first fetch and the
-	 * first key object from ~0.7 ms to ~0.2 ms.
-	 */
-	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT |
-			    OPENSSL_INIT_NO_ADD_ALL_CIPHERS | OPENSSL_INIT_NO_ADD_ALL_DIGESTS |
-			    OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS, NULL);
+	cli_crypto_start(crypto_when(argc, argv));
 	/* Installed as dg-sopv: behave as `digestguard sopv`. */
 	if (argc > 0 && !strcmp(basename(argv[0]), "dg-sopv"))
 		return run_object(&cli_sopv, argc, argv);

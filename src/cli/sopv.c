@@ -489,8 +489,10 @@ static struct dg_pgp *new_ctx(const struct opts *o)
 
 	if (dg_pgp_new(&pgp) < 0)
 		return NULL;
-	/* Errors resurface, with context, at the first parse. */
+	/* The handler starts on one CPU, libcrypto loads on another (main.c
+	 * left it to us); errors resurface, with context, at the first parse. */
 	(void)dg_pgp_prestart(pgp);
+	cli_crypto_preload(dg_pgp_crypto_warm);
 	dg_pgp_get_policy(pgp, &pol);
 	pol.not_before = o->not_before;
 	pol.not_after = o->not_after;

@@ -42,14 +42,14 @@ const EVP_MD *pgp_hash_md(int hash_algo)
 }
 
 /*
- * OpenSSL 3 builds each provider's method tables on first use, which
- * dg_pgp_prestart() does while the handler starts on another CPU.  One
+ * OpenSSL 3 builds each provider's method tables on first use; the CLI
+ * has them built on a thread of its own while the handler starts.  One
  * fetch per operation kind builds that kind's table for all algorithms.
  * About 0.25 ms when the CLI's OPENSSL_init_crypto() skipped the legacy
  * name tables and error strings, 0.75 ms otherwise (the first fetch copies
  * every legacy name, the first key object loads the error strings).
  */
-void pgp_crypto_warm(void)
+void dg_pgp_crypto_warm(void)
 {
 	/* The Ed25519 base point: the first key object has one-time set-up
 	 * of its own, whatever the key. */

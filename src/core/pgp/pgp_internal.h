@@ -347,8 +347,6 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name,
 
 const EVP_MD *pgp_hash_md(int hash_algo);
 
-/* Build OpenSSL's method tables now (see dg_pgp_prestart). */
-void pgp_crypto_warm(void);
 /* v6 salt size for a hash algorithm (RFC 9580 §9.5), 0 if unknown. */
 size_t pgp_hash_salt_len(int hash_algo);
 

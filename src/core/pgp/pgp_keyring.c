@@ -72,7 +72,6 @@ int dg_pgp_prestart(struct dg_pgp *pgp)
 		if (r < 0)
 			return pgp_errorf(pgp, r, "%s", dg_umd_last_error(pgp->umd));
 	}
-	pgp_crypto_warm();
 	return 0;
 }
 
