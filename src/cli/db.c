@@ -416,7 +416,7 @@ static int import_rpm(struct import_ctx *ctx, const char *path)
 
 static const struct importer {
 	const char *opt;	/* long option naming the input */
-	importer_fn fn;		/* NULL: not available in this build */
+	importer_fn fn;		/* NULL: no importer for it yet */
 	const char *what;
 } importers[] = {
 	{ "local", import_local, "operator's allowlist, sha256sum format" },
@@ -486,8 +486,8 @@ static int cmd_import(int argc, char **argv)
 				const struct importer *imp = &importers[c - OPT_IMPORTER];
 
 				if (!imp->fn) {
-					fprintf(stderr, "digestguard db import: --%s: not available in this build\n",
-						imp->opt);
+					fprintf(stderr, "digestguard db import: --%s: not available yet "
+						"(this version has no importer for it)\n", imp->opt);
 					return EXIT_USAGE;
 				}
 				if (ntodo == IMPORTERS_MAX) {
@@ -1055,7 +1055,7 @@ static int cmd_export(int argc, char **argv)
 }
 
 static const struct cli_cmd db_cmds[] = {
-	{ "import", "[--state DIR] [--replace] [--allow-empty] (--local FILE... | --keyring CERTS [--strict] --rpm FILE|DIR...) (--deb/--apt-lists: other builds)",
+	{ "import", "[--state DIR] [--replace] [--allow-empty] (--local FILE... | --keyring CERTS [--strict] --rpm FILE|DIR...) (--deb, --apt-lists: not yet)",
 	  "add digests to a new generation (old + new unless --replace)", cmd_import },
 	{ "lookup", "[--state DIR] [--json] HEX...",
 	  "look digests up; exit 0 if all are found, 1 otherwise", cmd_lookup },

@@ -153,7 +153,7 @@ dg db export --state "$S" --format xml >/dev/null 2>&1; rc=$?
 missing=
 for kind in deb apt-lists rpm; do
 	out=$(dg db import --state "$S" --"$kind" "$T/x" 2>&1); rc=$?
-	if grep -q -- "--$kind: not available in this build" <<<"$out"; then missing=$kind; break; fi
+	if grep -q -- "--$kind: not available yet" <<<"$out"; then missing=$kind; break; fi
 done
 if [ -n "$missing" ]; then
 	[ $rc = 2 ] && [ "$(gen_of "$S")" = 2 ] && ok "import_unavailable_kind_is_usage_error" || nok "import_unavailable_kind_is_usage_error" "--$missing rc=$rc"
