@@ -3,6 +3,9 @@
 # one CPU, ratios printed last:
 #   - 20,000 execs of a small static binary on a marked tmpfs: overhead over
 #     the unwatched baseline, ours vs fapolicyd's (target: ours <= 1/3);
+#     then ours again with --log, which decides (and logs) every exec instead
+#     of leaving repeated execs of the unchanged file to the kernel's allow
+#     cache (docs/enforcer.md): our cost per event, for information;
 #   - first exec of a 50 MiB binary: hashing rate (target: >= 1.5 GB/s);
 #   - RSS with a 1 M-entry database vs fapolicyd with the same entries in its
 #     trust file (target: <= 1/2), and start-up time to "listening".
@@ -204,6 +207,15 @@ read -r BASE OURS BASE_CPU OURS_CPU OURS_DAEMON < <(alternate)
 echo "baseline (unwatched):      $BASE us/exec wall, $BASE_CPU us CPU"
 echo "digestguard enforce:       $OURS us/exec wall, $OURS_CPU us CPU incl. enforcer (medians of $ROUNDS alternating rounds)"
 enf_stop
+# The same with --log: no kernel allow cache, every exec decided and logged
+# (docs/enforcer.md), so this is what one event costs us.
+enf_start "$T/state-small" --log "$T/every.log"
+per_exec 1000 "$MNT/nop" >/dev/null
+SUP=$(ps -o pid= --ppid "$EPID" | head -n 1 | tr -d ' ')
+DPIDS=("$SUP" $(ps -o pid= --ppid "$SUP"))
+read -r LBASE LOURS LBASE_CPU LOURS_CPU LOURS_DAEMON < <(alternate)
+echo "digestguard enforce --log: $LOURS us/exec wall, $LOURS_CPU us CPU incl. enforcer (every exec decided and logged; baseline $LBASE_CPU us CPU)"
+enf_stop
 # First exec of a 50 MiB binary: the enforcer logs each miss's hashing time.
 # Not pinned here: its prefault helper thread is meant to use another CPU.
 ENF_CPUS=0-$(( $(nproc) - 1 )) enf_start "$T/state-small" --log "$T/hash.log"
@@ -331,7 +343,8 @@ awk -v b="$BASE" -v o="$OURS" -v f="${FAPO:-}" -v fb="${FBASE:-}" \
     -v bc="$BASE_CPU" -v oc="$OURS_CPU" -v fc="${FAPO_CPU:-}" -v fbc="${FBASE_CPU:-}" -v h="$HASH" -v orss="$OURS_RSS" \
     -v frss="${FAPO_RSS:-}" -v ost="$OURS_START" -v fst="${FAPO_START:-}" \
     -v opss="$OURS_PSS" -v fpss="${FAPO_PSS:-}" -v lower="${FAPO_LOWER:-}" -v ou="$OURS_UNION" \
-    -v od="$OURS_DAEMON" -v fd="${FAPO_DAEMON:-}" 'BEGIN {
+    -v od="$OURS_DAEMON" -v fd="${FAPO_DAEMON:-}" \
+    -v lbc="$LBASE_CPU" -v loc="$LOURS_CPU" -v lod="$LOURS_DAEMON" 'BEGIN {
 	ok = 1
 	printf "  our exec overhead            %.2f us CPU (%.1f%%), %.2f us wall\n", oc - bc, (oc - bc) / bc * 100, o - b
 	if (f != "" && fc != "") {
@@ -342,8 +355,10 @@ awk -v b="$BASE" -v o="$OURS" -v f="${FAPO:-}" -v fb="${FBASE:-}" \
 		if (f - fb > 0)
 			printf "  wall-time overhead ratio     %.2f  (noisy on a loaded machine)\n", (o - b) / (f - fb)
 		# Each daemon own CPU per exec: the part the exec noise does not touch.
-		if (fd != "" && fd != "-" && fd > 0)
+		if (fd != "" && fd != "-" && fd > 0) {
 			printf "  daemon CPU per exec          ours %.2f us, fapolicyd %.2f us, ratio %.2f (information)\n", od, fd, od / fd
+			printf "  with --log (every exec decided): overhead %.2f us CPU, ratio %.2f; daemon %.2f us, ratio %.2f (information)\n", loc - lbc, (loc - lbc) / (fc - fbc), lod, lod / fd
+		}
 	}
 	printf "  hashing GB/s (per CPU s)     %.2f  (>= 1.50) %s\n", h, (h >= 1.5 ? "met" : "MISSED")
 	if (h < 1.5) ok = 0

@@ -78,6 +78,14 @@ void cli_crypto_start(enum cli_crypto_when when)
 	}
 }
 
+/*
+ * The preload thread is detached and may still be in dlopen() or the
+ * warm-up when the command ends (an early error, or a verification that
+ * built the same tables itself).  exit() is safe meanwhile: ld.so's
+ * clean-up waits for a dlopen() under way, OPENSSL_INIT_NO_ATEXIT leaves
+ * OpenSSL no exit handler, libcrypto's only destructor is the compiler's
+ * default one, and exit_group() ends the thread.
+ */
 static void (*crypto_warm)(void);
 
 static void *preload_thread(void *unused)

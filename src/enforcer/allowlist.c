@@ -46,6 +46,7 @@ struct dg_enf_allow {
 	struct dg_db *latest;		/* thread only: newest opened */
 	pthread_t thread;
 	int stop_fd;			/* eventfd: wakes the thread to stop */
+	int pending_fd;			/* eventfd: a generation is pending */
 	int have_thread;
 };
 
@@ -84,6 +85,13 @@ static void *reload_thread(void *arg)
 		/* Never taken by the event loop: ours to close. */
 		if (old)
 			dg_db_close(old);
+		{
+			uint64_t one = 1;
+
+			if (write(a->pending_fd, &one, sizeof(one)) < 0) {
+				/* full counter: it is readable anyway */
+			}
+		}
 	}
 	if (ifd >= 0)
 		close(ifd);
@@ -98,7 +106,7 @@ int dg_enf_allow_open(const char *state_dir, struct dg_enf_allow **out, char *ms
 
 	if (!a)
 		return -ENOMEM;
-	a->stop_fd = -1;
+	a->stop_fd = a->pending_fd = -1;
 	a->state = strdup(state_dir);
 	if (!a->state) {
 		free(a);
@@ -112,7 +120,8 @@ int dg_enf_allow_open(const char *state_dir, struct dg_enf_allow **out, char *ms
 	a->latest = a->db;
 	atomic_store(&a->next_gen, a->gen);
 	a->stop_fd = eventfd(0, EFD_CLOEXEC);
-	if (a->stop_fd < 0 || pthread_create(&a->thread, NULL, reload_thread, a) != 0) {
+	a->pending_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (a->stop_fd < 0 || a->pending_fd < 0 || pthread_create(&a->thread, NULL, reload_thread, a) != 0) {
 		r = -errno;
 		dg_enf_allow_close(a);
 		return r ? r : -EAGAIN;
@@ -120,6 +129,11 @@ int dg_enf_allow_open(const char *state_dir, struct dg_enf_allow **out, char *ms
 	a->have_thread = 1;
 	*out = a;
 	return 0;
+}
+
+int dg_enf_allow_fd(const struct dg_enf_allow *a)
+{
+	return a->pending_fd;
 }
 
 uint32_t dg_enf_allow_refresh(struct dg_enf_allow *a)
@@ -192,6 +206,8 @@ void dg_enf_allow_close(struct dg_enf_allow *a)
 		dg_db_close(a->db);
 	if (a->stop_fd >= 0)
 		close(a->stop_fd);
+	if (a->pending_fd >= 0)
+		close(a->pending_fd);
 	free(a->state);
 	free(a);
 }

@@ -36,6 +36,13 @@ int dg_enf_allow_open(const char *state_dir, struct dg_enf_allow **out, char *ms
 int dg_enf_allow_lookup(struct dg_enf_allow *a, const uint8_t digest[32], uint32_t *gen,
 			const char **source, const char **path);
 
+/*
+ * An eventfd that becomes readable when the thread has a new generation
+ * pending, so that an event loop can switch (and drop what it derived from
+ * the old one) without waiting for its next event; read it to re-arm.
+ */
+int dg_enf_allow_fd(const struct dg_enf_allow *a);
+
 /* Switch to a pending generation now; returns the local generation number. */
 uint32_t dg_enf_allow_refresh(struct dg_enf_allow *a);
 

@@ -56,6 +56,7 @@ struct dg_enf_entry {
 	int8_t found;		/* db answer for generation @gen: 1, 0 */
 	uint32_t gen;		/* allowlist generation @found belongs to, 0 none */
 	uint32_t ignore_gen;	/* worker's ignore-mark epoch when marked */
+	uint32_t ignore_exec_gen;	/* ... when an exec's mark was decided */
 };
 
 struct dg_enf_cache;

@@ -20,6 +20,13 @@ struct dg_enf_ctx {
 	 * a per-file ignore mark for FAN_OPEN_PERM on allowlisted files.
 	 */
 	int per_file_ignore;
+	/*
+	 * The kernel's allow cache: the ignore mark of an allowlisted file
+	 * may also cover FAN_OPEN_EXEC_PERM (worker.c, ignore_allowlisted).
+	 * Needs per_file_ignore; off with --log, which promises a line for
+	 * every exec.
+	 */
+	int exec_ignore;
 	/* Roles of allowed executables, shared with every worker (role.h). */
 	struct dg_enf_roles *roles;
 	/* Devices of the marked objects: a file on another device can be

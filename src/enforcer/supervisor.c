@@ -563,6 +563,7 @@ int dg_enforcer_run(const struct dg_enf_config *cfg)
 	for (i = 0; i < cfg->nmarks; i++)
 		if (!is_sb_or_mount_mark(&cfg->marks[i]))
 			s.ctx.per_file_ignore = 0;
+	s.ctx.exec_ignore = s.ctx.per_file_ignore && !cfg->log_path;
 	s.ctx.roles = dg_enf_roles_new();
 	if (!s.ctx.roles) {
 		dg_err("enforce: role table: %s", strerror(errno));

@@ -18,8 +18,10 @@
 #include <sys/fanotify.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/magic.h>
 
 #include "allowlist.h"
 #include "cache.h"
@@ -47,6 +49,7 @@ struct worker {
 	/* Generation the per-file ignore marks were made under. */
 	uint32_t marks_gen;
 	int per_file_ignore;
+	int exec_ignore;		/* ctx->exec_ignore, until a mark fails */
 	/* CLOCK_REALTIME before the current event's file was read. */
 	int64_t content_t0;
 	/* --tpm: connected by tpm_thread, attached by the event loop. */
@@ -76,6 +79,8 @@ struct outcome {
 	uint8_t digest[32];
 	int have_digest;
 	int mark_ignore;	/* allowlisted: put the per-file ignore mark */
+	int role_known;		/* an exec whose role was recorded: @role */
+	unsigned role;
 	uint64_t hash_ns, hash_cpu_ns;
 	struct dg_enf_key key;	/* the file version decided */
 	int have_key;
@@ -284,11 +289,13 @@ static int entry_digest(struct worker *w, int fd, const struct dg_enf_key *k,
  * @e): 1 allowlisted, 0 not, negative errno.  @path_role gets the role
  * the database's path for the digest implies.
  */
+static uint32_t sync_ignore_marks(struct worker *w);
+
 static int entry_lookup(struct worker *w, struct dg_enf_entry *e, const uint8_t digest[32],
 			const char **source, unsigned *path_role)
 {
 	const char *path = NULL;
-	uint32_t gen = dg_enf_allow_refresh(w->allow);
+	uint32_t gen = sync_ignore_marks(w);
 	int r;
 
 	*source = NULL;
@@ -297,6 +304,8 @@ static int entry_lookup(struct worker *w, struct dg_enf_entry *e, const uint8_t 
 		return e->found;
 	}
 	r = dg_enf_allow_lookup(w->allow, digest, &gen, source, &path);
+	if (w->per_file_ignore && gen != w->marks_gen)
+		sync_ignore_marks(w);	/* a newer one came meanwhile */
 	*path_role = r == 1 && path ? dg_enf_role_of_name(path) : 0;
 	if (r >= 0 && e) {
 		e->found = (int8_t)r;
@@ -349,7 +358,7 @@ unsigned dg_enf_opener_role(const struct dg_enf_ctx *ctx, pid_t pid)
  * role table is full.
  */
 static int record_exec(struct worker *w, const struct fanotify_event_metadata *ev,
-		       const struct outcome *o)
+		       struct outcome *o)
 {
 	struct dg_enf_entry *e = dg_enf_cache_get(w->cache, &o->key);
 	char fdp[64], path[PATH_MAX];
@@ -367,8 +376,11 @@ static int record_exec(struct worker *w, const struct fanotify_event_metadata *e
 	if (dg_enf_roles_set(w->ctx->roles, o->key.dev, o->key.ino, role) == -ENOSPC) {
 		/* Full: forget the programs that are not running any more. */
 		dg_enf_roles_compact(w->ctx->roles);
-		return dg_enf_roles_set(w->ctx->roles, o->key.dev, o->key.ino, role);
+		if (dg_enf_roles_set(w->ctx->roles, o->key.dev, o->key.ino, role) < 0)
+			return -ENOSPC;
 	}
+	o->role = role;
+	o->role_known = n >= 0;	/* the name was seen too */
 	return 0;
 }
 
@@ -442,7 +454,9 @@ static void decide_file(struct worker *w, const struct fanotify_event_metadata *
 	} else if (r == 1) {
 		o->v = V_ALLOW;
 		o->reason = "allowlisted";
-		if (w->per_file_ignore && e && e->ignore_gen != w->marks_gen) {
+		if (w->per_file_ignore && e &&
+		    (e->ignore_gen != w->marks_gen ||
+		     (exec && w->exec_ignore && e->ignore_exec_gen != w->marks_gen))) {
 			o->mark_ignore = 1;
 			e->ignore_gen = w->marks_gen;
 		}
@@ -494,38 +508,88 @@ static const char *hash_us(const struct outcome *o, const struct fanotify_event_
 #endif
 
 /*
+ * Filesystems whose every change goes through this kernel's VFS, so that
+ * the kernel clears an ignore mask when the file's content changes (a
+ * write raises FS_MODIFY): not NFS, CIFS, FUSE, 9p or virtiofs (changed on
+ * another host or by a daemon), nor overlayfs (layers changed beneath it).
+ */
+static int fs_changes_seen_here(int fd)
+{
+	struct statfs sf;
+
+	if (fstatfs(fd, &sf) < 0)
+		return 0;
+	switch ((unsigned long)sf.f_type) {
+	case TMPFS_MAGIC: case RAMFS_MAGIC: case EXT4_SUPER_MAGIC: case XFS_SUPER_MAGIC:
+	case BTRFS_SUPER_MAGIC: case F2FS_SUPER_MAGIC: case SQUASHFS_MAGIC:
+	case EROFS_SUPER_MAGIC_V1:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
  * After an allowlisted decision: an ignore mark for FAN_OPEN_PERM on the
  * file, so the FAN_OPEN_PERM that follows every exec of it (and ld.so or
  * library opens of it) is not even generated — half the events of an
  * exec.  Only for files no one but root can change (owner root, not
- * group/other writable: a write by anyone else is impossible, and the
- * kernel clears the ignore mask on a modification anyway); evictable, so
- * it pins no inode; all dropped whenever the generation changes.  Execs
- * themselves (FAN_OPEN_EXEC_PERM) are never ignored.
+ * group/other writable, which an ACL granting write would make them: a
+ * write by anyone else is impossible, and the kernel clears the ignore
+ * mask on a modification anyway); evictable, so it pins no inode; all
+ * dropped whenever the generation changes.
+ *
+ * The kernel's allow cache (ctx->exec_ignore): after an allowed exec of
+ * such a file that has no role (not a loader, not an interpreter: role.h,
+ * whose records each exec must renew) and lives on a filesystem whose
+ * changes this kernel sees, the mark covers FAN_OPEN_EXEC_PERM too: later
+ * execs of the unchanged file run without an event, as IMA skips an
+ * unchanged file it has appraised.  What can still change it without
+ * FS_MODIFY (a shared writable mapping, the block device) needs root,
+ * which DESIGN.md §2 leaves out of reach.  Any write(2) clears the mark;
+ * so do a new generation (sync_ignore_marks, before any answer under it)
+ * and the inode's eviction.
  */
-static void ignore_allowlisted(struct worker *w, const struct fanotify_event_metadata *ev)
+static void ignore_allowlisted(struct worker *w, const struct fanotify_event_metadata *ev,
+			       const struct outcome *o)
 {
+	uint64_t mask = FAN_OPEN_PERM;
+	struct dg_enf_entry *e;
 	struct stat st;
 
 	if (!w->per_file_ignore || fstat(ev->fd, &st) < 0 || st.st_uid != 0 ||
 	    (st.st_mode & (S_IWGRP | S_IWOTH)))
 		return;
+	if ((ev->mask & FAN_OPEN_EXEC_PERM) && w->exec_ignore) {
+		e = dg_enf_cache_get(w->cache, &o->key);
+		if (e)
+			e->ignore_exec_gen = w->marks_gen;	/* decided: not again */
+		if (o->role_known && o->role == 0 && fs_changes_seen_here(ev->fd))
+			mask |= FAN_OPEN_EXEC_PERM;
+	}
 	if (fanotify_mark(w->ctx->gfd, FAN_MARK_ADD | FAN_MARK_IGNORED_MASK | FAN_MARK_EVICTABLE,
-			  FAN_OPEN_PERM, ev->fd, NULL) < 0)
-		w->per_file_ignore = 0;	/* e.g. no FAN_MARK_EVICTABLE: never pin */
+			  mask, ev->fd, NULL) < 0)
+		w->per_file_ignore = w->exec_ignore = 0;	/* e.g. no FAN_MARK_EVICTABLE: never pin */
 }
 
-/* A new generation may revoke files we ignore: drop every per-file mark. */
-static void sync_ignore_marks(struct worker *w)
+/*
+ * A new generation may revoke files we ignore: drop every per-file mark.
+ * Called before each batch, after each lookup that met a newer generation
+ * (so no answer under a generation leaves an older one's marks behind),
+ * and when the reload thread says one is pending (so marks go even while
+ * no event comes).  Returns the generation in use.
+ */
+static uint32_t sync_ignore_marks(struct worker *w)
 {
 	uint32_t gen = dg_enf_allow_refresh(w->allow);
 
 	if (!w->per_file_ignore || gen == w->marks_gen)
-		return;
+		return gen;
 	/* Only our own marks are inode marks here (ctx->per_file_ignore). */
 	fanotify_mark(w->ctx->gfd, FAN_MARK_FLUSH, 0, AT_FDCWD, "/");
 	dg_enf_ignore_own_dirs(w->ctx->gfd, w->cfg);
 	w->marks_gen = gen;
+	return gen;
 }
 
 void dg_enf_log_escape(char *out, size_t outlen, const char *in)
@@ -692,7 +756,7 @@ static void after(struct worker *w, const struct fanotify_event_metadata *ev,
 	ssize_t n;
 
 	if (o->mark_ignore)
-		ignore_allowlisted(w, ev);
+		ignore_allowlisted(w, ev, o);
 
 	if (!o->logged || (w->ctx->log_fd < 0 && !(w->ima && o->hashed)))
 		return;
@@ -777,7 +841,8 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 	/* marks_gen: no epoch yet, so the first batch flushes what an earlier
 	 * worker may have marked under an older generation. */
 	struct worker w = { .ctx = ctx, .cfg = ctx->cfg, .self = getpid(),
-			    .per_file_ignore = ctx->per_file_ignore, .marks_gen = UINT32_MAX };
+			    .per_file_ignore = ctx->per_file_ignore,
+			    .exec_ignore = ctx->exec_ignore, .marks_gen = UINT32_MAX };
 	char msg[512] = "";
 	sigset_t ss;
 	int sfd, stopping = 0, rc = 0;
@@ -817,14 +882,17 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 			return 70;
 		}
 	}
+	/* Marks an earlier worker made under an older generation go now. */
+	sync_ignore_marks(&w);
 	atomic_store(&ctx->j->busy_since_ns, 0);
 	atomic_store(&ctx->j->starting, 0);
 	for (;;) {
-		struct pollfd p[3] = { { ctx->gfd, POLLIN, 0 }, { sfd, POLLIN, 0 },
+		struct pollfd p[4] = { { ctx->gfd, POLLIN, 0 }, { sfd, POLLIN, 0 },
+				       { dg_enf_allow_fd(w.allow), POLLIN, 0 },
 				       { w.tpm_efd, POLLIN, 0 } };
 		ssize_t n;
 
-		int pr = stopping ? 0 : poll(p, w.have_tpm_thread ? 3 : 2, tpm_poll_ms(&w));
+		int pr = stopping ? 0 : poll(p, w.have_tpm_thread ? 4 : 3, tpm_poll_ms(&w));
 
 		if (pr < 0) {
 			if (errno == EINTR)
@@ -846,7 +914,18 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 			while (read(sfd, &si, sizeof(si)) == sizeof(si))
 				stopping = 1;
 		}
-		if (w.have_tpm_thread && p[2].revents) {
+		if (p[2].revents) {
+			uint64_t v;
+
+			/* A new generation: its marks go before it answers. */
+			if (read(p[2].fd, &v, sizeof(v)) < 0) {
+				/* EAGAIN: drained already */
+			}
+			sync_ignore_marks(&w);
+			if (!(p[0].revents & POLLIN))
+				continue;
+		}
+		if (w.have_tpm_thread && p[3].revents) {
 			/* PCR read and catch-up talk to the TPM: watched too. */
 			atomic_store(&ctx->j->starting, 1);
 			atomic_store(&ctx->j->busy_since_ns, dg_enf_now_ns());

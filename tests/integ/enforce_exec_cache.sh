@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# The kernel's allow cache (src/enforcer/worker.c, ignore_allowlisted):
+# without --log, after an allowed exec of a root-owned, not group/other
+# writable file without a role, later execs of the unchanged file raise no
+# event at all.  Anything that changes the file, its owner or mode, or the
+# generation makes the next exec decided again; files with a role and
+# files others may write are decided at every exec; --log decides (and
+# logs) every exec.
+. "$(dirname "$0")/lib.bash"
+. "$(dirname "$0")/enforce_lib.bash"
+enf_require
+
+S=$T/state
+execs=100
+# events: the count in the supervisor's last line ("stopped: N events, ...")
+events() { sed -n 's/^digestguard enforce: stopped: \([0-9]*\) events.*/\1/p' "$T/enf.err" | tail -n 1; }
+# run_n N PATH: exec PATH N times; how many succeeded
+run_n() {
+	local i ok=0
+	for i in $(seq "$1"); do run_bin "$2" && ok=$((ok + 1)); done
+	echo $ok
+}
+# phase NAME: stop the enforcer; the events it counted
+stop_count() { enf_stop >/dev/null 2>&1; events; }
+
+for b in cached other probe evil; do enf_bin $b || { nok "build $b"; done_testing; exit 1; }; done
+cp "$MNT/cached" "$MNT/groupw" && chmod g+w "$MNT/groupw"
+cp "$MNT/cached" "$MNT/nobody" && chown 65534 "$MNT/nobody"
+# A static-pie program has the loader's shape (ET_DYN, no PT_INTERP): a role.
+pie=
+if wd 60 gcc -static-pie -O2 -o "$MNT/pie" "$T/src/cached.c" 2>/dev/null; then pie=$MNT/pie; fi
+allowed=("$MNT/cached" "$MNT/other" "$MNT/groupw" "$MNT/nobody")
+[ -n "$pie" ] && allowed+=("$pie")
+enf_allow "$S" "${allowed[@]}"
+
+# --- repeated execs of an unchanged allowlisted file -------------------------
+enf_start --state "$S" --mark "$MNT" || { nok start; done_testing; exit 1; }
+n_ok=$(run_n $execs "$MNT/cached")
+ev=$(stop_count)
+[ "$n_ok" = $execs ] && ok "cached_file_runs_every_time" || nok "cached_file_runs_every_time" "$n_ok of $execs"
+# the first exec, and the FAN_OPEN_PERM that may come with it
+[ -n "$ev" ] && [ "$ev" -le 3 ] && ok "repeated_execs_raise_no_events_after_the_first ($ev for $execs execs)" ||
+	nok "repeated_execs_raise_no_events_after_the_first" "events: ${ev:-?}" "$(tail -n 3 "$T/enf.err")"
+
+# --- files decided at every exec -----------------------------------------------
+per_exec() {	# NAME PATH: every exec of PATH is an event
+	enf_start --state "$S" --mark "$MNT" || { nok "$1 (start)"; return; }
+	local n_ok ev
+	n_ok=$(run_n 20 "$2")
+	ev=$(stop_count)
+	if [ "$n_ok" = 20 ] && [ -n "$ev" ] && [ "$ev" -ge 20 ]; then ok "$1 ($ev events for 20 execs)"
+	else nok "$1" "ran $n_ok of 20, events ${ev:-?}"; fi
+}
+per_exec group_writable_file_is_decided_at_every_exec "$MNT/groupw"
+per_exec file_not_owned_by_root_is_decided_at_every_exec "$MNT/nobody"
+if [ -n "$pie" ]; then
+	per_exec file_with_a_loader_role_is_decided_at_every_exec "$pie"
+else
+	skip file_with_a_loader_role_is_decided_at_every_exec "gcc -static-pie failed"
+fi
+enf_start --state "$S" --mark "$MNT" --log "$T/log" || { nok "start with --log"; done_testing; exit 1; }
+n_ok=$(run_n 20 "$MNT/cached")
+ev=$(stop_count)
+lines=$(grep -c " allow exec .*path=$MNT/cached " "$T/log" 2>/dev/null || true)
+[ "$n_ok" = 20 ] && [ "$lines" = 20 ] && ok "with_log_every_exec_is_decided_and_logged" ||
+	nok "with_log_every_exec_is_decided_and_logged" "ran $n_ok, log lines $lines, events ${ev:-?}"
+
+# --- what makes a cached file decided again --------------------------------------
+enf_start --state "$S" --mark "$MNT" || { nok start; done_testing; exit 1; }
+run_n 5 "$MNT/cached" >/dev/null
+# In place, same size, within the same second: only the kernel sees it.
+cp "$MNT/cached" "$T/cached.orig"
+if [ "$(stat -c %s "$MNT/evil")" = "$(stat -c %s "$MNT/cached")" ]; then
+	dd if="$MNT/evil" of="$MNT/cached" conv=notrunc status=none
+	rm -f "$T/ran"
+	if ! run_bin "$MNT/cached" "$T/ran" && ! [ -e "$T/ran" ]; then ok "in_place_rewrite_of_a_cached_file_is_denied"
+	else nok "in_place_rewrite_of_a_cached_file_is_denied"; fi
+	cp "$T/cached.orig" "$MNT/cached"
+	check "restored_content_runs_again" run_bin "$MNT/cached"
+else
+	skip "in_place_rewrite_of_a_cached_file_is_denied" "test binaries differ in size"
+fi
+# Mode and owner: a file that became writable by others is decided again
+# (its mark goes with the write that may follow; here: every exec).
+run_n 3 "$MNT/other" >/dev/null
+chown 65534 "$MNT/other"
+echo x >> "$MNT/other"	# the new owner's write: a different digest now
+rm -f "$T/ran"
+if ! run_bin "$MNT/other" "$T/ran" && ! [ -e "$T/ran" ]; then ok "append_to_a_cached_file_is_denied"
+else nok "append_to_a_cached_file_is_denied"; fi
+
+# A new generation without the file: denied once the enforcer uses it.
+run_n 3 "$MNT/cached" >/dev/null
+sha256sum "$MNT/probe" > "$T/gen2"
+wd 30 "$DG" db import --state "$S" --replace --local "$T/gen2" >/dev/null
+switched=0
+for i in $(seq 50); do run_bin "$MNT/probe" && { switched=1; break; }; sleep 0.05; done
+rm -f "$T/ran"
+if [ $switched = 1 ] && ! run_bin "$MNT/cached" "$T/ran" && ! [ -e "$T/ran" ]; then
+	ok "new_generation_revokes_a_cached_file_before_it_answers"
+else nok "new_generation_revokes_a_cached_file_before_it_answers" "switched=$switched"; fi
+# Without any exec to carry it: the reload thread wakes the worker.
+enf_allow "$S" "${allowed[@]}"
+for i in $(seq 50); do run_bin "$MNT/cached" && break; sleep 0.05; done
+run_n 3 "$MNT/cached" >/dev/null
+wd 30 "$DG" db import --state "$S" --replace --local "$T/gen2" >/dev/null
+sleep 1	# the reload thread's inotify and the worker's wake-up, no exec meanwhile
+rm -f "$T/ran"
+if ! run_bin "$MNT/cached" "$T/ran" && ! [ -e "$T/ran" ]; then ok "new_generation_drops_cached_files_without_an_event"
+else nok "new_generation_drops_cached_files_without_an_event"; fi
+if enf_stop; then ok "stops_cleanly"; else nok "stops_cleanly" "$(tail -n 3 "$T/enf.err")"; fi
+done_testing
