@@ -536,8 +536,9 @@ static int fs_changes_seen_here(int fd)
  * exec.  Only for files no one but root can change (owner root, not
  * group/other writable, which an ACL granting write would make them: a
  * write by anyone else is impossible, and the kernel clears the ignore
- * mask on a modification anyway); evictable, so it pins no inode; all
- * dropped whenever the generation changes.
+ * mask on a modification anyway) on a filesystem whose changes this
+ * kernel sees; evictable, so it pins no inode; all dropped whenever the
+ * generation changes.
  *
  * The kernel's allow cache (ctx->exec_ignore): after an allowed exec of
  * such a file that has no role (not a loader, not an interpreter: role.h,
@@ -557,16 +558,16 @@ static void ignore_allowlisted(struct worker *w, const struct fanotify_event_met
 	struct dg_enf_entry *e;
 	struct stat st;
 
-	if (!w->per_file_ignore || fstat(ev->fd, &st) < 0 || st.st_uid != 0 ||
-	    (st.st_mode & (S_IWGRP | S_IWOTH)))
-		return;
 	if ((ev->mask & FAN_OPEN_EXEC_PERM) && w->exec_ignore) {
 		e = dg_enf_cache_get(w->cache, &o->key);
 		if (e)
 			e->ignore_exec_gen = w->marks_gen;	/* decided: not again */
-		if (o->role_known && o->role == 0 && fs_changes_seen_here(ev->fd))
-			mask |= FAN_OPEN_EXEC_PERM;
 	}
+	if (!w->per_file_ignore || fstat(ev->fd, &st) < 0 || st.st_uid != 0 ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) || !fs_changes_seen_here(ev->fd))
+		return;
+	if ((ev->mask & FAN_OPEN_EXEC_PERM) && w->exec_ignore && o->role_known && o->role == 0)
+		mask |= FAN_OPEN_EXEC_PERM;
 	if (fanotify_mark(w->ctx->gfd, FAN_MARK_ADD | FAN_MARK_IGNORED_MASK | FAN_MARK_EVICTABLE,
 			  mask, ev->fd, NULL) < 0)
 		w->per_file_ignore = w->exec_ignore = 0;	/* e.g. no FAN_MARK_EVICTABLE: never pin */

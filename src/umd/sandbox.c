@@ -184,8 +184,11 @@ static int child_drop_caps(void)
 	int cap;
 
 	for (cap = 0; cap <= 63; cap++) {
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0 || errno == EINVAL)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0)
 			continue;
+		/* Past the kernel's last capability (numbers are contiguous). */
+		if (errno == EINVAL)
+			break;
 		/*
 		 * No CAP_SETPCAP (a non-root manager without a user namespace):
 		 * the bounding set cannot change, and need not.  It only limits

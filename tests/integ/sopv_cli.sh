@@ -51,6 +51,32 @@ if [ -f "$CORP/A.2-v4-ed25519legacy-sig.asc" ]; then
 	rc_is verify_wrong_cert_is_3 3 "${SOPV[@]}" verify "$A2" "$CORP/A.3-v6-cert.asc" <"$CORP/A.2-signed-data.txt"
 	rc_is verify_at_fd_designators 0 "${SOPV[@]}" verify @FD:3 @FD:4 3<"$A2" 4<"$A1" <"$CORP/A.2-signed-data.txt"
 	D=$CORP/A.2-signed-data.txt
+	# The handler as it runs, seen from outside: while the data comes through
+	# a FIFO that nobody writes yet, it has parsed the certificate and waits.
+	mkfifo "$T/fifo"
+	wd 30 "${SOPV[@]}" verify "$A2" "$A1" <"$T/fifo" >"$T/fifo.out" 2>&1 &
+	vpid=$!
+	exec 9>"$T/fifo"
+	descendants() { local c; for c in $(pgrep -P "$1"); do echo "$c"; descendants "$c"; done; }
+	st=
+	for i in $(seq 100); do
+		for c in $(descendants $vpid); do
+			[ "$(cat /proc/$c/comm 2>/dev/null)" = memfd:pgp ] && st=$(cat /proc/$c/status 2>/dev/null)
+		done
+		[ -n "$st" ] && break
+		sleep 0.05
+	done
+	cat "$D" >&9
+	exec 9>&-
+	wait $vpid; vrc=$?
+	caps=$(grep -E '^Cap(Inh|Prm|Eff|Bnd|Amb):' <<<"$st" | awk '{ print $2 }' | sort -u)
+	if [ -n "$st" ] && [ "$caps" = 0000000000000000 ] && grep -qx 'NoNewPrivs:.1' <<<"$st" &&
+		grep -qx 'Seccomp:.2' <<<"$st"; then
+		ok handler_runs_with_no_capabilities_at_all_no_new_privs_and_seccomp
+	else
+		nok handler_runs_with_no_capabilities_at_all_no_new_privs_and_seccomp "$(grep -E '^(Cap|NoNew|Seccomp)' <<<"$st")"
+	fi
+	[ $vrc = 0 ] && ok verify_with_data_from_a_fifo_is_0 || nok verify_with_data_from_a_fifo_is_0 "rc=$vrc" "$(cat "$T/fifo.out")"
 	# DATA is what follows stdin's position, also in a regular file (a
 	# caller read a header off it first), as from a pipe.
 	{ printf 'HEADER\n'; cat "$D"; } >"$T/with-header.txt"
