@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,7 @@ struct worker {
 	uint32_t marks_gen;
 	int per_file_ignore;
 	int exec_ignore;		/* ctx->exec_ignore, until a mark fails */
+	int fd_dir;			/* /proc/self/fd, or -1 */
 	/* CLOCK_REALTIME before the current event's file was read. */
 	int64_t content_t0;
 	/* --tpm: connected by tpm_thread, attached by the event loop. */
@@ -81,6 +83,8 @@ struct outcome {
 	int mark_ignore;	/* allowlisted: put the per-file ignore mark */
 	int role_known;		/* an exec whose role was recorded: @role */
 	unsigned role;
+	ssize_t path_len;	/* fd_path(): 0 not read yet, -1 failed, else @path's */
+	char path[PATH_MAX];	/* last: decide() clears what comes before */
 	uint64_t hash_ns, hash_cpu_ns;
 	struct dg_enf_key key;	/* the file version decided */
 	int have_key;
@@ -353,6 +357,40 @@ unsigned dg_enf_opener_role(const struct dg_enf_ctx *ctx, pid_t pid)
 }
 
 /*
+ * The path of the event's file (readlink of our fd for it), read once per
+ * event: the role by name and the log line both want it.  Through an open
+ * /proc/self/fd, so each call resolves one name, not four.  Its length, or
+ * -1 (then "?").
+ */
+static ssize_t fd_path(struct worker *w, int fd, struct outcome *o)
+{
+	char name[16], *p = name + sizeof(name);
+	unsigned v = (unsigned)fd;
+	ssize_t n;
+
+	if (o->path_len)
+		return o->path_len;
+	*--p = '\0';
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) && p > name);
+	if (w->fd_dir >= 0) {
+		n = readlinkat(w->fd_dir, p, o->path, sizeof(o->path) - 1);
+	} else {
+		char full[32];
+
+		snprintf(full, sizeof(full), "/proc/self/fd/%s", p);
+		n = readlink(full, o->path, sizeof(o->path) - 1);
+	}
+	if (n < 0) {
+		strcpy(o->path, "?");
+		return o->path_len = -1;
+	}
+	o->path[n] = '\0';
+	return o->path_len = n;
+}
+
+/*
  * Before the answer that lets an exec run: record what the program is,
  * so its later opens are checked by content (role.h).  -ENOSPC if the
  * role table is full.
@@ -361,16 +399,11 @@ static int record_exec(struct worker *w, const struct fanotify_event_metadata *e
 		       struct outcome *o)
 {
 	struct dg_enf_entry *e = dg_enf_cache_get(w->cache, &o->key);
-	char fdp[64], path[PATH_MAX];
 	unsigned role = o->path_role;
-	ssize_t n;
+	ssize_t n = fd_path(w, ev->fd, o);
 
-	snprintf(fdp, sizeof(fdp), "/proc/self/fd/%d", ev->fd);
-	n = readlink(fdp, path, sizeof(path) - 1);
-	if (n >= 0) {
-		path[n] = '\0';
-		role |= dg_enf_role_of_name(path);
-	}
+	if (n >= 0)
+		role |= dg_enf_role_of_name(o->path);
 	if (elf_loader(ev->fd, e))
 		role |= DG_ROLE_LOADER;
 	if (dg_enf_roles_set(w->ctx->roles, o->key.dev, o->key.ino, role) == -ENOSPC) {
@@ -476,7 +509,7 @@ static void decide_file(struct worker *w, const struct fanotify_event_metadata *
 static void decide(struct worker *w, const struct fanotify_event_metadata *ev,
 		   struct outcome *o)
 {
-	memset(o, 0, sizeof(*o));
+	memset(o, 0, offsetof(struct outcome, path));	/* not the 4 KiB buffer */
 	o->v = V_ALLOW;
 	o->what = ev->mask & FAN_OPEN_EXEC_PERM ? "exec" : "open";
 	if (ev->pid == w->self || ev->pid == w->ctx->supervisor)
@@ -750,22 +783,18 @@ static void tpm_step(struct worker *w)
 }
 
 static void after(struct worker *w, const struct fanotify_event_metadata *ev,
-		  const struct outcome *o, int answered_allow)
+		  struct outcome *o, int answered_allow)
 {
-	char fdp[64], path[PATH_MAX], hex[65];
 	static char epath[DG_ENF_LOG_PATH_MAX];
-	ssize_t n;
+	const char *path = o->path;
+	char hex[65];
 
 	if (o->mark_ignore)
 		ignore_allowlisted(w, ev, o);
 
 	if (!o->logged || (w->ctx->log_fd < 0 && !(w->ima && o->hashed)))
 		return;
-	snprintf(fdp, sizeof(fdp), "/proc/self/fd/%d", ev->fd);
-	n = readlink(fdp, path, sizeof(path) - 1);
-	if (n < 0)
-		n = snprintf(path, sizeof(path), "?");
-	path[n] = '\0';
+	fd_path(w, ev->fd, o);
 	if (w->ima && o->hashed) {
 		int r = dg_ima_log_measure(w->ima, o->digest, path);
 
@@ -843,7 +872,8 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 	 * worker may have marked under an older generation. */
 	struct worker w = { .ctx = ctx, .cfg = ctx->cfg, .self = getpid(),
 			    .per_file_ignore = ctx->per_file_ignore,
-			    .exec_ignore = ctx->exec_ignore, .marks_gen = UINT32_MAX };
+			    .exec_ignore = ctx->exec_ignore, .marks_gen = UINT32_MAX,
+			    .fd_dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC) };
 	char msg[512] = "";
 	sigset_t ss;
 	int sfd, stopping = 0, rc = 0;
@@ -962,6 +992,8 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 	dg_tpm_close(w.tpm);
 	dg_enf_allow_close(w.allow);
 	dg_enf_cache_free(w.cache);
+	if (w.fd_dir >= 0)
+		close(w.fd_dir);
 	close(sfd);
 	return rc;
 }
