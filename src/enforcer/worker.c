@@ -487,7 +487,9 @@ static void decide_file(struct worker *w, const struct fanotify_event_metadata *
 	} else if (r == 1) {
 		o->v = V_ALLOW;
 		o->reason = "allowlisted";
-		if (w->per_file_ignore && e &&
+		/* Not for a racy version either: a change may hide in its
+		 * timestamps, and the mark would outlive it. */
+		if (w->per_file_ignore && e && !e->racy &&
 		    (e->ignore_gen != w->marks_gen ||
 		     (exec && w->exec_ignore && e->ignore_exec_gen != w->marks_gen))) {
 			o->mark_ignore = 1;
@@ -589,6 +591,7 @@ static void ignore_allowlisted(struct worker *w, const struct fanotify_event_met
 {
 	uint64_t mask = FAN_OPEN_PERM;
 	struct dg_enf_entry *e;
+	struct dg_enf_key k;
 	struct stat st;
 
 	if ((ev->mask & FAN_OPEN_EXEC_PERM) && w->exec_ignore) {
@@ -602,8 +605,17 @@ static void ignore_allowlisted(struct worker *w, const struct fanotify_event_met
 	if ((ev->mask & FAN_OPEN_EXEC_PERM) && w->exec_ignore && o->role_known && o->role == 0)
 		mask |= FAN_OPEN_EXEC_PERM;
 	if (fanotify_mark(w->ctx->gfd, FAN_MARK_ADD | FAN_MARK_IGNORED_MASK | FAN_MARK_EVICTABLE,
-			  mask, ev->fd, NULL) < 0)
+			  mask, ev->fd, NULL) < 0) {
 		w->per_file_ignore = w->exec_ignore = 0;	/* e.g. no FAN_MARK_EVICTABLE: never pin */
+		return;
+	}
+	/*
+	 * A change (by root) between our read and the mark raised its
+	 * FS_MODIFY before there was a mask to clear: it shows in the key
+	 * instead, and the mark goes again.  A later change clears it.
+	 */
+	if (key_of(ev->fd, &k, &st.st_mode) < 0 || !same_key(&k, &o->key))
+		fanotify_mark(w->ctx->gfd, FAN_MARK_REMOVE | FAN_MARK_IGNORED_MASK, mask, ev->fd, NULL);
 }
 
 /*
