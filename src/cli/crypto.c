@@ -102,7 +102,6 @@ void cli_crypto_preload(void (*warm)(void))
 	sigset_t all, old;
 	pthread_attr_t attr;
 	pthread_t t;
-	int r;
 
 #ifndef DG_CRYPTO_DEFERRED
 	/* Linked: initialise here, so that no OpenSSL call on this thread
@@ -116,8 +115,9 @@ void cli_crypto_preload(void (*warm)(void))
 	/* Signals stay with the main thread. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	r = pthread_create(&t, &attr, preload_thread, NULL);
+	/* Without a thread the first call that needs it loads it. */
+	if (pthread_create(&t, &attr, preload_thread, NULL) != 0)
+		crypto_warm = NULL;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	pthread_attr_destroy(&attr);
-	(void)r;	/* no thread: the first call that needs it loads it */
 }
