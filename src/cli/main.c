@@ -129,11 +129,11 @@ static int run_object(const struct cli_object *obj, int argc, char **argv)
  *   which it must not load a library from disk;
  * - everything else when it first calls OpenSSL (many never do).
  */
-static enum cli_crypto_when crypto_when(int argc, char **argv)
+static enum cli_crypto_when crypto_when(int argc, char **argv, int as_sopv)
 {
 	int i = 1;
 
-	if (argc > 0 && !strcmp(basename(argv[0]), "dg-sopv"))
+	if (as_sopv)
 		i = 0;	/* argv[0] stands for "digestguard sopv" */
 	else
 		while (i < argc && (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")))
@@ -152,9 +152,11 @@ int main(int argc, char **argv)
 {
 	size_t i;
 
-	cli_crypto_start(crypto_when(argc, argv));
 	/* Installed as dg-sopv: behave as `digestguard sopv`. */
-	if (argc > 0 && !strcmp(basename(argv[0]), "dg-sopv"))
+	int as_sopv = argc > 0 && !strcmp(basename(argv[0]), "dg-sopv");
+
+	cli_crypto_start(crypto_when(argc, argv, as_sopv));
+	if (as_sopv)
 		return run_object(&cli_sopv, argc, argv);
 	while (argc > 1 && (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--verbose"))) {
 		dg_verbose++;

@@ -364,24 +364,17 @@ unsigned dg_enf_opener_role(const struct dg_enf_ctx *ctx, pid_t pid)
  */
 static ssize_t fd_path(struct worker *w, int fd, struct outcome *o)
 {
-	char name[16], *p = name + sizeof(name);
-	unsigned v = (unsigned)fd;
+	static const char dir[] = "/proc/self/fd/";
+	char full[sizeof(dir) + 16];
 	ssize_t n;
 
 	if (o->path_len)
 		return o->path_len;
-	*--p = '\0';
-	do
-		*--p = (char)('0' + v % 10);
-	while ((v /= 10) && p > name);
-	if (w->fd_dir >= 0) {
-		n = readlinkat(w->fd_dir, p, o->path, sizeof(o->path) - 1);
-	} else {
-		char full[32];
-
-		snprintf(full, sizeof(full), "/proc/self/fd/%s", p);
-		n = readlink(full, o->path, sizeof(o->path) - 1);
-	}
+	snprintf(full, sizeof(full), "%s%d", dir, fd);
+	/* Relative to the open directory, or the whole path without it. */
+	n = readlinkat(w->fd_dir >= 0 ? w->fd_dir : AT_FDCWD,
+		       w->fd_dir >= 0 ? full + sizeof(dir) - 1 : full,
+		       o->path, sizeof(o->path) - 1);
 	if (n < 0) {
 		strcpy(o->path, "?");
 		return o->path_len = -1;
@@ -589,20 +582,19 @@ static int fs_changes_seen_here(int fd)
 static void ignore_allowlisted(struct worker *w, const struct fanotify_event_metadata *ev,
 			       const struct outcome *o)
 {
+	int exec_cache = (ev->mask & FAN_OPEN_EXEC_PERM) && w->exec_ignore;
 	uint64_t mask = FAN_OPEN_PERM;
 	struct dg_enf_entry *e;
 	struct dg_enf_key k;
 	struct stat st;
+	mode_t mode;
 
-	if ((ev->mask & FAN_OPEN_EXEC_PERM) && w->exec_ignore) {
-		e = dg_enf_cache_get(w->cache, &o->key);
-		if (e)
-			e->ignore_exec_gen = w->marks_gen;	/* decided: not again */
-	}
+	if (exec_cache && (e = dg_enf_cache_get(w->cache, &o->key)))
+		e->ignore_exec_gen = w->marks_gen;	/* decided: not again */
 	if (!w->per_file_ignore || fstat(ev->fd, &st) < 0 || st.st_uid != 0 ||
 	    (st.st_mode & (S_IWGRP | S_IWOTH)) || !fs_changes_seen_here(ev->fd))
 		return;
-	if ((ev->mask & FAN_OPEN_EXEC_PERM) && w->exec_ignore && o->role_known && o->role == 0)
+	if (exec_cache && o->role_known && o->role == 0)
 		mask |= FAN_OPEN_EXEC_PERM;
 	if (fanotify_mark(w->ctx->gfd, FAN_MARK_ADD | FAN_MARK_IGNORED_MASK | FAN_MARK_EVICTABLE,
 			  mask, ev->fd, NULL) < 0) {
@@ -614,7 +606,7 @@ static void ignore_allowlisted(struct worker *w, const struct fanotify_event_met
 	 * FS_MODIFY before there was a mask to clear: it shows in the key
 	 * instead, and the mark goes again.  A later change clears it.
 	 */
-	if (key_of(ev->fd, &k, &st.st_mode) < 0 || !same_key(&k, &o->key))
+	if (key_of(ev->fd, &k, &mode) < 0 || !same_key(&k, &o->key))
 		fanotify_mark(w->ctx->gfd, FAN_MARK_REMOVE | FAN_MARK_IGNORED_MASK, mask, ev->fd, NULL);
 }
 

@@ -36,10 +36,17 @@ static void policy_default(struct dg_pgp_policy *p)
 	p->not_after = INT64_MAX;
 }
 
-static void ahead_drop(struct pgp_ahead *a)
+/* No more steps as the manager's idle work; the hash so far stays. */
+static void ahead_stop_steps(struct pgp_ahead *a)
 {
 	if (a->umd)
 		dg_umd_set_idle(a->umd, NULL, NULL);
+	a->umd = NULL;
+}
+
+static void ahead_drop(struct pgp_ahead *a)
+{
+	ahead_stop_steps(a);
 	free(a->buf);
 	memset(a, 0, sizeof(*a));
 	a->fd = -1;
@@ -621,9 +628,7 @@ static int verify_detached(struct dg_pgp *pgp, const void *sig, size_t sig_len,
 	r = pgp_load_packets(pgp, "signature", sig, sig_len, 0, &in);
 	if (ahead) {
 		/* No more steps: the jobs copy the context at this length. */
-		if (ahead->umd)
-			dg_umd_set_idle(ahead->umd, NULL, NULL);
-		ahead->umd = NULL;
+		ahead_stop_steps(ahead);
 		js.own_sha256 = ahead->fd >= 0 ? &ahead->sha : NULL;
 		js.pre_len = ahead->fd >= 0 ? ahead->done : 0;
 	}
