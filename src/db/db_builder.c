@@ -485,7 +485,7 @@ int dg_db_builder_image(struct dg_db_builder *b, uint64_t generation,
 	err = layout_strings(b, used, &str, name_off, region, path_off);
 	if (err) {
 		dg_buf_free(&str);
-		dg_db_msg(msg, msglen, "string table: %s", strerror(-err));
+		dg_errf(msg, msglen, 0, "string table: %s", strerror(-err));
 		return err;
 	}
 	bits = dgdb_index_bits(n);

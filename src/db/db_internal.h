@@ -8,9 +8,7 @@
 
 #include <digestguard/db.h>
 
-/* snprintf into an optional message buffer. */
-void dg_db_msg(char *msg, size_t msglen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+#include "log.h"	/* dg_errf(): messages into the caller's buffer */
 
 /* Index of the source owning @ref; -EBADMSG outside every region. */
 int dg_db_source_index(const struct dg_db *db, dg_db_ref ref, uint32_t *idx);

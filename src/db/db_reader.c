@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,17 +39,6 @@ struct dg_db {
 	const char *strings;
 };
 
-void dg_db_msg(char *msg, size_t msglen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!msg || !msglen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, msglen, fmt, ap);
-	va_end(ap);
-}
-
 const char *dg_db_algo_name(uint32_t algo)
 {
 	switch (algo) {
@@ -83,46 +71,46 @@ static int validate(struct dg_db *db, const char *name, char *msg, size_t msglen
 	uint32_t i, version, header_size;
 
 	if (db->size < DGDB_HEADER_SIZE) {
-		dg_db_msg(msg, msglen, "%s: truncated: %zu bytes, the header alone needs %d",
+		dg_errf(msg, msglen, 0, "%s: truncated: %zu bytes, the header alone needs %d",
 			  name, db->size, DGDB_HEADER_SIZE);
 		return -ENODATA;
 	}
 	if (memcmp(h + H_MAGIC, DGDB_MAGIC, DGDB_MAGIC_LEN)) {
-		dg_db_msg(msg, msglen, "%s: not a digestguard database (bad magic)", name);
+		dg_errf(msg, msglen, 0, "%s: not a digestguard database (bad magic)", name);
 		return -EBADMSG;
 	}
 	version = dgdb_get32(h + H_VERSION);
 	if (version != DGDB_VERSION) {
-		dg_db_msg(msg, msglen, "%s: database format version %u not supported (this build reads %d)",
+		dg_errf(msg, msglen, 0, "%s: database format version %u not supported (this build reads %d)",
 			  name, version, DGDB_VERSION);
 		return -EOPNOTSUPP;
 	}
 	header_size = dgdb_get32(h + H_HEADER_SIZE);
 	if (header_size != DGDB_HEADER_SIZE) {
-		dg_db_msg(msg, msglen, "%s: header size %u, expected %d", name,
+		dg_errf(msg, msglen, 0, "%s: header size %u, expected %d", name,
 			  header_size, DGDB_HEADER_SIZE);
 		return -EBADMSG;
 	}
 	dg_sha256(h, H_HEADER_HASH, hash);
 	if (memcmp(hash, h + H_HEADER_HASH, 16)) {
-		dg_db_msg(msg, msglen, "%s: header checksum mismatch (corrupt header)", name);
+		dg_errf(msg, msglen, 0, "%s: header checksum mismatch (corrupt header)", name);
 		return -EBADMSG;
 	}
 	file_size = dgdb_get64(h + H_FILE_SIZE);
 	if (file_size > db->size) {
-		dg_db_msg(msg, msglen, "%s: truncated: %zu bytes, header says %llu",
+		dg_errf(msg, msglen, 0, "%s: truncated: %zu bytes, header says %llu",
 			  name, db->size, (unsigned long long)file_size);
 		return -ENODATA;
 	}
 	if (file_size < db->size) {
-		dg_db_msg(msg, msglen, "%s: %zu bytes, header says %llu (trailing data)",
+		dg_errf(msg, msglen, 0, "%s: %zu bytes, header says %llu (trailing data)",
 			  name, db->size, (unsigned long long)file_size);
 		return -EBADMSG;
 	}
 	db->algo = dgdb_get32(h + H_ALGO);
 	db->digest_len = dgdb_get32(h + H_DIGEST_LEN);
 	if (db->algo != DG_DB_SHA256 || db->digest_len != DG_DB_SHA256_LEN) {
-		dg_db_msg(msg, msglen, "%s: digest algorithm %u length %u not supported",
+		dg_errf(msg, msglen, 0, "%s: digest algorithm %u length %u not supported",
 			  name, db->algo, db->digest_len);
 		return -EOPNOTSUPP;
 	}
@@ -133,22 +121,22 @@ static int validate(struct dg_db *db, const char *name, char *msg, size_t msglen
 	db->nsources = dgdb_get32(h + H_SOURCE_COUNT);
 	db->strings_size = dgdb_get64(h + H_STRINGS_SIZE);
 	if (db->count >= DGDB_COUNT_MAX) {
-		dg_db_msg(msg, msglen, "%s: digest count %llu exceeds limit %llu", name,
+		dg_errf(msg, msglen, 0, "%s: digest count %llu exceeds limit %llu", name,
 			  (unsigned long long)db->count, DGDB_COUNT_MAX - 1);
 		return -E2BIG;
 	}
 	if (db->index_bits > DGDB_INDEX_BITS_MAX) {
-		dg_db_msg(msg, msglen, "%s: index bits %u exceed limit %d", name,
+		dg_errf(msg, msglen, 0, "%s: index bits %u exceed limit %d", name,
 			  db->index_bits, DGDB_INDEX_BITS_MAX);
 		return -E2BIG;
 	}
 	if (db->nsources > DGDB_SOURCES_MAX) {
-		dg_db_msg(msg, msglen, "%s: source count %u exceeds limit %u", name,
+		dg_errf(msg, msglen, 0, "%s: source count %u exceeds limit %u", name,
 			  db->nsources, DGDB_SOURCES_MAX);
 		return -E2BIG;
 	}
 	if (db->strings_size == 0 || db->strings_size > DGDB_STRINGS_MAX) {
-		dg_db_msg(msg, msglen, "%s: string table size %llu outside 1..%llu", name,
+		dg_errf(msg, msglen, 0, "%s: string table size %llu outside 1..%llu", name,
 			  (unsigned long long)db->strings_size, DGDB_STRINGS_MAX);
 		return -EBADMSG;
 	}
@@ -167,7 +155,7 @@ static int validate(struct dg_db *db, const char *name, char *msg, size_t msglen
 	    !section_ok(fps_off, db->count, 2, end, file_size, &end) ||
 	    !section_ok(sources_off, db->nsources, 8, end, file_size, &end) ||
 	    !section_ok(strings_off, db->strings_size, 1, end, file_size, &end)) {
-		dg_db_msg(msg, msglen, "%s: section offsets outside the file or out of order (corrupt header)",
+		dg_errf(msg, msglen, 0, "%s: section offsets outside the file or out of order (corrupt header)",
 			  name);
 		return -EBADMSG;
 	}
@@ -178,7 +166,7 @@ static int validate(struct dg_db *db, const char *name, char *msg, size_t msglen
 	db->sources = (const uint32_t *)(db->map + sources_off);
 	db->strings = (const char *)(db->map + strings_off);
 	if (db->strings[db->strings_size - 1] != '\0') {
-		dg_db_msg(msg, msglen, "%s: string table not terminated", name);
+		dg_errf(msg, msglen, 0, "%s: string table not terminated", name);
 		return -EBADMSG;
 	}
 	/* Sources: names inside the table, regions ascending (dg_db_source
@@ -188,7 +176,7 @@ static int validate(struct dg_db *db, const char *name, char *msg, size_t msglen
 
 		if (name_off >= db->strings_size || start >= db->strings_size ||
 		    (i && start <= db->sources[2 * i - 1])) {
-			dg_db_msg(msg, msglen, "%s: source %u: offsets outside the string table or out of order",
+			dg_errf(msg, msglen, 0, "%s: source %u: offsets outside the string table or out of order",
 				  name, i);
 			return -EBADMSG;
 		}
@@ -204,7 +192,7 @@ static int resolve(const char *arg, char **watch, char *msg, size_t msglen)
 	if (stat(arg, &st) < 0) {
 		int err = -errno;
 
-		dg_db_msg(msg, msglen, "%s: %s", arg, strerror(errno));
+		dg_errf(msg, msglen, 0, "%s: %s", arg, strerror(errno));
 		return err;
 	}
 	if (S_ISDIR(st.st_mode)) {
@@ -247,20 +235,20 @@ int dg_db_open(const char *path, struct dg_db **out, char *msg, size_t msglen)
 	if (fd < 0) {
 		err = -errno;
 		if (errno == ENOENT)
-			dg_db_msg(msg, msglen, "%s: no database (run 'digestguard db import' first)",
+			dg_errf(msg, msglen, 0, "%s: no database (run 'digestguard db import' first)",
 				  path);
 		else
-			dg_db_msg(msg, msglen, "%s: %s", db->watch, strerror(errno));
+			dg_errf(msg, msglen, 0, "%s: %s", db->watch, strerror(errno));
 		goto fail;
 	}
 	if (fstat(fd, &st) < 0) {
 		err = -errno;
-		dg_db_msg(msg, msglen, "%s: %s", db->watch, strerror(errno));
+		dg_errf(msg, msglen, 0, "%s: %s", db->watch, strerror(errno));
 		goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		err = -EBADMSG;
-		dg_db_msg(msg, msglen, "%s: not a regular file", db->watch);
+		dg_errf(msg, msglen, 0, "%s: not a regular file", db->watch);
 		goto fail;
 	}
 	db->dev = st.st_dev;
@@ -274,7 +262,7 @@ int dg_db_open(const char *path, struct dg_db **out, char *msg, size_t msglen)
 	}
 	if ((uint64_t)st.st_size > SIZE_MAX || st.st_size == 0) {
 		err = st.st_size ? -E2BIG : -ENODATA;
-		dg_db_msg(msg, msglen, "%s: %s", db->path,
+		dg_errf(msg, msglen, 0, "%s: %s", db->path,
 			  st.st_size ? "file too large to map" : "empty file (truncated)");
 		goto fail;
 	}
@@ -282,7 +270,7 @@ int dg_db_open(const char *path, struct dg_db **out, char *msg, size_t msglen)
 	map = mmap(NULL, db->size, PROT_READ, MAP_SHARED, fd, 0);
 	if (map == MAP_FAILED) {
 		err = -errno;
-		dg_db_msg(msg, msglen, "%s: mmap: %s", db->path, strerror(errno));
+		dg_errf(msg, msglen, 0, "%s: mmap: %s", db->path, strerror(errno));
 		goto fail;
 	}
 	db->map = map;
@@ -447,7 +435,7 @@ int dg_db_verify(const struct dg_db *db, char *msg, size_t msglen)
 
 	dg_sha256(db->map + DGDB_HEADER_SIZE, db->size - DGDB_HEADER_SIZE, hash);
 	if (memcmp(hash, db->map + H_BODY_HASH, 32)) {
-		dg_db_msg(msg, msglen, "%s: body checksum mismatch (corrupt file)", db->path);
+		dg_errf(msg, msglen, 0, "%s: body checksum mismatch (corrupt file)", db->path);
 		return -EBADMSG;
 	}
 	for (i = 0; i < db->count; i++) {
@@ -455,32 +443,32 @@ int dg_db_verify(const struct dg_db *db, char *msg, size_t msglen)
 		uint64_t k = db->index_bits ? dgdb_prefix64(d) >> (64 - db->index_bits) : 0;
 
 		if (db->fps[i] != dgdb_fp(dgdb_prefix64(d), db->index_bits)) {
-			dg_db_msg(msg, msglen, "%s: fingerprint of digest %llu wrong",
+			dg_errf(msg, msglen, 0, "%s: fingerprint of digest %llu wrong",
 				  db->path, (unsigned long long)i);
 			return -EBADMSG;
 		}
 		if (i && memcmp(d - db->digest_len, d, db->digest_len) >= 0) {
-			dg_db_msg(msg, msglen, "%s: digest %llu out of order or duplicate",
+			dg_errf(msg, msglen, 0, "%s: digest %llu out of order or duplicate",
 				  db->path, (unsigned long long)i);
 			return -EBADMSG;
 		}
 		while (b <= k) {	/* index[b] must be the first digest of bucket >= b */
 			if (db->index[b] != i) {
-				dg_db_msg(msg, msglen, "%s: prefix index entry %llu wrong",
+				dg_errf(msg, msglen, 0, "%s: prefix index entry %llu wrong",
 					  db->path, (unsigned long long)b);
 				return -EBADMSG;
 			}
 			b++;
 		}
 		if (dg_db_source(db, db->refs[i], NULL, NULL)) {
-			dg_db_msg(msg, msglen, "%s: digest %llu: source reference %u outside the string table or a bad link",
+			dg_errf(msg, msglen, 0, "%s: digest %llu: source reference %u outside the string table or a bad link",
 				  db->path, (unsigned long long)i, db->refs[i]);
 			return -EBADMSG;
 		}
 	}
 	for (; b <= nb; b++) {
 		if (db->index[b] != db->count) {
-			dg_db_msg(msg, msglen, "%s: prefix index entry %llu wrong",
+			dg_errf(msg, msglen, 0, "%s: prefix index entry %llu wrong",
 				  db->path, (unsigned long long)b);
 			return -EBADMSG;
 		}
@@ -504,7 +492,7 @@ int dg_db_reopen(struct dg_db **dbp, char *msg, size_t msglen)
 
 	if (err <= 0) {
 		if (err < 0)
-			dg_db_msg(msg, msglen, "%s: %s", (*dbp)->watch, strerror(-err));
+			dg_errf(msg, msglen, 0, "%s: %s", (*dbp)->watch, strerror(-err));
 		return err;
 	}
 	err = dg_db_open((*dbp)->open_arg, &fresh, msg, msglen);

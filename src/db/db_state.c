@@ -48,12 +48,12 @@ const char *dg_db_state_dir(const char *opt)
 int dg_db_state_safe(const char *dir, const struct stat *st, char *msg, size_t msglen)
 {
 	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
-		dg_db_msg(msg, msglen, "%s: writable by other users (mode %04o): refusing, anyone could replace the database",
+		dg_errf(msg, msglen, 0, "%s: writable by other users (mode %04o): refusing, anyone could replace the database",
 			  dir, (unsigned)(st->st_mode & 07777));
 		return -EPERM;
 	}
 	if (st->st_uid != 0 && st->st_uid != geteuid()) {
-		dg_db_msg(msg, msglen, "%s: owned by uid %u, neither root nor us: refusing",
+		dg_errf(msg, msglen, 0, "%s: owned by uid %u, neither root nor us: refusing",
 			  dir, (unsigned)st->st_uid);
 		return -EPERM;
 	}
@@ -127,7 +127,7 @@ static int write_atomic(const char *path, const uint8_t *p, size_t n,
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		err = -errno;
-		dg_db_msg(msg, msglen, "%s: %s", tmp, strerror(errno));
+		dg_errf(msg, msglen, 0, "%s: %s", tmp, strerror(errno));
 		return err;
 	}
 	err = fchmod(fd, 0644) < 0 ? -errno : 0;
@@ -143,7 +143,7 @@ static int write_atomic(const char *path, const uint8_t *p, size_t n,
 			err = -errno;
 	}
 	if (err) {
-		dg_db_msg(msg, msglen, "%s: %s", path, strerror(-err));
+		dg_errf(msg, msglen, 0, "%s: %s", path, strerror(-err));
 		unlink(tmp);
 		return err;
 	}
@@ -286,19 +286,19 @@ int dg_db_builder_commit(struct dg_db_builder *b, const char *state_dir,
 
 	err = mkdir_p(state_dir);
 	if (err) {
-		dg_db_msg(msg, msglen, "%s: cannot create: %s", state_dir, strerror(-err));
+		dg_errf(msg, msglen, 0, "%s: cannot create: %s", state_dir, strerror(-err));
 		return err;
 	}
 	dfd = open(state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0 || asprintf(&lockp, "%s/lock", state_dir) < 0 ||
 	    asprintf(&curp, "%s/current", state_dir) < 0) {
 		err = dfd < 0 ? -errno : -ENOMEM;
-		dg_db_msg(msg, msglen, "%s: %s", state_dir, strerror(-err));
+		dg_errf(msg, msglen, 0, "%s: %s", state_dir, strerror(-err));
 		return err;
 	}
 	if (fstat(dfd, &dst) < 0) {
 		err = -errno;
-		dg_db_msg(msg, msglen, "%s: %s", state_dir, strerror(errno));
+		dg_errf(msg, msglen, 0, "%s: %s", state_dir, strerror(errno));
 		return err;
 	}
 	err = dg_db_state_safe(state_dir, &dst, msg, msglen);
@@ -307,12 +307,12 @@ int dg_db_builder_commit(struct dg_db_builder *b, const char *state_dir,
 	lock = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (lock < 0 || flock(lock, LOCK_EX) < 0) {
 		err = -errno;
-		dg_db_msg(msg, msglen, "%s: %s", lockp, strerror(errno));
+		dg_errf(msg, msglen, 0, "%s: %s", lockp, strerror(errno));
 		return err;
 	}
 	err = scan_state(dfd, &gens, &ngens);
 	if (err) {
-		dg_db_msg(msg, msglen, "%s: %s", state_dir, strerror(-err));
+		dg_errf(msg, msglen, 0, "%s: %s", state_dir, strerror(-err));
 		return err;
 	}
 	if (ngens)
@@ -329,12 +329,12 @@ int dg_db_builder_commit(struct dg_db_builder *b, const char *state_dir,
 			 * out as a valid entry of the new generation. */
 			err = dg_db_verify(cur, cmsg, sizeof(cmsg));
 			if (err) {
-				dg_db_msg(msg, msglen, "refusing to merge a damaged current generation: %s (restore it, or start a fresh database with --replace)",
+				dg_errf(msg, msglen, 0, "refusing to merge a damaged current generation: %s (restore it, or start a fresh database with --replace)",
 					  cmsg);
 			} else {
 				err = dg_db_builder_merge(b, cur);
 				if (err)
-					dg_db_msg(msg, msglen, "%s: merging the current generation: %s",
+					dg_errf(msg, msglen, 0, "%s: merging the current generation: %s",
 						  dg_db_path(cur), strerror(-err));
 			}
 		}
@@ -348,18 +348,18 @@ int dg_db_builder_commit(struct dg_db_builder *b, const char *state_dir,
 		 * dangling while generations exist is damage, not a new
 		 * database. */
 		if (err != -ENOENT) {
-			dg_db_msg(msg, msglen, "%s (use --replace to start a fresh database)", cmsg);
+			dg_errf(msg, msglen, 0, "%s (use --replace to start a fresh database)", cmsg);
 			return err;
 		}
 		if (ngens || fstatat(dfd, "current", &lst, AT_SYMLINK_NOFOLLOW) == 0) {
-			dg_db_msg(msg, msglen, "%s: \"current\" is missing or points at no generation, "
+			dg_errf(msg, msglen, 0, "%s: \"current\" is missing or points at no generation, "
 				  "but generations exist: restore it, or start a fresh database with --replace",
 				  state_dir);
 			return -ENOENT;
 		}
 	}
 	if ((flags & DG_DB_COMMIT_NONEMPTY) && !dg_db_builder_count(b)) {
-		dg_db_msg(msg, msglen, "%s: the new generation would hold no digest: refusing to commit an empty database",
+		dg_errf(msg, msglen, 0, "%s: the new generation would hold no digest: refusing to commit an empty database",
 			  state_dir);
 		return -ENODATA;
 	}
@@ -374,13 +374,13 @@ int dg_db_builder_commit(struct dg_db_builder *b, const char *state_dir,
 	unlink(linkp);
 	if (symlink(name, linkp) < 0 || rename(linkp, curp) < 0) {
 		err = -errno;
-		dg_db_msg(msg, msglen, "%s: switching to %s: %s", curp, name, strerror(errno));
+		dg_errf(msg, msglen, 0, "%s: switching to %s: %s", curp, name, strerror(errno));
 		unlink(linkp);
 		return err;
 	}
 	if (fsync(dfd) < 0) {
 		err = -errno;
-		dg_db_msg(msg, msglen, "%s: fsync: %s", state_dir, strerror(errno));
+		dg_errf(msg, msglen, 0, "%s: fsync: %s", state_dir, strerror(errno));
 		return err;
 	}
 	prune(dfd, gen);

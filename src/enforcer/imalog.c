@@ -3,10 +3,10 @@
 #include "imalog.h"
 
 #include "hex.h"
+#include "log.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -38,19 +38,6 @@ struct dg_ima_log {
 	int tpm_failed;		/* the last extend failed (tpm_err says why) */
 	char tpm_err[256];
 };
-
-static void say(char *msg, size_t msglen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void say(char *msg, size_t msglen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!msg || !msglen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, msglen, fmt, ap);
-	va_end(ap);
-}
 
 int dg_unhex(uint8_t *out, size_t n, const char *s)
 {
@@ -115,80 +102,80 @@ int dg_ima_next(struct dg_cur *c, struct dg_ima_entry *e, char *msg, size_t msgl
 	memset(e, 0, sizeof(*e));
 	if ((r = cur_le32(&in, &e->pcr)) < 0 || (r = cur_bytes(&in, e->tdigest, 20)) < 0 ||
 	    (r = cur_le32(&in, &name_len)) < 0) {
-		say(msg, msglen, "truncated entry header");
+		dg_errf(msg, msglen, 0, "truncated entry header");
 		return r;
 	}
 	if (e->pcr >= DG_IMA_PCR_MAX) {
-		say(msg, msglen, "PCR %u out of range", e->pcr);
+		dg_errf(msg, msglen, 0, "PCR %u out of range", e->pcr);
 		return -EBADMSG;
 	}
 	if (name_len == 0 || name_len > DG_IMA_NAME_MAX) {
-		say(msg, msglen, "template name length %u exceeds limit %u", name_len,
+		dg_errf(msg, msglen, 0, "template name length %u exceeds limit %u", name_len,
 		    DG_IMA_NAME_MAX);
 		return -EBADMSG;
 	}
 	if ((r = cur_take(&in, name_len, &name)) < 0) {
-		say(msg, msglen, "truncated template name");
+		dg_errf(msg, msglen, 0, "truncated template name");
 		return r;
 	}
 	memcpy(e->tname, name.p, name.len);
 	e->tname[name.len] = '\0';
 	if (strcmp(e->tname, DG_IMA_TEMPLATE)) {
-		say(msg, msglen, "template '%.32s' is not supported (only ima-ng)", e->tname);
+		dg_errf(msg, msglen, 0, "template '%.32s' is not supported (only ima-ng)", e->tname);
 		return -EOPNOTSUPP;
 	}
 	if ((r = cur_le32(&in, &data_len)) < 0) {
-		say(msg, msglen, "truncated template data length");
+		dg_errf(msg, msglen, 0, "truncated template data length");
 		return r;
 	}
 	if (data_len > DG_IMA_DATA_MAX) {
-		say(msg, msglen, "template data length %u exceeds limit %u", data_len,
+		dg_errf(msg, msglen, 0, "template data length %u exceeds limit %u", data_len,
 		    DG_IMA_DATA_MAX);
 		return -E2BIG;
 	}
 	if ((r = cur_take(&in, data_len, &data)) < 0) {
-		say(msg, msglen, "truncated template data");
+		dg_errf(msg, msglen, 0, "truncated template data");
 		return r;
 	}
 	e->tdata = data.p;
 	e->tdata_len = data.len;
 	/* d-ng field: "ALGO:" NUL digest */
 	if (cur_le32(&data, &len) < 0 || cur_take(&data, len, &d) < 0) {
-		say(msg, msglen, "d-ng field overruns the template data");
+		dg_errf(msg, msglen, 0, "d-ng field overruns the template data");
 		return -EBADMSG;
 	}
 	for (i = 0; i < d.len && i < sizeof(e->algo) && d.p[i] != ':'; i++)
 		e->algo[i] = (char)d.p[i];
 	if (i == d.len || i == sizeof(e->algo) || i + 2 > d.len || d.p[i + 1] != '\0') {
-		say(msg, msglen, "d-ng field has no 'algo:' prefix");
+		dg_errf(msg, msglen, 0, "d-ng field has no 'algo:' prefix");
 		return -EBADMSG;
 	}
 	e->algo[i] = '\0';
 	e->digest = d.p + i + 2;
 	e->digest_len = d.len - i - 2;
 	if (!algo_len(e->algo) || algo_len(e->algo) != e->digest_len) {
-		say(msg, msglen, "digest algorithm '%s' with %zu bytes is not supported",
+		dg_errf(msg, msglen, 0, "digest algorithm '%s' with %zu bytes is not supported",
 		    e->algo, e->digest_len);
 		return -EOPNOTSUPP;
 	}
 	/* n-ng field: path NUL */
 	if (cur_le32(&data, &len) < 0 || cur_take(&data, len, &n) < 0) {
-		say(msg, msglen, "n-ng field overruns the template data");
+		dg_errf(msg, msglen, 0, "n-ng field overruns the template data");
 		return -EBADMSG;
 	}
 	if (n.len == 0 || n.p[n.len - 1] != '\0' || memchr(n.p, '\0', n.len - 1)) {
-		say(msg, msglen, "file name is not one NUL-terminated string");
+		dg_errf(msg, msglen, 0, "file name is not one NUL-terminated string");
 		return -EBADMSG;
 	}
 	if (data.len) {
-		say(msg, msglen, "%zu bytes after the last ima-ng field", data.len);
+		dg_errf(msg, msglen, 0, "%zu bytes after the last ima-ng field", data.len);
 		return -EBADMSG;
 	}
 	e->path = (const char *)n.p;
 	e->path_len = n.len - 1;
 	dg_sha1(e->tdata, e->tdata_len, sha1);
 	if (memcmp(sha1, e->tdigest, sizeof(sha1)) && !dg_ima_is_violation(e)) {
-		say(msg, msglen, "template digest does not match the template data (%s)",
+		dg_errf(msg, msglen, 0, "template digest does not match the template data (%s)",
 		    e->path);
 		return -EBADMSG;
 	}
@@ -248,7 +235,7 @@ int dg_ima_replay(const uint8_t *p, size_t n, uint8_t pcr[32], uint64_t *entries
 
 		r = dg_ima_next(&c, &e, why, sizeof(why));
 		if (r < 0) {
-			say(msg, msglen, "entry %llu at offset %zu: %s",
+			dg_errf(msg, msglen, 0, "entry %llu at offset %zu: %s",
 			    (unsigned long long)cnt + 1, cur_off(&c, p), why);
 			break;
 		}
@@ -397,7 +384,7 @@ static int log_load(struct dg_ima_log *l, char *msg, size_t msglen)
 	if (fstat(l->fd, &st) < 0)
 		return -errno;
 	if (!S_ISREG(st.st_mode)) {
-		say(msg, msglen, "%s: not a regular file", l->path);
+		dg_errf(msg, msglen, 0, "%s: not a regular file", l->path);
 		return -EINVAL;
 	}
 	l->size = 0;
@@ -413,7 +400,7 @@ static int log_load(struct dg_ima_log *l, char *msg, size_t msglen)
 
 		r = dg_ima_next(&c, &e, why, sizeof(why));
 		if (r < 0) {
-			say(msg, msglen, "%s: entry %llu: %s", l->path,
+			dg_errf(msg, msglen, 0, "%s: entry %llu: %s", l->path,
 			    (unsigned long long)l->entries + 1, why);
 			break;
 		}
@@ -474,7 +461,7 @@ static int tpm_catch_up(struct dg_ima_log *l, char *why, size_t whylen)
 	map = mmap(NULL, (size_t)l->size, PROT_READ, MAP_PRIVATE, l->fd, 0);
 	if (map == MAP_FAILED) {
 		r = -errno;
-		say(why, whylen, "%s: %s", l->path, strerror(-r));
+		dg_errf(why, whylen, 0, "%s: %s", l->path, strerror(-r));
 		l->tpm_failed = 1;
 		return r;
 	}
@@ -564,7 +551,7 @@ int dg_ima_log_attach_tpm(struct dg_ima_log *l, struct dg_tpm *tpm, char *msg, s
 	if (l->size) {
 		map = mmap(NULL, (size_t)l->size, PROT_READ, MAP_PRIVATE, l->fd, 0);
 		if (map == MAP_FAILED) {
-			say(msg, msglen, "%s: %s", l->path, strerror(errno));
+			dg_errf(msg, msglen, 0, "%s: %s", l->path, strerror(errno));
 			return -errno;
 		}
 		/* The TPM may be behind the log (an extend failed, or the
@@ -583,7 +570,7 @@ int dg_ima_log_attach_tpm(struct dg_ima_log *l, struct dg_tpm *tpm, char *msg, s
 	if (match == UINT64_MAX) {
 		dg_hex(a, have, 32);
 		dg_hex(b, l->pcr, 32);
-		say(msg, msglen, "%s: TPM PCR 10 is %s but the log replays to %s (TPM reset, "
+		dg_errf(msg, msglen, 0, "%s: TPM PCR 10 is %s but the log replays to %s (TPM reset, "
 		    "or PCR 10 used by the kernel's IMA?)", l->path, a, b);
 		return -EBADE;
 	}
@@ -591,7 +578,7 @@ int dg_ima_log_attach_tpm(struct dg_ima_log *l, struct dg_tpm *tpm, char *msg, s
 	l->tpm_off = match;
 	r = tpm_catch_up(l, why, sizeof(why));
 	if (r < 0) {
-		say(msg, msglen, "%s: bringing the TPM up to the log: %s", l->path, why);
+		dg_errf(msg, msglen, 0, "%s: bringing the TPM up to the log: %s", l->path, why);
 		l->tpm = NULL;
 		return r;
 	}
@@ -653,7 +640,7 @@ int dg_ima_log_open_tpm(const char *path, struct dg_tpm *tpm, struct dg_ima_log 
 	l->fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (l->fd < 0) {
 		r = -errno;
-		say(msg, msglen, "%s: %s", path, strerror(errno));
+		dg_errf(msg, msglen, 0, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
 	r = log_load(l, msg, msglen);
@@ -672,7 +659,7 @@ int dg_ima_log_open_tpm(const char *path, struct dg_tpm *tpm, struct dg_ima_log 
 		r = dg_ima_write_pcrs(l->pcrs_path, l->pcr);
 	}
 	if (r < 0) {
-		say(msg, msglen, "%s: %s", path, strerror(-r));
+		dg_errf(msg, msglen, 0, "%s: %s", path, strerror(-r));
 		goto fail;
 	}
 	*out = l;
