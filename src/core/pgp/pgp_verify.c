@@ -151,7 +151,7 @@ int dg_pgp_keyring_add_file(struct dg_pgp *pgp, const char *path)
 {
 	struct stat st;
 	uint8_t *buf;
-	ssize_t n;
+	ssize_t n = 0;
 	size_t got = 0;
 	int fd, r;
 
@@ -173,9 +173,23 @@ int dg_pgp_keyring_add_file(struct dg_pgp *pgp, const char *path)
 		return pgp_errorf(pgp, -ENOMEM, "%s: out of memory for %lld bytes", path,
 				  (long long)st.st_size);
 	}
-	while (got < (size_t)st.st_size &&
-	       (n = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
+	/* A read error must not pass for the end: it would drop the rest of
+	 * the keyring, revocations included.  A file that shrank meanwhile
+	 * is read as it now stands. */
+	while (got < (size_t)st.st_size) {
+		n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
 		got += (size_t)n;
+	}
+	if (n < 0) {
+		r = pgp_errorf(pgp, -errno, "%s: read: %s", path, strerror(errno));
+		close(fd);
+		free(buf);
+		return r;
+	}
 	close(fd);
 	r = dg_pgp_keyring_add_mem(pgp, path, buf, got);
 	free(buf);
