@@ -20,6 +20,7 @@
 
 #include <digestguard/pgp.h>
 
+#include "cursor.h"
 #include "rpm_core.h"
 #include "../../handlers/rpm/rpm_proto.h"
 #include "../../handlers/rpm/rpm_sig.h"	/* RPM_OPENPGP_SIG_MAX, as the handler decodes */
@@ -176,6 +177,28 @@ static int b64_decode(const char *s, size_t n, uint8_t **out, size_t *out_len)
 	return 0;
 }
 
+/*
+ * How rpm names the header of an item in its messages (lib/rpmvs.c
+ * rpmvsAppend()): "header" when the header holds entries outside its
+ * region (or has no region), "package" when the region covers it all, as
+ * in every package file's main header.
+ */
+static const char *origin(const struct rpm_pkg *pkg, int hdr)
+{
+	uint32_t off = hdr == RPM_HDR_SIG ? pkg->sig_off : pkg->main_off;
+	uint32_t rtag = hdr == RPM_HDR_SIG ? RPMTAG_HEADERSIGNATURES : RPMTAG_HEADERIMMUTABLE;
+	uint32_t il = get_be32(pkg->buf + off + 8), dl = get_be32(pkg->buf + off + 12);
+	const uint8_t *e = pkg->buf + off + RPM_INTRO_SIZE, *trailer;
+	uint32_t roff, ril;
+
+	if (il == 0 || get_be32(e) != rtag || dl < RPM_ENTRY_SIZE ||
+	    (roff = get_be32(e + 8)) > dl - RPM_ENTRY_SIZE)
+		return "header";
+	trailer = e + (size_t)il * RPM_ENTRY_SIZE + roff;
+	ril = (uint32_t)-get_be32(trailer + 8) / RPM_ENTRY_SIZE;
+	return il > ril ? "header" : "package";
+}
+
 /* The bytes an item's range covers, or -ENODATA when not available. */
 static int range_bytes(const struct rpm_pkg *pkg, const struct rpm_verifier *v, int range,
 		       const uint8_t **p, size_t *n)
@@ -292,6 +315,10 @@ static void verify_signature(const struct rpm_pkg *pkg, const struct rpm_verifie
 		it->rc = DG_RPM_NOTFOUND;
 	} else {
 		it->rc = DG_RPM_BAD;
+		/* Not even one signature packet in the value: rpm's words. */
+		if (!it->si.parsed)
+			snprintf(it->msg, sizeof(it->msg), "%s tag %u: invalid OpenPGP signature",
+				 origin(pkg, it->d->hdr), it->d->tag);
 	}
 }
 
@@ -379,7 +406,7 @@ static int add_items(const struct rpm_pkg *pkg, const struct item_def *d, int di
 			if (!ok) {
 				it->rc = DG_RPM_BAD;
 				snprintf(it->msg, sizeof(it->msg), "%s: tag %u: invalid hex",
-					 d->hdr == RPM_HDR_MAIN ? "header" : "package", d->tag);
+					 origin(pkg, d->hdr), d->tag);
 				snprintf(it->why, sizeof(it->why), "%s", it->msg);
 				continue;
 			}

@@ -94,12 +94,15 @@ sign() {	# file fingerprint
 		{ cat "$work/sign.log" >&2; exit 1; }
 }
 flip() {	# file, python expression for the offset given data d
-	python3 - "$1" "$2" <<'PY'
+	poke "$1" "$2" "d[off] ^ 0x01"
+}
+poke() {	# file, offset expression, new byte expression (d: data, off: offset)
+	python3 - "$1" "$2" "$3" <<'PY'
 import sys
-path, expr = sys.argv[1], sys.argv[2]
+path, expr, val = sys.argv[1], sys.argv[2], sys.argv[3]
 d = bytearray(open(path, 'rb').read())
 off = eval(expr, {'d': d})
-d[off] ^= 0x01
+d[off] = eval(val, {'d': d, 'off': off})
 open(path, 'wb').write(d)
 PY
 }
@@ -115,6 +118,15 @@ build corrupt-header && sign "$out/corrupt-header.rpm" "$rsa"
 flip "$out/corrupt-header.rpm" "d.index(b'DGMARKER') + 7"
 build corrupt-payload && sign "$out/corrupt-payload.rpm" "$rsa"
 flip "$out/corrupt-payload.rpm" "len(d) - 40"
+# rpm's wording for values it cannot use: a payload digest that is not hex
+# (in an unsigned package, whose main header is exactly its region), and a
+# header signature that is not an OpenPGP packet (length octet broken)
+cp "$out/unsigned.rpm" "$out/bad-payloaddigest.rpm"
+pd=$(rpm -qp --nosignature --nodigest --qf '%{PAYLOADDIGEST}' "$out/unsigned.rpm")
+poke "$out/bad-payloaddigest.rpm" "d.index(b'$pd')" "ord('z')"
+cp "$out/rsa.rpm" "$out/bad-sigpacket.rpm"
+rh=$(rpm -qp --nosignature --nodigest --qf '%{RSAHEADER}' "$out/rsa.rpm")
+poke "$out/bad-sigpacket.rpm" "d.index(bytes.fromhex('$rh')) + 1" "0x05"
 
 cat >"$out/cases.txt" <<CASES
 unsigned.rpm rsa.asc no signature
@@ -126,5 +138,7 @@ sha512.rpm rsa.asc SHA-512 file digests
 md5.rpm rsa.asc MD5 file digests
 corrupt-header.rpm rsa.asc one bit flipped in the signed main header
 corrupt-payload.rpm rsa.asc one bit flipped in the payload
+bad-payloaddigest.rpm rsa.asc payload digest that is not hex
+bad-sigpacket.rpm rsa.asc header signature that is not an OpenPGP packet
 CASES
 echo "$stamp" >"$out/.stamp"
