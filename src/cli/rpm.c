@@ -45,7 +45,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct rpm_opts *o
 	o->verbose = dg_verbose;
 	optind = 0;	/* full re-initialisation: options may follow the files */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "v", rpm_long, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":v", rpm_long, NULL)) != -1) {
 		switch (c) {
 		case OPT_KEYRING:
 			if (o->n_keyrings >= RPM_KEYRINGS_MAX) {
@@ -70,6 +70,10 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct rpm_opts *o
 		case 'v':
 			o->verbose++;
 			break;
+		case ':':
+			fprintf(stderr, "digestguard rpm %s: option '%s' needs a value\n", cmd,
+				argv[optind - 1]);
+			return -1;
 		default:
 			fprintf(stderr, "digestguard rpm %s: unknown option '%s'\n", cmd,
 				argv[optind - 1]);

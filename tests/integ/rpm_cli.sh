@@ -13,6 +13,9 @@
 [ $rc = 2 ] && grep -q "no package given" "$T/err" && ok "verify_without_package_is_usage_error" || nok "verify_without_package_is_usage_error" "rc=$rc"
 "$DG" rpm verify --frobnicate >/dev/null 2>"$T/err"; rc=$?
 [ $rc = 2 ] && grep -q "unknown option" "$T/err" && ok "verify_unknown_option_is_usage_error" || nok "verify_unknown_option_is_usage_error" "rc=$rc"
+"$DG" rpm verify x.rpm --keyring >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "option '--keyring' needs a value" "$T/err" &&
+	ok "verify_option_without_value_says_so" || nok "verify_option_without_value_says_so" "rc=$rc $(cat "$T/err")"
 
 fx=$BUILD/rpm-fixtures
 wd 120 bash "$SRC/tests/data/rpm/gen.sh" "$fx" >"$T/gen.log" 2>&1; rc=$?
@@ -50,6 +53,15 @@ grep -q "reason: .*" "$T/out" && ok "verify_vv_prints_reason" || nok "verify_vv_
 "$DG" rpm digests --keyring "$key" "$fx/rsa.rpm" >"$T/out"
 ! grep -q "ghost\|symlink\|/usr/share/dgtest$" "$T/out" && grep -q "link-b" "$T/out" &&
 	ok "digests_skip_ghost_symlink_directory_keep_hardlinks" || nok "digests_skip_ghost_symlink_directory_keep_hardlinks" "$(cat "$T/out")"
+# A release rpm takes but that is over our package-name limit: refused by
+# name and reason, not reported as missing; verification itself is not held up.
+"$DG" rpm digests --keyring "$key" "$fx/longrelease.rpm" >"$T/out" 2>"$T/err"; rc=$?
+[ $rc = 2 ] && [ ! -s "$T/out" ] && grep -q "longrelease.rpm: .*too long for a package name" "$T/err" &&
+	ok "digests_refuse_overlong_release_by_name_and_reason" ||
+	nok "digests_refuse_overlong_release_by_name_and_reason" "rc=$rc $(cat "$T/err")"
+"$DG" rpm verify --keyring "$key" "$fx/longrelease.rpm" >"$T/out" 2>"$T/err"; rc=$?
+[ $rc = 0 ] && grep -q "longrelease.rpm: digests signatures OK" "$T/out" &&
+	ok "verify_accepts_overlong_release" || nok "verify_accepts_overlong_release" "rc=$rc $(cat "$T/out" "$T/err")"
 
 # rpm verify runs one worker per CPU: output, stderr and exit code must be
 # those of one worker (taskset -c 0), for every mode, on a mix of good, bad
@@ -98,8 +110,9 @@ fi
 st=$T/state
 mkdir -p "$T/pkgs/sub" && cp "$fx"/*.rpm "$T/pkgs/sub/"
 wd 60 "$DG" db import --state "$st" --keyring "$key" --keyring "$fx/keys/eddsa.asc" --rpm "$T/pkgs" >"$T/out" 2>"$T/err"; rc=$?
-[ $rc = 0 ] && grep -q "21 digests from 3 packages, 6 packages skipped" "$T/out" &&
+[ $rc = 0 ] && grep -q "21 digests from 3 packages, 9 packages skipped" "$T/out" &&
 	grep -q "unsigned.rpm: no header signature" "$T/err" && grep -q "sha512.rpm: file digests are SHA512" "$T/err" &&
+	grep -q "longrelease.rpm: .*too long for a package name" "$T/err" &&
 	ok "db_import_directory_skips_bad_packages" || nok "db_import_directory_skips_bad_packages" "rc=$rc" "$(cat "$T/out" "$T/err")"
 h=$("$DG" rpm digests --keyring "$key" "$fx/rsa.rpm" | awk '/hello.txt/ {print $1}')
 "$DG" db lookup --state "$st" "$h" >"$T/out"; rc=$?

@@ -128,7 +128,13 @@ int rpm_verify_pkg(const struct rpm_pkg *pkg, const struct rpm_verifier *v,
  */
 int rpm_ctx_new_worker(const struct dg_rpm *rpm, struct dg_rpm **out);
 
-/* name-[epoch:]version-release.arch of @pkg into @out. */
+/*
+ * name-[epoch:]version-release.arch of @pkg into @out: -ENODATA without a
+ * NAME, VERSION or RELEASE; -E2BIG when one is over its limit (bytes with
+ * the NUL) or the whole does not fit in @n.  No ARCH reads as noarch.
+ */
+#define RPM_NEVRA_FIELD_MAX 256	/* NAME, VERSION, RELEASE */
+#define RPM_NEVRA_ARCH_MAX 64
 int rpm_pkg_nevra(const struct rpm_pkg *pkg, char *out, size_t n);
 
 /*

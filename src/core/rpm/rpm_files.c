@@ -32,8 +32,10 @@ static int get_string(const struct rpm_pkg *pkg, uint32_t tag, char *out, size_t
 	uint32_t len;
 	const char *s;
 
-	if (!t || !(s = rpm_pkg_string(pkg, t, 0, &len)) || len >= n)
+	if (!t || !(s = rpm_pkg_string(pkg, t, 0, &len)))
 		return -ENODATA;
+	if (len >= n)
+		return -E2BIG;
 	memcpy(out, s, len);
 	out[len] = '\0';
 	return 0;
@@ -41,7 +43,8 @@ static int get_string(const struct rpm_pkg *pkg, uint32_t tag, char *out, size_t
 
 int rpm_pkg_nevra(const struct rpm_pkg *pkg, char *out, size_t n)
 {
-	char name[256], ver[256], rel[256], arch[64], epoch[16] = "";
+	char name[RPM_NEVRA_FIELD_MAX], ver[RPM_NEVRA_FIELD_MAX], rel[RPM_NEVRA_FIELD_MAX];
+	char arch[RPM_NEVRA_ARCH_MAX], epoch[16] = "";
 	const struct rpm_tagref *e = rpm_pkg_tag(pkg, RPM_HDR_MAIN, RPMTAG_EPOCH);
 	int r;
 
@@ -52,7 +55,11 @@ int rpm_pkg_nevra(const struct rpm_pkg *pkg, char *out, size_t n)
 		r = get_string(pkg, RPMTAG_RELEASE, rel, sizeof(rel));
 	if (r < 0)
 		return r;
-	if (get_string(pkg, RPMTAG_ARCH, arch, sizeof(arch)) < 0)
+	/* No ARCH is noarch; one too long for the name is not. */
+	r = get_string(pkg, RPMTAG_ARCH, arch, sizeof(arch));
+	if (r == -E2BIG)
+		return r;
+	if (r < 0)
 		snprintf(arch, sizeof(arch), "noarch");
 	if (e && e->count >= 1)
 		snprintf(epoch, sizeof(epoch), "%u:", get_be32(pkg->buf + e->data_off));
@@ -107,9 +114,15 @@ int rpm_pkg_files(const struct rpm_pkg *pkg, unsigned int flags, dg_rpm_file_fn 
 	uint32_t nfiles, i;
 	size_t dlen;
 
-	if (rpm_pkg_nevra(pkg, nevra, sizeof(nevra)) < 0)
+	r = rpm_pkg_nevra(pkg, nevra, sizeof(nevra));
+	if (r == -E2BIG)
+		return dg_errf(err, errlen, r, "%s: NAME, VERSION, RELEASE or ARCH too long for "
+			       "a package name (limits %d, %d, %d, %d bytes; %zu in all)", pkg->name,
+			       RPM_NEVRA_FIELD_MAX - 1, RPM_NEVRA_FIELD_MAX - 1,
+			       RPM_NEVRA_FIELD_MAX - 1, RPM_NEVRA_ARCH_MAX - 1, sizeof(nevra) - 1);
+	if (r < 0)
 		return dg_errf(err, errlen, -EBADMSG, "%s: main header lacks NAME, VERSION or RELEASE",
-			    pkg->name);
+			       pkg->name);
 	base = rpm_pkg_tag(pkg, RPM_HDR_MAIN, RPMTAG_BASENAMES);
 	old = rpm_pkg_tag(pkg, RPM_HDR_MAIN, RPMTAG_OLDFILENAMES);
 	nfiles = base ? base->count : old ? old->count : 0;

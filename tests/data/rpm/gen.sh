@@ -46,7 +46,7 @@ mkdir -p "$work/top/SPECS"
 cat >"$work/top/SPECS/dgtest.spec" <<'SPEC'
 Name: %{pkgname}
 Version: 1.0
-Release: 1
+Release: %{?pkgrel}%{!?pkgrel:1}
 Summary: digestguard test package DGMARKER
 License: MIT
 BuildArch: noarch
@@ -121,6 +121,17 @@ flip "$out/corrupt-payload.rpm" "len(d) - 40"
 # rpm's wording for values it cannot use: a payload digest that is not hex
 # (in an unsigned package, whose main header is exactly its region), and a
 # header signature that is not an OpenPGP packet (length octet broken)
+# a release of 300 characters: valid for rpm, over our package-name limit
+rpmbuild -bb --quiet --define "_topdir $work/top" --define "pkgname longrelease" \
+	--define "pkgrel $(printf 'r%.0s' $(seq 300))" --define "_rpmfilename longrelease.rpm" \
+	--buildroot "$work/br" \
+	--define "debug_package %{nil}" --define "_build_id_links none" \
+	--define "__os_install_post %{nil}" --define "_buildhost dg.test" \
+	--define "use_source_date_epoch_as_buildtime 1" \
+	--define "clamp_mtime_to_source_date_epoch 1" \
+	"$work/top/SPECS/dgtest.spec" >/dev/null 2>"$work/build.log" ||
+	{ cat "$work/build.log" >&2; exit 1; }
+cp "$work/top/RPMS/longrelease.rpm" "$out/longrelease.rpm" && sign "$out/longrelease.rpm" "$rsa"
 cp "$out/unsigned.rpm" "$out/bad-payloaddigest.rpm"
 pd=$(rpm -qp --nosignature --nodigest --qf '%{PAYLOADDIGEST}' "$out/unsigned.rpm")
 poke "$out/bad-payloaddigest.rpm" "d.index(b'$pd')" "ord('z')"
@@ -140,5 +151,6 @@ corrupt-header.rpm rsa.asc one bit flipped in the signed main header
 corrupt-payload.rpm rsa.asc one bit flipped in the payload
 bad-payloaddigest.rpm rsa.asc payload digest that is not hex
 bad-sigpacket.rpm rsa.asc header signature that is not an OpenPGP packet
+longrelease.rpm rsa.asc a release of 300 characters
 CASES
 echo "$stamp" >"$out/.stamp"
