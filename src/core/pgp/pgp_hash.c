@@ -165,6 +165,15 @@ int pgp_check_digest(const struct pgp_sig *s, const struct pgp_key *k,
 		snprintf(why, wl, "Ed25519 signature with a hash shorter than 256 bits");
 		return -EKEYREJECTED;
 	}
+	/* §5.2.3.2/3: ECDSA and EdDSALegacy need a hash at least the curve's
+	 * size, except that 512 bits do for P-521. */
+	if ((k->algo == PGP_PK_ECDSA || k->algo == PGP_PK_EDDSA_LEGACY) &&
+	    dl * 8u < (k->bits < 512 ? k->bits : 512)) {
+		snprintf(why, wl, "%s signature on a %u-bit curve with a %u-bit hash (at least %u needed)",
+			 k->algo == PGP_PK_ECDSA ? "ECDSA" : "EdDSALegacy", k->bits, dl * 8u,
+			 k->bits < 512 ? k->bits : 512);
+		return -EKEYREJECTED;
+	}
 	return pgp_sig_verify_digest(k, s, dg, dl, why, wl);
 }
 

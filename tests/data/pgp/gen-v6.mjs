@@ -149,6 +149,24 @@ async function gen(out) {
 		add('expired-sig/detached', 'detached', put('expsig.sig', pl.write()), dataPath, cert('ed25519'), 'bad');
 	}
 
+	// --- ECDSA P-384 signature over SHA-256: RFC 9580 §5.2.3.2 wants a hash
+	// at least the curve's size (sign() picks SHA-384, so the packet is
+	// made directly) -------------------------------------------------------
+	{
+		const k = await key('p384-v4', { type: 'ecc', curve: 'nistP384', config: { v6Keys: false } });
+		const lit = new openpgp.LiteralDataPacket();
+		lit.setBytes(data, enums.literal.binary);
+		const sp = new openpgp.SignaturePacket();
+		sp.signatureType = enums.signature.binary;
+		sp.publicKeyAlgorithm = k.keyPacket.algorithm;
+		sp.hashAlgorithm = enums.hash.sha256;
+		await sp.sign(k.keyPacket, lit, T1, true, openpgp.config);
+		const pl = new openpgp.PacketList();
+		pl.push(sp);
+		add('ecdsa-short-hash/p384-sha256', 'detached', put('p384-sha256.sig', pl.write()), dataPath,
+			cert('p384-v4'), 'bad', 'ECDSA P-384 over SHA-256: RFC 9580 5.2.3.2 needs a 384-bit hash');
+	}
+
 	// --- revocations: hard (compromised) and soft (superseded) -----------
 	const TB = at(7200), TR = at(10800), TA = at(14400);
 	for (const [name, flag] of [['revhard', enums.reasonForRevocation.keyCompromised],
