@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 struct dg_enf_cache {
 	struct dg_enf_entry *tab;	/* key.ino == 0 && key.dev == 0: empty */
@@ -70,7 +71,7 @@ struct dg_enf_entry *dg_enf_cache_get(struct dg_enf_cache *c, const struct dg_en
 
 	if (empty(e))
 		return NULL;
-	if (!same_version(&e->key, k) || e->racy) {
+	if (!same_version(&e->key, k) || e->racy || e->others_write) {
 		/* Changed file, or one that may change unseen: forget what was
 		 * read from it. */
 		struct dg_enf_key keep = e->key;
@@ -128,6 +129,12 @@ void dg_enf_cache_mark_racy(struct dg_enf_entry *e, int64_t read_start_ns)
 
 	if (e->key.mtime_ns >= safe_before || e->key.ctime_ns >= safe_before)
 		e->racy = 1;
+}
+
+void dg_enf_cache_mark_writable(struct dg_enf_entry *e, uint32_t uid, uint32_t mode)
+{
+	if (uid != 0 || (mode & (S_IWGRP | S_IWOTH)))
+		e->others_write = 1;
 }
 
 size_t dg_enf_cache_count(const struct dg_enf_cache *c)

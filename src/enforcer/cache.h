@@ -53,6 +53,7 @@ struct dg_enf_entry {
 	uint8_t elf_loader;	/* ET_DYN without PT_INTERP (role.h) */
 	uint8_t path_role;	/* role of the database path, generation @gen */
 	uint8_t racy;		/* content read too soon after a change: no reuse */
+	uint8_t others_write;	/* users other than root may write it: no reuse */
 	int8_t found;		/* db answer for generation @gen: 1, 0 */
 	uint32_t gen;		/* allowlist generation @found belongs to, 0 none */
 	uint32_t ignore_gen;	/* worker's ignore-mark epoch when marked */
@@ -79,6 +80,16 @@ struct dg_enf_entry *dg_enf_cache_put(struct dg_enf_cache *c, const struct dg_en
  * read) minus DG_ENF_RACY_NS.
  */
 void dg_enf_cache_mark_racy(struct dg_enf_entry *e, int64_t read_start_ns);
+
+/*
+ * After reading @e's file: mark @e not reusable when users other than root
+ * may write the file (@uid not 0, or group/other write bits in @mode, which
+ * an ACL granting write sets too).  Such a user changes the content through
+ * a shared writable mapping without a new version: once a page is dirty,
+ * further stores to it change neither size, mtime nor ctime.  What was
+ * read is used for that one event only, as for a racy entry.
+ */
+void dg_enf_cache_mark_writable(struct dg_enf_entry *e, uint32_t uid, uint32_t mode);
 
 size_t dg_enf_cache_count(const struct dg_enf_cache *c);
 

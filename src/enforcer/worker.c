@@ -163,7 +163,7 @@ static void key_from_statx(const struct statx *sx, struct dg_enf_key *k)
 	k->ctime_ns = sx->stx_ctime.tv_sec * 1000000000ll + sx->stx_ctime.tv_nsec;
 }
 
-static int key_of(int fd, struct dg_enf_key *k, mode_t *mode)
+static int key_of(int fd, struct dg_enf_key *k, mode_t *mode, uid_t *uid)
 {
 	struct statx sx;
 
@@ -173,6 +173,8 @@ static int key_of(int fd, struct dg_enf_key *k, mode_t *mode)
 		return -errno;
 	key_from_statx(&sx, k);
 	*mode = sx.stx_mode;
+	if (uid)
+		*uid = sx.stx_uid;
 	return 0;
 }
 
@@ -192,7 +194,7 @@ static int hash_fd(struct worker *w, int fd, const struct dg_enf_key *k, uint8_t
 	if (r < 0)
 		return r;
 	/* A write during hashing: the digest matches no single version. */
-	if (key_of(fd, &after, &mode) < 0 || !same_key(&after, k))
+	if (key_of(fd, &after, &mode, NULL) < 0 || !same_key(&after, k))
 		return -ESTALE;
 	return 0;
 }
@@ -420,12 +422,13 @@ static void decide_file(struct worker *w, const struct fanotify_event_metadata *
 	const char *source = NULL;
 	unsigned path_role = 0;
 	mode_t mode;
+	uid_t uid;
 	int r;
 
 	/* Taken before the file is read: racy entries (cache.h) are judged
 	 * against it. */
 	w->content_t0 = dg_enf_realtime_ns();
-	r = key_of(ev->fd, &k, &mode);
+	r = key_of(ev->fd, &k, &mode, &uid);
 	if (r < 0) {
 		on_error(w, o, "statx", r);
 		return;
@@ -450,6 +453,7 @@ static void decide_file(struct worker *w, const struct fanotify_event_metadata *
 			if (e) {
 				e->cls = (uint8_t)cls;
 				dg_enf_cache_mark_racy(e, w->content_t0);
+				dg_enf_cache_mark_writable(e, uid, mode);
 			}
 		}
 		if (dg_enf_open_needs_role(cfg, cls)) {
@@ -470,8 +474,10 @@ static void decide_file(struct worker *w, const struct fanotify_event_metadata *
 			 r == -ESTALE ? "file changed while hashing" : "hash", r);
 		return;
 	}
-	if (e)
+	if (e) {
 		dg_enf_cache_mark_racy(e, w->content_t0);
+		dg_enf_cache_mark_writable(e, uid, mode);
+	}
 	o->have_digest = 1;
 	r = entry_lookup(w, e, o->digest, &source, &path_role);
 	o->path_role = path_role;
@@ -606,7 +612,7 @@ static void ignore_allowlisted(struct worker *w, const struct fanotify_event_met
 	 * FS_MODIFY before there was a mask to clear: it shows in the key
 	 * instead, and the mark goes again.  A later change clears it.
 	 */
-	if (key_of(ev->fd, &k, &mode) < 0 || !same_key(&k, &o->key))
+	if (key_of(ev->fd, &k, &mode, NULL) < 0 || !same_key(&k, &o->key))
 		fanotify_mark(w->ctx->gfd, FAN_MARK_REMOVE | FAN_MARK_IGNORED_MASK, mask, ev->fd, NULL);
 }
 

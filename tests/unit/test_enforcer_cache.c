@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* The enforcer's decision cache: per inode, valid only for one version. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cache.h"
 #include "tap.h"
@@ -68,6 +74,69 @@ TEST(test_cache_does_not_reuse_what_was_read_within_the_racy_window)
 	dg_enf_cache_free(c);
 }
 
+/* The version of the file behind @fd, as the worker takes it. */
+static struct dg_enf_key key_of_fd(int fd, uint32_t *uid, uint32_t *mode)
+{
+	struct dg_enf_key k;
+	struct statx sx;
+
+	memset(&k, 0, sizeof(k));
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &sx) < 0)
+		return k;
+	k.dev = (uint64_t)sx.stx_dev_major << 32 | sx.stx_dev_minor;
+	k.ino = sx.stx_ino;
+	k.size = sx.stx_size;
+	k.mtime_ns = sx.stx_mtime.tv_sec * 1000000000ll + sx.stx_mtime.tv_nsec;
+	k.ctime_ns = sx.stx_ctime.tv_sec * 1000000000ll + sx.stx_ctime.tv_nsec;
+	*uid = sx.stx_uid;
+	*mode = sx.stx_mode;
+	return k;
+}
+
+/*
+ * A user who may write a file changes it through a shared mapping whose
+ * page is already dirty: size, mtime and ctime stay as they were, so the
+ * version key cannot tell.  What was read from such a file (digest, class,
+ * lookup answer) must not be reused for the next event.
+ */
+TEST(test_cache_does_not_reuse_a_file_others_may_write)
+{
+	char path[] = "/tmp/dg-cache-XXXXXX";
+	struct dg_enf_cache *c = dg_enf_cache_new(0);
+	struct dg_enf_key before, after;
+	struct dg_enf_entry *e;
+	uint32_t uid = 0, mode = 0;
+	volatile char *m;
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0 && write(fd, "AAAA", 4) == 4, "test file");
+	if (geteuid() == 0)
+		CHECK(fchown(fd, 65534, 65534) == 0, "owned by nobody");
+	m = mmap(NULL, 4, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED, "shared writable mapping");
+	m[0] = 'A';		/* the page is dirty from now on */
+	before = key_of_fd(fd, &uid, &mode);
+	e = dg_enf_cache_put(c, &before);
+	e->have_digest = 1;
+	/* Read long after its last change: not racy. */
+	dg_enf_cache_mark_racy(e, before.ctime_ns + DG_ENF_RACY_NS + 1);
+	dg_enf_cache_mark_writable(e, uid, mode);
+	memcpy((char *)m, "\177ELF", 4);	/* other content, same page */
+	after = key_of_fd(fd, &uid, &mode);
+	CHECK(!memcmp(&before, &after, sizeof(before)), "the version key did not change");
+	CHECK(dg_enf_cache_get(c, &after) == NULL, "what was read is not reused");
+	/* A root-only file (owner root, no group/other write) is reused. */
+	e = dg_enf_cache_put(c, &before);
+	e->have_digest = 1;
+	dg_enf_cache_mark_racy(e, before.ctime_ns + DG_ENF_RACY_NS + 1);
+	dg_enf_cache_mark_writable(e, 0, S_IFREG | 0755);
+	CHECK(dg_enf_cache_get(c, &before) == e, "root-only file: reused");
+	munmap((void *)m, 4);
+	close(fd);
+	unlink(path);
+	dg_enf_cache_free(c);
+}
+
 TEST(test_cache_keeps_inodes_apart)
 {
 	struct dg_enf_cache *c = dg_enf_cache_new(0);
@@ -125,6 +194,7 @@ int main(void)
 	RUN(test_cache_hit_for_the_same_version);
 	RUN(test_cache_miss_after_any_version_change);
 	RUN(test_cache_does_not_reuse_what_was_read_within_the_racy_window);
+	RUN(test_cache_does_not_reuse_a_file_others_may_write);
 	RUN(test_cache_keeps_inodes_apart);
 	RUN(test_cache_grows_and_keeps_every_entry);
 	RUN(test_cache_is_bounded);
