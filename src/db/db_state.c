@@ -284,6 +284,10 @@ int dg_db_builder_commit(struct dg_db_builder *b, const char *state_dir,
 	size_t ngens;
 	int err;
 
+	if (!*state_dir) {
+		dg_errf(msg, msglen, 0, "state directory name is empty");
+		return -EINVAL;
+	}
 	err = mkdir_p(state_dir);
 	if (err) {
 		dg_errf(msg, msglen, 0, "%s: cannot create: %s", state_dir, strerror(-err));

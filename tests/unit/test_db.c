@@ -585,6 +585,17 @@ static int commit_n(const char *state, uint64_t first, uint64_t n, unsigned flag
 	return err;
 }
 
+TEST(test_db_commit_refuses_an_empty_state_dir_name)
+{
+	uint64_t gen = 0;
+	int err;
+
+	msg[0] = '\0';
+	err = commit_n("", 0, 1, 0, &gen);
+	CHECK(err == -EINVAL, "got %d %s", err, msg);
+	CHECK(strstr(msg, "state directory") && strstr(msg, "empty"), "reason: %s", msg);
+}
+
 TEST(test_db_reader_notices_a_new_generation_and_switches)
 {
 	const char *state = tpath("state-switch");
@@ -935,6 +946,7 @@ int main(void)
 	RUN(test_db_open_does_not_hang_on_a_fifo_as_current);
 	RUN(test_db_readers_never_see_a_partial_generation);
 	RUN(test_db_hash_file_matches_sha256);
+	RUN(test_db_commit_refuses_an_empty_state_dir_name);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	rc = system(cmd);
 	(void)rc;
