@@ -109,10 +109,14 @@ int dg_ima_next(struct dg_cur *c, struct dg_ima_entry *e, char *msg, size_t msgl
 		dg_errf(msg, msglen, 0, "PCR %u out of range", e->pcr);
 		return -EBADMSG;
 	}
-	if (name_len == 0 || name_len > DG_IMA_NAME_MAX) {
+	if (name_len == 0) {
+		dg_errf(msg, msglen, 0, "template name is empty");
+		return -EBADMSG;
+	}
+	if (name_len > DG_IMA_NAME_MAX) {
 		dg_errf(msg, msglen, 0, "template name length %u exceeds limit %u", name_len,
 		    DG_IMA_NAME_MAX);
-		return -EBADMSG;
+		return -E2BIG;
 	}
 	if ((r = cur_take(&in, name_len, &name)) < 0) {
 		dg_errf(msg, msglen, 0, "truncated template name");
@@ -655,8 +659,21 @@ int dg_ima_log_open_tpm(const char *path, struct dg_tpm *tpm, struct dg_ima_log 
 		/* No TPM is read: boot_aggregate is all zeros, as the kernel
 		 * records it on a machine without a TPM. */
 		r = log_append(l, zero, DG_IMA_BOOT_AGGREGATE, 0);
+		if (r < 0 && l->entries) {
+			/* Written: what failed after it is the TPM or the .pcrs file. */
+			if (l->tpm && l->tpm_failed)
+				dg_errf(msg, msglen, 0, "%s: extending the TPM: %s", path,
+					l->tpm_err);
+			else
+				dg_errf(msg, msglen, 0, "%s: %s", l->pcrs_path, strerror(-r));
+			goto fail;
+		}
 	} else {
 		r = dg_ima_write_pcrs(l->pcrs_path, l->pcr);
+		if (r < 0) {
+			dg_errf(msg, msglen, 0, "%s: %s", l->pcrs_path, strerror(-r));
+			goto fail;
+		}
 	}
 	if (r < 0) {
 		dg_errf(msg, msglen, 0, "%s: %s", path, strerror(-r));

@@ -130,6 +130,35 @@ TEST(test_parse_rejects_oversized_template_data_length)
 	dg_buf_free(&b);
 }
 
+TEST(test_parse_rejects_empty_template_name_saying_so)
+{
+	struct dg_buf b = two_entries();
+	struct dg_cur c;
+	struct dg_ima_entry e;
+	char msg[256];
+
+	/* name_len follows pcr(4) sha1(20): 0 is no name, not one over a limit */
+	b.data[24] = b.data[25] = b.data[26] = b.data[27] = 0;
+	c = cur_init(b.data, b.len);
+	CHECK(dg_ima_next(&c, &e, msg, sizeof(msg)) == -EBADMSG, "got %s", msg);
+	CHECK(strstr(msg, "empty") != NULL && !strstr(msg, "exceeds"), "reason: %s", msg);
+	dg_buf_free(&b);
+}
+
+TEST(test_parse_rejects_oversized_template_name_length_with_e2big)
+{
+	struct dg_buf b = two_entries();
+	struct dg_cur c;
+	struct dg_ima_entry e;
+	char msg[256];
+
+	b.data[24] = 0x00; b.data[25] = 0x01; b.data[26] = 0; b.data[27] = 0;	/* 256 */
+	c = cur_init(b.data, b.len);
+	CHECK(dg_ima_next(&c, &e, msg, sizeof(msg)) == -E2BIG, "got %s", msg);
+	CHECK(strstr(msg, "256 exceeds limit 255") != NULL, "reason: %s", msg);
+	dg_buf_free(&b);
+}
+
 TEST(test_parse_rejects_template_digest_mismatch)
 {
 	struct dg_buf b = two_entries();
@@ -323,6 +352,22 @@ TEST(test_log_short_write_is_cut_back_and_not_counted_as_measured)
 	free(data);
 }
 
+TEST(test_log_open_names_the_pcrs_file_when_it_cannot_be_written)
+{
+	char path[128], pcrs[160], msg[256] = "";
+	struct dg_ima_log *l = NULL;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/pcrs-blocked", dir);
+	snprintf(pcrs, sizeof(pcrs), "%s.pcrs", path);
+	CHECK(mkdir(pcrs, 0700) == 0, "mkdir %s", pcrs);	/* rename() over it fails */
+	r = dg_ima_log_open(path, &l, msg, sizeof(msg));
+	CHECK(r < 0, "open refused, got %d", r);
+	CHECK(strstr(msg, pcrs) != NULL, "message names %s: %s", pcrs, msg);
+	dg_ima_log_close(l);
+	rmdir(pcrs);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -334,6 +379,8 @@ int main(void)
 	RUN(test_replay_pcr_is_sha256_chain_over_template_data);
 	RUN(test_parse_rejects_every_truncation_with_enodata);
 	RUN(test_parse_rejects_oversized_template_data_length);
+	RUN(test_parse_rejects_empty_template_name_saying_so);
+	RUN(test_parse_rejects_oversized_template_name_length_with_e2big);
 	RUN(test_parse_rejects_template_digest_mismatch);
 	RUN(test_parse_rejects_other_templates_and_pcrs);
 	RUN(test_violation_entry_extends_with_all_ones);
@@ -341,6 +388,7 @@ int main(void)
 	RUN(test_log_measures_each_digest_and_path_once);
 	RUN(test_log_open_cuts_a_torn_tail_but_refuses_corruption);
 	RUN(test_log_short_write_is_cut_back_and_not_counted_as_measured);
+	RUN(test_log_open_names_the_pcrs_file_when_it_cannot_be_written);
 	{
 		char cmd[64];
 
