@@ -54,6 +54,7 @@ static void *reload_thread(void *arg)
 {
 	struct dg_enf_allow *a = arg;
 	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	char failed[256] = "";	/* the last reload failure reported */
 	int ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
 
 	if (ifd >= 0 && inotify_add_watch(ifd, a->state, IN_CREATE | IN_MOVED_TO |
@@ -77,8 +78,21 @@ static void *reload_thread(void *arg)
 		changed = a->latest ? dg_db_changed(a->latest) : 1;
 		if (changed <= 0)
 			continue;
-		if (dg_db_open(a->state, &db, msg, sizeof(msg)) < 0)
-			continue;	/* keep using the previous generation */
+		if (dg_db_open(a->state, &db, msg, sizeof(msg)) < 0) {
+			/* Keep using the previous generation, and say so once
+			 * per reason (this is retried at every change). */
+			if (strcmp(msg, failed)) {
+				dg_err("enforce: %s: new database generation not used, "
+				       "still deciding with the previous one: %s", a->state, msg);
+				snprintf(failed, sizeof(failed), "%s", msg);
+			}
+			continue;
+		}
+		if (failed[0]) {
+			fprintf(stderr, "digestguard enforce: %s: new database generation in use\n",
+				a->state);
+			failed[0] = '\0';
+		}
 		a->latest = db;
 		atomic_fetch_add(&a->next_gen, 1);
 		old = atomic_exchange(&a->pending, db);

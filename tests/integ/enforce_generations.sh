@@ -69,6 +69,27 @@ if [ -x "$LDSO" ]; then
 else
 	skip "revoked_file_is_checked_again_for_ldso_after_a_generation_change" "no /lib64/ld-linux-x86-64.so.2"
 fi
+# A damaged new generation is not used: the enforcer says so (once) and
+# goes on deciding with the generation it has; a good one is taken again.
+wd 30 "$DG" db import --state "$S" --replace --local "$T/allow1" >/dev/null
+for i in $(seq 50); do run_bin "$MNT/gen1only" && break; sleep 0.05; done
+head -c 4096 /dev/urandom > "$S/gen-9999999999999999.dgdb"
+ln -s gen-9999999999999999.dgdb "$S/current.bad" && mv -T "$S/current.bad" "$S/current"
+said=0
+for i in $(seq 100); do grep -q "new database generation not used" "$T/enf.err" && { said=1; break; }; sleep 0.05; done
+if [ $said = 1 ] && grep "new database generation not used" "$T/enf.err" | grep -q "gen-9999999999999999.dgdb" &&
+	run_bin "$MNT/gen1only" && ! run_bin "$MNT/gen2only"; then
+	ok "damaged_generation_is_reported_and_the_previous_one_kept"
+else nok "damaged_generation_is_reported_and_the_previous_one_kept" "$(grep -i generation "$T/enf.err")"; fi
+sleep 1	# several reload polls: still one report
+if [ "$(grep -c "new database generation not used" "$T/enf.err")" = 1 ]; then ok "damaged_generation_reported_once"
+else nok "damaged_generation_reported_once" "$(grep -c "new database generation not used" "$T/enf.err") reports"; fi
+rm -f "$S/gen-9999999999999999.dgdb"
+wd 30 "$DG" db import --state "$S" --replace --local "$T/allow2" >/dev/null
+switched=0
+for i in $(seq 100); do run_bin "$MNT/gen2only" && { switched=1; break; }; sleep 0.05; done
+if [ $switched = 1 ] && grep -q "new database generation in use" "$T/enf.err"; then ok "good_generation_after_a_damaged_one_is_used"
+else nok "good_generation_after_a_damaged_one_is_used" "$(grep -i generation "$T/enf.err")"; fi
 check "enforcer_still_running_after_swaps" kill -0 "$EPID"
 if [ "$(grep -c ' started$' "$T/enf.err")" = 1 ]; then ok "no_worker_restart_during_swaps"
 else nok "no_worker_restart_during_swaps" "$(cat "$T/enf.err")"; fi
