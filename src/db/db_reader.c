@@ -233,8 +233,19 @@ int dg_db_open(const char *path, struct dg_db **out, char *msg, size_t msglen)
 	/* O_NONBLOCK: a FIFO planted as `current` must not hang us. */
 	fd = open(db->watch, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
+		char to[256];
+		ssize_t tn;
+
 		err = -errno;
-		if (errno == ENOENT)
+		if (errno == ENOENT &&
+		    (tn = readlink(db->watch, to, sizeof(to) - 1)) > 0) {
+			/* A link to nothing is a damaged database, not none. */
+			to[tn] = '\0';
+			err = -EBADMSG;
+			dg_errf(msg, msglen, 0, "%s points at %s, which does not exist (restore it, "
+				"or start a fresh database with 'digestguard db import --replace')",
+				db->watch, to);
+		} else if (err == -ENOENT)
 			dg_errf(msg, msglen, 0, "%s: no database (run 'digestguard db import' first)",
 				  path);
 		else

@@ -281,6 +281,12 @@ dg db import --local "$T/f5.sums" --state="$T/state8" >/dev/null; rc=$?
 dg db stats --state "$T/never" >/dev/null 2>"$T/err"; rc=$?
 [ $rc = 2 ] && grep -qF "no database in $T/never (run 'digestguard db import --state $T/never' first)" "$T/err" \
 	&& ok "stats_without_database_says_run_import" || nok "stats_without_database_says_run_import" "rc=$rc" "$(cat "$T/err")"
+# `current` pointing at a generation that is gone: damaged, not "no database"
+mkdir -p "$T/dangling" && ln -s gen-0000000000000007.dgdb "$T/dangling/current"
+dg db stats --state "$T/dangling" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -qF "$T/dangling/current points at gen-0000000000000007.dgdb, which does not exist" "$T/err" &&
+	! grep -q "no database" "$T/err" && ok "stats_with_dangling_current_names_the_missing_generation" ||
+	nok "stats_with_dangling_current_names_the_missing_generation" "rc=$rc" "$(cat "$T/err")"
 
 # --- help on every command ---
 for c in import lookup check stats export; do
