@@ -236,7 +236,9 @@ const char *dg_enf_open_check(const struct dg_enf_config *cfg, enum dg_enf_class
 			return "lib";
 		if (role & DG_ROLE_LOADER)
 			return "ld.so";
-		return NULL;
+		/* --scripts: an interpreter opening any unknown file, an ELF
+		 * file too (ctypes, a script that is really a binary). */
+		return cfg->scripts && (role & DG_ROLE_INTERP) ? "script" : NULL;
 	}
 	if (!cfg->scripts)
 		return NULL;

@@ -52,6 +52,10 @@ check "scripts_sh_runs_an_allowlisted_script" run_bin sh "$MNT/good.sh"
 refused "scripts_sh_refuses_an_unknown_script" sh "$MNT/evil.sh"
 refused "unknown_script_exec_is_denied" "$MNT/evil.sh"
 check "script_denial_is_logged" grep -q " deny script pid=[0-9]* path=$MNT/evil.sh .*reason=not-in-database" "$LOG"
+# An interpreter opening an unknown ELF file is denied too (without --libs).
+run_bin sh "$MNT/unknown" "$T/ran"
+check "scripts_interpreter_opening_an_unknown_elf_file_is_denied" \
+	grep -q " deny script pid=[0-9]* path=$MNT/unknown .*reason=not-in-database" "$LOG"
 enf_stop
 
 enf_start --state "$S" --mark "$MNT" --log "$LOG" --libs || nok "start --libs"
