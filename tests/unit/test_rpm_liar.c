@@ -137,6 +137,25 @@ TEST(test_rpm_liar_honest_answer_yields_only_signed_digest)
 	teardown(&f);
 }
 
+/* A handler that let through a lead rpm refuses: the core reads it itself. */
+TEST(test_rpm_liar_rejects_a_lead_rpm_would_refuse)
+{
+	struct fixture f;
+	int r;
+
+	setup(&f);
+	f.tp.bytes[4] = 5;		/* package version 5 */
+	r = check(&f);
+	CHECK(r == -EOPNOTSUPP && strstr(err, "unsupported package version 5"), "%d %s", r, err);
+	f.tp.bytes[4] = 3;		/* version 3 is read, as by rpm */
+	r = check(&f);
+	CHECK(r == 0, "version 3: %d %s", r, err);
+	f.tp.bytes[79] = 1;		/* signature type 1, not header-style */
+	r = check(&f);
+	CHECK(r == -EOPNOTSUPP && strstr(err, "unsupported signature type 1"), "%d %s", r, err);
+	teardown(&f);
+}
+
 TEST(test_rpm_liar_rejects_digest_not_in_header)
 {
 	struct fixture f;
@@ -446,6 +465,7 @@ TEST(test_rpm_liar_rejects_filedigestalgo_without_a_value)
 int main(void)
 {
 	RUN(test_rpm_liar_honest_answer_yields_only_signed_digest);
+	RUN(test_rpm_liar_rejects_a_lead_rpm_would_refuse);
 	RUN(test_rpm_liar_rejects_digest_not_in_header);
 	RUN(test_rpm_liar_rejects_digest_span_outside_filedigests);
 	RUN(test_rpm_liar_rejects_filedigests_data_moved);

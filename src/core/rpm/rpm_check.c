@@ -66,6 +66,14 @@ int rpm_layout(const char *name, const uint8_t *buf, size_t len, uint32_t *sig_l
 		return dg_errf(err, errlen, -EBADMSG, "%s: not an RPM package (bad lead magic)", name);
 	if (len < RPM_LEAD_SIZE)
 		return dg_errf(err, errlen, -ENODATA, "%s: shorter than the 96-byte lead", name);
+	/* What rpm reads (lib/rpmlead.c): version 3 or 4, header-style
+	 * signature (5 at offset 78), as the handler claims. */
+	if (buf[4] < 3 || buf[4] > 4)
+		return dg_errf(err, errlen, -EOPNOTSUPP, "%s: lead: unsupported package version %u",
+			       name, buf[4]);
+	if ((buf[78] << 8 | buf[79]) != RPM_SIGTYPE_HEADERSIG)
+		return dg_errf(err, errlen, -EOPNOTSUPP, "%s: lead: unsupported signature type %u",
+			       name, (unsigned)(buf[78] << 8 | buf[79]));
 	r = read_intro(name, buf, len, RPM_LEAD_SIZE, RPM_HDR_SIG, &il, &dl, sig_len, err, errlen);
 	if (r < 0)
 		return r;
