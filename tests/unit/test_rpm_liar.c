@@ -150,6 +150,7 @@ TEST(test_rpm_liar_rejects_a_lead_rpm_would_refuse)
 	f.tp.bytes[4] = 3;		/* version 3 is read, as by rpm */
 	r = check(&f);
 	CHECK(r == 0, "version 3: %d %s", r, err);
+	rpm_pkg_release(&f.pkg);
 	f.tp.bytes[79] = 1;		/* signature type 1, not header-style */
 	r = check(&f);
 	CHECK(r == -EOPNOTSUPP && strstr(err, "unsupported signature type 1"), "%d %s", r, err);
