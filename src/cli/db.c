@@ -43,63 +43,15 @@ static void print_hex(FILE *f, const uint8_t *d, size_t n)
 		fprintf(f, "%02x", d[i]);
 }
 
-/* Length of the well-formed UTF-8 sequence at @s (RFC 3629 §4), 0 if none. */
-static size_t utf8_seq(const unsigned char *s)
-{
-	size_t n, i;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)	/* also stops at the NUL */
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 static int utf8_valid(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n;
 
 	for (; *p; p += n)
-		if (!(n = utf8_seq(p)))
+		if (!(n = cli_utf8_seq(p)))
 			return 0;
 	return 1;
-}
-
-/* A JSON string; bytes that are not UTF-8 become U+FFFD (JSON is UTF-8). */
-static void json_str(FILE *f, const char *str)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t n;
-
-	fputc('"', f);
-	for (; *s; s += n ? n : 1) {
-		n = utf8_seq(s);
-		if (!n)
-			fputs("\\ufffd", f);
-		else if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if (*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fwrite(s, 1, n, f);
-	}
-	fputc('"', f);
 }
 
 /*
@@ -119,12 +71,26 @@ static void put_name(FILE *f, const char *s)
 	}
 }
 
+static int write_all(int fd, const char *data, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t r = write(fd, data + done, len - done);
+
+		if (r < 0 && errno != EINTR)
+			return -errno;
+		if (r > 0)
+			done += (size_t)r;
+	}
+	return 0;
+}
+
 /* Write @len bytes to @path: temporary file, fsync, rename. */
 static int write_file_atomic(const char *path, const char *data, size_t len)
 {
 	_cleanup_free_ char *tmp = NULL;
 	int fd, err = 0;
-	size_t done = 0;
 
 	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
 		return -ENOMEM;
@@ -133,14 +99,8 @@ static int write_file_atomic(const char *path, const char *data, size_t len)
 		return -errno;
 	if (fchmod(fd, 0644) < 0)
 		err = -errno;
-	while (!err && done < len) {
-		ssize_t r = write(fd, data + done, len - done);
-
-		if (r < 0 && errno != EINTR)
-			err = -errno;
-		else if (r > 0)
-			done += (size_t)r;
-	}
+	if (!err)
+		err = write_all(fd, data, len);
 	if (!err && fsync(fd) < 0)
 		err = -errno;
 	if (close(fd) < 0 && !err)
@@ -149,6 +109,34 @@ static int write_file_atomic(const char *path, const char *data, size_t len)
 		err = -errno;
 	if (err)
 		unlink(tmp);
+	return err;
+}
+
+/*
+ * An output file (-o): a regular file, or a new one, is replaced atomically;
+ * through a symlink, the file it points at (the link stays).  Anything else
+ * that exists (/dev/null, /dev/stdout, a FIFO) is written into: renaming a
+ * temporary file over it would replace the device node itself.
+ */
+static int write_output(const char *path, const char *data, size_t len)
+{
+	_cleanup_free_ char *real = NULL;
+	struct stat st, lst;
+	int fd, err;
+
+	if (stat(path, &st) < 0)
+		return write_file_atomic(path, data, len);
+	if (S_ISREG(st.st_mode)) {
+		if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) && !(real = realpath(path, NULL)))
+			return -errno;
+		return write_file_atomic(real ? real : path, data, len);
+	}
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	err = write_all(fd, data, len);
+	if (close(fd) < 0 && !err)
+		err = -errno;
 	return err;
 }
 
@@ -220,8 +208,9 @@ static int import_local(struct import_ctx *ctx, const char *file)
 
 	f = !strcmp(file, "-") ? fdopen(dup(0), "r") : fopen(file, "re");
 	if (!f) {
-		fprintf(stderr, "digestguard db import: %s: %s\n", file, strerror(errno));
-		return -errno;
+		err = -errno;
+		fprintf(stderr, "digestguard db import: %s: %s\n", file, strerror(-err));
+		return err;
 	}
 	err = dg_db_builder_add_source(ctx->b, DG_DB_SOURCE_LOCAL, &src);
 	if (err)
@@ -289,9 +278,10 @@ static int import_local(struct import_ctx *ctx, const char *file)
 		}
 		n++;
 	}
-	if (ferror(f)) {
-		fprintf(stderr, "digestguard db import: %s: read error\n", file);
-		return -EIO;
+	if (ferror(f)) {	/* errno from getline(): EISDIR for a directory, EIO */
+		err = errno ? -errno : -EIO;
+		fprintf(stderr, "digestguard db import: %s: %s\n", file, strerror(-err));
+		return err;
 	}
 	printf("%s: %zu digests (source \"%s\")\n", file, n, DG_DB_SOURCE_LOCAL);
 	ctx->added += n;
@@ -641,9 +631,9 @@ static int cmd_lookup(int argc, char **argv)
 			printf("\", \"found\": %s", found ? "true" : "false");
 			if (found) {
 				printf(", \"source\": ");
-				json_str(stdout, pkg);
+				cli_json_str(stdout, pkg);
 				printf(", \"path\": ");
-				json_str(stdout, path);
+				cli_json_str(stdout, path);
 			}
 			printf("}");
 		} else if (found) {
@@ -811,9 +801,9 @@ static int cmd_stats(int argc, char **argv)
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (json) {
 		printf("{\n  \"state\": ");
-		json_str(stdout, dg_db_state_dir(state));
+		cli_json_str(stdout, dg_db_state_dir(state));
 		printf(",\n  \"file\": ");
-		json_str(stdout, dg_db_path(db));
+		cli_json_str(stdout, dg_db_path(db));
 		printf(",\n  \"generation\": %llu,\n  \"count\": %llu,\n  \"algorithm\": \"%s\",\n"
 		       "  \"build_time\": %llu,\n  \"build_time_utc\": \"%s\",\n  \"sources\": %u,\n"
 		       "  \"file_size\": %llu,\n  \"bytes_per_entry\": %.1f,\n  \"sources_sha256\": \"",
@@ -832,7 +822,7 @@ static int cmd_stats(int argc, char **argv)
 
 				dg_db_source_name(db, i, &name);
 				printf("%s", i ? ", " : "");
-				json_str(stdout, name);
+				cli_json_str(stdout, name);
 			}
 			printf("]");
 		}
@@ -953,7 +943,7 @@ static int export_keylime(FILE *out, const struct xent *e, size_t n,
 		if (first) {
 			fprintf(out, "%s\n    ", prev ? "]," : "");
 			prev = e[i].path;
-			json_str(out, e[i].path);
+			cli_json_str(out, e[i].path);
 			fprintf(out, ": [\"");
 		} else {
 			fprintf(out, ", \"");
@@ -1030,7 +1020,7 @@ static int cmd_export(int argc, char **argv)
 		export_keylime(out, e, n, &st, &skipped);
 	fclose(out);
 	if (output) {
-		err = write_file_atomic(output, buf, buflen);
+		err = write_output(output, buf, buflen);
 		if (err) {
 			fprintf(stderr, "digestguard db export: %s: %s\n", output, strerror(-err));
 			dg_db_close(db);

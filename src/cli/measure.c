@@ -78,24 +78,6 @@ static void unread_log(struct logbuf *m)
 	free((void *)m->p);
 }
 
-static void json_str(const char *s, size_t n)
-{
-	size_t i;
-
-	putchar('"');
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 static int cmd_show(int argc, char **argv)
 {
 	const char *path = NULL;
@@ -145,7 +127,7 @@ static int cmd_show(int argc, char **argv)
 		printf("%s\n {\"pcr\": %u, \"template_hash\": \"sha1:%s\", \"template\": \"%s\", "
 		       "\"digest\": \"%s:%s\", \"path\": ", n > 1 ? "," : "", e.pcr, t, e.tname,
 		       e.algo, d);
-		json_str(e.path, e.path_len);
+		cli_json_str(stdout, e.path);	/* one NUL-terminated string (imalog.c) */
 		printf("}");
 	}
 	if (json)
@@ -164,16 +146,24 @@ static int cmd_verify(int argc, char **argv)
 	int json = 0, i, r;
 
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--json")) {
 			json = 1;
-		else if (!strcmp(argv[i], "--pcr") && i + 1 < argc)
+		} else if (!strncmp(a, "--pcr=", 6)) {	/* --opt=VALUE, as elsewhere */
+			want_hex = a + 6;
+		} else if (!strcmp(a, "--pcr")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "digestguard measure verify: option '--pcr' needs a value\n"
+					"usage: digestguard measure verify [--json] LOG [--pcr HEX]\n");
+				return EXIT_USAGE;
+			}
 			want_hex = argv[++i];
-		else if (!path && argv[i][0] != '-')
-			path = argv[i];
-		else {
+		} else if (!path && a[0] != '-') {
+			path = a;
+		} else {
 			fprintf(stderr, "digestguard measure verify: unexpected '%s'\n"
-				"usage: digestguard measure verify [--json] LOG [--pcr HEX]\n",
-				argv[i]);
+				"usage: digestguard measure verify [--json] LOG [--pcr HEX]\n", a);
 			return EXIT_USAGE;
 		}
 	}

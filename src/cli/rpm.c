@@ -80,6 +80,15 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct rpm_opts *o
 			return -1;
 		}
 	}
+	/* One option table for both commands: refuse, not ignore, the other's. */
+	if (o->json && strcmp(cmd, "verify")) {
+		fprintf(stderr, "digestguard rpm %s: option '--json' is for 'rpm verify'\n", cmd);
+		return -1;
+	}
+	if (o->tag && strcmp(cmd, "digests")) {
+		fprintf(stderr, "digestguard rpm %s: option '--tag' is for 'rpm digests'\n", cmd);
+		return -1;
+	}
 	if (optind >= argc) {
 		fprintf(stderr, "digestguard rpm %s: no package given\n", cmd);
 		return -1;
@@ -219,20 +228,10 @@ static void print_report(const char *file, const struct dg_rpm_report *rep, int 
 	printf(" %s\n", rep->ok ? "OK" : "NOT OK");
 }
 
+/* File names and the package's own strings need not be UTF-8. */
 static void json_str(const char *s)
 {
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
+	cli_json_str(stdout, s);
 }
 
 /* One package as a JSON object (the array is printed by the caller). */

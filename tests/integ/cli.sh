@@ -49,4 +49,47 @@ echo "$h  /x" >"$T/list"
 grep -q "^digestguard db import: unrecognized option '--bogus'" "$T/err" && ok option_errors_name_the_whole_command ||
 	nok option_errors_name_the_whole_command "$(head -n 1 "$T/err")"
 
+# measure: an ima-ng log (boot_aggregate and a path that is not UTF-8,
+# with a quote), made here as the kernel lays it out (imalog.h).
+python3 - "$T/ima" boot_aggregate "$(printf '/bin/a\377"b')" <<'EOF'
+import hashlib, os, struct, sys
+with open(sys.argv[1], "wb") as out:
+    for p in sys.argv[2:]:
+        path = os.fsencode(p) + b"\0"
+        d = b"sha256:\0" + hashlib.sha256(path).digest()
+        data = struct.pack("<I", len(d)) + d + struct.pack("<I", len(path)) + path
+        out.write(struct.pack("<I", 10) + hashlib.sha1(data).digest() +
+                  struct.pack("<I", 6) + b"ima-ng" + struct.pack("<I", len(data)) + data)
+EOF
+pcr=$("$DG" measure verify "$T/ima" | sed -n 's/^PCR-10 sha256: //p')
+"$DG" measure verify "$T/ima" --pcr="$pcr" >"$T/out" 2>&1; rc=$?
+[ $rc = 0 ] && grep -q "PCR-10 matches" "$T/out" && ok measure_verify_takes_pcr_equals_value ||
+	nok measure_verify_takes_pcr_equals_value "rc=$rc $(head -n 2 "$T/out")"
+"$DG" measure verify "$T/ima" --pcr >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "option '--pcr' needs a value" "$T/err" && ok measure_verify_pcr_without_value_says_so ||
+	nok measure_verify_pcr_without_value_says_so "rc=$rc $(head -n 1 "$T/err")"
+"$DG" measure show --json "$T/ima" >"$T/out"; rc=$?
+[ $rc = 0 ] && python3 -c 'import json,sys; d=json.load(open(sys.argv[1],"rb")); assert d[1]["path"]=="/bin/a\ufffd\"b"' "$T/out" 2>"$T/err" &&
+	ok measure_show_json_is_valid_for_a_non_utf8_path || nok measure_show_json_is_valid_for_a_non_utf8_path "rc=$rc $(tail -n 1 "$T/err")"
+
+# rpm verify --json: a file name that is not UTF-8 still gives valid JSON.
+CERT=${DG_CORPORA:-$SRC/../shared/corpora}/pgp/rfc9580/A.1-v4-ed25519legacy-key.asc
+if [ -f "$CERT" ]; then
+	bad=$T/$(printf 'pkg\377"x.rpm')
+	: >"$bad"
+	"$DG" rpm verify --json --keyring "$CERT" "$bad" >"$T/out" 2>/dev/null; rc=$?
+	[ $rc = 2 ] && python3 -c 'import json,sys; d=json.load(open(sys.argv[1],"rb")); assert d[0]["file"].endswith("pkg\ufffd\"x.rpm")' "$T/out" 2>"$T/err" &&
+		ok rpm_verify_json_is_valid_for_a_non_utf8_name || nok rpm_verify_json_is_valid_for_a_non_utf8_name "rc=$rc $(tail -n 1 "$T/err")"
+else
+	skip rpm_verify_json_is_valid_for_a_non_utf8_name "no certificate at $CERT"
+fi
+# An option of one rpm command is refused by the other, not silently
+# ignored: `rpm digests --json` printing text would break a JSON consumer.
+"$DG" rpm digests --json --keyring /dev/null x.rpm >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "rpm digests: option '--json' is for 'rpm verify'" "$T/err" &&
+	ok rpm_digests_refuses_json || nok rpm_digests_refuses_json "rc=$rc $(head -n 1 "$T/err")"
+"$DG" rpm verify --tag --keyring /dev/null x.rpm >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "rpm verify: option '--tag' is for 'rpm digests'" "$T/err" &&
+	ok rpm_verify_refuses_tag || nok rpm_verify_refuses_tag "rc=$rc $(head -n 1 "$T/err")"
+
 done_testing

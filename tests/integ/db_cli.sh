@@ -288,6 +288,24 @@ dg db stats --state "$T/dangling" >/dev/null 2>"$T/err"; rc=$?
 	! grep -q "no database" "$T/err" && ok "stats_with_dangling_current_names_the_missing_generation" ||
 	nok "stats_with_dangling_current_names_the_missing_generation" "rc=$rc" "$(cat "$T/err")"
 
+# -o onto something that is not a regular file (/dev/null, a FIFO) writes
+# into it: renaming a temporary file over it would replace the device node.
+mknod "$T/null" c 1 3 2>/dev/null || mkfifo "$T/null"
+if [ -p "$T/null" ]; then (wd 20 cat "$T/null" >/dev/null &); fi
+dg db export --state "$S" --format keylime -o "$T/null" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 0 ] && { [ -c "$T/null" ] || [ -p "$T/null" ]; } && ok "export_to_a_device_writes_into_it_not_over_it" ||
+	nok "export_to_a_device_writes_into_it_not_over_it" "rc=$rc $(ls -l "$T/null")" "$(cat "$T/err")"
+# -o through a symlink: the file it points at is replaced, the link stays.
+printf 'old\n' >"$T/target.json" && ln -sf target.json "$T/link.json"
+dg db export --state "$S" --format keylime -o "$T/link.json" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 0 ] && [ -L "$T/link.json" ] && python3 -m json.tool "$T/target.json" >/dev/null &&
+	ok "export_through_a_symlink_replaces_its_target" ||
+	nok "export_through_a_symlink_replaces_its_target" "rc=$rc $(ls -l "$T/link.json")" "$(cat "$T/err")"
+# --local given a directory: the message names it and the reason.
+dg db import --state "$S" --local "$F" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -qF "$F: Is a directory" "$T/err" && ok "import_local_directory_says_is_a_directory" ||
+	nok "import_local_directory_says_is_a_directory" "rc=$rc" "$(cat "$T/err")"
+
 # --- help on every command ---
 for c in import lookup check stats export; do
 	dg db "$c" --help >"$T/out" 2>&1; rc=$?
