@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sha256.h"
@@ -15,6 +16,16 @@
 
 #define LOADER_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 #define LOADER_CHUNK (64u << 10)	/* hash and write in cache-sized pieces */
+/*
+ * Execute, never read, for anyone without CAP_DAC_OVERRIDE, which the handler
+ * has given up before its execve: an executable its own uid cannot read
+ * makes the kernel start it non-dumpable (would_dump()).  Otherwise execve
+ * resets it to dumpable, and until the runtime's PR_SET_DUMPABLE 0 any
+ * process of the handler's uid could ptrace it or take its channel with
+ * pidfd_getfd(): for a root manager without namespaces, every other
+ * process running as nobody.
+ */
+#define LOADER_MODE 0111
 
 int dg_loader_memfd_create(const char *name)
 {
@@ -49,7 +60,7 @@ int dg_loader_memfd_fill(int fd, const uint8_t *blob, size_t len, const uint8_t 
 		dg_sha256_update(&h, blob + off, (size_t)w);
 		off += (size_t)w;
 	}
-	if (fcntl(fd, F_ADD_SEALS, LOADER_SEALS) < 0)
+	if (fchmod(fd, LOADER_MODE) < 0 || fcntl(fd, F_ADD_SEALS, LOADER_SEALS) < 0)
 		return -errno;
 	dg_sha256_final(&h, got);
 	return memcmp(got, sha256, sizeof(got)) ? -EKEYREJECTED : 0;

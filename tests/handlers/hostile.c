@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -29,6 +30,18 @@
 #include "buf.h"
 #include "cursor.h"
 #include "hostile_proto.h"
+
+/*
+ * Dumpable state at the first code after execve, before dg_handler_main()
+ * makes the process non-dumpable: while it is 1, any process of the
+ * handler's uid may ptrace it or take its channel with pidfd_getfd().
+ */
+static int dumpable_at_start = -1;
+
+__attribute__((constructor)) static void record_dumpable(void)
+{
+	dumpable_at_start = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+}
 
 static int attempt(uint16_t type, struct dg_cur *c)
 {
@@ -125,6 +138,12 @@ static int attempt(uint16_t type, struct dg_cur *c)
 		errno = e;
 		return -1;
 	}
+	case H_DUMPABLE_AT_START:
+		if (dumpable_at_start == 0) {
+			errno = EPERM;
+			return -1;
+		}
+		return 0;
 	default:
 		errno = EOPNOTSUPP;
 		return -1;

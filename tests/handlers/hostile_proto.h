@@ -23,6 +23,8 @@ enum hostile_msg {
 	H_KILL_PGRP,		/* arg: the manager's process group; SIGUSR1 to it */
 	H_KILL_OWN_PGRP,	/* kill(0, SIGUSR1): the handler's own process group */
 	H_READ_KEY,		/* arg: a key in the manager's session keyring */
+	H_DUMPABLE_AT_START,	/* succeeds if the handler was dumpable (ptraceable
+				 * by its uid) when it began, before its runtime ran */
 };
 
 #endif

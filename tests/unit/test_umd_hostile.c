@@ -403,6 +403,30 @@ TEST(test_sandbox_handler_cannot_read_the_managers_session_keyring)
 	CHECK(r == 0, "child returned %d", r);
 }
 
+/*
+ * execve makes a process dumpable again, and the runtime's PR_SET_DUMPABLE 0
+ * comes only after: in between, any process of the handler's uid could
+ * ptrace it or take its channel with pidfd_getfd() (for a root manager
+ * without namespaces, every other process running as nobody).  The loader
+ * makes the executable unreadable to the handler, so that it starts
+ * non-dumpable; the hostile handler records the state in a constructor.
+ */
+TEST(test_sandbox_handler_is_not_dumpable_from_its_first_instruction)
+{
+	const struct action a = { H_DUMPABLE_AT_START, "dumpable_at_start", MUST_FAIL, 0, 0 };
+	size_t m;
+
+	for (m = 0; m < NSC_MODES; m++) {
+		struct dg_umd *u = open_blob_flags(&dg_blob_hostile, nsc_modes[m].flags);
+		int failed = 0, err = 0, r = u ? attempt(u, &a, &failed, &err) : -1;
+
+		CHECK(r == 0 && failed && err == EPERM,
+		      "hostile (%s): dumpable when it started (r=%d failed=%d): %s",
+		      nsc_modes[m].what, r, failed, u ? dg_umd_last_error(u) : "alloc");
+		dg_umd_free(u);
+	}
+}
+
 /* Root without namespaces: the handler must not run as root. */
 TEST(test_sandbox_no_namespaces_as_root_runs_the_handler_as_nobody)
 {
@@ -472,6 +496,7 @@ int main(void)
 	RUN(test_sandbox_handler_has_its_own_process_group);
 	RUN(test_sandbox_signals_to_the_process_group_miss_the_manager);
 	RUN(test_sandbox_handler_cannot_read_the_managers_session_keyring);
+	RUN(test_sandbox_handler_is_not_dumpable_from_its_first_instruction);
 	RUN(test_sandbox_no_namespaces_as_root_runs_the_handler_as_nobody);
 	RUN(test_sandbox_no_namespaces_works_as_non_root);
 	return tap_done();
