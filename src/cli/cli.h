@@ -33,7 +33,7 @@ int cli_wants_help(int argc, char **argv);
 /* For a command without arguments: 0, or EXIT_USAGE after saying which
  * argument was not expected ("digestguard @who: ..."). */
 int cli_no_args(const char *who, int argc, char **argv);
-/* Length of the well-formed UTF-8 sequence at @s, 0 if none (main.c). */
+/* Length of the well-formed UTF-8 sequence at @s, 0 if none (json.c). */
 size_t cli_utf8_seq(const unsigned char *s);
 /* @s as a JSON string on @f: escapes, and U+FFFD for bytes that are not
  * UTF-8, so names with quotes, newlines or Latin-1 still give valid JSON. */
