@@ -34,6 +34,8 @@
 #ifndef STATX_ATTR_MOUNT_ROOT
 #define STATX_ATTR_MOUNT_ROOT 0x00002000
 #endif
+/* Inode number of the initial PID namespace (include/linux/proc_ns.h). */
+#define PROC_PID_INIT_INO	0xEFFFFFFCu
 #ifndef FAN_MARK_IGNORE
 #define FAN_MARK_IGNORE 0x00000400
 #endif
@@ -481,6 +483,16 @@ int dg_enforcer_run(const struct dg_enf_config *cfg)
 		cfg->libs ? ", --libs" : "", cfg->scripts ? ", --scripts" : "",
 		cfg->measure_path ? ", measuring to " : "",
 		cfg->measure_path ? cfg->measure_path : "");
+	{
+		struct stat ns;
+
+		/* fanotify reports a process outside our PID namespace as pid 0. */
+		if (stat("/proc/self/ns/pid", &ns) == 0 && ns.st_ino != PROC_PID_INIT_INO)
+			fprintf(stderr, "digestguard enforce: WARNING: not in the initial PID "
+				"namespace: processes outside it are seen as pid 0, and their "
+				"opens are checked as a loader's and an interpreter's (--libs, "
+				"--scripts); run the enforcer in the host's PID namespace\n");
+	}
 	if (cfg->log_path) {
 		s.ctx.log_fd = open(cfg->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
 				    O_NOFOLLOW, 0600);

@@ -351,6 +351,11 @@ unsigned dg_enf_opener_role(const struct dg_enf_ctx *ctx, pid_t pid)
 	unsigned name_role, role;
 	uint64_t dev;
 
+	/* pid 0: a process outside our PID namespace (fanotify gives pids as
+	 * the reader sees them).  What it runs cannot be known, so its opens
+	 * are checked as a loader's and an interpreter's. */
+	if (pid <= 0)
+		return DG_ROLE_LOADER | DG_ROLE_INTERP;
 	if (dg_enf_exe_of(pid, &sx, &dev, &name_role) < 0)
 		return name_role;
 	if (dg_enf_roles_get(ctx->roles, dev, sx.stx_ino, &role))
@@ -439,7 +444,9 @@ static void decide_file(struct worker *w, const struct fanotify_event_metadata *
 		return;
 	o->key = k;
 	o->have_key = 1;
-	if (!exec && ev->pid == w->last_exec_pid && same_key(&k, &w->last_exec_key)) {
+	/* pid 0 (outside our PID namespace) names no one process. */
+	if (!exec && ev->pid > 0 && ev->pid == w->last_exec_pid &&
+	    same_key(&k, &w->last_exec_key)) {
 		w->last_exec_pid = 0;	/* once: later opens are checked again */
 		return;		/* the FAN_OPEN_PERM of an exec just allowed */
 	}

@@ -53,7 +53,8 @@ refused "scripts_sh_refuses_an_unknown_script" sh "$MNT/evil.sh"
 refused "unknown_script_exec_is_denied" "$MNT/evil.sh"
 check "script_denial_is_logged" grep -q " deny script pid=[0-9]* path=$MNT/evil.sh .*reason=not-in-database" "$LOG"
 # An interpreter opening an unknown ELF file is denied too (without --libs).
-run_bin sh "$MNT/unknown" "$T/ran"
+# (In $T: if it were allowed, sh would run the binary's bytes as commands.)
+(cd "$T" && run_bin sh "$MNT/unknown" "$T/ran")
 check "scripts_interpreter_opening_an_unknown_elf_file_is_denied" \
 	grep -q " deny script pid=[0-9]* path=$MNT/unknown .*reason=not-in-database" "$LOG"
 enf_stop
@@ -130,4 +131,26 @@ if ! [ -e "$T/ran" ] && [ "$(enf_worker)" != "$old" ]; then
 	ok "renamed_shell_started_before_a_worker_restart_is_still_checked"
 else nok "renamed_shell_started_before_a_worker_restart_is_still_checked"; fi
 enf_stop
+
+# An enforcer in a PID namespace of its own sees processes outside it as
+# pid 0: what they run cannot be known, so their opens are checked as a
+# loader's (ld.so of the host, on no marked filesystem, used to run an
+# unknown binary unchecked).
+if [ -x "$LDSO" ] && wd 10 unshare --pid --fork --mount-proc true 2>/dev/null; then
+	ENF_WRAP=(unshare --pid --fork --mount-proc --kill-child=SIGTERM)
+	enf_start --state "$S" --mark-filesystem "$MNT" --log "$LOG" || nok "start in a PID namespace"
+	ENF_WRAP=()
+	refused "loader_outside_the_enforcers_pid_namespace_refuses_an_unknown_binary" \
+		"$LDSO" "$MNT/unknown-dyn"
+	check "loader_outside_the_enforcers_pid_namespace_runs_an_allowlisted_binary" \
+		run_bin "$LDSO" "$MNT/hello-dyn"
+	check "enforcer_in_a_pid_namespace_warns" grep -q "WARNING: not in the initial PID namespace" "$T/enf.err"
+	enf_stop
+else
+	for c in loader_outside_the_enforcers_pid_namespace_refuses_an_unknown_binary \
+		loader_outside_the_enforcers_pid_namespace_runs_an_allowlisted_binary \
+		enforcer_in_a_pid_namespace_warns; do
+		skip "$c" "no ld.so or no PID namespaces"
+	done
+fi
 done_testing

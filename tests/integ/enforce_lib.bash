@@ -7,6 +7,8 @@
 # unmounts the tmpfs.
 ENF_PIDS=()
 MNT=$T/mnt
+# A command enf_start runs the enforcer under (e.g. unshare), or empty.
+ENF_WRAP=()
 
 enf_cleanup() {
 	local p
@@ -72,7 +74,7 @@ enf_allow() {
 # Sets EPID (the watchdog's pid; signals reach the enforcer through it).
 enf_start() {
 	: > "$T/enf.out"
-	timeout --kill-after=5 300 "$DG" enforce "$@" > "$T/enf.out" 2> "$T/enf.err" &
+	timeout --kill-after=5 300 "${ENF_WRAP[@]}" "$DG" enforce "$@" > "$T/enf.out" 2> "$T/enf.err" &
 	EPID=$!
 	ENF_PIDS+=("$EPID")
 	local i

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "enforcer_int.h"
 #include "role.h"
 #include "tap.h"
 
@@ -159,6 +160,23 @@ TEST(test_runs_without_interp_from_auxv)
 	CHECK(got == 1, "ld.so run as the program: %d", got);
 }
 
+/*
+ * fanotify reports pid 0 for a process outside the reader's PID namespace:
+ * what it runs cannot be known, so its opens are judged as a loader's and
+ * an interpreter's (pid 0 used to be "no role": ld.so ./unlisted ran).
+ */
+TEST(test_opener_outside_our_pid_namespace_gets_every_role)
+{
+	struct dg_enf_ctx ctx;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.roles = dg_enf_roles_new();
+	CHECK(ctx.roles != NULL, "role table");
+	CHECK(dg_enf_opener_role(&ctx, 0) == (DG_ROLE_LOADER | DG_ROLE_INTERP),
+	      "pid 0: role %u", dg_enf_opener_role(&ctx, 0));
+	dg_enf_roles_free(ctx.roles);
+}
+
 int main(void)
 {
 	RUN(test_role_of_name_knows_loaders_and_interpreters);
@@ -167,5 +185,6 @@ int main(void)
 	RUN(test_roles_table_records_replaces_and_fills);
 	RUN(test_runs_without_interp_from_auxv);
 	RUN(test_roles_table_compacts_to_running_programs);
+	RUN(test_opener_outside_our_pid_namespace_gets_every_role);
 	return tap_done();
 }
