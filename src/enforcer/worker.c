@@ -47,8 +47,14 @@ struct worker {
 	/* The exec event just answered: its own FAN_OPEN_PERM follows. */
 	pid_t last_exec_pid;
 	struct dg_enf_key last_exec_key;
-	/* Generation the per-file ignore marks were made under. */
+	/* Generation the per-file ignore marks were made under, and the
+	 * epoch of the marks in place (each flush starts a new one). */
 	uint32_t marks_gen;
+	uint32_t marks_epoch;
+	/* FAN_ATTRIB watch (FAN_REPORT_FID group, inode marks) on every file
+	 * we put an ignore mark on: a change of owner, mode or ACL flushes
+	 * them all.  -1: none, and so no ignore marks either. */
+	int afd;
 	int per_file_ignore;
 	int exec_ignore;		/* ctx->exec_ignore, until a mark fails */
 	int fd_dir;			/* /proc/self/fd, or -1 */
@@ -419,6 +425,34 @@ static int record_exec(struct worker *w, const struct fanotify_event_metadata *e
 	return 0;
 }
 
+/*
+ * Open for writing by anyone right now (a writable mapping too), or not
+ * known: a read lease cannot be had then.  A SIGIO for a lease broken
+ * during the probe is ignored (worker main).
+ */
+static int open_for_writing(int fd)
+{
+	if (fcntl(fd, F_SETLEASE, F_RDLCK) < 0)
+		return 1;
+	fcntl(fd, F_SETLEASE, F_UNLCK);
+	return 0;
+}
+
+/*
+ * After reading @e's file (its class or its digest): what makes the read
+ * unfit for reuse (cache.h).  Racy timestamps; users other than root who
+ * may write it; and anyone who holds it open for writing already, though
+ * only root may open it so now: a writable mapping made before a chown or
+ * chmod keeps changing the content without a new version.
+ */
+static void mark_read(struct worker *w, struct dg_enf_entry *e, int fd, uid_t uid, mode_t mode)
+{
+	dg_enf_cache_mark_racy(e, w->content_t0);
+	dg_enf_cache_mark_writable(e, uid, mode);
+	if (!e->others_write && open_for_writing(fd))
+		e->others_write = 1;
+}
+
 static void decide_file(struct worker *w, const struct fanotify_event_metadata *ev,
 			struct outcome *o)
 {
@@ -461,8 +495,7 @@ static void decide_file(struct worker *w, const struct fanotify_event_metadata *
 				e = dg_enf_cache_put(w->cache, &k);
 			if (e) {
 				e->cls = (uint8_t)cls;
-				dg_enf_cache_mark_racy(e, w->content_t0);
-				dg_enf_cache_mark_writable(e, uid, mode);
+				mark_read(w, e, ev->fd, uid, mode);
 			}
 		}
 		if (dg_enf_open_needs_role(cfg, cls)) {
@@ -483,10 +516,8 @@ static void decide_file(struct worker *w, const struct fanotify_event_metadata *
 			 r == -ESTALE ? "file changed while hashing" : "hash", r);
 		return;
 	}
-	if (e) {
-		dg_enf_cache_mark_racy(e, w->content_t0);
-		dg_enf_cache_mark_writable(e, uid, mode);
-	}
+	if (e)
+		mark_read(w, e, ev->fd, uid, mode);
 	o->have_digest = 1;
 	r = entry_lookup(w, e, o->digest, &source, &path_role);
 	o->path_role = path_role;
@@ -498,10 +529,10 @@ static void decide_file(struct worker *w, const struct fanotify_event_metadata *
 		/* Not for a racy version either: a change may hide in its
 		 * timestamps, and the mark would outlive it. */
 		if (w->per_file_ignore && e && !e->racy &&
-		    (e->ignore_gen != w->marks_gen ||
-		     (exec && w->exec_ignore && e->ignore_exec_gen != w->marks_gen))) {
+		    (e->ignore_gen != w->marks_epoch ||
+		     (exec && w->exec_ignore && e->ignore_exec_gen != w->marks_epoch))) {
 			o->mark_ignore = 1;
-			e->ignore_gen = w->marks_gen;
+			e->ignore_gen = w->marks_epoch;
 		}
 		if (source)
 			snprintf(o->detail, sizeof(o->detail), "source=%s", source);
@@ -593,6 +624,16 @@ static int fs_changes_seen_here(int fd)
  * which DESIGN.md §2 leaves out of reach.  Any write(2) clears the mark;
  * so do a new generation (sync_ignore_marks, before any answer under it)
  * and the inode's eviction.
+ *
+ * "Only root can change it" must also hold while the mark lives, and the
+ * kernel clears an ignore mask on FS_MODIFY only, which a store through a
+ * shared writable mapping never raises.  So: no mark while anyone holds
+ * the file open for writing (a read lease cannot be had then: the probe
+ * below), and a FAN_ATTRIB watch on the file, whose event (chown, chmod,
+ * setfacl: whatever could let someone else open it for writing) flushes
+ * every mark (flush_ignore_marks).  The chmod's event reaches us after
+ * the chmod: a writer that opens, stores and runs the file within that
+ * moment is not seen (docs/enforcer.md).
  */
 static void ignore_allowlisted(struct worker *w, const struct fanotify_event_metadata *ev,
 			       const struct outcome *o)
@@ -605,12 +646,20 @@ static void ignore_allowlisted(struct worker *w, const struct fanotify_event_met
 	mode_t mode;
 
 	if (exec_cache && (e = dg_enf_cache_get(w->cache, &o->key)))
-		e->ignore_exec_gen = w->marks_gen;	/* decided: not again */
+		e->ignore_exec_gen = w->marks_epoch;	/* decided: not again */
 	if (!w->per_file_ignore || fstat(ev->fd, &st) < 0 || st.st_uid != 0 ||
 	    (st.st_mode & (S_IWGRP | S_IWOTH)) || !fs_changes_seen_here(ev->fd))
 		return;
 	if (exec_cache && o->role_known && o->role == 0)
 		mask |= FAN_OPEN_EXEC_PERM;
+	/* Open for writing somewhere (a writable mapping too): no mark. */
+	if (open_for_writing(ev->fd))
+		return;
+	/* Watched for owner, mode and ACL changes first, or no mark (e.g. a
+	 * filesystem without file handles). */
+	if (w->afd < 0 || fanotify_mark(w->afd, FAN_MARK_ADD | FAN_MARK_EVICTABLE, FAN_ATTRIB,
+					 ev->fd, NULL) < 0)
+		return;
 	if (fanotify_mark(w->ctx->gfd, FAN_MARK_ADD | FAN_MARK_IGNORED_MASK | FAN_MARK_EVICTABLE,
 			  mask, ev->fd, NULL) < 0) {
 		w->per_file_ignore = w->exec_ignore = 0;	/* e.g. no FAN_MARK_EVICTABLE: never pin */
@@ -618,8 +667,9 @@ static void ignore_allowlisted(struct worker *w, const struct fanotify_event_met
 	}
 	/*
 	 * A change (by root) between our read and the mark raised its
-	 * FS_MODIFY before there was a mask to clear: it shows in the key
-	 * instead, and the mark goes again.  A later change clears it.
+	 * FS_MODIFY before there was a mask to clear, and a chown or chmod
+	 * its FS_ATTRIB before the watch: either shows in the key (mtime,
+	 * ctime) instead, and the mark goes again.  A later change clears it.
 	 */
 	if (key_of(ev->fd, &k, &mode, NULL) < 0 || !same_key(&k, &o->key))
 		fanotify_mark(w->ctx->gfd, FAN_MARK_REMOVE | FAN_MARK_IGNORED_MASK, mask, ev->fd, NULL);
@@ -632,17 +682,37 @@ static void ignore_allowlisted(struct worker *w, const struct fanotify_event_met
  * and when the reload thread says one is pending (so marks go even while
  * no event comes).  Returns the generation in use.
  */
+static void flush_ignore_marks(struct worker *w)
+{
+	/* Only our own marks are inode marks here (ctx->per_file_ignore). */
+	fanotify_mark(w->ctx->gfd, FAN_MARK_FLUSH, 0, AT_FDCWD, "/");
+	dg_enf_ignore_own_dirs(w->ctx->gfd, w->cfg);
+	if (w->afd >= 0)
+		fanotify_mark(w->afd, FAN_MARK_FLUSH, 0, AT_FDCWD, "/");
+	w->marks_epoch++;
+}
+
 static uint32_t sync_ignore_marks(struct worker *w)
 {
 	uint32_t gen = dg_enf_allow_refresh(w->allow);
 
 	if (!w->per_file_ignore || gen == w->marks_gen)
 		return gen;
-	/* Only our own marks are inode marks here (ctx->per_file_ignore). */
-	fanotify_mark(w->ctx->gfd, FAN_MARK_FLUSH, 0, AT_FDCWD, "/");
-	dg_enf_ignore_own_dirs(w->ctx->gfd, w->cfg);
+	flush_ignore_marks(w);
 	w->marks_gen = gen;
 	return gen;
+}
+
+/* FAN_ATTRIB on a file we put an ignore mark on: every mark goes. */
+static void attrib_changed(struct worker *w)
+{
+	uint8_t buf[4096] __attribute__((aligned(8)));
+	int any = 0;
+
+	while (read(w->afd, buf, sizeof(buf)) > 0)
+		any = 1;
+	if (any)
+		flush_ignore_marks(w);
 }
 
 void dg_enf_log_escape(char *out, size_t outlen, const char *in)
@@ -891,7 +961,7 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 	 * worker may have marked under an older generation. */
 	struct worker w = { .ctx = ctx, .cfg = ctx->cfg, .self = getpid(),
 			    .per_file_ignore = ctx->per_file_ignore,
-			    .exec_ignore = ctx->exec_ignore, .marks_gen = UINT32_MAX,
+			    .exec_ignore = ctx->exec_ignore, .marks_gen = UINT32_MAX, .afd = -1,
 			    .fd_dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC) };
 	char msg[512] = "";
 	sigset_t ss;
@@ -932,17 +1002,29 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 			return 70;
 		}
 	}
+	/* A lease broken during a probe (open_for_writing) must not end us. */
+	signal(SIGIO, SIG_IGN);
+	if (w.per_file_ignore) {
+		/* No watch for owner and mode changes: no ignore marks. */
+		w.afd = fanotify_init(FAN_CLASS_NOTIF | FAN_REPORT_FID | FAN_CLOEXEC | FAN_NONBLOCK,
+				      O_RDONLY | O_CLOEXEC);
+		if (w.afd < 0) {
+			dg_err("enforce worker: no FAN_ATTRIB watch (%s): every open is decided",
+			       strerror(errno));
+			w.per_file_ignore = w.exec_ignore = 0;
+		}
+	}
 	/* Marks an earlier worker made under an older generation go now. */
 	sync_ignore_marks(&w);
 	atomic_store(&ctx->j->busy_since_ns, 0);
 	atomic_store(&ctx->j->starting, 0);
 	for (;;) {
-		struct pollfd p[4] = { { ctx->gfd, POLLIN, 0 }, { sfd, POLLIN, 0 },
+		struct pollfd p[5] = { { ctx->gfd, POLLIN, 0 }, { sfd, POLLIN, 0 },
 				       { dg_enf_allow_fd(w.allow), POLLIN, 0 },
-				       { w.tpm_efd, POLLIN, 0 } };
+				       { w.afd, POLLIN, 0 }, { w.tpm_efd, POLLIN, 0 } };
 		ssize_t n;
 
-		int pr = stopping ? 0 : poll(p, w.have_tpm_thread ? 4 : 3, tpm_poll_ms(&w));
+		int pr = stopping ? 0 : poll(p, w.have_tpm_thread ? 5 : 4, tpm_poll_ms(&w));
 
 		if (pr < 0) {
 			if (errno == EINTR)
@@ -975,7 +1057,13 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 			if (!(p[0].revents & POLLIN))
 				continue;
 		}
-		if (w.have_tpm_thread && p[3].revents) {
+		if (p[3].revents) {
+			/* An owner or mode change: the marks go before any answer. */
+			attrib_changed(&w);
+			if (!(p[0].revents & POLLIN))
+				continue;
+		}
+		if (w.have_tpm_thread && p[4].revents) {
 			/* PCR read and catch-up talk to the TPM: watched too. */
 			atomic_store(&ctx->j->starting, 1);
 			atomic_store(&ctx->j->busy_since_ns, dg_enf_now_ns());
@@ -1013,6 +1101,8 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 	dg_enf_cache_free(w.cache);
 	if (w.fd_dir >= 0)
 		close(w.fd_dir);
+	if (w.afd >= 0)
+		close(w.afd);
 	close(sfd);
 	return rc;
 }

@@ -2,7 +2,8 @@
 # The kernel's allow cache (src/enforcer/worker.c, ignore_allowlisted):
 # without --log, after an allowed exec of a root-owned, not group/other
 # writable file without a role, later execs of the unchanged file raise no
-# event at all.  Anything that changes the file, its owner or mode, or the
+# event at all.  Anything that changes the file, its owner or mode (also
+# through a shared writable mapping, which raises no FS_MODIFY), or the
 # generation makes the next exec decided again; files with a role and
 # files others may write are decided at every exec; --log decides (and
 # logs) every exec.
@@ -23,13 +24,15 @@ run_n() {
 # phase NAME: stop the enforcer; the events it counted
 stop_count() { enf_stop >/dev/null 2>&1; events; }
 
-for b in cached other probe evil; do enf_bin $b || { nok "build $b"; done_testing; exit 1; }; done
+for b in cached other probe evil attr held; do enf_bin $b || { nok "build $b"; done_testing; exit 1; }; done
 cp "$MNT/cached" "$MNT/groupw" && chmod g+w "$MNT/groupw"
 cp "$MNT/cached" "$MNT/nobody" && chown 65534 "$MNT/nobody"
 # A static-pie program has the loader's shape (ET_DYN, no PT_INTERP): a role.
 pie=
 if wd 60 gcc -static-pie -O2 -o "$MNT/pie" "$T/src/cached.c" 2>/dev/null; then pie=$MNT/pie; fi
-allowed=("$MNT/cached" "$MNT/other" "$MNT/groupw" "$MNT/nobody")
+# held: nobody's now, root's later (below)
+chown 65534:65534 "$MNT/held"
+allowed=("$MNT/cached" "$MNT/other" "$MNT/groupw" "$MNT/nobody" "$MNT/attr" "$MNT/held")
 [ -n "$pie" ] && allowed+=("$pie")
 enf_allow "$S" "${allowed[@]}"
 # A file changed in the last 2 s is read again at every event, and gets no
@@ -92,6 +95,44 @@ rm -f "$T/ran"
 if ! run_bin "$MNT/other" "$T/ran" && ! [ -e "$T/ran" ]; then ok "append_to_a_cached_file_is_denied"
 else nok "append_to_a_cached_file_is_denied"; fi
 
+# The stores below go through a shared writable mapping, which raises no
+# FS_MODIFY: nothing but the FAN_ATTRIB watch and the lease probe can tell.
+# store_evil FILE [WAIT]: as nobody, map FILE shared and writable, put evil's
+# bytes in (same size), leave the page dirty; with WAIT, hold the mapping
+# until the file WAIT exists, then store and go.
+store_evil() {
+	setpriv --reuid 65534 --regid 65534 --clear-groups /usr/bin/python3 - "$1" "$MNT/evil" "${2:-}" <<'PY'
+import mmap, os, sys, time
+f = open(sys.argv[1], "r+b")
+m = mmap.mmap(f.fileno(), 0)
+if sys.argv[3]:
+    open(sys.argv[3] + ".mapped", "w").close()
+    while not os.path.exists(sys.argv[3]):
+        time.sleep(0.01)
+evil = open(sys.argv[2], "rb").read()
+# only the bytes that differ: no new version if the page was dirty already
+for i in range(len(evil)):
+    if m[i] != evil[i]:
+        m[i] = evil[i]
+m.close(); f.close()
+PY
+}
+if [ -x /usr/bin/python3 ] && command -v setpriv >/dev/null &&
+	[ "$(stat -c %s "$MNT/evil")" = "$(stat -c %s "$MNT/attr")" ]; then
+	chmod o+x "$T"	# nobody reaches the tmpfs (mode 0755) through it
+	# A cached file root later lets others write (chmod): its mark goes.
+	run_n 3 "$MNT/attr" >/dev/null
+	chmod 777 "$MNT/attr"
+	sleep 0.3	# the FAN_ATTRIB event's way to the worker
+	store_evil "$MNT/attr"
+	rm -f "$T/ran"
+	if ! run_bin "$MNT/attr" "$T/ran" && ! [ -e "$T/ran" ]; then
+		ok "cached_file_made_writable_by_chmod_then_changed_through_a_mapping_is_denied"
+	else nok "cached_file_made_writable_by_chmod_then_changed_through_a_mapping_is_denied" "$(cat "$T/ran" 2>/dev/null)"; fi
+else
+	skip "cached_file_made_writable_by_chmod_then_changed_through_a_mapping_is_denied" "needs /usr/bin/python3, setpriv and same-size test binaries"
+fi
+
 # A new generation without the file: denied once the enforcer uses it.
 run_n 3 "$MNT/cached" >/dev/null
 sha256sum "$MNT/probe" > "$T/gen2"
@@ -112,4 +153,33 @@ rm -f "$T/ran"
 if ! run_bin "$MNT/cached" "$T/ran" && ! [ -e "$T/ran" ]; then ok "new_generation_drops_cached_files_without_an_event"
 else nok "new_generation_drops_cached_files_without_an_event"; fi
 if enf_stop; then ok "stops_cleanly"; else nok "stops_cleanly" "$(tail -n 3 "$T/enf.err")"; fi
+
+# A writer that holds the file mapped from before it became root's: what
+# is read while it is open for writing is not reused, and no mark is put.
+# ld.so's open of it is decided (and logged) and allowed; after the store
+# through the mapping (no new version: no size, mtime or ctime change),
+# the next open must read it again (--log shows each decision).
+LDSO=$(readlink -f /lib64/ld-linux-x86-64.so.2 2>/dev/null || true)
+name=file_mapped_writable_before_it_became_roots_is_read_again_after_a_store
+if [ -x /usr/bin/python3 ] && command -v setpriv >/dev/null && [ -x "$LDSO" ] &&
+	[ "$(stat -c %s "$MNT/evil")" = "$(stat -c %s "$MNT/held")" ]; then
+	sha256sum "$MNT/held" > "$T/gen3"
+	wd 30 "$DG" db import --state "$S" --replace --local "$T/gen3" >/dev/null
+	mkdir -m 1777 "$T/sync"	# where the writer, as nobody, says it has mapped
+	store_evil "$MNT/held" "$T/sync/go" &
+	writer=$!
+	for i in $(seq 200); do [ -e "$T/sync/go.mapped" ] && break; sleep 0.05; done
+	chown 0:0 "$MNT/held" && chmod 755 "$MNT/held"
+	sleep 2.2	# past the racy window of the chown's ctime
+	enf_start --state "$S" --mark "$MNT" --log "$T/log3" || nok "$name (start)"
+	run_bin "$LDSO" "$MNT/held"	# allowed: the content is still the listed one
+	touch "$T/sync/go"; wait $writer
+	run_bin "$LDSO" "$MNT/held"
+	enf_stop >/dev/null 2>&1
+	if grep -q " allow ld.so .*path=$MNT/held " "$T/log3" &&
+		grep -q " deny ld.so .*path=$MNT/held .*reason=not-in-database" "$T/log3"; then ok "$name"
+	else nok "$name" "$(cat "$T/log3")"; fi
+else
+	skip "$name" "needs /usr/bin/python3, setpriv, ld.so and same-size test binaries"
+fi
 done_testing
