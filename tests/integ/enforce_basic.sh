@@ -63,10 +63,18 @@ if [ $rc = 2 ] && grep -q 'another enforcer' <<< "$out"; then ok "second_instanc
 else nok "second_instance_is_refused_by_the_lock" "rc=$rc out=$out"; fi
 
 # In-place write to an allowed binary: the cached allow must not survive.
+# The byte goes into its "hello ran" string, so the changed binary still
+# runs (it prints "Xello ran") if it is let through; the log must show it
+# denied by its new digest.
 run_bin "$MNT/hello" || true
-printf 'X' | dd of="$MNT/hello" bs=1 seek=1000 conv=notrunc status=none
-if ! run_bin "$MNT/hello"; then ok "in_place_write_to_allowed_binary_denies_next_exec"
-else nok "in_place_write_to_allowed_binary_denies_next_exec"; fi
+off=$(grep -obUa 'hello ran' "$MNT/hello" | head -n 1 | cut -d: -f1)
+printf 'X' | dd of="$MNT/hello" bs=1 seek="${off:-1000}" conv=notrunc status=none
+h2=$(sha256sum < "$MNT/hello" | cut -d' ' -f1)
+out=$(wd 10 "$MNT/hello" 2>&1); rc=$?
+if [ -n "$off" ] && [ $rc = 126 ] && ! grep -q 'ello ran' <<< "$out" &&
+	grep -q " deny exec pid=[0-9]* path=$MNT/hello sha256=$h2 reason=not-in-database" "$LOG"; then
+	ok "in_place_write_to_allowed_binary_denies_next_exec"
+else nok "in_place_write_to_allowed_binary_denies_next_exec" "offset=$off rc=$rc out=$out" "$(tail -n 2 "$LOG")"; fi
 
 if enf_stop; then ok "sigterm_stops_cleanly"; else nok "sigterm_stops_cleanly" "$(tail -n 3 "$T/enf.err")"; fi
 check "exec_after_stop_is_unchecked" run_bin "$MNT/unknown"

@@ -125,7 +125,7 @@ old=$(enf_worker)
 kill -KILL "$old"
 for i in $(seq 100); do [ "$(enf_worker)" != "$old" ] && break; sleep 0.1; done
 sleep 0.3
-echo go > "$T/go"
+wd 10 sh -c "echo go > '$T/go'"	# a FIFO: would block if the shell died early
 wait "$SHPID"
 if ! [ -e "$T/ran" ] && [ "$(enf_worker)" != "$old" ]; then
 	ok "renamed_shell_started_before_a_worker_restart_is_still_checked"
