@@ -728,7 +728,7 @@ static int cmd_check(int argc, char **argv)
 			return EXIT_USAGE;
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "usage: digestguard db check [--state DIR] [-r] PATH...\n");
+		fprintf(stderr, "usage: digestguard db check [--state DIR] [-r|--recursive] PATH...\n");
 		return EXIT_USAGE;
 	}
 	memset(&chk, 0, sizeof(chk));
@@ -986,7 +986,7 @@ static int cmd_export(int argc, char **argv)
 	}
 	if (optind < argc || !format ||
 	    (strcmp(format, "fapolicyd") && strcmp(format, "keylime"))) {
-		fprintf(stderr, "usage: digestguard db export [--state DIR] --format fapolicyd|keylime [-o FILE]\n");
+		fprintf(stderr, "usage: digestguard db export [--state DIR] --format fapolicyd|keylime [-o|--output FILE]\n");
 		return EXIT_USAGE;
 	}
 	if (open_db(state, &db, "export"))
@@ -1049,11 +1049,11 @@ static const struct cli_cmd db_cmds[] = {
 	  "add digests to a new generation (old + new unless --replace)", cmd_import },
 	{ "lookup", "[--state DIR] [--json] HEX...",
 	  "look digests up; exit 0 if all are found, 1 otherwise", cmd_lookup },
-	{ "check", "[--state DIR] [-r] PATH...",
+	{ "check", "[--state DIR] [-r|--recursive] PATH...",
 	  "hash files (directories with -r) and look them up; exit 1 if any is not found", cmd_check },
 	{ "stats", "[--state DIR] [--json] [--verify] [--sources]",
 	  "generation, count, algorithm, build time, sources, size, bytes/entry", cmd_stats },
-	{ "export", "[--state DIR] --format fapolicyd|keylime [-o FILE]",
+	{ "export", "[--state DIR] --format fapolicyd|keylime [-o|--output FILE]",
 	  "fapolicyd trust file lines or a Keylime runtime policy", cmd_export },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -400,7 +400,7 @@ static int cmd_digests(int argc, char **argv)
 }
 
 static const struct cli_cmd rpm_cmds[] = {
-	{ "verify", "--keyring CERTS [--keyring ...] [--payload] [-v] [--json] FILE.rpm...",
+	{ "verify", "--keyring CERTS [--keyring ...] [--payload] [-v|--verbose] [--json] FILE.rpm...",
 	  "check header digests and signatures like `rpmkeys --checksig` (--payload: the payload too)",
 	  cmd_verify },
 	{ "digests", "--keyring CERTS [--tag] [--allow-weak] [--payload] FILE.rpm...",
