@@ -375,6 +375,16 @@ void dg_ima_log_close(struct dg_ima_log *l)
 	free(l);
 }
 
+static int all_zero(const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i])
+			return 0;
+	return 1;
+}
+
 /* Replay the existing log into @l; cut a torn last entry. */
 static int log_load(struct dg_ima_log *l, char *msg, size_t msglen)
 {
@@ -417,6 +427,14 @@ static int log_load(struct dg_ima_log *l, char *msg, size_t msglen)
 		l->entries++;
 		good = cur_off(&c, map);
 	}
+	/*
+	 * Zeros from the first bad entry to the end: the file grew but its
+	 * last blocks never reached the disk (a power loss; entries are not
+	 * fsynced one by one).  No entry is all zeros (PCR 0 has no template
+	 * name of length 0): a torn tail like a short one.
+	 */
+	if (r == -EBADMSG && good < (size_t)st.st_size && all_zero(map + good, (size_t)st.st_size - good))
+		r = -ENODATA;
 	munmap(map, (size_t)st.st_size);
 	if (r == -ENODATA) {
 		/* Only a torn tail (a writer killed mid-entry) is repaired. */

@@ -309,6 +309,43 @@ TEST(test_log_open_cuts_a_torn_tail_but_refuses_corruption)
 	CHECK(dg_ima_log_open(path, &l, msg, sizeof(msg)) == -EBADMSG, "corrupt log refused");
 }
 
+/* A power loss can leave the file grown with zeros where entries were
+ * never written: cut like a torn tail; one nonzero byte there is not. */
+TEST(test_log_open_cuts_a_zero_tail_left_by_a_power_loss)
+{
+	static const uint8_t zeros[700];
+	char path[128], msg[256];
+	struct dg_ima_log *l;
+	struct stat before, after;
+	uint64_t n = 0;
+	uint8_t d[32], pcr[32];
+	int fd, r;
+
+	snprintf(path, sizeof(path), "%s/zerotail", dir);
+	CHECK(dg_ima_log_open(path, &l, msg, sizeof(msg)) == 0, "%s", msg);
+	digest_of("z", d);
+	dg_ima_log_measure(l, d, "/z");
+	dg_ima_log_close(l);
+	stat(path, &before);
+	fd = open(path, O_WRONLY | O_APPEND);
+	CHECK(write(fd, zeros, sizeof(zeros)) == (ssize_t)sizeof(zeros), "append zeros");
+	close(fd);
+	r = dg_ima_log_open(path, &l, msg, sizeof(msg));
+	CHECK(r == 0, "zero tail: %s", msg);
+	if (r != 0)
+		return;
+	dg_ima_log_pcr(l, pcr, &n);
+	dg_ima_log_close(l);
+	stat(path, &after);
+	CHECK(n == 2 && after.st_size == before.st_size, "entries %llu, size %lld vs %lld",
+	      (unsigned long long)n, (long long)after.st_size, (long long)before.st_size);
+	fd = open(path, O_WRONLY);	/* not O_APPEND: pwrite() would append */
+	CHECK(pwrite(fd, zeros, sizeof(zeros), before.st_size) == (ssize_t)sizeof(zeros), "zeros");
+	CHECK(pwrite(fd, "\x01", 1, before.st_size + 600) == 1, "one byte");
+	close(fd);
+	CHECK(dg_ima_log_open(path, &l, msg, sizeof(msg)) == -EBADMSG, "not all zeros: refused");
+}
+
 TEST(test_log_short_write_is_cut_back_and_not_counted_as_measured)
 {
 	char path[128], msg[256];
@@ -387,6 +424,7 @@ int main(void)
 	RUN(test_log_open_writes_boot_aggregate_and_pcrs_file);
 	RUN(test_log_measures_each_digest_and_path_once);
 	RUN(test_log_open_cuts_a_torn_tail_but_refuses_corruption);
+	RUN(test_log_open_cuts_a_zero_tail_left_by_a_power_loss);
 	RUN(test_log_short_write_is_cut_back_and_not_counted_as_measured);
 	RUN(test_log_open_names_the_pcrs_file_when_it_cannot_be_written);
 	{
