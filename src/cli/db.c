@@ -194,7 +194,8 @@ typedef int (*importer_fn)(struct import_ctx *ctx, const char *arg);
 
 /*
  * --local FILE: sha256sum(1) lines "HEX  PATH" (or "HEX *PATH"; a leading
- * backslash marks an escaped path as GNU sha256sum writes it), '#' comments
+ * backslash marks an escaped path as GNU sha256sum writes it: \\ and \r are
+ * decoded, \n refused), '#' comments
  * and blank lines allowed.  Recorded as source "local".
  */
 static int import_local(struct import_ctx *ctx, const char *file)
@@ -243,7 +244,7 @@ static int import_local(struct import_ctx *ctx, const char *file)
 			return -EBADMSG;
 		}
 		path = p + 66;
-		if (escaped) {	/* GNU coreutils: \\ and \n inside the name */
+		if (escaped) {	/* GNU coreutils: \\, \n and (9.0 on) \r inside the name */
 			char *r = path, *w = path;
 
 			for (; *r; r++) {
@@ -251,9 +252,14 @@ static int import_local(struct import_ctx *ctx, const char *file)
 					*w++ = *r;
 					continue;
 				}
-				if (r[1] == '\\') {
-					*w++ = '\\';
+				if (r[1] == '\\' || r[1] == 'r') {
+					*w++ = r[1] == 'r' ? '\r' : '\\';
 					r++;
+				} else if (r[1] == 'n') {
+					/* the database stores no newline in a name (db.h) */
+					fprintf(stderr, "digestguard db import: %s:%zu: path with a newline cannot be stored\n",
+						file, lineno);
+					return -EBADMSG;
 				} else {
 					fprintf(stderr, "digestguard db import: %s:%zu: escape '\\%c' in path not supported\n",
 						file, lineno, r[1] ? r[1] : ' ');
@@ -708,6 +714,30 @@ static int walk_cb(const char *path, const struct stat *st, int type, struct FTW
 	return 0;
 }
 
+/*
+ * -r on an operand that is a symlink to a directory (/bin -> usr/bin on a
+ * merged /usr) walks the directory it resolves to: nftw(FTW_PHYS) would
+ * report the link itself, check nothing and let us exit 0 (glibc strips a
+ * trailing slash, so "LINK/" does not help).  Links inside are still not
+ * followed.
+ */
+static void check_tree(const char *dir)
+{
+	_cleanup_free_ char *real = NULL;
+	struct stat lst;
+
+	if (lstat(dir, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+		real = realpath(dir, NULL);
+		if (!real) {
+			check_err(dir, strerror(errno));
+			return;
+		}
+		dir = real;
+	}
+	if (nftw(dir, walk_cb, 32, FTW_PHYS) < 0)
+		check_err(dir, strerror(errno));
+}
+
 static int cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -741,11 +771,11 @@ static int cmd_check(int argc, char **argv)
 			check_err(argv[i], strerror(errno));
 		else if (S_ISDIR(st.st_mode) && !recursive)
 			check_err(argv[i], "is a directory (use -r)");
-		else if (S_ISDIR(st.st_mode) && nftw(argv[i], walk_cb, 32, FTW_PHYS) < 0)
-			check_err(argv[i], strerror(errno));
+		else if (S_ISDIR(st.st_mode))
+			check_tree(argv[i]);
 		else if (S_ISREG(st.st_mode))
 			check_one(argv[i]);
-		else if (!S_ISDIR(st.st_mode))
+		else
 			check_err(argv[i], "not a regular file");
 	}
 	dg_db_close(chk.db);

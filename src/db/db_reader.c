@@ -28,6 +28,7 @@ struct dg_db {
 	char *path;		/* the mapped file, symlinks resolved */
 	dev_t dev;
 	ino_t ino;
+	struct timespec ctime;	/* with the size: a rewrite in place keeps dev/ino */
 	/* validated header fields and section pointers */
 	uint64_t generation, build_time, count, strings_size;
 	uint32_t algo, digest_len, index_bits, nsources;
@@ -264,6 +265,7 @@ int dg_db_open(const char *path, struct dg_db **out, char *msg, size_t msglen)
 	}
 	db->dev = st.st_dev;
 	db->ino = st.st_ino;
+	db->ctime = st.st_ctim;
 	db->path = realpath(db->watch, NULL);
 	if (!db->path)
 		db->path = strdup(db->watch);
@@ -493,7 +495,11 @@ int dg_db_changed(const struct dg_db *db)
 
 	if (stat(db->watch, &st) < 0)
 		return -errno;
-	return st.st_dev != db->dev || st.st_ino != db->ino;
+	/* A rename brings a new inode; a generation rewritten in place (cp
+	 * over it) keeps its inode but not its ctime or size. */
+	return st.st_dev != db->dev || st.st_ino != db->ino ||
+	       (uint64_t)st.st_size != db->size ||
+	       st.st_ctim.tv_sec != db->ctime.tv_sec || st.st_ctim.tv_nsec != db->ctime.tv_nsec;
 }
 
 int dg_db_reopen(struct dg_db **dbp, char *msg, size_t msglen)

@@ -306,6 +306,24 @@ dg db import --state "$S" --local "$F" >/dev/null 2>"$T/err"; rc=$?
 [ $rc = 2 ] && grep -qF "$F: Is a directory" "$T/err" && ok "import_local_directory_says_is_a_directory" ||
 	nok "import_local_directory_says_is_a_directory" "rc=$rc" "$(cat "$T/err")"
 
+# --- GNU escaped names: coreutils (9.x) writes \\ and \r after a leading \ ---
+EF="$T/esc"
+mkdir -p "$EF"
+printf 'cr\n' >"$EF/cr$(printf '\r')x"
+printf 'bs\n' >"$EF/back\\slash"
+sha256sum "$EF/cr$(printf '\r')x" "$EF/back\\slash" >"$T/esc.sums"
+dg db import --state "$T/state_esc" --local "$T/esc.sums" >/dev/null 2>"$T/err"; rc=$?
+out=$(dg db lookup --state "$T/state_esc" --json "$(sha256sum <"$EF/cr$(printf '\r')x" | cut -c1-64)" "$(sha256sum <"$EF/back\\slash" | cut -c1-64)" 2>&1)
+[ $rc = 0 ] && python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert [e["path"] for e in d]==[sys.argv[2]+"/cr\rx", sys.argv[2]+"/back\\slash"], d' "$out" "$EF" \
+	&& ok "import_local_reads_gnu_escaped_names" || nok "import_local_reads_gnu_escaped_names" "rc=$rc" "$(cat -A "$T/esc.sums")" "$(cat "$T/err")" "$out"
+
+# --- check -r on a symlink to a directory (/bin -> usr/bin) checks its files ---
+ln -s "$F" "$T/flink"
+want=$(dg db check --state "$S" -r "$F")
+out=$(dg db check --state "$S" -r "$T/flink"); rc=$?
+[ $rc = 1 ] && [ -n "$out" ] && [ "$out" = "$want" ] \
+	&& ok "check_recursive_follows_a_symlinked_directory_operand" || nok "check_recursive_follows_a_symlinked_directory_operand" "rc=$rc" "$out"
+
 # --- help on every command ---
 for c in import lookup check stats export; do
 	dg db "$c" --help >"$T/out" 2>&1; rc=$?
