@@ -188,8 +188,9 @@ int dg_db_verify(const struct dg_db *db, char *msg, size_t msglen);
 
 /*
  * Cheap check for a long-running reader (the enforcer): 1 if the state
- * directory's `current` now names a different file than the one mapped
- * (one stat() call), 0 if not, negative errno if it cannot tell.
+ * directory's `current` now names a different file than the one mapped,
+ * or the same file rewritten in place (its size or ctime changed), 0 if
+ * not, negative errno if it cannot tell (one stat() call).
  */
 int dg_db_changed(const struct dg_db *db);
 
