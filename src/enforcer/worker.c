@@ -603,6 +603,21 @@ static int fs_changes_seen_here(int fd)
 	}
 }
 
+static void flush_ignore_marks(struct worker *w);
+
+/*
+ * No more ignore marks: those in place go too.  Once marks are off,
+ * sync_ignore_marks no longer flushes on a new generation, and marks an
+ * earlier worker made have no FAN_ATTRIB watch of ours: left alone, a
+ * revoked file would keep running without an event.
+ */
+static void stop_ignore_marks(struct worker *w)
+{
+	if (w->per_file_ignore)
+		flush_ignore_marks(w);
+	w->per_file_ignore = w->exec_ignore = 0;
+}
+
 /*
  * After an allowlisted decision: an ignore mark for FAN_OPEN_PERM on the
  * file, so the FAN_OPEN_PERM that follows every exec of it (and ld.so or
@@ -662,7 +677,7 @@ static void ignore_allowlisted(struct worker *w, const struct fanotify_event_met
 		return;
 	if (fanotify_mark(w->ctx->gfd, FAN_MARK_ADD | FAN_MARK_IGNORED_MASK | FAN_MARK_EVICTABLE,
 			  mask, ev->fd, NULL) < 0) {
-		w->per_file_ignore = w->exec_ignore = 0;	/* e.g. no FAN_MARK_EVICTABLE: never pin */
+		stop_ignore_marks(w);	/* e.g. no FAN_MARK_EVICTABLE: never pin */
 		return;
 	}
 	/*
@@ -1011,7 +1026,7 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 		if (w.afd < 0) {
 			dg_err("enforce worker: no FAN_ATTRIB watch (%s): every open is decided",
 			       strerror(errno));
-			w.per_file_ignore = w.exec_ignore = 0;
+			stop_ignore_marks(&w);
 		}
 	}
 	/* Marks an earlier worker made under an older generation go now. */
