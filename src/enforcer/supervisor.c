@@ -95,6 +95,39 @@ struct mark_plan {
 	const char *kind;
 };
 
+/*
+ * 1 if the mount at @path shows its whole filesystem (its root in
+ * /proc/self/mountinfo, field 4, is "/"), 0 if it shows a subtree (a bind
+ * mount of a directory) or this cannot be told.
+ */
+static int mount_shows_whole_fs(const char *path)
+{
+	struct statx sx;
+	char *line = NULL;
+	size_t cap = 0;
+	FILE *f;
+	int whole = 0;
+
+	if (statx(AT_FDCWD, path, 0, STATX_MNT_ID, &sx) < 0 || !(sx.stx_mask & STATX_MNT_ID))
+		return 0;
+	f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return 0;
+	while (getline(&line, &cap, f) > 0) {
+		unsigned long long id;
+		char root[16];
+
+		/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT ..." (proc(5)) */
+		if (sscanf(line, "%llu %*u %*s %15s", &id, root) == 2 && id == sx.stx_mnt_id) {
+			whole = !strcmp(root, "/");
+			break;
+		}
+	}
+	free(line);
+	fclose(f);
+	return whole;
+}
+
 /* Resolve @m: the real path, and mount, filesystem, directory or file mark. */
 static int plan_mark(const struct dg_enf_mark *m, struct mark_plan *p)
 {
@@ -119,10 +152,25 @@ static int plan_mark(const struct dg_enf_mark *m, struct mark_plan *p)
 		p->flags |= FAN_MARK_FILESYSTEM;
 		p->kind = "filesystem";
 	} else if ((sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+		   (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) && mount_shows_whole_fs(p->path)) {
+		/*
+		 * The operator named a mount point that shows its whole
+		 * filesystem: a filesystem mark covers the same files, and
+		 * also every other view of them.  A mount mark would not
+		 * cover a bind mount elsewhere, nor the copy of the mount in
+		 * a new mount namespace, which any user can make where
+		 * unprivileged user namespaces are allowed
+		 * (`unshare -Urm ./unlisted` ran it without an event).
+		 */
+		p->flags |= FAN_MARK_FILESYSTEM;
+		p->kind = "mount (its whole filesystem, in every mount namespace)";
+	} else if ((sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
 		   (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT)) {
-		/* The operator named a mount point: the whole mount. */
+		/* A bind mount of a subtree: the filesystem mark would reach
+		 * beyond what the operator named.  Warned about at start. */
 		p->flags |= FAN_MARK_MOUNT;
-		p->kind = "mount";
+		p->kind = "mount (a subtree of its filesystem: not its copies in other "
+			  "mount namespaces; see docs/enforcer.md)";
 	} else if (S_ISDIR(sx.stx_mode)) {
 		p->flags |= FAN_MARK_ONLYDIR;
 		p->mask |= FAN_EVENT_ON_CHILD;

@@ -47,6 +47,22 @@ u=$(sha256sum < "$MNT/unknown" | cut -d' ' -f1)
 check "log_line_for_allowed_exec" grep -q " allow exec pid=[0-9]* path=$MNT/hello sha256=$h reason=allowlisted source=local size=[0-9]* hash_us=[0-9]* hash_cpu_us=[0-9]*$" "$LOG"
 check "log_line_for_denied_exec" grep -q " deny exec pid=[0-9]* path=$MNT/unknown sha256=$u reason=not-in-database\( size=[0-9]* hash_us=[0-9]* hash_cpu_us=[0-9]*\)\?$" "$LOG"
 
+# --mark of a mount point that shows its whole filesystem marks the
+# filesystem: a user's copy of the mount in a new mount namespace (where
+# unprivileged user namespaces are allowed) is watched too.
+if wd 10 setpriv --reuid 65534 --regid 65534 --clear-groups unshare -Urm true 2>/dev/null; then
+	chmod o+x "$T"
+	out=$(wd 10 setpriv --reuid 65534 --regid 65534 --clear-groups unshare -Urm "$MNT/unknown" 2>&1); rc=$?
+	if [ $rc != 0 ] && ! grep -q 'unknown ran' <<< "$out" &&
+		grep -q " deny exec pid=[0-9]* path=.*/unknown sha256=$u reason=not-in-database" "$LOG"; then
+		ok "exec_in_a_users_new_mount_namespace_is_checked"
+	else nok "exec_in_a_users_new_mount_namespace_is_checked" "rc=$rc out=$out"; fi
+	check "mount_point_mark_is_a_filesystem_mark" grep -q "marked mount (its whole filesystem" "$T/enf.err"
+else
+	skip "exec_in_a_users_new_mount_namespace_is_checked" "no unprivileged user namespaces here"
+	skip "mount_point_mark_is_a_filesystem_mark" "no unprivileged user namespaces here"
+fi
+
 # A file name with a newline (and spaces) cannot forge a line or a field.
 forged=$'x\nFORGED allow exec pid=1 path=ok reason=allowlisted'
 cp "$MNT/unknown" "$MNT/$forged"
