@@ -243,25 +243,62 @@ static int add_mark(int gfd, const struct dg_enf_mark *m)
  * thread.  An ignore mark on their directory keeps such events from being
  * generated at all.
  */
-static int ignore_dir_of(int gfd, const struct dg_enf_config *cfg, const char *path,
-			 int is_dir)
+/* The directory of our own file @path (@path itself when @is_dir). */
+static void own_dir(char buf[PATH_MAX], const char *path, int is_dir)
 {
-	char buf[PATH_MAX], *slash;
-	struct stat d, m;
-	size_t i;
+	char *slash;
 
-	if (!path)
-		return 0;
-	snprintf(buf, sizeof(buf), "%s", path);
+	snprintf(buf, PATH_MAX, "%s", path);
 	if (!is_dir) {
 		slash = strrchr(buf, '/');
 		if (!slash)
-			snprintf(buf, sizeof(buf), ".");
+			snprintf(buf, PATH_MAX, ".");
 		else if (slash == buf)
 			buf[1] = '\0';
 		else
 			*slash = '\0';
 	}
+}
+
+/*
+ * Our own directories are left out of the watch (ignore_dir_of): on a
+ * marked filesystem, one that users other than root may write would let
+ * them run anything they put there (--log /tmp/x.log with /tmp marked).
+ */
+static int own_dir_root_only(const struct dg_enf_config *cfg, const char *path, int is_dir,
+			     const char *what)
+{
+	char buf[PATH_MAX];
+	struct stat d, m;
+	size_t i;
+
+	if (!path)
+		return 0;
+	own_dir(buf, path, is_dir);
+	if (stat(buf, &d) < 0 || (d.st_uid == 0 && !(d.st_mode & (S_IWGRP | S_IWOTH))))
+		return 0;
+	for (i = 0; i < cfg->nmarks; i++)
+		if (stat(cfg->marks[i].path, &m) == 0 && m.st_dev == d.st_dev) {
+			dg_err("enforce: %s (the directory of %s) is on the filesystem of --mark %s, "
+			       "and users other than root may write it: what they put there would "
+			       "run unchecked (the enforcer's own directories are left out of the "
+			       "watch); use a directory only root can write", buf, what,
+			       cfg->marks[i].path);
+			return -EPERM;
+		}
+	return 0;
+}
+
+static int ignore_dir_of(int gfd, const struct dg_enf_config *cfg, const char *path,
+			 int is_dir)
+{
+	char buf[PATH_MAX];
+	struct stat d, m;
+	size_t i;
+
+	if (!path)
+		return 0;
+	own_dir(buf, path, is_dir);
 	if (fanotify_mark(gfd, FAN_MARK_ADD | FAN_MARK_IGNORE | FAN_MARK_IGNORED_SURV_MODIFY |
 			  FAN_MARK_ONLYDIR, ENF_MASK | FAN_EVENT_ON_CHILD, AT_FDCWD, buf) == 0)
 		return 0;
@@ -604,7 +641,10 @@ int dg_enforcer_run(const struct dg_enf_config *cfg)
 		       errno == EPERM ? " (needs CAP_SYS_ADMIN)" : "");
 		return r;
 	}
-	if ((r = ignore_dir_of(s.ctx.gfd, cfg, cfg->state_dir, 1)) < 0 ||
+	if ((r = own_dir_root_only(cfg, cfg->state_dir, 1, "--state")) < 0 ||
+	    (r = own_dir_root_only(cfg, cfg->measure_path, 0, "--measure")) < 0 ||
+	    (r = own_dir_root_only(cfg, cfg->log_path, 0, "--log")) < 0 ||
+	    (r = ignore_dir_of(s.ctx.gfd, cfg, cfg->state_dir, 1)) < 0 ||
 	    (r = ignore_dir_of(s.ctx.gfd, cfg, cfg->measure_path, 0)) < 0 ||
 	    (r = ignore_dir_of(s.ctx.gfd, cfg, cfg->log_path, 0)) < 0)
 		return r;

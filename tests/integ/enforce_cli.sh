@@ -93,6 +93,16 @@ if [ $rc = 1 ] && grep -qF "no database in $T/nodb" <<< "$out"; then
 	ok "state_dir_from_the_environment_is_checked_too"
 else nok "state_dir_from_the_environment_is_checked_too" "rc=$rc $(head -n 1 <<< "$out")"; fi
 
+# Our own directories are left out of the watch: on the marked filesystem
+# they must be root's alone, or anything put there would run unchecked.
+mkdir -m 1777 "$MNT/pub"
+out=$(wd 15 "$DG" enforce --state "$S" --mark "$MNT" --log "$MNT/pub/log" 2>&1 </dev/null); rc=$?
+if [ $rc != 0 ] && grep -qF "$MNT/pub (the directory of --log) is on the filesystem of --mark $MNT, and users other than root may write it" <<< "$out" &&
+	! grep -q '^ready$' <<< "$out"; then
+	ok "log_in_a_directory_others_may_write_on_the_marked_filesystem_is_refused"
+else nok "log_in_a_directory_others_may_write_on_the_marked_filesystem_is_refused" "rc=$rc" "$(head -n 3 <<< "$out")"; fi
+rmdir "$MNT/pub" 2>/dev/null
+
 if enf_start --state "$T/nodb" --mark "$MNT" --mode audit --log "$LOG" &&
 	grep -qF "WARNING: no database in $T/nodb" "$T/enf.err"; then
 	ok "audit_mode_without_a_database_starts_with_a_warning"
