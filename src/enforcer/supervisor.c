@@ -265,36 +265,45 @@ static void own_dir(char buf[PATH_MAX], const char *path, int is_dir)
  * marked filesystem, one that users other than root may write would let
  * them run anything they put there (--log /tmp/x.log with /tmp marked).
  */
+/* The --mark path on the filesystem of device @dev, or NULL. */
+static const char *marked_fs(const struct dg_enf_config *cfg, dev_t dev)
+{
+	struct stat m;
+	size_t i;
+
+	for (i = 0; i < cfg->nmarks; i++)
+		if (stat(cfg->marks[i].path, &m) == 0 && m.st_dev == dev)
+			return cfg->marks[i].path;
+	return NULL;
+}
+
 static int own_dir_root_only(const struct dg_enf_config *cfg, const char *path, int is_dir,
 			     const char *what)
 {
 	char buf[PATH_MAX];
-	struct stat d, m;
-	size_t i;
+	const char *mark;
+	struct stat d;
 
 	if (!path)
 		return 0;
 	own_dir(buf, path, is_dir);
-	if (stat(buf, &d) < 0 || (d.st_uid == 0 && !(d.st_mode & (S_IWGRP | S_IWOTH))))
+	if (stat(buf, &d) < 0 || (d.st_uid == 0 && !(d.st_mode & (S_IWGRP | S_IWOTH))) ||
+	    !(mark = marked_fs(cfg, d.st_dev)))
 		return 0;
-	for (i = 0; i < cfg->nmarks; i++)
-		if (stat(cfg->marks[i].path, &m) == 0 && m.st_dev == d.st_dev) {
-			dg_err("enforce: %s (the directory of %s) is on the filesystem of --mark %s, "
-			       "and users other than root may write it: what they put there would "
-			       "run unchecked (the enforcer's own directories are left out of the "
-			       "watch); use a directory only root can write", buf, what,
-			       cfg->marks[i].path);
-			return -EPERM;
-		}
-	return 0;
+	dg_err("enforce: %s (the directory of %s) is on the filesystem of --mark %s, and users "
+	       "other than root may write it: what they put there would run unchecked (the "
+	       "enforcer's own directories are left out of the watch); use a directory only "
+	       "root can write", buf, what, mark);
+	return -EPERM;
 }
 
 static int ignore_dir_of(int gfd, const struct dg_enf_config *cfg, const char *path,
 			 int is_dir)
 {
 	char buf[PATH_MAX];
-	struct stat d, m;
-	size_t i;
+	const char *mark;
+	struct stat d;
+	int e;
 
 	if (!path)
 		return 0;
@@ -302,19 +311,15 @@ static int ignore_dir_of(int gfd, const struct dg_enf_config *cfg, const char *p
 	if (fanotify_mark(gfd, FAN_MARK_ADD | FAN_MARK_IGNORE | FAN_MARK_IGNORED_SURV_MODIFY |
 			  FAN_MARK_ONLYDIR, ENF_MASK | FAN_EVENT_ON_CHILD, AT_FDCWD, buf) == 0)
 		return 0;
+	e = errno;
 	/* Without FAN_MARK_IGNORE (Linux < 6.0) our own files must not be on
 	 * a marked filesystem: the worker would wait on itself. */
-	if (stat(buf, &d) < 0)
+	if (stat(buf, &d) < 0 || !(mark = marked_fs(cfg, d.st_dev)))
 		return 0;
-	for (i = 0; i < cfg->nmarks; i++)
-		if (stat(cfg->marks[i].path, &m) == 0 && m.st_dev == d.st_dev) {
-			dg_err("enforce: %s is on the filesystem of --mark %s and cannot be "
-			       "excluded from the watch here (no FAN_MARK_IGNORE: %s); put the "
-			       "state directory and logs elsewhere", buf, cfg->marks[i].path,
-			       strerror(errno));
-			return -EINVAL;
-		}
-	return 0;
+	dg_err("enforce: %s is on the filesystem of --mark %s and cannot be excluded from the "
+	       "watch here (no FAN_MARK_IGNORE: %s); put the state directory and logs elsewhere",
+	       buf, mark, strerror(e));
+	return -EINVAL;
 }
 
 void dg_enf_ignore_own_dirs(int gfd, const struct dg_enf_config *cfg)
