@@ -181,6 +181,32 @@ TEST(test_rpm_parse_rejects_overlapping_entries)
 	free(tp.bytes);
 }
 
+TEST(test_rpm_parse_rejects_data_out_of_index_order)
+{
+	struct tp_pkg tp;
+	uint8_t e1[16];
+
+	tp_build(&tp, TP_GOODSIG);
+	/* NAME and VERSION swap index entries: no overlap, data out of order. */
+	memcpy(e1, main_entry(&tp, 1), 16);
+	memcpy(main_entry(&tp, 1), main_entry(&tp, 2), 16);
+	memcpy(main_entry(&tp, 2), e1, 16);
+	CHECK(parse(tp.bytes, tp.len) == -EBADMSG, "%s", err);
+	CHECK(strstr(err, "entry 2, tag 1000 (NAME)") && strstr(err, "before the end"), "%s", err);
+	free(tp.bytes);
+}
+
+TEST(test_rpm_parse_rejects_low_tag_first_without_region)
+{
+	struct tp_pkg tp;
+
+	tp_build(&tp, TP_GOODSIG);
+	tp_be32(main_entry(&tp, 0), 99);	/* not a region tag: rpm's hdrchkTag() */
+	CHECK(parse(tp.bytes, tp.len) == -EBADMSG, "%s", err);
+	CHECK(strstr(err, "entry 0: invalid tag 99") != NULL, "%s", err);
+	free(tp.bytes);
+}
+
 TEST(test_rpm_parse_rejects_offset_out_of_range)
 {
 	struct tp_pkg tp;
@@ -318,6 +344,8 @@ int main(void)
 	RUN(test_rpm_parse_rejects_data_size_over_limit);
 	RUN(test_rpm_parse_rejects_every_truncation);
 	RUN(test_rpm_parse_rejects_overlapping_entries);
+	RUN(test_rpm_parse_rejects_data_out_of_index_order);
+	RUN(test_rpm_parse_rejects_low_tag_first_without_region);
 	RUN(test_rpm_parse_rejects_offset_out_of_range);
 	RUN(test_rpm_parse_rejects_count_past_data);
 	RUN(test_rpm_parse_rejects_unterminated_string);

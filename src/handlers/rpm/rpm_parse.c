@@ -207,6 +207,33 @@ static int check_region(struct rpm_hdr *h, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * rpm's hdrblobVerifyInfo(): after the region tag, each entry's data starts
+ * at or after the end of the previous entry's ("Previous data must not
+ * overlap"), so the data lies in index order.  rpm refuses a header where
+ * it does not (tag[N]: BAD); check_overlap(), run first to name both tags
+ * of an overlap, takes any order.
+ */
+static int check_order(const struct rpm_hdr *h, char *err, size_t errlen)
+{
+	uint64_t end = 0;
+	char t1[48];
+	uint32_t i;
+
+	for (i = h->region ? 1 : 0; i < h->il; i++) {
+		const struct rpm_entry *e = &h->ent[i];
+
+		if (e->offset < end)
+			return dg_errf(err, errlen, -EBADMSG,
+				    "%s entry %u, %s: data offset %u before the end %llu of the previous entry's data",
+				    hdr_name(h->kind), i,
+				    tag_label(h->kind, e->tag, t1, sizeof(t1)), e->offset,
+				    (unsigned long long)end);
+		end = (uint64_t)e->offset + e->len;
+	}
+	return 0;
+}
+
 static int cmp_span(const void *a, const void *b)
 {
 	const struct span_ref *x = a, *y = b;
@@ -299,7 +326,9 @@ static int parse_header(const uint8_t *pkg, size_t len, size_t off, int kind,
 		cur_be32(&index, &e->type);
 		cur_be32(&index, &e->offset);
 		cur_be32(&index, &e->count);
-		if (e->tag < 100 && i != 0)
+		/* rpm's hdrchkTag(); only a region tag may sit below 100, first. */
+		if (e->tag < 100 && (i != 0 || (e->tag != RPMTAG_HEADERIMAGE &&
+		    e->tag != RPMTAG_HEADERSIGNATURES && e->tag != RPMTAG_HEADERIMMUTABLE)))
 			return dg_errf(err, errlen, -EBADMSG, "%s entry %u: invalid %s",
 				    hdr_name(kind), i, tag_label(kind, e->tag, tl, sizeof(tl)));
 		if (e->type < RPM_TYPE_CHAR || e->type > RPM_TYPE_I18NSTRING)
@@ -337,7 +366,10 @@ static int parse_header(const uint8_t *pkg, size_t len, size_t off, int kind,
 	r = check_region(h, err, errlen);
 	if (r < 0)
 		return r;
-	return check_overlap(h, err, errlen);
+	r = check_overlap(h, err, errlen);
+	if (r < 0)
+		return r;
+	return check_order(h, err, errlen);
 }
 
 static void hdr_release(struct rpm_hdr *h)

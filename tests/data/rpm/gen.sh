@@ -138,6 +138,20 @@ poke "$out/bad-payloaddigest.rpm" "d.index(b'$pd')" "ord('z')"
 cp "$out/rsa.rpm" "$out/bad-sigpacket.rpm"
 rh=$(rpm -qp --nosignature --nodigest --qf '%{RSAHEADER}' "$out/rsa.rpm")
 poke "$out/bad-sigpacket.rpm" "d.index(bytes.fromhex('$rh')) + 1" "0x05"
+# rpm refuses a header whose data is not in index order (hdrblobVerifyInfo):
+# the signature header's RSAHEADER and SHA1HEADER entries swapped; the
+# signature over the main header still verifies.  In mut/: tests that take
+# every top-level package count them.
+mkdir -p "$out/mut"
+cp "$out/rsa.rpm" "$out/mut/sig-disorder.rpm"
+python3 - "$out/mut/sig-disorder.rpm" <<'PY'
+import sys
+path = sys.argv[1]
+d = bytearray(open(path, 'rb').read())
+a, b = 96 + 16 + 16, 96 + 16 + 32	# signature header index entries 1 and 2
+d[a:a + 16], d[b:b + 16] = d[b:b + 16], d[a:a + 16]
+open(path, 'wb').write(d)
+PY
 
 cat >"$out/cases.txt" <<CASES
 unsigned.rpm rsa.asc no signature
@@ -152,5 +166,6 @@ corrupt-payload.rpm rsa.asc one bit flipped in the payload
 bad-payloaddigest.rpm rsa.asc payload digest that is not hex
 bad-sigpacket.rpm rsa.asc header signature that is not an OpenPGP packet
 longrelease.rpm rsa.asc a release of 300 characters
+mut/sig-disorder.rpm rsa.asc signature header entries out of data order
 CASES
 echo "$stamp" >"$out/.stamp"
