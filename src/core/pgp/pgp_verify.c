@@ -382,6 +382,7 @@ struct jobs {
 	struct dg_pgp_sig *res;
 	const int *hashes;	/* cleartext Hash: header values */
 	size_t n_hashes;
+	bool cleartext;		/* a v4 signature's hash must be in hashes */
 	/* The first pre_len data bytes already hashed with SHA-256: by the
 	 * caller's OpenSSL context, or by the hash ahead (own); or neither. */
 	const EVP_MD_CTX *data_sha256;
@@ -459,7 +460,9 @@ static void job_start(const struct dg_pgp *pgp, struct jobs *js, const struct pg
 		sig_fail(r, -EKEYREJECTED, "%s", "signature has expired");
 		return;
 	}
-	if (js->n_hashes && s->version == 4) {
+	/* RFC 9580 §7: one or more Hash: headers for v4 signatures, naming
+	 * the hash (none: invalid, as RFC 4880's MD5 default was too). */
+	if (js->cleartext && s->version == 4) {
 		for (i = 0; i < js->n_hashes && js->hashes[i] != s->hash_algo; i++)
 			;
 		if (i == js->n_hashes) {
@@ -1084,6 +1087,7 @@ static int verify_cleartext(struct dg_pgp *pgp, const uint8_t *msg, size_t len,
 		goto out;
 	js.hashes = ct.hashes;
 	js.n_hashes = ct.n_hashes;
+	js.cleartext = true;
 	r = jobs_from(pgp, "message", in.v, in.n, &js, res);
 	if (r == 0)
 		r = feed_cleartext(&js, &ct);

@@ -220,24 +220,27 @@ static int armor_block(struct pgp_ans *a, struct dg_cur *c, const struct pgp_lin
 		}
 		if (in_headers) {
 			const uint8_t *colon;
+			size_t kl;
 
 			if (!l.len) {
 				in_headers = 0;
 				continue;
 			}
 			colon = memchr(l.p, ':', l.len);
-			if (colon && colon > l.p && (size_t)(colon - l.p) + 1 < l.len &&
-			    colon[1] == ' ') {
+			/* "Key: Value"; the value may be empty ("Comment: ", its
+			 * blank cut off with the trailing ones, RFC 9580 §6.2.2). */
+			kl = colon ? (size_t)(colon - l.p) : 0;
+			if (kl && (kl + 1 < l.len || l.raw > l.len) && colon[1] == ' ') {
 				if (nhdr >= PGP_ARMOR_HEADERS_MAX) {
 					r = pgp_fail(a->e, -E2BIG,
 						     "armor block %u: header count exceeds limit %u",
 						     index, PGP_ARMOR_HEADERS_MAX);
 					goto out;
 				}
-				r = pgp_ans_span(a, l.p, (size_t)(colon - l.p));
+				r = pgp_ans_span(a, l.p, kl);
 				if (!r)
 					r = pgp_ans_span(a, colon + 2,
-							 l.len - (size_t)(colon - l.p) - 2);
+							 l.len > kl + 2 ? l.len - kl - 2 : 0);
 				if (r < 0)
 					goto out;
 				nhdr++;

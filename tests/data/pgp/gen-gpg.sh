@@ -242,6 +242,15 @@ awk '/^=/ && length($0) == 5 { $0 = "=AAAA" } { print }' "$dir/p521.sig.asc" >"$
 add "abuse/detached-armor-bad-checksum" detached gpg/abuse-crc.sig.asc gpg/data.txt gpg/p521.cert.asc policy
 sed 's/$/  /' "$dir/ed25519.sig.asc" >"$dir/abuse-blanks.sig.asc"
 add "abuse/detached-armor-trailing-blanks" detached gpg/abuse-blanks.sig.asc gpg/data.txt gpg/ed25519.cert.asc policy
+# a v4 cleartext message without its Hash: header (RFC 9580 §7: v4 needs one;
+# RFC 4880 reads no header as MD5), and an armor header with an empty value
+# ("Comment: ", key, colon and space, RFC 9580 §6.2.2)
+sed '/^Hash: /d' "$dir/p256.clear.asc" >"$dir/abuse-nohash.clear.asc"
+add "abuse/cleartext-no-hash-header" cleartext gpg/abuse-nohash.clear.asc - gpg/p256.cert.asc bad \
+	"v4 signature, no Hash: header"
+sed '1a Comment: ' "$dir/ed25519.sig.asc" >"$dir/empty-header.sig.asc"
+add "encoding/detached-armor-empty-header-value" detached gpg/empty-header.sig.asc gpg/data.txt \
+	gpg/ed25519.cert.asc good
 
 # --- SHA-1 data signature (weak hash: rejected by default policy) ------------
 g $T1 -u "$(uid rsa2048)" --digest-algo SHA1 -o "$dir/sha1.sig" --detach-sign "$dir/data.txt"
