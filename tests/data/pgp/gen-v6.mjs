@@ -131,41 +131,33 @@ async function gen(out) {
 	add('expired-key/detached', 'detached', put('expkey.sig', await detached(ek, data)),
 		dataPath, cert('expkey'), 'policy', 'key expired after the signature was made');
 
-	// --- expired signature: one day of validity (sign() has no option for
-	// it, so the signature packet is made directly) ------------------------
-	{
-		const k = keys.ed25519;
+	// A detached binary signature made as a packet, for what sign() has no
+	// option for: SHA-256 whatever the key, and @set's extra fields.
+	async function packetSig(k, set = {}) {
 		const lit = new openpgp.LiteralDataPacket();
 		lit.setBytes(data, enums.literal.binary);
 		const sp = new openpgp.SignaturePacket();
 		sp.signatureType = enums.signature.binary;
 		sp.publicKeyAlgorithm = k.keyPacket.algorithm;
 		sp.hashAlgorithm = enums.hash.sha256;
-		sp.signatureExpirationTime = 86400;
-		sp.signatureNeverExpires = false;
+		Object.assign(sp, set);
 		await sp.sign(k.keyPacket, lit, T1, true, openpgp.config);
 		const pl = new openpgp.PacketList();
 		pl.push(sp);
-		add('expired-sig/detached', 'detached', put('expsig.sig', pl.write()), dataPath, cert('ed25519'), 'bad');
+		return pl.write();
 	}
 
+	// --- expired signature: one day of validity ---------------------------
+	add('expired-sig/detached', 'detached',
+		put('expsig.sig', await packetSig(keys.ed25519,
+			{ signatureExpirationTime: 86400, signatureNeverExpires: false })),
+		dataPath, cert('ed25519'), 'bad');
+
 	// --- ECDSA P-384 signature over SHA-256: RFC 9580 §5.2.3.2 wants a hash
-	// at least the curve's size (sign() picks SHA-384, so the packet is
-	// made directly) -------------------------------------------------------
-	{
-		const k = await key('p384-v4', { type: 'ecc', curve: 'nistP384', config: { v6Keys: false } });
-		const lit = new openpgp.LiteralDataPacket();
-		lit.setBytes(data, enums.literal.binary);
-		const sp = new openpgp.SignaturePacket();
-		sp.signatureType = enums.signature.binary;
-		sp.publicKeyAlgorithm = k.keyPacket.algorithm;
-		sp.hashAlgorithm = enums.hash.sha256;
-		await sp.sign(k.keyPacket, lit, T1, true, openpgp.config);
-		const pl = new openpgp.PacketList();
-		pl.push(sp);
-		add('ecdsa-short-hash/p384-sha256', 'detached', put('p384-sha256.sig', pl.write()), dataPath,
-			cert('p384-v4'), 'bad', 'ECDSA P-384 over SHA-256: RFC 9580 5.2.3.2 needs a 384-bit hash');
-	}
+	// at least the curve's size (sign() would pick SHA-384) ----------------
+	const p384 = await key('p384-v4', { type: 'ecc', curve: 'nistP384', config: { v6Keys: false } });
+	add('ecdsa-short-hash/p384-sha256', 'detached', put('p384-sha256.sig', await packetSig(p384)),
+		dataPath, cert('p384-v4'), 'bad', 'ECDSA P-384 over SHA-256: RFC 9580 5.2.3.2 needs a 384-bit hash');
 
 	// --- revocations: hard (compromised) and soft (superseded) -----------
 	const TB = at(7200), TR = at(10800), TA = at(14400);
