@@ -37,6 +37,7 @@ struct dg_ima_log {
 	size_t tpm_batch;	/* at most this many extends per catch-up; 0: all */
 	int tpm_failed;		/* the last extend failed (tpm_err says why) */
 	char tpm_err[256];
+	int stale;		/* the file changed under us: write nothing more */
 };
 
 int dg_unhex(uint8_t *out, size_t n, const char *s)
@@ -283,7 +284,11 @@ int dg_ima_write_pcrs(const char *path, const uint8_t pcr10[32])
 
 	if (asprintf(&tmp, "%s.tmp", path) < 0)
 		return -ENOMEM;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	/* A name left by someone else (a FIFO would block the worker, another
+	 * user's file would become LOG.pcrs) is removed, never opened. */
+	if (unlink(tmp) < 0 && errno != ENOENT)
+		return -errno;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
 		return -errno;
 	for (i = 0; i < DG_IMA_PCR_MAX && !r; i++) {
@@ -385,6 +390,33 @@ static int all_zero(const uint8_t *p, size_t n)
 	return 1;
 }
 
+/*
+ * The file must still be the one we replayed, with exactly our bytes: a log
+ * truncated, appended to or replaced by someone else no longer matches the
+ * PCR, and mapping our size of a shorter file would kill us with SIGBUS.
+ * Once changed, nothing more is written to it (a restart replays it again).
+ */
+static int log_unchanged(struct dg_ima_log *l)
+{
+	struct stat st;
+
+	if (l->stale)
+		return -ESTALE;
+	if (fstat(l->fd, &st) < 0)
+		return -errno;
+	if (st.st_nlink && (uint64_t)st.st_size == l->size)
+		return 0;
+	l->stale = 1;
+	if (!st.st_nlink)
+		dg_err("measurement log %s was removed or replaced by another process; "
+		       "not writing to it until a restart", l->path);
+	else
+		dg_err("measurement log %s changed size from %llu to %llu bytes by another "
+		       "process (truncated or appended to); not writing to it until a restart",
+		       l->path, (unsigned long long)l->size, (unsigned long long)st.st_size);
+	return -ESTALE;
+}
+
 /* Replay the existing log into @l; cut a torn last entry. */
 static int log_load(struct dg_ima_log *l, char *msg, size_t msglen)
 {
@@ -480,6 +512,11 @@ static int tpm_catch_up(struct dg_ima_log *l, char *why, size_t whylen)
 	l->tpm_failed = 0;
 	if (!l->tpm || l->tpm_off >= l->size)
 		return 0;
+	if ((r = log_unchanged(l)) < 0) {
+		dg_errf(why, whylen, 0, "%s: %s", l->path, strerror(-r));
+		l->tpm_failed = 1;
+		return r;
+	}
 	map = mmap(NULL, (size_t)l->size, PROT_READ, MAP_PRIVATE, l->fd, 0);
 	if (map == MAP_FAILED) {
 		r = -errno;
@@ -521,6 +558,8 @@ static int log_append(struct dg_ima_log *l, const uint8_t digest[32], const char
 		r = 0;		/* already measured */
 		goto out;
 	}
+	if ((r = log_unchanged(l)) < 0)
+		goto out;
 	/* One write() per entry: O_APPEND, so a reader sees whole entries. */
 	w = write(l->fd, b.data, b.len);
 	if (w != (ssize_t)b.len) {
@@ -571,6 +610,10 @@ int dg_ima_log_attach_tpm(struct dg_ima_log *l, struct dg_tpm *tpm, char *msg, s
 	if (l->size == 0 && !memcmp(have, pcr, 32))
 		match = 0;	/* a new log and a fresh TPM */
 	if (l->size) {
+		if ((r = log_unchanged(l)) < 0) {
+			dg_errf(msg, msglen, 0, "%s: %s", l->path, strerror(-r));
+			return r;
+		}
 		map = mmap(NULL, (size_t)l->size, PROT_READ, MAP_PRIVATE, l->fd, 0);
 		if (map == MAP_FAILED) {
 			dg_errf(msg, msglen, 0, "%s: %s", l->path, strerror(errno));
@@ -662,7 +705,8 @@ int dg_ima_log_open_tpm(const char *path, struct dg_tpm *tpm, struct dg_ima_log 
 	l->fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (l->fd < 0) {
 		r = -errno;
-		dg_errf(msg, msglen, 0, "%s: %s", path, strerror(errno));
+		dg_errf(msg, msglen, 0, "%s: %s", path, r == -ELOOP ?
+			"is a symbolic link (not followed)" : strerror(errno));
 		goto fail;
 	}
 	r = log_load(l, msg, msglen);

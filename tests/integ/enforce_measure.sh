@@ -83,6 +83,21 @@ if command -v evmctl >/dev/null; then
 		ok "evmctl_rejects_the_tampered_entry_too"
 	else nok "evmctl_rejects_the_tampered_entry_too"; fi
 else skip "evmctl_rejects_the_tampered_entry_too" "evmctl not installed"; fi
+# Someone else truncates the log under a running enforcer: it writes nothing
+# more to it (a chain without boot_aggregate, out of step with LOG.pcrs),
+# says why, and keeps running.
+enf_bin cut1 || nok "build test binaries"
+cp "$T/ima.good" "$IMA"
+enf_start --state "$S" --mark "$MNT" --measure "$IMA" || nok "start before truncation"
+w=$(enf_worker)
+: > "$IMA"
+run_bin "$MNT/cut1"
+size=$(stat -c %s "$IMA")
+if [ "$size" = 0 ] && grep -q "measurement log $IMA changed size" "$T/enf.err" &&
+   [ "$(enf_worker)" = "$w" ]; then
+	ok "enforcer_stops_writing_to_a_log_truncated_by_someone_else"
+else nok "enforcer_stops_writing_to_a_log_truncated_by_someone_else" "size=$size" "$(tail -n 3 "$T/enf.err")"; fi
+enf_stop
 "$DG" measure show "$T/nonexistent" >/dev/null 2>&1; rc=$?
 if [ $rc = 2 ]; then ok "show_of_a_missing_file_is_an_input_error"; else nok "show_of_a_missing_file_is_an_input_error" "rc=$rc"; fi
 done_testing

@@ -405,6 +405,96 @@ TEST(test_log_open_names_the_pcrs_file_when_it_cannot_be_written)
 	rmdir(pcrs);
 }
 
+TEST(test_log_stops_writing_when_truncated_by_someone_else)
+{
+	char path[128], msg[256];
+	struct dg_ima_log *l;
+	struct stat st;
+	uint8_t d[32];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/truncated", dir);
+	CHECK(dg_ima_log_open(path, &l, msg, sizeof(msg)) == 0, "%s", msg);
+	digest_of("t1", d);
+	CHECK(dg_ima_log_measure(l, d, "/t1") == 1, "first entry");
+	CHECK(truncate(path, 0) == 0, "truncate");
+	digest_of("t2", d);
+	r = dg_ima_log_measure(l, d, "/t2");
+	CHECK(r == -ESTALE, "measure after truncation: %d", r);
+	CHECK(stat(path, &st) == 0 && st.st_size == 0,
+	      "nothing appended to the truncated log (a chain without boot_aggregate): %lld",
+	      (long long)st.st_size);
+	dg_ima_log_close(l);
+}
+
+TEST(test_log_stops_writing_when_replaced_by_someone_else)
+{
+	char path[128], other[160], msg[256];
+	struct dg_ima_log *l;
+	uint8_t d[32];
+	int fd, r;
+
+	snprintf(path, sizeof(path), "%s/replaced", dir);
+	snprintf(other, sizeof(other), "%s/replaced.new", dir);
+	CHECK(dg_ima_log_open(path, &l, msg, sizeof(msg)) == 0, "%s", msg);
+	fd = open(other, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	CHECK(fd >= 0, "create %s", other);
+	close(fd);
+	CHECK(rename(other, path) == 0, "rename over the log");
+	digest_of("r1", d);
+	r = dg_ima_log_measure(l, d, "/r1");
+	CHECK(r == -ESTALE, "measure into the replaced (unlinked) log: %d", r);
+	dg_ima_log_close(l);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+TEST(test_pcrs_temp_name_left_by_someone_else_is_not_opened)
+{
+	char path[128], tmp[160], msg[256] = "";
+	struct dg_ima_log *l = NULL;
+	struct sigaction sa, old;
+	struct stat st;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	snprintf(tmp, sizeof(tmp), "%s.pcrs.tmp", path);
+	CHECK(mkfifo(tmp, 0666) == 0, "mkfifo %s", tmp);
+	/* Without SA_RESTART: an open() blocked on the FIFO fails with EINTR. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, &old);
+	alarm(5);
+	r = dg_ima_log_open(path, &l, msg, sizeof(msg));
+	alarm(0);
+	sigaction(SIGALRM, &old, NULL);
+	CHECK(r == 0, "open with a FIFO at LOG.pcrs.tmp: %d %s", r, msg);
+	snprintf(tmp, sizeof(tmp), "%s.pcrs", path);
+	CHECK(stat(tmp, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == getuid(),
+	      "%s is our own regular file", tmp);
+	dg_ima_log_close(l);
+}
+
+TEST(test_log_open_says_a_symlink_is_not_followed)
+{
+	char path[128], target[160], msg[256] = "";
+	struct dg_ima_log *l = NULL;
+	struct stat st;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/link", dir);
+	snprintf(target, sizeof(target), "%s/link-target", dir);
+	CHECK(symlink(target, path) == 0, "symlink");
+	r = dg_ima_log_open(path, &l, msg, sizeof(msg));
+	CHECK(r == -ELOOP, "refused: %d", r);
+	CHECK(strstr(msg, path) && strstr(msg, "symbolic link (not followed)"), "message: %s", msg);
+	CHECK(lstat(target, &st) < 0 && errno == ENOENT, "target not created");
+	dg_ima_log_close(l);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -427,6 +517,10 @@ int main(void)
 	RUN(test_log_open_cuts_a_zero_tail_left_by_a_power_loss);
 	RUN(test_log_short_write_is_cut_back_and_not_counted_as_measured);
 	RUN(test_log_open_names_the_pcrs_file_when_it_cannot_be_written);
+	RUN(test_log_stops_writing_when_truncated_by_someone_else);
+	RUN(test_log_stops_writing_when_replaced_by_someone_else);
+	RUN(test_pcrs_temp_name_left_by_someone_else_is_not_opened);
+	RUN(test_log_open_says_a_symlink_is_not_followed);
 	{
 		char cmd[64];
 
