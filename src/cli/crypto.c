@@ -88,12 +88,40 @@ void cli_crypto_start(enum cli_crypto_when when)
  */
 static void (*crypto_warm)(void);
 
+/*
+ * fork() waits for the preload thread: a child forked while it is inside
+ * dlopen() would inherit ld.so's half-made link map (its first OpenSSL call
+ * jumped to an unrelocated address), and one forked during the warm-up an
+ * OpenSSL lock held by a thread it does not have.  clone3() for a handler
+ * runs no fork handlers and does not wait.
+ */
+static pthread_mutex_t preload_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t preload_done = PTHREAD_COND_INITIALIZER;
+static int preload_running;	/* under preload_lock */
+static int preload_started;	/* one preload per process: its fork handlers once */
+
+static void preload_fork_prepare(void)
+{
+	pthread_mutex_lock(&preload_lock);
+	while (preload_running)
+		pthread_cond_wait(&preload_done, &preload_lock);
+}
+
+static void preload_fork_after(void)
+{
+	pthread_mutex_unlock(&preload_lock);
+}
+
 static void *preload_thread(void *unused)
 {
 	(void)unused;
 	pthread_once(&crypto_once, crypto_load_once);
 	if (!crypto_failed && crypto_warm)
 		crypto_warm();
+	pthread_mutex_lock(&preload_lock);
+	preload_running = 0;
+	pthread_cond_broadcast(&preload_done);
+	pthread_mutex_unlock(&preload_lock);
 	return NULL;
 }
 
@@ -108,16 +136,24 @@ void cli_crypto_preload(void (*warm)(void))
 	 * can initialise it first with the default options. */
 	cli_crypto_load();
 #endif
-	if (pthread_attr_init(&attr))
+	if (preload_started || pthread_attr_init(&attr))
 		return;
+	preload_started = 1;
+	if (pthread_atfork(preload_fork_prepare, preload_fork_after, preload_fork_after)) {
+		pthread_attr_destroy(&attr);
+		return;
+	}
 	crypto_warm = warm;
+	preload_running = 1;
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	/* Signals stay with the main thread. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	/* Without a thread the first call that needs it loads it. */
-	if (pthread_create(&t, &attr, preload_thread, NULL) != 0)
+	if (pthread_create(&t, &attr, preload_thread, NULL) != 0) {
 		crypto_warm = NULL;
+		preload_running = 0;
+	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	pthread_attr_destroy(&attr);
 }
