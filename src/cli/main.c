@@ -142,6 +142,11 @@ static enum cli_crypto_when crypto_when(int argc, char **argv, int as_sopv)
 		return CLI_CRYPTO_ON_USE;
 	if (!strcmp(argv[i], "enforce"))
 		return CLI_CRYPTO_NOW;
+	/* pgp dump prints as it goes: an unusable library must stop it
+	 * before the first line, not halfway through (half a JSON text). */
+	if (!strcmp(argv[i], "pgp") && i + 1 < argc && !strcmp(argv[i + 1], "dump") &&
+	    !cli_wants_help(argc - i - 1, argv + i + 1))
+		return CLI_CRYPTO_NOW;
 	if ((i == 0 || !strcmp(argv[i], "sopv")) && i + 1 < argc &&
 	    (!strcmp(argv[i + 1], "verify") || !strcmp(argv[i + 1], "inline-verify")))
 		return CLI_CRYPTO_PRELOAD;

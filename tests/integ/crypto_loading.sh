@@ -134,6 +134,12 @@ grep -q '^digestguard: cannot load the crypto library: libcrypto.so.3 has no [A-
 	nok unusable_libcrypto_is_named_with_the_missing_function "$(cat "$T/err")"
 [ ! -s "$T/out" ] && ok unusable_libcrypto_prints_no_verification ||
 	nok unusable_libcrypto_prints_no_verification "$(cat "$T/out")"
+# pgp dump prints as it goes: nothing at all, not half a dump
+LD_LIBRARY_PATH=$T/fake wd 30 "$DG" pgp dump --json "$T/cert.pgp" >"$T/out" 2>"$T/err"; rc=$?
+[ $rc = 127 ] && [ ! -s "$T/out" ] && ok pgp_dump_with_unusable_libcrypto_prints_nothing ||
+	nok pgp_dump_with_unusable_libcrypto_prints_nothing "rc=$rc" "$(head -c 200 "$T/out")"
+LD_LIBRARY_PATH=$T/fake wd 30 "$DG" pgp dump --help >/dev/null 2>&1 && ok pgp_dump_help_runs_without_a_usable_libcrypto ||
+	nok pgp_dump_help_runs_without_a_usable_libcrypto
 LD_LIBRARY_PATH=$T/fake wd 30 "$DG" --help >/dev/null 2>&1 && ok help_runs_without_a_usable_libcrypto ||
 	nok help_runs_without_a_usable_libcrypto
 LD_LIBRARY_PATH=$T/fake wd 30 "$DG" rpm verify --help >/dev/null 2>"$T/err" && ok rpm_help_runs_without_a_usable_libcrypto ||
