@@ -391,8 +391,9 @@ static int all_zero(const uint8_t *p, size_t n)
 }
 
 /*
- * The file must still be the one we replayed, with exactly our bytes: a log
- * truncated, appended to or replaced by someone else no longer matches the
+ * The file must still be the one we replayed, at the size we wrote (a
+ * same-size overwrite is not seen here): a log truncated, appended to or
+ * replaced by someone else no longer matches the
  * PCR, and mapping our size of a shorter file would kill us with SIGBUS.
  * Once changed, nothing more is written to it (a restart replays it again).
  */

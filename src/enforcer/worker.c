@@ -690,13 +690,7 @@ static void ignore_allowlisted(struct worker *w, const struct fanotify_event_met
 		fanotify_mark(w->ctx->gfd, FAN_MARK_REMOVE | FAN_MARK_IGNORED_MASK, mask, ev->fd, NULL);
 }
 
-/*
- * A new generation may revoke files we ignore: drop every per-file mark.
- * Called before each batch, after each lookup that met a newer generation
- * (so no answer under a generation leaves an older one's marks behind),
- * and when the reload thread says one is pending (so marks go even while
- * no event comes).  Returns the generation in use.
- */
+/* Every per-file ignore mark and FAN_ATTRIB watch goes; a new epoch. */
 static void flush_ignore_marks(struct worker *w)
 {
 	/* Only our own marks are inode marks here (ctx->per_file_ignore). */
@@ -707,6 +701,13 @@ static void flush_ignore_marks(struct worker *w)
 	w->marks_epoch++;
 }
 
+/*
+ * A new generation may revoke files we ignore: drop every per-file mark.
+ * Called before each batch, after each lookup that met a newer generation
+ * (so no answer under a generation leaves an older one's marks behind),
+ * and when the reload thread says one is pending (so marks go even while
+ * no event comes).  Returns the generation in use.
+ */
 static uint32_t sync_ignore_marks(struct worker *w)
 {
 	uint32_t gen = dg_enf_allow_refresh(w->allow);
