@@ -187,16 +187,22 @@ static const char *origin(const struct rpm_pkg *pkg, int hdr)
 {
 	uint32_t off = hdr == RPM_HDR_SIG ? pkg->sig_off : pkg->main_off;
 	uint32_t rtag = hdr == RPM_HDR_SIG ? RPMTAG_HEADERSIGNATURES : RPMTAG_HEADERIMMUTABLE;
-	uint32_t il = get_be32(pkg->buf + off + 8), dl = get_be32(pkg->buf + off + 12);
-	const uint8_t *e = pkg->buf + off + RPM_INTRO_SIZE, *trailer;
-	uint32_t roff, ril;
+	struct dg_cur c = cur_init(pkg->buf, pkg->buf_len), ent;
+	uint32_t il, dl, tag, roff, rneg;
 
-	if (il == 0 || get_be32(e) != rtag || dl < RPM_ENTRY_SIZE ||
-	    (roff = get_be32(e + 8)) > dl - RPM_ENTRY_SIZE)
+	/* Intro (magic, reserved, il, dl), then the first entry (tag, type,
+	 * offset, count): the region tag, its trailer inside the data. */
+	if (cur_skip(&c, off + 8) < 0 || cur_be32(&c, &il) < 0 || cur_be32(&c, &dl) < 0 ||
+	    il == 0 || dl < RPM_ENTRY_SIZE)
 		return "header";
-	trailer = e + (size_t)il * RPM_ENTRY_SIZE + roff;
-	ril = (uint32_t)-get_be32(trailer + 8) / RPM_ENTRY_SIZE;
-	return il > ril ? "header" : "package";
+	ent = c;
+	if (cur_be32(&c, &tag) < 0 || tag != rtag || cur_skip(&c, 4) < 0 ||
+	    cur_be32(&c, &roff) < 0 || roff > dl - RPM_ENTRY_SIZE)
+		return "header";
+	/* The trailer's offset field is -(entries in the region) * 16. */
+	if (cur_skip(&ent, (size_t)il * RPM_ENTRY_SIZE + roff + 8) < 0 || cur_be32(&ent, &rneg) < 0)
+		return "header";
+	return il > (uint32_t)-rneg / RPM_ENTRY_SIZE ? "header" : "package";
 }
 
 /* The bytes an item's range covers, or -ENODATA when not available. */
