@@ -142,8 +142,8 @@ static int cmd_verify(int argc, char **argv)
 	uint8_t pcr[32], want[32];
 	char hex[65], msg[512];
 	struct logbuf m;
-	uint64_t n;
-	int json = 0, i, r;
+	uint64_t n, k = 0;
+	int json = 0, prefix = 0, i, r;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -179,6 +179,10 @@ static int cmd_verify(int argc, char **argv)
 	if (read_log(path, &m) < 0)
 		return EXIT_USAGE;
 	r = dg_ima_replay(m.p, m.n, pcr, &n, NULL, msg, sizeof(msg));
+	/* A value that differs: is it the log's state after fewer entries
+	 * (a TPM behind the log, or reset: none)?  Or none of its states? */
+	prefix = r == 0 && want_hex && memcmp(pcr, want, 32) &&
+		 dg_ima_replay_prefix(m.p, m.n, want, &k);
 	unread_log(&m);
 	if (r < 0) {
 		fprintf(stderr, "digestguard measure: %s: %s\n", path, msg);
@@ -190,14 +194,26 @@ static int cmd_verify(int argc, char **argv)
 		       (unsigned long long)n, hex);
 		if (want_hex)
 			printf(", \"match\": %s", memcmp(pcr, want, 32) ? "false" : "true");
+		if (prefix)
+			printf(", \"matches_after_entries\": %llu", (unsigned long long)k);
 		printf("}\n");
 	} else {
 		printf("%s: %llu entries, template digests OK\nPCR-10 sha256: %s\n", path,
 		       (unsigned long long)n, hex);
 	}
 	if (want_hex && memcmp(pcr, want, 32)) {
-		if (!json)
-			printf("PCR-10 MISMATCH: expected %s\n", want_hex);
+		if (!json && prefix && k == 0)
+			printf("PCR-10 MISMATCH: expected %s\n  all zeros: nothing was "
+			       "extended (a TPM reset, or another one)\n", want_hex);
+		else if (!json && prefix)
+			printf("PCR-10 MISMATCH: expected %s\n  the log gives it after its first %llu "
+			       "of %llu entries: the PCR is %llu behind the log\n", want_hex,
+			       (unsigned long long)k, (unsigned long long)n,
+			       (unsigned long long)(n - k));
+		else if (!json)
+			printf("PCR-10 MISMATCH: expected %s\n  no prefix of the log gives it: "
+			       "entries are missing from the log, or it is another log's or "
+			       "TPM's value\n", want_hex);
 		return EXIT_FAIL;
 	}
 	if (want_hex && !json)

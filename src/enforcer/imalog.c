@@ -255,6 +255,28 @@ int dg_ima_replay(const uint8_t *p, size_t n, uint8_t pcr[32], uint64_t *entries
 	return r;
 }
 
+int dg_ima_replay_prefix(const uint8_t *p, size_t n, const uint8_t want[32], uint64_t *k)
+{
+	struct dg_cur c = cur_init(p, n);
+	struct dg_ima_entry e;
+	uint8_t pcr[32] = { 0 };
+	uint64_t cnt = 0;
+
+	for (;;) {
+		char why[256];
+
+		if (!memcmp(pcr, want, 32)) {
+			*k = cnt;
+			return 1;
+		}
+		if (!c.len || dg_ima_next(&c, &e, why, sizeof(why)) < 0)
+			return 0;
+		if (e.pcr == DG_IMA_PCR)
+			extend_entry(pcr, &e);
+		cnt++;
+	}
+}
+
 void dg_ima_print_ascii(FILE *f, const struct dg_ima_entry *e)
 {
 	char t[41], d[2 * DG_IMA_DIGEST_MAX + 1];

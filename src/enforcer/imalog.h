@@ -74,6 +74,12 @@ void dg_ima_extend(uint8_t pcr[32], const uint8_t *tdata, size_t n);
  */
 int dg_ima_replay(const uint8_t *p, size_t n, uint8_t pcr[32], uint64_t *entries,
 		  size_t *good_len, char *msg, size_t msglen);
+/*
+ * The shortest prefix of the log whose replay gives PCR 10 = @want: 1 with
+ * its entry count in *@k (0: all zeros, nothing extended), 0 if none does
+ * (entries missing from the log, or another log's or TPM's value).
+ */
+int dg_ima_replay_prefix(const uint8_t *p, size_t n, const uint8_t want[32], uint64_t *k);
 
 /* One line like ascii_runtime_measurements: "10 SHA1 ima-ng sha256:HEX PATH". */
 void dg_ima_print_ascii(FILE *f, const struct dg_ima_entry *e);

@@ -100,4 +100,30 @@ else nok "enforcer_stops_writing_to_a_log_truncated_by_someone_else" "size=$size
 enf_stop
 "$DG" measure show "$T/nonexistent" >/dev/null 2>&1; rc=$?
 if [ $rc = 2 ]; then ok "show_of_a_missing_file_is_an_input_error"; else nok "show_of_a_missing_file_is_an_input_error" "rc=$rc"; fi
+# A --pcr that differs: is it the log's state after fewer entries (a TPM
+# behind the log), all zeros, or none of the log's states?
+I2=$T/ima2
+enf_start --state "$S" --mark "$MNT" --measure "$I2" || nok "start (prefix)"
+run_bin "$MNT/hello"
+enf_stop
+pre=$("$DG" measure verify "$I2" | sed -n 's/^.*: \([0-9]*\) entries.*/\1/p')
+p_k=$(sed -n 's/^PCR-10: //p' "$I2.pcrs")
+enf_start --state "$S" --mark "$MNT" --measure "$I2" || nok "restart (prefix)"
+run_bin "$MNT/unknown"
+enf_stop
+all=$("$DG" measure verify "$I2" | sed -n 's/^.*: \([0-9]*\) entries.*/\1/p')
+out=$("$DG" measure verify "$I2" --pcr "$p_k"); rc=$?
+if [ $rc = 1 ] && [ -n "$pre" ] && [ -n "$all" ] && [ "$all" -gt "$pre" ] &&
+	grep -qF "the log gives it after its first $pre of $all entries: the PCR is $((all - pre)) behind the log" <<< "$out"; then
+	ok "verify_names_the_prefix_a_lagging_pcr_matches"
+else nok "verify_names_the_prefix_a_lagging_pcr_matches" "rc=$rc pre=$pre all=$all" "$out"; fi
+out=$("$DG" measure verify "$I2" --pcr "$(printf '%064d' 0)")
+grep -q "all zeros: nothing was extended" <<< "$out" && ok "verify_says_when_the_pcr_is_all_zeros" ||
+	nok "verify_says_when_the_pcr_is_all_zeros" "$out"
+out=$("$DG" measure verify "$I2" --pcr "$(printf 'ab%.0s' $(seq 32))")
+grep -q "no prefix of the log gives it" <<< "$out" && ok "verify_says_when_no_prefix_matches" ||
+	nok "verify_says_when_no_prefix_matches" "$out"
+j=$("$DG" measure verify --json "$I2" --pcr "$p_k")
+python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["match"] is False and d["matches_after_entries"] == int(sys.argv[2])' "$j" "$pre" &&
+	ok "verify_json_gives_the_matching_prefix" || nok "verify_json_gives_the_matching_prefix" "$j"
 done_testing
