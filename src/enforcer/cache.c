@@ -4,7 +4,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 struct dg_enf_cache {
 	struct dg_enf_entry *tab;	/* key.ino == 0 && key.dev == 0: empty */
@@ -133,7 +132,7 @@ void dg_enf_cache_mark_racy(struct dg_enf_entry *e, int64_t read_start_ns)
 
 void dg_enf_cache_mark_writable(struct dg_enf_entry *e, uint32_t uid, uint32_t mode)
 {
-	if (uid != 0 || (mode & (S_IWGRP | S_IWOTH)))
+	if (!dg_enf_root_writes_only(uid, mode))
 		e->others_write = 1;
 }
 

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 /*
  * Racy entries (git's "racily clean" rule): on a filesystem whose
@@ -90,6 +91,13 @@ void dg_enf_cache_mark_racy(struct dg_enf_entry *e, int64_t read_start_ns);
  * read is used for that one event only, as for a racy entry.
  */
 void dg_enf_cache_mark_writable(struct dg_enf_entry *e, uint32_t uid, uint32_t mode);
+
+/* 1 if only root may write a file of owner @uid and @mode (no group or
+ * other write bit, which an ACL granting write sets too). */
+static inline int dg_enf_root_writes_only(uint32_t uid, uint32_t mode)
+{
+	return uid == 0 && !(mode & (S_IWGRP | S_IWOTH));
+}
 
 size_t dg_enf_cache_count(const struct dg_enf_cache *c);
 

@@ -128,6 +128,12 @@ static int mount_shows_whole_fs(const char *path)
 	return whole;
 }
 
+static int is_mount_root(const struct statx *sx)
+{
+	return (sx->stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+	       (sx->stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
 /* Resolve @m: the real path, and mount, filesystem, directory or file mark. */
 static int plan_mark(const struct dg_enf_mark *m, struct mark_plan *p)
 {
@@ -151,8 +157,7 @@ static int plan_mark(const struct dg_enf_mark *m, struct mark_plan *p)
 	if (m->kind == DG_MARK_FILESYSTEM) {
 		p->flags |= FAN_MARK_FILESYSTEM;
 		p->kind = "filesystem";
-	} else if ((sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
-		   (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) && mount_shows_whole_fs(p->path)) {
+	} else if (is_mount_root(&sx) && mount_shows_whole_fs(p->path)) {
 		/*
 		 * The operator named a mount point that shows its whole
 		 * filesystem: a filesystem mark covers the same files, and
@@ -164,8 +169,7 @@ static int plan_mark(const struct dg_enf_mark *m, struct mark_plan *p)
 		 */
 		p->flags |= FAN_MARK_FILESYSTEM;
 		p->kind = "mount (its whole filesystem, in every mount namespace)";
-	} else if ((sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
-		   (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT)) {
+	} else if (is_mount_root(&sx)) {
 		/* A bind mount of a subtree: the filesystem mark would reach
 		 * beyond what the operator named.  Warned about at start. */
 		p->flags |= FAN_MARK_MOUNT;
@@ -237,12 +241,6 @@ static int add_mark(int gfd, const struct dg_enf_mark *m)
 	return 0;
 }
 
-/*
- * Our own files (state directory, logs) are opened by the worker's event
- * loop thread itself; a permission event for them would wait on that very
- * thread.  An ignore mark on their directory keeps such events from being
- * generated at all.
- */
 /* The directory of our own file @path (@path itself when @is_dir). */
 static void own_dir(char buf[PATH_MAX], const char *path, int is_dir)
 {
@@ -260,11 +258,6 @@ static void own_dir(char buf[PATH_MAX], const char *path, int is_dir)
 	}
 }
 
-/*
- * Our own directories are left out of the watch (ignore_dir_of): on a
- * marked filesystem, one that users other than root may write would let
- * them run anything they put there (--log /tmp/x.log with /tmp marked).
- */
 /* The --mark path on the filesystem of device @dev, or NULL. */
 static const char *marked_fs(const struct dg_enf_config *cfg, dev_t dev)
 {
@@ -277,6 +270,11 @@ static const char *marked_fs(const struct dg_enf_config *cfg, dev_t dev)
 	return NULL;
 }
 
+/*
+ * Our own directories are left out of the watch (ignore_dir_of): on a
+ * marked filesystem, one that users other than root may write would let
+ * them run anything they put there (--log /tmp/x.log with /tmp marked).
+ */
 static int own_dir_root_only(const struct dg_enf_config *cfg, const char *path, int is_dir,
 			     const char *what)
 {
@@ -287,7 +285,7 @@ static int own_dir_root_only(const struct dg_enf_config *cfg, const char *path, 
 	if (!path)
 		return 0;
 	own_dir(buf, path, is_dir);
-	if (stat(buf, &d) < 0 || (d.st_uid == 0 && !(d.st_mode & (S_IWGRP | S_IWOTH))) ||
+	if (stat(buf, &d) < 0 || dg_enf_root_writes_only(d.st_uid, d.st_mode) ||
 	    !(mark = marked_fs(cfg, d.st_dev)))
 		return 0;
 	dg_err("enforce: %s (the directory of %s) is on the filesystem of --mark %s, and users "
@@ -297,6 +295,12 @@ static int own_dir_root_only(const struct dg_enf_config *cfg, const char *path, 
 	return -EPERM;
 }
 
+/*
+ * Our own files (state directory, logs) are opened by the worker's event
+ * loop thread itself; a permission event for them would wait on that very
+ * thread.  An ignore mark on their directory keeps such events from being
+ * generated at all.
+ */
 static int ignore_dir_of(int gfd, const struct dg_enf_config *cfg, const char *path,
 			 int is_dir)
 {
@@ -336,9 +340,7 @@ static int is_sb_or_mount_mark(const struct dg_enf_mark *m)
 
 	if (m->kind == DG_MARK_FILESYSTEM)
 		return 1;
-	return statx(AT_FDCWD, m->path, 0, STATX_BASIC_STATS, &sx) == 0 &&
-	       (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
-	       (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+	return statx(AT_FDCWD, m->path, 0, STATX_BASIC_STATS, &sx) == 0 && is_mount_root(&sx);
 }
 
 /* Answer every event a dead worker left: journal slots, then the sweep. */

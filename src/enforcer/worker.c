@@ -662,8 +662,8 @@ static void ignore_allowlisted(struct worker *w, const struct fanotify_event_met
 
 	if (exec_cache && (e = dg_enf_cache_get(w->cache, &o->key)))
 		e->ignore_exec_gen = w->marks_epoch;	/* decided: not again */
-	if (!w->per_file_ignore || fstat(ev->fd, &st) < 0 || st.st_uid != 0 ||
-	    (st.st_mode & (S_IWGRP | S_IWOTH)) || !fs_changes_seen_here(ev->fd))
+	if (!w->per_file_ignore || fstat(ev->fd, &st) < 0 ||
+	    !dg_enf_root_writes_only(st.st_uid, st.st_mode) || !fs_changes_seen_here(ev->fd))
 		return;
 	if (exec_cache && o->role_known && o->role == 0)
 		mask |= FAN_OPEN_EXEC_PERM;
