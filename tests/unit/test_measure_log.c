@@ -280,20 +280,30 @@ TEST(test_log_measures_each_digest_and_path_once)
 	dg_ima_log_close(l);
 }
 
+/* A new log at @path (boot_aggregate, then @file measured), closed; its
+ * size in @st. */
+static void log_of_one_file(const char *path, const char *file, struct stat *st)
+{
+	struct dg_ima_log *l;
+	char msg[256];
+	uint8_t d[32];
+
+	CHECK(dg_ima_log_open(path, &l, msg, sizeof(msg)) == 0, "%s", msg);
+	digest_of(file, d);
+	dg_ima_log_measure(l, d, file);
+	dg_ima_log_close(l);
+	stat(path, st);
+}
+
 TEST(test_log_open_cuts_a_torn_tail_but_refuses_corruption)
 {
 	char path[128], msg[256];
 	struct dg_ima_log *l;
 	struct stat before, after;
-	uint8_t d[32];
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/torn", dir);
-	CHECK(dg_ima_log_open(path, &l, msg, sizeof(msg)) == 0, "%s", msg);
-	digest_of("y", d);
-	dg_ima_log_measure(l, d, "/y");
-	dg_ima_log_close(l);
-	stat(path, &before);
+	log_of_one_file(path, "/y", &before);
 	fd = open(path, O_WRONLY | O_APPEND);
 	CHECK(write(fd, "\x0a\0\0\0abc", 7) == 7, "append torn bytes");
 	close(fd);
@@ -318,15 +328,11 @@ TEST(test_log_open_cuts_a_zero_tail_left_by_a_power_loss)
 	struct dg_ima_log *l;
 	struct stat before, after;
 	uint64_t n = 0;
-	uint8_t d[32], pcr[32];
+	uint8_t pcr[32];
 	int fd, r;
 
 	snprintf(path, sizeof(path), "%s/zerotail", dir);
-	CHECK(dg_ima_log_open(path, &l, msg, sizeof(msg)) == 0, "%s", msg);
-	digest_of("z", d);
-	dg_ima_log_measure(l, d, "/z");
-	dg_ima_log_close(l);
-	stat(path, &before);
+	log_of_one_file(path, "/z", &before);
 	fd = open(path, O_WRONLY | O_APPEND);
 	CHECK(write(fd, zeros, sizeof(zeros)) == (ssize_t)sizeof(zeros), "append zeros");
 	close(fd);
