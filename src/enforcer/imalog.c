@@ -224,8 +224,9 @@ static void extend_entry(uint8_t pcr[32], const struct dg_ima_entry *e)
 	dg_sha256_final(&s, pcr);
 }
 
-int dg_ima_replay(const uint8_t *p, size_t n, uint8_t pcr[32], uint64_t *entries,
-		  size_t *good_len, char *msg, size_t msglen)
+/* dg_ima_replay(), stopping early once PCR 10 equals @stop_at (if given). */
+static int replay(const uint8_t *p, size_t n, uint8_t pcr[32], uint64_t *entries,
+		  size_t *good_len, const uint8_t *stop_at, char *msg, size_t msglen)
 {
 	struct dg_cur c = cur_init(p, n);
 	struct dg_ima_entry e;
@@ -235,7 +236,7 @@ int dg_ima_replay(const uint8_t *p, size_t n, uint8_t pcr[32], uint64_t *entries
 	memset(pcr, 0, 32);
 	if (good_len)
 		*good_len = 0;
-	while (c.len) {
+	while (c.len && !(stop_at && !memcmp(pcr, stop_at, 32))) {
 		char why[256];
 
 		r = dg_ima_next(&c, &e, why, sizeof(why));
@@ -255,26 +256,21 @@ int dg_ima_replay(const uint8_t *p, size_t n, uint8_t pcr[32], uint64_t *entries
 	return r;
 }
 
+int dg_ima_replay(const uint8_t *p, size_t n, uint8_t pcr[32], uint64_t *entries,
+		  size_t *good_len, char *msg, size_t msglen)
+{
+	return replay(p, n, pcr, entries, good_len, NULL, msg, msglen);
+}
+
 int dg_ima_replay_prefix(const uint8_t *p, size_t n, const uint8_t want[32], uint64_t *k)
 {
-	struct dg_cur c = cur_init(p, n);
-	struct dg_ima_entry e;
-	uint8_t pcr[32] = { 0 };
-	uint64_t cnt = 0;
+	uint8_t pcr[32];
+	uint64_t cnt;
 
-	for (;;) {
-		char why[256];
-
-		if (!memcmp(pcr, want, 32)) {
-			*k = cnt;
-			return 1;
-		}
-		if (!c.len || dg_ima_next(&c, &e, why, sizeof(why)) < 0)
-			return 0;
-		if (e.pcr == DG_IMA_PCR)
-			extend_entry(pcr, &e);
-		cnt++;
-	}
+	if (replay(p, n, pcr, &cnt, NULL, want, NULL, 0) < 0 || memcmp(pcr, want, 32))
+		return 0;
+	*k = cnt;
+	return 1;
 }
 
 void dg_ima_print_ascii(FILE *f, const struct dg_ima_entry *e)
@@ -415,8 +411,8 @@ static int all_zero(const uint8_t *p, size_t n)
 /*
  * The file must still be the one we replayed, at the size we wrote (a
  * same-size overwrite is not seen here): a log truncated, appended to or
- * replaced by someone else no longer matches the
- * PCR, and mapping our size of a shorter file would kill us with SIGBUS.
+ * replaced by someone else no longer matches the PCR, and mapping our size
+ * of a shorter file would kill us with SIGBUS.
  * Once changed, nothing more is written to it (a restart replays it again).
  */
 static int log_unchanged(struct dg_ima_log *l)
