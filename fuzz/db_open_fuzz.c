@@ -18,6 +18,7 @@
 #include <digestguard/db.h>
 
 #include "db_format.h"
+#include "db_internal.h"
 #include "sha256.h"
 
 #define CHECK_ENTRIES_MAX 4096
@@ -32,7 +33,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dg_db *db = NULL;
 	struct dg_db_stats st;
 	char path[64], msg[512];
-	uint8_t h[32];
 	uint64_t i;
 	uint32_t s;
 	int verified;
@@ -44,11 +44,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (memfd < 0)
 		return 0;
 	memcpy(img, data, size);
-	if (size >= DGDB_HEADER_SIZE) {
+	/* Valid header checksums (version 1 or 2 layout), so mutations
+	 * reach the section checks and the body. */
+	if (size >= DGDB_HEADER_SIZE ||
+	    (size >= DGDB_HEADER_SIZE_V1 && dgdb_get32(img + H_VERSION) == 1)) {
 		if (img[H_FILE_SIZE + 7] == 0)
 			dgdb_put64(img + H_FILE_SIZE, size);
-		dg_sha256(img, H_HEADER_HASH, h);
-		memcpy(img + H_HEADER_HASH, h, 16);
+		dg_db_seal_header(img);
 	}
 	if (ftruncate(memfd, 0) < 0 || pwrite(memfd, img, size, 0) != (ssize_t)size)
 		return 0;
@@ -62,11 +64,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *pkg, *p;
 		dg_db_ref ref, got = 0;
 
+		uint64_t at, k;
+
 		dg_db_entry(db, i, &d, &ref);
 		if (!dg_db_source(db, ref, &pkg, &p) && strlen(pkg) + strlen(p) == (size_t)-1)
 			__builtin_trap();
 		if (dg_db_lookup(db, d, &got) != 1 || got != ref) {
 			if (verified)
+				__builtin_trap();
+		}
+		if ((dg_db_find(db, d, &at) != 1 || at != i) && verified)
+			__builtin_trap();
+		for (k = 1; !dg_db_entry_ref(db, i, k, &got); k++) {
+			if (got == ref && verified)
+				__builtin_trap();	/* verify refuses a repeated first reference */
+			if (dg_db_source(db, got, &pkg, &p) && verified)
 				__builtin_trap();
 		}
 	}

@@ -11,7 +11,8 @@
  * The last DG_DB_KEEP generations are kept; older ones are pruned.
  *
  * A file holds a sorted table of fixed-width SHA-256 digests, a prefix index
- * over it, one 32-bit source reference per digest, a source table (package
+ * over it, one 32-bit source reference per digest, the further references
+ * of digests that several sources or paths hold, a source table (package
  * "name-version-release.arch", or "local") and a string table with the
  * paths, deduplicated per source.  Readers mmap the file read-only and
  * validate the header against the file size before trusting any offset.
@@ -75,12 +76,15 @@ int dg_db_builder_add_source(struct dg_db_builder *b, const char *name, uint32_t
 /*
  * Add one digest of @algo (must match the builder's) from source @source_id
  * found at @path (may be NULL: no path recorded; at most DG_DB_NAME_MAX
- * bytes).  A digest added twice keeps its first source reference.
+ * bytes).  A digest added from several sources or at several paths keeps
+ * each (source, path) once; the first added is the reference
+ * dg_db_lookup() gives, the others follow it (dg_db_entry_ref()).
  */
 int dg_db_builder_add(struct dg_db_builder *b, const uint8_t *digest,
 		      enum dg_db_algo algo, uint32_t source_id, const char *path);
 
-/* Copy every entry and source of @db into @b (same algorithm). */
+/* Copy every entry, with all its references, and every source of @db
+ * into @b (same algorithm). */
 int dg_db_builder_merge(struct dg_db_builder *b, const struct dg_db *db);
 
 /* Entries added so far (before deduplication). */
@@ -158,6 +162,8 @@ struct dg_db_stats {
 	uint32_t sources;	/* source table entries */
 	uint32_t index_bits;	/* prefix index: 2^index_bits buckets */
 	uint64_t strings_size;	/* bytes of source names and paths */
+	uint64_t references;	/* (digest, source, path) entries: count + the further ones */
+	uint32_t version;	/* file format version */
 	uint8_t sources_hash[32];	/* SHA-256 of the sorted source names, '\n'-joined */
 };
 
@@ -175,6 +181,20 @@ const char *dg_db_path(const struct dg_db *db);
  */
 int dg_db_entry(const struct dg_db *db, uint64_t i, const uint8_t **digest,
 		dg_db_ref *ref);
+
+/*
+ * Where @digest is: 1 and its entry number in @i (may be NULL), 0 when
+ * absent.  For dg_db_entry_ref().
+ */
+int dg_db_find(const struct dg_db *db, const uint8_t *digest, uint64_t *i);
+
+/*
+ * Reference @k of entry @i: k = 0 is the one dg_db_entry() and
+ * dg_db_lookup() give; a digest that several sources or paths hold has
+ * more (k = 1, 2, ...).  -ERANGE when entry @i has no reference @k, so
+ * `for (k = 0; !dg_db_entry_ref(db, i, k, &ref); k++)` visits them all.
+ */
+int dg_db_entry_ref(const struct dg_db *db, uint64_t i, uint64_t k, dg_db_ref *ref);
 
 /* Source @i (0 <= i < sources): its name.  -ERANGE past the end. */
 int dg_db_source_name(const struct dg_db *db, uint32_t i, const char **name);

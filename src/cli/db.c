@@ -626,34 +626,51 @@ static int cmd_lookup(int argc, char **argv)
 		const char *pkg = "", *path = "";
 		uint8_t d[32];
 		dg_db_ref ref;
+		uint64_t at, k;
 		int found;
 
 		dg_unhex_n(digest_arg(argv[i]), d, 32);
-		found = dg_db_lookup(db, d, &ref) == 1 && !dg_db_source(db, ref, &pkg, &path);
+		found = dg_db_find(db, d, &at) == 1;
 		missing += !found;
 		if (json) {
 			printf("%s\n  {\"digest\": \"", i > optind ? "," : "");
 			print_hex(stdout, d, 32);
 			printf("\", \"found\": %s", found ? "true" : "false");
-			if (found) {
-				printf(", \"source\": ");
-				cli_json_str(stdout, pkg);
-				printf(", \"path\": ");
-				cli_json_str(stdout, path);
-			}
-			printf("}");
-		} else if (found) {
-			print_hex(stdout, d, 32);
-			printf(": ");
-			put_name(stdout, pkg);
-			if (*path)
-				putchar(' ');
-			put_name(stdout, path);
-			putchar('\n');
-		} else {
+		} else if (!found) {
 			print_hex(stdout, d, 32);
 			printf(": not found\n");
 		}
+		/* Every source and path holding the digest, the first (the
+		 * one the enforcer logs) first: a line each, or in JSON the
+		 * first as "source"/"path" and all of them in "references". */
+		for (k = 0; found && !dg_db_entry_ref(db, at, k, &ref); k++) {
+			if (dg_db_source(db, ref, &pkg, &path))
+				pkg = path = "?";
+			if (json) {
+				if (!k) {
+					printf(", \"source\": ");
+					cli_json_str(stdout, pkg);
+					printf(", \"path\": ");
+					cli_json_str(stdout, path);
+					printf(", \"references\": [");
+				}
+				printf("%s{\"source\": ", k ? ", " : "");
+				cli_json_str(stdout, pkg);
+				printf(", \"path\": ");
+				cli_json_str(stdout, path);
+				printf("}");
+			} else {
+				print_hex(stdout, d, 32);
+				printf(": ");
+				put_name(stdout, pkg);
+				if (*path)
+					putchar(' ');
+				put_name(stdout, path);
+				putchar('\n');
+			}
+		}
+		if (json)
+			printf("%s}", found ? "]" : "");
 	}
 	if (json)
 		printf("\n]\n");
@@ -676,11 +693,35 @@ static void check_err(const char *path, const char *why)
 	chk.errors++;
 }
 
+/*
+ * The reference of entry @at to report for the file @path: the one
+ * recorded at that very path (as given, or absolute) when the digest has
+ * several, else its first.
+ */
+static dg_db_ref ref_for_path(uint64_t at, const char *path)
+{
+	_cleanup_free_ char *abs = NULL;
+	const char *spath;
+	dg_db_ref ref, first = 0;
+	uint64_t k;
+
+	for (k = 0; !dg_db_entry_ref(chk.db, at, k, &ref); k++) {
+		if (!k)
+			first = ref;
+		else if (k == 1 && path[0] != '/')
+			abs = realpath(path, NULL);
+		if (!dg_db_source(chk.db, ref, NULL, &spath) &&
+		    (!strcmp(spath, path) || (abs && !strcmp(spath, abs))))
+			return ref;
+	}
+	return first;
+}
+
 static void check_one(const char *path)
 {
 	const char *pkg, *spath;
 	uint8_t d[32];
-	dg_db_ref ref;
+	uint64_t at;
 	int err = dg_db_hash_file(path, d);
 
 	if (err) {
@@ -689,7 +730,8 @@ static void check_one(const char *path)
 	}
 	/* Names are escaped (put_name()): one file, one line. */
 	put_name(stdout, path);
-	if (dg_db_lookup(chk.db, d, &ref) == 1 && !dg_db_source(chk.db, ref, &pkg, &spath)) {
+	if (dg_db_find(chk.db, d, &at) == 1 &&
+	    !dg_db_source(chk.db, ref_for_path(at, path), &pkg, &spath)) {
 		printf(": OK ");
 		put_name(stdout, pkg);
 		if (*spath)
@@ -836,11 +878,13 @@ static int cmd_stats(int argc, char **argv)
 		cli_json_str(stdout, dg_db_path(db));
 		printf(",\n  \"generation\": %llu,\n  \"count\": %llu,\n  \"algorithm\": \"%s\",\n"
 		       "  \"build_time\": %llu,\n  \"build_time_utc\": \"%s\",\n  \"sources\": %u,\n"
-		       "  \"file_size\": %llu,\n  \"bytes_per_entry\": %.1f,\n  \"sources_sha256\": \"",
+		       "  \"file_size\": %llu,\n  \"bytes_per_entry\": %.1f,\n  \"references\": %llu,\n"
+		       "  \"format_version\": %u,\n  \"sources_sha256\": \"",
 		       (unsigned long long)st.generation, (unsigned long long)st.count,
 		       dg_db_algo_name(st.algo), (unsigned long long)st.build_time, when,
 		       st.sources, (unsigned long long)st.file_size,
-		       st.count ? (double)st.file_size / (double)st.count : 0.0);
+		       st.count ? (double)st.file_size / (double)st.count : 0.0,
+		       (unsigned long long)st.references, st.version);
 		print_hex(stdout, st.sources_hash, 32);
 		printf("\"");
 		if (verify)
@@ -870,6 +914,9 @@ static int cmd_stats(int argc, char **argv)
 		       st.sources, (unsigned long long)st.file_size);
 		if (st.count)
 			printf("bytes/entry:   %.1f\n", (double)st.file_size / (double)st.count);
+		/* digests several sources or paths hold count once above */
+		printf("references:    %llu\nformat:        version %u\n",
+		       (unsigned long long)st.references, st.version);
 		printf("sources hash:  ");
 		print_hex(stdout, st.sources_hash, 32);
 		printf("\n");
@@ -901,6 +948,17 @@ static int cmp_xent(const void *a, const void *b)
 	int c = strcmp(x->path, y->path);
 
 	return c ? c : memcmp(x->digest, y->digest, 32);
+}
+
+/* Drop repeats from the sorted @e; the new count. */
+static size_t uniq_xent(struct xent *e, size_t n)
+{
+	size_t i, m = 0;
+
+	for (i = 0; i < n; i++)
+		if (!m || cmp_xent(&e[m - 1], &e[i]))
+			e[m++] = e[i];
+	return m;
 }
 
 /*
@@ -1022,23 +1080,32 @@ static int cmd_export(int argc, char **argv)
 	if (open_db(state, &db, "export"))
 		return EXIT_USAGE;
 	dg_db_stats(db, &st);
-	e = calloc(st.count ? st.count : 1, sizeof(*e));
+	e = calloc(st.references ? st.references : 1, sizeof(*e));
 	if (!e) {
 		dg_db_close(db);
 		return EXIT_USAGE;
 	}
 	for (i = 0; i < st.count; i++) {
+		const uint8_t *digest;
 		dg_db_ref ref;
-		const char *path;
+		uint64_t k;
 
-		dg_db_entry(db, i, &e[n].digest, &ref);
-		if (dg_db_source(db, ref, NULL, &path) || !*path) {
-			nopath++;	/* both formats are keyed by path */
-			continue;
+		dg_db_entry(db, i, &digest, NULL);
+		/* every path that holds the digest: identical files (in one
+		 * package or several) are each allowed by path */
+		for (k = 0; n < st.references && !dg_db_entry_ref(db, i, k, &ref); k++) {
+			const char *path;
+
+			if (dg_db_source(db, ref, NULL, &path) || !*path) {
+				nopath++;	/* both formats are keyed by path */
+				continue;
+			}
+			e[n].digest = digest;
+			e[n++].path = path;
 		}
-		e[n++].path = path;
 	}
 	qsort(e, n, sizeof(*e), cmp_xent);
+	n = uniq_xent(e, n);	/* the same path and content from several sources */
 	out = open_memstream(&buf, &buflen);
 	if (!out) {
 		dg_db_close(db);
@@ -1060,7 +1127,7 @@ static int cmd_export(int argc, char **argv)
 		dg_db_close(db);
 		return EXIT_USAGE;
 	}
-	fprintf(stderr, "digestguard db export: %zu of %llu entries exported as %s",
+	fprintf(stderr, "digestguard db export: %zu path entries of %llu digests exported as %s",
 		n - skipped, (unsigned long long)st.count, format);
 	if (nopath)
 		fprintf(stderr, "; %zu skipped without a path", nopath);

@@ -2,8 +2,9 @@
 /*
  * Building a database generation in memory: sources and paths are
  * deduplicated as they are added; at write time the digests are sorted,
- * duplicates dropped (the first added wins) and the file image laid out
- * (db_format.h).
+ * a digest added more than once keeps its first reference in `refs` and
+ * each other distinct (source, path) in `more`, and the file image is laid
+ * out (db_format.h).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -294,17 +295,22 @@ int dg_db_builder_merge(struct dg_db_builder *b, const struct dg_db *db)
 	}
 	for (i = 0; i < st.count; i++) {
 		const uint8_t *d;
-		const char *path;
 		dg_db_ref ref;
+		uint64_t k;
 
-		dg_db_entry(db, i, &d, &ref);
-		err = dg_db_source_index(db, ref, &s);
-		if (!err)
-			err = dg_db_source(db, ref, NULL, &path);
-		if (!err)
-			err = dg_db_builder_add(b, d, b->algo, map[s], path);
-		if (err)
-			return err;
+		dg_db_entry(db, i, &d, NULL);
+		/* the first reference first: it stays the one lookups give */
+		for (k = 0; !dg_db_entry_ref(db, i, k, &ref); k++) {
+			const char *path;
+
+			err = dg_db_source_index(db, ref, &s);
+			if (!err)
+				err = dg_db_source(db, ref, NULL, &path);
+			if (!err)
+				err = dg_db_builder_add(b, d, b->algo, map[s], path);
+			if (err)
+				return err;
+		}
 	}
 	return 0;
 }
@@ -330,6 +336,20 @@ static int cmp_key(const void *a, const void *b, void *arg)
 	if (c)
 		return c;
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* A further reference: entry number in the file, reference value. */
+struct more {
+	uint32_t entry, ref;
+};
+
+static int cmp_more(const void *a, const void *b)
+{
+	const struct more *x = a, *y = b;
+
+	if (x->entry != y->entry)
+		return x->entry < y->entry ? -1 : 1;
+	return (x->ref > y->ref) - (x->ref < y->ref);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -447,40 +467,63 @@ static int layout_strings(const struct dg_db_builder *b, const uint8_t *used,
 	return err;
 }
 
-int dg_db_builder_image(struct dg_db_builder *b, uint64_t generation,
+void dg_db_seal_header(uint8_t *img)
+{
+	uint32_t at = dgdb_get32(img + H_VERSION) == 1 ? H_HEADER_HASH_V1 : H_HEADER_HASH;
+	uint8_t hash[32];
+
+	dg_sha256(img, at, hash);
+	memcpy(img + at, hash, 16);
+}
+
+/* The reference value of entry @e once the strings are laid out. */
+static uint32_t ref_of(const struct entry *e, const uint32_t *region, const uint32_t *path_off)
+{
+	return e->path == NO_PATH ? region[e->src] : path_off[e->path];
+}
+
+int dg_db_builder_image(struct dg_db_builder *b, uint64_t generation, uint32_t version,
 			uint8_t **out, size_t *outlen, char *msg, size_t msglen)
 {
 	_cleanup_free_ struct sortkey *keys = NULL;
+	_cleanup_free_ struct more *more = NULL;
 	_cleanup_free_ uint8_t *used = NULL, *img = NULL;
 	_cleanup_free_ uint32_t *name_off = NULL, *region = NULL, *path_off = NULL;
 	struct dg_buf str = { .max = DGDB_STRINGS_MAX - 1 };
-	uint64_t digests_off, refs_off, index_off, fps_off, sources_off, strings_off, size;
-	uint64_t n = 0, i, nb, bkt = 0;
-	uint32_t bits, *refs, *index, *srcs;
+	uint64_t digests_off, refs_off, index_off, fps_off, more_off, sources_off, strings_off;
+	uint64_t n = 0, nmore = 0, i, m, nb, bkt = 0, size;
+	uint32_t bits, header_size, *refs, *index, *srcs;
 	uint16_t *fps;
-	uint8_t hash[32];
 	int err;
 
+	if (version != 1 && version != DGDB_VERSION)
+		return -EOPNOTSUPP;
 	keys = malloc((b->n ? b->n : 1) * sizeof(*keys));
+	more = malloc((b->n ? b->n : 1) * sizeof(*more));
 	used = calloc(b->npaths ? b->npaths : 1, 1);
 	name_off = calloc(b->nsrc ? b->nsrc : 1, sizeof(*name_off));
 	region = calloc(b->nsrc ? b->nsrc : 1, sizeof(*region));
 	path_off = calloc(b->npaths ? b->npaths : 1, sizeof(*path_off));
-	if (!keys || !used || !name_off || !region || !path_off)
+	if (!keys || !more || !used || !name_off || !region || !path_off)
 		return -ENOMEM;
 	for (i = 0; i < b->n; i++) {
 		keys[i].prefix = dgdb_prefix64(b->ents[i].d);
 		keys[i].idx = (uint32_t)i;
 	}
 	qsort_r(keys, b->n, sizeof(*keys), cmp_key, b->ents);
-	/* drop duplicates: the first added (lowest idx) sorts first */
+	/* One entry per digest, the first added (lowest idx, sorts first)
+	 * as its reference; the later ones (builder index in .ref for now)
+	 * become further references. */
 	for (i = 0; i < b->n; i++) {
+		const struct entry *e = &b->ents[keys[i].idx];
+
+		if (e->path != NO_PATH)
+			used[e->path] = 1;
 		if (n && keys[n - 1].prefix == keys[i].prefix &&
-		    !memcmp(b->ents[keys[n - 1].idx].d, b->ents[keys[i].idx].d, DG_DB_SHA256_LEN))
-			continue;
-		keys[n++] = keys[i];
-		if (b->ents[keys[i].idx].path != NO_PATH)
-			used[b->ents[keys[i].idx].path] = 1;
+		    !memcmp(b->ents[keys[n - 1].idx].d, e->d, DG_DB_SHA256_LEN))
+			more[nmore++] = (struct more){ (uint32_t)(n - 1), keys[i].idx };
+		else
+			keys[n++] = keys[i];
 	}
 	err = layout_strings(b, used, &str, name_off, region, path_off);
 	if (err) {
@@ -488,13 +531,34 @@ int dg_db_builder_image(struct dg_db_builder *b, uint64_t generation,
 		dg_errf(msg, msglen, 0, "string table: %s", strerror(-err));
 		return err;
 	}
+	/* Further references: values now, sorted, without repeats and
+	 * without the entry's first reference (the same source and path
+	 * added again). */
+	for (i = 0; i < nmore; i++)
+		more[i].ref = ref_of(&b->ents[more[i].ref], region, path_off);
+	qsort(more, nmore, sizeof(*more), cmp_more);
+	for (i = m = 0; i < nmore; i++) {
+		if (more[i].ref == ref_of(&b->ents[keys[more[i].entry].idx], region, path_off) ||
+		    (m && more[m - 1].entry == more[i].entry && more[m - 1].ref == more[i].ref))
+			continue;
+		more[m++] = more[i];
+	}
+	nmore = m;
+	if (version == 1 && nmore) {
+		dg_buf_free(&str);
+		dg_errf(msg, msglen, 0, "format version 1 holds one reference per digest, %llu more given",
+			(unsigned long long)nmore);
+		return -EOPNOTSUPP;
+	}
 	bits = dgdb_index_bits(n);
 	nb = 1ull << bits;
-	digests_off = DGDB_HEADER_SIZE;
+	header_size = version == 1 ? DGDB_HEADER_SIZE_V1 : DGDB_HEADER_SIZE;
+	digests_off = header_size;
 	refs_off = dgdb_align(digests_off + n * DG_DB_SHA256_LEN);
 	index_off = dgdb_align(refs_off + n * 4);
 	fps_off = dgdb_align(index_off + (nb + 1) * 4);
-	sources_off = dgdb_align(fps_off + n * 2);
+	more_off = dgdb_align(fps_off + n * 2);
+	sources_off = dgdb_align(more_off + nmore * 8);
 	strings_off = dgdb_align(sources_off + (uint64_t)b->nsrc * 8);
 	size = strings_off + str.len;
 	if (size > SIZE_MAX) {
@@ -515,21 +579,25 @@ int dg_db_builder_image(struct dg_db_builder *b, uint64_t generation,
 		uint64_t k = bits ? keys[i].prefix >> (64 - bits) : 0;
 
 		memcpy(img + digests_off + i * DG_DB_SHA256_LEN, e->d, DG_DB_SHA256_LEN);
-		refs[i] = e->path == NO_PATH ? region[e->src] : path_off[e->path];
+		refs[i] = ref_of(e, region, path_off);
 		fps[i] = dgdb_fp(keys[i].prefix, bits);
 		while (bkt <= k)
 			index[bkt++] = (uint32_t)i;
 	}
 	while (bkt <= nb)
 		index[bkt++] = (uint32_t)n;
+	for (i = 0; i < nmore; i++) {
+		dgdb_put32(img + more_off + 8 * i, more[i].entry);
+		dgdb_put32(img + more_off + 8 * i + 4, more[i].ref);
+	}
 	for (i = 0; i < b->nsrc; i++) {
 		srcs[2 * i] = name_off[i];
 		srcs[2 * i + 1] = region[i];
 	}
 	memcpy(img + strings_off, str.data, str.len);
 	memcpy(img + H_MAGIC, DGDB_MAGIC, DGDB_MAGIC_LEN);
-	dgdb_put32(img + H_VERSION, DGDB_VERSION);
-	dgdb_put32(img + H_HEADER_SIZE, DGDB_HEADER_SIZE);
+	dgdb_put32(img + H_VERSION, version);
+	dgdb_put32(img + H_HEADER_SIZE, header_size);
 	dgdb_put64(img + H_GENERATION, generation);
 	dgdb_put64(img + H_BUILD_TIME, build_time());
 	dgdb_put64(img + H_COUNT, n);
@@ -545,13 +613,16 @@ int dg_db_builder_image(struct dg_db_builder *b, uint64_t generation,
 	dgdb_put64(img + H_SOURCES_OFF, sources_off);
 	dgdb_put64(img + H_STRINGS_OFF, strings_off);
 	dgdb_put64(img + H_STRINGS_SIZE, str.len);
+	if (version >= 2) {
+		dgdb_put64(img + H_MORE_OFF, more_off);
+		dgdb_put64(img + H_MORE_COUNT, nmore);
+	}
 	dg_buf_free(&str);
 	err = sources_hash(b, img + H_SOURCES_HASH);
 	if (err)
 		return err;
-	dg_sha256(img + DGDB_HEADER_SIZE, size - DGDB_HEADER_SIZE, img + H_BODY_HASH);
-	dg_sha256(img, H_HEADER_HASH, hash);
-	memcpy(img + H_HEADER_HASH, hash, 16);
+	dg_sha256(img + header_size, size - header_size, img + H_BODY_HASH);
+	dg_db_seal_header(img);
 	*out = TAKE_PTR(img);
 	*outlen = size;
 	return 0;

@@ -15,6 +15,10 @@
  *               index_bits bits (a fingerprint: sorted inside a bucket, so
  *               a lookup scans 2 bytes per entry and touches the digest
  *               itself only on a fingerprint match)
+ *   more        (version 2) more_count * { u32 entry, u32 ref }: the
+ *               further references of digests that several sources or
+ *               paths hold (refs[] has the first), ascending by (entry,
+ *               ref), none equal to its entry's refs[] value
  *   sources     source_count * { u32 name_off, u32 region_start }: names
  *               are offsets into the string table; region_start ascending
  *   strings     NUL-terminated strings; the table ends with a NUL.  Each
@@ -35,8 +39,9 @@
 
 #define DGDB_MAGIC		"DGDB\r\n\032\n"	/* PNG-style: catches text-mode mangling */
 #define DGDB_MAGIC_LEN		8
-#define DGDB_VERSION		1
-#define DGDB_HEADER_SIZE	200
+#define DGDB_VERSION		2	/* written; 1 is still read */
+#define DGDB_HEADER_SIZE_V1	200
+#define DGDB_HEADER_SIZE	216
 #define DGDB_ALIGN		8
 
 /* Bounds a reader applies before trusting header fields. */
@@ -70,7 +75,12 @@
 #define H_FPS_OFF	112	/* u64 */
 #define H_SOURCES_HASH	120	/* 32 bytes: SHA-256 of sorted source names, '\n'-joined */
 #define H_BODY_HASH	152	/* 32 bytes: SHA-256 of bytes [header_size, file_size) */
-#define H_HEADER_HASH	184	/* 16 bytes: SHA-256 of bytes [0, 184), truncated */
+/* version 1: */
+#define H_HEADER_HASH_V1 184	/* 16 bytes: SHA-256 of bytes [0, 184), truncated */
+/* version 2: */
+#define H_MORE_OFF	184	/* u64 */
+#define H_MORE_COUNT	192	/* u64 */
+#define H_HEADER_HASH	200	/* 16 bytes: SHA-256 of bytes [0, 200), truncated */
 
 static inline uint32_t dgdb_get32(const uint8_t *p)
 {

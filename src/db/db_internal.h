@@ -28,8 +28,15 @@ void dg_db_test_delay(void);
 struct stat;
 int dg_db_state_safe(const char *dir, const struct stat *st, char *msg, size_t msglen);
 
-/* The complete file image of @b as generation @generation (malloc'd). */
-int dg_db_builder_image(struct dg_db_builder *b, uint64_t generation,
+/*
+ * The complete file image of @b as generation @generation (malloc'd), in
+ * format @version: DGDB_VERSION, or 1 (for tests of reading old files;
+ * -EOPNOTSUPP when a digest has more than one reference).
+ */
+int dg_db_builder_image(struct dg_db_builder *b, uint64_t generation, uint32_t version,
 			uint8_t **out, size_t *outlen, char *msg, size_t msglen);
+
+/* Write the header checksum of image @img (after changing its header). */
+void dg_db_seal_header(uint8_t *img);
 
 #endif

@@ -30,10 +30,11 @@ struct dg_db {
 	ino_t ino;
 	struct timespec ctime;	/* with the size: a rewrite in place keeps dev/ino */
 	/* validated header fields and section pointers */
-	uint64_t generation, build_time, count, strings_size;
-	uint32_t algo, digest_len, index_bits, nsources;
+	uint64_t generation, build_time, count, strings_size, more_count;
+	uint32_t version, header_size, algo, digest_len, index_bits, nsources;
 	const uint8_t *digests;
 	const uint32_t *refs;
+	const uint32_t *more;		/* pairs: entry, ref (version 2) */
 	const uint32_t *index;
 	const uint16_t *fps;
 	const uint32_t *sources;	/* pairs: name_off, region_start */
@@ -67,13 +68,13 @@ static int validate(struct dg_db *db, const char *name, char *msg, size_t msglen
 {
 	const uint8_t *h = db->map;
 	uint8_t hash[32];
-	uint64_t file_size, digests_off, refs_off, index_off, fps_off, sources_off, strings_off;
-	uint64_t end, nindex;
-	uint32_t i, version, header_size;
+	uint64_t file_size, digests_off, refs_off, index_off, fps_off, more_off = 0;
+	uint64_t sources_off, strings_off, end, nindex;
+	uint32_t i, version, header_size, want_size, hash_at;
 
-	if (db->size < DGDB_HEADER_SIZE) {
+	if (db->size < DGDB_HEADER_SIZE_V1) {
 		dg_errf(msg, msglen, 0, "%s: truncated: %zu bytes, the header alone needs %d",
-			  name, db->size, DGDB_HEADER_SIZE);
+			  name, db->size, DGDB_HEADER_SIZE_V1);
 		return -ENODATA;
 	}
 	if (memcmp(h + H_MAGIC, DGDB_MAGIC, DGDB_MAGIC_LEN)) {
@@ -81,19 +82,28 @@ static int validate(struct dg_db *db, const char *name, char *msg, size_t msglen
 		return -EBADMSG;
 	}
 	version = dgdb_get32(h + H_VERSION);
-	if (version != DGDB_VERSION) {
-		dg_errf(msg, msglen, 0, "%s: database format version %u not supported (this build reads %d)",
+	if (version != 1 && version != DGDB_VERSION) {
+		dg_errf(msg, msglen, 0, "%s: database format version %u not supported (this build reads 1 and %d)",
 			  name, version, DGDB_VERSION);
 		return -EOPNOTSUPP;
 	}
+	want_size = version == 1 ? DGDB_HEADER_SIZE_V1 : DGDB_HEADER_SIZE;
+	hash_at = version == 1 ? H_HEADER_HASH_V1 : H_HEADER_HASH;
 	header_size = dgdb_get32(h + H_HEADER_SIZE);
-	if (header_size != DGDB_HEADER_SIZE) {
-		dg_errf(msg, msglen, 0, "%s: header size %u, expected %d", name,
-			  header_size, DGDB_HEADER_SIZE);
+	if (header_size != want_size) {
+		dg_errf(msg, msglen, 0, "%s: header size %u, expected %u for version %u", name,
+			  header_size, want_size, version);
 		return -EBADMSG;
 	}
-	dg_sha256(h, H_HEADER_HASH, hash);
-	if (memcmp(hash, h + H_HEADER_HASH, 16)) {
+	if (db->size < header_size) {
+		dg_errf(msg, msglen, 0, "%s: truncated: %zu bytes, the header alone needs %u",
+			  name, db->size, header_size);
+		return -ENODATA;
+	}
+	db->version = version;
+	db->header_size = header_size;
+	dg_sha256(h, hash_at, hash);
+	if (memcmp(hash, h + hash_at, 16)) {
 		dg_errf(msg, msglen, 0, "%s: header checksum mismatch (corrupt header)", name);
 		return -EBADMSG;
 	}
@@ -121,9 +131,14 @@ static int validate(struct dg_db *db, const char *name, char *msg, size_t msglen
 	db->index_bits = dgdb_get32(h + H_INDEX_BITS);
 	db->nsources = dgdb_get32(h + H_SOURCE_COUNT);
 	db->strings_size = dgdb_get64(h + H_STRINGS_SIZE);
-	if (db->count >= DGDB_COUNT_MAX) {
-		dg_errf(msg, msglen, 0, "%s: digest count %llu exceeds limit %llu", name,
-			  (unsigned long long)db->count, DGDB_COUNT_MAX - 1);
+	if (version >= 2) {
+		more_off = dgdb_get64(h + H_MORE_OFF);
+		db->more_count = dgdb_get64(h + H_MORE_COUNT);
+	}
+	if (db->count >= DGDB_COUNT_MAX || db->more_count >= DGDB_COUNT_MAX) {
+		dg_errf(msg, msglen, 0, "%s: digest count %llu (further references %llu) exceeds limit %llu",
+			name, (unsigned long long)db->count, (unsigned long long)db->more_count,
+			DGDB_COUNT_MAX - 1);
 		return -E2BIG;
 	}
 	if (db->index_bits > DGDB_INDEX_BITS_MAX) {
@@ -149,11 +164,12 @@ static int validate(struct dg_db *db, const char *name, char *msg, size_t msglen
 	strings_off = dgdb_get64(h + H_STRINGS_OFF);
 	nindex = (1ull << db->index_bits) + 1;
 	/* Sections in order, each inside the file and after the previous one. */
-	end = DGDB_HEADER_SIZE;
+	end = header_size;
 	if (!section_ok(digests_off, db->count, db->digest_len, end, file_size, &end) ||
 	    !section_ok(refs_off, db->count, 4, end, file_size, &end) ||
 	    !section_ok(index_off, nindex, 4, end, file_size, &end) ||
 	    !section_ok(fps_off, db->count, 2, end, file_size, &end) ||
+	    (version >= 2 && !section_ok(more_off, db->more_count, 8, end, file_size, &end)) ||
 	    !section_ok(sources_off, db->nsources, 8, end, file_size, &end) ||
 	    !section_ok(strings_off, db->strings_size, 1, end, file_size, &end)) {
 		dg_errf(msg, msglen, 0, "%s: section offsets outside the file or out of order (corrupt header)",
@@ -164,6 +180,7 @@ static int validate(struct dg_db *db, const char *name, char *msg, size_t msglen
 	db->refs = (const uint32_t *)(db->map + refs_off);
 	db->index = (const uint32_t *)(db->map + index_off);
 	db->fps = (const uint16_t *)(db->map + fps_off);
+	db->more = (const uint32_t *)(db->map + more_off);
 	db->sources = (const uint32_t *)(db->map + sources_off);
 	db->strings = (const char *)(db->map + strings_off);
 	if (db->strings[db->strings_size - 1] != '\0') {
@@ -311,14 +328,13 @@ void dg_db_close(struct dg_db *db)
 
 /* Any bucket, any fingerprint collisions: compare every digest in it. */
 static int lookup_slow(const struct dg_db *db, const uint8_t *digest, uint64_t lo,
-		       uint64_t hi, dg_db_ref *ref)
+		       uint64_t hi, uint64_t *at)
 {
 	uint64_t i;
 
 	for (i = lo; i < hi; i++) {
 		if (!memcmp(db->digests + i * DG_DB_SHA256_LEN, digest, DG_DB_SHA256_LEN)) {
-			if (ref)
-				*ref = db->refs[i];
+			*at = i;
 			return 1;
 		}
 	}
@@ -333,7 +349,7 @@ static int lookup_slow(const struct dg_db *db, const uint8_t *digest, uint64_t l
  * touches the digest table at all.  Index values are clamped: a damaged
  * index can give a wrong answer, never a read outside the tables.
  */
-int dg_db_lookup(const struct dg_db *db, const uint8_t *digest, dg_db_ref *ref)
+static inline int lookup_at(const struct dg_db *db, const uint8_t *digest, uint64_t *at)
 {
 	uint64_t key = dgdb_prefix64(digest);
 	uint64_t k = db->index_bits ? key >> (64 - db->index_bits) : 0;
@@ -348,12 +364,33 @@ int dg_db_lookup(const struct dg_db *db, const uint8_t *digest, dg_db_ref *ref)
 	if (pos >= hi || db->fps[pos] != kfp)
 		return 0;
 	if (!memcmp(db->digests + pos * DG_DB_SHA256_LEN, digest, DG_DB_SHA256_LEN)) {
-		if (ref)
-			*ref = db->refs[pos];
+		*at = pos;
 		return 1;
 	}
 	/* Same fingerprint, other digest: the rest of the run (rare). */
-	return lookup_slow(db, digest, pos + 1, hi, ref);
+	return lookup_slow(db, digest, pos + 1, hi, at);
+}
+
+int dg_db_lookup(const struct dg_db *db, const uint8_t *digest, dg_db_ref *ref)
+{
+	uint64_t at;
+
+	if (!lookup_at(db, digest, &at))
+		return 0;
+	if (ref)
+		*ref = db->refs[at];
+	return 1;
+}
+
+int dg_db_find(const struct dg_db *db, const uint8_t *digest, uint64_t *i)
+{
+	uint64_t at;
+
+	if (!lookup_at(db, digest, &at))
+		return 0;
+	if (i)
+		*i = at;
+	return 1;
 }
 
 int dg_db_source_index(const struct dg_db *db, dg_db_ref ref, uint32_t *idx)
@@ -411,6 +448,8 @@ int dg_db_stats(const struct dg_db *db, struct dg_db_stats *st)
 	st->sources = db->nsources;
 	st->index_bits = db->index_bits;
 	st->strings_size = db->strings_size;
+	st->references = db->count + db->more_count;
+	st->version = db->version;
 	memcpy(st->sources_hash, db->map + H_SOURCES_HASH, 32);
 	return 0;
 }
@@ -432,11 +471,69 @@ int dg_db_entry(const struct dg_db *db, uint64_t i, const uint8_t **digest,
 	return 0;
 }
 
+/* First index in `more` whose entry is >= @i. */
+static uint64_t more_lower_bound(const struct dg_db *db, uint64_t i)
+{
+	uint64_t lo = 0, hi = db->more_count;
+
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+
+		if (db->more[2 * mid] < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int dg_db_entry_ref(const struct dg_db *db, uint64_t i, uint64_t k, dg_db_ref *ref)
+{
+	uint64_t m;
+
+	if (i >= db->count)
+		return -ERANGE;
+	if (k == 0) {
+		*ref = db->refs[i];
+		return 0;
+	}
+	m = more_lower_bound(db, i) + (k - 1);
+	if (m >= db->more_count || m < k - 1 || db->more[2 * m] != i)
+		return -ERANGE;
+	*ref = db->more[2 * m + 1];
+	return 0;
+}
+
 int dg_db_source_name(const struct dg_db *db, uint32_t i, const char **name)
 {
 	if (i >= db->nsources)
 		return -ERANGE;
 	*name = db->strings + db->sources[2 * i];
+	return 0;
+}
+
+/* The further references: ascending (entry, ref) pairs, each a valid
+ * reference of an existing entry and not its first one again. */
+static int verify_more(const struct dg_db *db, char *msg, size_t msglen)
+{
+	uint64_t m;
+
+	for (m = 0; m < db->more_count; m++) {
+		uint32_t e = db->more[2 * m], r = db->more[2 * m + 1];
+
+		if (e >= db->count || r == db->refs[e] ||
+		    (m && (db->more[2 * m - 2] > e ||
+			   (db->more[2 * m - 2] == e && db->more[2 * m - 1] >= r)))) {
+			dg_errf(msg, msglen, 0, "%s: further reference %llu (digest %u) out of order, repeated or past the digests",
+				db->path, (unsigned long long)m, e);
+			return -EBADMSG;
+		}
+		if (dg_db_source(db, r, NULL, NULL)) {
+			dg_errf(msg, msglen, 0, "%s: digest %u: source reference %u outside the string table or a bad link",
+				db->path, e, r);
+			return -EBADMSG;
+		}
+	}
 	return 0;
 }
 
@@ -446,7 +543,7 @@ int dg_db_verify(const struct dg_db *db, char *msg, size_t msglen)
 	uint64_t i, nb = 1ull << db->index_bits;
 	uint64_t b = 0;
 
-	dg_sha256(db->map + DGDB_HEADER_SIZE, db->size - DGDB_HEADER_SIZE, hash);
+	dg_sha256(db->map + db->header_size, db->size - db->header_size, hash);
 	if (memcmp(hash, db->map + H_BODY_HASH, 32)) {
 		dg_errf(msg, msglen, 0, "%s: body checksum mismatch (corrupt file)", db->path);
 		return -EBADMSG;
@@ -486,7 +583,7 @@ int dg_db_verify(const struct dg_db *db, char *msg, size_t msglen)
 			return -EBADMSG;
 		}
 	}
-	return 0;
+	return verify_more(db, msg, msglen);
 }
 
 int dg_db_changed(const struct dg_db *db)

@@ -23,6 +23,7 @@
 #include <digestguard/db.h>
 
 #include "cleanup.h"
+#include "db_format.h"
 #include "db_internal.h"
 #include "sha256.h"
 
@@ -157,7 +158,7 @@ int dg_db_builder_write(struct dg_db_builder *b, const char *path,
 	size_t len;
 	int err;
 
-	err = dg_db_builder_image(b, generation, &img, &len, msg, msglen);
+	err = dg_db_builder_image(b, generation, DGDB_VERSION, &img, &len, msg, msglen);
 	if (err)
 		return err;
 	return write_atomic(path, img, len, msg, msglen);

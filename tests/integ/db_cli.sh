@@ -324,6 +324,64 @@ out=$(dg db check --state "$S" -r "$T/flink"); rc=$?
 [ $rc = 1 ] && [ -n "$out" ] && [ "$out" = "$want" ] \
 	&& ok "check_recursive_follows_a_symlinked_directory_operand" || nok "check_recursive_follows_a_symlinked_directory_operand" "rc=$rc" "$out"
 
+# --- identical files: every path is kept, not only the first ---
+D="$T/dup"
+mkdir -p "$D/pkg1" "$D/pkg2"
+printf 'same content\n' >"$D/pkg1/a"
+cp "$D/pkg1/a" "$D/pkg1/b"
+cp "$D/pkg1/a" "$D/pkg2/a"
+printf 'other\n' >"$D/pkg1/c"
+SD="$T/state-dup"
+sha256sum "$D/pkg1/a" "$D/pkg1/b" "$D/pkg1/c" >"$T/dup1.sums"
+sha256sum "$D/pkg2/a" "$D/pkg1/a" >"$T/dup2.sums"	# /pkg1/a again: kept once
+dg db import --state "$SD" --local "$T/dup1.sums" >/dev/null && dg db import --state "$SD" --local "$T/dup2.sums" >/dev/null; rc=$?
+out=$(dg db lookup --state "$SD" "$(hex "$D/pkg1/a")"); rc2=$?
+# the newest import's reference first (a merge adds the old entries after the new)
+[ $rc = 0 ] && [ $rc2 = 0 ] && [ "$out" = "$(hex "$D/pkg1/a"): local $D/pkg2/a
+$(hex "$D/pkg1/a"): local $D/pkg1/a
+$(hex "$D/pkg1/a"): local $D/pkg1/b" ] \
+	&& ok "lookup_lists_every_path_of_a_digest_newest_first" || nok "lookup_lists_every_path_of_a_digest_newest_first" "rc=$rc rc2=$rc2" "$out"
+out=$(dg db lookup --state "$SD" --json "$(hex "$D/pkg1/b")")
+python3 -c 'import json,sys; d=json.loads(sys.argv[1])[0]; assert d["path"]==sys.argv[2] and [r["path"] for r in d["references"]]==[sys.argv[2],sys.argv[3],sys.argv[4]], d' \
+	"$out" "$D/pkg2/a" "$D/pkg1/a" "$D/pkg1/b" \
+	&& ok "lookup_json_lists_every_reference" || nok "lookup_json_lists_every_reference" "$out"
+out=$(cd "$D/pkg2" && wd 60 "$DG" db check --state "$SD" "$D/pkg1/b" a); rc=$?
+[ $rc = 0 ] && [ "$out" = "$D/pkg1/b: OK local $D/pkg1/b
+a: OK local $D/pkg2/a" ] && ok "check_reports_the_entry_of_the_checked_path" || nok "check_reports_the_entry_of_the_checked_path" "rc=$rc" "$out"
+out=$(dg db stats --state "$SD" --json --verify)
+python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["count"]==2 and d["references"]==4 and d["format_version"]==2 and d["verified"], d' "$out" \
+	&& ok "stats_counts_digests_and_references" || nok "stats_counts_digests_and_references" "$out"
+dg db export --state "$SD" --format fapolicyd -o "$T/dup.trust" 2>"$T/err"; rc=$?
+grep -v '^#' "$T/dup.trust" | sort >"$T/dup.ours"
+# expected lines: one per path, size and digest from the files themselves
+for p in "$D/pkg1/a" "$D/pkg1/b" "$D/pkg1/c" "$D/pkg2/a"; do echo "$p $(stat -c %s "$p") $(hex "$p")"; done | sort >"$T/dup.want"
+[ $rc = 0 ] && diff -u "$T/dup.want" "$T/dup.ours" >"$T/diff" && grep -q '4 path entries of 2 digests' "$T/err" \
+	&& ok "export_fapolicyd_has_every_path_of_identical_files" || nok "export_fapolicyd_has_every_path_of_identical_files" "rc=$rc" "$(cat "$T/diff" "$T/err")"
+if command -v fapolicyd-cli >/dev/null && [ -d "$tdir" ] && [ -w "$tdir" ]; then
+	tname="digestguard-test-dup-$$"
+	trap 'rm -rf "$T"; rm -f "$tdir/$tname"' EXIT
+	for p in "$D/pkg1/a" "$D/pkg1/b" "$D/pkg1/c" "$D/pkg2/a"; do
+		wd 20 fapolicyd-cli --file add "$p" --trust-file "$tname" >/dev/null 2>&1
+	done
+	grep -v '^#' "$tdir/$tname" 2>/dev/null | sort >"$T/dup.fapo"
+	rm -f "$tdir/$tname"
+	[ -s "$T/dup.fapo" ] && diff -u "$T/dup.fapo" "$T/dup.ours" >"$T/diff" \
+		&& ok "export_fapolicyd_identical_files_match_fapolicyd_cli" || nok "export_fapolicyd_identical_files_match_fapolicyd_cli" "$(cat "$T/diff")"
+else
+	skip "export_fapolicyd_identical_files_match_fapolicyd_cli" "fapolicyd-cli not installed (Debian package fapolicyd) or $tdir not writable"
+fi
+dg db export --state "$SD" --format keylime >"$T/dup.json" 2>/dev/null; rc=$?
+python3 - "$T/dup.json" "$T/dup1.sums" "$T/dup2.sums" <<'EOF' && [ $rc = 0 ] && ok "export_keylime_has_every_path_of_identical_files" || nok "export_keylime_has_every_path_of_identical_files" "rc=$rc"
+import json, sys
+d = json.load(open(sys.argv[1]))
+want = {}
+for f in sys.argv[2:]:
+    for line in open(f):
+        h, p = line.rstrip("\n").split("  ", 1)
+        want[p] = [h]
+assert d["digests"] == want, (d["digests"], want)
+EOF
+
 # --- help on every command ---
 for c in import lookup check stats export; do
 	dg db "$c" --help >"$T/out" 2>&1; rc=$?

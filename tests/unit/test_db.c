@@ -14,6 +14,7 @@
 #include <digestguard/db.h>
 
 #include "db_format.h"
+#include "db_internal.h"
 #include "sha256.h"
 #include "tap.h"
 
@@ -76,10 +77,7 @@ static int write_all(const char *file, const uint8_t *data, size_t len)
 
 static void rehash_header(uint8_t *img)
 {
-	uint8_t h[32];
-
-	dg_sha256(img, H_HEADER_HASH, h);
-	memcpy(img + H_HEADER_HASH, h, 16);
+	dg_db_seal_header(img);
 }
 
 /* Open a modified copy of a good 100-entry file; returns dg_db_open's result. */
@@ -262,7 +260,7 @@ TEST(test_db_digests_sharing_a_64bit_prefix_are_told_apart)
 	dg_db_close(db);
 }
 
-TEST(test_db_duplicate_digest_keeps_its_first_source)
+TEST(test_db_duplicate_digest_lookup_gives_its_first_source)
 {
 	struct dg_db_builder *b = dg_db_builder_new(DG_DB_SHA256);
 	struct dg_db *db = NULL;
@@ -294,6 +292,209 @@ TEST(test_db_duplicate_digest_keeps_its_first_source)
 	CHECK(pkg && path && !strcmp(pkg, "first-1-1.x86_64") && !strcmp(path, "/a"),
 	      "got %s %s", pkg ? pkg : "-", path ? path : "-");
 	dg_db_close(db);
+}
+
+/* Every (source, path) of a digest, first first, each once. */
+static int refs_of(const struct dg_db *db, const uint8_t *d, char *out, size_t outlen)
+{
+	const char *pkg, *path;
+	dg_db_ref ref;
+	uint64_t i, k;
+	size_t used = 0;
+
+	out[0] = '\0';
+	if (dg_db_find(db, d, &i) != 1)
+		return -ENOENT;
+	for (k = 0; !dg_db_entry_ref(db, i, k, &ref); k++) {
+		if (dg_db_source(db, ref, &pkg, &path))
+			return -EBADMSG;
+		used += (size_t)snprintf(out + used, outlen - used, "%s%s:%s", k ? " " : "", pkg, path);
+		if (used >= outlen)
+			return -E2BIG;
+	}
+	return (int)k;
+}
+
+TEST(test_db_digest_of_several_sources_keeps_every_reference)
+{
+	struct dg_db_builder *b = dg_db_builder_new(DG_DB_SHA256), *b2 = NULL;
+	struct dg_db *db = NULL, *db2 = NULL;
+	struct dg_db_stats st;
+	char got[256];
+	uint8_t d[32], other[32];
+	dg_db_ref ref;
+	uint32_t s1, s2;
+	int err;
+
+	digest_of(1, d);
+	digest_of(2, other);
+	dg_db_builder_add_source(b, "one-1-1.noarch", &s1);
+	dg_db_builder_add_source(b, "two-1-1.noarch", &s2);
+	dg_db_builder_add(b, d, DG_DB_SHA256, s1, "/usr/bin/a");
+	dg_db_builder_add(b, other, DG_DB_SHA256, s1, "/usr/bin/other");
+	dg_db_builder_add(b, d, DG_DB_SHA256, s2, "/usr/bin/b");
+	dg_db_builder_add(b, d, DG_DB_SHA256, s1, "/usr/bin/a");	/* again: kept once */
+	dg_db_builder_add(b, d, DG_DB_SHA256, s1, "/usr/bin/c");
+	dg_db_builder_add(b, d, DG_DB_SHA256, s2, NULL);
+	err = dg_db_builder_write(b, tpath("multi.dgdb"), 1, msg, sizeof(msg));
+	dg_db_builder_free(b);
+	err = err ? err : dg_db_open(tpath("multi.dgdb"), &db, msg, sizeof(msg));
+	CHECK(err == 0, "%s", msg);
+	if (err)
+		return;
+	dg_db_stats(db, &st);
+	CHECK(st.count == 2 && st.references == 5 && st.version == DGDB_VERSION,
+	      "count %llu references %llu version %u", (unsigned long long)st.count,
+	      (unsigned long long)st.references, st.version);
+	CHECK(dg_db_verify(db, msg, sizeof(msg)) == 0, "%s", msg);
+	/* the first added is what lookups give; the rest in file order */
+	CHECK(refs_of(db, d, got, sizeof(got)) == 4 &&
+	      !strcmp(got, "one-1-1.noarch:/usr/bin/a one-1-1.noarch:/usr/bin/c "
+			   "two-1-1.noarch: two-1-1.noarch:/usr/bin/b"), "got %s", got);
+	CHECK(refs_of(db, other, got, sizeof(got)) == 1 &&
+	      !strcmp(got, "one-1-1.noarch:/usr/bin/other"), "got %s", got);
+	CHECK(dg_db_entry_ref(db, 2, 0, &ref) == -ERANGE, "entry past the end accepted");
+	/* merged into a new generation: nothing lost, the first stays first */
+	b2 = dg_db_builder_new(DG_DB_SHA256);
+	err = dg_db_builder_merge(b2, db);
+	err = err ? err : dg_db_builder_write(b2, tpath("multi2.dgdb"), 2, msg, sizeof(msg));
+	dg_db_builder_free(b2);
+	err = err ? err : dg_db_open(tpath("multi2.dgdb"), &db2, msg, sizeof(msg));
+	CHECK(err == 0, "%s", msg);
+	if (!err) {
+		char again[256];
+
+		refs_of(db, d, got, sizeof(got));
+		CHECK(refs_of(db2, d, again, sizeof(again)) == 4 && !strcmp(got, again),
+		      "after merge: %s, before: %s", again, got);
+		dg_db_close(db2);
+	}
+	dg_db_close(db);
+}
+
+/* Files of format version 1 (one reference per digest) still open. */
+TEST(test_db_reads_format_version_1)
+{
+	struct dg_db_builder *b = dg_db_builder_new(DG_DB_SHA256);
+	struct dg_db *db = NULL;
+	struct dg_db_stats st;
+	const char *pkg = "", *path = "";
+	uint8_t *img = NULL, d[32];
+	dg_db_ref ref;
+	size_t len;
+	uint32_t s1;
+	int i, err, found = 0;
+
+	dg_db_builder_add_source(b, "old-1-1.noarch", &s1);
+	for (i = 0; i < 300; i++) {
+		char p[32];
+
+		digest_of((uint64_t)i, d);
+		snprintf(p, sizeof(p), "/usr/share/old/%d", i);
+		dg_db_builder_add(b, d, DG_DB_SHA256, s1, p);
+	}
+	err = dg_db_builder_image(b, 7, 1, &img, &len, msg, sizeof(msg));
+	CHECK(err == 0, "%s", msg);
+	if (!err) {
+		write_all(tpath("v1.dgdb"), img, len);
+		free(img);
+		img = NULL;
+	}
+	err = err ? err : dg_db_open(tpath("v1.dgdb"), &db, msg, sizeof(msg));
+	CHECK(err == 0, "version 1 file refused: %s", msg);
+	if (!err) {
+		dg_db_stats(db, &st);
+		CHECK(st.version == 1 && st.count == 300 && st.references == 300 &&
+		      st.generation == 7, "version %u count %llu references %llu", st.version,
+		      (unsigned long long)st.count, (unsigned long long)st.references);
+		CHECK(dg_db_verify(db, msg, sizeof(msg)) == 0, "%s", msg);
+		for (i = 0; i < 300; i++) {
+			digest_of((uint64_t)i, d);
+			found += dg_db_lookup(db, d, &ref) == 1 &&
+				 !dg_db_source(db, ref, &pkg, &path) && !strcmp(pkg, "old-1-1.noarch");
+		}
+		CHECK(found == 300, "%d of 300 found", found);
+		CHECK(dg_db_entry_ref(db, 0, 1, &ref) == -ERANGE, "a second reference in a v1 file");
+		dg_db_close(db);
+	}
+	/* a digest with two references cannot be written as version 1 */
+	digest_of(0, d);
+	dg_db_builder_add(b, d, DG_DB_SHA256, s1, "/usr/share/old/copy");
+	msg[0] = '\0';
+	CHECK(dg_db_builder_image(b, 8, 1, &img, &len, msg, sizeof(msg)) == -EOPNOTSUPP &&
+	      strstr(msg, "1 more"), "got '%s'", msg);
+	free(img);
+	dg_db_builder_free(b);
+}
+
+/* dg_db_verify() checks the further references too. */
+static void more_mutate(uint8_t *img, uint64_t slot, int field, uint32_t v)
+{
+	uint64_t off = dgdb_get64(img + H_MORE_OFF) + 8 * slot + 4 * (uint64_t)field;
+	uint64_t size = dgdb_get64(img + H_FILE_SIZE);
+
+	dgdb_put32(img + off, v);
+	dg_sha256(img + DGDB_HEADER_SIZE, size - DGDB_HEADER_SIZE, img + H_BODY_HASH);
+	dg_db_seal_header(img);
+}
+
+TEST(test_db_verify_checks_further_references)
+{
+	struct dg_db_builder *b = dg_db_builder_new(DG_DB_SHA256);
+	uint8_t *img = NULL, *bad;
+	uint32_t s1, s2, first_ref;
+	uint64_t refs_off;
+	size_t len;
+	int i, err;
+	struct {
+		const char *what;
+		uint64_t slot;
+		int field;
+		int value;	/* -1: the entry's first reference, -2: past the strings */
+	} cases[] = {
+		{ "entry past the digests", 0, 0, 1000 },
+		{ "out of order", 0, 0, 1 },
+		{ "repeats the first reference", 0, 1, -1 },
+		{ "reference outside the strings", 1, 1, -2 },
+	};
+
+	dg_db_builder_add_source(b, "a", &s1);
+	dg_db_builder_add_source(b, "b", &s2);
+	for (i = 0; i < 3; i++) {
+		uint8_t d[32];
+
+		digest_of((uint64_t)i, d);
+		dg_db_builder_add(b, d, DG_DB_SHA256, s1, "/x");
+		dg_db_builder_add(b, d, DG_DB_SHA256, s2, "/y");
+	}
+	err = dg_db_builder_image(b, 1, DGDB_VERSION, &img, &len, msg, sizeof(msg));
+	dg_db_builder_free(b);
+	CHECK(err == 0 && dgdb_get64(img + H_MORE_COUNT) == 3, "%s", msg);
+	if (err)
+		return;
+	refs_off = dgdb_get64(img + H_REFS_OFF);
+	first_ref = dgdb_get32(img + refs_off);
+	for (i = 0; i < (int)(sizeof(cases) / sizeof(cases[0])); i++) {
+		struct dg_db *db = NULL;
+		uint32_t v = cases[i].value == -1 ? first_ref :
+			     cases[i].value == -2 ? (uint32_t)dgdb_get64(img + H_STRINGS_SIZE) :
+			     (uint32_t)cases[i].value;
+
+		bad = malloc(len);
+		memcpy(bad, img, len);
+		more_mutate(bad, cases[i].slot, cases[i].field, v);
+		write_all(tpath("more-bad.dgdb"), bad, len);
+		free(bad);
+		err = dg_db_open(tpath("more-bad.dgdb"), &db, msg, sizeof(msg));
+		CHECK(err == 0, "%s: %s", cases[i].what, msg);
+		if (err)
+			continue;
+		msg[0] = '\0';
+		CHECK(dg_db_verify(db, msg, sizeof(msg)) == -EBADMSG, "%s: verify passed", cases[i].what);
+		printf("# %s: %s\n", cases[i].what, msg);
+		dg_db_close(db);
+	}
+	free(img);
 }
 
 TEST(test_db_entry_without_path_reports_empty_path)
@@ -955,7 +1156,10 @@ int main(void)
 	RUN(test_db_lookup_rejects_absent_digests_and_near_misses);
 	RUN(test_db_first_and_last_possible_digests_are_found);
 	RUN(test_db_digests_sharing_a_64bit_prefix_are_told_apart);
-	RUN(test_db_duplicate_digest_keeps_its_first_source);
+	RUN(test_db_duplicate_digest_lookup_gives_its_first_source);
+	RUN(test_db_digest_of_several_sources_keeps_every_reference);
+	RUN(test_db_reads_format_version_1);
+	RUN(test_db_verify_checks_further_references);
 	RUN(test_db_entry_without_path_reports_empty_path);
 	RUN(test_db_same_path_in_several_sources_is_stored_once);
 	RUN(test_db_builder_rejects_bad_names_and_other_algorithms);
