@@ -14,28 +14,9 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "role.h"
 
-#ifndef DG_ENF_NO_DB
 #include <digestguard/db.h>
-#else
-/* Built before the database library exists: every lookup is an error. */
-struct dg_db;
-static int dg_db_open(const char *p, struct dg_db **o, char *m, size_t l)
-{
-	(void)p; (void)o;
-	snprintf(m, l, "digest database support not built");
-	return -ENOSYS;
-}
-static void dg_db_close(struct dg_db *d) { (void)d; }
-static int dg_db_changed(const struct dg_db *d) { (void)d; return 0; }
-static int dg_db_lookup(const struct dg_db *d, const uint8_t *g, uint32_t *r)
-{ (void)d; (void)g; (void)r; return -ENOSYS; }
-static int dg_db_source(const struct dg_db *d, uint32_t r, const char **p, const char **q)
-{ (void)d; (void)r; (void)p; (void)q; return -ENOSYS; }
-struct dg_db_stats { uint64_t generation; };
-static int dg_db_stats(const struct dg_db *d, struct dg_db_stats *s)
-{ (void)d; s->generation = 0; return 0; }
-#endif
 
 struct dg_enf_allow {
 	char *state;
@@ -168,9 +149,10 @@ uint32_t dg_enf_allow_refresh(struct dg_enf_allow *a)
 }
 
 int dg_enf_allow_lookup(struct dg_enf_allow *a, const uint8_t digest[32], uint32_t *gen,
-			const char **source, const char **path)
+			const char **source, const char **path, unsigned *roles)
 {
-	uint32_t ref;
+	dg_db_ref ref;
+	uint64_t at, k;
 	int r;
 
 	dg_enf_allow_refresh(a);
@@ -182,12 +164,30 @@ int dg_enf_allow_lookup(struct dg_enf_allow *a, const uint8_t digest[32], uint32
 		*source = NULL;
 	if (path)
 		*path = NULL;
-	r = dg_db_lookup(a->db, digest, &ref);
-	if (r == 1 && (source || path) && dg_db_source(a->db, ref, source, path) < 0) {
-		if (source)
-			*source = "?";
-		if (path)
-			*path = NULL;
+	if (roles)
+		*roles = 0;
+	r = dg_db_find(a->db, digest, &at);
+	if (r != 1)
+		return r;
+	/* The first reference names the file; every path the content is
+	 * recorded under counts for its role (a shell listed first under a
+	 * name that says nothing is still a shell). */
+	for (k = 0; !dg_db_entry_ref(a->db, at, k, &ref) && (k == 0 || roles); k++) {
+		const char *s, *p;
+
+		if (dg_db_source(a->db, ref, &s, &p) < 0) {
+			if (k == 0 && source)
+				*source = "?";
+			continue;
+		}
+		if (k == 0) {
+			if (source)
+				*source = s;
+			if (path)
+				*path = p;
+		}
+		if (roles)
+			*roles |= dg_enf_role_of_name(p);
 	}
 	return r;
 }

@@ -30,11 +30,13 @@ int dg_enf_allow_open(const char *state_dir, struct dg_enf_allow **out, char *ms
  * Look @digest up in the newest generation: 1 present, 0 absent, negative
  * errno if there is no database.  @gen (may be NULL) gets a local number
  * that changes whenever the generation does; @source the source name and
- * @path the path the database records for the digest ("" if none); both
- * may be NULL and stay valid until the next lookup or refresh.
+ * @path the path of the digest's first reference ("" if none); both may be
+ * NULL and stay valid until the next lookup or refresh.  @roles (may be
+ * NULL) gets the DG_ROLE_* bits (role.h) that the names of all the paths
+ * the content is recorded under imply.
  */
 int dg_enf_allow_lookup(struct dg_enf_allow *a, const uint8_t digest[32], uint32_t *gen,
-			const char **source, const char **path);
+			const char **source, const char **path, unsigned *roles);
 
 /*
  * An eventfd that becomes readable when the thread has a new generation

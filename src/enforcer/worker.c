@@ -300,16 +300,17 @@ static int entry_digest(struct worker *w, int fd, const struct dg_enf_key *k,
 
 /*
  * Look @digest up in the current generation (cached per generation in
- * @e): 1 allowlisted, 0 not, negative errno.  @path_role gets the role
- * the database's path for the digest implies.
+ * @e): 1 allowlisted, 0 not, negative errno.  @path_role gets the roles
+ * the database's paths for the digest imply (all of them: the same
+ * content may be recorded under several names).
  */
 static uint32_t sync_ignore_marks(struct worker *w);
 
 static int entry_lookup(struct worker *w, struct dg_enf_entry *e, const uint8_t digest[32],
 			const char **source, unsigned *path_role)
 {
-	const char *path = NULL;
 	uint32_t gen = sync_ignore_marks(w);
+	unsigned roles = 0;
 	int r;
 
 	*source = NULL;
@@ -317,10 +318,10 @@ static int entry_lookup(struct worker *w, struct dg_enf_entry *e, const uint8_t 
 		*path_role = e->path_role;
 		return e->found;
 	}
-	r = dg_enf_allow_lookup(w->allow, digest, &gen, source, &path);
+	r = dg_enf_allow_lookup(w->allow, digest, &gen, source, NULL, &roles);
 	if (w->per_file_ignore && gen != w->marks_gen)
 		sync_ignore_marks(w);	/* a newer one came meanwhile */
-	*path_role = r == 1 && path ? dg_enf_role_of_name(path) : 0;
+	*path_role = r == 1 ? roles : 0;
 	if (r >= 0 && e) {
 		e->found = (int8_t)r;
 		e->gen = gen;

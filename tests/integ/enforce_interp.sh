@@ -132,6 +132,16 @@ if ! [ -e "$T/ran" ] && [ "$(enf_worker)" != "$old" ]; then
 else nok "renamed_shell_started_before_a_worker_restart_is_still_checked"; fi
 enf_stop
 
+# The same content recorded under several paths: every path's name counts.
+# The copy "x" listed first (its reference is the one lookups give), the
+# shell's package path second: still a shell.
+sha256sum "$MNT/x" "$SH" "$MNT/fine" > "$T/allow-two-names"
+wd 30 "$DG" db import --state "$T/state-two" --local "$T/allow-two-names" >/dev/null
+enf_start --state "$T/state-two" --mark "$MNT" --log "$LOG" --scripts || nok "start (two names)"
+refused "shell_recorded_first_under_another_name_refuses_an_unknown_script" "$MNT/x" "$MNT/evil"
+check "shell_recorded_first_under_another_name_runs_an_allowlisted_script" run_bin "$MNT/x" "$MNT/fine"
+enf_stop
+
 # An enforcer in a PID namespace of its own sees processes outside it as
 # pid 0: what they run cannot be known, so their opens are checked as a
 # loader's (ld.so of the host, on no marked filesystem, used to run an
