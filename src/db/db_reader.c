@@ -386,11 +386,7 @@ int dg_db_find(const struct dg_db *db, const uint8_t *digest, uint64_t *i)
 {
 	uint64_t at;
 
-	if (!lookup_at(db, digest, &at))
-		return 0;
-	if (i)
-		*i = at;
-	return 1;
+	return lookup_at(db, digest, i ? i : &at);
 }
 
 int dg_db_source_index(const struct dg_db *db, dg_db_ref ref, uint32_t *idx)

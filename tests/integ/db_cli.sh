@@ -95,20 +95,27 @@ ls "$T" | grep -q 'trust.tmp' && nok "export_leaves_no_temp_file" || ok "export_
 # Differential: fapolicyd's own writer (fapolicyd-cli --file add, no daemon
 # needed) must produce the same lines for the same files.
 tdir=/etc/fapolicyd/trust.d
-if command -v fapolicyd-cli >/dev/null && [ -d "$tdir" ] && [ -w "$tdir" ]; then
-	tname="digestguard-test-$$"
-	trap 'rm -rf "$T"; rm -f "$tdir/$tname"' EXIT
-	for p in "$F/f1" "$F/f3" "$F/f4" "$F/sub/n1" "$F/with space"; do
+# fapo_matches NAME OURS FILE...: fapolicyd-cli's trust lines for FILEs,
+# sorted, equal OURS (sorted, no comments); skip without fapolicyd-cli.
+fapo_matches() {
+	local name=$1 ours=$2 tname="digestguard-test-$$" p; shift 2
+	if ! command -v fapolicyd-cli >/dev/null || ! [ -d "$tdir" ] || ! [ -w "$tdir" ]; then
+		skip "$name" "fapolicyd-cli not installed (Debian package fapolicyd) or $tdir not writable"
+		return
+	fi
+	trap "rm -rf '$T' '$tdir/$tname'" EXIT	# values now: $tname is local
+	for p in "$@"; do
 		wd 20 fapolicyd-cli --file add "$p" --trust-file "$tname" >/dev/null 2>&1
 	done
 	grep -v '^#' "$tdir/$tname" 2>/dev/null | sort >"$T/fapo.lines"
 	rm -f "$tdir/$tname"
-	grep -v '^#' "$T/trust" | grep -v "$F/f2 " | grep -v "$F/f5 " | sort >"$T/ours.lines"
-	[ -s "$T/fapo.lines" ] && diff -u "$T/fapo.lines" "$T/ours.lines" >"$T/diff" \
-		&& ok "export_fapolicyd_matches_fapolicyd_cli_file_add" || nok "export_fapolicyd_matches_fapolicyd_cli_file_add" "$(cat "$T/diff")"
-else
-	skip "export_fapolicyd_matches_fapolicyd_cli_file_add" "fapolicyd-cli not installed (Debian package fapolicyd) or $tdir not writable"
-fi
+	trap 'rm -rf "$T"' EXIT
+	[ -s "$T/fapo.lines" ] && diff -u "$T/fapo.lines" "$ours" >"$T/diff" \
+		&& ok "$name" || nok "$name" "$(cat "$T/diff")"
+}
+grep -v '^#' "$T/trust" | grep -v "$F/f2 " | grep -v "$F/f5 " | sort >"$T/ours.lines"
+fapo_matches export_fapolicyd_matches_fapolicyd_cli_file_add "$T/ours.lines" \
+	"$F/f1" "$F/f3" "$F/f4" "$F/sub/n1" "$F/with space"
 dg db export --state "$S" --format keylime >"$T/policy.json" 2>/dev/null; rc=$?
 python3 - "$T/policy.json" "$T/sums" "$T/more.sums" <<'EOF' && [ $rc = 0 ] && ok "export_keylime_policy_matches_sha256sum" || nok "export_keylime_policy_matches_sha256sum" "rc=$rc"
 import json, sys
@@ -357,19 +364,8 @@ grep -v '^#' "$T/dup.trust" | sort >"$T/dup.ours"
 for p in "$D/pkg1/a" "$D/pkg1/b" "$D/pkg1/c" "$D/pkg2/a"; do echo "$p $(stat -c %s "$p") $(hex "$p")"; done | sort >"$T/dup.want"
 [ $rc = 0 ] && diff -u "$T/dup.want" "$T/dup.ours" >"$T/diff" && grep -q '4 path entries of 2 digests' "$T/err" \
 	&& ok "export_fapolicyd_has_every_path_of_identical_files" || nok "export_fapolicyd_has_every_path_of_identical_files" "rc=$rc" "$(cat "$T/diff" "$T/err")"
-if command -v fapolicyd-cli >/dev/null && [ -d "$tdir" ] && [ -w "$tdir" ]; then
-	tname="digestguard-test-dup-$$"
-	trap 'rm -rf "$T"; rm -f "$tdir/$tname"' EXIT
-	for p in "$D/pkg1/a" "$D/pkg1/b" "$D/pkg1/c" "$D/pkg2/a"; do
-		wd 20 fapolicyd-cli --file add "$p" --trust-file "$tname" >/dev/null 2>&1
-	done
-	grep -v '^#' "$tdir/$tname" 2>/dev/null | sort >"$T/dup.fapo"
-	rm -f "$tdir/$tname"
-	[ -s "$T/dup.fapo" ] && diff -u "$T/dup.fapo" "$T/dup.ours" >"$T/diff" \
-		&& ok "export_fapolicyd_identical_files_match_fapolicyd_cli" || nok "export_fapolicyd_identical_files_match_fapolicyd_cli" "$(cat "$T/diff")"
-else
-	skip "export_fapolicyd_identical_files_match_fapolicyd_cli" "fapolicyd-cli not installed (Debian package fapolicyd) or $tdir not writable"
-fi
+fapo_matches export_fapolicyd_identical_files_match_fapolicyd_cli "$T/dup.ours" \
+	"$D/pkg1/a" "$D/pkg1/b" "$D/pkg1/c" "$D/pkg2/a"
 dg db export --state "$SD" --format keylime >"$T/dup.json" 2>/dev/null; rc=$?
 python3 - "$T/dup.json" "$T/dup1.sums" "$T/dup2.sums" <<'EOF' && [ $rc = 0 ] && ok "export_keylime_has_every_path_of_identical_files" || nok "export_keylime_has_every_path_of_identical_files" "rc=$rc"
 import json, sys
