@@ -15,6 +15,7 @@
 #include "tap.h"
 #include "test_rpm_pkg.h"
 #include "../../src/handlers/rpm/rpm_parse.h"
+#include "../../src/handlers/rpm/rpm_tagtypes.h"
 
 static char err[256];
 
@@ -265,6 +266,152 @@ TEST(test_rpm_parse_rejects_wrong_type_for_filedigests)
 	free(tp.bytes);
 }
 
+/* The standard package with one more main header entry. */
+static int parse_with(const struct tp_ent *extra)
+{
+	struct tp_pkg tp;
+	int r;
+
+	tp_build_ext(&tp, TP_GOODSIG, strlen(TP_GOODSIG), extra, 1);
+	r = parse(tp.bytes, tp.len);
+	free(tp.bytes);
+	return r;
+}
+
+/* rpm's hdrchkTagType(): BUILDTIME is INT32 in rpm's table (tag[N]: BAD). */
+TEST(test_rpm_parse_rejects_known_tag_with_wrong_type)
+{
+	const struct tp_ent e = { 1006, RPM_TYPE_STRING, 1, "1700000000", 11 };
+
+	CHECK(parse_with(&e) == -EBADMSG, "%s", err);
+	CHECK(strstr(err, "main header entry 12, tag 1006 (BUILDTIME): type 6 (STRING), want INT32"),
+	      "%s", err);
+}
+
+TEST(test_rpm_parse_rejects_number_for_string_tag)
+{
+	static const uint8_t one[4] = { 0, 0, 0, 1 };
+	const struct tp_ent e = { 1004, RPM_TYPE_INT32, 1, one, 4 };	/* SUMMARY */
+
+	CHECK(parse_with(&e) == -EBADMSG, "%s", err);
+	CHECK(strstr(err, "tag 1004 (SUMMARY): type 4 (INT32), want a string type") &&
+	      strstr(err, "I18NSTRING"), "%s", err);
+}
+
+TEST(test_rpm_parse_rejects_int16_for_int32_tag)
+{
+	static const uint8_t v[2] = { 0, 1 };
+	const struct tp_ent e = { 1006, RPM_TYPE_INT16, 1, v, 2 };
+
+	CHECK(parse_with(&e) == -EBADMSG, "%s", err);
+	CHECK(strstr(err, "BUILDTIME): type 3 (INT16), want INT32"), "%s", err);
+}
+
+/* rpm lets string types stand for one another, and does not count items. */
+TEST(test_rpm_parse_accepts_string_types_for_one_another)
+{
+	const struct tp_ent summary = { 1004, RPM_TYPE_STRING, 1, "s", 2 };	/* I18NSTRING */
+	const struct tp_ent license = { 1014, RPM_TYPE_STRING_ARRAY, 2, "a\0b", 4 };	/* STRING */
+	const struct tp_ent provides = { 1047, RPM_TYPE_STRING, 1, "p", 2 };	/* STRING_ARRAY */
+
+	CHECK(parse_with(&summary) == 0, "%s", err);
+	CHECK(parse_with(&license) == 0, "%s", err);
+	CHECK(parse_with(&provides) == 0, "%s", err);
+}
+
+TEST(test_rpm_parse_accepts_scalar_tag_with_several_items)
+{
+	static const uint8_t v[8] = { 0, 0, 0, 1, 0, 0, 0, 2 };
+	const struct tp_ent e = { 1006, RPM_TYPE_INT32, 2, v, 8 };
+
+	CHECK(parse_with(&e) == 0, "%s", err);
+}
+
+/* rpm permits unknown tags "for forward compatibility". */
+TEST(test_rpm_parse_accepts_unknown_tag_with_any_type)
+{
+	const struct tp_ent e = { 20000, RPM_TYPE_BIN, 3, "xyz", 3 };
+	const struct tp_ent e2 = { 5200, RPM_TYPE_STRING, 1, "x", 2 };
+
+	CHECK(parse_with(&e) == 0, "%s", err);
+	CHECK(parse_with(&e2) == 0, "%s", err);
+}
+
+/*
+ * rpm does not type-check the signature header: a tag we do not use there
+ * may have a type its number has in the main header's table (1007 is
+ * PAYLOADSIZE, INT32, there; BUILDHOST, STRING, in the main header).
+ */
+TEST(test_rpm_parse_does_not_type_check_signature_header_as_main)
+{
+	static const uint8_t size[4] = { 0, 0, 0, 9 };
+	static const struct tp_ent m[] = {
+		{ RPMTAG_NAME, RPM_TYPE_STRING, 1, "tp", 3 },
+	};
+	const struct tp_ent s[] = {
+		{ RPMSIGTAG_RSAHEADER, RPM_TYPE_BIN, 3, "sig", 3 },
+		{ 1007, RPM_TYPE_INT32, 1, size, 4 },
+	};
+	uint8_t *hdr, *sh, *pkg;
+	size_t hl, sl, n;
+
+	hdr = tp_header(RPMTAG_HEADERIMMUTABLE, m, 1, &hl);
+	sh = tp_header(RPMTAG_HEADERSIGNATURES, s, 2, &sl);
+	pkg = tp_package(sh, sl, hdr, hl, "p", 1, &n);
+	CHECK(parse(pkg, n) == 0, "%s", err);
+	free(pkg);
+	free(sh);
+	free(hdr);
+}
+
+/* Nor a main header without a region (legacy): its types are not checked. */
+TEST(test_rpm_parse_does_not_type_check_main_header_without_region)
+{
+	static const struct tp_ent m[] = {
+		{ RPMTAG_NAME, RPM_TYPE_STRING, 1, "tp", 3 },
+		{ 1006, RPM_TYPE_STRING, 1, "1700000000", 11 },
+	};
+	const struct tp_ent s[] = {
+		{ RPMSIGTAG_RSAHEADER, RPM_TYPE_BIN, 3, "sig", 3 },
+	};
+	uint8_t *hdr, *sh, *pkg;
+	size_t hl, sl, n;
+
+	hdr = tp_header(0, m, 2, &hl);
+	sh = tp_header(RPMTAG_HEADERSIGNATURES, s, 1, &sl);
+	pkg = tp_package(sh, sl, hdr, hl, "p", 1, &n);
+	CHECK(parse(pkg, n) == 0, "%s", err);
+	/* ... while the same entries under a region are refused. */
+	free(hdr);
+	free(pkg);
+	hdr = tp_header(RPMTAG_HEADERIMMUTABLE, m, 2, &hl);
+	pkg = tp_package(sh, sl, hdr, hl, "p", 1, &n);
+	CHECK(parse(pkg, n) == -EBADMSG && strstr(err, "BUILDTIME"), "%s", err);
+	free(pkg);
+	free(sh);
+	free(hdr);
+}
+
+/* The types we want for the tags we use (rpm_proto.h) are rpm's. */
+TEST(test_rpm_parse_wanted_main_tag_types_are_rpms)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(rpm_tagtypes) / sizeof(rpm_tagtypes[0]); i++) {
+		const struct rpm_tagtype *t = &rpm_tagtypes[i];
+
+		if (!rpm_tag_wanted(RPM_HDR_MAIN, t->tag))
+			continue;
+		CHECK((uint32_t)rpm_tag_type(RPM_HDR_MAIN, t->tag) == t->type,
+		      "tag %u (%s): we want type %d, rpm has %u", t->tag, t->name,
+		      rpm_tag_type(RPM_HDR_MAIN, t->tag), t->type);
+		n++;
+	}
+	CHECK(n == 18, "%zu wanted main header tags in rpm's table", n);
+	for (i = 1; i < sizeof(rpm_tagtypes) / sizeof(rpm_tagtypes[0]); i++)
+		CHECK(rpm_tagtypes[i - 1].tag < rpm_tagtypes[i].tag, "table not sorted at %zu", i);
+}
+
 TEST(test_rpm_parse_rejects_duplicate_tag)
 {
 	struct tp_pkg tp;
@@ -351,6 +498,15 @@ int main(void)
 	RUN(test_rpm_parse_rejects_unterminated_string);
 	RUN(test_rpm_parse_rejects_misaligned_int32);
 	RUN(test_rpm_parse_rejects_wrong_type_for_filedigests);
+	RUN(test_rpm_parse_rejects_known_tag_with_wrong_type);
+	RUN(test_rpm_parse_rejects_number_for_string_tag);
+	RUN(test_rpm_parse_rejects_int16_for_int32_tag);
+	RUN(test_rpm_parse_accepts_string_types_for_one_another);
+	RUN(test_rpm_parse_accepts_scalar_tag_with_several_items);
+	RUN(test_rpm_parse_accepts_unknown_tag_with_any_type);
+	RUN(test_rpm_parse_does_not_type_check_signature_header_as_main);
+	RUN(test_rpm_parse_does_not_type_check_main_header_without_region);
+	RUN(test_rpm_parse_wanted_main_tag_types_are_rpms);
 	RUN(test_rpm_parse_rejects_duplicate_tag);
 	RUN(test_rpm_parse_rejects_bad_region_trailer);
 	RUN(test_rpm_parse_rejects_region_not_covering_header);

@@ -6,7 +6,8 @@
  * count il, be32 data size dl), il 16-byte index entries (be32 tag, type,
  * offset, count) and dl bytes of data.  Every entry is checked like rpm's
  * hdrblobVerifyInfo()/hdrblobVerifyRegion() do, stricter where rpm is lax:
- * data spans may not overlap.
+ * data spans may not overlap.  The main header's tags must have rpm's types
+ * (rpm_tagtypes.h, generated from rpm).
  */
 #include "rpm_parse.h"
 
@@ -21,6 +22,7 @@
 #include "log.h"
 #include "rpm_proto.h"
 #include "rpm_sig.h"
+#include "rpm_tagtypes.h"
 
 static const uint8_t lead_magic[4] = { 0xed, 0xab, 0xee, 0xdb };
 static const uint8_t header_magic[8] = { 0x8e, 0xad, 0xe8, 0x01, 0, 0, 0, 0 };
@@ -58,11 +60,44 @@ static const char *hdr_name(int kind)
 	return kind == RPM_HDR_SIG ? "signature header" : "main header";
 }
 
+/* rpm's entry for main header tag @tag, NULL when rpm has no type for it. */
+static const struct rpm_tagtype *rpm_tagtype_find(uint32_t tag)
+{
+	size_t lo = 0, hi = sizeof(rpm_tagtypes) / sizeof(rpm_tagtypes[0]);
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (rpm_tagtypes[mid].tag == tag)
+			return &rpm_tagtypes[mid];
+		if (rpm_tagtypes[mid].tag < tag)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static const char *type_name(uint32_t type)
+{
+	static const char *const names[] = {
+		"NULL", "CHAR", "INT8", "INT16", "INT32", "INT64",
+		"STRING", "BIN", "STRING_ARRAY", "I18NSTRING",
+	};
+
+	return type < sizeof(names) / sizeof(names[0]) ? names[type] : "?";
+}
+
 /* "tag 1035 (FILEDIGESTS)" or "tag 1234" for messages. */
 static const char *tag_label(int kind, uint32_t tag, char *buf, size_t n)
 {
 	const char *name = rpm_tag_name(kind, tag);
+	const struct rpm_tagtype *t;
 
+	/* Numbers name other tags in the signature header: rpm's names are
+	 * for the main header only. */
+	if (!strcmp(name, "?") && kind == RPM_HDR_MAIN && (t = rpm_tagtype_find(tag)))
+		name = t->name;
 	if (strcmp(name, "?"))
 		snprintf(buf, n, "tag %u (%s)", tag, name);
 	else
@@ -234,6 +269,44 @@ static int check_order(const struct rpm_hdr *h, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * rpm's hdrchkTagType(), which hdrblobVerifyInfo() applies to each entry of
+ * a header read with its immutable region, after the region entry: a tag
+ * rpm knows must have rpm's type (rpm_tagtypes.h), except that any string
+ * type (STRING, STRING_ARRAY, I18NSTRING) may stand for another; a tag rpm
+ * does not know, or knows without a type, may have any.  The return type
+ * (scalar or array) is not compared, so counts are free.  rpm does not
+ * type-check the signature header ("Can't typecheck signature header
+ * tags"), nor a main header without a region (a legacy v3 header).
+ */
+static int check_tag_types(const struct rpm_hdr *h, char *err, size_t errlen)
+{
+	char tl[48];
+	uint32_t i;
+
+	if (h->kind != RPM_HDR_MAIN || !h->region)
+		return 0;
+	for (i = 1; i < h->il; i++) {
+		const struct rpm_entry *e = &h->ent[i];
+		const struct rpm_tagtype *t = rpm_tagtype_find(e->tag);
+
+		if (!t || t->type == e->type)
+			continue;
+		if (is_string_type(t->type) && is_string_type(e->type))
+			continue;
+		if (is_string_type(t->type))
+			return dg_errf(err, errlen, -EBADMSG,
+				    "%s entry %u, %s: type %u (%s), want a string type (rpm's type for the tag: %s)",
+				    hdr_name(h->kind), i, tag_label(h->kind, e->tag, tl, sizeof(tl)),
+				    e->type, type_name(e->type), type_name(t->type));
+		return dg_errf(err, errlen, -EBADMSG,
+			    "%s entry %u, %s: type %u (%s), want %s (rpm's type for the tag)",
+			    hdr_name(h->kind), i, tag_label(h->kind, e->tag, tl, sizeof(tl)),
+			    e->type, type_name(e->type), type_name(t->type));
+	}
+	return 0;
+}
+
 static int cmp_span(const void *a, const void *b)
 {
 	const struct span_ref *x = a, *y = b;
@@ -364,6 +437,9 @@ static int parse_header(const uint8_t *pkg, size_t len, size_t off, int kind,
 					    tag_label(kind, e->tag, tl, sizeof(tl)));
 	}
 	r = check_region(h, err, errlen);
+	if (r < 0)
+		return r;
+	r = check_tag_types(h, err, errlen);
 	if (r < 0)
 		return r;
 	r = check_overlap(h, err, errlen);

@@ -152,6 +152,75 @@ a, b = 96 + 16 + 16, 96 + 16 + 32	# signature header index entries 1 and 2
 d[a:a + 16], d[b:b + 16] = d[b:b + 16], d[a:a + 16]
 open(path, 'wb').write(d)
 PY
+# rpm checks the type of every main header tag it knows (hdrchkTagType() in
+# hdrblobVerifyInfo()): the unsigned package with BUILDTIME (INT32) stored as
+# the STRING "1700000000", the main header laid out again (data offsets,
+# alignment, region trailer) and the signature header's digests redone, so
+# that the type is the only fault; and, as the control rpm takes, the same
+# string under tag 4999, which rpm does not know.
+retype() {	# SRC DST TAG NEWTAG: TAG's INT32 value, a STRING under NEWTAG ("": unchanged)
+	python3 - "$@" <<'PY'
+import hashlib, struct, sys
+src, dst, tag, newtag = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+d = open(src, 'rb').read()
+sil, sdl = struct.unpack('>II', d[104:112])
+moff = 96 + 16 + 16 * sil + sdl
+moff += (8 - moff % 8) % 8
+il, dl = struct.unpack('>II', d[moff + 8:moff + 16])
+ents = [list(struct.unpack('>IIII', d[moff + 16 + 16 * i:moff + 32 + 16 * i])) for i in range(il)]
+data = d[moff + 16 + 16 * il:moff + 16 + 16 * il + dl]
+payload = d[moff + 16 + 16 * il + dl:]
+assert ents[0][0] == 63 and ents[0][2] == dl - 16, 'main header region'
+size = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 7: 1}
+align = {3: 2, 4: 4, 5: 8}
+new = bytearray()
+for e in ents[1:]:
+    t, ty, o, c = e
+    if ty in size:
+        val = data[o:o + size[ty] * c]
+    else:
+        p = o
+        for _ in range(c):
+            p = data.index(b'\0', p) + 1
+        val = data[o:p]
+    if t == tag and newtag:
+        assert ty == 4 and c == 1, (t, ty, c)
+        e[0], e[1] = int(newtag), 6
+        val = b'%d\0' % struct.unpack('>I', val)[0]
+    while len(new) % align.get(e[1], 1):
+        new.append(0)
+    e[2] = len(new)
+    new += val
+ents[0][2] = len(new)
+new += data[dl - 16:]
+hdr = b'\x8e\xad\xe8\x01\0\0\0\0' + struct.pack('>II', il, len(new)) + \
+      b''.join(struct.pack('>IIII', *e) for e in ents) + bytes(new)
+# The signature header's digests over the new main header, in place.
+sig = bytearray(d[96:96 + 16 + 16 * sil + sdl])
+sdata = 16 + 16 * sil
+for i in range(sil):
+    t, ty, o, c = struct.unpack('>IIII', sig[16 + 16 * i:32 + 16 * i])
+    val = {269: hashlib.sha1(hdr).hexdigest().encode(),
+           273: hashlib.sha256(hdr).hexdigest().encode()}.get(t)
+    if val is not None:
+        sig[sdata + o:sdata + o + len(val)] = val
+    elif t == 1004:
+        sig[sdata + o:sdata + o + 16] = hashlib.md5(hdr + payload).digest()
+    elif t == 1000:
+        sig[sdata + o:sdata + o + 4] = struct.pack('>I', len(hdr) + len(payload))
+    elif t == 270:
+        sig[sdata + o:sdata + o + 8] = struct.pack('>Q', len(hdr) + len(payload))
+    elif t in (267, 268, 278, 1002, 1005):
+        sys.exit('gen.sh: %s is signed' % src)
+open(dst, 'wb').write(d[:96] + bytes(sig) + d[96 + len(sig):moff] + hdr + payload)
+PY
+}
+# The layout is rpmbuild's: laid out again unchanged, the package is the same.
+retype "$out/unsigned.rpm" "$work/relaid.rpm" 1006 ""
+cmp -s "$out/unsigned.rpm" "$work/relaid.rpm" ||
+	{ echo "gen.sh: retype does not lay out the main header as rpmbuild does" >&2; exit 1; }
+retype "$out/unsigned.rpm" "$out/mut/main-badtype.rpm" 1006 1006
+retype "$out/unsigned.rpm" "$out/mut/main-unknowntag.rpm" 1006 4999
 
 cat >"$out/cases.txt" <<CASES
 unsigned.rpm rsa.asc no signature
@@ -167,5 +236,7 @@ bad-payloaddigest.rpm rsa.asc payload digest that is not hex
 bad-sigpacket.rpm rsa.asc header signature that is not an OpenPGP packet
 longrelease.rpm rsa.asc a release of 300 characters
 mut/sig-disorder.rpm rsa.asc signature header entries out of data order
+mut/main-badtype.rpm rsa.asc unsigned, main header tag BUILDTIME (INT32) of type STRING
+mut/main-unknowntag.rpm rsa.asc unsigned, main header tag 4999 (unknown to rpm) of type STRING
 CASES
 echo "$stamp" >"$out/.stamp"
