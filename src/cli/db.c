@@ -562,9 +562,12 @@ static int cmd_import(int argc, char **argv)
 
 		if (!open_db(ctx.state, &db, "import")) {
 			dg_db_stats(db, &st);
-			printf("generation %llu: %llu digests from %u sources in %s\n",
-			       (unsigned long long)gen, (unsigned long long)st.count,
-			       st.sources, dg_db_path(db));
+			printf("generation %llu: %llu digests", (unsigned long long)gen,
+			       (unsigned long long)st.count);
+			if (st.references != st.count)	/* identical files */
+				printf(" in %llu entries", (unsigned long long)st.references);
+			printf(" from %u source%s in %s\n", st.sources, st.sources == 1 ? "" : "s",
+			       dg_db_path(db));
 			dg_db_close(db);
 		}
 	} else {
