@@ -862,6 +862,64 @@ TEST(test_liar_through_api_keyring_with_dropped_armor_block_is_rejected)
 	dg_pgp_free(pgp);
 }
 
+/* A handler that refuses the @at-th request of @type (1: the first). */
+struct refusal {
+	uint16_t type;
+	int at, seen;
+};
+
+static int refusing_call(struct dg_pgp *pgp, void *ctx, uint16_t type, const uint8_t *req,
+			 size_t len, uint8_t **ans, size_t *alen)
+{
+	struct refusal *rf = ctx;
+
+	if (type == rf->type && ++rf->seen == rf->at)
+		return pgp_errorf(pgp, -EBADMSG, "liar: refusing request %d on purpose", rf->seen);
+	return pgp_umd_call(pgp, NULL, type, req, len, ans, alen);
+}
+
+/*
+ * A key revocation that came before its certificate waits as packet bytes
+ * and is parsed again once the certificate arrives.  A handler that
+ * refuses (or garbles) that second parse must not make the core drop the
+ * revocation: the load fails, and the revoked key verifies nothing.
+ */
+TEST(test_liar_through_api_lone_revocation_reparse_refused_is_not_dropped)
+{
+	/* PARSE 1: rv.pub itself; PARSE 2: the waiting revocation. */
+	struct refusal rf = { PGP_REQ_PARSE, 2, 0 };
+	struct dg_pgp_result res = { 0 };
+	struct dg_pgp *pgp = NULL;
+	uint8_t *sig = NULL, *data = NULL;
+	size_t sl = 0, dl = 0;
+	int r;
+
+	NEED_GPG();
+	dg_pgp_new(&pgp);
+	r = dg_pgp_keyring_add_file(pgp, path_of("rv.hard.rev"));
+	CHECK(r == 1 && dg_pgp_keyring_count(pgp) == 0, "the lone revocation waits: %d (%s)", r,
+	      dg_pgp_last_error(pgp));
+	pgp->call = refusing_call;
+	pgp->call_ctx = &rf;
+	r = dg_pgp_keyring_add_file(pgp, path_of("rv.pub"));
+	CHECK(rf.seen >= 2, "the revocation was not parsed again (%d PARSE requests)", rf.seen);
+	CHECK(r < 0, "certificate load with the revocation refused returned %d (%s)", r,
+	      dg_pgp_last_error(pgp));
+	CHECK(strstr(dg_pgp_last_error(pgp), "revocation") != NULL, "message: %s",
+	      dg_pgp_last_error(pgp));
+	pgp->call = pgp_umd_call;
+	pgp->call_ctx = NULL;
+	tap_read_file(path_of("rv.before.sig"), &sig, &sl);
+	tap_read_file(path_of("data.txt"), &data, &dl);
+	r = dg_pgp_verify_detached(pgp, sig, sl, data, dl, &res);
+	CHECK(r != 0 && res.n_good == 0, "a signature by the revoked key verified: %d (%s)", r,
+	      dg_pgp_last_error(pgp));
+	dg_pgp_result_free(&res);
+	dg_pgp_free(pgp);
+	free(sig);
+	free(data);
+}
+
 /* dg_pgp_verify_message() of @msg with ed.pub trusted, through @lie
  * (NULL: the real handler).  *@good: signatures verified; @err: message. */
 static int verify_msg(const uint8_t *msg, size_t len, struct lie *lie, size_t *good,
@@ -1164,6 +1222,7 @@ int main(void)
 	RUN(test_liar_through_api_keyring_with_hidden_revocation_is_rejected);
 	RUN(test_armor_keyring_honest_handler_loads_every_block);
 	RUN(test_liar_through_api_keyring_with_dropped_armor_block_is_rejected);
+	RUN(test_liar_through_api_lone_revocation_reparse_refused_is_not_dropped);
 	RUN(test_liar_through_api_cleartext_leading_empty_line_dropped_does_not_verify);
 	RUN(test_liar_through_api_cleartext_hash_values_dropped_does_not_verify);
 	RUN(test_cleartext_several_hash_headers_still_verify);

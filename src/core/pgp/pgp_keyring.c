@@ -404,20 +404,31 @@ static int add_rev(struct pgp_ckey *k, const struct pgp_sig *s)
  * Parse the body of one signature packet kept by the core (an embedded
  * back-signature, a revocation that came alone) as a packet in a buffer
  * of our own: the handler parses it like any input, the core re-checks it.
- * Keeps pgp->err as it was.  Returns the one signature packet, or NULL;
- * free *pk and *buf after use either way.
+ * Returns 0 with *@out the one signature packet, or a negative errno with
+ * the reason in @why (when not NULL); pgp->err stays as it was.  Free *pk
+ * and *buf after use either way.
  */
-static const struct pgp_pkt *parse_sig_body(struct dg_pgp *pgp, const char *what,
-					    const uint8_t *body, size_t n,
-					    struct pgp_packets *pk, uint8_t **buf)
+static int parse_sig_body(struct dg_pgp *pgp, const char *what, const uint8_t *body, size_t n,
+			  struct pgp_packets *pk, uint8_t **buf, const struct pgp_pkt **out,
+			  char *why, size_t wl)
 {
 	char err[sizeof(pgp->err)];
-	const struct pgp_pkt *p = NULL;
+	int r;
 
 	memset(pk, 0, sizeof(*pk));
 	*buf = NULL;
-	if (!body || n > 0xffffff || !(*buf = malloc(n + 6)))
-		return NULL;
+	*out = NULL;
+	if (!body || n > 0xffffff) {
+		if (why)
+			snprintf(why, wl, "%s: no signature body, or one over %u bytes", what,
+				 0xffffffu);
+		return -E2BIG;
+	}
+	if (!(*buf = malloc(n + 6))) {
+		if (why)
+			snprintf(why, wl, "%s: %s", what, strerror(ENOMEM));
+		return -ENOMEM;
+	}
 	(*buf)[0] = 0xc2;	/* new format, tag 2 */
 	(*buf)[1] = 0xff;
 	(*buf)[2] = (uint8_t)(n >> 24);
@@ -426,11 +437,13 @@ static const struct pgp_pkt *parse_sig_body(struct dg_pgp *pgp, const char *what
 	(*buf)[5] = (uint8_t)n;
 	memcpy(*buf + 6, body, n);
 	memcpy(err, pgp->err, sizeof(err));
-	if (pgp_parse_checked(pgp, what, *buf, n + 6, 0, pk) == 0 && pk->n == 1 &&
-	    pk->v[0].kind == PGP_K_SIG && !pk->v[0].sig_unsupported)
-		p = &pk->v[0];
+	r = pgp_parse_checked(pgp, what, *buf, n + 6, 0, pk);
+	if (r == 0 && pk->n == 1 && pk->v[0].kind == PGP_K_SIG && !pk->v[0].sig_unsupported)
+		*out = &pk->v[0];
+	else if (why)
+		snprintf(why, wl, "%s", r < 0 ? pgp->err : "not one supported signature packet");
 	memcpy(pgp->err, err, sizeof(err));
-	return p;
+	return *out ? 0 : r < 0 ? r : -EBADMSG;
 }
 
 /*
@@ -446,9 +459,9 @@ static bool backsig_ok(struct dg_pgp *pgp, const struct pgp_sig *bind,
 	char why[256];
 	bool ok = false;
 
-	p = parse_sig_body(pgp, "embedded signature", bind->embedded.p, bind->embedded.len,
-			   &pk, &buf);
-	if (p && p->sig.type == PGP_SIG_PRIMARY_BINDING)
+	if (parse_sig_body(pgp, "embedded signature", bind->embedded.p, bind->embedded.len,
+			   &pk, &buf, &p, NULL, 0) == 0 &&
+	    p->sig.type == PGP_SIG_PRIMARY_BINDING)
 		ok = verify_keysig(&p->sig, sub, primary, sub, 0, NULL, why, sizeof(why)) == 0;
 	pgp_packets_free(&pk);
 	free(buf);
@@ -560,8 +573,17 @@ static int try_key_revocation(struct pgp_cert *c, const struct pgp_sig *s, bool 
 	return r;	/* -E2BIG fails the load: never drop a revocation */
 }
 
+/* @r from a merge or an added revocation: -E2BIG means revocations that would not fit. */
+static int revs_overflow(struct dg_pgp *pgp, const char *name, const char *hex, int r)
+{
+	if (r != -E2BIG)
+		return r;
+	return pgp_errorf(pgp, r, "%s: certificate %s: more than %u revocations of one key", name,
+			  hex, PGP_BINDS_MAX);
+}
+
 /* Apply the lone revocations that are @c's (their issuer may be it). */
-static int apply_lone(struct dg_pgp *pgp, struct pgp_cert *c)
+static int apply_lone(struct dg_pgp *pgp, const char *name, const char *hex, struct pgp_cert *c)
 {
 	const struct pgp_key *k = &c->primary.key;
 	size_t i = 0;
@@ -571,6 +593,7 @@ static int apply_lone(struct dg_pgp *pgp, struct pgp_cert *c)
 		struct pgp_lone_rev *l = &pgp->lone[i];
 		struct pgp_packets pk;
 		const struct pgp_pkt *p;
+		char why[sizeof(pgp->err)];
 		uint8_t *buf;
 		bool ok = false;
 
@@ -578,9 +601,19 @@ static int apply_lone(struct dg_pgp *pgp, struct pgp_cert *c)
 			i++;
 			continue;
 		}
-		p = parse_sig_body(pgp, "revocation", l->body, l->len, &pk, &buf);
-		if (p)
-			r = try_key_revocation(c, &p->sig, &ok);
+		/*
+		 * These bytes parsed as a supported signature when they came:
+		 * a failure now is the handler's (or memory), and skipping the
+		 * revocation would leave a revoked key usable.  Fail the load.
+		 */
+		r = parse_sig_body(pgp, "revocation", l->body, l->len, &pk, &buf, &p, why,
+				   sizeof(why));
+		if (r == 0)
+			r = revs_overflow(pgp, name, hex, try_key_revocation(c, &p->sig, &ok));
+		else
+			pgp_errorf(pgp, r, "%s: certificate %s: a key revocation waiting for it "
+				   "could not be parsed again, and is never dropped: %s", name, hex,
+				   why);
 		pgp_packets_free(&pk);
 		free(buf);
 		if (!ok) {
@@ -653,15 +686,6 @@ static struct pgp_cert *cert_find(struct pgp_cert **v, size_t n, const struct pg
 	return NULL;
 }
 
-/* @r from a merge: -E2BIG means revocations that would not fit. */
-static int revs_overflow(struct dg_pgp *pgp, const char *name, const char *hex, int r)
-{
-	if (r != -E2BIG)
-		return r;
-	return pgp_errorf(pgp, r, "%s: certificate %s: more than %u revocations of one key", name,
-			  hex, PGP_BINDS_MAX);
-}
-
 /*
  * Finish the certificate being built: keep it if its primary key is
  * usable, folded into an earlier copy of itself if there is one.
@@ -684,11 +708,16 @@ static int finish_cert(struct dg_pgp *pgp, const char *name, struct pgp_cert *c,
 	/* Only a lone primary key packet (RFC 9580 A.1) is a bare key: one
 	 * whose user IDs or subkeys lack valid self-signatures is not. */
 	c->bare = n_parts == 0;
-	if ((old = cert_find(pgp->certs, pgp->n_certs, c, NULL))) {
+	if ((old = cert_find(pgp->certs, pgp->n_certs, c, &at))) {
 		if ((r = cert_merge(old, c)) < 0)
 			return revs_overflow(pgp, name, hex, r);
 		(*added)++;
-		return apply_lone(pgp, old);
+		/* A revocation of it that could not be applied: it goes. */
+		if ((r = apply_lone(pgp, name, hex, old)) < 0) {
+			pgp->certs[at] = pgp->certs[--pgp->n_certs];
+			pgp_cert_free(old);
+		}
+		return r;
 	}
 	if (!c->bare && !c->primary.n_binds) {
 		pgp_errorf(pgp, -EKEYREJECTED, "%s: certificate %s skipped: no valid self-signature",
@@ -716,12 +745,15 @@ static int finish_cert(struct dg_pgp *pgp, const char *name, struct pgp_cert *c,
 			return revs_overflow(pgp, name, hex, r);
 		}
 	}
-	if (push_cert(&pgp->certs, &pgp->n_certs, c) < 0) {
+	/* Its waiting revocations first: one that cannot be applied keeps
+	 * the certificate out of the keyring. */
+	if ((r = apply_lone(pgp, name, hex, c)) < 0 ||
+	    (r = push_cert(&pgp->certs, &pgp->n_certs, c)) < 0) {
 		pgp_cert_free(c);
-		return -ENOMEM;
+		return r;
 	}
 	(*added)++;
-	return apply_lone(pgp, c);
+	return 0;
 }
 
 /* SHA-256 of a user ID (or attribute) packet's tag and body: its identity
@@ -894,8 +926,10 @@ int dg_pgp_keyring_add_mem(struct dg_pgp *pgp, const char *name, const void *dat
 		r = pgp_certs_from_packets(pgp, name, &in.v[i]);
 		if (r < 0) {
 			pgp_inputs_free(&in);
-			/* -E2BIG comes with its own message, naming what overflowed. */
-			return r == -E2BIG ? r : pgp_errorf(pgp, r, "%s: %s", name, strerror(-r));
+			/* Only -ENOMEM comes without a message of its own (-E2BIG
+			 * names what overflowed, a revocation that could not be
+			 * parsed again says so). */
+			return r != -ENOMEM ? r : pgp_errorf(pgp, r, "%s: %s", name, strerror(-r));
 		}
 		total += r;
 	}
