@@ -684,6 +684,10 @@ static int dump_record(struct dump *d, struct answer *a, const struct rec *r,
 		if (!rec_fits(r, PGP_REC_COMPRESSED_FIXED, ol, 1) ||
 		    r->len != PGP_REC_COMPRESSED_FIXED + (size_t)ol)
 			return bad_answer(d, "compressed record");
+		/* The handler refuses compressed data this deep (pgp_proto.h);
+		 * one that claims some would have us recurse without end. */
+		if (depth + 1 >= PGP_NEST_MAX)
+			return bad_answer(d, "compressed data nested deeper than the handler's limit");
 		if (d->json) {
 			j_num(d, "compression_algo", g8(r, 4));
 			j_num(d, "decompressed_length", ol);

@@ -2,6 +2,8 @@
 /*
  * Test-only handler that answers with malformed frames, one kind per
  * request type; L_ECHO answers correctly so recovery can be checked.
+ * Built again with -DLIAR_PGP (liar_pgp): then it also answers the pgp
+ * handler's PARSE requests, with lies the trusted side must bound.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -15,6 +17,9 @@
 #include "cursor.h"
 #include "frame.h"
 #include "liar_proto.h"
+#ifdef LIAR_PGP
+#include "pgp_proto.h"
+#endif
 
 static void raw(const void *p, size_t n)
 {
@@ -78,6 +83,55 @@ static __attribute__((noreturn)) void slow_reader(uint16_t at, uint32_t id, stru
 	}
 }
 
+#ifdef LIAR_PGP
+/*
+ * The pgp handler's protocol (pgp_proto.h), lying: every PARSE input is one
+ * compressed packet whose "decompressed" contents are the input again, at
+ * whatever depth the request says.  The real handler refuses compressed
+ * data at depth PGP_NEST_MAX - 1; a trusted side that follows the answers
+ * without a bound of its own would recurse forever.
+ */
+static int pgp_nest_forever(const uint8_t *req, size_t len, struct dg_buf *ans)
+{
+	const uint8_t *in = req + PGP_REQ_HDR_LEN;
+	uint32_t n;
+	int r = 0;
+
+	if (len < PGP_REQ_HDR_LEN + 2 || len - PGP_REQ_HDR_LEN > UINT32_MAX / 2)
+		return -EBADMSG;
+	n = (uint32_t)(len - PGP_REQ_HDR_LEN);
+	r |= dg_buf_put_le32(ans, PGP_ANS_MAGIC);
+	r |= dg_buf_put_le16(ans, PGP_PROTO_VERSION);
+	r |= dg_buf_put_le16(ans, PGP_REQ_PARSE);
+	r |= dg_buf_put_le32(ans, 0);		/* flags */
+	r |= dg_buf_put_le32(ans, 2);		/* nrec */
+	r |= dg_buf_put_le32(ans, n);		/* input_len */
+	r |= dg_buf_put_le32(ans, 0);
+	/* PACKET: index 0, tag 8 (compressed), new format, header [0,2) */
+	r |= dg_buf_put_le16(ans, PGP_REC_PACKET);
+	r |= dg_buf_put_le16(ans, 0);
+	r |= dg_buf_put_le32(ans, PGP_REC_PACKET_FIXED);
+	r |= dg_buf_put_le32(ans, 0);
+	r |= dg_buf_put_u8(ans, 8);
+	r |= dg_buf_put_u8(ans, 1);
+	r |= dg_buf_put_le16(ans, 0);
+	r |= dg_buf_put_le32(ans, 0);
+	r |= dg_buf_put_le32(ans, 2);
+	r |= dg_buf_put_le32(ans, 2);
+	r |= dg_buf_put_le32(ans, n - 2);
+	r |= dg_buf_put_le32(ans, 0);		/* nchunk */
+	/* COMPRESSED: algo 0, "decompressed" = this very input */
+	r |= dg_buf_put_le16(ans, PGP_REC_COMPRESSED);
+	r |= dg_buf_put_le16(ans, 0);
+	r |= dg_buf_put_le32(ans, PGP_REC_COMPRESSED_FIXED + n);
+	r |= dg_buf_put_le32(ans, 0);
+	r |= dg_buf_put_le32(ans, 0);
+	r |= dg_buf_put_le32(ans, n);
+	r |= dg_buf_put(ans, in, n);
+	return r < 0 ? -ENOMEM : 0;
+}
+#endif
+
 static int handle(uint16_t type, const uint8_t *req, size_t len, struct dg_buf *ans,
 		  void *ctx)
 {
@@ -88,6 +142,10 @@ static int handle(uint16_t type, const uint8_t *req, size_t len, struct dg_buf *
 	uint8_t err[8];
 
 	(void)ctx;
+#ifdef LIAR_PGP
+	if (type == PGP_REQ_PARSE)
+		return pgp_nest_forever(req, len, ans);
+#endif
 	switch (type) {
 	case L_ECHO:
 		return dg_buf_put(ans, req, len);
