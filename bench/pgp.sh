@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 DG=${DG:-build/src/cli/digestguard}
 runs=${1:-200}
 big_runs=${BENCH_BIG_RUNS:-10}
-for t in gpg gpgv sqv openssl python3 awk; do
+for t in gpg gpgv sqv openssl awk ${CC:-cc}; do
 	command -v $t >/dev/null || { echo "bench/pgp.sh: needs $t (make deps)" >&2; exit 2; }
 done
 
@@ -49,39 +49,14 @@ done
 
 # --- timing --------------------------------------------------------------
 # rounds RUNS NAME=COMMAND...: run the commands round-robin RUNS times (after
-# 3 warm-up rounds), each a direct exec with no shell (stdin redirected when
-# the line ends in "<FILE"), so changes in machine load hit every command
-# alike. Prints "NAME MEDIAN_S SD_S CPU_S" per command, CPU = user+system.
+# 3 warm-up rounds), each a direct posix_spawn with no shell (stdin
+# redirected when the line ends in "<FILE"), so changes in machine load hit
+# every command alike. Prints "NAME MEDIAN_S SD_S CPU_S" per command, CPU =
+# user+system. The harness is C (bench/spawn_time.c): its own time per run
+# is in every figure and pulls the ratios towards 1.
+${CC:-cc} -O2 -o "$tmp/spawn_time" bench/spawn_time.c -lm
 rounds() {
-	python3 - "$@" <<'PY'
-import os, shlex, statistics, subprocess, sys, time
-runs = int(sys.argv[1])
-cmds = []
-for spec in sys.argv[2:]:
-    name, line = spec.split("=", 1)
-    argv = shlex.split(line)
-    stdin = argv.pop()[1:] if argv[-1].startswith("<") else None
-    cmds.append((name, argv, stdin))
-wall = {n: [] for n, _, _ in cmds}
-cpu = {n: 0.0 for n, _, _ in cmds}
-null = open(os.devnull, "wb")
-for i in range(runs + 3):
-    for name, argv, stdin in cmds:
-        f = open(stdin, "rb") if stdin else None
-        c0 = os.times(); t = time.perf_counter()
-        r = subprocess.run(argv, stdin=f, stdout=null, stderr=null)
-        t = time.perf_counter() - t; c1 = os.times()
-        if f:
-            f.close()
-        if r.returncode != 0:
-            sys.exit("bench/pgp.sh: %s exited %d" % (name, r.returncode))
-        if i >= 3:
-            wall[name].append(t)
-            cpu[name] += (c1.children_user - c0.children_user) + (c1.children_system - c0.children_system)
-for name, _, _ in cmds:
-    w = wall[name]
-    print(name, "%.6f %.6f %.6f" % (statistics.median(w), statistics.pstdev(w), cpu[name] / runs))
-PY
+	"$tmp/spawn_time" "$@"
 }
 calc() { awk "BEGIN { print ($1) }"; }
 # med[] holds the median wall time (robust against a busy machine), cpu[]
