@@ -65,11 +65,15 @@ static int parse_u64(const char *s, uint64_t *v)
 	return 0;
 }
 
+/* The synopsis, not the whole help: the error line stays in sight. */
 static int usage_error(const char *fmt, const char *arg)
 {
+	const char *opts = strstr(enforce_usage, "Options may come");
+
 	fprintf(stderr, "digestguard enforce: ");
 	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n%s", enforce_usage);
+	fprintf(stderr, "\n%.*s(options: digestguard enforce --help)\n",
+		opts ? (int)(opts - enforce_usage) : 0, enforce_usage);
 	return EXIT_USAGE;
 }
 
@@ -159,8 +163,10 @@ static int cmd_enforce(int argc, char **argv)
 		const char *a = argv[i], *v, *eq;
 		uint64_t n;
 
-		if (a[0] != '-' || a[1] != '-' || !a[2])
+		if (a[0] != '-' || !a[1] || (a[1] == '-' && !a[2]))
 			return usage_error("unexpected argument '%s'", a);
+		if (a[1] != '-')
+			return usage_error("unknown option '%s'", a);
 		/* --opt=VALUE is --opt VALUE (as in db and measure). */
 		eq = strchr(a, '=');
 		if (eq && (size_t)(eq - a) >= sizeof(name))

@@ -78,7 +78,7 @@ void cli_object_usage(const struct cli_object *obj, FILE *f)
 	}
 	fprintf(f, "usage: digestguard %s COMMAND\n\ncommands:\n", obj->name);
 	for (c = obj->cmds; c->name; c++)
-		fprintf(f, "  %s %s\n      %s\n", c->name, c->args, c->help);
+		fprintf(f, "  %s%s%s\n      %s\n", c->name, c->args[0] ? " " : "", c->args, c->help);
 }
 
 static int run_object(const struct cli_object *obj, int argc, char **argv)
@@ -105,8 +105,8 @@ static int run_object(const struct cli_object *obj, int argc, char **argv)
 		if (strcmp(c->name, argv[1]))
 			continue;
 		if (cli_wants_help(argc - 1, argv + 1)) {
-			printf("usage: digestguard %s %s %s\n  %s\n", obj->name,
-			       c->name, c->args, c->help);
+			printf("usage: digestguard %s %s%s%s\n  %s\n", obj->name, c->name,
+			       c->args[0] ? " " : "", c->args, c->help);
 			return EXIT_OK;
 		}
 		/* getopt names argv[0] in its messages: the whole command. */
@@ -114,9 +114,40 @@ static int run_object(const struct cli_object *obj, int argc, char **argv)
 		argv[1] = who;
 		return c->run(argc - 1, argv + 1);
 	}
-	fprintf(stderr, "digestguard %s: unknown command '%s'\n\n", obj->name, argv[1]);
+	if (argv[1][0] == '-' && argv[1][1])
+		fprintf(stderr, "digestguard %s: expected a command, not the option '%s' "
+			"(options come after the command)\n\n", obj->name, argv[1]);
+	else
+		fprintf(stderr, "digestguard %s: unknown command '%s'\n\n", obj->name, argv[1]);
 	cli_object_usage(obj, stderr);
 	return EXIT_USAGE;
+}
+
+/*
+ * `digestguard help OBJECT [COMMAND]` (as git and systemctl take it) is
+ * `digestguard OBJECT [COMMAND] --help`; @argv[0] is OBJECT.
+ */
+static int help_for(int argc, char **argv)
+{
+	static char help[] = "--help";
+	char *args[] = { argv[0], argc > 1 ? argv[1] : help, help, NULL };
+	const struct cli_object *obj = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
+		if (!strcmp(objects[i]->name, argv[0]))
+			obj = objects[i];
+	if (!obj) {
+		fprintf(stderr, "digestguard help: unknown object '%s'\n\n", argv[0]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	/* sopv has no command table but subcommands of its own. */
+	if (argc > 2 || (argc > 1 && !obj->cmds && obj != &cli_sopv)) {
+		fprintf(stderr, "digestguard help: unexpected argument '%s'\n", argv[argc - 1]);
+		return EXIT_USAGE;
+	}
+	return run_object(obj, argc + 1, args);
 }
 
 /*
@@ -173,6 +204,8 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		if (argc > 2)
+			return help_for(argc - 2, argv + 2);
 		usage(stdout);
 		return EXIT_OK;
 	}
@@ -181,7 +214,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
 		if (!strcmp(objects[i]->name, argv[1]))
 			return run_object(objects[i], argc - 1, argv + 1);
-	fprintf(stderr, "digestguard: unknown object '%s'\n\n", argv[1]);
+	fprintf(stderr, "digestguard: unknown %s '%s'\n\n",
+		argv[1][0] == '-' && argv[1][1] ? "option" : "object", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;
 }

@@ -78,29 +78,49 @@ static void unread_log(struct logbuf *m)
 	free((void *)m->p);
 }
 
+/*
+ * A usage error of `measure @cmd`: @arg is an unknown option (@operand 0)
+ * or one operand too many, or NULL when LOG is missing.  Returns EXIT_USAGE.
+ */
+static int arg_error(const char *cmd, const char *arg, int operand)
+{
+	if (!arg)
+		fprintf(stderr, "digestguard measure %s: missing LOG\n", cmd);
+	else if (operand)
+		fprintf(stderr, "digestguard measure %s: unexpected argument '%s' (one LOG only)\n",
+			cmd, arg);
+	else
+		fprintf(stderr, "digestguard measure %s: unknown option '%s'\n", cmd, arg);
+	fprintf(stderr, "usage: digestguard measure %s\n", !strcmp(cmd, "show") ?
+		"show [--json] LOG" : "verify [--json] LOG [--pcr HEX]");
+	return EXIT_USAGE;
+}
+
 static int cmd_show(int argc, char **argv)
 {
 	const char *path = NULL;
 	struct logbuf m;
 	struct dg_cur c;
 	uint64_t n = 0;
-	int json = 0, i, r = 0;
+	int json = 0, dashdash = 0, i, r = 0;
 
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
+		const char *a = argv[i];
+
+		if (dashdash || a[0] != '-' || !a[1]) {
+			if (path)
+				return arg_error("show", a, 1);
+			path = a;
+		} else if (!strcmp(a, "--")) {
+			dashdash = 1;
+		} else if (!strcmp(a, "--json")) {
 			json = 1;
-		else if (!path && argv[i][0] != '-')
-			path = argv[i];
-		else {
-			fprintf(stderr, "digestguard measure show: unexpected '%s'\n"
-				"usage: digestguard measure show [--json] LOG\n", argv[i]);
-			return EXIT_USAGE;
+		} else {
+			return arg_error("show", a, 0);
 		}
 	}
-	if (!path) {
-		fprintf(stderr, "usage: digestguard measure show [--json] LOG\n");
-		return EXIT_USAGE;
-	}
+	if (!path)
+		return arg_error("show", NULL, 0);
 	if (read_log(path, &m) < 0)
 		return EXIT_USAGE;
 	c = cur_init(m.p, m.n);
@@ -143,12 +163,18 @@ static int cmd_verify(int argc, char **argv)
 	char hex[65], msg[512];
 	struct logbuf m;
 	uint64_t n, k = 0;
-	int json = 0, prefix = 0, i, r;
+	int json = 0, dashdash = 0, prefix = 0, i, r;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (!strcmp(a, "--json")) {
+		if (dashdash || a[0] != '-' || !a[1]) {
+			if (path)
+				return arg_error("verify", a, 1);
+			path = a;
+		} else if (!strcmp(a, "--")) {
+			dashdash = 1;
+		} else if (!strcmp(a, "--json")) {
 			json = 1;
 		} else if (!strncmp(a, "--pcr=", 6)) {	/* --opt=VALUE, as elsewhere */
 			want_hex = a + 6;
@@ -159,18 +185,12 @@ static int cmd_verify(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			want_hex = argv[++i];
-		} else if (!path && a[0] != '-') {
-			path = a;
 		} else {
-			fprintf(stderr, "digestguard measure verify: unexpected '%s'\n"
-				"usage: digestguard measure verify [--json] LOG [--pcr HEX]\n", a);
-			return EXIT_USAGE;
+			return arg_error("verify", a, 0);
 		}
 	}
-	if (!path) {
-		fprintf(stderr, "usage: digestguard measure verify [--json] LOG [--pcr HEX]\n");
-		return EXIT_USAGE;
-	}
+	if (!path)
+		return arg_error("verify", NULL, 0);
 	if (want_hex && dg_unhex(want, sizeof(want), want_hex) < 0) {
 		fprintf(stderr, "digestguard measure verify: --pcr needs 64 hex digits (SHA-256 "
 			"bank), got '%s'\n", want_hex);

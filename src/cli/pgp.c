@@ -959,11 +959,23 @@ static int cmd_dump(int argc, char **argv)
 			desc.flags |= DG_UMD_NO_NAMESPACES;
 			break;
 		default:
-			fprintf(stderr, "digestguard pgp dump: unknown option '%s'\n", argv[optind - 1]);
+			/* '?' also for a value given to a long option that takes
+			 * none (--json=1): glibc then sets optopt to its val. */
+			if (optopt && argv[optind - 1][1] == '-')
+				fprintf(stderr, "digestguard pgp dump: option '%.*s' takes no value\n",
+					(int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
+			else
+				fprintf(stderr, "digestguard pgp dump: unknown option '%s'\n",
+					argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1) {
+		if (optind < argc)
+			fprintf(stderr, "digestguard pgp dump: unexpected argument '%s' (one FILE only)\n",
+				argv[optind + 1]);
+		else
+			fprintf(stderr, "digestguard pgp dump: missing FILE (or - for standard input)\n");
 		fprintf(stderr, "usage: digestguard pgp dump [--json] [--no-namespaces] FILE|-\n");
 		return EXIT_USAGE;
 	}

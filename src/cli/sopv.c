@@ -743,14 +743,20 @@ static int cmd_sopv(int argc, char **argv)
 		argv++;
 		argc--;
 	}
-	if (argc > 1 && is_help(argv[1])) {
+	/* "help" as for every other digestguard object (and sqop). */
+	if (argc > 1 && (is_help(argv[1]) || !strcmp(argv[1], "help"))) {
 		fputs(sopv_usage, stdout);
 		return SOP_OK;
 	}
 	if (argc < 2) {
+		sopv_err(SOP_MISSING_ARG, "missing subcommand (version, verify or inline-verify)");
 		fputs(sopv_usage, stderr);
 		return SOP_MISSING_ARG;
 	}
+	/* An option where the subcommand goes is an option we lack, not a
+	 * subcommand: `sopv --armor verify` is 37, as `sopv verify --armor`. */
+	if (argv[1][0] == '-' && argv[1][1])
+		return sopv_err(SOP_UNSUPPORTED_OPTION, "unsupported option '%s'", argv[1]);
 	if (!strcmp(argv[1], "version"))
 		return cmd_version(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "verify"))

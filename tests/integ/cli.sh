@@ -26,6 +26,27 @@ for obj in demo version; do
 	"$DG" "$obj" help >"$T/out" 2>&1; rc=$?
 	[ $rc = 0 ] && grep -q "usage: digestguard $obj" "$T/out" && ok "help_word_for_$obj" || nok "help_word_for_$obj" "rc=$rc $(cat "$T/out")"
 done
+# An option where the object goes is named as an option, not an object.
+"$DG" --frob >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "^digestguard: unknown option '--frob'" "$T/err" && ok unknown_top_option_is_named_an_option ||
+	nok unknown_top_option_is_named_an_option "rc=$rc $(head -n 1 "$T/err")"
+"$DG" db --state /x lookup >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "^digestguard db: expected a command, not the option '--state'" "$T/err" && ok option_before_command_is_named_an_option ||
+	nok option_before_command_is_named_an_option "rc=$rc $(head -n 1 "$T/err")"
+# help OBJECT [COMMAND] is OBJECT [COMMAND] --help (as git help, systemctl help).
+"$DG" help db import >"$T/out" 2>&1; rc=$?
+[ $rc = 0 ] && grep -q "^usage: digestguard db import " "$T/out" && ok help_object_command_is_command_help ||
+	nok help_object_command_is_command_help "rc=$rc $(head -n 1 "$T/out")"
+"$DG" --help measure >"$T/out" 2>&1; rc=$?
+[ $rc = 0 ] && grep -q "^usage: digestguard measure COMMAND" "$T/out" && ok help_option_then_object_is_object_help ||
+	nok help_option_then_object_is_object_help "rc=$rc $(head -n 1 "$T/out")"
+"$DG" help frobnicate >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "unknown object 'frobnicate'" "$T/err" && ok help_unknown_object_exit_2 ||
+	nok help_unknown_object_exit_2 "rc=$rc $(head -n 1 "$T/err")"
+# Usage lines end with the text, not a blank (commands without arguments).
+{ "$DG" umd --help; "$DG" umd selftest --help; "$DG" umd info --help; } >"$T/out" 2>&1
+! grep -q ' $' "$T/out" && ok usage_lines_have_no_trailing_blank ||
+	nok usage_lines_have_no_trailing_blank "$(grep -n ' $' "$T/out" | head -n 2)"
 "$DG" umd selftest --help >"$T/out"; rc=$?
 [ $rc = 0 ] && grep -q "usage: digestguard umd selftest" "$T/out" && ok "command_level_help" || nok "command_level_help"
 
@@ -68,6 +89,26 @@ pcr=$("$DG" measure verify "$T/ima" | sed -n 's/^PCR-10 sha256: //p')
 "$DG" measure verify "$T/ima" --pcr >/dev/null 2>"$T/err"; rc=$?
 [ $rc = 2 ] && grep -q "option '--pcr' needs a value" "$T/err" && ok measure_verify_pcr_without_value_says_so ||
 	nok measure_verify_pcr_without_value_says_so "rc=$rc $(head -n 1 "$T/err")"
+# Argument errors name what is wrong before the usage line; "--" ends the
+# options (a log whose name starts with '-').
+for c in show verify; do
+	"$DG" measure $c >/dev/null 2>"$T/err"; rc=$?
+	[ $rc = 2 ] && grep -q "^digestguard measure $c: missing LOG" "$T/err" && ok "measure_${c}_without_log_says_so" ||
+		nok "measure_${c}_without_log_says_so" "rc=$rc $(head -n 1 "$T/err")"
+	"$DG" measure $c --frob "$T/ima" >/dev/null 2>"$T/err"; rc=$?
+	[ $rc = 2 ] && grep -q "^digestguard measure $c: unknown option '--frob'" "$T/err" &&
+		ok "measure_${c}_unknown_option_says_so" || nok "measure_${c}_unknown_option_says_so" "rc=$rc $(head -n 1 "$T/err")"
+	"$DG" measure $c "$T/ima" "$T/ima" >/dev/null 2>"$T/err"; rc=$?
+	[ $rc = 2 ] && grep -q "^digestguard measure $c: unexpected argument '$T/ima'" "$T/err" &&
+		ok "measure_${c}_second_log_is_refused" || nok "measure_${c}_second_log_is_refused" "rc=$rc $(head -n 1 "$T/err")"
+done
+cp "$T/ima" "$T/-ima"
+(cd "$T" && "$DG" measure verify --pcr "$pcr" -- -ima) >"$T/out" 2>&1; rc=$?
+[ $rc = 0 ] && grep -q "PCR-10 matches" "$T/out" && ok measure_verify_dashdash_ends_options ||
+	nok measure_verify_dashdash_ends_options "rc=$rc $(head -n 1 "$T/out")"
+(cd "$T" && "$DG" measure show -- -ima) >"$T/out" 2>&1; rc=$?
+[ $rc = 0 ] && grep -q "boot_aggregate" "$T/out" && ok measure_show_dashdash_ends_options ||
+	nok measure_show_dashdash_ends_options "rc=$rc $(head -n 1 "$T/out")"
 "$DG" measure show --json "$T/ima" >"$T/out"; rc=$?
 [ $rc = 0 ] && python3 -c 'import json,sys; d=json.load(open(sys.argv[1],"rb")); assert d[1]["path"]=="/bin/a\ufffd\"b"' "$T/out" 2>"$T/err" &&
 	ok measure_show_json_is_valid_for_a_non_utf8_path || nok measure_show_json_is_valid_for_a_non_utf8_path "rc=$rc $(tail -n 1 "$T/err")"
@@ -91,5 +132,24 @@ fi
 "$DG" rpm verify --tag --keyring /dev/null x.rpm >/dev/null 2>"$T/err"; rc=$?
 [ $rc = 2 ] && grep -q "rpm verify: option '--tag' is for 'rpm digests'" "$T/err" &&
 	ok rpm_verify_refuses_tag || nok rpm_verify_refuses_tag "rc=$rc $(head -n 1 "$T/err")"
+
+# enforce (usage errors only: nothing here gets as far as a mark): a short
+# option is an unknown option, and the error is followed by the synopsis,
+# not by all forty lines of --help.
+"$DG" enforce -x >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "^digestguard enforce: unknown option '-x'" "$T/err" && [ "$(wc -l <"$T/err")" -le 8 ] &&
+	grep -q "^usage: digestguard enforce --state DIR" "$T/err" && ok enforce_usage_error_is_short_and_names_the_option ||
+	nok enforce_usage_error_is_short_and_names_the_option "rc=$rc lines=$(wc -l <"$T/err") $(head -n 1 "$T/err")"
+
+# pgp dump: a missing or second FILE, and a value for a flag, each say so.
+"$DG" pgp dump >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "^digestguard pgp dump: missing FILE" "$T/err" && ok pgp_dump_without_file_says_so ||
+	nok pgp_dump_without_file_says_so "rc=$rc $(head -n 1 "$T/err")"
+"$DG" pgp dump "$T/ima" "$T/list" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "^digestguard pgp dump: unexpected argument '$T/list'" "$T/err" && ok pgp_dump_second_file_is_named ||
+	nok pgp_dump_second_file_is_named "rc=$rc $(head -n 1 "$T/err")"
+"$DG" pgp dump --json=yes "$T/ima" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "^digestguard pgp dump: option '--json' takes no value" "$T/err" && ok pgp_dump_flag_value_says_so ||
+	nok pgp_dump_flag_value_says_so "rc=$rc $(head -n 1 "$T/err")"
 
 done_testing

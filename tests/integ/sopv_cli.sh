@@ -24,6 +24,13 @@ rc_is version_extended_exits_0 0 "${SOPV[@]}" version --extended
 rc_is version_sop_spec_exits_0 0 "${SOPV[@]}" version --sop-spec
 rc_is version_unknown_option_is_37 37 "${SOPV[@]}" version --frobnicate
 rc_is no_subcommand_is_19 19 "${SOPV[@]}"
+grep -q "^sopv: missing subcommand" "$T/err" && ok no_subcommand_says_so || nok no_subcommand_says_so "$(head -n 1 "$T/err")"
+# An option where the subcommand goes is an unsupported option, not subcommand.
+rc_is option_before_subcommand_is_37 37 "${SOPV[@]}" --armor verify x y
+rc_is debug_then_option_before_subcommand_is_37 37 "${SOPV[@]}" --debug --armor version
+# "help", as for the other digestguard objects (and sqop).
+rc_is help_word_exits_0 0 "${SOPV[@]}" help
+grep -q "usage: digestguard sopv" "$T/out" && ok help_word_prints_usage || nok help_word_prints_usage
 rc_is unknown_subcommand_is_69 69 "${SOPV[@]}" sign
 rc_is help_exits_0 0 "${SOPV[@]}" --help
 grep -q "usage: digestguard sopv" "$T/out" && ok help_names_usage || nok help_names_usage
