@@ -289,7 +289,7 @@ static int import_local(struct import_ctx *ctx, const char *file)
 		fprintf(stderr, "digestguard db import: %s: %s\n", file, strerror(-err));
 		return err;
 	}
-	printf("%s: %zu digests (source \"%s\")\n", file, n, DG_DB_SOURCE_LOCAL);
+	printf("%s: %zu digest%s (source \"%s\")\n", file, n, n == 1 ? "" : "s", DG_DB_SOURCE_LOCAL);
 	ctx->added += n;
 	return 0;
 }
@@ -607,7 +607,8 @@ static int cmd_lookup(int argc, char **argv)
 			return EXIT_USAGE;
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "usage: digestguard db lookup [--state DIR] [--json] HEX...\n");
+		fprintf(stderr, "digestguard db lookup: missing HEX (a SHA-256 digest)\n"
+			"usage: digestguard db lookup [--state DIR] [--json] HEX...\n");
 		return EXIT_USAGE;
 	}
 	for (i = optind; i < argc; i++) {
@@ -803,7 +804,8 @@ static int cmd_check(int argc, char **argv)
 			return EXIT_USAGE;
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "usage: digestguard db check [--state DIR] [-r|--recursive] PATH...\n");
+		fprintf(stderr, "digestguard db check: missing PATH\n"
+			"usage: digestguard db check [--state DIR] [-r|--recursive] PATH...\n");
 		return EXIT_USAGE;
 	}
 	memset(&chk, 0, sizeof(chk));
@@ -860,7 +862,9 @@ static int cmd_stats(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "usage: digestguard db stats [--state DIR] [--json] [--verify] [--sources]\n");
+		fprintf(stderr, "digestguard db stats: unexpected argument '%s'\n"
+			"usage: digestguard db stats [--state DIR] [--json] [--verify] [--sources]\n",
+			argv[optind]);
 		return EXIT_USAGE;
 	}
 	if (open_db(state, &db, "stats"))
@@ -1077,6 +1081,13 @@ static int cmd_export(int argc, char **argv)
 	}
 	if (optind < argc || !format ||
 	    (strcmp(format, "fapolicyd") && strcmp(format, "keylime"))) {
+		if (optind < argc)
+			fprintf(stderr, "digestguard db export: unexpected argument '%s'\n", argv[optind]);
+		else if (!format)
+			fprintf(stderr, "digestguard db export: missing --format\n");
+		else
+			fprintf(stderr, "digestguard db export: unknown format '%s' (fapolicyd or keylime)\n",
+				format);
 		fprintf(stderr, "usage: digestguard db export [--state DIR] --format fapolicyd|keylime [-o|--output FILE]\n");
 		return EXIT_USAGE;
 	}

@@ -378,6 +378,19 @@ for f in sys.argv[2:]:
 assert d["digests"] == want, (d["digests"], want)
 EOF
 
+# --- usage errors say what is wrong ---
+usage_says() {	# NAME WANT ARGS...: exit 2, WANT on the first stderr line
+	local name=$1 want=$2; shift 2
+	dg db "$@" >/dev/null 2>"$T/err"; local rc=$?
+	[ $rc = 2 ] && [ "$(head -n 1 "$T/err")" = "$want" ] && grep -q '^usage: ' "$T/err" \
+		&& ok "$name" || nok "$name" "rc=$rc" "$(cat "$T/err")"
+}
+usage_says usage_lookup_without_digest "digestguard db lookup: missing HEX (a SHA-256 digest)" lookup --state "$S"
+usage_says usage_check_without_path "digestguard db check: missing PATH" check --state "$S"
+usage_says usage_stats_extra_argument "digestguard db stats: unexpected argument 'extra'" stats --state "$S" extra
+usage_says usage_export_without_format "digestguard db export: missing --format" export --state "$S"
+usage_says usage_export_unknown_format "digestguard db export: unknown format 'bogus' (fapolicyd or keylime)" export --state "$S" --format bogus
+
 # --- help on every command ---
 for c in import lookup check stats export; do
 	dg db "$c" --help >"$T/out" 2>&1; rc=$?
