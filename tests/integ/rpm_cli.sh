@@ -175,6 +175,21 @@ wd 60 "$DG" db import --state "$st" --replace --keyring "$key" --rpm "$T/norpms"
 wd 60 "$DG" db import --state "$T/st-one" --keyring "$key" --rpm "$fx/rsa.rpm" "$fx/wrongkey.rpm" "$T/junk.rpm" >"$T/out" 2>"$T/err"; rc=$?
 [ $rc = 0 ] && grep -q "wrongkey.rpm: 0 digests from 0 packages, 1 packages skipped" "$T/out" &&
 	ok "db_import_one_good_package_among_bad_commits" || nok "db_import_one_good_package_among_bad_commits" "rc=$rc" "$(cat "$T/out" "$T/err")"
+# A directory the walk skips (nested deeper than 32 levels) counts as
+# skipped in the summary, like a bad package; alone, nothing is imported.
+deep=$T/deep/$(printf 'd/%.0s' $(seq 33))
+mkdir -p "$deep" && cp "$fx/rsa.rpm" "$T/deep/" && cp "$fx/eddsa.rpm" "$deep/"
+wd 60 "$DG" db import --state "$T/st-deep" --keyring "$key" --keyring "$fx/keys/eddsa.asc" \
+	--rpm "$T/deep" >"$T/out" 2>"$T/err"; rc=$?
+[ $rc = 0 ] && grep -q "deep: [0-9]* digests from 1 packages, 1 packages skipped" "$T/out" &&
+	grep -q "nested deeper than the limit" "$T/err" &&
+	ok "db_import_counts_a_skipped_directory" || nok "db_import_counts_a_skipped_directory" "rc=$rc" "$(cat "$T/out" "$T/err")"
+rm "$T/deep/rsa.rpm"
+wd 60 "$DG" db import --state "$T/st-deep2" --keyring "$key" --keyring "$fx/keys/eddsa.asc" \
+	--rpm "$T/deep" >"$T/out" 2>"$T/err"; rc=$?
+[ $rc = 1 ] && grep -q "no package imported: all 1 failed" "$T/err" && ! grep -q "no \*.rpm package found" "$T/err" &&
+	ok "db_import_only_a_skipped_directory_imports_nothing" ||
+	nok "db_import_only_a_skipped_directory_imports_nothing" "rc=$rc" "$(cat "$T/out" "$T/err")"
 
 # --keyring inputs that give no usable certificate are errors naming the
 # file and the reason, not an empty keyring (every package NOKEY).

@@ -130,7 +130,7 @@ rpm -qp --qf '[%{FILEMODES:perms}\t%{FILEFLAGS:fflags}\t%{FILEDIGESTS}  %{FILENA
 	"$fx/md5.rpm" 2>/dev/null | awk -F'\t' '$1 ~ /^-/ && $2 !~ /g/ { print $3 }' >"$T/peer"
 [ $rc = 0 ] && cmp -s "$T/dg" "$T/peer" && ok "digests_md5_with_allow_weak" ||
 	nok "digests_md5_with_allow_weak" "rc $rc"
-for f in unsigned wrongkey corrupt-header; do
+for f in unsigned wrongkey corrupt-header mut/sig-armored mut/sig-marker; do
 	"$DG" rpm digests --keyring "$fx/keys/rsa.asc" "$fx/$f.rpm" >"$T/dg" 2>"$T/err"; rc=$?
 	[ $rc = 1 ] && [ ! -s "$T/dg" ] && ok "digests_refused_$f" ||
 		nok "digests_refused_$f" "rc $rc: $(cat "$T/err")"

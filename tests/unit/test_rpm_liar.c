@@ -395,6 +395,45 @@ TEST(test_rpm_liar_weak_file_digests_refused)
 	teardown(&f);
 }
 
+/*
+ * A header whose third file is malformed (an out-of-range DIRINDEXES item,
+ * a FILEDIGESTS item that is not hex): the package fails, and no file of
+ * it reaches the callback, not even the good first one (`rpm digests`
+ * prints from the callback).
+ */
+TEST(test_rpm_liar_malformed_file_yields_no_file_at_all)
+{
+	struct fixture f;
+	char seen[512];
+	uint8_t *p[2], save;
+	size_t t;
+	int r, k;
+
+	setup(&f);
+	CHECK(check(&f) == 0, "%s", err);
+	/* File 2 ("g") stops being %ghost, so that it is listed. */
+	t = tag_rec(&f, RPM_HDR_MAIN, RPMTAG_FILEFLAGS);
+	f.tp.bytes[ans32(&f, t + 20) + 11] = 0;
+	t = tag_rec(&f, RPM_HDR_MAIN, RPMTAG_DIRINDEXES);
+	p[0] = f.tp.bytes + ans32(&f, t + 20) + 11;	/* 1: DIRNAMES has one */
+	t = tag_rec(&f, RPM_HDR_MAIN, RPMTAG_FILEDIGESTS);
+	p[1] = f.tp.bytes + f.pkg.strs[ans32(&f, t + 28) + 2].off + 5;	/* 'g' */
+	for (k = 0; k < 2; k++) {
+		save = *p[k];
+		*p[k] = k == 0 ? 1 : 'g';
+		seen[0] = '\0';
+		err[0] = '\0';
+		r = rpm_pkg_files(&f.pkg, 0, count_file, seen, err, sizeof(err));
+		CHECK(r == -EBADMSG && !seen[0], "case %d: r=%d files '%s' (%s)", k, r, seen, err);
+		*p[k] = save;
+	}
+	seen[0] = '\0';
+	r = rpm_pkg_files(&f.pkg, 0, count_file, seen, err, sizeof(err));
+	CHECK(r == 0 && strstr(seen, "/usr/a=") && strstr(seen, "/usr/g="), "restored: %d '%s'",
+	      r, seen);
+	teardown(&f);
+}
+
 /* rpm's RPMTAG_ENCODING, a string tag the core does not use. */
 #define TP_TAG_ENCODING 5062
 
@@ -481,5 +520,6 @@ int main(void)
 	RUN(test_rpm_liar_tampered_header_fails_signature);
 	RUN(test_rpm_liar_weak_file_digests_refused);
 	RUN(test_rpm_liar_rejects_filedigestalgo_without_a_value);
+	RUN(test_rpm_liar_malformed_file_yields_no_file_at_all);
 	return tap_done();
 }

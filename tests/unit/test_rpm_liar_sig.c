@@ -39,6 +39,10 @@ static size_t sig_len, other_len;
  * the keyring over the main header (NOKEY). */
 static uint8_t *text, *bad, *stranger;
 static size_t text_len, bad_len, stranger_len;
+/* The good signature ASCII-armored (gpg --armor): rpm reads only binary
+ * packets in a signature tag. */
+static uint8_t *armored;
+static size_t armored_len;
 static char err[320];
 
 static char *path_of(const char *name)
@@ -460,6 +464,78 @@ TEST(test_rpm_liar_sig_good_binary_after_bad_reports_its_key_id)
 	      r, descr);
 }
 
+/*
+ * A signature tag holding an armored signature: rpm 4.18's pgpPrtParams()
+ * reads binary packets only and reports the item BAD ("invalid OpenPGP
+ * signature"); the core must not dearmor it into a good one.  The same
+ * signature in binary verifies (the honest case above).
+ */
+TEST(test_rpm_liar_sig_armored_signature_value_is_bad)
+{
+	struct fixture f;
+	struct dg_rpm_report rep;
+	const struct dg_rpm_item *it;
+	int r;
+
+	NEED_GPG();
+	r = setup_sig(&f, armored, armored_len);
+	CHECK(r == 0 && armored_len > 0 && armored[0] == '-', "setup: %d", r);
+	r = r ? r : verify(&f, &rep);
+	it = sig_item(&rep);
+	CHECK(r == -EKEYREJECTED && !rep.ok && !rep.signed_ok, "verify: %d %s", r, rep.error);
+	CHECK(it && it->rc == DG_RPM_BAD && strstr(it->msg, "tag 268: invalid OpenPGP signature"),
+	      "item: %s (%s)", it ? it->msg : "(no item)", it ? it->why : "");
+	teardown(&f);
+}
+
+/* RSAHEADER holding @pre (@pre_len bytes) then the good signature. */
+static void verify_after(const uint8_t *pre, size_t pre_len, struct dg_rpm_report *rep,
+			 char *msg, char *why)
+{
+	struct fixture f;
+	const struct dg_rpm_item *it;
+	uint8_t *v = malloc(pre_len + sig_len);
+	int r;
+
+	memcpy(v, pre, pre_len);
+	memcpy(v + pre_len, sig, sig_len);
+	r = setup_sig(&f, v, pre_len + sig_len);
+	memset(rep, 0, sizeof(*rep));
+	if (r == 0)
+		verify(&f, rep);
+	it = sig_item(rep);
+	snprintf(msg, 192, "%s", it ? it->msg : "(no signature item)");
+	snprintf(why, 192, "%s", it ? it->why : "");
+	teardown(&f);
+	free(v);
+}
+
+/*
+ * rpm 4.18's pgpPrtParams() wants a signature packet first and reports
+ * anything else BAD ("invalid OpenPGP signature"), though a signature
+ * follows: a marker packet (RFC 9580 §5.8), or the signature inside a
+ * compressed packet (§5.6, algorithm 0: stored).
+ */
+TEST(test_rpm_liar_sig_signature_value_not_starting_with_a_signature_is_bad)
+{
+	static const uint8_t marker[] = { 0xc0 | 10, 3, 'P', 'G', 'P' };
+	struct dg_rpm_report rep;
+	char msg[192], why[192];
+	uint8_t z[3];
+
+	NEED_GPG();
+	verify_after(marker, sizeof(marker), &rep, msg, why);
+	CHECK(!rep.ok && !rep.signed_ok && strstr(msg, "tag 268: invalid OpenPGP signature"),
+	      "marker first: ok=%d %s (%s)", rep.ok, msg, why);
+	CHECK(sig_len + 1 < 192, "signature of %zu bytes fits a one-octet length", sig_len);
+	z[0] = 0xc0 | 8;
+	z[1] = (uint8_t)(sig_len + 1);
+	z[2] = 0;
+	verify_after(z, sizeof(z), &rep, msg, why);
+	CHECK(!rep.ok && !rep.signed_ok && strstr(msg, "tag 268: invalid OpenPGP signature"),
+	      "compressed: ok=%d %s (%s)", rep.ok, msg, why);
+}
+
 /* Bend the first pre-parsed record: field at @field (0 record, 4 item,
  * 8 length) becomes @v; the re-check must refuse it naming @what. */
 static void bend_record(size_t field, uint32_t v, const char *what)
@@ -566,6 +642,7 @@ static int make_signatures(void)
 		 "$G -u liar@rpm.test --sig-notation n@rpm.test=another-signature "
 		 "--detach-sign -o other.sig hdr && "
 		 "$G -u liar@rpm.test --textmode --detach-sign -o text.sig hdr && "
+		 "$G -u liar@rpm.test --armor --detach-sign -o armored.sig hdr && "
 		 "cp hdr not-hdr && printf x >>not-hdr && "
 		 "$G -u liar@rpm.test --detach-sign -o bad.sig not-hdr && "
 		 "timeout 60 $G --quick-gen-key 'rpm stranger <stranger@rpm.test>' ed25519 sign never && "
@@ -579,7 +656,8 @@ static int make_signatures(void)
 	    tap_read_file(path_of("other.sig"), &other, &other_len) < 0 ||
 	    tap_read_file(path_of("text.sig"), &text, &text_len) < 0 ||
 	    tap_read_file(path_of("bad.sig"), &bad, &bad_len) < 0 ||
-	    tap_read_file(path_of("stranger.sig"), &stranger, &stranger_len) < 0)
+	    tap_read_file(path_of("stranger.sig"), &stranger, &stranger_len) < 0 ||
+	    tap_read_file(path_of("armored.sig"), &armored, &armored_len) < 0)
 		return -1;
 	return sig_len != other_len ? 0 : -1;
 }
@@ -605,6 +683,8 @@ int main(void)
 	RUN(test_rpm_liar_sig_good_text_after_bad_binary_is_not_binary);
 	RUN(test_rpm_liar_sig_good_binary_after_text_is_accepted);
 	RUN(test_rpm_liar_sig_good_binary_after_bad_reports_its_key_id);
+	RUN(test_rpm_liar_sig_armored_signature_value_is_bad);
+	RUN(test_rpm_liar_sig_signature_value_not_starting_with_a_signature_is_bad);
 	RUN(test_rpm_liar_sig_rejects_preparse_of_a_digest_tag);
 	RUN(test_rpm_liar_sig_rejects_record_index_out_of_range);
 	RUN(test_rpm_liar_sig_rejects_value_index_out_of_range);
@@ -615,6 +695,7 @@ int main(void)
 	free(text);
 	free(bad);
 	free(stranger);
+	free(armored);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		printf("# could not remove %s\n", dir);

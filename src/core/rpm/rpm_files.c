@@ -111,7 +111,7 @@ int rpm_pkg_files(const struct rpm_pkg *pkg, unsigned int flags, dg_rpm_file_fn 
 	uint8_t bin[64];
 	char *path = NULL;
 	int algo = PGP_HASH_MD5, r = 0;
-	uint32_t nfiles, i;
+	uint32_t nfiles, i, pass;
 	size_t dlen;
 
 	r = rpm_pkg_nevra(pkg, nevra, sizeof(nevra));
@@ -159,61 +159,72 @@ int rpm_pkg_files(const struct rpm_pkg *pkg, unsigned int flags, dg_rpm_file_fn 
 	path = malloc(2 * RPM_PATH_MAX + 2);
 	if (!path)
 		return -ENOMEM;
-	for (i = 0; i < nfiles && r == 0; i++) {
-		uint32_t mode = (uint32_t)pkg->buf[modes->data_off + 2 * i] << 8 |
-				pkg->buf[modes->data_off + 2 * i + 1];
-		uint32_t ff = fflags ? get_be32(pkg->buf + fflags->data_off + 4 * i) : 0;
-		uint32_t hl, bl, dl;
-		const char *h = rpm_pkg_string(pkg, dig, i, &hl), *b, *d;
-		struct dg_rpm_file f;
+	/*
+	 * Two passes: the first checks every file, the second hands them
+	 * out, so that a package refused at its last file has given none
+	 * (`rpm digests` prints from @fn).
+	 */
+	for (pass = 0; pass < 2 && r == 0; pass++) {
+		for (i = 0; i < nfiles && r == 0; i++) {
+			uint32_t mode = (uint32_t)pkg->buf[modes->data_off + 2 * i] << 8 |
+					pkg->buf[modes->data_off + 2 * i + 1];
+			uint32_t ff = fflags ? get_be32(pkg->buf + fflags->data_off + 4 * i) : 0;
+			uint32_t hl, bl, dl;
+			const char *h = rpm_pkg_string(pkg, dig, i, &hl), *b, *d;
+			struct dg_rpm_file f;
 
-		if (!S_ISREG(mode) || (ff & RPMFILE_GHOST))
-			continue;
-		if (hl != 2 * dlen || dg_unhex_n(h, bin, dlen) < 0) {
-			r = dg_errf(err, errlen, -EBADMSG,
-				 "%s: FILEDIGESTS item %u is not a %s digest in hex", pkg->name, i,
-				 dg_rpm_hash_name(algo));
-			break;
-		}
-		if (base) {
-			uint32_t di = get_be32(pkg->buf + dirix->data_off + 4 * i);
-
-			if (di >= dirs->count) {
+			if (!S_ISREG(mode) || (ff & RPMFILE_GHOST))
+				continue;
+			if (hl != 2 * dlen || dg_unhex_n(h, bin, dlen) < 0) {
 				r = dg_errf(err, errlen, -EBADMSG,
-					 "%s: DIRINDEXES item %u is %u, DIRNAMES has %u", pkg->name,
-					 i, di, dirs->count);
+					 "%s: FILEDIGESTS item %u is not a %s digest in hex",
+					 pkg->name, i, dg_rpm_hash_name(algo));
 				break;
 			}
-			d = rpm_pkg_string(pkg, dirs, di, &dl);
-			b = rpm_pkg_string(pkg, base, i, &bl);
-		} else {
-			d = "";
-			dl = 0;
-			b = rpm_pkg_string(pkg, old, i, &bl);
+			if (base) {
+				uint32_t di = get_be32(pkg->buf + dirix->data_off + 4 * i);
+
+				if (di >= dirs->count) {
+					r = dg_errf(err, errlen, -EBADMSG,
+						 "%s: DIRINDEXES item %u is %u, DIRNAMES has %u",
+						 pkg->name, i, di, dirs->count);
+					break;
+				}
+				d = rpm_pkg_string(pkg, dirs, di, &dl);
+				b = rpm_pkg_string(pkg, base, i, &bl);
+			} else {
+				d = "";
+				dl = 0;
+				b = rpm_pkg_string(pkg, old, i, &bl);
+			}
+			if (dl > RPM_PATH_MAX || bl > RPM_PATH_MAX) {
+				r = dg_errf(err, errlen, -E2BIG, "%s: path of file %u too long",
+					 pkg->name, i);
+				break;
+			}
+			memcpy(path, d, dl);
+			memcpy(path + dl, b, bl);
+			path[dl + bl] = '\0';
+			if (path[0] != '/') {
+				r = dg_errf(err, errlen, -EBADMSG, "%s: file %u path is not absolute",
+					 pkg->name, i);
+				break;
+			}
+			hl = (uint32_t)(2 * dlen);
+			for (bl = 0; bl < hl; bl++)
+				hex[bl] = (char)(h[bl] >= 'A' && h[bl] <= 'F' ? h[bl] - 'A' + 'a' :
+						 h[bl]);
+			hex[hl] = '\0';
+			f.nevra = nevra;
+			f.path = path;
+			f.hex = hex;
+			f.algo = algo;
+			f.digest = bin;
+			f.digest_len = dlen;
+			f.mode = mode;
+			if (pass == 1)
+				r = fn(&f, ctx);
 		}
-		if (dl > RPM_PATH_MAX || bl > RPM_PATH_MAX) {
-			r = dg_errf(err, errlen, -E2BIG, "%s: path of file %u too long", pkg->name, i);
-			break;
-		}
-		memcpy(path, d, dl);
-		memcpy(path + dl, b, bl);
-		path[dl + bl] = '\0';
-		if (path[0] != '/') {
-			r = dg_errf(err, errlen, -EBADMSG, "%s: file %u path is not absolute", pkg->name, i);
-			break;
-		}
-		hl = (uint32_t)(2 * dlen);
-		for (bl = 0; bl < hl; bl++)
-			hex[bl] = (char)(h[bl] >= 'A' && h[bl] <= 'F' ? h[bl] - 'A' + 'a' : h[bl]);
-		hex[hl] = '\0';
-		f.nevra = nevra;
-		f.path = path;
-		f.hex = hex;
-		f.algo = algo;
-		f.digest = bin;
-		f.digest_len = dlen;
-		f.mode = mode;
-		r = fn(&f, ctx);
 	}
 	free(path);
 	return r;

@@ -235,14 +235,19 @@ static int walk_dir(struct walk *w, const char *dir, int depth)
 	DIR *d;
 	int r = 0;
 
+	/* A directory skipped counts as skipped, like a package: the
+	 * summary and "nothing imported" (docs/rpm.md) must not miss it. */
 	if (depth > RPM_IMPORT_DEPTH_MAX) {
+		w->st->failed++;
 		report(w, "%s: directories nested deeper than the limit%s", dir, "");
 		return w->strict ? -E2BIG : 0;
 	}
 	d = opendir(dir);
 	if (!d) {
-		report(w, "%s: %s", dir, strerror(errno));
-		return w->strict ? -errno : 0;
+		r = -errno;
+		w->st->failed++;
+		report(w, "%s: %s", dir, strerror(-r));
+		return w->strict ? r : 0;
 	}
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')

@@ -46,6 +46,7 @@
 #define PGP_HASH_SHA1 2
 #define PGP_HASH_SHA256 8
 #define PGP_HASH_SHA3_256 12
+#define PGP_TAG_SIGNATURE 2	/* RFC 9580 §5.2 */
 
 
 struct item_def {
@@ -288,6 +289,18 @@ static void verify_digest(const struct rpm_pkg *pkg, const struct rpm_verifier *
 	}
 }
 
+/*
+ * Whether @p starts with a signature packet header: bit 7 set, and tag 2
+ * in bits 5-0 (bit 6 set, OpenPGP format) or bits 5-2 (legacy format),
+ * RFC 9580 §4.2.
+ */
+static int starts_with_signature(const uint8_t *p, size_t n)
+{
+	if (n == 0 || !(p[0] & 0x80))
+		return 0;
+	return (p[0] & 0x40 ? p[0] & 0x3f : (p[0] >> 2) & 0x0f) == PGP_TAG_SIGNATURE;
+}
+
 static void verify_signature(const struct rpm_pkg *pkg, const struct rpm_verifier *v,
 			     const EVP_MD_CTX *hdr256, struct item *it)
 {
@@ -297,6 +310,21 @@ static void verify_signature(const struct rpm_pkg *pkg, const struct rpm_verifie
 
 	if (range_bytes(pkg, v, it->d->range, &p, &n) < 0) {
 		it->rc = DG_RPM_NOTFOUND;
+		return;
+	}
+	/*
+	 * rpm's pgpPrtParams() reads binary packets and wants a signature
+	 * first; anything else is BAD, where the OpenPGP core would dearmor
+	 * text or skip a marker packet and verify what follows.
+	 */
+	if (!starts_with_signature(it->val, it->val_len)) {
+		it->rc = DG_RPM_BAD;
+		snprintf(it->msg, sizeof(it->msg), "%s tag %u: invalid OpenPGP signature",
+			 origin(pkg, it->d->hdr), it->d->tag);
+		snprintf(it->why, sizeof(it->why), "%s",
+			 it->val_len && !(it->val[0] & 0x80) ?
+			 "not binary OpenPGP packets (ASCII armor?)" :
+			 "the first OpenPGP packet is not a signature");
 		return;
 	}
 	if (!v->fn) {

@@ -221,6 +221,67 @@ cmp -s "$out/unsigned.rpm" "$work/relaid.rpm" ||
 	{ echo "gen.sh: retype does not lay out the main header as rpmbuild does" >&2; exit 1; }
 retype "$out/unsigned.rpm" "$out/mut/main-badtype.rpm" 1006 1006
 retype "$out/unsigned.rpm" "$out/mut/main-unknowntag.rpm" 1006 4999
+# rpm reads a signature tag as binary OpenPGP packets, a signature packet
+# first (pgpPrtParams()): rsa.rpm's RSAHEADER replaced by the same signature
+# ASCII-armored (armor), or after a marker packet (marker), the signature
+# header laid out again (data in index order, aligned, region trailer
+# last); rpm reports the item BAD, and so must we.
+resign_value() {	# SRC DST armor|marker
+	python3 - "$@" <<'PY'
+import base64, struct, sys
+src, dst, how = sys.argv[1], sys.argv[2], sys.argv[3]
+d = open(src, 'rb').read()
+sil, sdl = struct.unpack('>II', d[104:112])
+send = 96 + 16 + 16 * sil + sdl
+moff = send + (8 - send % 8) % 8
+ents = [list(struct.unpack('>IIII', d[112 + 16 * i:128 + 16 * i])) for i in range(sil)]
+data = d[112 + 16 * sil:send]
+assert ents[0][0] == 62 and ents[0][2] == sdl - 16, 'signature header region'
+def crc24(b):	# RFC 9580 §6.1
+    crc = 0xB704CE
+    for x in b:
+        crc ^= x << 16
+        for _ in range(8):
+            crc <<= 1
+            if crc & 0x1000000:
+                crc ^= 0x1864CFB
+    return crc & 0xFFFFFF
+size = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 7: 1}
+align = {3: 2, 4: 4, 5: 8}
+new = bytearray()
+for e in ents[1:]:
+    t, ty, o, c = e
+    if ty in size:
+        val = data[o:o + size[ty] * c]
+    else:
+        p = o
+        for _ in range(c):
+            p = data.index(b'\0', p) + 1
+        val = data[o:p]
+    if t == 268 and how == 'marker':	# RFC 9580 §5.8
+        val = bytes([0xc0 | 10, 3]) + b'PGP' + val
+        e[3] = len(val)
+    elif t == 268:
+        b64 = base64.b64encode(val).decode()
+        val = ('-----BEGIN PGP SIGNATURE-----\n\n' +
+               ''.join(b64[i:i + 64] + '\n' for i in range(0, len(b64), 64)) + '=' +
+               base64.b64encode(crc24(val).to_bytes(3, 'big')).decode() +
+               '\n-----END PGP SIGNATURE-----\n').encode()
+        e[3] = len(val)
+    while len(new) % align.get(ty, 1):
+        new.append(0)
+    e[2] = len(new)
+    new += val
+ents[0][2] = len(new)
+new += struct.pack('>IIiI', 62, 7, -16 * sil, 16)
+sig = b'\x8e\xad\xe8\x01\0\0\0\0' + struct.pack('>II', sil, len(new)) + \
+      b''.join(struct.pack('>IIII', *e) for e in ents) + bytes(new)
+sig += b'\0' * ((8 - len(sig) % 8) % 8)
+open(dst, 'wb').write(d[:96] + sig + d[moff:])
+PY
+}
+resign_value "$out/rsa.rpm" "$out/mut/sig-armored.rpm" armor
+resign_value "$out/rsa.rpm" "$out/mut/sig-marker.rpm" marker
 
 cat >"$out/cases.txt" <<CASES
 unsigned.rpm rsa.asc no signature
@@ -238,5 +299,7 @@ longrelease.rpm rsa.asc a release of 300 characters
 mut/sig-disorder.rpm rsa.asc signature header entries out of data order
 mut/main-badtype.rpm rsa.asc unsigned, main header tag BUILDTIME (INT32) of type STRING
 mut/main-unknowntag.rpm rsa.asc unsigned, main header tag 4999 (unknown to rpm) of type STRING
+mut/sig-armored.rpm rsa.asc the RSA header signature ASCII-armored in RSAHEADER
+mut/sig-marker.rpm rsa.asc a marker packet before the RSA header signature in RSAHEADER
 CASES
 echo "$stamp" >"$out/.stamp"
