@@ -291,7 +291,7 @@ static int verify_print(size_t i, const char *file, int r, const struct dg_rpm_r
 	}
 	if (input_error(r) && rep->n_items == 0) {
 		printf("%s: NOT OK\n", file);
-		fprintf(stderr, "digestguard: %s\n", rep->error);
+		fprintf(stderr, "digestguard rpm verify: %s\n", rep->error);
 		vo->worst = EXIT_USAGE;
 		return 0;
 	}
@@ -299,7 +299,7 @@ static int verify_print(size_t i, const char *file, int r, const struct dg_rpm_r
 	if (r != 0) {
 		/* The report above already gave each failed item with its reason. */
 		if (vo->o->verbose > 1 && rep->error[0] && !rep->error_is_item)
-			fprintf(stderr, "digestguard: %s\n", rep->error);
+			fprintf(stderr, "digestguard rpm verify: %s\n", rep->error);
 		if (vo->worst == EXIT_OK)
 			vo->worst = EXIT_FAIL;
 	}
@@ -388,7 +388,7 @@ static int cmd_digests(int argc, char **argv)
 		r = dg_rpm_files(rpm, argv[i], print_file, &pc, rep);
 		fflush(stdout);
 		if (r != 0) {
-			fprintf(stderr, "digestguard: %s\n",
+			fprintf(stderr, "digestguard rpm digests: %s\n",
 				rep->error[0] ? rep->error : strerror(-r));
 			worst = input_error(r) && r != -EOPNOTSUPP && worst != EXIT_FAIL ?
 				EXIT_USAGE : EXIT_FAIL;

@@ -30,10 +30,13 @@ key=$fx/keys/rsa.asc
 
 printf 'not an rpm\n' >"$T/junk.rpm"
 "$DG" rpm verify --keyring "$key" "$T/junk.rpm" >"$T/out" 2>"$T/err"; rc=$?
-[ $rc = 2 ] && grep -q "junk.rpm: NOT OK" "$T/out" && grep -q "junk.rpm: not an RPM package" "$T/err" &&
+[ $rc = 2 ] && grep -q "junk.rpm: NOT OK" "$T/out" && grep -q "^digestguard rpm verify: .*junk.rpm: not an RPM package" "$T/err" &&
 	ok "verify_non_package_names_file_and_reason" || nok "verify_non_package_names_file_and_reason" "rc=$rc $(cat "$T/err")"
 "$DG" rpm verify --keyring "$key" "$T/missing.rpm" >/dev/null 2>"$T/err"; rc=$?
 [ $rc = 2 ] && grep -q "missing.rpm: open failed" "$T/err" && ok "verify_missing_file_exit_2" || nok "verify_missing_file_exit_2" "rc=$rc"
+"$DG" rpm digests --keyring "$key" "$T/junk.rpm" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "^digestguard rpm digests: .*junk.rpm: not an RPM package" "$T/err" \
+	&& ok "digests_error_names_the_command" || nok "digests_error_names_the_command" "rc=$rc $(cat "$T/err")"
 head -c 3000 "$fx/rsa.rpm" >"$T/trunc.rpm"
 "$DG" rpm verify --keyring "$key" "$T/trunc.rpm" >/dev/null 2>"$T/err"; rc=$?
 [ $rc = 2 ] && grep -q "trunc.rpm: truncated" "$T/err" && ok "verify_truncated_package_exit_2" || nok "verify_truncated_package_exit_2" "rc=$rc $(cat "$T/err")"
