@@ -684,9 +684,26 @@ static int cmd_lookup(int argc, char **argv)
 
 /* ---- check ---- */
 
+/* References of one digest scanned per checked file; a digest with more
+ * (an empty file: thousands) gets a sorted index of its paths, built once. */
+#define CHECK_SCAN_MAX	16
+
+struct ref_path {
+	const char *path;
+	uint64_t k;		/* dg_db_entry_ref() number: the first wins a tie */
+};
+
+struct ref_index {
+	uint64_t at;
+	size_t n;
+	struct ref_path *v;
+};
+
 static struct {
 	struct dg_db *db;
 	int missing, errors;
+	struct ref_index *idx;	/* ascending by entry */
+	size_t nidx;
 } chk;
 
 static void check_err(const char *path, const char *why)
@@ -697,28 +714,117 @@ static void check_err(const char *path, const char *why)
 	chk.errors++;
 }
 
+static int cmp_ref_path(const void *a, const void *b)
+{
+	const struct ref_path *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	return c ? c : (x->k > y->k) - (x->k < y->k);
+}
+
+/* The sorted paths of entry @at (created on first use); NULL on ENOMEM. */
+static const struct ref_index *ref_index_of(uint64_t at)
+{
+	struct ref_index *x, *grown;
+	size_t lo = 0, hi = chk.nidx, n = 0;
+	dg_db_ref ref;
+	uint64_t k;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (chk.idx[mid].at == at)
+			return &chk.idx[mid];
+		if (chk.idx[mid].at < at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	grown = realloc(chk.idx, (chk.nidx + 1) * sizeof(*grown));
+	if (!grown)
+		return NULL;
+	chk.idx = grown;
+	memmove(&chk.idx[lo + 1], &chk.idx[lo], (chk.nidx - lo) * sizeof(*grown));
+	chk.nidx++;
+	x = &chk.idx[lo];
+	*x = (struct ref_index){ .at = at };
+	for (k = 0; !dg_db_entry_ref(chk.db, at, k, &ref); k++)
+		;
+	x->v = malloc((k ? k : 1) * sizeof(*x->v));
+	if (!x->v)
+		return x;	/* n == 0: the caller reports the first reference */
+	for (k = 0; !dg_db_entry_ref(chk.db, at, k, &ref); k++)
+		if (!dg_db_source(chk.db, ref, NULL, &x->v[n].path))
+			x->v[n++].k = k;
+	qsort(x->v, n, sizeof(*x->v), cmp_ref_path);
+	x->n = n;
+	return x;
+}
+
+static void ref_index_free(void)
+{
+	size_t i;
+
+	for (i = 0; i < chk.nidx; i++)
+		free(chk.idx[i].v);
+	free(chk.idx);
+	chk.idx = NULL;
+	chk.nidx = 0;
+}
+
+/* The number of the first reference of entry @at recorded at @path, or -1. */
+static int64_t ref_at_path(uint64_t at, const char *path)
+{
+	const struct ref_index *x;
+	const char *spath;
+	dg_db_ref ref;
+	size_t lo, hi;
+	uint64_t k;
+
+	/* a few: scan them (most digests have one) */
+	for (k = 0; k < CHECK_SCAN_MAX && !dg_db_entry_ref(chk.db, at, k, &ref); k++)
+		if (!dg_db_source(chk.db, ref, NULL, &spath) && !strcmp(spath, path))
+			return (int64_t)k;
+	if (k < CHECK_SCAN_MAX)
+		return -1;
+	x = ref_index_of(at);
+	if (!x)
+		return -1;
+	for (lo = 0, hi = x->n; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(x->v[mid].path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < x->n && !strcmp(x->v[lo].path, path) ? (int64_t)x->v[lo].k : -1;
+}
+
 /*
  * The reference of entry @at to report for the file @path: the one
- * recorded at that very path (as given, or absolute) when the digest has
- * several, else its first.
+ * recorded at that very path when the digest has several, else at the
+ * file it names (absolute, without ./, .. or symlinks: `db check f1`,
+ * a link to a recorded file), else the first.
  */
 static dg_db_ref ref_for_path(uint64_t at, const char *path)
 {
-	_cleanup_free_ char *abs = NULL;
-	const char *spath;
+	_cleanup_free_ char *real = NULL;
 	dg_db_ref ref, first = 0;
-	uint64_t k;
+	int64_t k;
 
-	for (k = 0; !dg_db_entry_ref(chk.db, at, k, &ref); k++) {
-		if (!k)
-			first = ref;
-		else if (k == 1 && path[0] != '/')
-			abs = realpath(path, NULL);
-		if (!dg_db_source(chk.db, ref, NULL, &spath) &&
-		    (!strcmp(spath, path) || (abs && !strcmp(spath, abs))))
-			return ref;
+	dg_db_entry_ref(chk.db, at, 0, &first);
+	if (dg_db_entry_ref(chk.db, at, 1, &ref))
+		return first;	/* one reference: nothing to choose */
+	k = ref_at_path(at, path);
+	if (k < 0) {
+		real = realpath(path, NULL);
+		if (real && strcmp(real, path))
+			k = ref_at_path(at, real);
 	}
-	return first;
+	if (k < 0 || dg_db_entry_ref(chk.db, at, (uint64_t)k, &ref))
+		return first;
+	return ref;
 }
 
 static void check_one(const char *path)
@@ -826,6 +932,7 @@ static int cmd_check(int argc, char **argv)
 			check_err(argv[i], "not a regular file");
 	}
 	dg_db_close(chk.db);
+	ref_index_free();
 	if (chk.errors)
 		return EXIT_USAGE;
 	return chk.missing ? EXIT_FAIL : EXIT_OK;

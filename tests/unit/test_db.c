@@ -892,6 +892,69 @@ TEST(test_db_commit_merge_keeps_the_previous_entries)
 	dg_db_close(db);
 }
 
+/* What the current generation of @state holds; 0 if it opens and verifies. */
+static int state_stats(const char *state, struct dg_db_stats *st)
+{
+	struct dg_db *db = NULL;
+	int err = dg_db_open(state, &db, msg, sizeof(msg));
+
+	if (!err)
+		err = dg_db_stats(db, st);
+	if (!err)
+		err = dg_db_verify(db, msg, sizeof(msg));
+	dg_db_close(db);
+	return err;
+}
+
+/*
+ * A version 1 `current` merges into version 2, every old entry kept; the
+ * same import again adds nothing: the next generation has the same size.
+ */
+TEST(test_db_commit_merge_turns_version_1_into_2_and_repeats_add_nothing)
+{
+	const char *state = tpath("state-v1");
+	struct dg_db_builder *b = dg_db_builder_new(DG_DB_SHA256);
+	struct dg_db_stats st2, st3;
+	uint8_t *img = NULL, d[32];
+	size_t len;
+	uint32_t s;
+	uint64_t gen = 0, i;
+	int err;
+
+	dg_db_builder_add_source(b, "old-1-1.noarch", &s);
+	for (i = 0; i < 50; i++) {
+		digest_of(i, d);
+		dg_db_builder_add(b, d, DG_DB_SHA256, s, "/usr/share/old");
+	}
+	err = dg_db_builder_image(b, 1, 1, &img, &len, msg, sizeof(msg));
+	dg_db_builder_free(b);
+	mkdir(state, 0755);
+	CHECK(err == 0 && !write_all(tpath("state-v1/gen-0000000000000001.dgdb"), img, len) &&
+	      !symlink("gen-0000000000000001.dgdb", tpath("state-v1/current")), "setup: %s", msg);
+	free(img);
+	for (i = 0; i < 2 && !err; i++) {
+		b = dg_db_builder_new(DG_DB_SHA256);
+		dg_db_builder_add_source(b, "local", &s);
+		digest_of(7, d);	/* an old digest at a new path */
+		dg_db_builder_add(b, d, DG_DB_SHA256, s, "/opt/copy");
+		digest_of(1000, d);
+		dg_db_builder_add(b, d, DG_DB_SHA256, s, "/opt/new");
+		err = dg_db_builder_commit(b, state, DG_DB_COMMIT_MERGE, &gen, msg, sizeof(msg));
+		dg_db_builder_free(b);
+		CHECK(err == 0, "merge %llu: %s", (unsigned long long)i, msg);
+		err = err ? err : state_stats(state, i ? &st3 : &st2);
+	}
+	CHECK(err == 0 && gen == 3, "%s (generation %llu)", msg, (unsigned long long)gen);
+	if (err)
+		return;
+	CHECK(st2.version == 2 && st2.count == 51 && st2.references == 52,
+	      "version %u count %llu references %llu", st2.version,
+	      (unsigned long long)st2.count, (unsigned long long)st2.references);
+	CHECK(st3.count == st2.count && st3.references == st2.references &&
+	      st3.file_size == st2.file_size, "second merge grew: %llu -> %llu bytes",
+	      (unsigned long long)st2.file_size, (unsigned long long)st3.file_size);
+}
+
 TEST(test_db_commit_prunes_to_the_last_generations_and_stale_temp_files)
 {
 	const char *state = tpath("state-prune");
@@ -1174,6 +1237,7 @@ int main(void)
 	RUN(test_db_reader_notices_a_new_generation_and_switches);
 	RUN(test_db_reader_notices_a_generation_rewritten_in_place);
 	RUN(test_db_commit_merge_keeps_the_previous_entries);
+	RUN(test_db_commit_merge_turns_version_1_into_2_and_repeats_add_nothing);
 	RUN(test_db_commit_prunes_to_the_last_generations_and_stale_temp_files);
 	RUN(test_db_reopen_keeps_the_old_generation_when_the_new_one_is_corrupt);
 	RUN(test_db_commit_merge_refuses_a_corrupt_current);
