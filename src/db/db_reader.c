@@ -508,6 +508,24 @@ int dg_db_source_name(const struct dg_db *db, uint32_t i, const char **name)
 	return 0;
 }
 
+/* A name the builder stores: at most DG_DB_NAME_MAX bytes, no newline;
+ * empty only for a path (an entry without one). */
+static int name_storable(const char *s, size_t room, int may_be_empty)
+{
+	size_t n = strnlen(s, room < DG_DB_NAME_MAX + 1 ? room : DG_DB_NAME_MAX + 1);
+
+	return n <= DG_DB_NAME_MAX && (n || may_be_empty) && !memchr(s, '\n', n);
+}
+
+/* @ref resolves (inside the table, a valid link) to a storable path. */
+static int ref_ok(const struct dg_db *db, dg_db_ref ref)
+{
+	const char *p;
+
+	return !dg_db_source(db, ref, NULL, &p) &&
+	       name_storable(p, db->strings_size - (size_t)(p - db->strings), 1);
+}
+
 /* The further references: ascending (entry, ref) pairs, each a valid
  * reference of an existing entry and not its first one again. */
 static int verify_more(const struct dg_db *db, char *msg, size_t msglen)
@@ -524,8 +542,8 @@ static int verify_more(const struct dg_db *db, char *msg, size_t msglen)
 				db->path, (unsigned long long)m, e);
 			return -EBADMSG;
 		}
-		if (dg_db_source(db, r, NULL, NULL)) {
-			dg_errf(msg, msglen, 0, "%s: digest %u: source reference %u outside the string table or a bad link",
+		if (!ref_ok(db, r)) {
+			dg_errf(msg, msglen, 0, "%s: digest %u: source reference %u outside the string table, a bad link or a path no import stores",
 				db->path, e, r);
 			return -EBADMSG;
 		}
@@ -543,6 +561,16 @@ int dg_db_verify(const struct dg_db *db, char *msg, size_t msglen)
 	if (memcmp(hash, db->map + H_BODY_HASH, 32)) {
 		dg_errf(msg, msglen, 0, "%s: body checksum mismatch (corrupt file)", db->path);
 		return -EBADMSG;
+	}
+	/* What verifies can be merged: names an import would store. */
+	for (i = 0; i < db->nsources; i++) {
+		uint32_t off = db->sources[2 * i];
+
+		if (!name_storable(db->strings + off, db->strings_size - off, 0)) {
+			dg_errf(msg, msglen, 0, "%s: source %llu: a name no import stores (empty, a newline, over %d bytes)",
+				db->path, (unsigned long long)i, DG_DB_NAME_MAX);
+			return -EBADMSG;
+		}
 	}
 	for (i = 0; i < db->count; i++) {
 		const uint8_t *d = db->digests + i * db->digest_len;
@@ -566,8 +594,8 @@ int dg_db_verify(const struct dg_db *db, char *msg, size_t msglen)
 			}
 			b++;
 		}
-		if (dg_db_source(db, db->refs[i], NULL, NULL)) {
-			dg_errf(msg, msglen, 0, "%s: digest %llu: source reference %u outside the string table or a bad link",
+		if (!ref_ok(db, db->refs[i])) {
+			dg_errf(msg, msglen, 0, "%s: digest %llu: source reference %u outside the string table, a bad link or a path no import stores",
 				  db->path, (unsigned long long)i, db->refs[i]);
 			return -EBADMSG;
 		}

@@ -497,6 +497,53 @@ TEST(test_db_verify_checks_further_references)
 	free(img);
 }
 
+/* What dg_db_verify() passes, a merge can store: names no import writes
+ * (a newline in a path or a source name) are refused. */
+TEST(test_db_verify_refuses_names_no_import_stores)
+{
+	static const char *const what[] = { "/usr/bin/abc", "pkg-one" };
+	size_t w;
+
+	for (w = 0; w < 2; w++) {
+		struct dg_db_builder *b = dg_db_builder_new(DG_DB_SHA256);
+		struct dg_db *db = NULL;
+		uint8_t *img = NULL, *at, d[32];
+		uint64_t size;
+		size_t len;
+		uint32_t s1;
+		int err;
+
+		dg_db_builder_add_source(b, "pkg-one", &s1);
+		digest_of(3, d);
+		dg_db_builder_add(b, d, DG_DB_SHA256, s1, "/usr/bin/abc");
+		err = dg_db_builder_image(b, 1, DGDB_VERSION, &img, &len, msg, sizeof(msg));
+		dg_db_builder_free(b);
+		CHECK(err == 0, "%s", msg);
+		if (err)
+			continue;
+		at = memmem(img, len, what[w], strlen(what[w]) + 1);
+		CHECK(at != NULL, "%s not in the image", what[w]);
+		if (!at) {
+			free(img);
+			continue;
+		}
+		at[3] = '\n';
+		size = dgdb_get64(img + H_FILE_SIZE);
+		dg_sha256(img + DGDB_HEADER_SIZE, size - DGDB_HEADER_SIZE, img + H_BODY_HASH);
+		dg_db_seal_header(img);
+		write_all(tpath("names.dgdb"), img, len);
+		free(img);
+		err = dg_db_open(tpath("names.dgdb"), &db, msg, sizeof(msg));
+		CHECK(err == 0, "%s", msg);
+		if (err)
+			continue;
+		msg[0] = '\0';
+		CHECK(dg_db_verify(db, msg, sizeof(msg)) == -EBADMSG && strstr(msg, "no import stores"),
+		      "a newline in %s: verify said '%s'", w ? "a source name" : "a path", msg);
+		dg_db_close(db);
+	}
+}
+
 TEST(test_db_entry_without_path_reports_empty_path)
 {
 	struct dg_db_builder *b = dg_db_builder_new(DG_DB_SHA256);
@@ -1223,6 +1270,7 @@ int main(void)
 	RUN(test_db_digest_of_several_sources_keeps_every_reference);
 	RUN(test_db_reads_format_version_1);
 	RUN(test_db_verify_checks_further_references);
+	RUN(test_db_verify_refuses_names_no_import_stores);
 	RUN(test_db_entry_without_path_reports_empty_path);
 	RUN(test_db_same_path_in_several_sources_is_stored_once);
 	RUN(test_db_builder_rejects_bad_names_and_other_algorithms);
