@@ -13,7 +13,7 @@
 set -euo pipefail
 fx=${1:?usage: gen-names.sh FIXDIR}
 here=$(cd "$(dirname "$0")" && pwd)
-stamp=$(cat "$here/gen-names.sh" "$fx/.stamp" | sha256sum | cut -d' ' -f1)
+stamp=$(cat "$here/gen-names.sh" "$here/rpmhdr.py" "$fx/.stamp" | sha256sum | cut -d' ' -f1)
 [ "$(cat "$fx/names/.stamp" 2>/dev/null)" = "$stamp" ] && exit 0
 for t in gpg rpmsign python3; do
 	command -v $t >/dev/null || { echo "gen-names.sh: $t not installed" >&2; exit 77; }
@@ -35,21 +35,16 @@ g --armor --export names@rpm.test >"$out/names.asc"
 # (Python escapes allowed); later data moves by the length difference,
 # which must keep alignment (a multiple of 8).
 rewrite() {
-	python3 - "$@" <<'PY'
-import hashlib, struct, sys
+	PYTHONPATH=$here python3 - "$@" <<'PY'
+import sys
+import rpmhdr
 src, dst, tag = sys.argv[1], sys.argv[2], int(sys.argv[3])
 old = sys.argv[4].encode()
 new = sys.argv[5].encode().decode('unicode_escape').encode('latin-1')
 delta = len(new) - len(old)
 assert delta % 8 == 0, delta
-d = bytes(open(src, 'rb').read())
-sil, sdl = struct.unpack('>II', d[104:112])
-moff = 96 + 16 + 16 * sil + sdl
-moff += (8 - moff % 8) % 8
-il, dl = struct.unpack('>II', d[moff + 8:moff + 16])
-ents = [list(struct.unpack('>IIII', d[moff + 16 + 16 * i:moff + 32 + 16 * i])) for i in range(il)]
-data = bytearray(d[moff + 16 + 16 * il:moff + 16 + 16 * il + dl])
-payload = d[moff + 16 + 16 * il + dl:]
+pk = rpmhdr.Package(src)
+ents, data = pk.ents, bytearray(pk.data)
 at = None
 for t, ty, o, c in ents:
     if t != tag:
@@ -66,26 +61,8 @@ data[at:at + len(old)] = new
 for e in ents:
     if e[2] > at:
         e[2] += delta
-hdr = b'\x8e\xad\xe8\x01\0\0\0\0' + struct.pack('>II', il, dl + delta) + \
-      b''.join(struct.pack('>IIII', *e) for e in ents) + bytes(data)
-# The signature header's digests over the new main header, in place.
-sig = bytearray(d[96:96 + 16 + 16 * sil + sdl])
-sdata = 16 + 16 * sil
-for i in range(sil):
-    t, ty, o, c = struct.unpack('>IIII', sig[16 + 16 * i:32 + 16 * i])
-    val = {269: hashlib.sha1(hdr).hexdigest().encode(),
-           273: hashlib.sha256(hdr).hexdigest().encode()}.get(t)
-    if val is not None:
-        assert sig[sdata + o + len(val)] == 0
-        sig[sdata + o:sdata + o + len(val)] = val
-    elif t == 1004:
-        sig[sdata + o:sdata + o + 16] = hashlib.md5(hdr + payload).digest()
-    elif t == 1000:
-        sig[sdata + o:sdata + o + 4] = struct.pack('>I', len(hdr) + len(payload))
-    elif t in (268, 267, 270, 1002, 1005, 278):
-        sys.exit('gen-names.sh: %s is already signed' % src)
-pad = d[96 + len(sig):moff]
-open(dst, 'wb').write(d[:96] + bytes(sig) + pad + hdr + payload)
+hdr = rpmhdr.header(ents, data)
+pk.write(dst, pk.reseal(hdr, 'gen-names.sh', in_place_check=True), hdr)
 PY
 }
 sign() {	# file

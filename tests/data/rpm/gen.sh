@@ -9,7 +9,7 @@
 set -euo pipefail
 out=${1:?usage: gen.sh OUTDIR}
 here=$(cd "$(dirname "$0")" && pwd)
-stamp=$(sha256sum "$here/gen.sh" | cut -d' ' -f1)
+stamp=$(cat "$here/gen.sh" "$here/rpmhdr.py" | sha256sum | cut -d' ' -f1)
 if [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$stamp" ]; then
 	exit 0
 fi
@@ -159,60 +159,24 @@ PY
 # that the type is the only fault; and, as the control rpm takes, the same
 # string under tag 4999, which rpm does not know.
 retype() {	# SRC DST TAG NEWTAG: TAG's INT32 value, a STRING under NEWTAG ("": unchanged)
-	python3 - "$@" <<'PY'
-import hashlib, struct, sys
+	PYTHONPATH=$here python3 - "$@" <<'PY'
+import struct, sys
+import rpmhdr
 src, dst, tag, newtag = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-d = open(src, 'rb').read()
-sil, sdl = struct.unpack('>II', d[104:112])
-moff = 96 + 16 + 16 * sil + sdl
-moff += (8 - moff % 8) % 8
-il, dl = struct.unpack('>II', d[moff + 8:moff + 16])
-ents = [list(struct.unpack('>IIII', d[moff + 16 + 16 * i:moff + 32 + 16 * i])) for i in range(il)]
-data = d[moff + 16 + 16 * il:moff + 16 + 16 * il + dl]
-payload = d[moff + 16 + 16 * il + dl:]
-assert ents[0][0] == 63 and ents[0][2] == dl - 16, 'main header region'
-size = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 7: 1}
-align = {3: 2, 4: 4, 5: 8}
-new = bytearray()
+pk = rpmhdr.Package(src)
+ents = pk.ents
+assert ents[0][0] == 63 and ents[0][2] == pk.dl - 16, 'main header region'
+vals = []
 for e in ents[1:]:
-    t, ty, o, c = e
-    if ty in size:
-        val = data[o:o + size[ty] * c]
-    else:
-        p = o
-        for _ in range(c):
-            p = data.index(b'\0', p) + 1
-        val = data[o:p]
-    if t == tag and newtag:
-        assert ty == 4 and c == 1, (t, ty, c)
+    val = rpmhdr.value(pk.data, e)
+    if e[0] == tag and newtag:
+        assert e[1] == 4 and e[3] == 1, e
         e[0], e[1] = int(newtag), 6
         val = b'%d\0' % struct.unpack('>I', val)[0]
-    while len(new) % align.get(e[1], 1):
-        new.append(0)
-    e[2] = len(new)
-    new += val
-ents[0][2] = len(new)
-new += data[dl - 16:]
-hdr = b'\x8e\xad\xe8\x01\0\0\0\0' + struct.pack('>II', il, len(new)) + \
-      b''.join(struct.pack('>IIII', *e) for e in ents) + bytes(new)
-# The signature header's digests over the new main header, in place.
-sig = bytearray(d[96:96 + 16 + 16 * sil + sdl])
-sdata = 16 + 16 * sil
-for i in range(sil):
-    t, ty, o, c = struct.unpack('>IIII', sig[16 + 16 * i:32 + 16 * i])
-    val = {269: hashlib.sha1(hdr).hexdigest().encode(),
-           273: hashlib.sha256(hdr).hexdigest().encode()}.get(t)
-    if val is not None:
-        sig[sdata + o:sdata + o + len(val)] = val
-    elif t == 1004:
-        sig[sdata + o:sdata + o + 16] = hashlib.md5(hdr + payload).digest()
-    elif t == 1000:
-        sig[sdata + o:sdata + o + 4] = struct.pack('>I', len(hdr) + len(payload))
-    elif t == 270:
-        sig[sdata + o:sdata + o + 8] = struct.pack('>Q', len(hdr) + len(payload))
-    elif t in (267, 268, 278, 1002, 1005):
-        sys.exit('gen.sh: %s is signed' % src)
-open(dst, 'wb').write(d[:96] + bytes(sig) + d[96 + len(sig):moff] + hdr + payload)
+    vals.append(val)
+new = rpmhdr.layout(ents, vals) + pk.data[pk.dl - 16:]
+hdr = rpmhdr.header(ents, new)
+pk.write(dst, pk.reseal(hdr, 'gen.sh'), hdr)
 PY
 }
 # The layout is rpmbuild's: laid out again unchanged, the package is the same.
@@ -227,16 +191,13 @@ retype "$out/unsigned.rpm" "$out/mut/main-unknowntag.rpm" 1006 4999
 # header laid out again (data in index order, aligned, region trailer
 # last); rpm reports the item BAD, and so must we.
 resign_value() {	# SRC DST armor|marker
-	python3 - "$@" <<'PY'
+	PYTHONPATH=$here python3 - "$@" <<'PY'
 import base64, struct, sys
+import rpmhdr
 src, dst, how = sys.argv[1], sys.argv[2], sys.argv[3]
-d = open(src, 'rb').read()
-sil, sdl = struct.unpack('>II', d[104:112])
-send = 96 + 16 + 16 * sil + sdl
-moff = send + (8 - send % 8) % 8
-ents = [list(struct.unpack('>IIII', d[112 + 16 * i:128 + 16 * i])) for i in range(sil)]
-data = d[112 + 16 * sil:send]
-assert ents[0][0] == 62 and ents[0][2] == sdl - 16, 'signature header region'
+pk = rpmhdr.Package(src)
+ents = pk.sig_ents
+assert ents[0][0] == 62 and ents[0][2] == pk.sdl - 16, 'signature header region'
 def crc24(b):	# RFC 9580 §6.1
     crc = 0xB704CE
     for x in b:
@@ -246,38 +207,22 @@ def crc24(b):	# RFC 9580 §6.1
             if crc & 0x1000000:
                 crc ^= 0x1864CFB
     return crc & 0xFFFFFF
-size = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 7: 1}
-align = {3: 2, 4: 4, 5: 8}
-new = bytearray()
+vals = []
 for e in ents[1:]:
-    t, ty, o, c = e
-    if ty in size:
-        val = data[o:o + size[ty] * c]
-    else:
-        p = o
-        for _ in range(c):
-            p = data.index(b'\0', p) + 1
-        val = data[o:p]
-    if t == 268 and how == 'marker':	# RFC 9580 §5.8
+    val = rpmhdr.value(pk.sig_data, e)
+    if e[0] == 268 and how == 'marker':	# RFC 9580 §5.8
         val = bytes([0xc0 | 10, 3]) + b'PGP' + val
         e[3] = len(val)
-    elif t == 268:
+    elif e[0] == 268:
         b64 = base64.b64encode(val).decode()
         val = ('-----BEGIN PGP SIGNATURE-----\n\n' +
                ''.join(b64[i:i + 64] + '\n' for i in range(0, len(b64), 64)) + '=' +
                base64.b64encode(crc24(val).to_bytes(3, 'big')).decode() +
                '\n-----END PGP SIGNATURE-----\n').encode()
         e[3] = len(val)
-    while len(new) % align.get(ty, 1):
-        new.append(0)
-    e[2] = len(new)
-    new += val
-ents[0][2] = len(new)
-new += struct.pack('>IIiI', 62, 7, -16 * sil, 16)
-sig = b'\x8e\xad\xe8\x01\0\0\0\0' + struct.pack('>II', sil, len(new)) + \
-      b''.join(struct.pack('>IIII', *e) for e in ents) + bytes(new)
-sig += b'\0' * ((8 - len(sig) % 8) % 8)
-open(dst, 'wb').write(d[:96] + sig + d[moff:])
+    vals.append(val)
+new = rpmhdr.layout(ents, vals) + struct.pack('>IIiI', 62, 7, -16 * pk.sil, 16)
+pk.write(dst, rpmhdr.header(ents, new), rpmhdr.header(pk.ents, pk.data))
 PY
 }
 resign_value "$out/rsa.rpm" "$out/mut/sig-armored.rpm" armor
