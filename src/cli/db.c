@@ -562,8 +562,8 @@ static int cmd_import(int argc, char **argv)
 
 		if (!open_db(ctx.state, &db, "import")) {
 			dg_db_stats(db, &st);
-			printf("generation %llu: %llu digests", (unsigned long long)gen,
-			       (unsigned long long)st.count);
+			printf("generation %llu: %llu digest%s", (unsigned long long)gen,
+			       (unsigned long long)st.count, st.count == 1 ? "" : "s");
 			if (st.references != st.count)	/* identical files */
 				printf(" in %llu entries", (unsigned long long)st.references);
 			printf(" from %u source%s in %s\n", st.sources, st.sources == 1 ? "" : "s",

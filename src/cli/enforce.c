@@ -112,12 +112,18 @@ static int check_database(const struct dg_enf_config *cfg, int allow_empty)
 	const char *dir = cfg->state_dir;
 	int r, e;
 
+	/* The command that fills this directory: `db import` alone would use
+	 * $DIGESTGUARD_STATE or the default, so name any other with --state. */
+	const char *state_opt = strcmp(dir, dg_db_state_dir(NULL)) ? " --state " : "";
+	const char *state_arg = *state_opt ? dir : "";
+
 	e = stat(dir, &st) < 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
 	if (e) {
 		/* Never created here: the lock lives in it, and creating a typo
 		 * is what hid the mistake. */
 		fprintf(stderr, "digestguard enforce: no database in %s: %s (run "
-			"'digestguard db import --state %s' first)\n", dir, strerror(e), dir);
+			"'digestguard db import%s%s' first)\n", dir, strerror(e), state_opt,
+			state_arg);
 		return EXIT_FAIL;
 	}
 	r = dg_db_open(dir, &db, msg, sizeof(msg));
@@ -126,8 +132,8 @@ static int check_database(const struct dg_enf_config *cfg, int allow_empty)
 		return 0;
 	}
 	if (r == -ENOENT)
-		snprintf(msg, sizeof(msg), "no database in %s (run 'digestguard db import' first)",
-			 dir);
+		snprintf(msg, sizeof(msg), "no database in %s (run 'digestguard db import%s%s' first)",
+			 dir, state_opt, state_arg);
 	if (!allow_empty && !cfg->audit) {
 		fprintf(stderr, "digestguard enforce: %s\n"
 			"digestguard enforce: refusing to start: every checked exec would be %s; "

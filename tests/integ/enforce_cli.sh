@@ -85,7 +85,7 @@ refused "missing_state_dir_is_refused_in_audit_mode_too" 1 "no database in $T/ty
 	--mode audit --state "$T/typo" --mark "$MNT"
 mkdir -p "$T/nodb"
 refused "state_dir_without_a_generation_is_refused" 1 \
-	"no database in $T/nodb (run 'digestguard db import' first)" --state "$T/nodb" --mark "$MNT"
+	"no database in $T/nodb (run 'digestguard db import --state $T/nodb' first)" --state "$T/nodb" --mark "$MNT"
 if ! [ -e "$T/nodb/enforce.lock" ]; then ok "refused_start_leaves_the_state_dir_untouched"
 else nok "refused_start_leaves_the_state_dir_untouched"; fi
 out=$(DIGESTGUARD_STATE=$T/nodb wd 15 "$DG" enforce --mark "$MNT" 2>&1 </dev/null); rc=$?
