@@ -299,9 +299,14 @@ fi
 # redirected, as above, it does not.
 if command -v script >/dev/null; then
 	wd 60 script -qec "'$DG' db import --state '$T/st-tty' --keyring '$key' --keyring '$fx/keys/eddsa.asc' --rpm '$T/pkgs'" /dev/null >"$T/tty" 2>&1
-	grep -aq "packages imported, .* skipped, .* digests" "$T/tty" && ! grep -q "packages imported" "$T/err" \
+	# the same import with stdout and stderr redirected to files
+	wd 60 "$DG" db import --state "$T/st-notty" --keyring "$key" --keyring "$fx/keys/eddsa.asc" --rpm "$T/pkgs" \
+		>"$T/notty.out" 2>"$T/notty.err"; rc=$?
+	grep -aq "packages imported, .* skipped, .* digests" "$T/tty" && [ $rc = 0 ] && [ -s "$T/notty.err" ] &&
+		! grep -aq "packages imported" "$T/notty.out" "$T/notty.err" \
 		&& ok "db_import_rpm_progress_line_on_a_terminal_only" \
-		|| nok "db_import_rpm_progress_line_on_a_terminal_only" "$(tr '\r' '\n' < "$T/tty" | tail -n 3)"
+		|| nok "db_import_rpm_progress_line_on_a_terminal_only" "terminal: $(tr '\r' '\n' < "$T/tty" | tail -n 3)" \
+			"redirected (rc=$rc): $(tr '\r' '\n' < "$T/notty.err" | grep "packages imported" | tail -n 1)"
 else
 	skip "db_import_rpm_progress_line_on_a_terminal_only" "script(1) not installed"
 fi
