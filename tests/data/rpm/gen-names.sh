@@ -13,6 +13,8 @@
 set -euo pipefail
 fx=${1:?usage: gen-names.sh FIXDIR}
 here=$(cd "$(dirname "$0")" && pwd)
+exec 9>"$fx.lock"	# gen.sh's lock: FIXDIR is not remade meanwhile
+flock 9
 stamp=$(cat "$here/gen-names.sh" "$here/rpmhdr.py" "$fx/.stamp" | sha256sum | cut -d' ' -f1)
 [ "$(cat "$fx/names/.stamp" 2>/dev/null)" = "$stamp" ] && exit 0
 for t in gpg rpmsign python3; do

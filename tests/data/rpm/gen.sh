@@ -9,6 +9,12 @@
 set -euo pipefail
 out=${1:?usage: gen.sh OUTDIR}
 here=$(cd "$(dirname "$0")" && pwd)
+# One generator at a time per OUTDIR (rpm_cli.sh and rpm_diff.sh both call
+# it; run side by side they removed each other's fixtures); the lock file
+# sits beside OUTDIR, which is removed and made again.
+mkdir -p "$(dirname "$out")"
+exec 9>"$out.lock"
+flock 9
 stamp=$(cat "$here/gen.sh" "$here/rpmhdr.py" | sha256sum | cut -d' ' -f1)
 if [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$stamp" ]; then
 	exit 0
