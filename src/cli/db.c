@@ -702,6 +702,8 @@ struct ref_index {
 static struct {
 	struct dg_db *db;
 	int missing, errors;
+	int json;		/* --json: one array of objects */
+	unsigned long printed;
 	struct ref_index *idx;	/* ascending by entry */
 	size_t nidx;
 } chk;
@@ -829,19 +831,36 @@ static dg_db_ref ref_for_path(uint64_t at, const char *path)
 
 static void check_one(const char *path)
 {
-	const char *pkg, *spath;
+	const char *pkg = "", *spath = "";
 	uint8_t d[32];
 	uint64_t at;
-	int err = dg_db_hash_file(path, d);
+	int found, err = dg_db_hash_file(path, d);
 
 	if (err) {
 		check_err(path, strerror(-err));
 		return;
 	}
+	found = dg_db_find(chk.db, d, &at) == 1 &&
+		!dg_db_source(chk.db, ref_for_path(at, path), &pkg, &spath);
+	chk.missing += !found;
+	if (chk.json) {
+		printf("%s\n  {\"file\": ", chk.printed++ ? "," : "");
+		cli_json_str(stdout, path);
+		printf(", \"digest\": \"sha256:");
+		print_hex(stdout, d, 32);
+		printf("\", \"found\": %s", found ? "true" : "false");
+		if (found) {
+			printf(", \"source\": ");
+			cli_json_str(stdout, pkg);
+			printf(", \"path\": ");
+			cli_json_str(stdout, spath);
+		}
+		printf("}");
+		return;
+	}
 	/* Names are escaped (put_name()): one file, one line. */
 	put_name(stdout, path);
-	if (dg_db_find(chk.db, d, &at) == 1 &&
-	    !dg_db_source(chk.db, ref_for_path(at, path), &pkg, &spath)) {
+	if (found) {
 		printf(": OK ");
 		put_name(stdout, pkg);
 		if (*spath)
@@ -853,7 +872,6 @@ static void check_one(const char *path)
 	printf(": NOT FOUND sha256:");
 	print_hex(stdout, d, 32);
 	printf("\n");
-	chk.missing++;
 }
 
 static int walk_cb(const char *path, const struct stat *st, int type, struct FTW *ftw)
@@ -895,10 +913,11 @@ static int cmd_check(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "state", required_argument, NULL, 's' },
 		{ "recursive", no_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *state = NULL;
-	int c, i, recursive = 0;
+	int c, i, recursive = 0, json = 0;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "r", opts, NULL)) != -1) {
@@ -906,17 +925,22 @@ static int cmd_check(int argc, char **argv)
 			state = optarg;
 		else if (c == 'r')
 			recursive = 1;
+		else if (c == 'j')
+			json = 1;
 		else
 			return EXIT_USAGE;
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "digestguard db check: missing PATH\n"
-			"usage: digestguard db check [--state DIR] [-r|--recursive] PATH...\n");
+			"usage: digestguard db check [--state DIR] [-r|--recursive] [--json] PATH...\n");
 		return EXIT_USAGE;
 	}
 	memset(&chk, 0, sizeof(chk));
+	chk.json = json;
 	if (open_db(state, &chk.db, "check"))
 		return EXIT_USAGE;
+	if (json)
+		printf("[");
 	for (i = optind; i < argc; i++) {
 		struct stat st;
 
@@ -931,6 +955,8 @@ static int cmd_check(int argc, char **argv)
 		else
 			check_err(argv[i], "not a regular file");
 	}
+	if (json)
+		printf("%s]\n", chk.printed ? "\n" : "");
 	dg_db_close(chk.db);
 	ref_index_free();
 	if (chk.errors)
@@ -1267,7 +1293,7 @@ static const struct cli_cmd db_cmds[] = {
 	  "add digests to a new generation (old + new unless --replace)", cmd_import },
 	{ "lookup", "[--state DIR] [--json] HEX...",
 	  "look digests up; exit 0 if all are found, 1 otherwise", cmd_lookup },
-	{ "check", "[--state DIR] [-r|--recursive] PATH...",
+	{ "check", "[--state DIR] [-r|--recursive] [--json] PATH...",
 	  "hash files (directories with -r) and look them up; exit 1 if any is not found", cmd_check },
 	{ "stats", "[--state DIR] [--json] [--verify] [--sources]",
 	  "generation, count, algorithm, build time, sources, size, bytes/entry", cmd_stats },

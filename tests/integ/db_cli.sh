@@ -45,6 +45,15 @@ dg db check --state "$S" "$F" >/dev/null 2>"$T/err"; rc=$?
 out=$(dg db check --state "$S" -r "$F"); rc=$?
 [ $rc = 1 ] && [ "$(grep -c ': OK' <<<"$out")" = 4 ] && [ "$(grep -c 'NOT FOUND' <<<"$out")" = 3 ] \
 	&& ok "check_recursive_hashes_every_file" || nok "check_recursive_hashes_every_file" "rc=$rc" "$out"
+out=$(dg db check --state "$S" --json "$F/f1" "$F/f4"); rc=$?
+python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert [e["file"] for e in d] == [sys.argv[2], sys.argv[3]], d
+assert d[0]["found"] and d[0]["source"] == "local" and d[0]["path"] == sys.argv[2], d[0]
+assert not d[1]["found"] and d[1]["digest"] == "sha256:" + sys.argv[4] and "source" not in d[1], d[1]
+' "$out" "$F/f1" "$F/f4" "$(hex "$F/f4")" && [ $rc = 1 ] \
+	&& ok "check_json_lists_each_file_with_its_entry" || nok "check_json_lists_each_file_with_its_entry" "rc=$rc" "$out"
 dg db check --state "$S" "$T/nonexistent" >/dev/null 2>&1; rc=$?
 [ $rc = 2 ] && ok "check_missing_path_exits_2" || nok "check_missing_path_exits_2" "rc=$rc"
 
