@@ -126,15 +126,25 @@ grep -v '^#' "$T/trust" | grep -v "$F/f2 " | grep -v "$F/f5 " | sort >"$T/ours.l
 fapo_matches export_fapolicyd_matches_fapolicyd_cli_file_add "$T/ours.lines" \
 	"$F/f1" "$F/f3" "$F/f4" "$F/sub/n1" "$F/with space"
 dg db export --state "$S" --format keylime >"$T/policy.json" 2>/dev/null; rc=$?
-python3 - "$T/policy.json" "$T/sums" "$T/more.sums" <<'EOF' && [ $rc = 0 ] && ok "export_keylime_policy_matches_sha256sum" || nok "export_keylime_policy_matches_sha256sum" "rc=$rc"
+# keylime_digests JSON SUMS...: the policy's digests map is each path of
+# the sha256sum files with its digests (each once, in file order).
+keylime_digests() {
+	python3 - "$@" <<'EOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
 want = {}
 for f in sys.argv[2:]:
     for line in open(f):
         h, p = line.rstrip("\n").split("  ", 1)
-        want.setdefault(p, []).append(h)
+        if h not in want.setdefault(p, []):
+            want[p].append(h)
 assert d["meta"]["version"] == 1 and d["digests"] == want, (d["digests"], want)
+EOF
+}
+keylime_digests "$T/policy.json" "$T/sums" "$T/more.sums" &&
+python3 - "$T/policy.json" <<'EOF' && [ $rc = 0 ] && ok "export_keylime_policy_matches_sha256sum" || nok "export_keylime_policy_matches_sha256sum" "rc=$rc"
+import json, sys
+d = json.load(open(sys.argv[1]))
 # The constraints of Keylime's RUNTIME_POLICY_SCHEMA (keylime/ima/ima.py).
 import re
 for k in ("meta", "release", "digests", "excludes", "keyrings", "ima", "ima-buf", "verification-keys"):
@@ -384,16 +394,8 @@ for p in "$D/pkg1/a" "$D/pkg1/b" "$D/pkg1/c" "$D/pkg2/a"; do echo "$p $(stat -c 
 fapo_matches export_fapolicyd_identical_files_match_fapolicyd_cli "$T/dup.ours" \
 	"$D/pkg1/a" "$D/pkg1/b" "$D/pkg1/c" "$D/pkg2/a"
 dg db export --state "$SD" --format keylime >"$T/dup.json" 2>/dev/null; rc=$?
-python3 - "$T/dup.json" "$T/dup1.sums" "$T/dup2.sums" <<'EOF' && [ $rc = 0 ] && ok "export_keylime_has_every_path_of_identical_files" || nok "export_keylime_has_every_path_of_identical_files" "rc=$rc"
-import json, sys
-d = json.load(open(sys.argv[1]))
-want = {}
-for f in sys.argv[2:]:
-    for line in open(f):
-        h, p = line.rstrip("\n").split("  ", 1)
-        want[p] = [h]
-assert d["digests"] == want, (d["digests"], want)
-EOF
+keylime_digests "$T/dup.json" "$T/dup1.sums" "$T/dup2.sums" && [ $rc = 0 ] \
+	&& ok "export_keylime_has_every_path_of_identical_files" || nok "export_keylime_has_every_path_of_identical_files" "rc=$rc"
 
 # --- many identical files (empty ones: thousands per system) ---
 # check -r reports each at its own path, without a scan of every reference
