@@ -110,8 +110,8 @@ static void *reload_thread(void *arg)
 	return NULL;
 }
 
-int dg_enf_allow_open(const char *state_dir, struct dg_enf_allow **out, char *msg,
-		      size_t msglen)
+int dg_enf_allow_open(const char *state_dir, struct dg_db *fallback,
+		      struct dg_enf_allow **out, char *msg, size_t msglen)
 {
 	struct dg_enf_allow *a = calloc(1, sizeof(*a));
 	int r;
@@ -126,8 +126,11 @@ int dg_enf_allow_open(const char *state_dir, struct dg_enf_allow **out, char *ms
 	}
 	r = dg_db_open(state_dir, &a->db, msg, msglen);
 	if (r < 0)
-		a->db = NULL;	/* lookups fail until a generation appears */
-	else
+		/* A damaged `current` after a good one: a new worker decides
+		 * with the generation the one before it had, as the reload
+		 * thread keeps it (otherwise lookups fail until one appears). */
+		a->db = fallback;
+	if (a->db)
 		a->gen = 1;
 	a->latest = a->db;
 	atomic_store(&a->next_gen, a->gen);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 struct dg_enf_allow;
+struct dg_db;
 
 /* Interval of the fallback poll for a changed `current`. */
 #define DG_ENF_RELOAD_POLL_MS	500
@@ -21,10 +22,14 @@ struct dg_enf_allow;
 /*
  * Open the state directory's current generation (a missing database is not
  * an error: lookups then fail with -ENOENT until one appears) and start the
- * reload thread.
+ * reload thread.  When `current` does not open and @fallback is not NULL
+ * (the newest generation that opened before, which the supervisor keeps
+ * for a new worker), @fallback is used instead and becomes ours to close
+ * (also when this fails); otherwise it is left alone.  @msg gets the
+ * reason `current` did not open.
  */
-int dg_enf_allow_open(const char *state_dir, struct dg_enf_allow **out, char *msg,
-		      size_t msglen);
+int dg_enf_allow_open(const char *state_dir, struct dg_db *fallback,
+		      struct dg_enf_allow **out, char *msg, size_t msglen);
 
 /*
  * Look @digest up in the newest generation: 1 present, 0 absent, negative

@@ -8,6 +8,8 @@
 #include "enforcer.h"
 #include "journal.h"
 
+struct dg_db;
+
 struct dg_enf_ctx {
 	const struct dg_enf_config *cfg;
 	int gfd;			/* fanotify group */
@@ -27,6 +29,9 @@ struct dg_enf_ctx {
 	 * every exec.
 	 */
 	int exec_ignore;
+	/* The newest generation that opened (supervisor.c, track_generation):
+	 * a worker that starts while `current` is damaged decides with it. */
+	struct dg_db *db_last;
 	/* Roles of allowed executables, shared with every worker (role.h). */
 	struct dg_enf_roles *roles;
 	/* Devices of the marked objects: a file on another device can be

@@ -581,11 +581,18 @@ static int log_append(struct dg_ima_log *l, const uint8_t digest[32], const char
 		goto out;
 	/* One write() per entry: O_APPEND, so a reader sees whole entries. */
 	w = write(l->fd, b.data, b.len);
+	if (w > 0 && w < (ssize_t)b.len) {
+		/* Short (a full disk): the rest once more, for the reason
+		 * (ENOSPC, not EIO); a reader may see half an entry only then. */
+		ssize_t w2 = write(l->fd, b.data + w, b.len - (size_t)w);
+
+		w = w2 < 0 ? -1 : w + w2;
+	}
 	if (w != (ssize_t)b.len) {
 		r = w < 0 ? -errno : -EIO;
 		/* A short write must not leave half an entry for the next one
 		 * to follow: cut the file back to where this entry began. */
-		if (w > 0 && ftruncate(l->fd, (off_t)l->size) < 0)
+		if (ftruncate(l->fd, (off_t)l->size) < 0)
 			r = -errno;
 		goto out;
 	}

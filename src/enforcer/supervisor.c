@@ -25,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <digestguard/db.h>
+
 #include "enforcer_int.h"
 #include "imalog.h"
 #include "log.h"
@@ -55,6 +57,9 @@ struct sup {
 	uint64_t worker_started_ns;
 	unsigned fast_fails, restarts;
 	int stopping;
+	/* `current` as it was when it last failed to open: not tried again
+	 * until it changes (track_generation). */
+	struct stat db_failed;
 };
 
 static int take_lock(const char *state, int *fd_out)
@@ -343,6 +348,41 @@ static int is_sb_or_mount_mark(const struct dg_enf_mark *m)
 	return statx(AT_FDCWD, m->path, 0, STATX_BASIC_STATS, &sx) == 0 && is_mount_root(&sx);
 }
 
+/*
+ * Keep the newest generation that opens (ctx.db_last) for the next worker.
+ * A worker that starts while `current` is damaged (a bad import, a disk
+ * error) must decide with the generation the one before it had, as a
+ * running worker does (allowlist.c): with no database, every checked exec
+ * got the --on-error answer, and under --on-error allow every unknown exec
+ * ran after a worker restart.  Checked between the watchdog's polls (a
+ * stat() unless `current` changed); our state directory raises no events
+ * (ignore_dir_of).
+ */
+static void track_generation(struct sup *s)
+{
+	char path[PATH_MAX], msg[256];
+	struct dg_db *db;
+	struct stat st;
+
+	if (s->ctx.db_last && dg_db_changed(s->ctx.db_last) == 0)
+		return;
+	snprintf(path, sizeof(path), "%s/current", s->cfg->state_dir);
+	if (stat(path, &st) < 0)
+		return;
+	if (st.st_dev == s->db_failed.st_dev && st.st_ino == s->db_failed.st_ino &&
+	    st.st_size == s->db_failed.st_size &&
+	    st.st_ctim.tv_sec == s->db_failed.st_ctim.tv_sec &&
+	    st.st_ctim.tv_nsec == s->db_failed.st_ctim.tv_nsec)
+		return;		/* failed as it is: the worker said why */
+	if (dg_db_open(s->cfg->state_dir, &db, msg, sizeof(msg)) < 0) {
+		s->db_failed = st;
+		return;
+	}
+	memset(&s->db_failed, 0, sizeof(s->db_failed));
+	dg_db_close(s->ctx.db_last);
+	s->ctx.db_last = db;
+}
+
 /* Answer every event a dead worker left: journal slots, then the sweep. */
 static unsigned recover(struct sup *s)
 {
@@ -511,6 +551,7 @@ static void backoff_then_restart(struct sup *s)
 	}
 	if (!s->stopping) {
 		s->restarts++;
+		track_generation(s);
 		start_worker(s);
 	}
 }
@@ -685,6 +726,7 @@ int dg_enforcer_run(const struct dg_enf_config *cfg)
 			s.ctx.mark_devs[s.ctx.nmark_devs++] =
 				(uint64_t)sx.stx_dev_major << 32 | sx.stx_dev_minor;
 	}
+	track_generation(&s);
 	/* The worker runs before the first mark: no event waits for nobody. */
 	r = start_worker(&s);
 	if (r < 0)
@@ -711,6 +753,7 @@ int dg_enforcer_run(const struct dg_enf_config *cfg)
 		reap(&s);
 		if (s.stopping)
 			break;
+		track_generation(&s);
 		if (s.worker == 0) {
 			backoff_then_restart(&s);
 			continue;
@@ -734,6 +777,7 @@ int dg_enforcer_run(const struct dg_enf_config *cfg)
 		(unsigned long long)atomic_load(&j->denied),
 		(unsigned long long)atomic_load(&j->hashed), s.restarts);
 	close(s.ctx.gfd);
+	dg_db_close(s.ctx.db_last);
 	if (s.ctx.log_fd >= 0)
 		close(s.ctx.log_fd);
 	close(s.sfd);

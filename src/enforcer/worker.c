@@ -70,6 +70,7 @@ struct worker {
 	 * after a failed one (1 s, doubling up to TPM_RETRY_MAX_NS). */
 	uint64_t tpm_retry_ns;
 	uint64_t tpm_backoff_ns;
+	int no_fd_err;			/* errno last said (no_fd_event) */
 };
 
 #define TPM_CATCH_UP_BATCH 16	/* extends between two event batches */
@@ -133,11 +134,13 @@ int dg_enf_respond(int gfd, int fd, int allow)
 
 void dg_enf_log(int log_fd, const char *fmt, ...)
 {
+	static int lost;
 	char line[DG_ENF_LOG_PATH_MAX + 512];
 	struct timespec ts;
 	struct tm tm;
 	va_list ap;
-	int n, m;
+	ssize_t w;
+	int n, m, e;
 
 	if (log_fd < 0)
 		return;
@@ -155,8 +158,29 @@ void dg_enf_log(int log_fd, const char *fmt, ...)
 		n = (int)sizeof(line) - 2;
 	line[n++] = '\n';
 	/* O_APPEND and one write(): lines from both processes never interleave. */
-	if (write(log_fd, line, (size_t)n) < 0)
+	w = write(log_fd, line, (size_t)n);
+	if (w == n)
 		return;
+	e = w < 0 ? errno : EIO;
+	if (w > 0) {
+		/* Short (a full disk): no half line for the next one to
+		 * continue into a line nobody wrote.  The offset of an
+		 * O_APPEND fd is where our bytes end. */
+		off_t end = lseek(log_fd, 0, SEEK_CUR);
+		ssize_t w2 = write(log_fd, line + w, (size_t)(n - w));
+
+		if (w2 == n - w)
+			return;
+		e = w2 < 0 ? errno : EIO;
+		if (end >= w && ftruncate(log_fd, end - w) < 0)
+			e = errno;
+	}
+	/* Once per process: the operator learns that lines are missing. */
+	if (!lost) {
+		lost = 1;
+		dg_err("enforce: decision log: %s: lines are lost while it cannot be written",
+		       strerror(e));
+	}
 }
 
 static void key_from_statx(const struct statx *sx, struct dg_enf_key *k)
@@ -895,24 +919,41 @@ static void after(struct worker *w, const struct fanotify_event_metadata *ev,
 	const char *path = o->path;
 	char hex[65];
 
-	if (o->mark_ignore)
-		ignore_allowlisted(w, ev, o);
+	if (o->logged && w->ima && o->hashed) {
+		uint8_t pcr[32];
+		uint64_t before, now;
+		int r;
 
-	if (!o->logged || (w->ctx->log_fd < 0 && !(w->ima && o->hashed)))
-		return;
-	fd_path(w, ev->fd, o);
-	if (w->ima && o->hashed) {
-		int r = dg_ima_log_measure(w->ima, o->digest, path);
-
+		fd_path(w, ev->fd, o);
+		dg_ima_log_pcr(w->ima, pcr, &before);
+		r = dg_ima_log_measure(w->ima, o->digest, path);
 		if (r < 0) {
 			dg_enf_log_escape(epath, sizeof(epath), path);
 			dg_enf_log(w->ctx->log_fd, "error measure path=%s: %s", epath,
 				   strerror(-r));
+			dg_ima_log_pcr(w->ima, pcr, &now);
+			/*
+			 * Not written (a full disk): measured at the next
+			 * event, which must hash the file again, so neither
+			 * cache may keep it.  A log another process changed
+			 * takes no entry until a restart (ESTALE): no use.
+			 */
+			if (now == before && r != -ESTALE) {
+				struct dg_enf_entry *e = dg_enf_cache_get(w->cache, &o->key);
+
+				if (e)
+					e->key.size = UINT64_MAX;	/* never reuse */
+				o->mark_ignore = 0;
+			}
 		}
 		tpm_check(w);
 	}
-	if (w->ctx->log_fd < 0)
+	if (o->mark_ignore)
+		ignore_allowlisted(w, ev, o);
+
+	if (!o->logged || w->ctx->log_fd < 0)
 		return;
+	fd_path(w, ev->fd, o);
 	dg_enf_log_escape(epath, sizeof(epath), path);
 	if (o->have_digest)
 		dg_hex(hex, o->digest, 32);
@@ -969,6 +1010,28 @@ static int handle_batch(struct worker *w, const uint8_t *buf, size_t len)
 	return 0;
 }
 
+/*
+ * read() failed for an event whose fd the kernel could not create (our fd
+ * table full: EMFILE; ENFILE, ENOMEM; or opening the file failed): the
+ * kernel has denied that event itself (fanotify_read(), audit mode or
+ * not), and the events behind it are still queued.  Go on with them: an
+ * exit would lose the decision cache, and a failure that lasts would
+ * become a crash loop in which the supervisor denies every exec unhashed.
+ */
+static void no_fd_event(struct worker *w, int err)
+{
+	dg_enf_log(w->ctx->log_fd, "deny event reason=no-fd: %s (denied by the kernel)",
+		   strerror(err));
+	atomic_fetch_add(&w->ctx->j->events, 1);
+	atomic_fetch_add(&w->ctx->j->denied, 1);
+	atomic_fetch_add(&w->ctx->j->errors, 1);
+	if (err != w->no_fd_err) {
+		w->no_fd_err = err;
+		dg_err("enforce worker: an event's file could not be opened (%s): the kernel "
+		       "denied it", strerror(err));
+	}
+}
+
 int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 {
 	/* Sized so one read() returns at most DG_JOURNAL_SLOTS events. */
@@ -999,9 +1062,15 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 		dg_err("enforce worker: out of resources");
 		return 70;
 	}
-	if (dg_enf_allow_open(ctx->cfg->state_dir, &w.allow, msg, sizeof(msg)) < 0) {
+	if (dg_enf_allow_open(ctx->cfg->state_dir, ctx->db_last, &w.allow, msg, sizeof(msg)) < 0) {
 		dg_err("enforce worker: %s", msg);
 		return 70;
+	}
+	if (msg[0] && ctx->db_last) {
+		dg_err("enforce worker: %s: new database generation not used, still deciding with "
+		       "the previous one: %s", ctx->cfg->state_dir, msg);
+		dg_enf_log(ctx->log_fd, "error database: %s; deciding with the previous generation",
+			   msg);
 	}
 	/* The log in our own (ignored) directory; the TPM comes later. */
 	if (ctx->cfg->measure_path &&
@@ -1099,6 +1168,10 @@ int dg_enf_worker_main(struct dg_enf_ctx *ctx)
 			}
 			if (n < 0 && errno == EINTR)
 				continue;
+			if (n < 0 && errno != EBADF && errno != EINVAL && errno != EFAULT) {
+				no_fd_event(&w, errno);
+				continue;
+			}
 			rc = 71;
 			break;
 		}

@@ -42,4 +42,31 @@ else nok "every_exec_was_decided_or_after_unmark" "denied=$denied ran=$ran of $N
 check "stop_prints_a_summary" grep -q 'stopped: [0-9]* events' "$T/enf.err"
 if ! [ -e "$S/enforce.lock" ] || flock -n "$S/enforce.lock" true; then ok "lock_is_released_after_stop"
 else nok "lock_is_released_after_stop"; fi
+
+# SIGHUP (a lost terminal) during a burst, to the supervisor and to the
+# worker: enforcement goes on, with the same worker; every exec is decided.
+: > "$LOG"; rm -f "$T/ran"
+enf_start --state "$S" --mark "$MNT" --log "$LOG" || { nok "start"; done_testing; exit 1; }
+sup=$(ps -o pid= --ppid "$EPID" | tr -d ' ')
+w=$(enf_worker)
+pids=()
+for i in $(seq $N); do
+	( wd 20 "$MNT/big$i" "$T/ran" >/dev/null 2>&1; echo $? > "$T/rc$i" ) &
+	pids+=($!)
+done
+ENF_PIDS+=("${pids[@]}")
+sleep 0.05
+[ -n "$sup" ] && kill -HUP "$sup"
+[ -n "$w" ] && kill -HUP "$w"
+for p in "${pids[@]}"; do wait "$p"; done
+hung=0
+for i in $(seq $N); do [ "$(cat "$T/rc$i" 2>/dev/null)" = 124 ] && hung=$((hung + 1)); done
+if [ -n "$sup" ] && [ -n "$w" ] && kill -0 "$sup" && kill -0 "$w" && [ "$(enf_worker)" = "$w" ]; then
+	ok "sighup_during_a_burst_stops_neither_supervisor_nor_worker"
+else nok "sighup_during_a_burst_stops_neither_supervisor_nor_worker" "$(tail -n 3 "$T/enf.err")"; fi
+if [ $hung = 0 ] && ! [ -e "$T/ran" ] && [ "$(grep -c ' deny exec ' "$LOG")" = $N ]; then
+	ok "sighup_during_a_burst_every_exec_denied_none_blocked"
+else nok "sighup_during_a_burst_every_exec_denied_none_blocked" "hung=$hung denied=$(grep -c ' deny exec ' "$LOG")"; fi
+check "allowlisted_exec_after_sighup" run_bin "$MNT/hello"
+if enf_stop; then ok "stops_cleanly_after_sighup"; else nok "stops_cleanly_after_sighup"; fi
 done_testing

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# An event whose fd the kernel cannot create (the worker's fd table full:
+# EMFILE; ENFILE, ENOMEM alike): fanotify_read() denies that event itself
+# and read() fails.  The worker must say so and go on with the next
+# events; it used to exit (status 71), so the decision cache was lost, and
+# the failure came back as a crash loop in which the supervisor denies
+# every exec unhashed.  The fd table is filled by an LD_PRELOAD shim (the
+# worker is forked, not executed: it has it too) around one read() of the
+# fanotify group: the kernel's own EMFILE, not a faked return value.
+. "$(dirname "$0")/lib.bash"
+. "$(dirname "$0")/enforce_lib.bash"
+enf_require
+
+S=$T/state LOG=$T/decisions
+F=$T/faults
+mkdir -p "$F"
+cat > "$T/shim.c" <<'CEOF'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define FILL_MAX 65536
+
+static int armed(const char *kind)
+{
+	const char *d = getenv("DG_TEST_FAULTS");
+	char p[4096];
+
+	if (!d)
+		return 0;
+	snprintf(p, sizeof(p), "%s/%s", d, kind);
+	return access(p, F_OK) == 0;
+}
+
+static void disarm_and_note(const char *kind, const char *what)
+{
+	const char *d = getenv("DG_TEST_FAULTS");
+	char p[4096];
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/%s", d, kind);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/calls", d);
+	fd = open(p, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		dprintf(fd, "%s\n", what);
+		close(fd);
+	}
+}
+
+static int is_fanotify(int fd)
+{
+	char p[64], l[64];
+	ssize_t n;
+
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+	n = readlink(p, l, sizeof(l) - 1);
+	if (n < 0)
+		return 0;
+	l[n] = '\0';
+	return !strcmp(l, "anon_inode:[fanotify]");
+}
+
+ssize_t read(int fd, void *buf, size_t n)
+{
+	static ssize_t (*real)(int, void *, size_t);
+	static int fill[FILL_MAX];
+	ssize_t r;
+	int k = 0, d, e;
+
+	if (!real)
+		real = (ssize_t (*)(int, void *, size_t))dlsym(RTLD_NEXT, "read");
+	if (!armed("emfile") || !is_fanotify(fd))
+		return real(fd, buf, n);
+	while (k < FILL_MAX && (d = dup(0)) >= 0)
+		fill[k++] = d;
+	r = real(fd, buf, n);
+	e = errno;
+	while (k)
+		close(fill[--k]);
+	if (r < 0 && e == EMFILE)
+		disarm_and_note("emfile", "emfile failed");	/* once */
+	errno = e;
+	return r;
+}
+CEOF
+if ! wd 60 gcc -shared -fPIC -O2 -o "$T/shim.so" "$T/shim.c" -ldl; then
+	skip "enforcer fd faults" "cannot build the LD_PRELOAD shim"
+	done_testing
+	exit 0
+fi
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+ENF_WRAP=(env LD_PRELOAD="$T/shim.so" DG_TEST_FAULTS="$F")
+
+enf_bin hello && enf_bin unknown || { nok "build test binaries"; done_testing; exit 1; }
+enf_allow "$S" "$MNT/hello"
+for mode in enforce audit; do
+	rm -f "$F"/* "$LOG"
+	enf_start --state "$S" --mark "$MNT" --mode "$mode" --log "$LOG" ||
+		{ nok "start ($mode)"; continue; }
+	run_bin "$MNT/hello"
+	: > "$F/emfile"
+	run_bin "$MNT/hello"; rc=$?
+	if grep -q "^emfile failed$" "$F/calls" 2>/dev/null && [ $rc != 124 ]; then
+		ok "${mode}_event_without_an_fd_is_answered (rc=$rc)"
+	else nok "${mode}_event_without_an_fd_is_answered" "rc=$rc, fault injected: $(cat "$F/calls" 2>/dev/null)"; fi
+	if grep -q " deny event reason=no-fd: Too many open files" "$LOG"; then
+		ok "${mode}_decision_log_says_the_kernel_denied_it"
+	else nok "${mode}_decision_log_says_the_kernel_denied_it" "$(tail -n 3 "$LOG")"; fi
+	check "${mode}_next_allowlisted_exec_runs" run_bin "$MNT/hello"
+	if [ $mode = enforce ]; then
+		if ! run_bin "$MNT/unknown"; then ok "${mode}_next_unknown_exec_is_denied"
+		else nok "${mode}_next_unknown_exec_is_denied"; fi
+	fi
+	if [ "$(grep -c ' started$' "$T/enf.err")" = 1 ]; then ok "${mode}_worker_survives_an_event_without_an_fd"
+	else nok "${mode}_worker_survives_an_event_without_an_fd" "$(grep -v marked "$T/enf.err" | tail -n 3)"; fi
+	if enf_stop; then ok "${mode}_stops_cleanly"; else nok "${mode}_stops_cleanly"; fi
+done
+done_testing
