@@ -777,7 +777,7 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 	const struct pgp_pkt *uid = NULL;
 	struct pgp_ckey *sub = NULL;
 	uint8_t uh[32];
-	size_t i, n_parts = 0;
+	size_t i, j, n_parts = 0;
 	bool skipping = false;
 	int added = 0, r;
 	char why[256];
@@ -826,6 +826,20 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 			sub = NULL;
 			uid = NULL;
 			if (p->key_unsupported)
+				continue;
+			/*
+			 * The same subkey again in this certificate (a revocation
+			 * appended as "subkey, revocation", or an old binding
+			 * pasted after it): its signatures join the first entry,
+			 * as copies of a certificate are merged.  A second entry
+			 * would let the one without the revocation verify.
+			 */
+			for (j = 0; j < c->n_subs; j++)
+				if (same_key(&c->subs[j].key, &p->key)) {
+					sub = &c->subs[j];
+					break;
+				}
+			if (sub)
 				continue;
 			if (c->n_subs >= PGP_SUBKEYS_MAX)
 				continue;

@@ -188,6 +188,36 @@ add "subkey/cleartext" cleartext gpg/subkey.clear.asc - gpg/subkey.cert.asc good
 g $T1 -u "$(uid subkey)" -o "$dir/subkey.inline.gpg" --sign "$dir/data.txt"
 add "subkey/inline" inline gpg/subkey.inline.gpg - gpg/subkey.cert.asc good
 
+# --- a hard-revoked signing subkey whose packet comes twice in one
+# certificate: the revoked export with the unrevoked subkey section (subkey,
+# binding) pasted after it, and the unrevoked export with the revoked section
+# (subkey, revocation, binding) appended, as an update to it would be. The
+# sections are cut at the subkey packet's offset as gpg --list-packets gives it.
+key subdup ed25519 cert never
+g $T0 --quick-add-key "$fpr_subdup" ed25519 sign never
+g $T1 -u "$(uid subdup)" -o "$dir/subdup.sig" --detach-sign "$dir/data.txt"
+gpg --batch --export "$fpr_subdup" >"$dir/subdup.unrevoked.pgp"
+# --edit-key: select subkey 1, revkey, reason 1 (key has been compromised)
+printf 'key 1\nrevkey\ny\n1\nfixture revocation\n\ny\nsave\n' |
+	gpg --yes --no-tty --quiet --faked-system-time "$TR!" --pinentry-mode loopback \
+		--passphrase '' --command-fd 0 --edit-key "$fpr_subdup"
+gpg --batch --export "$fpr_subdup" >"$dir/subdup.revoked.pgp"
+subkey_section() {	# FILE: its bytes from the (first) subkey packet on
+	local off
+	off=$(gpg -v --list-packets "$1" 2>/dev/null | awk '/^# off=/ && / tag=14 / {sub(/^# off=/, ""); print $1; exit}')
+	[ -n "$off" ] || { echo "no subkey packet in $1" >&2; return 1; }
+	tail -c +$((off + 1)) "$1"
+}
+{ cat "$dir/subdup.revoked.pgp"; subkey_section "$dir/subdup.unrevoked.pgp"; } >"$dir/subdup.revoked-then-copy.pgp"
+{ cat "$dir/subdup.unrevoked.pgp"; subkey_section "$dir/subdup.revoked.pgp"; } >"$dir/subdup.copy-then-revoked.pgp"
+add "subkey-dup/unrevoked" detached gpg/subdup.sig gpg/data.txt gpg/subdup.unrevoked.pgp good
+add "subkey-dup/revoked" detached gpg/subdup.sig gpg/data.txt gpg/subdup.revoked.pgp bad \
+	"signing subkey revoked: key compromised"
+add "subkey-dup/revoked-then-copy" detached gpg/subdup.sig gpg/data.txt \
+	gpg/subdup.revoked-then-copy.pgp bad "the same subkey again, bound but without its revocation"
+add "subkey-dup/copy-then-revoked" detached gpg/subdup.sig gpg/data.txt \
+	gpg/subdup.copy-then-revoked.pgp bad "the subkey's revocation appended as subkey, revocation, binding"
+
 # --- several signatures, some invalid ----------------------------------------
 g $T1 -u "$(uid p384)" -o "$dir/p384.tampered.sig" --detach-sign "$dir/data-tampered.txt"
 cat "$dir/rsa2048.sig" "$dir/p384.tampered.sig" "$dir/ed25519.sig" >"$dir/multi.sig"
