@@ -27,6 +27,8 @@
 
 SRC=${SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${BUILD:-$SRC/build}
+# absolute: node resolves OPENPGP_JS_DIR from another directory
+if [ -d "$BUILD" ]; then BUILD=$(cd "$BUILD" && pwd); fi
 DG=${DG:-$BUILD/src/cli/digestguard}
 data=$SRC/tests/data/pgp
 allow=$data/known-differences.txt
