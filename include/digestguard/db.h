@@ -222,6 +222,14 @@ int dg_db_changed(const struct dg_db *db);
  */
 int dg_db_reopen(struct dg_db **db, char *msg, size_t msglen);
 
+/*
+ * Take the pages this process has touched through @db out of its page
+ * tables (they stay in the page cache; a later lookup faults them in
+ * again): for a handle kept in reserve, such as the enforcer's supervisor
+ * keeps for its next worker, so that it costs no resident memory.
+ */
+void dg_db_release_pages(const struct dg_db *db);
+
 /* Hash a file with SHA-256 (for `db check`); @digest gets 32 bytes. */
 int dg_db_hash_file(const char *path, uint8_t digest[32]);
 int dg_db_hash_fd(int fd, uint8_t digest[32]);

@@ -610,6 +610,13 @@ int dg_db_verify(const struct dg_db *db, char *msg, size_t msglen)
 	return verify_more(db, msg, msglen);
 }
 
+void dg_db_release_pages(const struct dg_db *db)
+{
+	/* A shared, read-only file mapping: MADV_DONTNEED only drops our
+	 * page table entries; the file's pages and their data stay. */
+	(void)madvise(db->map, db->size, MADV_DONTNEED);
+}
+
 int dg_db_changed(const struct dg_db *db)
 {
 	struct stat st;

@@ -379,6 +379,9 @@ static void track_generation(struct sup *s)
 		return;
 	}
 	memset(&s->db_failed, 0, sizeof(s->db_failed));
+	/* In reserve: what the open touched need not stay resident here
+	 * (large folios made that 4 MiB of a 1 M-entry database). */
+	dg_db_release_pages(db);
 	dg_db_close(s->ctx.db_last);
 	s->ctx.db_last = db;
 }
