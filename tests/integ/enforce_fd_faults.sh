@@ -16,6 +16,7 @@ F=$T/faults
 mkdir -p "$F"
 cat > "$T/shim.c" <<'CEOF'
 #define _GNU_SOURCE
+#include "fault_shim.h"
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -25,33 +26,6 @@ cat > "$T/shim.c" <<'CEOF'
 #include <unistd.h>
 
 #define FILL_MAX 65536
-
-static int armed(const char *kind)
-{
-	const char *d = getenv("DG_TEST_FAULTS");
-	char p[4096];
-
-	if (!d)
-		return 0;
-	snprintf(p, sizeof(p), "%s/%s", d, kind);
-	return access(p, F_OK) == 0;
-}
-
-static void disarm_and_note(const char *kind, const char *what)
-{
-	const char *d = getenv("DG_TEST_FAULTS");
-	char p[4096];
-	int fd;
-
-	snprintf(p, sizeof(p), "%s/%s", d, kind);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/calls", d);
-	fd = open(p, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (fd >= 0) {
-		dprintf(fd, "%s\n", what);
-		close(fd);
-	}
-}
 
 static int is_fanotify(int fd)
 {
@@ -83,18 +57,15 @@ ssize_t read(int fd, void *buf, size_t n)
 	e = errno;
 	while (k)
 		close(fill[--k]);
-	if (r < 0 && e == EMFILE)
-		disarm_and_note("emfile", "emfile failed");	/* once */
+	if (r < 0 && e == EMFILE) {
+		disarm("emfile");	/* once */
+		note("emfile failed");
+	}
 	errno = e;
 	return r;
 }
 CEOF
-if ! wd 60 gcc -shared -fPIC -O2 -o "$T/shim.so" "$T/shim.c" -ldl; then
-	skip "enforcer fd faults" "cannot build the LD_PRELOAD shim"
-	done_testing
-	exit 0
-fi
-export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+enf_shim "enforcer fd faults"
 ENF_WRAP=(env LD_PRELOAD="$T/shim.so" DG_TEST_FAULTS="$F")
 
 enf_bin hello && enf_bin unknown || { nok "build test binaries"; done_testing; exit 1; }

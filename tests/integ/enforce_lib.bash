@@ -42,6 +42,19 @@ enf_require() {
 
 # enf_bin NAME [TAG]: a small static binary at $MNT/NAME.  Run with an
 # argument FILE it appends TAG to FILE, so a test can tell whether it ran.
+# enf_shim NAME: build the LD_PRELOAD fault shim $T/shim.c (it includes
+# fault_shim.h) into $T/shim.so, or skip NAME and end the script.
+enf_shim() {
+	if ! wd 60 gcc -shared -fPIC -O2 -I "$(dirname "${BASH_SOURCE[0]}")" \
+		-o "$T/shim.so" "$T/shim.c" -ldl; then
+		skip "$1" "cannot build the LD_PRELOAD shim"
+		done_testing
+		exit 0
+	fi
+	# An ASan build wants its runtime first; the shim only wraps a few calls.
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+}
+
 enf_bin() {
 	local name=$1 tag=${2:-$1}
 	if ! [ -e "$T/src/$tag" ]; then

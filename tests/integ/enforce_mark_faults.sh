@@ -24,6 +24,7 @@ fail_next() { : > "$F/$1"; }
 calls() { local n; n=$(grep -c "^$1\$" "$F/calls" 2>/dev/null); echo "${n:-0}"; }
 cat > "$T/shim.c" <<'CEOF'
 #define _GNU_SOURCE
+#include "fault_shim.h"
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -32,34 +33,6 @@ cat > "$T/shim.c" <<'CEOF'
 #include <stdlib.h>
 #include <sys/fanotify.h>
 #include <unistd.h>
-
-static int armed(const char *kind)
-{
-	const char *d = getenv("DG_TEST_FAULTS");
-	char p[4096];
-
-	if (!d)
-		return 0;
-	snprintf(p, sizeof(p), "%s/%s", d, kind);
-	return access(p, F_OK) == 0;
-}
-
-static void note(const char *what)
-{
-	const char *d = getenv("DG_TEST_FAULTS");
-	char p[4096];
-	int fd, e = errno;
-
-	if (!d)
-		return;
-	snprintf(p, sizeof(p), "%s/calls", d);
-	fd = open(p, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (fd >= 0) {
-		dprintf(fd, "%s\n", what);
-		close(fd);
-	}
-	errno = e;
-}
 
 int fanotify_init(unsigned flags, unsigned event_f_flags)
 {
@@ -91,13 +64,7 @@ int fanotify_mark(int fd, unsigned flags, uint64_t mask, int dfd, const char *pa
 	return r;
 }
 CEOF
-if ! wd 60 gcc -shared -fPIC -O2 -o "$T/shim.so" "$T/shim.c" -ldl; then
-	skip "enforcer mark faults" "cannot build the LD_PRELOAD shim"
-	done_testing
-	exit 0
-fi
-# An ASan build wants its runtime first; the shim only wraps two calls.
-export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+enf_shim "enforcer mark faults"
 ENF_WRAP=(env LD_PRELOAD="$T/shim.so" DG_TEST_FAULTS="$F")
 
 for b in cached other probe; do enf_bin $b || { nok "build $b"; done_testing; exit 1; }; done

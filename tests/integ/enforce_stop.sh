@@ -15,23 +15,33 @@ for i in $(seq $N); do
 	printf '%d' "$i" >> "$MNT/big$i"
 done
 enf_allow "$S" "$MNT/hello"
+# burst: start the N unknown execs ($T/ran if one runs, $T/rcI its status);
+# burst_wait: wait for them, $hung = how many hit their watchdog.
+burst() {
+	local i
+	pids=()
+	for i in $(seq $N); do
+		( wd 20 "$MNT/big$i" "$T/ran" >/dev/null 2>&1; echo $? > "$T/rc$i" ) &
+		pids+=($!)
+	done
+	ENF_PIDS+=("${pids[@]}")
+	sleep 0.05
+}
+burst_wait() {
+	local p i
+	for p in "${pids[@]}"; do wait "$p"; done
+	hung=0
+	for i in $(seq $N); do [ "$(cat "$T/rc$i" 2>/dev/null)" = 124 ] && hung=$((hung + 1)); done
+}
 enf_start --state "$S" --mark "$MNT" --log "$LOG" || { nok "start"; done_testing; exit 1; }
 
-pids=()
-for i in $(seq $N); do
-	( wd 20 "$MNT/big$i" "$T/ran" >/dev/null 2>&1; echo $? > "$T/rc$i" ) &
-	pids+=($!)
-done
-ENF_PIDS+=("${pids[@]}")
-sleep 0.05
+burst
 t0=$(date +%s%N)
 enf_stop; rc=$?
 t1=$(date +%s%N)
 if [ $rc = 0 ]; then ok "sigterm_with_pending_execs_exits_0 ($(( (t1 - t0) / 1000000 )) ms)"
 else nok "sigterm_with_pending_execs_exits_0" "rc=$rc" "$(tail -n 3 "$T/enf.err")"; fi
-for p in "${pids[@]}"; do wait "$p"; done
-hung=0
-for i in $(seq $N); do [ "$(cat "$T/rc$i" 2>/dev/null)" = 124 ] && hung=$((hung + 1)); done
+burst_wait
 if [ $hung = 0 ]; then ok "no_exec_left_blocked"; else nok "no_exec_left_blocked" "$hung hit the watchdog"; fi
 denied=$(grep -c ' deny exec ' "$LOG")
 ran=$(cat "$T/ran" 2>/dev/null | wc -l)
@@ -49,18 +59,10 @@ else nok "lock_is_released_after_stop"; fi
 enf_start --state "$S" --mark "$MNT" --log "$LOG" || { nok "start"; done_testing; exit 1; }
 sup=$(ps -o pid= --ppid "$EPID" | tr -d ' ')
 w=$(enf_worker)
-pids=()
-for i in $(seq $N); do
-	( wd 20 "$MNT/big$i" "$T/ran" >/dev/null 2>&1; echo $? > "$T/rc$i" ) &
-	pids+=($!)
-done
-ENF_PIDS+=("${pids[@]}")
-sleep 0.05
+burst
 [ -n "$sup" ] && kill -HUP "$sup"
 [ -n "$w" ] && kill -HUP "$w"
-for p in "${pids[@]}"; do wait "$p"; done
-hung=0
-for i in $(seq $N); do [ "$(cat "$T/rc$i" 2>/dev/null)" = 124 ] && hung=$((hung + 1)); done
+burst_wait
 if [ -n "$sup" ] && [ -n "$w" ] && kill -0 "$sup" && kill -0 "$w" && [ "$(enf_worker)" = "$w" ]; then
 	ok "sighup_during_a_burst_stops_neither_supervisor_nor_worker"
 else nok "sighup_during_a_burst_stops_neither_supervisor_nor_worker" "$(tail -n 3 "$T/enf.err")"; fi
