@@ -145,23 +145,13 @@ size_t dg_db_builder_count(const struct dg_db_builder *b)
 	return b->n;
 }
 
-static int name_ok(const char *s, size_t *len)
-{
-	size_t n = strnlen(s, DG_DB_NAME_MAX + 1);
-
-	if (n > DG_DB_NAME_MAX || memchr(s, '\n', n))
-		return 0;
-	*len = n;
-	return 1;
-}
-
 int dg_db_builder_add_source(struct dg_db_builder *b, const char *name, uint32_t *id)
 {
 	size_t len, j;
 	uint64_t h;
 	int err;
 
-	if (!name_ok(name, &len) || !len)
+	if (!dg_db_name_ok(name, SIZE_MAX, &len) || !len)
 		return -EINVAL;
 	err = idset_grow(&b->srcset, b->nsrc, src_hash_of, b);
 	if (err)
@@ -246,7 +236,7 @@ int dg_db_builder_add(struct dg_db_builder *b, const uint8_t *digest,
 	if (source_id >= b->nsrc)
 		return -EINVAL;
 	if (path && *path) {
-		if (!name_ok(path, &len) || path[0] == DGDB_PATH_LINK)
+		if (!dg_db_name_ok(path, SIZE_MAX, &len) || path[0] == DGDB_PATH_LINK)
 			return -EINVAL;
 		err = add_path(b, source_id, path, len, &pid);
 		if (err)

@@ -5,10 +5,28 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <digestguard/db.h>
 
 #include "log.h"	/* dg_errf(): messages into the caller's buffer */
+
+/*
+ * A name the builder stores (source or path): at most DG_DB_NAME_MAX bytes
+ * and no newline, read within @room bytes; its length to @len (may be
+ * NULL).  Emptiness is the caller's rule.  dg_db_verify() applies the same,
+ * so what verifies can be merged.
+ */
+static inline int dg_db_name_ok(const char *s, size_t room, size_t *len)
+{
+	size_t n = strnlen(s, room < DG_DB_NAME_MAX + 1 ? room : DG_DB_NAME_MAX + 1);
+
+	if (n > DG_DB_NAME_MAX || memchr(s, '\n', n))
+		return 0;
+	if (len)
+		*len = n;
+	return 1;
+}
 
 /* Index of the source owning @ref; -EBADMSG outside every region. */
 int dg_db_source_index(const struct dg_db *db, dg_db_ref ref, uint32_t *idx);

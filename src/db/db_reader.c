@@ -18,6 +18,7 @@
 #include "cleanup.h"
 #include "db_format.h"
 #include "db_internal.h"
+#include "filever.h"
 #include "sha256.h"
 
 struct dg_db {
@@ -26,9 +27,7 @@ struct dg_db {
 	char *open_arg;		/* what the caller passed (dir or file) */
 	char *watch;		/* path stat()ed for changes: DIR/current or the file */
 	char *path;		/* the mapped file, symlinks resolved */
-	dev_t dev;
-	ino_t ino;
-	struct timespec ctime;	/* with the size: a rewrite in place keeps dev/ino */
+	struct stat st;		/* of the mapped file when opened (dg_db_changed) */
 	/* validated header fields and section pointers */
 	uint64_t generation, build_time, count, strings_size, more_count;
 	uint32_t version, header_size, algo, digest_len, index_bits, nsources;
@@ -280,9 +279,7 @@ int dg_db_open(const char *path, struct dg_db **out, char *msg, size_t msglen)
 		dg_errf(msg, msglen, 0, "%s: not a regular file", db->watch);
 		goto fail;
 	}
-	db->dev = st.st_dev;
-	db->ino = st.st_ino;
-	db->ctime = st.st_ctim;
+	db->st = st;
 	db->path = realpath(db->watch, NULL);
 	if (!db->path)
 		db->path = strdup(db->watch);
@@ -508,22 +505,14 @@ int dg_db_source_name(const struct dg_db *db, uint32_t i, const char **name)
 	return 0;
 }
 
-/* A name the builder stores: at most DG_DB_NAME_MAX bytes, no newline;
- * empty only for a path (an entry without one). */
-static int name_storable(const char *s, size_t room, int may_be_empty)
-{
-	size_t n = strnlen(s, room < DG_DB_NAME_MAX + 1 ? room : DG_DB_NAME_MAX + 1);
-
-	return n <= DG_DB_NAME_MAX && (n || may_be_empty) && !memchr(s, '\n', n);
-}
-
-/* @ref resolves (inside the table, a valid link) to a storable path. */
+/* @ref resolves (inside the table, a valid link) to a storable path (empty:
+ * an entry without one). */
 static int ref_ok(const struct dg_db *db, dg_db_ref ref)
 {
 	const char *p;
 
 	return !dg_db_source(db, ref, NULL, &p) &&
-	       name_storable(p, db->strings_size - (size_t)(p - db->strings), 1);
+	       dg_db_name_ok(p, db->strings_size - (size_t)(p - db->strings), NULL);
 }
 
 /* The further references: ascending (entry, ref) pairs, each a valid
@@ -565,8 +554,9 @@ int dg_db_verify(const struct dg_db *db, char *msg, size_t msglen)
 	/* What verifies can be merged: names an import would store. */
 	for (i = 0; i < db->nsources; i++) {
 		uint32_t off = db->sources[2 * i];
+		size_t len;
 
-		if (!name_storable(db->strings + off, db->strings_size - off, 0)) {
+		if (!dg_db_name_ok(db->strings + off, db->strings_size - off, &len) || !len) {
 			dg_errf(msg, msglen, 0, "%s: source %llu: a name no import stores (empty, a newline, over %d bytes)",
 				db->path, (unsigned long long)i, DG_DB_NAME_MAX);
 			return -EBADMSG;
@@ -623,11 +613,7 @@ int dg_db_changed(const struct dg_db *db)
 
 	if (stat(db->watch, &st) < 0)
 		return -errno;
-	/* A rename brings a new inode; a generation rewritten in place (cp
-	 * over it) keeps its inode but not its ctime or size. */
-	return st.st_dev != db->dev || st.st_ino != db->ino ||
-	       (uint64_t)st.st_size != db->size ||
-	       st.st_ctim.tv_sec != db->ctime.tv_sec || st.st_ctim.tv_nsec != db->ctime.tv_nsec;
+	return !dg_same_file_version(&st, &db->st);
 }
 
 int dg_db_reopen(struct dg_db **dbp, char *msg, size_t msglen)

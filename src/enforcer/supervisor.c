@@ -28,6 +28,7 @@
 #include <digestguard/db.h>
 
 #include "enforcer_int.h"
+#include "filever.h"
 #include "imalog.h"
 #include "log.h"
 #include "role.h"
@@ -369,10 +370,7 @@ static void track_generation(struct sup *s)
 	snprintf(path, sizeof(path), "%s/current", s->cfg->state_dir);
 	if (stat(path, &st) < 0)
 		return;
-	if (st.st_dev == s->db_failed.st_dev && st.st_ino == s->db_failed.st_ino &&
-	    st.st_size == s->db_failed.st_size &&
-	    st.st_ctim.tv_sec == s->db_failed.st_ctim.tv_sec &&
-	    st.st_ctim.tv_nsec == s->db_failed.st_ctim.tv_nsec)
+	if (dg_same_file_version(&st, &s->db_failed))
 		return;		/* failed as it is: the worker said why */
 	if (dg_db_open(s->cfg->state_dir, &db, msg, sizeof(msg)) < 0) {
 		s->db_failed = st;
