@@ -586,6 +586,26 @@ static const char *digest_arg(const char *s)
 	return strncasecmp(s, "sha256:", 7) ? s : s + 7;
 }
 
+/* "SOURCE PATH" (or "SOURCE" for an entry without a path) and a newline,
+ * as lookup and check print a reference. */
+static void put_source(const char *pkg, const char *path)
+{
+	put_name(stdout, pkg);
+	if (*path)
+		putchar(' ');
+	put_name(stdout, path);
+	putchar('\n');
+}
+
+/* "source": ..., "path": ... of a reference, for --json. */
+static void json_source(const char *pkg, const char *path)
+{
+	printf("\"source\": ");
+	cli_json_str(stdout, pkg);
+	printf(", \"path\": ");
+	cli_json_str(stdout, path);
+}
+
 static int cmd_lookup(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -652,25 +672,17 @@ static int cmd_lookup(int argc, char **argv)
 				pkg = path = "?";
 			if (json) {
 				if (!k) {
-					printf(", \"source\": ");
-					cli_json_str(stdout, pkg);
-					printf(", \"path\": ");
-					cli_json_str(stdout, path);
+					printf(", ");
+					json_source(pkg, path);
 					printf(", \"references\": [");
 				}
-				printf("%s{\"source\": ", k ? ", " : "");
-				cli_json_str(stdout, pkg);
-				printf(", \"path\": ");
-				cli_json_str(stdout, path);
+				printf("%s{", k ? ", " : "");
+				json_source(pkg, path);
 				printf("}");
 			} else {
 				print_hex(stdout, d, 32);
 				printf(": ");
-				put_name(stdout, pkg);
-				if (*path)
-					putchar(' ');
-				put_name(stdout, path);
-				putchar('\n');
+				put_source(pkg, path);
 			}
 		}
 		if (json)
@@ -850,10 +862,8 @@ static void check_one(const char *path)
 		print_hex(stdout, d, 32);
 		printf("\", \"found\": %s", found ? "true" : "false");
 		if (found) {
-			printf(", \"source\": ");
-			cli_json_str(stdout, pkg);
-			printf(", \"path\": ");
-			cli_json_str(stdout, spath);
+			printf(", ");
+			json_source(pkg, spath);
 		}
 		printf("}");
 		return;
@@ -862,11 +872,7 @@ static void check_one(const char *path)
 	put_name(stdout, path);
 	if (found) {
 		printf(": OK ");
-		put_name(stdout, pkg);
-		if (*spath)
-			putchar(' ');
-		put_name(stdout, spath);
-		putchar('\n');
+		put_source(pkg, spath);
 		return;
 	}
 	printf(": NOT FOUND sha256:");

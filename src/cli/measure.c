@@ -96,31 +96,55 @@ static int arg_error(const char *cmd, const char *arg, int operand)
 	return EXIT_USAGE;
 }
 
-static int cmd_show(int argc, char **argv)
+/*
+ * The arguments of `measure @cmd`: one LOG (to @path), --json, and, when
+ * @pcr is not NULL, --pcr HEX (or --pcr=HEX); `--` ends the options.
+ * Returns 0 or EXIT_USAGE (the reason printed).
+ */
+static int parse_args(const char *cmd, int argc, char **argv, const char **path, int *json,
+		      const char **pcr)
 {
-	const char *path = NULL;
-	struct logbuf m;
-	struct dg_cur c;
-	uint64_t n = 0;
-	int json = 0, dashdash = 0, i, r = 0;
+	int dashdash = 0, i;
 
+	*path = NULL;
+	*json = 0;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
 		if (dashdash || a[0] != '-' || !a[1]) {
-			if (path)
-				return arg_error("show", a, 1);
-			path = a;
+			if (*path)
+				return arg_error(cmd, a, 1);
+			*path = a;
 		} else if (!strcmp(a, "--")) {
 			dashdash = 1;
 		} else if (!strcmp(a, "--json")) {
-			json = 1;
+			*json = 1;
+		} else if (pcr && !strncmp(a, "--pcr=", 6)) {	/* --opt=VALUE, as elsewhere */
+			*pcr = a + 6;
+		} else if (pcr && !strcmp(a, "--pcr")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "digestguard measure verify: option '--pcr' needs a value\n"
+					"usage: digestguard measure verify [--json] LOG [--pcr HEX]\n");
+				return EXIT_USAGE;
+			}
+			*pcr = argv[++i];
 		} else {
-			return arg_error("show", a, 0);
+			return arg_error(cmd, a, 0);
 		}
 	}
-	if (!path)
-		return arg_error("show", NULL, 0);
+	return *path ? 0 : arg_error(cmd, NULL, 0);
+}
+
+static int cmd_show(int argc, char **argv)
+{
+	const char *path;
+	struct logbuf m;
+	struct dg_cur c;
+	uint64_t n = 0;
+	int json, r = 0;
+
+	if (parse_args("show", argc, argv, &path, &json, NULL))
+		return EXIT_USAGE;
 	if (read_log(path, &m) < 0)
 		return EXIT_USAGE;
 	c = cur_init(m.p, m.n);
@@ -163,34 +187,10 @@ static int cmd_verify(int argc, char **argv)
 	char hex[65], msg[512];
 	struct logbuf m;
 	uint64_t n, k = 0;
-	int json = 0, dashdash = 0, prefix = 0, i, r;
+	int json, prefix = 0, r;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (dashdash || a[0] != '-' || !a[1]) {
-			if (path)
-				return arg_error("verify", a, 1);
-			path = a;
-		} else if (!strcmp(a, "--")) {
-			dashdash = 1;
-		} else if (!strcmp(a, "--json")) {
-			json = 1;
-		} else if (!strncmp(a, "--pcr=", 6)) {	/* --opt=VALUE, as elsewhere */
-			want_hex = a + 6;
-		} else if (!strcmp(a, "--pcr")) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "digestguard measure verify: option '--pcr' needs a value\n"
-					"usage: digestguard measure verify [--json] LOG [--pcr HEX]\n");
-				return EXIT_USAGE;
-			}
-			want_hex = argv[++i];
-		} else {
-			return arg_error("verify", a, 0);
-		}
-	}
-	if (!path)
-		return arg_error("verify", NULL, 0);
+	if (parse_args("verify", argc, argv, &path, &json, &want_hex))
+		return EXIT_USAGE;
 	if (want_hex && dg_unhex(want, sizeof(want), want_hex) < 0) {
 		fprintf(stderr, "digestguard measure verify: --pcr needs 64 hex digits (SHA-256 "
 			"bank), got '%s'\n", want_hex);
