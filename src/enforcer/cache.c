@@ -77,10 +77,15 @@ struct dg_enf_entry *dg_enf_cache_get(struct dg_enf_cache *c, const struct dg_en
 
 		memset(e, 0, sizeof(*e));
 		e->key = keep;
-		e->key.size = UINT64_MAX;	/* matches no real version */
+		dg_enf_cache_forget(e);
 		return NULL;
 	}
 	return e;
+}
+
+void dg_enf_cache_forget(struct dg_enf_entry *e)
+{
+	e->key.size = UINT64_MAX;	/* matches no real version */
 }
 
 static int grow(struct dg_enf_cache *c)

@@ -72,6 +72,13 @@ void dg_enf_cache_free(struct dg_enf_cache *c);
  */
 struct dg_enf_entry *dg_enf_cache_get(struct dg_enf_cache *c, const struct dg_enf_key *k);
 
+/*
+ * What was read from @e's file is not used again: the next
+ * dg_enf_cache_get() of its inode misses (a failed hash, a measurement
+ * that could not be written).  @e itself stays valid for this event.
+ */
+void dg_enf_cache_forget(struct dg_enf_entry *e);
+
 /* A fresh entry for @k (replacing any entry of the inode); NULL on ENOMEM. */
 struct dg_enf_entry *dg_enf_cache_put(struct dg_enf_cache *c, const struct dg_enf_key *k);
 

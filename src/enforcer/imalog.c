@@ -561,12 +561,35 @@ static int tpm_catch_up(struct dg_ima_log *l, char *why, size_t whylen)
 	return r;
 }
 
+int dg_append_record(int fd, const void *p, size_t n, off_t start)
+{
+	ssize_t w = write(fd, p, n), w2;
+	int r;
+
+	if (w == (ssize_t)n)
+		return 0;
+	r = w < 0 ? -errno : -EIO;
+	if (w <= 0)
+		return r;	/* nothing written, nothing to cut */
+	if (start < 0) {	/* O_APPEND: our bytes end at the offset */
+		off_t end = lseek(fd, 0, SEEK_CUR);
+
+		start = end >= w ? end - w : -1;
+	}
+	w2 = write(fd, (const char *)p + w, n - (size_t)w);
+	if (w2 == (ssize_t)n - w)
+		return 0;
+	r = w2 < 0 ? -errno : -EIO;
+	if (start >= 0 && ftruncate(fd, start) < 0)
+		r = -errno;
+	return r;
+}
+
 static int log_append(struct dg_ima_log *l, const uint8_t digest[32], const char *path,
 		      int dedup)
 {
 	struct dg_buf b = { 0 };
 	uint8_t h[32];
-	ssize_t w;
 	int r;
 
 	r = dg_ima_encode(&b, digest, path);
@@ -579,23 +602,10 @@ static int log_append(struct dg_ima_log *l, const uint8_t digest[32], const char
 	}
 	if ((r = log_unchanged(l)) < 0)
 		goto out;
-	/* One write() per entry: O_APPEND, so a reader sees whole entries. */
-	w = write(l->fd, b.data, b.len);
-	if (w > 0 && w < (ssize_t)b.len) {
-		/* Short (a full disk): the rest once more, for the reason
-		 * (ENOSPC, not EIO); a reader may see half an entry only then. */
-		ssize_t w2 = write(l->fd, b.data + w, b.len - (size_t)w);
-
-		w = w2 < 0 ? -1 : w + w2;
-	}
-	if (w != (ssize_t)b.len) {
-		r = w < 0 ? -errno : -EIO;
-		/* A short write must not leave half an entry for the next one
-		 * to follow: cut the file back to where this entry began. */
-		if (ftruncate(l->fd, (off_t)l->size) < 0)
-			r = -errno;
+	/* One write() per entry: O_APPEND, so a reader sees whole entries
+	 * (half of one only after a short write, until it is cut back). */
+	if ((r = dg_append_record(l->fd, b.data, b.len, (off_t)l->size)) < 0)
 		goto out;
-	}
 	/* In the log now: the software PCR, the count and the dedup set
 	 * follow it whatever happens to the TPM. */
 	l->size += b.len;

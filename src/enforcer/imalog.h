@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <stdio.h>
 
 #include "hex.h"
@@ -52,6 +53,16 @@ struct dg_ima_entry {
 
 /* Append one ima-ng entry for @digest (SHA-256) and @path to @out. */
 int dg_ima_encode(struct dg_buf *out, const uint8_t digest[32], const char *path);
+
+/*
+ * Append one record of @n bytes to the O_APPEND file @fd whole (the
+ * measurement log, the decision log): one write(), and after a short one
+ * (a full disk) the rest once more, so the error is the real one (ENOSPC,
+ * not EIO).  If it still is not whole, the file is cut back to where the
+ * record began (@start; negative: where our first write's bytes began),
+ * so that no later record continues half of it.  0 or -errno.
+ */
+int dg_append_record(int fd, const void *p, size_t n, off_t start);
 
 /*
  * Parse the next entry at @c into @e (pointers into the input).

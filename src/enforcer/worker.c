@@ -139,7 +139,6 @@ void dg_enf_log(int log_fd, const char *fmt, ...)
 	struct timespec ts;
 	struct tm tm;
 	va_list ap;
-	ssize_t w;
 	int n, m, e;
 
 	if (log_fd < 0)
@@ -157,29 +156,15 @@ void dg_enf_log(int log_fd, const char *fmt, ...)
 	if (n > (int)sizeof(line) - 2)
 		n = (int)sizeof(line) - 2;
 	line[n++] = '\n';
-	/* O_APPEND and one write(): lines from both processes never interleave. */
-	w = write(log_fd, line, (size_t)n);
-	if (w == n)
-		return;
-	e = w < 0 ? errno : EIO;
-	if (w > 0) {
-		/* Short (a full disk): no half line for the next one to
-		 * continue into a line nobody wrote.  The offset of an
-		 * O_APPEND fd is where our bytes end. */
-		off_t end = lseek(log_fd, 0, SEEK_CUR);
-		ssize_t w2 = write(log_fd, line + w, (size_t)(n - w));
-
-		if (w2 == n - w)
-			return;
-		e = w2 < 0 ? errno : EIO;
-		if (end >= w && ftruncate(log_fd, end - w) < 0)
-			e = errno;
-	}
+	/* O_APPEND and one write(): lines from both processes never
+	 * interleave; on a full disk no half line is left for the next one
+	 * to continue into a line nobody wrote. */
+	e = dg_append_record(log_fd, line, (size_t)n, -1);
 	/* Once per process: the operator learns that lines are missing. */
-	if (!lost) {
+	if (e < 0 && !lost) {
 		lost = 1;
 		dg_err("enforce: decision log: %s: lines are lost while it cannot be written",
-		       strerror(e));
+		       strerror(-e));
 	}
 }
 
@@ -310,7 +295,7 @@ static int entry_digest(struct worker *w, int fd, const struct dg_enf_key *k,
 	atomic_fetch_add(&w->ctx->j->hashed, 1);
 	if (r < 0) {
 		if (e)
-			e->key.size = UINT64_MAX;	/* never reuse */
+			dg_enf_cache_forget(e);
 		return r;
 	}
 	if (o)
@@ -942,7 +927,7 @@ static void after(struct worker *w, const struct fanotify_event_metadata *ev,
 				struct dg_enf_entry *e = dg_enf_cache_get(w->cache, &o->key);
 
 				if (e)
-					e->key.size = UINT64_MAX;	/* never reuse */
+					dg_enf_cache_forget(e);
 				o->mark_ignore = 0;
 			}
 		}
