@@ -281,7 +281,7 @@ static int check_order(const struct rpm_hdr *h, char *err, size_t errlen)
  */
 static int check_tag_types(const struct rpm_hdr *h, char *err, size_t errlen)
 {
-	char tl[48];
+	char tl[48], want[64];
 	uint32_t i;
 
 	if (h->kind != RPM_HDR_MAIN || !h->region)
@@ -294,15 +294,12 @@ static int check_tag_types(const struct rpm_hdr *h, char *err, size_t errlen)
 			continue;
 		if (is_string_type(t->type) && is_string_type(e->type))
 			continue;
-		if (is_string_type(t->type))
-			return dg_errf(err, errlen, -EBADMSG,
-				    "%s entry %u, %s: type %u (%s), want a string type (rpm's type for the tag: %s)",
-				    hdr_name(h->kind), i, tag_label(h->kind, e->tag, tl, sizeof(tl)),
-				    e->type, type_name(e->type), type_name(t->type));
-		return dg_errf(err, errlen, -EBADMSG,
-			    "%s entry %u, %s: type %u (%s), want %s (rpm's type for the tag)",
-			    hdr_name(h->kind), i, tag_label(h->kind, e->tag, tl, sizeof(tl)),
-			    e->type, type_name(e->type), type_name(t->type));
+		snprintf(want, sizeof(want), is_string_type(t->type) ?
+			 "a string type (rpm's type for the tag: %s)" : "%s (rpm's type for the tag)",
+			 type_name(t->type));
+		return dg_errf(err, errlen, -EBADMSG, "%s entry %u, %s: type %u (%s), want %s",
+			       hdr_name(h->kind), i, tag_label(h->kind, e->tag, tl, sizeof(tl)),
+			       e->type, type_name(e->type), want);
 	}
 	return 0;
 }
