@@ -103,16 +103,77 @@ static const struct rpm_tagref *per_file(const struct rpm_pkg *pkg, uint32_t tag
 	return t;
 }
 
+/* What rpm_pkg_files() reads each file from. */
+struct files {
+	const struct rpm_pkg *pkg;
+	const struct rpm_tagref *dig, *modes, *fflags, *base, *dirs, *dirix, *old;
+	int algo;
+	size_t dlen;
+	char *nevra, *path, hex[2 * 64 + 1];
+	uint8_t bin[64];
+};
+
+/*
+ * File @i of the package into @f (path, digest, mode; its strings in @fs):
+ * 1 for a regular file, 0 for one without a digest to take (not regular,
+ * %ghost), negative errno (the reason in @err) for a malformed one.
+ */
+static int file_at(struct files *fs, uint32_t i, struct dg_rpm_file *f, char *err, size_t errlen)
+{
+	const struct rpm_pkg *pkg = fs->pkg;
+	uint32_t mode = (uint32_t)pkg->buf[fs->modes->data_off + 2 * i] << 8 |
+			pkg->buf[fs->modes->data_off + 2 * i + 1];
+	uint32_t ff = fs->fflags ? get_be32(pkg->buf + fs->fflags->data_off + 4 * i) : 0;
+	uint32_t hl, bl, dl;
+	const char *h = rpm_pkg_string(pkg, fs->dig, i, &hl), *b, *d;
+
+	if (!S_ISREG(mode) || (ff & RPMFILE_GHOST))
+		return 0;
+	if (hl != 2 * fs->dlen || dg_unhex_n(h, fs->bin, fs->dlen) < 0)
+		return dg_errf(err, errlen, -EBADMSG, "%s: FILEDIGESTS item %u is not a %s digest in hex",
+			       pkg->name, i, dg_rpm_hash_name(fs->algo));
+	if (fs->base) {
+		uint32_t di = get_be32(pkg->buf + fs->dirix->data_off + 4 * i);
+
+		if (di >= fs->dirs->count)
+			return dg_errf(err, errlen, -EBADMSG, "%s: DIRINDEXES item %u is %u, DIRNAMES has %u",
+				       pkg->name, i, di, fs->dirs->count);
+		d = rpm_pkg_string(pkg, fs->dirs, di, &dl);
+		b = rpm_pkg_string(pkg, fs->base, i, &bl);
+	} else {
+		d = "";
+		dl = 0;
+		b = rpm_pkg_string(pkg, fs->old, i, &bl);
+	}
+	if (dl > RPM_PATH_MAX || bl > RPM_PATH_MAX)
+		return dg_errf(err, errlen, -E2BIG, "%s: path of file %u too long", pkg->name, i);
+	memcpy(fs->path, d, dl);
+	memcpy(fs->path + dl, b, bl);
+	fs->path[dl + bl] = '\0';
+	if (fs->path[0] != '/')
+		return dg_errf(err, errlen, -EBADMSG, "%s: file %u path is not absolute", pkg->name, i);
+	hl = (uint32_t)(2 * fs->dlen);
+	for (bl = 0; bl < hl; bl++)
+		fs->hex[bl] = (char)(h[bl] >= 'A' && h[bl] <= 'F' ? h[bl] - 'A' + 'a' : h[bl]);
+	fs->hex[hl] = '\0';
+	f->nevra = fs->nevra;
+	f->path = fs->path;
+	f->hex = fs->hex;
+	f->algo = fs->algo;
+	f->digest = fs->bin;
+	f->digest_len = fs->dlen;
+	f->mode = mode;
+	return 1;
+}
+
 int rpm_pkg_files(const struct rpm_pkg *pkg, unsigned int flags, dg_rpm_file_fn fn,
 		  void *ctx, char *err, size_t errlen)
 {
-	const struct rpm_tagref *dig, *modes, *fflags, *base, *dirs, *dirix, *old, *alg;
-	char nevra[512], hex[2 * 64 + 1];
-	uint8_t bin[64];
-	char *path = NULL;
-	int algo = PGP_HASH_MD5, r = 0;
+	const struct rpm_tagref *alg;
+	struct files fs = { .pkg = pkg, .algo = PGP_HASH_MD5 };
+	char nevra[512];
+	int r;
 	uint32_t nfiles, i, pass;
-	size_t dlen;
 
 	r = rpm_pkg_nevra(pkg, nevra, sizeof(nevra));
 	if (r == -E2BIG)
@@ -123,9 +184,10 @@ int rpm_pkg_files(const struct rpm_pkg *pkg, unsigned int flags, dg_rpm_file_fn 
 	if (r < 0)
 		return dg_errf(err, errlen, -EBADMSG, "%s: main header lacks NAME, VERSION or RELEASE",
 			       pkg->name);
-	base = rpm_pkg_tag(pkg, RPM_HDR_MAIN, RPMTAG_BASENAMES);
-	old = rpm_pkg_tag(pkg, RPM_HDR_MAIN, RPMTAG_OLDFILENAMES);
-	nfiles = base ? base->count : old ? old->count : 0;
+	fs.nevra = nevra;
+	fs.base = rpm_pkg_tag(pkg, RPM_HDR_MAIN, RPMTAG_BASENAMES);
+	fs.old = rpm_pkg_tag(pkg, RPM_HDR_MAIN, RPMTAG_OLDFILENAMES);
+	nfiles = fs.base ? fs.base->count : fs.old ? fs.old->count : 0;
 	if (nfiles == 0)
 		return 0;	/* a package without files */
 	alg = rpm_pkg_tag(pkg, RPM_HDR_MAIN, RPMTAG_FILEDIGESTALGO);
@@ -136,28 +198,29 @@ int rpm_pkg_files(const struct rpm_pkg *pkg, unsigned int flags, dg_rpm_file_fn 
 			return dg_errf(err, errlen, -EBADMSG,
 				    "%s: FILEDIGESTALGO has type %u and %u items, want one INT32",
 				    pkg->name, alg->type, alg->count);
-		algo = (int)get_be32(pkg->buf + alg->data_off);
+		fs.algo = (int)get_be32(pkg->buf + alg->data_off);
 	}
-	dlen = algo_len(algo);
-	if (!dlen)
+	fs.dlen = algo_len(fs.algo);
+	if (!fs.dlen)
 		return dg_errf(err, errlen, -EOPNOTSUPP, "%s: file digest algorithm %d is not supported",
-			    pkg->name, algo);
-	if ((algo == PGP_HASH_MD5 || algo == PGP_HASH_SHA1) && !(flags & DG_RPM_ALLOW_WEAK))
+			    pkg->name, fs.algo);
+	if ((fs.algo == PGP_HASH_MD5 || fs.algo == PGP_HASH_SHA1) && !(flags & DG_RPM_ALLOW_WEAK))
 		return dg_errf(err, errlen, -EOPNOTSUPP,
 			    "%s: file digests are %s%s; refused (--allow-weak accepts them)",
-			    pkg->name, dg_rpm_hash_name(algo),
+			    pkg->name, dg_rpm_hash_name(fs.algo),
 			    alg ? "" : " (no FILEDIGESTALGO tag means MD5)");
-	dig = per_file(pkg, RPMTAG_FILEDIGESTS, nfiles, 1, err, errlen, &r);
-	modes = r ? NULL : per_file(pkg, RPMTAG_FILEMODES, nfiles, 1, err, errlen, &r);
-	fflags = r ? NULL : per_file(pkg, RPMTAG_FILEFLAGS, nfiles, 0, err, errlen, &r);
-	dirix = r || !base ? NULL : per_file(pkg, RPMTAG_DIRINDEXES, nfiles, 1, err, errlen, &r);
-	dirs = base ? rpm_pkg_tag(pkg, RPM_HDR_MAIN, RPMTAG_DIRNAMES) : NULL;
+	fs.dig = per_file(pkg, RPMTAG_FILEDIGESTS, nfiles, 1, err, errlen, &r);
+	fs.modes = r ? NULL : per_file(pkg, RPMTAG_FILEMODES, nfiles, 1, err, errlen, &r);
+	fs.fflags = r ? NULL : per_file(pkg, RPMTAG_FILEFLAGS, nfiles, 0, err, errlen, &r);
+	fs.dirix = r || !fs.base ? NULL :
+		   per_file(pkg, RPMTAG_DIRINDEXES, nfiles, 1, err, errlen, &r);
+	fs.dirs = fs.base ? rpm_pkg_tag(pkg, RPM_HDR_MAIN, RPMTAG_DIRNAMES) : NULL;
 	if (r < 0)
 		return r;
-	if (base && !dirs)
+	if (fs.base && !fs.dirs)
 		return dg_errf(err, errlen, -EBADMSG, "%s: main header lacks DIRNAMES", pkg->name);
-	path = malloc(2 * RPM_PATH_MAX + 2);
-	if (!path)
+	fs.path = malloc(2 * RPM_PATH_MAX + 2);
+	if (!fs.path)
 		return -ENOMEM;
 	/*
 	 * Two passes: the first checks every file, the second hands them
@@ -166,66 +229,13 @@ int rpm_pkg_files(const struct rpm_pkg *pkg, unsigned int flags, dg_rpm_file_fn 
 	 */
 	for (pass = 0; pass < 2 && r == 0; pass++) {
 		for (i = 0; i < nfiles && r == 0; i++) {
-			uint32_t mode = (uint32_t)pkg->buf[modes->data_off + 2 * i] << 8 |
-					pkg->buf[modes->data_off + 2 * i + 1];
-			uint32_t ff = fflags ? get_be32(pkg->buf + fflags->data_off + 4 * i) : 0;
-			uint32_t hl, bl, dl;
-			const char *h = rpm_pkg_string(pkg, dig, i, &hl), *b, *d;
 			struct dg_rpm_file f;
 
-			if (!S_ISREG(mode) || (ff & RPMFILE_GHOST))
-				continue;
-			if (hl != 2 * dlen || dg_unhex_n(h, bin, dlen) < 0) {
-				r = dg_errf(err, errlen, -EBADMSG,
-					 "%s: FILEDIGESTS item %u is not a %s digest in hex",
-					 pkg->name, i, dg_rpm_hash_name(algo));
-				break;
-			}
-			if (base) {
-				uint32_t di = get_be32(pkg->buf + dirix->data_off + 4 * i);
-
-				if (di >= dirs->count) {
-					r = dg_errf(err, errlen, -EBADMSG,
-						 "%s: DIRINDEXES item %u is %u, DIRNAMES has %u",
-						 pkg->name, i, di, dirs->count);
-					break;
-				}
-				d = rpm_pkg_string(pkg, dirs, di, &dl);
-				b = rpm_pkg_string(pkg, base, i, &bl);
-			} else {
-				d = "";
-				dl = 0;
-				b = rpm_pkg_string(pkg, old, i, &bl);
-			}
-			if (dl > RPM_PATH_MAX || bl > RPM_PATH_MAX) {
-				r = dg_errf(err, errlen, -E2BIG, "%s: path of file %u too long",
-					 pkg->name, i);
-				break;
-			}
-			memcpy(path, d, dl);
-			memcpy(path + dl, b, bl);
-			path[dl + bl] = '\0';
-			if (path[0] != '/') {
-				r = dg_errf(err, errlen, -EBADMSG, "%s: file %u path is not absolute",
-					 pkg->name, i);
-				break;
-			}
-			hl = (uint32_t)(2 * dlen);
-			for (bl = 0; bl < hl; bl++)
-				hex[bl] = (char)(h[bl] >= 'A' && h[bl] <= 'F' ? h[bl] - 'A' + 'a' :
-						 h[bl]);
-			hex[hl] = '\0';
-			f.nevra = nevra;
-			f.path = path;
-			f.hex = hex;
-			f.algo = algo;
-			f.digest = bin;
-			f.digest_len = dlen;
-			f.mode = mode;
-			if (pass == 1)
-				r = fn(&f, ctx);
+			r = file_at(&fs, i, &f, err, errlen);
+			if (r > 0)
+				r = pass == 1 ? fn(&f, ctx) : 0;
 		}
 	}
-	free(path);
+	free(fs.path);
 	return r;
 }
