@@ -521,6 +521,17 @@ static int ckey_merge(struct pgp_ckey *to, const struct pgp_ckey *from)
 	return r == -E2BIG ? 0 : r;
 }
 
+/* @c's subkey whose key is @k's, or NULL. */
+static struct pgp_ckey *sub_of(struct pgp_cert *c, const struct pgp_key *k)
+{
+	size_t j;
+
+	for (j = 0; j < c->n_subs; j++)
+		if (same_key(&c->subs[j].key, k))
+			return &c->subs[j];
+	return NULL;
+}
+
 /*
  * Fold @from, another copy of the same certificate (same primary
  * fingerprint), into @to, and free it: a keyring may hold an old copy next
@@ -528,17 +539,15 @@ static int ckey_merge(struct pgp_ckey *to, const struct pgp_ckey *from)
  */
 static int cert_merge(struct pgp_cert *to, struct pgp_cert *from)
 {
-	size_t i, j;
+	size_t i;
 	int r;
 
 	r = ckey_merge(&to->primary, &from->primary);
 	for (i = 0; i < from->n_subs && r == 0; i++) {
-		struct pgp_ckey *s = &from->subs[i], *v;
+		struct pgp_ckey *s = &from->subs[i], *v = sub_of(to, &s->key);
 
-		for (j = 0; j < to->n_subs && !same_key(&to->subs[j].key, &s->key); j++)
-			;
-		if (j < to->n_subs) {
-			r = ckey_merge(&to->subs[j], s);
+		if (v) {
+			r = ckey_merge(v, s);
 			continue;
 		}
 		if (to->n_subs >= PGP_SUBKEYS_MAX)
@@ -777,7 +786,7 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 	const struct pgp_pkt *uid = NULL;
 	struct pgp_ckey *sub = NULL;
 	uint8_t uh[32];
-	size_t i, j, n_parts = 0;
+	size_t i, n_parts = 0;
 	bool skipping = false;
 	int added = 0, r;
 	char why[256];
@@ -834,12 +843,7 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 			 * as copies of a certificate are merged.  A second entry
 			 * would let the one without the revocation verify.
 			 */
-			for (j = 0; j < c->n_subs; j++)
-				if (same_key(&c->subs[j].key, &p->key)) {
-					sub = &c->subs[j];
-					break;
-				}
-			if (sub)
+			if ((sub = sub_of(c, &p->key)))
 				continue;
 			if (c->n_subs >= PGP_SUBKEYS_MAX)
 				continue;
