@@ -45,9 +45,9 @@ static const char enforce_usage[] =
 	"  --scripts              also check #! files and files interpreters open\n"
 	"  --hash-max BYTES       files larger than this are not hashed: the --on-error\n"
 	"                         answer applies (default 4294967296, 4 GiB)\n"
-	"  --event-timeout MS     a worker busy longer than this on one batch of events\n"
-	"                         is killed and those events get the mode's answer (deny,\n"
-	"                         audit: allow); 100..3600000, default 10000\n"
+	"  --event-timeout MS     a worker busy longer than this on one event is killed\n"
+	"                         and the events it had not answered get the mode's answer\n"
+	"                         (deny, audit: allow); 100..3600000, default 10000\n"
 	"Prints \"ready\" once the marks are in place; SIGTERM/SIGINT stop it.\n"
 	"Exit status: 0 after a clean stop; 2 usage error, unusable --mark, another\n"
 	"instance; 1 no database in DIR, other start-up failures.\n";

@@ -979,6 +979,9 @@ static int handle_batch(struct worker *w, const uint8_t *buf, size_t len)
 
 		if (ev->fd < 0)
 			continue;	/* FAN_NOFD: queue overflow notice */
+		/* The watchdog's limit is per event: a batch of slow decisions
+		 * that each finish in time is progress, not a hang. */
+		atomic_store(&j->busy_since_ns, dg_enf_now_ns());
 		decide(w, ev, &o);
 		allow = o.v != V_DENY || w->cfg->audit;
 		if (dg_enf_respond(w->ctx->gfd, ev->fd, allow) < 0)
