@@ -212,7 +212,9 @@ struct pgp_bind {
 	uint32_t key_expires;		/* seconds after key creation; 0 never */
 	bool has_flags;
 	uint8_t flags;
-	bool backsig;			/* signing subkey: valid 0x19 back-signature */
+	bool backsig;			/* signing subkey: valid 0x19 back-signature, */
+	int64_t backsig_created;	/* ... made then */
+	int64_t backsig_expires_at;	/* ... in force until then (absolute; 0 never) */
 	bool direct;			/* direct-key signature (0x1F) */
 	bool primary_uid;
 	bool has_uid;			/* binds a user ID or attribute ... */

@@ -338,11 +338,22 @@ static int verify_keysig(const struct pgp_sig *s, const struct pgp_key *signer,
 	return r;
 }
 
-static int add_bind(struct pgp_ckey *k, const struct pgp_sig *s, bool direct, bool backsig,
-		    const uint8_t *uid_hash)
+/* A signing subkey's valid back-signature: when it was made, and until when
+ * it is in force (0: no expiration). */
+struct backsig {
+	int64_t created, expires_at;
+};
+
+static int add_bind(struct pgp_ckey *k, const struct pgp_sig *s, bool direct,
+		    const struct backsig *backsig, const uint8_t *uid_hash)
 {
 	struct pgp_bind *b;
 
+	/* A binding dated before the key it binds is not one (as the peers
+	 * have it): it would otherwise win as the oldest, or as the only one
+	 * marking the primary user ID. */
+	if (s->created < k->key.created)
+		return 0;
 	if (k->n_binds >= PGP_BINDS_MAX)
 		return -E2BIG;
 	b = realloc(k->binds, (k->n_binds + 1) * sizeof(*b));
@@ -358,7 +369,11 @@ static int add_bind(struct pgp_ckey *k, const struct pgp_sig *s, bool direct, bo
 	b->has_flags = s->has_key_flags;
 	b->flags = s->key_flags;
 	b->direct = direct;
-	b->backsig = backsig;
+	if (backsig) {
+		b->backsig = true;
+		b->backsig_created = backsig->created;
+		b->backsig_expires_at = backsig->expires_at;
+	}
 	b->primary_uid = s->primary_uid;
 	if (uid_hash) {
 		b->has_uid = true;
@@ -448,10 +463,12 @@ static int parse_sig_body(struct dg_pgp *pgp, const char *what, const uint8_t *b
 
 /*
  * A signing subkey's binding needs an embedded Primary Key Binding
- * signature (0x19) made by the subkey (RFC 9580 §5.2.1.9).
+ * signature (0x19) made by the subkey (RFC 9580 §5.2.1.9).  Its creation
+ * and expiration go into *@bs: the subkey can sign only while the
+ * back-signature is in force, as the peers have it.
  */
 static bool backsig_ok(struct dg_pgp *pgp, const struct pgp_sig *bind,
-		       const struct pgp_key *primary, const struct pgp_key *sub)
+		       const struct pgp_key *primary, const struct pgp_key *sub, struct backsig *bs)
 {
 	struct pgp_packets pk;
 	const struct pgp_pkt *p;
@@ -463,6 +480,10 @@ static bool backsig_ok(struct dg_pgp *pgp, const struct pgp_sig *bind,
 			   &pk, &buf, &p, NULL, 0) == 0 &&
 	    p->sig.type == PGP_SIG_PRIMARY_BINDING)
 		ok = verify_keysig(&p->sig, sub, primary, sub, 0, NULL, why, sizeof(why)) == 0;
+	if (ok) {
+		bs->created = p->sig.created;
+		bs->expires_at = p->sig.sig_expires ? p->sig.created + p->sig.sig_expires : 0;
+	}
 	pgp_packets_free(&pk);
 	free(buf);
 	return ok;
@@ -874,7 +895,7 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 		 * certificate appended to an exported key). */
 		if (s->type == PGP_SIG_DIRECT_KEY || s->type == PGP_SIG_KEY_REVOCATION) {
 			if (verify_keysig(s, &pr->key, &pr->key, NULL, 0, NULL, why, sizeof(why)) == 0) {
-				r = s->type == PGP_SIG_DIRECT_KEY ? add_bind(pr, s, true, false, NULL)
+				r = s->type == PGP_SIG_DIRECT_KEY ? add_bind(pr, s, true, NULL, NULL)
 								  : add_rev(pr, s);
 				if (r == -ENOMEM)
 					goto nomem;
@@ -886,10 +907,11 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 		if (sub) {
 			if (s->type == PGP_SIG_SUBKEY_BINDING &&
 			    verify_keysig(s, &pr->key, &pr->key, &sub->key, 0, NULL, why, sizeof(why)) == 0) {
-				bool bs = s->has_key_flags && (s->key_flags & PGP_KF_SIGN) &&
-					  sub->key.pkey && backsig_ok(pgp, s, &pr->key, &sub->key);
+				struct backsig bs;
+				bool has_bs = s->has_key_flags && (s->key_flags & PGP_KF_SIGN) &&
+					      sub->key.pkey && backsig_ok(pgp, s, &pr->key, &sub->key, &bs);
 
-				if ((r = add_bind(sub, s, false, bs, NULL)) == -ENOMEM)
+				if ((r = add_bind(sub, s, false, has_bs ? &bs : NULL, NULL)) == -ENOMEM)
 					goto nomem;
 			} else if (s->type == PGP_SIG_SUBKEY_REVOCATION &&
 				   verify_keysig(s, &pr->key, &pr->key, &sub->key, 0, NULL, why, sizeof(why)) == 0) {
@@ -907,7 +929,7 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 			    verify_keysig(s, &pr->key, &pr->key, NULL,
 					  uid->kind == PGP_K_UID ? 0xb4 : 0xd1, &uid->body,
 					  why, sizeof(why)) == 0) {
-				r = cert ? add_bind(pr, s, false, false, uh) : add_uidrev(pr, s, uh);
+				r = cert ? add_bind(pr, s, false, NULL, uh) : add_uidrev(pr, s, uh);
 				if (r == -ENOMEM)
 					goto nomem;
 				if (r == -E2BIG && !cert)

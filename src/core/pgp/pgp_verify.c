@@ -352,6 +352,13 @@ static int key_usable(const struct dg_pgp *pgp, const struct pgp_cert *c,
 		snprintf(why, wl, "signing subkey lacks a valid primary key binding (back-)signature");
 		return -EKEYREJECTED;
 	}
+	if (kb->backsig_created > t ||
+	    (kb->backsig_expires_at && t >= kb->backsig_expires_at)) {
+		snprintf(why, wl, "signing subkey's primary key binding (back-)signature was not in "
+			 "force at the signature time (%s)",
+			 kb->backsig_created > t ? "made later" : "expired");
+		return -EKEYREJECTED;
+	}
 	if (expired_by(kb, k->key.created, t)) {
 		snprintf(why, wl, "signing subkey was expired at the signature time");
 		return -EKEYREJECTED;

@@ -7,7 +7,8 @@
 #
 # OUTDIR/manifest.tsv, generated (one line per case, tab-separated):
 #   CASE  KIND  SIG  DATA  CERTS  INTENT  NOTE
-#   CASE    name, "gpg/..." (GnuPG, v4) or "v6/..." (openpgp.js)
+#   CASE    name, "gpg/..." (GnuPG, v4), "v6/..." (openpgp.js, v6 and what
+#           only openpgp.js reads) or "opjs/..." (openpgp.js, v4 for every peer)
 #   KIND    detached | inline | cleartext
 #   SIG     the signature (detached) or the signed message (inline/cleartext)
 #   DATA    the signed data for detached signatures, "-" otherwise

@@ -197,6 +197,75 @@ async function gen(out) {
 		signingKeys: [keys.ed448, keys.ed25519], date: T1 });
 	add('multi/inline-two-signers', 'inline', put('multi.inline.asc', inl2), '-',
 		`${cert('ed448')} ${cert('ed25519')}`, 'good');
+
+	// --- v4 certificates with signatures built packet by packet, for what
+	// neither gpg nor openpgp.js's key functions make.  v4 EdDSA keys, which
+	// every peer reads, so these cases are named opjs/ (v6/ means "no peer
+	// but openpgp.js").
+	const add4 = (c, ...rest) => {
+		const [kind, sig, dat, certs, intent, note = '-'] = rest;
+		appendFileSync(manifest, [`opjs/${c}`, kind, sig, dat, certs, intent, note].join('\t') + '\n');
+	};
+	const v4 = { type: 'ecc', curve: 'ed25519Legacy', config: { v6Keys: false } };
+	const newSig = (type, signer, set = {}) => Object.assign(new openpgp.SignaturePacket(), {
+		signatureType: type, publicKeyAlgorithm: signer.algorithm, hashAlgorithm: enums.hash.sha256,
+	}, set);
+	const dataLit = new openpgp.LiteralDataPacket();
+	dataLit.setBytes(data, enums.literal.binary);
+	async function sigBy(keyPacket, date) {
+		const sp = newSig(enums.signature.binary, keyPacket);
+		await sp.sign(keyPacket, dataLit, date, true, openpgp.config);
+		const pl = new openpgp.PacketList();
+		pl.push(sp);
+		return pl.write();
+	}
+	function putCert(name, k) {
+		const pub = k.toPublic();
+		put(`${name}.cert.asc`, pub.armor());
+		put(`${name}.cert.pgp`, pub.write());
+	}
+
+	// A signing subkey whose back-signature (0x19) expires: it may sign
+	// only while the back-signature is in force.
+	for (const [name, life, intent] of [['backsig-expired', 1800, 'bad'], ['backsig-in-force', 7200, 'good']]) {
+		const k = await key(name, { ...v4, subkeys: [{ sign: true }] });
+		const sub = k.subkeys[0];
+		const bound = { key: k.keyPacket, bind: sub.keyPacket };
+		const back = newSig(enums.signature.keyBinding, sub.keyPacket,
+			{ signatureExpirationTime: life, signatureNeverExpires: false });
+		await back.sign(sub.keyPacket, bound, T0, false, openpgp.config);
+		const bind = newSig(enums.signature.subkeyBinding, k.keyPacket,
+			{ keyFlags: [enums.keyFlags.signData], embeddedSignature: back });
+		await bind.sign(k.keyPacket, bound, T0, false, openpgp.config);
+		sub.bindingSignatures = [bind];
+		putCert(name, k);
+		add4(`${name}/detached`, 'detached', put(`${name}.sig`, await sigBy(sub.keyPacket, T1)),
+			dataPath, cert(name), intent,
+			`back-signature valid for ${life} s after the key's creation, data signed after 3600 s`);
+	}
+
+	// A user ID self-signature dated before the key it binds (marked as the
+	// primary user ID, no expiration) next to a real one that lets the key
+	// expire after 1800 s: only the real one counts, so the key had expired
+	// when it signed.
+	{
+		const k = await key('selfsig-predates-key', v4);
+		const user = k.users[0];
+		const bound = { userID: user.userID, key: k.keyPacket };
+		const flags = [enums.keyFlags.certifyKeys | enums.keyFlags.signData];
+		const real = newSig(enums.signature.certPositive, k.keyPacket,
+			{ keyFlags: flags, keyExpirationTime: 1800, keyNeverExpires: false });
+		await real.sign(k.keyPacket, bound, T0, false, openpgp.config);
+		const early = newSig(enums.signature.certPositive, k.keyPacket,
+			{ keyFlags: flags, isPrimaryUserID: true });
+		await early.sign(k.keyPacket, bound, at(-3600), false, openpgp.config);
+		user.selfCertifications = [real, early];
+		putCert('selfsig-predates-key', k);
+		add4('selfsig-predates-key/detached', 'detached',
+			put('selfsig-predates-key.sig', await sigBy(k.keyPacket, T1)), dataPath,
+			cert('selfsig-predates-key'), 'bad',
+			'a self-signature older than the key does not count; the real one expired the key');
+	}
 }
 
 // --- verify ------------------------------------------------------------
