@@ -156,6 +156,15 @@ int pgp_check_digest(const struct pgp_sig *s, const struct pgp_key *k,
 		snprintf(why, wl, "digest does not match the signature's left 16 bits");
 		return -EKEYREJECTED;
 	}
+	/*
+	 * The hash-size rules below keep a weak hash from making a signature
+	 * that grants something.  A key or subkey revocation only takes
+	 * validity away: one over a shorter hash (gpg 2.2 makes EdDSA ones
+	 * over SHA-1 when asked) still counts, as in Sequoia.  A user ID
+	 * revocation (0x30) is not exempt: it can bring an older binding back.
+	 */
+	if (s->type == PGP_SIG_KEY_REVOCATION || s->type == PGP_SIG_SUBKEY_REVOCATION)
+		return pgp_sig_verify_digest(k, s, dg, dl, why, wl);
 	/* RFC 9580 §5.2.3.4/5: Ed25519 needs >= 256-bit, Ed448 >= 512-bit hashes. */
 	if (k->algo == PGP_PK_ED448 && dl < 64) {
 		snprintf(why, wl, "Ed448 signature with a hash shorter than 512 bits");

@@ -123,11 +123,12 @@ add "expired-sig/detached" detached gpg/expsig.sig gpg/data.txt gpg/ed25519.cert
 
 # --- revocations: hard (compromised) and soft (superseded), signatures made
 # before and after the revocation's creation time ---------------------------
-revoke() {	# NAME REASON TIME: revoke NAME with reason code (1 compromised, 2 superseded)
+revoke() {	# NAME REASON TIME [GPG-OPTION...]: revoke NAME with reason code (1 compromised, 2 superseded)
 	local name=$1 reason=$2 t=$3 f; f=$(fpr_of "$(uid "$name")")
+	shift 3
 	# --gen-revoke refuses --batch; its prompts are answered on --command-fd
 	printf 'y\n%s\nfixture revocation\n\ny\n' "$reason" |
-		gpg --yes --no-tty --quiet --faked-system-time "$t!" \
+		gpg "$@" --yes --no-tty --quiet --faked-system-time "$t!" \
 			--pinentry-mode loopback --passphrase '' --command-fd 0 \
 			-a -o "$dir/$name.rev.asc" --gen-revoke "$f"
 	gpg --batch --quiet --import "$dir/$name.rev.asc"
@@ -161,6 +162,15 @@ add "revoked-hard/revocation-in-own-armor-block" detached gpg/revhard.before.sig
 	gpg/revhard.blocks.asc bad
 add "revoked-hard/old-copy-next-to-revoked" detached gpg/revhard.before.sig gpg/data.txt \
 	gpg/revhard.dup.asc bad
+# A hard revocation of an EdDSA (legacy) key over SHA-1, as gpg 2.2 makes
+# it when asked: shorter than the 256-bit hash RFC 9580 §5.2.3.3 wants for
+# EdDSA, but a key revocation only takes validity away, so it counts.
+key revsha1 ed25519 sign,cert never
+g $TB -u "$(uid revsha1)" -o "$dir/revsha1.before.sig" --detach-sign "$dir/data.txt"
+revoke revsha1 1 $TR --cert-digest-algo SHA1 --digest-algo SHA1
+export_cert revsha1
+add "revoked-hard/sha1-revocation" detached gpg/revsha1.before.sig gpg/data.txt gpg/revsha1.cert.asc bad \
+	"hard revocation made over SHA-1 by an EdDSA key"
 
 # --- a revoked primary user ID: its older self-signature (no expiration)
 # must not outlive the expiration put on the user ID that is left.  The late
