@@ -458,10 +458,10 @@ static int sub_value(struct pgp_sig *s, int type, bool crit, bool hashed,
 			return 0;
 		if (n != 4)
 			return -EBADMSG;
-		if (!s->has_created) {
-			s->has_created = true;
-			s->created = be32(p);
-		}
+		/* The last one counts, as for the expiration times and key
+		 * flags (RFC 9580 §5.2.4.1: "SHOULD use the last subpacket"). */
+		s->has_created = true;
+		s->created = be32(p);
 		return 0;
 	case PGP_SP_SIG_EXPIRES:
 		if (!hashed)

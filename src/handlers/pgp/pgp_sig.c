@@ -89,7 +89,10 @@ static int subpackets(struct pgp_ans *a, struct sig_state *s, struct dg_cur area
 			fl |= PGP_SUB_F_KNOWN;
 		else if (fl & PGP_SUB_F_CRITICAL)
 			s->flags |= PGP_SIG_F_UNKNOWN_CRITICAL;
-		if (type == 2 && hashed && body.len == 4 && !(s->flags & PGP_SIG_F_HAS_CREATED)) {
+		/* Of several creation times the last counts (RFC 9580 §5.2.4.1
+		 * "SHOULD use the last"; Sequoia and openpgp.js do); the core
+		 * does the same. */
+		if (type == 2 && hashed && body.len == 4) {
 			s->created = (uint32_t)body.p[0] << 24 | (uint32_t)body.p[1] << 16 |
 				     (uint32_t)body.p[2] << 8 | body.p[3];
 			s->flags |= PGP_SIG_F_HAS_CREATED;

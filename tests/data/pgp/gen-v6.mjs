@@ -266,6 +266,25 @@ async function gen(out) {
 			cert('selfsig-predates-key'), 'bad',
 			'a self-signature older than the key does not count; the real one expired the key');
 	}
+
+	// A data signature with two hashed creation times (T1, then T1 + 3600):
+	// the last one counts (RFC 9580 §5.2.4.1), which VERIFICATIONS shows.
+	{
+		const k = await key('created-twice', v4);
+		const sp = newSig(enums.signature.binary, k.keyPacket);
+		const t = Math.floor(T1.getTime() / 1000) + 3600;
+		sp.writeHashedSubPackets = function () {
+			const area = Object.getPrototypeOf(this).writeHashedSubPackets.call(this);
+			const extra = [5, 2, t >>> 24, (t >>> 16) & 255, (t >>> 8) & 255, t & 255];
+			const n = area.length - 2 + extra.length;
+			return new Uint8Array([n >> 8, n & 255, ...area.subarray(2), ...extra]);
+		};
+		await sp.sign(k.keyPacket, dataLit, T1, true, openpgp.config);
+		const pl = new openpgp.PacketList();
+		pl.push(sp);
+		add4('created-twice/detached', 'detached', put('created-twice.sig', pl.write()), dataPath,
+			cert('created-twice'), 'good', 'two signature creation time subpackets: the last counts');
+	}
 }
 
 // --- verify ------------------------------------------------------------
