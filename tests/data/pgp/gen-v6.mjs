@@ -178,6 +178,15 @@ async function gen(out) {
 		'soft revocation (superseded): signatures made before it stay valid (RFC 9580 5.2.3.31)');
 	add('revoked-soft/sig-after-revocation', 'detached', 'v6/revsoft.after.sig', dataPath, cert('revsoft'), 'bad');
 
+	// --- a v6 certificate without its direct-key self-signature (RFC 9580
+	// §10.1.1 wants one): the user ID binding alone does not bind the key
+	const ndk = await key('no-direct-key', { type: 'curve25519' });
+	const ndkPub = ndk.toPublic();
+	ndkPub.directSignatures = [];
+	put('no-direct-key.cert.asc', ndkPub.armor());
+	add('no-direct-key/detached', 'detached', put('no-direct-key.sig', await detached(ndk, data)),
+		dataPath, cert('no-direct-key'), 'bad', 'v6 certificate whose direct-key signature was removed');
+
 	// --- signing subkey (openpgp.js picks a valid signing subkey first) ---
 	const sk = await key('subkey', { type: 'curve448', subkeys: [{ sign: true, type: 'curve25519' }] });
 	add('subkey/detached', 'detached', put('subkey.sig', await detached(sk, data)), dataPath, cert('subkey'), 'good');
