@@ -29,15 +29,9 @@ cat > "$T/shim.c" <<'CEOF'
 
 static int is_fanotify(int fd)
 {
-	char p[64], l[64];
-	ssize_t n;
+	char l[64];
 
-	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
-	n = readlink(p, l, sizeof(l) - 1);
-	if (n < 0)
-		return 0;
-	l[n] = '\0';
-	return !strcmp(l, "anon_inode:[fanotify]");
+	return !strcmp(fd_target(fd, l, sizeof(l)), "anon_inode:[fanotify]");
 }
 
 ssize_t read(int fd, void *buf, size_t n)

@@ -25,16 +25,9 @@ cat > "$T/shim.c" <<'CEOF'
 
 static int is_slow(int fd)
 {
-	char p[64], l[4096];
-	const char *b;
-	ssize_t n;
+	char l[4096];
+	const char *b = strrchr(fd_target(fd, l, sizeof(l)), '/');
 
-	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
-	n = readlink(p, l, sizeof(l) - 1);
-	if (n < 0)
-		return 0;
-	l[n] = '\0';
-	b = strrchr(l, '/');
 	return b && !strncmp(b + 1, "slow", 4);
 }
 

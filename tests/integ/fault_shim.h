@@ -55,4 +55,16 @@ static void note(const char *what)
 	errno = e;
 }
 
+/* What @fd refers to (its /proc/self/fd link) in @l of @len, or "". */
+static __attribute__((unused)) const char *fd_target(int fd, char *l, size_t len)
+{
+	char p[64];
+	ssize_t n;
+
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+	n = readlink(p, l, len - 1);
+	l[n < 0 ? 0 : n] = '\0';
+	return l;
+}
+
 #endif
