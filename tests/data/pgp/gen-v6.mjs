@@ -294,6 +294,69 @@ async function gen(out) {
 		add4('created-twice/detached', 'detached', put('created-twice.sig', pl.write()), dataPath,
 			cert('created-twice'), 'good', 'two signature creation time subpackets: the last counts');
 	}
+
+	// --- who may sign, and which signatures bind or revoke: one change to
+	// a v4 EdDSA certificate per case, data signed at T1 -------------------
+	const other = await key('other-signer', v4);
+	const rebindUser = async (k, set) => {
+		const user = k.users[0];
+		const sig = newSig(enums.signature.certPositive, k.keyPacket, set);
+		await sig.sign(k.keyPacket, { userID: user.userID, key: k.keyPacket }, T0, false, openpgp.config);
+		user.selfCertifications = [sig];
+	};
+	// A signing subkey bound by @binder (default: its primary key) with the
+	// binding's extra fields @set, and a valid back-signature.
+	const rebindSub = async (k, set, binder = k) => {
+		const sub = k.subkeys[0];
+		const bound = { key: k.keyPacket, bind: sub.keyPacket };
+		const back = newSig(enums.signature.keyBinding, sub.keyPacket);
+		await back.sign(sub.keyPacket, bound, T0, false, openpgp.config);
+		const bind = newSig(enums.signature.subkeyBinding, binder.keyPacket,
+			{ keyFlags: [enums.keyFlags.signData], embeddedSignature: back, ...set });
+		await bind.sign(binder.keyPacket, bound, T0, false, openpgp.config);
+		sub.bindingSignatures = [bind];
+		return sub;
+	};
+	const revocation = (type, signer) => newSig(type, signer.keyPacket, {
+		reasonForRevocationFlag: enums.reasonForRevocation.keyCompromised,
+		reasonForRevocationString: 'fixture revocation' });
+	const bound = [
+		['sig-after-key-expiry', 'bad', 'the key expired 1800 s after its creation, the data was signed after 3600 s',
+			async (k) => { await rebindUser(k, { keyFlags: [enums.keyFlags.certifyKeys | enums.keyFlags.signData],
+				keyExpirationTime: 1800, keyNeverExpires: false }); return k.keyPacket; }],
+		['primary-certify-only', 'bad', 'the primary key signed data, its key flags say certify only',
+			async (k) => { await rebindUser(k, { keyFlags: [enums.keyFlags.certifyKeys] }); return k.keyPacket; }],
+		['subkey-expired', 'bad', 'the signing subkey expired 1800 s after its creation',
+			async (k) => (await rebindSub(k, { keyExpirationTime: 1800, keyNeverExpires: false })).keyPacket],
+		['subkey-not-signing', 'bad', 'the subkey signed data, its binding says encryption only',
+			async (k) => (await rebindSub(k, { keyFlags: [enums.keyFlags.encryptCommunication |
+				enums.keyFlags.encryptStorage] })).keyPacket],
+		['subkey-bound-by-other-key', 'bad', 'the subkey binding is made by another key, not the primary',
+			async (k) => (await rebindSub(k, {}, other)).keyPacket],
+		['subkey-revoked-by-itself', 'good', 'a subkey revocation made by the subkey, not the primary: not a revocation',
+			async (k) => {
+				const sub = await rebindSub(k, {});
+				const rev = revocation(enums.signature.subkeyRevocation, sub);
+				await rev.sign(sub.keyPacket, { key: k.keyPacket, bind: sub.keyPacket }, at(1800), false,
+					openpgp.config);
+				sub.revocationSignatures = [rev];
+				return sub.keyPacket;
+			}],
+		['revoked-by-other-key', 'good', 'a key revocation made by another key (no designated revoker): not a revocation',
+			async (k) => {
+				const rev = revocation(enums.signature.keyRevocation, other);
+				await rev.sign(other.keyPacket, { key: k.keyPacket }, at(1800), false, openpgp.config);
+				k.revocationSignatures = [rev];
+				return k.keyPacket;
+			}],
+	];
+	for (const [name, intent, note, change] of bound) {
+		const k = await key(name, { ...v4, subkeys: [{ sign: true }] });
+		const signer = await change(k);
+		putCert(name, k);
+		add4(`${name}/detached`, 'detached', put(`${name}.sig`, await sigBy(signer, T1)), dataPath,
+			cert(name), intent, note);
+	}
 }
 
 // --- verify ------------------------------------------------------------
