@@ -276,23 +276,42 @@ async function gen(out) {
 			'a self-signature older than the key does not count; the real one expired the key');
 	}
 
+	// Subpacket bytes (length, type, body) added at the end of the hashed
+	// area of the v4 signature @sig, for what openpgp.js has no field for.
+	const appendHashed = (sig, bytes) => {
+		sig.writeHashedSubPackets = function () {
+			const area = Object.getPrototypeOf(this).writeHashedSubPackets.call(this);
+			const n = area.length - 2 + bytes.length;
+			return new Uint8Array([n >> 8, n & 255, ...area.subarray(2), ...bytes]);
+		};
+	};
+
 	// A data signature with two hashed creation times (T1, then T1 + 3600):
 	// the last one counts (RFC 9580 §5.2.4.1), which VERIFICATIONS shows.
 	{
 		const k = await key('created-twice', v4);
 		const sp = newSig(enums.signature.binary, k.keyPacket);
 		const t = Math.floor(T1.getTime() / 1000) + 3600;
-		sp.writeHashedSubPackets = function () {
-			const area = Object.getPrototypeOf(this).writeHashedSubPackets.call(this);
-			const extra = [5, 2, t >>> 24, (t >>> 16) & 255, (t >>> 8) & 255, t & 255];
-			const n = area.length - 2 + extra.length;
-			return new Uint8Array([n >> 8, n & 255, ...area.subarray(2), ...extra]);
-		};
+		appendHashed(sp, [5, 2, t >>> 24, (t >>> 16) & 255, (t >>> 8) & 255, t & 255]);
 		await sp.sign(k.keyPacket, dataLit, T1, true, openpgp.config);
 		const pl = new openpgp.PacketList();
 		pl.push(sp);
 		add4('created-twice/detached', 'detached', put('created-twice.sig', pl.write()), dataPath,
 			cert('created-twice'), 'good', 'two signature creation time subpackets: the last counts');
+	}
+
+	// A data signature with a critical notation no verifier knows: invalid
+	// (RFC 9580 §5.2.3.24).
+	{
+		const k = await key('critical-notation', v4);
+		const sp = newSig(enums.signature.binary, k.keyPacket, { rawNotations: [{
+			name: 'unknown@fixtures.digestguard.test', value: new TextEncoder().encode('x'),
+			humanReadable: true, critical: true }] });
+		await sp.sign(k.keyPacket, dataLit, T1, true, openpgp.config);
+		const pl = new openpgp.PacketList();
+		pl.push(sp);
+		add4('critical-notation/detached', 'detached', put('critical-notation.sig', pl.write()), dataPath,
+			cert('critical-notation'), 'bad', 'a critical notation that no verifier knows');
 	}
 
 	// --- who may sign, and which signatures bind or revoke: one change to
@@ -306,15 +325,19 @@ async function gen(out) {
 	};
 	// A signing subkey bound by @binder (default: its primary key) with the
 	// binding's extra fields @set, and a valid back-signature.
-	const rebindSub = async (k, set, binder = k) => {
+	// @hook(bind) may change the binding before it is signed; @keep keeps the
+	// bindings made so far (the new one goes last), made at @date.
+	const rebindSub = async (k, set, binder = k, { date = T0, keep = false, hook } = {}) => {
 		const sub = k.subkeys[0];
 		const bound = { key: k.keyPacket, bind: sub.keyPacket };
 		const back = newSig(enums.signature.keyBinding, sub.keyPacket);
-		await back.sign(sub.keyPacket, bound, T0, false, openpgp.config);
+		await back.sign(sub.keyPacket, bound, date, false, openpgp.config);
 		const bind = newSig(enums.signature.subkeyBinding, binder.keyPacket,
 			{ keyFlags: [enums.keyFlags.signData], embeddedSignature: back, ...set });
-		await bind.sign(binder.keyPacket, bound, T0, false, openpgp.config);
-		sub.bindingSignatures = [bind];
+		if (hook)
+			hook(bind);
+		await bind.sign(binder.keyPacket, bound, date, false, openpgp.config);
+		sub.bindingSignatures = keep ? [...sub.bindingSignatures, bind] : [bind];
 		return sub;
 	};
 	const revocation = (type, signer) => newSig(type, signer.keyPacket, {
@@ -350,6 +373,46 @@ async function gen(out) {
 				return k.keyPacket;
 			}],
 	];
+	const noSign = { keyFlags: [enums.keyFlags.encryptCommunication | enums.keyFlags.encryptStorage] };
+	bound.push(
+		['uid-certified-by-other-key', 'bad', 'the only user ID certification is made by another key',
+			async (k) => {
+				const user = k.users[0];
+				const sig = newSig(enums.signature.certGeneric, other.keyPacket);
+				await sig.sign(other.keyPacket, { userID: user.userID, key: k.keyPacket }, T0, false,
+					openpgp.config);
+				user.selfCertifications = [sig];
+				k.subkeys = [];
+				return k.keyPacket;
+			}],
+		['subkey-binding-sig-expired', 'bad', 'the subkey binding signature itself expired 1800 s after it was made',
+			async (k) => (await rebindSub(k, { signatureExpirationTime: 1800,
+				signatureNeverExpires: false })).keyPacket],
+		['subkey-rebound-without-sign', 'bad', 'a newer binding, made before the data signature, drops the sign flag',
+			async (k) => {
+				await rebindSub(k, {});
+				return (await rebindSub(k, noSign, k, { date: at(1800), keep: true })).keyPacket;
+			}],
+		['subkey-rebound-after-sig', 'good', 'the binding without the sign flag is newer than the data signature',
+			async (k) => {
+				await rebindSub(k, {});
+				return (await rebindSub(k, noSign, k, { date: at(7200), keep: true })).keyPacket;
+			}],
+		['subkey-soft-revoked-after-sig', 'policy', 'the subkey was retired (soft) after the data signature',
+			async (k) => {
+				const sub = await rebindSub(k, {});
+				const rev = newSig(enums.signature.subkeyRevocation, k.keyPacket, {
+					reasonForRevocationFlag: enums.reasonForRevocation.keyRetired,
+					reasonForRevocationString: 'fixture revocation' });
+				await rev.sign(k.keyPacket, { key: k.keyPacket, bind: sub.keyPacket }, at(7200), false,
+					openpgp.config);
+				sub.revocationSignatures = [rev];
+				return sub.keyPacket;
+			}],
+		['binding-unknown-critical', 'bad', 'the subkey binding has a critical subpacket of unknown type 99',
+			async (k) => (await rebindSub(k, {}, k,
+				{ hook: (b) => appendHashed(b, [2, 0x80 | 99, 0]) })).keyPacket],
+	);
 	for (const [name, intent, note, change] of bound) {
 		const k = await key(name, { ...v4, subkeys: [{ sign: true }] });
 		const signer = await change(k);
