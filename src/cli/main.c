@@ -123,6 +123,26 @@ static int run_object(const struct cli_object *obj, int argc, char **argv)
 	return EXIT_USAGE;
 }
 
+/* Objects of the CLI contract (DESIGN.md §9) this version does not have. */
+static const struct {
+	const char *name, *what;
+} planned_objects[] = {
+	{ "deb", "Debian package support (.deb files, Packages indexes); an InRelease "
+		 "file verifies with `digestguard sopv inline-verify`" },
+	{ "bpf", "signed BPF program support" },
+};
+
+/* 1 + the index of @name in planned_objects, or 0. */
+static size_t planned(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(planned_objects) / sizeof(planned_objects[0]); i++)
+		if (!strcmp(planned_objects[i].name, name))
+			return i + 1;
+	return 0;
+}
+
 /*
  * `digestguard help OBJECT [COMMAND]` (as git and systemctl take it) is
  * `digestguard OBJECT [COMMAND] --help`; @argv[0] is OBJECT.
@@ -137,6 +157,11 @@ static int help_for(int argc, char **argv)
 	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
 		if (!strcmp(objects[i]->name, argv[0]))
 			obj = objects[i];
+	if (!obj && (i = planned(argv[0]))) {
+		fprintf(stderr, "digestguard help: %s is not available yet: this version has no %s\n",
+			argv[0], planned_objects[i - 1].what);
+		return EXIT_USAGE;
+	}
 	if (!obj) {
 		fprintf(stderr, "digestguard help: unknown object '%s'\n\n", argv[0]);
 		usage(stderr);
@@ -214,6 +239,11 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
 		if (!strcmp(objects[i]->name, argv[1]))
 			return run_object(objects[i], argc - 1, argv + 1);
+	if ((i = planned(argv[1]))) {
+		fprintf(stderr, "digestguard %s: not available yet: this version has no %s\n",
+			argv[1], planned_objects[i - 1].what);
+		return EXIT_USAGE;
+	}
 	fprintf(stderr, "digestguard: unknown %s '%s'\n\n",
 		argv[1][0] == '-' && argv[1][1] ? "option" : "object", argv[1]);
 	usage(stderr);
