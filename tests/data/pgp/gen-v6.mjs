@@ -314,6 +314,39 @@ async function gen(out) {
 			cert('critical-notation'), 'bad', 'a critical notation that no verifier knows');
 	}
 
+	// --- inline-signed messages of every shape RFC 9580 §10.3 allows (and
+	// two it does not), signed by two v4 keys --------------------------------
+	{
+		const [ka, kb] = [await key('inline-a', v4), await key('inline-b', v4)];
+		const lit = new openpgp.LiteralDataPacket();
+		lit.setBytes(data, enums.literal.binary);
+		lit.date = T1;
+		const sigOf = async (k) => {
+			const sp = newSig(enums.signature.binary, k.keyPacket);
+			await sp.sign(k.keyPacket, lit, T1, false, openpgp.config);
+			return sp;
+		};
+		const [sa, sb] = [await sigOf(ka), await sigOf(kb)];
+		const ops = (sp, last = true) => openpgp.OnePassSignaturePacket.fromSignaturePacket(sp, last);
+		const certs = `${cert('inline-a')} ${cert('inline-b')}`;
+		const shapes = [
+			['sig-before-literal', 'good', [sa, lit], 'a signature packet, then the literal data (no one-pass)'],
+			['two-sigs-before-literal', 'good', [sa, sb, lit], 'two signature packets, then the literal data'],
+			['ops-around-prefix-sig', 'good', [ops(sa), sb, lit, sa],
+				'one-pass signed message around a signed message (signature, literal)'],
+			['nested-two', 'good', [ops(sb, false), ops(sa), lit, sa, sb], 'two one-pass signatures, nested'],
+			['marker-first', 'good', [new openpgp.MarkerPacket(), ops(sa), lit, sa], 'a marker packet first'],
+			['ops-without-sig', 'bad', [ops(sa), lit], 'a one-pass signature without its signature'],
+			['two-literals', 'bad', [ops(sa), lit, lit, sa], 'two literal data packets'],
+		];
+		for (const [name, intent, packets, note] of shapes) {
+			const pl = new openpgp.PacketList();
+			pl.push(...packets);
+			add4(`inline-shape/${name}`, 'inline', put(`inline-${name}.pgp`, pl.write()), '-', certs,
+				intent, note);
+		}
+	}
+
 	// --- who may sign, and which signatures bind or revoke: one change to
 	// a v4 EdDSA certificate per case, data signed at T1 -------------------
 	const other = await key('other-signer', v4);
