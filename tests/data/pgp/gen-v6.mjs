@@ -345,6 +345,22 @@ async function gen(out) {
 			add4(`inline-shape/${name}`, 'inline', put(`inline-${name}.pgp`, pl.write()), '-', certs,
 				intent, note);
 		}
+		// The same packets given as a detached signature file.
+		const detachedSig = newSig(enums.signature.binary, ka.keyPacket);
+		await detachedSig.sign(ka.keyPacket, lit, T1, true, openpgp.config);
+		const dshapes = [
+			['marker-then-sig', 'good', [new openpgp.MarkerPacket(), detachedSig], 'a marker packet, then the signature'],
+			['same-sig-twice', 'good', [detachedSig, detachedSig], 'one signature packet twice'],
+			['inline-message', 'bad', [ops(sa), lit, sa], 'an inline-signed message, not a detached signature'],
+			['sig-then-literal', 'bad', [sa, lit], 'a signature and the literal data it signs'],
+			['certificate', 'bad', [...ka.toPublic().toPacketList()], 'a certificate, not a signature'],
+		];
+		for (const [name, intent, packets, note] of dshapes) {
+			const pl = new openpgp.PacketList();
+			pl.push(...packets);
+			add4(`detached-shape/${name}`, 'detached', put(`detached-${name}.sig`, pl.write()), dataPath,
+				cert('inline-a'), intent, note);
+		}
 	}
 
 	// --- who may sign, and which signatures bind or revoke: one change to
@@ -486,7 +502,8 @@ async function entries(verifications, certs) {
 			}
 		} catch { /* an invalid signature is not a verification */ }
 	}
-	return out.sort();
+	// sorted and unique, as pgp_diff.sh's join_entries() has the others
+	return [...new Set(out)].sort();
 }
 
 async function verifyOne(kind, sigPath, dataPath, certPaths, bodyOut) {
