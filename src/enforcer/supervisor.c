@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -49,6 +50,29 @@
 #define STOP_GRACE_MS		5000
 /* Backoff for a worker that keeps dying right after start. */
 #define RESTART_BACKOFF_MAX_MS	2000
+/* How long the supervisor waits for a look at an event's file (probe). */
+#define PROBE_TIMEOUT_MS	250
+
+/*
+ * The supervisor's own look at an event's file while no worker runs (a
+ * regular file? ELF, script or other?) is made by a thread, with a
+ * deadline: on a hung network or FUSE mount the look does not come back,
+ * and the supervisor, and every marked exec with it, must not wait for
+ * it.  Past the deadline the thread stays on that file (with its own dup
+ * of the fd) and every event is answered by policy, unread, until it is
+ * back.
+ */
+struct probe {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;		/* CLOCK_MONOTONIC */
+	int started;
+	int fd;				/* the next file to look at; -1: none */
+	int want_cls;			/* ... and whether to read its first bytes */
+	int busy;			/* a look is out (maybe past its deadline) */
+	int done;			/* ... and came back with: */
+	int regular;
+	enum dg_enf_class cls;
+};
 
 struct sup {
 	const struct dg_enf_config *cfg;
@@ -61,7 +85,106 @@ struct sup {
 	/* `current` as it was when it last failed to open: not tried again
 	 * until it changes (track_generation). */
 	struct stat db_failed;
+	struct probe probe;
 };
+
+static void *probe_main(void *arg)
+{
+	struct probe *p = arg;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		enum dg_enf_class cls = DG_CLASS_UNKNOWN;
+		struct stat st;
+		int fd, regular;
+
+		while (p->fd < 0)
+			pthread_cond_wait(&p->cv, &p->mu);
+		fd = p->fd;
+		p->fd = -1;
+		pthread_mutex_unlock(&p->mu);
+		/* A file fstat() fails on is judged as a regular one. */
+		regular = fstat(fd, &st) != 0 || S_ISREG(st.st_mode);
+		if (regular && p->want_cls)
+			cls = dg_enf_classify(fd);
+		close(fd);
+		pthread_mutex_lock(&p->mu);
+		p->regular = regular;
+		p->cls = cls;
+		p->done = 1;
+		p->busy = 0;
+		pthread_cond_broadcast(&p->cv);
+	}
+	return NULL;
+}
+
+static void probe_init(struct probe *p)
+{
+	pthread_condattr_t ca;
+
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&p->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	p->fd = -1;
+}
+
+/*
+ * Is the file of @fd a regular file, and (@want_cls) what class?  0 with
+ * the answer; -ETIMEDOUT past the deadline, -EBUSY while an earlier look
+ * is still out, another negative errno when no look could be made.
+ */
+static int probe(struct probe *p, int fd, int want_cls, int *regular, enum dg_enf_class *cls)
+{
+	struct timespec dl;
+	int r = 0;
+
+	pthread_mutex_lock(&p->mu);
+	if (p->busy) {
+		pthread_mutex_unlock(&p->mu);
+		return -EBUSY;
+	}
+	if (!p->started) {
+		pthread_attr_t a;
+		pthread_t t;
+
+		pthread_attr_init(&a);
+		pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+		r = -pthread_create(&t, &a, probe_main, p);
+		pthread_attr_destroy(&a);
+		if (r < 0) {
+			pthread_mutex_unlock(&p->mu);
+			return r;
+		}
+		p->started = 1;
+	}
+	p->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (p->fd < 0) {
+		r = -errno;
+		pthread_mutex_unlock(&p->mu);
+		return r;
+	}
+	p->want_cls = want_cls;
+	p->busy = 1;
+	p->done = 0;
+	pthread_cond_broadcast(&p->cv);
+	clock_gettime(CLOCK_MONOTONIC, &dl);
+	dl.tv_nsec += PROBE_TIMEOUT_MS * 1000000L;
+	dl.tv_sec += dl.tv_nsec / 1000000000L;
+	dl.tv_nsec %= 1000000000L;
+	while (!p->done && r == 0)
+		r = -pthread_cond_timedwait(&p->cv, &p->mu, &dl);
+	if (p->done) {
+		*regular = p->regular;
+		*cls = p->cls;
+		r = 0;
+	} else {
+		r = -ETIMEDOUT;
+	}
+	pthread_mutex_unlock(&p->mu);
+	return r;
+}
 
 static int take_lock(const char *state, int *fd_out)
 {
@@ -426,6 +549,7 @@ static unsigned recover(struct sup *s)
 /*
  * Without a worker: answer queued events by policy (enforce: deny) when
  * they are events the worker would check; plain opens are let through.
+ * A file that cannot be looked at in time (probe) is answered by policy.
  */
 static void answer_queued(struct sup *s)
 {
@@ -439,27 +563,26 @@ static void answer_queued(struct sup *s)
 		size_t rest = (size_t)n;
 
 		for (ev = (const void *)buf; FAN_EVENT_OK(ev, rest); ev = FAN_EVENT_NEXT(ev, rest)) {
-			struct stat st;
-			enum dg_enf_class cls;
-			int a = allow;
+			int exec = !!(ev->mask & FAN_OPEN_EXEC_PERM), regular = 1, looked;
+			enum dg_enf_class cls = DG_CLASS_UNKNOWN;
 
 			if (ev->fd < 0)
 				continue;
-			cls = ev->mask & FAN_OPEN_EXEC_PERM ? DG_CLASS_UNKNOWN : dg_enf_classify(ev->fd);
 			/* Our own opens, and what the worker would not check. */
-			if (ev->pid == getpid() ||
-			    (fstat(ev->fd, &st) == 0 && !S_ISREG(st.st_mode)) ||
-			    (!(ev->mask & FAN_OPEN_EXEC_PERM) &&
+			looked = ev->pid != getpid() &&
+				 probe(&s->probe, ev->fd, !exec, &regular, &cls) == 0;
+			if (ev->pid == getpid() || (looked && !regular) ||
+			    (looked && !exec &&
 			     !dg_enf_open_check(s->cfg, cls, dg_enf_open_needs_role(s->cfg, cls) ?
 						dg_enf_opener_role(&s->ctx, ev->pid) : 0))) {
 				dg_enf_respond(s->ctx.gfd, ev->fd, 1);
 				close(ev->fd);
 				continue;
 			}
-			dg_enf_respond(s->ctx.gfd, ev->fd, a);
-			dg_enf_log(s->ctx.log_fd, "%s %s pid=%d reason=no-worker",
-				   a ? "allow" : "deny",
-				   ev->mask & FAN_OPEN_EXEC_PERM ? "exec" : "open", (int)ev->pid);
+			dg_enf_respond(s->ctx.gfd, ev->fd, allow);
+			dg_enf_log(s->ctx.log_fd, "%s %s pid=%d reason=no-worker%s",
+				   allow ? "allow" : "deny", exec ? "exec" : "open", (int)ev->pid,
+				   looked ? "" : " (file not read in time)");
 			close(ev->fd);
 		}
 	}
@@ -598,6 +721,7 @@ int dg_enforcer_run(const struct dg_enf_config *cfg)
 	s.ctx.cfg = cfg;
 	s.ctx.log_fd = -1;
 	s.ctx.supervisor = getpid();
+	probe_init(&s.probe);
 	/*
 	 * Load what libc loads lazily before any mark exists: the first
 	 * gmtime_r() (every log line) reads the time zone file, and an open

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# While no worker runs (a worker that keeps dying backs off), the supervisor
+# answers the queued events itself, and to tell a library or script from a
+# plain open it reads the file's first bytes.  On a hung network or FUSE
+# mount that read does not return: the supervisor must not stall with it,
+# and with it every other marked exec.  An LD_PRELOAD shim makes the
+# worker die at its start (a crash loop) and the read of a file named
+# hang* take 6 s; an exec of another file meanwhile must be answered at
+# once (denied: no worker), not after the read.
+. "$(dirname "$0")/lib.bash"
+. "$(dirname "$0")/enforce_lib.bash"
+enf_require
+
+S=$T/state LOG=$T/decisions
+F=$T/faults
+mkdir -p "$F"
+cat > "$T/shim.c" <<'CEOF'
+#define _GNU_SOURCE
+#include "fault_shim.h"
+#include <dlfcn.h>
+#include <string.h>
+#include <sys/fanotify.h>
+#include <time.h>
+
+/* The worker's start: its FAN_ATTRIB group is FAN_REPORT_FID. */
+int fanotify_init(unsigned flags, unsigned event_f_flags)
+{
+	static int (*real)(unsigned, unsigned);
+
+	if (!real)
+		real = (int (*)(unsigned, unsigned))dlsym(RTLD_NEXT, "fanotify_init");
+	if ((flags & FAN_REPORT_FID) && armed("workercrash"))
+		_exit(70);
+	return real(flags, event_f_flags);
+}
+
+/* A read of a file named hang* on a "hung" filesystem. */
+ssize_t pread64(int fd, void *buf, size_t n, off_t off)
+{
+	static ssize_t (*real)(int, void *, size_t, off_t);
+	struct timespec ts = { 6, 0 };
+	char l[4096];
+	const char *b;
+
+	if (!real)
+		real = (ssize_t (*)(int, void *, size_t, off_t))dlsym(RTLD_NEXT, "pread64");
+	b = strrchr(fd_target(fd, l, sizeof(l)), '/');
+	if (b && !strncmp(b + 1, "hang", 4) && armed("hang")) {
+		note("hung read");
+		nanosleep(&ts, NULL);
+	}
+	return real(fd, buf, n, off);
+}
+CEOF
+enf_shim "enforcer supervisor probe"
+ENF_WRAP=(env LD_PRELOAD="$T/shim.so" DG_TEST_FAULTS="$F")
+
+enf_bin hello || { nok "build test binaries"; done_testing; exit 1; }
+printf 'data\n' > "$MNT/hang1"
+enf_allow "$S" "$MNT/hello"
+enf_start --state "$S" --mark "$MNT" --log "$LOG" ||
+	{ nok "start"; done_testing; exit 1; }
+check "worker_allows_an_allowlisted_exec" run_bin "$MNT/hello"
+
+# A crash loop: every new worker dies at its start; the supervisor backs off.
+: > "$F/workercrash"
+kill -KILL "$(enf_worker)"
+for i in $(seq 100); do
+	[ "$(grep -c ' started$' "$T/enf.err")" -ge 4 ] && break
+	sleep 0.05
+done
+sleep 0.3	# inside a backoff of at least 400 ms
+: > "$F/hang"
+wd 20 cat "$MNT/hang1" >/dev/null 2>&1 & cpid=$!
+ENF_PIDS+=("$cpid")
+for i in $(seq 100); do grep -q '^hung read$' "$F/calls" 2>/dev/null && break; sleep 0.02; done
+t0=$(date +%s%N)
+run_bin "$MNT/hello"; rc=$?
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+if grep -q '^hung read$' "$F/calls" 2>/dev/null; then ok "the_supervisor_read_the_hung_file"
+else nok "the_supervisor_read_the_hung_file" "no read of hang1 was seen"; fi
+if [ $rc != 0 ] && [ $rc != 124 ] && [ $ms -lt 2500 ]; then
+	ok "an_exec_during_a_hung_read_is_answered_at_once (denied in ${ms} ms)"
+else nok "an_exec_during_a_hung_read_is_answered_at_once" "rc=$rc after ${ms} ms"; fi
+wait "$cpid"; crc=$?
+if [ $crc != 124 ]; then ok "the_open_of_the_hung_file_is_answered (rc=$crc)"
+else nok "the_open_of_the_hung_file_is_answered" "cat timed out"; fi
+if grep -q "deny open pid=[0-9]* reason=no-worker (file not read in time)" "$LOG"; then
+	ok "the_log_says_the_file_was_not_read_in_time"
+else nok "the_log_says_the_file_was_not_read_in_time" "$(tail -n 3 "$LOG")"; fi
+rm -f "$F/hang" "$F/workercrash"
+for i in $(seq 100); do run_bin "$MNT/hello" && break; sleep 0.1; done
+check "a_worker_that_starts_again_allows_the_allowlisted_exec" run_bin "$MNT/hello"
+if enf_stop; then ok "stops_cleanly"; else nok "stops_cleanly" "$(tail -n 3 "$T/enf.err")"; fi
+done_testing
