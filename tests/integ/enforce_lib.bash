@@ -43,7 +43,10 @@ enf_require() {
 # enf_bin NAME [TAG]: a small static binary at $MNT/NAME.  Run with an
 # argument FILE it appends TAG to FILE, so a test can tell whether it ran.
 # enf_shim NAME: build the LD_PRELOAD fault shim $T/shim.c (it includes
-# fault_shim.h) into $T/shim.so, or skip NAME and end the script.
+# fault_shim.h first) into $T/shim.so, or skip NAME and end the script; then
+# enf_start runs the enforcer with it, and a fault KIND is armed while the
+# file $F/KIND exists ($F/calls: what the shim noted).
+F=$T/faults
 enf_shim() {
 	if ! wd 60 gcc -shared -fPIC -O2 -I "$(dirname "${BASH_SOURCE[0]}")" \
 		-o "$T/shim.so" "$T/shim.c" -ldl; then
@@ -53,6 +56,8 @@ enf_shim() {
 	fi
 	# An ASan build wants its runtime first; the shim only wraps a few calls.
 	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+	mkdir -p "$F"
+	ENF_WRAP=(env LD_PRELOAD="$T/shim.so" DG_TEST_FAULTS="$F")
 }
 
 enf_bin() {

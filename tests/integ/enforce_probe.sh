@@ -12,12 +12,8 @@
 enf_require
 
 S=$T/state LOG=$T/decisions
-F=$T/faults
-mkdir -p "$F"
 cat > "$T/shim.c" <<'CEOF'
-#define _GNU_SOURCE
 #include "fault_shim.h"
-#include <dlfcn.h>
 #include <string.h>
 #include <sys/fanotify.h>
 #include <time.h>
@@ -53,7 +49,6 @@ ssize_t pread64(int fd, void *buf, size_t n, off_t off)
 }
 CEOF
 enf_shim "enforcer supervisor probe"
-ENF_WRAP=(env LD_PRELOAD="$T/shim.so" DG_TEST_FAULTS="$F")
 
 enf_bin hello || { nok "build test binaries"; done_testing; exit 1; }
 printf 'data\n' > "$MNT/hang1"

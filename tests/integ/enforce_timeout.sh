@@ -10,12 +10,8 @@
 enf_require
 
 S=$T/state LOG=$T/decisions
-F=$T/faults
-mkdir -p "$F"
 cat > "$T/shim.c" <<'CEOF'
-#define _GNU_SOURCE
 #include "fault_shim.h"
-#include <dlfcn.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -47,7 +43,6 @@ void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 }
 CEOF
 enf_shim "enforcer event timeout"
-ENF_WRAP=(env LD_PRELOAD="$T/shim.so" DG_TEST_FAULTS="$F")
 
 enf_bin hello || { nok "build test binaries"; done_testing; exit 1; }
 # Four allowlisted binaries, each with its own digest (each is hashed).

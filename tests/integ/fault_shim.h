@@ -3,11 +3,17 @@
  * Shared by the LD_PRELOAD fault shims of tests/integ/enforce_*_faults.sh
  * (built by enf_shim in enforce_lib.bash): a fault of KIND is armed while
  * the file $DG_TEST_FAULTS/KIND exists, and each call the shim fails or
- * watches is one line in $DG_TEST_FAULTS/calls.
+ * watches is one line in $DG_TEST_FAULTS/calls.  A shim's source includes
+ * this file first.
  */
 #ifndef DG_FAULT_SHIM_H
 #define DG_FAULT_SHIM_H
 
+/* First in every shim: RTLD_NEXT and the *64 functions need it. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
