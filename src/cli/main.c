@@ -132,15 +132,15 @@ static const struct {
 	{ "bpf", "signed BPF program support" },
 };
 
-/* 1 + the index of @name in planned_objects, or 0. */
-static size_t planned(const char *name)
+/* What the planned object @name would be, or NULL when it is not one. */
+static const char *planned(const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(planned_objects) / sizeof(planned_objects[0]); i++)
 		if (!strcmp(planned_objects[i].name, name))
-			return i + 1;
-	return 0;
+			return planned_objects[i].what;
+	return NULL;
 }
 
 /*
@@ -152,14 +152,15 @@ static int help_for(int argc, char **argv)
 	static char help[] = "--help";
 	char *args[] = { argv[0], argc > 1 ? argv[1] : help, help, NULL };
 	const struct cli_object *obj = NULL;
+	const char *what;
 	size_t i;
 
 	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
 		if (!strcmp(objects[i]->name, argv[0]))
 			obj = objects[i];
-	if (!obj && (i = planned(argv[0]))) {
+	if (!obj && (what = planned(argv[0]))) {
 		fprintf(stderr, "digestguard help: %s is not available yet: this version has no %s\n",
-			argv[0], planned_objects[i - 1].what);
+			argv[0], what);
 		return EXIT_USAGE;
 	}
 	if (!obj) {
@@ -211,6 +212,7 @@ static enum cli_crypto_when crypto_when(int argc, char **argv, int as_sopv)
 
 int main(int argc, char **argv)
 {
+	const char *what;
 	size_t i;
 
 	/* Installed as dg-sopv: behave as `digestguard sopv`. */
@@ -239,9 +241,9 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
 		if (!strcmp(objects[i]->name, argv[1]))
 			return run_object(objects[i], argc - 1, argv + 1);
-	if ((i = planned(argv[1]))) {
+	if ((what = planned(argv[1]))) {
 		fprintf(stderr, "digestguard %s: not available yet: this version has no %s\n",
-			argv[1], planned_objects[i - 1].what);
+			argv[1], what);
 		return EXIT_USAGE;
 	}
 	fprintf(stderr, "digestguard: unknown %s '%s'\n\n",
