@@ -563,18 +563,17 @@ static void answer_queued(struct sup *s)
 		size_t rest = (size_t)n;
 
 		for (ev = (const void *)buf; FAN_EVENT_OK(ev, rest); ev = FAN_EVENT_NEXT(ev, rest)) {
-			int exec = !!(ev->mask & FAN_OPEN_EXEC_PERM), regular = 1, looked;
+			int exec = !!(ev->mask & FAN_OPEN_EXEC_PERM), regular = 1, own, looked;
 			enum dg_enf_class cls = DG_CLASS_UNKNOWN;
 
 			if (ev->fd < 0)
 				continue;
 			/* Our own opens, and what the worker would not check. */
-			looked = ev->pid != getpid() &&
-				 probe(&s->probe, ev->fd, !exec, &regular, &cls) == 0;
-			if (ev->pid == getpid() || (looked && !regular) ||
-			    (looked && !exec &&
-			     !dg_enf_open_check(s->cfg, cls, dg_enf_open_needs_role(s->cfg, cls) ?
-						dg_enf_opener_role(&s->ctx, ev->pid) : 0))) {
+			own = ev->pid == getpid();
+			looked = !own && probe(&s->probe, ev->fd, !exec, &regular, &cls) == 0;
+			if (own || (looked && (!regular ||
+			    (!exec && !dg_enf_open_check(s->cfg, cls, dg_enf_open_needs_role(s->cfg, cls) ?
+							 dg_enf_opener_role(&s->ctx, ev->pid) : 0))))) {
 				dg_enf_respond(s->ctx.gfd, ev->fd, 1);
 				close(ev->fd);
 				continue;
