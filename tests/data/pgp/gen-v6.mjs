@@ -389,9 +389,9 @@ async function gen(out) {
 		sub.bindingSignatures = keep ? [...sub.bindingSignatures, bind] : [bind];
 		return sub;
 	};
-	const revocation = (type, signer) => newSig(type, signer.keyPacket, {
-		reasonForRevocationFlag: enums.reasonForRevocation.keyCompromised,
-		reasonForRevocationString: 'fixture revocation' });
+	const revocation = (type, signer, reason = enums.reasonForRevocation.keyCompromised) =>
+		newSig(type, signer.keyPacket, {
+			reasonForRevocationFlag: reason, reasonForRevocationString: 'fixture revocation' });
 	const bound = [
 		['sig-after-key-expiry', 'bad', 'the key expired 1800 s after its creation, the data was signed after 3600 s',
 			async (k) => { await rebindUser(k, { keyFlags: [enums.keyFlags.certifyKeys | enums.keyFlags.signData],
@@ -450,9 +450,8 @@ async function gen(out) {
 		['subkey-soft-revoked-after-sig', 'policy', 'the subkey was retired (soft) after the data signature',
 			async (k) => {
 				const sub = await rebindSub(k, {});
-				const rev = newSig(enums.signature.subkeyRevocation, k.keyPacket, {
-					reasonForRevocationFlag: enums.reasonForRevocation.keyRetired,
-					reasonForRevocationString: 'fixture revocation' });
+				const rev = revocation(enums.signature.subkeyRevocation, k,
+					enums.reasonForRevocation.keyRetired);
 				await rev.sign(k.keyPacket, { key: k.keyPacket, bind: sub.keyPacket }, at(7200), false,
 					openpgp.config);
 				sub.revocationSignatures = [rev];
