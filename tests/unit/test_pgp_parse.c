@@ -195,6 +195,70 @@ TEST(test_armor_reports_crc_and_base64_line_spans)
 	free(asc);
 }
 
+/*
+ * RFC 9580 §6: base64 decoding ignores whitespace.  The same armor with
+ * its body lines indented, split by blanks and a tab, and the checksum line
+ * indented decodes to the same bytes; each blank-free run is a span of its
+ * own, so the spans hold base64 characters only.
+ */
+TEST(test_armor_blanks_in_body_are_ignored)
+{
+	struct res x;
+	size_t al, dl = 0, dl2 = 0, i, o = 0;
+	uint8_t *asc, *ws = NULL, *dec = NULL, *dec2 = NULL;
+	const uint8_t *a;
+	uint32_t nl = 0, nh = 0, k;
+	int bol = 0, body = 0;
+
+	NEED_GPG();
+	asc = fixture("sig-rsa.asc", &al);
+	CHECK(asc != NULL, "fixture");
+	if (!asc)
+		return;
+	dec = dearmored(asc, al, 0, &dl);
+	ws = malloc(al * 3 + 8);
+	/* Indent every body line (after the blank line that ends the armor
+	 * headers, up to END) with "  \t", and put " \t " after every 10th
+	 * character of a body line. */
+	for (i = 0; i < al; i++) {
+		if (bol && asc[i] == '\n' && !body)
+			body = 1;	/* the blank line after the headers */
+		else if (bol && asc[i] == '-')
+			body = 0;	/* the END line */
+		else if (bol && body)
+			ws[o++] = ' ', ws[o++] = ' ', ws[o++] = '\t';
+		ws[o++] = asc[i];
+		bol = asc[i] == '\n';
+		if (body && !bol && i % 10 == 0 && i + 1 < al && asc[i + 1] != '\n' &&
+		    asc[i + 1] != '\r')
+			ws[o++] = ' ', ws[o++] = '\t', ws[o++] = ' ';
+	}
+	dec2 = dearmored(ws, o, 0, &dl2);
+	CHECK(dec && dec2 && dl == dl2 && memcmp(dec, dec2, dl) == 0,
+	      "blanks ignored: %zu bytes decoded, %zu without blanks", dl2, dl);
+	CHECK(call(&x, PGP_REQ_DEARMOR, ws, o, 0) == 0, "dearmor with blanks");
+	a = x.r == 0 ? rec(&x, PGP_REC_ARMOR, 0, NULL) : NULL;
+	CHECK(a && (a[5] & PGP_ARMOR_F_CRC), "indented CRC line read and matching");
+	if (a) {
+		nh = u32(a + 40);
+		nl = u32(a + 44);
+	}
+	for (k = 0; a && k < nl; k++) {
+		const uint8_t *s = a + PGP_REC_ARMOR_FIXED + 16 * nh + 8 * k;
+		const uint8_t *p = in_of(&x) + u32(s);
+		uint32_t j, n = u32(s + 4), bad = n == 0;
+
+		for (j = 0; j < n; j++)
+			bad |= p[j] == ' ' || p[j] == '\t' || p[j] == '\r' || p[j] == '\n';
+		CHECK(!bad, "span %u holds base64 characters only", k);
+	}
+	res_free(&x);
+	free(asc);
+	free(ws);
+	free(dec);
+	free(dec2);
+}
+
 TEST(test_armor_crc_mismatch_rejected)
 {
 	struct res x;
@@ -1164,6 +1228,7 @@ int main(void)
 
 	RUN(test_armor_decodes_to_the_same_bytes_as_gpg_binary_export);
 	RUN(test_armor_reports_crc_and_base64_line_spans);
+	RUN(test_armor_blanks_in_body_are_ignored);
 	RUN(test_armor_crc_mismatch_rejected);
 	RUN(test_armor_crc_mismatch_flagged_when_lenient);
 	RUN(test_armor_without_crc_line_accepted);

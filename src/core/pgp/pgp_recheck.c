@@ -1049,12 +1049,18 @@ err:
 
 /* -------------------------------------------------------------- DEARMOR */
 
+/* Blanks that base64 decoding ignores (RFC 9580 §6), as the handler's. */
+static bool is_blank(uint8_t c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
 static bool only_ws(const uint8_t *p, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+		if (!is_blank(p[i]) && p[i] != '\n')
 			return false;
 	return true;
 }
@@ -1101,32 +1107,44 @@ static uint64_t header_scan(const uint8_t *in, uint64_t from, uint64_t to, bool 
 /*
  * [@from, @to) must be: the rest of the BEGIN line's ending, then header
  * lines ("Key: value", never blank), then blank lines (at least one when
- * there are headers) up to the first body line.  Base64 never holds ':',
- * and nothing but blank lines may follow a blank line, so this pins the
- * first body line: a handler cannot make the core skip or add data lines
- * (RFC 9580 §6.2).  Armor only: in a cleartext message blank lines after
- * the first are signed text (see ct_headers()).
+ * there are headers) up to the first body line, whose leading blanks base64
+ * ignores.  Base64 never holds ':', and nothing but blank lines may follow
+ * a blank line, so this pins the first body line: a handler cannot make the
+ * core skip or add data lines (RFC 9580 §6.2).  Armor only: in a cleartext
+ * message blank lines after the first are signed text (see ct_headers()).
  */
 static bool header_region_ok(const uint8_t *in, uint64_t from, uint64_t to)
 {
+	uint64_t h;
 	bool ok;
 
-	return from < to && header_scan(in, from, to, &ok) == to && ok;
+	if (from >= to)
+		return false;
+	h = header_scan(in, from, to, &ok);
+	while (h < to && is_blank(in[h]))
+		h++;
+	return h == to && ok;
 }
 
 /*
  * A malformed checksum line the handler flagged (PGP_ARMOR_F_CRC_BAD, no
  * span; RFC 9580 §6.1 forbids rejecting for it): between @from and @to
- * only blank lines, then one line starting with '=', then blanks.  Returns
+ * only blank lines, then one line starting with '=' (after blanks), then
+ * blanks.  Returns
  * where that line ends, or 0.
  */
 static uint64_t bad_crc_line_end(const uint8_t *in, uint64_t from, uint64_t to)
 {
-	const uint8_t *p = in + from, *end = in + to, *nl;
+	const uint8_t *p = in + from, *end = in + to, *nl, *q;
 
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+	while (p < end && (is_blank(*p) || *p == '\n'))
 		p++;
-	if (p >= end || *p != '=' || (p > in + from && p[-1] != '\n'))
+	if (p >= end || *p != '=')
+		return 0;
+	/* The '=' starts its line, after blanks at most. */
+	for (q = p; q > in + from && is_blank(q[-1]); q--)
+		;
+	if (q > in + from ? q[-1] != '\n' : !at_line_start(in, (uint32_t)from))
 		return 0;
 	nl = memchr(p, '\n', (size_t)(end - p));
 	if (!nl || !only_ws(nl, (size_t)(end - nl)))

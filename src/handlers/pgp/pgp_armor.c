@@ -166,16 +166,71 @@ static int b64_feed(struct b64 *s, const uint8_t *p, size_t n, struct dg_buf *ou
 	return 0;
 }
 
+/* Blanks that base64 decoding ignores (RFC 9580 §6: "MUST ignore all
+ * whitespace"; gpg, Sequoia and openpgp.js take space, tab and CR). */
+static int is_blank(uint8_t ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r';
+}
+
+/* @l without its leading blanks (trailing ones are already cut off). */
+static struct pgp_line trim_lead(const struct pgp_line *l)
+{
+	struct pgp_line t = *l;
+
+	while (t.len && is_blank(t.p[0])) {
+		t.p++;
+		t.len--;
+		t.raw--;
+	}
+	return t;
+}
+
+/* Base64 characters, '=' and blanks, at least one of them not a blank. */
 static int is_b64_line(const struct pgp_line *l)
 {
-	size_t i;
+	size_t i, n = 0;
 
-	if (!l->len)
-		return 0;
-	for (i = 0; i < l->len; i++)
+	for (i = 0; i < l->len; i++) {
+		if (is_blank(l->p[i]))
+			continue;
 		if (b64_val(l->p[i]) < 0 && l->p[i] != '=')
 			return 0;
-	return 1;
+		n++;
+	}
+	return n > 0;
+}
+
+/*
+ * Decode the base64 of body line @t of block @index: each run of non-blank
+ * characters is fed to @st and reported as a span of its own, so the core
+ * decodes exactly those bytes and finds only blanks between them.  @t
+ * starts with a non-blank and ends without blanks.
+ */
+static int b64_line(struct pgp_ans *a, struct b64 *st, const struct pgp_line *t,
+		    struct dg_buf *out, uint32_t *nspan, uint32_t index)
+{
+	size_t i = 0, j;
+	int r;
+
+	while (i < t->len) {
+		for (j = i; j < t->len && !is_blank(t->p[j]); j++)
+			;
+		r = b64_feed(st, t->p + i, j - i, out);
+		if (r == -E2BIG)
+			return pgp_fail(a->e, r, "armor block %u: decoded size exceeds limit %zu",
+					index, out->max);
+		if (r < 0)
+			return pgp_fail(a->e, r == -ENOMEM ? r : -EBADMSG,
+					"armor block %u: invalid base64 data", index);
+		r = pgp_ans_span(a, t->p + i, j - i);
+		if (r < 0)
+			return r;
+		(*nspan)++;
+		for (i = j; i < t->len && is_blank(t->p[i]); i++)
+			;
+	}
+	return 0;
 }
 
 /* Parse one block whose BEGIN line is @begin; @c is after it. */
@@ -184,7 +239,7 @@ static int armor_block(struct pgp_ans *a, struct dg_cur *c, const struct pgp_lin
 {
 	const int lenient = !!(rflags & PGP_REQ_F_LENIENT_CRC);
 	struct dg_buf out = { .max = PGP_PACKET_MAX * 4u };
-	struct pgp_line l, crcl = { 0 }, endl = { 0 };
+	struct pgp_line l, t, crcl = { 0 }, endl = { 0 };
 	const uint8_t *lab, *elab;
 	size_t lablen, elablen, mark, fixed, dmark;
 	uint32_t nhdr = 0, nline = 0, crc = 0;
@@ -256,23 +311,26 @@ static int armor_block(struct pgp_ans *a, struct dg_cur *c, const struct pgp_lin
 			in_headers = 0;
 		}
 		/* Blank lines in the body carry no data; gpg skips them and
-		 * real keys have them (gnupg tests/openpgp keys). */
-		if (!l.len)
+		 * real keys have them (gnupg tests/openpgp keys).  Blanks at
+		 * the start of a body line are ignored too; the END line must
+		 * start its line (RFC 9580 §6.2). */
+		t = trim_lead(&l);
+		if (!t.len)
 			continue;
 		if (has_prefix(&l, "-----END PGP ")) {
 			endl = l;
 			break;
 		}
-		if (l.len && l.p[0] == '=') {
-			int i, v, ok = l.len == 5;
+		if (t.p[0] == '=') {
+			int i, v, ok = t.len == 5;
 
 			for (i = 1; ok && i < 5; i++) {
-				v = b64_val(l.p[i]);
+				v = b64_val(t.p[i]);
 				ok = v >= 0;
 				crc = crc << 6 | (uint32_t)(ok ? v : 0);
 			}
 			if (ok) {
-				crcl = l;
+				crcl = t;
 			} else if (lenient) {
 				/* RFC 9580 §6.1: a malformed CRC24 footer must not
 				 * cause rejection; report it, give it no span. */
@@ -291,25 +349,13 @@ static int armor_block(struct pgp_ans *a, struct dg_cur *c, const struct pgp_lin
 			endl = l;
 			break;
 		}
-		if (!is_b64_line(&l)) {
+		if (!is_b64_line(&t)) {
 			r = pgp_fail(a->e, -EBADMSG, "armor block %u: invalid base64 line", index);
 			goto out;
 		}
-		r = b64_feed(&st, l.p, l.len, &out);
-		if (r == -E2BIG) {
-			r = pgp_fail(a->e, r, "armor block %u: decoded size exceeds limit %zu",
-				     index, out.max);
-			goto out;
-		}
-		if (r < 0) {
-			r = pgp_fail(a->e, r == -ENOMEM ? r : -EBADMSG,
-				     "armor block %u: invalid base64 data", index);
-			goto out;
-		}
-		r = pgp_ans_span(a, l.p, l.len);
+		r = b64_line(a, &st, &t, &out, &nline, index);
 		if (r < 0)
 			goto out;
-		nline++;
 	}
 	if (st.n) {
 		r = pgp_fail(a->e, -EBADMSG, "armor block %u: base64 data ends mid-quad", index);

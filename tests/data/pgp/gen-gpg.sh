@@ -291,6 +291,44 @@ add "abuse/cleartext-no-hash-header" cleartext gpg/abuse-nohash.clear.asc - gpg/
 sed '1a Comment: ' "$dir/ed25519.sig.asc" >"$dir/empty-header.sig.asc"
 add "encoding/detached-armor-empty-header-value" detached gpg/empty-header.sig.asc gpg/data.txt \
 	gpg/ed25519.cert.asc good
+# Whitespace in the armor body, which base64 decoding must ignore (RFC 9580
+# §6): blanks and a tab before the lines, blanks inside them, a blank before
+# the checksum line, a blank between every character of one line, and a
+# signature block of a cleartext message indented the same way. The BEGIN
+# and END lines stay at the start of their line (RFC 9580 §6.2).
+s=$dir/rsa4096.sig.asc
+awk '!/^-----/ && NF { $0 = "  " $0 } { print }' "$s" >"$dir/ws-indent.sig.asc"
+add "encoding/detached-armor-indented-body" detached gpg/ws-indent.sig.asc gpg/data.txt \
+	gpg/rsa4096.cert.asc good
+awk '!/^-----/ && !/^=/ && length($0) > 40 { $0 = "\t" substr($0, 1, 20) " " substr($0, 21, 20) "\t " substr($0, 41) } { print }' \
+	"$s" >"$dir/ws-inside.sig.asc"
+add "encoding/detached-armor-blanks-inside-lines" detached gpg/ws-inside.sig.asc gpg/data.txt \
+	gpg/rsa4096.cert.asc good
+awk 'BEGIN { n = 0 } !/^-----/ && length($0) > 40 && n++ == 1 { gsub(/./, "& ") } { print }' \
+	"$s" >"$dir/ws-spread.sig.asc"
+add "encoding/detached-armor-spread-line" detached gpg/ws-spread.sig.asc gpg/data.txt \
+	gpg/rsa4096.cert.asc good
+awk 'sig && !/^-----/ && NF { $0 = " " $0 } /^-----BEGIN PGP SIGNATURE-----/ { sig = 1 } { print }' \
+	"$dir/ed25519.clear.asc" >"$dir/ws-indent.clear.asc"
+add "encoding/cleartext-indented-signature-body" cleartext gpg/ws-indent.clear.asc - \
+	gpg/ed25519.cert.asc good
+
+# --- carriage returns in text-mode data: RFC 9580 §5.2.1.2 converts "line
+# endings" to CRLF and does not say whether a lone CR is one. digestguard
+# hashes a lone CR as data, as gpg and openpgp.js do; Sequoia makes it a line
+# ending; gpg drops the CRs that end a line (docs/pgp-differences.md,
+# text-lone-cr and gpgv-strips-line-end-cr). --------------------------------
+printf 'one\rtwo\r\nthree\n' >"$dir/cr-inside.txt"
+printf 'one\r\r\ntwo\n' >"$dir/cr-before-lf.txt"
+printf 'one\ntwo\r' >"$dir/cr-at-end.txt"
+for f in cr-inside cr-before-lf cr-at-end; do
+	g $T1 -u "$(uid ed25519)" --textmode -o "$dir/$f.text.sig" --detach-sign "$dir/$f.txt"
+	add "text-cr/$f-detached" detached "gpg/$f.text.sig" "gpg/$f.txt" gpg/ed25519.cert.asc policy \
+		"text-mode signature over data with carriage returns"
+done
+g $T1 -u "$(uid ed25519)" -o "$dir/cr-inside.clear.asc" --clearsign "$dir/cr-inside.txt"
+add "text-cr/cr-inside-cleartext" cleartext gpg/cr-inside.clear.asc - gpg/ed25519.cert.asc policy \
+	"cleartext message with a CR inside a line"
 
 # --- SHA-1 data signature (weak hash: rejected by default policy) ------------
 g $T1 -u "$(uid rsa2048)" --digest-algo SHA1 -o "$dir/sha1.sig" --detach-sign "$dir/data.txt"
