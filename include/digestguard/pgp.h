@@ -225,6 +225,8 @@ void dg_pgp_fpr_hex(const uint8_t *fpr, size_t len, char *out);
 /* Names for algorithm ids ("RSA", "Ed25519", "SHA256", ...; "unknown"). */
 const char *dg_pgp_pk_algo_name(int algo);
 const char *dg_pgp_hash_algo_name(int algo);
+/* Packet type names ("signature", "user ID", ...; "unknown"). */
+const char *dg_pgp_packet_name(int tag);
 
 /* The cryptographic library in use, e.g. "OpenSSL 3.0.x ...". */
 const char *dg_pgp_crypto_version(void);

@@ -45,21 +45,7 @@ struct dump {
 
 /* ------------------------------------------------------------ names */
 
-static const char *tag_name(uint8_t t)
-{
-	static const char *const n[] = {
-		[1] = "public-key encrypted session key", [2] = "signature",
-		[3] = "symmetric-key encrypted session key", [4] = "one-pass signature",
-		[5] = "secret key", [6] = "public key", [7] = "secret subkey",
-		[8] = "compressed data", [9] = "symmetrically encrypted data",
-		[10] = "marker", [11] = "literal data", [12] = "trust", [13] = "user ID",
-		[14] = "public subkey", [17] = "user attribute",
-		[18] = "sym. encrypted and integrity protected data",
-		[19] = "modification detection code", [20] = "reserved (AEAD)",
-		[21] = "padding",
-	};
-	return t < sizeof(n) / sizeof(n[0]) && n[t] ? n[t] : "unknown";
-}
+#define tag_name(t) dg_pgp_packet_name(t)
 
 /* Algorithm names: the core's, so every command says the same. */
 #define pk_name(a) dg_pgp_pk_algo_name(a)

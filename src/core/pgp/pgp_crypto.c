@@ -111,6 +111,23 @@ const char *dg_pgp_pk_algo_name(int algo)
 	}
 }
 
+const char *dg_pgp_packet_name(int tag)
+{
+	static const char *const n[] = {
+		[1] = "public-key encrypted session key", [2] = "signature",
+		[3] = "symmetric-key encrypted session key", [4] = "one-pass signature",
+		[5] = "secret key", [6] = "public key", [7] = "secret subkey",
+		[8] = "compressed data", [9] = "symmetrically encrypted data",
+		[10] = "marker", [11] = "literal data", [12] = "trust", [13] = "user ID",
+		[14] = "public subkey", [17] = "user attribute",
+		[18] = "sym. encrypted and integrity protected data",
+		[19] = "modification detection code", [20] = "reserved (AEAD)",
+		[21] = "padding",
+	};
+
+	return tag >= 0 && (size_t)tag < sizeof(n) / sizeof(n[0]) && n[tag] ? n[tag] : "unknown";
+}
+
 const char *dg_pgp_crypto_version(void)
 {
 	return OpenSSL_version(OPENSSL_VERSION);

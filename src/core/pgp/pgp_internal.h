@@ -157,6 +157,22 @@ struct pgp_pkt {
 	size_t comp_len;
 };
 
+/*
+ * Packets a reader skips in a message or a signature file: marker (RFC 9580
+ * §5.8), trust (§5.10: only meaningful in a local keyring), padding
+ * (§5.15), and the unknown, non-critical types 40 to 63 (§4.3).
+ */
+static inline bool pgp_skippable_tag(int tag)
+{
+	return tag == 10 || tag == 12 || tag == 21 || tag >= 40;
+}
+
+/* Unassigned types below 40 are critical: the sequence is rejected (§4.3). */
+static inline bool pgp_unknown_critical_tag(int tag)
+{
+	return tag == 0 || tag == 15 || tag == 16 || (tag >= 22 && tag < 40);
+}
+
 /* The re-checked packets of one input. */
 struct pgp_packets {
 	struct pgp_pkt *v;

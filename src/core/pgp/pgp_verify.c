@@ -666,11 +666,25 @@ static int verify_detached(struct dg_pgp *pgp, const void *sig, size_t sig_len,
 	}
 	if (r < 0)
 		return r;
+	/* RFC 9580 §10.4: signature packets; skippable ones may come along. */
 	for (i = 0; i < in.n && r == 0; i++)
-		for (k = 0; k < in.v[i].n && r == 0; k++)
-			if (in.v[i].v[k].kind == PGP_K_KEY || in.v[i].v[k].kind == PGP_K_LITERAL)
+		for (k = 0; k < in.v[i].n && r == 0; k++) {
+			const struct pgp_pkt *p = &in.v[i].v[k];
+
+			if (p->kind == PGP_K_SIG || pgp_skippable_tag(p->tag))
+				continue;
+			if (p->kind == PGP_K_KEY || p->kind == PGP_K_LITERAL)
 				r = pgp_errorf(pgp, -EBADMSG, "signature: holds %s, not detached signatures",
-					       in.v[i].v[k].kind == PGP_K_KEY ? "key material" : "a message");
+					       p->kind == PGP_K_KEY ? "key material" : "a message");
+			else if (pgp_unknown_critical_tag(p->tag))
+				r = pgp_errorf(pgp, -EBADMSG,
+					       "signature: packet of unknown critical type %d (RFC 9580 §4.3)",
+					       p->tag);
+			else
+				r = pgp_errorf(pgp, -EBADMSG,
+					       "signature: holds a %s packet, not only signatures",
+					       dg_pgp_packet_name(p->tag));
+		}
 	if (r == 0)
 		r = jobs_from(pgp, "signature", in.v, in.n, &js, res);
 	if (r == 0)
@@ -900,9 +914,10 @@ static void msg_free(struct msg *m)
 /*
  * One level of an OpenPGP message (RFC 9580 §10.3): signatures and one-pass
  * signatures, then exactly one literal or compressed packet, then as many
- * signatures as there were one-pass signatures.  Marker and padding packets
- * are ignored; a compressed packet's contents are parsed (by the handler,
- * as a new input) and must form a message themselves.
+ * signatures as there were one-pass signatures.  Skippable packets (see
+ * pgp_skippable_tag()) are ignored, an unknown critical one rejects the
+ * message; a compressed packet's contents are parsed (by the handler, as a
+ * new input) and must form a message themselves.
  */
 static int msg_add(struct dg_pgp *pgp, struct msg *m, const struct pgp_packets *pl,
 		   uint32_t depth)
@@ -914,8 +929,12 @@ static int msg_add(struct dg_pgp *pgp, struct msg *m, const struct pgp_packets *
 	for (i = 0; i < pl->n; i++) {
 		const struct pgp_pkt *p = &pl->v[i];
 
-		if (p->tag == 10 || p->tag == 21)
+		if (pgp_skippable_tag(p->tag))
 			continue;
+		if (pgp_unknown_critical_tag(p->tag))
+			return pgp_errorf(pgp, -EBADMSG,
+					  "message: packet of unknown critical type %d (RFC 9580 §4.3)",
+					  p->tag);
 		switch (p->kind) {
 		case PGP_K_SIG:
 			n_trail += body;

@@ -315,8 +315,24 @@ async function gen(out) {
 	}
 
 	// --- inline-signed messages of every shape RFC 9580 §10.3 allows (and
-	// two it does not), signed by two v4 keys --------------------------------
+	// some it does not), signed by two v4 keys --------------------------------
 	{
+		// A packet of a type openpgp.js has no class for: new format
+		// header (RFC 9580 §4.2.1), three bytes of body.
+		const rawPacket = (tag) => new Uint8Array([0xC0 | tag, 3, 0x61, 0x62, 0x63]);
+		const padding = () => {
+			const pp = new openpgp.PaddingPacket();
+			pp.padding = new Uint8Array(16);
+			return pp;
+		};
+		// Packets and raw packet bytes, in order, as one file.
+		const writeShape = (items) => new Uint8Array(items.flatMap((x) => {
+			if (x instanceof Uint8Array)
+				return [...x];
+			const pl = new openpgp.PacketList();
+			pl.push(x);
+			return [...pl.write()];
+		}));
 		const [ka, kb] = [await key('inline-a', v4), await key('inline-b', v4)];
 		const lit = new openpgp.LiteralDataPacket();
 		lit.setBytes(data, enums.literal.binary);
@@ -338,13 +354,19 @@ async function gen(out) {
 			['marker-first', 'good', [new openpgp.MarkerPacket(), ops(sa), lit, sa], 'a marker packet first'],
 			['ops-without-sig', 'bad', [ops(sa), lit], 'a one-pass signature without its signature'],
 			['two-literals', 'bad', [ops(sa), lit, lit, sa], 'two literal data packets'],
+			// RFC 9580 §4.3: an unknown packet type from 40 up is
+			// skipped, one below 40 rejects the whole message.
+			['noncritical-before-literal', 'good', [ops(sa), rawPacket(60), lit, sa],
+				'an unknown non-critical packet (type 60) before the literal data'],
+			['noncritical-after-sig', 'good', [ops(sa), lit, sa, rawPacket(45)],
+				'an unknown non-critical packet (type 45) after the signature'],
+			['critical-before-literal', 'bad', [ops(sa), rawPacket(30), lit, sa],
+				'an unknown critical packet (type 30) before the literal data'],
+			['padding-after-sig', 'good', [ops(sa), lit, sa, padding()], 'a padding packet at the end'],
 		];
-		for (const [name, intent, packets, note] of shapes) {
-			const pl = new openpgp.PacketList();
-			pl.push(...packets);
-			add4(`inline-shape/${name}`, 'inline', put(`inline-${name}.pgp`, pl.write()), '-', certs,
-				intent, note);
-		}
+		for (const [name, intent, packets, note] of shapes)
+			add4(`inline-shape/${name}`, 'inline', put(`inline-${name}.pgp`, writeShape(packets)), '-',
+				certs, intent, note);
 		// The same packets given as a detached signature file.
 		const detachedSig = newSig(enums.signature.binary, ka.keyPacket);
 		await detachedSig.sign(ka.keyPacket, lit, T1, true, openpgp.config);
@@ -354,13 +376,17 @@ async function gen(out) {
 			['inline-message', 'bad', [ops(sa), lit, sa], 'an inline-signed message, not a detached signature'],
 			['sig-then-literal', 'bad', [sa, lit], 'a signature and the literal data it signs'],
 			['certificate', 'bad', [...ka.toPublic().toPacketList()], 'a certificate, not a signature'],
+			['sig-then-userid', 'bad', [detachedSig, ka.users[0].userID],
+				'a user ID packet after the signature'],
+			['noncritical-after-sig', 'good', [detachedSig, rawPacket(60)],
+				'an unknown non-critical packet (type 60) after the signature'],
+			['critical-after-sig', 'bad', [detachedSig, rawPacket(30)],
+				'an unknown critical packet (type 30) after the signature'],
+			['padding-after-sig', 'good', [detachedSig, padding()], 'a padding packet after the signature'],
 		];
-		for (const [name, intent, packets, note] of dshapes) {
-			const pl = new openpgp.PacketList();
-			pl.push(...packets);
-			add4(`detached-shape/${name}`, 'detached', put(`detached-${name}.sig`, pl.write()), dataPath,
-				cert('inline-a'), intent, note);
-		}
+		for (const [name, intent, packets, note] of dshapes)
+			add4(`detached-shape/${name}`, 'detached', put(`detached-${name}.sig`, writeShape(packets)),
+				dataPath, cert('inline-a'), intent, note);
 	}
 
 	// --- who may sign, and which signatures bind or revoke: one change to
