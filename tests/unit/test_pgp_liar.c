@@ -317,6 +317,80 @@ TEST(test_liar_signature_mpi_span_forged)
 	parse_liar("ed.bin.sig", forge_sig_material, "MPI");
 }
 
+/*
+ * A v6 signature packet (RFC 9580 §5.2.3), built here: RSA over SHA-256, a
+ * creation time, a 16-byte salt and one 256-byte MPI whose value starts
+ * with 0x7f, so 2047 bits is canonical and 2048 is not (RFC 9580 §3.2).
+ * Only the structure matters: the re-check verifies no signature.
+ */
+static size_t v6_rsa_sig(uint8_t *out, uint16_t mpi_bits)
+{
+	uint8_t *p = out;
+	size_t i;
+
+	*p++ = 0xC2;		/* new format, tag 2 */
+	*p++ = 0xFF;		/* five-octet length, filled in below */
+	p += 4;
+	*p++ = 6;		/* version */
+	*p++ = 0x00;		/* binary document */
+	*p++ = 1;		/* RSA */
+	*p++ = 8;		/* SHA-256 */
+	*p++ = 0, *p++ = 0, *p++ = 0, *p++ = 6;	/* hashed area: 6 bytes */
+	*p++ = 5, *p++ = 2;	/* creation time subpacket */
+	*p++ = 0x65, *p++ = 0x53, *p++ = 0xf1, *p++ = 0x00;
+	*p++ = 0, *p++ = 0, *p++ = 0, *p++ = 0;	/* no unhashed area */
+	*p++ = 0xab, *p++ = 0xcd;	/* left 16 bits */
+	*p++ = 16;		/* salt size for SHA-256 */
+	for (i = 0; i < 16; i++)
+		*p++ = (uint8_t)i;
+	*p++ = (uint8_t)(mpi_bits >> 8), *p++ = (uint8_t)mpi_bits;
+	*p++ = 0x7f;
+	for (i = 1; i < 256; i++)
+		*p++ = 0x5a;
+	i = (size_t)(p - out) - 6;
+	out[2] = (uint8_t)(i >> 24), out[3] = (uint8_t)(i >> 16);
+	out[4] = (uint8_t)(i >> 8), out[5] = (uint8_t)i;
+	return (size_t)(p - out);
+}
+
+/* A handler that lets a non-canonical MPI of a v6 signature through (and
+ * claims its bit count) is caught by the core's own check. */
+TEST(test_liar_v6_non_canonical_mpi_let_through)
+{
+	uint8_t good[400], bad[400], *ans = NULL, *ans2 = NULL, *f, *sr;
+	size_t gl = v6_rsa_sig(good, 2047), bl2 = v6_rsa_sig(bad, 2048), alen = 0, alen2 = 0;
+	struct pgp_packets pk;
+	char why[384] = "";
+	uint32_t bl;
+	int r;
+
+	CHECK(genuine(PGP_REQ_PARSE, bad, bl2, &ans2, &alen2) < 0 &&
+	      strstr(dg_pgp_last_error(honest), "canonical"),
+	      "the honest handler refuses the non-canonical MPI: %s", dg_pgp_last_error(honest));
+	free(ans2);
+	if (genuine(PGP_REQ_PARSE, good, gl, &ans, &alen) < 0) {
+		CHECK(0, "no genuine answer for the canonical v6 signature");
+		return;
+	}
+	r = pgp_recheck_parse(good, gl, ans, alen, &pk, why, sizeof(why));
+	CHECK(r == 0, "the genuine answer passes: %s", why);
+	if (r == 0)
+		pgp_packets_free(&pk);
+	sr = SIG_REC(ans, alen, 0);
+	f = sr ? sr + PGP_REC_SIG_FIXED + 16 * rd32(sr + 64) : NULL;
+	CHECK(f && (f[2] | f[3] << 8) == 2047, "the answer claims the MPI's 2047 bits");
+	if (f) {
+		f[2] = 2048 & 0xff;	/* the liar claims the bad packet's count */
+		f[3] = 2048 >> 8;
+	}
+	why[0] = '\0';
+	r = pgp_recheck_parse(bad, bl2, ans, alen, &pk, why, sizeof(why));
+	CHECK(r == -EBADMSG && strstr(why, "canonical"), "forged answer returned %d (%s)", r, why);
+	if (r == 0)
+		pgp_packets_free(&pk);
+	free(ans);
+}
+
 TEST(test_liar_key_body_span_forged_fingerprint_input)
 {
 	NEED_GPG();
@@ -1196,6 +1270,7 @@ int main(void)
 	RUN(test_liar_issuer_span_forged);
 	RUN(test_liar_creation_time_forged);
 	RUN(test_liar_signature_mpi_span_forged);
+	RUN(test_liar_v6_non_canonical_mpi_let_through);
 	RUN(test_liar_key_body_span_forged_fingerprint_input);
 	RUN(test_liar_key_material_field_shifted);
 	RUN(test_liar_key_creation_time_forged);

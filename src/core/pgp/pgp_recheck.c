@@ -301,12 +301,14 @@ static const char *sig_layout(int algo, size_t *native)
 
 /*
  * Read @n FIELD entries and check that they tile [@start, @end) of the input
- * with the kinds of @layout; store value bytes in @vals (up to @max).
+ * with the kinds of @layout; store value bytes in @vals (up to @max).  In a
+ * v6 packet (@v6) every MPI must be canonical: its bit count starts at the
+ * most significant set bit (RFC 9580 §3.2).
  */
 static int check_fields(const uint8_t *in, size_t in_len, struct dg_cur *body,
 			uint32_t n, uint64_t start, uint64_t end, const char *layout,
-			size_t native, struct pgp_bytes *vals, size_t max, const char *what,
-			char *why, size_t wl)
+			size_t native, bool v6, struct pgp_bytes *vals, size_t max,
+			const char *what, char *why, size_t wl)
 {
 	uint64_t pos = start;
 	uint32_t i;
@@ -335,6 +337,8 @@ static int check_fields(const uint8_t *in, size_t in_len, struct dg_cur *body,
 			    !span_eq(&whole, whole.off, 2 + vlen) ||
 			    !span_eq(&val, (uint64_t)whole.off + 2, vlen))
 				return BAD("%s: MPI %u length does not match its bit count", what, i);
+			if (v6 && bits && (in[whole.off + 2] >> ((bits - 1u) % 8u)) != 1)
+				return BAD("%s: MPI %u of a v6 packet is not in canonical form", what, i);
 			break;
 		case 'O':
 		case 'K':
@@ -419,7 +423,7 @@ static int rec_key(const uint8_t *in, size_t in_len, struct dg_cur *body,
 		return pgp_key_fingerprint(&pk->key);
 	}
 	r = check_fields(in, in_len, body, nfield, mstart, span_end(&kb), key_layout(algo, &native),
-			 native, pk->key.field, PGP_KEY_FIELDS_MAX, "key", why, wl);
+			 native, ver == 6, pk->key.field, PGP_KEY_FIELDS_MAX, "key", why, wl);
 	if (r < 0)
 		return r;
 	pk->key.n_fields = (int)nfield;
@@ -732,8 +736,8 @@ static int rec_sig(const uint8_t *in, size_t in_len, struct dg_cur *body,
 		return 0;
 	}
 	r = check_fields(in, in_len, body, nfield, mstart, boff + pk->body.len,
-			 sig_layout(pka, &native), native, s->mpi, PGP_SIG_MPIS_MAX,
-			 "signature", why, wl);
+			 sig_layout(pka, &native), native, s->version == 6, s->mpi,
+			 PGP_SIG_MPIS_MAX, "signature", why, wl);
 	if (r < 0)
 		return r;
 	s->n_mpi = (int)nfield;

@@ -49,7 +49,7 @@ static int put_field(struct pgp_ans *a, uint8_t kind, uint16_t bits,
 	return r;
 }
 
-int pgp_fields(struct pgp_ans *a, struct dg_cur *c, uint8_t algo, int sig,
+int pgp_fields(struct pgp_ans *a, struct dg_cur *c, uint8_t algo, int sig, int v6,
 	       uint32_t index)
 {
 	static const size_t native_len[] = {
@@ -105,6 +105,11 @@ int pgp_fields(struct pgp_ans *a, struct dg_cur *c, uint8_t algo, int sig,
 		}
 		if (cur_take(c, n, &v) < 0)
 			goto short_;
+		/* The bit count starts at the most significant set bit. */
+		if (v6 && kind == PGP_FIELD_MPI && bits && (v.p[0] >> ((bits - 1u) % 8u)) != 1)
+			return pgp_fail(a->e, -EBADMSG,
+					"packet %u: MPI %zu of %u bits is not in canonical form "
+					"(v6 packet, RFC 9580 section 3.2)", index, i, bits);
 		r = put_field(a, kind, bits, start, (size_t)(c->p - start), v.p, v.len);
 		if (r < 0)
 			return r;
@@ -158,7 +163,7 @@ int pgp_key_record(struct pgp_ans *a, uint32_t index, uint8_t tag,
 		} else {
 			mat = c;
 		}
-		nfield = pgp_fields(a, &mat, algo, 0, index);
+		nfield = pgp_fields(a, &mat, algo, 0, version == 6, index);
 		if (nfield == -EOPNOTSUPP) {
 			flags |= PGP_KEY_F_UNKNOWN_ALGO;
 			nfield = 0;

@@ -87,11 +87,13 @@ int pgp_ops_record(struct pgp_ans *a, uint32_t index, const uint8_t *body,
 		   size_t len);
 /*
  * Key material fields of public-key algorithm @algo from @c, appended as
- * FIELD entries; @sig selects signature material.  Returns the number of
- * fields (>= 0), -EOPNOTSUPP for an unknown algorithm, or an error.
+ * FIELD entries; @sig selects signature material; @v6: the packet is a v6
+ * one, whose MPIs must be in canonical form (RFC 9580 §3.2).  Returns the
+ * number of fields (>= 0), -EOPNOTSUPP for an unknown algorithm, or an
+ * error.
  */
 struct dg_cur;
-int pgp_fields(struct pgp_ans *a, struct dg_cur *c, uint8_t algo, int sig,
+int pgp_fields(struct pgp_ans *a, struct dg_cur *c, uint8_t algo, int sig, int v6,
 	       uint32_t index);
 
 /* Salt size for a v6 signature with hash @algo, or -1 when unknown. */

@@ -227,7 +227,7 @@ int pgp_sig_record(struct pgp_ans *a, uint32_t index, const uint8_t *body,
 	if (c.len) {
 		struct dg_cur mat = c;
 
-		nfield = pgp_fields(a, &mat, pk, 1, index);
+		nfield = pgp_fields(a, &mat, pk, 1, version == 6, index);
 		if (nfield == -EOPNOTSUPP) {
 			s.flags |= PGP_SIG_F_UNKNOWN_ALGO;
 			nfield = 0;

@@ -202,6 +202,33 @@ async function gen(out) {
 	add('multi/two-of-three-valid', 'detached', put('multi3.sig', three), dataPath,
 		`${cert('ed25519')} ${cert('ed448')} ${cert('rsa3072')}`, 'good');
 	add('multi/only-invalid-one-known', 'detached', 'v6/multi3.sig', dataPath, cert('ed448'), 'bad');
+
+	// --- a v6 RSA signature whose MPI is not in canonical form: its bit
+	// count no longer starts at the most significant set bit (a zero byte
+	// put in front when the top bit is set). RFC 9580 §3.2: MUST reject.
+	// openpgp.js writes canonical MPIs, so the packet's bytes are edited:
+	// the MPI is the last field of the packet.
+	{
+		const pkt = readFileSync(join(dir, 'rsa3072.sig'));
+		if (pkt[0] !== 0xC2)
+			throw new Error('rsa3072.sig: not a new-format signature packet');
+		const [hl, blen] = pkt[1] < 192 ? [2, pkt[1]] : pkt[1] < 224 ? [3, ((pkt[1] - 192) << 8) + pkt[2] + 192]
+			: [6, pkt.readUInt32BE(2)];
+		const body = pkt.subarray(hl, hl + blen);
+		const rsaBits = 3072, vlen = rsaBits / 8;
+		// the signature value may be shorter than the modulus
+		let at = body.length - 2 - vlen;
+		while (at < body.length - 2 && ((body[at] << 8 | body[at + 1]) + 7) >> 3 !== body.length - at - 2)
+			at++;
+		const val = body.subarray(at + 2);
+		const nc = val[0] & 0x80 ? new Uint8Array([0, ...val]) : val;
+		const bits = 8 * nc.length;
+		const nb = new Uint8Array([...body.subarray(0, at), bits >> 8, bits & 255, ...nc]);
+		const hdr = Buffer.alloc(6);
+		hdr[0] = 0xC2; hdr[1] = 0xFF; hdr.writeUInt32BE(nb.length, 2);
+		add('mpi/non-canonical', 'detached', put('mpi-non-canonical.sig', new Uint8Array([...hdr, ...nb])),
+			dataPath, cert('rsa3072'), 'bad', 'v6 signature MPI whose bit count does not start at its top bit');
+	}
 	const inl2 = await openpgp.sign({ message: await openpgp.createMessage({ binary: data }),
 		signingKeys: [keys.ed448, keys.ed25519], date: T1 });
 	add('multi/inline-two-signers', 'inline', put('multi.inline.asc', inl2), '-',
