@@ -165,6 +165,27 @@ else
 	skip verify_rfc9580_a2_with_a1 "corpus $CORP absent"
 fi
 
+# A signature by a subkey of a certificate whose primary key cannot be used
+# (a brainpool curve): the reason names that certificate and the curve
+# instead of "no certificate has the signing key".
+if command -v gpg >/dev/null; then
+	mkdir -m 700 "$T/bp"
+	gb() { gpg --batch --quiet --homedir "$T/bp" --pinentry-mode loopback --passphrase '' "$@" 2>/dev/null; }
+	gb --quick-gen-key "bp <bp@fixtures.digestguard.test>" brainpoolP384r1 sign never
+	bp=$(gb --with-colons -k bp@fixtures.digestguard.test | awk -F: '/^fpr/ {print $10; exit}')
+	gb --quick-add-key "$bp" ed25519 sign never
+	bpsub=$(gb --with-colons -k "$bp" | awk -F: '/^sub/ {s = 1} s && /^fpr/ {print $10; exit}')
+	printf 'data\n' >"$T/bp.txt"
+	gb -u "$bpsub!" -o "$T/bp.sig" --detach-sign "$T/bp.txt"
+	gb --export "$bp" >"$T/bp.pgp"
+	gpgconf --homedir "$T/bp" --kill all >/dev/null 2>&1 || true
+	rc_is verify_subkey_of_skipped_cert_is_3 3 "${SOPV[@]}" verify "$T/bp.sig" "$T/bp.pgp" <"$T/bp.txt"
+	grep -q "the signing key is in certificate $bp, which was skipped: ECDSA curve brainpoolP384r1 not supported" "$T/err" &&
+		ok skipped_cert_is_named_with_its_curve || nok skipped_cert_is_named_with_its_curve "$(cat "$T/err")"
+else
+	skip verify_subkey_of_skipped_cert_is_3 "gpg not installed"
+fi
+
 ring=/usr/share/keyrings/debian-archive-keyring.gpg
 shopt -s nullglob
 lists=(/var/lib/apt/lists/*InRelease)

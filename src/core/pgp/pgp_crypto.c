@@ -183,6 +183,27 @@ static int oid_is(const struct pgp_bytes *b, const uint8_t *oid, size_t len)
 	return b->len == len && !memcmp(b->p, oid, len);
 }
 
+/* A name for a curve OID digestguard does not take (RFC 9580 §9.2 and the
+ * curves gpg makes), or "OID " and its hex. */
+static const char *curve_name(const struct pgp_bytes *oid, char *buf, size_t n)
+{
+	static const struct { const char *name; uint8_t len, oid[9]; } known[] = {
+		{ "brainpoolP256r1", 9, { 0x2b, 0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01, 0x07 } },
+		{ "brainpoolP384r1", 9, { 0x2b, 0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01, 0x0b } },
+		{ "brainpoolP512r1", 9, { 0x2b, 0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01, 0x0d } },
+		{ "secp256k1", 5, { 0x2b, 0x81, 0x04, 0x00, 0x0a } },
+	};
+	size_t i, o;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (oid_is(oid, known[i].oid, known[i].len))
+			return known[i].name;
+	o = (size_t)snprintf(buf, n, "OID ");
+	for (i = 0; i < oid->len && o + 3 <= n; i++)
+		o += (size_t)snprintf(buf + o, n - o, "%02x", oid->p[i]);
+	return buf;
+}
+
 static int load_rsa(struct pgp_key *k, char *why, size_t wl)
 {
 	OSSL_PARAM_BLD *bld = NULL;
@@ -284,7 +305,12 @@ int pgp_key_load(struct pgp_key *k, char *why, size_t wl)
 			return load_ec(k, "P-384", why, wl);
 		if (oid_is(&k->field[0], oid_p521, sizeof(oid_p521)))
 			return load_ec(k, "P-521", why, wl);
-		why_set(why, wl, "%s", "ECDSA curve not supported");
+		{
+			char name[64];
+
+			why_set(why, wl, "ECDSA curve %s not supported",
+				curve_name(&k->field[0], name, sizeof(name)));
+		}
 		return -EOPNOTSUPP;
 	case PGP_PK_EDDSA_LEGACY:
 		/* RFC 9580 §5.5.5.5: OID, then an MPI of 0x40 || 32-byte point;

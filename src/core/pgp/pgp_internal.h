@@ -284,6 +284,11 @@ struct dg_pgp {
 	 * (`gpg --gen-revoke` output), as packet bodies with their issuer. */
 	struct pgp_cert **limbo;
 	size_t n_limbo;
+	/* Certificates skipped because their primary key is unusable
+	 * (load_why says why), kept to name them when one of their keys made
+	 * a signature (at most PGP_LIMBO_MAX). */
+	struct pgp_cert **skipped;
+	size_t n_skipped;
 	struct pgp_lone_rev {
 		uint8_t *body;
 		size_t len;

@@ -732,7 +732,10 @@ static int finish_cert(struct dg_pgp *pgp, const char *name, struct pgp_cert *c,
 	if (!c->primary.key.pkey) {
 		pgp_errorf(pgp, -EOPNOTSUPP, "%s: certificate %s skipped: %s", name, hex,
 			   c->primary.key.load_why);
-		pgp_cert_free(c);
+		/* Kept (bounded) only to be named when one of its keys signed. */
+		if (pgp->n_skipped >= PGP_LIMBO_MAX || cert_find(pgp->skipped, pgp->n_skipped, c, NULL) ||
+		    push_cert(&pgp->skipped, &pgp->n_skipped, c) < 0)
+			pgp_cert_free(c);
 		return 0;
 	}
 	/* Only a lone primary key packet (RFC 9580 A.1) is a bare key: one

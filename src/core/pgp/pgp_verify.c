@@ -91,6 +91,9 @@ void dg_pgp_free(struct dg_pgp *pgp)
 	for (i = 0; i < pgp->n_limbo; i++)
 		pgp_cert_free(pgp->limbo[i]);
 	free(pgp->limbo);
+	for (i = 0; i < pgp->n_skipped; i++)
+		pgp_cert_free(pgp->skipped[i]);
+	free(pgp->skipped);
 	for (i = 0; i < pgp->n_lone; i++)
 		free(pgp->lone[i].body);
 	free(pgp->lone);
@@ -412,6 +415,44 @@ static void sig_fail(struct dg_pgp_sig *r, int err, const char *fmt, const char 
 	snprintf(r->reason, sizeof(r->reason), fmt, arg);
 }
 
+/* The certificate among @v whose primary key or subkey may have made @s. */
+static const struct pgp_cert *holder(struct pgp_cert *const *v, size_t n,
+				     const struct pgp_sig *s)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k <= v[i]->n_subs; k++)
+			if (key_matches(s, k ? &v[i]->subs[k - 1].key : &v[i]->primary.key))
+				return v[i];
+	return NULL;
+}
+
+/*
+ * No usable certificate has @s's issuer: say so, naming the certificate
+ * that holds the key when the keyring skipped it (its primary key cannot
+ * be used, or it has no valid self-signature).
+ */
+static void no_key(const struct dg_pgp *pgp, const struct pgp_sig *s, struct dg_pgp_sig *r)
+{
+	char hex[2 * DG_PGP_FPR_MAX + 1];
+	const struct pgp_cert *c;
+
+	if ((c = holder(pgp->skipped, pgp->n_skipped, s))) {
+		dg_pgp_fpr_hex(c->primary.key.fpr, c->primary.key.fpr_len, hex);
+		r->status = -ENOKEY;
+		snprintf(r->reason, sizeof(r->reason),
+			 "the signing key is in certificate %s, which was skipped: %s", hex,
+			 c->primary.key.load_why);
+	} else if ((c = holder(pgp->limbo, pgp->n_limbo, s))) {
+		dg_pgp_fpr_hex(c->primary.key.fpr, c->primary.key.fpr_len, hex);
+		sig_fail(r, -ENOKEY, "the signing key is in certificate %s, which was skipped: "
+			 "no valid self-signature", hex);
+	} else {
+		sig_fail(r, -ENOKEY, "%s", "no certificate in the keyring has the signing key");
+	}
+}
+
 /* Policy checks before hashing; leaves the job inactive on failure. */
 static void job_start(const struct dg_pgp *pgp, struct jobs *js, const struct pgp_pkt *pk)
 {
@@ -569,7 +610,7 @@ static void job_finish(const struct dg_pgp *pgp, struct job *j)
 		}
 	}
 	if (!candidate)
-		sig_fail(r, -ENOKEY, "%s", "no certificate in the keyring has the signing key");
+		no_key(pgp, s, r);
 }
 
 static void jobs_free(struct jobs *js)

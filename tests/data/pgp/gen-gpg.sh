@@ -330,6 +330,17 @@ g $T1 -u "$(uid ed25519)" -o "$dir/cr-inside.clear.asc" --clearsign "$dir/cr-ins
 add "text-cr/cr-inside-cleartext" cleartext gpg/cr-inside.clear.asc - gpg/ed25519.cert.asc policy \
 	"cleartext message with a CR inside a line"
 
+# --- a certificate whose primary key is on a curve digestguard does not take
+# (brainpoolP384r1), signing with an Ed25519 subkey: the subkey cannot be
+# bound without the primary key, so the certificate is skipped ---------------
+key bpool brainpoolP384r1 sign,cert never
+g $T0 --quick-add-key "$fpr_bpool" ed25519 sign never
+export_cert bpool
+bpsub=$(gpg --batch --with-colons --list-keys "$fpr_bpool" | awk -F: '/^sub/ {s = 1} s && /^fpr/ {print $10; exit}')
+g $T1 -u "$bpsub!" -o "$dir/bpool.sig" --detach-sign "$dir/data.txt"
+add "unsupported-curve/brainpool-primary" detached gpg/bpool.sig gpg/data.txt gpg/bpool.cert.asc policy \
+	"signing subkey of a certificate whose primary key is on brainpoolP384r1"
+
 # --- SHA-1 data signature (weak hash: rejected by default policy) ------------
 g $T1 -u "$(uid rsa2048)" --digest-algo SHA1 -o "$dir/sha1.sig" --detach-sign "$dir/data.txt"
 add "sha1/detached" detached gpg/sha1.sig gpg/data.txt gpg/rsa2048.cert.asc bad \
