@@ -717,6 +717,18 @@ static struct pgp_cert *cert_find(struct pgp_cert **v, size_t n, const struct pg
 }
 
 /*
+ * A certificate the keyring cannot use: kept (bounded, once) with the
+ * reason in its primary key's load_why, only to be named when one of its
+ * keys made a signature; freed otherwise.
+ */
+static void keep_skipped(struct dg_pgp *pgp, struct pgp_cert *c)
+{
+	if (pgp->n_skipped >= PGP_LIMBO_MAX || cert_find(pgp->skipped, pgp->n_skipped, c, NULL) ||
+	    push_cert(&pgp->skipped, &pgp->n_skipped, c) < 0)
+		pgp_cert_free(c);
+}
+
+/*
  * Finish the certificate being built: keep it if its primary key is
  * usable, folded into an earlier copy of itself if there is one.
  */
@@ -732,10 +744,7 @@ static int finish_cert(struct dg_pgp *pgp, const char *name, struct pgp_cert *c,
 	if (!c->primary.key.pkey) {
 		pgp_errorf(pgp, -EOPNOTSUPP, "%s: certificate %s skipped: %s", name, hex,
 			   c->primary.key.load_why);
-		/* Kept (bounded) only to be named when one of its keys signed. */
-		if (pgp->n_skipped >= PGP_LIMBO_MAX || cert_find(pgp->skipped, pgp->n_skipped, c, NULL) ||
-		    push_cert(&pgp->skipped, &pgp->n_skipped, c) < 0)
-			pgp_cert_free(c);
+		keep_skipped(pgp, c);
 		return 0;
 	}
 	/* Only a lone primary key packet (RFC 9580 A.1) is a bare key: one
@@ -768,7 +777,9 @@ static int finish_cert(struct dg_pgp *pgp, const char *name, struct pgp_cert *c,
 			if (push_cert(&pgp->limbo, &pgp->n_limbo, c) == 0)
 				return 0;
 		}
-		pgp_cert_free(c);
+		snprintf(c->primary.key.load_why, sizeof(c->primary.key.load_why), "%s",
+			 "no valid self-signature");
+		keep_skipped(pgp, c);
 		return 0;
 	}
 	while ((old = cert_find(pgp->limbo, pgp->n_limbo, c, &at))) {
