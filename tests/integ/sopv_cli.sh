@@ -50,6 +50,8 @@ if [ -f "$CORP/A.2-v4-ed25519legacy-sig.asc" ]; then
 	rc_is verify_rfc9580_a2_over_other_data_is_3 3 "${SOPV[@]}" verify "$A2" "$A1" <"$T/bad.txt"
 	[ ! -s "$T/out" ] && ok failed_verify_prints_no_verification || nok failed_verify_prints_no_verification
 	rc_is verify_not_after_before_signature_is_3 3 "${SOPV[@]}" verify --not-after=2015-01-01T00:00:00Z "$A2" "$A1" <"$CORP/A.2-signed-data.txt"
+	grep -q "signature made at 2015-09-16T12:24:53Z, after the accepted range (not after 2015-01-01T00:00:00Z)" "$T/err" &&
+		ok not_after_failure_names_both_times || nok not_after_failure_names_both_times "$(cat "$T/err")"
 	rc_is verify_not_before_after_signature_is_3 3 "${SOPV[@]}" verify --not-before 2016-01-01 "$A2" "$A1" <"$CORP/A.2-signed-data.txt"
 	rc_is verify_not_before_dash_is_0 0 "${SOPV[@]}" verify --not-before=- --not-after=now "$A2" "$A1" <"$CORP/A.2-signed-data.txt"
 	rc_is verify_malformed_date_fails 1 "${SOPV[@]}" verify --not-before=yesterday "$A2" "$A1" <"$CORP/A.2-signed-data.txt"

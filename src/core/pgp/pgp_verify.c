@@ -509,7 +509,15 @@ static void job_start(const struct dg_pgp *pgp, struct jobs *js, const struct pg
 		return;
 	}
 	if (s->created < pgp->pol.not_before || s->created > pgp->pol.not_after) {
-		sig_fail(r, -EKEYREJECTED, "%s", "signature creation time outside the accepted range");
+		char made[32], bound[32];
+		bool early = s->created < pgp->pol.not_before;
+
+		fmt_time(s->created, made, sizeof(made), "-");
+		fmt_time(early ? pgp->pol.not_before : pgp->pol.not_after, bound, sizeof(bound), "-");
+		r->status = -EKEYREJECTED;
+		snprintf(r->reason, sizeof(r->reason),
+			 "signature made at %s, %s the accepted range (%s %s)", made,
+			 early ? "before" : "after", early ? "not before" : "not after", bound);
 		return;
 	}
 	if (s->sig_expires && now >= s->created + (int64_t)s->sig_expires) {
