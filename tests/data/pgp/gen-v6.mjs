@@ -341,6 +341,30 @@ async function gen(out) {
 			cert('critical-notation'), 'bad', 'a critical notation that no verifier knows');
 	}
 
+	// --- signatures of types that do not sign a document (RFC 9580 §5.2.1),
+	// given as a detached signature: a standalone (0x02) or timestamp (0x40)
+	// signature hashes no data, so a verifier that takes it for a document
+	// signature accepts it over any data.
+	{
+		const k = await key('not-document', v4);
+		const empty = new openpgp.LiteralDataPacket();
+		empty.setBytes(new Uint8Array(0), enums.literal.binary);
+		const shapes = [
+			['standalone', enums.signature.standalone, empty],
+			['timestamp', enums.signature.timestamp, empty],
+			['certification', enums.signature.certGeneric,
+				{ userID: k.users[0].userID, key: k.keyPacket }],
+		];
+		for (const [name, type, over] of shapes) {
+			const sp = newSig(type, k.keyPacket);
+			await sp.sign(k.keyPacket, over, T1, true, openpgp.config);
+			const pl = new openpgp.PacketList();
+			pl.push(sp);
+			add4(`not-document/${name}`, 'detached', put(`not-document-${name}.sig`, pl.write()), dataPath,
+				cert('not-document'), 'bad', `a ${name} signature is not a document signature`);
+		}
+	}
+
 	// --- inline-signed messages of every shape RFC 9580 §10.3 allows (and
 	// some it does not), signed by two v4 keys --------------------------------
 	{
