@@ -253,6 +253,31 @@ g $T1 -u "$(uid ed25519)" --compress-algo none --sign <"$dir/data.bin" >"$dir/pa
 add "encoding/inline-partial-lengths" inline gpg/partial.gpg - gpg/ed25519.cert.asc good
 g $T1 -u "$(uid ed25519)" --compress-algo zlib --sign <"$dir/data.bin" >"$dir/partial-zlib.gpg"
 add "encoding/inline-partial-lengths-zlib" inline gpg/partial-zlib.gpg - gpg/ed25519.cert.asc good
+# gpg's ZLIB packet (a file argument: one definite length) re-framed with
+# bytes after the end of the compressed stream, and without the stream's
+# Adler-32 trailer
+python3 - "$dir/compress-zlib.gpg" "$dir" <<'PY'
+import sys
+d = open(sys.argv[1], "rb").read()
+if d[0] & 0x40:	# new format
+    n, h = d[1], 2
+    if 192 <= n < 224: n, h = ((n - 192) << 8) + d[2] + 192, 3
+    elif n == 255: n, h = int.from_bytes(d[2:6], "big"), 6
+elif d[0] & 3 == 3:	# old format, indeterminate length (gpg's choice)
+    n, h = len(d) - 1, 1
+else:		# old format, one-, two- or four-octet length
+    h = (2, 3, 5)[d[0] & 3]
+    n = int.from_bytes(d[1:h], "big")
+body = d[h:h + n]
+assert (d[0] & 0x40 and d[0] & 0x3f == 8 or (d[0] >> 2) & 15 == 8) and body[0] == 2, "not a ZLIB packet"
+def packet(b): return bytes([0xC8, 0xFF]) + len(b).to_bytes(4, "big") + b
+open(sys.argv[2] + "/zlib-trailing.gpg", "wb").write(packet(body + b"trailing bytes"))
+open(sys.argv[2] + "/zlib-no-adler.gpg", "wb").write(packet(body[:-4]))
+PY
+add "encoding/inline-zlib-trailing-bytes" inline gpg/zlib-trailing.gpg - gpg/p256.cert.asc policy \
+	"bytes after the end of the compressed stream"
+add "encoding/inline-zlib-no-adler32" inline gpg/zlib-no-adler.gpg - gpg/p256.cert.asc policy \
+	"a ZLIB stream without its Adler-32 trailer"
 sed 's/$/\r/' "$dir/rsa3072.sig.asc" >"$dir/crlf.sig.asc"
 add "encoding/detached-armor-crlf" detached gpg/crlf.sig.asc gpg/data.txt gpg/rsa3072.cert.asc good
 sed 's/$/\r/' "$dir/p384.clear.asc" >"$dir/crlf.clear.asc"
