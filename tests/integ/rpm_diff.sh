@@ -116,6 +116,20 @@ else
 		"digestguard (rc $rc1): $(cat "$T/dg" "$T/dgerr")" "rpmkeys (rc $rc2): $(cat "$T/peer" "$T/peererr")"
 fi
 
+# The listed SHA-1 difference is digestguard's policy, and -vv says so:
+# rpmkeys verifies that signature (checked), digestguard refuses it.
+f=$fx/mut/sha1-signature.rpm
+wd 30 "$DG" rpm verify -vv --keyring "$fx/keys/rsa.asc" "$f" >"$T/dg" 2>"$T/dgerr"; rc1=$?
+wd 30 rpmkeys --dbpath "$(rpmdb_for "$fx/keys/rsa.asc")" -Kv "$f" >"$T/peer" 2>"$T/peererr"; rc2=$?
+if [ $rc1 = 1 ] && [ $rc2 = 0 ] && grep -q "RSA/SHA1 Signature, key ID [0-9a-f]*: OK" "$T/peer" &&
+	grep -q "RSA/SHA1 Signature, key ID [0-9a-f]*: BAD" "$T/dg" &&
+	grep -q "reason: SHA1 data signatures are rejected by policy" "$T/dg"; then
+	ok "verify_refuses_sha1_signature_rpmkeys_takes_and_says_why"
+else
+	nok "verify_refuses_sha1_signature_rpmkeys_takes_and_says_why" \
+		"digestguard (rc $rc1): $(cat "$T/dg")" "rpmkeys (rc $rc2): $(cat "$T/peer")"
+fi
+
 # Digests: every fixture whose signature is good and whose algorithm is
 # strong; the MD5 one only with --allow-weak.
 for f in rsa eddsa subkey sha512; do
@@ -130,7 +144,7 @@ rpm -qp --qf '[%{FILEMODES:perms}\t%{FILEFLAGS:fflags}\t%{FILEDIGESTS}  %{FILENA
 	"$fx/md5.rpm" 2>/dev/null | awk -F'\t' '$1 ~ /^-/ && $2 !~ /g/ { print $3 }' >"$T/peer"
 [ $rc = 0 ] && [ -s "$T/peer" ] && cmp -s "$T/dg" "$T/peer" && ok "digests_md5_with_allow_weak" ||
 	nok "digests_md5_with_allow_weak" "rc $rc"
-for f in unsigned wrongkey corrupt-header mut/sig-armored mut/sig-marker; do
+for f in unsigned wrongkey corrupt-header mut/sig-armored mut/sig-marker mut/sha1-signature; do
 	"$DG" rpm digests --keyring "$fx/keys/rsa.asc" "$fx/$f.rpm" >"$T/dg" 2>"$T/err"; rc=$?
 	[ $rc = 1 ] && [ ! -s "$T/dg" ] && ok "digests_refused_$f" ||
 		nok "digests_refused_$f" "rc $rc: $(cat "$T/err")"

@@ -94,8 +94,8 @@ build() {	# pkgname [rpmbuild args...]
 		{ cat "$work/build.log" >&2; exit 1; }
 	cp "$work/top/RPMS/noarch/$name-1.0-1.noarch.rpm" "$out/$name.rpm"
 }
-sign() {	# file fingerprint
-	rpmsign --define "__gpg /usr/bin/gpg" --define "_gpg_name $2" \
+sign() {	# file fingerprint [rpmsign option...]
+	rpmsign --define "__gpg /usr/bin/gpg" --define "_gpg_name $2" "${@:3}" \
 		--addsign "$1" >/dev/null 2>"$work/sign.log" ||
 		{ cat "$work/sign.log" >&2; exit 1; }
 }
@@ -233,6 +233,10 @@ PY
 }
 resign_value "$out/rsa.rpm" "$out/mut/sig-armored.rpm" armor
 resign_value "$out/rsa.rpm" "$out/mut/sig-marker.rpm" marker
+# A header signature over SHA-1 (rpmsign's _gpg_digest_algo): rpm 4.18
+# accepts it, digestguard's OpenPGP policy refuses SHA-1 data signatures.
+cp "$out/unsigned.rpm" "$out/mut/sha1-signature.rpm"
+sign "$out/mut/sha1-signature.rpm" "$rsa" --define "_gpg_digest_algo sha1"
 
 cat >"$out/cases.txt" <<CASES
 unsigned.rpm rsa.asc no signature
@@ -252,5 +256,6 @@ mut/main-badtype.rpm rsa.asc unsigned, main header tag BUILDTIME (INT32) of type
 mut/main-unknowntag.rpm rsa.asc unsigned, main header tag 4999 (unknown to rpm) of type STRING
 mut/sig-armored.rpm rsa.asc the RSA header signature ASCII-armored in RSAHEADER
 mut/sig-marker.rpm rsa.asc a marker packet before the RSA header signature in RSAHEADER
+mut/sha1-signature.rpm rsa.asc RSA header signature over SHA-1
 CASES
 echo "$stamp" >"$out/.stamp"
