@@ -80,13 +80,16 @@
  *                    (len 0 when there is no checksum line)
  *    36  4 decoded_len  length of the PGP_REC_ARMOR_DATA bytes
  *    40  4 nhdr      number of armor headers
- *    44  4 nline     number of base64 body lines
+ *    44  4 nline     number of base64 body lines (pieces: see below)
  *    48  nhdr  x {s key, s value}   "Key: Value" header lines: key without
  *                    the ": ", value without trailing whitespace
  *    ..  nline x {s line}   each base64 body line: only the base64
  *                    characters (A-Z a-z 0-9 + / and '=' padding), no line
- *                    ending, no trailing whitespace; the lines are in order
- *                    and do not overlap.
+ *                    ending, no leading or trailing whitespace; a line with
+ *                    blanks (space, tab, CR) inside, which base64 decoding
+ *                    ignores (RFC 9580 §6), gives one span per blank-free
+ *                    piece; the spans are in order, do not overlap, and only
+ *                    blanks and line endings lie between them.
  *    body len = 48 + 16*nhdr + 8*nline
  *
  *   PGP_REC_ARMOR_DATA one per block, right after its PGP_REC_ARMOR
