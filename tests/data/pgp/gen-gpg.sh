@@ -242,6 +242,9 @@ g $T1 -u "$(uid ed25519)" -u "$(uid p256)" -o "$dir/multi.clear.asc" --clearsign
 add "multi/cleartext-two-signers" cleartext gpg/multi.clear.asc - "gpg/ed25519.cert.asc gpg/p256.cert.asc" good
 cat "$dir/rsa2048.cert.pgp" "$dir/ed25519.cert.pgp" "$dir/p256.cert.pgp" >"$dir/keyring.pgp"
 add "multi/keyring-file" detached gpg/multi.sig gpg/data.txt gpg/keyring.pgp good
+# A transferable secret key given as CERTS (SOP: its public part counts)
+g $T1 --export-secret-keys "$fpr_ed25519" >"$dir/ed25519.tsk.pgp"
+add "certs/secret-key-as-certs" detached gpg/ed25519.sig gpg/data.txt gpg/ed25519.tsk.pgp good
 
 # --- message encodings: compression algorithms, partial body lengths
 # (gpg streams stdin with partial lengths), CRLF armor, armor comments ------
