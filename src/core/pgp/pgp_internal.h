@@ -296,7 +296,7 @@ struct dg_pgp {
 		size_t issuer_len;	/* 0: none, 8: key ID, else fingerprint */
 	} *lone;
 	size_t n_lone;
-	bool certs_shared;		/* dg_pgp_new_shared(): certs are another's */
+	bool certs_shared;		/* dg_pgp_new_shared(): certs, limbo, skipped are another's */
 	char err[768];
 	pgp_call_fn call;
 	void *call_ctx;

@@ -74,6 +74,11 @@ int dg_pgp_new_shared(const struct dg_pgp *src, struct dg_pgp **out)
 	(*out)->pol = src->pol;
 	(*out)->certs = src->certs;
 	(*out)->n_certs = src->n_certs;
+	/* read only here too: they name a skipped certificate (no_key()) */
+	(*out)->limbo = src->limbo;
+	(*out)->n_limbo = src->n_limbo;
+	(*out)->skipped = src->skipped;
+	(*out)->n_skipped = src->n_skipped;
 	(*out)->certs_shared = true;
 	return 0;
 }
@@ -88,12 +93,14 @@ void dg_pgp_free(struct dg_pgp *pgp)
 		pgp_cert_free(pgp->certs[i]);
 	if (!pgp->certs_shared)
 		free(pgp->certs);
-	for (i = 0; i < pgp->n_limbo; i++)
+	for (i = 0; i < pgp->n_limbo && !pgp->certs_shared; i++)
 		pgp_cert_free(pgp->limbo[i]);
-	free(pgp->limbo);
-	for (i = 0; i < pgp->n_skipped; i++)
+	for (i = 0; i < pgp->n_skipped && !pgp->certs_shared; i++)
 		pgp_cert_free(pgp->skipped[i]);
-	free(pgp->skipped);
+	if (!pgp->certs_shared) {
+		free(pgp->limbo);
+		free(pgp->skipped);
+	}
 	for (i = 0; i < pgp->n_lone; i++)
 		free(pgp->lone[i].body);
 	free(pgp->lone);
