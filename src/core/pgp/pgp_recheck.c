@@ -235,6 +235,10 @@ static int check_chunks(const uint8_t *in, struct dg_cur *body, uint32_t nchunk,
 		if (i == 0) {
 			if (lh.len != 1)
 				return BAD("chunk 0 length octets differ from the header");
+			if (first_len < PGP_PARTIAL_FIRST_MIN)
+				return BAD("first partial chunk of %llu bytes, RFC 9580 §4.2.1.4 "
+					   "wants at least %u", (unsigned long long)first_len,
+					   PGP_PARTIAL_FIRST_MIN);
 			dlen = first_len;
 		} else if (l1 < 192) {
 			last = 1;

@@ -141,6 +141,10 @@ static int frame_packet(struct pgp_ans *a, struct dg_cur *c, struct packet *p)
 		return pgp_fail(a->e, -EBADMSG,
 				"packet %u: partial body length on packet type %u",
 				p->index, p->tag);
+	if (n < PGP_PARTIAL_FIRST_MIN)
+		return pgp_fail(a->e, -EBADMSG,
+				"packet %u: first partial chunk of %u bytes, RFC 9580 section 4.2.1.4 "
+				"wants at least %u", p->index, n, PGP_PARTIAL_FIRST_MIN);
 	p->flags |= PGP_PKT_F_PARTIAL;
 	/* The first length octet belongs to the header too. */
 	{

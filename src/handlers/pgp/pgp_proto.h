@@ -408,6 +408,7 @@ enum pgp_field_kind {
 #define PGP_PACKET_MAX		(16u << 20)	/* one packet body, all chunks */
 #define PGP_PACKETS_MAX		(1u << 18)	/* packets per input */
 #define PGP_CHUNKS_MAX		(1u << 16)	/* partial chunks per packet */
+#define PGP_PARTIAL_FIRST_MIN	512u		/* RFC 9580 §4.2.1.4: first partial chunk */
 #define PGP_SUBPACKETS_MAX	512u		/* subpackets per signature */
 #define PGP_ARMOR_LINE_MAX	1024u		/* armor line length, w/o EOL */
 #define PGP_ARMOR_HEADERS_MAX	64u		/* armor header lines per block */

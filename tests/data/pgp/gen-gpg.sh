@@ -281,6 +281,39 @@ add "encoding/inline-zlib-trailing-bytes" inline gpg/zlib-trailing.gpg - gpg/p25
 	"bytes after the end of the compressed stream"
 add "encoding/inline-zlib-no-adler32" inline gpg/zlib-no-adler.gpg - gpg/p256.cert.asc policy \
 	"a ZLIB stream without its Adler-32 trailer"
+# gpg's uncompressed signed message (one-pass signature, literal data,
+# signature; definite lengths) with its literal packet re-framed in partial
+# chunks: the first one of 512 bytes, the least RFC 9580 §4.2.1.4 allows,
+# and of 256 bytes, which it does not
+python3 - "$dir/compress-none.gpg" "$dir" <<'PY'
+import sys
+d, i, pk = open(sys.argv[1], "rb").read(), 0, []
+while i < len(d):
+    if d[i] & 0x40:
+        tag, n, h = d[i] & 0x3f, d[i + 1], 2
+        if 192 <= n < 224: n, h = ((n - 192) << 8) + d[i + 2] + 192, 3
+        elif n == 255: n, h = int.from_bytes(d[i + 2:i + 6], "big"), 6
+        else: raise SystemExit("partial length in gpg's message")
+    else:
+        tag, h = (d[i] >> 2) & 15, (2, 3, 5)[d[i] & 3]
+        n = int.from_bytes(d[i + 1:i + h], "big")
+    pk.append((tag, d[i:i + h + n], d[i + h:i + h + n])); i += h + n
+assert [t for t, _, _ in pk] == [4, 11, 2], [t for t, _, _ in pk]
+lit = pk[1][2]
+def partial(first):	# chunks: first, then 4096 while they fit, then a final length
+    out, pos, c = bytes([0xC0 | 11]), 0, first
+    while len(lit) - pos > c:
+        out += bytes([0xE0 | (c.bit_length() - 1)]) + lit[pos:pos + c]
+        pos, c = pos + c, 4096
+    rest = lit[pos:]
+    return out + bytes([0xFF]) + len(rest).to_bytes(4, "big") + rest
+for first in (512, 256):
+    open("%s/partial-first-%d.gpg" % (sys.argv[2], first), "wb").write(pk[0][1] + partial(first) + pk[2][1])
+PY
+add "encoding/inline-partial-first-512" inline gpg/partial-first-512.gpg - gpg/p256.cert.asc good \
+	"literal data in partial chunks, the first of 512 bytes"
+add "encoding/inline-partial-first-256" inline gpg/partial-first-256.gpg - gpg/p256.cert.asc bad \
+	"literal data in partial chunks, the first of 256 bytes (RFC 9580 4.2.1.4: at least 512)"
 sed 's/$/\r/' "$dir/rsa3072.sig.asc" >"$dir/crlf.sig.asc"
 add "encoding/detached-armor-crlf" detached gpg/crlf.sig.asc gpg/data.txt gpg/rsa3072.cert.asc good
 sed 's/$/\r/' "$dir/p384.clear.asc" >"$dir/crlf.clear.asc"
