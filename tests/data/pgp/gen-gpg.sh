@@ -402,6 +402,36 @@ g $T1 -u "$bpsub!" -o "$dir/bpool.sig" --detach-sign "$dir/data.txt"
 add "unsupported-curve/brainpool-primary" detached gpg/bpool.sig gpg/data.txt gpg/bpool.cert.asc policy \
 	"signing subkey of a certificate whose primary key is on brainpoolP384r1"
 
+# --- the unhashed subpacket area, which anyone can change without breaking
+# the signature: a zero-length subpacket (malformed), an unknown critical
+# subpacket, a foreign issuer key ID before the real one, and a creation time
+# of 1970 there (only the hashed one counts: the verifications must show it)
+python3 - "$dir/ed25519.sig" "$dir" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+h = 2 if d[0] & 0x40 else (2, 3, 5)[d[0] & 3]
+body = d[h:]
+assert body[0] == 4, "not a v4 signature"
+o = 6 + int.from_bytes(body[4:6], "big")
+ul = int.from_bytes(body[o:o + 2], "big")
+pre, un, rest = body[:o], body[o + 2:o + 2 + ul], body[o + 2 + ul:]
+for name, new in (("zero-length", un + b"\0"),
+                  ("unknown-critical", un + bytes([2, 0x80 | 99, 0])),
+                  ("foreign-issuer-first", bytes([9, 16]) + bytes(8) + un),
+                  ("creation-time", un + bytes([5, 2]) + struct.pack(">I", 1000))):
+    nb = pre + len(new).to_bytes(2, "big") + new + rest
+    open("%s/unhashed-%s.sig" % (sys.argv[2], name), "wb").write(
+        bytes([0xC2, 0xFF]) + len(nb).to_bytes(4, "big") + nb)
+PY
+add "unhashed/zero-length-subpacket" detached gpg/unhashed-zero-length.sig gpg/data.txt gpg/ed25519.cert.asc policy \
+	"a subpacket of length 0 (no type octet) in the unhashed area"
+add "unhashed/unknown-critical-subpacket" detached gpg/unhashed-unknown-critical.sig gpg/data.txt \
+	gpg/ed25519.cert.asc policy "a critical subpacket of unknown type 99 in the unhashed area"
+add "unhashed/foreign-issuer-first" detached gpg/unhashed-foreign-issuer-first.sig gpg/data.txt \
+	gpg/ed25519.cert.asc good "an issuer key ID of zeros before the real one, unhashed"
+add "unhashed/creation-time" detached gpg/unhashed-creation-time.sig gpg/data.txt gpg/ed25519.cert.asc good \
+	"a second creation time (1970) in the unhashed area: the hashed one counts"
+
 # --- SHA-1 data signature (weak hash: rejected by default policy) ------------
 g $T1 -u "$(uid rsa2048)" --digest-algo SHA1 -o "$dir/sha1.sig" --detach-sign "$dir/data.txt"
 add "sha1/detached" detached gpg/sha1.sig gpg/data.txt gpg/rsa2048.cert.asc bad \
