@@ -277,8 +277,8 @@ def packet(b): return bytes([0xC8, 0xFF]) + len(b).to_bytes(4, "big") + b
 open(sys.argv[2] + "/zlib-trailing.gpg", "wb").write(packet(body + b"trailing bytes"))
 open(sys.argv[2] + "/zlib-no-adler.gpg", "wb").write(packet(body[:-4]))
 PY
-add "encoding/inline-zlib-trailing-bytes" inline gpg/zlib-trailing.gpg - gpg/p256.cert.asc policy \
-	"bytes after the end of the compressed stream"
+add "encoding/inline-zlib-trailing-bytes" inline gpg/zlib-trailing.gpg - gpg/p256.cert.asc bad \
+	"bytes after the end of the compressed stream (every peer reads it: docs/pgp-differences.md, compressed-trailing-bytes)"
 add "encoding/inline-zlib-no-adler32" inline gpg/zlib-no-adler.gpg - gpg/p256.cert.asc policy \
 	"a ZLIB stream without its Adler-32 trailer"
 # gpg's uncompressed signed message (one-pass signature, literal data,
