@@ -305,7 +305,7 @@ while IFS=$'\t' read -r name kind sig dat certs intent note; do
 	fi
 
 	judge "$name" $id "$intent"
-	[ "$kind" != detached ] && [ "$rv" = good ] && body_cases+=("$id|$kind|$name")
+	[ "$kind" != detached ] && [ "$rv" = good ] && body_cases+=("$id|$kind|$name|$sig")
 done <"$cases"
 
 # --- time windows: --not-before / --not-after ---------------------------
@@ -348,12 +348,13 @@ done
 window=()
 
 # --- inline-verify output must be byte-identical to sqop's ----------------
-# (openpgp.js's where sqop has a known difference, e.g. v6)
+# (openpgp.js's where sqop has a known difference, e.g. v6; gpg --decrypt's
+# where both have one and gpgv verified the message)
 if [ $have_dg = 0 ]; then
 	skip "inline-verify bodies" "digestguard sopv not built yet"
 else
 	for bc in "${body_cases[@]}"; do
-		IFS='|' read -r id kind name <<<"$bc"
+		IFS='|' read -r id kind name sig <<<"$bc"
 		IFS=$'\t' read -r sv _ <"$T/r/$id.sqop"
 		if [ "$sv" = good ] && ! known "$name" sqop >/dev/null; then
 			peer=sqop want=$(cat "$T/r/$id.sqop.body")
@@ -370,6 +371,12 @@ else
 				want=$({ cat "$T/r/$id.opjs.bodyfile"; echo; } | sha256sum | cut -c1-64)
 				got=$(tr -d '\r' <"$T/r/$id.dg.bodyfile" | sha256sum | cut -c1-64)
 			fi
+		elif IFS=$'\t' read -r gv _ <"$T/r/$id.gpgv" && [ "$gv" = good ] &&
+			! known "$name" gpgv >/dev/null &&
+			wd 60 gpg --batch --quiet --no-default-keyring --keyring "$T/kr/$id.gpg" \
+				--trust-model always --output "$T/r/$id.gpg.body" --decrypt "$sig" 2>/dev/null; then
+			peer="gpg --decrypt" want=$(sha256sum <"$T/r/$id.gpg.body" | cut -c1-64)
+			got=$(sha256sum <"$T/r/$id.dg.bodyfile" | cut -c1-64)
 		else
 			skip "inline-verify-body/$name" "no peer verified this message"; continue
 		fi
