@@ -286,7 +286,7 @@ struct dg_pgp {
 	size_t n_limbo;
 	/* Certificates skipped because their primary key is unusable
 	 * (load_why says why), kept to name them when one of their keys made
-	 * a signature (at most PGP_LIMBO_MAX). */
+	 * a signature (at most PGP_SKIPPED_MAX). */
 	struct pgp_cert **skipped;
 	size_t n_skipped;
 	struct pgp_lone_rev {

@@ -31,6 +31,8 @@
 /* Bounds on keyring pieces kept until their certificate arrives. */
 #define PGP_LIMBO_MAX 64u
 #define PGP_LONE_MAX 64u
+/* Skipped certificates kept only to be named in a signature's failure. */
+#define PGP_SKIPPED_MAX 64u
 
 int pgp_errorf(struct dg_pgp *pgp, int err, const char *fmt, ...)
 {
@@ -723,7 +725,7 @@ static struct pgp_cert *cert_find(struct pgp_cert **v, size_t n, const struct pg
  */
 static void keep_skipped(struct dg_pgp *pgp, struct pgp_cert *c)
 {
-	if (pgp->n_skipped >= PGP_LIMBO_MAX || cert_find(pgp->skipped, pgp->n_skipped, c, NULL) ||
+	if (pgp->n_skipped >= PGP_SKIPPED_MAX || cert_find(pgp->skipped, pgp->n_skipped, c, NULL) ||
 	    push_cert(&pgp->skipped, &pgp->n_skipped, c) < 0)
 		pgp_cert_free(c);
 }
