@@ -432,6 +432,21 @@ add "unhashed/foreign-issuer-first" detached gpg/unhashed-foreign-issuer-first.s
 add "unhashed/creation-time" detached gpg/unhashed-creation-time.sig gpg/data.txt gpg/ed25519.cert.asc good \
 	"a second creation time (1970) in the unhashed area: the hashed one counts"
 
+# --- certificates whose self-signatures are made over SHA-1 (gpg's
+# --cert-digest-algo SHA1), signing data over SHA-256: an RSA key (SHA-1
+# self-signatures are accepted, docs/pgp-verify.md) and an EdDSA key (whose
+# signatures need a hash of at least 256 bits, RFC 9580 §5.2.3.3) ----------
+for spec in rsa3072:rsa3072 ed25519:ed25519; do
+	name=sha1self-${spec%%:*}
+	g $T0 --cert-digest-algo SHA1 --quick-gen-key "$name <$name@fixtures.digestguard.test>" "${spec#*:}" sign never
+	export_cert "$name"
+	g $T1 -u "$(uid "$name")" --digest-algo SHA256 -o "$dir/$name.sig" --detach-sign "$dir/data.txt"
+done
+add "sha1-self-signature/rsa" detached gpg/sha1self-rsa3072.sig gpg/data.txt gpg/sha1self-rsa3072.cert.asc good \
+	"RSA certificate whose only self-signature is over SHA-1"
+add "sha1-self-signature/eddsa" detached gpg/sha1self-ed25519.sig gpg/data.txt gpg/sha1self-ed25519.cert.asc bad \
+	"EdDSA certificate whose only self-signature is over SHA-1 (shorter than the 256 bits EdDSA needs)"
+
 # --- SHA-1 data signature (weak hash: rejected by default policy) ------------
 g $T1 -u "$(uid rsa2048)" --digest-algo SHA1 -o "$dir/sha1.sig" --detach-sign "$dir/data.txt"
 add "sha1/detached" detached gpg/sha1.sig gpg/data.txt gpg/rsa2048.cert.asc bad \
