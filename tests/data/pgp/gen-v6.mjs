@@ -327,6 +327,19 @@ async function gen(out) {
 			cert('created-twice'), 'good', 'two signature creation time subpackets: the last counts');
 	}
 
+	// A data signature whose expiration time is 0: it does not expire
+	// (RFC 9580 §5.2.3.18).
+	{
+		const k = await key('sig-expiration-zero', v4);
+		const sp = newSig(enums.signature.binary, k.keyPacket,
+			{ signatureExpirationTime: 0, signatureNeverExpires: false });
+		await sp.sign(k.keyPacket, dataLit, T1, true, openpgp.config);
+		const pl = new openpgp.PacketList();
+		pl.push(sp);
+		add4('sig-expiration-zero/detached', 'detached', put('sig-expiration-zero.sig', pl.write()), dataPath,
+			cert('sig-expiration-zero'), 'good', 'a signature expiration time of 0: no expiration');
+	}
+
 	// A data signature with a critical notation no verifier knows: invalid
 	// (RFC 9580 §5.2.3.24).
 	{
@@ -479,6 +492,9 @@ async function gen(out) {
 		['sig-second-before-key-expiry', 'good', 'the key expires 3601 s after its creation, 1 s after the data signature',
 			async (k) => { await rebindUser(k, { keyFlags: [enums.keyFlags.certifyKeys | enums.keyFlags.signData],
 				keyExpirationTime: 3601, keyNeverExpires: false }); return k.keyPacket; }],
+		['key-expiration-zero', 'good', 'a key expiration time of 0 in the self-signature: the key does not expire',
+			async (k) => { await rebindUser(k, { keyFlags: [enums.keyFlags.certifyKeys | enums.keyFlags.signData],
+				keyExpirationTime: 0, keyNeverExpires: false }); return k.keyPacket; }],
 		['primary-no-key-flags', 'policy', 'the primary key signed data, its self-signature has no key flags',
 			async (k) => { await rebindUser(k, { keyFlags: null }); return k.keyPacket; }],
 		['subkey-no-key-flags', 'policy', 'the subkey signed data, its binding has no key flags',
