@@ -532,8 +532,10 @@ static void job_start(const struct dg_pgp *pgp, struct jobs *js, const struct pg
 		return;
 	}
 	/* RFC 9580 §7: one or more Hash: headers for v4 signatures, naming
-	 * the hash (none: invalid, as RFC 4880's MD5 default was too). */
-	if (js->cleartext && s->version == 4) {
+	 * the hash (none: invalid, as RFC 4880's MD5 default was too).  A v6
+	 * signature needs none, but Hash: headers that leave its hash out
+	 * mislead (§7.1), as openpgp.js has it too. */
+	if (js->cleartext && (s->version == 4 || js->n_hashes > 0)) {
 		for (i = 0; i < js->n_hashes && js->hashes[i] != s->hash_algo; i++)
 			;
 		if (i == js->n_hashes) {

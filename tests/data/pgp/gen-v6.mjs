@@ -203,6 +203,21 @@ async function gen(out) {
 		`${cert('ed25519')} ${cert('ed448')} ${cert('rsa3072')}`, 'good');
 	add('multi/only-invalid-one-known', 'detached', 'v6/multi3.sig', dataPath, cert('ed448'), 'bad');
 
+	// --- a v6 cleartext message (its signature over SHA-512) given Hash:
+	// headers, which v6 does not need: one naming SHA-512, one that does not
+	// name it (misleading, RFC 9580 §7.1)
+	{
+		const ct = readFileSync(join(dir, 'ed25519.clear.asc'), 'utf8');
+		const withHash = (h) => ct.replace('-----BEGIN PGP SIGNED MESSAGE-----\n',
+			`-----BEGIN PGP SIGNED MESSAGE-----\nHash: ${h}\n`);
+		if (withHash('X') === ct)
+			throw new Error('ed25519.clear.asc: no BEGIN line to put a header after');
+		add('cleartext-hash-header/names-its-hash', 'cleartext', put('ct-hash-sha512.asc', withHash('SHA512')),
+			'-', cert('ed25519'), 'good', 'v6 cleartext with a Hash: header naming its SHA-512');
+		add('cleartext-hash-header/misleading', 'cleartext', put('ct-hash-sha256.asc', withHash('SHA256')),
+			'-', cert('ed25519'), 'bad', 'v6 cleartext whose Hash: header names SHA-256, the signature uses SHA-512');
+	}
+
 	// --- a v6 RSA signature whose MPI is not in canonical form: its bit
 	// count no longer starts at the most significant set bit (a zero byte
 	// put in front when the top bit is set). RFC 9580 §3.2: MUST reject.
