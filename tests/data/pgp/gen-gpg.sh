@@ -447,6 +447,12 @@ add "sha1-self-signature/rsa" detached gpg/sha1self-rsa3072.sig gpg/data.txt gpg
 add "sha1-self-signature/eddsa" detached gpg/sha1self-ed25519.sig gpg/data.txt gpg/sha1self-ed25519.cert.asc bad \
 	"EdDSA certificate whose only self-signature is over SHA-1 (shorter than the 256 bits EdDSA needs)"
 
+# --- an RSA-1024 key (policy: at least 2048 bits) ----------------------------
+key rsa1024 rsa1024 sign,cert never
+g $T1 -u "$(uid rsa1024)" -o "$dir/rsa1024.sig" --detach-sign "$dir/data.txt"
+add "weak-key/rsa1024" detached gpg/rsa1024.sig gpg/data.txt gpg/rsa1024.cert.asc bad \
+	"RSA key of 1024 bits (policy: at least 2048)"
+
 # --- SHA-1 data signature (weak hash: rejected by default policy) ------------
 g $T1 -u "$(uid rsa2048)" --digest-algo SHA1 -o "$dir/sha1.sig" --detach-sign "$dir/data.txt"
 add "sha1/detached" detached gpg/sha1.sig gpg/data.txt gpg/rsa2048.cert.asc bad \
