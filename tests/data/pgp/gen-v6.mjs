@@ -497,19 +497,21 @@ async function gen(out) {
 	const revocation = (type, signer, reason = enums.reasonForRevocation.keyCompromised) =>
 		newSig(type, signer.keyPacket, {
 			reasonForRevocationFlag: reason, reasonForRevocationString: 'fixture revocation' });
+	// The primary key signs, and expires @secs after its creation (0: never).
+	const primaryExpiring = (secs) => async (k) => {
+		await rebindUser(k, { keyFlags: [enums.keyFlags.certifyKeys | enums.keyFlags.signData],
+			keyExpirationTime: secs, keyNeverExpires: false });
+		return k.keyPacket;
+	};
 	const bound = [
 		['sig-after-key-expiry', 'bad', 'the key expired 1800 s after its creation, the data was signed after 3600 s',
-			async (k) => { await rebindUser(k, { keyFlags: [enums.keyFlags.certifyKeys | enums.keyFlags.signData],
-				keyExpirationTime: 1800, keyNeverExpires: false }); return k.keyPacket; }],
+			primaryExpiring(1800)],
 		['sig-at-key-expiry', 'policy', 'the key expires 3600 s after its creation, when the data was signed',
-			async (k) => { await rebindUser(k, { keyFlags: [enums.keyFlags.certifyKeys | enums.keyFlags.signData],
-				keyExpirationTime: 3600, keyNeverExpires: false }); return k.keyPacket; }],
+			primaryExpiring(3600)],
 		['sig-second-before-key-expiry', 'good', 'the key expires 3601 s after its creation, 1 s after the data signature',
-			async (k) => { await rebindUser(k, { keyFlags: [enums.keyFlags.certifyKeys | enums.keyFlags.signData],
-				keyExpirationTime: 3601, keyNeverExpires: false }); return k.keyPacket; }],
+			primaryExpiring(3601)],
 		['key-expiration-zero', 'good', 'a key expiration time of 0 in the self-signature: the key does not expire',
-			async (k) => { await rebindUser(k, { keyFlags: [enums.keyFlags.certifyKeys | enums.keyFlags.signData],
-				keyExpirationTime: 0, keyNeverExpires: false }); return k.keyPacket; }],
+			primaryExpiring(0)],
 		['primary-no-key-flags', 'policy', 'the primary key signed data, its self-signature has no key flags',
 			async (k) => { await rebindUser(k, { keyFlags: null }); return k.keyPacket; }],
 		['subkey-no-key-flags', 'policy', 'the subkey signed data, its binding has no key flags',
