@@ -193,10 +193,33 @@ static void import_progress(struct import_ctx *ctx, int done)
 typedef int (*importer_fn)(struct import_ctx *ctx, const char *arg);
 
 /*
- * --local FILE: sha256sum(1) lines "HEX  PATH" (or "HEX *PATH"; a leading
- * backslash marks an escaped path as GNU sha256sum writes it: \\ and \r are
- * decoded, \n refused), '#' comments
- * and blank lines allowed.  Recorded as source "local".
+ * One --local line (no line ending) into @d and *@path: sha256sum(1)'s
+ * "HEX  PATH" or "HEX *PATH", or its --tag form "SHA256 (PATH) = HEX" (what
+ * `rpm digests --tag` prints too).  Returns 0, or -EBADMSG for another
+ * shape.  The path is not unescaped here.
+ */
+static int local_fields(char *p, uint8_t d[32], char **path)
+{
+	static const char tag[] = "SHA256 (", mid[] = ") = ";
+	size_t len = strlen(p), tl = sizeof(tag) - 1, ml = sizeof(mid) - 1;
+
+	if (len > tl + ml + 64 && !strncmp(p, tag, tl) &&
+	    !strncmp(p + len - 64 - ml, mid, ml) && !dg_unhex_n(p + len - 64, d, 32)) {
+		p[len - 64 - ml] = '\0';	/* the path ends at ") = " */
+		*path = p + tl;
+		return 0;
+	}
+	if (len < 67 || dg_unhex_n(p, d, 32) || p[64] != ' ' || (p[65] != ' ' && p[65] != '*'))
+		return -EBADMSG;
+	*path = p + 66;
+	return 0;
+}
+
+/*
+ * --local FILE: sha256sum(1) lines "HEX  PATH" (or "HEX *PATH", or the
+ * --tag form "SHA256 (PATH) = HEX"; a leading backslash marks an escaped
+ * path as GNU sha256sum writes it: \\ and \r are decoded, \n refused), '#'
+ * comments and blank lines allowed.  Recorded as source "local".
  */
 static int import_local(struct import_ctx *ctx, const char *file)
 {
@@ -237,13 +260,11 @@ static int import_local(struct import_ctx *ctx, const char *file)
 			continue;
 		escaped = line[0] == '\\';
 		p += escaped;
-		if (strlen(p) < 67 || dg_unhex_n(p, d, 32) || p[64] != ' ' ||
-		    (p[65] != ' ' && p[65] != '*') || !p[66]) {
-			fprintf(stderr, "digestguard db import: %s:%zu: expected 64 hex digits, two spaces and a path (sha256sum format)\n",
-				file, lineno);
+		if (local_fields(p, d, &path) < 0) {
+			fprintf(stderr, "digestguard db import: %s:%zu: expected 64 hex digits, two spaces and a path, "
+				"or SHA256 (PATH) = HEX (sha256sum format)\n", file, lineno);
 			return -EBADMSG;
 		}
-		path = p + 66;
 		if (escaped) {	/* GNU coreutils: \\, \n and (9.0 on) \r inside the name */
 			char *r = path, *w = path;
 

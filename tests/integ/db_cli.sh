@@ -20,6 +20,17 @@ out=$(dg db import --state "$S" --local "$T/sums" 2>&1); rc=$?
 [ $rc = 0 ] && grep -q "generation 1: 5 digests" <<<"$out" && ok "import_local_sha256sum_file" || nok "import_local_sha256sum_file" "rc=$rc" "$out"
 [ -L "$S/current" ] && [ -f "$S/$(readlink "$S/current")" ] && ok "current_is_symlink_to_generation_file" || nok "current_is_symlink_to_generation_file" "$(ls -l "$S")"
 
+# sha256sum --tag lines ("SHA256 (PATH) = HEX", also what `rpm digests --tag`
+# prints), with a backslash-escaped name as GNU sha256sum writes it
+printf 'tagged\n' >"$F/back\\slash"
+sha256sum --tag "$F/with space" "$F/back\\slash" >"$T/tag.sums"
+out=$(dg db import --state "$T/state-tag" --local "$T/tag.sums" 2>&1); rc=$?
+out2=$(dg db check --state "$T/state-tag" "$F/with space" "$F/back\\slash"); rc2=$?
+[ $rc = 0 ] && grep -q "generation 1: 2 digests" <<<"$out" && grep -q '^\\SHA256 (' "$T/tag.sums" &&
+	[ $rc2 = 0 ] && [ "$(grep -c ': OK local' <<<"$out2")" = 2 ] &&
+	ok "import_local_sha256sum_tag_file" || nok "import_local_sha256sum_tag_file" "rc=$rc $rc2" "$out" "$out2"
+rm -f "$F/back\\slash"
+
 # --- lookup ---
 out=$(dg db lookup --state "$S" "$(hex "$F/f1")" "$(hex "$F/sub/n1")"); rc=$?
 [ $rc = 0 ] && grep -q ": local $F/f1\$" <<<"$out" && grep -q ": local $F/sub/n1\$" <<<"$out" \

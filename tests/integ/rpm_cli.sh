@@ -53,6 +53,15 @@ grep -q "reason: .*" "$T/out" && ok "verify_vv_prints_reason" || nok "verify_vv_
 	ok "verify_json_is_valid_and_matches_verdicts" || nok "verify_json_is_valid_and_matches_verdicts" "rc=$rc $(head -c 300 "$T/out")"
 "$DG" rpm digests --tag --keyring "$key" "$fx/rsa.rpm" >"$T/out"; rc=$?
 [ $rc = 0 ] && grep -q '^SHA256 (/usr/share/dgtest/hello.txt) = [0-9a-f]\{64\}$' "$T/out" && ok "digests_tag_is_bsd_style" || nok "digests_tag_is_bsd_style" "rc=$rc"
+# Both output forms import as an operator's --local list, to the same digests
+"$DG" rpm digests --keyring "$key" "$fx/rsa.rpm" >"$T/plain.sums"
+"$DG" db import --state "$T/st-tag" --local "$T/out" >/dev/null 2>"$T/err"; rc=$?
+"$DG" db import --state "$T/st-plain" --local "$T/plain.sums" >/dev/null 2>>"$T/err"; rc2=$?
+nsums=$(cut -c1-64 "$T/plain.sums" | sort -u | wc -l)	# hard links share a digest
+[ $rc = 0 ] && [ $rc2 = 0 ] && [ "$nsums" -gt 0 ] &&
+	"$DG" db lookup --state "$T/st-tag" $(cut -c1-64 "$T/plain.sums") >/dev/null &&
+	"$DG" db stats --state "$T/st-tag" --json | python3 -c 'import json,sys; assert json.load(sys.stdin)["count"] == int(sys.argv[1])' "$nsums" &&
+	ok "digests_tag_output_imports_as_local_list" || nok "digests_tag_output_imports_as_local_list" "rc=$rc $rc2" "$(cat "$T/err")"
 "$DG" rpm digests --keyring "$key" "$fx/rsa.rpm" >"$T/out"
 ! grep -q "ghost\|symlink\|/usr/share/dgtest$" "$T/out" && grep -q "link-b" "$T/out" &&
 	ok "digests_skip_ghost_symlink_directory_keep_hardlinks" || nok "digests_skip_ghost_symlink_directory_keep_hardlinks" "$(cat "$T/out")"
