@@ -18,6 +18,7 @@
 
 #include <digestguard/umd.h>
 
+#include "cleanup.h"
 #include "log.h"
 #include "pgp_internal.h"
 #include "../../handlers/pgp/pgp_proto.h"
@@ -393,6 +394,12 @@ static bool key_matches(const struct pgp_sig *s, const struct pgp_key *k)
 
 /* ------------------------------------------------------------ sig jobs */
 
+/* An inline signature and the one-pass signature packet announcing it. */
+struct ops_pair {
+	const struct pgp_sig *sig;
+	const struct pgp_ops *ops;
+};
+
 struct job {
 	const struct pgp_sig *s;
 	struct dg_pgp_sig *res;
@@ -408,6 +415,8 @@ struct jobs {
 	const int *hashes;	/* cleartext Hash: header values */
 	size_t n_hashes;
 	bool cleartext;		/* a v4 signature's hash must be in hashes */
+	const struct ops_pair *pairs;	/* inline: signatures and their OPS */
+	size_t n_pairs;
 	/* The first pre_len data bytes already hashed with SHA-256: by the
 	 * caller's OpenSSL context, or by the hash ahead (own); or neither. */
 	const EVP_MD_CTX *data_sha256;
@@ -460,6 +469,34 @@ static void no_key(const struct dg_pgp *pgp, const struct pgp_sig *s, struct dg_
 	}
 }
 
+/*
+ * An inline signature must be what its one-pass signature packet announced
+ * for hashing the data (RFC 9580 §5.4: the OPS is there so that a reader
+ * can start the hash): the type, the hash algorithm, and the version (a v3
+ * OPS goes with v4, v6 with v6 and its salt).  Sequoia refuses a signature
+ * that differs there; so does digestguard, for that signature only.  A
+ * different public-key algorithm does not change the hash, and no peer
+ * minds it.
+ */
+static bool ops_mismatch(const struct jobs *js, const struct pgp_sig *s, struct dg_pgp_sig *r)
+{
+	const struct pgp_ops *o = NULL;
+	size_t i;
+
+	for (i = 0; i < js->n_pairs && !o; i++)
+		if (js->pairs[i].sig == s)
+			o = js->pairs[i].ops;
+	if (!o || (o->type == s->type && o->hash_algo == s->hash_algo &&
+		   (o->version == 6) == (s->version == 6)))
+		return false;
+	r->status = -EKEYREJECTED;
+	snprintf(r->reason, sizeof(r->reason),
+		 "its one-pass signature packet (v%d) announced %s and type 0x%02x, the signature "
+		 "(v%d) has %s and type 0x%02x", o->version, dg_pgp_hash_algo_name(o->hash_algo),
+		 o->type, s->version, dg_pgp_hash_algo_name(s->hash_algo), s->type);
+	return true;
+}
+
 /* Policy checks before hashing; leaves the job inactive on failure. */
 static void job_start(const struct dg_pgp *pgp, struct jobs *js, const struct pgp_pkt *pk)
 {
@@ -499,6 +536,8 @@ static void job_start(const struct dg_pgp *pgp, struct jobs *js, const struct pg
 		sig_fail(r, -EBADMSG, "%s", "not a document signature (type must be 0x00 or 0x01)");
 		return;
 	}
+	if (ops_mismatch(js, s, r))
+		return;
 	if (s->unknown_critical) {
 		snprintf(r->reason, sizeof(r->reason), "unknown critical subpacket %d",
 			 s->unknown_critical_type);
@@ -958,6 +997,8 @@ struct msg {
 	struct pgp_packets lists[PGP_NEST_MAX];
 	size_t n;
 	const struct pgp_pkt *literal;
+	struct ops_pair *pairs;		/* every level's trailing signatures */
+	size_t n_pairs;
 };
 
 static void msg_free(struct msg *m)
@@ -966,6 +1007,7 @@ static void msg_free(struct msg *m)
 
 	for (i = 0; i < m->n; i++)
 		pgp_packets_free(&m->lists[i]);
+	free(m->pairs);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -981,9 +1023,17 @@ static int msg_add(struct dg_pgp *pgp, struct msg *m, const struct pgp_packets *
 		   uint32_t depth)
 {
 	size_t i, n_ops = 0, n_trail = 0;
+	_cleanup_free_ const struct pgp_ops **ops = NULL;
+	_cleanup_free_ const struct pgp_sig **trail = NULL;
+	struct ops_pair *np;
 	bool body = false;
 	int r;
 
+	/* This level's one-pass signatures and signatures after the data. */
+	ops = calloc(pl->n + 1, sizeof(*ops));
+	trail = calloc(pl->n + 1, sizeof(*trail));
+	if (!ops || !trail)
+		return -ENOMEM;
 	for (i = 0; i < pl->n; i++) {
 		const struct pgp_pkt *p = &pl->v[i];
 
@@ -995,13 +1045,14 @@ static int msg_add(struct dg_pgp *pgp, struct msg *m, const struct pgp_packets *
 					  p->tag);
 		switch (p->kind) {
 		case PGP_K_SIG:
-			n_trail += body;
+			if (body)
+				trail[n_trail++] = &p->sig;
 			continue;
 		case PGP_K_OPS:
 			if (body)
 				return pgp_errorf(pgp, -EBADMSG,
 						  "message: one-pass signature after the signed data");
-			n_ops++;
+			ops[n_ops++] = &p->ops;
 			continue;
 		case PGP_K_LITERAL:
 		case PGP_K_COMPRESSED:
@@ -1046,6 +1097,14 @@ static int msg_add(struct dg_pgp *pgp, struct msg *m, const struct pgp_packets *
 		return pgp_errorf(pgp, -EBADMSG,
 				  "message: %zu one-pass signatures but %zu signatures after the data",
 				  n_ops, n_trail);
+	/* Nested: the first signature after the data goes with the last
+	 * one-pass signature before it (RFC 9580 §10.3). */
+	np = realloc(m->pairs, (m->n_pairs + n_ops + 1) * sizeof(*np));
+	if (!np)
+		return -ENOMEM;
+	m->pairs = np;
+	for (i = 0; i < n_ops; i++)
+		m->pairs[m->n_pairs++] = (struct ops_pair){ .sig = trail[i], .ops = ops[n_ops - 1 - i] };
 	return 0;
 }
 
@@ -1111,6 +1170,8 @@ static int verify_inline(struct dg_pgp *pgp, const uint8_t *msg, size_t len,
 	memcpy(all, in.v, in.n * sizeof(*all));
 	if (m.n)
 		memcpy(all + in.n, m.lists, m.n * sizeof(*all));
+	js.pairs = m.pairs;
+	js.n_pairs = m.n_pairs;
 	r = jobs_from(pgp, "message", all, n_all, &js, res);
 	if (r == 0)
 		r = feed_literal(&js, (void *)m.literal);

@@ -422,7 +422,11 @@ async function gen(out) {
 			return sp;
 		};
 		const [sa, sb] = [await sigOf(ka), await sigOf(kb)];
+		const sb512 = newSig(enums.signature.binary, kb.keyPacket, { hashAlgorithm: enums.hash.sha512 });
+		await sb512.sign(kb.keyPacket, lit, T1, false, openpgp.config);
 		const ops = (sp, last = true) => openpgp.OnePassSignaturePacket.fromSignaturePacket(sp, last);
+		// a one-pass signature announcing something else than its signature
+		const opsSaying = (sp, set) => Object.assign(ops(sp), set);
 		const certs = `${cert('inline-a')} ${cert('inline-b')}`;
 		const shapes = [
 			['sig-before-literal', 'good', [sa, lit], 'a signature packet, then the literal data (no one-pass)'],
@@ -442,6 +446,17 @@ async function gen(out) {
 			['critical-before-literal', 'bad', [ops(sa), rawPacket(30), lit, sa],
 				'an unknown critical packet (type 30) before the literal data'],
 			['padding-after-sig', 'good', [ops(sa), lit, sa, padding()], 'a padding packet at the end'],
+			// RFC 9580 §10.3: nested, the first signature after the data
+			// goes with the last one-pass signature (hashes differ here)
+			['nested-two-hashes', 'good', [ops(sb512, false), ops(sa), lit, sa, sb512],
+				'two one-pass signatures, nested, over SHA-512 and SHA-256'],
+			['ops-announces-other-hash', 'bad', [opsSaying(sa, { hashAlgorithm: enums.hash.sha512 }), lit, sa],
+				'the one-pass signature announces SHA-512, the signature uses SHA-256'],
+			['ops-announces-other-type', 'bad', [opsSaying(sa, { signatureType: enums.signature.text }), lit, sa],
+				'the one-pass signature announces a text signature, the signature is binary'],
+			['ops-announces-other-pk-algo', 'good',
+				[opsSaying(sa, { publicKeyAlgorithm: enums.publicKey.rsaSign }), lit, sa],
+				'the one-pass signature announces RSA, the signature is EdDSA (the hash is the same)'],
 		];
 		for (const [name, intent, packets, note] of shapes)
 			add4(`inline-shape/${name}`, 'inline', put(`inline-${name}.pgp`, writeShape(packets)), '-',
