@@ -130,6 +130,7 @@ struct pgp_sig {
 /* One One-Pass Signature packet (RFC 9580 §5.4). */
 struct pgp_ops {
 	int version, type, hash_algo, pk_algo, nested;
+	struct pgp_bytes salt;		/* v6 only, from the packet's own bytes */
 };
 
 /* What a packet turned out to be, after re-checking. */

@@ -768,11 +768,15 @@ static int rec_ops(const uint8_t *in, struct dg_cur *body, struct pgp_pkt *pk,
 	if (pk->body.len < 4 || b[0] != ver || b[1] != type || b[2] != ha || b[3] != pka ||
 	    b[pk->body.len - 1] != nested)
 		return BAD("one-pass signature claims do not match the packet");
+	/* v6 (RFC 9580 §5.4): salt size, salt, 32-octet fingerprint, flag. */
+	if (ver == 6 && (pk->body.len < 5 || pk->body.len != 5u + b[4] + 32u + 1u))
+		return BAD("v6 one-pass signature length does not match its salt size");
 	pk->ops.version = ver;
 	pk->ops.type = type;
 	pk->ops.hash_algo = ha;
 	pk->ops.pk_algo = pka;
 	pk->ops.nested = nested;
+	pk->ops.salt = ver == 6 ? (struct pgp_bytes){ b + 5, b[4] } : (struct pgp_bytes){ 0 };
 	return 0;
 }
 

@@ -472,8 +472,8 @@ static void no_key(const struct dg_pgp *pgp, const struct pgp_sig *s, struct dg_
 /*
  * An inline signature must be what its one-pass signature packet announced
  * for hashing the data (RFC 9580 §5.4: the OPS is there so that a reader
- * can start the hash): the type, the hash algorithm, and the version (a v3
- * OPS goes with v4, v6 with v6 and its salt).  Sequoia refuses a signature
+ * can start the hash): the type, the hash algorithm, the version (a v3 OPS
+ * goes with v4, v6 with v6) and a v6 signature's salt.  Sequoia refuses a signature
  * that differs there; so does digestguard, for that signature only.  A
  * different public-key algorithm does not change the hash, and no peer
  * minds it.
@@ -486,6 +486,11 @@ static bool ops_mismatch(const struct jobs *js, const struct pgp_sig *s, struct 
 	for (i = 0; i < js->n_pairs && !o; i++)
 		if (js->pairs[i].sig == s)
 			o = js->pairs[i].ops;
+	if (o && o->version == 6 && s->version == 6 &&
+	    (o->salt.len != s->salt.len || memcmp(o->salt.p, s->salt.p, o->salt.len))) {
+		sig_fail(r, -EKEYREJECTED, "%s", "its one-pass signature packet announced another salt");
+		return true;
+	}
 	if (!o || (o->type == s->type && o->hash_algo == s->hash_algo &&
 		   (o->version == 6) == (s->version == 6)))
 		return false;

@@ -203,6 +203,31 @@ async function gen(out) {
 		`${cert('ed25519')} ${cert('ed448')} ${cert('rsa3072')}`, 'good');
 	add('multi/only-invalid-one-known', 'detached', 'v6/multi3.sig', dataPath, cert('ed448'), 'bad');
 
+	// --- a v6 one-pass signed message, and the same with the one-pass
+	// signature's salt changed: a streaming reader hashes with that salt
+	// (RFC 9580 §5.4), so the signature is not the one announced
+	{
+		const kp6 = keys.ed25519.keyPacket;
+		const lit6 = new openpgp.LiteralDataPacket();
+		lit6.setBytes(data, enums.literal.binary);
+		lit6.date = T1;
+		const sp6 = Object.assign(new openpgp.SignaturePacket(), {
+			signatureType: enums.signature.binary, publicKeyAlgorithm: kp6.algorithm,
+			hashAlgorithm: enums.hash.sha512 });
+		await sp6.sign(kp6, lit6, T1, false, openpgp.config);
+		if (sp6.version !== 6 || !sp6.salt)
+			throw new Error('expected a v6 signature with a salt');
+		for (const [name, intent, salt] of [['ops-salt-matches', 'good', sp6.salt],
+			['ops-salt-differs', 'bad', new Uint8Array(sp6.salt.length)]]) {
+			const ops6 = openpgp.OnePassSignaturePacket.fromSignaturePacket(sp6, true);
+			ops6.salt = salt;
+			const pl = new openpgp.PacketList();
+			pl.push(ops6, lit6, sp6);
+			add(`inline-ops/${name}`, 'inline', put(`${name}.pgp`, pl.write()), '-', cert('ed25519'), intent,
+				`v6 one-pass signed message, the one-pass signature's salt ${name === 'ops-salt-matches' ? 'matching' : 'zeroed'}`);
+		}
+	}
+
 	// --- a v6 cleartext message (its signature over SHA-512) given Hash:
 	// headers, which v6 does not need: one naming SHA-512, one that does not
 	// name it (misleading, RFC 9580 §7.1)
