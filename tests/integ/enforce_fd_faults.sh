@@ -58,14 +58,6 @@ CEOF
 enf_shim "enforcer fd faults"
 
 enf_bin hello && enf_bin unknown || { nok "build test binaries"; done_testing; exit 1; }
-wait_grep() {	# PATTERN FILE: until FILE has a line matching PATTERN, 2 s at most
-	local i
-	for i in $(seq 100); do
-		grep -q "$1" "$2" 2>/dev/null && return 0
-		sleep 0.02
-	done
-	return 1
-}
 enf_allow "$S" "$MNT/hello"
 for mode in enforce audit; do
 	rm -f "$F"/* "$LOG"
@@ -77,8 +69,8 @@ for mode in enforce audit; do
 	# The kernel denies the event inside the worker's read(), so the exec
 	# can fail before the shim has noted the fault and the worker has
 	# logged it: wait for both (2 s each at most).
-	wait_grep "^emfile failed$" "$F/calls"
-	wait_grep " deny event reason=no-fd: Too many open files" "$LOG"
+	enf_wait_grep "^emfile failed$" "$F/calls"
+	enf_wait_grep " deny event reason=no-fd: Too many open files" "$LOG"
 	if grep -q "^emfile failed$" "$F/calls" 2>/dev/null && [ $rc != 124 ]; then
 		ok "${mode}_event_without_an_fd_is_answered (rc=$rc)"
 	else nok "${mode}_event_without_an_fd_is_answered" "rc=$rc, fault injected: $(cat "$F/calls" 2>/dev/null)"; fi

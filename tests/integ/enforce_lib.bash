@@ -126,3 +126,14 @@ enf_worker() {
 
 # run_bin PATH ARGS...: exec under a watchdog; prints nothing, returns status.
 run_bin() { wd 10 "$@" >/dev/null 2>&1; }
+# enf_wait_grep PATTERN FILE: until FILE has a line matching PATTERN, 2 s at
+# most.  What a worker does after the kernel has its answer (a fault shim's
+# note, a log line, a mark) can come after the exec has returned.
+enf_wait_grep() {
+	local i
+	for i in $(seq 100); do
+		grep -q "$1" "$2" 2>/dev/null && return 0
+		sleep 0.02
+	done
+	return 1
+}

@@ -89,6 +89,7 @@ cached_now; ran=$?
 made=$(calls "ignore_mark made")
 fail_next ignore_mark
 run_bin "$MNT/other"	# its mark fails: marks are off from now on
+enf_wait_grep "^ignore_mark failed$" "$F/calls"	# the mark follows the answer
 name=marks_in_place_go_when_an_ignore_mark_fails
 if [ $ran = 0 ] && [ "$made" -ge 1 ] && [ "$(calls "ignore_mark failed")" -ge 1 ] && revoked "$MNT/cached"; then ok "$name"
 else nok "$name" "cached ran: $([ $ran = 0 ] && echo yes || echo no), ignore marks made before the fault: $made," \
@@ -108,6 +109,7 @@ kill -KILL "$old"
 for i in $(seq 100); do
 	w=$(enf_worker); [ -n "$w" ] && [ "$w" != "$old" ] && break; sleep 0.05
 done
+enf_wait_grep "^attrib_group failed$" "$F/calls"
 name=restarted_worker_without_attrib_watch_drops_earlier_marks
 if [ $ran = 0 ] && [ "$made" -ge 1 ] && [ -n "$w" ] && [ "$w" != "$old" ] &&
 	[ "$(calls "attrib_group failed")" -ge 1 ] && grep -q "no FAN_ATTRIB watch" "$T/enf.err" &&
