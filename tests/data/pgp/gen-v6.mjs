@@ -288,9 +288,15 @@ async function gen(out) {
 	}, set);
 	const dataLit = new openpgp.LiteralDataPacket();
 	dataLit.setBytes(data, enums.literal.binary);
-	async function sigBy(keyPacket, date) {
-		const sp = newSig(enums.signature.binary, keyPacket);
-		await sp.sign(keyPacket, dataLit, date, true, openpgp.config);
+	// One detached signature by @keyPacket at @date, as a file's bytes: over
+	// the data (or @over), of @type, with the fields @set, and @hook(sig)
+	// run before it is signed.
+	async function sigBy(keyPacket, date,
+		{ type = enums.signature.binary, over = dataLit, set = {}, hook } = {}) {
+		const sp = newSig(type, keyPacket, set);
+		if (hook)
+			hook(sp);
+		await sp.sign(keyPacket, over, date, true, openpgp.config);
 		const pl = new openpgp.PacketList();
 		pl.push(sp);
 		return pl.write();
@@ -357,13 +363,10 @@ async function gen(out) {
 	// the last one counts (RFC 9580 §5.2.4.1), which VERIFICATIONS shows.
 	{
 		const k = await key('created-twice', v4);
-		const sp = newSig(enums.signature.binary, k.keyPacket);
 		const t = Math.floor(T1.getTime() / 1000) + 3600;
-		appendHashed(sp, [5, 2, t >>> 24, (t >>> 16) & 255, (t >>> 8) & 255, t & 255]);
-		await sp.sign(k.keyPacket, dataLit, T1, true, openpgp.config);
-		const pl = new openpgp.PacketList();
-		pl.push(sp);
-		add4('created-twice/detached', 'detached', put('created-twice.sig', pl.write()), dataPath,
+		const sig = await sigBy(k.keyPacket, T1, { hook: (sp) =>
+			appendHashed(sp, [5, 2, t >>> 24, (t >>> 16) & 255, (t >>> 8) & 255, t & 255]) });
+		add4('created-twice/detached', 'detached', put('created-twice.sig', sig), dataPath,
 			cert('created-twice'), 'good', 'two signature creation time subpackets: the last counts');
 	}
 
@@ -371,12 +374,9 @@ async function gen(out) {
 	// (RFC 9580 §5.2.3.18).
 	{
 		const k = await key('sig-expiration-zero', v4);
-		const sp = newSig(enums.signature.binary, k.keyPacket,
-			{ signatureExpirationTime: 0, signatureNeverExpires: false });
-		await sp.sign(k.keyPacket, dataLit, T1, true, openpgp.config);
-		const pl = new openpgp.PacketList();
-		pl.push(sp);
-		add4('sig-expiration-zero/detached', 'detached', put('sig-expiration-zero.sig', pl.write()), dataPath,
+		const sig = await sigBy(k.keyPacket, T1,
+			{ set: { signatureExpirationTime: 0, signatureNeverExpires: false } });
+		add4('sig-expiration-zero/detached', 'detached', put('sig-expiration-zero.sig', sig), dataPath,
 			cert('sig-expiration-zero'), 'good', 'a signature expiration time of 0: no expiration');
 	}
 
@@ -384,13 +384,10 @@ async function gen(out) {
 	// (RFC 9580 §5.2.3.24).
 	{
 		const k = await key('critical-notation', v4);
-		const sp = newSig(enums.signature.binary, k.keyPacket, { rawNotations: [{
+		const sig = await sigBy(k.keyPacket, T1, { set: { rawNotations: [{
 			name: 'unknown@fixtures.digestguard.test', value: new TextEncoder().encode('x'),
-			humanReadable: true, critical: true }] });
-		await sp.sign(k.keyPacket, dataLit, T1, true, openpgp.config);
-		const pl = new openpgp.PacketList();
-		pl.push(sp);
-		add4('critical-notation/detached', 'detached', put('critical-notation.sig', pl.write()), dataPath,
+			humanReadable: true, critical: true }] } });
+		add4('critical-notation/detached', 'detached', put('critical-notation.sig', sig), dataPath,
 			cert('critical-notation'), 'bad', 'a critical notation that no verifier knows');
 	}
 
@@ -408,14 +405,10 @@ async function gen(out) {
 			['certification', enums.signature.certGeneric,
 				{ userID: k.users[0].userID, key: k.keyPacket }],
 		];
-		for (const [name, type, over] of shapes) {
-			const sp = newSig(type, k.keyPacket);
-			await sp.sign(k.keyPacket, over, T1, true, openpgp.config);
-			const pl = new openpgp.PacketList();
-			pl.push(sp);
-			add4(`not-document/${name}`, 'detached', put(`not-document-${name}.sig`, pl.write()), dataPath,
+		for (const [name, type, over] of shapes)
+			add4(`not-document/${name}`, 'detached',
+				put(`not-document-${name}.sig`, await sigBy(k.keyPacket, T1, { type, over })), dataPath,
 				cert('not-document'), 'bad', `a ${name} signature is not a document signature`);
-		}
 	}
 
 	// --- inline-signed messages of every shape RFC 9580 §10.3 allows (and
