@@ -188,18 +188,13 @@ if command -v gpg >/dev/null; then
 	gb --quick-gen-key "ns <ns@fixtures.digestguard.test>" ed25519 sign never
 	ns=$(gb --with-colons -k ns@fixtures.digestguard.test | awk -F: '/^fpr/ {print $10; exit}')
 	gb -u "$ns" -o "$T/ns.sig" --detach-sign "$T/bp.txt"
-	gb --export "$ns" | python3 -c '
+	gb --export "$ns" | PYTHONPATH="$(dirname "$0")/../data/pgp" python3 -c '
 import sys
-d, out, i, prev = sys.stdin.buffer.read(), b"", 0, None
-while i < len(d):	# old-format packets, or new-format ones under 8384 bytes
-    if d[i] & 0x40:
-        tag, l, h = d[i] & 0x3f, d[i + 1], 2
-        if 192 <= l < 224: l, h = ((l - 192) << 8) + d[i + 2] + 192, 3
-    else:
-        tag, h = (d[i] >> 2) & 15, (2, 3, 5)[d[i] & 3]
-        l = int.from_bytes(d[i + 1:i + h], "big")
-    if not (tag == 2 and prev == 13): out += d[i:i + h + l]
-    prev, i = tag, i + h + l
+from pgppkt import packets
+out, prev = b"", None
+for tag, whole, _ in packets(sys.stdin.buffer.read()):
+    if not (tag == 2 and prev == 13): out += whole	# drop the user ID self-signature
+    prev = tag
 sys.stdout.buffer.write(out)' >"$T/ns.pgp"
 	gpgconf --homedir "$T/bp" --kill all >/dev/null 2>&1 || true
 	rc_is verify_key_of_cert_without_self_sig_is_3 3 "${SOPV[@]}" verify "$T/ns.sig" "$T/ns.pgp" <"$T/bp.txt"

@@ -31,7 +31,8 @@ OPENPGP_JS_VERSION=6.3.2
 # commit date, say) would not guarantee.
 export SOURCE_DATE_EPOCH=1700000000
 
-stamp=$(cat "$here/gen-fixtures.sh" "$here/gen-gpg.sh" "$here/gen-v6.mjs" | sha256sum | cut -c1-64)
+stamp=$(cat "$here/gen-fixtures.sh" "$here/gen-gpg.sh" "$here/pgppkt.py" "$here/gen-v6.mjs" |
+	sha256sum | cut -c1-64)
 have_v6() { command -v node >/dev/null && [ -d "$out/npm/node_modules/openpgp" ]; }
 if [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$stamp" ]; then
 	# cached; retry only the v6 part if it was skipped and npm may work now

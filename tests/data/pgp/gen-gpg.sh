@@ -9,6 +9,7 @@
 # with "!"), user IDs are fixed, GNUPGHOME is a temp dir removed at exit.
 set -euo pipefail
 
+here=$(cd "$(dirname "$0")" && pwd)
 out=${1:?usage: gen-gpg.sh OUTDIR}
 mkdir -p "$out/gpg"
 out=$(cd "$out" && pwd)
@@ -74,6 +75,8 @@ export_cert() {
 	gpg --batch --export "$f" >"$dir/$name.cert.pgp"
 }
 uid() { printf '%s' "<$1@fixtures.digestguard.test>"; }
+# pypkt CMD...: CMD with tests/data/pgp/pgppkt.py importable (packet framing)
+pypkt() { PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}" "$@"; }
 
 T1=$((T0 + 3600))	# signatures are made an hour after the keys
 
@@ -259,23 +262,13 @@ add "encoding/inline-partial-lengths-zlib" inline gpg/partial-zlib.gpg - gpg/ed2
 # gpg's ZLIB packet (a file argument: one definite length) re-framed with
 # bytes after the end of the compressed stream, and without the stream's
 # Adler-32 trailer
-python3 - "$dir/compress-zlib.gpg" "$dir" <<'PY'
+pypkt python3 - "$dir/compress-zlib.gpg" "$dir" <<'PY'
 import sys
-d = open(sys.argv[1], "rb").read()
-if d[0] & 0x40:	# new format
-    n, h = d[1], 2
-    if 192 <= n < 224: n, h = ((n - 192) << 8) + d[2] + 192, 3
-    elif n == 255: n, h = int.from_bytes(d[2:6], "big"), 6
-elif d[0] & 3 == 3:	# old format, indeterminate length (gpg's choice)
-    n, h = len(d) - 1, 1
-else:		# old format, one-, two- or four-octet length
-    h = (2, 3, 5)[d[0] & 3]
-    n = int.from_bytes(d[1:h], "big")
-body = d[h:h + n]
-assert (d[0] & 0x40 and d[0] & 0x3f == 8 or (d[0] >> 2) & 15 == 8) and body[0] == 2, "not a ZLIB packet"
-def packet(b): return bytes([0xC8, 0xFF]) + len(b).to_bytes(4, "big") + b
-open(sys.argv[2] + "/zlib-trailing.gpg", "wb").write(packet(body + b"trailing bytes"))
-open(sys.argv[2] + "/zlib-no-adler.gpg", "wb").write(packet(body[:-4]))
+from pgppkt import packet, packets
+(tag, _, body), = packets(open(sys.argv[1], "rb").read())
+assert tag == 8 and body[0] == 2, "not a ZLIB packet"
+open(sys.argv[2] + "/zlib-trailing.gpg", "wb").write(packet(8, body + b"trailing bytes"))
+open(sys.argv[2] + "/zlib-no-adler.gpg", "wb").write(packet(8, body[:-4]))
 PY
 add "encoding/inline-zlib-trailing-bytes" inline gpg/zlib-trailing.gpg - gpg/p256.cert.asc bad \
 	"bytes after the end of the compressed stream (every peer reads it: docs/pgp-differences.md, compressed-trailing-bytes)"
@@ -285,19 +278,10 @@ add "encoding/inline-zlib-no-adler32" inline gpg/zlib-no-adler.gpg - gpg/p256.ce
 # signature; definite lengths) with its literal packet re-framed in partial
 # chunks: the first one of 512 bytes, the least RFC 9580 §4.2.1.4 allows,
 # and of 256 bytes, which it does not
-python3 - "$dir/compress-none.gpg" "$dir" <<'PY'
+pypkt python3 - "$dir/compress-none.gpg" "$dir" <<'PY'
 import sys
-d, i, pk = open(sys.argv[1], "rb").read(), 0, []
-while i < len(d):
-    if d[i] & 0x40:
-        tag, n, h = d[i] & 0x3f, d[i + 1], 2
-        if 192 <= n < 224: n, h = ((n - 192) << 8) + d[i + 2] + 192, 3
-        elif n == 255: n, h = int.from_bytes(d[i + 2:i + 6], "big"), 6
-        else: raise SystemExit("partial length in gpg's message")
-    else:
-        tag, h = (d[i] >> 2) & 15, (2, 3, 5)[d[i] & 3]
-        n = int.from_bytes(d[i + 1:i + h], "big")
-    pk.append((tag, d[i:i + h + n], d[i + h:i + h + n])); i += h + n
+from pgppkt import packets
+pk = packets(open(sys.argv[1], "rb").read())
 assert [t for t, _, _ in pk] == [4, 11, 2], [t for t, _, _ in pk]
 lit = pk[1][2]
 def partial(first):	# chunks: first, then 4096 while they fit, then a final length
@@ -406,12 +390,11 @@ add "unsupported-curve/brainpool-primary" detached gpg/bpool.sig gpg/data.txt gp
 # the signature: a zero-length subpacket (malformed), an unknown critical
 # subpacket, a foreign issuer key ID before the real one, and a creation time
 # of 1970 there (only the hashed one counts: the verifications must show it)
-python3 - "$dir/ed25519.sig" "$dir" <<'PY'
+pypkt python3 - "$dir/ed25519.sig" "$dir" <<'PY'
 import struct, sys
-d = open(sys.argv[1], "rb").read()
-h = 2 if d[0] & 0x40 else (2, 3, 5)[d[0] & 3]
-body = d[h:]
-assert body[0] == 4, "not a v4 signature"
+from pgppkt import packet, packets
+(tag, _, body), = packets(open(sys.argv[1], "rb").read())
+assert tag == 2 and body[0] == 4, "not a v4 signature"
 o = 6 + int.from_bytes(body[4:6], "big")
 ul = int.from_bytes(body[o:o + 2], "big")
 pre, un, rest = body[:o], body[o + 2:o + 2 + ul], body[o + 2 + ul:]
@@ -420,8 +403,7 @@ for name, new in (("zero-length", un + b"\0"),
                   ("foreign-issuer-first", bytes([9, 16]) + bytes(8) + un),
                   ("creation-time", un + bytes([5, 2]) + struct.pack(">I", 1000))):
     nb = pre + len(new).to_bytes(2, "big") + new + rest
-    open("%s/unhashed-%s.sig" % (sys.argv[2], name), "wb").write(
-        bytes([0xC2, 0xFF]) + len(nb).to_bytes(4, "big") + nb)
+    open("%s/unhashed-%s.sig" % (sys.argv[2], name), "wb").write(packet(2, nb))
 PY
 add "unhashed/zero-length-subpacket" detached gpg/unhashed-zero-length.sig gpg/data.txt gpg/ed25519.cert.asc policy \
 	"a subpacket of length 0 (no type octet) in the unhashed area"
