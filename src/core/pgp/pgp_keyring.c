@@ -764,8 +764,11 @@ static int finish_cert(struct dg_pgp *pgp, const char *name, struct pgp_cert *c,
 		return r;
 	}
 	if (!c->bare && !c->primary.n_binds) {
-		pgp_errorf(pgp, -EKEYREJECTED, "%s: certificate %s skipped: no valid self-signature",
-			   name, hex);
+		/* The reason, kept with the copy in limbo or in skipped. */
+		snprintf(c->primary.key.load_why, sizeof(c->primary.key.load_why), "%s",
+			 "no valid self-signature");
+		pgp_errorf(pgp, -EKEYREJECTED, "%s: certificate %s skipped: %s", name, hex,
+			   c->primary.key.load_why);
 		/* Its revocations still count once a valid copy arrives. */
 		if (c->primary.n_revs || c->n_subs) {
 			if ((old = cert_find(pgp->limbo, pgp->n_limbo, c, NULL)))
@@ -779,8 +782,6 @@ static int finish_cert(struct dg_pgp *pgp, const char *name, struct pgp_cert *c,
 			if (push_cert(&pgp->limbo, &pgp->n_limbo, c) == 0)
 				return 0;
 		}
-		snprintf(c->primary.key.load_why, sizeof(c->primary.key.load_why), "%s",
-			 "no valid self-signature");
 		keep_skipped(pgp, c);
 		return 0;
 	}

@@ -447,36 +447,34 @@ static const struct pgp_cert *holder(struct pgp_cert *const *v, size_t n,
 /*
  * No usable certificate has @s's issuer: say so, naming the certificate
  * that holds the key when the keyring skipped it (its primary key cannot
- * be used, or it has no valid self-signature).
+ * be used, or it has no valid self-signature: load_why says which).
  */
 static void no_key(const struct dg_pgp *pgp, const struct pgp_sig *s, struct dg_pgp_sig *r)
 {
 	char hex[2 * DG_PGP_FPR_MAX + 1];
-	const struct pgp_cert *c;
+	const struct pgp_cert *c = holder(pgp->skipped, pgp->n_skipped, s);
 
-	if ((c = holder(pgp->skipped, pgp->n_skipped, s))) {
-		dg_pgp_fpr_hex(c->primary.key.fpr, c->primary.key.fpr_len, hex);
-		r->status = -ENOKEY;
-		snprintf(r->reason, sizeof(r->reason),
-			 "the signing key is in certificate %s, which was skipped: %s", hex,
-			 c->primary.key.load_why);
-	} else if ((c = holder(pgp->limbo, pgp->n_limbo, s))) {
-		dg_pgp_fpr_hex(c->primary.key.fpr, c->primary.key.fpr_len, hex);
-		sig_fail(r, -ENOKEY, "the signing key is in certificate %s, which was skipped: "
-			 "no valid self-signature", hex);
-	} else {
+	if (!c)
+		c = holder(pgp->limbo, pgp->n_limbo, s);
+	if (!c) {
 		sig_fail(r, -ENOKEY, "%s", "no certificate in the keyring has the signing key");
+		return;
 	}
+	dg_pgp_fpr_hex(c->primary.key.fpr, c->primary.key.fpr_len, hex);
+	r->status = -ENOKEY;
+	snprintf(r->reason, sizeof(r->reason),
+		 "the signing key is in certificate %s, which was skipped: %s", hex,
+		 c->primary.key.load_why);
 }
 
 /*
  * An inline signature must be what its one-pass signature packet announced
  * for hashing the data (RFC 9580 §5.4: the OPS is there so that a reader
  * can start the hash): the type, the hash algorithm, the version (a v3 OPS
- * goes with v4, v6 with v6) and a v6 signature's salt.  Sequoia refuses a signature
- * that differs there; so does digestguard, for that signature only.  A
- * different public-key algorithm does not change the hash, and no peer
- * minds it.
+ * goes with v4, v6 with v6) and a v6 signature's salt.  Sequoia refuses a
+ * signature that differs there; so does digestguard, for that signature
+ * only.  A different public-key algorithm does not change the hash, and no
+ * peer minds it.
  */
 static bool ops_mismatch(const struct jobs *js, const struct pgp_sig *s, struct dg_pgp_sig *r)
 {
