@@ -472,6 +472,7 @@ static void dump_sig(struct dump *d, const struct answer *a, const struct rec *r
 		if (fl & PGP_SIG_F_HAS_CREATED)
 			j_num(d, "created", g32(r, 12));
 		j_bool(d, "unsupported", fl & PGP_SIG_F_UNSUPPORTED);
+		j_bool(d, "malformed", fl & PGP_SIG_F_MALFORMED);
 		j_bool(d, "unknown_critical_subpacket", fl & PGP_SIG_F_UNKNOWN_CRITICAL);
 		if (salt && sl)
 			j_hex(d, "salt", salt, sl);
@@ -479,6 +480,11 @@ static void dump_sig(struct dump *d, const struct answer *a, const struct rec *r
 			put_issuer(d, "issuer_claimed", iss, il);
 		j_open(d, "subpackets", '[');
 	} else {
+		if (fl & PGP_SIG_F_MALFORMED) {
+			printf("\tversion %u: MALFORMED signature packet (does not parse; ignored,"
+			       " never verified: RFC 9580 §5.2.5)\n", ver);
+			return;
+		}
 		if (fl & PGP_SIG_F_UNSUPPORTED && ver != 3 && ver != 4 && ver != 6) {
 			printf("\tversion %u: UNSUPPORTED signature version (only v4 and v6 are read;"
 			       " never verified)\n", ver);

@@ -80,6 +80,30 @@ python3 -c 'import json,sys; sys.exit(json.loads(sys.argv[1])["complete"] is not
 	"$(wd 30 "$DG" pgp dump --json "$T/fx/sig-ed25519.gpg")" &&
 	ok dump_json_success_says_complete || nok dump_json_success_says_complete
 
+# A malformed signature packet (its unhashed area runs past the packet)
+# before gpg's good one: gpg still lists both packets at the same offsets,
+# the dump says which one is malformed and goes on to the next.
+PYTHONPATH=$SRC/tests/data/pgp python3 - "$T/fx/sig-ed25519.gpg" "$T/malformed.sig" <<'PY'
+import sys
+from pgppkt import packet, packets
+(tag, whole, body), = packets(open(sys.argv[1], "rb").read())
+uo = 6 + int.from_bytes(body[4:6], "big")
+bad = packet(2, body[:uo] + b"\xff\xf0" + body[uo + 2:])
+open(sys.argv[2], "wb").write(bad + whole)
+PY
+a=$(gpgl "$T/malformed.sig"); b=$(ourl "$T/malformed.sig")
+out=$(wd 30 "$DG" pgp dump "$T/malformed.sig")
+if [ -n "$a" ] && [ "$a" = "$b" ] && [ "$(grep -c MALFORMED <<<"$out")" = 1 ] &&
+	grep -q "^	version 4: MALFORMED signature packet" <<<"$out"; then
+	ok dump_marks_the_malformed_signature_and_goes_on
+else
+	nok dump_marks_the_malformed_signature_and_goes_on "gpg: $a" "ours: $b" "$out"
+fi
+python3 -c 'import json,sys; p = json.loads(sys.argv[1])["packets"]
+sys.exit(not (p[0]["malformed"] and not p[1]["malformed"] and p[1]["fields"]))' \
+	"$(wd 30 "$DG" pgp dump --json "$T/malformed.sig")" &&
+	ok dump_json_marks_the_malformed_signature || nok dump_json_marks_the_malformed_signature
+
 v5=${DG_CORPORA:-$SRC/../shared/corpora}/pgp/gnupg/keys/v5-sample-1-pub.asc
 if [ -f "$v5" ]; then
 	out=$(wd 30 "$DG" pgp dump "$v5")

@@ -78,8 +78,10 @@ typedef void (*forge_fn)(uint8_t *ans, size_t len);
 /* A forgery that may shorten the answer (records or entries left out). */
 typedef void (*forge_len_fn)(uint8_t *ans, size_t *len);
 
-/* PARSE @file, forge the answer, re-check; expect rejection naming @words. */
-static void parse_liar(const char *file, forge_fn forge, const char *words)
+/* PARSE @file, forge the answer (@forge, or @forge_len when it changes the
+ * answer's length), re-check; expect rejection naming @words. */
+static void parse_liar_with(const char *file, forge_fn forge, forge_len_fn forge_len,
+			    const char *words)
 {
 	struct pgp_packets pk;
 	uint8_t *in = NULL, *ans = NULL;
@@ -96,7 +98,10 @@ static void parse_liar(const char *file, forge_fn forge, const char *words)
 	CHECK(r == 0, "the genuine answer passes: %s", why);
 	if (r == 0)
 		pgp_packets_free(&pk);
-	forge(ans, alen);
+	if (forge)
+		forge(ans, alen);
+	else
+		forge_len(ans, &alen);
 	why[0] = '\0';
 	r = pgp_recheck_parse(in, len, ans, alen, &pk, why, sizeof(why));
 	CHECK(r == -EBADMSG || r == -E2BIG, "forged answer returned %d (%s)", r, why);
@@ -105,6 +110,11 @@ static void parse_liar(const char *file, forge_fn forge, const char *words)
 		pgp_packets_free(&pk);
 	free(in);
 	free(ans);
+}
+
+static void parse_liar(const char *file, forge_fn forge, const char *words)
+{
+	parse_liar_with(file, forge, NULL, words);
 }
 
 #define SIG_REC(a, l, n) find_rec(a, l, PGP_REC_SIG, n, &bl)
@@ -249,6 +259,35 @@ static void forge_hide_revocation(uint8_t *a, size_t l)
 	}
 }
 
+/*
+ * The last SIG record (the appended hard revocation) becomes what an honest
+ * handler sends for a malformed signature (RFC 9580 §5.2.5): the fixed part
+ * with PGP_SIG_F_MALFORMED, the version and algorithm octets, no spans and
+ * no entries.  Believed, it would make the core ignore the revocation.
+ */
+static void forge_revocation_claimed_malformed(uint8_t *a, size_t *l)
+{
+	size_t off = PGP_ANS_HDR_LEN, last = 0, cut;
+	uint32_t bl;
+	uint8_t *f;
+
+	while (off + PGP_REC_HDR_LEN <= *l) {
+		if ((a[off] | a[off + 1] << 8) == PGP_REC_SIG)
+			last = off;
+		off += PGP_REC_HDR_LEN + rd32(a + off + 4);
+	}
+	if (!last)
+		return;
+	bl = rd32(a + last + 4);
+	f = a + last + PGP_REC_HDR_LEN;
+	memset(f + 8, 0, PGP_REC_SIG_FIXED - 8);
+	wr32(f + 8, PGP_SIG_F_MALFORMED);
+	cut = bl - PGP_REC_SIG_FIXED;
+	memmove(f + PGP_REC_SIG_FIXED, f + bl, *l - (last + PGP_REC_HDR_LEN + bl));
+	wr32(a + last + 4, PGP_REC_SIG_FIXED);
+	*l -= cut;
+}
+
 static void forge_input_len(uint8_t *a, size_t l)
 {
 	(void)l;
@@ -364,9 +403,21 @@ TEST(test_liar_v6_non_canonical_mpi_let_through)
 	uint32_t bl;
 	int r;
 
-	CHECK(genuine(PGP_REQ_PARSE, bad, bl2, &ans2, &alen2) < 0 &&
-	      strstr(dg_pgp_last_error(honest), "canonical"),
-	      "the honest handler refuses the non-canonical MPI: %s", dg_pgp_last_error(honest));
+	/* Honest: one malformed signature (RFC 9580 §5.2.5), which the core
+	 * finds malformed for the same reason. */
+	r = genuine(PGP_REQ_PARSE, bad, bl2, &ans2, &alen2);
+	CHECK(r == 0, "the honest handler answers for the non-canonical MPI: %s",
+	      dg_pgp_last_error(honest));
+	if (r == 0) {
+		sr = SIG_REC(ans2, alen2, 0);
+		CHECK(sr && (rd32(sr + 8) & PGP_SIG_F_MALFORMED), "the honest answer says malformed");
+		r = pgp_recheck_parse(bad, bl2, ans2, alen2, &pk, why, sizeof(why));
+		CHECK(r == 0 && pk.n == 1 && pk.v[0].sig_malformed &&
+		      strstr(pk.v[0].sig_malformed, "canonical"),
+		      "the core confirms: %d %s", r, r == 0 && pk.n ? pk.v[0].sig_malformed : why);
+		if (r == 0)
+			pgp_packets_free(&pk);
+	}
 	free(ans2);
 	if (genuine(PGP_REQ_PARSE, good, gl, &ans, &alen) < 0) {
 		CHECK(0, "no genuine answer for the canonical v6 signature");
@@ -425,6 +476,13 @@ TEST(test_liar_revocation_signature_hidden)
 {
 	NEED_GPG();
 	parse_liar("rv.hard.pub", forge_hide_revocation, "lacks its SIG record");
+}
+
+TEST(test_liar_revocation_claimed_malformed)
+{
+	NEED_GPG();
+	parse_liar_with("rv.hard.pub", NULL, forge_revocation_claimed_malformed,
+			"claimed malformed");
 }
 
 TEST(test_liar_answer_about_other_input_length)
@@ -906,6 +964,22 @@ TEST(test_liar_through_api_keyring_with_hidden_revocation_is_rejected)
 	dg_pgp_free(pgp);
 }
 
+TEST(test_liar_through_api_keyring_with_revocation_claimed_malformed_is_rejected)
+{
+	struct lie lie = { PGP_REQ_PARSE, NULL, 0, forge_revocation_claimed_malformed };
+	struct dg_pgp *pgp = NULL;
+	int r;
+
+	NEED_GPG();
+	pgp = liar_ctx(&lie);
+	r = dg_pgp_keyring_add_file(pgp, path_of("rv.hard.pub"));
+	CHECK(r == -EBADMSG && lie.calls >= 1, "returned %d: %s", r, dg_pgp_last_error(pgp));
+	CHECK(strstr(dg_pgp_last_error(pgp), "claimed malformed"), "message: %s",
+	      dg_pgp_last_error(pgp));
+	CHECK(dg_pgp_keyring_count(pgp) == 0, "no certificate added");
+	dg_pgp_free(pgp);
+}
+
 TEST(test_armor_keyring_honest_handler_loads_every_block)
 {
 	struct dg_pgp *pgp = NULL;
@@ -1277,6 +1351,7 @@ int main(void)
 	RUN(test_liar_packet_tag_forged);
 	RUN(test_liar_packet_body_span_forged);
 	RUN(test_liar_revocation_signature_hidden);
+	RUN(test_liar_revocation_claimed_malformed);
 	RUN(test_liar_answer_about_other_input_length);
 	RUN(test_liar_record_count_overstated);
 	RUN(test_liar_armor_decoded_bytes_differ);
@@ -1295,6 +1370,7 @@ int main(void)
 	RUN(test_empty_key_flags_subpacket_means_no_capabilities);
 	RUN(test_liar_through_api_forged_signature_region_is_rejected);
 	RUN(test_liar_through_api_keyring_with_hidden_revocation_is_rejected);
+	RUN(test_liar_through_api_keyring_with_revocation_claimed_malformed_is_rejected);
 	RUN(test_armor_keyring_honest_handler_loads_every_block);
 	RUN(test_liar_through_api_keyring_with_dropped_armor_block_is_rejected);
 	RUN(test_liar_through_api_lone_revocation_reparse_refused_is_not_dropped);

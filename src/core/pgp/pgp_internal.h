@@ -149,6 +149,8 @@ struct pgp_pkt {
 	bool key_secret, key_subkey, key_unsupported;
 	struct pgp_sig sig;		/* PGP_K_SIG */
 	bool sig_unsupported;
+	const char *sig_malformed;	/* why it is no signature (RFC 9580 §5.2.5),
+					   or NULL; sig_unsupported then too */
 	struct pgp_ops ops;		/* PGP_K_OPS */
 	uint8_t lit_format;		/* PGP_K_LITERAL */
 	struct pgp_bytes *lit;		/* data pieces, in order */

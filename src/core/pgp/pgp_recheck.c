@@ -304,13 +304,15 @@ static const char *sig_layout(int algo, size_t *native)
 }
 
 /*
- * Read @n FIELD entries and check that they tile [@start, @end) of the input
- * with the kinds of @layout; store value bytes in @vals (up to @max).  In a
- * v6 packet (@v6) every MPI must be canonical: its bit count starts at the
- * most significant set bit (RFC 9580 §3.2).
+ * Read @n FIELD entries and check that they follow each other from @start
+ * with the kinds of @layout, up to @end (@to_end: exactly to @end; else
+ * the bytes after the last field are no material, as for signatures);
+ * store value bytes in @vals (up to @max).  In a v6 packet (@v6) every MPI
+ * must be canonical: its bit count starts at the most significant set bit
+ * (RFC 9580 §3.2).
  */
 static int check_fields(const uint8_t *in, size_t in_len, struct dg_cur *body,
-			uint32_t n, uint64_t start, uint64_t end, const char *layout,
+			uint32_t n, uint64_t start, uint64_t end, bool to_end, const char *layout,
 			size_t native, bool v6, struct pgp_bytes *vals, size_t max,
 			const char *what, char *why, size_t wl)
 {
@@ -363,7 +365,7 @@ static int check_fields(const uint8_t *in, size_t in_len, struct dg_cur *body,
 			vals[i] = bytes_of(in, &val);
 		pos = span_end(&whole);
 	}
-	if (pos != end)
+	if (to_end && pos != end)
 		return BAD("%s: material fields do not reach the end of the packet", what);
 	return 0;
 }
@@ -426,7 +428,7 @@ static int rec_key(const uint8_t *in, size_t in_len, struct dg_cur *body,
 		body->len = 0;
 		return pgp_key_fingerprint(&pk->key);
 	}
-	r = check_fields(in, in_len, body, nfield, mstart, span_end(&kb), key_layout(algo, &native),
+	r = check_fields(in, in_len, body, nfield, mstart, span_end(&kb), true, key_layout(algo, &native),
 			 native, ver == 6, pk->key.field, PGP_KEY_FIELDS_MAX, "key", why, wl);
 	if (r < 0)
 		return r;
@@ -592,6 +594,102 @@ static int check_area(const uint8_t *in, size_t in_len, struct dg_cur *body, uin
 	return 0;
 }
 
+/*
+ * Why a v4/v6 signature packet body @b of @n bytes is malformed by the
+ * rules the handler applies (pgp_sig.c), or NULL when it is a well-formed
+ * signature.  Checks a PGP_SIG_F_MALFORMED claim: a handler that called a
+ * good revocation or a newer self-signature malformed would have it
+ * ignored.  Limits (subpacket count, MPI size) are not defects: over one,
+ * the handler fails the whole answer instead.
+ */
+static const char *sig_defect(const uint8_t *b, size_t n)
+{
+	struct dg_cur c = cur_init(b, n), area[2];
+	uint8_t ver, type, pka, ha, slen;
+	const char *layout;
+	uint16_t len16;
+	uint32_t len32;
+	size_t i, want;
+
+	if (cur_u8(&c, &ver) < 0 || cur_u8(&c, &type) < 0 || cur_u8(&c, &pka) < 0 ||
+	    cur_u8(&c, &ha) < 0)
+		return "signature truncated";
+	for (i = 0; i < 2; i++) {
+		if (ver == 4 ? cur_be16(&c, &len16) < 0 : cur_be32(&c, &len32) < 0)
+			return "signature truncated";
+		if (ver == 4)
+			len32 = len16;
+		if (cur_take(&c, len32, &area[i]) < 0)
+			return i ? "unhashed subpacket area runs past the packet" :
+				   "hashed subpacket area runs past the packet";
+	}
+	if (cur_skip(&c, 2) < 0)
+		return "signature truncated";
+	if (ver == 6) {
+		if (cur_u8(&c, &slen) < 0 || cur_skip(&c, slen) < 0)
+			return "v6 salt runs past the packet";
+		want = pgp_hash_salt_len(ha);
+		if (want && slen != want)
+			return "v6 salt size does not match the hash algorithm";
+	}
+	for (i = 0; i < 2; i++)
+		while (area[i].len) {
+			uint8_t o1, o2;
+			uint32_t sl;
+
+			if (cur_u8(&area[i], &o1) < 0)
+				return "subpacket overruns its area";
+			if (o1 < 192) {
+				sl = o1;
+			} else if (o1 < 255) {
+				if (cur_u8(&area[i], &o2) < 0)
+					return "subpacket overruns its area";
+				sl = ((uint32_t)(o1 - 192) << 8) + o2 + 192;
+			} else if (cur_be32(&area[i], &sl) < 0) {
+				return "subpacket overruns its area";
+			}
+			if (sl == 0)
+				return "subpacket of length 0";
+			if (cur_skip(&area[i], sl) < 0)
+				return "subpacket overruns its area";
+		}
+	if (!c.len)
+		return "signature material missing";
+	switch (pka) {
+	case PGP_PK_RSA: case PGP_PK_RSA_E: case PGP_PK_RSA_S:
+		layout = "M";
+		break;
+	case PGP_PK_ELGAMAL: case PGP_PK_DSA: case PGP_PK_ECDSA: case PGP_PK_EDDSA_LEGACY:
+		layout = "MM";
+		break;
+	case PGP_PK_ED25519:
+		layout = "6";	/* 64 native octets */
+		break;
+	case PGP_PK_ED448:
+		layout = "1";	/* 114 native octets */
+		break;
+	case PGP_PK_ECDH: case PGP_PK_X25519: case PGP_PK_X448:
+		return "the algorithm cannot make signatures";
+	default:
+		return NULL;	/* material of an unknown algorithm: not split */
+	}
+	for (i = 0; layout[i]; i++) {
+		uint16_t bits = 0;
+
+		if (layout[i] != 'M') {
+			if (cur_skip(&c, layout[i] == '6' ? 64 : 114) < 0)
+				return "signature material truncated";
+			continue;
+		}
+		if (cur_be16(&c, &bits) < 0 || c.len < (bits + 7u) / 8u)
+			return "signature material truncated";
+		if (ver == 6 && bits && (c.p[0] >> ((bits - 1u) % 8u)) != 1)
+			return "MPI not in canonical form (v6 packet)";
+		cur_skip(&c, (bits + 7u) / 8u);
+	}
+	return NULL;	/* bytes after the material are not material */
+}
+
 static int rec_sig(const uint8_t *in, size_t in_len, struct dg_cur *body,
 		   struct pgp_pkt *pk, char *why, size_t wl)
 {
@@ -634,6 +732,31 @@ static int rec_sig(const uint8_t *in, size_t in_len, struct dg_cur *body,
 	b = pk->body.p;
 	boff = (uint64_t)(b - in);
 	c = cur_init(b, pk->body.len);
+	if (flags & PGP_SIG_F_MALFORMED) {
+		if (nsub || nfield || created || pre.len || hs.len || us.len || l16.len ||
+		    salt.len || iss.len)
+			return BAD("malformed-signature record carries spans, counts or a time");
+		if (pk->body.len ? b[0] != ver : ver != 0)
+			return BAD("signature version claim %u does not match the packet", ver);
+		s->version = ver;
+		if (pk->body.len >= 4 && ver != 3) {	/* for messages only */
+			s->type = b[1];
+			s->pk_algo = b[2];
+			s->hash_algo = b[3];
+		}
+		pk->sig_unsupported = true;
+		/* Other versions are never verified: nothing to hide there. */
+		if (ver == 4 || ver == 6) {
+			pk->sig_malformed = sig_defect(b, pk->body.len);
+			if (!pk->sig_malformed)
+				return BAD("signature claimed malformed, but the packet is a well-formed v%u signature",
+					   ver);
+		} else {
+			pk->sig_malformed = "signature packet does not parse";
+		}
+		body->len = 0;
+		return 0;
+	}
 	if (pk->body.len < 1 || b[0] != ver)
 		return BAD("signature version claim %u does not match the packet", ver);
 	s->version = ver;
@@ -739,7 +862,7 @@ static int rec_sig(const uint8_t *in, size_t in_len, struct dg_cur *body,
 		body->len = 0;
 		return 0;
 	}
-	r = check_fields(in, in_len, body, nfield, mstart, boff + pk->body.len,
+	r = check_fields(in, in_len, body, nfield, mstart, boff + pk->body.len, false,
 			 sig_layout(pka, &native), native, s->version == 6, s->mpi,
 			 PGP_SIG_MPIS_MAX, "signature", why, wl);
 	if (r < 0)

@@ -522,6 +522,10 @@ static void job_start(const struct dg_pgp *pgp, struct jobs *js, const struct pg
 	r->created = s->created;
 	r->issuer_len = pgp_sig_issuer(s, r->issuer);
 	r->status = -EKEYREJECTED;
+	if (pk->sig_malformed) {
+		sig_fail(r, -EBADMSG, "malformed signature: %s", pk->sig_malformed);
+		return;
+	}
 	if (s->bad_subpacket) {
 		snprintf(r->reason, sizeof(r->reason),
 			 "malformed signature: hashed subpacket type %d has the wrong size",

@@ -161,7 +161,10 @@
  *
  *   PGP_REC_SIG        tag 2
  *     0  4 index     packet index
- *     4  1 version   3, 4 or 6 (other: PGP_SIG_F_UNSUPPORTED, rest 0)
+ *     4  1 version   3, 4 or 6 (other: PGP_SIG_F_UNSUPPORTED, rest 0);
+ *                    a packet that does not parse: PGP_SIG_F_MALFORMED,
+ *                    then version, sigtype, pkalgo, hashalgo are its first
+ *                    octets (when it has them) and everything else is 0
  *     5  1 sigtype   signature type (RFC 9580 §5.2.1)
  *     6  1 pkalgo
  *     7  1 hashalgo
@@ -187,7 +190,9 @@
  *    64  4 nsub      number of subpackets (hashed first, then unhashed)
  *    68  4 nfield    number of signature material fields
  *    72  nsub x SUBPACKET (below)
- *    ..  nfield x FIELD (above), which tile the material up to body end
+ *    ..  nfield x FIELD (above), which follow each other from the end
+ *                    of the salt (v6) or left16; bytes after the last one
+ *                    are not material (ignored, as by Sequoia and GnuPG)
  *    body len = 72 + 16*nsub + 20*nfield
  *
  *   SUBPACKET (16 bytes)
@@ -377,6 +382,11 @@ enum pgp_armor_kind {
 						   (RFC 9580 §5.2.3.7) */
 #define PGP_SIG_F_HAS_CREATED	(1u << 2)	/* created came from a hashed subpacket */
 #define PGP_SIG_F_UNKNOWN_ALGO	(1u << 3)	/* material not split into fields */
+#define PGP_SIG_F_MALFORMED	(1u << 4)	/* the packet does not parse as a
+						   signature (RFC 9580 §5.2.5):
+						   version, type and algorithm
+						   octets only, every span and
+						   count 0 */
 
 /* SUBPACKET flags. */
 #define PGP_SUB_F_CRITICAL	(1u << 0)

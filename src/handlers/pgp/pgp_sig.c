@@ -133,28 +133,23 @@ short_:
 			s->index, s->nsub);
 }
 
-int pgp_sig_record(struct pgp_ans *a, uint32_t index, const uint8_t *body,
-		   size_t len)
+/*
+ * The body of a SIG record after its fixed part, which starts at @fixed in
+ * the answer buffer and is filled in last.  -EBADMSG and -ENODATA mean
+ * that the packet is malformed; anything else is a limit or the answer's
+ * own failure.
+ */
+static int sig_body(struct pgp_ans *a, uint32_t index, const uint8_t *body, size_t len,
+		    size_t fixed)
 {
 	struct dg_cur c = cur_init(body, len), hashed = { body, 0 }, unhashed = { body, 0 };
 	struct dg_cur left = { body, 0 }, salt = { body, 0 }, prefix = { body, 0 };
 	struct sig_state s = { .index = index };
 	uint8_t version, type = 0, pk = 0, hash = 0, l5, slen;
-	size_t mark, fixed;
 	int r, nfield = 0;
 
 	if (cur_u8(&c, &version) < 0)
 		return pgp_fail(a->e, -ENODATA, "packet %u: empty signature packet", index);
-	r = pgp_ans_rec_begin(a, PGP_REC_SIG, &mark);
-	if (r < 0)
-		return r;
-	fixed = a->b->len;
-	r = dg_buf_reserve(a->b, PGP_REC_SIG_FIXED);
-	if (r < 0)
-		return pgp_ans_err(a, r);
-	memset(a->b->data + fixed, 0, PGP_REC_SIG_FIXED);
-	a->b->len += PGP_REC_SIG_FIXED;
-
 	if (version == 3) {
 		/* RFC 9580 §5.2.2: parsed for the record, never verified. */
 		struct dg_cur keyid;
@@ -227,16 +222,15 @@ int pgp_sig_record(struct pgp_ans *a, uint32_t index, const uint8_t *body,
 	if (c.len) {
 		struct dg_cur mat = c;
 
+		/* Bytes after the material are left out of it, as Sequoia
+		 * and GnuPG do (docs/pgp-differences.md): they are not signed,
+		 * and a revocation with some must not lose its force. */
 		nfield = pgp_fields(a, &mat, pk, 1, version == 6, index);
 		if (nfield == -EOPNOTSUPP) {
 			s.flags |= PGP_SIG_F_UNKNOWN_ALGO;
 			nfield = 0;
 		} else if (nfield < 0) {
 			return nfield;
-		} else if (mat.len) {
-			return pgp_fail(a->e, -EBADMSG,
-					"packet %u: %zu trailing bytes after signature material",
-					index, mat.len);
 		}
 	} else if (!(s.flags & PGP_SIG_F_UNSUPPORTED)) {
 		goto short_;
@@ -266,9 +260,57 @@ int pgp_sig_record(struct pgp_ans *a, uint32_t index, const uint8_t *body,
 		put_le32(f + 64, s.nsub);
 		put_le32(f + 68, (uint32_t)nfield);
 	}
-	return pgp_ans_rec_end(a, mark);
+	return 0;
 short_:
 	return pgp_fail(a->e, -ENODATA, "packet %u: signature truncated", index);
+}
+
+/*
+ * A malformed signature packet is one signature that does not count, not a
+ * broken input: RFC 9580 §5.2.5 says to ignore it "for validation purposes"
+ * and not to "halt processing on the packet stream or reject other
+ * signatures in the same packet stream".  It becomes a SIG record with
+ * PGP_SIG_F_MALFORMED, the version octet and, when the packet has them, the
+ * type and algorithm octets, and nothing else; the core finds the defect
+ * itself before it believes the claim.  Limits (-E2BIG) still fail the
+ * whole answer.
+ */
+int pgp_sig_record(struct pgp_ans *a, uint32_t index, const uint8_t *body,
+		   size_t len)
+{
+	size_t mark, fixed;
+	uint8_t *f;
+	int r;
+
+	r = pgp_ans_rec_begin(a, PGP_REC_SIG, &mark);
+	if (r < 0)
+		return r;
+	fixed = a->b->len;
+	r = dg_buf_reserve(a->b, PGP_REC_SIG_FIXED);
+	if (r < 0)
+		return pgp_ans_err(a, r);
+	memset(a->b->data + fixed, 0, PGP_REC_SIG_FIXED);
+	a->b->len += PGP_REC_SIG_FIXED;
+	r = sig_body(a, index, body, len, fixed);
+	if (r == -EBADMSG || r == -ENODATA) {
+		a->b->len = fixed + PGP_REC_SIG_FIXED;
+		f = a->b->data + fixed;
+		memset(f, 0, PGP_REC_SIG_FIXED);
+		put_le32(f + 0, index);
+		if (len >= 1)
+			f[4] = body[0];
+		if (len >= 4 && body[0] != 3) {
+			f[5] = body[1];
+			f[6] = body[2];
+			f[7] = body[3];
+		}
+		put_le32(f + 8, PGP_SIG_F_MALFORMED);
+		a->e->msg[0] = '\0';
+		r = 0;
+	}
+	if (r < 0)
+		return r;
+	return pgp_ans_rec_end(a, mark);
 }
 
 int pgp_ops_record(struct pgp_ans *a, uint32_t index, const uint8_t *body,

@@ -414,6 +414,65 @@ add "unhashed/foreign-issuer-first" detached gpg/unhashed-foreign-issuer-first.s
 add "unhashed/creation-time" detached gpg/unhashed-creation-time.sig gpg/data.txt gpg/ed25519.cert.asc good \
 	"a second creation time (1970) in the unhashed area: the hashed one counts"
 
+# --- malformed signature packets (RFC 9580 §5.2.5: ignored, and they
+# "MUST NOT halt processing on the packet stream or reject other
+# signatures"): an unhashed area longer than the packet, signature MPIs cut
+# short, a zero-length subpacket; each alone, before and after a good
+# signature, and a hard revocation made malformed next to the certificate
+# it no longer revokes.  Bytes after a signature's MPIs are not material
+# (Sequoia and GnuPG ignore them): a signature and a hard revocation with
+# two of them. ---------------------------------------------------------------
+gpg --batch --dearmor <"$dir/revhard.unrevoked.asc" >"$dir/revhard.unrevoked.pgp"
+gpg --batch --dearmor <"$dir/revhard.rev.asc" >"$dir/revhard.rev.pgp"
+pypkt python3 - "$dir" <<'PY'
+import sys
+from pgppkt import packet, packets
+d = sys.argv[1]
+
+def sig_of(path):
+    (tag, whole, body), = [p for p in packets(open(path, "rb").read()) if p[0] == 2]
+    assert body[0] == 4, "not a v4 signature"
+    return whole, body
+
+def edit(body, how):
+    uo = 6 + int.from_bytes(body[4:6], "big")
+    ul = int.from_bytes(body[uo:uo + 2], "big")
+    if how == "unhashed-overrun":
+        return body[:uo] + (0xfff0).to_bytes(2, "big") + body[uo + 2:]
+    if how == "zero-length-subpacket":
+        return (body[:uo] + (ul + 1).to_bytes(2, "big") + body[uo + 2:uo + 2 + ul] + b"\0" +
+                body[uo + 2 + ul:])
+    if how == "mpi-truncated":
+        return body[:-3]
+    assert how == "trailing-bytes"
+    return body + b"\0\1"
+
+good, body = sig_of(d + "/ed25519.sig")
+for how in ("unhashed-overrun", "mpi-truncated", "zero-length-subpacket"):
+    bad = packet(2, edit(body, how))
+    for where, data in (("only", bad), ("first", bad + good), ("last", good + bad)):
+        open("%s/malformed-%s.%s.sig" % (d, how, where), "wb").write(data)
+open(d + "/trailing-bytes.sig", "wb").write(packet(2, edit(body, "trailing-bytes")))
+cert = open(d + "/revhard.unrevoked.pgp", "rb").read()
+_, rev = sig_of(d + "/revhard.rev.pgp")
+for how in ("unhashed-overrun", "trailing-bytes"):
+    open("%s/revhard.rev-%s.pgp" % (d, how), "wb").write(cert + packet(2, edit(rev, how)))
+PY
+for how in unhashed-overrun mpi-truncated zero-length-subpacket; do
+	add "malformed/$how-only" detached "gpg/malformed-$how.only.sig" gpg/data.txt gpg/ed25519.cert.asc bad \
+		"the one signature is malformed ($how)"
+	add "malformed/$how-first" detached "gpg/malformed-$how.first.sig" gpg/data.txt gpg/ed25519.cert.asc good \
+		"a malformed signature ($how), then a good one"
+	add "malformed/$how-last" detached "gpg/malformed-$how.last.sig" gpg/data.txt gpg/ed25519.cert.asc good \
+		"a good signature, then a malformed one ($how)"
+done
+add "malformed/hard-revocation" detached gpg/revhard.before.sig gpg/data.txt \
+	gpg/revhard.rev-unhashed-overrun.pgp good "the hard revocation is malformed: it revokes nothing"
+add "trailing-bytes/detached" detached gpg/trailing-bytes.sig gpg/data.txt gpg/ed25519.cert.asc good \
+	"two bytes after the signature's MPIs"
+add "trailing-bytes/hard-revocation" detached gpg/revhard.before.sig gpg/data.txt \
+	gpg/revhard.rev-trailing-bytes.pgp bad "two bytes after the hard revocation's MPIs: it still revokes"
+
 # --- certificates whose self-signatures are made over SHA-1 (gpg's
 # --cert-digest-algo SHA1), signing data over SHA-256: an RSA key (SHA-1
 # self-signatures are accepted, docs/pgp-verify.md) and an EdDSA key (whose
