@@ -472,6 +472,77 @@ TEST(test_liar_packet_body_span_forged)
 	parse_liar("ed.bin.sig", forge_packet_body, "body span");
 }
 
+/*
+ * A literal packet with partial body lengths, its first chunk @first (512
+ * or 256) and its second 768 - @first bytes, then a final chunk of 16: the
+ * same 788 bytes either way but for where the second length octet sits.
+ */
+static void partial_literal(uint8_t *m, unsigned first)
+{
+	size_t i;
+
+	m[0] = 0xCB;				/* new format, tag 11 */
+	m[1] = first == 512 ? 0xE9 : 0xE8;	/* 2^9 or 2^8 */
+	m[2] = 'b', m[3] = 0;			/* binary, no file name */
+	m[4] = m[5] = m[6] = m[7] = 0;		/* date */
+	m[2 + first] = first == 512 ? 0xE8 : 0xE9;
+	m[2 + 768 + 1] = 16;			/* final chunk */
+	for (i = 8; i < 788; i++)
+		if (i != 2 + first && i != 771)
+			m[i] = (uint8_t)('a' + i % 26);
+}
+
+/* A handler that lets a first partial chunk of 256 bytes through (RFC
+ * 9580 §4.2.1.4 wants 512): the core counts the first chunk itself. */
+TEST(test_liar_short_first_partial_chunk_let_through)
+{
+	uint8_t good[788], bad[788], *ans = NULL, *ans2 = NULL, *pr, *lr;
+	size_t alen = 0, alen2 = 0;
+	struct pgp_packets pk;
+	char why[384] = "";
+	uint32_t bl;
+	int r;
+
+	partial_literal(good, 512);
+	partial_literal(bad, 256);
+	r = genuine(PGP_REQ_PARSE, bad, sizeof(bad), &ans2, &alen2);
+	CHECK(r < 0 && strstr(dg_pgp_last_error(honest), "4.2.1.4"),
+	      "the honest handler refuses the short first chunk: %d %s", r,
+	      dg_pgp_last_error(honest));
+	free(ans2);
+	if (genuine(PGP_REQ_PARSE, good, sizeof(good), &ans, &alen) < 0) {
+		CHECK(0, "no genuine answer for the 512-byte first chunk");
+		return;
+	}
+	r = pgp_recheck_parse(good, sizeof(good), ans, alen, &pk, why, sizeof(why));
+	CHECK(r == 0, "the genuine answer passes: %s", why);
+	if (r == 0)
+		pgp_packets_free(&pk);
+	pr = find_rec(ans, alen, PGP_REC_PACKET, 0, &bl);
+	lr = find_rec(ans, alen, PGP_REC_LITERAL, 0, &bl);
+	CHECK(pr && lr && rd32(pr + 24) == 3 && rd32(lr + 20) == 3,
+	      "the answer has 3 chunks and 3 data pieces");
+	if (!pr || !lr) {
+		free(ans);
+		return;
+	}
+	/* The liar describes the 256/512 split: chunk 0's data, chunk 1's
+	 * length octet and data, and the literal data pieces in them. */
+	wr32(pr + 28 + 12, 256);		/* chunk 0 data.len */
+	wr32(pr + 44 + 0, 258);			/* chunk 1 lenhdr.off */
+	wr32(pr + 44 + 8, 259);			/* chunk 1 data.off */
+	wr32(pr + 44 + 12, 512);		/* chunk 1 data.len */
+	wr32(lr + 24 + 4, 250);			/* piece 0 len (after 6 header bytes) */
+	wr32(lr + 32 + 0, 259);			/* piece 1 off */
+	wr32(lr + 32 + 4, 512);			/* piece 1 len */
+	why[0] = '\0';
+	r = pgp_recheck_parse(bad, sizeof(bad), ans, alen, &pk, why, sizeof(why));
+	CHECK(r == -EBADMSG && strstr(why, "4.2.1.4"), "forged answer returned %d (%s)", r, why);
+	if (r == 0)
+		pgp_packets_free(&pk);
+	free(ans);
+}
+
 TEST(test_liar_revocation_signature_hidden)
 {
 	NEED_GPG();
@@ -1350,6 +1421,7 @@ int main(void)
 	RUN(test_liar_key_creation_time_forged);
 	RUN(test_liar_packet_tag_forged);
 	RUN(test_liar_packet_body_span_forged);
+	RUN(test_liar_short_first_partial_chunk_let_through);
 	RUN(test_liar_revocation_signature_hidden);
 	RUN(test_liar_revocation_claimed_malformed);
 	RUN(test_liar_answer_about_other_input_length);

@@ -108,9 +108,9 @@
  * PGP_REQ_PARSE: INPUT is binary OpenPGP packets (first octet has bit 7
  * set).  Packets are framed by old or new format headers (RFC 9580 §4.2),
  * partial body lengths and old-format indeterminate lengths allowed only on
- * data packets (literal, compressed, SED, SEIPD, reserved-20), first partial
- * chunk >= 512 octets is NOT enforced but every chunk is reported.  Answer,
- * per packet, in order:
+ * data packets (literal, compressed, SED, SEIPD, reserved-20), the first
+ * partial chunk at least 512 octets (RFC 9580 §4.2.1.4; the core counts it
+ * again), every chunk reported.  Answer, per packet, in order:
  *
  *   PGP_REC_PACKET     one per packet, always first for that packet
  *     0  4 index     packet number in this input (0, 1, ...)
