@@ -453,6 +453,17 @@ for how in ("unhashed-overrun", "mpi-truncated", "zero-length-subpacket"):
     for where, data in (("only", bad), ("first", bad + good), ("last", good + bad)):
         open("%s/malformed-%s.%s.sig" % (d, how, where), "wb").write(data)
 open(d + "/trailing-bytes.sig", "wb").write(packet(2, edit(body, "trailing-bytes")))
+
+def flip_left16(body):
+    lo = 6 + int.from_bytes(body[4:6], "big")
+    lo += 2 + int.from_bytes(body[lo:lo + 2], "big")
+    return body[:lo] + bytes([body[lo] ^ 1]) + body[lo + 1:]
+
+open(d + "/left16.sig", "wb").write(packet(2, flip_left16(body)))
+out = b""
+for tag, whole, b in packets(open(d + "/subkey.cert.pgp", "rb").read()):
+    out += packet(2, flip_left16(b)) if tag == 2 and b[1] == 0x18 else whole
+open(d + "/subkey.left16.pgp", "wb").write(out)
 cert = open(d + "/revhard.unrevoked.pgp", "rb").read()
 _, rev = sig_of(d + "/revhard.rev.pgp")
 for how in ("unhashed-overrun", "trailing-bytes"):
@@ -468,6 +479,10 @@ for how in unhashed-overrun mpi-truncated zero-length-subpacket; do
 done
 add "malformed/hard-revocation" detached gpg/revhard.before.sig gpg/data.txt \
 	gpg/revhard.rev-unhashed-overrun.pgp good "the hard revocation is malformed: it revokes nothing"
+add "left16/data-signature" detached gpg/left16.sig gpg/data.txt gpg/ed25519.cert.asc policy \
+	"the two octets of the hash's left 16 bits do not match the hash"
+add "left16/subkey-binding" detached gpg/subkey.sig gpg/data.txt gpg/subkey.left16.pgp policy \
+	"the signing subkey's binding signature has left 16 bits that do not match its hash"
 add "trailing-bytes/detached" detached gpg/trailing-bytes.sig gpg/data.txt gpg/ed25519.cert.asc good \
 	"two bytes after the signature's MPIs"
 add "trailing-bytes/hard-revocation" detached gpg/revhard.before.sig gpg/data.txt \
