@@ -202,6 +202,33 @@ static int is_b64_line(const struct pgp_line *l)
 }
 
 /*
+ * Whether body line @t ends in a checksum glued to the last data, as in
+ * "...AA===7Pxe": its last five characters are "=" and four base64 ones,
+ * and what comes before them completes the base64 quads (with padding or
+ * without).  A line of valid base64 never has a "=" before other
+ * characters, so no data line is taken for one.  Sets @foot to "=XXXX".
+ */
+static int glued_footer(const struct b64 *st, const struct pgp_line *t, struct pgp_line *foot)
+{
+	size_t i, n = 0;
+
+	if (t->len < 6 || t->p[t->len - 5] != '=')
+		return 0;
+	for (i = t->len - 4; i < t->len; i++)
+		if (b64_val(t->p[i]) < 0)
+			return 0;
+	for (i = 0; i < t->len - 5; i++)
+		if (!is_blank(t->p[i]))
+			n++;
+	if (!n || (st->n + n) % 4)
+		return 0;
+	foot->p = t->p + t->len - 5;
+	foot->len = 5;
+	foot->raw = 5;
+	return 1;
+}
+
+/*
  * Decode the base64 of body line @t of block @index: each run of non-blank
  * characters is fed to @st and reported as a span of its own, so the core
  * decodes exactly those bytes and finds only blanks between them.  @t
@@ -239,7 +266,7 @@ static int armor_block(struct pgp_ans *a, struct dg_cur *c, const struct pgp_lin
 {
 	const int lenient = !!(rflags & PGP_REQ_F_LENIENT_CRC);
 	struct dg_buf out = { .max = PGP_PACKET_MAX * 4u };
-	struct pgp_line l, t, crcl = { 0 }, endl = { 0 };
+	struct pgp_line l, t, foot, crcl = { 0 }, endl = { 0 };
 	const uint8_t *lab, *elab;
 	size_t lablen, elablen, mark, fixed, dmark;
 	uint32_t nhdr = 0, nline = 0, crc = 0;
@@ -321,16 +348,26 @@ static int armor_block(struct pgp_ans *a, struct dg_cur *c, const struct pgp_lin
 			endl = l;
 			break;
 		}
-		if (t.p[0] == '=') {
-			int i, v, ok = t.len == 5;
+		foot = t;
+		if (t.p[0] != '=' && glued_footer(&st, &t, &foot)) {
+			/* The last data and "=XXXX" on one line, as GnuPG,
+			 * Sequoia and openpgp.js read it: a misplaced footer
+			 * (RFC 9580 §6.1 forbids rejecting for one). */
+			t.len = (size_t)(foot.p - t.p);
+			r = b64_line(a, &st, &t, &out, &nline, index);
+			if (r < 0)
+				goto out;
+		}
+		if (foot.p[0] == '=') {
+			int i, v, ok = foot.len == 5;
 
 			for (i = 1; ok && i < 5; i++) {
-				v = b64_val(t.p[i]);
+				v = b64_val(foot.p[i]);
 				ok = v >= 0;
 				crc = crc << 6 | (uint32_t)(ok ? v : 0);
 			}
 			if (ok) {
-				crcl = t;
+				crcl = foot;
 			} else if (lenient) {
 				/* RFC 9580 §6.1: a malformed CRC24 footer must not
 				 * cause rejection; report it, give it no span. */

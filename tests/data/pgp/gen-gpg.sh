@@ -357,6 +357,28 @@ awk 'sig && !/^-----/ && NF { $0 = " " $0 } /^-----BEGIN PGP SIGNATURE-----/ { s
 	"$dir/ed25519.clear.asc" >"$dir/ws-indent.clear.asc"
 add "encoding/cleartext-indented-signature-body" cleartext gpg/ws-indent.clear.asc - \
 	gpg/ed25519.cert.asc good
+# The checksum line (RFC 9580 §6.1: a missing, malformed or wrong checksum
+# MUST NOT reject the object): on the line of the last data, after padding
+# ("...Cg===JqL8") and after a full quad, in a signature file and in a
+# cleartext message; with text after it; and with the END line glued to it,
+# which then does not start its line (§6.2).
+glue_crc() { awk '/^=/ && length($0) == 5 && held { print h $0; held = 0; next }
+	{ if (held) print h; h = $0; held = 1 } END { if (held) print h }' "$1"; }
+glue_crc "$dir/ed25519.sig.asc" >"$dir/crc-glued-pad.sig.asc"
+add "encoding/detached-armor-checksum-after-padding" detached gpg/crc-glued-pad.sig.asc gpg/data.txt \
+	gpg/ed25519.cert.asc good "the checksum on the last data line, after its padding"
+glue_crc "$dir/p384.sig.asc" >"$dir/crc-glued.sig.asc"
+add "encoding/detached-armor-checksum-after-full-quad" detached gpg/crc-glued.sig.asc gpg/data.txt \
+	gpg/p384.cert.asc good "the checksum on the last data line, which needs no padding"
+glue_crc "$dir/ed25519.clear.asc" >"$dir/crc-glued.clear.asc"
+add "encoding/cleartext-checksum-on-data-line" cleartext gpg/crc-glued.clear.asc - gpg/ed25519.cert.asc good
+awk '/^=/ && length($0) == 5 { $0 = $0 "-" } { print }' "$dir/ed25519.sig.asc" >"$dir/crc-text-after.sig.asc"
+add "abuse/detached-armor-checksum-text-after" detached gpg/crc-text-after.sig.asc gpg/data.txt \
+	gpg/ed25519.cert.asc good "a '-' after the checksum: a malformed footer"
+awk '/^=/ && length($0) == 5 { getline e; print $0 e; next } { print }' "$dir/ed25519.sig.asc" \
+	>"$dir/crc-end-glued.sig.asc"
+add "abuse/detached-armor-end-after-checksum" detached gpg/crc-end-glued.sig.asc gpg/data.txt \
+	gpg/ed25519.cert.asc policy "the END line glued to the checksum: no END line of its own"
 
 # --- carriage returns in text-mode data: RFC 9580 §5.2.1.2 converts "line
 # endings" to CRLF and does not say whether a lone CR is one. digestguard
