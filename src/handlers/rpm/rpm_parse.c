@@ -99,9 +99,9 @@ static const char *tag_label(int kind, uint32_t tag, char *buf, size_t n)
 	if (!strcmp(name, "?") && kind == RPM_HDR_MAIN && (t = rpm_tagtype_find(tag)))
 		name = t->name;
 	if (strcmp(name, "?"))
-		snprintf(buf, n, "tag %u (%s)", tag, name);
+		snprintf(buf, n, "tag %d (%s)", (int32_t)tag, name);
 	else
-		snprintf(buf, n, "tag %u", tag);
+		snprintf(buf, n, "tag %d", (int32_t)tag);	/* signed, as rpm prints it */
 	return buf;
 }
 
@@ -396,8 +396,9 @@ static int parse_header(const uint8_t *pkg, size_t len, size_t off, int kind,
 		cur_be32(&index, &e->type);
 		cur_be32(&index, &e->offset);
 		cur_be32(&index, &e->count);
-		/* rpm's hdrchkTag(); only a region tag may sit below 100, first. */
-		if (e->tag < 100 && (i != 0 || (e->tag != RPMTAG_HEADERIMAGE &&
+		/* rpm's hdrchkTag(); only a region tag may sit below 100, first.
+		 * rpm's tags are signed: one with the top bit set is below. */
+		if ((int32_t)e->tag < 100 && (i != 0 || (e->tag != RPMTAG_HEADERIMAGE &&
 		    e->tag != RPMTAG_HEADERSIGNATURES && e->tag != RPMTAG_HEADERIMMUTABLE)))
 			return dg_errf(err, errlen, -EBADMSG, "%s entry %u: invalid %s",
 				    hdr_name(kind), i, tag_label(kind, e->tag, tl, sizeof(tl)));

@@ -158,6 +158,19 @@ a, b = 96 + 16 + 16, 96 + 16 + 32	# signature header index entries 1 and 2
 d[a:a + 16], d[b:b + 16] = d[b:b + 16], d[a:a + 16]
 open(path, 'wb').write(d)
 PY
+# rpm's hdrchkTag() compares a tag as a signed 32-bit number, so one with
+# the top bit set is "below 100" and the header is refused: the signature
+# header's RSAHEADER entry (index 1) with tag 0x8000010c.
+cp "$out/rsa.rpm" "$out/mut/sig-negative-tag.rpm"
+python3 - "$out/mut/sig-negative-tag.rpm" <<'PY'
+import sys
+path = sys.argv[1]
+d = bytearray(open(path, 'rb').read())
+e = 96 + 16 + 16		# signature header index entry 1
+assert d[e:e + 4] == (268).to_bytes(4, 'big'), 'entry 1 is not RSAHEADER'
+d[e] |= 0x80
+open(path, 'wb').write(d)
+PY
 # rpm checks the type of every main header tag it knows (hdrchkTagType() in
 # hdrblobVerifyInfo()): the unsigned package with BUILDTIME (INT32) stored as
 # the STRING "1700000000", the main header laid out again (data offsets,
@@ -252,6 +265,7 @@ bad-payloaddigest.rpm rsa.asc payload digest that is not hex
 bad-sigpacket.rpm rsa.asc header signature that is not an OpenPGP packet
 longrelease.rpm rsa.asc a release of 300 characters
 mut/sig-disorder.rpm rsa.asc signature header entries out of data order
+mut/sig-negative-tag.rpm rsa.asc signature header tag with the top bit set (negative for rpm)
 mut/main-badtype.rpm rsa.asc unsigned, main header tag BUILDTIME (INT32) of type STRING
 mut/main-unknowntag.rpm rsa.asc unsigned, main header tag 4999 (unknown to rpm) of type STRING
 mut/sig-armored.rpm rsa.asc the RSA header signature ASCII-armored in RSAHEADER
