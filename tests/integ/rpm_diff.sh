@@ -130,6 +130,24 @@ else
 		"digestguard (rc $rc1): $(cat "$T/dg")" "rpmkeys (rc $rc2): $(cat "$T/peer")"
 fi
 
+# The listed key ID difference: rpmkeys looks the key up by the unhashed
+# (unsigned) issuer key ID and finds none (NOKEY; it prints the low 32
+# bits, which the altered first octet leaves as they were); we take the
+# signed issuer fingerprint, which names the key in the keyring, and the
+# signature verifies with it.
+f=$fx/mut/sig-keyid-unhashed.rpm
+kid=$(rpm -qp --nosignature --nodigest --qf '%{RSAHEADER:pgpsig}' "$fx/rsa.rpm" | sed 's/.*Key ID //')
+wd 30 "$DG" rpm verify -v --keyring "$fx/keys/rsa.asc" "$f" >"$T/dg" 2>"$T/dgerr"; rc1=$?
+wd 30 rpmkeys --dbpath "$(rpmdb_for "$fx/keys/rsa.asc")" -Kv "$f" >"$T/peer" 2>"$T/peererr"; rc2=$?
+if [ $rc1 = 0 ] && [ $rc2 = 1 ] && [ -n "$kid" ] &&
+	grep -q "Signature, key ID [0-9a-f]*: NOKEY" "$T/peer" &&
+	grep -q "Signature, key ID ${kid:8}: OK" "$T/dg"; then
+	ok "verify_finds_the_key_by_the_signed_fingerprint_where_rpmkeys_says_nokey"
+else
+	nok "verify_finds_the_key_by_the_signed_fingerprint_where_rpmkeys_says_nokey" \
+		"key ID $kid" "digestguard (rc $rc1): $(cat "$T/dg")" "rpmkeys (rc $rc2): $(cat "$T/peer")"
+fi
+
 # Digests: every fixture whose signature is good and whose algorithm is
 # strong; the MD5 one only with --allow-weak.
 for f in rsa eddsa subkey sha512; do

@@ -171,6 +171,12 @@ assert d[e:e + 4] == (268).to_bytes(4, 'big'), 'entry 1 is not RSAHEADER'
 d[e] |= 0x80
 open(path, 'wb').write(d)
 PY
+# The issuer key ID that gpg writes into the unhashed area of the RSA header
+# signature (not signed), one bit changed: rpm looks the key up by it and
+# reports NOKEY; the signed issuer fingerprint still names the key.
+cp "$out/rsa.rpm" "$out/mut/sig-keyid-unhashed.rpm"
+kid=$(rpm -qp --nosignature --nodigest --qf '%{RSAHEADER:pgpsig}' "$out/rsa.rpm" | sed 's/.*Key ID //')
+poke "$out/mut/sig-keyid-unhashed.rpm" "d.index(bytes.fromhex('0910$kid')) + 2" "d[off] ^ 1"
 # rpm checks the type of every main header tag it knows (hdrchkTagType() in
 # hdrblobVerifyInfo()): the unsigned package with BUILDTIME (INT32) stored as
 # the STRING "1700000000", the main header laid out again (data offsets,
@@ -266,6 +272,7 @@ bad-sigpacket.rpm rsa.asc header signature that is not an OpenPGP packet
 longrelease.rpm rsa.asc a release of 300 characters
 mut/sig-disorder.rpm rsa.asc signature header entries out of data order
 mut/sig-negative-tag.rpm rsa.asc signature header tag with the top bit set (negative for rpm)
+mut/sig-keyid-unhashed.rpm rsa.asc the unhashed issuer key ID of the header signature altered
 mut/main-badtype.rpm rsa.asc unsigned, main header tag BUILDTIME (INT32) of type STRING
 mut/main-unknowntag.rpm rsa.asc unsigned, main header tag 4999 (unknown to rpm) of type STRING
 mut/sig-armored.rpm rsa.asc the RSA header signature ASCII-armored in RSAHEADER
