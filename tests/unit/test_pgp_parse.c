@@ -259,6 +259,55 @@ TEST(test_armor_blanks_in_body_are_ignored)
 	free(dec2);
 }
 
+/*
+ * The checksum written on the line of the last data ("...Cg===JqL8"), as
+ * every peer reads it (RFC 9580 §6.1: no rejection for the checksum): the
+ * same bytes decoded, the checksum read and matching, its span the four
+ * characters after the '=' that follows the data's span.
+ */
+TEST(test_armor_checksum_on_last_data_line)
+{
+	struct res x;
+	size_t al, dl = 0, dl2 = 0, i, o = 0;
+	uint8_t *asc, *glued = NULL, *dec = NULL, *dec2 = NULL;
+	const uint8_t *a, *last;
+	uint32_t nl, nh;
+
+	NEED_GPG();
+	asc = fixture("sig-rsa.asc", &al);
+	CHECK(asc != NULL, "fixture");
+	if (!asc)
+		return;
+	dec = dearmored(asc, al, 0, &dl);
+	glued = malloc(al);
+	/* Drop the line ending before the checksum line. */
+	for (i = 0; glued && i < al; i++) {
+		if (asc[i] == '\n' && i + 1 < al && asc[i + 1] == '=' && o && glued[o - 1] != '\n')
+			continue;
+		glued[o++] = asc[i];
+	}
+	CHECK(glued && o == al - 1, "one line ending dropped (%zu of %zu bytes)", o, al);
+	dec2 = glued ? dearmored(glued, o, 0, &dl2) : NULL;
+	CHECK(dec && dec2 && dl == dl2 && !memcmp(dec, dec2, dl), "same bytes decoded");
+	CHECK(glued && call(&x, PGP_REQ_DEARMOR, glued, o, 0) == 0, "dearmor");
+	a = glued && x.r == 0 ? rec(&x, PGP_REC_ARMOR, 0, NULL) : NULL;
+	CHECK(a && (a[5] & PGP_ARMOR_F_CRC) && u32(a + 32) == 4, "checksum read and matching");
+	if (a) {
+		nh = u32(a + 40);
+		nl = u32(a + 44);
+		last = a + PGP_REC_ARMOR_FIXED + 16 * nh + 8 * (nl - 1);
+		CHECK(nl && u32(a + 28) == u32(last) + u32(last + 4) + 1 &&
+		      in_of(&x)[u32(a + 28) - 1] == '=',
+		      "the checksum follows the last data span after its '='");
+	}
+	if (glued)
+		res_free(&x);
+	free(asc);
+	free(glued);
+	free(dec);
+	free(dec2);
+}
+
 TEST(test_armor_crc_mismatch_rejected)
 {
 	struct res x;
@@ -1229,6 +1278,7 @@ int main(void)
 	RUN(test_armor_decodes_to_the_same_bytes_as_gpg_binary_export);
 	RUN(test_armor_reports_crc_and_base64_line_spans);
 	RUN(test_armor_blanks_in_body_are_ignored);
+	RUN(test_armor_checksum_on_last_data_line);
 	RUN(test_armor_crc_mismatch_rejected);
 	RUN(test_armor_crc_mismatch_flagged_when_lenient);
 	RUN(test_armor_without_crc_line_accepted);
