@@ -482,6 +482,22 @@ def flip_left16(body):
     return body[:lo] + bytes([body[lo] ^ 1]) + body[lo + 1:]
 
 open(d + "/left16.sig", "wb").write(packet(2, flip_left16(body)))
+
+def mpi_one_bit_short(body):
+    """A v4 signature whose first MPI with a top bit in its first octet
+    claims one bit less: the same octets, a bit count below the top bit."""
+    at = 6 + int.from_bytes(body[4:6], "big")
+    at += 2 + int.from_bytes(body[at:at + 2], "big") + 2
+    while at + 2 <= len(body):
+        bits = int.from_bytes(body[at:at + 2], "big")
+        if bits % 8 == 0 and body[at + 2] & 0x80:
+            return body[:at] + (bits - 1).to_bytes(2, "big") + body[at + 2:]
+        at += 2 + (bits + 7) // 8
+    raise SystemExit("gen-gpg.sh: no MPI with its top bit set")
+
+for name in ("ed25519", "p384"):
+    (tag, whole, b), = packets(open("%s/%s.sig" % (d, name), "rb").read())
+    open("%s/mpi-short-%s.sig" % (d, name), "wb").write(packet(2, mpi_one_bit_short(b)))
 out = b""
 for tag, whole, b in packets(open(d + "/subkey.cert.pgp", "rb").read()):
     out += packet(2, flip_left16(b)) if tag == 2 and b[1] == 0x18 else whole
@@ -505,6 +521,10 @@ add "left16/data-signature" detached gpg/left16.sig gpg/data.txt gpg/ed25519.cer
 	"the two octets of the hash's left 16 bits do not match the hash"
 add "left16/subkey-binding" detached gpg/subkey.sig gpg/data.txt gpg/subkey.left16.pgp policy \
 	"the signing subkey's binding signature has left 16 bits that do not match its hash"
+for name in ed25519 p384; do
+	add "mpi/v4-bit-count-short-$name" detached "gpg/mpi-short-$name.sig" gpg/data.txt "gpg/$name.cert.asc" \
+		policy "a v4 signature MPI whose bit count is one below its top bit (same octets)"
+done
 add "trailing-bytes/detached" detached gpg/trailing-bytes.sig gpg/data.txt gpg/ed25519.cert.asc good \
 	"two bytes after the signature's MPIs"
 add "trailing-bytes/hard-revocation" detached gpg/revhard.before.sig gpg/data.txt \
