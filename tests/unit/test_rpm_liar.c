@@ -502,8 +502,65 @@ TEST(test_rpm_liar_rejects_filedigestalgo_without_a_value)
 	free(hdrs);
 }
 
+/*
+ * DG_WRITE_FUZZ_SEEDS=DIR: write the honest (package, answer) pair of the
+ * test package, and of each file named in DG_FUZZ_SEED_RPMS (blank-
+ * separated), as seeds for fuzz/core_rpm_recheck_fuzz.c (le32 package
+ * length, package, answer).
+ */
+static void write_seed(const char *dir, const char *name, const uint8_t *pkg, size_t len)
+{
+	struct dg_buf ans = { .max = 64u << 20 };
+	char fn[4096];
+	uint8_t hdr[4];
+	FILE *f;
+
+	if (rpm_parse(pkg, len, len, &ans, err, sizeof(err)) < 0) {
+		printf("# %s: no seed: %s\n", name, err);
+		dg_buf_free(&ans);
+		return;
+	}
+	hdr[0] = (uint8_t)len, hdr[1] = (uint8_t)(len >> 8);
+	hdr[2] = (uint8_t)(len >> 16), hdr[3] = (uint8_t)(len >> 24);
+	snprintf(fn, sizeof(fn), "%s/seed-%s", dir, name);
+	f = fopen(fn, "wb");
+	if (f) {
+		fwrite(hdr, 1, 4, f);
+		fwrite(pkg, 1, len, f);
+		fwrite(ans.data, 1, ans.len, f);
+		fclose(f);
+	}
+	dg_buf_free(&ans);
+}
+
+static void write_seeds(const char *dir)
+{
+	char *list = getenv("DG_FUZZ_SEED_RPMS") ? strdup(getenv("DG_FUZZ_SEED_RPMS")) : NULL;
+	char *save = NULL, *path;
+	struct tp_pkg tp;
+
+	tp_build(&tp, TP_GOODSIG);
+	write_seed(dir, "test.rpm", tp.bytes, tp.len);
+	free(tp.bytes);
+	for (path = list ? strtok_r(list, " ", &save) : NULL; path; path = strtok_r(NULL, " ", &save)) {
+		FILE *f = fopen(path, "rb");
+		uint8_t *b = malloc(1u << 20);
+		size_t n = f && b ? fread(b, 1, 1u << 20, f) : 0;
+		const char *base = strrchr(path, '/');
+
+		if (n)
+			write_seed(dir, base ? base + 1 : path, b, n);
+		if (f)
+			fclose(f);
+		free(b);
+	}
+	free(list);
+}
+
 int main(void)
 {
+	if (getenv("DG_WRITE_FUZZ_SEEDS"))
+		write_seeds(getenv("DG_WRITE_FUZZ_SEEDS"));
 	RUN(test_rpm_liar_honest_answer_yields_only_signed_digest);
 	RUN(test_rpm_liar_rejects_a_lead_rpm_would_refuse);
 	RUN(test_rpm_liar_rejects_digest_not_in_header);
