@@ -364,10 +364,25 @@ add "encoding/cleartext-indented-signature-body" cleartext gpg/ws-indent.clear.a
 # which then does not start its line (§6.2).
 glue_crc() { awk '/^=/ && length($0) == 5 && held { print h $0; held = 0; next }
 	{ if (held) print h; h = $0; held = 1 } END { if (held) print h }' "$1"; }
-glue_crc "$dir/ed25519.sig.asc" >"$dir/crc-glued-pad.sig.asc"
+# armored_sig NAME pad|full OUT: an armored detached signature by NAME whose
+# last data line ends in padding (pad) or in a full quad (full); made again,
+# a second later each time, until it does (the length decides).
+armored_sig() {
+	local i
+	for i in $(seq 0 40); do
+		g $((T1 + i)) -u "$(uid "$1")" -a -o "$3" --detach-sign "$dir/data.txt"
+		awk -v want="$2" '/^=/ && length($0) == 5 { exit !((last ~ /=$/) == (want == "pad")) }
+			{ last = $0 }' "$3" && return 0
+	done
+	echo "gen-gpg.sh: no $2 armored signature by $1 in 41 tries" >&2
+	exit 1
+}
+armored_sig ed25519 pad "$dir/crc-src-pad.sig.asc"
+glue_crc "$dir/crc-src-pad.sig.asc" >"$dir/crc-glued-pad.sig.asc"
 add "encoding/detached-armor-checksum-after-padding" detached gpg/crc-glued-pad.sig.asc gpg/data.txt \
 	gpg/ed25519.cert.asc good "the checksum on the last data line, after its padding"
-glue_crc "$dir/p384.sig.asc" >"$dir/crc-glued.sig.asc"
+armored_sig p384 full "$dir/crc-src-full.sig.asc"
+glue_crc "$dir/crc-src-full.sig.asc" >"$dir/crc-glued.sig.asc"
 add "encoding/detached-armor-checksum-after-full-quad" detached gpg/crc-glued.sig.asc gpg/data.txt \
 	gpg/p384.cert.asc good "the checksum on the last data line, which needs no padding"
 glue_crc "$dir/ed25519.clear.asc" >"$dir/crc-glued.clear.asc"
@@ -375,6 +390,10 @@ add "encoding/cleartext-checksum-on-data-line" cleartext gpg/crc-glued.clear.asc
 awk '/^=/ && length($0) == 5 { $0 = $0 "-" } { print }' "$dir/ed25519.sig.asc" >"$dir/crc-text-after.sig.asc"
 add "abuse/detached-armor-checksum-text-after" detached gpg/crc-text-after.sig.asc gpg/data.txt \
 	gpg/ed25519.cert.asc good "a '-' after the checksum: a malformed footer"
+sed 's|^-----BEGIN PGP SIGNATURE-----$|-----BEGIN PGP SIGNATURE---/-|' "$dir/ed25519.clear.asc" \
+	>"$dir/begin-mangled.clear.asc"
+add "abuse/cleartext-signature-begin-mangled" cleartext gpg/begin-mangled.clear.asc - \
+	gpg/ed25519.cert.asc policy "the signature block's BEGIN line ends in '---/-'"
 awk '/^=/ && length($0) == 5 { getline e; print $0 e; next } { print }' "$dir/ed25519.sig.asc" \
 	>"$dir/crc-end-glued.sig.asc"
 add "abuse/detached-armor-end-after-checksum" detached gpg/crc-end-glued.sig.asc gpg/data.txt \
@@ -483,21 +502,6 @@ def flip_left16(body):
 
 open(d + "/left16.sig", "wb").write(packet(2, flip_left16(body)))
 
-def mpi_one_bit_short(body):
-    """A v4 signature whose first MPI with a top bit in its first octet
-    claims one bit less: the same octets, a bit count below the top bit."""
-    at = 6 + int.from_bytes(body[4:6], "big")
-    at += 2 + int.from_bytes(body[at:at + 2], "big") + 2
-    while at + 2 <= len(body):
-        bits = int.from_bytes(body[at:at + 2], "big")
-        if bits % 8 == 0 and body[at + 2] & 0x80:
-            return body[:at] + (bits - 1).to_bytes(2, "big") + body[at + 2:]
-        at += 2 + (bits + 7) // 8
-    raise SystemExit("gen-gpg.sh: no MPI with its top bit set")
-
-for name in ("ed25519", "p384"):
-    (tag, whole, b), = packets(open("%s/%s.sig" % (d, name), "rb").read())
-    open("%s/mpi-short-%s.sig" % (d, name), "wb").write(packet(2, mpi_one_bit_short(b)))
 out = b""
 for tag, whole, b in packets(open(d + "/subkey.cert.pgp", "rb").read()):
     out += packet(2, flip_left16(b)) if tag == 2 and b[1] == 0x18 else whole
@@ -521,7 +525,32 @@ add "left16/data-signature" detached gpg/left16.sig gpg/data.txt gpg/ed25519.cer
 	"the two octets of the hash's left 16 bits do not match the hash"
 add "left16/subkey-binding" detached gpg/subkey.sig gpg/data.txt gpg/subkey.left16.pgp policy \
 	"the signing subkey's binding signature has left 16 bits that do not match its hash"
+# A v4 signature whose first MPI with the top bit of its first octet set
+# claims one bit less: the same octets, a bit count below the top bit.  The
+# signature is made again (a second later each time: Ed25519's depends on
+# it, ECDSA's is random) until one of its MPIs has that bit set.
 for name in ed25519 p384; do
+	rm -f "$dir/mpi-short-$name.sig"
+	for i in $(seq 0 40); do
+		g $((T1 + i)) -u "$(uid "$name")" -o "$dir/mpi-src-$name.sig" --detach-sign "$dir/data.txt"
+		pypkt python3 - "$dir/mpi-src-$name.sig" "$dir/mpi-short-$name.sig" <<'PY' && break
+import sys
+from pgppkt import packet, packets
+(tag, whole, body), = packets(open(sys.argv[1], "rb").read())
+at = 6 + int.from_bytes(body[4:6], "big")
+at += 2 + int.from_bytes(body[at:at + 2], "big") + 2
+while at + 2 <= len(body):
+    bits = int.from_bytes(body[at:at + 2], "big")
+    if bits % 8 == 0 and body[at + 2] & 0x80:
+        new = body[:at] + (bits - 1).to_bytes(2, "big") + body[at + 2:]
+        open(sys.argv[2], "wb").write(packet(2, new))
+        sys.exit(0)
+    at += 2 + (bits + 7) // 8
+sys.exit(1)
+PY
+	done
+	[ -f "$dir/mpi-short-$name.sig" ] ||
+		{ echo "gen-gpg.sh: no $name signature with an MPI's top bit set in 41 tries" >&2; exit 1; }
 	add "mpi/v4-bit-count-short-$name" detached "gpg/mpi-short-$name.sig" gpg/data.txt "gpg/$name.cert.asc" \
 		policy "a v4 signature MPI whose bit count is one below its top bit (same octets)"
 done
