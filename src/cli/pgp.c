@@ -634,6 +634,10 @@ static int dump_record(struct dump *d, struct answer *a, const struct rec *r,
 			j_num(d, "pk_algo", g8(r, 7));
 			put_issuer(d, "issuer_claimed", iss, il);
 			j_bool(d, "last", g8(r, 8));
+			j_bool(d, "malformed", g8(r, 9) & PGP_OPS_F_MALFORMED);
+		} else if (g8(r, 9) & PGP_OPS_F_MALFORMED) {
+			printf("\tversion %u: MALFORMED one-pass signature packet (does not parse; the"
+			       " signature it announces does not count: RFC 9580 §5.2.5)\n", g8(r, 4));
 		} else {
 			printf("\tversion %u, type 0x%02x, hash %u (%s), pk %u (%s), last=%u\n\tissuer ",
 			       g8(r, 4), g8(r, 5), g8(r, 6), hash_name(g8(r, 6)), g8(r, 7),

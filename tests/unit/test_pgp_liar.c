@@ -288,6 +288,19 @@ static void forge_revocation_claimed_malformed(uint8_t *a, size_t *l)
 	*l -= cut;
 }
 
+/* The OPS record of a well-formed one-pass signature claimed malformed:
+ * believed, it would make the signature it announces not count. */
+static void forge_ops_claimed_malformed(uint8_t *a, size_t l)
+{
+	uint32_t bl;
+	uint8_t *o = find_rec(a, l, PGP_REC_OPS, 0, &bl);
+
+	if (!o)
+		return;
+	o[9] |= PGP_OPS_F_MALFORMED;
+	memset(o + 12, 0, 16);	/* no spans, as an honest malformed record */
+}
+
 static void forge_input_len(uint8_t *a, size_t l)
 {
 	(void)l;
@@ -554,6 +567,12 @@ TEST(test_liar_revocation_claimed_malformed)
 	NEED_GPG();
 	parse_liar_with("rv.hard.pub", NULL, forge_revocation_claimed_malformed,
 			"claimed malformed");
+}
+
+TEST(test_liar_one_pass_signature_claimed_malformed)
+{
+	NEED_GPG();
+	parse_liar("ed.plain.gpg", forge_ops_claimed_malformed, "claimed malformed");
 }
 
 TEST(test_liar_answer_about_other_input_length)
@@ -1450,6 +1469,7 @@ int main(void)
 	RUN(test_liar_short_first_partial_chunk_let_through);
 	RUN(test_liar_revocation_signature_hidden);
 	RUN(test_liar_revocation_claimed_malformed);
+	RUN(test_liar_one_pass_signature_claimed_malformed);
 	RUN(test_liar_answer_about_other_input_length);
 	RUN(test_liar_record_count_overstated);
 	RUN(test_liar_armor_decoded_bytes_differ);

@@ -131,6 +131,8 @@ struct pgp_sig {
 struct pgp_ops {
 	int version, type, hash_algo, pk_algo, nested;
 	struct pgp_bytes salt;		/* v6 only, from the packet's own bytes */
+	const char *malformed;		/* why it does not parse (RFC 9580 §5.2.5):
+					   its signature does not count */
 };
 
 /* What a packet turned out to be, after re-checking. */

@@ -871,12 +871,37 @@ static int rec_sig(const uint8_t *in, size_t in_len, struct dg_cur *body,
 	return 0;
 }
 
+/*
+ * Why a one-pass signature packet body @b of @n bytes does not parse by the
+ * handler's rules (pgp_sig.c), or NULL when it does: confirms a
+ * PGP_OPS_F_MALFORMED claim, which would make its signature not count.
+ */
+static const char *ops_defect(const uint8_t *b, size_t n)
+{
+	size_t want;
+
+	if (n < 4)
+		return "one-pass signature truncated";
+	if (b[0] == 3)
+		return n < 13 ? "one-pass signature truncated" :
+		       n > 13 ? "trailing bytes in the one-pass signature" : NULL;
+	if (b[0] != 6)
+		return "one-pass signature version unknown";
+	if (n < 5 || n < 5u + b[4] + 32u + 1u)
+		return "one-pass signature truncated";
+	if (n > 5u + b[4] + 32u + 1u)
+		return "trailing bytes in the one-pass signature";
+	want = pgp_hash_salt_len(b[2]);
+	return want && b[4] != want ? "v6 salt size does not match the hash algorithm" : NULL;
+}
+
 static int rec_ops(const uint8_t *in, struct dg_cur *body, struct pgp_pkt *pk,
 		   char *why, size_t wl)
 {
 	uint32_t idx = 0;
-	uint8_t ver = 0, type = 0, ha = 0, pka = 0, nested = 0;
+	uint8_t ver = 0, type = 0, ha = 0, pka = 0, nested = 0, flags = 0;
 	const uint8_t *b = pk->body.p;
+	size_t n = pk->body.len;
 
 	if (body->len < PGP_REC_OPS_FIXED || pk->tag != 4)
 		return BAD("OPS record malformed or for tag %d", pk->tag);
@@ -887,13 +912,24 @@ static int rec_ops(const uint8_t *in, struct dg_cur *body, struct pgp_pkt *pk,
 	cur_u8(body, &ha);
 	cur_u8(body, &pka);
 	cur_u8(body, &nested);
+	cur_u8(body, &flags);
 	pk->kind = PGP_K_OPS;
-	if (pk->body.len < 4 || b[0] != ver || b[1] != type || b[2] != ha || b[3] != pka ||
-	    b[pk->body.len - 1] != nested)
+	if (flags & PGP_OPS_F_MALFORMED) {
+		pk->ops.malformed = ops_defect(b, n);
+		if (!pk->ops.malformed)
+			return BAD("one-pass signature claimed malformed, but the packet parses");
+		pk->ops.version = n > 0 ? b[0] : 0;
+		pk->ops.nested = 1;
+		return 0;
+	}
+	if (n < 4 || b[0] != ver || b[1] != type || b[2] != ha || b[3] != pka ||
+	    b[n - 1] != nested)
 		return BAD("one-pass signature claims do not match the packet");
-	/* v6 (RFC 9580 §5.4): salt size, salt, 32-octet fingerprint, flag. */
-	if (ver == 6 && (pk->body.len < 5 || pk->body.len != 5u + b[4] + 32u + 1u))
-		return BAD("v6 one-pass signature length does not match its salt size");
+	/* v3: 13 octets; v6 (RFC 9580 §5.4): salt size, salt, 32-octet
+	 * fingerprint, flag; anything else was to be claimed malformed. */
+	if (ops_defect(b, n))
+		return BAD("one-pass signature packet does not parse (%s), the answer says it does",
+			   ops_defect(b, n));
 	pk->ops.version = ver;
 	pk->ops.type = type;
 	pk->ops.hash_algo = ha;

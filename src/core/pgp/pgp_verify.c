@@ -484,6 +484,10 @@ static bool ops_mismatch(const struct jobs *js, const struct pgp_sig *s, struct 
 	for (i = 0; i < js->n_pairs && !o; i++)
 		if (js->pairs[i].sig == s)
 			o = js->pairs[i].ops;
+	if (o && o->malformed) {
+		sig_fail(r, -EBADMSG, "its one-pass signature packet is malformed: %s", o->malformed);
+		return true;
+	}
 	if (o && o->version == 6 && s->version == 6 &&
 	    (o->salt.len != s->salt.len || memcmp(o->salt.p, s->salt.p, o->salt.len))) {
 		sig_fail(r, -EKEYREJECTED, "%s", "its one-pass signature packet announced another salt");

@@ -214,7 +214,10 @@
  *     7  1 pkalgo
  *     8  1 nested    the "last"/nested flag octet as sent (0 = another OPS
  *                    follows that covers this one)
- *     9  3 reserved
+ *     9  1 flags     PGP_OPS_F_*: MALFORMED (the packet does not parse, RFC
+ *                    9580 §5.2.5): the first four fields are its first
+ *                    octets as far as it has them, nested 1, no spans
+ *    10  2 reserved
  *    12  s issuer    v3: 8-octet key ID; v6: 32-octet fingerprint
  *    20  s salt      v6 salt, len 0 for v3
  *    body len = 28
@@ -387,6 +390,10 @@ enum pgp_armor_kind {
 						   version, type and algorithm
 						   octets only, every span and
 						   count 0 */
+
+/* PGP_REC_OPS flags. */
+#define PGP_OPS_F_MALFORMED	(1u << 0)	/* does not parse: its signature
+						   does not count */
 
 /* SUBPACKET flags. */
 #define PGP_SUB_F_CRITICAL	(1u << 0)

@@ -313,45 +313,77 @@ int pgp_sig_record(struct pgp_ans *a, uint32_t index, const uint8_t *body,
 	return pgp_ans_rec_end(a, mark);
 }
 
-int pgp_ops_record(struct pgp_ans *a, uint32_t index, const uint8_t *body,
-		   size_t len)
+/*
+ * A one-pass signature packet (RFC 9580 §5.4): its fields, or -EBADMSG /
+ * -ENODATA when it does not parse.
+ */
+static int ops_fields(struct pgp_ans *a, uint32_t index, const uint8_t *body, size_t len,
+		      uint8_t f[5], struct dg_cur *issuer, struct dg_cur *salt)
 {
-	struct dg_cur c = cur_init(body, len), issuer, salt = { body, 0 };
-	uint8_t version, type, hash, pk, nested, slen;
-	size_t mark;
-	int r;
+	struct dg_cur c = cur_init(body, len);
+	uint8_t slen;
 
-	if (cur_u8(&c, &version) < 0 || cur_u8(&c, &type) < 0 ||
-	    cur_u8(&c, &hash) < 0 || cur_u8(&c, &pk) < 0)
+	if (cur_u8(&c, &f[0]) < 0 || cur_u8(&c, &f[1]) < 0 ||
+	    cur_u8(&c, &f[2]) < 0 || cur_u8(&c, &f[3]) < 0)
 		goto short_;
-	if (version == 3) {
-		if (cur_take(&c, 8, &issuer) < 0)
+	if (f[0] == 3) {
+		if (cur_take(&c, 8, issuer) < 0)
 			goto short_;
-	} else if (version == 6) {
-		int want = pgp_v6_salt_len(hash);
+	} else if (f[0] == 6) {
+		int want = pgp_v6_salt_len(f[2]);
 
-		if (cur_u8(&c, &slen) < 0 || cur_take(&c, slen, &salt) < 0 ||
-		    cur_take(&c, 32, &issuer) < 0)
+		if (cur_u8(&c, &slen) < 0 || cur_take(&c, slen, salt) < 0 ||
+		    cur_take(&c, 32, issuer) < 0)
 			goto short_;
 		if (want >= 0 && slen != want)
 			return pgp_fail(a->e, -EBADMSG,
 					"packet %u: v6 salt of %u bytes, hash %u needs %d",
-					index, slen, hash, want);
+					index, slen, f[2], want);
 	} else {
 		return pgp_fail(a->e, -EBADMSG,
-				"packet %u: one-pass signature version %u unknown", index, version);
+				"packet %u: one-pass signature version %u unknown", index, f[0]);
 	}
-	if (cur_u8(&c, &nested) < 0)
+	if (cur_u8(&c, &f[4]) < 0)
 		goto short_;
 	if (c.len)
 		return pgp_fail(a->e, -EBADMSG,
 				"packet %u: %zu trailing bytes in one-pass signature", index, c.len);
+	return 0;
+short_:
+	return pgp_fail(a->e, -ENODATA, "packet %u: one-pass signature truncated", index);
+}
+
+/*
+ * A one-pass signature that does not parse makes the signature it announces
+ * one that does not count (RFC 9580 §5.2.5 names "a signature packet (or
+ * its corresponding One-Pass Signature packet)"), not a broken message: an
+ * OPS record with PGP_OPS_F_MALFORMED, the octets it has, no spans.
+ */
+int pgp_ops_record(struct pgp_ans *a, uint32_t index, const uint8_t *body,
+		   size_t len)
+{
+	struct dg_cur issuer = { body, 0 }, salt = { body, 0 };
+	uint8_t f[5] = { 0, 0, 0, 0, 1 }, flags = 0;
+	size_t mark;
+	int r;
+
+	r = ops_fields(a, index, body, len, f, &issuer, &salt);
+	if (r == -EBADMSG || r == -ENODATA) {
+		memset(f, 0, sizeof(f));
+		memcpy(f, body, len < 4 ? len : 4);
+		f[4] = 1;
+		issuer.len = salt.len = 0;
+		flags = PGP_OPS_F_MALFORMED;
+		a->e->msg[0] = '\0';
+	} else if (r < 0) {
+		return r;
+	}
 	r = pgp_ans_rec_begin(a, PGP_REC_OPS, &mark);
 	if (r < 0)
 		return r;
 	r = dg_buf_put_le32(a->b, index);
 	if (!r)
-		r = dg_buf_put(a->b, (uint8_t[]){ version, type, hash, pk, nested, 0, 0, 0 }, 8);
+		r = dg_buf_put(a->b, (uint8_t[]){ f[0], f[1], f[2], f[3], f[4], flags, 0, 0 }, 8);
 	if (r < 0)
 		return pgp_ans_err(a, r);
 	r = pgp_ans_span(a, issuer.p, issuer.len);
@@ -360,6 +392,4 @@ int pgp_ops_record(struct pgp_ans *a, uint32_t index, const uint8_t *body,
 	if (r < 0)
 		return r;
 	return pgp_ans_rec_end(a, mark);
-short_:
-	return pgp_fail(a->e, -ENODATA, "packet %u: one-pass signature truncated", index);
 }

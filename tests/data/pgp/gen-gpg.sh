@@ -241,6 +241,25 @@ add "multi/only-invalid-one-known" detached gpg/multi.sig gpg/data.txt gpg/p384.
 g $T1 -u "$(uid rsa3072)" -u "$(uid p521)" -o "$dir/multi.inline.asc" -a --sign "$dir/data.txt"
 add "multi/inline-two-signers" inline gpg/multi.inline.asc - "gpg/rsa3072.cert.asc gpg/p521.cert.asc" good
 add "multi/inline-one-signer-known" inline gpg/multi.inline.asc - gpg/p521.cert.asc good
+# One-pass signature packets that do not parse (RFC 9580 §5.2.5: the
+# signature they announce does not count; the other signer's still does):
+# gpg's uncompressed two-signer message with the first one-pass signature
+# cut short (no nested flag), or of an unknown version 5.
+g $T1 -u "$(uid rsa3072)" -u "$(uid p521)" -z 0 -o "$dir/multi-plain.gpg" --sign "$dir/data.txt"
+pypkt python3 - "$dir/multi-plain.gpg" "$dir" <<'PY'
+import sys
+from pgppkt import packet, packets
+pk = packets(open(sys.argv[1], "rb").read())
+assert [t for t, _, _ in pk] == [4, 4, 11, 2, 2], [t for t, _, _ in pk]
+rest = b"".join(w for _, w, _ in pk[1:])
+ops = pk[0][2]
+open(sys.argv[2] + "/ops-truncated.gpg", "wb").write(packet(4, ops[:-1]) + rest)
+open(sys.argv[2] + "/ops-version5.gpg", "wb").write(packet(4, b"\5" + ops[1:]) + rest)
+PY
+add "malformed/inline-ops-truncated" inline gpg/ops-truncated.gpg - "gpg/rsa3072.cert.asc gpg/p521.cert.asc" \
+	good "two signers, the first one-pass signature cut short: the other signature verifies"
+add "malformed/inline-ops-version5" inline gpg/ops-version5.gpg - "gpg/rsa3072.cert.asc gpg/p521.cert.asc" \
+	good "two signers, the first one-pass signature of version 5: the other signature verifies"
 g $T1 -u "$(uid ed25519)" -u "$(uid p256)" -o "$dir/multi.clear.asc" --clearsign "$dir/data.txt"
 add "multi/cleartext-two-signers" cleartext gpg/multi.clear.asc - "gpg/ed25519.cert.asc gpg/p256.cert.asc" good
 cat "$dir/rsa2048.cert.pgp" "$dir/ed25519.cert.pgp" "$dir/p256.cert.pgp" >"$dir/keyring.pgp"
