@@ -461,7 +461,8 @@ pre, un, rest = body[:o], body[o + 2:o + 2 + ul], body[o + 2 + ul:]
 for name, new in (("zero-length", un + b"\0"),
                   ("unknown-critical", un + bytes([2, 0x80 | 99, 0])),
                   ("foreign-issuer-first", bytes([9, 16]) + bytes(8) + un),
-                  ("creation-time", un + bytes([5, 2]) + struct.pack(">I", 1000))):
+                  ("creation-time", un + bytes([5, 2]) + struct.pack(">I", 1000)),
+                  ("short-notation", un + bytes([9, 20, 0x80, 0, 0, 0, 0, 5, 0, 5]))):
     nb = pre + len(new).to_bytes(2, "big") + new + rest
     open("%s/unhashed-%s.sig" % (sys.argv[2], name), "wb").write(packet(2, nb))
 PY
@@ -471,6 +472,8 @@ add "unhashed/unknown-critical-subpacket" detached gpg/unhashed-unknown-critical
 	gpg/ed25519.cert.asc policy "a critical subpacket of unknown type 99 in the unhashed area"
 add "unhashed/foreign-issuer-first" detached gpg/unhashed-foreign-issuer-first.sig gpg/data.txt \
 	gpg/ed25519.cert.asc good "an issuer key ID of zeros before the real one, unhashed"
+add "unhashed/short-notation" detached gpg/unhashed-short-notation.sig gpg/data.txt gpg/ed25519.cert.asc policy \
+	"a notation in the unhashed area whose name and value lengths (5, 5) run past its 8 octets"
 add "unhashed/creation-time" detached gpg/unhashed-creation-time.sig gpg/data.txt gpg/ed25519.cert.asc good \
 	"a second creation time (1970) in the unhashed area: the hashed one counts"
 
