@@ -1375,11 +1375,13 @@ static void write_seeds(const char *out)
 	};
 	size_t i;
 
-	/* One more: ed.bin.sig with its unhashed area longer than the packet,
-	 * whose genuine answer is a malformed-signature record. */
-	for (i = 0; i <= sizeof(s) / sizeof(s[0]); i++) {
-		bool malformed = i == sizeof(s) / sizeof(s[0]);
-		const char *file = malformed ? "ed.bin.sig" : s[i].file;
+	/* Two more, whose genuine answers carry malformed records: ed.bin.sig
+	 * with its unhashed area longer than the packet, and ed.plain.gpg with
+	 * its one-pass signature of version 5. */
+	for (i = 0; i < sizeof(s) / sizeof(s[0]) + 2; i++) {
+		bool malformed = i >= sizeof(s) / sizeof(s[0]);
+		bool ops = i == sizeof(s) / sizeof(s[0]) + 1;
+		const char *file = ops ? "ed.plain.gpg" : malformed ? "ed.bin.sig" : s[i].file;
 		uint8_t *in = NULL, *ans = NULL, hdr[5];
 		size_t len = 0, alen = 0;
 		char fn[PATH_MAX];
@@ -1395,7 +1397,9 @@ static void write_seeds(const char *out)
 				   (size_t)1 << (in[0] & 3);
 			size_t uo = (in[0] & 0x40 ? b : b + 1) + 6;
 
-			if (uo + 2 < len) {
+			if (ops) {
+				in[uo - 6] = 5;	/* the one-pass signature's version */
+			} else if (uo + 2 < len) {
 				uo += (size_t)in[uo - 2] << 8 | in[uo - 1];
 				in[uo] = 0xff;
 				in[uo + 1] = 0xf0;
