@@ -149,6 +149,17 @@ static uint8_t *dearmored(const uint8_t *in, size_t len, uint32_t blk, size_t *o
 
 /* ---------------------------------------------------------------- armor */
 
+/* gpg's armored RSA signature (*@al bytes) and its decoding (*@dec, *@dl),
+ * for the tests that decode an edited copy and compare. */
+static uint8_t *armored_sig(size_t *al, uint8_t **dec, size_t *dl)
+{
+	uint8_t *asc = fixture("sig-rsa.asc", al);
+
+	CHECK(asc != NULL, "fixture");
+	*dec = asc ? dearmored(asc, *al, 0, dl) : NULL;
+	return asc;
+}
+
 TEST(test_armor_decodes_to_the_same_bytes_as_gpg_binary_export)
 {
 	size_t al, bl, dl = 0;
@@ -211,11 +222,8 @@ TEST(test_armor_blanks_in_body_are_ignored)
 	int bol = 0, body = 0, crc = 0;
 
 	NEED_GPG();
-	asc = fixture("sig-rsa.asc", &al);
-	CHECK(asc != NULL, "fixture");
-	if (!asc)
+	if (!(asc = armored_sig(&al, &dec, &dl)))
 		return;
-	dec = dearmored(asc, al, 0, &dl);
 	ws = malloc(al * 3 + 8);
 	/* Indent every body line (after the blank line that ends the armor
 	 * headers, up to END) with "  \t", and put " \t " after every 10th
@@ -277,11 +285,8 @@ TEST(test_armor_checksum_on_last_data_line)
 	uint32_t nl, nh;
 
 	NEED_GPG();
-	asc = fixture("sig-rsa.asc", &al);
-	CHECK(asc != NULL, "fixture");
-	if (!asc)
+	if (!(asc = armored_sig(&al, &dec, &dl)))
 		return;
-	dec = dearmored(asc, al, 0, &dl);
 	glued = malloc(al);
 	/* Drop the line ending before the checksum line. */
 	for (i = 0; glued && i < al; i++) {
