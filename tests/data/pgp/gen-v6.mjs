@@ -243,11 +243,13 @@ async function gen(out) {
 			'-', cert('ed25519'), 'bad', 'v6 cleartext whose Hash: header names SHA-256, the signature uses SHA-512');
 	}
 
-	// --- a v6 RSA signature whose MPI is not in canonical form: its bit
-	// count no longer starts at the most significant set bit (a zero byte
-	// put in front when the top bit is set). RFC 9580 §3.2: MUST reject.
-	// openpgp.js writes canonical MPIs, so the packet's bytes are edited:
-	// the MPI is the last field of the packet.
+	// --- v6 RSA signatures whose MPI is not in canonical form: its bit
+	// count does not start at the most significant set bit. RFC 9580 §3.2:
+	// MUST reject. Two forms, each whatever the signature's value: the same
+	// octets under a bit count one below the top bit (when the first octet's
+	// top bit is set) or the full octets' count (when it is not), and a zero
+	// octet put in front. openpgp.js writes canonical MPIs, so the packet's
+	// bytes are edited: the MPI is the last field of the packet.
 	{
 		const pkt = readFileSync(join(dir, 'rsa3072.sig'));
 		if (pkt[0] !== 0xC2)
@@ -261,13 +263,18 @@ async function gen(out) {
 		while (at < body.length - 2 && ((body[at] << 8 | body[at + 1]) + 7) >> 3 !== body.length - at - 2)
 			at++;
 		const val = body.subarray(at + 2);
-		const nc = val[0] & 0x80 ? new Uint8Array([0, ...val]) : val;
-		const bits = 8 * nc.length;
-		const nb = new Uint8Array([...body.subarray(0, at), bits >> 8, bits & 255, ...nc]);
-		const hdr = Buffer.alloc(6);
-		hdr[0] = 0xC2; hdr[1] = 0xFF; hdr.writeUInt32BE(nb.length, 2);
-		add('mpi/non-canonical', 'detached', put('mpi-non-canonical.sig', new Uint8Array([...hdr, ...nb])),
+		const withMpi = (bits, octets) => {
+			const nb = new Uint8Array([...body.subarray(0, at), bits >> 8, bits & 255, ...octets]);
+			const hdr = Buffer.alloc(6);
+			hdr[0] = 0xC2; hdr[1] = 0xFF; hdr.writeUInt32BE(nb.length, 2);
+			return new Uint8Array([...hdr, ...nb]);
+		};
+		add('mpi/non-canonical', 'detached',
+			put('mpi-non-canonical.sig', withMpi(8 * val.length - (val[0] & 0x80 ? 1 : 0), val)),
 			dataPath, cert('rsa3072'), 'bad', 'v6 signature MPI whose bit count does not start at its top bit');
+		add('mpi/leading-zero', 'detached',
+			put('mpi-leading-zero.sig', withMpi(8 * (val.length + 1), new Uint8Array([0, ...val]))),
+			dataPath, cert('rsa3072'), 'bad', 'v6 signature MPI with a zero octet in front, counted');
 	}
 	const inl2 = await openpgp.sign({ message: await openpgp.createMessage({ binary: data }),
 		signingKeys: [keys.ed448, keys.ed25519], date: T1 });
