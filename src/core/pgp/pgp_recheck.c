@@ -343,7 +343,7 @@ static int check_fields(const uint8_t *in, size_t in_len, struct dg_cur *body,
 			    !span_eq(&whole, whole.off, 2 + vlen) ||
 			    !span_eq(&val, (uint64_t)whole.off + 2, vlen))
 				return BAD("%s: MPI %u length does not match its bit count", what, i);
-			if (v6 && bits && (in[whole.off + 2] >> ((bits - 1u) % 8u)) != 1)
+			if (v6 && !pgp_mpi_canonical(in + whole.off + 2, bits))
 				return BAD("%s: MPI %u of a v6 packet is not in canonical form", what, i);
 			break;
 		case 'O':
@@ -683,7 +683,7 @@ static const char *sig_defect(const uint8_t *b, size_t n)
 		}
 		if (cur_be16(&c, &bits) < 0 || c.len < (bits + 7u) / 8u)
 			return "signature material truncated";
-		if (ver == 6 && bits && (c.p[0] >> ((bits - 1u) % 8u)) != 1)
+		if (ver == 6 && !pgp_mpi_canonical(c.p, bits))
 			return "MPI not in canonical form (v6 packet)";
 		cur_skip(&c, (bits + 7u) / 8u);
 	}

@@ -106,7 +106,7 @@ int pgp_fields(struct pgp_ans *a, struct dg_cur *c, uint8_t algo, int sig, int v
 		if (cur_take(c, n, &v) < 0)
 			goto short_;
 		/* The bit count starts at the most significant set bit. */
-		if (v6 && kind == PGP_FIELD_MPI && bits && (v.p[0] >> ((bits - 1u) % 8u)) != 1)
+		if (v6 && kind == PGP_FIELD_MPI && !pgp_mpi_canonical(v.p, bits))
 			return pgp_fail(a->e, -EBADMSG,
 					"packet %u: MPI %zu of %u bits is not in canonical form "
 					"(v6 packet, RFC 9580 section 3.2)", index, i, bits);

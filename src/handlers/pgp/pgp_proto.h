@@ -449,6 +449,19 @@ static inline void pgp_req_hdr_put_flags(uint8_t out[PGP_REQ_HDR_LEN], uint32_t 
 			out[i * 4 + j] = (uint8_t)(w[i] >> (8 * j));
 }
 
+/*
+ * Whether an MPI of @bits bits whose value octets start at @value is in
+ * canonical form: its bit count starts at the most significant set bit
+ * (RFC 9580 §3.2, a MUST for v6 packets).  @value is read only when @bits
+ * is not 0 (the value then has at least one octet).  The handler, the
+ * core's re-check and its check of a malformed-signature claim all ask
+ * this.
+ */
+static inline int pgp_mpi_canonical(const uint8_t *value, uint16_t bits)
+{
+	return !bits || (value[0] >> ((bits - 1u) % 8u)) == 1;
+}
+
 /* Build a request header without flags at nesting @depth. */
 static inline void pgp_req_hdr_put(uint8_t out[PGP_REQ_HDR_LEN], uint32_t depth)
 {
