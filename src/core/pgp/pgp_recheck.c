@@ -902,6 +902,7 @@ static int rec_ops(const uint8_t *in, struct dg_cur *body, struct pgp_pkt *pk,
 	uint8_t ver = 0, type = 0, ha = 0, pka = 0, nested = 0, flags = 0;
 	const uint8_t *b = pk->body.p;
 	size_t n = pk->body.len;
+	const char *defect = ops_defect(b, n);
 
 	if (body->len < PGP_REC_OPS_FIXED || pk->tag != 4)
 		return BAD("OPS record malformed or for tag %d", pk->tag);
@@ -915,8 +916,8 @@ static int rec_ops(const uint8_t *in, struct dg_cur *body, struct pgp_pkt *pk,
 	cur_u8(body, &flags);
 	pk->kind = PGP_K_OPS;
 	if (flags & PGP_OPS_F_MALFORMED) {
-		pk->ops.malformed = ops_defect(b, n);
-		if (!pk->ops.malformed)
+		pk->ops.malformed = defect;
+		if (!defect)
 			return BAD("one-pass signature claimed malformed, but the packet parses");
 		pk->ops.version = n > 0 ? b[0] : 0;
 		pk->ops.nested = 1;
@@ -927,9 +928,9 @@ static int rec_ops(const uint8_t *in, struct dg_cur *body, struct pgp_pkt *pk,
 		return BAD("one-pass signature claims do not match the packet");
 	/* v3: 13 octets; v6 (RFC 9580 §5.4): salt size, salt, 32-octet
 	 * fingerprint, flag; anything else was to be claimed malformed. */
-	if (ops_defect(b, n))
+	if (defect)
 		return BAD("one-pass signature packet does not parse (%s), the answer says it does",
-			   ops_defect(b, n));
+			   defect);
 	pk->ops.version = ver;
 	pk->ops.type = type;
 	pk->ops.hash_algo = ha;

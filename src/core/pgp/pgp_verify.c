@@ -84,23 +84,25 @@ int dg_pgp_new_shared(const struct dg_pgp *src, struct dg_pgp **out)
 	return 0;
 }
 
+static void certs_free(struct pgp_cert **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		pgp_cert_free(v[i]);
+	free(v);
+}
+
 void dg_pgp_free(struct dg_pgp *pgp)
 {
 	size_t i;
 
 	if (!pgp)
 		return;
-	for (i = 0; i < pgp->n_certs && !pgp->certs_shared; i++)
-		pgp_cert_free(pgp->certs[i]);
-	if (!pgp->certs_shared)
-		free(pgp->certs);
-	for (i = 0; i < pgp->n_limbo && !pgp->certs_shared; i++)
-		pgp_cert_free(pgp->limbo[i]);
-	for (i = 0; i < pgp->n_skipped && !pgp->certs_shared; i++)
-		pgp_cert_free(pgp->skipped[i]);
-	if (!pgp->certs_shared) {
-		free(pgp->limbo);
-		free(pgp->skipped);
+	if (!pgp->certs_shared) {	/* else another context's, read only */
+		certs_free(pgp->certs, pgp->n_certs);
+		certs_free(pgp->limbo, pgp->n_limbo);
+		certs_free(pgp->skipped, pgp->n_skipped);
 	}
 	for (i = 0; i < pgp->n_lone; i++)
 		free(pgp->lone[i].body);
