@@ -534,45 +534,106 @@ static int sub_value(struct pgp_sig *s, int type, bool crit, bool hashed,
 	}
 }
 
+/*
+ * Where the parts of a v4 or v6 signature packet body lie (offsets from the
+ * body's first octet), as the core reads them: rec_sig() compares the
+ * handler's spans with these, sig_defect() confirms a malformed claim.
+ */
+struct sig_shape {
+	uint32_t hoff, hlen;	/* hashed subpacket area */
+	uint32_t uoff, ulen;	/* unhashed subpacket area */
+	uint32_t l16;		/* left 16 bits of the digest */
+	uint32_t soff;		/* v6 salt, @saltlen octets */
+	uint8_t saltlen;
+	uint32_t mstart;	/* signature material, to the end of the body */
+};
+
+/* Reads @b[0..@n) (version 4 or 6 in b[0]); NULL, or why it does not parse. */
+static const char *sig_shape(const uint8_t *b, size_t n, struct sig_shape *sh)
+{
+	struct dg_cur c = cur_init(b, n);
+	uint32_t len, *off[2] = { &sh->hoff, &sh->uoff }, *lp[2] = { &sh->hlen, &sh->ulen };
+	uint16_t len16;
+	uint8_t ver;
+	int i;
+
+	if (cur_u8(&c, &ver) < 0 || cur_skip(&c, 3) < 0)
+		return "signature truncated";
+	for (i = 0; i < 2; i++) {
+		if (ver == 4 ? cur_be16(&c, &len16) < 0 : cur_be32(&c, &len) < 0)
+			return "signature truncated";
+		if (ver == 4)
+			len = len16;
+		*off[i] = (uint32_t)cur_off(&c, b);
+		*lp[i] = len;
+		if (cur_skip(&c, len) < 0)
+			return i ? "unhashed subpacket area runs past the packet" :
+				   "hashed subpacket area runs past the packet";
+	}
+	sh->l16 = (uint32_t)cur_off(&c, b);
+	if (cur_skip(&c, 2) < 0)
+		return "signature truncated";
+	sh->saltlen = 0;
+	if (ver == 6 && (cur_u8(&c, &sh->saltlen) < 0 || cur_skip(&c, sh->saltlen) < 0))
+		return "v6 salt runs past the packet";
+	sh->soff = (uint32_t)cur_off(&c, b) - sh->saltlen;
+	sh->mstart = (uint32_t)cur_off(&c, b);
+	return NULL;
+}
+
+/*
+ * Reads the length octets of the subpacket at the start of @area (RFC 9580
+ * §5.2.3.7): its length, type octet included, in *@n, the octets' count in
+ * *@lb.  -ENODATA when they run out of the area.
+ */
+static int sub_len(struct dg_cur *area, uint32_t *lb, uint32_t *n)
+{
+	uint8_t o1, o2;
+
+	if (cur_u8(area, &o1) < 0)
+		return -ENODATA;
+	if (o1 < 192) {
+		*lb = 1;
+		*n = o1;
+	} else if (o1 < 255) {
+		if (cur_u8(area, &o2) < 0)
+			return -ENODATA;
+		*lb = 2;
+		*n = ((uint32_t)(o1 - 192) << 8) + o2 + 192;
+	} else {
+		if (cur_be32(area, n) < 0)
+			return -ENODATA;
+		*lb = 5;
+	}
+	return 0;
+}
+
 /* Check that the SUBPACKET entries tile @area exactly and decode them. */
 static int check_area(const uint8_t *in, size_t in_len, struct dg_cur *body, uint32_t *left,
 		      const struct pgp_span *area, bool hashed, struct pgp_sig *s,
 		      uint32_t *first_issuer, char *why, size_t wl)
 {
-	uint64_t pos = area->off, end = span_end(area);
+	struct dg_cur a = cur_init(in + area->off, area->len);
 
-	while (pos < end) {
-		uint32_t start, n, lb;
-		uint8_t hdrlen, type, flags, res, l1, t;
+	while (a.len) {
+		uint32_t start = area->off + (area->len - (uint32_t)a.len), n, lb, sstart;
+		uint8_t hdrlen, type, flags, res, t;
 		struct pgp_span sb;
 		bool crit;
 
 		if (!*left)
 			return BAD("subpackets do not tile the %s area", hashed ? "hashed" : "unhashed");
 		(*left)--;
-		if (cur_le32(body, &start) < 0 || cur_u8(body, &hdrlen) < 0 ||
+		if (cur_le32(body, &sstart) < 0 || cur_u8(body, &hdrlen) < 0 ||
 		    cur_u8(body, &type) < 0 || cur_u8(body, &flags) < 0 ||
 		    cur_u8(body, &res) < 0 || get_span(body, in_len, &sb) < 0)
 			return BAD("subpacket entry outside the input");
-		if (start != pos)
-			return BAD("subpacket at %u does not start where the previous ended (%llu)",
-				   start, (unsigned long long)pos);
-		l1 = in[start];
-		if (l1 < 192) {
-			lb = 1;
-			n = l1;
-		} else if (l1 < 255) {
-			if (end - pos < 2)
-				return BAD("subpacket length at %u runs out of the area", start);
-			lb = 2;
-			n = ((uint32_t)(l1 - 192) << 8) + in[start + 1] + 192;
-		} else {
-			if (end - pos < 5)
-				return BAD("subpacket length at %u runs out of the area", start);
-			lb = 5;
-			n = be32(in + start + 1);
-		}
-		if (n < 1 || (uint64_t)lb + n > end - pos)
+		if (sstart != start)
+			return BAD("subpacket at %u does not start where the previous ended (%u)",
+				   sstart, start);
+		if (sub_len(&a, &lb, &n) < 0)
+			return BAD("subpacket length at %u runs out of the area", start);
+		if (n < 1 || cur_skip(&a, n) < 0)
 			return BAD("subpacket at %u overruns its area", start);
 		t = in[start + lb];
 		crit = t & 0x80;
@@ -589,7 +650,6 @@ static int check_area(const uint8_t *in, size_t in_len, struct dg_cur *body, uin
 		if (sub_value(s, t & 0x7f, crit, hashed, in + sb.off, sb.len, first_issuer,
 			      sb.off) < 0 && !s->bad_subpacket)
 			s->bad_subpacket = t & 0x7f;
-		pos += lb + n;
 	}
 	return 0;
 }
@@ -604,55 +664,36 @@ static int check_area(const uint8_t *in, size_t in_len, struct dg_cur *body, uin
  */
 static const char *sig_defect(const uint8_t *b, size_t n)
 {
-	struct dg_cur c = cur_init(b, n), area[2];
-	uint8_t ver, type, pka, ha, slen;
-	const char *layout;
-	uint16_t len16;
-	uint32_t len32;
+	struct sig_shape sh;
+	struct dg_cur c, area[2];
+	const char *layout, *why;
 	size_t i, want;
+	uint8_t ver, pka;
 
-	if (cur_u8(&c, &ver) < 0 || cur_u8(&c, &type) < 0 || cur_u8(&c, &pka) < 0 ||
-	    cur_u8(&c, &ha) < 0)
+	if (n < 4)
 		return "signature truncated";
-	for (i = 0; i < 2; i++) {
-		if (ver == 4 ? cur_be16(&c, &len16) < 0 : cur_be32(&c, &len32) < 0)
-			return "signature truncated";
-		if (ver == 4)
-			len32 = len16;
-		if (cur_take(&c, len32, &area[i]) < 0)
-			return i ? "unhashed subpacket area runs past the packet" :
-				   "hashed subpacket area runs past the packet";
-	}
-	if (cur_skip(&c, 2) < 0)
-		return "signature truncated";
-	if (ver == 6) {
-		if (cur_u8(&c, &slen) < 0 || cur_skip(&c, slen) < 0)
-			return "v6 salt runs past the packet";
-		want = pgp_hash_salt_len(ha);
-		if (want && slen != want)
-			return "v6 salt size does not match the hash algorithm";
-	}
+	ver = b[0];
+	pka = b[2];
+	why = sig_shape(b, n, &sh);
+	if (why)
+		return why;
+	want = pgp_hash_salt_len(b[3]);
+	if (ver == 6 && want && sh.saltlen != want)
+		return "v6 salt size does not match the hash algorithm";
+	area[0] = cur_init(b + sh.hoff, sh.hlen);
+	area[1] = cur_init(b + sh.uoff, sh.ulen);
 	for (i = 0; i < 2; i++)
 		while (area[i].len) {
-			uint8_t o1, o2;
-			uint32_t sl;
+			uint32_t lb, sl;
 
-			if (cur_u8(&area[i], &o1) < 0)
+			if (sub_len(&area[i], &lb, &sl) < 0)
 				return "subpacket overruns its area";
-			if (o1 < 192) {
-				sl = o1;
-			} else if (o1 < 255) {
-				if (cur_u8(&area[i], &o2) < 0)
-					return "subpacket overruns its area";
-				sl = ((uint32_t)(o1 - 192) << 8) + o2 + 192;
-			} else if (cur_be32(&area[i], &sl) < 0) {
-				return "subpacket overruns its area";
-			}
 			if (sl == 0)
 				return "subpacket of length 0";
 			if (cur_skip(&area[i], sl) < 0)
 				return "subpacket overruns its area";
 		}
+	c = cur_init(b + sh.mstart, n - sh.mstart);
 	if (!c.len)
 		return "signature material missing";
 	switch (pka) {
@@ -694,13 +735,13 @@ static int rec_sig(const uint8_t *in, size_t in_len, struct dg_cur *body,
 		   struct pgp_pkt *pk, char *why, size_t wl)
 {
 	uint8_t ver = 0, type = 0, pka = 0, ha = 0;
-	uint32_t flags = 0, created = 0, nsub = 0, nfield = 0, idx = 0, hl, ul, first_issuer[2];
+	uint32_t flags = 0, created = 0, nsub = 0, nfield = 0, idx = 0, first_issuer[2];
 	struct pgp_span pre, hs, us, l16, salt, iss;
 	struct pgp_sig *s = &pk->sig;
-	struct dg_cur c;
+	const char *shape_why;
+	struct sig_shape sh;
 	const uint8_t *b;
-	uint64_t boff, mstart, hoff;
-	uint8_t saltlen = 0;
+	uint64_t boff, mstart;
 	size_t native;
 	int r;
 
@@ -731,7 +772,6 @@ static int rec_sig(const uint8_t *in, size_t in_len, struct dg_cur *body,
 	s->body = pk->body;
 	b = pk->body.p;
 	boff = (uint64_t)(b - in);
-	c = cur_init(b, pk->body.len);
 	if (flags & PGP_SIG_F_MALFORMED) {
 		if (nsub || nfield || created || pre.len || hs.len || us.len || l16.len ||
 		    salt.len || iss.len)
@@ -780,55 +820,29 @@ static int rec_sig(const uint8_t *in, size_t in_len, struct dg_cur *body,
 	s->type = b[1];
 	s->pk_algo = b[2];
 	s->hash_algo = b[3];
-	c = cur_init(b + 4, pk->body.len - 4);
-	if (ver == 4) {
-		uint16_t v;
-
-		if (cur_be16(&c, &v) < 0)
-			return BAD("signature packet truncated");
-		hl = v;
-	} else if (cur_be32(&c, &hl) < 0) {
-		return BAD("signature packet truncated");
-	}
-	hoff = boff + (ver == 4 ? 6 : 8);
-	if (cur_skip(&c, hl) < 0)
-		return BAD("hashed area runs past the packet");
-	if (ver == 4) {
-		uint16_t v;
-
-		if (cur_be16(&c, &v) < 0)
-			return BAD("signature packet truncated");
-		ul = v;
-	} else if (cur_be32(&c, &ul) < 0) {
-		return BAD("signature packet truncated");
-	}
-	if (cur_skip(&c, ul) < 0 || c.len < 2)
-		return BAD("unhashed area runs past the packet");
+	shape_why = sig_shape(b, pk->body.len, &sh);
+	if (shape_why)
+		return BAD("%s", shape_why);
 	if (type != s->type || pka != s->pk_algo || ha != s->hash_algo)
 		return BAD("signature type/algorithm claims do not match the packet");
-	if (!span_eq(&pre, boff, hoff + hl - boff))
-		return BAD("signed-region span [%u,+%u) is not the packet's hashed part [%llu,+%llu)",
-			   pre.off, pre.len, (unsigned long long)boff,
-			   (unsigned long long)(hoff + hl - boff));
-	if (!span_eq(&hs, hoff, hl))
+	if (!span_eq(&pre, boff, sh.hoff + sh.hlen))
+		return BAD("signed-region span [%u,+%u) is not the packet's hashed part [%llu,+%u)",
+			   pre.off, pre.len, (unsigned long long)boff, sh.hoff + sh.hlen);
+	if (!span_eq(&hs, boff + sh.hoff, sh.hlen))
 		return BAD("hashed area span does not match the packet");
-	if (!span_eq(&us, hoff + hl + (ver == 4 ? 2 : 4), ul))
+	if (!span_eq(&us, boff + sh.uoff, sh.ulen))
 		return BAD("unhashed area span does not match the packet");
-	if (!span_eq(&l16, span_end(&us), 2))
+	if (!span_eq(&l16, boff + sh.l16, 2))
 		return BAD("left-16 span does not match the packet");
-	mstart = span_end(&l16);
-	cur_skip(&c, 2);
 	if (ver == 6) {
-		if (cur_u8(&c, &saltlen) < 0 || cur_skip(&c, saltlen) < 0)
-			return BAD("v6 salt runs past the packet");
-		if (!span_eq(&salt, mstart + 1, saltlen))
+		if (!span_eq(&salt, boff + sh.soff, sh.saltlen))
 			return BAD("salt span does not match the packet");
-		if (saltlen != pgp_hash_salt_len(ha))
+		if (sh.saltlen != pgp_hash_salt_len(ha))
 			pk->sig_unsupported = true;	/* unknown hash or wrong size */
-		mstart += 1 + saltlen;
 	} else if (salt.len) {
 		return BAD("salt span on a v4 signature");
 	}
+	mstart = boff + sh.mstart;
 	s->hashed = bytes_of(in, &pre);
 	s->salt = bytes_of(in, &salt);
 	s->left16[0] = in[l16.off];
