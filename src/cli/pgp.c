@@ -378,7 +378,7 @@ static void dump_key(struct dump *d, const struct answer *a, const struct rec *r
 		bad_answer(d, "key record");
 		return;
 	}
-	if (ver == 4 || ver == 6) {
+	if ((ver == 4 || ver == 6) && !(fl & PGP_KEY_F_MALFORMED)) {
 		uint8_t pre[5];
 		size_t pl;
 		EVP_MD_CTX *c = EVP_MD_CTX_new();
@@ -404,9 +404,15 @@ static void dump_key(struct dump *d, const struct answer *a, const struct rec *r
 		j_num(d, "created", g32(r, 8));
 		j_bool(d, "secret", fl & PGP_KEY_F_SECRET);
 		j_bool(d, "unsupported", fl & PGP_KEY_F_UNSUPPORTED);
+		j_bool(d, "malformed", fl & PGP_KEY_F_MALFORMED);
 		if (fn)
 			j_hex(d, "fingerprint_computed_over_reported_span", fpr, fn);
 		dump_fields(d, a, r, PGP_REC_KEY_FIXED, nf);
+		return;
+	}
+	if (fl & PGP_KEY_F_MALFORMED) {
+		printf("\tversion %u: MALFORMED key packet (does not parse; a subkey is not "
+		       "used, a primary key makes the certificate unusable)\n", ver);
 		return;
 	}
 	if (fl & PGP_KEY_F_UNSUPPORTED) {

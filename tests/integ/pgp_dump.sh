@@ -104,6 +104,32 @@ sys.exit(not (p[0]["malformed"] and not p[1]["malformed"] and p[1]["fields"]))' 
 	"$(wd 30 "$DG" pgp dump --json "$T/malformed.sig")" &&
 	ok dump_json_marks_the_malformed_signature || nok dump_json_marks_the_malformed_signature
 
+# A key packet cut in its material, appended to gpg's certificate as a
+# subkey: gpg lists it at the same offset, the dump marks it malformed
+# (no made-up time or fingerprint: gpg's fingerprints of the certificate
+# are all the dump shows) and the certificate's packets as usual.
+PYTHONPATH=$SRC/tests/data/pgp python3 - "$T/fx/key-ed25519.gpg" "$T/malformed-key.gpg" <<'PY'
+import sys
+from pgppkt import packet, packets
+d = open(sys.argv[1], "rb").read()
+pri = [b for t, w, b in packets(d) if t == 6][0]
+open(sys.argv[2], "wb").write(d + packet(14, pri[:-3]))
+PY
+a=$(gpgl "$T/malformed-key.gpg"); b=$(ourl "$T/malformed-key.gpg")
+out=$(wd 30 "$DG" pgp dump "$T/malformed-key.gpg")
+if [ -n "$a" ] && [ "$a" = "$b" ] && [ "$(grep -c MALFORMED <<<"$out")" = 1 ] &&
+	[ "$(grep -c '^	fingerprint' <<<"$out")" = "$(gpg --homedir "$T/gh" --batch --with-colons \
+		--show-keys "$T/fx/key-ed25519.gpg" 2>/dev/null | grep -c '^fpr')" ] &&
+	grep -q "^	version 4: MALFORMED key packet" <<<"$out"; then
+	ok dump_marks_the_malformed_subkey
+else
+	nok dump_marks_the_malformed_subkey "gpg: $a" "ours: $b" "$out"
+fi
+python3 -c 'import json,sys; k = [p for p in json.loads(sys.argv[1])["packets"] if p.get("tag") in (6, 14)]
+sys.exit(not (len(k) >= 2 and [p["malformed"] for p in k].count(True) == 1 and k[-1]["malformed"]))' \
+	"$(wd 30 "$DG" pgp dump --json "$T/malformed-key.gpg")" &&
+	ok dump_json_marks_the_malformed_subkey || nok dump_json_marks_the_malformed_subkey
+
 v5=${DG_CORPORA:-$SRC/../shared/corpora}/pgp/gnupg/keys/v5-sample-1-pub.asc
 if [ -f "$v5" ]; then
 	out=$(wd 30 "$DG" pgp dump "$v5")

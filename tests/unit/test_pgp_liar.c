@@ -288,6 +288,39 @@ static void forge_revocation_claimed_malformed(uint8_t *a, size_t *l)
 	*l -= cut;
 }
 
+/*
+ * The KEY record of sub.pub's subkey becomes what an honest handler sends
+ * for a key packet that does not parse: PGP_KEY_F_MALFORMED, the version
+ * and algorithm octets, the whole body, no time, no fields.  Believed, it
+ * would make the core drop a well-formed subkey.
+ */
+static void forge_subkey_claimed_malformed(uint8_t *a, size_t *l)
+{
+	size_t off = PGP_ANS_HDR_LEN, at = 0, cut;
+	uint32_t bl;
+	uint8_t *f;
+
+	while (off + PGP_REC_HDR_LEN <= *l) {
+		f = a + off + PGP_REC_HDR_LEN;
+		if ((a[off] | a[off + 1] << 8) == PGP_REC_KEY && (f[6] & PGP_KEY_F_SUBKEY))
+			at = off;
+		off += PGP_REC_HDR_LEN + rd32(a + off + 4);
+	}
+	if (!at)
+		return;
+	bl = rd32(a + at + 4);
+	f = a + at + PGP_REC_HDR_LEN;
+	f[6] = (uint8_t)(PGP_KEY_F_MALFORMED | PGP_KEY_F_SUBKEY);
+	f[7] = 0;
+	wr32(f + 8, 0);		/* created */
+	wr32(f + 12, 0);	/* matlen */
+	wr32(f + 24, 0);	/* nfield */
+	cut = bl - PGP_REC_KEY_FIXED;
+	memmove(f + PGP_REC_KEY_FIXED, f + bl, *l - (at + PGP_REC_HDR_LEN + bl));
+	wr32(a + at + 4, PGP_REC_KEY_FIXED);
+	*l -= cut;
+}
+
 /* The OPS record of a well-formed one-pass signature claimed malformed:
  * believed, it would make the signature it announces not count. */
 static void forge_ops_claimed_malformed(uint8_t *a, size_t l)
@@ -567,6 +600,95 @@ TEST(test_liar_revocation_claimed_malformed)
 	NEED_GPG();
 	parse_liar_with("rv.hard.pub", NULL, forge_revocation_claimed_malformed,
 			"claimed malformed");
+}
+
+TEST(test_liar_subkey_claimed_malformed)
+{
+	NEED_GPG();
+	parse_liar_with("sub.pub", NULL, forge_subkey_claimed_malformed, "claimed malformed");
+}
+
+/* A v4 public subkey packet, EdDSALegacy, its OID of 9 octets cut at 3. */
+static const uint8_t malformed_subkey[] = { 0xCE, 10, 4, 0x65, 0x53, 0xF1, 0x00, 22, 9,
+					    0x2B, 0x06, 0x01 };
+
+/*
+ * ed.pub with a key packet @pkt appended (or put first): a subkey whose
+ * OID runs past the packet, or a primary key cut in its header.
+ */
+static size_t with_key_packet(uint8_t *out, size_t cap, const uint8_t *pkt, size_t plen,
+			      bool first)
+{
+	uint8_t *in = NULL;
+	size_t len = 0;
+
+	if (tap_read_file(path_of("ed.pub"), &in, &len) < 0 || len + plen > cap) {
+		free(in);
+		return 0;
+	}
+	memcpy(out + (first ? plen : 0), in, len);
+	memcpy(out + (first ? 0 : len), pkt, plen);
+	free(in);
+	return len + plen;
+}
+
+/* RFC 9580 §5.2.5's rule for signatures, for keys: a subkey that does
+ * not parse is one key not used, not a broken certificate (anyone can
+ * append one), and the core confirms the defect itself. */
+TEST(test_malformed_subkey_is_skipped_and_confirmed)
+{
+	uint8_t in[8192], *ans = NULL, *k;
+	size_t len = with_key_packet(in, sizeof(in), malformed_subkey, sizeof(malformed_subkey), false);
+	size_t alen = 0, i;
+	struct pgp_packets pk;
+	struct dg_pgp *pgp = NULL;
+	char why[384] = "";
+	const char *m = NULL;
+	uint32_t bl;
+	int r;
+
+	NEED_GPG();
+	if (!len || genuine(PGP_REQ_PARSE, in, len, &ans, &alen) < 0) {
+		CHECK(0, "no genuine answer for ed.pub with a malformed subkey");
+		return;
+	}
+	k = find_rec(ans, alen, PGP_REC_KEY, 1, &bl);
+	CHECK(k && (k[6] & PGP_KEY_F_MALFORMED) && (k[6] & PGP_KEY_F_SUBKEY) && k[5] == 22,
+	      "the honest handler says: malformed subkey, algorithm 22");
+	r = pgp_recheck_parse(in, len, ans, alen, &pk, why, sizeof(why));
+	CHECK(r == 0, "the core accepts the answer: %s", why);
+	if (r == 0) {
+		for (i = 0; i < pk.n; i++)
+			if (pk.v[i].kind == PGP_K_KEY && pk.v[i].key_subkey)
+				m = pk.v[i].key_malformed;
+		CHECK(m && strstr(m, "key material truncated"), "the core finds: %s", m ? m : "(none)");
+		pgp_packets_free(&pk);
+	}
+	free(ans);
+	dg_pgp_new(&pgp);
+	r = dg_pgp_keyring_add_mem(pgp, "ed.pub+junk", in, len);
+	CHECK(r == 1 && dg_pgp_keyring_count(pgp) == 1, "the certificate loads: %d %s", r,
+	      dg_pgp_last_error(pgp));
+	dg_pgp_free(pgp);
+}
+
+/* A primary key that does not parse makes the input broken, as for every
+ * peer: the certificates after it are not loaded either. */
+TEST(test_malformed_primary_key_fails_the_input)
+{
+	static const uint8_t pri[] = { 0xC6, 3, 4, 0x65, 0x53 };
+	uint8_t in[8192];
+	size_t len = with_key_packet(in, sizeof(in), pri, sizeof(pri), true);
+	struct dg_pgp *pgp = NULL;
+	int r;
+
+	NEED_GPG();
+	dg_pgp_new(&pgp);
+	r = dg_pgp_keyring_add_mem(pgp, "junk+ed.pub", in, len);
+	CHECK(len && r == -EBADMSG && dg_pgp_keyring_count(pgp) == 0, "returned %d", r);
+	CHECK(strstr(dg_pgp_last_error(pgp), "junk+ed.pub: packet 0: primary key packet is malformed (key header truncated)"),
+	      "message: %s", dg_pgp_last_error(pgp));
+	dg_pgp_free(pgp);
 }
 
 TEST(test_liar_one_pass_signature_claimed_malformed)
@@ -1375,13 +1497,15 @@ static void write_seeds(const char *out)
 	};
 	size_t i;
 
-	/* Two more, whose genuine answers carry malformed records: ed.bin.sig
-	 * with its unhashed area longer than the packet, and ed.plain.gpg with
-	 * its one-pass signature of version 5. */
-	for (i = 0; i < sizeof(s) / sizeof(s[0]) + 2; i++) {
+	/* Three more, whose genuine answers carry malformed records: ed.bin.sig
+	 * with its unhashed area longer than the packet, ed.plain.gpg with its
+	 * one-pass signature of version 5, ed.pub with a malformed subkey. */
+	for (i = 0; i < sizeof(s) / sizeof(s[0]) + 3; i++) {
 		bool malformed = i >= sizeof(s) / sizeof(s[0]);
 		bool ops = i == sizeof(s) / sizeof(s[0]) + 1;
-		const char *file = ops ? "ed.plain.gpg" : malformed ? "ed.bin.sig" : s[i].file;
+		bool key = i == sizeof(s) / sizeof(s[0]) + 2;
+		const char *file = key ? "ed.pub" : ops ? "ed.plain.gpg" :
+				   malformed ? "ed.bin.sig" : s[i].file;
 		uint8_t *in = NULL, *ans = NULL, hdr[5];
 		size_t len = 0, alen = 0;
 		char fn[PATH_MAX];
@@ -1391,8 +1515,18 @@ static void write_seeds(const char *out)
 			free(in);
 			continue;
 		}
-		/* new or old format header: the body starts after it */
-		if (malformed && len > 8) {
+		if (key) {
+			uint8_t *more = realloc(in, len + sizeof(malformed_subkey));
+
+			if (!more) {
+				free(in);
+				continue;
+			}
+			in = more;
+			memcpy(in + len, malformed_subkey, sizeof(malformed_subkey));
+			len += sizeof(malformed_subkey);
+		} else if (malformed && len > 8) {
+			/* new or old format header: the body starts after it */
 			size_t b = in[0] & 0x40 ? (in[1] < 192 ? 2 : in[1] < 224 ? 3 : 6) :
 				   (size_t)1 << (in[0] & 3);
 			size_t uo = (in[0] & 0x40 ? b : b + 1) + 6;
@@ -1473,6 +1607,9 @@ int main(void)
 	RUN(test_liar_short_first_partial_chunk_let_through);
 	RUN(test_liar_revocation_signature_hidden);
 	RUN(test_liar_revocation_claimed_malformed);
+	RUN(test_liar_subkey_claimed_malformed);
+	RUN(test_malformed_subkey_is_skipped_and_confirmed);
+	RUN(test_malformed_primary_key_fails_the_input);
 	RUN(test_liar_one_pass_signature_claimed_malformed);
 	RUN(test_liar_answer_about_other_input_length);
 	RUN(test_liar_record_count_overstated);

@@ -149,6 +149,8 @@ struct pgp_pkt {
 	struct pgp_bytes body;		/* non-partial packets only */
 	struct pgp_key key;		/* PGP_K_KEY */
 	bool key_secret, key_subkey, key_unsupported;
+	const char *key_malformed;	/* why it is no key, or NULL;
+					   key_unsupported then too */
 	struct pgp_sig sig;		/* PGP_K_SIG */
 	bool sig_unsupported;
 	const char *sig_malformed;	/* why it is no signature (RFC 9580 §5.2.5),

@@ -842,6 +842,15 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 			sub = NULL;
 			n_parts = 0;
 			/* its packets are skipped up to the next primary */
+			/*
+			 * A malformed subkey is skipped below; a certificate
+			 * whose primary key does not parse is a broken input,
+			 * as for every peer (gpgv, sqv, sqop, openpgp.js).
+			 */
+			if (p->key_malformed)
+				return pgp_errorf(pgp, -EBADMSG,
+						  "%s: packet %zu: primary key packet is malformed (%s)",
+						  name, i, p->key_malformed);
 			if ((skipping = p->key_unsupported)) {
 				pgp_errorf(pgp, -EOPNOTSUPP,
 					   "%s: certificate skipped: version %d keys are not supported",
@@ -873,7 +882,7 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 			sub = NULL;
 			uid = NULL;
 			if (p->key_unsupported)
-				continue;
+				continue;	/* unknown version or malformed: no subkey */
 			/*
 			 * The same subkey again in this certificate (a revocation
 			 * appended as "subkey, revocation", or an old binding

@@ -370,6 +370,89 @@ static int check_fields(const uint8_t *in, size_t in_len, struct dg_cur *body,
 	return 0;
 }
 
+/*
+ * Walks the material fields of @layout (key_layout()/sig_layout() letters:
+ * M MPI, O OID, K KDF parameters, N @native octets) from @c, as the
+ * handler's pgp_fields() reads them; NULL, or why they do not parse.
+ * Limits (the MPI size) are not defects: over one, the handler fails the
+ * whole answer instead.
+ */
+static const char *material_defect(struct dg_cur *c, const char *layout, size_t native, bool v6,
+				   bool sig)
+{
+	const char *short_ = sig ? "signature material truncated" : "key material truncated";
+	size_t i;
+
+	for (i = 0; layout[i]; i++) {
+		uint16_t bits;
+		uint8_t l8;
+
+		switch (layout[i]) {
+		case 'M':
+			if (cur_be16(c, &bits) < 0 || c->len < (bits + 7u) / 8u)
+				return short_;
+			if (v6 && !pgp_mpi_canonical(c->p, bits))
+				return "MPI not in canonical form (v6 packet)";
+			cur_skip(c, (bits + 7u) / 8u);
+			break;
+		case 'O': case 'K':
+			if (cur_u8(c, &l8) < 0)
+				return short_;
+			if (l8 == 0 || l8 == 0xFF)
+				return layout[i] == 'O' ? "reserved OID length" : "reserved KDF length";
+			if (cur_skip(c, l8) < 0)
+				return short_;
+			break;
+		default:
+			if (cur_skip(c, native) < 0)
+				return short_;
+			break;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Why a key packet body @b of @n bytes (tag @tag) is malformed by the rules
+ * the handler applies (pgp_key.c), or NULL when it is a well-formed key or
+ * one of a version the handler does not read.  Checks a
+ * PGP_KEY_F_MALFORMED claim: a handler that called a good subkey
+ * malformed would have it ignored.
+ */
+static const char *key_defect(const uint8_t *b, size_t n, int tag)
+{
+	struct dg_cur c = cur_init(b, n), mat;
+	bool secret = tag == 5 || tag == 7;
+	const char *layout, *why;
+	uint32_t created, matlen;
+	uint8_t ver, algo;
+	size_t native;
+
+	if (cur_u8(&c, &ver) < 0)
+		return "empty key packet";
+	if (ver != 4 && ver != 6)
+		return NULL;
+	if (cur_be32(&c, &created) < 0 || cur_u8(&c, &algo) < 0 ||
+	    (ver == 6 && cur_be32(&c, &matlen) < 0))
+		return "key header truncated";
+	if (ver == 6 && cur_take(&c, matlen, &mat) < 0)
+		return "key material length exceeds the packet";
+	if (ver == 4)
+		mat = c;
+	layout = key_layout(algo, &native);
+	if (!layout)
+		return ver == 6 && !secret && c.len ? "trailing bytes after the key material" :
+		       NULL;
+	why = material_defect(&mat, layout, native, ver == 6, false);
+	if (why)
+		return why;
+	if (ver == 6 && mat.len)
+		return "bytes after the v6 key material";
+	if (!secret && (ver == 4 ? mat.len : c.len))
+		return "trailing bytes after the key material";
+	return NULL;
+}
+
 static int rec_key(const uint8_t *in, size_t in_len, struct dg_cur *body,
 		   struct pgp_pkt *pk, char *why, size_t wl)
 {
@@ -404,6 +487,22 @@ static int rec_key(const uint8_t *in, size_t in_len, struct dg_cur *body,
 	pk->key_secret = pk->tag == 5 || pk->tag == 7;
 	pk->key_subkey = pk->tag == 7 || pk->tag == 14;
 	k = in + kb.off;
+	if (flags & PGP_KEY_F_MALFORMED) {
+		if (kb.len != pk->body.len || created || matlen || nfield ||
+		    (flags & ~(PGP_KEY_F_MALFORMED | PGP_KEY_F_SECRET | PGP_KEY_F_SUBKEY)))
+			return BAD("malformed-key record carries a time, fields or other flags");
+		if (kb.len ? k[0] != ver : ver != 0)
+			return BAD("key version claim %u does not match the packet", ver);
+		if (algo != (kb.len >= 6 ? k[5] : 0))
+			return BAD("key algorithm claim does not match the packet");
+		pk->key_malformed = key_defect(k, kb.len, pk->tag);
+		if (!pk->key_malformed)
+			return BAD("key claimed malformed, but the packet is a well-formed v%u key or of another version",
+				   ver);
+		pk->key_unsupported = true;
+		pk->key.version = ver;
+		return 0;
+	}
 	if (kb.len < 1 || k[0] != ver)
 		return BAD("key version claim %u does not match the packet", ver);
 	if (ver != 4 && ver != 6) {
@@ -667,7 +766,7 @@ static const char *sig_defect(const uint8_t *b, size_t n)
 	struct sig_shape sh;
 	struct dg_cur c, area[2];
 	const char *layout, *why;
-	size_t i, want;
+	size_t i, want, native = 0;
 	uint8_t ver, pka;
 
 	if (n < 4)
@@ -697,38 +796,21 @@ static const char *sig_defect(const uint8_t *b, size_t n)
 	if (!c.len)
 		return "signature material missing";
 	switch (pka) {
-	case PGP_PK_RSA: case PGP_PK_RSA_E: case PGP_PK_RSA_S:
+	case PGP_PK_RSA_E:
 		layout = "M";
 		break;
-	case PGP_PK_ELGAMAL: case PGP_PK_DSA: case PGP_PK_ECDSA: case PGP_PK_EDDSA_LEGACY:
+	case PGP_PK_ELGAMAL:
 		layout = "MM";
-		break;
-	case PGP_PK_ED25519:
-		layout = "6";	/* 64 native octets */
-		break;
-	case PGP_PK_ED448:
-		layout = "1";	/* 114 native octets */
 		break;
 	case PGP_PK_ECDH: case PGP_PK_X25519: case PGP_PK_X448:
 		return "the algorithm cannot make signatures";
 	default:
-		return NULL;	/* material of an unknown algorithm: not split */
+		layout = sig_layout(pka, &native);
+		if (!layout)
+			return NULL;	/* material of an unknown algorithm: not split */
 	}
-	for (i = 0; layout[i]; i++) {
-		uint16_t bits = 0;
-
-		if (layout[i] != 'M') {
-			if (cur_skip(&c, layout[i] == '6' ? 64 : 114) < 0)
-				return "signature material truncated";
-			continue;
-		}
-		if (cur_be16(&c, &bits) < 0 || c.len < (bits + 7u) / 8u)
-			return "signature material truncated";
-		if (ver == 6 && !pgp_mpi_canonical(c.p, bits))
-			return "MPI not in canonical form (v6 packet)";
-		cur_skip(&c, (bits + 7u) / 8u);
-	}
-	return NULL;	/* bytes after the material are not material */
+	/* bytes after the material are not material */
+	return material_defect(&c, layout, native, ver == 6, true);
 }
 
 static int rec_sig(const uint8_t *in, size_t in_len, struct dg_cur *body,

@@ -120,24 +120,98 @@ short_:
 	return pgp_fail(a->e, -ENODATA, "packet %u: key material truncated", index);
 }
 
+/* The parsed fields of a KEY record, filled in by key_body(). */
+struct key_rec {
+	uint32_t created, matlen;
+	uint8_t algo;
+	uint16_t flags;
+	size_t keylen;
+	int nfield;
+};
+
+/*
+ * A v4/v6 key packet body after its version octet (@c), into @k and FIELD
+ * entries.  -EBADMSG and -ENODATA mean that the packet is malformed;
+ * anything else is a limit or the answer's own failure.
+ */
+static int key_body(struct pgp_ans *a, uint32_t index, uint8_t version, const uint8_t *body,
+		    struct dg_cur c, struct key_rec *k)
+{
+	struct dg_cur mat;
+	int r;
+
+	if (cur_be32(&c, &k->created) < 0 || cur_u8(&c, &k->algo) < 0)
+		return pgp_fail(a->e, -ENODATA, "packet %u: key header truncated", index);
+	if (version == 6) {
+		if (cur_be32(&c, &k->matlen) < 0)
+			return pgp_fail(a->e, -ENODATA, "packet %u: key header truncated", index);
+		if (cur_take(&c, k->matlen, &mat) < 0)
+			return pgp_fail(a->e, -ENODATA,
+					"packet %u: key material length %u exceeds packet",
+					index, k->matlen);
+	} else {
+		mat = c;
+	}
+	k->nfield = pgp_fields(a, &mat, k->algo, 0, version == 6, index);
+	if (k->nfield == -EOPNOTSUPP) {
+		k->flags |= PGP_KEY_F_UNKNOWN_ALGO;
+		k->nfield = 0;
+		if (version == 6) {
+			/* v6 says how long the material is. */
+			r = put_field(a, PGP_FIELD_OPAQUE, 0, mat.p, mat.len, mat.p, mat.len);
+			if (r < 0)
+				return r;
+			k->nfield = 1;
+		}
+		/* v4: the public part's end is unknown, so a secret key's
+		 * public part is the whole body. */
+		mat.len = 0;
+	} else if (k->nfield < 0) {
+		return k->nfield;
+	}
+	if (version == 6 && mat.len)
+		return pgp_fail(a->e, -EBADMSG, "packet %u: %zu bytes after the v6 key material",
+				index, mat.len);
+	if (version == 4)
+		c = mat;
+	if (k->flags & PGP_KEY_F_SECRET) {
+		/* Secret keys: only the public prefix is reported. */
+		if (!(k->flags & PGP_KEY_F_UNKNOWN_ALGO && version == 4))
+			k->keylen = (size_t)(c.p - body);
+	} else if (c.len) {
+		return pgp_fail(a->e, -EBADMSG,
+				"packet %u: %zu trailing bytes after the key material", index,
+				c.len);
+	}
+	return 0;
+}
+
+/*
+ * A key packet that does not parse (truncated, material that does not fit
+ * its algorithm or its packet) is one key that is not used, not a broken
+ * input: anyone can append packets to a certificate, and a keyring must
+ * not stop verifying because someone appended junk (RFC 9580 §5.2.5 says
+ * the same of signatures; unknown versions and algorithms are skipped
+ * alike).  It becomes a KEY record with PGP_KEY_F_MALFORMED, its version
+ * octet and (v4/v6 with the octets) algorithm octet, the whole body as key
+ * body and nothing else; the core finds the defect itself before it
+ * believes the claim.  Limits (-E2BIG) still fail the whole answer.
+ */
 int pgp_key_record(struct pgp_ans *a, uint32_t index, uint8_t tag,
 		   const uint8_t *body, size_t len)
 {
-	struct dg_cur c = cur_init(body, len), mat;
-	uint32_t created = 0, matlen = 0;
-	uint8_t version = 0, algo = 0;
-	uint16_t flags = 0;
-	size_t mark, fixed, keylen;
-	int r, nfield = 0;
+	struct dg_cur c = cur_init(body, len);
+	struct key_rec k = { .keylen = len };
+	uint8_t version = 0;
+	size_t mark, fixed;
+	int r = 0;
 
 	if (tag == 5 || tag == 7) {
-		flags |= PGP_KEY_F_SECRET;
+		k.flags |= PGP_KEY_F_SECRET;
 		a->flags |= PGP_ANS_F_SECRET_KEY;
 	}
 	if (tag == 7 || tag == 14)
-		flags |= PGP_KEY_F_SUBKEY;
-	if (cur_u8(&c, &version) < 0)
-		return pgp_fail(a->e, -ENODATA, "packet %u: empty key packet", index);
+		k.flags |= PGP_KEY_F_SUBKEY;
 	r = pgp_ans_rec_begin(a, PGP_REC_KEY, &mark);
 	if (r < 0)
 		return r;
@@ -147,74 +221,40 @@ int pgp_key_record(struct pgp_ans *a, uint32_t index, uint8_t tag,
 		return pgp_ans_err(a, r);
 	memset(a->b->data + fixed, 0, PGP_REC_KEY_FIXED);
 	a->b->len += PGP_REC_KEY_FIXED;
-	keylen = len;
 
-	if (version == 4 || version == 6) {
-		if (cur_be32(&c, &created) < 0 || cur_u8(&c, &algo) < 0)
-			return pgp_fail(a->e, -ENODATA, "packet %u: key header truncated", index);
-		if (version == 6) {
-			if (cur_be32(&c, &matlen) < 0)
-				return pgp_fail(a->e, -ENODATA, "packet %u: key header truncated",
-						index);
-			if (cur_take(&c, matlen, &mat) < 0)
-				return pgp_fail(a->e, -ENODATA,
-						"packet %u: key material length %u exceeds packet",
-						index, matlen);
-		} else {
-			mat = c;
-		}
-		nfield = pgp_fields(a, &mat, algo, 0, version == 6, index);
-		if (nfield == -EOPNOTSUPP) {
-			flags |= PGP_KEY_F_UNKNOWN_ALGO;
-			nfield = 0;
-			if (version == 6) {
-				/* v6 says how long the material is. */
-				r = put_field(a, PGP_FIELD_OPAQUE, 0, mat.p, mat.len, mat.p,
-					      mat.len);
-				if (r < 0)
-					return r;
-				nfield = 1;
-				mat.len = 0;
-			} else {
-				/* v4: the public part's end is unknown, so
-				 * a secret key's public part is the whole body. */
-				mat.len = 0;
-			}
-		} else if (nfield < 0) {
-			return nfield;
-		}
-		if (version == 6 && mat.len)
-			return pgp_fail(a->e, -EBADMSG,
-					"packet %u: %zu bytes after the v6 key material", index,
-					mat.len);
-		if (version == 4)
-			c = mat;
-		if (flags & PGP_KEY_F_SECRET) {
-			/* Secret keys: only the public prefix is reported. */
-			keylen = (size_t)(c.p - body);
-			if (flags & PGP_KEY_F_UNKNOWN_ALGO && version == 4)
-				keylen = len;
-		} else if (c.len) {
-			return pgp_fail(a->e, -EBADMSG,
-					"packet %u: %zu trailing bytes after the key material",
-					index, c.len);
-		}
+	if (cur_u8(&c, &version) < 0) {
+		r = pgp_fail(a->e, -ENODATA, "packet %u: empty key packet", index);
+	} else if (version == 4 || version == 6) {
+		r = key_body(a, index, version, body, c, &k);
 	} else {
-		flags |= PGP_KEY_F_UNSUPPORTED;
+		k.flags |= PGP_KEY_F_UNSUPPORTED;
 		a->flags |= PGP_ANS_F_UNSUPPORTED;
 	}
+	if (r == -EBADMSG || r == -ENODATA) {
+		a->b->len = fixed + PGP_REC_KEY_FIXED;
+		k.flags = (uint16_t)((k.flags & (PGP_KEY_F_SECRET | PGP_KEY_F_SUBKEY)) |
+				     PGP_KEY_F_MALFORMED);
+		k.algo = len >= 6 ? body[5] : 0;
+		k.created = k.matlen = 0;
+		k.keylen = len;
+		k.nfield = 0;
+		a->e->msg[0] = '\0';
+		r = 0;
+	}
+	if (r < 0)
+		return r;
 	{
 		uint8_t *f = a->b->data + fixed;
 
 		put_le32(f + 0, index);
 		f[4] = version;
-		f[5] = algo;
-		put_le16(f + 6, flags);
-		put_le32(f + 8, created);
-		put_le32(f + 12, matlen);
+		f[5] = k.algo;
+		put_le16(f + 6, k.flags);
+		put_le32(f + 8, k.created);
+		put_le32(f + 12, k.matlen);
 		put_le32(f + 16, (uint32_t)(body - a->base));
-		put_le32(f + 20, (uint32_t)keylen);
-		put_le32(f + 24, (uint32_t)nfield);
+		put_le32(f + 20, (uint32_t)k.keylen);
+		put_le32(f + 24, (uint32_t)k.nfield);
 	}
 	return pgp_ans_rec_end(a, mark);
 }

@@ -137,7 +137,9 @@
  *                      subkey), 14 (public subkey)
  *     0  4 index     packet index
  *     4  1 version   4 or 6 (3/5/other: flag PGP_KEY_F_UNSUPPORTED,
- *                    nfield = 0)
+ *                    nfield = 0; a packet that does not parse: flag
+ *                    PGP_KEY_F_MALFORMED, created = matlen = nfield = 0,
+ *                    keybody = the whole body, version 0 when empty)
  *     5  1 algo      public-key algorithm ID (RFC 9580 §9.1)
  *     6  2 flags     PGP_KEY_F_*
  *     8  4 created   creation time (seconds since epoch)
@@ -377,6 +379,10 @@ enum pgp_armor_kind {
 #define PGP_KEY_F_UNSUPPORTED	(1u << 2)	/* version not 4/6: no fields */
 #define PGP_KEY_F_UNKNOWN_ALGO	(1u << 3)	/* fields unknown (v4: none listed,
 						   v6: one FIELD_OPAQUE) */
+#define PGP_KEY_F_MALFORMED	(1u << 4)	/* v4/v6 key that does not parse:
+						   version, algo (0 when the
+						   packet has no such octet), the
+						   whole body, nothing else */
 
 /* PGP_REC_SIG flags. */
 #define PGP_SIG_F_UNSUPPORTED	(1u << 0)	/* v3 or unknown version: never verify */

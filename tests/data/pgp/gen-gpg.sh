@@ -543,6 +543,40 @@ for how in unhashed-overrun mpi-truncated zero-length-subpacket; do
 done
 add "malformed/hard-revocation" detached gpg/revhard.before.sig gpg/data.txt \
 	gpg/revhard.rev-unhashed-overrun.pgp good "the hard revocation is malformed: it revokes nothing"
+# --- malformed key packets: a subkey that does not parse is one key not
+# used, as RFC 9580 §5.2.5 rules for signatures (anyone can append a packet
+# to a certificate: junk must not make a keyring stop verifying); a primary
+# key that does not parse breaks the input, as for every peer.  The subkey
+# is a copy of subkey.cert.pgp's, cut in its header or in its material;
+# the signing subkey itself cut; a hard revocation after a malformed
+# subkey, which still revokes. -------------------------------------------------
+pypkt python3 - "$dir" <<'PY'
+import sys
+from pgppkt import packet, packets
+d = sys.argv[1]
+rd = lambda f: open("%s/%s" % (d, f), "rb").read()
+ed, sk = rd("ed25519.cert.pgp"), rd("subkey.cert.pgp")
+sub = [b for t, w, b in packets(sk) if t == 14][0]
+assert sub[0] == 4 and len(sub) > 12
+open(d + "/malkey.sub-header.pgp", "wb").write(ed + packet(14, sub[:3]))
+open(d + "/malkey.sub-material.pgp", "wb").write(ed + packet(14, sub[:-3]))
+open(d + "/malkey.signing-sub.pgp", "wb").write(
+    b"".join(packet(14, b[:-3]) if t == 14 else w for t, w, b in packets(sk)))
+open(d + "/malkey.sub-then-revocation.pgp", "wb").write(
+    rd("revhard.unrevoked.pgp") + packet(14, sub[:-3]) + rd("revhard.rev.pgp"))
+p256 = b"".join(packet(6, b[:-3]) if t == 6 else w for t, w, b in packets(rd("p256.cert.pgp")))
+open(d + "/malkey.primary-first.pgp", "wb").write(p256 + ed)
+PY
+add "malformed-key/subkey-header-truncated" detached gpg/ed25519.bin.sig gpg/data.bin \
+	gpg/malkey.sub-header.pgp good "a subkey packet cut after 3 octets appended to the certificate"
+add "malformed-key/subkey-material-truncated" detached gpg/ed25519.bin.sig gpg/data.bin \
+	gpg/malkey.sub-material.pgp good "a subkey packet whose MPI runs past it appended to the certificate"
+add "malformed-key/signing-subkey-truncated" detached gpg/subkey.sig gpg/data.txt \
+	gpg/malkey.signing-sub.pgp bad "the signing subkey's packet cut short: nothing it signed verifies"
+add "malformed-key/revocation-after-malformed-subkey" detached gpg/revhard.before.sig gpg/data.txt \
+	gpg/malkey.sub-then-revocation.pgp bad "a hard revocation after a malformed subkey still revokes"
+add "malformed-key/primary-truncated-first" detached gpg/ed25519.bin.sig gpg/data.bin \
+	gpg/malkey.primary-first.pgp bad "a keyring whose first certificate's primary key is cut short"
 add "left16/data-signature" detached gpg/left16.sig gpg/data.txt gpg/ed25519.cert.asc policy \
 	"the two octets of the hash's left 16 bits do not match the hash"
 add "left16/subkey-binding" detached gpg/subkey.sig gpg/data.txt gpg/subkey.left16.pgp policy \
