@@ -81,11 +81,15 @@ int pgp_fields(struct pgp_ans *a, struct dg_cur *c, uint8_t algo, int sig, int v
 			kind = PGP_FIELD_MPI;
 			if (cur_be16(c, &bits) < 0)
 				goto short_;
+			n = (bits + 7u) / 8u;
+			/* One that runs past its packet is malformed, not big:
+			 * a signature with it is ignored (RFC 9580 §5.2.5). */
+			if (n > c->len)
+				goto short_;
 			if (bits > PGP_MPI_BITS_MAX)
 				return pgp_fail(a->e, -E2BIG,
 						"packet %u: MPI of %u bits exceeds limit %u",
 						index, bits, PGP_MPI_BITS_MAX);
-			n = (bits + 7u) / 8u;
 			break;
 		case F_OID:
 		case F_KDF:

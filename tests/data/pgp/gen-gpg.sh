@@ -267,6 +267,23 @@ add "multi/keyring-file" detached gpg/multi.sig gpg/data.txt gpg/keyring.pgp goo
 # A transferable secret key given as CERTS (SOP: its public part counts)
 g $T1 --export-secret-keys "$fpr_ed25519" >"$dir/ed25519.tsk.pgp"
 add "certs/secret-key-as-certs" detached gpg/ed25519.sig gpg/data.txt gpg/ed25519.tsk.pgp good
+# The same key with its unprotected secret part's checksum (the packet's
+# last two octets) wrong: the public part is intact.
+pypkt python3 - "$dir/ed25519.tsk.pgp" "$dir/ed25519.tsk-checksum.pgp" <<'PY'
+import sys
+from pgppkt import packet, packets
+out = b""
+for tag, whole, body in packets(open(sys.argv[1], "rb").read()):
+    if tag == 5:
+        # EdDSALegacy public part: 6 + OID 1+9 + MPI 2+33 octets, then
+        # the S2K usage octet, 0 when unprotected
+        assert body[16:18] == b"\x01\x07" and body[51] == 0, "not an unprotected Ed25519 key"
+        whole = packet(5, body[:-1] + bytes([body[-1] ^ 1]))
+    out += whole
+open(sys.argv[2], "wb").write(out)
+PY
+add "certs/secret-key-checksum-wrong" detached gpg/ed25519.sig gpg/data.txt gpg/ed25519.tsk-checksum.pgp good \
+	"the secret key's secret part has a wrong checksum; its public part is intact"
 
 # --- message encodings: compression algorithms, partial body lengths
 # (gpg streams stdin with partial lengths), CRLF armor, armor comments ------
@@ -342,6 +359,10 @@ add "abuse/cleartext-two-blocks" cleartext gpg/abuse-two.clear.asc - \
 	"gpg/ed25519.cert.asc gpg/p256.cert.asc" policy
 sed 's/^Hash: SHA512$/Hash: SHA256/; s/^Hash: SHA256$/Hash: SHA512/' "$dir/rsa2048.clear.asc" >"$dir/abuse-hash.clear.asc"
 add "abuse/cleartext-hash-header-lies" cleartext gpg/abuse-hash.clear.asc - gpg/rsa2048.cert.asc policy
+sed 's/^Hash: SHA256$/Hash: sha256/' "$c" >"$dir/abuse-hash-lower.clear.asc"
+grep -q '^Hash: sha256$' "$dir/abuse-hash-lower.clear.asc"
+add "abuse/cleartext-hash-header-lowercase" cleartext gpg/abuse-hash-lower.clear.asc - gpg/ed25519.cert.asc \
+	policy "the Hash: header names the right hash in lower case"
 awk '/^=/ && length($0) == 5 { $0 = "=AAAA" } { print }' "$dir/p521.sig.asc" >"$dir/abuse-crc.sig.asc"
 add "abuse/detached-armor-bad-checksum" detached gpg/abuse-crc.sig.asc gpg/data.txt gpg/p521.cert.asc policy
 sed 's/$/  /' "$dir/ed25519.sig.asc" >"$dir/abuse-blanks.sig.asc"
@@ -480,7 +501,8 @@ add "unhashed/creation-time" detached gpg/unhashed-creation-time.sig gpg/data.tx
 # --- malformed signature packets (RFC 9580 §5.2.5: ignored, and they
 # "MUST NOT halt processing on the packet stream or reject other
 # signatures"): an unhashed area longer than the packet, signature MPIs cut
-# short, a zero-length subpacket; each alone, before and after a good
+# short, an MPI of 65535 bits (past the packet, not over a size limit), a
+# zero-length subpacket; each alone, before and after a good
 # signature, and a hard revocation made malformed next to the certificate
 # it no longer revokes.  Bytes after a signature's MPIs are not material
 # (Sequoia and GnuPG ignore them): a signature and a hard revocation with
@@ -507,11 +529,14 @@ def edit(body, how):
                 body[uo + 2 + ul:])
     if how == "mpi-truncated":
         return body[:-3]
+    if how == "mpi-huge":
+        mo = uo + 2 + ul + 2
+        return body[:mo] + b"\xff\xff" + body[mo + 2:]
     assert how == "trailing-bytes"
     return body + b"\0\1"
 
 good, body = sig_of(d + "/ed25519.sig")
-for how in ("unhashed-overrun", "mpi-truncated", "zero-length-subpacket"):
+for how in ("unhashed-overrun", "mpi-truncated", "mpi-huge", "zero-length-subpacket"):
     bad = packet(2, edit(body, how))
     for where, data in (("only", bad), ("first", bad + good), ("last", good + bad)):
         open("%s/malformed-%s.%s.sig" % (d, how, where), "wb").write(data)
@@ -533,7 +558,7 @@ _, rev = sig_of(d + "/revhard.rev.pgp")
 for how in ("unhashed-overrun", "trailing-bytes"):
     open("%s/revhard.rev-%s.pgp" % (d, how), "wb").write(cert + packet(2, edit(rev, how)))
 PY
-for how in unhashed-overrun mpi-truncated zero-length-subpacket; do
+for how in unhashed-overrun mpi-truncated mpi-huge zero-length-subpacket; do
 	add "malformed/$how-only" detached "gpg/malformed-$how.only.sig" gpg/data.txt gpg/ed25519.cert.asc bad \
 		"the one signature is malformed ($how)"
 	add "malformed/$how-first" detached "gpg/malformed-$how.first.sig" gpg/data.txt gpg/ed25519.cert.asc good \
