@@ -591,7 +591,13 @@ open(d + "/malkey.sub-then-revocation.pgp", "wb").write(
     rd("revhard.unrevoked.pgp") + packet(14, sub[:-3]) + rd("revhard.rev.pgp"))
 p256 = b"".join(packet(6, b[:-3]) if t == 6 else w for t, w, b in packets(rd("p256.cert.pgp")))
 open(d + "/malkey.primary-first.pgp", "wb").write(p256 + ed)
+(t, w, b), = packets(rd("ed25519.bin.sig"))
+open(d + "/indeterminate.sig", "wb").write(bytes([0x80 | t << 2 | 3]) + b)
 PY
+# RFC 9580 §4.2.2 lets an old-format header say "to the end of the file";
+# gpg refuses that on any packet but data packets, and so does digestguard.
+add "abuse/indeterminate-length-signature" detached gpg/indeterminate.sig gpg/data.bin \
+	gpg/ed25519.cert.asc policy "the signature packet in old format with an indeterminate length"
 add "malformed-key/subkey-header-truncated" detached gpg/ed25519.bin.sig gpg/data.bin \
 	gpg/malkey.sub-header.pgp good "a subkey packet cut after 3 octets appended to the certificate"
 add "malformed-key/subkey-material-truncated" detached gpg/ed25519.bin.sig gpg/data.bin \
