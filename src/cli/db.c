@@ -17,6 +17,7 @@
 #include <digestguard/pgp.h>
 #include <digestguard/rpm.h>
 
+#include "utc.h"
 #include "cleanup.h"
 #include "cli.h"
 #include "hex.h"
@@ -1005,11 +1006,9 @@ static int cmd_stats(int argc, char **argv)
 	const char *state = NULL;
 	struct dg_db *db = NULL;
 	struct dg_db_stats st;
-	char when[64], msg[512];
+	char when[DG_UTC_LEN], msg[512];
 	int c, json = 0, verify = 0, list = 0, verr = 0;
 	uint32_t i;
-	time_t t;
-	struct tm tm;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -1035,9 +1034,7 @@ static int cmd_stats(int argc, char **argv)
 		if (verr)
 			fprintf(stderr, "digestguard db stats: %s\n", msg);
 	}
-	t = (time_t)st.build_time;
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	dg_utc_format(when, (int64_t)st.build_time);
 	if (json) {
 		printf("{\n  \"state\": ");
 		cli_json_str(stdout, dg_db_state_dir(state));
@@ -1179,13 +1176,10 @@ static int export_keylime(FILE *out, const struct xent *e, size_t n,
 			  const struct dg_db_stats *st, size_t *skipped)
 {
 	const char *prev = NULL;
-	char when[64];
-	time_t t = (time_t)st->build_time;
-	struct tm tm;
+	char when[DG_UTC_LEN];
 	size_t i;
 
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	dg_utc_format(when, (int64_t)st->build_time);
 	fprintf(out, "{\n  \"meta\": {\"version\": 1, \"generator\": 0, \"timestamp\": \"%s\"},\n"
 		     "  \"release\": 0,\n  \"digests\": {", when);
 	for (i = 0; i < n; i++) {

@@ -25,6 +25,7 @@
 #include <digestguard/pgp.h>
 #include <digestguard/umd.h>
 
+#include "utc.h"
 #include "blobs.h"
 #include "cli.h"
 #include "cursor.h"
@@ -149,11 +150,9 @@ static void put_hex(const uint8_t *p, size_t n)
 
 static void put_time(uint32_t t)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-	char b[32];
+	char b[DG_UTC_LEN];
 
-	if (gmtime_r(&tt, &tm) && strftime(b, sizeof(b), "%Y-%m-%dT%H:%M:%SZ", &tm))
+	if (dg_utc_format(b, t) == 0)
 		printf("%s", b);
 	else
 		printf("%u", t);

@@ -20,6 +20,7 @@
 
 #include <digestguard/pgp.h>
 
+#include "utc.h"
 #include "cli.h"
 #include "log.h"
 
@@ -287,18 +288,14 @@ static int parse_date(const char *s, int64_t dash, bool round_up, int64_t *out)
 
 static void print_verifications(FILE *f, const struct dg_pgp_result *res)
 {
-	char a[2 * DG_PGP_FPR_MAX + 1], b[2 * DG_PGP_FPR_MAX + 1], ts[32];
+	char a[2 * DG_PGP_FPR_MAX + 1], b[2 * DG_PGP_FPR_MAX + 1], ts[DG_UTC_LEN];
 	size_t i;
 
 	for (i = 0; i < res->n_sigs; i++) {
 		const struct dg_pgp_sig *s = &res->sigs[i];
-		time_t t = (time_t)s->created;
-		struct tm tm;
-
 		if (s->status)
 			continue;
-		gmtime_r(&t, &tm);
-		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		dg_utc_format(ts, s->created);
 		dg_pgp_fpr_hex(s->signer_fpr, s->fpr_len, a);
 		dg_pgp_fpr_hex(s->primary_fpr, s->fpr_len, b);
 		fprintf(f, "%s %s %s mode:%s\n", ts, a, b,

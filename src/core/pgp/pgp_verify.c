@@ -18,6 +18,7 @@
 
 #include <digestguard/umd.h>
 
+#include "utc.h"
 #include "cleanup.h"
 #include "log.h"
 #include "pgp_internal.h"
@@ -122,23 +123,18 @@ void dg_pgp_set_policy(struct dg_pgp *pgp, const struct dg_pgp_policy *pol)
 	pgp->pol = *pol;
 }
 
-static void fmt_time(int64_t t, char *buf, size_t len, const char *inf)
+static void fmt_time(int64_t t, char buf[DG_UTC_LEN], const char *inf)
 {
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	if (t == INT64_MIN || t == INT64_MAX || !gmtime_r(&tt, &tm))
-		snprintf(buf, len, "%s", inf);
-	else
-		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (t == INT64_MIN || t == INT64_MAX || dg_utc_format(buf, t) < 0)
+		snprintf(buf, DG_UTC_LEN, "%s", inf);
 }
 
 void dg_pgp_policy_describe(const struct dg_pgp_policy *pol, char *buf, size_t len)
 {
-	char nb[32], na[32];
+	char nb[DG_UTC_LEN], na[DG_UTC_LEN];
 
-	fmt_time(pol->not_before, nb, sizeof(nb), "-");
-	fmt_time(pol->not_after, na, sizeof(na), "-");
+	fmt_time(pol->not_before, nb, "-");
+	fmt_time(pol->not_after, na, "-");
 	snprintf(buf, len,
 		 "policy: RSA >= %u bits, ECDSA P-256/384/521, EdDSALegacy Ed25519, Ed25519, Ed448; "
 		 "data hashes SHA2-224/256/384/512, SHA3-256/512%s%s; SHA-1 accepted only in key "
@@ -568,11 +564,11 @@ static void job_start(const struct dg_pgp *pgp, struct jobs *js, const struct pg
 		return;
 	}
 	if (s->created < pgp->pol.not_before || s->created > pgp->pol.not_after) {
-		char made[32], bound[32];
+		char made[DG_UTC_LEN], bound[DG_UTC_LEN];
 		bool early = s->created < pgp->pol.not_before;
 
-		fmt_time(s->created, made, sizeof(made), "-");
-		fmt_time(early ? pgp->pol.not_before : pgp->pol.not_after, bound, sizeof(bound), "-");
+		fmt_time(s->created, made, "-");
+		fmt_time(early ? pgp->pol.not_before : pgp->pol.not_after, bound, "-");
 		r->status = -EKEYREJECTED;
 		snprintf(r->reason, sizeof(r->reason),
 			 "signature made at %s, %s the accepted range (%s %s)", made,
