@@ -39,6 +39,8 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "data", "pgp"))
+from pgppkt import crc24  # noqa: E402
 BUILD = os.environ.get("BUILD", os.path.join(ROOT, "build"))
 DG = os.environ.get("DG", os.path.join(BUILD, "src/cli/digestguard"))
 
@@ -94,17 +96,6 @@ def manifest(fix, prefix="gpg/", multi=False):
             f = line.rstrip("\n").split("\t")
             if f[0].startswith(prefix) and f[5] == "good" and (multi or " " not in f[4]):
                 yield f
-
-
-def crc24(b):
-    crc = 0xB704CE
-    for x in b:
-        crc ^= x << 16
-        for _ in range(8):
-            crc <<= 1
-            if crc & 0x1000000:
-                crc ^= 0x1864CFB
-    return crc & 0xFFFFFF
 
 
 def armored_edit(rnd, b):

@@ -241,21 +241,41 @@ static void forge_packet_body(uint8_t *a, size_t l)
 	wr32(p + 20, rd32(p + 20) - 1);	/* body.len */
 }
 
+/* Offset of the last record of @type (with flag bits @flag in the octet at
+ * body offset 6, when not 0) in answer @a, or 0. */
+static size_t last_rec(const uint8_t *a, size_t l, uint16_t type, uint8_t flag)
+{
+	size_t off = PGP_ANS_HDR_LEN, last = 0;
+
+	while (off + PGP_REC_HDR_LEN <= l) {
+		if ((a[off] | a[off + 1] << 8) == type &&
+		    (!flag || (a[off + PGP_REC_HDR_LEN + 6] & flag)))
+			last = off;
+		off += PGP_REC_HDR_LEN + rd32(a + off + 4);
+	}
+	return last;
+}
+
+/* Cut the record at @at down to its first @keep body bytes. */
+static void rec_cut(uint8_t *a, size_t *l, size_t at, uint32_t keep)
+{
+	uint32_t bl = rd32(a + at + 4);
+	uint8_t *f = a + at + PGP_REC_HDR_LEN;
+
+	memmove(f + keep, f + bl, *l - (at + PGP_REC_HDR_LEN + bl));
+	wr32(a + at + 4, keep);
+	*l -= bl - keep;
+}
+
 static void forge_hide_revocation(uint8_t *a, size_t l)
 {
-	size_t off = PGP_ANS_HDR_LEN;
-	uint8_t *last = NULL;
+	size_t last = last_rec(a, l, PGP_REC_SIG, 0);
 
 	/* The last SIG record (the appended revocation) becomes a record
 	 * type the core does not know and would skip. */
-	while (off + PGP_REC_HDR_LEN <= l) {
-		if ((a[off] | a[off + 1] << 8) == PGP_REC_SIG)
-			last = a + off;
-		off += PGP_REC_HDR_LEN + rd32(a + off + 4);
-	}
 	if (last) {
-		last[0] = 0x77;
-		last[1] = 0x77;
+		a[last] = 0x77;
+		a[last + 1] = 0x77;
 	}
 }
 
@@ -267,25 +287,14 @@ static void forge_hide_revocation(uint8_t *a, size_t l)
  */
 static void forge_revocation_claimed_malformed(uint8_t *a, size_t *l)
 {
-	size_t off = PGP_ANS_HDR_LEN, last = 0, cut;
-	uint32_t bl;
-	uint8_t *f;
+	size_t last = last_rec(a, *l, PGP_REC_SIG, 0);
+	uint8_t *f = a + last + PGP_REC_HDR_LEN;
 
-	while (off + PGP_REC_HDR_LEN <= *l) {
-		if ((a[off] | a[off + 1] << 8) == PGP_REC_SIG)
-			last = off;
-		off += PGP_REC_HDR_LEN + rd32(a + off + 4);
-	}
 	if (!last)
 		return;
-	bl = rd32(a + last + 4);
-	f = a + last + PGP_REC_HDR_LEN;
 	memset(f + 8, 0, PGP_REC_SIG_FIXED - 8);
 	wr32(f + 8, PGP_SIG_F_MALFORMED);
-	cut = bl - PGP_REC_SIG_FIXED;
-	memmove(f + PGP_REC_SIG_FIXED, f + bl, *l - (last + PGP_REC_HDR_LEN + bl));
-	wr32(a + last + 4, PGP_REC_SIG_FIXED);
-	*l -= cut;
+	rec_cut(a, l, last, PGP_REC_SIG_FIXED);
 }
 
 /*
@@ -296,29 +305,17 @@ static void forge_revocation_claimed_malformed(uint8_t *a, size_t *l)
  */
 static void forge_subkey_claimed_malformed(uint8_t *a, size_t *l)
 {
-	size_t off = PGP_ANS_HDR_LEN, at = 0, cut;
-	uint32_t bl;
-	uint8_t *f;
+	size_t at = last_rec(a, *l, PGP_REC_KEY, PGP_KEY_F_SUBKEY);
+	uint8_t *f = a + at + PGP_REC_HDR_LEN;
 
-	while (off + PGP_REC_HDR_LEN <= *l) {
-		f = a + off + PGP_REC_HDR_LEN;
-		if ((a[off] | a[off + 1] << 8) == PGP_REC_KEY && (f[6] & PGP_KEY_F_SUBKEY))
-			at = off;
-		off += PGP_REC_HDR_LEN + rd32(a + off + 4);
-	}
 	if (!at)
 		return;
-	bl = rd32(a + at + 4);
-	f = a + at + PGP_REC_HDR_LEN;
 	f[6] = (uint8_t)(PGP_KEY_F_MALFORMED | PGP_KEY_F_SUBKEY);
 	f[7] = 0;
 	wr32(f + 8, 0);		/* created */
 	wr32(f + 12, 0);	/* matlen */
 	wr32(f + 24, 0);	/* nfield */
-	cut = bl - PGP_REC_KEY_FIXED;
-	memmove(f + PGP_REC_KEY_FIXED, f + bl, *l - (at + PGP_REC_HDR_LEN + bl));
-	wr32(a + at + 4, PGP_REC_KEY_FIXED);
-	*l -= cut;
+	rec_cut(a, l, at, PGP_REC_KEY_FIXED);
 }
 
 /* The OPS record of a well-formed one-pass signature claimed malformed:

@@ -1,7 +1,8 @@
-# OpenPGP packet framing (RFC 9580 §4.2) for the fixture generator
-# (gen-gpg.sh) and the tests that edit gpg's output (sopv_cli.sh): split
-# bytes into packets, frame a new one.  Trusted test input only: what gpg
-# wrote, so a malformed packet is an error, not a case.
+# OpenPGP packet framing (RFC 9580 §4.2) for the fixture generators
+# (gen-gpg.sh, rpm/gen.sh), the tests that edit gpg's output (sopv_cli.sh)
+# and tools/mutdiff.py: split bytes into packets, frame a new one, the
+# armor checksum.  Trusted test input only: what gpg wrote, so a
+# malformed packet is an error, not a case.
 
 
 def packets(d):
@@ -34,3 +35,15 @@ def packets(d):
 def packet(tag, body):
     """A new-format packet of type tag, with a five-octet length."""
     return bytes([0xC0 | tag, 0xFF]) + len(body).to_bytes(4, "big") + body
+
+
+def crc24(b):
+    """The armor checksum of RFC 9580 §6.1."""
+    crc = 0xB704CE
+    for x in b:
+        crc ^= x << 16
+        for _ in range(8):
+            crc <<= 1
+            if crc & 0x1000000:
+                crc ^= 0x1864CFB
+    return crc & 0xFFFFFF

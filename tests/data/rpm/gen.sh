@@ -216,22 +216,14 @@ retype "$out/unsigned.rpm" "$out/mut/main-unknowntag.rpm" 1006 4999
 # header laid out again (data in index order, aligned, region trailer
 # last); rpm reports the item BAD, and so must we.
 resign_value() {	# SRC DST armor|marker
-	PYTHONPATH=$here python3 - "$@" <<'PY'
+	PYTHONPATH=$here:$here/../pgp python3 - "$@" <<'PY'
 import base64, struct, sys
 import rpmhdr
+from pgppkt import crc24
 src, dst, how = sys.argv[1], sys.argv[2], sys.argv[3]
 pk = rpmhdr.Package(src)
 ents = pk.sig_ents
 assert ents[0][0] == 62 and ents[0][2] == pk.sdl - 16, 'signature header region'
-def crc24(b):	# RFC 9580 §6.1
-    crc = 0xB704CE
-    for x in b:
-        crc ^= x << 16
-        for _ in range(8):
-            crc <<= 1
-            if crc & 0x1000000:
-                crc ^= 0x1864CFB
-    return crc & 0xFFFFFF
 vals = []
 for e in ents[1:]:
     val = rpmhdr.value(pk.sig_data, e)
