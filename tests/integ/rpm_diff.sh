@@ -148,6 +148,21 @@ else
 		"key ID $kid" "digestguard (rc $rc1): $(cat "$T/dg")" "rpmkeys (rc $rc2): $(cat "$T/peer")"
 fi
 
+# The listed unhashed critical subpacket: rpmkeys refuses the signature
+# for it; we read only the hashed area's critical bits (anyone can edit
+# the unhashed one) and the signature verifies.
+f=$fx/mut/sig-unhashed-critical.rpm
+wd 30 "$DG" rpm verify -v --keyring "$fx/keys/rsa.asc" "$f" >"$T/dg" 2>"$T/dgerr"; rc1=$?
+wd 30 rpmkeys --dbpath "$(rpmdb_for "$fx/keys/rsa.asc")" -Kv "$f" >"$T/peer" 2>"$T/peererr"; rc2=$?
+if [ $rc1 = 0 ] && [ $rc2 = 1 ] && [ -n "$kid" ] &&
+	grep -q "RSA signature: BAD (package tag 268: invalid OpenPGP signature)" "$T/peer" &&
+	grep -q "Signature, key ID ${kid:8}: OK" "$T/dg"; then
+	ok "verify_ignores_an_unhashed_critical_subpacket_rpmkeys_refuses"
+else
+	nok "verify_ignores_an_unhashed_critical_subpacket_rpmkeys_refuses" \
+		"digestguard (rc $rc1): $(cat "$T/dg")" "rpmkeys (rc $rc2): $(cat "$T/peer")"
+fi
+
 # Digests: every fixture whose signature is good and whose algorithm is
 # strong; the MD5 one only with --allow-weak.
 for f in rsa eddsa subkey sha512; do

@@ -686,6 +686,40 @@ TEST(test_unknown_critical_subpacket_flagged)
 	free(in);
 }
 
+/* In the unhashed area, which anyone can add to, an unknown critical
+ * subpacket does not make the signature invalid (the core's rule too). */
+TEST(test_unknown_critical_unhashed_subpacket_not_flagged)
+{
+	size_t len;
+	uint8_t *in;
+	struct res x, y;
+	const uint8_t *s, *sub = NULL;
+	uint32_t i;
+
+	NEED_GPG();
+	in = fixture("sig-ed25519.gpg", &len);
+	CHECK(in && call(&x, PGP_REQ_PARSE, in, len, 0) == 0, "parse");
+	s = x.r ? NULL : rec(&x, PGP_REC_SIG, 0, NULL);
+	for (i = 0; s && i < u32(s + 64) && !sub; i++)
+		if (!(s[PGP_REC_SIG_FIXED + 16 * i + 6] & PGP_SUB_F_HASHED))
+			sub = s + PGP_REC_SIG_FIXED + 16 * i;
+	CHECK(sub != NULL, "gpg's signature has an unhashed subpacket");
+	if (sub)
+		in[u32(sub) + sub[4] - 1] = 0x80 | 100;
+	CHECK(call(&y, PGP_REQ_PARSE, in, len, 0) == 0, "still parses");
+	s = y.r ? NULL : rec(&y, PGP_REC_SIG, 0, NULL);
+	CHECK(s && !(u32(s + 8) & PGP_SIG_F_UNKNOWN_CRITICAL) &&
+	      !(u32(y.ans.data + 8) & PGP_ANS_F_SIG_UNKNOWN_CRITICAL), "not flagged");
+	for (i = 0, sub = NULL; s && i < u32(s + 64) && !sub; i++)
+		if (s[PGP_REC_SIG_FIXED + 16 * i + 5] == 100)
+			sub = s + PGP_REC_SIG_FIXED + 16 * i;
+	CHECK(sub && (sub[6] & PGP_SUB_F_CRITICAL) && !(sub[6] & PGP_SUB_F_HASHED),
+	      "the entry says critical, unhashed");
+	res_free(&x);
+	res_free(&y);
+	free(in);
+}
+
 TEST(test_partial_body_lengths_joined)
 {
 	size_t len, dl;
@@ -1300,6 +1334,7 @@ int main(void)
 	RUN(test_secret_key_reported_with_its_public_part);
 	RUN(test_signature_fields_and_subpackets_reported);
 	RUN(test_unknown_critical_subpacket_flagged);
+	RUN(test_unknown_critical_unhashed_subpacket_not_flagged);
 	RUN(test_partial_body_lengths_joined);
 	RUN(test_compressed_zlib_decompressed);
 	RUN(test_compressed_zip_decompressed);

@@ -386,9 +386,10 @@ enum pgp_armor_kind {
 
 /* PGP_REC_SIG flags. */
 #define PGP_SIG_F_UNSUPPORTED	(1u << 0)	/* v3 or unknown version: never verify */
-#define PGP_SIG_F_UNKNOWN_CRITICAL (1u << 1)	/* unknown subpacket with critical
-						   bit: the signature is INVALID
-						   (RFC 9580 §5.2.3.7) */
+#define PGP_SIG_F_UNKNOWN_CRITICAL (1u << 1)	/* unknown hashed subpacket with
+						   the critical bit: the signature
+						   is INVALID (RFC 9580 §5.2.3.7);
+						   informative, the core finds it */
 #define PGP_SIG_F_HAS_CREATED	(1u << 2)	/* created came from a hashed subpacket */
 #define PGP_SIG_F_UNKNOWN_ALGO	(1u << 3)	/* material not split into fields */
 #define PGP_SIG_F_MALFORMED	(1u << 4)	/* the packet does not parse as a

@@ -84,12 +84,15 @@ async function gen(out) {
 		ed448: { type: 'curve448' },
 		rsa3072: { type: 'rsa', rsaBits: 3072 },
 	};
+	let v6Sig25519;
 	for (const [name, opts] of Object.entries(algos)) {
 		const k = await key(name, opts);
 		add(`${name}/detached-binary`, 'detached', put(`${name}.bin.sig`, await detached(k, bin)),
 			binPath, cert(name, true), 'good');
 		add(`${name}/detached`, 'detached', put(`${name}.sig`, await detached(k, data)),
 			dataPath, cert(name), 'good');
+		if (name === 'ed25519')
+			v6Sig25519 = `v6/${name}.sig`;
 		add(`${name}/detached-armored`, 'detached',
 			put(`${name}.sig.asc`, await detached(k, data, { armored: true })),
 			dataPath, cert(name), 'good');
@@ -275,6 +278,32 @@ async function gen(out) {
 		add('mpi/leading-zero', 'detached',
 			put('mpi-leading-zero.sig', withMpi(8 * (val.length + 1), new Uint8Array([0, ...val]))),
 			dataPath, cert('rsa3072'), 'bad', 'v6 signature MPI with a zero octet in front, counted');
+	}
+	// --- v6 key packets whose 4-octet key material length is one more than
+	// the material: the packet does not parse (RFC 9580 §5.5.2.3).  The
+	// primary key's breaks the certificate; the encryption subkey's is one
+	// subkey not used, and the primary key's signature still verifies.
+	{
+		const c = readFileSync(join(dir, 'ed25519.cert.pgp'));
+		const lengthPlusOne = (tag) => {
+			const out = Buffer.from(c);
+			for (let i = 0; i < out.length;) {
+				if ((out[i] & 0xC0) !== 0xC0 || out[i + 1] >= 192)
+					throw new Error('ed25519.cert.pgp: not a one-octet new-format length');
+				if ((out[i] & 0x3F) === tag && out[i + 2] === 6) {
+					out.writeUInt32BE(out.readUInt32BE(i + 8) + 1, i + 8);
+					return out;
+				}
+				i += 2 + out[i + 1];
+			}
+			throw new Error(`ed25519.cert.pgp: no v6 key packet of tag ${tag}`);
+		};
+		add('key-material-length/primary-too-long', 'detached', v6Sig25519, dataPath,
+			put('matlen-primary.cert.pgp', lengthPlusOne(6)), 'bad',
+			'the primary key says its material is one octet longer than it is');
+		add('key-material-length/subkey-too-long', 'detached', v6Sig25519, dataPath,
+			put('matlen-subkey.cert.pgp', lengthPlusOne(14)), 'good',
+			'the encryption subkey says its material is one octet longer than it is');
 	}
 	const inl2 = await openpgp.sign({ message: await openpgp.createMessage({ binary: data }),
 		signingKeys: [keys.ed448, keys.ed25519], date: T1 });

@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$(dirname "$out")"
 exec 9>"$out.lock"
 flock 9
-stamp=$(cat "$here/gen.sh" "$here/rpmhdr.py" | sha256sum | cut -d' ' -f1)
+stamp=$(cat "$here/gen.sh" "$here/rpmhdr.py" "$here/../pgp/pgppkt.py" | sha256sum | cut -d' ' -f1)
 if [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$stamp" ]; then
 	exit 0
 fi
@@ -177,6 +177,10 @@ PY
 cp "$out/rsa.rpm" "$out/mut/sig-keyid-unhashed.rpm"
 kid=$(rpm -qp --nosignature --nodigest --qf '%{RSAHEADER:pgpsig}' "$out/rsa.rpm" | sed 's/.*Key ID //')
 poke "$out/mut/sig-keyid-unhashed.rpm" "d.index(bytes.fromhex('0910$kid')) + 2" "d[off] ^ 1"
+# The same subpacket's type made 127 with the critical bit (0xff): an
+# unknown critical subpacket, but in the unhashed (unsigned) area.
+cp "$out/rsa.rpm" "$out/mut/sig-unhashed-critical.rpm"
+poke "$out/mut/sig-unhashed-critical.rpm" "d.index(bytes.fromhex('0910$kid')) + 1" "0xff"
 # rpm checks the type of every main header tag it knows (hdrchkTagType() in
 # hdrblobVerifyInfo()): the unsigned package with BUILDTIME (INT32) stored as
 # the STRING "1700000000", the main header laid out again (data offsets,
@@ -265,6 +269,7 @@ longrelease.rpm rsa.asc a release of 300 characters
 mut/sig-disorder.rpm rsa.asc signature header entries out of data order
 mut/sig-negative-tag.rpm rsa.asc signature header tag with the top bit set (negative for rpm)
 mut/sig-keyid-unhashed.rpm rsa.asc the unhashed issuer key ID of the header signature altered
+mut/sig-unhashed-critical.rpm rsa.asc the unhashed issuer key ID subpacket of the header signature made an unknown critical one
 mut/main-badtype.rpm rsa.asc unsigned, main header tag BUILDTIME (INT32) of type STRING
 mut/main-unknowntag.rpm rsa.asc unsigned, main header tag 4999 (unknown to rpm) of type STRING
 mut/sig-armored.rpm rsa.asc the RSA header signature ASCII-armored in RSAHEADER
