@@ -549,6 +549,18 @@ def flip_left16(body):
 
 open(d + "/left16.sig", "wb").write(packet(2, flip_left16(body)))
 
+def issuer_fpr_version(body, v):
+    """The hashed issuer fingerprint subpacket's version octet set to v."""
+    i = body.index(bytes([0x16, 0x21, 0x04]), 6)
+    assert i < 6 + int.from_bytes(body[4:6], "big"), "not in the hashed area"
+    return body[:i + 2] + bytes([v]) + body[i + 3:]
+
+open(d + "/issuer-fpr-v6.sig", "wb").write(packet(2, issuer_fpr_version(body, 6)))
+out = b""
+for tag, whole, b in packets(open(d + "/ed25519.cert.pgp", "rb").read()):
+    out += packet(2, issuer_fpr_version(b, 6)) if tag == 2 and 0x10 <= b[1] <= 0x13 else whole
+open(d + "/ed25519.selfsig-fpr-v6.pgp", "wb").write(out)
+
 out = b""
 for tag, whole, b in packets(open(d + "/subkey.cert.pgp", "rb").read()):
     out += packet(2, flip_left16(b)) if tag == 2 and b[1] == 0x18 else whole
@@ -608,6 +620,10 @@ add "malformed-key/revocation-after-malformed-subkey" detached gpg/revhard.befor
 	gpg/malkey.sub-then-revocation.pgp bad "a hard revocation after a malformed subkey still revokes"
 add "malformed-key/primary-truncated-first" detached gpg/ed25519.bin.sig gpg/data.bin \
 	gpg/malkey.primary-first.pgp bad "a keyring whose first certificate's primary key is cut short"
+add "hashed-altered/issuer-fingerprint-version" detached gpg/issuer-fpr-v6.sig gpg/data.txt \
+	gpg/ed25519.cert.asc bad "the hashed issuer fingerprint's version octet changed from 4 to 6"
+add "hashed-altered/self-signature-issuer-fingerprint-version" detached gpg/ed25519.sig gpg/data.txt \
+	gpg/ed25519.selfsig-fpr-v6.pgp bad "the same in the certificate's only self-signature"
 add "left16/data-signature" detached gpg/left16.sig gpg/data.txt gpg/ed25519.cert.asc policy \
 	"the two octets of the hash's left 16 bits do not match the hash"
 add "left16/subkey-binding" detached gpg/subkey.sig gpg/data.txt gpg/subkey.left16.pgp policy \
