@@ -421,6 +421,13 @@ armored_sig ed25519 pad "$dir/crc-src-pad.sig.asc"
 glue_crc "$dir/crc-src-pad.sig.asc" >"$dir/crc-glued-pad.sig.asc"
 add "encoding/detached-armor-checksum-after-padding" detached gpg/crc-glued-pad.sig.asc gpg/data.txt \
 	gpg/ed25519.cert.asc good "the checksum on the last data line, after its padding"
+# The same signature with the padding of its last quad left off (RFC 9580
+# §6 takes base64 from RFC 4648, whose §3.2 requires it).
+awk '{ if (held) { if ($0 ~ /^=/ && length($0) == 5) sub(/=+$/, "", h); print h } h = $0; held = 1 }
+	END { if (held) print h }' "$dir/crc-src-pad.sig.asc" >"$dir/no-pad.sig.asc"
+! cmp -s "$dir/crc-src-pad.sig.asc" "$dir/no-pad.sig.asc"
+add "encoding/detached-armor-no-padding" detached gpg/no-pad.sig.asc gpg/data.txt \
+	gpg/ed25519.cert.asc policy "the base64 padding of the last quad left off"
 armored_sig p384 full "$dir/crc-src-full.sig.asc"
 glue_crc "$dir/crc-src-full.sig.asc" >"$dir/crc-glued.sig.asc"
 add "encoding/detached-armor-checksum-after-full-quad" detached gpg/crc-glued.sig.asc gpg/data.txt \
