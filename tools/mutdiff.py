@@ -2,7 +2,7 @@
 """Differential fuzzing against the peers: mutate inputs that verify, run
 digestguard and a peer on each mutant, keep those where the verdicts differ.
 
-  tools/mutdiff.py pgp|pgp-armor|pgp-v6|rpm [--seed N] [--per N] [--out DIR]
+  tools/mutdiff.py pgp|pgp-armor|pgp-v6|pgp-struct|rpm [--seed N] [--per N] [--out DIR]
 
 pgp        binary detached signatures and their certificates of the pgp
            fixtures (gpg/*): one byte flipped, replaced, inserted, deleted,
@@ -16,6 +16,12 @@ pgp-v6     the v6 fixtures (openpgp.js-made keys and signatures, v6/*), one
            reaches the packet parsers); `sopv verify` / `inline-verify`
            against openpgp.js (tests/data/pgp/gen-v6.mjs verify, which sqop
            cannot stand in for: it has no v6)
+pgp-struct every detached gpg/* case (good or not, but none that
+           known-differences.txt lists for sqop), its certificates and
+           signature file as packets: one packet dropped, copied, moved,
+           swapped with another, or taken from another fixture; against
+           `sqop verify` (the order and company of packets is where
+           certificate semantics live: bindings, revocations, subkeys)
 rpm        the signed rpm fixtures, one edit in the lead or the headers;
            `rpm verify` (header only and --payload) against `rpmkeys -K`
 
@@ -32,6 +38,7 @@ packet) the `malformed-subkey` rule.
 """
 import argparse
 import base64
+import fnmatch
 import os
 import random
 import subprocess
@@ -40,7 +47,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "data", "pgp"))
-from pgppkt import crc24  # noqa: E402
+from pgppkt import crc24, packets  # noqa: E402
 BUILD = os.environ.get("BUILD", os.path.join(ROOT, "build"))
 DG = os.environ.get("DG", os.path.join(BUILD, "src/cli/digestguard"))
 
@@ -142,6 +149,67 @@ def cases_v6(rnd, per, tmp):
                     "\t".join([d, kind, s, "-", " ".join(cs), ""])
 
 
+def dearmor(b):
+    """The bytes of the last armor block of @b, or @b when it is binary."""
+    if b"-----BEGIN PGP" not in b:
+        return b
+    lines = b.split(b"\n")
+    begin = max(i for i, l in enumerate(lines) if l.startswith(b"-----BEGIN PGP"))
+    end = next(i for i in range(begin + 1, len(lines)) if lines[i].startswith(b"-----END PGP"))
+    blank = next(i for i in range(begin + 1, end) if not lines[i].strip())
+    return base64.b64decode(b"".join(l.strip() for l in lines[blank + 1:end]
+                                     if l.strip() and not l.startswith(b"=")))
+
+
+def struct_edit(rnd, pkts, pool):
+    """One edit of the packet list @pkts (whole packets' bytes)."""
+    p = list(pkts)
+    k = rnd.randrange(5)
+    i = rnd.randrange(len(p))
+    if k == 0 and len(p) > 1:
+        del p[i]
+    elif k == 1:
+        p.insert(rnd.randrange(len(p) + 1), p[i])
+    elif k == 2 and len(p) > 1:
+        j = rnd.randrange(len(p))
+        p[i], p[j] = p[j], p[i]
+    elif k == 3 and len(p) > 1:
+        p.insert(rnd.randrange(len(p)), p.pop(i))
+    else:
+        p.insert(rnd.randrange(len(p) + 1), rnd.choice(pool))
+    return b"".join(p)
+
+
+def cases_struct(rnd, per, tmp):
+    fix = os.path.join(BUILD, "pgp-fixtures")
+    skip = [l.split()[0] for l in open(os.path.join(ROOT, "tests/data/pgp/known-differences.txt"))
+            if l.strip() and not l.startswith("#") and l.split()[1] == "sqop"]
+    cases, pool = [], []
+    for line in open(os.path.join(fix, "manifest.tsv")):
+        f = line.rstrip("\n").split("\t")
+        if line.startswith("#") or not f[0].startswith("gpg/") or f[1] != "detached" or \
+                any(fnmatch.fnmatchcase(f[0], g) for g in skip):
+            continue
+        try:
+            sig = [w for t, w, b in packets(dearmor(open(os.path.join(fix, f[2]), "rb").read()))]
+            certs = [[w for t, w, b in packets(dearmor(open(os.path.join(fix, c), "rb").read()))]
+                     for c in f[4].split()]
+        except (ValueError, StopIteration):
+            continue	# not gpg's framing (a fixture that is broken on purpose)
+        if not sig or not all(certs):
+            continue
+        cases.append((f[0], sig, certs, os.path.join(fix, f[3])))
+        pool += sig + [w for c in certs for w in c]
+    for name, sig, certs, data in cases:
+        for _ in range(per):
+            s, cs = os.path.join(tmp, "sig"), [os.path.join(tmp, "cert%d" % i) for i in range(len(certs))]
+            k = rnd.randrange(len(certs) + 1)
+            open(s, "wb").write(struct_edit(rnd, sig, pool) if k == 0 else b"".join(sig))
+            for i, c in enumerate(certs):
+                open(cs[i], "wb").write(struct_edit(rnd, c, pool) if k == i + 1 else b"".join(c))
+            yield name, [s] + cs, ([DG, "sopv", "verify", s] + cs, data), (["sqop", "verify", s] + cs, data)
+
+
 def opjs_verdicts(lines, tmp):
     """Runs one openpgp.js process over the case lines; {dir: (exit, output)}."""
     cases = os.path.join(tmp, "opjs.in")
@@ -204,7 +272,7 @@ def cases_rpm(rnd, per, tmp):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("what", choices=["pgp", "pgp-armor", "pgp-v6", "rpm"])
+    ap.add_argument("what", choices=["pgp", "pgp-armor", "pgp-v6", "pgp-struct", "rpm"])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--per", type=int, default=20, help="mutants per fixture")
     ap.add_argument("--out", default="mutdiff-out")
@@ -218,6 +286,8 @@ def main():
                  for name, inputs, dcmd, line in cases]
     elif a.what == "rpm":
         cases = cases_rpm(rnd, a.per, tmp)
+    elif a.what == "pgp-struct":
+        cases = cases_struct(rnd, a.per, tmp)
     else:
         cases = cases_pgp(rnd, a.per, tmp, a.what == "pgp-armor")
     seen = found = 0

@@ -200,6 +200,25 @@ sys.stdout.buffer.write(out)' >"$T/ns.pgp"
 	rc_is verify_key_of_cert_without_self_sig_is_3 3 "${SOPV[@]}" verify "$T/ns.sig" "$T/ns.pgp" <"$T/bp.txt"
 	grep -q "the signing key is in certificate $ns, which was skipped: no valid self-signature" "$T/err" &&
 		ok cert_without_self_sig_is_named || nok cert_without_self_sig_is_named "$(cat "$T/err")"
+	# Revocations of a user ID or subkey out of their place are tried
+	# against every one (docs/pgp-differences.md, misplaced-revocation), at
+	# most 64 per certificate: 64 that revoke nothing (the self-signature
+	# made a user ID revocation, which no longer verifies) right after the
+	# primary key leave the certificate usable, 65 fail the load.
+	for n in 64 65; do
+		gb --export "$ns" | PYTHONPATH="$(dirname "$0")/../data/pgp" python3 -c '
+import sys
+from pgppkt import packet, packets
+p = packets(sys.stdin.buffer.read())
+(sig,) = [b for t, w, b in p if t == 2 and b[1] == 0x13]
+bogus = packet(2, sig[:1] + b"\x30" + sig[2:])
+sys.stdout.buffer.write(p[0][1] + bogus * int(sys.argv[1]) + b"".join(w for t, w, b in p[1:]))' "$n" >"$T/strays$n.pgp"
+	done
+	rc_is verify_with_64_stray_revocations_is_0 0 "${SOPV[@]}" verify "$T/ns.sig" "$T/strays64.pgp" <"$T/bp.txt"
+	rc_is verify_with_65_stray_revocations_fails 41 "${SOPV[@]}" verify "$T/ns.sig" "$T/strays65.pgp" <"$T/bp.txt"
+	grep -q "more than 64 revocations of a subkey or user ID out of their place" "$T/err" &&
+		ok stray_revocations_over_the_limit_say_so ||
+		nok stray_revocations_over_the_limit_say_so "$(cat "$T/err")"
 else
 	skip verify_subkey_of_skipped_cert_is_3 "gpg not installed"
 fi

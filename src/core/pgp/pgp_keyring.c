@@ -28,6 +28,8 @@
 /* Bounds on what one keyring input may add. */
 #define PGP_SUBKEYS_MAX 256u
 #define PGP_BINDS_MAX 1024u
+/* Revocations of a subkey or user ID that do not follow it, per certificate */
+#define PGP_STRAYS_MAX 64u
 /* Bounds on keyring pieces kept until their certificate arrives. */
 #define PGP_LIMBO_MAX 64u
 #define PGP_LONE_MAX 64u
@@ -818,13 +820,64 @@ static int uid_hash(const struct pgp_pkt *uid, uint8_t out[32])
 	return ok ? 0 : -ENOMEM;
 }
 
+/*
+ * Revocations (of a subkey, 0x28, or of a user ID, 0x30) by @c's primary
+ * key that did not follow the component they revoke: anyone who passes a
+ * certificate on can reorder or concatenate its packets (a revocation
+ * signature appended to a certificate lands after its last subkey), and a
+ * revocation must not be lost for where it stands.  Each is tried against
+ * every subkey, or every user ID and attribute among @pk->v[@first ..
+ * @end), and counts for the one it verifies for.  Bindings and
+ * certifications are not looked for elsewhere: out of place they bind
+ * nothing (gpgv and openpgp.js do the same for both; Sequoia for both
+ * looks further).
+ */
+static int apply_strays(struct pgp_cert *c, const struct pgp_packets *pk, const size_t *strays,
+			size_t n, size_t first, size_t end)
+{
+	struct pgp_ckey *pr = &c->primary;
+	char why[256];
+	uint8_t uh[32];
+	size_t i, j;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		const struct pgp_sig *s = &pk->v[strays[i]].sig;
+
+		if (s->type == PGP_SIG_SUBKEY_REVOCATION) {
+			for (j = 0; j < c->n_subs; j++)
+				if (verify_keysig(s, &pr->key, &pr->key, &c->subs[j].key, 0, NULL, why,
+						  sizeof(why)) == 0) {
+					if ((r = add_rev(&c->subs[j], s)) < 0)
+						return r;
+					break;
+				}
+			continue;
+		}
+		for (j = first; j < end; j++) {
+			const struct pgp_pkt *u = &pk->v[j];
+
+			if ((u->kind != PGP_K_UID && u->kind != PGP_K_UAT) ||
+			    verify_keysig(s, &pr->key, &pr->key, NULL,
+					  u->kind == PGP_K_UID ? 0xb4 : 0xd1, &u->body, why, sizeof(why)))
+				continue;
+			if (uid_hash(u, uh) < 0)
+				return -ENOMEM;
+			if ((r = add_uidrev(pr, s, uh)) < 0)
+				return r;
+			break;
+		}
+	}
+	return 0;
+}
+
 int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pgp_packets *pk)
 {
 	struct pgp_cert *c = NULL;
 	const struct pgp_pkt *uid = NULL;
 	struct pgp_ckey *sub = NULL;
 	uint8_t uh[32];
-	size_t i, n_parts = 0;
+	size_t i, n_parts = 0, strays[PGP_STRAYS_MAX], n_strays = 0, first = 0;
 	bool skipping = false;
 	int added = 0, r;
 	char why[256];
@@ -835,12 +888,16 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 		struct pgp_ckey *pr;
 
 		if (p->kind == PGP_K_KEY && !p->key_subkey) {
+			if (c && (r = apply_strays(c, pk, strays, n_strays, first, i)) < 0)
+				goto strays_failed;
 			if (c && (r = finish_cert(pgp, name, c, n_parts, &added)) < 0)
 				return r;
 			c = NULL;
 			uid = NULL;
 			sub = NULL;
 			n_parts = 0;
+			n_strays = 0;
+			first = i + 1;
 			/* its packets are skipped up to the next primary */
 			/*
 			 * A malformed subkey is skipped below; a certificate
@@ -916,6 +973,29 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 		if (p->sig_unsupported || issuer_is_other(s, &pr->key))
 			continue;
 		why[0] = '\0';
+		/* A revocation of the component before it, or a stray one. */
+		if (s->type == PGP_SIG_SUBKEY_REVOCATION || s->type == PGP_SIG_CERT_REVOCATION) {
+			bool sub_rev = s->type == PGP_SIG_SUBKEY_REVOCATION;
+
+			r = 0;
+			if (sub_rev && sub &&
+			    verify_keysig(s, &pr->key, &pr->key, &sub->key, 0, NULL, why, sizeof(why)) == 0)
+				r = add_rev(sub, s);
+			else if (!sub_rev && uid &&
+				 verify_keysig(s, &pr->key, &pr->key, NULL,
+					       uid->kind == PGP_K_UID ? 0xb4 : 0xd1, &uid->body,
+					       why, sizeof(why)) == 0)
+				r = add_uidrev(pr, s, uh);
+			else if (n_strays < PGP_STRAYS_MAX)
+				strays[n_strays++] = i;
+			else
+				goto too_many_strays;
+			if (r == -ENOMEM)
+				goto nomem;
+			if (r == -E2BIG)
+				goto too_many;
+			continue;
+		}
 		/* Direct-key signatures and key revocations are about the
 		 * primary key wherever they appear (e.g. a revocation
 		 * certificate appended to an exported key). */
@@ -939,41 +1019,39 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 
 				if ((r = add_bind(sub, s, false, has_bs ? &bs : NULL, NULL)) == -ENOMEM)
 					goto nomem;
-			} else if (s->type == PGP_SIG_SUBKEY_REVOCATION &&
-				   verify_keysig(s, &pr->key, &pr->key, &sub->key, 0, NULL, why, sizeof(why)) == 0) {
-				if ((r = add_rev(sub, s)) == -ENOMEM)
-					goto nomem;
-				if (r == -E2BIG)
-					goto too_many;
 			}
 			continue;
 		}
 		if (uid) {
-			bool cert = s->type >= PGP_SIG_CERT_GENERIC && s->type <= PGP_SIG_CERT_POSITIVE;
-
-			if ((cert || s->type == PGP_SIG_CERT_REVOCATION) &&
+			if (s->type >= PGP_SIG_CERT_GENERIC && s->type <= PGP_SIG_CERT_POSITIVE &&
 			    verify_keysig(s, &pr->key, &pr->key, NULL,
 					  uid->kind == PGP_K_UID ? 0xb4 : 0xd1, &uid->body,
-					  why, sizeof(why)) == 0) {
-				r = cert ? add_bind(pr, s, false, NULL, uh) : add_uidrev(pr, s, uh);
-				if (r == -ENOMEM)
-					goto nomem;
-				if (r == -E2BIG && !cert)
-					goto too_many;
-			}
+					  why, sizeof(why)) == 0 &&
+			    add_bind(pr, s, false, NULL, uh) == -ENOMEM)
+				goto nomem;
 			continue;
 		}
 	}
+	if (c && (r = apply_strays(c, pk, strays, n_strays, first, pk->n)) < 0)
+		goto strays_failed;
 	if (c && (r = finish_cert(pgp, name, c, n_parts, &added)) < 0)
 		return r;
 	return added;
 nomem:
 	pgp_cert_free(c);
 	return -ENOMEM;
+strays_failed:
+	if (r == -ENOMEM)
+		goto nomem;
 too_many:	/* never drop a revocation: fail the load instead */
 	pgp_cert_free(c);
 	return pgp_errorf(pgp, -E2BIG, "%s: more than %u revocations of one key", name,
 			  PGP_BINDS_MAX);
+too_many_strays:
+	pgp_cert_free(c);
+	return pgp_errorf(pgp, -E2BIG,
+			  "%s: more than %u revocations of a subkey or user ID out of their place in one certificate",
+			  name, PGP_STRAYS_MAX);
 }
 
 int dg_pgp_keyring_add_mem(struct dg_pgp *pgp, const char *name, const void *data, size_t len)

@@ -231,6 +231,45 @@ add "subkey-dup/revoked-then-copy" detached gpg/subdup.sig gpg/data.txt \
 add "subkey-dup/copy-then-revoked" detached gpg/subdup.sig gpg/data.txt \
 	gpg/subdup.copy-then-revoked.pgp bad "the subkey's revocation appended as subkey, revocation, binding"
 
+# A revocation out of its place (RFC 9580 §10.1 puts it after the component
+# it revokes): the subkey's before its subkey (after the user ID's
+# self-signature, after the primary key) or after another subkey (as when a
+# revocation signature is appended to a certificate), and the revoked user
+# ID's revocation right after the primary key.  It still revokes.
+pypkt python3 - "$dir" <<'PY'
+import sys
+from pgppkt import packets
+d = sys.argv[1]
+p = packets(open(d + "/subdup.revoked.pgp", "rb").read())
+w = [x for t, x, b in p]
+rev = [i for i, (t, x, b) in enumerate(p) if t == 2 and b[1] == 0x28]
+sub = [i for i, (t, x, b) in enumerate(p) if t == 14]
+assert len(rev) == 1 and len(sub) == 1 and sub[0] < rev[0], [t for t, x, b in p]
+r, rest = w[rev[0]], w[:rev[0]] + w[rev[0] + 1:]
+other = [x for t, x, b in packets(open(d + "/subkey.cert.pgp", "rb").read()) if t == 14][0]
+for name, out in (("after-user-id", rest[:sub[0]] + [r] + rest[sub[0]:]),
+                  ("after-primary-key", rest[:1] + [r] + rest[1:]),
+                  ("after-another-subkey", rest + [other, r])):
+    open("%s/subdup.rev-%s.pgp" % (d, name), "wb").write(b"".join(out))
+p = packets(open(d + "/uidrev.cert.pgp", "rb").read())
+w = [x for t, x, b in p]
+rev = [i for i, (t, x, b) in enumerate(p) if t == 2 and b[1] == 0x30]
+assert len(rev) == 1, [t for t, x, b in p]
+rest = w[:rev[0]] + w[rev[0] + 1:]
+open(d + "/uidrev.rev-first.pgp", "wb").write(b"".join(rest[:1] + [w[rev[0]]] + rest[1:]))
+p = packets(open(d + "/ed25519.cert.pgp", "rb").read())
+assert [t for t, x, b in p] == [6, 13, 2], [t for t, x, b in p]
+open(d + "/ed25519.selfsig-first.pgp", "wb").write(p[0][1] + p[2][1] + p[1][1])
+PY
+add "binding-placement/self-signature-before-user-id" detached gpg/ed25519.sig gpg/data.txt \
+	gpg/ed25519.selfsig-first.pgp bad "the only self-signature before the user ID it certifies"
+for where in after-user-id after-primary-key after-another-subkey; do
+	add "revocation-placement/subkey-$where" detached gpg/subdup.sig gpg/data.txt \
+		"gpg/subdup.rev-$where.pgp" bad "the signing subkey's revocation $where"
+done
+add "revocation-placement/user-id-after-primary-key" detached gpg/uidrev.late.sig gpg/data.txt \
+	gpg/uidrev.rev-first.pgp bad "uid-revoked/sig-after-expiration with the user ID's revocation first"
+
 # --- several signatures, some invalid ----------------------------------------
 g $T1 -u "$(uid p384)" -o "$dir/p384.tampered.sig" --detach-sign "$dir/data-tampered.txt"
 cat "$dir/rsa2048.sig" "$dir/p384.tampered.sig" "$dir/ed25519.sig" >"$dir/multi.sig"
