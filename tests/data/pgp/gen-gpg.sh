@@ -260,9 +260,12 @@ open(d + "/uidrev.rev-first.pgp", "wb").write(b"".join(rest[:1] + [w[rev[0]]] + 
 p = packets(open(d + "/ed25519.cert.pgp", "rb").read())
 assert [t for t, x, b in p] == [6, 13, 2], [t for t, x, b in p]
 open(d + "/ed25519.selfsig-first.pgp", "wb").write(p[0][1] + p[2][1] + p[1][1])
+open(d + "/ed25519.bare.pgp", "wb").write(p[0][1])
 PY
 add "binding-placement/self-signature-before-user-id" detached gpg/ed25519.sig gpg/data.txt \
 	gpg/ed25519.selfsig-first.pgp bad "the only self-signature before the user ID it certifies"
+add "certs/bare-primary-key" detached gpg/ed25519.sig gpg/data.txt gpg/ed25519.bare.pgp policy \
+	"the certificate's primary key packet alone, without user ID or self-signature"
 for where in after-user-id after-primary-key after-another-subkey; do
 	add "revocation-placement/subkey-$where" detached gpg/subdup.sig gpg/data.txt \
 		"gpg/subdup.rev-$where.pgp" bad "the signing subkey's revocation $where"
