@@ -970,8 +970,19 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 		}
 		if (p->kind != PGP_K_SIG)
 			continue;
-		if (p->sig_unsupported || issuer_is_other(s, &pr->key))
+		if (p->sig_unsupported)
 			continue;
+		if (issuer_is_other(s, &pr->key)) {
+			/*
+			 * Another certificate's key revocation among this one's
+			 * packets (revocation certificates get concatenated into
+			 * keyrings): kept like one outside any certificate, for
+			 * the certificate it names, before or after this one.
+			 */
+			if (s->type == PGP_SIG_KEY_REVOCATION && (r = lone_revocation(pgp, p)) < 0)
+				goto failed;
+			continue;
+		}
 		why[0] = '\0';
 		/* A revocation of the component before it, or a stray one. */
 		if (s->type == PGP_SIG_SUBKEY_REVOCATION || s->type == PGP_SIG_CERT_REVOCATION) {
@@ -1040,6 +1051,9 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 nomem:
 	pgp_cert_free(c);
 	return -ENOMEM;
+failed:
+	pgp_cert_free(c);
+	return r;
 strays_failed:
 	if (r == -ENOMEM)
 		goto nomem;

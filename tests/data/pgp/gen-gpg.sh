@@ -561,6 +561,17 @@ add "unhashed/creation-time" detached gpg/unhashed-creation-time.sig gpg/data.tx
 # two of them. ---------------------------------------------------------------
 gpg --batch --dearmor <"$dir/revhard.unrevoked.asc" >"$dir/revhard.unrevoked.pgp"
 gpg --batch --dearmor <"$dir/revhard.rev.asc" >"$dir/revhard.rev.pgp"
+# A key revocation certificate that landed inside another certificate's
+# packets (after its self-signature), after or before the certificate it
+# revokes: it still revokes.
+cat "$dir/ed25519.cert.pgp" "$dir/revhard.rev.pgp" >"$dir/revhard.rev-in-other.pgp"
+cat "$dir/revhard.unrevoked.pgp" "$dir/revhard.rev-in-other.pgp" >"$dir/revhard.rev-in-other-after.pgp"
+cat "$dir/revhard.rev-in-other.pgp" "$dir/revhard.unrevoked.pgp" >"$dir/revhard.rev-in-other-before.pgp"
+for where in after before; do
+	add "revocation-placement/key-revocation-in-another-certificate-$where" detached \
+		gpg/revhard.before.sig gpg/data.txt "gpg/revhard.rev-in-other-$where.pgp" bad \
+		"the hard revocation inside the next certificate's packets, $where the one it revokes"
+done
 pypkt python3 - "$dir" <<'PY'
 import sys
 from pgppkt import packet, packets
