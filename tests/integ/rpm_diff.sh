@@ -130,38 +130,32 @@ else
 		"digestguard (rc $rc1): $(cat "$T/dg")" "rpmkeys (rc $rc2): $(cat "$T/peer")"
 fi
 
+# both_sides NAME FILE PEER_LINE: a listed difference whose two verdicts
+# are checked: rpmkeys -Kv fails (exit 1) with PEER_LINE, we verify the
+# header signature with rsa.asc (exit 0, the signing key ID's low 32 bits OK).
+kid=$(rpm -qp --nosignature --nodigest --qf '%{RSAHEADER:pgpsig}' "$fx/rsa.rpm" | sed 's/.*Key ID //')
+both_sides() {
+	wd 30 "$DG" rpm verify -v --keyring "$fx/keys/rsa.asc" "$2" >"$T/dg" 2>"$T/dgerr"; local rc1=$?
+	wd 30 rpmkeys --dbpath "$(rpmdb_for "$fx/keys/rsa.asc")" -Kv "$2" >"$T/peer" 2>"$T/peererr"; local rc2=$?
+	if [ $rc1 = 0 ] && [ $rc2 = 1 ] && [ -n "$kid" ] && grep -q "$3" "$T/peer" &&
+		grep -q "Signature, key ID ${kid:8}: OK" "$T/dg"; then
+		ok "$1"
+	else
+		nok "$1" "key ID $kid" "digestguard (rc $rc1): $(cat "$T/dg")" "rpmkeys (rc $rc2): $(cat "$T/peer")"
+	fi
+}
 # The listed key ID difference: rpmkeys looks the key up by the unhashed
 # (unsigned) issuer key ID and finds none (NOKEY; it prints the low 32
 # bits, which the altered first octet leaves as they were); we take the
 # signed issuer fingerprint, which names the key in the keyring, and the
 # signature verifies with it.
-f=$fx/mut/sig-keyid-unhashed.rpm
-kid=$(rpm -qp --nosignature --nodigest --qf '%{RSAHEADER:pgpsig}' "$fx/rsa.rpm" | sed 's/.*Key ID //')
-wd 30 "$DG" rpm verify -v --keyring "$fx/keys/rsa.asc" "$f" >"$T/dg" 2>"$T/dgerr"; rc1=$?
-wd 30 rpmkeys --dbpath "$(rpmdb_for "$fx/keys/rsa.asc")" -Kv "$f" >"$T/peer" 2>"$T/peererr"; rc2=$?
-if [ $rc1 = 0 ] && [ $rc2 = 1 ] && [ -n "$kid" ] &&
-	grep -q "Signature, key ID [0-9a-f]*: NOKEY" "$T/peer" &&
-	grep -q "Signature, key ID ${kid:8}: OK" "$T/dg"; then
-	ok "verify_finds_the_key_by_the_signed_fingerprint_where_rpmkeys_says_nokey"
-else
-	nok "verify_finds_the_key_by_the_signed_fingerprint_where_rpmkeys_says_nokey" \
-		"key ID $kid" "digestguard (rc $rc1): $(cat "$T/dg")" "rpmkeys (rc $rc2): $(cat "$T/peer")"
-fi
-
+both_sides verify_finds_the_key_by_the_signed_fingerprint_where_rpmkeys_says_nokey \
+	"$fx/mut/sig-keyid-unhashed.rpm" "Signature, key ID [0-9a-f]*: NOKEY"
 # The listed unhashed critical subpacket: rpmkeys refuses the signature
 # for it; we read only the hashed area's critical bits (anyone can edit
 # the unhashed one) and the signature verifies.
-f=$fx/mut/sig-unhashed-critical.rpm
-wd 30 "$DG" rpm verify -v --keyring "$fx/keys/rsa.asc" "$f" >"$T/dg" 2>"$T/dgerr"; rc1=$?
-wd 30 rpmkeys --dbpath "$(rpmdb_for "$fx/keys/rsa.asc")" -Kv "$f" >"$T/peer" 2>"$T/peererr"; rc2=$?
-if [ $rc1 = 0 ] && [ $rc2 = 1 ] && [ -n "$kid" ] &&
-	grep -q "RSA signature: BAD (package tag 268: invalid OpenPGP signature)" "$T/peer" &&
-	grep -q "Signature, key ID ${kid:8}: OK" "$T/dg"; then
-	ok "verify_ignores_an_unhashed_critical_subpacket_rpmkeys_refuses"
-else
-	nok "verify_ignores_an_unhashed_critical_subpacket_rpmkeys_refuses" \
-		"digestguard (rc $rc1): $(cat "$T/dg")" "rpmkeys (rc $rc2): $(cat "$T/peer")"
-fi
+both_sides verify_ignores_an_unhashed_critical_subpacket_rpmkeys_refuses \
+	"$fx/mut/sig-unhashed-critical.rpm" "RSA signature: BAD (package tag 268: invalid OpenPGP signature)"
 
 # Digests: every fixture whose signature is good and whose algorithm is
 # strong; the MD5 one only with --allow-weak.
