@@ -16,12 +16,14 @@ pgp-v6     the v6 fixtures (openpgp.js-made keys and signatures, v6/*), one
            reaches the packet parsers); `sopv verify` / `inline-verify`
            against openpgp.js (tests/data/pgp/gen-v6.mjs verify, which sqop
            cannot stand in for: it has no v6)
-pgp-struct every detached gpg/* case (good or not, but none that
-           known-differences.txt lists for sqop), its certificates and
-           signature file as packets: one packet dropped, copied, moved,
-           swapped with another, or taken from another fixture; against
-           `sqop verify` (the order and company of packets is where
-           certificate semantics live: bindings, revocations, subkeys)
+pgp-struct every detached and inline gpg/* case (good or not, but none
+           that known-differences.txt lists for sqop), its certificates and
+           signature file or message (a compressed message's inner packets,
+           written uncompressed) as packets: one packet dropped, copied,
+           moved, swapped with another, or taken from another fixture;
+           against `sqop verify` / `inline-verify` (the order and company of
+           packets is where certificate and message semantics live:
+           bindings, revocations, subkeys, one-pass signatures)
 rpm        the signed rpm fixtures, one edit in the lead or the headers;
            `rpm verify` (header only and --payload) against `rpmkeys -K`
 
@@ -44,6 +46,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import zlib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "data", "pgp"))
@@ -187,27 +190,36 @@ def cases_struct(rnd, per, tmp):
     cases, pool = [], []
     for line in open(os.path.join(fix, "manifest.tsv")):
         f = line.rstrip("\n").split("\t")
-        if line.startswith("#") or not f[0].startswith("gpg/") or f[1] != "detached" or \
+        if line.startswith("#") or not f[0].startswith("gpg/") or f[1] not in ("detached", "inline") or \
                 any(fnmatch.fnmatchcase(f[0], g) for g in skip):
             continue
         try:
-            sig = [w for t, w, b in packets(dearmor(open(os.path.join(fix, f[2]), "rb").read()))]
+            sig = packets(dearmor(open(os.path.join(fix, f[2]), "rb").read()))
+            if len(sig) == 1 and sig[0][0] == 8 and sig[0][2][0] in (1, 2):	# ZIP, ZLIB
+                b = sig[0][2]
+                sig = packets(zlib.decompressobj(-15 if b[0] == 1 else 15).decompress(b[1:]))
+            sig = [w for t, w, b in sig]
             certs = [[w for t, w, b in packets(dearmor(open(os.path.join(fix, c), "rb").read()))]
                      for c in f[4].split()]
-        except (ValueError, StopIteration):
+        except (ValueError, StopIteration, zlib.error):
             continue	# not gpg's framing (a fixture that is broken on purpose)
         if not sig or not all(certs):
             continue
-        cases.append((f[0], sig, certs, os.path.join(fix, f[3])))
+        cases.append((f[0], f[1], sig, certs, os.path.join(fix, f[3])))
         pool += sig + [w for c in certs for w in c]
-    for name, sig, certs, data in cases:
+    for name, kind, sig, certs, data in cases:
         for _ in range(per):
             s, cs = os.path.join(tmp, "sig"), [os.path.join(tmp, "cert%d" % i) for i in range(len(certs))]
             k = rnd.randrange(len(certs) + 1)
             open(s, "wb").write(struct_edit(rnd, sig, pool) if k == 0 else b"".join(sig))
             for i, c in enumerate(certs):
                 open(cs[i], "wb").write(struct_edit(rnd, c, pool) if k == i + 1 else b"".join(c))
-            yield name, [s] + cs, ([DG, "sopv", "verify", s] + cs, data), (["sqop", "verify", s] + cs, data)
+            if kind == "detached":
+                yield name, [s] + cs, ([DG, "sopv", "verify", s] + cs, data), \
+                    (["sqop", "verify", s] + cs, data)
+            else:
+                yield name, [s] + cs, ([DG, "sopv", "inline-verify"] + cs, s), \
+                    (["sqop", "inline-verify"] + cs, s)
 
 
 def opjs_verdicts(lines, tmp):
