@@ -120,7 +120,7 @@ cp "$T/ima" "$T/-ima"
 	ok measure_show_json_is_valid_for_a_non_utf8_path || nok measure_show_json_is_valid_for_a_non_utf8_path "rc=$rc $(tail -n 1 "$T/err")"
 
 # rpm verify --json: a file name that is not UTF-8 still gives valid JSON.
-CERT=${DG_CORPORA:-$SRC/../shared/corpora}/pgp/rfc9580/A.1-v4-ed25519legacy-key.asc
+CERT=${DG_CORPORA:-$SRC/../shared/corpora}/pgp/rfc9580/A.3-v6-cert.asc
 if [ -f "$CERT" ]; then
 	bad=$T/$(printf 'pkg\377"x.rpm')
 	: >"$bad"

@@ -40,26 +40,38 @@ rc_is verify_unknown_option_is_37 37 "${SOPV[@]}" verify --frob x y
 rc_is verify_missing_signature_file_is_61 61 "${SOPV[@]}" verify "$T/nonexistent.sig" "$T/nonexistent.cert"
 rc_is inline_verify_without_certs_is_19 19 "${SOPV[@]}" inline-verify
 
-if [ -f "$CORP/A.2-v4-ed25519legacy-sig.asc" ]; then
-	A1=$CORP/A.1-v4-ed25519legacy-key.asc A2=$CORP/A.2-v4-ed25519legacy-sig.asc
-	rc_is verify_rfc9580_a2_with_a1 0 "${SOPV[@]}" verify "$A2" "$A1" <"$CORP/A.2-signed-data.txt"
-	# RFC 9580 A.1 prints the fingerprint and A.2's creation time (2015-09-16).
-	grep -qx '2015-09-16T12:24:53Z C959BDBAFA32A2F89A153B678CFDE12197965A9A C959BDBAFA32A2F89A153B678CFDE12197965A9A mode:binary' "$T/out" &&
-		ok verify_rfc9580_a2_prints_verification || nok verify_rfc9580_a2_prints_verification "$(cat "$T/out")"
+# A certificate and a detached signature made by gpg at fixed times (the
+# key at 2015-09-16T12:00:00Z, the signature at 12:24:53Z) for the command
+# line cases; RFC 9580's own A.1 key is a lone key packet, no certificate.
+mkdir -m 700 "$T/k"
+gk() { gpg --batch --quiet --homedir "$T/k" --pinentry-mode loopback --passphrase '' "$@" 2>/dev/null; }
+D=$T/signed.txt
+printf 'OpenPGP' >"$D"
+if command -v gpg >/dev/null &&
+	gk --faked-system-time '20150916T120000!' --quick-gen-key 'sopv <sopv@fixtures.digestguard.test>' \
+		ed25519 sign never &&
+	gk --export >"$T/k.pgp" &&
+	gk --faked-system-time '20150916T122453!' -o "$T/k.sig" --detach-sign "$D"; then
+	FPR=$(gk --with-colons -k | awk -F: '/^fpr/ {print $10; exit}')
+	gpgconf --homedir "$T/k" --kill all >/dev/null 2>&1 || true
+	A1=$T/k.pgp A2=$T/k.sig
+	rc_is verify_good_signature_is_0 0 "${SOPV[@]}" verify "$A2" "$A1" <"$D"
+	# the signature's creation time and gpg's fingerprint of the key
+	grep -qx "2015-09-16T12:24:53Z $FPR $FPR mode:binary" "$T/out" &&
+		ok verify_prints_verification || nok verify_prints_verification "$FPR" "$(cat "$T/out")"
 	printf 'OpenPGQ' >"$T/bad.txt"
-	rc_is verify_rfc9580_a2_over_other_data_is_3 3 "${SOPV[@]}" verify "$A2" "$A1" <"$T/bad.txt"
+	rc_is verify_over_other_data_is_3 3 "${SOPV[@]}" verify "$A2" "$A1" <"$T/bad.txt"
 	[ ! -s "$T/out" ] && ok failed_verify_prints_no_verification || nok failed_verify_prints_no_verification
-	rc_is verify_not_after_before_signature_is_3 3 "${SOPV[@]}" verify --not-after=2015-01-01T00:00:00Z "$A2" "$A1" <"$CORP/A.2-signed-data.txt"
+	rc_is verify_not_after_before_signature_is_3 3 "${SOPV[@]}" verify --not-after=2015-01-01T00:00:00Z "$A2" "$A1" <"$D"
 	grep -q "signature made at 2015-09-16T12:24:53Z, after the accepted range (not after 2015-01-01T00:00:00Z)" "$T/err" &&
 		ok not_after_failure_names_both_times || nok not_after_failure_names_both_times "$(cat "$T/err")"
-	rc_is verify_not_before_after_signature_is_3 3 "${SOPV[@]}" verify --not-before 2016-01-01 "$A2" "$A1" <"$CORP/A.2-signed-data.txt"
-	rc_is verify_not_before_dash_is_0 0 "${SOPV[@]}" verify --not-before=- --not-after=now "$A2" "$A1" <"$CORP/A.2-signed-data.txt"
-	rc_is verify_malformed_date_fails 1 "${SOPV[@]}" verify --not-before=yesterday "$A2" "$A1" <"$CORP/A.2-signed-data.txt"
-	rc_is verify_data_as_signature_is_41 41 "${SOPV[@]}" verify "$CORP/A.2-signed-data.txt" "$A1" <"$CORP/A.2-signed-data.txt"
-	rc_is verify_cert_as_signature_is_41 41 "${SOPV[@]}" verify "$A1" "$A1" <"$CORP/A.2-signed-data.txt"
-	rc_is verify_wrong_cert_is_3 3 "${SOPV[@]}" verify "$A2" "$CORP/A.3-v6-cert.asc" <"$CORP/A.2-signed-data.txt"
-	rc_is verify_at_fd_designators 0 "${SOPV[@]}" verify @FD:3 @FD:4 3<"$A2" 4<"$A1" <"$CORP/A.2-signed-data.txt"
-	D=$CORP/A.2-signed-data.txt
+	rc_is verify_not_before_after_signature_is_3 3 "${SOPV[@]}" verify --not-before 2016-01-01 "$A2" "$A1" <"$D"
+	rc_is verify_not_before_dash_is_0 0 "${SOPV[@]}" verify --not-before=- --not-after=now "$A2" "$A1" <"$D"
+	rc_is verify_malformed_date_fails 1 "${SOPV[@]}" verify --not-before=yesterday "$A2" "$A1" <"$D"
+	rc_is verify_data_as_signature_is_41 41 "${SOPV[@]}" verify "$D" "$A1" <"$D"
+	rc_is verify_cert_as_signature_is_41 41 "${SOPV[@]}" verify "$A1" "$A1" <"$D"
+	rc_is verify_wrong_cert_is_3 3 "${SOPV[@]}" verify "$A2" "$CORP/A.3-v6-cert.asc" <"$D"
+	rc_is verify_at_fd_designators 0 "${SOPV[@]}" verify @FD:3 @FD:4 3<"$A2" 4<"$A1" <"$D"
 	# The handler as it runs, seen from outside: while the data comes through
 	# a FIFO that nobody writes yet, it has parsed the certificate and waits.
 	mkfifo "$T/fifo"
@@ -135,7 +147,7 @@ if [ -f "$CORP/A.2-v4-ed25519legacy-sig.asc" ]; then
 		skip inline_verify_unsigned_message_is_3 "gpg not installed"
 	fi
 	if [ -x "$ALIAS" ]; then
-		rc_is dg_sopv_alias_verifies 0 "$ALIAS" verify "$A2" "$A1" <"$CORP/A.2-signed-data.txt"
+		rc_is dg_sopv_alias_verifies 0 "$ALIAS" verify "$A2" "$A1" <"$D"
 		rc_is dg_sopv_alias_unknown_subcommand_is_69 69 "$ALIAS" encrypt
 	else
 		skip dg_sopv_alias_verifies "no dg-sopv next to $DG"
@@ -164,7 +176,7 @@ if [ -f "$CORP/A.2-v4-ed25519legacy-sig.asc" ]; then
 		[ ! -s "$T/out" ] && ok unwritable_output_prints_no_message || nok unwritable_output_prints_no_message
 	fi
 else
-	skip verify_rfc9580_a2_with_a1 "corpus $CORP absent"
+	skip verify_good_signature_is_0 "gpg not installed or could not make the key"
 fi
 
 # A signature by a subkey of a certificate whose primary key cannot be used

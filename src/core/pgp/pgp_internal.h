@@ -271,7 +271,6 @@ struct pgp_cert {
 	struct pgp_ckey primary;
 	struct pgp_ckey *subs;
 	size_t n_subs;
-	bool bare;			/* no self-signatures at all (RFC 9580 A.1) */
 };
 
 struct dg_umd_answer;

@@ -586,8 +586,6 @@ static int cert_merge(struct pgp_cert *to, struct pgp_cert *from)
 		v[to->n_subs++] = *s;		/* moved: @from no longer owns it */
 		memset(s, 0, sizeof(*s));
 	}
-	/* A bare key stays bare unless a copy brought a valid binding. */
-	to->bare = (to->bare || from->bare) && !to->primary.n_binds;
 	pgp_cert_free(from);
 	return r;
 }
@@ -737,7 +735,7 @@ static void keep_skipped(struct dg_pgp *pgp, struct pgp_cert *c)
  * usable, folded into an earlier copy of itself if there is one.
  */
 static int finish_cert(struct dg_pgp *pgp, const char *name, struct pgp_cert *c,
-		       size_t n_parts, int *added)
+		       int *added)
 {
 	char hex[2 * DG_PGP_FPR_MAX + 1];
 	struct pgp_cert *old;
@@ -751,9 +749,6 @@ static int finish_cert(struct dg_pgp *pgp, const char *name, struct pgp_cert *c,
 		keep_skipped(pgp, c);
 		return 0;
 	}
-	/* Only a lone primary key packet (RFC 9580 A.1) is a bare key: one
-	 * whose user IDs or subkeys lack valid self-signatures is not. */
-	c->bare = n_parts == 0;
 	if ((old = cert_find(pgp->certs, pgp->n_certs, c, &at))) {
 		if ((r = cert_merge(old, c)) < 0)
 			return revs_overflow(pgp, name, hex, r);
@@ -765,7 +760,14 @@ static int finish_cert(struct dg_pgp *pgp, const char *name, struct pgp_cert *c,
 		}
 		return r;
 	}
-	if (!c->bare && !c->primary.n_binds) {
+	/*
+	 * No valid self-signature: not even a lone primary key packet is
+	 * used (as by every peer).  Taking one as a "bare key" made a
+	 * certificate stripped of its self-signatures valid without its
+	 * expiration or key flags: losing packets must never make more keys
+	 * valid.
+	 */
+	if (!c->primary.n_binds) {
 		/* The reason, kept with the copy in limbo or in skipped. */
 		snprintf(c->primary.key.load_why, sizeof(c->primary.key.load_why), "%s",
 			 "no valid self-signature");
@@ -877,7 +879,7 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 	const struct pgp_pkt *uid = NULL;
 	struct pgp_ckey *sub = NULL;
 	uint8_t uh[32];
-	size_t i, n_parts = 0, strays[PGP_STRAYS_MAX], n_strays = 0, first = 0;
+	size_t i, strays[PGP_STRAYS_MAX], n_strays = 0, first = 0;
 	bool skipping = false;
 	int added = 0, r;
 	char why[256];
@@ -890,12 +892,11 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 		if (p->kind == PGP_K_KEY && !p->key_subkey) {
 			if (c && (r = apply_strays(c, pk, strays, n_strays, first, i)) < 0)
 				goto strays_failed;
-			if (c && (r = finish_cert(pgp, name, c, n_parts, &added)) < 0)
+			if (c && (r = finish_cert(pgp, name, c, &added)) < 0)
 				return r;
 			c = NULL;
 			uid = NULL;
 			sub = NULL;
-			n_parts = 0;
 			n_strays = 0;
 			first = i + 1;
 			/* its packets are skipped up to the next primary */
@@ -931,10 +932,6 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 			continue;
 		}
 		pr = &c->primary;
-		/* Anything but trust (12), marker (10) and padding (21) packets
-		 * makes the certificate more than a bare key. */
-		if (p->tag != 12 && p->tag != 10 && p->tag != 21)
-			n_parts++;
 		if (p->kind == PGP_K_KEY) {
 			sub = NULL;
 			uid = NULL;
@@ -1045,7 +1042,7 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 	}
 	if (c && (r = apply_strays(c, pk, strays, n_strays, first, pk->n)) < 0)
 		goto strays_failed;
-	if (c && (r = finish_cert(pgp, name, c, n_parts, &added)) < 0)
+	if (c && (r = finish_cert(pgp, name, c, &added)) < 0)
 		return r;
 	return added;
 nomem:

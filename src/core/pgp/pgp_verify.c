@@ -312,25 +312,23 @@ static int key_usable(const struct dg_pgp *pgp, const struct pgp_cert *c,
 			 p->key.bits, pgp->pol.rsa_min_bits);
 		return -EKEYREJECTED;
 	}
-	if (!c->bare) {
-		binds_at(p, t, &pd, &pu);
-		if (!pd && !pu) {
-			snprintf(why, wl, "certificate has no valid self-signature at the signature time");
-			return -EKEYREJECTED;
-		}
-		/* RFC 9580 §10.1.1: a v6 certificate carries its key's
-		 * properties in a direct-key self-signature; a user ID
-		 * binding alone does not make one (openpgp.js agrees). */
-		if (p->key.version == 6 && !pd) {
-			snprintf(why, wl, "v6 certificate has no valid direct-key self-signature at "
-				 "the signature time");
-			return -EKEYREJECTED;
-		}
-		/* An expiration in either binding counts (the stricter wins). */
-		if (expired_by(pd, p->key.created, t) || expired_by(pu, p->key.created, t)) {
-			snprintf(why, wl, "certificate was expired at the signature time");
-			return -EKEYREJECTED;
-		}
+	binds_at(p, t, &pd, &pu);
+	if (!pd && !pu) {
+		snprintf(why, wl, "certificate has no valid self-signature at the signature time");
+		return -EKEYREJECTED;
+	}
+	/* RFC 9580 §10.1.1: a v6 certificate carries its key's
+	 * properties in a direct-key self-signature; a user ID
+	 * binding alone does not make one (openpgp.js agrees). */
+	if (p->key.version == 6 && !pd) {
+		snprintf(why, wl, "v6 certificate has no valid direct-key self-signature at "
+			 "the signature time");
+		return -EKEYREJECTED;
+	}
+	/* An expiration in either binding counts (the stricter wins). */
+	if (expired_by(pd, p->key.created, t) || expired_by(pu, p->key.created, t)) {
+		snprintf(why, wl, "certificate was expired at the signature time");
+		return -EKEYREJECTED;
 	}
 	if (p->key.created > t) {
 		snprintf(why, wl, "signature predates the certificate");

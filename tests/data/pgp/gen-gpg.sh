@@ -267,7 +267,7 @@ add "binding-placement/self-signature-before-user-id" detached gpg/ed25519.sig g
 	gpg/ed25519.selfsig-first.pgp bad "the only self-signature before the user ID it certifies"
 add "certs/user-id-before-key" detached gpg/ed25519.sig gpg/data.txt gpg/ed25519.uid-first.pgp good \
 	"a stray copy of the user ID packet before the certificate"
-add "certs/bare-primary-key" detached gpg/ed25519.sig gpg/data.txt gpg/ed25519.bare.pgp policy \
+add "certs/bare-primary-key" detached gpg/ed25519.sig gpg/data.txt gpg/ed25519.bare.pgp bad \
 	"the certificate's primary key packet alone, without user ID or self-signature"
 for where in after-user-id after-primary-key after-another-subkey; do
 	add "revocation-placement/subkey-$where" detached gpg/subdup.sig gpg/data.txt \
