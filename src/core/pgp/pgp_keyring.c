@@ -590,19 +590,32 @@ static int cert_merge(struct pgp_cert *to, struct pgp_cert *from)
 	return r;
 }
 
-/* Verify key revocation @s against @c's primary key; keep it if it holds. */
-static int try_key_revocation(struct pgp_cert *c, const struct pgp_sig *s, bool *ok)
+/*
+ * Verify lone revocation @s against @c: a key revocation (0x20) against its
+ * primary key, a subkey revocation (0x28) against each of its subkeys; keep
+ * it where it holds.
+ */
+static int try_lone_revocation(struct pgp_cert *c, const struct pgp_sig *s, bool *ok)
 {
+	struct pgp_ckey *pr = &c->primary;
 	char why[256];
-	int r;
+	size_t j;
 
 	*ok = false;
-	if (s->type != PGP_SIG_KEY_REVOCATION || issuer_is_other(s, &c->primary.key) ||
-	    verify_keysig(s, &c->primary.key, &c->primary.key, NULL, 0, NULL, why, sizeof(why)))
+	if (issuer_is_other(s, &pr->key))
 		return 0;
-	*ok = true;
-	r = add_rev(&c->primary, s);
-	return r;	/* -E2BIG fails the load: never drop a revocation */
+	if (s->type == PGP_SIG_KEY_REVOCATION &&
+	    verify_keysig(s, &pr->key, &pr->key, NULL, 0, NULL, why, sizeof(why)) == 0) {
+		*ok = true;
+		return add_rev(pr, s);	/* -E2BIG fails the load: never drop a revocation */
+	}
+	for (j = 0; s->type == PGP_SIG_SUBKEY_REVOCATION && j < c->n_subs; j++)
+		if (verify_keysig(s, &pr->key, &pr->key, &c->subs[j].key, 0, NULL, why,
+				  sizeof(why)) == 0) {
+			*ok = true;
+			return add_rev(&c->subs[j], s);
+		}
+	return 0;
 }
 
 /* @r from a merge or an added revocation: -E2BIG means revocations that would not fit. */
@@ -641,7 +654,7 @@ static int apply_lone(struct dg_pgp *pgp, const char *name, const char *hex, str
 		r = parse_sig_body(pgp, "revocation", l->body, l->len, &pk, &buf, &p, why,
 				   sizeof(why));
 		if (r == 0)
-			r = revs_overflow(pgp, name, hex, try_key_revocation(c, &p->sig, &ok));
+			r = revs_overflow(pgp, name, hex, try_lone_revocation(c, &p->sig, &ok));
 		else
 			pgp_errorf(pgp, r, "%s: certificate %s: a key revocation waiting for it "
 				   "could not be parsed again, and is never dropped: %s", name, hex,
@@ -659,9 +672,10 @@ static int apply_lone(struct dg_pgp *pgp, const char *name, const char *hex, str
 }
 
 /*
- * A key revocation outside any certificate (`gpg --gen-revoke` writes one
- * such packet): it counts for every certificate it verifies against, now
- * or when one arrives in a later block or file.  1 when taken (applied or
+ * A key or subkey revocation outside any certificate (`gpg --gen-revoke`
+ * writes one such packet) or among another certificate's packets: it
+ * counts for every certificate it verifies against, now or when one
+ * arrives in a later block or file.  1 when taken (applied or
  * kept), -E2BIG when PGP_LONE_MAX others are already waiting.
  */
 static int lone_revocation(struct dg_pgp *pgp, const struct pgp_pkt *p)
@@ -673,7 +687,7 @@ static int lone_revocation(struct dg_pgp *pgp, const struct pgp_pkt *p)
 	int r;
 
 	for (i = 0; i < pgp->n_certs; i++) {
-		if ((r = try_key_revocation(pgp->certs[i], s, &ok)) < 0)
+		if ((r = try_lone_revocation(pgp->certs[i], s, &ok)) < 0)
 			return r;
 		any |= ok;
 	}
@@ -924,7 +938,8 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 		}
 		if (!c) {
 			if (!skipping && p->kind == PGP_K_SIG && !p->sig_unsupported &&
-			    s->type == PGP_SIG_KEY_REVOCATION) {
+			    (s->type == PGP_SIG_KEY_REVOCATION ||
+			     s->type == PGP_SIG_SUBKEY_REVOCATION)) {
 				if ((r = lone_revocation(pgp, p)) < 0)
 					return r;
 				added += r;
@@ -971,12 +986,15 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 			continue;
 		if (issuer_is_other(s, &pr->key)) {
 			/*
-			 * Another certificate's key revocation among this one's
-			 * packets (revocation certificates get concatenated into
-			 * keyrings): kept like one outside any certificate, for
-			 * the certificate it names, before or after this one.
+			 * Another certificate's key or subkey revocation among
+			 * this one's packets (revocation certificates get
+			 * concatenated into keyrings): kept like one outside any
+			 * certificate, for the certificate it names, before or
+			 * after this one.
 			 */
-			if (s->type == PGP_SIG_KEY_REVOCATION && (r = lone_revocation(pgp, p)) < 0)
+			if ((s->type == PGP_SIG_KEY_REVOCATION ||
+			     s->type == PGP_SIG_SUBKEY_REVOCATION) &&
+			    (r = lone_revocation(pgp, p)) < 0)
 				goto failed;
 			continue;
 		}

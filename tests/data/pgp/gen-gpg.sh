@@ -247,9 +247,12 @@ sub = [i for i, (t, x, b) in enumerate(p) if t == 14]
 assert len(rev) == 1 and len(sub) == 1 and sub[0] < rev[0], [t for t, x, b in p]
 r, rest = w[rev[0]], w[:rev[0]] + w[rev[0] + 1:]
 other = [x for t, x, b in packets(open(d + "/subkey.cert.pgp", "rb").read()) if t == 14][0]
+ed = open(d + "/ed25519.cert.pgp", "rb").read()
 for name, out in (("after-user-id", rest[:sub[0]] + [r] + rest[sub[0]:]),
                   ("after-primary-key", rest[:1] + [r] + rest[1:]),
-                  ("after-another-subkey", rest + [other, r])):
+                  ("after-another-subkey", rest + [other, r]),
+                  ("before-its-certificate", [r] + rest),
+                  ("in-another-certificate", rest + [ed, r])):
     open("%s/subdup.rev-%s.pgp" % (d, name), "wb").write(b"".join(out))
 p = packets(open(d + "/uidrev.cert.pgp", "rb").read())
 w = [x for t, x, b in p]
@@ -269,7 +272,8 @@ add "certs/user-id-before-key" detached gpg/ed25519.sig gpg/data.txt gpg/ed25519
 	"a stray copy of the user ID packet before the certificate"
 add "certs/bare-primary-key" detached gpg/ed25519.sig gpg/data.txt gpg/ed25519.bare.pgp bad \
 	"the certificate's primary key packet alone, without user ID or self-signature"
-for where in after-user-id after-primary-key after-another-subkey; do
+for where in after-user-id after-primary-key after-another-subkey before-its-certificate \
+		in-another-certificate; do
 	add "revocation-placement/subkey-$where" detached gpg/subdup.sig gpg/data.txt \
 		"gpg/subdup.rev-$where.pgp" bad "the signing subkey's revocation $where"
 done
