@@ -2,7 +2,7 @@
 """Differential fuzzing against the peers: mutate inputs that verify, run
 digestguard and a peer on each mutant, keep those where the verdicts differ.
 
-  tools/mutdiff.py pgp|pgp-armor|pgp-v6|pgp-struct|rpm [--seed N] [--per N] [--out DIR]
+  tools/mutdiff.py pgp|pgp-armor|pgp-v6|pgp-v6-struct|pgp-struct|rpm [--seed N] [--per N] [--out DIR]
 
 pgp        binary detached signatures and their certificates of the pgp
            fixtures (gpg/*): one byte flipped, replaced, inserted, deleted,
@@ -16,6 +16,8 @@ pgp-v6     the v6 fixtures (openpgp.js-made keys and signatures, v6/*), one
            reaches the packet parsers); `sopv verify` / `inline-verify`
            against openpgp.js (tests/data/pgp/gen-v6.mjs verify, which sqop
            cannot stand in for: it has no v6)
+pgp-v6-struct  the v6 fixtures with pgp-struct's whole-packet edits of a
+           certificate or detached signature; against openpgp.js
 pgp-struct every detached and inline gpg/* case (good or not, but none
            that known-differences.txt lists for sqop), its certificates and
            signature file or message (a compressed message's inner packets,
@@ -122,11 +124,21 @@ def armored_edit(rnd, b):
     return b"\n".join(out)
 
 
-def cases_v6(rnd, per, tmp):
-    """Yields (name, inputs, dg command, opjs case line), the files of each mutant kept."""
+def cases_v6(rnd, per, tmp, whole_packets=False):
+    """Yields (name, inputs, dg command, opjs case line), the files of each mutant kept.
+    @whole_packets: struct_edit() of a certificate or detached signature
+    (written binary) instead of a byte edit."""
     fix = os.path.join(BUILD, "pgp-fixtures")
+    rows = list(manifest(fix, "v6/", True))
+    pool = []
+    for name, kind, sig, data, certs, *_ in rows:
+        for f in certs.split() + ([sig] if kind == "detached" else []):
+            try:
+                pool += [w for t, w, b in packets(dearmor(open(os.path.join(fix, f), "rb").read()))]
+            except (ValueError, StopIteration):
+                pass
     n = 0
-    for name, kind, sig, data, certs, *_ in manifest(fix, "v6/", True):
+    for name, kind, sig, data, certs, *_ in rows:
         certs = [os.path.join(fix, c) for c in certs.split()]
         sig = os.path.join(fix, sig)
         for _ in range(per):
@@ -135,10 +147,16 @@ def cases_v6(rnd, per, tmp):
             os.makedirs(d)
             s, cs = sig, list(certs)
             k = rnd.randrange(len(certs) + 2)
+            if whole_packets and k < 2 and kind != "detached":
+                k = 2 + rnd.randrange(len(certs))
             src = sig if k < 2 else certs[k - 2]
             dst = os.path.join(d, "sig" if k < 2 else "cert%d" % (k - 2))
             b = open(src, "rb").read()
-            open(dst, "wb").write(armored_edit(rnd, b) if b"-----BEGIN PGP" in b else binary_edit(rnd, b))
+            if whole_packets:
+                out = struct_edit(rnd, [w for t, w, x in packets(dearmor(b))], pool)
+            else:
+                out = armored_edit(rnd, b) if b"-----BEGIN PGP" in b else binary_edit(rnd, b)
+            open(dst, "wb").write(out)
             if k < 2:
                 s = dst
             else:
@@ -284,15 +302,15 @@ def cases_rpm(rnd, per, tmp):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("what", choices=["pgp", "pgp-armor", "pgp-v6", "pgp-struct", "rpm"])
+    ap.add_argument("what", choices=["pgp", "pgp-armor", "pgp-v6", "pgp-v6-struct", "pgp-struct", "rpm"])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--per", type=int, default=20, help="mutants per fixture")
     ap.add_argument("--out", default="mutdiff-out")
     a = ap.parse_args()
     rnd = random.Random(a.seed)
     tmp = tempfile.mkdtemp(prefix="mutdiff.")
-    if a.what == "pgp-v6":
-        cases = list(cases_v6(rnd, a.per, tmp))
+    if a.what in ("pgp-v6", "pgp-v6-struct"):
+        cases = list(cases_v6(rnd, a.per, tmp, a.what == "pgp-v6-struct"))
         peer = opjs_verdicts([c[3] for c in cases], tmp)
         cases = [(name, inputs, dcmd, (["openpgp.js", "verify", line], None, peer[line.split("\t")[0]]))
                  for name, inputs, dcmd, line in cases]

@@ -264,12 +264,15 @@ p = packets(open(d + "/ed25519.cert.pgp", "rb").read())
 assert [t for t, x, b in p] == [6, 13, 2], [t for t, x, b in p]
 open(d + "/ed25519.selfsig-first.pgp", "wb").write(p[0][1] + p[2][1] + p[1][1])
 open(d + "/ed25519.bare.pgp", "wb").write(p[0][1])
+open(d + "/ed25519.lone-copy-first.pgp", "wb").write(p[0][1] + b"".join(x for t, x, b in p))
 open(d + "/ed25519.uid-first.pgp", "wb").write(p[1][1] + p[0][1] + p[1][1] + p[2][1])
 PY
 add "binding-placement/self-signature-before-user-id" detached gpg/ed25519.sig gpg/data.txt \
 	gpg/ed25519.selfsig-first.pgp bad "the only self-signature before the user ID it certifies"
 add "certs/user-id-before-key" detached gpg/ed25519.sig gpg/data.txt gpg/ed25519.uid-first.pgp good \
 	"a stray copy of the user ID packet before the certificate"
+add "certs/lone-key-copy-first" detached gpg/ed25519.sig gpg/data.txt gpg/ed25519.lone-copy-first.pgp good \
+	"a copy of the primary key packet alone before the whole certificate"
 add "certs/bare-primary-key" detached gpg/ed25519.sig gpg/data.txt gpg/ed25519.bare.pgp bad \
 	"the certificate's primary key packet alone, without user ID or self-signature"
 for where in after-user-id after-primary-key after-another-subkey before-its-certificate \
