@@ -342,6 +342,14 @@ static int verify_keysig(const struct pgp_sig *s, const struct pgp_key *signer,
 	return r;
 }
 
+/* Verify certification or certification revocation @s by primary key @k
+ * over user ID or user attribute packet @u. */
+static int verify_uidsig(const struct pgp_sig *s, const struct pgp_key *k,
+			 const struct pgp_pkt *u, char *why, size_t wl)
+{
+	return verify_keysig(s, k, k, NULL, u->kind == PGP_K_UID ? 0xb4 : 0xd1, &u->body, why, wl);
+}
+
 /* A signing subkey's valid back-signature: when it was made, and until when
  * it is in force (0: no expiration). */
 struct backsig {
@@ -591,11 +599,11 @@ static int cert_merge(struct pgp_cert *to, struct pgp_cert *from)
 }
 
 /*
- * Verify lone revocation @s against @c: a key revocation (0x20) against its
- * primary key, a subkey revocation (0x28) against each of its subkeys; keep
- * it where it holds.
+ * Verify revocation @s, wherever it stood, against @c: a key revocation
+ * (0x20) against its primary key, a subkey revocation (0x28) against each
+ * of its subkeys; keep it where it holds.
  */
-static int try_lone_revocation(struct pgp_cert *c, const struct pgp_sig *s, bool *ok)
+static int try_revocation(struct pgp_cert *c, const struct pgp_sig *s, bool *ok)
 {
 	struct pgp_ckey *pr = &c->primary;
 	char why[256];
@@ -654,7 +662,7 @@ static int apply_lone(struct dg_pgp *pgp, const char *name, const char *hex, str
 		r = parse_sig_body(pgp, "revocation", l->body, l->len, &pk, &buf, &p, why,
 				   sizeof(why));
 		if (r == 0)
-			r = revs_overflow(pgp, name, hex, try_lone_revocation(c, &p->sig, &ok));
+			r = revs_overflow(pgp, name, hex, try_revocation(c, &p->sig, &ok));
 		else
 			pgp_errorf(pgp, r, "%s: certificate %s: a key revocation waiting for it "
 				   "could not be parsed again, and is never dropped: %s", name, hex,
@@ -687,7 +695,7 @@ static int lone_revocation(struct dg_pgp *pgp, const struct pgp_pkt *p)
 	int r;
 
 	for (i = 0; i < pgp->n_certs; i++) {
-		if ((r = try_lone_revocation(pgp->certs[i], s, &ok)) < 0)
+		if ((r = try_revocation(pgp->certs[i], s, &ok)) < 0)
 			return r;
 		any |= ok;
 	}
@@ -859,23 +867,18 @@ static int apply_strays(struct pgp_cert *c, const struct pgp_packets *pk, const 
 
 	for (i = 0; i < n; i++) {
 		const struct pgp_sig *s = &pk->v[strays[i]].sig;
+		bool ok;
 
 		if (s->type == PGP_SIG_SUBKEY_REVOCATION) {
-			for (j = 0; j < c->n_subs; j++)
-				if (verify_keysig(s, &pr->key, &pr->key, &c->subs[j].key, 0, NULL, why,
-						  sizeof(why)) == 0) {
-					if ((r = add_rev(&c->subs[j], s)) < 0)
-						return r;
-					break;
-				}
+			if ((r = try_revocation(c, s, &ok)) < 0)
+				return r;
 			continue;
 		}
 		for (j = first; j < end; j++) {
 			const struct pgp_pkt *u = &pk->v[j];
 
 			if ((u->kind != PGP_K_UID && u->kind != PGP_K_UAT) ||
-			    verify_keysig(s, &pr->key, &pr->key, NULL,
-					  u->kind == PGP_K_UID ? 0xb4 : 0xd1, &u->body, why, sizeof(why)))
+			    verify_uidsig(s, &pr->key, u, why, sizeof(why)))
 				continue;
 			if (uid_hash(u, uh) < 0)
 				return -ENOMEM;
@@ -1007,10 +1010,7 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 			if (sub_rev && sub &&
 			    verify_keysig(s, &pr->key, &pr->key, &sub->key, 0, NULL, why, sizeof(why)) == 0)
 				r = add_rev(sub, s);
-			else if (!sub_rev && uid &&
-				 verify_keysig(s, &pr->key, &pr->key, NULL,
-					       uid->kind == PGP_K_UID ? 0xb4 : 0xd1, &uid->body,
-					       why, sizeof(why)) == 0)
+			else if (!sub_rev && uid && verify_uidsig(s, &pr->key, uid, why, sizeof(why)) == 0)
 				r = add_uidrev(pr, s, uh);
 			else if (n_strays < PGP_STRAYS_MAX)
 				strays[n_strays++] = i;
@@ -1050,9 +1050,7 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 		}
 		if (uid) {
 			if (s->type >= PGP_SIG_CERT_GENERIC && s->type <= PGP_SIG_CERT_POSITIVE &&
-			    verify_keysig(s, &pr->key, &pr->key, NULL,
-					  uid->kind == PGP_K_UID ? 0xb4 : 0xd1, &uid->body,
-					  why, sizeof(why)) == 0 &&
+			    verify_uidsig(s, &pr->key, uid, why, sizeof(why)) == 0 &&
 			    add_bind(pr, s, false, NULL, uh) == -ENOMEM)
 				goto nomem;
 			continue;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cursor.h"
 #include "pgp_parse.h"
@@ -74,6 +75,22 @@ int pgp_ans_rec_begin(struct pgp_ans *a, uint16_t type, size_t *mark)
 	if (!r)
 		r = dg_buf_put_le32(a->b, 0);	/* len, patched */
 	return r < 0 ? pgp_ans_err(a, r) : 0;
+}
+
+int pgp_ans_rec_begin_fixed(struct pgp_ans *a, uint16_t type, size_t n, size_t *mark,
+			    size_t *fixed)
+{
+	int r = pgp_ans_rec_begin(a, type, mark);
+
+	if (r < 0)
+		return r;
+	*fixed = a->b->len;
+	r = dg_buf_reserve(a->b, n);
+	if (r < 0)
+		return pgp_ans_err(a, r);
+	memset(a->b->data + *fixed, 0, n);
+	a->b->len += n;
+	return 0;
 }
 
 int pgp_ans_rec_end(struct pgp_ans *a, size_t mark)

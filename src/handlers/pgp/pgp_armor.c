@@ -280,15 +280,9 @@ static int armor_block(struct pgp_ans *a, struct dg_cur *c, const struct pgp_lin
 		return pgp_fail(a->e, -EOPNOTSUPP,
 				"armor block %u is a cleartext signed message (use the cleartext request)",
 				index);
-	r = pgp_ans_rec_begin(a, PGP_REC_ARMOR, &mark);
+	r = pgp_ans_rec_begin_fixed(a, PGP_REC_ARMOR, PGP_REC_ARMOR_FIXED, &mark, &fixed);
 	if (r < 0)
 		return r;
-	fixed = a->b->len;
-	r = dg_buf_reserve(a->b, PGP_REC_ARMOR_FIXED);
-	if (r < 0)
-		return pgp_ans_err(a, r);
-	memset(a->b->data + fixed, 0, PGP_REC_ARMOR_FIXED);
-	a->b->len += PGP_REC_ARMOR_FIXED;
 
 	for (;;) {
 		if (pgp_next_line(c, &l)) {

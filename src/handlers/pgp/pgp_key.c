@@ -216,15 +216,9 @@ int pgp_key_record(struct pgp_ans *a, uint32_t index, uint8_t tag,
 	}
 	if (tag == 7 || tag == 14)
 		k.flags |= PGP_KEY_F_SUBKEY;
-	r = pgp_ans_rec_begin(a, PGP_REC_KEY, &mark);
+	r = pgp_ans_rec_begin_fixed(a, PGP_REC_KEY, PGP_REC_KEY_FIXED, &mark, &fixed);
 	if (r < 0)
 		return r;
-	fixed = a->b->len;
-	r = dg_buf_reserve(a->b, PGP_REC_KEY_FIXED);
-	if (r < 0)
-		return pgp_ans_err(a, r);
-	memset(a->b->data + fixed, 0, PGP_REC_KEY_FIXED);
-	a->b->len += PGP_REC_KEY_FIXED;
 
 	if (cur_u8(&c, &version) < 0) {
 		r = pgp_fail(a->e, -ENODATA, "packet %u: empty key packet", index);

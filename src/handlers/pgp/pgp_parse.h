@@ -64,6 +64,9 @@ int pgp_ans_begin(struct pgp_ans *a, struct dg_buf *b, uint16_t type,
 		  const uint8_t *in, size_t len, struct pgp_err *e);
 /* Start a record; *mark remembers where, for pgp_ans_rec_end(). */
 int pgp_ans_rec_begin(struct pgp_ans *a, uint16_t type, size_t *mark);
+/* The same, then @n zero bytes of a fixed part filled in later, at *@fixed. */
+int pgp_ans_rec_begin_fixed(struct pgp_ans *a, uint16_t type, size_t n, size_t *mark,
+			    size_t *fixed);
 int pgp_ans_rec_end(struct pgp_ans *a, size_t mark);
 int pgp_ans_finish(struct pgp_ans *a);
 /* A span of @n bytes at @p, which must lie inside the input. */

@@ -283,15 +283,9 @@ int pgp_sig_record(struct pgp_ans *a, uint32_t index, const uint8_t *body,
 	uint8_t *f;
 	int r;
 
-	r = pgp_ans_rec_begin(a, PGP_REC_SIG, &mark);
+	r = pgp_ans_rec_begin_fixed(a, PGP_REC_SIG, PGP_REC_SIG_FIXED, &mark, &fixed);
 	if (r < 0)
 		return r;
-	fixed = a->b->len;
-	r = dg_buf_reserve(a->b, PGP_REC_SIG_FIXED);
-	if (r < 0)
-		return pgp_ans_err(a, r);
-	memset(a->b->data + fixed, 0, PGP_REC_SIG_FIXED);
-	a->b->len += PGP_REC_SIG_FIXED;
 	r = sig_body(a, index, body, len, fixed);
 	if (r == -EBADMSG || r == -ENODATA) {
 		a->b->len = fixed + PGP_REC_SIG_FIXED;
