@@ -1,0 +1,299 @@
+#!/usr/bin/env python3
+"""Semantic differential fuzzing: random, correctly signed certificates and
+detached signatures, checked by digestguard and by a peer.
+
+  tools/semdiff.py [--seed N] [--count N] [--out DIR] [--peer sqop|sqv|gpgv|opjs]
+                   [--calm P] [--force WHAT=VALUE]...
+
+mutdiff.py edits bytes and packets of fixtures that verify, so almost every
+edit of signed bytes ends in a bad signature that every implementation
+rejects.  Here every signature is made afresh (Ed25519, with OpenSSL through
+python3-cryptography), so the cases reach what lies behind a good signature:
+a v4 certificate of one primary key, one or two user IDs with one or two
+self-signatures each, maybe a direct-key signature, zero to two subkeys with
+binding signatures (and back-signatures, good, bad or missing), maybe key,
+subkey or user ID revocations with reasons; then a detached signature by
+the primary key or a subkey.  Creation and expiration times, key flags,
+critical bits, unknown subpackets, issuer subpackets and the signature type
+are drawn at random around the present time.  A case differs when the
+verdicts differ, or when both verify and name different keys.  Each
+difference is written to OUT/NNNN/ (cert, sig, data, what the case drew,
+both outputs) for a person to sort, as with mutdiff.py.  Not part of `make
+check`: the peers' verdicts on random cases are not ours to pin.
+"""
+import argparse
+import hashlib
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives import serialization
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "data", "pgp"))
+from pgppkt import packet  # noqa: E402
+BUILD = os.environ.get("BUILD", os.path.join(ROOT, "build"))
+DG = os.environ.get("DG", os.path.join(BUILD, "src/cli/digestguard"))
+
+ED25519_OID = bytes.fromhex("2b06010401da470f01")
+DAY = 86400
+YEAR = 365 * DAY
+
+
+def mpi(b):
+    b = b.lstrip(b"\0")
+    return (len(b) and (len(b) - 1) * 8 + b[0].bit_length()).to_bytes(2, "big") + b
+
+
+class Key:
+    def __init__(self, rnd, created):
+        self.sk = Ed25519PrivateKey.from_private_bytes(rnd.randbytes(32))
+        pk = self.sk.public_key().public_bytes(serialization.Encoding.Raw,
+                                               serialization.PublicFormat.Raw)
+        self.body = (b"\x04" + created.to_bytes(4, "big") + b"\x16" +
+                     bytes([len(ED25519_OID)]) + ED25519_OID + mpi(b"\x40" + pk))
+        self.fpr = hashlib.sha1(self.framed()).digest()
+        self.created = created
+
+    def framed(self):
+        return b"\x99" + len(self.body).to_bytes(2, "big") + self.body
+
+
+def sub(typ, body, critical=False):
+    n = len(body) + 1
+    if n < 192:
+        head = bytes([n])
+    elif n < 8384:
+        head = bytes([((n - 192) >> 8) + 192, (n - 192) & 255])
+    else:
+        head = b"\xff" + n.to_bytes(4, "big")
+    return head + bytes([typ | (0x80 if critical else 0)]) + body
+
+
+def sign(key, sigtype, prefix, hashed, unhashed, hash_algo=8):
+    """A v4 signature packet by @key over @prefix (the hashed material before
+    the signature's own fields)."""
+    head = bytes([4, sigtype, 22, hash_algo]) + len(hashed).to_bytes(2, "big") + hashed
+    h = {8: hashlib.sha256, 10: hashlib.sha512, 2: hashlib.sha1}[hash_algo]()
+    h.update(prefix + head + b"\x04\xff" + len(head).to_bytes(4, "big"))
+    digest = h.digest()
+    s = key.sk.sign(digest)
+    body = (head + len(unhashed).to_bytes(2, "big") + unhashed + digest[:2] +
+            mpi(s[:32]) + mpi(s[32:]))
+    return packet(2, body)
+
+
+class Case:
+    """Draws one certificate and signature; self.log says what was drawn."""
+
+    def __init__(self, rnd, now, force=None):
+        self.rnd, self.now, self.log, self.force = rnd, now, [], force or {}
+        self.calm = rnd.uniform(0.5, 0.95)
+
+    def pick(self, what, choices, weights=None):
+        """The first choice is the ordinary one, taken with probability
+        self.calm (drawn per case), so that most cases are near a
+        certificate that verifies and differ from it in a few places."""
+        if what in self.force:
+            v = next(c for c in choices if str(c) == self.force[what])
+        elif self.rnd.random() < self.calm:
+            v = choices[0]
+        else:
+            v = self.rnd.choices(choices, weights)[0]
+        self.log.append("%s=%s" % (what, v))
+        return v
+
+    def when(self, what, base):
+        off = self.pick(what, ["+1d", "-2y", "-1d", "0", "+1h", "+1y", "+2y", "now", "now-1h", "future"],
+                        [3, 1, 2, 3, 1, 3, 2, 2, 2, 1])
+        return {"-2y": base - 2 * YEAR, "-1d": base - DAY, "0": base, "+1h": base + 3600,
+                "+1d": base + DAY, "+1y": base + YEAR, "+2y": base + 2 * YEAR,
+                "now": self.now - 60, "now-1h": self.now - 3600,
+                "future": self.now + 30 * DAY}[off]
+
+    def expiry(self, what):
+        return self.pick(what, [None, 0, 3600, DAY, YEAR, 10 * YEAR], [6, 1, 1, 1, 2, 2])
+
+    def extras(self, what, issuer):
+        """Subpackets any signature may carry, hashed or not."""
+        hashed, unhashed = [], []
+        mode = self.pick(what + ".issuer", ["both", "hashed", "unhashed", "none", "fpr-only"],
+                         [2, 3, 4, 1, 1])
+        if mode in ("hashed", "both"):
+            hashed.append(sub(16, issuer.fpr[12:]))
+        if mode == "unhashed":
+            unhashed.append(sub(16, issuer.fpr[12:]))
+        if mode in ("fpr-only", "both"):
+            hashed.append(sub(33, b"\x04" + issuer.fpr))
+        if self.rnd.random() < 0.15:
+            crit = self.pick(what + ".unknown-critical", [False, True])
+            (hashed if self.rnd.random() < 0.6 else unhashed).append(sub(105, b"x", crit))
+        if self.rnd.random() < 0.1:
+            crit = self.pick(what + ".notation-critical", [False, True])
+            name, value = b"test@example.org", b"v"
+            hashed.append(sub(20, b"\x80\0\0\0" + len(name).to_bytes(2, "big") +
+                              len(value).to_bytes(2, "big") + name + value, crit))
+        return hashed, unhashed
+
+    def selfsig(self, what, primary, prefix, sigtype, subject):
+        created = self.when(what + ".created", subject.created if subject else primary.created)
+        hashed, unhashed = [sub(2, created.to_bytes(4, "big"))], []
+        if self.pick(what + ".created-critical", [False, True], [3, 1]):
+            hashed[0] = sub(2, created.to_bytes(4, "big"), True)
+        exp = self.expiry(what + ".key-expires")
+        if exp is not None and sigtype in (0x10, 0x11, 0x12, 0x13, 0x1F, 0x18):
+            hashed.append(sub(9, exp.to_bytes(4, "big")))
+        sexp = self.pick(what + ".sig-expires", [None, 3600, YEAR], [8, 1, 1])
+        if sexp is not None:
+            hashed.append(sub(3, sexp.to_bytes(4, "big")))
+        if sigtype in (0x10, 0x11, 0x12, 0x13, 0x1F, 0x18):
+            flags = self.pick(what + ".flags", [0x03, None, 0x01, 0x02, 0x0C, 0x00], [3, 2, 2, 3, 1, 1])
+            if flags is not None:
+                hashed.append(sub(27, bytes([flags]), self.rnd.random() < 0.3))
+        if sigtype in (0x10, 0x11, 0x12, 0x13) and self.pick(what + ".primary-uid", [False, True], [3, 1]):
+            hashed.append(sub(25, b"\x01"))
+        if sigtype in (0x20, 0x28, 0x30):
+            reason = self.pick(what + ".reason", [None, 0, 1, 2, 3, 32])
+            if reason is not None:
+                hashed.append(sub(29, bytes([reason]) + b"test", self.rnd.random() < 0.3))
+        h, u = self.extras(what, primary)
+        hashed += h
+        unhashed += u
+        if sigtype == 0x18 and subject is not None:
+            back = self.pick(what + ".backsig", ["good", "none", "bad", "hashed", "wrong-key"],
+                             [6, 2, 1, 1, 1])
+            if back != "none":
+                bcreated = self.when(what + ".backsig.created", subject.created)
+                bh = [sub(2, bcreated.to_bytes(4, "big")), sub(33, b"\x04" + subject.fpr)]
+                signer = primary if back == "wrong-key" else subject
+                bs = sign(signer, 0x19, prefix, b"".join(bh), sub(16, subject.fpr[12:]))
+                body = bytearray(bs[6:])
+                if back == "bad":
+                    body[-1] ^= 1
+                (hashed if back == "hashed" else unhashed).append(sub(32, bytes(body)))
+        self.rnd.shuffle(hashed)
+        return sign(primary, sigtype, prefix, b"".join(hashed), b"".join(unhashed)), created
+
+    def build(self):
+        rnd, now = self.rnd, self.now
+        pcreated = self.pick("primary.created", [now - 3 * YEAR, now - 400 * DAY, now - 2 * DAY, now + 10 * DAY],
+                             [6, 3, 2, 1])
+        primary = Key(rnd, pcreated)
+        out = [packet(6, primary.body)]
+        keys = [primary]
+        if self.pick("direct-key", [False, True], [4, 1]):
+            out.append(self.selfsig("dk", primary, primary.framed(), 0x1F, None)[0])
+        if self.pick("key-revocation", [False, True], [8, 1]):
+            out.append(self.selfsig("krev", primary, primary.framed(), 0x20, None)[0])
+        for u in range(self.pick("uids", [1, 0, 2], [8, 1, 2])):
+            uid = b"User %d <u%d@example.org>" % (u, u)
+            out.append(packet(13, uid))
+            prefix = primary.framed() + b"\xb4" + len(uid).to_bytes(4, "big") + uid
+            for s in range(self.pick("uid%d.sigs" % u, [1, 2], [4, 1])):
+                t = self.pick("uid%d.sig%d.type" % (u, s), [0x13, 0x10, 0x30], [8, 1, 1])
+                out.append(self.selfsig("uid%d.sig%d" % (u, s), primary, prefix, t, None)[0])
+        for k in range(self.pick("subkeys", [1, 0, 2], [5, 2, 2])):
+            skey = Key(rnd, self.when("sub%d.created" % k, pcreated))
+            keys.append(skey)
+            out.append(packet(14, skey.body))
+            prefix = primary.framed() + skey.framed()
+            for s in range(self.pick("sub%d.sigs" % k, [1, 0, 2], [6, 1, 1])):
+                t = self.pick("sub%d.sig%d.type" % (k, s), [0x18, 0x28], [6, 1])
+                out.append(self.selfsig("sub%d.sig%d" % (k, s), primary, prefix, t, skey)[0])
+        signer = self.pick("signer", list(range(len(keys)))[::-1], [2] * (len(keys) - 1) + [1])
+        data = b"semdiff data %d\n" % rnd.randrange(1 << 30)
+        screated = self.when("sig.created", keys[signer].created)
+        hashed = [sub(2, screated.to_bytes(4, "big"))]
+        sexp = self.pick("sig.expires", [None, 3600, YEAR], [8, 1, 1])
+        if sexp is not None:
+            hashed.append(sub(3, sexp.to_bytes(4, "big")))
+        h, u = self.extras("sig", keys[signer])
+        hashed += h
+        halgo = self.pick("sig.hash", [8, 10, 2], [8, 2, 1])
+        sigtype = self.pick("sig.type", [0x00, 0x01], [4, 1])
+        sig = sign(keys[signer], sigtype, data, b"".join(hashed), b"".join(u), halgo)
+        return b"".join(out), sig, data, keys
+
+
+def run(cmd, stdin):
+    try:
+        with open(stdin, "rb") as f:
+            p = subprocess.run(cmd, stdin=f, capture_output=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        return "timeout", b"", b""
+    return p.returncode, p.stdout, p.stderr
+
+
+def signers(out):
+    """The (signing, primary) fingerprints of VERIFICATIONS lines."""
+    return sorted(tuple(l.split()[1:3]) for l in out.decode(errors="replace").splitlines() if l.strip())
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--count", type=int, default=500)
+    ap.add_argument("--out", default="semdiff-out")
+    ap.add_argument("--peer", choices=["sqop", "sqv", "gpgv", "opjs"], default="sqop")
+    ap.add_argument("--calm", type=float, help="probability of each ordinary choice (default: drawn per case)")
+    ap.add_argument("--force", action="append", default=[], metavar="WHAT=VALUE",
+                    help="always draw VALUE for WHAT (as case.json lists them), to pin a difference down")
+    a = ap.parse_args()
+    rnd = random.Random(a.seed)
+    now = int(time.time())
+    tmp = tempfile.mkdtemp(prefix="semdiff.")
+    cases = []
+    for i in range(a.count):
+        case = Case(rnd, now, dict(f.split("=", 1) for f in a.force))
+        if a.calm is not None:
+            case.calm = a.calm
+        c, s, d, keys = case.build()
+        files = [os.path.join(tmp, "%05d" % i, n) for n in ("cert", "sig", "data")]
+        os.makedirs(os.path.dirname(files[0]))
+        for f, b in zip(files, (c, s, d)):
+            open(f, "wb").write(b)
+        cases.append((i, case, keys, files))
+    if a.peer == "opjs":
+        sys.path.insert(0, os.path.join(ROOT, "tools"))
+        from mutdiff import opjs_verdicts
+        peer = opjs_verdicts(["\t".join([os.path.dirname(cert), "detached", sig, data, cert, ""])
+                              for i, case, keys, (cert, sig, data) in cases], tmp)
+    found = good = 0
+    for i, case, keys, (cert, sig, data) in cases:
+        dcmd = [DG, "sopv", "verify", sig, cert]
+        pcmd = {"sqop": ["sqop", "verify", sig, cert], "sqv": ["sqv", "--keyring", cert, sig, data],
+                "gpgv": ["gpgv", "--keyring", cert, sig, data],
+                "opjs": ["openpgp.js", "verify"]}[a.peer]
+        dr = run(dcmd, data)
+        pr = peer[os.path.dirname(cert)] + (b"",) if a.peer == "opjs" else run(pcmd, data)
+        crashed = dr[0] == "timeout" or (isinstance(dr[0], int) and dr[0] < 0)
+        same = (dr[0] == 0) == (pr[0] == 0)
+        if same and dr[0] == 0 and a.peer == "sqop":
+            same = signers(dr[1]) == signers(pr[1])
+        good += dr[0] == 0 and pr[0] == 0
+        if same and not crashed:
+            continue
+        found += 1
+        out = os.path.join(a.out, "%04d" % found)
+        os.makedirs(out, exist_ok=True)
+        for f in (cert, sig, data):
+            open(os.path.join(out, os.path.basename(f)), "wb").write(open(f, "rb").read())
+        open(os.path.join(out, "case.json"), "w").write(json.dumps(
+            {"seed": a.seed, "index": i, "now": now, "drawn": case.log,
+             "keys": [k.fpr.hex().upper() for k in keys]}, indent=1) + "\n")
+        for who, r, cmd in (("digestguard", dr, dcmd), ("peer", pr, pcmd)):
+            open(os.path.join(out, who + ".txt"), "wb").write(
+                ("%s\nexit %s\n" % (" ".join(cmd), r[0])).encode() + r[1] + r[2])
+        print("%s  case %d: digestguard exit %s, %s exit %s" % (out, i, dr[0], a.peer, pr[0]), flush=True)
+    print("%d cases, %d verified by both, %d with different verdicts (seed %d)"
+          % (a.count, good, found, a.seed))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
