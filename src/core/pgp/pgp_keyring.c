@@ -356,15 +356,20 @@ struct backsig {
 	int64_t created, expires_at;
 };
 
-static int add_bind(struct pgp_ckey *k, const struct pgp_sig *s, bool direct,
-		    const struct backsig *backsig, const uint8_t *uid_hash)
+/*
+ * Add binding @s, made by primary key @primary, to @k (the primary key or
+ * a subkey).  A signature dated before the key that made it is no
+ * signature, as Sequoia and GnuPG have it: a self-signature older than the
+ * primary key would otherwise win as the oldest, or as the only one marking
+ * the primary user ID.  A subkey binding may be older than the subkey it
+ * binds (it is not older than its maker; every peer takes it).
+ */
+static int add_bind(struct pgp_ckey *k, const struct pgp_key *primary, const struct pgp_sig *s,
+		    bool direct, const struct backsig *backsig, const uint8_t *uid_hash)
 {
 	struct pgp_bind *b;
 
-	/* A binding dated before the key it binds is not one (as the peers
-	 * have it): it would otherwise win as the oldest, or as the only one
-	 * marking the primary user ID. */
-	if (s->created < k->key.created)
+	if (s->created < primary->created)
 		return 0;
 	if (k->n_binds >= PGP_BINDS_MAX)
 		return -E2BIG;
@@ -492,6 +497,10 @@ static bool backsig_ok(struct dg_pgp *pgp, const struct pgp_sig *bind,
 			   &pk, &buf, &p, NULL, 0) == 0 &&
 	    p->sig.type == PGP_SIG_PRIMARY_BINDING)
 		ok = verify_keysig(&p->sig, sub, primary, sub, 0, NULL, why, sizeof(why)) == 0;
+	/* Made by the subkey, so not before it (Sequoia and GnuPG refuse
+	 * such a back-signature; openpgp.js does not look). */
+	if (ok && p->sig.created < sub->created)
+		ok = false;
 	if (ok) {
 		bs->created = p->sig.created;
 		bs->expires_at = p->sig.sig_expires ? p->sig.created + p->sig.sig_expires : 0;
@@ -1027,7 +1036,7 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 		 * certificate appended to an exported key). */
 		if (s->type == PGP_SIG_DIRECT_KEY || s->type == PGP_SIG_KEY_REVOCATION) {
 			if (verify_keysig(s, &pr->key, &pr->key, NULL, 0, NULL, why, sizeof(why)) == 0) {
-				r = s->type == PGP_SIG_DIRECT_KEY ? add_bind(pr, s, true, NULL, NULL)
+				r = s->type == PGP_SIG_DIRECT_KEY ? add_bind(pr, &pr->key, s, true, NULL, NULL)
 								  : add_rev(pr, s);
 				if (r == -ENOMEM)
 					goto nomem;
@@ -1043,7 +1052,7 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 				bool has_bs = s->has_key_flags && (s->key_flags & PGP_KF_SIGN) &&
 					      sub->key.pkey && backsig_ok(pgp, s, &pr->key, &sub->key, &bs);
 
-				if ((r = add_bind(sub, s, false, has_bs ? &bs : NULL, NULL)) == -ENOMEM)
+				if ((r = add_bind(sub, &pr->key, s, false, has_bs ? &bs : NULL, NULL)) == -ENOMEM)
 					goto nomem;
 			}
 			continue;
@@ -1051,7 +1060,7 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 		if (uid) {
 			if (s->type >= PGP_SIG_CERT_GENERIC && s->type <= PGP_SIG_CERT_POSITIVE &&
 			    verify_uidsig(s, &pr->key, uid, why, sizeof(why)) == 0 &&
-			    add_bind(pr, s, false, NULL, uh) == -ENOMEM)
+			    add_bind(pr, &pr->key, s, false, NULL, uh) == -ENOMEM)
 				goto nomem;
 			continue;
 		}

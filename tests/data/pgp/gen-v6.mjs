@@ -550,11 +550,12 @@ async function gen(out) {
 	// binding's extra fields @set, and a valid back-signature.
 	// @hook(bind) may change the binding before it is signed; @keep keeps the
 	// bindings made so far (the new one goes last), made at @date.
-	const rebindSub = async (k, set, binder = k, { date = T0, keep = false, hook } = {}) => {
+	// The back-signature is made at @backDate (default: @date).
+	const rebindSub = async (k, set, binder = k, { date = T0, backDate = date, keep = false, hook } = {}) => {
 		const sub = k.subkeys[0];
 		const bound = { key: k.keyPacket, bind: sub.keyPacket };
 		const back = newSig(enums.signature.keyBinding, sub.keyPacket);
-		await back.sign(sub.keyPacket, bound, date, false, openpgp.config);
+		await back.sign(sub.keyPacket, bound, backDate, false, openpgp.config);
 		const bind = newSig(enums.signature.subkeyBinding, binder.keyPacket,
 			{ keyFlags: [enums.keyFlags.signData], embeddedSignature: back, ...set });
 		if (hook)
@@ -650,8 +651,41 @@ async function gen(out) {
 			async (k) => (await rebindSub(k, {}, k,
 				{ hook: (b) => appendHashed(b, [2, 0x80 | 99, 0]) })).keyPacket],
 	);
-	for (const [name, intent, note, change] of bound) {
-		const k = await key(name, { ...v4, subkeys: [{ sign: true }] });
+	// A signature older than the key that made it is no signature, as
+	// Sequoia and GnuPG have it: a subkey binding made by the primary key
+	// may be older than the subkey it binds (it is not older than its
+	// maker), the subkey's back-signature may not.  Revocations are the
+	// exception: one older than its maker still revokes (fail closed;
+	// Sequoia ignores it, docs/pgp-differences.md revocation-predates-key).
+	// The subkey here is made 600 s after the primary key.
+	const late = at(600);
+	const subRevocation = async (k, date, reason = enums.reasonForRevocation.keyCompromised) => {
+		const sub = await rebindSub(k, {}, k, { date: late });
+		const rev = revocation(enums.signature.subkeyRevocation, k, reason);
+		await rev.sign(k.keyPacket, { key: k.keyPacket, bind: sub.keyPacket }, date, false, openpgp.config);
+		sub.revocationSignatures = [rev];
+		return sub.keyPacket;
+	};
+	const predates = [
+		['binding-predates-subkey', 'good', 'the subkey binding, made by the primary key, is 600 s older than the subkey',
+			async (k) => (await rebindSub(k, {}, k, { date: T0, backDate: late })).keyPacket],
+		['backsig-predates-subkey', 'bad', 'the back-signature, made by the subkey, is 600 s older than the subkey',
+			async (k) => (await rebindSub(k, {}, k, { date: late, backDate: T0 })).keyPacket],
+		['subkey-revocation-predates-subkey', 'bad', 'a hard subkey revocation by the primary key, 600 s older than the subkey',
+			async (k) => subRevocation(k, T0)],
+		['subkey-revocation-predates-key', 'bad', 'a hard subkey revocation dated 3600 s before the primary key that made it',
+			async (k) => subRevocation(k, at(-3600))],
+		['key-revocation-predates-key', 'bad', 'a hard key revocation dated 3600 s before the key it revokes and that made it',
+			async (k) => {
+				const rev = revocation(enums.signature.keyRevocation, k);
+				await rev.sign(k.keyPacket, { key: k.keyPacket }, at(-3600), false, openpgp.config);
+				k.revocationSignatures = [rev];
+				return k.keyPacket;
+			}],
+	];
+	for (const [name, intent, note, change] of [...bound, ...predates]) {
+		const late = predates.some((p) => p[0] === name);
+		const k = await key(name, { ...v4, subkeys: [{ sign: true, ...(late ? { date: at(600) } : {}) }] });
 		const signer = await change(k);
 		putCert(name, k);
 		add4(`${name}/detached`, 'detached', put(`${name}.sig`, await sigBy(signer, T1)), dataPath,
