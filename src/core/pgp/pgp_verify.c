@@ -231,25 +231,46 @@ static bool uid_revoked(const struct pgp_ckey *k, const struct pgp_bind *b, int6
 	return false;
 }
 
+/* Was the back-signature of signing subkey binding @b in force at @t? */
+static bool backsig_in_force(const struct pgp_bind *b, int64_t t)
+{
+	return b->backsig && b->backsig_created <= t &&
+	       (!b->backsig_expires_at || t < b->backsig_expires_at);
+}
+
 /*
  * The bindings in force at @t (latest made at or before @t, not expired
  * then, its user ID not revoked then): the direct-key signature, and the
  * user ID (or subkey) binding, preferring one that marks the primary user
  * ID.  Only when every user ID is revoked and there is no direct-key
  * signature does a revoked user ID's binding count.
+ *
+ * RFC 9580 §5.2.3.10 selects the most recent *valid* self-signature, and a
+ * subkey binding with the sign flag is valid only with its back-signature
+ * (§5.2.1.9): one whose back-signature is missing, not made yet or expired
+ * at @t is passed over for an older one (as Sequoia has it; gpgv and
+ * openpgp.js refuse the subkey).  The newest passed over goes to
+ * *@unusable (if not NULL) for the message when no binding is left.
  */
 static void binds_at(const struct pgp_ckey *k, int64_t t, const struct pgp_bind **direct,
-		     const struct pgp_bind **other)
+		     const struct pgp_bind **other, const struct pgp_bind **unusable)
 {
 	const struct pgp_bind *best = NULL, *best_primary = NULL, *best_revoked = NULL;
 	size_t i;
 
 	*direct = NULL;
+	if (unusable)
+		*unusable = NULL;
 	for (i = 0; i < k->n_binds; i++) {
 		const struct pgp_bind *b = &k->binds[i];
 
 		if (b->created > t || (b->sig_expires_at && t >= b->sig_expires_at))
 			continue;
+		if (b->signing_subkey && !backsig_in_force(b, t)) {
+			if (unusable && (!*unusable || b->created >= (*unusable)->created))
+				*unusable = b;
+			continue;
+		}
 		if (b->direct) {
 			if (!*direct || b->created >= (*direct)->created)
 				*direct = b;
@@ -302,7 +323,7 @@ static int key_usable(const struct dg_pgp *pgp, const struct pgp_cert *c,
 		      const struct pgp_ckey *k, int64_t t, char *why, size_t wl)
 {
 	const struct pgp_ckey *p = &c->primary;
-	const struct pgp_bind *pd = NULL, *pu = NULL, *pf, *kd, *kb;
+	const struct pgp_bind *pd = NULL, *pu = NULL, *pf, *kd, *kb, *ku;
 	int r;
 
 	if ((r = revoked(p, t, "certificate", why, wl)) < 0)
@@ -312,7 +333,7 @@ static int key_usable(const struct dg_pgp *pgp, const struct pgp_cert *c,
 			 p->key.bits, pgp->pol.rsa_min_bits);
 		return -EKEYREJECTED;
 	}
-	binds_at(p, t, &pd, &pu);
+	binds_at(p, t, &pd, &pu, NULL);
 	if (!pd && !pu) {
 		snprintf(why, wl, "certificate has no valid self-signature at the signature time");
 		return -EKEYREJECTED;
@@ -354,24 +375,25 @@ static int key_usable(const struct dg_pgp *pgp, const struct pgp_cert *c,
 		snprintf(why, wl, "signature predates the signing subkey");
 		return -EKEYREJECTED;
 	}
-	binds_at(k, t, &kd, &kb);
+	binds_at(k, t, &kd, &kb, &ku);
+	if (!kb && ku && !ku->backsig) {
+		snprintf(why, wl, "signing subkey lacks a valid primary key binding (back-)signature");
+		return -EKEYREJECTED;
+	}
+	if (!kb && ku) {
+		snprintf(why, wl, "signing subkey's primary key binding (back-)signature was not in "
+			 "force at the signature time (%s)",
+			 ku->backsig_created > t ? "made later" : "expired");
+		return -EKEYREJECTED;
+	}
 	if (!kb) {
 		snprintf(why, wl, "subkey has no valid binding signature at the signature time");
 		return -EKEYREJECTED;
 	}
+	/* A binding with the sign flag is here only with its back-signature
+	 * in force (binds_at()). */
 	if (!kb->has_flags || !(kb->flags & PGP_KF_SIGN)) {
 		snprintf(why, wl, "subkey is not signing-capable");
-		return -EKEYREJECTED;
-	}
-	if (!kb->backsig) {
-		snprintf(why, wl, "signing subkey lacks a valid primary key binding (back-)signature");
-		return -EKEYREJECTED;
-	}
-	if (kb->backsig_created > t ||
-	    (kb->backsig_expires_at && t >= kb->backsig_expires_at)) {
-		snprintf(why, wl, "signing subkey's primary key binding (back-)signature was not in "
-			 "force at the signature time (%s)",
-			 kb->backsig_created > t ? "made later" : "expired");
 		return -EKEYREJECTED;
 	}
 	if (expired_by(kb, k->key.created, t)) {

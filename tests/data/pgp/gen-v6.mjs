@@ -637,6 +637,21 @@ async function gen(out) {
 				await rebindSub(k, {});
 				return (await rebindSub(k, noSign, k, { date: at(7200), keep: true })).keyPacket;
 			}],
+		// The most recent *valid* binding counts (RFC 9580 §5.2.3.10): a
+		// signing binding without its back-signature in force is passed
+		// over for the older one (docs/pgp-differences.md
+		// newest-valid-binding).
+		['subkey-rebound-without-backsig', 'good', 'a newer signing binding, made before the data signature, has no back-signature',
+			async (k) => {
+				await rebindSub(k, {});
+				return (await rebindSub(k, {}, k, { date: at(1800), keep: true,
+					hook: (b) => { b.embeddedSignature = null; } })).keyPacket;
+			}],
+		['subkey-rebound-backsig-later', 'good', 'a newer signing binding, made before the data signature, carries a back-signature made after it',
+			async (k) => {
+				await rebindSub(k, {});
+				return (await rebindSub(k, {}, k, { date: at(1800), backDate: at(7200), keep: true })).keyPacket;
+			}],
 		['subkey-soft-revoked-after-sig', 'policy', 'the subkey was retired (soft) after the data signature',
 			async (k) => {
 				const sub = await rebindSub(k, {});
