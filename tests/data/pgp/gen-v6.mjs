@@ -706,6 +706,49 @@ async function gen(out) {
 		add4(`${name}/detached`, 'detached', put(`${name}.sig`, await sigBy(signer, T1)), dataPath,
 			cert(name), intent, note);
 	}
+
+	// Signatures without an issuer subpacket (RFC 9580 §5.2.3.12 and
+	// §5.2.3.35 are SHOULDs): digestguard tries the keys a signature may
+	// be by; every peer gives up (docs/pgp-differences.md issuer-less).
+	const noIssuer = (sig) => {
+		sig.writeHashedSubPackets = function () {
+			const { issuerFingerprint, issuerKeyVersion } = this;
+			this.issuerFingerprint = null;
+			this.issuerKeyVersion = 6;	// no key ID subpacket either
+			try {
+				return Object.getPrototypeOf(this).writeHashedSubPackets.call(this);
+			} finally {
+				Object.assign(this, { issuerFingerprint, issuerKeyVersion });
+			}
+		};
+	};
+	{
+		const k = await key('issuer-less-data', v4);
+		add4('issuer-less/data-signature', 'detached',
+			put('issuer-less-data.sig', await sigBy(k.keyPacket, T1, { hook: noIssuer })), dataPath,
+			cert('issuer-less-data'), 'good', 'the data signature names no issuer');
+	}
+	{
+		const k = await key('issuer-less-selfsig', v4);
+		const user = k.users[0];
+		const sig = newSig(enums.signature.certPositive, k.keyPacket,
+			{ keyFlags: [enums.keyFlags.certifyKeys | enums.keyFlags.signData] });
+		noIssuer(sig);
+		await sig.sign(k.keyPacket, { userID: user.userID, key: k.keyPacket }, T0, false, openpgp.config);
+		user.selfCertifications = [sig];
+		putCert('issuer-less-selfsig', k);
+		add4('issuer-less/self-signature', 'detached',
+			put('issuer-less-selfsig.sig', await sigBy(k.keyPacket, T1)), dataPath,
+			cert('issuer-less-selfsig'), 'good', 'the only user ID self-signature names no issuer');
+	}
+	{
+		const k = await key('issuer-less-binding', { ...v4, subkeys: [{ sign: true }] });
+		const sub = await rebindSub(k, {}, k, { hook: noIssuer });
+		putCert('issuer-less-binding', k);
+		add4('issuer-less/subkey-binding', 'detached',
+			put('issuer-less-binding.sig', await sigBy(sub.keyPacket, T1)), dataPath,
+			cert('issuer-less-binding'), 'good', 'the signing subkey binding names no issuer');
+	}
 }
 
 // --- verify ------------------------------------------------------------
