@@ -238,6 +238,35 @@ static bool backsig_in_force(const struct pgp_bind *b, int64_t t)
 	       (!b->backsig_expires_at || t < b->backsig_expires_at);
 }
 
+/* Key expiration of binding @b in seconds after the key's creation
+ * (UINT64_MAX: none). */
+static uint64_t bind_expiry(const struct pgp_bind *b)
+{
+	return b->has_key_expires && b->key_expires ? b->key_expires : UINT64_MAX;
+}
+
+/*
+ * Does binding @b take precedence over @cur (NULL: none yet)?  The later
+ * one does.  Of two made in the same second the stricter one counts,
+ * whatever the order of their packets, which anyone can change: the one
+ * letting the key expire sooner, then the one without the sign flag;
+ * otherwise the later packet.  (The peers split: Sequoia orders such ties
+ * by their signature bytes, openpgp.js takes the first, gpgv the one that
+ * does not expire; docs/pgp-differences.md tied-self-signatures.)
+ */
+static bool supersedes(const struct pgp_bind *b, const struct pgp_bind *cur)
+{
+	bool b_signs, cur_signs;
+
+	if (!cur || b->created != cur->created)
+		return !cur || b->created > cur->created;
+	if (bind_expiry(b) != bind_expiry(cur))
+		return bind_expiry(b) < bind_expiry(cur);
+	b_signs = !b->has_flags || (b->flags & PGP_KF_SIGN);
+	cur_signs = !cur->has_flags || (cur->flags & PGP_KF_SIGN);
+	return b_signs == cur_signs || !b_signs;
+}
+
 /*
  * The bindings in force at @t (latest made at or before @t, not expired
  * then, its user ID not revoked then): the direct-key signature, and the
@@ -272,18 +301,18 @@ static void binds_at(const struct pgp_ckey *k, int64_t t, const struct pgp_bind 
 			continue;
 		}
 		if (b->direct) {
-			if (!*direct || b->created >= (*direct)->created)
+			if (supersedes(b, *direct))
 				*direct = b;
 			continue;
 		}
 		if (uid_revoked(k, b, t)) {
-			if (!best_revoked || b->created >= best_revoked->created)
+			if (supersedes(b, best_revoked))
 				best_revoked = b;
 			continue;
 		}
-		if (!best || b->created >= best->created)
+		if (supersedes(b, best))
 			best = b;
-		if (b->primary_uid && (!best_primary || b->created >= best_primary->created))
+		if (b->primary_uid && supersedes(b, best_primary))
 			best_primary = b;
 	}
 	*other = best_primary ? best_primary : best;

@@ -707,6 +707,29 @@ async function gen(out) {
 			cert(name), intent, note);
 	}
 
+	// Two user ID self-signatures made in the same second, one letting the
+	// key expire after 1800 s, one without expiration, in either order:
+	// the stricter one counts, whatever the order (docs/pgp-differences.md
+	// tied-self-signatures).
+	for (const [name, expiringFirst] of [['tied-selfsig-expiring-first', true],
+		['tied-selfsig-expiring-last', false]]) {
+		const k = await key(name, v4);
+		const user = k.users[0];
+		const flags = [enums.keyFlags.certifyKeys | enums.keyFlags.signData];
+		const made = [];
+		for (const set of [{ keyFlags: flags, keyExpirationTime: 1800, keyNeverExpires: false },
+			{ keyFlags: flags }]) {
+			const sig = newSig(enums.signature.certPositive, k.keyPacket, set);
+			await sig.sign(k.keyPacket, { userID: user.userID, key: k.keyPacket }, T0, false, openpgp.config);
+			made.push(sig);
+		}
+		user.selfCertifications = expiringFirst ? made : made.reverse();
+		putCert(name, k);
+		add4(`tied-self-signatures/${expiringFirst ? 'expiring-first' : 'expiring-last'}`, 'detached',
+			put(`${name}.sig`, await sigBy(k.keyPacket, T1)), dataPath, cert(name), 'bad',
+			'of two self-signatures made at the same time the one expiring the key counts');
+	}
+
 	// Signatures without an issuer subpacket (RFC 9580 §5.2.3.12 and
 	// §5.2.3.35 are SHOULDs): digestguard tries the keys a signature may
 	// be by; every peer gives up (docs/pgp-differences.md issuer-less).
