@@ -730,6 +730,24 @@ async function gen(out) {
 			'of two self-signatures made at the same time the one expiring the key counts');
 	}
 
+	// A v4 key's direct-key self-signature and its user ID self-signature
+	// disagree on the sign flag: digestguard and gpgv follow the
+	// direct-key signature, Sequoia and openpgp.js the user ID's
+	// (docs/pgp-differences.md direct-key-flags).
+	for (const [name, dkSigns] of [['direct-key-certify-only', false], ['direct-key-signs', true]]) {
+		const k = await key(name, v4);
+		const certify = enums.keyFlags.certifyKeys, sign = enums.keyFlags.signData;
+		const dk = newSig(enums.signature.key, k.keyPacket, { keyFlags: [dkSigns ? certify | sign : certify] });
+		await dk.sign(k.keyPacket, { key: k.keyPacket }, T0, false, openpgp.config);
+		k.directSignatures = [dk];
+		await rebindUser(k, { keyFlags: [dkSigns ? certify : certify | sign] });
+		putCert(name, k);
+		add4(`direct-key-flags/${dkSigns ? 'signs' : 'certify-only'}`, 'detached',
+			put(`${name}.sig`, await sigBy(k.keyPacket, T1)), dataPath, cert(name),
+			dkSigns ? 'good' : 'bad',
+			`the direct-key signature's key flags ${dkSigns ? 'include' : 'leave out'} signing, the user ID's ${dkSigns ? 'leave it out' : 'include it'}`);
+	}
+
 	// Signatures without an issuer subpacket (RFC 9580 §5.2.3.12 and
 	// §5.2.3.35 are SHOULDs): digestguard tries the keys a signature may
 	// be by; every peer gives up (docs/pgp-differences.md issuer-less).
