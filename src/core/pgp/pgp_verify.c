@@ -270,8 +270,8 @@ static bool supersedes(const struct pgp_bind *b, const struct pgp_bind *cur)
 /*
  * The bindings in force at @t (latest made at or before @t, not expired
  * then, its user ID not revoked then): the direct-key signature, and the
- * user ID (or subkey) binding, preferring one that marks the primary user
- * ID.  Only when every user ID is revoked and there is no direct-key
+ * user ID (or subkey) binding, preferring a user ID whose newest
+ * self-signature marks it primary.  Only when every user ID is revoked and there is no direct-key
  * signature does a revoked user ID's binding count.
  *
  * RFC 9580 §5.2.3.10 selects the most recent *valid* self-signature, and a
@@ -281,6 +281,38 @@ static bool supersedes(const struct pgp_bind *b, const struct pgp_bind *cur)
  * openpgp.js refuse the subkey).  The newest passed over goes to
  * *@unusable (if not NULL) for the message when no binding is left.
  */
+/* Is binding @b in force at @t (made by then, not expired, and for a
+ * signing subkey with its back-signature in force)? */
+static bool in_force(const struct pgp_bind *b, int64_t t)
+{
+	return b->created <= t && !(b->sig_expires_at && t >= b->sig_expires_at) &&
+	       !(b->signing_subkey && !backsig_in_force(b, t));
+}
+
+/*
+ * Is user ID self-signature binds[@i] of @k replaced at @t by a newer one
+ * in force on the same user ID?  Only a user ID's newest self-signature
+ * speaks for it: an older one marking it primary must not outweigh a newer
+ * one that drops the mark and lets the key expire.
+ */
+static bool uid_superseded(const struct pgp_ckey *k, size_t i, int64_t t)
+{
+	const struct pgp_bind *b = &k->binds[i];
+	size_t j;
+
+	for (j = 0; j < k->n_binds; j++) {
+		const struct pgp_bind *o = &k->binds[j];
+
+		if (j == i || o->direct || !o->has_uid || !in_force(o, t) ||
+		    memcmp(o->uid_hash, b->uid_hash, sizeof(b->uid_hash)))
+			continue;
+		/* supersedes() lets the later packet win a full tie */
+		if (j > i ? supersedes(o, b) : !supersedes(b, o))
+			return true;
+	}
+	return false;
+}
+
 static void binds_at(const struct pgp_ckey *k, int64_t t, const struct pgp_bind **direct,
 		     const struct pgp_bind **other, const struct pgp_bind **unusable)
 {
@@ -293,10 +325,10 @@ static void binds_at(const struct pgp_ckey *k, int64_t t, const struct pgp_bind 
 	for (i = 0; i < k->n_binds; i++) {
 		const struct pgp_bind *b = &k->binds[i];
 
-		if (b->created > t || (b->sig_expires_at && t >= b->sig_expires_at))
-			continue;
-		if (b->signing_subkey && !backsig_in_force(b, t)) {
-			if (unusable && (!*unusable || b->created >= (*unusable)->created))
+		if (!in_force(b, t)) {
+			if (unusable && b->created <= t && b->signing_subkey &&
+			    !(b->sig_expires_at && t >= b->sig_expires_at) &&
+			    (!*unusable || b->created >= (*unusable)->created))
 				*unusable = b;
 			continue;
 		}
@@ -305,6 +337,8 @@ static void binds_at(const struct pgp_ckey *k, int64_t t, const struct pgp_bind 
 				*direct = b;
 			continue;
 		}
+		if (b->has_uid && uid_superseded(k, i, t))
+			continue;
 		if (uid_revoked(k, b, t)) {
 			if (supersedes(b, best_revoked))
 				best_revoked = b;

@@ -707,6 +707,27 @@ async function gen(out) {
 			cert(name), intent, note);
 	}
 
+	// A user ID's older self-signature marks it primary (no expiration),
+	// its newer one drops the mark and lets the key expire after 1800 s:
+	// only the newer speaks for the user ID, so the key had expired when it
+	// signed (digestguard took the older one until tools/semdiff.py found
+	// it).
+	{
+		const name = 'primary-mark-superseded';
+		const k = await key(name, v4);
+		const user = k.users[0];
+		const flags = [enums.keyFlags.certifyKeys | enums.keyFlags.signData];
+		const old = newSig(enums.signature.certPositive, k.keyPacket, { keyFlags: flags, isPrimaryUserID: true });
+		await old.sign(k.keyPacket, { userID: user.userID, key: k.keyPacket }, T0, false, openpgp.config);
+		const cur = newSig(enums.signature.certPositive, k.keyPacket,
+			{ keyFlags: flags, keyExpirationTime: 1800, keyNeverExpires: false });
+		await cur.sign(k.keyPacket, { userID: user.userID, key: k.keyPacket }, at(600), false, openpgp.config);
+		user.selfCertifications = [old, cur];
+		putCert(name, k);
+		add4(`${name}/detached`, 'detached', put(`${name}.sig`, await sigBy(k.keyPacket, T1)), dataPath,
+			cert(name), 'bad', 'the newer self-signature of the user ID drops the primary mark and expires the key');
+	}
+
 	// Two user ID self-signatures made in the same second, one letting the
 	// key expire after 1800 s, one without expiration, in either order:
 	// the stricter one counts, whatever the order (docs/pgp-differences.md
