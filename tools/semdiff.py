@@ -3,7 +3,7 @@
 detached signatures, checked by digestguard and by a peer.
 
   tools/semdiff.py [--seed N] [--count N] [--out DIR] [--peer sqop|sqv|gpgv|opjs]
-                   [--calm P] [--force WHAT=VALUE]...
+                   [--calm P] [--force WHAT=VALUE]... [--avoid PATTERN]...
 
 mutdiff.py edits bytes and packets of fixtures that verify, so almost every
 edit of signed bytes ends in a bad signature that every implementation
@@ -22,6 +22,7 @@ both outputs) for a person to sort, as with mutdiff.py.  Not part of `make
 check`: the peers' verdicts on random cases are not ours to pin.
 """
 import argparse
+import fnmatch
 import hashlib
 import json
 import os
@@ -91,8 +92,8 @@ def sign(key, sigtype, prefix, hashed, unhashed, hash_algo=8):
 class Case:
     """Draws one certificate and signature; self.log says what was drawn."""
 
-    def __init__(self, rnd, now, force=None):
-        self.rnd, self.now, self.log, self.force = rnd, now, [], force or {}
+    def __init__(self, rnd, now, force=None, avoid=()):
+        self.rnd, self.now, self.log, self.force, self.avoid = rnd, now, [], force or {}, avoid
         self.calm = rnd.uniform(0.5, 0.95)
 
     def pick(self, what, choices, weights=None):
@@ -105,6 +106,8 @@ class Case:
             v = choices[0]
         else:
             v = self.rnd.choices(choices, weights)[0]
+            if any(fnmatch.fnmatchcase("%s=%s" % (what, v), a) for a in self.avoid):
+                v = choices[0]
         self.log.append("%s=%s" % (what, v))
         return v
 
@@ -170,6 +173,9 @@ class Case:
             if back != "none":
                 bcreated = self.when(what + ".backsig.created", subject.created)
                 bh = [sub(2, bcreated.to_bytes(4, "big")), sub(33, b"\x04" + subject.fpr)]
+                bexp = self.pick(what + ".backsig.expires", [None, 3600, YEAR], [8, 1, 1])
+                if bexp is not None:
+                    bh.append(sub(3, bexp.to_bytes(4, "big")))
                 signer = primary if back == "wrong-key" else subject
                 bs = sign(signer, 0x19, prefix, b"".join(bh), sub(16, subject.fpr[12:]))
                 body = bytearray(bs[6:])
@@ -217,6 +223,13 @@ class Case:
         halgo = self.pick("sig.hash", [8, 10, 2], [8, 2, 1])
         sigtype = self.pick("sig.type", [0x00, 0x01], [4, 1])
         sig = sign(keys[signer], sigtype, data, b"".join(hashed), b"".join(u), halgo)
+        # --not-before / --not-after around the signature's time (the
+        # bounds are inclusive in the SOP spec)
+        self.window = []
+        for opt in ("--not-before", "--not-after"):
+            off = self.pick("sig" + opt, [None, -1, 0, 1, -DAY, DAY], [6, 1, 1, 1, 1, 1])
+            if off is not None:
+                self.window += [opt, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(screated + off))]
         return b"".join(out), sig, data, keys
 
 
@@ -243,13 +256,19 @@ def main():
     ap.add_argument("--calm", type=float, help="probability of each ordinary choice (default: drawn per case)")
     ap.add_argument("--force", action="append", default=[], metavar="WHAT=VALUE",
                     help="always draw VALUE for WHAT (as case.json lists them), to pin a difference down")
+    ap.add_argument("--avoid", action="append", default=[], metavar="PATTERN",
+                    help="take the ordinary choice instead of a WHAT=VALUE matching PATTERN "
+                    "(fnmatch, e.g. '*.issuer=none'), to leave a known difference out")
     a = ap.parse_args()
     rnd = random.Random(a.seed)
     now = int(time.time())
     tmp = tempfile.mkdtemp(prefix="semdiff.")
     cases = []
     for i in range(a.count):
-        case = Case(rnd, now, dict(f.split("=", 1) for f in a.force))
+        force = dict(f.split("=", 1) for f in a.force)
+        if a.peer in ("gpgv", "opjs"):	# no time bounds to give them
+            force.update({"sig--not-before": "None", "sig--not-after": "None"})
+        case = Case(rnd, now, force, a.avoid)
         if a.calm is not None:
             case.calm = a.calm
         c, s, d, keys = case.build()
@@ -265,8 +284,10 @@ def main():
                               for i, case, keys, (cert, sig, data) in cases], tmp)
     found = good = 0
     for i, case, keys, (cert, sig, data) in cases:
-        dcmd = [DG, "sopv", "verify", sig, cert]
-        pcmd = {"sqop": ["sqop", "verify", sig, cert], "sqv": ["sqv", "--keyring", cert, sig, data],
+        w = case.window
+        dcmd = [DG, "sopv", "verify"] + w + [sig, cert]
+        pcmd = {"sqop": ["sqop", "verify"] + w + [sig, cert],
+                "sqv": ["sqv"] + w + ["--keyring", cert, sig, data],
                 "gpgv": ["gpgv", "--keyring", cert, sig, data],
                 "opjs": ["openpgp.js", "verify"]}[a.peer]
         dr = run(dcmd, data)
