@@ -769,6 +769,22 @@ async function gen(out) {
 			`the direct-key signature's key flags ${dkSigns ? 'include' : 'leave out'} signing, the user ID's ${dkSigns ? 'leave it out' : 'include it'}`);
 	}
 
+	// A v4 key bound by a direct-key self-signature alone, no user ID:
+	// openpgp.js wants a user ID on a v4 key (docs/pgp-differences.md
+	// opjs-v4-needs-user-id).
+	{
+		const name = 'direct-key-only';
+		const k = await key(name, v4);
+		const dk = newSig(enums.signature.key, k.keyPacket,
+			{ keyFlags: [enums.keyFlags.certifyKeys | enums.keyFlags.signData] });
+		await dk.sign(k.keyPacket, { key: k.keyPacket }, T0, false, openpgp.config);
+		k.directSignatures = [dk];
+		k.users = [];
+		putCert(name, k);
+		add4(`${name}/detached`, 'detached', put(`${name}.sig`, await sigBy(k.keyPacket, T1)), dataPath,
+			cert(name), 'good', 'a v4 key with a direct-key self-signature and no user ID');
+	}
+
 	// Signatures without an issuer subpacket (RFC 9580 §5.2.3.12 and
 	// §5.2.3.35 are SHOULDs): digestguard tries the keys a signature may
 	// be by; every peer gives up (docs/pgp-differences.md issuer-less).
