@@ -267,20 +267,6 @@ static bool supersedes(const struct pgp_bind *b, const struct pgp_bind *cur)
 	return b_signs == cur_signs || !b_signs;
 }
 
-/*
- * The bindings in force at @t (latest made at or before @t, not expired
- * then, its user ID not revoked then): the direct-key signature, and the
- * user ID (or subkey) binding, preferring a user ID whose newest
- * self-signature marks it primary.  Only when every user ID is revoked and there is no direct-key
- * signature does a revoked user ID's binding count.
- *
- * RFC 9580 §5.2.3.10 selects the most recent *valid* self-signature, and a
- * subkey binding with the sign flag is valid only with its back-signature
- * (§5.2.1.9): one whose back-signature is missing, not made yet or expired
- * at @t is passed over for an older one (as Sequoia has it; gpgv and
- * openpgp.js refuse the subkey).  The newest passed over goes to
- * *@unusable (if not NULL) for the message when no binding is left.
- */
 /* Is binding @b in force at @t (made by then, not expired, and for a
  * signing subkey with its back-signature in force)? */
 static bool in_force(const struct pgp_bind *b, int64_t t)
@@ -313,6 +299,20 @@ static bool uid_superseded(const struct pgp_ckey *k, size_t i, int64_t t)
 	return false;
 }
 
+/*
+ * The bindings in force at @t (latest made at or before @t, not expired
+ * then, its user ID not revoked then): the direct-key signature, and the
+ * user ID (or subkey) binding, preferring a user ID whose newest
+ * self-signature marks it primary.  Only when every user ID is revoked and
+ * there is no direct-key signature does a revoked user ID's binding count.
+ *
+ * RFC 9580 §5.2.3.10 selects the most recent *valid* self-signature, and a
+ * subkey binding with the sign flag is valid only with its back-signature
+ * (§5.2.1.9): one whose back-signature is missing, not made yet or expired
+ * at @t is passed over for an older one (as Sequoia has it; gpgv and
+ * openpgp.js refuse the subkey).  The newest passed over goes to
+ * *@unusable (if not NULL) for the message when no binding is left.
+ */
 static void binds_at(const struct pgp_ckey *k, int64_t t, const struct pgp_bind **direct,
 		     const struct pgp_bind **other, const struct pgp_bind **unusable)
 {
