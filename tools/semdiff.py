@@ -20,6 +20,7 @@ verdicts differ, or when both verify and name different keys.  Each
 difference is written to OUT/NNNN/ (cert, sig, data, what the case drew,
 both outputs) for a person to sort, as with mutdiff.py.  Not part of `make
 check`: the peers' verdicts on random cases are not ours to pin.
+Needs python3-cryptography (Debian package).
 """
 import argparse
 import fnmatch
