@@ -124,6 +124,12 @@ add "expired-key/detached" detached gpg/expkey.sig gpg/data.txt gpg/expkey.cert.
 g $T1 -u "$(uid ed25519)" --default-sig-expire 1d -o "$dir/expsig.sig" --detach-sign "$dir/data.txt"
 add "expired-sig/detached" detached gpg/expsig.sig gpg/data.txt gpg/ed25519.cert.asc bad
 
+# --- an EdDSA data signature over SHA-224, shorter than the 256 bits RFC
+# 9580 §5.2.3.3 wants for Ed25519 (gpg makes it when asked) ----------------
+g $T1 -u "$(uid ed25519)" --digest-algo SHA224 -o "$dir/ed25519.sha224.sig" --detach-sign "$dir/data.txt"
+add "short-hash/eddsa-sha224" detached gpg/ed25519.sha224.sig gpg/data.txt gpg/ed25519.cert.asc bad \
+	"EdDSA over SHA-224"
+
 # --- revocations: hard (compromised) and soft (superseded), signatures made
 # before and after the revocation's creation time ---------------------------
 revoke() {	# NAME REASON TIME [GPG-OPTION...]: revoke NAME with reason code (1 compromised, 2 superseded)
