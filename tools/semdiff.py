@@ -44,6 +44,8 @@ DG = os.environ.get("DG", os.path.join(BUILD, "src/cli/digestguard"))
 
 ED25519_OID = bytes.fromhex("2b06010401da470f01")
 DAY = 86400
+HASHES = {2: hashlib.sha1, 8: hashlib.sha256, 9: hashlib.sha384, 10: hashlib.sha512,
+          11: hashlib.sha224, 12: hashlib.sha3_256, 14: hashlib.sha3_512}
 YEAR = 365 * DAY
 
 
@@ -81,7 +83,7 @@ def sign(key, sigtype, prefix, hashed, unhashed, hash_algo=8):
     """A v4 signature packet by @key over @prefix (the hashed material before
     the signature's own fields)."""
     head = bytes([4, sigtype, 22, hash_algo]) + len(hashed).to_bytes(2, "big") + hashed
-    h = {8: hashlib.sha256, 10: hashlib.sha512, 2: hashlib.sha1}[hash_algo]()
+    h = HASHES[hash_algo]()
     h.update(prefix + head + b"\x04\xff" + len(head).to_bytes(4, "big"))
     digest = h.digest()
     s = key.sk.sign(digest)
@@ -134,14 +136,15 @@ class Case:
             unhashed.append(sub(16, issuer.fpr[12:]))
         if mode in ("fpr-only", "both"):
             hashed.append(sub(33, b"\x04" + issuer.fpr))
-        if self.rnd.random() < 0.15:
-            crit = self.pick(what + ".unknown-critical", [False, True])
-            (hashed if self.rnd.random() < 0.6 else unhashed).append(sub(105, b"x", crit))
-        if self.rnd.random() < 0.1:
-            crit = self.pick(what + ".notation-critical", [False, True])
+        unk = self.pick(what + ".unknown", [None, "hashed", "hashed-critical", "unhashed", "unhashed-critical"],
+                        [17, 1, 1, 1, 1])
+        if unk:
+            (hashed if unk.startswith("hashed") else unhashed).append(sub(105, b"x", unk.endswith("critical")))
+        nota = self.pick(what + ".notation", [None, "plain", "critical"], [18, 1, 1])
+        if nota:
             name, value = b"test@example.org", b"v"
             hashed.append(sub(20, b"\x80\0\0\0" + len(name).to_bytes(2, "big") +
-                              len(value).to_bytes(2, "big") + name + value, crit))
+                              len(value).to_bytes(2, "big") + name + value, nota == "critical"))
         return hashed, unhashed
 
     def selfsig(self, what, primary, prefix, sigtype, subject):
@@ -186,6 +189,21 @@ class Case:
         self.rnd.shuffle(hashed)
         return sign(primary, sigtype, prefix, b"".join(hashed), b"".join(unhashed)), created
 
+    def data_sig(self, what, keys, signer, data):
+        """A data signature over @data by keys[@signer]: (creation time, packet)."""
+        screated = self.when(what + ".created", keys[signer].created)
+        hashed = [sub(2, screated.to_bytes(4, "big"))]
+        sexp = self.pick(what + ".expires", [None, 3600, YEAR], [8, 1, 1])
+        if sexp is not None:
+            hashed.append(sub(3, sexp.to_bytes(4, "big")))
+        h, u = self.extras(what, keys[signer])
+        hashed += h
+        halgo = self.pick(what + ".hash", [8, 10, 2, 9, 11, 12, 14], [12, 2, 1, 1, 1, 1, 1])
+        sigtype = self.pick(what + ".type", [0x00, 0x01], [4, 1])
+        if sigtype == 0x01:	# text: line ends as CR LF (a lone CR is no line end here)
+            data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+        return screated, sign(keys[signer], sigtype, data, b"".join(hashed), b"".join(u), halgo)
+
     def build(self):
         rnd, now = self.rnd, self.now
         pcreated = self.pick("primary.created", [now - 3 * YEAR, now - 400 * DAY, now - 2 * DAY, now + 10 * DAY],
@@ -214,16 +232,15 @@ class Case:
                 out.append(self.selfsig("sub%d.sig%d" % (k, s), primary, prefix, t, skey)[0])
         signer = self.pick("signer", list(range(len(keys)))[::-1], [2] * (len(keys) - 1) + [1])
         data = b"semdiff data %d\n" % rnd.randrange(1 << 30)
-        screated = self.when("sig.created", keys[signer].created)
-        hashed = [sub(2, screated.to_bytes(4, "big"))]
-        sexp = self.pick("sig.expires", [None, 3600, YEAR], [8, 1, 1])
-        if sexp is not None:
-            hashed.append(sub(3, sexp.to_bytes(4, "big")))
-        h, u = self.extras("sig", keys[signer])
-        hashed += h
-        halgo = self.pick("sig.hash", [8, 10, 2], [8, 2, 1])
-        sigtype = self.pick("sig.type", [0x00, 0x01], [4, 1])
-        sig = sign(keys[signer], sigtype, data, b"".join(hashed), b"".join(u), halgo)
+        data += self.pick("data.tail", [b"", b"a\r\nb\n", b"trailing blank \n", b"no line end",
+                                        b"lone\rcr\n", b"\n\n"], [6, 1, 1, 1, 1, 1])
+        screated, sig = self.data_sig("sig", keys, signer, data)
+        if self.pick("sigs", [1, 2], [4, 1]) == 2:
+            other = self.pick("sig2.signer", list(range(len(keys))))
+            sig2 = self.data_sig("sig2", keys, other, data)[1]
+            if self.pick("sig2.bad", [False, True], [3, 1]):
+                sig2 = sig2[:-1] + bytes([sig2[-1] ^ 1])
+            sig = sig + sig2 if self.pick("sig2.first", [False, True]) is False else sig2 + sig
         # --not-before / --not-after around the signature's time (the
         # bounds are inclusive in the SOP spec)
         self.window = []
@@ -244,8 +261,9 @@ def run(cmd, stdin):
 
 
 def signers(out):
-    """The (signing, primary) fingerprints of VERIFICATIONS lines."""
-    return sorted(tuple(l.split()[1:3]) for l in out.decode(errors="replace").splitlines() if l.strip())
+    """The (signing, primary) fingerprints of VERIFICATIONS lines, once each
+    (sqop names two identical signatures once, digestguard twice)."""
+    return sorted(set(tuple(l.split()[1:3]) for l in out.decode(errors="replace").splitlines() if l.strip()))
 
 
 def main():
