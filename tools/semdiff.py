@@ -115,6 +115,7 @@ class Case:
         return v
 
     def when(self, what, base):
+        """A time near @base or the present (drawn as an offset name)."""
         off = self.pick(what, ["+1d", "-2y", "-1d", "0", "+1h", "+1y", "+2y", "now", "now-1h", "future"],
                         [3, 1, 2, 3, 1, 3, 2, 2, 2, 1])
         return {"-2y": base - 2 * YEAR, "-1d": base - DAY, "0": base, "+1h": base + 3600,
@@ -161,13 +162,15 @@ class Case:
         if sigtype in (0x10, 0x11, 0x12, 0x13, 0x1F, 0x18):
             flags = self.pick(what + ".flags", [0x03, None, 0x01, 0x02, 0x0C, 0x00], [3, 2, 2, 3, 1, 1])
             if flags is not None:
-                hashed.append(sub(27, bytes([flags]), self.rnd.random() < 0.3))
+                crit = self.pick(what + ".flags-critical", [False, True], [2, 1])
+                hashed.append(sub(27, bytes([flags]), crit))
         if sigtype in (0x10, 0x11, 0x12, 0x13) and self.pick(what + ".primary-uid", [False, True], [3, 1]):
             hashed.append(sub(25, b"\x01"))
         if sigtype in (0x20, 0x28, 0x30):
             reason = self.pick(what + ".reason", [None, 0, 1, 2, 3, 32])
             if reason is not None:
-                hashed.append(sub(29, bytes([reason]) + b"test", self.rnd.random() < 0.3))
+                crit = self.pick(what + ".reason-critical", [False, True], [2, 1])
+                hashed.append(sub(29, bytes([reason]) + b"test", crit))
         h, u = self.extras(what, primary)
         hashed += h
         unhashed += u
@@ -240,7 +243,7 @@ class Case:
             sig2 = self.data_sig("sig2", keys, other, data)[1]
             if self.pick("sig2.bad", [False, True], [3, 1]):
                 sig2 = sig2[:-1] + bytes([sig2[-1] ^ 1])
-            sig = sig + sig2 if self.pick("sig2.first", [False, True]) is False else sig2 + sig
+            sig = sig2 + sig if self.pick("sig2.first", [False, True]) else sig + sig2
         # --not-before / --not-after around the signature's time (the
         # bounds are inclusive in the SOP spec)
         self.window = []
