@@ -2,14 +2,15 @@
 """Semantic differential fuzzing: random, correctly signed certificates and
 detached signatures, checked by digestguard and by a peer.
 
-  tools/semdiff.py [--seed N] [--count N] [--out DIR] [--peer sqop|sqv|gpgv|opjs]
+  tools/semdiff.py [--seed N] [--count N] [--out DIR] [--peer sqop|sqv|gpgv|opjs] [--key-version 4|6]
                    [--calm P] [--force WHAT=VALUE]... [--avoid PATTERN]...
 
 mutdiff.py edits bytes and packets of fixtures that verify, so almost every
 edit of signed bytes ends in a bad signature that every implementation
 rejects.  Here every signature is made afresh (Ed25519, with OpenSSL through
 python3-cryptography), so the cases reach what lies behind a good signature:
-a v4 certificate of one primary key, one or two user IDs with one or two
+a v4 certificate (v6 with --key-version 6, against openpgp.js) of one
+primary key, one or two user IDs with one or two
 self-signatures each, maybe a direct-key signature, zero to two subkeys with
 binding signatures (and back-signatures, good, bad or missing), maybe key,
 subkey or user ID revocations with reasons; then a detached signature by
@@ -55,17 +56,33 @@ def mpi(b):
 
 
 class Key:
-    def __init__(self, rnd, created):
+    """An Ed25519 key: v4 EdDSALegacy (22) or v6 Ed25519 (27)."""
+
+    def __init__(self, rnd, created, version=4):
         self.sk = Ed25519PrivateKey.from_private_bytes(rnd.randbytes(32))
         pk = self.sk.public_key().public_bytes(serialization.Encoding.Raw,
                                                serialization.PublicFormat.Raw)
-        self.body = (b"\x04" + created.to_bytes(4, "big") + b"\x16" +
-                     bytes([len(ED25519_OID)]) + ED25519_OID + mpi(b"\x40" + pk))
-        self.fpr = hashlib.sha1(self.framed()).digest()
-        self.created = created
+        self.version, self.created = version, created
+        if version == 4:
+            self.body = (b"\x04" + created.to_bytes(4, "big") + b"\x16" +
+                         bytes([len(ED25519_OID)]) + ED25519_OID + mpi(b"\x40" + pk))
+            self.fpr = hashlib.sha1(self.framed()).digest()
+        else:
+            self.body = b"\x06" + created.to_bytes(4, "big") + b"\x1b" + len(pk).to_bytes(4, "big") + pk
+            self.fpr = hashlib.sha256(self.framed()).digest()
 
     def framed(self):
-        return b"\x99" + len(self.body).to_bytes(2, "big") + self.body
+        """The key as hashed into signatures over it."""
+        if self.version == 4:
+            return b"\x99" + len(self.body).to_bytes(2, "big") + self.body
+        return b"\x9b" + len(self.body).to_bytes(4, "big") + self.body
+
+    def keyid(self):
+        return self.fpr[12:] if self.version == 4 else self.fpr[:8]
+
+    def issuer_fpr(self):
+        """The body of an issuer fingerprint subpacket naming this key."""
+        return bytes([self.version]) + self.fpr
 
 
 def sub(typ, body, critical=False):
@@ -79,24 +96,38 @@ def sub(typ, body, critical=False):
     return head + bytes([typ | (0x80 if critical else 0)]) + body
 
 
+SALT = {8: 16, 9: 24, 10: 32, 11: 16, 12: 16, 14: 32}	# v6 salt sizes, RFC 9580 §9.5
+
+
 def sign(key, sigtype, prefix, hashed, unhashed, hash_algo=8):
-    """A v4 signature packet by @key over @prefix (the hashed material before
-    the signature's own fields)."""
-    head = bytes([4, sigtype, 22, hash_algo]) + len(hashed).to_bytes(2, "big") + hashed
+    """A signature packet of @key's version by @key over @prefix (the hashed
+    material before the signature's own fields)."""
     h = HASHES[hash_algo]()
-    h.update(prefix + head + b"\x04\xff" + len(head).to_bytes(4, "big"))
+    if key.version == 4:
+        head = bytes([4, sigtype, 22, hash_algo]) + len(hashed).to_bytes(2, "big") + hashed
+        h.update(prefix + head + b"\x04\xff" + len(head).to_bytes(4, "big"))
+        digest = h.digest()
+        s = key.sk.sign(digest)
+        body = (head + len(unhashed).to_bytes(2, "big") + unhashed + digest[:2] +
+                mpi(s[:32]) + mpi(s[32:]))
+        return packet(2, body)
+    # v6: salted, four-octet area lengths, native signature (a salt
+    # derived from the content keeps runs reproducible)
+    salt = hashlib.sha512(prefix + hashed).digest()[:SALT.get(hash_algo, 16)]
+    head = bytes([6, sigtype, 27, hash_algo]) + len(hashed).to_bytes(4, "big") + hashed
+    h.update(salt + prefix + head + b"\x06\xff" + len(head).to_bytes(4, "big"))
     digest = h.digest()
-    s = key.sk.sign(digest)
-    body = (head + len(unhashed).to_bytes(2, "big") + unhashed + digest[:2] +
-            mpi(s[:32]) + mpi(s[32:]))
+    body = (head + len(unhashed).to_bytes(4, "big") + unhashed + digest[:2] +
+            bytes([len(salt)]) + salt + key.sk.sign(digest))
     return packet(2, body)
 
 
 class Case:
     """Draws one certificate and signature; self.log says what was drawn."""
 
-    def __init__(self, rnd, now, force=None, avoid=()):
+    def __init__(self, rnd, now, force=None, avoid=(), version=4):
         self.rnd, self.now, self.log, self.force, self.avoid = rnd, now, [], force or {}, avoid
+        self.version = version
         self.calm = rnd.uniform(0.5, 0.95)
 
     def pick(self, what, choices, weights=None):
@@ -129,14 +160,16 @@ class Case:
     def extras(self, what, issuer):
         """Subpackets any signature may carry, hashed or not."""
         hashed, unhashed = [], []
-        mode = self.pick(what + ".issuer", ["both", "hashed", "unhashed", "none", "fpr-only"],
+        # (a v6 signature names its issuer by fingerprint only, RFC 9580 §5.2.3.12)
+        modes = ["both", "hashed", "unhashed", "none", "fpr-only"]
+        mode = self.pick(what + ".issuer", modes if self.version == 4 else modes[-1:] + modes[:-1],
                          [2, 3, 4, 1, 1])
         if mode in ("hashed", "both"):
-            hashed.append(sub(16, issuer.fpr[12:]))
+            hashed.append(sub(16, issuer.keyid()))
         if mode == "unhashed":
-            unhashed.append(sub(16, issuer.fpr[12:]))
+            unhashed.append(sub(16, issuer.keyid()))
         if mode in ("fpr-only", "both"):
-            hashed.append(sub(33, b"\x04" + issuer.fpr))
+            hashed.append(sub(33, issuer.issuer_fpr()))
         unk = self.pick(what + ".unknown", [None, "hashed", "hashed-critical", "unhashed", "unhashed-critical"],
                         [17, 1, 1, 1, 1])
         if unk:
@@ -179,12 +212,12 @@ class Case:
                              [6, 2, 1, 1, 1])
             if back != "none":
                 bcreated = self.when(what + ".backsig.created", subject.created)
-                bh = [sub(2, bcreated.to_bytes(4, "big")), sub(33, b"\x04" + subject.fpr)]
+                bh = [sub(2, bcreated.to_bytes(4, "big")), sub(33, subject.issuer_fpr())]
                 bexp = self.pick(what + ".backsig.expires", [None, 3600, YEAR], [8, 1, 1])
                 if bexp is not None:
                     bh.append(sub(3, bexp.to_bytes(4, "big")))
                 signer = primary if back == "wrong-key" else subject
-                bs = sign(signer, 0x19, prefix, b"".join(bh), sub(16, subject.fpr[12:]))
+                bs = sign(signer, 0x19, prefix, b"".join(bh), sub(16, subject.keyid()) if subject.version == 4 else b"")
                 body = bytearray(bs[6:])
                 if back == "bad":
                     body[-1] ^= 1
@@ -211,10 +244,11 @@ class Case:
         rnd, now = self.rnd, self.now
         pcreated = self.pick("primary.created", [now - 3 * YEAR, now - 400 * DAY, now - 2 * DAY, now + 10 * DAY],
                              [6, 3, 2, 1])
-        primary = Key(rnd, pcreated)
+        primary = Key(rnd, pcreated, self.version)
         out = [packet(6, primary.body)]
         keys = [primary]
-        if self.pick("direct-key", [False, True], [4, 1]):
+        # v6 keys carry their properties in a direct-key signature (RFC 9580 §10.1.1)
+        if self.pick("direct-key", [False, True] if self.version == 4 else [True, False], [4, 1]):
             out.append(self.selfsig("dk", primary, primary.framed(), 0x1F, None)[0])
         if self.pick("key-revocation", [False, True], [8, 1]):
             out.append(self.selfsig("krev", primary, primary.framed(), 0x20, None)[0])
@@ -226,7 +260,7 @@ class Case:
                 t = self.pick("uid%d.sig%d.type" % (u, s), [0x13, 0x10, 0x30], [8, 1, 1])
                 out.append(self.selfsig("uid%d.sig%d" % (u, s), primary, prefix, t, None)[0])
         for k in range(self.pick("subkeys", [1, 0, 2], [5, 2, 2])):
-            skey = Key(rnd, self.when("sub%d.created" % k, pcreated))
+            skey = Key(rnd, self.when("sub%d.created" % k, pcreated), self.version)
             keys.append(skey)
             out.append(packet(14, skey.body))
             prefix = primary.framed() + skey.framed()
@@ -275,6 +309,8 @@ def main():
     ap.add_argument("--count", type=int, default=500)
     ap.add_argument("--out", default="semdiff-out")
     ap.add_argument("--peer", choices=["sqop", "sqv", "gpgv", "opjs"], default="sqop")
+    ap.add_argument("--key-version", type=int, choices=[4, 6], default=4,
+                    help="v4 EdDSALegacy or v6 Ed25519 keys and signatures (v6: --peer opjs)")
     ap.add_argument("--calm", type=float, help="probability of each ordinary choice (default: drawn per case)")
     ap.add_argument("--force", action="append", default=[], metavar="WHAT=VALUE",
                     help="always draw VALUE for WHAT (as case.json lists them), to pin a difference down")
@@ -282,6 +318,8 @@ def main():
                     help="take the ordinary choice instead of a WHAT=VALUE matching PATTERN "
                     "(fnmatch, e.g. '*.issuer=none'), to leave a known difference out")
     a = ap.parse_args()
+    if a.key_version == 6 and a.peer != "opjs":
+        ap.error("v6 keys: only openpgp.js reads them (--peer opjs)")
     rnd = random.Random(a.seed)
     now = int(time.time())
     tmp = tempfile.mkdtemp(prefix="semdiff.")
@@ -290,7 +328,7 @@ def main():
         force = dict(f.split("=", 1) for f in a.force)
         if a.peer in ("gpgv", "opjs"):	# no time bounds to give them
             force.update({"sig--not-before": "None", "sig--not-after": "None"})
-        case = Case(rnd, now, force, a.avoid)
+        case = Case(rnd, now, force, a.avoid, a.key_version)
         if a.calm is not None:
             case.calm = a.calm
         c, s, d, keys = case.build()

@@ -386,12 +386,14 @@ async function gen(out) {
 	}
 
 	// Subpacket bytes (length, type, body) added at the end of the hashed
-	// area of the v4 signature @sig, for what openpgp.js has no field for.
+	// area of the signature @sig, for what openpgp.js has no field for
+	// (the area length is two octets in v4, four in v6).
 	const appendHashed = (sig, bytes) => {
 		sig.writeHashedSubPackets = function () {
 			const area = Object.getPrototypeOf(this).writeHashedSubPackets.call(this);
-			const n = area.length - 2 + bytes.length;
-			return new Uint8Array([n >> 8, n & 255, ...area.subarray(2), ...bytes]);
+			const w = this.version === 6 ? 4 : 2, n = area.length - w + bytes.length;
+			const len = w === 4 ? [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255] : [n >> 8, n & 255];
+			return new Uint8Array([...len, ...area.subarray(w), ...bytes]);
 		};
 	};
 
@@ -783,6 +785,30 @@ async function gen(out) {
 		putCert(name, k);
 		add4(`${name}/detached`, 'detached', put(`${name}.sig`, await sigBy(k.keyPacket, T1)), dataPath,
 			cert(name), 'good', 'a v4 key with a direct-key self-signature and no user ID');
+	}
+
+	// v6 keys (no peer but openpgp.js reads them):
+	// - a user ID self-signature that expires the key after 1800 s, the
+	//   direct-key signature without expiration: digestguard takes the
+	//   stricter, openpgp.js reads a v6 key's expiration from the direct-key
+	//   signature only (docs/pgp-differences.md opjs-v6-user-id-expiration);
+	// - a data signature that also names its issuer by key ID, which RFC
+	//   9580 §5.2.3.12 forbids in a v6 signature: digestguard uses the
+	//   fingerprint, openpgp.js refuses to parse it (opjs-v6-issuer-key-id).
+	{
+		const k = await key('v6-uid-expiration', { type: 'curve25519' });
+		await rebindUser(k, { keyFlags: [enums.keyFlags.certifyKeys | enums.keyFlags.signData],
+			keyExpirationTime: 1800, keyNeverExpires: false });
+		putCert('v6-uid-expiration', k);
+		add('user-id-expiration/detached', 'detached',
+			put('v6-uid-expiration.sig', await sigBy(k.keyPacket, T1)), dataPath,
+			cert('v6-uid-expiration'), 'bad',
+			'the user ID self-signature expires the key after 1800 s, the data was signed after 3600 s');
+		const kid = [...keys.ed25519.keyPacket.getFingerprintBytes().subarray(0, 8)];
+		add('issuer-key-id/detached', 'detached',
+			put('v6-issuer-key-id.sig', await sigBy(keys.ed25519.keyPacket, T1,
+				{ hook: (sp) => appendHashed(sp, [9, 16, ...kid]) })),
+			dataPath, cert('ed25519'), 'good', 'a v6 data signature with an Issuer Key ID subpacket');
 	}
 
 	// Signatures without an issuer subpacket (RFC 9580 §5.2.3.12 and
