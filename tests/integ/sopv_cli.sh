@@ -68,13 +68,22 @@ if command -v gpg >/dev/null &&
 	rc_is verify_not_before_after_signature_is_3 3 "${SOPV[@]}" verify --not-before 2016-01-01 "$A2" "$A1" <"$D"
 	rc_is verify_not_before_dash_is_0 0 "${SOPV[@]}" verify --not-before=- --not-after=now "$A2" "$A1" <"$D"
 	rc_is verify_malformed_date_fails 1 "${SOPV[@]}" verify --not-before=yesterday "$A2" "$A1" <"$D"
+	# A critical notation nobody understands: the signature is invalid,
+	# and the message says why.
+	if gk --faked-system-time '20150916T122453!' --sig-notation '!n@fixtures.digestguard.test=v' \
+		-o "$T/notation.sig" --detach-sign "$D"; then
+		rc_is verify_critical_notation_is_3 3 "${SOPV[@]}" verify "$T/notation.sig" "$A1" <"$D"
+		grep -q "critical notation not understood" "$T/err" &&
+			ok critical_notation_message || nok critical_notation_message "$(cat "$T/err")"
+	else
+		nok critical_notation_signature_made "gpg failed"
+	fi
 	# A signature dated a day ahead: after "now", the default --not-after,
 	# but inside a window that the caller puts in the future (SOP: the
 	# bounds alone decide); sqop refuses it anyway (docs/pgp-differences.md
 	# sequoia-future-signature).
 	if gk --faked-system-time "$(date -u -d '+1 day' +%Y%m%dT%H%M%S)!" -o "$T/future.sig" \
 		--detach-sign "$D"; then
-		gpgconf --homedir "$T/k" --kill all >/dev/null 2>&1 || true
 		later=$(date -u -d '+2 days' +%Y-%m-%dT%H:%M:%SZ)
 		rc_is verify_future_signature_is_3 3 "${SOPV[@]}" verify "$T/future.sig" "$A1" <"$D"
 		rc_is verify_future_signature_in_window_is_0 0 "${SOPV[@]}" verify --not-after="$later" \
@@ -86,6 +95,7 @@ if command -v gpg >/dev/null &&
 	else
 		nok future_signature_made "gpg failed"
 	fi
+	gpgconf --homedir "$T/k" --kill all >/dev/null 2>&1 || true
 	rc_is verify_data_as_signature_is_41 41 "${SOPV[@]}" verify "$D" "$A1" <"$D"
 	rc_is verify_cert_as_signature_is_41 41 "${SOPV[@]}" verify "$A1" "$A1" <"$D"
 	rc_is verify_wrong_cert_is_3 3 "${SOPV[@]}" verify "$A2" "$CORP/A.3-v6-cert.asc" <"$D"

@@ -180,6 +180,17 @@ static inline bool pgp_unknown_critical_tag(int tag)
 	return tag == 0 || tag == 15 || tag == 16 || (tag >= 22 && tag < 40);
 }
 
+/* Why signature @s is invalid for a critical hashed subpacket the core does
+ * not act on: a critical notation (RFC 9580 §5.2.3.24: it applies to that
+ * notation), or an unknown subpacket type (§5.2.3.7). */
+static inline void pgp_unknown_critical_why(const struct pgp_sig *s, char *why, size_t wl)
+{
+	if (s->unknown_critical_type == PGP_SP_NOTATION)
+		snprintf(why, wl, "critical notation not understood (subpacket 20)");
+	else
+		snprintf(why, wl, "unknown critical subpacket %d", s->unknown_critical_type);
+}
+
 /* The re-checked packets of one input. */
 struct pgp_packets {
 	struct pgp_pkt *v;

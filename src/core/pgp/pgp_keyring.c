@@ -320,7 +320,7 @@ static int verify_keysig(const struct pgp_sig *s, const struct pgp_key *signer,
 		return -EKEYREJECTED;
 	}
 	if (s->unknown_critical) {
-		snprintf(why, wl, "unknown critical subpacket %d", s->unknown_critical_type);
+		pgp_unknown_critical_why(s, why, wl);
 		return -EKEYREJECTED;
 	}
 	/* MD5 and unknown hashes never bind keys; SHA-1 self-signatures are

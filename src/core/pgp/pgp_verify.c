@@ -631,8 +631,7 @@ static void job_start(const struct dg_pgp *pgp, struct jobs *js, const struct pg
 	if (ops_mismatch(js, s, r))
 		return;
 	if (s->unknown_critical) {
-		snprintf(r->reason, sizeof(r->reason), "unknown critical subpacket %d",
-			 s->unknown_critical_type);
+		pgp_unknown_critical_why(s, r->reason, sizeof(r->reason));
 		return;
 	}
 	if ((s->hash_algo == PGP_H_SHA1 && !pgp->pol.allow_sha1) ||

@@ -124,6 +124,16 @@ add "expired-key/detached" detached gpg/expkey.sig gpg/data.txt gpg/expkey.cert.
 g $T1 -u "$(uid ed25519)" --default-sig-expire 1d -o "$dir/expsig.sig" --detach-sign "$dir/data.txt"
 add "expired-sig/detached" detached gpg/expsig.sig gpg/data.txt gpg/ed25519.cert.asc bad
 
+# --- notations: a critical one no reader understands makes the signature
+# invalid (RFC 9580 §5.2.3.24), a non-critical one is ignored --------------
+g $T1 -u "$(uid ed25519)" --sig-notation '!n@fixtures.digestguard.test=v' \
+	-o "$dir/ed25519.crit-notation.sig" --detach-sign "$dir/data.txt"
+add "notation/critical" detached gpg/ed25519.crit-notation.sig gpg/data.txt gpg/ed25519.cert.asc bad \
+	"a critical notation"
+g $T1 -u "$(uid ed25519)" --sig-notation 'n@fixtures.digestguard.test=v' \
+	-o "$dir/ed25519.notation.sig" --detach-sign "$dir/data.txt"
+add "notation/plain" detached gpg/ed25519.notation.sig gpg/data.txt gpg/ed25519.cert.asc good
+
 # --- an EdDSA data signature over SHA-224, shorter than the 256 bits RFC
 # 9580 §5.2.3.3 wants for Ed25519 (gpg makes it when asked) ----------------
 g $T1 -u "$(uid ed25519)" --digest-algo SHA224 -o "$dir/ed25519.sha224.sig" --detach-sign "$dir/data.txt"
