@@ -45,6 +45,7 @@ DG = os.environ.get("DG", os.path.join(BUILD, "src/cli/digestguard"))
 
 ED25519_OID = bytes.fromhex("2b06010401da470f01")
 DAY = 86400
+FUZZ_MESSAGE = b"digestguard keyring fuzz\n"	# as in fuzz/keyring_load_fuzz.c
 HASHES = {2: hashlib.sha1, 8: hashlib.sha256, 9: hashlib.sha384, 10: hashlib.sha512,
           11: hashlib.sha224, 12: hashlib.sha3_256, 14: hashlib.sha3_512}
 YEAR = 365 * DAY
@@ -128,6 +129,7 @@ class Case:
     def __init__(self, rnd, now, force=None, avoid=(), version=4):
         self.rnd, self.now, self.log, self.force, self.avoid = rnd, now, [], force or {}, avoid
         self.version = version
+        self.data = None	# the signed data's start (default: drawn)
         self.calm = rnd.uniform(0.5, 0.95)
 
     def pick(self, what, choices, weights=None):
@@ -268,7 +270,7 @@ class Case:
                 t = self.pick("sub%d.sig%d.type" % (k, s), [0x18, 0x28], [6, 1])
                 out.append(self.selfsig("sub%d.sig%d" % (k, s), primary, prefix, t, skey)[0])
         signer = self.pick("signer", list(range(len(keys)))[::-1], [2] * (len(keys) - 1) + [1])
-        data = b"semdiff data %d\n" % rnd.randrange(1 << 30)
+        data = self.data if self.data is not None else b"semdiff data %d\n" % rnd.randrange(1 << 30)
         data += self.pick("data.tail", [b"", b"a\r\nb\n", b"trailing blank \n", b"no line end",
                                         b"lone\rcr\n", b"\n\n"], [6, 1, 1, 1, 1, 1])
         screated, sig = self.data_sig("sig", keys, signer, data)
@@ -303,6 +305,23 @@ def signers(out):
     return sorted(set(tuple(l.split()[1:3]) for l in out.decode(errors="replace").splitlines() if l.strip()))
 
 
+def fuzz_seeds(a):
+    """Seeds for the keyring_load fuzz target, which loads its input as a
+    keyring and checks the input's signature packets over a fixed message:
+    cases from here reach the certificate rules, which byte-level seeds
+    rarely get past the signatures to."""
+    rnd = random.Random(a.seed)
+    os.makedirs(a.fuzz_seeds, exist_ok=True)
+    for i in range(a.count):
+        case = Case(rnd, int(time.time()), {"data.tail": "b''", "sig--not-before": "None",
+                                             "sig--not-after": "None"}, a.avoid, a.key_version)
+        case.data = FUZZ_MESSAGE
+        c, s, d, keys = case.build()
+        assert d == FUZZ_MESSAGE
+        open(os.path.join(a.fuzz_seeds, "semdiff-%d-%05d" % (a.seed, i)), "wb").write(c + s)
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seed", type=int, default=1)
@@ -311,6 +330,9 @@ def main():
     ap.add_argument("--peer", choices=["sqop", "sqv", "gpgv", "opjs"], default="sqop")
     ap.add_argument("--key-version", type=int, choices=[4, 6], default=4,
                     help="v4 EdDSALegacy or v6 Ed25519 keys and signatures (v6: --peer opjs)")
+    ap.add_argument("--fuzz-seeds", metavar="DIR",
+                    help="run no peer: write --count seeds for fuzz/keyring_load_fuzz.c to DIR "
+                    "(certificate and signature packets, signing its fixed message)")
     ap.add_argument("--calm", type=float, help="probability of each ordinary choice (default: drawn per case)")
     ap.add_argument("--force", action="append", default=[], metavar="WHAT=VALUE",
                     help="always draw VALUE for WHAT (as case.json lists them), to pin a difference down")
@@ -318,6 +340,8 @@ def main():
                     help="take the ordinary choice instead of a WHAT=VALUE matching PATTERN "
                     "(fnmatch, e.g. '*.issuer=none'), to leave a known difference out")
     a = ap.parse_args()
+    if a.fuzz_seeds:
+        return fuzz_seeds(a)
     if a.key_version == 6 and a.peer != "opjs":
         ap.error("v6 keys: only openpgp.js reads them (--peer opjs)")
     rnd = random.Random(a.seed)
