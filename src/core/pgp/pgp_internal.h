@@ -270,6 +270,9 @@ struct pgp_rev {
 	uint8_t reason;
 };
 
+/* Most bindings, revocations or user ID revocations one key keeps. */
+#define PGP_BINDS_MAX 1024u
+
 struct pgp_ckey {
 	struct pgp_key key;		/* body owned (key.body points to own copy) */
 	struct pgp_bind *binds;

@@ -27,7 +27,6 @@
 #define PGP_CALL_TIMEOUT_MS 10000
 /* Bounds on what one keyring input may add. */
 #define PGP_SUBKEYS_MAX 256u
-#define PGP_BINDS_MAX 1024u
 /* Revocations of a subkey or user ID that do not follow it, per certificate */
 #define PGP_STRAYS_MAX 64u
 /* Bounds on keyring pieces kept until their certificate arrives. */

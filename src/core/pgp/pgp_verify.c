@@ -212,25 +212,6 @@ static int64_t now_of(const struct dg_pgp *pgp)
 	return pgp->pol.now ? pgp->pol.now : (int64_t)time(NULL);
 }
 
-/*
- * Had the user ID that @b binds been revoked by @t?  A certification
- * revocation (0x30) undoes the self-signatures made before it on the same
- * user ID; a newer self-signature binds the user ID again.
- */
-static bool uid_revoked(const struct pgp_ckey *k, const struct pgp_bind *b, int64_t t)
-{
-	size_t i;
-
-	for (i = 0; b->has_uid && i < k->n_uidrevs; i++) {
-		const struct pgp_uidrev *v = &k->uidrevs[i];
-
-		if (v->created <= t && v->created >= b->created &&
-		    !memcmp(v->uid_hash, b->uid_hash, sizeof(v->uid_hash)))
-			return true;
-	}
-	return false;
-}
-
 /* Was the back-signature of signing subkey binding @b in force at @t? */
 static bool backsig_in_force(const struct pgp_bind *b, int64_t t)
 {
@@ -275,28 +256,67 @@ static bool in_force(const struct pgp_bind *b, int64_t t)
 	       !(b->signing_subkey && !backsig_in_force(b, t));
 }
 
-/*
- * Is user ID self-signature binds[@i] of @k replaced at @t by a newer one
- * in force on the same user ID?  Only a user ID's newest self-signature
- * speaks for it: an older one marking it primary must not outweigh a newer
- * one that drops the mark and lets the key expire.
- */
-static bool uid_superseded(const struct pgp_ckey *k, size_t i, int64_t t)
+/* An array of records that carry a user ID hash, for by_uid(). */
+struct uid_array {
+	const uint8_t *base;
+	size_t size, off;	/* record size, offset of its uid_hash */
+};
+
+/* qsort_r() order of indices into a struct uid_array: by user ID, then by
+ * index (packet order). */
+static int by_uid(const void *a, const void *b, void *ctx)
 {
-	const struct pgp_bind *b = &k->binds[i];
-	size_t j;
+	const struct uid_array *v = ctx;
+	uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
+	int c = memcmp(v->base + x * v->size + v->off, v->base + y * v->size + v->off,
+		       sizeof(((struct pgp_bind *)0)->uid_hash));
 
-	for (j = 0; j < k->n_binds; j++) {
-		const struct pgp_bind *o = &k->binds[j];
+	return c ? c : (x > y) - (x < y);
+}
 
-		if (j == i || o->direct || !o->has_uid || !in_force(o, t) ||
-		    memcmp(o->uid_hash, b->uid_hash, sizeof(b->uid_hash)))
-			continue;
-		/* supersedes() lets the later packet win a full tie */
-		if (j > i ? supersedes(o, b) : !supersedes(b, o))
-			return true;
+/*
+ * Mark in @live the user ID bindings of @k that speak for their user ID at
+ * @t, and in @revoked those of them revoked by then.  Only a user ID's
+ * newest self-signature speaks for it (an older one marking it primary must
+ * not outweigh a newer one that drops the mark and lets the key expire),
+ * and a certification revocation (0x30) undoes the self-signatures made
+ * before it on the same user ID; a newer self-signature binds the user ID
+ * again.  Sorted by user ID, so O(n log n) for a key with many (an
+ * attacker's certificate may carry PGP_BINDS_MAX of each).
+ */
+static void uid_binds_at(const struct pgp_ckey *k, int64_t t, bool *live, bool *revoked)
+{
+	struct uid_array binds = { (const uint8_t *)k->binds, sizeof(*k->binds),
+				   offsetof(struct pgp_bind, uid_hash) };
+	struct uid_array revs = { (const uint8_t *)k->uidrevs, sizeof(*k->uidrevs),
+				  offsetof(struct pgp_uidrev, uid_hash) };
+	uint16_t ub[PGP_BINDS_MAX], ur[PGP_BINDS_MAX];
+	size_t nb = 0, nr = 0, i, j = 0, g;
+
+	for (i = 0; i < k->n_binds && nb < PGP_BINDS_MAX; i++)
+		if (k->binds[i].has_uid && !k->binds[i].direct && in_force(&k->binds[i], t))
+			ub[nb++] = (uint16_t)i;
+	for (i = 0; i < k->n_uidrevs && nr < PGP_BINDS_MAX; i++)
+		if (k->uidrevs[i].created <= t)
+			ur[nr++] = (uint16_t)i;
+	qsort_r(ub, nb, sizeof(ub[0]), by_uid, &binds);
+	qsort_r(ur, nr, sizeof(ur[0]), by_uid, &revs);
+	for (i = 0; i < nb; i = g) {
+		const struct pgp_bind *w = &k->binds[ub[i]];
+
+		/* The group of one user ID, in packet order: the running
+		 * winner by supersedes() (the later packet wins a full tie). */
+		for (g = i + 1; g < nb && !memcmp(k->binds[ub[g]].uid_hash, w->uid_hash,
+						   sizeof(w->uid_hash)); g++)
+			if (supersedes(&k->binds[ub[g]], w))
+				w = &k->binds[ub[g]];
+		live[w - k->binds] = true;
+		while (j < nr && memcmp(k->uidrevs[ur[j]].uid_hash, w->uid_hash, sizeof(w->uid_hash)) < 0)
+			j++;
+		for (; j < nr && !memcmp(k->uidrevs[ur[j]].uid_hash, w->uid_hash, sizeof(w->uid_hash)); j++)
+			if (k->uidrevs[ur[j]].created >= w->created)
+				revoked[w - k->binds] = true;
 	}
-	return false;
 }
 
 /*
@@ -317,12 +337,14 @@ static void binds_at(const struct pgp_ckey *k, int64_t t, const struct pgp_bind 
 		     const struct pgp_bind **other, const struct pgp_bind **unusable)
 {
 	const struct pgp_bind *best = NULL, *best_primary = NULL, *best_revoked = NULL;
+	bool live[PGP_BINDS_MAX] = { false }, revoked[PGP_BINDS_MAX] = { false };
 	size_t i;
 
 	*direct = NULL;
 	if (unusable)
 		*unusable = NULL;
-	for (i = 0; i < k->n_binds; i++) {
+	uid_binds_at(k, t, live, revoked);
+	for (i = 0; i < k->n_binds && i < PGP_BINDS_MAX; i++) {
 		const struct pgp_bind *b = &k->binds[i];
 
 		if (!in_force(b, t)) {
@@ -337,9 +359,9 @@ static void binds_at(const struct pgp_ckey *k, int64_t t, const struct pgp_bind 
 				*direct = b;
 			continue;
 		}
-		if (b->has_uid && uid_superseded(k, i, t))
+		if (b->has_uid && !live[i])
 			continue;
-		if (uid_revoked(k, b, t)) {
+		if (revoked[i]) {
 			if (supersedes(b, best_revoked))
 				best_revoked = b;
 			continue;
