@@ -3,6 +3,7 @@
 detached signatures, checked by digestguard and by a peer.
 
   tools/semdiff.py [--seed N] [--count N] [--out DIR] [--peer sqop|sqv|gpgv|opjs] [--key-version 4|6]
+                   [--inline]
                    [--calm P] [--force WHAT=VALUE]... [--avoid PATTERN]...
 
 mutdiff.py edits bytes and packets of fixtures that verify, so almost every
@@ -33,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives import serialization
@@ -130,6 +132,7 @@ class Case:
         self.rnd, self.now, self.log, self.force, self.avoid = rnd, now, [], force or {}, avoid
         self.version = version
         self.data = None	# the signed data's start (default: drawn)
+        self.inline = False	# an inline-signed message instead of a detached signature
         self.calm = rnd.uniform(0.5, 0.95)
 
     def pick(self, what, choices, weights=None):
@@ -240,7 +243,39 @@ class Case:
         sigtype = self.pick(what + ".type", [0x00, 0x01], [4, 1])
         if sigtype == 0x01:	# text: line ends as CR LF (a lone CR is no line end here)
             data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
-        return screated, sign(keys[signer], sigtype, data, b"".join(hashed), b"".join(u), halgo)
+        return screated, sign(keys[signer], sigtype, data, b"".join(hashed), b"".join(u), halgo), sigtype, halgo
+
+    def message(self, parts, data):
+        """An inline-signed message of the signatures @parts (key, packet,
+        type, hash) over @data: one-pass signatures, a literal data packet
+        and the signatures (or the old shape, signatures first), maybe
+        compressed, maybe after a marker packet."""
+        fmt = self.pick("lit.format", [b"b", b"t", b"u"])
+        lit = packet(11, fmt + b"\x04name" + (0).to_bytes(4, "big") + data)
+        shape = self.pick("msg.shape", ["one-pass", "signatures-first", "one-pass-all-last",
+                                         "one-pass-one-missing"], [8, 1, 1, 1])
+        if shape == "signatures-first":
+            inner = b"".join(p[1] for p in parts) + lit
+        else:
+            ops = []
+            for i, (key, _, stype, halgo) in enumerate(parts):
+                last = 1 if i == len(parts) - 1 or shape == "one-pass-all-last" else 0
+                ops.append(packet(4, bytes([3, stype, halgo, 22]) + key.keyid() + bytes([last])))
+            if shape == "one-pass-one-missing":
+                ops = ops[1:]
+            # the signatures close in the reverse order of their one-pass packets
+            inner = b"".join(ops) + lit + b"".join(p[1] for p in reversed(parts))
+        comp = self.pick("msg.compression", [None, "zlib", "zip", "uncompressed"], [6, 2, 1, 1])
+        if comp == "zlib":
+            inner = packet(8, b"\x02" + zlib.compress(inner))
+        elif comp == "zip":
+            c = zlib.compressobj(wbits=-15)
+            inner = packet(8, b"\x01" + c.compress(inner) + c.flush())
+        elif comp == "uncompressed":
+            inner = packet(8, b"\x00" + inner)
+        if self.pick("msg.marker", [False, True], [6, 1]):
+            inner = packet(10, b"PGP") + inner
+        return inner
 
     def build(self):
         rnd, now = self.rnd, self.now
@@ -273,13 +308,18 @@ class Case:
         data = self.data if self.data is not None else b"semdiff data %d\n" % rnd.randrange(1 << 30)
         data += self.pick("data.tail", [b"", b"a\r\nb\n", b"trailing blank \n", b"no line end",
                                         b"lone\rcr\n", b"\n\n"], [6, 1, 1, 1, 1, 1])
-        screated, sig = self.data_sig("sig", keys, signer, data)
+        screated, sig, stype, halgo = self.data_sig("sig", keys, signer, data)
+        parts = [(keys[signer], sig, stype, halgo)]
         if self.pick("sigs", [1, 2], [4, 1]) == 2:
             other = self.pick("sig2.signer", list(range(len(keys))))
-            sig2 = self.data_sig("sig2", keys, other, data)[1]
+            _, sig2, stype2, halgo2 = self.data_sig("sig2", keys, other, data)
             if self.pick("sig2.bad", [False, True], [3, 1]):
                 sig2 = sig2[:-1] + bytes([sig2[-1] ^ 1])
-            sig = sig2 + sig if self.pick("sig2.first", [False, True]) else sig + sig2
+            part2 = (keys[other], sig2, stype2, halgo2)
+            parts = [part2] + parts if self.pick("sig2.first", [False, True]) else parts + [part2]
+        sig = b"".join(p[1] for p in parts)
+        if self.inline:
+            sig = self.message(parts, data)
         # --not-before / --not-after around the signature's time (the
         # bounds are inclusive in the SOP spec)
         self.window = []
@@ -333,6 +373,9 @@ def main():
     ap.add_argument("--fuzz-seeds", metavar="DIR",
                     help="run no peer: write --count seeds for fuzz/keyring_load_fuzz.c to DIR "
                     "(certificate and signature packets, signing its fixed message)")
+    ap.add_argument("--inline", action="store_true",
+                    help="an inline-signed message (one-pass signatures, literal data, maybe "
+                    "compressed) instead of a detached signature; --peer sqop or opjs")
     ap.add_argument("--calm", type=float, help="probability of each ordinary choice (default: drawn per case)")
     ap.add_argument("--force", action="append", default=[], metavar="WHAT=VALUE",
                     help="always draw VALUE for WHAT (as case.json lists them), to pin a difference down")
@@ -342,6 +385,10 @@ def main():
     a = ap.parse_args()
     if a.fuzz_seeds:
         return fuzz_seeds(a)
+    if a.inline and a.peer not in ("sqop", "opjs"):
+        ap.error("--inline: --peer sqop or opjs")
+    if a.key_version == 6 and a.inline:
+        ap.error("--inline makes v4 one-pass signatures only")
     if a.key_version == 6 and a.peer != "opjs":
         ap.error("v6 keys: only openpgp.js reads them (--peer opjs)")
     rnd = random.Random(a.seed)
@@ -355,6 +402,7 @@ def main():
         case = Case(rnd, now, force, a.avoid, a.key_version)
         if a.calm is not None:
             case.calm = a.calm
+        case.inline = a.inline
         c, s, d, keys = case.build()
         files = [os.path.join(tmp, "%05d" % i, n) for n in ("cert", "sig", "data")]
         os.makedirs(os.path.dirname(files[0]))
@@ -364,22 +412,32 @@ def main():
     if a.peer == "opjs":
         sys.path.insert(0, os.path.join(ROOT, "tools"))
         from mutdiff import opjs_verdicts
-        peer = opjs_verdicts(["\t".join([os.path.dirname(cert), "detached", sig, data, cert, ""])
+        peer = opjs_verdicts(["\t".join([os.path.dirname(cert), "inline", sig, "-", cert, ""]) if a.inline
+                              else "\t".join([os.path.dirname(cert), "detached", sig, data, cert, ""])
                               for i, case, keys, (cert, sig, data) in cases], tmp)
     found = good = 0
     for i, case, keys, (cert, sig, data) in cases:
-        w = case.window
-        dcmd = [DG, "sopv", "verify"] + w + [sig, cert]
-        pcmd = {"sqop": ["sqop", "verify"] + w + [sig, cert],
-                "sqv": ["sqv"] + w + ["--keyring", cert, sig, data],
-                "gpgv": ["gpgv", "--keyring", cert, sig, data],
-                "opjs": ["openpgp.js", "verify"]}[a.peer]
-        dr = run(dcmd, data)
-        pr = peer[os.path.dirname(cert)] + (b"",) if a.peer == "opjs" else run(pcmd, data)
+        w, d = case.window, os.path.dirname(cert)
+        if a.inline:	# the message on stdin, the data on stdout, VERIFICATIONS to a file
+            dcmd = [DG, "sopv", "inline-verify"] + w + ["--verifications-out", d + "/dg.out", cert]
+            pcmd = {"sqop": ["sqop", "inline-verify"] + w + ["--verifications-out", d + "/peer.out", cert],
+                    "opjs": ["openpgp.js", "inline-verify"]}[a.peer]
+        else:
+            dcmd = [DG, "sopv", "verify"] + w + [sig, cert]
+            pcmd = {"sqop": ["sqop", "verify"] + w + [sig, cert],
+                    "sqv": ["sqv"] + w + ["--keyring", cert, sig, data],
+                    "gpgv": ["gpgv", "--keyring", cert, sig, data],
+                    "opjs": ["openpgp.js", "verify"]}[a.peer]
+        dr = run(dcmd, sig if a.inline else data)
+        pr = peer[d] + (b"",) if a.peer == "opjs" else run(pcmd, sig if a.inline else data)
         crashed = dr[0] == "timeout" or (isinstance(dr[0], int) and dr[0] < 0)
         same = (dr[0] == 0) == (pr[0] == 0)
         if same and dr[0] == 0 and a.peer == "sqop":
-            same = signers(dr[1]) == signers(pr[1])
+            if a.inline:	# the same verifications, the same data
+                same = (signers(open(d + "/dg.out", "rb").read()) ==
+                        signers(open(d + "/peer.out", "rb").read()) and dr[1] == pr[1])
+            else:
+                same = signers(dr[1]) == signers(pr[1])
         good += dr[0] == 0 and pr[0] == 0
         if same and not crashed:
             continue
