@@ -21,6 +21,9 @@ DEPS += musl-tools
 # fixtures) comes from npm at test time; not the Debian npm package, which
 # conflicts with a Node.js that ships its own npm.
 DEPS += sqop sqv gpgv gpg nodejs
+# pgp: signatures no tool makes (no issuer subpacket) for sopv_cli's limit
+# checks, and tools/semdiff.py
+DEPS += python3-cryptography
 # tests/integ/install.sh formats every installed man page with groff -ww
 DEPS += groff-base
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -263,6 +263,49 @@ else
 	skip verify_subkey_of_skipped_cert_is_3 "gpg not installed"
 fi
 
+# Signatures that name no issuer are tried against every key, so their
+# failed trials are bounded per input (PGP_ISSUERLESS_TRIES, 64): a
+# certificate of three keys and 30 issuer-less signatures by a key not in
+# it (90 trials): the first 21 are tried and bad, the rest are refused
+# without trials and say why.  Before them, a good issuer-less signature
+# verifies.  The signatures are made by tools/semdiff.py's signer (no tool
+# writes issuer-less ones).
+if python3 -c 'import cryptography' 2>/dev/null; then
+	python3 -B - "$SRC/tools" "$T" <<'PY'
+import random, sys, time
+sys.path.insert(0, sys.argv[1])
+from semdiff import Key, packet, sign, sub
+rnd, now, t = random.Random(3), int(time.time()), sys.argv[2]
+k, other = Key(rnd, now - 86400), Key(rnd, now - 86400)
+uid = b"limits <limits@fixtures.digestguard.test>"
+cert = [packet(6, k.body), packet(13, uid),
+        sign(k, 0x13, k.framed() + b"\xb4" + len(uid).to_bytes(4, "big") + uid,
+             sub(2, (now - 86000).to_bytes(4, "big")) + sub(27, b"\x03") + sub(33, b"\x04" + k.fpr), b"")]
+for i in range(2):
+    s = Key(rnd, now - 86400)
+    pre = k.framed() + s.framed()
+    cert += [packet(14, s.body), sign(k, 0x18, pre, sub(2, (now - 86000).to_bytes(4, "big")) +
+                                      sub(27, b"\x0c") + sub(33, b"\x04" + k.fpr), b"")]
+data = b"issuer-less\n"
+made = sub(2, (now - 100).to_bytes(4, "big"))
+open(t + "/il.cert", "wb").write(b"".join(cert))
+open(t + "/il.txt", "wb").write(data)
+open(t + "/il-bad.sig", "wb").write(sign(other, 0, data, made, b"") * 30)
+open(t + "/il.sig", "wb").write(sign(k, 0, data, made, b"") + sign(other, 0, data, made, b"") * 30)
+PY
+	rc_is issuerless_good_signature_verifies_before_bad_ones 0 "${SOPV[@]}" verify "$T/il.sig" "$T/il.cert" <"$T/il.txt"
+	[ "$(wc -l <"$T/out")" = 1 ] && ok issuerless_one_verification || nok issuerless_one_verification "$(cat "$T/out")"
+	rc_is issuerless_bad_signatures_are_3 3 "${SOPV[@]}" verify "$T/il-bad.sig" "$T/il.cert" <"$T/il.txt"
+	grep -q "signature 30 .*names no issuer, and the 64 failed trial verifications allowed" "$T/err" &&
+		grep -q "signature 22 .*names no issuer, and the 64 failed" "$T/err" &&
+		ok issuerless_trials_bounded || nok issuerless_trials_bounded "$(tail -n 3 "$T/err")"
+	grep -q "signature 21 .*: bad signature" "$T/err" &&
+		ok issuerless_trials_before_the_bound_are_made ||
+		nok issuerless_trials_before_the_bound_are_made "$(grep "signature 2[12] " "$T/err")"
+else
+	skip issuerless_trials_bounded "python3-cryptography is needed to make issuer-less signatures (make deps)"
+fi
+
 ring=/usr/share/keyrings/debian-archive-keyring.gpg
 shopt -s nullglob
 lists=(/var/lib/apt/lists/*InRelease)

@@ -27,6 +27,11 @@
 /* Limits on what the core accepts from callers. */
 #define PGP_KEYRING_FILE_MAX (64u << 20)
 #define PGP_SIGS_MAX 1024u
+/* Failed trial verifications of signatures that name no issuer, per input:
+ * each such signature is tried against every key, so without a bound a file
+ * of PGP_SIGS_MAX bad ones costs PGP_SIGS_MAX times the keys' verifications
+ * (21 s for 1000 against a certificate of 201 keys). */
+#define PGP_ISSUERLESS_TRIES 64u
 #define PGP_READ_BLOCK (256u << 10)	/* read and hashed while in L2 */
 #define PGP_FEED_PIECE (4u << 20)
 
@@ -733,13 +738,15 @@ static int jobs_feed(struct jobs *js, const void *data, size_t n)
 	return 0;
 }
 
-static void job_finish(const struct dg_pgp *pgp, struct job *j)
+/* Check job @j's signature against the candidate keys; *@tries counts down
+ * the failed trial verifications left for signatures without an issuer. */
+static void job_finish(const struct dg_pgp *pgp, struct job *j, size_t *tries)
 {
 	struct dg_pgp_sig *r = j->res;
 	const struct pgp_sig *s = j->s;
-	uint8_t dg[EVP_MAX_MD_SIZE];
+	uint8_t dg[EVP_MAX_MD_SIZE], iss[DG_PGP_FPR_MAX];
 	unsigned int dl = 0;
-	bool candidate = false;
+	bool candidate = false, issuerless = pgp_sig_issuer(s, iss) == 0;
 	char why[192];
 	size_t ci, ki;
 
@@ -763,7 +770,17 @@ static void job_finish(const struct dg_pgp *pgp, struct job *j)
 			if (!key_matches(s, &k->key) || k->key.version != s->version)
 				continue;
 			candidate = true;
+			if (issuerless && !*tries) {
+				snprintf(r->reason, sizeof(r->reason),
+					 "names no issuer, and the %u failed trial verifications "
+					 "allowed for such signatures per input are spent",
+					 PGP_ISSUERLESS_TRIES);
+				r->status = -E2BIG;
+				return;
+			}
 			e = pgp_check_digest(s, &k->key, dg, dl, why, sizeof(why));
+			if (issuerless && e < 0)	/* only a failed trial is spent */
+				--*tries;
 			if (e == 0)
 				e = key_usable(pgp, c, k, s->created, why, sizeof(why));
 			if (e == 0) {
@@ -823,11 +840,11 @@ static int jobs_from(struct dg_pgp *pgp, const char *name, const struct pgp_pack
 static int jobs_done(struct dg_pgp *pgp, const char *name, struct jobs *js,
 		     struct dg_pgp_result *res)
 {
+	size_t i, tries = PGP_ISSUERLESS_TRIES;
 	int first = 0;
-	size_t i;
 
 	for (i = 0; i < js->n; i++)
-		job_finish(pgp, &js->v[i]);
+		job_finish(pgp, &js->v[i], &tries);
 	res->n_good = 0;
 	for (i = 0; i < res->n_sigs; i++) {
 		if (res->sigs[i].status == 0)
