@@ -302,6 +302,29 @@ PY
 	grep -q "signature 21 .*: bad signature" "$T/err" &&
 		ok issuerless_trials_before_the_bound_are_made ||
 		nok issuerless_trials_before_the_bound_are_made "$(grep "signature 2[12] " "$T/err")"
+	# Key signature checks are bounded per keyring input (16384): a
+	# certificate of one key with 16384 self-signatures loads, one more
+	# fails the load and says why.
+	python3 -B - "$SRC/tools" "$T" <<'PY'
+import random, sys, time
+sys.path.insert(0, sys.argv[1])
+from semdiff import Key, packet, sign, sub
+rnd, now, t = random.Random(4), int(time.time()), sys.argv[2]
+k = Key(rnd, now - 86400)
+uid = b"flood <flood@fixtures.digestguard.test>"
+pre = k.framed() + b"\xb4" + len(uid).to_bytes(4, "big") + uid
+sigs = [sign(k, 0x13, pre, sub(2, (now - 80000 + i).to_bytes(4, "big")) + sub(27, b"\x03"), b"")
+        for i in range(16385)]
+head = packet(6, k.body) + packet(13, uid)
+open(t + "/flood-16384.cert", "wb").write(head + b"".join(sigs[:16384]))
+open(t + "/flood-16385.cert", "wb").write(head + b"".join(sigs))
+open(t + "/flood.txt", "wb").write(b"flood\n")
+open(t + "/flood.sig", "wb").write(sign(k, 0, b"flood\n", sub(2, (now - 100).to_bytes(4, "big")), b""))
+PY
+	rc_is keysig_checks_16384_load 0 "${SOPV[@]}" verify "$T/flood.sig" "$T/flood-16384.cert" <"$T/flood.txt"
+	rc_is keysig_checks_16385_fail 41 "${SOPV[@]}" verify "$T/flood.sig" "$T/flood-16385.cert" <"$T/flood.txt"
+	grep -q "more than 16384 key signatures to check" "$T/err" &&
+		ok keysig_checks_over_the_bound_say_so || nok keysig_checks_over_the_bound_say_so "$(cat "$T/err")"
 else
 	skip issuerless_trials_bounded "python3-cryptography is needed to make issuer-less signatures (make deps)"
 fi

@@ -319,6 +319,10 @@ struct dg_pgp {
 	} *lone;
 	size_t n_lone;
 	bool certs_shared;		/* dg_pgp_new_shared(): certs, limbo, skipped are another's */
+	/* Key signature checks left for the keyring input being loaded
+	 * (PGP_KEYSIG_CHECKS_MAX per input); keysig_over: one was refused. */
+	size_t keysig_left;
+	bool keysig_over;
 	char err[768];
 	pgp_call_fn call;
 	void *call_ctx;

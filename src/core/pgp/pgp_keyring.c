@@ -29,6 +29,11 @@
 #define PGP_SUBKEYS_MAX 256u
 /* Revocations of a subkey or user ID that do not follow it, per certificate */
 #define PGP_STRAYS_MAX 64u
+/* Key signature checks (self-signatures, bindings, back-signatures,
+ * revocations) per keyring input: a certificate is attacker-supplied
+ * (DESIGN.md §2), and one of 64 MiB could otherwise hold some 30,000
+ * RSA-16384 self-signatures, about 25 s of checks. */
+#define PGP_KEYSIG_CHECKS_MAX 16384u
 /* Bounds on keyring pieces kept until their certificate arrives. */
 #define PGP_LIMBO_MAX 64u
 #define PGP_LONE_MAX 64u
@@ -307,12 +312,21 @@ static bool issuer_is_other(const struct pgp_sig *s, const struct pgp_key *k)
 	return !pgp_issuer_may_be(iss, pgp_sig_issuer(s, iss), k);
 }
 
-static int verify_keysig(const struct pgp_sig *s, const struct pgp_key *signer,
+static int verify_keysig(struct dg_pgp *pgp, const struct pgp_sig *s, const struct pgp_key *signer,
 			 const struct pgp_key *primary, const struct pgp_key *sub,
 			 uint8_t uid_tag, const struct pgp_bytes *uid, char *why, size_t wl)
 {
 	struct pgp_hasher h;
 	int r;
+
+	/* Over the budget the load fails (dg_pgp_keyring_add_mem()): a
+	 * signature left unchecked could be a revocation. */
+	if (!pgp->keysig_left) {
+		pgp->keysig_over = true;
+		snprintf(why, wl, "over %u key signature checks", PGP_KEYSIG_CHECKS_MAX);
+		return -E2BIG;
+	}
+	pgp->keysig_left--;
 
 	if (s->version != signer->version) {
 		snprintf(why, wl, "v%d signature by a v%d key", s->version, signer->version);
@@ -343,10 +357,10 @@ static int verify_keysig(const struct pgp_sig *s, const struct pgp_key *signer,
 
 /* Verify certification or certification revocation @s by primary key @k
  * over user ID or user attribute packet @u. */
-static int verify_uidsig(const struct pgp_sig *s, const struct pgp_key *k,
+static int verify_uidsig(struct dg_pgp *pgp, const struct pgp_sig *s, const struct pgp_key *k,
 			 const struct pgp_pkt *u, char *why, size_t wl)
 {
-	return verify_keysig(s, k, k, NULL, u->kind == PGP_K_UID ? 0xb4 : 0xd1, &u->body, why, wl);
+	return verify_keysig(pgp, s, k, k, NULL, u->kind == PGP_K_UID ? 0xb4 : 0xd1, &u->body, why, wl);
 }
 
 /* A signing subkey's valid back-signature: when it was made, and until when
@@ -496,7 +510,7 @@ static bool backsig_ok(struct dg_pgp *pgp, const struct pgp_sig *bind,
 	if (parse_sig_body(pgp, "embedded signature", bind->embedded.p, bind->embedded.len,
 			   &pk, &buf, &p, NULL, 0) == 0 &&
 	    p->sig.type == PGP_SIG_PRIMARY_BINDING)
-		ok = verify_keysig(&p->sig, sub, primary, sub, 0, NULL, why, sizeof(why)) == 0;
+		ok = verify_keysig(pgp, &p->sig, sub, primary, sub, 0, NULL, why, sizeof(why)) == 0;
 	/* Made by the subkey, so not before it (Sequoia and GnuPG refuse
 	 * such a back-signature; openpgp.js does not look). */
 	if (ok && p->sig.created < sub->created)
@@ -612,7 +626,7 @@ static int cert_merge(struct pgp_cert *to, struct pgp_cert *from)
  * (0x20) against its primary key, a subkey revocation (0x28) against each
  * of its subkeys; keep it where it holds.
  */
-static int try_revocation(struct pgp_cert *c, const struct pgp_sig *s, bool *ok)
+static int try_revocation(struct dg_pgp *pgp, struct pgp_cert *c, const struct pgp_sig *s, bool *ok)
 {
 	struct pgp_ckey *pr = &c->primary;
 	char why[256];
@@ -622,12 +636,12 @@ static int try_revocation(struct pgp_cert *c, const struct pgp_sig *s, bool *ok)
 	if (issuer_is_other(s, &pr->key))
 		return 0;
 	if (s->type == PGP_SIG_KEY_REVOCATION &&
-	    verify_keysig(s, &pr->key, &pr->key, NULL, 0, NULL, why, sizeof(why)) == 0) {
+	    verify_keysig(pgp, s, &pr->key, &pr->key, NULL, 0, NULL, why, sizeof(why)) == 0) {
 		*ok = true;
 		return add_rev(pr, s);	/* -E2BIG fails the load: never drop a revocation */
 	}
 	for (j = 0; s->type == PGP_SIG_SUBKEY_REVOCATION && j < c->n_subs; j++)
-		if (verify_keysig(s, &pr->key, &pr->key, &c->subs[j].key, 0, NULL, why,
+		if (verify_keysig(pgp, s, &pr->key, &pr->key, &c->subs[j].key, 0, NULL, why,
 				  sizeof(why)) == 0) {
 			*ok = true;
 			return add_rev(&c->subs[j], s);
@@ -671,7 +685,7 @@ static int apply_lone(struct dg_pgp *pgp, const char *name, const char *hex, str
 		r = parse_sig_body(pgp, "revocation", l->body, l->len, &pk, &buf, &p, why,
 				   sizeof(why));
 		if (r == 0)
-			r = revs_overflow(pgp, name, hex, try_revocation(c, &p->sig, &ok));
+			r = revs_overflow(pgp, name, hex, try_revocation(pgp, c, &p->sig, &ok));
 		else
 			pgp_errorf(pgp, r, "%s: certificate %s: a key revocation waiting for it "
 				   "could not be parsed again, and is never dropped: %s", name, hex,
@@ -704,7 +718,7 @@ static int lone_revocation(struct dg_pgp *pgp, const struct pgp_pkt *p)
 	int r;
 
 	for (i = 0; i < pgp->n_certs; i++) {
-		if ((r = try_revocation(pgp->certs[i], s, &ok)) < 0)
+		if ((r = try_revocation(pgp, pgp->certs[i], s, &ok)) < 0)
 			return r;
 		any |= ok;
 	}
@@ -865,8 +879,8 @@ static int uid_hash(const struct pgp_pkt *uid, uint8_t out[32])
  * nothing (gpgv and openpgp.js do the same for both; Sequoia for both
  * looks further).
  */
-static int apply_strays(struct pgp_cert *c, const struct pgp_packets *pk, const size_t *strays,
-			size_t n, size_t first, size_t end)
+static int apply_strays(struct dg_pgp *pgp, struct pgp_cert *c, const struct pgp_packets *pk,
+			const size_t *strays, size_t n, size_t first, size_t end)
 {
 	struct pgp_ckey *pr = &c->primary;
 	char why[256];
@@ -879,7 +893,7 @@ static int apply_strays(struct pgp_cert *c, const struct pgp_packets *pk, const 
 		bool ok;
 
 		if (s->type == PGP_SIG_SUBKEY_REVOCATION) {
-			if ((r = try_revocation(c, s, &ok)) < 0)
+			if ((r = try_revocation(pgp, c, s, &ok)) < 0)
 				return r;
 			continue;
 		}
@@ -887,7 +901,7 @@ static int apply_strays(struct pgp_cert *c, const struct pgp_packets *pk, const 
 			const struct pgp_pkt *u = &pk->v[j];
 
 			if ((u->kind != PGP_K_UID && u->kind != PGP_K_UAT) ||
-			    verify_uidsig(s, &pr->key, u, why, sizeof(why)))
+			    verify_uidsig(pgp, s, &pr->key, u, why, sizeof(why)))
 				continue;
 			if (uid_hash(u, uh) < 0)
 				return -ENOMEM;
@@ -916,7 +930,7 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 		struct pgp_ckey *pr;
 
 		if (p->kind == PGP_K_KEY && !p->key_subkey) {
-			if (c && (r = apply_strays(c, pk, strays, n_strays, first, i)) < 0)
+			if (c && (r = apply_strays(pgp, c, pk, strays, n_strays, first, i)) < 0)
 				goto strays_failed;
 			if (c && (r = finish_cert(pgp, name, c, &added)) < 0)
 				return r;
@@ -1017,9 +1031,9 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 
 			r = 0;
 			if (sub_rev && sub &&
-			    verify_keysig(s, &pr->key, &pr->key, &sub->key, 0, NULL, why, sizeof(why)) == 0)
+			    verify_keysig(pgp, s, &pr->key, &pr->key, &sub->key, 0, NULL, why, sizeof(why)) == 0)
 				r = add_rev(sub, s);
-			else if (!sub_rev && uid && verify_uidsig(s, &pr->key, uid, why, sizeof(why)) == 0)
+			else if (!sub_rev && uid && verify_uidsig(pgp, s, &pr->key, uid, why, sizeof(why)) == 0)
 				r = add_uidrev(pr, s, uh);
 			else if (n_strays < PGP_STRAYS_MAX)
 				strays[n_strays++] = i;
@@ -1035,7 +1049,7 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 		 * primary key wherever they appear (e.g. a revocation
 		 * certificate appended to an exported key). */
 		if (s->type == PGP_SIG_DIRECT_KEY || s->type == PGP_SIG_KEY_REVOCATION) {
-			if (verify_keysig(s, &pr->key, &pr->key, NULL, 0, NULL, why, sizeof(why)) == 0) {
+			if (verify_keysig(pgp, s, &pr->key, &pr->key, NULL, 0, NULL, why, sizeof(why)) == 0) {
 				r = s->type == PGP_SIG_DIRECT_KEY ? add_bind(pr, &pr->key, s, true, NULL, NULL)
 								  : add_rev(pr, s);
 				if (r == -ENOMEM)
@@ -1047,7 +1061,7 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 		}
 		if (sub) {
 			if (s->type == PGP_SIG_SUBKEY_BINDING &&
-			    verify_keysig(s, &pr->key, &pr->key, &sub->key, 0, NULL, why, sizeof(why)) == 0) {
+			    verify_keysig(pgp, s, &pr->key, &pr->key, &sub->key, 0, NULL, why, sizeof(why)) == 0) {
 				struct backsig bs;
 				bool has_bs = s->has_key_flags && (s->key_flags & PGP_KF_SIGN) &&
 					      sub->key.pkey && backsig_ok(pgp, s, &pr->key, &sub->key, &bs);
@@ -1059,13 +1073,13 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 		}
 		if (uid) {
 			if (s->type >= PGP_SIG_CERT_GENERIC && s->type <= PGP_SIG_CERT_POSITIVE &&
-			    verify_uidsig(s, &pr->key, uid, why, sizeof(why)) == 0 &&
+			    verify_uidsig(pgp, s, &pr->key, uid, why, sizeof(why)) == 0 &&
 			    add_bind(pr, &pr->key, s, false, NULL, uh) == -ENOMEM)
 				goto nomem;
 			continue;
 		}
 	}
-	if (c && (r = apply_strays(c, pk, strays, n_strays, first, pk->n)) < 0)
+	if (c && (r = apply_strays(pgp, c, pk, strays, n_strays, first, pk->n)) < 0)
 		goto strays_failed;
 	if (c && (r = finish_cert(pgp, name, c, &added)) < 0)
 		return r;
@@ -1102,8 +1116,14 @@ int dg_pgp_keyring_add_mem(struct dg_pgp *pgp, const char *name, const void *dat
 	r = pgp_load_packets(pgp, name, data, len, 0, &in);
 	if (r < 0)
 		return r;
+	pgp->keysig_left = PGP_KEYSIG_CHECKS_MAX;
+	pgp->keysig_over = false;
 	for (i = 0; i < in.n; i++) {
 		r = pgp_certs_from_packets(pgp, name, &in.v[i]);
+		if (r >= 0 && pgp->keysig_over)
+			r = pgp_errorf(pgp, -E2BIG, "%s: more than %u key signatures to check "
+				       "(self-signatures, bindings, revocations) in one input", name,
+				       PGP_KEYSIG_CHECKS_MAX);
 		if (r < 0) {
 			pgp_inputs_free(&in);
 			/* Only -ENOMEM comes without a message of its own (-E2BIG
