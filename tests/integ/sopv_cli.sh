@@ -303,8 +303,10 @@ PY
 		ok issuerless_trials_before_the_bound_are_made ||
 		nok issuerless_trials_before_the_bound_are_made "$(grep "signature 2[12] " "$T/err")"
 	# Key signature checks are bounded per keyring input (16384): a
-	# certificate of one key with 16384 self-signatures loads, one more
-	# fails the load and says why.
+	# certificate with one good self-signature and 16383 broken ones (all
+	# checked, none kept) loads, one more broken one fails the load and
+	# says why.  And at most 1024 self-signatures of one key are kept; one
+	# more fails the load (never dropped: it could expire the key).
 	python3 -B - "$SRC/tools" "$T" <<'PY'
 import random, sys, time
 sys.path.insert(0, sys.argv[1])
@@ -313,11 +315,14 @@ rnd, now, t = random.Random(4), int(time.time()), sys.argv[2]
 k = Key(rnd, now - 86400)
 uid = b"flood <flood@fixtures.digestguard.test>"
 pre = k.framed() + b"\xb4" + len(uid).to_bytes(4, "big") + uid
-sigs = [sign(k, 0x13, pre, sub(2, (now - 80000 + i).to_bytes(4, "big")) + sub(27, b"\x03"), b"")
-        for i in range(16385)]
+selfsig = lambda i: sign(k, 0x13, pre, sub(2, (now - 80000 + i).to_bytes(4, "big")) + sub(27, b"\x03"), b"")
+good = [selfsig(i) for i in range(1025)]
+broken = good[0][:-1] + bytes([good[0][-1] ^ 1])
 head = packet(6, k.body) + packet(13, uid)
-open(t + "/flood-16384.cert", "wb").write(head + b"".join(sigs[:16384]))
-open(t + "/flood-16385.cert", "wb").write(head + b"".join(sigs))
+open(t + "/flood-16384.cert", "wb").write(head + good[0] + broken * 16383)
+open(t + "/flood-16385.cert", "wb").write(head + good[0] + broken * 16384)
+open(t + "/binds-1024.cert", "wb").write(head + b"".join(good[:1024]))
+open(t + "/binds-1025.cert", "wb").write(head + b"".join(good))
 open(t + "/flood.txt", "wb").write(b"flood\n")
 open(t + "/flood.sig", "wb").write(sign(k, 0, b"flood\n", sub(2, (now - 100).to_bytes(4, "big")), b""))
 PY
@@ -325,6 +330,10 @@ PY
 	rc_is keysig_checks_16385_fail 41 "${SOPV[@]}" verify "$T/flood.sig" "$T/flood-16385.cert" <"$T/flood.txt"
 	grep -q "more than 16384 key signatures to check" "$T/err" &&
 		ok keysig_checks_over_the_bound_say_so || nok keysig_checks_over_the_bound_say_so "$(cat "$T/err")"
+	rc_is self_signatures_1024_load 0 "${SOPV[@]}" verify "$T/flood.sig" "$T/binds-1024.cert" <"$T/flood.txt"
+	rc_is self_signatures_1025_fail 41 "${SOPV[@]}" verify "$T/flood.sig" "$T/binds-1025.cert" <"$T/flood.txt"
+	grep -q "more than 1024 self-signatures or bindings of one key" "$T/err" &&
+		ok self_signatures_over_the_bound_say_so || nok self_signatures_over_the_bound_say_so "$(cat "$T/err")"
 else
 	skip issuerless_trials_bounded "python3-cryptography is needed to make issuer-less signatures (make deps)"
 fi

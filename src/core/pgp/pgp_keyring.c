@@ -649,13 +649,14 @@ static int try_revocation(struct dg_pgp *pgp, struct pgp_cert *c, const struct p
 	return 0;
 }
 
-/* @r from a merge or an added revocation: -E2BIG means revocations that would not fit. */
+/* @r from a merge or an added revocation: -E2BIG means revocations or
+ * bindings that would not fit (neither is ever dropped). */
 static int revs_overflow(struct dg_pgp *pgp, const char *name, const char *hex, int r)
 {
 	if (r != -E2BIG)
 		return r;
-	return pgp_errorf(pgp, r, "%s: certificate %s: more than %u revocations of one key", name,
-			  hex, PGP_BINDS_MAX);
+	return pgp_errorf(pgp, r, "%s: certificate %s: more than %u revocations or "
+			  "self-signatures of one key", name, hex, PGP_BINDS_MAX);
 }
 
 /* Apply the lone revocations that are @c's (their issuer may be it). */
@@ -1056,6 +1057,8 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 					goto nomem;
 				if (r == -E2BIG && s->type == PGP_SIG_KEY_REVOCATION)
 					goto too_many;
+				if (r == -E2BIG)
+					goto too_many_binds;
 			}
 			continue;
 		}
@@ -1066,16 +1069,22 @@ int pgp_certs_from_packets(struct dg_pgp *pgp, const char *name, const struct pg
 				bool has_bs = s->has_key_flags && (s->key_flags & PGP_KF_SIGN) &&
 					      sub->key.pkey && backsig_ok(pgp, s, &pr->key, &sub->key, &bs);
 
-				if ((r = add_bind(sub, &pr->key, s, false, has_bs ? &bs : NULL, NULL)) == -ENOMEM)
+				r = add_bind(sub, &pr->key, s, false, has_bs ? &bs : NULL, NULL);
+				if (r == -ENOMEM)
 					goto nomem;
+				if (r == -E2BIG)
+					goto too_many_binds;
 			}
 			continue;
 		}
 		if (uid) {
 			if (s->type >= PGP_SIG_CERT_GENERIC && s->type <= PGP_SIG_CERT_POSITIVE &&
 			    verify_uidsig(pgp, s, &pr->key, uid, why, sizeof(why)) == 0 &&
-			    add_bind(pr, &pr->key, s, false, NULL, uh) == -ENOMEM)
-				goto nomem;
+			    (r = add_bind(pr, &pr->key, s, false, NULL, uh)) < 0) {
+				if (r == -ENOMEM)
+					goto nomem;
+				goto too_many_binds;
+			}
 			continue;
 		}
 	}
@@ -1097,6 +1106,10 @@ too_many:	/* never drop a revocation: fail the load instead */
 	pgp_cert_free(c);
 	return pgp_errorf(pgp, -E2BIG, "%s: more than %u revocations of one key", name,
 			  PGP_BINDS_MAX);
+too_many_binds:	/* nor a self-signature: the dropped one could expire the key */
+	pgp_cert_free(c);
+	return pgp_errorf(pgp, -E2BIG, "%s: more than %u self-signatures or bindings of one key",
+			  name, PGP_BINDS_MAX);
 too_many_strays:
 	pgp_cert_free(c);
 	return pgp_errorf(pgp, -E2BIG,
