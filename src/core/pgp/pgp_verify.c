@@ -253,12 +253,17 @@ static bool supersedes(const struct pgp_bind *b, const struct pgp_bind *cur)
 	return b_signs == cur_signs || !b_signs;
 }
 
+/* Was binding @b made by @t and not expired then? */
+static bool made_and_current(const struct pgp_bind *b, int64_t t)
+{
+	return b->created <= t && !(b->sig_expires_at && t >= b->sig_expires_at);
+}
+
 /* Is binding @b in force at @t (made by then, not expired, and for a
  * signing subkey with its back-signature in force)? */
 static bool in_force(const struct pgp_bind *b, int64_t t)
 {
-	return b->created <= t && !(b->sig_expires_at && t >= b->sig_expires_at) &&
-	       !(b->signing_subkey && !backsig_in_force(b, t));
+	return made_and_current(b, t) && !(b->signing_subkey && !backsig_in_force(b, t));
 }
 
 /* An array of records that carry a user ID hash, for by_uid(). */
@@ -353,8 +358,8 @@ static void binds_at(const struct pgp_ckey *k, int64_t t, const struct pgp_bind 
 		const struct pgp_bind *b = &k->binds[i];
 
 		if (!in_force(b, t)) {
-			if (unusable && b->created <= t && b->signing_subkey &&
-			    !(b->sig_expires_at && t >= b->sig_expires_at) &&
+			/* made and current: its back-signature let it down */
+			if (unusable && b->signing_subkey && made_and_current(b, t) &&
 			    (!*unusable || b->created >= (*unusable)->created))
 				*unusable = b;
 			continue;
