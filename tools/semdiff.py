@@ -30,7 +30,6 @@ import hashlib
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,6 +40,8 @@ from cryptography.hazmat.primitives import serialization
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "data", "pgp"))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+from mutdiff import opjs_verdicts, run  # noqa: E402
 from pgppkt import packet  # noqa: E402
 BUILD = os.environ.get("BUILD", os.path.join(ROOT, "build"))
 DG = os.environ.get("DG", os.path.join(BUILD, "src/cli/digestguard"))
@@ -330,15 +331,6 @@ class Case:
         return b"".join(out), sig, data, keys
 
 
-def run(cmd, stdin):
-    try:
-        with open(stdin, "rb") as f:
-            p = subprocess.run(cmd, stdin=f, capture_output=True, timeout=60)
-    except subprocess.TimeoutExpired:
-        return "timeout", b"", b""
-    return p.returncode, p.stdout, p.stderr
-
-
 def signers(out):
     """The (signing, primary) fingerprints of VERIFICATIONS lines, once each
     (sqop names two identical signatures once, digestguard twice)."""
@@ -410,8 +402,6 @@ def main():
             open(f, "wb").write(b)
         cases.append((i, case, keys, files))
     if a.peer == "opjs":
-        sys.path.insert(0, os.path.join(ROOT, "tools"))
-        from mutdiff import opjs_verdicts
         peer = opjs_verdicts(["\t".join([os.path.dirname(cert), "inline", sig, "-", cert, ""]) if a.inline
                               else "\t".join([os.path.dirname(cert), "detached", sig, data, cert, ""])
                               for i, case, keys, (cert, sig, data) in cases], tmp)
