@@ -23,7 +23,7 @@ run_tap() {	# label, command...
 	local label=$1; shift
 	local out rc line
 	out=$(timeout --kill-after=10 600 "$@" 2>&1); rc=$?
-	local saw=0
+	local saw=0 cases=0 plan=
 	while IFS= read -r line; do
 		case $line in
 		"ok "*"# SKIP"*) skipped=$((skipped + 1)); saw=1
@@ -31,8 +31,16 @@ run_tap() {	# label, command...
 		"ok "*) passed=$((passed + 1)); saw=1; echo "$label: $line";;
 		"not ok "*) failed=$((failed + 1)); saw=1; echo "$label: $line";;
 		"#"*) echo "$label: $line";;
+		1..[0-9]*) plan=${line#1..}; plan=${plan%% *};;
 		esac
+		case $line in "ok "*|"not ok "*) cases=$((cases + 1));; esac
 	done <<< "$out"
+	# A plan that disagrees with the cases seen: a producer lost count (a
+	# case counted in a subshell, a loop reusing the counter) or stopped.
+	if [ -n "$plan" ] && [ "$plan" != "$cases" ]; then
+		failed=$((failed + 1))
+		echo "$label: not ok - plan 1..$plan but $cases cases"
+	fi
 	if [ $saw = 0 ] || { [ $rc != 0 ] && ! grep -q '^not ok' <<< "$out"; }; then
 		failed=$((failed + 1))
 		echo "$label: not ok - exited with status $rc without a failing case"

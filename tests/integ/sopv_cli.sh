@@ -245,14 +245,14 @@ sys.stdout.buffer.write(out)' >"$T/ns.pgp"
 	# most 64 per certificate: 64 that revoke nothing (the self-signature
 	# made a user ID revocation, which no longer verifies) right after the
 	# primary key leave the certificate usable, 65 fail the load.
-	for n in 64 65; do
+	for strays in 64 65; do
 		gb --export "$ns" | PYTHONPATH="$(dirname "$0")/../data/pgp" python3 -c '
 import sys
 from pgppkt import packet, packets
 p = packets(sys.stdin.buffer.read())
 (sig,) = [b for t, w, b in p if t == 2 and b[1] == 0x13]
 bogus = packet(2, sig[:1] + b"\x30" + sig[2:])
-sys.stdout.buffer.write(p[0][1] + bogus * int(sys.argv[1]) + b"".join(w for t, w, b in p[1:]))' "$n" >"$T/strays$n.pgp"
+sys.stdout.buffer.write(p[0][1] + bogus * int(sys.argv[1]) + b"".join(w for t, w, b in p[1:]))' "$strays" >"$T/strays$strays.pgp"
 	done
 	rc_is verify_with_64_stray_revocations_is_0 0 "${SOPV[@]}" verify "$T/ns.sig" "$T/strays64.pgp" <"$T/bp.txt"
 	rc_is verify_with_65_stray_revocations_fails 41 "${SOPV[@]}" verify "$T/ns.sig" "$T/strays65.pgp" <"$T/bp.txt"
