@@ -17,19 +17,25 @@ if [ -z "${DG_CORPORA:-}" ]; then
 	done
 fi
 export DG_CORPORA=${DG_CORPORA:-}
-skips=()
+skips=() fails=()
 
 run_tap() {	# label, command...
 	local label=$1; shift
 	local out rc line
 	out=$(timeout --kill-after=10 600 "$@" 2>&1); rc=$?
-	local saw=0 cases=0 plan=
+	local saw=0 cases=0 plan= diag=0
 	while IFS= read -r line; do
+		# up to 8 diagnostic lines after a failing case go to the summary
+		case $line in
+		"#"*) if [ $diag -gt 0 ]; then fails+=("    $line"); diag=$((diag - 1)); fi;;
+		*) diag=0;;
+		esac
 		case $line in
 		"ok "*"# SKIP"*) skipped=$((skipped + 1)); saw=1
 			skips+=("$label: ${line#ok }"); echo "$label: $line";;
 		"ok "*) passed=$((passed + 1)); saw=1; echo "$label: $line";;
-		"not ok "*) failed=$((failed + 1)); saw=1; echo "$label: $line";;
+		"not ok "*) failed=$((failed + 1)); saw=1; echo "$label: $line"
+			fails+=("$label: ${line#not ok }"); diag=8;;
 		"#"*) echo "$label: $line";;
 		1..[0-9]*) plan=${line#1..}; plan=${plan%% *};;
 		esac
@@ -38,18 +44,19 @@ run_tap() {	# label, command...
 	# A plan that disagrees with the cases seen: a producer lost count (a
 	# case counted in a subshell, a loop reusing the counter) or stopped.
 	if [ -n "$plan" ] && [ "$plan" != "$cases" ]; then
-		failed=$((failed + 1))
+		failed=$((failed + 1)); fails+=("$label: plan 1..$plan but $cases cases")
 		echo "$label: not ok - plan 1..$plan but $cases cases"
 	fi
 	if [ $saw = 0 ] || { [ $rc != 0 ] && ! grep -q '^not ok' <<< "$out"; }; then
-		failed=$((failed + 1))
+		failed=$((failed + 1)); fails+=("$label: exited with status $rc without a failing case")
 		echo "$label: not ok - exited with status $rc without a failing case"
 		tail -n 20 <<< "$out" | sed "s|^|$label: # |"
+		while IFS= read -r line; do fails+=("    # $line"); done < <(tail -n 8 <<< "$out")
 	fi
 }
 
 for dir in "$build" $asan; do
-	[ -d "$dir/tests/unit" ] || { echo "no unit tests in $dir"; failed=$((failed + 1)); continue; }
+	[ -d "$dir/tests/unit" ] || { echo "no unit tests in $dir"; failed=$((failed + 1)); fails+=("no unit tests in $dir"); continue; }
 	for t in "$dir"/tests/unit/test_*; do
 		[ -x "$t" ] && [ -f "$t" ] || continue
 		run_tap "$(basename "$dir")/$(basename "$t")" "$t"
@@ -70,6 +77,14 @@ done
 if [ $skipped -gt 0 ]; then
 	echo "skipped, with reasons:"
 	printf '  %s\n' "${skips[@]}"
+fi
+# The failures again, last: a log cut to its tail still names them (with
+# the first lines of each case's diagnostics above, in the full log).
+if [ $failed -gt 0 ]; then
+	echo "failed:"
+	printf '  %s\n' "${fails[@]}"
+fi
+if [ $skipped -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"
 else
 	echo "$passed passed, $failed failed"
