@@ -320,7 +320,8 @@ struct dg_pgp {
 	size_t n_lone;
 	bool certs_shared;		/* dg_pgp_new_shared(): certs, limbo, skipped are another's */
 	/* Key signature checks left for the keyring input being loaded
-	 * (PGP_KEYSIG_CHECKS_MAX per input); keysig_over: one was refused. */
+	 * (PGP_KEYSIG_BUDGET units per input, pgp_keysig_cost()); keysig_over:
+	 * one was refused. */
 	size_t keysig_left;
 	bool keysig_over;
 	char err[768];
