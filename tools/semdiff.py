@@ -8,10 +8,11 @@ detached signatures, checked by digestguard and by a peer.
 
 mutdiff.py edits bytes and packets of fixtures that verify, so almost every
 edit of signed bytes ends in a bad signature that every implementation
-rejects.  Here every signature is made afresh (Ed25519, with OpenSSL through
+rejects.  Here every signature is made afresh (with OpenSSL through
 python3-cryptography), so the cases reach what lies behind a good signature:
 a v4 certificate (v6 with --key-version 6, against openpgp.js) of one
-primary key, one or two user IDs with one or two
+primary key (v4: EdDSALegacy mostly, or RSA-1024/2048/3072 or ECDSA
+P-256/384/521, each key drawn on its own), one or two user IDs with one or two
 self-signatures each, maybe a direct-key signature, zero to two subkeys with
 binding signatures (and back-signatures, good, bad or missing), maybe key,
 subkey or user ID revocations with reasons; then a detached signature by
@@ -35,8 +36,9 @@ import tempfile
 import time
 import zlib
 
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "data", "pgp"))
@@ -51,7 +53,59 @@ DAY = 86400
 FUZZ_MESSAGE = b"digestguard keyring fuzz\n"	# as in fuzz/keyring_load_fuzz.c
 HASHES = {2: hashlib.sha1, 8: hashlib.sha256, 9: hashlib.sha384, 10: hashlib.sha512,
           11: hashlib.sha224, 12: hashlib.sha3_256, 14: hashlib.sha3_512}
+PREHASHED = {2: hashes.SHA1, 8: hashes.SHA256, 9: hashes.SHA384, 10: hashes.SHA512,
+             11: hashes.SHA224, 12: hashes.SHA3_256, 14: hashes.SHA3_512}
 YEAR = 365 * DAY
+# v4 key algorithms besides EdDSALegacy (primary.alg, subN.alg): RSA keys
+# come from a pool made once from a fixed seed (RSA key generation is slow),
+# ECDSA keys from the case's random stream.
+CURVES = {"p256": (ec.SECP256R1, bytes.fromhex("2a8648ce3d030107")),
+          "p384": (ec.SECP384R1, bytes.fromhex("2b81040022")),
+          "p521": (ec.SECP521R1, bytes.fromhex("2b81040023"))}
+ALGS = ["ed25519", "rsa2048", "p256", "rsa3072", "p384", "p521", "rsa1024"]
+RSA_POOL = 4	# keys per RSA size
+_rsa_pool = {}
+
+
+def _prime(rnd, bits):
+    """A random prime of @bits bits whose top two bits are set (Miller-Rabin
+    with 40 bases drawn from @rnd): p * q then has twice the bits."""
+    small = [p for p in range(3, 2000, 2) if all(p % d for d in range(3, int(p ** 0.5) + 1, 2))]
+    while True:
+        n = rnd.getrandbits(bits) | (3 << (bits - 2)) | 1
+        if any(n % p == 0 for p in small):
+            continue
+        d, r = n - 1, 0
+        while d % 2 == 0:
+            d, r = d // 2, r + 1
+        for _ in range(40):
+            x = pow(rnd.randrange(2, n - 1), d, n)
+            if x in (1, n - 1):
+                continue
+            for _ in range(r - 1):
+                x = pow(x, 2, n)
+                if x == n - 1:
+                    break
+            else:
+                break
+        else:
+            return n
+
+
+def rsa_key(bits, i):
+    """The @i-th RSA key of @bits bits of the fixed pool (the same in every run)."""
+    if (bits, i) not in _rsa_pool:
+        rnd, e = random.Random("semdiff-rsa-%d-%d" % (bits, i)), 65537
+        while True:
+            p, q = _prime(rnd, bits // 2), _prime(rnd, bits // 2)
+            phi = (p - 1) * (q - 1)
+            if p != q and phi % e:
+                break
+        d = pow(e, -1, phi)
+        _rsa_pool[bits, i] = rsa.RSAPrivateNumbers(
+            p, q, d, d % (p - 1), d % (q - 1), pow(q, -1, p),
+            rsa.RSAPublicNumbers(e, p * q)).private_key()
+    return _rsa_pool[bits, i]
 
 
 def mpi(b):
@@ -60,13 +114,37 @@ def mpi(b):
 
 
 class Key:
-    """An Ed25519 key: v4 EdDSALegacy (22) or v6 Ed25519 (27)."""
+    """A v4 key (EdDSALegacy 22, RSA 1 or ECDSA 19, as @alg says) or a v6
+    Ed25519 (27) key."""
 
-    def __init__(self, rnd, created, version=4):
+    def __init__(self, rnd, created, version=4, alg="ed25519"):
+        # the hash gpg would take: ECDSA at least the curve's size (RFC 9580
+        # §5.2.3.2; digestguard refuses shorter ones, docs/pgp-differences.md
+        # ecdsa-short-hash)
+        self.version, self.created, self.alg = version, created, alg
+        self.hash = {"p384": 9, "p521": 10}.get(alg, 8)
+        if alg.startswith("rsa"):
+            self.sk = rsa_key(int(alg[3:]), rnd.randrange(RSA_POOL))
+            pub = self.sk.public_key().public_numbers()
+            self.algo, self.size = 1, (pub.n.bit_length() + 7) // 8
+            self.body = (b"\x04" + created.to_bytes(4, "big") + b"\x01" +
+                         mpi(pub.n.to_bytes(self.size, "big")) + mpi(pub.e.to_bytes(3, "big")))
+            self.fpr = hashlib.sha1(self.framed()).digest()
+            return
+        if alg in CURVES:
+            curve, oid = CURVES[alg]
+            self.sk = ec.derive_private_key(rnd.randrange(1, 1 << 250), curve())
+            point = self.sk.public_key().public_bytes(serialization.Encoding.X962,
+                                                      serialization.PublicFormat.UncompressedPoint)
+            self.algo, self.size = 19, (curve.key_size + 7) // 8
+            self.body = (b"\x04" + created.to_bytes(4, "big") + b"\x13" +
+                         bytes([len(oid)]) + oid + mpi(point))
+            self.fpr = hashlib.sha1(self.framed()).digest()
+            return
         self.sk = Ed25519PrivateKey.from_private_bytes(rnd.randbytes(32))
         pk = self.sk.public_key().public_bytes(serialization.Encoding.Raw,
                                                serialization.PublicFormat.Raw)
-        self.version, self.created = version, created
+        self.algo = 22 if version == 4 else 27
         if version == 4:
             self.body = (b"\x04" + created.to_bytes(4, "big") + b"\x16" +
                          bytes([len(ED25519_OID)]) + ED25519_OID + mpi(b"\x40" + pk))
@@ -103,17 +181,25 @@ def sub(typ, body, critical=False):
 SALT = {8: 16, 9: 24, 10: 32, 11: 16, 12: 16, 14: 32}	# v6 salt sizes, RFC 9580 §9.5
 
 
-def sign(key, sigtype, prefix, hashed, unhashed, hash_algo=8):
+def sign(key, sigtype, prefix, hashed, unhashed, hash_algo=None):
     """A signature packet of @key's version by @key over @prefix (the hashed
-    material before the signature's own fields)."""
+    material before the signature's own fields), over @key's usual hash
+    unless @hash_algo is given."""
+    hash_algo = hash_algo or key.hash
     h = HASHES[hash_algo]()
     if key.version == 4:
-        head = bytes([4, sigtype, 22, hash_algo]) + len(hashed).to_bytes(2, "big") + hashed
+        head = bytes([4, sigtype, key.algo, hash_algo]) + len(hashed).to_bytes(2, "big") + hashed
         h.update(prefix + head + b"\x04\xff" + len(head).to_bytes(4, "big"))
         digest = h.digest()
-        s = key.sk.sign(digest)
-        body = (head + len(unhashed).to_bytes(2, "big") + unhashed + digest[:2] +
-                mpi(s[:32]) + mpi(s[32:]))
+        if key.algo == 1:
+            mpis = mpi(key.sk.sign(digest, padding.PKCS1v15(), utils.Prehashed(PREHASHED[hash_algo]())))
+        elif key.algo == 19:
+            r, s = utils.decode_dss_signature(key.sk.sign(digest, ec.ECDSA(utils.Prehashed(PREHASHED[hash_algo]()))))
+            mpis = mpi(r.to_bytes(key.size, "big")) + mpi(s.to_bytes(key.size, "big"))
+        else:
+            s = key.sk.sign(digest)
+            mpis = mpi(s[:32]) + mpi(s[32:])
+        body = head + len(unhashed).to_bytes(2, "big") + unhashed + digest[:2] + mpis
         return packet(2, body)
     # v6: salted, four-octet area lengths, native signature (a salt
     # derived from the content keeps runs reproducible)
@@ -159,6 +245,12 @@ class Case:
                 "+1d": base + DAY, "+1y": base + YEAR, "+2y": base + 2 * YEAR,
                 "now": self.now - 60, "now-1h": self.now - 3600,
                 "future": self.now + 30 * DAY}[off]
+
+    def alg(self, what):
+        """A key algorithm (v4 only): EdDSALegacy mostly, or one of ALGS."""
+        if self.version != 4:
+            return "ed25519"
+        return self.pick(what, ALGS, [6, 2, 2, 1, 1, 1, 1])
 
     def expiry(self, what):
         return self.pick(what, [None, 0, 3600, DAY, YEAR, 10 * YEAR], [6, 1, 1, 1, 2, 2])
@@ -240,7 +332,9 @@ class Case:
             hashed.append(sub(3, sexp.to_bytes(4, "big")))
         h, u = self.extras(what, keys[signer])
         hashed += h
-        halgo = self.pick(what + ".hash", [8, 10, 2, 9, 11, 12, 14], [12, 2, 1, 1, 1, 1, 1])
+        usual = keys[signer].hash
+        halgo = self.pick(what + ".hash", [usual] + [h for h in (8, 10, 2, 9, 11, 12, 14) if h != usual],
+                          [12, 2, 1, 1, 1, 1, 1])
         sigtype = self.pick(what + ".type", [0x00, 0x01], [4, 1])
         if sigtype == 0x01:	# text: line ends as CR LF (a lone CR is no line end here)
             data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
@@ -261,7 +355,7 @@ class Case:
             ops = []
             for i, (key, _, stype, halgo) in enumerate(parts):
                 last = 1 if i == len(parts) - 1 or shape == "one-pass-all-last" else 0
-                ops.append(packet(4, bytes([3, stype, halgo, 22]) + key.keyid() + bytes([last])))
+                ops.append(packet(4, bytes([3, stype, halgo, key.algo]) + key.keyid() + bytes([last])))
             if shape == "one-pass-one-missing":
                 ops = ops[1:]
             # the signatures close in the reverse order of their one-pass packets
@@ -282,7 +376,7 @@ class Case:
         rnd, now = self.rnd, self.now
         pcreated = self.pick("primary.created", [now - 3 * YEAR, now - 400 * DAY, now - 2 * DAY, now + 10 * DAY],
                              [6, 3, 2, 1])
-        primary = Key(rnd, pcreated, self.version)
+        primary = Key(rnd, pcreated, self.version, self.alg("primary.alg"))
         out = [packet(6, primary.body)]
         keys = [primary]
         # v6 keys carry their properties in a direct-key signature (RFC 9580 §10.1.1)
@@ -298,7 +392,7 @@ class Case:
                 t = self.pick("uid%d.sig%d.type" % (u, s), [0x13, 0x10, 0x30], [8, 1, 1])
                 out.append(self.selfsig("uid%d.sig%d" % (u, s), primary, prefix, t, None)[0])
         for k in range(self.pick("subkeys", [1, 0, 2], [5, 2, 2])):
-            skey = Key(rnd, self.when("sub%d.created" % k, pcreated), self.version)
+            skey = Key(rnd, self.when("sub%d.created" % k, pcreated), self.version, self.alg("sub%d.alg" % k))
             keys.append(skey)
             out.append(packet(14, skey.body))
             prefix = primary.framed() + skey.framed()
