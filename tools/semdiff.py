@@ -63,7 +63,7 @@ CURVES = {"p256": (ec.SECP256R1, bytes.fromhex("2a8648ce3d030107")),
           "p384": (ec.SECP384R1, bytes.fromhex("2b81040022")),
           "p521": (ec.SECP521R1, bytes.fromhex("2b81040023"))}
 ALGS = ["ed25519", "rsa2048", "p256", "rsa3072", "p384", "p521", "rsa1024"]
-RSA_POOL = 4	# keys per RSA size
+RSA_POOL = 6	# keys per RSA size (a case has at most three keys)
 _rsa_pool = {}
 
 
@@ -117,14 +117,19 @@ class Key:
     """A v4 key (EdDSALegacy 22, RSA 1 or ECDSA 19, as @alg says) or a v6
     Ed25519 (27) key."""
 
-    def __init__(self, rnd, created, version=4, alg="ed25519"):
+    def __init__(self, rnd, created, version=4, alg="ed25519", taken=None):
         # the hash gpg would take: ECDSA at least the curve's size (RFC 9580
         # §5.2.3.2; digestguard refuses shorter ones, docs/pgp-differences.md
         # ecdsa-short-hash)
         self.version, self.created, self.alg = version, created, alg
         self.hash = {"p384": 9, "p521": 10}.get(alg, 8)
         if alg.startswith("rsa"):
-            self.sk = rsa_key(int(alg[3:]), rnd.randrange(RSA_POOL))
+            # a pool key not yet in this case (the same material twice,
+            # made at the same time, would be one key listed twice)
+            taken = taken if taken is not None else set()
+            i = rnd.choice([i for i in range(RSA_POOL) if (alg, i) not in taken])
+            taken.add((alg, i))
+            self.sk = rsa_key(int(alg[3:]), i)
             pub = self.sk.public_key().public_numbers()
             self.algo, self.size = 1, (pub.n.bit_length() + 7) // 8
             self.body = (b"\x04" + created.to_bytes(4, "big") + b"\x01" +
@@ -376,7 +381,8 @@ class Case:
         rnd, now = self.rnd, self.now
         pcreated = self.pick("primary.created", [now - 3 * YEAR, now - 400 * DAY, now - 2 * DAY, now + 10 * DAY],
                              [6, 3, 2, 1])
-        primary = Key(rnd, pcreated, self.version, self.alg("primary.alg"))
+        taken = set()	# RSA pool keys in this case
+        primary = Key(rnd, pcreated, self.version, self.alg("primary.alg"), taken)
         out = [packet(6, primary.body)]
         keys = [primary]
         # v6 keys carry their properties in a direct-key signature (RFC 9580 §10.1.1)
@@ -392,7 +398,7 @@ class Case:
                 t = self.pick("uid%d.sig%d.type" % (u, s), [0x13, 0x10, 0x30], [8, 1, 1])
                 out.append(self.selfsig("uid%d.sig%d" % (u, s), primary, prefix, t, None)[0])
         for k in range(self.pick("subkeys", [1, 0, 2], [5, 2, 2])):
-            skey = Key(rnd, self.when("sub%d.created" % k, pcreated), self.version, self.alg("sub%d.alg" % k))
+            skey = Key(rnd, self.when("sub%d.created" % k, pcreated), self.version, self.alg("sub%d.alg" % k), taken)
             keys.append(skey)
             out.append(packet(14, skey.body))
             prefix = primary.framed() + skey.framed()

@@ -588,6 +588,18 @@ async function gen(out) {
 			async (k) => { await rebindUser(k, { keyFlags: null }); return k.keyPacket; }],
 		['subkey-no-key-flags', 'policy', 'the subkey signed data, its binding has no key flags',
 			async (k) => (await rebindSub(k, { keyFlags: null })).keyPacket],
+		// ... and the direct-key signature's key flags (the primary key's)
+		// say certify and sign: Sequoia lends them to the subkey
+		// (docs/pgp-differences.md sequoia-direct-key-subkey-flags).
+		['subkey-no-key-flags-direct-key-signs', 'policy',
+			"the subkey signed data, its binding has no key flags, the direct-key signature's say certify and sign",
+			async (k) => {
+				const dk = newSig(enums.signature.key, k.keyPacket,
+					{ keyFlags: [enums.keyFlags.certifyKeys | enums.keyFlags.signData] });
+				await dk.sign(k.keyPacket, { key: k.keyPacket }, T0, false, openpgp.config);
+				k.directSignatures = [dk];
+				return (await rebindSub(k, { keyFlags: null })).keyPacket;
+			}],
 		['primary-certify-only', 'bad', 'the primary key signed data, its key flags say certify only',
 			async (k) => { await rebindUser(k, { keyFlags: [enums.keyFlags.certifyKeys] }); return k.keyPacket; }],
 		['subkey-expired', 'bad', 'the signing subkey expired 1800 s after its creation',
