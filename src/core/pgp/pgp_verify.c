@@ -232,6 +232,18 @@ static uint64_t bind_expiry(const struct pgp_bind *b)
 }
 
 /*
+ * Does binding @b let its key sign data?  A subkey binding must say so in
+ * its key flags (docs/pgp-differences.md primary-without-key-flags); a
+ * primary key's self-signature without key flags does not restrict it.
+ */
+static bool bind_lets_sign(const struct pgp_bind *b)
+{
+	if (!b->has_flags)
+		return b->direct || b->has_uid;
+	return b->flags & PGP_KF_SIGN;
+}
+
+/*
  * Does binding @b take precedence over @cur (NULL: none yet)?  The later
  * one does.  Of two made in the same second the stricter one counts,
  * whatever the order of their packets, which anyone can change: the one
@@ -248,8 +260,8 @@ static bool supersedes(const struct pgp_bind *b, const struct pgp_bind *cur)
 		return !cur || b->created > cur->created;
 	if (bind_expiry(b) != bind_expiry(cur))
 		return bind_expiry(b) < bind_expiry(cur);
-	b_signs = !b->has_flags || (b->flags & PGP_KF_SIGN);
-	cur_signs = !cur->has_flags || (cur->flags & PGP_KF_SIGN);
+	b_signs = bind_lets_sign(b);
+	cur_signs = bind_lets_sign(cur);
 	return b_signs == cur_signs || !b_signs;
 }
 
@@ -452,7 +464,7 @@ static int key_usable(const struct dg_pgp *pgp, const struct pgp_cert *c,
 	}
 	if (k == p) {
 		pf = pd && pd->has_flags ? pd : pu;
-		if (pf && pf->has_flags && !(pf->flags & PGP_KF_SIGN)) {
+		if (pf && !bind_lets_sign(pf)) {
 			snprintf(why, wl, "primary key is not signing-capable (key flags 0x%02x)",
 				 pf->flags);
 			return -EKEYREJECTED;
@@ -487,7 +499,7 @@ static int key_usable(const struct dg_pgp *pgp, const struct pgp_cert *c,
 	}
 	/* A binding with the sign flag is here only with its back-signature
 	 * in force (binds_at()). */
-	if (!kb->has_flags || !(kb->flags & PGP_KF_SIGN)) {
+	if (!bind_lets_sign(kb)) {
 		snprintf(why, wl, "subkey is not signing-capable");
 		return -EKEYREJECTED;
 	}
