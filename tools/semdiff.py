@@ -4,7 +4,7 @@ detached signatures, checked by digestguard and by a peer.
 
   tools/semdiff.py [--seed N] [--count N] [--out DIR] [--peer sqop|sqv|gpgv|opjs] [--key-version 4|6]
                    [--inline]
-                   [--calm P] [--force WHAT=VALUE]... [--avoid PATTERN]...
+                   [--calm P] [--force WHAT=VALUE]... [--avoid PATTERN]... [--hide-known]
 
 mutdiff.py edits bytes and packets of fixtures that verify, so almost every
 edit of signed bytes ends in a bad signature that every implementation
@@ -410,6 +410,7 @@ class Case:
         data += self.pick("data.tail", [b"", b"a\r\nb\n", b"trailing blank \n", b"no line end",
                                         b"lone\rcr\n", b"\n\n"], [6, 1, 1, 1, 1, 1])
         screated, sig, stype, halgo = self.data_sig("sig", keys, signer, data)
+        self.screated = screated
         parts = [(keys[signer], sig, stype, halgo)]
         if self.pick("sigs", [1, 2], [4, 1]) == 2:
             other = self.pick("sig2.signer", list(range(len(keys))))
@@ -429,6 +430,61 @@ class Case:
             if off is not None:
                 self.window += [opt, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(screated + off))]
         return b"".join(out), sig, data, keys
+
+
+def probable_class(case, peer, dr, pr):
+    """The known difference (docs/pgp-differences.md) a differing case most
+    likely shows, from what it drew and what both sides said; None when no
+    rule fits.  A guess to sort by, not a verdict: the case is written out
+    either way."""
+    drawn = dict(x.split("=", 1) for x in case.log)
+    said = (dr[1] + dr[2]).decode(errors="replace")
+    peer_said = (pr[1] + pr[2]).decode(errors="replace")
+    if "-bit hash (at least" in said:
+        return "ecdsa-short-hash" if "ECDSA" in said else "eddsa-short-hash"
+    # each data signature: its signer's algorithm and its hash
+    sigs = [(drawn.get("signer", "0"), drawn.get("sig.hash"))]
+    if drawn.get("sigs") == "2":
+        sigs.append((drawn.get("sig2.signer", "0"), drawn.get("sig2.hash")))
+    algs = [(drawn.get("primary.alg" if n == "0" else "sub%d.alg" % (int(n) - 1), "ed25519"), int(h or 8))
+            for n, h in sigs]
+    if peer in ("sqop", "sqv", "gpgv") and any(h in (12, 14) for _, h in algs):
+        return "no-sha3"
+    hash_bits = {2: 160, 8: 256, 9: 384, 10: 512, 11: 224, 12: 256, 14: 512}
+    need = {"ed25519": 256, "p256": 256, "p384": 384, "p521": 512}
+    for alg, h in algs:
+        if hash_bits[h] < need.get(alg, 0):	# a good signature refused without a message
+            return "ecdsa-short-hash" if alg.startswith("p") else "eddsa-short-hash"
+    if any(k.endswith(".issuer") and v == "none" for k, v in drawn.items()):
+        return "issuer-less"
+    if "panicked" in peer_said:
+        return "peer-panic"
+    sequoia = peer in ("sqop", "sqv")
+    if peer == "sqop" and drawn.get("msg.shape") == "signatures-first":
+        return "sqop-prefix-signature"
+    if sequoia and dr[0] == 0 and case.screated > case.now:
+        return "sequoia-future-signature"
+    # two self-signatures of one component, or the newest of two user IDs,
+    # drawn at the same time
+    times = {}
+    for k, v in drawn.items():
+        if k.endswith(".created") and k.count(".") == 2 and not k.startswith(("sig", "krev")):
+            comp = k.split(".")[0]
+            times.setdefault("uid" if comp.startswith("uid") else comp, []).append(v)
+    if any(len(v) != len(set(v)) for v in times.values()):
+        return "tied-self-signatures"
+    signer = int(drawn.get("signer", 0))
+    by_primary = signer == 0 or (drawn.get("sigs") == "2" and drawn.get("sig2.signer") == "0")
+    flags = lambda p: drawn.get(p + ".flags", "None")
+    if drawn.get("direct-key") == "True" and flags("dk") != "None":
+        if signer > 0 and sequoia and any(flags("sub%d.sig%d" % (signer - 1, i)) == "None" for i in range(2)):
+            return "sequoia-direct-key-subkey-flags"
+        if signer == 0 and sequoia:
+            return "direct-key-flags"
+    if by_primary and any(k.endswith(".type") and k.startswith("uid") and
+                           flags(k[:-5]) == "None" for k in drawn):
+        return "primary-without-key-flags"
+    return None
 
 
 def signers(out):
@@ -474,6 +530,9 @@ def main():
     ap.add_argument("--avoid", action="append", default=[], metavar="PATTERN",
                     help="take the ordinary choice instead of a WHAT=VALUE matching PATTERN "
                     "(fnmatch, e.g. '*.issuer=none'), to leave a known difference out")
+    ap.add_argument("--hide-known", action="store_true",
+                    help="list only differences that no known class (probable_class()) explains; "
+                    "every difference is still written to --out")
     a = ap.parse_args()
     if a.fuzz_seeds:
         return fuzz_seeds(a)
@@ -506,6 +565,7 @@ def main():
                               else "\t".join([os.path.dirname(cert), "detached", sig, data, cert, ""])
                               for i, case, keys, (cert, sig, data) in cases], tmp)
     found = good = 0
+    classes = {}
     for i, case, keys, (cert, sig, data) in cases:
         w, d = case.window, os.path.dirname(cert)
         if a.inline:	# the message on stdin, the data on stdout, VERIFICATIONS to a file
@@ -532,19 +592,27 @@ def main():
         if same and not crashed:
             continue
         found += 1
+        cls = probable_class(case, a.peer, dr, pr)
+        classes[cls] = classes.get(cls, 0) + 1
         out = os.path.join(a.out, "%04d" % found)
         os.makedirs(out, exist_ok=True)
         for f in (cert, sig, data):
             open(os.path.join(out, os.path.basename(f)), "wb").write(open(f, "rb").read())
         open(os.path.join(out, "case.json"), "w").write(json.dumps(
-            {"seed": a.seed, "index": i, "now": now, "drawn": case.log,
+            {"seed": a.seed, "index": i, "now": now, "probable_class": cls, "drawn": case.log,
              "keys": [k.fpr.hex().upper() for k in keys]}, indent=1) + "\n")
         for who, r, cmd in (("digestguard", dr, dcmd), ("peer", pr, pcmd)):
             open(os.path.join(out, who + ".txt"), "wb").write(
                 ("%s\nexit %s\n" % (" ".join(cmd), r[0])).encode() + r[1] + r[2])
-        print("%s  case %d: digestguard exit %s, %s exit %s" % (out, i, dr[0], a.peer, pr[0]), flush=True)
+        if cls is None or not a.hide_known:
+            print("%s  case %d: digestguard exit %s, %s exit %s%s" % (
+                out, i, dr[0], a.peer, pr[0], "" if cls is None else "  (probably %s)" % cls), flush=True)
     print("%d cases, %d verified by both, %d with different verdicts (seed %d)"
           % (a.count, good, found, a.seed))
+    if classes:
+        print("by probable known difference: " + ", ".join(
+            "%s %d" % (c or "none (look at these)", n)
+            for c, n in sorted(classes.items(), key=lambda x: (x[0] is not None, x[0] or ""))))
     return 0
 
 

@@ -799,6 +799,18 @@ async function gen(out) {
 			cert(name), 'good', 'a v4 key with a direct-key self-signature and no user ID');
 	}
 
+	// Data signatures over SHA3-256 and SHA3-512 (RFC 9580 §9.5) by a v4
+	// key: Debian 12's Sequoia and GnuPG know no SHA3 (docs/pgp-differences.md
+	// no-sha3).
+	{
+		const k = await key('sha3', v4);
+		putCert('sha3', k);
+		for (const [hname, h] of [['sha3-256', enums.hash.sha3_256], ['sha3-512', enums.hash.sha3_512]])
+			add4(`sha3/${hname}`, 'detached',
+				put(`sha3.${hname}.sig`, await sigBy(k.keyPacket, T1, { set: { hashAlgorithm: h } })),
+				dataPath, cert('sha3'), 'good', `a data signature over ${hname.toUpperCase()}`);
+	}
+
 	// v6 keys (no peer but openpgp.js reads them):
 	// - a user ID self-signature that expires the key after 1800 s, the
 	//   direct-key signature without expiration: digestguard takes the
