@@ -462,6 +462,13 @@ def probable_class(case, peer, dr, pr):
     sequoia = peer in ("sqop", "sqv")
     if peer == "sqop" and drawn.get("msg.shape") == "signatures-first":
         return "sqop-prefix-signature"
+    # a soft key revocation and a self-signature drawn newer than it
+    order = ["-2y", "0", "+1h", "+1d", "+1y", "+2y"]
+    if (peer != "opjs" and drawn.get("key-revocation") == "True" and drawn.get("krev.reason") in ("1", "3", "32")
+            and any(k.startswith(("uid", "dk")) and k.endswith(".created") and v in order and
+                    drawn.get("krev.created") in order and order.index(v) > order.index(drawn["krev.created"])
+                    for k, v in drawn.items())):
+        return "soft-revocation-reinstated"
     if sequoia and dr[0] == 0 and case.screated > case.now:
         return "sequoia-future-signature"
     # two self-signatures of one component, or the newest of two user IDs,

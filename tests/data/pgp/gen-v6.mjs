@@ -618,6 +618,23 @@ async function gen(out) {
 				sub.revocationSignatures = [rev];
 				return sub.keyPacket;
 			}],
+		// Sequoia lets a self-signature newer than a soft key revocation
+		// take the revocation back (docs/pgp-differences.md
+		// soft-revocation-reinstated; GnuPG too).
+		['soft-revoked-then-rebound', 'policy',
+			'the key was retired (soft) at 1800 s and given a new user ID self-signature at 2700 s; the data was signed at 3600 s',
+			async (k) => {
+				const rev = revocation(enums.signature.keyRevocation, k, enums.reasonForRevocation.keyRetired);
+				await rev.sign(k.keyPacket, { key: k.keyPacket }, at(1800), false, openpgp.config);
+				k.revocationSignatures = [rev];
+				const user = k.users[0];
+				const sig = newSig(enums.signature.certPositive, k.keyPacket,
+					{ keyFlags: [enums.keyFlags.certifyKeys | enums.keyFlags.signData] });
+				await sig.sign(k.keyPacket, { userID: user.userID, key: k.keyPacket }, at(2700), false,
+					openpgp.config);
+				user.selfCertifications = [...user.selfCertifications, sig];
+				return k.keyPacket;
+			}],
 		['revoked-by-other-key', 'good', 'a key revocation made by another key (no designated revoker): not a revocation',
 			async (k) => {
 				const rev = revocation(enums.signature.keyRevocation, other);
