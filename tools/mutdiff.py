@@ -41,10 +41,12 @@ docs/rpm.md, and (pgp-v6: a certificate that lost its last subkey to a cut
 packet) the `malformed-subkey` rule.
 """
 import argparse
+import atexit
 import base64
 import fnmatch
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -309,6 +311,7 @@ def main():
     a = ap.parse_args()
     rnd = random.Random(a.seed)
     tmp = tempfile.mkdtemp(prefix="mutdiff.")
+    atexit.register(shutil.rmtree, tmp, True)	# differing cases are copied to --out
     if a.what in ("pgp-v6", "pgp-v6-struct"):
         cases = list(cases_v6(rnd, a.per, tmp, a.what == "pgp-v6-struct"))
         peer = opjs_verdicts([c[3] for c in cases], tmp)

@@ -26,11 +26,13 @@ check`: the peers' verdicts on random cases are not ours to pin.
 Needs python3-cryptography (Debian package).
 """
 import argparse
+import atexit
 import fnmatch
 import hashlib
 import json
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -552,6 +554,7 @@ def main():
     rnd = random.Random(a.seed)
     now = int(time.time())
     tmp = tempfile.mkdtemp(prefix="semdiff.")
+    atexit.register(shutil.rmtree, tmp, True)	# differing cases are copied to --out
     cases = []
     for i in range(a.count):
         force = dict(f.split("=", 1) for f in a.force)
