@@ -3,7 +3,7 @@
 detached signatures, checked by digestguard and by a peer.
 
   tools/semdiff.py [--seed N] [--count N] [--out DIR] [--peer sqop|sqv|gpgv|opjs] [--key-version 4|6]
-                   [--inline]
+                   [--inline | --cleartext]
                    [--calm P] [--force WHAT=VALUE]... [--avoid PATTERN]... [--hide-known]
 
 mutdiff.py edits bytes and packets of fixtures that verify, so almost every
@@ -27,6 +27,7 @@ Needs python3-cryptography (Debian package).
 """
 import argparse
 import atexit
+import base64
 import fnmatch
 import hashlib
 import json
@@ -46,7 +47,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "data", "pgp"))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 from mutdiff import opjs_verdicts, run  # noqa: E402
-from pgppkt import packet  # noqa: E402
+from pgppkt import crc24, packet  # noqa: E402
 BUILD = os.environ.get("BUILD", os.path.join(ROOT, "build"))
 DG = os.environ.get("DG", os.path.join(BUILD, "src/cli/digestguard"))
 
@@ -227,6 +228,7 @@ class Case:
         self.version = version
         self.data = None	# the signed data's start (default: drawn)
         self.inline = False	# an inline-signed message instead of a detached signature
+        self.cleartext = False	# a cleartext-signed message (RFC 9580 §7) instead
         self.calm = rnd.uniform(0.5, 0.95)
 
     def pick(self, what, choices, weights=None):
@@ -342,7 +344,7 @@ class Case:
         usual = keys[signer].hash
         halgo = self.pick(what + ".hash", [usual] + [h for h in (8, 10, 2, 9, 11, 12, 14) if h != usual],
                           [12, 2, 1, 1, 1, 1, 1])
-        sigtype = self.pick(what + ".type", [0x00, 0x01], [4, 1])
+        sigtype = self.pick(what + ".type", [0x01, 0x00] if self.cleartext else [0x00, 0x01], [4, 1])
         if sigtype == 0x01:	# text: line ends as CR LF (a lone CR is no line end here)
             data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
         return screated, sign(keys[signer], sigtype, data, b"".join(hashed), b"".join(u), halgo), sigtype, halgo
@@ -379,6 +381,42 @@ class Case:
             inner = packet(10, b"PGP") + inner
         return inner
 
+    TEXT = [b"semdiff text", b"", b"-", b"- dash", b"--", b"-----BEGIN PGP SIGNATURE-----",
+            b"-----END PGP SIGNATURE-----", b"From me", b"trailing  ", b"tab\t", b" \t ", b"  leading",
+            b"mid\rcr", b"nbsp\xc2\xa0", b"vt\x0b", b"\xff\xfe bytes", b"Hash: SHA1", b"x" * 300]
+
+    def text_lines(self):
+        """The lines of a cleartext message's text (without line ends)."""
+        n = self.pick("text.lines", [2, 1, 3, 6, 0], [4, 2, 2, 1, 1])
+        return [self.pick("text.line%d" % i, self.TEXT) for i in range(n)]
+
+    def cleartext_message(self, parts, lines):
+        """A cleartext-signed message (RFC 9580 §7) of @lines, dash-escaped,
+        and the signatures @parts armored."""
+        eol = self.pick("ct.eol", [b"\n", b"\r\n"], [3, 1])
+        names = {2: b"SHA1", 8: b"SHA256", 9: b"SHA384", 10: b"SHA512", 11: b"SHA224",
+                 12: b"SHA3-256", 14: b"SHA3-512"}
+        used = sorted(set(p[3] for p in parts))
+        head = [b"-----BEGIN PGP SIGNED MESSAGE-----"]
+        hh = self.pick("ct.hash-header", ["all", "none", "one-each", "other", "lowercase"], [6, 2, 1, 1, 1])
+        if hh == "all":
+            head.append(b"Hash: " + b",".join(names[h] for h in used))
+        elif hh == "one-each":
+            head += [b"Hash: " + names[h] for h in used]
+        elif hh == "other":
+            head.append(b"Hash: " + (b"SHA512" if 10 not in used else b"SHA256"))
+        elif hh == "lowercase":
+            head.append(b"Hash: " + b",".join(names[h].lower() for h in used))
+        head.append(b"")
+        escape_from = self.pick("ct.escape-from", [False, True], [3, 1])
+        body = [b"- " + l if l.startswith(b"-") or (escape_from and l.startswith(b"From ")) else l
+                for l in lines]
+        raw = b"".join(p[1] for p in parts)
+        b64 = base64.b64encode(raw)
+        arm = ([b"-----BEGIN PGP SIGNATURE-----", b""] + [b64[i:i + 64] for i in range(0, len(b64), 64)] +
+               [b"=" + base64.b64encode(crc24(raw).to_bytes(3, "big")), b"-----END PGP SIGNATURE-----"])
+        return eol.join(head + body + arm) + eol
+
     def build(self):
         rnd, now = self.rnd, self.now
         pcreated = self.pick("primary.created", [now - 3 * YEAR, now - 400 * DAY, now - 2 * DAY, now + 10 * DAY],
@@ -408,9 +446,13 @@ class Case:
                 t = self.pick("sub%d.sig%d.type" % (k, s), [0x18, 0x28], [6, 1])
                 out.append(self.selfsig("sub%d.sig%d" % (k, s), primary, prefix, t, skey)[0])
         signer = self.pick("signer", list(range(len(keys)))[::-1], [2] * (len(keys) - 1) + [1])
-        data = self.data if self.data is not None else b"semdiff data %d\n" % rnd.randrange(1 << 30)
-        data += self.pick("data.tail", [b"", b"a\r\nb\n", b"trailing blank \n", b"no line end",
-                                        b"lone\rcr\n", b"\n\n"], [6, 1, 1, 1, 1, 1])
+        if self.cleartext:	# the signed text: lines as RFC 9580 §7.2 makes them
+            lines = self.text_lines()
+            data = b"\r\n".join(l.rstrip(b" \t") for l in lines)
+        else:
+            data = self.data if self.data is not None else b"semdiff data %d\n" % rnd.randrange(1 << 30)
+            data += self.pick("data.tail", [b"", b"a\r\nb\n", b"trailing blank \n", b"no line end",
+                                            b"lone\rcr\n", b"\n\n"], [6, 1, 1, 1, 1, 1])
         screated, sig, stype, halgo = self.data_sig("sig", keys, signer, data)
         self.screated = screated
         parts = [(keys[signer], sig, stype, halgo)]
@@ -424,6 +466,8 @@ class Case:
         sig = b"".join(p[1] for p in parts)
         if self.inline:
             sig = self.message(parts, data)
+        if self.cleartext:
+            sig = self.cleartext_message(parts, lines)
         # --not-before / --not-after around the signature's time (the
         # bounds are inclusive in the SOP spec)
         self.window = []
@@ -459,6 +503,20 @@ def probable_class(case, peer, dr, pr):
             return "ecdsa-short-hash" if alg.startswith("p") else "eddsa-short-hash"
     if any(k.endswith(".issuer") and v == "none" for k, v in drawn.items()):
         return "issuer-less"
+    if case.cleartext:	# docs/pgp-differences.md, the cleartext classes
+        text = [v for k, v in drawn.items() if k.startswith("text.line")]
+        if drawn.get("ct.hash-header") == "lowercase":
+            return "hash-header-case"
+        if any("\\r" in v for v in text):
+            return "text-lone-cr"
+        if peer == "opjs" and drawn.get("ct.hash-header") == "none":
+            return "opjs-cleartext-no-hash"
+        if peer == "opjs" and any(h in (12, 14) for _, h in algs):
+            return "opjs-no-sha3-cleartext"
+        if peer == "opjs" and any("\\x" in v for v in text):
+            return "opjs-cleartext-utf8"
+        if peer == "sqop" and "0" in (drawn.get("sig.type"), drawn.get("sig2.type")):
+            return "sqop-cleartext-binary-signature"
     if "panicked" in peer_said:
         return "peer-panic"
     sequoia = peer in ("sqop", "sqv")
@@ -482,13 +540,17 @@ def probable_class(case, peer, dr, pr):
             times.setdefault("uid" if comp.startswith("uid") else comp, []).append(v)
     if any(len(v) != len(set(v)) for v in times.values()):
         return "tied-self-signatures"
+    # a self-signature, binding or back-signature older than its key
+    if any(k.startswith(("uid", "dk", "sub")) and k.endswith(".created") and k.count(".") >= 2 and
+           v in ("-1d", "-2y") for k, v in drawn.items()):
+        return "signature-predates-key"
     signer = int(drawn.get("signer", 0))
     by_primary = signer == 0 or (drawn.get("sigs") == "2" and drawn.get("sig2.signer") == "0")
     flags = lambda p: drawn.get(p + ".flags", "None")
     if drawn.get("direct-key") == "True" and flags("dk") != "None":
         if signer > 0 and sequoia and any(flags("sub%d.sig%d" % (signer - 1, i)) == "None" for i in range(2)):
             return "sequoia-direct-key-subkey-flags"
-        if signer == 0 and sequoia:
+        if signer == 0 and (sequoia or peer == "opjs"):
             return "direct-key-flags"
     if by_primary and any(k.endswith(".type") and k.startswith("uid") and
                            flags(k[:-5]) == "None" for k in drawn):
@@ -533,6 +595,9 @@ def main():
     ap.add_argument("--inline", action="store_true",
                     help="an inline-signed message (one-pass signatures, literal data, maybe "
                     "compressed) instead of a detached signature; --peer sqop or opjs")
+    ap.add_argument("--cleartext", action="store_true",
+                    help="a cleartext-signed message (RFC 9580 §7: dash-escaped lines, Hash headers, "
+                    "trailing whitespace, CR LF) instead of a detached signature; --peer sqop or opjs")
     ap.add_argument("--calm", type=float, help="probability of each ordinary choice (default: drawn per case)")
     ap.add_argument("--force", action="append", default=[], metavar="WHAT=VALUE",
                     help="always draw VALUE for WHAT (as case.json lists them), to pin a difference down")
@@ -545,8 +610,12 @@ def main():
     a = ap.parse_args()
     if a.fuzz_seeds:
         return fuzz_seeds(a)
-    if a.inline and a.peer not in ("sqop", "opjs"):
-        ap.error("--inline: --peer sqop or opjs")
+    if (a.inline or a.cleartext) and a.peer not in ("sqop", "opjs"):
+        ap.error("--inline, --cleartext: --peer sqop or opjs")
+    if a.inline and a.cleartext:
+        ap.error("--inline or --cleartext, not both")
+    if a.cleartext:
+        a.inline = True	# verified as an inline message
     if a.key_version == 6 and a.inline:
         ap.error("--inline makes v4 one-pass signatures only")
     if a.key_version == 6 and a.peer != "opjs":
@@ -563,7 +632,8 @@ def main():
         case = Case(rnd, now, force, a.avoid, a.key_version)
         if a.calm is not None:
             case.calm = a.calm
-        case.inline = a.inline
+        case.inline = a.inline and not a.cleartext
+        case.cleartext = a.cleartext
         c, s, d, keys = case.build()
         files = [os.path.join(tmp, "%05d" % i, n) for n in ("cert", "sig", "data")]
         os.makedirs(os.path.dirname(files[0]))
@@ -571,7 +641,8 @@ def main():
             open(f, "wb").write(b)
         cases.append((i, case, keys, files))
     if a.peer == "opjs":
-        peer = opjs_verdicts(["\t".join([os.path.dirname(cert), "inline", sig, "-", cert, ""]) if a.inline
+        peer = opjs_verdicts(["\t".join([os.path.dirname(cert), "cleartext" if a.cleartext else "inline",
+                                         sig, "-", cert, ""]) if a.inline
                               else "\t".join([os.path.dirname(cert), "detached", sig, data, cert, ""])
                               for i, case, keys, (cert, sig, data) in cases], tmp)
     found = good = 0

@@ -435,6 +435,21 @@ awk '/^=/ && length($0) == 5 { $0 = "=AAAA" } { print }' "$dir/p521.sig.asc" >"$
 add "abuse/detached-armor-bad-checksum" detached gpg/abuse-crc.sig.asc gpg/data.txt gpg/p521.cert.asc policy
 sed 's/$/  /' "$dir/ed25519.sig.asc" >"$dir/abuse-blanks.sig.asc"
 add "abuse/detached-armor-trailing-blanks" detached gpg/abuse-blanks.sig.asc gpg/data.txt gpg/ed25519.cert.asc policy
+# a cleartext message whose signature is a binary one (0x00, gpg
+# --detach-sign) over the signed text as RFC 9580 §7.2 makes it (CR LF line
+# ends, no trailing blanks, no last line end): "as with binary signatures on
+# text documents" (docs/pgp-differences.md sqop-cleartext-binary-signature)
+printf 'Binary signature,\r\nclear text' >"$dir/ct-binary.txt"
+g $T1 -u "$(uid ed25519)" --digest-algo SHA256 -a -o "$dir/ct-binary.sig.asc" --detach-sign "$dir/ct-binary.txt"
+{ printf -- '-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nBinary signature,\nclear text\n'
+  cat "$dir/ct-binary.sig.asc"; } >"$dir/ct-binary.clear.asc"
+add "cleartext/binary-signature" cleartext gpg/ct-binary.clear.asc - gpg/ed25519.cert.asc good \
+	"a binary (0x00) signature over the cleartext's signed text"
+# a cleartext message whose text is not UTF-8 (RFC 9580 §7 signs octets)
+printf 'Latin-1: caf\xe9\n\xff\xfe\n' >"$dir/ct-latin1.txt"
+g $T1 -u "$(uid ed25519)" -o "$dir/ct-latin1.clear.asc" --clearsign "$dir/ct-latin1.txt"
+add "cleartext/not-utf8" cleartext gpg/ct-latin1.clear.asc - gpg/ed25519.cert.asc good \
+	"cleartext whose text is Latin-1, not UTF-8"
 # a v4 cleartext message without its Hash: header (RFC 9580 §7: v4 needs one;
 # RFC 4880 reads no header as MD5), and an armor header with an empty value
 # ("Comment: ", key, colon and space, RFC 9580 §6.2.2)
