@@ -398,19 +398,33 @@ class Case:
                  12: b"SHA3-256", 14: b"SHA3-512"}
         used = sorted(set(p[3] for p in parts))
         head = [b"-----BEGIN PGP SIGNED MESSAGE-----"]
-        hh = self.pick("ct.hash-header", ["all", "none", "one-each", "other", "lowercase"], [6, 2, 1, 1, 1])
+        hh = self.pick("ct.hash-header", ["all", "none", "one-each", "other", "lowercase", "spaced"],
+                       [6, 2, 1, 1, 1, 1])
         if hh == "all":
             head.append(b"Hash: " + b",".join(names[h] for h in used))
+        elif hh == "spaced":	# blanks after the commas and at the end
+            head.append(b"Hash: " + b", ".join(names[h] for h in used) + b" ")
         elif hh == "one-each":
             head += [b"Hash: " + names[h] for h in used]
         elif hh == "other":
             head.append(b"Hash: " + (b"SHA512" if 10 not in used else b"SHA256"))
         elif hh == "lowercase":
             head.append(b"Hash: " + b",".join(names[h].lower() for h in used))
-        head.append(b"")
-        escape_from = self.pick("ct.escape-from", [False, True], [3, 1])
-        body = [b"- " + l if l.startswith(b"-") or (escape_from and l.startswith(b"From ")) else l
-                for l in lines]
+        extra = self.pick("ct.extra-header", [None, b"Comment: semdiff", b"NotDashEscaped: x",
+                                              b"Charset: UTF-8"], [8, 1, 1, 1])
+        if extra:
+            head.append(extra)
+        # the line that ends the headers: empty, or (RFC 4880) blanks only
+        head.append(self.pick("ct.blank", [b"", b"  ", b"\t"], [8, 1, 1]))
+        escape = self.pick("ct.escape", ["dashes", "dashes-and-from", "every-line", "dashes-but-short"],
+                           [6, 1, 1, 1])
+        body = []
+        for l in lines:
+            if escape == "every-line" or (escape == "dashes-and-from" and l.startswith(b"From ")):
+                l = b"- " + l
+            elif l.startswith(b"-") and not (escape == "dashes-but-short" and not l.startswith(b"-----")):
+                l = b"- " + l
+            body.append(l)	# "dashes-but-short": "-" and "- dash" lines left unescaped
         raw = b"".join(p[1] for p in parts)
         b64 = base64.b64encode(raw)
         arm = ([b"-----BEGIN PGP SIGNATURE-----", b""] + [b64[i:i + 64] for i in range(0, len(b64), 64)] +
@@ -507,6 +521,9 @@ def probable_class(case, peer, dr, pr):
         text = [v for k, v in drawn.items() if k.startswith("text.line")]
         if drawn.get("ct.hash-header") == "lowercase":
             return "hash-header-case"
+        if peer == "sqop" and (drawn.get("ct.extra-header") != "None" or
+                               drawn.get("ct.hash-header") == "spaced"):
+            return "sqop-cleartext-headers"
         if any("\\r" in v for v in text):
             return "text-lone-cr"
         if peer == "opjs" and drawn.get("ct.hash-header") == "none":
@@ -515,6 +532,9 @@ def probable_class(case, peer, dr, pr):
             return "opjs-no-sha3-cleartext"
         if peer == "opjs" and any("\\x" in v for v in text):
             return "opjs-cleartext-utf8"
+        if peer == "opjs" and drawn.get("ct.escape") == "every-line" and any(
+                v.strip("b'").replace("\\t", "").strip() == "" for v in text):
+            return "opjs-escaped-blank-line"
         if peer == "sqop" and "0" in (drawn.get("sig.type"), drawn.get("sig2.type")):
             return "sqop-cleartext-binary-signature"
     if "panicked" in peer_said:

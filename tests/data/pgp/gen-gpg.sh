@@ -445,11 +445,31 @@ g $T1 -u "$(uid ed25519)" --digest-algo SHA256 -a -o "$dir/ct-binary.sig.asc" --
   cat "$dir/ct-binary.sig.asc"; } >"$dir/ct-binary.clear.asc"
 add "cleartext/binary-signature" cleartext gpg/ct-binary.clear.asc - gpg/ed25519.cert.asc good \
 	"a binary (0x00) signature over the cleartext's signed text"
+# a dash-escaped line of blanks: any line may be dash-escaped (RFC 9580
+# §7.2), and the escape comes off before the line's trailing blanks do
+# (docs/pgp-differences.md opjs-escaped-blank-line)
+printf 'Blanks below\n \t \nand above\n' >"$dir/ct-blanks.txt"
+g $T1 -u "$(uid ed25519)" -o "$dir/ct-blanks.clear.asc" --clearsign "$dir/ct-blanks.txt"
+sed 's/^ \t $/- &/' "$dir/ct-blanks.clear.asc" >"$dir/ct-escaped-blanks.clear.asc"
+grep -q '^-  	 $' "$dir/ct-escaped-blanks.clear.asc"
+add "cleartext/escaped-blank-line" cleartext gpg/ct-escaped-blanks.clear.asc - gpg/ed25519.cert.asc good \
+	"a line of blanks, dash-escaped"
 # a cleartext message whose text is not UTF-8 (RFC 9580 §7 signs octets)
 printf 'Latin-1: caf\xe9\n\xff\xfe\n' >"$dir/ct-latin1.txt"
 g $T1 -u "$(uid ed25519)" -o "$dir/ct-latin1.clear.asc" --clearsign "$dir/ct-latin1.txt"
 add "cleartext/not-utf8" cleartext gpg/ct-latin1.clear.asc - gpg/ed25519.cert.asc good \
 	"cleartext whose text is Latin-1, not UTF-8"
+# the cleartext headers are "Hash" headers only (RFC 9580 §7.1); another
+# armor header there (docs/pgp-differences.md cleartext-other-header), and
+# a Hash: header with a blank after its value
+sed 's/^Hash: SHA256$/&\nComment: fixture/' "$c" >"$dir/abuse-comment.clear.asc"
+grep -q '^Comment: fixture$' "$dir/abuse-comment.clear.asc"
+add "abuse/cleartext-comment-header" cleartext gpg/abuse-comment.clear.asc - gpg/ed25519.cert.asc policy \
+	"a Comment: header among the cleartext headers"
+sed 's/^Hash: SHA256$/& /' "$c" >"$dir/abuse-hash-blank.clear.asc"
+grep -q '^Hash: SHA256 $' "$dir/abuse-hash-blank.clear.asc"
+add "abuse/cleartext-hash-header-blank" cleartext gpg/abuse-hash-blank.clear.asc - gpg/ed25519.cert.asc policy \
+	"a blank after the Hash: header's value"
 # a v4 cleartext message without its Hash: header (RFC 9580 §7: v4 needs one;
 # RFC 4880 reads no header as MD5), and an armor header with an empty value
 # ("Comment: ", key, colon and space, RFC 9580 §6.2.2)
