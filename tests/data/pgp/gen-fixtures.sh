@@ -55,10 +55,12 @@ if ! command -v node >/dev/null; then
 elif ! command -v npm >/dev/null; then
 	reason="npm is not installed"
 elif [ ! -d "$tmp/npm/node_modules/openpgp" ] &&
-	! timeout 180 npm install --prefix "$tmp/npm" --no-package-lock --no-save \
+	{ timeout 180 npm install --prefix "$tmp/npm" --no-package-lock --no-save \
 		--no-audit --no-fund --loglevel=error "openpgp@$OPENPGP_JS_VERSION" \
-		>"$tmp/npm.log" 2>&1; then
-	reason="npm install openpgp@$OPENPGP_JS_VERSION failed: $(tail -n 2 "$tmp/npm.log" | tr '\n' ' ')"
+		>"$tmp/npm.log" 2>&1; npm_rc=$?; [ $npm_rc != 0 ]; }; then
+	# (exit 124: the 180 s ran out, e.g. no route to the registry)
+	reason="npm install openpgp@$OPENPGP_JS_VERSION failed (exit $npm_rc$([ $npm_rc = 124 ] &&
+		echo ", timed out after 180 s")): $(tail -n 2 "$tmp/npm.log" | tr '\n' ' ')"
 elif ! OPENPGP_JS_DIR="$tmp/npm" node "$here/gen-v6.mjs" gen "$tmp" 2>"$tmp/v6.log"; then
 	# a missing tool is a skip; a generator that breaks is a failure
 	echo "gen-fixtures.sh: gen-v6.mjs failed:" >&2
