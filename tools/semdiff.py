@@ -539,6 +539,11 @@ def probable_class(case, peer, dr, pr):
             return "sqop-cleartext-binary-signature"
     if "panicked" in peer_said:
         return "peer-panic"
+    if case.version == 6 and peer == "opjs":
+        if any(k.endswith(".issuer") and v in ("both", "hashed", "unhashed") for k, v in drawn.items()):
+            return "opjs-v6-issuer-key-id"
+        if any(k.startswith("uid") and k.endswith(".key-expires") for k in drawn):
+            return "opjs-v6-user-id-expiration"
     sequoia = peer in ("sqop", "sqv")
     if peer == "sqop" and drawn.get("msg.shape") == "signatures-first":
         return "sqop-prefix-signature"
