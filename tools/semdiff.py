@@ -537,6 +537,9 @@ def probable_class(case, peer, dr, pr):
             return "opjs-escaped-blank-line"
         if peer == "sqop" and "0" in (drawn.get("sig.type"), drawn.get("sig2.type")):
             return "sqop-cleartext-binary-signature"
+        if (peer == "sqop" and drawn.get("ct.escape") == "dashes-but-short" and
+                any(v.startswith("b'-") and not v.startswith("b'-----") for v in text)):
+            return "lenient-armor"	# a "-" line neither escaped nor armor: sqop reads it
     if "panicked" in peer_said:
         return "peer-panic"
     if case.version == 6 and peer == "opjs":
@@ -548,7 +551,7 @@ def probable_class(case, peer, dr, pr):
     if peer == "sqop" and drawn.get("msg.shape") == "signatures-first":
         return "sqop-prefix-signature"
     # a soft key revocation and a self-signature drawn newer than it
-    order = ["-2y", "0", "+1h", "+1d", "+1y", "+2y"]
+    order = ["-2y", "0", "+1h", "+1d", "now-1h", "now", "+1y", "+2y", "future"]	# roughly
     if (peer != "opjs" and drawn.get("key-revocation") == "True" and drawn.get("krev.reason") in ("1", "3", "32")
             and any(k.startswith(("uid", "dk")) and k.endswith(".created") and v in order and
                     drawn.get("krev.created") in order and order.index(v) > order.index(drawn["krev.created"])
@@ -566,9 +569,13 @@ def probable_class(case, peer, dr, pr):
     if any(len(v) != len(set(v)) for v in times.values()):
         return "tied-self-signatures"
     # a self-signature, binding or back-signature older than its key
-    if any(k.startswith(("uid", "dk", "sub")) and k.endswith(".created") and k.count(".") >= 2 and
-           v in ("-1d", "-2y") for k, v in drawn.items()):
+    if any(k.startswith(("uid", "dk", "sub", "krev")) and k.endswith(".created") and
+           (k.count(".") >= 2 or k == "krev.created") and v in ("-1d", "-2y") for k, v in drawn.items()):
         return "signature-predates-key"
+    # openpgp.js wants a v4 key's user ID bound, even with a direct-key signature
+    if (peer == "opjs" and case.version == 4 and drawn.get("direct-key") == "True" and
+            all(v in ("48",) for k, v in drawn.items() if k.startswith("uid") and k.endswith(".type"))):
+        return "opjs-v4-needs-user-id"
     signer = int(drawn.get("signer", 0))
     by_primary = signer == 0 or (drawn.get("sigs") == "2" and drawn.get("sig2.signer") == "0")
     flags = lambda p: drawn.get(p + ".flags", "None")
