@@ -250,8 +250,6 @@ struct pgp_bind {
 	int64_t backsig_created;	/* ... made then */
 	int64_t backsig_expires_at;	/* ... in force until then (absolute; 0 never) */
 	bool direct;			/* direct-key signature (0x1F) */
-	bool signing_subkey;		/* subkey binding with the sign flag: valid only
-					 * while its back-signature is in force */
 	bool primary_uid;
 	bool has_uid;			/* binds a user ID or attribute ... */
 	uint8_t uid_hash[32];		/* ... with this SHA-256 of its body */

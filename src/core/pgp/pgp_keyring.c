@@ -428,7 +428,6 @@ static int add_bind(struct pgp_ckey *k, const struct pgp_key *primary, const str
 	b->has_flags = s->has_key_flags;
 	b->flags = s->key_flags;
 	b->direct = direct;
-	b->signing_subkey = &k->key != primary && s->has_key_flags && (s->key_flags & PGP_KF_SIGN);
 	if (backsig) {
 		b->backsig = true;
 		b->backsig_created = backsig->created;

@@ -231,6 +231,13 @@ static uint64_t bind_expiry(const struct pgp_bind *b)
 	return b->has_key_expires && b->key_expires ? b->key_expires : UINT64_MAX;
 }
 
+/* Does @b bind a subkey (it is neither a direct-key signature nor a user
+ * ID or attribute binding)? */
+static bool binds_subkey(const struct pgp_bind *b)
+{
+	return !b->direct && !b->has_uid;
+}
+
 /*
  * Does binding @b let its key sign data?  A subkey binding must say so in
  * its key flags (docs/pgp-differences.md primary-without-key-flags); a
@@ -239,8 +246,15 @@ static uint64_t bind_expiry(const struct pgp_bind *b)
 static bool bind_lets_sign(const struct pgp_bind *b)
 {
 	if (!b->has_flags)
-		return b->direct || b->has_uid;
+		return !binds_subkey(b);
 	return b->flags & PGP_KF_SIGN;
+}
+
+/* A signing subkey's binding is valid only while its back-signature is in
+ * force (RFC 9580 §5.2.1.9). */
+static bool binds_signing_subkey(const struct pgp_bind *b)
+{
+	return binds_subkey(b) && bind_lets_sign(b);
 }
 
 /*
@@ -275,7 +289,7 @@ static bool made_and_current(const struct pgp_bind *b, int64_t t)
  * signing subkey with its back-signature in force)? */
 static bool in_force(const struct pgp_bind *b, int64_t t)
 {
-	return made_and_current(b, t) && !(b->signing_subkey && !backsig_in_force(b, t));
+	return made_and_current(b, t) && !(binds_signing_subkey(b) && !backsig_in_force(b, t));
 }
 
 /* An array of records that carry a user ID hash, for by_uid(). */
@@ -371,7 +385,7 @@ static void binds_at(const struct pgp_ckey *k, int64_t t, const struct pgp_bind 
 
 		if (!in_force(b, t)) {
 			/* made and current: its back-signature let it down */
-			if (unusable && b->signing_subkey && made_and_current(b, t) &&
+			if (unusable && binds_signing_subkey(b) && made_and_current(b, t) &&
 			    (!*unusable || b->created >= (*unusable)->created))
 				*unusable = b;
 			continue;
