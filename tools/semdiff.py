@@ -167,6 +167,11 @@ class Key:
             return b"\x99" + len(self.body).to_bytes(2, "big") + self.body
         return b"\x9b" + len(self.body).to_bytes(4, "big") + self.body
 
+    def with_uid(self, uid):
+        """The key and user ID @uid as hashed into a certification of them
+        (RFC 9580 §5.2.4)."""
+        return self.framed() + b"\xb4" + len(uid).to_bytes(4, "big") + uid
+
     def keyid(self):
         return self.fpr[12:] if self.version == 4 else self.fpr[:8]
 
@@ -447,7 +452,7 @@ class Case:
         for u in range(self.pick("uids", [1, 0, 2], [8, 1, 2])):
             uid = b"User %d <u%d@example.org>" % (u, u)
             out.append(packet(13, uid))
-            prefix = primary.framed() + b"\xb4" + len(uid).to_bytes(4, "big") + uid
+            prefix = primary.with_uid(uid)
             for s in range(self.pick("uid%d.sigs" % u, [1, 2], [4, 1])):
                 t = self.pick("uid%d.sig%d.type" % (u, s), [0x13, 0x10, 0x30], [8, 1, 1])
                 out.append(self.selfsig("uid%d.sig%d" % (u, s), primary, prefix, t, None)[0])

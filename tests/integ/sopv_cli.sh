@@ -300,7 +300,7 @@ rnd, now, t = random.Random(3), int(time.time()), sys.argv[2]
 k, other = Key(rnd, now - 86400), Key(rnd, now - 86400)
 uid = b"limits <limits@fixtures.digestguard.test>"
 cert = [packet(6, k.body), packet(13, uid),
-        sign(k, 0x13, k.framed() + b"\xb4" + len(uid).to_bytes(4, "big") + uid,
+        sign(k, 0x13, k.with_uid(uid),
              sub(2, (now - 86000).to_bytes(4, "big")) + sub(27, b"\x03") + sub(33, b"\x04" + k.fpr), b"")]
 for i in range(2):
     s = Key(rnd, now - 86400)
@@ -335,7 +335,7 @@ from semdiff import Key, packet, sign, sub
 rnd, now, t = random.Random(4), int(time.time()), sys.argv[2]
 k = Key(rnd, now - 86400)
 uid = b"flood <flood@fixtures.digestguard.test>"
-pre = k.framed() + b"\xb4" + len(uid).to_bytes(4, "big") + uid
+pre = k.with_uid(uid)
 selfsig = lambda i: sign(k, 0x13, pre, sub(2, (now - 80000 + i).to_bytes(4, "big")) + sub(27, b"\x03"), b"")
 good = [selfsig(i) for i in range(1025)]
 broken = good[0][:-1] + bytes([good[0][-1] ^ 1])
@@ -368,7 +368,7 @@ k, s = Key(rnd, now - 86400), Key(rnd, now - 86400)
 uid = b"tie <tie@fixtures.digestguard.test>"
 made = sub(2, (now - 86000).to_bytes(4, "big"))
 head = packet(6, k.body) + packet(13, uid) + sign(
-    k, 0x13, k.framed() + b"\xb4" + len(uid).to_bytes(4, "big") + uid, made + sub(27, b"\x03"), b"")
+    k, 0x13, k.with_uid(uid), made + sub(27, b"\x03"), b"")
 pre = k.framed() + s.framed()
 back = sub(32, sign(s, 0x19, pre, made + sub(33, s.issuer_fpr()), b"")[6:])
 signs = sign(k, 0x18, pre, made + sub(27, b"\x02") + sub(33, k.issuer_fpr()), back)
