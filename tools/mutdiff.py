@@ -136,7 +136,7 @@ def cases_v6(rnd, per, tmp, whole_packets=False):
     for name, kind, sig, data, certs, *_ in rows:
         for f in certs.split() + ([sig] if kind == "detached" else []):
             try:
-                pool += [w for t, w, b in packets(dearmor(open(os.path.join(fix, f), "rb").read()))]
+                pool += packets_of(open(os.path.join(fix, f), "rb").read())
             except (ValueError, StopIteration):
                 pass
     n = 0
@@ -155,7 +155,7 @@ def cases_v6(rnd, per, tmp, whole_packets=False):
             dst = os.path.join(d, "sig" if k < 2 else "cert%d" % (k - 2))
             b = open(src, "rb").read()
             if whole_packets:
-                out = struct_edit(rnd, [w for t, w, x in packets(dearmor(b))], pool)
+                out = struct_edit(rnd, packets_of(b), pool)
             else:
                 out = armored_edit(rnd, b) if b"-----BEGIN PGP" in b else binary_edit(rnd, b)
             open(dst, "wb").write(out)
@@ -182,6 +182,11 @@ def dearmor(b):
     blank = next(i for i in range(begin + 1, end) if not lines[i].strip())
     return base64.b64decode(b"".join(l.strip() for l in lines[blank + 1:end]
                                      if l.strip() and not l.startswith(b"=")))
+
+
+def packets_of(b):
+    """The whole packets (header and body) of @b, binary or armored."""
+    return [w for t, w, x in packets(dearmor(b))]
 
 
 def struct_edit(rnd, pkts, pool):
@@ -219,8 +224,7 @@ def cases_struct(rnd, per, tmp):
                 b = sig[0][2]
                 sig = packets(zlib.decompressobj(-15 if b[0] == 1 else 15).decompress(b[1:]))
             sig = [w for t, w, b in sig]
-            certs = [[w for t, w, b in packets(dearmor(open(os.path.join(fix, c), "rb").read()))]
-                     for c in f[4].split()]
+            certs = [packets_of(open(os.path.join(fix, c), "rb").read()) for c in f[4].split()]
         except (ValueError, StopIteration, zlib.error):
             continue	# not gpg's framing (a fixture that is broken on purpose)
         if not sig or not all(certs):
