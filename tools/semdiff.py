@@ -647,14 +647,13 @@ def main():
     a = ap.parse_args()
     if a.fuzz_seeds:
         return fuzz_seeds(a)
-    if (a.inline or a.cleartext) and a.peer not in ("sqop", "opjs"):
+    message = a.inline or a.cleartext	# verified with inline-verify
+    if message and a.peer not in ("sqop", "opjs"):
         ap.error("--inline, --cleartext: --peer sqop or opjs")
     if a.inline and a.cleartext:
         ap.error("--inline or --cleartext, not both")
-    if a.cleartext:
-        a.inline = True	# verified as an inline message
-    if a.key_version == 6 and a.inline:
-        ap.error("--inline makes v4 one-pass signatures only")
+    if a.key_version == 6 and message:
+        ap.error("--inline and --cleartext make v4 messages only")
     if a.key_version == 6 and a.peer != "opjs":
         ap.error("v6 keys: only openpgp.js reads them (--peer opjs)")
     rnd = random.Random(a.seed)
@@ -669,8 +668,7 @@ def main():
         case = Case(rnd, now, force, a.avoid, a.key_version)
         if a.calm is not None:
             case.calm = a.calm
-        case.inline = a.inline and not a.cleartext
-        case.cleartext = a.cleartext
+        case.inline, case.cleartext = a.inline, a.cleartext
         c, s, d, keys = case.build()
         files = [os.path.join(tmp, "%05d" % i, n) for n in ("cert", "sig", "data")]
         os.makedirs(os.path.dirname(files[0]))
@@ -679,14 +677,14 @@ def main():
         cases.append((i, case, keys, files))
     if a.peer == "opjs":
         peer = opjs_verdicts(["\t".join([os.path.dirname(cert), "cleartext" if a.cleartext else "inline",
-                                         sig, "-", cert, ""]) if a.inline
+                                         sig, "-", cert, ""]) if message
                               else "\t".join([os.path.dirname(cert), "detached", sig, data, cert, ""])
                               for i, case, keys, (cert, sig, data) in cases], tmp)
     found = good = 0
     classes = {}
     for i, case, keys, (cert, sig, data) in cases:
         w, d = case.window, os.path.dirname(cert)
-        if a.inline:	# the message on stdin, the data on stdout, VERIFICATIONS to a file
+        if message:	# the message on stdin, the data on stdout, VERIFICATIONS to a file
             dcmd = [DG, "sopv", "inline-verify"] + w + ["--verifications-out", d + "/dg.out", cert]
             pcmd = {"sqop": ["sqop", "inline-verify"] + w + ["--verifications-out", d + "/peer.out", cert],
                     "opjs": ["openpgp.js", "inline-verify"]}[a.peer]
@@ -696,12 +694,12 @@ def main():
                     "sqv": ["sqv"] + w + ["--keyring", cert, sig, data],
                     "gpgv": ["gpgv", "--keyring", cert, sig, data],
                     "opjs": ["openpgp.js", "verify"]}[a.peer]
-        dr = run(dcmd, sig if a.inline else data)
-        pr = peer[d] + (b"",) if a.peer == "opjs" else run(pcmd, sig if a.inline else data)
+        dr = run(dcmd, sig if message else data)
+        pr = peer[d] + (b"",) if a.peer == "opjs" else run(pcmd, sig if message else data)
         crashed = dr[0] == "timeout" or (isinstance(dr[0], int) and dr[0] < 0)
         same = (dr[0] == 0) == (pr[0] == 0)
         if same and dr[0] == 0 and a.peer == "sqop":
-            if a.inline:	# the same verifications, the same data
+            if message:	# the same verifications, the same data
                 same = (signers(open(d + "/dg.out", "rb").read()) ==
                         signers(open(d + "/peer.out", "rb").read()) and dr[1] == pr[1])
             else:
