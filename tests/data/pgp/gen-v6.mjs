@@ -548,6 +548,13 @@ async function gen(out) {
 		await sig.sign(k.keyPacket, { userID: user.userID, key: k.keyPacket }, T0, false, openpgp.config);
 		user.selfCertifications = [sig];
 	};
+	// The primary key's direct-key self-signature (0x1F) at T0, with the
+	// fields @set, in place of any other.
+	const rebindDirect = async (k, set) => {
+		const dk = newSig(enums.signature.key, k.keyPacket, set);
+		await dk.sign(k.keyPacket, { key: k.keyPacket }, T0, false, openpgp.config);
+		k.directSignatures = [dk];
+	};
 	// A signing subkey bound by @binder (default: its primary key) with the
 	// binding's extra fields @set, and a valid back-signature.
 	// @hook(bind) may change the binding before it is signed; @keep keeps the
@@ -594,10 +601,7 @@ async function gen(out) {
 		['subkey-no-key-flags-direct-key-signs', 'policy',
 			"the subkey signed data, its binding has no key flags, the direct-key signature's say certify and sign",
 			async (k) => {
-				const dk = newSig(enums.signature.key, k.keyPacket,
-					{ keyFlags: [enums.keyFlags.certifyKeys | enums.keyFlags.signData] });
-				await dk.sign(k.keyPacket, { key: k.keyPacket }, T0, false, openpgp.config);
-				k.directSignatures = [dk];
+				await rebindDirect(k, { keyFlags: [enums.keyFlags.certifyKeys | enums.keyFlags.signData] });
 				return (await rebindSub(k, { keyFlags: null })).keyPacket;
 			}],
 		['primary-certify-only', 'bad', 'the primary key signed data, its key flags say certify only',
@@ -789,9 +793,7 @@ async function gen(out) {
 	for (const [name, dkSigns] of [['direct-key-certify-only', false], ['direct-key-signs', true]]) {
 		const k = await key(name, v4);
 		const certify = enums.keyFlags.certifyKeys, sign = enums.keyFlags.signData;
-		const dk = newSig(enums.signature.key, k.keyPacket, { keyFlags: [dkSigns ? certify | sign : certify] });
-		await dk.sign(k.keyPacket, { key: k.keyPacket }, T0, false, openpgp.config);
-		k.directSignatures = [dk];
+		await rebindDirect(k, { keyFlags: [dkSigns ? certify | sign : certify] });
 		await rebindUser(k, { keyFlags: [dkSigns ? certify : certify | sign] });
 		putCert(name, k);
 		add4(`direct-key-flags/${dkSigns ? 'signs' : 'certify-only'}`, 'detached',
@@ -806,10 +808,7 @@ async function gen(out) {
 	{
 		const name = 'direct-key-only';
 		const k = await key(name, v4);
-		const dk = newSig(enums.signature.key, k.keyPacket,
-			{ keyFlags: [enums.keyFlags.certifyKeys | enums.keyFlags.signData] });
-		await dk.sign(k.keyPacket, { key: k.keyPacket }, T0, false, openpgp.config);
-		k.directSignatures = [dk];
+		await rebindDirect(k, { keyFlags: [enums.keyFlags.certifyKeys | enums.keyFlags.signData] });
 		k.users = [];
 		putCert(name, k);
 		add4(`${name}/detached`, 'detached', put(`${name}.sig`, await sigBy(k.keyPacket, T1)), dataPath,
