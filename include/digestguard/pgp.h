@@ -85,8 +85,8 @@ int dg_pgp_new(struct dg_pgp **out);
 
 /*
  * Optional: start the sandboxed parser now, so that it starts on another
- * CPU while the caller goes on (with dg_pgp_prehash_fd(), or
- * dg_pgp_crypto_warm() on a thread); without it, it starts on first use.
+ * CPU while the caller goes on (with dg_pgp_prehash_fd(), or loading the
+ * crypto library); without it, it starts on first use.
  * A failure here is reported again, with its context, by the first call
  * that needs the parser.
  */
@@ -188,17 +188,23 @@ int dg_pgp_verify_detached_fd(struct dg_pgp *pgp, const void *sig, size_t sig_le
 			      int fd, struct dg_pgp_result *res);
 
 /*
- * While the handler started by dg_pgp_prestart() is still setting up, hash
- * regular file @fd with SHA-256 in steps, and go on a step at a time while
- * later calls of @pgp wait for the handler's answers (dg_umd_set_idle),
- * until the file is done; returns the bytes hashed before the handler was
- * up (0 when it already was, no handler was launched, or @fd is not a
- * regular file).  @fd must stay open until dg_pgp_verify_detached_fd(),
- * dg_pgp_set_handler() or dg_pgp_free().  That verification on the same
- * file (same inode and size) continues the hash for v4 binary SHA-256
+ * Start hashing regular file @fd with SHA-256 on a thread of its own
+ * (started off the caller's CPU while the handler of dg_pgp_prestart() sets
+ * up), so that the caller can go on with other work meanwhile; returns 1
+ * when the hash ahead started, 0 when it did not (@fd not a regular file,
+ * empty, or no thread).  @fd must stay open until
+ * dg_pgp_verify_detached_fd(), dg_pgp_set_handler() or dg_pgp_free(),
+ * which stop the thread.  That verification on the same file (same inode
+ * and size) continues the hash as it stands for v4 binary SHA-256
  * signatures; signatures of any other kind hash the whole file as usual.
  */
-size_t dg_pgp_prehash_fd(struct dg_pgp *pgp, int fd);
+int dg_pgp_prehash_fd(struct dg_pgp *pgp, int fd);
+
+/*
+ * How many bytes the last dg_pgp_verify_detached_fd() found hashed ahead
+ * (0 when there was no usable hash ahead).
+ */
+size_t dg_pgp_prehash_used(const struct dg_pgp *pgp);
 
 /*
  * Verify a signed message: an inline-signed OpenPGP message (binary or

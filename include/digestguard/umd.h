@@ -92,18 +92,6 @@ int dg_umd_launch(struct dg_umd *umd);
 int dg_umd_starting(struct dg_umd *umd);
 
 /*
- * Work for the caller to do while it waits for the handler (the hello, or
- * the answer to any later call): before it blocks on an answer, the
- * manager checks the channel without blocking and, while nothing has
- * arrived and the deadline has not passed, calls @fn(@arg), for as long
- * as it returns > 0 (more to do).  Each call should be a short step (tens
- * of microseconds): an answer waits at most one step, and one that came
- * during a step that ran past the deadline is still taken.  @fn must not
- * call into this manager.  NULL removes it.
- */
-void dg_umd_set_idle(struct dg_umd *umd, int (*fn)(void *arg), void *arg);
-
-/*
  * Send request @type (>= DG_MSG_USER) with @len bytes and get the answer,
  * both within the deadline.  Returns 0 and fills @ans; or:
  *  - the handler's own error (an ERROR frame) as its negative errno, with

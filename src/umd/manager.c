@@ -67,8 +67,6 @@ struct dg_umd {
 	int hello_pending;	/* launched; its hello answer not read yet */
 	uint32_t hello_id;
 	uint64_t start_ns;	/* when the running handler was launched */
-	int (*idle_fn)(void *);	/* dg_umd_set_idle(): the caller's work */
-	void *idle_arg;
 	struct dg_umd_stats st;
 	char err[UMD_ERRMSG_MAX + 128];
 	uint8_t stage[UMD_STAGE];
@@ -338,24 +336,6 @@ static ssize_t recv_some(struct dg_umd *u, void *p, size_t n, uint64_t deadline)
 }
 
 /*
- * Until something arrives: the caller's idle work, a step at a time.
- * 1 when the answer is there to read now (a step may have run past the
- * deadline meanwhile: that time was the caller's, not the handler's).
- */
-static int run_idle(struct dg_umd *u, uint64_t deadline)
-{
-	struct pollfd pfd = { .fd = u->sock, .events = POLLIN };
-	int ran = 0, r;
-
-	while (u->idle_fn && now_ns() < deadline && (r = poll(&pfd, 1, 0)) == 0) {
-		ran = 1;
-		if (u->idle_fn(u->idle_arg) <= 0)
-			break;
-	}
-	return ran && poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLIN);
-}
-
-/*
  * Read one answer frame for request @id.  Anything unexpected is -EBADMSG
  * with u->err saying what; the caller then kills the handler.
  */
@@ -366,13 +346,11 @@ static int read_answer(struct dg_umd *u, uint32_t id, uint16_t type,
 	size_t have = 0, total, n;
 	uint8_t *data;
 	ssize_t r;
-	int e, ready;
+	int e;
 
-	ready = run_idle(u, deadline);
 	while (have < DG_FRAME_HDR_LEN) {
-		/* Also before the first recv: the send may have used up time;
-		 * not when bytes that came during idle work are waiting. */
-		if (!(ready && !have) && (e = arm_deadline(u, deadline)) < 0)
+		/* Also before the first recv: the send may have used up time. */
+		if ((e = arm_deadline(u, deadline)) < 0)
 			return e;
 		r = recv_some(u, u->stage + have, UMD_STAGE - have, deadline);
 		if (r < 0) {
@@ -824,14 +802,6 @@ int dg_umd_starting(struct dg_umd *u)
 	pfd.revents = 0;
 	/* Readable (the hello, or EOF from a handler that failed) ends it. */
 	return poll(&pfd, 1, 0) == 0;
-}
-
-void dg_umd_set_idle(struct dg_umd *u, int (*fn)(void *arg), void *arg)
-{
-	if (!u)
-		return;
-	u->idle_fn = fn;
-	u->idle_arg = fn ? arg : NULL;
 }
 
 int dg_umd_call(struct dg_umd *u, uint16_t type, const void *req, size_t len,

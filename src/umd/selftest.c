@@ -532,71 +532,6 @@ out:
 	return r;
 }
 
-/* dg_umd_set_idle(): what the idle function saw. */
-struct idle_count {
-	unsigned calls;
-	unsigned more;		/* return 1 (more to do) for this many calls */
-};
-
-static int idle_fn(void *arg)
-{
-	struct idle_count *c = arg;
-
-	c->calls++;
-	usleep(20);	/* a short step of work */
-	return c->calls < c->more;
-}
-
-/*
- * The idle work runs while the manager waits (for the hello and for
- * answers), never delays an answer past one step, stops when it says it is
- * done, and cannot stretch the deadline.
- */
-static int st_idle_work(const struct dg_umd_blob *b, char *msg, size_t msglen)
-{
-	struct idle_count c = { 0, ~0u };
-	struct dg_umd *u = NULL;
-	int r = open_umd(b, 300, 0, &u);
-
-	if (r < 0)
-		FAIL("dg_umd_new: %s", strerror(-r));
-	dg_umd_set_idle(u, idle_fn, &c);
-	if ((r = dg_umd_launch(u)) < 0)
-		FAIL("dg_umd_launch: %s", dg_umd_last_error(u));
-	/* dg_umd_start() now only waits for the hello. */
-	if ((r = dg_umd_start(u)) < 0)
-		FAIL("start: %s", dg_umd_last_error(u));
-	if (c.calls == 0)
-		FAIL("the idle function never ran while the hello was awaited");
-	if ((r = echo_check(u, 1000, 5, msg, msglen)) < 0)
-		goto out;
-	/* A hang: idle work all along, and still cut at the deadline. */
-	c.calls = 0;
-	if ((r = hang_is_cut(u, msg, msglen)) < 0)
-		goto out;
-	if (c.calls < 100)
-		FAIL("only %u idle steps during a 300 ms wait", c.calls);
-	/* Done after its first step: called once per wait, not spun. */
-	c.calls = 0;
-	c.more = 0;
-	if ((r = echo_check(u, 10, 6, msg, msglen)) < 0 ||
-	    (r = echo_check(u, 10, 7, msg, msglen)) < 0)
-		goto out;
-	if (c.calls < 1 || c.calls > 4)
-		FAIL("an idle function that is done ran %u times in 2 calls", c.calls);
-	/* Removed: never called again. */
-	dg_umd_set_idle(u, NULL, NULL);
-	c.calls = 0;
-	if ((r = echo_check(u, 10, 8, msg, msglen)) < 0)
-		goto out;
-	if (c.calls)
-		FAIL("idle function ran %u times after it was removed", c.calls);
-	r = 0;
-out:
-	dg_umd_free(u);
-	return r;
-}
-
 /*
  * Out of fds after the handler's memfd was made but before its channel
  * was: the failed start keeps no memfd that was never filled and checked,
@@ -647,7 +582,6 @@ const struct dg_selftest dg_selftests[] = {
 	{ "no_leaks_1000_calls", "1000 calls with crashes and hangs leave no fds or children", st_no_leaks_1000 },
 	{ "fresh_handler_per_call", "DG_UMD_FRESH_PER_CALL starts one handler per call", st_fresh_per_call },
 	{ "launch_then_call", "dg_umd_launch returns before the hello; dg_umd_starting ends with it; a kill before it is reported at the first call", st_launch },
-	{ "idle_work", "dg_umd_set_idle work runs while waiting, answers still come, the deadline holds", st_idle_work },
 	{ "fd_exhaustion_recovers", "a start that runs out of fds keeps no unchecked memfd; the next one works", st_fd_exhaustion },
 	{ "tampered_blob_refused", "a blob whose hash does not match is never executed", st_tampered_blob },
 	{ "no_namespaces_fallback", "without namespaces a handler starts as any user; as root it runs as nobody", st_no_namespaces },

@@ -8,6 +8,9 @@
 #ifndef DG_PGP_INTERNAL_H
 #define DG_PGP_INTERNAL_H
 
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -336,8 +339,13 @@ struct dg_pgp {
 	/* dg_pgp_prehash_fd(): the data file and a SHA-256 context over the
 	 * first @done bytes of the data; @umd runs ahead_step() while it waits. */
 	struct pgp_ahead {
-		struct dg_umd *umd;	/* the idle hook is set on it */
-		int fd;			/* -1: none */
+		pthread_t thread;	/* hashes until done or @stop */
+		int running;		/* @thread to be joined */
+		atomic_int stop;
+		cpu_set_t all;		/* the thread's CPUs once it runs */
+		int steered;		/* it starts off the caller's CPU */
+		int fd;			/* -1: none; the thread only reads it */
+		int failed;		/* the thread's read fell short: unused */
 		dev_t dev;
 		ino_t ino;
 		uint8_t *buf;		/* one step's bytes */
@@ -345,6 +353,7 @@ struct dg_pgp {
 		size_t len, done;	/* data size; bytes hashed */
 		struct dg_sha256 sha;	/* over the file's first @done bytes */
 	} ahead;
+	size_t ahead_used;		/* dg_pgp_prehash_used() */
 };
 
 /* Set the context's error message (returns @err). */
