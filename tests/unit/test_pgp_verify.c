@@ -1076,10 +1076,9 @@ TEST(test_data_file_shrinking_under_the_verifier_gives_a_verdict)
 }
 
 /*
- * A hash ahead started on a caller's handler (dg_pgp_set_handler) is that
- * handler's idle work: switching the handler drops it, so the caller may
- * free its handler first (under ASan a use after free otherwise), and the
- * context still verifies with its own handler afterwards.
+ * A hash ahead started with a caller's handler (dg_pgp_set_handler) is
+ * dropped when the handler is switched, so the caller may free its handler
+ * first, and the context still verifies with its own handler afterwards.
  */
 /*
  * The hash ahead starts only on a regular file with data in it, and a

@@ -1006,7 +1006,7 @@ int dg_pgp_verify_detached_parsed(struct dg_pgp *pgp, const void *sig, size_t si
 
 void dg_pgp_set_handler(struct dg_pgp *pgp, struct dg_umd *umd)
 {
-	/* The hash ahead is the idle work of the handler it was started on. */
+	/* The hash ahead was placed for the old handler's start: stop it. */
 	ahead_drop(&pgp->ahead);
 	pgp->ext_umd = umd;
 }
