@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -995,14 +996,14 @@ struct shrinker {
 	const char *path;
 	const uint8_t *data;
 	size_t len;
-	volatile int stop;
+	atomic_int stop;
 };
 
 static void *shrink_main(void *arg)
 {
 	struct shrinker *k = arg;
 
-	while (!k->stop) {
+	while (!atomic_load(&k->stop)) {
 		int fd = open(k->path, O_WRONLY | O_CLOEXEC);
 
 		if (fd < 0)
@@ -1060,7 +1061,7 @@ TEST(test_data_file_shrinking_under_the_verifier_gives_a_verdict)
 			dg_pgp_result_free(&res);
 			close(vfd);
 		}
-		k.stop = 1;
+		atomic_store(&k.stop, 1);
 		pthread_join(th, NULL);
 		dg_pgp_free(pgp);
 		_exit(bad ? 5 : 0);
