@@ -1081,6 +1081,20 @@ TEST(test_data_file_shrinking_under_the_verifier_gives_a_verdict)
  * dropped when the handler is switched, so the caller may free its handler
  * first, and the context still verifies with its own handler afterwards.
  */
+/* ed.pub into @pgp's keyring, then @sig over the data behind @fd. */
+static int add_ed_and_verify(struct dg_pgp *pgp, const uint8_t *sig, size_t sig_len, int fd)
+{
+	struct dg_pgp_result res = { 0 };
+	int r = dg_pgp_keyring_add_file(pgp, path_of("ed.pub"));
+
+	if (r == 0)
+		return -ENOKEY;
+	if (r > 0)
+		r = dg_pgp_verify_detached_fd(pgp, sig, sig_len, fd, &res);
+	dg_pgp_result_free(&res);
+	return r;
+}
+
 /*
  * The hash ahead starts only on a regular file with data in it, and a
  * context freed before any verification stops and joins its thread (the
@@ -1088,7 +1102,6 @@ TEST(test_data_file_shrinking_under_the_verifier_gives_a_verdict)
  */
 TEST(test_prehash_needs_a_regular_file_and_stops_with_the_context)
 {
-	struct dg_pgp_result res = { 0 };
 	struct dg_pgp *pgp = NULL;
 	uint8_t *s = NULL;
 	size_t sl = 0;
@@ -1110,11 +1123,8 @@ TEST(test_prehash_needs_a_regular_file_and_stops_with_the_context)
 	CHECK(dg_pgp_new(&pgp) == 0 && tap_read_file(path_of("big.sig"), &s, &sl) == 0,
 	      "context, signature");
 	CHECK(dg_pgp_prehash_fd(pgp, fd) == 1, "hash ahead started again");
-	r = dg_pgp_keyring_add_file(pgp, path_of("ed.pub"));
-	CHECK(r > 0, "keyring (%s)", dg_pgp_last_error(pgp));
-	r = dg_pgp_verify_detached_fd(pgp, s, sl, fd, &res);
-	CHECK(r == 0, "verifies (%s)", dg_pgp_last_error(pgp));
-	dg_pgp_result_free(&res);
+	r = add_ed_and_verify(pgp, s, sl, fd);
+	CHECK(r == 0, "keyring, then verifies (%s)", dg_pgp_last_error(pgp));
 	dg_pgp_free(pgp);
 	close(fd);
 	free(s);
@@ -1126,7 +1136,6 @@ TEST(test_switching_handlers_drops_the_hash_ahead)
 		.name = "pgp", .blob = dg_blob_pgp.data, .blob_len = dg_blob_pgp.len,
 		.blob_sha256 = dg_blob_pgp.sha256,
 	};
-	struct dg_pgp_result res = { 0 };
 	struct dg_pgp *pgp = NULL;
 	struct dg_umd *u = NULL;
 	uint8_t *s = NULL;
@@ -1142,11 +1151,9 @@ TEST(test_switching_handlers_drops_the_hash_ahead)
 	(void)dg_pgp_prehash_fd(pgp, fd);
 	dg_pgp_set_handler(pgp, NULL);
 	dg_umd_free(u);
-	r = dg_pgp_keyring_add_file(pgp, path_of("ed.pub"));
-	CHECK(r > 0, "keyring through the context's own handler (%s)", dg_pgp_last_error(pgp));
-	r = dg_pgp_verify_detached_fd(pgp, s, sl, fd, &res);
-	CHECK(r == 0, "verifies after the switch (%s)", dg_pgp_last_error(pgp));
-	dg_pgp_result_free(&res);
+	r = add_ed_and_verify(pgp, s, sl, fd);
+	CHECK(r == 0, "keyring through the context's own handler, then verifies after the switch (%s)",
+	      dg_pgp_last_error(pgp));
 	dg_pgp_free(pgp);
 	close(fd);
 	free(s);
