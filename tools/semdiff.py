@@ -542,9 +542,9 @@ def probable_class(case, peer, dr, pr):
             return "opjs-escaped-blank-line"
         if peer == "sqop" and "0" in (drawn.get("sig.type"), drawn.get("sig2.type")):
             return "sqop-cleartext-binary-signature"
-        if (peer == "sqop" and drawn.get("ct.escape") == "dashes-but-short" and
+        if (peer in ("sqop", "opjs") and drawn.get("ct.escape") == "dashes-but-short" and
                 any(v.startswith("b'-") and not v.startswith("b'-----") for v in text)):
-            return "lenient-armor"	# a "-" line neither escaped nor armor: sqop reads it
+            return "lenient-armor"	# a "-" line neither escaped nor armor: the peer reads it
     if "panicked" in peer_said:
         return "peer-panic"
     if case.version == 6 and peer == "opjs":

@@ -1121,14 +1121,28 @@ TEST(test_cleartext_text_outside_reported)
 	free(cs);
 }
 
+/*
+ * A line that starts with '-' is dash-escaped or armor (RFC 9580 §7.2);
+ * lines of dashes alone too, which every peer reads as text
+ * (docs/pgp-differences.md lenient-armor).
+ */
 TEST(test_cleartext_undashed_line_rejected)
 {
-	static const char in[] = "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n-bad\n"
-				 "-----BEGIN PGP SIGNATURE-----\n\nyAVQR1A=\n-----END PGP SIGNATURE-----\n";
+	static const char *const lines[] = { "-bad", "-", "--", "----", "-\r" };
+	char in[256];
 	struct res x;
+	size_t i;
 
-	CHECK(call(&x, PGP_REQ_CLEARTEXT, in, strlen(in), 0) == -EBADMSG, "rejected");
-	res_free(&x);
+	for (i = 0; i < 2 * sizeof(lines) / sizeof(lines[0]); i++) {
+		int escaped = i % 2 == 0;
+
+		snprintf(in, sizeof(in), "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n"
+			 "text\n%s%s\n-----BEGIN PGP SIGNATURE-----\n\nyAVQR1A=\n"
+			 "-----END PGP SIGNATURE-----\n", escaped ? "- " : "", lines[i / 2]);
+		CHECK(call(&x, PGP_REQ_CLEARTEXT, in, strlen(in), 0) == (escaped ? 0 : -EBADMSG),
+		      "lines[%zu] %s", i / 2, escaped ? "dash-escaped: parsed" : "not dash-escaped: rejected");
+		res_free(&x);
+	}
 }
 
 /* ------------------------------------------------ third-party corpora */

@@ -454,6 +454,16 @@ sed 's/^ \t $/- &/' "$dir/ct-blanks.clear.asc" >"$dir/ct-escaped-blanks.clear.as
 grep -q '^-  	 $' "$dir/ct-escaped-blanks.clear.asc"
 add "cleartext/escaped-blank-line" cleartext gpg/ct-escaped-blanks.clear.asc - gpg/ed25519.cert.asc good \
 	"a line of blanks, dash-escaped"
+# lines of dashes only ("-", "--") left unescaped: RFC 9580 §7.2 escapes
+# every line that starts with '-', gpg wrote "- -" and "- --", and the
+# signature covers the unescaped text; malformed, so built to be bad, as no
+# peer rejects it (docs/pgp-differences.md lenient-armor)
+printf 'Dashes below\n-\n--\nand above\n' >"$dir/ct-dashes.txt"
+g $T1 -u "$(uid ed25519)" -o "$dir/ct-dashes.clear.asc" --clearsign "$dir/ct-dashes.txt"
+sed 's/^- \(--*\)$/\1/' "$dir/ct-dashes.clear.asc" >"$dir/abuse-dashes.clear.asc"
+grep -qx -- '-' "$dir/abuse-dashes.clear.asc" && grep -qx -- '--' "$dir/abuse-dashes.clear.asc"
+add "abuse/cleartext-dash-lines-unescaped" cleartext gpg/abuse-dashes.clear.asc - gpg/ed25519.cert.asc \
+	bad "lines of one and two dashes in the signed text, not dash-escaped"
 # a cleartext message whose text is not UTF-8 (RFC 9580 §7 signs octets)
 printf 'Latin-1: caf\xe9\n\xff\xfe\n' >"$dir/ct-latin1.txt"
 g $T1 -u "$(uid ed25519)" -o "$dir/ct-latin1.clear.asc" --clearsign "$dir/ct-latin1.txt"
