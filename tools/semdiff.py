@@ -547,6 +547,10 @@ def probable_class(case, peer, dr, pr):
             return "lenient-armor"	# a "-" line neither escaped nor armor: the peer reads it
     if "panicked" in peer_said:
         return "peer-panic"
+    if peer == "gpgv":
+        c = gpgv_class(case, drawn, said, peer_said, dr[0] == 0, pr[0] == 0)
+        if c:
+            return c
     if case.version == 6 and peer == "opjs":
         if any(k.endswith(".issuer") and v in ("both", "hashed", "unhashed") for k, v in drawn.items()):
             return "opjs-v6-issuer-key-id"
@@ -592,6 +596,46 @@ def probable_class(case, peer, dr, pr):
     if by_primary and any(k.endswith(".type") and k.startswith("uid") and
                            flags(k[:-5]) == "None" for k in drawn):
         return "primary-without-key-flags"
+    return None
+
+
+def gpgv_class(case, drawn, said, peer_said, dg_good, gpgv_good):
+    """probable_class() for gpgv 2.2, which checks far less of a
+    certificate than a SOP verifier: mostly digestguard's reason says it."""
+    if not dg_good and gpgv_good:
+        rules = [("SHA1 data signatures are rejected", "sha1-accepted"),
+                 ("revoked", "gpgv-revoked-key"),
+                 ("expired at the signature time", "gpgv-expired-key"),
+                 ("RSA-1024", "gpgv-rsa1024"),
+                 ("back-)signature", "gpgv-backsig-expiry"),
+                 ("no valid self-signature at the signature time", "binding-after-signature"),
+                 ("no valid binding signature at the signature time", "binding-after-signature"),
+                 ("primary key is not signing-capable", "binding-after-signature")]
+        for words, cls in rules:
+            if words in said:
+                return cls
+        if "after the accepted range" in said and case.screated > case.now:
+            return "gpgv-future-signature"
+        if "skipped: no valid self-signature" in said and all(
+                v == "48" for k, v in drawn.items() if k.startswith("uid") and k.endswith(".type")):
+            return "gpgv-revoked-user-id"
+        if "subkey is not signing-capable" in said:	# its back-signature made after the data's
+            return "gpgv-backsig-expiry"
+    if dg_good and not gpgv_good:
+        if "unknown critical bit" in peer_said:
+            return "gpgv-unhashed-critical"
+        if "Wrong key usage" in peer_said:	# it reads the newest binding's flags
+            return "gpgv-newest-binding"
+        if drawn.get("sigs") == "2" and "Good signature" in peer_said:	# and another it cannot check
+            return "gpgv-stops-at-bad-signature"
+        if "signature packet without keyid" in peer_said or (
+                "Bad public key" in peer_said and any(
+                    k.startswith(("uid", "sub", "dk")) and k.endswith(".issuer") and v == "fpr-only"
+                    for k, v in drawn.items())):
+            return "gpgv-issuer-key-id"
+        if "Bad public key" in peer_said and any(
+                k.startswith("sub") and k.endswith(".sig-expires") and v != "None" for k, v in drawn.items()):
+            return "gpgv-binding-expired-since"
     return None
 
 

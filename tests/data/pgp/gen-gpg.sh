@@ -124,6 +124,13 @@ add "expired-key/detached" detached gpg/expkey.sig gpg/data.txt gpg/expkey.cert.
 g $T1 -u "$(uid ed25519)" --default-sig-expire 1d -o "$dir/expsig.sig" --detach-sign "$dir/data.txt"
 add "expired-sig/detached" detached gpg/expsig.sig gpg/data.txt gpg/ed25519.cert.asc bad
 
+# --- a signature dated in the future (2100-01-01): SOP's --not-after is now
+# by default; Sequoia and openpgp.js refuse it as not yet valid, gpgv
+# verifies it (docs/pgp-differences.md gpgv-future-signature) -------------
+g 4102444800 -u "$(uid ed25519)" -o "$dir/future.sig" --detach-sign "$dir/data.txt"
+add "future-sig/detached" detached gpg/future.sig gpg/data.txt gpg/ed25519.cert.asc bad \
+	"signature made on 2100-01-01"
+
 # --- notations: a critical one no reader understands makes the signature
 # invalid (RFC 9580 §5.2.3.24), a non-critical one is ignored --------------
 g $T1 -u "$(uid ed25519)" --sig-notation '!n@fixtures.digestguard.test=v' \

@@ -662,6 +662,27 @@ async function gen(out) {
 		['subkey-binding-sig-expired', 'bad', 'the subkey binding signature itself expired 1800 s after it was made',
 			async (k) => (await rebindSub(k, { signatureExpirationTime: 1800,
 				signatureNeverExpires: false })).keyPacket],
+		// ... and one that expired since, after the data signature: it was
+		// in force when the data was signed (gpgv judges it at the present
+		// time, docs/pgp-differences.md gpgv-binding-expired-since)
+		['subkey-binding-sig-expired-since', 'good',
+			'the subkey binding signature expired 7200 s after it was made, after the data signature',
+			async (k) => (await rebindSub(k, { signatureExpirationTime: 7200,
+				signatureNeverExpires: false })).keyPacket],
+		// The only user ID revoked, with no self-signature left to bind the
+		// key: no certificate (docs/pgp-differences.md gpgv-revoked-user-id)
+		['uid-revoked-only', 'bad', 'the only user ID has a revocation and no self-signature; the primary key signed',
+			async (k) => {
+				const user = k.users[0];
+				const rev = revocation(enums.signature.certRevocation, k,
+					enums.reasonForRevocation.userIDInvalid);
+				await rev.sign(k.keyPacket, { userID: user.userID, key: k.keyPacket }, at(1800), false,
+					openpgp.config);
+				user.selfCertifications = [];
+				user.revocationSignatures = [rev];
+				k.subkeys = [];
+				return k.keyPacket;
+			}],
 		['subkey-rebound-without-sign', 'bad', 'a newer binding, made before the data signature, drops the sign flag',
 			async (k) => {
 				await rebindSub(k, {});
@@ -892,6 +913,47 @@ async function gen(out) {
 		add4('issuer-less/subkey-binding', 'detached',
 			put('issuer-less-binding.sig', await sigBy(sub.keyPacket, T1)), dataPath,
 			cert('issuer-less-binding'), 'good', 'the signing subkey binding names no issuer');
+	}
+	// The same three naming their issuer by its fingerprint alone (no
+	// Issuer Key ID subpacket): gpgv 2.2 wants the key ID on a key's
+	// self-signatures (docs/pgp-differences.md issuer-less).
+	const fprOnly = (sig) => {
+		sig.writeHashedSubPackets = function () {
+			const { issuerKeyID } = this;
+			this.issuerKeyID = { isNull: () => true };
+			try {
+				return Object.getPrototypeOf(this).writeHashedSubPackets.call(this);
+			} finally {
+				this.issuerKeyID = issuerKeyID;
+			}
+		};
+	};
+	{
+		const k = await key('issuer-fpr-data', v4);
+		add4('issuer-fpr-only/data-signature', 'detached',
+			put('issuer-fpr-data.sig', await sigBy(k.keyPacket, T1, { hook: fprOnly })), dataPath,
+			cert('issuer-fpr-data'), 'good', 'the data signature names its issuer by fingerprint only');
+	}
+	{
+		const k = await key('issuer-fpr-selfsig', v4);
+		const user = k.users[0];
+		const sig = newSig(enums.signature.certPositive, k.keyPacket,
+			{ keyFlags: [enums.keyFlags.certifyKeys | enums.keyFlags.signData] });
+		fprOnly(sig);
+		await sig.sign(k.keyPacket, { userID: user.userID, key: k.keyPacket }, T0, false, openpgp.config);
+		user.selfCertifications = [sig];
+		putCert('issuer-fpr-selfsig', k);
+		add4('issuer-fpr-only/self-signature', 'detached',
+			put('issuer-fpr-selfsig.sig', await sigBy(k.keyPacket, T1)), dataPath,
+			cert('issuer-fpr-selfsig'), 'good', 'the only user ID self-signature names its issuer by fingerprint only');
+	}
+	{
+		const k = await key('issuer-fpr-binding', { ...v4, subkeys: [{ sign: true }] });
+		const sub = await rebindSub(k, {}, k, { hook: fprOnly });
+		putCert('issuer-fpr-binding', k);
+		add4('issuer-fpr-only/subkey-binding', 'detached',
+			put('issuer-fpr-binding.sig', await sigBy(sub.keyPacket, T1)), dataPath,
+			cert('issuer-fpr-binding'), 'good', 'the signing subkey binding names its issuer by fingerprint only');
 	}
 }
 
