@@ -337,7 +337,8 @@ struct dg_pgp {
 	const uint8_t *pre_ans;
 	size_t pre_ans_len;
 	/* dg_pgp_prehash_fd(): the data file and a SHA-256 context over the
-	 * first @done bytes of the data; @umd runs ahead_step() while it waits. */
+	 * first @done bytes of the data, which @thread extends until @stop;
+	 * read @done, @sha and @failed only after it was joined. */
 	struct pgp_ahead {
 		pthread_t thread;	/* hashes until done or @stop */
 		int running;		/* @thread to be joined */

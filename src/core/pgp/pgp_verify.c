@@ -7,9 +7,9 @@
  * key whose certificate is valid at the signature's creation time.
  */
 #include <errno.h>
-#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
