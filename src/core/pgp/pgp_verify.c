@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1089,6 +1091,7 @@ static int feed_fd(struct jobs *js, void *ctx)
  * libcrypto is ready.  Once it runs it may use every CPU again.
  */
 #define PGP_AHEAD_STEP (64u << 10)
+#define PGP_AHEAD_NICE 10
 
 /* One step; > 0 while more is left.  A short file ends the hash ahead. */
 static int ahead_step(struct pgp_ahead *a)
@@ -1118,6 +1121,9 @@ static void *ahead_thread(void *arg)
 
 	if (a->steered)
 		sched_setaffinity(0, sizeof(a->all), &a->all);
+	/* Behind the handler's set-up on its CPU, not beside it (nice works
+	 * per thread on Linux; a thread may always lower its own priority). */
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), PGP_AHEAD_NICE);
 	while (!atomic_load_explicit(&a->stop, memory_order_relaxed) && ahead_step(a) > 0)
 		;
 	return NULL;
