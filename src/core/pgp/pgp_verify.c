@@ -1087,8 +1087,9 @@ static int feed_fd(struct jobs *js, void *ctx)
  * sopv), and a new thread queued on its creator's CPU preempts it; the
  * creator then waits as a runnable task, which the scheduler does not move
  * to an idle CPU (1.4 ms of 3.7 lost on 2 CPUs).  On the handler's CPU it
- * shares the CPU with the handler's set-up and both are done about when
- * libcrypto is ready.  Once it runs it may use every CPU again.
+ * runs at a lower priority, in the gaps of the handler's set-up, and both
+ * are done about when libcrypto is ready.  Once it runs it may use every
+ * CPU again.
  */
 #define PGP_AHEAD_STEP (64u << 10)
 #define PGP_AHEAD_NICE 10
