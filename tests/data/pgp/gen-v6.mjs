@@ -887,33 +887,41 @@ async function gen(out) {
 			}
 		};
 	};
-	{
-		const k = await key('issuer-less-data', v4);
-		add4('issuer-less/data-signature', 'detached',
-			put('issuer-less-data.sig', await sigBy(k.keyPacket, T1, { hook: noIssuer })), dataPath,
-			cert('issuer-less-data'), 'good', 'the data signature names no issuer');
+	// The data signature, the only user ID self-signature and the signing
+	// subkey binding, each in a case of its own (@dir/data-signature,
+	// self-signature, subkey-binding; files @stem-data, -selfsig,
+	// -binding) and each with @hook(sig) applied; @says ends the notes.
+	async function issuerCases(dir, stem, hook, says) {
+		{
+			const k = await key(`${stem}-data`, v4);
+			add4(`${dir}/data-signature`, 'detached',
+				put(`${stem}-data.sig`, await sigBy(k.keyPacket, T1, { hook })), dataPath,
+				cert(`${stem}-data`), 'good', `the data signature ${says}`);
+		}
+		{
+			const k = await key(`${stem}-selfsig`, v4);
+			const user = k.users[0];
+			const sig = newSig(enums.signature.certPositive, k.keyPacket,
+				{ keyFlags: [enums.keyFlags.certifyKeys | enums.keyFlags.signData] });
+			hook(sig);
+			await sig.sign(k.keyPacket, { userID: user.userID, key: k.keyPacket }, T0, false,
+				openpgp.config);
+			user.selfCertifications = [sig];
+			putCert(`${stem}-selfsig`, k);
+			add4(`${dir}/self-signature`, 'detached',
+				put(`${stem}-selfsig.sig`, await sigBy(k.keyPacket, T1)), dataPath,
+				cert(`${stem}-selfsig`), 'good', `the only user ID self-signature ${says}`);
+		}
+		{
+			const k = await key(`${stem}-binding`, { ...v4, subkeys: [{ sign: true }] });
+			const sub = await rebindSub(k, {}, k, { hook });
+			putCert(`${stem}-binding`, k);
+			add4(`${dir}/subkey-binding`, 'detached',
+				put(`${stem}-binding.sig`, await sigBy(sub.keyPacket, T1)), dataPath,
+				cert(`${stem}-binding`), 'good', `the signing subkey binding ${says}`);
+		}
 	}
-	{
-		const k = await key('issuer-less-selfsig', v4);
-		const user = k.users[0];
-		const sig = newSig(enums.signature.certPositive, k.keyPacket,
-			{ keyFlags: [enums.keyFlags.certifyKeys | enums.keyFlags.signData] });
-		noIssuer(sig);
-		await sig.sign(k.keyPacket, { userID: user.userID, key: k.keyPacket }, T0, false, openpgp.config);
-		user.selfCertifications = [sig];
-		putCert('issuer-less-selfsig', k);
-		add4('issuer-less/self-signature', 'detached',
-			put('issuer-less-selfsig.sig', await sigBy(k.keyPacket, T1)), dataPath,
-			cert('issuer-less-selfsig'), 'good', 'the only user ID self-signature names no issuer');
-	}
-	{
-		const k = await key('issuer-less-binding', { ...v4, subkeys: [{ sign: true }] });
-		const sub = await rebindSub(k, {}, k, { hook: noIssuer });
-		putCert('issuer-less-binding', k);
-		add4('issuer-less/subkey-binding', 'detached',
-			put('issuer-less-binding.sig', await sigBy(sub.keyPacket, T1)), dataPath,
-			cert('issuer-less-binding'), 'good', 'the signing subkey binding names no issuer');
-	}
+	await issuerCases('issuer-less', 'issuer-less', noIssuer, 'names no issuer');
 	// The same three naming their issuer by its fingerprint alone (no
 	// Issuer Key ID subpacket): gpgv 2.2 wants the key ID on a key's
 	// self-signatures (docs/pgp-differences.md issuer-less).
@@ -928,33 +936,7 @@ async function gen(out) {
 			}
 		};
 	};
-	{
-		const k = await key('issuer-fpr-data', v4);
-		add4('issuer-fpr-only/data-signature', 'detached',
-			put('issuer-fpr-data.sig', await sigBy(k.keyPacket, T1, { hook: fprOnly })), dataPath,
-			cert('issuer-fpr-data'), 'good', 'the data signature names its issuer by fingerprint only');
-	}
-	{
-		const k = await key('issuer-fpr-selfsig', v4);
-		const user = k.users[0];
-		const sig = newSig(enums.signature.certPositive, k.keyPacket,
-			{ keyFlags: [enums.keyFlags.certifyKeys | enums.keyFlags.signData] });
-		fprOnly(sig);
-		await sig.sign(k.keyPacket, { userID: user.userID, key: k.keyPacket }, T0, false, openpgp.config);
-		user.selfCertifications = [sig];
-		putCert('issuer-fpr-selfsig', k);
-		add4('issuer-fpr-only/self-signature', 'detached',
-			put('issuer-fpr-selfsig.sig', await sigBy(k.keyPacket, T1)), dataPath,
-			cert('issuer-fpr-selfsig'), 'good', 'the only user ID self-signature names its issuer by fingerprint only');
-	}
-	{
-		const k = await key('issuer-fpr-binding', { ...v4, subkeys: [{ sign: true }] });
-		const sub = await rebindSub(k, {}, k, { hook: fprOnly });
-		putCert('issuer-fpr-binding', k);
-		add4('issuer-fpr-only/subkey-binding', 'detached',
-			put('issuer-fpr-binding.sig', await sigBy(sub.keyPacket, T1)), dataPath,
-			cert('issuer-fpr-binding'), 'good', 'the signing subkey binding names its issuer by fingerprint only');
-	}
+	await issuerCases('issuer-fpr-only', 'issuer-fpr', fprOnly, 'names its issuer by fingerprint only');
 }
 
 // --- verify ------------------------------------------------------------
