@@ -313,6 +313,11 @@ def main():
     ap.add_argument("--per", type=int, default=20, help="mutants per fixture")
     ap.add_argument("--out", default="mutdiff-out")
     a = ap.parse_args()
+    fixtures, maker = (("rpm-fixtures", "tests/integ/rpm_diff.sh") if a.what == "rpm" else
+                       ("pgp-fixtures", "tests/integ/pgp_diff.sh"))
+    if not os.path.isfile(os.path.join(BUILD, fixtures, "rsa.rpm" if a.what == "rpm" else "manifest.tsv")):
+        sys.exit("mutdiff: no fixtures in %s: run `make check`, or BUILD=%s bash %s, once first"
+                 % (os.path.join(BUILD, fixtures), BUILD, maker))
     rnd = random.Random(a.seed)
     tmp = tempfile.mkdtemp(prefix="mutdiff.")
     atexit.register(shutil.rmtree, tmp, True)	# differing cases are copied to --out
