@@ -4,11 +4,11 @@
  * clone3 into a new user and pid namespace with a pidfd; the parent maps
  * the child's root to nobody (when the parent is root) and releases it; the
  * child starts a session of its own, joins a new empty session keyring,
- * switches to that uid, unshares its mount, network, ipc, uts and cgroup
- * namespaces, pivots into an empty read-only tmpfs, sets rlimits, empties
- * its capability sets, locks securebits, sets no_new_privs and a
- * parent-death signal, moves the channel to fd 3, closes everything else and
- * execs the sealed memfd.  The handler then adds Landlock and seccomp
+ * switches to that uid, unshares its mount, ipc, uts and cgroup namespaces,
+ * pivots into an empty read-only tmpfs, tells the parent so, unshares its
+ * network namespace, sets rlimits, empties its capability sets, locks
+ * securebits, sets no_new_privs and a parent-death signal, moves the
+ * channel to fd 3, closes everything else and execs the sealed memfd.  The handler then adds Landlock and seccomp
  * itself (runtime.c) before it reads a byte.
  *
  * Without namespaces (DG_UMD_NO_NAMESPACES, or no user namespaces here) a
@@ -30,12 +30,13 @@
  * parent's CPU and wait there while the parent keeps running (1-2 ms in
  * one start out of three here, with the other CPU idle).  The parent moves
  * the child off its own CPU before the go-ahead, and the child gives itself
- * the parent's full CPU set back once it runs.
+ * the parent's full CPU set back just before its exec.
  */
 #include "sandbox.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -59,8 +60,10 @@
 #define NOBODY_ID 65534		/* uid and gid "nobody" */
 #define NOBODY_MAP "0 65534 1\n"	/* handler root -> nobody outside */
 #define CLONE_NS_FLAGS (CLONE_NEWUSER | CLONE_NEWPID)	/* only at clone time */
-#define CHILD_NS_FLAGS (CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | \
-			CLONE_NEWUTS | CLONE_NEWCGROUP)	/* unshared by the child */
+#define CHILD_NS_FLAGS (CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | \
+			CLONE_NEWCGROUP)	/* unshared by the child, then... */
+#define CHILD_NET_FLAGS CLONE_NEWNET	/* ...this, once its root is empty */
+#define ROOT_WAIT_MS 100	/* the manager's wait for the child's empty root */
 
 static long sys_clone3(struct clone_args *a)
 {
@@ -237,7 +240,7 @@ static int child_rlimits(const struct dg_sandbox_cfg *cfg)
 
 /* CPUs the child may use, and the same without the parent's current one. */
 struct steer {
-	cpu_set_t all, away;
+	cpu_set_t all, away, here;
 	int on;
 };
 
@@ -251,6 +254,8 @@ static void steer_init(struct steer *st)
 	if (st->on) {
 		st->away = st->all;
 		CPU_CLR(cur, &st->away);
+		CPU_ZERO(&st->here);
+		CPU_SET(cur, &st->here);
 	}
 }
 
@@ -267,9 +272,6 @@ static __attribute__((noreturn)) void child_main(const struct dg_sandbox_cfg *cf
 		/* Wait until the parent has written our uid/gid maps. */
 		if (read(sync_fd, &c, 1) != 1)
 			_exit(DG_EXIT_SYNC);
-		/* Running away from the parent's CPU now: allow every CPU again. */
-		if (st->on)
-			syscall(__NR_sched_setaffinity, 0, sizeof(st->all), &st->all);
 	}
 	/*
 	 * A process group of its own: a pid namespace hides other processes
@@ -297,6 +299,12 @@ static __attribute__((noreturn)) void child_main(const struct dg_sandbox_cfg *cf
 		child_no_more_namespaces();
 	if (ns && child_empty_root() < 0)
 		_exit(DG_EXIT_ROOT);
+	/* The manager waits for this byte (root_done()); not an error if it
+	 * stopped waiting. */
+	if (sync_fd >= 0 && write(sync_fd, "r", 1) < 0) {
+	}
+	if (ns && unshare(CHILD_NET_FLAGS) < 0)
+		_exit(DG_EXIT_UNSHARE);
 	/* No empty root to pivot into: at least hold no directory of the manager's. */
 	if (!ns && chdir("/") < 0)
 		_exit(DG_EXIT_ROOT);
@@ -335,8 +343,30 @@ static __attribute__((noreturn)) void child_main(const struct dg_sandbox_cfg *cf
 		_exit(DG_EXIT_CAPS);
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		_exit(DG_EXIT_PRCTL);
+	/* Set up away from the parent's CPU; the handler may use every CPU. */
+	if (st->on)
+		syscall(__NR_sched_setaffinity, 0, sizeof(st->all), &st->all);
 	syscall(__NR_execveat, exec_fd, "", argv, envp, AT_EMPTY_PATH);
 	_exit(DG_EXIT_EXEC);
+}
+
+/*
+ * Wait, at most ROOT_WAIT_MS, until the child says its root is empty (or
+ * is gone).  The detach of its old root waits for an RCU grace period,
+ * whose kernel thread needs a CPU: with the manager busy on its own (the
+ * caller's next job, libcrypto to load, say) and the child's taken by its
+ * set-up, that thread waited up to 1 ms in most starts on 2 CPUs.  While
+ * the manager sleeps here it runs at once.  The network namespace, the
+ * costly part, comes after, in parallel with the caller.
+ */
+static void root_done(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char c;
+
+	if (poll(&pfd, 1, ROOT_WAIT_MS) == 1 && read(fd, &c, 1) < 0) {
+		/* EOF or an error: the child is gone; its exit status says why */
+	}
 }
 
 /* One go-ahead byte; 0 also when the child is already gone (EPIPE). */
@@ -430,6 +460,12 @@ int dg_sandbox_spawn(const struct dg_sandbox_cfg *cfg, int exec_fd, int chan,
 			r = -EIO;
 			goto kill;
 		}
+		/* Back on this CPU after the wait, not on the child's. */
+		if (st.on)
+			sched_setaffinity(0, sizeof(st.here), &st.here);
+		root_done(sync[1]);
+		if (st.on)
+			sched_setaffinity(0, sizeof(st.all), &st.all);
 		close(sync[1]);
 	}
 	out->pid = (pid_t)pid;
