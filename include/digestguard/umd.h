@@ -75,9 +75,11 @@ int dg_umd_new(const struct dg_umd_desc *desc, struct dg_umd **out);
 int dg_umd_start(struct dg_umd *umd);
 
 /*
- * Start the handler and return without waiting for it: the sandbox set-up,
- * exec and the handler's own start-up run on another CPU while the caller
- * goes on (e.g. initialising its crypto library).  The first call (or
+ * Start the handler and return without waiting for its hello: once the
+ * child's root is empty (a short wait, at most 100 ms, that lets the RCU
+ * grace period of that step run on this CPU), the rest of the sandbox
+ * set-up, the exec and the handler's own start-up run on another CPU while
+ * the caller goes on (e.g. loading its crypto library).  The first call (or
  * dg_umd_start) reads and checks the handler's hello; a handler that fails
  * to start is reported there, "(during start-up)".
  */
