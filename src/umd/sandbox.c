@@ -8,8 +8,9 @@
  * pivots into an empty read-only tmpfs, tells the parent so, unshares its
  * network namespace, sets rlimits, empties its capability sets, locks
  * securebits, sets no_new_privs and a parent-death signal, moves the
- * channel to fd 3, closes everything else and execs the sealed memfd.  The handler then adds Landlock and seccomp
- * itself (runtime.c) before it reads a byte.
+ * channel to fd 3, closes everything else and execs the sealed memfd.  The
+ * handler then adds Landlock and seccomp itself (runtime.c) before it reads
+ * a byte.
  *
  * Without namespaces (DG_UMD_NO_NAMESPACES, or no user namespaces here) a
  * root manager's child becomes nobody itself; a non-root manager's child
@@ -55,6 +56,7 @@
 
 #include <digestguard/handler.h>
 
+#include "cpus.h"
 #include "exitcodes.h"
 
 #define NOBODY_ID 65534		/* uid and gid "nobody" */
@@ -246,17 +248,7 @@ struct steer {
 
 static void steer_init(struct steer *st)
 {
-	int cur = sched_getcpu();
-
-	st->on = cur >= 0 && cur < CPU_SETSIZE &&
-		 sched_getaffinity(0, sizeof(st->all), &st->all) == 0 &&
-		 CPU_ISSET(cur, &st->all) && CPU_COUNT(&st->all) > 1;
-	if (st->on) {
-		st->away = st->all;
-		CPU_CLR(cur, &st->away);
-		CPU_ZERO(&st->here);
-		CPU_SET(cur, &st->here);
-	}
+	st->on = dg_cpus_away(&st->all, &st->here, &st->away);
 }
 
 static __attribute__((noreturn)) void child_main(const struct dg_sandbox_cfg *cfg,

@@ -21,6 +21,7 @@
 
 #include <digestguard/umd.h>
 
+#include "cpus.h"
 #include "utc.h"
 #include "cleanup.h"
 #include "log.h"
@@ -47,7 +48,7 @@ static void policy_default(struct dg_pgp_policy *p)
 }
 
 /* Stop the hash ahead's thread; the hash so far stays. */
-static void ahead_stop_steps(struct pgp_ahead *a)
+static void ahead_stop(struct pgp_ahead *a)
 {
 	if (!a->running)
 		return;
@@ -58,7 +59,7 @@ static void ahead_stop_steps(struct pgp_ahead *a)
 
 static void ahead_drop(struct pgp_ahead *a)
 {
-	ahead_stop_steps(a);
+	ahead_stop(a);
 	free(a->buf);
 	memset(a, 0, sizeof(*a));
 	a->fd = -1;
@@ -923,7 +924,7 @@ static int verify_detached(struct dg_pgp *pgp, const void *sig, size_t sig_len,
 	r = pgp_load_packets(pgp, "signature", sig, sig_len, 0, &in);
 	if (ahead) {
 		/* The thread stops: the jobs copy the context at this length. */
-		ahead_stop_steps(ahead);
+		ahead_stop(ahead);
 		js.own_sha256 = ahead->fd >= 0 && !ahead->failed ? &ahead->sha : NULL;
 		js.pre_len = js.own_sha256 ? ahead->done : 0;
 		pgp->ahead_used = js.pre_len;
@@ -1133,15 +1134,10 @@ static void *ahead_thread(void *arg)
 /* Thread attributes that start it on any CPU but the caller's. */
 static void ahead_steer(struct pgp_ahead *a, pthread_attr_t *attr)
 {
-	int cur = sched_getcpu();
 	cpu_set_t away;
 
-	if (cur < 0 || cur >= CPU_SETSIZE || sched_getaffinity(0, sizeof(a->all), &a->all) < 0 ||
-	    !CPU_ISSET(cur, &a->all) || CPU_COUNT(&a->all) < 2)
-		return;
-	away = a->all;
-	CPU_CLR(cur, &away);
-	a->steered = pthread_attr_setaffinity_np(attr, sizeof(away), &away) == 0;
+	if (dg_cpus_away(&a->all, NULL, &away))
+		a->steered = pthread_attr_setaffinity_np(attr, sizeof(away), &away) == 0;
 }
 
 int dg_pgp_prehash_fd(struct dg_pgp *pgp, int fd)
