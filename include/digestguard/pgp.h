@@ -219,6 +219,23 @@ size_t dg_pgp_prehash_used(const struct dg_pgp *pgp);
 int dg_pgp_verify_message(struct dg_pgp *pgp, const void *msg, size_t len,
 			  struct dg_pgp_result *res, uint8_t **body, size_t *body_len);
 
+/*
+ * dg_pgp_verify_message() in two steps, so that the message's parse (in the
+ * handler: decompression, armor, packets; the core's re-checks) need not
+ * wait for the certificates, nor they for it.  dg_pgp_message_parse()
+ * parses @msg into *@out (NULL on error); @msg must stay unchanged and
+ * alive until dg_pgp_message_free().  dg_pgp_message_verify() then checks
+ * its signatures against the keyring as it stands, with the results and
+ * *@body of dg_pgp_verify_message(); it may be called more than once.
+ */
+struct dg_pgp_message;
+int dg_pgp_message_parse(struct dg_pgp *pgp, const void *msg, size_t len,
+			 struct dg_pgp_message **out);
+int dg_pgp_message_verify(struct dg_pgp *pgp, const struct dg_pgp_message *m,
+			  struct dg_pgp_result *res, uint8_t **body, size_t *body_len);
+/* NULL is allowed. */
+void dg_pgp_message_free(struct dg_pgp_message *m);
+
 /* Release the signatures in @res (and zero it); NULL is allowed. */
 void dg_pgp_result_free(struct dg_pgp_result *res);
 

@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -114,6 +115,18 @@ int dg_umd_starting(struct dg_umd *umd);
  */
 int dg_umd_call(struct dg_umd *umd, uint16_t type, const void *req, size_t len,
 		struct dg_umd_answer *ans);
+
+/* The most pieces dg_umd_callv() takes. */
+#define DG_UMD_IOV_MAX 4
+
+/*
+ * dg_umd_call() of a request made of the @n (at most DG_UMD_IOV_MAX)
+ * pieces at @req, sent as one frame in their order: a header and the
+ * caller's input, say, without joining them in a buffer first.  -EINVAL
+ * for more pieces.
+ */
+int dg_umd_callv(struct dg_umd *umd, uint16_t type, const struct iovec *req, int n,
+		 struct dg_umd_answer *ans);
 
 /*
  * Human-readable reason for the last failed call, or for the last handler

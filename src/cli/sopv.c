@@ -430,28 +430,57 @@ static int parse_opts(int argc, char **argv, int allow_out, struct opts *o)
  * signature given by mistake, is BAD_DATA: ignoring it would hide the
  * mistake.
  */
-static int load_certs(struct dg_pgp *pgp, char **names, int n)
+/* The CERTS inputs, read before anything is parsed: a missing one is
+ * MISSING_INPUT whatever else is wrong. */
+struct certs {
+	char **names;
+	uint8_t **bufs;
+	size_t *lens;
+	int n;
+};
+
+static void certs_free(struct certs *c)
+{
+	int i;
+
+	for (i = 0; c->bufs && i < c->n; i++)
+		free(c->bufs[i]);
+	free(c->bufs);
+	free(c->lens);
+	memset(c, 0, sizeof(*c));
+}
+
+static int read_certs(char **names, int n, struct certs *c)
 {
 	int i, r;
 
-	for (i = 0; i < n; i++) {
-		uint8_t *buf = NULL;
-		size_t len = 0;
-
-		r = read_input(names[i], &buf, &len);
-		if (r < 0)
+	c->names = names;
+	c->n = n;
+	c->bufs = calloc((size_t)n, sizeof(*c->bufs));
+	c->lens = calloc((size_t)n, sizeof(*c->lens));
+	if (!c->bufs || !c->lens)
+		return sopv_err(SOP_GENERIC, "out of memory");
+	for (i = 0; i < n; i++)
+		if ((r = read_input(names[i], &c->bufs[i], &c->lens[i])) < 0)
 			return input_err(names[i], r);
-		r = dg_pgp_keyring_add_mem(pgp, names[i], buf, len);
-		free(buf);
+	return 0;
+}
+
+static int load_certs(struct dg_pgp *pgp, const struct certs *c)
+{
+	int i, r;
+
+	for (i = 0; i < c->n; i++) {
+		r = dg_pgp_keyring_add_mem(pgp, c->names[i], c->bufs[i], c->lens[i]);
 		if (r < 0)
 			return sopv_err(sop_code(r, NULL, false), "%s", dg_pgp_last_error(pgp));
 		/* Certificates that are there but unusable (an algorithm we do
 		 * not have, no valid self-signature) are skipped, as by sqop;
 		 * an input without any is not a CERTS input at all. */
 		if (r == 0 && !strcmp(dg_pgp_last_error(pgp), "no error"))
-			return sopv_err(SOP_BAD_DATA, "%s: holds no OpenPGP certificate", names[i]);
+			return sopv_err(SOP_BAD_DATA, "%s: holds no OpenPGP certificate", c->names[i]);
 		if (r == 0 && dg_verbose)
-			fprintf(stderr, "sopv: %s: no usable certificate (%s)\n", names[i],
+			fprintf(stderr, "sopv: %s: no usable certificate (%s)\n", c->names[i],
 				dg_pgp_last_error(pgp));
 	}
 	return 0;
@@ -515,6 +544,7 @@ static struct dg_pgp *new_ctx(const struct opts *o, int data_fd)
 static int cmd_verify(int argc, char **argv)
 {
 	struct dg_pgp_result res = { 0 };
+	struct certs certs = { 0 };
 	struct dg_pgp *pgp;
 	struct opts o;
 	uint8_t *sig = NULL;
@@ -543,8 +573,9 @@ static int cmd_verify(int argc, char **argv)
 	r = read_input(o.pos[0], &sig, &sig_len);
 	if (r < 0)
 		code = input_err(o.pos[0], r);
-	else
-		code = load_certs(pgp, o.pos + 1, o.n_pos - 1);
+	else if (!(code = read_certs(o.pos + 1, o.n_pos - 1, &certs)))
+		code = load_certs(pgp, &certs);
+	certs_free(&certs);
 	if (!code) {
 		r = dg_pgp_verify_detached_fd(pgp, sig, sig_len, STDIN_FILENO, &res);
 		if (dg_verbose)
@@ -642,6 +673,8 @@ static int write_output(const char *name, const struct dg_pgp_result *res)
 static int cmd_inline_verify(int argc, char **argv)
 {
 	struct dg_pgp_result res = { 0 };
+	struct dg_pgp_message *pm = NULL;
+	struct certs certs = { 0 };
 	struct dg_pgp *pgp;
 	struct opts o;
 	uint8_t *msg = NULL, *body = NULL;
@@ -665,14 +698,25 @@ static int cmd_inline_verify(int argc, char **argv)
 		code = SOP_GENERIC;
 		goto out_opts;
 	}
-	code = load_certs(pgp, o.pos, o.n_pos);
-	if (!code && (r = read_fd(STDIN_FILENO, &msg, &len)) < 0)
+	/*
+	 * The message is parsed (decompressed in the handler) before the
+	 * certificates, which only the signatures' check needs; its reading
+	 * overlaps the handler's start.  CERTS are read first all the same:
+	 * a missing one is MISSING_INPUT whatever the message holds.
+	 */
+	if ((code = read_certs(o.pos, o.n_pos, &certs)))
+		goto out;
+	if ((r = read_fd(STDIN_FILENO, &msg, &len)) < 0)
 		code = r == -E2BIG ?
 		       sopv_err(SOP_GENERIC, "message: larger than the %u MiB limit of inline-verify "
 				"(use verify with a detached signature)", SOPV_INPUT_MAX >> 20) :
 		       sopv_err(SOP_GENERIC, "message: %s", strerror(-r));
+	else if ((r = dg_pgp_message_parse(pgp, msg, len, &pm)) < 0)
+		code = sopv_err(sop_code(r, NULL, true), "%s", dg_pgp_last_error(pgp));
+	if (!code)
+		code = load_certs(pgp, &certs);
 	if (!code) {
-		r = dg_pgp_verify_message(pgp, msg, len, &res, &body, &body_len);
+		r = dg_pgp_message_verify(pgp, pm, &res, &body, &body_len);
 		if (r == 0) {
 			/* The VERIFICATIONS first: a message on stdout means success. */
 			if (o.verif_out)
@@ -688,6 +732,9 @@ static int cmd_inline_verify(int argc, char **argv)
 				sopv_err(code, "%s", dg_pgp_last_error(pgp));
 		}
 	}
+out:
+	certs_free(&certs);
+	dg_pgp_message_free(pm);
 	free(body);
 	free(msg);
 	dg_pgp_result_free(&res);

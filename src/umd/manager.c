@@ -550,41 +550,49 @@ fail:
 	return r;
 }
 
-static int bulk_write(struct dg_umd *u, const void *req, size_t len)
+static int bulk_write(struct dg_umd *u, const struct iovec *req, int n)
 {
-	size_t off = 0;
+	size_t at = 0, off;
+	int i;
 
-	if (u->bulk_map) {	/* only we can resize the file: no SIGBUS */
-		memcpy(u->bulk_map, req, len);
-		return 0;
-	}
-	while (off < len) {
-		ssize_t w = pwrite(u->bulk_fd, (const uint8_t *)req + off, len - off,
-				   (off_t)off);
+	for (i = 0; i < n; i++) {
+		const uint8_t *p = req[i].iov_base;
 
-		if (w < 0 && errno == EINTR)
+		if (u->bulk_map) {	/* only we can resize the file: no SIGBUS */
+			if (req[i].iov_len)
+				memcpy(u->bulk_map + at, p, req[i].iov_len);
+			at += req[i].iov_len;
 			continue;
-		if (w <= 0)
-			return -EIO;
-		off += (size_t)w;
+		}
+		for (off = 0; off < req[i].iov_len;) {
+			ssize_t w = pwrite(u->bulk_fd, p + off, req[i].iov_len - off,
+					   (off_t)(at + off));
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				return -EIO;
+			off += (size_t)w;
+		}
+		at += req[i].iov_len;
 	}
 	return 0;
 }
 
-/* Send one request frame; its id goes to *@id for read_answer(). */
-static int send_request(struct dg_umd *u, uint16_t type, const void *req, size_t len,
-			uint64_t deadline, uint32_t *id)
+/*
+ * Send one request frame of @len bytes, the @n pieces at @req; its id goes
+ * to *@id for read_answer().
+ */
+static int send_request(struct dg_umd *u, uint16_t type, const struct iovec *req, int n,
+			size_t len, uint64_t deadline, uint32_t *id)
 {
 	uint8_t hdr[DG_FRAME_HDR_LEN], bulk[8];
 	struct dg_frame_hdr h = {
 		.magic = DG_FRAME_MAGIC, .version = DG_FRAME_VERSION,
 		.type = type, .id = ++u->next_id, .len = (uint32_t)len,
 	};
-	struct iovec v[2] = {
-		{ .iov_base = hdr, .iov_len = sizeof(hdr) },
-		{ .iov_base = (void *)req, .iov_len = len },
-	};
-	int r, pass_fd = -1;
+	struct iovec v[1 + DG_UMD_IOV_MAX] = { { .iov_base = hdr, .iov_len = sizeof(hdr) } };
+	int r, i, cnt = 1, pass_fd = -1;
 
 	if (u->cur_timeout_ms != u->d.timeout_ms) {
 		r = set_timeouts(u, u->d.timeout_ms);	/* sets u->err; nothing sent yet */
@@ -593,21 +601,25 @@ static int send_request(struct dg_umd *u, uint16_t type, const void *req, size_t
 	}
 	if (len >= UMD_BULK_MIN && type != DG_MSG_HELLO &&
 	    !(u->d.flags & DG_UMD_FRESH_PER_CALL) && bulk_setup(u) == 0 &&
-	    bulk_write(u, req, len) == 0) {
+	    bulk_write(u, req, n) == 0) {
 		/* The handler reads the bytes from its read-only mapping. */
 		put_le16(bulk, type);
 		put_le16(bulk + 2, 0);
 		put_le32(bulk + 4, (uint32_t)len);
 		h.type = DG_MSG_BULK;
 		h.len = sizeof(bulk);
-		v[1].iov_base = bulk;
-		v[1].iov_len = sizeof(bulk);
+		v[cnt].iov_base = bulk;
+		v[cnt++].iov_len = sizeof(bulk);
 		if (!u->bulk_sent)
 			pass_fd = u->bulk_ro;
+	} else {
+		for (i = 0; i < n; i++)
+			if (req[i].iov_len)
+				v[cnt++] = req[i];
 	}
 	dg_frame_encode(hdr, &h);
 	u->sending = 1;
-	r = send_all(u, v, h.len ? 2 : 1, deadline, pass_fd);
+	r = send_all(u, v, cnt, deadline, pass_fd);
 	if (r < 0)
 		fail_handler(u, r);
 	u->sending = 0;
@@ -640,12 +652,12 @@ static int recv_answer(struct dg_umd *u, uint32_t id, uint16_t type, size_t len,
 	return 0;
 }
 
-static int call_raw(struct dg_umd *u, uint16_t type, const void *req, size_t len,
-		    struct dg_umd_answer *ans)
+static int call_raw(struct dg_umd *u, uint16_t type, const struct iovec *req, int n,
+		    size_t len, struct dg_umd_answer *ans)
 {
 	uint64_t deadline = deadline_from_now(u);
 	uint32_t id;
-	int r = send_request(u, type, req, len, deadline, &id);
+	int r = send_request(u, type, req, n, len, deadline, &id);
 
 	return r < 0 ? r : recv_answer(u, id, type, len, deadline, ans);
 }
@@ -779,7 +791,8 @@ int dg_umd_launch(struct dg_umd *u)
 	u->st.sandbox_namespaces = p.namespaces;
 
 	put_le32(hello, u->d.max_frame);
-	r = send_request(u, DG_MSG_HELLO, hello, sizeof(hello), deadline_from_now(u),
+	r = send_request(u, DG_MSG_HELLO, &(struct iovec){ hello, sizeof(hello) }, 1,
+			 sizeof(hello), deadline_from_now(u),
 			 &u->hello_id);
 	if (r < 0) {
 		startup_err(u);
@@ -807,10 +820,28 @@ int dg_umd_starting(struct dg_umd *u)
 int dg_umd_call(struct dg_umd *u, uint16_t type, const void *req, size_t len,
 		struct dg_umd_answer *ans)
 {
-	int r;
+	struct iovec v = { .iov_base = (void *)req, .iov_len = len };
 
-	if (!u || !ans || (len && !req))
+	if (len && !req)
 		return -EINVAL;
+	return dg_umd_callv(u, type, &v, 1, ans);
+}
+
+int dg_umd_callv(struct dg_umd *u, uint16_t type, const struct iovec *req, int n,
+		 struct dg_umd_answer *ans)
+{
+	size_t len = 0;
+	int r, i;
+
+	if (!u || !ans || n < 0 || n > DG_UMD_IOV_MAX || (n && !req))
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		if (req[i].iov_len && !req[i].iov_base)
+			return -EINVAL;
+		if (req[i].iov_len > SIZE_MAX - len)
+			return -E2BIG;
+		len += req[i].iov_len;
+	}
 	memset(ans, 0, sizeof(*ans));
 	if (type < DG_MSG_USER || (type & DG_MSG_ANSWER)) {
 		set_err(u, "request type 0x%x is reserved", type);
@@ -832,7 +863,7 @@ int dg_umd_call(struct dg_umd *u, uint16_t type, const void *req, size_t len,
 			len, u->max);
 		return -E2BIG;
 	}
-	r = call_raw(u, type, req, len, ans);
+	r = call_raw(u, type, req, n, len, ans);
 	if (r < 0)
 		return r;
 	if (ans->type == DG_MSG_ERROR) {

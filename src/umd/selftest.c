@@ -114,6 +114,67 @@ out:
 	return r;
 }
 
+/* One request in @n pieces cut from @p at @cuts (n - 1 of them), echoed. */
+static int pieces_check(struct dg_umd *u, const uint8_t *p, size_t len, const size_t *cuts,
+			int n, char *msg, size_t msglen)
+{
+	struct iovec v[DG_UMD_IOV_MAX];
+	struct dg_umd_answer a;
+	size_t at = 0;
+	int i, r;
+
+	for (i = 0; i < n; i++) {
+		size_t end = i < n - 1 ? cuts[i] : len;
+
+		v[i].iov_base = (void *)(p + at);
+		v[i].iov_len = end - at;
+		at = end;
+	}
+	r = dg_umd_callv(u, SAMPLE_ECHO, v, n, &a);
+	if (r < 0)
+		snprintf(msg, msglen, "%zu bytes in %d pieces: %s", len, n, dg_umd_last_error(u));
+	else if (a.len != len || (len && memcmp(a.data, p, len)))
+		r = -EBADMSG, snprintf(msg, msglen, "%zu bytes in %d pieces came back as %zu "
+				       "different bytes", len, n, a.len);
+	dg_umd_answer_free(&a);
+	return r;
+}
+
+static int st_request_pieces(const struct dg_umd_blob *b, char *msg, size_t msglen)
+{
+	/* Over the socket (small) and through the bulk memfd (1 MiB), with an
+	 * empty piece among them. */
+	static const size_t small_cuts[] = { 5, 5, 100 }, big_cuts[] = { 8, 300000, 300000 };
+	const size_t big = 1u << 20;
+	struct iovec v[DG_UMD_IOV_MAX + 1] = { { 0 } };
+	struct dg_umd_answer a;
+	struct dg_umd *u = NULL;
+	uint8_t *p = malloc(big);
+	size_t i;
+	int r = p ? open_umd(b, 5000, 0, &u) : -ENOMEM;
+
+	if (r < 0)
+		FAIL("set-up: %s", strerror(-r));
+	for (i = 0; i < big; i++)
+		p[i] = (uint8_t)((i * 2654435761u) >> 11);
+	if ((r = pieces_check(u, p, 4000, small_cuts, 4, msg, msglen)) < 0 ||
+	    (r = pieces_check(u, p, big, big_cuts, 4, msg, msglen)) < 0 ||
+	    (r = pieces_check(u, p, 7, NULL, 1, msg, msglen)) < 0)
+		goto out;
+	r = dg_umd_callv(u, SAMPLE_ECHO, v, DG_UMD_IOV_MAX + 1, &a);
+	if (r != -EINVAL)
+		FAIL("%d pieces returned %d, expected -EINVAL", DG_UMD_IOV_MAX + 1, r);
+	v[0].iov_len = 1;	/* a length without bytes */
+	r = dg_umd_callv(u, SAMPLE_ECHO, v, 1, &a);
+	if (r != -EINVAL)
+		FAIL("a piece without a pointer returned %d, expected -EINVAL", r);
+	r = pieces_check(u, p, 3, (const size_t[]){ 1 }, 2, msg, msglen);
+out:
+	dg_umd_free(u);
+	free(p);
+	return r;
+}
+
 static int st_sized_answer(const struct dg_umd_blob *b, char *msg, size_t msglen)
 {
 	struct dg_umd *u = NULL;
@@ -572,6 +633,7 @@ out:
 
 const struct dg_selftest dg_selftests[] = {
 	{ "frame_sizes_round_trip", "echo 0, 1, 4095, 65536, 65537, 1 MiB, 16 MiB bytes", st_frame_sizes },
+	{ "request_pieces", "requests of up to 4 pieces (socket and bulk memfd) arrive joined; more are refused", st_request_pieces },
 	{ "sized_answer_128k", "a 128 KiB answer with the expected content", st_sized_answer },
 	{ "random_500_requests", "500 requests of random sizes, content checked", st_random_500 },
 	{ "load_unload_reload", "20 start/call/stop cycles", st_reload_cycles },

@@ -664,6 +664,58 @@ TEST(test_inline_compressed_message_verifies_and_yields_body)
 	message_case("ed.inline.gpg", "data.txt");
 }
 
+/*
+ * The two-step API: a message parsed before any certificate is known
+ * verifies once the key is added, as often as asked, with the same body;
+ * the cleartext kind as well.
+ */
+static void parse_then_verify(const char *file, const char *want_body)
+{
+	const char *none[] = { NULL };
+	struct dg_pgp_result res = { 0 };
+	struct dg_pgp_message *pm = NULL;
+	struct dg_pgp *pgp = ctx_with(none);
+	uint8_t *m = NULL, *body = NULL, *want = NULL;
+	size_t ml = 0, bl = 0, wl = 0;
+	int r;
+
+	tap_read_file(path_of(file), &m, &ml);
+	tap_read_file(path_of(want_body), &want, &wl);
+	r = dg_pgp_message_parse(pgp, m, ml, &pm);
+	CHECK(r == 0 && pm, "%s parsed with an empty keyring: %s", file, dg_pgp_last_error(pgp));
+	if (!pm)
+		goto out;
+	r = dg_pgp_message_verify(pgp, pm, &res, NULL, NULL);
+	CHECK(r == -ENOKEY && res.n_sigs == 1 && res.n_good == 0,
+	      "%s without its key: %d, %zu signatures", file, r, res.n_sigs);
+	dg_pgp_result_free(&res);
+	CHECK(dg_pgp_keyring_add_file(pgp, path_of("ed.pub")) > 0, "key added after the parse");
+	for (int i = 0; i < 2; i++) {
+		r = dg_pgp_message_verify(pgp, pm, &res, &body, &bl);
+		CHECK(r == 0 && res.n_good == 1 && good_by(&res, "ed", 0),
+		      "%s verify %d: %s", file, i + 1, dg_pgp_last_error(pgp));
+		CHECK(body && bl == wl && !memcmp(body, want, wl), "%s verify %d: body (%zu bytes)",
+		      file, i + 1, bl);
+		free(body);
+		body = NULL;
+		dg_pgp_result_free(&res);
+	}
+out:
+	dg_pgp_message_free(pm);
+	free(m);
+	free(want);
+	dg_pgp_free(pgp);
+}
+
+TEST(test_message_parsed_before_its_key_verifies_after)
+{
+	NEED_GPG();
+	parse_then_verify("ed.inline.gpg", "data.txt");
+	parse_then_verify("ed.inline.asc", "data.txt");
+	parse_then_verify("ed.clear.asc", "data.txt");
+	dg_pgp_message_free(NULL);
+}
+
 TEST(test_inline_armored_message_verifies)
 {
 	NEED_GPG();
@@ -1330,6 +1382,7 @@ int main(void)
 	RUN(test_two_signatures_one_good_one_unknown_key);
 	RUN(test_inline_compressed_message_verifies_and_yields_body);
 	RUN(test_inline_armored_message_verifies);
+	RUN(test_message_parsed_before_its_key_verifies_after);
 	RUN(test_inline_message_with_partial_body_lengths_verifies);
 	RUN(test_cleartext_message_verifies_and_yields_text);
 	RUN(test_inline_message_grammar_is_enforced);

@@ -163,7 +163,8 @@ struct pgp_pkt {
 	struct pgp_bytes *lit;		/* data pieces, in order */
 	size_t n_lit;
 	uint8_t comp_algo;		/* PGP_K_COMPRESSED */
-	uint8_t *comp;			/* HANDLER OUTPUT: re-parse, never trust */
+	const uint8_t *comp;		/* HANDLER OUTPUT: re-parse, never trust;
+					   inside the answer (pgp_packets.ans) */
 	size_t comp_len;
 };
 
@@ -199,6 +200,7 @@ struct pgp_packets {
 	struct pgp_pkt *v;
 	size_t n;
 	uint32_t ans_flags;		/* PGP_ANS_F_* as claimed */
+	uint8_t *ans;			/* owned: the answer, when comp points into it */
 };
 
 /* One re-checked armor block: the core's own decoded bytes. */
@@ -227,6 +229,11 @@ struct pgp_cleartext {
 
 /* --- pgp_recheck.c: decode a handler answer and re-check every claim ---- */
 
+/*
+ * A compressed packet's decompressed bytes stay in @ans (pgp_pkt.comp points
+ * there): @ans must outlive @out, or be handed to it as out->ans, which
+ * pgp_packets_free() frees.
+ */
 int pgp_recheck_parse(const uint8_t *in, size_t in_len, const uint8_t *ans,
 		      size_t ans_len, struct pgp_packets *out, char *why, size_t wl);
 void pgp_packets_free(struct pgp_packets *p);

@@ -86,22 +86,19 @@ int dg_pgp_prestart(struct dg_pgp *pgp)
 	return 0;
 }
 
-int pgp_umd_call(struct dg_pgp *pgp, void *ctx, uint16_t type, const uint8_t *req,
-		 size_t len, uint8_t **ans, size_t *ans_len)
+static int umd_callv(struct dg_pgp *pgp, uint16_t type, const struct iovec *v, int n,
+		     uint8_t **ans, size_t *ans_len)
 {
 	struct dg_umd_answer a = { 0 };
-	struct dg_umd *umd;
+	struct dg_umd *umd = pgp->ext_umd;
 	int r;
 
-	(void)ctx;
-	if (pgp->ext_umd) {
-		umd = pgp->ext_umd;
-	} else {
+	if (!umd) {
 		if ((r = umd_setup(pgp)) < 0)
 			return r;
 		umd = pgp->umd;
 	}
-	r = dg_umd_call(umd, type, req, len, &a);
+	r = dg_umd_callv(umd, type, v, n, &a);
 	if (r < 0)
 		return pgp_errorf(pgp, r, "%s", dg_umd_last_error(umd));
 	*ans = a.data;
@@ -109,22 +106,36 @@ int pgp_umd_call(struct dg_pgp *pgp, void *ctx, uint16_t type, const uint8_t *re
 	return 0;
 }
 
+int pgp_umd_call(struct dg_pgp *pgp, void *ctx, uint16_t type, const uint8_t *req,
+		 size_t len, uint8_t **ans, size_t *ans_len)
+{
+	(void)ctx;
+	return umd_callv(pgp, type, &(struct iovec){ (void *)req, len }, 1, ans, ans_len);
+}
+
 int pgp_handler_request(struct dg_pgp *pgp, uint16_t type, uint32_t depth,
 			const uint8_t *in, size_t len, uint8_t **ans, size_t *ans_len)
 {
-	uint8_t *req;
+	uint8_t hdr[PGP_REQ_HDR_LEN], *req;
 	int r;
 
 	if (len > DG_FRAME_MAX_LIMIT - PGP_REQ_HDR_LEN)
 		return pgp_errorf(pgp, -E2BIG, "input of %zu bytes exceeds the handler limit", len);
-	req = malloc(PGP_REQ_HDR_LEN + len);
-	if (!req)
-		return -ENOMEM;
 	/*
 	 * RFC 9580 §6.1: a wrong CRC24 footer must not make us reject an armored
 	 * object; the handler flags it and we verify the signature anyway.
 	 */
-	pgp_req_hdr_put_flags(req, depth, type == PGP_REQ_DEARMOR ? PGP_REQ_F_LENIENT_CRC : 0);
+	pgp_req_hdr_put_flags(hdr, depth, type == PGP_REQ_DEARMOR ? PGP_REQ_F_LENIENT_CRC : 0);
+	if (pgp->call == pgp_umd_call) {
+		/* The input goes out as it is, not copied behind the header. */
+		struct iovec v[2] = { { hdr, sizeof(hdr) }, { (void *)in, len } };
+
+		return umd_callv(pgp, type, v, 2, ans, ans_len);
+	}
+	req = malloc(PGP_REQ_HDR_LEN + len);
+	if (!req)
+		return -ENOMEM;
+	memcpy(req, hdr, sizeof(hdr));
 	if (len)
 		memcpy(req + PGP_REQ_HDR_LEN, in, len);
 	r = pgp->call(pgp, pgp->call_ctx, type, req, PGP_REQ_HDR_LEN + len, ans, ans_len);
@@ -171,9 +182,11 @@ int pgp_parse_checked(struct dg_pgp *pgp, const char *name, const uint8_t *in, s
 		return pgp_errorf(pgp, r, "%s: %s", name, pgp->err);
 	why[0] = '\0';
 	r = pgp_recheck_parse(in, len, ans, ans_len, out, why, sizeof(why));
-	free(ans);
-	if (r < 0)
+	if (r < 0) {
+		free(ans);
 		return pgp_errorf(pgp, r, "%s: %s", name, why[0] ? why : dg_strerror(r));
+	}
+	out->ans = ans;		/* decompressed contents point into it */
 	return 0;
 }
 

@@ -1118,10 +1118,7 @@ static int rec_compressed(const uint8_t *in, struct dg_cur *body, struct pgp_pkt
 	if (!first || *first != algo)
 		return BAD("compression algorithm claim does not match the packet");
 	pk->comp_algo = algo;
-	pk->comp = malloc(outlen ? outlen : 1);
-	if (!pk->comp)
-		return -ENOMEM;
-	memcpy(pk->comp, body->p, outlen);
+	pk->comp = body->p;	/* in the answer: no copy of up to 64 MiB */
 	pk->comp_len = outlen;
 	return 0;
 }
@@ -1155,10 +1152,10 @@ void pgp_packets_free(struct pgp_packets *p)
 		return;
 	for (i = 0; i < p->n; i++) {
 		free(p->v[i].lit);
-		free(p->v[i].comp);
 		EVP_PKEY_free(p->v[i].key.pkey);
 	}
 	free(p->v);
+	free(p->ans);
 	memset(p, 0, sizeof(*p));
 }
 

@@ -1351,55 +1351,73 @@ static int copy_literal(const struct pgp_pkt *lit, uint8_t **body, size_t *body_
 	return 0;
 }
 
-static int verify_inline(struct dg_pgp *pgp, const uint8_t *msg, size_t len,
+/* A signed message, parsed and re-checked, its signatures not yet verified. */
+struct dg_pgp_message {
+	bool cleartext;
+	struct pgp_inputs in;		/* the message, or the cleartext's signature block */
+	struct msg m;			/* inline: every level, the literal packet */
+	struct pgp_cleartext ct;	/* cleartext: lines and Hash: headers */
+};
+
+void dg_pgp_message_free(struct dg_pgp_message *pm)
+{
+	if (!pm)
+		return;
+	msg_free(&pm->m);
+	pgp_inputs_free(&pm->in);
+	pgp_cleartext_free(&pm->ct);
+	free(pm);
+}
+
+static int parse_inline(struct dg_pgp *pgp, const uint8_t *msg, size_t len,
+			struct dg_pgp_message *pm)
+{
+	int r;
+
+	r = pgp_load_packets(pgp, "message", msg, len, 0, &pm->in);
+	if (r < 0)
+		return r;
+	if (pm->in.n != 1)
+		return pgp_errorf(pgp, -EBADMSG, "message: %zu armor blocks, expected one",
+				  pm->in.n);
+	r = msg_add(pgp, &pm->m, &pm->in.v[0], 0);
+	if (r == 0 && !pm->m.literal)
+		r = pgp_errorf(pgp, -EBADMSG, "message: no literal data packet");
+	return r;
+}
+
+static int verify_inline(struct dg_pgp *pgp, const struct dg_pgp_message *pm,
 			 struct dg_pgp_result *res, uint8_t **body, size_t *body_len)
 {
-	struct pgp_packets *all = NULL;
-	struct pgp_inputs in;
-	struct msg m = { 0 };
+	const struct msg *m = &pm->m;
+	struct pgp_packets *all;
 	struct jobs js = { 0 };
 	size_t n_all;
 	int r;
 
-	r = pgp_load_packets(pgp, "message", msg, len, 0, &in);
-	if (r < 0)
-		return r;
-	if (in.n != 1)
-		r = pgp_errorf(pgp, -EBADMSG, "message: %zu armor blocks, expected one", in.n);
-	else
-		r = msg_add(pgp, &m, &in.v[0], 0);
-	if (r == 0 && !m.literal)
-		r = pgp_errorf(pgp, -EBADMSG, "message: no literal data packet");
-	if (r < 0)
-		goto out;
 	/* Signatures at every level, over the one literal packet. */
-	n_all = in.n + m.n;
+	n_all = pm->in.n + m->n;
 	all = calloc(n_all, sizeof(*all));
-	if (!all) {
-		r = -ENOMEM;
-		goto out;
-	}
-	memcpy(all, in.v, in.n * sizeof(*all));
-	if (m.n)
-		memcpy(all + in.n, m.lists, m.n * sizeof(*all));
-	js.pairs = m.pairs;
-	js.n_pairs = m.n_pairs;
+	if (!all)
+		return -ENOMEM;
+	memcpy(all, pm->in.v, pm->in.n * sizeof(*all));
+	if (m->n)
+		memcpy(all + pm->in.n, m->lists, m->n * sizeof(*all));
+	js.pairs = m->pairs;
+	js.n_pairs = m->n_pairs;
 	r = jobs_from(pgp, "message", all, n_all, &js, res);
 	if (r == 0)
-		r = feed_literal(&js, (void *)m.literal);
+		r = feed_literal(&js, (void *)m->literal);
 	if (r == 0)
 		r = jobs_done(pgp, "message", &js, res);
 	if ((r == 0 || r == -EKEYREJECTED || r == -ENOKEY) && body) {
-		int e = copy_literal(m.literal, body, body_len);
+		int e = copy_literal(m->literal, body, body_len);
 
 		if (e < 0)
 			r = e;
 	}
-out:
 	free(all);
 	jobs_free(&js);
-	msg_free(&m);
-	pgp_inputs_free(&in);
 	return r;
 }
 
@@ -1419,14 +1437,11 @@ static int feed_cleartext(struct jobs *js, void *ctx)
 	return 0;
 }
 
-static int verify_cleartext(struct dg_pgp *pgp, const uint8_t *msg, size_t len,
-			    struct dg_pgp_result *res, uint8_t **body, size_t *body_len)
+static int parse_cleartext(struct dg_pgp *pgp, const uint8_t *msg, size_t len,
+			   struct dg_pgp_message *pm)
 {
-	struct pgp_cleartext ct;
-	struct pgp_inputs in = { 0 };
-	struct jobs js = { 0 };
 	uint8_t *ans = NULL;
-	size_t ans_len = 0, i, n;
+	size_t ans_len = 0, i;
 	char why[384];
 	int r;
 
@@ -1434,44 +1449,50 @@ static int verify_cleartext(struct dg_pgp *pgp, const uint8_t *msg, size_t len,
 	if (r < 0)
 		return pgp_errorf(pgp, r, "message: %s", pgp->err);
 	why[0] = '\0';
-	r = pgp_recheck_cleartext(msg, len, ans, ans_len, &ct, why, sizeof(why));
+	r = pgp_recheck_cleartext(msg, len, ans, ans_len, &pm->ct, why, sizeof(why));
 	free(ans);
 	if (r < 0)
 		return pgp_errorf(pgp, r, "message: %s", why[0] ? why : dg_strerror(r));
-	for (i = 0; i < ct.n_hashes; i++)
-		if (!ct.hashes[i]) {
-			/* RFC 9580 §7.1: reject misleading Hash: headers. */
-			r = pgp_errorf(pgp, -EBADMSG, "message: unknown hash in a Hash: header");
-			goto out;
-		}
-	r = pgp_load_packets(pgp, "message signature block", ct.sigblock.p, ct.sigblock.len,
-			     0, &in);
-	if (r == 0 && in.armor_kind != PGP_ARMOR_SIGNATURE)
+	for (i = 0; i < pm->ct.n_hashes; i++)
+		if (!pm->ct.hashes[i])	/* RFC 9580 §7.1: reject misleading Hash: headers. */
+			return pgp_errorf(pgp, -EBADMSG, "message: unknown hash in a Hash: header");
+	r = pgp_load_packets(pgp, "message signature block", pm->ct.sigblock.p,
+			     pm->ct.sigblock.len, 0, &pm->in);
+	if (r == 0 && pm->in.armor_kind != PGP_ARMOR_SIGNATURE)
 		r = pgp_errorf(pgp, -EBADMSG, "message: signature block is not a PGP SIGNATURE");
-	if (r < 0)
-		goto out;
-	js.hashes = ct.hashes;
-	js.n_hashes = ct.n_hashes;
+	return r;
+}
+
+static int verify_cleartext(struct dg_pgp *pgp, const struct dg_pgp_message *pm,
+			    struct dg_pgp_result *res, uint8_t **body, size_t *body_len)
+{
+	const struct pgp_cleartext *ct = &pm->ct;
+	struct jobs js = { 0 };
+	size_t i, n;
+	int r;
+
+	js.hashes = ct->hashes;
+	js.n_hashes = ct->n_hashes;
 	js.cleartext = true;
-	r = jobs_from(pgp, "message", in.v, in.n, &js, res);
+	r = jobs_from(pgp, "message", pm->in.v, pm->in.n, &js, res);
 	if (r == 0)
-		r = feed_cleartext(&js, &ct);
+		r = feed_cleartext(&js, (void *)ct);
 	if (r == 0)
 		r = jobs_done(pgp, "message", &js, res);
 	if ((r == 0 || r == -EKEYREJECTED || r == -ENOKEY) && body) {
 		/* The text as sopv peers print it: each line followed by its
 		 * own line ending (LF or CR LF). */
-		for (n = 0, i = 0; i < ct.n_lines; i++)
-			n += ct.lines[i].len + 2;
+		for (n = 0, i = 0; i < ct->n_lines; i++)
+			n += ct->lines[i].len + 2;
 		*body = malloc(n ? n : 1);
 		if (!*body) {
 			r = -ENOMEM;
 			goto out;
 		}
-		for (n = 0, i = 0; i < ct.n_lines; i++) {
-			memcpy(*body + n, ct.lines[i].p, ct.lines[i].len);
-			n += ct.lines[i].len;
-			if (ct.crlf[i])
+		for (n = 0, i = 0; i < ct->n_lines; i++) {
+			memcpy(*body + n, ct->lines[i].p, ct->lines[i].len);
+			n += ct->lines[i].len;
+			if (ct->crlf[i])
 				(*body)[n++] = '\r';
 			(*body)[n++] = '\n';
 		}
@@ -1479,28 +1500,23 @@ static int verify_cleartext(struct dg_pgp *pgp, const uint8_t *msg, size_t len,
 	}
 out:
 	jobs_free(&js);
-	pgp_inputs_free(&in);
-	pgp_cleartext_free(&ct);
 	return r;
 }
 
-int dg_pgp_verify_message(struct dg_pgp *pgp, const void *msg, size_t len,
-			  struct dg_pgp_result *res, uint8_t **body, size_t *body_len)
+int dg_pgp_message_parse(struct dg_pgp *pgp, const void *msg, size_t len,
+			 struct dg_pgp_message **out)
 {
 	static const char csf[] = "-----BEGIN PGP SIGNED MESSAGE-----";
-	struct dg_pgp_result local = { 0 };
+	struct dg_pgp_message *pm;
 	const uint8_t *p = msg;
 	size_t skip = 0;
 	int r;
 
-	if (!res)
-		res = &local;
-	memset(res, 0, sizeof(*res));
-	if (body) {
-		*body = NULL;
-		*body_len = 0;
-	}
+	*out = NULL;
 	pgp->err[0] = '\0';
+	pm = calloc(1, sizeof(*pm));
+	if (!pm)
+		return -ENOMEM;
 	/* Text (not binary packets): the first armor line decides.  Text
 	 * before a cleartext message is allowed and never part of it. */
 	if (len && !(p[0] & 0x80)) {
@@ -1515,10 +1531,53 @@ int dg_pgp_verify_message(struct dg_pgp *pgp, const void *msg, size_t len,
 				skip = (size_t)(nl - p) + 1;
 		}
 	}
-	if (skip < len && len - skip >= sizeof(csf) - 1 && !memcmp(p + skip, csf, sizeof(csf) - 1))
-		r = verify_cleartext(pgp, msg, len, res, body, body_len);
-	else
-		r = verify_inline(pgp, msg, len, res, body, body_len);
+	pm->cleartext = skip < len && len - skip >= sizeof(csf) - 1 &&
+			!memcmp(p + skip, csf, sizeof(csf) - 1);
+	r = pm->cleartext ? parse_cleartext(pgp, msg, len, pm) : parse_inline(pgp, msg, len, pm);
+	if (r < 0) {
+		dg_pgp_message_free(pm);
+		return r;
+	}
+	*out = pm;
+	return 0;
+}
+
+int dg_pgp_message_verify(struct dg_pgp *pgp, const struct dg_pgp_message *pm,
+			  struct dg_pgp_result *res, uint8_t **body, size_t *body_len)
+{
+	struct dg_pgp_result local = { 0 };
+	int r;
+
+	if (!res)
+		res = &local;
+	memset(res, 0, sizeof(*res));
+	if (body) {
+		*body = NULL;
+		*body_len = 0;
+	}
+	pgp->err[0] = '\0';
+	r = pm->cleartext ? verify_cleartext(pgp, pm, res, body, body_len) :
+			    verify_inline(pgp, pm, res, body, body_len);
 	dg_pgp_result_free(&local);
+	return r;
+}
+
+int dg_pgp_verify_message(struct dg_pgp *pgp, const void *msg, size_t len,
+			  struct dg_pgp_result *res, uint8_t **body, size_t *body_len)
+{
+	struct dg_pgp_message *pm;
+	int r;
+
+	if (res)
+		memset(res, 0, sizeof(*res));
+	if (body) {
+		*body = NULL;
+		*body_len = 0;
+	}
+	r = dg_pgp_message_parse(pgp, msg, len, &pm);
+	if (r < 0)
+		return r;
+	r = dg_pgp_message_verify(pgp, pm, res, body, body_len);
+	dg_pgp_message_free(pm);
 	return r;
 }
