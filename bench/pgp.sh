@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # OpenPGP detached-signature verification, whole process each time, against
 # sqv and gpgv with the same key, signature and data (measured in the same
-# run), and hashing throughput against `openssl dgst -sha256`.
+# run), and hashing throughput against `openssl dgst -sha256`.  Then, for
+# information (no target), `sopv inline-verify` of a 1 MiB inline-signed
+# message, compressed (gpg's default, ZIP) and not, against `sqop
+# inline-verify` and `gpgv -o`.
 #
 #   bench/pgp.sh [RUNS_1MIB]        (default 200 runs of each 1 MiB command)
 #
@@ -15,7 +18,7 @@ cd "$(dirname "$0")/.."
 DG=${DG:-build/src/cli/digestguard}
 runs=${1:-200}
 big_runs=${BENCH_BIG_RUNS:-10}
-for t in gpg gpgv sqv openssl awk ${CC:-cc}; do
+for t in gpg gpgv sqv sqop openssl awk ${CC:-cc}; do
 	command -v $t >/dev/null || { echo "bench/pgp.sh: needs $t (make deps)" >&2; exit 2; }
 done
 
@@ -37,6 +40,8 @@ g --export -o "$tmp/cert.pgp"
 head -c $((1 << 20)) /dev/urandom >"$tmp/1m.bin"
 head -c $((256 << 20)) /dev/urandom >"$tmp/256m.bin"
 for f in 1m 256m; do g --digest-algo SHA256 -o "$tmp/$f.sig" --detach-sign "$tmp/$f.bin"; done
+g --digest-algo SHA256 -o "$tmp/1m.z.gpg" --sign "$tmp/1m.bin"
+g --digest-algo SHA256 -z 0 -o "$tmp/1m.0.gpg" --sign "$tmp/1m.bin"
 gpgconf --kill all >/dev/null 2>&1 || true
 
 # every command must verify before it is timed
@@ -45,6 +50,11 @@ for f in 1m 256m; do
 	verify_ok sqv --keyring "$tmp/cert.pgp" "$tmp/$f.sig" "$tmp/$f.bin"
 	verify_ok gpgv --keyring "$tmp/cert.pgp" "$tmp/$f.sig" "$tmp/$f.bin"
 	[ $have_dg = 0 ] || verify_ok sh -c "\"$DG\" sopv verify \"$tmp/$f.sig\" \"$tmp/cert.pgp\" <\"$tmp/$f.bin\""
+done
+for f in 1m.z 1m.0; do
+	verify_ok sh -c "sqop inline-verify \"$tmp/cert.pgp\" <\"$tmp/$f.gpg\""
+	verify_ok gpgv --keyring "$tmp/cert.pgp" -o /dev/null "$tmp/$f.gpg"
+	[ $have_dg = 0 ] || verify_ok sh -c "\"$DG\" sopv inline-verify \"$tmp/cert.pgp\" <\"$tmp/$f.gpg\""
 done
 
 # --- timing --------------------------------------------------------------
@@ -106,3 +116,18 @@ printf '  256 MiB digestguard/openssl MiB/s   %.2f  (target >= 0.9: %s)\n' "$r3"
 printf '  (cpu time: 1 MiB dg/sqv %.2f, dg/gpgv %.2f; 256 MiB openssl/dg %.2f)\n' \
 	"$(calc "${cpu[dg-1m]} / ${cpu[sqv-1m]}")" "$(calc "${cpu[dg-1m]} / ${cpu[gpgv-1m]}")" \
 	"$(calc "${cpu[openssl-sha256-256m]} / ${cpu[dg-256m]}")"
+
+echo "inline-signed message, 1 MiB, signed content written out (for information, no target):"
+for f in 1m.z 1m.0; do
+	dgc=()
+	[ $have_dg = 1 ] && dgc=("dg-inline-$f=$DG sopv inline-verify $tmp/cert.pgp <$tmp/$f.gpg")
+	measure "$(( (runs + 1) / 2 ))" "${dgc[@]}" \
+		"sqop-inline-$f=sqop inline-verify $tmp/cert.pgp <$tmp/$f.gpg" \
+		"gpgv-inline-$f=gpgv --keyring $tmp/cert.pgp -o /dev/null $tmp/$f.gpg"
+done
+for f in 1m.z 1m.0; do
+	case $f in 1m.z) what="compressed  ";; *) what="uncompressed";; esac
+	printf '  %s digestguard/sqop %.2f, digestguard/gpgv %.2f\n' "$what" \
+		"$(calc "${med[dg-inline-$f]} / ${med[sqop-inline-$f]}")" \
+		"$(calc "${med[dg-inline-$f]} / ${med[gpgv-inline-$f]}")"
+done

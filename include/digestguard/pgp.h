@@ -24,6 +24,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -233,6 +234,12 @@ int dg_pgp_message_parse(struct dg_pgp *pgp, const void *msg, size_t len,
 			 struct dg_pgp_message **out);
 int dg_pgp_message_verify(struct dg_pgp *pgp, const struct dg_pgp_message *m,
 			  struct dg_pgp_result *res, uint8_t **body, size_t *body_len);
+/*
+ * Write the signed content of @m (what dg_pgp_message_verify() gives as
+ * *body) to @out, without a copy in between; 0, or -errno when a write
+ * fails.  Only after a verification said it is signed.
+ */
+int dg_pgp_message_write(const struct dg_pgp_message *m, FILE *out);
 /* NULL is allowed. */
 void dg_pgp_message_free(struct dg_pgp_message *m);
 

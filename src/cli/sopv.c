@@ -87,9 +87,17 @@ static int sopv_err(int code, const char *fmt, ...)
 static int read_fd(int fd, uint8_t **out, size_t *len)
 {
 	size_t cap = 1 << 16, n = 0;
-	uint8_t *b = malloc(cap);
+	struct stat st;
+	uint8_t *b;
+	off_t pos;
 	ssize_t r;
 
+	/* A regular file: room for what is left of it, and one byte to see
+	 * the end (it may still grow; then as for a pipe). */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (pos = lseek(fd, 0, SEEK_CUR)) >= 0 &&
+	    st.st_size > pos && (uintmax_t)(st.st_size - pos) < SOPV_INPUT_MAX)
+		cap = (size_t)(st.st_size - pos) + 1;
+	b = malloc(cap);
 	if (!b)
 		return -ENOMEM;
 	for (;;) {
@@ -100,7 +108,7 @@ static int read_fd(int fd, uint8_t **out, size_t *len)
 				free(b);
 				return -E2BIG;
 			}
-			cap *= 2;
+			cap = cap > SOPV_INPUT_MAX / 2 ? SOPV_INPUT_MAX : 2 * cap;
 			nb = realloc(b, cap);
 			if (!nb) {
 				free(b);
@@ -677,8 +685,8 @@ static int cmd_inline_verify(int argc, char **argv)
 	struct certs certs = { 0 };
 	struct dg_pgp *pgp;
 	struct opts o;
-	uint8_t *msg = NULL, *body = NULL;
-	size_t len = 0, body_len = 0;
+	uint8_t *msg = NULL;
+	size_t len = 0;
 	int r, code;
 
 	if (argc > 1 && is_help(argv[1])) {
@@ -716,12 +724,12 @@ static int cmd_inline_verify(int argc, char **argv)
 	if (!code)
 		code = load_certs(pgp, &certs);
 	if (!code) {
-		r = dg_pgp_message_verify(pgp, pm, &res, &body, &body_len);
+		r = dg_pgp_message_verify(pgp, pm, &res, NULL, NULL);
 		if (r == 0) {
 			/* The VERIFICATIONS first: a message on stdout means success. */
 			if (o.verif_out)
 				code = write_output(o.verif_out, &res);
-			if (!code && body_len && fwrite(body, 1, body_len, stdout) != body_len)
+			if (!code && dg_pgp_message_write(pm, stdout) < 0)
 				code = SOP_GENERIC;
 			if (!code && fflush(stdout))
 				code = SOP_GENERIC;
@@ -735,7 +743,6 @@ static int cmd_inline_verify(int argc, char **argv)
 out:
 	certs_free(&certs);
 	dg_pgp_message_free(pm);
-	free(body);
 	free(msg);
 	dg_pgp_result_free(&res);
 	release_ctx(pgp);

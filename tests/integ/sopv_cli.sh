@@ -153,6 +153,16 @@ if command -v gpg >/dev/null &&
 	rc_is inline_verify_env_output_is_71 71 "${SOPV[@]}" inline-verify --verifications-out=@ENV:X "$A1" <"$D"
 	[ ! -e "@ENV:X" ] && [ ! -e "$T/@ENV:X" ] && ok inline_verify_env_output_creates_no_file ||
 		nok inline_verify_env_output_creates_no_file
+	# inline-verify reads at most 64 MiB, from a file (sized up front) as
+	# from a pipe; one byte less is read and judged as a message.
+	truncate -s $((64 << 20)) "$T/64m"
+	rc_is inline_verify_64mib_file_is_refused 1 "${SOPV[@]}" inline-verify "$A1" <"$T/64m"
+	grep -q 'larger than the 64 MiB limit' "$T/err" && ok inline_verify_64mib_file_says_the_limit ||
+		nok inline_verify_64mib_file_says_the_limit "$(cat "$T/err")"
+	rc_is inline_verify_64mib_pipe_is_refused 1 sh -c 'cat "$1" | "$2" sopv inline-verify "$3"' sh "$T/64m" "$DG" "$A1"
+	truncate -s $(((64 << 20) - 1)) "$T/64m"
+	rc_is inline_verify_under_64mib_is_read_and_judged_41 41 "${SOPV[@]}" inline-verify "$A1" <"$T/64m"
+	rm -f "$T/64m"
 	# Dates: a fraction of a second after the signature's second is after it.
 	rc_is verify_not_before_fraction_after_signature_is_3 3 "${SOPV[@]}" verify \
 		--not-before=2015-09-16T12:24:53.5Z "$A2" "$A1" <"$D"

@@ -700,6 +700,17 @@ static void parse_then_verify(const char *file, const char *want_body)
 		body = NULL;
 		dg_pgp_result_free(&res);
 	}
+	/* The same content, written out without a copy. */
+	{
+		char *w = NULL;
+		size_t wn = 0;
+		FILE *f = open_memstream(&w, &wn);
+
+		CHECK(f && dg_pgp_message_write(pm, f) == 0 && fclose(f) == 0, "%s written", file);
+		CHECK(w && wn == wl && !memcmp(w, want, wl), "%s: written content (%zu bytes)",
+		      file, wn);
+		free(w);
+	}
 out:
 	dg_pgp_message_free(pm);
 	free(m);

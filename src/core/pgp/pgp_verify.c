@@ -1562,6 +1562,30 @@ int dg_pgp_message_verify(struct dg_pgp *pgp, const struct dg_pgp_message *pm,
 	return r;
 }
 
+int dg_pgp_message_write(const struct dg_pgp_message *pm, FILE *out)
+{
+	size_t i;
+
+	if (!pm->cleartext) {
+		const struct pgp_pkt *lit = pm->m.literal;
+
+		for (i = 0; i < lit->n_lit; i++)
+			if (lit->lit[i].len &&
+			    fwrite(lit->lit[i].p, 1, lit->lit[i].len, out) != lit->lit[i].len)
+				return -(errno ? errno : EIO);
+		return 0;
+	}
+	/* As dg_pgp_message_verify()'s body: each line with its own ending. */
+	for (i = 0; i < pm->ct.n_lines; i++) {
+		const struct pgp_bytes *l = &pm->ct.lines[i];
+
+		if ((l->len && fwrite(l->p, 1, l->len, out) != l->len) ||
+		    fputs(pm->ct.crlf[i] ? "\r\n" : "\n", out) == EOF)
+			return -(errno ? errno : EIO);
+	}
+	return 0;
+}
+
 int dg_pgp_verify_message(struct dg_pgp *pgp, const void *msg, size_t len,
 			  struct dg_pgp_result *res, uint8_t **body, size_t *body_len)
 {
