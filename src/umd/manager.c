@@ -63,6 +63,7 @@ struct dg_umd {
 	int bulk_fd;		/* memfd for large requests (ours, read-write) */
 	int bulk_ro;		/* the same file opened read-only, for the handler */
 	uint8_t *bulk_map;	/* bulk_fd mapped read-write (NULL: use pwrite) */
+	size_t bulk_hw;		/* bulk_fd's bytes written so far: they have pages */
 	int bulk_sent;		/* the running handler has bulk_ro */
 	int hello_pending;	/* launched; its hello answer not read yet */
 	uint32_t hello_id;
@@ -530,6 +531,7 @@ static int bulk_setup(struct dg_umd *u)
 	u->bulk_fd = memfd_create("dg-umd-bulk", MFD_CLOEXEC);
 	if (u->bulk_fd < 0)
 		return -errno;
+	u->bulk_hw = 0;
 	if (ftruncate(u->bulk_fd, u->d.max_frame) < 0)
 		goto fail;
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", u->bulk_fd);
@@ -550,32 +552,50 @@ fail:
 	return r;
 }
 
+/* @len bytes at @p into the bulk file at @at, with pwrite(). */
+static int bulk_pwrite(struct dg_umd *u, const uint8_t *p, size_t len, size_t at)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		ssize_t w = pwrite(u->bulk_fd, p + off, len - off, (off_t)(at + off));
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -EIO;
+		off += (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * The request's pieces, one after the other, into the bulk file.  Through
+ * the mapping where earlier requests gave the file its pages (a copy, ~20
+ * times faster than pwrite() there), with pwrite() past them: a first
+ * write through a shared mapping takes a page fault per page, pwrite()
+ * allocates them in one call (1 MiB: 0.3 against 0.6 ms here).
+ */
 static int bulk_write(struct dg_umd *u, const struct iovec *req, int n)
 {
-	size_t at = 0, off;
-	int i;
+	size_t at = 0;
+	int i, r;
 
 	for (i = 0; i < n; i++) {
 		const uint8_t *p = req[i].iov_base;
+		size_t len = req[i].iov_len, mapped = 0;
 
-		if (u->bulk_map) {	/* only we can resize the file: no SIGBUS */
-			if (req[i].iov_len)
-				memcpy(u->bulk_map + at, p, req[i].iov_len);
-			at += req[i].iov_len;
-			continue;
+		if (u->bulk_map && at < u->bulk_hw) {
+			/* only we can resize the file: no SIGBUS */
+			mapped = u->bulk_hw - at < len ? u->bulk_hw - at : len;
+			memcpy(u->bulk_map + at, p, mapped);
 		}
-		for (off = 0; off < req[i].iov_len;) {
-			ssize_t w = pwrite(u->bulk_fd, p + off, req[i].iov_len - off,
-					   (off_t)(at + off));
-
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0)
-				return -EIO;
-			off += (size_t)w;
-		}
-		at += req[i].iov_len;
+		if (len > mapped && (r = bulk_pwrite(u, p + mapped, len - mapped, at + mapped)) < 0)
+			return r;
+		at += len;
 	}
+	if (at > u->bulk_hw)
+		u->bulk_hw = at;
 	return 0;
 }
 
