@@ -40,7 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct pgp_packets pk;
 
 		if (pgp_recheck_parse(in, in_len, ans, ans_len, &pk, why, sizeof(why)) == 0) {
-			/* Whatever passes the re-check points into the input only. */
+			/* Whatever passes the re-check points into the input only
+			 * (decompressed contents: into the answer). */
 			for (i = 0; i < pk.n; i++) {
 				const struct pgp_pkt *p = &pk.v[i];
 
@@ -51,6 +52,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				for (k = 0; k < p->n_lit; k++)
 					if (!inside(in, in_len, p->lit[k].p, p->lit[k].len))
 						__builtin_trap();
+				/* Decompressed contents: inside the answer, not copied. */
+				if (p->comp_len && !inside(ans, ans_len, p->comp, p->comp_len))
+					__builtin_trap();
 			}
 			pgp_packets_free(&pk);
 		}

@@ -5,9 +5,11 @@
  * re-checks the answer and assembles certificates from the packets
  * (bindings, revocations in and out of place, lone revocations, merged
  * copies, malformed and unsupported keys), then a detached signature made
- * of the input's own signature packets is checked against them.  The
- * certificate logic reads attacker-ordered packets; it must survive any.
+ * of the input's own signature packets is checked against them, and the
+ * input verified as a signed message.  The certificate and message logic
+ * read attacker-ordered packets; they must survive any.
  */
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +51,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		 * checked against the certificates just loaded. */
 		dg_pgp_verify_detached(pgp, data, size, msg, sizeof(msg) - 1, &res);
 		dg_pgp_result_free(&res);
+	}
+	/* And as a signed message (inline, compressed or cleartext) in two
+	 * steps, its content written out. */
+	{
+		struct dg_pgp_message *pm = NULL;
+		FILE *null = fopen("/dev/null", "w");
+
+		if (null && dg_pgp_message_parse(pgp, data, size, &pm) == 0) {
+			if (dg_pgp_message_verify(pgp, pm, &res, NULL, NULL) == 0)
+				dg_pgp_message_write(pm, null);
+			dg_pgp_result_free(&res);
+		}
+		dg_pgp_message_free(pm);
+		if (null)
+			fclose(null);
 	}
 	dg_pgp_free(pgp);
 	return 0;
