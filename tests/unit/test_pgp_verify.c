@@ -636,24 +636,42 @@ TEST(test_two_signatures_one_good_one_unknown_key)
 	dg_pgp_result_free(&res);
 }
 
+/* A message fixture and the content it signs. */
+struct signed_msg {
+	uint8_t *m, *want;
+	size_t ml, wl;
+};
+
+static void signed_msg_read(struct signed_msg *sm, const char *file, const char *want_body)
+{
+	memset(sm, 0, sizeof(*sm));
+	tap_read_file(path_of(file), &sm->m, &sm->ml);
+	tap_read_file(path_of(want_body), &sm->want, &sm->wl);
+}
+
+static void signed_msg_free(struct signed_msg *sm)
+{
+	free(sm->m);
+	free(sm->want);
+}
+
 static void message_case(const char *file, const char *want_body)
 {
 	const char *rings[] = { "ed.pub", NULL };
 	struct dg_pgp_result res = { 0 };
 	struct dg_pgp *pgp = ctx_with(rings);
-	uint8_t *m = NULL, *body = NULL, *want = NULL;
-	size_t ml = 0, bl = 0, wl = 0;
-	int r;
+	struct signed_msg sm;
+	uint8_t *body = NULL;
+	size_t bl = 0;
 
-	tap_read_file(path_of(file), &m, &ml);
-	tap_read_file(path_of(want_body), &want, &wl);
-	r = dg_pgp_verify_message(pgp, m, ml, &res, &body, &bl);
-	CHECK(r == 0, "%s: %s", file, dg_pgp_last_error(pgp));
+	signed_msg_read(&sm, file, want_body);
+	CHECK(dg_pgp_verify_message(pgp, sm.m, sm.ml, &res, &body, &bl) == 0, "%s: %s", file,
+	      dg_pgp_last_error(pgp));
 	CHECK(res.n_good == 1 && good_by(&res, "ed", 0), "signer");
-	CHECK(body && bl == wl && !memcmp(body, want, wl), "body is the signed file (%zu bytes)", bl);
+	CHECK(body && bl == sm.wl && !memcmp(body, sm.want, sm.wl),
+	      "body is the signed file (%zu bytes)", bl);
 	free(body);
-	free(m);
-	free(want);
+	signed_msg_free(&sm);
 	dg_pgp_result_free(&res);
 	dg_pgp_free(pgp);
 }
@@ -671,18 +689,17 @@ TEST(test_inline_compressed_message_verifies_and_yields_body)
  */
 static void parse_then_verify(const char *file, const char *want_body)
 {
-	const char *none[] = { NULL };
-	struct dg_pgp_result res = { 0 };
 	struct dg_pgp_message *pm = NULL;
-	struct dg_pgp *pgp = ctx_with(none);
-	uint8_t *m = NULL, *body = NULL, *want = NULL;
-	size_t ml = 0, bl = 0, wl = 0;
-	int r;
+	struct dg_pgp_result res = { 0 };
+	struct dg_pgp *pgp = NULL;
+	struct signed_msg sm;
+	int r, i;
 
-	tap_read_file(path_of(file), &m, &ml);
-	tap_read_file(path_of(want_body), &want, &wl);
-	r = dg_pgp_message_parse(pgp, m, ml, &pm);
-	CHECK(r == 0 && pm, "%s parsed with an empty keyring: %s", file, dg_pgp_last_error(pgp));
+	signed_msg_read(&sm, file, want_body);
+	CHECK(dg_pgp_new(&pgp) == 0, "context");
+	r = pgp ? dg_pgp_message_parse(pgp, sm.m, sm.ml, &pm) : -ENOMEM;
+	CHECK(r == 0 && pm, "%s parsed with an empty keyring: %s", file,
+	      pgp ? dg_pgp_last_error(pgp) : "no context");
 	if (!pm)
 		goto out;
 	r = dg_pgp_message_verify(pgp, pm, &res, NULL, NULL);
@@ -690,14 +707,16 @@ static void parse_then_verify(const char *file, const char *want_body)
 	      "%s without its key: %d, %zu signatures", file, r, res.n_sigs);
 	dg_pgp_result_free(&res);
 	CHECK(dg_pgp_keyring_add_file(pgp, path_of("ed.pub")) > 0, "key added after the parse");
-	for (int i = 0; i < 2; i++) {
+	for (i = 1; i <= 2; i++) {
+		uint8_t *body = NULL;
+		size_t bl = 0;
+
 		r = dg_pgp_message_verify(pgp, pm, &res, &body, &bl);
 		CHECK(r == 0 && res.n_good == 1 && good_by(&res, "ed", 0),
-		      "%s verify %d: %s", file, i + 1, dg_pgp_last_error(pgp));
-		CHECK(body && bl == wl && !memcmp(body, want, wl), "%s verify %d: body (%zu bytes)",
-		      file, i + 1, bl);
+		      "%s verify %d: %s", file, i, dg_pgp_last_error(pgp));
+		CHECK(body && bl == sm.wl && !memcmp(body, sm.want, sm.wl),
+		      "%s verify %d: body (%zu bytes)", file, i, bl);
 		free(body);
-		body = NULL;
 		dg_pgp_result_free(&res);
 	}
 	/* The same content, written out without a copy. */
@@ -707,14 +726,13 @@ static void parse_then_verify(const char *file, const char *want_body)
 		FILE *f = open_memstream(&w, &wn);
 
 		CHECK(f && dg_pgp_message_write(pm, f) == 0 && fclose(f) == 0, "%s written", file);
-		CHECK(w && wn == wl && !memcmp(w, want, wl), "%s: written content (%zu bytes)",
-		      file, wn);
+		CHECK(w && wn == sm.wl && !memcmp(w, sm.want, sm.wl),
+		      "%s: written content (%zu bytes)", file, wn);
 		free(w);
 	}
 out:
 	dg_pgp_message_free(pm);
-	free(m);
-	free(want);
+	signed_msg_free(&sm);
 	dg_pgp_free(pgp);
 }
 
