@@ -189,15 +189,20 @@ int dg_pgp_verify_detached_fd(struct dg_pgp *pgp, const void *sig, size_t sig_le
 			      int fd, struct dg_pgp_result *res);
 
 /*
- * Start hashing regular file @fd with SHA-256 on a thread of its own
+ * Start hashing the data at @fd with SHA-256 on a thread of its own
  * (started off the caller's CPU while the handler of dg_pgp_prestart() sets
  * up), so that the caller can go on with other work meanwhile; returns 1
- * when the hash ahead started, 0 when it did not (@fd not a regular file,
- * empty, or no thread).  @fd must stay open until
- * dg_pgp_verify_detached_fd(), dg_pgp_set_handler() or dg_pgp_free(),
- * which stop the thread.  That verification on the same file (same inode
- * and size) continues the hash as it stands for v4 binary SHA-256
- * signatures; signatures of any other kind hash the whole file as usual.
+ * when the hash ahead started, 0 when it did not (@fd neither a regular
+ * file nor a pipe or socket, an empty file, or no thread).  @fd must stay
+ * open until dg_pgp_verify_detached_fd(), dg_pgp_set_handler() or
+ * dg_pgp_free(), which stop the thread.  That verification on the same
+ * file (same inode and size) continues the hash as it stands for v4 binary
+ * SHA-256 signatures; signatures of any other kind hash the whole file as
+ * usual.  A pipe or socket is read ahead (up to 16 MiB kept in memory):
+ * those bytes are gone from it, and only dg_pgp_verify_detached_fd() of
+ * the same @fd gets them (signatures of other kinds hash them from memory,
+ * then read on); dg_pgp_set_handler() keeps them for it, a verification of
+ * another descriptor or dg_pgp_free() drops them.
  */
 int dg_pgp_prehash_fd(struct dg_pgp *pgp, int fd);
 

@@ -1072,6 +1072,75 @@ TEST(test_prehash_ahead_gives_the_same_verdicts)
 	CHECK(ahead > 0, "verifications found bytes hashed ahead (%zu)", ahead);
 }
 
+/*
+ * prehashed_verify() with @data through a pipe from cat: the hash ahead
+ * reads the pipe and keeps what it took; after @settle_ms (for the thread
+ * to get ahead) the verification takes that and reads on.
+ */
+static int prehashed_pipe_verify(const char *sig, const char *data, int settle_ms,
+				 size_t *ahead)
+{
+	struct dg_pgp_result res = { 0 };
+	struct dg_pgp *pgp = NULL;
+	uint8_t *s = NULL;
+	size_t sl = 0;
+	int p[2], r = -EIO;
+	pid_t pid;
+
+	if (dg_pgp_new(&pgp) < 0 || tap_read_file(path_of(sig), &s, &sl) < 0 ||
+	    pipe2(p, O_CLOEXEC) < 0)
+		goto out;
+	pid = fork();
+	if (pid == 0) {
+		dup2(p[1], 1);
+		execlp("cat", "cat", path_of(data), (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	alarm(30);
+	if (pid > 0 && dg_pgp_prestart(pgp) == 0 && dg_pgp_prehash_fd(pgp, p[0]) == 1) {
+		if (settle_ms)
+			usleep((useconds_t)settle_ms * 1000);
+		r = dg_pgp_keyring_add_file(pgp, path_of("ed.pub"));
+		if (r >= 0)
+			r = dg_pgp_verify_detached_fd(pgp, s, sl, p[0], &res);
+		*ahead += dg_pgp_prehash_used(pgp);
+		if (r < 0)
+			printf("# %s over %s from a pipe: %s\n", sig, data, dg_pgp_last_error(pgp));
+	}
+	alarm(0);
+	close(p[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+out:
+	dg_pgp_result_free(&res);
+	dg_pgp_free(pgp);
+	free(s);
+	return r;
+}
+
+TEST(test_prehash_of_a_pipe_gives_the_same_verdicts)
+{
+	size_t ahead = 0;
+	int settle;
+
+	NEED_GPG();
+	for (settle = 0; settle <= 50; settle += 50) {
+		CHECK(prehashed_pipe_verify("big.sig", "big.bin", settle, &ahead) == 0,
+		      "SHA-256 signature over a pipe read ahead verifies (settle %d ms)", settle);
+		CHECK(prehashed_pipe_verify("big.sha512.sig", "big.bin", settle, &ahead) == 0,
+		      "SHA-512 signature: the bytes read ahead are hashed from memory (settle %d)",
+		      settle);
+		CHECK(prehashed_pipe_verify("big.txt.sig", "big.bin", settle, &ahead) == 0,
+		      "text-mode signature over a pipe read ahead (settle %d)", settle);
+		CHECK(prehashed_pipe_verify("big.sig", "big.badhead", settle, &ahead) == -EKEYREJECTED,
+		      "first byte changed: rejected (settle %d)", settle);
+		CHECK(prehashed_pipe_verify("big.sig", "big.badtail", settle, &ahead) == -EKEYREJECTED,
+		      "last byte changed: rejected (settle %d)", settle);
+	}
+	CHECK(ahead > 0, "verifications found bytes read ahead (%zu)", ahead);
+}
+
 /* Truncates and restores the file behind @arg while a verification reads it. */
 struct shrinker {
 	const char *path;
@@ -1177,11 +1246,12 @@ static int add_ed_and_verify(struct dg_pgp *pgp, const uint8_t *sig, size_t sig_
 }
 
 /*
- * The hash ahead starts only on a regular file with data in it, and a
- * context freed before any verification stops and joins its thread (the
- * ASan build would report the thread's buffer otherwise).
+ * The hash ahead starts only on a regular file with data in it or a pipe,
+ * and a context freed before any verification stops and joins its thread
+ * (the ASan build would report the thread's buffer otherwise), also one
+ * waiting for a pipe's writer.
  */
-TEST(test_prehash_needs_a_regular_file_and_stops_with_the_context)
+TEST(test_prehash_needs_a_file_or_pipe_and_stops_with_the_context)
 {
 	struct dg_pgp *pgp = NULL;
 	uint8_t *s = NULL;
@@ -1191,7 +1261,13 @@ TEST(test_prehash_needs_a_regular_file_and_stops_with_the_context)
 	NEED_GPG();
 	CHECK(dg_pgp_new(&pgp) == 0 && dg_pgp_prestart(pgp) == 0, "context, handler launched");
 	CHECK(pipe(p) == 0, "pipe");
-	CHECK(dg_pgp_prehash_fd(pgp, p[0]) == 0, "no hash ahead of a pipe");
+	/* A writer that never writes: the reader waits, and stops at once. */
+	alarm(10);
+	CHECK(dg_pgp_prehash_fd(pgp, p[0]) == 1, "hash ahead of a pipe started");
+	dg_pgp_free(pgp);
+	alarm(0);
+	pgp = NULL;
+	CHECK(dg_pgp_new(&pgp) == 0 && dg_pgp_prestart(pgp) == 0, "context, handler launched");
 	close(p[0]);
 	close(p[1]);
 	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -1421,8 +1497,9 @@ int main(void)
 	RUN(test_cleartext_crlf_keeps_its_line_endings);
 	RUN(test_detached_fd_streams_pipe_and_mapped_file);
 	RUN(test_prehash_ahead_gives_the_same_verdicts);
+	RUN(test_prehash_of_a_pipe_gives_the_same_verdicts);
 	RUN(test_data_file_shrinking_under_the_verifier_gives_a_verdict);
-	RUN(test_prehash_needs_a_regular_file_and_stops_with_the_context);
+	RUN(test_prehash_needs_a_file_or_pipe_and_stops_with_the_context);
 	RUN(test_switching_handlers_drops_the_hash_ahead);
 	RUN(test_garbage_signature_is_bad_data);
 	RUN(test_rfc9580_a1_bare_key_is_not_a_certificate);

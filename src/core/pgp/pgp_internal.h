@@ -356,10 +356,15 @@ struct dg_pgp {
 		int failed;		/* the thread's read fell short: unused */
 		dev_t dev;
 		ino_t ino;
-		uint8_t *buf;		/* one step's bytes */
+		uint8_t *buf;		/* one step's bytes; a pipe's, all so far */
 		off_t start;		/* where the data starts in the file */
 		size_t len, done;	/* data size; bytes hashed */
 		struct dg_sha256 sha;	/* over the file's first @done bytes */
+		int pipe;		/* @fd is a pipe or socket: read(), the
+					   bytes kept in @buf (the data's prefix) */
+		size_t cap;		/* pipe: @buf's size */
+		int wake[2];		/* pipe: ahead_stop() writes, the thread polls */
+		int eof;		/* pipe: the thread read to its end */
 	} ahead;
 	size_t ahead_used;		/* dg_pgp_prehash_used() */
 };

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +54,10 @@ static void ahead_stop(struct pgp_ahead *a)
 	if (!a->running)
 		return;
 	atomic_store_explicit(&a->stop, 1, memory_order_relaxed);
+	/* A pipe's reader may wait in poll() for a writer that is slow. */
+	if (a->pipe && write(a->wake[1], "", 1) < 0) {
+		/* a full pipe has the byte already */
+	}
 	pthread_join(a->thread, NULL);
 	a->running = 0;
 }
@@ -61,6 +66,10 @@ static void ahead_drop(struct pgp_ahead *a)
 {
 	ahead_stop(a);
 	free(a->buf);
+	if (a->pipe) {
+		close(a->wake[0]);
+		close(a->wake[1]);
+	}
 	memset(a, 0, sizeof(*a));
 	a->fd = -1;
 }
@@ -1009,8 +1018,13 @@ int dg_pgp_verify_detached_parsed(struct dg_pgp *pgp, const void *sig, size_t si
 
 void dg_pgp_set_handler(struct dg_pgp *pgp, struct dg_umd *umd)
 {
-	/* The hash ahead was placed for the old handler's start: stop it. */
-	ahead_drop(&pgp->ahead);
+	/* The hash ahead was placed for the old handler's start: stop it.  A
+	 * pipe's bytes read ahead stay for the verification: they are gone
+	 * from the pipe. */
+	if (pgp->ahead.pipe)
+		ahead_stop(&pgp->ahead);
+	else
+		ahead_drop(&pgp->ahead);
 	pgp->ext_umd = umd;
 }
 
@@ -1080,6 +1094,20 @@ static int feed_fd(struct jobs *js, void *ctx)
 }
 
 /*
+ * A pipe read ahead: the bytes the thread took (every job that did not
+ * continue its SHA-256 hashes them now), then the rest of the pipe.
+ */
+static int feed_kept_fd(struct jobs *js, void *ctx)
+{
+	const struct pgp_ahead *a = ctx;
+	int r, fd = a->fd;
+
+	if (a->done && (r = jobs_feed(js, a->buf, a->done)) < 0)
+		return r;
+	return a->eof ? 0 : feed_fd(js, &fd);
+}
+
+/*
  * Hash ahead on a thread of its own, in 64 KiB steps, until the file is
  * done or the verification takes the hash as it stands.
  *
@@ -1094,6 +1122,7 @@ static int feed_fd(struct jobs *js, void *ctx)
  */
 #define PGP_AHEAD_STEP (64u << 10)
 #define PGP_AHEAD_NICE 10
+#define PGP_AHEAD_KEEP_MAX (16u << 20)	/* a pipe's bytes kept at most */
 
 /* One step; > 0 while more is left.  A short file ends the hash ahead. */
 static int ahead_step(struct pgp_ahead *a)
@@ -1117,16 +1146,56 @@ static int ahead_step(struct pgp_ahead *a)
 	return a->done < a->len;
 }
 
+/*
+ * One step of a pipe: wait for data (or ahead_stop()), read it after the
+ * bytes kept so far, hash it.  > 0 while more may come; 0 at its end, on a
+ * read error (the verification's own read meets it again), or when
+ * PGP_AHEAD_KEEP_MAX bytes are kept (the verification reads on from there).
+ */
+static int ahead_step_pipe(struct pgp_ahead *a)
+{
+	struct pollfd p[2] = { { .fd = a->fd, .events = POLLIN },
+			       { .fd = a->wake[0], .events = POLLIN } };
+	size_t want;
+	ssize_t n;
+
+	if (a->done == a->cap) {
+		size_t cap = a->cap ? 2 * a->cap : PGP_AHEAD_STEP * 4;
+		uint8_t *nb;
+
+		if (a->cap >= PGP_AHEAD_KEEP_MAX || !(nb = realloc(a->buf, cap)))
+			return 0;
+		a->buf = nb;
+		a->cap = cap;
+	}
+	if (poll(p, 2, -1) < 0)
+		return errno == EINTR;
+	if (p[1].revents)
+		return 0;
+	want = a->cap - a->done < PGP_AHEAD_STEP ? a->cap - a->done : PGP_AHEAD_STEP;
+	n = read(a->fd, a->buf + a->done, want);
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN;
+	if (n == 0) {
+		a->eof = 1;
+		return 0;
+	}
+	dg_sha256_update(&a->sha, a->buf + a->done, (size_t)n);
+	a->done += (size_t)n;
+	return 1;
+}
+
 static void *ahead_thread(void *arg)
 {
 	struct pgp_ahead *a = arg;
+	int (*step)(struct pgp_ahead *) = a->pipe ? ahead_step_pipe : ahead_step;
 
 	if (a->steered)
 		sched_setaffinity(0, sizeof(a->all), &a->all);
 	/* Behind the handler's set-up on its CPU, not beside it (nice works
 	 * per thread on Linux; a thread may always lower its own priority). */
 	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), PGP_AHEAD_NICE);
-	while (!atomic_load_explicit(&a->stop, memory_order_relaxed) && ahead_step(a) > 0)
+	while (!atomic_load_explicit(&a->stop, memory_order_relaxed) && step(a) > 0)
 		;
 	return NULL;
 }
@@ -1149,13 +1218,26 @@ int dg_pgp_prehash_fd(struct dg_pgp *pgp, int fd)
 	sigset_t all, old;
 
 	ahead_drop(a);
-	if (fstat(fd, &st) < 0 || (a->start = data_start(fd, &st)) < 0 ||
-	    st.st_size <= a->start || (uintmax_t)(st.st_size - a->start) > SIZE_MAX ||
-	    !(a->buf = malloc(PGP_AHEAD_STEP)) || pthread_attr_init(&attr)) {
+	if (fstat(fd, &st) < 0)
+		return 0;
+	if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) {
+		/* Read ahead and kept: a pipe's bytes can be read only once. */
+		if (pipe2(a->wake, O_CLOEXEC | O_NONBLOCK) < 0)
+			return 0;
+		a->pipe = 1;
+		a->len = SIZE_MAX;
+	} else if ((a->start = data_start(fd, &st)) < 0 || st.st_size <= a->start ||
+		   (uintmax_t)(st.st_size - a->start) > SIZE_MAX ||
+		   !(a->buf = malloc(PGP_AHEAD_STEP))) {
+		ahead_drop(a);
+		return 0;
+	} else {
+		a->len = (size_t)(st.st_size - a->start);
+	}
+	if (pthread_attr_init(&attr)) {
 		ahead_drop(a);
 		return 0;
 	}
-	a->len = (size_t)(st.st_size - a->start);
 	dg_sha256_init(&a->sha);
 	a->fd = fd;
 	a->dev = st.st_dev;
@@ -1188,8 +1270,15 @@ int dg_pgp_verify_detached_fd(struct dg_pgp *pgp, const void *sig, size_t sig_le
 	int r;
 
 	pgp->ahead_used = 0;
+	/* A pipe's bytes taken ahead are the data's first bytes. */
+	if (a->fd >= 0 && a->fd == fd && a->pipe && fstat(fd, &st) == 0 &&
+	    st.st_dev == a->dev && st.st_ino == a->ino) {
+		r = verify_detached(pgp, sig, sig_len, feed_kept_fd, a, NULL, 0, a, res);
+		ahead_drop(a);
+		return r;
+	}
 	/* The hash ahead counts only for the same file, still the same size. */
-	if (a->fd >= 0 && a->fd == fd && fstat(fd, &st) == 0 && st.st_dev == a->dev &&
+	if (a->fd >= 0 && a->fd == fd && !a->pipe && fstat(fd, &st) == 0 && st.st_dev == a->dev &&
 	    st.st_ino == a->ino && data_start(fd, &st) == a->start &&
 	    (uintmax_t)(st.st_size - a->start) == a->len) {
 		r = verify_detached(pgp, sig, sig_len, feed_fd, &fd, NULL, 0, a, res);
