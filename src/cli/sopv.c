@@ -432,12 +432,6 @@ static int parse_opts(int argc, char **argv, int allow_out, struct opts *o)
 	return 0;
 }
 
-/*
- * Load every CERTS argument into @pgp; returns 0 or an exit code.  An input
- * that holds no certificate at all (nor a revocation for one), such as a
- * signature given by mistake, is BAD_DATA: ignoring it would hide the
- * mistake.
- */
 /* The CERTS inputs, read before anything is parsed: a missing one is
  * MISSING_INPUT whatever else is wrong. */
 struct certs {
@@ -474,6 +468,12 @@ static int read_certs(char **names, int n, struct certs *c)
 	return 0;
 }
 
+/*
+ * Load the CERTS inputs read by read_certs() into @pgp; returns 0 or an
+ * exit code.  An input that holds no certificate at all (nor a revocation
+ * for one), such as a signature given by mistake, is BAD_DATA: ignoring it
+ * would hide the mistake.
+ */
 static int load_certs(struct dg_pgp *pgp, const struct certs *c)
 {
 	int i, r;

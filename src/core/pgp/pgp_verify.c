@@ -1267,26 +1267,25 @@ int dg_pgp_verify_detached_fd(struct dg_pgp *pgp, const void *sig, size_t sig_le
 {
 	struct pgp_ahead *a = &pgp->ahead;
 	struct stat st;
+	bool same;
 	int r;
 
 	pgp->ahead_used = 0;
-	/* A pipe's bytes taken ahead are the data's first bytes. */
-	if (a->fd >= 0 && a->fd == fd && a->pipe && fstat(fd, &st) == 0 &&
-	    st.st_dev == a->dev && st.st_ino == a->ino) {
+	/* The hash ahead counts only for the same descriptor's data: a pipe's
+	 * bytes taken ahead are its first bytes; a file must still be the
+	 * same file of the same size. */
+	same = a->fd >= 0 && a->fd == fd && fstat(fd, &st) == 0 && st.st_dev == a->dev &&
+	       st.st_ino == a->ino &&
+	       (a->pipe || (data_start(fd, &st) == a->start &&
+			    (uintmax_t)(st.st_size - a->start) == a->len));
+	if (!same)	/* before the thread reads on what is now other data */
+		ahead_drop(a);
+	if (same && a->pipe)
 		r = verify_detached(pgp, sig, sig_len, feed_kept_fd, a, NULL, 0, a, res);
-		ahead_drop(a);
-		return r;
-	}
-	/* The hash ahead counts only for the same file, still the same size. */
-	if (a->fd >= 0 && a->fd == fd && !a->pipe && fstat(fd, &st) == 0 && st.st_dev == a->dev &&
-	    st.st_ino == a->ino && data_start(fd, &st) == a->start &&
-	    (uintmax_t)(st.st_size - a->start) == a->len) {
-		r = verify_detached(pgp, sig, sig_len, feed_fd, &fd, NULL, 0, a, res);
-		ahead_drop(a);
-		return r;
-	}
+	else
+		r = verify_detached(pgp, sig, sig_len, feed_fd, &fd, NULL, 0, same ? a : NULL, res);
 	ahead_drop(a);
-	return verify_detached(pgp, sig, sig_len, feed_fd, &fd, NULL, 0, NULL, res);
+	return r;
 }
 
 /* ------------------------------------------------------------- messages */
@@ -1421,25 +1420,6 @@ static int feed_literal(struct jobs *js, void *ctx)
 	return 0;
 }
 
-static int copy_literal(const struct pgp_pkt *lit, uint8_t **body, size_t *body_len)
-{
-	size_t i, n = 0;
-	uint8_t *b;
-
-	for (i = 0; i < lit->n_lit; i++)
-		n += lit->lit[i].len;
-	b = malloc(n ? n : 1);
-	if (!b)
-		return -ENOMEM;
-	for (n = 0, i = 0; i < lit->n_lit; i++) {
-		memcpy(b + n, lit->lit[i].p, lit->lit[i].len);
-		n += lit->lit[i].len;
-	}
-	*body = b;
-	*body_len = n;
-	return 0;
-}
-
 /* A signed message, parsed and re-checked, its signatures not yet verified. */
 struct dg_pgp_message {
 	bool cleartext;
@@ -1476,7 +1456,7 @@ static int parse_inline(struct dg_pgp *pgp, const uint8_t *msg, size_t len,
 }
 
 static int verify_inline(struct dg_pgp *pgp, const struct dg_pgp_message *pm,
-			 struct dg_pgp_result *res, uint8_t **body, size_t *body_len)
+			 struct dg_pgp_result *res)
 {
 	const struct msg *m = &pm->m;
 	struct pgp_packets *all;
@@ -1499,12 +1479,6 @@ static int verify_inline(struct dg_pgp *pgp, const struct dg_pgp_message *pm,
 		r = feed_literal(&js, (void *)m->literal);
 	if (r == 0)
 		r = jobs_done(pgp, "message", &js, res);
-	if ((r == 0 || r == -EKEYREJECTED || r == -ENOKEY) && body) {
-		int e = copy_literal(m->literal, body, body_len);
-
-		if (e < 0)
-			r = e;
-	}
 	free(all);
 	jobs_free(&js);
 	return r;
@@ -1553,11 +1527,10 @@ static int parse_cleartext(struct dg_pgp *pgp, const uint8_t *msg, size_t len,
 }
 
 static int verify_cleartext(struct dg_pgp *pgp, const struct dg_pgp_message *pm,
-			    struct dg_pgp_result *res, uint8_t **body, size_t *body_len)
+			    struct dg_pgp_result *res)
 {
 	const struct pgp_cleartext *ct = &pm->ct;
 	struct jobs js = { 0 };
-	size_t i, n;
 	int r;
 
 	js.hashes = ct->hashes;
@@ -1568,28 +1541,65 @@ static int verify_cleartext(struct dg_pgp *pgp, const struct dg_pgp_message *pm,
 		r = feed_cleartext(&js, (void *)ct);
 	if (r == 0)
 		r = jobs_done(pgp, "message", &js, res);
-	if ((r == 0 || r == -EKEYREJECTED || r == -ENOKEY) && body) {
-		/* The text as sopv peers print it: each line followed by its
-		 * own line ending (LF or CR LF). */
-		for (n = 0, i = 0; i < ct->n_lines; i++)
-			n += ct->lines[i].len + 2;
-		*body = malloc(n ? n : 1);
-		if (!*body) {
-			r = -ENOMEM;
-			goto out;
-		}
-		for (n = 0, i = 0; i < ct->n_lines; i++) {
-			memcpy(*body + n, ct->lines[i].p, ct->lines[i].len);
-			n += ct->lines[i].len;
-			if (ct->crlf[i])
-				(*body)[n++] = '\r';
-			(*body)[n++] = '\n';
-		}
-		*body_len = n;
-	}
-out:
 	jobs_free(&js);
 	return r;
+}
+
+/*
+ * The signed content of @pm in pieces, in order, each to @put: the literal
+ * data, or the cleartext as sopv peers print it, each line followed by its
+ * own line ending (LF or CR LF).  Stops at the first error @put returns.
+ */
+static int content_each(const struct dg_pgp_message *pm,
+			int (*put)(void *ctx, const uint8_t *p, size_t n), void *ctx)
+{
+	const struct pgp_pkt *lit = pm->m.literal;
+	size_t i;
+	int r;
+
+	if (!pm->cleartext) {
+		for (i = 0; i < lit->n_lit; i++)
+			if ((r = put(ctx, lit->lit[i].p, lit->lit[i].len)) < 0)
+				return r;
+		return 0;
+	}
+	for (i = 0; i < pm->ct.n_lines; i++) {
+		const struct pgp_bytes *l = &pm->ct.lines[i];
+		const char *end = pm->ct.crlf[i] ? "\r\n" : "\n";
+
+		if ((r = put(ctx, l->p, l->len)) < 0 ||
+		    (r = put(ctx, (const uint8_t *)end, strlen(end))) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* content_each() into a buffer: its length first, then the bytes. */
+struct content_buf {
+	uint8_t *p;
+	size_t n;
+};
+
+static int content_count(void *ctx, const uint8_t *p, size_t n)
+{
+	(void)p;
+	((struct content_buf *)ctx)->n += n;
+	return 0;
+}
+
+static int content_copy(void *ctx, const uint8_t *p, size_t n)
+{
+	struct content_buf *b = ctx;
+
+	if (n)
+		memcpy(b->p + b->n, p, n);
+	b->n += n;
+	return 0;
+}
+
+static int content_fwrite(void *ctx, const uint8_t *p, size_t n)
+{
+	return n && fwrite(p, 1, n, ctx) != n ? -(errno ? errno : EIO) : 0;
 }
 
 int dg_pgp_message_parse(struct dg_pgp *pgp, const void *msg, size_t len,
@@ -1645,34 +1655,27 @@ int dg_pgp_message_verify(struct dg_pgp *pgp, const struct dg_pgp_message *pm,
 		*body_len = 0;
 	}
 	pgp->err[0] = '\0';
-	r = pm->cleartext ? verify_cleartext(pgp, pm, res, body, body_len) :
-			    verify_inline(pgp, pm, res, body, body_len);
+	r = pm->cleartext ? verify_cleartext(pgp, pm, res) : verify_inline(pgp, pm, res);
+	if ((r == 0 || r == -EKEYREJECTED || r == -ENOKEY) && body) {
+		struct content_buf b = { 0 };
+
+		content_each(pm, content_count, &b);
+		if (!(b.p = malloc(b.n ? b.n : 1))) {
+			r = -ENOMEM;
+		} else {
+			b.n = 0;
+			content_each(pm, content_copy, &b);
+			*body = b.p;
+			*body_len = b.n;
+		}
+	}
 	dg_pgp_result_free(&local);
 	return r;
 }
 
 int dg_pgp_message_write(const struct dg_pgp_message *pm, FILE *out)
 {
-	size_t i;
-
-	if (!pm->cleartext) {
-		const struct pgp_pkt *lit = pm->m.literal;
-
-		for (i = 0; i < lit->n_lit; i++)
-			if (lit->lit[i].len &&
-			    fwrite(lit->lit[i].p, 1, lit->lit[i].len, out) != lit->lit[i].len)
-				return -(errno ? errno : EIO);
-		return 0;
-	}
-	/* As dg_pgp_message_verify()'s body: each line with its own ending. */
-	for (i = 0; i < pm->ct.n_lines; i++) {
-		const struct pgp_bytes *l = &pm->ct.lines[i];
-
-		if ((l->len && fwrite(l->p, 1, l->len, out) != l->len) ||
-		    fputs(pm->ct.crlf[i] ? "\r\n" : "\n", out) == EOF)
-			return -(errno ? errno : EIO);
-	}
-	return 0;
+	return content_each(pm, content_fwrite, out);
 }
 
 int dg_pgp_verify_message(struct dg_pgp *pgp, const void *msg, size_t len,
