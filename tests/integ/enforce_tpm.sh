@@ -18,9 +18,30 @@ if wd 20 "$DG" enforce --tpm x --measure "$T/s/ima" --mark "$MNT" --state "$T/s"
 fi
 
 S=$T/state IMA=$T/ima
-PORT=$((20000 + RANDOM % 20000))
+# Four loopback ports: swtpm's command and control ports, and a relay's two
+# (below).  Chosen below the ephemeral range, where the kernel picks the
+# local ports of outgoing connections (the TCTI's, the relay's): a port
+# chosen in it was at times taken by one of those, and the relay or swtpm
+# could not listen.  Taken ones (another test's listener) are skipped.
+ports_free() {
+	python3 -c '
+import socket, sys
+for p in range(int(sys.argv[1]), int(sys.argv[1]) + 4):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", p))
+    s.close()
+' "$1" 2>/dev/null
+}
+read -r EPH_LO _ < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || EPH_LO=32768
+[ "${EPH_LO:-0}" -gt 12000 ] || EPH_LO=32768
+for _ in $(seq 20); do
+	PORT=$((10000 + RANDOM % (EPH_LO - 10000 - 4)))
+	ports_free "$PORT" && break
+done
 TCTI="swtpm:host=127.0.0.1,port=$PORT"
-# swtpm on loopback, started and stopped by PID.
+# swtpm on loopback, started and stopped by PID; a swtpm that exits (its
+# ports taken after all) is reported with its own words.
 tpm_start() {
 	mkdir -p "$T/tpm$1"
 	swtpm socket --tpm2 --tpmstate dir="$T/tpm$1" \
@@ -29,7 +50,12 @@ tpm_start() {
 		--flags not-need-init,startup-clear > "$T/swtpm.log" 2>&1 &
 	TPID=$!
 	ENF_PIDS+=("$TPID")
-	for _ in $(seq 50); do wd 5 tpm2_pcrread sha256:10 -T "$TCTI" >/dev/null 2>&1 && return 0; sleep 0.1; done
+	for _ in $(seq 50); do
+		wd 5 tpm2_pcrread sha256:10 -T "$TCTI" >/dev/null 2>&1 && return 0
+		kill -0 "$TPID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "# swtpm on ports $PORT, $((PORT + 1)) did not answer:"; sed 's/^/# /' "$T/swtpm.log"
 	return 1
 }
 # A process we stopped and reaped leaves ENF_PIDS: its pid may be reused.
@@ -149,29 +175,37 @@ def pipe(a, b):
             x.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
-def relay(lp, tp):
+def listen(p):
     s = socket.socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("127.0.0.1", lp))
+    s.bind(("127.0.0.1", p))
     s.listen(8)
+    return s
+def relay(s, tp):
     while True:
         c, _ = s.accept()
         u = socket.create_connection(("127.0.0.1", tp))
         threading.Thread(target=pipe, args=(c, u), daemon=True).start()
         threading.Thread(target=pipe, args=(u, c), daemon=True).start()
 lp, tp = int(sys.argv[1]), int(sys.argv[2])
-threading.Thread(target=relay, args=(lp + 1, tp + 1), daemon=True).start()
-relay(lp, tp)
-' "$PPORT" "$PORT" &
+cmd, ctrl = listen(lp), listen(lp + 1)
+threading.Thread(target=relay, args=(ctrl, tp + 1), daemon=True).start()
+relay(cmd, tp)
+' "$PPORT" "$PORT" 2> "$T/relay.log" &
 	RPID=$!
 	ENF_PIDS+=("$RPID")
-	for _ in $(seq 50); do wd 5 tpm2_pcrread sha256:10 -T "$PTCTI" >/dev/null 2>&1 && return 0; sleep 0.1; done
+	for _ in $(seq 50); do
+		wd 5 tpm2_pcrread sha256:10 -T "$PTCTI" >/dev/null 2>&1 && return 0
+		kill -0 "$RPID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "# the relay on ports $PPORT, $((PPORT + 1)) did not answer:"; sed 's/^/# /' "$T/relay.log"
 	return 1
 }
 relay_stop() { kill -KILL "$RPID"; wait "$RPID" 2>/dev/null; forget_pid "$RPID"; }
 wait_log() { local i; for i in $(seq 100); do [ "$(grep -c "$1" "$T/tpm.log")" -ge "$2" ] && return 0; sleep 0.1; done; return 1; }
 enf_bin lost1 && enf_bin lost2 && enf_bin lost3 || nok "build test binaries"
-: > "$T/tpm.log"
+: > "$T/tpm.log"; : > "$T/enf.err"
 if relay_start && enf_start --state "$S" --mark "$MNT" --measure "$IMA" --tpm "$PTCTI" --log "$T/tpm.log" &&
 	wait_log " tpm attached$" 1; then
 	relay_stop
