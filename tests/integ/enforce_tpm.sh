@@ -40,6 +40,18 @@ for _ in $(seq 20); do
 	ports_free "$PORT" && break
 done
 TCTI="swtpm:host=127.0.0.1,port=$PORT"
+# tcti_answers PID TCTI NAME LOG: a TPM answers at TCTI, served by the
+# process PID (swtpm, or the relay below), within about 5 s; when it does
+# not, or PID exits, NAME's LOG says why.
+tcti_answers() {
+	for _ in $(seq 50); do
+		wd 5 tpm2_pcrread sha256:10 -T "$2" >/dev/null 2>&1 && return 0
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "# $3 at $2 did not answer:"; sed 's/^/# /' "$4"
+	return 1
+}
 # swtpm on loopback, started and stopped by PID; a swtpm that exits (its
 # ports taken after all) is reported with its own words.
 tpm_start() {
@@ -50,13 +62,7 @@ tpm_start() {
 		--flags not-need-init,startup-clear > "$T/swtpm.log" 2>&1 &
 	TPID=$!
 	ENF_PIDS+=("$TPID")
-	for _ in $(seq 50); do
-		wd 5 tpm2_pcrread sha256:10 -T "$TCTI" >/dev/null 2>&1 && return 0
-		kill -0 "$TPID" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "# swtpm on ports $PORT, $((PORT + 1)) did not answer:"; sed 's/^/# /' "$T/swtpm.log"
-	return 1
+	tcti_answers "$TPID" "$TCTI" swtpm "$T/swtpm.log"
 }
 # A process we stopped and reaped leaves ENF_PIDS: its pid may be reused.
 forget_pid() { local p k=(); for p in "${ENF_PIDS[@]}"; do [ "$p" = "$1" ] || k+=("$p"); done; ENF_PIDS=("${k[@]}"); }
@@ -194,13 +200,7 @@ relay(cmd, tp)
 ' "$PPORT" "$PORT" 2> "$T/relay.log" &
 	RPID=$!
 	ENF_PIDS+=("$RPID")
-	for _ in $(seq 50); do
-		wd 5 tpm2_pcrread sha256:10 -T "$PTCTI" >/dev/null 2>&1 && return 0
-		kill -0 "$RPID" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "# the relay on ports $PPORT, $((PPORT + 1)) did not answer:"; sed 's/^/# /' "$T/relay.log"
-	return 1
+	tcti_answers "$RPID" "$PTCTI" "the relay" "$T/relay.log"
 }
 relay_stop() { kill -KILL "$RPID"; wait "$RPID" 2>/dev/null; forget_pid "$RPID"; }
 wait_log() { local i; for i in $(seq 100); do [ "$(grep -c "$1" "$T/tpm.log")" -ge "$2" ] && return 0; sleep 0.1; done; return 1; }
