@@ -16,5 +16,6 @@ struct dg_umd_blob {
 extern const struct dg_umd_blob dg_blob_sample;
 extern const struct dg_umd_blob dg_blob_pgp;
 extern const struct dg_umd_blob dg_blob_rpm;
+extern const struct dg_umd_blob dg_blob_deb;
 
 #endif

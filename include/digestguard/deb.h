@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Debian's apt chain: a signed InRelease lists the SHA-256 and size of each
+ * Packages file, a Packages file lists those of each .deb.  The sandboxed
+ * deb handler parses the InRelease (with the pgp handler's parser) and the
+ * Packages files (decompressing them); the core verifies the signature,
+ * re-checks every span the handler reports against the verified text
+ * (docs/deb.md), hashes the Packages text itself and each .deb.
+ *
+ * Typical use: dg_deb_new(), dg_deb_keyring_add_file() for each keyring,
+ * dg_deb_load_inrelease(), dg_deb_load_packages() for each Packages file,
+ * then dg_deb_check_file() per .deb.  Functions return 0 or a negative
+ * errno; dg_deb_last_error() names the input and the reason.
+ */
+#ifndef DIGESTGUARD_DEB_H
+#define DIGESTGUARD_DEB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct dg_deb;
+
+/* Without namespaces for the handler (tests in containers without them). */
+#define DG_DEB_NO_NAMESPACES (1u << 0)
+
+/* Create a context: an empty keyring, no InRelease, no Packages. */
+int dg_deb_new(unsigned int flags, struct dg_deb **out);
+
+/* NULL is allowed. */
+void dg_deb_free(struct dg_deb *deb);
+
+/*
+ * Add the OpenPGP certificates of @path (binary or armored, one or many):
+ * the count added (0: nothing usable in it, the reason in
+ * dg_deb_last_error()), or -errno.
+ */
+int dg_deb_keyring_add_file(struct dg_deb *deb, const char *path);
+
+/* Certificates in the keyring. */
+size_t dg_deb_keyring_count(const struct dg_deb *deb);
+
+/*
+ * Reference time for Date and Valid-Until (Unix seconds); 0, the default,
+ * is the current time.
+ */
+void dg_deb_set_now(struct dg_deb *deb, int64_t now);
+
+/*
+ * Verify the InRelease @data (named @name in messages) against the
+ * keyring and take its SHA256 list.  -EKEYREJECTED: no good signature (or
+ * -ENOKEY: none by a key of the keyring); -EKEYEXPIRED: its Valid-Until
+ * has passed, or its Date is still to come; -EBADMSG / -EOPNOTSUPP: the
+ * handler could not parse it, or its answer failed a re-check.  Several
+ * may be loaded (the suites of a sources.list: bookworm, bookworm-updates,
+ * bookworm-security); a Packages file may be listed in any of them.
+ */
+int dg_deb_load_inrelease(struct dg_deb *deb, const char *name, const void *data, size_t len);
+
+/* After dg_deb_load_inrelease(): what the last one loaded found. */
+struct dg_deb_release_info {
+	uint8_t signer_fpr[32];	/* the signing (sub)key of the first good signature */
+	size_t fpr_len;		/* 20 (v4) or 32 (v6) */
+	int64_t date;		/* Date, or INT64_MIN when it has none */
+	int64_t valid_until;	/* Valid-Until, or INT64_MAX when it has none */
+	size_t n_entries;	/* lines of its SHA256 field */
+};
+int dg_deb_release_info(const struct dg_deb *deb, struct dg_deb_release_info *info);
+
+/*
+ * Parse the Packages file @data (plain, gzip, xz, lz4 or bzip2) in the
+ * handler; its decompressed text must have the SHA-256 and size of an
+ * entry of a loaded InRelease whose path ends in "Packages" (-ENOKEY
+ * otherwise: the file is not a signed one; -EINVAL before any InRelease).  *@entry_path (when not NULL)
+ * receives that entry's path, valid until dg_deb_free().  Several
+ * Packages files may be loaded; a .deb may be listed in any of them.
+ */
+int dg_deb_load_packages(struct dg_deb *deb, const char *name, const void *data, size_t len,
+			 const char **entry_path);
+
+/* A .deb as its Packages paragraph describes it (NUL-terminated copies). */
+struct dg_deb_pkg {
+	char *package;
+	char *version;
+	char *architecture;
+	char *filename;
+	const char *packages_name;	/* the Packages file it is listed in */
+	uint64_t size;
+	uint8_t sha256[32];
+};
+
+/*
+ * Hash the file @path (SHA-256, read once, never mapped) and look it up:
+ * 0 and *@pkg filled when a paragraph of a loaded Packages file has its
+ * SHA-256 and size; -ENOKEY when none has; -errno when it cannot be read
+ * (the reason in dg_deb_last_error()).  Free @pkg with dg_deb_pkg_free().
+ */
+int dg_deb_check_file(struct dg_deb *deb, const char *path, struct dg_deb_pkg *pkg);
+
+/* Look up a SHA-256 and size already computed; as dg_deb_check_file(). */
+int dg_deb_lookup(struct dg_deb *deb, const uint8_t sha256[32], uint64_t size,
+		  struct dg_deb_pkg *pkg);
+
+/* Free the strings of @pkg (and zero it); NULL is allowed. */
+void dg_deb_pkg_free(struct dg_deb_pkg *pkg);
+
+/* The reason for the last failure, naming the input (never NULL). */
+const char *dg_deb_last_error(const struct dg_deb *deb);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

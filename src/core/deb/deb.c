@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: MIT
+/*
+ * dg_deb_*: the apt chain InRelease -> Packages -> .deb.  The InRelease is
+ * verified by the OpenPGP core (its requests answered by the deb handler,
+ * which carries the pgp handler's parser: one sandboxed process); the
+ * signed text it gives back is what the handler then parses as a Release.
+ * Each Packages file goes to the handler as it is (compressed or not);
+ * the core hashes the text the answer describes and accepts it only when
+ * that SHA-256 and size are an entry of the verified Release.  A .deb is
+ * hashed here, read once, and looked up by SHA-256 and size.
+ */
+#include <digestguard/deb.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <digestguard/pgp.h>
+#include <digestguard/umd.h>
+
+#include "blobs.h"
+#include "deb_core.h"
+#include "sha256.h"
+#include "../../handlers/deb/deb_proto.h"
+
+/* A Packages answer carries up to DEB_TEXT_MAX of text and its records. */
+#define DEB_FRAME_MAX (DEB_TEXT_MAX + (96u << 20))
+#define DEB_HANDLER_TIMEOUT_MS 60000	/* 1 GiB of xz is slow, not hung */
+#define DEB_READ_BLOCK (256u << 10)
+
+/* One loaded Packages file: the request and answer its spans point into. */
+struct deb_list {
+	char *name;
+	uint8_t *req;
+	struct dg_umd_answer ans;
+	struct deb_packages p;
+};
+
+/* One verified InRelease: its signed text and the re-checked SHA256 list. */
+struct deb_signed {
+	char *name;
+	uint8_t *text;
+	size_t len;
+	struct deb_release rel;
+	char **entry_paths;		/* NUL-terminated copies, per entry */
+	struct dg_deb_release_info info;
+};
+
+struct dg_deb {
+	struct dg_umd *umd;
+	struct dg_pgp *pgp;
+	int64_t now;
+	struct deb_signed *rels;
+	size_t n_rels;
+	struct deb_list *lists;
+	size_t n_lists;
+	char err[512];
+};
+
+static void set_err(struct dg_deb *deb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void set_err(struct dg_deb *deb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(deb->err, sizeof(deb->err), fmt, ap);
+	va_end(ap);
+}
+
+int dg_deb_new(unsigned int flags, struct dg_deb **out)
+{
+	struct dg_umd_desc d = {
+		.name = "deb",
+		.blob = dg_blob_deb.data,
+		.blob_len = dg_blob_deb.len,
+		.blob_sha256 = dg_blob_deb.sha256,
+		.max_frame = DEB_FRAME_MAX,
+		.timeout_ms = DEB_HANDLER_TIMEOUT_MS,
+		.flags = flags & DG_DEB_NO_NAMESPACES ? DG_UMD_NO_NAMESPACES : 0,
+	};
+	struct dg_deb *deb = calloc(1, sizeof(*deb));
+	int r;
+
+	*out = NULL;
+	if (!deb)
+		return -ENOMEM;
+	r = dg_umd_new(&d, &deb->umd);
+	if (r == 0)
+		r = dg_pgp_new(&deb->pgp);
+	if (r < 0) {
+		dg_deb_free(deb);
+		return r;
+	}
+	dg_pgp_set_handler(deb->pgp, deb->umd);
+	*out = deb;
+	return 0;
+}
+
+static void lists_free(struct dg_deb *deb)
+{
+	size_t i;
+
+	for (i = 0; i < deb->n_lists; i++) {
+		deb_packages_free(&deb->lists[i].p);
+		dg_umd_answer_free(&deb->lists[i].ans);
+		free(deb->lists[i].req);
+		free(deb->lists[i].name);
+	}
+	free(deb->lists);
+	deb->lists = NULL;
+	deb->n_lists = 0;
+}
+
+static void signed_free(struct deb_signed *sg)
+{
+	size_t i;
+
+	if (sg->entry_paths)
+		for (i = 0; i < sg->rel.n; i++)
+			free(sg->entry_paths[i]);
+	free(sg->entry_paths);
+	deb_release_free(&sg->rel);
+	free(sg->text);
+	free(sg->name);
+	memset(sg, 0, sizeof(*sg));
+}
+
+static void releases_free(struct dg_deb *deb)
+{
+	size_t i;
+
+	lists_free(deb);
+	for (i = 0; i < deb->n_rels; i++)
+		signed_free(&deb->rels[i]);
+	free(deb->rels);
+	deb->rels = NULL;
+	deb->n_rels = 0;
+}
+
+void dg_deb_free(struct dg_deb *deb)
+{
+	if (!deb)
+		return;
+	releases_free(deb);
+	dg_pgp_free(deb->pgp);
+	dg_umd_free(deb->umd);
+	free(deb);
+}
+
+int dg_deb_keyring_add_file(struct dg_deb *deb, const char *path)
+{
+	int r = dg_pgp_keyring_add_file(deb->pgp, path);
+
+	set_err(deb, "%s", dg_pgp_last_error(deb->pgp));
+	return r;
+}
+
+size_t dg_deb_keyring_count(const struct dg_deb *deb)
+{
+	return dg_pgp_keyring_count(deb->pgp);
+}
+
+void dg_deb_set_now(struct dg_deb *deb, int64_t now)
+{
+	deb->now = now;
+}
+
+static int64_t deb_now(const struct dg_deb *deb)
+{
+	return deb->now ? deb->now : (int64_t)time(NULL);
+}
+
+const char *dg_deb_last_error(const struct dg_deb *deb)
+{
+	return deb->err[0] ? deb->err : "no error";
+}
+
+static void fmt_time(int64_t t, char *buf, size_t len)
+{
+	if (!deb_format_date(t, 1, "UTC", buf, len))
+		snprintf(buf, len, "%lld", (long long)t);
+}
+
+/* Date and Valid-Until against the reference time, as apt checks them. */
+static int check_validity(struct dg_deb *deb, const struct deb_signed *sg)
+{
+	int64_t now = deb_now(deb);
+	char when[64];
+
+	if (sg->rel.valid_until != INT64_MAX && now > sg->rel.valid_until) {
+		fmt_time(sg->rel.valid_until, when, sizeof(when));
+		set_err(deb, "%s: expired: its Valid-Until (%s) has passed", sg->name, when);
+		return -EKEYEXPIRED;
+	}
+	if (sg->rel.date != INT64_MIN && sg->rel.date > now) {
+		fmt_time(sg->rel.date, when, sizeof(when));
+		set_err(deb, "%s: not valid yet: its Date (%s) is in the future", sg->name, when);
+		return -EKEYEXPIRED;
+	}
+	return 0;
+}
+
+/* The first good signature's signer. */
+static void keep_signer(struct deb_signed *sg, const struct dg_pgp_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->n_sigs; i++)
+		if (res->sigs[i].status == 0) {
+			memcpy(sg->info.signer_fpr, res->sigs[i].signer_fpr, res->sigs[i].fpr_len);
+			sg->info.fpr_len = res->sigs[i].fpr_len;
+			return;
+		}
+}
+
+/* Why no signature was good: the first one's reason, or the core's. */
+static const char *sig_reason(const struct dg_deb *deb, const struct dg_pgp_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->n_sigs; i++)
+		if (res->sigs[i].reason[0])
+			return res->sigs[i].reason;
+	return dg_pgp_last_error(deb->pgp);
+}
+
+/* Verify, parse and re-check one InRelease into @sg. */
+static int load_signed(struct dg_deb *deb, struct deb_signed *sg, const void *data, size_t len)
+{
+	struct dg_pgp_result res = { 0 };
+	struct dg_umd_answer ans = { 0 };
+	char why[sizeof(deb->err)];
+	size_t i;
+	int r;
+
+	r = dg_pgp_verify_message(deb->pgp, data, len, &res, &sg->text, &sg->len);
+	if (r < 0) {
+		set_err(deb, "%s: no valid signature from the keyring (%s)", sg->name,
+			sig_reason(deb, &res));
+		dg_pgp_result_free(&res);
+		return r;
+	}
+	keep_signer(sg, &res);
+	dg_pgp_result_free(&res);
+	r = dg_umd_call(deb->umd, DEB_REQ_RELEASE, sg->text, sg->len, &ans);
+	if (r < 0) {
+		set_err(deb, "%s: %s", sg->name, dg_umd_last_error(deb->umd));
+		return r;
+	}
+	r = deb_check_release(sg->text, sg->len, ans.data, ans.len, &sg->rel, why, sizeof(why));
+	dg_umd_answer_free(&ans);
+	if (r < 0) {
+		set_err(deb, "%s: %s", sg->name, why);
+		return r;
+	}
+	sg->entry_paths = calloc(sg->rel.n ? sg->rel.n : 1, sizeof(*sg->entry_paths));
+	if (!sg->entry_paths)
+		return -ENOMEM;
+	for (i = 0; i < sg->rel.n; i++) {
+		sg->entry_paths[i] = strndup((const char *)sg->text + sg->rel.e[i].path_off,
+					     sg->rel.e[i].path_len);
+		if (!sg->entry_paths[i])
+			return -ENOMEM;
+	}
+	sg->info.date = sg->rel.date;
+	sg->info.valid_until = sg->rel.valid_until;
+	sg->info.n_entries = sg->rel.n;
+	return check_validity(deb, sg);
+}
+
+int dg_deb_load_inrelease(struct dg_deb *deb, const char *name, const void *data, size_t len)
+{
+	struct deb_signed *n, *sg;
+	int r;
+
+	n = realloc(deb->rels, (deb->n_rels + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	deb->rels = n;
+	sg = &deb->rels[deb->n_rels];
+	memset(sg, 0, sizeof(*sg));
+	sg->name = strdup(name);
+	r = sg->name ? load_signed(deb, sg, data, len) : -ENOMEM;
+	if (r < 0) {
+		signed_free(sg);
+		return r;
+	}
+	deb->n_rels++;
+	deb->err[0] = '\0';
+	return 0;
+}
+
+int dg_deb_release_info(const struct dg_deb *deb, struct dg_deb_release_info *info)
+{
+	if (!deb->n_rels)
+		return -ENOENT;
+	*info = deb->rels[deb->n_rels - 1].info;
+	return 0;
+}
+
+/* Entry path ends in "Packages" (the uncompressed index's name). */
+static int is_packages_path(const char *p)
+{
+	size_t n = strlen(p);
+
+	return (n == 8 || (n > 8 && p[n - 9] == '/')) && !strcmp(p + n - 8, "Packages");
+}
+
+/* The Release entry for a text of this SHA-256 and size: its path, or NULL. */
+static const char *release_entry(const struct dg_deb *deb, const uint8_t sha[32], uint64_t size)
+{
+	size_t k, i;
+
+	for (k = 0; k < deb->n_rels; k++) {
+		const struct deb_signed *sg = &deb->rels[k];
+
+		for (i = 0; i < sg->rel.n; i++)
+			if (sg->rel.e[i].size == size && !memcmp(sg->rel.e[i].sha256, sha, 32) &&
+			    is_packages_path(sg->entry_paths[i]))
+				return sg->entry_paths[i];
+	}
+	return NULL;
+}
+
+int dg_deb_load_packages(struct dg_deb *deb, const char *name, const void *data, size_t len,
+			 const char **entry_path)
+{
+	struct deb_list *l, *nl;
+	const char *e;
+	uint8_t sha[32];
+	int r;
+
+	if (!deb->n_rels) {
+		set_err(deb, "%s: no verified InRelease to check it against", name);
+		return -EINVAL;
+	}
+	nl = realloc(deb->lists, (deb->n_lists + 1) * sizeof(*nl));
+	if (!nl)
+		return -ENOMEM;
+	deb->lists = nl;
+	l = &deb->lists[deb->n_lists];
+	memset(l, 0, sizeof(*l));
+	/* The spans of a plain text point into the request: keep a copy. */
+	l->req = malloc(len ? len : 1);
+	l->name = strdup(name);
+	if (!l->req || !l->name) {
+		free(l->req);
+		free(l->name);
+		return -ENOMEM;
+	}
+	memcpy(l->req, data, len);
+	r = dg_umd_call(deb->umd, DEB_REQ_PACKAGES, l->req, len, &l->ans);
+	if (r < 0) {
+		set_err(deb, "%s: %s", name, dg_umd_last_error(deb->umd));
+		goto fail;
+	}
+	r = deb_check_packages(l->req, len, l->ans.data, l->ans.len, &l->p, deb->err,
+			       sizeof(deb->err));
+	if (r < 0) {
+		char why[sizeof(deb->err)];
+
+		memcpy(why, deb->err, sizeof(why));
+		set_err(deb, "%s: %s", name, why);
+		goto fail;
+	}
+	/* The text the records point into is the signed one, or nothing is. */
+	dg_sha256(l->p.text, l->p.text_len, sha);
+	e = release_entry(deb, sha, l->p.text_len);
+	if (!e) {
+		set_err(deb, "%s: its %stext (%zu bytes) is not listed in %s", name,
+			l->p.compression != DEB_COMP_NONE ? "decompressed " : "", l->p.text_len,
+			deb->n_rels == 1 ? deb->rels[0].name : "any of the InRelease files");
+		r = -ENOKEY;
+		goto fail;
+	}
+	if (entry_path)
+		*entry_path = e;
+	deb->n_lists++;
+	deb->err[0] = '\0';
+	return 0;
+fail:
+	deb_packages_free(&l->p);
+	dg_umd_answer_free(&l->ans);
+	free(l->req);
+	free(l->name);
+	return r;
+}
+
+int dg_deb_lookup(struct dg_deb *deb, const uint8_t sha256[32], uint64_t size,
+		  struct dg_deb_pkg *pkg)
+{
+	size_t i;
+	int r;
+
+	memset(pkg, 0, sizeof(*pkg));
+	for (i = 0; i < deb->n_lists; i++) {
+		const struct deb_idx *x = deb_packages_find(&deb->lists[i].p, sha256, size);
+
+		if (!x)
+			continue;
+		r = deb_check_record(&deb->lists[i].p, x->rec, pkg, deb->err, sizeof(deb->err));
+		if (r < 0) {
+			char why[sizeof(deb->err)];
+
+			memcpy(why, deb->err, sizeof(why));
+			set_err(deb, "%s: %s", deb->lists[i].name, why);
+			return r;
+		}
+		/* Indexed by the same span; a record that says otherwise lied. */
+		if (memcmp(pkg->sha256, sha256, 32) || pkg->size != size) {
+			dg_deb_pkg_free(pkg);
+			set_err(deb, "%s: handler answer rejected: record %u is not what it "
+				"was indexed as", deb->lists[i].name, x->rec);
+			return -EBADMSG;
+		}
+		pkg->packages_name = deb->lists[i].name;
+		return 0;
+	}
+	set_err(deb, "not listed in %s", deb->n_lists == 1 ? deb->lists[0].name :
+		"any of the Packages files");
+	return -ENOKEY;
+}
+
+int dg_deb_check_file(struct dg_deb *deb, const char *path, struct dg_deb_pkg *pkg)
+{
+	struct dg_sha256 h;
+	uint8_t sha[32], *buf;
+	uint64_t size = 0;
+	struct stat st;
+	ssize_t n;
+	int fd, r;
+
+	memset(pkg, 0, sizeof(*pkg));
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		r = -errno;
+		set_err(deb, "%s: %s", path, strerror(-r));
+		if (fd >= 0)
+			close(fd);
+		return r;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		set_err(deb, "%s: not a regular file", path);
+		return -EINVAL;
+	}
+	buf = malloc(DEB_READ_BLOCK);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	dg_sha256_init(&h);
+	while ((n = read(fd, buf, DEB_READ_BLOCK)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			set_err(deb, "%s: %s", path, strerror(-r));
+			free(buf);
+			close(fd);
+			return r;
+		}
+		dg_sha256_update(&h, buf, (size_t)n);
+		size += (uint64_t)n;
+	}
+	free(buf);
+	close(fd);
+	dg_sha256_final(&h, sha);
+	r = dg_deb_lookup(deb, sha, size, pkg);
+	if (r == -ENOKEY) {
+		char why[sizeof(deb->err)];
+
+		memcpy(why, deb->err, sizeof(why));
+		set_err(deb, "%s: %s", path, why);
+	}
+	return r;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * In-memory decompression of apt index files (gzip, xz, lz4 frame, bzip2),
+ * told by their magic bytes.  Memory functions only: it runs inside the
+ * handler's seccomp sandbox.
+ */
+#ifndef DG_DEB_DECOMPRESS_H
+#define DG_DEB_DECOMPRESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct dg_buf;
+
+/*
+ * The compression (DEB_COMP_*) that @in of @len bytes starts with, by its
+ * magic bytes; DEB_COMP_NONE for plain text; -EOPNOTSUPP (with the name of
+ * the format in @err) for a compression apt knows and this handler does not
+ * (zstd, lz4's legacy format, compress(1)).
+ */
+int deb_compression_detect(const uint8_t *in, size_t len, char *err, size_t errlen);
+
+/*
+ * Decompress @in (@len bytes, compressed with @comp) and append the text to
+ * @out.  More than @max bytes of text is -E2BIG; truncated input -ENODATA;
+ * corrupt input, or bytes after the last stream that do not start another,
+ * -EBADMSG.  Concatenated gzip members, xz streams, lz4 frames and bzip2
+ * streams are read as one text, as `gzip -d` and the others do.  On
+ * failure @out may hold part of the text; the caller discards it.
+ */
+int deb_decompress(int comp, const uint8_t *in, size_t len, size_t max,
+		   struct dg_buf *out, char *err, size_t errlen);
+
+/* "gzip", "xz", "lz4", "bzip2" or "plain" for messages. */
+const char *deb_compression_name(int comp);
+
+#endif
