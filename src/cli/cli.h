@@ -72,5 +72,6 @@ extern const struct cli_object cli_measure;
 extern const struct cli_object cli_rpm;
 extern const struct cli_object cli_pgp;
 extern const struct cli_object cli_sopv;
+extern const struct cli_object cli_deb;
 
 #endif

@@ -39,6 +39,7 @@ static const struct cli_object *const objects[] = {
 	&cli_enforce,
 	&cli_measure,
 	&cli_rpm,
+	&cli_deb,
 	&cli_pgp,
 	&cli_sopv,
 };

@@ -1,0 +1,258 @@
+#!/usr/bin/env bash
+# Generate the Debian repository fixtures with the real tools (dpkg-deb,
+# dpkg-scanpackages, apt-ftparchive, gpg):
+#   tests/data/deb/gen.sh OUTDIR
+# Writes a tiny apt repository: OUTDIR/pool/**/*.deb, OUTDIR/dists/test/
+# {Release,Release.gpg,InRelease,main/binary-amd64/Packages{,.gz,.xz,.lz4,.bz2}},
+# the signed variants in OUTDIR/inrelease/, the tampered files in OUTDIR/bad/,
+# the certificates in OUTDIR/keys/ (NAME.gpg binary, NAME.asc armored,
+# NAME.fpr fingerprint) and OUTDIR/cases.txt, one line per case:
+#   NAME KEYRING INRELEASE PACKAGES DEB VERDICT [PACKAGE VERSION ARCH]
+# paths relative to OUTDIR; VERDICT is what apt's chain, run with gpgv,
+# date, sha256sum, stat, awk and the decompressors (ref_verdict below),
+# decides: ok (then the Packages paragraph's Package, Version,
+# Architecture), not-listed (the .deb), bad-signature, expired or
+# packages-not-listed (the chain).  Generation fails when that verdict is not
+# the one the case was made for.  Reproducible inputs (SOURCE_DATE_EPOCH,
+# fixed names); keys and signatures are fresh each run.  Cached: when
+# OUTDIR/.stamp holds this script's SHA-256, nothing is done.
+# Exit 77 (skip) when a tool is missing; without lz4 there is no
+# Packages.lz4 (and no case for it).
+set -euo pipefail
+out=${1:?usage: gen.sh OUTDIR}
+here=$(cd "$(dirname "$0")" && pwd)
+# One generator at a time per OUTDIR (deb_cli.sh may run beside another
+# test calling it); the lock file sits beside OUTDIR, which is made again.
+mkdir -p "$(dirname "$out")"
+exec 9>"$out.lock"
+flock 9
+stamp=$(sha256sum <"$here/gen.sh" | cut -d' ' -f1)
+if [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$stamp" ]; then
+	exit 0
+fi
+for t in gpg gpgv gpgconf dpkg-deb dpkg-scanpackages apt-ftparchive gzip xz bzip2 sha256sum awk; do
+	command -v $t >/dev/null || { echo "gen.sh: $t not installed" >&2; exit 77; }
+done
+have_lz4=0
+command -v lz4 >/dev/null && have_lz4=1
+export SOURCE_DATE_EPOCH=1700000000 LC_ALL=C.UTF-8 TZ=UTC
+umask 022
+rm -rf "$out"
+mkdir -p "$out/keys" "$out/inrelease" "$out/bad"
+out=$(cd "$out" && pwd)
+work=$(mktemp -d /tmp/dg-deb-gen.XXXXXX)
+trap 'gpgconf --homedir "$work/gnupg" --kill all 2>/dev/null || true; rm -rf "$work"' EXIT
+export GNUPGHOME=$work/gnupg
+mkdir -m 700 "$GNUPGHOME"
+echo "allow-loopback-pinentry" >"$GNUPGHOME/gpg-agent.conf"
+g() { gpg --batch --quiet --pinentry-mode loopback --passphrase '' "$@"; }
+die() { echo "gen.sh: $*" >&2; exit 1; }
+
+fpr_of() { g --with-colons --list-keys "$1" | awk -F: '/^fpr:/{print $10; exit}'; }
+newkey() {	# name algo
+	g --quick-gen-key "DG DEB $1 <$1@deb.test>" "$2" sign never
+	fpr_of "$1@deb.test"
+}
+rsa=$(newkey rsa rsa3072)
+eddsa=$(newkey eddsa ed25519)
+other=$(newkey other rsa3072)
+for k in rsa eddsa other; do
+	g --export "$k@deb.test" >"$out/keys/$k.gpg"
+	g --armor --export "$k@deb.test" >"$out/keys/$k.asc"
+done
+echo "$rsa" >"$out/keys/rsa.fpr"
+echo "$eddsa" >"$out/keys/eddsa.fpr"
+echo "$other" >"$out/keys/other.fpr"
+
+mkdeb() {	# NAME VERSION ARCH COMPRESSION DEST-DIR [TEXT]
+	local name=$1 ver=$2 arch=$3 z=$4 dest=$5 text=${6:-hello from $1}
+	local root=$work/root-$name
+	rm -rf "$root"
+	mkdir -p "$root/DEBIAN" "$root/usr/share/doc/$name"
+	cat >"$root/DEBIAN/control" <<CONTROL
+Package: $name
+Version: $ver
+Architecture: $arch
+Maintainer: digestguard tests <deb@deb.test>
+Section: misc
+Priority: optional
+Description: digestguard apt chain test package
+ A tiny package for the deb verify fixtures.
+CONTROL
+	printf '%s\n' "$text" >"$root/usr/share/doc/$name/hello.txt"
+	if [ "$arch" != all ]; then
+		mkdir -p "$root/usr/bin"
+		printf '#!/bin/sh\necho %s\n' "$name" >"$root/usr/bin/$name"
+		chmod 755 "$root/usr/bin/$name"
+	fi
+	mkdir -p "$dest"
+	dpkg-deb --root-owner-group -Z"$z" --build "$root" "$dest/${name}_${ver#*:}_$arch.deb" \
+		>/dev/null 2>"$work/deb.log" || { cat "$work/deb.log" >&2; exit 1; }
+}
+mkdeb dgtest-hello 1.0-1 all xz "$out/pool/main/d/dgtest-hello"
+mkdeb dgtest-tool 2.0-1 amd64 gzip "$out/pool/main/d/dgtest-tool"
+mkdeb dgtest-data 1.0-1 all none "$out/pool/main/d/dgtest-data"
+mkdeb dgtest-epoch 1:3.0-1 amd64 xz "$out/pool/main/d/dgtest-epoch"
+# Not in the repository: a package never scanned, and dgtest-hello built
+# again with other content after the Packages file was made (same name,
+# version and file name; the substitution apt's chain exists to catch).
+mkdeb dgtest-stray 1.0-1 all xz "$out/bad"
+mkdeb dgtest-hello 1.0-1 all xz "$out/bad" "hello from someone else"
+cmp -s "$out/bad/dgtest-hello_1.0-1_all.deb" "$out/pool/main/d/dgtest-hello/dgtest-hello_1.0-1_all.deb" &&
+	die "the rebuilt dgtest-hello is identical to the original"
+
+bin=dists/test/main/binary-amd64
+mkdir -p "$out/$bin"
+(cd "$out" && dpkg-scanpackages --multiversion pool) >"$out/$bin/Packages" 2>"$work/scan.log" ||
+	{ cat "$work/scan.log" >&2; exit 1; }
+[ "$(grep -c '^Package: ' "$out/$bin/Packages")" = 4 ] || die "dpkg-scanpackages did not list the 4 packages"
+gzip -9nc "$out/$bin/Packages" >"$out/$bin/Packages.gz"
+xz -c "$out/$bin/Packages" >"$out/$bin/Packages.xz"
+bzip2 -c "$out/$bin/Packages" >"$out/$bin/Packages.bz2"
+[ $have_lz4 = 1 ] && lz4 -q -c "$out/$bin/Packages" >"$out/$bin/Packages.lz4"
+# The Packages an attacker would publish with the rebuilt dgtest-hello:
+# scanned by dpkg-scanpackages from a pool holding it.
+mkdir -p "$work/evil"
+cp -r "$out/pool" "$work/evil/pool"
+cp "$out/bad/dgtest-hello_1.0-1_all.deb" "$work/evil/pool/main/d/dgtest-hello/"
+(cd "$work/evil" && dpkg-scanpackages --multiversion pool) >"$out/bad/Packages-altered" 2>"$work/scan.log" ||
+	{ cat "$work/scan.log" >&2; exit 1; }
+cmp -s "$out/bad/Packages-altered" "$out/$bin/Packages" && die "the altered Packages is identical to the original"
+
+rfc1123() {	# EPOCH [ZONE-FORMAT]: the Release date format
+	date -u -d "@$1" "+%a, %d %b %Y %H:%M:%S ${2:-UTC}"
+}
+release() {	# DEST [apt-ftparchive option...]: Release of dists/test
+	local dest=$1; shift
+	(cd "$out" && apt-ftparchive -o APT::FTPArchive::Release::Origin=digestguard \
+		-o APT::FTPArchive::Release::Label=digestguard -o APT::FTPArchive::Release::Suite=test \
+		-o APT::FTPArchive::Release::Codename=test -o APT::FTPArchive::Release::Architectures="amd64 all" \
+		-o APT::FTPArchive::Release::Components=main \
+		-o "APT::FTPArchive::Release::Date=$(rfc1123 $SOURCE_DATE_EPOCH)" "$@" \
+		release dists/test) >"$work/release.tmp" 2>"$work/release.log" || { cat "$work/release.log" >&2; exit 1; }
+	mv "$work/release.tmp" "$dest"
+}
+far=$((SOURCE_DATE_EPOCH + 30 * 366 * 86400))
+past=$((SOURCE_DATE_EPOCH + 86400))
+valid_until() {	# EPOCH [ZONE-FORMAT]: apt-ftparchive options giving that Valid-Until
+	# (ValidTime makes it write the field, which the second option sets)
+	printf '%s\n' -o APT::FTPArchive::Release::ValidTime=1 \
+		-o "APT::FTPArchive::Release::Valid-Until=$(rfc1123 "$@")"
+}
+mapfile -t o_far < <(valid_until $far)
+release "$work/Release" "${o_far[@]}"
+grep -q "^ [0-9a-f]\{64\} \+[0-9]\+ main/binary-amd64/Packages$" "$work/Release" ||
+	die "apt-ftparchive did not list the uncompressed Packages"
+mapfile -t o < <(valid_until $past); release "$work/Release-expired" "${o[@]}"
+mapfile -t o < <(valid_until $far %z); release "$work/Release-numtz" "${o[@]}"
+mapfile -t o < <(valid_until $past %z); release "$work/Release-numtz-expired" "${o[@]}"
+release "$work/Release-novalid"
+# Only the weak MD5Sum and SHA1 fields, which apt does not trust either.
+release "$work/Release-weak" "${o_far[@]}" -o APT::FTPArchive::Release::SHA256=false \
+	-o APT::FTPArchive::Release::SHA512=false
+grep -q "^SHA256:" "$work/Release-weak" && die "apt-ftparchive wrote a SHA256 field though told not to"
+grep -q " Release$" "$work"/Release* && die "a Release lists a Release file"
+cp "$work/Release" "$out/dists/test/Release"
+
+clearsign() {	# FPR IN OUT
+	g -u "$1!" --clearsign -o "$3" "$2"
+}
+clearsign "$rsa" "$work/Release" "$out/dists/test/InRelease"
+g -u "$rsa!" --armor --detach-sign -o "$out/dists/test/Release.gpg" "$work/Release"
+clearsign "$eddsa" "$work/Release" "$out/inrelease/InRelease-eddsa"
+clearsign "$other" "$work/Release" "$out/inrelease/InRelease-otherkey"
+clearsign "$rsa" "$work/Release-expired" "$out/inrelease/InRelease-expired"
+clearsign "$rsa" "$work/Release-numtz" "$out/inrelease/InRelease-numtz"
+clearsign "$rsa" "$work/Release-numtz-expired" "$out/inrelease/InRelease-numtz-expired"
+clearsign "$rsa" "$work/Release-novalid" "$out/inrelease/InRelease-novalid"
+clearsign "$rsa" "$work/Release-weak" "$out/inrelease/InRelease-weak"
+# The signed InRelease edited afterwards to list the attacker's Packages.
+oh=$(sha256sum <"$out/$bin/Packages" | cut -c1-64)
+os=$(stat -c %s "$out/$bin/Packages")
+nh=$(sha256sum <"$out/bad/Packages-altered" | cut -c1-64)
+ns=$(stat -c %s "$out/bad/Packages-altered")
+sed "s/^ $oh \( *\)$os main\/binary-amd64\/Packages\$/ $nh \1$ns main\/binary-amd64\/Packages/" \
+	"$out/dists/test/InRelease" >"$out/inrelease/InRelease-altered"
+grep -q "^ $nh .* main/binary-amd64/Packages$" "$out/inrelease/InRelease-altered" ||
+	die "the altered InRelease does not list the altered Packages"
+gpgv --keyring "$out/keys/rsa.gpg" "$out/dists/test/Release.gpg" "$out/dists/test/Release" 2>/dev/null ||
+	die "gpgv does not accept Release.gpg"
+
+# ref_verdict KEYRING INRELEASE PACKAGES DEB: apt's chain with the real
+# tools: a good signature from the keyring (gpgv), not expired (Valid-Until
+# against now), the decompressed Packages' SHA-256 and size in the signed
+# text's SHA256 field, the .deb's SHA-256 and size in one Packages paragraph.
+ref_verdict() {
+	local kr=$1 inr=$2 pk=$3 deb=$4 txt=$work/ref.txt vu dc h s
+	rm -f "$txt"
+	if ! gpgv --status-fd 1 --keyring "$kr" --output "$txt" "$inr" >"$work/ref.status" 2>/dev/null ||
+		! grep -q '^\[GNUPG:\] GOODSIG ' "$work/ref.status" || ! grep -q '^\[GNUPG:\] VALIDSIG ' "$work/ref.status"; then
+		echo bad-signature; return
+	fi
+	vu=$(sed -n 's/^Valid-Until: //p' "$txt")
+	if [ -n "$vu" ] && [ "$(date -d "$vu" +%s)" -le "$(date +%s)" ]; then
+		echo expired; return
+	fi
+	case $pk in
+	*.gz) dc="gzip -dc" ;; *.xz) dc="xz -dc" ;; *.bz2) dc="bzip2 -dc" ;;
+	*.lz4) dc="lz4 -dc" ;; *) dc="cat" ;;
+	esac
+	$dc "$pk" >"$work/ref.pk" || die "$pk: cannot decompress"
+	h=$(sha256sum <"$work/ref.pk" | cut -c1-64)
+	s=$(stat -c %s "$work/ref.pk")
+	if ! awk -v h="$h" -v s="$s" '/^[^ ]/ { in256 = ($0 == "SHA256:") }
+		in256 && /^ / && $1 == h && $2 == s { found = 1 } END { exit !found }' "$txt"; then
+		echo packages-not-listed; return
+	fi
+	h=$(sha256sum <"$deb" | cut -c1-64)
+	s=$(stat -c %s "$deb")
+	awk -v RS= -F'\n' -v h="$h" -v s="$s" '{
+		sha = size = 0; p = v = a = ""
+		for (i = 1; i <= NF; i++) {
+			if ($i == "SHA256: " h) sha = 1
+			else if ($i == "Size: " s) size = 1
+			else if ($i ~ /^Package: /) p = substr($i, 10)
+			else if ($i ~ /^Version: /) v = substr($i, 10)
+			else if ($i ~ /^Architecture: /) a = substr($i, 15)
+		}
+		if (sha && size) { print "ok", p, v, a; found = 1; exit }
+	} END { if (!found) print "not-listed" }' "$work/ref.pk"
+}
+
+P=$bin/Packages
+IR=dists/test/InRelease
+hello=pool/main/d/dgtest-hello/dgtest-hello_1.0-1_all.deb
+# NAME INTENDED-VERDICT KEYRING INRELEASE PACKAGES DEB
+cases="
+deb_xz_listed_in_packages_is_ok ok keys/rsa.gpg $IR $P $hello
+deb_gzip_amd64_listed_in_packages_is_ok ok keys/rsa.gpg $IR $P pool/main/d/dgtest-tool/dgtest-tool_2.0-1_amd64.deb
+deb_uncompressed_listed_in_packages_is_ok ok keys/rsa.gpg $IR $P pool/main/d/dgtest-data/dgtest-data_1.0-1_all.deb
+deb_with_epoch_version_is_ok ok keys/rsa.gpg $IR $P pool/main/d/dgtest-epoch/dgtest-epoch_3.0-1_amd64.deb
+packages_gz_listed_by_decompressed_hash_is_ok ok keys/rsa.gpg $IR $P.gz $hello
+packages_xz_listed_by_decompressed_hash_is_ok ok keys/rsa.gpg $IR $P.xz $hello
+packages_bz2_listed_by_decompressed_hash_is_ok ok keys/rsa.gpg $IR $P.bz2 $hello
+inrelease_ed25519_signature_is_ok ok keys/eddsa.gpg inrelease/InRelease-eddsa $P $hello
+inrelease_without_valid_until_does_not_expire ok keys/rsa.gpg inrelease/InRelease-novalid $P $hello
+inrelease_valid_until_numeric_timezone_is_ok ok keys/rsa.gpg inrelease/InRelease-numtz $P $hello
+deb_rebuilt_after_scanning_is_not_listed not-listed keys/rsa.gpg $IR $P bad/dgtest-hello_1.0-1_all.deb
+deb_not_in_repository_is_not_listed not-listed keys/rsa.gpg $IR $P bad/dgtest-stray_1.0-1_all.deb
+unsigned_release_given_as_inrelease_fails_the_chain bad-signature keys/rsa.gpg dists/test/Release $P $hello
+inrelease_signed_by_unknown_key_fails_the_chain bad-signature keys/rsa.gpg inrelease/InRelease-otherkey $P $hello
+inrelease_ed25519_not_in_keyring_fails_the_chain bad-signature keys/rsa.gpg inrelease/InRelease-eddsa $P $hello
+inrelease_altered_after_signing_fails_the_chain bad-signature keys/rsa.gpg inrelease/InRelease-altered bad/Packages-altered bad/dgtest-hello_1.0-1_all.deb
+inrelease_expired_fails_the_chain expired keys/rsa.gpg inrelease/InRelease-expired $P $hello
+inrelease_expired_numeric_timezone_fails_the_chain expired keys/rsa.gpg inrelease/InRelease-numtz-expired $P $hello
+inrelease_with_only_md5_and_sha1_fails_the_chain packages-not-listed keys/rsa.gpg inrelease/InRelease-weak $P $hello
+packages_altered_after_release_fails_the_chain packages-not-listed keys/rsa.gpg $IR bad/Packages-altered bad/dgtest-hello_1.0-1_all.deb
+"
+[ $have_lz4 = 1 ] && cases+="packages_lz4_listed_by_decompressed_hash_is_ok ok keys/rsa.gpg $IR $P.lz4 $hello
+"
+: >"$work/cases.txt"
+while read -r name want kr inr pk deb; do
+	[ -n "$name" ] || continue
+	got=$(cd "$out" && ref_verdict "$out/$kr" "$inr" "$pk" "$deb")
+	[ "${got%% *}" = "$want" ] || die "case $name: the reference verdict is '$got', not '$want'"
+	echo "$name $kr $inr $pk $deb $got" >>"$work/cases.txt"
+done <<<"$cases"
+mv "$work/cases.txt" "$out/cases.txt"
+echo "$stamp" >"$out/.stamp"

@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# digestguard deb verify: usage and exit codes, then the apt chain
+# InRelease -> Packages -> .deb on the generated repository
+# (tests/data/deb/gen.sh, cached in $BUILD/deb-fixtures): every case of its
+# cases.txt, whose verdicts gpgv, sha256sum, stat, awk and the decompressors
+# decided, must be digestguard's.
+. "$(dirname "$0")/lib.bash"
+
+SRC=${SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+BUILD=${BUILD:-$SRC/build}
+DG=${DG:-$BUILD/src/cli/digestguard}
+export LC_ALL=C TZ=UTC
+
+wd 10 "$DG" deb --help >"$T/out" 2>&1; rc=$?
+if [ $rc != 0 ] || grep -q "not available" "$T/out"; then
+	skip "deb_cli" "digestguard deb is not in this build: $(head -n 1 "$T/out")"
+	done_testing; exit
+fi
+grep -q "verify" "$T/out" && ok "deb_help_lists_verify" || nok "deb_help_lists_verify" "$(cat "$T/out")"
+wd 10 "$DG" deb verify --help >"$T/out" 2>&1; rc=$?
+[ $rc = 0 ] && grep -qi "usage" "$T/out" && grep -q -- "--keyring" "$T/out" && grep -q -- "--inrelease" "$T/out" &&
+	grep -q -- "--packages" "$T/out" && ok "deb_verify_help_prints_usage" || nok "deb_verify_help_prints_usage" "rc=$rc $(cat "$T/out")"
+
+# dg ARG...: digestguard deb verify, stdout in $T/out, stderr in $T/err, exit code in $rc
+dg() { wd 60 "$DG" deb verify "$@" </dev/null >"$T/out" 2>"$T/err"; rc=$?; }
+# usage NAME WANT-IN-STDERR ARG...: exit 2, nothing on stdout, WANT named on stderr
+usage() {
+	local name=$1 want=$2; shift 2
+	dg "$@"
+	if [ $rc = 2 ] && [ ! -s "$T/out" ] && grep -qF -- "$want" "$T/err"; then ok "$name"
+	else nok "$name" "rc=$rc, want 2 and '$want' on stderr" "$(cat "$T/out" "$T/err" | head -n 5)"; fi
+}
+usage verify_without_keyring_is_usage_error --keyring --inrelease "$T/InRelease" --packages "$T/Packages" "$T/a.deb"
+usage verify_without_inrelease_is_usage_error --inrelease --keyring "$T/k.gpg" --packages "$T/Packages" "$T/a.deb"
+usage verify_without_packages_is_usage_error --packages --keyring "$T/k.gpg" --inrelease "$T/InRelease" "$T/a.deb"
+usage verify_unknown_option_is_usage_error --frobnicate --frobnicate --keyring "$T/k.gpg" "$T/a.deb"
+wd 10 "$DG" deb frobnicate >"$T/out" 2>"$T/err"; rc=$?
+[ $rc = 2 ] && [ ! -s "$T/out" ] && ok "deb_unknown_subcommand_is_usage_error" ||
+	nok "deb_unknown_subcommand_is_usage_error" "rc=$rc $(cat "$T/err")"
+
+fx=$BUILD/deb-fixtures
+wd 120 bash "$SRC/tests/data/deb/gen.sh" "$fx" >"$T/gen.log" 2>&1; rc=$?
+if [ $rc = 77 ]; then
+	skip "deb_cli_fixtures" "fixtures not generated: $(tail -n 1 "$T/gen.log")"; done_testing; exit
+elif [ $rc != 0 ]; then
+	nok "deb_cli_fixtures_generated" "$(tail -n 5 "$T/gen.log")"; done_testing; exit
+fi
+P=$fx/dists/test/main/binary-amd64/Packages
+IR=$fx/dists/test/InRelease
+RSA=$fx/keys/rsa.gpg
+pool=$fx/pool/main/d
+hello=$pool/dgtest-hello/dgtest-hello_1.0-1_all.deb
+goods=("$hello" "$pool/dgtest-tool/dgtest-tool_2.0-1_amd64.deb" "$pool/dgtest-data/dgtest-data_1.0-1_all.deb"
+	"$pool/dgtest-epoch/dgtest-epoch_3.0-1_amd64.deb")
+stray=$fx/bad/dgtest-stray_1.0-1_all.deb
+
+dg --keyring "$RSA" --inrelease "$IR" --packages "$P"
+[ $rc = 2 ] && [ ! -s "$T/out" ] && [ -s "$T/err" ] && ok "verify_without_deb_is_usage_error" ||
+	nok "verify_without_deb_is_usage_error" "rc=$rc $(cat "$T/out" "$T/err")"
+usage missing_inrelease_is_usage_error "$T/nosuch-InRelease" --keyring "$RSA" --inrelease "$T/nosuch-InRelease" --packages "$P" "$hello"
+usage missing_packages_is_usage_error "$T/nosuch-Packages" --keyring "$RSA" --inrelease "$IR" --packages "$T/nosuch-Packages" "$hello"
+usage missing_keyring_is_usage_error "$T/nosuch.gpg" --keyring "$T/nosuch.gpg" --inrelease "$IR" --packages "$P" "$hello"
+printf 'garbage\n' >"$T/garbage.gpg"
+usage keyring_without_certificate_is_usage_error "$T/garbage.gpg" --keyring "$T/garbage.gpg" --inrelease "$IR" --packages "$P" "$hello"
+
+# Every case, as the real tools decided it (cases.txt: NAME KEYRING
+# INRELEASE PACKAGES DEB VERDICT [PACKAGE VERSION ARCH]).
+expect() {	# NAME INRELEASE PACKAGES DEB VERDICT DETAIL: after dg, compare
+	local name=$1 inr=$2 pk=$3 deb=$4 verdict=$5 detail=$6 want why=
+	case $verdict in
+	ok) want="$deb: OK ($detail)"
+		[ $rc = 0 ] || why="exit $rc, want 0"
+		[ "$(cat "$T/out")" = "$want" ] || why="$why; stdout is not '$want'" ;;
+	not-listed) want="$deb: NOT OK (not listed in $pk)"
+		[ $rc = 1 ] || why="exit $rc, want 1"
+		[ "$(cat "$T/out")" = "$want" ] || why="$why; stdout is not '$want'" ;;
+	bad-signature|expired|packages-not-listed)
+		[ $rc = 1 ] || why="exit $rc, want 1"
+		[ -s "$T/out" ] && why="$why; per-.deb lines after a chain failure"
+		[ "$(grep -c . "$T/err")" = 1 ] || why="$why; not one line on stderr"
+		case $verdict in
+		bad-signature) grep -qF "$inr: no valid signature" "$T/err" || why="$why; stderr lacks '$inr: no valid signature'" ;;
+		expired) grep -F "$inr" "$T/err" | grep -q "expired" || why="$why; stderr does not name $inr as expired" ;;
+		# Not listed, or nothing to be listed in: an InRelease without a
+		# SHA256 field (MD5Sum and SHA1 only) is refused as such.
+		*) grep -F "$pk" "$T/err" | grep -q "not listed in" ||
+			grep -F "$inr" "$T/err" | grep -q "no SHA256 field" ||
+			why="$why; stderr names neither $pk as not listed nor $inr as without SHA256" ;;
+		esac ;;
+	*) why="unknown verdict '$verdict' in cases.txt" ;;
+	esac
+	if [ -z "$why" ]; then ok "$name"
+	else nok "$name" "${why#; }" "reference: $verdict $detail" "stdout: $(head -c 300 "$T/out")" "stderr: $(head -c 300 "$T/err")"; fi
+}
+ncases=0
+while read -r name kr inr pk deb verdict detail; do
+	dg --keyring "$fx/$kr" --inrelease "$fx/$inr" --packages "$fx/$pk" "$fx/$deb"
+	expect "$name" "$fx/$inr" "$fx/$pk" "$fx/$deb" "$verdict" "$detail"
+	ncases=$((ncases + 1))
+done <"$fx/cases.txt"
+[ $ncases -ge 19 ] && ok "every_reference_case_was_run" || nok "every_reference_case_was_run" "only $ncases cases in $fx/cases.txt"
+
+# The reference verdict of a .deb under the good chain, for the calls below.
+ref_line() {	# DEB PACKAGES: the line digestguard must print
+	local d=${1#"$fx/"} line
+	line=$(awk -v d="$d" '$5 == d && $3 == "dists/test/InRelease" && $6 == "ok" { $1 = $2 = $3 = $4 = $5 = $6 = ""; print; exit }' "$fx/cases.txt")
+	line=$(echo $line)
+	if [ -n "$line" ]; then echo "$1: OK ($line)"; else echo "$1: NOT OK (not listed in $2)"; fi
+}
+
+# Several .debs in one call: a line each, in order; exit 1 when any is not OK.
+dg --keyring "$RSA" --inrelease "$IR" --packages "$P" "$hello" "$stray"
+printf '%s\n' "$(ref_line "$hello" "$P")" "$(ref_line "$stray" "$P")" >"$T/want"
+[ $rc = 1 ] && cmp -s "$T/out" "$T/want" && ok "several_debs_one_not_listed_exit_1_and_both_lines" ||
+	nok "several_debs_one_not_listed_exit_1_and_both_lines" "rc=$rc" "$(diff "$T/want" "$T/out")"
+dg --keyring "$RSA" --inrelease "$IR" --packages "$P" "${goods[@]}"
+for d in "${goods[@]}"; do ref_line "$d" "$P"; done >"$T/want"
+[ $rc = 0 ] && cmp -s "$T/out" "$T/want" && ! grep -q "NOT OK" "$T/want" && ok "all_listed_debs_in_one_call_are_ok" ||
+	nok "all_listed_debs_in_one_call_are_ok" "rc=$rc" "$(diff "$T/want" "$T/out")"
+
+# Every compressed copy of Packages: the same lines (but for the Packages
+# path named in NOT OK) and the same exit code as the plain file.
+dg --keyring "$RSA" --inrelease "$IR" --packages "$P" "${goods[@]}" "$stray"
+rc0=$rc; sed "s|$P)\$|PACKAGES)|" "$T/out" >"$T/plain"
+same=1 why='' nv=0
+for v in "$P".*; do
+	nv=$((nv + 1))
+	dg --keyring "$RSA" --inrelease "$IR" --packages "$v" "${goods[@]}" "$stray"
+	sed "s|$v)\$|PACKAGES)|" "$T/out" >"$T/var"
+	if [ $rc != $rc0 ] || ! cmp -s "$T/plain" "$T/var"; then
+		same=0 why="$why ${v##*/}: rc $rc vs $rc0, $(diff "$T/plain" "$T/var" | head -n 3 | tr '\n' ' ');"
+	fi
+done
+[ $same = 1 ] && [ $rc0 = 1 ] && [ $nv -ge 3 ] && [ "$(grep -c ': OK (' "$T/plain")" = 4 ] &&
+	ok "packages_compression_variants_give_the_same_result ($nv variants)" ||
+	nok "packages_compression_variants_give_the_same_result" "plain rc=$rc0, $nv variants:$why" "$(cat "$T/plain")"
+
+# Keyrings: armored certificates like gpg --export --armor; two keyrings,
+# either key type signs.
+dg --keyring "$fx/keys/rsa.asc" --inrelease "$IR" --packages "$P" "$hello"
+[ $rc = 0 ] && [ "$(cat "$T/out")" = "$(ref_line "$hello" "$P")" ] && ok "armored_keyring_is_accepted" ||
+	nok "armored_keyring_is_accepted" "rc=$rc $(cat "$T/out" "$T/err")"
+two_ok=1 two_why=''
+for inr in "$IR" "$fx/inrelease/InRelease-eddsa"; do
+	dg --keyring "$RSA" --keyring "$fx/keys/eddsa.asc" --inrelease "$inr" --packages "$P" "$hello"
+	[ $rc = 0 ] || { two_ok=0 two_why="$two_why ${inr##*/}: rc=$rc $(head -n 1 "$T/err");"; }
+done
+[ $two_ok = 1 ] && ok "two_keyrings_accept_both_key_types" || nok "two_keyrings_accept_both_key_types" "$two_why"
+dg --keyring "$fx/keys/other.gpg" --keyring "$fx/keys/eddsa.gpg" --inrelease "$IR" --packages "$P" "$hello"
+[ $rc = 1 ] && [ ! -s "$T/out" ] && grep -qF "$IR: no valid signature" "$T/err" &&
+	ok "keyrings_without_the_signing_key_fail_the_chain" ||
+	nok "keyrings_without_the_signing_key_fail_the_chain" "rc=$rc $(cat "$T/out" "$T/err")"
+
+# -v: the same verdicts, and on stderr the signer and the Release entry.
+dg --keyring "$RSA" --inrelease "$IR" --packages "$P" "$hello" "$stray"
+cp "$T/out" "$T/quiet"; rcq=$rc
+dg -v --keyring "$RSA" --inrelease "$IR" --packages "$P" "$hello" "$stray"
+[ $rc = $rcq ] && cmp -s "$T/out" "$T/quiet" && ok "verbose_keeps_stdout_and_exit_code" ||
+	nok "verbose_keeps_stdout_and_exit_code" "rc=$rc vs $rcq" "$(diff "$T/quiet" "$T/out")"
+grep -qiF "$(cat "$fx/keys/rsa.fpr")" "$T/err" && ok "verbose_names_the_signer_fingerprint" ||
+	nok "verbose_names_the_signer_fingerprint" "want $(cat "$fx/keys/rsa.fpr")" "$(head -n 5 "$T/err")"
+grep -q "main/binary-amd64/Packages" "$T/err" && ok "verbose_names_the_matching_release_entry" ||
+	nok "verbose_names_the_matching_release_entry" "$(head -n 5 "$T/err")"
+
+# A .deb that cannot be read is an input error (exit 2, as `rpm verify`),
+# named on stderr with the reason; the others are still verified.
+printf 'not a deb\n' >"$T/junk.deb"
+dg --keyring "$RSA" --inrelease "$IR" --packages "$P" "$T/missing.deb" "$hello"
+[ $rc = 2 ] && [ "$(cat "$T/out")" = "$(ref_line "$hello" "$P")" ] &&
+	grep -qF "$T/missing.deb: No such file or directory" "$T/err" &&
+	ok "missing_deb_is_an_input_error_with_reason" ||
+	nok "missing_deb_is_an_input_error_with_reason" "rc=$rc $(cat "$T/out" "$T/err")"
+dg --keyring "$RSA" --inrelease "$IR" --packages "$P" "$T/junk.deb"
+[ $rc = 1 ] && grep -q "^$T/junk.deb: NOT OK (.\+)$" "$T/out" && ok "non_deb_file_is_not_ok" ||
+	nok "non_deb_file_is_not_ok" "rc=$rc $(cat "$T/out" "$T/err")"
+
+# A compressed Packages cut short verifies nothing (fail closed; the exact
+# code is not in the contract).
+head -c 300 "$P.xz" >"$T/Packages.xz"
+dg --keyring "$RSA" --inrelease "$IR" --packages "$T/Packages.xz" "$hello"
+[ $rc != 0 ] && ! grep -q ": OK (" "$T/out" && ok "truncated_compressed_packages_verifies_nothing" ||
+	nok "truncated_compressed_packages_verifies_nothing" "rc=$rc $(cat "$T/out" "$T/err")"
+done_testing
