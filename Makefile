@@ -15,11 +15,11 @@ DEPS += ima-evm-utils
 DEPS += libtss2-dev swtpm swtpm-tools tpm2-tools
 # pgp handler: BZip2 compressed packets (linked statically into the handler)
 DEPS += libbz2-dev
-# deb handler: Packages.xz and Packages.lz4 (linked statically into the
-# handler); dpkg-deb, dpkg-scanpackages and apt-ftparchive make the deb
-# fixtures, the lz4, xz and bzip2 commands their compressed copies and the
-# real-data test's reference
-DEPS += liblzma-dev liblz4-dev apt-utils dpkg-dev lz4 xz-utils bzip2
+# deb handler: Packages.xz and Packages.lz4, data.tar.zst (linked
+# statically into the handler); dpkg-deb, dpkg-scanpackages and
+# apt-ftparchive make the deb fixtures, the lz4, xz and bzip2 commands their
+# compressed copies and the real-data test's reference
+DEPS += liblzma-dev liblz4-dev libzstd-dev apt-utils dpkg-dev lz4 xz-utils bzip2
 # handlers are linked against musl: ~100 KB instead of ~700 KB, faster to start
 DEPS += musl-tools
 # pgp: differential peers, fixture generation, benchmark.  openpgp.js (v6

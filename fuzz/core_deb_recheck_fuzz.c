@@ -4,9 +4,10 @@
  * (src/core/deb/deb_check.c).  A compromised handler controls the answer,
  * and the text (a Release, a Packages file) is the attacker's until its
  * hash is checked, so both must survive any bytes.
- *   data = u8 kind (even: Release, odd: Packages) || le32 text length ||
- *          text || answer
- * An accepted Packages answer has every record looked up and re-checked.
+ *   data = u8 kind (mod 3: 0 Release, 1 Packages, 2 .deb archive) ||
+ *          le32 text length || text (the .deb for kind 2) || answer
+ * An accepted Packages answer has every record looked up and re-checked,
+ * an accepted archive answer every regular file listed and hashed.
  */
 #include <stdint.h>
 #include <string.h>
@@ -16,6 +17,13 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static volatile size_t sink;
+
+static int each_file(const struct dg_deb_file *f, void *ctx)
+{
+	(void)ctx;
+	sink += strlen(f->path) + f->size + f->sha256[0];
+	return 0;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -31,7 +39,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	       (size_t)data[4] << 24;
 	if (tlen > size - 5)
 		return 0;
-	if (!(data[0] & 1)) {
+	if (data[0] % 3 == 2) {
+		struct deb_tar t;
+
+		if (deb_check_archive(data + 5, tlen, data + 5 + tlen, size - 5 - tlen, &t, err,
+				      sizeof(err)) == 0)
+			deb_tar_each_file(&t, each_file, NULL, err, sizeof(err));
+		return 0;
+	}
+	if (data[0] % 3 == 0) {
 		if (deb_check_release(data + 5, tlen, data + 5 + tlen, size - 5 - tlen, &rel,
 				      err, sizeof(err)) == 0) {
 			for (i = 0; i < rel.n; i++)

@@ -60,6 +60,9 @@ void dg_deb_set_now(struct dg_deb *deb, int64_t now);
  */
 int dg_deb_load_inrelease(struct dg_deb *deb, const char *name, const void *data, size_t len);
 
+/* dg_deb_load_inrelease() of the file @path (named so in messages). */
+int dg_deb_load_inrelease_file(struct dg_deb *deb, const char *path);
+
 /* After dg_deb_load_inrelease(): what the last one loaded found. */
 struct dg_deb_release_info {
 	uint8_t signer_fpr[32];	/* the signing (sub)key of the first good signature */
@@ -80,6 +83,9 @@ int dg_deb_release_info(const struct dg_deb *deb, struct dg_deb_release_info *in
  */
 int dg_deb_load_packages(struct dg_deb *deb, const char *name, const void *data, size_t len,
 			 const char **entry_path);
+
+/* dg_deb_load_packages() of the file @path (named so in messages). */
+int dg_deb_load_packages_file(struct dg_deb *deb, const char *path, const char **entry_path);
 
 /* A .deb as its Packages paragraph describes it (NUL-terminated copies). */
 struct dg_deb_pkg {
@@ -103,6 +109,65 @@ int dg_deb_check_file(struct dg_deb *deb, const char *path, struct dg_deb_pkg *p
 /* Look up a SHA-256 and size already computed; as dg_deb_check_file(). */
 int dg_deb_lookup(struct dg_deb *deb, const uint8_t sha256[32], uint64_t size,
 		  struct dg_deb_pkg *pkg);
+
+/* A regular file of a .deb's data.tar, as dg_deb_files() gives it. */
+struct dg_deb_file {
+	const char *path;	/* "/usr/bin/hello": rooted, without "./" */
+	uint8_t sha256[32];	/* of its contents, computed by the core */
+	uint64_t size;
+	uint32_t mode;		/* permission bits (07777) */
+};
+
+/* Called per file; a non-zero return stops the walk and is returned. */
+typedef int (*dg_deb_file_fn)(const struct dg_deb_file *f, void *ctx);
+
+/*
+ * dg_deb_check_file() of @path, then, only when it is listed, its data
+ * member parsed (and decompressed) by the handler, the tar stream
+ * re-checked and @fn called for each regular file with the SHA-256 the
+ * core computes of its bytes.  Hard links, symbolic links, directories and
+ * devices are not listed.  @pkg as dg_deb_check_file() fills it.  -ENOKEY
+ * when @path is not listed (nothing is parsed), -EBADMSG / -EOPNOTSUPP /
+ * -E2BIG when its archive is not one the handler reads or its answer fails
+ * a re-check, or @fn's return.
+ */
+int dg_deb_files(struct dg_deb *deb, const char *path, struct dg_deb_pkg *pkg,
+		 dg_deb_file_fn fn, void *ctx);
+
+/* Called for each package or input that fails (the message names it). */
+typedef void (*dg_deb_error_fn)(const char *msg, void *ctx);
+
+/* Called per file of an imported package; @source is "package_version_arch". */
+typedef int (*dg_deb_import_fn)(const char *source, const struct dg_deb_file *f, void *ctx);
+
+struct dg_deb_import_stats {
+	size_t packages;	/* packages imported */
+	size_t failed;		/* packages (or inputs) reported and skipped */
+	size_t files;		/* file records passed to the callback */
+};
+
+/*
+ * Import @path: a .deb, or a directory whose *.deb files (recursively, in
+ * name order) are imported.  Each package is checked against the loaded
+ * chain and its files collected first (dg_deb_files()); only a package
+ * that passed completely reaches @fn, so a bad package adds nothing.  A
+ * failing package is reported through @on_err and skipped; with @strict
+ * the import stops at the first failure and returns its error.  Returns 0,
+ * the first error of @fn, or (strict) the package's error.
+ */
+int dg_deb_import(struct dg_deb *deb, const char *path, int strict, dg_deb_import_fn fn,
+		  dg_deb_error_fn on_err, void *ctx, struct dg_deb_import_stats *st);
+
+/*
+ * Load an apt lists directory (/var/lib/apt/lists): every *_InRelease in
+ * @dir, then every *_Packages file (plain, .gz, .xz, .lz4, .bz2) in it.
+ * One that does not verify or is not listed is reported through @on_err
+ * and skipped (with @strict: the load stops with its error).  *@n_inrelease
+ * and *@n_packages count the ones loaded.  -ENOENT when no InRelease or no
+ * Packages file could be loaded.
+ */
+int dg_deb_load_lists(struct dg_deb *deb, const char *dir, int strict, dg_deb_error_fn on_err,
+		      void *ctx, size_t *n_inrelease, size_t *n_packages);
 
 /* Free the strings of @pkg (and zero it); NULL is allowed. */
 void dg_deb_pkg_free(struct dg_deb_pkg *pkg);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <digestguard/db.h>
+#include <digestguard/deb.h>
 #include <digestguard/pgp.h>
 #include <digestguard/rpm.h>
 
@@ -164,6 +165,13 @@ struct import_ctx {
 	const char *keyrings[KEYRINGS_MAX];
 	int nkeyrings;
 	const char *debs;	/* --debs DIR, for --apt-lists */
+	const char *inrelease[KEYRINGS_MAX];	/* --inrelease, for --deb */
+	int ninrelease;
+	const char *packages[KEYRINGS_MAX];	/* --packages, for --deb */
+	int npackages;
+	struct dg_deb *deb;	/* --deb, --apt-lists: the apt chain */
+	size_t deb_imported;	/* .debs imported, over every --deb and --apt-lists */
+	size_t deb_skipped;
 	size_t added;		/* entries added by the importers */
 	int strict;		/* --strict: one bad package fails the import */
 	struct dg_rpm *rpm;	/* --rpm: verifier, made on first use */
@@ -316,7 +324,7 @@ static int import_local(struct import_ctx *ctx, const char *file)
 	return 0;
 }
 
-static void rpm_report(const char *msg, void *vctx)
+static void import_report(const char *msg, void *vctx)
 {
 	struct import_ctx *ctx = vctx;
 
@@ -327,19 +335,25 @@ static void rpm_report(const char *msg, void *vctx)
 	import_progress(ctx, 0);
 }
 
-static int rpm_add(const struct dg_rpm_file *f, void *vctx)
+/* One file of package @source into the builder, counting packages. */
+static int add_file(struct import_ctx *ctx, const char *source, const uint8_t *digest,
+		    const char *path)
 {
-	struct import_ctx *ctx = vctx;
 	uint32_t src;
-	int err = dg_db_builder_add_source(ctx->b, f->nevra, &src);
+	int err = dg_db_builder_add_source(ctx->b, source, &src);
 
-	if (strncmp(ctx->last_nevra, f->nevra, sizeof(ctx->last_nevra) - 1)) {
-		snprintf(ctx->last_nevra, sizeof(ctx->last_nevra), "%s", f->nevra);
+	if (strncmp(ctx->last_nevra, source, sizeof(ctx->last_nevra) - 1)) {
+		snprintf(ctx->last_nevra, sizeof(ctx->last_nevra), "%s", source);
 		ctx->pkgs_seen++;
 		if (ctx->pkgs_seen % 16 == 1)
 			import_progress(ctx, 0);
 	}
-	return err ? err : dg_db_builder_add(ctx->b, f->digest, DG_DB_SHA256, src, f->path);
+	return err ? err : dg_db_builder_add(ctx->b, digest, DG_DB_SHA256, src, path);
+}
+
+static int rpm_add(const struct dg_rpm_file *f, void *vctx)
+{
+	return add_file(vctx, f->nevra, f->digest, f->path);
 }
 
 /* The verifier with every --keyring loaded, before any package is read. */
@@ -420,7 +434,7 @@ static int import_rpm(struct import_ctx *ctx, const char *path)
 		return err;
 	ctx->progress = isatty(STDERR_FILENO);
 	err = dg_rpm_import(ctx->rpm, path, 8 /* SHA-256 */, ctx->strict, rpm_add,
-			    rpm_report, ctx, &st);
+			    import_report, ctx, &st);
 	import_progress(ctx, 1);
 	printf("%s: %zu digests from %zu packages, %zu packages skipped\n", path, st.files,
 	       st.packages, st.failed);
@@ -432,27 +446,124 @@ static int import_rpm(struct import_ctx *ctx, const char *path)
 	return err;
 }
 
+static int deb_add(const char *source, const struct dg_deb_file *f, void *vctx)
+{
+	return add_file(vctx, source, f->sha256, f->path);
+}
+
+/*
+ * The apt chain with every --keyring, --inrelease and --packages loaded,
+ * before any package is read: a chain that does not hold is the
+ * operator's error (a wrong keyring, an expired or foreign InRelease).
+ */
+static int deb_setup(struct import_ctx *ctx)
+{
+	int i, err;
+
+	if (!ctx->nkeyrings) {
+		fprintf(stderr, "digestguard db import: --deb and --apt-lists need --keyring CERTS\n");
+		return -EINVAL;
+	}
+	err = dg_deb_new(0, &ctx->deb);
+	if (err) {
+		fprintf(stderr, "digestguard db import: --deb: %s\n", strerror(-err));
+		return err;
+	}
+	for (i = 0; i < ctx->nkeyrings; i++) {
+		err = dg_deb_keyring_add_file(ctx->deb, ctx->keyrings[i]);
+		if (err < 0) {
+			fprintf(stderr, "digestguard db import: --keyring %s: %s\n", ctx->keyrings[i],
+				dg_deb_last_error(ctx->deb));
+			return err;
+		}
+	}
+	if (!dg_deb_keyring_count(ctx->deb)) {
+		fprintf(stderr, "digestguard db import: no usable OpenPGP certificate in the "
+			"--keyring files\n");
+		return -EBADMSG;
+	}
+	err = 0;
+	for (i = 0; i < ctx->ninrelease; i++)
+		if ((err = dg_deb_load_inrelease_file(ctx->deb, ctx->inrelease[i])) < 0)
+			break;
+	for (i = 0; !err && i < ctx->npackages; i++)
+		err = dg_deb_load_packages_file(ctx->deb, ctx->packages[i], NULL);
+	if (err < 0)
+		fprintf(stderr, "digestguard db import: %s\n", dg_deb_last_error(ctx->deb));
+	/* A chain that says no is a verdict (exit 1), like a bad package. */
+	return err == -EKEYREJECTED || err == -EKEYEXPIRED || err == -EBADMSG ||
+	       err == -EOPNOTSUPP ? -ENOKEY : err;
+}
+
+/*
+ * --deb FILE|DIR: .debs checked against the chain of --inrelease and
+ * --packages (or of the lists of --apt-lists); a bad package is reported
+ * and skipped, --strict makes it fail the import.
+ */
+static int import_deb(struct import_ctx *ctx, const char *path)
+{
+	struct dg_deb_import_stats st;
+	int err;
+
+	ctx->progress = isatty(STDERR_FILENO);
+	err = dg_deb_import(ctx->deb, path, ctx->strict, deb_add, import_report, ctx, &st);
+	import_progress(ctx, 1);
+	printf("%s: %zu digests from %zu packages, %zu packages skipped\n", path, st.files,
+	       st.packages, st.failed);
+	if (!err && !st.packages && !st.failed)
+		fprintf(stderr, "digestguard db import: %s: no *.deb package found\n", path);
+	ctx->added += st.files;
+	ctx->deb_imported += st.packages;
+	ctx->deb_skipped += st.failed;
+	return err;
+}
+
+/*
+ * --apt-lists DIR --debs DIR: every InRelease and Packages file apt keeps
+ * in DIR (one that does not verify is reported and skipped), then the
+ * .debs of --debs against them.
+ */
+static int import_apt_lists(struct import_ctx *ctx, const char *dir)
+{
+	size_t nin, npk;
+	int err;
+
+	if (!ctx->debs) {
+		fprintf(stderr, "digestguard db import: --apt-lists %s needs --debs DIR\n", dir);
+		return -EINVAL;
+	}
+	err = dg_deb_load_lists(ctx->deb, dir, ctx->strict, import_report, ctx, &nin, &npk);
+	if (err) {
+		fprintf(stderr, "digestguard db import: --apt-lists %s\n", dg_deb_last_error(ctx->deb));
+		return err == -ENOENT ? -ENOKEY : err;
+	}
+	printf("%s: %zu InRelease and %zu Packages files verified\n", dir, nin, npk);
+	return import_deb(ctx, ctx->debs);
+}
+
 static const struct importer {
 	const char *opt;	/* long option naming the input */
-	importer_fn fn;		/* NULL: no importer for it yet */
+	importer_fn fn;
 	const char *what;
 } importers[] = {
 	{ "local", import_local, "operator's allowlist, sha256sum format" },
 	{ "rpm", import_rpm, "signed RPM packages (needs --keyring)" },
-	{ "deb", NULL, "Debian packages (needs --keyring, --inrelease, --packages)" },
-	{ "apt-lists", NULL, "apt lists directory (needs --keyring and --debs DIR)" },
+	{ "deb", import_deb, "Debian packages (needs --keyring, --inrelease, --packages)" },
+	{ "apt-lists", import_apt_lists, "apt lists directory (needs --keyring and --debs DIR)" },
 };
 
 enum {
 	OPT_STATE = 1000, OPT_REPLACE, OPT_KEYRING, OPT_DEBS, OPT_STRICT, OPT_ALLOW_EMPTY,
-	OPT_IMPORTER
+	OPT_INRELEASE, OPT_PACKAGES, OPT_IMPORTER
 };
 
-#define IMPORT_USAGE "usage: digestguard db import [--state DIR] [--replace] [--allow-empty] (--local FILE... | --keyring CERTS [--strict] --rpm FILE|DIR...)\n"
+#define IMPORT_USAGE "usage: digestguard db import [--state DIR] [--replace] [--allow-empty] (--local FILE... | --keyring CERTS [--strict] (--rpm FILE|DIR... | --inrelease F... --packages F... --deb FILE|DIR... | --apt-lists DIR --debs DIR))\n"
 
 static int cmd_import(int argc, char **argv)
 {
-	struct option opts[ARRAY_SIZE(importers) + 8] = {
+	struct option opts[ARRAY_SIZE(importers) + 10] = {
+		{ "inrelease", required_argument, NULL, OPT_INRELEASE },
+		{ "packages", required_argument, NULL, OPT_PACKAGES },
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
 		{ "state", required_argument, NULL, OPT_STATE },
@@ -464,13 +575,13 @@ static int cmd_import(int argc, char **argv)
 	struct { const struct importer *imp; const char *arg; } todo[IMPORTERS_MAX];
 	struct import_ctx ctx = { 0 };
 	unsigned int flags = DG_DB_COMMIT_MERGE | DG_DB_COMMIT_NONEMPTY;
-	size_t i, ntodo = 0, nrpm = 0;
+	size_t i, ntodo = 0, nrpm = 0, ndeb = 0;
 	uint64_t gen;
 	char msg[512];
 	int c, err = 0;
 
 	for (i = 0; i < ARRAY_SIZE(importers); i++)
-		opts[7 + i] = (struct option){ importers[i].opt, required_argument, NULL,
+		opts[9 + i] = (struct option){ importers[i].opt, required_argument, NULL,
 					       OPT_IMPORTER + (int)i };
 	optind = 0;
 	/* "-": operands come back in place (c == 1), so that in
@@ -479,7 +590,7 @@ static int cmd_import(int argc, char **argv)
 		switch (c) {
 		case 1:
 			if (!ntodo || ntodo == IMPORTERS_MAX) {
-				fprintf(stderr, "digestguard db import: '%s': which input kind? (--local FILE, --rpm FILE|DIR)\n",
+				fprintf(stderr, "digestguard db import: '%s': which input kind? (--local FILE, --rpm FILE|DIR, --deb FILE|DIR)\n",
 					optarg);
 				return EXIT_USAGE;
 			}
@@ -489,6 +600,18 @@ static int cmd_import(int argc, char **argv)
 		case OPT_STATE: ctx.state = optarg; break;
 		case OPT_REPLACE: flags &= ~DG_DB_COMMIT_MERGE; break;
 		case OPT_DEBS: ctx.debs = optarg; break;
+		case OPT_INRELEASE:
+		case OPT_PACKAGES:
+			if ((c == OPT_INRELEASE ? ctx.ninrelease : ctx.npackages) == KEYRINGS_MAX) {
+				fprintf(stderr, "digestguard db import: more than %d --%s\n",
+					KEYRINGS_MAX, c == OPT_INRELEASE ? "inrelease" : "packages");
+				return EXIT_USAGE;
+			}
+			if (c == OPT_INRELEASE)
+				ctx.inrelease[ctx.ninrelease++] = optarg;
+			else
+				ctx.packages[ctx.npackages++] = optarg;
+			break;
 		case OPT_STRICT: ctx.strict = 1; break;
 		case OPT_ALLOW_EMPTY: flags &= ~DG_DB_COMMIT_NONEMPTY; break;
 		case OPT_KEYRING:
@@ -503,11 +626,6 @@ static int cmd_import(int argc, char **argv)
 			if (c >= OPT_IMPORTER && c < OPT_IMPORTER + (int)ARRAY_SIZE(importers)) {
 				const struct importer *imp = &importers[c - OPT_IMPORTER];
 
-				if (!imp->fn) {
-					fprintf(stderr, "digestguard db import: --%s: not available yet "
-						"(this version has no importer for it)\n", imp->opt);
-					return EXIT_USAGE;
-				}
 				if (ntodo == IMPORTERS_MAX) {
 					fprintf(stderr, "digestguard db import: more than %d inputs\n",
 						IMPORTERS_MAX);
@@ -547,6 +665,18 @@ static int cmd_import(int argc, char **argv)
 	}
 	if (!err && nrpm)
 		err = rpm_setup(&ctx);
+	for (i = 0; i < ntodo && !err; i++) {
+		if (todo[i].imp->fn != import_deb && todo[i].imp->fn != import_apt_lists)
+			continue;
+		ndeb++;
+		if (todo[i].imp->fn == import_deb && (!ctx.ninrelease || !ctx.npackages)) {
+			fprintf(stderr, "digestguard db import: --deb needs --inrelease FILE and "
+				"--packages FILE (or use --apt-lists DIR --debs DIR)\n");
+			err = -EINVAL;
+		}
+	}
+	if (!err && ndeb)
+		err = deb_setup(&ctx);
 	for (i = 0; i < ntodo && !err; i++)
 		err = todo[i].imp->fn(&ctx, todo[i].arg);
 	/*
@@ -561,6 +691,16 @@ static int cmd_import(int argc, char **argv)
 			err = -ENOKEY;
 		} else {
 			fprintf(stderr, "digestguard db import: --rpm: no package to import\n");
+			err = -ENOENT;
+		}
+	}
+	if (!err && ndeb && !ctx.deb_imported) {
+		if (ctx.deb_skipped) {
+			fprintf(stderr, "digestguard db import: --deb: no package imported: all %zu failed (see above; the right --inrelease and --packages?)\n",
+				ctx.deb_skipped);
+			err = -ENOKEY;
+		} else {
+			fprintf(stderr, "digestguard db import: --deb: no package to import\n");
 			err = -ENOENT;
 		}
 	}
@@ -597,6 +737,7 @@ static int cmd_import(int argc, char **argv)
 	}
 	dg_db_builder_free(ctx.b);
 	dg_rpm_free(ctx.rpm);
+	dg_deb_free(ctx.deb);
 	return map_exit(err);
 }
 
@@ -1310,7 +1451,7 @@ static int cmd_export(int argc, char **argv)
 }
 
 static const struct cli_cmd db_cmds[] = {
-	{ "import", "[--state DIR] [--replace] [--allow-empty] (--local FILE... | --keyring CERTS [--strict] --rpm FILE|DIR...) (--deb, --apt-lists: not yet)",
+	{ "import", "[--state DIR] [--replace] [--allow-empty] (--local FILE... | --keyring CERTS [--strict] (--rpm FILE|DIR... | --inrelease F... --packages F... --deb FILE|DIR... | --apt-lists DIR --debs DIR))",
 	  "add digests to a new generation (old + new unless --replace)", cmd_import },
 	{ "lookup", "[--state DIR] [--json] HEX...",
 	  "look digests up; exit 0 if all are found, 1 otherwise", cmd_lookup },

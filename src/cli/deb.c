@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * digestguard deb verify: the apt chain for local files.  A .deb is OK when
+ * digestguard deb verify | digests: the apt chain for local files.  A .deb is OK when
  * its SHA-256 and size are in a paragraph of a Packages file whose text is
  * listed in an InRelease signed by a key of the keyring and still valid:
  * what apt checks before it installs a downloaded package.
@@ -20,18 +20,20 @@
 
 #define DEB_KEYRINGS_MAX 16
 #define DEB_PACKAGES_MAX 64
-#define DEB_INRELEASE_MAX (64u << 20)
-#define DEB_PACKAGES_FILE_MAX (256u << 20)	/* = DEB_TEXT_MAX: compressed is smaller */
 
-enum { OPT_KEYRING = 256, OPT_INRELEASE, OPT_PACKAGES };
+enum { OPT_KEYRING = 256, OPT_INRELEASE, OPT_PACKAGES, OPT_TAG };
 
 static const struct option deb_long[] = {
 	{ "keyring", required_argument, NULL, OPT_KEYRING },
 	{ "inrelease", required_argument, NULL, OPT_INRELEASE },
 	{ "packages", required_argument, NULL, OPT_PACKAGES },
+	{ "tag", no_argument, NULL, OPT_TAG },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* "deb verify" or "deb digests", for messages. */
+static const char *who = "deb";
 
 struct deb_opts {
 	const char *keyrings[DEB_KEYRINGS_MAX];
@@ -41,6 +43,7 @@ struct deb_opts {
 	const char *packages[DEB_PACKAGES_MAX];
 	int n_packages;
 	int verbose;
+	int tag;		/* digests --tag: BSD-style lines */
 };
 
 /* Parse options; the index of the first .deb, or -1 on a usage error. */
@@ -56,7 +59,7 @@ static int parse_opts(int argc, char **argv, struct deb_opts *o)
 		switch (c) {
 		case OPT_KEYRING:
 			if (o->n_keyrings >= DEB_KEYRINGS_MAX) {
-				fprintf(stderr, "digestguard deb verify: more than %d --keyring\n",
+				fprintf(stderr, "digestguard %s: more than %d --keyring\n", who,
 					DEB_KEYRINGS_MAX);
 				return -1;
 			}
@@ -64,7 +67,7 @@ static int parse_opts(int argc, char **argv, struct deb_opts *o)
 			break;
 		case OPT_INRELEASE:
 			if (o->n_inrelease >= DEB_PACKAGES_MAX) {
-				fprintf(stderr, "digestguard deb verify: more than %d --inrelease\n",
+				fprintf(stderr, "digestguard %s: more than %d --inrelease\n", who,
 					DEB_PACKAGES_MAX);
 				return -1;
 			}
@@ -72,76 +75,39 @@ static int parse_opts(int argc, char **argv, struct deb_opts *o)
 			break;
 		case OPT_PACKAGES:
 			if (o->n_packages >= DEB_PACKAGES_MAX) {
-				fprintf(stderr, "digestguard deb verify: more than %d --packages\n",
+				fprintf(stderr, "digestguard %s: more than %d --packages\n", who,
 					DEB_PACKAGES_MAX);
 				return -1;
 			}
 			o->packages[o->n_packages++] = optarg;
 			break;
+		case OPT_TAG:
+			o->tag = 1;
+			break;
 		case 'v':
 			o->verbose++;
 			break;
 		case ':':
-			fprintf(stderr, "digestguard deb verify: option '%s' needs a value\n",
+			fprintf(stderr, "digestguard %s: option '%s' needs a value\n", who,
 				argv[optind - 1]);
 			return -1;
 		default:
-			fprintf(stderr, "digestguard deb verify: unknown option '%s'\n",
+			fprintf(stderr, "digestguard %s: unknown option '%s'\n", who,
 				argv[optind - 1]);
 			return -1;
 		}
 	}
 	if (!o->n_keyrings || !o->n_inrelease || !o->n_packages) {
-		fprintf(stderr, "digestguard deb verify: %s is required\n",
+		fprintf(stderr, "digestguard %s: %s is required\n", who,
 			!o->n_keyrings ? "--keyring CERTS" :
 			!o->n_inrelease ? "--inrelease FILE" : "--packages FILE");
 		return -1;
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "digestguard deb verify: no .deb given\n");
+		fprintf(stderr, "digestguard %s: no .deb given\n", who);
 		return -1;
 	}
 	return optind;
-}
-
-/* Read the whole regular file @path, at most @max bytes; NULL after a message. */
-static uint8_t *read_file(const char *opt, const char *path, size_t max, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *b = NULL;
-	struct stat st;
-	size_t got;
-
-	if (!f || fstat(fileno(f), &st) < 0) {
-		fprintf(stderr, "digestguard deb verify: %s %s: %s\n", opt, path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		fprintf(stderr, "digestguard deb verify: %s %s: not a regular file\n", opt, path);
-		goto out;
-	}
-	if ((uint64_t)st.st_size > max) {
-		fprintf(stderr, "digestguard deb verify: %s %s: larger than the limit of %zu bytes\n",
-			opt, path, max);
-		goto out;
-	}
-	b = malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!b) {
-		fprintf(stderr, "digestguard deb verify: %s %s: out of memory\n", opt, path);
-		goto out;
-	}
-	got = fread(b, 1, (size_t)st.st_size, f);
-	if (got != (size_t)st.st_size || ferror(f)) {
-		fprintf(stderr, "digestguard deb verify: %s %s: short read\n", opt, path);
-		free(b);
-		b = NULL;
-		goto out;
-	}
-	*len = got;
-out:
-	if (f)
-		fclose(f);
-	return b;
 }
 
 static int load_keyrings(struct dg_deb *deb, const struct deb_opts *o)
@@ -152,25 +118,25 @@ static int load_keyrings(struct dg_deb *deb, const struct deb_opts *o)
 		struct stat st;
 
 		if (stat(o->keyrings[i], &st) < 0) {
-			fprintf(stderr, "digestguard deb verify: --keyring %s: %s\n", o->keyrings[i],
+			fprintf(stderr, "digestguard %s: --keyring %s: %s\n", who, o->keyrings[i],
 				strerror(errno));
 			return -1;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			fprintf(stderr, "digestguard deb verify: --keyring %s: is a directory (give "
-				"certificate files)\n", o->keyrings[i]);
+			fprintf(stderr, "digestguard %s: --keyring %s: is a directory (give "
+				"certificate files)\n", who, o->keyrings[i]);
 			return -1;
 		}
 		r = dg_deb_keyring_add_file(deb, o->keyrings[i]);
 		if (r < 0) {
-			fprintf(stderr, "digestguard deb verify: --keyring %s: cannot load: %s\n",
+			fprintf(stderr, "digestguard %s: --keyring %s: cannot load: %s\n", who,
 				o->keyrings[i], dg_deb_last_error(deb));
 			return -1;
 		}
 	}
 	if (dg_deb_keyring_count(deb) == 0) {
-		fprintf(stderr, "digestguard deb verify: no usable OpenPGP certificate in the "
-			"--keyring files\n");
+		fprintf(stderr, "digestguard %s: no usable OpenPGP certificate in the "
+			"--keyring files\n", who);
 		return -1;
 	}
 	return 0;
@@ -191,21 +157,26 @@ static int chain_code(int r)
 	}
 }
 
+/* A file the core could not read is an input error; its verdicts are not. */
+static int load_code(int r)
+{
+	switch (r) {
+	case -ENOENT: case -EACCES: case -EISDIR: case -EINVAL: case -E2BIG:
+		return EXIT_USAGE;
+	default:
+		return chain_code(r);
+	}
+}
+
 static int load_chain(struct dg_deb *deb, const struct deb_opts *o)
 {
-	uint8_t *data;
-	size_t len = 0;
 	int i, r;
 
 	for (i = 0; i < o->n_inrelease; i++) {
-		data = read_file("--inrelease", o->inrelease[i], DEB_INRELEASE_MAX, &len);
-		if (!data)
-			return EXIT_USAGE;
-		r = dg_deb_load_inrelease(deb, o->inrelease[i], data, len);
-		free(data);
+		r = dg_deb_load_inrelease_file(deb, o->inrelease[i]);
 		if (r < 0) {
-			fprintf(stderr, "digestguard deb verify: %s\n", dg_deb_last_error(deb));
-			return chain_code(r);
+			fprintf(stderr, "digestguard %s: %s\n", who, dg_deb_last_error(deb));
+			return load_code(r);
 		}
 		if (o->verbose) {
 			struct dg_deb_release_info info;
@@ -213,51 +184,79 @@ static int load_chain(struct dg_deb *deb, const struct deb_opts *o)
 
 			dg_deb_release_info(deb, &info);
 			dg_pgp_fpr_hex(info.signer_fpr, info.fpr_len, fpr);
-			fprintf(stderr, "digestguard deb verify: %s: signed by %s, %zu SHA256 "
-				"entries\n", o->inrelease[i], fpr, info.n_entries);
+			fprintf(stderr, "digestguard %s: %s: signed by %s, %zu SHA256 "
+				"entries\n", who, o->inrelease[i], fpr, info.n_entries);
 		}
 	}
 	for (i = 0; i < o->n_packages; i++) {
 		const char *entry = NULL;
 
-		data = read_file("--packages", o->packages[i], DEB_PACKAGES_FILE_MAX, &len);
-		if (!data)
-			return EXIT_USAGE;
-		r = dg_deb_load_packages(deb, o->packages[i], data, len, &entry);
-		free(data);
+		r = dg_deb_load_packages_file(deb, o->packages[i], &entry);
 		if (r < 0) {
-			fprintf(stderr, "digestguard deb verify: %s\n", dg_deb_last_error(deb));
-			return chain_code(r);
+			fprintf(stderr, "digestguard %s: %s\n", who, dg_deb_last_error(deb));
+			return load_code(r);
 		}
 		if (o->verbose)
-			fprintf(stderr, "digestguard deb verify: %s: listed as %s\n",
+			fprintf(stderr, "digestguard %s: %s: listed as %s\n", who,
 				o->packages[i], entry);
 	}
 	return EXIT_OK;
+}
+
+/*
+ * Options, keyrings and the chain for command @name: the context and the
+ * index of the first .deb, or NULL with *@code the exit code (after a
+ * message).
+ */
+static struct dg_deb *open_chain(const char *name, int argc, char **argv, struct deb_opts *o,
+				 int *first, int *code)
+{
+	struct dg_deb *deb;
+	int r;
+
+	who = name;
+	*code = EXIT_USAGE;
+	*first = parse_opts(argc, argv, o);
+	if (*first < 0)
+		return NULL;
+	if (o->tag && strcmp(name, "deb digests")) {
+		fprintf(stderr, "digestguard %s: option '--tag' is for 'deb digests'\n", who);
+		return NULL;
+	}
+	r = dg_deb_new(0, &deb);
+	if (r < 0) {
+		fprintf(stderr, "digestguard %s: %s\n", who, strerror(-r));
+		return NULL;
+	}
+	if (load_keyrings(deb, o) < 0 || (*code = load_chain(deb, o)) != EXIT_OK) {
+		dg_deb_free(deb);
+		return NULL;
+	}
+	return deb;
+}
+
+/* The reason for @path, without its own leading "@path: ". */
+static const char *reason_for(const struct dg_deb *deb, const char *path)
+{
+	const char *why = dg_deb_last_error(deb);
+	size_t n = strlen(path);
+
+	if (!strncmp(why, path, n) && !strncmp(why + n, ": ", 2))
+		why += n + 2;
+	return why;
 }
 
 static int cmd_verify(int argc, char **argv)
 {
 	struct deb_opts o;
 	struct dg_deb *deb;
-	int first, i, r, code, chain_ok;
+	int first, i, r, code;
 
-	first = parse_opts(argc, argv, &o);
-	if (first < 0)
-		return EXIT_USAGE;
-	r = dg_deb_new(0, &deb);
-	if (r < 0) {
-		fprintf(stderr, "digestguard deb verify: %s\n", strerror(-r));
-		return EXIT_USAGE;
-	}
-	if (load_keyrings(deb, &o) < 0) {
-		dg_deb_free(deb);
-		return EXIT_USAGE;
-	}
-	code = load_chain(deb, &o);
-	chain_ok = code == EXIT_OK;
 	/* A chain that does not hold leaves no .deb to judge. */
-	for (i = first; chain_ok && i < argc; i++) {
+	deb = open_chain("deb verify", argc, argv, &o, &first, &code);
+	if (!deb)
+		return code;
+	for (i = first; i < argc; i++) {
 		struct dg_deb_pkg pkg;
 
 		r = dg_deb_check_file(deb, argv[i], &pkg);
@@ -265,7 +264,7 @@ static int cmd_verify(int argc, char **argv)
 			printf("%s: OK (%s %s %s)\n", argv[i], pkg.package, pkg.version,
 			       pkg.architecture);
 			if (o.verbose)
-				fprintf(stderr, "digestguard deb verify: %s: listed in %s as %s\n",
+				fprintf(stderr, "digestguard %s: %s: listed in %s as %s\n", who,
 					argv[i], pkg.packages_name, pkg.filename);
 			dg_deb_pkg_free(&pkg);
 			continue;
@@ -274,19 +273,11 @@ static int cmd_verify(int argc, char **argv)
 			/* Not read (missing, a directory) or a fault: an input error,
 			 * as `rpm verify` says it; the reason names the file. */
 			fflush(stdout);
-			fprintf(stderr, "digestguard deb verify: %s\n", dg_deb_last_error(deb));
+			fprintf(stderr, "digestguard %s: %s\n", who, dg_deb_last_error(deb));
 			code = EXIT_USAGE;
 			continue;
 		}
-		/* The reason names the file first: print it after the name once. */
-		{
-			const char *why = dg_deb_last_error(deb);
-			size_t n = strlen(argv[i]);
-
-			if (!strncmp(why, argv[i], n) && !strncmp(why + n, ": ", 2))
-				why += n + 2;
-			printf("%s: NOT OK (%s)\n", argv[i], why);
-		}
+		printf("%s: NOT OK (%s)\n", argv[i], reason_for(deb, argv[i]));
 		if (code == EXIT_OK)
 			code = EXIT_FAIL;
 	}
@@ -295,13 +286,71 @@ static int cmd_verify(int argc, char **argv)
 	return code;
 }
 
+/* sha256sum(1)'s line, or its --tag form, for one file. */
+static int print_file(const struct dg_deb_file *f, void *ctx)
+{
+	const struct deb_opts *o = ctx;
+	char hex[65];
+	size_t i;
+
+	for (i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", f->sha256[i]);
+	if (o->tag)
+		printf("SHA256 (%s) = %s\n", f->path, hex);
+	else
+		printf("%s  %s\n", hex, f->path);
+	return ferror(stdout) ? -EIO : 0;
+}
+
+static int cmd_digests(int argc, char **argv)
+{
+	struct deb_opts o;
+	struct dg_deb *deb;
+	int first, i, r, code;
+
+	deb = open_chain("deb digests", argc, argv, &o, &first, &code);
+	if (!deb)
+		return code;
+	for (i = first; i < argc; i++) {
+		struct dg_deb_pkg pkg;
+
+		r = dg_deb_files(deb, argv[i], &pkg, print_file, &o);
+		fflush(stdout);
+		if (r == 0) {
+			if (o.verbose)
+				fprintf(stderr, "digestguard %s: %s: %s %s %s, listed in %s\n", who,
+					argv[i], pkg.package, pkg.version, pkg.architecture,
+					pkg.packages_name);
+			dg_deb_pkg_free(&pkg);
+			continue;
+		}
+		fprintf(stderr, "digestguard %s: %s\n", who, dg_deb_last_error(deb));
+		/* Not listed, or an archive the handler refused: a verdict; the
+		 * file unreadable or a fault: an input error. */
+		if (r == -ENOKEY || r == -EBADMSG || r == -EOPNOTSUPP || r == -E2BIG ||
+		    r == -ENODATA) {
+			if (code == EXIT_OK)
+				code = EXIT_FAIL;
+		} else {
+			code = EXIT_USAGE;
+		}
+	}
+	dg_deb_free(deb);
+	return code;
+}
+
 static const struct cli_cmd deb_cmds[] = {
 	{ "verify", "--keyring CERTS [--keyring ...] --inrelease FILE [--inrelease ...] "
 	  "--packages FILE [--packages ...] [-v] FILE.deb...",
 	  "check each .deb against the signed apt chain InRelease -> Packages, as apt does", cmd_verify },
+	{ "digests", "--keyring CERTS [--keyring ...] --inrelease FILE [--inrelease ...] "
+	  "--packages FILE [--packages ...] [--tag] [-v] FILE.deb...",
+	  "after that check, print \"HEX  /path\" for each regular file (sha256sum format; "
+	  "--tag: BSD style)", cmd_digests },
 	{ NULL, NULL, NULL, NULL },
 };
 
 const struct cli_object cli_deb = {
-	"deb", "Debian packages: check .deb files against signed apt indexes", deb_cmds, NULL, NULL,
+	"deb", "Debian packages: check .deb files against signed apt indexes, list their file digests",
+	deb_cmds, NULL, NULL,
 };

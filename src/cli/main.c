@@ -128,8 +128,6 @@ static int run_object(const struct cli_object *obj, int argc, char **argv)
 static const struct {
 	const char *name, *what;
 } planned_objects[] = {
-	{ "deb", "Debian package support (.deb files, Packages indexes); an InRelease "
-		 "file verifies with `digestguard sopv inline-verify`" },
 	{ "bpf", "signed BPF program support" },
 };
 

@@ -186,17 +186,10 @@ rm -f "$F/$bad_name"
 dg db export --state "$S" --format xml >/dev/null 2>&1; rc=$?
 [ $rc = 2 ] && ok "export_unknown_format_exits_2" || nok "export_unknown_format_exits_2" "rc=$rc"
 
-# --- importers from other areas: a clear usage error until they land ---
-missing=
-for kind in deb apt-lists rpm; do
-	out=$(dg db import --state "$S" --"$kind" "$T/x" 2>&1); rc=$?
-	if grep -q -- "--$kind: not available yet" <<<"$out"; then missing=$kind; break; fi
-done
-if [ -n "$missing" ]; then
-	[ $rc = 2 ] && [ "$(gen_of "$S")" = 2 ] && ok "import_unavailable_kind_is_usage_error" || nok "import_unavailable_kind_is_usage_error" "--$missing rc=$rc"
-else
-	skip "import_unavailable_kind_is_usage_error" "every importer (--rpm, --deb, --apt-lists) is in this build"
-fi
+# --- --deb and --apt-lists need their chain options: usage errors ---
+out=$(dg db import --state "$S" --inrelease "$T/x" --packages "$T/x" --deb "$T/x" 2>&1); rc=$?
+[ $rc = 2 ] && grep -q -- "--deb and --apt-lists need --keyring CERTS" <<<"$out" && [ "$(gen_of "$S")" = 2 ] &&
+	ok "import_deb_without_keyring_is_usage_error" || nok "import_deb_without_keyring_is_usage_error" "rc=$rc $out"
 
 # --- a corrupt current generation: clear error, exit 2, never a crash ---
 S3="$T/state3"

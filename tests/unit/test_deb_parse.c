@@ -4,8 +4,10 @@
  * here parse into the answers of deb_proto.h with spans that point at the
  * values; every compression apt uses gives the records of the plain text;
  * each broken rule is rejected with the right errno and a message naming
- * the line.  The compressed inputs are made here with the libraries' own
- * encoders.
+ * the line.  .deb archives (ar, tar with GNU and pax extensions) are
+ * written here byte by byte, so every header's offset is known, and their
+ * data.tar compressed with each compression deb(5) allows.  The compressed
+ * inputs are made here with the libraries' own encoders.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,10 +18,12 @@
 #include <lz4frame.h>
 #include <lzma.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include "buf.h"
 #include "cursor.h"
 #include "tap.h"
+#include "../../src/handlers/deb/deb_archive.h"
 #include "../../src/handlers/deb/deb_parse.h"
 #include "../../src/handlers/deb/deb_proto.h"
 
@@ -817,6 +821,804 @@ TEST(test_packages_unsupported_compression_is_eopnotsupp)
 	CHECK(r == -EOPNOTSUPP && strstr(err, "legacy"), "legacy lz4: %d %s", r, err);
 }
 
+/* ---- .deb archives ---------------------------------------------------- */
+
+static int all_zero_bytes(const uint8_t *p, size_t n)
+{
+	while (n--)
+		if (*p++)
+			return 0;
+	return 1;
+}
+
+/*
+ * A tiny tar and ar writer: the archives are built here, byte by byte as
+ * GNU tar and dpkg-deb lay them out, so that every offset is known.
+ */
+enum { MAGIC_NONE, MAGIC_USTAR, MAGIC_GNU };
+
+static void tar_octal_field(uint8_t *f, size_t n, uint64_t v)
+{
+	char tmp[32];
+
+	snprintf(tmp, sizeof(tmp), "%0*llo", (int)(n - 1), (unsigned long long)v);
+	memcpy(f, tmp, n - 1);
+	f[n - 1] = '\0';
+}
+
+/* GNU tar's form: six digits, a NUL, a space. */
+static void tar_set_checksum(uint8_t *h)
+{
+	unsigned sum = 0;
+	char tmp[8];
+	int i;
+
+	memset(h + 148, ' ', 8);
+	for (i = 0; i < 512; i++)
+		sum += h[i];
+	snprintf(tmp, sizeof(tmp), "%06o", sum);
+	memcpy(h + 148, tmp, 7);
+}
+
+/* One header and its data, padded to a block; returns the header's offset. */
+static size_t tar_add(struct dg_buf *t, const char *name, const char *prefix, char type,
+		      unsigned mode, const char *link, const void *data, size_t size, int magic)
+{
+	static const uint8_t zero[512];
+	uint8_t h[512];
+	size_t off = t->len;
+
+	memset(h, 0, sizeof(h));
+	memcpy(h, name, strnlen(name, 100));
+	tar_octal_field(h + 100, 8, mode);
+	tar_octal_field(h + 108, 8, 0);
+	tar_octal_field(h + 116, 8, 0);
+	tar_octal_field(h + 124, 12, size);
+	tar_octal_field(h + 136, 12, 1700000000);
+	h[156] = (uint8_t)type;
+	if (link)
+		memcpy(h + 157, link, strnlen(link, 100));
+	if (magic == MAGIC_USTAR)
+		memcpy(h + 257, "ustar\0" "00", 8);
+	else if (magic == MAGIC_GNU)
+		memcpy(h + 257, "ustar  \0", 8);
+	if (prefix)
+		memcpy(h + 345, prefix, strnlen(prefix, 155));
+	tar_set_checksum(h);
+	dg_buf_put(t, h, sizeof(h));
+	if (size)
+		dg_buf_put(t, data, size);
+	if (size % 512)
+		dg_buf_put(t, zero, 512 - size % 512);
+	return off;
+}
+
+/* The end-of-archive blocks and padding to GNU tar's 10240-byte record. */
+static void tar_finish(struct dg_buf *t)
+{
+	static const uint8_t zero[512];
+
+	do
+		dg_buf_put(t, zero, 512);
+	while (t->len % 10240);
+}
+
+/* Append one pax record "LEN key=value\n" to @rec; returns its offset in @rec. */
+static size_t pax_add(struct dg_buf *rec, const char *key, const void *val, size_t vlen)
+{
+	size_t n = strlen(key) + vlen + 3, len = n, off = rec->len;
+	char digits[24];
+
+	/* LEN counts its own digits. */
+	while ((size_t)snprintf(digits, sizeof(digits), "%zu", len) + n != len)
+		len = (size_t)snprintf(digits, sizeof(digits), "%zu", len) + n;
+	dg_buf_put(rec, digits, strlen(digits));
+	dg_buf_put(rec, " ", 1);
+	dg_buf_put(rec, key, strlen(key));
+	dg_buf_put(rec, "=", 1);
+	dg_buf_put(rec, val, vlen);
+	dg_buf_put(rec, "\n", 1);
+	return off;
+}
+
+static void ar_add(struct dg_buf *a, const char *name, const void *data, size_t n)
+{
+	char h[64];
+
+	snprintf(h, sizeof(h), "%-16s%-12s%-6s%-6s%-8s%-10zu`\n", name, "1700000000", "0", "0",
+		 "100644", n);
+	dg_buf_put(a, h, 60);
+	if (n)
+		dg_buf_put(a, data, n);
+	if (n & 1)
+		dg_buf_put(a, "\n", 1);
+}
+
+/* A .deb as dpkg-deb writes it, with @data as member @name; its header's offset in @data_off. */
+static void deb_build(struct dg_buf *deb, const char *name, const void *data, size_t n,
+		      size_t *data_off)
+{
+	dg_buf_free(deb);
+	dg_buf_put(deb, "!<arch>\n", 8);
+	ar_add(deb, "debian-binary", "2.0\n", 4);
+	ar_add(deb, "control.tar.xz", "(not read)", 10);
+	if (data_off)
+		*data_off = deb->len;
+	ar_add(deb, name, data, n);
+}
+
+static uint8_t *zst(const void *in, size_t len, size_t *out_len)
+{
+	size_t cap = ZSTD_compressBound(len), n;
+	uint8_t *out = malloc(cap);
+
+	n = ZSTD_compress(out, cap, in, len, 19);
+	if (ZSTD_isError(n))
+		abort();
+	*out_len = n;
+	return out;
+}
+
+/* lzma_alone, as `xz --format=lzma` (and dpkg-deb -Zlzma, once) writes it. */
+static uint8_t *lzma_alone(const void *in, size_t len, size_t *out_len)
+{
+	lzma_stream s = LZMA_STREAM_INIT;
+	lzma_options_lzma opt;
+	size_t cap = len + len / 2 + 4096;
+	uint8_t *out = malloc(cap);
+
+	if (lzma_lzma_preset(&opt, 6) || lzma_alone_encoder(&s, &opt) != LZMA_OK)
+		abort();
+	s.next_in = in;
+	s.avail_in = len;
+	s.next_out = out;
+	s.avail_out = cap;
+	if (lzma_code(&s, LZMA_FINISH) != LZMA_STREAM_END)
+		abort();
+	*out_len = cap - s.avail_out;
+	lzma_end(&s);
+	return out;
+}
+
+static const struct {
+	const char *member;
+	compress_fn fn;
+	uint8_t comp;
+} data_comps[] = {
+	{ "data.tar.gz", gz, DEB_COMP_GZIP },
+	{ "data.tar.xz", xz, DEB_COMP_XZ },
+	{ "data.tar.bz2", bz2, DEB_COMP_BZIP2 },
+	{ "data.tar.zst", zst, DEB_COMP_ZSTD },
+	{ "data.tar.lzma", lzma_alone, DEB_COMP_LZMA },
+};
+#define N_DATA_COMPS (sizeof(data_comps) / sizeof(data_comps[0]))
+
+#define LONG_PATH "./usr/share/doc/digestguard-test/a-directory-name-long-enough/" \
+	"to-need-more-than-the-hundred-bytes-of-the-name-field.txt"
+#define PAX_PATH "./usr/share/pax/the-last-path-record-wins"
+
+/* The reference data.tar: one header of every kind, and their offsets. */
+struct ref_tar {
+	struct dg_buf t;
+	size_t dir, file, symlink, hardlink, l_hdr, l_entry, x_hdr, x_entry, g_hdr, prefixed;
+	size_t pax_rec;		/* the last path record, in the 'x' header's data */
+	size_t n;		/* headers */
+};
+
+static void ref_tar_build(struct ref_tar *r)
+{
+	struct dg_buf pax = { 0 }, glob = { 0 };
+	char lname[sizeof(LONG_PATH)];
+
+	memset(r, 0, sizeof(*r));
+	r->dir = tar_add(&r->t, "./", NULL, '5', 0755, NULL, NULL, 0, MAGIC_GNU);
+	r->file = tar_add(&r->t, "./usr/bin/hello", NULL, '0', 0755, NULL, "hello\n", 6, MAGIC_GNU);
+	r->symlink = tar_add(&r->t, "./usr/bin/hi", NULL, '2', 0777, "hello", NULL, 0, MAGIC_GNU);
+	r->hardlink = tar_add(&r->t, "./usr/bin/hello-again", NULL, '1', 0755, "./usr/bin/hello",
+			      NULL, 0, MAGIC_GNU);
+	/* GNU tar: "././@LongLink", the name and its NUL as data, then the
+	 * entry with the name cut to 100 bytes. */
+	r->l_hdr = tar_add(&r->t, "././@LongLink", NULL, 'L', 0644, NULL, LONG_PATH,
+			   sizeof(LONG_PATH), MAGIC_GNU);
+	memcpy(lname, LONG_PATH, sizeof(lname));
+	r->l_entry = tar_add(&r->t, lname, NULL, '0', 0644, NULL, "long\n", 5, MAGIC_GNU);
+	pax_add(&pax, "path", "./usr/share/pax/superseded", 26);
+	pax_add(&pax, "mtime", "1700000000.5", 12);
+	r->pax_rec = pax_add(&pax, "path", PAX_PATH, strlen(PAX_PATH));
+	r->x_hdr = tar_add(&r->t, "./PaxHeaders/x", NULL, 'x', 0644, NULL, pax.data, pax.len,
+			   MAGIC_USTAR);
+	r->x_entry = tar_add(&r->t, "./usr/share/pax/the-last-p", NULL, '0', 0644, NULL, "", 0,
+			     MAGIC_USTAR);
+	pax_add(&glob, "comment", "made by test_deb_parse", 22);
+	r->g_hdr = tar_add(&r->t, "pax_global_header", NULL, 'g', 0644, NULL, glob.data, glob.len,
+			   MAGIC_USTAR);
+	r->prefixed = tar_add(&r->t, "copyright", "./usr/share/doc/digestguard-test", '0', 0644, NULL,
+			      "c\n", 2, MAGIC_USTAR);
+	r->n = 10;
+	tar_finish(&r->t);
+	dg_buf_free(&pax);
+	dg_buf_free(&glob);
+}
+
+/* The answer in @ans, its tar stream in @tar (@deb's member when not compressed). */
+struct arc_view {
+	const uint8_t *a, *tar;
+	size_t tar_len;
+	uint32_t n;
+};
+
+static int arc_view(const uint8_t *deb, struct arc_view *v)
+{
+	if (ans.len < DEB_ARC_FIXED)
+		return -1;
+	v->a = ans.data;
+	v->n = rd32(ans.data + 40);
+	v->tar_len = rd64(ans.data + 32);
+	if (ans.len < DEB_ARC_FIXED + (size_t)v->n * DEB_ARC_RECORD_SIZE)
+		return -1;
+	if (rd32(ans.data + 4) >> 16 & DEB_ARC_F_TEXT)
+		v->tar = ans.data + DEB_ARC_FIXED + (size_t)v->n * DEB_ARC_RECORD_SIZE;
+	else
+		v->tar = deb + rd64(ans.data + 16) + DEB_AR_HEADER;
+	return 0;
+}
+
+static const uint8_t *arc_rec(const struct arc_view *v, uint32_t i)
+{
+	return v->a + DEB_ARC_FIXED + (size_t)i * DEB_ARC_RECORD_SIZE;
+}
+
+/* The path record @i names, as the core would put it together. */
+static int arc_path_is(const struct arc_view *v, uint32_t i, uint8_t kind, const char *want)
+{
+	const uint8_t *r = arc_rec(v, i);
+	uint64_t a = rd64(r + 16), b = rd64(r + 24);
+	uint32_t al = rd32(r + 40), bl = rd32(r + 44);
+	char path[512];
+
+	if (r[53] != kind || a + al > v->tar_len || b + bl > v->tar_len || al + bl + 2 > sizeof(path))
+		return 0;
+	memcpy(path, v->tar + a, al);
+	path[al] = '\0';
+	if (kind == DEB_PATH_PREFIX) {
+		path[al] = '/';
+		memcpy(path + al + 1, v->tar + b, bl);
+		path[al + 1 + bl] = '\0';
+	}
+	return !strcmp(path, want);
+}
+
+static int arc(const struct dg_buf *deb)
+{
+	dg_buf_free(&ans);
+	err[0] = '\0';
+	return deb_archive_parse(deb->data, deb->len, &ans, err, sizeof(err));
+}
+
+static int arc_max(const struct dg_buf *deb, size_t max)
+{
+	dg_buf_free(&ans);
+	err[0] = '\0';
+	return deb_archive_parse_max(deb->data, deb->len, max, &ans, err, sizeof(err));
+}
+
+/* Every record of the reference tar, from the answer in @ans. */
+static void check_ref_answer(const struct ref_tar *ref, const struct dg_buf *deb, size_t data_off,
+			     size_t member_size, uint8_t comp)
+{
+	static const char *const names[] = { "./", "./usr/bin/hello", "./usr/bin/hi",
+		"./usr/bin/hello-again", NULL, LONG_PATH, NULL, PAX_PATH, NULL,
+		"./usr/share/doc/digestguard-test/copyright" };
+	static const uint8_t kinds[] = { DEB_PATH_NAME, DEB_PATH_NAME, DEB_PATH_NAME, DEB_PATH_NAME,
+		DEB_PATH_NONE, DEB_PATH_LONG, DEB_PATH_NONE, DEB_PATH_PAX, DEB_PATH_NONE,
+		DEB_PATH_PREFIX };
+	static const char types[] = { '5', '0', '2', '1', 'L', '0', 'x', '0', 'g', '0' };
+	static const unsigned modes[] = { 0755, 0755, 0777, 0755, 0644, 0644, 0644, 0644, 0644, 0644 };
+	const size_t offs[] = { ref->dir, ref->file, ref->symlink, ref->hardlink, ref->l_hdr,
+		ref->l_entry, ref->x_hdr, ref->x_entry, ref->g_hdr, ref->prefixed };
+	struct arc_view v;
+	uint16_t flags = comp == DEB_COMP_NONE ? 0 : DEB_ARC_F_TEXT;
+	uint32_t i;
+
+	if (arc_view(deb->data, &v) < 0) {
+		CHECK(0, "answer of %zu bytes too short", ans.len);
+		return;
+	}
+	CHECK(rd32(v.a) == DEB_ARC_MAGIC, "magic %x", rd32(v.a));
+	CHECK(rd32(v.a + 4) == (DEB_ANS_VERSION | (uint32_t)flags << 16), "version/flags %x", rd32(v.a + 4));
+	CHECK(v.a[8] == comp && !v.a[9] && !rd32(v.a + 12), "compression %u", v.a[8]);
+	CHECK(rd64(v.a + 16) == data_off, "member offset %llu, want %zu",
+	      (unsigned long long)rd64(v.a + 16), data_off);
+	CHECK(rd64(v.a + 24) == member_size, "member size %llu", (unsigned long long)rd64(v.a + 24));
+	CHECK(v.tar_len == ref->t.len, "tar_length %zu, want %zu", v.tar_len, ref->t.len);
+	CHECK(v.n == ref->n && !rd32(v.a + 44), "n_headers %u", v.n);
+	CHECK(ans.len == DEB_ARC_FIXED + (size_t)v.n * DEB_ARC_RECORD_SIZE + (flags ? v.tar_len : 0),
+	      "answer length %zu", ans.len);
+	if (v.n != ref->n || v.tar_len != ref->t.len)
+		return;
+	CHECK(!memcmp(v.tar, ref->t.data, v.tar_len), "tar stream differs");
+	for (i = 0; i < v.n; i++) {
+		const uint8_t *r = arc_rec(&v, i);
+
+		CHECK(rd64(r) == offs[i], "record %u header_offset %llu, want %zu", i,
+		      (unsigned long long)rd64(r), offs[i]);
+		CHECK(r[52] == (uint8_t)types[i] && rd32(r + 48) == modes[i], "record %u type %c mode %o",
+		      i, r[52], rd32(r + 48));
+		CHECK(all_zero_bytes(r + 54, 10), "record %u reserved bytes", i);
+		if (names[i])
+			CHECK(arc_path_is(&v, i, kinds[i], names[i]), "record %u path (kind %u)", i, r[53]);
+		else
+			CHECK(r[53] == DEB_PATH_NONE && !rd64(r + 16) && !rd32(r + 40), "record %u kind %u",
+			      i, r[53]);
+	}
+	/* Sizes: the field, so the next header follows. */
+	CHECK(rd64(arc_rec(&v, 1) + 8) == 6 && rd64(arc_rec(&v, 4) + 8) == sizeof(LONG_PATH) &&
+	      rd64(arc_rec(&v, 0) + 8) == 0, "sizes");
+	/* The pax span: the last path record, its value inside it. */
+	CHECK(rd64(arc_rec(&v, 7) + 32) == ref->x_hdr + 512 + ref->pax_rec &&
+	      rd64(arc_rec(&v, 7) + 16) > rd64(arc_rec(&v, 7) + 32), "pax rec_offset %llu",
+	      (unsigned long long)rd64(arc_rec(&v, 7) + 32));
+	/* The 'L' data and the prefix field: exactly where they are. */
+	CHECK(rd64(arc_rec(&v, 5) + 16) == ref->l_hdr + 512, "long name offset");
+	CHECK(rd64(arc_rec(&v, 9) + 16) == ref->prefixed + 345 && rd64(arc_rec(&v, 9) + 24) == ref->prefixed,
+	      "prefix offsets");
+}
+
+TEST(test_archive_plain_data_tar_reports_every_header)
+{
+	struct ref_tar ref;
+	struct dg_buf deb = { 0 };
+	size_t off;
+	int r;
+
+	ref_tar_build(&ref);
+	deb_build(&deb, "data.tar", ref.t.data, ref.t.len, &off);
+	r = arc(&deb);
+	CHECK(r == 0, "%d %s", r, err);
+	if (!r)
+		check_ref_answer(&ref, &deb, off, ref.t.len, DEB_COMP_NONE);
+	dg_buf_free(&ref.t);
+	dg_buf_free(&deb);
+}
+
+static void check_compressed_ref(size_t k)
+{
+	struct ref_tar ref;
+	struct dg_buf deb = { 0 };
+	size_t off, n;
+	uint8_t *c;
+	int r;
+
+	ref_tar_build(&ref);
+	c = data_comps[k].fn(ref.t.data, ref.t.len, &n);
+	deb_build(&deb, data_comps[k].member, c, n, &off);
+	r = arc(&deb);
+	CHECK(r == 0, "%s: %d %s", data_comps[k].member, r, err);
+	if (!r)
+		check_ref_answer(&ref, &deb, off, n, data_comps[k].comp);
+	free(c);
+	dg_buf_free(&ref.t);
+	dg_buf_free(&deb);
+}
+
+TEST(test_archive_data_tar_gz_gives_records_of_plain) { check_compressed_ref(0); }
+TEST(test_archive_data_tar_xz_gives_records_of_plain) { check_compressed_ref(1); }
+TEST(test_archive_data_tar_bz2_gives_records_of_plain) { check_compressed_ref(2); }
+TEST(test_archive_data_tar_zst_gives_records_of_plain) { check_compressed_ref(3); }
+TEST(test_archive_data_tar_lzma_gives_records_of_plain) { check_compressed_ref(4); }
+
+/* A .deb of @t as data.tar; its parse result. */
+static int arc_tar(const struct dg_buf *t)
+{
+	struct dg_buf deb = { 0 };
+	int r;
+
+	deb_build(&deb, "data.tar", t->data, t->len, NULL);
+	r = arc(&deb);
+	dg_buf_free(&deb);
+	return r;
+}
+
+TEST(test_archive_gnu_ar_names_and_underscore_members_are_accepted)
+{
+	struct ref_tar ref;
+	struct dg_buf deb = { 0 };
+	int r;
+
+	ref_tar_build(&ref);
+	dg_buf_put(&deb, "!<arch>\n", 8);
+	ar_add(&deb, "debian-binary/", "2.0\n", 4);
+	ar_add(&deb, "_gpgorigin", "sig", 3);
+	ar_add(&deb, "control.tar/", "x", 1);
+	ar_add(&deb, "data.tar/", ref.t.data, ref.t.len);
+	ar_add(&deb, "_extra", "z", 1);
+	r = arc(&deb);
+	CHECK(r == 0 && rd32(ans.data + 40) == ref.n, "%d %s", r, err);
+	dg_buf_free(&ref.t);
+	dg_buf_free(&deb);
+}
+
+TEST(test_archive_stream_without_end_block_is_accepted_when_whole)
+{
+	struct dg_buf t = { 0 };
+	int r;
+
+	tar_add(&t, "./a", NULL, '0', 0644, NULL, "abc", 3, MAGIC_GNU);
+	r = arc_tar(&t);
+	CHECK(r == 0 && rd32(ans.data + 40) == 1 && rd64(ans.data + 32) == 1024, "%d %s", r, err);
+	/* Cut inside the entry's data, or its padding: truncated. */
+	t.len = 600;
+	r = arc_tar(&t);
+	CHECK(r == -ENODATA && strstr(err, "offset 0") && strstr(err, "truncated"), "data: %d %s", r, err);
+	t.len = 1000;
+	r = arc_tar(&t);
+	CHECK(r == -ENODATA && strstr(err, "truncated"), "padding: %d %s", r, err);
+	dg_buf_free(&t);
+}
+
+TEST(test_archive_truncated_header_is_enodata)
+{
+	struct dg_buf t = { 0 };
+	int r;
+
+	tar_add(&t, "./a", NULL, '0', 0644, NULL, "abc", 3, MAGIC_GNU);
+	tar_add(&t, "./b", NULL, '0', 0644, NULL, "abc", 3, MAGIC_GNU);
+	t.len = 1024 + 300;
+	r = arc_tar(&t);
+	CHECK(r == -ENODATA && strstr(err, "offset 1024") && strstr(err, "truncated"), "%d %s", r, err);
+	dg_buf_free(&t);
+}
+
+TEST(test_archive_truncated_compressed_member_is_enodata)
+{
+	struct ref_tar ref;
+	struct dg_buf deb = { 0 };
+	size_t k, n;
+	int r;
+
+	ref_tar_build(&ref);
+	for (k = 0; k < N_DATA_COMPS; k++) {
+		uint8_t *c = data_comps[k].fn(ref.t.data, ref.t.len, &n);
+
+		deb_build(&deb, data_comps[k].member, c, n - 10, NULL);
+		r = arc(&deb);
+		CHECK(r == -ENODATA && strstr(err, data_comps[k].member), "%s: %d %s",
+		      data_comps[k].member, r, err);
+		free(c);
+	}
+	dg_buf_free(&ref.t);
+	dg_buf_free(&deb);
+}
+
+TEST(test_archive_bad_checksum_is_ebadmsg_naming_header)
+{
+	struct ref_tar ref;
+	int r;
+
+	ref_tar_build(&ref);
+	ref.t.data[ref.file + 5] ^= 1;	/* in the name: the sum no longer matches */
+	r = arc_tar(&ref.t);
+	CHECK(r == -EBADMSG && strstr(err, "data.tar: tar header at offset 512:") && strstr(err, "checksum"),
+	      "%d %s", r, err);
+	dg_buf_free(&ref.t);
+}
+
+TEST(test_archive_base256_size_is_read)
+{
+	struct dg_buf t = { 0 };
+	const uint8_t *rec;
+	int r;
+
+	tar_add(&t, "./a", NULL, '0', 0644, NULL, "abc", 3, MAGIC_GNU);
+	memset(t.data + 124, 0, 12);
+	t.data[124] = 0x80;
+	t.data[135] = 3;
+	tar_set_checksum(t.data);
+	r = arc_tar(&t);
+	rec = ans.data + DEB_ARC_FIXED;
+	CHECK(r == 0 && rd64(rec + 8) == 3, "%d %s", r, err);
+	/* Negative (0xff...) is no size. */
+	t.data[124] = 0xff;
+	tar_set_checksum(t.data);
+	r = arc_tar(&t);
+	CHECK(r == -EBADMSG && strstr(err, "size"), "negative: %d %s", r, err);
+	dg_buf_free(&t);
+}
+
+TEST(test_archive_missing_debian_binary_is_ebadmsg)
+{
+	struct ref_tar ref;
+	struct dg_buf deb = { 0 };
+	int r;
+
+	ref_tar_build(&ref);
+	dg_buf_put(&deb, "!<arch>\n", 8);
+	ar_add(&deb, "control.tar.xz", "x", 1);
+	ar_add(&deb, "data.tar", ref.t.data, ref.t.len);
+	r = arc(&deb);
+	CHECK(r == -EBADMSG && strstr(err, "not a Debian binary package"), "%d %s", r, err);
+	dg_buf_free(&deb);
+	dg_buf_put(&deb, "!<arch>\n", 8);
+	ar_add(&deb, "debian-binary", "3.0\n", 4);
+	ar_add(&deb, "control.tar.xz", "x", 1);
+	ar_add(&deb, "data.tar", ref.t.data, ref.t.len);
+	r = arc(&deb);
+	CHECK(r == -EBADMSG && strstr(err, "not a Debian binary package"), "version 3.0: %d %s", r, err);
+	r = deb_archive_parse((const uint8_t *)"PK\3\4", 4, &ans, err, sizeof(err));
+	CHECK(r == -EBADMSG && strstr(err, "not an ar archive"), "zip: %d %s", r, err);
+	dg_buf_free(&ref.t);
+	dg_buf_free(&deb);
+}
+
+TEST(test_archive_unknown_data_suffix_is_eopnotsupp)
+{
+	struct dg_buf deb = { 0 };
+	int r;
+
+	deb_build(&deb, "data.tar.lz4", "\x04\x22\x4d\x18", 4, NULL);
+	r = arc(&deb);
+	CHECK(r == -EOPNOTSUPP && strstr(err, "data.tar.lz4"), "%d %s", r, err);
+	dg_buf_free(&deb);
+}
+
+TEST(test_archive_member_order_and_duplicates_are_ebadmsg)
+{
+	struct dg_buf deb = { 0 }, t = { 0 };
+	int r;
+
+	tar_finish(&t);
+	deb_build(&deb, "data.tar", t.data, t.len, NULL);
+	ar_add(&deb, "data.tar.xz", "x", 1);
+	r = arc(&deb);
+	CHECK(r == -EBADMSG && strstr(err, "second") && strstr(err, "data.tar.xz"), "second data: %d %s",
+	      r, err);
+	dg_buf_free(&deb);
+	dg_buf_put(&deb, "!<arch>\n", 8);
+	ar_add(&deb, "debian-binary", "2.0\n", 4);
+	ar_add(&deb, "data.tar", t.data, t.len);
+	r = arc(&deb);
+	CHECK(r == -EBADMSG && strstr(err, "control.tar is due"), "no control: %d %s", r, err);
+	dg_buf_free(&deb);
+	dg_buf_put(&deb, "!<arch>\n", 8);
+	ar_add(&deb, "debian-binary", "2.0\n", 4);
+	ar_add(&deb, "control.tar", "x", 1);
+	r = arc(&deb);
+	CHECK(r == -EBADMSG && strstr(err, "no data.tar"), "no data: %d %s", r, err);
+	dg_buf_free(&deb);
+	dg_buf_free(&t);
+}
+
+TEST(test_archive_ar_odd_member_without_padding_is_enodata)
+{
+	struct dg_buf deb = { 0 }, t = { 0 };
+	int r;
+
+	tar_finish(&t);
+	deb_build(&deb, "data.tar", t.data, t.len, NULL);
+	ar_add(&deb, "_odd", "abc", 3);
+	deb.len--;	/* the '\n' after the odd member */
+	r = arc(&deb);
+	CHECK(r == -ENODATA && strstr(err, "padding"), "%d %s", r, err);
+	dg_buf_free(&deb);
+	dg_buf_free(&t);
+}
+
+TEST(test_archive_compression_magic_must_agree_with_suffix)
+{
+	struct ref_tar ref;
+	struct dg_buf deb = { 0 };
+	size_t n;
+	uint8_t *c;
+	int r;
+
+	ref_tar_build(&ref);
+	c = gz(ref.t.data, ref.t.len, &n);
+	deb_build(&deb, "data.tar.xz", c, n, NULL);
+	r = arc(&deb);
+	CHECK(r == -EBADMSG && strstr(err, "data.tar.xz") && strstr(err, "xz"), "%d %s", r, err);
+	deb_build(&deb, "data.tar", c, n, NULL);
+	r = arc(&deb);
+	CHECK(r == -EBADMSG && strstr(err, "compressed"), "plain: %d %s", r, err);
+	deb_build(&deb, "data.tar.lzma", c, n, NULL);
+	r = arc(&deb);
+	CHECK(r == -EBADMSG, "lzma: %d %s", r, err);
+	free(c);
+	dg_buf_free(&ref.t);
+	dg_buf_free(&deb);
+}
+
+TEST(test_archive_over_limit_is_e2big)
+{
+	struct ref_tar ref;
+	struct dg_buf deb = { 0 };
+	size_t k, n;
+	int r;
+
+	ref_tar_build(&ref);
+	deb_build(&deb, "data.tar", ref.t.data, ref.t.len, NULL);
+	r = arc_max(&deb, ref.t.len);
+	CHECK(r == 0, "plain at the limit: %d %s", r, err);
+	r = arc_max(&deb, ref.t.len - 1);
+	CHECK(r == -E2BIG && strstr(err, "limit"), "plain: %d %s", r, err);
+	for (k = 0; k < N_DATA_COMPS; k++) {
+		uint8_t *c = data_comps[k].fn(ref.t.data, ref.t.len, &n);
+
+		deb_build(&deb, data_comps[k].member, c, n, NULL);
+		r = arc_max(&deb, ref.t.len);
+		CHECK(r == 0, "%s at the limit: %d %s", data_comps[k].member, r, err);
+		r = arc_max(&deb, 4096);
+		CHECK(r == -E2BIG && strstr(err, "limit 4096") && ans.len == 0, "%s: %d %s",
+		      data_comps[k].member, r, err);
+		free(c);
+	}
+	dg_buf_free(&ref.t);
+	dg_buf_free(&deb);
+}
+
+TEST(test_archive_pax_length_mismatch_is_ebadmsg)
+{
+	struct dg_buf t = { 0 };
+	static const char bad[] = "30 path=./usr/share/pax/a-path\n";	/* 31 bytes */
+	int r;
+
+	tar_add(&t, "./PaxHeaders/x", NULL, 'x', 0644, NULL, bad, strlen(bad), MAGIC_USTAR);
+	tar_add(&t, "./a", NULL, '0', 0644, NULL, "", 0, MAGIC_USTAR);
+	tar_finish(&t);
+	r = arc_tar(&t);
+	CHECK(r == -EBADMSG && strstr(err, "offset 0") && strstr(err, "pax record"), "%d %s", r, err);
+	dg_buf_free(&t);
+}
+
+TEST(test_archive_pax_path_with_nul_is_ebadmsg)
+{
+	struct dg_buf t = { 0 }, pax = { 0 };
+	int r;
+
+	pax_add(&pax, "path", "./a\0b", 5);
+	tar_add(&t, "./PaxHeaders/x", NULL, 'x', 0644, NULL, pax.data, pax.len, MAGIC_USTAR);
+	tar_add(&t, "./a", NULL, '0', 0644, NULL, "", 0, MAGIC_USTAR);
+	tar_finish(&t);
+	r = arc_tar(&t);
+	CHECK(r == -EBADMSG && strstr(err, "NUL inside the path"), "%d %s", r, err);
+	dg_buf_free(&t);
+	dg_buf_free(&pax);
+}
+
+TEST(test_archive_pax_size_must_match_header)
+{
+	struct dg_buf t = { 0 }, pax = { 0 };
+	int r;
+
+	pax_add(&pax, "size", "3", 1);
+	tar_add(&t, "./PaxHeaders/x", NULL, 'x', 0644, NULL, pax.data, pax.len, MAGIC_USTAR);
+	tar_add(&t, "./a", NULL, '0', 0644, NULL, "abc", 3, MAGIC_USTAR);
+	tar_finish(&t);
+	r = arc_tar(&t);
+	CHECK(r == 0, "equal: %d %s", r, err);
+	dg_buf_free(&t);
+	tar_add(&t, "./PaxHeaders/x", NULL, 'x', 0644, NULL, pax.data, pax.len, MAGIC_USTAR);
+	tar_add(&t, "./a", NULL, '0', 0644, NULL, "abcd", 4, MAGIC_USTAR);
+	tar_finish(&t);
+	r = arc_tar(&t);
+	CHECK(r == -EBADMSG && strstr(err, "pax size 3"), "differs: %d %s", r, err);
+	dg_buf_free(&t);
+	dg_buf_free(&pax);
+}
+
+TEST(test_archive_global_pax_path_is_eopnotsupp)
+{
+	struct dg_buf t = { 0 }, pax = { 0 };
+	int r;
+
+	pax_add(&pax, "path", "./everything", 12);
+	tar_add(&t, "pax_global_header", NULL, 'g', 0644, NULL, pax.data, pax.len, MAGIC_USTAR);
+	tar_add(&t, "./a", NULL, '0', 0644, NULL, "", 0, MAGIC_USTAR);
+	tar_finish(&t);
+	r = arc_tar(&t);
+	CHECK(r == -EOPNOTSUPP && strstr(err, "global"), "%d %s", r, err);
+	dg_buf_free(&t);
+	dg_buf_free(&pax);
+}
+
+TEST(test_archive_extension_without_entry_is_ebadmsg)
+{
+	struct dg_buf t = { 0 }, pax = { 0 };
+	int r;
+
+	/* 'L' as the last header, before the end block. */
+	tar_add(&t, "./a", NULL, '0', 0644, NULL, "", 0, MAGIC_GNU);
+	tar_add(&t, "././@LongLink", NULL, 'L', 0644, NULL, "./b", 4, MAGIC_GNU);
+	tar_finish(&t);
+	r = arc_tar(&t);
+	CHECK(r == -EBADMSG && strstr(err, "offset 512") && strstr(err, "'L' header not followed"),
+	      "L: %d %s", r, err);
+	dg_buf_free(&t);
+	/* 'x' as the last header of a stream without an end block. */
+	pax_add(&pax, "path", "./b", 3);
+	tar_add(&t, "./PaxHeaders/x", NULL, 'x', 0644, NULL, pax.data, pax.len, MAGIC_USTAR);
+	r = arc_tar(&t);
+	CHECK(r == -EBADMSG && strstr(err, "'x' header not followed"), "x: %d %s", r, err);
+	dg_buf_free(&t);
+	/* Two 'L' for one entry. */
+	tar_add(&t, "././@LongLink", NULL, 'L', 0644, NULL, "./b", 4, MAGIC_GNU);
+	tar_add(&t, "././@LongLink", NULL, 'L', 0644, NULL, "./c", 4, MAGIC_GNU);
+	tar_add(&t, "./a", NULL, '0', 0644, NULL, "", 0, MAGIC_GNU);
+	tar_finish(&t);
+	r = arc_tar(&t);
+	CHECK(r == -EBADMSG && strstr(err, "second 'L'"), "two L: %d %s", r, err);
+	dg_buf_free(&t);
+	dg_buf_free(&pax);
+}
+
+TEST(test_archive_bytes_after_end_block_are_ebadmsg)
+{
+	struct dg_buf t = { 0 };
+	int r;
+
+	tar_add(&t, "./a", NULL, '0', 0644, NULL, "", 0, MAGIC_GNU);
+	tar_finish(&t);
+	t.data[9000] = 'x';
+	r = arc_tar(&t);
+	CHECK(r == -EBADMSG && strstr(err, "offset 9000") && strstr(err, "end-of-archive"), "%d %s", r, err);
+	dg_buf_free(&t);
+}
+
+TEST(test_archive_unsupported_entry_type_is_eopnotsupp)
+{
+	struct dg_buf t = { 0 };
+	int r;
+
+	tar_add(&t, "./a", NULL, 'S', 0644, NULL, "", 0, MAGIC_GNU);
+	tar_finish(&t);
+	r = arc_tar(&t);
+	CHECK(r == -EOPNOTSUPP && strstr(err, "0x53"), "%d %s", r, err);
+	dg_buf_free(&t);
+}
+
+TEST(test_archive_gnu_header_with_prefix_bytes_is_ebadmsg)
+{
+	struct dg_buf t = { 0 };
+	int r;
+
+	tar_add(&t, "copyright", "./usr/share/doc", '0', 0644, NULL, "", 0, MAGIC_GNU);
+	tar_finish(&t);
+	r = arc_tar(&t);
+	CHECK(r == -EBADMSG && strstr(err, "prefix"), "%d %s", r, err);
+	dg_buf_free(&t);
+}
+
+TEST(test_archive_empty_name_is_ebadmsg)
+{
+	struct dg_buf t = { 0 };
+	int r;
+
+	tar_add(&t, "", NULL, '0', 0644, NULL, "", 0, MAGIC_GNU);
+	tar_finish(&t);
+	r = arc_tar(&t);
+	CHECK(r == -EBADMSG && strstr(err, "empty name"), "%d %s", r, err);
+	dg_buf_free(&t);
+}
+
+TEST(test_archive_failed_parse_appends_nothing)
+{
+	struct dg_buf b = { 0 }, t = { 0 }, deb = { 0 };
+	size_t n;
+	uint8_t *c;
+	int r;
+
+	tar_add(&t, "./a", NULL, 'S', 0644, NULL, "", 0, MAGIC_GNU);
+	tar_finish(&t);
+	c = xz(t.data, t.len, &n);
+	deb_build(&deb, "data.tar.xz", c, n, NULL);
+	dg_buf_put(&b, "xyz", 3);
+	r = deb_archive_parse(deb.data, deb.len, &b, err, sizeof(err));
+	CHECK(r == -EOPNOTSUPP && b.len == 3, "%d len %zu", r, b.len);
+	free(c);
+	dg_buf_free(&b);
+	dg_buf_free(&t);
+	dg_buf_free(&deb);
+}
+
 TEST(test_parse_request_dispatches_by_type)
 {
 	int r;
@@ -830,7 +1632,10 @@ TEST(test_parse_request_dispatches_by_type)
 			      &ans, err, sizeof(err));
 	CHECK(r == 0 && rd32(ans.data) == DEB_REL_MAGIC, "release: %d %s", r, err);
 	dg_buf_free(&ans);
-	r = deb_parse_request(0x0402, NULL, 0, &ans, err, sizeof(err));
+	r = deb_parse_request(DEB_REQ_ARCHIVE, (const uint8_t *)"!<arch>\n", 8, &ans, err, sizeof(err));
+	CHECK(r == -EBADMSG && strstr(err, "not a Debian binary package"), "archive: %d %s", r, err);
+	dg_buf_free(&ans);
+	r = deb_parse_request(0x0403, NULL, 0, &ans, err, sizeof(err));
 	CHECK(r == -EOPNOTSUPP, "unknown type: %d", r);
 }
 
@@ -887,6 +1692,34 @@ int main(void)
 	RUN(test_packages_decompression_bomb_is_e2big);
 	RUN(test_packages_text_at_limit_is_accepted_one_over_is_e2big);
 	RUN(test_packages_unsupported_compression_is_eopnotsupp);
+	RUN(test_archive_plain_data_tar_reports_every_header);
+	RUN(test_archive_data_tar_gz_gives_records_of_plain);
+	RUN(test_archive_data_tar_xz_gives_records_of_plain);
+	RUN(test_archive_data_tar_bz2_gives_records_of_plain);
+	RUN(test_archive_data_tar_zst_gives_records_of_plain);
+	RUN(test_archive_data_tar_lzma_gives_records_of_plain);
+	RUN(test_archive_gnu_ar_names_and_underscore_members_are_accepted);
+	RUN(test_archive_stream_without_end_block_is_accepted_when_whole);
+	RUN(test_archive_truncated_header_is_enodata);
+	RUN(test_archive_truncated_compressed_member_is_enodata);
+	RUN(test_archive_bad_checksum_is_ebadmsg_naming_header);
+	RUN(test_archive_base256_size_is_read);
+	RUN(test_archive_missing_debian_binary_is_ebadmsg);
+	RUN(test_archive_unknown_data_suffix_is_eopnotsupp);
+	RUN(test_archive_member_order_and_duplicates_are_ebadmsg);
+	RUN(test_archive_ar_odd_member_without_padding_is_enodata);
+	RUN(test_archive_compression_magic_must_agree_with_suffix);
+	RUN(test_archive_over_limit_is_e2big);
+	RUN(test_archive_pax_length_mismatch_is_ebadmsg);
+	RUN(test_archive_pax_path_with_nul_is_ebadmsg);
+	RUN(test_archive_pax_size_must_match_header);
+	RUN(test_archive_global_pax_path_is_eopnotsupp);
+	RUN(test_archive_extension_without_entry_is_ebadmsg);
+	RUN(test_archive_bytes_after_end_block_are_ebadmsg);
+	RUN(test_archive_unsupported_entry_type_is_eopnotsupp);
+	RUN(test_archive_gnu_header_with_prefix_bytes_is_ebadmsg);
+	RUN(test_archive_empty_name_is_ebadmsg);
+	RUN(test_archive_failed_parse_appends_nothing);
 	RUN(test_parse_request_dispatches_by_type);
 	dg_buf_free(&ans);
 	return tap_done();

@@ -91,10 +91,10 @@ static size_t release_answer(uint8_t *a)
  * DG_WRITE_FUZZ_SEEDS=DIR: write (kind, text, answer) as a seed of
  * fuzz/core_deb_recheck_fuzz.c to DIR/NAME.
  */
-static void write_seed(const char *name, int kind, const char *text, const uint8_t *a, size_t n)
+static void write_seed_bin(const char *name, int kind, const uint8_t *text, size_t tl,
+			   const uint8_t *a, size_t n)
 {
 	const char *dir = getenv("DG_WRITE_FUZZ_SEEDS");
-	size_t tl = strlen(text);
 	uint8_t hdr[5] = { (uint8_t)kind, (uint8_t)tl, (uint8_t)(tl >> 8), (uint8_t)(tl >> 16),
 			   (uint8_t)(tl >> 24) };
 	FILE *f;
@@ -105,6 +105,11 @@ static void write_seed(const char *name, int kind, const char *text, const uint8
 	fwrite(text, 1, tl, f);
 	fwrite(a, 1, n, f);
 	fclose(f);
+}
+
+static void write_seed(const char *name, int kind, const char *text, const uint8_t *a, size_t n)
+{
+	write_seed_bin(name, kind, (const uint8_t *)text, strlen(text), a, n);
 }
 
 static int check_rel(const uint8_t *a, size_t len, struct deb_release *r)
@@ -445,6 +450,237 @@ TEST(test_packages_text_in_the_answer_is_what_spans_point_into)
 	deb_packages_free(&p);
 }
 
+/* ---- DEB_REQ_ARCHIVE: a .deb built here, ar around a plain data.tar ---- */
+
+struct tarb {
+	uint8_t b[16384];
+	size_t n;
+};
+
+/* A ustar header of @type for @name (or "" when @name is NULL) and @size. */
+static size_t tar_header(struct tarb *t, const char *name, char type, size_t size)
+{
+	uint8_t *h = t->b + t->n;
+	unsigned sum = 0;
+	size_t i, at = t->n;
+
+	memset(h, 0, 512);
+	if (name)
+		memcpy(h, name, strlen(name));
+	memcpy(h + 100, "0000644", 7);
+	memcpy(h + 108, "0000000", 7);
+	memcpy(h + 116, "0000000", 7);
+	snprintf((char *)h + 124, 12, "%011zo", size);
+	memcpy(h + 136, "14524006520", 11);
+	h[156] = (uint8_t)type;
+	memcpy(h + 257, "ustar", 6);
+	memcpy(h + 263, "00", 2);
+	memset(h + 148, ' ', 8);
+	for (i = 0; i < 512; i++)
+		sum += h[i];
+	snprintf((char *)h + 148, 8, "%06o", sum);
+	t->n += 512;
+	return at;
+}
+
+static void tar_data(struct tarb *t, const char *data, size_t size)
+{
+	memcpy(t->b + t->n, data, size);
+	memset(t->b + t->n + size, 0, (512 - size % 512) % 512);
+	t->n += (size + 511) / 512 * 512;
+}
+
+static void ar_member(uint8_t *deb, size_t *n, const char *name, const uint8_t *data, size_t size)
+{
+	char h[61];
+
+	snprintf(h, sizeof(h), "%-16s%-12s%-6s%-6s%-8s%-10zu`\n", name, "0", "0", "0", "100644",
+		 size);
+	memcpy(deb + *n, h, 60);
+	memcpy(deb + *n + 60, data, size);
+	*n += 60 + size;
+	if (size & 1)
+		deb[(*n)++] = '\n';
+}
+
+/* The records of the stream below, in the answer's layout. */
+struct arc_case {
+	uint8_t deb[20000];
+	size_t deb_len;
+	uint8_t ans[1024];
+	size_t ans_len;
+	uint64_t data_hoff;
+};
+
+#define LONGNAME_ROOTED "/usr/share/" \
+	"llllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllll"
+#define LONGNAME "." LONGNAME_ROOTED
+
+static void put_rec(uint8_t *r, uint64_t off, uint64_t size, uint64_t a, uint32_t alen, char type,
+		    int kind)
+{
+	memset(r, 0, DEB_ARC_RECORD_SIZE);
+	put64(r, off);
+	put64(r + 8, size);
+	put64(r + 16, a);
+	put32(r + 40, alen);
+	put32(r + 48, 0644);
+	r[52] = (uint8_t)type;
+	r[53] = (uint8_t)kind;
+}
+
+/* A .deb whose data.tar holds ./usr/bin/hi (3 bytes), a GNU long name
+ * entry and a directory, and the honest answer for it. */
+static void arc_build(struct arc_case *c)
+{
+	static struct tarb t;
+	uint8_t *r;
+	size_t h0, h1, h2, h3;
+
+	memset(&t, 0, sizeof(t));
+	h0 = tar_header(&t, "./usr/bin/hi", '0', 3);
+	tar_data(&t, "hi\n", 3);
+	h1 = tar_header(&t, "././@LongLink", 'L', strlen(LONGNAME) + 1);
+	tar_data(&t, LONGNAME, strlen(LONGNAME) + 1);
+	h2 = tar_header(&t, "./usr/share/llllllll", '0', 5);
+	tar_data(&t, "long\n", 5);
+	h3 = tar_header(&t, "./usr/", '5', 0);
+	t.n += 1024;	/* end of archive */
+	c->deb_len = 0;
+	memcpy(c->deb, "!<arch>\n", 8);
+	c->deb_len = 8;
+	ar_member(c->deb, &c->deb_len, "debian-binary", (const uint8_t *)"2.0\n", 4);
+	ar_member(c->deb, &c->deb_len, "control.tar", t.b, 512);
+	c->data_hoff = c->deb_len;
+	ar_member(c->deb, &c->deb_len, "data.tar", t.b, t.n);
+	memset(c->ans, 0, sizeof(c->ans));
+	put32(c->ans, DEB_ARC_MAGIC);
+	put16(c->ans + 4, DEB_ANS_VERSION);
+	put64(c->ans + 16, c->data_hoff);
+	put64(c->ans + 24, t.n);
+	put64(c->ans + 32, t.n);
+	put32(c->ans + 40, 4);
+	r = c->ans + DEB_ARC_FIXED;
+	put_rec(r, h0, 3, h0, (uint32_t)strlen("./usr/bin/hi"), '0', DEB_PATH_NAME);
+	put_rec(r + 64, h1, strlen(LONGNAME) + 1, 0, 0, 'L', DEB_PATH_NONE);
+	put_rec(r + 128, h2, 5, h1 + 512, (uint32_t)strlen(LONGNAME), '0', DEB_PATH_LONG);
+	put_rec(r + 192, h3, 0, h3, (uint32_t)strlen("./usr/"), '5', DEB_PATH_NAME);
+	c->ans_len = DEB_ARC_FIXED + 4 * DEB_ARC_RECORD_SIZE;
+}
+
+static int collect_paths(const struct dg_deb_file *f, void *ctx)
+{
+	char *out = ctx;
+
+	strcat(out, f->path);
+	strcat(out, "|");
+	return 0;
+}
+
+static int check_arc(struct arc_case *c, char *paths)
+{
+	struct deb_tar t;
+	char err[256];
+	int r = deb_check_archive(c->deb, c->deb_len, c->ans, c->ans_len, &t, err, sizeof(err));
+
+	if (r == 0 && paths) {
+		paths[0] = '\0';
+		r = deb_tar_each_file(&t, collect_paths, paths, err, sizeof(err));
+	}
+	if (r < 0)
+		printf("# %s\n", err);
+	return r;
+}
+
+TEST(test_honest_archive_answer_lists_the_regular_files)
+{
+	static struct arc_case c;
+	char paths[512];
+
+	arc_build(&c);
+	write_seed_bin("archive", 2, c.deb, c.deb_len, c.ans, c.ans_len);
+	CHECK(check_arc(&c, paths) == 0, "refused");
+	CHECK(!strcmp(paths, "/usr/bin/hi|" LONGNAME_ROOTED "|"), "%s", paths);
+}
+
+TEST(test_archive_record_that_skips_a_header_is_refused)
+{
+	static struct arc_case c;
+
+	arc_build(&c);
+	/* the long name's entry claimed right after the first file */
+	memcpy(c.ans + DEB_ARC_FIXED + 64, c.ans + DEB_ARC_FIXED + 128, 64);
+	put32(c.ans + 40, 3);
+	memmove(c.ans + DEB_ARC_FIXED + 128, c.ans + DEB_ARC_FIXED + 192, 64);
+	c.ans_len -= 64;
+	CHECK(check_arc(&c, NULL) == -EBADMSG, "accepted");
+}
+
+TEST(test_archive_record_with_another_size_or_type_is_refused)
+{
+	static struct arc_case c;
+
+	arc_build(&c);
+	put64(c.ans + DEB_ARC_FIXED + 8, 4);
+	CHECK(check_arc(&c, NULL) == -EBADMSG, "size accepted");
+	arc_build(&c);
+	c.ans[DEB_ARC_FIXED + 192 + 52] = '0';	/* the directory called a file */
+	CHECK(check_arc(&c, NULL) == -EBADMSG, "type accepted");
+}
+
+TEST(test_archive_path_claims_are_checked)
+{
+	static struct arc_case c;
+
+	arc_build(&c);
+	/* a name span one byte short of its NUL */
+	put32(c.ans + DEB_ARC_FIXED + 40, (uint32_t)strlen("./usr/bin/hi") - 1);
+	CHECK(check_arc(&c, NULL) == -EBADMSG, "short name accepted");
+	arc_build(&c);
+	/* the long name claimed for the first entry, which has no 'L' before it */
+	c.ans[DEB_ARC_FIXED + 53] = DEB_PATH_LONG;
+	CHECK(check_arc(&c, NULL) == -EBADMSG, "long name without 'L' accepted");
+	arc_build(&c);
+	/* a regular file without a path */
+	c.ans[DEB_ARC_FIXED + 128 + 53] = DEB_PATH_NONE;
+	CHECK(check_arc(&c, NULL) == -EBADMSG, "file without a path accepted");
+}
+
+TEST(test_archive_data_after_the_last_header_is_refused)
+{
+	static struct arc_case c;
+
+	arc_build(&c);
+	put32(c.ans + 40, 3);	/* the directory's header left out */
+	c.ans_len -= 64;
+	CHECK(check_arc(&c, NULL) == -EBADMSG, "a hidden header accepted");
+}
+
+TEST(test_archive_member_claims_are_checked_against_the_ar_headers)
+{
+	static struct arc_case c;
+
+	arc_build(&c);
+	put64(c.ans + 16, c.data_hoff - 60 - 512);	/* control.tar's header */
+	CHECK(check_arc(&c, NULL) == -EBADMSG, "control.tar taken as data");
+	arc_build(&c);
+	c.ans[8] = DEB_COMP_XZ;	/* a plain member called xz */
+	CHECK(check_arc(&c, NULL) == -EBADMSG, "compression accepted");
+	arc_build(&c);
+	memcpy(c.deb + 8, "debian-binarx", 13);
+	CHECK(check_arc(&c, NULL) == -EBADMSG, "first member not debian-binary accepted");
+}
+
+TEST(test_archive_header_with_a_bad_checksum_is_refused)
+{
+	static struct arc_case c;
+
+	arc_build(&c);
+	c.deb[c.data_hoff + 60 + 600] ^= 1;	/* "hi\n" sits at 512; this is padding */
+	c.deb[c.data_hoff + 60 + 5] ^= 1;	/* a byte of the first header's name */
+	CHECK(check_arc(&c, NULL) == -EBADMSG, "accepted");
+}
+
 int main(void)
 {
 	RUN(test_honest_release_answer_is_accepted);
@@ -465,5 +701,12 @@ int main(void)
 	RUN(test_packages_sha256_span_must_hold_hex_digits);
 	RUN(test_packages_text_claims_are_checked);
 	RUN(test_packages_text_in_the_answer_is_what_spans_point_into);
+	RUN(test_honest_archive_answer_lists_the_regular_files);
+	RUN(test_archive_record_that_skips_a_header_is_refused);
+	RUN(test_archive_record_with_another_size_or_type_is_refused);
+	RUN(test_archive_path_claims_are_checked);
+	RUN(test_archive_data_after_the_last_header_is_refused);
+	RUN(test_archive_member_claims_are_checked_against_the_ar_headers);
+	RUN(test_archive_header_with_a_bad_checksum_is_refused);
 	return tap_done();
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <dirent.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,10 +31,15 @@
 #include "sha256.h"
 #include "../../handlers/deb/deb_proto.h"
 
-/* A Packages answer carries up to DEB_TEXT_MAX of text and its records. */
-#define DEB_FRAME_MAX (DEB_TEXT_MAX + (96u << 20))
+/* The largest answer: a data.tar stream (DEB_TAR_MAX) and its records
+ * (64 MiB at most), within the frame limit of libumd (1 GiB). */
+#define DEB_FRAME_MAX (DEB_TAR_MAX + (128u << 20))
 #define DEB_HANDLER_TIMEOUT_MS 60000	/* 1 GiB of xz is slow, not hung */
 #define DEB_READ_BLOCK (256u << 10)
+/* A .deb whose files are listed is read whole and sent in one request;
+ * larger ones are refused. */
+#define DEB_FILE_MAX DEB_TAR_MAX
+#define DEB_INRELEASE_MAX (64u << 20)
 
 /* One loaded Packages file: the request and answer its spans point into. */
 struct deb_list {
@@ -481,5 +487,217 @@ int dg_deb_check_file(struct dg_deb *deb, const char *path, struct dg_deb_pkg *p
 		memcpy(why, deb->err, sizeof(why));
 		set_err(deb, "%s: %s", path, why);
 	}
+	return r;
+}
+
+/* Read the regular file @path whole (at most @max bytes). */
+static int read_whole(struct dg_deb *deb, const char *path, size_t max, uint8_t **out,
+		      size_t *len)
+{
+	uint8_t *buf = NULL;
+	struct stat st;
+	size_t got = 0;
+	ssize_t n;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		r = -errno;
+		set_err(deb, "%s: %s", path, strerror(-r));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		set_err(deb, "%s: not a regular file", path);
+		r = -EINVAL;
+		goto out;
+	}
+	if ((uint64_t)st.st_size > max) {
+		set_err(deb, "%s: larger than the limit of %zu bytes", path, max);
+		r = -E2BIG;
+		goto out;
+	}
+	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
+	r = buf ? 0 : -ENOMEM;
+	while (!r && got < (size_t)st.st_size) {
+		n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			r = n < 0 ? -errno : -EIO;
+			set_err(deb, "%s: %s", path, n < 0 ? strerror(errno) : "shrank while read");
+			break;
+		}
+		got += (size_t)n;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
+	*out = buf;
+	*len = got;
+	return 0;
+}
+
+int dg_deb_files(struct dg_deb *deb, const char *path, struct dg_deb_pkg *pkg,
+		 dg_deb_file_fn fn, void *ctx)
+{
+	struct dg_umd_answer ans = { 0 };
+	char why[sizeof(deb->err)];
+	struct deb_tar t;
+	uint8_t sha[32], *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	memset(pkg, 0, sizeof(*pkg));
+	r = read_whole(deb, path, DEB_FILE_MAX, &buf, &len);
+	if (r < 0)
+		return r;
+	/* The bytes looked up are the bytes parsed: one read, one copy. */
+	dg_sha256(buf, len, sha);
+	r = dg_deb_lookup(deb, sha, len, pkg);
+	if (r < 0) {
+		memcpy(why, deb->err, sizeof(why));
+		set_err(deb, "%s: %s", path, why);
+		goto out;
+	}
+	r = dg_umd_call(deb->umd, DEB_REQ_ARCHIVE, buf, len, &ans);
+	if (r < 0) {
+		set_err(deb, "%s: %s", path, dg_umd_last_error(deb->umd));
+		goto out;
+	}
+	r = deb_check_archive(buf, len, ans.data, ans.len, &t, why, sizeof(why));
+	if (r == 0) {
+		why[0] = '\0';
+		r = deb_tar_each_file(&t, fn, ctx, why, sizeof(why));
+	}
+	if (r < 0 && why[0])
+		set_err(deb, "%s: %s", path, why);
+out:
+	dg_umd_answer_free(&ans);
+	free(buf);
+	if (r != 0)
+		dg_deb_pkg_free(pkg);
+	else
+		deb->err[0] = '\0';
+	return r;
+}
+
+/* An apt lists name: "..._InRelease" (kind 0) or "..._Packages[.EXT]" (1). */
+static int list_kind(const char *name)
+{
+	static const char *const pk[] = { "_Packages", "_Packages.gz", "_Packages.xz",
+					  "_Packages.lz4", "_Packages.bz2" };
+	size_t n = strlen(name), i;
+
+	if (n > 10 && !strcmp(name + n - 10, "_InRelease"))
+		return 0;
+	for (i = 0; i < sizeof(pk) / sizeof(pk[0]); i++)
+		if (n > strlen(pk[i]) && !strcmp(name + n - strlen(pk[i]), pk[i]))
+			return 1;
+	return -1;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in @dir of @kind, sorted; *@out NULL-free on error. */
+static int list_names(const char *dir, int kind, char ***out, size_t *n)
+{
+	char **v = NULL, **nv;
+	size_t cap = 0;
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	int r = 0;
+
+	*n = 0;
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		if (list_kind(e->d_name) != kind)
+			continue;
+		if (*n == cap) {
+			nv = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof(*v));
+			if (!nv) {
+				r = -ENOMEM;
+				break;
+			}
+			v = nv;
+		}
+		if (asprintf(&v[*n], "%s/%s", dir, e->d_name) < 0) {
+			r = -ENOMEM;
+			break;
+		}
+		(*n)++;
+	}
+	closedir(d);
+	if (r == 0)
+		qsort(v, *n, sizeof(*v), cmp_name);
+	*out = v;
+	return r;
+}
+
+int dg_deb_load_lists(struct dg_deb *deb, const char *dir, int strict, dg_deb_error_fn on_err,
+		      void *ctx, size_t *n_inrelease, size_t *n_packages)
+{
+	size_t *count[2] = { n_inrelease, n_packages };
+	int kind, r = 0;
+
+	*n_inrelease = *n_packages = 0;
+	for (kind = 0; kind < 2 && r == 0; kind++) {
+		char **names = NULL;
+		size_t n = 0, i;
+
+		r = list_names(dir, kind, &names, &n);
+		if (r < 0)
+			set_err(deb, "%s: %s", dir, strerror(-r));
+		for (i = 0; i < n && r == 0; i++) {
+			r = kind ? dg_deb_load_packages_file(deb, names[i], NULL) :
+				   dg_deb_load_inrelease_file(deb, names[i]);
+			if (r == 0) {
+				(*count[kind])++;
+			} else if (!strict) {
+				if (on_err)
+					on_err(deb->err, ctx);
+				r = 0;
+			}
+		}
+		for (i = 0; i < n; i++)
+			free(names[i]);
+		free(names);
+	}
+	if (r == 0 && (!*n_inrelease || !*n_packages)) {
+		set_err(deb, "%s: no %s could be loaded", dir,
+			!*n_inrelease ? "*_InRelease file" : "*_Packages file listed in them");
+		r = -ENOENT;
+	}
+	return r;
+}
+
+int dg_deb_load_inrelease_file(struct dg_deb *deb, const char *path)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int r = read_whole(deb, path, DEB_INRELEASE_MAX, &buf, &len);
+
+	if (r == 0)
+		r = dg_deb_load_inrelease(deb, path, buf, len);
+	free(buf);
+	return r;
+}
+
+int dg_deb_load_packages_file(struct dg_deb *deb, const char *path, const char **entry_path)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int r = read_whole(deb, path, DEB_TEXT_MAX, &buf, &len);
+
+	if (r == 0)
+		r = dg_deb_load_packages(deb, path, buf, len, entry_path);
+	free(buf);
 	return r;
 }

@@ -26,20 +26,7 @@ static uint16_t le16(const uint8_t *p)
 	return (uint16_t)(p[0] | p[1] << 8);
 }
 
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+int deb_reject(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -234,13 +221,13 @@ static int check_date(const uint8_t *text, size_t n, int have, uint64_t t, uint6
 {
 	if (!have) {
 		if (off || len)
-			return fail(err, errlen, "%s span without its flag", name);
+			return deb_reject(err, errlen, "%s span without its flag", name);
 		return 0;
 	}
 	if (!field_value(text, n, 0, n, off, len, name, 1))
-		return fail(err, errlen, "%s span is not the value of a %s field", name, name);
+		return deb_reject(err, errlen, "%s span is not the value of a %s field", name, name);
 	if (t > DEB_YEAR_SECONDS_MAX || !date_matches(text + off, (size_t)len, (int64_t)t))
-		return fail(err, errlen, "%s %llu does not match its text", name,
+		return deb_reject(err, errlen, "%s %llu does not match its text", name,
 			    (unsigned long long)t);
 	return 0;
 }
@@ -260,9 +247,9 @@ void deb_release_free(struct deb_release *r)
  */
 static int check_entry(const uint8_t *t, size_t fe, const uint8_t *a, struct deb_rel_entry *e)
 {
-	uint64_t size = le64(a);
-	size_t lo = le32(a + 8), ho = le32(a + 12), so = le32(a + 16), sl = le32(a + 20);
-	size_t po = le32(a + 24), pl = le32(a + 28), i = lo, le = line_end(t, fe, lo);
+	uint64_t size = deb_le64(a);
+	size_t lo = deb_le32(a + 8), ho = deb_le32(a + 12), so = deb_le32(a + 16), sl = deb_le32(a + 20);
+	size_t po = deb_le32(a + 24), pl = deb_le32(a + 28), i = lo, le = line_end(t, fe, lo);
 	uint64_t v;
 
 	while (i < le && blank(t[i]))
@@ -305,51 +292,51 @@ int deb_check_release(const uint8_t *text, size_t n, const uint8_t *ans, size_t 
 
 	memset(out, 0, sizeof(*out));
 	if (ans_len < DEB_REL_FIXED)
-		return fail(err, errlen, "Release answer of %zu bytes", ans_len);
-	if (le32(ans) != DEB_REL_MAGIC || le16(ans + 4) != DEB_ANS_VERSION)
-		return fail(err, errlen, "Release answer has a wrong magic or version");
+		return deb_reject(err, errlen, "Release answer of %zu bytes", ans_len);
+	if (deb_le32(ans) != DEB_REL_MAGIC || le16(ans + 4) != DEB_ANS_VERSION)
+		return deb_reject(err, errlen, "Release answer has a wrong magic or version");
 	flags = le16(ans + 6);
 	if (flags & ~(DEB_REL_F_DATE | DEB_REL_F_VALID_UNTIL))
-		return fail(err, errlen, "Release answer has unknown flags 0x%x", flags);
-	nent = le32(ans + 48);
+		return deb_reject(err, errlen, "Release answer has unknown flags 0x%x", flags);
+	nent = deb_le32(ans + 48);
 	if (nent > DEB_REL_ENTRIES_MAX ||
 	    ans_len != DEB_REL_FIXED + (size_t)nent * DEB_REL_ENTRY_SIZE)
-		return fail(err, errlen, "Release answer of %zu bytes for %u entries", ans_len, nent);
-	r = check_date(text, n, flags & DEB_REL_F_DATE, le64(ans + 8), le32(ans + 24),
-		       le32(ans + 28), "Date", err, errlen);
+		return deb_reject(err, errlen, "Release answer of %zu bytes for %u entries", ans_len, nent);
+	r = check_date(text, n, flags & DEB_REL_F_DATE, deb_le64(ans + 8), deb_le32(ans + 24),
+		       deb_le32(ans + 28), "Date", err, errlen);
 	if (!r)
-		r = check_date(text, n, flags & DEB_REL_F_VALID_UNTIL, le64(ans + 16),
-			       le32(ans + 32), le32(ans + 36), "Valid-Until", err, errlen);
+		r = check_date(text, n, flags & DEB_REL_F_VALID_UNTIL, deb_le64(ans + 16),
+			       deb_le32(ans + 32), deb_le32(ans + 36), "Valid-Until", err, errlen);
 	if (r < 0)
 		return r;
 	/* The SHA256 field: at a line start of the first paragraph, its first
 	 * line blank after the name, ending at a line's end, complete. */
-	fo = le32(ans + 40);
-	fl = le32(ans + 44);
+	fo = deb_le32(ans + 40);
+	fl = deb_le32(ans + 44);
 	fe = fo + fl;
 	if (!span_in(fo, fl, 0, n) || fl < 7 || (fo && text[fo - 1] != '\n') ||
 	    strncasecmp((const char *)text + fo, "SHA256:", 7) ||
 	    (fe < n && text[fe - 1] != '\n') || (fe < n && blank(text[fe])) ||
 	    !no_blank_line(text, 0, (size_t)fo))
-		return fail(err, errlen, "the SHA256 field span is not a whole field of the "
+		return deb_reject(err, errlen, "the SHA256 field span is not a whole field of the "
 			    "first paragraph");
 	first_end = line_end(text, (size_t)fe, (size_t)fo);
 	if (!blank_line(text, (size_t)fo + 7, (size_t)first_end))
-		return fail(err, errlen, "the SHA256 field has a value on its first line");
-	out->date = flags & DEB_REL_F_DATE ? (int64_t)le64(ans + 8) : INT64_MIN;
-	out->valid_until = flags & DEB_REL_F_VALID_UNTIL ? (int64_t)le64(ans + 16) : INT64_MAX;
+		return deb_reject(err, errlen, "the SHA256 field has a value on its first line");
+	out->date = flags & DEB_REL_F_DATE ? (int64_t)deb_le64(ans + 8) : INT64_MIN;
+	out->valid_until = flags & DEB_REL_F_VALID_UNTIL ? (int64_t)deb_le64(ans + 16) : INT64_MAX;
 	out->e = calloc(nent ? nent : 1, sizeof(*out->e));
 	if (!out->e)
 		return -ENOMEM;
 	for (i = 0; i < nent; i++) {
 		const uint8_t *a = ans + DEB_REL_FIXED + (size_t)i * DEB_REL_ENTRY_SIZE;
-		uint64_t lo = le32(a + 8);
+		uint64_t lo = deb_le32(a + 8);
 
 		/* A continuation line after the first, in order, each once. */
 		if (lo <= first_end || lo >= fe || lo <= prev || text[lo - 1] != '\n' ||
 		    !check_entry(text, (size_t)fe, a, &out->e[i])) {
 			deb_release_free(out);
-			return fail(err, errlen, "SHA256 entry %u is not the line it claims to be", i);
+			return deb_reject(err, errlen, "SHA256 entry %u is not the line it claims to be", i);
 		}
 		prev = lo;
 	}
@@ -388,52 +375,52 @@ int deb_check_packages(const uint8_t *req, size_t req_len, const uint8_t *ans, s
 
 	memset(out, 0, sizeof(*out));
 	if (ans_len < DEB_PKG_FIXED)
-		return fail(err, errlen, "Packages answer of %zu bytes", ans_len);
-	if (le32(ans) != DEB_PKG_MAGIC || le16(ans + 4) != DEB_ANS_VERSION)
-		return fail(err, errlen, "Packages answer has a wrong magic or version");
+		return deb_reject(err, errlen, "Packages answer of %zu bytes", ans_len);
+	if (deb_le32(ans) != DEB_PKG_MAGIC || le16(ans + 4) != DEB_ANS_VERSION)
+		return deb_reject(err, errlen, "Packages answer has a wrong magic or version");
 	flags = le16(ans + 6);
 	comp = ans[8];
-	text_len = le64(ans + 16);
-	nrec = le32(ans + 24);
+	text_len = deb_le64(ans + 16);
+	nrec = deb_le32(ans + 24);
 	if ((flags & ~DEB_PKG_F_TEXT) || comp > DEB_COMP_BZIP2)
-		return fail(err, errlen, "Packages answer has unknown flags or compression");
+		return deb_reject(err, errlen, "Packages answer has unknown flags or compression");
 	for (i = 9; i < 16; i++)
 		if (ans[i])
-			return fail(err, errlen, "Packages answer has reserved bytes set");
+			return deb_reject(err, errlen, "Packages answer has reserved bytes set");
 	if (nrec > DEB_PKG_RECORDS_MAX || text_len > DEB_TEXT_MAX)
-		return fail(err, errlen, "Packages answer over a limit (%u records, %llu bytes)",
+		return deb_reject(err, errlen, "Packages answer over a limit (%u records, %llu bytes)",
 			    nrec, (unsigned long long)text_len);
 	recs = (size_t)nrec * DEB_PKG_RECORD_SIZE;
 	if (flags & DEB_PKG_F_TEXT) {
 		if (comp == DEB_COMP_NONE || ans_len - DEB_PKG_FIXED < recs ||
 		    ans_len - DEB_PKG_FIXED - recs != text_len)
-			return fail(err, errlen, "Packages answer's text does not fit its length");
+			return deb_reject(err, errlen, "Packages answer's text does not fit its length");
 		out->text = ans + DEB_PKG_FIXED + recs;
 	} else {
 		if (comp != DEB_COMP_NONE || text_len != req_len || ans_len != DEB_PKG_FIXED + recs)
-			return fail(err, errlen, "Packages answer's length does not fit the request");
+			return deb_reject(err, errlen, "Packages answer's length does not fit the request");
 		out->text = req;
 	}
 	out->text_len = (size_t)text_len;
 	out->compression = comp;
 	out->records = ans + DEB_PKG_FIXED;
 	out->n_records = nrec;
-	out->n_skipped = le32(ans + 28);
+	out->n_skipped = deb_le32(ans + 28);
 	out->idx = calloc(nrec ? nrec : 1, sizeof(*out->idx));
 	if (!out->idx)
 		return -ENOMEM;
 	for (i = 0; i < nrec; i++) {
 		const uint8_t *r = out->records + (size_t)i * DEB_PKG_RECORD_SIZE;
 		const uint8_t *s = r + 16 + 8 * DEB_FIELD_SHA256;
-		uint64_t off = le32(s), len = le32(s + 4);
+		uint64_t off = deb_le32(s), len = deb_le32(s + 4);
 
 		if (len != DEB_SHA256_HEX || !span_in(off, len, 0, out->text_len) ||
 		    unhex32(out->text + off, out->idx[i].sha256) < 0) {
 			deb_packages_free(out);
-			return fail(err, errlen, "Packages record %u: its SHA256 span does not hold "
+			return deb_reject(err, errlen, "Packages record %u: its SHA256 span does not hold "
 				    "64 hexadecimal digits", i);
 		}
-		out->idx[i].size = le64(r);
+		out->idx[i].size = deb_le64(r);
 		out->idx[i].rec = i;
 	}
 	qsort(out->idx, nrec, sizeof(*out->idx), idx_cmp);
@@ -495,10 +482,10 @@ int deb_check_record(const struct deb_packages *p, uint32_t rec, struct dg_deb_p
 
 	memset(pkg, 0, sizeof(*pkg));
 	if (rec >= p->n_records)
-		return fail(err, errlen, "no Packages record %u", rec);
+		return deb_reject(err, errlen, "no Packages record %u", rec);
 	r = p->records + (size_t)rec * DEB_PKG_RECORD_SIZE;
-	po = le32(r + 8);
-	pl = le32(r + 12);
+	po = deb_le32(r + 8);
+	pl = deb_le32(r + 12);
 	pe = po + pl;
 	/* A paragraph: after an empty (or blank) line or at the start, to a
 	 * line's end, without an empty line inside. */
@@ -506,33 +493,33 @@ int deb_check_record(const struct deb_packages *p, uint32_t rec, struct dg_deb_p
 	    (po && (t[po - 1] != '\n' ||
 		    !blank_line(t, line_start(t, 0, (size_t)po - 1), (size_t)po - 1))) ||
 	    (pe < p->text_len && t[pe - 1] != '\n') || !no_blank_line(t, (size_t)po, (size_t)pe))
-		return fail(err, errlen, "Packages record %u: its span is not a paragraph", rec);
+		return deb_reject(err, errlen, "Packages record %u: its span is not a paragraph", rec);
 	for (f = 0; f < DEB_FIELDS; f++) {
 		const uint8_t *s = r + 16 + 8 * f;
-		uint64_t off = le32(s), len = le32(s + 4);
+		uint64_t off = deb_le32(s), len = deb_le32(s + 4);
 
 		if (!field_value(t, p->text_len, (size_t)po, (size_t)pe, off, len,
 				 deb_field_name(f), 1)) {
 			dg_deb_pkg_free(pkg);
-			return fail(err, errlen, "Packages record %u: its %s span is not that "
+			return deb_reject(err, errlen, "Packages record %u: its %s span is not that "
 				    "field's value in the paragraph", rec, deb_field_name(f));
 		}
 		if (f == DEB_FIELD_SIZE) {
-			if (decimal(t + off, (size_t)len, &v) < 0 || v != le64(r)) {
+			if (decimal(t + off, (size_t)len, &v) < 0 || v != deb_le64(r)) {
 				dg_deb_pkg_free(pkg);
-				return fail(err, errlen, "Packages record %u: Size does not match",
+				return deb_reject(err, errlen, "Packages record %u: Size does not match",
 					    rec);
 			}
 			pkg->size = v;
 		} else if (f == DEB_FIELD_SHA256) {
 			if (len != DEB_SHA256_HEX || unhex32(t + off, pkg->sha256) < 0) {
 				dg_deb_pkg_free(pkg);
-				return fail(err, errlen, "Packages record %u: SHA256 is not 64 "
+				return deb_reject(err, errlen, "Packages record %u: SHA256 is not 64 "
 					    "hexadecimal digits", rec);
 			}
 		} else if (!(*str[f] = value_dup(t + off, (size_t)len))) {
 			dg_deb_pkg_free(pkg);
-			return fail(err, errlen, "Packages record %u: %s has control characters",
+			return deb_reject(err, errlen, "Packages record %u: %s has control characters",
 				    rec, deb_field_name(f));
 		}
 	}

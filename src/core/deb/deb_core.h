@@ -12,6 +12,20 @@
 
 #include <digestguard/deb.h>
 
+static inline uint32_t deb_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t deb_le64(const uint8_t *p)
+{
+	return (uint64_t)deb_le32(p) | (uint64_t)deb_le32(p + 4) << 32;
+}
+
+/* "handler answer rejected: " and the reason into @err; -EBADMSG. */
+int deb_reject(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* One line of the Release's SHA256 field, re-checked. */
 struct deb_rel_entry {
 	uint8_t sha256[32];
@@ -73,6 +87,34 @@ const struct deb_idx *deb_packages_find(const struct deb_packages *p, const uint
  */
 int deb_check_record(const struct deb_packages *p, uint32_t rec, struct dg_deb_pkg *pkg,
 		     char *err, size_t errlen);
+
+/* A re-checked DEB_REQ_ARCHIVE answer: the tar stream and its records. */
+struct deb_tar {
+	const uint8_t *tar;		/* in the answer, or the .deb's data member */
+	size_t tar_len;
+	const uint8_t *recs;		/* the answer's records */
+	size_t n;
+	int compression;		/* DEB_COMP_* of the data member */
+};
+
+/*
+ * Re-check the DEB_REQ_ARCHIVE answer @ans for the .deb @deb: its ar
+ * headers walked from the magic to the data member, every tar header of
+ * the stream (checksum, size, mode, type, each at the offset the previous
+ * one leads to), each path claim, nothing after the last.  @out points
+ * into @deb and @ans.  0 or -EBADMSG with @err.
+ */
+int deb_check_archive(const uint8_t *deb, size_t deb_len, const uint8_t *ans, size_t ans_len,
+		      struct deb_tar *out, char *err, size_t errlen);
+
+/*
+ * Call @fn for each regular file of a re-checked stream, with its path
+ * ("/usr/bin/x") and the SHA-256 of its bytes; stops at @fn's first
+ * non-zero return and returns it.  -EBADMSG with @err for a path with a
+ * control character, a ".." component, or longer than 4 KiB.
+ */
+int deb_tar_each_file(const struct deb_tar *t, dg_deb_file_fn fn, void *ctx, char *err,
+		      size_t errlen);
 
 /*
  * The Release date form of deb_proto.h for @t ("Sat, 11 Jul 2026 10:16:37

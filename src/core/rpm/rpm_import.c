@@ -17,12 +17,10 @@
 #include <digestguard/db.h>
 
 #include "../../db/db_format.h"	/* DGDB_PATH_LINK */
+#include "../import_walk.h"
 
-/* Limits on what a directory walk may hold (operator input, still bounded). */
-#define RPM_IMPORT_DEPTH_MAX 32
-#define RPM_IMPORT_FILES_MAX (4u << 20)	/* file records held for one package */
-/* Bytes of an unstorable name quoted in the message (escaped, then "..."). */
-#define RPM_IMPORT_QUOTE_MAX 64
+/* File records held for one package (operator input, still bounded). */
+#define RPM_IMPORT_FILES_MAX (4u << 20)
 
 struct rec {
 	uint8_t digest[64];
@@ -43,40 +41,6 @@ struct collect {
 };
 
 /*
- * @s for a message: backslash and control characters escaped (\n, \xHH),
- * cut after RPM_IMPORT_QUOTE_MAX bytes of @s with "...".  The names come
- * from a signed package, but a signature says who built it, not that its
- * names are fit for a terminal.
- */
-static void quote_name(const char *s, char *out, size_t n)
-{
-	static const char hx[] = "0123456789abcdef";
-	size_t i, k = 0;
-
-	for (i = 0; s[i] && k + 8 < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if (i == RPM_IMPORT_QUOTE_MAX) {
-			memcpy(out + k, "...", 3);
-			k += 3;
-			break;
-		}
-		if (ch == '\\' || ch == '\n' || ch == '\t') {
-			out[k++] = '\\';
-			out[k++] = ch == '\n' ? 'n' : ch == '\t' ? 't' : '\\';
-		} else if (ch < 0x20 || ch == 0x7f) {
-			out[k++] = '\\';
-			out[k++] = 'x';
-			out[k++] = hx[ch >> 4];
-			out[k++] = hx[ch & 15];
-		} else {
-			out[k++] = (char)ch;
-		}
-	}
-	out[k] = '\0';
-}
-
-/*
  * Names the digest database cannot hold (dg_db_builder_add_source() and
  * dg_db_builder_add() refuse them with -EINVAL, which would end the whole
  * import): all legal in RPM.  The reason goes to c->bad_name, the name last
@@ -86,13 +50,13 @@ static int name_unstorable(struct collect *c, const struct dg_rpm_file *f)
 {
 	const char *what = NULL, *name = f->path;
 	size_t plen = strnlen(f->path, DG_DB_NAME_MAX + 1);
-	char q[4 * RPM_IMPORT_QUOTE_MAX + 16];
+	char q[4 * IMPORT_QUOTE_MAX + 16];
 
 	if (strchr(f->nevra, '\n')) {
 		what = "package name holds a newline";
 		name = f->nevra;
 	} else if (plen > DG_DB_NAME_MAX) {
-		quote_name(f->path, q, sizeof(q));
+		import_quote_name(f->path, q, sizeof(q));
 		snprintf(c->bad_name, sizeof(c->bad_name),
 			 "file path of %zu bytes exceeds the digest database's limit of %d: \"%s\"",
 			 strlen(f->path), DG_DB_NAME_MAX, q);
@@ -104,7 +68,7 @@ static int name_unstorable(struct collect *c, const struct dg_rpm_file *f)
 	} else {
 		return 0;
 	}
-	quote_name(name, q, sizeof(q));
+	import_quote_name(name, q, sizeof(q));
 	snprintf(c->bad_name, sizeof(c->bad_name),
 		 "%s, which the digest database cannot store: \"%s\"", what, q);
 	return -EOPNOTSUPP;
@@ -121,20 +85,10 @@ static int collect_file(const struct dg_rpm_file *f, void *ctx)
 		return -EOPNOTSUPP;
 	}
 	err = name_unstorable(c, f);
+	if (!err)
+		err = import_grow((void **)&c->r, c->n, &c->cap, sizeof(*c->r), RPM_IMPORT_FILES_MAX);
 	if (err)
 		return err;
-	if (c->n == c->cap) {
-		size_t ncap = c->cap ? c->cap * 2 : 64;
-		struct rec *nr;
-
-		if (ncap > RPM_IMPORT_FILES_MAX)
-			return -E2BIG;
-		nr = realloc(c->r, ncap * sizeof(*nr));
-		if (!nr)
-			return -ENOMEM;
-		c->r = nr;
-		c->cap = ncap;
-	}
 	r = &c->r[c->n];
 	memcpy(r->digest, f->digest, f->digest_len);
 	r->digest_len = f->digest_len;
@@ -186,8 +140,9 @@ static void report(struct walk *w, const char *fmt, const char *a, const char *b
 		w->on_err(msg, w->ctx);
 }
 
-static int import_one(struct walk *w, const char *path)
+static int import_one(const char *path, void *ctx)
 {
+	struct walk *w = ctx;
 	size_t i;
 	int r;
 
@@ -222,69 +177,14 @@ static int import_one(struct walk *w, const char *path)
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* A path the walk could not read: reported and counted as skipped. */
+static void walk_skipped(const char *msg, void *ctx)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
+	struct walk *w = ctx;
 
-static int walk_dir(struct walk *w, const char *dir, int depth)
-{
-	char **names = NULL;
-	size_t n = 0, cap = 0, i;
-	struct dirent *e;
-	DIR *d;
-	int r = 0;
-
-	/* A directory skipped counts as skipped, like a package: the
-	 * summary and "nothing imported" (docs/rpm.md) must not miss it. */
-	if (depth > RPM_IMPORT_DEPTH_MAX) {
-		w->st->failed++;
-		report(w, "%s: directories nested deeper than the limit%s", dir, "");
-		return w->strict ? -E2BIG : 0;
-	}
-	d = opendir(dir);
-	if (!d) {
-		r = -errno;
-		w->st->failed++;
-		report(w, "%s: %s", dir, strerror(-r));
-		return w->strict ? r : 0;
-	}
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		if (n == cap) {
-			char **nn = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof(*nn));
-
-			if (!nn) {
-				r = -ENOMEM;
-				break;
-			}
-			names = nn;
-		}
-		if (asprintf(&names[n], "%s/%s", dir, e->d_name) < 0) {
-			r = -ENOMEM;
-			break;
-		}
-		n++;
-	}
-	closedir(d);
-	if (r == 0)
-		qsort(names, n, sizeof(*names), cmp_str);
-	for (i = 0; i < n && r == 0; i++) {
-		struct stat st;
-		size_t len = strlen(names[i]);
-
-		if (lstat(names[i], &st) < 0)
-			continue;
-		if (S_ISDIR(st.st_mode))
-			r = walk_dir(w, names[i], depth + 1);
-		else if (S_ISREG(st.st_mode) && len > 4 && !strcmp(names[i] + len - 4, ".rpm"))
-			r = import_one(w, names[i]);
-	}
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	return r;
+	w->st->failed++;
+	if (w->on_err)
+		w->on_err(msg, w->ctx);
 }
 
 int dg_rpm_import(struct dg_rpm *rpm, const char *path, int want_algo, int strict,
@@ -294,18 +194,15 @@ int dg_rpm_import(struct dg_rpm *rpm, const char *path, int want_algo, int stric
 	struct walk w = {
 		.rpm = rpm, .strict = strict, .fn = fn, .on_err = on_err, .ctx = ctx, .st = st,
 	};
-	struct stat sb;
+	struct import_walk iw = {
+		.suffix = ".rpm", .strict = strict, .one = import_one, .skipped = walk_skipped,
+		.ctx = &w,
+	};
 	int r;
 
 	memset(st, 0, sizeof(*st));
 	w.c.want_algo = want_algo;
-	if (stat(path, &sb) < 0) {
-		r = -errno;
-		report(&w, "%s: %s", path, strerror(errno));
-		st->failed++;
-		return strict ? r : 0;
-	}
-	r = S_ISDIR(sb.st_mode) ? walk_dir(&w, path, 0) : import_one(&w, path);
+	r = import_walk(path, &iw);
 	collect_reset(&w.c);
 	free(w.c.r);
 	return r;

@@ -25,6 +25,7 @@
 
 #include "buf.h"
 #include "cursor.h"
+#include "deb_archive.h"
 #include "deb_decompress.h"
 #include "deb_proto.h"
 #include "log.h"
@@ -689,7 +690,7 @@ int deb_packages_parse(const uint8_t *req, size_t len, size_t text_max,
 	} else {
 		/* Decompressed in place, behind the fixed part; the records are
 		 * moved in before it once they are counted. */
-		r = deb_decompress(comp, req, len, text_max, ans, err, errlen);
+		r = deb_decompress("Packages", comp, req, len, text_max, ans, err, errlen);
 		if (r < 0)
 			goto out;
 		t.base = ans->data + text_start;
@@ -734,6 +735,8 @@ int deb_parse_request(uint16_t type, const uint8_t *req, size_t len,
 		return deb_release_parse(req, len, ans, err, errlen);
 	case DEB_REQ_PACKAGES:
 		return deb_packages_parse(req, len, DEB_TEXT_MAX, ans, err, errlen);
+	case DEB_REQ_ARCHIVE:
+		return deb_archive_parse(req, len, ans, err, errlen);
 	}
 	return dg_errf(err, errlen, -EOPNOTSUPP, "unknown request type 0x%x", type);
 }

@@ -32,8 +32,9 @@ int deb_packages_parse(const uint8_t *req, size_t len, size_t text_max,
 		       struct dg_buf *ans, char *err, size_t errlen);
 
 /*
- * One DEB_REQ_RELEASE or DEB_REQ_PACKAGES request of type @type: the
- * handler's entry point.  -EOPNOTSUPP for another type.
+ * One DEB_REQ_RELEASE, DEB_REQ_PACKAGES or DEB_REQ_ARCHIVE request
+ * (deb_archive.h) of type @type: the handler's entry point.  -EOPNOTSUPP
+ * for another type.
  */
 int deb_parse_request(uint16_t type, const uint8_t *req, size_t len,
 		      struct dg_buf *ans, char *err, size_t errlen);

@@ -91,6 +91,63 @@
  *   records, and the spans are offsets into them; without it the spans are
  *   offsets into the request.
  *
+ * REQUEST DEB_REQ_ARCHIVE (type 0x0402)
+ *   the bytes of a .deb (an ar archive, deb(5)), which the core has already
+ *   found listed in a verified Packages file.  Its members: "debian-binary"
+ *   first, holding "2." and more; "control.tar[.EXT]"; "data.tar[.EXT]"
+ *   with EXT one of gz, xz, bz2, lzma, zst, or none.  The handler finds the
+ *   data member, decompresses it (at most DEB_TAR_MAX bytes, -E2BIG) and
+ *   reports every 512-byte header of the tar stream (POSIX ustar, GNU and
+ *   pax extensions) in stream order, up to the end-of-archive block.
+ *
+ * ANSWER (type 0x0402 | DG_MSG_ANSWER)
+ *   off  size  field
+ *   0    4     magic DEB_ARC_MAGIC ("DEBa")
+ *   4    2     version DEB_ANS_VERSION (1)
+ *   6    2     flags: DEB_ARC_F_TEXT when the tar stream follows the
+ *              records (the member was compressed)
+ *   8    1     the data member's compression: DEB_COMP_*
+ *   9    7     reserved, 0
+ *   16   8     offset of the data member's 60-byte ar header in the .deb
+ *   24   8     size of the data member (its ar header's size field); its
+ *              bytes start right after the header
+ *   32   8     tar_length: the tar stream's length (the member's size
+ *              when it is not compressed)
+ *   40   4     n_headers: records that follow
+ *   44   4     reserved, 0
+ *   48   64*n_headers records, one per tar header, in stream order:
+ *                0   8  header_offset in the tar stream (the first is 0;
+ *                       each next one is header_offset + 512 + size
+ *                       rounded up to a multiple of 512)
+ *                8   8  size: the header's size field (octal, or base-256
+ *                       when its first byte has bit 7 set)
+ *                16  8  a_offset  \ the entry's path, in the tar stream,
+ *                24  8  b_offset  |  by path_kind below
+ *                32  8  rec_offset/ (DEB_PATH_PAX: the record's first byte)
+ *                40  4  a_length
+ *                44  4  b_length
+ *                48  4  mode (the mode field, octal)
+ *                52  1  typeflag (the header's byte 156 as it is)
+ *                53  1  path_kind: DEB_PATH_* below
+ *                54  10 reserved, 0
+ *              path_kind:
+ *                DEB_PATH_NONE   an extension header ('L', 'K', 'x', 'g')
+ *                                or one the path does not matter for
+ *                DEB_PATH_NAME   a = the name field (header + 0), up to its
+ *                                first NUL or all 100 bytes
+ *                DEB_PATH_PREFIX a = the prefix field (header + 345, up to
+ *                                155 bytes), b = the name field; the path
+ *                                is a "/" b (ustar magic "ustar" at 257)
+ *                DEB_PATH_LONG   a = the data of the 'L' header just
+ *                                before, up to its first NUL
+ *                DEB_PATH_PAX    a = the value of a "LEN path=VALUE\n"
+ *                                record (starting at rec_offset) in the
+ *                                data of the 'x' header just before; the
+ *                                last path record there
+ *   With DEB_ARC_F_TEXT: tar_length bytes of tar stream follow the records.
+ *   A stream that ends without an end-of-archive block is accepted (as tar
+ *   does, with a warning) when the last entry is whole.
+ *
  * REQUEST PGP_REQ_DEARMOR, PGP_REQ_PARSE, PGP_REQ_CLEARTEXT (pgp_proto.h)
  *   The deb handler also answers the pgp handler's requests with the same
  *   parser, so that `deb verify` runs one sandboxed process: the core sends
@@ -108,6 +165,7 @@
 enum dg_deb_msg {
 	DEB_REQ_RELEASE = 0x0400,
 	DEB_REQ_PACKAGES = 0x0401,
+	DEB_REQ_ARCHIVE = 0x0402,
 };
 
 #define DEB_ANS_VERSION 1
@@ -131,6 +189,26 @@ enum {
 	DEB_COMP_XZ = 2,
 	DEB_COMP_LZ4 = 3,
 	DEB_COMP_BZIP2 = 4,
+	DEB_COMP_ZSTD = 5,	/* data.tar.zst only */
+	DEB_COMP_LZMA = 6,	/* data.tar.lzma (lzma_alone) only */
+};
+
+#define DEB_ARC_MAGIC 0x61424544u	/* "DEBa" */
+#define DEB_ARC_FIXED 48		/* bytes before the records */
+#define DEB_ARC_RECORD_SIZE 64
+#define DEB_ARC_F_TEXT (1u << 0)
+#define DEB_AR_MAGIC "!<arch>\n"
+#define DEB_AR_HEADER 60
+#define DEB_TAR_BLOCK 512
+#define DEB_TAR_MAX (896u << 20)	/* decompressed data.tar (frames: 1 GiB) */
+#define DEB_TAR_HEADERS_MAX (1u << 20)	/* headers of one data.tar */
+
+enum {
+	DEB_PATH_NONE = 0,
+	DEB_PATH_NAME = 1,
+	DEB_PATH_PREFIX = 2,
+	DEB_PATH_LONG = 3,
+	DEB_PATH_PAX = 4,
 };
 
 /* The six fields of a Packages record, in the order of their spans. */

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * The sandboxed deb handler: DEB_REQ_RELEASE and DEB_REQ_PACKAGES
- * (deb_proto.h), and the pgp handler's requests (pgp_proto.h) with the pgp
- * handler's own parser, so that `deb verify` runs one handler process for
- * the keyring, the InRelease and the Packages lists.
+ * The sandboxed deb handler: DEB_REQ_RELEASE, DEB_REQ_PACKAGES and
+ * DEB_REQ_ARCHIVE (deb_proto.h), and the pgp handler's requests
+ * (pgp_proto.h) with the pgp handler's own parser, so that `deb verify`
+ * runs one handler process for the keyring, the InRelease and the
+ * Packages lists.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -29,7 +30,7 @@ static int deb_handle(uint16_t type, const uint8_t *req, size_t len,
 			dg_handler_error("%s", e.msg);
 		return r;
 	}
-	if (type != DEB_REQ_RELEASE && type != DEB_REQ_PACKAGES) {
+	if (type != DEB_REQ_RELEASE && type != DEB_REQ_PACKAGES && type != DEB_REQ_ARCHIVE) {
 		dg_handler_error("unknown request type 0x%x", type);
 		return -EOPNOTSUPP;
 	}

@@ -30,7 +30,7 @@ stamp=$(sha256sum <"$here/gen.sh" | cut -d' ' -f1)
 if [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$stamp" ]; then
 	exit 0
 fi
-for t in gpg gpgv gpgconf dpkg-deb dpkg-scanpackages apt-ftparchive gzip xz bzip2 sha256sum awk; do
+for t in gpg gpgv gpgconf dpkg-deb dpkg-scanpackages apt-ftparchive gzip xz bzip2 sha256sum awk tar ar; do
 	command -v $t >/dev/null || { echo "gen.sh: $t not installed" >&2; exit 77; }
 done
 have_lz4=0
@@ -218,6 +218,73 @@ ref_verdict() {
 		if (sha && size) { print "ok", p, v, a; found = 1; exit }
 	} END { if (!found) print "not-listed" }' "$work/ref.pk"
 }
+
+# A second suite, "tree", for `deb digests` and `db import --deb`: the same
+# tree of files in a package per data.tar compression dpkg-deb writes, with
+# what tar encodes in more than one way: a path over 100 bytes (a GNU long
+# name), one that needs ustar's prefix field, a symbolic link, a hard link
+# (not listed: its contents are its target's), an empty file, an executable,
+# and names with a space and with UTF-8.
+mktree() {	# ROOT
+	local r=$1 long=usr/share/dgtest-tree/$(printf 'd%.0s' $(seq 60))/$(printf 'f%.0s' $(seq 60))
+	mkdir -p "$r/usr/bin" "$r/usr/share/dgtest-tree" "$(dirname "$r/$long")" \
+		"$r/usr/share/dgtest-tree/deep/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+	printf 'long\n' >"$r/$long"
+	printf 'deep\n' >"$r/usr/share/dgtest-tree/deep/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb/x.txt"
+	printf '#!/bin/sh\necho tree\n' >"$r/usr/bin/dgtest-tree"
+	chmod 755 "$r/usr/bin/dgtest-tree"
+	: >"$r/usr/share/dgtest-tree/empty"
+	printf 'spaced\n' >"$r/usr/share/dgtest-tree/with space.txt"
+	printf 'utf8\n' >"$r/usr/share/dgtest-tree/caf\xc3\xa9.txt"
+	head -c 70000 /dev/zero | tr '\0' 'z' >"$r/usr/share/dgtest-tree/big.txt"
+	ln -s ../bin/dgtest-tree "$r/usr/share/dgtest-tree/link"
+	ln "$r/usr/share/dgtest-tree/big.txt" "$r/usr/share/dgtest-tree/big-hardlink.txt"
+}
+for z in xz zstd gzip none; do
+	root=$work/tree-$z
+	mkdir -p "$root/DEBIAN"
+	cat >"$root/DEBIAN/control" <<CONTROL
+Package: dgtest-tree-$z
+Version: 1.0-1
+Architecture: all
+Maintainer: digestguard tests <deb@deb.test>
+Description: digestguard file digest test package
+ Files tar encodes in several ways.
+CONTROL
+	mktree "$root"
+	mkdir -p "$out/pool-tree"
+	dpkg-deb --root-owner-group -Z"$z" --build "$root" "$out/pool-tree/dgtest-tree-${z}_1.0-1_all.deb" \
+		>/dev/null 2>"$work/deb.log" || { cat "$work/deb.log" >&2; exit 1; }
+done
+# The same tree as other .deb builders write it: data.tar.xz in GNU tar's
+# pax format (long names as pax path records) and in plain ustar (long
+# names split into prefix and name), put together with ar in dpkg-deb's
+# member order.
+printf '2.0\n' >"$work/debian-binary"
+for fmt in pax ustar; do
+	root=$work/tree-$fmt
+	mkdir -p "$root"
+	sed "s/^Package: .*/Package: dgtest-tree-$fmt/" "$work/tree-xz/DEBIAN/control" >"$work/control"
+	mktree "$root"
+	find "$root" -exec touch -h -d @$SOURCE_DATE_EPOCH {} +
+	tar -C "$work" --owner=0 --group=0 --numeric-owner --mtime=@$SOURCE_DATE_EPOCH \
+		--format=gnu -cf - ./control | xz -c >"$work/control.tar.xz"
+	opt=()
+	[ $fmt = pax ] && opt=(--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime)
+	tar -C "$root" --sort=name --owner=0 --group=0 --numeric-owner --mtime=@$SOURCE_DATE_EPOCH \
+		"${opt[@]}" --format=$fmt -cf - . | xz -c >"$work/data.tar.xz"
+	rm -f "$out/pool-tree/dgtest-tree-${fmt}_1.0-1_all.deb"
+	(cd "$work" && ar rcD "$out/pool-tree/dgtest-tree-${fmt}_1.0-1_all.deb" debian-binary \
+		control.tar.xz data.tar.xz)
+done
+tbin=dists/tree/main/binary-amd64
+mkdir -p "$out/$tbin"
+(cd "$out" && dpkg-scanpackages --multiversion pool-tree) >"$out/$tbin/Packages" 2>"$work/scan.log" ||
+	{ cat "$work/scan.log" >&2; exit 1; }
+(cd "$out" && apt-ftparchive -o APT::FTPArchive::Release::Codename=tree \
+	-o "APT::FTPArchive::Release::Date=$(rfc1123 $SOURCE_DATE_EPOCH)" "${o_far[@]}" \
+	release dists/tree) >"$work/Release-tree" 2>"$work/release.log" || { cat "$work/release.log" >&2; exit 1; }
+clearsign "$rsa" "$work/Release-tree" "$out/dists/tree/InRelease"
 
 P=$bin/Packages
 IR=dists/test/InRelease

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# digestguard deb digests and db import --deb / --apt-lists, on the
+# generated fixtures (tests/data/deb/gen.sh): the file digests must equal
+# what dpkg-deb extracts and sha256sum hashes, for every data.tar
+# compression dpkg-deb writes and for pax and ustar data.tar, and a database built from them must know
+# every extracted regular file.
+. "$(dirname "$0")/lib.bash"
+
+wd 10 "$DG" deb digests --help >"$T/out" 2>&1; rc=$?
+if [ $rc != 0 ]; then
+	skip "deb_digests" "digestguard deb digests is not in this build: $(head -n 1 "$T/out")"
+	done_testing; exit
+fi
+for t in dpkg-deb tar sha256sum; do
+	command -v $t >/dev/null || { skip "deb_digests" "$t not installed"; done_testing; exit; }
+done
+fx=$BUILD/deb-fixtures
+wd 120 bash "$SRC/tests/data/deb/gen.sh" "$fx" >"$T/gen.log" 2>&1; rc=$?
+if [ $rc != 0 ]; then
+	skip "deb_digests_fixtures" "fixtures not generated: $(tail -1 "$T/gen.log")"; done_testing; exit
+fi
+K=$fx/keys/rsa.gpg
+IR=$fx/dists/tree/InRelease
+P=$fx/dists/tree/main/binary-amd64/Packages
+chain=(--keyring "$K" --inrelease "$IR" --packages "$P")
+
+# ref_digests DEB DIR: "HEX  /path" per regular file (not hard links), as
+# dpkg-deb extracts it into DIR and tar lists it; sorted.
+ref_digests() {
+	local deb=$1 dir=$2 name
+	rm -rf "$dir"; mkdir -p "$dir"
+	wd 60 dpkg-deb -x "$deb" "$dir" || return 1
+	wd 60 dpkg-deb --fsys-tarfile "$deb" | wd 60 tar -tv --quoting-style=literal |
+		awk '/^-/' | sed -E 's/^([^ ]+ +){5}//' | while IFS= read -r name; do
+			printf '%s  /%s\n' "$(sha256sum <"$dir/$name" | cut -c1-64)" "${name#./}"
+		done | LC_ALL=C sort
+}
+
+ncomp=0
+for deb in "$fx"/pool-tree/*.deb; do
+	z=${deb##*/dgtest-tree-}; z=${z%%_*}
+	ref_digests "$deb" "$T/x-$z" >"$T/want-$z" || { nok "reference_for_$z" "dpkg-deb -x failed"; continue; }
+	wd 60 "$DG" deb digests "${chain[@]}" "$deb" >"$T/got" 2>"$T/err"; rc=$?
+	LC_ALL=C sort "$T/got" >"$T/got-$z"
+	if [ $rc = 0 ] && [ -s "$T/want-$z" ] && cmp -s "$T/want-$z" "$T/got-$z"; then
+		ok "digests_of_${z}_data_tar_equal_dpkg_deb_and_sha256sum ($(wc -l <"$T/got-$z") files)"
+	else
+		nok "digests_of_${z}_data_tar_equal_dpkg_deb_and_sha256sum" "rc=$rc $(head -n 3 "$T/err")" \
+			"$(diff "$T/want-$z" "$T/got-$z" | head -n 8)"
+	fi
+	ncomp=$((ncomp + 1))
+done
+[ $ncomp = 6 ] && ok "every_compression_was_compared" || nok "every_compression_was_compared" "only $ncomp packages"
+# The tree holds what must and must not be listed.
+grep -q "/usr/share/dgtest-tree/with space.txt$" "$T/got-xz" && grep -q "/caf.*\.txt$" "$T/got-xz" &&
+	grep -q "/dddd*/ffff*$" "$T/got-xz" && grep -q "/bbbb*/x.txt$" "$T/got-xz" &&
+	ok "long_prefixed_spaced_and_utf8_names_are_listed" ||
+	nok "long_prefixed_spaced_and_utf8_names_are_listed" "$(cat "$T/got-xz")"
+! grep -q "/link$\|/big.txt$\|/$" "$T/got-xz" && grep -q "/big-hardlink.txt$" "$T/got-xz" &&
+	ok "symlinks_hard_links_and_directories_are_not_listed" ||
+	nok "symlinks_hard_links_and_directories_are_not_listed" "$(cat "$T/got-xz")"
+
+# --tag: BSD style, the same digests.
+wd 60 "$DG" deb digests --tag "${chain[@]}" "$fx/pool-tree/dgtest-tree-gzip_1.0-1_all.deb" >"$T/tag"; rc=$?
+sed -E 's/^SHA256 \((.*)\) = ([0-9a-f]{64})$/\2  \1/' "$T/tag" | LC_ALL=C sort >"$T/tag-as-sum"
+[ $rc = 0 ] && cmp -s "$T/tag-as-sum" "$T/want-gzip" && grep -q '^SHA256 (/' "$T/tag" &&
+	ok "tag_lines_carry_the_same_digests" || nok "tag_lines_carry_the_same_digests" "rc=$rc $(head -n 2 "$T/tag")"
+
+# The first suite's packages through their own chain.
+wd 60 "$DG" deb digests --keyring "$K" --inrelease "$fx/dists/test/InRelease" \
+	--packages "$fx/dists/test/main/binary-amd64/Packages.xz" \
+	"$fx/pool/main/d/dgtest-tool/dgtest-tool_2.0-1_amd64.deb" >"$T/got" 2>"$T/err"; rc=$?
+ref_digests "$fx/pool/main/d/dgtest-tool/dgtest-tool_2.0-1_amd64.deb" "$T/x-tool" >"$T/want"
+LC_ALL=C sort "$T/got" | cmp -s - "$T/want" && [ $rc = 0 ] &&
+	ok "digests_through_a_compressed_packages_file" ||
+	nok "digests_through_a_compressed_packages_file" "rc=$rc $(cat "$T/err")" "$(LC_ALL=C sort "$T/got" | diff "$T/want" - | head -n 5)"
+
+# Not listed: nothing parsed, nothing printed, exit 1 with the reason.
+wd 60 "$DG" deb digests "${chain[@]}" "$fx/bad/dgtest-stray_1.0-1_all.deb" >"$T/out" 2>"$T/err"; rc=$?
+[ $rc = 1 ] && [ ! -s "$T/out" ] && grep -q "dgtest-stray_1.0-1_all.deb: not listed in" "$T/err" &&
+	ok "unlisted_deb_prints_no_digest" || nok "unlisted_deb_prints_no_digest" "rc=$rc $(cat "$T/out" "$T/err")"
+wd 60 "$DG" deb digests --tag "${chain[@]}" --bogus x.deb >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "unknown option" "$T/err" && ok "digests_unknown_option_is_usage_error" ||
+	nok "digests_unknown_option_is_usage_error" "rc=$rc $(cat "$T/err")"
+wd 60 "$DG" deb verify --tag "${chain[@]}" x.deb >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "'--tag' is for 'deb digests'" "$T/err" && ok "tag_is_only_for_digests" ||
+	nok "tag_is_only_for_digests" "rc=$rc $(cat "$T/err")"
+
+# db import --deb: every extracted regular file is then known by content.
+S=$T/state
+wd 120 "$DG" db import --state "$S" "${chain[@]}" --deb "$fx/pool-tree" >"$T/out" 2>"$T/err"; rc=$?
+[ $rc = 0 ] && grep -q "pool-tree: [0-9]* digests from 6 packages, 0 packages skipped" "$T/out" &&
+	ok "db_import_deb_directory" || nok "db_import_deb_directory" "rc=$rc $(cat "$T/out" "$T/err")"
+find "$T/x-xz" -type f >"$T/files"
+all=1
+while IFS= read -r f; do
+	wd 10 "$DG" db check --state "$S" "$f" >/dev/null 2>&1 || { all=0; echo "# not found: $f"; }
+done <"$T/files"
+[ $all = 1 ] && [ -s "$T/files" ] && ok "db_check_finds_every_extracted_file" || nok "db_check_finds_every_extracted_file"
+wd 10 "$DG" db lookup --state "$S" "$(sha256sum <"$T/x-xz/usr/bin/dgtest-tree" | cut -c1-64)" >"$T/out"; rc=$?
+[ $rc = 0 ] && grep -q "dgtest-tree-.*_1.0-1_all /usr/bin/dgtest-tree" "$T/out" &&
+	ok "db_lookup_names_package_version_arch_and_path" ||
+	nok "db_lookup_names_package_version_arch_and_path" "rc=$rc $(cat "$T/out")"
+
+# A package not listed is reported and skipped; --strict fails the import.
+mkdir -p "$T/mixed"; cp "$fx/pool-tree/dgtest-tree-xz_1.0-1_all.deb" "$fx/bad/dgtest-stray_1.0-1_all.deb" "$T/mixed/"
+wd 120 "$DG" db import --state "$T/s2" "${chain[@]}" --deb "$T/mixed" >"$T/out" 2>"$T/err"; rc=$?
+[ $rc = 0 ] && grep -q "1 packages, 1 packages skipped" "$T/out" && grep -q "dgtest-stray.*not listed" "$T/err" &&
+	ok "db_import_skips_an_unlisted_deb" || nok "db_import_skips_an_unlisted_deb" "rc=$rc $(cat "$T/out" "$T/err")"
+wd 120 "$DG" db import --state "$T/s3" --strict "${chain[@]}" --deb "$T/mixed" >"$T/out" 2>"$T/err"; rc=$?
+[ $rc = 1 ] && [ ! -e "$T/s3/current" ] && ok "db_import_strict_fails_on_an_unlisted_deb" ||
+	nok "db_import_strict_fails_on_an_unlisted_deb" "rc=$rc $(cat "$T/err")"
+# A chain that does not hold: nothing imported, exit 1.
+wd 120 "$DG" db import --state "$T/s4" --keyring "$fx/keys/other.gpg" --inrelease "$IR" --packages "$P" \
+	--deb "$fx/pool-tree" >"$T/out" 2>"$T/err"; rc=$?
+[ $rc = 1 ] && grep -q "no valid signature" "$T/err" && ok "db_import_deb_with_a_foreign_keyring_fails" ||
+	nok "db_import_deb_with_a_foreign_keyring_fails" "rc=$rc $(cat "$T/err")"
+
+# --apt-lists: a lists directory named as apt names its files.
+L=$T/lists; mkdir -p "$L"
+cp "$IR" "$L/example.org_debian_dists_tree_InRelease"
+xz -c "$P" >"$L/example.org_debian_dists_tree_main_binary-amd64_Packages.xz"
+cp "$fx/inrelease/InRelease-otherkey" "$L/example.org_debian_dists_other_InRelease"
+wd 120 "$DG" db import --state "$T/s5" --keyring "$K" --apt-lists "$L" --debs "$fx/pool-tree" >"$T/out" 2>"$T/err"; rc=$?
+[ $rc = 0 ] && grep -q "1 InRelease and 1 Packages files verified" "$T/out" &&
+	grep -q "from 6 packages, 0 packages skipped" "$T/out" && grep -q "dists_other_InRelease: no valid signature" "$T/err" &&
+	ok "db_import_apt_lists_skips_a_bad_inrelease_and_imports_the_rest" ||
+	nok "db_import_apt_lists_skips_a_bad_inrelease_and_imports_the_rest" "rc=$rc $(cat "$T/out" "$T/err")"
+wd 60 "$DG" db import --state "$T/s6" --keyring "$K" --apt-lists "$L" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "needs --debs DIR" "$T/err" && ok "apt_lists_without_debs_is_usage_error" ||
+	nok "apt_lists_without_debs_is_usage_error" "rc=$rc $(cat "$T/err")"
+wd 60 "$DG" db import --state "$T/s7" --keyring "$K" --deb "$fx/pool-tree" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q -- "--deb needs --inrelease FILE and --packages FILE" "$T/err" &&
+	ok "deb_without_its_chain_is_usage_error" || nok "deb_without_its_chain_is_usage_error" "rc=$rc $(cat "$T/err")"
+done_testing
