@@ -174,7 +174,7 @@ expect_chain_failure() {
 }
 dg() { wd 60 "$DG" deb verify "$@" </dev/null >"$T/out" 2>"$T/err"; rc=$?; }
 
-listed_anywhere=() not_listed_pair=
+listed_anywhere=() listed_pairs=() not_listed_pair=
 for p in "${!pk_files[@]}"; do
 	pk=${pk_files[$p]} inr=${inrs[${pk_inr[$p]}]} chain=${pk_chain[$p]}
 	suite=${pk##*/}
@@ -208,6 +208,7 @@ for p in "${!pk_files[@]}"; do
 	if [ $nl -gt 0 ]; then
 		mapfile -t mine < <(awk '{ print $1 }' "$T/listed.$p")
 		listed_anywhere+=("${mine[@]}")
+		for d in "${mine[@]}"; do listed_pairs+=("$p $d"); done
 		dg --keyring "$keyring" --inrelease "$inr" --packages "$pk" "${mine[@]}"
 		[ $rc = 0 ] && [ "$(grep -c ': OK (' "$T/out")" = $nl ] && [ "$(grep -c . "$T/out")" = $nl ] &&
 			ok "$suite: the $nl .debs it lists verify OK in one call" ||
@@ -250,6 +251,29 @@ if [ $np -ge 2 ] && [ ${#inrs[@]} -ge 2 ]; then
 else
 	skip "packages_with_another_inrelease" "needs two InRelease files with Packages"
 fi
+
+# File digests of real packages: `deb digests` against what dpkg-deb
+# extracts and sha256sum hashes (regular files as tar -tv lists them).
+ndig=0
+for pair in "${listed_pairs[@]}"; do
+	[ $ndig -lt 3 ] || break
+	p=${pair%% *} d=${pair#* }
+	x=$T/x$ndig; mkdir -p "$x"
+	wd 60 dpkg-deb -x "$d" "$x" || continue
+	wd 60 dpkg-deb --fsys-tarfile "$d" | wd 60 tar -tv --quoting-style=literal | awk '/^-/' |
+		sed -E 's/^([^ ]+ +){5}//' | while IFS= read -r name; do
+			printf '%s  /%s\n' "$(sha256sum <"$x/$name" | cut -c1-64)" "${name#./}"
+		done | LC_ALL=C sort >"$T/want.dig"
+	wd 60 "$DG" deb digests --keyring "$keyring" --inrelease "${inrs[${pk_inr[$p]}]}" \
+		--packages "${pk_files[$p]}" "$d" 2>"$T/err" | LC_ALL=C sort >"$T/got.dig"
+	[ -s "$T/want.dig" ] && cmp -s "$T/want.dig" "$T/got.dig" &&
+		ok "${d##*/}: file digests equal dpkg-deb -x and sha256sum ($(grep -c . "$T/got.dig") files)" ||
+		nok "${d##*/}: file digests equal dpkg-deb -x and sha256sum" "$(head -c 300 "$T/err")" \
+			"$(diff "$T/want.dig" "$T/got.dig" | head -n 6)"
+	rm -rf "$x"
+	ndig=$((ndig + 1))
+done
+[ $ndig -gt 0 ] || skip "real_deb_file_digests" "no listed .deb here"
 
 # The smallest InRelease with one signed byte changed: no valid signature.
 small=$(ls -S "${inrs[@]}" | tail -n 1)

@@ -564,6 +564,14 @@ int dg_deb_files(struct dg_deb *deb, const char *path, struct dg_deb_pkg *pkg,
 		goto out;
 	}
 	r = dg_umd_call(deb->umd, DEB_REQ_ARCHIVE, buf, len, &ans);
+	/*
+	 * A handler that died is replaced by the next call: try once more.
+	 * Its CPU limit (RLIMIT_CPU) counts over its whole life, which an
+	 * import of a thousand packages reaches; an input that kills the
+	 * handler kills the fresh one too, and is reported then.
+	 */
+	if (r == -ECHILD)
+		r = dg_umd_call(deb->umd, DEB_REQ_ARCHIVE, buf, len, &ans);
 	if (r < 0) {
 		set_err(deb, "%s: %s", path, dg_umd_last_error(deb->umd));
 		goto out;
