@@ -11,6 +11,8 @@ import subprocess
 import sys
 import tempfile
 
+from demo_c import carray, write
+
 TIME = '1700000000'
 TEXT = (b'digestguard demo: this text is signed with OpenPGP.\n'
         b'The sandboxed handler parses the signature; the core verifies it.\n')
@@ -40,11 +42,6 @@ def make():
                            capture_output=True)
 
 
-def carray(name, data):
-    body = ','.join('0x%02x' % b for b in data)
-    return (f'const unsigned char {name}[] = {{ {body}{"," if data else ""} 0 }};\n'
-            f'const size_t {name}_len = {len(data)};\n')
-
 
 def main():
     out = sys.argv[1]
@@ -58,10 +55,7 @@ def main():
             'with gpg; do not edit. */\n#include <stddef.h>\n' +
             carray('dg_demo_pgp_cert', cert) + carray('dg_demo_pgp_sig', sig) +
             carray('dg_demo_pgp_text', TEXT if cert else b''))
-    tmp = out + '.tmp'
-    with open(tmp, 'w') as f:
-        f.write(text)
-    os.replace(tmp, out)
+    write(out, text)
 
 
 if __name__ == '__main__':

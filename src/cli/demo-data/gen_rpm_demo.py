@@ -13,6 +13,8 @@ import subprocess
 import sys
 import tempfile
 
+from demo_c import carray, cstr, run, signing_key, stop_gpg, write
+
 EPOCH = '1700000000'
 FILES = [
     ('/usr/bin/dg-demo-hello', b'#!/bin/sh\necho "hello from a signed package"\n'),
@@ -37,24 +39,11 @@ install -m 644 %{{_sourcedir}}/README %{{buildroot}}/usr/share/doc/dg-demo/READM
 '''
 
 
-def run(cmd, env, stdin=None):
-    return subprocess.run(cmd, input=stdin, check=True, capture_output=True,
-                          env=env).stdout
-
-
 def make():
     with tempfile.TemporaryDirectory(prefix='dg-demo-rpm.') as work:
-        env = dict(os.environ, GNUPGHOME=os.path.join(work, 'gnupg'),
-                   SOURCE_DATE_EPOCH=EPOCH, LC_ALL='C', TZ='UTC')
-        os.mkdir(env['GNUPGHOME'], 0o700)
-        g = ['gpg', '--batch', '--quiet', '--no-tty', '--pinentry-mode', 'loopback',
-             '--passphrase', '', '--faked-system-time', EPOCH + '!']
         try:
-            run(g + ['--quick-gen-key', 'digestguard demo packager <rpm@digestguard.invalid>',
-                     'ed25519', 'sign', 'never'], env)
-            cols = run(g + ['--with-colons', '--list-keys'], env).decode()
-            fpr = [l.split(':')[9] for l in cols.splitlines() if l.startswith('fpr:')][0]
-            key = run(g + ['--armor', '--export', fpr], env)
+            env, g, fpr, key = signing_key(
+                work, EPOCH, 'digestguard demo packager <rpm@digestguard.invalid>')
             top = os.path.join(work, 'top')
             for d in ('SPECS', 'SOURCES'):
                 os.makedirs(os.path.join(top, d))
@@ -75,8 +64,7 @@ def make():
                  rpm], env)
             good = open(rpm, 'rb').read()
         finally:
-            subprocess.run(['gpgconf', '--kill', 'all'], capture_output=True,
-                           env=dict(os.environ, GNUPGHOME=os.path.join(work, 'gnupg')))
+            stop_gpg(work)
     at = good.find(SUMMARY.encode())
     if at < 0:
         raise OSError('summary not found in the built package')
@@ -85,15 +73,6 @@ def make():
     return key, good, bytes(bad)
 
 
-def carray(name, data):
-    body = ','.join('0x%02x' % b for b in data)
-    return (f'const unsigned char {name}[] = {{ {body}{"," if data else ""} 0 }};\n'
-            f'const size_t {name}_len = {len(data)};\n')
-
-
-def cstr(s):
-    return '"' + ''.join(c if c.isalnum() or c in '/-_. ' else '\\x%02x' % ord(c)
-                         for c in s) + '"'
 
 
 def main():
@@ -111,10 +90,7 @@ def main():
     for i, (path, data) in enumerate(FILES):
         text += carray(f'dg_demo_rpm_file{i}', data)
         text += f'const char dg_demo_rpm_path{i}[] = {cstr(path)};\n'
-    tmp = out + '.tmp'
-    with open(tmp, 'w') as f:
-        f.write(text)
-    os.replace(tmp, out)
+    write(out, text)
 
 
 if __name__ == '__main__':
