@@ -77,6 +77,7 @@ bench: build
 	bench/exec.sh $(BUILD)
 	DG=$(BUILD)/src/cli/digestguard bench/pgp.sh
 	bench/rpm.sh $(BUILD)
+	bench/deb.sh $(BUILD)
 
 # libFuzzer needs clang and its runtime (not needed by check/demo).
 fuzz: deps
