@@ -21,13 +21,14 @@
 #define DEB_KEYRINGS_MAX 16
 #define DEB_PACKAGES_MAX 64
 
-enum { OPT_KEYRING = 256, OPT_INRELEASE, OPT_PACKAGES, OPT_TAG };
+enum { OPT_KEYRING = 256, OPT_INRELEASE, OPT_PACKAGES, OPT_TAG, OPT_JSON };
 
 static const struct option deb_long[] = {
 	{ "keyring", required_argument, NULL, OPT_KEYRING },
 	{ "inrelease", required_argument, NULL, OPT_INRELEASE },
 	{ "packages", required_argument, NULL, OPT_PACKAGES },
 	{ "tag", no_argument, NULL, OPT_TAG },
+	{ "json", no_argument, NULL, OPT_JSON },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -44,6 +45,7 @@ struct deb_opts {
 	int n_packages;
 	int verbose;
 	int tag;		/* digests --tag: BSD-style lines */
+	int json;		/* verify --json: an array of objects */
 };
 
 /* Parse options; the index of the first .deb, or -1 on a usage error. */
@@ -83,6 +85,9 @@ static int parse_opts(int argc, char **argv, struct deb_opts *o)
 			break;
 		case OPT_TAG:
 			o->tag = 1;
+			break;
+		case OPT_JSON:
+			o->json = 1;
 			break;
 		case 'v':
 			o->verbose++;
@@ -223,6 +228,10 @@ static struct dg_deb *open_chain(const char *name, int argc, char **argv, struct
 		fprintf(stderr, "digestguard %s: option '--tag' is for 'deb digests'\n", who);
 		return NULL;
 	}
+	if (o->json && strcmp(name, "deb verify")) {
+		fprintf(stderr, "digestguard %s: option '--json' is for 'deb verify'\n", who);
+		return NULL;
+	}
 	r = dg_deb_new(0, &deb);
 	if (r < 0) {
 		fprintf(stderr, "digestguard %s: %s\n", who, strerror(-r));
@@ -246,6 +255,37 @@ static const char *reason_for(const struct dg_deb *deb, const char *path)
 	return why;
 }
 
+/* One .deb as a JSON object: what was found, or why not. */
+static void print_json(size_t i, const char *file, int r, const struct dg_deb_pkg *pkg,
+		       const char *why)
+{
+	char hex[65];
+	size_t k;
+
+	printf("%s\n  {\"file\": ", i ? "," : "");
+	cli_json_str(stdout, file);
+	printf(", \"ok\": %s", r == 0 ? "true" : "false");
+	if (r == 0) {
+		for (k = 0; k < 32; k++)
+			snprintf(hex + 2 * k, 3, "%02x", pkg->sha256[k]);
+		printf(", \"package\": ");
+		cli_json_str(stdout, pkg->package);
+		printf(", \"version\": ");
+		cli_json_str(stdout, pkg->version);
+		printf(", \"architecture\": ");
+		cli_json_str(stdout, pkg->architecture);
+		printf(", \"filename\": ");
+		cli_json_str(stdout, pkg->filename);
+		printf(", \"size\": %llu, \"sha256\": \"%s\", \"packages\": ",
+		       (unsigned long long)pkg->size, hex);
+		cli_json_str(stdout, pkg->packages_name);
+	} else {
+		printf(", \"error\": ");
+		cli_json_str(stdout, why);
+	}
+	printf("}");
+}
+
 static int cmd_verify(int argc, char **argv)
 {
 	struct deb_opts o;
@@ -256,13 +296,18 @@ static int cmd_verify(int argc, char **argv)
 	deb = open_chain("deb verify", argc, argv, &o, &first, &code);
 	if (!deb)
 		return code;
+	if (o.json)
+		printf("[");
 	for (i = first; i < argc; i++) {
 		struct dg_deb_pkg pkg;
 
 		r = dg_deb_check_file(deb, argv[i], &pkg);
+		if (o.json)
+			print_json((size_t)(i - first), argv[i], r, &pkg, reason_for(deb, argv[i]));
 		if (r == 0) {
-			printf("%s: OK (%s %s %s)\n", argv[i], pkg.package, pkg.version,
-			       pkg.architecture);
+			if (!o.json)
+				printf("%s: OK (%s %s %s)\n", argv[i], pkg.package, pkg.version,
+				       pkg.architecture);
 			if (o.verbose)
 				fprintf(stderr, "digestguard %s: %s: listed in %s as %s\n", who,
 					argv[i], pkg.packages_name, pkg.filename);
@@ -277,10 +322,13 @@ static int cmd_verify(int argc, char **argv)
 			code = EXIT_USAGE;
 			continue;
 		}
-		printf("%s: NOT OK (%s)\n", argv[i], reason_for(deb, argv[i]));
+		if (!o.json)
+			printf("%s: NOT OK (%s)\n", argv[i], reason_for(deb, argv[i]));
 		if (code == EXIT_OK)
 			code = EXIT_FAIL;
 	}
+	if (o.json)
+		printf("\n]\n");
 	fflush(stdout);
 	dg_deb_free(deb);
 	return code;
@@ -341,7 +389,7 @@ static int cmd_digests(int argc, char **argv)
 
 static const struct cli_cmd deb_cmds[] = {
 	{ "verify", "--keyring CERTS [--keyring ...] --inrelease FILE [--inrelease ...] "
-	  "--packages FILE [--packages ...] [-v] FILE.deb...",
+	  "--packages FILE [--packages ...] [-v] [--json] FILE.deb...",
 	  "check each .deb against the signed apt chain InRelease -> Packages, as apt does", cmd_verify },
 	{ "digests", "--keyring CERTS [--keyring ...] --inrelease FILE [--inrelease ...] "
 	  "--packages FILE [--packages ...] [--tag] [-v] FILE.deb...",

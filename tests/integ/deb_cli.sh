@@ -174,6 +174,18 @@ dg --keyring "$RSA" --inrelease "$IR" --packages "$P" "$T/junk.deb"
 [ $rc = 1 ] && grep -q "^$T/junk.deb: NOT OK (.\+)$" "$T/out" && ok "non_deb_file_is_not_ok" ||
 	nok "non_deb_file_is_not_ok" "rc=$rc $(cat "$T/out" "$T/err")"
 
+# --json: one object per .deb, the digest the one sha256sum computes.
+dg --json --keyring "$RSA" --inrelease "$IR" --packages "$P" "$hello" "$stray"
+want=$(sha256sum <"$hello" | cut -c1-64)
+if [ $rc = 1 ] && python3 -c '
+import json, sys
+a = json.load(open(sys.argv[1]))
+assert [x["ok"] for x in a] == [True, False], a
+assert a[0]["sha256"] == sys.argv[2] and a[0]["package"] == "dgtest-hello", a[0]
+assert a[0]["size"] == int(sys.argv[3]) and "not listed in" in a[1]["error"], a
+' "$T/out" "$want" "$(stat -c %s "$hello")" 2>"$T/py"; then ok "json_lists_each_deb_with_its_sha256"
+else nok "json_lists_each_deb_with_its_sha256" "rc=$rc $(tail -n 2 "$T/py")" "$(head -c 400 "$T/out")"; fi
+
 # A compressed Packages cut short verifies nothing (fail closed; the exact
 # code is not in the contract).
 head -c 300 "$P.xz" >"$T/Packages.xz"
