@@ -334,20 +334,26 @@ static int cmd_verify(int argc, char **argv)
 	return code;
 }
 
+/* One package's lines, printed only when all of it was read. */
+struct digests_out {
+	const struct deb_opts *o;
+	FILE *f;
+};
+
 /* sha256sum(1)'s line, or its --tag form, for one file. */
 static int print_file(const struct dg_deb_file *f, void *ctx)
 {
-	const struct deb_opts *o = ctx;
+	struct digests_out *d = ctx;
 	char hex[65];
 	size_t i;
 
 	for (i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", f->sha256[i]);
-	if (o->tag)
-		printf("SHA256 (%s) = %s\n", f->path, hex);
+	if (d->o->tag)
+		fprintf(d->f, "SHA256 (%s) = %s\n", f->path, hex);
 	else
-		printf("%s  %s\n", hex, f->path);
-	return ferror(stdout) ? -EIO : 0;
+		fprintf(d->f, "%s  %s\n", hex, f->path);
+	return ferror(d->f) ? -ENOMEM : 0;
 }
 
 static int cmd_digests(int argc, char **argv)
@@ -360,18 +366,28 @@ static int cmd_digests(int argc, char **argv)
 	if (!deb)
 		return code;
 	for (i = first; i < argc; i++) {
+		struct digests_out d = { .o = &o };
 		struct dg_deb_pkg pkg;
+		char *lines = NULL;
+		size_t len = 0;
 
-		r = dg_deb_files(deb, argv[i], &pkg, print_file, &o);
-		fflush(stdout);
+		d.f = open_memstream(&lines, &len);
+		r = d.f ? dg_deb_files(deb, argv[i], &pkg, print_file, &d) : -ENOMEM;
+		if (d.f && fclose(d.f) && r == 0)
+			r = -ENOMEM;
 		if (r == 0) {
+			/* A package that fails half way prints nothing. */
+			if (fwrite(lines, 1, len, stdout) != len || fflush(stdout))
+				code = EXIT_USAGE;
 			if (o.verbose)
 				fprintf(stderr, "digestguard %s: %s: %s %s %s, listed in %s\n", who,
 					argv[i], pkg.package, pkg.version, pkg.architecture,
 					pkg.packages_name);
 			dg_deb_pkg_free(&pkg);
+			free(lines);
 			continue;
 		}
+		free(lines);
 		fprintf(stderr, "digestguard %s: %s\n", who, dg_deb_last_error(deb));
 		/* Not listed, or an archive the handler refused: a verdict; the
 		 * file unreadable or a fault: an input error. */

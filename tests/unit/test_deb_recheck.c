@@ -450,6 +450,129 @@ TEST(test_packages_text_in_the_answer_is_what_spans_point_into)
 	deb_packages_free(&p);
 }
 
+/* The same answer for another text (spans found by search again). */
+static int check_rel_text(const char *text, const uint8_t *a, size_t len)
+{
+	struct deb_release r;
+	char err[256];
+	int rc = deb_check_release((const uint8_t *)text, strlen(text), a, len, &r, err,
+				   sizeof(err));
+
+	if (rc < 0)
+		printf("# %s\n", err);
+	deb_release_free(&r);
+	return rc;
+}
+
+TEST(test_release_answer_that_leaves_out_valid_until_is_refused)
+{
+	uint8_t a[256];
+	size_t n = release_answer(a);
+
+	/* an expired Release would pass if the core believed the absence */
+	put16(a + 6, DEB_REL_F_DATE);
+	put64(a + 16, 0);
+	put32(a + 32, 0);
+	put32(a + 36, 0);
+	CHECK(check_rel_text(release, a, n) == -EBADMSG, "accepted");
+}
+
+TEST(test_release_field_span_over_another_field_is_refused)
+{
+	static const char text[] =
+		"SHA256:\n"
+		" " H1 " 1234 main/binary-amd64/Packages\n"
+		"X-Other:\n"
+		" " H2 "   99 main/binary-amd64/Packages\n";
+	uint8_t a[256];
+	uint32_t e2 = at(text, " " H2);
+	uint8_t *e;
+
+	memset(a, 0, sizeof(a));
+	put32(a, DEB_REL_MAGIC);
+	put16(a + 4, DEB_ANS_VERSION);
+	put32(a + 40, 0);
+	put32(a + 44, (uint32_t)strlen(text));
+	put32(a + 48, 1);
+	e = a + DEB_REL_FIXED;
+	put64(e, 99);
+	put32(e + 8, e2);
+	put32(e + 12, e2 + 1);
+	put32(e + 16, e2 + 68);
+	put32(e + 20, 2);
+	put32(e + 24, e2 + 71);
+	put32(e + 28, (uint32_t)strlen("main/binary-amd64/Packages"));
+	CHECK(check_rel_text(text, a, DEB_REL_FIXED + DEB_REL_ENTRY_SIZE) == -EBADMSG,
+	      "an X-Other line taken as a SHA256 entry");
+}
+
+/*
+ * The answer of one record for @text: the six values @v after the first
+ * "Name: " of each (SHA256's after its @nth + 1st), the paragraph up to
+ * @para_len bytes.  Then the lookup's re-check of it.
+ */
+static int one_record(const char *text, const char *const v[DEB_FIELDS], int nth,
+		      size_t para_len)
+{
+	uint8_t a[512], *r;
+	struct deb_packages p;
+	struct dg_deb_pkg pkg;
+	const char *sha = text;
+	char err[256];
+	int f, rc;
+
+	memset(a, 0, sizeof(a));
+	put32(a, DEB_PKG_MAGIC);
+	put16(a + 4, DEB_ANS_VERSION);
+	put64(a + 16, strlen(text));
+	put32(a + 24, 1);
+	r = a + DEB_PKG_FIXED;
+	put64(r, strtoull(v[DEB_FIELD_SIZE], NULL, 10));
+	put32(r + 12, (uint32_t)para_len);
+	for (f = 0; f < DEB_FIELDS; f++) {
+		const char *field = strstr(text, deb_field_name(f));
+
+		/* the value right after "Name: " */
+		put32(r + 16 + 8 * f, (uint32_t)(field + strlen(deb_field_name(f)) + 2 - text));
+		put32(r + 20 + 8 * f, (uint32_t)strlen(v[f]));
+	}
+	for (f = 0; f <= nth; f++)
+		sha = strstr(sha, "SHA256: ") + 8;
+	put32(r + 16 + 8 * DEB_FIELD_SHA256, (uint32_t)(sha - text));
+	rc = deb_check_packages((const uint8_t *)text, strlen(text), a,
+				DEB_PKG_FIXED + DEB_PKG_RECORD_SIZE, &p, err, sizeof(err));
+	if (rc == 0) {
+		rc = deb_check_record(&p, 0, &pkg, err, sizeof(err));
+		dg_deb_pkg_free(&pkg);
+		deb_packages_free(&p);
+	}
+	if (rc < 0)
+		printf("# %s\n", err);
+	return rc;
+}
+
+TEST(test_paragraph_with_two_sha256_fields_is_refused)
+{
+	static const char text[] =
+		"Package: a\nVersion: 1\nArchitecture: all\nFilename: a.deb\nSize: 7\n"
+		"SHA256: " H1 "\nSHA256: " H2 "\n";
+	static const char *const v[] = { "a", "1", "all", "a.deb", "7", H2 };
+
+	CHECK(one_record(text, v, 1, strlen(text)) == -EBADMSG,
+	      "the second SHA256 of a paragraph chosen");
+}
+
+TEST(test_blank_only_line_separates_paragraphs)
+{
+	/* apt and the handler read a line of blanks as a separator */
+	static const char text[] =
+		"Package: a\nVersion: 1\nArchitecture: all\nFilename: a.deb\nSize: 7\n"
+		"SHA256: " H1 "\n \nPackage: b\n";
+	static const char *const v[] = { "a", "1", "all", "a.deb", "7", H1 };
+
+	CHECK(one_record(text, v, 0, (size_t)at(text, " \n")) == 0, "refused");
+}
+
 /* ---- DEB_REQ_ARCHIVE: a .deb built here, ar around a plain data.tar ---- */
 
 struct tarb {
@@ -681,6 +804,73 @@ TEST(test_archive_header_with_a_bad_checksum_is_refused)
 	CHECK(check_arc(&c, NULL) == -EBADMSG, "accepted");
 }
 
+TEST(test_archive_decoy_data_member_is_refused)
+{
+	static struct arc_case c;
+	static const uint8_t empty[1024];
+	static uint8_t stream[8192];
+	size_t len;
+	uint64_t decoy;
+
+	/* dpkg reads the first data.tar: the real stream put in a second one
+	 * after an empty first is a decoy, even with honest records */
+	arc_build(&c);
+	len = deb_le64(c.ans + 24);
+	memcpy(stream, c.deb + c.data_hoff + 60, len);
+	c.deb_len = c.data_hoff;
+	ar_member(c.deb, &c.deb_len, "data.tar", empty, sizeof(empty));
+	decoy = c.deb_len;
+	ar_member(c.deb, &c.deb_len, "data.tar", stream, len);
+	put64(c.ans + 16, decoy);
+	CHECK(check_arc(&c, NULL) == -EBADMSG, "the decoy data member accepted");
+}
+
+TEST(test_archive_name_claimed_after_a_long_name_is_refused)
+{
+	static struct arc_case c;
+
+	arc_build(&c);
+	/* record 2 follows an 'L' header: its path is the long name */
+	put_rec(c.ans + DEB_ARC_FIXED + 128, deb_le64(c.ans + DEB_ARC_FIXED + 128), 5,
+		deb_le64(c.ans + DEB_ARC_FIXED + 128), (uint32_t)strlen("./usr/share/llllllll"), '0',
+		DEB_PATH_NAME);
+	CHECK(check_arc(&c, NULL) == -EBADMSG, "the name field taken over the long name");
+}
+
+TEST(test_archive_pax_length_that_overflows_is_refused)
+{
+	static struct tarb t;
+	static struct arc_case c;
+	static const char pax[] = "18446744073709551646 path=x\n";
+	uint8_t *r;
+	size_t hx, he;
+
+	memset(&t, 0, sizeof(t));
+	hx = tar_header(&t, "./PaxHeaders/x", 'x', strlen(pax));
+	tar_data(&t, pax, strlen(pax));
+	he = tar_header(&t, "./a", '0', 2);
+	tar_data(&t, "a\n", 2);
+	t.n += 1024;
+	memcpy(c.deb, "!<arch>\n", 8);
+	c.deb_len = 8;
+	ar_member(c.deb, &c.deb_len, "debian-binary", (const uint8_t *)"2.0\n", 4);
+	ar_member(c.deb, &c.deb_len, "control.tar", t.b, 512);
+	c.data_hoff = c.deb_len;
+	ar_member(c.deb, &c.deb_len, "data.tar", t.b, t.n);
+	memset(c.ans, 0, sizeof(c.ans));
+	put32(c.ans, DEB_ARC_MAGIC);
+	put16(c.ans + 4, DEB_ANS_VERSION);
+	put64(c.ans + 16, c.data_hoff);
+	put64(c.ans + 24, t.n);
+	put64(c.ans + 32, t.n);
+	put32(c.ans + 40, 2);
+	r = c.ans + DEB_ARC_FIXED;
+	put_rec(r, hx, strlen(pax), 0, 0, 'x', DEB_PATH_NONE);
+	put_rec(r + 64, he, 2, he, 3, '0', DEB_PATH_NAME);
+	c.ans_len = DEB_ARC_FIXED + 2 * DEB_ARC_RECORD_SIZE;
+	CHECK(check_arc(&c, NULL) == -EBADMSG, "a wrapped pax length accepted");
+}
+
 int main(void)
 {
 	RUN(test_honest_release_answer_is_accepted);
@@ -708,5 +898,12 @@ int main(void)
 	RUN(test_archive_data_after_the_last_header_is_refused);
 	RUN(test_archive_member_claims_are_checked_against_the_ar_headers);
 	RUN(test_archive_header_with_a_bad_checksum_is_refused);
+	RUN(test_release_answer_that_leaves_out_valid_until_is_refused);
+	RUN(test_release_field_span_over_another_field_is_refused);
+	RUN(test_paragraph_with_two_sha256_fields_is_refused);
+	RUN(test_blank_only_line_separates_paragraphs);
+	RUN(test_archive_decoy_data_member_is_refused);
+	RUN(test_archive_name_claimed_after_a_long_name_is_refused);
+	RUN(test_archive_pax_length_that_overflows_is_refused);
 	return tap_done();
 }

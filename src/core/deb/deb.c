@@ -60,7 +60,8 @@ struct deb_signed {
 };
 
 struct dg_deb {
-	struct dg_umd *umd;
+	struct dg_umd *umd;		/* InRelease (pgp requests), Release, Packages */
+	struct dg_umd *arc_umd;		/* .deb archives: a fresh process per call */
 	struct dg_pgp *pgp;
 	int64_t now;
 	struct deb_signed *rels;
@@ -99,6 +100,17 @@ int dg_deb_new(unsigned int flags, struct dg_deb **out)
 	if (!deb)
 		return -ENOMEM;
 	r = dg_umd_new(&d, &deb->umd);
+	/*
+	 * The data.tar of a .deb is the one thing whose parse the core cannot
+	 * check by a hash (Debian signs the compressed member, not what it
+	 * decompresses to): it goes to a process that has read nothing else,
+	 * only bytes the archive signed, instead of one that parsed the
+	 * unverified InRelease and Packages files before.
+	 */
+	if (r == 0) {
+		d.flags |= DG_UMD_FRESH_PER_CALL;
+		r = dg_umd_new(&d, &deb->arc_umd);
+	}
 	if (r == 0)
 		r = dg_pgp_new(&deb->pgp);
 	if (r < 0) {
@@ -158,6 +170,7 @@ void dg_deb_free(struct dg_deb *deb)
 	releases_free(deb);
 	dg_pgp_free(deb->pgp);
 	dg_umd_free(deb->umd);
+	dg_umd_free(deb->arc_umd);
 	free(deb);
 }
 
@@ -320,8 +333,13 @@ static int is_packages_path(const char *p)
 	return (n == 8 || (n > 8 && p[n - 9] == '/')) && !strcmp(p + n - 8, "Packages");
 }
 
-/* The Release entry for a text of this SHA-256 and size: its path, or NULL. */
-static const char *release_entry(const struct dg_deb *deb, const uint8_t sha[32], uint64_t size)
+/*
+ * A Release entry of this SHA-256 and size: its path, or NULL.  With
+ * @packages, only one whose path ends in "Packages"; with @want, only the
+ * one of that path.
+ */
+static const char *release_entry(const struct dg_deb *deb, const uint8_t sha[32], uint64_t size,
+				 int packages, const char *want)
 {
 	size_t k, i;
 
@@ -330,10 +348,45 @@ static const char *release_entry(const struct dg_deb *deb, const uint8_t sha[32]
 
 		for (i = 0; i < sg->rel.n; i++)
 			if (sg->rel.e[i].size == size && !memcmp(sg->rel.e[i].sha256, sha, 32) &&
-			    is_packages_path(sg->entry_paths[i]))
+			    (!packages || is_packages_path(sg->entry_paths[i])) &&
+			    (!want || !strcmp(sg->entry_paths[i], want)))
 				return sg->entry_paths[i];
 	}
 	return NULL;
+}
+
+/*
+ * When the file as given is itself a Release entry ("main/binary-amd64/
+ * Packages.xz"), its text must be the entry of the same path without the
+ * compression's suffix: a handler cannot hand back another signed list.
+ * (apt's own lists are often recompressed with lz4, which no Release
+ * lists; their text is held to a "Packages" entry only.)  0, or -1.
+ */
+static int same_list(const struct dg_deb *deb, const uint8_t *req, size_t len,
+		     const uint8_t text_sha[32], size_t text_len, const char **entry)
+{
+	static const char *const sfx[] = { ".gz", ".xz", ".bz2", ".lz4", ".zst", ".lzma" };
+	char want[4096];
+	uint8_t sha[32];
+	const char *given;
+	size_t i, n;
+
+	dg_sha256(req, len, sha);
+	given = release_entry(deb, sha, len, 0, NULL);
+	if (!given || is_packages_path(given))
+		return 0;
+	n = strlen(given);
+	for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+		size_t sl = strlen(sfx[i]);
+
+		if (n > sl && n - sl < sizeof(want) && !strcmp(given + n - sl, sfx[i])) {
+			memcpy(want, given, n - sl);
+			want[n - sl] = '\0';
+			*entry = release_entry(deb, text_sha, text_len, 1, want);
+			return *entry ? 0 : -1;
+		}
+	}
+	return -1;
 }
 
 int dg_deb_load_packages(struct dg_deb *deb, const char *name, const void *data, size_t len,
@@ -379,7 +432,13 @@ int dg_deb_load_packages(struct dg_deb *deb, const char *name, const void *data,
 	}
 	/* The text the records point into is the signed one, or nothing is. */
 	dg_sha256(l->p.text, l->p.text_len, sha);
-	e = release_entry(deb, sha, l->p.text_len);
+	e = release_entry(deb, sha, l->p.text_len, 1, NULL);
+	if (e && l->p.compression != DEB_COMP_NONE && same_list(deb, l->req, len, sha,
+								l->p.text_len, &e) < 0) {
+		set_err(deb, "%s: its decompressed text is not the list the file is signed as", name);
+		r = -ENOKEY;
+		goto fail;
+	}
 	if (!e) {
 		set_err(deb, "%s: its %stext (%zu bytes) is not listed in %s", name,
 			l->p.compression != DEB_COMP_NONE ? "decompressed " : "", l->p.text_len,
@@ -563,17 +622,11 @@ int dg_deb_files(struct dg_deb *deb, const char *path, struct dg_deb_pkg *pkg,
 		set_err(deb, "%s: %s", path, why);
 		goto out;
 	}
-	r = dg_umd_call(deb->umd, DEB_REQ_ARCHIVE, buf, len, &ans);
-	/*
-	 * A handler that died is replaced by the next call: try once more.
-	 * Its CPU limit (RLIMIT_CPU) counts over its whole life, which an
-	 * import of a thousand packages reaches; an input that kills the
-	 * handler kills the fresh one too, and is reported then.
-	 */
-	if (r == -ECHILD)
-		r = dg_umd_call(deb->umd, DEB_REQ_ARCHIVE, buf, len, &ans);
+	/* A handler of its own, started for this .deb alone (docs/deb.md,
+	 * "Trust"). */
+	r = dg_umd_call(deb->arc_umd, DEB_REQ_ARCHIVE, buf, len, &ans);
 	if (r < 0) {
-		set_err(deb, "%s: %s", path, dg_umd_last_error(deb->umd));
+		set_err(deb, "%s: %s", path, dg_umd_last_error(deb->arc_umd));
 		goto out;
 	}
 	r = deb_check_archive(buf, len, ans.data, ans.len, &t, why, sizeof(why));
@@ -581,8 +634,8 @@ int dg_deb_files(struct dg_deb *deb, const char *path, struct dg_deb_pkg *pkg,
 		why[0] = '\0';
 		r = deb_tar_each_file(&t, fn, ctx, why, sizeof(why));
 	}
-	if (r < 0 && why[0])
-		set_err(deb, "%s: %s", path, why);
+	if (r < 0)
+		set_err(deb, "%s: %s", path, why[0] ? why : strerror(-r));
 out:
 	dg_umd_answer_free(&ans);
 	free(buf);

@@ -85,14 +85,31 @@ static int ar_size(const uint8_t *f, uint64_t *v)
 	return 0;
 }
 
+/* An ar name field starting with @prefix, then [.a-z0-9] up to an optional
+ * '/' and spaces ("control.tar.xz", "data.tar/"). */
+static int ar_name_starts(const uint8_t *f, const char *prefix)
+{
+	size_t n = strlen(prefix), i;
+
+	if (memcmp(f, prefix, n))
+		return 0;
+	for (i = n; i < DEB_AR_NAME && f[i] != '/' && f[i] != ' '; i++)
+		if (!(f[i] == '.' || (f[i] >= 'a' && f[i] <= 'z') || (f[i] >= '0' && f[i] <= '9')))
+			return 0;
+	return 1;
+}
+
 /*
- * Walk the ar headers from the magic: the first member is debian-binary
- * ("2." ...), and one header starts at @hoff, names the data member of
- * @comp and has size @size.
+ * Walk the ar headers from the magic in deb(5)'s order, as dpkg-deb reads
+ * them: debian-binary ("2." ...), members named "_..." (skipped),
+ * control.tar[.EXT], "_..." again, then the first data.tar[.EXT] — the one
+ * dpkg installs, which must be the member at @hoff, named for @comp, of
+ * @size bytes.  A decoy data member after it cannot be taken instead.
  */
 static int check_ar(const uint8_t *deb, size_t len, uint64_t hoff, uint64_t size, int comp,
 		    char *err, size_t errlen)
 {
+	enum { WANT_BINARY, WANT_CONTROL, WANT_DATA } state = WANT_BINARY;
 	const char *want = member_name(comp);
 	size_t off = sizeof(DEB_AR_MAGIC) - 1;
 	unsigned idx = 0;
@@ -108,13 +125,24 @@ static int check_ar(const uint8_t *deb, size_t len, uint64_t hoff, uint64_t size
 		if (h[DEB_AR_FMAG_OFF] != '`' || h[DEB_AR_FMAG_OFF + 1] != '\n' ||
 		    ar_size(h + DEB_AR_SIZE_OFF, &sz) < 0 || sz > len - off - DEB_AR_HEADER)
 			return deb_reject(err, errlen, "ar header %u at %zu is malformed", idx, off);
-		if (idx == 0 && (!ar_name_is(h, "debian-binary") || sz < 2 ||
-				 memcmp(h + DEB_AR_HEADER, "2.", 2)))
-			return deb_reject(err, errlen, "the first ar member is not debian-binary 2.x");
-		if (off == hoff) {
-			if (!ar_name_is(h, want) || sz != size)
-				return deb_reject(err, errlen, "the ar member at %zu is not %s of %llu bytes",
-					    off, want, (unsigned long long)size);
+		if (state == WANT_BINARY) {
+			if (!ar_name_is(h, "debian-binary") || sz < 2 ||
+			    memcmp(h + DEB_AR_HEADER, "2.", 2))
+				return deb_reject(err, errlen,
+						  "the first ar member is not debian-binary 2.x");
+			state = WANT_CONTROL;
+		} else if (h[0] == '_') {
+			/* deb(5): members for other tools, between the known ones */
+		} else if (state == WANT_CONTROL) {
+			if (!ar_name_starts(h, "control.tar"))
+				return deb_reject(err, errlen, "ar member %u is not control.tar", idx);
+			state = WANT_DATA;
+		} else {
+			if (!ar_name_starts(h, "data.tar") || off != hoff || !ar_name_is(h, want) ||
+			    sz != size)
+				return deb_reject(err, errlen, "the data member is the one at %zu, not "
+						  "%s of %llu bytes at %llu", off, want,
+						  (unsigned long long)size, (unsigned long long)hoff);
 			return 0;
 		}
 		off += DEB_AR_HEADER + (size_t)sz;
@@ -124,7 +152,7 @@ static int check_ar(const uint8_t *deb, size_t len, uint64_t hoff, uint64_t size
 			break;
 		idx++;
 	}
-	return deb_reject(err, errlen, "no ar header at offset %llu", (unsigned long long)hoff);
+	return deb_reject(err, errlen, "the .deb has no data member");
 }
 
 /* A tar numeric field: octal digits (leading spaces, ended by NUL or
@@ -186,41 +214,55 @@ static int field_string(const uint8_t *t, uint64_t start, size_t field, uint64_t
 	return len == field || t[off + len] == 0;
 }
 
+/* What the pax records of an 'x' header say of the entry after it. */
+struct pax_info {
+	int has_path, has_size;
+	uint64_t path_rec;		/* the last "path=" record's first byte */
+	uint64_t path, path_len;	/* its value */
+	uint64_t size;			/* the last "size=" value */
+};
+
 /*
- * @rec_off starts the last "path=" record of the pax data [@d, @e) of the
- * header before, walked record by record ("LEN key=value\n"), and
- * [@a, @a + @alen) is its value.
+ * Walk the pax records "LEN key=value\n" of [@d, @e) as tar does, each
+ * at the end of the one before: 0, or -1 when they do not tile the data
+ * (a LEN too large, no '\n' at a record's end, a size that is no number).
  */
-static int pax_path(const uint8_t *t, uint64_t d, uint64_t e, uint64_t rec_off, uint64_t a,
-		    uint64_t alen)
+static int pax_scan(const uint8_t *t, uint64_t d, uint64_t e, struct pax_info *pi)
 {
 	uint64_t r = d;
-	int found = 0;
 
+	memset(pi, 0, sizeof(*pi));
 	while (r < e) {
-		uint64_t len = 0, k = r;
+		uint64_t len = 0, k = r, end, v = 0, j;
 
-		while (k < e && t[k] >= '0' && t[k] <= '9' && k - r < 20) {
+		for (; k < e && t[k] >= '0' && t[k] <= '9'; k++) {
 			len = len * 10 + (uint64_t)(t[k] - '0');
-			k++;
+			if (len > e - r)	/* bounded before the next digit: no overflow */
+				return -1;
 		}
-		if (k == r || k >= e || t[k] != ' ' || len <= k + 1 - r || len > e - r ||
-		    t[r + len - 1] != '\n')
-			return 0;
+		if (k == r || k >= e || t[k] != ' ' || len <= k + 1 - r || t[r + len - 1] != '\n')
+			return -1;
 		k++;
-		if (e - k >= 5 && !memcmp(t + k, "path=", 5)) {
-			if (r != rec_off && found)	/* a later path record */
-				return 0;
-			if (r == rec_off) {
-				if (a != k + 5 || alen == 0 || a + alen != r + len - 1 ||
-				    memchr(t + a, 0, (size_t)alen))
-					return 0;
-				found = 1;
+		end = r + len - 1;	/* the '\n' */
+		if (end - k >= 5 && !memcmp(t + k, "path=", 5)) {
+			pi->has_path = 1;
+			pi->path_rec = r;
+			pi->path = k + 5;
+			pi->path_len = end - (k + 5);
+		} else if (end - k >= 5 && !memcmp(t + k, "size=", 5)) {
+			if (end - (k + 5) == 0 || end - (k + 5) > 20)
+				return -1;
+			for (j = k + 5; j < end; j++) {
+				if (t[j] < '0' || t[j] > '9' || v > (UINT64_MAX - (uint64_t)(t[j] - '0')) / 10)
+					return -1;
+				v = v * 10 + (uint64_t)(t[j] - '0');
 			}
+			pi->has_size = 1;
+			pi->size = v;
 		}
 		r += len;
 	}
-	return found;
+	return 0;
 }
 
 static int is_file_type(uint8_t type)
@@ -233,11 +275,66 @@ static int is_extension(uint8_t type)
 	return type == 'L' || type == 'K' || type == 'x' || type == 'g';
 }
 
+/*
+ * The path kind of the entry of record @i (of @size bytes): a pax path
+ * record of the 'x' header among the extension headers just before it,
+ * else the 'L' header's long name there, else the ustar prefix and name
+ * (POSIX "ustar\0" magic and a prefix), else the name.  Those earlier
+ * records were re-checked already.  -1 when the pax records are malformed
+ * or their size is not the header's.
+ */
+static int expected_kind(const struct deb_tar *t, uint32_t i, uint64_t size, int *kind,
+			 uint64_t *pax_rec, uint64_t *pax_a, uint64_t *pax_len, uint64_t *long_a,
+			 uint64_t *long_size)
+{
+	const uint8_t *h = t->tar + deb_le64(t->recs + (size_t)i * DEB_ARC_RECORD_SIZE);
+	int64_t x = -1, l = -1, j;
+
+	for (j = (int64_t)i - 1; j >= 0; j--) {
+		const uint8_t *rc = t->recs + (size_t)j * DEB_ARC_RECORD_SIZE;
+
+		if (rc[52] == 'x' && x < 0)
+			x = j;
+		else if (rc[52] == 'L' && l < 0)
+			l = j;
+		else if (rc[52] != 'K')
+			break;
+	}
+	if (x >= 0) {
+		const uint8_t *rc = t->recs + (size_t)x * DEB_ARC_RECORD_SIZE;
+		uint64_t d = deb_le64(rc) + DEB_TAR_BLOCK;
+		struct pax_info pi;
+
+		if (pax_scan(t->tar, d, d + deb_le64(rc + 8), &pi) < 0 ||
+		    (pi.has_size && pi.size != size))
+			return -1;
+		if (pi.has_path) {
+			*kind = DEB_PATH_PAX;
+			*pax_rec = pi.path_rec;
+			*pax_a = pi.path;
+			*pax_len = pi.path_len;
+			return 0;
+		}
+	}
+	if (l >= 0) {
+		const uint8_t *rc = t->recs + (size_t)l * DEB_ARC_RECORD_SIZE;
+
+		*kind = DEB_PATH_LONG;
+		*long_a = deb_le64(rc) + DEB_TAR_BLOCK;
+		*long_size = deb_le64(rc + 8);
+		return 0;
+	}
+	*kind = !memcmp(h + DEB_TAR_MAGIC_OFF, "ustar\0", 6) && h[DEB_TAR_PREFIX_OFF] ?
+		DEB_PATH_PREFIX : DEB_PATH_NAME;
+	return 0;
+}
+
 int deb_check_archive(const uint8_t *deb, size_t deb_len, const uint8_t *ans, size_t ans_len,
 		      struct deb_tar *out, char *err, size_t errlen)
 {
-	uint64_t hoff, msize, tlen, expect = 0, prev_off = 0, prev_size = 0;
-	uint8_t prev_type = 0xff;
+	uint64_t hoff, msize, tlen, expect = 0, pax_rec = 0, pax_a = 0, pax_len = 0, long_a = 0;
+	uint64_t long_size = 0;
+	uint8_t last_type = 0xff;
 	uint32_t n, i, flags;
 	int comp, r;
 
@@ -299,38 +396,44 @@ int deb_check_archive(const uint8_t *deb, size_t deb_len, const uint8_t *ans, si
 		    size > tlen - off - DEB_TAR_BLOCK)
 			return deb_reject(err, errlen, "tar header %u at %llu is not what the record says",
 				    i, (unsigned long long)off);
-		switch (kind) {
-		case DEB_PATH_NONE:
-			ok = !is_file_type(type);
-			break;
-		case DEB_PATH_NAME:
-			ok = field_string(out->tar, off, DEB_TAR_NAME_LEN, a, alen) && !blen;
-			break;
-		case DEB_PATH_PREFIX:
-			ok = !memcmp(h + DEB_TAR_MAGIC_OFF, "ustar", 5) &&
-			     field_string(out->tar, off + DEB_TAR_PREFIX_OFF, DEB_TAR_PREFIX_LEN, a,
-					  alen) &&
-			     field_string(out->tar, off, DEB_TAR_NAME_LEN, b, blen);
-			break;
-		case DEB_PATH_LONG:
-			ok = prev_type == 'L' && a == prev_off + DEB_TAR_BLOCK && alen &&
-			     alen < prev_size && !memchr(out->tar + a, 0, (size_t)alen) &&
-			     out->tar[a + alen] == 0 && !blen;
-			break;
-		case DEB_PATH_PAX:
-			ok = prev_type == 'x' && !blen &&
-			     pax_path(out->tar, prev_off + DEB_TAR_BLOCK,
-				      prev_off + DEB_TAR_BLOCK + prev_size, rec, a, alen);
-			break;
-		default:
-			ok = 0;
+		if (is_extension(type)) {
+			ok = kind == DEB_PATH_NONE && !a && !b && !alen && !blen && !rec;
+		} else {
+			int want = DEB_PATH_NAME;
+
+			/* The path as tar and dpkg read it, derived here, not taken
+			 * from the answer: a pax path, else a GNU long name, else the
+			 * ustar prefix and name, else the name. */
+			if (expected_kind(out, i, size, &want, &pax_rec, &pax_a, &pax_len, &long_a,
+					  &long_size) < 0)
+				return deb_reject(err, errlen, "tar record %u at %llu: the extension "
+						  "headers before it are malformed", i,
+						  (unsigned long long)off);
+			switch (kind == want ? kind : -1) {
+			case DEB_PATH_NAME:
+				ok = field_string(out->tar, off, DEB_TAR_NAME_LEN, a, alen) && !blen;
+				break;
+			case DEB_PATH_PREFIX:
+				ok = field_string(out->tar, off + DEB_TAR_PREFIX_OFF, DEB_TAR_PREFIX_LEN,
+						  a, alen) &&
+				     field_string(out->tar, off, DEB_TAR_NAME_LEN, b, blen);
+				break;
+			case DEB_PATH_LONG:
+				ok = a == long_a && alen && alen < long_size && !blen &&
+				     !memchr(out->tar + a, 0, (size_t)alen) && out->tar[a + alen] == 0;
+				break;
+			case DEB_PATH_PAX:
+				ok = rec == pax_rec && a == pax_a && alen == pax_len && alen && !blen &&
+				     !memchr(out->tar + a, 0, (size_t)alen);
+				break;
+			default:
+				ok = 0;
+			}
 		}
-		if (!ok || (is_extension(type) && kind != DEB_PATH_NONE))
+		if (!ok)
 			return deb_reject(err, errlen, "tar record %u at %llu: its path claim does not hold",
 				    i, (unsigned long long)off);
-		prev_type = type;
-		prev_off = off;
-		prev_size = size;
+		last_type = type;
 		expect = off + DEB_TAR_BLOCK + ((size + DEB_TAR_BLOCK - 1) / DEB_TAR_BLOCK) *
 			 DEB_TAR_BLOCK;
 	}
@@ -347,7 +450,7 @@ int deb_check_archive(const uint8_t *deb, size_t deb_len, const uint8_t *ans, si
 	} else if (expect > tlen) {
 		return deb_reject(err, errlen, "the last tar entry runs past the stream");
 	}
-	if (n && is_extension(prev_type))
+	if (n && is_extension(last_type))
 		return deb_reject(err, errlen, "the tar stream ends with an extension header");
 	return 0;
 }

@@ -160,9 +160,50 @@ static int field_value(const uint8_t *t, size_t n, size_t lo, size_t hi, uint64_
 	for (i = (size_t)(off + len); i < le; i++)
 		if (!blank(t[i]))
 			return 0;
-	if (one_line && le + 1 < n && blank(t[le + 1]))
+	/* A next line of blanks only ends the paragraph (as the handler and
+	 * apt read it); one with more after its blank continues the field. */
+	if (one_line && le + 1 < n && blank(t[le + 1]) &&
+	    !blank_line(t, le + 1, line_end(t, n, le + 1)))
 		return 0;
 	return 1;
+}
+
+/*
+ * Lines of [@lo, @hi) that start with field @name (any case, then ':'):
+ * how many, and where the last one starts.  The core counts them itself,
+ * so that a handler cannot leave out a field the text has.
+ */
+static size_t field_lines(const uint8_t *t, size_t lo, size_t hi, const char *name,
+			  size_t *last)
+{
+	size_t nl = strlen(name), count = 0;
+
+	while (lo < hi) {
+		size_t le = line_end(t, hi, lo);
+
+		if (le - lo > nl && !strncasecmp((const char *)t + lo, name, nl) &&
+		    t[lo + nl] == ':') {
+			count++;
+			*last = lo;
+		}
+		lo = le + 1;
+	}
+	return count;
+}
+
+/* End of the first paragraph of [0, @n): its first blank line, or @n. */
+static size_t first_paragraph_end(const uint8_t *t, size_t n)
+{
+	size_t lo = 0;
+
+	while (lo < n) {
+		size_t le = line_end(t, n, lo);
+
+		if (blank_line(t, lo, le))
+			return lo;
+		lo = le + 1;
+	}
+	return n;
 }
 
 /* Days since 1970-01-01 to a civil date (H. Hinnant's algorithm). */
@@ -216,15 +257,26 @@ static int date_matches(const uint8_t *v, size_t len, int64_t t)
 	return 0;
 }
 
-static int check_date(const uint8_t *text, size_t n, int have, uint64_t t, uint64_t off,
-		      uint64_t len, const char *name, char *err, size_t errlen)
+/*
+ * The Date or Valid-Until claim against the first paragraph [0, @pe): the
+ * flag set exactly when the text has that field (once), the span its
+ * value, the number its date.  Left out, an expired Release would pass.
+ */
+static int check_date(const uint8_t *text, size_t n, size_t pe, int have, uint64_t t,
+		      uint64_t off, uint64_t len, const char *name, char *err, size_t errlen)
 {
+	size_t last = 0, count = field_lines(text, 0, pe, name, &last);
+
+	if (count > 1)
+		return deb_reject(err, errlen, "the Release has %zu %s fields", count, name);
 	if (!have) {
+		if (count)
+			return deb_reject(err, errlen, "the answer leaves out the Release's %s", name);
 		if (off || len)
 			return deb_reject(err, errlen, "%s span without its flag", name);
 		return 0;
 	}
-	if (!field_value(text, n, 0, n, off, len, name, 1))
+	if (!field_value(text, n, 0, pe, off, len, name, 1))
 		return deb_reject(err, errlen, "%s span is not the value of a %s field", name, name);
 	if (t > DEB_YEAR_SECONDS_MAX || !date_matches(text + off, (size_t)len, (int64_t)t))
 		return deb_reject(err, errlen, "%s %llu does not match its text", name,
@@ -288,6 +340,7 @@ int deb_check_release(const uint8_t *text, size_t n, const uint8_t *ans, size_t 
 	uint16_t flags;
 	uint64_t fo, fl, fe, first_end, prev = 0;
 	uint32_t nent, i;
+	size_t pe;
 	int r;
 
 	memset(out, 0, sizeof(*out));
@@ -302,10 +355,11 @@ int deb_check_release(const uint8_t *text, size_t n, const uint8_t *ans, size_t 
 	if (nent > DEB_REL_ENTRIES_MAX ||
 	    ans_len != DEB_REL_FIXED + (size_t)nent * DEB_REL_ENTRY_SIZE)
 		return deb_reject(err, errlen, "Release answer of %zu bytes for %u entries", ans_len, nent);
-	r = check_date(text, n, flags & DEB_REL_F_DATE, deb_le64(ans + 8), deb_le32(ans + 24),
+	pe = first_paragraph_end(text, n);
+	r = check_date(text, n, pe, flags & DEB_REL_F_DATE, deb_le64(ans + 8), deb_le32(ans + 24),
 		       deb_le32(ans + 28), "Date", err, errlen);
 	if (!r)
-		r = check_date(text, n, flags & DEB_REL_F_VALID_UNTIL, deb_le64(ans + 16),
+		r = check_date(text, n, pe, flags & DEB_REL_F_VALID_UNTIL, deb_le64(ans + 16),
 			       deb_le32(ans + 32), deb_le32(ans + 36), "Valid-Until", err, errlen);
 	if (r < 0)
 		return r;
@@ -323,6 +377,20 @@ int deb_check_release(const uint8_t *text, size_t n, const uint8_t *ans, size_t 
 	first_end = line_end(text, (size_t)fe, (size_t)fo);
 	if (!blank_line(text, (size_t)fo + 7, (size_t)first_end))
 		return deb_reject(err, errlen, "the SHA256 field has a value on its first line");
+	/* The one SHA256 field of the first paragraph, each line after its
+	 * first a continuation: no other field's line inside the span. */
+	{
+		size_t last = 0, lo;
+
+		if (fe > pe || field_lines(text, 0, pe, "SHA256", &last) != 1 || last != fo)
+			return deb_reject(err, errlen, "the SHA256 field span is not the first "
+					  "paragraph's only SHA256 field");
+		for (lo = (size_t)first_end + 1; lo < fe; lo = line_end(text, (size_t)fe, lo) + 1)
+			if (!blank(text[lo]) ||
+			    blank_line(text, lo, line_end(text, (size_t)fe, lo)))
+				return deb_reject(err, errlen, "the SHA256 field span holds a line "
+						  "that is not one of its entries");
+	}
 	out->date = flags & DEB_REL_F_DATE ? (int64_t)deb_le64(ans + 8) : INT64_MIN;
 	out->valid_until = flags & DEB_REL_F_VALID_UNTIL ? (int64_t)deb_le64(ans + 16) : INT64_MAX;
 	out->e = calloc(nent ? nent : 1, sizeof(*out->e));
@@ -497,9 +565,13 @@ int deb_check_record(const struct deb_packages *p, uint32_t rec, struct dg_deb_p
 	for (f = 0; f < DEB_FIELDS; f++) {
 		const uint8_t *s = r + 16 + 8 * f;
 		uint64_t off = deb_le32(s), len = deb_le32(s + 4);
+		size_t last = 0;
 
+		/* Each of the six once in the paragraph: with two SHA256 lines,
+		 * say, a handler could choose which one the .deb must match. */
 		if (!field_value(t, p->text_len, (size_t)po, (size_t)pe, off, len,
-				 deb_field_name(f), 1)) {
+				 deb_field_name(f), 1) ||
+		    field_lines(t, (size_t)po, (size_t)pe, deb_field_name(f), &last) != 1) {
 			dg_deb_pkg_free(pkg);
 			return deb_reject(err, errlen, "Packages record %u: its %s span is not that "
 				    "field's value in the paragraph", rec, deb_field_name(f));
