@@ -6,7 +6,7 @@
 #     Packages hashed; then each .deb hashed, its data.tar read by the
 #     handler, each file hashed by the core) vs `dpkg-deb -x` + `sha256sum`
 #     of every extracted regular file (no chain at all); ratio
-#     digestguard/peer, lower is better;
+#     digestguard/peer, lower is better (docs/deb.md has figures);
 #  2. `digestguard db import --apt-lists /var/lib/apt/lists --debs DIR`
 #     of the same .debs: digests per second end to end.
 #   bench/deb.sh [BUILD_DIR] [N]
