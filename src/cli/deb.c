@@ -16,6 +16,7 @@
 #include <digestguard/pgp.h>
 
 #include "cli.h"
+#include "hex.h"
 #include "log.h"
 
 #define DEB_KEYRINGS_MAX 16
@@ -260,14 +261,12 @@ static void print_json(size_t i, const char *file, int r, const struct dg_deb_pk
 		       const char *why)
 {
 	char hex[65];
-	size_t k;
 
 	printf("%s\n  {\"file\": ", i ? "," : "");
 	cli_json_str(stdout, file);
 	printf(", \"ok\": %s", r == 0 ? "true" : "false");
 	if (r == 0) {
-		for (k = 0; k < 32; k++)
-			snprintf(hex + 2 * k, 3, "%02x", pkg->sha256[k]);
+		dg_hex(hex, pkg->sha256, 32);
 		printf(", \"package\": ");
 		cli_json_str(stdout, pkg->package);
 		printf(", \"version\": ");
@@ -345,10 +344,8 @@ static int print_file(const struct dg_deb_file *f, void *ctx)
 {
 	struct digests_out *d = ctx;
 	char hex[65];
-	size_t i;
 
-	for (i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", f->sha256[i]);
+	dg_hex(hex, f->sha256, 32);
 	if (d->o->tag)
 		fprintf(d->f, "SHA256 (%s) = %s\n", f->path, hex);
 	else

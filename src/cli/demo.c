@@ -17,6 +17,7 @@
 
 #include "blobs.h"
 #include "cli.h"
+#include "hex.h"
 #include "cursor.h"
 #include "sample_proto.h"
 
@@ -329,13 +330,12 @@ static int demo_deb_add(const char *source, const struct dg_deb_file *f, void *c
 	struct demo_import *d = ctx;
 	uint32_t src;
 	char hex[65];
-	int i, r = dg_db_builder_add_source(d->b, source, &src);
+	int r = dg_db_builder_add_source(d->b, source, &src);
 
 	if (!r)
 		r = dg_db_builder_add(d->b, f->sha256, DG_DB_SHA256, src, f->path);
 	if (!r) {
-		for (i = 0; i < 32; i++)
-			snprintf(hex + 2 * i, 3, "%02x", f->sha256[i]);
+		dg_hex(hex, f->sha256, 32);
 		printf("    + %s  %s  (%s)\n", hex, f->path, source);
 		d->added++;
 	}

@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "deb_core.h"
+#include "hex.h"
 #include "../../handlers/deb/deb_proto.h"
 
 #define DEB_YEAR_SECONDS_MAX 253402300799LL	/* 9999-12-31T23:59:59Z */
@@ -49,30 +50,10 @@ static int blank(uint8_t c)
 	return c == ' ' || c == '\t';
 }
 
-static int hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* 64 hexadecimal digits at @p into @out; 0 or -1. */
 static int unhex32(const uint8_t *p, uint8_t out[32])
 {
-	size_t i;
-
-	for (i = 0; i < 32; i++) {
-		int h = hexval(p[2 * i]), l = hexval(p[2 * i + 1]);
-
-		if (h < 0 || l < 0)
-			return -1;
-		out[i] = (uint8_t)(h << 4 | l);
-	}
-	return 0;
+	return dg_unhex_n((const char *)p, out, 32) ? -1 : 0;
 }
 
 /* 1 to DEB_SIZE_DIGITS_MAX decimal digits that fit in 64 bits; 0 or -1. */
