@@ -82,6 +82,15 @@ static void set_err(struct dg_deb *deb, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Put "@name: " before the reason deb->err holds. */
+static void prefix_err(struct dg_deb *deb, const char *name)
+{
+	char why[sizeof(deb->err)];
+
+	memcpy(why, deb->err, sizeof(why));
+	set_err(deb, "%s: %s", name, why);
+}
+
 int dg_deb_new(unsigned int flags, struct dg_deb **out)
 {
 	struct dg_umd_desc d = {
@@ -389,7 +398,11 @@ static int same_list(const struct dg_deb *deb, const uint8_t *req, size_t len,
 	return -1;
 }
 
-int dg_deb_load_packages(struct dg_deb *deb, const char *name, const void *data, size_t len,
+/*
+ * dg_deb_load_packages() of @req, which it takes over (kept, since the
+ * spans of a plain text point into it, or freed).
+ */
+static int load_packages(struct dg_deb *deb, const char *name, uint8_t *req, size_t len,
 			 const char **entry_path)
 {
 	struct deb_list *l, *nl;
@@ -399,23 +412,23 @@ int dg_deb_load_packages(struct dg_deb *deb, const char *name, const void *data,
 
 	if (!deb->n_rels) {
 		set_err(deb, "%s: no verified InRelease to check it against", name);
+		free(req);
 		return -EINVAL;
 	}
 	nl = realloc(deb->lists, (deb->n_lists + 1) * sizeof(*nl));
-	if (!nl)
+	if (!nl) {
+		free(req);
 		return -ENOMEM;
+	}
 	deb->lists = nl;
 	l = &deb->lists[deb->n_lists];
 	memset(l, 0, sizeof(*l));
-	/* The spans of a plain text point into the request: keep a copy. */
-	l->req = malloc(len ? len : 1);
+	l->req = req;
 	l->name = strdup(name);
-	if (!l->req || !l->name) {
+	if (!l->name) {
 		free(l->req);
-		free(l->name);
 		return -ENOMEM;
 	}
-	memcpy(l->req, data, len);
 	r = dg_umd_call(deb->umd, DEB_REQ_PACKAGES, l->req, len, &l->ans);
 	if (r < 0) {
 		set_err(deb, "%s: %s", name, dg_umd_last_error(deb->umd));
@@ -424,10 +437,7 @@ int dg_deb_load_packages(struct dg_deb *deb, const char *name, const void *data,
 	r = deb_check_packages(l->req, len, l->ans.data, l->ans.len, &l->p, deb->err,
 			       sizeof(deb->err));
 	if (r < 0) {
-		char why[sizeof(deb->err)];
-
-		memcpy(why, deb->err, sizeof(why));
-		set_err(deb, "%s: %s", name, why);
+		prefix_err(deb, name);
 		goto fail;
 	}
 	/* The text the records point into is the signed one, or nothing is. */
@@ -459,6 +469,17 @@ fail:
 	return r;
 }
 
+int dg_deb_load_packages(struct dg_deb *deb, const char *name, const void *data, size_t len,
+			 const char **entry_path)
+{
+	uint8_t *req = malloc(len ? len : 1);
+
+	if (!req)
+		return -ENOMEM;
+	memcpy(req, data, len);
+	return load_packages(deb, name, req, len, entry_path);
+}
+
 int dg_deb_lookup(struct dg_deb *deb, const uint8_t sha256[32], uint64_t size,
 		  struct dg_deb_pkg *pkg)
 {
@@ -473,10 +494,7 @@ int dg_deb_lookup(struct dg_deb *deb, const uint8_t sha256[32], uint64_t size,
 			continue;
 		r = deb_check_record(&deb->lists[i].p, x->rec, pkg, deb->err, sizeof(deb->err));
 		if (r < 0) {
-			char why[sizeof(deb->err)];
-
-			memcpy(why, deb->err, sizeof(why));
-			set_err(deb, "%s: %s", deb->lists[i].name, why);
+			prefix_err(deb, deb->lists[i].name);
 			return r;
 		}
 		/* Indexed by the same span; a record that says otherwise lied. */
@@ -540,12 +558,8 @@ int dg_deb_check_file(struct dg_deb *deb, const char *path, struct dg_deb_pkg *p
 	close(fd);
 	dg_sha256_final(&h, sha);
 	r = dg_deb_lookup(deb, sha, size, pkg);
-	if (r == -ENOKEY) {
-		char why[sizeof(deb->err)];
-
-		memcpy(why, deb->err, sizeof(why));
-		set_err(deb, "%s: %s", path, why);
-	}
+	if (r == -ENOKEY)
+		prefix_err(deb, path);
 	return r;
 }
 
@@ -618,8 +632,7 @@ int dg_deb_files(struct dg_deb *deb, const char *path, struct dg_deb_pkg *pkg,
 	dg_sha256(buf, len, sha);
 	r = dg_deb_lookup(deb, sha, len, pkg);
 	if (r < 0) {
-		memcpy(why, deb->err, sizeof(why));
-		set_err(deb, "%s: %s", path, why);
+		prefix_err(deb, path);
 		goto out;
 	}
 	/* A handler of its own, started for this .deb alone (docs/deb.md,
@@ -757,8 +770,6 @@ int dg_deb_load_packages_file(struct dg_deb *deb, const char *path, const char *
 	size_t len = 0;
 	int r = read_whole(deb, path, DEB_TEXT_MAX, &buf, &len);
 
-	if (r == 0)
-		r = dg_deb_load_packages(deb, path, buf, len, entry_path);
-	free(buf);
-	return r;
+	/* The buffer read is the one kept: no second copy of the list. */
+	return r < 0 ? r : load_packages(deb, path, buf, len, entry_path);
 }
