@@ -33,6 +33,10 @@ int cli_wants_help(int argc, char **argv);
 /* For a command without arguments: 0, or EXIT_USAGE after saying which
  * argument was not expected ("digestguard @who: ..."). */
 int cli_no_args(const char *who, int argc, char **argv);
+/* A repeated option's value @arg appended to @list (*@n of @max used): 0,
+ * or -1 after "digestguard @who: more than @max --@opt". */
+int cli_push_arg(const char *who, const char *opt, const char **list, int *n, int max,
+		 const char *arg);
 /* Length of the well-formed UTF-8 sequence at @s, 0 if none (json.c). */
 size_t cli_utf8_seq(const unsigned char *s);
 /* @s as a JSON string on @f: escapes, and U+FFFD for bytes that are not
@@ -63,6 +67,27 @@ void cli_crypto_load(void);
 void cli_crypto_preload(void (*warm)(void));
 /* Load (deferred build) and initialise libcrypto; -1 with @msg on failure. */
 int cli_crypto_open(uint64_t init_opts, char *msg, size_t msglen);
+
+/* The files of an apt chain, as --keyring, --inrelease and --packages
+ * name them (deb.c; `deb verify`, `deb digests`, `db import --deb`). */
+struct cli_deb_chain {
+	const char *const *keyrings;
+	int n_keyrings;
+	const char *const *inrelease;
+	int n_inrelease;
+	const char *const *packages;
+	int n_packages;
+	int verbose;		/* each signer and Release entry on stderr */
+};
+/*
+ * A deb context for command @cmd with the certificates of the keyrings
+ * loaded (at least one usable) and the InRelease and Packages files
+ * verified, in that order; or NULL after a message naming the file, with
+ * *@code EXIT_FAIL when the files say no (no good signature, expired, not
+ * listed) and EXIT_USAGE for a usage error, unreadable input or a fault.
+ */
+struct dg_deb;
+struct dg_deb *cli_deb_open(const char *cmd, const struct cli_deb_chain *chain, int *code);
 
 extern const struct cli_object cli_umd;
 extern const struct cli_object cli_demo;

@@ -458,41 +458,20 @@ static int deb_add(const char *source, const struct dg_deb_file *f, void *vctx)
  */
 static int deb_setup(struct import_ctx *ctx)
 {
-	int i, err;
+	const struct cli_deb_chain chain = {
+		.keyrings = ctx->keyrings, .n_keyrings = ctx->nkeyrings,
+		.inrelease = ctx->inrelease, .n_inrelease = ctx->ninrelease,
+		.packages = ctx->packages, .n_packages = ctx->npackages,
+	};
+	int code;
 
 	if (!ctx->nkeyrings) {
 		fprintf(stderr, "digestguard db import: --deb and --apt-lists need --keyring CERTS\n");
 		return -EINVAL;
 	}
-	err = dg_deb_new(0, &ctx->deb);
-	if (err) {
-		fprintf(stderr, "digestguard db import: --deb: %s\n", strerror(-err));
-		return err;
-	}
-	for (i = 0; i < ctx->nkeyrings; i++) {
-		err = dg_deb_keyring_add_file(ctx->deb, ctx->keyrings[i]);
-		if (err < 0) {
-			fprintf(stderr, "digestguard db import: --keyring %s: %s\n", ctx->keyrings[i],
-				dg_deb_last_error(ctx->deb));
-			return err;
-		}
-	}
-	if (!dg_deb_keyring_count(ctx->deb)) {
-		fprintf(stderr, "digestguard db import: no usable OpenPGP certificate in the "
-			"--keyring files\n");
-		return -EBADMSG;
-	}
-	err = 0;
-	for (i = 0; i < ctx->ninrelease; i++)
-		if ((err = dg_deb_load_inrelease_file(ctx->deb, ctx->inrelease[i])) < 0)
-			break;
-	for (i = 0; !err && i < ctx->npackages; i++)
-		err = dg_deb_load_packages_file(ctx->deb, ctx->packages[i], NULL);
-	if (err < 0)
-		fprintf(stderr, "digestguard db import: %s\n", dg_deb_last_error(ctx->deb));
+	ctx->deb = cli_deb_open("db import", &chain, &code);
 	/* A chain that says no is a verdict (exit 1), like a bad package. */
-	return err == -EKEYREJECTED || err == -EKEYEXPIRED || err == -EBADMSG ||
-	       err == -EOPNOTSUPP ? -ENOKEY : err;
+	return ctx->deb ? 0 : code == EXIT_FAIL ? -ENOKEY : -EINVAL;
 }
 
 /*
@@ -601,26 +580,21 @@ static int cmd_import(int argc, char **argv)
 		case OPT_REPLACE: flags &= ~DG_DB_COMMIT_MERGE; break;
 		case OPT_DEBS: ctx.debs = optarg; break;
 		case OPT_INRELEASE:
-		case OPT_PACKAGES:
-			if ((c == OPT_INRELEASE ? ctx.ninrelease : ctx.npackages) == KEYRINGS_MAX) {
-				fprintf(stderr, "digestguard db import: more than %d --%s\n",
-					KEYRINGS_MAX, c == OPT_INRELEASE ? "inrelease" : "packages");
+			if (cli_push_arg("db import", "inrelease", ctx.inrelease, &ctx.ninrelease,
+					 KEYRINGS_MAX, optarg) < 0)
 				return EXIT_USAGE;
-			}
-			if (c == OPT_INRELEASE)
-				ctx.inrelease[ctx.ninrelease++] = optarg;
-			else
-				ctx.packages[ctx.npackages++] = optarg;
+			break;
+		case OPT_PACKAGES:
+			if (cli_push_arg("db import", "packages", ctx.packages, &ctx.npackages,
+					 KEYRINGS_MAX, optarg) < 0)
+				return EXIT_USAGE;
 			break;
 		case OPT_STRICT: ctx.strict = 1; break;
 		case OPT_ALLOW_EMPTY: flags &= ~DG_DB_COMMIT_NONEMPTY; break;
 		case OPT_KEYRING:
-			if (ctx.nkeyrings == KEYRINGS_MAX) {
-				fprintf(stderr, "digestguard db import: more than %d --keyring\n",
-					KEYRINGS_MAX);
+			if (cli_push_arg("db import", "keyring", ctx.keyrings, &ctx.nkeyrings,
+					 KEYRINGS_MAX, optarg) < 0)
 				return EXIT_USAGE;
-			}
-			ctx.keyrings[ctx.nkeyrings++] = optarg;
 			break;
 		default:
 			if (c >= OPT_IMPORTER && c < OPT_IMPORTER + (int)ARRAY_SIZE(importers)) {

@@ -61,28 +61,19 @@ static int parse_opts(int argc, char **argv, struct deb_opts *o)
 	while ((c = getopt_long(argc, argv, ":v", deb_long, NULL)) != -1) {
 		switch (c) {
 		case OPT_KEYRING:
-			if (o->n_keyrings >= DEB_KEYRINGS_MAX) {
-				fprintf(stderr, "digestguard %s: more than %d --keyring\n", who,
-					DEB_KEYRINGS_MAX);
+			if (cli_push_arg(who, "keyring", o->keyrings, &o->n_keyrings,
+					 DEB_KEYRINGS_MAX, optarg) < 0)
 				return -1;
-			}
-			o->keyrings[o->n_keyrings++] = optarg;
 			break;
 		case OPT_INRELEASE:
-			if (o->n_inrelease >= DEB_PACKAGES_MAX) {
-				fprintf(stderr, "digestguard %s: more than %d --inrelease\n", who,
-					DEB_PACKAGES_MAX);
+			if (cli_push_arg(who, "inrelease", o->inrelease, &o->n_inrelease,
+					 DEB_PACKAGES_MAX, optarg) < 0)
 				return -1;
-			}
-			o->inrelease[o->n_inrelease++] = optarg;
 			break;
 		case OPT_PACKAGES:
-			if (o->n_packages >= DEB_PACKAGES_MAX) {
-				fprintf(stderr, "digestguard %s: more than %d --packages\n", who,
-					DEB_PACKAGES_MAX);
+			if (cli_push_arg(who, "packages", o->packages, &o->n_packages,
+					 DEB_PACKAGES_MAX, optarg) < 0)
 				return -1;
-			}
-			o->packages[o->n_packages++] = optarg;
 			break;
 		case OPT_TAG:
 			o->tag = 1;
@@ -116,7 +107,7 @@ static int parse_opts(int argc, char **argv, struct deb_opts *o)
 	return optind;
 }
 
-static int load_keyrings(struct dg_deb *deb, const struct deb_opts *o)
+static int load_keyrings(struct dg_deb *deb, const struct cli_deb_chain *o)
 {
 	int i, r;
 
@@ -174,7 +165,7 @@ static int load_code(int r)
 	}
 }
 
-static int load_chain(struct dg_deb *deb, const struct deb_opts *o)
+static int load_chain(struct dg_deb *deb, const struct cli_deb_chain *o)
 {
 	int i, r;
 
@@ -209,6 +200,25 @@ static int load_chain(struct dg_deb *deb, const struct deb_opts *o)
 	return EXIT_OK;
 }
 
+struct dg_deb *cli_deb_open(const char *cmd, const struct cli_deb_chain *chain, int *code)
+{
+	struct dg_deb *deb;
+	int r;
+
+	who = cmd;
+	*code = EXIT_USAGE;
+	r = dg_deb_new(0, &deb);
+	if (r < 0) {
+		fprintf(stderr, "digestguard %s: %s\n", who, strerror(-r));
+		return NULL;
+	}
+	if (load_keyrings(deb, chain) < 0 || (*code = load_chain(deb, chain)) != EXIT_OK) {
+		dg_deb_free(deb);
+		return NULL;
+	}
+	return deb;
+}
+
 /*
  * Options, keyrings and the chain for command @name: the context and the
  * index of the first .deb, or NULL with *@code the exit code (after a
@@ -217,8 +227,7 @@ static int load_chain(struct dg_deb *deb, const struct deb_opts *o)
 static struct dg_deb *open_chain(const char *name, int argc, char **argv, struct deb_opts *o,
 				 int *first, int *code)
 {
-	struct dg_deb *deb;
-	int r;
+	struct cli_deb_chain chain;
 
 	who = name;
 	*code = EXIT_USAGE;
@@ -233,16 +242,13 @@ static struct dg_deb *open_chain(const char *name, int argc, char **argv, struct
 		fprintf(stderr, "digestguard %s: option '--json' is for 'deb verify'\n", who);
 		return NULL;
 	}
-	r = dg_deb_new(0, &deb);
-	if (r < 0) {
-		fprintf(stderr, "digestguard %s: %s\n", who, strerror(-r));
-		return NULL;
-	}
-	if (load_keyrings(deb, o) < 0 || (*code = load_chain(deb, o)) != EXIT_OK) {
-		dg_deb_free(deb);
-		return NULL;
-	}
-	return deb;
+	chain = (struct cli_deb_chain){
+		.keyrings = o->keyrings, .n_keyrings = o->n_keyrings,
+		.inrelease = o->inrelease, .n_inrelease = o->n_inrelease,
+		.packages = o->packages, .n_packages = o->n_packages,
+		.verbose = o->verbose,
+	};
+	return cli_deb_open(name, &chain, code);
 }
 
 /* The reason for @path, without its own leading "@path: ". */

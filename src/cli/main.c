@@ -18,6 +18,17 @@ int cli_no_args(const char *who, int argc, char **argv)
 	return EXIT_USAGE;
 }
 
+int cli_push_arg(const char *who, const char *opt, const char **list, int *n, int max,
+		 const char *arg)
+{
+	if (*n >= max) {
+		fprintf(stderr, "digestguard %s: more than %d --%s\n", who, max, opt);
+		return -1;
+	}
+	list[(*n)++] = arg;
+	return 0;
+}
+
 static int cmd_version(int argc, char **argv)
 {
 	if (cli_no_args("version", argc, argv))

@@ -39,8 +39,10 @@ static const struct option rpm_long[] = {
 /* Parse options; returns the index of the first file or -1 on a usage error. */
 static int parse_opts(const char *cmd, int argc, char **argv, struct rpm_opts *o)
 {
+	char who[32];
 	int c;
 
+	snprintf(who, sizeof(who), "rpm %s", cmd);
 	memset(o, 0, sizeof(*o));
 	o->verbose = dg_verbose;
 	optind = 0;	/* full re-initialisation: options may follow the files */
@@ -48,12 +50,9 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct rpm_opts *o
 	while ((c = getopt_long(argc, argv, ":v", rpm_long, NULL)) != -1) {
 		switch (c) {
 		case OPT_KEYRING:
-			if (o->n_keyrings >= RPM_KEYRINGS_MAX) {
-				fprintf(stderr, "digestguard rpm %s: more than %d --keyring\n", cmd,
-					RPM_KEYRINGS_MAX);
+			if (cli_push_arg(who, "keyring", o->keyrings, &o->n_keyrings,
+					 RPM_KEYRINGS_MAX, optarg) < 0)
 				return -1;
-			}
-			o->keyrings[o->n_keyrings++] = optarg;
 			break;
 		case OPT_PAYLOAD:
 			o->flags |= DG_RPM_PAYLOAD;
