@@ -21,15 +21,8 @@ static int deb_handle(uint16_t type, const uint8_t *req, size_t len,
 	char err[256];
 	int r;
 
-	(void)ctx;
-	if (type == PGP_REQ_DEARMOR || type == PGP_REQ_PARSE || type == PGP_REQ_CLEARTEXT) {
-		struct pgp_err e = { { 0 } };
-
-		r = pgp_handle_request(type, req, len, ans, &e);
-		if (r < 0)
-			dg_handler_error("%s", e.msg);
-		return r;
-	}
+	if (pgp_is_request(type))
+		return pgp_handle(type, req, len, ans, ctx);
 	if (type != DEB_REQ_RELEASE && type != DEB_REQ_PACKAGES && type != DEB_REQ_ARCHIVE) {
 		dg_handler_error("unknown request type 0x%x", type);
 		return -EOPNOTSUPP;

@@ -22,6 +22,16 @@ struct pgp_err {
 int pgp_handle_request(uint16_t type, const uint8_t *req, size_t len,
 		       struct dg_buf *ans, struct pgp_err *e);
 
+/* A request type of the pgp handler's (pgp_handler.c). */
+int pgp_is_request(uint16_t type);
+
+/*
+ * A dg_handler_fn for the pgp handler's requests (pgp_handler.c, built
+ * into handlers only): pgp_handle_request(), its message sent with the
+ * ERROR frame.
+ */
+int pgp_handle(uint16_t type, const uint8_t *req, size_t len, struct dg_buf *ans, void *ctx);
+
 /* ASCII armor (RFC 9580 §6) -> PGP_REC_ARMOR + PGP_REC_ARMOR_DATA;
  * @flags: PGP_REQ_F_* of the request. */
 int pgp_dearmor(const uint8_t *in, size_t len, unsigned int flags, struct dg_buf *ans,

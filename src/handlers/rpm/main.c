@@ -18,15 +18,8 @@ static int rpm_handle(uint16_t type, const uint8_t *req, size_t len,
 	char err[256];
 	int r;
 
-	(void)ctx;
-	if (type == PGP_REQ_DEARMOR || type == PGP_REQ_PARSE || type == PGP_REQ_CLEARTEXT) {
-		struct pgp_err e = { { 0 } };
-
-		r = pgp_handle_request(type, req, len, ans, &e);
-		if (r < 0)
-			dg_handler_error("%s", e.msg);
-		return r;
-	}
+	if (pgp_is_request(type))
+		return pgp_handle(type, req, len, ans, ctx);
 	if (type != RPM_REQ_PARSE) {
 		dg_handler_error("unknown request type 0x%x", type);
 		return -EOPNOTSUPP;
