@@ -29,6 +29,10 @@ DEPS += sqop sqv gpgv gpg nodejs
 # pgp: signatures no tool makes (no issuer subpacket) for sopv_cli's limit
 # checks, and tools/semdiff.py
 DEPS += python3-cryptography
+# bpf handler: libbpf's gen_loader records an object's loading (linked
+# statically into the handler, with libelf); clang compiles the test
+# objects (-target bpf); bpftool is the differential peer of bpf load
+DEPS += libbpf-dev libelf-dev clang bpftool
 # tests/integ/install.sh formats every installed man page with groff -ww
 DEPS += groff-base
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

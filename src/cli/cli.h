@@ -54,14 +54,15 @@ int cli_rpm_keyrings_usable(const char *cmd, const struct dg_rpm *rpm,
 
 /*
  * OpenSSL (crypto.c).  main() calls cli_crypto_start() with when the
- * command wants it ready: NOW, before it runs; ON_USE, at its first OpenSSL
+ * command wants it ready: NOW, before it runs (NOW_NAMES: with OpenSSL's
+ * digest name table and error strings, for CMS); ON_USE, at its first OpenSSL
  * call (with a linked libcrypto: NOW, as it cannot wait); PRELOAD, when the
  * command calls cli_crypto_preload() to have it made ready on another
  * thread, then @warm run there, while it goes on (OpenSSL calls meanwhile
  * wait for it).  cli_crypto_load() makes it ready now.  A library that
  * cannot be loaded ends the process with 127 and the reason.
  */
-enum cli_crypto_when { CLI_CRYPTO_NOW, CLI_CRYPTO_ON_USE, CLI_CRYPTO_PRELOAD };
+enum cli_crypto_when { CLI_CRYPTO_NOW, CLI_CRYPTO_NOW_NAMES, CLI_CRYPTO_ON_USE, CLI_CRYPTO_PRELOAD };
 void cli_crypto_start(enum cli_crypto_when when);
 void cli_crypto_load(void);
 void cli_crypto_preload(void (*warm)(void));
@@ -98,5 +99,6 @@ extern const struct cli_object cli_rpm;
 extern const struct cli_object cli_pgp;
 extern const struct cli_object cli_sopv;
 extern const struct cli_object cli_deb;
+extern const struct cli_object cli_bpf;
 
 #endif

@@ -32,6 +32,11 @@
 			  OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS)
 #define CRYPTO_EXIT_UNLOADABLE 127	/* as the dynamic loader's own failure */
 
+/* OpenSSL's CMS code (bpf sign) finds digests by their legacy names. */
+#define CRYPTO_NAMES_OPTS (CRYPTO_INIT_OPTS & ~(uint64_t)(OPENSSL_INIT_NO_ADD_ALL_DIGESTS | \
+			   OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS))
+
+static uint64_t crypto_opts = CRYPTO_INIT_OPTS;
 static pthread_once_t crypto_once = PTHREAD_ONCE_INIT;
 static char crypto_msg[256];
 static int crypto_failed;
@@ -48,7 +53,7 @@ int cli_crypto_open(uint64_t init_opts, char *msg, size_t msglen)
 
 static void crypto_load_once(void)
 {
-	crypto_failed = cli_crypto_open(CRYPTO_INIT_OPTS, crypto_msg, sizeof(crypto_msg)) < 0;
+	crypto_failed = cli_crypto_open(crypto_opts, crypto_msg, sizeof(crypto_msg)) < 0;
 }
 
 void cli_crypto_load(void)
@@ -64,6 +69,10 @@ void cli_crypto_start(enum cli_crypto_when when)
 {
 	switch (when) {
 	case CLI_CRYPTO_NOW:
+		cli_crypto_load();
+		break;
+	case CLI_CRYPTO_NOW_NAMES:
+		crypto_opts = CRYPTO_NAMES_OPTS;
 		cli_crypto_load();
 		break;
 	case CLI_CRYPTO_ON_USE:

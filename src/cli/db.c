@@ -21,6 +21,7 @@
 #include "utc.h"
 #include "cleanup.h"
 #include "cli.h"
+#include "file.h"
 #include "hex.h"
 
 /* Bounds on the operator's allowlist (trusted, but a typo must not hurt). */
@@ -71,75 +72,6 @@ static void put_name(FILE *f, const char *s)
 		else
 			fputc(c, f);
 	}
-}
-
-static int write_all(int fd, const char *data, size_t len)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t r = write(fd, data + done, len - done);
-
-		if (r < 0 && errno != EINTR)
-			return -errno;
-		if (r > 0)
-			done += (size_t)r;
-	}
-	return 0;
-}
-
-/* Write @len bytes to @path: temporary file, fsync, rename. */
-static int write_file_atomic(const char *path, const char *data, size_t len)
-{
-	_cleanup_free_ char *tmp = NULL;
-	int fd, err = 0;
-
-	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
-		return -ENOMEM;
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fchmod(fd, 0644) < 0)
-		err = -errno;
-	if (!err)
-		err = write_all(fd, data, len);
-	if (!err && fsync(fd) < 0)
-		err = -errno;
-	if (close(fd) < 0 && !err)
-		err = -errno;
-	if (!err && rename(tmp, path) < 0)
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	return err;
-}
-
-/*
- * An output file (-o): a regular file, or a new one, is replaced atomically;
- * through a symlink, the file it points at (the link stays).  Anything else
- * that exists (/dev/null, /dev/stdout, a FIFO) is written into: renaming a
- * temporary file over it would replace the device node itself.
- */
-static int write_output(const char *path, const char *data, size_t len)
-{
-	_cleanup_free_ char *real = NULL;
-	struct stat st, lst;
-	int fd, err;
-
-	if (stat(path, &st) < 0)
-		return write_file_atomic(path, data, len);
-	if (S_ISREG(st.st_mode)) {
-		if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) && !(real = realpath(path, NULL)))
-			return -errno;
-		return write_file_atomic(real ? real : path, data, len);
-	}
-	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	err = write_all(fd, data, len);
-	if (close(fd) < 0 && !err)
-		err = -errno;
-	return err;
 }
 
 static int open_db(const char *state, struct dg_db **db, const char *cmd)
@@ -1400,7 +1332,7 @@ static int cmd_export(int argc, char **argv)
 		export_keylime(out, e, n, &st, &skipped);
 	fclose(out);
 	if (output) {
-		err = write_output(output, buf, buflen);
+		err = dg_file_write_output(output, buf, buflen);
 		if (err) {
 			fprintf(stderr, "digestguard db export: %s: %s\n", output, strerror(-err));
 			dg_db_close(db);

@@ -51,6 +51,7 @@ static const struct cli_object *const objects[] = {
 	&cli_measure,
 	&cli_rpm,
 	&cli_deb,
+	&cli_bpf,
 	&cli_pgp,
 	&cli_sopv,
 };
@@ -135,24 +136,6 @@ static int run_object(const struct cli_object *obj, int argc, char **argv)
 	return EXIT_USAGE;
 }
 
-/* Objects of the CLI contract (DESIGN.md §9) this version does not have. */
-static const struct {
-	const char *name, *what;
-} planned_objects[] = {
-	{ "bpf", "signed BPF program support" },
-};
-
-/* What the planned object @name would be, or NULL when it is not one. */
-static const char *planned(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(planned_objects) / sizeof(planned_objects[0]); i++)
-		if (!strcmp(planned_objects[i].name, name))
-			return planned_objects[i].what;
-	return NULL;
-}
-
 /*
  * `digestguard help OBJECT [COMMAND]` (as git and systemctl take it) is
  * `digestguard OBJECT [COMMAND] --help`; @argv[0] is OBJECT.
@@ -162,17 +145,11 @@ static int help_for(int argc, char **argv)
 	static char help[] = "--help";
 	char *args[] = { argv[0], argc > 1 ? argv[1] : help, help, NULL };
 	const struct cli_object *obj = NULL;
-	const char *what;
 	size_t i;
 
 	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
 		if (!strcmp(objects[i]->name, argv[0]))
 			obj = objects[i];
-	if (!obj && (what = planned(argv[0]))) {
-		fprintf(stderr, "digestguard help: %s is not available yet: this version has no %s\n",
-			argv[0], what);
-		return EXIT_USAGE;
-	}
 	if (!obj) {
 		fprintf(stderr, "digestguard help: unknown object '%s'\n\n", argv[0]);
 		usage(stderr);
@@ -194,6 +171,8 @@ static int help_for(int argc, char **argv)
  *   thread meanwhile (cli_crypto_preload);
  * - `enforce` before it runs: it forks workers and marks mounts, after
  *   which it must not load a library from disk;
+ * - `bpf` before it runs, with OpenSSL's digest name table, which its CMS
+ *   signing looks digests up in;
  * - everything else when it first calls OpenSSL (many never do).
  */
 static enum cli_crypto_when crypto_when(int argc, char **argv, int as_sopv)
@@ -209,6 +188,9 @@ static enum cli_crypto_when crypto_when(int argc, char **argv, int as_sopv)
 		return CLI_CRYPTO_ON_USE;
 	if (!strcmp(argv[i], "enforce"))
 		return CLI_CRYPTO_NOW;
+	/* bpf sign makes CMS signatures: OpenSSL's CMS needs its digest names. */
+	if (!strcmp(argv[i], "bpf"))
+		return CLI_CRYPTO_NOW_NAMES;
 	/* pgp dump prints as it goes: an unusable library must stop it
 	 * before the first line, not halfway through (half a JSON text). */
 	if (!strcmp(argv[i], "pgp") && i + 1 < argc && !strcmp(argv[i + 1], "dump") &&
@@ -222,7 +204,6 @@ static enum cli_crypto_when crypto_when(int argc, char **argv, int as_sopv)
 
 int main(int argc, char **argv)
 {
-	const char *what;
 	size_t i;
 
 	/* Installed as dg-sopv: behave as `digestguard sopv`. */
@@ -251,11 +232,6 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
 		if (!strcmp(objects[i]->name, argv[1]))
 			return run_object(objects[i], argc - 1, argv + 1);
-	if ((what = planned(argv[1]))) {
-		fprintf(stderr, "digestguard %s: not available yet: this version has no %s\n",
-			argv[1], what);
-		return EXIT_USAGE;
-	}
 	fprintf(stderr, "digestguard: unknown %s '%s'\n\n",
 		argv[1][0] == '-' && argv[1][1] ? "option" : "object", argv[1]);
 	usage(stderr);

@@ -17,5 +17,6 @@ extern const struct dg_umd_blob dg_blob_sample;
 extern const struct dg_umd_blob dg_blob_pgp;
 extern const struct dg_umd_blob dg_blob_rpm;
 extern const struct dg_umd_blob dg_blob_deb;
+extern const struct dg_umd_blob dg_blob_bpf;
 
 #endif

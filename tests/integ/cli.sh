@@ -12,12 +12,10 @@ out=$("$DG" version); rc=$?
 
 "$DG" frobnicate 2>"$T/err" >/dev/null; rc=$?
 [ $rc = 2 ] && grep -q "unknown object 'frobnicate'" "$T/err" && ok "unknown_object_exit_2" || nok "unknown_object_exit_2" "rc=$rc"
-# Objects of the CLI contract this version lacks say so, not "unknown".
-for o in bpf; do
-	"$DG" $o verify x >/dev/null 2>"$T/err"; rc=$?
-	[ $rc = 2 ] && grep -q "^digestguard $o: not available yet: this version has no " "$T/err" &&
-		ok "${o}_says_not_available_yet" || nok "${o}_says_not_available_yet" "rc=$rc $(head -n 1 "$T/err")"
-done
+# bpf verify of a missing file: an input error (2) naming the file.
+"$DG" bpf verify --cert x y >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "^digestguard bpf verify: y: No such file or directory" "$T/err" &&
+	ok bpf_missing_object_is_input_error || nok bpf_missing_object_is_input_error "rc=$rc $(head -n 1 "$T/err")"
 
 "$DG" umd frobnicate 2>"$T/err" >/dev/null; rc=$?
 [ $rc = 2 ] && grep -q "unknown command 'frobnicate'" "$T/err" && ok "unknown_command_exit_2" || nok "unknown_command_exit_2" "rc=$rc"

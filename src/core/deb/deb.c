@@ -28,6 +28,7 @@
 
 #include "blobs.h"
 #include "deb_core.h"
+#include "file.h"
 #include "sha256.h"
 #include "../../handlers/deb/deb_proto.h"
 
@@ -567,51 +568,7 @@ int dg_deb_check_file(struct dg_deb *deb, const char *path, struct dg_deb_pkg *p
 static int read_whole(struct dg_deb *deb, const char *path, size_t max, uint8_t **out,
 		      size_t *len)
 {
-	uint8_t *buf = NULL;
-	struct stat st;
-	size_t got = 0;
-	ssize_t n;
-	int fd, r;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		r = -errno;
-		set_err(deb, "%s: %s", path, strerror(-r));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		set_err(deb, "%s: not a regular file", path);
-		r = -EINVAL;
-		goto out;
-	}
-	if ((uint64_t)st.st_size > max) {
-		set_err(deb, "%s: larger than the limit of %zu bytes", path, max);
-		r = -E2BIG;
-		goto out;
-	}
-	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
-	r = buf ? 0 : -ENOMEM;
-	while (!r && got < (size_t)st.st_size) {
-		n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			r = n < 0 ? -errno : -EIO;
-			set_err(deb, "%s: %s", path, n < 0 ? strerror(errno) : "shrank while read");
-			break;
-		}
-		got += (size_t)n;
-	}
-out:
-	if (fd >= 0)
-		close(fd);
-	if (r < 0) {
-		free(buf);
-		return r;
-	}
-	*out = buf;
-	*len = got;
-	return 0;
+	return dg_file_read(path, max, out, len, deb->err, sizeof(deb->err));
 }
 
 int dg_deb_files(struct dg_deb *deb, const char *path, struct dg_deb_pkg *pkg,
