@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# digestguard bpf sign | verify | load: signed BPF programs with a trusted
+# hash chain, on objects clang compiles and keys openssl makes
+# (tests/data/bpf/gen.sh).  Peers: `openssl cms -verify` decides every
+# signature verdict digestguard must give, and bpftool loads each object
+# the ordinary way (libbpf) and reads back what digestguard pinned.
+. "$(dirname "$0")/lib.bash"
+
+SRC=${SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+BUILD=${BUILD:-$SRC/build}
+DG=${DG:-$BUILD/src/cli/digestguard}
+export LC_ALL=C
+
+fx=$T/fx
+if ! command -v clang >/dev/null || ! command -v openssl >/dev/null; then
+	skip bpf "clang and openssl make the fixtures (make deps)"
+	done_testing; exit
+fi
+wd 120 bash "$SRC/tests/data/bpf/gen.sh" "$fx" >"$T/gen.log" 2>&1 ||
+	{ nok bpf_fixtures "$(tail -n 5 "$T/gen.log")"; done_testing; exit; }
+
+# dg CMD ARG...: stdout in $T/out, stderr in $T/err, exit code in $rc
+dg() { wd 60 "$DG" bpf "$@" </dev/null >"$T/out" 2>"$T/err"; rc=$?; }
+# expect NAME RC WANT-IN-OUTPUT CMD ARG...
+expect() {
+	local name=$1 want_rc=$2 want=$3; shift 3
+	dg "$@"
+	if [ "$rc" = "$want_rc" ] && grep -qF -- "$want" "$T/out" "$T/err"; then ok "$name"
+	else nok "$name" "rc=$rc, want $want_rc and '$want'" "$(cat "$T/out" "$T/err" | head -n 5)"; fi
+}
+# part FILE insns|data|sig > OUT: one part of a signed object (bpf_proto.h)
+part() {
+	python3 - "$1" "$2" <<'E'
+import struct, sys
+d = open(sys.argv[1], 'rb').read()
+il, dl, sl = struct.unpack_from('<3I', d, 24)
+parts = {'insns': d[40:40 + il], 'data': d[40 + il:40 + il + dl], 'sig': d[40 + il + dl:]}
+sys.stdout.buffer.write(parts[sys.argv[2]])
+E
+}
+# flip FILE OFFSET OUT: a copy of FILE with the byte at OFFSET (negative: from
+# the end, python style) changed
+flip() {
+	python3 - "$1" "$2" "$3" <<'E'
+import sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+d[int(sys.argv[2])] ^= 0x01
+open(sys.argv[3], 'wb').write(d)
+E
+}
+# openssl's verdict on the signature of a signed object: "good" or "bad"
+openssl_verdict() {
+	part "$1" insns >"$T/o.insns"; part "$1" sig >"$T/o.sig"
+	if openssl cms -verify -binary -inform DER -in "$T/o.sig" -content "$T/o.insns" \
+		-certfile "$2" -CAfile "$2" -purpose any -out /dev/null 2>/dev/null; then echo good; else echo bad; fi
+}
+
+# --- sign ---------------------------------------------------------------
+for o in counter multi lsm bad; do
+	dg sign --key "$fx/rsa.key" --cert "$fx/rsa.crt" "$fx/$o.bpf.o" -o "$T/$o.signed"
+	[ $rc = 0 ] && [ -s "$T/$o.signed" ] && grep -q "signed" "$T/out" && ok "sign_$o" ||
+		nok "sign_$o" "rc=$rc" "$(cat "$T/err")"
+done
+grep -q "signed 2 programs and 2 maps" <(wd 60 "$DG" bpf sign --key "$fx/rsa.key" --cert "$fx/rsa.crt" "$fx/multi.bpf.o" -o "$T/m2.signed") &&
+	ok sign_counts_programs_and_maps || nok sign_counts_programs_and_maps
+cmp -s "$T/multi.signed" "$T/m2.signed" && ok sign_is_reproducible || nok sign_is_reproducible
+dg sign -v --key "$fx/rsa.key" --cert "$fx/rsa.crt" "$fx/multi.bpf.o" -o "$T/m3.signed"
+grep -q "program keep_short" "$T/out" && grep -q "program drop_all" "$T/out" && grep -q "map lengths" "$T/out" &&
+	ok sign_verbose_lists_names || nok sign_verbose_lists_names "$(cat "$T/out")"
+dg sign --key "$fx/ec.key" --cert "$fx/ec.crt" "$fx/counter.bpf.o" -o "$T/ec.signed"
+[ $rc = 0 ] && ok sign_with_ecdsa || nok sign_with_ecdsa "$(cat "$T/err")"
+
+expect sign_key_of_another_cert_is_refused 1 "not the private key of" \
+	sign --key "$fx/other.key" --cert "$fx/rsa.crt" "$fx/counter.bpf.o" -o "$T/x.signed"
+expect sign_weak_rsa_is_refused 1 "below the minimum of 2048" \
+	sign --key "$fx/weak.key" --cert "$fx/weak.crt" "$fx/counter.bpf.o" -o "$T/x.signed"
+expect sign_cert_without_ski_is_refused 2 "no subject key identifier" \
+	sign --key "$fx/noski.key" --cert "$fx/noski.crt" "$fx/counter.bpf.o" -o "$T/x.signed"
+expect sign_non_bpf_elf_names_libbpf_reason 2 "$fx/rsa.crt: " \
+	sign --key "$fx/rsa.key" --cert "$fx/rsa.crt" "$fx/rsa.crt" -o "$T/x.signed"
+expect sign_host_elf_is_refused 2 "/bin/true: " \
+	sign --key "$fx/rsa.key" --cert "$fx/rsa.crt" /bin/true -o "$T/x.signed"
+[ ! -e "$T/x.signed" ] && ok sign_failure_writes_nothing || nok sign_failure_writes_nothing
+expect sign_without_output_is_usage_error 2 "are required" \
+	sign --key "$fx/rsa.key" --cert "$fx/rsa.crt" "$fx/counter.bpf.o"
+expect sign_two_objects_is_usage_error 2 "expected one file" \
+	sign --key "$fx/rsa.key" --cert "$fx/rsa.crt" "$fx/counter.bpf.o" "$fx/multi.bpf.o" -o "$T/x.signed"
+
+# --- verify: every verdict is openssl's ---------------------------------
+s=$T/counter.signed
+flip "$s" $((40 + 33 * 8 + 12)) "$T/insn.signed"	# libbpf's loader, after the hash check
+flip "$s" $((40 + $(part "$s" insns | wc -c) + 7)) "$T/data.signed"	# the metadata
+flip "$s" -3 "$T/sig.signed"			# the signature value
+for c in counter.signed:rsa multi.signed:rsa ec.signed:ec insn.signed:rsa sig.signed:rsa counter.signed:other; do
+	f=${c%%:*} k=${c##*:}
+	want=$(openssl_verdict "$T/$f" "$fx/$k.crt")
+	dg verify --cert "$fx/$k.crt" "$T/$f"
+	if [ "$want" = good ] && [ $rc = 0 ] && grep -q ": OK" "$T/out"; then ok "verify_${f%.signed}_$k"
+	elif [ "$want" = bad ] && [ $rc = 1 ] && grep -q ": BAD" "$T/out"; then ok "verify_${f%.signed}_${k}_refused"
+	else nok "verify_${f%.signed}_$k" "openssl: $want; digestguard rc=$rc" "$(cat "$T/out" "$T/err")"; fi
+done
+# The metadata is not under the CMS signature: openssl says good, the chain
+# (the hash check in the signed loader) says no.
+[ "$(openssl_verdict "$T/data.signed" "$fx/rsa.crt")" = good ] && dg verify --cert "$fx/rsa.crt" "$T/data.signed" &&
+	[ $rc = 1 ] && grep -q "does not begin with the hash check of this metadata" "$T/err" &&
+	ok verify_changed_metadata_breaks_the_chain || nok verify_changed_metadata_breaks_the_chain "rc=$rc $(cat "$T/err")"
+expect verify_other_signer_names_key_ids 1 "signed by key id" verify --cert "$fx/other.crt" "$s"
+expect verify_der_certificate 0 ": OK" verify --cert "$fx/rsa.der" "$s"
+dg verify --json --cert "$fx/rsa.crt" "$s"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["programs"]==1 and d["maps"]==2 and d["digest"]=="sha256" and len(d["signer_key_id"])==40' "$T/out" 2>/dev/null &&
+	ok verify_json || nok verify_json "$(cat "$T/out")"
+ski=$(openssl x509 -in "$fx/rsa.crt" -noout -ext subjectKeyIdentifier | tail -n 1 | tr -d ' :' | tr A-F a-f)
+dg verify -v --cert "$fx/rsa.crt" "$s"
+grep -q "key id $ski" "$T/out" && ok verify_reports_openssl_key_id || nok verify_reports_openssl_key_id "want $ski" "$(cat "$T/out")"
+sha_insns=$(part "$s" insns | sha256sum | cut -d' ' -f1)
+sha_data=$(part "$s" data | sha256sum | cut -d' ' -f1)
+grep -q "loader: .* sha256 $sha_insns" "$T/out" && grep -q "metadata: .* sha256 $sha_data" "$T/out" &&
+	ok verify_reports_sha256sum_of_parts || nok verify_reports_sha256sum_of_parts "$(cat "$T/out")"
+# Malformed objects are input errors (2), not verdicts.
+head -c 100 "$s" >"$T/short.signed"
+expect verify_truncated_is_input_error 2 "short.signed" verify --cert "$fx/rsa.crt" "$T/short.signed"
+flip "$s" 0 "$T/magic.signed"
+expect verify_bad_magic_is_input_error 2 "magic.signed" verify --cert "$fx/rsa.crt" "$T/magic.signed"
+cp "$s" "$T/tail.signed"; printf 'x' >>"$T/tail.signed"
+expect verify_trailing_byte_is_input_error 2 "tail.signed" verify --cert "$fx/rsa.crt" "$T/tail.signed"
+expect verify_elf_object_is_input_error 2 "counter.bpf.o" verify --cert "$fx/rsa.crt" "$fx/counter.bpf.o"
+
+# --- load ----------------------------------------------------------------
+if [ "$(id -u)" != 0 ]; then
+	skip bpf_load "loading BPF programs needs root"
+	done_testing; exit
+fi
+# The kernel's own check: where it cannot (no CONFIG_SYSTEM_DATA_VERIFICATION,
+# as on this machine's kernel) digestguard says so and exits 2; where it can,
+# the good object loads and the one with a changed signature does not.
+dg load --cert "$fx/rsa.crt" "$s"
+if [ $rc = 2 ] && grep -q "cannot verify BPF program signatures (EOPNOTSUPP" "$T/err"; then
+	ok load_kernel_verification_unavailable_says_so
+	expect load_kernel_mode_default_keyring_says_so 2 "EOPNOTSUPP" load "$s"
+elif [ $rc = 0 ] && grep -q "signature verified by the kernel" "$T/out"; then
+	ok load_kernel_verifies
+	expect load_kernel_rejects_changed_signature 1 "the kernel rejected the signature" load --cert "$fx/rsa.crt" "$T/sig.signed"
+else
+	nok load_kernel_mode "rc=$rc" "$(cat "$T/out" "$T/err")"
+fi
+expect load_userspace_verified_counter 0 "loaded 1 program and 2 maps; signature verified in user space" \
+	load --userspace-verified --cert "$fx/rsa.crt" "$s"
+grep -q "program count_packets id [0-9]* type socket_filter" "$T/out" && grep -q "map counts id" "$T/out" &&
+	ok load_reports_kernel_names || nok load_reports_kernel_names "$(cat "$T/out")"
+expect load_userspace_refuses_other_signer 1 "signed by key id" load --userspace-verified --cert "$fx/other.crt" "$s"
+expect load_userspace_refuses_changed_loader 1 "BAD signature" load --userspace-verified --cert "$fx/rsa.crt" "$T/insn.signed"
+expect load_userspace_refuses_changed_metadata 1 "hash check" load --userspace-verified --cert "$fx/rsa.crt" "$T/data.signed"
+expect load_userspace_needs_cert 2 "needs --cert" load --userspace-verified "$s"
+expect load_keyring_with_cert_is_usage_error 2 "not with --cert" load --keyring builtin --cert "$fx/rsa.crt" "$s"
+
+# Pinned into a bpffs of the test's own, then read back with bpftool; each
+# object loads with digestguard exactly when it loads with bpftool (libbpf).
+bfs=$T/bpffs; mkdir -p "$bfs"
+if ! mount -t bpf bpf "$bfs" 2>"$T/err"; then
+	skip bpf_pin "cannot mount a bpf filesystem: $(cat "$T/err")"
+	done_testing; exit
+fi
+trap 'umount "$bfs" 2>/dev/null; rm -rf "$T"' EXIT
+dg load --userspace-verified --cert "$fx/rsa.crt" --pin "$bfs" "$T/multi.signed"
+[ $rc = 0 ] && ok load_pin_multi || nok load_pin_multi "$(cat "$T/err")"
+id=$(sed -n 's/.*program keep_short id \([0-9]*\) .*/\1/p' "$T/out")
+bpftool -j prog show pinned "$bfs/keep_short" >"$T/bt" 2>&1 &&
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["name"]=="keep_short" and d["type"]=="socket_filter" and str(d["id"])==sys.argv[2]' "$T/bt" "$id" &&
+	ok bpftool_sees_pinned_program || nok bpftool_sees_pinned_program "$(cat "$T/bt")"
+bpftool -j map show pinned "$bfs/maps/object_rodata" >"$T/bt" 2>&1 &&
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["name"]=="object.rodata" and d.get("frozen")' "$T/bt" &&
+	ok bpftool_sees_frozen_rodata_map || nok bpftool_sees_frozen_rodata_map "$(cat "$T/bt")"
+bpftool map dump pinned "$bfs/maps/object_rodata" >"$T/bt" 2>&1 && grep -q "1500\|0xdc 0x05\|dc 05 00 00" "$T/bt" &&
+	ok rodata_holds_the_objects_constant || nok rodata_holds_the_objects_constant "$(cat "$T/bt")"
+expect load_pin_twice_is_refused 2 "already exists" load --userspace-verified --cert "$fx/rsa.crt" --pin "$bfs" "$T/multi.signed"
+ls "$bfs/maps" >"$T/ls"; [ "$(wc -l <"$T/ls")" = 2 ] && ok load_pin_failure_leaves_earlier_pins_alone || nok load_pin_failure_leaves_earlier_pins_alone "$(cat "$T/ls")"
+expect load_pin_outside_bpffs_is_refused 2 "not a directory on a BPF filesystem" \
+	load --userspace-verified --cert "$fx/rsa.crt" --pin "$T" "$s"
+rm -f "$bfs"/keep_short "$bfs"/drop_all "$bfs"/maps/*
+
+for o in counter multi lsm bad; do
+	mkdir -p "$bfs/peer_$o"
+	if wd 60 bpftool prog loadall "$fx/$o.bpf.o" "$bfs/peer_$o" >"$T/peer" 2>&1; then peer=loads; else peer=refused; fi
+	rm -rf "$bfs/peer_$o"
+	dg load --userspace-verified --cert "$fx/rsa.crt" "$T/$o.signed"
+	if [ $peer = loads ] && [ $rc = 0 ]; then ok "load_${o}_as_bpftool"
+	elif [ $peer = refused ] && [ $rc != 0 ] && grep -q "could not create the object's maps and programs" "$T/err"; then ok "load_${o}_refused_as_bpftool"
+	else nok "load_${o}_as_bpftool" "bpftool: $peer; digestguard rc=$rc" "$(cat "$T/err")" "$(tail -n 3 "$T/peer")"; fi
+done
+expect load_bad_reports_verifier_reason 2 "invalid bpf_context access" \
+	load --userspace-verified --cert "$fx/rsa.crt" "$T/bad.signed"
+done_testing
