@@ -335,6 +335,14 @@ int dg_bpf_sign(struct dg_bpf *bpf, const char *obj_path, const char *key_path,
 	r = check_gen_answer(bpf, obj_path, ans.data, ans.len, info, &gen_insns, &gen_data);
 	if (r < 0)
 		goto out;
+	/* libbpf keeps its metadata 8-byte aligned, as the kernel's hash of
+	 * the map that holds it requires (bpf_chain.c). */
+	if (info->data_len % 8) {
+		bpf_set_err(bpf, "%s: libbpf's metadata of %u bytes is not a multiple of 8",
+			    obj_path, info->data_len);
+		r = -EBADMSG;
+		goto out;
+	}
 	/* header, hash check, libbpf's loader, metadata, signature */
 	file_len = BPF_SIGNED_HDR_LEN + info->insns_len + info->data_len;
 	file = malloc(file_len + BPF_SIG_MAX);

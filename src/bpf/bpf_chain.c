@@ -149,6 +149,12 @@ int bpf_chain_recheck(const uint8_t *file, size_t len, const uint8_t *ans, size_
 		snprintf(err, errlen, "handler reported parts over the limits");
 		return -EBADMSG;
 	}
+	/* The kernel hashes an array map's values padded to 8 bytes: other
+	 * lengths could never match the hash the loader checks. */
+	if (dat.len % 8) {
+		snprintf(err, errlen, "metadata of %u bytes: not a multiple of 8", dat.len);
+		return -EBADMSG;
+	}
 	/* The header must say what the handler says. */
 	bpf_chain_header(hdr, get_le32(ans + 8), get_le32(ans + 12), ins.len, dat.len, sig.len);
 	if (memcmp(hdr, file, sizeof(hdr)) || get_le32(ans + 8) > BPF_MAPS_MAX ||
