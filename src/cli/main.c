@@ -171,8 +171,8 @@ static int help_for(int argc, char **argv)
  *   thread meanwhile (cli_crypto_preload);
  * - `enforce` before it runs: it forks workers and marks mounts, after
  *   which it must not load a library from disk;
- * - `bpf` before it runs, with OpenSSL's digest name table, which its CMS
- *   signing looks digests up in;
+ * - `bpf` and `demo` before they run, with OpenSSL's digest name table,
+ *   which CMS signing (bpf sign) looks digests up in;
  * - everything else when it first calls OpenSSL (many never do).
  */
 static enum cli_crypto_when crypto_when(int argc, char **argv, int as_sopv)
@@ -188,8 +188,9 @@ static enum cli_crypto_when crypto_when(int argc, char **argv, int as_sopv)
 		return CLI_CRYPTO_ON_USE;
 	if (!strcmp(argv[i], "enforce"))
 		return CLI_CRYPTO_NOW;
-	/* bpf sign makes CMS signatures: OpenSSL's CMS needs its digest names. */
-	if (!strcmp(argv[i], "bpf"))
+	/* bpf sign (also a step of the demo) makes CMS signatures: OpenSSL's
+	 * CMS needs its digest names. */
+	if (!strcmp(argv[i], "bpf") || !strcmp(argv[i], "demo"))
 		return CLI_CRYPTO_NOW_NAMES;
 	/* pgp dump prints as it goes: an unusable library must stop it
 	 * before the first line, not halfway through (half a JSON text). */

@@ -23,6 +23,16 @@ else
 	nok "demo_rpm_steps" "$out"
 fi
 
+if grep -q "skipped: clang/openssl were not available at build time" <<< "$out"; then
+	skip "demo_bpf_step" "clang/openssl were not available at build time"
+elif grep -q "demo.signed: OK (signature and chain)" <<< "$out" &&
+     grep -q "changed.signed (one metadata byte): refused" <<< "$out" &&
+     { [ "$(id -u)" != 0 ] || grep -q "program count_packets, id [0-9]" <<< "$out"; }; then
+	ok "demo_bpf_step"
+else
+	nok "demo_bpf_step" "$out"
+fi
+
 out=$(wd 30 "$DG" umd info 2>&1); rc=$?
 # measured from /proc/PID/ns: the handler must be in seven namespaces of its own
 [ $rc = 0 ] && grep -qx "namespaces:  user, pid, net, ipc, uts, mnt, cgroup" <<< "$out" &&

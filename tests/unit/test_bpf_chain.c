@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The trusted hash chain of signed BPF objects, core side (src/bpf/).
+ *
+ * First the re-check of the bpf handler's answer against answers a lying
+ * handler could send: an honest answer for a signed object built here
+ * passes, then each changed claim is refused.  Then, as root, the check
+ * inside the loader program itself: the kernel runs the hash check the
+ * core writes, which must let the signed metadata through and refuse any
+ * other, whatever user space claimed.
+ */
+#include <string.h>
+#include <unistd.h>
+
+#include <digestguard/bpf.h>
+
+#include "tap.h"
+#include "bpf_chain.h"
+#include "bpf_internal.h"
+#include "sha256.h"
+#include "../../src/handlers/bpf/bpf_proto.h"
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+/* BPF_MOV64_IMM(r0, 0); BPF_EXIT_INSN(): the smallest loader. */
+static const uint8_t tail_insns[16] = { 0xb7, 0, 0, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0 };
+/* A multiple of 8 bytes, as the kernel hashes an array map's values. */
+static const uint8_t meta[40] = "metadata the signed loader hash-checks";
+
+#define INSNS_LEN (BPF_CHECK_LEN + sizeof(tail_insns))
+#define DATA_LEN (sizeof(meta))
+#define SIG_LEN 64u
+#define FILE_LEN (BPF_SIGNED_HDR_LEN + INSNS_LEN + DATA_LEN + SIG_LEN)
+#define SIG_OFF (BPF_SIGNED_HDR_LEN + INSNS_LEN + DATA_LEN)
+
+static uint8_t file[FILE_LEN];
+
+/* A signed object of 1 program and 0 maps; its "signature" is 64 bytes
+ * whose parts the answer names (the re-check does not parse CMS). */
+static void make_file(void)
+{
+	uint8_t sha[32];
+
+	dg_sha256(meta, DATA_LEN, sha);
+	bpf_chain_header(file, 0, 1, INSNS_LEN, DATA_LEN, SIG_LEN);
+	bpf_chain_check_insns(sha, file + BPF_SIGNED_HDR_LEN);
+	memcpy(file + BPF_SIGNED_HDR_LEN + BPF_CHECK_LEN, tail_insns, sizeof(tail_insns));
+	memcpy(file + BPF_SIGNED_HDR_LEN + INSNS_LEN, meta, DATA_LEN);
+	memset(file + SIG_OFF, 0x5a, SIG_LEN);
+}
+
+static void span(uint8_t *a, uint32_t off, uint32_t len)
+{
+	put32(a, off);
+	put32(a + 4, len);
+}
+
+/* The honest BPF_REQ_SIGNED answer for `file`. */
+static void honest(uint8_t a[BPF_SIG_ANS_LEN])
+{
+	memset(a, 0, BPF_SIG_ANS_LEN);
+	put32(a, BPF_SIG_MAGIC);
+	a[4] = BPF_ANS_VERSION;
+	a[6] = BPF_SIG_F_SID_KEYID;
+	put32(a + 8, 0);
+	put32(a + 12, 1);
+	span(a + 16, BPF_SIGNED_HDR_LEN, INSNS_LEN);
+	span(a + 24, BPF_SIGNED_HDR_LEN + INSNS_LEN, DATA_LEN);
+	span(a + 32, SIG_OFF, SIG_LEN);
+	span(a + 40, SIG_OFF + 4, 20);
+	span(a + 48, SIG_OFF + 30, 32);
+	put32(a + 56, BPF_MD_SHA256);
+	put32(a + 60, BPF_PK_RSA);
+}
+
+static int recheck(const uint8_t *a, size_t alen, char *err, size_t errlen)
+{
+	struct bpf_chain_parts p;
+
+	return bpf_chain_recheck(file, FILE_LEN, a, alen, &p, err, errlen);
+}
+
+TEST(test_recheck_accepts_honest_answer)
+{
+	struct bpf_chain_parts p;
+	uint8_t a[BPF_SIG_ANS_LEN];
+	char err[256] = "";
+	int r;
+
+	make_file();
+	honest(a);
+	r = bpf_chain_recheck(file, FILE_LEN, a, sizeof(a), &p, err, sizeof(err));
+	CHECK(r == 0, "r=%d %s", r, err);
+	CHECK(p.insns == file + 40 && p.insns_len == INSNS_LEN, "insns");
+	CHECK(p.data == file + 40 + INSNS_LEN && p.data_len == DATA_LEN, "data");
+	CHECK(p.keyid == file + SIG_OFF + 4 && p.keyid_len == 20, "keyid");
+	CHECK(p.sigval == file + SIG_OFF + 30 && p.sigval_len == 32, "sigval");
+	CHECK(p.nr_progs == 1 && p.nr_maps == 0, "counts");
+}
+
+/* One lie: offset @off of the answer set to the le32 @v. */
+struct lie {
+	const char *what;
+	size_t off;
+	uint32_t v;
+	int want;
+};
+
+static const struct lie lies[] = {
+	{ "wrong magic", 0, 0x12345678, -EBADMSG },
+	{ "insns not after the header", 16, 48, -EBADMSG },
+	{ "insns shorter, data where insns end", 20, INSNS_LEN - 8, -EBADMSG },
+	{ "data longer than the file allows", 28, DATA_LEN + 1, -EBADMSG },
+	{ "signature not to the end", 36, SIG_LEN - 1, -EBADMSG },
+	{ "signature past the end", 36, SIG_LEN + 1, -EBADMSG },
+	{ "two maps the header does not have", 8, 2, -EBADMSG },
+	{ "no program", 12, 0, -EBADMSG },
+	{ "key id outside the signature", 40, 10, -EBADMSG },
+	{ "key id running past the end", 44, SIG_LEN, -EBADMSG },
+	{ "key id of 65 bytes", 44, 65, -EBADMSG },
+	{ "empty signature value", 52, 0, -EBADMSG },
+	{ "signature value in the metadata", 48, BPF_SIGNED_HDR_LEN + INSNS_LEN, -EBADMSG },
+	{ "unknown digest", 56, 9, -EBADMSG },
+	{ "no digest", 56, 0, -EBADMSG },
+	{ "unknown key type", 60, 7, -EBADMSG },
+	{ "attribute span without the flag", 64, SIG_OFF, -EBADMSG },
+};
+
+TEST(test_recheck_refuses_each_lie)
+{
+	uint8_t a[BPF_SIG_ANS_LEN];
+	char err[256];
+	size_t i;
+
+	make_file();
+	for (i = 0; i < sizeof(lies) / sizeof(lies[0]); i++) {
+		honest(a);
+		put32(a + lies[i].off, lies[i].v);
+		err[0] = '\0';
+		int r = recheck(a, sizeof(a), err, sizeof(err));
+
+		CHECK(r == lies[i].want && err[0], "%s: r=%d (want %d) %s", lies[i].what, r,
+		      lies[i].want, err);
+	}
+}
+
+TEST(test_recheck_refuses_short_and_long_answers)
+{
+	uint8_t a[BPF_SIG_ANS_LEN + 8];
+	char err[256];
+
+	make_file();
+	honest(a);
+	CHECK(recheck(a, BPF_SIG_ANS_LEN - 1, err, sizeof(err)) == -EBADMSG, "short");
+	CHECK(recheck(a, BPF_SIG_ANS_LEN + 8, err, sizeof(err)) == -EBADMSG, "long");
+}
+
+TEST(test_recheck_refuses_signed_attributes)
+{
+	uint8_t a[BPF_SIG_ANS_LEN];
+	char err[256];
+
+	make_file();
+	honest(a);
+	a[6] |= BPF_SIG_F_SIGNED_ATTRS;
+	span(a + 64, SIG_OFF + 2, 2);
+	CHECK(recheck(a, sizeof(a), err, sizeof(err)) == -EOPNOTSUPP &&
+	      strstr(err, "signed attributes"), "%s", err);
+}
+
+/* The chain: the loader's first instructions must check this metadata. */
+TEST(test_recheck_refuses_changed_metadata)
+{
+	uint8_t a[BPF_SIG_ANS_LEN];
+	char err[256];
+
+	make_file();
+	honest(a);
+	file[BPF_SIGNED_HDR_LEN + INSNS_LEN] ^= 1;
+	CHECK(recheck(a, sizeof(a), err, sizeof(err)) == -EKEYREJECTED &&
+	      strstr(err, "hash check"), "%s", err);
+}
+
+TEST(test_recheck_refuses_changed_hash_check)
+{
+	uint8_t a[BPF_SIG_ANS_LEN];
+	char err[256];
+	size_t i;
+
+	/* Any instruction of the check: e.g. the jump past it, or an immediate. */
+	for (i = 0; i < BPF_CHECK_INSNS; i++) {
+		make_file();
+		honest(a);
+		file[BPF_SIGNED_HDR_LEN + 8 * i + 4] ^= 0x10;
+		CHECK(recheck(a, sizeof(a), err, sizeof(err)) == -EKEYREJECTED,
+		      "instruction %zu changed, accepted", i);
+	}
+}
+
+TEST(test_recheck_refuses_unaligned_metadata)
+{
+	uint8_t a[BPF_SIG_ANS_LEN];
+	char err[256];
+
+	/* 39 bytes of metadata: the map's value would be padded to 40 and its
+	 * hash would never be the signed one. */
+	make_file();
+	honest(a);
+	put32(a + 28, DATA_LEN - 1);
+	put32(a + 32, SIG_OFF - 1);
+	put32(a + 36, SIG_LEN + 1);
+	bpf_chain_header(file, 0, 1, INSNS_LEN, DATA_LEN - 1, SIG_LEN + 1);
+	CHECK(recheck(a, sizeof(a), err, sizeof(err)) == -EBADMSG && strstr(err, "multiple of 8"),
+	      "%s", err);
+}
+
+TEST(test_recheck_refuses_header_that_disagrees)
+{
+	uint8_t a[BPF_SIG_ANS_LEN];
+	char err[256];
+
+	make_file();
+	honest(a);
+	file[36] = 1;	/* reserved */
+	CHECK(recheck(a, sizeof(a), err, sizeof(err)) == -EBADMSG, "reserved byte");
+	make_file();
+	file[8] = 2;	/* version */
+	CHECK(recheck(a, sizeof(a), err, sizeof(err)) == -EBADMSG, "version");
+}
+
+/* --- the check inside the loader, run by the kernel ------------------- */
+
+/* A context with `file` opened, its parts taken as the core would. */
+static struct dg_bpf *opened(const uint8_t *data_in_map, char *why, size_t whylen)
+{
+	uint8_t a[BPF_SIG_ANS_LEN];
+	struct dg_bpf *bpf;
+	char err[256];
+
+	if (dg_bpf_new(0, &bpf) < 0)
+		return NULL;
+	make_file();
+	honest(a);
+	if (bpf_chain_recheck(file, FILE_LEN, a, sizeof(a), &bpf->parts, err, sizeof(err))) {
+		snprintf(why, whylen, "%s", err);
+		dg_bpf_free(bpf);
+		return NULL;
+	}
+	/* What reaches the map: the signed metadata, or other bytes with a
+	 * matching hash recorded, as a core fooled about the metadata would. */
+	bpf->parts.data = data_in_map;
+	dg_sha256(data_in_map, DATA_LEN, bpf->parts.data_sha);
+	bpf->parts.nr_progs = 0;	/* the smallest loader makes nothing */
+	bpf->opened = 1;
+	snprintf(bpf->path, sizeof(bpf->path), "test object");
+	return bpf;
+}
+
+static int kernel_can_load(void)
+{
+	return geteuid() == 0;
+}
+
+TEST(test_loader_runs_with_signed_metadata)
+{
+	struct dg_bpf_load_opts o = { .trust = DG_BPF_TRUST_USERSPACE };
+	struct dg_bpf_loaded l;
+	struct dg_bpf *bpf;
+	char why[256] = "";
+	int r;
+
+	if (!kernel_can_load())
+		SKIP("loading BPF programs needs root");
+	bpf = opened(meta, why, sizeof(why));
+	CHECK(bpf, "%s", why);
+	if (!bpf)
+		return;
+	r = dg_bpf_load(bpf, &o, &l);
+	if (r == -EINVAL || r == -E2BIG) {
+		dg_bpf_free(bpf);
+		SKIP("this kernel has no exclusive maps (Linux 6.18)");
+	}
+	CHECK(r == 0, "r=%d %s", r, dg_bpf_last_error(bpf));
+	dg_bpf_loaded_close(&l);
+	dg_bpf_free(bpf);
+}
+
+TEST(test_loader_refuses_other_metadata)
+{
+	static const uint8_t other[DATA_LEN] = "other bytes, same length, no sig";
+	struct dg_bpf_load_opts o = { .trust = DG_BPF_TRUST_USERSPACE };
+	struct dg_bpf_loaded l;
+	struct dg_bpf *bpf;
+	char why[256] = "";
+	int r;
+
+	if (!kernel_can_load())
+		SKIP("loading BPF programs needs root");
+	bpf = opened(other, why, sizeof(why));
+	CHECK(bpf, "%s", why);
+	if (!bpf)
+		return;
+	r = dg_bpf_load(bpf, &o, &l);
+	if (r == -EINVAL || r == -E2BIG) {
+		dg_bpf_free(bpf);
+		SKIP("this kernel has no exclusive maps (Linux 6.18)");
+	}
+	CHECK(r == -EKEYREJECTED && strstr(dg_bpf_last_error(bpf), "refused the metadata map"),
+	      "r=%d %s", r, dg_bpf_last_error(bpf));
+	dg_bpf_free(bpf);
+}
+
+/* The kernel's signature check: unavailable here is said so; where it is
+ * available, 64 bytes of 0x5a are no signature. */
+TEST(test_kernel_mode_refuses_or_says_unavailable)
+{
+	struct dg_bpf_load_opts o = { .trust = DG_BPF_TRUST_KERNEL };
+	struct dg_bpf_loaded l;
+	struct dg_bpf *bpf;
+	char why[256] = "";
+	int r;
+
+	if (!kernel_can_load())
+		SKIP("loading BPF programs needs root");
+	bpf = opened(meta, why, sizeof(why));
+	CHECK(bpf, "%s", why);
+	if (!bpf)
+		return;
+	r = dg_bpf_load(bpf, &o, &l);
+	CHECK((r == -EOPNOTSUPP && strstr(dg_bpf_last_error(bpf), "cannot verify")) ||
+	      r == -EKEYREJECTED || r == -ENOKEY, "r=%d %s", r, dg_bpf_last_error(bpf));
+	if (r == 0)
+		dg_bpf_loaded_close(&l);
+	dg_bpf_free(bpf);
+}
+
+int main(void)
+{
+	RUN(test_recheck_accepts_honest_answer);
+	RUN(test_recheck_refuses_each_lie);
+	RUN(test_recheck_refuses_short_and_long_answers);
+	RUN(test_recheck_refuses_signed_attributes);
+	RUN(test_recheck_refuses_changed_metadata);
+	RUN(test_recheck_refuses_changed_hash_check);
+	RUN(test_recheck_refuses_unaligned_metadata);
+	RUN(test_recheck_refuses_header_that_disagrees);
+	RUN(test_loader_runs_with_signed_metadata);
+	RUN(test_loader_refuses_other_metadata);
+	RUN(test_kernel_mode_refuses_or_says_unavailable);
+	return tap_done();
+}
