@@ -108,64 +108,63 @@ static const char *ssl_reason(void)
 	return buf;
 }
 
-/* An X.509 certificate, PEM or DER. */
-static X509 *read_cert(struct dg_bpf *bpf, const char *path)
+static void *parse_cert(const uint8_t *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	BIO *b = BIO_new_mem_buf(buf, (int)len);
+	X509 *x = b ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
+
+	BIO_free(b);
+	if (x)
+		return x;
+	ERR_clear_error();
+	x = d2i_X509(NULL, &p, (long)len);
+	if (x && p != buf + len) {
+		X509_free(x);
+		x = NULL;
+	}
+	return x;
+}
+
+static void *parse_key(const uint8_t *buf, size_t len)
+{
+	BIO *b = BIO_new_mem_buf(buf, (int)len);
+	EVP_PKEY *k = b ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) : NULL;
+
+	BIO_free(b);
+	return k;
+}
+
+/* The operator's file @path parsed by @parse (@what for messages); the
+ * bytes are wiped after, as they may hold a private key. */
+static void *read_own(struct dg_bpf *bpf, const char *path, void *(*parse)(const uint8_t *, size_t),
+		      const char *what)
 {
 	uint8_t *buf;
 	size_t len;
-	X509 *x = NULL;
-	BIO *b;
 	char why[256];
-	int r = dg_file_read(path, BPF_CERT_MAX, &buf, &len, why, sizeof(why));
+	void *obj;
 
-	if (r < 0) {
+	if (dg_file_read(path, BPF_CERT_MAX, &buf, &len, why, sizeof(why)) < 0) {
 		bpf_set_err(bpf, "%s", why);
 		return NULL;
 	}
-	b = BIO_new_mem_buf(buf, (int)len);
-	if (b)
-		x = PEM_read_bio_X509(b, NULL, NULL, NULL);
-	if (b && !x) {
-		const unsigned char *p = buf;
-
-		ERR_clear_error();
-		x = d2i_X509(NULL, &p, (long)len);
-		if (x && p != buf + len) {
-			X509_free(x);
-			x = NULL;
-		}
-	}
-	BIO_free(b);
+	obj = parse(buf, len);
+	OPENSSL_cleanse(buf, len);
 	free(buf);
-	if (!x)
-		bpf_set_err(bpf, "%s: not an X.509 certificate (PEM or DER): %s", path,
-			    ssl_reason());
-	return x;
+	if (!obj)
+		bpf_set_err(bpf, "%s: not %s: %s", path, what, ssl_reason());
+	return obj;
+}
+
+static X509 *read_cert(struct dg_bpf *bpf, const char *path)
+{
+	return read_own(bpf, path, parse_cert, "an X.509 certificate (PEM or DER)");
 }
 
 static EVP_PKEY *read_key(struct dg_bpf *bpf, const char *path)
 {
-	uint8_t *buf;
-	size_t len;
-	EVP_PKEY *k = NULL;
-	BIO *b;
-	char why[256];
-	int r = dg_file_read(path, BPF_CERT_MAX, &buf, &len, why, sizeof(why));
-
-	if (r < 0) {
-		bpf_set_err(bpf, "%s", why);
-		return NULL;
-	}
-	b = BIO_new_mem_buf(buf, (int)len);
-	if (b)
-		k = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
-	BIO_free(b);
-	OPENSSL_cleanse(buf, len);
-	free(buf);
-	if (!k)
-		bpf_set_err(bpf, "%s: not a PEM private key without passphrase: %s", path,
-			    ssl_reason());
-	return k;
+	return read_own(bpf, path, parse_key, "a PEM private key without passphrase");
 }
 
 /* The certificate's key fits the kernel: RSA of 2048 bits or more, or EC. */

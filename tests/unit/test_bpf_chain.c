@@ -262,82 +262,75 @@ static struct dg_bpf *opened(const uint8_t *data_in_map, char *why, size_t whyle
 	return bpf;
 }
 
-static int kernel_can_load(void)
+/*
+ * Load `file` with @data_in_map in the metadata map, checked by @trust:
+ * 1 and the result in *@r, or 0 when this machine cannot (the reason in
+ * @skip).
+ */
+static int load_with(const uint8_t *data_in_map, enum dg_bpf_trust trust, int *r,
+		     char *msg, size_t msglen, const char **skip)
 {
-	return geteuid() == 0;
+	struct dg_bpf_load_opts o = { .trust = trust };
+	struct dg_bpf_loaded l;
+	struct dg_bpf *bpf;
+
+	*skip = NULL;
+	if (geteuid() != 0) {
+		*skip = "loading BPF programs needs root";
+		return 0;
+	}
+	bpf = opened(data_in_map, msg, msglen);
+	if (!bpf) {
+		*r = -EBADMSG;
+		return 1;
+	}
+	*r = dg_bpf_load(bpf, &o, &l);
+	snprintf(msg, msglen, "%s", dg_bpf_last_error(bpf));
+	if (*r == 0)
+		dg_bpf_loaded_close(&l);
+	dg_bpf_free(bpf);
+	if (*r == -E2BIG || (*r == -EINVAL && strstr(msg, "exclusive maps"))) {
+		*skip = "this kernel has no exclusive maps (Linux 6.18)";
+		return 0;
+	}
+	return 1;
 }
 
 TEST(test_loader_runs_with_signed_metadata)
 {
-	struct dg_bpf_load_opts o = { .trust = DG_BPF_TRUST_USERSPACE };
-	struct dg_bpf_loaded l;
-	struct dg_bpf *bpf;
-	char why[256] = "";
+	const char *skip;
+	char msg[512] = "";
 	int r;
 
-	if (!kernel_can_load())
-		SKIP("loading BPF programs needs root");
-	bpf = opened(meta, why, sizeof(why));
-	CHECK(bpf, "%s", why);
-	if (!bpf)
-		return;
-	r = dg_bpf_load(bpf, &o, &l);
-	if (r == -EINVAL || r == -E2BIG) {
-		dg_bpf_free(bpf);
-		SKIP("this kernel has no exclusive maps (Linux 6.18)");
-	}
-	CHECK(r == 0, "r=%d %s", r, dg_bpf_last_error(bpf));
-	dg_bpf_loaded_close(&l);
-	dg_bpf_free(bpf);
+	if (!load_with(meta, DG_BPF_TRUST_USERSPACE, &r, msg, sizeof(msg), &skip))
+		SKIP(skip);
+	CHECK(r == 0, "r=%d %s", r, msg);
 }
 
 TEST(test_loader_refuses_other_metadata)
 {
 	static const uint8_t other[DATA_LEN] = "other bytes, same length, no sig";
-	struct dg_bpf_load_opts o = { .trust = DG_BPF_TRUST_USERSPACE };
-	struct dg_bpf_loaded l;
-	struct dg_bpf *bpf;
-	char why[256] = "";
+	const char *skip;
+	char msg[512] = "";
 	int r;
 
-	if (!kernel_can_load())
-		SKIP("loading BPF programs needs root");
-	bpf = opened(other, why, sizeof(why));
-	CHECK(bpf, "%s", why);
-	if (!bpf)
-		return;
-	r = dg_bpf_load(bpf, &o, &l);
-	if (r == -EINVAL || r == -E2BIG) {
-		dg_bpf_free(bpf);
-		SKIP("this kernel has no exclusive maps (Linux 6.18)");
-	}
-	CHECK(r == -EKEYREJECTED && strstr(dg_bpf_last_error(bpf), "refused the metadata map"),
-	      "r=%d %s", r, dg_bpf_last_error(bpf));
-	dg_bpf_free(bpf);
+	if (!load_with(other, DG_BPF_TRUST_USERSPACE, &r, msg, sizeof(msg), &skip))
+		SKIP(skip);
+	CHECK(r == -EKEYREJECTED && strstr(msg, "refused the metadata map"), "r=%d %s", r, msg);
 }
 
 /* The kernel's signature check: unavailable here is said so; where it is
  * available, 64 bytes of 0x5a are no signature. */
 TEST(test_kernel_mode_refuses_or_says_unavailable)
 {
-	struct dg_bpf_load_opts o = { .trust = DG_BPF_TRUST_KERNEL };
-	struct dg_bpf_loaded l;
-	struct dg_bpf *bpf;
-	char why[256] = "";
+	const char *skip;
+	char msg[512] = "";
 	int r;
 
-	if (!kernel_can_load())
-		SKIP("loading BPF programs needs root");
-	bpf = opened(meta, why, sizeof(why));
-	CHECK(bpf, "%s", why);
-	if (!bpf)
-		return;
-	r = dg_bpf_load(bpf, &o, &l);
-	CHECK((r == -EOPNOTSUPP && strstr(dg_bpf_last_error(bpf), "cannot verify")) ||
-	      r == -EKEYREJECTED || r == -ENOKEY, "r=%d %s", r, dg_bpf_last_error(bpf));
-	if (r == 0)
-		dg_bpf_loaded_close(&l);
-	dg_bpf_free(bpf);
+	if (!load_with(meta, DG_BPF_TRUST_KERNEL, &r, msg, sizeof(msg), &skip))
+		SKIP(skip);
+	CHECK((r == -EOPNOTSUPP && strstr(msg, "cannot verify")) || r == -EKEYREJECTED ||
+	      r == -ENOKEY, "r=%d %s", r, msg);
 }
 
 int main(void)
