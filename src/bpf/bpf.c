@@ -37,7 +37,10 @@
 #include "sha256.h"
 #include "../handlers/bpf/bpf_proto.h"
 
-#define BPF_FRAME_MAX (BPF_OBJ_MAX + (1u << 20))
+/* The largest request or answer: a signed object at every cap, plus room
+ * for the GEN answer's header and names. */
+#define BPF_SIGNED_MAX ((size_t)BPF_SIGNED_HDR_LEN + BPF_INSNS_MAX + BPF_DATA_MAX + BPF_SIG_MAX)
+#define BPF_FRAME_MAX ((uint32_t)BPF_SIGNED_MAX + BPF_NAMES_MAX + (1u << 20))
 #define BPF_HANDLER_TIMEOUT_MS 30000
 #define BPF_CERT_MAX (1u << 20)
 #define BPF_RSA_MIN_BITS 2048
@@ -399,7 +402,7 @@ int dg_bpf_open(struct dg_bpf *bpf, const char *path, struct dg_bpf_info *info)
 	free(bpf->file);
 	bpf->file = NULL;
 	bpf->opened = 0;
-	r = dg_file_read(path, BPF_SIGNED_HDR_LEN + (size_t)BPF_INSNS_MAX + BPF_DATA_MAX + BPF_SIG_MAX,
+	r = dg_file_read(path, BPF_SIGNED_MAX,
 			 &bpf->file, &bpf->file_len, bpf->err, sizeof(bpf->err));
 	if (r < 0)
 		return r;

@@ -11,8 +11,9 @@
  * signature and re-checks every span it is given.
  *
  * The grammar is walked by one function per production, never recursively,
- * so the nesting depth is the grammar's (ContentInfo > SignedData >
- * SignerInfo > AlgorithmIdentifier > OID: five).  What is skipped
+ * so the nesting depth is the grammar's: the deepest element read, a signed
+ * attribute's type, is eight levels down (ContentInfo, [0], SignedData,
+ * signerInfos, SignerInfo, signedAttrs, Attribute).  What is skipped
  * (certificates, crls, unsignedAttrs, attribute values, algorithm
  * parameters other than the ones checked) is stepped over as one element
  * without looking inside.
@@ -570,11 +571,12 @@ static int cms_sid(struct cms *m, struct dg_cur *c, uint32_t version)
 	}
 	if (sid.tag == DER_CTX0_CONS)
 		return dg_errf(m->err, m->errlen, -EOPNOTSUPP,
-			       "signature: SignerInfo subjectKeyIdentifier is a constructed string (BER), only DER is supported");
+			       "signature: SignerInfo subjectKeyIdentifier is a constructed string (BER), "
+			       "only DER is supported");
 	if (sid.tag != DER_CTX0_PRIM)
 		return dg_errf(m->err, m->errlen, -EBADMSG,
-			       "signature: SignerInfo sid has tag 0x%02x, neither issuerAndSerialNumber (0x30) nor subjectKeyIdentifier (0x80)",
-			       sid.tag);
+			       "signature: SignerInfo sid has tag 0x%02x, neither issuerAndSerialNumber "
+			       "(0x30) nor subjectKeyIdentifier (0x80)", sid.tag);
 	if (version != 3)
 		return dg_errf(m->err, m->errlen, -EBADMSG,
 			       "signature: SignerInfo version %" PRIu32

@@ -21,6 +21,8 @@
  *              BPF_DATA_MAX
  *   32   4     sig_len: the signature, at most BPF_SIG_MAX
  *   36   4     reserved, 0
+ *   (another version or flags: -EOPNOTSUPP; reserved not 0, nr_progs 0,
+ *   insns_len or sig_len 0: -EBADMSG; over a cap: -E2BIG)
  *   40         insns_len bytes of instructions, data_len bytes of metadata,
  *              sig_len bytes of signature, back to back, and nothing after.
  *   The signature is PKCS#7/CMS SignedData, DER, detached, over the
@@ -65,9 +67,11 @@
  *   24   8     data span
  *   32   8     signature span: the whole CMS ContentInfo
  *   40   8     signer identifier span: with BPF_SIG_F_SID_KEYID the
- *              contents of the subjectKeyIdentifier OCTET STRING; without
+ *              contents of the [0] IMPLICIT subjectKeyIdentifier (tag 0x80,
+ *              not empty); without
  *              it the whole IssuerAndSerialNumber SEQUENCE (tag included)
  *   48   8     signature value span: the contents of SignerInfo.signature
+ *              (for ECDSA the DER Ecdsa-Sig-Value, as OpenSSL verifies it)
  *   56   4     digest algorithm: BPF_MD_* (SignerInfo.digestAlgorithm)
  *   60   4     signature algorithm: BPF_PK_* (SignerInfo.signatureAlgorithm)
  *   64   8     signed attributes span (the [0] element, tag included), with
@@ -76,6 +80,7 @@
  *   The CMS is read as DER: definite lengths in their shortest form;
  *   ContentInfo(signedData) holding SignedData with version 1 or 3, an
  *   encapContentInfo of type id-data without eContent (detached),
+ *   filling the signature span exactly,
  *   optional certificates [0] and crls [1] (skipped), and exactly one
  *   SignerInfo.  Anything else is -EBADMSG (malformed) or -EOPNOTSUPP
  *   (valid but another form), with the reason.
