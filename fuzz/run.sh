@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Run every libFuzzer target for MINUTES minutes each with ASan+UBSan (clang),
 # growing fuzz/corpus/NAME; crashes land in fuzz/corpus/NAME too (as
-# crash-*), so that `make check` replays them forever after.
+# crash-*), so that `make check` replays them forever after.  Except
+# bpf_gen: it fuzzes libbpf's own ELF parse, whose crashes go to
+# fuzz/crashes/bpf_gen/, replayed through the sandboxed handler by
+# tests/integ/bpf.sh (in process they would crash the replay).
 #   fuzz/run.sh [MINUTES]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +24,8 @@ for f in $dir/fuzz/fuzz_*; do
 	name=${f##*/fuzz_}
 	echo "== fuzzing $name for $secs s"
 	mkdir -p fuzz/corpus/$name
-	"$f" -max_total_time=$secs -artifact_prefix=fuzz/corpus/$name/crash- \
+	crashes=fuzz/corpus/$name
+	[ "$name" = bpf_gen ] && crashes=fuzz/crashes/bpf_gen
+	"$f" -max_total_time=$secs -artifact_prefix=$crashes/crash- \
 		-print_final_stats=1 fuzz/corpus/$name 2>&1 | tail -n 5
 done

@@ -80,10 +80,12 @@ expect sign_non_bpf_elf_names_libbpf_reason 2 "$fx/rsa.crt: " \
 	sign --key "$fx/rsa.key" --cert "$fx/rsa.crt" "$fx/rsa.crt" -o "$T/x.signed"
 expect sign_host_elf_is_refused 2 "/bin/true: " \
 	sign --key "$fx/rsa.key" --cert "$fx/rsa.crt" /bin/true -o "$T/x.signed"
-# An ELF object that makes Debian's libbpf 1.1 crash (found by the
-# bpf_gen fuzz target): the crash stays in the handler, the signer reports it.
-expect sign_libbpf_crash_stays_in_the_handler 2 "handler died (killed by signal 11" \
-	sign --key "$fx/rsa.key" --cert "$fx/rsa.crt" "$SRC/fuzz/crashes/bpf_gen/libbpf-1.1-segv-1" -o "$T/x.signed"
+# ELF objects that make Debian's libbpf 1.1 crash (found by the bpf_gen
+# fuzz target): each crash stays in the handler, the signer reports it.
+for c in "$SRC"/fuzz/crashes/bpf_gen/*; do
+	expect "sign_libbpf_crash_stays_in_the_handler_${c##*/}" 2 "handler died (killed by signal" \
+		sign --key "$fx/rsa.key" --cert "$fx/rsa.crt" "$c" -o "$T/x.signed"
+done
 [ ! -e "$T/x.signed" ] && ok sign_failure_writes_nothing || nok sign_failure_writes_nothing
 expect sign_without_output_is_usage_error 2 "are required" \
 	sign --key "$fx/rsa.key" --cert "$fx/rsa.crt" "$fx/counter.bpf.o"
