@@ -27,7 +27,7 @@ LPID=$!
 ENF_PIDS+=("$LPID")
 
 kills=0 journaled=0
-for k in $(seq 10); do
+for k in $(seq 40); do	# until one kill lands while an event is pending (usually the first few)
 	sleep 0.3
 	w=$(enf_worker)
 	[ -n "$w" ] && kill -KILL "$w" 2>/dev/null && kills=$((kills + 1))
