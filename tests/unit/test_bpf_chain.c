@@ -16,17 +16,10 @@
 
 #include "tap.h"
 #include "bpf_chain.h"
+#include "cursor.h"
 #include "bpf_internal.h"
 #include "sha256.h"
 #include "../../src/handlers/bpf/bpf_proto.h"
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
 
 /* BPF_MOV64_IMM(r0, 0); BPF_EXIT_INSN(): the smallest loader. */
 static const uint8_t tail_insns[16] = { 0xb7, 0, 0, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0 };
@@ -57,26 +50,26 @@ static void make_file(void)
 
 static void span(uint8_t *a, uint32_t off, uint32_t len)
 {
-	put32(a, off);
-	put32(a + 4, len);
+	put_le32(a, off);
+	put_le32(a + 4, len);
 }
 
 /* The honest BPF_REQ_SIGNED answer for `file`. */
 static void honest(uint8_t a[BPF_SIG_ANS_LEN])
 {
 	memset(a, 0, BPF_SIG_ANS_LEN);
-	put32(a, BPF_SIG_MAGIC);
+	put_le32(a, BPF_SIG_MAGIC);
 	a[4] = BPF_ANS_VERSION;
 	a[6] = BPF_SIG_F_SID_KEYID;
-	put32(a + 8, 0);
-	put32(a + 12, 1);
+	put_le32(a + 8, 0);
+	put_le32(a + 12, 1);
 	span(a + 16, BPF_SIGNED_HDR_LEN, INSNS_LEN);
 	span(a + 24, BPF_SIGNED_HDR_LEN + INSNS_LEN, DATA_LEN);
 	span(a + 32, SIG_OFF, SIG_LEN);
 	span(a + 40, SIG_OFF + 4, 20);
 	span(a + 48, SIG_OFF + 30, 32);
-	put32(a + 56, BPF_MD_SHA256);
-	put32(a + 60, BPF_PK_RSA);
+	put_le32(a + 56, BPF_MD_SHA256);
+	put_le32(a + 60, BPF_PK_RSA);
 }
 
 static int recheck(const uint8_t *a, size_t alen, char *err, size_t errlen)
@@ -141,7 +134,7 @@ TEST(test_recheck_refuses_each_lie)
 	make_file();
 	for (i = 0; i < sizeof(lies) / sizeof(lies[0]); i++) {
 		honest(a);
-		put32(a + lies[i].off, lies[i].v);
+		put_le32(a + lies[i].off, lies[i].v);
 		err[0] = '\0';
 		int r = recheck(a, sizeof(a), err, sizeof(err));
 
@@ -212,9 +205,9 @@ TEST(test_recheck_refuses_unaligned_metadata)
 	 * hash would never be the signed one. */
 	make_file();
 	honest(a);
-	put32(a + 28, DATA_LEN - 1);
-	put32(a + 32, SIG_OFF - 1);
-	put32(a + 36, SIG_LEN + 1);
+	put_le32(a + 28, DATA_LEN - 1);
+	put_le32(a + 32, SIG_OFF - 1);
+	put_le32(a + 36, SIG_LEN + 1);
 	bpf_chain_header(file, 0, 1, INSNS_LEN, DATA_LEN - 1, SIG_LEN + 1);
 	CHECK(recheck(a, sizeof(a), err, sizeof(err)) == -EBADMSG && strstr(err, "multiple of 8"),
 	      "%s", err);

@@ -22,6 +22,7 @@
 #include "hex.h"
 #include "sha256.h"
 #include "tap.h"
+#include "cursor.h"
 #include "../../src/handlers/bpf/bpf_parse.h"
 #include "../../src/handlers/bpf/bpf_proto.h"
 
@@ -46,23 +47,11 @@ struct answer {
 	uint32_t insns[2], data[2], sig[2], sid[2], value[2], attrs[2];
 };
 
-static uint32_t rd32(const uint8_t *p)
-{
-	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void wr32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
 
 static void rd_span(const uint8_t *p, uint32_t s[2])
 {
-	s[0] = rd32(p);
-	s[1] = rd32(p + 4);
+	s[0] = get_le32(p);
+	s[1] = get_le32(p + 4);
 }
 
 static int parse(const uint8_t *in, size_t len)
@@ -74,18 +63,18 @@ static int parse(const uint8_t *in, size_t len)
 
 static void answer_read(const uint8_t *p, struct answer *a)
 {
-	a->magic = rd32(p);
+	a->magic = get_le32(p);
 	a->version = (uint16_t)(p[4] | p[5] << 8);
 	a->flags = (uint16_t)(p[6] | p[7] << 8);
-	a->nr_maps = rd32(p + 8);
-	a->nr_progs = rd32(p + 12);
+	a->nr_maps = get_le32(p + 8);
+	a->nr_progs = get_le32(p + 12);
 	rd_span(p + 16, a->insns);
 	rd_span(p + 24, a->data);
 	rd_span(p + 32, a->sig);
 	rd_span(p + 40, a->sid);
 	rd_span(p + 48, a->value);
-	a->md = rd32(p + 56);
-	a->pk = rd32(p + 60);
+	a->md = get_le32(p + 56);
+	a->pk = get_le32(p + 60);
 	rd_span(p + 64, a->attrs);
 }
 
@@ -229,7 +218,7 @@ TEST(test_answer_is_appended_after_existing_bytes)
 	dg_buf_put(&ans, "prefix", 6);
 	r = bpf_parse_signed(f.p, f.len, &ans, err, sizeof(err));
 	CHECK(r == 0 && ans.len == 6 + BPF_SIG_ANS_LEN && !memcmp(ans.data, "prefix", 6) &&
-	      rd32(ans.data + 6) == BPF_SIG_MAGIC, "r %d len %zu", r, ans.len);
+	      get_le32(ans.data + 6) == BPF_SIG_MAGIC, "r %d len %zu", r, ans.len);
 	free(f.p);
 }
 
@@ -389,7 +378,7 @@ static int header_case(uint32_t off, uint32_t v, int want, const char *why)
 	int r;
 
 	memcpy(p, good, good_len);
-	wr32(p + off, v);
+	put_le32(p + off, v);
 	r = parse(p, good_len);
 	free(p);
 	CHECK(r == want && strstr(err, why), "field at %u = %u: %d '%s', want %d '%s'", off, v, r,
@@ -416,9 +405,9 @@ TEST(test_header_fields_are_checked_against_their_caps)
 	header_case(32, 0xffff, -ENODATA, "header announces");
 	header_case(28, DATA_LEN - 1, -EBADMSG, "1 bytes after the signature");
 	/* the most maps and programs are fine */
-	CHECK(header_case(16, BPF_MAPS_MAX, 0, "") == 0 && rd32(ans.data + 8) == BPF_MAPS_MAX,
+	CHECK(header_case(16, BPF_MAPS_MAX, 0, "") == 0 && get_le32(ans.data + 8) == BPF_MAPS_MAX,
 	      "64 maps");
-	CHECK(header_case(20, BPF_PROGS_MAX, 0, "") == 0 && rd32(ans.data + 12) == BPF_PROGS_MAX,
+	CHECK(header_case(20, BPF_PROGS_MAX, 0, "") == 0 && get_le32(ans.data + 12) == BPF_PROGS_MAX,
 	      "32 programs");
 	CHECK(header_case(16, 0, 0, "") == 0, "no maps");
 }
@@ -462,7 +451,7 @@ TEST(test_every_header_byte_flip_is_caught)
 			r = parse(p, good_len);
 			/* nr_maps (2) and nr_progs (1) may become other counts within the caps */
 			if (r == 0 && off >= 16 && off < 24 && ans.len == BPF_SIG_ANS_LEN &&
-			    rd32(ans.data + 8) == rd32(p + 16) && rd32(ans.data + 12) == rd32(p + 20))
+			    get_le32(ans.data + 8) == get_le32(p + 16) && get_le32(ans.data + 12) == get_le32(p + 20))
 				accepted++;
 			else if (r == 0 || ans.len || !err[0])
 				bad++;
@@ -568,7 +557,7 @@ static int parse_sig(const uint8_t *s, size_t n)
 	int r;
 
 	memcpy(p, good, SIG_OFF);
-	wr32(p + 32, (uint32_t)n);
+	put_le32(p + 32, (uint32_t)n);
 	memcpy(p + SIG_OFF, s, n);
 	r = parse(p, SIG_OFF + n);
 	free(p);
@@ -796,7 +785,7 @@ TEST(test_signature_algorithms)
 	NEED_SIG0();
 	n = whole(E_SIGALG);
 	DER_CASE(edited(E_SIGALG, n, rsa256, sizeof(rsa256), 99), 0, "");
-	CHECK(ans.len == BPF_SIG_ANS_LEN && rd32(ans.data + 60) == BPF_PK_RSA, "sha256WithRSA is RSA");
+	CHECK(ans.len == BPF_SIG_ANS_LEN && get_le32(ans.data + 60) == BPF_PK_RSA, "sha256WithRSA is RSA");
 	DER_CASE(edited(E_SIGALG, n, rsa384, sizeof(rsa384), 99), -EBADMSG,
 		 "signatureAlgorithm 1.2.840.113549.1.1.12 names another digest");
 	DER_CASE(edited(E_SIGALG, n, pss, sizeof(pss), 99), -EOPNOTSUPP,
