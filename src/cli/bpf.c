@@ -35,7 +35,20 @@ struct bpf_opts {
 	int userspace, json, verbose;
 };
 
-/* Options, then exactly one file; 0 or EXIT_USAGE after a message. */
+/* @name is one of the space-separated words of @list. */
+static int listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	for (p = list; (p = strstr(p, name)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+/* Options (@allowed: their long names), then exactly one file; 0 or
+ * EXIT_USAGE after a message. */
 static int parse(int argc, char **argv, const char *allowed, struct bpf_opts *o)
 {
 	const char *who = argv[0];
@@ -52,7 +65,7 @@ static int parse(int argc, char **argv, const char *allowed, struct bpf_opts *o)
 				name = bpf_long[i].name;
 		if (c == '?')
 			return EXIT_USAGE;
-		if (c != 'v' && !strstr(allowed, name)) {
+		if (c != 'v' && !listed(allowed, name)) {
 			fprintf(stderr, "%s: --%s is not an option of this command\n", who, name);
 			return EXIT_USAGE;
 		}

@@ -157,6 +157,8 @@ expect load_userspace_refuses_other_signer 1 "signed by key id" load --userspace
 expect load_userspace_refuses_changed_loader 1 "BAD signature" load --userspace-verified --cert "$fx/rsa.crt" "$T/insn.signed"
 expect load_userspace_refuses_changed_metadata 1 "hash check" load --userspace-verified --cert "$fx/rsa.crt" "$T/data.signed"
 expect load_userspace_needs_cert 2 "needs --cert" load --userspace-verified "$s"
+# --key is sign's: not taken by load for being part of "keyring"
+expect load_refuses_sign_option 2 "--key is not an option of this command" load --key "$fx/rsa.key" "$s"
 expect load_keyring_with_cert_is_usage_error 2 "not with --cert" load --keyring builtin --cert "$fx/rsa.crt" "$s"
 
 # Pinned into a bpffs of the test's own, then read back with bpftool; each
