@@ -425,7 +425,7 @@ int dg_bpf_open(struct dg_bpf *bpf, const char *path, struct dg_bpf_info *info)
 	info->insns_len = bpf->parts.insns_len;
 	info->data_len = bpf->parts.data_len;
 	info->sig_len = bpf->parts.sig_len;
-	dg_sha256(bpf->parts.insns, bpf->parts.insns_len, info->insns_sha256);
+	memcpy(info->insns_sha256, bpf->parts.insns_sha, 32);
 	memcpy(info->data_sha256, bpf->parts.data_sha, 32);
 	if (bpf->parts.keyid) {
 		info->keyid_len = bpf->parts.keyid_len;

@@ -200,5 +200,6 @@ int bpf_chain_recheck(const uint8_t *file, size_t len, const uint8_t *ans, size_
 			 "was not made by digestguard bpf sign)", dat.len);
 		return -EKEYREJECTED;
 	}
+	dg_sha256(out->insns, out->insns_len, out->insns_sha);
 	return 0;
 }

@@ -35,6 +35,7 @@ struct bpf_chain_parts {
 	unsigned int md;		/* BPF_MD_* */
 	unsigned int pk;		/* BPF_PK_* */
 	uint8_t data_sha[32];
+	uint8_t insns_sha[32];		/* the maps' excl_prog_hash */
 };
 
 /*

@@ -35,7 +35,6 @@
 #include <linux/keyctl.h>
 
 #include "bpf_internal.h"
-#include "sha256.h"
 
 #ifndef BPF_FS_MAGIC
 #define BPF_FS_MAGIC 0xcafe4a11
@@ -138,7 +137,7 @@ static int cert_keyring(struct dg_bpf *bpf, const char *path, int32_t *id)
 	return 0;
 }
 
-static int metadata_map(struct dg_bpf *bpf, const uint8_t insns_sha[32])
+static int metadata_map(struct dg_bpf *bpf)
 {
 	const struct bpf_chain_parts *p = &bpf->parts;
 	struct attr_map_create a = { 0 };
@@ -153,7 +152,7 @@ static int metadata_map(struct dg_bpf *bpf, const uint8_t insns_sha[32])
 	a.value_size = p->data_len ? p->data_len : 1;
 	a.max_entries = 1;
 	memcpy(a.map_name, "__loader.map", 13);
-	a.excl_prog_hash = ptr(insns_sha);
+	a.excl_prog_hash = ptr(p->insns_sha);
 	a.excl_prog_hash_size = 32;
 	fd = (int)sys_bpf(BPF_MAP_CREATE, &a, sizeof(a));
 	if (fd < 0) {
@@ -425,7 +424,7 @@ int dg_bpf_load(struct dg_bpf *bpf, const struct dg_bpf_load_opts *o, struct dg_
 	const struct bpf_chain_parts *p = &bpf->parts;
 	struct loader_map_desc *md;
 	struct loader_prog_desc *pd;
-	uint8_t insns_sha[32], *ctx = NULL;
+	uint8_t *ctx = NULL;
 	size_t ctx_len;
 	int32_t keyring_id = o->keyring_id;
 	int map_fd = -1, prog_fd = -1, r;
@@ -445,8 +444,7 @@ int dg_bpf_load(struct dg_bpf *bpf, const struct dg_bpf_load_opts *o, struct dg_
 		if (r < 0)
 			return r;
 	}
-	dg_sha256(p->insns, p->insns_len, insns_sha);
-	map_fd = metadata_map(bpf, insns_sha);
+	map_fd = metadata_map(bpf);
 	if (map_fd < 0)
 		return map_fd;
 	prog_fd = loader_prog(bpf, map_fd, o, keyring_id);

@@ -82,7 +82,7 @@ static int recheck(const uint8_t *a, size_t alen, char *err, size_t errlen)
 TEST(test_recheck_accepts_honest_answer)
 {
 	struct bpf_chain_parts p;
-	uint8_t a[BPF_SIG_ANS_LEN];
+	uint8_t a[BPF_SIG_ANS_LEN], sha[32];
 	char err[256] = "";
 	int r;
 
@@ -95,6 +95,8 @@ TEST(test_recheck_accepts_honest_answer)
 	CHECK(p.keyid == file + SIG_OFF + 4 && p.keyid_len == 20, "keyid");
 	CHECK(p.sigval == file + SIG_OFF + 30 && p.sigval_len == 32, "sigval");
 	CHECK(p.nr_progs == 1 && p.nr_maps == 0, "counts");
+	dg_sha256(file + 40, INSNS_LEN, sha);
+	CHECK(!memcmp(p.insns_sha, sha, 32), "insns_sha is the loader's SHA-256");
 }
 
 /* One lie: offset @off of the answer set to the le32 @v. */
