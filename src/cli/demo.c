@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <fcntl.h>
 #include <ftw.h>
 #include <unistd.h>
 
@@ -156,21 +155,8 @@ extern const char dg_demo_rpm_path0[], dg_demo_rpm_path1[];
 static int demo_write(const char *dir, const char *name, const void *p, size_t len,
 		      char *out, size_t outlen)
 {
-	char tmp[4200];
-	int fd, ok;
-
 	snprintf(out, outlen, "%s/%s", dir, name);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", out);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	ok = write(fd, p, len) == (ssize_t)len;
-	ok = close(fd) == 0 && ok;
-	if (!ok || rename(tmp, out) < 0) {
-		unlink(tmp);
-		return -EIO;
-	}
-	return 0;
+	return dg_file_write_atomic(out, p, len);
 }
 
 static int demo_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
