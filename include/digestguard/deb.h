@@ -8,7 +8,8 @@
  * (docs/deb.md), hashes the Packages text itself and each .deb.
  *
  * Typical use: dg_deb_new(), dg_deb_keyring_add_file() for each keyring,
- * dg_deb_load_inrelease(), dg_deb_load_packages() for each Packages file,
+ * dg_deb_load_inrelease() (or dg_deb_load_release() for a Release with a
+ * detached Release.gpg), dg_deb_load_packages() for each Packages file,
  * then dg_deb_check_file() per .deb.  Functions return 0 or a negative
  * errno; dg_deb_last_error() names the input and the reason.
  */
@@ -50,6 +51,14 @@ size_t dg_deb_keyring_count(const struct dg_deb *deb);
 void dg_deb_set_now(struct dg_deb *deb, int64_t now);
 
 /*
+ * How many seconds a Release's Date may lie ahead of the reference time
+ * before it is refused as "not valid yet" (apt's Acquire::Max-FutureTime,
+ * whose default this is); -EINVAL when negative.
+ */
+#define DG_DEB_MAX_FUTURE_DEFAULT 10
+int dg_deb_set_max_future(struct dg_deb *deb, int64_t seconds);
+
+/*
  * Verify the InRelease @data (named @name in messages) against the
  * keyring and take its SHA256 list.  -EKEYREJECTED: no good signature (or
  * -ENOKEY: none by a key of the keyring); -EKEYEXPIRED: its Valid-Until
@@ -62,6 +71,21 @@ int dg_deb_load_inrelease(struct dg_deb *deb, const char *name, const void *data
 
 /* dg_deb_load_inrelease() of the file @path (named so in messages). */
 int dg_deb_load_inrelease_file(struct dg_deb *deb, const char *path);
+
+/*
+ * Like dg_deb_load_inrelease() for the other form apt accepts: a Release
+ * file @data and its detached signature @sig (binary or armored, named
+ * @sig_name in messages), as in an archive's dists/SUITE/Release and
+ * Release.gpg.
+ */
+int dg_deb_load_release(struct dg_deb *deb, const char *name, const void *data, size_t len,
+			const char *sig_name, const void *sig, size_t sig_len);
+
+/*
+ * dg_deb_load_release() of the file @path with the signature in the file
+ * @sig_path (NULL: @path with ".gpg" appended, apt's name for it).
+ */
+int dg_deb_load_release_file(struct dg_deb *deb, const char *path, const char *sig_path);
 
 /* After dg_deb_load_inrelease(): what the last one loaded found. */
 struct dg_deb_release_info {
@@ -160,7 +184,9 @@ int dg_deb_import(struct dg_deb *deb, const char *path, int strict, dg_deb_impor
 
 /*
  * Load an apt lists directory (/var/lib/apt/lists): every *_InRelease in
- * @dir, then every *_Packages file (plain, .gz, .xz, .lz4, .bz2) in it.
+ * @dir and every *_Release with its *_Release.gpg (unless an *_InRelease
+ * of the same name is there: apt uses that one), then every *_Packages file
+ * (plain, .gz, .xz, .lz4, .bz2) in it.  *@n_inrelease counts both forms.
  * One that does not verify or is not listed is reported through @on_err
  * and skipped (with @strict: the load stops with its error).  *@n_inrelease
  * and *@n_packages count the ones loaded.  -ENOENT when no InRelease or no

@@ -76,10 +76,19 @@ struct cli_deb_chain {
 	int n_keyrings;
 	const char *const *inrelease;
 	int n_inrelease;
+	const char *const *release;	/* Release files, each with its FILE.gpg */
+	int n_release;
 	const char *const *packages;
 	int n_packages;
+	long long max_future;	/* seconds a Date may be ahead; -1: the default */
 	int verbose;		/* each signer and Release entry on stderr */
 };
+
+/*
+ * --max-future-time SECONDS: the number (0 to 10^10), or -1 after a
+ * message naming @cmd and the value.
+ */
+long long cli_parse_max_future(const char *cmd, const char *arg);
 /*
  * A deb context for command @cmd with the certificates of the keyrings
  * loaded (at least one usable) and the InRelease and Packages files

@@ -99,6 +99,9 @@ struct import_ctx {
 	const char *debs;	/* --debs DIR, for --apt-lists */
 	const char *inrelease[KEYRINGS_MAX];	/* --inrelease, for --deb */
 	int ninrelease;
+	const char *release[KEYRINGS_MAX];	/* --release (with FILE.gpg), for --deb */
+	int nrelease;
+	long long max_future;	/* --max-future-time, or -1 */
 	const char *packages[KEYRINGS_MAX];	/* --packages, for --deb */
 	int npackages;
 	struct dg_deb *deb;	/* --deb, --apt-lists: the apt chain */
@@ -384,7 +387,8 @@ static int deb_add(const char *source, const struct dg_deb_file *f, void *vctx)
 }
 
 /*
- * The apt chain with every --keyring, --inrelease and --packages loaded,
+ * The apt chain with every --keyring, --inrelease, --release and
+ * --packages loaded,
  * before any package is read: a chain that does not hold is the
  * operator's error (a wrong keyring, an expired or foreign InRelease).
  */
@@ -393,7 +397,9 @@ static int deb_setup(struct import_ctx *ctx)
 	const struct cli_deb_chain chain = {
 		.keyrings = ctx->keyrings, .n_keyrings = ctx->nkeyrings,
 		.inrelease = ctx->inrelease, .n_inrelease = ctx->ninrelease,
+		.release = ctx->release, .n_release = ctx->nrelease,
 		.packages = ctx->packages, .n_packages = ctx->npackages,
+		.max_future = ctx->max_future,
 	};
 	int code;
 
@@ -430,8 +436,8 @@ static int import_deb(struct import_ctx *ctx, const char *path)
 }
 
 /*
- * --apt-lists DIR --debs DIR: every InRelease and Packages file apt keeps
- * in DIR (one that does not verify is reported and skipped), then the
+ * --apt-lists DIR --debs DIR: every InRelease (or Release with its
+ * Release.gpg) and Packages file apt keeps in DIR (one that does not verify is reported and skipped), then the
  * .debs of --debs against them.
  */
 static int import_apt_lists(struct import_ctx *ctx, const char *dir)
@@ -448,7 +454,8 @@ static int import_apt_lists(struct import_ctx *ctx, const char *dir)
 		fprintf(stderr, "digestguard db import: --apt-lists %s\n", dg_deb_last_error(ctx->deb));
 		return err == -ENOENT ? -ENOKEY : err;
 	}
-	printf("%s: %zu InRelease and %zu Packages files verified\n", dir, nin, npk);
+	printf("%s: %zu signed Release files (InRelease, or Release with Release.gpg) and %zu "
+	       "Packages files verified\n", dir, nin, npk);
 	return import_deb(ctx, ctx->debs);
 }
 
@@ -459,21 +466,23 @@ static const struct importer {
 } importers[] = {
 	{ "local", import_local, "operator's allowlist, sha256sum format" },
 	{ "rpm", import_rpm, "signed RPM packages (needs --keyring)" },
-	{ "deb", import_deb, "Debian packages (needs --keyring, --inrelease, --packages)" },
+	{ "deb", import_deb, "Debian packages (needs --keyring, --inrelease or --release, --packages)" },
 	{ "apt-lists", import_apt_lists, "apt lists directory (needs --keyring and --debs DIR)" },
 };
 
 enum {
 	OPT_STATE = 1000, OPT_REPLACE, OPT_KEYRING, OPT_DEBS, OPT_STRICT, OPT_ALLOW_EMPTY,
-	OPT_INRELEASE, OPT_PACKAGES, OPT_IMPORTER
+	OPT_INRELEASE, OPT_RELEASE, OPT_MAX_FUTURE, OPT_PACKAGES, OPT_IMPORTER
 };
 
-#define IMPORT_USAGE "usage: digestguard db import [--state DIR] [--replace] [--allow-empty] (--local FILE... | --keyring CERTS [--strict] (--rpm FILE|DIR... | --inrelease F... --packages F... --deb FILE|DIR... | --apt-lists DIR --debs DIR))\n"
+#define IMPORT_USAGE "usage: digestguard db import [--state DIR] [--replace] [--allow-empty] (--local FILE... | --keyring CERTS [--strict] (--rpm FILE|DIR... | (--inrelease F... | --release F...) --packages F... --deb FILE|DIR... | --apt-lists DIR --debs DIR) [--max-future-time S])\n"
 
 static int cmd_import(int argc, char **argv)
 {
-	struct option opts[ARRAY_SIZE(importers) + 10] = {
+	struct option opts[ARRAY_SIZE(importers) + 12] = {
 		{ "inrelease", required_argument, NULL, OPT_INRELEASE },
+		{ "release", required_argument, NULL, OPT_RELEASE },
+		{ "max-future-time", required_argument, NULL, OPT_MAX_FUTURE },
 		{ "packages", required_argument, NULL, OPT_PACKAGES },
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
@@ -484,7 +493,7 @@ static int cmd_import(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 	};
 	struct { const struct importer *imp; const char *arg; } todo[IMPORTERS_MAX];
-	struct import_ctx ctx = { 0 };
+	struct import_ctx ctx = { .max_future = -1 };
 	unsigned int flags = DG_DB_COMMIT_MERGE | DG_DB_COMMIT_NONEMPTY;
 	size_t i, ntodo = 0, nrpm = 0, ndeb = 0;
 	uint64_t gen;
@@ -492,7 +501,7 @@ static int cmd_import(int argc, char **argv)
 	int c, err = 0;
 
 	for (i = 0; i < ARRAY_SIZE(importers); i++)
-		opts[9 + i] = (struct option){ importers[i].opt, required_argument, NULL,
+		opts[11 + i] = (struct option){ importers[i].opt, required_argument, NULL,
 					       OPT_IMPORTER + (int)i };
 	optind = 0;
 	/* "-": operands come back in place (c == 1), so that in
@@ -514,6 +523,16 @@ static int cmd_import(int argc, char **argv)
 		case OPT_INRELEASE:
 			if (cli_push_arg("db import", "inrelease", ctx.inrelease, &ctx.ninrelease,
 					 KEYRINGS_MAX, optarg) < 0)
+				return EXIT_USAGE;
+			break;
+		case OPT_RELEASE:
+			if (cli_push_arg("db import", "release", ctx.release, &ctx.nrelease,
+					 KEYRINGS_MAX, optarg) < 0)
+				return EXIT_USAGE;
+			break;
+		case OPT_MAX_FUTURE:
+			ctx.max_future = cli_parse_max_future("db import", optarg);
+			if (ctx.max_future < 0)
 				return EXIT_USAGE;
 			break;
 		case OPT_PACKAGES:
@@ -575,9 +594,11 @@ static int cmd_import(int argc, char **argv)
 		if (todo[i].imp->fn != import_deb && todo[i].imp->fn != import_apt_lists)
 			continue;
 		ndeb++;
-		if (todo[i].imp->fn == import_deb && (!ctx.ninrelease || !ctx.npackages)) {
-			fprintf(stderr, "digestguard db import: --deb needs --inrelease FILE and "
-				"--packages FILE (or use --apt-lists DIR --debs DIR)\n");
+		if (todo[i].imp->fn == import_deb && (!(ctx.ninrelease + ctx.nrelease) ||
+						       !ctx.npackages)) {
+			fprintf(stderr, "digestguard db import: --deb needs --inrelease FILE (or "
+				"--release FILE) and --packages FILE (or use --apt-lists DIR "
+				"--debs DIR)\n");
 			err = -EINVAL;
 		}
 	}
@@ -1357,7 +1378,7 @@ static int cmd_export(int argc, char **argv)
 }
 
 static const struct cli_cmd db_cmds[] = {
-	{ "import", "[--state DIR] [--replace] [--allow-empty] (--local FILE... | --keyring CERTS [--strict] (--rpm FILE|DIR... | --inrelease F... --packages F... --deb FILE|DIR... | --apt-lists DIR --debs DIR))",
+	{ "import", "[--state DIR] [--replace] [--allow-empty] (--local FILE... | --keyring CERTS [--strict] (--rpm FILE|DIR... | (--inrelease F... | --release F...) --packages F... --deb FILE|DIR... | --apt-lists DIR --debs DIR) [--max-future-time S])",
 	  "add digests to a new generation (old + new unless --replace)", cmd_import },
 	{ "lookup", "[--state DIR] [--json] HEX...",
 	  "look digests up; exit 0 if all are found, 1 otherwise", cmd_lookup },

@@ -22,11 +22,14 @@
 #define DEB_KEYRINGS_MAX 16
 #define DEB_PACKAGES_MAX 64
 
-enum { OPT_KEYRING = 256, OPT_INRELEASE, OPT_PACKAGES, OPT_TAG, OPT_JSON };
+enum { OPT_KEYRING = 256, OPT_INRELEASE, OPT_RELEASE, OPT_PACKAGES, OPT_MAX_FUTURE, OPT_TAG,
+       OPT_JSON };
 
 static const struct option deb_long[] = {
 	{ "keyring", required_argument, NULL, OPT_KEYRING },
 	{ "inrelease", required_argument, NULL, OPT_INRELEASE },
+	{ "release", required_argument, NULL, OPT_RELEASE },
+	{ "max-future-time", required_argument, NULL, OPT_MAX_FUTURE },
 	{ "packages", required_argument, NULL, OPT_PACKAGES },
 	{ "tag", no_argument, NULL, OPT_TAG },
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -42,12 +45,30 @@ struct deb_opts {
 	int n_keyrings;
 	const char *inrelease[DEB_PACKAGES_MAX];
 	int n_inrelease;
+	const char *release[DEB_PACKAGES_MAX];
+	int n_release;
+	long long max_future;	/* --max-future-time, or -1 */
 	const char *packages[DEB_PACKAGES_MAX];
 	int n_packages;
 	int verbose;
 	int tag;		/* digests --tag: BSD-style lines */
 	int json;		/* verify --json: an array of objects */
 };
+
+long long cli_parse_max_future(const char *cmd, const char *arg)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(arg, &end, 10);
+	if (errno || end == arg || *end || v < 0 || v > 10000000000LL) {
+		fprintf(stderr, "digestguard %s: --max-future-time '%s': not a number of seconds "
+			"from 0 to 10000000000\n", cmd, arg);
+		return -1;
+	}
+	return v;
+}
 
 /* Parse options; the index of the first .deb, or -1 on a usage error. */
 static int parse_opts(int argc, char **argv, struct deb_opts *o)
@@ -56,6 +77,7 @@ static int parse_opts(int argc, char **argv, struct deb_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->verbose = dg_verbose;
+	o->max_future = -1;
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":v", deb_long, NULL)) != -1) {
@@ -68,6 +90,16 @@ static int parse_opts(int argc, char **argv, struct deb_opts *o)
 		case OPT_INRELEASE:
 			if (cli_push_arg(who, "inrelease", o->inrelease, &o->n_inrelease,
 					 DEB_PACKAGES_MAX, optarg) < 0)
+				return -1;
+			break;
+		case OPT_RELEASE:
+			if (cli_push_arg(who, "release", o->release, &o->n_release,
+					 DEB_PACKAGES_MAX, optarg) < 0)
+				return -1;
+			break;
+		case OPT_MAX_FUTURE:
+			o->max_future = cli_parse_max_future(who, optarg);
+			if (o->max_future < 0)
 				return -1;
 			break;
 		case OPT_PACKAGES:
@@ -94,10 +126,11 @@ static int parse_opts(int argc, char **argv, struct deb_opts *o)
 			return -1;
 		}
 	}
-	if (!o->n_keyrings || !o->n_inrelease || !o->n_packages) {
+	if (!o->n_keyrings || !(o->n_inrelease + o->n_release) || !o->n_packages) {
 		fprintf(stderr, "digestguard %s: %s is required\n", who,
 			!o->n_keyrings ? "--keyring CERTS" :
-			!o->n_inrelease ? "--inrelease FILE" : "--packages FILE");
+			!(o->n_inrelease + o->n_release) ? "--inrelease FILE (or --release FILE)" :
+			"--packages FILE");
 		return -1;
 	}
 	if (optind >= argc) {
@@ -165,25 +198,36 @@ static int load_code(int r)
 	}
 }
 
+/* -v: who signed the Release just loaded from @path. */
+static void say_signer(const struct dg_deb *deb, const char *path)
+{
+	struct dg_deb_release_info info;
+	char fpr[2 * 32 + 1];
+
+	dg_deb_release_info(deb, &info);
+	dg_pgp_fpr_hex(info.signer_fpr, info.fpr_len, fpr);
+	fprintf(stderr, "digestguard %s: %s: signed by %s, %zu SHA256 entries\n", who, path, fpr,
+		info.n_entries);
+}
+
 static int load_chain(struct dg_deb *deb, const struct cli_deb_chain *o)
 {
 	int i, r;
 
-	for (i = 0; i < o->n_inrelease; i++) {
-		r = dg_deb_load_inrelease_file(deb, o->inrelease[i]);
+	if (o->max_future >= 0)
+		dg_deb_set_max_future(deb, o->max_future);
+	for (i = 0; i < o->n_inrelease + o->n_release; i++) {
+		const char *path = i < o->n_inrelease ? o->inrelease[i] :
+							o->release[i - o->n_inrelease];
+
+		r = i < o->n_inrelease ? dg_deb_load_inrelease_file(deb, path) :
+					 dg_deb_load_release_file(deb, path, NULL);
 		if (r < 0) {
 			fprintf(stderr, "digestguard %s: %s\n", who, dg_deb_last_error(deb));
 			return load_code(r);
 		}
-		if (o->verbose) {
-			struct dg_deb_release_info info;
-			char fpr[2 * 32 + 1];
-
-			dg_deb_release_info(deb, &info);
-			dg_pgp_fpr_hex(info.signer_fpr, info.fpr_len, fpr);
-			fprintf(stderr, "digestguard %s: %s: signed by %s, %zu SHA256 "
-				"entries\n", who, o->inrelease[i], fpr, info.n_entries);
-		}
+		if (o->verbose)
+			say_signer(deb, path);
 	}
 	for (i = 0; i < o->n_packages; i++) {
 		const char *entry = NULL;
@@ -245,8 +289,9 @@ static struct dg_deb *open_chain(const char *name, int argc, char **argv, struct
 	chain = (struct cli_deb_chain){
 		.keyrings = o->keyrings, .n_keyrings = o->n_keyrings,
 		.inrelease = o->inrelease, .n_inrelease = o->n_inrelease,
+		.release = o->release, .n_release = o->n_release,
 		.packages = o->packages, .n_packages = o->n_packages,
-		.verbose = o->verbose,
+		.max_future = o->max_future, .verbose = o->verbose,
 	};
 	return cli_deb_open(name, &chain, code);
 }
@@ -407,11 +452,11 @@ static int cmd_digests(int argc, char **argv)
 }
 
 static const struct cli_cmd deb_cmds[] = {
-	{ "verify", "--keyring CERTS [--keyring ...] --inrelease FILE [--inrelease ...] "
-	  "--packages FILE [--packages ...] [-v] [--json] FILE.deb...",
+	{ "verify", "--keyring CERTS [--keyring ...] (--inrelease FILE | --release FILE) [...] "
+	  "--packages FILE [--packages ...] [--max-future-time S] [-v] [--json] FILE.deb...",
 	  "check each .deb against the signed apt chain InRelease -> Packages, as apt does", cmd_verify },
-	{ "digests", "--keyring CERTS [--keyring ...] --inrelease FILE [--inrelease ...] "
-	  "--packages FILE [--packages ...] [--tag] [-v] FILE.deb...",
+	{ "digests", "--keyring CERTS [--keyring ...] (--inrelease FILE | --release FILE) [...] "
+	  "--packages FILE [--packages ...] [--max-future-time S] [--tag] [-v] FILE.deb...",
 	  "after that check, print \"HEX  /path\" for each regular file (sha256sum format; "
 	  "--tag: BSD style)", cmd_digests },
 	{ NULL, NULL, NULL, NULL },

@@ -74,13 +74,15 @@ expect() {	# NAME INRELEASE PACKAGES DEB VERDICT DETAIL: after dg, compare
 	not-listed) want="$deb: NOT OK (not listed in $pk)"
 		[ $rc = 1 ] || why="exit $rc, want 1"
 		[ "$(cat "$T/out")" = "$want" ] || why="$why; stdout is not '$want'" ;;
-	bad-signature|expired|packages-not-listed)
+	bad-signature|expired|not-valid-yet|packages-not-listed)
 		[ $rc = 1 ] || why="exit $rc, want 1"
 		[ -s "$T/out" ] && why="$why; per-.deb lines after a chain failure"
 		[ "$(grep -c . "$T/err")" = 1 ] || why="$why; not one line on stderr"
 		case $verdict in
 		bad-signature) grep -qF "$inr: no valid signature" "$T/err" || why="$why; stderr lacks '$inr: no valid signature'" ;;
 		expired) grep -F "$inr" "$T/err" | grep -q "expired" || why="$why; stderr does not name $inr as expired" ;;
+		not-valid-yet) grep -F "$inr" "$T/err" | grep -q "not valid yet" ||
+			why="$why; stderr does not name $inr as not valid yet" ;;
 		# Not listed, or nothing to be listed in: an InRelease without a
 		# SHA256 field (MD5Sum and SHA1 only) is refused as such.
 		*) grep -F "$pk" "$T/err" | grep -q "not listed in" ||
@@ -93,12 +95,17 @@ expect() {	# NAME INRELEASE PACKAGES DEB VERDICT DETAIL: after dg, compare
 	else nok "$name" "${why#; }" "reference: $verdict $detail" "stdout: $(head -c 300 "$T/out")" "stderr: $(head -c 300 "$T/err")"; fi
 }
 ncases=0
+nrel=0
 while read -r name kr inr pk deb verdict detail; do
-	dg --keyring "$fx/$kr" --inrelease "$fx/$inr" --packages "$fx/$pk" "$fx/$deb"
+	case $inr in
+	release:*) inr=${inr#release:}; form=--release; nrel=$((nrel + 1)) ;;
+	*) form=--inrelease ;;
+	esac
+	dg --keyring "$fx/$kr" $form "$fx/$inr" --packages "$fx/$pk" "$fx/$deb"
 	expect "$name" "$fx/$inr" "$fx/$pk" "$fx/$deb" "$verdict" "$detail"
 	ncases=$((ncases + 1))
 done <"$fx/cases.txt"
-[ $ncases -ge 19 ] && ok "every_reference_case_was_run" || nok "every_reference_case_was_run" "only $ncases cases in $fx/cases.txt"
+[ $ncases -ge 29 ] && [ $nrel -ge 9 ] && ok "every_reference_case_was_run" || nok "every_reference_case_was_run" "only $ncases cases ($nrel of the Release form) in $fx/cases.txt"
 
 # The reference verdict of a .deb under the good chain, for the calls below.
 ref_line() {	# DEB PACKAGES: the line digestguard must print
@@ -107,6 +114,36 @@ ref_line() {	# DEB PACKAGES: the line digestguard must print
 	line=$(echo $line)
 	if [ -n "$line" ]; then echo "$1: OK ($line)"; else echo "$1: NOT OK (not listed in $2)"; fi
 }
+
+# The Release form: the signature is FILE.gpg; without it, an input error
+# naming that file.  InRelease and Release forms mix in one call.
+cp "$fx/dists/test/Release" "$T/Release"
+usage release_without_its_gpg_is_usage_error "$T/Release.gpg" --keyring "$RSA" --release "$T/Release" --packages "$P" "$hello"
+dg --keyring "$RSA" --keyring "$fx/keys/eddsa.gpg" --inrelease "$fx/inrelease/InRelease-eddsa" \
+	--release "$fx/dists/test/Release" --packages "$P" "$hello"
+[ $rc = 0 ] && [ "$(cat "$T/out")" = "$(ref_line "$hello" "$P")" ] && ok "inrelease_and_release_forms_mix" ||
+	nok "inrelease_and_release_forms_mix" "rc=$rc $(cat "$T/out" "$T/err")"
+usage release_or_inrelease_is_required "--inrelease FILE (or --release FILE)" --keyring "$RSA" --packages "$P" "$hello"
+
+# --max-future-time: apt's Acquire::Max-FutureTime (default 10 s).  With
+# more than the Date is ahead (it is 2100-01-01), the chain holds; a bad
+# value is a usage error.
+ahead=$(( 4102444800 - $(date +%s) + 86400 ))
+for form in "--inrelease $fx/inrelease/InRelease-future" "--release $fx/release/Release-future"; do
+	dg --keyring "$RSA" $form --packages "$P" --max-future-time "$ahead" "$hello"
+	kind=${form%% *}; kind=${kind#--}
+	[ $rc = 0 ] && [ "$(cat "$T/out")" = "$(ref_line "$hello" "$P")" ] &&
+		ok "max_future_time_admits_a_${kind}_dated_ahead" ||
+		nok "max_future_time_admits_a_${kind}_dated_ahead" "rc=$rc $(cat "$T/out" "$T/err")"
+done
+dg --keyring "$RSA" --inrelease "$fx/inrelease/InRelease-future" --packages "$P" --max-future-time 60 "$hello"
+[ $rc = 1 ] && grep -q "not valid yet.*more than the 60 s allowed" "$T/err" &&
+	ok "max_future_time_smaller_than_the_lead_refuses" ||
+	nok "max_future_time_smaller_than_the_lead_refuses" "rc=$rc $(cat "$T/err")"
+usage max_future_time_negative_is_usage_error "--max-future-time '-1'" --keyring "$RSA" --inrelease "$IR" \
+	--packages "$P" --max-future-time -1 "$hello"
+usage max_future_time_not_a_number_is_usage_error "--max-future-time '10s'" --keyring "$RSA" --inrelease "$IR" \
+	--packages "$P" --max-future-time 10s "$hello"
 
 # Several .debs in one call: a line each, in order; exit 1 when any is not OK.
 dg --keyring "$RSA" --inrelease "$IR" --packages "$P" "$hello" "$stray"

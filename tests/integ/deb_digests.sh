@@ -116,20 +116,41 @@ wd 120 "$DG" db import --state "$T/s4" --keyring "$fx/keys/other.gpg" --inreleas
 [ $rc = 1 ] && grep -q "no valid signature" "$T/err" && ok "db_import_deb_with_a_foreign_keyring_fails" ||
 	nok "db_import_deb_with_a_foreign_keyring_fails" "rc=$rc $(cat "$T/err")"
 
+# --release: a Release with its Release.gpg instead of an InRelease.
+hello=$fx/pool/main/d/dgtest-hello/dgtest-hello_1.0-1_all.deb
+wd 120 "$DG" db import --state "$T/s8" --keyring "$K" --release "$fx/dists/test/Release" \
+	--packages "$fx/dists/test/main/binary-amd64/Packages.xz" --deb "$hello" >"$T/out" 2>"$T/err"; rc=$?
+want=$(dpkg-deb --fsys-tarfile "$hello" | tar -xO ./usr/share/doc/dgtest-hello/hello.txt | sha256sum | cut -c1-64)
+wd 10 "$DG" db lookup --state "$T/s8" "$want" >"$T/look" 2>&1; lrc=$?
+[ $rc = 0 ] && grep -q "from 1 packages, 0 packages skipped" "$T/out" && [ $lrc = 0 ] &&
+	grep -q "/usr/share/doc/dgtest-hello/hello.txt" "$T/look" &&
+	ok "db_import_deb_with_a_release_and_its_gpg" ||
+	nok "db_import_deb_with_a_release_and_its_gpg" "rc=$rc lookup rc=$lrc $(cat "$T/out" "$T/err" "$T/look")"
+
 # --apt-lists: a lists directory named as apt names its files.
 L=$T/lists; mkdir -p "$L"
 cp "$IR" "$L/example.org_debian_dists_tree_InRelease"
 xz -c "$P" >"$L/example.org_debian_dists_tree_main_binary-amd64_Packages.xz"
 cp "$fx/inrelease/InRelease-otherkey" "$L/example.org_debian_dists_other_InRelease"
-wd 120 "$DG" db import --state "$T/s5" --keyring "$K" --apt-lists "$L" --debs "$fx/pool-tree" >"$T/out" 2>"$T/err"; rc=$?
-[ $rc = 0 ] && grep -q "1 InRelease and 1 Packages files verified" "$T/out" &&
-	grep -q "from 6 packages, 0 packages skipped" "$T/out" && grep -q "dists_other_InRelease: no valid signature" "$T/err" &&
-	ok "db_import_apt_lists_skips_a_bad_inrelease_and_imports_the_rest" ||
-	nok "db_import_apt_lists_skips_a_bad_inrelease_and_imports_the_rest" "rc=$rc $(cat "$T/out" "$T/err")"
+# The Release form as apt keeps it (_Release and _Release.gpg) for the
+# "test" suite; a _Release beside an _InRelease is not read (apt uses the
+# InRelease: this one is garbage), one without its .gpg is reported.
+cp "$fx/dists/test/Release" "$L/example.org_debian_dists_test_Release"
+cp "$fx/dists/test/Release.gpg" "$L/example.org_debian_dists_test_Release.gpg"
+cp "$fx/dists/test/main/binary-amd64/Packages" "$L/example.org_debian_dists_test_main_binary-amd64_Packages"
+printf 'garbage\n' >"$L/example.org_debian_dists_tree_Release"
+cp "$fx/dists/test/Release" "$L/example.org_debian_dists_nosig_Release"
+mkdir -p "$T/debs"; cp "$fx"/pool-tree/*.deb "$fx/pool/main/d/dgtest-hello/dgtest-hello_1.0-1_all.deb" "$T/debs/"
+wd 120 "$DG" db import --state "$T/s5" --keyring "$K" --apt-lists "$L" --debs "$T/debs" >"$T/out" 2>"$T/err"; rc=$?
+[ $rc = 0 ] && grep -q "2 signed Release files (InRelease, or Release with Release.gpg) and 2 Packages files verified" "$T/out" &&
+	grep -q "from 7 packages, 0 packages skipped" "$T/out" && grep -q "dists_other_InRelease: no valid signature" "$T/err" &&
+	grep -q "dists_nosig_Release.gpg: No such file" "$T/err" && ! grep -q "dists_tree_Release" "$T/err" &&
+	ok "db_import_apt_lists_takes_both_release_forms_skips_bad_ones_and_imports_the_rest" ||
+	nok "db_import_apt_lists_takes_both_release_forms_skips_bad_ones_and_imports_the_rest" "rc=$rc $(cat "$T/out" "$T/err")"
 wd 60 "$DG" db import --state "$T/s6" --keyring "$K" --apt-lists "$L" >/dev/null 2>"$T/err"; rc=$?
 [ $rc = 2 ] && grep -q "needs --debs DIR" "$T/err" && ok "apt_lists_without_debs_is_usage_error" ||
 	nok "apt_lists_without_debs_is_usage_error" "rc=$rc $(cat "$T/err")"
 wd 60 "$DG" db import --state "$T/s7" --keyring "$K" --deb "$fx/pool-tree" >/dev/null 2>"$T/err"; rc=$?
-[ $rc = 2 ] && grep -q -- "--deb needs --inrelease FILE and --packages FILE" "$T/err" &&
+[ $rc = 2 ] && grep -q -- "--deb needs --inrelease FILE (or --release FILE) and --packages FILE" "$T/err" &&
 	ok "deb_without_its_chain_is_usage_error" || nok "deb_without_its_chain_is_usage_error" "rc=$rc $(cat "$T/err")"
 done_testing

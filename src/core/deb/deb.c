@@ -41,6 +41,7 @@
  * larger ones are refused. */
 #define DEB_FILE_MAX DEB_TAR_MAX
 #define DEB_INRELEASE_MAX (64u << 20)
+#define DEB_SIG_MAX (1u << 20)	/* a Release.gpg: a few signatures */
 
 /* One loaded Packages file: the request and answer its spans point into. */
 struct deb_list {
@@ -65,6 +66,7 @@ struct dg_deb {
 	struct dg_umd *arc_umd;		/* .deb archives: a fresh process per call */
 	struct dg_pgp *pgp;
 	int64_t now;
+	int64_t max_future;		/* seconds a Date may be ahead of now */
 	struct deb_signed *rels;
 	size_t n_rels;
 	struct deb_list *lists;
@@ -109,6 +111,7 @@ int dg_deb_new(unsigned int flags, struct dg_deb **out)
 	*out = NULL;
 	if (!deb)
 		return -ENOMEM;
+	deb->max_future = DG_DEB_MAX_FUTURE_DEFAULT;
 	r = dg_umd_new(&d, &deb->umd);
 	/*
 	 * The data.tar of a .deb is the one thing whose parse the core cannot
@@ -202,6 +205,14 @@ void dg_deb_set_now(struct dg_deb *deb, int64_t now)
 	deb->now = now;
 }
 
+int dg_deb_set_max_future(struct dg_deb *deb, int64_t seconds)
+{
+	if (seconds < 0)
+		return -EINVAL;
+	deb->max_future = seconds;
+	return 0;
+}
+
 static int64_t deb_now(const struct dg_deb *deb)
 {
 	return deb->now ? deb->now : (int64_t)time(NULL);
@@ -229,9 +240,14 @@ static int check_validity(struct dg_deb *deb, const struct deb_signed *sg)
 		set_err(deb, "%s: expired: its Valid-Until (%s) has passed", sg->name, when);
 		return -EKEYEXPIRED;
 	}
-	if (sg->rel.date != INT64_MIN && sg->rel.date > now) {
+	/* apt's Acquire::Max-FutureTime: a clock a little behind the
+	 * archive's is no reason to refuse it. */
+	if (sg->rel.date != INT64_MIN && sg->rel.date > now &&
+	    sg->rel.date - now > deb->max_future) {
 		fmt_time(sg->rel.date, when, sizeof(when));
-		set_err(deb, "%s: not valid yet: its Date (%s) is in the future", sg->name, when);
+		set_err(deb, "%s: not valid yet: its Date (%s) is %lld s in the future (more "
+			"than the %lld s allowed)", sg->name, when, (long long)(sg->rel.date - now),
+			(long long)deb->max_future);
 		return -EKEYEXPIRED;
 	}
 	return 0;
@@ -261,24 +277,51 @@ static const char *sig_reason(const struct dg_deb *deb, const struct dg_pgp_resu
 	return dg_pgp_last_error(deb->pgp);
 }
 
-/* Verify, parse and re-check one InRelease into @sg. */
-static int load_signed(struct dg_deb *deb, struct deb_signed *sg, const void *data, size_t len)
+/*
+ * Verify @data: an InRelease (@sig NULL), whose signed text is kept, or a
+ * Release with its detached signature @sig (named @sig_name), the file
+ * itself kept.  0, or -errno with the reason set.
+ */
+static int verify_signed(struct dg_deb *deb, struct deb_signed *sg, const void *data, size_t len,
+			 const char *sig_name, const void *sig, size_t sig_len)
 {
 	struct dg_pgp_result res = { 0 };
-	struct dg_umd_answer ans = { 0 };
-	char why[sizeof(deb->err)];
-	size_t i;
 	int r;
 
-	r = dg_pgp_verify_message(deb->pgp, data, len, &res, &sg->text, &sg->len);
+	if (sig)
+		r = dg_pgp_verify_detached(deb->pgp, sig, sig_len, data, len, &res);
+	else
+		r = dg_pgp_verify_message(deb->pgp, data, len, &res, &sg->text, &sg->len);
 	if (r < 0) {
-		set_err(deb, "%s: no valid signature from the keyring (%s)", sg->name,
-			sig_reason(deb, &res));
+		if (sig)
+			set_err(deb, "%s: no valid signature from the keyring in %s (%s)", sg->name,
+				sig_name, sig_reason(deb, &res));
+		else
+			set_err(deb, "%s: no valid signature from the keyring (%s)", sg->name,
+				sig_reason(deb, &res));
 		dg_pgp_result_free(&res);
 		return r;
 	}
 	keep_signer(sg, &res);
 	dg_pgp_result_free(&res);
+	if (sig) {
+		sg->text = malloc(len ? len : 1);
+		if (!sg->text)
+			return -ENOMEM;
+		memcpy(sg->text, data, len);
+		sg->len = len;
+	}
+	return 0;
+}
+
+/* Parse and re-check the verified Release text of @sg. */
+static int load_signed(struct dg_deb *deb, struct deb_signed *sg)
+{
+	struct dg_umd_answer ans = { 0 };
+	char why[sizeof(deb->err)];
+	size_t i;
+	int r;
+
 	r = dg_umd_call(deb->umd, DEB_REQ_RELEASE, sg->text, sg->len, &ans);
 	if (r < 0) {
 		set_err(deb, "%s: %s", sg->name, dg_umd_last_error(deb->umd));
@@ -305,7 +348,9 @@ static int load_signed(struct dg_deb *deb, struct deb_signed *sg, const void *da
 	return check_validity(deb, sg);
 }
 
-int dg_deb_load_inrelease(struct dg_deb *deb, const char *name, const void *data, size_t len)
+/* Verify and take one more signed Release (see verify_signed()). */
+static int add_signed(struct dg_deb *deb, const char *name, const void *data, size_t len,
+		      const char *sig_name, const void *sig, size_t sig_len)
 {
 	struct deb_signed *n, *sg;
 	int r;
@@ -317,7 +362,9 @@ int dg_deb_load_inrelease(struct dg_deb *deb, const char *name, const void *data
 	sg = &deb->rels[deb->n_rels];
 	memset(sg, 0, sizeof(*sg));
 	sg->name = strdup(name);
-	r = sg->name ? load_signed(deb, sg, data, len) : -ENOMEM;
+	r = sg->name ? verify_signed(deb, sg, data, len, sig_name, sig, sig_len) : -ENOMEM;
+	if (r == 0)
+		r = load_signed(deb, sg);
 	if (r < 0) {
 		signed_free(sg);
 		return r;
@@ -325,6 +372,20 @@ int dg_deb_load_inrelease(struct dg_deb *deb, const char *name, const void *data
 	deb->n_rels++;
 	deb->err[0] = '\0';
 	return 0;
+}
+
+int dg_deb_load_inrelease(struct dg_deb *deb, const char *name, const void *data, size_t len)
+{
+	return add_signed(deb, name, data, len, NULL, NULL, 0);
+}
+
+int dg_deb_load_release(struct dg_deb *deb, const char *name, const void *data, size_t len,
+			const char *sig_name, const void *sig, size_t sig_len)
+{
+	if (!sig)
+		return -EINVAL;
+	return add_signed(deb, name, data, len, sig_name ? sig_name : "its signature", sig,
+			  sig_len);
 }
 
 int dg_deb_release_info(const struct dg_deb *deb, struct dg_deb_release_info *info)
@@ -616,17 +677,27 @@ out:
 	return r;
 }
 
-/* An apt lists name: "..._InRelease" (kind 0) or "..._Packages[.EXT]" (1). */
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n > k && !strcmp(s + n - k, suffix);
+}
+
+/*
+ * An apt lists name: "..._InRelease" or "..._Release" (kind 0; its
+ * signature is "..._Release.gpg"), "..._Packages[.EXT]" (1).
+ */
 static int list_kind(const char *name)
 {
 	static const char *const pk[] = { "_Packages", "_Packages.gz", "_Packages.xz",
 					  "_Packages.lz4", "_Packages.bz2" };
-	size_t n = strlen(name), i;
+	size_t i;
 
-	if (n > 10 && !strcmp(name + n - 10, "_InRelease"))
+	if (ends_with(name, "_InRelease") || ends_with(name, "_Release"))
 		return 0;
 	for (i = 0; i < sizeof(pk) / sizeof(pk[0]); i++)
-		if (n > strlen(pk[i]) && !strcmp(name + n - strlen(pk[i]), pk[i]))
+		if (ends_with(name, pk[i]))
 			return 1;
 	return -1;
 }
@@ -672,6 +743,22 @@ static int list_names(const char *dir, int kind, char ***out, size_t *n)
 	return r;
 }
 
+/* Whether "..._Release" @path has an "..._InRelease" beside it. */
+static int has_inrelease(const char *path)
+{
+	size_t n = strlen(path) - strlen("Release");
+	char *p = malloc(n + sizeof("InRelease"));
+	int r;
+
+	if (!p)
+		return 0;
+	memcpy(p, path, n);
+	memcpy(p + n, "InRelease", sizeof("InRelease"));
+	r = access(p, F_OK) == 0;
+	free(p);
+	return r;
+}
+
 int dg_deb_load_lists(struct dg_deb *deb, const char *dir, int strict, dg_deb_error_fn on_err,
 		      void *ctx, size_t *n_inrelease, size_t *n_packages)
 {
@@ -687,8 +774,14 @@ int dg_deb_load_lists(struct dg_deb *deb, const char *dir, int strict, dg_deb_er
 		if (r < 0)
 			set_err(deb, "%s: %s", dir, strerror(-r));
 		for (i = 0; i < n && r == 0; i++) {
-			r = kind ? dg_deb_load_packages_file(deb, names[i], NULL) :
-				   dg_deb_load_inrelease_file(deb, names[i]);
+			if (kind)
+				r = dg_deb_load_packages_file(deb, names[i], NULL);
+			else if (ends_with(names[i], "_InRelease"))
+				r = dg_deb_load_inrelease_file(deb, names[i]);
+			else if (has_inrelease(names[i]))
+				continue;	/* apt uses the InRelease then */
+			else
+				r = dg_deb_load_release_file(deb, names[i], NULL);
 			if (r == 0) {
 				(*count[kind])++;
 			} else if (!strict) {
@@ -703,7 +796,8 @@ int dg_deb_load_lists(struct dg_deb *deb, const char *dir, int strict, dg_deb_er
 	}
 	if (r == 0 && (!*n_inrelease || !*n_packages)) {
 		set_err(deb, "%s: no %s could be loaded", dir,
-			!*n_inrelease ? "*_InRelease file" : "*_Packages file listed in them");
+			!*n_inrelease ? "*_InRelease (or *_Release with *_Release.gpg) file" :
+					"*_Packages file listed in them");
 		r = -ENOENT;
 	}
 	return r;
@@ -718,6 +812,28 @@ int dg_deb_load_inrelease_file(struct dg_deb *deb, const char *path)
 	if (r == 0)
 		r = dg_deb_load_inrelease(deb, path, buf, len);
 	free(buf);
+	return r;
+}
+
+int dg_deb_load_release_file(struct dg_deb *deb, const char *path, const char *sig_path)
+{
+	uint8_t *buf = NULL, *sig = NULL;
+	size_t len = 0, sig_len = 0;
+	char *own = NULL;
+	int r;
+
+	if (!sig_path && asprintf(&own, "%s.gpg", path) < 0)
+		return -ENOMEM;
+	if (own)
+		sig_path = own;
+	r = read_whole(deb, path, DEB_INRELEASE_MAX, &buf, &len);
+	if (r == 0)
+		r = read_whole(deb, sig_path, DEB_SIG_MAX, &sig, &sig_len);
+	if (r == 0)
+		r = dg_deb_load_release(deb, path, buf, len, sig_path, sig, sig_len);
+	free(sig);
+	free(buf);
+	free(own);
 	return r;
 }
 

@@ -4,14 +4,17 @@
 #   tests/data/deb/gen.sh OUTDIR
 # Writes a tiny apt repository: OUTDIR/pool/**/*.deb, OUTDIR/dists/test/
 # {Release,Release.gpg,InRelease,main/binary-amd64/Packages{,.gz,.xz,.lz4,.bz2}},
-# the signed variants in OUTDIR/inrelease/, the tampered files in OUTDIR/bad/,
+# the signed variants in OUTDIR/inrelease/ (InRelease form) and
+# OUTDIR/release/ (Release with a detached NAME.gpg), the tampered files in OUTDIR/bad/,
 # the certificates in OUTDIR/keys/ (NAME.gpg binary, NAME.asc armored,
 # NAME.fpr fingerprint) and OUTDIR/cases.txt, one line per case:
 #   NAME KEYRING INRELEASE PACKAGES DEB VERDICT [PACKAGE VERSION ARCH]
-# paths relative to OUTDIR; VERDICT is what apt's chain, run with gpgv,
+# paths relative to OUTDIR (an INRELEASE of the form release:PATH is a
+# Release whose signature is PATH.gpg); VERDICT is what apt's chain, run with gpgv,
 # date, sha256sum, stat, awk and the decompressors (ref_verdict below),
 # decides: ok (then the Packages paragraph's Package, Version,
-# Architecture), not-listed (the .deb), bad-signature, expired or
+# Architecture), not-listed (the .deb), bad-signature, expired,
+# not-valid-yet (a Date more than apt's Max-FutureTime, 10 s, ahead) or
 # packages-not-listed (the chain).  Generation fails when that verdict is not
 # the one the case was made for.  Reproducible inputs (SOURCE_DATE_EPOCH,
 # fixed names); keys and signatures are fresh each run.  Cached: when
@@ -38,7 +41,7 @@ command -v lz4 >/dev/null && have_lz4=1
 export SOURCE_DATE_EPOCH=1700000000 LC_ALL=C.UTF-8 TZ=UTC
 umask 022
 rm -rf "$out"
-mkdir -p "$out/keys" "$out/inrelease" "$out/bad"
+mkdir -p "$out/keys" "$out/inrelease" "$out/release" "$out/bad"
 out=$(cd "$out" && pwd)
 work=$(mktemp -d /tmp/dg-deb-gen.XXXXXX)
 trap 'gpgconf --homedir "$work/gnupg" --kill all 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -147,6 +150,10 @@ mapfile -t o < <(valid_until $past); release "$work/Release-expired" "${o[@]}"
 mapfile -t o < <(valid_until $far %z); release "$work/Release-numtz" "${o[@]}"
 mapfile -t o < <(valid_until $past %z); release "$work/Release-numtz-expired" "${o[@]}"
 release "$work/Release-novalid"
+# Dated in 2100: "not valid yet" whenever the tests run.
+future=4102444800
+release "$work/Release-future" -o "APT::FTPArchive::Release::Date=$(rfc1123 $future)"
+grep -q "^Date: $(rfc1123 $future)\$" "$work/Release-future" || die "apt-ftparchive did not take the future Date"
 # Only the weak MD5Sum and SHA1 fields, which apt does not trust either.
 release "$work/Release-weak" "${o_far[@]}" -o APT::FTPArchive::Release::SHA256=false \
 	-o APT::FTPArchive::Release::SHA512=false
@@ -166,6 +173,18 @@ clearsign "$rsa" "$work/Release-numtz" "$out/inrelease/InRelease-numtz"
 clearsign "$rsa" "$work/Release-numtz-expired" "$out/inrelease/InRelease-numtz-expired"
 clearsign "$rsa" "$work/Release-novalid" "$out/inrelease/InRelease-novalid"
 clearsign "$rsa" "$work/Release-weak" "$out/inrelease/InRelease-weak"
+clearsign "$rsa" "$work/Release-future" "$out/inrelease/InRelease-future"
+# The Release form (a detached signature beside the file, as NAME.gpg):
+# armored like the archive's Release.gpg, and binary.
+detach() {	# FPR IN NAME [--armor]
+	cp "$2" "$out/release/$3"
+	g -u "$1!" ${4:-} --detach-sign -o "$out/release/$3.gpg" "$2"
+}
+detach "$eddsa" "$work/Release" Release-eddsa --armor
+detach "$rsa" "$work/Release" Release-binary-sig
+detach "$other" "$work/Release" Release-otherkey --armor
+detach "$rsa" "$work/Release-expired" Release-expired --armor
+detach "$rsa" "$work/Release-future" Release-future --armor
 # The signed InRelease edited afterwards to list the attacker's Packages.
 oh=$(sha256sum <"$out/$bin/Packages" | cut -c1-64)
 os=$(stat -c %s "$out/$bin/Packages")
@@ -177,21 +196,40 @@ grep -q "^ $nh .* main/binary-amd64/Packages$" "$out/inrelease/InRelease-altered
 	die "the altered InRelease does not list the altered Packages"
 gpgv --keyring "$out/keys/rsa.gpg" "$out/dists/test/Release.gpg" "$out/dists/test/Release" 2>/dev/null ||
 	die "gpgv does not accept Release.gpg"
+# The signed Release edited afterwards to list the attacker's Packages,
+# its signature kept.
+sed "s/^ $oh \( *\)$os main\/binary-amd64\/Packages\$/ $nh \1$ns main\/binary-amd64\/Packages/" \
+	"$out/dists/test/Release" >"$out/release/Release-altered"
+cp "$out/dists/test/Release.gpg" "$out/release/Release-altered.gpg"
+grep -q "^ $nh .* main/binary-amd64/Packages$" "$out/release/Release-altered" ||
+	die "the altered Release does not list the altered Packages"
 
 # ref_verdict KEYRING INRELEASE PACKAGES DEB: apt's chain with the real
 # tools: a good signature from the keyring (gpgv), not expired (Valid-Until
 # against now), the decompressed Packages' SHA-256 and size in the signed
 # text's SHA256 field, the .deb's SHA-256 and size in one Packages paragraph.
 ref_verdict() {
-	local kr=$1 inr=$2 pk=$3 deb=$4 txt=$work/ref.txt vu dc h s
+	local kr=$1 inr=$2 pk=$3 deb=$4 txt=$work/ref.txt vu dt dc h s
 	rm -f "$txt"
-	if ! gpgv --status-fd 1 --keyring "$kr" --output "$txt" "$inr" >"$work/ref.status" 2>/dev/null ||
-		! grep -q '^\[GNUPG:\] GOODSIG ' "$work/ref.status" || ! grep -q '^\[GNUPG:\] VALIDSIG ' "$work/ref.status"; then
+	case $inr in
+	release:*)	# apt: gpgv --keyring K Release.gpg Release
+		inr=${inr#release:}
+		gpgv --status-fd 1 --keyring "$kr" "$inr.gpg" "$inr" >"$work/ref.status" 2>/dev/null &&
+			cp "$inr" "$txt" ;;
+	*) gpgv --status-fd 1 --keyring "$kr" --output "$txt" "$inr" >"$work/ref.status" 2>/dev/null ;;
+	esac
+	if [ ! -f "$txt" ] || ! grep -q '^\[GNUPG:\] GOODSIG ' "$work/ref.status" ||
+		! grep -q '^\[GNUPG:\] VALIDSIG ' "$work/ref.status"; then
 		echo bad-signature; return
 	fi
 	vu=$(sed -n 's/^Valid-Until: //p' "$txt")
 	if [ -n "$vu" ] && [ "$(date -d "$vu" +%s)" -le "$(date +%s)" ]; then
 		echo expired; return
+	fi
+	# apt.conf(5), Acquire::Max-FutureTime: a Date up to 10 s ahead is fine
+	dt=$(sed -n '0,/^$/s/^Date: //p' "$txt")
+	if [ -n "$dt" ] && [ "$(date -d "$dt" +%s)" -gt "$(( $(date +%s) + 10 ))" ]; then
+		echo not-valid-yet; return
 	fi
 	case $pk in
 	*.gz) dc="gzip -dc" ;; *.xz) dc="xz -dc" ;; *.bz2) dc="bzip2 -dc" ;;
@@ -311,6 +349,16 @@ inrelease_expired_fails_the_chain expired keys/rsa.gpg inrelease/InRelease-expir
 inrelease_expired_numeric_timezone_fails_the_chain expired keys/rsa.gpg inrelease/InRelease-numtz-expired $P $hello
 inrelease_with_only_md5_and_sha1_fails_the_chain packages-not-listed keys/rsa.gpg inrelease/InRelease-weak $P $hello
 packages_altered_after_release_fails_the_chain packages-not-listed keys/rsa.gpg $IR bad/Packages-altered bad/dgtest-hello_1.0-1_all.deb
+inrelease_dated_in_the_future_is_not_valid_yet not-valid-yet keys/rsa.gpg inrelease/InRelease-future $P $hello
+release_with_detached_signature_is_ok ok keys/rsa.gpg release:dists/test/Release $P $hello
+release_with_detached_signature_lists_every_deb ok keys/rsa.gpg release:dists/test/Release $P.xz pool/main/d/dgtest-tool/dgtest-tool_2.0-1_amd64.deb
+release_with_ed25519_detached_signature_is_ok ok keys/eddsa.gpg release:release/Release-eddsa $P $hello
+release_with_binary_detached_signature_is_ok ok keys/rsa.gpg release:release/Release-binary-sig $P $hello
+release_not_listing_a_deb_gives_not_listed not-listed keys/rsa.gpg release:dists/test/Release $P bad/dgtest-stray_1.0-1_all.deb
+release_signed_by_unknown_key_fails_the_chain bad-signature keys/rsa.gpg release:release/Release-otherkey $P $hello
+release_altered_after_signing_fails_the_chain bad-signature keys/rsa.gpg release:release/Release-altered bad/Packages-altered bad/dgtest-hello_1.0-1_all.deb
+release_expired_fails_the_chain expired keys/rsa.gpg release:release/Release-expired $P $hello
+release_dated_in_the_future_is_not_valid_yet not-valid-yet keys/rsa.gpg release:release/Release-future $P $hello
 "
 [ $have_lz4 = 1 ] && cases+="packages_lz4_listed_by_decompressed_hash_is_ok ok keys/rsa.gpg $IR $P.lz4 $hello
 "
