@@ -253,17 +253,16 @@ else
 fi
 
 # File digests of real packages: `deb digests` against what dpkg-deb
-# extracts and sha256sum hashes (regular files as tar -tv lists them).
+# extracts and sha256sum hashes (every regular file extracted, hard links
+# included).
 ndig=0
 for pair in "${listed_pairs[@]}"; do
 	[ $ndig -lt 3 ] || break
 	p=${pair%% *} d=${pair#* }
 	x=$T/x$ndig; mkdir -p "$x"
 	wd 60 dpkg-deb -x "$d" "$x" || continue
-	wd 60 dpkg-deb --fsys-tarfile "$d" | wd 60 tar -tv --quoting-style=literal | awk '/^-/' |
-		sed -E 's/^([^ ]+ +){5}//' | while IFS= read -r name; do
-			printf '%s  /%s\n' "$(sha256sum <"$x/$name" | cut -c1-64)" "${name#./}"
-		done | LC_ALL=C sort >"$T/want.dig"
+	(cd "$x" && find . -type f -print0 | xargs -0 -r sha256sum --zero) | tr '\0' '\n' |
+		sed 's|^\([0-9a-f]\{64\}\)  \./|\1  /|' | LC_ALL=C sort >"$T/want.dig"
 	wd 60 "$DG" deb digests --keyring "$keyring" --inrelease "${inrs[${pk_inr[$p]}]}" \
 		--packages "${pk_files[$p]}" "$d" 2>"$T/err" | LC_ALL=C sort >"$T/got.dig"
 	[ -s "$T/want.dig" ] && cmp -s "$T/want.dig" "$T/got.dig" &&

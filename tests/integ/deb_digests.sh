@@ -24,16 +24,16 @@ IR=$fx/dists/tree/InRelease
 P=$fx/dists/tree/main/binary-amd64/Packages
 chain=(--keyring "$K" --inrelease "$IR" --packages "$P")
 
-# ref_digests DEB DIR: "HEX  /path" per regular file (not hard links), as
-# dpkg-deb extracts it into DIR and tar lists it; sorted.
+# ref_digests DEB DIR: "HEX  /path" per regular file (hard links
+# included: each name is a regular file) that dpkg-deb extracts into DIR,
+# hashed by sha256sum; sorted.
 ref_digests() {
-	local deb=$1 dir=$2 name
+	local deb=$1 dir=$2
 	rm -rf "$dir"; mkdir -p "$dir"
 	wd 60 dpkg-deb -x "$deb" "$dir" || return 1
-	wd 60 dpkg-deb --fsys-tarfile "$deb" | wd 60 tar -tv --quoting-style=literal |
-		awk '/^-/' | sed -E 's/^([^ ]+ +){5}//' | while IFS= read -r name; do
-			printf '%s  /%s\n' "$(sha256sum <"$dir/$name" | cut -c1-64)" "${name#./}"
-		done | LC_ALL=C sort
+	# --zero: names as they are (no escaping of a backslash), ended by NUL
+	(cd "$dir" && find . -type f -print0 | xargs -0 -r sha256sum --zero) | tr '\0' '\n' |
+		sed 's|^\([0-9a-f]\{64\}\)  \./|\1  /|' | LC_ALL=C sort
 }
 
 ncomp=0
@@ -56,9 +56,11 @@ grep -q "/usr/share/dgtest-tree/with space.txt$" "$T/got-xz" && grep -q "/caf.*\
 	grep -q "/dddd*/ffff*$" "$T/got-xz" && grep -q "/bbbb*/x.txt$" "$T/got-xz" &&
 	ok "long_prefixed_spaced_and_utf8_names_are_listed" ||
 	nok "long_prefixed_spaced_and_utf8_names_are_listed" "$(cat "$T/got-xz")"
-! grep -q "/link$\|/big.txt$\|/$" "$T/got-xz" && grep -q "/big-hardlink.txt$" "$T/got-xz" &&
-	ok "symlinks_hard_links_and_directories_are_not_listed" ||
-	nok "symlinks_hard_links_and_directories_are_not_listed" "$(cat "$T/got-xz")"
+! grep -q "/link$\|/$" "$T/got-xz" && grep -q "/big-hardlink.txt$" "$T/got-xz" && grep -q "/big.txt$" "$T/got-xz" &&
+	[ "$(grep -c "^$(sha256sum <"$T/x-xz/usr/share/dgtest-tree/big.txt" | cut -c1-64)  " "$T/got-xz")" = 2 ] &&
+	grep -q "/zz-long-hardlink$" "$T/got-xz" && grep -q "/zz-long-hardlink$" "$T/got-pax" &&
+	ok "hard_links_are_listed_with_their_targets_digest_symlinks_and_directories_are_not" ||
+	nok "hard_links_are_listed_with_their_targets_digest_symlinks_and_directories_are_not" "$(cat "$T/got-xz")"
 
 # --tag: BSD style, the same digests.
 wd 60 "$DG" deb digests --tag "${chain[@]}" "$fx/pool-tree/dgtest-tree-gzip_1.0-1_all.deb" >"$T/tag"; rc=$?

@@ -9,6 +9,7 @@
 
 #include "tap.h"
 #include "deb_core.h"
+#include "sha256.h"
 #include "../../src/handlers/deb/deb_proto.h"
 
 static void put16(uint8_t *p, uint16_t v)
@@ -606,6 +607,21 @@ static size_t tar_header(struct tarb *t, const char *name, char type, size_t siz
 	return at;
 }
 
+/* A hard link header ('1') for @name to @target (linkname field). */
+static size_t tar_link(struct tarb *t, const char *name, const char *target)
+{
+	size_t at = tar_header(t, name, '1', 0), i;
+	uint8_t *h = t->b + at;
+	unsigned sum = 0;
+
+	memcpy(h + 157, target, strlen(target));
+	memset(h + 148, ' ', 8);
+	for (i = 0; i < 512; i++)
+		sum += h[i];
+	snprintf((char *)h + 148, 8, "%06o", sum);
+	return at;
+}
+
 static void tar_data(struct tarb *t, const char *data, size_t size)
 {
 	memcpy(t->b + t->n, data, size);
@@ -652,6 +668,29 @@ static void put_rec(uint8_t *r, uint64_t off, uint64_t size, uint64_t a, uint32_
 	r[53] = (uint8_t)kind;
 }
 
+/*
+ * A .deb around the data.tar @t (plain), and the answer's fixed part for
+ * @n records: the records' place, which the caller fills.
+ */
+static uint8_t *arc_wrap(struct arc_case *c, const struct tarb *t, uint32_t n)
+{
+	memcpy(c->deb, "!<arch>\n", 8);
+	c->deb_len = 8;
+	ar_member(c->deb, &c->deb_len, "debian-binary", (const uint8_t *)"2.0\n", 4);
+	ar_member(c->deb, &c->deb_len, "control.tar", t->b, 512);
+	c->data_hoff = c->deb_len;
+	ar_member(c->deb, &c->deb_len, "data.tar", t->b, t->n);
+	memset(c->ans, 0, sizeof(c->ans));
+	put32(c->ans, DEB_ARC_MAGIC);
+	put16(c->ans + 4, DEB_ANS_VERSION);
+	put64(c->ans + 16, c->data_hoff);
+	put64(c->ans + 24, t->n);
+	put64(c->ans + 32, t->n);
+	put32(c->ans + 40, n);
+	c->ans_len = DEB_ARC_FIXED + n * DEB_ARC_RECORD_SIZE;
+	return c->ans + DEB_ARC_FIXED;
+}
+
 /* A .deb whose data.tar holds ./usr/bin/hi (3 bytes), a GNU long name
  * entry and a directory, and the honest answer for it. */
 static void arc_build(struct arc_case *c)
@@ -669,26 +708,11 @@ static void arc_build(struct arc_case *c)
 	tar_data(&t, "long\n", 5);
 	h3 = tar_header(&t, "./usr/", '5', 0);
 	t.n += 1024;	/* end of archive */
-	c->deb_len = 0;
-	memcpy(c->deb, "!<arch>\n", 8);
-	c->deb_len = 8;
-	ar_member(c->deb, &c->deb_len, "debian-binary", (const uint8_t *)"2.0\n", 4);
-	ar_member(c->deb, &c->deb_len, "control.tar", t.b, 512);
-	c->data_hoff = c->deb_len;
-	ar_member(c->deb, &c->deb_len, "data.tar", t.b, t.n);
-	memset(c->ans, 0, sizeof(c->ans));
-	put32(c->ans, DEB_ARC_MAGIC);
-	put16(c->ans + 4, DEB_ANS_VERSION);
-	put64(c->ans + 16, c->data_hoff);
-	put64(c->ans + 24, t.n);
-	put64(c->ans + 32, t.n);
-	put32(c->ans + 40, 4);
-	r = c->ans + DEB_ARC_FIXED;
+	r = arc_wrap(c, &t, 4);
 	put_rec(r, h0, 3, h0, (uint32_t)strlen("./usr/bin/hi"), '0', DEB_PATH_NAME);
 	put_rec(r + 64, h1, strlen(LONGNAME) + 1, 0, 0, 'L', DEB_PATH_NONE);
 	put_rec(r + 128, h2, 5, h1 + 512, (uint32_t)strlen(LONGNAME), '0', DEB_PATH_LONG);
 	put_rec(r + 192, h3, 0, h3, (uint32_t)strlen("./usr/"), '5', DEB_PATH_NAME);
-	c->ans_len = DEB_ARC_FIXED + 4 * DEB_ARC_RECORD_SIZE;
 }
 
 static int collect_paths(const struct dg_deb_file *f, void *ctx)
@@ -700,19 +724,25 @@ static int collect_paths(const struct dg_deb_file *f, void *ctx)
 	return 0;
 }
 
-static int check_arc(struct arc_case *c, char *paths)
+/* The re-check, then (with @out) @fn for each file listed. */
+static int check_arc_with(struct arc_case *c, dg_deb_file_fn fn, char *out)
 {
 	struct deb_tar t;
 	char err[256];
 	int r = deb_check_archive(c->deb, c->deb_len, c->ans, c->ans_len, &t, err, sizeof(err));
 
-	if (r == 0 && paths) {
-		paths[0] = '\0';
-		r = deb_tar_each_file(&t, collect_paths, paths, err, sizeof(err));
+	if (r == 0 && out) {
+		out[0] = '\0';
+		r = deb_tar_each_file(&t, fn, out, err, sizeof(err));
 	}
 	if (r < 0)
 		printf("# %s\n", err);
 	return r;
+}
+
+static int check_arc(struct arc_case *c, char *paths)
+{
+	return check_arc_with(c, collect_paths, paths);
 }
 
 TEST(test_honest_archive_answer_lists_the_regular_files)
@@ -851,24 +881,79 @@ TEST(test_archive_pax_length_that_overflows_is_refused)
 	he = tar_header(&t, "./a", '0', 2);
 	tar_data(&t, "a\n", 2);
 	t.n += 1024;
-	memcpy(c.deb, "!<arch>\n", 8);
-	c.deb_len = 8;
-	ar_member(c.deb, &c.deb_len, "debian-binary", (const uint8_t *)"2.0\n", 4);
-	ar_member(c.deb, &c.deb_len, "control.tar", t.b, 512);
-	c.data_hoff = c.deb_len;
-	ar_member(c.deb, &c.deb_len, "data.tar", t.b, t.n);
-	memset(c.ans, 0, sizeof(c.ans));
-	put32(c.ans, DEB_ARC_MAGIC);
-	put16(c.ans + 4, DEB_ANS_VERSION);
-	put64(c.ans + 16, c.data_hoff);
-	put64(c.ans + 24, t.n);
-	put64(c.ans + 32, t.n);
-	put32(c.ans + 40, 2);
-	r = c.ans + DEB_ARC_FIXED;
+	r = arc_wrap(&c, &t, 2);
 	put_rec(r, hx, strlen(pax), 0, 0, 'x', DEB_PATH_NONE);
 	put_rec(r + 64, he, 2, he, 3, '0', DEB_PATH_NAME);
-	c.ans_len = DEB_ARC_FIXED + 2 * DEB_ARC_RECORD_SIZE;
 	CHECK(check_arc(&c, NULL) == -EBADMSG, "a wrapped pax length accepted");
+}
+
+static int collect_digests(const struct dg_deb_file *f, void *ctx)
+{
+	char *out = ctx, hex[9];
+
+	snprintf(hex, sizeof(hex), "%02x%02x%02x%02x", f->sha256[0], f->sha256[1], f->sha256[2],
+		 f->sha256[3]);
+	strcat(out, f->path);
+	strcat(out, "=");
+	strcat(out, hex);
+	strcat(out, "|");
+	return 0;
+}
+
+/*
+ * ./usr/bin/hi ("hi\n"), then the hard link ./usr/bin/hey to @target,
+ * then ./usr/bin/late ("late\n"); each path and digest through @paths.
+ */
+static int links_case(const char *target, char *paths)
+{
+	static struct tarb t;
+	static struct arc_case c;
+	size_t h0, h1, h2;
+	uint8_t *r;
+
+	memset(&t, 0, sizeof(t));
+	h0 = tar_header(&t, "./usr/bin/hi", '0', 3);
+	tar_data(&t, "hi\n", 3);
+	h1 = tar_link(&t, "./usr/bin/hey", target);
+	h2 = tar_header(&t, "./usr/bin/late", '0', 5);
+	tar_data(&t, "late\n", 5);
+	t.n += 1024;
+	r = arc_wrap(&c, &t, 3);
+	put_rec(r, h0, 3, h0, (uint32_t)strlen("./usr/bin/hi"), '0', DEB_PATH_NAME);
+	put_rec(r + 64, h1, 0, h1, (uint32_t)strlen("./usr/bin/hey"), '1', DEB_PATH_NAME);
+	put_rec(r + 128, h2, 5, h2, (uint32_t)strlen("./usr/bin/late"), '0', DEB_PATH_NAME);
+	if (!strcmp(target, "./usr/bin/hi"))
+		write_seed_bin("archive-hard-link", 2, c.deb, c.deb_len, c.ans, c.ans_len);
+	return check_arc_with(&c, collect_digests, paths);
+}
+
+TEST(test_hard_link_is_listed_with_its_targets_digest)
+{
+	char paths[512], want[512];
+	uint8_t sha[32];
+	const char *forms[] = { "./usr/bin/hi", "usr/bin/hi", "/usr/bin/hi" };
+	size_t i;
+
+	dg_sha256("hi\n", 3, sha);
+	for (i = 0; i < 3; i++) {
+		snprintf(want, sizeof(want), "/usr/bin/hi=%02x%02x%02x%02x|/usr/bin/hey=%02x%02x%02x%02x|",
+			 sha[0], sha[1], sha[2], sha[3], sha[0], sha[1], sha[2], sha[3]);
+		CHECK(links_case(forms[i], paths) == 0, "refused for target %s", forms[i]);
+		paths[strlen(paths) - strlen("/usr/bin/late=........|")] = '\0';
+		CHECK(!strcmp(paths, want), "target %s: %s, want %s", forms[i], paths, want);
+	}
+}
+
+TEST(test_hard_link_to_no_earlier_file_is_refused)
+{
+	char paths[512];
+
+	/* missing, extracted only later, escaping the root, a directory */
+	CHECK(links_case("./usr/bin/nope", paths) == -EBADMSG, "a link to nothing accepted");
+	CHECK(links_case("./usr/bin/late", paths) == -EBADMSG, "a link to a later file accepted");
+	CHECK(links_case("../etc/shadow", paths) == -EBADMSG, "a link out of the root accepted");
+	CHECK(links_case("./usr/bin/hey", paths) == -EBADMSG, "a link to itself accepted");
+	CHECK(links_case("", paths) == -EBADMSG, "a link to no name accepted");
 }
 
 int main(void)
@@ -903,6 +988,8 @@ int main(void)
 	RUN(test_paragraph_with_two_sha256_fields_is_refused);
 	RUN(test_blank_only_line_separates_paragraphs);
 	RUN(test_archive_decoy_data_member_is_refused);
+	RUN(test_hard_link_is_listed_with_its_targets_digest);
+	RUN(test_hard_link_to_no_earlier_file_is_refused);
 	RUN(test_archive_name_claimed_after_a_long_name_is_refused);
 	RUN(test_archive_pax_length_that_overflows_is_refused);
 	return tap_done();

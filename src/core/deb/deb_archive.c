@@ -31,6 +31,7 @@
 #define DEB_TAR_SIZE_OFF 124
 #define DEB_TAR_CHKSUM_OFF 148
 #define DEB_TAR_TYPE_OFF 156
+#define DEB_TAR_LINK_OFF 157		/* linkname, 100 bytes like the name */
 #define DEB_TAR_MAGIC_OFF 257
 #define DEB_TAR_PREFIX_OFF 345
 #define DEB_TAR_PREFIX_LEN 155
@@ -216,10 +217,11 @@ static int field_string(const uint8_t *t, uint64_t start, size_t field, uint64_t
 
 /* What the pax records of an 'x' header say of the entry after it. */
 struct pax_info {
-	int has_path, has_size;
+	int has_path, has_size, has_link;
 	uint64_t path_rec;		/* the last "path=" record's first byte */
 	uint64_t path, path_len;	/* its value */
 	uint64_t size;			/* the last "size=" value */
+	uint64_t link, link_len;	/* the last "linkpath=" value */
 };
 
 /*
@@ -249,6 +251,10 @@ static int pax_scan(const uint8_t *t, uint64_t d, uint64_t e, struct pax_info *p
 			pi->path_rec = r;
 			pi->path = k + 5;
 			pi->path_len = end - (k + 5);
+		} else if (end - k >= 9 && !memcmp(t + k, "linkpath=", 9)) {
+			pi->has_link = 1;
+			pi->link = k + 9;
+			pi->link_len = end - (k + 9);
 		} else if (end - k >= 5 && !memcmp(t + k, "size=", 5)) {
 			if (end - (k + 5) == 0 || end - (k + 5) > 20)
 				return -1;
@@ -455,14 +461,48 @@ int deb_check_archive(const uint8_t *deb, size_t deb_len, const uint8_t *ans, si
 	return 0;
 }
 
-/* The record's path, "/"-rooted without "./": 0, or -1 when it has a
- * control character, a ".." component or is too long. */
+/*
+ * @raw (@n bytes) as a path "/"-rooted without "./" into @out: 0, or -1
+ * when it has a NUL or control character, a ".." component, no name or is
+ * too long.
+ */
+static int rooted_path(const char *raw, size_t n, char *out, size_t outlen)
+{
+	const char *p, *c, *end = raw + n;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)raw[i] < 0x20 || raw[i] == 0x7f)
+			return -1;
+	p = raw;
+	while (end - p >= 2 && p[0] == '.' && p[1] == '/')
+		p += 2;
+	while (p < end && *p == '/')
+		p++;
+	for (c = p; c < end; ) {
+		const char *slash = memchr(c, '/', (size_t)(end - c));
+		size_t seg = slash ? (size_t)(slash - c) : (size_t)(end - c);
+
+		if (seg == 2 && c[0] == '.' && c[1] == '.')
+			return -1;
+		c += seg;
+		while (c < end && *c == '/')
+			c++;
+	}
+	if (p == end || (size_t)(end - p) + 2 > outlen)
+		return -1;
+	out[0] = '/';
+	memcpy(out + 1, p, (size_t)(end - p));
+	out[1 + (end - p)] = '\0';
+	return 0;
+}
+
+/* The record's path, rooted as rooted_path() makes it. */
 static int record_path(const struct deb_tar *t, const uint8_t *rc, char *out, size_t outlen)
 {
 	uint64_t a = deb_le64(rc + 16), b = deb_le64(rc + 24), alen = deb_le32(rc + 40), blen = deb_le32(rc + 44);
 	char raw[DEB_PATH_MAX];
-	const char *p, *c;
-	size_t n = 0, i;
+	size_t n;
 
 	if (alen + blen + 2 > sizeof(raw))
 		return -1;
@@ -473,55 +513,122 @@ static int record_path(const struct deb_tar *t, const uint8_t *rc, char *out, si
 		memcpy(raw + n, t->tar + b, (size_t)blen);
 		n += (size_t)blen;
 	}
-	raw[n] = '\0';
-	for (i = 0; i < n; i++)
-		if ((unsigned char)raw[i] < 0x20 || raw[i] == 0x7f)
-			return -1;
-	p = raw;
-	while (p[0] == '.' && p[1] == '/')
-		p += 2;
-	while (*p == '/')
-		p++;
-	for (c = p; *c; ) {
-		size_t seg = strcspn(c, "/");
+	return rooted_path(raw, n, out, outlen);
+}
 
-		if (seg == 2 && c[0] == '.' && c[1] == '.')
-			return -1;
-		c += seg;
-		while (*c == '/')
-			c++;
+/*
+ * The target of the hard link of record @i, rooted as rooted_path() makes
+ * it, as tar reads it: the last "linkpath=" record of a pax 'x' header
+ * among the extension headers just before, else the data of a GNU 'K'
+ * header there (up to its first NUL), else the header's linkname field
+ * (up to its first NUL or all 100 bytes).  Every one of those headers and
+ * sizes was re-checked by deb_check_archive().  0, or -1.
+ */
+static int link_target(const struct deb_tar *t, size_t i, char *out, size_t outlen)
+{
+	const uint8_t *h = t->tar + deb_le64(t->recs + i * DEB_ARC_RECORD_SIZE);
+	int64_t x = -1, k = -1, j;
+	const uint8_t *v;
+	size_t n;
+
+	for (j = (int64_t)i - 1; j >= 0; j--) {
+		const uint8_t *rc = t->recs + (size_t)j * DEB_ARC_RECORD_SIZE;
+
+		if (rc[52] == 'x' && x < 0)
+			x = j;
+		else if (rc[52] == 'K' && k < 0)
+			k = j;
+		else if (rc[52] != 'L')
+			break;
 	}
-	if (!*p || strlen(p) + 2 > outlen)
-		return -1;
-	snprintf(out, outlen, "/%s", p);
-	return 0;
+	if (x >= 0) {
+		const uint8_t *rc = t->recs + (size_t)x * DEB_ARC_RECORD_SIZE;
+		uint64_t d = deb_le64(rc) + DEB_TAR_BLOCK;
+		struct pax_info pi;
+
+		if (pax_scan(t->tar, d, d + deb_le64(rc + 8), &pi) < 0)
+			return -1;
+		if (pi.has_link) {
+			if (pi.link_len >= DEB_PATH_MAX || memchr(t->tar + pi.link, 0, (size_t)pi.link_len))
+				return -1;
+			return rooted_path((const char *)t->tar + pi.link, (size_t)pi.link_len, out,
+					   outlen);
+		}
+	}
+	if (k >= 0) {
+		const uint8_t *rc = t->recs + (size_t)k * DEB_ARC_RECORD_SIZE;
+		uint64_t size = deb_le64(rc + 8);
+
+		v = t->tar + deb_le64(rc) + DEB_TAR_BLOCK;
+		n = strnlen((const char *)v, size < DEB_PATH_MAX ? (size_t)size : DEB_PATH_MAX);
+		if (n == DEB_PATH_MAX)
+			return -1;
+		return rooted_path((const char *)v, n, out, outlen);
+	}
+	v = h + DEB_TAR_LINK_OFF;
+	return rooted_path((const char *)v, strnlen((const char *)v, DEB_TAR_NAME_LEN), out, outlen);
+}
+
+/*
+ * The regular file of the records before @i whose path is @path: its
+ * record, or NULL.  A hard link's target is extracted before the link.
+ */
+static const uint8_t *earlier_file(const struct deb_tar *t, size_t i, const char *path)
+{
+	char other[DEB_PATH_MAX];
+	size_t j;
+
+	for (j = 0; j < i; j++) {
+		const uint8_t *rc = t->recs + j * DEB_ARC_RECORD_SIZE;
+
+		if (is_file_type(rc[52]) && record_path(t, rc, other, sizeof(other)) == 0 &&
+		    !strcmp(other, path))
+			return rc;
+	}
+	return NULL;
 }
 
 int deb_tar_each_file(const struct deb_tar *t, dg_deb_file_fn fn, void *ctx, char *err,
 		      size_t errlen)
 {
-	char path[DEB_PATH_MAX];
+	char path[DEB_PATH_MAX], target[DEB_PATH_MAX];
 	size_t i;
 	int r;
 
 	for (i = 0; i < t->n; i++) {
-		const uint8_t *rc = t->recs + i * DEB_ARC_RECORD_SIZE;
+		const uint8_t *rc = t->recs + i * DEB_ARC_RECORD_SIZE, *file = rc;
 		struct dg_deb_file f;
 		uint64_t off = deb_le64(rc);
 
-		if (!is_file_type(rc[52]))
+		if (!is_file_type(rc[52]) && rc[52] != '1')
 			continue;
 		if (record_path(t, rc, path, sizeof(path)) < 0) {
-			snprintf(err, errlen, "tar entry at %llu: a path with a control character, "
-				 "a \"..\" component or over %d bytes", (unsigned long long)off,
+			snprintf(err, errlen, "tar entry at %llu: an empty path, or one with a "
+				 "control character, a \"..\" component or over %d bytes", (unsigned long long)off,
 				 DEB_PATH_MAX);
 			return -EBADMSG;
 		}
+		/* A hard link has its target's contents: listed with them. */
+		if (rc[52] == '1') {
+			if (link_target(t, i, target, sizeof(target)) < 0) {
+				snprintf(err, errlen, "tar entry at %llu (%.200s): a hard link whose "
+					 "target is empty, has a control character, a \"..\" "
+					 "component or is over %d bytes", (unsigned long long)off, path, DEB_PATH_MAX);
+				return -EBADMSG;
+			}
+			file = earlier_file(t, i, target);
+			if (!file) {
+				snprintf(err, errlen, "tar entry at %llu (%.200s): a hard link to "
+					 "%.200s, which is no regular file before it in the archive",
+					 (unsigned long long)off, path, target);
+				return -EBADMSG;
+			}
+		}
 		memset(&f, 0, sizeof(f));
 		f.path = path;
-		f.size = deb_le64(rc + 8);
-		f.mode = deb_le32(rc + 48) & 07777;
-		dg_sha256(t->tar + off + DEB_TAR_BLOCK, (size_t)f.size, f.sha256);
+		f.size = deb_le64(file + 8);
+		f.mode = deb_le32(file + 48) & 07777;
+		dg_sha256(t->tar + deb_le64(file) + DEB_TAR_BLOCK, (size_t)f.size, f.sha256);
 		r = fn(&f, ctx);
 		if (r)
 			return r;

@@ -261,9 +261,11 @@ ref_verdict() {
 # tree of files in a package per data.tar compression dpkg-deb writes, with
 # what tar encodes in more than one way: a path over 100 bytes (a GNU long
 # name), one that needs ustar's prefix field, a symbolic link, a hard link
-# (not listed: its contents are its target's), an empty file, an executable,
-# and names with a space and with UTF-8.
-mktree() {	# ROOT
+# (listed with its target's contents), one to the long path (a GNU 'K'
+# long link name, or a pax linkpath record; not in the plain ustar
+# package, which cannot hold a link name over 100 bytes), an empty file,
+# an executable, and names with a space and with UTF-8.
+mktree() {	# ROOT [no-long-link]
 	local r=$1 long=usr/share/dgtest-tree/$(printf 'd%.0s' $(seq 60))/$(printf 'f%.0s' $(seq 60))
 	mkdir -p "$r/usr/bin" "$r/usr/share/dgtest-tree" "$(dirname "$r/$long")" \
 		"$r/usr/share/dgtest-tree/deep/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
@@ -277,6 +279,7 @@ mktree() {	# ROOT
 	head -c 70000 /dev/zero | tr '\0' 'z' >"$r/usr/share/dgtest-tree/big.txt"
 	ln -s ../bin/dgtest-tree "$r/usr/share/dgtest-tree/link"
 	ln "$r/usr/share/dgtest-tree/big.txt" "$r/usr/share/dgtest-tree/big-hardlink.txt"
+	[ "${2:-}" = no-long-link ] || ln "$r/$long" "$r/usr/share/dgtest-tree/zz-long-hardlink"
 }
 for z in xz zstd gzip none; do
 	root=$work/tree-$z
@@ -303,7 +306,7 @@ for fmt in pax ustar; do
 	root=$work/tree-$fmt
 	mkdir -p "$root"
 	sed "s/^Package: .*/Package: dgtest-tree-$fmt/" "$work/tree-xz/DEBIAN/control" >"$work/control"
-	mktree "$root"
+	[ $fmt = ustar ] && mktree "$root" no-long-link || mktree "$root"
 	find "$root" -exec touch -h -d @$SOURCE_DATE_EPOCH {} +
 	tar -C "$work" --owner=0 --group=0 --numeric-owner --mtime=@$SOURCE_DATE_EPOCH \
 		--format=gnu -cf - ./control | xz -c >"$work/control.tar.xz"
