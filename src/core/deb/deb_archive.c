@@ -282,6 +282,31 @@ static int is_extension(uint8_t type)
 }
 
 /*
+ * The extension headers just before record @i: the nearest 'x', 'L' and
+ * 'K' record of the run of them (-1: none).  The run ends at any other
+ * header, or at a second 'x' or 'L' (repeated 'K' headers are skipped).
+ */
+static void extensions_before(const struct deb_tar *t, size_t i, int64_t *x, int64_t *l,
+			      int64_t *k)
+{
+	int64_t j;
+
+	*x = *l = *k = -1;
+	for (j = (int64_t)i - 1; j >= 0; j--) {
+		uint8_t type = t->recs[(size_t)j * DEB_ARC_RECORD_SIZE + 52];
+
+		if (type == 'x' && *x < 0)
+			*x = j;
+		else if (type == 'L' && *l < 0)
+			*l = j;
+		else if (type == 'K' && *k < 0)
+			*k = j;
+		else if (type != 'K')
+			break;
+	}
+}
+
+/*
  * The path kind of the entry of record @i (of @size bytes): a pax path
  * record of the 'x' header among the extension headers just before it,
  * else the 'L' header's long name there, else the ustar prefix and name
@@ -294,18 +319,9 @@ static int expected_kind(const struct deb_tar *t, uint32_t i, uint64_t size, int
 			 uint64_t *long_size)
 {
 	const uint8_t *h = t->tar + deb_le64(t->recs + (size_t)i * DEB_ARC_RECORD_SIZE);
-	int64_t x = -1, l = -1, j;
+	int64_t x, l, k;
 
-	for (j = (int64_t)i - 1; j >= 0; j--) {
-		const uint8_t *rc = t->recs + (size_t)j * DEB_ARC_RECORD_SIZE;
-
-		if (rc[52] == 'x' && x < 0)
-			x = j;
-		else if (rc[52] == 'L' && l < 0)
-			l = j;
-		else if (rc[52] != 'K')
-			break;
-	}
+	extensions_before(t, i, &x, &l, &k);
 	if (x >= 0) {
 		const uint8_t *rc = t->recs + (size_t)x * DEB_ARC_RECORD_SIZE;
 		uint64_t d = deb_le64(rc) + DEB_TAR_BLOCK;
@@ -527,20 +543,11 @@ static int record_path(const struct deb_tar *t, const uint8_t *rc, char *out, si
 static int link_target(const struct deb_tar *t, size_t i, char *out, size_t outlen)
 {
 	const uint8_t *h = t->tar + deb_le64(t->recs + i * DEB_ARC_RECORD_SIZE);
-	int64_t x = -1, k = -1, j;
+	int64_t x, l, k;
 	const uint8_t *v;
 	size_t n;
 
-	for (j = (int64_t)i - 1; j >= 0; j--) {
-		const uint8_t *rc = t->recs + (size_t)j * DEB_ARC_RECORD_SIZE;
-
-		if (rc[52] == 'x' && x < 0)
-			x = j;
-		else if (rc[52] == 'K' && k < 0)
-			k = j;
-		else if (rc[52] != 'L')
-			break;
-	}
+	extensions_before(t, i, &x, &l, &k);
 	if (x >= 0) {
 		const uint8_t *rc = t->recs + (size_t)x * DEB_ARC_RECORD_SIZE;
 		uint64_t d = deb_le64(rc) + DEB_TAR_BLOCK;
