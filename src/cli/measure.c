@@ -1,18 +1,15 @@
 // SPDX-License-Identifier: MIT
 /* digestguard measure show | verify: IMA measurement logs (docs/enforcer.md). */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
+#include "file.h"
 #include "imalog.h"
 
 /* A log bigger than this is refused rather than read. */
-#define MEASURE_LOG_MAX (4ull << 30)
+#define MEASURE_LOG_MAX ((size_t)4 << 30)
 
 struct logbuf {
 	const uint8_t *p;
@@ -27,49 +24,16 @@ struct logbuf {
  */
 static int read_log(const char *path, struct logbuf *m)
 {
-	struct stat st;
-	uint8_t *p = NULL;
-	size_t n = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char err[512];
+	uint8_t *p;
+	int r = dg_file_read_flags(path, MEASURE_LOG_MAX, DG_FILE_READ_SHRINK_OK, &p, &m->n, err,
+				   sizeof(err));
 
-	m->p = NULL;
-	m->n = 0;
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		fprintf(stderr, "digestguard measure: %s: %s\n", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > MEASURE_LOG_MAX) {
-		fprintf(stderr, "digestguard measure: %s: %s\n", path,
-			S_ISREG(st.st_mode) ? "larger than 4 GiB" : "not a regular file");
-		close(fd);
-		return -1;
-	}
-	if (st.st_size && !(p = malloc((size_t)st.st_size))) {
-		fprintf(stderr, "digestguard measure: %s: out of memory for %lld bytes\n", path,
-			(long long)st.st_size);
-		close(fd);
-		return -1;
-	}
-	while (n < (size_t)st.st_size) {
-		ssize_t r = read(fd, p + n, (size_t)st.st_size - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			fprintf(stderr, "digestguard measure: %s: %s\n", path, strerror(errno));
-			free(p);
-			close(fd);
-			return -1;
-		}
-		if (r == 0)
-			break;	/* cut back meanwhile */
-		n += (size_t)r;
-	}
-	close(fd);
 	m->p = p;
-	m->n = n;
+	if (r < 0) {
+		fprintf(stderr, "digestguard measure: %s\n", err);
+		return -1;
+	}
 	return 0;
 }
 

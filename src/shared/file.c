@@ -12,8 +12,8 @@
 
 #include "cleanup.h"
 
-int dg_file_read(const char *path, size_t max, uint8_t **out, size_t *len, char *err,
-		 size_t errlen)
+int dg_file_read_flags(const char *path, size_t max, unsigned int flags, uint8_t **out,
+		       size_t *len, char *err, size_t errlen)
 {
 	uint8_t *buf = NULL;
 	struct stat st;
@@ -48,6 +48,8 @@ int dg_file_read(const char *path, size_t max, uint8_t **out, size_t *len, char 
 		n = read(fd, buf + got, (size_t)st.st_size - got);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n == 0 && (flags & DG_FILE_READ_SHRINK_OK))
+			break;
 		if (n <= 0) {
 			r = n < 0 ? -errno : -EIO;
 			snprintf(err, errlen, "%s: %s", path,
@@ -66,6 +68,12 @@ out:
 	*out = buf;
 	*len = got;
 	return 0;
+}
+
+int dg_file_read(const char *path, size_t max, uint8_t **out, size_t *len, char *err,
+		 size_t errlen)
+{
+	return dg_file_read_flags(path, max, 0, out, len, err, errlen);
 }
 
 int dg_file_write_all(int fd, const void *data, size_t len)

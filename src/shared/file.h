@@ -17,6 +17,15 @@
 int dg_file_read(const char *path, size_t max, uint8_t **out, size_t *len, char *err,
 		 size_t errlen);
 
+/*
+ * dg_file_read() with @flags: DG_FILE_READ_SHRINK_OK takes a file cut
+ * back while it is read as the shorter file (*@len what was there) instead
+ * of failing with -EIO.
+ */
+#define DG_FILE_READ_SHRINK_OK (1u << 0)
+int dg_file_read_flags(const char *path, size_t max, unsigned int flags, uint8_t **out,
+		       size_t *len, char *err, size_t errlen);
+
 /* write(2) all of @data to @fd. */
 int dg_file_write_all(int fd, const void *data, size_t len);
 
