@@ -37,6 +37,19 @@ int cli_no_args(const char *who, int argc, char **argv);
  * or -1 after "digestguard @who: more than @max --@opt". */
 int cli_push_arg(const char *who, const char *opt, const char **list, int *n, int max,
 		 const char *arg);
+/*
+ * getopt_long() (with a leading ':' in its option string) returned @c, ':'
+ * or '?': says "digestguard @who: option '...' needs a value" or "...
+ * unknown option '...'" and returns -1.
+ */
+int cli_getopt_failed(const char *who, int c, char **argv);
+/*
+ * An option of a table shared by several commands, given (@set) to
+ * command @cmd but meant for @owner only: 0 when that is not so, else -1
+ * after "digestguard @who: option '@opt' is for '@owner'".
+ */
+int cli_opt_only_for(const char *who, int set, const char *opt, const char *cmd,
+		     const char *owner);
 /* Length of the well-formed UTF-8 sequence at @s, 0 if none (json.c). */
 size_t cli_utf8_seq(const unsigned char *s);
 /* @s as a JSON string on @f: escapes, and U+FFFD for bytes that are not

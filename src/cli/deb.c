@@ -116,14 +116,8 @@ static int parse_opts(int argc, char **argv, struct deb_opts *o)
 		case 'v':
 			o->verbose++;
 			break;
-		case ':':
-			fprintf(stderr, "digestguard %s: option '%s' needs a value\n", who,
-				argv[optind - 1]);
-			return -1;
 		default:
-			fprintf(stderr, "digestguard %s: unknown option '%s'\n", who,
-				argv[optind - 1]);
-			return -1;
+			return cli_getopt_failed(who, c, argv);
 		}
 	}
 	if (!o->n_keyrings || !(o->n_inrelease + o->n_release) || !o->n_packages) {
@@ -278,14 +272,9 @@ static struct dg_deb *open_chain(const char *name, int argc, char **argv, struct
 	*first = parse_opts(argc, argv, o);
 	if (*first < 0)
 		return NULL;
-	if (o->tag && strcmp(name, "deb digests")) {
-		fprintf(stderr, "digestguard %s: option '--tag' is for 'deb digests'\n", who);
+	if (cli_opt_only_for(who, o->tag, "--tag", name, "deb digests") < 0 ||
+	    cli_opt_only_for(who, o->json, "--json", name, "deb verify") < 0)
 		return NULL;
-	}
-	if (o->json && strcmp(name, "deb verify")) {
-		fprintf(stderr, "digestguard %s: option '--json' is for 'deb verify'\n", who);
-		return NULL;
-	}
 	chain = (struct cli_deb_chain){
 		.keyrings = o->keyrings, .n_keyrings = o->n_keyrings,
 		.inrelease = o->inrelease, .n_inrelease = o->n_inrelease,

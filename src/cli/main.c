@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* digestguard OBJECT COMMAND [OPTIONS] ARGS — bpftool-style dispatch. */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,6 +28,22 @@ int cli_push_arg(const char *who, const char *opt, const char **list, int *n, in
 	}
 	list[(*n)++] = arg;
 	return 0;
+}
+
+int cli_getopt_failed(const char *who, int c, char **argv)
+{
+	fprintf(stderr, c == ':' ? "digestguard %s: option '%s' needs a value\n" :
+		"digestguard %s: unknown option '%s'\n", who, argv[optind - 1]);
+	return -1;
+}
+
+int cli_opt_only_for(const char *who, int set, const char *opt, const char *cmd,
+		     const char *owner)
+{
+	if (!set || !strcmp(cmd, owner))
+		return 0;
+	fprintf(stderr, "digestguard %s: option '%s' is for '%s'\n", who, opt, owner);
+	return -1;
 }
 
 static int cmd_version(int argc, char **argv)

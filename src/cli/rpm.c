@@ -69,25 +69,14 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct rpm_opts *o
 		case 'v':
 			o->verbose++;
 			break;
-		case ':':
-			fprintf(stderr, "digestguard rpm %s: option '%s' needs a value\n", cmd,
-				argv[optind - 1]);
-			return -1;
 		default:
-			fprintf(stderr, "digestguard rpm %s: unknown option '%s'\n", cmd,
-				argv[optind - 1]);
-			return -1;
+			return cli_getopt_failed(who, c, argv);
 		}
 	}
 	/* One option table for both commands: refuse, not ignore, the other's. */
-	if (o->json && strcmp(cmd, "verify")) {
-		fprintf(stderr, "digestguard rpm %s: option '--json' is for 'rpm verify'\n", cmd);
+	if (cli_opt_only_for(who, o->json, "--json", who, "rpm verify") < 0 ||
+	    cli_opt_only_for(who, o->tag, "--tag", who, "rpm digests") < 0)
 		return -1;
-	}
-	if (o->tag && strcmp(cmd, "digests")) {
-		fprintf(stderr, "digestguard rpm %s: option '--tag' is for 'rpm digests'\n", cmd);
-		return -1;
-	}
 	if (optind >= argc) {
 		fprintf(stderr, "digestguard rpm %s: no package given\n", cmd);
 		return -1;
