@@ -274,6 +274,34 @@ for pair in "${listed_pairs[@]}"; do
 done
 [ $ndig -gt 0 ] || skip "real_deb_file_digests" "no listed .deb here"
 
+# A real package with hard links (perl-base: /usr/bin/perl and perl5.x are
+# one file; mesa's DRI drivers): each linked name listed with the file's
+# digest, as dpkg-deb -x and sha256sum see them, the chain of every list.
+hl=
+for d in $(ls -S "$archives"/perl-base_*.deb "$archives"/libgl1-mesa-dri_*.deb "$archives"/perl_*.deb 2>/dev/null | tac); do
+	if wd 60 dpkg-deb --fsys-tarfile "$d" 2>/dev/null | wd 60 tar -tv 2>/dev/null | grep -q '^h'; then
+		hl=$d; break
+	fi
+done
+chain=()
+for f in "${inrs[@]}"; do chain+=(--inrelease "$f"); done
+for q in "${!pk_files[@]}"; do [ "${pk_chain[$q]}" = ok ] && chain+=(--packages "${pk_files[$q]}"); done
+if [ -n "$hl" ] && wd 120 "$DG" deb verify --keyring "$keyring" "${chain[@]}" "$hl" >/dev/null 2>&1; then
+	x=$T/xhl; mkdir -p "$x"
+	wd 60 dpkg-deb -x "$hl" "$x"
+	(cd "$x" && find . -type f -print0 | xargs -0 -r sha256sum --zero) | tr '\0' '\n' |
+		sed 's|^\([0-9a-f]\{64\}\)  \./|\1  /|' | LC_ALL=C sort >"$T/want.hl"
+	wd 120 "$DG" deb digests --keyring "$keyring" "${chain[@]}" "$hl" 2>"$T/err" | LC_ALL=C sort >"$T/got.hl"
+	nlinks=$(wd 60 dpkg-deb --fsys-tarfile "$hl" | wd 60 tar -tv | grep -c '^h')
+	[ -s "$T/want.hl" ] && cmp -s "$T/want.hl" "$T/got.hl" &&
+		ok "${hl##*/}: its $nlinks hard links listed, file digests equal dpkg-deb -x and sha256sum ($(grep -c . "$T/got.hl") files)" ||
+		nok "${hl##*/}: hard links listed, file digests equal dpkg-deb -x and sha256sum" "$(head -c 300 "$T/err")" \
+			"$(diff "$T/want.hl" "$T/got.hl" | head -n 6)"
+	rm -rf "$x"
+else
+	skip "real_deb_with_hard_links" "no listed perl-base, perl or libgl1-mesa-dri .deb with hard links in $archives"
+fi
+
 # The smallest InRelease with one signed byte changed: no valid signature.
 small=$(ls -S "${inrs[@]}" | tail -n 1)
 sed '0,/^Origin: /s//Origin: X/' "$small" >"$T/tampered_InRelease"
