@@ -151,10 +151,10 @@ typedef int (*dg_deb_file_fn)(const struct dg_deb_file *f, void *ctx);
  * re-checked and @fn called for each regular file with the SHA-256 the
  * core computes of its bytes; a hard link with its target's (an earlier
  * regular file of the archive, or the package fails).  Symbolic links,
- * directories and devices are not listed.  @pkg as dg_deb_check_file() fills it.  -ENOKEY
- * when @path is not listed (nothing is parsed), -EBADMSG / -EOPNOTSUPP /
- * -E2BIG when its archive is not one the handler reads or its answer fails
- * a re-check, or @fn's return.
+ * directories and devices are not listed.  @pkg as dg_deb_check_file()
+ * fills it.  -ENOKEY when @path is not listed (nothing is parsed),
+ * -EBADMSG / -EOPNOTSUPP / -E2BIG when its archive is not one the handler
+ * reads or its answer fails a re-check, or @fn's return.
  */
 int dg_deb_files(struct dg_deb *deb, const char *path, struct dg_deb_pkg *pkg,
 		 dg_deb_file_fn fn, void *ctx);

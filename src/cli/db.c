@@ -388,9 +388,9 @@ static int deb_add(const char *source, const struct dg_deb_file *f, void *vctx)
 
 /*
  * The apt chain with every --keyring, --inrelease, --release and
- * --packages loaded,
- * before any package is read: a chain that does not hold is the
- * operator's error (a wrong keyring, an expired or foreign InRelease).
+ * --packages loaded, before any package is read: a chain that does not
+ * hold is the operator's error (a wrong keyring, an expired or foreign
+ * InRelease).
  */
 static int deb_setup(struct import_ctx *ctx)
 {
@@ -437,8 +437,8 @@ static int import_deb(struct import_ctx *ctx, const char *path)
 
 /*
  * --apt-lists DIR --debs DIR: every InRelease (or Release with its
- * Release.gpg) and Packages file apt keeps in DIR (one that does not verify is reported and skipped), then the
- * .debs of --debs against them.
+ * Release.gpg) and Packages file apt keeps in DIR (one that does not
+ * verify is reported and skipped), then the .debs of --debs against them.
  */
 static int import_apt_lists(struct import_ctx *ctx, const char *dir)
 {

@@ -576,69 +576,169 @@ static int link_target(const struct deb_tar *t, size_t i, char *out, size_t outl
 	return rooted_path((const char *)v, strnlen((const char *)v, DEB_TAR_NAME_LEN), out, outlen);
 }
 
-/*
- * The regular file of the records before @i whose path is @path: its
- * record, or NULL.  A hard link's target is extracted before the link.
- */
-static const uint8_t *earlier_file(const struct deb_tar *t, size_t i, const char *path)
+/* A regular file of the stream, for finding hard link targets by path. */
+struct file_ent {
+	char *path;
+	size_t rec;
+	int hashed;		/* sha256 holds its digest (hashed for a link) */
+	uint8_t sha256[32];
+};
+
+/* The regular files of a stream sorted by path, then by record. */
+struct file_index {
+	struct file_ent *e;
+	size_t n;
+};
+
+static int ent_cmp(const void *a, const void *b)
 {
-	char other[DEB_PATH_MAX];
-	size_t j;
+	const struct file_ent *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
 
-	for (j = 0; j < i; j++) {
-		const uint8_t *rc = t->recs + j * DEB_ARC_RECORD_SIZE;
+	return c ? c : (x->rec > y->rec) - (x->rec < y->rec);
+}
 
-		if (is_file_type(rc[52]) && record_path(t, rc, other, sizeof(other)) == 0 &&
-		    !strcmp(other, path))
-			return rc;
+static void index_free(struct file_index *ix)
+{
+	size_t i;
+
+	for (i = 0; i < ix->n; i++)
+		free(ix->e[i].path);
+	free(ix->e);
+	memset(ix, 0, sizeof(*ix));
+}
+
+/*
+ * Index every regular file of @t whose path is well-formed (no other can
+ * be a link's target): 0 or -ENOMEM.  Built once per stream, and only for
+ * a stream with a hard link, so that resolving its links is a search, not
+ * a walk of the records before each one.
+ */
+static int index_build(const struct deb_tar *t, struct file_index *ix)
+{
+	char path[DEB_PATH_MAX];
+	size_t i;
+
+	memset(ix, 0, sizeof(*ix));
+	for (i = 0; i < t->n; i++)
+		ix->n += is_file_type(t->recs[i * DEB_ARC_RECORD_SIZE + 52]);
+	ix->e = calloc(ix->n ? ix->n : 1, sizeof(*ix->e));
+	if (!ix->e)
+		return -ENOMEM;
+	ix->n = 0;
+	for (i = 0; i < t->n; i++) {
+		const uint8_t *rc = t->recs + i * DEB_ARC_RECORD_SIZE;
+
+		if (!is_file_type(rc[52]) || record_path(t, rc, path, sizeof(path)) < 0)
+			continue;
+		ix->e[ix->n].rec = i;
+		ix->e[ix->n].path = strdup(path);
+		if (!ix->e[ix->n++].path) {
+			index_free(ix);
+			return -ENOMEM;
+		}
 	}
-	return NULL;
+	qsort(ix->e, ix->n, sizeof(*ix->e), ent_cmp);
+	return 0;
+}
+
+/*
+ * The first regular file named @path, when it comes before record @i (a
+ * hard link's target is extracted before the link), else NULL.
+ */
+static struct file_ent *index_find(struct file_index *ix, const char *path, size_t i)
+{
+	size_t lo = 0, hi = ix->n;
+
+	while (lo < hi) {	/* the first entry not below @path */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(ix->e[mid].path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == ix->n || strcmp(ix->e[lo].path, path) || ix->e[lo].rec >= i)
+		return NULL;
+	return &ix->e[lo];
+}
+
+/*
+ * The regular file that hard link record @i (named @path in messages)
+ * stands for, its digest in ->sha256 (hashed once however many links name
+ * it): 0, or -EBADMSG with the reason in @err.
+ */
+static int resolve_link(const struct deb_tar *t, struct file_index *ix, size_t i,
+			const char *path, struct file_ent **out, char *err, size_t errlen)
+{
+	unsigned long long off = deb_le64(t->recs + i * DEB_ARC_RECORD_SIZE);
+	char target[DEB_PATH_MAX];
+	struct file_ent *e;
+
+	if (link_target(t, i, target, sizeof(target)) < 0) {
+		snprintf(err, errlen, "tar entry at %llu (%.200s): a hard link whose target is "
+			 "empty, has a control character, a \"..\" component or is over %d bytes",
+			 off, path, DEB_PATH_MAX);
+		return -EBADMSG;
+	}
+	e = index_find(ix, target, i);
+	if (!e) {
+		snprintf(err, errlen, "tar entry at %llu (%.200s): a hard link to %.200s, which is "
+			 "no regular file before it in the archive", off, path, target);
+		return -EBADMSG;
+	}
+	if (!e->hashed) {
+		const uint8_t *rc = t->recs + e->rec * DEB_ARC_RECORD_SIZE;
+
+		dg_sha256(t->tar + deb_le64(rc) + DEB_TAR_BLOCK, (size_t)deb_le64(rc + 8),
+			  e->sha256);
+		e->hashed = 1;
+	}
+	*out = e;
+	return 0;
 }
 
 int deb_tar_each_file(const struct deb_tar *t, dg_deb_file_fn fn, void *ctx, char *err,
 		      size_t errlen)
 {
-	char path[DEB_PATH_MAX], target[DEB_PATH_MAX];
+	struct file_index ix = { 0 };
+	char path[DEB_PATH_MAX];
 	size_t i;
-	int r;
+	int r = 0;
 
-	for (i = 0; i < t->n; i++) {
+	for (i = 0; i < t->n && !r; i++) {
 		const uint8_t *rc = t->recs + i * DEB_ARC_RECORD_SIZE, *file = rc;
+		struct file_ent *target = NULL;
 		struct dg_deb_file f;
-		uint64_t off = deb_le64(rc);
 
 		if (!is_file_type(rc[52]) && rc[52] != '1')
 			continue;
 		if (record_path(t, rc, path, sizeof(path)) < 0) {
 			snprintf(err, errlen, "tar entry at %llu: an empty path, or one with a "
-				 "control character, a \"..\" component or over %d bytes", (unsigned long long)off,
-				 DEB_PATH_MAX);
-			return -EBADMSG;
+				 "control character, a \"..\" component or over %d bytes",
+				 (unsigned long long)deb_le64(rc), DEB_PATH_MAX);
+			r = -EBADMSG;
+			break;
 		}
 		/* A hard link has its target's contents: listed with them. */
 		if (rc[52] == '1') {
-			if (link_target(t, i, target, sizeof(target)) < 0) {
-				snprintf(err, errlen, "tar entry at %llu (%.200s): a hard link whose "
-					 "target is empty, has a control character, a \"..\" "
-					 "component or is over %d bytes", (unsigned long long)off, path, DEB_PATH_MAX);
-				return -EBADMSG;
-			}
-			file = earlier_file(t, i, target);
-			if (!file) {
-				snprintf(err, errlen, "tar entry at %llu (%.200s): a hard link to "
-					 "%.200s, which is no regular file before it in the archive",
-					 (unsigned long long)off, path, target);
-				return -EBADMSG;
-			}
+			if (!ix.e && (r = index_build(t, &ix)) < 0)
+				break;
+			r = resolve_link(t, &ix, i, path, &target, err, errlen);
+			if (r < 0)
+				break;
+			file = t->recs + target->rec * DEB_ARC_RECORD_SIZE;
 		}
 		memset(&f, 0, sizeof(f));
 		f.path = path;
 		f.size = deb_le64(file + 8);
 		f.mode = deb_le32(file + 48) & 07777;
-		dg_sha256(t->tar + deb_le64(file) + DEB_TAR_BLOCK, (size_t)f.size, f.sha256);
+		if (target)
+			memcpy(f.sha256, target->sha256, sizeof(f.sha256));
+		else
+			dg_sha256(t->tar + deb_le64(file) + DEB_TAR_BLOCK, (size_t)f.size, f.sha256);
 		r = fn(&f, ctx);
-		if (r)
-			return r;
 	}
-	return 0;
+	index_free(&ix);
+	return r;
 }
