@@ -304,7 +304,7 @@ static int verify_signed(struct dg_deb *deb, struct deb_signed *sg, const void *
 	}
 	keep_signer(sg, &res);
 	dg_pgp_result_free(&res);
-	if (sig) {
+	if (sig && !sg->text) {	/* the caller's bytes, not given to us: a copy */
 		sg->text = malloc(len ? len : 1);
 		if (!sg->text)
 			return -ENOMEM;
@@ -348,19 +348,27 @@ static int load_signed(struct dg_deb *deb, struct deb_signed *sg)
 	return check_validity(deb, sg);
 }
 
-/* Verify and take one more signed Release (see verify_signed()). */
+/*
+ * Verify and take one more signed Release (see verify_signed()).  With
+ * @owned (a Release with @sig only), @data is that malloc'd buffer, which
+ * becomes the kept text instead of a copy, and is freed on failure.
+ */
 static int add_signed(struct dg_deb *deb, const char *name, const void *data, size_t len,
-		      const char *sig_name, const void *sig, size_t sig_len)
+		      uint8_t *owned, const char *sig_name, const void *sig, size_t sig_len)
 {
 	struct deb_signed *n, *sg;
 	int r;
 
 	n = realloc(deb->rels, (deb->n_rels + 1) * sizeof(*n));
-	if (!n)
+	if (!n) {
+		free(owned);
 		return -ENOMEM;
+	}
 	deb->rels = n;
 	sg = &deb->rels[deb->n_rels];
 	memset(sg, 0, sizeof(*sg));
+	sg->text = owned;
+	sg->len = owned ? len : 0;
 	sg->name = strdup(name);
 	r = sg->name ? verify_signed(deb, sg, data, len, sig_name, sig, sig_len) : -ENOMEM;
 	if (r == 0)
@@ -376,7 +384,7 @@ static int add_signed(struct dg_deb *deb, const char *name, const void *data, si
 
 int dg_deb_load_inrelease(struct dg_deb *deb, const char *name, const void *data, size_t len)
 {
-	return add_signed(deb, name, data, len, NULL, NULL, 0);
+	return add_signed(deb, name, data, len, NULL, NULL, NULL, 0);
 }
 
 int dg_deb_load_release(struct dg_deb *deb, const char *name, const void *data, size_t len,
@@ -384,7 +392,7 @@ int dg_deb_load_release(struct dg_deb *deb, const char *name, const void *data, 
 {
 	if (!sig)
 		return -EINVAL;
-	return add_signed(deb, name, data, len, sig_name ? sig_name : "its signature", sig,
+	return add_signed(deb, name, data, len, NULL, sig_name ? sig_name : "its signature", sig,
 			  sig_len);
 }
 
@@ -829,10 +837,12 @@ int dg_deb_load_release_file(struct dg_deb *deb, const char *path, const char *s
 	r = read_whole(deb, path, DEB_INRELEASE_MAX, &buf, &len);
 	if (r == 0)
 		r = read_whole(deb, sig_path, DEB_SIG_MAX, &sig, &sig_len);
+	/* The buffer read is the text kept: no second copy of the Release. */
 	if (r == 0)
-		r = dg_deb_load_release(deb, path, buf, len, sig_path, sig, sig_len);
+		r = add_signed(deb, path, buf, len, buf, sig_path, sig, sig_len);
+	else
+		free(buf);
 	free(sig);
-	free(buf);
 	free(own);
 	return r;
 }
