@@ -149,8 +149,10 @@ typedef int (*dg_deb_file_fn)(const struct dg_deb_file *f, void *ctx);
  * dg_deb_check_file() of @path, then, only when it is listed, its data
  * member parsed (and decompressed) by the handler, the tar stream
  * re-checked and @fn called for each regular file with the SHA-256 the
- * core computes of its bytes; a hard link with its target's (an earlier
- * regular file of the archive, or the package fails).  Symbolic links,
+ * core computes of its bytes; a hard link with its target's (what its
+ * target path holds at that point of the archive, a regular file, or the
+ * package fails).  A path that comes more than once is listed once, with
+ * its last entry's contents, as extraction leaves it.  Symbolic links,
  * directories and devices are not listed.  @pkg as dg_deb_check_file()
  * fills it.  -ENOKEY when @path is not listed (nothing is parsed),
  * -EBADMSG / -EOPNOTSUPP / -E2BIG when its archive is not one the handler

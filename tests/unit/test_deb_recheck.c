@@ -956,6 +956,67 @@ TEST(test_hard_link_to_no_earlier_file_is_refused)
 	CHECK(links_case("", paths) == -EBADMSG, "a link to no name accepted");
 }
 
+/*
+ * ./usr/bin/hi twice ("one\n", then "two\n"), the hard link @link1 to
+ * @t1, ./usr/bin/hi once more ("three\n"), then the hard link
+ * ./usr/bin/hey2 to @t2: each listed path and digest through @paths.
+ */
+static int dup_case(const char *link1, const char *t1, const char *t2, char *paths)
+{
+	static struct tarb t;
+	static struct arc_case c;
+	size_t h[5];
+	uint8_t *r;
+
+	memset(&t, 0, sizeof(t));
+	h[0] = tar_header(&t, "./usr/bin/hi", '0', 4);
+	tar_data(&t, "one\n", 4);
+	h[1] = tar_header(&t, "usr//bin/./hi", '0', 4);
+	tar_data(&t, "two\n", 4);
+	h[2] = tar_link(&t, link1, t1);
+	h[3] = tar_header(&t, "./usr/bin/hi", '0', 6);
+	tar_data(&t, "three\n", 6);
+	h[4] = tar_link(&t, "./usr/bin/hey2", t2);
+	t.n += 1024;
+	r = arc_wrap(&c, &t, 5);
+	put_rec(r, h[0], 4, h[0], (uint32_t)strlen("./usr/bin/hi"), '0', DEB_PATH_NAME);
+	put_rec(r + 64, h[1], 4, h[1], (uint32_t)strlen("usr//bin/./hi"), '0', DEB_PATH_NAME);
+	put_rec(r + 128, h[2], 0, h[2], (uint32_t)strlen(link1), '1', DEB_PATH_NAME);
+	put_rec(r + 192, h[3], 6, h[3], (uint32_t)strlen("./usr/bin/hi"), '0', DEB_PATH_NAME);
+	put_rec(r + 256, h[4], 0, h[4], (uint32_t)strlen("./usr/bin/hey2"), '1', DEB_PATH_NAME);
+	return check_arc_with(&c, collect_digests, paths);
+}
+
+static void short_sha(const char *data, char out[9])
+{
+	uint8_t sha[32];
+
+	dg_sha256(data, strlen(data), sha);
+	snprintf(out, 9, "%02x%02x%02x%02x", sha[0], sha[1], sha[2], sha[3]);
+}
+
+TEST(test_a_path_that_comes_again_is_listed_as_extraction_leaves_it)
+{
+	char paths[512] = "", want[512], two[9], three[9];
+
+	short_sha("two\n", two);
+	short_sha("three\n", three);
+	/* hey: the file hi was when it came (the second "hi", spelt otherwise);
+	 * hi: its last contents; hey2 -> hey -> the second hi (a chain) */
+	CHECK(dup_case("./usr/bin/hey", "usr/bin/hi", "./usr/bin/hey", paths) == 0,
+	      "refused: %s", paths);
+	snprintf(want, sizeof(want), "/usr/bin/hey=%s|/usr/bin/hi=%s|/usr/bin/hey2=%s|", two,
+		 three, two);
+	CHECK(!strcmp(paths, want), "%s, want %s", paths, want);
+	/* a link to nothing is refused even when a later entry replaces it */
+	paths[0] = '\0';
+	CHECK(dup_case("./usr/bin/./hi/", "./usr/bin/nope", "/usr/bin/hi", paths) == -EBADMSG,
+	      "a link to nothing accepted");
+	paths[0] = '\0';
+	CHECK(dup_case("./usr/bin/hey", "/usr/bin/hey2", "/usr/bin/hi", paths) == -EBADMSG,
+	      "a link to a later link accepted");
+}
+
 int main(void)
 {
 	RUN(test_honest_release_answer_is_accepted);
@@ -990,6 +1051,7 @@ int main(void)
 	RUN(test_archive_decoy_data_member_is_refused);
 	RUN(test_hard_link_is_listed_with_its_targets_digest);
 	RUN(test_hard_link_to_no_earlier_file_is_refused);
+	RUN(test_a_path_that_comes_again_is_listed_as_extraction_leaves_it);
 	RUN(test_archive_name_claimed_after_a_long_name_is_refused);
 	RUN(test_archive_pax_length_that_overflows_is_refused);
 	return tap_done();

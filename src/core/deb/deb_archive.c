@@ -478,38 +478,38 @@ int deb_check_archive(const uint8_t *deb, size_t deb_len, const uint8_t *ans, si
 }
 
 /*
- * @raw (@n bytes) as a path "/"-rooted without "./" into @out: 0, or -1
- * when it has a NUL or control character, a ".." component, no name or is
- * too long.
+ * @raw (@n bytes) as the path tar extracts it to, "/"-rooted and in one
+ * spelling, into @out: its components joined by single slashes, without
+ * empty and "." ones (so "./usr//bin/" is "/usr/bin").  0, or -1 when it
+ * has a NUL or control character, a ".." component, no name or is too
+ * long.
  */
 static int rooted_path(const char *raw, size_t n, char *out, size_t outlen)
 {
-	const char *p, *c, *end = raw + n;
-	size_t i;
+	const char *c = raw, *end = raw + n;
+	size_t i, o = 0;
 
 	for (i = 0; i < n; i++)
 		if ((unsigned char)raw[i] < 0x20 || raw[i] == 0x7f)
 			return -1;
-	p = raw;
-	while (end - p >= 2 && p[0] == '.' && p[1] == '/')
-		p += 2;
-	while (p < end && *p == '/')
-		p++;
-	for (c = p; c < end; ) {
+	while (c < end) {
 		const char *slash = memchr(c, '/', (size_t)(end - c));
 		size_t seg = slash ? (size_t)(slash - c) : (size_t)(end - c);
 
 		if (seg == 2 && c[0] == '.' && c[1] == '.')
 			return -1;
-		c += seg;
-		while (c < end && *c == '/')
-			c++;
+		if (seg && !(seg == 1 && c[0] == '.')) {
+			if (o + 1 + seg + 1 > outlen)
+				return -1;
+			out[o++] = '/';
+			memcpy(out + o, c, seg);
+			o += seg;
+		}
+		c += seg + (slash != NULL);
 	}
-	if (p == end || (size_t)(end - p) + 2 > outlen)
+	if (!o)
 		return -1;
-	out[0] = '/';
-	memcpy(out + 1, p, (size_t)(end - p));
-	out[1 + (end - p)] = '\0';
+	out[o] = '\0';
 	return 0;
 }
 
@@ -576,15 +576,15 @@ static int link_target(const struct deb_tar *t, size_t i, char *out, size_t outl
 	return rooted_path((const char *)v, strnlen((const char *)v, DEB_TAR_NAME_LEN), out, outlen);
 }
 
-/* A regular file of the stream, for finding hard link targets by path. */
+/* An entry of the stream that names a path (any type but an extension). */
 struct file_ent {
 	char *path;
 	size_t rec;
-	int hashed;		/* sha256 holds its digest (hashed for a link) */
+	int hashed;		/* sha256 holds its digest (a regular file, hashed) */
 	uint8_t sha256[32];
 };
 
-/* The regular files of a stream sorted by path, then by record. */
+/* The entries of a stream sorted by path, then by record. */
 struct file_index {
 	struct file_ent *e;
 	size_t n;
@@ -609,10 +609,9 @@ static void index_free(struct file_index *ix)
 }
 
 /*
- * Index every regular file of @t whose path is well-formed (no other can
- * be a link's target): 0 or -ENOMEM.  Built once per stream, and only for
- * a stream with a hard link, so that resolving its links is a search, not
- * a walk of the records before each one.
+ * Index every entry of @t that names a well-formed path, whatever its
+ * type: 0 or -ENOMEM.  Only a stream in which a path comes twice, or with
+ * a hard link, needs it (dup_paths() tells).
  */
 static int index_build(const struct deb_tar *t, struct file_index *ix)
 {
@@ -620,16 +619,13 @@ static int index_build(const struct deb_tar *t, struct file_index *ix)
 	size_t i;
 
 	memset(ix, 0, sizeof(*ix));
-	for (i = 0; i < t->n; i++)
-		ix->n += is_file_type(t->recs[i * DEB_ARC_RECORD_SIZE + 52]);
-	ix->e = calloc(ix->n ? ix->n : 1, sizeof(*ix->e));
+	ix->e = calloc(t->n ? t->n : 1, sizeof(*ix->e));
 	if (!ix->e)
 		return -ENOMEM;
-	ix->n = 0;
 	for (i = 0; i < t->n; i++) {
 		const uint8_t *rc = t->recs + i * DEB_ARC_RECORD_SIZE;
 
-		if (!is_file_type(rc[52]) || record_path(t, rc, path, sizeof(path)) < 0)
+		if (is_extension(rc[52]) || record_path(t, rc, path, sizeof(path)) < 0)
 			continue;
 		ix->e[ix->n].rec = i;
 		ix->e[ix->n].path = strdup(path);
@@ -643,30 +639,40 @@ static int index_build(const struct deb_tar *t, struct file_index *ix)
 }
 
 /*
- * The first regular file named @path, when it comes before record @i (a
- * hard link's target is extracted before the link), else NULL.
+ * The position of the first entry not below (@path, @i) in the index: the
+ * entry of record @i itself when @i names @path.
  */
-static struct file_ent *index_find(struct file_index *ix, const char *path, size_t i)
+static size_t index_pos(const struct file_index *ix, const char *path, size_t i)
 {
 	size_t lo = 0, hi = ix->n;
 
-	while (lo < hi) {	/* the first entry not below @path */
+	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(ix->e[mid].path, path);
 
-		if (strcmp(ix->e[mid].path, path) < 0)
+		if (c < 0 || (c == 0 && ix->e[mid].rec < i))
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo == ix->n || strcmp(ix->e[lo].path, path) || ix->e[lo].rec >= i)
-		return NULL;
-	return &ix->e[lo];
+	return lo;
+}
+
+/* Whether an entry after record @i (which names @path) names it again. */
+static int superseded(const struct file_index *ix, const char *path, size_t i)
+{
+	size_t pos = index_pos(ix, path, i);
+
+	return pos + 1 < ix->n && !strcmp(ix->e[pos + 1].path, path);
 }
 
 /*
  * The regular file that hard link record @i (named @path in messages)
- * stands for, its digest in ->sha256 (hashed once however many links name
- * it): 0, or -EBADMSG with the reason in @err.
+ * stands for, its digest in ->sha256: 0, or -EBADMSG with the reason in
+ * @err.  Tar links to what the target path holds when the link is
+ * extracted, the last entry of that path before it: a regular file, or a
+ * hard link to follow in turn (each step goes to an earlier record).  Each
+ * file is hashed once however many links name it.
  */
 static int resolve_link(const struct deb_tar *t, struct file_index *ix, size_t i,
 			const char *path, struct file_ent **out, char *err, size_t errlen)
@@ -674,21 +680,27 @@ static int resolve_link(const struct deb_tar *t, struct file_index *ix, size_t i
 	unsigned long long off = deb_le64(t->recs + i * DEB_ARC_RECORD_SIZE);
 	char target[DEB_PATH_MAX];
 	struct file_ent *e;
+	size_t at = i, pos;
+	uint8_t type;
 
-	if (link_target(t, i, target, sizeof(target)) < 0) {
-		snprintf(err, errlen, "tar entry at %llu (%.200s): a hard link whose target is "
-			 "empty, has a control character, a \"..\" component or is over %d bytes",
-			 off, path, DEB_PATH_MAX);
-		return -EBADMSG;
-	}
-	e = index_find(ix, target, i);
-	if (!e) {
-		snprintf(err, errlen, "tar entry at %llu (%.200s): a hard link to %.200s, which is "
-			 "no regular file before it in the archive", off, path, target);
-		return -EBADMSG;
-	}
+	do {
+		if (link_target(t, at, target, sizeof(target)) < 0) {
+			snprintf(err, errlen, "tar entry at %llu (%.200s): a hard link whose target "
+				 "is empty, has a control character, a \"..\" component or is over "
+				 "%d bytes", off, path, DEB_PATH_MAX);
+			return -EBADMSG;
+		}
+		pos = index_pos(ix, target, at);
+		if (pos == 0 || strcmp(ix->e[pos - 1].path, target))
+			goto none;
+		e = &ix->e[pos - 1];
+		at = e->rec;
+		type = t->recs[at * DEB_ARC_RECORD_SIZE + 52];
+	} while (type == '1');
+	if (!is_file_type(type))
+		goto none;
 	if (!e->hashed) {
-		const uint8_t *rc = t->recs + e->rec * DEB_ARC_RECORD_SIZE;
+		const uint8_t *rc = t->recs + at * DEB_ARC_RECORD_SIZE;
 
 		dg_sha256(t->tar + deb_le64(rc) + DEB_TAR_BLOCK, (size_t)deb_le64(rc + 8),
 			  e->sha256);
@@ -696,6 +708,54 @@ static int resolve_link(const struct deb_tar *t, struct file_index *ix, size_t i
 	}
 	*out = e;
 	return 0;
+none:
+	snprintf(err, errlen, "tar entry at %llu (%.200s): a hard link to %.200s, which is no "
+		 "regular file before it in the archive", off, path, target);
+	return -EBADMSG;
+}
+
+/*
+ * Whether the stream needs the index: a hard link, or an entry whose path
+ * header also heads another.  A path can only come twice if two records
+ * spell it; the check is on the rooted spellings, through a small
+ * open-addressing table of their hashes (a collision only means the index
+ * is built for nothing).  1, 0, or -ENOMEM.
+ */
+static int needs_index(const struct deb_tar *t)
+{
+	char path[DEB_PATH_MAX];
+	uint64_t *tab;
+	size_t cap = 16, i;
+	int r = 0;
+
+	for (i = 0; i < t->n; i++)
+		if (t->recs[i * DEB_ARC_RECORD_SIZE + 52] == '1')
+			return 1;
+	while (cap < 2 * t->n)
+		cap *= 2;
+	tab = calloc(cap, sizeof(*tab));
+	if (!tab)
+		return -ENOMEM;
+	for (i = 0; i < t->n && !r; i++) {
+		const uint8_t *rc = t->recs + i * DEB_ARC_RECORD_SIZE;
+		uint64_t h = 1469598103934665603ull;
+		size_t k;
+		const char *c;
+
+		if (is_extension(rc[52]) || record_path(t, rc, path, sizeof(path)) < 0)
+			continue;
+		for (c = path; *c; c++)
+			h = (h ^ (uint8_t)*c) * 1099511628211ull;
+		h |= 1;		/* 0 marks an empty slot */
+		for (k = (size_t)h & (cap - 1); tab[k]; k = (k + 1) & (cap - 1))
+			if (tab[k] == h) {
+				r = 1;
+				break;
+			}
+		tab[k] = h;
+	}
+	free(tab);
+	return r;
 }
 
 int deb_tar_each_file(const struct deb_tar *t, dg_deb_file_fn fn, void *ctx, char *err,
@@ -704,8 +764,16 @@ int deb_tar_each_file(const struct deb_tar *t, dg_deb_file_fn fn, void *ctx, cha
 	struct file_index ix = { 0 };
 	char path[DEB_PATH_MAX];
 	size_t i;
-	int r = 0;
+	int r;
 
+	/*
+	 * What is listed is what extraction leaves: an entry is skipped when
+	 * a later one of the same path replaces it, and a hard link has the
+	 * contents of the file its target names at that point.
+	 */
+	r = needs_index(t);
+	if (r > 0)
+		r = index_build(t, &ix);
 	for (i = 0; i < t->n && !r; i++) {
 		const uint8_t *rc = t->recs + i * DEB_ARC_RECORD_SIZE, *file = rc;
 		struct file_ent *target = NULL;
@@ -720,15 +788,15 @@ int deb_tar_each_file(const struct deb_tar *t, dg_deb_file_fn fn, void *ctx, cha
 			r = -EBADMSG;
 			break;
 		}
-		/* A hard link has its target's contents: listed with them. */
+		/* a link must resolve even when replaced: extraction makes it */
 		if (rc[52] == '1') {
-			if (!ix.e && (r = index_build(t, &ix)) < 0)
-				break;
 			r = resolve_link(t, &ix, i, path, &target, err, errlen);
 			if (r < 0)
 				break;
 			file = t->recs + target->rec * DEB_ARC_RECORD_SIZE;
 		}
+		if (ix.e && superseded(&ix, path, i))
+			continue;
 		memset(&f, 0, sizeof(f));
 		f.path = path;
 		f.size = deb_le64(file + 8);

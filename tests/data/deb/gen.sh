@@ -318,6 +318,27 @@ for fmt in pax ustar; do
 	(cd "$work" && ar rcD "$out/pool-tree/dgtest-tree-${fmt}_1.0-1_all.deb" debian-binary \
 		control.tar.xz data.tar.xz)
 done
+# A data.tar as `tar --append` leaves it, which dpkg extracts as well: a
+# path that comes three times, with other contents each time, and a hard
+# link to it made in between (GNU tar writes it in the same run as the
+# path's second entry). Extraction leaves the last contents at the path
+# and the second at the link: what must be listed.
+root=$work/tree-dup d=usr/share/dgtest-tree
+rm -rf "$root"; mkdir -p "$root/$d"
+sed "s/^Package: .*/Package: dgtest-tree-dup/" "$work/tree-xz/DEBIAN/control" >"$work/control"
+tar -C "$work" --owner=0 --group=0 --numeric-owner --mtime=@$SOURCE_DATE_EPOCH \
+	--format=gnu -cf - ./control | xz -c >"$work/control.tar.xz"
+topt=(-C "$root" --owner=0 --group=0 --numeric-owner --mtime=@$SOURCE_DATE_EPOCH --format=gnu --no-recursion)
+printf 'one\n' >"$root/$d/dup"
+tar "${topt[@]}" -cf "$work/data.tar" ./usr ./usr/share ./$d ./$d/dup
+rm "$root/$d/dup"; printf 'two\n' >"$root/$d/dup"; ln "$root/$d/dup" "$root/$d/dup-link"
+tar "${topt[@]}" -rf "$work/data.tar" ./$d/dup ./$d/dup-link
+rm "$root/$d/dup"; printf 'three\n' >"$root/$d/dup"
+tar "${topt[@]}" -rf "$work/data.tar" ./$d/dup
+xz -c "$work/data.tar" >"$work/data.tar.xz"
+rm -f "$out/pool-tree/dgtest-tree-dup_1.0-1_all.deb"
+(cd "$work" && ar rcD "$out/pool-tree/dgtest-tree-dup_1.0-1_all.deb" debian-binary \
+	control.tar.xz data.tar.xz)
 tbin=dists/tree/main/binary-amd64
 mkdir -p "$out/$tbin"
 (cd "$out" && dpkg-scanpackages --multiversion pool-tree) >"$out/$tbin/Packages" 2>"$work/scan.log" ||
