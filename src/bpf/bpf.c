@@ -64,10 +64,7 @@ int dg_bpf_new(unsigned int flags, struct dg_bpf **out)
 	/* One object per process: libbpf's parse of an ELF object, or the
 	 * parse of one signed object, never shares a handler with another. */
 	struct dg_umd_desc d = {
-		.name = "bpf",
-		.blob = dg_blob_bpf.data,
-		.blob_len = dg_blob_bpf.len,
-		.blob_sha256 = dg_blob_bpf.sha256,
+		DG_UMD_DESC_BLOB(&dg_blob_bpf),
 		.max_frame = BPF_FRAME_MAX,
 		.timeout_ms = BPF_HANDLER_TIMEOUT_MS,
 		.flags = DG_UMD_FRESH_PER_CALL |

@@ -32,8 +32,7 @@ static void say(const char *title, const char *text)
 static int demo_umd(void)
 {
 	struct dg_umd_desc d = {
-		.name = "sample", .blob = dg_blob_sample.data,
-		.blob_len = dg_blob_sample.len, .blob_sha256 = dg_blob_sample.sha256,
+		DG_UMD_DESC_BLOB(&dg_blob_sample),
 		.timeout_ms = 500,
 	};
 	static const char hello[] = "hello from the trusted side";

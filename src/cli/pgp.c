@@ -937,10 +937,7 @@ static int cmd_dump(int argc, char **argv)
 	};
 	struct dump d = { 0 };
 	struct dg_umd_desc desc = {
-		.name = "pgp",
-		.blob = dg_blob_pgp.data,
-		.blob_len = dg_blob_pgp.len,
-		.blob_sha256 = dg_blob_pgp.sha256,
+		DG_UMD_DESC_BLOB(&dg_blob_pgp),
 		.timeout_ms = PGP_DUMP_TIMEOUT_MS,
 		.flags = DG_UMD_FRESH_PER_CALL,
 	};

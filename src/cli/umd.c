@@ -118,8 +118,7 @@ static void raw_stop(int fd, pid_t pid)
 static struct dg_umd *bench_umd(void)
 {
 	struct dg_umd_desc d = {
-		.name = "sample", .blob = dg_blob_sample.data,
-		.blob_len = dg_blob_sample.len, .blob_sha256 = dg_blob_sample.sha256,
+		DG_UMD_DESC_BLOB(&dg_blob_sample),
 		.timeout_ms = 10000,
 	};
 	struct dg_umd *u;

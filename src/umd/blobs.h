@@ -13,6 +13,13 @@ struct dg_umd_blob {
 	const uint8_t *sha256;
 };
 
+/*
+ * The fields of a struct dg_umd_desc that name blob @b, for a designated
+ * initializer: { DG_UMD_DESC_BLOB(&dg_blob_pgp), .timeout_ms = 500 }.
+ */
+#define DG_UMD_DESC_BLOB(b) \
+	.name = (b)->name, .blob = (b)->data, .blob_len = (b)->len, .blob_sha256 = (b)->sha256
+
 extern const struct dg_umd_blob dg_blob_sample;
 extern const struct dg_umd_blob dg_blob_pgp;
 extern const struct dg_umd_blob dg_blob_rpm;

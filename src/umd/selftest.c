@@ -34,8 +34,7 @@ static int open_umd(const struct dg_umd_blob *b, int timeout_ms, unsigned flags,
 		    struct dg_umd **u)
 {
 	struct dg_umd_desc d = {
-		.name = b->name, .blob = b->data, .blob_len = b->len,
-		.blob_sha256 = b->sha256, .timeout_ms = timeout_ms, .flags = flags,
+		DG_UMD_DESC_BLOB(b), .timeout_ms = timeout_ms, .flags = flags,
 	};
 
 	return dg_umd_new(&d, u);
@@ -326,8 +325,7 @@ out:
 static int st_oversized_request(const struct dg_umd_blob *b, char *msg, size_t msglen)
 {
 	struct dg_umd_desc d = {
-		.name = b->name, .blob = b->data, .blob_len = b->len,
-		.blob_sha256 = b->sha256, .max_frame = 4096,
+		DG_UMD_DESC_BLOB(b), .max_frame = 4096,
 	};
 	struct dg_umd_answer a;
 	struct dg_umd_stats st;

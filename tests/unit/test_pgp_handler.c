@@ -248,8 +248,7 @@ TEST(test_handler_never_crashed)
 int main(void)
 {
 	struct dg_umd_desc d = {
-		.name = "pgp", .blob = dg_blob_pgp.data, .blob_len = dg_blob_pgp.len,
-		.blob_sha256 = dg_blob_pgp.sha256, .timeout_ms = CALL_TIMEOUT_MS,
+		DG_UMD_DESC_BLOB(&dg_blob_pgp), .timeout_ms = CALL_TIMEOUT_MS,
 	};
 
 	setvbuf(stdout, NULL, _IONBF, 0);

@@ -1296,8 +1296,7 @@ TEST(test_prehash_needs_a_file_or_pipe_and_stops_with_the_context)
 TEST(test_switching_handlers_drops_the_hash_ahead)
 {
 	struct dg_umd_desc d = {
-		.name = "pgp", .blob = dg_blob_pgp.data, .blob_len = dg_blob_pgp.len,
-		.blob_sha256 = dg_blob_pgp.sha256,
+		DG_UMD_DESC_BLOB(&dg_blob_pgp),
 	};
 	struct dg_pgp *pgp = NULL;
 	struct dg_umd *u = NULL;

@@ -84,8 +84,7 @@ static int setup(struct fixture *f)
 static int setup_sig(struct fixture *f, const uint8_t *s, size_t n)
 {
 	struct dg_umd_desc d = {
-		.name = "rpm", .blob = dg_blob_rpm.data, .blob_len = dg_blob_rpm.len,
-		.blob_sha256 = dg_blob_rpm.sha256, .timeout_ms = 5000,
+		DG_UMD_DESC_BLOB(&dg_blob_rpm), .timeout_ms = 5000,
 	};
 	int r;
 

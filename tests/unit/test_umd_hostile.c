@@ -64,8 +64,7 @@ static const struct action actions[] = {
 static struct dg_umd *open_blob_flags(const struct dg_umd_blob *b, unsigned int flags)
 {
 	struct dg_umd_desc d = {
-		.name = b->name, .blob = b->data, .blob_len = b->len,
-		.blob_sha256 = b->sha256, .timeout_ms = 2000, .flags = flags,
+		DG_UMD_DESC_BLOB(b), .timeout_ms = 2000, .flags = flags,
 	};
 	struct dg_umd *u = NULL;
 

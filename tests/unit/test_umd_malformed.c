@@ -29,8 +29,7 @@ extern const struct dg_umd_blob dg_blob_liar;
 static struct dg_umd *liar_max(int timeout_ms, uint32_t max_frame)
 {
 	struct dg_umd_desc d = {
-		.name = "liar", .blob = dg_blob_liar.data, .blob_len = dg_blob_liar.len,
-		.blob_sha256 = dg_blob_liar.sha256, .timeout_ms = timeout_ms,
+		DG_UMD_DESC_BLOB(&dg_blob_liar), .timeout_ms = timeout_ms,
 		.max_frame = max_frame,
 	};
 	struct dg_umd *u = NULL;

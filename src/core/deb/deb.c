@@ -97,10 +97,7 @@ static void prefix_err(struct dg_deb *deb, const char *name)
 int dg_deb_new(unsigned int flags, struct dg_deb **out)
 {
 	struct dg_umd_desc d = {
-		.name = "deb",
-		.blob = dg_blob_deb.data,
-		.blob_len = dg_blob_deb.len,
-		.blob_sha256 = dg_blob_deb.sha256,
+		DG_UMD_DESC_BLOB(&dg_blob_deb),
 		.max_frame = DEB_FRAME_MAX,
 		.timeout_ms = DEB_HANDLER_TIMEOUT_MS,
 		.flags = flags & DG_DEB_NO_NAMESPACES ? DG_UMD_NO_NAMESPACES : 0,

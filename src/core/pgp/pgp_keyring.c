@@ -59,8 +59,7 @@ int pgp_errorf(struct dg_pgp *pgp, int err, const char *fmt, ...)
 static int umd_setup(struct dg_pgp *pgp)
 {
 	struct dg_umd_desc d = {
-		.name = "pgp", .blob = dg_blob_pgp.data, .blob_len = dg_blob_pgp.len,
-		.blob_sha256 = dg_blob_pgp.sha256, .timeout_ms = PGP_CALL_TIMEOUT_MS,
+		DG_UMD_DESC_BLOB(&dg_blob_pgp), .timeout_ms = PGP_CALL_TIMEOUT_MS,
 	};
 	int r;
 

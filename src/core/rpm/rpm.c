@@ -114,10 +114,7 @@ int rpm_pgp_sigverify(void *ctx, const uint8_t *sig, size_t sig_len,
 static int ctx_new(unsigned int flags, const struct dg_rpm *keys, struct dg_rpm **out)
 {
 	struct dg_umd_desc d = {
-		.name = "rpm",
-		.blob = dg_blob_rpm.data,
-		.blob_len = dg_blob_rpm.len,
-		.blob_sha256 = dg_blob_rpm.sha256,
+		DG_UMD_DESC_BLOB(&dg_blob_rpm),
 		.timeout_ms = RPM_HANDLER_TIMEOUT_MS,
 		.flags = flags & DG_RPM_NO_NAMESPACES ? DG_UMD_NO_NAMESPACES : 0,
 	};
