@@ -559,8 +559,13 @@ TEST(test_paragraph_with_two_sha256_fields_is_refused)
 		"SHA256: " H1 "\nSHA256: " H2 "\n";
 	static const char *const v[] = { "a", "1", "all", "a.deb", "7", H2 };
 
+	static const char *const v1[] = { "a", "1", "all", "a.deb", "7", H1 };
+
 	CHECK(one_record(text, v, 1, strlen(text)) == -EBADMSG,
 	      "the second SHA256 of a paragraph chosen");
+	/* the paragraph cut short before its second SHA256 line */
+	CHECK(one_record(text, v1, 0, (size_t)at(text, "SHA256: " H2)) == -EBADMSG,
+	      "a paragraph span that leaves out its second SHA256 line accepted");
 }
 
 TEST(test_blank_only_line_separates_paragraphs)

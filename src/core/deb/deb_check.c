@@ -536,12 +536,15 @@ int deb_check_record(const struct deb_packages *p, uint32_t rec, struct dg_deb_p
 	po = deb_le32(r + 8);
 	pl = deb_le32(r + 12);
 	pe = po + pl;
-	/* A paragraph: after an empty (or blank) line or at the start, to a
-	 * line's end, without an empty line inside. */
+	/* A whole paragraph: after an empty (or blank) line or at the start,
+	 * to the end or an empty line, without an empty line inside (a span
+	 * cut short would hide a second SHA256 line after it). */
 	if (!span_in(po, pl, 0, p->text_len) || pl == 0 ||
 	    (po && (t[po - 1] != '\n' ||
 		    !blank_line(t, line_start(t, 0, (size_t)po - 1), (size_t)po - 1))) ||
-	    (pe < p->text_len && t[pe - 1] != '\n') || !no_blank_line(t, (size_t)po, (size_t)pe))
+	    (pe < p->text_len && (t[pe - 1] != '\n' ||
+				  !blank_line(t, (size_t)pe, line_end(t, p->text_len, (size_t)pe)))) ||
+	    !no_blank_line(t, (size_t)po, (size_t)pe))
 		return deb_reject(err, errlen, "Packages record %u: its span is not a paragraph", rec);
 	for (f = 0; f < DEB_FIELDS; f++) {
 		const uint8_t *s = r + 16 + 8 * f;
