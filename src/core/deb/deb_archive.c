@@ -581,6 +581,7 @@ struct file_ent {
 	char *path;
 	size_t rec;
 	int hashed;		/* sha256 holds its digest (a regular file, hashed) */
+	size_t file;		/* a hard link resolved: its file's position + 1 */
 	uint8_t sha256[32];
 };
 
@@ -671,8 +672,9 @@ static int superseded(const struct file_index *ix, const char *path, size_t i)
  * stands for, its digest in ->sha256: 0, or -EBADMSG with the reason in
  * @err.  Tar links to what the target path holds when the link is
  * extracted, the last entry of that path before it: a regular file, or a
- * hard link to follow in turn (each step goes to an earlier record).  Each
- * file is hashed once however many links name it.
+ * hard link to follow in turn, which was resolved before (links are
+ * resolved in the stream's order, and remembered: a chain of links costs
+ * one step each).  Each file is hashed once however many links name it.
  */
 static int resolve_link(const struct deb_tar *t, struct file_index *ix, size_t i,
 			const char *path, struct file_ent **out, char *err, size_t errlen)
@@ -694,6 +696,8 @@ static int resolve_link(const struct deb_tar *t, struct file_index *ix, size_t i
 		if (pos == 0 || strcmp(ix->e[pos - 1].path, target))
 			goto none;
 		e = &ix->e[pos - 1];
+		if (e->file)
+			e = &ix->e[e->file - 1];
 		at = e->rec;
 		type = t->recs[at * DEB_ARC_RECORD_SIZE + 52];
 	} while (type == '1');
@@ -706,6 +710,9 @@ static int resolve_link(const struct deb_tar *t, struct file_index *ix, size_t i
 			  e->sha256);
 		e->hashed = 1;
 	}
+	pos = index_pos(ix, path, i);
+	if (pos < ix->n && ix->e[pos].rec == i)
+		ix->e[pos].file = (size_t)(e - ix->e) + 1;
 	*out = e;
 	return 0;
 none:
