@@ -68,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    (p.keyid && !inside(p.keyid, p.keyid_len, p.sig, p.sig_len)))
 			abort();
 		dg_sha256(p.data, p.data_len, sha);
-		bpf_chain_check_insns(sha, check);
+		bpf_chain_check_insns(sha, p.nr_maps, p.nr_progs, check);
 		if (memcmp(sha, p.data_sha, 32) || p.insns_len <= BPF_CHECK_LEN ||
 		    memcmp(p.insns, check, BPF_CHECK_LEN))
 			abort();

@@ -350,7 +350,8 @@ int dg_bpf_sign(struct dg_bpf *bpf, const char *obj_path, const char *key_path,
 		goto out;
 	}
 	dg_sha256(gen_data, info->data_len, info->data_sha256);
-	bpf_chain_check_insns(info->data_sha256, file + BPF_SIGNED_HDR_LEN);
+	bpf_chain_check_insns(info->data_sha256, info->nr_maps, info->nr_progs,
+			      file + BPF_SIGNED_HDR_LEN);
 	memcpy(file + BPF_SIGNED_HDR_LEN + BPF_CHECK_LEN, gen_insns, info->insns_len - BPF_CHECK_LEN);
 	memcpy(file + BPF_SIGNED_HDR_LEN + info->insns_len, gen_data, info->data_len);
 	dg_sha256(file + BPF_SIGNED_HDR_LEN, info->insns_len, info->insns_sha256);

@@ -2,8 +2,10 @@
 /*
  * The trusted hash chain, core side.
  *
- * The hash check (33 instructions, before libbpf's loader):
+ * The hash check (34 instructions, before libbpf's loader):
  *
+ *	r0 = nr_maps | nr_progs << 16	the context's layout, signed: the
+ *					core reads the loader's fds by it
  *	r6 = r1				keep the context
  *	r1 = map[0] (BPF_PSEUDO_MAP_IDX: the struct bpf_map itself)
  *	r2 = *(u32 *)(r1 + 32)		map->excl: made with excl_prog_hash
@@ -19,8 +21,12 @@
  *	r0 = -EKEYREJECTED
  *	exit
  *
- * That is the check libbpf emits with gen_hash (kernel 6.18 and later),
- * written here because the distribution's libbpf (1.1) predates it.
+ * After its first instruction, that is the check libbpf emits with
+ * gen_hash (kernel 6.18 and later), written here because the
+ * distribution's libbpf (1.1) predates it.  The header's counts are not
+ * signed; the first instruction is, and the re-check requires the two to
+ * agree: an edited count would make the core read a program's fd where
+ * the loader wrote a map's.
  */
 #include "bpf_chain.h"
 
@@ -53,11 +59,15 @@ static uint8_t *put_ld_imm64(uint8_t *p, uint8_t dst, uint8_t src, uint64_t v)
 	return put_insn(p, 0, 0, 0, 0, (int32_t)(uint32_t)(v >> 32));
 }
 
-void bpf_chain_check_insns(const uint8_t meta_sha[32], uint8_t out[BPF_CHECK_LEN])
+void bpf_chain_check_insns(const uint8_t meta_sha[32], uint32_t nr_maps, uint32_t nr_progs,
+			   uint8_t out[BPF_CHECK_LEN])
 {
 	uint8_t *p = out, *jumps[5];
 	int nj = 0, i;
 
+	/* both at most BPF_MAPS_MAX, BPF_PROGS_MAX: 16 bits each */
+	p = put_insn(p, BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0,
+		     (int32_t)((nr_maps & 0xffff) | (nr_progs & 0x7fff) << 16));
 	p = put_insn(p, BPF_ALU64 | BPF_MOV | BPF_X, 6, 1, 0, 0);
 	p = put_ld_imm64(p, 1, BPF_PSEUDO_MAP_IDX, 0);
 	p = put_insn(p, BPF_LDX | BPF_MEM | BPF_W, 2, 1, MAP_EXCL_OFF, 0);
@@ -193,11 +203,16 @@ int bpf_chain_recheck(const uint8_t *file, size_t len, const uint8_t *ans, size_
 	out->pk = pk;
 	/* The chain: the signed loader must hash-check exactly this metadata. */
 	dg_sha256(out->data, out->data_len, out->data_sha);
-	bpf_chain_check_insns(out->data_sha, check);
-	if (ins.len <= BPF_CHECK_LEN || memcmp(out->insns, check, BPF_CHECK_LEN)) {
+	bpf_chain_check_insns(out->data_sha, out->nr_maps, out->nr_progs, check);
+	if (ins.len <= BPF_CHECK_LEN || memcmp(out->insns + 8, check + 8, BPF_CHECK_LEN - 8)) {
 		snprintf(err, errlen, "the loader does not begin with the hash check of this "
 			 "metadata (SHA-256 of the %u bytes of metadata differs, or the loader "
 			 "was not made by digestguard bpf sign)", dat.len);
+		return -EKEYREJECTED;
+	}
+	if (memcmp(out->insns, check, 8)) {
+		snprintf(err, errlen, "the header's %u maps and %u programs are not the numbers "
+			 "the signed loader was made for", out->nr_maps, out->nr_progs);
 		return -EKEYREJECTED;
 	}
 	dg_sha256(out->insns, out->insns_len, out->insns_sha);

@@ -10,14 +10,20 @@
 #include <stdint.h>
 
 /* Instructions of the hash check (docs/bpf.md, "The hash check"). */
-#define BPF_CHECK_INSNS 33u
+#define BPF_CHECK_INSNS 34u
 #define BPF_CHECK_LEN (BPF_CHECK_INSNS * 8u)
 
 /* What the loader returns when the metadata map is not the signed one. */
 #define BPF_CHECK_FAILED_ERRNO 129	/* EKEYREJECTED */
 
-/* Write the hash check for metadata of SHA-256 @meta_sha into @out. */
-void bpf_chain_check_insns(const uint8_t meta_sha[32], uint8_t out[BPF_CHECK_LEN]);
+/*
+ * Write the hash check for metadata of SHA-256 @meta_sha into @out, for a
+ * loader whose context holds @nr_maps map and @nr_progs program
+ * descriptors: the numbers are in its first instruction, so that the
+ * signature covers the layout the core reads the loader's answers from.
+ */
+void bpf_chain_check_insns(const uint8_t meta_sha[32], uint32_t nr_maps, uint32_t nr_progs,
+			   uint8_t out[BPF_CHECK_LEN]);
 
 /* The signed object's fixed header, as bpf_proto.h lays it out. */
 void bpf_chain_header(uint8_t out[40], uint32_t nr_maps, uint32_t nr_progs,

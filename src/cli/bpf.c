@@ -114,6 +114,17 @@ static void print_hex(FILE *f, const uint8_t *p, size_t n)
 	fputs(h, f);
 }
 
+/* A name from the object (through the handler): bytes other than
+ * printable ASCII as \xNN, so that none reaches the terminal as a control. */
+static void print_name(const char *n)
+{
+	for (; *n; n++)
+		if (*n > 0x20 && *n < 0x7f && *n != '\\')
+			putchar(*n);
+		else
+			printf("\\x%02x", (unsigned char)*n);
+}
+
 static void print_info(const struct dg_bpf_info *in, int json)
 {
 	if (json) {
@@ -169,8 +180,11 @@ static int cmd_sign(int argc, char **argv)
 		const char *n = info.names;
 		uint32_t i;
 
-		for (i = 0; n && n < info.names + info.names_len; i++, n += strlen(n) + 1)
-			printf("  %s %s\n", i < info.nr_progs ? "program" : "map", n);
+		for (i = 0; n && n < info.names + info.names_len; i++, n += strlen(n) + 1) {
+			printf("  %s ", i < info.nr_progs ? "program" : "map");
+			print_name(n);
+			putchar('\n');
+		}
 		print_info(&info, 0);
 	}
 	dg_bpf_free(bpf);

@@ -94,7 +94,8 @@ expect sign_two_objects_is_usage_error 2 "expected one file" \
 
 # --- verify: every verdict is openssl's ---------------------------------
 s=$T/counter.signed
-flip "$s" $((40 + 33 * 8 + 12)) "$T/insn.signed"	# libbpf's loader, after the hash check
+flip "$s" $((40 + 34 * 8 + 12)) "$T/insn.signed"	# libbpf's loader, after the hash check
+flip "$s" 16 "$T/counts.signed"			# the header's number of maps (2 -> 3)
 flip "$s" $((40 + $(part "$s" insns | wc -c) + 7)) "$T/data.signed"	# the metadata
 flip "$s" -3 "$T/sig.signed"			# the signature value
 for c in counter.signed:rsa multi.signed:rsa ec.signed:ec insn.signed:rsa sig.signed:rsa counter.signed:other; do
@@ -156,6 +157,8 @@ grep -q "program count_packets id [0-9]* type socket_filter" "$T/out" && grep -q
 expect load_userspace_refuses_other_signer 1 "signed by key id" load --userspace-verified --cert "$fx/other.crt" "$s"
 expect load_userspace_refuses_changed_loader 1 "BAD signature" load --userspace-verified --cert "$fx/rsa.crt" "$T/insn.signed"
 expect load_userspace_refuses_changed_metadata 1 "hash check" load --userspace-verified --cert "$fx/rsa.crt" "$T/data.signed"
+expect load_refuses_counts_the_loader_was_not_signed_for 1 "3 maps and 1 programs are not the numbers the signed loader was made for" \
+	load --userspace-verified --cert "$fx/rsa.crt" "$T/counts.signed"
 expect load_userspace_needs_cert 2 "needs --cert" load --userspace-verified "$s"
 # --key is sign's: not taken by load for being part of "keyring"
 expect load_refuses_sign_option 2 "--key is not an option of this command" load --key "$fx/rsa.key" "$s"

@@ -42,7 +42,7 @@ static void make_file(void)
 
 	dg_sha256(meta, DATA_LEN, sha);
 	bpf_chain_header(file, 0, 1, INSNS_LEN, DATA_LEN, SIG_LEN);
-	bpf_chain_check_insns(sha, file + BPF_SIGNED_HDR_LEN);
+	bpf_chain_check_insns(sha, 0, 1, file + BPF_SIGNED_HDR_LEN);
 	memcpy(file + BPF_SIGNED_HDR_LEN + BPF_CHECK_LEN, tail_insns, sizeof(tail_insns));
 	memcpy(file + BPF_SIGNED_HDR_LEN + INSNS_LEN, meta, DATA_LEN);
 	memset(file + SIG_OFF, 0x5a, SIG_LEN);
@@ -198,6 +198,28 @@ TEST(test_recheck_refuses_changed_hash_check)
 	}
 }
 
+TEST(test_recheck_refuses_counts_the_loader_was_not_signed_for)
+{
+	uint8_t a[BPF_SIG_ANS_LEN];
+	char err[256];
+
+	/* Header and answer agree on 2 programs (or a map more); the signed
+	 * loader was made for 0 maps and 1 program: the core would read its
+	 * fds from the wrong places. */
+	make_file();
+	honest(a);
+	put_le32(a + 12, 2);
+	bpf_chain_header(file, 0, 2, INSNS_LEN, DATA_LEN, SIG_LEN);
+	CHECK(recheck(a, sizeof(a), err, sizeof(err)) == -EKEYREJECTED &&
+	      strstr(err, "0 maps and 2 programs are not the numbers"), "%s", err);
+	make_file();
+	honest(a);
+	put_le32(a + 8, 1);
+	bpf_chain_header(file, 1, 1, INSNS_LEN, DATA_LEN, SIG_LEN);
+	CHECK(recheck(a, sizeof(a), err, sizeof(err)) == -EKEYREJECTED &&
+	      strstr(err, "not the numbers"), "%s", err);
+}
+
 TEST(test_recheck_refuses_unaligned_metadata)
 {
 	uint8_t a[BPF_SIG_ANS_LEN];
@@ -336,6 +358,7 @@ int main(void)
 	RUN(test_recheck_refuses_signed_attributes);
 	RUN(test_recheck_refuses_changed_metadata);
 	RUN(test_recheck_refuses_changed_hash_check);
+	RUN(test_recheck_refuses_counts_the_loader_was_not_signed_for);
 	RUN(test_recheck_refuses_unaligned_metadata);
 	RUN(test_recheck_refuses_header_that_disagrees);
 	RUN(test_loader_runs_with_signed_metadata);
