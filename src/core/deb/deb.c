@@ -331,13 +331,15 @@ static int load_signed(struct dg_deb *deb, struct deb_signed *sg)
 		return r;
 	}
 	sg->entry_paths = calloc(sg->rel.n ? sg->rel.n : 1, sizeof(*sg->entry_paths));
-	if (!sg->entry_paths)
-		return -ENOMEM;
-	for (i = 0; i < sg->rel.n; i++) {
+	for (i = 0; sg->entry_paths && i < sg->rel.n; i++) {
 		sg->entry_paths[i] = strndup((const char *)sg->text + sg->rel.e[i].path_off,
 					     sg->rel.e[i].path_len);
 		if (!sg->entry_paths[i])
-			return -ENOMEM;
+			break;
+	}
+	if (!sg->entry_paths || i < sg->rel.n) {
+		set_err(deb, "%s: out of memory", sg->name);
+		return -ENOMEM;
 	}
 	sg->info.date = sg->rel.date;
 	sg->info.valid_until = sg->rel.valid_until;
@@ -484,6 +486,7 @@ static int load_packages(struct dg_deb *deb, const char *name, uint8_t *req, siz
 	}
 	nl = realloc(deb->lists, (deb->n_lists + 1) * sizeof(*nl));
 	if (!nl) {
+		set_err(deb, "%s: out of memory", name);
 		free(req);
 		return -ENOMEM;
 	}
@@ -493,6 +496,7 @@ static int load_packages(struct dg_deb *deb, const char *name, uint8_t *req, siz
 	l->req = req;
 	l->name = strdup(name);
 	if (!l->name) {
+		set_err(deb, "%s: out of memory", name);
 		free(l->req);
 		return -ENOMEM;
 	}

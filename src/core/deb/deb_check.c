@@ -18,6 +18,7 @@
 
 #include "deb_core.h"
 #include "hex.h"
+#include "log.h"
 #include "../../handlers/deb/deb_proto.h"
 
 #define DEB_YEAR_SECONDS_MAX 253402300799LL	/* 9999-12-31T23:59:59Z */
@@ -376,7 +377,7 @@ int deb_check_release(const uint8_t *text, size_t n, const uint8_t *ans, size_t 
 	out->valid_until = flags & DEB_REL_F_VALID_UNTIL ? (int64_t)deb_le64(ans + 16) : INT64_MAX;
 	out->e = calloc(nent ? nent : 1, sizeof(*out->e));
 	if (!out->e)
-		return -ENOMEM;
+		return dg_errf(err, errlen, -ENOMEM, "out of memory for %u Release entries", nent);
 	for (i = 0; i < nent; i++) {
 		const uint8_t *a = ans + DEB_REL_FIXED + (size_t)i * DEB_REL_ENTRY_SIZE;
 		uint64_t lo = deb_le32(a + 8);
@@ -457,7 +458,7 @@ int deb_check_packages(const uint8_t *req, size_t req_len, const uint8_t *ans, s
 	out->n_skipped = deb_le32(ans + 28);
 	out->idx = calloc(nrec ? nrec : 1, sizeof(*out->idx));
 	if (!out->idx)
-		return -ENOMEM;
+		return dg_errf(err, errlen, -ENOMEM, "out of memory for %u Packages records", nrec);
 	for (i = 0; i < nrec; i++) {
 		const uint8_t *r = out->records + (size_t)i * DEB_PKG_RECORD_SIZE;
 		const uint8_t *s = r + 16 + 8 * DEB_FIELD_SHA256;

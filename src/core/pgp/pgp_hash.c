@@ -43,8 +43,11 @@ int pgp_hasher_init(struct pgp_hasher *h, const struct pgp_sig *s, int text)
 		h->ctx = NULL;
 		return -EOPNOTSUPP;
 	}
-	if (s->version == 6 && EVP_DigestUpdate(h->ctx, s->salt.p, s->salt.len) != 1)
+	if (s->version == 6 && EVP_DigestUpdate(h->ctx, s->salt.p, s->salt.len) != 1) {
+		EVP_MD_CTX_free(h->ctx);
+		h->ctx = NULL;
 		return -EIO;
+	}
 	return 0;
 }
 

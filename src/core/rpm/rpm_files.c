@@ -221,7 +221,7 @@ int rpm_pkg_files(const struct rpm_pkg *pkg, unsigned int flags, dg_rpm_file_fn 
 		return dg_errf(err, errlen, -EBADMSG, "%s: main header lacks DIRNAMES", pkg->name);
 	fs.path = malloc(2 * RPM_PATH_MAX + 2);
 	if (!fs.path)
-		return -ENOMEM;
+		return dg_errf(err, errlen, -ENOMEM, "%s: out of memory", pkg->name);
 	/*
 	 * Two passes: the first checks every file, the second hands them
 	 * out, so that a package refused at its last file has given none
