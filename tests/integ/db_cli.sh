@@ -113,25 +113,31 @@ done < <(grep -v '^#' "$T/trust")
 	&& ok "export_fapolicyd_trust_lines_match_sha256sum_and_stat" || nok "export_fapolicyd_trust_lines_match_sha256sum_and_stat" "rc=$rc bad=$bad good=$good" "$(cat "$T/trust" "$T/err")"
 ls "$T" | grep -q 'trust.tmp' && nok "export_leaves_no_temp_file" || ok "export_leaves_no_temp_file"
 # Differential: fapolicyd's own writer (fapolicyd-cli --file add, no daemon
-# needed) must produce the same lines for the same files.
-tdir=/etc/fapolicyd/trust.d
+# needed) must produce the same lines for the same files.  The binary is
+# the one `make check` unpacked from fapolicyd's package (or an installed
+# one); it writes /etc/fapolicyd/trust.d/NAME, so it runs under bwrap with
+# a private, empty /etc and trust.d bound to a directory of the test:
+# nothing of the machine's /etc is read or written.
+fapo_cli=${FAPOLICYD_CLI:-$BUILD/peers/fapolicyd/usr/sbin/fapolicyd-cli}
+[ -x "$fapo_cli" ] || fapo_cli=$(command -v fapolicyd-cli || true)
 # fapo_matches NAME OURS FILE...: fapolicyd-cli's trust lines for FILEs,
 # sorted, equal OURS (sorted, no comments); skip without fapolicyd-cli.
 fapo_matches() {
-	local name=$1 ours=$2 tname="digestguard-test-$$" p; shift 2
-	if ! command -v fapolicyd-cli >/dev/null || ! [ -d "$tdir" ] || ! [ -w "$tdir" ]; then
-		skip "$name" "fapolicyd-cli not installed (Debian package fapolicyd) or $tdir not writable"
+	local name=$1 ours=$2 p; shift 2
+	if [ -z "$fapo_cli" ] || ! command -v bwrap >/dev/null; then
+		skip "$name" "no fapolicyd-cli (make check unpacks Debian's fapolicyd package into $BUILD/peers; it was not downloadable) or no bwrap"
 		return
 	fi
-	trap "rm -rf '$T' '$tdir/$tname'" EXIT	# values now: $tname is local
+	rm -rf "$T/trustd"; mkdir -p "$T/trustd"
 	for p in "$@"; do
-		wd 20 fapolicyd-cli --file add "$p" --trust-file "$tname" >/dev/null 2>&1
+		wd 20 bwrap --ro-bind / / --dev /dev --proc /proc --tmpfs /etc \
+			--ro-bind /etc/ld.so.cache /etc/ld.so.cache --dir /etc/fapolicyd \
+			--bind "$T/trustd" /etc/fapolicyd/trust.d \
+			"$fapo_cli" --file add "$p" --trust-file dg >>"$T/fapo.log" 2>&1
 	done
-	grep -v '^#' "$tdir/$tname" 2>/dev/null | sort >"$T/fapo.lines"
-	rm -f "$tdir/$tname"
-	trap 'rm -rf "$T"' EXIT
+	grep -v '^#' "$T/trustd/dg" 2>/dev/null | sort >"$T/fapo.lines"
 	[ -s "$T/fapo.lines" ] && diff -u "$T/fapo.lines" "$ours" >"$T/diff" \
-		&& ok "$name" || nok "$name" "$(cat "$T/diff")"
+		&& ok "$name" || nok "$name" "$(cat "$T/diff" "$T/fapo.log" | head -n 20)"
 }
 grep -v '^#' "$T/trust" | grep -v "$F/f2 " | grep -v "$F/f5 " | sort >"$T/ours.lines"
 fapo_matches export_fapolicyd_matches_fapolicyd_cli_file_add "$T/ours.lines" \
