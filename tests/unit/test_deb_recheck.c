@@ -989,6 +989,8 @@ static int dup_case(const char *link1, const char *t1, const char *t2, char *pat
 	put_rec(r + 128, h[2], 0, h[2], (uint32_t)strlen(link1), '1', DEB_PATH_NAME);
 	put_rec(r + 192, h[3], 6, h[3], (uint32_t)strlen("./usr/bin/hi"), '0', DEB_PATH_NAME);
 	put_rec(r + 256, h[4], 0, h[4], (uint32_t)strlen("./usr/bin/hey2"), '1', DEB_PATH_NAME);
+	if (!strcmp(t2, "./usr/bin/hey"))
+		write_seed_bin("archive-path-again", 2, c.deb, c.deb_len, c.ans, c.ans_len);
 	return check_arc_with(&c, collect_digests, paths);
 }
 
