@@ -3,7 +3,7 @@
  * cli_local_line(), the line parser of `db import --local`, on what GNU
  * sha256sum prints (plain, -b, --tag, --zero) for files with odd names made
  * here: a backslash, a carriage return, a newline, a leading '*', ") = "
- * inside the name.  sha256sum runs at test time and each digest is checked
+ * inside the name, a path whose escaped line is over the limit.  sha256sum runs at test time and each digest is checked
  * against the file's content hashed here, so no expected digest is written
  * down.  The lines are read with getline() from the output, as db.c reads
  * the list.  Edited copies of real lines give the error cases.
@@ -79,30 +79,14 @@ static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ft
 	return remove(p);
 }
 
-/*
- * stdout of `sha256sum OPTS... FILES...` for names[@which[0..n)] (absolute
- * paths, or names relative to the directory when @relative), into @out
- * (malloc()ed).  Returns its length, or -1.
- */
-static ssize_t sha256sum(const char *const *opts, const size_t *which, size_t n,
-			 int relative, char **out)
+/* stdout of @argv run in the directory, into @out (malloc()ed): its length, or -1. */
+static ssize_t capture(const char *const *argv, char **out)
 {
-	const char *argv[32];
-	char paths[NNAMES][512];
-	size_t k = 0, i, len = 0, cap = 4096;
+	size_t len = 0, cap = 4096;
 	int pfd[2], st;
 	pid_t pid;
 	ssize_t r;
 
-	argv[k++] = "sha256sum";
-	while (*opts)
-		argv[k++] = *opts++;
-	for (i = 0; i < n; i++) {
-		snprintf(paths[i], sizeof(paths[i]), "%s%s%s", relative ? "" : dir,
-			 relative ? "" : "/", names[which[i]]);
-		argv[k++] = paths[i];
-	}
-	argv[k] = NULL;
 	if (pipe(pfd) < 0)
 		return -1;
 	pid = fork();
@@ -112,7 +96,7 @@ static ssize_t sha256sum(const char *const *opts, const size_t *which, size_t n,
 		close(pfd[1]);
 		if (chdir(dir) < 0)
 			_exit(126);
-		execvp("sha256sum", (char *const *)argv);
+		execvp(argv[0], (char *const *)argv);
 		_exit(127);
 	}
 	close(pfd[1]);
@@ -126,6 +110,29 @@ static ssize_t sha256sum(const char *const *opts, const size_t *which, size_t n,
 	if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) || !*out)
 		return -1;
 	return (ssize_t)len;
+}
+
+/*
+ * stdout of `sha256sum OPTS... FILES...` for names[@which[0..n)] (absolute
+ * paths, or names relative to the directory when @relative).
+ */
+static ssize_t sha256sum(const char *const *opts, const size_t *which, size_t n,
+			 int relative, char **out)
+{
+	const char *argv[32];
+	char paths[NNAMES][512];
+	size_t k = 0, i;
+
+	argv[k++] = "sha256sum";
+	while (*opts)
+		argv[k++] = *opts++;
+	for (i = 0; i < n; i++) {
+		snprintf(paths[i], sizeof(paths[i]), "%s%s%s", relative ? "" : dir,
+			 relative ? "" : "/", names[which[i]]);
+		argv[k++] = paths[i];
+	}
+	argv[k] = NULL;
+	return capture(argv, out);
 }
 
 /* Each line of @buf, read as db.c reads a list, through cli_local_line(). */
@@ -268,7 +275,7 @@ static struct parsed edited(const char *const *opts, size_t i,
 			    void (*edit)(char *buf, size_t *len, size_t cap))
 {
 	struct parsed p[LINES_MAX];
-	char *out = NULL, buf[LOCAL_LINE_MAX * 2];
+	char *out = NULL, buf[4096];
 	ssize_t len = sha256sum(opts, &i, 1, 0, &out);
 	size_t n = len > 0 ? (size_t)len : 0;
 
@@ -337,23 +344,11 @@ static void bad_escape(char *buf, size_t *len, size_t cap)
 		b[1] = 't';
 }
 
-static void over_long(char *buf, size_t *len, size_t cap)
-{
-	size_t at = *len - 1, add = LOCAL_LINE_MAX;	/* before the '\n' */
-
-	if (*len + add < cap) {
-		memset(buf + at, 'x', add);
-		buf[at + add] = '\n';
-		*len += add;
-	}
-}
-
 TEST(test_local_line_refuses_malformed_lines)
 {
 	static const char *const text[] = { NULL }, *const tag[] = { "--tag", NULL };
 	static const char shape[] = "expected 64 hex digits, two spaces and a path, "
 				    "or SHA256 (PATH) = HEX (sha256sum format)";
-	char want[128];
 	struct parsed p;
 
 	p = edited(text, PLAIN, cut_head_digit);
@@ -363,12 +358,47 @@ TEST(test_local_line_refuses_malformed_lines)
 	p = edited(text, BACKSLASH, bad_escape);
 	CHECK(p.r == -EBADMSG && !strcmp(p.why, "escape '\\t' in path not supported"),
 	      "\\t: %d %s", p.r, p.why);
-	p = edited(text, PLAIN, over_long);
-	snprintf(want, sizeof(want), "line of %zu bytes exceeds limit %d",
-		 (size_t)64 + 2 + strlen(dir) + 1 + strlen(names[PLAIN]) + LOCAL_LINE_MAX + 1,
-		 LOCAL_LINE_MAX);
-	CHECK(p.r == -E2BIG && !strcmp(p.why, want), "over long: %d %s (want %s)", p.r, p.why,
-	      want);
+}
+
+/*
+ * A name of 2.3 KB fits the database (DG_DB_NAME_MAX), but sha256sum
+ * doubles each of its backslashes: nine directories named with 250 of them
+ * give a line over LOCAL_LINE_MAX, refused as such.
+ */
+TEST(test_local_line_refuses_an_escaped_line_over_the_limit)
+{
+	char deep[4096], *out = NULL;
+	const char *argv[] = { "sha256sum", deep, NULL };
+	struct parsed p[LINES_MAX];
+	char want[128];
+	size_t at, i;
+	ssize_t len;
+	FILE *f;
+
+	at = (size_t)snprintf(deep, sizeof(deep), "%s", dir);
+	for (i = 0; i < 9; i++) {
+		deep[at++] = '/';
+		memset(deep + at, '\\', 250);
+		at += 250;
+		deep[at] = '\0';
+		CHECK(mkdir(deep, 0700) == 0, "mkdir level %zu", i);
+	}
+	snprintf(deep + at, sizeof(deep) - at, "/f");
+	f = fopen(deep, "w");
+	CHECK(f != NULL, "create %zu-byte path", strlen(deep));
+	if (!f)
+		return;
+	fclose(f);
+	len = capture(argv, &out);
+	CHECK(len > LOCAL_LINE_MAX, "sha256sum printed %zd bytes", len);
+	if (len > 0) {
+		CHECK(parse_all(out, (size_t)len, p) == 1, "one line");
+		snprintf(want, sizeof(want), "line of %zd bytes exceeds limit %d", len,
+			 LOCAL_LINE_MAX);
+		CHECK(p[0].r == -E2BIG && !strcmp(p[0].why, want), "%d %s (want %s)", p[0].r,
+		      p[0].why, want);
+	}
+	free(out);
 }
 
 int main(void)
@@ -393,6 +423,7 @@ int main(void)
 	RUN(test_local_line_strips_crlf);
 	RUN(test_local_line_skips_comments_and_blank_lines);
 	RUN(test_local_line_refuses_malformed_lines);
+	RUN(test_local_line_refuses_an_escaped_line_over_the_limit);
 	nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
 	return tap_done();
 }
