@@ -23,9 +23,8 @@
 #include "cli.h"
 #include "file.h"
 #include "hex.h"
+#include "local_list.h"
 
-/* Bounds on the operator's allowlist (trusted, but a typo must not hurt). */
-#define LOCAL_LINE_MAX	(DG_DB_NAME_MAX + 80)
 #define IMPORTERS_MAX	256
 #define KEYRINGS_MAX	32
 
@@ -137,29 +136,6 @@ static void import_progress(struct import_ctx *ctx, int done)
 typedef int (*importer_fn)(struct import_ctx *ctx, const char *arg);
 
 /*
- * One --local line (no line ending) into @d and *@path: sha256sum(1)'s
- * "HEX  PATH" or "HEX *PATH", or its --tag form "SHA256 (PATH) = HEX" (what
- * `rpm digests --tag` prints too).  Returns 0, or -EBADMSG for another
- * shape.  The path is not unescaped here.
- */
-static int local_fields(char *p, uint8_t d[32], char **path)
-{
-	static const char tag[] = "SHA256 (", mid[] = ") = ";
-	size_t len = strlen(p), tl = sizeof(tag) - 1, ml = sizeof(mid) - 1;
-
-	if (len > tl + ml + 64 && !strncmp(p, tag, tl) &&
-	    !strncmp(p + len - 64 - ml, mid, ml) && !dg_unhex_n(p + len - 64, d, 32)) {
-		p[len - 64 - ml] = '\0';	/* the path ends at ") = " */
-		*path = p + tl;
-		return 0;
-	}
-	if (len < 67 || dg_unhex_n(p, d, 32) || p[64] != ' ' || (p[65] != ' ' && p[65] != '*'))
-		return -EBADMSG;
-	*path = p + 66;
-	return 0;
-}
-
-/*
  * --local FILE: sha256sum(1) lines "HEX  PATH" (or "HEX *PATH", or the
  * --tag form "SHA256 (PATH) = HEX"; a leading backslash marks an escaped
  * path as GNU sha256sum writes it: \\ and \r are decoded, \n refused), '#'
@@ -185,54 +161,17 @@ static int import_local(struct import_ctx *ctx, const char *file)
 		return err;
 	while ((len = getline(&line, &cap, f)) >= 0) {
 		uint8_t d[32];
-		char *p = line, *path;
-		int escaped;
+		char *path, why[128];
+		int r;
 
 		lineno++;
-		if (len > LOCAL_LINE_MAX) {
-			fprintf(stderr, "digestguard db import: %s:%zu: line of %zd bytes exceeds limit %d\n",
-				file, lineno, len, LOCAL_LINE_MAX);
-			return -E2BIG;
+		r = cli_local_line(line, (size_t)len, d, &path, why, sizeof(why));
+		if (r < 0) {
+			fprintf(stderr, "digestguard db import: %s:%zu: %s\n", file, lineno, why);
+			return r;
 		}
-		if ((size_t)len != strlen(line)) {
-			fprintf(stderr, "digestguard db import: %s:%zu: NUL byte in line\n", file, lineno);
-			return -EBADMSG;
-		}
-		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = '\0';
-		if (!len || line[0] == '#')
+		if (!r)
 			continue;
-		escaped = line[0] == '\\';
-		p += escaped;
-		if (local_fields(p, d, &path) < 0) {
-			fprintf(stderr, "digestguard db import: %s:%zu: expected 64 hex digits, two spaces and a path, "
-				"or SHA256 (PATH) = HEX (sha256sum format)\n", file, lineno);
-			return -EBADMSG;
-		}
-		if (escaped) {	/* GNU coreutils: \\, \n and (9.0 on) \r inside the name */
-			char *r = path, *w = path;
-
-			for (; *r; r++) {
-				if (*r != '\\') {
-					*w++ = *r;
-					continue;
-				}
-				if (r[1] == '\\' || r[1] == 'r') {
-					*w++ = r[1] == 'r' ? '\r' : '\\';
-					r++;
-				} else if (r[1] == 'n') {
-					/* the database stores no newline in a name (db.h) */
-					fprintf(stderr, "digestguard db import: %s:%zu: path with a newline cannot be stored\n",
-						file, lineno);
-					return -EBADMSG;
-				} else {
-					fprintf(stderr, "digestguard db import: %s:%zu: escape '\\%c' in path not supported\n",
-						file, lineno, r[1] ? r[1] : ' ');
-					return -EBADMSG;
-				}
-			}
-			*w = '\0';
-		}
 		/* Exports key by path (Keylime, fapolicyd), and a relative one
 		 * means nothing there: sha256sum was run on relative names. */
 		if (path[0] != '/') {

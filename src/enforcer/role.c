@@ -58,18 +58,28 @@ unsigned dg_enf_role_of_name(const char *path)
 	return 0;
 }
 
+/* pread() offsets are off_t: a program header table must end below this. */
+_Static_assert(sizeof(off_t) == sizeof(int64_t), "64-bit file offsets");
+#define ELF_OFF_MAX	((uint64_t)INT64_MAX)
+
 int dg_enf_elf_is_loader(int fd)
 {
 	union { Elf64_Ehdr e64; Elf32_Ehdr e32; } h;
 	uint64_t phoff;
 	unsigned phnum, phentsize, i, type;
+	ssize_t n;
 	int is64;
 
-	if (pread(fd, &h, sizeof(h), 0) < (ssize_t)sizeof(h.e32) ||
-	    memcmp(h.e64.e_ident, ELFMAG, SELFMAG))
+	n = pread(fd, &h, sizeof(h), 0);
+	if (n < EI_NIDENT || memcmp(h.e64.e_ident, ELFMAG, SELFMAG))
 		return 0;
 	is64 = h.e64.e_ident[EI_CLASS] == ELFCLASS64;
 	if (!is64 && h.e64.e_ident[EI_CLASS] != ELFCLASS32)
+		return 0;
+	/* The whole header of the file's class, or e_phentsize and e_phnum
+	 * (bytes 54..57 of an Elf64_Ehdr) would be read from a file of 52..57
+	 * bytes as whatever the stack held. */
+	if ((size_t)n < (is64 ? sizeof(h.e64) : sizeof(h.e32)))
 		return 0;
 	/* Host byte order only: a foreign-endian file does not run here. */
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -86,8 +96,12 @@ int dg_enf_elf_is_loader(int fd)
 	if (type != ET_DYN || phnum == 0 || phnum > DG_ENF_ELF_PHNUM_MAX ||
 	    phentsize != (is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)))
 		return 0;
+	/* The table must lie at a file offset: an e_phoff near 2^64 would wrap
+	 * the sum below to the file's start, past 2^63 make off_t negative. */
+	if (phoff > ELF_OFF_MAX - (uint64_t)phnum * phentsize)
+		return 0;
 	for (i = 0; i < phnum; i++) {
-		uint32_t pt;
+		uint32_t pt;	/* p_type: the first field of both Phdr forms */
 
 		if (pread(fd, &pt, sizeof(pt), (off_t)(phoff + (uint64_t)i * phentsize)) !=
 		    (ssize_t)sizeof(pt))

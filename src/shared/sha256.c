@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* FIPS 180-4 SHA-256, with an x86 SHA-NI block function when available. */
 #include "sha256.h"
+#include "sha256_impl.h"
 
+#include <errno.h>
 #include <string.h>
 
 #if defined(__x86_64__)
@@ -133,10 +135,41 @@ static int have_shani(void)
 }
 #endif
 
+/* What dg_sha256_impl_force() chose; only tests change it. */
+static enum dg_sha256_impl forced = DG_SHA256_IMPL_AUTO;
+
+int dg_sha256_impl_available(enum dg_sha256_impl impl)
+{
+	switch (impl) {
+	case DG_SHA256_IMPL_AUTO:
+	case DG_SHA256_IMPL_GENERIC:
+		return 1;
+	case DG_SHA256_IMPL_SHANI:
+#if defined(__x86_64__)
+		return have_shani();
+#else
+		return 0;
+#endif
+	}
+	return 0;
+}
+
+int dg_sha256_impl_force(enum dg_sha256_impl impl)
+{
+	if (impl != DG_SHA256_IMPL_AUTO && impl != DG_SHA256_IMPL_GENERIC &&
+	    impl != DG_SHA256_IMPL_SHANI)
+		return -EINVAL;
+	if (!dg_sha256_impl_available(impl))
+		return -EOPNOTSUPP;
+	forced = impl;
+	return 0;
+}
+
 static void blocks(uint32_t h[8], const uint8_t *p, size_t nblk)
 {
 #if defined(__x86_64__)
-	if (have_shani()) {
+	if (forced == DG_SHA256_IMPL_SHANI ||
+	    (forced == DG_SHA256_IMPL_AUTO && have_shani())) {
 		blocks_shani(h, p, nblk);
 		return;
 	}

@@ -2,7 +2,9 @@
 /*
  * SHA-256 for the manager's check of embedded handler blobs.  The trusted
  * core uses OpenSSL; libumd keeps its own so that it links nothing but libc.
- * Uses the x86 SHA extensions when the CPU has them.
+ * Uses the x86 SHA extensions when the CPU has them, the generic C block
+ * function otherwise; tests/unit/test_sha256.c checks both against OpenSSL
+ * on any CPU with SHA-NI (sha256_impl.h forces one; the product never does).
  */
 #ifndef DG_SHA256_H
 #define DG_SHA256_H
