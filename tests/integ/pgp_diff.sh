@@ -14,9 +14,10 @@
 # --not-before/--not-after windows, and `inline-verify` output, which must
 # be byte-identical to sqop's.
 #
-# The reference is digestguard once `$DG sopv version` works; before that it
-# is the first of sqop, opjs, gpgv, sqv without a known difference on the
-# case, so the harness and the fixtures are checked against the peers alone.
+# The reference is digestguard; `$DG sopv version` failing is a failure.
+# With PGP_DIFF_PEERS_ONLY=1 digestguard is not run and the reference is the
+# first of sqop, opjs, gpgv, sqv without a known difference on the case, so
+# the harness and the fixtures are checked against the peers alone.
 # A peer that disagrees with the reference fails the case unless
 # tests/data/pgp/known-differences.txt lists (case, peer); reasons are in
 # docs/pgp-differences.md. A reference verdict that contradicts the
@@ -40,6 +41,26 @@ mkdir -m 700 "$GNUPGHOME"
 if ! command -v sqop >/dev/null || ! command -v gpg >/dev/null; then
 	skip pgp_differential "sqop and gpg are needed (apt-get install sqop gpg)"
 	done_testing; exit
+fi
+
+# digestguard is the reference: a `sopv version` that fails or hangs is a
+# failure, never a quiet fall-back to comparing the peers alone (that mode
+# is only for PGP_DIFF_PEERS_ONLY=1, to check the harness and fixtures).
+have_dg=0
+if [ "${PGP_DIFF_PEERS_ONLY:-0}" = 1 ]; then
+	echo "# PGP_DIFF_PEERS_ONLY=1: digestguard is not run; the peers are compared with each other"
+else
+	out=$(wd 10 "$DG" sopv version 2>&1); rc=$?
+	if [ $rc != 0 ]; then
+		why="exit $rc"; [ $rc = 124 ] && why="timed out after 10 s"
+		mapfile -t said < <(tail -n 5 <<<"$out")
+		nok "digestguard sopv version runs ($why)" "DG=$DG" "${said[@]}" \
+			"(PGP_DIFF_PEERS_ONLY=1 compares the peers alone)"
+		done_testing; exit
+	fi
+	ok "digestguard sopv version runs: $(head -n 1 <<<"$out")"
+	have_dg=1
+	echo "# reference: $DG sopv"
 fi
 
 # --- fixtures ------------------------------------------------------------
@@ -70,13 +91,6 @@ cases=$T/cases.tsv
 } >"$cases"
 [ -d "$corpora/pgp" ] || skip "corpus cases" "no third-party corpora at $corpora/pgp"
 
-have_dg=0
-if [ -x "$DG" ] && wd 10 "$DG" sopv version >/dev/null 2>&1; then
-	have_dg=1
-	echo "# reference: $DG sopv"
-else
-	echo "# digestguard sopv not built yet: the peers are compared with each other"
-fi
 
 # --- running the peers ---------------------------------------------------
 # Each writes "VERDICT<TAB>ENTRIES" to $T/r/ID.PEER; ENTRIES are
@@ -351,7 +365,7 @@ window=()
 # (openpgp.js's where sqop has a known difference, e.g. v6; gpg --decrypt's
 # where both have one and gpgv verified the message)
 if [ $have_dg = 0 ]; then
-	skip "inline-verify bodies" "digestguard sopv not built yet"
+	skip "inline-verify bodies" "PGP_DIFF_PEERS_ONLY=1: digestguard not run"
 else
 	for bc in "${body_cases[@]}"; do
 		IFS='|' read -r id kind name sig <<<"$bc"
