@@ -108,6 +108,16 @@ if [ $made_key = 1 ]; then
 	fi
 	gpgconf --homedir "$T/k" --kill all >/dev/null 2>&1 || true
 	rc_is verify_data_as_signature_is_41 41 "${SOPV[@]}" verify "$D" "$A1" <"$D"
+	# Errors about SIGNATURES name the file, as those about CERTS do.
+	printf 'root:x:0:0:root:/root:/bin/bash\n' >"$T/passwd"
+	rc_is verify_text_file_as_signature_is_41 41 "${SOPV[@]}" verify "$T/passwd" "$A1" <"$D"
+	grep -qxF "sopv: $T/passwd: pgp: no armor BEGIN line found" "$T/err" &&
+		ok verify_bad_signatures_input_names_the_file ||
+		nok verify_bad_signatures_input_names_the_file "$(cat "$T/err")"
+	rc_is verify_bad_signature_is_3 3 "${SOPV[@]}" verify "$A2" "$A1" <"$T/bad.txt"
+	grep -q "^sopv: $A2: signature 1 (v4 EdDSALegacy/SHA256, issuer $FPR): " "$T/err" &&
+		ok verify_failed_signature_names_the_file ||
+		nok verify_failed_signature_names_the_file "$(cat "$T/err")"
 	rc_is verify_cert_as_signature_is_41 41 "${SOPV[@]}" verify "$A1" "$A1" <"$D"
 	rc_is verify_wrong_cert_is_3 3 "${SOPV[@]}" verify "$A2" "$CORP/A.3-v6-cert.asc" <"$D"
 	rc_is verify_at_fd_designators 0 "${SOPV[@]}" verify @FD:3 @FD:4 3<"$A2" 4<"$A1" <"$D"
