@@ -192,8 +192,12 @@ else
 fi
 
 # Third-party corpora, by path.
-C=${SRC}/../shared/corpora
-[ -d "$C" ] || C=/work/shared/corpora
+# $DG_CORPORA (tests/run.sh sets it) when set, else the usual places
+C=${DG_CORPORA:-}
+if [ -z "$C" ]; then
+	C=${SRC}/../shared/corpora
+	[ -d "$C" ] || C=/work/shared/corpora
+fi
 if [ -d "$C/rpm/RPMS" ]; then
 	for f in "$C"/rpm/RPMS/*; do
 		compare_verify "corpus_$(basename "$f" | tr -c 'A-Za-z0-9_\n' _)" "$f" \
