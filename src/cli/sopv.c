@@ -311,8 +311,11 @@ static void print_verifications(FILE *f, const struct dg_pgp_result *res)
 	}
 }
 
-/* Each failed signature and why; returns how many reasons were printed. */
-static int print_failures(const struct dg_pgp_result *res, int always)
+/*
+ * Each failed signature and why, after @name (the SIGNATURES input; NULL
+ * for a message on stdin); returns how many reasons were printed.
+ */
+static int print_failures(const struct dg_pgp_result *res, const char *name, int always)
 {
 	char hex[2 * DG_PGP_FPR_MAX + 1];
 	size_t i;
@@ -325,12 +328,26 @@ static int print_failures(const struct dg_pgp_result *res, int always)
 			continue;
 		n++;
 		dg_pgp_fpr_hex(s->issuer, s->issuer_len, hex);
-		fprintf(stderr, "sopv: signature %zu (v%d %s/%s, issuer %s): %s\n", i + 1,
-			s->version, dg_pgp_pk_algo_name(s->pk_algo),
+		fprintf(stderr, "sopv: %s%ssignature %zu (v%d %s/%s, issuer %s): %s\n",
+			name ? name : "", name ? ": " : "", i + 1, s->version, dg_pgp_pk_algo_name(s->pk_algo),
 			dg_pgp_hash_algo_name(s->hash_algo), s->issuer_len ? hex : "none",
 			s->reason);
 	}
 	return n;
+}
+
+/*
+ * A verification error, named after the SIGNATURES input @name as CERTS
+ * errors are: the library calls that input "signature" (it has only the
+ * bytes), which says nothing about which file it was.
+ */
+static int signatures_err(int code, const char *name, const char *msg)
+{
+	static const char lib[] = "signature: ";
+
+	if (!strncmp(msg, lib, sizeof(lib) - 1))
+		return sopv_err(code, "%s: %s", name, msg + sizeof(lib) - 1);
+	return sopv_err(code, "%s", msg);
 }
 
 /*
@@ -592,11 +609,11 @@ static int cmd_verify(int argc, char **argv)
 		if (r == 0) {
 			print_verifications(stdout, &res);
 			code = fflush(stdout) ? SOP_GENERIC : SOP_OK;
-			print_failures(&res, 0);
+			print_failures(&res, o.pos[0], 0);
 		} else {
 			code = sop_code(r, &res, false);
-			if (!print_failures(&res, 1))	/* else each reason is out */
-				sopv_err(code, "%s", dg_pgp_last_error(pgp));
+			if (!print_failures(&res, o.pos[0], 1))	/* else each reason is out */
+				signatures_err(code, o.pos[0], dg_pgp_last_error(pgp));
 		}
 	}
 	dg_pgp_result_free(&res);
@@ -733,10 +750,10 @@ static int cmd_inline_verify(int argc, char **argv)
 				code = SOP_GENERIC;
 			if (!code && fflush(stdout))
 				code = SOP_GENERIC;
-			print_failures(&res, 0);
+			print_failures(&res, NULL, 0);
 		} else {
 			code = sop_code(r, &res, true);
-			if (!print_failures(&res, 1))	/* else each reason is out */
+			if (!print_failures(&res, NULL, 1))	/* else each reason is out */
 				sopv_err(code, "%s", dg_pgp_last_error(pgp));
 		}
 	}

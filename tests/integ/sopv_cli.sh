@@ -43,15 +43,24 @@ rc_is inline_verify_without_certs_is_19 19 "${SOPV[@]}" inline-verify
 # A certificate and a detached signature made by gpg at fixed times (the
 # key at 2015-09-16T12:00:00Z, the signature at 12:24:53Z) for the command
 # line cases; RFC 9580's own A.1 key is a lone key packet, no certificate.
+# Without gpg these cases skip; gpg failing to make them is a failure.
 mkdir -m 700 "$T/k"
-gk() { gpg --batch --quiet --homedir "$T/k" --pinentry-mode loopback --passphrase '' "$@" 2>/dev/null; }
+gk() { gpg --batch --quiet --homedir "$T/k" --pinentry-mode loopback --passphrase '' "$@" 2>>"$T/gpg.log"; }
 D=$T/signed.txt
 printf 'OpenPGP' >"$D"
-if command -v gpg >/dev/null &&
-	gk --faked-system-time '20150916T120000!' --quick-gen-key 'sopv <sopv@fixtures.digestguard.test>' \
+made_key=0
+if ! command -v gpg >/dev/null; then
+	skip verify_good_signature_is_0 "gpg not installed"
+elif gk --faked-system-time '20150916T120000!' --quick-gen-key 'sopv <sopv@fixtures.digestguard.test>' \
 		ed25519 sign never &&
 	gk --export >"$T/k.pgp" &&
 	gk --faked-system-time '20150916T122453!' -o "$T/k.sig" --detach-sign "$D"; then
+	made_key=1
+else
+	mapfile -t why < <(tail -n 5 "$T/gpg.log")
+	nok gpg_made_the_test_key_and_signature "gpg failed:" "${why[@]}"
+fi
+if [ $made_key = 1 ]; then
 	FPR=$(gk --with-colons -k | awk -F: '/^fpr/ {print $10; exit}')
 	gpgconf --homedir "$T/k" --kill all >/dev/null 2>&1 || true
 	A1=$T/k.pgp A2=$T/k.sig
@@ -76,7 +85,8 @@ if command -v gpg >/dev/null &&
 		grep -q "critical notation not understood" "$T/err" &&
 			ok critical_notation_message || nok critical_notation_message "$(cat "$T/err")"
 	else
-		nok critical_notation_signature_made "gpg failed"
+		mapfile -t why < <(tail -n 3 "$T/gpg.log")
+		nok critical_notation_signature_made "gpg failed:" "${why[@]}"
 	fi
 	# A signature dated a day ahead: after "now", the default --not-after,
 	# but inside a window that the caller puts in the future (SOP: the
@@ -93,10 +103,21 @@ if command -v gpg >/dev/null &&
 				"$T/future.sig" "$A1" <"$D"
 		fi
 	else
-		nok future_signature_made "gpg failed"
+		mapfile -t why < <(tail -n 3 "$T/gpg.log")
+		nok future_signature_made "gpg failed:" "${why[@]}"
 	fi
 	gpgconf --homedir "$T/k" --kill all >/dev/null 2>&1 || true
 	rc_is verify_data_as_signature_is_41 41 "${SOPV[@]}" verify "$D" "$A1" <"$D"
+	# Errors about SIGNATURES name the file, as those about CERTS do.
+	printf 'root:x:0:0:root:/root:/bin/bash\n' >"$T/passwd"
+	rc_is verify_text_file_as_signature_is_41 41 "${SOPV[@]}" verify "$T/passwd" "$A1" <"$D"
+	grep -qxF "sopv: $T/passwd: pgp: no armor BEGIN line found" "$T/err" &&
+		ok verify_bad_signatures_input_names_the_file ||
+		nok verify_bad_signatures_input_names_the_file "$(cat "$T/err")"
+	rc_is verify_bad_signature_is_3 3 "${SOPV[@]}" verify "$A2" "$A1" <"$T/bad.txt"
+	grep -q "^sopv: $A2: signature 1 (v4 EdDSALegacy/SHA256, issuer $FPR): " "$T/err" &&
+		ok verify_failed_signature_names_the_file ||
+		nok verify_failed_signature_names_the_file "$(cat "$T/err")"
 	rc_is verify_cert_as_signature_is_41 41 "${SOPV[@]}" verify "$A1" "$A1" <"$D"
 	rc_is verify_wrong_cert_is_3 3 "${SOPV[@]}" verify "$A2" "$CORP/A.3-v6-cert.asc" <"$D"
 	rc_is verify_at_fd_designators 0 "${SOPV[@]}" verify @FD:3 @FD:4 3<"$A2" 4<"$A1" <"$D"
@@ -176,14 +197,14 @@ if command -v gpg >/dev/null &&
 	# CERTS must hold a certificate: a signature given by mistake is 41.
 	rc_is verify_signature_as_certs_is_41 41 "${SOPV[@]}" verify "$A2" "$A2" <"$D"
 	# A well-formed message without any signature: NO_SIGNATURE.
-	if command -v gpg >/dev/null; then
-		mkdir -m 700 "$T/g"
-		gpg --batch --quiet --homedir "$T/g" --store -o "$T/lit.gpg" "$D" 2>/dev/null
+	mkdir -m 700 "$T/g"
+	if gpg --batch --quiet --homedir "$T/g" --store -o "$T/lit.gpg" "$D" 2>>"$T/gpg.log"; then
 		rc_is inline_verify_unsigned_message_is_3 3 "${SOPV[@]}" inline-verify "$A1" <"$T/lit.gpg"
-		gpgconf --homedir "$T/g" --kill all >/dev/null 2>&1 || true
 	else
-		skip inline_verify_unsigned_message_is_3 "gpg not installed"
+		mapfile -t why < <(tail -n 3 "$T/gpg.log")
+		nok unsigned_message_made "gpg --store failed:" "${why[@]}"
 	fi
+	gpgconf --homedir "$T/g" --kill all >/dev/null 2>&1 || true
 	if [ -x "$ALIAS" ]; then
 		rc_is dg_sopv_alias_verifies 0 "$ALIAS" verify "$A2" "$A1" <"$D"
 		rc_is dg_sopv_alias_unknown_subcommand_is_69 69 "$ALIAS" encrypt
@@ -213,8 +234,6 @@ if command -v gpg >/dev/null &&
 			--verifications-out="$T/nonexistent/verif" "$CORP/A.3-v6-cert.asc" <"$CORP/A.7-inline-signed-message.asc"
 		[ ! -s "$T/out" ] && ok unwritable_output_prints_no_message || nok unwritable_output_prints_no_message
 	fi
-else
-	skip verify_good_signature_is_0 "gpg not installed or could not make the key"
 fi
 
 # A signature by a subkey of a certificate whose primary key cannot be used
@@ -222,7 +241,11 @@ fi
 # instead of "no certificate has the signing key".
 if command -v gpg >/dev/null; then
 	mkdir -m 700 "$T/bp"
-	gb() { gpg --batch --quiet --homedir "$T/bp" --pinentry-mode loopback --passphrase '' "$@" 2>/dev/null; }
+	# a gpg step that fails is reported once, after the cases it spoils
+	# (in a file: some steps run in subshells)
+	: >"$T/bp.failed"
+	gb() { gpg --batch --quiet --homedir "$T/bp" --pinentry-mode loopback --passphrase '' "$@" 2>>"$T/bp.log" ||
+		{ echo "gpg $* (exit $?)" >>"$T/bp.failed"; return 1; }; }
 	gb --quick-gen-key "bp <bp@fixtures.digestguard.test>" brainpoolP384r1 sign never
 	bp=$(gb --with-colons -k bp@fixtures.digestguard.test | awk -F: '/^fpr/ {print $10; exit}')
 	gb --quick-add-key "$bp" ed25519 sign never
@@ -290,6 +313,12 @@ sys.stdout.buffer.write(b"".join(w for t, w, b in p) + broken * int(sys.argv[1])
 	rc_is keysig_checks_2049_p384_fail 41 "${SOPV[@]}" verify "$T/p384.sig" "$T/p384-2048.pgp" <"$T/bp.txt"
 	grep -q "more key signatures to check" "$T/err" &&
 		ok keysig_checks_weighed_by_cost_say_so || nok keysig_checks_weighed_by_cost_say_so "$(cat "$T/err")"
+	if [ ! -s "$T/bp.failed" ]; then
+		ok gpg_made_the_certificate_fixtures
+	else
+		mapfile -t why < <(head -n 3 "$T/bp.failed"; tail -n 3 "$T/bp.log")
+		nok gpg_made_the_certificate_fixtures "${why[@]}"
+	fi
 else
 	skip verify_subkey_of_skipped_cert_is_3 "gpg not installed"
 fi

@@ -2,9 +2,24 @@
 # `digestguard umd selftest` and `demo` on the built binary.
 . "$(dirname "$0")/lib.bash"
 
+# selftest_passed OUTPUT: the closing "N passed, 0 failed" counts every
+# self-test listed, N is at least 1, and none is listed as FAIL; prints N
+selftest_passed() {
+	local last npass nfail
+	last=$(tail -n1 <<< "$1")
+	npass=$(grep -c '^  PASS  ' <<< "$1")
+	nfail=$(grep -c '^  FAIL  ' <<< "$1")
+	[[ $last =~ ^([0-9]+)\ passed,\ 0\ failed$ ]] && [ "${BASH_REMATCH[1]}" -ge 1 ] &&
+		[ "${BASH_REMATCH[1]}" = "$npass" ] && [ "$nfail" = 0 ] && echo "$npass"
+}
+
 out=$(wd 120 "$DG" umd selftest 2>&1); rc=$?
-last=$(tail -n1 <<< "$out")
-[ $rc = 0 ] && [[ $last =~ ^[0-9]+\ passed,\ 0\ failed$ ]] && ok "umd_selftest_all_pass" || nok "umd_selftest_all_pass" "$out"
+if [ $rc = 0 ] && nself=$(selftest_passed "$out"); then
+	ok "umd_selftest_all_pass ($nself self-tests)"
+else
+	nself=
+	nok "umd_selftest_all_pass" "$out"
+fi
 
 out=$(wd 60 "$DG" demo 2>&1); rc=$?
 [ $rc = 0 ] && grep -q "demo finished" <<< "$out" && grep -q -- "-ECHILD" <<< "$out" && grep -q -- "-ETIMEDOUT" <<< "$out" \
@@ -55,10 +70,11 @@ elif ! "${as_nobody[@]}" test -x "$DG"; then
 	skip "umd_selftest_as_nobody" "nobody cannot reach $DG"
 	skip "pgp_dump_no_namespaces_as_nobody" "nobody cannot reach $DG"
 else
+	# the same binary: as many self-tests as run as root above
 	out=$(wd 120 "${as_nobody[@]}" "$DG" umd selftest 2>&1); rc=$?
-	last=$(tail -n1 <<< "$out")
-	[ $rc = 0 ] && [[ $last =~ ^[0-9]+\ passed,\ 0\ failed$ ]] && grep -q "PASS  no_namespaces_fallback" <<< "$out" &&
-		ok "umd_selftest_as_nobody" || nok "umd_selftest_as_nobody" "$out"
+	[ $rc = 0 ] && nnobody=$(selftest_passed "$out") && [ -n "$nself" ] && [ "$nnobody" = "$nself" ] &&
+		grep -q "PASS  no_namespaces_fallback" <<< "$out" &&
+		ok "umd_selftest_as_nobody" || nok "umd_selftest_as_nobody" "as root: ${nself:-failed}" "$out"
 	# One literal data packet (RFC 9580 §5.9), readable by nobody.
 	chmod o+x "$T"
 	printf '\xcb\x10\x62\x00\x00\x00\x00\x00hello, umd' > "$T/literal.pgp"

@@ -22,6 +22,7 @@
 #include "hex.h"
 #include "sha256.h"
 #include "tap.h"
+#include "fixture_gen.h"
 #include "cursor.h"
 #include "../../src/handlers/bpf/bpf_parse.h"
 #include "../../src/handlers/bpf/bpf_proto.h"
@@ -36,7 +37,7 @@
 #define SIG_EDIT_MAX 4096u
 
 static char dir[] = "/tmp/dg-bpf-test.XXXXXX";
-static int have_fixtures;
+static struct fixture_gen gen;	/* gen-cms.sh */
 static char err[256];
 static struct dg_buf ans;
 
@@ -170,10 +171,9 @@ static size_t tlv_size(const uint8_t *p, size_t *hdr)
 	return *hdr + len;
 }
 
-#define GOOD_OR_SKIP(f, name)                                                     \
+#define LOAD_GOOD(f, name)                                                        \
 	do {                                                                      \
-		if (!have_fixtures)                                               \
-			SKIP("no fixtures (openssl missing?)");                   \
+		FIXTURE_NEED(&gen);                                               \
 		CHECK(load(name, f) == 0, "read %s", name);                       \
 		if ((f)->r != 0) {                                                \
 			CHECK((f)->r == 0, "%s: %d %s", name, (f)->r, err);       \
@@ -182,13 +182,18 @@ static size_t tlv_size(const uint8_t *p, size_t *hdr)
 		}                                                                 \
 	} while (0)
 
+TEST(test_fixture_generator_succeeds)
+{
+	FIXTURE_GEN_CASE(&gen);
+}
+
 TEST(test_rsa_keyid_signature_answers_every_field)
 {
 	struct fixture f;
 	uint8_t *p7s;
 	size_t p7s_len, hdr;
 
-	GOOD_OR_SKIP(&f, "rsa-keyid.bin");
+	LOAD_GOOD(&f, "rsa-keyid.bin");
 	check_common(f.p, f.len, &f.a);
 	CHECK(f.a.flags == BPF_SIG_F_SID_KEYID, "flags 0x%x", f.a.flags);
 	CHECK(f.a.md == BPF_MD_SHA256 && f.a.pk == BPF_PK_RSA, "md %u pk %u", f.a.md, f.a.pk);
@@ -213,7 +218,7 @@ TEST(test_answer_is_appended_after_existing_bytes)
 	struct fixture f;
 	int r;
 
-	GOOD_OR_SKIP(&f, "rsa-keyid.bin");
+	LOAD_GOOD(&f, "rsa-keyid.bin");
 	dg_buf_free(&ans);
 	dg_buf_put(&ans, "prefix", 6);
 	r = bpf_parse_signed(f.p, f.len, &ans, err, sizeof(err));
@@ -229,7 +234,7 @@ TEST(test_issuer_and_serial_sid_spans_the_whole_sequence)
 	size_t hdr;
 	const uint8_t *sid;
 
-	GOOD_OR_SKIP(&f, "rsa-issuer.bin");
+	LOAD_GOOD(&f, "rsa-issuer.bin");
 	check_common(f.p, f.len, &f.a);
 	sid = f.p + f.a.sid[0];
 	CHECK(f.a.flags == 0, "flags 0x%x", f.a.flags);
@@ -252,7 +257,7 @@ TEST(test_signed_attributes_are_flagged_with_their_span)
 	struct fixture f;
 	size_t hdr;
 
-	GOOD_OR_SKIP(&f, "rsa-attrs.bin");
+	LOAD_GOOD(&f, "rsa-attrs.bin");
 	check_common(f.p, f.len, &f.a);
 	CHECK(f.a.flags == (BPF_SIG_F_SID_KEYID | BPF_SIG_F_SIGNED_ATTRS), "flags 0x%x", f.a.flags);
 	CHECK(span_within(f.a.attrs, f.a.sig), "attrs span %u+%u", f.a.attrs[0], f.a.attrs[1]);
@@ -272,7 +277,7 @@ TEST(test_certificates_are_skipped_and_flagged)
 {
 	struct fixture f;
 
-	GOOD_OR_SKIP(&f, "rsa-certs.bin");
+	LOAD_GOOD(&f, "rsa-certs.bin");
 	check_common(f.p, f.len, &f.a);
 	CHECK(f.a.flags == (BPF_SIG_F_SID_KEYID | BPF_SIG_F_CERTS), "flags 0x%x", f.a.flags);
 	CHECK(span_is_hex_file(f.p, f.a.sid, "rsa.ski"), "sid is the SKI");
@@ -284,7 +289,7 @@ static void check_digest(const char *name, uint32_t md)
 {
 	struct fixture f;
 
-	GOOD_OR_SKIP(&f, name);
+	LOAD_GOOD(&f, name);
 	check_common(f.p, f.len, &f.a);
 	CHECK(f.a.md == md && f.a.pk == BPF_PK_RSA, "%s: md %u pk %u", name, f.a.md, f.a.pk);
 	CHECK(f.a.flags == BPF_SIG_F_SID_KEYID && f.a.value[1] == 256, "flags, value length");
@@ -306,7 +311,7 @@ TEST(test_ecdsa_p256_signature_is_reported)
 	struct fixture f;
 	size_t hdr;
 
-	GOOD_OR_SKIP(&f, "ec-p256.bin");
+	LOAD_GOOD(&f, "ec-p256.bin");
 	check_common(f.p, f.len, &f.a);
 	CHECK(f.a.flags == BPF_SIG_F_SID_KEYID, "flags 0x%x", f.a.flags);
 	CHECK(f.a.md == BPF_MD_SHA256 && f.a.pk == BPF_PK_ECDSA, "md %u pk %u", f.a.md, f.a.pk);
@@ -322,8 +327,7 @@ static void check_rejected(const char *name, int want, const char *why)
 {
 	struct fixture f;
 
-	if (!have_fixtures)
-		SKIP("no fixtures (openssl missing?)");
+	FIXTURE_NEED(&gen);
 	CHECK(load(name, &f) == 0, "read %s", name);
 	CHECK(f.r == want, "%s: %d, not %d (%s)", name, f.r, want, err);
 	CHECK(strstr(err, why) != NULL, "%s: message '%s' lacks '%s'", name, err, why);
@@ -388,8 +392,11 @@ static int header_case(uint32_t off, uint32_t v, int want, const char *why)
 
 TEST(test_header_fields_are_checked_against_their_caps)
 {
-	if (!good)
-		SKIP("no fixtures (openssl missing?)");
+	FIXTURE_NEED(&gen);
+	if (!good) {
+		CHECK(good, "rsa-keyid.bin did not parse (test_rsa_keyid_signature_answers_every_field says why)");
+		return;
+	}
 	header_case(12, 1, -EOPNOTSUPP, "flags 0x1");
 	header_case(16, BPF_MAPS_MAX + 1, -E2BIG, "65 maps exceed limit 64");
 	header_case(20, 0, -EBADMSG, "no programs");
@@ -417,8 +424,11 @@ TEST(test_every_truncation_fails_cleanly)
 	size_t n;
 	int r, bad = 0;
 
-	if (!good)
-		SKIP("no fixtures (openssl missing?)");
+	FIXTURE_NEED(&gen);
+	if (!good) {
+		CHECK(good, "rsa-keyid.bin did not parse (test_rsa_keyid_signature_answers_every_field says why)");
+		return;
+	}
 	for (n = 0; n < good_len; n++) {
 		/* a copy of exactly n bytes, so ASan sees any read past it */
 		uint8_t *p = malloc(n ? n : 1);
@@ -440,8 +450,11 @@ TEST(test_every_header_byte_flip_is_caught)
 	size_t off, k;
 	int r, bad = 0, accepted = 0;
 
-	if (!good)
-		SKIP("no fixtures (openssl missing?)");
+	FIXTURE_NEED(&gen);
+	if (!good) {
+		CHECK(good, "rsa-keyid.bin did not parse (test_rsa_keyid_signature_answers_every_field says why)");
+		return;
+	}
 	for (off = 0; off < BPF_SIGNED_HDR_LEN; off++)
 		for (k = 0; k < sizeof(masks); k++) {
 			uint8_t *p = malloc(good_len);
@@ -590,8 +603,11 @@ static size_t whole(size_t pos)
 
 #define NEED_SIG0()                                            \
 	do {                                                   \
-		if (!sig0_len)                                 \
-			SKIP("no fixtures (openssl missing?)"); \
+		FIXTURE_NEED(&gen);                            \
+		if (!sig0_len) {                               \
+			CHECK(sig0_len, "no rsa-keyid.bin");   \
+			return;                                \
+		}                                              \
 	} while (0)
 
 TEST(test_sig_edit_helper_round_trips)
@@ -884,7 +900,7 @@ static void load_good(void)
 {
 	struct fixture f;
 
-	if (!have_fixtures || load("rsa-keyid.bin", &f) < 0)
+	if (gen.status != FIXTURE_GEN_OK || load("rsa-keyid.bin", &f) < 0)
 		return;
 	if (f.r != 0 || f.len <= SIG_OFF || f.len - SIG_OFF > SIG_EDIT_MAX - 64) {
 		free(f.p);
@@ -904,13 +920,12 @@ int main(void)
 		printf("Bail out! mkdtemp\n");
 		return 1;
 	}
-	snprintf(cmd, sizeof(cmd), "timeout 120 bash '%s/tests/data/bpf/gen-cms.sh' '%s' >/dev/null 2>&1",
+	snprintf(cmd, sizeof(cmd), "timeout 120 bash '%s/tests/data/bpf/gen-cms.sh' '%s'",
 		 DG_SRCDIR, dir);
-	have_fixtures = system(cmd) == 0 && access(fx("rsa-keyid.bin"), F_OK) == 0;
-	if (!have_fixtures)
-		printf("# fixture generation failed; openssl cases skip\n");
+	fixture_gen_run(&gen, "gen-cms.sh", cmd, fx("gen.stderr"), fx("rsa-keyid.bin"));
 	load_good();
 
+	RUN(test_fixture_generator_succeeds);
 	RUN(test_rsa_keyid_signature_answers_every_field);
 	RUN(test_answer_is_appended_after_existing_bytes);
 	RUN(test_issuer_and_serial_sid_spans_the_whole_sequence);

@@ -18,14 +18,15 @@
 #include "pgp_internal.h"
 #include "pgp_proto.h"
 #include "tap.h"
+#include "fixture_gen.h"
 
 #ifndef DG_SRCDIR
 #define DG_SRCDIR "."
 #endif
 
 static char dir[] = "/tmp/dg-pgp-liar.XXXXXX";
-static int have_gpg;
-static int have_empty;		/* empty.clear.asc: an empty text clearsigned */
+static struct fixture_gen gen;		/* gen-verify.sh */
+static struct fixture_gen gen_empty;	/* empty.clear.asc: an empty text clearsigned */
 static struct dg_pgp *honest;	/* talks to the real handler */
 
 static char *path_of(const char *name)
@@ -343,7 +344,12 @@ static void forge_record_count(uint8_t *a, size_t l)
 	wr32(a + 12, rd32(a + 12) + 1);
 }
 
-#define NEED_GPG() do { if (!have_gpg) SKIP("gpg fixtures not generated (is gpg installed?)"); } while (0)
+#define NEED_GPG() FIXTURE_NEED(&gen)
+
+TEST(test_fixture_generator_succeeds)
+{
+	FIXTURE_GEN_CASE(&gen);
+}
 
 TEST(test_liar_signed_region_span_shorter_than_packet)
 {
@@ -942,7 +948,12 @@ TEST(test_liar_cleartext_signature_block_moved)
 	ct_liar(forge_ct_sigblock, "signature block");
 }
 
-#define NEED_EMPTY() do { if (!have_empty) SKIP("gpg could not clearsign empty text"); } while (0)
+#define NEED_EMPTY() FIXTURE_NEED(&gen_empty)
+
+TEST(test_empty_text_clearsigned)
+{
+	FIXTURE_GEN_CASE(&gen_empty);
+}
 
 /* A copy of @file with the first @from replaced by @to, or NULL. */
 static uint8_t *edited(const char *file, const char *from, const char *to, size_t *len)
@@ -1564,28 +1575,29 @@ int main(void)
 		return 1;
 	}
 	snprintf(cmd, sizeof(cmd),
-		 "timeout 120 sh '%s/tests/data/pgp-core/gen-verify.sh' '%s' >/dev/null 2>&1",
+		 "timeout 120 sh '%s/tests/data/pgp-core/gen-verify.sh' '%s'",
 		 DG_SRCDIR, dir);
-	have_gpg = system(cmd) == 0 && access(path_of("ok"), F_OK) == 0;
-	if (!have_gpg)
-		printf("# fixture generation failed; cases skip\n");
-	if (have_gpg) {
+	fixture_gen_run(&gen, "gen-verify.sh", cmd, path_of("gen.stderr"), path_of("ok"));
+	if (gen.status == FIXTURE_GEN_OK) {
 		/* An empty text clearsigned with the ed key gen-verify.sh made
 		 * (its agent stopped again afterwards). */
 		snprintf(cmd, sizeof(cmd),
 			 "cd '%s' && : >empty.txt && export GNUPGHOME='%s/gnupg' && "
 			 "timeout 60 gpg --batch --quiet --no-tty -u ed@example.org --clearsign "
-			 "-o empty.clear.asc empty.txt 2>>gpg.log; r=$?; "
+			 "-o empty.clear.asc empty.txt; r=$?; "
 			 "gpgconf --kill gpg-agent 2>/dev/null; exit $r", dir, dir);
-		have_empty = system(cmd) == 0 && access(path_of("empty.clear.asc"), F_OK) == 0;
-		if (!have_empty)
-			printf("# gpg could not clearsign an empty text; cases skip\n");
+		fixture_gen_run(&gen_empty, "gpg --clearsign of an empty text", cmd,
+				path_of("empty.stderr"), path_of("empty.clear.asc"));
+	} else {
+		gen_empty = gen;
 	}
 	if (dg_pgp_new(&honest) < 0)
 		return 1;
-	if (getenv("DG_WRITE_FUZZ_SEEDS") && have_gpg)
+	if (getenv("DG_WRITE_FUZZ_SEEDS") && gen.status == FIXTURE_GEN_OK)
 		write_seeds(getenv("DG_WRITE_FUZZ_SEEDS"));
 
+	RUN(test_fixture_generator_succeeds);
+	RUN(test_empty_text_clearsigned);
 	RUN(test_liar_signed_region_span_shorter_than_packet);
 	RUN(test_liar_signed_region_span_outside_input);
 	RUN(test_liar_subpacket_start_not_tiling);

@@ -2,8 +2,8 @@
 /*
  * The OpenPGP handler's parse code, in process (ASan/UBSan apply), against
  * inputs that real gpg generates at test time (tests/data/pgp/seed-fuzz.sh)
- * and the third-party samples in /work/shared/corpora/pgp (skipped when
- * absent).  Every answer is also checked with pgp_answer_validate().
+ * and the third-party samples in $DG_CORPORA/pgp (unset: ../shared/corpora
+ * or /work/shared/corpora; skipped when absent).  Every answer is also checked with pgp_answer_validate().
  */
 #include <dirent.h>
 #include <errno.h>
@@ -20,14 +20,17 @@
 #include "cursor.h"
 #include "pgp_parse.h"
 #include "tap.h"
+#include "fixture_gen.h"
 
 #ifndef DG_SRCDIR
 #define DG_SRCDIR "."
 #endif
 
-static char fx[256];	/* fixture directory, "" when gpg is missing */
+static char fx[256];	/* fixture directory */
 static uint16_t req_flags;	/* PGP_REQ_F_* for call() */
 static const char *corpora;
+static char corpora_dir[4096];
+static char no_corpora[4096 + 8] = "DG_CORPORA unset, and no ../shared/corpora/pgp nor /work/shared/corpora/pgp";
 
 struct res {
 	int r;
@@ -127,7 +130,13 @@ static uint8_t *fixture(const char *name, size_t *len)
 	return slurp(path, len);
 }
 
-#define NEED_GPG() do { if (!fx[0]) SKIP("gpg fixtures not generated (gpg missing?)"); } while (0)
+static struct fixture_gen gen;	/* seed-fuzz.sh */
+#define NEED_GPG() FIXTURE_NEED(&gen)
+
+TEST(test_fixture_generator_succeeds)
+{
+	FIXTURE_GEN_CASE(&gen);
+}
 
 /* Dearmor @name and return a copy of block @blk's decoded bytes. */
 static uint8_t *dearmored(const uint8_t *in, size_t len, uint32_t blk, size_t *out)
@@ -1157,7 +1166,7 @@ TEST(test_rfc9580_v6_salt_parsed)
 	char fpr[80] = "";
 
 	if (!corpora)
-		SKIP("no /work/shared/corpora/pgp");
+		SKIP(no_corpora);
 	snprintf(path, sizeof(path), "%s/rfc9580/A.3-v6-cert.asc", corpora);
 	in = slurp(path, &len);
 	if (in)
@@ -1187,7 +1196,7 @@ TEST(test_rfc9580_v6_secret_key_has_the_certs_fingerprints)
 	int f, k;
 
 	if (!corpora)
-		SKIP("no /work/shared/corpora/pgp");
+		SKIP(no_corpora);
 	memset(fpr, 0, sizeof(fpr));
 	for (f = 0; f < 2; f++) {
 		uint8_t *in, *dec = NULL;
@@ -1220,7 +1229,7 @@ TEST(test_rfc9580_v6_inline_message_one_pass_salt)
 	const uint8_t *o;
 
 	if (!corpora)
-		SKIP("no /work/shared/corpora/pgp");
+		SKIP(no_corpora);
 	snprintf(path, sizeof(path), "%s/rfc9580/A.7-inline-signed-message.asc", corpora);
 	in = slurp(path, &len);
 	if (in)
@@ -1301,7 +1310,7 @@ TEST(test_corpus_files_answer_validly_or_fail_with_a_message)
 	int ok = 0, err = 0;
 
 	if (!corpora)
-		SKIP("no /work/shared/corpora/pgp");
+		SKIP(no_corpora);
 	walk(corpora, &ok, &err);
 	printf("# %d corpus files parsed\n", ok);
 	CHECK(ok > 10 && err == 0, "%d ok, %d bad", ok, err);
@@ -1315,22 +1324,25 @@ int main(void)
 	setvbuf(stdout, NULL, _IONBF, 0);
 	snprintf(fx, sizeof(fx), "/tmp/dg-pgp-test-XXXXXX");
 	if (!mkdtemp(fx)) {
-		fx[0] = 0;
-	} else {
-		snprintf(cmd, sizeof(cmd), "%s/tests/data/pgp/seed-fuzz.sh %s >/dev/null 2>&1 && "
-			 "mkdir -m 700 %s/gh", DG_SRCDIR, fx, fx);
-		if (system(cmd) != 0) {
-			printf("# fixture generation failed (gpg missing?)\n");
-			snprintf(cmd, sizeof(cmd), "rm -rf %s", fx);
-			(void)!system(cmd);
-			fx[0] = 0;
-		}
+		printf("Bail out! mkdtemp\n");
+		return 1;
 	}
-	if (stat(DG_SRCDIR "/../shared/corpora/pgp", &st) == 0)
+	snprintf(cmd, sizeof(cmd), "timeout 120 bash '%s/tests/data/pgp/seed-fuzz.sh' '%s' && "
+		 "mkdir -m 700 '%s/gh'", DG_SRCDIR, fx, fx);
+	fixture_gen_run(&gen, "seed-fuzz.sh", cmd, tap_path(fx, "gen.stderr"), tap_path(fx, "gh"));
+	/* $DG_CORPORA (tests/run.sh sets it) when set, else the usual places */
+	if (getenv("DG_CORPORA") && *getenv("DG_CORPORA")) {
+		snprintf(corpora_dir, sizeof(corpora_dir), "%s/pgp", getenv("DG_CORPORA"));
+		if (stat(corpora_dir, &st) == 0)
+			corpora = corpora_dir;
+		snprintf(no_corpora, sizeof(no_corpora), "no %s", corpora_dir);
+	} else if (stat(DG_SRCDIR "/../shared/corpora/pgp", &st) == 0) {
 		corpora = DG_SRCDIR "/../shared/corpora/pgp";
-	else if (stat("/work/shared/corpora/pgp", &st) == 0)
+	} else if (stat("/work/shared/corpora/pgp", &st) == 0) {
 		corpora = "/work/shared/corpora/pgp";
+	}
 
+	RUN(test_fixture_generator_succeeds);
 	RUN(test_armor_decodes_to_the_same_bytes_as_gpg_binary_export);
 	RUN(test_armor_reports_crc_and_base64_line_spans);
 	RUN(test_armor_blanks_in_body_are_ignored);
@@ -1373,10 +1385,8 @@ int main(void)
 	RUN(test_rfc9580_v6_secret_key_has_the_certs_fingerprints);
 	RUN(test_rfc9580_v6_inline_message_one_pass_salt);
 	RUN(test_corpus_files_answer_validly_or_fail_with_a_message);
-	if (fx[0]) {
-		snprintf(cmd, sizeof(cmd), "gpgconf --homedir %s/gh --kill all >/dev/null 2>&1; rm -rf %s",
-			 fx, fx);
-		(void)!system(cmd);
-	}
+	snprintf(cmd, sizeof(cmd), "gpgconf --homedir %s/gh --kill all >/dev/null 2>&1; rm -rf %s",
+		 fx, fx);
+	(void)!system(cmd);
 	return tap_done();
 }

@@ -25,13 +25,14 @@
 #include "buf.h"
 #include "cursor.h"
 #include "tap.h"
+#include "fixture_gen.h"
 #include "test_rpm_pkg.h"
 #include "../../src/core/rpm/rpm_core.h"
 #include "../../src/handlers/pgp/pgp_parse.h"
 #include "../../src/handlers/rpm/rpm_parse.h"
 
 static char dir[] = "/tmp/dg-rpm-liar-sig.XXXXXX";
-static int have_gpg;
+static struct fixture_gen gen;	/* gpg, in make_signatures() */
 static uint8_t *sig, *other;	/* gpg's signatures over the main header */
 static size_t sig_len, other_len;
 /* More of gpg's: text mode (0x01) over the main header by the same key,
@@ -50,11 +51,12 @@ static char *path_of(const char *name)
 	return tap_path(dir, name);
 }
 
-#define NEED_GPG()                                                 \
-	do {                                                       \
-		if (!have_gpg)                                     \
-			SKIP("gpg could not make the test signature"); \
-	} while (0)
+#define NEED_GPG() FIXTURE_NEED(&gen)
+
+TEST(test_fixture_generator_succeeds)
+{
+	FIXTURE_GEN_CASE(&gen);
+}
 
 struct fixture {
 	struct tp_pkg tp;
@@ -409,8 +411,6 @@ TEST(test_rpm_liar_sig_good_text_after_bad_binary_is_not_binary)
 	int r;
 
 	NEED_GPG();
-	if (!text)
-		SKIP("gpg made no text-mode signature");
 	/* Text alone verifies in the core, and rpm refuses its type. */
 	r = verify_two(text, text_len, NULL, 0, &rep, descr, why);
 	CHECK(r == -EKEYREJECTED && strstr(why, "0x01 is not a binary signature"),
@@ -429,8 +429,6 @@ TEST(test_rpm_liar_sig_good_binary_after_text_is_accepted)
 	int r;
 
 	NEED_GPG();
-	if (!text)
-		SKIP("gpg made no text-mode signature");
 	descr_of(sig, sig_len, want);
 	r = verify_two(text, text_len, sig, sig_len, &rep, descr, why);
 	CHECK(r == 0 && rep.ok && rep.signed_ok, "good text + good binary: %d %s", r, rep.error);
@@ -617,22 +615,26 @@ TEST(test_rpm_liar_sig_rejects_duplicate_and_overstated_count)
 	teardown(&f);
 }
 
-/* gpg: a key and two signatures over the package's main header. */
-static int make_signatures(void)
+/* gpg: a key and two signatures over the package's main header (exit 77,
+ * a skip, only when gpg is not installed). */
+static void make_signatures(void)
 {
 	struct tp_pkg tp;
 	char cmd[4 * PATH_MAX];
 	FILE *fp;
-	int r;
 
 	tp_build(&tp, TP_GOODSIG);
 	fp = fopen(path_of("hdr"), "wb");
-	if (!fp)
-		return -1;
+	if (!fp) {
+		fixture_gen_fail(&gen, "%s: %s", path_of("hdr"), strerror(errno));
+		free(tp.bytes);
+		return;
+	}
 	fwrite(tp.bytes + tp.main_off, 1, tp.main_len, fp);
 	fclose(fp);
 	free(tp.bytes);
 	snprintf(cmd, sizeof(cmd),
+		 "command -v gpg >/dev/null || { echo 'gpg is not installed' >&2; exit 77; }; "
 		 "cd '%s' && export GNUPGHOME='%s/gnupg' && mkdir -m 700 gnupg && "
 		 "G='gpg --batch --quiet --no-tty --pinentry-mode loopback --passphrase \"\"' && "
 		 "timeout 60 $G --quick-gen-key 'rpm liar <liar@rpm.test>' ed25519 sign never && "
@@ -648,17 +650,18 @@ static int make_signatures(void)
 		 "$G -u stranger@rpm.test --detach-sign -o stranger.sig hdr; r=$?; "
 		 "gpgconf --kill gpg-agent; exit $r",
 		 dir, dir);
-	r = system(cmd);
-	if (r != 0)
-		return -1;
+	fixture_gen_run(&gen, "gpg", cmd, path_of("gpg.stderr"), path_of("stranger.sig"));
+	if (gen.status != FIXTURE_GEN_OK)
+		return;
 	if (tap_read_file(path_of("hdr.sig"), &sig, &sig_len) < 0 ||
 	    tap_read_file(path_of("other.sig"), &other, &other_len) < 0 ||
 	    tap_read_file(path_of("text.sig"), &text, &text_len) < 0 ||
 	    tap_read_file(path_of("bad.sig"), &bad, &bad_len) < 0 ||
 	    tap_read_file(path_of("stranger.sig"), &stranger, &stranger_len) < 0 ||
 	    tap_read_file(path_of("armored.sig"), &armored, &armored_len) < 0)
-		return -1;
-	return sig_len != other_len ? 0 : -1;
+		fixture_gen_fail(&gen, "gpg exited 0 but a signature file is unreadable");
+	else if (sig_len == other_len)
+		fixture_gen_fail(&gen, "the signature with a notation is no longer than the one without");
 }
 
 int main(void)
@@ -669,9 +672,8 @@ int main(void)
 		printf("Bail out! mkdtemp\n");
 		return 1;
 	}
-	have_gpg = make_signatures() == 0;
-	if (!have_gpg)
-		printf("# gpg failed; cases skip\n");
+	make_signatures();
+	RUN(test_fixture_generator_succeeds);
 	RUN(test_rpm_liar_sig_honest_preparse_verifies_in_one_round_trip);
 	RUN(test_rpm_liar_sig_without_preparse_the_core_asks_the_handler);
 	RUN(test_rpm_liar_sig_tampered_header_with_honest_preparse_is_bad);

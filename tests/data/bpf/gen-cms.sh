@@ -30,6 +30,8 @@ umask 022
 mkdir -p "$out"
 work=$(mktemp -d /tmp/dg-bpf-gen.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+set -E	# the ERR trap in functions too
+trap 'echo "gen-cms.sh: line $LINENO failed" >&2' ERR
 
 NR_MAPS=2 NR_PROGS=1
 INSNS=264 DATA=24
@@ -39,7 +41,8 @@ cert() {	# NAME SERIAL KEYALG-ARGS...
 	shift 2
 	openssl req -x509 -new -nodes "$@" -keyout "$work/$name.key" -out "$work/$name.pem" \
 		-days 3650 -set_serial "$serial" -subj "/CN=digestguard bpf test $name" \
-		-addext subjectKeyIdentifier=hash 2>/dev/null
+		-addext subjectKeyIdentifier=hash 2>"$work/req.log" ||
+		{ cat "$work/req.log" >&2; return 1; }
 	openssl x509 -in "$work/$name.pem" -noout -ext subjectKeyIdentifier |
 		sed -n '2s/[ :]//gp' >"$out/$name.ski"
 }

@@ -6,15 +6,23 @@
 # revocations with signatures before and after them.  Times are fixed
 # (--faked-system-time), so every run makes the same kinds of objects.
 #   gen-verify.sh OUT
+# Exit 77 (the tests skip) when gpg is not installed; any other failure
+# ends with the tail of gpg.log on stderr.
 set -eu
 out=$1
+command -v gpg >/dev/null || { echo "gen-verify.sh: gpg not installed" >&2; exit 77; }
 mkdir -p "$out"
 cd "$out"
 export GNUPGHOME="$out/gnupg" SOURCE_DATE_EPOCH=1700000000
 rm -rf "$GNUPGHOME"
 mkdir -m 700 "$GNUPGHOME"
 # Stop the agent this GNUPGHOME starts (only ours), also on failure.
-trap 'gpgconf --kill gpg-agent 2>/dev/null || true' EXIT
+trap 'rc=$?
+gpgconf --kill gpg-agent 2>/dev/null || true
+if [ $rc != 0 ]; then
+	echo "gen-verify.sh: failed (exit $rc); gpg.log ends:" >&2
+	tail -n 5 gpg.log >&2 2>/dev/null || true
+fi' EXIT
 T=$SOURCE_DATE_EPOCH
 S=$((T + 100))
 

@@ -9,14 +9,18 @@ seed=0
 if [ "${1:-}" = --seed-corpus ]; then seed=1; shift; fi
 out=${1:-$(mktemp -d)}
 mkdir -p "$out"
-command -v gpg >/dev/null || { echo "gpg not installed" >&2; exit 77; }
+# Exit 77 (a skip) without gpg; any other failure names the line and ends
+# with what gpg said.
+command -v gpg >/dev/null || { echo "seed-fuzz.sh: gpg not installed" >&2; exit 77; }
 
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1700000000}
 home=$(mktemp -d)
 trap 'gpgconf --homedir "$home" --kill all >/dev/null 2>&1 || true; rm -rf "$home"' EXIT
+set -E	# the ERR trap in functions too
+trap 'echo "seed-fuzz.sh: line $LINENO failed; gpg said:" >&2; tail -n 5 "$home/gpg.log" >&2 2>/dev/null' ERR
 chmod 700 "$home"
 g() { gpg --homedir "$home" --batch --quiet --no-tty --pinentry-mode loopback \
-	--passphrase '' --faked-system-time "$SOURCE_DATE_EPOCH!" "$@" 2>/dev/null; }
+	--passphrase '' --faked-system-time "$SOURCE_DATE_EPOCH!" "$@" 2>>"$home/gpg.log"; }
 
 g --quick-gen-key 'Ed Test <ed@example.org>' ed25519 sign,cert never
 g --quick-gen-key 'Rsa Test <rsa@example.org>' rsa2048 sign,cert never
