@@ -86,10 +86,48 @@ with open(sys.argv[1], "wb") as out:
         out.write(struct.pack("<I", 10) + hashlib.sha1(data).digest() +
                   struct.pack("<I", 6) + b"ima-ng" + struct.pack("<I", len(data)) + data)
 EOF
-pcr=$("$DG" measure verify "$T/ima" | sed -n 's/^PCR-10 sha256: //p')
+# The PCR the log gives, computed here from its bytes and not taken from
+# digestguard: IMA's SHA-256 bank extends PCR 10 with the SHA-256 of each
+# entry's template data, PCR = SHA-256(PCR || SHA-256(data)) from 32 zero
+# bytes (the 20-byte header field is only the legacy SHA-1 of the data).
+pcr=$(python3 - "$T/ima" <<'PY'
+import hashlib, struct, sys
+b = open(sys.argv[1], "rb").read()
+pcr, i = bytes(32), 0
+while i < len(b):
+    n = struct.unpack_from("<I", b, i + 24)[0]
+    name = b[i + 28:i + 28 + n]
+    i += 28 + n
+    dlen = struct.unpack_from("<I", b, i)[0]
+    data = b[i + 4:i + 4 + dlen]
+    i += 4 + dlen
+    assert name == b"ima-ng" and len(data) == dlen
+    pcr = hashlib.sha256(pcr + hashlib.sha256(data).digest()).digest()
+print(pcr.hex())
+PY
+)
+replayed=$("$DG" measure verify "$T/ima" | sed -n 's/^PCR-10 sha256: //p')
+[[ $pcr =~ ^[0-9a-f]{64}$ ]] && [ "$replayed" = "$pcr" ] && ok measure_verify_replays_the_pcr_computed_here ||
+	nok measure_verify_replays_the_pcr_computed_here "digestguard: ${replayed:-?}, computed here: ${pcr:-?}"
+# evmctl (ima-evm-utils) as a third replayer: the log against that value.
+if command -v evmctl >/dev/null; then
+	{ for i in $(seq 0 23); do
+		if [ $i = 10 ]; then printf 'PCR-10: %s\n' "$pcr"; else printf 'PCR-%02d: %064d\n' $i 0; fi
+	  done; } >"$T/ima.pcrs"
+	out=$(wd 30 evmctl ima_measurement --pcrs "sha256,$T/ima.pcrs" "$T/ima" 2>&1); rc=$?
+	[ $rc = 0 ] && grep -q 'Matched per TPM bank' <<< "$out" && ok evmctl_replays_the_log_to_the_pcr_computed_here ||
+		nok evmctl_replays_the_log_to_the_pcr_computed_here "rc=$rc $(tail -n 2 <<< "$out")"
+else
+	skip evmctl_replays_the_log_to_the_pcr_computed_here "evmctl not installed (Debian package ima-evm-utils)"
+fi
 "$DG" measure verify "$T/ima" --pcr="$pcr" >"$T/out" 2>&1; rc=$?
 [ $rc = 0 ] && grep -q "PCR-10 matches" "$T/out" && ok measure_verify_takes_pcr_equals_value ||
 	nok measure_verify_takes_pcr_equals_value "rc=$rc $(head -n 2 "$T/out")"
+# Its last digit changed: refused (exit 1), not matched.
+wrong=${pcr%?}$(printf '%x' $(( (16#${pcr: -1} + 1) % 16 )))
+"$DG" measure verify "$T/ima" --pcr="$wrong" >"$T/out" 2>&1; rc=$?
+[ $rc = 1 ] && grep -q "^PCR-10 MISMATCH: expected $wrong" "$T/out" && ! grep -q "PCR-10 matches" "$T/out" &&
+	ok measure_verify_refuses_a_wrong_pcr || nok measure_verify_refuses_a_wrong_pcr "rc=$rc $(tail -n 2 "$T/out")"
 "$DG" measure verify "$T/ima" --pcr >/dev/null 2>"$T/err"; rc=$?
 [ $rc = 2 ] && grep -q "option '--pcr' needs a value" "$T/err" && ok measure_verify_pcr_without_value_says_so ||
 	nok measure_verify_pcr_without_value_says_so "rc=$rc $(head -n 1 "$T/err")"

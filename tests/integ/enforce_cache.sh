@@ -46,13 +46,13 @@ same_second_attempt() {
 	rm -f "$EXT/x" "$T/ran"
 	while [ $((10#$(date +%N) / 1000000)) -gt 100 ]; do sleep 0.01; done
 	cp "$MNT/good" "$EXT/x"
-	run_bin "$EXT/x" "$T/ran" || return 2
+	run_allowed "goodx ran" "$EXT/x" "$T/ran" || return 2
 	local before after
 	before=$(stat -c '%s %Y %Z' "$EXT/x")
 	dd if="$MNT/evil" of="$EXT/x" conv=notrunc status=none
 	after=$(stat -c '%s %Y %Z' "$EXT/x")
 	[ "$before" = "$after" ] && coarse=$((coarse + 1))
-	! run_bin "$EXT/x" "$T/ran" && ! grep -q evilx "$T/ran"
+	run_denied $DENY_EXEC "$EXT/x" "$T/ran" && enf_logged_deny exec "$EXT/x" && ! grep -q evilx "$T/ran"
 }
 coarse=0 ran_evil=0 allowed_first=1
 for i in 1 2 3; do

@@ -89,8 +89,16 @@ enf_allow() {
 }
 
 # enf_start ARGS...: start the enforcer (watchdog 300 s), wait for "ready".
-# Sets EPID (the watchdog's pid; signals reach the enforcer through it).
+# Sets EPID (the watchdog's pid; signals reach the enforcer through it) and
+# ENF_LOG (its --log FILE, or empty).
 enf_start() {
+	local a prev=
+	ENF_LOG=
+	for a; do
+		[ "$prev" = --log ] && ENF_LOG=$a
+		case $a in --log=*) ENF_LOG=${a#--log=};; esac
+		prev=$a
+	done
 	: > "$T/enf.out"
 	timeout --kill-after=5 300 "${ENF_WRAP[@]}" "$DG" enforce "$@" > "$T/enf.out" 2> "$T/enf.err" &
 	EPID=$!
@@ -125,7 +133,70 @@ enf_worker() {
 }
 
 # run_bin PATH ARGS...: exec under a watchdog; prints nothing, returns status.
+# For a wait or a count only: a case that says "allowed" or "denied" uses
+# run_allowed or run_denied, as a hang, a missing file or a crash is a
+# failure too.
 run_bin() { wd 10 "$@" >/dev/null 2>&1; }
+
+# The exit status of a command the enforcer refuses (FAN_DENY: EPERM, and
+# the command says "Operation not permitted"), by the way it runs the file:
+DENY_EXEC=126	# wd FILE: timeout(1) cannot execve() FILE (a script with #! too)
+DENY_LDSO=127	# wd ld.so FILE: the loader cannot open FILE (127 with ENOENT: not found)
+DENY_SH=2	# wd sh FILE (dash, also a copy under another name): cannot open FILE
+
+# run_denied STATUS CMD...: CMD, under a watchdog, is refused: it exits with
+# exactly STATUS and says "Operation not permitted".  A hang (124), a file
+# not found, a crash or a payload that fails by itself is no denial.
+run_denied() {
+	local want=$1 rc out=$T/run.$BASHPID; shift
+	enf_log_mark
+	wd 10 "$@" > "$out" 2>&1; rc=$?
+	if [ "$rc" = "$want" ] && grep -q 'Operation not permitted' "$out"; then
+		rm -f "$out"
+		return 0
+	fi
+	echo "# not denied: ${*##*/} exited $rc (denied: $want): $(head -c 200 "$out" | tr '\n' ' ')"
+	rm -f "$out"
+	return 1
+}
+# run_allowed OUT CMD...: CMD, under a watchdog, runs its payload: exits 0
+# and prints exactly OUT (an enf_bin binary: "TAG ran").  Exit status 0
+# alone is not enough: a shell that cannot read its script ran nothing.
+run_allowed() {
+	local want=$1 rc out=$T/run.$BASHPID; shift
+	enf_log_mark
+	wd 10 "$@" > "$out" 2>"$out.err"; rc=$?
+	if [ "$rc" = 0 ] && [ "$(cat "$out")" = "$want" ]; then
+		rm -f "$out" "$out.err"
+		return 0
+	fi
+	echo "# not allowed: ${*##*/} exited $rc, printed '$(head -c 100 "$out" | tr '\n' ' ')'" \
+		"(want '$want') $(head -c 200 "$out.err" | tr '\n' ' ')"
+	rm -f "$out" "$out.err"
+	return 1
+}
+# enf_log_mark: note how many lines the decision log (ENF_LOG) has, for
+# enf_logged.  In a file: `check` runs its command in a subshell.
+enf_log_mark() {
+	local n=0
+	[ -n "${ENF_LOG:-}" ] && [ -e "$ENF_LOG" ] && n=$(wc -l < "$ENF_LOG")
+	echo "$n" > "$T/enf.log_mark"
+}
+# enf_logged PATTERN: the decision log got a line matching PATTERN since the
+# last run_denied or run_allowed started (2 s at most: the worker may write
+# it after the kernel has its answer).
+enf_logged() {
+	local i from
+	from=$(cat "$T/enf.log_mark" 2>/dev/null)
+	for i in $(seq 100); do
+		tail -n +$((${from:-0} + 1)) "$ENF_LOG" 2>/dev/null | grep -q -- "$1" && return 0
+		sleep 0.02
+	done
+	echo "# not in the decision log ${ENF_LOG:-(no --log)} after its line ${from:-0}: $1"
+	return 1
+}
+# enf_logged_deny KIND PATH: enf_logged " deny KIND pid=N path=PATH "
+enf_logged_deny() { enf_logged " deny $1 pid=[0-9]* path=$2 "; }
 # enf_wait_grep PATTERN FILE: until FILE has a line matching PATTERN, 2 s at
 # most.  What a worker does after the kernel has its answer (a fault shim's
 # note, a log line, a mark) can come after the exec has returned.

@@ -74,7 +74,7 @@ revoked() {
 	wd 30 "$DG" db import --state "$S" --replace --local "$T/gen2" >/dev/null
 	for i in $(seq 50); do run_bin "$MNT/probe" && { switched=1; break; }; sleep 0.05; done
 	rm -f "$T/ran"
-	[ $switched = 1 ] && ! run_bin "$1" "$T/ran" && ! [ -e "$T/ran" ]
+	[ $switched = 1 ] && run_denied $DENY_EXEC "$1" "$T/ran" && ! [ -e "$T/ran" ]
 }
 # cached_now: exec cached a few times (marked after the first)
 cached_now() {

@@ -40,7 +40,7 @@ for policy in allow deny; do
 	damage_current
 	for i in $(seq 100); do grep -q "new database generation not used" "$T/enf.err" && break; sleep 0.05; done
 	restart_worker
-	if run_bin "$MNT/hello"; then
+	if run_allowed "hello ran" "$MNT/hello"; then
 		ok "on_error_${policy}_restarted_worker_keeps_allowing_allowlisted_exec"
 	else nok "on_error_${policy}_restarted_worker_keeps_allowing_allowlisted_exec" \
 		"$(tail -n 3 "$T/log.$policy")"; fi
@@ -48,7 +48,8 @@ for policy in allow deny; do
 		ok "on_error_${policy}_restart_with_a_damaged_generation_is_logged"
 	else nok "on_error_${policy}_restart_with_a_damaged_generation_is_logged"; fi
 	rm -f "$T/ran"
-	if ! run_bin "$MNT/unknown" "$T/ran" && ! [ -e "$T/ran" ]; then
+	if run_denied $DENY_EXEC "$MNT/unknown" "$T/ran" && ! [ -e "$T/ran" ] &&
+		enf_logged " deny exec pid=[0-9]* path=$MNT/unknown .*reason=not-in-database"; then
 		ok "on_error_${policy}_restarted_worker_keeps_denying_unknown_exec"
 	else nok "on_error_${policy}_restarted_worker_keeps_denying_unknown_exec" \
 		"$(tail -n 3 "$T/log.$policy")"; fi

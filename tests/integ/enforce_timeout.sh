@@ -56,11 +56,12 @@ enf_start --state "$S" --mark "$MNT" --log "$LOG" --event-timeout 400 ||
 : > "$F/slow"
 # slow1 keeps the worker busy 250 ms; meanwhile slow2..4 queue up and come
 # as one batch of 750 ms: over the 400 ms limit as a batch, not per event.
-run_bin "$MNT/slow1" & p1=$!
+# (copies of hello: each prints "hello ran")
+run_allowed "hello ran" "$MNT/slow1" & p1=$!
 sleep 0.1
-run_bin "$MNT/slow2" & p2=$!
-run_bin "$MNT/slow3" & p3=$!
-run_bin "$MNT/slow4" & p4=$!
+run_allowed "hello ran" "$MNT/slow2" & p2=$!
+run_allowed "hello ran" "$MNT/slow3" & p3=$!
+run_allowed "hello ran" "$MNT/slow4" & p4=$!
 ENF_PIDS+=("$p1" "$p2" "$p3" "$p4")
 failed=
 for p in $p1 $p2 $p3 $p4; do wait "$p" || failed="$failed $p"; done
@@ -80,10 +81,12 @@ else nok "one_worker_throughout" "$(grep -c ' started$' "$T/enf.err") worker sta
 if ! enf_stop; then nok "stops_cleanly"; fi
 enf_start --state "$S" --mark "$MNT" --log "$LOG" --event-timeout 100 ||
 	{ nok "start"; done_testing; exit 1; }
-if ! run_bin "$MNT/slow1" && grep -q 'stuck for over 100 ms' "$T/enf.err"; then
+# the supervisor denies what the killed worker left unanswered
+if run_denied $DENY_EXEC "$MNT/slow1" && grep -q 'stuck for over 100 ms' "$T/enf.err" &&
+	enf_logged " deny event fd=[0-9]* reason=worker-died"; then
 	ok "one_event_over_the_limit_is_killed_and_denied"
 else nok "one_event_over_the_limit_is_killed_and_denied" "$(tail -n 3 "$T/enf.err")"; fi
 rm -f "$F/slow"
-check "enforcer_keeps_working_after_the_timeout" run_bin "$MNT/hello"
+check "enforcer_keeps_working_after_the_timeout" run_allowed "hello ran" "$MNT/hello"
 if enf_stop; then ok "stops_cleanly"; else nok "stops_cleanly"; fi
 done_testing
