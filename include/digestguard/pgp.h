@@ -54,6 +54,9 @@ struct dg_pgp_policy {
 	int64_t not_before;		/* reject signatures created before (Unix s) */
 	int64_t not_after;		/* reject signatures created after (Unix s) */
 	int64_t now;			/* reference time for expiry; 0: time(NULL) */
+	int armored_only;		/* detached signatures: ASCII-armored PGP
+					 * SIGNATURE blocks, not a line outside them
+					 * (apt's rule for a Release.gpg) */
 };
 
 /* One signature found in the input and what became of it. */

@@ -102,6 +102,7 @@ int dg_deb_new(unsigned int flags, struct dg_deb **out)
 		.timeout_ms = DEB_HANDLER_TIMEOUT_MS,
 		.flags = flags & DG_DEB_NO_NAMESPACES ? DG_UMD_NO_NAMESPACES : 0,
 	};
+	struct dg_pgp_policy pol;
 	struct dg_deb *deb = calloc(1, sizeof(*deb));
 	int r;
 
@@ -128,6 +129,11 @@ int dg_deb_new(unsigned int flags, struct dg_deb **out)
 		return r;
 	}
 	dg_pgp_set_handler(deb->pgp, deb->umd);
+	/* apt (1.8 and later) takes a Release.gpg of armored signature
+	 * blocks only: a binary one, or text around the blocks, is refused. */
+	dg_pgp_get_policy(deb->pgp, &pol);
+	pol.armored_only = 1;
+	dg_pgp_set_policy(deb->pgp, &pol);
 	*out = deb;
 	return 0;
 }

@@ -206,6 +206,7 @@ struct pgp_packets {
 /* One re-checked armor block: the core's own decoded bytes. */
 struct pgp_armor_block {
 	int kind;			/* PGP_ARMOR_* (from the BEGIN line) */
+	uint64_t start, stop;		/* BEGIN line's start, END line's end */
 	uint8_t *data;			/* decoded by the core */
 	size_t len;
 };
@@ -395,6 +396,9 @@ struct pgp_inputs {
 	uint8_t **bufs;			/* core-decoded armor bodies, owned */
 	size_t n;
 	int armor_kind;			/* of the first block, or -1 for binary */
+	bool other_kind;		/* a block of another kind than the first */
+	bool text_outside;		/* armored, with a line (even an empty
+					 * one) outside its blocks */
 };
 int pgp_load_packets(struct dg_pgp *pgp, const char *name, const uint8_t *in,
 		     size_t len, uint32_t depth, struct pgp_inputs *out);

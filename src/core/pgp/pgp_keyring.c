@@ -189,6 +189,12 @@ int pgp_parse_checked(struct dg_pgp *pgp, const char *name, const uint8_t *in, s
 	return 0;
 }
 
+/* Nothing, or the line end of the END line before (no other line). */
+static bool line_end_only(const uint8_t *p, size_t n)
+{
+	return n == 0 || (n == 1 && p[0] == '\n') || (n == 2 && p[0] == '\r' && p[1] == '\n');
+}
+
 int pgp_load_packets(struct dg_pgp *pgp, const char *name, const uint8_t *in,
 		     size_t len, uint32_t depth, struct pgp_inputs *out)
 {
@@ -233,6 +239,15 @@ int pgp_load_packets(struct dg_pgp *pgp, const char *name, const uint8_t *in,
 		return -ENOMEM;
 	}
 	out->armor_kind = arm.v[0].kind;
+	for (i = 0; i < arm.n; i++) {
+		uint64_t from = i ? arm.v[i - 1].stop : 0;
+
+		out->other_kind |= arm.v[i].kind != arm.v[0].kind;
+		out->text_outside |= i ? !line_end_only(in + from, (size_t)(arm.v[i].start - from))
+				       : arm.v[0].start != 0;
+	}
+	out->text_outside |= !line_end_only(in + arm.v[arm.n - 1].stop,
+					    len - (size_t)arm.v[arm.n - 1].stop);
 	for (i = 0; i < arm.n; i++) {
 		/* Parse the core's own decoding, never the handler's copy. */
 		out->bufs[i] = arm.v[i].data;

@@ -1631,6 +1631,8 @@ static int one_block(const uint8_t *in, size_t in_len, struct dg_cur *body, uint
 		goto out;
 	}
 	blk->kind = kind;
+	blk->start = begin.off;
+	blk->stop = span_end(&end);
 	*pos = span_end(&end);
 	r = 0;
 out:

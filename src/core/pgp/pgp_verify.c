@@ -940,6 +940,16 @@ static int verify_detached(struct dg_pgp *pgp, const void *sig, size_t sig_len,
 	}
 	if (r < 0)
 		return r;
+	if (pgp->pol.armored_only &&
+	    (in.armor_kind != PGP_ARMOR_SIGNATURE || in.other_kind || in.text_outside)) {
+		const char *why = in.armor_kind < 0 ? "binary signature packets, where only an "
+				  "ASCII-armored signature is taken" :
+				  in.text_outside ? "a line outside its armored signature blocks" :
+				  "an armored block other than PGP SIGNATURE";
+
+		pgp_inputs_free(&in);
+		return pgp_errorf(pgp, -EBADMSG, "signature: %s", why);
+	}
 	/* RFC 9580 §10.4: signature packets; skippable ones may come along. */
 	for (i = 0; i < in.n && r == 0; i++)
 		for (k = 0; k < in.v[i].n && r == 0; k++) {

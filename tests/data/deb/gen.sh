@@ -182,6 +182,12 @@ detach() {	# FPR IN NAME [--armor]
 }
 detach "$eddsa" "$work/Release" Release-eddsa --armor
 detach "$rsa" "$work/Release" Release-binary-sig
+detach "$rsa" "$work/Release" Release-text-around --armor
+{ printf 'Signed by the archive.\n'; cat "$out/release/Release-text-around.gpg"; } >"$work/sig" &&
+	mv "$work/sig" "$out/release/Release-text-around.gpg"
+detach "$rsa" "$work/Release" Release-blank-lines --armor
+{ printf '\n\n'; cat "$out/release/Release-blank-lines.gpg"; printf '\n'; } >"$work/sig" &&
+	mv "$work/sig" "$out/release/Release-blank-lines.gpg"
 detach "$other" "$work/Release" Release-otherkey --armor
 detach "$rsa" "$work/Release-expired" Release-expired --armor
 detach "$rsa" "$work/Release-future" Release-future --armor
@@ -208,13 +214,27 @@ grep -q "^ $nh .* main/binary-amd64/Packages$" "$out/release/Release-altered" ||
 # tools: a good signature from the keyring (gpgv), not expired (Valid-Until
 # against now), the decompressed Packages' SHA-256 and size in the signed
 # text's SHA256 field, the .deb's SHA-256 and size in one Packages paragraph.
+# armored_only FILE: FILE is PGP SIGNATURE armor blocks, not a line (even
+# an empty one) outside them.
+armored_only() {
+	awk '{ sub(/\r$/, "") }
+		open { if ($0 == "-----END PGP SIGNATURE-----") open = 0; next }
+		$0 == "-----BEGIN PGP SIGNATURE-----" { open = 1; blocks++; next }
+		{ bad = 1 }
+		END { exit !(blocks > 0 && !bad && !open) }' "$1"
+}
 ref_verdict() {
 	local kr=$1 inr=$2 pk=$3 deb=$4 txt=$work/ref.txt vu dt dc h s
 	rm -f "$txt"
 	case $inr in
-	release:*)	# apt: gpgv --keyring K Release.gpg Release
+	release:*)	# apt: gpgv --keyring K Release.gpg Release, once it found
+		# Release.gpg to hold armored signature blocks only (apt 1.8 and
+		# later: a binary one "is in unsupported binary format", any
+		# other line, even an empty one, "contains lines not belonging
+		# to a signature")
 		inr=${inr#release:}
-		gpgv --status-fd 1 --keyring "$kr" "$inr.gpg" "$inr" >"$work/ref.status" 2>/dev/null &&
+		armored_only "$inr.gpg" &&
+			gpgv --status-fd 1 --keyring "$kr" "$inr.gpg" "$inr" >"$work/ref.status" 2>/dev/null &&
 			cp "$inr" "$txt" ;;
 	*) gpgv --status-fd 1 --keyring "$kr" --output "$txt" "$inr" >"$work/ref.status" 2>/dev/null ;;
 	esac
@@ -377,7 +397,9 @@ inrelease_dated_in_the_future_is_not_valid_yet not-valid-yet keys/rsa.gpg inrele
 release_with_detached_signature_is_ok ok keys/rsa.gpg release:dists/test/Release $P $hello
 release_with_detached_signature_lists_every_deb ok keys/rsa.gpg release:dists/test/Release $P.xz pool/main/d/dgtest-tool/dgtest-tool_2.0-1_amd64.deb
 release_with_ed25519_detached_signature_is_ok ok keys/eddsa.gpg release:release/Release-eddsa $P $hello
-release_with_binary_detached_signature_is_ok ok keys/rsa.gpg release:release/Release-binary-sig $P $hello
+release_with_binary_detached_signature_is_refused_as_apt_does bad-signature keys/rsa.gpg release:release/Release-binary-sig $P $hello
+release_with_text_around_its_armored_signature_is_refused bad-signature keys/rsa.gpg release:release/Release-text-around $P $hello
+release_with_blank_lines_around_its_armored_signature_is_refused bad-signature keys/rsa.gpg release:release/Release-blank-lines $P $hello
 release_not_listing_a_deb_gives_not_listed not-listed keys/rsa.gpg release:dists/test/Release $P bad/dgtest-stray_1.0-1_all.deb
 release_signed_by_unknown_key_fails_the_chain bad-signature keys/rsa.gpg release:release/Release-otherkey $P $hello
 release_altered_after_signing_fails_the_chain bad-signature keys/rsa.gpg release:release/Release-altered bad/Packages-altered bad/dgtest-hello_1.0-1_all.deb
