@@ -28,18 +28,8 @@ unset APT_CONFIG
 for t in apt-get apt-cache dpkg-deb; do
 	command -v $t >/dev/null || { skip "deb_apt_diff" "$t not installed (Debian package apt)"; done_testing; exit; }
 done
-wd 10 "$DG" deb --help >"$T/out" 2>&1; rc=$?
-if [ $rc != 0 ] || grep -q "not available" "$T/out"; then
-	skip "deb_apt_diff" "digestguard deb is not in this build: $(head -n 1 "$T/out")"
-	done_testing; exit
-fi
-fx=$BUILD/deb-fixtures
-wd 120 bash "$SRC/tests/data/deb/gen.sh" "$fx" >"$T/gen.log" 2>&1; rc=$?
-if [ $rc = 77 ]; then
-	skip "deb_apt_diff_fixtures" "fixtures not generated: $(tail -n 1 "$T/gen.log")"; done_testing; exit
-elif [ $rc != 0 ]; then
-	nok "deb_apt_diff_fixtures_generated" "$(tail -n 5 "$T/gen.log")"; done_testing; exit
-fi
+in_build deb_apt_diff deb --help || { done_testing; exit; }
+deb_fixtures deb_apt_diff_fixtures || { done_testing; exit; }
 
 # signed_text FILE: the text of a Release or of a cleartext-signed
 # InRelease, without the armor (only to read where it lists things; apt

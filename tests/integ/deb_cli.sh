@@ -11,17 +11,8 @@ BUILD=${BUILD:-$SRC/build}
 DG=${DG:-$BUILD/src/cli/digestguard}
 export LC_ALL=C TZ=UTC
 
-# A build without the deb object says so (main.c: "unknown object"); any
-# other failure of `deb --help` (a crash, a hang) is a failure.
-wd 10 "$DG" deb --help >"$T/out" 2>&1; rc=$?
-if [ $rc = 2 ] && [ "$(head -n 1 "$T/out")" = "digestguard: unknown object 'deb'" ]; then
-	skip "deb_cli" "digestguard deb is not in this build: $(head -n 1 "$T/out")"
-	done_testing; exit
-elif [ $rc != 0 ]; then
-	mapfile -t why < <(head -n 5 "$T/out")
-	nok "deb_help_exits_0" "rc=$rc" "${why[@]}"
-	done_testing; exit
-fi
+in_build deb_cli deb --help || { done_testing; exit; }
+cp "$T/in_build.out" "$T/out"
 grep -q "verify" "$T/out" && ok "deb_help_lists_verify" || nok "deb_help_lists_verify" "$(cat "$T/out")"
 wd 10 "$DG" deb verify --help >"$T/out" 2>&1; rc=$?
 [ $rc = 0 ] && grep -qi "usage" "$T/out" && grep -q -- "--keyring" "$T/out" && grep -q -- "--inrelease" "$T/out" &&
@@ -44,13 +35,7 @@ wd 10 "$DG" deb frobnicate >"$T/out" 2>"$T/err"; rc=$?
 [ $rc = 2 ] && [ ! -s "$T/out" ] && ok "deb_unknown_subcommand_is_usage_error" ||
 	nok "deb_unknown_subcommand_is_usage_error" "rc=$rc $(cat "$T/err")"
 
-fx=$BUILD/deb-fixtures
-wd 120 bash "$SRC/tests/data/deb/gen.sh" "$fx" >"$T/gen.log" 2>&1; rc=$?
-if [ $rc = 77 ]; then
-	skip "deb_cli_fixtures" "fixtures not generated: $(tail -n 1 "$T/gen.log")"; done_testing; exit
-elif [ $rc != 0 ]; then
-	nok "deb_cli_fixtures_generated" "$(tail -n 5 "$T/gen.log")"; done_testing; exit
-fi
+deb_fixtures deb_cli_fixtures || { done_testing; exit; }
 P=$fx/dists/test/main/binary-amd64/Packages
 IR=$fx/dists/test/InRelease
 RSA=$fx/keys/rsa.gpg

@@ -6,31 +6,11 @@
 # every extracted regular file.
 . "$(dirname "$0")/lib.bash"
 
-# A build without `deb digests` says so (main.c: "unknown object 'deb'",
-# or "unknown command 'digests'"); any other failure (a crash, a hang) is
-# a failure.
-wd 10 "$DG" deb digests --help >"$T/out" 2>&1; rc=$?
-first=$(head -n 1 "$T/out")
-if [ $rc = 2 ] && { [ "$first" = "digestguard: unknown object 'deb'" ] ||
-	[ "$first" = "digestguard deb: unknown command 'digests'" ]; }; then
-	skip "deb_digests" "digestguard deb digests is not in this build: $first"
-	done_testing; exit
-elif [ $rc != 0 ]; then
-	mapfile -t why < <(head -n 5 "$T/out")
-	nok "deb_digests_help_exits_0" "rc=$rc" "${why[@]}"
-	done_testing; exit
-fi
+in_build deb_digests deb digests --help || { done_testing; exit; }
 for t in dpkg-deb tar sha256sum; do
 	command -v $t >/dev/null || { skip "deb_digests" "$t not installed"; done_testing; exit; }
 done
-fx=$BUILD/deb-fixtures
-wd 120 bash "$SRC/tests/data/deb/gen.sh" "$fx" >"$T/gen.log" 2>&1; rc=$?
-if [ $rc = 77 ]; then
-	skip "deb_digests_fixtures" "$(tail -n 1 "$T/gen.log")"; done_testing; exit
-elif [ $rc != 0 ]; then
-	mapfile -t why < <(tail -n 5 "$T/gen.log")
-	nok "deb_digests_fixtures_generated" "gen.sh exit $rc" "${why[@]}"; done_testing; exit
-fi
+deb_fixtures deb_digests_fixtures || { done_testing; exit; }
 K=$fx/keys/rsa.gpg
 IR=$fx/dists/tree/InRelease
 P=$fx/dists/tree/main/binary-amd64/Packages

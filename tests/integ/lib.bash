@@ -13,3 +13,39 @@ check() { local name=$1; shift; local out; if out=$("$@" 2>&1); then ok "$name";
 done_testing() { echo "1..$n"; [ $fails -eq 0 ]; }
 # run with a watchdog: wd SECONDS COMMAND...
 wd() { local s=$1; shift; timeout --kill-after=5 "$s" "$@"; }
+# in_build NAME OBJECT [COMMAND] ARG...: run `$DG OBJECT [COMMAND] ARG...`
+# (e.g. --help); 0 when it works.  A build without OBJECT (or COMMAND)
+# says so, as main.c does ("unknown object", "unknown command"): a skip
+# named NAME; any other failure (a crash, a hang, no binary) is a failure.
+# Either way the script should then stop (1).
+in_build() {
+	local name=$1 obj=$2 rc first; shift 2
+	wd 10 "$DG" "$obj" "$@" >"$T/in_build.out" 2>&1; rc=$?
+	[ $rc = 0 ] && return 0
+	first=$(head -n 1 "$T/in_build.out")
+	if [ $rc = 2 ] && [ "$first" = "digestguard: unknown object '$obj'" ]; then
+		skip "$name" "digestguard $obj is not in this build: $first"
+	elif [ $rc = 2 ] && [ "$first" = "digestguard $obj: unknown command '${1:-}'" ]; then
+		skip "$name" "digestguard $obj $1 is not in this build: $first"
+	else
+		mapfile -t why < <(head -n 5 "$T/in_build.out")
+		nok "${name}_runs" "digestguard $obj $* exit $rc" "${why[@]}"
+	fi
+	return 1
+}
+# deb_fixtures NAME: generate tests/data/deb/gen.sh's repository into
+# $BUILD/deb-fixtures (cached there), path in $fx; 0 when it is there.  A
+# missing tool (exit 77) is a skip named NAME, any other failure a failure.
+deb_fixtures() {
+	local rc
+	fx=$BUILD/deb-fixtures
+	wd 120 bash "$SRC/tests/data/deb/gen.sh" "$fx" >"$T/gen.log" 2>&1; rc=$?
+	[ $rc = 0 ] && return 0
+	if [ $rc = 77 ]; then
+		skip "$1" "fixtures not generated: $(tail -n 1 "$T/gen.log")"
+	else
+		mapfile -t why < <(tail -n 5 "$T/gen.log")
+		nok "${1}_generated" "gen.sh exit $rc" "${why[@]}"
+	fi
+	return 1
+}

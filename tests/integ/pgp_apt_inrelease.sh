@@ -25,17 +25,7 @@ if [ ! -f "$keyring" ]; then
 	skip apt_inrelease "no keyring $keyring (apt-get install debian-archive-keyring)"
 	done_testing; exit
 fi
-# A build without sopv says so (main.c: "unknown object"); any other
-# failure of `sopv version` (a crash, a hang, no binary) is a failure.
-wd 10 "$DG" sopv version >"$T/version" 2>&1; rc=$?
-if [ $rc = 2 ] && [ "$(head -n 1 "$T/version")" = "digestguard: unknown object 'sopv'" ]; then
-	skip apt_inrelease "digestguard sopv is not in this build: $(head -n 1 "$T/version")"
-	done_testing; exit
-elif [ $rc != 0 ]; then
-	mapfile -t why < <(head -n 5 "$T/version")
-	nok "digestguard sopv version runs" "DG=$DG rc=$rc" "${why[@]}"
-	done_testing; exit
-fi
+in_build apt_inrelease sopv version || { done_testing; exit; }
 
 # sop_run TOOL NAME FILE: RC, then verifications without "mode:", then body hash
 sop_run() {
