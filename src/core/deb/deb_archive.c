@@ -611,8 +611,9 @@ static void index_free(struct file_index *ix)
 
 /*
  * Index every entry of @t that names a well-formed path, whatever its
- * type: 0 or -ENOMEM.  Only a stream in which a path comes twice, or with
- * a hard link, needs it (dup_paths() tells).
+ * type: 0 or -ENOMEM.  Built once per stream: whether a later entry
+ * replaces one, and what a hard link's target names, are then searches
+ * instead of walks of the other records.
  */
 static int index_build(const struct deb_tar *t, struct file_index *ix)
 {
@@ -721,50 +722,6 @@ none:
 	return -EBADMSG;
 }
 
-/*
- * Whether the stream needs the index: a hard link, or an entry whose path
- * header also heads another.  A path can only come twice if two records
- * spell it; the check is on the rooted spellings, through a small
- * open-addressing table of their hashes (a collision only means the index
- * is built for nothing).  1, 0, or -ENOMEM.
- */
-static int needs_index(const struct deb_tar *t)
-{
-	char path[DEB_PATH_MAX];
-	uint64_t *tab;
-	size_t cap = 16, i;
-	int r = 0;
-
-	for (i = 0; i < t->n; i++)
-		if (t->recs[i * DEB_ARC_RECORD_SIZE + 52] == '1')
-			return 1;
-	while (cap < 2 * t->n)
-		cap *= 2;
-	tab = calloc(cap, sizeof(*tab));
-	if (!tab)
-		return -ENOMEM;
-	for (i = 0; i < t->n && !r; i++) {
-		const uint8_t *rc = t->recs + i * DEB_ARC_RECORD_SIZE;
-		uint64_t h = 1469598103934665603ull;
-		size_t k;
-		const char *c;
-
-		if (is_extension(rc[52]) || record_path(t, rc, path, sizeof(path)) < 0)
-			continue;
-		for (c = path; *c; c++)
-			h = (h ^ (uint8_t)*c) * 1099511628211ull;
-		h |= 1;		/* 0 marks an empty slot */
-		for (k = (size_t)h & (cap - 1); tab[k]; k = (k + 1) & (cap - 1))
-			if (tab[k] == h) {
-				r = 1;
-				break;
-			}
-		tab[k] = h;
-	}
-	free(tab);
-	return r;
-}
-
 int deb_tar_each_file(const struct deb_tar *t, dg_deb_file_fn fn, void *ctx, char *err,
 		      size_t errlen)
 {
@@ -778,9 +735,7 @@ int deb_tar_each_file(const struct deb_tar *t, dg_deb_file_fn fn, void *ctx, cha
 	 * a later one of the same path replaces it, and a hard link has the
 	 * contents of the file its target names at that point.
 	 */
-	r = needs_index(t);
-	if (r > 0)
-		r = index_build(t, &ix);
+	r = index_build(t, &ix);
 	for (i = 0; i < t->n && !r; i++) {
 		const uint8_t *rc = t->recs + i * DEB_ARC_RECORD_SIZE, *file = rc;
 		struct file_ent *target = NULL;
@@ -802,7 +757,7 @@ int deb_tar_each_file(const struct deb_tar *t, dg_deb_file_fn fn, void *ctx, cha
 				break;
 			file = t->recs + target->rec * DEB_ARC_RECORD_SIZE;
 		}
-		if (ix.e && superseded(&ix, path, i))
+		if (superseded(&ix, path, i))
 			continue;
 		memset(&f, 0, sizeof(f));
 		f.path = path;
