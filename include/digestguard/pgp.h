@@ -155,6 +155,13 @@ int dg_pgp_verify_detached(struct dg_pgp *pgp, const void *sig, size_t sig_len,
 			   struct dg_pgp_result *res);
 
 /*
+ * Name the signature input of the detached verifications that follow in
+ * their error messages, e.g. the file it came from (default "signature";
+ * NULL restores it).  Copied; a name over 255 bytes is cut.
+ */
+void dg_pgp_set_signature_name(struct dg_pgp *pgp, const char *name);
+
+/*
  * dg_pgp_verify_detached() for binary signature packets @sig whose
  * PGP_REQ_PARSE answer (pgp_proto.h) another sandboxed handler already
  * produced (the rpm handler does, for the header signatures): @parsed,

@@ -337,20 +337,6 @@ static int print_failures(const struct dg_pgp_result *res, const char *name, int
 }
 
 /*
- * A verification error, named after the SIGNATURES input @name as CERTS
- * errors are: the library calls that input "signature" (it has only the
- * bytes), which says nothing about which file it was.
- */
-static int signatures_err(int code, const char *name, const char *msg)
-{
-	static const char lib[] = "signature: ";
-
-	if (!strncmp(msg, lib, sizeof(lib) - 1))
-		return sopv_err(code, "%s: %s", name, msg + sizeof(lib) - 1);
-	return sopv_err(code, "%s", msg);
-}
-
-/*
  * Map a library error to a SOP exit code.  -ENOMSG (well-formed, but no
  * signature at all) is NO_SIGNATURE for a message (inline-verify) and
  * BAD_DATA for SIGNATURES that hold none (verify).
@@ -602,6 +588,8 @@ static int cmd_verify(int argc, char **argv)
 		code = load_certs(pgp, &certs);
 	certs_free(&certs);
 	if (!code) {
+		/* its errors name the SIGNATURES file, as CERTS errors do */
+		dg_pgp_set_signature_name(pgp, o.pos[0]);
 		r = dg_pgp_verify_detached_fd(pgp, sig, sig_len, STDIN_FILENO, &res);
 		if (dg_verbose)
 			fprintf(stderr, "sopv: %zu bytes of the data were hashed ahead\n",
@@ -613,7 +601,7 @@ static int cmd_verify(int argc, char **argv)
 		} else {
 			code = sop_code(r, &res, false);
 			if (!print_failures(&res, o.pos[0], 1))	/* else each reason is out */
-				signatures_err(code, o.pos[0], dg_pgp_last_error(pgp));
+				sopv_err(code, "%s", dg_pgp_last_error(pgp));
 		}
 	}
 	dg_pgp_result_free(&res);

@@ -1337,6 +1337,20 @@ TEST(test_garbage_signature_is_bad_data)
 
 	CHECK(r == -EBADMSG || r == -ENODATA, "returned %d: %s", r, dg_pgp_last_error(pgp));
 	CHECK(res.n_sigs == 0, "no signatures");
+	CHECK(!strncmp(dg_pgp_last_error(pgp), "signature: ", 11),
+	      "the error names the input \"signature\" by default: %s", dg_pgp_last_error(pgp));
+	dg_pgp_result_free(&res);
+	/* named by the caller, e.g. after its file; NULL restores the default */
+	dg_pgp_set_signature_name(pgp, "/srv/Release.gpg");
+	r = dg_pgp_verify_detached(pgp, junk, sizeof(junk) - 1, "x", 1, &res);
+	CHECK(r < 0 && !strncmp(dg_pgp_last_error(pgp), "/srv/Release.gpg: ", 18),
+	      "the error names the input as the caller did: %s", dg_pgp_last_error(pgp));
+	dg_pgp_result_free(&res);
+	dg_pgp_set_signature_name(pgp, NULL);
+	r = dg_pgp_verify_detached(pgp, junk, sizeof(junk) - 1, "x", 1, &res);
+	CHECK(r < 0 && !strncmp(dg_pgp_last_error(pgp), "signature: ", 11),
+	      "the default is back: %s", dg_pgp_last_error(pgp));
+	dg_pgp_result_free(&res);
 	dg_pgp_free(pgp);
 }
 

@@ -334,6 +334,7 @@ struct dg_pgp {
 	size_t keysig_left;
 	bool keysig_over;
 	char err[768];
+	char sig_name[256];		/* dg_pgp_set_signature_name() */
 	pgp_call_fn call;
 	void *call_ctx;
 	struct dg_umd *ext_umd;		/* dg_pgp_set_handler(): not ours */

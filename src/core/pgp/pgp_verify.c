@@ -83,8 +83,14 @@ int dg_pgp_new(struct dg_pgp **out)
 	policy_default(&pgp->pol);
 	pgp->call = pgp_umd_call;
 	pgp->ahead.fd = -1;
+	dg_pgp_set_signature_name(pgp, NULL);
 	*out = pgp;
 	return 0;
+}
+
+void dg_pgp_set_signature_name(struct dg_pgp *pgp, const char *name)
+{
+	snprintf(pgp->sig_name, sizeof(pgp->sig_name), "%s", name ? name : "signature");
 }
 
 int dg_pgp_new_shared(const struct dg_pgp *src, struct dg_pgp **out)
@@ -930,7 +936,7 @@ static int verify_detached(struct dg_pgp *pgp, const void *sig, size_t sig_len,
 		res = &local;
 	memset(res, 0, sizeof(*res));
 	pgp->err[0] = '\0';
-	r = pgp_load_packets(pgp, "signature", sig, sig_len, 0, &in);
+	r = pgp_load_packets(pgp, pgp->sig_name, sig, sig_len, 0, &in);
 	if (ahead) {
 		/* The thread stops: the jobs copy the context at this length. */
 		ahead_stop(ahead);
@@ -948,7 +954,7 @@ static int verify_detached(struct dg_pgp *pgp, const void *sig, size_t sig_len,
 				  "an armored block other than PGP SIGNATURE";
 
 		pgp_inputs_free(&in);
-		return pgp_errorf(pgp, -EBADMSG, "signature: %s", why);
+		return pgp_errorf(pgp, -EBADMSG, "%s: %s", pgp->sig_name, why);
 	}
 	/* RFC 9580 §10.4: signature packets; skippable ones may come along. */
 	for (i = 0; i < in.n && r == 0; i++)
@@ -958,23 +964,23 @@ static int verify_detached(struct dg_pgp *pgp, const void *sig, size_t sig_len,
 			if (p->kind == PGP_K_SIG || pgp_skippable_tag(p->tag))
 				continue;
 			if (p->kind == PGP_K_KEY || p->kind == PGP_K_LITERAL)
-				r = pgp_errorf(pgp, -EBADMSG, "signature: holds %s, not detached signatures",
-					       p->kind == PGP_K_KEY ? "key material" : "a message");
+				r = pgp_errorf(pgp, -EBADMSG, "%s: holds %s, not detached signatures",
+					       pgp->sig_name, p->kind == PGP_K_KEY ? "key material" : "a message");
 			else if (pgp_unknown_critical_tag(p->tag))
 				r = pgp_errorf(pgp, -EBADMSG,
-					       "signature: packet of unknown critical type %d (RFC 9580 §4.3)",
-					       p->tag);
+					       "%s: packet of unknown critical type %d (RFC 9580 §4.3)",
+					       pgp->sig_name, p->tag);
 			else
 				r = pgp_errorf(pgp, -EBADMSG,
-					       "signature: holds a %s packet, not only signatures",
-					       dg_pgp_packet_name(p->tag));
+					       "%s: holds a %s packet, not only signatures",
+					       pgp->sig_name, dg_pgp_packet_name(p->tag));
 		}
 	if (r == 0)
-		r = jobs_from(pgp, "signature", in.v, in.n, &js, res);
+		r = jobs_from(pgp, pgp->sig_name, in.v, in.n, &js, res);
 	if (r == 0)
 		r = feed(&js, ctx);
 	if (r == 0)
-		r = jobs_done(pgp, "signature", &js, res);
+		r = jobs_done(pgp, pgp->sig_name, &js, res);
 	else if (!pgp->err[0])
 		pgp_errorf(pgp, r, "data: %s", strerror(-r));
 	jobs_free(&js);
