@@ -6,7 +6,7 @@
 # {Release,Release.gpg,InRelease,main/binary-amd64/Packages{,.gz,.xz,.lz4,.bz2}},
 # the signed variants in OUTDIR/inrelease/ (InRelease form) and
 # OUTDIR/release/ (Release with a detached NAME.gpg), the tampered files in OUTDIR/bad/,
-# the certificates in OUTDIR/keys/ (NAME.gpg binary, NAME.asc armored,
+# a Packages.xz compressed again (OUTDIR/other/), the certificates in OUTDIR/keys/ (NAME.gpg binary, NAME.asc armored,
 # NAME.fpr fingerprint) and OUTDIR/cases.txt, one line per case:
 #   NAME KEYRING INRELEASE PACKAGES DEB VERDICT [PACKAGE VERSION ARCH]
 # paths relative to OUTDIR (an INRELEASE of the form release:PATH is a
@@ -113,6 +113,12 @@ gzip -9nc "$out/$bin/Packages" >"$out/$bin/Packages.gz"
 xz -c "$out/$bin/Packages" >"$out/$bin/Packages.xz"
 bzip2 -c "$out/$bin/Packages" >"$out/$bin/Packages.bz2"
 [ $have_lz4 = 1 ] && lz4 -q -c "$out/$bin/Packages" >"$out/$bin/Packages.lz4"
+# The same text compressed again with other settings after the Release was
+# made: other bytes than the Release's Packages.xz entry, the signed text
+# once decompressed (apt checks the compressed file, digestguard the text).
+mkdir -p "$out/other"
+xz -0 -e -c "$out/$bin/Packages" >"$out/other/Packages.xz"
+cmp -s "$out/other/Packages.xz" "$out/$bin/Packages.xz" && die "xz -0 -e wrote the same bytes as xz"
 # The Packages an attacker would publish with the rebuilt dgtest-hello:
 # scanned by dpkg-scanpackages from a pool holding it.
 mkdir -p "$work/evil"
@@ -379,6 +385,7 @@ deb_uncompressed_listed_in_packages_is_ok ok keys/rsa.gpg $IR $P pool/main/d/dgt
 deb_with_epoch_version_is_ok ok keys/rsa.gpg $IR $P pool/main/d/dgtest-epoch/dgtest-epoch_3.0-1_amd64.deb
 packages_gz_listed_by_decompressed_hash_is_ok ok keys/rsa.gpg $IR $P.gz $hello
 packages_xz_listed_by_decompressed_hash_is_ok ok keys/rsa.gpg $IR $P.xz $hello
+packages_xz_compressed_again_is_listed_by_its_text ok keys/rsa.gpg $IR other/Packages.xz $hello
 packages_bz2_listed_by_decompressed_hash_is_ok ok keys/rsa.gpg $IR $P.bz2 $hello
 inrelease_ed25519_signature_is_ok ok keys/eddsa.gpg inrelease/InRelease-eddsa $P $hello
 inrelease_without_valid_until_does_not_expire ok keys/rsa.gpg inrelease/InRelease-novalid $P $hello
