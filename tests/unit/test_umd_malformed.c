@@ -5,7 +5,8 @@
  * handler, and leaves the manager serving.  Also: a handler that exits or
  * speaks between calls never fails the next, unrelated request; a slow
  * reader cannot stretch a send past the deadline; a handler cannot fake
- * the manager's own error codes.
+ * the manager's own error codes; a busy handler is replaced before its
+ * life-long CPU time limit can cut an honest call short.
  */
 #include <errno.h>
 #include <signal.h>
@@ -408,6 +409,61 @@ TEST(test_answer_the_manager_cannot_allocate_kills_the_handler)
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status 0x%x", status);
 }
 
+/*
+ * RLIMIT_CPU counts a handler's whole life, not one call: a handler that
+ * serves many honest, CPU-hungry calls must be replaced before a call
+ * could take it over the limit, not killed in the middle of one (which
+ * failed that call with -ECHILD, "killed by signal 9").  Limit 2 s,
+ * 10 calls of 300 ms CPU time each: 3 s in all.  The deadline, 5 s, is
+ * over half the limit, so a handler goes once it has used 1 s; it is
+ * long so that a busy machine cannot make a call time out.
+ */
+TEST(test_cpu_limit_replaces_a_busy_handler_between_calls_not_during_one)
+{
+	struct dg_umd_desc d = {
+		DG_UMD_DESC_BLOB(&dg_blob_liar), .timeout_ms = 5000, .rlimit_cpu = 2,
+	};
+	struct dg_umd_stats st;
+	struct dg_umd *u = NULL;
+	int i, r = 0;
+
+	CHECK(dg_umd_new(&d, &u) == 0 && echo_ok(u), "liar starts");
+	for (i = 0; u && i < 10 && r == 0; i++) {
+		r = call_u32(u, L_SPIN, 300);
+		CHECK(r == 0, "call %d (300 ms of CPU time) returned %d: %s", i, r,
+		      dg_umd_last_error(u));
+	}
+	if (u) {
+		dg_umd_stats(u, &st);
+		CHECK(st.failures == 0 && st.restarts == 0 && st.starts >= 2,
+		      "starts %llu, restarts %llu, failures %llu", (unsigned long long)st.starts,
+		      (unsigned long long)st.restarts, (unsigned long long)st.failures);
+	}
+	dg_umd_free(u);
+}
+
+/*
+ * One call that alone takes more CPU time than the limit: the kernel
+ * kills the handler (SIGKILL at the hard limit), and the message says it
+ * was the CPU time limit, not just "killed".
+ */
+TEST(test_handler_killed_at_its_cpu_limit_is_reported_as_such)
+{
+	struct dg_umd_desc d = {
+		DG_UMD_DESC_BLOB(&dg_blob_liar), .timeout_ms = 10000, .rlimit_cpu = 1,
+	};
+	struct dg_umd *u = NULL;
+	int r;
+
+	CHECK(dg_umd_new(&d, &u) == 0 && echo_ok(u), "liar starts");
+	r = u ? call_u32(u, L_SPIN, 3000) : -1;
+	CHECK(r == -ECHILD, "3 s of CPU time under a 1 s limit returned %d", r);
+	CHECK(u && strstr(dg_umd_last_error(u), "CPU time limit of 1 s"), "message: %s",
+	      u ? dg_umd_last_error(u) : "");
+	CHECK(u && echo_ok(u), "serves afterwards");
+	dg_umd_free(u);
+}
+
 TEST(test_malformed_answers_leak_nothing)
 {
 	static const uint16_t kinds[] = { L_BAD_MAGIC, L_TRUNCATED, L_TRAILING, L_EOF,
@@ -448,6 +504,8 @@ int main(void)
 	RUN(test_handler_parser_errnos_pass_through);
 	RUN(test_oversized_answer_refused_before_allocation);
 	RUN(test_answer_the_manager_cannot_allocate_kills_the_handler);
+	RUN(test_cpu_limit_replaces_a_busy_handler_between_calls_not_during_one);
+	RUN(test_handler_killed_at_its_cpu_limit_is_reported_as_such);
 	RUN(test_malformed_answers_leak_nothing);
 	return tap_done();
 }
