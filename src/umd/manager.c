@@ -365,8 +365,20 @@ static ssize_t recv_some(struct dg_umd *u, void *p, size_t n, uint64_t deadline)
 				return -ETIMEDOUT;
 			continue;
 		}
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
-			return -ETIMEDOUT;
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			/*
+			 * The receive timeout ran out, not necessarily the
+			 * deadline: a hello read under a deadline raised
+			 * since the launch set the timeout.  Wait on for
+			 * the time left.
+			 */
+			uint64_t now = now_ns();
+
+			if (now >= deadline ||
+			    set_timeouts(u, (int)((deadline - now + 999999) / 1000000)) < 0)
+				return -ETIMEDOUT;
+			continue;
+		}
 		return -ECHILD;
 	}
 }

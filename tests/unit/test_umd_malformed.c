@@ -464,6 +464,38 @@ TEST(test_handler_killed_at_its_cpu_limit_is_reported_as_such)
 	dg_umd_free(u);
 }
 
+/*
+ * The deadline of a call is the one in force when it is made.  A handler
+ * launched under a 1 ms deadline and held up before its hello (stopped
+ * here for 200 ms, as a busy machine might) must have the 2 s its first
+ * call was made with, not the 1 ms still set as the channel's receive
+ * timeout (the call failed with -ETIMEDOUT "did not answer within 2000
+ * ms" a few ms in).
+ */
+TEST(test_a_raised_deadline_holds_for_a_hello_launched_under_a_shorter_one)
+{
+	struct dg_umd *u = liar(1);
+	pid_t pid, waker = -1;
+	int status;
+
+	CHECK(u && dg_umd_launch(u) == 0, "launch: %s", u ? dg_umd_last_error(u) : "");
+	pid = u ? dg_umd_pid(u) : 0;
+	if (pid <= 0 || kill(pid, SIGSTOP) < 0)
+		goto out;
+	waker = fork();
+	if (waker == 0) {
+		usleep(200 * 1000);
+		kill(pid, SIGCONT);
+		_exit(0);
+	}
+	dg_umd_set_timeout(u, 2000);
+	CHECK(echo_ok(u), "the first call failed: %s", dg_umd_last_error(u));
+out:
+	if (waker > 0)
+		waitpid(waker, &status, 0);
+	dg_umd_free(u);
+}
+
 TEST(test_malformed_answers_leak_nothing)
 {
 	static const uint16_t kinds[] = { L_BAD_MAGIC, L_TRUNCATED, L_TRAILING, L_EOF,
@@ -506,6 +538,7 @@ int main(void)
 	RUN(test_answer_the_manager_cannot_allocate_kills_the_handler);
 	RUN(test_cpu_limit_replaces_a_busy_handler_between_calls_not_during_one);
 	RUN(test_handler_killed_at_its_cpu_limit_is_reported_as_such);
+	RUN(test_a_raised_deadline_holds_for_a_hello_launched_under_a_shorter_one);
 	RUN(test_malformed_answers_leak_nothing);
 	return tap_done();
 }
