@@ -496,6 +496,68 @@ out:
 	dg_umd_free(u);
 }
 
+/* Child of the test below: 0, or which step failed. */
+static int dies_mid_request_child(void)
+{
+	size_t n = (256u << 10) - 1;	/* through the socket, more than it buffers */
+	uint8_t *big = calloc(1, n);
+	struct dg_umd *u = liar(5000);
+	struct dg_umd_answer a;
+	pid_t pid, killer;
+	int r, status;
+
+	signal(SIGPIPE, SIG_DFL);	/* what a caller that never thought of it has */
+	if (!big || !u || !echo_ok(u))
+		return 10;
+	pid = dg_umd_pid(u);
+	if (kill(pid, SIGSTOP) < 0)	/* takes nothing: the send fills the socket */
+		return 11;
+	killer = fork();
+	if (killer == 0) {
+		usleep(200 * 1000);
+		kill(pid, SIGKILL);
+		_exit(0);
+	}
+	r = dg_umd_call(u, L_ECHO, big, n, &a);
+	waitpid(killer, &status, 0);
+	if (r != -ECHILD || !strstr(dg_umd_last_error(u), "signal 9")) {
+		printf("# returned %d: %s\n", r, dg_umd_last_error(u));
+		return 1;
+	}
+	if (!echo_ok(u)) {
+		printf("# the next call failed: %s\n", dg_umd_last_error(u));
+		return 2;
+	}
+	dg_umd_free(u);
+	free(big);
+	return 0;
+}
+
+/*
+ * A handler that dies while the manager is still writing its request: the
+ * call fails with -ECHILD and the cause, and the manager, with SIGPIPE at
+ * its default action, lives on (every send is MSG_NOSIGNAL).  In a child,
+ * since this program ignores SIGPIPE.
+ */
+TEST(test_handler_dying_mid_request_costs_the_call_not_the_manager)
+{
+	int status = -1;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		alarm(60);
+		status = dies_mid_request_child();
+		fflush(stdout);
+		_exit(status);
+	}
+	CHECK(pid > 0, "fork: %s", strerror(errno));
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status 0x%x", status);
+}
+
 TEST(test_malformed_answers_leak_nothing)
 {
 	static const uint16_t kinds[] = { L_BAD_MAGIC, L_TRUNCATED, L_TRAILING, L_EOF,
@@ -539,6 +601,7 @@ int main(void)
 	RUN(test_cpu_limit_replaces_a_busy_handler_between_calls_not_during_one);
 	RUN(test_handler_killed_at_its_cpu_limit_is_reported_as_such);
 	RUN(test_a_raised_deadline_holds_for_a_hello_launched_under_a_shorter_one);
+	RUN(test_handler_dying_mid_request_costs_the_call_not_the_manager);
 	RUN(test_malformed_answers_leak_nothing);
 	return tap_done();
 }
