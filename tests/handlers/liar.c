@@ -232,6 +232,21 @@ static int handle(uint16_t type, const uint8_t *req, size_t len, struct dg_buf *
 		cur_le32(&c, &v);
 		hdr(DG_FRAME_MAGIC, DG_FRAME_VERSION, at, id, v);
 		block();
+	case L_BYTEWISE: {
+		/* Every byte its own write, 1 ms apart: the manager gets the
+		 * header and the payload in as many pieces. */
+		struct dg_frame_hdr h = { DG_FRAME_MAGIC, DG_FRAME_VERSION, at, id,
+					  (uint32_t)len };
+		uint8_t b[DG_FRAME_HDR_LEN];
+		size_t i;
+
+		dg_frame_encode(b, &h);
+		for (i = 0; i < sizeof(b) + len; i++) {
+			raw(i < sizeof(b) ? b + i : req + i - sizeof(b), 1);
+			spin_ms(1);
+		}
+		block();	/* answered: the test asks nothing more */
+	}
 	case L_SPIN:
 		/* An honest parser that works hard: CPU time, a correct answer. */
 		cur_le32(&c, &v);

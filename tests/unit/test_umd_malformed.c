@@ -224,6 +224,26 @@ out:
 	dg_umd_free(u);
 }
 
+/*
+ * A correct answer that arrives one byte per write, header and payload
+ * alike, is put together whole: a frame split across any number of reads.
+ */
+TEST(test_answer_in_one_byte_pieces_is_assembled)
+{
+	static const char msg[] = "split across forty reads";
+	struct dg_umd *u = liar(2000);
+	struct dg_umd_answer a;
+	int r;
+
+	CHECK(u && echo_ok(u), "liar starts");
+	r = u ? dg_umd_call(u, L_BYTEWISE, msg, sizeof(msg) - 1, &a) : -1;
+	CHECK(r == 0 && a.len == sizeof(msg) - 1 && !memcmp(a.data, msg, a.len),
+	      "returned %d (%s)", r, u ? dg_umd_last_error(u) : "");
+	if (r == 0)
+		dg_umd_answer_free(&a);
+	dg_umd_free(u);
+}
+
 TEST(test_eof_without_answer_is_reported) { expect(L_EOF, -ECHILD, "exited with status 0"); }
 TEST(test_error_frame_with_invalid_errno_is_rejected) { expect(L_BAD_ERRNO, -EBADMSG, "invalid errno"); }
 TEST(test_answer_that_never_completes_times_out) { expect(L_SLOW_DRIP, -ETIMEDOUT, "did not answer within"); }
@@ -590,6 +610,7 @@ int main(void)
 	RUN(test_late_trailing_bytes_replace_the_handler_not_fail_the_next_call);
 	RUN(test_handler_exit_between_calls_does_not_fail_the_next_call);
 	RUN(test_slow_reader_cannot_stretch_a_send_past_the_deadline);
+	RUN(test_answer_in_one_byte_pieces_is_assembled);
 	RUN(test_eof_without_answer_is_reported);
 	RUN(test_error_frame_with_invalid_errno_is_rejected);
 	RUN(test_answer_that_never_completes_times_out);
