@@ -41,7 +41,10 @@ struct dg_umd_desc {
 	uint32_t max_frame;		/* 0: DG_FRAME_MAX_DEFAULT (64 MiB) */
 	int timeout_ms;			/* per call; 0: 2000 */
 	uint64_t rlimit_as;		/* bytes; 0: max_frame * 4 + 64 MiB */
-	uint64_t rlimit_cpu;		/* seconds; 0: 60 */
+	uint64_t rlimit_cpu;		/* seconds, over the handler's whole life;
+					 * 0: 60, or twice the deadline if longer.
+					 * A handler is replaced before a call that
+					 * could take it over this limit. */
 	unsigned int flags;		/* DG_UMD_* */
 };
 

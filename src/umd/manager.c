@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -39,7 +40,7 @@
 #define UMD_STAGE (64u << 10)	/* first read of an answer lands here */
 #define UMD_ERRMSG_MAX 512	/* longest handler error message kept */
 #define UMD_TIMEOUT_DEFAULT_MS 2000
-#define UMD_CPU_DEFAULT_S 60
+#define UMD_CPU_DEFAULT_S 60	/* RLIMIT_CPU; at least twice the deadline */
 /*
  * Requests from this size up travel through a memfd shared with the handler
  * (read-only on its side) instead of the socket: one copy instead of two.
@@ -114,8 +115,13 @@ int dg_umd_new(const struct dg_umd_desc *desc, struct dg_umd **out)
 		u->d.timeout_ms = UMD_TIMEOUT_DEFAULT_MS;
 	if (!u->d.rlimit_as)
 		u->d.rlimit_as = (uint64_t)u->d.max_frame * 4 + (64u << 20);
-	if (!u->d.rlimit_cpu)
+	if (!u->d.rlimit_cpu) {
+		/* Room for a whole call in a handler that has used up to half
+		 * of it (cpu_room()). */
 		u->d.rlimit_cpu = UMD_CPU_DEFAULT_S;
+		if (u->d.rlimit_cpu < 2 * ((uint64_t)u->d.timeout_ms + 999) / 1000)
+			u->d.rlimit_cpu = 2 * ((uint64_t)u->d.timeout_ms + 999) / 1000;
+	}
 	u->exec_fd = -1;
 	u->bulk_fd = -1;
 	u->bulk_ro = -1;
@@ -163,6 +169,34 @@ static const char *sig_reason(int sig)
 	}
 }
 
+/* waitid() on the handler's pidfd, with its resource usage (glibc's has none). */
+static int wait_handler(struct dg_umd *u, siginfo_t *si, int options, struct rusage *ru)
+{
+	memset(si, 0, sizeof(*si));
+	return (int)syscall(__NR_waitid, P_PIDFD, u->pidfd, si, options, ru);
+}
+
+/* CPU time a reaped handler used, in microseconds (user + system). */
+static uint64_t cpu_us(const struct rusage *ru)
+{
+	return (uint64_t)ru->ru_utime.tv_sec * 1000000u + (uint64_t)ru->ru_utime.tv_usec +
+	       (uint64_t)ru->ru_stime.tv_sec * 1000000u + (uint64_t)ru->ru_stime.tv_usec;
+}
+
+/*
+ * The kernel sends SIGKILL (SIGXCPU below a higher hard limit) at
+ * RLIMIT_CPU.  It checks its tick-sampled CPU time; rusage gives the
+ * scheduler's exact figure, which can be lower (0.94 s for a kill at a
+ * 1 s limit on a busy machine here): 3/4 of the limit counts, and the
+ * message gives both figures.
+ */
+static int hit_cpu_limit(const struct dg_umd *u, const siginfo_t *si, const struct rusage *ru)
+{
+	return (si->si_status == SIGKILL || si->si_status == SIGXCPU) &&
+	       u->d.rlimit_cpu <= UINT64_MAX / 1000000u &&
+	       cpu_us(ru) >= u->d.rlimit_cpu * 750000u;
+}
+
 /*
  * Kill (if alive) and reap; describe how it ended in *how.  @grace_ms: how
  * long to wait for a handler that is already on its way out (we saw EOF) so
@@ -171,20 +205,17 @@ static const char *sig_reason(int sig)
 static void reap(struct dg_umd *u, char *how, size_t howlen, int grace_ms)
 {
 	struct pollfd pfd = { .fd = u->pidfd, .events = POLLIN };
+	struct rusage ru;
 	siginfo_t si;
 
 	if (u->pidfd < 0)
 		return;
 	if (grace_ms > 0)
 		poll(&pfd, 1, grace_ms);
-	memset(&si, 0, sizeof(si));
 	/* Did it already end by itself?  Then report that, not our kill. */
-	if (waitid((idtype_t)P_PIDFD, (id_t)u->pidfd, &si, WEXITED | WNOHANG) < 0 ||
-	    si.si_pid == 0) {
+	if (wait_handler(u, &si, WEXITED | WNOHANG, &ru) < 0 || si.si_pid == 0) {
 		syscall(__NR_pidfd_send_signal, u->pidfd, SIGKILL, NULL, 0);
-		memset(&si, 0, sizeof(si));
-		while (waitid((idtype_t)P_PIDFD, (id_t)u->pidfd, &si, WEXITED) < 0 &&
-		       errno == EINTR)
+		while (wait_handler(u, &si, WEXITED, &ru) < 0 && errno == EINTR)
 			;
 		if (how)
 			snprintf(how, howlen, "killed by the manager");
@@ -192,6 +223,10 @@ static void reap(struct dg_umd *u, char *how, size_t howlen, int grace_ms)
 		if (si.si_code == CLD_EXITED)
 			snprintf(how, howlen, "exited with status %d: %s", si.si_status,
 				 exit_reason(si.si_status));
+		else if (hit_cpu_limit(u, &si, &ru))
+			snprintf(how, howlen, "killed by signal %d (CPU time limit of %llu s "
+				 "reached: %.2f s used)", si.si_status,
+				 (unsigned long long)u->d.rlimit_cpu, (double)cpu_us(&ru) / 1e6);
 		else
 			snprintf(how, howlen, "killed by signal %d (%s)", si.si_status,
 				 sig_reason(si.si_status));
@@ -330,8 +365,20 @@ static ssize_t recv_some(struct dg_umd *u, void *p, size_t n, uint64_t deadline)
 				return -ETIMEDOUT;
 			continue;
 		}
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
-			return -ETIMEDOUT;
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			/*
+			 * The receive timeout ran out, not necessarily the
+			 * deadline: a hello read under a deadline raised
+			 * since the launch set the timeout.  Wait on for
+			 * the time left.
+			 */
+			uint64_t now = now_ns();
+
+			if (now >= deadline ||
+			    set_timeouts(u, (int)((deadline - now + 999999) / 1000000)) < 0)
+				return -ETIMEDOUT;
+			continue;
+		}
 		return -ECHILD;
 	}
 }
@@ -518,6 +565,34 @@ static int idle_handler_usable(struct dg_umd *u)
 		set_err(u, "channel to the idle handler failed (%s); it was %s and "
 			"replaced", strerror(e), how);
 	return 0;
+}
+
+/*
+ * RLIMIT_CPU counts a handler's whole life, not one call: a handler that
+ * served many calls would be killed in the middle of an honest one.  It
+ * cannot start threads or processes (seccomp, RLIMIT_NPROC 0), so a call
+ * costs it at most its deadline in CPU time: 1 while that still fits
+ * under the limit (or half the limit, for a deadline longer than that), 0
+ * when the handler should be replaced before the call.  Its age bounds its
+ * CPU time, so the clock is read only for a handler old enough to matter.
+ */
+static int cpu_room(const struct dg_umd *u)
+{
+	uint64_t limit = u->d.rlimit_cpu * 1000000000u;
+	uint64_t need = (uint64_t)u->d.timeout_ms * 1000000u;
+	/* The process's CPUCLOCK_PROF, what RLIMIT_CPU is checked against. */
+	clockid_t clk = (clockid_t)((~(unsigned int)u->pid) << 3);
+	struct timespec ts;
+
+	if (u->d.rlimit_cpu > UINT64_MAX / 1000000000u)
+		return 1;	/* no limit to speak of */
+	if (need > limit / 2)
+		need = limit / 2;
+	if (now_ns() - u->start_ns + need < limit)
+		return 1;
+	if (clock_gettime(clk, &ts) < 0)
+		return 1;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec + need < limit;
 }
 
 /* Create the bulk memfd (sparse, max_frame bytes) and its read-only twin. */
@@ -763,8 +838,14 @@ int dg_umd_launch(struct dg_umd *u)
 	int sv[2], r;
 
 	/* A running handler serves on, unless it went away or spoke out of turn. */
-	if (u->sock >= 0 && (u->hello_pending || idle_handler_usable(u)))
-		return 0;
+	if (u->sock >= 0 && (u->hello_pending || idle_handler_usable(u))) {
+		if (u->hello_pending || cpu_room(u))
+			return 0;
+		/* Not a failure: it did its work, and has no time left for more. */
+		reap(u, NULL, 0, 0);
+		set_err(u, "handler replaced before a call that could take it over its "
+			"CPU time limit of %llu s", (unsigned long long)u->d.rlimit_cpu);
+	}
 	u->start_ns = now_ns();
 	if (u->exec_fd < 0) {
 		/* Made once; filled while the first child sets up (fill_exec). */

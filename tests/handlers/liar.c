@@ -59,6 +59,20 @@ static void spin_ms(uint32_t ms)
 	} while (waited < ms);
 }
 
+/* CPU time, not wall time: the same amount however busy the machine is. */
+static void spin_cpu_ms(uint32_t ms)
+{
+	struct timespec t0, t;
+	uint64_t used;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
+	do {
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+		used = (uint64_t)(t.tv_sec - t0.tv_sec) * 1000 +
+		       (uint64_t)((t.tv_nsec - t0.tv_nsec) / 1000000);
+	} while (used < ms);
+}
+
 /*
  * Answer this request, then drain the channel @step bytes every @pause_ms:
  * slowly enough that the manager's next large request cannot be written
@@ -218,6 +232,26 @@ static int handle(uint16_t type, const uint8_t *req, size_t len, struct dg_buf *
 		cur_le32(&c, &v);
 		hdr(DG_FRAME_MAGIC, DG_FRAME_VERSION, at, id, v);
 		block();
+	case L_BYTEWISE: {
+		/* Every byte its own write, 1 ms apart: the manager gets the
+		 * header and the payload in as many pieces. */
+		struct dg_frame_hdr h = { DG_FRAME_MAGIC, DG_FRAME_VERSION, at, id,
+					  (uint32_t)len };
+		uint8_t b[DG_FRAME_HDR_LEN];
+		size_t i;
+
+		dg_frame_encode(b, &h);
+		for (i = 0; i < sizeof(b) + len; i++) {
+			raw(i < sizeof(b) ? b + i : req + i - sizeof(b), 1);
+			spin_ms(1);
+		}
+		block();	/* answered: the test asks nothing more */
+	}
+	case L_SPIN:
+		/* An honest parser that works hard: CPU time, a correct answer. */
+		cur_le32(&c, &v);
+		spin_cpu_ms(v);
+		return dg_buf_put(ans, "ok", 2);
 	default:
 		return -EOPNOTSUPP;
 	}

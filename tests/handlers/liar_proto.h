@@ -21,6 +21,8 @@ enum liar_msg {
 	L_ANSWER_THEN_EXIT,	/* a correct answer, then the handler exits (EOF between calls) */
 	L_FAKE_ERRNO,		/* req: le32 errno (negative); an ERROR frame carrying it */
 	L_HUGE_ANSWER,		/* req: le32 len; a header announcing len bytes, then silence */
+	L_BYTEWISE,		/* a correct answer (the request echoed), one byte per write */
+	L_SPIN,			/* req: le32 ms; spends that much CPU time, then answers "ok" */
 };
 
 #endif

@@ -11,7 +11,9 @@
  * and (without namespaces) nobody for a root manager, the manager's uid
  * otherwise.  Cases that change process-wide state run in a child.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -402,6 +404,101 @@ TEST(test_sandbox_handler_cannot_read_the_managers_session_keyring)
 	CHECK(r == 0, "child returned %d", r);
 }
 
+/* The names in /proc/PID/fd, joined by spaces, sorted by number. */
+static int proc_fds(int pid, char *out, size_t len)
+{
+	char path[64];
+	struct dirent *e;
+	int have[64] = { 0 }, i;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	d = opendir(path);
+	if (!d)
+		return -errno;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.') {
+			i = atoi(e->d_name);
+			have[i >= 0 && i < 64 ? i : 63] = 1;
+		}
+	closedir(d);
+	out[0] = '\0';
+	for (i = 0; i < 64; i++)
+		if (have[i])
+			snprintf(out + strlen(out), len - strlen(out), "%s%d", out[0] ? " " : "", i);
+	return 0;
+}
+
+/* Soft and hard value of the /proc/PID/limits line that starts with @name. */
+static int proc_limit(int pid, const char *name, char *soft, char *hard)
+{
+	char path[64], line[256];
+	int found = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/limits", pid);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, strlen(name)) &&
+		    sscanf(line + 26, "%31s %31s", soft, hard) == 2)
+			found = 1;
+	if (f)
+		fclose(f);
+	return found ? 0 : -ENOENT;
+}
+
+/*
+ * docs/sandbox.md's fd and rlimit rows, read from the running handler:
+ * only the channel at fd 3, even when the manager holds an fd without
+ * O_CLOEXEC and after the bulk memfd came with a request; and the limits
+ * of the table (AS and CPU: the defaults for a 64 MiB frame and a 2 s
+ * deadline).
+ */
+TEST(test_sandbox_handler_holds_only_the_channel_and_the_documented_rlimits)
+{
+	static const struct { const char *name, *value; } limits[] = {
+		{ "Max open files", "4" }, { "Max file size", "0" },
+		{ "Max processes", "0" }, { "Max core file size", "0" },
+		{ "Max locked memory", "0" }, { "Max msgqueue size", "0" },
+		{ "Max address space", "335544320" }, { "Max cpu time", "60" },
+	};
+	size_t big = 1u << 20, m, i;
+	uint8_t *req = calloc(1, big);
+	int leaky = open("/dev/null", O_RDONLY);	/* no O_CLOEXEC on purpose */
+
+	CHECK(req && leaky >= 0, "set-up");
+	for (m = 0; req && leaky >= 0 && m < NSC_MODES; m++) {
+		struct dg_umd *u = open_blob_flags(&dg_blob_hostile, nsc_modes[m].flags);
+		struct dg_umd_answer ans;
+		char fds[256], soft[32], hard[32];
+		int pid;
+
+		put_le32(req, 0);
+		CHECK(u && dg_umd_call(u, H_NOP, req, big, &ans) == 0, "(%s) bulk call: %s",
+		      nsc_modes[m].what, u ? dg_umd_last_error(u) : "alloc");
+		if (u && dg_umd_pid(u) > 0)
+			dg_umd_answer_free(&ans);
+		pid = u ? dg_umd_pid(u) : 0;
+		if (pid > 0 && proc_fds(pid, fds, sizeof(fds)) == 0)
+			CHECK(!strcmp(fds, "3"), "(%s) handler %d holds fds %s", nsc_modes[m].what,
+			      pid, fds);
+		else
+			CHECK(0, "(%s) cannot list the handler's fds", nsc_modes[m].what);
+		for (i = 0; pid > 0 && i < sizeof(limits) / sizeof(limits[0]); i++) {
+			int r = proc_limit(pid, limits[i].name, soft, hard);
+
+			CHECK(r == 0 && !strcmp(soft, limits[i].value) &&
+			      !strcmp(hard, limits[i].value), "(%s) %s: %s %s, want %s",
+			      nsc_modes[m].what, limits[i].name, r ? "?" : soft, r ? "?" : hard,
+			      limits[i].value);
+		}
+		dg_umd_free(u);
+	}
+	if (leaky >= 0)
+		close(leaky);
+	free(req);
+}
+
 /*
  * execve makes a process dumpable again, and the runtime's PR_SET_DUMPABLE 0
  * comes only after: in between, any process of the handler's uid could
@@ -495,6 +592,7 @@ int main(void)
 	RUN(test_sandbox_handler_has_its_own_process_group);
 	RUN(test_sandbox_signals_to_the_process_group_miss_the_manager);
 	RUN(test_sandbox_handler_cannot_read_the_managers_session_keyring);
+	RUN(test_sandbox_handler_holds_only_the_channel_and_the_documented_rlimits);
 	RUN(test_sandbox_handler_is_not_dumpable_from_its_first_instruction);
 	RUN(test_sandbox_no_namespaces_as_root_runs_the_handler_as_nobody);
 	RUN(test_sandbox_no_namespaces_works_as_non_root);

@@ -5,7 +5,8 @@
  * handler, and leaves the manager serving.  Also: a handler that exits or
  * speaks between calls never fails the next, unrelated request; a slow
  * reader cannot stretch a send past the deadline; a handler cannot fake
- * the manager's own error codes.
+ * the manager's own error codes; a busy handler is replaced before its
+ * life-long CPU time limit can cut an honest call short.
  */
 #include <errno.h>
 #include <signal.h>
@@ -223,6 +224,26 @@ out:
 	dg_umd_free(u);
 }
 
+/*
+ * A correct answer that arrives one byte per write, header and payload
+ * alike, is put together whole: a frame split across any number of reads.
+ */
+TEST(test_answer_in_one_byte_pieces_is_assembled)
+{
+	static const char msg[] = "split across forty reads";
+	struct dg_umd *u = liar(2000);
+	struct dg_umd_answer a;
+	int r;
+
+	CHECK(u && echo_ok(u), "liar starts");
+	r = u ? dg_umd_call(u, L_BYTEWISE, msg, sizeof(msg) - 1, &a) : -1;
+	CHECK(r == 0 && a.len == sizeof(msg) - 1 && !memcmp(a.data, msg, a.len),
+	      "returned %d (%s)", r, u ? dg_umd_last_error(u) : "");
+	if (r == 0)
+		dg_umd_answer_free(&a);
+	dg_umd_free(u);
+}
+
 TEST(test_eof_without_answer_is_reported) { expect(L_EOF, -ECHILD, "exited with status 0"); }
 TEST(test_error_frame_with_invalid_errno_is_rejected) { expect(L_BAD_ERRNO, -EBADMSG, "invalid errno"); }
 TEST(test_answer_that_never_completes_times_out) { expect(L_SLOW_DRIP, -ETIMEDOUT, "did not answer within"); }
@@ -408,6 +429,155 @@ TEST(test_answer_the_manager_cannot_allocate_kills_the_handler)
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status 0x%x", status);
 }
 
+/*
+ * RLIMIT_CPU counts a handler's whole life, not one call: a handler that
+ * serves many honest, CPU-hungry calls must be replaced before a call
+ * could take it over the limit, not killed in the middle of one (which
+ * failed that call with -ECHILD, "killed by signal 9").  Limit 2 s,
+ * 10 calls of 300 ms CPU time each: 3 s in all.  The deadline, 5 s, is
+ * over half the limit, so a handler goes once it has used 1 s; it is
+ * long so that a busy machine cannot make a call time out.
+ */
+TEST(test_cpu_limit_replaces_a_busy_handler_between_calls_not_during_one)
+{
+	struct dg_umd_desc d = {
+		DG_UMD_DESC_BLOB(&dg_blob_liar), .timeout_ms = 5000, .rlimit_cpu = 2,
+	};
+	struct dg_umd_stats st;
+	struct dg_umd *u = NULL;
+	int i, r = 0;
+
+	CHECK(dg_umd_new(&d, &u) == 0 && echo_ok(u), "liar starts");
+	for (i = 0; u && i < 10 && r == 0; i++) {
+		r = call_u32(u, L_SPIN, 300);
+		CHECK(r == 0, "call %d (300 ms of CPU time) returned %d: %s", i, r,
+		      dg_umd_last_error(u));
+	}
+	if (u) {
+		dg_umd_stats(u, &st);
+		CHECK(st.failures == 0 && st.restarts == 0 && st.starts >= 2,
+		      "starts %llu, restarts %llu, failures %llu", (unsigned long long)st.starts,
+		      (unsigned long long)st.restarts, (unsigned long long)st.failures);
+	}
+	dg_umd_free(u);
+}
+
+/*
+ * One call that alone takes more CPU time than the limit: the kernel
+ * kills the handler (SIGKILL at the hard limit), and the message says it
+ * was the CPU time limit, not just "killed".
+ */
+TEST(test_handler_killed_at_its_cpu_limit_is_reported_as_such)
+{
+	struct dg_umd_desc d = {
+		DG_UMD_DESC_BLOB(&dg_blob_liar), .timeout_ms = 10000, .rlimit_cpu = 1,
+	};
+	struct dg_umd *u = NULL;
+	int r;
+
+	CHECK(dg_umd_new(&d, &u) == 0 && echo_ok(u), "liar starts");
+	r = u ? call_u32(u, L_SPIN, 3000) : -1;
+	CHECK(r == -ECHILD, "3 s of CPU time under a 1 s limit returned %d", r);
+	CHECK(u && strstr(dg_umd_last_error(u), "CPU time limit of 1 s"), "message: %s",
+	      u ? dg_umd_last_error(u) : "");
+	CHECK(u && echo_ok(u), "serves afterwards");
+	dg_umd_free(u);
+}
+
+/*
+ * The deadline of a call is the one in force when it is made.  A handler
+ * launched under a 1 ms deadline and held up before its hello (stopped
+ * here for 200 ms, as a busy machine might) must have the 2 s its first
+ * call was made with, not the 1 ms still set as the channel's receive
+ * timeout (the call failed with -ETIMEDOUT "did not answer within 2000
+ * ms" a few ms in).
+ */
+TEST(test_a_raised_deadline_holds_for_a_hello_launched_under_a_shorter_one)
+{
+	struct dg_umd *u = liar(1);
+	pid_t pid, waker = -1;
+	int status;
+
+	CHECK(u && dg_umd_launch(u) == 0, "launch: %s", u ? dg_umd_last_error(u) : "");
+	pid = u ? dg_umd_pid(u) : 0;
+	if (pid <= 0 || kill(pid, SIGSTOP) < 0)
+		goto out;
+	waker = fork();
+	if (waker == 0) {
+		usleep(200 * 1000);
+		kill(pid, SIGCONT);
+		_exit(0);
+	}
+	dg_umd_set_timeout(u, 2000);
+	CHECK(echo_ok(u), "the first call failed: %s", dg_umd_last_error(u));
+out:
+	if (waker > 0)
+		waitpid(waker, &status, 0);
+	dg_umd_free(u);
+}
+
+/* Child of the test below: 0, or which step failed. */
+static int dies_mid_request_child(void)
+{
+	size_t n = (256u << 10) - 1;	/* through the socket, more than it buffers */
+	uint8_t *big = calloc(1, n);
+	struct dg_umd *u = liar(5000);
+	struct dg_umd_answer a;
+	pid_t pid, killer;
+	int r, status;
+
+	signal(SIGPIPE, SIG_DFL);	/* what a caller that never thought of it has */
+	if (!big || !u || !echo_ok(u))
+		return 10;
+	pid = dg_umd_pid(u);
+	if (kill(pid, SIGSTOP) < 0)	/* takes nothing: the send fills the socket */
+		return 11;
+	killer = fork();
+	if (killer == 0) {
+		usleep(200 * 1000);
+		kill(pid, SIGKILL);
+		_exit(0);
+	}
+	r = dg_umd_call(u, L_ECHO, big, n, &a);
+	waitpid(killer, &status, 0);
+	if (r != -ECHILD || !strstr(dg_umd_last_error(u), "signal 9")) {
+		printf("# returned %d: %s\n", r, dg_umd_last_error(u));
+		return 1;
+	}
+	if (!echo_ok(u)) {
+		printf("# the next call failed: %s\n", dg_umd_last_error(u));
+		return 2;
+	}
+	dg_umd_free(u);
+	free(big);
+	return 0;
+}
+
+/*
+ * A handler that dies while the manager is still writing its request: the
+ * call fails with -ECHILD and the cause, and the manager, with SIGPIPE at
+ * its default action, lives on (every send is MSG_NOSIGNAL).  In a child,
+ * since this program ignores SIGPIPE.
+ */
+TEST(test_handler_dying_mid_request_costs_the_call_not_the_manager)
+{
+	int status = -1;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		alarm(60);
+		status = dies_mid_request_child();
+		fflush(stdout);
+		_exit(status);
+	}
+	CHECK(pid > 0, "fork: %s", strerror(errno));
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status 0x%x", status);
+}
+
 TEST(test_malformed_answers_leak_nothing)
 {
 	static const uint16_t kinds[] = { L_BAD_MAGIC, L_TRUNCATED, L_TRAILING, L_EOF,
@@ -440,6 +610,7 @@ int main(void)
 	RUN(test_late_trailing_bytes_replace_the_handler_not_fail_the_next_call);
 	RUN(test_handler_exit_between_calls_does_not_fail_the_next_call);
 	RUN(test_slow_reader_cannot_stretch_a_send_past_the_deadline);
+	RUN(test_answer_in_one_byte_pieces_is_assembled);
 	RUN(test_eof_without_answer_is_reported);
 	RUN(test_error_frame_with_invalid_errno_is_rejected);
 	RUN(test_answer_that_never_completes_times_out);
@@ -448,6 +619,10 @@ int main(void)
 	RUN(test_handler_parser_errnos_pass_through);
 	RUN(test_oversized_answer_refused_before_allocation);
 	RUN(test_answer_the_manager_cannot_allocate_kills_the_handler);
+	RUN(test_cpu_limit_replaces_a_busy_handler_between_calls_not_during_one);
+	RUN(test_handler_killed_at_its_cpu_limit_is_reported_as_such);
+	RUN(test_a_raised_deadline_holds_for_a_hello_launched_under_a_shorter_one);
+	RUN(test_handler_dying_mid_request_costs_the_call_not_the_manager);
 	RUN(test_malformed_answers_leak_nothing);
 	return tap_done();
 }
