@@ -391,7 +391,7 @@ static int import_apt_lists(struct import_ctx *ctx, const char *dir)
 	err = dg_deb_load_lists(ctx->deb, dir, ctx->strict, import_report, ctx, &nin, &npk);
 	if (err) {
 		fprintf(stderr, "digestguard db import: --apt-lists %s\n", dg_deb_last_error(ctx->deb));
-		return err == -ENOENT ? -ENOKEY : err;
+		return err;	/* -EKEYREJECTED: exit 1, a chain that says no */
 	}
 	printf("%s: %zu signed Release files (InRelease, or Release with Release.gpg) and %zu "
 	       "Packages files verified\n", dir, nin, npk);
