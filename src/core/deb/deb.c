@@ -752,7 +752,7 @@ static int list_names(const char *dir, int kind, char ***out, size_t *n)
 		(*n)++;
 	}
 	closedir(d);
-	if (r == 0)
+	if (r == 0 && *n)	/* qsort(NULL, 0, ...) is undefined: no list */
 		qsort(v, *n, sizeof(*v), cmp_name);
 	*out = v;
 	return r;
