@@ -175,6 +175,16 @@ fi
 [ $rc = 2 ] && grep -q "rpm verify: option '--tag' is for 'rpm digests'" "$T/err" &&
 	ok rpm_verify_refuses_tag || nok rpm_verify_refuses_tag "rc=$rc $(head -n 1 "$T/err")"
 
+# Each command's --help names every option it takes, and a command
+# refuses the options it has no use for instead of ignoring them.
+"$DG" rpm digests --help >"$T/out" 2>&1
+grep -q -- "\[-v\]" "$T/out" && ok rpm_digests_help_names_v || nok rpm_digests_help_names_v "$(head -n 1 "$T/out")"
+"$DG" bpf sign --help >"$T/out" 2>&1
+grep -q -- "-o|--output OUT" "$T/out" && ok bpf_sign_help_names_output || nok bpf_sign_help_names_output "$(head -n 1 "$T/out")"
+"$DG" bpf load -v "$T/nosuch" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "^digestguard bpf load: --verbose is not an option of this command" "$T/err" &&
+	ok bpf_load_refuses_verbose || nok bpf_load_refuses_verbose "rc=$rc $(head -n 1 "$T/err")"
+
 # enforce (usage errors only: nothing here gets as far as a mark): a short
 # option is an unknown option, and the error is followed by the synopsis,
 # not by all forty lines of --help.
