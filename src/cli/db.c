@@ -253,12 +253,12 @@ static int rpm_setup(struct import_ctx *ctx)
 }
 
 /*
- * An --rpm argument must exist and be readable: a typo or an unmounted
- * repository is the operator's error, not a package to skip (with
- * --replace it would empty the database).  Packages inside a directory
- * are still skipped one by one.
+ * An --rpm or --deb (or --debs) argument, named by option @opt, must exist
+ * and be readable: a typo or an unmounted repository is the operator's
+ * error, not a package to skip (with --replace it would empty the
+ * database).  Packages inside a directory are still skipped one by one.
  */
-static int rpm_input_ok(const char *path)
+static int package_input_ok(const char *opt, const char *path)
 {
 	struct stat st;
 	DIR *d;
@@ -266,27 +266,28 @@ static int rpm_input_ok(const char *path)
 
 	if (stat(path, &st) < 0) {
 		err = -errno;
-		fprintf(stderr, "digestguard db import: --rpm %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "digestguard db import: --%s %s: %s\n", opt, path, strerror(errno));
 		return err;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		d = opendir(path);
 		if (!d) {
 			err = -errno;
-			fprintf(stderr, "digestguard db import: --rpm %s: %s\n", path, strerror(errno));
+			fprintf(stderr, "digestguard db import: --%s %s: %s\n", opt, path, strerror(errno));
 			return err;
 		}
 		closedir(d);
 		return 0;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		fprintf(stderr, "digestguard db import: --rpm %s: not a regular file or directory\n", path);
+		fprintf(stderr, "digestguard db import: --%s %s: not a regular file or directory\n", opt,
+			path);
 		return -EINVAL;
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		err = -errno;
-		fprintf(stderr, "digestguard db import: --rpm %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "digestguard db import: --%s %s: %s\n", opt, path, strerror(errno));
 		return err;
 	}
 	close(fd);
@@ -525,7 +526,7 @@ static int cmd_import(int argc, char **argv)
 		if (todo[i].imp->fn != import_rpm)
 			continue;
 		nrpm++;
-		err = rpm_input_ok(todo[i].arg);
+		err = package_input_ok("rpm", todo[i].arg);
 	}
 	if (!err && nrpm)
 		err = rpm_setup(&ctx);
@@ -539,6 +540,10 @@ static int cmd_import(int argc, char **argv)
 				"--release FILE) and --packages FILE (or use --apt-lists DIR "
 				"--debs DIR)\n");
 			err = -EINVAL;
+		} else if (todo[i].imp->fn == import_deb) {
+			err = package_input_ok("deb", todo[i].arg);
+		} else if (ctx.debs) {
+			err = package_input_ok("debs", ctx.debs);
 		}
 	}
 	if (!err && ndeb)

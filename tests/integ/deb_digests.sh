@@ -150,6 +150,9 @@ wd 60 "$DG" db import --state "$T/s6" --keyring "$K" --apt-lists "$L" >/dev/null
 wd 60 "$DG" db import --state "$T/s9" --keyring "$K" --apt-lists "$T/nosuch-lists" --debs "$T/debs" >/dev/null 2>"$T/err"; rc=$?
 [ $rc = 2 ] && grep -q "^digestguard db import: --apt-lists $T/nosuch-lists: No such file or directory" "$T/err" &&
 	ok "apt_lists_missing_directory_is_input_error" || nok "apt_lists_missing_directory_is_input_error" "rc=$rc $(cat "$T/err")"
+wd 60 "$DG" db import --state "$T/s9" --keyring "$K" --apt-lists "$L" --debs "$T/nosuch-debs" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "^digestguard db import: --debs $T/nosuch-debs: No such file or directory" "$T/err" &&
+	ok "debs_missing_directory_is_input_error" || nok "debs_missing_directory_is_input_error" "rc=$rc $(cat "$T/err")"
 mkdir -p "$T/nolists"
 wd 60 "$DG" db import --state "$T/s9" --keyring "$K" --apt-lists "$T/nolists" --debs "$T/debs" >/dev/null 2>"$T/err"; rc=$?
 [ $rc = 2 ] && grep -q "^digestguard db import: --apt-lists $T/nolists: no \*_InRelease" "$T/err" &&
