@@ -204,4 +204,31 @@ grep -q -- "-o|--output OUT" "$T/out" && ok bpf_sign_help_names_output || nok bp
 [ $rc = 2 ] && grep -q "^digestguard pgp dump: option '--json' takes no value" "$T/err" && ok pgp_dump_flag_value_says_so ||
 	nok pgp_dump_flag_value_says_so "rc=$rc $(head -n 1 "$T/err")"
 
+# Every command that reads a file, given one that is not there, a
+# directory, an empty file and bytes of no format: the documented exit
+# code (2: input error; sopv: the SOP codes), the input named on stderr,
+# no crash.  F is the file under test, in each argument list.
+bad_inputs
+CERT=${DG_CORPORA:-$SRC/../shared/corpora}/pgp/rfc9580/A.3-v6-cert.asc
+bad_input pgp_dump "2 2 2 2" "digestguard pgp dump: " pgp dump @F
+bad_input pgp_dump_json "2 2 2 2" "digestguard pgp dump: " pgp dump --json @F
+# an empty log is a log of no entry
+bad_input measure_show "2 2 0 2" "digestguard measure: " measure show @F
+# verify: a log that is there but damaged is a verdict (1), not an input error
+bad_input measure_verify "2 2 0 1" "digestguard measure: " measure verify @F
+# an empty list: nothing to commit (2), said without a file name
+bad_input db_import_local "2 2 2 2" "digestguard db import: " db import --state "$T/st-bad" --local @F
+bad_input db_check "2 2 1 1" "digestguard db check: " db check --state "$T/st" @F
+if [ -f "$CERT" ]; then
+	bad_input rpm_verify "2 2 2 2" "digestguard rpm verify: " rpm verify --keyring "$CERT" @F
+	bad_input rpm_digests "2 2 2 2" "digestguard rpm digests: " rpm digests --keyring "$CERT" @F
+	bad_input rpm_keyring "2 2 2 2" "digestguard rpm verify: --keyring " rpm verify --keyring @F x.rpm
+	bad_input db_import_rpm "2 2 1 1" "digestguard db import: " db import --state "$T/st-bad" --keyring "$CERT" --rpm @F
+	bad_input sopv_signatures "61 61 41 41" "sopv: " sopv verify @F "$CERT"
+	bad_input sopv_certs "61 61 41 41" "sopv: " sopv verify "$CERT" @F
+else
+	skip bad_input_rpm_sopv "no certificate at $CERT"
+fi
+[ ! -e "$T/st-bad/current" ] && ok bad_inputs_commit_nothing || nok bad_inputs_commit_nothing "$(ls "$T/st-bad")"
+
 done_testing
