@@ -540,11 +540,14 @@ static int cmd_import(int argc, char **argv)
 				"--release FILE) and --packages FILE (or use --apt-lists DIR "
 				"--debs DIR)\n");
 			err = -EINVAL;
-		} else if (todo[i].imp->fn == import_deb) {
-			err = package_input_ok("deb", todo[i].arg);
-		} else if (ctx.debs) {
-			err = package_input_ok("debs", ctx.debs);
 		}
+	}
+	/* Then the paths: a usage error (no --keyring: deb_setup()) first. */
+	for (i = 0; i < ntodo && !err && ctx.nkeyrings; i++) {
+		if (todo[i].imp->fn == import_deb)
+			err = package_input_ok("deb", todo[i].arg);
+		else if (todo[i].imp->fn == import_apt_lists && ctx.debs)
+			err = package_input_ok("debs", ctx.debs);
 	}
 	if (!err && ndeb)
 		err = deb_setup(&ctx);
