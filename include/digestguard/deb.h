@@ -192,8 +192,10 @@ int dg_deb_import(struct dg_deb *deb, const char *path, int strict, dg_deb_impor
  * (plain, .gz, .xz, .lz4, .bz2) in it.  *@n_inrelease counts both forms.
  * One that does not verify or is not listed is reported through @on_err
  * and skipped (with @strict: the load stops with its error).  *@n_inrelease
- * and *@n_packages count the ones loaded.  -ENOENT when no InRelease or no
- * Packages file could be loaded.
+ * and *@n_packages count the ones loaded.  When no InRelease or no
+ * Packages file could be loaded: -ENOENT if @dir holds none of that kind
+ * (or cannot be read: its -errno), -EKEYREJECTED if it holds some but none
+ * verified or was listed.
  */
 int dg_deb_load_lists(struct dg_deb *deb, const char *dir, int strict, dg_deb_error_fn on_err,
 		      void *ctx, size_t *n_inrelease, size_t *n_packages);

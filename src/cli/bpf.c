@@ -65,7 +65,9 @@ static int parse(int argc, char **argv, const char *allowed, struct bpf_opts *o)
 				name = bpf_long[i].name;
 		if (c == '?')
 			return EXIT_USAGE;
-		if (c != 'v' && !listed(allowed, name)) {
+		if (c == 'v')
+			name = "verbose";
+		if (!listed(allowed, name)) {
 			fprintf(stderr, "%s: --%s is not an option of this command\n", who, name);
 			return EXIT_USAGE;
 		}
@@ -157,7 +159,7 @@ static int cmd_sign(int argc, char **argv)
 	struct dg_bpf_info info;
 	struct bpf_opts o;
 	struct dg_bpf *bpf;
-	int r = parse(argc, argv, "key cert output", &o);
+	int r = parse(argc, argv, "key cert output verbose", &o);
 
 	if (r)
 		return r;
@@ -196,7 +198,7 @@ static int cmd_verify(int argc, char **argv)
 	struct dg_bpf_info info;
 	struct bpf_opts o;
 	struct dg_bpf *bpf;
-	int r = parse(argc, argv, "cert json", &o);
+	int r = parse(argc, argv, "cert json verbose", &o);
 
 	if (r)
 		return r;
@@ -337,7 +339,7 @@ static int cmd_load(int argc, char **argv)
 }
 
 static const struct cli_cmd bpf_cmds[] = {
-	{ "sign", "--key KEY --cert CERT [-v] OBJ.bpf.o -o OUT",
+	{ "sign", "--key KEY --cert CERT [-v] OBJ.bpf.o -o|--output OUT",
 	  "turn a BPF object into a loader program and its metadata (in the sandbox) and "
 	  "sign them as one hash chain", cmd_sign },
 	{ "verify", "--cert CERT [--json] [-v] OUT",

@@ -253,12 +253,12 @@ static int rpm_setup(struct import_ctx *ctx)
 }
 
 /*
- * An --rpm argument must exist and be readable: a typo or an unmounted
- * repository is the operator's error, not a package to skip (with
- * --replace it would empty the database).  Packages inside a directory
- * are still skipped one by one.
+ * An --rpm or --deb (or --debs) argument, named by option @opt, must exist
+ * and be readable: a typo or an unmounted repository is the operator's
+ * error, not a package to skip (with --replace it would empty the
+ * database).  Packages inside a directory are still skipped one by one.
  */
-static int rpm_input_ok(const char *path)
+static int package_input_ok(const char *opt, const char *path)
 {
 	struct stat st;
 	DIR *d;
@@ -266,27 +266,28 @@ static int rpm_input_ok(const char *path)
 
 	if (stat(path, &st) < 0) {
 		err = -errno;
-		fprintf(stderr, "digestguard db import: --rpm %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "digestguard db import: --%s %s: %s\n", opt, path, strerror(errno));
 		return err;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		d = opendir(path);
 		if (!d) {
 			err = -errno;
-			fprintf(stderr, "digestguard db import: --rpm %s: %s\n", path, strerror(errno));
+			fprintf(stderr, "digestguard db import: --%s %s: %s\n", opt, path, strerror(errno));
 			return err;
 		}
 		closedir(d);
 		return 0;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		fprintf(stderr, "digestguard db import: --rpm %s: not a regular file or directory\n", path);
+		fprintf(stderr, "digestguard db import: --%s %s: not a regular file or directory\n", opt,
+			path);
 		return -EINVAL;
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		err = -errno;
-		fprintf(stderr, "digestguard db import: --rpm %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "digestguard db import: --%s %s: %s\n", opt, path, strerror(errno));
 		return err;
 	}
 	close(fd);
@@ -391,7 +392,7 @@ static int import_apt_lists(struct import_ctx *ctx, const char *dir)
 	err = dg_deb_load_lists(ctx->deb, dir, ctx->strict, import_report, ctx, &nin, &npk);
 	if (err) {
 		fprintf(stderr, "digestguard db import: --apt-lists %s\n", dg_deb_last_error(ctx->deb));
-		return err == -ENOENT ? -ENOKEY : err;
+		return err;	/* -EKEYREJECTED: exit 1, a chain that says no */
 	}
 	printf("%s: %zu signed Release files (InRelease, or Release with Release.gpg) and %zu "
 	       "Packages files verified\n", dir, nin, npk);
@@ -525,7 +526,7 @@ static int cmd_import(int argc, char **argv)
 		if (todo[i].imp->fn != import_rpm)
 			continue;
 		nrpm++;
-		err = rpm_input_ok(todo[i].arg);
+		err = package_input_ok("rpm", todo[i].arg);
 	}
 	if (!err && nrpm)
 		err = rpm_setup(&ctx);
@@ -540,6 +541,13 @@ static int cmd_import(int argc, char **argv)
 				"--debs DIR)\n");
 			err = -EINVAL;
 		}
+	}
+	/* Then the paths: a usage error (no --keyring: deb_setup()) first. */
+	for (i = 0; i < ntodo && !err && ctx.nkeyrings; i++) {
+		if (todo[i].imp->fn == import_deb)
+			err = package_input_ok("deb", todo[i].arg);
+		else if (todo[i].imp->fn == import_apt_lists && ctx.debs)
+			err = package_input_ok("debs", ctx.debs);
 	}
 	if (!err && ndeb)
 		err = deb_setup(&ctx);

@@ -391,7 +391,7 @@ static const struct cli_cmd rpm_cmds[] = {
 	{ "verify", "--keyring CERTS [--keyring ...] [--payload] [-v|--verbose] [--json] FILE.rpm...",
 	  "check header digests and signatures like `rpmkeys --checksig` (--payload: the payload too)",
 	  cmd_verify },
-	{ "digests", "--keyring CERTS [--tag] [--allow-weak] [--payload] FILE.rpm...",
+	{ "digests", "--keyring CERTS [--tag] [--allow-weak] [--payload] [-v] FILE.rpm...",
 	  "after verification, print \"HEX  /path\" for each regular file (sha256sum format; --tag: BSD style)",
 	  cmd_digests },
 	{ NULL, NULL, NULL, NULL },

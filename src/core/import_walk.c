@@ -104,7 +104,7 @@ static int walk_dir(const struct import_walk *w, const char *dir, int depth)
 		n++;
 	}
 	closedir(d);
-	if (r == 0)
+	if (r == 0 && n)	/* qsort(NULL, 0, ...) is undefined: an empty directory */
 		qsort(names, n, sizeof(*names), cmp_str);
 	for (i = 0; i < n && r == 0; i++) {
 		struct stat st;

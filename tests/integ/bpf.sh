@@ -55,6 +55,25 @@ openssl_verdict() {
 		-certfile "$2" -CAfile "$2" -purpose any -out /dev/null 2>/dev/null; then echo good; else echo bad; fi
 }
 
+# --- inputs that are not there, directories, empty, garbage ---------------
+# Each named with exit 2; a failed sign leaves no OUT and no temporary file.
+bad_inputs
+dg sign --key "$fx/rsa.key" --cert "$fx/rsa.crt" "$fx/counter.bpf.o" -o "$T/good.signed"
+bad_input bpf_sign_object "2 2 2 2" "digestguard bpf sign: " bpf sign --key "$fx/rsa.key" --cert "$fx/rsa.crt" @F -o "$T/out.d/bad.signed"
+bad_input bpf_sign_key "2 2 2 2" "digestguard bpf sign: " bpf sign --key @F --cert "$fx/rsa.crt" "$fx/counter.bpf.o" -o "$T/out.d/bad.signed"
+bad_input bpf_sign_cert "2 2 2 2" "digestguard bpf sign: " bpf sign --key "$fx/rsa.key" --cert @F "$fx/counter.bpf.o" -o "$T/out.d/bad.signed"
+bad_input bpf_verify_object "2 2 2 2" "digestguard bpf verify: " bpf verify --cert "$fx/rsa.crt" @F
+bad_input bpf_verify_cert "2 2 2 2" "digestguard bpf verify: " bpf verify --cert @F "$T/good.signed"
+bad_input bpf_load_object "2 2 2 2" "digestguard bpf load: " bpf load --userspace-verified --cert "$fx/rsa.crt" @F
+mkdir -p "$T/out.d"
+bad_input bpf_sign_object_to_a_dir "2 2 2 2" "digestguard bpf sign: " bpf sign --key "$fx/rsa.key" --cert "$fx/rsa.crt" @F -o "$T/out.d/bad.signed"
+[ -z "$(ls -A "$T/out.d")" ] && ok failed_sign_leaves_no_output_nor_temporary ||
+	nok failed_sign_leaves_no_output_nor_temporary "$(ls -A "$T/out.d")"
+dg sign --key "$fx/rsa.key" --cert "$fx/rsa.crt" "$fx/counter.bpf.o" -o "$T/adir"
+[ $rc = 2 ] && grep -q "^digestguard bpf sign: $T/adir: Is a directory" "$T/err" && [ -z "$(ls -A "$T/adir")" ] &&
+	[ -z "$(ls "$T" | grep '\.tmp\.')" ] && ok sign_to_a_directory_is_refused_and_leaves_nothing ||
+	nok sign_to_a_directory_is_refused_and_leaves_nothing "rc=$rc $(head -n 1 "$T/err")"
+
 # --- sign ---------------------------------------------------------------
 for o in counter multi lsm bad; do
 	dg sign --key "$fx/rsa.key" --cert "$fx/rsa.crt" "$fx/$o.bpf.o" -o "$T/$o.signed"

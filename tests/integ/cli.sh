@@ -175,6 +175,16 @@ fi
 [ $rc = 2 ] && grep -q "rpm verify: option '--tag' is for 'rpm digests'" "$T/err" &&
 	ok rpm_verify_refuses_tag || nok rpm_verify_refuses_tag "rc=$rc $(head -n 1 "$T/err")"
 
+# Each command's --help names every option it takes, and a command
+# refuses the options it has no use for instead of ignoring them.
+"$DG" rpm digests --help >"$T/out" 2>&1
+grep -q -- "\[-v\]" "$T/out" && ok rpm_digests_help_names_v || nok rpm_digests_help_names_v "$(head -n 1 "$T/out")"
+"$DG" bpf sign --help >"$T/out" 2>&1
+grep -q -- "-o|--output OUT" "$T/out" && ok bpf_sign_help_names_output || nok bpf_sign_help_names_output "$(head -n 1 "$T/out")"
+"$DG" bpf load -v "$T/nosuch" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "^digestguard bpf load: --verbose is not an option of this command" "$T/err" &&
+	ok bpf_load_refuses_verbose || nok bpf_load_refuses_verbose "rc=$rc $(head -n 1 "$T/err")"
+
 # enforce (usage errors only: nothing here gets as far as a mark): a short
 # option is an unknown option, and the error is followed by the synopsis,
 # not by all forty lines of --help.
@@ -193,5 +203,32 @@ fi
 "$DG" pgp dump --json=yes "$T/ima" >/dev/null 2>"$T/err"; rc=$?
 [ $rc = 2 ] && grep -q "^digestguard pgp dump: option '--json' takes no value" "$T/err" && ok pgp_dump_flag_value_says_so ||
 	nok pgp_dump_flag_value_says_so "rc=$rc $(head -n 1 "$T/err")"
+
+# Every command that reads a file, given one that is not there, a
+# directory, an empty file and bytes of no format: the documented exit
+# code (2: input error; sopv: the SOP codes), the input named on stderr,
+# no crash.  F is the file under test, in each argument list.
+bad_inputs
+CERT=${DG_CORPORA:-$SRC/../shared/corpora}/pgp/rfc9580/A.3-v6-cert.asc
+bad_input pgp_dump "2 2 2 2" "digestguard pgp dump: " pgp dump @F
+bad_input pgp_dump_json "2 2 2 2" "digestguard pgp dump: " pgp dump --json @F
+# an empty log is a log of no entry
+bad_input measure_show "2 2 0 2" "digestguard measure: " measure show @F
+# verify: a log that is there but damaged is a verdict (1), not an input error
+bad_input measure_verify "2 2 0 1" "digestguard measure: " measure verify @F
+# an empty list: nothing to commit (2), said without a file name
+bad_input db_import_local "2 2 2 2" "digestguard db import: " db import --state "$T/st-bad" --local @F
+bad_input db_check "2 2 1 1" "digestguard db check: " db check --state "$T/st" @F
+if [ -f "$CERT" ]; then
+	bad_input rpm_verify "2 2 2 2" "digestguard rpm verify: " rpm verify --keyring "$CERT" @F
+	bad_input rpm_digests "2 2 2 2" "digestguard rpm digests: " rpm digests --keyring "$CERT" @F
+	bad_input rpm_keyring "2 2 2 2" "digestguard rpm verify: --keyring " rpm verify --keyring @F x.rpm
+	bad_input db_import_rpm "2 2 1 1" "digestguard db import: " db import --state "$T/st-bad" --keyring "$CERT" --rpm @F
+	bad_input sopv_signatures "61 61 41 41" "sopv: " sopv verify @F "$CERT"
+	bad_input sopv_certs "61 61 41 41" "sopv: " sopv verify "$CERT" @F
+else
+	skip bad_input_rpm_sopv "no certificate at $CERT"
+fi
+[ ! -e "$T/st-bad/current" ] && ok bad_inputs_commit_nothing || nok bad_inputs_commit_nothing "$(ls "$T/st-bad")"
 
 done_testing

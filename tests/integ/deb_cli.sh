@@ -53,6 +53,19 @@ usage missing_packages_is_usage_error "$T/nosuch-Packages" --keyring "$RSA" --in
 usage missing_keyring_is_usage_error "$T/nosuch.gpg" --keyring "$T/nosuch.gpg" --inrelease "$IR" --packages "$P" "$hello"
 printf 'garbage\n' >"$T/garbage.gpg"
 usage keyring_without_certificate_is_usage_error "$T/garbage.gpg" --keyring "$T/garbage.gpg" --inrelease "$IR" --packages "$P" "$hello"
+# Inputs not there, directories, empty, garbage: named, with the exit
+# code of deb(8): 2 when unreadable, 1 when the chain or the package says no.
+bad_inputs
+bad_input deb_verify_deb "2 2 1 1" "digestguard deb verify: " deb verify --keyring "$RSA" --inrelease "$IR" --packages "$P" @F
+bad_input deb_digests_deb "2 2 1 1" "digestguard deb digests: " deb digests --keyring "$RSA" --inrelease "$IR" --packages "$P" @F
+bad_input deb_verify_inrelease "2 2 1 1" "digestguard deb verify: " deb verify --keyring "$RSA" --inrelease @F --packages "$P" "$hello"
+# (--release F reads F.gpg too: $T/garbage.gpg is the garbage keyring above,
+# a signature that does not verify: 1)
+bad_input deb_verify_release "2 2 2 1" "digestguard deb verify: " deb verify --keyring "$RSA" --release @F --packages "$P" "$hello"
+bad_input deb_verify_packages "2 2 1 1" "digestguard deb verify: " deb verify --keyring "$RSA" --inrelease "$IR" --packages @F "$hello"
+bad_input deb_verify_keyring "2 2 2 2" "digestguard deb verify: " deb verify --keyring @F --inrelease "$IR" --packages "$P" "$hello"
+bad_input db_import_deb "2 2 1 1" "digestguard db import: " db import --state "$T/st-bad" --keyring "$RSA" --inrelease "$IR" --packages "$P" --deb @F
+[ ! -e "$T/st-bad/current" ] && ok bad_deb_inputs_commit_nothing || nok bad_deb_inputs_commit_nothing "$(ls "$T/st-bad")"
 
 # Every case, as the real tools decided it (cases.txt: NAME KEYRING
 # INRELEASE PACKAGES DEB VERDICT [PACKAGE VERSION ARCH]).

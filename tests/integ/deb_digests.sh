@@ -144,6 +144,22 @@ wd 120 "$DG" db import --state "$T/s5" --keyring "$K" --apt-lists "$L" --debs "$
 wd 60 "$DG" db import --state "$T/s6" --keyring "$K" --apt-lists "$L" >/dev/null 2>"$T/err"; rc=$?
 [ $rc = 2 ] && grep -q "needs --debs DIR" "$T/err" && ok "apt_lists_without_debs_is_usage_error" ||
 	nok "apt_lists_without_debs_is_usage_error" "rc=$rc $(cat "$T/err")"
+# --apt-lists that names no directory, or one without lists, is an input
+# error (2, as --rpm DIR without a package); lists that are there but none
+# of which verifies is the chain saying no (1).
+wd 60 "$DG" db import --state "$T/s9" --keyring "$K" --apt-lists "$T/nosuch-lists" --debs "$T/debs" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "^digestguard db import: --apt-lists $T/nosuch-lists: No such file or directory" "$T/err" &&
+	ok "apt_lists_missing_directory_is_input_error" || nok "apt_lists_missing_directory_is_input_error" "rc=$rc $(cat "$T/err")"
+wd 60 "$DG" db import --state "$T/s9" --keyring "$K" --apt-lists "$L" --debs "$T/nosuch-debs" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "^digestguard db import: --debs $T/nosuch-debs: No such file or directory" "$T/err" &&
+	ok "debs_missing_directory_is_input_error" || nok "debs_missing_directory_is_input_error" "rc=$rc $(cat "$T/err")"
+mkdir -p "$T/nolists"
+wd 60 "$DG" db import --state "$T/s9" --keyring "$K" --apt-lists "$T/nolists" --debs "$T/debs" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "^digestguard db import: --apt-lists $T/nolists: no \*_InRelease" "$T/err" &&
+	ok "apt_lists_directory_without_lists_is_input_error" || nok "apt_lists_directory_without_lists_is_input_error" "rc=$rc $(cat "$T/err")"
+wd 60 "$DG" db import --state "$T/s9" --keyring "$fx/keys/eddsa.gpg" --apt-lists "$L" --debs "$T/debs" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 1 ] && grep -q "^digestguard db import: --apt-lists $L: no \*_InRelease" "$T/err" && [ ! -e "$T/s9/current" ] &&
+	ok "apt_lists_none_verifying_fails_the_import" || nok "apt_lists_none_verifying_fails_the_import" "rc=$rc $(cat "$T/err")"
 wd 60 "$DG" db import --state "$T/s7" --keyring "$K" --deb "$fx/pool-tree" >/dev/null 2>"$T/err"; rc=$?
 [ $rc = 2 ] && grep -q -- "--deb needs --inrelease FILE (or --release FILE) and --packages FILE" "$T/err" &&
 	ok "deb_without_its_chain_is_usage_error" || nok "deb_without_its_chain_is_usage_error" "rc=$rc $(cat "$T/err")"

@@ -49,3 +49,30 @@ deb_fixtures() {
 	fi
 	return 1
 }
+# bad_inputs: $T/nosuch (not there), $T/adir (a directory), $T/empty and
+# $T/garbage (bytes of no format), for bad_input.
+bad_inputs() {
+	mkdir -p "$T/adir"; : >"$T/empty"
+	python3 -c 'import sys; sys.stdout.buffer.write(bytes((i * 131 + 7) % 251 for i in range(3000)))' >"$T/garbage"
+}
+# bad_input NAME "RC-NOSUCH RC-DIR RC-EMPTY RC-GARBAGE" PREFIX ARG...: run
+# with @F as each of the four inputs; a line of stderr must hold PREFIX and
+# the input's name, or a line of stdout begin with it (a verdict, or
+# "F: 0 digests" before the refusal to commit nothing).
+bad_input() {
+	local name=$1 prefix=$3 f kind rc a i=0 w want
+	read -r -a want <<< "$2"
+	shift 3
+	for kind in nosuch adir empty garbage; do
+		f=$T/$kind w=${want[$i]}; i=$((i + 1))
+		local args=()
+		for a in "$@"; do args+=("${a//@F/$f}"); done
+		wd 30 "$DG" "${args[@]}" </dev/null >"$T/out" 2>"$T/err"; rc=$?
+		if [ "$rc" = "$w" ] && { grep -F -- "$f" "$T/err" | grep -qF -- "$prefix" ||
+			grep -qF -- "$f: " "$T/out" || { [ "$w" = 0 ] && [ ! -s "$T/out" ] && [ ! -s "$T/err" ]; }; }; then
+			ok "${name}_${kind}_exit_${w}_names_it"
+		else
+			nok "${name}_${kind}_exit_${w}_names_it" "rc=$rc $(head -n 2 "$T/err")"
+		fi
+	done
+}

@@ -752,7 +752,7 @@ static int list_names(const char *dir, int kind, char ***out, size_t *n)
 		(*n)++;
 	}
 	closedir(d);
-	if (r == 0)
+	if (r == 0 && *n)	/* qsort(NULL, 0, ...) is undefined: no list */
 		qsort(v, *n, sizeof(*v), cmp_name);
 	*out = v;
 	return r;
@@ -778,6 +778,7 @@ int dg_deb_load_lists(struct dg_deb *deb, const char *dir, int strict, dg_deb_er
 		      void *ctx, size_t *n_inrelease, size_t *n_packages)
 {
 	size_t *count[2] = { n_inrelease, n_packages };
+	size_t found[2] = { 0, 0 };
 	int kind, r = 0;
 
 	*n_inrelease = *n_packages = 0;
@@ -788,6 +789,7 @@ int dg_deb_load_lists(struct dg_deb *deb, const char *dir, int strict, dg_deb_er
 		r = list_names(dir, kind, &names, &n);
 		if (r < 0)
 			set_err(deb, "%s: %s", dir, strerror(-r));
+		found[kind] = n;
 		for (i = 0; i < n && r == 0; i++) {
 			if (kind)
 				r = dg_deb_load_packages_file(deb, names[i], NULL);
@@ -810,10 +812,13 @@ int dg_deb_load_lists(struct dg_deb *deb, const char *dir, int strict, dg_deb_er
 		free(names);
 	}
 	if (r == 0 && (!*n_inrelease || !*n_packages)) {
+		kind = !*n_inrelease ? 0 : 1;
 		set_err(deb, "%s: no %s could be loaded", dir,
-			!*n_inrelease ? "*_InRelease (or *_Release with *_Release.gpg) file" :
-					"*_Packages file listed in them");
-		r = -ENOENT;
+			!kind ? "*_InRelease (or *_Release with *_Release.gpg) file" :
+				"*_Packages file listed in them");
+		/* None there is an input error; some there, none of which
+		 * verified or was listed, is the chain saying no. */
+		r = found[kind] ? -EKEYREJECTED : -ENOENT;
 	}
 	return r;
 }

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The directories db import walks (src/core/import_walk.c for --rpm DIR
+ * and --deb DIR, dg_deb_load_lists() for --apt-lists DIR): an empty one,
+ * or one that is not there, gives a clean answer.  Run under UBSan by
+ * `make check`, where sorting the names of an empty directory as
+ * qsort(NULL, 0, ...) was reported as undefined behaviour.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <digestguard/deb.h>
+
+#include "tap.h"
+#include "import_walk.h"
+
+static char dir[] = "/tmp/dg-import-dirs.XXXXXX";
+
+static int count_one(const char *path, void *ctx)
+{
+	(void)path;
+	++*(int *)ctx;
+	return 0;
+}
+
+TEST(test_import_walk_of_an_empty_directory_finds_no_package)
+{
+	int seen = 0;
+	const struct import_walk w = { .suffix = ".rpm", .one = count_one, .ctx = &seen };
+
+	CHECK(import_walk(dir, &w) == 0, "import_walk of an empty directory failed");
+	CHECK(seen == 0, "%d packages in an empty directory", seen);
+}
+
+TEST(test_apt_lists_of_an_empty_directory_is_enoent)
+{
+	struct dg_deb *deb;
+	size_t nin = 9, npk = 9;
+	int r;
+
+	if (dg_deb_new(0, &deb) < 0)
+		SKIP("no deb context");
+	r = dg_deb_load_lists(deb, dir, 0, NULL, NULL, &nin, &npk);
+	CHECK(r == -ENOENT, "got %d (%s)", r, dg_deb_last_error(deb));
+	CHECK(nin == 0 && npk == 0, "%zu InRelease, %zu Packages in an empty directory", nin, npk);
+	CHECK(strstr(dg_deb_last_error(deb), dir) != NULL, "error does not name %s: %s", dir,
+	      dg_deb_last_error(deb));
+	dg_deb_free(deb);
+}
+
+TEST(test_apt_lists_of_a_missing_directory_is_enoent)
+{
+	struct dg_deb *deb;
+	size_t nin, npk;
+	char gone[sizeof(dir) + 8];
+	int r;
+
+	if (dg_deb_new(0, &deb) < 0)
+		SKIP("no deb context");
+	snprintf(gone, sizeof(gone), "%s/nosuch", dir);
+	r = dg_deb_load_lists(deb, gone, 0, NULL, NULL, &nin, &npk);
+	CHECK(r == -ENOENT, "got %d (%s)", r, dg_deb_last_error(deb));
+	dg_deb_free(deb);
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir)) {
+		printf("Bail out! mkdtemp: %s\n", strerror(errno));
+		return 1;
+	}
+	RUN(test_import_walk_of_an_empty_directory_finds_no_package);
+	RUN(test_apt_lists_of_an_empty_directory_is_enoent);
+	RUN(test_apt_lists_of_a_missing_directory_is_enoent);
+	rmdir(dir);
+	return tap_done();
+}
