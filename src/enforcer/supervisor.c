@@ -5,6 +5,7 @@
  * It never reads events while a worker runs; it answers events only for a
  * dead worker (from the journal) or while a crashing worker backs off.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -400,9 +401,42 @@ static const char *marked_fs(const struct dg_enf_config *cfg, dev_t dev)
 }
 
 /*
+ * A file directly in our own directory @dir (left out of the watch) that
+ * users other than root may write: -EPERM, naming it.  Only root can add
+ * a file there or make one writable by others later (the directory is
+ * root's alone): what is there now is what others can use.  Not
+ * subdirectories: the ignore mark covers the directory's own entries only.
+ */
+static int own_dir_files_root_only(const char *dir, const char *what, const char *mark)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *d = opendir(dir);
+	int r = 0;
+
+	if (!d)
+		return 0;	/* the open of our own file there says why */
+	while (r == 0 && (de = readdir(d))) {
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISREG(st.st_mode) || dg_enf_root_writes_only(st.st_uid, st.st_mode))
+			continue;
+		dg_err("enforce: %s/%s (in the directory of %s) may be written by users other than "
+		       "root (owner uid %u, mode %04o), and the directory is on the filesystem of "
+		       "--mark %s: what they put in it would run unchecked (the enforcer's own "
+		       "directories are left out of the watch); remove it, or use a directory "
+		       "holding only root's files", dir, de->d_name, what, (unsigned)st.st_uid,
+		       (unsigned)(st.st_mode & 07777), mark);
+		r = -EPERM;
+	}
+	closedir(d);
+	return r;
+}
+
+/*
  * Our own directories are left out of the watch (ignore_dir_of): on a
  * marked filesystem, one that users other than root may write would let
- * them run anything they put there (--log /tmp/x.log with /tmp marked).
+ * them run anything they put there (--log /tmp/x.log with /tmp marked),
+ * and so would a file in it that they may write.
  */
 static int own_dir_root_only(const struct dg_enf_config *cfg, const char *path, int is_dir,
 			     const char *what)
@@ -414,9 +448,10 @@ static int own_dir_root_only(const struct dg_enf_config *cfg, const char *path, 
 	if (!path)
 		return 0;
 	own_dir(buf, path, is_dir);
-	if (stat(buf, &d) < 0 || dg_enf_root_writes_only(d.st_uid, d.st_mode) ||
-	    !(mark = marked_fs(cfg, d.st_dev)))
+	if (stat(buf, &d) < 0 || !(mark = marked_fs(cfg, d.st_dev)))
 		return 0;
+	if (dg_enf_root_writes_only(d.st_uid, d.st_mode))
+		return own_dir_files_root_only(buf, what, mark);
 	dg_err("enforce: %s (the directory of %s) is on the filesystem of --mark %s, and users "
 	       "other than root may write it: what they put there would run unchecked (the "
 	       "enforcer's own directories are left out of the watch); use a directory only "

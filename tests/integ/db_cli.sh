@@ -231,6 +231,37 @@ left=$(ls "$S4" | grep -c '\.tmp\.')
 [ $rc = 0 ] && [ "$left" = 0 ] && [ "$(gen_of "$S4")" = 2 ] && [ "$(count_of "$S4")" = 6 ] \
 	&& ok "next_import_cleans_stale_temp_files" || nok "next_import_cleans_stale_temp_files" "rc=$rc left=$left" "$(ls -la "$S4")"
 
+# --- concurrent writers: every import lands, readers see whole generations ---
+# Six imports at once, each held between writing and renaming its
+# generation (the test hook) so that they overlap: the writers' lock must
+# serialise them, each merging what the one before committed.
+S9="$T/state9"
+dg db import --state "$S9" --local "$T/sums" >/dev/null
+for w in 1 2 3 4 5 6; do
+	for i in $(seq 1 300); do printf '%064x  /w%d/%d\n' $((w * 100000 + i)) "$w" "$i"; done >"$T/w$w.sums"
+done
+wpids=()
+for w in 1 2 3 4 5 6; do
+	DIGESTGUARD_TEST_COMMIT_DELAY_MS=300 wd 60 "$DG" db import --state "$S9" --local "$T/w$w.sums" \
+		>/dev/null 2>"$T/w$w.err" &
+	wpids+=($!)
+done
+bad_reads=0 reads=0
+while kill -0 "${wpids[@]}" 2>/dev/null; do
+	dg db stats --state "$S9" --verify >/dev/null 2>>"$T/w.readerr" || bad_reads=$((bad_reads + 1))
+	reads=$((reads + 1))
+done
+wrc=0
+for p in "${wpids[@]}"; do wait "$p" || wrc=$((wrc + 1)); done
+missing=0
+for w in 1 2 3 4 5 6; do
+	dg db lookup --state "$S9" $(printf '%064x ' $((w * 100000 + 1)) $((w * 100000 + 300))) >/dev/null || missing=$((missing + 1))
+done
+[ $wrc = 0 ] && [ "$(gen_of "$S9")" = 7 ] && [ "$(count_of "$S9")" = $((5 + 6 * 300)) ] && [ $missing = 0 ] \
+	&& ok "concurrent_imports_all_land" || nok "concurrent_imports_all_land" "failed=$wrc missing=$missing gen=$(gen_of "$S9") count=$(count_of "$S9")" "$(cat "$T"/w*.err)"
+[ $bad_reads = 0 ] && [ $reads -gt 0 ] && [ "$(ls "$S9" | grep -c '\.tmp\.')" = 0 ] \
+	&& ok "readers_during_concurrent_imports_see_whole_generations" || nok "readers_during_concurrent_imports_see_whole_generations" "bad=$bad_reads of $reads" "$(tail -3 "$T/w.readerr" 2>/dev/null)" "$(ls "$S9")"
+
 # --- old generations are pruned to the last few ---
 for i in 1 2 3 4; do dg db import --state "$S4" --local "$T/more.sums" >/dev/null; done
 [ "$(ls "$S4" | grep -c '^gen-.*\.dgdb$')" = 3 ] && [ "$(gen_of "$S4")" = 6 ] && ok "old_generations_pruned" || nok "old_generations_pruned" "$(ls "$S4")"

@@ -134,7 +134,38 @@ if enf_start --state "$MNT/own/state" --mark "$MNT" --measure "$MNT/own/ima" \
    wd 10 "$DG" measure verify "$MNT/own/ima" >/dev/null; then
 	ok "own_state_and_logs_inside_the_marked_mount_do_not_deadlock"
 else nok "own_state_and_logs_inside_the_marked_mount_do_not_deadlock" "$(tail -n 3 "$T/enf.err")"; fi
-enf_stop
+enf_stop >/dev/null 2>&1
+
+# Those directories are left out of the watch, every file directly in them
+# included: a file there that users other than root may write is as much a
+# hole as the directory itself: nobody's own file there, or a root file
+# nobody's group may write, would run an unlisted program unchecked; the
+# enforcer refuses to start instead, naming the file.
+# own_file_case NAME OWNER MODE RUN...: a file $MNT/own/user.file of OWNER
+# and MODE, nobody writes the unlisted program into it; the start is refused,
+# or (before the fix) nobody runs it with RUN... FILE.
+own_file_case() {
+	local name=$1 owner=$2 mode=$3 out rc; shift 3
+	install -o "${owner%:*}" -g "${owner#*:}" -m "$mode" /dev/null "$MNT/own/user.file"
+	chmod o+x "$T"	# nobody reaches the tmpfs through it
+	setpriv --reuid 65534 --regid 65534 --clear-groups sh -c "cat '$MNT/unknown' > '$MNT/own/user.file'"
+	if enf_start --state "$MNT/own/state" --mark "$MNT" --log "$MNT/own/log" >/dev/null 2>&1; then
+		out=$(setpriv --reuid 65534 --regid 65534 --clear-groups timeout 10 "$@" "$MNT/own/user.file" 2>&1); rc=$?
+		enf_stop >/dev/null 2>&1
+		nok "$name" "started; nobody ran $MNT/own/user.file: rc=$rc $out"
+	elif grep -qF "$MNT/own/user.file (in the directory of --log) may be written by users other than root" "$T/enf.err" &&
+		! grep -qx ready "$T/enf.out"; then
+		ok "$name"
+	else nok "$name" "$(head -n 3 "$T/enf.err")"; fi
+	rm -f "$MNT/own/user.file"
+}
+if command -v setpriv >/dev/null; then
+	own_file_case users_file_in_our_own_directory_is_refused_at_start 65534:65534 0755
+	own_file_case group_writable_file_in_our_own_directory_is_refused_at_start 0:65534 0775
+else
+	skip users_file_in_our_own_directory_is_refused_at_start "needs setpriv"
+	skip group_writable_file_in_our_own_directory_is_refused_at_start "needs setpriv"
+fi
 
 # The time zone file on the marked mount (TZ=:FILE): libc reads it at the
 # first log line, which must not make the enforcer wait on its own answer.

@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -1251,6 +1254,345 @@ TEST(test_db_hash_file_matches_sha256)
 	CHECK(dg_db_hash_file(tpath("missing"), d) == -ENOENT, "missing file hashed");
 }
 
+/*
+ * Read-only shared file mappings (what dg_db_open() makes) get a PROT_NONE
+ * guard page right after them: a read past the end of a file whose size is
+ * a multiple of the page size then faults, which ASan cannot see in a file
+ * mapping (the rest of the last page reads as zeros, and the next page is
+ * often another mapping).  This executable's mmap() is the one the
+ * statically linked reader calls; everything else is passed through.
+ */
+static unsigned guarded_maps;
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+
+	if (fd >= 0 && !addr && !off && prot == PROT_READ && (flags & MAP_SHARED) && len) {
+		size_t span = (len + (size_t)pg - 1) / (size_t)pg * (size_t)pg;
+		long base = syscall(SYS_mmap, NULL, span + (size_t)pg, PROT_NONE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (base == -1)
+			return MAP_FAILED;
+		guarded_maps++;
+		return (void *)syscall(SYS_mmap, base, len, prot, flags | MAP_FIXED, fd, off);
+	}
+	return (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off);
+}
+
+/*
+ * A small image with every section in use: several sources, digests with
+ * further references (`more`), entries without a path, and paths shared
+ * between sources (link records).  @version 1 gets one reference per
+ * digest (version 1 has no `more`).  Padded (one path's length) to a
+ * multiple of the page size, so the guard page follows its last byte.
+ */
+static int build_rich_image_pad(uint32_t version, size_t pad, uint8_t **img, size_t *len)
+{
+	struct dg_db_builder *b = dg_db_builder_new(DG_DB_SHA256);
+	char padpath[DG_DB_NAME_MAX + 1];
+	uint8_t d[32];
+	uint32_t s[3];
+	uint64_t i;
+	int err;
+
+	if (!b)
+		return -ENOMEM;
+	err = dg_db_builder_add_source(b, "one-1-1.noarch", &s[0]);
+	err = err ? err : dg_db_builder_add_source(b, "two-2-2.x86_64", &s[1]);
+	err = err ? err : dg_db_builder_add_source(b, DG_DB_SOURCE_LOCAL, &s[2]);
+	for (i = 0; i < 24 && !err; i++) {
+		char path[64];
+
+		digest_of(i, d);
+		snprintf(path, sizeof(path), "/usr/lib/x86_64-linux-gnu/ld-%llu.so",
+			 (unsigned long long)(i % 7));
+		err = dg_db_builder_add(b, d, DG_DB_SHA256, s[i % 3], i % 5 ? path : NULL);
+		if (!err && version >= 2 && i % 4 == 0)
+			err = dg_db_builder_add(b, d, DG_DB_SHA256, s[(i + 1) % 3], path);
+		if (!err && version >= 2 && i % 8 == 0)
+			err = dg_db_builder_add(b, d, DG_DB_SHA256, s[(i + 2) % 3], "/bin/sh");
+	}
+	memset(padpath, 'p', pad);
+	padpath[0] = '/';
+	padpath[pad] = '\0';
+	digest_of(1000, d);
+	if (!err)
+		err = dg_db_builder_add(b, d, DG_DB_SHA256, s[2], padpath);
+	if (!err)
+		err = dg_db_builder_image(b, 5, version, img, len, msg, sizeof(msg));
+	dg_db_builder_free(b);
+	return err;
+}
+
+static int build_rich_image(uint32_t version, uint8_t **img, size_t *len)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE), pad = 1;
+	int tries, err = 0;
+
+	for (tries = 0; tries < 4; tries++) {
+		err = build_rich_image_pad(version, pad, img, len);
+		if (err || *len % pg == 0)
+			return err;
+		free(*img);
+		*img = NULL;
+		pad += pg - *len % pg;
+		if (pad > DG_DB_NAME_MAX)
+			pad -= pg;	/* cannot grow that far: drop a page instead */
+	}
+	snprintf(msg, sizeof(msg), "no padding makes a multiple of the page size");
+	return -EINVAL;
+}
+
+/* The guard page works: a read right after such a file's mapping faults. */
+TEST(test_db_guard_page_after_the_mapping_faults)
+{
+	const char *f = tpath("guard.dgdb");
+	struct dg_db *db = NULL;
+	uint8_t *img = NULL, *map;
+	size_t len;
+	pid_t pid;
+	int fd, st = 0;
+
+	if (build_rich_image(DGDB_VERSION, &img, &len)) {
+		CHECK(0, "build: %s", msg);
+		return;
+	}
+	write_all(f, img, len);
+	free(img);
+	guarded_maps = 0;
+	CHECK(dg_db_open(f, &db, msg, sizeof(msg)) == 0 && guarded_maps == 1,
+	      "open %s, %u guarded maps", msg, guarded_maps);
+	dg_db_close(db);
+	fd = open(f, O_RDONLY);
+	map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	CHECK(map != MAP_FAILED, "mmap: %s", strerror(errno));
+	if (map == MAP_FAILED)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		volatile uint8_t c = map[len - 1];
+		int null = open("/dev/null", O_WRONLY);
+
+		if (null >= 0)
+			dup2(null, 2);	/* no ASan SEGV report in the TAP output */
+
+		c = map[len];	/* the first byte past the file */
+		(void)c;
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	/* SIGSEGV; under ASan its SEGV report, then SIGABRT (abort_on_error)
+	 * or exit status 1.  Only a read that worked gets to _exit(0). */
+	CHECK(pid > 0 && !(WIFEXITED(st) && WEXITSTATUS(st) == 0),
+	      "a read past the file did not fault (status %d)", st);
+	munmap(map, len);
+}
+
+/*
+ * Everything a reader of an opened database may call, over every entry,
+ * reference and source, plus absent digests at both ends of the key space.
+ * Under ASan/UBSan (the build-asan run of this test) a read outside the
+ * mapping or an overflow stops the test.
+ */
+static void exercise(const struct dg_db *db)
+{
+	static const uint8_t edges[3][32] = { { 0 }, { [0 ... 31] = 0xff }, { [0] = 0x80 } };
+	struct dg_db_stats st;
+	const char *pkg, *path;
+	const uint8_t *d;
+	dg_db_ref ref;
+	uint64_t i, k, at;
+	uint32_t si;
+	size_t sink = 0;
+
+	dg_db_stats(db, &st);
+	for (i = 0; i < st.count; i++) {
+		if (dg_db_entry(db, i, &d, &ref) < 0)
+			break;
+		(void)dg_db_find(db, d, &at);
+		if (dg_db_lookup(db, d, &ref) == 1 && !dg_db_source(db, ref, &pkg, &path))
+			sink += strlen(pkg) + strlen(path);
+		for (k = 0; k <= st.references && !dg_db_entry_ref(db, i, k, &ref); k++)
+			if (!dg_db_source(db, ref, &pkg, &path))
+				sink += strlen(pkg) + strlen(path);
+	}
+	for (si = 0; si < st.sources && !dg_db_source_name(db, si, &pkg); si++)
+		sink += strlen(pkg);
+	for (i = 0; i < 3; i++)
+		(void)dg_db_lookup(db, edges[i], &ref);
+	for (i = 0; i < 40; i++) {
+		uint8_t a[32];
+
+		digest_of(i, a);
+		if (dg_db_lookup(db, a, &ref) == 1 && !dg_db_source(db, ref, &pkg, &path))
+			sink += strlen(pkg) + strlen(path);
+	}
+	(void)dg_db_verify(db, msg, sizeof(msg));
+	(void)sink;
+}
+
+/*
+ * Open @img[0..len) as a file; on success exercise it.  Returns the open's
+ * result; a refusal must name the file.
+ */
+static int open_image(const uint8_t *img, size_t len, unsigned *unnamed)
+{
+	const char *bad = tpath("mut.dgdb");
+	struct dg_db *db = NULL;
+	int err;
+
+	write_all(bad, img, len);
+	msg[0] = '\0';
+	err = dg_db_open(bad, &db, msg, sizeof(msg));
+	if (err) {
+		if (!strstr(msg, "mut.dgdb"))
+			(*unnamed)++;
+		return err;
+	}
+	exercise(db);
+	dg_db_close(db);
+	return 0;
+}
+
+/* Every truncation of a real file (v1 and v2) is refused, naming the file. */
+TEST(test_db_every_truncation_is_refused_naming_the_file)
+{
+	uint32_t v;
+
+	for (v = 1; v <= DGDB_VERSION; v++) {
+		unsigned opened = 0, unnamed = 0;
+		uint8_t *img = NULL;
+		size_t len, cut;
+
+		if (build_rich_image(v, &img, &len)) {
+			CHECK(0, "build v%u: %s", v, msg);
+			continue;
+		}
+		for (cut = 0; cut < len; cut++)
+			if (open_image(img, cut, &unnamed) == 0)
+				opened++;
+		CHECK(opened == 0 && unnamed == 0,
+		      "version %u, %zu bytes: %u truncations opened, %u refusals without the file name",
+		      v, len, opened, unnamed);
+		CHECK(open_image(img, len, &unnamed) == 0, "the whole file: %s", msg);
+		free(img);
+	}
+}
+
+/*
+ * Every header byte changed (three ways) and the header checksum made to
+ * match again, as a writer with a bug or a forger would: each result is
+ * refused naming the file or opens and reads within the mapping.  Then
+ * every header field set to values around the file's edges and the
+ * 32/64-bit limits.
+ */
+TEST(test_db_resealed_header_corruption_never_reads_outside_the_file)
+{
+	static const uint8_t flips[] = { 0x01, 0x80, 0xff };
+	static const unsigned fields32[] = { H_VERSION, H_HEADER_SIZE, H_ALGO, H_DIGEST_LEN,
+					     H_INDEX_BITS, H_SOURCE_COUNT };
+	static const unsigned fields64[] = { H_GENERATION, H_COUNT, H_FILE_SIZE, H_DIGESTS_OFF,
+					     H_REFS_OFF, H_INDEX_OFF, H_SOURCES_OFF, H_STRINGS_OFF,
+					     H_STRINGS_SIZE, H_FPS_OFF, H_MORE_OFF, H_MORE_COUNT };
+	uint32_t v;
+
+	for (v = 1; v <= DGDB_VERSION; v++) {
+		unsigned opened = 0, refused = 0, unnamed = 0;
+		uint32_t hash_at = v == 1 ? H_HEADER_HASH_V1 : H_HEADER_HASH;
+		uint8_t *img = NULL, *work;
+		size_t len, off, f, x;
+
+		if (build_rich_image(v, &img, &len)) {
+			CHECK(0, "build v%u: %s", v, msg);
+			continue;
+		}
+		work = malloc(len);
+		for (off = 0; off < hash_at; off++) {
+			for (f = 0; f < sizeof(flips); f++) {
+				memcpy(work, img, len);
+				work[off] ^= flips[f];
+				dg_db_seal_header(work);
+				if (open_image(work, len, &unnamed) == 0)
+					opened++;
+				else
+					refused++;
+			}
+		}
+		for (f = 0; f < sizeof(fields32) / sizeof(fields32[0]) + sizeof(fields64) / sizeof(fields64[0]); f++) {
+			int wide = f >= sizeof(fields32) / sizeof(fields32[0]);
+			unsigned at = wide ? fields64[f - sizeof(fields32) / sizeof(fields32[0])] : fields32[f];
+			const uint64_t vals[] = { 0, 1, 2, 4, 7, 8, 31, 32, 33, len - 8, len - 1, len, len + 1,
+						  len + 8, 1ull << 31, UINT32_MAX - 3, UINT32_MAX,
+						  1ull << 32, (1ull << 32) + 8, 1ull << 63, UINT64_MAX - 7,
+						  UINT64_MAX };
+
+			if (wide && at + 8 > hash_at)
+				continue;	/* H_MORE_* are the v1 checksum */
+			for (x = 0; x < sizeof(vals) / sizeof(vals[0]); x++) {
+				memcpy(work, img, len);
+				if (wide)
+					dgdb_put64(work + at, vals[x]);
+				else
+					dgdb_put32(work + at, (uint32_t)vals[x]);
+				dg_db_seal_header(work);
+				if (open_image(work, len, &unnamed) == 0)
+					opened++;
+				else
+					refused++;
+			}
+		}
+		printf("# version %u: %u resealed header changes opened, %u refused\n", v, opened,
+		       refused);
+		CHECK(unnamed == 0 && refused > 0 && opened > 0,
+		      "version %u: %u opened, %u refused, %u refusals without the file name",
+		      v, opened, refused, unnamed);
+		free(work);
+		free(img);
+	}
+}
+
+/*
+ * Every body byte of a file with further references and link records
+ * changed: no read outside the mapping, and dg_db_verify() (what a merge
+ * runs) catches each change that opens.
+ */
+TEST(test_db_every_body_byte_corruption_is_caught_by_verify)
+{
+	uint8_t *img = NULL;
+	size_t len, off;
+	unsigned opened = 0, missed = 0, unnamed = 0;
+
+	if (build_rich_image(DGDB_VERSION, &img, &len)) {
+		CHECK(0, "build: %s", msg);
+		return;
+	}
+	for (off = DGDB_HEADER_SIZE; off < len; off++) {
+		const char *bad = tpath("mut.dgdb");
+		struct dg_db *db = NULL;
+
+		img[off] ^= 0xa5;
+		write_all(bad, img, len);
+		img[off] ^= 0xa5;
+		if (dg_db_open(bad, &db, msg, sizeof(msg))) {
+			if (!strstr(msg, "mut.dgdb"))
+				unnamed++;
+			continue;
+		}
+		opened++;
+		exercise(db);
+		if (dg_db_verify(db, msg, sizeof(msg)) == 0)
+			missed++;
+		dg_db_close(db);
+	}
+	free(img);
+	CHECK(opened > 0 && missed == 0 && unnamed == 0,
+	      "verify missed %u of %u corruptions; %u refusals without the file name",
+	      missed, opened, unnamed);
+}
+
 int main(void)
 {
 	char cmd[300];
@@ -1282,6 +1624,10 @@ int main(void)
 	RUN(test_db_open_rejects_header_fields_beyond_the_file);
 	RUN(test_db_open_of_missing_database_says_so);
 	RUN(test_db_corrupt_body_never_crashes_and_verify_catches_it);
+	RUN(test_db_guard_page_after_the_mapping_faults);
+	RUN(test_db_every_truncation_is_refused_naming_the_file);
+	RUN(test_db_resealed_header_corruption_never_reads_outside_the_file);
+	RUN(test_db_every_body_byte_corruption_is_caught_by_verify);
 	RUN(test_db_reader_notices_a_new_generation_and_switches);
 	RUN(test_db_reader_notices_a_generation_rewritten_in_place);
 	RUN(test_db_commit_merge_keeps_the_previous_entries);
