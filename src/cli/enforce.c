@@ -77,10 +77,13 @@ static int usage_error(const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
-/* Exit status for a negative errno from the enforcer (its message is out). */
+/* Exit status for a negative errno from the enforcer (its message is out):
+ * the caller's mistakes (a path that cannot be used as given: missing, a
+ * directory, a symbolic link) are usage errors. */
 static int run_status(int r)
 {
-	if (r == -EBUSY || r == -EPERM || r == -ENOENT || r == -EINVAL || r == -ENOTDIR)
+	if (r == -EBUSY || r == -EPERM || r == -ENOENT || r == -EINVAL || r == -ENOTDIR ||
+	    r == -EISDIR || r == -ELOOP)
 		return EXIT_USAGE;
 	return r < 0 ? EXIT_FAIL : EXIT_OK;
 }

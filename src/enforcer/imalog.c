@@ -427,10 +427,10 @@ static int log_unchanged(struct dg_ima_log *l)
 		return 0;
 	l->stale = 1;
 	if (!st.st_nlink)
-		dg_err("measurement log %s was removed or replaced by another process; "
+		dg_err("enforce worker: measurement log %s was removed or replaced by another process; "
 		       "not writing to it until a restart", l->path);
 	else
-		dg_err("measurement log %s changed size from %llu to %llu bytes by another "
+		dg_err("enforce worker: measurement log %s changed size from %llu to %llu bytes by another "
 		       "process (truncated or appended to); not writing to it until a restart",
 		       l->path, (unsigned long long)l->size, (unsigned long long)st.st_size);
 	return -ESTALE;

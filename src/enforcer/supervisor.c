@@ -196,8 +196,10 @@ static int take_lock(const char *state, int *fd_out)
 	snprintf(path, sizeof(path), "%s/enforce.lock", state);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
-		dg_err("enforce: %s: %s", path, strerror(errno));
-		return -errno;
+		int e = errno;
+
+		dg_err("enforce: %s: %s", path, strerror(e));
+		return -e;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		n = (int)read(fd, pid, sizeof(pid) - 1);
@@ -627,8 +629,10 @@ static int start_worker(struct sup *s)
 	pid_t pid = fork();
 
 	if (pid < 0) {
-		dg_err("enforce: fork: %s", strerror(errno));
-		return -errno;
+		int e = errno;
+
+		dg_err("enforce: fork: %s", strerror(e));
+		return -e;
 	}
 	if (pid == 0) {
 		struct rlimit rl = { DG_WORKER_NOFILE, DG_WORKER_NOFILE };
@@ -789,8 +793,10 @@ int dg_enforcer_run(const struct dg_enf_config *cfg)
 		s.ctx.log_fd = open(cfg->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
 				    O_NOFOLLOW, 0600);
 		if (s.ctx.log_fd < 0) {
-			dg_err("enforce: --log %s: %s", cfg->log_path, strerror(errno));
-			return -errno;
+			int e = errno;
+
+			dg_err("enforce: --log %s: %s", cfg->log_path, strerror(e));
+			return -e;
 		}
 	}
 	if (cfg->measure_path) {
@@ -827,14 +833,18 @@ int dg_enforcer_run(const struct dg_enf_config *cfg)
 	}
 	mfd = memfd_create("digestguard-journal", MFD_CLOEXEC);
 	if (mfd < 0 || ftruncate(mfd, sizeof(*j)) < 0) {
-		dg_err("enforce: journal: %s", strerror(errno));
-		return -errno;
+		int e = errno;
+
+		dg_err("enforce: journal: %s", strerror(e));
+		return -e;
 	}
 	j = mmap(NULL, sizeof(*j), PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
 	close(mfd);
 	if (j == MAP_FAILED) {
-		dg_err("enforce: journal: %s", strerror(errno));
-		return -errno;
+		int e = errno;
+
+		dg_err("enforce: journal: %s", strerror(e));
+		return -e;
 	}
 	for (i = 0; i < DG_JOURNAL_SLOTS; i++)
 		atomic_store(&j->fds[i], -1);

@@ -9,7 +9,7 @@ int dg_verbose;
 
 static void vlog(const char *fmt, va_list ap)
 {
-	fputs("digestguard: ", stderr);
+	fputs("digestguard ", stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }

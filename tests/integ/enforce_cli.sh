@@ -103,6 +103,19 @@ if [ $rc != 0 ] && grep -qF "$MNT/pub (the directory of --log) is on the filesys
 else nok "log_in_a_directory_others_may_write_on_the_marked_filesystem_is_refused" "rc=$rc" "$(head -n 3 <<< "$out")"; fi
 rmdir "$MNT/pub" 2>/dev/null
 
+# A --log or --measure that cannot be opened is the caller's mistake (2),
+# whatever the reason: a missing directory, a directory, a symbolic link.
+mkdir -p "$T/logdir"
+ln -sf "$T/elsewhere" "$T/loglink"
+refused "log_in_a_missing_directory_is_refused" 2 "--log $T/nosuch/log: No such file or directory" \
+	--state "$S" --mark "$MNT" --log "$T/nosuch/log"
+refused "log_that_is_a_directory_is_refused" 2 "--log $T/logdir: Is a directory" \
+	--state "$S" --mark "$MNT" --log "$T/logdir"
+refused "log_that_is_a_symbolic_link_is_refused" 2 "--log $T/loglink: Too many levels of symbolic links" \
+	--state "$S" --mark "$MNT" --log "$T/loglink"
+refused "measure_that_is_a_directory_is_refused" 2 "--measure $T/logdir" \
+	--state "$S" --mark "$MNT" --measure "$T/logdir"
+
 if enf_start --state "$T/nodb" --mark "$MNT" --mode audit --log "$LOG" &&
 	grep -qF "WARNING: no database in $T/nodb" "$T/enf.err"; then
 	ok "audit_mode_without_a_database_starts_with_a_warning"
