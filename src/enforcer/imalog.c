@@ -652,8 +652,8 @@ int dg_ima_log_attach_tpm(struct dg_ima_log *l, struct dg_tpm *tpm, char *msg, s
 		}
 		map = mmap(NULL, (size_t)l->size, PROT_READ, MAP_PRIVATE, l->fd, 0);
 		if (map == MAP_FAILED) {
-			dg_errf(msg, msglen, 0, "%s: %s", l->path, strerror(errno));
-			return -errno;
+			r = -errno;
+			return dg_errf(msg, msglen, r, "%s: %s", l->path, strerror(-r));
 		}
 		/* The TPM may be behind the log (an extend failed, or the
 		 * writer died before it): it must then equal the replay of a
