@@ -410,12 +410,55 @@ static const struct importer {
 	{ "apt-lists", import_apt_lists, "apt lists directory (needs --keyring and --debs DIR)" },
 };
 
+/* One input of a `db import`, in command-line order. */
+struct import_todo {
+	const struct importer *imp;
+	const char *arg;
+};
+
 enum {
 	OPT_STATE = 1000, OPT_REPLACE, OPT_KEYRING, OPT_DEBS, OPT_STRICT, OPT_ALLOW_EMPTY,
 	OPT_INRELEASE, OPT_RELEASE, OPT_MAX_FUTURE, OPT_PACKAGES, OPT_IMPORTER
 };
 
 #define IMPORT_USAGE "usage: digestguard db import [--state DIR] [--replace] [--allow-empty] (--local FILE... | --keyring CERTS [--strict] (--rpm FILE|DIR... | (--inrelease F... | --release F...) --packages F... --deb FILE|DIR... | --apt-lists DIR --debs DIR) [--max-future-time S])\n"
+
+/*
+ * The chain options are refused, not ignored, without an input that uses
+ * them: "--local f --keyring k" or "--apt-lists D --packages P" is a
+ * mistake the operator should hear of.
+ */
+static int unused_chain_option(const struct import_ctx *ctx,
+			       const struct import_todo *todo, size_t ntodo)
+{
+	enum { RPM = 1, DEB = 2, LISTS = 4 };
+	const struct {
+		const char *opt;
+		int given, used_by;
+		const char *inputs;
+	} chain[] = {
+		{ "--keyring", ctx->nkeyrings > 0, RPM | DEB | LISTS, "--rpm, --deb or --apt-lists" },
+		{ "--strict", ctx->strict, RPM | DEB | LISTS, "--rpm, --deb or --apt-lists" },
+		{ "--max-future-time", ctx->max_future >= 0, DEB | LISTS, "--deb or --apt-lists" },
+		{ "--inrelease", ctx->ninrelease > 0, DEB, "--deb" },
+		{ "--release", ctx->nrelease > 0, DEB, "--deb" },
+		{ "--packages", ctx->npackages > 0, DEB, "--deb" },
+		{ "--debs", ctx->debs != NULL, LISTS, "--apt-lists" },
+	};
+	int have = 0;
+	size_t i;
+
+	for (i = 0; i < ntodo; i++)
+		have |= todo[i].imp->fn == import_rpm ? RPM : todo[i].imp->fn == import_deb ? DEB :
+			todo[i].imp->fn == import_apt_lists ? LISTS : 0;
+	for (i = 0; i < ARRAY_SIZE(chain); i++)
+		if (chain[i].given && !(have & chain[i].used_by)) {
+			fprintf(stderr, "digestguard db import: %s is for %s, which this import "
+				"does not have\n", chain[i].opt, chain[i].inputs);
+			return -EINVAL;
+		}
+	return 0;
+}
 
 static int cmd_import(int argc, char **argv)
 {
@@ -432,7 +475,7 @@ static int cmd_import(int argc, char **argv)
 		{ "debs", required_argument, NULL, OPT_DEBS },
 		{ "help", no_argument, NULL, 'h' },
 	};
-	struct { const struct importer *imp; const char *arg; } todo[IMPORTERS_MAX];
+	struct import_todo todo[IMPORTERS_MAX];
 	struct import_ctx ctx = { .max_future = -1 };
 	unsigned int flags = DG_DB_COMMIT_MERGE | DG_DB_COMMIT_NONEMPTY;
 	size_t i, ntodo = 0, nrpm = 0, ndeb = 0;
@@ -518,6 +561,8 @@ static int cmd_import(int argc, char **argv)
 		fprintf(stderr, "digestguard db import: nothing to import (--local FILE)\n");
 		return EXIT_USAGE;
 	}
+	if (unused_chain_option(&ctx, todo, ntodo) < 0)
+		return EXIT_USAGE;
 	ctx.b = dg_db_builder_new(DG_DB_SHA256);
 	if (!ctx.b)
 		return EXIT_USAGE;

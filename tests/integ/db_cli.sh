@@ -19,6 +19,21 @@ count_of() { dg db stats --state "$1" --json | python3 -c 'import json,sys; prin
 out=$(dg db import --state "$S" --local "$T/sums" 2>&1); rc=$?
 [ $rc = 0 ] && grep -q "generation 1: 5 digests" <<<"$out" && ok "import_local_sha256sum_file" || nok "import_local_sha256sum_file" "rc=$rc" "$out"
 [ -L "$S/current" ] && [ -f "$S/$(readlink "$S/current")" ] && ok "current_is_symlink_to_generation_file" || nok "current_is_symlink_to_generation_file" "$(ls -l "$S")"
+# A chain option without the input it is for is a mistake, said before
+# anything is read or committed.
+unused_option() {	# NAME OPTION INPUTS ARG...
+	local name=$1 opt=$2 inputs=$3; shift 3
+	out=$(dg db import --state "$T/unused" "$@" 2>&1); rc=$?
+	if [ $rc = 2 ] && [ "$out" = "digestguard db import: $opt is for $inputs, which this import does not have" ] &&
+		[ ! -e "$T/unused/current" ]; then ok "$name"
+	else nok "$name" "rc=$rc" "$out"; fi
+}
+unused_option import_local_refuses_keyring --keyring "--rpm, --deb or --apt-lists" --local "$T/sums" --keyring /nonexistent
+unused_option import_local_refuses_strict --strict "--rpm, --deb or --apt-lists" --strict --local "$T/sums"
+unused_option import_rpm_refuses_packages --packages --deb --keyring k --rpm "$T" --packages P
+unused_option import_rpm_refuses_max_future_time --max-future-time "--deb or --apt-lists" --keyring k --rpm "$T" --max-future-time 5
+unused_option import_apt_lists_refuses_inrelease --inrelease --deb --keyring k --apt-lists "$T" --debs "$T" --inrelease I
+unused_option import_deb_refuses_debs --debs --apt-lists --keyring k --inrelease I --packages P --deb "$T" --debs "$T"
 
 # sha256sum --tag lines ("SHA256 (PATH) = HEX", also what `rpm digests --tag`
 # prints), with a backslash-escaped name as GNU sha256sum writes it
