@@ -981,6 +981,11 @@ static int cmd_dump(int argc, char **argv)
 	in = read_file(d.file, &len);
 	if (!in)
 		return EXIT_USAGE;
+	if (!len) {
+		fprintf(stderr, "digestguard pgp dump: %s: empty input\n", d.file);
+		free(in);
+		return EXIT_USAGE;
+	}
 	r = dg_umd_new(&desc, &d.umd);
 	if (r < 0) {
 		fprintf(stderr, "digestguard pgp dump: cannot set up the pgp handler: %s\n",

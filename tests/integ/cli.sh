@@ -212,6 +212,9 @@ bad_inputs
 CERT=${DG_CORPORA:-$SRC/../shared/corpora}/pgp/rfc9580/A.3-v6-cert.asc
 bad_input pgp_dump "2 2 2 2" "digestguard pgp dump: " pgp dump @F
 bad_input pgp_dump_json "2 2 2 2" "digestguard pgp dump: " pgp dump --json @F
+"$DG" pgp dump "$T/empty" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && [ "$(cat "$T/err")" = "digestguard pgp dump: $T/empty: empty input" ] && ok pgp_dump_empty_file_says_so ||
+	nok pgp_dump_empty_file_says_so "rc=$rc $(head -n 1 "$T/err")"
 # an empty log is a log of no entry
 bad_input measure_show "2 2 0 2" "digestguard measure: " measure show @F
 # verify: a log that is there but damaged is a verdict (1), not an input error
