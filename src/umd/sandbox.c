@@ -469,7 +469,8 @@ kill:
 		siginfo_t si;
 
 		syscall(__NR_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-		waitid((idtype_t)P_PIDFD, (id_t)pidfd, &si, WEXITED);
+		while (waitid((idtype_t)P_PIDFD, (id_t)pidfd, &si, WEXITED) < 0 && errno == EINTR)
+			;	/* a signal must not leave the child a zombie */
 	}
 	close(pidfd);
 fail:
