@@ -22,7 +22,7 @@ struct logbuf {
  * this process with SIGBUS).  Whole entries appended meanwhile are left for
  * the next run; a cut tail is just a shorter log.
  */
-static int read_log(const char *path, struct logbuf *m)
+static int read_log(const char *cmd, const char *path, struct logbuf *m)
 {
 	char err[512];
 	uint8_t *p;
@@ -31,7 +31,7 @@ static int read_log(const char *path, struct logbuf *m)
 
 	m->p = p;
 	if (r < 0) {
-		fprintf(stderr, "digestguard measure: %s\n", err);
+		fprintf(stderr, "digestguard measure %s: %s\n", cmd, err);
 		return -1;
 	}
 	return 0;
@@ -109,7 +109,7 @@ static int cmd_show(int argc, char **argv)
 
 	if (parse_args("show", argc, argv, &path, &json, NULL))
 		return EXIT_USAGE;
-	if (read_log(path, &m) < 0)
+	if (read_log("show", path, &m) < 0)
 		return EXIT_USAGE;
 	c = cur_init(m.p, m.n);
 	if (json)
@@ -121,7 +121,7 @@ static int cmd_show(int argc, char **argv)
 		r = dg_ima_next(&c, &e, msg, sizeof(msg));
 		if (r < 0) {
 			fflush(stdout);
-			fprintf(stderr, "digestguard measure: %s: entry %llu at offset %zu: %s\n",
+			fprintf(stderr, "digestguard measure show: %s: entry %llu at offset %zu: %s\n",
 				path, (unsigned long long)n + 1, cur_off(&c, m.p), msg);
 			break;
 		}
@@ -160,7 +160,7 @@ static int cmd_verify(int argc, char **argv)
 			"bank), got '%s'\n", want_hex);
 		return EXIT_USAGE;
 	}
-	if (read_log(path, &m) < 0)
+	if (read_log("verify", path, &m) < 0)
 		return EXIT_USAGE;
 	r = dg_ima_replay(m.p, m.n, pcr, &n, NULL, msg, sizeof(msg));
 	/* A value that differs: is it the log's state after fewer entries
@@ -169,7 +169,7 @@ static int cmd_verify(int argc, char **argv)
 		 dg_ima_replay_prefix(m.p, m.n, want, &k);
 	unread_log(&m);
 	if (r < 0) {
-		fprintf(stderr, "digestguard measure: %s: %s\n", path, msg);
+		fprintf(stderr, "digestguard measure verify: %s: %s\n", path, msg);
 		return EXIT_FAIL;
 	}
 	dg_hex(hex, pcr, 32);

@@ -216,9 +216,9 @@ bad_input pgp_dump_json "2 2 2 2" "digestguard pgp dump: " pgp dump --json @F
 [ $rc = 2 ] && [ "$(cat "$T/err")" = "digestguard pgp dump: $T/empty: empty input" ] && ok pgp_dump_empty_file_says_so ||
 	nok pgp_dump_empty_file_says_so "rc=$rc $(head -n 1 "$T/err")"
 # an empty log is a log of no entry
-bad_input measure_show "2 2 0 2" "digestguard measure: " measure show @F
+bad_input measure_show "2 2 0 2" "digestguard measure show: " measure show @F
 # verify: a log that is there but damaged is a verdict (1), not an input error
-bad_input measure_verify "2 2 0 1" "digestguard measure: " measure verify @F
+bad_input measure_verify "2 2 0 1" "digestguard measure verify: " measure verify @F
 # an empty list: nothing to commit (2), said without a file name
 bad_input db_import_local "2 2 2 2" "digestguard db import: " db import --state "$T/st-bad" --local @F
 bad_input db_check "2 2 1 1" "digestguard db check: " db check --state "$T/st" @F
