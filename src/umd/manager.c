@@ -788,6 +788,7 @@ static int finish_hello(struct dg_umd *u)
 		set_err(u, "handler answered start-up with a malformed hello");
 		reap(u, NULL, 0, 0);
 		u->killed = 1;
+		u->st.failures++;	/* a bad frame, as fail_handler() counts one */
 		return -EBADMSG;
 	}
 	u->max = max;
