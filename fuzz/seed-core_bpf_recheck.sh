@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Seeds of the core_bpf_recheck fuzz target (fuzz/core_bpf_recheck_fuzz.c):
-# real signed objects, made as the bpf tests make them (tests/data/bpf/gen.sh:
-# clang objects, an openssl RSA-2048 key) and signed by `digestguard bpf
-# sign`, each twice:
+# real signed objects: the bpf_gen seeds (clang objects, built by
+# fuzz/seed-bpf_gen.sh so that their bytes do not depend on where the
+# checkout is) signed by `digestguard bpf sign` with the RSA-2048 key of the
+# bpf tests (tests/data/bpf/gen.sh, openssl), each twice:
 #   seed-NAME-honest       mode 0x01 || object: the honest parser's answer,
 #                          which the re-check must accept
 #   seed-NAME-zero-answer  mode 0x06 || 72 zero bytes || object: an answer
@@ -24,7 +25,8 @@ trap 'rm -rf "$tmp"' EXIT
 "$here/../tests/data/bpf/gen.sh" "$tmp" >/dev/null
 ans_len=72	# BPF_SIG_ANS_LEN, src/handlers/bpf/bpf_proto.h
 for name in counter multi; do
-	"$dg" bpf sign --key "$tmp/rsa.key" --cert "$tmp/rsa.crt" "$tmp/$name.bpf.o" -o "$tmp/$name.signed"
+	"$dg" bpf sign --key "$tmp/rsa.key" --cert "$tmp/rsa.crt" \
+		"$here/corpus/bpf_gen/seed-$name.bpf-elf" -o "$tmp/$name.signed"
 	"$dg" bpf verify --cert "$tmp/rsa.crt" "$tmp/$name.signed" >/dev/null
 	{ printf '\001'; cat "$tmp/$name.signed"; } >"$out/seed-$name-honest"
 	{ printf '\006'; head -c $ans_len /dev/zero; cat "$tmp/$name.signed"; } >"$out/seed-$name-zero-answer"
