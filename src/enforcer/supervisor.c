@@ -795,7 +795,10 @@ int dg_enforcer_run(const struct dg_enf_config *cfg)
 		if (s.ctx.log_fd < 0) {
 			int e = errno;
 
-			dg_err("enforce: --log %s: %s", cfg->log_path, strerror(e));
+			/* O_NOFOLLOW's ELOOP is a link here, not a loop: said as
+			 * --measure says it (imalog.c) */
+			dg_err("enforce: --log %s: %s", cfg->log_path, e == ELOOP ?
+			       "is a symbolic link (not followed)" : strerror(e));
 			return -e;
 		}
 	}

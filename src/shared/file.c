@@ -125,6 +125,12 @@ int dg_file_write_output(const char *path, const void *data, size_t len)
 
 	if (stat(path, &st) < 0)
 		return dg_file_write_atomic(path, data, len);
+	/* -o /dev/stdout with standard output redirected to a file: write
+	 * through fd 1 (its offset, O_APPEND for >>), not a new file renamed
+	 * over the one the shell opened, which lost what was already in it */
+	if (S_ISREG(st.st_mode) && fstat(STDOUT_FILENO, &lst) == 0 &&
+	    lst.st_dev == st.st_dev && lst.st_ino == st.st_ino)
+		return dg_file_write_all(STDOUT_FILENO, data, len);
 	if (S_ISREG(st.st_mode)) {
 		if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) && !(real = realpath(path, NULL)))
 			return -errno;

@@ -36,7 +36,9 @@ int dg_file_write_atomic(const char *path, const void *data, size_t len);
  * An output file (-o): a regular file, or a new one, is replaced atomically;
  * through a symlink, the file it points at (the link stays).  Anything else
  * that exists (/dev/null, /dev/stdout, a FIFO) is written into: renaming a
- * temporary file over it would replace the device node itself.
+ * temporary file over it would replace the device node itself.  So is the
+ * file standard output already is (/dev/stdout redirected to a file):
+ * through fd 1, at its offset.
  */
 int dg_file_write_output(const char *path, const void *data, size_t len);
 

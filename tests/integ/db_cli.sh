@@ -127,6 +127,15 @@ done < <(grep -v '^#' "$T/trust")
 [ $rc = 0 ] && [ "$bad" = 0 ] && [ "$good" = 5 ] && [ "$(grep -vc '^#' "$T/trust")" = 6 ] && grep -q "%20space" "$T/trust" \
 	&& ok "export_fapolicyd_trust_lines_match_sha256sum_and_stat" || nok "export_fapolicyd_trust_lines_match_sha256sum_and_stat" "rc=$rc bad=$bad good=$good" "$(cat "$T/trust" "$T/err")"
 ls "$T" | grep -q 'trust.tmp' && nok "export_leaves_no_temp_file" || ok "export_leaves_no_temp_file"
+# -o naming standard output (/proc/self/fd/1, what /dev/stdout links to:
+# /dev itself is not the test's to risk) while it is redirected to a file
+# writes through it: what the file held already stays, and nothing is
+# renamed over it.
+{ echo "written before"; dg db export --state "$S" --format fapolicyd -o /proc/self/fd/1 2>"$T/err"; } >"$T/both"; rc=$?
+[ $rc = 0 ] && [ "$(head -n 1 "$T/both")" = "written before" ] && grep -vq '^#' "$T/both" \
+	&& diff <(tail -n +2 "$T/both") "$T/trust" >/dev/null && ! ls "$T" | grep -q 'both.tmp' \
+	&& ok "export_to_stdout_redirected_to_a_file_writes_through_it" \
+	|| nok "export_to_stdout_redirected_to_a_file_writes_through_it" "rc=$rc" "$(head -n 3 "$T/both" "$T/err")"
 # Differential: fapolicyd's own writer (fapolicyd-cli --file add, no daemon
 # needed) must produce the same lines for the same files.  The binary is
 # the one `make check` unpacked from fapolicyd's package (or an installed

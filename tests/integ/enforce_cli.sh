@@ -111,8 +111,11 @@ refused "log_in_a_missing_directory_is_refused" 2 "--log $T/nosuch/log: No such 
 	--state "$S" --mark "$MNT" --log "$T/nosuch/log"
 refused "log_that_is_a_directory_is_refused" 2 "--log $T/logdir: Is a directory" \
 	--state "$S" --mark "$MNT" --log "$T/logdir"
-refused "log_that_is_a_symbolic_link_is_refused" 2 "--log $T/loglink: Too many levels of symbolic links" \
+refused "log_that_is_a_symbolic_link_is_refused" 2 "--log $T/loglink: is a symbolic link (not followed)" \
 	--state "$S" --mark "$MNT" --log "$T/loglink"
+ln -sf "$T/elsewhere" "$T/measurelink"
+refused "measure_that_is_a_symbolic_link_is_refused" 2 "--measure $T/measurelink: is a symbolic link (not followed)" \
+	--state "$S" --mark "$MNT" --measure "$T/measurelink"
 refused "measure_that_is_a_directory_is_refused" 2 "--measure $T/logdir" \
 	--state "$S" --mark "$MNT" --measure "$T/logdir"
 
