@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static int tap_n, tap_failed, tap_case_failed __attribute__((unused));
 static const char *tap_skip_reason __attribute__((unused));
@@ -82,6 +84,31 @@ static inline __attribute__((unused)) int tap_read_file(const char *path, uint8_
 	*len = fread(*out, 1, (size_t)n, f);
 	fclose(f);
 	return 0;
+}
+
+/*
+ * Run @fn in a forked child with a 60 s alarm, for a case that changes
+ * process-wide state (signal dispositions, credentials, rlimits): its
+ * exit status, 128 + the signal that ended it, or -errno when fork failed.
+ */
+static inline __attribute__((unused)) int tap_in_child(int (*fn)(void))
+{
+	int status = -1;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		alarm(60);
+		status = fn();
+		fflush(stdout);
+		_exit(status);
+	}
+	if (pid < 0)
+		return -errno;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 static inline int tap_done(void)

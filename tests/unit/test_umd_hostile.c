@@ -234,27 +234,6 @@ static const struct {
 };
 #define NSC_MODES (sizeof(nsc_modes) / sizeof(nsc_modes[0]))
 
-/* Run @fn in a child (it changes process-wide state); 0 when it returned 0. */
-static int in_child(int (*fn)(void))
-{
-	int status = -1;
-	pid_t pid;
-
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		alarm(60);
-		status = fn();
-		fflush(stdout);
-		_exit(status);
-	}
-	if (pid < 0)
-		return -errno;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 /* Process group and session of @pid, from /proc/PID/stat. */
 static int proc_pgrp_sid(int pid, long *pgrp, long *sid)
 {
@@ -351,7 +330,7 @@ static int signal_child(void)
 
 TEST(test_sandbox_signals_to_the_process_group_miss_the_manager)
 {
-	int r = in_child(signal_child);
+	int r = tap_in_child(signal_child);
 
 	CHECK(r == 0, "child returned %d", r);
 }
@@ -397,7 +376,7 @@ static int keyring_child(void)
  */
 TEST(test_sandbox_handler_cannot_read_the_managers_session_keyring)
 {
-	int r = in_child(keyring_child);
+	int r = tap_in_child(keyring_child);
 
 	if (r == 77)
 		SKIP("no keyring support in this kernel");
@@ -572,7 +551,7 @@ static int non_root_child(void)
 /* No CAP_SETPCAP: the bounding set cannot be dropped, and need not be. */
 TEST(test_sandbox_no_namespaces_works_as_non_root)
 {
-	int r = in_child(non_root_child);
+	int r = tap_in_child(non_root_child);
 
 	CHECK(r == 0, "child returned %d", r);
 }

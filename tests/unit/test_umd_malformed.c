@@ -406,7 +406,6 @@ static int enomem_child(void)
 TEST(test_answer_the_manager_cannot_allocate_kills_the_handler)
 {
 	int status = -1;
-	pid_t pid;
 
 #if defined(__SANITIZE_ADDRESS__)
 	SKIP("ASan's allocator aborts instead of returning NULL under RLIMIT_AS");
@@ -415,18 +414,8 @@ TEST(test_answer_the_manager_cannot_allocate_kills_the_handler)
 	SKIP("ASan's allocator aborts instead of returning NULL under RLIMIT_AS");
 #endif
 #endif
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		alarm(60);
-		status = enomem_child();
-		fflush(stdout);
-		_exit(status);
-	}
-	CHECK(pid > 0, "fork: %s", strerror(errno));
-	if (pid > 0)
-		waitpid(pid, &status, 0);
-	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status 0x%x", status);
+	status = tap_in_child(enomem_child);
+	CHECK(status == 0, "child: %d", status);
 }
 
 /*
@@ -561,21 +550,9 @@ static int dies_mid_request_child(void)
  */
 TEST(test_handler_dying_mid_request_costs_the_call_not_the_manager)
 {
-	int status = -1;
-	pid_t pid;
+	int status = tap_in_child(dies_mid_request_child);
 
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		alarm(60);
-		status = dies_mid_request_child();
-		fflush(stdout);
-		_exit(status);
-	}
-	CHECK(pid > 0, "fork: %s", strerror(errno));
-	if (pid > 0)
-		waitpid(pid, &status, 0);
-	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status 0x%x", status);
+	CHECK(status == 0, "child: %d", status);
 }
 
 TEST(test_malformed_answers_leak_nothing)
