@@ -26,6 +26,8 @@ for f in $dir/fuzz/fuzz_*; do
 	mkdir -p fuzz/corpus/$name
 	crashes=fuzz/corpus/$name
 	[ "$name" = bpf_gen ] && crashes=fuzz/crashes/bpf_gen
+	dict=()
+	case $name in pgp_armor|pgp_cleartext) dict=(-dict=fuzz/pgp_text.dict) ;; esac
 	"$f" -max_total_time=$secs -artifact_prefix=$crashes/crash- \
-		-print_final_stats=1 fuzz/corpus/$name 2>&1 | tail -n 5
+		-print_final_stats=1 "${dict[@]}" fuzz/corpus/$name 2>&1 | tail -n 5
 done
