@@ -90,13 +90,18 @@ struct outcome {
 	int mark_ignore;	/* allowlisted: put the per-file ignore mark */
 	int role_known;		/* an exec whose role was recorded: @role */
 	unsigned role;
-	ssize_t path_len;	/* fd_path(): 0 not read yet, -1 failed, else @path's */
-	char path[PATH_MAX];	/* last: decide() clears what comes before */
 	uint64_t hash_ns, hash_cpu_ns;
 	struct dg_enf_key key;	/* the file version decided */
 	int have_key;
 	unsigned path_role;	/* role the database path implies */
+	ssize_t path_len;	/* fd_path(): 0 not read yet, -1 failed, else @path's */
+	char path[PATH_MAX];	/* last: decide() clears what comes before */
 };
+/* A field after @path would keep the previous event's value: a stale
+ * have_key and path_role gave an exec that failed to hash the roles of
+ * the program decided before it. */
+_Static_assert(offsetof(struct outcome, path) + PATH_MAX == sizeof(struct outcome),
+	       "struct outcome: path must be the last field (decide() clears only what precedes it)");
 
 uint64_t dg_enf_now_ns(void)
 {
