@@ -150,7 +150,18 @@ static int import_local(struct import_ctx *ctx, const char *file)
 	ssize_t len;
 	int err;
 
-	f = !strcmp(file, "-") ? fdopen(dup(0), "r") : fopen(file, "re");
+	if (!strcmp(file, "-")) {
+		int fd = dup(STDIN_FILENO);
+
+		f = fd < 0 ? NULL : fdopen(fd, "r");
+		if (!f && fd >= 0) {
+			err = errno;
+			close(fd);	/* fdopen() failed: the copy is still ours */
+			errno = err;
+		}
+	} else {
+		f = fopen(file, "re");
+	}
 	if (!f) {
 		err = -errno;
 		fprintf(stderr, "digestguard db import: %s: %s\n", file, strerror(-err));

@@ -76,7 +76,7 @@ static int walk_dir(const struct import_walk *w, const char *dir, int depth)
 	char **names = NULL;
 	struct dirent *e;
 	DIR *d;
-	int r = 0;
+	int r = 0, read_err;
 
 	/* A directory skipped counts as skipped, like a package: the
 	 * summary and "nothing imported" must not miss it. */
@@ -85,7 +85,8 @@ static int walk_dir(const struct import_walk *w, const char *dir, int depth)
 	d = opendir(dir);
 	if (!d)
 		return skip(w, -errno, dir, strerror(errno));
-	while ((e = readdir(d))) {
+	/* NULL with errno set is a read error, not the end of the directory */
+	while ((errno = 0, e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
 		if (n == cap) {
@@ -103,10 +104,13 @@ static int walk_dir(const struct import_walk *w, const char *dir, int depth)
 		}
 		n++;
 	}
+	read_err = r == 0 ? errno : 0;
 	closedir(d);
-	if (r == 0 && n)	/* qsort(NULL, 0, ...) is undefined: an empty directory */
+	if (read_err)	/* skipped as a whole, as a directory that cannot be opened */
+		r = skip(w, -read_err, dir, strerror(read_err));
+	else if (r == 0 && n)	/* qsort(NULL, 0, ...) is undefined: an empty directory */
 		qsort(names, n, sizeof(*names), cmp_str);
-	for (i = 0; i < n && r == 0; i++) {
+	for (i = 0; i < n && r == 0 && !read_err; i++) {
 		struct stat st;
 		size_t len = strlen(names[i]);
 

@@ -225,7 +225,9 @@ static int scan_state(int dfd, uint64_t **gens, size_t *ngens)
 		return -errno;
 	}
 	rewinddir(d);	/* the dup shares its offset with @dfd */
-	while ((de = readdir(d))) {
+	/* errno cleared before each readdir(): NULL with errno set is an
+	 * error, not the end (a generation must not go unseen) */
+	while ((errno = 0, de = readdir(d)) != NULL) {
 		if (strstr(de->d_name, TMP_MARK)) {
 			unlinkat(dfd, de->d_name, 0);
 			continue;
@@ -245,6 +247,13 @@ static int scan_state(int dfd, uint64_t **gens, size_t *ngens)
 			v = nv;
 		}
 		v[n++] = g;
+	}
+	if (errno) {
+		int e = errno;
+
+		free(v);
+		closedir(d);
+		return -e;
 	}
 	closedir(d);
 	if (n)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The digest database: build, open, look up, validate, switch generations. */
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -23,6 +24,29 @@
 
 static char tmpdir[] = "/tmp/dg-test-db.XXXXXX";
 static char msg[512];
+
+/*
+ * readdir() as the library calls it, with a read error (EIO after the
+ * first name) on demand: this program's definition comes before the C
+ * library's for every caller linked into it.
+ */
+static int readdir_fails;
+
+struct dirent *readdir(DIR *d)
+{
+	static struct dirent *(*real)(DIR *);
+	static int calls;
+
+	if (!real)
+		real = (struct dirent *(*)(DIR *))dlsym(RTLD_NEXT, "readdir");
+	if (readdir_fails && ++calls > 1) {
+		errno = EIO;
+		return NULL;
+	}
+	if (!readdir_fails)
+		calls = 0;
+	return real(d);
+}
 
 /* Deterministic "random" digests: SHA-256 of a counter. */
 static void digest_of(uint64_t i, uint8_t d[32])
@@ -847,6 +871,26 @@ TEST(test_db_commit_refuses_an_empty_state_dir_name)
 	CHECK(strstr(msg, "state directory") && strstr(msg, "empty"), "reason: %s", msg);
 }
 
+/* The generations are numbered from the directory's listing: one that
+ * breaks off must stop the commit, not number from what was read. */
+TEST(test_db_commit_stops_when_the_state_dir_cannot_be_listed)
+{
+	char state[sizeof(tmpdir) + 32];
+	uint64_t gen = 0;
+	int err;
+
+	snprintf(state, sizeof(state), "%s/readdir-eio", tmpdir);
+	CHECK(mkdir(state, 0700) == 0, "%s: %s", state, strerror(errno));
+	CHECK(commit_n(state, 0, 1, 0, &gen) == 0 && gen == 1, "first commit: %s", msg);
+	readdir_fails = 1;
+	err = commit_n(state, 1, 1, DG_DB_COMMIT_MERGE, &gen);
+	readdir_fails = 0;
+	CHECK(err == -EIO && strstr(msg, state) && strstr(msg, strerror(EIO)),
+	      "got %d: %s", err, msg);
+	CHECK(commit_n(state, 1, 1, DG_DB_COMMIT_MERGE, &gen) == 0 && gen == 2,
+	      "then, listed again: generation %llu: %s", (unsigned long long)gen, msg);
+}
+
 TEST(test_db_reader_notices_a_new_generation_and_switches)
 {
 	const char *state = tpath("state-switch");
@@ -1604,6 +1648,7 @@ int main(void)
 	}
 	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
 	RUN(test_db_empty_database_opens_and_finds_nothing);
+	RUN(test_db_commit_stops_when_the_state_dir_cannot_be_listed);
 	RUN(test_db_lookup_finds_every_present_digest_with_its_source);
 	RUN(test_db_lookup_rejects_absent_digests_and_near_misses);
 	RUN(test_db_first_and_last_possible_digests_are_found);

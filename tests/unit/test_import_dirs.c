@@ -6,6 +6,8 @@
  * `make check`, where sorting the names of an empty directory as
  * qsort(NULL, 0, ...) was reported as undefined behaviour.
  */
+#include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,34 @@
 #include "import_walk.h"
 
 static char dir[] = "/tmp/dg-import-dirs.XXXXXX";
+
+/*
+ * readdir() as the walks call it, with a read error (EIO after the first
+ * name) on demand: this program's definition comes before the C
+ * library's for every caller linked into it.
+ */
+static int readdir_fails;
+
+struct dirent *readdir(DIR *d)
+{
+	static struct dirent *(*real)(DIR *);
+	static int calls;
+
+	if (!real)
+		real = (struct dirent *(*)(DIR *))dlsym(RTLD_NEXT, "readdir");
+	if (readdir_fails && ++calls > 1) {
+		errno = EIO;
+		return NULL;
+	}
+	if (!readdir_fails)
+		calls = 0;
+	return real(d);
+}
+
+static void noted(const char *msg, void *ctx)
+{
+	snprintf(ctx, 256, "%s", msg);
+}
 
 static int count_one(const char *path, void *ctx)
 {
@@ -65,6 +95,51 @@ TEST(test_apt_lists_of_a_missing_directory_is_enoent)
 	dg_deb_free(deb);
 }
 
+/* A directory whose listing breaks off is not taken as a shorter one. */
+TEST(test_import_walk_reports_a_read_error_not_a_shorter_directory)
+{
+	char why[256] = "", path[sizeof(dir) + 16];
+	int seen = 0;
+	struct import_walk w = { .suffix = ".rpm", .one = count_one, .ctx = &seen };
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/a.rpm", dir);
+	f = fopen(path, "w");
+	CHECK(f && fclose(f) == 0, "%s: %s", path, strerror(errno));
+	w.skipped = noted;
+	w.ctx = why;
+	readdir_fails = 1;
+	CHECK(import_walk(dir, &w) == 0, "not strict: the directory is skipped, the walk goes on");
+	CHECK(strstr(why, dir) && strstr(why, strerror(EIO)), "skip names %s and the error: '%s'",
+	      dir, why);
+	w.strict = 1;
+	readdir_fails = 1;
+	CHECK(import_walk(dir, &w) == -EIO, "strict: -EIO");
+	readdir_fails = 0;
+	w.strict = 0;
+	w.skipped = NULL;
+	w.ctx = &seen;
+	CHECK(import_walk(dir, &w) == 0 && seen == 1, "without the error: %d package", seen);
+	unlink(path);
+}
+
+TEST(test_apt_lists_report_a_read_error)
+{
+	struct dg_deb *deb;
+	size_t nin = 9, npk = 9;
+	int r;
+
+	if (dg_deb_new(0, &deb) < 0)
+		SKIP("no deb context");
+	readdir_fails = 1;
+	r = dg_deb_load_lists(deb, dir, 0, NULL, NULL, &nin, &npk);
+	readdir_fails = 0;
+	CHECK(r == -EIO, "got %d (%s)", r, dg_deb_last_error(deb));
+	CHECK(strstr(dg_deb_last_error(deb), dir) != NULL, "error does not name %s: %s", dir,
+	      dg_deb_last_error(deb));
+	dg_deb_free(deb);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -74,6 +149,8 @@ int main(void)
 	RUN(test_import_walk_of_an_empty_directory_finds_no_package);
 	RUN(test_apt_lists_of_an_empty_directory_is_enoent);
 	RUN(test_apt_lists_of_a_missing_directory_is_enoent);
+	RUN(test_import_walk_reports_a_read_error_not_a_shorter_directory);
+	RUN(test_apt_lists_report_a_read_error);
 	rmdir(dir);
 	return tap_done();
 }

@@ -734,7 +734,8 @@ static int list_names(const char *dir, int kind, char ***out, size_t *n)
 	*n = 0;
 	if (!d)
 		return -errno;
-	while ((e = readdir(d))) {
+	/* NULL with errno set is a read error, not the end of the list */
+	while ((errno = 0, e = readdir(d)) != NULL) {
 		if (list_kind(e->d_name) != kind)
 			continue;
 		if (*n == cap) {
@@ -751,6 +752,8 @@ static int list_names(const char *dir, int kind, char ***out, size_t *n)
 		}
 		(*n)++;
 	}
+	if (r == 0 && errno)
+		r = -errno;
 	closedir(d);
 	if (r == 0 && *n)	/* qsort(NULL, 0, ...) is undefined: no list */
 		qsort(v, *n, sizeof(*v), cmp_name);
