@@ -418,7 +418,7 @@ static int own_dir_files_root_only(const char *dir, const char *what, const char
 
 	if (!d)
 		return 0;	/* the open of our own file there says why */
-	while (r == 0 && (de = readdir(d))) {
+	while (r == 0 && (errno = 0, de = readdir(d)) != NULL) {
 		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
 		    !S_ISREG(st.st_mode) || dg_enf_root_writes_only(st.st_uid, st.st_mode))
 			continue;
@@ -429,6 +429,10 @@ static int own_dir_files_root_only(const char *dir, const char *what, const char
 		       "holding only root's files", dir, de->d_name, what, (unsigned)st.st_uid,
 		       (unsigned)(st.st_mode & 07777), mark);
 		r = -EPERM;
+	}
+	if (r == 0 && errno) {	/* a listing cut short checked only part of it */
+		r = -errno;
+		dg_err("enforce: %s (the directory of %s): %s", dir, what, strerror(-r));
 	}
 	closedir(d);
 	return r;
