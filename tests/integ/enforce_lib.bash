@@ -132,6 +132,41 @@ enf_worker() {
 	sed -n 's/^digestguard enforce: worker \([0-9]*\) started$/\1/p' "$T/enf.err" | tail -n 1
 }
 
+# enf_marked FILE: the worker's fanotify groups have an inode mark on FILE
+# (an allowed exec's ignore mark, its FAN_ATTRIB watch), as
+# /proc/PID/fdinfo lists them ("fanotify ino:HEX sdev:HEX ...").
+enf_marked() {
+	local w ino sdev
+	w=$(enf_worker)
+	[ -n "$w" ] && ino=$(stat -c %i "$1") && sdev=$(stat -c '%Hd %Ld' "$1") || return 1
+	sdev=$(( (${sdev% *} << 20) | ${sdev#* } ))	# the kernel's dev_t: major << 20 | minor
+	cat /proc/"$w"/fdinfo/* 2>/dev/null |
+		grep -q "^fanotify ino:$(printf %x "$ino") sdev:$(printf %x "$sdev") "
+}
+# enf_wait_marked FILE: until the worker has a mark on FILE (2 s at most:
+# it may put it after the kernel has its answer).
+enf_wait_marked() {
+	local i
+	for i in $(seq 100); do
+		enf_marked "$1" && return 0
+		sleep 0.02
+	done
+	echo "# $1: not marked after 2 s"
+	return 1
+}
+# enf_wait_unmarked FILE: until the worker has no mark on FILE (10 s at
+# most): what it does on an event or a new generation, done by its own
+# threads, with no sign of it outside but the marks.
+enf_wait_unmarked() {
+	local i
+	for i in $(seq 200); do
+		enf_marked "$1" || return 0
+		sleep 0.05
+	done
+	echo "# $1: still marked after 10 s"
+	return 1
+}
+
 # run_bin PATH ARGS...: exec under a watchdog; prints nothing, returns status.
 # For a wait or a count only: a case that says "allowed" or "denied" uses
 # run_allowed or run_denied, as a hang, a missing file or a crash is a

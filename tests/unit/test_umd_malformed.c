@@ -9,9 +9,11 @@
  * life-long CPU time limit can cut an honest call short.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -49,6 +51,53 @@ static uint64_t mono_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * Wait, up to @ms, until handler @pid has exited (it stays a zombie until
+ * the manager reaps it, so the pid is still its own); its files, the
+ * channel among them, are closed before its pidfd says so.  0 or -errno.
+ */
+static int wait_exited(pid_t pid, int ms)
+{
+	struct pollfd p = { .events = POLLIN };
+	int r;
+
+	p.fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (p.fd < 0)
+		return -errno;
+	r = poll(&p, 1, ms);
+	close(p.fd);
+	return r > 0 ? 0 : r == 0 ? -ETIMEDOUT : -errno;
+}
+
+/*
+ * Wait, up to @ms, until handler @pid sleeps (state S in /proc/PID/stat).
+ * A liar that has answered and then writes more only runs (spins, writes)
+ * until it blocks in its last read, so once it sleeps all it wrote is in
+ * the channel.  0 or -errno.
+ */
+static int wait_sleeping(pid_t pid, int ms)
+{
+	uint64_t end = mono_ms() + (uint64_t)ms;
+	char path[64], buf[512], *rp;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	do {
+		f = fopen(path, "r");
+		if (!f)
+			return -errno;
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[n] = '\0';
+		rp = strrchr(buf, ')');	/* the name in parentheses may hold anything */
+		if (rp && rp[1] == ' ' && rp[2] == 'S')
+			return 0;
+		usleep(1000);
+	} while (mono_ms() < end);
+	return -ETIMEDOUT;
 }
 
 /* A call with a le32 argument; the answer, if any, is dropped. */
@@ -133,9 +182,13 @@ TEST(test_late_trailing_bytes_replace_the_handler_not_fail_the_next_call)
 	/* This call may already see them with its answer (then it fails). */
 	CHECK(r == 0 || r == -EBADMSG, "trailing-late call returned %d (%s)", r,
 	      dg_umd_last_error(u));
-	if (r == 0)
+	if (r == 0) {
 		dg_umd_answer_free(&a);
-	usleep(100 * 1000);	/* let "LATE" (written 20 ms later) land first */
+		/* Let "LATE" (written 20 ms later) land first: a fixed 100 ms
+		 * is not enough on a busy machine. */
+		r = wait_sleeping(pid, 10000);
+		CHECK(r == 0, "the handler did not block after its late bytes: %d", r);
+	}
 	CHECK(echo_ok(u), "the next call failed: %s", dg_umd_last_error(u));
 	CHECK(dg_umd_pid(u) != pid, "the handler that sent stray bytes still serves");
 	CHECK(strstr(dg_umd_last_error(u), "after its last answer") ||
@@ -156,18 +209,22 @@ TEST(test_handler_exit_between_calls_does_not_fail_the_next_call)
 	struct dg_umd *u = liar(500);
 	struct dg_umd_answer a;
 	struct dg_umd_stats st;
-	int r, i;
+	int r, i, pid;
 
 	CHECK(u && echo_ok(u), "liar starts");
 	if (!u)
 		return;
 	for (i = 0; i < 3; i++) {
+		pid = dg_umd_pid(u);
 		r = dg_umd_call(u, L_ANSWER_THEN_EXIT, "x", 1, &a);
 		CHECK(r == 0 && a.len == 4, "answer-then-exit call %d returned %d (%s)", i, r,
 		      dg_umd_last_error(u));
 		if (r == 0)
 			dg_umd_answer_free(&a);
-		usleep(50 * 1000);	/* it has exited by now */
+		/* Until it has exited: a fixed 50 ms is not enough on a busy
+		 * machine (then the next call goes to it and fails). */
+		r = wait_exited(pid, 10000);
+		CHECK(r == 0, "handler %d did not exit after its answer: %d", pid, r);
 		CHECK(echo_ok(u), "call %d after the exit failed: %s", i, dg_umd_last_error(u));
 		CHECK(strstr(dg_umd_last_error(u), "exited") != NULL, "message: %s",
 		      dg_umd_last_error(u));
@@ -454,12 +511,16 @@ TEST(test_cpu_limit_replaces_a_busy_handler_between_calls_not_during_one)
 /*
  * One call that alone takes more CPU time than the limit: the kernel
  * kills the handler (SIGKILL at the hard limit), and the message says it
- * was the CPU time limit, not just "killed".
+ * was the CPU time limit, not just "killed".  The limit counts CPU time,
+ * the deadline wall time: on a busy machine the handler may get a tenth
+ * of a CPU, and 1 s of CPU time took over 10 s (the call timed out,
+ * -ETIMEDOUT).  The deadline is only the backstop for a limit that does
+ * not work: 60 s, which the call never waits out when it does.
  */
 TEST(test_handler_killed_at_its_cpu_limit_is_reported_as_such)
 {
 	struct dg_umd_desc d = {
-		DG_UMD_DESC_BLOB(&dg_blob_liar), .timeout_ms = 10000, .rlimit_cpu = 1,
+		DG_UMD_DESC_BLOB(&dg_blob_liar), .timeout_ms = 60000, .rlimit_cpu = 1,
 	};
 	struct dg_umd *u = NULL;
 	int r;
