@@ -45,32 +45,28 @@ static __attribute__((noreturn)) void block(void)
 			_exit(0);
 }
 
-/* No sleeping under seccomp (nanosleep is not allowed): spin on the clock. */
-static void spin_ms(uint32_t ms)
+/*
+ * No sleeping under seccomp (nanosleep is not allowed): spin until @ms
+ * have passed on @clock, CLOCK_MONOTONIC for wall time or
+ * CLOCK_PROCESS_CPUTIME_ID for CPU time (the same amount of work however
+ * busy the machine is).
+ */
+static void spin_on(clockid_t clock, uint32_t ms)
 {
 	struct timespec t0, t;
-	uint64_t waited;
+	uint64_t passed;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	clock_gettime(clock, &t0);
 	do {
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		waited = (uint64_t)(t.tv_sec - t0.tv_sec) * 1000 +
+		clock_gettime(clock, &t);
+		passed = (uint64_t)(t.tv_sec - t0.tv_sec) * 1000 +
 			 (uint64_t)((t.tv_nsec - t0.tv_nsec) / 1000000);
-	} while (waited < ms);
+	} while (passed < ms);
 }
 
-/* CPU time, not wall time: the same amount however busy the machine is. */
-static void spin_cpu_ms(uint32_t ms)
+static void spin_ms(uint32_t ms)
 {
-	struct timespec t0, t;
-	uint64_t used;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
-	do {
-		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-		used = (uint64_t)(t.tv_sec - t0.tv_sec) * 1000 +
-		       (uint64_t)((t.tv_nsec - t0.tv_nsec) / 1000000);
-	} while (used < ms);
+	spin_on(CLOCK_MONOTONIC, ms);
 }
 
 /*
@@ -250,7 +246,7 @@ static int handle(uint16_t type, const uint8_t *req, size_t len, struct dg_buf *
 	case L_SPIN:
 		/* An honest parser that works hard: CPU time, a correct answer. */
 		cur_le32(&c, &v);
-		spin_cpu_ms(v);
+		spin_on(CLOCK_PROCESS_CPUTIME_ID, v);
 		return dg_buf_put(ans, "ok", 2);
 	default:
 		return -EOPNOTSUPP;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The digest database: build, open, look up, validate, switch generations. */
 #include <dirent.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -20,33 +19,11 @@
 #include "db_format.h"
 #include "db_internal.h"
 #include "sha256.h"
+#include "readdir_fault.h"
 #include "tap.h"
 
 static char tmpdir[] = "/tmp/dg-test-db.XXXXXX";
 static char msg[512];
-
-/*
- * readdir() as the library calls it, with a read error (EIO after the
- * first name) on demand: this program's definition comes before the C
- * library's for every caller linked into it.
- */
-static int readdir_fails;
-
-struct dirent *readdir(DIR *d)
-{
-	static struct dirent *(*real)(DIR *);
-	static int calls;
-
-	if (!real)
-		real = (struct dirent *(*)(DIR *))dlsym(RTLD_NEXT, "readdir");
-	if (readdir_fails && ++calls > 1) {
-		errno = EIO;
-		return NULL;
-	}
-	if (!readdir_fails)
-		calls = 0;
-	return real(d);
-}
 
 /* Deterministic "random" digests: SHA-256 of a counter. */
 static void digest_of(uint64_t i, uint8_t d[32])

@@ -7,7 +7,6 @@
  * qsort(NULL, 0, ...) was reported as undefined behaviour.
  */
 #include <dirent.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,33 +14,11 @@
 
 #include <digestguard/deb.h>
 
+#include "readdir_fault.h"
 #include "tap.h"
 #include "import_walk.h"
 
 static char dir[] = "/tmp/dg-import-dirs.XXXXXX";
-
-/*
- * readdir() as the walks call it, with a read error (EIO after the first
- * name) on demand: this program's definition comes before the C
- * library's for every caller linked into it.
- */
-static int readdir_fails;
-
-struct dirent *readdir(DIR *d)
-{
-	static struct dirent *(*real)(DIR *);
-	static int calls;
-
-	if (!real)
-		real = (struct dirent *(*)(DIR *))dlsym(RTLD_NEXT, "readdir");
-	if (readdir_fails && ++calls > 1) {
-		errno = EIO;
-		return NULL;
-	}
-	if (!readdir_fails)
-		calls = 0;
-	return real(d);
-}
 
 static void noted(const char *msg, void *ctx)
 {
