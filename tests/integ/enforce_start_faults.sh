@@ -40,7 +40,13 @@ mkdir -m 0755 "$MNT/own"
 : > "$MNT/own/root-file"
 
 : > "$F/readdir"
-out=$(wd 15 "${ENF_WRAP[@]}" "$DG" enforce --state "$S" --mark "$MNT" --log "$MNT/own/log" 2>&1 </dev/null); rc=$?
+# In the background, its PID with the others enf_cleanup stops: should the
+# enforcer start after all, the test's end must not leave it running.
+wd 15 "${ENF_WRAP[@]}" "$DG" enforce --state "$S" --mark "$MNT" --log "$MNT/own/log" \
+	>"$T/start.out" 2>&1 </dev/null &
+ENF_PIDS+=("$!")
+wait "$!"; rc=$?
+out=$(cat "$T/start.out")
 name=own_directory_that_cannot_be_listed_refuses_the_start
 if [ $rc = 1 ] && grep -qF "digestguard enforce: $MNT/own (the directory of --log): Input/output error" <<< "$out" &&
 	! grep -q '^ready$' <<< "$out" && grep -q '^readdir failed$' "$F/calls"; then ok "$name"
