@@ -10,16 +10,32 @@ MNT=$T/mnt
 # A command enf_start runs the enforcer under (e.g. unshare), or empty.
 ENF_WRAP=()
 
+# ENF_PIDS are watchdogs (timeout) with the enforcer as their child: TERM
+# reaches the enforcer through its watchdog and it stops cleanly; what is
+# left after 5 s is killed, the enforcer (the watchdog's child) before its
+# watchdog, as a watchdog killed alone would leave it running.
 enf_cleanup() {
-	local p
-	for p in "${ENF_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
+	local p c i alive
+	for p in "${ENF_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
+	for i in $(seq 50); do
+		alive=0
+		for p in "${ENF_PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+		[ $alive = 0 ] && break
+		sleep 0.1
+	done
+	for p in "${ENF_PIDS[@]}"; do
+		for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do kill -KILL "$c" 2>/dev/null; done
+		kill -KILL "$p" 2>/dev/null
+	done
 	for p in "${ENF_PIDS[@]}"; do wait "$p" 2>/dev/null; done
 	mountpoint -q "$MNT" && umount -l "$MNT"
 	rm -rf "$T"
 }
 trap enf_cleanup EXIT
-# A runner's timeout (SIGTERM) must still clean up: exit runs the EXIT trap.
+# A runner's timeout (SIGTERM), or a reader that went away (SIGPIPE), must
+# still clean up: exit runs the EXIT trap.
 trap 'exit 143' TERM INT HUP
+trap 'exit 141' PIPE
 
 # Skip the whole script (TAP plan with a skip) when it cannot run here.
 enf_require() {
