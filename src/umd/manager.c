@@ -804,7 +804,19 @@ int dg_umd_start(struct dg_umd *u)
 
 	if (r < 0 || !u->hello_pending)
 		return r;
-	return finish_hello(u);
+	r = finish_hello(u);
+	/*
+	 * Gone (or speaking out of turn) after its hello, before any request:
+	 * replaced once, as a handler between calls is, so that the request
+	 * does not fail for it.  One that dies before its hello is a start-up
+	 * failure (no loop of starts for a handler that cannot start).
+	 */
+	if (r == 0 && !idle_handler_usable(u)) {
+		r = dg_umd_launch(u);
+		if (r == 0 && u->hello_pending)
+			r = finish_hello(u);
+	}
+	return r;
 }
 
 /* dg_sandbox_spawn() callback: copy the embedded handler into the memfd. */

@@ -236,6 +236,35 @@ TEST(test_handler_exit_between_calls_does_not_fail_the_next_call)
 }
 
 /*
+ * A handler that dies after its hello but before its first request is
+ * replaced before the request is sent, as one that dies between calls is:
+ * the first call does not fail for it.
+ */
+TEST(test_handler_dying_after_its_hello_does_not_fail_the_first_call)
+{
+	struct dg_umd *u = liar(2000);
+	struct dg_umd_stats st;
+	int pid, spins;
+
+	CHECK(u && dg_umd_launch(u) == 0, "launch: %s", u ? dg_umd_last_error(u) : "no context");
+	if (!u)
+		return;
+	pid = dg_umd_pid(u);
+	/* its hello is in the channel (readable): "starting" ends */
+	for (spins = 0; dg_umd_starting(u) && spins < 10000; spins++)
+		usleep(1000);
+	CHECK(!dg_umd_starting(u) && pid > 0, "the hello of handler %d never came", pid);
+	kill(pid, SIGKILL);
+	CHECK(wait_exited(pid, 10000) == 0, "handler %d did not die", pid);
+	CHECK(echo_ok(u), "first call failed: %s", dg_umd_last_error(u));
+	dg_umd_stats(u, &st);
+	CHECK(st.starts == 2 && st.failures == 1 && dg_umd_pid(u) != pid,
+	      "starts %llu, failures %llu, pid %d (was %d)", (unsigned long long)st.starts,
+	      (unsigned long long)st.failures, dg_umd_pid(u), pid);
+	dg_umd_free(u);
+}
+
+/*
  * A handler that takes its request a few KiB at a time must not hold the
  * manager in sendmsg() past the deadline.  The request is just under the
  * bulk threshold (256 KiB) so it goes through the socket, and is larger
@@ -647,6 +676,7 @@ int main(void)
 	RUN(test_answer_with_trailing_bytes_is_rejected);
 	RUN(test_late_trailing_bytes_replace_the_handler_not_fail_the_next_call);
 	RUN(test_handler_exit_between_calls_does_not_fail_the_next_call);
+	RUN(test_handler_dying_after_its_hello_does_not_fail_the_first_call);
 	RUN(test_slow_reader_cannot_stretch_a_send_past_the_deadline);
 	RUN(test_answer_in_one_byte_pieces_is_assembled);
 	RUN(test_eof_without_answer_is_reported);
