@@ -196,10 +196,8 @@ static int take_lock(const char *state, int *fd_out)
 	snprintf(path, sizeof(path), "%s/enforce.lock", state);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
-		int e = errno;
-
-		dg_err("enforce: %s: %s", path, strerror(e));
-		return -e;
+		dg_err("enforce: %s: %s", path, strerror(errno));
+		return -errno;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		n = (int)read(fd, pid, sizeof(pid) - 1);
@@ -275,16 +273,12 @@ static int plan_mark(const struct dg_enf_mark *m, struct mark_plan *p)
 	p->flags = FAN_MARK_ADD;
 	p->mask = ENF_MASK;
 	if (!realpath(m->path, p->path)) {
-		int e = errno;
-
-		dg_err("enforce: %s %s: %s", opt, m->path, strerror(e));
-		return -e;
+		dg_err("enforce: %s %s: %s", opt, m->path, strerror(errno));
+		return -errno;
 	}
 	if (statx(AT_FDCWD, p->path, 0, STATX_BASIC_STATS, &sx) < 0) {
-		int e = errno;
-
-		dg_err("enforce: %s %s: %s", opt, p->path, strerror(e));
-		return -e;
+		dg_err("enforce: %s %s: %s", opt, p->path, strerror(errno));
+		return -errno;
 	}
 	if (m->kind == DG_MARK_FILESYSTEM) {
 		p->flags |= FAN_MARK_FILESYSTEM;
@@ -364,10 +358,8 @@ static int add_mark(int gfd, const struct dg_enf_mark *m)
 	if (r < 0)
 		return r;
 	if (fanotify_mark(gfd, p.flags, p.mask, AT_FDCWD, p.path) < 0) {
-		int e = errno;
-
-		dg_err("enforce: cannot mark %s %s: %s", p.kind, p.path, strerror(e));
-		return -e;
+		dg_err("enforce: cannot mark %s %s: %s", p.kind, p.path, strerror(errno));
+		return -errno;
 	}
 	fprintf(stderr, "digestguard enforce: marked %s %s\n", p.kind, p.path);
 	return 0;
@@ -633,10 +625,8 @@ static int start_worker(struct sup *s)
 	pid_t pid = fork();
 
 	if (pid < 0) {
-		int e = errno;
-
-		dg_err("enforce: fork: %s", strerror(e));
-		return -e;
+		dg_err("enforce: fork: %s", strerror(errno));
+		return -errno;
 	}
 	if (pid == 0) {
 		struct rlimit rl = { DG_WORKER_NOFILE, DG_WORKER_NOFILE };
@@ -840,18 +830,14 @@ int dg_enforcer_run(const struct dg_enf_config *cfg)
 	}
 	mfd = memfd_create("digestguard-journal", MFD_CLOEXEC);
 	if (mfd < 0 || ftruncate(mfd, sizeof(*j)) < 0) {
-		int e = errno;
-
-		dg_err("enforce: journal: %s", strerror(e));
-		return -e;
+		dg_err("enforce: journal: %s", strerror(errno));
+		return -errno;
 	}
 	j = mmap(NULL, sizeof(*j), PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
 	close(mfd);
 	if (j == MAP_FAILED) {
-		int e = errno;
-
-		dg_err("enforce: journal: %s", strerror(e));
-		return -e;
+		dg_err("enforce: journal: %s", strerror(errno));
+		return -errno;
 	}
 	for (i = 0; i < DG_JOURNAL_SLOTS; i++)
 		atomic_store(&j->fds[i], -1);

@@ -7,11 +7,15 @@
 
 int dg_verbose;
 
+/* errno is left as the caller had it: "dg_err(...); return -errno;" */
 static void vlog(const char *fmt, va_list ap)
 {
+	int e = errno;
+
 	fputs("digestguard ", stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
+	errno = e;
 }
 
 void dg_err(const char *fmt, ...)
@@ -48,12 +52,14 @@ void dg_debug(const char *fmt, ...)
 int dg_errf(char *buf, size_t len, int r, const char *fmt, ...)
 {
 	va_list ap;
+	int e = errno;	/* left as the caller had it, as dg_err() does */
 
 	if (buf && len) {
 		va_start(ap, fmt);
 		vsnprintf(buf, len, fmt, ap);
 		va_end(ap);
 	}
+	errno = e;
 	return r;
 }
 

@@ -9,7 +9,8 @@ extern int dg_verbose;
 
 /* Messages go to stderr after "digestguard ": @fmt starts with the
  * command's words, "enforce: ..." prints "digestguard enforce: ...", as
- * the CLI's own messages read. */
+ * the CLI's own messages read.  errno is left as it was, so that
+ * "dg_err(...); return -errno;" returns the caller's error. */
 void dg_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void dg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void dg_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
