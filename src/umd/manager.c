@@ -118,9 +118,10 @@ int dg_umd_new(const struct dg_umd_desc *desc, struct dg_umd **out)
 	if (!u->d.rlimit_cpu) {
 		/* Room for a whole call in a handler that has used up to half
 		 * of it (cpu_room()). */
-		u->d.rlimit_cpu = UMD_CPU_DEFAULT_S;
-		if (u->d.rlimit_cpu < 2 * ((uint64_t)u->d.timeout_ms + 999) / 1000)
-			u->d.rlimit_cpu = 2 * ((uint64_t)u->d.timeout_ms + 999) / 1000;
+		uint64_t two_deadlines = 2 * ((uint64_t)u->d.timeout_ms + 999) / 1000;
+
+		u->d.rlimit_cpu = two_deadlines > UMD_CPU_DEFAULT_S ? two_deadlines :
+								      UMD_CPU_DEFAULT_S;
 	}
 	u->exec_fd = -1;
 	u->bulk_fd = -1;
