@@ -212,6 +212,10 @@ dg_verdict() {
 declare -A apt_differs=(
 	[packages_xz_compressed_again_is_listed_by_its_text]="packages-not-listed|apt checks the compressed file's own SHA256 entry (Hash Sum mismatch); digestguard checks the decompressed text against the Packages entry, which the archive signed, as it must for the copies apt keeps in its lists directory (decompressed or lz4, listed nowhere)"
 )
+# same_verdict V1 DETAIL1 V2 DETAIL2: the same verdict (and for an ok, the
+# same Package, Version and Architecture)
+same_verdict() { [ "$1" = "$3" ] && { [ "$1" != ok ] || [ "$2" = "$4" ]; }; }
+
 declare -A compared=()
 ncases=0
 while read -r name kr inr pk deb verdict detail; do
@@ -235,7 +239,7 @@ while read -r name kr inr pk deb verdict detail; do
 			nok "${name}_apt_differs_as_documented" "apt: $av, documented: ${differs%%|*}" "apt said: ${amsg:-nothing}"
 		fi
 		dg_verdict "$form" "$fx/$inr" "$fx/$pk" "$fx/$deb" "$fx/$kr"
-		if [ "$dv" = "$verdict" ] && { [ "$dv" != ok ] || [ "$ddetail" = "$detail" ]; }; then
+		if same_verdict "$dv" "$ddetail" "$verdict" "$detail"; then
 			ok "${name}_digestguard_agrees_with_reference ($dv)"
 		else
 			nok "${name}_digestguard_agrees_with_reference" "digestguard: $dv${ddetail:+ ($ddetail)}, reference: $verdict${detail:+ ($detail)}" \
@@ -243,7 +247,7 @@ while read -r name kr inr pk deb verdict detail; do
 		fi
 		continue
 	fi
-	if [ "$av" = "$verdict" ] && { [ "$av" != ok ] || [ "$adetail" = "$detail" ]; }; then
+	if same_verdict "$av" "$adetail" "$verdict" "$detail"; then
 		ok "${name}_apt_agrees_with_reference ($av)"
 		[ -z "$amsg" ] || echo "# apt said: ${amsg//$T\//}"
 	else
@@ -251,7 +255,7 @@ while read -r name kr inr pk deb verdict detail; do
 			"apt said: ${amsg:-nothing}"
 	fi
 	dg_verdict "$form" "$fx/$inr" "$fx/$pk" "$fx/$deb" "$fx/$kr"
-	if [ "$dv" = "$av" ] && { [ "$dv" != ok ] || [ "$ddetail" = "$adetail" ]; }; then
+	if same_verdict "$dv" "$ddetail" "$av" "$adetail"; then
 		ok "${name}_digestguard_agrees_with_apt ($dv)"
 		[ "$av" = "$verdict" ] && compared[$av]=$(( ${compared[$av]:-0} + 1 ))
 	else
