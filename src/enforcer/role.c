@@ -237,18 +237,24 @@ static int key_cmp(const void *a, const void *b)
 	return x[0] != y[0] ? (x[0] < y[0] ? -1 : 1) : x[1] != y[1] ? (x[1] < y[1] ? -1 : 1) : 0;
 }
 
-size_t dg_enf_roles_compact(struct dg_enf_roles *t)
+int dg_enf_roles_compact(struct dg_enf_roles *t)
 {
 	struct { uint64_t dev, ino; unsigned role; } *keep;
 	uint64_t (*live)[2] = NULL, k[2];
 	size_t nlive = 0, caplive = 0, nkeep = 0, i;
 	struct dirent *de;
 	DIR *d;
+	int r = 0;
 
 	if (!t)
 		return 0;
 	d = opendir("/proc");
-	while (d && (de = readdir(d))) {
+	if (!d)
+		return -errno;
+	/* errno cleared before each readdir(): NULL with errno set is an
+	 * error, not the end; a partial list of running programs would make
+	 * the table forget loaders and shells that still run. */
+	while ((errno = 0, de = readdir(d)) != NULL) {
 		struct statx sx;
 		char p[64];
 
@@ -261,8 +267,10 @@ size_t dg_enf_roles_compact(struct dg_enf_roles *t)
 			size_t nc = caplive ? 2 * caplive : 1024;
 			void *nv = realloc(live, nc * sizeof(*live));
 
-			if (!nv)
+			if (!nv) {
+				r = -ENOMEM;
 				break;
+			}
 			live = nv;
 			caplive = nc;
 		}
@@ -270,14 +278,19 @@ size_t dg_enf_roles_compact(struct dg_enf_roles *t)
 		live[nlive][1] = sx.stx_ino;
 		nlive++;
 	}
-	if (d)
-		closedir(d);
+	if (r == 0 && errno)
+		r = -errno;
+	closedir(d);
+	if (r < 0) {
+		free(live);
+		return r;	/* nothing forgotten */
+	}
 	if (live)
 		qsort(live, nlive, sizeof(*live), key_cmp);
 	keep = calloc(DG_ENF_ROLES_MAX, sizeof(*keep));
 	if (!keep) {
 		free(live);
-		return DG_ENF_ROLES_MAX;	/* nothing forgotten */
+		return -ENOMEM;	/* nothing forgotten */
 	}
 	for (i = 0; i < DG_ENF_ROLES_MAX; i++) {
 		struct role_slot *s = &t->slot[i];
@@ -299,5 +312,5 @@ size_t dg_enf_roles_compact(struct dg_enf_roles *t)
 		dg_enf_roles_set(t, keep[i].dev, keep[i].ino, keep[i].role);
 	free(keep);
 	free(live);
-	return nkeep;
+	return (int)nkeep;
 }

@@ -56,9 +56,12 @@ void dg_enf_roles_free(struct dg_enf_roles *t);
  * (/proc/PID/exe of every process, by statx without syncing, so no
  * filesystem is asked), forget the rest.  A program that is not running
  * needs no record: its next exec records it again.  Returns how many
- * records were kept.  The one writer (the worker) calls it.
+ * records were kept, or a negative errno (/proc cannot be opened or its
+ * listing breaks off, -ENOMEM) with nothing forgotten: the table stays
+ * full and the next record is refused.  The one writer (the worker)
+ * calls it.
  */
-size_t dg_enf_roles_compact(struct dg_enf_roles *t);
+int dg_enf_roles_compact(struct dg_enf_roles *t);
 
 /* 1 and @role if (@dev, @ino) is recorded, 0 if not. */
 int dg_enf_roles_get(const struct dg_enf_roles *t, uint64_t dev, uint64_t ino,

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "enforcer_int.h"
+#include "readdir_fault.h"
 #include "role.h"
 #include "tap.h"
 
@@ -117,6 +118,40 @@ TEST(test_roles_table_compacts_to_running_programs)
 }
 
 /*
+ * A listing of /proc that breaks off is an error the caller sees, and
+ * nothing is forgotten: the processes not listed may be running loaders
+ * or shells whose records must stay.
+ */
+TEST(test_roles_compact_readdir_error_is_reported_and_forgets_nothing)
+{
+	struct dg_enf_roles *t = dg_enf_roles_new();
+	struct statx sx;
+	unsigned role = 0;
+	uint64_t i, dev;
+	int r = 0;
+
+	CHECK(t != NULL, "table");
+	if (!t || statx(AT_FDCWD, "/proc/self/exe", 0, STATX_BASIC_STATS, &sx) < 0) {
+		dg_enf_roles_free(t);
+		return;
+	}
+	dev = (uint64_t)sx.stx_dev_major << 32 | sx.stx_dev_minor;
+	CHECK(dg_enf_roles_set(t, dev, sx.stx_ino, DG_ROLE_LOADER) == 0, "own exe recorded");
+	for (i = 0; r == 0; i++)
+		r = dg_enf_roles_set(t, 0xdead, 1000 + i, DG_ROLE_INTERP);
+	CHECK(r == -ENOSPC, "full");
+	readdir_fails = 1;
+	r = (int)dg_enf_roles_compact(t);
+	readdir_fails = 0;
+	CHECK(r == -EIO, "readdir error: -EIO, got %d", r);
+	CHECK(dg_enf_roles_get(t, dev, sx.stx_ino, &role) == 1 && role == DG_ROLE_LOADER,
+	      "the running program's record kept");
+	CHECK(dg_enf_roles_get(t, 0xdead, 1000, &role) == 1, "nothing forgotten");
+	CHECK(dg_enf_roles_compact(t) >= 1, "the next compaction works");
+	dg_enf_roles_free(t);
+}
+
+/*
  * A process that runs without a program interpreter (ld.so run as the
  * program) is told from /proc/PID/auxv, without opening its executable;
  * an ordinary dynamic program (this test) is not.
@@ -185,6 +220,7 @@ int main(void)
 	RUN(test_roles_table_records_replaces_and_fills);
 	RUN(test_runs_without_interp_from_auxv);
 	RUN(test_roles_table_compacts_to_running_programs);
+	RUN(test_roles_compact_readdir_error_is_reported_and_forgets_nothing);
 	RUN(test_opener_outside_our_pid_namespace_gets_every_role);
 	return tap_done();
 }
