@@ -80,7 +80,9 @@ int dg_bpf_verify(struct dg_bpf *bpf, const char *cert_path);
 /* How dg_bpf_load() has the signature checked. */
 enum dg_bpf_trust {
 	DG_BPF_TRUST_KERNEL,	/* the kernel verifies, against keyring_id */
-	DG_BPF_TRUST_USERSPACE,	/* dg_bpf_verify() passed: no signature to the kernel */
+	DG_BPF_TRUST_USERSPACE,	/* dg_bpf_verify() passed for the object opened
+				 * last (dg_bpf_load() refuses with -EPERM
+				 * otherwise): no signature to the kernel */
 };
 
 struct dg_bpf_load_opts {
@@ -112,7 +114,8 @@ struct dg_bpf_loaded {
  * Load the object opened last.  -EOPNOTSUPP with DG_BPF_TRUST_KERNEL: the
  * running kernel cannot verify program signatures (the message says so);
  * -EKEYREJECTED: the kernel refused the signature, or the loader found the
- * metadata map's hash wrong.  The fds in @out stay open until
+ * metadata map's hash wrong; -EPERM with DG_BPF_TRUST_USERSPACE: no
+ * dg_bpf_verify() of this object passed.  The fds in @out stay open until
  * dg_bpf_loaded_close().
  */
 int dg_bpf_load(struct dg_bpf *bpf, const struct dg_bpf_load_opts *opts,

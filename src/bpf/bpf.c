@@ -400,6 +400,7 @@ int dg_bpf_open(struct dg_bpf *bpf, const char *path, struct dg_bpf_info *info)
 	free(bpf->file);
 	bpf->file = NULL;
 	bpf->opened = 0;
+	bpf->verified = 0;
 	r = dg_file_read(path, BPF_SIGNED_MAX,
 			 &bpf->file, &bpf->file_len, bpf->err, sizeof(bpf->err));
 	if (r < 0)
@@ -451,6 +452,7 @@ int dg_bpf_verify(struct dg_bpf *bpf, const char *cert_path)
 	X509 *cert;
 	int r, ok;
 
+	bpf->verified = 0;
 	if (!bpf->opened) {
 		bpf_set_err(bpf, "no signed object opened");
 		return -EINVAL;
@@ -497,6 +499,7 @@ int dg_bpf_verify(struct dg_bpf *bpf, const char *cert_path)
 		r = -EKEYREJECTED;
 		goto out;
 	}
+	bpf->verified = 1;
 	r = 0;
 out:
 	EVP_PKEY_CTX_free(ctx);

@@ -19,6 +19,7 @@ struct dg_bpf {
 	size_t file_len;
 	char path[512];
 	int opened;
+	int verified;			/* dg_bpf_verify() passed for it */
 	struct bpf_chain_parts parts;	/* pointers into file */
 };
 

@@ -439,6 +439,13 @@ int dg_bpf_load(struct dg_bpf *bpf, const struct dg_bpf_load_opts *o, struct dg_
 		bpf_set_err(bpf, "no signed object opened");
 		return -EINVAL;
 	}
+	/* Without a signature for the kernel, nothing but dg_bpf_verify()
+	 * checked it: the context must have seen that pass, for this object. */
+	if (o->trust == DG_BPF_TRUST_USERSPACE && !bpf->verified) {
+		bpf_set_err(bpf, "%s: signature not verified in user space (dg_bpf_verify()) "
+			    "before a load that relies on it", bpf->path);
+		return -EPERM;
+	}
 	if (o->trust == DG_BPF_TRUST_KERNEL && o->cert_path) {
 		r = cert_keyring(bpf, o->cert_path, &keyring_id);
 		if (r < 0)

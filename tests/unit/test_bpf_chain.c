@@ -275,6 +275,7 @@ static struct dg_bpf *opened(const uint8_t *data_in_map, char *why, size_t whyle
 	dg_sha256(data_in_map, DATA_LEN, bpf->parts.data_sha);
 	bpf->parts.nr_progs = 0;	/* the smallest loader makes nothing */
 	bpf->opened = 1;
+	bpf->verified = 1;	/* as dg_bpf_verify() would have: the "signature" is 0x5a bytes */
 	snprintf(bpf->path, sizeof(bpf->path), "test object");
 	return bpf;
 }
@@ -350,6 +351,33 @@ TEST(test_kernel_mode_refuses_or_says_unavailable)
 	      r == -ENOKEY, "r=%d %s", r, msg);
 }
 
+/*
+ * DG_BPF_TRUST_USERSPACE loads without a signature for the kernel: the
+ * context itself must know that dg_bpf_verify() passed for the object
+ * opened last, not take the caller's word for it.  Refused before any
+ * bpf() call, so this needs no root.
+ */
+TEST(test_userspace_load_needs_a_verified_object)
+{
+	struct dg_bpf_load_opts o = { .trust = DG_BPF_TRUST_USERSPACE };
+	struct dg_bpf_loaded l;
+	struct dg_bpf *bpf;
+	char why[256] = "";
+	int r;
+
+	bpf = opened(meta, why, sizeof(why));
+	CHECK(bpf != NULL, "%s", why);
+	if (!bpf)
+		return;
+	bpf->verified = 0;	/* opened, never verified */
+	r = dg_bpf_load(bpf, &o, &l);
+	if (r == 0)
+		dg_bpf_loaded_close(&l);
+	CHECK(r == -EPERM && strstr(dg_bpf_last_error(bpf), "not verified"), "r=%d %s", r,
+	      dg_bpf_last_error(bpf));
+	dg_bpf_free(bpf);
+}
+
 int main(void)
 {
 	RUN(test_recheck_accepts_honest_answer);
@@ -364,5 +392,6 @@ int main(void)
 	RUN(test_loader_runs_with_signed_metadata);
 	RUN(test_loader_refuses_other_metadata);
 	RUN(test_kernel_mode_refuses_or_says_unavailable);
+	RUN(test_userspace_load_needs_a_verified_object);
 	return tap_done();
 }
