@@ -137,6 +137,22 @@ static int cert_keyring(struct dg_bpf *bpf, const char *path, int32_t *id)
 	return 0;
 }
 
+/*
+ * A key serial given for the kernel's check names a key this process can
+ * find: the kernel answers a missing one with a bare EINVAL, which would
+ * read as a refused program.  Only a definite "no such key" is refused
+ * here; a key we may not describe is left to the kernel.
+ */
+static int keyring_exists(struct dg_bpf *bpf, int32_t id)
+{
+	if (id <= 2 || syscall(__NR_keyctl, KEYCTL_DESCRIBE, id, NULL, 0) >= 0)
+		return 0;
+	if (errno != ENOKEY && errno != EKEYREVOKED && errno != EKEYEXPIRED)
+		return 0;
+	bpf_set_err(bpf, "keyring %d: no such key or keyring (%s)", (int)id, strerror(errno));
+	return -EINVAL;
+}
+
 static int metadata_map(struct dg_bpf *bpf)
 {
 	const struct bpf_chain_parts *p = &bpf->parts;
@@ -448,6 +464,10 @@ int dg_bpf_load(struct dg_bpf *bpf, const struct dg_bpf_load_opts *o, struct dg_
 	}
 	if (o->trust == DG_BPF_TRUST_KERNEL && o->cert_path) {
 		r = cert_keyring(bpf, o->cert_path, &keyring_id);
+		if (r < 0)
+			return r;
+	} else if (o->trust == DG_BPF_TRUST_KERNEL) {
+		r = keyring_exists(bpf, keyring_id);
 		if (r < 0)
 			return r;
 	}

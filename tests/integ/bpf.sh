@@ -182,6 +182,8 @@ expect load_userspace_needs_cert 2 "needs --cert" load --userspace-verified "$s"
 # --key is sign's: not taken by load for being part of "keyring"
 expect load_refuses_sign_option 2 "--key is not an option of this command" load --key "$fx/rsa.key" "$s"
 expect load_keyring_with_cert_is_usage_error 2 "not with --cert" load --keyring builtin --cert "$fx/rsa.crt" "$s"
+# A key serial no key has: said so (the kernel only answers EINVAL), exit 2.
+expect load_unknown_keyring_is_named 2 "keyring 2147483647: no such key" load --keyring 2147483647 "$s"
 
 # Pinned into a bpffs of the test's own, then read back with bpftool; each
 # object loads with digestguard exactly when it loads with bpftool (libbpf).
