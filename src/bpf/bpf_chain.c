@@ -211,8 +211,19 @@ int bpf_chain_recheck(const uint8_t *file, size_t len, const uint8_t *ans, size_
 		return -EKEYREJECTED;
 	}
 	if (memcmp(out->insns, check, 8)) {
+		/* The header's numbers, or the instruction itself, changed. */
+		uint32_t imm = get_le32(out->insns + 4), lm = imm & 0xffff, lp = imm >> 16;
+
+		if (memcmp(out->insns, check, 4) || lm > BPF_MAPS_MAX || lp == 0 ||
+		    lp > BPF_PROGS_MAX) {
+			snprintf(err, errlen, "the loader does not begin with the hash check "
+				 "(its first instruction is not the one digestguard bpf sign "
+				 "writes)");
+			return -EKEYREJECTED;
+		}
 		snprintf(err, errlen, "the header's %u maps and %u programs are not the numbers "
-			 "the signed loader was made for", out->nr_maps, out->nr_progs);
+			 "the signed loader was made for (%u maps and %u programs)", out->nr_maps,
+			 out->nr_progs, lm, lp);
 		return -EKEYREJECTED;
 	}
 	dg_sha256(out->insns, out->insns_len, out->insns_sha);

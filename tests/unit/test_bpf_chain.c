@@ -220,6 +220,27 @@ TEST(test_recheck_refuses_counts_the_loader_was_not_signed_for)
 	      strstr(err, "not the numbers"), "%s", err);
 }
 
+/* A changed first instruction is a loader not made by bpf sign, not a
+ * header that disagrees: the message says which, and both numbers. */
+TEST(test_recheck_names_a_changed_first_instruction)
+{
+	uint8_t a[BPF_SIG_ANS_LEN];
+	char err[256];
+
+	make_file();
+	honest(a);
+	file[BPF_SIGNED_HDR_LEN] ^= 1;	/* mov r0, imm is no longer a mov */
+	CHECK(recheck(a, sizeof(a), err, sizeof(err)) == -EKEYREJECTED &&
+	      strstr(err, "does not begin with the hash check") && !strstr(err, "header"),
+	      "%s", err);
+	make_file();
+	honest(a);
+	put_le32(a + 12, 2);
+	bpf_chain_header(file, 0, 2, INSNS_LEN, DATA_LEN, SIG_LEN);
+	CHECK(recheck(a, sizeof(a), err, sizeof(err)) == -EKEYREJECTED &&
+	      strstr(err, "made for (0 maps and 1 programs)"), "%s", err);
+}
+
 TEST(test_recheck_refuses_unaligned_metadata)
 {
 	uint8_t a[BPF_SIG_ANS_LEN];
@@ -387,6 +408,7 @@ int main(void)
 	RUN(test_recheck_refuses_changed_metadata);
 	RUN(test_recheck_refuses_changed_hash_check);
 	RUN(test_recheck_refuses_counts_the_loader_was_not_signed_for);
+	RUN(test_recheck_names_a_changed_first_instruction);
 	RUN(test_recheck_refuses_unaligned_metadata);
 	RUN(test_recheck_refuses_header_that_disagrees);
 	RUN(test_loader_runs_with_signed_metadata);
