@@ -40,6 +40,8 @@
 #define BPF_FS_MAGIC 0xcafe4a11
 #endif
 #define LOADER_LOG_SIZE (1u << 20)
+/* The longest pin path, DIR/maps/NAME with its NUL. */
+#define PIN_PATH_MAX 600u
 
 /* union bpf_attr for BPF_MAP_CREATE, Linux 6.18 */
 struct attr_map_create {
@@ -391,12 +393,19 @@ static int pin_one(int fd, const char *path)
 /* Programs as DIR/NAME, maps as DIR/maps/NAME; all or none. */
 static int pin_all(struct dg_bpf *bpf, const char *dir, struct dg_bpf_loaded *l)
 {
-	char done[96][600];
-	char path[600];
+	char done[96][PIN_PATH_MAX];
+	char path[PIN_PATH_MAX];
 	struct statfs sf;
 	uint32_t i, n = 0;
 	int r = 0;
 
+	/* Every path must be spelled out whole: a cut one would pin under a
+	 * name (or in a directory) other than the one reported. */
+	if (strlen(dir) + sizeof("/maps/") + sizeof(l->maps[0].file) - 1 > sizeof(path)) {
+		bpf_set_err(bpf, "%s: too long for the pins under it (at most %zu bytes)", dir,
+			    sizeof(path) - sizeof("/maps/") - sizeof(l->maps[0].file) + 1);
+		return -ENAMETOOLONG;
+	}
 	if (statfs(dir, &sf) < 0 || (unsigned long)sf.f_type != BPF_FS_MAGIC) {
 		bpf_set_err(bpf, "%s: not a directory on a BPF filesystem (mount -t bpf bpf DIR)",
 			    dir);

@@ -209,6 +209,14 @@ ls "$bfs/maps" >"$T/ls"; [ "$(wc -l <"$T/ls")" = 2 ] && ok load_pin_failure_leav
 expect load_pin_outside_bpffs_is_refused 2 "not a directory on a BPF filesystem" \
 	load --userspace-verified --cert "$fx/rsa.crt" --pin "$T" "$s"
 rm -f "$bfs"/keep_short "$bfs"/drop_all "$bfs"/maps/*
+# A --pin directory too long for DIR/maps/NAME to be spelled out: refused,
+# nothing pinned (pins were made under cut names the output did not give).
+long=$bfs/l; while [ ${#long} -lt 480 ]; do long=$long/$(printf '%0100d' 0); done
+long=$long/$(printf '%0*d' $((590 - ${#long} - 1)) 0); mkdir -p "$long"
+expect load_pin_dir_too_long_is_refused 2 "too long" load --userspace-verified --cert "$fx/rsa.crt" --pin "$long" "$T/multi.signed"
+[ -z "$(find "$bfs/l" -type f)" ] && ok load_pin_dir_too_long_pins_nothing ||
+	nok load_pin_dir_too_long_pins_nothing "$(find "$bfs/l" -type f | sed 's|.*/||')"
+rm -rf "$bfs/l"
 
 for o in counter multi lsm bad; do
 	mkdir -p "$bfs/peer_$o"
