@@ -8,6 +8,9 @@
 #                          which the re-check must accept
 #   seed-NAME-zero-answer  mode 0x06 || 72 zero bytes || object: an answer
 #                          of zeros from a lying handler
+#   seed-NAME-first-insn   mode 0x01 || object whose loader's first
+#                          instruction (mov r0, counts: 0xb7) is made 0xb6:
+#                          refused as a loader without the hash check
 # The key is new on every run, so the signature bytes differ between runs.
 #   fuzz/seed-core_bpf_recheck.sh [OUTDIR]   (default: fuzz/corpus/core_bpf_recheck)
 # DG names the digestguard binary (default: build/src/cli/digestguard).
@@ -30,5 +33,7 @@ for name in counter multi; do
 	"$dg" bpf verify --cert "$tmp/rsa.crt" "$tmp/$name.signed" >/dev/null
 	{ printf '\001'; cat "$tmp/$name.signed"; } >"$out/seed-$name-honest"
 	{ printf '\006'; head -c $ans_len /dev/zero; cat "$tmp/$name.signed"; } >"$out/seed-$name-zero-answer"
+	{ printf '\001'; head -c 40 "$tmp/$name.signed"; printf '\266'
+	  tail -c +42 "$tmp/$name.signed"; } >"$out/seed-$name-first-insn"
 done
 ls "$out"
