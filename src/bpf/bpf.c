@@ -167,9 +167,15 @@ static EVP_PKEY *read_key(struct dg_bpf *bpf, const char *path)
 	return read_own(bpf, path, parse_key, "a PEM private key without passphrase");
 }
 
-/* The certificate's key fits the kernel: RSA of 2048 bits or more, or EC. */
+/* The certificate's key fits the kernel: RSA of 2048 bits or more, or
+ * ECDSA on a curve the kernel verifies and that is no weaker than RSA-2048
+ * (the kernel also has P-192: 96-bit security). */
 static int check_pubkey(struct dg_bpf *bpf, const char *path, EVP_PKEY *pk)
 {
+	static const char *const curves[] = { "prime256v1", "secp384r1", "secp521r1" };
+	char group[64] = "";
+	size_t i;
+
 	if (EVP_PKEY_is_a(pk, "RSA")) {
 		if (EVP_PKEY_get_bits(pk) < BPF_RSA_MIN_BITS) {
 			bpf_set_err(bpf, "%s: RSA key of %d bits, below the minimum of %d", path,
@@ -178,8 +184,16 @@ static int check_pubkey(struct dg_bpf *bpf, const char *path, EVP_PKEY *pk)
 		}
 		return 0;
 	}
-	if (EVP_PKEY_is_a(pk, "EC"))
-		return 0;
+	if (EVP_PKEY_is_a(pk, "EC")) {
+		if (EVP_PKEY_get_group_name(pk, group, sizeof(group), NULL) != 1)
+			ERR_clear_error();
+		for (i = 0; i < sizeof(curves) / sizeof(curves[0]); i++)
+			if (!strcmp(group, curves[i]))
+				return 0;
+		bpf_set_err(bpf, "%s: EC curve %s is not supported (P-256, P-384, P-521)", path,
+			    group[0] ? group : "(explicit parameters)");
+		return -EOPNOTSUPP;
+	}
 	bpf_set_err(bpf, "%s: key type %s is not supported (RSA or ECDSA)", path,
 		    EVP_PKEY_get0_type_name(pk));
 	return -EOPNOTSUPP;

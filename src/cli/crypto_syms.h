@@ -47,6 +47,8 @@ F(int, EVP_PKEY_fromdata, (EVP_PKEY_CTX *ctx, EVP_PKEY **ppkey, int selection,
 			   OSSL_PARAM param[]), (ctx, ppkey, selection, param))
 F(int, EVP_PKEY_fromdata_init, (EVP_PKEY_CTX *ctx), (ctx))
 F(int, EVP_PKEY_get_bits, (const EVP_PKEY *pkey), (pkey))
+F(int, EVP_PKEY_get_group_name, (const EVP_PKEY *pkey, char *name, size_t name_sz,
+				   size_t *gname_len), (pkey, name, name_sz, gname_len))
 F(int, EVP_PKEY_get_size, (const EVP_PKEY *pkey), (pkey))
 F(EVP_PKEY *, EVP_PKEY_new_raw_public_key, (int type, ENGINE *e, const unsigned char *pub,
 					    size_t len), (type, e, pub, len))

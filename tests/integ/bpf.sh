@@ -93,6 +93,8 @@ expect sign_key_of_another_cert_is_refused 1 "not the private key of" \
 	sign --key "$fx/other.key" --cert "$fx/rsa.crt" "$fx/counter.bpf.o" -o "$T/x.signed"
 expect sign_weak_rsa_is_refused 1 "below the minimum of 2048" \
 	sign --key "$fx/weak.key" --cert "$fx/weak.crt" "$fx/counter.bpf.o" -o "$T/x.signed"
+expect sign_weak_ec_curve_is_refused 2 "curve secp112r1 is not supported" \
+	sign --key "$fx/weakec.key" --cert "$fx/weakec.crt" "$fx/counter.bpf.o" -o "$T/x.signed"
 expect sign_cert_without_ski_is_refused 2 "no subject key identifier" \
 	sign --key "$fx/noski.key" --cert "$fx/noski.crt" "$fx/counter.bpf.o" -o "$T/x.signed"
 expect sign_non_bpf_elf_names_libbpf_reason 2 "$fx/rsa.crt: " \
@@ -131,6 +133,21 @@ done
 	[ $rc = 1 ] && grep -q "does not begin with the hash check of this metadata" "$T/err" &&
 	ok verify_changed_metadata_breaks_the_chain || nok verify_changed_metadata_breaks_the_chain "rc=$rc $(cat "$T/err")"
 expect verify_other_signer_names_key_ids 1 "signed by key id" verify --cert "$fx/other.crt" "$s"
+# Signed by openssl with a key on secp112r1: a good signature, but of a key
+# no policy should trust (56-bit security) and the kernel cannot check.
+part "$s" insns >"$T/w.insns"
+openssl cms -sign -binary -noattr -nocerts -keyid -md sha256 -outform DER -signer "$fx/weakec.crt" \
+	-inkey "$fx/weakec.key" -in "$T/w.insns" -out "$T/w.sig" 2>/dev/null
+python3 - "$s" "$T/w.sig" "$T/weakec.signed" <<'E2'
+import struct, sys
+d = bytearray(open(sys.argv[1], 'rb').read()); sig = open(sys.argv[2], 'rb').read()
+il, dl, sl = struct.unpack_from('<3I', d, 24)
+d = d[:40 + il + dl] + sig; struct.pack_into('<I', d, 32, len(sig))
+open(sys.argv[3], 'wb').write(d)
+E2
+[ "$(openssl_verdict "$T/weakec.signed" "$fx/weakec.crt")" = good ] &&
+	expect verify_weak_ec_curve_is_refused 2 "curve secp112r1 is not supported" verify --cert "$fx/weakec.crt" "$T/weakec.signed" ||
+	nok verify_weak_ec_curve_is_refused "openssl does not verify the secp112r1 signature"
 expect verify_der_certificate 0 ": OK" verify --cert "$fx/rsa.der" "$s"
 dg verify --json --cert "$fx/rsa.crt" "$s"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["programs"]==1 and d["maps"]==2 and d["digest"]=="sha256" and len(d["signer_key_id"])==40' "$T/out" 2>/dev/null &&

@@ -7,6 +7,7 @@
 #   other    RSA-3072, another signer
 #   ec       ECDSA P-256
 #   weak     RSA-1024 (below digestguard's minimum)
+#   weakec   ECDSA secp112r1 (a curve neither digestguard nor the kernel takes)
 #   noski    RSA-2048 whose certificate has no subject key identifier
 # Each as NAME.key (PEM private key) and NAME.crt (PEM certificate).
 set -euo pipefail
@@ -30,6 +31,7 @@ cert rsa -newkey rsa:2048 -addext subjectKeyIdentifier=hash
 cert other -newkey rsa:3072 -addext subjectKeyIdentifier=hash
 cert ec -newkey ec -pkeyopt ec_paramgen_curve:P-256 -addext subjectKeyIdentifier=hash
 cert weak -newkey rsa:1024 -addext subjectKeyIdentifier=hash
+cert weakec -newkey ec -pkeyopt ec_paramgen_curve:secp112r1 -addext subjectKeyIdentifier=hash
 cert noski -newkey rsa:2048 -addext subjectKeyIdentifier=none
 # The DER form of the signer's certificate (bpf verify takes both).
 openssl x509 -in "$out/rsa.crt" -outform DER -out "$out/rsa.der"
