@@ -101,6 +101,10 @@ expect sign_non_bpf_elf_names_libbpf_reason 2 "$fx/rsa.crt: " \
 	sign --key "$fx/rsa.key" --cert "$fx/rsa.crt" "$fx/rsa.crt" -o "$T/x.signed"
 expect sign_host_elf_is_refused 2 "/bin/true: " \
 	sign --key "$fx/rsa.key" --cert "$fx/rsa.crt" /bin/true -o "$T/x.signed"
+# libbpf's reason, not its closing "failed to load object": the sandbox
+# has no kernel version for LINUX_KERNEL_VERSION.
+expect sign_kernel_version_extern_names_libbpf_reason 2 "'LINUX_KERNEL_VERSION': failed to get kernel version" \
+	sign --key "$fx/rsa.key" --cert "$fx/rsa.crt" "$fx/kver.bpf.o" -o "$T/x.signed"
 # ELF objects that make Debian's libbpf 1.1 crash (found by the bpf_gen
 # fuzz target): each crash stays in the handler, the signer reports it.
 for c in "$SRC"/fuzz/crashes/bpf_gen/*; do

@@ -61,7 +61,11 @@ static int gen_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 	return 0;
 }
 
-/* The last line libbpf printed, without "libbpf: " and the newline. */
+/*
+ * The last line libbpf printed, without "libbpf: " and the newline; but
+ * not the "failed to load object 'NAME'" bpf_object__load() always ends
+ * with: the line before it has the reason.
+ */
 static const char *gen_last_message(void)
 {
 	char *p;
@@ -69,6 +73,11 @@ static const char *gen_last_message(void)
 	while (gen_log_len && gen_log[gen_log_len - 1] == '\n')
 		gen_log[--gen_log_len] = '\0';
 	p = strrchr(gen_log, '\n');
+	if (p && (!strncmp(p + 1, "libbpf: failed to load object ", 30) ||
+		  !strncmp(p + 1, "failed to load object ", 22))) {
+		*p = '\0';
+		p = strrchr(gen_log, '\n');
+	}
 	p = p ? p + 1 : gen_log;
 	if (!strncmp(p, "libbpf: ", 8))
 		p += 8;
