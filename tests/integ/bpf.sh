@@ -105,6 +105,17 @@ expect sign_host_elf_is_refused 2 "/bin/true: " \
 # has no kernel version for LINUX_KERNEL_VERSION.
 expect sign_kernel_version_extern_names_libbpf_reason 2 "'LINUX_KERNEL_VERSION': failed to get kernel version" \
 	sign --key "$fx/rsa.key" --cert "$fx/rsa.crt" "$fx/kver.bpf.o" -o "$T/x.signed"
+# Objects for which libbpf reads a file of the machine it runs on (the
+# kernel's configuration, the number of CPUs): the sandbox has none, and
+# libbpf is told so (ENOENT) instead of being killed by seccomp on open().
+expect sign_kconfig_extern_names_libbpf_reason 2 "failed to open system Kconfig" \
+	sign --key "$fx/rsa.key" --cert "$fx/rsa.crt" "$fx/kconfig.bpf.o" -o "$T/x.signed"
+grep -q "handler died" "$T/err" && nok sign_kconfig_extern_handler_lives "$(cat "$T/err")" ||
+	ok sign_kconfig_extern_handler_lives
+expect sign_cpu_sized_map_names_the_file 2 "/sys/devices/system/cpu/possible" \
+	sign --key "$fx/rsa.key" --cert "$fx/rsa.crt" "$fx/percpu_events.bpf.o" -o "$T/x.signed"
+grep -q "handler died" "$T/err" && nok sign_cpu_sized_map_handler_lives "$(cat "$T/err")" ||
+	ok sign_cpu_sized_map_handler_lives
 # ELF objects that make Debian's libbpf 1.1 crash (found by the bpf_gen
 # fuzz target): each crash stays in the handler, the signer reports it.
 for c in "$SRC"/fuzz/crashes/bpf_gen/*; do

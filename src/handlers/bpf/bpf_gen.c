@@ -28,6 +28,9 @@
 
 int __wrap_uname(struct utsname *u);
 int __wrap_faccessat(int dirfd, const char *path, int mode, int flags);
+int __wrap_open64(const char *path, int flags, ...);
+FILE *__wrap_fopen64(const char *path, const char *mode);
+void *__wrap_gzopen64(const char *path, const char *mode);
 
 int __wrap_uname(struct utsname *u)
 {
@@ -42,6 +45,46 @@ int __wrap_faccessat(int dirfd, const char *path, int mode, int flags)
 	(void)dirfd; (void)path; (void)mode; (void)flags;
 	errno = ENOENT;
 	return -1;
+}
+
+/*
+ * The files libbpf reads from the machine it runs on, for objects that
+ * depend on it: the kernel's configuration for __kconfig externs
+ * (/boot/config-*, /proc/config.gz, through zlib's gzopen64), the number of
+ * CPUs for a perf event array without max_entries
+ * (/sys/devices/system/cpu/possible), and the like.  The sandbox has no
+ * files, and a signed loader must not carry the signer's: libbpf is told
+ * they are absent and says what it needed, instead of the seccomp filter
+ * killing the handler on open().  The first such path goes into the error.
+ */
+static char gen_wanted[128];
+
+static void gen_want(const char *path)
+{
+	if (!gen_wanted[0] && path)
+		snprintf(gen_wanted, sizeof(gen_wanted), "%s", path);
+	errno = ENOENT;
+}
+
+int __wrap_open64(const char *path, int flags, ...)
+{
+	(void)flags;
+	gen_want(path);
+	return -1;
+}
+
+FILE *__wrap_fopen64(const char *path, const char *mode)
+{
+	(void)mode;
+	gen_want(path);
+	return NULL;
+}
+
+void *__wrap_gzopen64(const char *path, const char *mode)
+{
+	(void)mode;
+	gen_want(path);
+	return NULL;
 }
 
 /* libbpf's warnings, kept for the error message of the current request. */
@@ -124,6 +167,7 @@ int bpf_gen_loader(const uint8_t *in, size_t len, struct dg_buf *ans,
 	}
 	gen_log_len = 0;
 	gen_log[0] = '\0';
+	gen_wanted[0] = '\0';
 	libbpf_set_print(gen_print);
 	obj = bpf_object__open_mem(in, len, &oo);
 	if (!obj) {
@@ -135,8 +179,10 @@ int bpf_gen_loader(const uint8_t *in, size_t len, struct dg_buf *ans,
 	if (r == 0)
 		r = bpf_object__load(obj);
 	if (r < 0) {
-		snprintf(err, errlen, "libbpf could not record the object's loading: %s",
-			 gen_last_message());
+		snprintf(err, errlen, "libbpf could not record the object's loading: %s%s%s%s",
+			 gen_last_message(), gen_wanted[0] ? " (it asked for " : "", gen_wanted,
+			 gen_wanted[0] ? ": the sandbox has no files, and a signed loader must "
+			 "not carry the signer's)" : "");
 		r = r == -ENOMEM ? r : -EBADMSG;
 		goto out;
 	}
