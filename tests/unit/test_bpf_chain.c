@@ -10,7 +10,10 @@
  * other, whatever user space claimed.
  */
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <linux/bpf.h>
 
 #include <digestguard/bpf.h>
 
@@ -399,6 +402,87 @@ TEST(test_userspace_load_needs_a_verified_object)
 	dg_bpf_free(bpf);
 }
 
+/*
+ * The check's first test, map->excl: the signed metadata in a map anyone
+ * may use (created without excl_prog_hash), frozen and hashed, is refused
+ * by the loader all the same.  Raw bpf(2) here, as dg_bpf_load() only
+ * makes exclusive maps.
+ */
+struct map_info_hash {		/* struct bpf_map_info up to hash_size, Linux 6.18 */
+	struct bpf_map_info base;
+	uint64_t hash;
+	uint32_t hash_size, pad;
+};
+
+static long sys_bpf(int cmd, union bpf_attr *a)
+{
+	return syscall(__NR_bpf, cmd, a, sizeof(*a));
+}
+
+TEST(test_loader_refuses_a_map_not_exclusive_to_it)
+{
+	struct map_info_hash info = { 0 };
+	uint8_t hash[32], ctx[24] = { 24 };
+	union bpf_attr a;
+	uint32_t key = 0;
+	int map_fd, prog_fd;
+	char log[4096] = "";
+
+	if (geteuid() != 0)
+		SKIP("loading BPF programs needs root");
+	make_file();
+	memset(&a, 0, sizeof(a));
+	a.map_type = BPF_MAP_TYPE_ARRAY;
+	a.key_size = 4;
+	a.value_size = DATA_LEN;
+	a.max_entries = 1;
+	map_fd = (int)sys_bpf(BPF_MAP_CREATE, &a);
+	CHECK(map_fd >= 0, "map: %s", strerror(errno));
+	if (map_fd < 0)
+		return;
+	memset(&a, 0, sizeof(a));
+	a.map_fd = (uint32_t)map_fd;
+	a.key = (uint64_t)(uintptr_t)&key;
+	a.value = (uint64_t)(uintptr_t)meta;
+	CHECK(sys_bpf(BPF_MAP_UPDATE_ELEM, &a) == 0, "update: %s", strerror(errno));
+	memset(&a, 0, sizeof(a));
+	a.map_fd = (uint32_t)map_fd;
+	CHECK(sys_bpf(BPF_MAP_FREEZE, &a) == 0, "freeze: %s", strerror(errno));
+	info.hash = (uint64_t)(uintptr_t)hash;
+	info.hash_size = 32;
+	memset(&a, 0, sizeof(a));
+	a.info.bpf_fd = (uint32_t)map_fd;
+	a.info.info_len = sizeof(info);
+	a.info.info = (uint64_t)(uintptr_t)&info;
+	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a) < 0) {
+		close(map_fd);
+		SKIP("this kernel does not hash maps (Linux 6.18)");
+	}
+	memset(&a, 0, sizeof(a));
+	a.prog_type = BPF_PROG_TYPE_SYSCALL;
+	a.prog_flags = BPF_F_SLEEPABLE;
+	a.insns = (uint64_t)(uintptr_t)(file + BPF_SIGNED_HDR_LEN);
+	a.insn_cnt = INSNS_LEN / 8;
+	a.license = (uint64_t)(uintptr_t)"Dual BSD/GPL";
+	a.fd_array = (uint64_t)(uintptr_t)&map_fd;
+	a.log_level = 1;
+	a.log_size = sizeof(log);
+	a.log_buf = (uint64_t)(uintptr_t)log;
+	prog_fd = (int)sys_bpf(BPF_PROG_LOAD, &a);
+	CHECK(prog_fd >= 0, "loader: %s %s", strerror(errno), log);
+	if (prog_fd >= 0) {
+		memset(&a, 0, sizeof(a));
+		a.test.prog_fd = (uint32_t)prog_fd;
+		a.test.ctx_in = (uint64_t)(uintptr_t)ctx;
+		a.test.ctx_size_in = sizeof(ctx);
+		CHECK(sys_bpf(BPF_PROG_TEST_RUN, &a) == 0, "run: %s", strerror(errno));
+		CHECK((int)a.test.retval == -BPF_CHECK_FAILED_ERRNO,
+		      "a map not exclusive to the loader: loader returned %d", (int)a.test.retval);
+		close(prog_fd);
+	}
+	close(map_fd);
+}
+
 int main(void)
 {
 	RUN(test_recheck_accepts_honest_answer);
@@ -415,5 +499,6 @@ int main(void)
 	RUN(test_loader_refuses_other_metadata);
 	RUN(test_kernel_mode_refuses_or_says_unavailable);
 	RUN(test_userspace_load_needs_a_verified_object);
+	RUN(test_loader_refuses_a_map_not_exclusive_to_it);
 	return tap_done();
 }
