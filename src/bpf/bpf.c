@@ -203,10 +203,20 @@ int bpf_cert_der(struct dg_bpf *bpf, const char *path, uint8_t **der, size_t *le
 {
 	X509 *x = read_cert(bpf, path);
 	unsigned char *p = NULL;
+	EVP_PKEY *pk;
 	int n;
 
 	if (!x)
 		return -EINVAL;
+	/* The same key policy as dg_bpf_verify(), before the kernel trusts it. */
+	pk = X509_get0_pubkey(x);
+	n = pk ? check_pubkey(bpf, path, pk) : -EINVAL;
+	if (n < 0) {
+		if (!pk)
+			bpf_set_err(bpf, "%s: %s", path, ssl_reason());
+		X509_free(x);
+		return n;
+	}
 	n = i2d_X509(x, &p);
 	X509_free(x);
 	if (n <= 0) {

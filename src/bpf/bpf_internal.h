@@ -26,7 +26,8 @@ struct dg_bpf {
 void bpf_set_err(struct dg_bpf *bpf, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* The DER of the certificate @path (PEM or DER), malloc'd. */
+/* The DER of the certificate @path (PEM or DER), malloc'd, if its key
+ * passes the policy dg_bpf_verify() applies (RSA >= 2048, P-256/384/521). */
 int bpf_cert_der(struct dg_bpf *bpf, const char *path, uint8_t **der, size_t *len);
 
 #endif

@@ -206,6 +206,10 @@ expect load_userspace_verified_counter 0 "loaded 1 program and 2 maps; signature
 grep -q "program count_packets id [0-9]* type socket_filter" "$T/out" && grep -q "map counts id" "$T/out" &&
 	ok load_reports_kernel_names || nok load_reports_kernel_names "$(cat "$T/out")"
 expect load_userspace_refuses_other_signer 1 "signed by key id" load --userspace-verified --cert "$fx/other.crt" "$s"
+# The key policy of verify holds for the kernel's check too: a --cert the
+# kernel would take into its keyring must pass it first.
+expect load_kernel_mode_refuses_weak_cert 1 "below the minimum of 2048" load --cert "$fx/weak.crt" "$s"
+expect load_kernel_mode_refuses_weak_ec_curve 2 "curve secp112r1 is not supported" load --cert "$fx/weakec.crt" "$s"
 expect load_userspace_refuses_changed_loader 1 "BAD signature" load --userspace-verified --cert "$fx/rsa.crt" "$T/insn.signed"
 expect load_userspace_refuses_changed_metadata 1 "hash check" load --userspace-verified --cert "$fx/rsa.crt" "$T/data.signed"
 expect load_refuses_counts_the_loader_was_not_signed_for 1 "3 maps and 1 programs are not the numbers the signed loader was made for" \
