@@ -80,6 +80,29 @@ for o in counter multi lsm bad; do
 	[ $rc = 0 ] && [ -s "$T/$o.signed" ] && grep -q "signed" "$T/out" && ok "sign_$o" ||
 		nok "sign_$o" "rc=$rc" "$(cat "$T/err")"
 done
+# The handler's loader and metadata are libbpf's own: bpftool's light
+# skeleton of the same object (gen_loader of the same libbpf, the object
+# named "object" as the handler names it) has the same bytes, after the
+# hash check the core puts in front.
+libbpf_v=$(dpkg-query -W -f='${Version}' libbpf-dev 2>/dev/null | sed 's/^[0-9]*://; s/^\([0-9]*\.[0-9]*\).*/\1/')
+if command -v bpftool >/dev/null && [ -n "$libbpf_v" ] && bpftool version 2>/dev/null | grep -q "libbpf v$libbpf_v"; then
+	for o in counter multi lsm bad; do
+		wd 60 bpftool gen skeleton -L "$fx/$o.bpf.o" name object >"$T/$o.skel.h" 2>"$T/err" &&
+		python3 - "$T/$o.skel.h" "$T/$o.signed" <<'E2' 2>>"$T/err" && ok "sign_${o}_is_bpftool_light_skeleton" || nok "sign_${o}_is_bpftool_light_skeleton" "$(tail -n 3 "$T/err")"
+import ast, re, struct, sys
+t = open(sys.argv[1]).read()
+def lit(name):
+    m = re.search(r'opts\.%s = \(void \*\)"\\\n(.*?)";' % name, t, re.S)
+    return ast.literal_eval('b"' + m.group(1).replace('\\\n', '') + '"')
+d = open(sys.argv[2], 'rb').read()
+il, dl = struct.unpack_from('<2I', d, 24)
+assert lit('insns') == d[40 + 34 * 8:40 + il], 'loader differs'
+assert lit('data') == d[40 + il:40 + il + dl], 'metadata differs'
+E2
+	done
+else
+	skip sign_is_bpftool_light_skeleton "bpftool with the libbpf of libbpf-dev ($libbpf_v) needed"
+fi
 grep -q "signed 2 programs and 2 maps" <(wd 60 "$DG" bpf sign --key "$fx/rsa.key" --cert "$fx/rsa.crt" "$fx/multi.bpf.o" -o "$T/m2.signed") &&
 	ok sign_counts_programs_and_maps || nok sign_counts_programs_and_maps
 cmp -s "$T/multi.signed" "$T/m2.signed" && ok sign_is_reproducible || nok sign_is_reproducible
