@@ -73,7 +73,9 @@ int dg_bpf_open(struct dg_bpf *bpf, const char *path, struct dg_bpf_info *info);
 /*
  * Verify the signature of the object opened last against the certificate
  * @cert_path, in user space (OpenSSL): 0 good; -EKEYREJECTED bad
- * signature; -ENOKEY signed by another key.
+ * signature (or an RSA key under 2048 bits); -ENOKEY signed by another
+ * key; -EOPNOTSUPP a key type or EC curve other than RSA and P-256,
+ * P-384, P-521.  Only 0 lets a DG_BPF_TRUST_USERSPACE load through.
  */
 int dg_bpf_verify(struct dg_bpf *bpf, const char *cert_path);
 
