@@ -416,7 +416,8 @@ static ssize_t fd_path(struct worker *w, int fd, struct outcome *o)
 /*
  * Before the answer that lets an exec run: record what the program is,
  * so its later opens are checked by content (role.h).  -ENOSPC if the
- * role table is full.
+ * role table is full; the error of dg_enf_roles_compact() (-EIO, say)
+ * if /proc could not be read to make room.
  */
 static int record_exec(struct worker *w, const struct fanotify_event_metadata *ev,
 		       struct outcome *o)
@@ -431,7 +432,10 @@ static int record_exec(struct worker *w, const struct fanotify_event_metadata *e
 		role |= DG_ROLE_LOADER;
 	if (dg_enf_roles_set(w->ctx->roles, o->key.dev, o->key.ino, role) == -ENOSPC) {
 		/* Full: forget the programs that are not running any more. */
-		dg_enf_roles_compact(w->ctx->roles);
+		int r = dg_enf_roles_compact(w->ctx->roles);
+
+		if (r < 0)
+			return r;
 		if (dg_enf_roles_set(w->ctx->roles, o->key.dev, o->key.ino, role) < 0)
 			return -ENOSPC;
 	}
@@ -565,6 +569,8 @@ static void decide_file(struct worker *w, const struct fanotify_event_metadata *
 static void decide(struct worker *w, const struct fanotify_event_metadata *ev,
 		   struct outcome *o)
 {
+	int r;
+
 	memset(o, 0, offsetof(struct outcome, path));	/* not the 4 KiB buffer */
 	o->v = V_ALLOW;
 	o->what = ev->mask & FAN_OPEN_EXEC_PERM ? "exec" : "open";
@@ -573,8 +579,9 @@ static void decide(struct worker *w, const struct fanotify_event_metadata *ev,
 	decide_file(w, ev, o);
 	/* A program about to run: its role is known before it can open anything. */
 	if ((ev->mask & FAN_OPEN_EXEC_PERM) && o->have_key &&
-	    (o->v == V_ALLOW || w->cfg->audit) && record_exec(w, ev, o) < 0) {
-		on_error(w, o, "loader/interpreter table full", -ENOSPC);
+	    (o->v == V_ALLOW || w->cfg->audit) && (r = record_exec(w, ev, o)) < 0) {
+		on_error(w, o, r == -ENOSPC ? "loader/interpreter table full" :
+			 "loader/interpreter table full, /proc not readable to make room", r);
 		if (o->v == V_DENY && w->last_exec_pid == ev->pid)
 			w->last_exec_pid = 0;
 	}
