@@ -25,6 +25,21 @@ out=$(wd 60 "$DG" demo 2>&1); rc=$?
 [ $rc = 0 ] && grep -q "demo finished" <<< "$out" && grep -q -- "-ECHILD" <<< "$out" && grep -q -- "-ETIMEDOUT" <<< "$out" \
 	&& ok "demo_runs_end_to_end" || nok "demo_runs_end_to_end" "$out"
 
+# The demo's numbers say what they count: the sandbox step's counters name
+# starts, restarts and answered calls out of the four it made (it used to
+# print "starts 2, restarts 1, calls 2" after four calls), the two databases
+# it makes are said to be new ones, and it ends by naming the commands.
+if grep -q "handler starts 2 (restarts 1); calls answered 2 of 4 (the crash and the hang got errors)" <<< "$out" &&
+   { grep -q "rpmbuild/rpmsign/gpg were not available" <<< "$out" ||
+     grep -q "generation 1 of a new database (in a temporary directory)" <<< "$out"; } &&
+   ! grep -q "^    generation [0-9]*: " <<< "$out" &&
+   grep -q "Each step has a command: pgp dump" <<< "$out" &&
+   ! grep -q "(no$" <<< "$out"; then
+	ok "demo_output_says_what_it_counts"
+else
+	nok "demo_output_says_what_it_counts" "$out"
+fi
+
 # The RPM steps: the signed package verifies, the tampered one does not, and
 # only the signed files' digests are allowed afterwards.
 if grep -q "rpmbuild/rpmsign/gpg were not available" <<< "$out"; then
