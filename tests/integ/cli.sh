@@ -44,6 +44,15 @@ for h in "db" "db import" "measure verify" "umd info" "rpm verify" "deb digests"
 		ok "help_names_its_man_page_${h// /_}" || nok "help_names_its_man_page_${h// /_}" "rc=$rc page=$page" "$(tail -n 1 "$T/out")"
 done
 
+# A script run by itself (bash tests/integ/cli.sh, no DG/SRC/BUILD in the
+# environment) gets this checkout and its build/ from lib.bash, as run.sh
+# would give them; it used to stop at "DG: unbound variable".
+printf '. %q\necho "SRC=$SRC BUILD=$BUILD DG=$DG"\n' "$SRC/tests/integ/lib.bash" >"$T/alone.sh"
+out=$(env -u DG -u SRC -u BUILD bash "$T/alone.sh" 2>/dev/null); rc=$?
+src=$(cd "$SRC" && pwd)
+[ $rc = 0 ] && [ "$out" = "SRC=$src BUILD=$src/build DG=$src/build/src/cli/digestguard" ] &&
+	ok integ_script_alone_gets_default_dg || nok integ_script_alone_gets_default_dg "rc=$rc $out"
+
 # "help" as the only argument, also for objects without commands.
 for obj in demo version; do
 	"$DG" "$obj" help >"$T/out" 2>&1; rc=$?
