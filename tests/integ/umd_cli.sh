@@ -99,4 +99,16 @@ else
 		ok "pgp_dump_no_namespaces_as_nobody" || nok "pgp_dump_no_namespaces_as_nobody" "$out"
 fi
 
+# umd bench exits 1 exactly when a ratio misses its target (on a loaded
+# machine that happens for the load alone), as its help and
+# digestguard-umd(7) say; both used to say nothing of the exit status.
+bench=$(wd 120 "$DG" umd bench --quick 2>&1); rc=$?
+help=$("$DG" umd bench --help)
+if grep -q "MISSED" <<< "$bench"; then want=1; else want=0; fi
+[ $rc = $want ] && grep -qE "^  (rtt|throughput|cold) " <<< "$bench" &&
+	grep -q "exit 1 if a target is missed" <<< "$help" &&
+	grep -q 'exits 1 when one' "$SRC/docs/digestguard-umd.7" &&
+	ok "umd_bench_exit_status_is_documented_and_kept" ||
+	nok "umd_bench_exit_status_is_documented_and_kept" "rc=$rc want=$want" "$help" "$bench"
+
 done_testing
