@@ -202,6 +202,11 @@ fi
 "$DG" rpm verify --tag --keyring /dev/null x.rpm >/dev/null 2>"$T/err"; rc=$?
 [ $rc = 2 ] && grep -q "rpm verify: option '--tag' is for 'rpm digests'" "$T/err" &&
 	ok rpm_verify_refuses_tag || nok rpm_verify_refuses_tag "rc=$rc $(head -n 1 "$T/err")"
+# --allow-weak concerns file digests, which verify does not read: it was
+# taken and ignored (and -v then printed "MD5 and SHA-1 allowed").
+"$DG" rpm verify --allow-weak --keyring /dev/null x.rpm >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "rpm verify: option '--allow-weak' is for 'rpm digests'" "$T/err" &&
+	ok rpm_verify_refuses_allow_weak || nok rpm_verify_refuses_allow_weak "rc=$rc $(head -n 1 "$T/err")"
 
 # Each command's --help names every option it takes, and a command
 # refuses the options it has no use for instead of ignoring them.
