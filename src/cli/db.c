@@ -561,15 +561,16 @@ static int cmd_import(int argc, char **argv)
 	/* Operands after "--" belong to the last importer (--rpm a.rpm -- -b.rpm). */
 	for (; optind < argc; optind++) {
 		if (!ntodo || ntodo == IMPORTERS_MAX) {
-			fprintf(stderr, "digestguard db import: '%s': which input kind? (--local FILE)\n",
-				argv[optind]);
+			fprintf(stderr, "digestguard db import: '%s': which input kind? (--local FILE, "
+				"--rpm FILE|DIR, --deb FILE|DIR)\n", argv[optind]);
 			return EXIT_USAGE;
 		}
 		todo[ntodo].imp = todo[ntodo - 1].imp;
 		todo[ntodo++].arg = argv[optind];
 	}
 	if (!ntodo) {
-		fprintf(stderr, "digestguard db import: nothing to import (--local FILE)\n");
+		fprintf(stderr, "digestguard db import: nothing to import: give --local FILE, "
+			"--rpm FILE|DIR, --deb FILE|DIR or --apt-lists DIR (see --help)\n");
 		return EXIT_USAGE;
 	}
 	if (unused_chain_option(&ctx, todo, ntodo) < 0)

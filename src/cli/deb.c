@@ -153,8 +153,14 @@ static int load_keyrings(struct dg_deb *deb, const struct cli_deb_chain *o)
 		}
 		r = dg_deb_keyring_add_file(deb, o->keyrings[i]);
 		if (r < 0) {
+			const char *why = dg_deb_last_error(deb);
+			size_t len = strlen(o->keyrings[i]);
+
+			/* The reason names the file itself: say it once (as rpm.c). */
+			if (!strncmp(why, o->keyrings[i], len) && !strncmp(why + len, ": ", 2))
+				why += len + 2;
 			fprintf(stderr, "digestguard %s: --keyring %s: cannot load: %s\n", who,
-				o->keyrings[i], dg_deb_last_error(deb));
+				o->keyrings[i], *why ? why : strerror(-r));
 			return -1;
 		}
 	}

@@ -82,7 +82,9 @@ static int demo_umd(void)
 	printf("    call returned %s: %s\n", r == -ETIMEDOUT ? "-ETIMEDOUT" : "unexpected",
 	       dg_umd_last_error(u));
 	dg_umd_stats(u, &st);
-	printf("    starts %llu, restarts %llu, calls %llu\n",
+	/* Four calls were made: echo, crash, echo, hang. */
+	printf("    handler starts %llu (restarts %llu); calls answered %llu of 4 "
+	       "(the crash and the hang got errors)\n",
 	       (unsigned long long)st.starts, (unsigned long long)st.restarts,
 	       (unsigned long long)st.calls);
 	dg_umd_free(u);
@@ -279,7 +281,8 @@ static int demo_rpm(void)
 		printf("    FAILED: %s\n", r == -EIO ? msg : strerror(-r));
 		goto out;
 	}
-	printf("    generation %llu: %zu digests\n", (unsigned long long)gen, imp.added);
+	printf("    generation %llu of a new database (in a temporary directory): %zu digests\n",
+	       (unsigned long long)gen, imp.added);
 
 	say("Check files by their digest",
 	    "What the enforcer does on every exec: hash the file, look the digest up.");
@@ -389,7 +392,8 @@ static int demo_deb(void)
 		printf("    FAILED: %s\n", r == -EIO ? msg : strerror(-r));
 		goto out;
 	}
-	printf("    generation %llu: %zu digests\n", (unsigned long long)gen, imp.added);
+	printf("    generation %llu of a new database (in a temporary directory): %zu digests\n",
+	       (unsigned long long)gen, imp.added);
 	if (dg_db_open(state, &db, msg, sizeof(msg)) < 0 ||
 	    demo_write(dir, "dg-demo-deb", dg_demo_deb_file0, dg_demo_deb_file0_len, f0, sizeof(f0)) ||
 	    demo_write(dir, "README", dg_demo_deb_file1, dg_demo_deb_file1_len, f1, sizeof(f1)))
@@ -423,8 +427,8 @@ static void demo_bpf_load(struct dg_bpf *bpf, const char *cert)
 	}
 	r = dg_bpf_load(bpf, &o, &l);
 	if (r == -EOPNOTSUPP) {
-		printf("    kernel: cannot verify BPF signatures here (no\n"
-		       "    CONFIG_SYSTEM_DATA_VERIFICATION); verified in user space instead\n");
+		printf("    kernel: cannot verify BPF signatures here (no CONFIG_SYSTEM_DATA_VERIFICATION);\n"
+		       "    verified in user space instead\n");
 		o.trust = DG_BPF_TRUST_USERSPACE;
 		r = dg_bpf_verify(bpf, cert);
 		if (r == 0)
@@ -474,8 +478,9 @@ static int demo_bpf(void)
 		printf("    FAILED: %s\n", bpf ? dg_bpf_last_error(bpf) : strerror(-r));
 		goto out;
 	}
-	printf("    signed: %u program, %u map; loader %u bytes, metadata %u bytes\n",
-	       info.nr_progs, info.nr_maps, info.insns_len, info.data_len);
+	printf("    signed: %u program%s, %u map%s; loader %u bytes, metadata %u bytes\n",
+	       info.nr_progs, info.nr_progs == 1 ? "" : "s", info.nr_maps,
+	       info.nr_maps == 1 ? "" : "s", info.insns_len, info.data_len);
 	r = dg_bpf_open(bpf, out, &info);
 	if (r == 0)
 		r = dg_bpf_verify(bpf, cert);
@@ -494,7 +499,8 @@ static int demo_bpf(void)
 		goto out;
 	r = dg_bpf_open(bpf, bad, &info);
 	printf("    changed.signed (one metadata byte): %s\n",
-	       r ? "refused: the signed loader checks another hash" : "accepted (unexpected!)");
+	       r ? "refused: its metadata no longer has the hash the signed loader checks"
+		 : "accepted (unexpected!)");
 	ret = r ? 0 : -1;
 out:
 	free(file);
@@ -519,7 +525,10 @@ static int cmd_demo(int argc, char **argv)
 		return EXIT_FAIL;
 	if (demo_bpf() < 0)
 		return EXIT_FAIL;
-	printf("\ndemo finished.\n");
+	printf("\ndemo finished.  Each step has a command: pgp dump, sopv verify,\n"
+	       "rpm verify|digests, deb verify|digests, db import|check|lookup, enforce,\n"
+	       "bpf sign|verify|load; 'digestguard OBJECT --help' and the man pages\n"
+	       "(docs/digestguard.8, installed as digestguard(8)) say how.\n");
 	return EXIT_OK;
 }
 

@@ -78,7 +78,8 @@ static void usage(FILE *f)
 	size_t i;
 
 	fprintf(f, "usage: digestguard [-v] OBJECT COMMAND [OPTIONS] ARGS\n"
-		   "       digestguard OBJECT --help\n\nobjects:\n");
+		   "       digestguard OBJECT [COMMAND] --help\n"
+		   "       digestguard help [OBJECT [COMMAND]]\n\nobjects:\n");
 	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
 		fprintf(f, "  %-10s %s\n", objects[i]->name, objects[i]->help);
 	fprintf(f, "\nExit status: 0 success, 1 verification failed / denied / not found,\n"
@@ -95,6 +96,28 @@ int cli_wants_help(int argc, char **argv)
 	return argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"));
 }
 
+/*
+ * Where @obj's options are explained: its man page (README.md lists them),
+ * installed or, in the source tree, under docs/.
+ */
+static void object_see_also(const struct cli_object *obj, FILE *f)
+{
+	static const struct { const char *obj, *page; } pages[] = {
+		{ "umd", "digestguard-umd.7" },	{ "db", "digestguard-db.8" },
+		{ "enforce", "digestguard-enforce.8" }, { "measure", "digestguard-enforce.8" },
+		{ "rpm", "digestguard-rpm.8" },	{ "deb", "digestguard-deb.8" },
+		{ "bpf", "digestguard-bpf.8" },
+	};
+	const char *page = "digestguard.8";
+	size_t i;
+
+	for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
+		if (!strcmp(pages[i].obj, obj->name))
+			page = pages[i].page;
+	fprintf(f, "\nEvery option explained: man %s %.*s (in the source tree: man -l docs/%s)\n",
+		strrchr(page, '.') + 1, (int)(strrchr(page, '.') - page), page, page);
+}
+
 void cli_object_usage(const struct cli_object *obj, FILE *f)
 {
 	const struct cli_cmd *c;
@@ -109,6 +132,7 @@ void cli_object_usage(const struct cli_object *obj, FILE *f)
 	fprintf(f, "usage: digestguard %s COMMAND\n\ncommands:\n", obj->name);
 	for (c = obj->cmds; c->name; c++)
 		fprintf(f, "  %s%s%s\n      %s\n", c->name, c->args[0] ? " " : "", c->args, c->help);
+	object_see_also(obj, f);
 }
 
 static int run_object(const struct cli_object *obj, int argc, char **argv)
@@ -128,6 +152,8 @@ static int run_object(const struct cli_object *obj, int argc, char **argv)
 	}
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "help")) {
+		if (argc < 2)
+			fprintf(stderr, "digestguard %s: missing COMMAND\n\n", obj->name);
 		cli_object_usage(obj, argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : EXIT_OK;
 	}
@@ -137,6 +163,7 @@ static int run_object(const struct cli_object *obj, int argc, char **argv)
 		if (cli_wants_help(argc - 1, argv + 1)) {
 			printf("usage: digestguard %s %s%s%s\n  %s\n", obj->name, c->name,
 			       c->args[0] ? " " : "", c->args, c->help);
+			object_see_also(obj, stdout);
 			return EXIT_OK;
 		}
 		/* getopt names argv[0] in its messages: the whole command. */

@@ -75,7 +75,9 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct rpm_opts *o
 	}
 	/* One option table for both commands: refuse, not ignore, the other's. */
 	if (cli_opt_only_for(who, o->json, "--json", who, "rpm verify") < 0 ||
-	    cli_opt_only_for(who, o->tag, "--tag", who, "rpm digests") < 0)
+	    cli_opt_only_for(who, o->tag, "--tag", who, "rpm digests") < 0 ||
+	    cli_opt_only_for(who, !!(o->flags & DG_RPM_ALLOW_WEAK), "--allow-weak", who,
+			     "rpm digests") < 0)
 		return -1;
 	if (optind >= argc) {
 		fprintf(stderr, "digestguard rpm %s: no package given\n", cmd);

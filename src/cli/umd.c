@@ -423,7 +423,7 @@ static int cmd_info(int argc, char **argv)
 
 static const struct cli_cmd umd_cmds[] = {
 	{ "selftest", "", "run libumd's self-tests against the embedded sample handler", cmd_selftest },
-	{ "bench", "[--quick]", "round trip, throughput and cold start against raw socketpair and bwrap", cmd_bench },
+	{ "bench", "[--quick]", "round trip, throughput and cold start against raw socketpair and bwrap; exit 1 if a target is missed", cmd_bench },
 	{ "info", "", "start the sample handler and show its sandbox", cmd_info },
 	{ NULL, NULL, NULL, NULL },
 };

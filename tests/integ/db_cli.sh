@@ -19,6 +19,16 @@ count_of() { dg db stats --state "$1" --json | python3 -c 'import json,sys; prin
 out=$(dg db import --state "$S" --local "$T/sums" 2>&1); rc=$?
 [ $rc = 0 ] && grep -q "generation 1: 5 digests" <<<"$out" && ok "import_local_sha256sum_file" || nok "import_local_sha256sum_file" "rc=$rc" "$out"
 [ -L "$S/current" ] && [ -f "$S/$(readlink "$S/current")" ] && ok "current_is_symlink_to_generation_file" || nok "current_is_symlink_to_generation_file" "$(ls -l "$S")"
+# db import without an input names every input kind, not --local alone
+# (it said "nothing to import (--local FILE)"); an operand before any input
+# option asks which kind, as one after options does.
+out=$(dg db import --state "$T/none" 2>&1); rc=$?
+[ $rc = 2 ] && [ "$out" = "digestguard db import: nothing to import: give --local FILE, --rpm FILE|DIR, --deb FILE|DIR or --apt-lists DIR (see --help)" ] &&
+	[ ! -e "$T/none/current" ] && ok "import_without_input_names_every_input_kind" ||
+	nok "import_without_input_names_every_input_kind" "rc=$rc" "$out"
+out=$(dg db import --state "$T/none" -- "$T/sums" 2>&1); rc=$?
+[ $rc = 2 ] && [ "$out" = "digestguard db import: '$T/sums': which input kind? (--local FILE, --rpm FILE|DIR, --deb FILE|DIR)" ] &&
+	ok "import_operand_without_kind_names_the_kinds" || nok "import_operand_without_kind_names_the_kinds" "rc=$rc" "$out"
 # A chain option without the input it is for is a mistake, said before
 # anything is read or committed.
 unused_option() {	# NAME OPTION INPUTS ARG...

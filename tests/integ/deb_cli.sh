@@ -53,6 +53,12 @@ usage missing_packages_is_usage_error "$T/nosuch-Packages" --keyring "$RSA" --in
 usage missing_keyring_is_usage_error "$T/nosuch.gpg" --keyring "$T/nosuch.gpg" --inrelease "$IR" --packages "$P" "$hello"
 printf 'garbage\n' >"$T/garbage.gpg"
 usage keyring_without_certificate_is_usage_error "$T/garbage.gpg" --keyring "$T/garbage.gpg" --inrelease "$IR" --packages "$P" "$hello"
+# ... and names the file once, as rpm verify does (it used to read
+# "--keyring F: cannot load: F: deb: ...").
+[ "$(grep -o -F -- "$T/garbage.gpg" "$T/err" | wc -l)" = 1 ] &&
+	grep -q "^digestguard deb verify: --keyring $T/garbage.gpg: cannot load: [^/]" "$T/err" &&
+	ok keyring_without_certificate_names_the_file_once ||
+	nok keyring_without_certificate_names_the_file_once "$(head -n 2 "$T/err")"
 # Inputs not there, directories, empty, garbage: named, with the exit
 # code of deb(8): 2 when unreadable, 1 when the chain or the package says no.
 bad_inputs

@@ -2,6 +2,20 @@
 # Source it; it sets -u, makes $T (removed at exit) and counts cases.
 set -u
 n=0 fails=0
+# tests/run.sh sets SRC, BUILD and DG; a script run by itself
+# (bash tests/integ/cli.sh) gets the same defaults as bpf.sh or deb_cli.sh
+# spell out: this checkout and its build/.
+SRC=${SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+BUILD=${BUILD:-$SRC/build}
+DG=${DG:-$BUILD/src/cli/digestguard}
+[ -x "$DG" ] || echo "# DG=$DG is not an executable: build first (make build) or set DG" >&2
+# Third-party corpora, found as tests/run.sh finds them.
+if [ -z "${DG_CORPORA:-}" ]; then
+	for c in "$SRC/../shared/corpora" /work/shared/corpora; do
+		[ -d "$c" ] && { DG_CORPORA=$(cd "$c" && pwd); break; }
+	done
+fi
+export SRC BUILD DG DG_CORPORA=${DG_CORPORA:-}
 T=$(mktemp -d /tmp/dg-test.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 

@@ -25,6 +25,21 @@ out=$(wd 60 "$DG" demo 2>&1); rc=$?
 [ $rc = 0 ] && grep -q "demo finished" <<< "$out" && grep -q -- "-ECHILD" <<< "$out" && grep -q -- "-ETIMEDOUT" <<< "$out" \
 	&& ok "demo_runs_end_to_end" || nok "demo_runs_end_to_end" "$out"
 
+# The demo's numbers say what they count: the sandbox step's counters name
+# starts, restarts and answered calls out of the four it made (it used to
+# print "starts 2, restarts 1, calls 2" after four calls), the two databases
+# it makes are said to be new ones, and it ends by naming the commands.
+if grep -q "handler starts 2 (restarts 1); calls answered 2 of 4 (the crash and the hang got errors)" <<< "$out" &&
+   { grep -q "rpmbuild/rpmsign/gpg were not available" <<< "$out" ||
+     grep -q "generation 1 of a new database (in a temporary directory)" <<< "$out"; } &&
+   ! grep -q "^    generation [0-9]*: " <<< "$out" &&
+   grep -q "Each step has a command: pgp dump" <<< "$out" &&
+   ! grep -q "(no$" <<< "$out"; then
+	ok "demo_output_says_what_it_counts"
+else
+	nok "demo_output_says_what_it_counts" "$out"
+fi
+
 # The RPM steps: the signed package verifies, the tampered one does not, and
 # only the signed files' digests are allowed afterwards.
 if grep -q "rpmbuild/rpmsign/gpg were not available" <<< "$out"; then
@@ -83,5 +98,17 @@ else
 	[ $rc = 0 ] && grep -q "literal data packet" <<< "$out" &&
 		ok "pgp_dump_no_namespaces_as_nobody" || nok "pgp_dump_no_namespaces_as_nobody" "$out"
 fi
+
+# umd bench exits 1 exactly when a ratio misses its target (on a loaded
+# machine that happens for the load alone), as its help and
+# digestguard-umd(7) say; both used to say nothing of the exit status.
+bench=$(wd 120 "$DG" umd bench --quick 2>&1); rc=$?
+help=$("$DG" umd bench --help)
+if grep -q "MISSED" <<< "$bench"; then want=1; else want=0; fi
+[ $rc = $want ] && grep -qE "^  (rtt|throughput|cold) " <<< "$bench" &&
+	grep -q "exit 1 if a target is missed" <<< "$help" &&
+	grep -q 'exits 1 when one' "$SRC/docs/digestguard-umd.7" &&
+	ok "umd_bench_exit_status_is_documented_and_kept" ||
+	nok "umd_bench_exit_status_is_documented_and_kept" "rc=$rc want=$want" "$help" "$bench"
 
 done_testing
