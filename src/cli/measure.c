@@ -182,8 +182,8 @@ static int cmd_verify(int argc, char **argv)
 			printf(", \"matches_after_entries\": %llu", (unsigned long long)k);
 		printf("}\n");
 	} else {
-		printf("%s: %llu entries, template digests OK\nPCR-10 sha256: %s\n", path,
-		       (unsigned long long)n, hex);
+		printf("%s: %llu entr%s, template digests OK\nPCR-10 sha256: %s\n", path,
+		       (unsigned long long)n, n == 1 ? "y" : "ies", hex);
 	}
 	if (want_hex && memcmp(pcr, want, 32)) {
 		if (!json && prefix && k == 0)

@@ -823,8 +823,9 @@ int dg_enforcer_run(const struct dg_enf_config *cfg)
 		 * time); the TCTI module stays loaded (tpm.c pins it). */
 		dg_tpm_close(tpm);
 		dg_hex(hex, pcr, 32);
-		fprintf(stderr, "digestguard enforce: measurement log %s: %llu entries, "
-			"PCR-10 %s%s%s\n", cfg->measure_path, (unsigned long long)n, hex,
+		fprintf(stderr, "digestguard enforce: measurement log %s: %llu entr%s, "
+			"PCR-10 %s%s%s\n", cfg->measure_path, (unsigned long long)n,
+			n == 1 ? "y" : "ies", hex,
 			cfg->tpm_tcti ? ", extending the TPM at " : "",
 			cfg->tpm_tcti ? cfg->tpm_tcti : "");
 	}
