@@ -1024,6 +1024,71 @@ TEST(test_a_path_that_comes_again_is_listed_as_extraction_leaves_it)
 	      "a link to a later link accepted");
 }
 
+/*
+ * ./usr/a ("aaa\n"), then an entry of @type named @name (a link: to
+ * ./usr/a) whose size field says @size, covering a whole entry
+ * ./usr/hidden (one block of data): answered as a walk that skips @size
+ * bytes sees it, 2 records.
+ */
+static int sized_case(const char *name, char type, size_t size, char *paths)
+{
+	static struct tarb t;
+	static struct arc_case c;
+	size_t h0, h1, i;
+	unsigned sum = 0;
+	uint8_t *r;
+	char blk[512];
+
+	memset(&t, 0, sizeof(t));
+	memset(blk, 'H', sizeof(blk));
+	h0 = tar_header(&t, "./usr/a", '0', 4);
+	tar_data(&t, "aaa\n", 4);
+	h1 = tar_header(&t, name, type, size);
+	memcpy(t.b + h1 + 157, "./usr/a", 7);
+	memset(t.b + h1 + 148, ' ', 8);
+	for (i = 0; i < 512; i++)
+		sum += t.b[h1 + i];
+	snprintf((char *)t.b + h1 + 148, 8, "%06o", sum);
+	if (size) {
+		tar_header(&t, "./usr/hidden", '0', 512);
+		tar_data(&t, blk, 512);
+	}
+	t.n = h1 + 512 + (size + 511) / 512 * 512 + 1024;
+	r = arc_wrap(&c, &t, 2);
+	put_rec(r, h0, 4, h0, (uint32_t)strlen("./usr/a"), '0', DEB_PATH_NAME);
+	put_rec(r + 64, h1, size, h1, (uint32_t)strlen(name), type, DEB_PATH_NAME);
+	if (type == '5' && size)
+		write_seed_bin("archive-directory-with-size", 2, c.deb, c.deb_len, c.ans, c.ans_len);
+	if (type == '0')
+		write_seed_bin("archive-file-named-with-slash", 2, c.deb, c.deb_len, c.ans, c.ans_len);
+	paths[0] = '\0';
+	return check_arc(&c, paths);
+}
+
+TEST(test_entry_tar_reads_no_data_for_must_have_no_size)
+{
+	static const char types[] = "123456";
+	char paths[512], name[32];
+	size_t i;
+
+	/* GNU tar and dpkg read the next header right after these: the
+	 * entry the size covers would be extracted, and never listed */
+	CHECK(sized_case("./usr/d/", '5', 0, paths) == 0 && !strcmp(paths, "/usr/a|"),
+	      "an empty directory refused: %s", paths);
+	CHECK(sized_case("./usr/t1", '1', 0, paths) == 0 && !strcmp(paths, "/usr/a|/usr/t1|"),
+	      "a hard link refused: %s", paths);
+	for (i = 0; types[i]; i++) {
+		snprintf(name, sizeof(name), "./usr/t%c", types[i]);
+		CHECK(sized_case(name, types[i], 1024, paths) == -EBADMSG,
+		      "type %c with a size accepted: %s", types[i], paths);
+	}
+	/* a regular file named with a trailing '/': a directory to tar, a
+	 * file to dpkg */
+	CHECK(sized_case("./usr/f/", '0', 0, paths) == -EBADMSG, "./usr/f/ accepted: %s", paths);
+	CHECK(sized_case("./usr/f/", '7', 0, paths) == -EBADMSG, "./usr/f/ (7) accepted: %s", paths);
+	CHECK(sized_case("./usr/f/", '\0', 0, paths) == -EBADMSG, "./usr/f/ (NUL) accepted: %s", paths);
+}
+
 int main(void)
 {
 	RUN(test_honest_release_answer_is_accepted);
@@ -1061,5 +1126,6 @@ int main(void)
 	RUN(test_a_path_that_comes_again_is_listed_as_extraction_leaves_it);
 	RUN(test_archive_name_claimed_after_a_long_name_is_refused);
 	RUN(test_archive_pax_length_that_overflows_is_refused);
+	RUN(test_entry_tar_reads_no_data_for_must_have_no_size);
 	return tap_done();
 }

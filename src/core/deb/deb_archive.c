@@ -455,6 +455,24 @@ int deb_check_archive(const uint8_t *deb, size_t deb_len, const uint8_t *ans, si
 		if (!ok)
 			return deb_reject(err, errlen, "tar record %u at %llu: its path claim does not hold",
 				    i, (unsigned long long)off);
+		/*
+		 * GNU tar and dpkg read no data for a link, device, directory
+		 * or FIFO: the next header follows this one whatever its size
+		 * field says, so a size would hide the entries it covers.  A
+		 * regular file whose path ends in '/' is a directory to tar and
+		 * a file to dpkg.  Neither is taken.
+		 */
+		if (!is_extension(type)) {
+			uint64_t end = kind == DEB_PATH_PREFIX ? b + blen : a + alen;
+
+			if (is_file_type(type) && out->tar[end - 1] == '/')
+				return deb_reject(err, errlen, "tar record %u at %llu: a regular file "
+						  "whose path ends in '/'", i, (unsigned long long)off);
+			if (!is_file_type(type) && size)
+				return deb_reject(err, errlen, "tar record %u at %llu: type 0x%02x, which "
+						  "tar reads no data for, with a size of %llu", i,
+						  (unsigned long long)off, type, (unsigned long long)size);
+		}
 		last_type = type;
 		expect = off + DEB_TAR_BLOCK + ((size + DEB_TAR_BLOCK - 1) / DEB_TAR_BLOCK) *
 			 DEB_TAR_BLOCK;

@@ -18,7 +18,7 @@
 # packages-not-listed (the chain).  Generation fails when that verdict is not
 # the one the case was made for.  Reproducible inputs (SOURCE_DATE_EPOCH,
 # fixed names); keys and signatures are fresh each run.  Cached: when
-# OUTDIR/.stamp holds this script's SHA-256, nothing is done.
+# OUTDIR/.stamp holds the SHA-256 of this script and gen-tars.py, nothing is done.
 # Exit 77 (skip) when a tool is missing; without lz4 there is no
 # Packages.lz4 (and no case for it).
 set -euo pipefail
@@ -29,11 +29,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$(dirname "$out")"
 exec 9>"$out.lock"
 flock 9
-stamp=$(sha256sum <"$here/gen.sh" | cut -d' ' -f1)
+stamp=$(cat "$here/gen.sh" "$here/gen-tars.py" | sha256sum | cut -d" " -f1)
 if [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$stamp" ]; then
 	exit 0
 fi
-for t in gpg gpgv gpgconf dpkg-deb dpkg-scanpackages apt-ftparchive gzip xz bzip2 sha256sum awk tar ar; do
+for t in gpg gpgv gpgconf dpkg-deb dpkg-scanpackages apt-ftparchive gzip xz bzip2 sha256sum awk tar ar python3; do
 	command -v $t >/dev/null || { echo "gen.sh: $t not installed" >&2; exit 77; }
 done
 have_lz4=0
@@ -373,6 +373,31 @@ mkdir -p "$out/$tbin"
 	-o "APT::FTPArchive::Release::Date=$(rfc1123 $SOURCE_DATE_EPOCH)" "${o_far[@]}" \
 	release dists/tree) >"$work/Release-tree" 2>"$work/release.log" || { cat "$work/release.log" >&2; exit 1; }
 clearsign "$rsa" "$work/Release-tree" "$out/dists/tree/InRelease"
+
+# A third suite, "tar": data.tar streams no archiver writes, made byte by
+# byte by gen-tars.py (see there), each in a .deb of its own for
+# tests/integ/deb_tar_diff.sh to ask dpkg-deb -x what it extracts.
+python3 "$here/gen-tars.py" "$work/tars"
+mkdir -p "$out/pool-tar"
+for t in "$work"/tars/*.tar; do
+	c=${t##*/}; c=${c%.tar}
+	sed "s/^Package: .*/Package: dgtest-tar-$c/" "$work/tree-xz/DEBIAN/control" >"$work/control"
+	tar -C "$work" --owner=0 --group=0 --numeric-owner --mtime=@$SOURCE_DATE_EPOCH \
+		--format=gnu -cf - ./control | xz -c >"$work/control.tar.xz"
+	cp "$t" "$work/data.tar"
+	(cd "$work" && ar rcD "$out/pool-tar/dgtest-tar-${c}_1.0-1_all.deb" debian-binary \
+		control.tar.xz data.tar)
+done
+xbin=dists/tar/main/binary-amd64
+mkdir -p "$out/$xbin"
+(cd "$out" && dpkg-scanpackages --multiversion pool-tar) >"$out/$xbin/Packages" 2>"$work/scan.log" ||
+	{ cat "$work/scan.log" >&2; exit 1; }
+[ "$(grep -c '^Package: ' "$out/$xbin/Packages")" = "$(ls "$work"/tars/*.tar | wc -l)" ] ||
+	die "dpkg-scanpackages did not list every tar case"
+(cd "$out" && apt-ftparchive -o APT::FTPArchive::Release::Codename=tar \
+	-o "APT::FTPArchive::Release::Date=$(rfc1123 $SOURCE_DATE_EPOCH)" "${o_far[@]}" \
+	release dists/tar) >"$work/Release-tar" 2>"$work/release.log" || { cat "$work/release.log" >&2; exit 1; }
+clearsign "$rsa" "$work/Release-tar" "$out/dists/tar/InRelease"
 
 P=$bin/Packages
 IR=dists/test/InRelease
