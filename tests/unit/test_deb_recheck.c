@@ -892,6 +892,62 @@ TEST(test_archive_pax_length_that_overflows_is_refused)
 	CHECK(check_arc(&c, NULL) == -EBADMSG, "a wrapped pax length accepted");
 }
 
+/*
+ * An extension header of @type holding the pax record @rec ("LEN k=v\n"),
+ * then ./usr/a ("aaa\n") of @atype, answered with the record kinds a
+ * lying handler would give: none for the extension, the name for ./usr/a.
+ */
+static int ext_case(char type, const char *rec, char atype, char *paths)
+{
+	static struct tarb t;
+	static struct arc_case c;
+	uint8_t *r;
+	size_t hx, he;
+
+	memset(&t, 0, sizeof(t));
+	hx = tar_header(&t, "./PaxHeaders/x", type, strlen(rec));
+	tar_data(&t, rec, strlen(rec));
+	he = tar_header(&t, "./usr/a", atype, 4);
+	tar_data(&t, "aaa\n", 4);
+	t.n += 1024;
+	r = arc_wrap(&c, &t, 2);
+	put_rec(r, hx, strlen(rec), 0, 0, type, DEB_PATH_NONE);
+	put_rec(r + 64, he, 4, he, (uint32_t)strlen("./usr/a"), atype, DEB_PATH_NAME);
+	if (type == 'g' && !strcmp(rec, "17 path=usr/evil\n"))
+		write_seed_bin("archive-global-path", 2, c.deb, c.deb_len, c.ans, c.ans_len);
+	paths[0] = '\0';
+	return check_arc(&c, paths);
+}
+
+TEST(test_archive_records_tar_reads_otherwise_are_refused)
+{
+	static const char *const global_bad[] = {
+		"17 path=usr/evil\n", "16 linkpath=usr\n", "11 size=10\n",
+		"31 GNU.sparse.name=usr/renamed\n",
+	};
+	char paths[256];
+	size_t i;
+
+	CHECK(ext_case('g', "13 comment=c\n", '0', paths) == 0 && !strcmp(paths, "/usr/a|"),
+	      "a harmless global header refused: %s", paths);
+	CHECK(ext_case('x', "13 comment=c\n", '0', paths) == 0 && !strcmp(paths, "/usr/a|"),
+	      "a harmless pax header refused: %s", paths);
+	/* tar applies a global header's path, link path and size to every
+	 * later entry; GNU.sparse.* renames and expands the entry */
+	for (i = 0; i < sizeof(global_bad) / sizeof(global_bad[0]); i++)
+		CHECK(ext_case('g', global_bad[i], '0', paths) == -EBADMSG, "global %s accepted: %s",
+		      global_bad[i], paths);
+	CHECK(ext_case('x', "31 GNU.sparse.name=usr/renamed\n", '0', paths) == -EBADMSG,
+	      "GNU.sparse.name accepted: %s", paths);
+	CHECK(ext_case('x', "22 GNU.sparse.major=1\n", '0', paths) == -EBADMSG,
+	      "GNU.sparse.major accepted: %s", paths);
+	/* types the handler never reports: sparse, unknown (tar extracts it
+	 * as a regular file), GNU dump directory */
+	CHECK(ext_case('g', "13 comment=c\n", 'S', paths) == -EBADMSG, "type S accepted");
+	CHECK(ext_case('g', "13 comment=c\n", 'Z', paths) == -EBADMSG, "type Z accepted");
+	CHECK(ext_case('g', "13 comment=c\n", 'D', paths) == -EBADMSG, "type D accepted");
+}
+
 static int collect_digests(const struct dg_deb_file *f, void *ctx)
 {
 	char *out = ctx, hex[9];
@@ -1127,5 +1183,6 @@ int main(void)
 	RUN(test_archive_name_claimed_after_a_long_name_is_refused);
 	RUN(test_archive_pax_length_that_overflows_is_refused);
 	RUN(test_entry_tar_reads_no_data_for_must_have_no_size);
+	RUN(test_archive_records_tar_reads_otherwise_are_refused);
 	return tap_done();
 }

@@ -218,6 +218,7 @@ static int field_string(const uint8_t *t, uint64_t start, size_t field, uint64_t
 /* What the pax records of an 'x' header say of the entry after it. */
 struct pax_info {
 	int has_path, has_size, has_link;
+	int has_sparse;			/* a GNU.sparse.* record */
 	uint64_t path_rec;		/* the last "path=" record's first byte */
 	uint64_t path, path_len;	/* its value */
 	uint64_t size;			/* the last "size=" value */
@@ -246,6 +247,8 @@ static int pax_scan(const uint8_t *t, uint64_t d, uint64_t e, struct pax_info *p
 			return -1;
 		k++;
 		end = r + len - 1;	/* the '\n' */
+		if (end - k >= 11 && !memcmp(t + k, "GNU.sparse.", 11))
+			pi->has_sparse = 1;
 		if (end - k >= 5 && !memcmp(t + k, "path=", 5)) {
 			pi->has_path = 1;
 			pi->path_rec = r;
@@ -279,6 +282,29 @@ static int is_file_type(uint8_t type)
 static int is_extension(uint8_t type)
 {
 	return type == 'L' || type == 'K' || type == 'x' || type == 'g';
+}
+
+/* The types deb_proto.h allows: files, links, devices, directories, FIFOs. */
+static int is_known_type(uint8_t type)
+{
+	return is_extension(type) || type == 0 || (type >= '0' && type <= '7');
+}
+
+/*
+ * The pax records of the 'x' or 'g' header at @off (@size bytes of data)
+ * say nothing tar reads otherwise: no GNU.sparse.* record (tar renames
+ * and expands such an entry), and in a 'g' header no path, linkpath or
+ * size (tar applies them to every later entry).  0 or -1.
+ */
+static int pax_header_ok(const uint8_t *t, uint64_t off, uint64_t size, uint8_t type)
+{
+	struct pax_info pi;
+
+	if (pax_scan(t, off + DEB_TAR_BLOCK, off + DEB_TAR_BLOCK + size, &pi) < 0 || pi.has_sparse)
+		return -1;
+	if (type == 'g' && (pi.has_path || pi.has_link || pi.has_size))
+		return -1;
+	return 0;
 }
 
 /*
@@ -418,6 +444,16 @@ int deb_check_archive(const uint8_t *deb, size_t deb_len, const uint8_t *ans, si
 		    size > tlen - off - DEB_TAR_BLOCK)
 			return deb_reject(err, errlen, "tar header %u at %llu is not what the record says",
 				    i, (unsigned long long)off);
+		if (!is_known_type(type))
+			return deb_reject(err, errlen, "tar record %u at %llu: type 0x%02x is none of "
+					  "deb_proto.h's", i, (unsigned long long)off, type);
+		if ((type == 'x' || type == 'g') && pax_header_ok(out->tar, off, size, type) < 0)
+			return deb_reject(err, errlen, "tar record %u at %llu: its pax records are "
+					  "malformed, sparse, or global ones tar applies to every later "
+					  "entry", i, (unsigned long long)off);
+		if (type == 'g' && is_extension(last_type) && last_type != 'g')
+			return deb_reject(err, errlen, "tar record %u at %llu: a 'g' header between an "
+					  "extension header and its entry", i, (unsigned long long)off);
 		if (is_extension(type)) {
 			ok = kind == DEB_PATH_NONE && !a && !b && !alen && !blen && !rec;
 		} else {
