@@ -399,6 +399,22 @@ mkdir -p "$out/$xbin"
 	release dists/tar) >"$work/Release-tar" 2>"$work/release.log" || { cat "$work/release.log" >&2; exit 1; }
 clearsign "$rsa" "$work/Release-tar" "$out/dists/tar/InRelease"
 
+# A fourth suite, "dup": the Packages of dists/test with a second
+# paragraph of dgtest-hello 1.0-1 all, the rebuilt one's (as
+# dpkg-scanpackages scanned it), after the first.  Both digests are in the
+# signed text; apt uses the first paragraph of a version only.
+dbin=dists/dup/main/binary-amd64
+mkdir -p "$out/$dbin"
+{ cat "$out/$bin/Packages"; awk -v RS= -v ORS='\n\n' '/(^|\n)Package: dgtest-hello\n/' \
+	"$out/bad/Packages-altered"; } | sed '$d' >"$out/$dbin/Packages"
+[ "$(grep -c '^Package: dgtest-hello$' "$out/$dbin/Packages")" = 2 ] ||
+	die "the dup Packages does not hold dgtest-hello twice"
+(cd "$out" && apt-ftparchive -o APT::FTPArchive::Release::Codename=dup \
+	-o APT::FTPArchive::Release::Architectures="amd64 all" -o APT::FTPArchive::Release::Components=main \
+	-o "APT::FTPArchive::Release::Date=$(rfc1123 $SOURCE_DATE_EPOCH)" "${o_far[@]}" \
+	release dists/dup) >"$work/Release-dup" 2>"$work/release.log" || { cat "$work/release.log" >&2; exit 1; }
+clearsign "$rsa" "$work/Release-dup" "$out/dists/dup/InRelease"
+
 P=$bin/Packages
 IR=dists/test/InRelease
 hello=pool/main/d/dgtest-hello/dgtest-hello_1.0-1_all.deb
@@ -437,6 +453,7 @@ release_signed_by_unknown_key_fails_the_chain bad-signature keys/rsa.gpg release
 release_altered_after_signing_fails_the_chain bad-signature keys/rsa.gpg release:release/Release-altered bad/Packages-altered bad/dgtest-hello_1.0-1_all.deb
 release_expired_fails_the_chain expired keys/rsa.gpg release:release/Release-expired $P $hello
 release_dated_in_the_future_is_not_valid_yet not-valid-yet keys/rsa.gpg release:release/Release-future $P $hello
+deb_of_a_second_paragraph_of_the_same_version_is_listed ok keys/rsa.gpg dists/dup/InRelease $dbin/Packages bad/dgtest-hello_1.0-1_all.deb
 "
 [ $have_lz4 = 1 ] && cases+="packages_lz4_listed_by_decompressed_hash_is_ok ok keys/rsa.gpg $IR $P.lz4 $hello
 "
