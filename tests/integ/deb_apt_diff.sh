@@ -211,6 +211,10 @@ dg_verdict() {
 # its chain as the reference (and digestguard) model it.
 declare -A apt_differs=(
 	[deb_of_a_second_paragraph_of_the_same_version_is_listed]="not-listed|apt keeps one paragraph per package, version and architecture, the first, and downloads by its SHA256 only (Hash Sum mismatch for the second's .deb); digestguard takes a .deb whose SHA-256 and size any paragraph of the signed text lists, as the archive signed both"
+	[deb_with_a_wrong_md5sum_beside_its_sha256_is_listed]="not-listed|apt checks every hash field of the paragraph it knows, MD5sum too (Hash Sum mismatch); digestguard the SHA256 alone, the one strong hash Debian's Packages files carry"
+	[deb_listed_by_a_sha256_in_capitals_is_listed]="not-listed|apt compares the hexadecimal digits as written, in lower case (Hash Sum mismatch); digestguard compares the digest they spell"
+	[packages_with_a_wrong_sha512_beside_its_sha256_is_listed]="packages-not-listed|apt checks every hash field of the Release, SHA512 too (Hash Sum mismatch); digestguard the SHA256 alone"
+	[packages_listed_by_a_sha256_in_capitals_is_listed]="packages-not-listed|apt compares the hexadecimal digits as written, in lower case (Hash Sum mismatch); digestguard compares the digest they spell"
 	[packages_xz_compressed_again_is_listed_by_its_text]="packages-not-listed|apt checks the compressed file's own SHA256 entry (Hash Sum mismatch); digestguard checks the decompressed text against the Packages entry, which the archive signed, as it must for the copies apt keeps in its lists directory (decompressed or lz4, listed nowhere)"
 )
 # same_verdict V1 DETAIL1 V2 DETAIL2: the same verdict (and for an ok, the

@@ -265,7 +265,7 @@ ref_verdict() {
 	h=$(sha256sum <"$work/ref.pk" | cut -c1-64)
 	s=$(stat -c %s "$work/ref.pk")
 	if ! awk -v h="$h" -v s="$s" '/^[^ ]/ { in256 = ($0 == "SHA256:") }
-		in256 && /^ / && $1 == h && $2 == s { found = 1 } END { exit !found }' "$txt"; then
+		in256 && /^ / && tolower($1) == h && $2 == s { found = 1 } END { exit !found }' "$txt"; then
 		echo packages-not-listed; return
 	fi
 	h=$(sha256sum <"$deb" | cut -c1-64)
@@ -273,7 +273,7 @@ ref_verdict() {
 	awk -v RS= -F'\n' -v h="$h" -v s="$s" '{
 		sha = size = 0; p = v = a = ""
 		for (i = 1; i <= NF; i++) {
-			if ($i == "SHA256: " h) sha = 1
+			if (tolower($i) == "sha256: " h) sha = 1
 			else if ($i == "Size: " s) size = 1
 			else if ($i ~ /^Package: /) p = substr($i, 10)
 			else if ($i ~ /^Version: /) v = substr($i, 10)
@@ -399,25 +399,53 @@ mkdir -p "$out/$xbin"
 	release dists/tar) >"$work/Release-tar" 2>"$work/release.log" || { cat "$work/release.log" >&2; exit 1; }
 clearsign "$rsa" "$work/Release-tar" "$out/dists/tar/InRelease"
 
-# A fourth suite, "dup": the Packages of dists/test with a second
-# paragraph of dgtest-hello 1.0-1 all, the rebuilt one's (as
-# dpkg-scanpackages scanned it), after the first.  Both digests are in the
-# signed text; apt uses the first paragraph of a version only.
-dbin=dists/dup/main/binary-amd64
-mkdir -p "$out/$dbin"
+# suite NAME PACKAGES [SED]: dists/NAME, PACKAGES as its
+# main/binary-amd64/Packages, its Release (edited by the sed script SED
+# when there is one) signed as dists/NAME/InRelease.
+suite() {
+	local name=$1 pk=$2 ed=${3:-}
+	mkdir -p "$out/dists/$name/main/binary-amd64"
+	cp "$pk" "$out/dists/$name/main/binary-amd64/Packages"
+	(cd "$out" && apt-ftparchive -o APT::FTPArchive::Release::Codename="$name" \
+		-o APT::FTPArchive::Release::Architectures="amd64 all" -o APT::FTPArchive::Release::Components=main \
+		-o "APT::FTPArchive::Release::Date=$(rfc1123 $SOURCE_DATE_EPOCH)" "${o_far[@]}" \
+		release "dists/$name") >"$work/Release-$name" 2>"$work/release.log" ||
+		{ cat "$work/release.log" >&2; exit 1; }
+	if [ -n "$ed" ]; then
+		cp "$work/Release-$name" "$work/Release-$name.orig"
+		sed -i "$ed" "$work/Release-$name"
+		cmp -s "$work/Release-$name" "$work/Release-$name.orig" && die "suite $name: '$ed' changed nothing"
+	fi
+	clearsign "$rsa" "$work/Release-$name" "$out/dists/$name/InRelease"
+}
+# Suites whose signed texts apt reads otherwise than digestguard
+# (deb_apt_diff.sh's apt_differs): "dup", the Packages of dists/test with a
+# second paragraph of dgtest-hello 1.0-1 all, the rebuilt one's (as
+# dpkg-scanpackages scanned it), after the first (apt uses the first
+# paragraph of a version only); "md5", dgtest-hello's MD5sum wrong beside
+# its right SHA256; "upper", its SHA256 in capitals; "sha512", the Release
+# with a wrong SHA512 entry beside the right SHA256 one; "relupper", the
+# Release's SHA256 entries in capitals.  apt checks every hash field it
+# knows, as written (lower case); digestguard the SHA-256 alone.
 { cat "$out/$bin/Packages"; awk -v RS= -v ORS='\n\n' '/(^|\n)Package: dgtest-hello\n/' \
-	"$out/bad/Packages-altered"; } | sed '$d' >"$out/$dbin/Packages"
-[ "$(grep -c '^Package: dgtest-hello$' "$out/$dbin/Packages")" = 2 ] ||
+	"$out/bad/Packages-altered"; } | sed '$d' >"$work/Packages-dup"
+[ "$(grep -c '^Package: dgtest-hello$' "$work/Packages-dup")" = 2 ] ||
 	die "the dup Packages does not hold dgtest-hello twice"
-(cd "$out" && apt-ftparchive -o APT::FTPArchive::Release::Codename=dup \
-	-o APT::FTPArchive::Release::Architectures="amd64 all" -o APT::FTPArchive::Release::Components=main \
-	-o "APT::FTPArchive::Release::Date=$(rfc1123 $SOURCE_DATE_EPOCH)" "${o_far[@]}" \
-	release dists/dup) >"$work/Release-dup" 2>"$work/release.log" || { cat "$work/release.log" >&2; exit 1; }
-clearsign "$rsa" "$work/Release-dup" "$out/dists/dup/InRelease"
+suite dup "$work/Packages-dup"
+sed '/^Package: dgtest-hello$/,/^$/s/^MD5sum: .*/MD5sum: 00000000000000000000000000000000/' \
+	"$out/$bin/Packages" >"$work/Packages-md5"
+cmp -s "$work/Packages-md5" "$out/$bin/Packages" && die "the md5 Packages is the original"
+suite md5 "$work/Packages-md5"
+sed '/^Package: dgtest-hello$/,/^$/s/^SHA256: \(.*\)/SHA256: \U\1/' "$out/$bin/Packages" >"$work/Packages-upper"
+cmp -s "$work/Packages-upper" "$out/$bin/Packages" && die "the upper Packages is the original"
+suite upper "$work/Packages-upper"
+suite sha512 "$out/$bin/Packages" '/^SHA512:/,$s/^ \([0-9a-f]\)\([0-9a-f]\)/ \2\1/'
+suite relupper "$out/$bin/Packages" '/^SHA256:/,/^SHA512:/s/^ \([0-9a-f]*\) / \U\1 /'
 
 P=$bin/Packages
 IR=dists/test/InRelease
 hello=pool/main/d/dgtest-hello/dgtest-hello_1.0-1_all.deb
+pbin=main/binary-amd64/Packages
 # NAME INTENDED-VERDICT KEYRING INRELEASE PACKAGES DEB
 cases="
 deb_xz_listed_in_packages_is_ok ok keys/rsa.gpg $IR $P $hello
@@ -453,7 +481,11 @@ release_signed_by_unknown_key_fails_the_chain bad-signature keys/rsa.gpg release
 release_altered_after_signing_fails_the_chain bad-signature keys/rsa.gpg release:release/Release-altered bad/Packages-altered bad/dgtest-hello_1.0-1_all.deb
 release_expired_fails_the_chain expired keys/rsa.gpg release:release/Release-expired $P $hello
 release_dated_in_the_future_is_not_valid_yet not-valid-yet keys/rsa.gpg release:release/Release-future $P $hello
-deb_of_a_second_paragraph_of_the_same_version_is_listed ok keys/rsa.gpg dists/dup/InRelease $dbin/Packages bad/dgtest-hello_1.0-1_all.deb
+deb_of_a_second_paragraph_of_the_same_version_is_listed ok keys/rsa.gpg dists/dup/InRelease dists/dup/$pbin bad/dgtest-hello_1.0-1_all.deb
+deb_with_a_wrong_md5sum_beside_its_sha256_is_listed ok keys/rsa.gpg dists/md5/InRelease dists/md5/$pbin $hello
+deb_listed_by_a_sha256_in_capitals_is_listed ok keys/rsa.gpg dists/upper/InRelease dists/upper/$pbin $hello
+packages_with_a_wrong_sha512_beside_its_sha256_is_listed ok keys/rsa.gpg dists/sha512/InRelease dists/sha512/$pbin $hello
+packages_listed_by_a_sha256_in_capitals_is_listed ok keys/rsa.gpg dists/relupper/InRelease dists/relupper/$pbin $hello
 "
 [ $have_lz4 = 1 ] && cases+="packages_lz4_listed_by_decompressed_hash_is_ok ok keys/rsa.gpg $IR $P.lz4 $hello
 "
