@@ -8,7 +8,7 @@
 #                           gen.sh's re-implementation of apt's rules), and
 #   digestguard's verdict == apt's (the Package, Version and Architecture of
 #                           an OK too, as apt-cache shows them).
-# Verdicts: ok, not-listed (the .deb), bad-signature, expired,
+# Verdicts: ok, not-listed (the .deb), bad-signature, expired, packages-malformed,
 # not-valid-yet, packages-not-listed (the chain); apt's messages map to
 # them in apt_update_class and apt_verdict below (apt's refusal of a
 # Release with only MD5Sum and SHA1, "provides only weak security
@@ -202,6 +202,8 @@ dg_verdict() {
 		elif grep -F "$inr" "$T/err" | grep -q "not valid yet"; then dv=not-valid-yet
 		elif grep -F "$pk" "$T/err" | grep -q "not listed in" || grep -F "$inr" "$T/err" | grep -q "no SHA256 field"; then
 			dv=packages-not-listed
+		elif grep -F "$pk" "$T/err" | grep -q "deb: Packages line"; then
+			dv=packages-malformed
 		fi
 	fi
 	[ -n "$dv" ] || dv="unclassified(exit $rc)"
@@ -215,6 +217,7 @@ declare -A apt_differs=(
 	[deb_listed_by_a_sha256_in_capitals_is_listed]="not-listed|apt compares the hexadecimal digits as written, in lower case (Hash Sum mismatch); digestguard compares the digest they spell"
 	[packages_with_a_wrong_sha512_beside_its_sha256_is_listed]="packages-not-listed|apt checks every hash field of the Release, SHA512 too (Hash Sum mismatch); digestguard the SHA256 alone"
 	[packages_listed_by_a_sha256_in_capitals_is_listed]="packages-not-listed|apt compares the hexadecimal digits as written, in lower case (Hash Sum mismatch); digestguard compares the digest they spell"
+	[packages_with_crlf_line_ends_is_refused]="ok|apt ends a line at \"\\r\\n\" too, so the chain holds and the .deb is ok; digestguard reads deb822 as Debian's tools write it, a '\\r' part of its line, and refuses the file (the Size field holds no number)"
 	[packages_xz_compressed_again_is_listed_by_its_text]="packages-not-listed|apt checks the compressed file's own SHA256 entry (Hash Sum mismatch); digestguard checks the decompressed text against the Packages entry, which the archive signed, as it must for the copies apt keeps in its lists directory (decompressed or lz4, listed nowhere)"
 )
 # same_verdict V1 DETAIL1 V2 DETAIL2: the same verdict (and for an ok, the

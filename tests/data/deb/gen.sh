@@ -14,8 +14,8 @@
 # date, sha256sum, stat, awk and the decompressors (ref_verdict below),
 # decides: ok (then the Packages paragraph's Package, Version,
 # Architecture), not-listed (the .deb), bad-signature, expired,
-# not-valid-yet (a Date more than apt's Max-FutureTime, 10 s, ahead) or
-# packages-not-listed (the chain).  Generation fails when that verdict is not
+# not-valid-yet (a Date more than apt's Max-FutureTime, 10 s, ahead),
+# packages-not-listed or packages-malformed (the chain).  Generation fails when that verdict is not
 # the one the case was made for.  Reproducible inputs (SOURCE_DATE_EPOCH,
 # fixed names); keys and signatures are fresh each run.  Cached: when
 # OUTDIR/.stamp holds the SHA-256 of this script and gen-tars.py, nothing is done.
@@ -262,6 +262,12 @@ ref_verdict() {
 	*.lz4) dc="lz4 -dc" ;; *) dc="cat" ;;
 	esac
 	$dc "$pk" >"$work/ref.pk" || die "$pk: cannot decompress"
+	# deb822 as Debian's tools write it: '\n' ends a line, a '\r' is part
+	# of it, and the Size before it is then no number (apt ends lines at
+	# "\r\n" too)
+	if grep -q $'\r' "$work/ref.pk"; then
+		echo packages-malformed; return
+	fi
 	h=$(sha256sum <"$work/ref.pk" | cut -c1-64)
 	s=$(stat -c %s "$work/ref.pk")
 	if ! awk -v h="$h" -v s="$s" '/^[^ ]/ { in256 = ($0 == "SHA256:") }
@@ -426,7 +432,9 @@ suite() {
 # its right SHA256; "upper", its SHA256 in capitals; "sha512", the Release
 # with a wrong SHA512 entry beside the right SHA256 one; "relupper", the
 # Release's SHA256 entries in capitals.  apt checks every hash field it
-# knows, as written (lower case); digestguard the SHA-256 alone.
+# knows, as written (lower case); digestguard the SHA-256 alone.  "crlf":
+# the Packages with "\r\n" line ends, which apt reads and digestguard
+# refuses.
 { cat "$out/$bin/Packages"; awk -v RS= -v ORS='\n\n' '/(^|\n)Package: dgtest-hello\n/' \
 	"$out/bad/Packages-altered"; } | sed '$d' >"$work/Packages-dup"
 [ "$(grep -c '^Package: dgtest-hello$' "$work/Packages-dup")" = 2 ] ||
@@ -440,6 +448,8 @@ sed '/^Package: dgtest-hello$/,/^$/s/^SHA256: \(.*\)/SHA256: \U\1/' "$out/$bin/P
 cmp -s "$work/Packages-upper" "$out/$bin/Packages" && die "the upper Packages is the original"
 suite upper "$work/Packages-upper"
 suite sha512 "$out/$bin/Packages" '/^SHA512:/,$s/^ \([0-9a-f]\)\([0-9a-f]\)/ \2\1/'
+sed 's/$/\r/' "$out/$bin/Packages" >"$work/Packages-crlf"
+suite crlf "$work/Packages-crlf"
 suite relupper "$out/$bin/Packages" '/^SHA256:/,/^SHA512:/s/^ \([0-9a-f]*\) / \U\1 /'
 
 P=$bin/Packages
@@ -486,6 +496,7 @@ deb_with_a_wrong_md5sum_beside_its_sha256_is_listed ok keys/rsa.gpg dists/md5/In
 deb_listed_by_a_sha256_in_capitals_is_listed ok keys/rsa.gpg dists/upper/InRelease dists/upper/$pbin $hello
 packages_with_a_wrong_sha512_beside_its_sha256_is_listed ok keys/rsa.gpg dists/sha512/InRelease dists/sha512/$pbin $hello
 packages_listed_by_a_sha256_in_capitals_is_listed ok keys/rsa.gpg dists/relupper/InRelease dists/relupper/$pbin $hello
+packages_with_crlf_line_ends_is_refused packages-malformed keys/rsa.gpg dists/crlf/InRelease dists/crlf/$pbin $hello
 "
 [ $have_lz4 = 1 ] && cases+="packages_lz4_listed_by_decompressed_hash_is_ok ok keys/rsa.gpg $IR $P.lz4 $hello
 "
