@@ -394,11 +394,20 @@ for t in "$work"/tars/*.tar; do
 	(cd "$work" && ar rcD "$out/pool-tar/dgtest-tar-${c}_1.0-1_all.deb" debian-binary \
 		control.tar.xz data.tar)
 done
+# and one .deb with a second data member after the first (ar q appends it)
+sed "s/^Package: .*/Package: dgtest-tar-second-data-member/" "$work/tree-xz/DEBIAN/control" >"$work/control"
+tar -C "$work" --owner=0 --group=0 --numeric-owner --mtime=@$SOURCE_DATE_EPOCH \
+	--format=gnu -cf - ./control | xz -c >"$work/control.tar.xz"
+x=$out/pool-tar/dgtest-tar-second-data-member_1.0-1_all.deb
+cp "$work/tars/contiguous-file.tar" "$work/data.tar"
+(cd "$work" && ar rcD "$x" debian-binary control.tar.xz data.tar)
+cp "$work/tars/absolute-name.tar" "$work/data.tar"
+(cd "$work" && ar qD "$x" data.tar)
 xbin=dists/tar/main/binary-amd64
 mkdir -p "$out/$xbin"
 (cd "$out" && dpkg-scanpackages --multiversion pool-tar) >"$out/$xbin/Packages" 2>"$work/scan.log" ||
 	{ cat "$work/scan.log" >&2; exit 1; }
-[ "$(grep -c '^Package: ' "$out/$xbin/Packages")" = "$(ls "$work"/tars/*.tar | wc -l)" ] ||
+[ "$(grep -c '^Package: ' "$out/$xbin/Packages")" = "$(( $(ls "$work"/tars/*.tar | wc -l) + 1 ))" ] ||
 	die "dpkg-scanpackages did not list every tar case"
 (cd "$out" && apt-ftparchive -o APT::FTPArchive::Release::Codename=tar \
 	-o "APT::FTPArchive::Release::Date=$(rfc1123 $SOURCE_DATE_EPOCH)" "${o_far[@]}" \
