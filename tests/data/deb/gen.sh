@@ -15,7 +15,7 @@
 # decides: ok (then the Packages paragraph's Package, Version,
 # Architecture), not-listed (the .deb), bad-signature, expired,
 # not-valid-yet (a Date more than apt's Max-FutureTime, 10 s, ahead),
-# packages-not-listed or packages-malformed (the chain).  Generation fails when that verdict is not
+# packages-not-listed, packages-malformed or release-malformed (the chain).  Generation fails when that verdict is not
 # the one the case was made for.  Reproducible inputs (SOURCE_DATE_EPOCH,
 # fixed names); keys and signatures are fresh each run.  Cached: when
 # OUTDIR/.stamp holds the SHA-256 of this script and gen-tars.py, nothing is done.
@@ -156,6 +156,9 @@ mapfile -t o < <(valid_until $past); release "$work/Release-expired" "${o[@]}"
 mapfile -t o < <(valid_until $far %z); release "$work/Release-numtz" "${o[@]}"
 mapfile -t o < <(valid_until $past %z); release "$work/Release-numtz-expired" "${o[@]}"
 release "$work/Release-novalid"
+# Dated in another zone than UTC: a form apt warns about and digestguard refuses.
+release "$work/Release-datezone" "${o_far[@]}" -o "APT::FTPArchive::Release::Date=$(rfc1123 $SOURCE_DATE_EPOCH +0100)"
+grep -q '^Date: .* +0100$' "$work/Release-datezone" || die "apt-ftparchive did not take the Date in +0100"
 # Dated in 2100: "not valid yet" whenever the tests run.
 future=4102444800
 release "$work/Release-future" -o "APT::FTPArchive::Release::Date=$(rfc1123 $future)"
@@ -178,6 +181,7 @@ clearsign "$rsa" "$work/Release-expired" "$out/inrelease/InRelease-expired"
 clearsign "$rsa" "$work/Release-numtz" "$out/inrelease/InRelease-numtz"
 clearsign "$rsa" "$work/Release-numtz-expired" "$out/inrelease/InRelease-numtz-expired"
 clearsign "$rsa" "$work/Release-novalid" "$out/inrelease/InRelease-novalid"
+clearsign "$rsa" "$work/Release-datezone" "$out/inrelease/InRelease-datezone"
 clearsign "$rsa" "$work/Release-weak" "$out/inrelease/InRelease-weak"
 clearsign "$rsa" "$work/Release-future" "$out/inrelease/InRelease-future"
 # The Release form (a detached signature beside the file, as NAME.gpg):
@@ -247,6 +251,12 @@ ref_verdict() {
 	if [ ! -f "$txt" ] || ! grep -q '^\[GNUPG:\] GOODSIG ' "$work/ref.status" ||
 		! grep -q '^\[GNUPG:\] VALIDSIG ' "$work/ref.status"; then
 		echo bad-signature; return
+	fi
+	# the one date form Debian's archive tools write (deb_proto.h): apt
+	# takes a Date in another zone with a warning, digestguard refuses it
+	if sed -n '0,/^$/p' "$txt" | grep -E '^(Date|Valid-Until):' | grep -qvE \
+		'^[A-Za-z-]+: (Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} (UTC|GMT|\+0000)$'; then
+		echo release-malformed; return
 	fi
 	vu=$(sed -n 's/^Valid-Until: //p' "$txt")
 	if [ -n "$vu" ] && [ "$(date -d "$vu" +%s)" -le "$(date +%s)" ]; then
@@ -505,6 +515,7 @@ deb_with_a_wrong_md5sum_beside_its_sha256_is_listed ok keys/rsa.gpg dists/md5/In
 deb_listed_by_a_sha256_in_capitals_is_listed ok keys/rsa.gpg dists/upper/InRelease dists/upper/$pbin $hello
 packages_with_a_wrong_sha512_beside_its_sha256_is_listed ok keys/rsa.gpg dists/sha512/InRelease dists/sha512/$pbin $hello
 packages_listed_by_a_sha256_in_capitals_is_listed ok keys/rsa.gpg dists/relupper/InRelease dists/relupper/$pbin $hello
+inrelease_with_a_date_in_another_zone_is_refused release-malformed keys/rsa.gpg inrelease/InRelease-datezone $P $hello
 packages_with_crlf_line_ends_is_refused packages-malformed keys/rsa.gpg dists/crlf/InRelease dists/crlf/$pbin $hello
 "
 [ $have_lz4 = 1 ] && cases+="packages_lz4_listed_by_decompressed_hash_is_ok ok keys/rsa.gpg $IR $P.lz4 $hello
