@@ -10,9 +10,10 @@
 #                           an OK too, as apt-cache shows them).
 # Verdicts: ok, not-listed (the .deb), bad-signature, expired,
 # not-valid-yet, packages-not-listed, packages-malformed, release-malformed
-# (the chain); apt's messages map to them in apt_update_class and apt_verdict below (apt's refusal of a
-# Release with only MD5Sum and SHA1, "provides only weak security
-# information", is packages-not-listed: no strong entry to be listed in).
+# (the chain); apt's messages map to them in apt_update_class and
+# apt_verdict below (apt's refusal of a Release with only MD5Sum and SHA1,
+# "provides only weak security information", is packages-not-listed: no
+# strong entry to be listed in).
 # Where apt is known to differ (apt_differs below, and docs/deb.md
 # "Differences with apt"), apt's verdict must be the one listed there and
 # digestguard's the reference's.

@@ -72,6 +72,11 @@ cases = {
     'file-named-with-slash': entry('./usr/d/') + entry('./usr/d/f', b'f\n'),
     'oldfile-named-with-slash': entry('./usr/d/', typeflag='\0'),
     'contiguous-named-with-slash': entry('./usr/d/', typeflag='7'),
+    # A size field that disagrees with the data after it: shorter (the
+    # rest of the data is read as a header), longer (the stream ends
+    # inside the data).  dpkg-deb -x fails on both.
+    'size-field-short': header('./usr/short', '0', 4) + pad(b'abcd' + b'x' * 600),
+    'size-field-long': header('./usr/long', '0', 4096) + pad(b'abcd'),
     # What tar extracts and digestguard lists alike.
     'contiguous-file': entry('./usr/c', b'ccc\n', typeflag='7'),
     'absolute-name': entry('/usr/abs', b'abs\n'),
