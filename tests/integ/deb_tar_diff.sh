@@ -92,5 +92,5 @@ for deb in "$fx"/pool-tar/*.deb; do
 		fi ;;
 	esac
 done
-[ $ncase -ge 29 ] && ok "every_tar_case_was_compared ($ncase)" || nok "every_tar_case_was_compared" "only $ncase packages"
+[ $ncase -ge 30 ] && ok "every_tar_case_was_compared ($ncase)" || nok "every_tar_case_was_compared" "only $ncase packages"
 done_testing

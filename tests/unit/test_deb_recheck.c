@@ -985,6 +985,8 @@ static int links_case(const char *target, char *paths)
 	put_rec(r + 128, h2, 5, h2, (uint32_t)strlen("./usr/bin/late"), '0', DEB_PATH_NAME);
 	if (!strcmp(target, "./usr/bin/hi"))
 		write_seed_bin("archive-hard-link", 2, c.deb, c.deb_len, c.ans, c.ans_len);
+	if (!strcmp(target, "./usr/bin/hi/"))
+		write_seed_bin("archive-hard-link-slash", 2, c.deb, c.deb_len, c.ans, c.ans_len);
 	return check_arc_with(&c, collect_digests, paths);
 }
 
@@ -1015,6 +1017,8 @@ TEST(test_hard_link_to_no_earlier_file_is_refused)
 	CHECK(links_case("../etc/shadow", paths) == -EBADMSG, "a link out of the root accepted");
 	CHECK(links_case("./usr/bin/hey", paths) == -EBADMSG, "a link to itself accepted");
 	CHECK(links_case("", paths) == -EBADMSG, "a link to no name accepted");
+	/* tar cannot link to "file/" (Not a directory) */
+	CHECK(links_case("./usr/bin/hi/", paths) == -EBADMSG, "a link to hi/ accepted: %s", paths);
 }
 
 /*

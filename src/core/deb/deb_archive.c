@@ -586,8 +586,17 @@ static int record_path(const struct deb_tar *t, const uint8_t *rc, char *out, si
 	return rooted_path(raw, n, out, outlen);
 }
 
+/* A hard link target rooted as rooted_path() makes it; -1 also when it
+ * ends in '/', which tar cannot link to ("Not a directory"). */
+static int rooted_target(const char *raw, size_t n, char *out, size_t outlen)
+{
+	if (n && raw[n - 1] == '/')
+		return -1;
+	return rooted_path(raw, n, out, outlen);
+}
+
 /*
- * The target of the hard link of record @i, rooted as rooted_path() makes
+ * The target of the hard link of record @i, rooted as rooted_target() makes
  * it, as tar reads it: the last "linkpath=" record of a pax 'x' header
  * among the extension headers just before, else the data of a GNU 'K'
  * header there (up to its first NUL), else the header's linkname field
@@ -612,8 +621,8 @@ static int link_target(const struct deb_tar *t, size_t i, char *out, size_t outl
 		if (pi.has_link) {
 			if (pi.link_len >= DEB_PATH_MAX || memchr(t->tar + pi.link, 0, (size_t)pi.link_len))
 				return -1;
-			return rooted_path((const char *)t->tar + pi.link, (size_t)pi.link_len, out,
-					   outlen);
+			return rooted_target((const char *)t->tar + pi.link, (size_t)pi.link_len, out,
+					     outlen);
 		}
 	}
 	if (k >= 0) {
@@ -624,10 +633,10 @@ static int link_target(const struct deb_tar *t, size_t i, char *out, size_t outl
 		n = strnlen((const char *)v, size < DEB_PATH_MAX ? (size_t)size : DEB_PATH_MAX);
 		if (n == DEB_PATH_MAX)
 			return -1;
-		return rooted_path((const char *)v, n, out, outlen);
+		return rooted_target((const char *)v, n, out, outlen);
 	}
 	v = h + DEB_TAR_LINK_OFF;
-	return rooted_path((const char *)v, strnlen((const char *)v, DEB_TAR_NAME_LEN), out, outlen);
+	return rooted_target((const char *)v, strnlen((const char *)v, DEB_TAR_NAME_LEN), out, outlen);
 }
 
 /* An entry of the stream that names a path (any type but an extension). */
@@ -743,8 +752,8 @@ static int resolve_link(const struct deb_tar *t, struct file_index *ix, size_t i
 	do {
 		if (link_target(t, at, target, sizeof(target)) < 0) {
 			snprintf(err, errlen, "tar entry at %llu (%.200s): a hard link whose target "
-				 "is empty, has a control character, a \"..\" component or is over "
-				 "%d bytes", off, path, DEB_PATH_MAX);
+				 "is empty, has a control character, a \"..\" component, ends in '/' "
+				 "or is over %d bytes", off, path, DEB_PATH_MAX);
 			return -EBADMSG;
 		}
 		pos = index_pos(ix, target, at);

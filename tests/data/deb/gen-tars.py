@@ -87,6 +87,8 @@ cases = {
         pax([('path', 'usr/paxname')]) + A,
     'file-then-directory': entry('./usr/x', b'x\n') + entry('./usr/x/', typeflag='5', mode=0o755),
     'hardlink-named-with-slash': A + header('./usr/h/', '1', 0, link='./usr/a'),
+    # A hard link to "./usr/a/": tar cannot link to it (Not a directory).
+    'hardlink-target-with-slash': A + header('./usr/h', '1', 0, link='./usr/a/'),
     # What digestguard refuses though tar extracts it (docs/deb.md).
     'global-pax-path': pax([('path', 'usr/global')], 'g', './GlobalHead') + A,
     'pax-sparse-name': pax([('GNU.sparse.name', 'usr/renamed')]) + A,
