@@ -948,6 +948,51 @@ TEST(test_archive_records_tar_reads_otherwise_are_refused)
 	CHECK(ext_case('g', "13 comment=c\n", 'D', paths) == -EBADMSG, "type D accepted");
 }
 
+/*
+ * ./usr/d of type @first (a regular file holds "d\n"), then
+ * ./usr/d/f ("f\n"), then, with @last, ./usr/d as a symbolic link.
+ */
+static int tree_case(char first, int last, char *paths)
+{
+	static struct tarb t;
+	static struct arc_case c;
+	size_t h0, h1, h2 = 0;
+	uint8_t *r;
+
+	memset(&t, 0, sizeof(t));
+	h0 = tar_header(&t, first == '5' ? "./usr/d/" : "./usr/d", first, first == '0' ? 2 : 0);
+	if (first == '0')
+		tar_data(&t, "d\n", 2);
+	h1 = tar_header(&t, "./usr/d/f", '0', 2);
+	tar_data(&t, "f\n", 2);
+	if (last)
+		h2 = tar_header(&t, "./usr/d", '2', 0);
+	t.n += 1024;
+	r = arc_wrap(&c, &t, last ? 3 : 2);
+	put_rec(r, h0, first == '0' ? 2 : 0, h0, first == '5' ? 8 : 7, first, DEB_PATH_NAME);
+	put_rec(r + 64, h1, 2, h1, 9, '0', DEB_PATH_NAME);
+	if (last)
+		put_rec(r + 128, h2, 0, h2, 7, '2', DEB_PATH_NAME);
+	if (first == '0')
+		write_seed_bin("archive-entry-below-a-file", 2, c.deb, c.deb_len, c.ans, c.ans_len);
+	paths[0] = '\0';
+	return check_arc(&c, paths);
+}
+
+TEST(test_archive_tree_that_tar_cannot_make_is_refused)
+{
+	char paths[256];
+
+	CHECK(tree_case('5', 0, paths) == 0 && !strcmp(paths, "/usr/d/f|"), "refused: %s", paths);
+	/* tar: "Not a directory"; through a symbolic link it writes elsewhere */
+	CHECK(tree_case('0', 0, paths) == -EBADMSG, "below a file accepted: %s", paths);
+	CHECK(tree_case('2', 0, paths) == -EBADMSG, "below a symbolic link accepted: %s", paths);
+	CHECK(tree_case('3', 0, paths) == -EBADMSG, "below a device accepted: %s", paths);
+	/* tar cannot replace a directory that is not empty */
+	CHECK(tree_case('5', 1, paths) == -EBADMSG, "a link over a full directory accepted: %s",
+	      paths);
+}
+
 static int collect_digests(const struct dg_deb_file *f, void *ctx)
 {
 	char *out = ctx, hex[9];
@@ -1188,5 +1233,6 @@ int main(void)
 	RUN(test_archive_pax_length_that_overflows_is_refused);
 	RUN(test_entry_tar_reads_no_data_for_must_have_no_size);
 	RUN(test_archive_records_tar_reads_otherwise_are_refused);
+	RUN(test_archive_tree_that_tar_cannot_make_is_refused);
 	return tap_done();
 }

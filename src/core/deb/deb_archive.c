@@ -785,6 +785,71 @@ none:
 	return -EBADMSG;
 }
 
+static const char *type_name(uint8_t type)
+{
+	switch (type) {
+	case '1': return "hard link";
+	case '2': return "symbolic link";
+	case '3': case '4': return "device";
+	case '5': return "directory";
+	case '6': return "FIFO";
+	default: return "regular file";
+	}
+}
+
+/*
+ * Whether the tree the stream makes holds together where tar writes it:
+ * no entry below a path an earlier entry made anything but a directory
+ * (tar cannot write through a file, "Not a directory"; through a symbolic
+ * link it writes elsewhere than the path says, or fails on the
+ * placeholder it leaves for one to an absolute or ".." target), and no
+ * entry other than a directory where earlier entries are below it (tar
+ * cannot replace a directory that is not empty).  0, or -EBADMSG with
+ * the reason in @err.
+ */
+static int tree_holds(const struct deb_tar *t, const struct file_index *ix, char *err,
+		      size_t errlen)
+{
+	char up[DEB_PATH_MAX];
+	size_t k, j, pos, n;
+
+	for (k = 0; k < ix->n; k++) {
+		const struct file_ent *e = &ix->e[k];
+		unsigned long long off = deb_le64(t->recs + e->rec * DEB_ARC_RECORD_SIZE);
+		uint8_t type = t->recs[e->rec * DEB_ARC_RECORD_SIZE + 52], ut;
+		char *slash;
+
+		n = strlen(e->path);
+		memcpy(up, e->path, n + 1);
+		for (slash = strchr(up + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+			*slash = '\0';
+			pos = index_pos(ix, up, e->rec);
+			if (pos && !strcmp(ix->e[pos - 1].path, up)) {
+				ut = t->recs[ix->e[pos - 1].rec * DEB_ARC_RECORD_SIZE + 52];
+				if (ut != '5') {
+					snprintf(err, errlen, "tar entry at %llu (%.200s): %.200s is a "
+						 "%s there, not a directory", off, e->path, up,
+						 type_name(ut));
+					return -EBADMSG;
+				}
+			}
+			*slash = '/';
+		}
+		if (type == '5' || n + 2 > sizeof(up))
+			continue;
+		up[n] = '/';
+		up[n + 1] = '\0';
+		for (j = index_pos(ix, up, 0); j < ix->n && !strncmp(ix->e[j].path, up, n + 1); j++)
+			if (ix->e[j].rec < e->rec) {
+				snprintf(err, errlen, "tar entry at %llu (%.200s): a %s where earlier "
+					 "entries are below it (%.200s)", off, e->path, type_name(type),
+					 ix->e[j].path);
+				return -EBADMSG;
+			}
+	}
+	return 0;
+}
+
 int deb_tar_each_file(const struct deb_tar *t, dg_deb_file_fn fn, void *ctx, char *err,
 		      size_t errlen)
 {
@@ -799,6 +864,8 @@ int deb_tar_each_file(const struct deb_tar *t, dg_deb_file_fn fn, void *ctx, cha
 	 * contents of the file its target names at that point.
 	 */
 	r = index_build(t, &ix);
+	if (!r)
+		r = tree_holds(t, &ix, err, errlen);
 	for (i = 0; i < t->n && !r; i++) {
 		const uint8_t *rc = t->recs + i * DEB_ARC_RECORD_SIZE, *file = rc;
 		struct file_ent *target = NULL;

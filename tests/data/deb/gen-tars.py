@@ -89,6 +89,17 @@ cases = {
     'hardlink-named-with-slash': A + header('./usr/h/', '1', 0, link='./usr/a'),
     # A hard link to "./usr/a/": tar cannot link to it (Not a directory).
     'hardlink-target-with-slash': A + header('./usr/h', '1', 0, link='./usr/a/'),
+    # A tree that does not hold: an entry below a regular file, below a
+    # symbolic link to an absolute or ".." target (tar leaves a placeholder
+    # file for it until the end), a symbolic link over a directory that is
+    # not empty.  dpkg-deb -x fails on each.
+    'entry-below-a-file': entry('./usr/d', b'file\n') + entry('./usr/d/f', b'f\n'),
+    'entry-below-an-absolute-symlink': entry('./usr/l', typeflag='2', link='/tmp') +
+        entry('./usr/l/p', b'p\n'),
+    'entry-below-a-dotdot-symlink': entry('./usr/l', typeflag='2', link='../tmp') +
+        entry('./usr/l/p', b'p\n'),
+    'symlink-over-a-full-directory': entry('./usr/d/', typeflag='5', mode=0o755) +
+        entry('./usr/d/f', b'f\n') + entry('./usr/d', typeflag='2', link='x'),
     # What digestguard refuses though tar extracts it (docs/deb.md).
     'global-pax-path': pax([('path', 'usr/global')], 'g', './GlobalHead') + A,
     'pax-sparse-name': pax([('GNU.sparse.name', 'usr/renamed')]) + A,
@@ -100,8 +111,8 @@ cases = {
     'name-with-newline': entry('./usr/n\nl', b'nl\n'),
     'hardlink-to-symlink': A + entry('./usr/s', typeflag='2', link='a') +
         header('./usr/h', '1', 0, link='./usr/s'),
-    # A file written through a symbolic link to a directory: listed under
-    # the name in the archive, which is where it is found.
+    # A file written through a symbolic link to a directory: tar writes it
+    # where the link points, dpkg records it under the name in the archive.
     'file-through-symlinked-directory': entry('./usr/real/', typeflag='5', mode=0o755) +
         entry('./usr/lnk', typeflag='2', link='real') + entry('./usr/lnk/f', b'f\n'),
 }
