@@ -9,10 +9,11 @@
 #   digestguard's verdict == apt's (the Package, Version and Architecture of
 #                           an OK too, as apt-cache shows them).
 # Verdicts: ok, not-listed (the .deb), bad-signature, expired,
-# not-valid-yet, packages-not-listed (the chain); apt's messages map to
-# them in apt_update_class and apt_verdict below (apt's refusal of a
-# Release with only MD5Sum and SHA1, "provides only weak security
-# information", is packages-not-listed: no strong entry to be listed in).
+# not-valid-yet, packages-not-listed, packages-malformed, release-malformed
+# (the chain); apt's messages map to them in apt_update_class and
+# apt_verdict below (apt's refusal of a Release with only MD5Sum and SHA1,
+# "provides only weak security information", is packages-not-listed: no
+# strong entry to be listed in).
 # Where apt is known to differ (apt_differs below, and docs/deb.md
 # "Differences with apt"), apt's verdict must be the one listed there and
 # digestguard's the reference's.
@@ -90,7 +91,7 @@ apt_update_class() {
 	elif grep -q "is not valid yet" "$log"; then echo not-valid-yet
 	elif grep -q -e "Hash Sum mismatch" -e "File has unexpected size" -e "No Hash entry in Release file" "$log"; then
 		echo packages-not-listed
-	elif [ "$urc" = 0 ] && ! grep -q '^[WE]:' "$log"; then echo chain-ok
+	elif [ "$urc" = 0 ] && ! grep '^[WE]:' "$log" | grep -qv "^W: Invalid 'Date' entry in Release file "; then echo chain-ok
 	else echo "unclassified(update exit $urc)"
 	fi
 }
@@ -202,6 +203,10 @@ dg_verdict() {
 		elif grep -F "$inr" "$T/err" | grep -q "not valid yet"; then dv=not-valid-yet
 		elif grep -F "$pk" "$T/err" | grep -q "not listed in" || grep -F "$inr" "$T/err" | grep -q "no SHA256 field"; then
 			dv=packages-not-listed
+		elif grep -F "$pk" "$T/err" | grep -q "deb: Packages line"; then
+			dv=packages-malformed
+		elif grep -F "$inr" "$T/err" | grep -q "deb: Release line"; then
+			dv=release-malformed
 		fi
 	fi
 	[ -n "$dv" ] || dv="unclassified(exit $rc)"
@@ -210,6 +215,13 @@ dg_verdict() {
 # NAME -> "APT-VERDICT|WHY": the cases where apt decides otherwise than
 # its chain as the reference (and digestguard) model it.
 declare -A apt_differs=(
+	[deb_of_a_second_paragraph_of_the_same_version_is_listed]="not-listed|apt keeps one paragraph per package, version and architecture, the first, and downloads by its SHA256 only (Hash Sum mismatch for the second's .deb); digestguard takes a .deb whose SHA-256 and size any paragraph of the signed text lists, as the archive signed both"
+	[deb_with_a_wrong_md5sum_beside_its_sha256_is_listed]="not-listed|apt checks every hash field of the paragraph it knows, MD5sum too (Hash Sum mismatch); digestguard the SHA256 alone, the one strong hash Debian's Packages files carry"
+	[deb_listed_by_a_sha256_in_capitals_is_listed]="not-listed|apt compares the hexadecimal digits as written, in lower case (Hash Sum mismatch); digestguard compares the digest they spell"
+	[packages_with_a_wrong_sha512_beside_its_sha256_is_listed]="packages-not-listed|apt checks every hash field of the Release, SHA512 too (Hash Sum mismatch); digestguard the SHA256 alone"
+	[packages_listed_by_a_sha256_in_capitals_is_listed]="packages-not-listed|apt compares the hexadecimal digits as written, in lower case (Hash Sum mismatch); digestguard compares the digest they spell"
+	[inrelease_with_a_date_in_another_zone_is_refused]="ok|apt warns of an \"Invalid 'Date' entry\" and goes on as if there were none; digestguard takes the one form Debian's archive tools write (zone UTC, GMT or +0000) and refuses the Release (a Valid-Until in another form apt refuses too)"
+	[packages_with_crlf_line_ends_is_refused]="ok|apt ends a line at \"\\r\\n\" too, so the chain holds and the .deb is ok; digestguard reads deb822 as Debian's tools write it, a '\\r' part of its line, and refuses the file (the Size field holds no number)"
 	[packages_xz_compressed_again_is_listed_by_its_text]="packages-not-listed|apt checks the compressed file's own SHA256 entry (Hash Sum mismatch); digestguard checks the decompressed text against the Packages entry, which the archive signed, as it must for the copies apt keeps in its lists directory (decompressed or lz4, listed nowhere)"
 )
 # same_verdict V1 DETAIL1 V2 DETAIL2: the same verdict (and for an ok, the

@@ -84,7 +84,7 @@ expect() {	# NAME INRELEASE PACKAGES DEB VERDICT DETAIL: after dg, compare
 	not-listed) want="$deb: NOT OK (not listed in $pk)"
 		[ $rc = 1 ] || why="exit $rc, want 1"
 		[ "$(cat "$T/out")" = "$want" ] || why="$why; stdout is not '$want'" ;;
-	bad-signature|expired|not-valid-yet|packages-not-listed)
+	bad-signature|expired|not-valid-yet|packages-not-listed|packages-malformed|release-malformed)
 		[ $rc = 1 ] || why="exit $rc, want 1"
 		[ -s "$T/out" ] && why="$why; per-.deb lines after a chain failure"
 		[ "$(grep -c . "$T/err")" = 1 ] || why="$why; not one line on stderr"
@@ -93,6 +93,10 @@ expect() {	# NAME INRELEASE PACKAGES DEB VERDICT DETAIL: after dg, compare
 		expired) grep -F "$inr" "$T/err" | grep -q "expired" || why="$why; stderr does not name $inr as expired" ;;
 		not-valid-yet) grep -F "$inr" "$T/err" | grep -q "not valid yet" ||
 			why="$why; stderr does not name $inr as not valid yet" ;;
+		release-malformed) grep -F "$inr" "$T/err" | grep -q "deb: Release line" ||
+			why="$why; stderr does not name a line of $inr" ;;
+		packages-malformed) grep -F "$pk" "$T/err" | grep -q "deb: Packages line" ||
+			why="$why; stderr does not name a line of $pk" ;;
 		# Not listed, or nothing to be listed in: an InRelease without a
 		# SHA256 field (MD5Sum and SHA1 only) is refused as such.
 		*) grep -F "$pk" "$T/err" | grep -q "not listed in" ||

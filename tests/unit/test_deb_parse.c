@@ -1575,6 +1575,47 @@ TEST(test_archive_unsupported_entry_type_is_eopnotsupp)
 	dg_buf_free(&t);
 }
 
+/*
+ * GNU tar and dpkg read no data for a link, device, directory or FIFO: a
+ * size there hides the entry it covers from this walk.  A regular file
+ * named with a trailing '/' is a directory to tar, a file to dpkg.
+ */
+TEST(test_archive_entry_without_data_must_have_no_size)
+{
+	static const char types[] = "123456";
+	struct dg_buf t = { 0 }, in = { 0 };
+	char name[16];
+	size_t i;
+	int r;
+
+	tar_add(&in, "./usr/hidden", NULL, '0', 0644, NULL, "hidden\n", 7, MAGIC_USTAR);
+	for (i = 0; types[i]; i++) {
+		snprintf(name, sizeof(name), "./usr/t%c", types[i]);
+		tar_add(&t, "./usr/a", NULL, '0', 0644, NULL, "aaa\n", 4, MAGIC_USTAR);
+		tar_add(&t, name, NULL, types[i], 0644, types[i] <= '2' ? "./usr/a" : NULL, in.data,
+			in.len, MAGIC_USTAR);
+		tar_finish(&t);
+		r = arc_tar(&t);
+		CHECK(r == -EBADMSG && strstr(err, "offset 1024") && strstr(err, "no data"),
+		      "type %c: %d %s", types[i], r, err);
+		dg_buf_free(&t);
+		tar_add(&t, name, NULL, types[i], 0644, types[i] <= '2' ? "./usr/a" : NULL, "", 0,
+			MAGIC_USTAR);
+		tar_finish(&t);
+		r = arc_tar(&t);
+		CHECK(r == 0, "type %c without data: %d %s", types[i], r, err);
+		dg_buf_free(&t);
+	}
+	for (i = 0; i < 3; i++) {
+		tar_add(&t, "./usr/d/", NULL, "0\0" "7"[i], 0644, NULL, "", 0, MAGIC_USTAR);
+		tar_finish(&t);
+		r = arc_tar(&t);
+		CHECK(r == -EBADMSG && strstr(err, "ends in '/'"), "file type %d: %d %s", (int)i, r, err);
+		dg_buf_free(&t);
+	}
+	dg_buf_free(&in);
+}
+
 TEST(test_archive_gnu_header_with_prefix_bytes_is_ebadmsg)
 {
 	struct dg_buf t = { 0 };
@@ -1718,6 +1759,7 @@ int main(void)
 	RUN(test_archive_bytes_after_end_block_are_ebadmsg);
 	RUN(test_archive_unsupported_entry_type_is_eopnotsupp);
 	RUN(test_archive_gnu_header_with_prefix_bytes_is_ebadmsg);
+	RUN(test_archive_entry_without_data_must_have_no_size);
 	RUN(test_archive_empty_name_is_ebadmsg);
 	RUN(test_archive_failed_parse_appends_nothing);
 	RUN(test_parse_request_dispatches_by_type);

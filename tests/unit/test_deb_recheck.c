@@ -892,6 +892,107 @@ TEST(test_archive_pax_length_that_overflows_is_refused)
 	CHECK(check_arc(&c, NULL) == -EBADMSG, "a wrapped pax length accepted");
 }
 
+/*
+ * An extension header of @type holding the pax record @rec ("LEN k=v\n"),
+ * then ./usr/a ("aaa\n") of @atype, answered with the record kinds a
+ * lying handler would give: none for the extension, the name for ./usr/a.
+ */
+static int ext_case(char type, const char *rec, char atype, char *paths)
+{
+	static struct tarb t;
+	static struct arc_case c;
+	uint8_t *r;
+	size_t hx, he;
+
+	memset(&t, 0, sizeof(t));
+	hx = tar_header(&t, "./PaxHeaders/x", type, strlen(rec));
+	tar_data(&t, rec, strlen(rec));
+	he = tar_header(&t, "./usr/a", atype, 4);
+	tar_data(&t, "aaa\n", 4);
+	t.n += 1024;
+	r = arc_wrap(&c, &t, 2);
+	put_rec(r, hx, strlen(rec), 0, 0, type, DEB_PATH_NONE);
+	put_rec(r + 64, he, 4, he, (uint32_t)strlen("./usr/a"), atype, DEB_PATH_NAME);
+	if (type == 'g' && !strcmp(rec, "17 path=usr/evil\n"))
+		write_seed_bin("archive-global-path", 2, c.deb, c.deb_len, c.ans, c.ans_len);
+	paths[0] = '\0';
+	return check_arc(&c, paths);
+}
+
+TEST(test_archive_records_tar_reads_otherwise_are_refused)
+{
+	static const char *const global_bad[] = {
+		"17 path=usr/evil\n", "16 linkpath=usr\n", "11 size=10\n",
+		"31 GNU.sparse.name=usr/renamed\n",
+	};
+	char paths[256];
+	size_t i;
+
+	CHECK(ext_case('g', "13 comment=c\n", '0', paths) == 0 && !strcmp(paths, "/usr/a|"),
+	      "a harmless global header refused: %s", paths);
+	CHECK(ext_case('x', "13 comment=c\n", '0', paths) == 0 && !strcmp(paths, "/usr/a|"),
+	      "a harmless pax header refused: %s", paths);
+	/* tar applies a global header's path, link path and size to every
+	 * later entry; GNU.sparse.* renames and expands the entry */
+	for (i = 0; i < sizeof(global_bad) / sizeof(global_bad[0]); i++)
+		CHECK(ext_case('g', global_bad[i], '0', paths) == -EBADMSG, "global %s accepted: %s",
+		      global_bad[i], paths);
+	CHECK(ext_case('x', "31 GNU.sparse.name=usr/renamed\n", '0', paths) == -EBADMSG,
+	      "GNU.sparse.name accepted: %s", paths);
+	CHECK(ext_case('x', "22 GNU.sparse.major=1\n", '0', paths) == -EBADMSG,
+	      "GNU.sparse.major accepted: %s", paths);
+	/* types the handler never reports: sparse, unknown (tar extracts it
+	 * as a regular file), GNU dump directory */
+	CHECK(ext_case('g', "13 comment=c\n", 'S', paths) == -EBADMSG, "type S accepted");
+	CHECK(ext_case('g', "13 comment=c\n", 'Z', paths) == -EBADMSG, "type Z accepted");
+	CHECK(ext_case('g', "13 comment=c\n", 'D', paths) == -EBADMSG, "type D accepted");
+}
+
+/*
+ * ./usr/d of type @first (a regular file holds "d\n"), then
+ * ./usr/d/f ("f\n"), then, with @last, ./usr/d as a symbolic link.
+ */
+static int tree_case(char first, int last, char *paths)
+{
+	static struct tarb t;
+	static struct arc_case c;
+	size_t h0, h1, h2 = 0;
+	uint8_t *r;
+
+	memset(&t, 0, sizeof(t));
+	h0 = tar_header(&t, first == '5' ? "./usr/d/" : "./usr/d", first, first == '0' ? 2 : 0);
+	if (first == '0')
+		tar_data(&t, "d\n", 2);
+	h1 = tar_header(&t, "./usr/d/f", '0', 2);
+	tar_data(&t, "f\n", 2);
+	if (last)
+		h2 = tar_header(&t, "./usr/d", '2', 0);
+	t.n += 1024;
+	r = arc_wrap(&c, &t, last ? 3 : 2);
+	put_rec(r, h0, first == '0' ? 2 : 0, h0, first == '5' ? 8 : 7, first, DEB_PATH_NAME);
+	put_rec(r + 64, h1, 2, h1, 9, '0', DEB_PATH_NAME);
+	if (last)
+		put_rec(r + 128, h2, 0, h2, 7, '2', DEB_PATH_NAME);
+	if (first == '0')
+		write_seed_bin("archive-entry-below-a-file", 2, c.deb, c.deb_len, c.ans, c.ans_len);
+	paths[0] = '\0';
+	return check_arc(&c, paths);
+}
+
+TEST(test_archive_tree_that_tar_cannot_make_is_refused)
+{
+	char paths[256];
+
+	CHECK(tree_case('5', 0, paths) == 0 && !strcmp(paths, "/usr/d/f|"), "refused: %s", paths);
+	/* tar: "Not a directory"; through a symbolic link it writes elsewhere */
+	CHECK(tree_case('0', 0, paths) == -EBADMSG, "below a file accepted: %s", paths);
+	CHECK(tree_case('2', 0, paths) == -EBADMSG, "below a symbolic link accepted: %s", paths);
+	CHECK(tree_case('3', 0, paths) == -EBADMSG, "below a device accepted: %s", paths);
+	/* tar cannot replace a directory that is not empty */
+	CHECK(tree_case('5', 1, paths) == -EBADMSG, "a link over a full directory accepted: %s",
+	      paths);
+}
+
 static int collect_digests(const struct dg_deb_file *f, void *ctx)
 {
 	char *out = ctx, hex[9];
@@ -929,6 +1030,8 @@ static int links_case(const char *target, char *paths)
 	put_rec(r + 128, h2, 5, h2, (uint32_t)strlen("./usr/bin/late"), '0', DEB_PATH_NAME);
 	if (!strcmp(target, "./usr/bin/hi"))
 		write_seed_bin("archive-hard-link", 2, c.deb, c.deb_len, c.ans, c.ans_len);
+	if (!strcmp(target, "./usr/bin/hi/"))
+		write_seed_bin("archive-hard-link-slash", 2, c.deb, c.deb_len, c.ans, c.ans_len);
 	return check_arc_with(&c, collect_digests, paths);
 }
 
@@ -959,6 +1062,8 @@ TEST(test_hard_link_to_no_earlier_file_is_refused)
 	CHECK(links_case("../etc/shadow", paths) == -EBADMSG, "a link out of the root accepted");
 	CHECK(links_case("./usr/bin/hey", paths) == -EBADMSG, "a link to itself accepted");
 	CHECK(links_case("", paths) == -EBADMSG, "a link to no name accepted");
+	/* tar cannot link to "file/" (Not a directory) */
+	CHECK(links_case("./usr/bin/hi/", paths) == -EBADMSG, "a link to hi/ accepted: %s", paths);
 }
 
 /*
@@ -1024,6 +1129,71 @@ TEST(test_a_path_that_comes_again_is_listed_as_extraction_leaves_it)
 	      "a link to a later link accepted");
 }
 
+/*
+ * ./usr/a ("aaa\n"), then an entry of @type named @name (a link: to
+ * ./usr/a) whose size field says @size, covering a whole entry
+ * ./usr/hidden (one block of data): answered as a walk that skips @size
+ * bytes sees it, 2 records.
+ */
+static int sized_case(const char *name, char type, size_t size, char *paths)
+{
+	static struct tarb t;
+	static struct arc_case c;
+	size_t h0, h1, i;
+	unsigned sum = 0;
+	uint8_t *r;
+	char blk[512];
+
+	memset(&t, 0, sizeof(t));
+	memset(blk, 'H', sizeof(blk));
+	h0 = tar_header(&t, "./usr/a", '0', 4);
+	tar_data(&t, "aaa\n", 4);
+	h1 = tar_header(&t, name, type, size);
+	memcpy(t.b + h1 + 157, "./usr/a", 7);
+	memset(t.b + h1 + 148, ' ', 8);
+	for (i = 0; i < 512; i++)
+		sum += t.b[h1 + i];
+	snprintf((char *)t.b + h1 + 148, 8, "%06o", sum);
+	if (size) {
+		tar_header(&t, "./usr/hidden", '0', 512);
+		tar_data(&t, blk, 512);
+	}
+	t.n = h1 + 512 + (size + 511) / 512 * 512 + 1024;
+	r = arc_wrap(&c, &t, 2);
+	put_rec(r, h0, 4, h0, (uint32_t)strlen("./usr/a"), '0', DEB_PATH_NAME);
+	put_rec(r + 64, h1, size, h1, (uint32_t)strlen(name), type, DEB_PATH_NAME);
+	if (type == '5' && size)
+		write_seed_bin("archive-directory-with-size", 2, c.deb, c.deb_len, c.ans, c.ans_len);
+	if (type == '0')
+		write_seed_bin("archive-file-named-with-slash", 2, c.deb, c.deb_len, c.ans, c.ans_len);
+	paths[0] = '\0';
+	return check_arc(&c, paths);
+}
+
+TEST(test_entry_tar_reads_no_data_for_must_have_no_size)
+{
+	static const char types[] = "123456";
+	char paths[512], name[32];
+	size_t i;
+
+	/* GNU tar and dpkg read the next header right after these: the
+	 * entry the size covers would be extracted, and never listed */
+	CHECK(sized_case("./usr/d/", '5', 0, paths) == 0 && !strcmp(paths, "/usr/a|"),
+	      "an empty directory refused: %s", paths);
+	CHECK(sized_case("./usr/t1", '1', 0, paths) == 0 && !strcmp(paths, "/usr/a|/usr/t1|"),
+	      "a hard link refused: %s", paths);
+	for (i = 0; types[i]; i++) {
+		snprintf(name, sizeof(name), "./usr/t%c", types[i]);
+		CHECK(sized_case(name, types[i], 1024, paths) == -EBADMSG,
+		      "type %c with a size accepted: %s", types[i], paths);
+	}
+	/* a regular file named with a trailing '/': a directory to tar, a
+	 * file to dpkg */
+	CHECK(sized_case("./usr/f/", '0', 0, paths) == -EBADMSG, "./usr/f/ accepted: %s", paths);
+	CHECK(sized_case("./usr/f/", '7', 0, paths) == -EBADMSG, "./usr/f/ (7) accepted: %s", paths);
+	CHECK(sized_case("./usr/f/", '\0', 0, paths) == -EBADMSG, "./usr/f/ (NUL) accepted: %s", paths);
+}
+
 int main(void)
 {
 	RUN(test_honest_release_answer_is_accepted);
@@ -1061,5 +1231,8 @@ int main(void)
 	RUN(test_a_path_that_comes_again_is_listed_as_extraction_leaves_it);
 	RUN(test_archive_name_claimed_after_a_long_name_is_refused);
 	RUN(test_archive_pax_length_that_overflows_is_refused);
+	RUN(test_entry_tar_reads_no_data_for_must_have_no_size);
+	RUN(test_archive_records_tar_reads_otherwise_are_refused);
+	RUN(test_archive_tree_that_tar_cannot_make_is_refused);
 	return tap_done();
 }

@@ -218,6 +218,7 @@ static int field_string(const uint8_t *t, uint64_t start, size_t field, uint64_t
 /* What the pax records of an 'x' header say of the entry after it. */
 struct pax_info {
 	int has_path, has_size, has_link;
+	int has_sparse;			/* a GNU.sparse.* record */
 	uint64_t path_rec;		/* the last "path=" record's first byte */
 	uint64_t path, path_len;	/* its value */
 	uint64_t size;			/* the last "size=" value */
@@ -246,6 +247,8 @@ static int pax_scan(const uint8_t *t, uint64_t d, uint64_t e, struct pax_info *p
 			return -1;
 		k++;
 		end = r + len - 1;	/* the '\n' */
+		if (end - k >= 11 && !memcmp(t + k, "GNU.sparse.", 11))
+			pi->has_sparse = 1;
 		if (end - k >= 5 && !memcmp(t + k, "path=", 5)) {
 			pi->has_path = 1;
 			pi->path_rec = r;
@@ -279,6 +282,29 @@ static int is_file_type(uint8_t type)
 static int is_extension(uint8_t type)
 {
 	return type == 'L' || type == 'K' || type == 'x' || type == 'g';
+}
+
+/* The types deb_proto.h allows: files, links, devices, directories, FIFOs. */
+static int is_known_type(uint8_t type)
+{
+	return is_extension(type) || type == 0 || (type >= '0' && type <= '7');
+}
+
+/*
+ * The pax records of the 'x' or 'g' header at @off (@size bytes of data)
+ * say nothing tar reads otherwise: no GNU.sparse.* record (tar renames
+ * and expands such an entry), and in a 'g' header no path, linkpath or
+ * size (tar applies them to every later entry).  0 or -1.
+ */
+static int pax_header_ok(const uint8_t *t, uint64_t off, uint64_t size, uint8_t type)
+{
+	struct pax_info pi;
+
+	if (pax_scan(t, off + DEB_TAR_BLOCK, off + DEB_TAR_BLOCK + size, &pi) < 0 || pi.has_sparse)
+		return -1;
+	if (type == 'g' && (pi.has_path || pi.has_link || pi.has_size))
+		return -1;
+	return 0;
 }
 
 /*
@@ -418,6 +444,16 @@ int deb_check_archive(const uint8_t *deb, size_t deb_len, const uint8_t *ans, si
 		    size > tlen - off - DEB_TAR_BLOCK)
 			return deb_reject(err, errlen, "tar header %u at %llu is not what the record says",
 				    i, (unsigned long long)off);
+		if (!is_known_type(type))
+			return deb_reject(err, errlen, "tar record %u at %llu: type 0x%02x is none of "
+					  "deb_proto.h's", i, (unsigned long long)off, type);
+		if ((type == 'x' || type == 'g') && pax_header_ok(out->tar, off, size, type) < 0)
+			return deb_reject(err, errlen, "tar record %u at %llu: its pax records are "
+					  "malformed, sparse, or global ones tar applies to every later "
+					  "entry", i, (unsigned long long)off);
+		if (type == 'g' && is_extension(last_type) && last_type != 'g')
+			return deb_reject(err, errlen, "tar record %u at %llu: a 'g' header between an "
+					  "extension header and its entry", i, (unsigned long long)off);
 		if (is_extension(type)) {
 			ok = kind == DEB_PATH_NONE && !a && !b && !alen && !blen && !rec;
 		} else {
@@ -455,6 +491,24 @@ int deb_check_archive(const uint8_t *deb, size_t deb_len, const uint8_t *ans, si
 		if (!ok)
 			return deb_reject(err, errlen, "tar record %u at %llu: its path claim does not hold",
 				    i, (unsigned long long)off);
+		/*
+		 * GNU tar and dpkg read no data for a link, device, directory
+		 * or FIFO: the next header follows this one whatever its size
+		 * field says, so a size would hide the entries it covers.  A
+		 * regular file whose path ends in '/' is a directory to tar and
+		 * a file to dpkg.  Neither is taken.
+		 */
+		if (!is_extension(type)) {
+			uint64_t end = kind == DEB_PATH_PREFIX ? b + blen : a + alen;
+
+			if (is_file_type(type) && out->tar[end - 1] == '/')
+				return deb_reject(err, errlen, "tar record %u at %llu: a regular file "
+						  "whose path ends in '/'", i, (unsigned long long)off);
+			if (!is_file_type(type) && size)
+				return deb_reject(err, errlen, "tar record %u at %llu: type 0x%02x, which "
+						  "tar reads no data for, with a size of %llu", i,
+						  (unsigned long long)off, type, (unsigned long long)size);
+		}
 		last_type = type;
 		expect = off + DEB_TAR_BLOCK + ((size + DEB_TAR_BLOCK - 1) / DEB_TAR_BLOCK) *
 			 DEB_TAR_BLOCK;
@@ -532,8 +586,17 @@ static int record_path(const struct deb_tar *t, const uint8_t *rc, char *out, si
 	return rooted_path(raw, n, out, outlen);
 }
 
+/* A hard link target rooted as rooted_path() makes it; -1 also when it
+ * ends in '/', which tar cannot link to ("Not a directory"). */
+static int rooted_target(const char *raw, size_t n, char *out, size_t outlen)
+{
+	if (n && raw[n - 1] == '/')
+		return -1;
+	return rooted_path(raw, n, out, outlen);
+}
+
 /*
- * The target of the hard link of record @i, rooted as rooted_path() makes
+ * The target of the hard link of record @i, rooted as rooted_target() makes
  * it, as tar reads it: the last "linkpath=" record of a pax 'x' header
  * among the extension headers just before, else the data of a GNU 'K'
  * header there (up to its first NUL), else the header's linkname field
@@ -558,8 +621,8 @@ static int link_target(const struct deb_tar *t, size_t i, char *out, size_t outl
 		if (pi.has_link) {
 			if (pi.link_len >= DEB_PATH_MAX || memchr(t->tar + pi.link, 0, (size_t)pi.link_len))
 				return -1;
-			return rooted_path((const char *)t->tar + pi.link, (size_t)pi.link_len, out,
-					   outlen);
+			return rooted_target((const char *)t->tar + pi.link, (size_t)pi.link_len, out,
+					     outlen);
 		}
 	}
 	if (k >= 0) {
@@ -570,10 +633,10 @@ static int link_target(const struct deb_tar *t, size_t i, char *out, size_t outl
 		n = strnlen((const char *)v, size < DEB_PATH_MAX ? (size_t)size : DEB_PATH_MAX);
 		if (n == DEB_PATH_MAX)
 			return -1;
-		return rooted_path((const char *)v, n, out, outlen);
+		return rooted_target((const char *)v, n, out, outlen);
 	}
 	v = h + DEB_TAR_LINK_OFF;
-	return rooted_path((const char *)v, strnlen((const char *)v, DEB_TAR_NAME_LEN), out, outlen);
+	return rooted_target((const char *)v, strnlen((const char *)v, DEB_TAR_NAME_LEN), out, outlen);
 }
 
 /* An entry of the stream that names a path (any type but an extension). */
@@ -689,8 +752,8 @@ static int resolve_link(const struct deb_tar *t, struct file_index *ix, size_t i
 	do {
 		if (link_target(t, at, target, sizeof(target)) < 0) {
 			snprintf(err, errlen, "tar entry at %llu (%.200s): a hard link whose target "
-				 "is empty, has a control character, a \"..\" component or is over "
-				 "%d bytes", off, path, DEB_PATH_MAX);
+				 "is empty, has a control character, a \"..\" component, ends in '/' "
+				 "or is over %d bytes", off, path, DEB_PATH_MAX);
 			return -EBADMSG;
 		}
 		pos = index_pos(ix, target, at);
@@ -722,6 +785,71 @@ none:
 	return -EBADMSG;
 }
 
+static const char *type_name(uint8_t type)
+{
+	switch (type) {
+	case '1': return "hard link";
+	case '2': return "symbolic link";
+	case '3': case '4': return "device";
+	case '5': return "directory";
+	case '6': return "FIFO";
+	default: return "regular file";
+	}
+}
+
+/*
+ * Whether the tree the stream makes holds together where tar writes it:
+ * no entry below a path an earlier entry made anything but a directory
+ * (tar cannot write through a file, "Not a directory"; through a symbolic
+ * link it writes elsewhere than the path says, or fails on the
+ * placeholder it leaves for one to an absolute or ".." target), and no
+ * entry other than a directory where earlier entries are below it (tar
+ * cannot replace a directory that is not empty).  0, or -EBADMSG with
+ * the reason in @err.
+ */
+static int tree_holds(const struct deb_tar *t, const struct file_index *ix, char *err,
+		      size_t errlen)
+{
+	char up[DEB_PATH_MAX];
+	size_t k, j, pos, n;
+
+	for (k = 0; k < ix->n; k++) {
+		const struct file_ent *e = &ix->e[k];
+		unsigned long long off = deb_le64(t->recs + e->rec * DEB_ARC_RECORD_SIZE);
+		uint8_t type = t->recs[e->rec * DEB_ARC_RECORD_SIZE + 52], ut;
+		char *slash;
+
+		n = strlen(e->path);
+		memcpy(up, e->path, n + 1);
+		for (slash = strchr(up + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+			*slash = '\0';
+			pos = index_pos(ix, up, e->rec);
+			if (pos && !strcmp(ix->e[pos - 1].path, up)) {
+				ut = t->recs[ix->e[pos - 1].rec * DEB_ARC_RECORD_SIZE + 52];
+				if (ut != '5') {
+					snprintf(err, errlen, "tar entry at %llu (%.200s): %.200s is a "
+						 "%s there, not a directory", off, e->path, up,
+						 type_name(ut));
+					return -EBADMSG;
+				}
+			}
+			*slash = '/';
+		}
+		if (type == '5' || n + 2 > sizeof(up))
+			continue;
+		up[n] = '/';
+		up[n + 1] = '\0';
+		for (j = index_pos(ix, up, 0); j < ix->n && !strncmp(ix->e[j].path, up, n + 1); j++)
+			if (ix->e[j].rec < e->rec) {
+				snprintf(err, errlen, "tar entry at %llu (%.200s): a %s where earlier "
+					 "entries are below it (%.200s)", off, e->path, type_name(type),
+					 ix->e[j].path);
+				return -EBADMSG;
+			}
+	}
+	return 0;
+}
+
 int deb_tar_each_file(const struct deb_tar *t, dg_deb_file_fn fn, void *ctx, char *err,
 		      size_t errlen)
 {
@@ -736,6 +864,8 @@ int deb_tar_each_file(const struct deb_tar *t, dg_deb_file_fn fn, void *ctx, cha
 	 * contents of the file its target names at that point.
 	 */
 	r = index_build(t, &ix);
+	if (!r)
+		r = tree_holds(t, &ix, err, errlen);
 	for (i = 0; i < t->n && !r; i++) {
 		const uint8_t *rc = t->recs + i * DEB_ARC_RECORD_SIZE, *file = rc;
 		struct file_ent *target = NULL;

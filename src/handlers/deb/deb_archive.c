@@ -543,6 +543,27 @@ static int tar_entry_path(const struct tar_walk *w, const uint8_t *h, const stru
 	return 0;
 }
 
+/*
+ * GNU tar and dpkg read no data for a hard or symbolic link, a device, a
+ * directory or a FIFO, whatever the size field says: the next header is
+ * the block right after this one.  A size there would hide the entries it
+ * covers from a walk that skips it, so it must be 0.  A regular file whose
+ * path ends in '/' is a directory to tar and a file to dpkg: refused.
+ */
+static int tar_entry_data(const struct tar_walk *w, const struct tar_rec *t)
+{
+	int file = t->type == '0' || t->type == '\0' || t->type == '7';
+	uint64_t end = t->kind == DEB_PATH_PREFIX ? t->b_off + t->b_len : t->a_off + t->a_len;
+
+	if (file && w->base[end - 1] == '/')
+		return tar_fail(w, t->hdr, -EBADMSG, "a regular file entry whose path ends in '/' "
+				"(tar makes a directory of it, dpkg a file)");
+	if (!file && t->size)
+		return tar_fail(w, t->hdr, -EBADMSG, "entry type '%c' with a size of %llu: tar and "
+				"dpkg read no data for it", t->type, (unsigned long long)t->size);
+	return 0;
+}
+
 /* The end of the stream or the archive: no extension may wait for its entry. */
 static int tar_end(const struct tar_walk *w, const struct tar_pending *x)
 {
@@ -641,6 +662,8 @@ static int tar_header(struct tar_walk *w, uint64_t hdr, const uint8_t *h, struct
 		break;
 	case '0': case '\0': case '1': case '2': case '3': case '4': case '5': case '6': case '7':
 		r = tar_entry_path(w, h, x, &t);
+		if (!r)
+			r = tar_entry_data(w, &t);
 		memset(x, 0, sizeof(*x));
 		break;
 	default:

@@ -14,11 +14,11 @@
 # date, sha256sum, stat, awk and the decompressors (ref_verdict below),
 # decides: ok (then the Packages paragraph's Package, Version,
 # Architecture), not-listed (the .deb), bad-signature, expired,
-# not-valid-yet (a Date more than apt's Max-FutureTime, 10 s, ahead) or
-# packages-not-listed (the chain).  Generation fails when that verdict is not
+# not-valid-yet (a Date more than apt's Max-FutureTime, 10 s, ahead),
+# packages-not-listed, packages-malformed or release-malformed (the chain).  Generation fails when that verdict is not
 # the one the case was made for.  Reproducible inputs (SOURCE_DATE_EPOCH,
 # fixed names); keys and signatures are fresh each run.  Cached: when
-# OUTDIR/.stamp holds this script's SHA-256, nothing is done.
+# OUTDIR/.stamp holds the SHA-256 of this script and gen-tars.py, nothing is done.
 # Exit 77 (skip) when a tool is missing; without lz4 there is no
 # Packages.lz4 (and no case for it).
 set -euo pipefail
@@ -29,11 +29,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$(dirname "$out")"
 exec 9>"$out.lock"
 flock 9
-stamp=$(sha256sum <"$here/gen.sh" | cut -d' ' -f1)
+stamp=$(cat "$here/gen.sh" "$here/gen-tars.py" | sha256sum | cut -d" " -f1)
 if [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$stamp" ]; then
 	exit 0
 fi
-for t in gpg gpgv gpgconf dpkg-deb dpkg-scanpackages apt-ftparchive gzip xz bzip2 sha256sum awk tar ar; do
+for t in gpg gpgv gpgconf dpkg-deb dpkg-scanpackages apt-ftparchive gzip xz bzip2 sha256sum awk tar ar python3; do
 	command -v $t >/dev/null || { echo "gen.sh: $t not installed" >&2; exit 77; }
 done
 have_lz4=0
@@ -156,6 +156,9 @@ mapfile -t o < <(valid_until $past); release "$work/Release-expired" "${o[@]}"
 mapfile -t o < <(valid_until $far %z); release "$work/Release-numtz" "${o[@]}"
 mapfile -t o < <(valid_until $past %z); release "$work/Release-numtz-expired" "${o[@]}"
 release "$work/Release-novalid"
+# Dated in another zone than UTC: a form apt warns about and digestguard refuses.
+release "$work/Release-datezone" "${o_far[@]}" -o "APT::FTPArchive::Release::Date=$(rfc1123 $SOURCE_DATE_EPOCH +0100)"
+grep -q '^Date: .* +0100$' "$work/Release-datezone" || die "apt-ftparchive did not take the Date in +0100"
 # Dated in 2100: "not valid yet" whenever the tests run.
 future=4102444800
 release "$work/Release-future" -o "APT::FTPArchive::Release::Date=$(rfc1123 $future)"
@@ -178,6 +181,7 @@ clearsign "$rsa" "$work/Release-expired" "$out/inrelease/InRelease-expired"
 clearsign "$rsa" "$work/Release-numtz" "$out/inrelease/InRelease-numtz"
 clearsign "$rsa" "$work/Release-numtz-expired" "$out/inrelease/InRelease-numtz-expired"
 clearsign "$rsa" "$work/Release-novalid" "$out/inrelease/InRelease-novalid"
+clearsign "$rsa" "$work/Release-datezone" "$out/inrelease/InRelease-datezone"
 clearsign "$rsa" "$work/Release-weak" "$out/inrelease/InRelease-weak"
 clearsign "$rsa" "$work/Release-future" "$out/inrelease/InRelease-future"
 # The Release form (a detached signature beside the file, as NAME.gpg):
@@ -248,6 +252,12 @@ ref_verdict() {
 		! grep -q '^\[GNUPG:\] VALIDSIG ' "$work/ref.status"; then
 		echo bad-signature; return
 	fi
+	# the one date form Debian's archive tools write (deb_proto.h): apt
+	# takes a Date in another zone with a warning, digestguard refuses it
+	if sed -n '0,/^$/p' "$txt" | grep -E '^(Date|Valid-Until):' | grep -qvE \
+		'^[A-Za-z-]+: (Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} (UTC|GMT|\+0000)$'; then
+		echo release-malformed; return
+	fi
 	vu=$(sed -n 's/^Valid-Until: //p' "$txt")
 	if [ -n "$vu" ] && [ "$(date -d "$vu" +%s)" -le "$(date +%s)" ]; then
 		echo expired; return
@@ -262,10 +272,16 @@ ref_verdict() {
 	*.lz4) dc="lz4 -dc" ;; *) dc="cat" ;;
 	esac
 	$dc "$pk" >"$work/ref.pk" || die "$pk: cannot decompress"
+	# deb822 as Debian's tools write it: '\n' ends a line, a '\r' is part
+	# of it, and the Size before it is then no number (apt ends lines at
+	# "\r\n" too)
+	if grep -q $'\r' "$work/ref.pk"; then
+		echo packages-malformed; return
+	fi
 	h=$(sha256sum <"$work/ref.pk" | cut -c1-64)
 	s=$(stat -c %s "$work/ref.pk")
 	if ! awk -v h="$h" -v s="$s" '/^[^ ]/ { in256 = ($0 == "SHA256:") }
-		in256 && /^ / && $1 == h && $2 == s { found = 1 } END { exit !found }' "$txt"; then
+		in256 && /^ / && tolower($1) == h && $2 == s { found = 1 } END { exit !found }' "$txt"; then
 		echo packages-not-listed; return
 	fi
 	h=$(sha256sum <"$deb" | cut -c1-64)
@@ -273,7 +289,7 @@ ref_verdict() {
 	awk -v RS= -F'\n' -v h="$h" -v s="$s" '{
 		sha = size = 0; p = v = a = ""
 		for (i = 1; i <= NF; i++) {
-			if ($i == "SHA256: " h) sha = 1
+			if (tolower($i) == "sha256: " h) sha = 1
 			else if ($i == "Size: " s) size = 1
 			else if ($i ~ /^Package: /) p = substr($i, 10)
 			else if ($i ~ /^Version: /) v = substr($i, 10)
@@ -374,9 +390,91 @@ mkdir -p "$out/$tbin"
 	release dists/tree) >"$work/Release-tree" 2>"$work/release.log" || { cat "$work/release.log" >&2; exit 1; }
 clearsign "$rsa" "$work/Release-tree" "$out/dists/tree/InRelease"
 
+# A third suite, "tar": data.tar streams no archiver writes, made byte by
+# byte by gen-tars.py (see there), each in a .deb of its own for
+# tests/integ/deb_tar_diff.sh to ask dpkg-deb -x what it extracts.
+python3 "$here/gen-tars.py" "$work/tars"
+mkdir -p "$out/pool-tar"
+for t in "$work"/tars/*.tar; do
+	c=${t##*/}; c=${c%.tar}
+	sed "s/^Package: .*/Package: dgtest-tar-$c/" "$work/tree-xz/DEBIAN/control" >"$work/control"
+	tar -C "$work" --owner=0 --group=0 --numeric-owner --mtime=@$SOURCE_DATE_EPOCH \
+		--format=gnu -cf - ./control | xz -c >"$work/control.tar.xz"
+	cp "$t" "$work/data.tar"
+	(cd "$work" && ar rcD "$out/pool-tar/dgtest-tar-${c}_1.0-1_all.deb" debian-binary \
+		control.tar.xz data.tar)
+done
+# and one .deb with a second data member after the first (ar q appends it)
+sed "s/^Package: .*/Package: dgtest-tar-second-data-member/" "$work/tree-xz/DEBIAN/control" >"$work/control"
+tar -C "$work" --owner=0 --group=0 --numeric-owner --mtime=@$SOURCE_DATE_EPOCH \
+	--format=gnu -cf - ./control | xz -c >"$work/control.tar.xz"
+x=$out/pool-tar/dgtest-tar-second-data-member_1.0-1_all.deb
+cp "$work/tars/contiguous-file.tar" "$work/data.tar"
+(cd "$work" && ar rcD "$x" debian-binary control.tar.xz data.tar)
+cp "$work/tars/absolute-name.tar" "$work/data.tar"
+(cd "$work" && ar qD "$x" data.tar)
+xbin=dists/tar/main/binary-amd64
+mkdir -p "$out/$xbin"
+(cd "$out" && dpkg-scanpackages --multiversion pool-tar) >"$out/$xbin/Packages" 2>"$work/scan.log" ||
+	{ cat "$work/scan.log" >&2; exit 1; }
+[ "$(grep -c '^Package: ' "$out/$xbin/Packages")" = "$(( $(ls "$work"/tars/*.tar | wc -l) + 1 ))" ] ||
+	die "dpkg-scanpackages did not list every tar case"
+(cd "$out" && apt-ftparchive -o APT::FTPArchive::Release::Codename=tar \
+	-o "APT::FTPArchive::Release::Date=$(rfc1123 $SOURCE_DATE_EPOCH)" "${o_far[@]}" \
+	release dists/tar) >"$work/Release-tar" 2>"$work/release.log" || { cat "$work/release.log" >&2; exit 1; }
+clearsign "$rsa" "$work/Release-tar" "$out/dists/tar/InRelease"
+
+# suite NAME PACKAGES [SED]: dists/NAME, PACKAGES as its
+# main/binary-amd64/Packages, its Release (edited by the sed script SED
+# when there is one) signed as dists/NAME/InRelease.
+suite() {
+	local name=$1 pk=$2 ed=${3:-}
+	mkdir -p "$out/dists/$name/main/binary-amd64"
+	cp "$pk" "$out/dists/$name/main/binary-amd64/Packages"
+	(cd "$out" && apt-ftparchive -o APT::FTPArchive::Release::Codename="$name" \
+		-o APT::FTPArchive::Release::Architectures="amd64 all" -o APT::FTPArchive::Release::Components=main \
+		-o "APT::FTPArchive::Release::Date=$(rfc1123 $SOURCE_DATE_EPOCH)" "${o_far[@]}" \
+		release "dists/$name") >"$work/Release-$name" 2>"$work/release.log" ||
+		{ cat "$work/release.log" >&2; exit 1; }
+	if [ -n "$ed" ]; then
+		cp "$work/Release-$name" "$work/Release-$name.orig"
+		sed -i "$ed" "$work/Release-$name"
+		cmp -s "$work/Release-$name" "$work/Release-$name.orig" && die "suite $name: '$ed' changed nothing"
+	fi
+	clearsign "$rsa" "$work/Release-$name" "$out/dists/$name/InRelease"
+}
+# Suites whose signed texts apt reads otherwise than digestguard
+# (deb_apt_diff.sh's apt_differs): "dup", the Packages of dists/test with a
+# second paragraph of dgtest-hello 1.0-1 all, the rebuilt one's (as
+# dpkg-scanpackages scanned it), after the first (apt uses the first
+# paragraph of a version only); "md5", dgtest-hello's MD5sum wrong beside
+# its right SHA256; "upper", its SHA256 in capitals; "sha512", the Release
+# with a wrong SHA512 entry beside the right SHA256 one; "relupper", the
+# Release's SHA256 entries in capitals.  apt checks every hash field it
+# knows, as written (lower case); digestguard the SHA-256 alone.  "crlf":
+# the Packages with "\r\n" line ends, which apt reads and digestguard
+# refuses.
+{ cat "$out/$bin/Packages"; awk -v RS= -v ORS='\n\n' '/(^|\n)Package: dgtest-hello\n/' \
+	"$out/bad/Packages-altered"; } | sed '$d' >"$work/Packages-dup"
+[ "$(grep -c '^Package: dgtest-hello$' "$work/Packages-dup")" = 2 ] ||
+	die "the dup Packages does not hold dgtest-hello twice"
+suite dup "$work/Packages-dup"
+sed '/^Package: dgtest-hello$/,/^$/s/^MD5sum: .*/MD5sum: 00000000000000000000000000000000/' \
+	"$out/$bin/Packages" >"$work/Packages-md5"
+cmp -s "$work/Packages-md5" "$out/$bin/Packages" && die "the md5 Packages is the original"
+suite md5 "$work/Packages-md5"
+sed '/^Package: dgtest-hello$/,/^$/s/^SHA256: \(.*\)/SHA256: \U\1/' "$out/$bin/Packages" >"$work/Packages-upper"
+cmp -s "$work/Packages-upper" "$out/$bin/Packages" && die "the upper Packages is the original"
+suite upper "$work/Packages-upper"
+suite sha512 "$out/$bin/Packages" '/^SHA512:/,$s/^ \([0-9a-f]\)\([0-9a-f]\)/ \2\1/'
+sed 's/$/\r/' "$out/$bin/Packages" >"$work/Packages-crlf"
+suite crlf "$work/Packages-crlf"
+suite relupper "$out/$bin/Packages" '/^SHA256:/,/^SHA512:/s/^ \([0-9a-f]*\) / \U\1 /'
+
 P=$bin/Packages
 IR=dists/test/InRelease
 hello=pool/main/d/dgtest-hello/dgtest-hello_1.0-1_all.deb
+pbin=main/binary-amd64/Packages
 # NAME INTENDED-VERDICT KEYRING INRELEASE PACKAGES DEB
 cases="
 deb_xz_listed_in_packages_is_ok ok keys/rsa.gpg $IR $P $hello
@@ -412,6 +510,13 @@ release_signed_by_unknown_key_fails_the_chain bad-signature keys/rsa.gpg release
 release_altered_after_signing_fails_the_chain bad-signature keys/rsa.gpg release:release/Release-altered bad/Packages-altered bad/dgtest-hello_1.0-1_all.deb
 release_expired_fails_the_chain expired keys/rsa.gpg release:release/Release-expired $P $hello
 release_dated_in_the_future_is_not_valid_yet not-valid-yet keys/rsa.gpg release:release/Release-future $P $hello
+deb_of_a_second_paragraph_of_the_same_version_is_listed ok keys/rsa.gpg dists/dup/InRelease dists/dup/$pbin bad/dgtest-hello_1.0-1_all.deb
+deb_with_a_wrong_md5sum_beside_its_sha256_is_listed ok keys/rsa.gpg dists/md5/InRelease dists/md5/$pbin $hello
+deb_listed_by_a_sha256_in_capitals_is_listed ok keys/rsa.gpg dists/upper/InRelease dists/upper/$pbin $hello
+packages_with_a_wrong_sha512_beside_its_sha256_is_listed ok keys/rsa.gpg dists/sha512/InRelease dists/sha512/$pbin $hello
+packages_listed_by_a_sha256_in_capitals_is_listed ok keys/rsa.gpg dists/relupper/InRelease dists/relupper/$pbin $hello
+inrelease_with_a_date_in_another_zone_is_refused release-malformed keys/rsa.gpg inrelease/InRelease-datezone $P $hello
+packages_with_crlf_line_ends_is_refused packages-malformed keys/rsa.gpg dists/crlf/InRelease dists/crlf/$pbin $hello
 "
 [ $have_lz4 = 1 ] && cases+="packages_lz4_listed_by_decompressed_hash_is_ok ok keys/rsa.gpg $IR $P.lz4 $hello
 "
