@@ -80,6 +80,10 @@ for deb in "$fx"/pool-tar/*.deb; do
 				"$(diff "$T/want" "$T/got" | head -n 6)"
 		fi ;;
 	esac
+	grep -q ": deb: deb:" "$T/err" && doubled=${doubled:-$c}
 done
+# The handler's messages come prefixed once with its name (by libumd).
+[ -z "${doubled:-}" ] && ok "refusals_name_the_handler_once" ||
+	nok "refusals_name_the_handler_once" "first in case $doubled"
 [ $ncase -ge 34 ] && ok "every_tar_case_was_compared ($ncase)" || nok "every_tar_case_was_compared" "only $ncase packages"
 done_testing

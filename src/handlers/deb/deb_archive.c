@@ -174,7 +174,7 @@ static int ar_fail(size_t idx, size_t off, char *err, size_t errlen, int r, cons
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	return dg_errf(err, errlen, r, "deb: ar member %zu at offset %zu: %s", idx, off, why);
+	return dg_errf(err, errlen, r, "ar member %zu at offset %zu: %s", idx, off, why);
 }
 
 /* The member at @c, the @idx-th, into @m. */
@@ -241,10 +241,10 @@ static int ar_find_data(const uint8_t *deb, size_t len, struct ar_member *data, 
 	int r;
 
 	if (cur_take(&c, AR_MAGIC_LEN, &magic) < 0 || memcmp(magic.p, DEB_AR_MAGIC, AR_MAGIC_LEN))
-		return dg_errf(err, errlen, -EBADMSG, "deb: not an ar archive (no \"!<arch>\" magic)");
+		return dg_errf(err, errlen, -EBADMSG, "not an ar archive (no \"!<arch>\" magic)");
 	for (idx = 0; c.len; idx++) {
 		if (idx >= DEB_AR_MEMBERS_MAX)
-			return dg_errf(err, errlen, -E2BIG, "deb: ar member count exceeds limit %u",
+			return dg_errf(err, errlen, -E2BIG, "ar member count exceeds limit %u",
 				       DEB_AR_MEMBERS_MAX);
 		r = ar_member_next(&c, deb, idx, &m, err, errlen);
 		if (r < 0)
@@ -253,11 +253,11 @@ static int ar_find_data(const uint8_t *deb, size_t len, struct ar_member *data, 
 		case WANT_BINARY:
 			if (strcmp(m.name, "debian-binary"))
 				return dg_errf(err, errlen, -EBADMSG,
-					       "deb: not a Debian binary package (first member \"%s\", not debian-binary)",
+					       "not a Debian binary package (first member \"%s\", not debian-binary)",
 					       m.name);
 			if (m.data.len < 2 || memcmp(m.data.p, "2.", 2))
 				return dg_errf(err, errlen, -EBADMSG,
-					       "deb: not a Debian binary package (debian-binary does not start with \"2.\")");
+					       "not a Debian binary package (debian-binary does not start with \"2.\")");
 			state = WANT_CONTROL;
 			break;
 		case WANT_CONTROL:
@@ -295,9 +295,9 @@ static int ar_find_data(const uint8_t *deb, size_t len, struct ar_member *data, 
 		}
 	}
 	if (state == WANT_BINARY)
-		return dg_errf(err, errlen, -EBADMSG, "deb: not a Debian binary package (no members)");
+		return dg_errf(err, errlen, -EBADMSG, "not a Debian binary package (no members)");
 	if (state != AFTER_DATA)
-		return dg_errf(err, errlen, -EBADMSG, "deb: no %s member",
+		return dg_errf(err, errlen, -EBADMSG, "no %s member",
 			       state == WANT_CONTROL ? "control.tar" : "data.tar");
 	return 0;
 }
@@ -728,14 +728,14 @@ int deb_archive_parse_max(const uint8_t *deb, size_t len, size_t tar_max,
 	/* Told by the name; the bytes must agree. */
 	if (!deb_compression_magic_agrees(comp, data.data.p, data.data.len)) {
 		if (comp == DEB_COMP_NONE)
-			return dg_errf(err, errlen, -EBADMSG, "deb: data member \"%s\" holds compressed data",
+			return dg_errf(err, errlen, -EBADMSG, "data member \"%s\" holds compressed data",
 				       data.name);
-		return dg_errf(err, errlen, -EBADMSG, "deb: data member \"%s\" does not hold %s data",
+		return dg_errf(err, errlen, -EBADMSG, "data member \"%s\" does not hold %s data",
 			       data.name, deb_compression_name(comp));
 	}
 	r = dg_buf_reserve(ans, DEB_ARC_FIXED);
 	if (r < 0)
-		return dg_errf(err, errlen, r, "deb: answer too large");
+		return dg_errf(err, errlen, r, "answer too large");
 	ans->len += DEB_ARC_FIXED;
 	tar_start = ans->len;
 
@@ -766,7 +766,7 @@ int deb_archive_parse_max(const uint8_t *deb, size_t len, size_t tar_max,
 	if (r < 0)
 		goto out;
 	if (recs.len && (r = dg_buf_reserve(ans, recs.len)) < 0) {
-		dg_errf(err, errlen, r, "deb: answer too large");
+		dg_errf(err, errlen, r, "answer too large");
 		goto out;
 	}
 	if (flags & DEB_ARC_F_TEXT)
