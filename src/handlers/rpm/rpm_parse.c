@@ -409,6 +409,11 @@ static int parse_header(const uint8_t *pkg, size_t len, size_t off, int kind,
 		if (e->count == 0)
 			return dg_errf(err, errlen, -EBADMSG, "%s %s: count 0", hdr_name(kind),
 			tag_label(kind, e->tag, tl, sizeof(tl)));
+		/* rpm's hdrchkArray(), in both headers: only BIN may hold more. */
+		if (e->type != RPM_TYPE_BIN && e->count > RPM_ARRAY_MAX)
+			return dg_errf(err, errlen, -E2BIG, "%s %s: %u items exceed limit %u",
+				    hdr_name(kind),
+				    tag_label(kind, e->tag, tl, sizeof(tl)), e->count, RPM_ARRAY_MAX);
 		if (e->offset >= h->dl)
 			return dg_errf(err, errlen, -EBADMSG,
 				    "%s %s: data offset %u outside the data size %u",

@@ -248,6 +248,44 @@ PY
 }
 resign_value "$out/rsa.rpm" "$out/mut/sig-armored.rpm" armor
 resign_value "$out/rsa.rpm" "$out/mut/sig-marker.rpm" marker
+# rpm's limits on a header's index (hdrblobVerifyLengths(): 32 entries in
+# the signature header, 65535 in the main header) and on the items of one
+# entry (hdrchkArray(): 0xfffff, BIN excepted): entries of tags rpm does not
+# know added to rsa.rpm's signature header (not signed: anyone can), or to
+# the unsigned package's main header (its digests redone), each at the
+# limit (rpm takes it) and one over it (rpm refuses it).
+grow() {	# SRC DST sig|main ENTRIES [ITEMS]: ENTRIES in all; one INT8 entry of ITEMS
+	PYTHONPATH=$here python3 - "$@" <<'PY'
+import struct, sys
+import rpmhdr
+src, dst, which, total = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+items = int(sys.argv[5]) if len(sys.argv) > 5 else 0
+pk = rpmhdr.Package(src)
+ents, data, rtag = (pk.sig_ents, pk.sig_data, 62) if which == 'sig' else (pk.ents, pk.data, 63)
+assert ents[0][0] == rtag and ents[0][2] == len(data) - 16, 'region'
+vals = [rpmhdr.value(data, e) for e in ents[1:]]
+if items:	# an INT8 (2) array under a tag rpm does not know
+    ents.append([100000, 2, 0, items])
+    vals.append(b'\x01' * items)
+k = 0
+while len(ents) < total:	# one byte each, BIN (7), tags rpm does not know
+    ents.append([100001 + k, 7, 0, 1])
+    vals.append(b'\x01')
+    k += 1
+new = rpmhdr.layout(ents, vals) + struct.pack('>IIiI', rtag, 7, -16 * len(ents), 16)
+hdr = rpmhdr.header(ents, new)
+if which == 'sig':
+    pk.write(dst, hdr, rpmhdr.header(pk.ents, pk.data))
+else:
+    pk.write(dst, pk.reseal(hdr, 'gen.sh'), hdr)
+PY
+}
+grow "$out/rsa.rpm" "$out/mut/sig-32-entries.rpm" sig 32
+grow "$out/rsa.rpm" "$out/mut/sig-33-entries.rpm" sig 33
+grow "$out/unsigned.rpm" "$out/mut/main-65535-entries.rpm" main 65535
+grow "$out/unsigned.rpm" "$out/mut/main-65536-entries.rpm" main 65536
+grow "$out/unsigned.rpm" "$out/mut/main-0xfffff-items.rpm" main 0 $((0xfffff))
+grow "$out/unsigned.rpm" "$out/mut/main-0x100000-items.rpm" main 0 $((0x100000))
 # A header signature over SHA-1 (rpmsign's _gpg_digest_algo): rpm 4.18
 # accepts it, digestguard's OpenPGP policy refuses SHA-1 data signatures.
 cp "$out/unsigned.rpm" "$out/mut/sha1-signature.rpm"
@@ -275,5 +313,11 @@ mut/main-unknowntag.rpm rsa.asc unsigned, main header tag 4999 (unknown to rpm) 
 mut/sig-armored.rpm rsa.asc the RSA header signature ASCII-armored in RSAHEADER
 mut/sig-marker.rpm rsa.asc a marker packet before the RSA header signature in RSAHEADER
 mut/sha1-signature.rpm rsa.asc RSA header signature over SHA-1
+mut/sig-32-entries.rpm rsa.asc signature header of 32 entries (rpm's limit)
+mut/sig-33-entries.rpm rsa.asc signature header of 33 entries (over rpm's limit)
+mut/main-65535-entries.rpm rsa.asc unsigned, main header of 65535 entries (rpm's limit)
+mut/main-65536-entries.rpm rsa.asc unsigned, main header of 65536 entries (over rpm's limit)
+mut/main-0xfffff-items.rpm rsa.asc unsigned, a main header INT8 entry of 0xfffff items (rpm's limit)
+mut/main-0x100000-items.rpm rsa.asc unsigned, a main header INT8 entry of 0x100000 items (over rpm's limit)
 CASES
 echo "$stamp" >"$out/.stamp"
