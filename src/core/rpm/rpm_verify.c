@@ -80,7 +80,7 @@ struct item {
 	const uint8_t *pre;	/* the handler's pre-parsed answer for val, or NULL */
 	size_t pre_len;
 	struct rpm_siginfo si;
-	char msg[192], why[192];
+	char msg[288], why[192];	/* msg: as dg_rpm_item.msg */
 };
 
 const char *dg_rpm_hash_name(int algo)
@@ -394,9 +394,15 @@ static int item_cmp(const struct item *a, const struct item *b)
 	return 0;
 }
 
-/* Set up the items for one tag (or one NOTFOUND item if absent/disabled). */
+/*
+ * Set up the items for one tag (or one NOTFOUND item if absent/disabled).
+ * Each item's hash is its definition's: rpm computes PAYLOADDIGEST and
+ * PAYLOADDIGESTALT with SHA-256 whatever PAYLOADDIGESTALGO says (lib/rpmvs.c,
+ * in 4.18 as in 6.x; rpmbuild always writes 8), so a payload digest made
+ * with another algorithm is BAD, as rpm reports it (mut/payload-algo-*).
+ */
 static int add_items(const struct rpm_pkg *pkg, const struct item_def *d, int disabled,
-		     int payload_algo, struct item *items, size_t *n)
+		     struct item *items, size_t *n)
 {
 	const struct rpm_tagref *t = rpm_pkg_tag(pkg, d->hdr, d->tag);
 	/* One item per string of a string array, else one for the tag. */
@@ -418,7 +424,7 @@ static int add_items(const struct rpm_pkg *pkg, const struct item_def *d, int di
 		memset(it, 0, sizeof(*it));
 		it->d = d;
 		it->strength = d->kind;
-		it->hash = d->range == R_PAYLOAD && payload_algo ? payload_algo : d->hash;
+		it->hash = d->hash;
 		if (!t || disabled) {
 			it->rc = DG_RPM_NOTFOUND;
 			continue;
@@ -471,8 +477,7 @@ int rpm_verify_pkg(const struct rpm_pkg *pkg, const struct rpm_verifier *v,
 		   struct dg_rpm_report *rep)
 {
 	struct item items[DG_RPM_ITEMS_MAX];
-	const struct rpm_tagref *pa = rpm_pkg_tag(pkg, RPM_HDR_MAIN, RPMTAG_PAYLOADDIGESTALGO);
-	int payload_algo = 0, verified[3] = { 0, 0, 0 }, range = 0;
+	int verified[3] = { 0, 0, 0 }, range = 0;
 	int vfylevel = DG_RPM_DIGEST, needpayload = !(v->flags & DG_RPM_PAYLOAD);
 	size_t n = 0, i, j;
 	int r = 0, failed = 0;
@@ -480,15 +485,9 @@ int rpm_verify_pkg(const struct rpm_pkg *pkg, const struct rpm_verifier *v,
 
 	rep->n_items = 0;
 	rep->seen = rep->bad = rep->ok = rep->signed_ok = 0;
-	if (pa && pa->count >= 1) {
-		const uint8_t *p = pkg->buf + pa->data_off;
-
-		payload_algo = (int)((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-				     (uint32_t)p[2] << 8 | p[3]);
-	}
 	for (i = 0; i < sizeof(defs) / sizeof(defs[0]) && r == 0; i++)
 		r = add_items(pkg, &defs[i], needpayload && (defs[i].range & R_PAYLOAD),
-			      payload_algo, items, &n);
+			      items, &n);
 	if (r < 0) {
 		snprintf(rep->error, sizeof(rep->error), "%s: more than %d digests and signatures",
 			 pkg->name, DG_RPM_ITEMS_MAX);

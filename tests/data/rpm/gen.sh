@@ -286,6 +286,36 @@ grow "$out/unsigned.rpm" "$out/mut/main-65535-entries.rpm" main 65535
 grow "$out/unsigned.rpm" "$out/mut/main-65536-entries.rpm" main 65536
 grow "$out/unsigned.rpm" "$out/mut/main-0xfffff-items.rpm" main 0 $((0xfffff))
 grow "$out/unsigned.rpm" "$out/mut/main-0x100000-items.rpm" main 0 $((0x100000))
+# rpm computes PAYLOADDIGEST and PAYLOADDIGESTALT with SHA-256 whatever
+# PAYLOADDIGESTALGO says (lib/rpmvs.c; rpmbuild always writes 8): the
+# unsigned package with PAYLOADDIGESTALGO 10 (SHA-512) or 2 (SHA-1) and
+# both payload digests made with that algorithm, its digests redone; rpm
+# reports them BAD with --payload.
+payload_algo() {	# SRC DST ALGO
+	PYTHONPATH=$here python3 - "$@" <<'PY'
+import hashlib, struct, sys
+import rpmhdr
+src, dst, algo = sys.argv[1], sys.argv[2], int(sys.argv[3])
+pk = rpmhdr.Package(src)
+ents = pk.ents
+assert ents[0][0] == 63 and ents[0][2] == pk.dl - 16, 'main header region'
+dig = hashlib.new({2: 'sha1', 10: 'sha512'}[algo], pk.payload).hexdigest().encode()
+vals = []
+for e in ents[1:]:
+    val = rpmhdr.value(pk.data, e)
+    if e[0] == 5093:	# PAYLOADDIGESTALGO
+        assert val == struct.pack('>I', 8), val
+        val = struct.pack('>I', algo)
+    elif e[0] in (5092, 5097):	# PAYLOADDIGEST, PAYLOADDIGESTALT
+        val = dig + b'\0'
+    vals.append(val)
+new = rpmhdr.layout(ents, vals) + pk.data[pk.dl - 16:]
+hdr = rpmhdr.header(ents, new)
+pk.write(dst, pk.reseal(hdr, 'gen.sh'), hdr)
+PY
+}
+payload_algo "$out/unsigned.rpm" "$out/mut/payload-algo-sha512.rpm" 10
+payload_algo "$out/unsigned.rpm" "$out/mut/payload-algo-sha1.rpm" 2
 # A header signature over SHA-1 (rpmsign's _gpg_digest_algo): rpm 4.18
 # accepts it, digestguard's OpenPGP policy refuses SHA-1 data signatures.
 cp "$out/unsigned.rpm" "$out/mut/sha1-signature.rpm"
@@ -319,5 +349,7 @@ mut/main-65535-entries.rpm rsa.asc unsigned, main header of 65535 entries (rpm's
 mut/main-65536-entries.rpm rsa.asc unsigned, main header of 65536 entries (over rpm's limit)
 mut/main-0xfffff-items.rpm rsa.asc unsigned, a main header INT8 entry of 0xfffff items (rpm's limit)
 mut/main-0x100000-items.rpm rsa.asc unsigned, a main header INT8 entry of 0x100000 items (over rpm's limit)
+mut/payload-algo-sha512.rpm rsa.asc unsigned, PAYLOADDIGESTALGO SHA-512 and payload digests made with it
+mut/payload-algo-sha1.rpm rsa.asc unsigned, PAYLOADDIGESTALGO SHA-1 and payload digests made with it
 CASES
 echo "$stamp" >"$out/.stamp"
