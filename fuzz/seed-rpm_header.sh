@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Seeds for the rpm_header fuzz target (fuzz/rpm_header_fuzz.c) at rpm's
-# limits (rpm 4.18 hdrblobVerifyLengths(), hdrchkArray()): small packages
-# written from their structure, each at a limit or one over it:
+# limits (rpm 4.18 hdrblobVerifyLengths(), hdrchkArray(), the region size
+# of hdrblobVerifyRegion()): small packages written from their structure,
+# each at a limit or one over it:
 #   fuzz/seed-rpm_header.sh [OUTDIR]    (default: fuzz/corpus/rpm_header)
 # Same bytes on every run (tests/integ/fuzz_seeds.sh checks).
 set -euo pipefail
@@ -13,7 +14,7 @@ python3 - "$out" <<'PY'
 import struct, sys
 out = sys.argv[1]
 
-def header(rtag, ents, il_claim=None):
+def header(rtag, ents, il_claim=None, ril=None):
     """Region entry @rtag first, then (tag, type, count, value) entries,
     data in index order (INT8/BIN: no alignment), region trailer last."""
     data, idx = b'', []
@@ -22,7 +23,7 @@ def header(rtag, ents, il_claim=None):
         data += val
     il = len(ents) + 1
     idx.insert(0, struct.pack('>IIII', rtag, 7, len(data), 16))
-    data += struct.pack('>IIiI', rtag, 7, -16 * il, 16)
+    data += struct.pack('>IIiI', rtag, 7, -16 * (il if ril is None else ril), 16)
     return (b'\x8e\xad\xe8\x01\0\0\0\0' +
             struct.pack('>II', il if il_claim is None else il_claim, len(data)) +
             b''.join(idx) + data)
@@ -50,6 +51,10 @@ seeds = {
     'main-0x100000-items': package(sig(1), header(63, nvr + [(100000, 2, 0x100000, b'\x01')])),
     # BIN has no item limit: a one-byte BIN entry claiming 0x100000 bytes
     'main-bin-0x100000': package(sig(1), header(63, nvr + [(100000, 7, 0x100000, b'\x01')])),
+    # a region of no entries (trailer offset 0): rpm takes it in the
+    # signature header, not in the main header (which must be all region)
+    'sig-region-empty': package(header(62, [(5000, 7, 1, b'\x01')], ril=0), main),
+    'main-region-empty': package(sig(1), header(63, nvr, ril=0)),
 }
 for name, b in seeds.items():
     open('%s/seed-%s' % (out, name), 'wb').write(b)

@@ -286,6 +286,22 @@ grow "$out/unsigned.rpm" "$out/mut/main-65535-entries.rpm" main 65535
 grow "$out/unsigned.rpm" "$out/mut/main-65536-entries.rpm" main 65536
 grow "$out/unsigned.rpm" "$out/mut/main-0xfffff-items.rpm" main 0 $((0xfffff))
 grow "$out/unsigned.rpm" "$out/mut/main-0x100000-items.rpm" main 0 $((0x100000))
+# A signature header region of no entries (the trailer's offset 0): rpm
+# takes it (hdrblobVerifyRegion() wants 0 <= ril <= il; the signature
+# header, unlike the main one, need not be exactly its region).
+cp "$out/rsa.rpm" "$out/mut/sig-region-empty.rpm"
+python3 - "$out/mut/sig-region-empty.rpm" <<'PY'
+import struct, sys
+path = sys.argv[1]
+d = bytearray(open(path, 'rb').read())
+il = struct.unpack('>I', d[104:108])[0]
+tag, typ, off, count = struct.unpack('>IIII', d[112:128])
+assert tag == 62, 'signature header region'
+t = 112 + 16 * il + off		# the region trailer: tag, type, -16 * ril, count
+assert struct.unpack('>i', d[t + 8:t + 12])[0] == -16 * il
+d[t + 8:t + 12] = struct.pack('>i', 0)
+open(path, 'wb').write(d)
+PY
 # rpm computes PAYLOADDIGEST and PAYLOADDIGESTALT with SHA-256 whatever
 # PAYLOADDIGESTALGO says (lib/rpmvs.c; rpmbuild always writes 8): the
 # unsigned package with PAYLOADDIGESTALGO 10 (SHA-512) or 2 (SHA-1) and
@@ -349,6 +365,7 @@ mut/main-65535-entries.rpm rsa.asc unsigned, main header of 65535 entries (rpm's
 mut/main-65536-entries.rpm rsa.asc unsigned, main header of 65536 entries (over rpm's limit)
 mut/main-0xfffff-items.rpm rsa.asc unsigned, a main header INT8 entry of 0xfffff items (rpm's limit)
 mut/main-0x100000-items.rpm rsa.asc unsigned, a main header INT8 entry of 0x100000 items (over rpm's limit)
+mut/sig-region-empty.rpm rsa.asc signature header region trailer of no entries (offset 0)
 mut/payload-algo-sha512.rpm rsa.asc unsigned, PAYLOADDIGESTALGO SHA-512 and payload digests made with it
 mut/payload-algo-sha1.rpm rsa.asc unsigned, PAYLOADDIGESTALGO SHA-1 and payload digests made with it
 CASES
