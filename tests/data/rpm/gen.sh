@@ -219,7 +219,7 @@ retype "$out/unsigned.rpm" "$out/mut/main-unknowntag.rpm" 1006 4999
 # ASCII-armored (armor), or after a marker packet (marker), the signature
 # header laid out again (data in index order, aligned, region trailer
 # last); rpm reports the item BAD, and so must we.
-resign_value() {	# SRC DST armor|marker
+resign_value() {	# SRC DST armor|marker|trailing-marker|trailing-padding
 	PYTHONPATH=$here:$here/../pgp python3 - "$@" <<'PY'
 import base64, struct, sys
 import rpmhdr
@@ -233,6 +233,12 @@ for e in ents[1:]:
     val = rpmhdr.value(pk.sig_data, e)
     if e[0] == 268 and how == 'marker':	# RFC 9580 §5.8
         val = bytes([0xc0 | 10, 3]) + b'PGP' + val
+        e[3] = len(val)
+    elif e[0] == 268 and how == 'trailing-marker':
+        val = val + bytes([0xc0 | 10, 3]) + b'PGP'
+        e[3] = len(val)
+    elif e[0] == 268 and how == 'trailing-padding':	# RFC 9580 §5.14
+        val = val + bytes([0xc0 | 21, 4]) + b'\0\0\0\0'
         e[3] = len(val)
     elif e[0] == 268:
         b64 = base64.b64encode(val).decode()
@@ -248,6 +254,11 @@ PY
 }
 resign_value "$out/rsa.rpm" "$out/mut/sig-armored.rpm" armor
 resign_value "$out/rsa.rpm" "$out/mut/sig-marker.rpm" marker
+# rpm's pgpPrtParams() wants the signature packet to end the value: one
+# followed by a marker or a padding packet (which an OpenPGP
+# implementation skips) is BAD for rpm, and must be for us.
+resign_value "$out/rsa.rpm" "$out/mut/sig-trailing-marker.rpm" trailing-marker
+resign_value "$out/rsa.rpm" "$out/mut/sig-trailing-padding.rpm" trailing-padding
 # rpm's limits on a header's index (hdrblobVerifyLengths(): 32 entries in
 # the signature header, 65535 in the main header) and on the items of one
 # entry (hdrchkArray(): 0xfffff, BIN excepted): entries of tags rpm does not
@@ -358,6 +369,8 @@ mut/main-badtype.rpm rsa.asc unsigned, main header tag BUILDTIME (INT32) of type
 mut/main-unknowntag.rpm rsa.asc unsigned, main header tag 4999 (unknown to rpm) of type STRING
 mut/sig-armored.rpm rsa.asc the RSA header signature ASCII-armored in RSAHEADER
 mut/sig-marker.rpm rsa.asc a marker packet before the RSA header signature in RSAHEADER
+mut/sig-trailing-marker.rpm rsa.asc a marker packet after the RSA header signature in RSAHEADER
+mut/sig-trailing-padding.rpm rsa.asc a padding packet after the RSA header signature in RSAHEADER
 mut/sha1-signature.rpm rsa.asc RSA header signature over SHA-1
 mut/sig-32-entries.rpm rsa.asc signature header of 32 entries (rpm's limit)
 mut/sig-33-entries.rpm rsa.asc signature header of 33 entries (over rpm's limit)
