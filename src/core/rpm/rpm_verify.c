@@ -47,6 +47,8 @@
 #define PGP_HASH_SHA256 8
 #define PGP_HASH_SHA3_256 12
 #define PGP_TAG_SIGNATURE 2	/* RFC 9580 §5.2 */
+/* rpm's pgpPrtParams() refuses OpenPGP data over this (RPM_MAX_OPENPGP_BYTES). */
+#define RPM_OPENPGP_BYTES_MAX 65535u
 
 
 struct item_def {
@@ -299,13 +301,20 @@ static void verify_digest(const struct rpm_pkg *pkg, const struct rpm_verifier *
  * its end.  We take several signature packets (docs/rpm.md), but nothing
  * else, before or after: a marker or padding packet, which the OpenPGP
  * core would skip, makes the value BAD as rpm has it.  RFC 9580 §4.2.
- * 0, or -EBADMSG with the reason in @why.
+ * Nor may the value be longer than rpm reads (RPM_OPENPGP_BYTES_MAX):
+ * anyone can grow a signature's unhashed area.
+ * 0, or -EBADMSG / -E2BIG with the reason in @why.
  */
 static int signature_packets_only(const uint8_t *p, size_t n, char *why, size_t whylen)
 {
 	struct dg_cur c = cur_init(p, n);
 	unsigned int k;
 
+	if (n > RPM_OPENPGP_BYTES_MAX) {
+		snprintf(why, whylen, "signature value of %zu bytes exceeds rpm's limit of %u",
+			 n, RPM_OPENPGP_BYTES_MAX);
+		return -E2BIG;
+	}
 	for (k = 0; c.len; k++) {
 		uint8_t h = 0, l0 = 0, l1 = 0;
 		uint16_t l16 = 0;

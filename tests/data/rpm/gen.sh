@@ -297,6 +297,44 @@ grow "$out/unsigned.rpm" "$out/mut/main-65535-entries.rpm" main 65535
 grow "$out/unsigned.rpm" "$out/mut/main-65536-entries.rpm" main 65536
 grow "$out/unsigned.rpm" "$out/mut/main-0xfffff-items.rpm" main 0 $((0xfffff))
 grow "$out/unsigned.rpm" "$out/mut/main-0x100000-items.rpm" main 0 $((0x100000))
+# rpm's pgpPrtParams() refuses a signature value over 65535 bytes
+# (RPM_MAX_OPENPGP_BYTES): rsa.rpm's RSAHEADER signature with an unknown,
+# non-critical subpacket added to its unhashed (unsigned) area so that the
+# value is 65535 bytes (rpm takes it) or 65536 (rpm says BAD), the
+# signature header laid out again.
+sig_bytes() {	# SRC DST BYTES
+	PYTHONPATH=$here python3 - "$@" <<'PY'
+import struct, sys
+import rpmhdr
+src, dst, want = sys.argv[1], sys.argv[2], int(sys.argv[3])
+pk = rpmhdr.Package(src)
+ents = pk.sig_ents
+assert ents[0][0] == 62 and ents[0][2] == pk.sdl - 16, 'signature header region'
+vals = []
+for e in ents[1:]:
+    val = rpmhdr.value(pk.sig_data, e)
+    if e[0] == 268:
+        assert val[0] == 0x89, 'old format, two length octets'	# RFC 9580 §4.2.2
+        body = val[3:3 + struct.unpack('>H', val[1:3])[0]]
+        assert body[0] == 4, 'v4 signature'	# RFC 9580 §5.2.3
+        at = 6 + struct.unpack('>H', body[4:6])[0]
+        ul = struct.unpack('>H', body[at:at + 2])[0]
+        # value: 0x8a, four length octets, the body with a subpacket of
+        # five length octets, type 100 and g bytes added
+        g = want - 5 - len(body) - 6
+        unhashed = body[at + 2:at + 2 + ul] + b'\xff' + struct.pack('>I', g + 1) + b'\x64' + b'\0' * g
+        assert g >= 0 and len(unhashed) <= 0xffff
+        body = body[:at] + struct.pack('>H', len(unhashed)) + unhashed + body[at + 2 + ul:]
+        val = b'\x8a' + struct.pack('>I', len(body)) + body
+        assert len(val) == want
+        e[3] = len(val)
+    vals.append(val)
+new = rpmhdr.layout(ents, vals) + struct.pack('>IIiI', 62, 7, -16 * pk.sil, 16)
+pk.write(dst, rpmhdr.header(ents, new), rpmhdr.header(pk.ents, pk.data))
+PY
+}
+sig_bytes "$out/rsa.rpm" "$out/mut/sig-65535-bytes.rpm" 65535
+sig_bytes "$out/rsa.rpm" "$out/mut/sig-65536-bytes.rpm" 65536
 # A signature header region of no entries (the trailer's offset 0): rpm
 # takes it (hdrblobVerifyRegion() wants 0 <= ril <= il; the signature
 # header, unlike the main one, need not be exactly its region).
@@ -378,6 +416,8 @@ mut/main-65535-entries.rpm rsa.asc unsigned, main header of 65535 entries (rpm's
 mut/main-65536-entries.rpm rsa.asc unsigned, main header of 65536 entries (over rpm's limit)
 mut/main-0xfffff-items.rpm rsa.asc unsigned, a main header INT8 entry of 0xfffff items (rpm's limit)
 mut/main-0x100000-items.rpm rsa.asc unsigned, a main header INT8 entry of 0x100000 items (over rpm's limit)
+mut/sig-65535-bytes.rpm rsa.asc RSAHEADER of 65535 bytes (rpm's limit; unhashed subpacket added)
+mut/sig-65536-bytes.rpm rsa.asc RSAHEADER of 65536 bytes (over rpm's limit; unhashed subpacket added)
 mut/sig-region-empty.rpm rsa.asc signature header region trailer of no entries (offset 0)
 mut/payload-algo-sha512.rpm rsa.asc unsigned, PAYLOADDIGESTALGO SHA-512 and payload digests made with it
 mut/payload-algo-sha1.rpm rsa.asc unsigned, PAYLOADDIGESTALGO SHA-1 and payload digests made with it
