@@ -335,6 +335,29 @@ PY
 }
 sig_bytes "$out/rsa.rpm" "$out/mut/sig-65535-bytes.rpm" 65535
 sig_bytes "$out/rsa.rpm" "$out/mut/sig-65536-bytes.rpm" 65536
+# A byte after the RSA signature's MPI, inside the signature packet (not
+# signed): rpm refuses the signature (processMpis() wants the MPIs to end
+# the packet); the OpenPGP core, like sqv and gpgv, ignores the byte
+# (known-differences.txt).
+PYTHONPATH=$here python3 - "$out/rsa.rpm" "$out/mut/sig-trailing-body.rpm" <<'PY'
+import struct, sys
+import rpmhdr
+src, dst = sys.argv[1], sys.argv[2]
+pk = rpmhdr.Package(src)
+ents = pk.sig_ents
+assert ents[0][0] == 62 and ents[0][2] == pk.sdl - 16, 'signature header region'
+vals = []
+for e in ents[1:]:
+    val = rpmhdr.value(pk.sig_data, e)
+    if e[0] == 268:
+        assert val[0] == 0x89, 'old format, two length octets'	# RFC 9580 §4.2.2
+        body = val[3:3 + struct.unpack('>H', val[1:3])[0]] + b'\0'
+        val = b'\x89' + struct.pack('>H', len(body)) + body
+        e[3] = len(val)
+    vals.append(val)
+new = rpmhdr.layout(ents, vals) + struct.pack('>IIiI', 62, 7, -16 * pk.sil, 16)
+pk.write(dst, rpmhdr.header(ents, new), rpmhdr.header(pk.ents, pk.data))
+PY
 # A signature header region of no entries (the trailer's offset 0): rpm
 # takes it (hdrblobVerifyRegion() wants 0 <= ril <= il; the signature
 # header, unlike the main one, need not be exactly its region).
@@ -418,6 +441,7 @@ mut/main-0xfffff-items.rpm rsa.asc unsigned, a main header INT8 entry of 0xfffff
 mut/main-0x100000-items.rpm rsa.asc unsigned, a main header INT8 entry of 0x100000 items (over rpm's limit)
 mut/sig-65535-bytes.rpm rsa.asc RSAHEADER of 65535 bytes (rpm's limit; unhashed subpacket added)
 mut/sig-65536-bytes.rpm rsa.asc RSAHEADER of 65536 bytes (over rpm's limit; unhashed subpacket added)
+mut/sig-trailing-body.rpm rsa.asc a byte after the MPI inside the RSA header signature packet
 mut/sig-region-empty.rpm rsa.asc signature header region trailer of no entries (offset 0)
 mut/payload-algo-sha512.rpm rsa.asc unsigned, PAYLOADDIGESTALGO SHA-512 and payload digests made with it
 mut/payload-algo-sha1.rpm rsa.asc unsigned, PAYLOADDIGESTALGO SHA-1 and payload digests made with it
