@@ -219,7 +219,7 @@ retype "$out/unsigned.rpm" "$out/mut/main-unknowntag.rpm" 1006 4999
 # ASCII-armored (armor), or after a marker packet (marker), the signature
 # header laid out again (data in index order, aligned, region trailer
 # last); rpm reports the item BAD, and so must we.
-resign_value() {	# SRC DST armor|marker|trailing-marker|trailing-padding
+resign_value() {	# SRC DST armor|marker|trailing-marker|trailing-padding|twice
 	PYTHONPATH=$here:$here/../pgp python3 - "$@" <<'PY'
 import base64, struct, sys
 import rpmhdr
@@ -240,6 +240,9 @@ for e in ents[1:]:
     elif e[0] == 268 and how == 'trailing-padding':	# RFC 9580 §5.14
         val = val + bytes([0xc0 | 21, 4]) + b'\0\0\0\0'
         e[3] = len(val)
+    elif e[0] == 268 and how == 'twice':	# the same signature packet again
+        val = val + val
+        e[3] = len(val)
     elif e[0] == 268:
         b64 = base64.b64encode(val).decode()
         val = ('-----BEGIN PGP SIGNATURE-----\n\n' +
@@ -259,6 +262,9 @@ resign_value "$out/rsa.rpm" "$out/mut/sig-marker.rpm" marker
 # implementation skips) is BAD for rpm, and must be for us.
 resign_value "$out/rsa.rpm" "$out/mut/sig-trailing-marker.rpm" trailing-marker
 resign_value "$out/rsa.rpm" "$out/mut/sig-trailing-padding.rpm" trailing-padding
+# Two signature packets in RSAHEADER (the same one twice): rpm refuses
+# the value, we take it (known-differences.txt; anyone can append one).
+resign_value "$out/rsa.rpm" "$out/mut/sig-two-packets.rpm" twice
 # rpm's limits on a header's index (hdrblobVerifyLengths(): 32 entries in
 # the signature header, 65535 in the main header) and on the items of one
 # entry (hdrchkArray(): 0xfffff, BIN excepted): entries of tags rpm does not
@@ -432,6 +438,7 @@ mut/sig-armored.rpm rsa.asc the RSA header signature ASCII-armored in RSAHEADER
 mut/sig-marker.rpm rsa.asc a marker packet before the RSA header signature in RSAHEADER
 mut/sig-trailing-marker.rpm rsa.asc a marker packet after the RSA header signature in RSAHEADER
 mut/sig-trailing-padding.rpm rsa.asc a padding packet after the RSA header signature in RSAHEADER
+mut/sig-two-packets.rpm rsa.asc the RSA header signature twice in RSAHEADER
 mut/sha1-signature.rpm rsa.asc RSA header signature over SHA-1
 mut/sig-32-entries.rpm rsa.asc signature header of 32 entries (rpm's limit)
 mut/sig-33-entries.rpm rsa.asc signature header of 33 entries (over rpm's limit)
