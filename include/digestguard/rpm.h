@@ -58,7 +58,8 @@ struct dg_rpm_item {
 	int range;		/* 1 header, 2 payload, 3 header+payload */
 	enum dg_rpm_rc rc;
 	char descr[96];		/* "Header V4 RSA/SHA512 Signature, key ID 89d3c62c" */
-	char msg[192];		/* detail as rpm prints it, "" if none ("Expected ... != ...") */
+	char msg[288];		/* detail as rpm prints it, "" if none ("Expected ... != ...",
+				   two SHA-512 values in hex) */
 	char why[192];		/* our reason when it failed (printed with -v -v), or "" */
 };
 

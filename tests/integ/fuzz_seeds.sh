@@ -22,6 +22,7 @@ same_seeds() {
 }
 same_seeds frame "$SRC/fuzz/seed-frame.sh" "$SRC/fuzz/corpus/frame" '*'
 same_seeds local_list "$SRC/fuzz/seed-local_list.sh" "$SRC/fuzz/corpus/local_list" 'seed-*'
+same_seeds rpm_header "$SRC/fuzz/seed-rpm_header.sh" "$SRC/fuzz/corpus/rpm_header" 'seed-*'
 # clang's output depends on its version: the seeds were made by Debian 12's
 out=$(wd 120 bash "$SRC/fuzz/seed-bpf_gen.sh" --check 2>&1); rc=$?
 if [ $rc = 77 ]; then skip seeds_bpf_gen "$(tail -n 1 <<< "$out")"

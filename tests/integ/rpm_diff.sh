@@ -191,7 +191,8 @@ rpm -qp --qf '[%{FILEMODES:perms}\t%{FILEFLAGS:fflags}\t%{FILEDIGESTS}  %{FILENA
 	"$fx/md5.rpm" 2>/dev/null | awk -F'\t' '$1 ~ /^-/ && $2 !~ /g/ { print $3 }' >"$T/peer"
 [ $rc = 0 ] && [ -s "$T/peer" ] && cmp -s "$T/dg" "$T/peer" && ok "digests_md5_with_allow_weak" ||
 	nok "digests_md5_with_allow_weak" "rc $rc"
-for f in unsigned wrongkey corrupt-header mut/sig-armored mut/sig-marker mut/sha1-signature; do
+for f in unsigned wrongkey corrupt-header mut/sig-armored mut/sig-marker mut/sig-trailing-marker \
+	mut/sig-trailing-padding mut/sig-65536-bytes mut/sha1-signature; do
 	"$DG" rpm digests --keyring "$fx/keys/rsa.asc" "$fx/$f.rpm" >"$T/dg" 2>"$T/err"; rc=$?
 	[ $rc = 1 ] && [ ! -s "$T/dg" ] && ok "digests_refused_$f" ||
 		nok "digests_refused_$f" "rc $rc: $(cat "$T/err")"

@@ -62,8 +62,12 @@ TEST(test_rpm_parse_accepts_built_package)
 	/* 2 signature tags + 11 main tags; strings: 1+4 + 3+3+1 */
 	CHECK(n_tags == 13, "n_tags %u", n_tags);
 	CHECK(n_strs == 1 + 4 + 3 + 3 + 1, "n_strs %u", n_strs);
-	/* + the pre-parsed signature count: 0, TP_GOODSIG is not OpenPGP */
-	CHECK(ans.len == RPM_ANS_FIXED + 32u * n_tags + 8u * n_strs + 4u, "answer length %zu", ans.len);
+	/* + the pre-parsed signature count: 1, TP_GOODSIG is framed as an
+	 * OpenPGP signature packet (of no version the parser knows), and its
+	 * record after it */
+	CHECK(ans.len > RPM_ANS_FIXED + 32u * n_tags + 8u * n_strs + 4u &&
+	      get_le32(ans.data + RPM_ANS_FIXED + 32u * n_tags + 8u * n_strs) == 1,
+	      "answer length %zu", ans.len);
 	CHECK(ans.len >= 8 && (ans.data[6] & RPM_ANS_F_PGP), "flags 0x%x", ans.len >= 8 ? ans.data[6] : 0);
 	dg_buf_free(&ans);
 	free(tp.bytes);
@@ -151,7 +155,7 @@ TEST(test_rpm_parse_rejects_index_count_over_limit)
 	tp_build(&tp, TP_GOODSIG);
 	tp_be32(tp.bytes + tp.main_off + 8, 70000);
 	CHECK(parse(tp.bytes, tp.len) == -E2BIG, "%s", err);
-	CHECK(strstr(err, "main header index count 70000 exceeds limit 65536") != NULL, "%s", err);
+	CHECK(strstr(err, "main header index count 70000 exceeds limit 65535") != NULL, "%s", err);
 	free(tp.bytes);
 }
 

@@ -109,10 +109,11 @@ static inline void tp_sha256_hex(const void *p, size_t n, char out[65])
 }
 
 /* The standard test package: 3 files (regular, directory, %ghost). */
-/* The fake verifiers' good signature: it starts like a signature packet
- * (0xc2: OpenPGP format, tag 2), as the core requires of a signature tag's
- * value before it verifies, but is no OpenPGP. */
-#define TP_GOODSIG "\xc2" "GOODSIG-over-the-main-header"
+/* The fake verifiers' good signature: it is framed as one signature packet
+ * (0xc2: OpenPGP format, tag 2; 0x1c: a body of 28 bytes), as the core
+ * requires of a signature tag's value before it verifies, but is no
+ * OpenPGP. */
+#define TP_GOODSIG "\xc2\x1c" "GOODSIG-over-the-main-header"
 #define TP_PAYLOAD "payload bytes: " \
 	"0000000000000000000000000000000000000000000000000000000000000000"
 

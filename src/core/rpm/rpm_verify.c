@@ -47,6 +47,8 @@
 #define PGP_HASH_SHA256 8
 #define PGP_HASH_SHA3_256 12
 #define PGP_TAG_SIGNATURE 2	/* RFC 9580 §5.2 */
+/* rpm's pgpPrtParams() refuses OpenPGP data over this (RPM_MAX_OPENPGP_BYTES). */
+#define RPM_OPENPGP_BYTES_MAX 65535u
 
 
 struct item_def {
@@ -80,7 +82,7 @@ struct item {
 	const uint8_t *pre;	/* the handler's pre-parsed answer for val, or NULL */
 	size_t pre_len;
 	struct rpm_siginfo si;
-	char msg[192], why[192];
+	char msg[288], why[192];	/* msg: as dg_rpm_item.msg */
 };
 
 const char *dg_rpm_hash_name(int algo)
@@ -290,15 +292,76 @@ static void verify_digest(const struct rpm_pkg *pkg, const struct rpm_verifier *
 }
 
 /*
- * Whether @p starts with a signature packet header: bit 7 set, and tag 2
- * in bits 5-0 (bit 6 set, OpenPGP format) or bits 5-2 (legacy format),
- * RFC 9580 §4.2.
+ * Whether the value @p, @n is what rpm's pgpPrtParams() takes as a
+ * signature: OpenPGP packets framed as its decodePkt() frames them (header
+ * octet with bit 7; new format: one-, two- or five-octet lengths, no
+ * partial ones; old format: one, two or four length octets, not the
+ * indeterminate length) whose body ends inside the value, and signature
+ * packets only: rpm reads one and refuses the value unless that packet is
+ * its end.  We take several signature packets (docs/rpm.md), but nothing
+ * else, before or after: a marker or padding packet, which the OpenPGP
+ * core would skip, makes the value BAD as rpm has it.  RFC 9580 §4.2.
+ * Nor may the value be longer than rpm reads (RPM_OPENPGP_BYTES_MAX):
+ * anyone can grow a signature's unhashed area.
+ * 0, or -EBADMSG / -E2BIG with the reason in @why.
  */
-static int starts_with_signature(const uint8_t *p, size_t n)
+static int signature_packets_only(const uint8_t *p, size_t n, char *why, size_t whylen)
 {
-	if (n == 0 || !(p[0] & 0x80))
-		return 0;
-	return (p[0] & 0x40 ? p[0] & 0x3f : (p[0] >> 2) & 0x0f) == PGP_TAG_SIGNATURE;
+	struct dg_cur c = cur_init(p, n);
+	unsigned int k;
+
+	if (n > RPM_OPENPGP_BYTES_MAX) {
+		snprintf(why, whylen, "signature value of %zu bytes exceeds rpm's limit of %u",
+			 n, RPM_OPENPGP_BYTES_MAX);
+		return -E2BIG;
+	}
+	for (k = 0; c.len; k++) {
+		uint8_t h = 0, l0 = 0, l1 = 0;
+		uint16_t l16 = 0;
+		uint32_t blen = 0, tag;
+		int r = 0;
+
+		cur_u8(&c, &h);
+		if (!(h & 0x80)) {
+			snprintf(why, whylen, "%s", k == 0 ? "not binary OpenPGP packets (ASCII armor?)" :
+				 "bytes after the signature packet that are not an OpenPGP packet");
+			return -EBADMSG;
+		}
+		if (h & 0x40) {
+			tag = h & 0x3f;
+			r = cur_u8(&c, &l0);
+			if (r == 0 && l0 < 192)
+				blen = l0;
+			else if (r == 0 && l0 < 224 && (r = cur_u8(&c, &l1)) == 0)
+				blen = ((uint32_t)l0 - 192) * 256 + l1 + 192;
+			else if (r == 0 && l0 == 255)
+				r = cur_be32(&c, &blen);
+			else if (r == 0)
+				r = -1;	/* a partial body length */
+		} else {
+			tag = (h >> 2) & 0x0f;
+			switch (h & 3) {
+			case 0: r = cur_u8(&c, &l0); blen = l0; break;
+			case 1: r = cur_be16(&c, &l16); blen = l16; break;
+			case 2: r = cur_be32(&c, &blen); break;
+			default: r = -1;	/* the indeterminate length */
+			}
+		}
+		if (r < 0 || cur_skip(&c, blen) < 0) {
+			snprintf(why, whylen, "OpenPGP packet %u: length not as rpm reads it "
+				 "(partial, indeterminate, or past the value's end)", k + 1);
+			return -EBADMSG;
+		}
+		if (tag != PGP_TAG_SIGNATURE) {
+			if (k == 0)
+				snprintf(why, whylen, "the first OpenPGP packet is not a signature");
+			else
+				snprintf(why, whylen, "OpenPGP packet %u (tag %u) after the signature "
+					 "packet; rpm wants the signature to end the value", k + 1, tag);
+			return -EBADMSG;
+		}
+	}
+	return 0;
 }
 
 static void verify_signature(const struct rpm_pkg *pkg, const struct rpm_verifier *v,
@@ -314,17 +377,17 @@ static void verify_signature(const struct rpm_pkg *pkg, const struct rpm_verifie
 	}
 	/*
 	 * rpm's pgpPrtParams() reads binary packets and wants a signature
-	 * first; anything else is BAD, where the OpenPGP core would dearmor
-	 * text or skip a marker packet and verify what follows.
+	 * packet and nothing else; anything else is BAD, where the OpenPGP
+	 * core would dearmor text or skip a marker packet and verify the
+	 * signature.
 	 */
-	if (!starts_with_signature(it->val, it->val_len)) {
+	if (it->val_len == 0 ||
+	    signature_packets_only(it->val, it->val_len, it->why, sizeof(it->why)) < 0) {
 		it->rc = DG_RPM_BAD;
 		snprintf(it->msg, sizeof(it->msg), "%s tag %u: invalid OpenPGP signature",
 			 origin(pkg, it->d->hdr), it->d->tag);
-		snprintf(it->why, sizeof(it->why), "%s",
-			 it->val_len && !(it->val[0] & 0x80) ?
-			 "not binary OpenPGP packets (ASCII armor?)" :
-			 "the first OpenPGP packet is not a signature");
+		if (it->val_len == 0)
+			snprintf(it->why, sizeof(it->why), "empty signature value");
 		return;
 	}
 	if (!v->fn) {
@@ -394,9 +457,15 @@ static int item_cmp(const struct item *a, const struct item *b)
 	return 0;
 }
 
-/* Set up the items for one tag (or one NOTFOUND item if absent/disabled). */
+/*
+ * Set up the items for one tag (or one NOTFOUND item if absent/disabled).
+ * Each item's hash is its definition's: rpm computes PAYLOADDIGEST and
+ * PAYLOADDIGESTALT with SHA-256 whatever PAYLOADDIGESTALGO says (lib/rpmvs.c,
+ * in 4.18 as in 6.x; rpmbuild always writes 8), so a payload digest made
+ * with another algorithm is BAD, as rpm reports it (mut/payload-algo-*).
+ */
 static int add_items(const struct rpm_pkg *pkg, const struct item_def *d, int disabled,
-		     int payload_algo, struct item *items, size_t *n)
+		     struct item *items, size_t *n)
 {
 	const struct rpm_tagref *t = rpm_pkg_tag(pkg, d->hdr, d->tag);
 	/* One item per string of a string array, else one for the tag. */
@@ -418,7 +487,7 @@ static int add_items(const struct rpm_pkg *pkg, const struct item_def *d, int di
 		memset(it, 0, sizeof(*it));
 		it->d = d;
 		it->strength = d->kind;
-		it->hash = d->range == R_PAYLOAD && payload_algo ? payload_algo : d->hash;
+		it->hash = d->hash;
 		if (!t || disabled) {
 			it->rc = DG_RPM_NOTFOUND;
 			continue;
@@ -471,8 +540,7 @@ int rpm_verify_pkg(const struct rpm_pkg *pkg, const struct rpm_verifier *v,
 		   struct dg_rpm_report *rep)
 {
 	struct item items[DG_RPM_ITEMS_MAX];
-	const struct rpm_tagref *pa = rpm_pkg_tag(pkg, RPM_HDR_MAIN, RPMTAG_PAYLOADDIGESTALGO);
-	int payload_algo = 0, verified[3] = { 0, 0, 0 }, range = 0;
+	int verified[3] = { 0, 0, 0 }, range = 0;
 	int vfylevel = DG_RPM_DIGEST, needpayload = !(v->flags & DG_RPM_PAYLOAD);
 	size_t n = 0, i, j;
 	int r = 0, failed = 0;
@@ -480,15 +548,9 @@ int rpm_verify_pkg(const struct rpm_pkg *pkg, const struct rpm_verifier *v,
 
 	rep->n_items = 0;
 	rep->seen = rep->bad = rep->ok = rep->signed_ok = 0;
-	if (pa && pa->count >= 1) {
-		const uint8_t *p = pkg->buf + pa->data_off;
-
-		payload_algo = (int)((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-				     (uint32_t)p[2] << 8 | p[3]);
-	}
 	for (i = 0; i < sizeof(defs) / sizeof(defs[0]) && r == 0; i++)
 		r = add_items(pkg, &defs[i], needpayload && (defs[i].range & R_PAYLOAD),
-			      payload_algo, items, &n);
+			      items, &n);
 	if (r < 0) {
 		snprintf(rep->error, sizeof(rep->error), "%s: more than %d digests and signatures",
 			 pkg->name, DG_RPM_ITEMS_MAX);

@@ -226,9 +226,11 @@ static int check_region(struct rpm_hdr *h, char *err, size_t errlen)
 	if (ttag != rtag || ttype != RPM_TYPE_BIN || tcount != RPM_ENTRY_SIZE)
 		return dg_errf(err, errlen, -EBADMSG, "%s: invalid region trailer (tag %u type %u count %u)",
 			    hdr_name(h->kind), ttag, ttype, tcount);
-	/* The trailer's offset is negative: minus the region's index bytes. */
+	/* The trailer's offset is negative: minus the region's index bytes.
+	 * As in rpm, a region of no entries is one (0 <= ril <= il): the
+	 * signature header may have it, the main header must be all region. */
 	toff = (uint32_t)-toff;
-	if (toff % RPM_ENTRY_SIZE || toff == 0 || toff / RPM_ENTRY_SIZE > h->il)
+	if (toff % RPM_ENTRY_SIZE || toff / RPM_ENTRY_SIZE > h->il)
 		return dg_errf(err, errlen, -EBADMSG, "%s: invalid region size %u",
 			    hdr_name(h->kind), toff);
 	ril = toff / RPM_ENTRY_SIZE;
@@ -409,6 +411,11 @@ static int parse_header(const uint8_t *pkg, size_t len, size_t off, int kind,
 		if (e->count == 0)
 			return dg_errf(err, errlen, -EBADMSG, "%s %s: count 0", hdr_name(kind),
 			tag_label(kind, e->tag, tl, sizeof(tl)));
+		/* rpm's hdrchkArray(), in both headers: only BIN may hold more. */
+		if (e->type != RPM_TYPE_BIN && e->count > RPM_ARRAY_MAX)
+			return dg_errf(err, errlen, -E2BIG, "%s %s: %u items exceed limit %u",
+				    hdr_name(kind),
+				    tag_label(kind, e->tag, tl, sizeof(tl)), e->count, RPM_ARRAY_MAX);
 		if (e->offset >= h->dl)
 			return dg_errf(err, errlen, -EBADMSG,
 				    "%s %s: data offset %u outside the data size %u",

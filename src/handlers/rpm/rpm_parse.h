@@ -12,11 +12,18 @@
 
 struct dg_buf;
 
-/* Limits on untrusted input (rpm's own: lib/header_internal.h). */
-#define RPM_INDEX_MAX 65536u		/* main header index entries */
+/*
+ * Limits on untrusted input.  The index counts are rpm's own (rpm 4.18
+ * lib/header.c hdrblobVerifyLengths(): HEADER_TAGS_MAX 0xffff, 32 in the
+ * signature header; rpm refuses a header over them, so must we); the data
+ * sizes are below rpm's (256 MiB, 64 MiB for the signature header).
+ */
+#define RPM_INDEX_MAX 65535u		/* main header index entries */
 #define RPM_DATA_MAX (48u << 20)	/* main header data store */
-#define RPM_SIG_INDEX_MAX 256u		/* signature header index entries */
+#define RPM_SIG_INDEX_MAX 32u		/* signature header index entries */
 #define RPM_SIG_DATA_MAX (1u << 20)	/* signature header data store */
+#define RPM_ARRAY_MAX 0xfffffu		/* items of one entry, BIN excepted: rpm's
+					   HEADER_ARRAY_MAX (hdrchkArray()) */
 #define RPM_STRING_MAX (1u << 20)	/* one string, without its NUL */
 #define RPM_PATH_MAX 4096u		/* one BASENAMES/DIRNAMES/OLDFILENAMES item */
 #define RPM_STRINGS_MAX (4u << 20)	/* string records in one answer */

@@ -219,7 +219,7 @@ retype "$out/unsigned.rpm" "$out/mut/main-unknowntag.rpm" 1006 4999
 # ASCII-armored (armor), or after a marker packet (marker), the signature
 # header laid out again (data in index order, aligned, region trailer
 # last); rpm reports the item BAD, and so must we.
-resign_value() {	# SRC DST armor|marker
+resign_value() {	# SRC DST armor|marker|trailing-marker|trailing-padding|twice
 	PYTHONPATH=$here:$here/../pgp python3 - "$@" <<'PY'
 import base64, struct, sys
 import rpmhdr
@@ -233,6 +233,15 @@ for e in ents[1:]:
     val = rpmhdr.value(pk.sig_data, e)
     if e[0] == 268 and how == 'marker':	# RFC 9580 §5.8
         val = bytes([0xc0 | 10, 3]) + b'PGP' + val
+        e[3] = len(val)
+    elif e[0] == 268 and how == 'trailing-marker':
+        val = val + bytes([0xc0 | 10, 3]) + b'PGP'
+        e[3] = len(val)
+    elif e[0] == 268 and how == 'trailing-padding':	# RFC 9580 §5.14
+        val = val + bytes([0xc0 | 21, 4]) + b'\0\0\0\0'
+        e[3] = len(val)
+    elif e[0] == 268 and how == 'twice':	# the same signature packet again
+        val = val + val
         e[3] = len(val)
     elif e[0] == 268:
         b64 = base64.b64encode(val).decode()
@@ -248,6 +257,159 @@ PY
 }
 resign_value "$out/rsa.rpm" "$out/mut/sig-armored.rpm" armor
 resign_value "$out/rsa.rpm" "$out/mut/sig-marker.rpm" marker
+# rpm's pgpPrtParams() wants the signature packet to end the value: one
+# followed by a marker or a padding packet (which an OpenPGP
+# implementation skips) is BAD for rpm, and must be for us.
+resign_value "$out/rsa.rpm" "$out/mut/sig-trailing-marker.rpm" trailing-marker
+resign_value "$out/rsa.rpm" "$out/mut/sig-trailing-padding.rpm" trailing-padding
+# Two signature packets in RSAHEADER (the same one twice): rpm refuses
+# the value, we take it (known-differences.txt; anyone can append one).
+resign_value "$out/rsa.rpm" "$out/mut/sig-two-packets.rpm" twice
+# rpm's limits on a header's index (hdrblobVerifyLengths(): 32 entries in
+# the signature header, 65535 in the main header) and on the items of one
+# entry (hdrchkArray(): 0xfffff, BIN excepted): entries of tags rpm does not
+# know added to rsa.rpm's signature header (not signed: anyone can), or to
+# the unsigned package's main header (its digests redone), each at the
+# limit (rpm takes it) and one over it (rpm refuses it).
+grow() {	# SRC DST sig|main ENTRIES [ITEMS]: ENTRIES in all; one INT8 entry of ITEMS
+	PYTHONPATH=$here python3 - "$@" <<'PY'
+import struct, sys
+import rpmhdr
+src, dst, which, total = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+items = int(sys.argv[5]) if len(sys.argv) > 5 else 0
+pk = rpmhdr.Package(src)
+ents, data, rtag = (pk.sig_ents, pk.sig_data, 62) if which == 'sig' else (pk.ents, pk.data, 63)
+assert ents[0][0] == rtag and ents[0][2] == len(data) - 16, 'region'
+vals = [rpmhdr.value(data, e) for e in ents[1:]]
+if items:	# an INT8 (2) array under a tag rpm does not know
+    ents.append([100000, 2, 0, items])
+    vals.append(b'\x01' * items)
+k = 0
+while len(ents) < total:	# one byte each, BIN (7), tags rpm does not know
+    ents.append([100001 + k, 7, 0, 1])
+    vals.append(b'\x01')
+    k += 1
+new = rpmhdr.layout(ents, vals) + struct.pack('>IIiI', rtag, 7, -16 * len(ents), 16)
+hdr = rpmhdr.header(ents, new)
+if which == 'sig':
+    pk.write(dst, hdr, rpmhdr.header(pk.ents, pk.data))
+else:
+    pk.write(dst, pk.reseal(hdr, 'gen.sh'), hdr)
+PY
+}
+grow "$out/rsa.rpm" "$out/mut/sig-32-entries.rpm" sig 32
+grow "$out/rsa.rpm" "$out/mut/sig-33-entries.rpm" sig 33
+grow "$out/unsigned.rpm" "$out/mut/main-65535-entries.rpm" main 65535
+grow "$out/unsigned.rpm" "$out/mut/main-65536-entries.rpm" main 65536
+grow "$out/unsigned.rpm" "$out/mut/main-0xfffff-items.rpm" main 0 $((0xfffff))
+grow "$out/unsigned.rpm" "$out/mut/main-0x100000-items.rpm" main 0 $((0x100000))
+# rpm's pgpPrtParams() refuses a signature value over 65535 bytes
+# (RPM_MAX_OPENPGP_BYTES): rsa.rpm's RSAHEADER signature with an unknown,
+# non-critical subpacket added to its unhashed (unsigned) area so that the
+# value is 65535 bytes (rpm takes it) or 65536 (rpm says BAD), the
+# signature header laid out again.
+sig_bytes() {	# SRC DST BYTES
+	PYTHONPATH=$here python3 - "$@" <<'PY'
+import struct, sys
+import rpmhdr
+src, dst, want = sys.argv[1], sys.argv[2], int(sys.argv[3])
+pk = rpmhdr.Package(src)
+ents = pk.sig_ents
+assert ents[0][0] == 62 and ents[0][2] == pk.sdl - 16, 'signature header region'
+vals = []
+for e in ents[1:]:
+    val = rpmhdr.value(pk.sig_data, e)
+    if e[0] == 268:
+        assert val[0] == 0x89, 'old format, two length octets'	# RFC 9580 §4.2.2
+        body = val[3:3 + struct.unpack('>H', val[1:3])[0]]
+        assert body[0] == 4, 'v4 signature'	# RFC 9580 §5.2.3
+        at = 6 + struct.unpack('>H', body[4:6])[0]
+        ul = struct.unpack('>H', body[at:at + 2])[0]
+        # value: 0x8a, four length octets, the body with a subpacket of
+        # five length octets, type 100 and g bytes added
+        g = want - 5 - len(body) - 6
+        unhashed = body[at + 2:at + 2 + ul] + b'\xff' + struct.pack('>I', g + 1) + b'\x64' + b'\0' * g
+        assert g >= 0 and len(unhashed) <= 0xffff
+        body = body[:at] + struct.pack('>H', len(unhashed)) + unhashed + body[at + 2 + ul:]
+        val = b'\x8a' + struct.pack('>I', len(body)) + body
+        assert len(val) == want
+        e[3] = len(val)
+    vals.append(val)
+new = rpmhdr.layout(ents, vals) + struct.pack('>IIiI', 62, 7, -16 * pk.sil, 16)
+pk.write(dst, rpmhdr.header(ents, new), rpmhdr.header(pk.ents, pk.data))
+PY
+}
+sig_bytes "$out/rsa.rpm" "$out/mut/sig-65535-bytes.rpm" 65535
+sig_bytes "$out/rsa.rpm" "$out/mut/sig-65536-bytes.rpm" 65536
+# A byte after the RSA signature's MPI, inside the signature packet (not
+# signed): rpm refuses the signature (processMpis() wants the MPIs to end
+# the packet); the OpenPGP core, like sqv and gpgv, ignores the byte
+# (known-differences.txt).
+PYTHONPATH=$here python3 - "$out/rsa.rpm" "$out/mut/sig-trailing-body.rpm" <<'PY'
+import struct, sys
+import rpmhdr
+src, dst = sys.argv[1], sys.argv[2]
+pk = rpmhdr.Package(src)
+ents = pk.sig_ents
+assert ents[0][0] == 62 and ents[0][2] == pk.sdl - 16, 'signature header region'
+vals = []
+for e in ents[1:]:
+    val = rpmhdr.value(pk.sig_data, e)
+    if e[0] == 268:
+        assert val[0] == 0x89, 'old format, two length octets'	# RFC 9580 §4.2.2
+        body = val[3:3 + struct.unpack('>H', val[1:3])[0]] + b'\0'
+        val = b'\x89' + struct.pack('>H', len(body)) + body
+        e[3] = len(val)
+    vals.append(val)
+new = rpmhdr.layout(ents, vals) + struct.pack('>IIiI', 62, 7, -16 * pk.sil, 16)
+pk.write(dst, rpmhdr.header(ents, new), rpmhdr.header(pk.ents, pk.data))
+PY
+# A signature header region of no entries (the trailer's offset 0): rpm
+# takes it (hdrblobVerifyRegion() wants 0 <= ril <= il; the signature
+# header, unlike the main one, need not be exactly its region).
+cp "$out/rsa.rpm" "$out/mut/sig-region-empty.rpm"
+python3 - "$out/mut/sig-region-empty.rpm" <<'PY'
+import struct, sys
+path = sys.argv[1]
+d = bytearray(open(path, 'rb').read())
+il = struct.unpack('>I', d[104:108])[0]
+tag, typ, off, count = struct.unpack('>IIII', d[112:128])
+assert tag == 62, 'signature header region'
+t = 112 + 16 * il + off		# the region trailer: tag, type, -16 * ril, count
+assert struct.unpack('>i', d[t + 8:t + 12])[0] == -16 * il
+d[t + 8:t + 12] = struct.pack('>i', 0)
+open(path, 'wb').write(d)
+PY
+# rpm computes PAYLOADDIGEST and PAYLOADDIGESTALT with SHA-256 whatever
+# PAYLOADDIGESTALGO says (lib/rpmvs.c; rpmbuild always writes 8): the
+# unsigned package with PAYLOADDIGESTALGO 10 (SHA-512) or 2 (SHA-1) and
+# both payload digests made with that algorithm, its digests redone; rpm
+# reports them BAD with --payload.
+payload_algo() {	# SRC DST ALGO
+	PYTHONPATH=$here python3 - "$@" <<'PY'
+import hashlib, struct, sys
+import rpmhdr
+src, dst, algo = sys.argv[1], sys.argv[2], int(sys.argv[3])
+pk = rpmhdr.Package(src)
+ents = pk.ents
+assert ents[0][0] == 63 and ents[0][2] == pk.dl - 16, 'main header region'
+dig = hashlib.new({2: 'sha1', 10: 'sha512'}[algo], pk.payload).hexdigest().encode()
+vals = []
+for e in ents[1:]:
+    val = rpmhdr.value(pk.data, e)
+    if e[0] == 5093:	# PAYLOADDIGESTALGO
+        assert val == struct.pack('>I', 8), val
+        val = struct.pack('>I', algo)
+    elif e[0] in (5092, 5097):	# PAYLOADDIGEST, PAYLOADDIGESTALT
+        val = dig + b'\0'
+    vals.append(val)
+new = rpmhdr.layout(ents, vals) + pk.data[pk.dl - 16:]
+hdr = rpmhdr.header(ents, new)
+pk.write(dst, pk.reseal(hdr, 'gen.sh'), hdr)
+PY
+}
+payload_algo "$out/unsigned.rpm" "$out/mut/payload-algo-sha512.rpm" 10
+payload_algo "$out/unsigned.rpm" "$out/mut/payload-algo-sha1.rpm" 2
 # A header signature over SHA-1 (rpmsign's _gpg_digest_algo): rpm 4.18
 # accepts it, digestguard's OpenPGP policy refuses SHA-1 data signatures.
 cp "$out/unsigned.rpm" "$out/mut/sha1-signature.rpm"
@@ -274,6 +436,21 @@ mut/main-badtype.rpm rsa.asc unsigned, main header tag BUILDTIME (INT32) of type
 mut/main-unknowntag.rpm rsa.asc unsigned, main header tag 4999 (unknown to rpm) of type STRING
 mut/sig-armored.rpm rsa.asc the RSA header signature ASCII-armored in RSAHEADER
 mut/sig-marker.rpm rsa.asc a marker packet before the RSA header signature in RSAHEADER
+mut/sig-trailing-marker.rpm rsa.asc a marker packet after the RSA header signature in RSAHEADER
+mut/sig-trailing-padding.rpm rsa.asc a padding packet after the RSA header signature in RSAHEADER
+mut/sig-two-packets.rpm rsa.asc the RSA header signature twice in RSAHEADER
 mut/sha1-signature.rpm rsa.asc RSA header signature over SHA-1
+mut/sig-32-entries.rpm rsa.asc signature header of 32 entries (rpm's limit)
+mut/sig-33-entries.rpm rsa.asc signature header of 33 entries (over rpm's limit)
+mut/main-65535-entries.rpm rsa.asc unsigned, main header of 65535 entries (rpm's limit)
+mut/main-65536-entries.rpm rsa.asc unsigned, main header of 65536 entries (over rpm's limit)
+mut/main-0xfffff-items.rpm rsa.asc unsigned, a main header INT8 entry of 0xfffff items (rpm's limit)
+mut/main-0x100000-items.rpm rsa.asc unsigned, a main header INT8 entry of 0x100000 items (over rpm's limit)
+mut/sig-65535-bytes.rpm rsa.asc RSAHEADER of 65535 bytes (rpm's limit; unhashed subpacket added)
+mut/sig-65536-bytes.rpm rsa.asc RSAHEADER of 65536 bytes (over rpm's limit; unhashed subpacket added)
+mut/sig-trailing-body.rpm rsa.asc a byte after the MPI inside the RSA header signature packet
+mut/sig-region-empty.rpm rsa.asc signature header region trailer of no entries (offset 0)
+mut/payload-algo-sha512.rpm rsa.asc unsigned, PAYLOADDIGESTALGO SHA-512 and payload digests made with it
+mut/payload-algo-sha1.rpm rsa.asc unsigned, PAYLOADDIGESTALGO SHA-1 and payload digests made with it
 CASES
 echo "$stamp" >"$out/.stamp"
