@@ -96,6 +96,23 @@ struct pgp_key {
 	char load_why[96];
 };
 
+/*
+ * Every well-formed issuer subpacket of a signature (Issuer Key ID,
+ * RFC 9580 §5.2.3.12; Issuer Fingerprint, §5.2.3.35), hashed area first,
+ * each value once.  They only choose the keys to try: the unhashed ones
+ * are not signed, anyone can add some, so a key is a candidate when any
+ * of them names it (as Sequoia has it), never excluded because the first
+ * one names another key.  More than PGP_ISSUERS_MAX: @over, and any key
+ * may be the issuer, as when there is none.
+ */
+#define PGP_ISSUERS_MAX 8
+struct pgp_issuers {
+	uint8_t id[PGP_ISSUERS_MAX][DG_PGP_FPR_MAX];
+	uint8_t len[PGP_ISSUERS_MAX];	/* 8: key ID; 20 or 32: fingerprint */
+	uint8_t n;
+	bool over;
+};
+
 /* A signature packet after re-checking, with its decoded subpackets. */
 struct pgp_sig {
 	int version;		/* 4 or 6 (3 is reported as unsupported) */
@@ -124,6 +141,7 @@ struct pgp_sig {
 	size_t issuer_fpr_len;
 	uint8_t issuer_id[8];
 	bool has_issuer_id;
+	struct pgp_issuers issuers;	/* all of them, for candidate keys */
 	/* Embedded signature (back-signature), packet body bytes. */
 	struct pgp_bytes embedded;
 	/* The whole packet body, for messages and embedded re-parsing. */
@@ -323,8 +341,7 @@ struct dg_pgp {
 	struct pgp_lone_rev {
 		uint8_t *body;
 		size_t len;
-		uint8_t issuer[DG_PGP_FPR_MAX];
-		size_t issuer_len;	/* 0: none, 8: key ID, else fingerprint */
+		struct pgp_issuers issuers;	/* of the signature */
 	} *lone;
 	size_t n_lone;
 	bool certs_shared;		/* dg_pgp_new_shared(): certs, limbo, skipped are another's */
@@ -412,6 +429,13 @@ void pgp_inputs_free(struct pgp_inputs *in);
 size_t pgp_sig_issuer(const struct pgp_sig *s, uint8_t out[DG_PGP_FPR_MAX]);
 /* Could @k be the issuer @iss of @len bytes?  (No issuer: any key could.) */
 bool pgp_issuer_may_be(const uint8_t *iss, size_t len, const struct pgp_key *k);
+/* Add issuer @id of @len bytes (8, 20 or 32) to @is, once. */
+void pgp_issuers_add(struct pgp_issuers *is, const uint8_t *id, size_t len);
+/* Does an issuer subpacket in @is name @k? */
+bool pgp_issuers_name(const struct pgp_issuers *is, const struct pgp_key *k);
+/* Could @k have made a signature with issuers @is (any of them names it,
+ * or there are none, or too many to keep)? */
+bool pgp_issuers_may_be(const struct pgp_issuers *is, const struct pgp_key *k);
 
 void pgp_cert_free(struct pgp_cert *c);
 /* Build certificates from @pk, verifying their self-signatures. */

@@ -545,11 +545,11 @@ static int key_usable(const struct dg_pgp *pgp, const struct pgp_cert *c,
 	return 0;
 }
 
+/* Is @k a candidate for @s: named by any of its issuer subpackets, or
+ * any key when it names none (docs/pgp-differences.md unhashed-issuer)? */
 static bool key_matches(const struct pgp_sig *s, const struct pgp_key *k)
 {
-	uint8_t iss[DG_PGP_FPR_MAX];
-
-	return pgp_issuer_may_be(iss, pgp_sig_issuer(s, iss), k);
+	return pgp_issuers_may_be(&s->issuers, k);
 }
 
 /* ------------------------------------------------------------ sig jobs */
@@ -796,9 +796,9 @@ static void job_finish(const struct dg_pgp *pgp, struct job *j, size_t *tries)
 {
 	struct dg_pgp_sig *r = j->res;
 	const struct pgp_sig *s = j->s;
-	uint8_t dg[EVP_MAX_MD_SIZE], iss[DG_PGP_FPR_MAX];
+	uint8_t dg[EVP_MAX_MD_SIZE];
 	unsigned int dl = 0;
-	bool candidate = false, issuerless = pgp_sig_issuer(s, iss) == 0;
+	bool candidate = false;
 	char why[192];
 	size_t ci, ki;
 
@@ -817,15 +817,20 @@ static void job_finish(const struct dg_pgp *pgp, struct job *j, size_t *tries)
 
 		for (ki = 0; ki <= c->n_subs; ki++) {
 			const struct pgp_ckey *k = ki ? &c->subs[ki - 1] : &c->primary;
+			/* a key no issuer subpacket names is tried on a guess:
+			 * the signature names none (or more than it keeps) */
+			bool issuerless;
 			int e;
 
 			if (!key_matches(s, &k->key) || k->key.version != s->version)
 				continue;
+			issuerless = !pgp_issuers_name(&s->issuers, &k->key);
 			candidate = true;
 			if (issuerless && !*tries) {
 				snprintf(r->reason, sizeof(r->reason),
-					 "names no issuer, and the %u failed trial verifications "
+					 "names no issuer%s, and the %u failed trial verifications "
 					 "allowed for such signatures per input are spent",
+					 s->issuers.over ? " among the ones it keeps" : "",
 					 PGP_ISSUERLESS_TRIES);
 				r->status = -E2BIG;
 				return;
