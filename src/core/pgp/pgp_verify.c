@@ -919,6 +919,35 @@ static int jobs_done(struct dg_pgp *pgp, const char *name, struct jobs *js,
 
 /* ------------------------------------------------------------ detached */
 
+/*
+ * A detached signature (RFC 9580 §10.4), and the signature block of a
+ * cleartext message (§7: "the ASCII-armored signature(s)"), hold signature
+ * packets; skippable ones (pgp_skippable_tag()) may come along, an
+ * unknown critical one rejects the input (§4.3).  @name names @in.
+ */
+static int signatures_only(struct dg_pgp *pgp, const char *name, const struct pgp_inputs *in)
+{
+	size_t i, k;
+
+	for (i = 0; i < in->n; i++)
+		for (k = 0; k < in->v[i].n; k++) {
+			const struct pgp_pkt *p = &in->v[i].v[k];
+
+			if (p->kind == PGP_K_SIG || pgp_skippable_tag(p->tag))
+				continue;
+			if (p->kind == PGP_K_KEY || p->kind == PGP_K_LITERAL)
+				return pgp_errorf(pgp, -EBADMSG, "%s: holds %s, not only signatures",
+						  name, p->kind == PGP_K_KEY ? "key material" : "a message");
+			if (pgp_unknown_critical_tag(p->tag))
+				return pgp_errorf(pgp, -EBADMSG,
+						  "%s: packet of unknown critical type %d (RFC 9580 §4.3)",
+						  name, p->tag);
+			return pgp_errorf(pgp, -EBADMSG, "%s: holds a %s packet, not only signatures",
+					  name, dg_pgp_packet_name(p->tag));
+		}
+	return 0;
+}
+
 typedef int (*feed_fn)(struct jobs *js, void *ctx);
 
 /*
@@ -934,7 +963,6 @@ static int verify_detached(struct dg_pgp *pgp, const void *sig, size_t sig_len,
 	struct dg_pgp_result local = { 0 };
 	struct pgp_inputs in;
 	struct jobs js = { .data_sha256 = data_sha256, .pre_len = pre_len };
-	size_t i, k;
 	int r;
 
 	if (!res)
@@ -961,25 +989,7 @@ static int verify_detached(struct dg_pgp *pgp, const void *sig, size_t sig_len,
 		pgp_inputs_free(&in);
 		return pgp_errorf(pgp, -EBADMSG, "%s: %s", pgp->sig_name, why);
 	}
-	/* RFC 9580 §10.4: signature packets; skippable ones may come along. */
-	for (i = 0; i < in.n && r == 0; i++)
-		for (k = 0; k < in.v[i].n && r == 0; k++) {
-			const struct pgp_pkt *p = &in.v[i].v[k];
-
-			if (p->kind == PGP_K_SIG || pgp_skippable_tag(p->tag))
-				continue;
-			if (p->kind == PGP_K_KEY || p->kind == PGP_K_LITERAL)
-				r = pgp_errorf(pgp, -EBADMSG, "%s: holds %s, not detached signatures",
-					       pgp->sig_name, p->kind == PGP_K_KEY ? "key material" : "a message");
-			else if (pgp_unknown_critical_tag(p->tag))
-				r = pgp_errorf(pgp, -EBADMSG,
-					       "%s: packet of unknown critical type %d (RFC 9580 §4.3)",
-					       pgp->sig_name, p->tag);
-			else
-				r = pgp_errorf(pgp, -EBADMSG,
-					       "%s: holds a %s packet, not only signatures",
-					       pgp->sig_name, dg_pgp_packet_name(p->tag));
-		}
+	r = signatures_only(pgp, pgp->sig_name, &in);
 	if (r == 0)
 		r = jobs_from(pgp, pgp->sig_name, in.v, in.n, &js, res);
 	if (r == 0)
@@ -1544,6 +1554,8 @@ static int parse_cleartext(struct dg_pgp *pgp, const uint8_t *msg, size_t len,
 			     pm->ct.sigblock.len, 0, &pm->in);
 	if (r == 0 && pm->in.armor_kind != PGP_ARMOR_SIGNATURE)
 		r = pgp_errorf(pgp, -EBADMSG, "message: signature block is not a PGP SIGNATURE");
+	if (r == 0)
+		r = signatures_only(pgp, "message signature block", &pm->in);
 	return r;
 }
 

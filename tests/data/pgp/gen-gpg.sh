@@ -827,3 +827,40 @@ add "sha1/detached" detached gpg/sha1.sig gpg/data.txt gpg/rsa2048.cert.asc bad 
 	"SHA-1 data signatures are rejected by default"
 g $T1 -u "$(uid rsa2048)" --digest-algo SHA512 -o "$dir/sha512.sig" --detach-sign "$dir/data.txt"
 add "sha512/detached" detached gpg/sha512.sig gpg/data.txt gpg/rsa2048.cert.asc good
+
+# --- the signature block of a cleartext message holds signatures (RFC 9580
+# §7), as a detached signature file does (§10.4): gpg's cleartext message
+# with another packet put into its signature block, after the signature
+# (before it for the user ID): a literal data packet, a user ID, a packet
+# of unknown critical type 30 (§4.3: rejects the input) and one of the
+# non-critical type 60 (skipped).  digestguard took any packets there until
+# this review (docs/pgp-differences.md sqop-cleartext-signature-block).
+sed -n '/^-----BEGIN PGP SIGNATURE-----$/,$p' "$dir/ed25519.clear.asc" |
+	gpg --batch --dearmor >"$dir/ct-shape.sig.pgp"
+pypkt python3 - "$dir" <<'PY'
+import base64, sys
+from pgppkt import crc24, packet, packets
+d = sys.argv[1]
+text = open(d + "/ed25519.clear.asc").read()
+head = text[:text.index("-----BEGIN PGP SIGNATURE-----\n")]
+sig = open(d + "/ct-shape.sig.pgp", "rb").read()
+assert [p[0] for p in packets(sig)] == [2], "not one signature packet"
+
+def armored(b):
+    s = base64.b64encode(b).decode()
+    return ("-----BEGIN PGP SIGNATURE-----\n\n" +
+            "".join(s[i:i + 64] + "\n" for i in range(0, len(s), 64)) +
+            "=" + base64.b64encode(crc24(b).to_bytes(3, "big")).decode() +
+            "\n-----END PGP SIGNATURE-----\n")
+
+for name, data in (("literal-after-signature", sig + packet(11, b"b\0\0\0\0\0not signed\n")),
+                   ("user-id-before-signature", packet(13, b"Stray <stray@fixtures.digestguard.test>") + sig),
+                   ("critical-after-signature", sig + packet(30, b"abc")),
+                   ("noncritical-after-signature", sig + packet(60, b"abc"))):
+    open("%s/ct-shape-%s.clear.asc" % (d, name), "w").write(head + armored(data))
+PY
+for spec in literal-after-signature:bad user-id-before-signature:bad critical-after-signature:bad \
+	noncritical-after-signature:good; do
+	add "cleartext-shape/${spec%:*}" cleartext "gpg/ct-shape-${spec%:*}.clear.asc" - gpg/ed25519.cert.asc \
+		"${spec#*:}" "gpg's cleartext message, its signature block holding one more packet"
+done
