@@ -490,13 +490,19 @@ int pgp_hasher_init(struct pgp_hasher *h, const struct pgp_sig *s, int text);
 void pgp_hasher_continue(struct pgp_hasher *h, const struct dg_sha256 *sha);
 /* Feed document bytes (text mode converts bare LF to CRLF). */
 int pgp_hasher_data(struct pgp_hasher *h, const void *p, size_t n);
-/* Hash a key packet as RFC 9580 §5.2.4 frames it (0x99/0x9B header). */
 /*
- * The prefix RFC 9580 §5.2.4 puts before a key body when hashing it
- * (0x99 + 2-byte length for v4, 0x9B + 4-byte length for v6).
+ * The prefix RFC 9580 §5.2.4 puts before a key body when hashing it into a
+ * version @version signature (0x99 + 2-byte length for v4, 0x9B + 4-byte
+ * length for v6), or into a fingerprint (@version: the key's own).
  */
-int pgp_key_hash_prefix(const struct pgp_key *k, uint8_t hdr[5], size_t *hl);
-int pgp_hasher_key(struct pgp_hasher *h, const struct pgp_key *k);
+int pgp_key_hash_prefix(const struct pgp_key *k, int version, uint8_t hdr[5], size_t *hl);
+/*
+ * Hash key @k into a signature of version @sig_version, framed as that
+ * version frames keys (RFC 9580 §5.2.4: "When a v4 signature is made over
+ * a key", 0x99; a v6 signature, 0x9B), which is not @k's own version in a
+ * binding of a v4 subkey by a v6 primary key, or the other way round.
+ */
+int pgp_hasher_key(struct pgp_hasher *h, const struct pgp_key *k, int sig_version);
 /* Hash a user ID (0xB4) or user attribute (0xD1) with its 4-byte length. */
 int pgp_hasher_uid(struct pgp_hasher *h, uint8_t tag, const void *p, size_t n);
 /* Add the trailer and finish into @dg. */

@@ -418,9 +418,9 @@ static int verify_keysig(struct dg_pgp *pgp, const struct pgp_sig *s, const stru
 	}
 	r = pgp_hasher_init(&h, s, 0);
 	if (r == 0)
-		r = pgp_hasher_key(&h, primary);
+		r = pgp_hasher_key(&h, primary, s->version);
 	if (r == 0 && sub)
-		r = pgp_hasher_key(&h, sub);
+		r = pgp_hasher_key(&h, sub, s->version);
 	if (r == 0 && uid)
 		r = pgp_hasher_uid(&h, uid_tag, uid->p, uid->len);
 	if (r == 0)

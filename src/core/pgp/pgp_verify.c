@@ -846,6 +846,7 @@ static void job_finish(const struct dg_pgp *pgp, struct job *j, size_t *tries)
 				memcpy(r->signer_fpr, k->key.fpr, k->key.fpr_len);
 				memcpy(r->primary_fpr, c->primary.key.fpr, c->primary.key.fpr_len);
 				r->fpr_len = k->key.fpr_len;
+				r->primary_fpr_len = c->primary.key.fpr_len;
 				return;
 			}
 			r->status = e;

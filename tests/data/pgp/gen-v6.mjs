@@ -938,6 +938,26 @@ async function gen(out) {
 	};
 	await issuerCases('issuer-fpr-only', 'issuer-fpr', fprOnly, 'names its issuer by fingerprint only');
 
+	// A v6 certificate with a v4 signing subkey, and a v4 certificate with
+	// a v6 one, bound by openpgp.js: a signature hashes a key framed as the
+	// signature's version frames keys (RFC 9580 §5.2.4: 0x99 and a 2-octet
+	// length for v4, 0x9B and a 4-octet length for v6), whatever the key's
+	// own version.  digestguard framed each key by its own version, so it
+	// refused these bindings and took ones made that other way (session 22).
+	for (const [name, primaryOpts, subOpts] of [
+		['v6-primary-v4-subkey', { type: 'curve25519' }, v4],
+		['v4-primary-v6-subkey', v4, { type: 'curve25519' }],
+	]) {
+		const k = await key(`mixed-${name}`, { ...primaryOpts, subkeys: [{ sign: true }] });
+		const donor = await key(`mixed-${name}-donor`, { ...subOpts, subkeys: [{ sign: true }] });
+		k.subkeys[0].keyPacket = donor.subkeys[0].keyPacket;
+		const sub = await rebindSub(k, {});
+		putCert(`mixed-${name}`, k);
+		add(`mixed-versions/${name}`, 'detached', put(`mixed-${name}.sig`, await sigBy(sub.keyPacket, T1)),
+			dataPath, cert(`mixed-${name}`), 'good',
+			`a ${name.replace(/-/g, ' ')} bound and signing (the binding hashes each key as its signature's version frames keys)`);
+	}
+
 	// Issuer subpackets in the unhashed area, which is not signed: anyone
 	// who passes a certificate or a signature on can add some.  Here the
 	// hashed area names the issuer by key ID only (as GnuPG 1.4 and 2.0,
