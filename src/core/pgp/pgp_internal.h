@@ -97,18 +97,20 @@ struct pgp_key {
 };
 
 /*
- * Every well-formed issuer subpacket of a signature (Issuer Key ID,
- * RFC 9580 §5.2.3.12; Issuer Fingerprint, §5.2.3.35), hashed area first,
- * each value once.  They only choose the keys to try: the unhashed ones
- * are not signed, anyone can add some, so a key is a candidate when any
- * of them names it (as Sequoia has it), never excluded because the first
- * one names another key.  More than PGP_ISSUERS_MAX: @over, and any key
- * may be the issuer, as when there is none.
+ * The keys every well-formed issuer subpacket of a signature names (Issuer
+ * Key ID, RFC 9580 §5.2.3.12; Issuer Fingerprint, §5.2.3.35, as the key ID
+ * it contains), hashed area first, each once.  They only choose the keys
+ * to try: the unhashed ones are not signed, anyone can add some, so a key
+ * is a candidate when any of them names it (as Sequoia has it), never
+ * excluded because the first one names another key.  More than
+ * PGP_ISSUERS_MAX: @over, and any key may be the issuer, as when there is
+ * none.  Key IDs, not fingerprints: a pgp_pkt per packet of an input
+ * holds one (PGP_PACKETS_MAX of them), and a key ID that two keys share
+ * costs one more trial, never a verdict.
  */
 #define PGP_ISSUERS_MAX 8
 struct pgp_issuers {
-	uint8_t id[PGP_ISSUERS_MAX][DG_PGP_FPR_MAX];
-	uint8_t len[PGP_ISSUERS_MAX];	/* 8: key ID; 20 or 32: fingerprint */
+	uint8_t id[PGP_ISSUERS_MAX][8];
 	uint8_t n;
 	bool over;
 };
@@ -429,8 +431,8 @@ void pgp_inputs_free(struct pgp_inputs *in);
 size_t pgp_sig_issuer(const struct pgp_sig *s, uint8_t out[DG_PGP_FPR_MAX]);
 /* Could @k be the issuer @iss of @len bytes?  (No issuer: any key could.) */
 bool pgp_issuer_may_be(const uint8_t *iss, size_t len, const struct pgp_key *k);
-/* Add issuer @id of @len bytes (8, 20 or 32) to @is, once. */
-void pgp_issuers_add(struct pgp_issuers *is, const uint8_t *id, size_t len);
+/* Add the key ID @id to @is, once. */
+void pgp_issuers_add(struct pgp_issuers *is, const uint8_t id[8]);
 /* Does an issuer subpacket in @is name @k? */
 bool pgp_issuers_name(const struct pgp_issuers *is, const struct pgp_key *k);
 /* Could @k have made a signature with issuers @is (any of them names it,

@@ -339,7 +339,7 @@ bool pgp_issuers_name(const struct pgp_issuers *is, const struct pgp_key *k)
 	size_t i;
 
 	for (i = 0; i < is->n; i++)
-		if (pgp_issuer_may_be(is->id[i], is->len[i], k))
+		if (pgp_issuer_may_be(is->id[i], 8, k))
 			return true;
 	return false;
 }
