@@ -471,6 +471,14 @@ sed 's/^- \(--*\)$/\1/' "$dir/ct-dashes.clear.asc" >"$dir/abuse-dashes.clear.asc
 grep -qx -- '-' "$dir/abuse-dashes.clear.asc" && grep -qx -- '--' "$dir/abuse-dashes.clear.asc"
 add "abuse/cleartext-dash-lines-unescaped" cleartext gpg/abuse-dashes.clear.asc - gpg/ed25519.cert.asc \
 	bad "lines of one and two dashes in the signed text, not dash-escaped"
+# ... and lines that start with a dash and go on with text ("-foo bar",
+# "--x"): every peer reads them as text too
+printf 'Dashed text below\n-foo bar\n--x\nand above\n' >"$dir/ct-dash-text.txt"
+g $T1 -u "$(uid ed25519)" -o "$dir/ct-dash-text.clear.asc" --clearsign "$dir/ct-dash-text.txt"
+sed 's/^- \(-.*\)$/\1/' "$dir/ct-dash-text.clear.asc" >"$dir/abuse-dash-text.clear.asc"
+grep -qx -- '-foo bar' "$dir/abuse-dash-text.clear.asc" && grep -qx -- '--x' "$dir/abuse-dash-text.clear.asc"
+add "abuse/cleartext-dash-text-unescaped" cleartext gpg/abuse-dash-text.clear.asc - gpg/ed25519.cert.asc \
+	bad "lines starting with a dash and text, not dash-escaped"
 # a cleartext message whose text is not UTF-8 (RFC 9580 §7 signs octets)
 printf 'Latin-1: caf\xe9\n\xff\xfe\n' >"$dir/ct-latin1.txt"
 g $T1 -u "$(uid ed25519)" -o "$dir/ct-latin1.clear.asc" --clearsign "$dir/ct-latin1.txt"
