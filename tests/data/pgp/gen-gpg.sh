@@ -590,6 +590,16 @@ done
 g $T1 -u "$(uid ed25519)" -o "$dir/cr-inside.clear.asc" --clearsign "$dir/cr-inside.txt"
 add "text-cr/cr-inside-cleartext" cleartext gpg/cr-inside.clear.asc - gpg/ed25519.cert.asc policy \
 	"cleartext message with a CR inside a line"
+# gpg's cleartext messages of a line that ends in CR CR LF, and of one that
+# ends in CR, a blank and LF: gpg strips CRs with the trailing blanks;
+# digestguard strips blanks and tabs only (RFC 9580 §7.2) and keeps a CR
+# that ends no line as data (docs/pgp-differences.md cleartext-line-end-cr)
+printf 'one\r \ntwo\n' >"$dir/cr-blank-end.txt"
+for f in cr-before-lf cr-blank-end; do
+	g $T1 -u "$(uid ed25519)" -o "$dir/$f.clear.asc" --clearsign "$dir/$f.txt"
+	add "text-cr/$f-cleartext" cleartext "gpg/$f.clear.asc" - gpg/ed25519.cert.asc bad \
+		"gpg signed the line without its CR, which RFC 9580 §7.2 keeps (only blanks and tabs go)"
+done
 
 # --- a certificate whose primary key is on a curve digestguard does not take
 # (brainpoolP384r1), signing with an Ed25519 subkey: the subkey cannot be
