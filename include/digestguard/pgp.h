@@ -72,7 +72,10 @@ struct dg_pgp_sig {
 	/* Set only when status == 0: computed by the core from the key. */
 	uint8_t signer_fpr[DG_PGP_FPR_MAX];	/* signing (sub)key */
 	uint8_t primary_fpr[DG_PGP_FPR_MAX];	/* its certificate's primary key */
-	size_t fpr_len;			/* 20 (v4) or 32 (v6) */
+	size_t fpr_len;			/* signer_fpr's: 20 (v4) or 32 (v6) */
+	size_t primary_fpr_len;		/* primary_fpr's: a certificate may mix
+					   key versions (a v4 subkey under a v6
+					   primary key, or the other way round) */
 	/* Issuer as the signature claims it (for "no key" messages only). */
 	uint8_t issuer[DG_PGP_FPR_MAX];
 	size_t issuer_len;		/* 8 (key ID), 20 or 32; 0 if none */

@@ -305,7 +305,7 @@ static void print_verifications(FILE *f, const struct dg_pgp_result *res)
 			continue;
 		dg_utc_format(ts, s->created);
 		dg_pgp_fpr_hex(s->signer_fpr, s->fpr_len, a);
-		dg_pgp_fpr_hex(s->primary_fpr, s->fpr_len, b);
+		dg_pgp_fpr_hex(s->primary_fpr, s->primary_fpr_len, b);
 		fprintf(f, "%s %s %s mode:%s\n", ts, a, b,
 			s->mode == DG_PGP_MODE_TEXT ? "text" : "binary");
 	}

@@ -352,6 +352,13 @@ open(t + "/il.cert", "wb").write(b"".join(cert))
 open(t + "/il.txt", "wb").write(data)
 open(t + "/il-bad.sig", "wb").write(sign(other, 0, data, made, b"") * 30)
 open(t + "/il.sig", "wb").write(sign(k, 0, data, made, b"") + sign(other, 0, data, made, b"") * 30)
+# unhashed issuer key IDs: 7 or 8 of other keys, then the signer's
+foreign = [Key(rnd, now - 86400).keyid() for _ in range(8)]
+def ids(n, own):
+    return b"".join(sub(16, f) for f in foreign[:n]) + sub(16, own.keyid())
+open(t + "/is8.sig", "wb").write(sign(k, 0, data, made, ids(7, k)))
+open(t + "/is9.sig", "wb").write(sign(k, 0, data, made, ids(8, k)))
+open(t + "/is9-bad.sig", "wb").write(sign(other, 0, data, made, ids(8, other)) * 30)
 PY
 	rc_is issuerless_good_signature_verifies_before_bad_ones 0 "${SOPV[@]}" verify "$T/il.sig" "$T/il.cert" <"$T/il.txt"
 	[ "$(wc -l <"$T/out")" = 1 ] && ok issuerless_one_verification || nok issuerless_one_verification "$(cat "$T/out")"
@@ -362,6 +369,18 @@ PY
 	grep -q "signature 21 .*: bad signature" "$T/err" &&
 		ok issuerless_trials_before_the_bound_are_made ||
 		nok issuerless_trials_before_the_bound_are_made "$(grep "signature 2[12] " "$T/err")"
+	# Issuer subpackets in the unhashed area are not signed: one naming
+	# another key, put before the real one, must not hide the signer
+	# (docs/pgp-differences.md unhashed-issuer).  A signature keeps 8
+	# different issuers; with more it counts as naming none, so the
+	# real one cannot be pushed out, and its trials are bounded as for
+	# issuer-less signatures.  (Made above, with the certificate.)
+	rc_is unhashed_issuers_8_kept_verify 0 "${SOPV[@]}" verify "$T/is8.sig" "$T/il.cert" <"$T/il.txt"
+	rc_is unhashed_issuers_9_count_as_none_verify 0 "${SOPV[@]}" verify "$T/is9.sig" "$T/il.cert" <"$T/il.txt"
+	rc_is unhashed_issuers_9_bad_signatures_are_3 3 "${SOPV[@]}" verify "$T/is9-bad.sig" "$T/il.cert" <"$T/il.txt"
+	grep -q "signature 22 .*names no issuer among the ones it keeps, and the 64 failed" "$T/err" &&
+		grep -q "signature 21 .*: bad signature" "$T/err" &&
+		ok unhashed_issuers_9_trials_bounded || nok unhashed_issuers_9_trials_bounded "$(tail -n 3 "$T/err")"
 	# Key signature checks are bounded per keyring input (16384 by Ed25519): a
 	# certificate with one good self-signature and 16383 broken ones (all
 	# checked, none kept) loads, one more broken one fails the load and

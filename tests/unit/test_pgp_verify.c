@@ -142,7 +142,7 @@ static int good_by(const struct dg_pgp_result *res, const char *key, int signer_
 	gpg_fpr(key, signer_line, want_s);
 	gpg_fpr(key, 0, want_p);
 	dg_pgp_fpr_hex(res->sigs[0].signer_fpr, res->sigs[0].fpr_len, got_s);
-	dg_pgp_fpr_hex(res->sigs[0].primary_fpr, res->sigs[0].fpr_len, got_p);
+	dg_pgp_fpr_hex(res->sigs[0].primary_fpr, res->sigs[0].primary_fpr_len, got_p);
 	if (strcmp(want_s, got_s) || strcmp(want_p, got_p)) {
 		printf("# signer %s primary %s, gpg says %s %s\n", got_s, got_p, want_s, want_p);
 		return 0;

@@ -155,7 +155,7 @@ int pgp_key_fingerprint(struct pgp_key *k)
 
 	if (k->version != 4 && k->version != 6)
 		return -EOPNOTSUPP;
-	r = pgp_key_hash_prefix(k, hdr, &hl);
+	r = pgp_key_hash_prefix(k, k->version, hdr, &hl);
 	if (r < 0)
 		return r;
 	ctx = EVP_MD_CTX_new();

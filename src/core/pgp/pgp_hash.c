@@ -81,9 +81,9 @@ int pgp_hasher_data(struct pgp_hasher *h, const void *data, size_t n)
 	return 0;
 }
 
-int pgp_key_hash_prefix(const struct pgp_key *k, uint8_t hdr[5], size_t *hl)
+int pgp_key_hash_prefix(const struct pgp_key *k, int version, uint8_t hdr[5], size_t *hl)
 {
-	if (k->version == 4) {
+	if (version == 4) {
 		if (k->body.len > 0xffff)
 			return -EBADMSG;
 		hdr[0] = 0x99;
@@ -103,11 +103,11 @@ int pgp_key_hash_prefix(const struct pgp_key *k, uint8_t hdr[5], size_t *hl)
 	return 0;
 }
 
-int pgp_hasher_key(struct pgp_hasher *h, const struct pgp_key *k)
+int pgp_hasher_key(struct pgp_hasher *h, const struct pgp_key *k, int sig_version)
 {
 	uint8_t hdr[5];
 	size_t hl;
-	int r = pgp_key_hash_prefix(k, hdr, &hl);
+	int r = pgp_key_hash_prefix(k, sig_version, hdr, &hl);
 
 	if (r < 0)
 		return r;

@@ -96,6 +96,25 @@ struct pgp_key {
 	char load_why[96];
 };
 
+/*
+ * The keys every well-formed issuer subpacket of a signature names (Issuer
+ * Key ID, RFC 9580 §5.2.3.12; Issuer Fingerprint, §5.2.3.35, as the key ID
+ * it contains), hashed area first, each once.  They only choose the keys
+ * to try: the unhashed ones are not signed, anyone can add some, so a key
+ * is a candidate when any of them names it (as Sequoia has it), never
+ * excluded because the first one names another key.  More than
+ * PGP_ISSUERS_MAX: @over, and any key may be the issuer, as when there is
+ * none.  Key IDs, not fingerprints: a pgp_pkt per packet of an input
+ * holds one (PGP_PACKETS_MAX of them), and a key ID that two keys share
+ * costs one more trial, never a verdict.
+ */
+#define PGP_ISSUERS_MAX 8
+struct pgp_issuers {
+	uint8_t id[PGP_ISSUERS_MAX][8];
+	uint8_t n;
+	bool over;
+};
+
 /* A signature packet after re-checking, with its decoded subpackets. */
 struct pgp_sig {
 	int version;		/* 4 or 6 (3 is reported as unsupported) */
@@ -124,6 +143,7 @@ struct pgp_sig {
 	size_t issuer_fpr_len;
 	uint8_t issuer_id[8];
 	bool has_issuer_id;
+	struct pgp_issuers issuers;	/* all of them, for candidate keys */
 	/* Embedded signature (back-signature), packet body bytes. */
 	struct pgp_bytes embedded;
 	/* The whole packet body, for messages and embedded re-parsing. */
@@ -323,8 +343,7 @@ struct dg_pgp {
 	struct pgp_lone_rev {
 		uint8_t *body;
 		size_t len;
-		uint8_t issuer[DG_PGP_FPR_MAX];
-		size_t issuer_len;	/* 0: none, 8: key ID, else fingerprint */
+		struct pgp_issuers issuers;	/* of the signature */
 	} *lone;
 	size_t n_lone;
 	bool certs_shared;		/* dg_pgp_new_shared(): certs, limbo, skipped are another's */
@@ -412,6 +431,13 @@ void pgp_inputs_free(struct pgp_inputs *in);
 size_t pgp_sig_issuer(const struct pgp_sig *s, uint8_t out[DG_PGP_FPR_MAX]);
 /* Could @k be the issuer @iss of @len bytes?  (No issuer: any key could.) */
 bool pgp_issuer_may_be(const uint8_t *iss, size_t len, const struct pgp_key *k);
+/* Add the key ID @id to @is, once. */
+void pgp_issuers_add(struct pgp_issuers *is, const uint8_t id[8]);
+/* Does an issuer subpacket in @is name @k? */
+bool pgp_issuers_name(const struct pgp_issuers *is, const struct pgp_key *k);
+/* Could @k have made a signature with issuers @is (any of them names it,
+ * or there are none, or too many to keep)? */
+bool pgp_issuers_may_be(const struct pgp_issuers *is, const struct pgp_key *k);
 
 void pgp_cert_free(struct pgp_cert *c);
 /* Build certificates from @pk, verifying their self-signatures. */
@@ -466,13 +492,19 @@ int pgp_hasher_init(struct pgp_hasher *h, const struct pgp_sig *s, int text);
 void pgp_hasher_continue(struct pgp_hasher *h, const struct dg_sha256 *sha);
 /* Feed document bytes (text mode converts bare LF to CRLF). */
 int pgp_hasher_data(struct pgp_hasher *h, const void *p, size_t n);
-/* Hash a key packet as RFC 9580 §5.2.4 frames it (0x99/0x9B header). */
 /*
- * The prefix RFC 9580 §5.2.4 puts before a key body when hashing it
- * (0x99 + 2-byte length for v4, 0x9B + 4-byte length for v6).
+ * The prefix RFC 9580 §5.2.4 puts before a key body when hashing it into a
+ * version @version signature (0x99 + 2-byte length for v4, 0x9B + 4-byte
+ * length for v6), or into a fingerprint (@version: the key's own).
  */
-int pgp_key_hash_prefix(const struct pgp_key *k, uint8_t hdr[5], size_t *hl);
-int pgp_hasher_key(struct pgp_hasher *h, const struct pgp_key *k);
+int pgp_key_hash_prefix(const struct pgp_key *k, int version, uint8_t hdr[5], size_t *hl);
+/*
+ * Hash key @k into a signature of version @sig_version, framed as that
+ * version frames keys (RFC 9580 §5.2.4: "When a v4 signature is made over
+ * a key", 0x99; a v6 signature, 0x9B), which is not @k's own version in a
+ * binding of a v4 subkey by a v6 primary key, or the other way round.
+ */
+int pgp_hasher_key(struct pgp_hasher *h, const struct pgp_key *k, int sig_version);
 /* Hash a user ID (0xB4) or user attribute (0xD1) with its 4-byte length. */
 int pgp_hasher_uid(struct pgp_hasher *h, uint8_t tag, const void *p, size_t n);
 /* Add the trailer and finish into @dg. */

@@ -334,12 +334,30 @@ bool pgp_issuer_may_be(const uint8_t *iss, size_t len, const struct pgp_key *k)
 	return !len || (len == k->fpr_len && !memcmp(iss, k->fpr, len));
 }
 
-/* Does @s claim an issuer other than @k?  (Third-party certifications.) */
+bool pgp_issuers_name(const struct pgp_issuers *is, const struct pgp_key *k)
+{
+	size_t i;
+
+	for (i = 0; i < is->n; i++)
+		if (pgp_issuer_may_be(is->id[i], 8, k))
+			return true;
+	return false;
+}
+
+bool pgp_issuers_may_be(const struct pgp_issuers *is, const struct pgp_key *k)
+{
+	return !is->n || is->over || pgp_issuers_name(is, k);
+}
+
+/*
+ * Does @s claim an issuer other than @k?  (Third-party certifications.)
+ * Only when no issuer subpacket names @k: one naming another key may have
+ * been added to the unhashed area by anyone, and must not turn a
+ * revocation into a stranger's (docs/pgp-differences.md unhashed-issuer).
+ */
 static bool issuer_is_other(const struct pgp_sig *s, const struct pgp_key *k)
 {
-	uint8_t iss[DG_PGP_FPR_MAX];
-
-	return !pgp_issuer_may_be(iss, pgp_sig_issuer(s, iss), k);
+	return !pgp_issuers_may_be(&s->issuers, k);
 }
 
 /* What one signature check by @k costs, in PGP_KEYSIG_BUDGET's units
@@ -400,9 +418,9 @@ static int verify_keysig(struct dg_pgp *pgp, const struct pgp_sig *s, const stru
 	}
 	r = pgp_hasher_init(&h, s, 0);
 	if (r == 0)
-		r = pgp_hasher_key(&h, primary);
+		r = pgp_hasher_key(&h, primary, s->version);
 	if (r == 0 && sub)
-		r = pgp_hasher_key(&h, sub);
+		r = pgp_hasher_key(&h, sub, s->version);
 	if (r == 0 && uid)
 		r = pgp_hasher_uid(&h, uid_tag, uid->p, uid->len);
 	if (r == 0)
@@ -729,7 +747,7 @@ static int apply_lone(struct dg_pgp *pgp, const char *name, const char *hex, str
 		uint8_t *buf;
 		bool ok = false;
 
-		if (!pgp_issuer_may_be(l->issuer, l->issuer_len, k)) {
+		if (!pgp_issuers_may_be(&l->issuers, k)) {
 			i++;
 			continue;
 		}
@@ -800,7 +818,7 @@ static int lone_revocation(struct dg_pgp *pgp, const struct pgp_pkt *p)
 		return -ENOMEM;
 	memcpy(l->body, p->body.p, p->body.len);
 	l->len = p->body.len;
-	l->issuer_len = pgp_sig_issuer(s, l->issuer);
+	l->issuers = s->issuers;
 	pgp->n_lone++;
 	return 1;
 }

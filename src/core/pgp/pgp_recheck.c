@@ -553,6 +553,20 @@ static bool subpacket_known(int type)
 	}
 }
 
+void pgp_issuers_add(struct pgp_issuers *is, const uint8_t id[8])
+{
+	size_t i;
+
+	for (i = 0; i < is->n; i++)
+		if (!memcmp(is->id[i], id, 8))
+			return;
+	if (is->n >= PGP_ISSUERS_MAX) {
+		is->over = true;
+		return;
+	}
+	memcpy(is->id[is->n++], id, 8);
+}
+
 /* Decode one subpacket value we act on (RFC 9580 §5.2.3.x). */
 static int sub_value(struct pgp_sig *s, int type, bool crit, bool hashed,
 		     const uint8_t *p, uint32_t n, uint32_t *first_issuer, uint32_t off)
@@ -606,6 +620,8 @@ static int sub_value(struct pgp_sig *s, int type, bool crit, bool hashed,
 		return 0;
 	case PGP_SP_ISSUER_FPR:
 		if ((n == 21 && p[0] == 4) || (n == 33 && p[0] == 6)) {
+			/* the key ID: a v4 fingerprint's last 8 octets, a v6 one's first */
+			pgp_issuers_add(&s->issuers, p[0] == 4 ? p + 1 + 12 : p + 1);
 			if (!s->issuer_fpr_len) {
 				memcpy(s->issuer_fpr, p + 1, n - 1);
 				s->issuer_fpr_len = n - 1;
@@ -614,6 +630,8 @@ static int sub_value(struct pgp_sig *s, int type, bool crit, bool hashed,
 		}
 		return 0;
 	case PGP_SP_ISSUER:
+		if (n == 8)
+			pgp_issuers_add(&s->issuers, p);
 		if (n == 8 && !s->has_issuer_id) {
 			memcpy(s->issuer_id, p, 8);
 			s->has_issuer_id = true;
@@ -893,6 +911,7 @@ static int rec_sig(const uint8_t *in, size_t in_len, struct dg_cur *body,
 			s->hash_algo = b[16];
 			memcpy(s->issuer_id, b + 7, 8);
 			s->has_issuer_id = true;
+			pgp_issuers_add(&s->issuers, b + 7);
 		}
 		body->len = 0;
 		return 0;

@@ -545,11 +545,11 @@ static int key_usable(const struct dg_pgp *pgp, const struct pgp_cert *c,
 	return 0;
 }
 
+/* Is @k a candidate for @s: named by any of its issuer subpackets, or
+ * any key when it names none (docs/pgp-differences.md unhashed-issuer)? */
 static bool key_matches(const struct pgp_sig *s, const struct pgp_key *k)
 {
-	uint8_t iss[DG_PGP_FPR_MAX];
-
-	return pgp_issuer_may_be(iss, pgp_sig_issuer(s, iss), k);
+	return pgp_issuers_may_be(&s->issuers, k);
 }
 
 /* ------------------------------------------------------------ sig jobs */
@@ -796,9 +796,9 @@ static void job_finish(const struct dg_pgp *pgp, struct job *j, size_t *tries)
 {
 	struct dg_pgp_sig *r = j->res;
 	const struct pgp_sig *s = j->s;
-	uint8_t dg[EVP_MAX_MD_SIZE], iss[DG_PGP_FPR_MAX];
+	uint8_t dg[EVP_MAX_MD_SIZE];
 	unsigned int dl = 0;
-	bool candidate = false, issuerless = pgp_sig_issuer(s, iss) == 0;
+	bool candidate = false;
 	char why[192];
 	size_t ci, ki;
 
@@ -817,15 +817,20 @@ static void job_finish(const struct dg_pgp *pgp, struct job *j, size_t *tries)
 
 		for (ki = 0; ki <= c->n_subs; ki++) {
 			const struct pgp_ckey *k = ki ? &c->subs[ki - 1] : &c->primary;
+			/* a key no issuer subpacket names is tried on a guess:
+			 * the signature names none (or more than it keeps) */
+			bool issuerless;
 			int e;
 
 			if (!key_matches(s, &k->key) || k->key.version != s->version)
 				continue;
+			issuerless = !pgp_issuers_name(&s->issuers, &k->key);
 			candidate = true;
 			if (issuerless && !*tries) {
 				snprintf(r->reason, sizeof(r->reason),
-					 "names no issuer, and the %u failed trial verifications "
+					 "names no issuer%s, and the %u failed trial verifications "
 					 "allowed for such signatures per input are spent",
+					 s->issuers.over ? " among the ones it keeps" : "",
 					 PGP_ISSUERLESS_TRIES);
 				r->status = -E2BIG;
 				return;
@@ -841,6 +846,7 @@ static void job_finish(const struct dg_pgp *pgp, struct job *j, size_t *tries)
 				memcpy(r->signer_fpr, k->key.fpr, k->key.fpr_len);
 				memcpy(r->primary_fpr, c->primary.key.fpr, c->primary.key.fpr_len);
 				r->fpr_len = k->key.fpr_len;
+				r->primary_fpr_len = c->primary.key.fpr_len;
 				return;
 			}
 			r->status = e;
@@ -914,6 +920,35 @@ static int jobs_done(struct dg_pgp *pgp, const char *name, struct jobs *js,
 
 /* ------------------------------------------------------------ detached */
 
+/*
+ * A detached signature (RFC 9580 §10.4), and the signature block of a
+ * cleartext message (§7: "the ASCII-armored signature(s)"), hold signature
+ * packets; skippable ones (pgp_skippable_tag()) may come along, an
+ * unknown critical one rejects the input (§4.3).  @name names @in.
+ */
+static int signatures_only(struct dg_pgp *pgp, const char *name, const struct pgp_inputs *in)
+{
+	size_t i, k;
+
+	for (i = 0; i < in->n; i++)
+		for (k = 0; k < in->v[i].n; k++) {
+			const struct pgp_pkt *p = &in->v[i].v[k];
+
+			if (p->kind == PGP_K_SIG || pgp_skippable_tag(p->tag))
+				continue;
+			if (p->kind == PGP_K_KEY || p->kind == PGP_K_LITERAL)
+				return pgp_errorf(pgp, -EBADMSG, "%s: holds %s, not only signatures",
+						  name, p->kind == PGP_K_KEY ? "key material" : "a message");
+			if (pgp_unknown_critical_tag(p->tag))
+				return pgp_errorf(pgp, -EBADMSG,
+						  "%s: packet of unknown critical type %d (RFC 9580 §4.3)",
+						  name, p->tag);
+			return pgp_errorf(pgp, -EBADMSG, "%s: holds a %s packet, not only signatures",
+					  name, dg_pgp_packet_name(p->tag));
+		}
+	return 0;
+}
+
 typedef int (*feed_fn)(struct jobs *js, void *ctx);
 
 /*
@@ -929,7 +964,6 @@ static int verify_detached(struct dg_pgp *pgp, const void *sig, size_t sig_len,
 	struct dg_pgp_result local = { 0 };
 	struct pgp_inputs in;
 	struct jobs js = { .data_sha256 = data_sha256, .pre_len = pre_len };
-	size_t i, k;
 	int r;
 
 	if (!res)
@@ -956,25 +990,7 @@ static int verify_detached(struct dg_pgp *pgp, const void *sig, size_t sig_len,
 		pgp_inputs_free(&in);
 		return pgp_errorf(pgp, -EBADMSG, "%s: %s", pgp->sig_name, why);
 	}
-	/* RFC 9580 §10.4: signature packets; skippable ones may come along. */
-	for (i = 0; i < in.n && r == 0; i++)
-		for (k = 0; k < in.v[i].n && r == 0; k++) {
-			const struct pgp_pkt *p = &in.v[i].v[k];
-
-			if (p->kind == PGP_K_SIG || pgp_skippable_tag(p->tag))
-				continue;
-			if (p->kind == PGP_K_KEY || p->kind == PGP_K_LITERAL)
-				r = pgp_errorf(pgp, -EBADMSG, "%s: holds %s, not detached signatures",
-					       pgp->sig_name, p->kind == PGP_K_KEY ? "key material" : "a message");
-			else if (pgp_unknown_critical_tag(p->tag))
-				r = pgp_errorf(pgp, -EBADMSG,
-					       "%s: packet of unknown critical type %d (RFC 9580 §4.3)",
-					       pgp->sig_name, p->tag);
-			else
-				r = pgp_errorf(pgp, -EBADMSG,
-					       "%s: holds a %s packet, not only signatures",
-					       pgp->sig_name, dg_pgp_packet_name(p->tag));
-		}
+	r = signatures_only(pgp, pgp->sig_name, &in);
 	if (r == 0)
 		r = jobs_from(pgp, pgp->sig_name, in.v, in.n, &js, res);
 	if (r == 0)
@@ -1539,6 +1555,8 @@ static int parse_cleartext(struct dg_pgp *pgp, const uint8_t *msg, size_t len,
 			     pm->ct.sigblock.len, 0, &pm->in);
 	if (r == 0 && pm->in.armor_kind != PGP_ARMOR_SIGNATURE)
 		r = pgp_errorf(pgp, -EBADMSG, "message: signature block is not a PGP SIGNATURE");
+	if (r == 0)
+		r = signatures_only(pgp, "message signature block", &pm->in);
 	return r;
 }
 

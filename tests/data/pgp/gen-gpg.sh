@@ -471,6 +471,14 @@ sed 's/^- \(--*\)$/\1/' "$dir/ct-dashes.clear.asc" >"$dir/abuse-dashes.clear.asc
 grep -qx -- '-' "$dir/abuse-dashes.clear.asc" && grep -qx -- '--' "$dir/abuse-dashes.clear.asc"
 add "abuse/cleartext-dash-lines-unescaped" cleartext gpg/abuse-dashes.clear.asc - gpg/ed25519.cert.asc \
 	bad "lines of one and two dashes in the signed text, not dash-escaped"
+# ... and lines that start with a dash and go on with text ("-foo bar",
+# "--x"): every peer reads them as text too
+printf 'Dashed text below\n-foo bar\n--x\nand above\n' >"$dir/ct-dash-text.txt"
+g $T1 -u "$(uid ed25519)" -o "$dir/ct-dash-text.clear.asc" --clearsign "$dir/ct-dash-text.txt"
+sed 's/^- \(-.*\)$/\1/' "$dir/ct-dash-text.clear.asc" >"$dir/abuse-dash-text.clear.asc"
+grep -qx -- '-foo bar' "$dir/abuse-dash-text.clear.asc" && grep -qx -- '--x' "$dir/abuse-dash-text.clear.asc"
+add "abuse/cleartext-dash-text-unescaped" cleartext gpg/abuse-dash-text.clear.asc - gpg/ed25519.cert.asc \
+	bad "lines starting with a dash and text, not dash-escaped"
 # a cleartext message whose text is not UTF-8 (RFC 9580 §7 signs octets)
 printf 'Latin-1: caf\xe9\n\xff\xfe\n' >"$dir/ct-latin1.txt"
 g $T1 -u "$(uid ed25519)" -o "$dir/ct-latin1.clear.asc" --clearsign "$dir/ct-latin1.txt"
@@ -582,6 +590,16 @@ done
 g $T1 -u "$(uid ed25519)" -o "$dir/cr-inside.clear.asc" --clearsign "$dir/cr-inside.txt"
 add "text-cr/cr-inside-cleartext" cleartext gpg/cr-inside.clear.asc - gpg/ed25519.cert.asc policy \
 	"cleartext message with a CR inside a line"
+# gpg's cleartext messages of a line that ends in CR CR LF, and of one that
+# ends in CR, a blank and LF: gpg strips CRs with the trailing blanks;
+# digestguard strips blanks and tabs only (RFC 9580 §7.2) and keeps a CR
+# that ends no line as data (docs/pgp-differences.md cleartext-line-end-cr)
+printf 'one\r \ntwo\n' >"$dir/cr-blank-end.txt"
+for f in cr-before-lf cr-blank-end; do
+	g $T1 -u "$(uid ed25519)" -o "$dir/$f.clear.asc" --clearsign "$dir/$f.txt"
+	add "text-cr/$f-cleartext" cleartext "gpg/$f.clear.asc" - gpg/ed25519.cert.asc bad \
+		"gpg signed the line without its CR, which RFC 9580 §7.2 keeps (only blanks and tabs go)"
+done
 
 # --- a certificate whose primary key is on a curve digestguard does not take
 # (brainpoolP384r1), signing with an Ed25519 subkey: the subkey cannot be
@@ -827,3 +845,40 @@ add "sha1/detached" detached gpg/sha1.sig gpg/data.txt gpg/rsa2048.cert.asc bad 
 	"SHA-1 data signatures are rejected by default"
 g $T1 -u "$(uid rsa2048)" --digest-algo SHA512 -o "$dir/sha512.sig" --detach-sign "$dir/data.txt"
 add "sha512/detached" detached gpg/sha512.sig gpg/data.txt gpg/rsa2048.cert.asc good
+
+# --- the signature block of a cleartext message holds signatures (RFC 9580
+# §7), as a detached signature file does (§10.4): gpg's cleartext message
+# with another packet put into its signature block, after the signature
+# (before it for the user ID): a literal data packet, a user ID, a packet
+# of unknown critical type 30 (§4.3: rejects the input) and one of the
+# non-critical type 60 (skipped).  digestguard took any packets there until
+# this review (docs/pgp-differences.md sqop-cleartext-signature-block).
+sed -n '/^-----BEGIN PGP SIGNATURE-----$/,$p' "$dir/ed25519.clear.asc" |
+	gpg --batch --dearmor >"$dir/ct-shape.sig.pgp"
+pypkt python3 - "$dir" <<'PY'
+import base64, sys
+from pgppkt import crc24, packet, packets
+d = sys.argv[1]
+text = open(d + "/ed25519.clear.asc").read()
+head = text[:text.index("-----BEGIN PGP SIGNATURE-----\n")]
+sig = open(d + "/ct-shape.sig.pgp", "rb").read()
+assert [p[0] for p in packets(sig)] == [2], "not one signature packet"
+
+def armored(b):
+    s = base64.b64encode(b).decode()
+    return ("-----BEGIN PGP SIGNATURE-----\n\n" +
+            "".join(s[i:i + 64] + "\n" for i in range(0, len(s), 64)) +
+            "=" + base64.b64encode(crc24(b).to_bytes(3, "big")).decode() +
+            "\n-----END PGP SIGNATURE-----\n")
+
+for name, data in (("literal-after-signature", sig + packet(11, b"b\0\0\0\0\0not signed\n")),
+                   ("user-id-before-signature", packet(13, b"Stray <stray@fixtures.digestguard.test>") + sig),
+                   ("critical-after-signature", sig + packet(30, b"abc")),
+                   ("noncritical-after-signature", sig + packet(60, b"abc"))):
+    open("%s/ct-shape-%s.clear.asc" % (d, name), "w").write(head + armored(data))
+PY
+for spec in literal-after-signature:bad user-id-before-signature:bad critical-after-signature:bad \
+	noncritical-after-signature:good; do
+	add "cleartext-shape/${spec%:*}" cleartext "gpg/ct-shape-${spec%:*}.clear.asc" - gpg/ed25519.cert.asc \
+		"${spec#*:}" "gpg's cleartext message, its signature block holding one more packet"
+done

@@ -937,6 +937,119 @@ async function gen(out) {
 		};
 	};
 	await issuerCases('issuer-fpr-only', 'issuer-fpr', fprOnly, 'names its issuer by fingerprint only');
+
+	// A v6 certificate with a v4 signing subkey, and a v4 certificate with
+	// a v6 one, bound by openpgp.js: a signature hashes a key framed as the
+	// signature's version frames keys (RFC 9580 §5.2.4: 0x99 and a 2-octet
+	// length for v4, 0x9B and a 4-octet length for v6), whatever the key's
+	// own version.  digestguard framed each key by its own version, so it
+	// refused these bindings and took ones made that other way (session 22).
+	for (const [name, primaryOpts, subOpts] of [
+		['v6-primary-v4-subkey', { type: 'curve25519' }, v4],
+		['v4-primary-v6-subkey', v4, { type: 'curve25519' }],
+	]) {
+		const k = await key(`mixed-${name}`, { ...primaryOpts, subkeys: [{ sign: true }] });
+		const donor = await key(`mixed-${name}-donor`, { ...subOpts, subkeys: [{ sign: true }] });
+		k.subkeys[0].keyPacket = donor.subkeys[0].keyPacket;
+		const sub = await rebindSub(k, {});
+		putCert(`mixed-${name}`, k);
+		add(`mixed-versions/${name}`, 'detached', put(`mixed-${name}.sig`, await sigBy(sub.keyPacket, T1)),
+			dataPath, cert(`mixed-${name}`), 'good',
+			`a ${name.replace(/-/g, ' ')} bound and signing (the binding hashes each key as its signature's version frames keys)`);
+	}
+
+	// Issuer subpackets in the unhashed area, which is not signed: anyone
+	// who passes a certificate or a signature on can add some.  Here the
+	// hashed area names the issuer by key ID only (as GnuPG 1.4 and 2.0,
+	// and PGP, wrote signatures), or not at all, and an Issuer Fingerprint
+	// or Issuer Key ID subpacket naming another key goes into the unhashed
+	// area, before anything else there.  A key is a candidate when any
+	// issuer subpacket names it (as Sequoia has it): a hard revocation must
+	// still revoke, a self-signature still bind, a data signature still
+	// verify (digestguard went by the first fingerprint, unhashed too, and
+	// dropped the revocation; docs/pgp-differences.md unhashed-issuer).
+	const keyIdOnly = (sig) => {
+		sig.writeHashedSubPackets = function () {
+			const { issuerFingerprint } = this;
+			this.issuerFingerprint = null;	// the Issuer Key ID stays
+			try {
+				return Object.getPrototypeOf(this).writeHashedSubPackets.call(this);
+			} finally {
+				this.issuerFingerprint = issuerFingerprint;
+			}
+		};
+	};
+	const otherFpr = { type: enums.signatureSubpacket.issuerFingerprint, critical: false,
+		body: new Uint8Array([4, ...other.keyPacket.getFingerprintBytes()]) };
+	const keyIdSub = (kp) => ({ type: enums.signatureSubpacket.issuerKeyID, critical: false,
+		body: kp.getKeyID().write() });
+	const unhashedCases = [
+		['key-revocation-foreign-fingerprint', 'bad',
+			'a hard key revocation naming its issuer by key ID (hashed), and another key by fingerprint (unhashed)',
+			async (k) => {
+				const rev = revocation(enums.signature.keyRevocation, k);
+				keyIdOnly(rev);
+				await rev.sign(k.keyPacket, { key: k.keyPacket }, at(1800), false, openpgp.config);
+				rev.unhashedSubpackets = [otherFpr, ...rev.unhashedSubpackets];
+				k.revocationSignatures = [rev];
+				return k.keyPacket;
+			}],
+		['key-revocation-foreign-key-id-first', 'bad',
+			'a hard key revocation naming no issuer in its hashed area; unhashed: another key ID, then its own',
+			async (k) => {
+				const rev = revocation(enums.signature.keyRevocation, k);
+				noIssuer(rev);
+				await rev.sign(k.keyPacket, { key: k.keyPacket }, at(1800), false, openpgp.config);
+				rev.unhashedSubpackets = [keyIdSub(other.keyPacket), keyIdSub(k.keyPacket)];
+				k.revocationSignatures = [rev];
+				return k.keyPacket;
+			}],
+		['subkey-revocation-foreign-fingerprint', 'bad',
+			'a hard subkey revocation naming its issuer by key ID (hashed), and another key by fingerprint (unhashed)',
+			async (k) => {
+				const sub = await rebindSub(k, {});
+				const rev = revocation(enums.signature.subkeyRevocation, k);
+				keyIdOnly(rev);
+				await rev.sign(k.keyPacket, { key: k.keyPacket, bind: sub.keyPacket }, at(1800), false,
+					openpgp.config);
+				rev.unhashedSubpackets = [otherFpr, ...rev.unhashedSubpackets];
+				sub.revocationSignatures = [rev];
+				return sub.keyPacket;
+			}],
+		['self-signature-foreign-fingerprint', 'good',
+			'the only user ID self-signature names its issuer by key ID (hashed), and another key by fingerprint (unhashed)',
+			async (k) => {
+				const user = k.users[0];
+				const sig = newSig(enums.signature.certPositive, k.keyPacket,
+					{ keyFlags: [enums.keyFlags.certifyKeys | enums.keyFlags.signData] });
+				keyIdOnly(sig);
+				await sig.sign(k.keyPacket, { userID: user.userID, key: k.keyPacket }, T0, false,
+					openpgp.config);
+				sig.unhashedSubpackets = [otherFpr, ...sig.unhashedSubpackets];
+				user.selfCertifications = [sig];
+				return k.keyPacket;
+			}],
+	];
+	for (const [name, intent, note, change] of unhashedCases) {
+		const k = await key(`unhashed-${name}`, { ...v4, subkeys: [{ sign: true }] });
+		const signer = await change(k);
+		putCert(`unhashed-${name}`, k);
+		add4(`issuer-unhashed/${name}`, 'detached',
+			put(`unhashed-${name}.sig`, await sigBy(signer, T1)), dataPath, cert(`unhashed-${name}`),
+			intent, note);
+	}
+	{
+		const k = await key('unhashed-data', v4);
+		const sig = newSig(enums.signature.binary, k.keyPacket);
+		keyIdOnly(sig);
+		await sig.sign(k.keyPacket, dataLit, T1, true, openpgp.config);
+		sig.unhashedSubpackets = [otherFpr, ...sig.unhashedSubpackets];
+		const pl = new openpgp.PacketList();
+		pl.push(sig);
+		add4('issuer-unhashed/data-signature-foreign-fingerprint', 'detached',
+			put('unhashed-data.sig', pl.write()), dataPath, cert('unhashed-data'), 'good',
+			'the data signature names its issuer by key ID (hashed), and another key by fingerprint (unhashed)');
+	}
 }
 
 // --- verify ------------------------------------------------------------
