@@ -505,7 +505,7 @@ static void dump_sig(struct dump *d, const struct answer *a, const struct rec *r
 		if (fl & PGP_SIG_F_UNSUPPORTED)
 			printf("\tUNSUPPORTED signature version: never verified\n");
 		if (fl & PGP_SIG_F_UNKNOWN_CRITICAL)
-			printf("\tINVALID: unknown critical subpacket (RFC 9580 §5.2.3.7)\n");
+			printf("\tINVALID: a critical subpacket not understood or not carried out (RFC 9580 §5.2.3.7)\n");
 		if (salt && sl) {
 			printf("\tsalt ");
 			put_hex(salt, sl);

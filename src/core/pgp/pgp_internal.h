@@ -211,6 +211,10 @@ static inline void pgp_unknown_critical_why(const struct pgp_sig *s, char *why, 
 {
 	if (s->unknown_critical_type == PGP_SP_NOTATION)
 		snprintf(why, wl, "critical notation not understood (subpacket 20)");
+	else if (s->unknown_critical_type == PGP_SP_TARGET)
+		snprintf(why, wl, "critical signature target not supported (subpacket 31)");
+	else if (s->unknown_critical_type == PGP_SP_PREF_AEAD)
+		snprintf(why, wl, "critical preferred AEAD ciphersuites not supported (subpacket 39)");
 	else
 		snprintf(why, wl, "unknown critical subpacket %d", s->unknown_critical_type);
 }

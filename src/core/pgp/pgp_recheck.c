@@ -535,6 +535,14 @@ static int rec_key(const uint8_t *in, size_t in_len, struct dg_cur *body,
 	return pgp_key_fingerprint(&pk->key);
 }
 
+/*
+ * Subpacket types whose meaning is carried out here, so that a critical
+ * one may stand (RFC 9580 §5.2.3.7).  Signature Target (31) and Preferred
+ * AEAD Ciphersuites (39) are defined by the RFC but not acted on: a
+ * critical one makes the signature invalid, as in gpgv, sqv and sqop (a
+ * data signature that names a target signature is not a signature over
+ * the data alone).
+ */
 static bool subpacket_known(int type)
 {
 	switch (type) {
@@ -544,9 +552,8 @@ static bool subpacket_known(int type)
 	case PGP_SP_ISSUER: case PGP_SP_PREF_HASH: case PGP_SP_PREF_COMP:
 	case PGP_SP_KS_PREFS: case PGP_SP_PREF_KS: case PGP_SP_PRIMARY_UID:
 	case PGP_SP_POLICY: case PGP_SP_KEY_FLAGS: case PGP_SP_SIGNER_UID:
-	case PGP_SP_REVOCATION_REASON: case PGP_SP_FEATURES: case PGP_SP_TARGET:
+	case PGP_SP_REVOCATION_REASON: case PGP_SP_FEATURES:
 	case PGP_SP_EMBEDDED: case PGP_SP_ISSUER_FPR: case PGP_SP_INTENDED_RCPT:
-	case PGP_SP_PREF_AEAD:
 		return true;
 	default:	/* includes notations (20): a critical one is unknown to us */
 		return false;

@@ -87,8 +87,11 @@ static int subpackets(struct pgp_ans *a, struct sig_state *s, struct dg_cur area
 			fl |= PGP_SUB_F_HASHED;
 		if (sub_known(type))
 			fl |= PGP_SUB_F_KNOWN;
-		else if ((fl & PGP_SUB_F_CRITICAL) && hashed)
-			/* the unhashed area is not signed: anyone can add one */
+		/* the unhashed area is not signed: anyone can add one.  The
+		 * core carries out neither a signature target (31) nor AEAD
+		 * preferences (39): critical, they invalidate it too. */
+		if ((fl & PGP_SUB_F_CRITICAL) && hashed &&
+		    (!(fl & PGP_SUB_F_KNOWN) || type == 31 || type == 39))
 			s->flags |= PGP_SIG_F_UNKNOWN_CRITICAL;
 		/* Of several creation times the last counts (RFC 9580 §5.2.4.1
 		 * "SHOULD use the last"; Sequoia and openpgp.js do); the core

@@ -429,6 +429,25 @@ async function gen(out) {
 			cert('critical-notation'), 'bad', 'a critical notation that no verifier knows');
 	}
 
+	// Subpackets RFC 9580 defines that a verifier need not carry out: a
+	// Signature Target (31, what a third-party confirmation is about) and
+	// Preferred AEAD Ciphersuites (39, a key's preference).  Critical on a
+	// data signature they make it invalid (§5.2.3.7: gpgv, sqv and sqop
+	// reject it); not critical they are ignored.
+	for (const [name, crit, body, intent, note] of [
+		['critical-target', 0x80, [31, 22, 8, ...new Array(32).fill(0x5a)], 'bad',
+			'a critical signature target subpacket (31), which no verifier here carries out'],
+		['noncritical-target', 0, [31, 22, 8, ...new Array(32).fill(0x5a)], 'good',
+			'a signature target subpacket (31), not critical: ignored'],
+		['critical-pref-aead', 0x80, [39, 9, 2], 'bad',
+			'a critical preferred AEAD ciphersuites subpacket (39) on a data signature'],
+	]) {
+		const k = await key(name, v4);
+		const sig = await sigBy(k.keyPacket, T1, { hook: (sp) =>
+			appendHashed(sp, [body.length, crit | body[0], ...body.slice(1)]) });
+		add4(`${name}/detached`, 'detached', put(`${name}.sig`, sig), dataPath, cert(name), intent, note);
+	}
+
 	// --- signatures of types that do not sign a document (RFC 9580 §5.2.1),
 	// given as a detached signature: a standalone (0x02) or timestamp (0x40)
 	// signature hashes no data, so a verifier that takes it for a document
