@@ -73,7 +73,7 @@ else nok "libs_refuses_an_untrusted_shared_library" "rc=$rc out=$out"; fi
 check "library_denial_is_logged" grep -q " deny lib pid=[0-9]* path=$MNT/libdgtest.so .*reason=not-in-database" "$LOG"
 wd 30 "$DG" db import --state "$S" --replace --local "$T/allow-lib" >/dev/null
 ok_lib=0
-for i in $(seq 40); do run_bin "$MNT/prog" && { ok_lib=1; break; }; sleep 0.1; done
+wait_for 10 run_bin "$MNT/prog" && ok_lib=1
 if [ $ok_lib = 1 ] && run_allowed "lib 42" "$MNT/prog"; then ok "libs_allows_an_allowlisted_shared_library"
 else nok "libs_allows_an_allowlisted_shared_library"; fi
 # (sha256sum exits 1 on a file it cannot open)
