@@ -96,6 +96,9 @@ if run_denied $DENY_EXEC "$MNT/slow1" && grep -q 'stuck for over 100 ms' "$T/enf
 	ok "one_event_over_the_limit_is_killed_and_denied"
 else nok "one_event_over_the_limit_is_killed_and_denied" "$(tail -n 3 "$T/enf.err")"; fi
 rm -f "$F/slow"
-check "enforcer_keeps_working_after_the_timeout" run_allowed "hello ran" "$MNT/hello"
+# Under the 100 ms limit a loaded machine may hold even hello's decision
+# past it (that worker is killed, the exec denied, a new one started):
+# working means an exec of hello is allowed within 10 s.
+check "enforcer_keeps_working_after_the_timeout" wait_for 10 run_allowed "hello ran" "$MNT/hello"
 if enf_stop; then ok "stops_cleanly"; else nok "stops_cleanly"; fi
 done_testing
