@@ -141,14 +141,14 @@ run_n 3 "$MNT/cached" >/dev/null
 sha256sum "$MNT/probe" > "$T/gen2"
 wd 30 "$DG" db import --state "$S" --replace --local "$T/gen2" >/dev/null
 switched=0
-for i in $(seq 50); do run_bin "$MNT/probe" && { switched=1; break; }; sleep 0.05; done
+wait_for 10 run_bin "$MNT/probe" && switched=1
 rm -f "$T/ran"
 if [ $switched = 1 ] && run_denied $DENY_EXEC "$MNT/cached" "$T/ran" && ! [ -e "$T/ran" ]; then
 	ok "new_generation_revokes_a_cached_file_before_it_answers"
 else nok "new_generation_revokes_a_cached_file_before_it_answers" "switched=$switched"; fi
 # Without any exec to carry it: the reload thread wakes the worker.
 enf_allow "$S" "${allowed[@]}"
-for i in $(seq 50); do run_bin "$MNT/cached" && break; sleep 0.05; done
+wait_for 10 run_bin "$MNT/cached"
 # cached was rewritten and restored above, maybe less than 2 s ago: racy,
 # no mark, and then this case had nothing to drop (it passed either way).
 sleep 2.2	# past the racy window of the restore's ctime

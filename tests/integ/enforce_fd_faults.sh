@@ -69,7 +69,7 @@ for mode in enforce audit; do
 	run_denied $DENY_EXEC "$MNT/hello"; rc=$?
 	# The kernel denies the event inside the worker's read(), so the exec
 	# can fail before the shim has noted the fault and the worker has
-	# logged it: wait for both (enf_wait_grep, enf_logged: 2 s each at most).
+	# logged it: wait for both (enf_wait_grep, enf_logged: 10 s each at most).
 	enf_wait_grep "^emfile failed$" "$F/calls"
 	if grep -q "^emfile failed$" "$F/calls" 2>/dev/null && [ $rc = 0 ]; then
 		ok "${mode}_event_without_an_fd_is_denied"

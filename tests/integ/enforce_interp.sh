@@ -73,7 +73,7 @@ else nok "libs_refuses_an_untrusted_shared_library" "rc=$rc out=$out"; fi
 check "library_denial_is_logged" grep -q " deny lib pid=[0-9]* path=$MNT/libdgtest.so .*reason=not-in-database" "$LOG"
 wd 30 "$DG" db import --state "$S" --replace --local "$T/allow-lib" >/dev/null
 ok_lib=0
-for i in $(seq 40); do run_bin "$MNT/prog" && { ok_lib=1; break; }; sleep 0.1; done
+wait_for 10 run_bin "$MNT/prog" && ok_lib=1
 if [ $ok_lib = 1 ] && run_allowed "lib 42" "$MNT/prog"; then ok "libs_allows_an_allowlisted_shared_library"
 else nok "libs_allows_an_allowlisted_shared_library"; fi
 # (sha256sum exits 1 on a file it cannot open)
@@ -129,7 +129,20 @@ mkfifo "$T/go"
 wd 60 "$MNT/x" -c "read l < '$T/go'; set -- '$T/ran'; . '$MNT/evil'" >"$T/sh.out" 2>&1 &
 SHPID=$!
 ENF_PIDS+=("$SHPID")
-sleep 0.5
+# Until the shell runs (a process under $SHPID, the subshell that runs its
+# watchdog, is $MNT/x): the old worker has then recorded what it is (before
+# its answer), and the shell waits on the FIFO.  A fixed pause bet on that;
+# a kill before it denied the shell.
+runs_under() {	# PID EXE: PID or a process under it runs EXE
+	local c
+	[ "$(readlink /proc/"$1"/exe 2>/dev/null)" = "$2" ] && return 0
+	for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+		runs_under "$c" "$2" && return 0
+	done
+	return 1
+}
+shell_runs() { runs_under "$SHPID" "$MNT/x"; }
+wait_for 10 shell_runs; shell_ran=$?
 old=$(enf_worker)
 kill -KILL "$old"
 for i in $(seq 100); do [ "$(enf_worker)" != "$old" ] && break; sleep 0.1; done
@@ -144,7 +157,7 @@ if [ $fifo = 0 ] && [ $shrc = $DENY_SH ] && grep -q 'Operation not permitted' "$
 	[ "$(enf_worker)" != "$old" ] && [ "$(denials)" = $((before + 1)) ]; then
 	ok "renamed_shell_started_before_a_worker_restart_is_still_checked"
 else nok "renamed_shell_started_before_a_worker_restart_is_still_checked" \
-	"go written: $fifo, ran: $([ -e "$T/ran" ] && echo yes || echo no), denials of evil $before -> $(denials)," \
+	"shell running before the kill: $([ $shell_ran = 0 ] && echo yes || echo "no, after 10 s"), go written: $fifo, ran: $([ -e "$T/ran" ] && echo yes || echo no), denials of evil $before -> $(denials)," \
 	"shell exited $shrc: $(head -c 200 "$T/sh.out")"; fi
 enf_stop
 

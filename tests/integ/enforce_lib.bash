@@ -159,26 +159,19 @@ enf_marked() {
 	cat /proc/"$w"/fdinfo/* 2>/dev/null |
 		grep -q "^fanotify ino:$(printf %x "$ino") sdev:$(printf %x "$sdev") "
 }
-# enf_wait_marked FILE: until the worker has a mark on FILE (2 s at most:
+# enf_wait_marked FILE: until the worker has a mark on FILE (10 s at most:
 # it may put it after the kernel has its answer).
 enf_wait_marked() {
-	local i
-	for i in $(seq 100); do
-		enf_marked "$1" && return 0
-		sleep 0.02
-	done
-	echo "# $1: not marked after 2 s"
+	wait_for 10 enf_marked "$1" && return 0
+	echo "# $1: not marked after 10 s"
 	return 1
 }
 # enf_wait_unmarked FILE: until the worker has no mark on FILE (10 s at
 # most): what it does on an event or a new generation, done by its own
 # threads, with no sign of it outside but the marks.
+enf_unmarked() { ! enf_marked "$1"; }
 enf_wait_unmarked() {
-	local i
-	for i in $(seq 200); do
-		enf_marked "$1" || return 0
-		sleep 0.05
-	done
+	wait_for 10 enf_unmarked "$1" && return 0
 	echo "# $1: still marked after 10 s"
 	return 1
 }
@@ -234,28 +227,21 @@ enf_log_mark() {
 	echo "$n" > "$T/enf.log_mark"
 }
 # enf_logged PATTERN: the decision log got a line matching PATTERN since the
-# last run_denied or run_allowed started (2 s at most: the worker may write
+# last run_denied or run_allowed started (10 s at most: the worker may write
 # it after the kernel has its answer).
+enf_log_has() {	# FROM PATTERN
+	tail -n +$(($1 + 1)) "$ENF_LOG" 2>/dev/null | grep -q -- "$2"
+}
 enf_logged() {
-	local i from
+	local from
 	from=$(cat "$T/enf.log_mark" 2>/dev/null)
-	for i in $(seq 100); do
-		tail -n +$((${from:-0} + 1)) "$ENF_LOG" 2>/dev/null | grep -q -- "$1" && return 0
-		sleep 0.02
-	done
-	echo "# not in the decision log ${ENF_LOG:-(no --log)} after its line ${from:-0}: $1"
+	wait_for 10 enf_log_has "${from:-0}" "$1" && return 0
+	echo "# not in the decision log ${ENF_LOG:-(no --log)} after its line ${from:-0} (10 s): $1"
 	return 1
 }
 # enf_logged_deny KIND PATH: enf_logged " deny KIND pid=N path=PATH "
 enf_logged_deny() { enf_logged " deny $1 pid=[0-9]* path=$2 "; }
-# enf_wait_grep PATTERN FILE: until FILE has a line matching PATTERN, 2 s at
-# most.  What a worker does after the kernel has its answer (a fault shim's
-# note, a log line, a mark) can come after the exec has returned.
-enf_wait_grep() {
-	local i
-	for i in $(seq 100); do
-		grep -q "$1" "$2" 2>/dev/null && return 0
-		sleep 0.02
-	done
-	return 1
-}
+# enf_wait_grep PATTERN FILE: until FILE has a line matching PATTERN, 10 s
+# at most.  What a worker does after the kernel has its answer (a fault
+# shim's note, a log line, a mark) can come after the exec has returned.
+enf_wait_grep() { wait_for 10 grep -q "$1" "$2" 2>/dev/null; }

@@ -72,7 +72,7 @@ sleep 2.2	# past the racy window (src/enforcer/cache.h)
 revoked() {
 	local i switched=0
 	wd 30 "$DG" db import --state "$S" --replace --local "$T/gen2" >/dev/null
-	for i in $(seq 50); do run_bin "$MNT/probe" && { switched=1; break; }; sleep 0.05; done
+	wait_for 10 run_bin "$MNT/probe" && switched=1
 	rm -f "$T/ran"
 	[ $switched = 1 ] && run_denied $DENY_EXEC "$1" "$T/ran" && ! [ -e "$T/ran" ]
 }

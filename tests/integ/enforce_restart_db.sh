@@ -28,7 +28,7 @@ restart_worker() {
 		[ -n "$(enf_worker)" ] && [ "$(enf_worker)" != "$w" ] && break
 		sleep 0.05
 	done
-	sleep 0.3	# its start-up (database, reload thread)
+	sleep 0.3	# its start-up (database, reload thread); the cases wait for what they check
 }
 
 for policy in allow deny; do
@@ -44,9 +44,9 @@ for policy in allow deny; do
 		ok "on_error_${policy}_restarted_worker_keeps_allowing_allowlisted_exec"
 	else nok "on_error_${policy}_restarted_worker_keeps_allowing_allowlisted_exec" \
 		"$(tail -n 3 "$T/log.$policy")"; fi
-	if grep -q "error database: .*deciding with the previous generation" "$T/log.$policy"; then
+	if wait_for 10 grep -q "error database: .*deciding with the previous generation" "$T/log.$policy"; then
 		ok "on_error_${policy}_restart_with_a_damaged_generation_is_logged"
-	else nok "on_error_${policy}_restart_with_a_damaged_generation_is_logged"; fi
+	else nok "on_error_${policy}_restart_with_a_damaged_generation_is_logged" "not in its log after 10 s"; fi
 	rm -f "$T/ran"
 	if run_denied $DENY_EXEC "$MNT/unknown" "$T/ran" && ! [ -e "$T/ran" ] &&
 		enf_logged " deny exec pid=[0-9]* path=$MNT/unknown .*reason=not-in-database"; then
@@ -57,9 +57,9 @@ for policy in allow deny; do
 	rm -f "$S/gen-9999999999999999.dgdb"
 	enf_allow "$S" "$MNT/hello" "$MNT/gen2only"
 	switched=0
-	for i in $(seq 100); do run_bin "$MNT/gen2only" && { switched=1; break; }; sleep 0.05; done
+	wait_for 10 run_bin "$MNT/gen2only" && switched=1
 	if [ $switched = 1 ]; then ok "on_error_${policy}_restarted_worker_takes_a_good_generation"
-	else nok "on_error_${policy}_restarted_worker_takes_a_good_generation"; fi
+	else nok "on_error_${policy}_restarted_worker_takes_a_good_generation" "gen2only still not run after 10 s"; fi
 	if enf_stop; then ok "on_error_${policy}_stops_cleanly"; else nok "on_error_${policy}_stops_cleanly"; fi
 done
 done_testing

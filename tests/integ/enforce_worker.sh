@@ -66,6 +66,9 @@ if run_denied $DENY_EXEC "$MNT/huge" && grep -q 'stuck for over 100 ms' "$T/enf.
 	enf_logged " deny event fd=[0-9]* reason=worker-died"; then
 	ok "worker_stuck_past_event_timeout_is_killed_and_the_event_denied"
 else nok "worker_stuck_past_event_timeout_is_killed_and_the_event_denied" "$(tail -n 3 "$T/enf.err")"; fi
-check "enforcer_keeps_working_after_a_timeout" run_allowed "hello ran" "$MNT/hello"
+# Under the 100 ms limit a loaded machine may hold even hello's decision
+# past it (that worker is killed, the exec denied, a new one started):
+# working means an exec of hello is allowed within 10 s.
+check "enforcer_keeps_working_after_a_timeout" wait_for 10 run_allowed "hello ran" "$MNT/hello"
 enf_stop
 done_testing

@@ -27,6 +27,18 @@ check() { local name=$1; shift; local out; if out=$("$@" 2>&1); then ok "$name";
 done_testing() { echo "1..$n"; [ $fails -eq 0 ]; }
 # run with a watchdog: wd SECONDS COMMAND...
 wd() { local s=$1; shift; timeout --kill-after=5 "$s" "$@"; }
+# wait_for SECONDS COMMAND...: run COMMAND every 20 ms until it succeeds
+# (0), or until SECONDS of wall time have passed (1).  For a condition
+# that comes in its own time: a bound in time, not in tries, so that it
+# does not shrink when the machine is busy; generous, as it only costs
+# time when the condition never comes (a failing case).
+wait_for() {
+	local end=$(( ${EPOCHREALTIME//[.,]/} + $1 * 1000000 )); shift
+	until "$@"; do
+		[ "${EPOCHREALTIME//[.,]/}" -lt "$end" ] || return 1
+		sleep 0.02
+	done
+}
 # in_build NAME OBJECT [COMMAND] ARG...: run `$DG OBJECT [COMMAND] ARG...`
 # (e.g. --help); 0 when it works.  A build without OBJECT (or COMMAND)
 # says so, as main.c does ("unknown object", "unknown command"): a skip

@@ -63,10 +63,14 @@ static const struct action actions[] = {
 	{ H_MOUNT, "mount_tmpfs", MUST_FAIL, 0, 0 },
 };
 
+/*
+ * Every call here must be answered (a timeout fails the case), none waits
+ * out its deadline: 10 s (was 2), for a sandboxed start on a busy machine.
+ */
 static struct dg_umd *open_blob_flags(const struct dg_umd_blob *b, unsigned int flags)
 {
 	struct dg_umd_desc d = {
-		DG_UMD_DESC_BLOB(b), .timeout_ms = 2000, .flags = flags,
+		DG_UMD_DESC_BLOB(b), .timeout_ms = 10000, .flags = flags,
 	};
 	struct dg_umd *u = NULL;
 

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -265,43 +266,95 @@ TEST(test_handler_dying_after_its_hello_does_not_fail_the_first_call)
 }
 
 /*
+ * The socket fds of this process, as a bit set over fds 0..1023: the
+ * manager's channel is the one a new handler adds.
+ */
+static void socket_fds(uint8_t set[128])
+{
+	char path[64], l[64];
+	ssize_t len;
+	int fd;
+
+	memset(set, 0, 128);
+	for (fd = 0; fd < 1024; fd++) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		len = readlink(path, l, sizeof(l) - 1);
+		if (len > 0 && (l[len] = '\0', !strncmp(l, "socket:", 7)))
+			set[fd / 8] |= (uint8_t)(1u << (fd % 8));
+	}
+}
+
+/* The one socket fd in @after but not in @before; -1 if not exactly one. */
+static int new_socket_fd(const uint8_t before[128], const uint8_t after[128])
+{
+	int fd, found = -1;
+
+	for (fd = 0; fd < 1024; fd++)
+		if ((after[fd / 8] & ~before[fd / 8]) & (1u << (fd % 8))) {
+			if (found >= 0)
+				return -1;
+			found = fd;
+		}
+	return found;
+}
+
+/*
  * A handler that takes its request a few KiB at a time must not hold the
  * manager in sendmsg() past the deadline.  The request is just under the
- * bulk threshold (256 KiB) so it goes through the socket, and is larger
- * than the socket buffers; the reader frees each buffer well within the
- * deadline, so only an overall deadline on the send can stop it.
+ * bulk threshold (256 KiB) so it goes through the socket.  The test shrinks
+ * the manager's end of the channel to the smallest send buffer (SO_SNDBUF,
+ * about 4.5 KiB): the reader then frees a buffer every ~50 ms, far within
+ * the 300 ms deadline even on a busy machine, and taking the whole request
+ * that way takes over 3 s.  So only an overall deadline on the send stops
+ * it near 300 ms; a deadline per buffer (a blocking sendmsg() under
+ * SO_SNDTIMEO, the bug of 881e06f) waits the 3 s out.  (With the default
+ * buffer of ~210 KiB, only the last ~40 KiB had to wait, a buffer freed
+ * every ~250 ms: under load that bug timed out too and the test could not
+ * fail, and a working send could miss the old 500 ms bound.)
+ * Not before 300 ms, and well before 3 s: under 1500 ms.
  */
 TEST(test_slow_reader_cannot_stretch_a_send_past_the_deadline)
 {
 	size_t n = (256u << 10) - 1;
-	struct dg_umd *u = liar(300);
-	uint8_t *big = calloc(1, n), req[8];
+	uint8_t *big = calloc(1, n), req[8], before[128], after[128];
+	struct dg_umd *u;
 	struct dg_umd_answer a;
 	struct dg_umd_stats st;
 	uint64_t t0, dt;
-	int r;
+	int r, fd, min = 1;
 
+	socket_fds(before);
+	u = liar(300);
 	CHECK(u && big && echo_ok(u), "liar starts");
 	if (!u || !big)
 		goto out;
-	put_le32(req, 4096);	/* 4 KiB every 30 ms */
-	put_le32(req + 4, 30);
+	put_le32(req, 4096);	/* 4 KiB every 25 ms */
+	put_le32(req + 4, 25);
 	r = dg_umd_call(u, L_SLOW_READER, req, sizeof(req), &a);
 	CHECK(r == 0, "slow-reader call returned %d (%s)", r, dg_umd_last_error(u));
 	if (r)
 		goto out;
 	dg_umd_answer_free(&a);
+	socket_fds(after);
+	fd = new_socket_fd(before, after);
+	CHECK(fd >= 0, "the channel is not the one new socket fd of this process");
+	if (fd < 0)
+		goto out;
+	r = setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &min, sizeof(min));
+	CHECK(r == 0, "SO_SNDBUF on the channel (fd %d): %s", fd, strerror(errno));
 	t0 = mono_ms();
 	r = dg_umd_call(u, L_ECHO, big, n, &a);
 	dt = mono_ms() - t0;
 	if (r == 0)
 		dg_umd_answer_free(&a);
-	CHECK(r == -ETIMEDOUT, "large request to a slow reader returned %d (%s)", r,
-	      dg_umd_last_error(u));
-	CHECK(dt < 300 + 200, "the call took %llu ms with a 300 ms deadline",
+	CHECK(r == -ETIMEDOUT, "large request to a slow reader returned %d after %llu ms (%s)",
+	      r, (unsigned long long)dt, dg_umd_last_error(u));
+	CHECK(dt >= 300, "the call gave up after %llu ms, before its 300 ms deadline",
 	      (unsigned long long)dt);
-	CHECK(strstr(dg_umd_last_error(u), "within 300 ms") != NULL, "message: %s",
-	      dg_umd_last_error(u));
+	CHECK(dt < 1500, "the call took %llu ms with a 300 ms deadline (a send that waits "
+	      "for the slow reader takes over 3000 ms)", (unsigned long long)dt);
+	CHECK(strstr(dg_umd_last_error(u), "take its request within 300 ms") != NULL,
+	      "message: %s", dg_umd_last_error(u));
 	CHECK(echo_ok(u), "serves afterwards: %s", dg_umd_last_error(u));
 	dg_umd_stats(u, &st);
 	CHECK(st.restarts == 1, "restarts %llu", (unsigned long long)st.restarts);
@@ -509,14 +562,16 @@ TEST(test_answer_the_manager_cannot_allocate_kills_the_handler)
  * serves many honest, CPU-hungry calls must be replaced before a call
  * could take it over the limit, not killed in the middle of one (which
  * failed that call with -ECHILD, "killed by signal 9").  Limit 2 s,
- * 10 calls of 300 ms CPU time each: 3 s in all.  The deadline, 5 s, is
- * over half the limit, so a handler goes once it has used 1 s; it is
- * long so that a busy machine cannot make a call time out.
+ * 10 calls of 300 ms CPU time each: 3 s in all.  The deadline is over
+ * half the limit, so the room kept for a call is half the limit: a
+ * handler goes once it has used 1 s.  Any deadline over 1 s does the
+ * same, so it is 30 s (was 5): with a tenth of a CPU, a call of 300 ms
+ * CPU time takes 3 s of wall time, and a call must not time out.
  */
 TEST(test_cpu_limit_replaces_a_busy_handler_between_calls_not_during_one)
 {
 	struct dg_umd_desc d = {
-		DG_UMD_DESC_BLOB(&dg_blob_liar), .timeout_ms = 5000, .rlimit_cpu = 2,
+		DG_UMD_DESC_BLOB(&dg_blob_liar), .timeout_ms = 30000, .rlimit_cpu = 2,
 	};
 	struct dg_umd_stats st;
 	struct dg_umd *u = NULL;
@@ -566,15 +621,17 @@ TEST(test_handler_killed_at_its_cpu_limit_is_reported_as_such)
 /*
  * The deadline of a call is the one in force when it is made.  A handler
  * launched under a 1 ms deadline and held up before its hello (stopped
- * here for 200 ms, as a busy machine might) must have the 2 s its first
+ * here for 200 ms, as a busy machine might) must have the 10 s its first
  * call was made with, not the 1 ms still set as the channel's receive
- * timeout (the call failed with -ETIMEDOUT "did not answer within 2000
- * ms" a few ms in).
+ * timeout (the call failed with -ETIMEDOUT "did not answer within ...
+ * ms" a few ms in).  10 s, not 2: the hello and the echo after the 200 ms
+ * stop must fit in it on a busy machine.
  */
 TEST(test_a_raised_deadline_holds_for_a_hello_launched_under_a_shorter_one)
 {
 	struct dg_umd *u = liar(1);
 	pid_t pid, waker = -1;
+	uint64_t t0;
 	int status;
 
 	CHECK(u && dg_umd_launch(u) == 0, "launch: %s", u ? dg_umd_last_error(u) : "");
@@ -587,8 +644,10 @@ TEST(test_a_raised_deadline_holds_for_a_hello_launched_under_a_shorter_one)
 		kill(pid, SIGCONT);
 		_exit(0);
 	}
-	dg_umd_set_timeout(u, 2000);
-	CHECK(echo_ok(u), "the first call failed: %s", dg_umd_last_error(u));
+	dg_umd_set_timeout(u, 10000);
+	t0 = mono_ms();
+	CHECK(echo_ok(u), "the first call failed after %llu ms: %s",
+	      (unsigned long long)(mono_ms() - t0), dg_umd_last_error(u));
 out:
 	if (waker > 0)
 		waitpid(waker, &status, 0);
