@@ -297,7 +297,7 @@ static int hang_is_cut(struct dg_umd *u, char *msg, size_t msglen)
 	dt = mono_ms() - t0;
 	if (r != -ETIMEDOUT)
 		FAIL("hang request returned %d, expected -ETIMEDOUT", r);
-	if (dt < 290 || dt > 800)
+	if (dt < 290 || dt > 2000)	/* 2 s: a loaded machine may be slow to kill and reap it */
 		FAIL("hang detected after %llu ms, deadline 300 ms", (unsigned long long)dt);
 	r = 0;
 out:
