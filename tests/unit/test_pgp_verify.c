@@ -364,6 +364,26 @@ TEST(test_not_after_policy_rejects_newer_signature)
 	dg_pgp_result_free(&res);
 }
 
+TEST(test_policy_description_says_the_creation_time_bounds_in_words)
+{
+	struct dg_pgp_policy pol = { .rsa_min_bits = 2048, .not_before = INT64_MIN,
+				     .not_after = INT64_MAX };
+	char d[512];
+
+	dg_pgp_policy_describe(&pol, d, sizeof(d));
+	CHECK(strstr(d, "; no limit on signature creation times") && !strchr(d, '['), "%s", d);
+	pol.not_before = 1700000000;
+	dg_pgp_policy_describe(&pol, d, sizeof(d));
+	CHECK(strstr(d, "; signatures created at or after 2023-11-14T22:13:20Z"), "%s", d);
+	pol.not_after = 1700000050;
+	dg_pgp_policy_describe(&pol, d, sizeof(d));
+	CHECK(strstr(d, "; signatures created from 2023-11-14T22:13:20Z to 2023-11-14T22:14:10Z"),
+	      "%s", d);
+	pol.not_before = INT64_MIN;
+	dg_pgp_policy_describe(&pol, d, sizeof(d));
+	CHECK(strstr(d, "; signatures created at or before 2023-11-14T22:14:10Z"), "%s", d);
+}
+
 TEST(test_soft_revocation_keeps_earlier_signature_valid)
 {
 	struct dg_pgp_result res = { 0 };
@@ -1497,6 +1517,7 @@ int main(void)
 	RUN(test_expired_signature_rejected);
 	RUN(test_signature_older_than_key_rejected);
 	RUN(test_not_after_policy_rejects_newer_signature);
+	RUN(test_policy_description_says_the_creation_time_bounds_in_words);
 	RUN(test_soft_revocation_keeps_earlier_signature_valid);
 	RUN(test_soft_revocation_rejects_later_signature);
 	RUN(test_hard_revocation_rejects_every_signature);

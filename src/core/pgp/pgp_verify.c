@@ -157,16 +157,25 @@ static void fmt_time(int64_t t, char buf[DG_UTC_LEN], const char *inf)
 
 void dg_pgp_policy_describe(const struct dg_pgp_policy *pol, char *buf, size_t len)
 {
-	char nb[DG_UTC_LEN], na[DG_UTC_LEN];
+	char nb[DG_UTC_LEN], na[DG_UTC_LEN], when[2 * DG_UTC_LEN + 48];
+	bool lo = pol->not_before != INT64_MIN, hi = pol->not_after != INT64_MAX;
 
-	fmt_time(pol->not_before, nb, "-");
-	fmt_time(pol->not_after, na, "-");
+	fmt_time(pol->not_before, nb, "?");
+	fmt_time(pol->not_after, na, "?");
+	if (lo && hi)
+		snprintf(when, sizeof(when), "signatures created from %s to %s", nb, na);
+	else if (lo)
+		snprintf(when, sizeof(when), "signatures created at or after %s", nb);
+	else if (hi)
+		snprintf(when, sizeof(when), "signatures created at or before %s", na);
+	else
+		snprintf(when, sizeof(when), "no limit on signature creation times");
 	snprintf(buf, len,
 		 "policy: RSA >= %u bits, ECDSA P-256/384/521, EdDSALegacy Ed25519, Ed25519, Ed448; "
 		 "data hashes SHA2-224/256/384/512, SHA3-256/512%s%s; SHA-1 accepted only in key "
-		 "self-signatures; signatures created in [%s, %s]",
+		 "self-signatures; %s",
 		 pol->rsa_min_bits, pol->allow_sha1 ? ", SHA-1 (allowed by option)" : "",
-		 pol->allow_md5 ? ", MD5 (allowed by option)" : "", nb, na);
+		 pol->allow_md5 ? ", MD5 (allowed by option)" : "", when);
 }
 
 const char *dg_pgp_last_error(const struct dg_pgp *pgp)
