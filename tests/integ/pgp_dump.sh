@@ -50,7 +50,7 @@ check "dump_cleartext_shows_hash_and_signature" bash -c \
 
 printf 'not openpgp at all\n' >"$T/garbage.txt"
 out=$(wd 30 "$DG" pgp dump "$T/garbage.txt" 2>&1); rc=$?
-if [ $rc = 2 ] && grep -q "garbage.txt" <<<"$out" && grep -q "no armor" <<<"$out"; then
+if [ $rc = 2 ] && grep -q "garbage.txt" <<<"$out" && grep -qF "neither OpenPGP packets (no packet tag at its start) nor ASCII armor" <<<"$out"; then
 	ok "dump_garbage_exits_2_naming_file_and_reason"
 else nok "dump_garbage_exits_2_naming_file_and_reason" "rc=$rc" "$out"; fi
 

@@ -111,7 +111,7 @@ if [ $made_key = 1 ]; then
 	# Errors about SIGNATURES name the file, as those about CERTS do.
 	printf 'root:x:0:0:root:/root:/bin/bash\n' >"$T/passwd"
 	rc_is verify_text_file_as_signature_is_41 41 "${SOPV[@]}" verify "$T/passwd" "$A1" <"$D"
-	grep -qxF "sopv: $T/passwd: pgp: no armor BEGIN line found" "$T/err" &&
+	grep -qxF "sopv: $T/passwd: pgp: neither OpenPGP packets (no packet tag at its start) nor ASCII armor (no \"-----BEGIN PGP\" line)" "$T/err" &&
 		ok verify_bad_signatures_input_names_the_file ||
 		nok verify_bad_signatures_input_names_the_file "$(cat "$T/err")"
 	rc_is verify_bad_signature_is_3 3 "${SOPV[@]}" verify "$A2" "$A1" <"$T/bad.txt"

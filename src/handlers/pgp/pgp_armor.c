@@ -477,6 +477,7 @@ int pgp_dearmor(const uint8_t *in, size_t len, unsigned int flags, struct dg_buf
 		}
 	}
 	if (!nblock)
-		return pgp_fail(e, -EBADMSG, "no armor BEGIN line found");
+		return pgp_fail(e, -EBADMSG,
+				"neither OpenPGP packets (no packet tag at its start) nor ASCII armor (no \"-----BEGIN PGP\" line)");
 	return pgp_ans_finish(&a);
 }
