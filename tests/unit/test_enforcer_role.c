@@ -88,29 +88,45 @@ TEST(test_roles_table_records_replaces_and_fills)
 }
 
 /*
- * A full table forgets the programs not running now and keeps the running
- * one (this test's own executable), so new execs can be recorded again.
+ * A new table holding this test's own executable as a loader, then filled
+ * with records of no running program (0xdead, 1000 + i).  NULL if that
+ * could not be set up (and said so).
  */
-TEST(test_roles_table_compacts_to_running_programs)
+static struct dg_enf_roles *full_table_with_own_exe(uint64_t *dev, uint64_t *ino)
 {
 	struct dg_enf_roles *t = dg_enf_roles_new();
 	struct statx sx;
-	unsigned role = 0;
-	uint64_t i, dev;
+	uint64_t i;
 	int r = 0;
 
 	CHECK(t != NULL, "table");
 	if (!t || statx(AT_FDCWD, "/proc/self/exe", 0, STATX_BASIC_STATS, &sx) < 0) {
 		dg_enf_roles_free(t);
-		return;
+		return NULL;
 	}
-	dev = (uint64_t)sx.stx_dev_major << 32 | sx.stx_dev_minor;
-	CHECK(dg_enf_roles_set(t, dev, sx.stx_ino, DG_ROLE_LOADER) == 0, "own exe recorded");
+	*dev = (uint64_t)sx.stx_dev_major << 32 | sx.stx_dev_minor;
+	*ino = sx.stx_ino;
+	CHECK(dg_enf_roles_set(t, *dev, *ino, DG_ROLE_LOADER) == 0, "own exe recorded");
 	for (i = 0; r == 0; i++)	/* inodes of no running program */
 		r = dg_enf_roles_set(t, 0xdead, 1000 + i, DG_ROLE_INTERP);
 	CHECK(r == -ENOSPC, "full");
+	return t;
+}
+
+/*
+ * A full table forgets the programs not running now and keeps the running
+ * one (this test's own executable), so new execs can be recorded again.
+ */
+TEST(test_roles_table_compacts_to_running_programs)
+{
+	unsigned role = 0;
+	uint64_t dev, ino;
+	struct dg_enf_roles *t = full_table_with_own_exe(&dev, &ino);
+
+	if (!t)
+		return;
 	CHECK(dg_enf_roles_compact(t) >= 1, "something kept");
-	CHECK(dg_enf_roles_get(t, dev, sx.stx_ino, &role) == 1 && role == DG_ROLE_LOADER,
+	CHECK(dg_enf_roles_get(t, dev, ino, &role) == 1 && role == DG_ROLE_LOADER,
 	      "the running program's record kept");
 	CHECK(dg_enf_roles_get(t, 0xdead, 1000, &role) == 0, "the others forgotten");
 	CHECK(dg_enf_roles_set(t, 0xdead, 5, DG_ROLE_INTERP) == 0, "room again");
@@ -124,27 +140,18 @@ TEST(test_roles_table_compacts_to_running_programs)
  */
 TEST(test_roles_compact_readdir_error_is_reported_and_forgets_nothing)
 {
-	struct dg_enf_roles *t = dg_enf_roles_new();
-	struct statx sx;
 	unsigned role = 0;
-	uint64_t i, dev;
-	int r = 0;
+	uint64_t dev, ino;
+	struct dg_enf_roles *t = full_table_with_own_exe(&dev, &ino);
+	int r;
 
-	CHECK(t != NULL, "table");
-	if (!t || statx(AT_FDCWD, "/proc/self/exe", 0, STATX_BASIC_STATS, &sx) < 0) {
-		dg_enf_roles_free(t);
+	if (!t)
 		return;
-	}
-	dev = (uint64_t)sx.stx_dev_major << 32 | sx.stx_dev_minor;
-	CHECK(dg_enf_roles_set(t, dev, sx.stx_ino, DG_ROLE_LOADER) == 0, "own exe recorded");
-	for (i = 0; r == 0; i++)
-		r = dg_enf_roles_set(t, 0xdead, 1000 + i, DG_ROLE_INTERP);
-	CHECK(r == -ENOSPC, "full");
 	readdir_fails = 1;
 	r = (int)dg_enf_roles_compact(t);
 	readdir_fails = 0;
 	CHECK(r == -EIO, "readdir error: -EIO, got %d", r);
-	CHECK(dg_enf_roles_get(t, dev, sx.stx_ino, &role) == 1 && role == DG_ROLE_LOADER,
+	CHECK(dg_enf_roles_get(t, dev, ino, &role) == 1 && role == DG_ROLE_LOADER,
 	      "the running program's record kept");
 	CHECK(dg_enf_roles_get(t, 0xdead, 1000, &role) == 1, "nothing forgotten");
 	CHECK(dg_enf_roles_compact(t) >= 1, "the next compaction works");
