@@ -226,33 +226,25 @@ import rpmhdr
 from pgppkt import crc24
 src, dst, how = sys.argv[1], sys.argv[2], sys.argv[3]
 pk = rpmhdr.Package(src)
-ents = pk.sig_ents
-assert ents[0][0] == 62 and ents[0][2] == pk.sdl - 16, 'signature header region'
-vals = []
-for e in ents[1:]:
-    val = rpmhdr.value(pk.sig_data, e)
-    if e[0] == 268 and how == 'marker':	# RFC 9580 §5.8
-        val = bytes([0xc0 | 10, 3]) + b'PGP' + val
-        e[3] = len(val)
-    elif e[0] == 268 and how == 'trailing-marker':
-        val = val + bytes([0xc0 | 10, 3]) + b'PGP'
-        e[3] = len(val)
-    elif e[0] == 268 and how == 'trailing-padding':	# RFC 9580 §5.14
-        val = val + bytes([0xc0 | 21, 4]) + b'\0\0\0\0'
-        e[3] = len(val)
-    elif e[0] == 268 and how == 'twice':	# the same signature packet again
-        val = val + val
-        e[3] = len(val)
-    elif e[0] == 268:
-        b64 = base64.b64encode(val).decode()
-        val = ('-----BEGIN PGP SIGNATURE-----\n\n' +
-               ''.join(b64[i:i + 64] + '\n' for i in range(0, len(b64), 64)) + '=' +
-               base64.b64encode(crc24(val).to_bytes(3, 'big')).decode() +
-               '\n-----END PGP SIGNATURE-----\n').encode()
-        e[3] = len(val)
-    vals.append(val)
-new = rpmhdr.layout(ents, vals) + struct.pack('>IIiI', 62, 7, -16 * pk.sil, 16)
-pk.write(dst, rpmhdr.header(ents, new), rpmhdr.header(pk.ents, pk.data))
+
+
+def change(val):
+    if how == 'marker':	# RFC 9580 §5.8
+        return bytes([0xc0 | 10, 3]) + b'PGP' + val
+    if how == 'trailing-marker':
+        return val + bytes([0xc0 | 10, 3]) + b'PGP'
+    if how == 'trailing-padding':	# RFC 9580 §5.14
+        return val + bytes([0xc0 | 21, 4]) + b'\0\0\0\0'
+    if how == 'twice':	# the same signature packet again
+        return val + val
+    b64 = base64.b64encode(val).decode()
+    return ('-----BEGIN PGP SIGNATURE-----\n\n' +
+            ''.join(b64[i:i + 64] + '\n' for i in range(0, len(b64), 64)) + '=' +
+            base64.b64encode(crc24(val).to_bytes(3, 'big')).decode() +
+            '\n-----END PGP SIGNATURE-----\n').encode()
+
+
+pk.write(dst, rpmhdr.sig_header_with(pk, 268, change), rpmhdr.header(pk.ents, pk.data))
 PY
 }
 resign_value "$out/rsa.rpm" "$out/mut/sig-armored.rpm" armor
@@ -314,29 +306,26 @@ import struct, sys
 import rpmhdr
 src, dst, want = sys.argv[1], sys.argv[2], int(sys.argv[3])
 pk = rpmhdr.Package(src)
-ents = pk.sig_ents
-assert ents[0][0] == 62 and ents[0][2] == pk.sdl - 16, 'signature header region'
-vals = []
-for e in ents[1:]:
-    val = rpmhdr.value(pk.sig_data, e)
-    if e[0] == 268:
-        assert val[0] == 0x89, 'old format, two length octets'	# RFC 9580 §4.2.2
-        body = val[3:3 + struct.unpack('>H', val[1:3])[0]]
-        assert body[0] == 4, 'v4 signature'	# RFC 9580 §5.2.3
-        at = 6 + struct.unpack('>H', body[4:6])[0]
-        ul = struct.unpack('>H', body[at:at + 2])[0]
-        # value: 0x8a, four length octets, the body with a subpacket of
-        # five length octets, type 100 and g bytes added
-        g = want - 5 - len(body) - 6
-        unhashed = body[at + 2:at + 2 + ul] + b'\xff' + struct.pack('>I', g + 1) + b'\x64' + b'\0' * g
-        assert g >= 0 and len(unhashed) <= 0xffff
-        body = body[:at] + struct.pack('>H', len(unhashed)) + unhashed + body[at + 2 + ul:]
-        val = b'\x8a' + struct.pack('>I', len(body)) + body
-        assert len(val) == want
-        e[3] = len(val)
-    vals.append(val)
-new = rpmhdr.layout(ents, vals) + struct.pack('>IIiI', 62, 7, -16 * pk.sil, 16)
-pk.write(dst, rpmhdr.header(ents, new), rpmhdr.header(pk.ents, pk.data))
+
+
+def change(val):
+    assert val[0] == 0x89, 'old format, two length octets'	# RFC 9580 §4.2.2
+    body = val[3:3 + struct.unpack('>H', val[1:3])[0]]
+    assert body[0] == 4, 'v4 signature'	# RFC 9580 §5.2.3
+    at = 6 + struct.unpack('>H', body[4:6])[0]
+    ul = struct.unpack('>H', body[at:at + 2])[0]
+    # value: 0x8a, four length octets, the body with a subpacket of
+    # five length octets, type 100 and g bytes added
+    g = want - 5 - len(body) - 6
+    unhashed = body[at + 2:at + 2 + ul] + b'\xff' + struct.pack('>I', g + 1) + b'\x64' + b'\0' * g
+    assert g >= 0 and len(unhashed) <= 0xffff
+    body = body[:at] + struct.pack('>H', len(unhashed)) + unhashed + body[at + 2 + ul:]
+    val = b'\x8a' + struct.pack('>I', len(body)) + body
+    assert len(val) == want
+    return val
+
+
+pk.write(dst, rpmhdr.sig_header_with(pk, 268, change), rpmhdr.header(pk.ents, pk.data))
 PY
 }
 sig_bytes "$out/rsa.rpm" "$out/mut/sig-65535-bytes.rpm" 65535
@@ -350,19 +339,15 @@ import struct, sys
 import rpmhdr
 src, dst = sys.argv[1], sys.argv[2]
 pk = rpmhdr.Package(src)
-ents = pk.sig_ents
-assert ents[0][0] == 62 and ents[0][2] == pk.sdl - 16, 'signature header region'
-vals = []
-for e in ents[1:]:
-    val = rpmhdr.value(pk.sig_data, e)
-    if e[0] == 268:
-        assert val[0] == 0x89, 'old format, two length octets'	# RFC 9580 §4.2.2
-        body = val[3:3 + struct.unpack('>H', val[1:3])[0]] + b'\0'
-        val = b'\x89' + struct.pack('>H', len(body)) + body
-        e[3] = len(val)
-    vals.append(val)
-new = rpmhdr.layout(ents, vals) + struct.pack('>IIiI', 62, 7, -16 * pk.sil, 16)
-pk.write(dst, rpmhdr.header(ents, new), rpmhdr.header(pk.ents, pk.data))
+
+
+def change(val):
+    assert val[0] == 0x89, 'old format, two length octets'	# RFC 9580 §4.2.2
+    body = val[3:3 + struct.unpack('>H', val[1:3])[0]] + b'\0'
+    return b'\x89' + struct.pack('>H', len(body)) + body
+
+
+pk.write(dst, rpmhdr.sig_header_with(pk, 268, change), rpmhdr.header(pk.ents, pk.data))
 PY
 # A signature header region of no entries (the trailer's offset 0): rpm
 # takes it (hdrblobVerifyRegion() wants 0 <= ril <= il; the signature

@@ -93,3 +93,20 @@ def layout(ents, vals):
 def header(ents, data):
     return MAGIC + struct.pack('>II', len(ents), len(data)) + \
         b''.join(struct.pack('>IIII', *e) for e in ents) + bytes(data)
+
+
+def sig_header_with(pk, tag, change):
+    """Package @pk's signature header laid out again, with the value of
+    entry @tag replaced by change(value) (its count set to the new length:
+    BIN); the region trailer as rpmbuild writes it."""
+    ents = pk.sig_ents
+    assert ents[0][0] == 62 and ents[0][2] == pk.sdl - 16, 'signature header region'
+    vals = []
+    for e in ents[1:]:
+        val = value(pk.sig_data, e)
+        if e[0] == tag:
+            val = change(val)
+            e[3] = len(val)
+        vals.append(val)
+    new = layout(ents, vals) + struct.pack('>IIiI', 62, 7, -16 * pk.sil, 16)
+    return header(ents, new)
