@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -717,6 +718,29 @@ struct dg_tpm *dg_ima_log_detach_tpm(struct dg_ima_log *l)
 	return t;
 }
 
+/*
+ * One writer per log: a second enforcer on the same file would keep its own
+ * PCR 10 without the first one's entries, and the first would stop writing
+ * at its next entry (log_unchanged()).  The lock is on our open file, so it
+ * goes with the process that holds it (a worker that died, the
+ * supervisor's check at start); a dying predecessor gets a moment.
+ */
+static int lock_log(struct dg_ima_log *l, char *msg, size_t msglen)
+{
+	int i;
+
+	for (i = 0; flock(l->fd, LOCK_EX | LOCK_NB) < 0; i++) {
+		if (errno != EWOULDBLOCK)
+			return dg_errf(msg, msglen, -errno, "%s: locking: %s", l->path,
+				       strerror(errno));
+		if (i == 20)
+			return dg_errf(msg, msglen, -EBUSY, "%s: in use by another process "
+				       "(another enforcer's measurement log?)", l->path);
+		usleep(50 * 1000);
+	}
+	return 0;
+}
+
 int dg_ima_log_open(const char *path, struct dg_ima_log **out, char *msg, size_t msglen)
 {
 	return dg_ima_log_open_tpm(path, NULL, out, msg, msglen);
@@ -745,6 +769,8 @@ int dg_ima_log_open_tpm(const char *path, struct dg_tpm *tpm, struct dg_ima_log 
 			"is a symbolic link (not followed)" : strerror(errno));
 		goto fail;
 	}
+	if ((r = lock_log(l, msg, msglen)) < 0)
+		goto fail;
 	r = log_load(l, msg, msglen);
 	if (r < 0)
 		goto fail;
