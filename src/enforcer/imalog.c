@@ -39,6 +39,8 @@ struct dg_ima_log {
 	int tpm_failed;		/* the last extend failed (tpm_err says why) */
 	char tpm_err[256];
 	int stale;		/* the file changed under us: write nothing more */
+	int pcrs_behind;	/* the last .pcrs write failed: retried at the next
+				 * measurement and at close */
 };
 
 int dg_unhex(uint8_t *out, size_t n, const char *s)
@@ -311,12 +313,15 @@ int dg_ima_write_pcrs(const char *path, const uint8_t pcr10[32])
 	if (fd < 0)
 		return -errno;
 	for (i = 0; i < DG_IMA_PCR_MAX && !r; i++) {
+		ssize_t w;
 		int len;
 
 		dg_hex(hex, i == DG_IMA_PCR ? pcr10 : zero, 32);
 		len = snprintf(line, sizeof(line), "PCR-%02d: %s\n", i, hex);
-		if (write(fd, line, (size_t)len) != len)
-			r = -EIO;
+		/* The real reason (a full disk: ENOSPC), not EIO. */
+		w = write(fd, line, (size_t)len);
+		if (w != len)
+			r = w < 0 ? -errno : -ENOSPC;
 	}
 	if (!r && fsync(fd) < 0)
 		r = -errno;
@@ -391,6 +396,10 @@ void dg_ima_log_close(struct dg_ima_log *l)
 {
 	if (!l)
 		return;
+	/* A .pcrs write that failed (a full disk) and was not retried since. */
+	if (l->fd >= 0 && l->pcrs_behind && !l->stale && dg_ima_write_pcrs(l->pcrs_path, l->pcr) < 0)
+		dg_err("enforce worker: %s: still not rewritten, it does not match the log until "
+		       "the next start", l->pcrs_path);
 	if (l->fd >= 0)
 		close(l->fd);
 	free(l->path);
@@ -599,6 +608,9 @@ static int log_append(struct dg_ima_log *l, const uint8_t digest[32], const char
 	dg_sha256(b.data + IMA_HDR_LEN, b.len - IMA_HDR_LEN, h);
 	if (dedup && set_has(l, h)) {
 		r = 0;		/* already measured */
+		if (l->pcrs_behind && !l->stale &&
+		    dg_ima_write_pcrs(l->pcrs_path, l->pcr) == 0)
+			l->pcrs_behind = 0;
 		goto out;
 	}
 	if ((r = log_unchanged(l)) < 0)
@@ -615,6 +627,7 @@ static int log_append(struct dg_ima_log *l, const uint8_t digest[32], const char
 	/* Out of memory here only costs dedup: the entry may be written again. */
 	(void)set_add(l, h);
 	r = dg_ima_write_pcrs(l->pcrs_path, l->pcr);
+	l->pcrs_behind = r < 0;
 	if (l->tpm) {
 		int t = tpm_catch_up(l, l->tpm_err, sizeof(l->tpm_err));
 

@@ -59,6 +59,41 @@ for mode in cache log; do
 	check "${mode}_log_verifies" "$DG" measure verify "$IMA" --pcr "$(sed -n 's/^PCR-10: //p' "$IMA.pcrs")"
 done
 
+# Room for a short entry in the log's last page but none for a new
+# LOG.pcrs (temp + rename: a new page): the entry is written, the
+# failure is named (ENOSPC, not EIO), and LOG.pcrs catches up with the log
+# once there is room again (at the next measurement or at the stop), so
+# that evmctl --pcrs and `measure verify --pcr` agree with the log.
+enf_bin short1 && enf_bin short2 || nok "build test binaries"
+rm -f "$IMA" "$IMA.pcrs"
+: > "$T/dlog"
+enf_start --state "$S" --mark "$MNT" --measure "$IMA" --log "$T/dlog" || nok "start (.pcrs full)"
+dd if=/dev/zero of="$MD/fill" bs=4k 2>/dev/null
+size0=$(stat -c %s "$IMA")
+run_bin "$MNT/short1"
+enf_wait_grep "error measure path=$MNT/short1" "$T/dlog"
+if [ "$(stat -c %s "$IMA")" -gt "$size0" ] &&
+   grep -q "error measure path=$MNT/short1: No space left on device" "$T/dlog"; then
+	ok "pcrs_file_on_a_full_disk_is_named_enospc"
+else nok "pcrs_file_on_a_full_disk_is_named_enospc" "size $size0 -> $(stat -c %s "$IMA")" "$(cat "$T/dlog")"; fi
+rm -f "$MD/fill"
+run_bin "$MNT/short1"
+enf_stop
+if "$DG" measure verify "$IMA" --pcr "$(sed -n 's/^PCR-10: //p' "$IMA.pcrs")" >/dev/null 2>&1 &&
+   ! ls "$MD" | grep -q 'pcrs.tmp'; then
+	ok "pcrs_file_catches_up_once_there_is_room"
+else nok "pcrs_file_catches_up_once_there_is_room" "$("$DG" measure verify "$IMA" 2>&1 | tail -n 1)" "$(sed -n 's/^PCR-10: //p' "$IMA.pcrs")"; fi
+if command -v evmctl >/dev/null; then
+	# evmctl accepts a PCR that matches any prefix of the log: it must
+	# match after the last entry.
+	all=$("$DG" measure verify "$IMA" | sed -n 's/^.*: \([0-9]*\) entries.*/\1/p')
+	out=$(wd 30 evmctl ima_measurement -v --pcrs "sha256,$IMA.pcrs" "$IMA" 2>&1); rc=$?
+	if [ $rc = 0 ] && [ -n "$all" ] && grep -q "^sha256 PCR-10: succeed at entry $all\$" <<< "$out"; then
+		ok "evmctl_matches_the_pcrs_file_at_the_last_entry_after_a_full_disk"
+	else nok "evmctl_matches_the_pcrs_file_at_the_last_entry_after_a_full_disk" "rc=$rc entries=$all" \
+		"$(grep 'PCR-10' <<< "$out")"; fi
+else skip "evmctl_matches_the_pcrs_file_at_the_last_entry_after_a_full_disk" "evmctl not installed"; fi
+
 # The decision log's filesystem full: a line that does not fit is not left
 # half written for the next line to continue (a line forged from two), and
 # stderr says lines are lost.
