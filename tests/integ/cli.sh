@@ -142,8 +142,10 @@ if command -v evmctl >/dev/null; then
 	{ for i in $(seq 0 23); do
 		if [ $i = 10 ]; then printf 'PCR-10: %s\n' "$pcr"; else printf 'PCR-%02d: %064d\n' $i 0; fi
 	  done; } >"$T/ima.pcrs"
-	out=$(wd 30 evmctl ima_measurement --pcrs "sha256,$T/ima.pcrs" "$T/ima" 2>&1); rc=$?
-	[ $rc = 0 ] && grep -q 'Matched per TPM bank' <<< "$out" && ok evmctl_replays_the_log_to_the_pcr_computed_here ||
+	# at its last (2nd) entry: evmctl also accepts a PCR a prefix gives
+	out=$(wd 30 evmctl ima_measurement -v --pcrs "sha256,$T/ima.pcrs" "$T/ima" 2>&1); rc=$?
+	[ $rc = 0 ] && grep -q 'Matched per TPM bank' <<< "$out" &&
+		grep -q '^sha256 PCR-10: succeed at entry 2$' <<< "$out" && ok evmctl_replays_the_log_to_the_pcr_computed_here ||
 		nok evmctl_replays_the_log_to_the_pcr_computed_here "rc=$rc $(tail -n 2 <<< "$out")"
 else
 	skip evmctl_replays_the_log_to_the_pcr_computed_here "evmctl not installed (Debian package ima-evm-utils)"
