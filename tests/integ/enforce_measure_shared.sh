@@ -14,7 +14,7 @@ enf_allow "$T/s2" "$MNT/hello" "$MNT/other"
 enf_start --state "$T/s1" --mark "$MNT" --measure "$IMA" || { nok "start"; done_testing; exit 1; }
 run_bin "$MNT/hello"
 
-# The second one, by hand (enf_start keeps one enforcer's output): under its
+# The second one (exit 2, as another instance on the same state), by hand (enf_start keeps one enforcer's output): under its
 # own watchdog, its pid kept for cleanup.
 timeout --kill-after=5 60 "$DG" enforce --state "$T/s2" --mark "$MNT" --measure "$IMA" \
 	> "$T/enf2.out" 2> "$T/enf2.err" &
@@ -30,7 +30,7 @@ if grep -qx ready "$T/enf2.out"; then
 	kill -TERM "$E2"
 fi
 wait "$E2"; rc=$?
-if [ $rc != 0 ] && ! grep -qx ready "$T/enf2.out" &&
+if [ $rc = 2 ] && ! grep -qx ready "$T/enf2.out" &&
    grep -q "$IMA: in use by another process" "$T/enf2.err"; then
 	ok "second_enforcer_on_the_same_log_is_refused_at_start"
 else nok "second_enforcer_on_the_same_log_is_refused_at_start" "rc=$rc" "$(tail -n 3 "$T/enf2.err")"; fi
