@@ -106,6 +106,7 @@ struct dg_ima_log;
  * Open (create) the log at @path: replay what is there (a torn last entry
  * is cut off; any other damage is an error), write the boot_aggregate entry
  * into an empty log, and write the "@path.pcrs" file (evmctl --pcrs format).
+ * The log is locked (flock) while open: -EBUSY when another process has it.
  */
 int dg_ima_log_open(const char *path, struct dg_ima_log **out, char *msg, size_t msglen);
 
