@@ -40,6 +40,7 @@
 #define SOP_UNSUPPORTED_SUBCOMMAND 69
 #define SOP_UNSUPPORTED_SPECIAL_PREFIX 71
 #define SOP_AMBIGUOUS_INPUT 73
+#define SOP_INCOMPATIBLE_OPTIONS 83
 
 /* read_input() failures beyond -errno, mapped by input_code(). */
 #define ERR_AMBIGUOUS (-ENOTUNIQ)	/* "@..." names a special designator and a file */
@@ -65,7 +66,7 @@ static const char sopv_usage[] =
 	"  TIMESTAMP SIGNING-FPR PRIMARY-FPR mode:binary|text\n"
 	"Exit: 0 ok, 3 no valid signature, 19 missing argument, 37 unsupported option,\n"
 	"41 bad data, 59 output exists, 61 missing input, 69 unsupported subcommand,\n"
-	"71 unsupported special prefix, 73 ambiguous input.\n"
+	"71 unsupported special prefix, 73 ambiguous input, 83 incompatible options.\n"
 	"  --debug (before or after the subcommand), or -v before sopv, prints the\n"
 	"  policy and why each signature failed.\n";
 
@@ -766,8 +767,15 @@ static int cmd_version(int argc, char **argv)
 			dg_verbose++;
 			continue;
 		}
+		if (strcmp(argv[i], "--extended") && strcmp(argv[i], "--backend") &&
+		    strcmp(argv[i], "--sop-spec") && strcmp(argv[i], "--sopv") &&
+		    !(i == 1 && is_help(argv[i])))
+			return sopv_err(SOP_UNSUPPORTED_OPTION, "unsupported option '%s'", argv[i]);
+		/* SOP: "at most one" of them; two are incompatible, not unknown. */
 		if (opt)
-			return sopv_err(SOP_UNSUPPORTED_OPTION, "version takes at most one option");
+			return sopv_err(SOP_INCOMPATIBLE_OPTIONS, "version takes at most one of "
+					"--extended, --backend, --sop-spec, --sopv ('%s' and '%s')",
+					opt, argv[i]);
 		opt = argv[i];
 	}
 	if (!opt) {
@@ -783,10 +791,8 @@ static int cmd_version(int argc, char **argv)
 		printf("%s\n", SOP_SPEC);
 	} else if (!strcmp(opt, "--sopv")) {
 		printf("1.0\n");
-	} else if (is_help(opt)) {
-		fputs(sopv_usage, stdout);
 	} else {
-		return sopv_err(SOP_UNSUPPORTED_OPTION, "unsupported option '%s'", opt);
+		fputs(sopv_usage, stdout);	/* -h or --help, checked above */
 	}
 	return SOP_OK;
 }

@@ -23,6 +23,10 @@ rc_is version_extended_exits_0 0 "${SOPV[@]}" version --extended
 	nok version_extended_first_line_is_version
 rc_is version_sop_spec_exits_0 0 "${SOPV[@]}" version --sop-spec
 rc_is version_unknown_option_is_37 37 "${SOPV[@]}" version --frobnicate
+# "At most one" of version's options: two of them are incompatible (83),
+# not unsupported (37); an unknown one stays 37.
+rc_is version_two_options_is_83 83 "${SOPV[@]}" version --extended --backend
+rc_is version_known_then_unknown_is_37 37 "${SOPV[@]}" version --sopv --frobnicate
 rc_is no_subcommand_is_19 19 "${SOPV[@]}"
 grep -q "^sopv: missing subcommand" "$T/err" && ok no_subcommand_says_so || nok no_subcommand_says_so "$(head -n 1 "$T/err")"
 # An option where the subcommand goes is an unsupported option, not subcommand.
