@@ -233,8 +233,8 @@ static int days_in_month(int y, int m)
 }
 
 /*
- * ISO 8601: YYYY-MM-DD[THH:MM[:SS][.frac]][Z|+HH[:MM]|-HH[:MM]], also
- * compact YYYYMMDD[THHMM[SS]][Z|+HHMM]; no zone means UTC.  "now"; "-"
+ * ISO 8601: YYYY-MM-DD[THH:MM[:SS][.frac][Z|+HH[:MM]|-HH[:MM]]], also
+ * compact YYYYMMDD[THHMM[SS][Z|+HH[MM]]]; no zone means UTC.  "now"; "-"
  * for @dash.  A fraction of a second rounds up when @round_up (a
  * --not-before bound must not admit the second it starts in), down
  * otherwise.
@@ -242,7 +242,7 @@ static int days_in_month(int y, int m)
 static int parse_date(const char *s, int64_t dash, bool round_up, int64_t *out)
 {
 	int y, mo, d, h = 0, mi = 0, se = 0, oh = 0, om = 0, sign = 1, frac = 0;
-	bool compact;
+	bool compact, timed = false;
 	const char *p = s;
 	int64_t t;
 
@@ -262,6 +262,7 @@ static int parse_date(const char *s, int64_t dash, bool round_up, int64_t *out)
 		return -EINVAL;
 	if (*p == 'T' || *p == 't') {
 		p++;
+		timed = true;
 		if (digits(&p, 2, &h) < 0 || (!compact && *p++ != ':') || digits(&p, 2, &mi) < 0)
 			return -EINVAL;
 		if ((compact && *p >= '0' && *p <= '9') || (!compact && *p == ':')) {
@@ -276,13 +277,14 @@ static int parse_date(const char *s, int64_t dash, bool round_up, int64_t *out)
 			}
 		}
 	}
-	if (*p == 'Z' || *p == 'z') {
+	/* A zone belongs to a time of day; a ':' in an offset has minutes. */
+	if (timed && (*p == 'Z' || *p == 'z')) {
 		p++;
-	} else if (*p == '+' || *p == '-') {
+	} else if (timed && (*p == '+' || *p == '-')) {
 		sign = *p++ == '-' ? -1 : 1;
 		if (digits(&p, 2, &oh) < 0)
 			return -EINVAL;
-		if (*p == ':')
+		if (*p == ':' && p[1])	/* "+01:" keeps its ':', which digits() refuses */
 			p++;
 		if (*p && digits(&p, 2, &om) < 0)
 			return -EINVAL;

@@ -81,6 +81,11 @@ if [ $made_key = 1 ]; then
 	rc_is verify_not_before_after_signature_is_3 3 "${SOPV[@]}" verify --not-before 2016-01-01 "$A2" "$A1" <"$D"
 	rc_is verify_not_before_dash_is_0 0 "${SOPV[@]}" verify --not-before=- --not-after=now "$A2" "$A1" <"$D"
 	rc_is verify_malformed_date_fails 1 "${SOPV[@]}" verify --not-before=yesterday "$A2" "$A1" <"$D"
+	# not ISO 8601: a zone without a time of day, an offset cut after its colon
+	for bad in 2015-01-01Z 2015-01-01+01:00 2015-01-01T00:00+01:; do
+		rc_is "verify_malformed_date_${bad}_fails" 1 "${SOPV[@]}" verify --not-before="$bad" "$A2" "$A1" <"$D"
+	done
+	rc_is verify_date_offset_hours_only_is_0 0 "${SOPV[@]}" verify --not-before=2015-01-01T00:00+01 "$A2" "$A1" <"$D"
 	# A critical notation nobody understands: the signature is invalid,
 	# and the message says why.
 	if gk --faked-system-time '20150916T122453!' --sig-notation '!n@fixtures.digestguard.test=v' \
