@@ -133,22 +133,25 @@ static int read_fd(int fd, uint8_t **out, size_t *len)
 	return 0;
 }
 
-/* @FD:N's N, or -1 if @name is not that. */
+/* @FD:N's N (decimal digits only: no sign or blank), or -1 if @name is not that. */
 static int fd_designator(const char *name)
 {
-	char *end;
-	long v;
+	const char *p = name + 4;
+	long v = 0;
 
-	if (strncmp(name, "@FD:", 4) || !name[4])
+	if (strncmp(name, "@FD:", 4) || !*p)
 		return -1;
-	v = strtol(name + 4, &end, 10);
-	return *end || v < 0 || v > INT_MAX ? -1 : (int)v;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9' || (v = v * 10 + (*p - '0')) > INT_MAX)
+			return -1;
+	}
+	return (int)v;
 }
 
 /*
  * Open an input designator: a path, @FD:N, or @ENV:NAME (read into memory).
  * SOP: a name that starts with '@' and is also an existing file is
- * ambiguous (73); an '@' prefix other than ENV: and FD: is unsupported (71).
+ * ambiguous (73); an '@' name other than @ENV:NAME and @FD:N is unsupported (71).
  */
 static int read_input(const char *name, uint8_t **out, size_t *len)
 {
@@ -156,8 +159,8 @@ static int read_input(const char *name, uint8_t **out, size_t *len)
 
 	if (name[0] == '@' && access(name, F_OK) == 0)
 		return ERR_AMBIGUOUS;
-	if (name[0] == '@' && strncmp(name, "@ENV:", 5) && strncmp(name, "@FD:", 4))
-		return ERR_PREFIX;
+	if (name[0] == '@' && strncmp(name, "@ENV:", 5) && fd_designator(name) < 0)
+		return ERR_PREFIX;	/* also "@FD:" without a number, as for the output */
 	if (!strncmp(name, "@ENV:", 5)) {
 		const char *v = getenv(name + 5);
 
@@ -170,8 +173,8 @@ static int read_input(const char *name, uint8_t **out, size_t *len)
 		memcpy(*out, v, *len + 1);
 		return 0;
 	}
-	if (!strncmp(name, "@FD:", 4))
-		return (fd = fd_designator(name)) < 0 ? -ENOENT : read_fd(fd, out, len);
+	if ((fd = fd_designator(name)) >= 0)
+		return read_fd(fd, out, len);
 	fd = open(name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -192,7 +195,7 @@ static int input_err(const char *name, int r)
 				"%s: names a special designator and an existing file", name);
 	case ERR_PREFIX:
 		return sopv_err(SOP_UNSUPPORTED_SPECIAL_PREFIX,
-				"%s: unsupported special designator (only @ENV: and @FD:)", name);
+				"%s: unsupported special designator (only @ENV:NAME and @FD:N)", name);
 	default:
 		return sopv_err(SOP_MISSING_INPUT, "%s: %s", name, strerror(-r));
 	}

@@ -130,6 +130,12 @@ if [ $made_key = 1 ]; then
 	rc_is verify_cert_as_signature_is_41 41 "${SOPV[@]}" verify "$A1" "$A1" <"$D"
 	rc_is verify_wrong_cert_is_3 3 "${SOPV[@]}" verify "$A2" "$CORP/A.3-v6-cert.asc" <"$D"
 	rc_is verify_at_fd_designators 0 "${SOPV[@]}" verify @FD:3 @FD:4 3<"$A2" 4<"$A1" <"$D"
+	# @FD: takes a decimal number only, for an input as for the output
+	# (--verifications-out=@FD:x is 71): no sign, blank or other text.
+	rc_is verify_fd_designator_not_a_number_is_71 71 "${SOPV[@]}" verify "$A2" @FD:x <"$D"
+	rc_is verify_fd_designator_with_blank_is_71 71 "${SOPV[@]}" verify "$A2" "@FD: 3" 3<"$A1" <"$D"
+	rc_is verify_fd_designator_with_sign_is_71 71 "${SOPV[@]}" verify "$A2" @FD:+3 3<"$A1" <"$D"
+	rc_is inline_verify_fd_output_not_a_number_is_71 71 "${SOPV[@]}" inline-verify --verifications-out=@FD:x "$A1" <"$D"
 	# The handler as it runs, seen from outside: while the data comes through
 	# a FIFO that nobody writes yet, it has parsed the certificate and waits.
 	mkfifo "$T/fifo"
