@@ -248,6 +248,22 @@ if [ $made_key = 1 ]; then
 		rc_is inline_verify_unwritable_output_fails 1 "${SOPV[@]}" inline-verify \
 			--verifications-out="$T/nonexistent/verif" "$CORP/A.3-v6-cert.asc" <"$CORP/A.7-inline-signed-message.asc"
 		[ ! -s "$T/out" ] && ok unwritable_output_prints_no_message || nok unwritable_output_prints_no_message
+		# Several certificates: as CERTS arguments, in one armored file (two
+		# armor blocks), in one binary file, in an @ENV: variable; each
+		# signature finds its own.
+		V6=$CORP/A.3-v6-cert.asc
+		{ gpg --enarmor <"$A1" 2>/dev/null | sed 's/ARMORED FILE/PUBLIC KEY BLOCK/; /^Comment:/d'; cat "$V6"; } >"$T/two.asc"
+		{ cat "$A1"; gpg --dearmor <"$V6" 2>/dev/null; } >"$T/two.pgp"
+		for certs in "$V6 $A1" "$T/two.asc" "$T/two.pgp"; do
+			tag=$(basename "${certs%% *}")
+			# shellcheck disable=SC2086 # two names in one
+			rc_is "verify_with_certs_${tag}_is_0" 0 "${SOPV[@]}" verify "$A2" $certs <"$D"
+			# shellcheck disable=SC2086
+			rc_is "inline_verify_with_certs_${tag}_is_0" 0 "${SOPV[@]}" inline-verify $certs <"$CORP/A.7-inline-signed-message.asc"
+		done
+		SOPV_CERTS=$(cat "$T/two.asc") SOPV_SIG=$(gpg --enarmor <"$A2" 2>/dev/null | sed 's/ARMORED FILE/SIGNATURE/; /^Comment:/d') \
+			rc_is verify_env_designators_is_0 0 "${SOPV[@]}" verify @ENV:SOPV_SIG @ENV:SOPV_CERTS <"$D"
+		rc_is verify_unset_env_is_61 61 env -u SOPV_UNSET "${SOPV[@]}" verify "$A2" @ENV:SOPV_UNSET <"$D"
 	fi
 fi
 
