@@ -197,7 +197,9 @@ static int input_err(const char *name, int r)
 		return sopv_err(SOP_UNSUPPORTED_SPECIAL_PREFIX,
 				"%s: unsupported special designator (only @ENV:NAME and @FD:N)", name);
 	default:
-		return sopv_err(SOP_MISSING_INPUT, "%s: %s", name, strerror(-r));
+		return sopv_err(SOP_MISSING_INPUT, "%s: %s", name,
+				r == -ENOENT && !strncmp(name, "@ENV:", 5) ?
+				"environment variable not set" : strerror(-r));
 	}
 }
 

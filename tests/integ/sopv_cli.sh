@@ -264,6 +264,8 @@ if [ $made_key = 1 ]; then
 		SOPV_CERTS=$(cat "$T/two.asc") SOPV_SIG=$(gpg --enarmor <"$A2" 2>/dev/null | sed 's/ARMORED FILE/SIGNATURE/; /^Comment:/d') \
 			rc_is verify_env_designators_is_0 0 "${SOPV[@]}" verify @ENV:SOPV_SIG @ENV:SOPV_CERTS <"$D"
 		rc_is verify_unset_env_is_61 61 env -u SOPV_UNSET "${SOPV[@]}" verify "$A2" @ENV:SOPV_UNSET <"$D"
+		grep -qxF "sopv: @ENV:SOPV_UNSET: environment variable not set" "$T/err" &&
+			ok unset_env_says_so || nok unset_env_says_so "$(cat "$T/err")"
 	fi
 fi
 
