@@ -527,6 +527,22 @@ static void release_ctx(struct dg_pgp *pgp)
 }
 
 /*
+ * Standard input must be there to be read: a closed one (fd 0 would be
+ * whatever file is opened next) or a directory is an error (1), as any
+ * other input that cannot be read, not a signature that failed (3).
+ */
+static int stdin_check(const char *what)
+{
+	struct stat st;
+
+	if (fstat(STDIN_FILENO, &st) < 0)
+		return sopv_err(SOP_GENERIC, "%s: standard input: %s", what, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return sopv_err(SOP_GENERIC, "%s: standard input: %s", what, strerror(EISDIR));
+	return 0;
+}
+
+/*
  * @data_fd >= 0: a detached verification of that data.  Its hash is then
  * started on a thread of its own (off this CPU while the handler sets up)
  * and libcrypto loaded here: the longer job keeps this CPU, the shorter
@@ -584,6 +600,8 @@ static int cmd_verify(int argc, char **argv)
 		code = sopv_err(SOP_MISSING_ARG, "verify needs at least one CERTS file");
 		goto out_opts;
 	}
+	if ((code = stdin_check("data")))
+		goto out_opts;
 	pgp = new_ctx(&o, STDIN_FILENO);
 	if (!pgp) {
 		code = SOP_GENERIC;
@@ -714,6 +732,8 @@ static int cmd_inline_verify(int argc, char **argv)
 		code = sopv_err(SOP_MISSING_ARG, "inline-verify needs at least one CERTS file");
 		goto out_opts;
 	}
+	if ((code = stdin_check("message")))
+		goto out_opts;
 	pgp = new_ctx(&o, -1);
 	if (!pgp) {
 		code = SOP_GENERIC;

@@ -168,6 +168,13 @@ if [ $made_key = 1 ]; then
 	rc_is verify_data_from_the_stdin_position_is_0 0 sh -c \
 		'dd bs=1 count=7 of=/dev/null 2>/dev/null; exec "$@"' sh "${SOPV[@]}" verify "$A2" "$A1" <"$T/with-header.txt"
 	rc_is verify_data_with_the_header_is_3 3 "${SOPV[@]}" verify "$A2" "$A1" <"$T/with-header.txt"
+	# DATA that cannot be read is an error (1), not a failed signature (3);
+	# a closed stdin is not read at all (fd 0 would be the next file opened).
+	rc_is verify_data_closed_stdin_is_1 1 "${SOPV[@]}" verify "$A2" "$A1" <&-
+	grep -q '^sopv: data: standard input: ' "$T/err" && ok verify_closed_stdin_says_so ||
+		nok verify_closed_stdin_says_so "$(cat "$T/err")"
+	rc_is verify_data_directory_is_1 1 "${SOPV[@]}" verify "$A2" "$A1" <"$T"
+	rc_is inline_verify_closed_stdin_is_1 1 "${SOPV[@]}" inline-verify "$A1" <&-
 	# Help only as the first argument: "--help" as a file name or option
 	# value must never turn a verification into usage text and exit 0.
 	rc_is verify_help_after_dashdash_is_a_missing_file_61 61 "${SOPV[@]}" verify -- "$A2" --help <"$D"
