@@ -40,6 +40,7 @@
 #define SOP_UNSUPPORTED_SUBCOMMAND 69
 #define SOP_UNSUPPORTED_SPECIAL_PREFIX 71
 #define SOP_AMBIGUOUS_INPUT 73
+#define SOP_INCOMPATIBLE_OPTIONS 83
 
 /* read_input() failures beyond -errno, mapped by input_code(). */
 #define ERR_AMBIGUOUS (-ENOTUNIQ)	/* "@..." names a special designator and a file */
@@ -65,7 +66,7 @@ static const char sopv_usage[] =
 	"  TIMESTAMP SIGNING-FPR PRIMARY-FPR mode:binary|text\n"
 	"Exit: 0 ok, 3 no valid signature, 19 missing argument, 37 unsupported option,\n"
 	"41 bad data, 59 output exists, 61 missing input, 69 unsupported subcommand,\n"
-	"71 unsupported special prefix, 73 ambiguous input.\n"
+	"71 unsupported special prefix, 73 ambiguous input, 83 incompatible options.\n"
 	"  --debug (before or after the subcommand), or -v before sopv, prints the\n"
 	"  policy and why each signature failed.\n";
 
@@ -132,22 +133,25 @@ static int read_fd(int fd, uint8_t **out, size_t *len)
 	return 0;
 }
 
-/* @FD:N's N, or -1 if @name is not that. */
+/* @FD:N's N (decimal digits only: no sign or blank), or -1 if @name is not that. */
 static int fd_designator(const char *name)
 {
-	char *end;
-	long v;
+	const char *p = name + 4;
+	long v = 0;
 
-	if (strncmp(name, "@FD:", 4) || !name[4])
+	if (strncmp(name, "@FD:", 4) || !*p)
 		return -1;
-	v = strtol(name + 4, &end, 10);
-	return *end || v < 0 || v > INT_MAX ? -1 : (int)v;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9' || (v = v * 10 + (*p - '0')) > INT_MAX)
+			return -1;
+	}
+	return (int)v;
 }
 
 /*
  * Open an input designator: a path, @FD:N, or @ENV:NAME (read into memory).
  * SOP: a name that starts with '@' and is also an existing file is
- * ambiguous (73); an '@' prefix other than ENV: and FD: is unsupported (71).
+ * ambiguous (73); an '@' name other than @ENV:NAME and @FD:N is unsupported (71).
  */
 static int read_input(const char *name, uint8_t **out, size_t *len)
 {
@@ -155,8 +159,8 @@ static int read_input(const char *name, uint8_t **out, size_t *len)
 
 	if (name[0] == '@' && access(name, F_OK) == 0)
 		return ERR_AMBIGUOUS;
-	if (name[0] == '@' && strncmp(name, "@ENV:", 5) && strncmp(name, "@FD:", 4))
-		return ERR_PREFIX;
+	if (name[0] == '@' && strncmp(name, "@ENV:", 5) && fd_designator(name) < 0)
+		return ERR_PREFIX;	/* also "@FD:" without a number, as for the output */
 	if (!strncmp(name, "@ENV:", 5)) {
 		const char *v = getenv(name + 5);
 
@@ -169,8 +173,8 @@ static int read_input(const char *name, uint8_t **out, size_t *len)
 		memcpy(*out, v, *len + 1);
 		return 0;
 	}
-	if (!strncmp(name, "@FD:", 4))
-		return (fd = fd_designator(name)) < 0 ? -ENOENT : read_fd(fd, out, len);
+	if ((fd = fd_designator(name)) >= 0)
+		return read_fd(fd, out, len);
 	fd = open(name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -191,9 +195,11 @@ static int input_err(const char *name, int r)
 				"%s: names a special designator and an existing file", name);
 	case ERR_PREFIX:
 		return sopv_err(SOP_UNSUPPORTED_SPECIAL_PREFIX,
-				"%s: unsupported special designator (only @ENV: and @FD:)", name);
+				"%s: unsupported special designator (only @ENV:NAME and @FD:N)", name);
 	default:
-		return sopv_err(SOP_MISSING_INPUT, "%s: %s", name, strerror(-r));
+		return sopv_err(SOP_MISSING_INPUT, "%s: %s", name,
+				r == -ENOENT && !strncmp(name, "@ENV:", 5) ?
+				"environment variable not set" : strerror(-r));
 	}
 }
 
@@ -232,8 +238,8 @@ static int days_in_month(int y, int m)
 }
 
 /*
- * ISO 8601: YYYY-MM-DD[THH:MM[:SS][.frac]][Z|+HH[:MM]|-HH[:MM]], also
- * compact YYYYMMDD[THHMM[SS]][Z|+HHMM]; no zone means UTC.  "now"; "-"
+ * ISO 8601: YYYY-MM-DD[THH:MM[:SS][.frac][Z|+HH[:MM]|-HH[:MM]]], also
+ * compact YYYYMMDD[THHMM[SS][Z|+HH[MM]]]; no zone means UTC.  "now"; "-"
  * for @dash.  A fraction of a second rounds up when @round_up (a
  * --not-before bound must not admit the second it starts in), down
  * otherwise.
@@ -241,7 +247,7 @@ static int days_in_month(int y, int m)
 static int parse_date(const char *s, int64_t dash, bool round_up, int64_t *out)
 {
 	int y, mo, d, h = 0, mi = 0, se = 0, oh = 0, om = 0, sign = 1, frac = 0;
-	bool compact;
+	bool compact, timed = false;
 	const char *p = s;
 	int64_t t;
 
@@ -261,6 +267,7 @@ static int parse_date(const char *s, int64_t dash, bool round_up, int64_t *out)
 		return -EINVAL;
 	if (*p == 'T' || *p == 't') {
 		p++;
+		timed = true;
 		if (digits(&p, 2, &h) < 0 || (!compact && *p++ != ':') || digits(&p, 2, &mi) < 0)
 			return -EINVAL;
 		if ((compact && *p >= '0' && *p <= '9') || (!compact && *p == ':')) {
@@ -275,13 +282,14 @@ static int parse_date(const char *s, int64_t dash, bool round_up, int64_t *out)
 			}
 		}
 	}
-	if (*p == 'Z' || *p == 'z') {
+	/* A zone belongs to a time of day; a ':' in an offset has minutes. */
+	if (timed && (*p == 'Z' || *p == 'z')) {
 		p++;
-	} else if (*p == '+' || *p == '-') {
+	} else if (timed && (*p == '+' || *p == '-')) {
 		sign = *p++ == '-' ? -1 : 1;
 		if (digits(&p, 2, &oh) < 0)
 			return -EINVAL;
-		if (*p == ':')
+		if (*p == ':' && p[1])	/* "+01:" keeps its ':', which digits() refuses */
 			p++;
 		if (*p && digits(&p, 2, &om) < 0)
 			return -EINVAL;
@@ -519,6 +527,22 @@ static void release_ctx(struct dg_pgp *pgp)
 }
 
 /*
+ * Standard input must be there to be read: a closed one (fd 0 would be
+ * whatever file is opened next) or a directory is an error (1), as any
+ * other input that cannot be read, not a signature that failed (3).
+ */
+static int stdin_check(const char *what)
+{
+	struct stat st;
+
+	if (fstat(STDIN_FILENO, &st) < 0)
+		return sopv_err(SOP_GENERIC, "%s: standard input: %s", what, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return sopv_err(SOP_GENERIC, "%s: standard input: %s", what, strerror(EISDIR));
+	return 0;
+}
+
+/*
  * @data_fd >= 0: a detached verification of that data.  Its hash is then
  * started on a thread of its own (off this CPU while the handler sets up)
  * and libcrypto loaded here: the longer job keeps this CPU, the shorter
@@ -576,6 +600,8 @@ static int cmd_verify(int argc, char **argv)
 		code = sopv_err(SOP_MISSING_ARG, "verify needs at least one CERTS file");
 		goto out_opts;
 	}
+	if ((code = stdin_check("data")))
+		goto out_opts;
 	pgp = new_ctx(&o, STDIN_FILENO);
 	if (!pgp) {
 		code = SOP_GENERIC;
@@ -706,6 +732,8 @@ static int cmd_inline_verify(int argc, char **argv)
 		code = sopv_err(SOP_MISSING_ARG, "inline-verify needs at least one CERTS file");
 		goto out_opts;
 	}
+	if ((code = stdin_check("message")))
+		goto out_opts;
 	pgp = new_ctx(&o, -1);
 	if (!pgp) {
 		code = SOP_GENERIC;
@@ -766,8 +794,15 @@ static int cmd_version(int argc, char **argv)
 			dg_verbose++;
 			continue;
 		}
+		if (strcmp(argv[i], "--extended") && strcmp(argv[i], "--backend") &&
+		    strcmp(argv[i], "--sop-spec") && strcmp(argv[i], "--sopv") &&
+		    !(i == 1 && is_help(argv[i])))
+			return sopv_err(SOP_UNSUPPORTED_OPTION, "unsupported option '%s'", argv[i]);
+		/* SOP: "at most one" of them; two are incompatible, not unknown. */
 		if (opt)
-			return sopv_err(SOP_UNSUPPORTED_OPTION, "version takes at most one option");
+			return sopv_err(SOP_INCOMPATIBLE_OPTIONS, "version takes at most one of "
+					"--extended, --backend, --sop-spec, --sopv ('%s' and '%s')",
+					opt, argv[i]);
 		opt = argv[i];
 	}
 	if (!opt) {
@@ -783,10 +818,8 @@ static int cmd_version(int argc, char **argv)
 		printf("%s\n", SOP_SPEC);
 	} else if (!strcmp(opt, "--sopv")) {
 		printf("1.0\n");
-	} else if (is_help(opt)) {
-		fputs(sopv_usage, stdout);
 	} else {
-		return sopv_err(SOP_UNSUPPORTED_OPTION, "unsupported option '%s'", opt);
+		fputs(sopv_usage, stdout);	/* -h or --help, checked above */
 	}
 	return SOP_OK;
 }

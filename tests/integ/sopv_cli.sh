@@ -23,6 +23,10 @@ rc_is version_extended_exits_0 0 "${SOPV[@]}" version --extended
 	nok version_extended_first_line_is_version
 rc_is version_sop_spec_exits_0 0 "${SOPV[@]}" version --sop-spec
 rc_is version_unknown_option_is_37 37 "${SOPV[@]}" version --frobnicate
+# "At most one" of version's options: two of them are incompatible (83),
+# not unsupported (37); an unknown one stays 37.
+rc_is version_two_options_is_83 83 "${SOPV[@]}" version --extended --backend
+rc_is version_known_then_unknown_is_37 37 "${SOPV[@]}" version --sopv --frobnicate
 rc_is no_subcommand_is_19 19 "${SOPV[@]}"
 grep -q "^sopv: missing subcommand" "$T/err" && ok no_subcommand_says_so || nok no_subcommand_says_so "$(head -n 1 "$T/err")"
 # An option where the subcommand goes is an unsupported option, not subcommand.
@@ -77,6 +81,11 @@ if [ $made_key = 1 ]; then
 	rc_is verify_not_before_after_signature_is_3 3 "${SOPV[@]}" verify --not-before 2016-01-01 "$A2" "$A1" <"$D"
 	rc_is verify_not_before_dash_is_0 0 "${SOPV[@]}" verify --not-before=- --not-after=now "$A2" "$A1" <"$D"
 	rc_is verify_malformed_date_fails 1 "${SOPV[@]}" verify --not-before=yesterday "$A2" "$A1" <"$D"
+	# not ISO 8601: a zone without a time of day, an offset cut after its colon
+	for bad in 2015-01-01Z 2015-01-01+01:00 2015-01-01T00:00+01:; do
+		rc_is "verify_malformed_date_${bad}_fails" 1 "${SOPV[@]}" verify --not-before="$bad" "$A2" "$A1" <"$D"
+	done
+	rc_is verify_date_offset_hours_only_is_0 0 "${SOPV[@]}" verify --not-before=2015-01-01T00:00+01 "$A2" "$A1" <"$D"
 	# A critical notation nobody understands: the signature is invalid,
 	# and the message says why.
 	if gk --faked-system-time '20150916T122453!' --sig-notation '!n@fixtures.digestguard.test=v' \
@@ -121,6 +130,12 @@ if [ $made_key = 1 ]; then
 	rc_is verify_cert_as_signature_is_41 41 "${SOPV[@]}" verify "$A1" "$A1" <"$D"
 	rc_is verify_wrong_cert_is_3 3 "${SOPV[@]}" verify "$A2" "$CORP/A.3-v6-cert.asc" <"$D"
 	rc_is verify_at_fd_designators 0 "${SOPV[@]}" verify @FD:3 @FD:4 3<"$A2" 4<"$A1" <"$D"
+	# @FD: takes a decimal number only, for an input as for the output
+	# (--verifications-out=@FD:x is 71): no sign, blank or other text.
+	rc_is verify_fd_designator_not_a_number_is_71 71 "${SOPV[@]}" verify "$A2" @FD:x <"$D"
+	rc_is verify_fd_designator_with_blank_is_71 71 "${SOPV[@]}" verify "$A2" "@FD: 3" 3<"$A1" <"$D"
+	rc_is verify_fd_designator_with_sign_is_71 71 "${SOPV[@]}" verify "$A2" @FD:+3 3<"$A1" <"$D"
+	rc_is inline_verify_fd_output_not_a_number_is_71 71 "${SOPV[@]}" inline-verify --verifications-out=@FD:x "$A1" <"$D"
 	# The handler as it runs, seen from outside: while the data comes through
 	# a FIFO that nobody writes yet, it has parsed the certificate and waits.
 	mkfifo "$T/fifo"
@@ -153,6 +168,13 @@ if [ $made_key = 1 ]; then
 	rc_is verify_data_from_the_stdin_position_is_0 0 sh -c \
 		'dd bs=1 count=7 of=/dev/null 2>/dev/null; exec "$@"' sh "${SOPV[@]}" verify "$A2" "$A1" <"$T/with-header.txt"
 	rc_is verify_data_with_the_header_is_3 3 "${SOPV[@]}" verify "$A2" "$A1" <"$T/with-header.txt"
+	# DATA that cannot be read is an error (1), not a failed signature (3);
+	# a closed stdin is not read at all (fd 0 would be the next file opened).
+	rc_is verify_data_closed_stdin_is_1 1 "${SOPV[@]}" verify "$A2" "$A1" <&-
+	grep -q '^sopv: data: standard input: ' "$T/err" && ok verify_closed_stdin_says_so ||
+		nok verify_closed_stdin_says_so "$(cat "$T/err")"
+	rc_is verify_data_directory_is_1 1 "${SOPV[@]}" verify "$A2" "$A1" <"$T"
+	rc_is inline_verify_closed_stdin_is_1 1 "${SOPV[@]}" inline-verify "$A1" <&-
 	# Help only as the first argument: "--help" as a file name or option
 	# value must never turn a verification into usage text and exit 0.
 	rc_is verify_help_after_dashdash_is_a_missing_file_61 61 "${SOPV[@]}" verify -- "$A2" --help <"$D"
@@ -233,6 +255,24 @@ if [ $made_key = 1 ]; then
 		rc_is inline_verify_unwritable_output_fails 1 "${SOPV[@]}" inline-verify \
 			--verifications-out="$T/nonexistent/verif" "$CORP/A.3-v6-cert.asc" <"$CORP/A.7-inline-signed-message.asc"
 		[ ! -s "$T/out" ] && ok unwritable_output_prints_no_message || nok unwritable_output_prints_no_message
+		# Several certificates: as CERTS arguments, in one armored file (two
+		# armor blocks), in one binary file, in an @ENV: variable; each
+		# signature finds its own.
+		V6=$CORP/A.3-v6-cert.asc
+		{ gpg --enarmor <"$A1" 2>/dev/null | sed 's/ARMORED FILE/PUBLIC KEY BLOCK/; /^Comment:/d'; cat "$V6"; } >"$T/two.asc"
+		{ cat "$A1"; gpg --dearmor <"$V6" 2>/dev/null; } >"$T/two.pgp"
+		for certs in "$V6 $A1" "$T/two.asc" "$T/two.pgp"; do
+			tag=$(basename "${certs%% *}")
+			# shellcheck disable=SC2086 # two names in one
+			rc_is "verify_with_certs_${tag}_is_0" 0 "${SOPV[@]}" verify "$A2" $certs <"$D"
+			# shellcheck disable=SC2086
+			rc_is "inline_verify_with_certs_${tag}_is_0" 0 "${SOPV[@]}" inline-verify $certs <"$CORP/A.7-inline-signed-message.asc"
+		done
+		SOPV_CERTS=$(cat "$T/two.asc") SOPV_SIG=$(gpg --enarmor <"$A2" 2>/dev/null | sed 's/ARMORED FILE/SIGNATURE/; /^Comment:/d') \
+			rc_is verify_env_designators_is_0 0 "${SOPV[@]}" verify @ENV:SOPV_SIG @ENV:SOPV_CERTS <"$D"
+		rc_is verify_unset_env_is_61 61 env -u SOPV_UNSET "${SOPV[@]}" verify "$A2" @ENV:SOPV_UNSET <"$D"
+		grep -qxF "sopv: @ENV:SOPV_UNSET: environment variable not set" "$T/err" &&
+			ok unset_env_says_so || nok unset_env_says_so "$(cat "$T/err")"
 	fi
 fi
 
