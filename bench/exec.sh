@@ -18,8 +18,10 @@
 # ramfs in that namespace, allow_filesystem_mark=0 (a filesystem mark would
 # reach other namespaces), permissive = 1, and is stopped by its PID.
 # fapolicyd is not installed by `make deps`: its package enables a
-# system-wide service.  Install it by hand (apt-get install fapolicyd, then
-# systemctl disable --now fapolicyd) to get the comparison.
+# system-wide service.  The bench takes an installed one, else the copy
+# `make check` unpacks from Debian's package into BUILD/peers/fapolicyd
+# (never installed, never started as a service); FAPOLICYD=PATH names
+# another.
 #
 #   bench/exec.sh [BUILD_DIR]   (root; N=20000 ENTRIES=1000000 ROUNDS=9 BENCH_CPU=0 FAPO_WAIT=900)
 set -euo pipefail
@@ -247,17 +249,18 @@ echo "digestguard, $ENTRIES entries: start-up $OURS_START ms, resident $OURS_UNI
 enf_stop
 
 FAPO=""
-if ! command -v fapolicyd >/dev/null; then
-	echo "fapolicyd:                 not installed (apt-get install fapolicyd; systemctl disable --now fapolicyd): no comparison"
+FAPOLICYD=${FAPOLICYD:-$(command -v fapolicyd || echo "$PWD/$BUILD/peers/fapolicyd/usr/sbin/fapolicyd")}
+if [ ! -x "$FAPOLICYD" ]; then
+	echo "fapolicyd:                 not installed and not unpacked ($BUILD/peers/fapolicyd: make check unpacks it): no comparison"
 elif pgrep -x fapolicyd >/dev/null; then
 	echo "fapolicyd:                 a system fapolicyd is running; not starting a second one: no comparison"
 else
 	# fapolicyd run: $1 = trust file; prints "us/exec rss_kb start_ms" (us/exec only with $2=exec)
 	fapo_run() {
 		FAPO_WAIT=${FAPO_WAIT:-900} \
-		unshare -m --propagation private -- bash -s "$1" "$2" "$T" "$MNT" "$CPU" "$N" "$ROUNDS" <<'EOF'
+		unshare -m --propagation private -- bash -s "$1" "$2" "$T" "$MNT" "$CPU" "$N" "$ROUNDS" "$FAPOLICYD" <<'EOF'
 set -euo pipefail
-trust=$1 mode=$2 T=$3 MNT=$4 CPU=$5 N=$6 ROUNDS=$7
+trust=$1 mode=$2 T=$3 MNT=$4 CPU=$5 N=$6 ROUNDS=$7 FAPOLICYD=$8
 # Only the bench tmpfs may be a tmpfs in here: drop this namespace's copies
 # of every other tmpfs mount (deepest first).
 awk -v m="$MNT" '$3 == "tmpfs" && $2 != m { print $2 }' /proc/self/mounts | sort -r |
@@ -286,7 +289,7 @@ printf 'allow perm=execute all : trust=1\ndeny_audit perm=execute all : all\nall
 cp "$trust" /etc/fapolicyd/fapolicyd.trust
 [ "$(awk '$3 == "tmpfs"' /proc/self/mounts | wc -l)" = 1 ] || { echo "fapolicyd: other tmpfs mounts remain" >&2; exit 1; }
 t0=$(date +%s%N)
-taskset -c "$CPU" fapolicyd --debug-deny --permissive 2> "$T/fapo.err" &
+taskset -c "$CPU" "$FAPOLICYD" --debug-deny --permissive 2> "$T/fapo.err" &
 F=$!
 trap 'kill -KILL $F 2>/dev/null || true' EXIT
 # Loading a big trust file takes fapolicyd minutes: wait up to FAPO_WAIT s
