@@ -392,12 +392,31 @@ static int set_add(struct dg_ima_log *l, const uint8_t k[32])
 	return 0;
 }
 
+/*
+ * Rewrite "LOG.pcrs" from the log's PCR 10; a failure (a full disk) leaves
+ * l->pcrs_behind set, so that it is tried again.  0 or negative errno.
+ */
+static int pcrs_rewrite(struct dg_ima_log *l)
+{
+	int r = dg_ima_write_pcrs(l->pcrs_path, l->pcr);
+
+	l->pcrs_behind = r < 0;
+	return r;
+}
+
+/* The .pcrs file once more, if a write of it failed and the log may still
+ * be written (not stale); 0 when there is nothing to catch up. */
+static int pcrs_catch_up(struct dg_ima_log *l)
+{
+	return l->pcrs_behind && !l->stale ? pcrs_rewrite(l) : 0;
+}
+
 void dg_ima_log_close(struct dg_ima_log *l)
 {
 	if (!l)
 		return;
 	/* A .pcrs write that failed (a full disk) and was not retried since. */
-	if (l->fd >= 0 && l->pcrs_behind && !l->stale && dg_ima_write_pcrs(l->pcrs_path, l->pcr) < 0)
+	if (l->fd >= 0 && pcrs_catch_up(l) < 0)
 		dg_err("enforce worker: %s: still not rewritten, it does not match the log until "
 		       "the next start", l->pcrs_path);
 	if (l->fd >= 0)
@@ -608,9 +627,7 @@ static int log_append(struct dg_ima_log *l, const uint8_t digest[32], const char
 	dg_sha256(b.data + IMA_HDR_LEN, b.len - IMA_HDR_LEN, h);
 	if (dedup && set_has(l, h)) {
 		r = 0;		/* already measured */
-		if (l->pcrs_behind && !l->stale &&
-		    dg_ima_write_pcrs(l->pcrs_path, l->pcr) == 0)
-			l->pcrs_behind = 0;
+		(void)pcrs_catch_up(l);
 		goto out;
 	}
 	if ((r = log_unchanged(l)) < 0)
@@ -626,8 +643,7 @@ static int log_append(struct dg_ima_log *l, const uint8_t digest[32], const char
 	l->entries++;
 	/* Out of memory here only costs dedup: the entry may be written again. */
 	(void)set_add(l, h);
-	r = dg_ima_write_pcrs(l->pcrs_path, l->pcr);
-	l->pcrs_behind = r < 0;
+	r = pcrs_rewrite(l);
 	if (l->tpm) {
 		int t = tpm_catch_up(l, l->tpm_err, sizeof(l->tpm_err));
 
