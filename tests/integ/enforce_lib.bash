@@ -10,19 +10,20 @@ MNT=$T/mnt
 # A command enf_start runs the enforcer under (e.g. unshare), or empty.
 ENF_WRAP=()
 
+# enf_none_alive: every watchdog in ENF_PIDS has ended.
+enf_none_alive() {
+	local p
+	for p in "${ENF_PIDS[@]}"; do kill -0 "$p" 2>/dev/null && return 1; done
+	return 0
+}
 # ENF_PIDS are watchdogs (timeout) with the enforcer as their child: TERM
 # reaches the enforcer through its watchdog and it stops cleanly; what is
 # left after 5 s is killed, the enforcer (the watchdog's child) before its
 # watchdog, as a watchdog killed alone would leave it running.
 enf_cleanup() {
-	local p c i alive
+	local p c
 	for p in "${ENF_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-	for i in $(seq 50); do
-		alive=0
-		for p in "${ENF_PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
-		[ $alive = 0 ] && break
-		sleep 0.1
-	done
+	wait_for 5 enf_none_alive
 	for p in "${ENF_PIDS[@]}"; do
 		for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do kill -KILL "$c" 2>/dev/null; done
 		kill -KILL "$p" 2>/dev/null

@@ -20,11 +20,8 @@ timeout --kill-after=5 60 "$DG" enforce --state "$T/s2" --mark "$MNT" --measure 
 	> "$T/enf2.out" 2> "$T/enf2.err" &
 E2=$!
 ENF_PIDS+=("$E2")
-for i in $(seq 100); do
-	grep -qx ready "$T/enf2.out" && break
-	kill -0 "$E2" 2>/dev/null || break
-	sleep 0.1
-done
+ready_or_gone() { grep -qx ready "$T/enf2.out" || ! kill -0 "$E2" 2>/dev/null; }
+wait_for 10 ready_or_gone
 if grep -qx ready "$T/enf2.out"; then
 	run_bin "$MNT/other"
 	kill -TERM "$E2"

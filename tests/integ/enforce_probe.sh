@@ -67,12 +67,12 @@ check "worker_allows_an_allowlisted_exec" run_allowed "hello ran" "$MNT/hello"
 : > "$F/workercrash"
 kill -KILL "$(enf_worker)"
 starts=0 w=
-for i in $(seq 300); do
+sixth_crash_seen() {
 	starts=$(grep -c ' started$' "$T/enf.err")
 	w=$(enf_worker)
-	[ "$starts" -ge 6 ] && grep -q "worker $w exited with 70;" "$T/enf.err" && break
-	sleep 0.05
-done
+	[ "$starts" -ge 6 ] && grep -q "worker $w exited with 70;" "$T/enf.err"
+}
+wait_for 15 sixth_crash_seen
 if [ "$starts" -ge 6 ] && grep -q "worker $w exited with 70;" "$T/enf.err"; then
 	ok "the_crashing_workers_are_restarted_with_a_backoff ($starts starts)"
 else nok "the_crashing_workers_are_restarted_with_a_backoff" \
@@ -80,7 +80,7 @@ else nok "the_crashing_workers_are_restarted_with_a_backoff" \
 : > "$F/hang"
 wd 20 cat "$MNT/hang1" >"$T/cat.out" 2>&1 & cpid=$!
 ENF_PIDS+=("$cpid")
-for i in $(seq 250); do grep -q '^hung read$' "$F/calls" 2>/dev/null && break; sleep 0.02; done
+wait_for 5 grep -q '^hung read$' "$F/calls" 2>/dev/null
 t0=$(date +%s%N)
 run_denied $DENY_EXEC "$MNT/hello"; rc=$?
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))

@@ -65,7 +65,7 @@ enf_start --state "$S" --mark "$MNT" --log "$LOG" --event-timeout 1200 ||
 # (copies of hello: each prints "hello ran")
 t0=$(date +%s%N)
 run_allowed "hello ran" "$MNT/slow1" & p1=$!
-for i in $(seq 500); do grep -q '^slow mmap$' "$F/calls" 2>/dev/null && break; sleep 0.02; done
+enf_wait_grep '^slow mmap$' "$F/calls"
 run_allowed "hello ran" "$MNT/slow2" & p2=$!
 run_allowed "hello ran" "$MNT/slow3" & p3=$!
 run_allowed "hello ran" "$MNT/slow4" & p4=$!
