@@ -50,6 +50,9 @@ int cli_getopt_failed(const char *who, int c, char **argv);
  */
 int cli_opt_only_for(const char *who, int set, const char *opt, const char *cmd,
 		     const char *owner);
+/* A library's message @why without its own leading "@name: ", for a line
+ * that names @name already: say it once. */
+const char *cli_without_name(const char *why, const char *name);
 /* Length of the well-formed UTF-8 sequence at @s, 0 if none (json.c). */
 size_t cli_utf8_seq(const unsigned char *s);
 /* @s as a JSON string on @f: escapes, and U+FFFD for bytes that are not

@@ -153,12 +153,9 @@ static int load_keyrings(struct dg_deb *deb, const struct cli_deb_chain *o)
 		}
 		r = dg_deb_keyring_add_file(deb, o->keyrings[i]);
 		if (r < 0) {
-			const char *why = dg_deb_last_error(deb);
-			size_t len = strlen(o->keyrings[i]);
+			const char *why = cli_without_name(dg_deb_last_error(deb),
+							   o->keyrings[i]);
 
-			/* The reason names the file itself: say it once (as rpm.c). */
-			if (!strncmp(why, o->keyrings[i], len) && !strncmp(why + len, ": ", 2))
-				why += len + 2;
 			fprintf(stderr, "digestguard %s: --keyring %s: cannot load: %s\n", who,
 				o->keyrings[i], *why ? why : strerror(-r));
 			return -1;
@@ -294,12 +291,7 @@ static struct dg_deb *open_chain(const char *name, int argc, char **argv, struct
 /* The reason for @path, without its own leading "@path: ". */
 static const char *reason_for(const struct dg_deb *deb, const char *path)
 {
-	const char *why = dg_deb_last_error(deb);
-	size_t n = strlen(path);
-
-	if (!strncmp(why, path, n) && !strncmp(why + n, ": ", 2))
-		why += n + 2;
-	return why;
+	return cli_without_name(dg_deb_last_error(deb), path);
 }
 
 /* One .deb as a JSON object: what was found, or why not. */

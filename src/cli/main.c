@@ -46,6 +46,13 @@ int cli_opt_only_for(const char *who, int set, const char *opt, const char *cmd,
 	return -1;
 }
 
+const char *cli_without_name(const char *why, const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strncmp(why, name, n) && !strncmp(why + n, ": ", 2) ? why + n + 2 : why;
+}
+
 static int cmd_version(int argc, char **argv)
 {
 	if (cli_no_args("version", argc, argv))

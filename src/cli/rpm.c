@@ -111,10 +111,7 @@ int cli_rpm_load_keyring(const char *cmd, struct dg_rpm *rpm, const char *file)
 	r = dg_rpm_add_keyring(rpm, file);
 	if (r > 0)
 		return r;
-	why = dg_rpm_last_error(rpm);
-	/* The reason names the file itself: say it once. */
-	if (!strncmp(why, file, strlen(file)) && !strncmp(why + strlen(file), ": ", 2))
-		why += strlen(file) + 2;
+	why = cli_without_name(dg_rpm_last_error(rpm), file);
 	if (r < 0)
 		fprintf(stderr, "digestguard %s: --keyring %s: cannot load: %s\n", cmd, file,
 			*why ? why : strerror(-r));
