@@ -20,6 +20,7 @@
 #include <endian.h>
 
 #include "cursor.h"
+#include "pgp_frame.h"
 #include "pgp_internal.h"
 #include "../../handlers/pgp/pgp_proto.h"
 
@@ -136,56 +137,19 @@ static int check_header(const uint8_t *in, size_t in_len, const struct pgp_span 
 			char *why, size_t wl)
 {
 	struct dg_cur c = cur_init(in + hdr->off, hdr->len);
-	uint8_t b = 0, l1 = 0, l2 = 0;
-	uint16_t v16;
-	uint32_t v32;
-	int tag, fmt;
+	struct pgp_frame f;
+	int r = pgp_frame_decode(&c, &f), tag, fmt;
 
 	*partial = 0;
-	if (cur_u8(&c, &b) < 0 || !(b & 0x80))
+	if (r == -EPROTO || (r < 0 && !hdr->len))
 		return BAD("packet at %u: header octet lacks bit 7", hdr->off);
-	fmt = !!(b & 0x40);
-	if (fmt) {
-		tag = b & 0x3f;
-		if (cur_u8(&c, &l1) < 0)
-			return BAD("packet at %u: header span too short", hdr->off);
-		if (l1 < 192) {
-			*len = l1;
-		} else if (l1 < 224) {
-			if (cur_u8(&c, &l2) < 0)
-				return BAD("packet at %u: header span too short", hdr->off);
-			*len = ((uint64_t)(l1 - 192) << 8) + l2 + 192;
-		} else if (l1 == 255) {
-			if (cur_be32(&c, &v32) < 0)
-				return BAD("packet at %u: header span too short", hdr->off);
-			*len = v32;
-		} else {
-			*partial = 1;
-			*len = 1u << (l1 & 0x1f);
-		}
-	} else {
-		tag = (b >> 2) & 0xf;
-		switch (b & 3) {
-		case 0:
-			if (cur_u8(&c, &l1) < 0)
-				return BAD("packet at %u: header span too short", hdr->off);
-			*len = l1;
-			break;
-		case 1:
-			if (cur_be16(&c, &v16) < 0)
-				return BAD("packet at %u: header span too short", hdr->off);
-			*len = v16;
-			break;
-		case 2:
-			if (cur_be32(&c, &v32) < 0)
-				return BAD("packet at %u: header span too short", hdr->off);
-			*len = v32;
-			break;
-		default:	/* indeterminate: to the end of the input */
-			*len = in_len - span_end(hdr);
-			break;
-		}
-	}
+	if (r < 0)
+		return BAD("packet at %u: header span too short", hdr->off);
+	tag = f.tag;
+	fmt = f.fmt;
+	*partial = f.kind == PGP_FRAME_PARTIAL;
+	/* indeterminate: to the end of the input */
+	*len = f.kind == PGP_FRAME_INDETERMINATE ? in_len - span_end(hdr) : f.len;
 	if (c.len)
 		return BAD("packet at %u: header span is %u bytes, framing needs %u",
 			   hdr->off, hdr->len, hdr->len - (uint32_t)c.len);

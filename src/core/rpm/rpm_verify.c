@@ -21,6 +21,7 @@
 #include <digestguard/pgp.h>
 
 #include "cursor.h"
+#include "pgp_frame.h"
 #include "rpm_core.h"
 #include "../../handlers/rpm/rpm_proto.h"
 #include "../../handlers/rpm/rpm_sig.h"	/* RPM_OPENPGP_SIG_MAX, as the handler decodes */
@@ -316,48 +317,26 @@ static int signature_packets_only(const uint8_t *p, size_t n, char *why, size_t 
 		return -E2BIG;
 	}
 	for (k = 0; c.len; k++) {
-		uint8_t h = 0, l0 = 0, l1 = 0;
-		uint16_t l16 = 0;
-		uint32_t blen = 0, tag;
-		int r = 0;
+		struct pgp_frame f;
+		int r = pgp_frame_decode(&c, &f);
 
-		cur_u8(&c, &h);
-		if (!(h & 0x80)) {
+		if (r == -EPROTO) {
 			snprintf(why, whylen, "%s", k == 0 ? "not binary OpenPGP packets (ASCII armor?)" :
 				 "bytes after the signature packet that are not an OpenPGP packet");
 			return -EBADMSG;
 		}
-		if (h & 0x40) {
-			tag = h & 0x3f;
-			r = cur_u8(&c, &l0);
-			if (r == 0 && l0 < 192)
-				blen = l0;
-			else if (r == 0 && l0 < 224 && (r = cur_u8(&c, &l1)) == 0)
-				blen = ((uint32_t)l0 - 192) * 256 + l1 + 192;
-			else if (r == 0 && l0 == 255)
-				r = cur_be32(&c, &blen);
-			else if (r == 0)
-				r = -1;	/* a partial body length */
-		} else {
-			tag = (h >> 2) & 0x0f;
-			switch (h & 3) {
-			case 0: r = cur_u8(&c, &l0); blen = l0; break;
-			case 1: r = cur_be16(&c, &l16); blen = l16; break;
-			case 2: r = cur_be32(&c, &blen); break;
-			default: r = -1;	/* the indeterminate length */
-			}
-		}
-		if (r < 0 || cur_skip(&c, blen) < 0) {
+		/* rpm's decodePkt() takes no partial or indeterminate length */
+		if (r < 0 || f.kind != PGP_FRAME_FIXED || cur_skip(&c, f.len) < 0) {
 			snprintf(why, whylen, "OpenPGP packet %u: length not as rpm reads it "
 				 "(partial, indeterminate, or past the value's end)", k + 1);
 			return -EBADMSG;
 		}
-		if (tag != PGP_TAG_SIGNATURE) {
+		if (f.tag != PGP_TAG_SIGNATURE) {
 			if (k == 0)
 				snprintf(why, whylen, "the first OpenPGP packet is not a signature");
 			else
-				snprintf(why, whylen, "OpenPGP packet %u (tag %u) after the signature "
-					 "packet; rpm wants the signature to end the value", k + 1, tag);
+				snprintf(why, whylen, "OpenPGP packet %u (tag %d) after the signature "
+					 "packet; rpm wants the signature to end the value", k + 1, f.tag);
 			return -EBADMSG;
 		}
 	}
